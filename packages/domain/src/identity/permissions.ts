@@ -1,0 +1,88 @@
+import type { Role } from './roles';
+
+/**
+ * Every permission the services check, by name. Services never test roles; they ask for a
+ * permission, and this file is the one place that maps roles to permissions.
+ */
+export const PERMISSIONS = [
+  'user.read',
+  'user.manage',
+  'token.manage',
+  'token.own',
+  'audit.read',
+  'audit.export',
+  'audit.verify',
+  'system.backup',
+  'system.settings',
+  'release.read',
+  'release.request',
+  'release.accept',
+  'release.plan',
+  'release.approve.normal',
+  'release.approve.major',
+  'release.approve.emergency',
+  'release.implement',
+  'release.close',
+  'change.read',
+  'change.vote',
+  'cmdb.read',
+  'cmdb.write',
+  'dsl.read',
+  'dsl.upload',
+  'dsl.approve',
+  'gate.check',
+  'acceptance.sign',
+  'policy.read',
+  'policy.manage',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const READ_BUSINESS: Permission[] = ['release.read', 'change.read', 'cmdb.read', 'dsl.read', 'policy.read'];
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  operations_manager: [
+    ...READ_BUSINESS,
+    'token.own',
+    'release.request',
+    'release.accept',
+    'release.plan',
+    'release.approve.normal',
+    'release.approve.major',
+    'release.approve.emergency',
+    'release.implement',
+    'release.close',
+    'change.vote',
+    'dsl.approve',
+    'policy.manage',
+    'gate.check',
+  ],
+  operations_engineer: [
+    ...READ_BUSINESS,
+    'token.own',
+    'release.request',
+    'release.accept',
+    'release.plan',
+    'release.approve.normal',
+    'release.implement',
+    'cmdb.write',
+    'dsl.upload',
+    'gate.check',
+  ],
+  configuration_administrator: [...READ_BUSINESS, 'token.own', 'cmdb.write', 'dsl.upload'],
+  release_implementer: [...READ_BUSINESS, 'token.own', 'release.implement', 'gate.check'],
+  cab_member: [...READ_BUSINESS, 'change.vote'],
+  business_representative: ['release.read', 'change.read', 'policy.read', 'acceptance.sign'],
+  system_administrator: ['system.backup', 'system.settings', 'user.read', 'policy.read'],
+  security_administrator: ['user.read', 'user.manage', 'token.manage', 'token.own', 'policy.read'],
+  auditor: ['audit.read', 'audit.export', 'audit.verify', 'user.read', 'release.read', 'policy.read'],
+};
+
+export function permissionsOf(roles: readonly Role[]): Set<Permission> {
+  const result = new Set<Permission>();
+  for (const role of roles) for (const p of ROLE_PERMISSIONS[role]) result.add(p);
+  return result;
+}
+
+export function isPermission(value: string): value is Permission {
+  return (PERMISSIONS as readonly string[]).includes(value);
+}

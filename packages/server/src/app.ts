@@ -1,0 +1,87 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { systemClock, type Clock } from '@releasegate/domain';
+import type { Config } from './config';
+import type { Db } from './db/database';
+import { registerAuthentication } from './http/authenticate';
+import { registerErrorHandler } from './http/error-handler';
+import { registerMetrics } from './http/metrics';
+import { DEFAULT_WEB_DIST, registerWeb } from './http/web';
+import { auditRoutes } from './modules/audit/audit.routes';
+import { createAuditWriter, type AuditWriter } from './modules/audit/audit.service';
+import { authRoutes } from './modules/identity/auth.routes';
+import type { IdentityDeps } from './modules/identity/identity.deps';
+import { tokenRoutes } from './modules/identity/token.routes';
+import { userRoutes } from './modules/identity/user.routes';
+import { healthRoutes } from './modules/system/health.routes';
+import './http/request-context';
+
+export interface AppOptions {
+  config: Config;
+  db: Db;
+  clock?: Clock;
+  /** pino logger options; false silences logs (tests). */
+  logger?: boolean;
+}
+
+export interface App {
+  fastify: FastifyInstance;
+  audit: AuditWriter;
+  identity: IdentityDeps;
+}
+
+/** Builds the whole HTTP application around an open, migrated database. */
+export async function buildApp(options: AppOptions): Promise<App> {
+  const { config, db } = options;
+  const clock = options.clock ?? systemClock;
+  const fastify = Fastify({
+    logger: options.logger === false ? false : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'] },
+    trustProxy: config.trustProxy,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+    bodyLimit: 1024 * 1024,
+  }).withTypeProvider<ZodTypeProvider>();
+  fastify.setValidatorCompiler(validatorCompiler);
+  fastify.setSerializerCompiler(serializerCompiler);
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  const audit = createAuditWriter({ dialect: db.dialect, clock, algorithm: config.audit.hash });
+  const identity: IdentityDeps = { db, clock, audit, settings: config };
+
+  await fastify.register(fastifyCookie);
+  await fastify.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'ReleaseGate API (发布管理平台)', version: '0.1.0', description: 'Release management enforcing XDYJ-06-01.' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'rg_session' },
+          apiToken: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { apiToken: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await fastify.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  fastify.get('/api/openapi.json', { schema: { hide: true } }, async () => fastify.swagger());
+
+  const registry = registerMetrics(fastify);
+  registerAuthentication(fastify, identity);
+  registerErrorHandler(fastify, { db, audit });
+
+  await fastify.register(healthRoutes(db, registry));
+  await fastify.register(authRoutes(identity, config));
+  await fastify.register(userRoutes(identity));
+  await fastify.register(tokenRoutes(identity));
+  await fastify.register(auditRoutes({ db, audit }, clock));
+  await registerWeb(fastify, config.webDistDir ?? DEFAULT_WEB_DIST);
+
+  await fastify.ready();
+  return { fastify, audit, identity };
+}

@@ -1,0 +1,235 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { isPermission, isRole, type Role } from '@releasegate/domain';
+import { ConfigError, loadConfig } from '../config';
+import { openDatabase } from '../db/database';
+import { migrateDown, migrateToLatest } from '../db/migrate';
+import { issueSetupLink } from '../modules/identity/auth.service';
+import { createToken, listTokens, revokeToken } from '../modules/identity/token.service';
+import { createUser, listUsers, setUserDisabled, unlockUser, updateUser } from '../modules/identity/user.service';
+import { findUserByUsername } from '../modules/identity/identity.repository';
+import { verifyChain } from '../modules/audit/audit.verify';
+import { recordStandalone } from '../modules/audit/audit.service';
+import { startServer } from '../server';
+import { backupSqlite, postgresBackupAdvice, restoreSqlite } from './backup';
+import { readStdin, withDatabase } from './cli-context';
+import { DomainError } from '@releasegate/domain';
+
+const out = (line = ""): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+function parseRoles(value: string): Role[] {
+  const roles = value.split(',').map((r) => r.trim()).filter(Boolean);
+  const bad = roles.filter((r) => !isRole(r));
+  if (bad.length > 0) throw new InvalidArgumentError(`unknown role(s): ${bad.join(', ')}`);
+  return roles as Role[];
+}
+
+function parseScopes(value: string): string[] {
+  const scopes = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = scopes.filter((s) => !isPermission(s));
+  if (bad.length > 0) throw new InvalidArgumentError(`unknown scope(s): ${bad.join(', ')}`);
+  return scopes;
+}
+
+function parsePositiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a whole number of at least 1');
+  return n;
+}
+
+async function userIdOf(env: Parameters<Parameters<typeof withDatabase>[0]>[0], username: string): Promise<string> {
+  const user = await findUserByUsername(env.db.kysely, username);
+  if (!user) throw new DomainError('not_found', `No user named ${username}`);
+  return user.id;
+}
+
+const program = new Command('releasegate')
+  .description('ReleaseGate (发布管理平台): release management that enforces the release policy')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('start the server (applies migrations first)')
+  .action(async () => {
+    const server = await startServer(loadConfig());
+    const stop = () => {
+      server.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
+program
+  .command('migrate')
+  .description('apply pending migrations (or undo the last one with --down)')
+  .option('--down', 'undo the most recent migration')
+  .action(async (options: { down?: boolean }) => {
+    const db = openDatabase(loadConfig());
+    try {
+      const results = options.down ? await migrateDown(db) : await migrateToLatest(db);
+      if (results.length === 0) out('The database schema is current.');
+      for (const r of results) out(`${r.direction === 'Up' ? 'applied' : 'undone'}: ${r.migrationName} (${r.status})`);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+const admin = program.command('admin').description('administrator accounts');
+admin
+  .command('create')
+  .description('print a one-time link that creates an administrator account (no password is ever set here)')
+  .option('--role <role>', 'security_administrator, system_administrator or auditor', 'security_administrator')
+  .action(async (options: { role: string }) => {
+    const [role] = parseRoles(options.role);
+    if (!role || !['security_administrator', 'system_administrator', 'auditor'].includes(role)) {
+      throw new InvalidArgumentError('admin create makes one of: security_administrator, system_administrator, auditor');
+    }
+    await withDatabase(async (env) => {
+      const link = await issueSetupLink(env.identity, env.ctx, role);
+      out(`One-time link to create a ${role} account (valid until ${link.expiresAt}):`);
+      out(`  ${link.url}`);
+    });
+  });
+
+const user = program.command('user').description('user accounts');
+user
+  .command('list')
+  .option('--json', 'print JSON')
+  .action(async (options: { json?: boolean }) => {
+    await withDatabase(async (env) => {
+      const users = await listUsers(env.identity, env.ctx, {});
+      if (options.json) return out(JSON.stringify(users, null, 2));
+      for (const u of users) out(`${u.username.padEnd(20)} ${u.disabled ? 'disabled' : 'active  '} ${u.roles.join(',')}`);
+    });
+  });
+user
+  .command('create')
+  .description('create a user; the password is read from standard input')
+  .requiredOption('--username <name>')
+  .requiredOption('--name <display name>')
+  .requiredOption('--roles <roles>', 'comma-separated roles', parseRoles)
+  .option('--email <email>')
+  .action(async (options: { username: string; name: string; roles: Role[]; email?: string }) => {
+    const password = await readStdin();
+    await withDatabase(async (env) => {
+      const created = await createUser(env.identity, env.ctx, { username: options.username, displayName: options.name, email: options.email ?? null, roles: options.roles, password });
+      out(`created ${created.username} (${created.id}) with roles ${created.roles.join(', ')}`);
+    });
+  });
+user
+  .command('roles')
+  .description("replace a user's roles")
+  .argument('<username>')
+  .argument('<roles>', 'comma-separated roles', parseRoles)
+  .action(async (username: string, roles: Role[]) => {
+    await withDatabase(async (env) => {
+      const updated = await updateUser(env.identity, env.ctx, await userIdOf(env, username), { roles });
+      out(`${updated.username}: ${updated.roles.join(', ') || '(no roles)'}`);
+    });
+  });
+for (const [verb, disabled] of [['disable', true], ['enable', false]] as const) {
+  user
+    .command(verb)
+    .argument('<username>')
+    .action(async (username: string) => {
+      await withDatabase(async (env) => {
+        const u = await setUserDisabled(env.identity, env.ctx, await userIdOf(env, username), disabled);
+        out(`${u.username} is ${u.disabled ? 'disabled; every session has ended' : 'enabled'}`);
+      });
+    });
+}
+user
+  .command('unlock')
+  .argument('<username>')
+  .action(async (username: string) => {
+    await withDatabase(async (env) => {
+      const u = await unlockUser(env.identity, env.ctx, await userIdOf(env, username));
+      out(`${u.username} is unlocked`);
+    });
+  });
+
+const token = program.command('token').description('API tokens for pipelines');
+token
+  .command('create')
+  .description('create a scoped, expiring token; the secret is printed once')
+  .requiredOption('--user <username>', 'the user the token acts for')
+  .requiredOption('--name <name>')
+  .requiredOption('--scopes <scopes>', 'comma-separated permissions, e.g. gate.check', parseScopes)
+  .option('--days <days>', 'days until it expires', parsePositiveInt, 90)
+  .action(async (options: { user: string; name: string; scopes: string[]; days: number }) => {
+    await withDatabase(async (env) => {
+      const created = await createToken(env.identity, env.ctx, { name: options.name, scopes: options.scopes, expiresInDays: options.days, userId: await userIdOf(env, options.user) });
+      out(created.token);
+      process.stderr.write(`token ${created.id} for ${created.username}, scopes ${created.scopes.join(',')}, expires ${created.expiresAt}. Store it now: it is not shown again.\n`);
+    });
+  });
+token
+  .command('list')
+  .option('--json', 'print JSON')
+  .action(async (options: { json?: boolean }) => {
+    await withDatabase(async (env) => {
+      const tokens = await listTokens(env.identity, env.ctx);
+      if (options.json) return out(JSON.stringify(tokens, null, 2));
+      for (const t of tokens) out(`${t.id}  ${t.prefix}…  ${t.username.padEnd(16)} ${t.state.padEnd(8)} ${t.name}  [${t.scopes.join(',')}]  expires ${t.expiresAt}`);
+    });
+  });
+token
+  .command('revoke')
+  .argument('<id>')
+  .action(async (id: string) => {
+    await withDatabase(async (env) => {
+      const t = await revokeToken(env.identity, env.ctx, id);
+      out(`token ${t.id} (${t.name}) is revoked`);
+    });
+  });
+
+const audit = program.command('audit').description('the tamper-evident audit log');
+audit
+  .command('verify')
+  .description('recompute the hash chain; exits 1 and names the first bad event if it is broken')
+  .option('--json', 'print JSON')
+  .action(async (options: { json?: boolean }) => {
+    await withDatabase(async (env) => {
+      const result = await verifyChain(env.db.kysely);
+      if (options.json) out(JSON.stringify(result));
+      else if (result.ok) out(`OK: ${result.eventsChecked} events verified; last #${result.lastSeq ?? 0} ${result.lastHash ?? ''}`);
+      else out(`BROKEN at event #${result.firstBad!.seq} (${result.firstBad!.id}): ${result.firstBad!.problem}: ${result.firstBad!.message}. ${result.eventsChecked} events before it verified.`);
+      await recordStandalone(env.db, env.audit, env.ctx, { action: 'audit.verified', entityType: 'audit_log', outcome: result.ok ? 'success' : 'failed', details: result });
+      if (!result.ok) process.exitCode = 1;
+    });
+  });
+
+program
+  .command('backup')
+  .description('consistent online copy of the SQLite database (for PostgreSQL: the pg_dump command to use)')
+  .argument('[file]', 'where to write the copy', `releasegate-backup-${new Date().toISOString().replace(/[:.]/g, '-')}.db`)
+  .action(async (file: string) => {
+    const config = loadConfig();
+    if (config.database.kind === 'postgres') return out(postgresBackupAdvice(config));
+    const { pages } = await backupSqlite(config.database.file, file);
+    out(`backup written to ${file} (${pages} pages)`);
+  });
+
+program
+  .command('restore')
+  .description('replace the SQLite database with a backup (stop the server first)')
+  .argument('<file>')
+  .action((file: string) => {
+    const config = loadConfig();
+    if (config.database.kind === 'postgres') return out(postgresBackupAdvice(config));
+    restoreSqlite(file, config.database.file, config.dataDir);
+    out(`restored ${config.database.file} from ${file}; start the server and run \`releasegate audit verify\``);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+  else if (error instanceof DomainError) process.stderr.write(`refused (${error.code}): ${error.message}\n`);
+  else process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 2;
+}

@@ -1,0 +1,101 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The environment, parsed once into a frozen typed object. Nothing else reads process.env.
+ * Every bad variable is reported at once, so an operator fixes them in one go.
+ */
+const intFrom = (name: string, fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a whole number from ${min} to ${max}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const envSchema = z.object({
+  PORT: intFrom('PORT', 3000, 0, 65535),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || /^(postgres(ql)?|sqlite):/.test(v), {
+      message: 'DATABASE_URL must start with postgres://, postgresql:// or sqlite:',
+    }),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PUBLIC_URL: z.url({ message: 'PUBLIC_URL must be an absolute URL such as https://release.example.com' }).optional(),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  SESSION_IDLE_MINUTES: intFrom('SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
+  SESSION_ABSOLUTE_HOURS: intFrom('SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 7),
+  LOCKOUT_THRESHOLD: intFrom('LOCKOUT_THRESHOLD', 5, 1, 100),
+  LOCKOUT_MINUTES: intFrom('LOCKOUT_MINUTES', 15, 1, 24 * 60),
+  PASSWORD_PROFILE: z.enum(['standard', 'strict']).default('standard'),
+  PASSWORD_MAX_AGE_DAYS: intFrom('PASSWORD_MAX_AGE_DAYS', 90, 1, 3650),
+  AUDIT_HASH: z.enum(['sha256', 'sm3']).default('sha256'),
+  AUDIT_RETENTION_DAYS: intFrom('AUDIT_RETENTION_DAYS', 180, 180, 36500),
+  WEB_DIST_DIR: z.string().optional(),
+});
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly database: { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
+  readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  readonly publicUrl: string;
+  readonly trustProxy: boolean;
+  readonly session: { readonly idleMinutes: number; readonly absoluteHours: number };
+  readonly lockout: { readonly threshold: number; readonly minutes: number };
+  readonly password: { readonly profile: 'standard' | 'strict'; readonly maxAgeDays: number };
+  readonly audit: { readonly hash: 'sha256' | 'sm3'; readonly retentionDays: number };
+  readonly webDistDir: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  const url = e.DATABASE_URL ?? '';
+  const database: Config['database'] = url.startsWith('postgres')
+    ? { kind: 'postgres', url }
+    : { kind: 'sqlite', file: url.startsWith('sqlite:') ? path.resolve(url.slice('sqlite:'.length)) : path.join(dataDir, 'releasegate.db') };
+  const config: Config = {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    database,
+    logLevel: e.LOG_LEVEL,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    trustProxy: e.TRUST_PROXY === 'true',
+    session: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS },
+    lockout: { threshold: e.LOCKOUT_THRESHOLD, minutes: e.LOCKOUT_MINUTES },
+    password: { profile: e.PASSWORD_PROFILE, maxAgeDays: e.PASSWORD_MAX_AGE_DAYS },
+    audit: { hash: e.AUDIT_HASH, retentionDays: e.AUDIT_RETENTION_DAYS },
+    webDistDir: e.WEB_DIST_DIR,
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const v of Object.values(value)) if (v && typeof v === 'object') deepFreeze(v as object);
+  return Object.freeze(value);
+}

@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection } from 'kysely';
+import type { Config } from '../config';
+import type { Database } from './schema';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Db {
+  readonly kysely: Kysely<Database>;
+  readonly dialect: Dialect;
+  destroy(): Promise<void>;
+}
+
+// pg returns int8 as a string to protect precision; our int8 columns (sequence numbers) stay
+// well inside 2^53, so read them as numbers.
+pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+
+/**
+ * SQLite's default BEGIN is deferred: a transaction that reads and then writes can fail with
+ * SQLITE_BUSY when another process wrote in between (the CLI next to a running server).
+ * BEGIN IMMEDIATE takes the write lock up front and waits for it under busy_timeout.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly database: BetterSqlite3.Database) {
+    super({ database });
+  }
+  override createDriver() {
+    return new ImmediateSqliteDriver({ database: this.database });
+  }
+}
+
+export function openSqlite(file: string): Db {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const database = new BetterSqlite3(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('synchronous = FULL');
+  const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(database) });
+  return { kysely, dialect: 'sqlite', destroy: () => kysely.destroy() };
+}
+
+export interface PostgresOptions {
+  /** Schema to use as search_path; tests use one schema each. */
+  schema?: string;
+  max?: number;
+}
+
+export function openPostgres(url: string, options: PostgresOptions = {}): Db {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  });
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { kysely, dialect: 'postgres', destroy: () => kysely.destroy() };
+}
+
+export function openDatabase(config: Pick<Config, 'database'>): Db {
+  return config.database.kind === 'postgres' ? openPostgres(config.database.url) : openSqlite(config.database.file);
+}

@@ -1,0 +1,45 @@
+import { Migrator, type Migration, type MigrationResult } from 'kysely';
+import type { Db } from './database';
+import * as m20261126000100 from './migrations/20261126000100_create_identity';
+import * as m20261126000200 from './migrations/20261126000200_create_audit_events';
+
+/** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
+export const migrations: Record<string, Migration> = {
+  '20261126000100_create_identity': m20261126000100,
+  '20261126000200_create_audit_events': m20261126000200,
+};
+
+function migrator(db: Db): Migrator {
+  return new Migrator({
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works on the untyped schema
+    db: db.kysely as unknown as import('kysely').Kysely<any>,
+    provider: { getMigrations: () => Promise.resolve(migrations) },
+  });
+}
+
+export class MigrationError extends Error {
+  constructor(
+    readonly results: MigrationResult[] | undefined,
+    cause: unknown,
+  ) {
+    super(`Migration failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'MigrationError';
+  }
+}
+
+export async function migrateToLatest(db: Db): Promise<MigrationResult[]> {
+  const { error, results } = await migrator(db).migrateToLatest();
+  if (error) throw new MigrationError(results, error);
+  return results ?? [];
+}
+
+export async function migrateDown(db: Db): Promise<MigrationResult[]> {
+  const { error, results } = await migrator(db).migrateDown();
+  if (error) throw new MigrationError(results, error);
+  return results ?? [];
+}
+
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const all = await migrator(db).getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}

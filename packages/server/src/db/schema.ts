@@ -1,0 +1,101 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table row types as the database holds them. Both dialects store times as ISO-8601 UTC text,
+ * booleans as 0/1 integers and JSON as text, so one set of row types and mappers serves both.
+ * Repositories map rows to domain types; nothing outside a repository sees these.
+ */
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  email: string | null;
+  password_hash: string;
+  disabled: number;
+  failed_attempts: number;
+  locked_until: string | null;
+  password_changed_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface UserRolesTable {
+  user_id: string;
+  role: string;
+}
+
+export interface PasswordHistoryTable {
+  user_id: string;
+  password_hash: string;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  revoked_reason: string | null;
+  source_ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  scopes: string;
+  created_by: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface SetupTokensTable {
+  token_hash: string;
+  role: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  used_by: string | null;
+}
+
+export interface AuditEventsTable {
+  seq: number;
+  id: string;
+  occurred_at: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  actor_roles: string;
+  source_ip: string | null;
+  request_id: string | null;
+  action: string;
+  entity_type: string | null;
+  entity_id: string | null;
+  outcome: string;
+  before_json: string | null;
+  after_json: string | null;
+  details_json: string | null;
+  hash_alg: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  user_roles: UserRolesTable;
+  password_history: PasswordHistoryTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  setup_tokens: SetupTokensTable;
+  audit_events: AuditEventsTable;
+}
+
+// Generated<> is re-exported for future tables with database-assigned keys.
+export type { Generated };

@@ -1,0 +1,18 @@
+import type { FastifyRequest } from 'fastify';
+import type { Principal, RequestContext } from '../context';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** The audit action name of the route, used when a refusal is recorded. */
+    action?: string;
+    /** Reachable while the password has expired (strict profile): sign out, change password. */
+    allowExpiredPassword?: boolean;
+  }
+}
+
+export function contextOf(request: FastifyRequest): RequestContext {
+  return { principal: request.principal, sourceIp: request.ip, requestId: request.id };
+}

@@ -1,0 +1,72 @@
+import type { Db } from '../../db/database';
+import type { RequestContext } from '../../context';
+import { authorize } from '../identity/authorize';
+import * as repo from './audit.repository';
+import { recordStandalone, toAuditEvent, type AuditEvent, type AuditWriter } from './audit.service';
+import { verifyChain, type VerifyResult } from './audit.verify';
+
+export interface AuditQueryDeps {
+  db: Db;
+  audit: AuditWriter;
+}
+
+export async function listAuditEvents(
+  deps: AuditQueryDeps,
+  ctx: RequestContext,
+  filter: repo.AuditFilter,
+  page: { beforeSeq?: number; limit: number },
+): Promise<{ events: AuditEvent[]; nextBeforeSeq: number | null }> {
+  authorize(ctx, 'audit.read');
+  const rows = await repo.listEvents(deps.db.kysely, filter, page.beforeSeq, page.limit + 1);
+  const events = rows.slice(0, page.limit).map(toAuditEvent);
+  return { events, nextBeforeSeq: rows.length > page.limit ? events[events.length - 1]!.seq : null };
+}
+
+const CSV_COLUMNS = [
+  'seq', 'occurredAt', 'actorName', 'actorId', 'actorRoles', 'sourceIp', 'requestId', 'action', 'entityType',
+  'entityId', 'outcome', 'before', 'after', 'details', 'hashAlg', 'prevHash', 'hash',
+] as const;
+
+function csvCell(value: unknown): string {
+  const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  // Quote everything that needs it; prefix cells a spreadsheet would run as formulas.
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/**
+ * Streams the filtered log, oldest first, as CSV (UTF-8 with BOM so Excel reads Chinese) or
+ * JSON Lines. The export itself is recorded before the first byte leaves.
+ */
+export async function* exportAuditEvents(
+  deps: AuditQueryDeps,
+  ctx: RequestContext,
+  filter: repo.AuditFilter,
+  format: 'csv' | 'jsonl',
+): AsyncGenerator<string> {
+  authorize(ctx, 'audit.export');
+  await recordStandalone(deps.db, deps.audit, ctx, { action: 'audit.exported', entityType: 'audit_log', details: { format, filter } });
+  if (format === 'csv') yield `\uFEFF${CSV_COLUMNS.join(',')}\n`;
+  let buffer = '';
+  for await (const row of repo.iterateEvents(deps.db.kysely, filter)) {
+    const e = toAuditEvent(row);
+    buffer += format === 'csv' ? `${CSV_COLUMNS.map((c) => csvCell(e[c])).join(',')}\n` : `${JSON.stringify(e)}\n`;
+    if (buffer.length > 64 * 1024) {
+      yield buffer;
+      buffer = '';
+    }
+  }
+  if (buffer) yield buffer;
+}
+
+export async function verifyAuditChain(deps: AuditQueryDeps, ctx: RequestContext): Promise<VerifyResult> {
+  authorize(ctx, 'audit.verify');
+  const result = await verifyChain(deps.db.kysely);
+  await recordStandalone(deps.db, deps.audit, ctx, {
+    action: 'audit.verified',
+    entityType: 'audit_log',
+    outcome: result.ok ? 'success' : 'failed',
+    details: result,
+  });
+  return result;
+}

@@ -1,0 +1,76 @@
+import { sql, type Kysely } from 'kysely';
+import type { Dialect } from '../../db/database';
+import type { AuditEventsTable, Database } from '../../db/schema';
+
+export type AuditRow = AuditEventsTable;
+
+export interface AuditFilter {
+  actor?: string;
+  action?: string;
+  entityType?: string;
+  entityId?: string;
+  outcome?: string;
+  from?: string;
+  to?: string;
+  text?: string;
+}
+
+/**
+ * Serialises appends to the chain. On PostgreSQL several server processes may append at once:
+ * a transaction-scoped advisory lock (per schema) makes "read the last hash, insert the next"
+ * atomic across processes. SQLite transactions begin IMMEDIATE, which already serialises writers.
+ */
+export async function lockChain(q: Kysely<Database>, dialect: Dialect): Promise<void> {
+  if (dialect === 'postgres') {
+    await sql`select pg_advisory_xact_lock(hashtext('releasegate.audit.' || current_schema()))`.execute(q);
+  }
+}
+
+export async function lastEvent(q: Kysely<Database>): Promise<Pick<AuditRow, 'seq' | 'hash'> | undefined> {
+  return q.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+}
+
+export async function insertEvent(q: Kysely<Database>, row: AuditRow): Promise<void> {
+  await q.insertInto('audit_events').values(row).execute();
+}
+
+function applyFilter(q: Kysely<Database>, f: AuditFilter) {
+  let query = q.selectFrom('audit_events').selectAll();
+  if (f.actor) query = query.where((eb) => eb.or([eb('actor_id', '=', f.actor!), eb('actor_name', '=', f.actor!)]));
+  if (f.action) query = query.where('action', 'like', `${f.action.replace(/[%_]/g, '')}%`);
+  if (f.entityType) query = query.where('entity_type', '=', f.entityType);
+  if (f.entityId) query = query.where('entity_id', '=', f.entityId);
+  if (f.outcome) query = query.where('outcome', '=', f.outcome);
+  if (f.from) query = query.where('occurred_at', '>=', f.from);
+  if (f.to) query = query.where('occurred_at', '<', f.to);
+  if (f.text) {
+    const like = `%${f.text.replace(/[%_]/g, '')}%`;
+    query = query.where((eb) =>
+      eb.or([
+        eb('action', 'like', like),
+        eb('actor_name', 'like', like),
+        eb('entity_id', 'like', like),
+        eb('details_json', 'like', like),
+      ]),
+    );
+  }
+  return query;
+}
+
+/** Newest first, keyset-paginated on seq. */
+export async function listEvents(q: Kysely<Database>, f: AuditFilter, beforeSeq: number | undefined, limit: number) {
+  let query = applyFilter(q, f);
+  if (beforeSeq !== undefined) query = query.where('seq', '<', beforeSeq);
+  return query.orderBy('seq', 'desc').limit(limit).execute();
+}
+
+/** Oldest first, in pages, for export and verification without loading the whole log. */
+export async function* iterateEvents(q: Kysely<Database>, f: AuditFilter = {}, pageSize = 2000): AsyncGenerator<AuditRow> {
+  let after = -1;
+  for (;;) {
+    const page = await applyFilter(q, f).where('seq', '>', after).orderBy('seq', 'asc').limit(pageSize).execute();
+    for (const row of page) yield row;
+    if (page.length < pageSize) return;
+    after = page[page.length - 1]!.seq;
+  }
+}

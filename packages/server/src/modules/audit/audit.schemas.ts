@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+export const auditFilterQuery = z.object({
+  actor: z.string().max(100).optional(),
+  action: z.string().max(100).optional(),
+  entityType: z.string().max(100).optional(),
+  entityId: z.string().max(100).optional(),
+  outcome: z.enum(['success', 'denied', 'failed']).optional(),
+  from: z.iso.datetime({ message: 'an ISO-8601 UTC time' }).optional(),
+  to: z.iso.datetime({ message: 'an ISO-8601 UTC time' }).optional(),
+  text: z.string().max(100).optional(),
+});
+
+export const auditListQuery = auditFilterQuery.extend({
+  beforeSeq: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+export const auditExportQuery = auditFilterQuery.extend({ format: z.enum(['csv', 'jsonl']).default('csv') });
+
+export const auditEventView = z.object({
+  seq: z.number(),
+  id: z.string(),
+  occurredAt: z.string(),
+  actorId: z.string().nullable(),
+  actorName: z.string().nullable(),
+  actorRoles: z.array(z.string()),
+  sourceIp: z.string().nullable(),
+  requestId: z.string().nullable(),
+  action: z.string(),
+  entityType: z.string().nullable(),
+  entityId: z.string().nullable(),
+  outcome: z.string(),
+  before: z.unknown(),
+  after: z.unknown(),
+  details: z.unknown(),
+  hashAlg: z.string(),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+
+export const auditListView = z.object({ events: z.array(auditEventView), nextBeforeSeq: z.number().nullable() });
+
+export const verifyView = z.object({
+  ok: z.boolean(),
+  eventsChecked: z.number(),
+  lastSeq: z.number().nullable(),
+  lastHash: z.string().nullable(),
+  firstBad: z.object({ seq: z.number(), id: z.string(), problem: z.string(), message: z.string() }).optional(),
+});

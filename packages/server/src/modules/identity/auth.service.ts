@@ -1,0 +1,272 @@
+import { randomUUID } from 'node:crypto';
+import { DomainError, isRole, permissionsOf, type Role } from '@releasegate/domain';
+import type { Principal, RequestContext } from '../../context';
+import type { IdentityDeps } from './identity.deps';
+import * as repo from './identity.repository';
+import { assertPasswordAcceptable } from './password.policy';
+import { dummyPasswordHash, hashPassword, randomToken, sha256Hex, verifyPassword } from './secrets';
+import { auditUser, principalOf, toUserView, type UserView } from './user.view';
+import { requirePrincipal } from './authorize';
+
+/** Sessions are touched at most this often, so reads do not turn into writes. */
+const TOUCH_INTERVAL_MS = 60_000;
+const SETUP_LINK_HOURS = 24;
+
+export type SessionUser = UserView & { permissions: string[] };
+
+export interface SignedIn {
+  sessionToken: string;
+  csrfToken: string;
+  user: SessionUser;
+}
+
+const withPermissions = (user: repo.User): SessionUser => ({ ...toUserView(user), permissions: [...permissionsOf(user.roles)].sort() });
+
+export interface ClientInfo {
+  userAgent: string | null;
+}
+
+const iso = (d: Date) => d.toISOString();
+const plus = (d: Date, ms: number) => new Date(d.getTime() + ms);
+
+const wrongCredentials = () => new DomainError('unauthenticated', 'Wrong user name or password', { reason: 'bad_credentials' });
+
+async function openSession(deps: IdentityDeps, q: Parameters<typeof repo.insertSession>[0], user: repo.User, ctx: RequestContext, client: ClientInfo) {
+  const now = deps.clock.now();
+  const sessionToken = randomToken();
+  const csrfToken = randomToken();
+  await repo.insertSession(q, {
+    idHash: sha256Hex(sessionToken),
+    userId: user.id,
+    csrfToken,
+    createdAt: iso(now),
+    lastSeenAt: iso(now),
+    expiresAt: iso(plus(now, deps.settings.session.absoluteHours * 3_600_000)),
+    revokedAt: null,
+    sourceIp: ctx.sourceIp,
+    userAgent: client.userAgent,
+  });
+  return { sessionToken, csrfToken };
+}
+
+export async function login(deps: IdentityDeps, ctx: RequestContext, input: { username: string; password: string }, client: ClientInfo): Promise<SignedIn> {
+  const found = await repo.findUserByUsername(deps.db.kysely, input.username);
+  const passwordOk = await verifyPassword(found?.passwordHash ?? (await dummyPasswordHash()), input.password);
+
+  // Outcome decided inside one transaction (counter, lock, audit event, session); refusals
+  // are committed first and thrown afterwards so the record of a failure survives.
+  const outcome = await deps.db.kysely.transaction().execute(async (trx) => {
+    const now = deps.clock.now();
+    const failed = async (reason: string, details: Record<string, unknown> = {}) => {
+      await deps.audit.record(trx, ctx, {
+        action: 'identity.login_failed',
+        entityType: 'user',
+        entityId: found?.id ?? null,
+        outcome: 'denied',
+        actorName: input.username,
+        details: { reason, ...details },
+      });
+    };
+    const user = found && (await repo.findUserById(trx, found.id));
+    if (!user) {
+      await failed('unknown_user');
+      return { error: wrongCredentials() };
+    }
+    if (user.lockedUntil && user.lockedUntil > iso(now)) {
+      await failed('locked', { lockedUntil: user.lockedUntil });
+      return { error: lockedError(user.lockedUntil) };
+    }
+    if (!passwordOk) {
+      const attempts = user.failedAttempts + 1;
+      const lock = attempts >= deps.settings.lockout.threshold;
+      const lockedUntil = lock ? iso(plus(now, deps.settings.lockout.minutes * 60_000)) : null;
+      await repo.updateUser(trx, user.id, { failedAttempts: lock ? 0 : attempts, lockedUntil, updatedAt: iso(now) });
+      await failed('bad_password', { attempts, locked: lock, ...(lockedUntil && { lockedUntil }) });
+      return { error: lock ? lockedError(lockedUntil!) : wrongCredentials() };
+    }
+    if (user.disabled) {
+      await failed('disabled');
+      return { error: new DomainError('unauthenticated', 'This account is disabled; ask the security administrator', { reason: 'disabled' }) };
+    }
+    if (user.failedAttempts !== 0 || user.lockedUntil) {
+      await repo.updateUser(trx, user.id, { failedAttempts: 0, lockedUntil: null, updatedAt: iso(now) });
+    }
+    const tokens = await openSession(deps, trx, user, ctx, client);
+    await deps.audit.record(trx, { ...ctx, principal: principalOf(user, deps, { sessionIdHash: sha256Hex(tokens.sessionToken) }) }, {
+      action: 'identity.login_succeeded',
+      entityType: 'user',
+      entityId: user.id,
+    });
+    return { signedIn: { ...tokens, user: withPermissions({ ...user, failedAttempts: 0, lockedUntil: null }) } };
+  });
+  if ('error' in outcome) throw outcome.error;
+  return outcome.signedIn;
+}
+
+function lockedError(until: string) {
+  return new DomainError('locked', `Too many failed sign-ins: the account is locked until ${until}`, { lockedUntil: until, reason: 'locked' });
+}
+
+export type SessionCheck = { principal: Principal; csrfToken: string } | { principal: null; reason: 'unknown' | 'revoked' | 'idle_timeout' | 'absolute_timeout' | 'disabled' };
+
+/** Resolves a session cookie to its principal, enforcing idle and absolute expiry. */
+export async function authenticateSession(deps: IdentityDeps, sessionToken: string): Promise<SessionCheck> {
+  const idHash = sha256Hex(sessionToken);
+  const q = deps.db.kysely;
+  const session = await repo.findSession(q, idHash);
+  if (!session) return { principal: null, reason: 'unknown' };
+  if (session.revokedAt) return { principal: null, reason: 'revoked' };
+  const now = deps.clock.now();
+  const expiredBy =
+    iso(now) >= session.expiresAt
+      ? 'absolute_timeout'
+      : now.getTime() - new Date(session.lastSeenAt).getTime() >= deps.settings.session.idleMinutes * 60_000
+        ? 'idle_timeout'
+        : null;
+  if (expiredBy) {
+    await repo.revokeSession(q, idHash, iso(now), expiredBy);
+    return { principal: null, reason: expiredBy };
+  }
+  const user = await repo.findUserById(q, session.userId);
+  if (!user || user.disabled) return { principal: null, reason: 'disabled' };
+  if (now.getTime() - new Date(session.lastSeenAt).getTime() >= TOUCH_INTERVAL_MS) {
+    await repo.touchSession(q, idHash, iso(now));
+  }
+  return { principal: principalOf(user, deps, { sessionIdHash: idHash }), csrfToken: session.csrfToken };
+}
+
+/** Resolves a bearer API token; its permissions are its scopes within its owner's permissions. */
+export async function authenticateToken(deps: IdentityDeps, bearer: string): Promise<Principal | null> {
+  const q = deps.db.kysely;
+  const token = await repo.findApiTokenByHash(q, sha256Hex(bearer));
+  const now = deps.clock.now();
+  if (!token || token.revokedAt || token.expiresAt <= iso(now)) return null;
+  const user = await repo.findUserById(q, token.userId);
+  if (!user || user.disabled) return null;
+  if (!token.lastUsedAt || now.getTime() - new Date(token.lastUsedAt).getTime() >= TOUCH_INTERVAL_MS) {
+    await repo.touchApiToken(q, token.id, iso(now));
+  }
+  return { ...principalOf(user, deps, { tokenId: token.id, scopes: token.scopes }), passwordExpired: false };
+}
+
+/** The signed-in user as the session sees it: a token's narrower permissions stay narrow. */
+export async function currentUser(deps: IdentityDeps, ctx: RequestContext): Promise<{ user: SessionUser; passwordExpired: boolean }> {
+  const principal = requirePrincipal(ctx);
+  const user = await repo.findUserById(deps.db.kysely, principal.userId);
+  if (!user) throw new DomainError('unauthenticated', 'Sign in first');
+  return { user: { ...toUserView(user), permissions: [...principal.permissions].sort() }, passwordExpired: principal.passwordExpired };
+}
+
+export async function logout(deps: IdentityDeps, ctx: RequestContext): Promise<void> {
+  const principal = requirePrincipal(ctx);
+  if (!principal.sessionIdHash) return;
+  await deps.db.kysely.transaction().execute(async (trx) => {
+    await repo.revokeSession(trx, principal.sessionIdHash!, iso(deps.clock.now()), 'logout');
+    await deps.audit.record(trx, ctx, { action: 'identity.logout', entityType: 'user', entityId: principal.userId });
+  });
+}
+
+/** Changing one's own password revokes every session of the user and opens a fresh one. */
+export async function changePassword(
+  deps: IdentityDeps,
+  ctx: RequestContext,
+  input: { currentPassword: string; newPassword: string },
+  client: ClientInfo,
+): Promise<SignedIn> {
+  const principal = requirePrincipal(ctx);
+  const user = await repo.findUserById(deps.db.kysely, principal.userId);
+  if (!user) throw new DomainError('unauthenticated', 'Sign in first');
+  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    throw new DomainError('invalid_input', 'The current password is wrong', { fields: { currentPassword: ['wrong password'] } });
+  }
+  await assertPasswordAcceptable(deps.db.kysely, deps, input.newPassword, user.username, user.id);
+  const passwordHash = await hashPassword(input.newPassword);
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    const now = iso(deps.clock.now());
+    await repo.addPasswordHistory(trx, user.id, user.passwordHash, now);
+    await repo.updateUser(trx, user.id, { passwordHash, passwordChangedAt: now, updatedAt: now });
+    const revoked = await repo.revokeUserSessions(trx, user.id, now, 'password_changed');
+    const tokens = await openSession(deps, trx, user, ctx, client);
+    await deps.audit.record(trx, ctx, { action: 'identity.password_changed', entityType: 'user', entityId: user.id, details: { sessionsRevoked: revoked } });
+    return { ...tokens, user: withPermissions({ ...user, passwordChangedAt: now }) };
+  });
+}
+
+// First-run setup and setup links
+
+export interface SetupLink {
+  url: string;
+  token: string;
+  role: Role;
+  expiresAt: string;
+}
+
+/** Issues a one-time link that lets its holder create an account with the given role. */
+export async function issueSetupLink(deps: IdentityDeps, ctx: RequestContext, role: Role = 'security_administrator'): Promise<SetupLink> {
+  const token = randomToken();
+  const now = deps.clock.now();
+  const expiresAt = iso(plus(now, SETUP_LINK_HOURS * 3_600_000));
+  await deps.db.kysely.transaction().execute(async (trx) => {
+    await repo.insertSetupToken(trx, { tokenHash: sha256Hex(token), role, createdAt: iso(now), expiresAt });
+    await deps.audit.record(trx, ctx, { action: 'identity.setup_link_issued', entityType: 'setup_link', details: { role, expiresAt } });
+  });
+  return { url: `${deps.settings.publicUrl}/setup?token=${encodeURIComponent(token)}`, token, role, expiresAt };
+}
+
+/** On an empty database: the link for the first security administrator; otherwise nothing. */
+export async function firstRunSetupLink(deps: IdentityDeps, ctx: RequestContext): Promise<SetupLink | null> {
+  if ((await repo.countUsers(deps.db.kysely)) > 0) return null;
+  return issueSetupLink(deps, ctx, 'security_administrator');
+}
+
+export async function setupStatus(deps: IdentityDeps, token: string | undefined) {
+  const firstRun = (await repo.countUsers(deps.db.kysely)) === 0;
+  if (!token) return { firstRun, tokenValid: false, role: null };
+  const row = await repo.findSetupToken(deps.db.kysely, sha256Hex(token));
+  const valid = !!row && !row.used_at && row.expires_at > iso(deps.clock.now());
+  return { firstRun, tokenValid: valid, role: valid && row ? row.role : null };
+}
+
+export async function completeSetup(
+  deps: IdentityDeps,
+  ctx: RequestContext,
+  input: { token: string; username: string; displayName: string; email?: string | null; password: string },
+  client: ClientInfo,
+): Promise<SignedIn> {
+  await assertPasswordAcceptable(deps.db.kysely, deps, input.password, input.username);
+  const passwordHash = await hashPassword(input.password);
+  const outcome = await deps.db.kysely.transaction().execute(async (trx) => {
+    const now = iso(deps.clock.now());
+    const tokenHash = sha256Hex(input.token);
+    const row = await repo.findSetupToken(trx, tokenHash);
+    if (!row || row.used_at || row.expires_at <= now || !isRole(row.role)) {
+      const reason = row?.used_at ? 'used' : row ? 'expired' : 'unknown';
+      return { error: new DomainError('policy_violation', 'This setup link is invalid, already used or expired; create a new one with `releasegate admin create`', { rule: 'one-time setup link', reason }) };
+    }
+    if (await repo.findUserByUsername(trx, input.username)) {
+      return { error: new DomainError('conflict', `The user name ${input.username} is taken`, { fields: { username: ['already taken'] } }) };
+    }
+    const user: repo.User = {
+      id: randomUUID(),
+      username: input.username,
+      displayName: input.displayName,
+      email: input.email ?? null,
+      passwordHash,
+      disabled: false,
+      failedAttempts: 0,
+      lockedUntil: null,
+      passwordChangedAt: now,
+      createdAt: now,
+      updatedAt: now,
+      roles: [row.role],
+    };
+    await repo.insertUser(trx, user);
+    await repo.markSetupTokenUsed(trx, tokenHash, now, user.id);
+    const tokens = await openSession(deps, trx, user, ctx, client);
+    const asUser = { ...ctx, principal: principalOf(user, deps, { sessionIdHash: sha256Hex(tokens.sessionToken) }) };
+    await deps.audit.record(trx, asUser, { action: 'identity.setup_completed', entityType: 'user', entityId: user.id, after: auditUser(user) });
+    return { signedIn: { ...tokens, user: withPermissions(user) } };
+  });
+  if ('error' in outcome) throw outcome.error;
+  return outcome.signedIn;
+}

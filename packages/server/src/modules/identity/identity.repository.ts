@@ -1,0 +1,311 @@
+import type { Kysely, Selectable } from 'kysely';
+import { isRole, type Role } from '@releasegate/domain';
+import type { ApiTokensTable, Database, SessionsTable, UsersTable } from '../../db/schema';
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  email: string | null;
+  passwordHash: string;
+  disabled: boolean;
+  failedAttempts: number;
+  lockedUntil: string | null;
+  passwordChangedAt: string;
+  createdAt: string;
+  updatedAt: string;
+  roles: Role[];
+}
+
+export interface Session {
+  idHash: string;
+  userId: string;
+  csrfToken: string;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+}
+
+export interface ApiToken {
+  id: string;
+  userId: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+type Q = Kysely<Database>;
+
+function toUser(row: Selectable<UsersTable>, roles: string[]): User {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    email: row.email,
+    passwordHash: row.password_hash,
+    disabled: !!row.disabled,
+    failedAttempts: row.failed_attempts,
+    lockedUntil: row.locked_until,
+    passwordChangedAt: row.password_changed_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    roles: roles.filter(isRole).sort(),
+  };
+}
+
+function toSession(row: Selectable<SessionsTable>): Session {
+  return {
+    idHash: row.id_hash,
+    userId: row.user_id,
+    csrfToken: row.csrf_token,
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+function toApiToken(row: Selectable<ApiTokensTable>): ApiToken {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    name: row.name,
+    prefix: row.prefix,
+    scopes: JSON.parse(row.scopes) as string[],
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+    lastUsedAt: row.last_used_at,
+  };
+}
+
+async function rolesOf(q: Q, userIds: string[]): Promise<Map<string, string[]>> {
+  const map = new Map<string, string[]>();
+  if (userIds.length === 0) return map;
+  const rows = await q.selectFrom('user_roles').select(['user_id', 'role']).where('user_id', 'in', userIds).execute();
+  for (const r of rows) map.set(r.user_id, [...(map.get(r.user_id) ?? []), r.role]);
+  return map;
+}
+
+export async function countUsers(q: Q): Promise<number> {
+  const row = await q.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function findUserById(q: Q, id: string): Promise<User | undefined> {
+  const row = await q.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  return toUser(row, (await rolesOf(q, [id])).get(id) ?? []);
+}
+
+export async function findUserByUsername(q: Q, username: string): Promise<User | undefined> {
+  const row = await q.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+  if (!row) return undefined;
+  return toUser(row, (await rolesOf(q, [row.id])).get(row.id) ?? []);
+}
+
+export interface UserListFilter {
+  text?: string;
+  role?: string;
+  disabled?: boolean;
+}
+
+export async function listUsers(q: Q, f: UserListFilter): Promise<User[]> {
+  let query = q.selectFrom('users').selectAll();
+  if (f.text) {
+    const like = `%${f.text.replace(/[%_]/g, '')}%`;
+    query = query.where((eb) => eb.or([eb('username', 'like', like), eb('display_name', 'like', like), eb('email', 'like', like)]));
+  }
+  if (f.role) query = query.where('id', 'in', q.selectFrom('user_roles').select('user_id').where('role', '=', f.role));
+  if (f.disabled !== undefined) query = query.where('disabled', '=', f.disabled ? 1 : 0);
+  const rows = await query.orderBy('username').limit(1000).execute();
+  const roles = await rolesOf(q, rows.map((r) => r.id));
+  return rows.map((r) => toUser(r, roles.get(r.id) ?? []));
+}
+
+export async function insertUser(q: Q, user: Omit<User, 'failedAttempts' | 'lockedUntil' | 'disabled'>): Promise<void> {
+  await q
+    .insertInto('users')
+    .values({
+      id: user.id,
+      username: user.username,
+      display_name: user.displayName,
+      email: user.email,
+      password_hash: user.passwordHash,
+      disabled: 0,
+      failed_attempts: 0,
+      locked_until: null,
+      password_changed_at: user.passwordChangedAt,
+      created_at: user.createdAt,
+      updated_at: user.updatedAt,
+    })
+    .execute();
+  await setRoles(q, user.id, user.roles);
+}
+
+export async function setRoles(q: Q, userId: string, roles: readonly Role[]): Promise<void> {
+  await q.deleteFrom('user_roles').where('user_id', '=', userId).execute();
+  if (roles.length > 0) {
+    await q.insertInto('user_roles').values(roles.map((role) => ({ user_id: userId, role }))).execute();
+  }
+}
+
+export async function updateUser(
+  q: Q,
+  id: string,
+  patch: Partial<Pick<User, 'displayName' | 'email' | 'disabled' | 'failedAttempts' | 'lockedUntil' | 'passwordHash' | 'passwordChangedAt'>> & { updatedAt: string },
+): Promise<void> {
+  await q
+    .updateTable('users')
+    .set({
+      ...(patch.displayName !== undefined && { display_name: patch.displayName }),
+      ...(patch.email !== undefined && { email: patch.email }),
+      ...(patch.disabled !== undefined && { disabled: patch.disabled ? 1 : 0 }),
+      ...(patch.failedAttempts !== undefined && { failed_attempts: patch.failedAttempts }),
+      ...(patch.lockedUntil !== undefined && { locked_until: patch.lockedUntil }),
+      ...(patch.passwordHash !== undefined && { password_hash: patch.passwordHash }),
+      ...(patch.passwordChangedAt !== undefined && { password_changed_at: patch.passwordChangedAt }),
+      updated_at: patch.updatedAt,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function addPasswordHistory(q: Q, userId: string, passwordHash: string, at: string): Promise<void> {
+  await q.insertInto('password_history').values({ user_id: userId, password_hash: passwordHash, created_at: at }).execute();
+}
+
+export async function recentPasswordHashes(q: Q, userId: string, count: number): Promise<string[]> {
+  const rows = await q
+    .selectFrom('password_history')
+    .select('password_hash')
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .limit(count)
+    .execute();
+  return rows.map((r) => r.password_hash);
+}
+
+// Sessions
+
+export async function insertSession(q: Q, s: Session & { sourceIp: string | null; userAgent: string | null }): Promise<void> {
+  await q
+    .insertInto('sessions')
+    .values({
+      id_hash: s.idHash,
+      user_id: s.userId,
+      csrf_token: s.csrfToken,
+      created_at: s.createdAt,
+      last_seen_at: s.lastSeenAt,
+      expires_at: s.expiresAt,
+      revoked_at: null,
+      revoked_reason: null,
+      source_ip: s.sourceIp,
+      user_agent: s.userAgent,
+    })
+    .execute();
+}
+
+export async function findSession(q: Q, idHash: string): Promise<Session | undefined> {
+  const row = await q.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+  return row && toSession(row);
+}
+
+export async function touchSession(q: Q, idHash: string, at: string): Promise<void> {
+  await q.updateTable('sessions').set({ last_seen_at: at }).where('id_hash', '=', idHash).execute();
+}
+
+export async function revokeSession(q: Q, idHash: string, at: string, reason: string): Promise<void> {
+  await q
+    .updateTable('sessions')
+    .set({ revoked_at: at, revoked_reason: reason })
+    .where('id_hash', '=', idHash)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+/** Revokes every live session of a user; returns how many. */
+export async function revokeUserSessions(q: Q, userId: string, at: string, reason: string): Promise<number> {
+  const result = await q
+    .updateTable('sessions')
+    .set({ revoked_at: at, revoked_reason: reason })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+// API tokens
+
+export async function insertApiToken(q: Q, t: ApiToken & { tokenHash: string }): Promise<void> {
+  await q
+    .insertInto('api_tokens')
+    .values({
+      id: t.id,
+      user_id: t.userId,
+      name: t.name,
+      token_hash: t.tokenHash,
+      prefix: t.prefix,
+      scopes: JSON.stringify(t.scopes),
+      created_by: t.createdBy,
+      created_at: t.createdAt,
+      expires_at: t.expiresAt,
+      revoked_at: null,
+      last_used_at: null,
+    })
+    .execute();
+}
+
+export async function findApiTokenByHash(q: Q, tokenHash: string): Promise<ApiToken | undefined> {
+  const row = await q.selectFrom('api_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+  return row && toApiToken(row);
+}
+
+export async function findApiToken(q: Q, id: string): Promise<ApiToken | undefined> {
+  const row = await q.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toApiToken(row);
+}
+
+export async function listApiTokens(q: Q, userId?: string): Promise<ApiToken[]> {
+  let query = q.selectFrom('api_tokens').selectAll();
+  if (userId) query = query.where('user_id', '=', userId);
+  return (await query.orderBy('created_at', 'desc').execute()).map(toApiToken);
+}
+
+export async function revokeApiToken(q: Q, id: string, at: string): Promise<void> {
+  await q.updateTable('api_tokens').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+}
+
+export async function touchApiToken(q: Q, id: string, at: string): Promise<void> {
+  await q.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', id).execute();
+}
+
+// Setup links
+
+export async function insertSetupToken(q: Q, t: { tokenHash: string; role: string; createdAt: string; expiresAt: string }): Promise<void> {
+  await q
+    .insertInto('setup_tokens')
+    .values({ token_hash: t.tokenHash, role: t.role, created_at: t.createdAt, expires_at: t.expiresAt, used_at: null, used_by: null })
+    .execute();
+}
+
+export async function findSetupToken(q: Q, tokenHash: string) {
+  return q.selectFrom('setup_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+export async function markSetupTokenUsed(q: Q, tokenHash: string, at: string, userId: string): Promise<boolean> {
+  const result = await q
+    .updateTable('setup_tokens')
+    .set({ used_at: at, used_by: userId })
+    .where('token_hash', '=', tokenHash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { PERMISSIONS, ROLES } from '@releasegate/domain';
+
+export const roleSchema = z.enum(ROLES);
+export const permissionSchema = z.enum(PERMISSIONS);
+
+const username = z
+  .string()
+  .trim()
+  .min(2, 'at least 2 characters')
+  .max(64, 'at most 64 characters')
+  .regex(/^[a-zA-Z0-9._@-]+$/, 'letters, digits and . _ @ - only');
+const displayName = z.string().trim().min(1, 'required').max(100, 'at most 100 characters');
+const email = z.email('not an e-mail address').max(200).nullable().optional();
+// Length rules are checked by the password profile so that every broken rule is named at once.
+const password = z.string().max(1024);
+
+export const userView = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  email: z.string().nullable(),
+  roles: z.array(z.string()),
+  disabled: z.boolean(),
+  lockedUntil: z.string().nullable(),
+  passwordChangedAt: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const loginInput = z.object({ username: z.string().trim().min(1, 'required').max(64), password: z.string().min(1, 'required').max(1024) });
+export const sessionView = z.object({
+  user: userView.extend({ permissions: z.array(z.string()) }),
+  csrfToken: z.string(),
+  passwordExpired: z.boolean(),
+});
+
+export const changePasswordInput = z.object({ currentPassword: z.string().min(1, 'required'), newPassword: password });
+
+export const setupStatusQuery = z.object({ token: z.string().max(200).optional() });
+export const setupStatusView = z.object({ firstRun: z.boolean(), tokenValid: z.boolean(), role: z.string().nullable() });
+export const setupInput = z.object({ token: z.string().min(1).max(200), username, displayName, email, password });
+
+export const createUserInput = z.object({ username, displayName, email, roles: z.array(roleSchema).max(ROLES.length), password });
+export const updateUserInput = z.object({ displayName: displayName.optional(), email, roles: z.array(roleSchema).max(ROLES.length).optional() });
+export const resetPasswordInput = z.object({ password });
+export const userListQuery = z.object({
+  text: z.string().max(100).optional(),
+  role: roleSchema.optional(),
+  disabled: z.enum(['true', 'false']).optional(),
+});
+export const idParams = z.object({ id: z.string().min(1).max(64) });
+
+export const tokenView = z.object({
+  id: z.string(),
+  userId: z.string(),
+  username: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  scopes: z.array(z.string()),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  revokedAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+  state: z.enum(['active', 'expired', 'revoked']),
+});
+export const createTokenInput = z.object({
+  name: z.string().trim().min(1, 'required').max(100),
+  scopes: z.array(permissionSchema).min(1, 'choose at least one scope'),
+  expiresInDays: z.number().int().min(1).max(366).default(90),
+  userId: z.string().max(64).optional(),
+});
+export const tokenListQuery = z.object({ userId: z.string().max(64).optional() });
+
+export const rolesView = z.object({
+  roles: z.array(z.object({ role: z.string(), administrator: z.boolean(), permissions: z.array(z.string()) })),
+  permissions: z.array(z.string()),
+});

@@ -1,0 +1,36 @@
+import type { Kysely } from 'kysely';
+import { DomainError, checkPassword } from '@releasegate/domain';
+import type { Database } from '../../db/schema';
+import type { IdentityDeps } from './identity.deps';
+import { recentPasswordHashes } from './identity.repository';
+import { verifyPassword } from './secrets';
+
+const STRICT_HISTORY = 5;
+
+/**
+ * Refuses a new password that breaks the configured profile, naming each broken rule. The
+ * strict profile also refuses any of the user's last five passwords.
+ */
+export async function assertPasswordAcceptable(
+  q: Kysely<Database>,
+  deps: IdentityDeps,
+  password: string,
+  username: string,
+  userId?: string,
+): Promise<void> {
+  const violations = checkPassword(password, deps.settings.password.profile, username);
+  if (violations.length === 0 && userId && deps.settings.password.profile === 'strict') {
+    for (const old of await recentPasswordHashes(q, userId, STRICT_HISTORY)) {
+      if (await verifyPassword(old, password)) {
+        violations.push({ rule: 'reused', message: `must differ from the last ${STRICT_HISTORY} passwords` });
+        break;
+      }
+    }
+  }
+  if (violations.length > 0) {
+    throw new DomainError('invalid_input', `The password does not meet the password rules: ${violations.map((v) => v.message).join('; ')}`, {
+      fields: { password: violations.map((v) => v.message) },
+      rule: `password profile ${deps.settings.password.profile}`,
+    });
+  }
+}

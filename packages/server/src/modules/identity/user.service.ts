@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { DomainError, assertRoleSetAllowed, conflict, notFound, type Role } from '@releasegate/domain';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+import type { RequestContext } from '../../context';
+import type { IdentityDeps } from './identity.deps';
+import * as repo from './identity.repository';
+import { assertPasswordAcceptable } from './password.policy';
+import { hashPassword } from './secrets';
+import { authorize } from './authorize';
+import { auditUser, toUserView, type UserView } from './user.view';
+
+const iso = (d: Date) => d.toISOString();
+
+export async function listUsers(deps: IdentityDeps, ctx: RequestContext, filter: repo.UserListFilter): Promise<UserView[]> {
+  authorize(ctx, 'user.read');
+  return (await repo.listUsers(deps.db.kysely, filter)).map(toUserView);
+}
+
+export async function getUser(deps: IdentityDeps, ctx: RequestContext, id: string): Promise<UserView> {
+  authorize(ctx, 'user.read');
+  const user = await repo.findUserById(deps.db.kysely, id);
+  if (!user) throw notFound('User', id);
+  return toUserView(user);
+}
+
+export interface CreateUser {
+  username: string;
+  displayName: string;
+  email?: string | null;
+  roles: Role[];
+  password: string;
+}
+
+export async function createUser(deps: IdentityDeps, ctx: RequestContext, input: CreateUser): Promise<UserView> {
+  authorize(ctx, 'user.manage');
+  assertRoleSetAllowed(input.roles);
+  await assertPasswordAcceptable(deps.db.kysely, deps, input.password, input.username);
+  const passwordHash = await hashPassword(input.password);
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    if (await repo.findUserByUsername(trx, input.username)) {
+      throw conflict(`The user name ${input.username} is taken`, { fields: { username: ['already taken'] } });
+    }
+    const now = iso(deps.clock.now());
+    const user: repo.User = {
+      id: randomUUID(),
+      username: input.username,
+      displayName: input.displayName,
+      email: input.email ?? null,
+      passwordHash,
+      disabled: false,
+      failedAttempts: 0,
+      lockedUntil: null,
+      passwordChangedAt: now,
+      createdAt: now,
+      updatedAt: now,
+      roles: [...input.roles].sort(),
+    };
+    await repo.insertUser(trx, user);
+    await deps.audit.record(trx, ctx, { action: 'user.created', entityType: 'user', entityId: user.id, after: auditUser(user) });
+    return toUserView(user);
+  });
+}
+
+/**
+ * The system must keep at least one enabled security administrator, or nobody could manage
+ * accounts any more.
+ */
+async function assertSecurityAdministratorRemains(q: Kysely<Database>, changingUserId: string, stillAdmin: boolean) {
+  if (stillAdmin) return;
+  const admins = (await repo.listUsers(q, { role: 'security_administrator', disabled: false })).filter((u) => u.id !== changingUserId);
+  if (admins.length === 0) {
+    throw new DomainError('policy_violation', 'At least one enabled security administrator must remain', { rule: 'last security administrator' });
+  }
+}
+
+async function loadForUpdate(q: Kysely<Database>, id: string) {
+  const user = await repo.findUserById(q, id);
+  if (!user) throw notFound('User', id);
+  return user;
+}
+
+export async function updateUser(
+  deps: IdentityDeps,
+  ctx: RequestContext,
+  id: string,
+  patch: { displayName?: string; email?: string | null; roles?: Role[] },
+): Promise<UserView> {
+  authorize(ctx, 'user.manage');
+  if (patch.roles) assertRoleSetAllowed(patch.roles);
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    const before = await loadForUpdate(trx, id);
+    if (patch.roles && before.roles.includes('security_administrator') && !before.disabled) {
+      await assertSecurityAdministratorRemains(trx, id, patch.roles.includes('security_administrator'));
+    }
+    const now = iso(deps.clock.now());
+    await repo.updateUser(trx, id, { displayName: patch.displayName, email: patch.email, updatedAt: now });
+    if (patch.roles) await repo.setRoles(trx, id, patch.roles);
+    const after = await loadForUpdate(trx, id);
+    // A change of roles changes what open sessions may do; they pick it up on their next request.
+    await deps.audit.record(trx, ctx, { action: 'user.updated', entityType: 'user', entityId: id, before: auditUser(before), after: auditUser(after) });
+    return toUserView(after);
+  });
+}
+
+export async function setUserDisabled(deps: IdentityDeps, ctx: RequestContext, id: string, disabled: boolean): Promise<UserView> {
+  const principal = authorize(ctx, 'user.manage');
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    const before = await loadForUpdate(trx, id);
+    if (disabled && principal.userId === id) {
+      throw new DomainError('policy_violation', 'You cannot disable your own account', { rule: 'no self-disable' });
+    }
+    if (disabled && before.roles.includes('security_administrator')) await assertSecurityAdministratorRemains(trx, id, false);
+    const now = iso(deps.clock.now());
+    await repo.updateUser(trx, id, { disabled, updatedAt: now });
+    const revoked = disabled ? await repo.revokeUserSessions(trx, id, now, 'user_disabled') : 0;
+    const after = await loadForUpdate(trx, id);
+    await deps.audit.record(trx, ctx, {
+      action: disabled ? 'user.disabled' : 'user.enabled',
+      entityType: 'user',
+      entityId: id,
+      before: auditUser(before),
+      after: auditUser(after),
+      details: { sessionsRevoked: revoked },
+    });
+    return toUserView(after);
+  });
+}
+
+/** The security administrator sets a new password (e.g. a forgotten one); all sessions end. */
+export async function resetPassword(deps: IdentityDeps, ctx: RequestContext, id: string, password: string): Promise<UserView> {
+  authorize(ctx, 'user.manage');
+  const target = await loadForUpdate(deps.db.kysely, id);
+  await assertPasswordAcceptable(deps.db.kysely, deps, password, target.username, id);
+  const passwordHash = await hashPassword(password);
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    const now = iso(deps.clock.now());
+    await repo.addPasswordHistory(trx, id, target.passwordHash, now);
+    await repo.updateUser(trx, id, { passwordHash, passwordChangedAt: now, failedAttempts: 0, lockedUntil: null, updatedAt: now });
+    const revoked = await repo.revokeUserSessions(trx, id, now, 'password_reset');
+    await deps.audit.record(trx, ctx, { action: 'user.password_reset', entityType: 'user', entityId: id, details: { sessionsRevoked: revoked } });
+    return toUserView(await loadForUpdate(trx, id));
+  });
+}
+
+export async function unlockUser(deps: IdentityDeps, ctx: RequestContext, id: string): Promise<UserView> {
+  authorize(ctx, 'user.manage');
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    const before = await loadForUpdate(trx, id);
+    const now = iso(deps.clock.now());
+    await repo.updateUser(trx, id, { failedAttempts: 0, lockedUntil: null, updatedAt: now });
+    const after = await loadForUpdate(trx, id);
+    await deps.audit.record(trx, ctx, { action: 'user.unlocked', entityType: 'user', entityId: id, before: auditUser(before), after: auditUser(after) });
+    return toUserView(after);
+  });
+}

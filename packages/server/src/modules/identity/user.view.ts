@@ -1,0 +1,58 @@
+import { isPasswordExpired, permissionsOf } from '@releasegate/domain';
+import type { User } from './identity.repository';
+import type { IdentityDeps } from './identity.deps';
+
+/** A user as the API shows it: never the password hash. */
+export interface UserView {
+  id: string;
+  username: string;
+  displayName: string;
+  email: string | null;
+  roles: string[];
+  disabled: boolean;
+  lockedUntil: string | null;
+  passwordChangedAt: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function toUserView(u: User): UserView {
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    email: u.email,
+    roles: u.roles,
+    disabled: u.disabled,
+    lockedUntil: u.lockedUntil,
+    passwordChangedAt: u.passwordChangedAt,
+    createdAt: u.createdAt,
+    updatedAt: u.updatedAt,
+  };
+}
+
+/** The audit trail's before/after picture of a user. */
+export function auditUser(u: User) {
+  const { passwordHash: _omit, ...rest } = u;
+  return rest;
+}
+
+export function principalOf(u: User, deps: IdentityDeps, via: { sessionIdHash: string } | { tokenId: string; scopes: string[] }) {
+  const all = permissionsOf(u.roles);
+  const permissions = 'tokenId' in via ? new Set([...all].filter((p) => via.scopes.includes(p))) : all;
+  return {
+    userId: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    roles: u.roles,
+    permissions,
+    via: 'tokenId' in via ? ('token' as const) : ('session' as const),
+    ...('tokenId' in via ? { tokenId: via.tokenId } : { sessionIdHash: via.sessionIdHash }),
+    passwordExpired: isPasswordExpired(
+      new Date(u.passwordChangedAt),
+      deps.clock.now(),
+      deps.settings.password.profile,
+      deps.settings.password.maxAgeDays,
+    ),
+  };
+}

@@ -1,0 +1,55 @@
+import { systemClock, type Clock } from '@releasegate/domain';
+import { buildApp, type App } from './app';
+import type { Config } from './config';
+import { openDatabase, type Db } from './db/database';
+import { migrateToLatest } from './db/migrate';
+import { firstRunSetupLink } from './modules/identity/auth.service';
+import { systemContext } from './context';
+import { writePidFile } from './pid-file';
+
+export interface RunningServer {
+  app: App;
+  db: Db;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database, applies migrations, builds the app and listens. On an empty database it
+ * prints a one-time link for the first security administrator: there is no default password.
+ */
+export async function startServer(config: Config, options: { clock?: Clock; logger?: boolean; print?: (line: string) => void } = {}): Promise<RunningServer> {
+  const db = openDatabase(config);
+  try {
+    await migrateToLatest(db);
+    const app = await buildApp({ config, db, clock: options.clock ?? systemClock, logger: options.logger });
+    await app.fastify.listen({ port: config.port, host: config.host });
+    const removePidFile = config.database.kind === 'sqlite' ? writePidFile(config.dataDir) : () => undefined;
+    const address = app.fastify.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    const link = await firstRunSetupLink(app.identity, systemContext());
+    const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+    print(`ReleaseGate is listening on ${url} (database: ${db.dialect}${config.database.kind === 'sqlite' ? ` ${config.database.file}` : ''})`);
+    if (link) {
+      print('');
+      print('First run: no account exists yet. Open this one-time link to create the first security administrator');
+      print(`(valid until ${link.expiresAt}):`);
+      print(`  ${link.url}`);
+      print('');
+    }
+    return {
+      app,
+      db,
+      url,
+      close: async () => {
+        await app.fastify.close();
+        await db.destroy();
+        removePidFile();
+      },
+    };
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}
