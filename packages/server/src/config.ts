@@ -47,7 +47,7 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
-  readonly database: { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
+  readonly database: { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string };
   readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   readonly publicUrl: string;
   readonly trustProxy: boolean;
@@ -76,7 +76,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const dataDir = path.resolve(e.DATA_DIR);
   const url = e.DATABASE_URL ?? '';
   const database: Config['database'] = url.startsWith('postgres')
-    ? { kind: 'postgres', url }
+    ? postgresTarget(url)
     : { kind: 'sqlite', file: url.startsWith('sqlite:') ? path.resolve(url.slice('sqlite:'.length)) : path.join(dataDir, 'releasegate.db') };
   const config: Config = {
     port: e.PORT,
@@ -93,6 +93,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webDistDir: e.WEB_DIST_DIR,
   };
   return deepFreeze(config);
+}
+
+/** `?schema=name` selects a schema (search_path); PostgreSQL itself does not know the parameter. */
+function postgresTarget(url: string): Config['database'] {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema') ?? undefined;
+  parsed.searchParams.delete('schema');
+  return { kind: 'postgres', url: parsed.toString(), ...(schema && { schema }) };
 }
 
 function deepFreeze<T extends object>(value: T): T {

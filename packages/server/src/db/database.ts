@@ -11,6 +11,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Db {
   readonly kysely: Kysely<Database>;
   readonly dialect: Dialect;
+  /** PostgreSQL schema (search_path) when not the default. */
+  readonly schema?: string;
   destroy(): Promise<void>;
 }
 
@@ -56,15 +58,18 @@ export interface PostgresOptions {
 }
 
 export function openPostgres(url: string, options: PostgresOptions = {}): Db {
+  if (options.schema && !/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new Error(`Invalid schema name ${options.schema}`);
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { kysely, dialect: 'postgres', destroy: () => kysely.destroy() };
+  return { kysely, dialect: 'postgres', schema: options.schema, destroy: () => kysely.destroy() };
 }
 
 export function openDatabase(config: Pick<Config, 'database'>): Db {
-  return config.database.kind === 'postgres' ? openPostgres(config.database.url) : openSqlite(config.database.file);
+  return config.database.kind === 'postgres'
+    ? openPostgres(config.database.url, { schema: config.database.schema })
+    : openSqlite(config.database.file);
 }

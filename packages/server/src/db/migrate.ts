@@ -1,4 +1,4 @@
-import { Migrator, type Migration, type MigrationResult } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationResult } from 'kysely';
 import type { Db } from './database';
 import * as m20261126000100 from './migrations/20261126000100_create_identity';
 import * as m20261126000200 from './migrations/20261126000200_create_audit_events';
@@ -28,6 +28,7 @@ export class MigrationError extends Error {
 }
 
 export async function migrateToLatest(db: Db): Promise<MigrationResult[]> {
+  if (db.schema) await sql`create schema if not exists ${sql.id(db.schema)}`.execute(db.kysely);
   const { error, results } = await migrator(db).migrateToLatest();
   if (error) throw new MigrationError(results, error);
   return results ?? [];

@@ -8,7 +8,7 @@ import { changePassword, completeSetup, currentUser, login, logout, setupStatus,
 import { changePasswordInput, loginInput, sessionView, setupInput, setupStatusQuery, setupStatusView } from './identity.schemas';
 
 const tags = ['identity'];
-const signedInView = (s: SignedIn) => ({ user: s.user, csrfToken: s.csrfToken, passwordExpired: false });
+const signedInView = (s: SignedIn) => ({ user: s.user, csrfToken: s.csrfToken, passwordExpired: s.passwordExpired });
 
 export function authRoutes(deps: IdentityDeps, config: Pick<Config, 'publicUrl'>): FastifyPluginAsyncZod {
   return async (app) => {

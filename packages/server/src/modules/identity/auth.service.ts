@@ -18,6 +18,7 @@ export interface SignedIn {
   sessionToken: string;
   csrfToken: string;
   user: SessionUser;
+  passwordExpired: boolean;
 }
 
 const withPermissions = (user: repo.User): SessionUser => ({ ...toUserView(user), permissions: [...permissionsOf(user.roles)].sort() });
@@ -92,12 +93,9 @@ export async function login(deps: IdentityDeps, ctx: RequestContext, input: { us
       await repo.updateUser(trx, user.id, { failedAttempts: 0, lockedUntil: null, updatedAt: iso(now) });
     }
     const tokens = await openSession(deps, trx, user, ctx, client);
-    await deps.audit.record(trx, { ...ctx, principal: principalOf(user, deps, { sessionIdHash: sha256Hex(tokens.sessionToken) }) }, {
-      action: 'identity.login_succeeded',
-      entityType: 'user',
-      entityId: user.id,
-    });
-    return { signedIn: { ...tokens, user: withPermissions({ ...user, failedAttempts: 0, lockedUntil: null }) } };
+    const principal = principalOf(user, deps, { sessionIdHash: sha256Hex(tokens.sessionToken) });
+    await deps.audit.record(trx, { ...ctx, principal }, { action: 'identity.login_succeeded', entityType: 'user', entityId: user.id });
+    return { signedIn: { ...tokens, user: withPermissions({ ...user, failedAttempts: 0, lockedUntil: null }), passwordExpired: principal.passwordExpired } };
   });
   if ('error' in outcome) throw outcome.error;
   return outcome.signedIn;
@@ -188,7 +186,7 @@ export async function changePassword(
     const revoked = await repo.revokeUserSessions(trx, user.id, now, 'password_changed');
     const tokens = await openSession(deps, trx, user, ctx, client);
     await deps.audit.record(trx, ctx, { action: 'identity.password_changed', entityType: 'user', entityId: user.id, details: { sessionsRevoked: revoked } });
-    return { ...tokens, user: withPermissions({ ...user, passwordChangedAt: now }) };
+    return { ...tokens, user: withPermissions({ ...user, passwordChangedAt: now }), passwordExpired: false };
   });
 }
 
@@ -265,7 +263,7 @@ export async function completeSetup(
     const tokens = await openSession(deps, trx, user, ctx, client);
     const asUser = { ...ctx, principal: principalOf(user, deps, { sessionIdHash: sha256Hex(tokens.sessionToken) }) };
     await deps.audit.record(trx, asUser, { action: 'identity.setup_completed', entityType: 'user', entityId: user.id, after: auditUser(user) });
-    return { signedIn: { ...tokens, user: withPermissions(user) } };
+    return { signedIn: { ...tokens, user: withPermissions(user), passwordExpired: false } };
   });
   if ('error' in outcome) throw outcome.error;
   return outcome.signedIn;

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { DomainError, checkPassword } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import type { IdentityDeps } from './identity.deps';
-import { recentPasswordHashes } from './identity.repository';
+import { findUserById, recentPasswordHashes } from './identity.repository';
 import { verifyPassword } from './secrets';
 
 const STRICT_HISTORY = 5;
@@ -20,7 +20,9 @@ export async function assertPasswordAcceptable(
 ): Promise<void> {
   const violations = checkPassword(password, deps.settings.password.profile, username);
   if (violations.length === 0 && userId && deps.settings.password.profile === 'strict') {
-    for (const old of await recentPasswordHashes(q, userId, STRICT_HISTORY)) {
+    const current = (await findUserById(q, userId))?.passwordHash;
+    const previous = await recentPasswordHashes(q, userId, STRICT_HISTORY - 1);
+    for (const old of current ? [current, ...previous] : previous) {
       if (await verifyPassword(old, password)) {
         violations.push({ rule: 'reused', message: `must differ from the last ${STRICT_HISTORY} passwords` });
         break;

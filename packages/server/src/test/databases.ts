@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openPostgres, openSqlite, type Db, type Dialect } from '../db/database';
+import { migrateToLatest } from '../db/migrate';
+
+/**
+ * Every database test runs on every dialect: SQLite always, PostgreSQL when TEST_DATABASE_URL
+ * is set. If it is set and the server cannot be reached, the tests fail; they never skip.
+ * (Test code reads the environment directly; the application reads it only in config.ts.)
+ */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
+export const DIALECTS: Dialect[] = TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+
+export interface TestDatabase {
+  db: Db;
+  dialect: Dialect;
+  /** What a child process needs to open the same database (DATABASE_URL / DATA_DIR). */
+  env: Record<string, string>;
+  dataDir: string;
+  /** Opens another, independent connection (pool) to the same database: a second "process". */
+  openAnother(): Db;
+  destroy(): Promise<void>;
+}
+
+export function tempDir(prefix = 'rg-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** A fresh, empty database of the dialect: a new SQLite file, or a new PostgreSQL schema. */
+export async function createTestDatabase(dialect: Dialect, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+  const dataDir = tempDir();
+  let test: TestDatabase;
+  if (dialect === 'sqlite') {
+    const file = path.join(dataDir, 'releasegate.db');
+    const db = openSqlite(file);
+    test = {
+      db,
+      dialect,
+      dataDir,
+      env: { DATA_DIR: dataDir },
+      openAnother: () => openSqlite(file),
+      destroy: async () => {
+        await db.destroy();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } else {
+    if (!TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL is not set');
+    const schema = `rg_test_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+    await admin.end();
+    const db = openPostgres(TEST_DATABASE_URL, { schema });
+    const url = new URL(TEST_DATABASE_URL);
+    url.searchParams.set('schema', schema);
+    test = {
+      db,
+      dialect,
+      dataDir,
+      env: { DATA_DIR: dataDir, DATABASE_URL: url.toString() },
+      openAnother: () => openPostgres(TEST_DATABASE_URL!, { schema }),
+      destroy: async () => {
+        await db.destroy();
+        const cleanup = new pg.Client({ connectionString: TEST_DATABASE_URL });
+        await cleanup.connect();
+        await cleanup.query(`drop schema ${schema} cascade`);
+        await cleanup.end();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  }
+  if (options.migrate !== false) await migrateToLatest(test.db);
+  return test;
+}

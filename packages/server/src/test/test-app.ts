@@ -1,0 +1,98 @@
+import { ManualClock, type Role } from '@releasegate/domain';
+import { buildApp, type App } from '../app';
+import { loadConfig, type Config } from '../config';
+import { createUser } from '../modules/identity/user.service';
+import { cliContext } from '../cli/cli-context';
+import { createTestDatabase, type TestDatabase } from './databases';
+import type { Dialect } from '../db/database';
+
+export interface TestApp {
+  app: App;
+  url: string;
+  clock: ManualClock;
+  config: Config;
+  database: TestDatabase;
+  /** Creates a user directly through the service (audited as the CLI). */
+  seedUser(username: string, roles: Role[], password?: string): Promise<{ id: string; username: string; password: string }>;
+  close(): Promise<void>;
+}
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+/** The real app on a fresh database, listening on a loopback port, with a clock the test moves. */
+export async function startTestApp(dialect: Dialect, env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase(dialect);
+  const clock = new ManualClock();
+  const config = loadConfig({ ...database.env, WEB_DIST_DIR: '/nonexistent', ...env });
+  const app = await buildApp({ config, db: database.db, clock, logger: false });
+  await app.fastify.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.fastify.server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return {
+    app,
+    url,
+    clock,
+    config,
+    database,
+    async seedUser(username, roles, password = TEST_PASSWORD) {
+      const user = await createUser(app.identity, cliContext(), { username, displayName: username, roles, password });
+      return { id: user.id, username, password };
+    },
+    async close() {
+      await app.fastify.close();
+      await database.destroy();
+    },
+  };
+}
+
+export interface Reply<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A browser-like HTTP client: keeps cookies and sends the CSRF header as the web app does. */
+export class HttpClient {
+  private cookies = new Map<string, string>();
+  bearer: string | undefined;
+  sendCsrf = true;
+
+  constructor(private readonly base: string) {}
+
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
+    const h: Record<string, string> = { ...headers };
+    if (body !== undefined) h['content-type'] = 'application/json';
+    if (this.cookies.size > 0) h.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    if (this.sendCsrf && this.cookies.has('rg_csrf') && method !== 'GET') h['x-csrf-token'] = this.cookies.get('rg_csrf')!;
+    if (this.bearer) h.authorization = `Bearer ${this.bearer}`;
+    const response = await fetch(this.base + path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const [name, ...rest] = pair!.split('=');
+      const value = rest.join('=');
+      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(line)) this.cookies.delete(name!.trim());
+      else this.cookies.set(name!.trim(), value);
+    }
+    const text = await response.text();
+    const type = response.headers.get('content-type') ?? '';
+    return { status: response.status, body: (type.includes('json') && text ? JSON.parse(text) : text) as T, headers: response.headers };
+  }
+
+  get<T = any>(path: string) {
+    return this.request<T>('GET', path);
+  }
+  post<T = any>(path: string, body?: unknown) {
+    return this.request<T>('POST', path, body ?? {});
+  }
+  patch<T = any>(path: string, body: unknown) {
+    return this.request<T>('PATCH', path, body);
+  }
+
+  async login(username: string, password = TEST_PASSWORD) {
+    return this.post('/api/auth/login', { username, password });
+  }
+}
