@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config';
+
+describe('configuration', () => {
+  it('defaults: SQLite under DATA_DIR, port 3000, 30-minute idle and 12-hour absolute sessions, 5 failures lock 15 minutes', () => {
+    const c = loadConfig({ DATA_DIR: '/srv/rg' });
+    expect(c.database).toEqual({ kind: 'sqlite', file: '/srv/rg/releasegate.db' });
+    expect(c.port).toBe(3000);
+    expect(c.session).toEqual({ idleMinutes: 30, absoluteHours: 12 });
+    expect(c.lockout).toEqual({ threshold: 5, minutes: 15 });
+    expect(c.audit).toEqual({ hash: 'sha256', retentionDays: 180 });
+    expect(c.publicUrl).toBe('http://localhost:3000');
+  });
+
+  it('is frozen, deeply', () => {
+    const c = loadConfig({});
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(Object.isFrozen(c.session)).toBe(true);
+    expect(() => {
+      (c.session as { idleMinutes: number }).idleMinutes = 999;
+    }).toThrow();
+  });
+
+  it('reports every bad variable at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', PUBLIC_URL: 'not a url', AUDIT_RETENTION_DAYS: '30' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const name of ['PORT', 'LOG_LEVEL', 'DATABASE_URL', 'PUBLIC_URL', 'AUDIT_RETENTION_DAYS']) expect(problems).toContain(name);
+    expect((error as ConfigError).problems).toHaveLength(5);
+  });
+
+  it('PostgreSQL from DATABASE_URL, with an optional schema', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/rg?schema=release' }).database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/rg', schema: 'release' });
+  });
+
+  it('X-1 audit retention cannot be set below 180 days', () => {
+    expect(() => loadConfig({ AUDIT_RETENTION_DAYS: '179' })).toThrow(/AUDIT_RETENTION_DAYS/);
+    expect(loadConfig({ AUDIT_RETENTION_DAYS: '365' }).audit.retentionDays).toBe(365);
+  });
+});

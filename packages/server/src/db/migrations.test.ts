@@ -1,0 +1,45 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DIALECTS, createTestDatabase, type TestDatabase } from '../test/databases';
+import { migrateDown, migrateToLatest, migrations, pendingMigrations } from './migrate';
+
+async function tableNames(t: TestDatabase): Promise<string[]> {
+  const tables = await t.db.kysely.introspection.getTables();
+  return tables.map((x) => x.name).filter((n) => !n.startsWith('kysely_')).sort();
+}
+
+describe.each(DIALECTS)('migrations on %s', (dialect) => {
+  let t: TestDatabase;
+  beforeEach(async () => {
+    t = await createTestDatabase(dialect, { migrate: false });
+  });
+  afterEach(async () => {
+    await t.destroy();
+  });
+
+  it('step every migration up and down, one at a time, and up again', async () => {
+    const names = Object.keys(migrations);
+    expect(await pendingMigrations(t.db)).toEqual(names);
+    expect(await tableNames(t)).toEqual([]);
+
+    const seen: string[][] = [];
+    await migrateToLatest(t.db);
+    expect(await pendingMigrations(t.db)).toEqual([]);
+    seen.push(await tableNames(t));
+    for (let i = names.length - 1; i >= 0; i--) {
+      const [result] = await migrateDown(t.db);
+      expect(result).toMatchObject({ migrationName: names[i], direction: 'Down', status: 'Success' });
+      seen.push(await tableNames(t));
+    }
+    expect(await tableNames(t)).toEqual([]);
+    // Each step down removed something, and up again restores the same schema.
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!.length).toBeLessThan(seen[i - 1]!.length);
+    await migrateToLatest(t.db);
+    expect(await tableNames(t)).toEqual(seen[0]);
+  });
+
+  it('migration names follow YYYYMMDDHHMMSS_verb_noun and sort in order', () => {
+    const names = Object.keys(migrations);
+    for (const name of names) expect(name).toMatch(/^\d{14}_[a-z]+(_[a-z]+)+$/);
+    expect([...names].sort()).toEqual(names);
+  });
+});
