@@ -29,15 +29,14 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     const link = await firstRunSetupLink(app.identity, systemContext());
-    const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-    print(`ReleaseGate is listening on ${url} (database: ${db.dialect}${config.database.kind === 'sqlite' ? ` ${config.database.file}` : ''})`);
+    // One write, setup link first, so whoever waits for the "listening" line has the link too.
+    const lines: string[] = [];
     if (link) {
-      print('');
-      print('First run: no account exists yet. Open this one-time link to create the first security administrator');
-      print(`(valid until ${link.expiresAt}):`);
-      print(`  ${link.url}`);
-      print('');
+      lines.push('', 'First run: no account exists yet. Open this one-time link to create the first security administrator');
+      lines.push(`(valid until ${link.expiresAt}):`, `  ${link.url}`, '');
     }
+    lines.push(`ReleaseGate is listening on ${url} (database: ${db.dialect}${config.database.kind === 'sqlite' ? ` ${config.database.file}` : ''})`);
+    (options.print ?? ((text: string) => process.stdout.write(`${text}\n`)))(lines.join('\n'));
     return {
       app,
       db,
