@@ -1,0 +1,142 @@
+/**
+ * The one way the web app talks to the server: JSON in and out, the session cookie sent along,
+ * the CSRF token echoed on unsafe methods, and every error turned into an ApiError.
+ */
+
+export type FieldErrors = Record<string, string[]>;
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: unknown;
+
+  constructor(status: number, code: string, message: string, details?: unknown) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+
+  /** Field messages from `details.fields`, keyed by the field name the server validated. */
+  get fields(): FieldErrors {
+    const fields = detailsRecord(this.details).fields;
+    if (!fields || typeof fields !== 'object') return {};
+    const result: FieldErrors = {};
+    for (const [key, value] of Object.entries(fields as Record<string, unknown>)) {
+      if (Array.isArray(value)) result[key] = value.map(String);
+    }
+    return result;
+  }
+
+  /** `details.reason`, which names the kind of refusal (bad_credentials, disabled, csrf, …). */
+  get reason(): string | undefined {
+    const reason = detailsRecord(this.details).reason;
+    return typeof reason === 'string' ? reason : undefined;
+  }
+
+  detail(name: string): unknown {
+    return detailsRecord(this.details)[name];
+  }
+}
+
+function detailsRecord(details: unknown): Record<string, unknown> {
+  return details && typeof details === 'object' ? (details as Record<string, unknown>) : {};
+}
+
+export const CSRF_COOKIE = 'rg_csrf';
+export const CSRF_HEADER = 'X-CSRF-Token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function readCookie(name: string): string | undefined {
+  for (const part of document.cookie.split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(rest.join('='));
+  }
+  return undefined;
+}
+
+type UnauthenticatedHandler = (error: ApiError) => void;
+
+let onUnauthenticated: UnauthenticatedHandler = () => {
+  const here = window.location.pathname + window.location.search;
+  if (!window.location.pathname.startsWith('/login')) window.location.assign(`/login?next=${encodeURIComponent(here)}`);
+};
+
+/** The app installs a router-aware handler; the default reloads to /login. */
+export function setUnauthenticatedHandler(handler: UnauthenticatedHandler): void {
+  onUnauthenticated = handler;
+}
+
+export type QueryValue = string | number | boolean | null | undefined;
+
+export function queryString(query: Record<string, QueryValue> | undefined): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value === undefined || value === null || value === '') continue;
+    params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  /** false for calls where "not signed in" is an answer, not a reason to leave the page. */
+  redirectOn401?: boolean;
+  signal?: AbortSignal;
+}
+
+export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const method = options.method ?? 'GET';
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (!SAFE_METHODS.has(method)) {
+    const csrf = readCookie(CSRF_COOKIE);
+    if (csrf) headers[CSRF_HEADER] = csrf;
+  }
+  let response: Response;
+  try {
+    response = await fetch(path + queryString(options.query), {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: options.signal,
+    });
+  } catch (cause) {
+    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
+    throw new ApiError(0, 'network_error', cause instanceof Error ? cause.message : String(cause));
+  }
+  if (response.status === 204) return undefined as T;
+  const payload = await readJson(response);
+  if (!response.ok) {
+    const error = toApiError(response.status, payload);
+    if (response.status === 401 && options.redirectOn401 !== false) onUnauthenticated(error);
+    throw error;
+  }
+  return payload as T;
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return { error: { code: 'bad_response', message: text.slice(0, 200) } };
+  }
+}
+
+function toApiError(status: number, payload: unknown): ApiError {
+  const error = detailsRecord(detailsRecord(payload).error);
+  const code = typeof error.code === 'string' ? error.code : `http_${status}`;
+  const message = typeof error.message === 'string' ? error.message : `HTTP ${status}`;
+  return new ApiError(status, code, message, error.details);
+}
+
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof ApiError;
+}

@@ -1,0 +1,56 @@
+import { Avatar, Dropdown, Flex, Typography, App } from 'antd';
+import { DownOutlined, LockOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useNavigate } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { useAuth } from '../auth/AuthContext';
+import { logout } from '../auth/session';
+import { useErrorText } from '../common/errors';
+
+/** The signed-in user's name, with 修改密码 and 退出登录. */
+export function UserMenu() {
+  const { t } = useTranslation();
+  const { session } = useAuth();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const { message } = App.useApp();
+  const errorText = useErrorText();
+  const signOut = useMutation({
+    mutationFn: logout,
+    onSettled: () => {
+      queryClient.clear();
+      void navigate('/login', { replace: true });
+    },
+    onSuccess: () => void message.success(t('header.loggedOut')),
+    onError: (error) => void message.error(errorText(error)),
+  });
+
+  return (
+    <Dropdown
+      trigger={['click']}
+      menu={{
+        items: [
+          { key: 'password', icon: <LockOutlined />, label: t('header.changePassword'), onClick: () => void navigate('/account/password') },
+          { type: 'divider' },
+          { key: 'logout', icon: <LogoutOutlined />, label: t('header.logout'), danger: true, onClick: () => signOut.mutate() },
+        ],
+      }}
+    >
+      <Flex
+        align="center"
+        gap={8}
+        role="button"
+        tabIndex={0}
+        aria-label={t('header.userMenu')}
+        data-testid="user-menu"
+        style={{ cursor: 'pointer', paddingInline: 8 }}
+      >
+        <Avatar size="small" icon={<UserOutlined />} style={{ background: '#1f5fd1' }} />
+        <Typography.Text style={{ maxWidth: 160 }} ellipsis>
+          {session.user.displayName}
+        </Typography.Text>
+        <DownOutlined style={{ fontSize: 10, color: '#8c8c8c' }} />
+      </Flex>
+    </Dropdown>
+  );
+}

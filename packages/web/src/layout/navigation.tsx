@@ -1,0 +1,29 @@
+import type { ReactNode } from 'react';
+import { AuditOutlined, HomeOutlined, KeyOutlined, TeamOutlined } from '@ant-design/icons';
+
+export interface NavItem {
+  path: string;
+  labelKey: string;
+  icon: ReactNode;
+  /** Shown when the user holds any of these; always shown when absent. */
+  anyOf?: readonly string[];
+  group?: 'system';
+}
+
+/** The pages of the menu and the permissions that open them. */
+export const NAV_ITEMS: readonly NavItem[] = [
+  { path: '/', labelKey: 'nav.home', icon: <HomeOutlined /> },
+  { path: '/admin/users', labelKey: 'nav.users', icon: <TeamOutlined />, anyOf: ['user.read', 'user.manage'], group: 'system' },
+  { path: '/admin/tokens', labelKey: 'nav.tokens', icon: <KeyOutlined />, anyOf: ['token.manage', 'token.own'], group: 'system' },
+  { path: '/audit', labelKey: 'nav.audit', icon: <AuditOutlined />, anyOf: ['audit.read'], group: 'system' },
+];
+
+export function visibleNavItems(canAny: (permissions: readonly string[]) => boolean): NavItem[] {
+  return NAV_ITEMS.filter((item) => !item.anyOf || canAny(item.anyOf));
+}
+
+/** The menu key for a location: the longest item path that prefixes it. */
+export function selectedNavKey(pathname: string): string {
+  const matches = NAV_ITEMS.filter((i) => (i.path === '/' ? pathname === '/' : pathname === i.path || pathname.startsWith(`${i.path}/`)));
+  return matches.sort((a, b) => b.path.length - a.path.length)[0]?.path ?? '';
+}

@@ -1,0 +1,37 @@
+import { Col, Descriptions, Row, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import type { AuditEvent } from '../../api/types';
+import { JsonBlock } from '../../common/JsonBlock';
+import { RoleTags } from '../../common/RoleTags';
+
+/** One event in full: the before/after picture, the details and its place in the hash chain. */
+export function AuditEventDetail({ event }: { event: AuditEvent }) {
+  const { t } = useTranslation();
+  const mono = (text: string | null) => (text ? <Typography.Text className="rg-mono" copyable>{text}</Typography.Text> : '—');
+  return (
+    <div data-testid={`audit-detail-${event.seq}`} style={{ padding: '4px 8px' }}>
+      <Descriptions
+        size="small"
+        column={{ xs: 1, lg: 2 }}
+        items={[
+          { key: 'id', label: 'ID', children: mono(event.id) },
+          { key: 'requestId', label: t('audit.requestId'), children: mono(event.requestId) },
+          { key: 'actorId', label: t('audit.actor'), children: mono(event.actorId) },
+          { key: 'roles', label: t('audit.actorRoles'), children: <RoleTags roles={event.actorRoles} /> },
+          { key: 'hash', label: `${t('audit.hash')} (${event.hashAlg})`, children: mono(event.hash), span: { xs: 1, lg: 2 } },
+          { key: 'prevHash', label: t('audit.prevHash'), children: mono(event.prevHash), span: { xs: 1, lg: 2 } },
+        ]}
+      />
+      <Row gutter={16} style={{ marginTop: 12 }}>
+        {(['before', 'after', 'details'] as const).map((part) => (
+          <Col key={part} xs={24} lg={8}>
+            <Typography.Text strong>{t(`audit.${part}`)}</Typography.Text>
+            <div style={{ marginTop: 6 }}>
+              <JsonBlock value={event[part]} />
+            </div>
+          </Col>
+        ))}
+      </Row>
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+import { useState } from 'react';
+import { Button, Card, Divider, Flex, Typography } from 'antd';
+import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../../common/ErrorAlert';
+import { PageHeader } from '../../common/PageHeader';
+import { auditQueryKey, fetchAuditPage, verifyAuditChain, type AuditFilter } from './audit.api';
+import { AuditFilters } from './AuditFilters';
+import { AuditTable } from './AuditTable';
+import { AuditToolbar } from './AuditToolbar';
+import { VerifyResultAlert } from './VerifyResultAlert';
+
+/** 审计日志: newest first, filtered, loaded page by page with the keyset cursor. */
+export function AuditPage() {
+  const { t } = useTranslation();
+  const [filter, setFilter] = useState<AuditFilter>({});
+  const events = useInfiniteQuery({
+    queryKey: [...auditQueryKey, filter],
+    queryFn: ({ pageParam, signal }) => fetchAuditPage(filter, pageParam, signal),
+    initialPageParam: undefined as number | undefined,
+    getNextPageParam: (page) => page.nextBeforeSeq ?? undefined,
+    staleTime: 0,
+  });
+  const verify = useMutation({ mutationFn: verifyAuditChain });
+  const rows = events.data?.pages.flatMap((p) => p.events) ?? [];
+
+  return (
+    <>
+      <PageHeader
+        title={t('audit.title')}
+        subtitle={t('audit.subtitle')}
+        extra={<AuditToolbar filter={filter} verifying={verify.isPending} onVerify={() => verify.mutate()} />}
+      />
+      {verify.data && <VerifyResultAlert result={verify.data} onClose={() => verify.reset()} />}
+      <ErrorAlert error={verify.error} style={{ marginBottom: 16 }} />
+      <Card style={{ marginBottom: 16 }}>
+        <AuditFilters onChange={setFilter} />
+      </Card>
+      <Card>
+        <ErrorAlert error={events.error} style={{ marginBottom: 16 }} />
+        <AuditTable events={rows} loading={events.isFetching && !events.isFetchingNextPage} />
+        {rows.length > 0 && (
+          <>
+            <Divider style={{ margin: '16px 0' }} />
+            <Flex justify="center" align="center" gap={16}>
+              <Typography.Text type="secondary">{t('common.shown', { count: rows.length })}</Typography.Text>
+              {events.hasNextPage ? (
+                <Button onClick={() => void events.fetchNextPage()} loading={events.isFetchingNextPage} data-testid="audit-load-more">
+                  {t('common.loadMore')}
+                </Button>
+              ) : (
+                <Typography.Text type="secondary">{t('common.noMore')}</Typography.Text>
+              )}
+            </Flex>
+          </>
+        )}
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,28 @@
+import { apiRequest, queryString } from '../../api/client';
+import type { AuditPage, AuditVerifyResult } from '../../api/types';
+
+export const auditQueryKey = ['audit'] as const;
+export const AUDIT_PAGE_SIZE = 50;
+
+export interface AuditFilter {
+  actor?: string;
+  action?: string;
+  entityType?: string;
+  outcome?: 'success' | 'denied' | 'failed';
+  from?: string;
+  to?: string;
+  text?: string;
+}
+
+export function fetchAuditPage(filter: AuditFilter, beforeSeq: number | undefined, signal?: AbortSignal): Promise<AuditPage> {
+  return apiRequest<AuditPage>('/api/audit/events', { query: { ...filter, beforeSeq, limit: AUDIT_PAGE_SIZE }, signal });
+}
+
+/** A plain link: the browser downloads the file with the session cookie. */
+export function auditExportUrl(filter: AuditFilter, format: 'csv' | 'jsonl'): string {
+  return `/api/audit/export${queryString({ ...filter, format })}`;
+}
+
+export function verifyAuditChain(): Promise<AuditVerifyResult> {
+  return apiRequest<AuditVerifyResult>('/api/audit/verify');
+}

@@ -1,0 +1,38 @@
+import { Avatar, Card, Descriptions, Flex, Typography } from 'antd';
+import { UserOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { useAuth } from '../../auth/AuthContext';
+import { RoleTags } from '../../common/RoleTags';
+
+/** Who you are: name, user name, e-mail and roles. */
+export function ProfileCard() {
+  const { t } = useTranslation();
+  const { session } = useAuth();
+  const user = session.user;
+  return (
+    <Card data-testid="profile-card">
+      <Flex gap={20} align="center" wrap>
+        <Avatar size={64} icon={<UserOutlined />} style={{ background: '#1f5fd1', flex: 'none' }} />
+        <div style={{ minWidth: 0, flex: 1 }}>
+          <Typography.Title level={3} style={{ margin: 0 }}>
+            {t('home.welcome', { name: user.displayName })}
+          </Typography.Title>
+          <Typography.Text type="secondary">{t('home.signedInAs')}</Typography.Text>
+        </div>
+      </Flex>
+      <Descriptions
+        column={{ xs: 1, md: 3 }}
+        style={{ marginTop: 24 }}
+        items={[
+          { key: 'username', label: t('home.username'), children: <Typography.Text code>{user.username}</Typography.Text> },
+          { key: 'email', label: t('home.email'), children: user.email ?? t('common.none') },
+          {
+            key: 'roles',
+            label: t('home.roles'),
+            children: user.roles.length > 0 ? <RoleTags roles={user.roles} /> : <Typography.Text type="warning">{t('home.noRoles')}</Typography.Text>,
+          },
+        ]}
+      />
+    </Card>
+  );
+}

@@ -1,0 +1,53 @@
+import type { ReactNode } from 'react';
+import { Link } from 'react-router';
+import { Card, Col, Empty, Flex, Row, Typography } from 'antd';
+import { AuditOutlined, KeyOutlined, LockOutlined, TeamOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { useAuth } from '../../auth/AuthContext';
+
+interface QuickLink {
+  to: string;
+  titleKey: string;
+  descriptionKey: string;
+  icon: ReactNode;
+  anyOf?: readonly string[];
+}
+
+const LINKS: readonly QuickLink[] = [
+  { to: '/admin/users', titleKey: 'nav.users', descriptionKey: 'home.linkUsers', icon: <TeamOutlined />, anyOf: ['user.read', 'user.manage'] },
+  { to: '/admin/tokens', titleKey: 'nav.tokens', descriptionKey: 'home.linkTokens', icon: <KeyOutlined />, anyOf: ['token.manage', 'token.own'] },
+  { to: '/audit', titleKey: 'nav.audit', descriptionKey: 'home.linkAudit', icon: <AuditOutlined />, anyOf: ['audit.read'] },
+  { to: '/account/password', titleKey: 'nav.account', descriptionKey: 'home.linkPassword', icon: <LockOutlined /> },
+];
+
+/** Shortcuts to what the user's permissions open. */
+export function QuickLinks() {
+  const { t } = useTranslation();
+  const { canAny } = useAuth();
+  const links = LINKS.filter((l) => !l.anyOf || canAny(l.anyOf));
+  const adminLinks = links.filter((l) => l.anyOf);
+  return (
+    <Card title={t('home.permissionsTitle')} data-testid="quick-links">
+      {adminLinks.length === 0 && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('home.noLinks')} style={{ marginBottom: 16 }} />}
+      <Row gutter={[16, 16]}>
+        {links.map((link) => (
+          <Col key={link.to} xs={24} sm={12} xl={6}>
+            <Link to={link.to} style={{ display: 'block', height: '100%' }}>
+              <Card hoverable size="small" style={{ height: '100%' }}>
+                <Flex gap={12} align="flex-start">
+                  <span style={{ fontSize: 22, color: '#1f5fd1', lineHeight: 1 }}>{link.icon}</span>
+                  <div style={{ minWidth: 0 }}>
+                    <Typography.Text strong>{t(link.titleKey)}</Typography.Text>
+                    <Typography.Paragraph type="secondary" style={{ margin: '4px 0 0', fontSize: 13 }}>
+                      {t(link.descriptionKey)}
+                    </Typography.Paragraph>
+                  </div>
+                </Flex>
+              </Card>
+            </Link>
+          </Col>
+        ))}
+      </Row>
+    </Card>
+  );
+}

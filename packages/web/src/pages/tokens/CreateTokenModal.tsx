@@ -1,0 +1,89 @@
+import { useState } from 'react';
+import { Form, Input, InputNumber, Modal, Select } from 'antd';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { CreatedToken } from '../../api/types';
+import { useAuth } from '../../auth/AuthContext';
+import { ErrorAlert } from '../../common/ErrorAlert';
+import { showFieldErrors } from '../../common/forms';
+import { permissionLabel } from '../../common/permissions';
+import { createToken, tokensQueryKey } from './tokens.api';
+import { useOwnerOptions } from './useOwnerOptions';
+
+interface TokenFormValues {
+  name: string;
+  userId: string;
+  scopes: string[];
+  expiresInDays: number;
+}
+
+/** Name, owner (for token managers), scopes within the owner's permissions, days to expiry. */
+export function CreateTokenModal({ manageAll, onClose, onCreated }: { manageAll: boolean; onClose: () => void; onCreated: (token: CreatedToken) => void }) {
+  const { t, i18n } = useTranslation();
+  const { session } = useAuth();
+  const queryClient = useQueryClient();
+  const [form] = Form.useForm<TokenFormValues>();
+  const [failure, setFailure] = useState<unknown>(null);
+  const { owners, permissionsOf, loading } = useOwnerOptions(manageAll);
+  const ownerId = Form.useWatch('userId', form) ?? session.user.id;
+  const scopeOptions = permissionsOf(ownerId).map((p) => ({ value: p, label: `${permissionLabel(t, p)} · ${p}` }));
+
+  const create = useMutation({
+    mutationFn: (v: TokenFormValues) =>
+      createToken({ name: v.name.trim(), scopes: v.scopes, expiresInDays: v.expiresInDays, ...(manageAll && { userId: v.userId }) }),
+    onMutate: () => setFailure(null),
+    onSuccess: (token) => {
+      void queryClient.invalidateQueries({ queryKey: tokensQueryKey });
+      onCreated(token);
+    },
+    onError: (error) => {
+      if (!showFieldErrors(form, error, i18n.language)) setFailure(error);
+    },
+  });
+
+  return (
+    <Modal
+      open
+      title={t('tokens.createTitle')}
+      okText={t('common.create')}
+      cancelText={t('common.cancel')}
+      confirmLoading={create.isPending}
+      onOk={() => form.submit()}
+      onCancel={onClose}
+      width={600}
+      mask={{ closable: false }}
+      data-testid="token-form-modal"
+    >
+      <ErrorAlert error={failure} style={{ marginBottom: 16 }} />
+      <Form<TokenFormValues>
+        form={form}
+        layout="vertical"
+        initialValues={{ userId: session.user.id, scopes: [], expiresInDays: 90 }}
+        onFinish={(v) => create.mutate(v)}
+        onValuesChange={(changed: Partial<TokenFormValues>) => {
+          if ('userId' in changed) form.setFieldValue('scopes', []);
+        }}
+        autoComplete="off"
+      >
+        <Form.Item name="name" label={t('tokens.name')} rules={[{ required: true, message: t('common.required') }]}>
+          <Input placeholder={t('tokens.namePlaceholder')} maxLength={100} />
+        </Form.Item>
+        {manageAll && (
+          <Form.Item name="userId" label={t('tokens.owner')} extra={t('tokens.ownerHelp')} rules={[{ required: true, message: t('common.required') }]}>
+            <Select
+              showSearch={{ optionFilterProp: 'label' }}
+              loading={loading}
+              options={owners.map((u) => ({ value: u.id, label: `${u.displayName} (${u.username})` }))}
+            />
+          </Form.Item>
+        )}
+        <Form.Item name="scopes" label={t('tokens.scopes')} extra={t('tokens.scopesHelp')} rules={[{ required: true, message: t('common.required') }]}>
+          <Select mode="multiple" allowClear options={scopeOptions} showSearch={{ optionFilterProp: 'label' }} data-testid="scope-select" />
+        </Form.Item>
+        <Form.Item name="expiresInDays" label={t('tokens.expiresInDays')} rules={[{ required: true, message: t('common.required') }]}>
+          <InputNumber min={1} max={366} precision={0} suffix={t('tokens.days')} style={{ width: 160 }} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

@@ -1,0 +1,81 @@
+import { App, Button, Flex, Popconfirm, Table, Tag, Tooltip, Typography } from 'antd';
+import type { TableColumnsType } from 'antd';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { ApiToken } from '../../api/types';
+import { useErrorText } from '../../common/errors';
+import { formatDateTime } from '../../common/format';
+import { permissionLabel } from '../../common/permissions';
+import { revokeToken, tokensQueryKey } from './tokens.api';
+import { TokenStateTag } from './TokenStateTag';
+
+export function TokenTable({ tokens, loading, showOwner }: { tokens: ApiToken[]; loading: boolean; showOwner: boolean }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const errorText = useErrorText();
+  const queryClient = useQueryClient();
+  const revoke = useMutation({
+    mutationFn: (token: ApiToken) => revokeToken(token.id),
+    onSuccess: (token) => {
+      void queryClient.invalidateQueries({ queryKey: tokensQueryKey });
+      void message.success(t('tokens.revoked', { name: token.name }));
+    },
+    onError: (error) => void message.error(errorText(error)),
+  });
+
+  const columns: TableColumnsType<ApiToken> = [
+    { title: t('tokens.name'), dataIndex: 'name', render: (name: string) => <Typography.Text strong>{name}</Typography.Text>, width: 200 },
+    ...(showOwner ? [{ title: t('tokens.owner'), dataIndex: 'username', width: 130 }] : []),
+    { title: t('tokens.prefix'), dataIndex: 'prefix', render: (p: string) => <Typography.Text code>{p}…</Typography.Text>, width: 140 },
+    {
+      title: t('tokens.scopes'),
+      dataIndex: 'scopes',
+      render: (scopes: string[]) => (
+        <Flex gap={4} wrap>
+          {scopes.map((s) => (
+            <Tooltip key={s} title={s}>
+              <Tag style={{ marginInlineEnd: 0 }}>{permissionLabel(t, s)}</Tag>
+            </Tooltip>
+          ))}
+        </Flex>
+      ),
+    },
+    { title: t('tokens.state'), dataIndex: 'state', render: (s: ApiToken['state']) => <TokenStateTag state={s} />, width: 90 },
+    { title: t('tokens.createdAt'), dataIndex: 'createdAt', render: formatDateTime, width: 170, sorter: (a, b) => a.createdAt.localeCompare(b.createdAt), defaultSortOrder: 'descend' },
+    { title: t('tokens.expiresAt'), dataIndex: 'expiresAt', render: formatDateTime, width: 170 },
+    { title: t('tokens.lastUsedAt'), dataIndex: 'lastUsedAt', render: (v: string | null) => (v ? formatDateTime(v) : t('common.never')), width: 170 },
+    {
+      title: t('common.actions'),
+      key: 'actions',
+      fixed: 'right',
+      width: 90,
+      render: (_, token) =>
+        token.state === 'active' ? (
+          <Popconfirm
+            title={t('tokens.revokeConfirm', { name: token.name })}
+            okText={t('tokens.revoke')}
+            cancelText={t('common.cancel')}
+            okButtonProps={{ danger: true }}
+            onConfirm={() => revoke.mutate(token)}
+          >
+            <Button type="link" size="small" danger loading={revoke.isPending && revoke.variables.id === token.id}>
+              {t('tokens.revoke')}
+            </Button>
+          </Popconfirm>
+        ) : null,
+    },
+  ];
+
+  return (
+    <Table<ApiToken>
+      rowKey="id"
+      columns={columns}
+      dataSource={tokens}
+      loading={loading}
+      scroll={{ x: 1300 }}
+      pagination={{ pageSize: 20, hideOnSinglePage: true }}
+      locale={{ emptyText: t('tokens.empty') }}
+      data-testid="token-table"
+    />
+  );
+}

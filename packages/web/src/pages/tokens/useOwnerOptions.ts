@@ -1,0 +1,26 @@
+import { useMemo } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useAuth } from '../../auth/AuthContext';
+import { permissionsOfRoles, useRolesQuery } from '../../common/roles';
+import { listUsers, usersQueryKey } from '../users/users.api';
+
+/**
+ * Who may own a new token, and what each may hold: yourself always; every enabled user when you
+ * manage all tokens. A token's scopes never exceed its owner's permissions.
+ */
+export function useOwnerOptions(manageAll: boolean) {
+  const { session } = useAuth();
+  const roles = useRolesQuery();
+  const users = useQuery({ queryKey: [...usersQueryKey, { status: 'enabled-owners' }], queryFn: () => listUsers({}), enabled: manageAll });
+  return useMemo(() => {
+    const me = session.user;
+    const others = (users.data ?? []).filter((u) => u.id !== me.id && !u.disabled);
+    const owners = [{ id: me.id, username: me.username, displayName: me.displayName }, ...others];
+    const permissionsOf = (userId: string): string[] => {
+      if (userId === me.id) return me.permissions;
+      const user = others.find((u) => u.id === userId);
+      return user ? permissionsOfRoles(roles.data, user.roles) : [];
+    };
+    return { owners, permissionsOf, loading: users.isFetching || roles.isPending };
+  }, [session.user, users.data, users.isFetching, roles.data, roles.isPending]);
+}

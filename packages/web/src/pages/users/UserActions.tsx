@@ -1,0 +1,56 @@
+import { App, Button, Popconfirm, Space } from 'antd';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { User } from '../../api/types';
+import { useErrorText } from '../../common/errors';
+import { isLocked, userAction, usersQueryKey } from './users.api';
+
+/** Edit, reset password, disable or enable, unlock: one row's actions. */
+export function UserActions({ user, onEdit, onResetPassword }: { user: User; onEdit: () => void; onResetPassword: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const errorText = useErrorText();
+  const queryClient = useQueryClient();
+  const act = useMutation({
+    mutationFn: (action: 'disable' | 'enable' | 'unlock') => userAction(user.id, action),
+    onSuccess: (_saved, action) => {
+      void queryClient.invalidateQueries({ queryKey: usersQueryKey });
+      const key = action === 'disable' ? 'users.disabled' : action === 'enable' ? 'users.enabled' : 'users.unlocked';
+      void message.success(t(key, { name: user.username }));
+    },
+    onError: (error) => void message.error(errorText(error)),
+  });
+
+  return (
+    <Space size={0} wrap={false}>
+      <Button type="link" size="small" onClick={onEdit}>
+        {t('common.edit')}
+      </Button>
+      <Button type="link" size="small" onClick={onResetPassword}>
+        {t('users.resetPassword')}
+      </Button>
+      {isLocked(user) && (
+        <Button type="link" size="small" onClick={() => act.mutate('unlock')} loading={act.isPending && act.variables === 'unlock'}>
+          {t('users.unlock')}
+        </Button>
+      )}
+      {user.disabled ? (
+        <Button type="link" size="small" onClick={() => act.mutate('enable')} loading={act.isPending && act.variables === 'enable'}>
+          {t('users.enable')}
+        </Button>
+      ) : (
+        <Popconfirm
+          title={t('users.disableConfirm', { name: user.username })}
+          okText={t('users.disable')}
+          cancelText={t('common.cancel')}
+          okButtonProps={{ danger: true }}
+          onConfirm={() => act.mutate('disable')}
+        >
+          <Button type="link" size="small" danger loading={act.isPending && act.variables === 'disable'}>
+            {t('users.disable')}
+          </Button>
+        </Popconfirm>
+      )}
+    </Space>
+  );
+}

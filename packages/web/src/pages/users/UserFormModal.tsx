@@ -1,0 +1,104 @@
+import { useState } from 'react';
+import { App, Form, Input, Modal } from 'antd';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { User } from '../../api/types';
+import { ErrorAlert } from '../../common/ErrorAlert';
+import { showFieldErrors } from '../../common/forms';
+import { MIN_PASSWORD_LENGTH } from '../../common/PasswordFields';
+import { useRoleOptions } from '../../common/roles';
+import { RoleSelect } from './RoleSelect';
+import { createUser, updateUser, usersQueryKey } from './users.api';
+
+interface UserFormValues {
+  username: string;
+  displayName: string;
+  email?: string;
+  roles: string[];
+  password: string;
+}
+
+/** Create a user, or edit one's name, e-mail and roles. The server has the last word on roles. */
+export function UserFormModal({ user, onClose }: { user?: User; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const { administratorRoles } = useRoleOptions();
+  const [form] = Form.useForm<UserFormValues>();
+  const [failure, setFailure] = useState<unknown>(null);
+  const roles = Form.useWatch('roles', form) ?? [];
+  const adminRolesChosen = roles.filter((r) => administratorRoles.has(r)).length;
+
+  const save = useMutation({
+    mutationFn: (v: UserFormValues) => {
+      const email = v.email?.trim() || null;
+      return user
+        ? updateUser(user.id, { displayName: v.displayName.trim(), email, roles: v.roles })
+        : createUser({ username: v.username.trim(), displayName: v.displayName.trim(), email, roles: v.roles, password: v.password });
+    },
+    onMutate: () => setFailure(null),
+    onSuccess: (saved) => {
+      void queryClient.invalidateQueries({ queryKey: usersQueryKey });
+      void message.success(t(user ? 'users.updated' : 'users.created', { name: saved.username }));
+      onClose();
+    },
+    onError: (error) => {
+      if (!showFieldErrors(form, error, i18n.language)) setFailure(error);
+    },
+  });
+
+  return (
+    <Modal
+      open
+      title={user ? t('users.editTitle', { name: user.username }) : t('users.createTitle')}
+      okText={user ? t('common.save') : t('common.create')}
+      cancelText={t('common.cancel')}
+      confirmLoading={save.isPending}
+      onOk={() => form.submit()}
+      onCancel={onClose}
+      width={560}
+      mask={{ closable: false }}
+      data-testid="user-form-modal"
+    >
+      <ErrorAlert error={failure} style={{ marginBottom: 16 }} />
+      <Form<UserFormValues>
+        form={form}
+        layout="vertical"
+        initialValues={user ? { username: user.username, displayName: user.displayName, email: user.email ?? '', roles: user.roles } : { roles: [] }}
+        onFinish={(v) => save.mutate(v)}
+        autoComplete="off"
+      >
+        <Form.Item name="username" label={t('users.username')} rules={[{ required: true, message: t('common.required') }]}>
+          <Input disabled={Boolean(user)} autoComplete="off" />
+        </Form.Item>
+        <Form.Item name="displayName" label={t('users.displayName')} rules={[{ required: true, message: t('common.required') }]}>
+          <Input />
+        </Form.Item>
+        <Form.Item name="email" label={t('users.email')} rules={[{ type: 'email', message: t('common.invalidEmail') }]}>
+          <Input type="email" />
+        </Form.Item>
+        <Form.Item
+          name="roles"
+          label={t('users.roles')}
+          validateStatus={adminRolesChosen > 1 ? 'warning' : undefined}
+          help={adminRolesChosen > 1 ? t('users.adminRolesWarning') : undefined}
+        >
+          <RoleSelect />
+        </Form.Item>
+        {!user && (
+          <Form.Item
+            name="password"
+            label={t('users.initialPassword')}
+            extra={t('password.rule')}
+            rules={[
+              { required: true, message: t('common.required') },
+              { min: MIN_PASSWORD_LENGTH, message: t('password.tooShort') },
+            ]}
+          >
+            <Input.Password autoComplete="new-password" />
+          </Form.Item>
+        )}
+      </Form>
+    </Modal>
+  );
+}

@@ -1,0 +1,58 @@
+import { useState } from 'react';
+import { Button, Card, Tag } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { User } from '../../api/types';
+import { useAuth } from '../../auth/AuthContext';
+import { ErrorAlert } from '../../common/ErrorAlert';
+import { PageHeader } from '../../common/PageHeader';
+import { ResetPasswordModal } from './ResetPasswordModal';
+import { UserFilters } from './UserFilters';
+import { UserFormModal } from './UserFormModal';
+import { UserTable } from './UserTable';
+import { listUsers, usersQueryKey, type UserFilter } from './users.api';
+
+type Dialog = { kind: 'create' } | { kind: 'edit'; user: User } | { kind: 'password'; user: User } | null;
+
+/** 用户管理: everyone with user.read sees the list; user.manage may change it. */
+export function UsersPage() {
+  const { t } = useTranslation();
+  const { can } = useAuth();
+  const canManage = can('user.manage');
+  const [filter, setFilter] = useState<UserFilter>({});
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const users = useQuery({ queryKey: [...usersQueryKey, filter], queryFn: () => listUsers(filter), placeholderData: (previous) => previous });
+
+  return (
+    <>
+      <PageHeader
+        title={t('users.title')}
+        subtitle={t('users.subtitle')}
+        extra={
+          canManage ? (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog({ kind: 'create' })}>
+              {t('users.create')}
+            </Button>
+          ) : (
+            <Tag>{t('users.readOnly')}</Tag>
+          )
+        }
+      />
+      <Card>
+        <UserFilters value={filter} onChange={setFilter} />
+        <ErrorAlert error={users.error} style={{ marginBottom: 16 }} />
+        <UserTable
+          users={users.data ?? []}
+          loading={users.isFetching}
+          canManage={canManage}
+          onEdit={(user) => setDialog({ kind: 'edit', user })}
+          onResetPassword={(user) => setDialog({ kind: 'password', user })}
+        />
+      </Card>
+      {dialog?.kind === 'create' && <UserFormModal onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'edit' && <UserFormModal user={dialog.user} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'password' && <ResetPasswordModal user={dialog.user} onClose={() => setDialog(null)} />}
+    </>
+  );
+}
