@@ -46,7 +46,7 @@ const warmupSec = num(opts.warmup, opts.quick ? 1 : 2);
 const connectionCounts = (opts.connections ?? '8,32').split(',').map((c) => num(c, 8));
 const auditEvents = num(opts.events, opts.quick ? 10_000 : 50_000);
 const auditReps = num(opts.reps, opts.quick ? 3 : 5);
-const profileDir = path.join(REPO_ROOT, 'bench/profiles');
+const profileDir = path.join(os.tmpdir(), 'releasegate-bench-profiles');
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });

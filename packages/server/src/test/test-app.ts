@@ -79,7 +79,7 @@ export class HttpClient {
     }
     const text = await response.text();
     const type = response.headers.get('content-type') ?? '';
-    return { status: response.status, body: (type.includes('json') && text ? JSON.parse(text) : text) as T, headers: response.headers };
+    return { status: response.status, body: (type.startsWith('application/json') && text ? JSON.parse(text) : text) as T, headers: response.headers };
   }
 
   get<T = any>(path: string) {
