@@ -3,15 +3,12 @@
 // The database is built with the server's own code, in process, on a fresh data directory.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Session } from 'node:inspector/promises';
-import { openSqlite } from '../../packages/server/src/db/database';
-import { migrateToLatest } from '../../packages/server/src/db/migrate';
-import { createAuditWriter, toAuditEvent } from '../../packages/server/src/modules/audit/audit.service';
+import { toAuditEvent } from '../../packages/server/src/modules/audit/audit.service';
 import { verifyChain } from '../../packages/server/src/modules/audit/audit.verify';
 import { GENESIS_HASH, canonicalJson } from '../../packages/server/src/modules/audit/audit.chain';
-import type { RequestContext } from '../../packages/server/src/context';
+import { buildAuditFixture, median, secondsSince as seconds } from './audit-fixture';
 
 export interface AuditBenchResult {
   events: number;
@@ -29,54 +26,11 @@ export interface AuditBenchResult {
 const events = Number(process.env.BENCH_AUDIT_EVENTS ?? 50_000);
 const reps = Number(process.env.BENCH_AUDIT_REPS ?? 5);
 const profileDir = process.env.BENCH_PROFILE_DIR;
-const BATCH = 1000;
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
-
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'releasegate-audit-bench-'));
-const db = openSqlite(path.join(dir, 'releasegate.db'));
+// 1. N events through the real writer, many per transaction.
+const fixture = await buildAuditFixture(events);
+const { db, buildSec } = fixture;
 try {
-  await migrateToLatest(db);
-
-  // 1. N events through the real writer, many per transaction.
-  const writer = createAuditWriter({ dialect: 'sqlite', clock: { now: () => new Date() }, algorithm: 'sha256' });
-  const ctx: RequestContext = { principal: null, sourceIp: '127.0.0.1', requestId: null };
-  const buildStart = process.hrtime.bigint();
-  for (let done = 0; done < events; ) {
-    const size = Math.min(BATCH, events - done);
-    await db.kysely.transaction().execute(async (trx) => {
-      for (let i = 0; i < size; i++) {
-        const n = done + i;
-        const user = {
-          id: `00000000-0000-4000-8000-${String(n % 500).padStart(12, '0')}`,
-          username: `user.${n % 500}`,
-          displayName: `发布工程师 ${n % 500}`,
-          email: `user.${n % 500}@example.com`,
-          roles: ['operations_engineer', 'release_implementer'],
-          disabled: false,
-          failedAttempts: 0,
-          lockedUntil: null,
-          passwordChangedAt: '2026-11-01T08:00:00.000Z',
-          createdAt: '2026-10-01T08:00:00.000Z',
-          updatedAt: '2026-11-20T08:00:00.000Z',
-        };
-        await writer.record(trx, ctx, {
-          action: 'user.updated',
-          entityType: 'user',
-          entityId: user.id,
-          before: user,
-          after: { ...user, displayName: `${user.displayName} (更新 ${n})`, updatedAt: new Date().toISOString() },
-        });
-      }
-    });
-    done += size;
-  }
-  const buildSec = seconds(buildStart);
-
   // 2. The baseline's input, outside any timed region: each event's canonical bytes, built from the
   //    stored row with the chain's own field shape and encoder, as the verifier hashes them.
   const rows = await db.kysely.selectFrom('audit_events').selectAll().orderBy('seq', 'asc').execute();
@@ -148,6 +102,5 @@ try {
   };
   process.stdout.write(`AUDIT_RESULT ${JSON.stringify(result)}\n`);
 } finally {
-  await db.destroy();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await fixture.dispose();
 }

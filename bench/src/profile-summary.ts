@@ -9,6 +9,8 @@ interface ProfileNode {
   children?: number[];
 }
 interface CpuProfile {
+  startTime: number;
+  endTime: number;
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -32,7 +34,11 @@ function originOf(url: string): string {
   return file;
 }
 
-export function summarizeProfile(file: string, top = 12): { byFunction: ProfileLine[]; byOrigin: ProfileLine[] } {
+/**
+ * Self time by function and by origin. With lastSeconds, only the samples of the final seconds
+ * count (a server profiled with --cpu-prof: the load ran just before it stopped; startup is left out).
+ */
+export function summarizeProfile(file: string, top = 12, lastSeconds?: number): { byFunction: ProfileLine[]; byOrigin: ProfileLine[] } {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   // Samples taken inside the profiler's own inspector calls are not the code under test.
@@ -43,11 +49,14 @@ export function summarizeProfile(file: string, top = 12): { byFunction: ProfileL
     for (const c of node.children ?? []) exclude(nodes.get(c)!, now);
   };
   if (profile.nodes[0]) exclude(profile.nodes[0], false);
+  const from = lastSeconds === undefined ? -Infinity : profile.endTime - lastSeconds * 1e6;
   const selfTime = new Map<number, number>();
   let total = 0;
+  let at = profile.startTime;
   profile.samples.forEach((id, i) => {
-    if (excluded.has(id)) return;
     const dt = profile.timeDeltas[i] ?? 0;
+    at += dt;
+    if (excluded.has(id) || at < from) return;
     selfTime.set(id, (selfTime.get(id) ?? 0) + dt);
     total += dt;
   });
@@ -83,8 +92,8 @@ export function busyTime(file: string): number {
   return profile.samples.reduce((sum, id, i) => (idle.has(id) ? sum : sum + (profile.timeDeltas[i] ?? 0)), 0);
 }
 
-export function formatProfile(title: string, file: string, top = 12): string {
-  const { byFunction, byOrigin } = summarizeProfile(file, top);
+export function formatProfile(title: string, file: string, top = 12, lastSeconds?: number): string {
+  const { byFunction, byOrigin } = summarizeProfile(file, top, lastSeconds);
   const pct = (x: number) => `${(x * 100).toFixed(1).padStart(5)} %`;
   return [
     `${title} (${file})`,

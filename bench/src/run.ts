@@ -197,7 +197,7 @@ async function main() {
   if (opts.profile) {
     out('[profile] CPU profile of the server under load (not part of the figures) …');
     const httpProfile = await profileHttp();
-    profiles = [formatProfile('HTTP server, GET /api/users/:id with session cookie, 8 connections', httpProfile)];
+    profiles = [formatProfile('HTTP server, GET /api/users/:id with session cookie, 8 connections', httpProfile, 12, durationSec + warmupSec)];
     if (audit.profile) profiles.push(formatProfile('audit verifyChain', audit.profile));
   }
 

@@ -54,7 +54,7 @@ describe.each(DIALECTS)('releasegate CLI on %s', (dialect) => {
     const list = JSON.parse((await run('node', [CLI, 'token', 'list', '--json'], { env })).stdout) as { id: string; state: string; scopes: string[] }[];
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ state: 'active', scopes: ['gate.check'] });
-    expect((await run('node', [CLI, 'token', 'revoke', list[0]!.id], { env })).stdout).toMatch(/revoked/);
+    expect((await run('node', [CLI, 'token', 'revoke', list[0].id], { env })).stdout).toMatch(/revoked/);
 
     expect((await run('node', [CLI, 'user', 'disable', 'ops'], { env })).stdout).toMatch(/ops is disabled/);
     const users = JSON.parse((await run('node', [CLI, 'user', 'list', '--json'], { env })).stdout) as { username: string; disabled: boolean }[];

@@ -39,7 +39,7 @@ describe.each(DIALECTS)('the real server process on %s', (dialect) => {
   it('X-4 `releasegate admin create` prints a one-time setup link for an administrator', async () => {
     const env = { ...process.env, ...t.env, LOG_LEVEL: 'silent' };
     const { stdout } = await run('node', [CLI, 'admin', 'create', '--role', 'auditor'], { env });
-    const token = decodeURIComponent(/\/setup\?token=(\S+)/.exec(stdout)![1]!);
+    const token = decodeURIComponent(/\/setup\?token=(\S+)/.exec(stdout)![1]);
     const refused = await run('node', [CLI, 'admin', 'create', '--role', 'operations_manager'], { env }).catch((e: { code: number; stderr: string }) => e);
     expect(refused).toMatchObject({ code: 2 });
     const server = await spawnServer(t.env);

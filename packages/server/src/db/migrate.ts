@@ -11,8 +11,8 @@ export const migrations: Record<string, Migration> = {
 
 function migrator(db: Db): Migrator {
   return new Migrator({
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works on the untyped schema
-    db: db.kysely as unknown as import('kysely').Kysely<any>,
+     
+    db: db.kysely,
     provider: { getMigrations: () => Promise.resolve(migrations) },
   });
 }

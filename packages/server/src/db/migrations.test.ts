@@ -32,7 +32,7 @@ describe.each(DIALECTS)('migrations on %s', (dialect) => {
     }
     expect(await tableNames(t)).toEqual([]);
     // Each step down removed something, and up again restores the same schema.
-    for (let i = 1; i < seen.length; i++) expect(seen[i]!.length).toBeLessThan(seen[i - 1]!.length);
+    for (let i = 1; i < seen.length; i++) expect(seen[i].length).toBeLessThan(seen[i - 1].length);
     await migrateToLatest(t.db);
     expect(await tableNames(t)).toEqual(seen[0]);
   });

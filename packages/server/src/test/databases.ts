@@ -62,7 +62,7 @@ export async function createTestDatabase(dialect: Dialect, options: { migrate?: 
       dialect,
       dataDir,
       env: { DATA_DIR: dataDir, DATABASE_URL: url.toString() },
-      openAnother: () => openPostgres(TEST_DATABASE_URL!, { schema }),
+      openAnother: () => openPostgres(TEST_DATABASE_URL, { schema }),
       destroy: async () => {
         await db.destroy();
         const cleanup = new pg.Client({ connectionString: TEST_DATABASE_URL });

@@ -47,7 +47,7 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
   });
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const match = /\/setup\?token=(\S+)/.exec(out);
-  return { child, url, stdout: () => out, setupToken: match ? decodeURIComponent(match[1]!) : null };
+  return { child, url, stdout: () => out, setupToken: match ? decodeURIComponent(match[1]) : null };
 }
 
 export async function stopServer(p: ServerProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {

@@ -72,10 +72,10 @@ export class HttpClient {
     const response = await fetch(this.base + path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
     for (const line of response.headers.getSetCookie()) {
       const [pair] = line.split(';');
-      const [name, ...rest] = pair!.split('=');
+      const [name, ...rest] = pair.split('=');
       const value = rest.join('=');
-      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(line)) this.cookies.delete(name!.trim());
-      else this.cookies.set(name!.trim(), value);
+      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(line)) this.cookies.delete(name.trim());
+      else this.cookies.set(name.trim(), value);
     }
     const text = await response.text();
     const type = response.headers.get('content-type') ?? '';

@@ -19,7 +19,7 @@ export function LocaleProvider({ children }: { children: ReactNode }) {
   }, [english, t]);
 
   return (
-    <ConfigProvider locale={english ? enUS : zhCN} theme={theme}>
+    <ConfigProvider locale={english ? enUS : zhCN} theme={theme} button={{ autoInsertSpace: false }}>
       <AntApp>{children}</AntApp>
     </ConfigProvider>
   );

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 
 // Frozen in time: this file never imports application code.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run against any schema version
+ 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('users')
@@ -74,7 +74,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see up()
+ 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of ['setup_tokens', 'api_tokens', 'sessions', 'password_history', 'user_roles', 'users']) {
     await db.schema.dropTable(table).execute();

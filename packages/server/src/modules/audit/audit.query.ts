@@ -19,7 +19,7 @@ export async function listAuditEvents(
   authorize(ctx, 'audit.read');
   const rows = await repo.listEvents(deps.db.kysely, filter, page.beforeSeq, page.limit + 1);
   const events = rows.slice(0, page.limit).map(toAuditEvent);
-  return { events, nextBeforeSeq: rows.length > page.limit ? events[events.length - 1]!.seq : null };
+  return { events, nextBeforeSeq: rows.length > page.limit ? events[events.length - 1].seq : null };
 }
 
 const CSV_COLUMNS = [

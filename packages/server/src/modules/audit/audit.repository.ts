@@ -71,6 +71,6 @@ export async function* iterateEvents(q: Kysely<Database>, f: AuditFilter = {}, p
     const page = await applyFilter(q, f).where('seq', '>', after).orderBy('seq', 'asc').limit(pageSize).execute();
     for (const row of page) yield row;
     if (page.length < pageSize) return;
-    after = page[page.length - 1]!.seq;
+    after = page[page.length - 1].seq;
   }
 }

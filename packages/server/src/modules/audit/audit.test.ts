@@ -57,10 +57,10 @@ describe.each(DIALECTS)('tamper-evident audit log on %s', (dialect) => {
     await writeEvents(3);
     const rows = await t.db.kysely.selectFrom('audit_events').selectAll().orderBy('seq').execute();
     expect(rows.map((r) => r.seq)).toEqual([1, 2, 3]);
-    expect(rows[0]!.prev_hash).toBe(GENESIS_HASH);
-    expect(rows[1]!.prev_hash).toBe(rows[0]!.hash);
-    expect(rows[2]).toMatchObject({ source_ip: '10.1.2.3', request_id: 'req-1', occurred_at: new Date(new Date(rows[0]!.occurred_at).getTime() + 2000).toISOString(), outcome: 'success' });
-    expect(JSON.parse(rows[2]!.after_json!)).toEqual({ n: 3, name: '名字3' });
+    expect(rows[0].prev_hash).toBe(GENESIS_HASH);
+    expect(rows[1].prev_hash).toBe(rows[0].hash);
+    expect(rows[2]).toMatchObject({ source_ip: '10.1.2.3', request_id: 'req-1', occurred_at: new Date(new Date(rows[0].occurred_at).getTime() + 2000).toISOString(), outcome: 'success' });
+    expect(JSON.parse(rows[2].after_json!)).toEqual({ n: 3, name: '名字3' });
     expect(await verifyChain(t.db.kysely)).toMatchObject({ ok: true, eventsChecked: 3, lastSeq: 3 });
   });
 
@@ -103,7 +103,7 @@ describe.each(DIALECTS)('tamper-evident audit log on %s', (dialect) => {
   it('PR-3 an event rewritten with a recomputed own hash still breaks the link to its successor', async () => {
     await writeEvents(4);
     await dropGuards();
-    const row = (await t.db.kysely.selectFrom('audit_events').selectAll().where('seq', '=', 2).executeTakeFirstOrThrow())!;
+    const row = (await t.db.kysely.selectFrom('audit_events').selectAll().where('seq', '=', 2).executeTakeFirstOrThrow());
     const fields = {
       seq: 2, id: row.id, occurredAt: row.occurred_at, actorId: null, actorName: null, actorRoles: [], sourceIp: row.source_ip, requestId: row.request_id,
       action: 'user.deleted', entityType: row.entity_type, entityId: row.entity_id, outcome: row.outcome,

@@ -27,6 +27,9 @@ export interface ClientInfo {
   userAgent: string | null;
 }
 
+/** A refusal is committed (its audit event with it) and thrown after the transaction. */
+type Outcome = { error: DomainError } | { signedIn: SignedIn };
+
 const iso = (d: Date) => d.toISOString();
 const plus = (d: Date, ms: number) => new Date(d.getTime() + ms);
 
@@ -56,7 +59,7 @@ export async function login(deps: IdentityDeps, ctx: RequestContext, input: { us
 
   // Outcome decided inside one transaction (counter, lock, audit event, session); refusals
   // are committed first and thrown afterwards so the record of a failure survives.
-  const outcome = await deps.db.kysely.transaction().execute(async (trx) => {
+  const outcome = await deps.db.kysely.transaction().execute(async (trx): Promise<Outcome> => {
     const now = deps.clock.now();
     const failed = async (reason: string, details: Record<string, unknown> = {}) => {
       await deps.audit.record(trx, ctx, {
@@ -233,7 +236,7 @@ export async function completeSetup(
 ): Promise<SignedIn> {
   await assertPasswordAcceptable(deps.db.kysely, deps, input.password, input.username);
   const passwordHash = await hashPassword(input.password);
-  const outcome = await deps.db.kysely.transaction().execute(async (trx) => {
+  const outcome = await deps.db.kysely.transaction().execute(async (trx): Promise<Outcome> => {
     const now = iso(deps.clock.now());
     const tokenHash = sha256Hex(input.token);
     const row = await repo.findSetupToken(trx, tokenHash);

@@ -68,8 +68,8 @@ describe.each(DIALECTS)('identity over HTTP on %s', (dialect) => {
     const failures = (await auditActions()).filter((e) => e.action === 'identity.login_failed');
     expect(failures).toHaveLength(7);
     expect(failures.every((e) => e.outcome === 'denied' && e.actorName === 'alice')).toBe(true);
-    expect(failures[4]!.details).toMatchObject({ reason: 'bad_password', locked: true });
-    expect(failures[5]!.details).toMatchObject({ reason: 'locked' });
+    expect(failures[4].details).toMatchObject({ reason: 'bad_password', locked: true });
+    expect(failures[5].details).toMatchObject({ reason: 'locked' });
   });
 
   it('X-4 an unknown user name gets the same answer as a wrong password, and is audited', async () => {
@@ -216,7 +216,7 @@ describe.each(DIALECTS)('identity over HTTP on %s', (dialect) => {
     // The refusal is on the audit trail with who tried.
     const refusal = (await auditActions()).filter((e) => e.outcome === 'denied' && e.action === 'user.create');
     expect(refusal).toHaveLength(1);
-    expect(refusal[0]!.details.code).toBe('policy_violation');
+    expect(refusal[0].details.code).toBe('policy_violation');
   });
 
   it('RO-3 X-4 permissions come from roles: an operations engineer cannot manage users or read the audit log', async () => {
