@@ -52,8 +52,8 @@ export async function startServer(): Promise<TestServer> {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const stdout = new OutputWatcher(child.stdout!);
-  const stderr = new OutputWatcher(child.stderr!);
+  const stdout = new OutputWatcher(child.stdout);
+  const stderr = new OutputWatcher(child.stderr);
   child.once('exit', (code, signal) => stdout.fail(new Error(`The server exited (code ${code}, signal ${signal}); stderr:\n${stderr.output}`)));
 
   const stop = async () => {

@@ -1,0 +1,32 @@
+// `npm start`: builds the web app when its build is missing or older than its sources, then
+// runs the server (`releasegate serve`), which serves the API and the web app on one port.
+import { spawnSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const web = path.join(root, 'packages/web');
+const built = path.join(web, 'dist/index.html');
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+const sources = [path.join(web, 'src'), path.join(web, 'index.html'), path.join(web, 'vite.config.ts')].filter((p) => fs.existsSync(p));
+const stale =
+  !fs.existsSync(built) ||
+  sources.some((p) => (fs.statSync(p).isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs) > fs.statSync(built).mtimeMs);
+if (stale && fs.existsSync(path.join(web, 'index.html'))) {
+  console.log('Building the web app…');
+  const result = spawnSync('npm', ['run', 'build', '-w', '@releasegate/web'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+const server = spawn(process.execPath, [path.join(root, 'packages/server/bin/releasegate.js'), 'serve', ...process.argv.slice(2)], { stdio: 'inherit' });
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
+server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
