@@ -17,16 +17,30 @@ function newestMtime(dir) {
   return newest;
 }
 
-const sources = [path.join(web, 'src'), path.join(web, 'index.html'), path.join(web, 'vite.config.ts')].filter((p) => fs.existsSync(p));
+const sources = [
+  path.join(web, 'src'),
+  path.join(web, 'index.html'),
+  path.join(web, 'vite.config.ts'),
+].filter((p) => fs.existsSync(p));
 const stale =
   !fs.existsSync(built) ||
-  sources.some((p) => (fs.statSync(p).isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs) > fs.statSync(built).mtimeMs);
+  sources.some(
+    (p) =>
+      (fs.statSync(p).isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs) > fs.statSync(built).mtimeMs,
+  );
 if (stale && fs.existsSync(path.join(web, 'index.html'))) {
   console.log('Building the web app…');
-  const result = spawnSync('npm', ['run', 'build', '-w', '@releasegate/web'], { cwd: root, stdio: 'inherit' });
+  const result = spawnSync('npm', ['run', 'build', '-w', '@releasegate/web'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-const server = spawn(process.execPath, [path.join(root, 'packages/server/bin/releasegate.js'), 'serve', ...process.argv.slice(2)], { stdio: 'inherit' });
+const server = spawn(
+  process.execPath,
+  [path.join(root, 'packages/server/bin/releasegate.js'), 'serve', ...process.argv.slice(2)],
+  { stdio: 'inherit' },
+);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -2,7 +2,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import { systemClock, type Clock } from '@releasegate/domain';
 import type { Config } from './config';
 import type { Db } from './db/database';
@@ -38,7 +43,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const { config, db } = options;
   const clock = options.clock ?? systemClock;
   const fastify = Fastify({
-    logger: options.logger === false ? false : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'] },
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'],
+          },
     trustProxy: config.trustProxy,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
@@ -57,7 +68,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await fastify.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'ReleaseGate API (发布管理平台)', version: '0.1.0', description: 'Release management enforcing XDYJ-06-01.' },
+      info: {
+        title: 'ReleaseGate API (发布管理平台)',
+        version: '0.1.0',
+        description: 'Release management enforcing XDYJ-06-01.',
+      },
       components: {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'rg_session' },

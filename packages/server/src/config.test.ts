@@ -24,18 +24,29 @@ describe('configuration', () => {
   it('reports every bad variable at once', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', PUBLIC_URL: 'not a url', AUDIT_RETENTION_DAYS: '30' });
+      loadConfig({
+        PORT: 'eighty',
+        LOG_LEVEL: 'loud',
+        DATABASE_URL: 'mysql://x',
+        PUBLIC_URL: 'not a url',
+        AUDIT_RETENTION_DAYS: '30',
+      });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join('\n');
-    for (const name of ['PORT', 'LOG_LEVEL', 'DATABASE_URL', 'PUBLIC_URL', 'AUDIT_RETENTION_DAYS']) expect(problems).toContain(name);
+    for (const name of ['PORT', 'LOG_LEVEL', 'DATABASE_URL', 'PUBLIC_URL', 'AUDIT_RETENTION_DAYS'])
+      expect(problems).toContain(name);
     expect((error as ConfigError).problems).toHaveLength(5);
   });
 
   it('PostgreSQL from DATABASE_URL, with an optional schema', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/rg?schema=release' }).database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/rg', schema: 'release' });
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/rg?schema=release' }).database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u@db:5432/rg',
+      schema: 'release',
+    });
   });
 
   it('X-1 audit retention cannot be set below 180 days', () => {

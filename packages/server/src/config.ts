@@ -30,7 +30,9 @@ const envSchema = z.object({
       message: 'DATABASE_URL must start with postgres://, postgresql:// or sqlite:',
     }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  PUBLIC_URL: z.url({ message: 'PUBLIC_URL must be an absolute URL such as https://release.example.com' }).optional(),
+  PUBLIC_URL: z
+    .url({ message: 'PUBLIC_URL must be an absolute URL such as https://release.example.com' })
+    .optional(),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   SESSION_IDLE_MINUTES: intFrom('SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
   SESSION_ABSOLUTE_HOURS: intFrom('SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 7),
@@ -47,7 +49,9 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
-  readonly database: { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string };
+  readonly database:
+    | { readonly kind: 'sqlite'; readonly file: string }
+    | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string };
   readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   readonly publicUrl: string;
   readonly trustProxy: boolean;
@@ -77,7 +81,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const url = e.DATABASE_URL ?? '';
   const database: Config['database'] = url.startsWith('postgres')
     ? postgresTarget(url)
-    : { kind: 'sqlite', file: url.startsWith('sqlite:') ? path.resolve(url.slice('sqlite:'.length)) : path.join(dataDir, 'releasegate.db') };
+    : {
+        kind: 'sqlite',
+        file: url.startsWith('sqlite:')
+          ? path.resolve(url.slice('sqlite:'.length))
+          : path.join(dataDir, 'releasegate.db'),
+      };
   const config: Config = {
     port: e.PORT,
     host: e.HOST,

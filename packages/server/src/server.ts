@@ -18,7 +18,10 @@ export interface RunningServer {
  * Opens the database, applies migrations, builds the app and listens. On an empty database it
  * prints a one-time link for the first security administrator: there is no default password.
  */
-export async function startServer(config: Config, options: { clock?: Clock; logger?: boolean; print?: (line: string) => void } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  options: { clock?: Clock; logger?: boolean; print?: (line: string) => void } = {},
+): Promise<RunningServer> {
   const db = openDatabase(config);
   try {
     await migrateToLatest(db);
@@ -32,10 +35,15 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
     // One write, setup link first, so whoever waits for the "listening" line has the link too.
     const lines: string[] = [];
     if (link) {
-      lines.push('', 'First run: no account exists yet. Open this one-time link to create the first security administrator');
+      lines.push(
+        '',
+        'First run: no account exists yet. Open this one-time link to create the first security administrator',
+      );
       lines.push(`(valid until ${link.expiresAt}):`, `  ${link.url}`, '');
     }
-    lines.push(`ReleaseGate is listening on ${url} (database: ${db.dialect}${config.database.kind === 'sqlite' ? ` ${config.database.file}` : ''})`);
+    lines.push(
+      `ReleaseGate is listening on ${url} (database: ${db.dialect}${config.database.kind === 'sqlite' ? ` ${config.database.file}` : ''})`,
+    );
     (options.print ?? ((text: string) => process.stdout.write(`${text}\n`)))(lines.join('\n'));
     return {
       app,

@@ -24,14 +24,23 @@ describe('roles and permissions', () => {
       assertRoleSetAllowed(['operations_manager', 'system_administrator', 'auditor']);
       expect.unreachable();
     } catch (e) {
-      expect(e).toMatchObject({ code: 'policy_violation', details: { rule: 'RO-3 separation of duties', conflictingRoles: ['system_administrator', 'auditor'] } });
+      expect(e).toMatchObject({
+        code: 'policy_violation',
+        details: { rule: 'RO-3 separation of duties', conflictingRoles: ['system_administrator', 'auditor'] },
+      });
     }
   });
 
   it('RO-1 RO-2 TY-2 approval authority: manager approves every type, engineer only normal releases', () => {
     const manager = permissionsOf(['operations_manager']);
     const engineer = permissionsOf(['operations_engineer']);
-    for (const p of ['release.approve.emergency', 'release.approve.major', 'release.approve.normal', 'release.close'] as const) expect(manager.has(p)).toBe(true);
+    for (const p of [
+      'release.approve.emergency',
+      'release.approve.major',
+      'release.approve.normal',
+      'release.close',
+    ] as const)
+      expect(manager.has(p)).toBe(true);
     expect(engineer.has('release.approve.normal')).toBe(true);
     expect(engineer.has('release.approve.major')).toBe(false);
     expect(engineer.has('release.approve.emergency')).toBe(false);
@@ -51,7 +60,10 @@ describe('roles and permissions', () => {
   it('RO-4 both the manager and the engineer may accept release requests by default', () => {
     expect(permissionsOf(['operations_manager']).has('release.accept')).toBe(true);
     expect(permissionsOf(['operations_engineer']).has('release.accept')).toBe(true);
-    expect(BUSINESS_ROLES.filter((r) => ROLE_PERMISSIONS[r].includes('release.accept'))).toEqual(['operations_manager', 'operations_engineer']);
+    expect(BUSINESS_ROLES.filter((r) => ROLE_PERMISSIONS[r].includes('release.accept'))).toEqual([
+      'operations_manager',
+      'operations_engineer',
+    ]);
   });
 });
 
@@ -64,7 +76,9 @@ describe('password rules', () => {
 
   it('X-4 strict profile: three character classes and not the user name', () => {
     expect(checkPassword('alllowercaseletters', 'strict').map((v) => v.rule)).toEqual(['character_classes']);
-    expect(checkPassword('Zhangsan-2026!', 'strict', 'zhangsan').map((v) => v.rule)).toEqual(['contains_username']);
+    expect(checkPassword('Zhangsan-2026!', 'strict', 'zhangsan').map((v) => v.rule)).toEqual([
+      'contains_username',
+    ]);
     expect(checkPassword('Correct-Horse-42', 'strict', 'alice')).toEqual([]);
   });
 

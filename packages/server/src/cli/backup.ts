@@ -26,13 +26,16 @@ export function restoreSqlite(backupFile: string, targetFile: string, dataDir: s
   try {
     const result = check.pragma('integrity_check', { simple: true });
     if (result !== 'ok') throw new Error(`${backupFile} fails SQLite's integrity check: ${String(result)}`);
-    const tables = check.prepare("select name from sqlite_master where type = 'table' and name = 'audit_events'").all();
+    const tables = check
+      .prepare("select name from sqlite_master where type = 'table' and name = 'audit_events'")
+      .all();
     if (tables.length === 0) throw new Error(`${backupFile} is not a ReleaseGate database`);
   } finally {
     check.close();
   }
   const running = runningServerPid(dataDir);
-  if (running !== null) throw new Error(`A server (pid ${running}) is using this data directory: stop it before restoring`);
+  if (running !== null)
+    throw new Error(`A server (pid ${running}) is using this data directory: stop it before restoring`);
   fs.mkdirSync(path.dirname(targetFile), { recursive: true });
   for (const suffix of ['-wal', '-shm']) fs.rmSync(targetFile + suffix, { force: true });
   const temp = `${targetFile}.restoring`;

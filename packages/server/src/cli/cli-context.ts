@@ -51,7 +51,14 @@ export async function withDatabase<T>(fn: (env: CliEnv) => Promise<T>): Promise<
     await migrateToLatest(db);
     const clock = systemClock;
     const audit = createAuditWriter({ dialect: db.dialect, clock, algorithm: config.audit.hash });
-    return await fn({ config, db, clock, audit, identity: { db, clock, audit, settings: config }, ctx: cliContext() });
+    return await fn({
+      config,
+      db,
+      clock,
+      audit,
+      identity: { db, clock, audit, settings: config },
+      ctx: cliContext(),
+    });
   } finally {
     await db.destroy();
   }
@@ -60,5 +67,7 @@ export async function withDatabase<T>(fn: (env: CliEnv) => Promise<T>): Promise<
 export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }

@@ -11,7 +11,11 @@ import { verifyChain } from '../modules/audit/audit.verify';
 const run = promisify(execFile);
 
 /** Runs the CLI with text on standard input. */
-function runWithInput(args: string[], env: NodeJS.ProcessEnv, input: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function runWithInput(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  input: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn('node', [CLI, ...args], { env });
     let stdout = '';
@@ -37,37 +41,78 @@ describe.each(DIALECTS)('releasegate CLI on %s', (dialect) => {
   });
 
   it('X-4 RO-3 user and token commands: create, roles, disable, token create/list/revoke, every step audited', async () => {
-    const created = await runWithInput(['user', 'create', '--username', 'ops', '--name', '运维工程师', '--roles', 'operations_engineer,release_implementer'], env, `${TEST_PASSWORD}\n`);
+    const created = await runWithInput(
+      [
+        'user',
+        'create',
+        '--username',
+        'ops',
+        '--name',
+        '运维工程师',
+        '--roles',
+        'operations_engineer,release_implementer',
+      ],
+      env,
+      `${TEST_PASSWORD}\n`,
+    );
     expect(created.stderr).toBe('');
     expect(created.stdout).toMatch(/created ops .* operations_engineer, release_implementer/);
 
-    const sod = await run('node', [CLI, 'user', 'roles', 'ops', 'system_administrator,auditor'], { env }).catch((e: { code: number; stderr: string }) => e);
+    const sod = await run('node', [CLI, 'user', 'roles', 'ops', 'system_administrator,auditor'], {
+      env,
+    }).catch((e: { code: number; stderr: string }) => e);
     expect(sod).toMatchObject({ code: 2 });
     expect(sod.stderr).toMatch(/refused \(policy_violation\): Separation of duties/);
 
-    const weak = await runWithInput(['user', 'create', '--username', 'weak', '--name', 'w', '--roles', 'auditor'], env, 'short\n');
+    const weak = await runWithInput(
+      ['user', 'create', '--username', 'weak', '--name', 'w', '--roles', 'auditor'],
+      env,
+      'short\n',
+    );
     expect(weak.code).toBe(2);
     expect(weak.stderr).toMatch(/at least 12 characters/);
 
-    const token = await run('node', [CLI, 'token', 'create', '--user', 'ops', '--name', 'gitlab', '--scopes', 'gate.check', '--days', '30'], { env });
+    const token = await run(
+      'node',
+      [CLI, 'token', 'create', '--user', 'ops', '--name', 'gitlab', '--scopes', 'gate.check', '--days', '30'],
+      { env },
+    );
     expect(token.stdout.trim()).toMatch(/^rg_[A-Za-z0-9_-]{43}$/);
-    const list = JSON.parse((await run('node', [CLI, 'token', 'list', '--json'], { env })).stdout) as { id: string; state: string; scopes: string[] }[];
+    const list = JSON.parse((await run('node', [CLI, 'token', 'list', '--json'], { env })).stdout) as {
+      id: string;
+      state: string;
+      scopes: string[];
+    }[];
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ state: 'active', scopes: ['gate.check'] });
     expect((await run('node', [CLI, 'token', 'revoke', list[0].id], { env })).stdout).toMatch(/revoked/);
 
     expect((await run('node', [CLI, 'user', 'disable', 'ops'], { env })).stdout).toMatch(/ops is disabled/);
-    const users = JSON.parse((await run('node', [CLI, 'user', 'list', '--json'], { env })).stdout) as { username: string; disabled: boolean }[];
+    const users = JSON.parse((await run('node', [CLI, 'user', 'list', '--json'], { env })).stdout) as {
+      username: string;
+      disabled: boolean;
+    }[];
     expect(users).toEqual([expect.objectContaining({ username: 'ops', disabled: true })]);
 
-    const actions = (await t.db.kysely.selectFrom('audit_events').select(['action', 'actor_name', 'outcome']).orderBy('seq').execute()).map((e) => e.action);
+    const actions = (
+      await t.db.kysely
+        .selectFrom('audit_events')
+        .select(['action', 'actor_name', 'outcome'])
+        .orderBy('seq')
+        .execute()
+    ).map((e) => e.action);
     expect(actions).toEqual(['user.created', 'token.created', 'token.revoked', 'user.disabled']);
-    expect((await t.db.kysely.selectFrom('audit_events').select('actor_name').executeTakeFirstOrThrow()).actor_name).toMatch(/^cli:/);
+    expect(
+      (await t.db.kysely.selectFrom('audit_events').select('actor_name').executeTakeFirstOrThrow())
+        .actor_name,
+    ).toMatch(/^cli:/);
     expect((await verifyChain(t.db.kysely)).ok).toBe(true);
   });
 
   it('migrate reports a current schema; backup copies the live database (or prints the pg_dump command)', async () => {
-    expect((await run('node', [CLI, 'migrate'], { env })).stdout).toContain('The database schema is current.');
+    expect((await run('node', [CLI, 'migrate'], { env })).stdout).toContain(
+      'The database schema is current.',
+    );
     const target = path.join(t.dataDir, 'backups', 'copy.db');
     const backup = await run('node', [CLI, 'backup', target], { env });
     if (dialect === 'postgres') {
@@ -78,7 +123,6 @@ describe.each(DIALECTS)('releasegate CLI on %s', (dialect) => {
       expect(fs.existsSync(target)).toBe(true);
     }
   });
-
 });
 
 // Several server processes share one database only on PostgreSQL (SQLite is the one-node mode).
@@ -101,11 +145,18 @@ describe.each(DIALECTS.filter((d) => d === 'postgres'))('several server processe
     const a = new HttpClient(first.url);
     // The first server printed the setup link; either server accepts it (one database).
     const token = first.setupToken ?? second.setupToken;
-    expect((await a.post('/api/setup', { token, username: 'sec', displayName: 'sec', password: TEST_PASSWORD })).status).toBe(200);
+    expect(
+      (await a.post('/api/setup', { token, username: 'sec', displayName: 'sec', password: TEST_PASSWORD }))
+        .status,
+    ).toBe(200);
     const b = new HttpClient(second.url);
     expect((await b.login('sec')).status).toBe(200);
     const burst = (client: HttpClient, tag: string) =>
-      Promise.all(Array.from({ length: 40 }, (_, i) => client.post('/api/tokens', { name: `${tag}-${i}`, scopes: ['user.read'], expiresInDays: 1 })));
+      Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          client.post('/api/tokens', { name: `${tag}-${i}`, scopes: ['user.read'], expiresInDays: 1 }),
+        ),
+      );
     const results = (await Promise.all([burst(a, 'a'), burst(b, 'b')])).flat();
     expect(results.every((r) => r.status === 201)).toBe(true);
     const verified = await verifyChain(t.db.kysely);
@@ -129,26 +180,40 @@ describe('backup and restore of the SQLite database', () => {
     const server = await spawnServer(t.env);
     try {
       const admin = new HttpClient(server.url);
-      await admin.post('/api/setup', { token: server.setupToken, username: 'sec', displayName: 'sec', password: TEST_PASSWORD });
-      const writes = Promise.all(Array.from({ length: 30 }, (_, i) => admin.post('/api/tokens', { name: `t${i}`, scopes: ['user.read'], expiresInDays: 1 })));
+      await admin.post('/api/setup', {
+        token: server.setupToken,
+        username: 'sec',
+        displayName: 'sec',
+        password: TEST_PASSWORD,
+      });
+      const writes = Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          admin.post('/api/tokens', { name: `t${i}`, scopes: ['user.read'], expiresInDays: 1 }),
+        ),
+      );
       const file = path.join(t.dataDir, 'online.db');
       await run('node', [CLI, 'backup', file], { env });
       await writes;
-      const refused = await run('node', [CLI, 'restore', file], { env }).catch((e: { code: number; stderr: string }) => e);
+      const refused = await run('node', [CLI, 'restore', file], { env }).catch(
+        (e: { code: number; stderr: string }) => e,
+      );
       expect(refused).toMatchObject({ code: 2 });
       expect(refused.stderr).toMatch(/stop it before restoring/);
       await stopServer(server);
 
       const restored = await run('node', [CLI, 'restore', file], { env });
       expect(restored.stdout).toMatch(/restored/);
-      expect(JSON.parse((await run('node', [CLI, 'audit', 'verify', '--json'], { env })).stdout)).toMatchObject({ ok: true });
+      expect(
+        JSON.parse((await run('node', [CLI, 'audit', 'verify', '--json'], { env })).stdout),
+      ).toMatchObject({ ok: true });
       const bad = path.join(t.dataDir, 'not-a-db.db');
       fs.writeFileSync(bad, 'garbage');
-      const refusedBad = await run('node', [CLI, 'restore', bad], { env }).catch((e: { code: number; stderr: string }) => e);
+      const refusedBad = await run('node', [CLI, 'restore', bad], { env }).catch(
+        (e: { code: number; stderr: string }) => e,
+      );
       expect(refusedBad).toMatchObject({ code: 2 });
     } finally {
       await stopServer(server, 'SIGKILL');
     }
   });
 });
-

@@ -5,7 +5,13 @@ import { openDatabase } from '../db/database';
 import { migrateDown, migrateToLatest } from '../db/migrate';
 import { issueSetupLink } from '../modules/identity/auth.service';
 import { createToken, listTokens, revokeToken } from '../modules/identity/token.service';
-import { createUser, listUsers, setUserDisabled, unlockUser, updateUser } from '../modules/identity/user.service';
+import {
+  createUser,
+  listUsers,
+  setUserDisabled,
+  unlockUser,
+  updateUser,
+} from '../modules/identity/user.service';
 import { findUserByUsername } from '../modules/identity/identity.repository';
 import { verifyChain } from '../modules/audit/audit.verify';
 import { recordStandalone } from '../modules/audit/audit.service';
@@ -14,19 +20,25 @@ import { backupSqlite, postgresBackupAdvice, restoreSqlite } from './backup';
 import { readStdin, withDatabase } from './cli-context';
 import { DomainError } from '@releasegate/domain';
 
-const out = (line = ""): void => {
+const out = (line = ''): void => {
   process.stdout.write(`${line}\n`);
 };
 
 function parseRoles(value: string): Role[] {
-  const roles = value.split(',').map((r) => r.trim()).filter(Boolean);
+  const roles = value
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   const bad = roles.filter((r) => !isRole(r));
   if (bad.length > 0) throw new InvalidArgumentError(`unknown role(s): ${bad.join(', ')}`);
   return roles as Role[];
 }
 
 function parseScopes(value: string): string[] {
-  const scopes = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const scopes = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = scopes.filter((s) => !isPermission(s));
   if (bad.length > 0) throw new InvalidArgumentError(`unknown scope(s): ${bad.join(', ')}`);
   return scopes;
@@ -38,7 +50,10 @@ function parsePositiveInt(value: string): number {
   return n;
 }
 
-async function userIdOf(env: Parameters<Parameters<typeof withDatabase>[0]>[0], username: string): Promise<string> {
+async function userIdOf(
+  env: Parameters<Parameters<typeof withDatabase>[0]>[0],
+  username: string,
+): Promise<string> {
   const user = await findUserByUsername(env.db.kysely, username);
   if (!user) throw new DomainError('not_found', `No user named ${username}`);
   return user.id;
@@ -72,7 +87,8 @@ program
     try {
       const results = options.down ? await migrateDown(db) : await migrateToLatest(db);
       if (results.length === 0) out('The database schema is current.');
-      for (const r of results) out(`${r.direction === 'Up' ? 'applied' : 'undone'}: ${r.migrationName} (${r.status})`);
+      for (const r of results)
+        out(`${r.direction === 'Up' ? 'applied' : 'undone'}: ${r.migrationName} (${r.status})`);
     } finally {
       await db.destroy();
     }
@@ -82,11 +98,17 @@ const admin = program.command('admin').description('administrator accounts');
 admin
   .command('create')
   .description('print a one-time link that creates an administrator account (no password is ever set here)')
-  .option('--role <role>', 'security_administrator, system_administrator or auditor', 'security_administrator')
+  .option(
+    '--role <role>',
+    'security_administrator, system_administrator or auditor',
+    'security_administrator',
+  )
   .action(async (options: { role: string }) => {
     const [role] = parseRoles(options.role);
     if (!role || !['security_administrator', 'system_administrator', 'auditor'].includes(role)) {
-      throw new InvalidArgumentError('admin create makes one of: security_administrator, system_administrator, auditor');
+      throw new InvalidArgumentError(
+        'admin create makes one of: security_administrator, system_administrator, auditor',
+      );
     }
     await withDatabase(async (env) => {
       const link = await issueSetupLink(env.identity, env.ctx, role);
@@ -103,7 +125,8 @@ user
     await withDatabase(async (env) => {
       const users = await listUsers(env.identity, env.ctx, {});
       if (options.json) return out(JSON.stringify(users, null, 2));
-      for (const u of users) out(`${u.username.padEnd(20)} ${u.disabled ? 'disabled' : 'active  '} ${u.roles.join(',')}`);
+      for (const u of users)
+        out(`${u.username.padEnd(20)} ${u.disabled ? 'disabled' : 'active  '} ${u.roles.join(',')}`);
     });
   });
 user
@@ -116,7 +139,13 @@ user
   .action(async (options: { username: string; name: string; roles: Role[]; email?: string }) => {
     const password = await readStdin();
     await withDatabase(async (env) => {
-      const created = await createUser(env.identity, env.ctx, { username: options.username, displayName: options.name, email: options.email ?? null, roles: options.roles, password });
+      const created = await createUser(env.identity, env.ctx, {
+        username: options.username,
+        displayName: options.name,
+        email: options.email ?? null,
+        roles: options.roles,
+        password,
+      });
       out(`created ${created.username} (${created.id}) with roles ${created.roles.join(', ')}`);
     });
   });
@@ -131,7 +160,10 @@ user
       out(`${updated.username}: ${updated.roles.join(', ') || '(no roles)'}`);
     });
   });
-for (const [verb, disabled] of [['disable', true], ['enable', false]] as const) {
+for (const [verb, disabled] of [
+  ['disable', true],
+  ['enable', false],
+] as const) {
   user
     .command(verb)
     .argument('<username>')
@@ -162,9 +194,16 @@ token
   .option('--days <days>', 'days until it expires', parsePositiveInt, 90)
   .action(async (options: { user: string; name: string; scopes: string[]; days: number }) => {
     await withDatabase(async (env) => {
-      const created = await createToken(env.identity, env.ctx, { name: options.name, scopes: options.scopes, expiresInDays: options.days, userId: await userIdOf(env, options.user) });
+      const created = await createToken(env.identity, env.ctx, {
+        name: options.name,
+        scopes: options.scopes,
+        expiresInDays: options.days,
+        userId: await userIdOf(env, options.user),
+      });
       out(created.token);
-      process.stderr.write(`token ${created.id} for ${created.username}, scopes ${created.scopes.join(',')}, expires ${created.expiresAt}. Store it now: it is not shown again.\n`);
+      process.stderr.write(
+        `token ${created.id} for ${created.username}, scopes ${created.scopes.join(',')}, expires ${created.expiresAt}. Store it now: it is not shown again.\n`,
+      );
     });
   });
 token
@@ -174,7 +213,10 @@ token
     await withDatabase(async (env) => {
       const tokens = await listTokens(env.identity, env.ctx);
       if (options.json) return out(JSON.stringify(tokens, null, 2));
-      for (const t of tokens) out(`${t.id}  ${t.prefix}…  ${t.username.padEnd(16)} ${t.state.padEnd(8)} ${t.name}  [${t.scopes.join(',')}]  expires ${t.expiresAt}`);
+      for (const t of tokens)
+        out(
+          `${t.id}  ${t.prefix}…  ${t.username.padEnd(16)} ${t.state.padEnd(8)} ${t.name}  [${t.scopes.join(',')}]  expires ${t.expiresAt}`,
+        );
     });
   });
 token
@@ -196,9 +238,20 @@ audit
     await withDatabase(async (env) => {
       const result = await verifyChain(env.db.kysely);
       if (options.json) out(JSON.stringify(result));
-      else if (result.ok) out(`OK: ${result.eventsChecked} events verified; last #${result.lastSeq ?? 0} ${result.lastHash ?? ''}`);
-      else out(`BROKEN at event #${result.firstBad!.seq} (${result.firstBad!.id}): ${result.firstBad!.problem}: ${result.firstBad!.message}. ${result.eventsChecked} events before it verified.`);
-      await recordStandalone(env.db, env.audit, env.ctx, { action: 'audit.verified', entityType: 'audit_log', outcome: result.ok ? 'success' : 'failed', details: result });
+      else if (result.ok)
+        out(
+          `OK: ${result.eventsChecked} events verified; last #${result.lastSeq ?? 0} ${result.lastHash ?? ''}`,
+        );
+      else
+        out(
+          `BROKEN at event #${result.firstBad!.seq} (${result.firstBad!.id}): ${result.firstBad!.problem}: ${result.firstBad!.message}. ${result.eventsChecked} events before it verified.`,
+        );
+      await recordStandalone(env.db, env.audit, env.ctx, {
+        action: 'audit.verified',
+        entityType: 'audit_log',
+        outcome: result.ok ? 'success' : 'failed',
+        details: result,
+      });
       if (!result.ok) process.exitCode = 1;
     });
   });
@@ -206,7 +259,11 @@ audit
 program
   .command('backup')
   .description('consistent online copy of the SQLite database (for PostgreSQL: the pg_dump command to use)')
-  .argument('[file]', 'where to write the copy', `releasegate-backup-${new Date().toISOString().replace(/[:.]/g, '-')}.db`)
+  .argument(
+    '[file]',
+    'where to write the copy',
+    `releasegate-backup-${new Date().toISOString().replace(/[:.]/g, '-')}.db`,
+  )
   .action(async (file: string) => {
     const config = loadConfig();
     if (config.database.kind === 'postgres') return out(postgresBackupAdvice(config));
@@ -222,7 +279,9 @@ program
     const config = loadConfig();
     if (config.database.kind === 'postgres') return out(postgresBackupAdvice(config));
     restoreSqlite(file, config.database.file, config.dataDir);
-    out(`restored ${config.database.file} from ${file}; start the server and run \`releasegate audit verify\``);
+    out(
+      `restored ${config.database.file} from ${file}; start the server and run \`releasegate audit verify\``,
+    );
   });
 
 try {

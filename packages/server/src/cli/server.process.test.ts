@@ -24,7 +24,12 @@ describe.each(DIALECTS)('the real server process on %s', (dialect) => {
     expect(server.stdout()).toContain('create the first security administrator');
     expect(server.setupToken).toBeTruthy();
     const browser = new HttpClient(server.url);
-    const setup = await browser.post('/api/setup', { token: server.setupToken, username: 'sec', displayName: '安全管理员', password: TEST_PASSWORD });
+    const setup = await browser.post('/api/setup', {
+      token: server.setupToken,
+      username: 'sec',
+      displayName: '安全管理员',
+      password: TEST_PASSWORD,
+    });
     expect(setup.status).toBe(200);
     expect((await browser.get('/api/auth/session')).body.user.roles).toEqual(['security_administrator']);
 
@@ -40,20 +45,43 @@ describe.each(DIALECTS)('the real server process on %s', (dialect) => {
     const env = { ...process.env, ...t.env, LOG_LEVEL: 'silent' };
     const { stdout } = await run('node', [CLI, 'admin', 'create', '--role', 'auditor'], { env });
     const token = decodeURIComponent(/\/setup\?token=(\S+)/.exec(stdout)![1]);
-    const refused = await run('node', [CLI, 'admin', 'create', '--role', 'operations_manager'], { env }).catch((e: { code: number; stderr: string }) => e);
+    const refused = await run('node', [CLI, 'admin', 'create', '--role', 'operations_manager'], {
+      env,
+    }).catch((e: { code: number; stderr: string }) => e);
     expect(refused).toMatchObject({ code: 2 });
     const server = await spawnServer(t.env);
     servers.push(server);
     const browser = new HttpClient(server.url);
-    expect((await browser.get(`/api/setup/status?token=${encodeURIComponent(token)}`)).body).toMatchObject({ tokenValid: true, role: 'auditor' });
-    expect((await browser.post('/api/setup', { token, username: 'aud', displayName: '审计员', password: TEST_PASSWORD })).body.user.roles).toEqual(['auditor']);
+    expect((await browser.get(`/api/setup/status?token=${encodeURIComponent(token)}`)).body).toMatchObject({
+      tokenValid: true,
+      role: 'auditor',
+    });
+    expect(
+      (
+        await browser.post('/api/setup', {
+          token,
+          username: 'aud',
+          displayName: '审计员',
+          password: TEST_PASSWORD,
+        })
+      ).body.user.roles,
+    ).toEqual(['auditor']);
   });
 
   it('PR-3 crash consistency: SIGKILL in the middle of a burst of writes loses no acknowledged write and the chain verifies', async () => {
     const server = await spawnServer(t.env);
     servers.push(server);
     const admin = new HttpClient(server.url);
-    expect((await admin.post('/api/setup', { token: server.setupToken, username: 'sec', displayName: 'sec', password: TEST_PASSWORD })).status).toBe(200);
+    expect(
+      (
+        await admin.post('/api/setup', {
+          token: server.setupToken,
+          username: 'sec',
+          displayName: 'sec',
+          password: TEST_PASSWORD,
+        })
+      ).status,
+    ).toBe(200);
 
     const acknowledged: string[] = [];
     let killed = false;
@@ -62,7 +90,11 @@ describe.each(DIALECTS)('the real server process on %s', (dialect) => {
       while (!killed && next < 2000) {
         const i = next++;
         try {
-          const r = await admin.post('/api/tokens', { name: `burst-${i}`, scopes: ['user.read'], expiresInDays: 1 });
+          const r = await admin.post('/api/tokens', {
+            name: `burst-${i}`,
+            scopes: ['user.read'],
+            expiresInDays: 1,
+          });
           if (r.status === 201) acknowledged.push(r.body.id as string);
           if (acknowledged.length >= 60 && !killed) {
             killed = true;
@@ -75,7 +107,11 @@ describe.each(DIALECTS)('the real server process on %s', (dialect) => {
     };
     await Promise.all(Array.from({ length: 12 }, worker));
     expect(killed).toBe(true);
-    await new Promise<void>((resolve) => (server.child.exitCode !== null || server.child.signalCode !== null ? resolve() : server.child.once('exit', () => resolve())));
+    await new Promise<void>((resolve) =>
+      server.child.exitCode !== null || server.child.signalCode !== null
+        ? resolve()
+        : server.child.once('exit', () => resolve()),
+    );
 
     const restarted = await spawnServer(t.env);
     servers.push(restarted);
@@ -86,7 +122,11 @@ describe.each(DIALECTS)('the real server process on %s', (dialect) => {
     expect(acknowledged.filter((id) => !present.has(id))).toEqual([]);
 
     // Every stored token has its audit event and no event refers to a token that is not there.
-    const events = await t.db.kysely.selectFrom('audit_events').select('entity_id').where('action', '=', 'token.created').execute();
+    const events = await t.db.kysely
+      .selectFrom('audit_events')
+      .select('entity_id')
+      .where('action', '=', 'token.created')
+      .execute();
     expect(new Set(events.map((e) => e.entity_id))).toEqual(present);
 
     const env = { ...process.env, ...t.env, LOG_LEVEL: 'silent' };

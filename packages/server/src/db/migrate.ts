@@ -11,7 +11,6 @@ export const migrations: Record<string, Migration> = {
 
 function migrator(db: Db): Migrator {
   return new Migrator({
-     
     db: db.kysely,
     provider: { getMigrations: () => Promise.resolve(migrations) },
   });

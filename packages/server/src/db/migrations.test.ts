@@ -4,7 +4,10 @@ import { migrateDown, migrateToLatest, migrations, pendingMigrations } from './m
 
 async function tableNames(t: TestDatabase): Promise<string[]> {
   const tables = await t.db.kysely.introspection.getTables();
-  return tables.map((x) => x.name).filter((n) => !n.startsWith('kysely_')).sort();
+  return tables
+    .map((x) => x.name)
+    .filter((n) => !n.startsWith('kysely_'))
+    .sort();
 }
 
 describe.each(DIALECTS)('migrations on %s', (dialect) => {

@@ -25,7 +25,10 @@ export function registerAuthentication(app: FastifyInstance, deps: IdentityDeps)
     const authorization = request.headers.authorization;
     if (authorization?.startsWith('Bearer ')) {
       const principal = await authenticateToken(deps, authorization.slice('Bearer '.length).trim());
-      if (!principal) throw new DomainError('unauthenticated', 'The API token is unknown, expired or revoked', { reason: 'bad_token' });
+      if (!principal)
+        throw new DomainError('unauthenticated', 'The API token is unknown, expired or revoked', {
+          reason: 'bad_token',
+        });
       request.principal = principal;
       return;
     }
@@ -34,18 +37,30 @@ export function registerAuthentication(app: FastifyInstance, deps: IdentityDeps)
     const check = await authenticateSession(deps, cookie);
     if (!check.principal) {
       // A stale cookie on a public route (sign-in, setup) is ignored; elsewhere it explains itself.
-      if (request.routeOptions.config.action === 'identity.login' || request.routeOptions.config.action === 'identity.setup') return;
-      throw new DomainError('unauthenticated', `Your session has ended (${check.reason}); sign in again`, { reason: check.reason });
+      if (
+        request.routeOptions.config.action === 'identity.login' ||
+        request.routeOptions.config.action === 'identity.setup'
+      )
+        return;
+      throw new DomainError('unauthenticated', `Your session has ended (${check.reason}); sign in again`, {
+        reason: check.reason,
+      });
     }
     request.principal = check.principal;
     if (!SAFE_METHODS.has(request.method)) {
       const header = request.headers[CSRF_HEADER];
       if (typeof header !== 'string' || !sameSecret(header, check.csrfToken)) {
-        throw new DomainError('forbidden', 'Missing or wrong CSRF token (X-CSRF-Token header)', { rule: 'csrf', reason: 'csrf' });
+        throw new DomainError('forbidden', 'Missing or wrong CSRF token (X-CSRF-Token header)', {
+          rule: 'csrf',
+          reason: 'csrf',
+        });
       }
     }
     if (check.principal.passwordExpired && !request.routeOptions.config.allowExpiredPassword) {
-      throw new DomainError('policy_violation', 'Your password has expired; change it before you continue', { rule: 'password maximum age', reason: 'password_expired' });
+      throw new DomainError('policy_violation', 'Your password has expired; change it before you continue', {
+        rule: 'password maximum age',
+        reason: 'password_expired',
+      });
     }
   });
 }

@@ -8,9 +8,18 @@ export const CSRF_HEADER = 'x-csrf-token';
  * The session cookie is HttpOnly; the CSRF cookie is readable by the web app, which echoes it in
  * the X-CSRF-Token header on every unsafe request (double submit, checked against the session).
  */
-export function setSessionCookies(reply: FastifyReply, publicUrl: string, tokens: { sessionToken: string; csrfToken: string }) {
+export function setSessionCookies(
+  reply: FastifyReply,
+  publicUrl: string,
+  tokens: { sessionToken: string; csrfToken: string },
+) {
   const secure = publicUrl.startsWith('https:');
-  reply.setCookie(SESSION_COOKIE, tokens.sessionToken, { path: '/', httpOnly: true, sameSite: 'lax', secure });
+  reply.setCookie(SESSION_COOKIE, tokens.sessionToken, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+  });
   reply.setCookie(CSRF_COOKIE, tokens.csrfToken, { path: '/', httpOnly: false, sameSite: 'lax', secure });
 }
 

@@ -42,34 +42,61 @@ function fieldErrors(issues: readonly { instancePath?: string; message?: string;
  * name each field, and a 5xx never shows its internals — only the request id to quote.
  */
 export function registerErrorHandler(app: FastifyInstance, deps: { db: Db; audit: AuditWriter }): void {
-  app.setErrorHandler(async (error: FastifyError | DomainError | Error, request: FastifyRequest, reply: FastifyReply) => {
-    if (error instanceof DomainError) {
-      if (AUDITED_REFUSALS.has(error.code)) {
-        try {
-          await recordStandalone(deps.db, deps.audit, contextOf(request), {
-            action: request.routeOptions.config.action ?? `${request.method} ${request.routeOptions.url ?? request.url}`,
-            outcome: 'denied',
-            details: { code: error.code, message: error.message, details: error.details },
-          });
-        } catch (auditError) {
-          request.log.error({ err: auditError }, 'could not record a refusal in the audit log');
+  app.setErrorHandler(
+    async (error: FastifyError | DomainError | Error, request: FastifyRequest, reply: FastifyReply) => {
+      if (error instanceof DomainError) {
+        if (AUDITED_REFUSALS.has(error.code)) {
+          try {
+            await recordStandalone(deps.db, deps.audit, contextOf(request), {
+              action:
+                request.routeOptions.config.action ??
+                `${request.method} ${request.routeOptions.url ?? request.url}`,
+              outcome: 'denied',
+              details: { code: error.code, message: error.message, details: error.details },
+            });
+          } catch (auditError) {
+            request.log.error({ err: auditError }, 'could not record a refusal in the audit log');
+          }
         }
+        return send(reply, STATUS[error.code], {
+          error: { code: error.code, message: error.message, details: error.details },
+        });
       }
-      return send(reply, STATUS[error.code], { error: { code: error.code, message: error.message, details: error.details } });
-    }
-    if (hasZodFastifySchemaValidationErrors(error)) {
-      const fields = fieldErrors(error.validation);
-      const summary = Object.entries(fields)
-        .map(([k, v]) => `${k}: ${v.join(', ')}`)
-        .join('; ');
-      return send(reply, 400, { error: { code: 'invalid_input', message: `Invalid ${error.validationContext ?? 'input'}: ${summary}`, details: { fields } } });
-    }
-    const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
-    if (status < 500) {
-      const code = status === 404 ? 'not_found' : status === 401 ? 'unauthenticated' : status === 403 ? 'forbidden' : status === 409 ? 'conflict' : 'invalid_input';
-      return send(reply, status, { error: { code, message: error.message } });
-    }
-    request.log.error({ err: error }, 'request failed');
-    return send(reply, 500, { error: { code: 'internal_error', message: 'Internal server error; quote the request id to the administrator', details: { requestId: request.id } } });
-  });
+      if (hasZodFastifySchemaValidationErrors(error)) {
+        const fields = fieldErrors(error.validation);
+        const summary = Object.entries(fields)
+          .map(([k, v]) => `${k}: ${v.join(', ')}`)
+          .join('; ');
+        return send(reply, 400, {
+          error: {
+            code: 'invalid_input',
+            message: `Invalid ${error.validationContext ?? 'input'}: ${summary}`,
+            details: { fields },
+          },
+        });
+      }
+      const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
+      if (status < 500) {
+        const code =
+          status === 404
+            ? 'not_found'
+            : status === 401
+              ? 'unauthenticated'
+              : status === 403
+                ? 'forbidden'
+                : status === 409
+                  ? 'conflict'
+                  : 'invalid_input';
+        return send(reply, status, { error: { code, message: error.message } });
+      }
+      request.log.error({ err: error }, 'request failed');
+      return send(reply, 500, {
+        error: {
+          code: 'internal_error',
+          message: 'Internal server error; quote the request id to the administrator',
+          details: { requestId: request.id },
+        },
+      });
+    },
+  );
 }

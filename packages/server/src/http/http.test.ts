@@ -25,7 +25,15 @@ describe.each(DIALECTS)('HTTP surface on %s', (dialect) => {
     const http = new HttpClient(t.url);
     const doc = await http.get('/api/openapi.json');
     expect(doc.body.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/auth/login', '/api/users', '/api/users/{id}', '/api/tokens', '/api/audit/events']));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/auth/login',
+        '/api/users',
+        '/api/users/{id}',
+        '/api/tokens',
+        '/api/audit/events',
+      ]),
+    );
     const login = doc.body.paths['/api/auth/login'].post;
     expect(login.requestBody.content['application/json'].schema.required).toEqual(['username', 'password']);
     const docs = await fetch(`${t.url}/api/docs/`);
@@ -37,9 +45,15 @@ describe.each(DIALECTS)('HTTP surface on %s', (dialect) => {
     const http = new HttpClient(t.url);
     const missing = await http.get('/api/nothing-here');
     expect(missing.status).toBe(404);
-    expect(missing.body).toEqual({ error: { code: 'not_found', message: 'No such endpoint: GET /api/nothing-here' } });
+    expect(missing.body).toEqual({
+      error: { code: 'not_found', message: 'No such endpoint: GET /api/nothing-here' },
+    });
     expect(missing.headers.get('x-request-id')).toBeTruthy();
-    const badJson = await fetch(`${t.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{oops' });
+    const badJson = await fetch(`${t.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{oops',
+    });
     expect(badJson.status).toBe(400);
     expect(((await badJson.json()) as { error: { code: string } }).error.code).toBe('invalid_input');
     const unauth = await http.get('/api/users');

@@ -4,7 +4,10 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 
-export const DEFAULT_WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
+export const DEFAULT_WEB_DIST = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../web/dist',
+);
 
 /**
  * Serves the built web app; any non-API GET that is not a file gets index.html, so the
@@ -18,6 +21,13 @@ export async function registerWeb(app: FastifyInstance, distDir: string): Promis
     if (!isApi && hasWeb && request.method === 'GET') {
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     }
-    return reply.status(404).send({ error: { code: 'not_found', message: `No such endpoint: ${request.method} ${request.url.split('?')[0]}` } });
+    return reply
+      .status(404)
+      .send({
+        error: {
+          code: 'not_found',
+          message: `No such endpoint: ${request.method} ${request.url.split('?')[0]}`,
+        },
+      });
   });
 }

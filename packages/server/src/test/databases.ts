@@ -30,7 +30,10 @@ export function tempDir(prefix = 'rg-test-'): string {
 }
 
 /** A fresh, empty database of the dialect: a new SQLite file, or a new PostgreSQL schema. */
-export async function createTestDatabase(dialect: Dialect, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  dialect: Dialect,
+  options: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
   const dataDir = tempDir();
   let test: TestDatabase;
   if (dialect === 'sqlite') {

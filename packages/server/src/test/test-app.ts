@@ -13,7 +13,11 @@ export interface TestApp {
   config: Config;
   database: TestDatabase;
   /** Creates a user directly through the service (audited as the CLI). */
-  seedUser(username: string, roles: Role[], password?: string): Promise<{ id: string; username: string; password: string }>;
+  seedUser(
+    username: string,
+    roles: Role[],
+    password?: string,
+  ): Promise<{ id: string; username: string; password: string }>;
   close(): Promise<void>;
 }
 
@@ -35,7 +39,12 @@ export async function startTestApp(dialect: Dialect, env: Record<string, string>
     config,
     database,
     async seedUser(username, roles, password = TEST_PASSWORD) {
-      const user = await createUser(app.identity, cliContext(), { username, displayName: username, roles, password });
+      const user = await createUser(app.identity, cliContext(), {
+        username,
+        displayName: username,
+        roles,
+        password,
+      });
       return { id: user.id, username, password };
     },
     async close() {
@@ -63,13 +72,23 @@ export class HttpClient {
     return this.cookies.get(name);
   }
 
-  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
+  async request<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Reply<T>> {
     const h: Record<string, string> = { ...headers };
     if (body !== undefined) h['content-type'] = 'application/json';
     if (this.cookies.size > 0) h.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (this.sendCsrf && this.cookies.has('rg_csrf') && method !== 'GET') h['x-csrf-token'] = this.cookies.get('rg_csrf')!;
+    if (this.sendCsrf && this.cookies.has('rg_csrf') && method !== 'GET')
+      h['x-csrf-token'] = this.cookies.get('rg_csrf')!;
     if (this.bearer) h.authorization = `Bearer ${this.bearer}`;
-    const response = await fetch(this.base + path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(this.base + path, {
+      method,
+      headers: h,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     for (const line of response.headers.getSetCookie()) {
       const [pair] = line.split(';');
       const [name, ...rest] = pair.split('=');
@@ -79,7 +98,11 @@ export class HttpClient {
     }
     const text = await response.text();
     const type = response.headers.get('content-type') ?? '';
-    return { status: response.status, body: (type.startsWith('application/json') && text ? JSON.parse(text) : text) as T, headers: response.headers };
+    return {
+      status: response.status,
+      body: (type.startsWith('application/json') && text ? JSON.parse(text) : text) as T,
+      headers: response.headers,
+    };
   }
 
   get<T = any>(path: string) {

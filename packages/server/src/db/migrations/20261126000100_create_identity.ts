@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 
 // Frozen in time: this file never imports application code.
- 
+
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('users')
@@ -31,7 +31,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('password_hash', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('password_history_user_idx').on('password_history').columns(['user_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('password_history_user_idx')
+    .on('password_history')
+    .columns(['user_id', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('sessions')
@@ -74,7 +78,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 }
 
- 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of ['setup_tokens', 'api_tokens', 'sessions', 'password_history', 'user_roles', 'users']) {
     await db.schema.dropTable(table).execute();

@@ -1,7 +1,7 @@
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
 // Frozen in time: this file never imports application code.
- 
+
 export async function up(db: Kysely<any>): Promise<void> {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   await db.schema
@@ -26,9 +26,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('hash', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('audit_events_time_idx').on('audit_events').column('occurred_at').execute();
-  await db.schema.createIndex('audit_events_actor_idx').on('audit_events').columns(['actor_id', 'seq']).execute();
-  await db.schema.createIndex('audit_events_action_idx').on('audit_events').columns(['action', 'seq']).execute();
-  await db.schema.createIndex('audit_events_entity_idx').on('audit_events').columns(['entity_type', 'entity_id', 'seq']).execute();
+  await db.schema
+    .createIndex('audit_events_actor_idx')
+    .on('audit_events')
+    .columns(['actor_id', 'seq'])
+    .execute();
+  await db.schema
+    .createIndex('audit_events_action_idx')
+    .on('audit_events')
+    .columns(['action', 'seq'])
+    .execute();
+  await db.schema
+    .createIndex('audit_events_entity_idx')
+    .on('audit_events')
+    .columns(['entity_type', 'entity_id', 'seq'])
+    .execute();
 
   // Defence in depth: the application never updates or deletes audit events; the database
   // refuses too, so a bug or a stray SQL session cannot rewrite history. Events older than the
@@ -52,11 +64,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       begin select raise(abort, 'audit events are append-only'); end`.execute(db);
     await sql`create trigger audit_events_no_early_delete before delete on audit_events
       when old.occurred_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-180 days')
-      begin select raise(abort, 'audit events younger than the retention period cannot be deleted'); end`.execute(db);
+      begin select raise(abort, 'audit events younger than the retention period cannot be deleted'); end`.execute(
+      db,
+    );
   }
 }
 
- 
 export async function down(db: Kysely<any>): Promise<void> {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   await db.schema.dropTable('audit_events').execute();

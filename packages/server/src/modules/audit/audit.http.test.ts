@@ -13,7 +13,12 @@ describe.each(DIALECTS)('the auditor reads the audit log over HTTP on %s', (dial
     await sec.login('sec');
     for (let i = 0; i < 5; i++) {
       t.clock.advanceMinutes(1);
-      await sec.post('/api/users', { username: `user${i}`, displayName: `用户${i}`, roles: ['cab_member'], password: 'a long enough password' });
+      await sec.post('/api/users', {
+        username: `user${i}`,
+        displayName: `用户${i}`,
+        roles: ['cab_member'],
+        password: 'a long enough password',
+      });
     }
     await new HttpClient(t.url).login('user0', 'wrong wrong wrong');
     auditor = new HttpClient(t.url);
@@ -26,17 +31,32 @@ describe.each(DIALECTS)('the auditor reads the audit log over HTTP on %s', (dial
   it('X-1 filters by action, outcome and actor, newest first, with keyset pagination', async () => {
     const created = await auditor.get('/api/audit/events?action=user.created&actor=sec');
     expect(created.status).toBe(200);
-    expect(created.body.events.map((e: any) => e.after.username)).toEqual(['user4', 'user3', 'user2', 'user1', 'user0']);
-    expect(created.body.events[0]).toMatchObject({ actorName: 'sec', actorRoles: ['security_administrator'], sourceIp: '127.0.0.1', outcome: 'success' });
+    expect(created.body.events.map((e: any) => e.after.username)).toEqual([
+      'user4',
+      'user3',
+      'user2',
+      'user1',
+      'user0',
+    ]);
+    expect(created.body.events[0]).toMatchObject({
+      actorName: 'sec',
+      actorRoles: ['security_administrator'],
+      sourceIp: '127.0.0.1',
+      outcome: 'success',
+    });
     expect(created.body.events[0].after).not.toHaveProperty('passwordHash');
 
     const page1 = await auditor.get('/api/audit/events?action=user.created&limit=2');
     expect(page1.body.events).toHaveLength(2);
-    const page2 = await auditor.get(`/api/audit/events?action=user.created&limit=2&beforeSeq=${page1.body.nextBeforeSeq}`);
+    const page2 = await auditor.get(
+      `/api/audit/events?action=user.created&limit=2&beforeSeq=${page1.body.nextBeforeSeq}`,
+    );
     expect(page2.body.events.map((e: any) => e.after.username)).toEqual(['user2', 'user1']);
 
     const denied = await auditor.get('/api/audit/events?outcome=denied');
-    expect(denied.body.events).toEqual([expect.objectContaining({ action: 'identity.login_failed', actorName: 'user0' })]);
+    expect(denied.body.events).toEqual([
+      expect.objectContaining({ action: 'identity.login_failed', actorName: 'user0' }),
+    ]);
 
     const bad = await auditor.get('/api/audit/events?from=yesterday');
     expect(bad.status).toBe(400);
@@ -48,14 +68,20 @@ describe.each(DIALECTS)('the auditor reads the audit log over HTTP on %s', (dial
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename="audit-.*\.csv"/);
-    const lines = (csv.body as string).replace(/^\uFEFF/, '').trim().split('\n');
+    const lines = (csv.body as string)
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
     expect(lines[0]).toMatch(/^seq,occurredAt,actorName/);
     // sec and aud (seeded through the CLI) and the five created by sec.
     expect(lines).toHaveLength(8);
     expect(lines[3]).toContain('用户0');
 
     const jsonl = await auditor.get('/api/audit/export?format=jsonl');
-    const events = (jsonl.body as string).trim().split('\n').map((l) => JSON.parse(l));
+    const events = (jsonl.body as string)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     const exported = await auditor.get('/api/audit/events?action=audit.exported');
     expect(exported.body.events).toHaveLength(2);

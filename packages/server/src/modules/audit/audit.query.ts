@@ -23,12 +23,28 @@ export async function listAuditEvents(
 }
 
 const CSV_COLUMNS = [
-  'seq', 'occurredAt', 'actorName', 'actorId', 'actorRoles', 'sourceIp', 'requestId', 'action', 'entityType',
-  'entityId', 'outcome', 'before', 'after', 'details', 'hashAlg', 'prevHash', 'hash',
+  'seq',
+  'occurredAt',
+  'actorName',
+  'actorId',
+  'actorRoles',
+  'sourceIp',
+  'requestId',
+  'action',
+  'entityType',
+  'entityId',
+  'outcome',
+  'before',
+  'after',
+  'details',
+  'hashAlg',
+  'prevHash',
+  'hash',
 ] as const;
 
 function csvCell(value: unknown): string {
-  const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  const text =
+    value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
   // Quote everything that needs it; prefix cells a spreadsheet would run as formulas.
   const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
@@ -45,12 +61,17 @@ export async function* exportAuditEvents(
   format: 'csv' | 'jsonl',
 ): AsyncGenerator<string> {
   authorize(ctx, 'audit.export');
-  await recordStandalone(deps.db, deps.audit, ctx, { action: 'audit.exported', entityType: 'audit_log', details: { format, filter } });
+  await recordStandalone(deps.db, deps.audit, ctx, {
+    action: 'audit.exported',
+    entityType: 'audit_log',
+    details: { format, filter },
+  });
   if (format === 'csv') yield `\uFEFF${CSV_COLUMNS.join(',')}\n`;
   let buffer = '';
   for await (const row of repo.iterateEvents(deps.db.kysely, filter)) {
     const e = toAuditEvent(row);
-    buffer += format === 'csv' ? `${CSV_COLUMNS.map((c) => csvCell(e[c])).join(',')}\n` : `${JSON.stringify(e)}\n`;
+    buffer +=
+      format === 'csv' ? `${CSV_COLUMNS.map((c) => csvCell(e[c])).join(',')}\n` : `${JSON.stringify(e)}\n`;
     if (buffer.length > 64 * 1024) {
       yield buffer;
       buffer = '';

@@ -27,7 +27,12 @@ export async function lockChain(q: Kysely<Database>, dialect: Dialect): Promise<
 }
 
 export async function lastEvent(q: Kysely<Database>): Promise<Pick<AuditRow, 'seq' | 'hash'> | undefined> {
-  return q.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  return q
+    .selectFrom('audit_events')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 export async function insertEvent(q: Kysely<Database>, row: AuditRow): Promise<void> {
@@ -36,7 +41,8 @@ export async function insertEvent(q: Kysely<Database>, row: AuditRow): Promise<v
 
 function applyFilter(q: Kysely<Database>, f: AuditFilter) {
   let query = q.selectFrom('audit_events').selectAll();
-  if (f.actor) query = query.where((eb) => eb.or([eb('actor_id', '=', f.actor!), eb('actor_name', '=', f.actor!)]));
+  if (f.actor)
+    query = query.where((eb) => eb.or([eb('actor_id', '=', f.actor!), eb('actor_name', '=', f.actor!)]));
   if (f.action) query = query.where('action', 'like', `${f.action.replace(/[%_]/g, '')}%`);
   if (f.entityType) query = query.where('entity_type', '=', f.entityType);
   if (f.entityId) query = query.where('entity_id', '=', f.entityId);
@@ -58,17 +64,30 @@ function applyFilter(q: Kysely<Database>, f: AuditFilter) {
 }
 
 /** Newest first, keyset-paginated on seq. */
-export async function listEvents(q: Kysely<Database>, f: AuditFilter, beforeSeq: number | undefined, limit: number) {
+export async function listEvents(
+  q: Kysely<Database>,
+  f: AuditFilter,
+  beforeSeq: number | undefined,
+  limit: number,
+) {
   let query = applyFilter(q, f);
   if (beforeSeq !== undefined) query = query.where('seq', '<', beforeSeq);
   return query.orderBy('seq', 'desc').limit(limit).execute();
 }
 
 /** Oldest first, in pages, for export and verification without loading the whole log. */
-export async function* iterateEvents(q: Kysely<Database>, f: AuditFilter = {}, pageSize = 2000): AsyncGenerator<AuditRow> {
+export async function* iterateEvents(
+  q: Kysely<Database>,
+  f: AuditFilter = {},
+  pageSize = 2000,
+): AsyncGenerator<AuditRow> {
   let after = -1;
   for (;;) {
-    const page = await applyFilter(q, f).where('seq', '>', after).orderBy('seq', 'asc').limit(pageSize).execute();
+    const page = await applyFilter(q, f)
+      .where('seq', '>', after)
+      .orderBy('seq', 'asc')
+      .limit(pageSize)
+      .execute();
     for (const row of page) yield row;
     if (page.length < pageSize) return;
     after = page[page.length - 1].seq;

@@ -10,7 +10,12 @@ export function auditRoutes(deps: AuditQueryDeps, clock: { now(): Date }): Fasti
   return async (app) => {
     app.get('/api/audit/events', {
       config: { action: 'audit.read' },
-      schema: { tags, summary: 'The audit log, newest first, filtered, keyset-paginated', querystring: auditListQuery, response: { 200: auditListView } },
+      schema: {
+        tags,
+        summary: 'The audit log, newest first, filtered, keyset-paginated',
+        querystring: auditListQuery,
+        response: { 200: auditListView },
+      },
       handler: async (request) => {
         const { beforeSeq, limit, ...filter } = request.query;
         return listAuditEvents(deps, contextOf(request), filter, { beforeSeq, limit });
@@ -19,14 +24,21 @@ export function auditRoutes(deps: AuditQueryDeps, clock: { now(): Date }): Fasti
 
     app.get('/api/audit/export', {
       config: { action: 'audit.export' },
-      schema: { tags, summary: 'Export the filtered audit log as CSV or JSON Lines', querystring: auditExportQuery },
+      schema: {
+        tags,
+        summary: 'Export the filtered audit log as CSV or JSON Lines',
+        querystring: auditExportQuery,
+      },
       handler: async (request, reply) => {
         const { format, ...filter } = request.query;
         const chunks = exportAuditEvents(deps, contextOf(request), filter, format);
         // Pull the first chunk before answering, so a refusal becomes a proper error response.
         const first = await chunks.next();
         const stamp = clock.now().toISOString().replace(/[:.]/g, '-');
-        reply.header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
+        reply.header(
+          'content-type',
+          format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+        );
         reply.header('content-disposition', `attachment; filename="audit-${stamp}.${format}"`);
         return reply.send(
           Readable.from(
@@ -41,7 +53,11 @@ export function auditRoutes(deps: AuditQueryDeps, clock: { now(): Date }): Fasti
 
     app.get('/api/audit/verify', {
       config: { action: 'audit.verify' },
-      schema: { tags, summary: 'Recompute the hash chain and name the first bad event', response: { 200: verifyView } },
+      schema: {
+        tags,
+        summary: 'Recompute the hash chain and name the first bad event',
+        response: { 200: verifyView },
+      },
       handler: async (request) => verifyAuditChain(deps, contextOf(request)),
     });
   };

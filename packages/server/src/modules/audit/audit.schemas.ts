@@ -39,12 +39,17 @@ export const auditEventView = z.object({
   hash: z.string(),
 });
 
-export const auditListView = z.object({ events: z.array(auditEventView), nextBeforeSeq: z.number().nullable() });
+export const auditListView = z.object({
+  events: z.array(auditEventView),
+  nextBeforeSeq: z.number().nullable(),
+});
 
 export const verifyView = z.object({
   ok: z.boolean(),
   eventsChecked: z.number(),
   lastSeq: z.number().nullable(),
   lastHash: z.string().nullable(),
-  firstBad: z.object({ seq: z.number(), id: z.string(), problem: z.string(), message: z.string() }).optional(),
+  firstBad: z
+    .object({ seq: z.number(), id: z.string(), problem: z.string(), message: z.string() })
+    .optional(),
 });

@@ -59,7 +59,11 @@ export function toAuditEvent(row: repo.AuditRow): AuditEvent {
 
 const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
 
-export function createAuditWriter(deps: { dialect: Dialect; clock: Clock; algorithm: HashAlgorithm }): AuditWriter {
+export function createAuditWriter(deps: {
+  dialect: Dialect;
+  clock: Clock;
+  algorithm: HashAlgorithm;
+}): AuditWriter {
   return {
     async record(trx, ctx, entry) {
       await repo.lockChain(trx, deps.dialect);

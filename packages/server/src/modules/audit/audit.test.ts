@@ -17,7 +17,9 @@ const ctx: RequestContext = { principal: null, sourceIp: '10.1.2.3', requestId: 
 
 describe('audit chain encoding', () => {
   it('PR-3 canonical JSON does not depend on key order', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: null } })).toBe(canonicalJson({ a: { c: null, d: [1, { x: 1, y: 2 }] }, b: 1 }));
+    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: null } })).toBe(
+      canonicalJson({ a: { c: null, d: [1, { x: 1, y: 2 }] }, b: 1 }),
+    );
     expect(canonicalJson({ a: undefined, b: '中文' })).toBe('{"b":"中文"}');
   });
 });
@@ -38,15 +40,24 @@ describe.each(DIALECTS)('tamper-evident audit log on %s', (dialect) => {
   async function writeEvents(n: number, writer = audit) {
     for (let i = 1; i <= n; i++) {
       clock.advance(1000);
-      await t.db.kysely.transaction().execute((trx) =>
-        writer.record(trx, ctx, { action: 'user.updated', entityType: 'user', entityId: `u${i}`, before: { n: i - 1 }, after: { n: i, name: `名字${i}` } }),
-      );
+      await t.db.kysely
+        .transaction()
+        .execute((trx) =>
+          writer.record(trx, ctx, {
+            action: 'user.updated',
+            entityType: 'user',
+            entityId: `u${i}`,
+            before: { n: i - 1 },
+            after: { n: i, name: `名字${i}` },
+          }),
+        );
     }
   }
 
   /** What an attacker with database access would do first: drop the protective triggers. */
   async function dropGuards() {
-    if (dialect === 'postgres') await sql`drop trigger audit_events_no_update on audit_events`.execute(t.db.kysely);
+    if (dialect === 'postgres')
+      await sql`drop trigger audit_events_no_update on audit_events`.execute(t.db.kysely);
     else {
       await sql`drop trigger audit_events_no_update`.execute(t.db.kysely);
       await sql`drop trigger audit_events_no_early_delete`.execute(t.db.kysely);
@@ -59,21 +70,34 @@ describe.each(DIALECTS)('tamper-evident audit log on %s', (dialect) => {
     expect(rows.map((r) => r.seq)).toEqual([1, 2, 3]);
     expect(rows[0].prev_hash).toBe(GENESIS_HASH);
     expect(rows[1].prev_hash).toBe(rows[0].hash);
-    expect(rows[2]).toMatchObject({ source_ip: '10.1.2.3', request_id: 'req-1', occurred_at: new Date(new Date(rows[0].occurred_at).getTime() + 2000).toISOString(), outcome: 'success' });
+    expect(rows[2]).toMatchObject({
+      source_ip: '10.1.2.3',
+      request_id: 'req-1',
+      occurred_at: new Date(new Date(rows[0].occurred_at).getTime() + 2000).toISOString(),
+      outcome: 'success',
+    });
     expect(JSON.parse(rows[2].after_json!)).toEqual({ n: 3, name: '名字3' });
     expect(await verifyChain(t.db.kysely)).toMatchObject({ ok: true, eventsChecked: 3, lastSeq: 3 });
   });
 
   it('PR-3 the database refuses to update or delete a young audit event', async () => {
     await writeEvents(2);
-    await expect(t.db.kysely.updateTable('audit_events').set({ action: 'x' }).where('seq', '=', 1).execute()).rejects.toThrow(/append-only/);
-    await expect(t.db.kysely.deleteFrom('audit_events').where('seq', '=', 2).execute()).rejects.toThrow(/retention/);
+    await expect(
+      t.db.kysely.updateTable('audit_events').set({ action: 'x' }).where('seq', '=', 1).execute(),
+    ).rejects.toThrow(/append-only/);
+    await expect(t.db.kysely.deleteFrom('audit_events').where('seq', '=', 2).execute()).rejects.toThrow(
+      /retention/,
+    );
   });
 
   it('PR-3 verify names an edited event', async () => {
     await writeEvents(5);
     await dropGuards();
-    await t.db.kysely.updateTable('audit_events').set({ after_json: JSON.stringify({ n: 3, name: 'forged' }) }).where('seq', '=', 3).execute();
+    await t.db.kysely
+      .updateTable('audit_events')
+      .set({ after_json: JSON.stringify({ n: 3, name: 'forged' }) })
+      .where('seq', '=', 3)
+      .execute();
     const result = await verifyChain(t.db.kysely);
     expect(result.ok).toBe(false);
     expect(result.firstBad).toMatchObject({ seq: 3, problem: 'hash_mismatch' });
@@ -103,21 +127,43 @@ describe.each(DIALECTS)('tamper-evident audit log on %s', (dialect) => {
   it('PR-3 an event rewritten with a recomputed own hash still breaks the link to its successor', async () => {
     await writeEvents(4);
     await dropGuards();
-    const row = (await t.db.kysely.selectFrom('audit_events').selectAll().where('seq', '=', 2).executeTakeFirstOrThrow());
+    const row = await t.db.kysely
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('seq', '=', 2)
+      .executeTakeFirstOrThrow();
     const fields = {
-      seq: 2, id: row.id, occurredAt: row.occurred_at, actorId: null, actorName: null, actorRoles: [], sourceIp: row.source_ip, requestId: row.request_id,
-      action: 'user.deleted', entityType: row.entity_type, entityId: row.entity_id, outcome: row.outcome,
-      before: JSON.parse(row.before_json!), after: JSON.parse(row.after_json!), details: null,
+      seq: 2,
+      id: row.id,
+      occurredAt: row.occurred_at,
+      actorId: null,
+      actorName: null,
+      actorRoles: [],
+      sourceIp: row.source_ip,
+      requestId: row.request_id,
+      action: 'user.deleted',
+      entityType: row.entity_type,
+      entityId: row.entity_id,
+      outcome: row.outcome,
+      before: JSON.parse(row.before_json!),
+      after: JSON.parse(row.after_json!),
+      details: null,
     };
     const forgedHash = chainHash('sha256', row.prev_hash, fields);
-    await t.db.kysely.updateTable('audit_events').set({ action: 'user.deleted', hash: forgedHash }).where('seq', '=', 2).execute();
+    await t.db.kysely
+      .updateTable('audit_events')
+      .set({ action: 'user.deleted', hash: forgedHash })
+      .where('seq', '=', 2)
+      .execute();
     expect((await verifyChain(t.db.kysely)).firstBad).toMatchObject({ seq: 3, problem: 'broken_link' });
   });
 
   it('PR-3 SM3 is selectable and verifies; algorithms can change mid-log', async () => {
     await writeEvents(2);
     await writeEvents(2, createAuditWriter({ dialect, clock, algorithm: 'sm3' }));
-    const algs = (await t.db.kysely.selectFrom('audit_events').select('hash_alg').orderBy('seq').execute()).map((r) => r.hash_alg);
+    const algs = (
+      await t.db.kysely.selectFrom('audit_events').select('hash_alg').orderBy('seq').execute()
+    ).map((r) => r.hash_alg);
     expect(algs).toEqual(['sha256', 'sha256', 'sm3', 'sm3']);
     expect((await verifyChain(t.db.kysely)).ok).toBe(true);
   });
@@ -125,14 +171,17 @@ describe.each(DIALECTS)('tamper-evident audit log on %s', (dialect) => {
   it('PR-3 several writers at once keep one unbroken chain (PostgreSQL: separate connection pools, as separate server processes)', async () => {
     // better-sqlite3 is synchronous: connections in one process cannot wait for each other, so on
     // SQLite the writers share the connection (separate processes are covered by the crash test).
-    const others = dialect === 'postgres' ? [t.openAnother(), t.openAnother(), t.openAnother()] : [t.db, t.db, t.db];
+    const others =
+      dialect === 'postgres' ? [t.openAnother(), t.openAnother(), t.openAnother()] : [t.db, t.db, t.db];
     try {
       await Promise.all(
         others.map((db, w) =>
           (async () => {
             const writer = createAuditWriter({ dialect, clock, algorithm: 'sha256' });
             for (let i = 0; i < 25; i++) {
-              await db.kysely.transaction().execute((trx) => writer.record(trx, ctx, { action: 'test.concurrent', details: { w, i } }));
+              await db.kysely
+                .transaction()
+                .execute((trx) => writer.record(trx, ctx, { action: 'test.concurrent', details: { w, i } }));
             }
           })(),
         ),
@@ -160,8 +209,14 @@ describe.each(DIALECTS)('tamper-evident audit log on %s', (dialect) => {
     const good = await run('node', [CLI, 'audit', 'verify'], { env });
     expect(good.stdout).toMatch(/^OK: 3 events verified/);
     await dropGuards();
-    await t.db.kysely.updateTable('audit_events').set({ entity_id: 'someone-else' }).where('seq', '=', 2).execute();
-    const bad = await run('node', [CLI, 'audit', 'verify'], { env }).catch((e: { code: number; stdout: string }) => e);
+    await t.db.kysely
+      .updateTable('audit_events')
+      .set({ entity_id: 'someone-else' })
+      .where('seq', '=', 2)
+      .execute();
+    const bad = await run('node', [CLI, 'audit', 'verify'], { env }).catch(
+      (e: { code: number; stdout: string }) => e,
+    );
     expect(bad).toMatchObject({ code: 1 });
     expect(bad.stdout).toMatch(/BROKEN at event #2 .*hash_mismatch/);
   });

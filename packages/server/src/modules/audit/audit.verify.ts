@@ -4,11 +4,7 @@ import { GENESIS_HASH, chainHash, type HashAlgorithm } from './audit.chain';
 import { iterateEvents } from './audit.repository';
 import { toAuditEvent } from './audit.service';
 
-export type ChainProblem =
-  | 'hash_mismatch'
-  | 'broken_link'
-  | 'sequence_gap'
-  | 'unknown_algorithm';
+export type ChainProblem = 'hash_mismatch' | 'broken_link' | 'sequence_gap' | 'unknown_algorithm';
 
 export interface VerifyResult {
   ok: boolean;
@@ -46,9 +42,13 @@ export async function verifyChain(q: Kysely<Database>): Promise<VerifyResult> {
     if (expectedSeq === null && event.seq !== 1) {
       return bad('sequence_gap', `the log starts at event #${event.seq}, not #1: events are missing`);
     }
-    if (!ALGORITHMS.has(event.hashAlg)) return bad('unknown_algorithm', `unknown hash algorithm ${event.hashAlg}`);
+    if (!ALGORITHMS.has(event.hashAlg))
+      return bad('unknown_algorithm', `unknown hash algorithm ${event.hashAlg}`);
     if (event.prevHash !== expectedPrev) {
-      return bad('broken_link', `event #${event.seq} does not follow the event before it (its link was changed or events were moved)`);
+      return bad(
+        'broken_link',
+        `event #${event.seq} does not follow the event before it (its link was changed or events were moved)`,
+      );
     }
     const { hashAlg, prevHash, hash, ...fields } = event;
     if (chainHash(hashAlg as HashAlgorithm, prevHash, fields) !== hash) {

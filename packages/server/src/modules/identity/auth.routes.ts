@@ -4,11 +4,30 @@ import type { Config } from '../../config';
 import { CSRF_COOKIE, clearSessionCookies, setSessionCookies } from '../../http/cookies';
 import { contextOf } from '../../http/request-context';
 import type { IdentityDeps } from './identity.deps';
-import { changePassword, completeSetup, currentUser, login, logout, setupStatus, type SignedIn } from './auth.service';
-import { changePasswordInput, loginInput, sessionView, setupInput, setupStatusQuery, setupStatusView } from './identity.schemas';
+import {
+  changePassword,
+  completeSetup,
+  currentUser,
+  login,
+  logout,
+  setupStatus,
+  type SignedIn,
+} from './auth.service';
+import {
+  changePasswordInput,
+  loginInput,
+  sessionView,
+  setupInput,
+  setupStatusQuery,
+  setupStatusView,
+} from './identity.schemas';
 
 const tags = ['identity'];
-const signedInView = (s: SignedIn) => ({ user: s.user, csrfToken: s.csrfToken, passwordExpired: s.passwordExpired });
+const signedInView = (s: SignedIn) => ({
+  user: s.user,
+  csrfToken: s.csrfToken,
+  passwordExpired: s.passwordExpired,
+});
 
 export function authRoutes(deps: IdentityDeps, config: Pick<Config, 'publicUrl'>): FastifyPluginAsyncZod {
   return async (app) => {
@@ -16,7 +35,12 @@ export function authRoutes(deps: IdentityDeps, config: Pick<Config, 'publicUrl'>
 
     app.post('/api/auth/login', {
       config: { action: 'identity.login' },
-      schema: { tags, summary: 'Sign in with user name and password; sets the session cookie', body: loginInput, response: { 200: sessionView } },
+      schema: {
+        tags,
+        summary: 'Sign in with user name and password; sets the session cookie',
+        body: loginInput,
+        response: { 200: sessionView },
+      },
       handler: async (request, reply) => {
         const signedIn = await login(deps, contextOf(request), request.body, client(request.headers));
         setSessionCookies(reply, config.publicUrl, signedIn);
@@ -37,14 +61,27 @@ export function authRoutes(deps: IdentityDeps, config: Pick<Config, 'publicUrl'>
     app.get('/api/auth/session', {
       config: { allowExpiredPassword: true },
       schema: { tags, summary: 'The signed-in user, roles and permissions', response: { 200: sessionView } },
-      handler: async (request) => ({ ...(await currentUser(deps, contextOf(request))), csrfToken: request.cookies[CSRF_COOKIE] ?? '' }),
+      handler: async (request) => ({
+        ...(await currentUser(deps, contextOf(request))),
+        csrfToken: request.cookies[CSRF_COOKIE] ?? '',
+      }),
     });
 
     app.post('/api/auth/password', {
       config: { action: 'identity.password_change', allowExpiredPassword: true },
-      schema: { tags, summary: 'Change your own password; every other session ends', body: changePasswordInput, response: { 200: sessionView } },
+      schema: {
+        tags,
+        summary: 'Change your own password; every other session ends',
+        body: changePasswordInput,
+        response: { 200: sessionView },
+      },
       handler: async (request, reply) => {
-        const signedIn = await changePassword(deps, contextOf(request), request.body, client(request.headers));
+        const signedIn = await changePassword(
+          deps,
+          contextOf(request),
+          request.body,
+          client(request.headers),
+        );
         setSessionCookies(reply, config.publicUrl, signedIn);
         return signedInView(signedIn);
       },
@@ -52,13 +89,23 @@ export function authRoutes(deps: IdentityDeps, config: Pick<Config, 'publicUrl'>
 
     app.get('/api/setup/status', {
       config: { action: 'identity.setup' },
-      schema: { tags, summary: 'Whether first-run setup is pending and whether a setup link is valid', querystring: setupStatusQuery, response: { 200: setupStatusView } },
+      schema: {
+        tags,
+        summary: 'Whether first-run setup is pending and whether a setup link is valid',
+        querystring: setupStatusQuery,
+        response: { 200: setupStatusView },
+      },
       handler: async (request) => setupStatus(deps, request.query.token),
     });
 
     app.post('/api/setup', {
       config: { action: 'identity.setup' },
-      schema: { tags, summary: 'Create an account from a one-time setup link and sign in', body: setupInput, response: { 200: sessionView } },
+      schema: {
+        tags,
+        summary: 'Create an account from a one-time setup link and sign in',
+        body: setupInput,
+        response: { 200: sessionView },
+      },
       handler: async (request, reply) => {
         const signedIn = await completeSetup(deps, contextOf(request), request.body, client(request.headers));
         setSessionCookies(reply, config.publicUrl, signedIn);

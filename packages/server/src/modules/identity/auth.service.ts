@@ -21,7 +21,10 @@ export interface SignedIn {
   passwordExpired: boolean;
 }
 
-const withPermissions = (user: repo.User): SessionUser => ({ ...toUserView(user), permissions: [...permissionsOf(user.roles)].sort() });
+const withPermissions = (user: repo.User): SessionUser => ({
+  ...toUserView(user),
+  permissions: [...permissionsOf(user.roles)].sort(),
+});
 
 export interface ClientInfo {
   userAgent: string | null;
@@ -33,9 +36,16 @@ type Outcome = { error: DomainError } | { signedIn: SignedIn };
 const iso = (d: Date) => d.toISOString();
 const plus = (d: Date, ms: number) => new Date(d.getTime() + ms);
 
-const wrongCredentials = () => new DomainError('unauthenticated', 'Wrong user name or password', { reason: 'bad_credentials' });
+const wrongCredentials = () =>
+  new DomainError('unauthenticated', 'Wrong user name or password', { reason: 'bad_credentials' });
 
-async function openSession(deps: IdentityDeps, q: Parameters<typeof repo.insertSession>[0], user: repo.User, ctx: RequestContext, client: ClientInfo) {
+async function openSession(
+  deps: IdentityDeps,
+  q: Parameters<typeof repo.insertSession>[0],
+  user: repo.User,
+  ctx: RequestContext,
+  client: ClientInfo,
+) {
   const now = deps.clock.now();
   const sessionToken = randomToken();
   const csrfToken = randomToken();
@@ -53,7 +63,12 @@ async function openSession(deps: IdentityDeps, q: Parameters<typeof repo.insertS
   return { sessionToken, csrfToken };
 }
 
-export async function login(deps: IdentityDeps, ctx: RequestContext, input: { username: string; password: string }, client: ClientInfo): Promise<SignedIn> {
+export async function login(
+  deps: IdentityDeps,
+  ctx: RequestContext,
+  input: { username: string; password: string },
+  client: ClientInfo,
+): Promise<SignedIn> {
   const found = await repo.findUserByUsername(deps.db.kysely, input.username);
   const passwordOk = await verifyPassword(found?.passwordHash ?? (await dummyPasswordHash()), input.password);
 
@@ -84,31 +99,56 @@ export async function login(deps: IdentityDeps, ctx: RequestContext, input: { us
       const attempts = user.failedAttempts + 1;
       const lock = attempts >= deps.settings.lockout.threshold;
       const lockedUntil = lock ? iso(plus(now, deps.settings.lockout.minutes * 60_000)) : null;
-      await repo.updateUser(trx, user.id, { failedAttempts: lock ? 0 : attempts, lockedUntil, updatedAt: iso(now) });
+      await repo.updateUser(trx, user.id, {
+        failedAttempts: lock ? 0 : attempts,
+        lockedUntil,
+        updatedAt: iso(now),
+      });
       await failed('bad_password', { attempts, locked: lock, ...(lockedUntil && { lockedUntil }) });
       return { error: lock ? lockedError(lockedUntil!) : wrongCredentials() };
     }
     if (user.disabled) {
       await failed('disabled');
-      return { error: new DomainError('unauthenticated', 'This account is disabled; ask the security administrator', { reason: 'disabled' }) };
+      return {
+        error: new DomainError(
+          'unauthenticated',
+          'This account is disabled; ask the security administrator',
+          { reason: 'disabled' },
+        ),
+      };
     }
     if (user.failedAttempts !== 0 || user.lockedUntil) {
       await repo.updateUser(trx, user.id, { failedAttempts: 0, lockedUntil: null, updatedAt: iso(now) });
     }
     const tokens = await openSession(deps, trx, user, ctx, client);
     const principal = principalOf(user, deps, { sessionIdHash: sha256Hex(tokens.sessionToken) });
-    await deps.audit.record(trx, { ...ctx, principal }, { action: 'identity.login_succeeded', entityType: 'user', entityId: user.id });
-    return { signedIn: { ...tokens, user: withPermissions({ ...user, failedAttempts: 0, lockedUntil: null }), passwordExpired: principal.passwordExpired } };
+    await deps.audit.record(
+      trx,
+      { ...ctx, principal },
+      { action: 'identity.login_succeeded', entityType: 'user', entityId: user.id },
+    );
+    return {
+      signedIn: {
+        ...tokens,
+        user: withPermissions({ ...user, failedAttempts: 0, lockedUntil: null }),
+        passwordExpired: principal.passwordExpired,
+      },
+    };
   });
   if ('error' in outcome) throw outcome.error;
   return outcome.signedIn;
 }
 
 function lockedError(until: string) {
-  return new DomainError('locked', `Too many failed sign-ins: the account is locked until ${until}`, { lockedUntil: until, reason: 'locked' });
+  return new DomainError('locked', `Too many failed sign-ins: the account is locked until ${until}`, {
+    lockedUntil: until,
+    reason: 'locked',
+  });
 }
 
-export type SessionCheck = { principal: Principal; csrfToken: string } | { principal: null; reason: 'unknown' | 'revoked' | 'idle_timeout' | 'absolute_timeout' | 'disabled' };
+export type SessionCheck =
+  | { principal: Principal; csrfToken: string }
+  | { principal: null; reason: 'unknown' | 'revoked' | 'idle_timeout' | 'absolute_timeout' | 'disabled' };
 
 /** Resolves a session cookie to its principal, enforcing idle and absolute expiry. */
 export async function authenticateSession(deps: IdentityDeps, sessionToken: string): Promise<SessionCheck> {
@@ -151,11 +191,17 @@ export async function authenticateToken(deps: IdentityDeps, bearer: string): Pro
 }
 
 /** The signed-in user as the session sees it: a token's narrower permissions stay narrow. */
-export async function currentUser(deps: IdentityDeps, ctx: RequestContext): Promise<{ user: SessionUser; passwordExpired: boolean }> {
+export async function currentUser(
+  deps: IdentityDeps,
+  ctx: RequestContext,
+): Promise<{ user: SessionUser; passwordExpired: boolean }> {
   const principal = requirePrincipal(ctx);
   const user = await repo.findUserById(deps.db.kysely, principal.userId);
   if (!user) throw new DomainError('unauthenticated', 'Sign in first');
-  return { user: { ...toUserView(user), permissions: [...principal.permissions].sort() }, passwordExpired: principal.passwordExpired };
+  return {
+    user: { ...toUserView(user), permissions: [...principal.permissions].sort() },
+    passwordExpired: principal.passwordExpired,
+  };
 }
 
 export async function logout(deps: IdentityDeps, ctx: RequestContext): Promise<void> {
@@ -163,7 +209,11 @@ export async function logout(deps: IdentityDeps, ctx: RequestContext): Promise<v
   if (!principal.sessionIdHash) return;
   await deps.db.kysely.transaction().execute(async (trx) => {
     await repo.revokeSession(trx, principal.sessionIdHash!, iso(deps.clock.now()), 'logout');
-    await deps.audit.record(trx, ctx, { action: 'identity.logout', entityType: 'user', entityId: principal.userId });
+    await deps.audit.record(trx, ctx, {
+      action: 'identity.logout',
+      entityType: 'user',
+      entityId: principal.userId,
+    });
   });
 }
 
@@ -178,7 +228,9 @@ export async function changePassword(
   const user = await repo.findUserById(deps.db.kysely, principal.userId);
   if (!user) throw new DomainError('unauthenticated', 'Sign in first');
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    throw new DomainError('invalid_input', 'The current password is wrong', { fields: { currentPassword: ['wrong password'] } });
+    throw new DomainError('invalid_input', 'The current password is wrong', {
+      fields: { currentPassword: ['wrong password'] },
+    });
   }
   await assertPasswordAcceptable(deps.db.kysely, deps, input.newPassword, user.username, user.id);
   const passwordHash = await hashPassword(input.newPassword);
@@ -188,7 +240,12 @@ export async function changePassword(
     await repo.updateUser(trx, user.id, { passwordHash, passwordChangedAt: now, updatedAt: now });
     const revoked = await repo.revokeUserSessions(trx, user.id, now, 'password_changed');
     const tokens = await openSession(deps, trx, user, ctx, client);
-    await deps.audit.record(trx, ctx, { action: 'identity.password_changed', entityType: 'user', entityId: user.id, details: { sessionsRevoked: revoked } });
+    await deps.audit.record(trx, ctx, {
+      action: 'identity.password_changed',
+      entityType: 'user',
+      entityId: user.id,
+      details: { sessionsRevoked: revoked },
+    });
     return { ...tokens, user: withPermissions({ ...user, passwordChangedAt: now }), passwordExpired: false };
   });
 }
@@ -203,15 +260,28 @@ export interface SetupLink {
 }
 
 /** Issues a one-time link that lets its holder create an account with the given role. */
-export async function issueSetupLink(deps: IdentityDeps, ctx: RequestContext, role: Role = 'security_administrator'): Promise<SetupLink> {
+export async function issueSetupLink(
+  deps: IdentityDeps,
+  ctx: RequestContext,
+  role: Role = 'security_administrator',
+): Promise<SetupLink> {
   const token = randomToken();
   const now = deps.clock.now();
   const expiresAt = iso(plus(now, SETUP_LINK_HOURS * 3_600_000));
   await deps.db.kysely.transaction().execute(async (trx) => {
     await repo.insertSetupToken(trx, { tokenHash: sha256Hex(token), role, createdAt: iso(now), expiresAt });
-    await deps.audit.record(trx, ctx, { action: 'identity.setup_link_issued', entityType: 'setup_link', details: { role, expiresAt } });
+    await deps.audit.record(trx, ctx, {
+      action: 'identity.setup_link_issued',
+      entityType: 'setup_link',
+      details: { role, expiresAt },
+    });
   });
-  return { url: `${deps.settings.publicUrl}/setup?token=${encodeURIComponent(token)}`, token, role, expiresAt };
+  return {
+    url: `${deps.settings.publicUrl}/setup?token=${encodeURIComponent(token)}`,
+    token,
+    role,
+    expiresAt,
+  };
 }
 
 /** On an empty database: the link for the first security administrator; otherwise nothing. */
@@ -242,10 +312,20 @@ export async function completeSetup(
     const row = await repo.findSetupToken(trx, tokenHash);
     if (!row || row.used_at || row.expires_at <= now || !isRole(row.role)) {
       const reason = row?.used_at ? 'used' : row ? 'expired' : 'unknown';
-      return { error: new DomainError('policy_violation', 'This setup link is invalid, already used or expired; create a new one with `releasegate admin create`', { rule: 'one-time setup link', reason }) };
+      return {
+        error: new DomainError(
+          'policy_violation',
+          'This setup link is invalid, already used or expired; create a new one with `releasegate admin create`',
+          { rule: 'one-time setup link', reason },
+        ),
+      };
     }
     if (await repo.findUserByUsername(trx, input.username)) {
-      return { error: new DomainError('conflict', `The user name ${input.username} is taken`, { fields: { username: ['already taken'] } }) };
+      return {
+        error: new DomainError('conflict', `The user name ${input.username} is taken`, {
+          fields: { username: ['already taken'] },
+        }),
+      };
     }
     const user: repo.User = {
       id: randomUUID(),
@@ -264,8 +344,16 @@ export async function completeSetup(
     await repo.insertUser(trx, user);
     await repo.markSetupTokenUsed(trx, tokenHash, now, user.id);
     const tokens = await openSession(deps, trx, user, ctx, client);
-    const asUser = { ...ctx, principal: principalOf(user, deps, { sessionIdHash: sha256Hex(tokens.sessionToken) }) };
-    await deps.audit.record(trx, asUser, { action: 'identity.setup_completed', entityType: 'user', entityId: user.id, after: auditUser(user) });
+    const asUser = {
+      ...ctx,
+      principal: principalOf(user, deps, { sessionIdHash: sha256Hex(tokens.sessionToken) }),
+    };
+    await deps.audit.record(trx, asUser, {
+      action: 'identity.setup_completed',
+      entityType: 'user',
+      entityId: user.id,
+      after: auditUser(user),
+    });
     return { signedIn: { ...tokens, user: withPermissions(user), passwordExpired: false } };
   });
   if ('error' in outcome) throw outcome.error;

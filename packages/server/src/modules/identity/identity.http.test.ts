@@ -13,9 +13,16 @@ describe.each(DIALECTS)('identity over HTTP on %s', (dialect) => {
     await t.close();
   });
 
-  const auditActions = async (): Promise<{ action: string; outcome: string; actorName: string | null; details: any }[]> => {
+  const auditActions = async (): Promise<
+    { action: string; outcome: string; actorName: string | null; details: any }[]
+  > => {
     const rows = await t.database.db.kysely.selectFrom('audit_events').selectAll().orderBy('seq').execute();
-    return rows.map((r) => ({ action: r.action, outcome: r.outcome, actorName: r.actor_name, details: r.details_json && JSON.parse(r.details_json) }));
+    return rows.map((r) => ({
+      action: r.action,
+      outcome: r.outcome,
+      actorName: r.actor_name,
+      details: r.details_json && JSON.parse(r.details_json),
+    }));
   };
 
   it('X-4 first run: an empty database gives a one-time link that makes a signed-in security administrator', async () => {
@@ -24,12 +31,26 @@ describe.each(DIALECTS)('identity over HTTP on %s', (dialect) => {
     const token = new URL(link!.url).searchParams.get('token')!;
     const browser = new HttpClient(t.url);
 
-    expect((await browser.get(`/api/setup/status?token=${encodeURIComponent(token)}`)).body).toEqual({ firstRun: true, tokenValid: true, role: 'security_administrator' });
-    const weak = await browser.post('/api/setup', { token, username: 'sec', displayName: '安全管理员', password: 'short' });
+    expect((await browser.get(`/api/setup/status?token=${encodeURIComponent(token)}`)).body).toEqual({
+      firstRun: true,
+      tokenValid: true,
+      role: 'security_administrator',
+    });
+    const weak = await browser.post('/api/setup', {
+      token,
+      username: 'sec',
+      displayName: '安全管理员',
+      password: 'short',
+    });
     expect(weak.status).toBe(400);
     expect(weak.body.error.details.fields.password[0]).toMatch(/12 characters/);
 
-    const done = await browser.post('/api/setup', { token, username: 'sec', displayName: '安全管理员', password: TEST_PASSWORD });
+    const done = await browser.post('/api/setup', {
+      token,
+      username: 'sec',
+      displayName: '安全管理员',
+      password: TEST_PASSWORD,
+    });
     expect(done.status).toBe(200);
     expect(done.body.user.roles).toEqual(['security_administrator']);
     expect(browser.cookie('rg_session')).toBeTruthy();
@@ -39,7 +60,12 @@ describe.each(DIALECTS)('identity over HTTP on %s', (dialect) => {
     expect(session.body.user.permissions).toContain('user.manage');
 
     // The link is one-time, and no further first-run link is offered once a user exists.
-    const again = await new HttpClient(t.url).post('/api/setup', { token, username: 'sec2', displayName: 'x', password: TEST_PASSWORD });
+    const again = await new HttpClient(t.url).post('/api/setup', {
+      token,
+      username: 'sec2',
+      displayName: 'x',
+      password: TEST_PASSWORD,
+    });
     expect(again.status).toBe(422);
     expect(again.body.error.code).toBe('policy_violation');
     expect(await firstRunSetupLink(t.app.identity, systemContext())).toBeNull();
@@ -57,7 +83,9 @@ describe.each(DIALECTS)('identity over HTTP on %s', (dialect) => {
     const fifth = await browser.login('alice', 'wrong password 123');
     expect(fifth.status).toBe(423);
     expect(fifth.body.error.code).toBe('locked');
-    expect(fifth.body.error.details.lockedUntil).toBe(new Date(t.clock.now().getTime() + 15 * 60_000).toISOString());
+    expect(fifth.body.error.details.lockedUntil).toBe(
+      new Date(t.clock.now().getTime() + 15 * 60_000).toISOString(),
+    );
 
     expect((await browser.login('alice')).status).toBe(423);
     t.clock.advanceMinutes(14);
@@ -76,7 +104,11 @@ describe.each(DIALECTS)('identity over HTTP on %s', (dialect) => {
     const r = await new HttpClient(t.url).login('nobody');
     expect(r.status).toBe(401);
     expect(r.body.error.message).toBe('Wrong user name or password');
-    expect((await auditActions()).at(-1)).toMatchObject({ action: 'identity.login_failed', actorName: 'nobody', details: { reason: 'unknown_user' } });
+    expect((await auditActions()).at(-1)).toMatchObject({
+      action: 'identity.login_failed',
+      actorName: 'nobody',
+      details: { reason: 'unknown_user' },
+    });
   });
 
   it('X-4 idle timeout: a session unused for 30 minutes ends; use keeps it alive', async () => {
@@ -114,13 +146,32 @@ describe.each(DIALECTS)('identity over HTTP on %s', (dialect) => {
     const browser = new HttpClient(t.url);
     await browser.login('sec');
     browser.sendCsrf = false;
-    const r = await browser.post('/api/users', { username: 'eve', displayName: 'Eve', roles: [], password: TEST_PASSWORD });
+    const r = await browser.post('/api/users', {
+      username: 'eve',
+      displayName: 'Eve',
+      roles: [],
+      password: TEST_PASSWORD,
+    });
     expect(r.status).toBe(403);
     expect(r.body.error.details.rule).toBe('csrf');
-    const wrong = await browser.request('POST', '/api/users', { username: 'eve', displayName: 'Eve', roles: [], password: TEST_PASSWORD }, { 'x-csrf-token': 'forged' });
+    const wrong = await browser.request(
+      'POST',
+      '/api/users',
+      { username: 'eve', displayName: 'Eve', roles: [], password: TEST_PASSWORD },
+      { 'x-csrf-token': 'forged' },
+    );
     expect(wrong.status).toBe(403);
     browser.sendCsrf = true;
-    expect((await browser.post('/api/users', { username: 'eve', displayName: 'Eve', roles: [], password: TEST_PASSWORD })).status).toBe(201);
+    expect(
+      (
+        await browser.post('/api/users', {
+          username: 'eve',
+          displayName: 'Eve',
+          roles: [],
+          password: TEST_PASSWORD,
+        })
+      ).status,
+    ).toBe(201);
     const refusals = (await auditActions()).filter((e) => e.action === 'user.create');
     expect(refusals).toHaveLength(2);
     expect(refusals.every((e) => e.outcome === 'denied' && e.actorName === 'sec')).toBe(true);
@@ -130,7 +181,11 @@ describe.each(DIALECTS)('identity over HTTP on %s', (dialect) => {
     const sec = await t.seedUser('sec', ['security_administrator']);
     const admin = new HttpClient(t.url);
     await admin.login('sec');
-    const created = await admin.post('/api/tokens', { name: 'pipeline', scopes: ['user.read'], expiresInDays: 30 });
+    const created = await admin.post('/api/tokens', {
+      name: 'pipeline',
+      scopes: ['user.read'],
+      expiresInDays: 30,
+    });
     expect(created.status).toBe(201);
     expect(created.body.token).toMatch(/^rg_/);
     const listed = await admin.get('/api/tokens');
@@ -139,12 +194,21 @@ describe.each(DIALECTS)('identity over HTTP on %s', (dialect) => {
     const pipeline = new HttpClient(t.url);
     pipeline.bearer = created.body.token;
     expect((await pipeline.get(`/api/users/${sec.id}`)).status).toBe(200);
-    const outside = await pipeline.post('/api/users', { username: 'x1', displayName: 'x', roles: [], password: TEST_PASSWORD });
+    const outside = await pipeline.post('/api/users', {
+      username: 'x1',
+      displayName: 'x',
+      roles: [],
+      password: TEST_PASSWORD,
+    });
     expect(outside.status).toBe(403);
     expect(outside.body.error).toMatchObject({ code: 'forbidden', details: { permission: 'user.manage' } });
 
     // Scopes beyond the owner's permissions cannot be granted.
-    const tooWide = await admin.post('/api/tokens', { name: 'wide', scopes: ['audit.read'], expiresInDays: 30 });
+    const tooWide = await admin.post('/api/tokens', {
+      name: 'wide',
+      scopes: ['audit.read'],
+      expiresInDays: 30,
+    });
     expect(tooWide.status).toBe(422);
     expect(tooWide.body.error.details.missing).toEqual(['audit.read']);
 
@@ -157,7 +221,11 @@ describe.each(DIALECTS)('identity over HTTP on %s', (dialect) => {
     await t.seedUser('sec', ['security_administrator']);
     const admin = new HttpClient(t.url);
     await admin.login('sec');
-    const created = await admin.post('/api/tokens', { name: 'short', scopes: ['user.read'], expiresInDays: 1 });
+    const created = await admin.post('/api/tokens', {
+      name: 'short',
+      scopes: ['user.read'],
+      expiresInDays: 1,
+    });
     const pipeline = new HttpClient(t.url);
     pipeline.bearer = created.body.token;
     expect((await pipeline.get('/api/users')).status).toBe(200);
@@ -189,7 +257,10 @@ describe.each(DIALECTS)('identity over HTTP on %s', (dialect) => {
     const phone = new HttpClient(t.url);
     await laptop.login('erin');
     await phone.login('erin');
-    const changed = await laptop.post('/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'a brand new passphrase' });
+    const changed = await laptop.post('/api/auth/password', {
+      currentPassword: TEST_PASSWORD,
+      newPassword: 'a brand new passphrase',
+    });
     expect(changed.status).toBe(200);
     expect((await laptop.get('/api/auth/session')).status).toBe(200);
     expect((await phone.get('/api/auth/session')).status).toBe(401);
@@ -200,7 +271,12 @@ describe.each(DIALECTS)('identity over HTTP on %s', (dialect) => {
     await t.seedUser('sec', ['security_administrator']);
     const admin = new HttpClient(t.url);
     await admin.login('sec');
-    const both = await admin.post('/api/users', { username: 'frank', displayName: 'Frank', roles: ['security_administrator', 'auditor'], password: TEST_PASSWORD });
+    const both = await admin.post('/api/users', {
+      username: 'frank',
+      displayName: 'Frank',
+      roles: ['security_administrator', 'auditor'],
+      password: TEST_PASSWORD,
+    });
     expect(both.status).toBe(422);
     expect(both.body.error.code).toBe('policy_violation');
     expect(both.body.error.details.conflictingRoles).toEqual(['security_administrator', 'auditor']);
@@ -211,10 +287,14 @@ describe.each(DIALECTS)('identity over HTTP on %s', (dialect) => {
       password: TEST_PASSWORD,
     });
     expect(business.status).toBe(201);
-    const upgrade = await admin.patch(`/api/users/${business.body.id}`, { roles: ['system_administrator', 'auditor'] });
+    const upgrade = await admin.patch(`/api/users/${business.body.id}`, {
+      roles: ['system_administrator', 'auditor'],
+    });
     expect(upgrade.status).toBe(422);
     // The refusal is on the audit trail with who tried.
-    const refusal = (await auditActions()).filter((e) => e.outcome === 'denied' && e.action === 'user.create');
+    const refusal = (await auditActions()).filter(
+      (e) => e.outcome === 'denied' && e.action === 'user.create',
+    );
     expect(refusal).toHaveLength(1);
     expect(refusal[0].details.code).toBe('policy_violation');
   });
@@ -226,7 +306,16 @@ describe.each(DIALECTS)('identity over HTTP on %s', (dialect) => {
     const r = await browser.get('/api/audit/events');
     expect(r.status).toBe(403);
     expect(r.body.error.details.permission).toBe('audit.read');
-    expect((await browser.post('/api/users', { username: 'zed', displayName: 'z', roles: [], password: TEST_PASSWORD })).status).toBe(403);
+    expect(
+      (
+        await browser.post('/api/users', {
+          username: 'zed',
+          displayName: 'z',
+          roles: [],
+          password: TEST_PASSWORD,
+        })
+      ).status,
+    ).toBe(403);
     const denied = (await auditActions()).filter((e) => e.outcome === 'denied');
     expect(denied.map((e) => e.action)).toEqual(['audit.read', 'user.create']);
   });
@@ -264,11 +353,19 @@ describe.each(DIALECTS)('strict password profile on %s', (dialect) => {
     const sec = await t.seedUser('sec', ['security_administrator'], 'Str0ng!Passphrase');
     const admin = new HttpClient(t.url);
     await admin.login('sec', 'Str0ng!Passphrase');
-    const weak = await admin.post('/api/users', { username: 'kim', displayName: 'Kim', roles: [], password: 'alllowercaseletters' });
+    const weak = await admin.post('/api/users', {
+      username: 'kim',
+      displayName: 'Kim',
+      roles: [],
+      password: 'alllowercaseletters',
+    });
     expect(weak.status).toBe(400);
     expect(weak.body.error.details.fields.password.join(' ')).toMatch(/three of/);
 
-    const reuse = await admin.post('/api/auth/password', { currentPassword: 'Str0ng!Passphrase', newPassword: 'Str0ng!Passphrase' });
+    const reuse = await admin.post('/api/auth/password', {
+      currentPassword: 'Str0ng!Passphrase',
+      newPassword: 'Str0ng!Passphrase',
+    });
     expect(reuse.status).toBe(400);
     expect(reuse.body.error.message).toMatch(/last 5 passwords/);
 
@@ -278,7 +375,14 @@ describe.each(DIALECTS)('strict password profile on %s', (dialect) => {
     const blocked = await fresh.get(`/api/users/${sec.id}`);
     expect(blocked.status).toBe(422);
     expect(blocked.body.error.details.reason).toBe('password_expired');
-    expect((await fresh.post('/api/auth/password', { currentPassword: 'Str0ng!Passphrase', newPassword: 'N3w&Better-Phrase' })).status).toBe(200);
+    expect(
+      (
+        await fresh.post('/api/auth/password', {
+          currentPassword: 'Str0ng!Passphrase',
+          newPassword: 'N3w&Better-Phrase',
+        })
+      ).status,
+    ).toBe(200);
     expect((await fresh.get(`/api/users/${sec.id}`)).status).toBe(200);
   });
 });

@@ -89,13 +89,20 @@ function toApiToken(row: Selectable<ApiTokensTable>): ApiToken {
 async function rolesOf(q: Q, userIds: string[]): Promise<Map<string, string[]>> {
   const map = new Map<string, string[]>();
   if (userIds.length === 0) return map;
-  const rows = await q.selectFrom('user_roles').select(['user_id', 'role']).where('user_id', 'in', userIds).execute();
+  const rows = await q
+    .selectFrom('user_roles')
+    .select(['user_id', 'role'])
+    .where('user_id', 'in', userIds)
+    .execute();
   for (const r of rows) map.set(r.user_id, [...(map.get(r.user_id) ?? []), r.role]);
   return map;
 }
 
 export async function countUsers(q: Q): Promise<number> {
-  const row = await q.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await q
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -121,16 +128,25 @@ export async function listUsers(q: Q, f: UserListFilter): Promise<User[]> {
   let query = q.selectFrom('users').selectAll();
   if (f.text) {
     const like = `%${f.text.replace(/[%_]/g, '')}%`;
-    query = query.where((eb) => eb.or([eb('username', 'like', like), eb('display_name', 'like', like), eb('email', 'like', like)]));
+    query = query.where((eb) =>
+      eb.or([eb('username', 'like', like), eb('display_name', 'like', like), eb('email', 'like', like)]),
+    );
   }
-  if (f.role) query = query.where('id', 'in', q.selectFrom('user_roles').select('user_id').where('role', '=', f.role));
+  if (f.role)
+    query = query.where('id', 'in', q.selectFrom('user_roles').select('user_id').where('role', '=', f.role));
   if (f.disabled !== undefined) query = query.where('disabled', '=', f.disabled ? 1 : 0);
   const rows = await query.orderBy('username').limit(1000).execute();
-  const roles = await rolesOf(q, rows.map((r) => r.id));
+  const roles = await rolesOf(
+    q,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => toUser(r, roles.get(r.id) ?? []));
 }
 
-export async function insertUser(q: Q, user: Omit<User, 'failedAttempts' | 'lockedUntil' | 'disabled'>): Promise<void> {
+export async function insertUser(
+  q: Q,
+  user: Omit<User, 'failedAttempts' | 'lockedUntil' | 'disabled'>,
+): Promise<void> {
   await q
     .insertInto('users')
     .values({
@@ -153,14 +169,28 @@ export async function insertUser(q: Q, user: Omit<User, 'failedAttempts' | 'lock
 export async function setRoles(q: Q, userId: string, roles: readonly Role[]): Promise<void> {
   await q.deleteFrom('user_roles').where('user_id', '=', userId).execute();
   if (roles.length > 0) {
-    await q.insertInto('user_roles').values(roles.map((role) => ({ user_id: userId, role }))).execute();
+    await q
+      .insertInto('user_roles')
+      .values(roles.map((role) => ({ user_id: userId, role })))
+      .execute();
   }
 }
 
 export async function updateUser(
   q: Q,
   id: string,
-  patch: Partial<Pick<User, 'displayName' | 'email' | 'disabled' | 'failedAttempts' | 'lockedUntil' | 'passwordHash' | 'passwordChangedAt'>> & { updatedAt: string },
+  patch: Partial<
+    Pick<
+      User,
+      | 'displayName'
+      | 'email'
+      | 'disabled'
+      | 'failedAttempts'
+      | 'lockedUntil'
+      | 'passwordHash'
+      | 'passwordChangedAt'
+    >
+  > & { updatedAt: string },
 ): Promise<void> {
   await q
     .updateTable('users')
@@ -178,8 +208,16 @@ export async function updateUser(
     .execute();
 }
 
-export async function addPasswordHistory(q: Q, userId: string, passwordHash: string, at: string): Promise<void> {
-  await q.insertInto('password_history').values({ user_id: userId, password_hash: passwordHash, created_at: at }).execute();
+export async function addPasswordHistory(
+  q: Q,
+  userId: string,
+  passwordHash: string,
+  at: string,
+): Promise<void> {
+  await q
+    .insertInto('password_history')
+    .values({ user_id: userId, password_hash: passwordHash, created_at: at })
+    .execute();
 }
 
 export async function recentPasswordHashes(q: Q, userId: string, count: number): Promise<string[]> {
@@ -195,7 +233,10 @@ export async function recentPasswordHashes(q: Q, userId: string, count: number):
 
 // Sessions
 
-export async function insertSession(q: Q, s: Session & { sourceIp: string | null; userAgent: string | null }): Promise<void> {
+export async function insertSession(
+  q: Q,
+  s: Session & { sourceIp: string | null; userAgent: string | null },
+): Promise<void> {
   await q
     .insertInto('sessions')
     .values({
@@ -264,7 +305,11 @@ export async function insertApiToken(q: Q, t: ApiToken & { tokenHash: string }):
 }
 
 export async function findApiTokenByHash(q: Q, tokenHash: string): Promise<ApiToken | undefined> {
-  const row = await q.selectFrom('api_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+  const row = await q
+    .selectFrom('api_tokens')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
   return row && toApiToken(row);
 }
 
@@ -280,7 +325,12 @@ export async function listApiTokens(q: Q, userId?: string): Promise<ApiToken[]> 
 }
 
 export async function revokeApiToken(q: Q, id: string, at: string): Promise<void> {
-  await q.updateTable('api_tokens').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+  await q
+    .updateTable('api_tokens')
+    .set({ revoked_at: at })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .execute();
 }
 
 export async function touchApiToken(q: Q, id: string, at: string): Promise<void> {
@@ -289,10 +339,20 @@ export async function touchApiToken(q: Q, id: string, at: string): Promise<void>
 
 // Setup links
 
-export async function insertSetupToken(q: Q, t: { tokenHash: string; role: string; createdAt: string; expiresAt: string }): Promise<void> {
+export async function insertSetupToken(
+  q: Q,
+  t: { tokenHash: string; role: string; createdAt: string; expiresAt: string },
+): Promise<void> {
   await q
     .insertInto('setup_tokens')
-    .values({ token_hash: t.tokenHash, role: t.role, created_at: t.createdAt, expires_at: t.expiresAt, used_at: null, used_by: null })
+    .values({
+      token_hash: t.tokenHash,
+      role: t.role,
+      created_at: t.createdAt,
+      expires_at: t.expiresAt,
+      used_at: null,
+      used_by: null,
+    })
     .execute();
 }
 
@@ -300,7 +360,12 @@ export async function findSetupToken(q: Q, tokenHash: string) {
   return q.selectFrom('setup_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
 }
 
-export async function markSetupTokenUsed(q: Q, tokenHash: string, at: string, userId: string): Promise<boolean> {
+export async function markSetupTokenUsed(
+  q: Q,
+  tokenHash: string,
+  at: string,
+  userId: string,
+): Promise<boolean> {
   const result = await q
     .updateTable('setup_tokens')
     .set({ used_at: at, used_by: userId })

@@ -28,21 +28,47 @@ export const userView = z.object({
   updatedAt: z.string(),
 });
 
-export const loginInput = z.object({ username: z.string().trim().min(1, 'required').max(64), password: z.string().min(1, 'required').max(1024) });
+export const loginInput = z.object({
+  username: z.string().trim().min(1, 'required').max(64),
+  password: z.string().min(1, 'required').max(1024),
+});
 export const sessionView = z.object({
   user: userView.extend({ permissions: z.array(z.string()) }),
   csrfToken: z.string(),
   passwordExpired: z.boolean(),
 });
 
-export const changePasswordInput = z.object({ currentPassword: z.string().min(1, 'required'), newPassword: password });
+export const changePasswordInput = z.object({
+  currentPassword: z.string().min(1, 'required'),
+  newPassword: password,
+});
 
 export const setupStatusQuery = z.object({ token: z.string().max(200).optional() });
-export const setupStatusView = z.object({ firstRun: z.boolean(), tokenValid: z.boolean(), role: z.string().nullable() });
-export const setupInput = z.object({ token: z.string().min(1).max(200), username, displayName, email, password });
+export const setupStatusView = z.object({
+  firstRun: z.boolean(),
+  tokenValid: z.boolean(),
+  role: z.string().nullable(),
+});
+export const setupInput = z.object({
+  token: z.string().min(1).max(200),
+  username,
+  displayName,
+  email,
+  password,
+});
 
-export const createUserInput = z.object({ username, displayName, email, roles: z.array(roleSchema).max(ROLES.length), password });
-export const updateUserInput = z.object({ displayName: displayName.optional(), email, roles: z.array(roleSchema).max(ROLES.length).optional() });
+export const createUserInput = z.object({
+  username,
+  displayName,
+  email,
+  roles: z.array(roleSchema).max(ROLES.length),
+  password,
+});
+export const updateUserInput = z.object({
+  displayName: displayName.optional(),
+  email,
+  roles: z.array(roleSchema).max(ROLES.length).optional(),
+});
 export const resetPasswordInput = z.object({ password });
 export const userListQuery = z.object({
   text: z.string().max(100).optional(),
@@ -74,6 +100,8 @@ export const createTokenInput = z.object({
 export const tokenListQuery = z.object({ userId: z.string().max(64).optional() });
 
 export const rolesView = z.object({
-  roles: z.array(z.object({ role: z.string(), administrator: z.boolean(), permissions: z.array(z.string()) })),
+  roles: z.array(
+    z.object({ role: z.string(), administrator: z.boolean(), permissions: z.array(z.string()) }),
+  ),
   permissions: z.array(z.string()),
 });

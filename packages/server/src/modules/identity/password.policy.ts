@@ -30,9 +30,13 @@ export async function assertPasswordAcceptable(
     }
   }
   if (violations.length > 0) {
-    throw new DomainError('invalid_input', `The password does not meet the password rules: ${violations.map((v) => v.message).join('; ')}`, {
-      fields: { password: violations.map((v) => v.message) },
-      rule: `password profile ${deps.settings.password.profile}`,
-    });
+    throw new DomainError(
+      'invalid_input',
+      `The password does not meet the password rules: ${violations.map((v) => v.message).join('; ')}`,
+      {
+        fields: { password: violations.map((v) => v.message) },
+        rule: `password profile ${deps.settings.password.profile}`,
+      },
+    );
   }
 }

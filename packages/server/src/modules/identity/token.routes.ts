@@ -10,8 +10,15 @@ const tags = ['api tokens'];
 export function tokenRoutes(deps: IdentityDeps): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/api/tokens', {
-      schema: { tags, summary: 'API tokens: your own, or everyone’s for the security administrator', querystring: tokenListQuery, response: { 200: z.object({ tokens: z.array(tokenView) }) } },
-      handler: async (request) => ({ tokens: await listTokens(deps, contextOf(request), request.query.userId) }),
+      schema: {
+        tags,
+        summary: 'API tokens: your own, or everyone’s for the security administrator',
+        querystring: tokenListQuery,
+        response: { 200: z.object({ tokens: z.array(tokenView) }) },
+      },
+      handler: async (request) => ({
+        tokens: await listTokens(deps, contextOf(request), request.query.userId),
+      }),
     });
 
     app.post('/api/tokens', {
@@ -22,7 +29,8 @@ export function tokenRoutes(deps: IdentityDeps): FastifyPluginAsyncZod {
         body: createTokenInput,
         response: { 201: tokenView.extend({ token: z.string() }) },
       },
-      handler: async (request, reply) => reply.status(201).send(await createToken(deps, contextOf(request), request.body)),
+      handler: async (request, reply) =>
+        reply.status(201).send(await createToken(deps, contextOf(request), request.body)),
     });
 
     app.post('/api/tokens/:id/revoke', {

@@ -14,31 +14,52 @@ export interface CreateToken {
   userId?: string;
 }
 
-export type TokenView = Omit<repo.ApiToken, never> & { username: string; state: 'active' | 'expired' | 'revoked' };
+export type TokenView = Omit<repo.ApiToken, never> & {
+  username: string;
+  state: 'active' | 'expired' | 'revoked';
+};
 
 async function view(deps: IdentityDeps, t: repo.ApiToken): Promise<TokenView> {
   const owner = await repo.findUserById(deps.db.kysely, t.userId);
   const now = deps.clock.now().toISOString();
-  return { ...t, username: owner?.username ?? '?', state: t.revokedAt ? 'revoked' : t.expiresAt <= now ? 'expired' : 'active' };
+  return {
+    ...t,
+    username: owner?.username ?? '?',
+    state: t.revokedAt ? 'revoked' : t.expiresAt <= now ? 'expired' : 'active',
+  };
 }
 
 /** Returns the token's secret once; only its SHA-256 is stored. */
-export async function createToken(deps: IdentityDeps, ctx: RequestContext, input: CreateToken): Promise<TokenView & { token: string }> {
+export async function createToken(
+  deps: IdentityDeps,
+  ctx: RequestContext,
+  input: CreateToken,
+): Promise<TokenView & { token: string }> {
   const principal = requirePrincipal(ctx);
   const ownerId = input.userId ?? principal.userId;
   authorize(ctx, ownerId === principal.userId ? 'token.own' : 'token.manage');
-  if (principal.via === 'token') throw new DomainError('forbidden', 'API tokens cannot create API tokens', { rule: 'tokens from a signed-in session only' });
+  if (principal.via === 'token')
+    throw new DomainError('forbidden', 'API tokens cannot create API tokens', {
+      rule: 'tokens from a signed-in session only',
+    });
   const owner = await repo.findUserById(deps.db.kysely, ownerId);
   if (!owner) throw notFound('User', ownerId);
   const unknown = input.scopes.filter((s) => !isPermission(s));
-  if (unknown.length > 0) throw new DomainError('invalid_input', `Unknown scopes: ${unknown.join(', ')}`, { fields: { scopes: unknown.map((s) => `unknown scope ${s}`) } });
+  if (unknown.length > 0)
+    throw new DomainError('invalid_input', `Unknown scopes: ${unknown.join(', ')}`, {
+      fields: { scopes: unknown.map((s) => `unknown scope ${s}`) },
+    });
   const held = permissionsOf(owner.roles);
   const notHeld = input.scopes.filter((s) => isPermission(s) && !held.has(s));
   if (notHeld.length > 0) {
-    throw new DomainError('policy_violation', `A token can only carry permissions its owner holds; ${owner.username} does not hold: ${notHeld.join(', ')}`, {
-      rule: 'token scope within owner permissions',
-      missing: notHeld,
-    });
+    throw new DomainError(
+      'policy_violation',
+      `A token can only carry permissions its owner holds; ${owner.username} does not hold: ${notHeld.join(', ')}`,
+      {
+        rule: 'token scope within owner permissions',
+        missing: notHeld,
+      },
+    );
   }
   const secret = randomToken('rg_');
   const now = deps.clock.now();
@@ -56,12 +77,21 @@ export async function createToken(deps: IdentityDeps, ctx: RequestContext, input
   };
   await deps.db.kysely.transaction().execute(async (trx) => {
     await repo.insertApiToken(trx, { ...token, tokenHash: sha256Hex(secret) });
-    await deps.audit.record(trx, ctx, { action: 'token.created', entityType: 'api_token', entityId: token.id, after: token });
+    await deps.audit.record(trx, ctx, {
+      action: 'token.created',
+      entityType: 'api_token',
+      entityId: token.id,
+      after: token,
+    });
   });
   return { ...(await view(deps, token)), token: secret };
 }
 
-export async function listTokens(deps: IdentityDeps, ctx: RequestContext, userId?: string): Promise<TokenView[]> {
+export async function listTokens(
+  deps: IdentityDeps,
+  ctx: RequestContext,
+  userId?: string,
+): Promise<TokenView[]> {
   const principal = requirePrincipal(ctx);
   const all = hasPermission(ctx, 'token.manage');
   if (!all && userId && userId !== principal.userId) throw forbidden('token.manage');
@@ -77,7 +107,13 @@ export async function revokeToken(deps: IdentityDeps, ctx: RequestContext, id: s
     authorize(ctx, before.userId === principal.userId ? 'token.own' : 'token.manage');
     await repo.revokeApiToken(trx, id, deps.clock.now().toISOString());
     const updated = (await repo.findApiToken(trx, id))!;
-    await deps.audit.record(trx, ctx, { action: 'token.revoked', entityType: 'api_token', entityId: id, before, after: updated });
+    await deps.audit.record(trx, ctx, {
+      action: 'token.revoked',
+      entityType: 'api_token',
+      entityId: id,
+      before,
+      after: updated,
+    });
     return updated;
   });
   // Outside the transaction: SQLite has one connection, which the transaction holds.

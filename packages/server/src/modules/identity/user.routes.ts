@@ -3,8 +3,24 @@ import { z } from 'zod';
 import { ADMINISTRATOR_ROLES, PERMISSIONS, ROLES, ROLE_PERMISSIONS } from '@releasegate/domain';
 import { contextOf } from '../../http/request-context';
 import type { IdentityDeps } from './identity.deps';
-import { createUser, getUser, listUsers, resetPassword, setUserDisabled, unlockUser, updateUser } from './user.service';
-import { createUserInput, idParams, resetPasswordInput, rolesView, updateUserInput, userListQuery, userView } from './identity.schemas';
+import {
+  createUser,
+  getUser,
+  listUsers,
+  resetPassword,
+  setUserDisabled,
+  unlockUser,
+  updateUser,
+} from './user.service';
+import {
+  createUserInput,
+  idParams,
+  resetPasswordInput,
+  rolesView,
+  updateUserInput,
+  userListQuery,
+  userView,
+} from './identity.schemas';
 import { requirePrincipal } from './authorize';
 
 const tags = ['users'];
@@ -12,10 +28,20 @@ const tags = ['users'];
 export function userRoutes(deps: IdentityDeps): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/api/users', {
-      schema: { tags, summary: 'List users', querystring: userListQuery, response: { 200: z.object({ users: z.array(userView) }) } },
+      schema: {
+        tags,
+        summary: 'List users',
+        querystring: userListQuery,
+        response: { 200: z.object({ users: z.array(userView) }) },
+      },
       handler: async (request) => {
         const { disabled, ...rest } = request.query;
-        return { users: await listUsers(deps, contextOf(request), { ...rest, ...(disabled && { disabled: disabled === 'true' }) }) };
+        return {
+          users: await listUsers(deps, contextOf(request), {
+            ...rest,
+            ...(disabled && { disabled: disabled === 'true' }),
+          }),
+        };
       },
     });
 
@@ -26,28 +52,55 @@ export function userRoutes(deps: IdentityDeps): FastifyPluginAsyncZod {
 
     app.post('/api/users', {
       config: { action: 'user.create' },
-      schema: { tags, summary: 'Create a user (security administrator)', body: createUserInput, response: { 201: userView } },
-      handler: async (request, reply) => reply.status(201).send(await createUser(deps, contextOf(request), request.body)),
+      schema: {
+        tags,
+        summary: 'Create a user (security administrator)',
+        body: createUserInput,
+        response: { 201: userView },
+      },
+      handler: async (request, reply) =>
+        reply.status(201).send(await createUser(deps, contextOf(request), request.body)),
     });
 
     app.patch('/api/users/:id', {
       config: { action: 'user.update' },
-      schema: { tags, summary: 'Change name, e-mail or roles', params: idParams, body: updateUserInput, response: { 200: userView } },
+      schema: {
+        tags,
+        summary: 'Change name, e-mail or roles',
+        params: idParams,
+        body: updateUserInput,
+        response: { 200: userView },
+      },
       handler: async (request) => updateUser(deps, contextOf(request), request.params.id, request.body),
     });
 
-    for (const [verb, disabled] of [['disable', true], ['enable', false]] as const) {
+    for (const [verb, disabled] of [
+      ['disable', true],
+      ['enable', false],
+    ] as const) {
       app.post(`/api/users/:id/${verb}`, {
         config: { action: `user.${verb}` },
-        schema: { tags, summary: `${verb === 'disable' ? 'Disable (ends every session)' : 'Enable'} a user`, params: idParams, response: { 200: userView } },
+        schema: {
+          tags,
+          summary: `${verb === 'disable' ? 'Disable (ends every session)' : 'Enable'} a user`,
+          params: idParams,
+          response: { 200: userView },
+        },
         handler: async (request) => setUserDisabled(deps, contextOf(request), request.params.id, disabled),
       });
     }
 
     app.post('/api/users/:id/password', {
       config: { action: 'user.password_reset' },
-      schema: { tags, summary: "Set a user's password (ends every session)", params: idParams, body: resetPasswordInput, response: { 200: userView } },
-      handler: async (request) => resetPassword(deps, contextOf(request), request.params.id, request.body.password),
+      schema: {
+        tags,
+        summary: "Set a user's password (ends every session)",
+        params: idParams,
+        body: resetPasswordInput,
+        response: { 200: userView },
+      },
+      handler: async (request) =>
+        resetPassword(deps, contextOf(request), request.params.id, request.body.password),
     });
 
     app.post('/api/users/:id/unlock', {
@@ -61,7 +114,11 @@ export function userRoutes(deps: IdentityDeps): FastifyPluginAsyncZod {
       handler: async (request) => {
         requirePrincipal(contextOf(request));
         return {
-          roles: ROLES.map((role) => ({ role, administrator: (ADMINISTRATOR_ROLES as readonly string[]).includes(role), permissions: [...ROLE_PERMISSIONS[role]] })),
+          roles: ROLES.map((role) => ({
+            role,
+            administrator: (ADMINISTRATOR_ROLES as readonly string[]).includes(role),
+            permissions: [...ROLE_PERMISSIONS[role]],
+          })),
           permissions: [...PERMISSIONS],
         };
       },

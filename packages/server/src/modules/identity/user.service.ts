@@ -12,7 +12,11 @@ import { auditUser, toUserView, type UserView } from './user.view';
 
 const iso = (d: Date) => d.toISOString();
 
-export async function listUsers(deps: IdentityDeps, ctx: RequestContext, filter: repo.UserListFilter): Promise<UserView[]> {
+export async function listUsers(
+  deps: IdentityDeps,
+  ctx: RequestContext,
+  filter: repo.UserListFilter,
+): Promise<UserView[]> {
   authorize(ctx, 'user.read');
   return (await repo.listUsers(deps.db.kysely, filter)).map(toUserView);
 }
@@ -32,7 +36,11 @@ export interface CreateUser {
   password: string;
 }
 
-export async function createUser(deps: IdentityDeps, ctx: RequestContext, input: CreateUser): Promise<UserView> {
+export async function createUser(
+  deps: IdentityDeps,
+  ctx: RequestContext,
+  input: CreateUser,
+): Promise<UserView> {
   authorize(ctx, 'user.manage');
   assertRoleSetAllowed(input.roles);
   await assertPasswordAcceptable(deps.db.kysely, deps, input.password, input.username);
@@ -57,7 +65,12 @@ export async function createUser(deps: IdentityDeps, ctx: RequestContext, input:
       roles: [...input.roles].sort(),
     };
     await repo.insertUser(trx, user);
-    await deps.audit.record(trx, ctx, { action: 'user.created', entityType: 'user', entityId: user.id, after: auditUser(user) });
+    await deps.audit.record(trx, ctx, {
+      action: 'user.created',
+      entityType: 'user',
+      entityId: user.id,
+      after: auditUser(user),
+    });
     return toUserView(user);
   });
 }
@@ -66,11 +79,19 @@ export async function createUser(deps: IdentityDeps, ctx: RequestContext, input:
  * The system must keep at least one enabled security administrator, or nobody could manage
  * accounts any more.
  */
-async function assertSecurityAdministratorRemains(q: Kysely<Database>, changingUserId: string, stillAdmin: boolean) {
+async function assertSecurityAdministratorRemains(
+  q: Kysely<Database>,
+  changingUserId: string,
+  stillAdmin: boolean,
+) {
   if (stillAdmin) return;
-  const admins = (await repo.listUsers(q, { role: 'security_administrator', disabled: false })).filter((u) => u.id !== changingUserId);
+  const admins = (await repo.listUsers(q, { role: 'security_administrator', disabled: false })).filter(
+    (u) => u.id !== changingUserId,
+  );
   if (admins.length === 0) {
-    throw new DomainError('policy_violation', 'At least one enabled security administrator must remain', { rule: 'last security administrator' });
+    throw new DomainError('policy_violation', 'At least one enabled security administrator must remain', {
+      rule: 'last security administrator',
+    });
   }
 }
 
@@ -98,19 +119,33 @@ export async function updateUser(
     if (patch.roles) await repo.setRoles(trx, id, patch.roles);
     const after = await loadForUpdate(trx, id);
     // A change of roles changes what open sessions may do; they pick it up on their next request.
-    await deps.audit.record(trx, ctx, { action: 'user.updated', entityType: 'user', entityId: id, before: auditUser(before), after: auditUser(after) });
+    await deps.audit.record(trx, ctx, {
+      action: 'user.updated',
+      entityType: 'user',
+      entityId: id,
+      before: auditUser(before),
+      after: auditUser(after),
+    });
     return toUserView(after);
   });
 }
 
-export async function setUserDisabled(deps: IdentityDeps, ctx: RequestContext, id: string, disabled: boolean): Promise<UserView> {
+export async function setUserDisabled(
+  deps: IdentityDeps,
+  ctx: RequestContext,
+  id: string,
+  disabled: boolean,
+): Promise<UserView> {
   const principal = authorize(ctx, 'user.manage');
   return deps.db.kysely.transaction().execute(async (trx) => {
     const before = await loadForUpdate(trx, id);
     if (disabled && principal.userId === id) {
-      throw new DomainError('policy_violation', 'You cannot disable your own account', { rule: 'no self-disable' });
+      throw new DomainError('policy_violation', 'You cannot disable your own account', {
+        rule: 'no self-disable',
+      });
     }
-    if (disabled && before.roles.includes('security_administrator')) await assertSecurityAdministratorRemains(trx, id, false);
+    if (disabled && before.roles.includes('security_administrator'))
+      await assertSecurityAdministratorRemains(trx, id, false);
     const now = iso(deps.clock.now());
     await repo.updateUser(trx, id, { disabled, updatedAt: now });
     const revoked = disabled ? await repo.revokeUserSessions(trx, id, now, 'user_disabled') : 0;
@@ -128,7 +163,12 @@ export async function setUserDisabled(deps: IdentityDeps, ctx: RequestContext, i
 }
 
 /** The security administrator sets a new password (e.g. a forgotten one); all sessions end. */
-export async function resetPassword(deps: IdentityDeps, ctx: RequestContext, id: string, password: string): Promise<UserView> {
+export async function resetPassword(
+  deps: IdentityDeps,
+  ctx: RequestContext,
+  id: string,
+  password: string,
+): Promise<UserView> {
   authorize(ctx, 'user.manage');
   const target = await loadForUpdate(deps.db.kysely, id);
   await assertPasswordAcceptable(deps.db.kysely, deps, password, target.username, id);
@@ -136,9 +176,20 @@ export async function resetPassword(deps: IdentityDeps, ctx: RequestContext, id:
   return deps.db.kysely.transaction().execute(async (trx) => {
     const now = iso(deps.clock.now());
     await repo.addPasswordHistory(trx, id, target.passwordHash, now);
-    await repo.updateUser(trx, id, { passwordHash, passwordChangedAt: now, failedAttempts: 0, lockedUntil: null, updatedAt: now });
+    await repo.updateUser(trx, id, {
+      passwordHash,
+      passwordChangedAt: now,
+      failedAttempts: 0,
+      lockedUntil: null,
+      updatedAt: now,
+    });
     const revoked = await repo.revokeUserSessions(trx, id, now, 'password_reset');
-    await deps.audit.record(trx, ctx, { action: 'user.password_reset', entityType: 'user', entityId: id, details: { sessionsRevoked: revoked } });
+    await deps.audit.record(trx, ctx, {
+      action: 'user.password_reset',
+      entityType: 'user',
+      entityId: id,
+      details: { sessionsRevoked: revoked },
+    });
     return toUserView(await loadForUpdate(trx, id));
   });
 }
@@ -150,7 +201,13 @@ export async function unlockUser(deps: IdentityDeps, ctx: RequestContext, id: st
     const now = iso(deps.clock.now());
     await repo.updateUser(trx, id, { failedAttempts: 0, lockedUntil: null, updatedAt: now });
     const after = await loadForUpdate(trx, id);
-    await deps.audit.record(trx, ctx, { action: 'user.unlocked', entityType: 'user', entityId: id, before: auditUser(before), after: auditUser(after) });
+    await deps.audit.record(trx, ctx, {
+      action: 'user.unlocked',
+      entityType: 'user',
+      entityId: id,
+      before: auditUser(before),
+      after: auditUser(after),
+    });
     return toUserView(after);
   });
 }

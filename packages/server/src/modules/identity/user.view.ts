@@ -37,7 +37,11 @@ export function auditUser(u: User) {
   return rest;
 }
 
-export function principalOf(u: User, deps: IdentityDeps, via: { sessionIdHash: string } | { tokenId: string; scopes: string[] }) {
+export function principalOf(
+  u: User,
+  deps: IdentityDeps,
+  via: { sessionIdHash: string } | { tokenId: string; scopes: string[] },
+) {
   const all = permissionsOf(u.roles);
   const permissions = 'tokenId' in via ? new Set([...all].filter((p) => via.scopes.includes(p))) : all;
   return {

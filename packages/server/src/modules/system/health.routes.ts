@@ -10,7 +10,11 @@ const tags = ['operations'];
 export function healthRoutes(db: Db, registry: Registry): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/healthz', {
-      schema: { tags, summary: 'Liveness: the process answers', response: { 200: z.object({ status: z.literal('ok') }) } },
+      schema: {
+        tags,
+        summary: 'Liveness: the process answers',
+        response: { 200: z.object({ status: z.literal('ok') }) },
+      },
       handler: async () => ({ status: 'ok' as const }),
     });
 
@@ -18,23 +22,35 @@ export function healthRoutes(db: Db, registry: Registry): FastifyPluginAsyncZod 
       schema: {
         tags,
         summary: 'Readiness: database reachable and migrations current',
-        response: { 200: z.object({ status: z.literal('ready'), database: z.string() }), 503: z.object({ status: z.literal('not_ready'), reason: z.string() }) },
+        response: {
+          200: z.object({ status: z.literal('ready'), database: z.string() }),
+          503: z.object({ status: z.literal('not_ready'), reason: z.string() }),
+        },
       },
       handler: async (_request, reply) => {
         try {
           await sql`select 1`.execute(db.kysely);
           const pending = await pendingMigrations(db);
-          if (pending.length > 0) return reply.status(503).send({ status: 'not_ready' as const, reason: `pending migrations: ${pending.join(', ')}` });
+          if (pending.length > 0)
+            return reply
+              .status(503)
+              .send({ status: 'not_ready' as const, reason: `pending migrations: ${pending.join(', ')}` });
           return { status: 'ready' as const, database: db.dialect };
         } catch (error) {
-          return reply.status(503).send({ status: 'not_ready' as const, reason: `database unreachable: ${error instanceof Error ? error.message : 'unknown'}` });
+          return reply
+            .status(503)
+            .send({
+              status: 'not_ready' as const,
+              reason: `database unreachable: ${error instanceof Error ? error.message : 'unknown'}`,
+            });
         }
       },
     });
 
     app.get('/metrics', {
       schema: { tags, summary: 'Prometheus metrics' },
-      handler: async (_request, reply) => reply.header('content-type', registry.contentType).send(await registry.metrics()),
+      handler: async (_request, reply) =>
+        reply.header('content-type', registry.contentType).send(await registry.metrics()),
     });
   };
 }
