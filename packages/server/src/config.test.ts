@@ -8,7 +8,7 @@ describe('configuration', () => {
     expect(c.port).toBe(3000);
     expect(c.session).toEqual({ idleMinutes: 30, absoluteHours: 12 });
     expect(c.lockout).toEqual({ threshold: 5, minutes: 15 });
-    expect(c.audit).toEqual({ hash: 'sha256', retentionDays: 180 });
+    expect(c.audit).toEqual({ hash: 'sha256' });
     expect(c.publicUrl).toBe('http://localhost:3000');
   });
 
@@ -29,14 +29,14 @@ describe('configuration', () => {
         LOG_LEVEL: 'loud',
         DATABASE_URL: 'mysql://x',
         PUBLIC_URL: 'not a url',
-        AUDIT_RETENTION_DAYS: '30',
+        AUDIT_HASH: 'md5',
       });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join('\n');
-    for (const name of ['PORT', 'LOG_LEVEL', 'DATABASE_URL', 'PUBLIC_URL', 'AUDIT_RETENTION_DAYS'])
+    for (const name of ['PORT', 'LOG_LEVEL', 'DATABASE_URL', 'PUBLIC_URL', 'AUDIT_HASH'])
       expect(problems).toContain(name);
     expect((error as ConfigError).problems).toHaveLength(5);
   });
@@ -47,10 +47,5 @@ describe('configuration', () => {
       url: 'postgres://u@db:5432/rg',
       schema: 'release',
     });
-  });
-
-  it('X-1 audit retention cannot be set below 180 days', () => {
-    expect(() => loadConfig({ AUDIT_RETENTION_DAYS: '179' })).toThrow(/AUDIT_RETENTION_DAYS/);
-    expect(loadConfig({ AUDIT_RETENTION_DAYS: '365' }).audit.retentionDays).toBe(365);
   });
 });

@@ -41,7 +41,6 @@ const envSchema = z.object({
   PASSWORD_PROFILE: z.enum(['standard', 'strict']).default('standard'),
   PASSWORD_MAX_AGE_DAYS: intFrom('PASSWORD_MAX_AGE_DAYS', 90, 1, 3650),
   AUDIT_HASH: z.enum(['sha256', 'sm3']).default('sha256'),
-  AUDIT_RETENTION_DAYS: intFrom('AUDIT_RETENTION_DAYS', 180, 180, 36500),
   WEB_DIST_DIR: z.string().optional(),
 });
 
@@ -58,7 +57,7 @@ export interface Config {
   readonly session: { readonly idleMinutes: number; readonly absoluteHours: number };
   readonly lockout: { readonly threshold: number; readonly minutes: number };
   readonly password: { readonly profile: 'standard' | 'strict'; readonly maxAgeDays: number };
-  readonly audit: { readonly hash: 'sha256' | 'sm3'; readonly retentionDays: number };
+  readonly audit: { readonly hash: 'sha256' | 'sm3' };
   readonly webDistDir: string | undefined;
 }
 
@@ -98,7 +97,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     session: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS },
     lockout: { threshold: e.LOCKOUT_THRESHOLD, minutes: e.LOCKOUT_MINUTES },
     password: { profile: e.PASSWORD_PROFILE, maxAgeDays: e.PASSWORD_MAX_AGE_DAYS },
-    audit: { hash: e.AUDIT_HASH, retentionDays: e.AUDIT_RETENTION_DAYS },
+    audit: { hash: e.AUDIT_HASH },
     webDistDir: e.WEB_DIST_DIR,
   };
   return deepFreeze(config);
