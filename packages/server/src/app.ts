@@ -22,6 +22,9 @@ import type { IdentityDeps } from './modules/identity/identity.deps';
 import { tokenRoutes } from './modules/identity/token.routes';
 import { userRoutes } from './modules/identity/user.routes';
 import { healthRoutes } from './modules/system/health.routes';
+import { cmdbRoutes } from './modules/cmdb/cmdb.routes';
+import type { CmdbDeps } from './modules/cmdb/cmdb.deps';
+import { ImpactGraphCache } from './modules/cmdb/impact.graph';
 import './http/request-context';
 
 export interface AppOptions {
@@ -36,6 +39,7 @@ export interface App {
   fastify: FastifyInstance;
   audit: AuditWriter;
   identity: IdentityDeps;
+  cmdb: CmdbDeps;
 }
 
 /** Builds the whole HTTP application around an open, migrated database. */
@@ -63,6 +67,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   const audit = createAuditWriter({ dialect: db.dialect, clock, algorithm: config.audit.hash });
   const identity: IdentityDeps = { db, clock, audit, settings: config };
+  const cmdb: CmdbDeps = { db, clock, audit, graph: new ImpactGraphCache(db) };
 
   await fastify.register(fastifyCookie);
   await fastify.register(fastifySwagger, {
@@ -95,8 +100,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await fastify.register(userRoutes(identity));
   await fastify.register(tokenRoutes(identity));
   await fastify.register(auditRoutes({ db, audit }, clock));
+  await fastify.register(cmdbRoutes(cmdb));
   await registerWeb(fastify, config.webDistDir ?? DEFAULT_WEB_DIST);
 
   await fastify.ready();
-  return { fastify, audit, identity };
+  return { fastify, audit, identity, cmdb };
 }

@@ -4,6 +4,7 @@ import type { Config } from './config';
 import { openDatabase, type Db } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { firstRunSetupLink } from './modules/identity/auth.service';
+import { ensureBuiltinCiTypes } from './modules/cmdb/ci-type.service';
 import { systemContext } from './context';
 import { writePidFile } from './pid-file';
 
@@ -31,6 +32,7 @@ export async function startServer(
     const address = app.fastify.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    await ensureBuiltinCiTypes(app.cmdb, systemContext());
     const link = await firstRunSetupLink(app.identity, systemContext());
     // One write, setup link first, so whoever waits for the "listening" line has the link too.
     const lines: string[] = [];

@@ -87,6 +87,76 @@ export interface AuditEventsTable {
   hash: string;
 }
 
+export interface CiTypesTable {
+  key: string;
+  name_zh: string;
+  name_en: string;
+  fields: string;
+  builtin: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CisTable {
+  id: string;
+  type_key: string;
+  name: string;
+  environment: string;
+  owner: string | null;
+  critical: number;
+  version: string | null;
+  attributes: string;
+  description: string | null;
+  status: string;
+  revision: number;
+  created_at: string;
+  updated_at: string;
+  retired_at: string | null;
+}
+
+export interface CiRelationsTable {
+  id: string;
+  source_id: string;
+  target_id: string;
+  type: string;
+  created_at: string;
+  created_by: string | null;
+}
+
+export interface CiHistoryTable {
+  seq: Generated<number>;
+  ci_id: string;
+  at: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  change: string;
+  reason_kind: string;
+  release_id: string | null;
+  reason: string | null;
+  before_json: string | null;
+  after_json: string | null;
+}
+
+export interface CmdbStateTable {
+  id: number;
+  graph_version: number;
+}
+
+export interface BaselinesTable {
+  id: string;
+  name: string;
+  description: string | null;
+  taken_at: string;
+  taken_by: string | null;
+  ci_count: number;
+}
+
+export interface BaselineItemsTable {
+  baseline_id: string;
+  ci_id: string;
+  snapshot: string;
+}
+
 export interface Database {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -95,7 +165,12 @@ export interface Database {
   api_tokens: ApiTokensTable;
   setup_tokens: SetupTokensTable;
   audit_events: AuditEventsTable;
+  ci_types: CiTypesTable;
+  cis: CisTable;
+  ci_relations: CiRelationsTable;
+  ci_history: CiHistoryTable;
+  cmdb_state: CmdbStateTable;
+  baselines: BaselinesTable;
+  baseline_items: BaselineItemsTable;
 }
 
-// Generated<> is re-exported for future tables with database-assigned keys.
-export type { Generated };

@@ -1,0 +1,389 @@
+import { randomUUID } from 'node:crypto';
+import {
+  DomainError,
+  conflict,
+  isEnvironment,
+  isRelationType,
+  notFound,
+  validateAttributes,
+  ENVIRONMENTS,
+  RELATION_TYPES,
+} from '@releasegate/domain';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+import type { RequestContext } from '../../context';
+import { authorize } from '../identity/authorize';
+import type { ChangeOrigin, CmdbDeps } from './cmdb.deps';
+import * as repo from './cmdb.repository';
+import { recordCiChange } from './cmdb.history';
+
+export interface CiInput {
+  type: string;
+  name: string;
+  environment: string;
+  owner?: string | null;
+  critical?: boolean;
+  version?: string | null;
+  attributes?: Record<string, unknown>;
+  description?: string | null;
+}
+
+export interface RelationView extends repo.Relation {
+  /** The CI at the other end, seen from the CI being viewed. */
+  other: { id: string; name: string; type: string; environment: string; status: string };
+  direction: 'outgoing' | 'incoming';
+}
+
+export type CiDetail = repo.Ci & { relations: RelationView[] };
+
+/** Checks a CI's fields against its type and the environments; throws with every problem named. */
+async function assertValidCi(q: Kysely<Database>, input: CiInput): Promise<void> {
+  const fields: Record<string, string[]> = {};
+  const add = (k: string, m: string) => (fields[k] ??= []).push(m);
+  const type = await repo.findType(q, input.type);
+  if (!type) add('type', `unknown CI type ${input.type}`);
+  if (!isEnvironment(input.environment)) add('environment', `must be one of: ${ENVIRONMENTS.join(', ')}`);
+  if (type)
+    for (const p of validateAttributes(type.fields, input.attributes ?? {}))
+      add(`attributes.${p.field}`, p.message);
+  if (Object.keys(fields).length > 0) {
+    throw new DomainError(
+      'invalid_input',
+      `The configuration item is not valid: ${Object.entries(fields)
+        .map(([k, v]) => `${k}: ${v.join(', ')}`)
+        .join('; ')}`,
+      { fields },
+    );
+  }
+}
+
+async function assertNaturalKeyFree(q: Kysely<Database>, input: CiInput, exceptId?: string) {
+  const existing = await repo.findActiveCiByNaturalKey(q, input.type, input.environment, input.name);
+  if (existing && existing.id !== exceptId) {
+    throw conflict(`A ${input.type} named ${input.name} already exists in ${input.environment}`, {
+      fields: { name: ['already exists for this type and environment'] },
+      existingId: existing.id,
+    });
+  }
+}
+
+export async function createCi(
+  deps: CmdbDeps,
+  ctx: RequestContext,
+  input: CiInput,
+  origin: ChangeOrigin = { kind: 'manual' },
+): Promise<repo.Ci> {
+  authorize(ctx, 'cmdb.write');
+  return deps.db.kysely.transaction().execute((trx) => createCiIn(trx, deps, ctx, input, origin));
+}
+
+/** Creates a CI inside an open transaction (also used by the import). */
+export async function createCiIn(
+  trx: Kysely<Database>,
+  deps: CmdbDeps,
+  ctx: RequestContext,
+  input: CiInput,
+  origin: ChangeOrigin,
+): Promise<repo.Ci> {
+  await assertValidCi(trx, input);
+  await assertNaturalKeyFree(trx, input);
+  const now = deps.clock.now().toISOString();
+  const ci: repo.Ci = {
+    id: randomUUID(),
+    type: input.type,
+    name: input.name,
+    environment: input.environment,
+    owner: input.owner ?? null,
+    critical: input.critical ?? false,
+    version: input.version ?? null,
+    attributes: input.attributes ?? {},
+    description: input.description ?? null,
+    status: 'active',
+    revision: 1,
+    createdAt: now,
+    updatedAt: now,
+    retiredAt: null,
+  };
+  await repo.insertCi(trx, ci);
+  await recordCiChange(trx, deps, ctx, {
+    ciIds: [ci.id],
+    change: 'created',
+    origin,
+    before: null,
+    after: ci,
+    auditAction: 'cmdb.ci_created',
+  });
+  return ci;
+}
+
+export async function updateCi(
+  deps: CmdbDeps,
+  ctx: RequestContext,
+  id: string,
+  patch: Partial<CiInput> & { revision: number },
+  origin: ChangeOrigin,
+): Promise<repo.Ci> {
+  authorize(ctx, 'cmdb.write');
+  return deps.db.kysely.transaction().execute((trx) => updateCiIn(trx, deps, ctx, id, patch, origin));
+}
+
+/** Updates a CI inside an open transaction; refuses when its revision moved on (someone else saved). */
+export async function updateCiIn(
+  trx: Kysely<Database>,
+  deps: CmdbDeps,
+  ctx: RequestContext,
+  id: string,
+  patch: Partial<CiInput> & { revision: number },
+  origin: ChangeOrigin,
+): Promise<repo.Ci> {
+  const before = await repo.findCi(trx, id);
+  if (!before) throw notFound('Configuration item', id);
+  if (before.status === 'retired')
+    throw new DomainError('invalid_transition', `${before.name} is retired and cannot be changed`, {
+      rule: 'retired CIs are read-only',
+    });
+  const { revision, ...changes } = patch;
+  const merged: CiInput = {
+    type: changes.type ?? before.type,
+    name: changes.name ?? before.name,
+    environment: changes.environment ?? before.environment,
+    owner: changes.owner !== undefined ? changes.owner : before.owner,
+    critical: changes.critical ?? before.critical,
+    version: changes.version !== undefined ? changes.version : before.version,
+    attributes: changes.attributes ?? before.attributes,
+    description: changes.description !== undefined ? changes.description : before.description,
+  };
+  await assertValidCi(trx, merged);
+  await assertNaturalKeyFree(trx, merged, id);
+  const after: repo.Ci = {
+    ...before,
+    ...merged,
+    owner: merged.owner ?? null,
+    critical: merged.critical ?? false,
+    version: merged.version ?? null,
+    attributes: merged.attributes ?? {},
+    description: merged.description ?? null,
+    revision: before.revision + 1,
+    updatedAt: deps.clock.now().toISOString(),
+  };
+  if (!(await repo.updateCi(trx, after, revision))) {
+    throw conflict(
+      `${before.name} was changed by someone else (revision ${before.revision}); reload and apply your change again`,
+      { currentRevision: before.revision },
+    );
+  }
+  await recordCiChange(trx, deps, ctx, {
+    ciIds: [id],
+    change: 'updated',
+    origin,
+    before,
+    after,
+    auditAction: 'cmdb.ci_updated',
+  });
+  return after;
+}
+
+/** A CI is never deleted: it is retired (with a reason) and its relations are removed. */
+export async function retireCi(
+  deps: CmdbDeps,
+  ctx: RequestContext,
+  id: string,
+  origin: ChangeOrigin,
+): Promise<repo.Ci> {
+  authorize(ctx, 'cmdb.write');
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    const before = await repo.findCi(trx, id);
+    if (!before) throw notFound('Configuration item', id);
+    if (before.status === 'retired')
+      throw new DomainError('invalid_transition', `${before.name} is already retired`, {
+        rule: 'retire once',
+      });
+    for (const r of await repo.relationsOf(trx, id)) await removeRelationIn(trx, deps, ctx, r, origin);
+    const now = deps.clock.now().toISOString();
+    const after: repo.Ci = {
+      ...before,
+      status: 'retired',
+      retiredAt: now,
+      updatedAt: now,
+      revision: before.revision + 1,
+    };
+    await repo.updateCi(trx, after, before.revision);
+    await repo.bumpGraphVersion(trx);
+    await recordCiChange(trx, deps, ctx, {
+      ciIds: [id],
+      change: 'retired',
+      origin,
+      before,
+      after,
+      auditAction: 'cmdb.ci_retired',
+    });
+    return after;
+  });
+}
+
+export async function getCi(deps: CmdbDeps, ctx: RequestContext, id: string): Promise<CiDetail> {
+  authorize(ctx, 'cmdb.read');
+  const q = deps.db.kysely;
+  const ci = await repo.findCi(q, id);
+  if (!ci) throw notFound('Configuration item', id);
+  const relations = await repo.relationsOf(q, id);
+  const others = new Map(
+    (
+      await repo.findCisByIds(q, [
+        ...new Set(relations.map((r) => (r.sourceId === id ? r.targetId : r.sourceId))),
+      ])
+    ).map((c) => [c.id, c]),
+  );
+  return {
+    ...ci,
+    relations: relations.map((r) => {
+      const direction = r.sourceId === id ? 'outgoing' : 'incoming';
+      const other = others.get(direction === 'outgoing' ? r.targetId : r.sourceId)!;
+      return {
+        ...r,
+        direction,
+        other: {
+          id: other.id,
+          name: other.name,
+          type: other.type,
+          environment: other.environment,
+          status: other.status,
+        },
+      };
+    }),
+  };
+}
+
+export async function listCis(
+  deps: CmdbDeps,
+  ctx: RequestContext,
+  filter: repo.CiFilter,
+  cursor: string | undefined,
+  limit: number,
+) {
+  authorize(ctx, 'cmdb.read');
+  const after = cursor ? decodeCursor(cursor) : undefined;
+  const rows = await repo.listCis(deps.db.kysely, filter, after, limit + 1);
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+}
+
+const encodeCursor = (ci: { name: string; id: string }) =>
+  Buffer.from(JSON.stringify([ci.name, ci.id])).toString('base64url');
+function decodeCursor(cursor: string): { name: string; id: string } {
+  try {
+    const [name, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    if (typeof name === 'string' && typeof id === 'string') return { name, id };
+  } catch {
+    // fall through
+  }
+  throw new DomainError('invalid_input', 'The page cursor is not valid; start from the first page', {
+    fields: { cursor: ['invalid'] },
+  });
+}
+
+export async function ciHistory(deps: CmdbDeps, ctx: RequestContext, id: string) {
+  authorize(ctx, 'cmdb.read');
+  if (!(await repo.findCi(deps.db.kysely, id))) throw notFound('Configuration item', id);
+  return repo.historyOf(deps.db.kysely, id);
+}
+
+// Relations
+
+export async function addRelation(
+  deps: CmdbDeps,
+  ctx: RequestContext,
+  input: { sourceId: string; targetId: string; type: string },
+  origin: ChangeOrigin = { kind: 'manual' },
+): Promise<repo.Relation> {
+  authorize(ctx, 'cmdb.write');
+  return deps.db.kysely.transaction().execute((trx) => addRelationIn(trx, deps, ctx, input, origin));
+}
+
+export async function addRelationIn(
+  trx: Kysely<Database>,
+  deps: CmdbDeps,
+  ctx: RequestContext,
+  input: { sourceId: string; targetId: string; type: string },
+  origin: ChangeOrigin,
+): Promise<repo.Relation> {
+  if (!isRelationType(input.type)) {
+    throw new DomainError('invalid_input', `Unknown relation type ${input.type}`, {
+      fields: { type: [`must be one of: ${RELATION_TYPES.join(', ')}`] },
+    });
+  }
+  if (input.sourceId === input.targetId)
+    throw new DomainError('invalid_input', 'A CI cannot be related to itself', {
+      fields: { targetId: ['same as the source'] },
+    });
+  const [source, target] = [await repo.findCi(trx, input.sourceId), await repo.findCi(trx, input.targetId)];
+  if (!source) throw notFound('Configuration item', input.sourceId);
+  if (!target) throw notFound('Configuration item', input.targetId);
+  for (const ci of [source, target]) {
+    if (ci.status !== 'active')
+      throw new DomainError('invalid_transition', `${ci.name} is retired; it cannot take new relations`, {
+        rule: 'retired CIs are read-only',
+      });
+  }
+  if (await repo.findRelationByEnds(trx, source.id, target.id, input.type)) {
+    throw conflict(`${source.name} already ${input.type.replace('_', ' ')} ${target.name}`);
+  }
+  const relation: repo.Relation = {
+    id: randomUUID(),
+    sourceId: source.id,
+    targetId: target.id,
+    type: input.type,
+    createdAt: deps.clock.now().toISOString(),
+    createdBy: ctx.principal?.userId ?? null,
+  };
+  await repo.insertRelation(trx, relation);
+  await repo.bumpGraphVersion(trx);
+  const after = { ...relation, sourceName: source.name, targetName: target.name };
+  await recordCiChange(trx, deps, ctx, {
+    ciIds: [source.id, target.id],
+    change: 'relation_added',
+    origin,
+    before: null,
+    after,
+    auditAction: 'cmdb.relation_added',
+    entityType: 'ci_relation',
+    entityId: relation.id,
+  });
+  return relation;
+}
+
+export async function removeRelation(
+  deps: CmdbDeps,
+  ctx: RequestContext,
+  id: string,
+  origin: ChangeOrigin,
+): Promise<void> {
+  authorize(ctx, 'cmdb.write');
+  await deps.db.kysely.transaction().execute(async (trx) => {
+    const relation = await repo.findRelation(trx, id);
+    if (!relation) throw notFound('Relation', id);
+    await removeRelationIn(trx, deps, ctx, relation, origin);
+  });
+}
+
+async function removeRelationIn(
+  trx: Kysely<Database>,
+  deps: CmdbDeps,
+  ctx: RequestContext,
+  relation: repo.Relation,
+  origin: ChangeOrigin,
+) {
+  await repo.deleteRelation(trx, relation.id);
+  await repo.bumpGraphVersion(trx);
+  await recordCiChange(trx, deps, ctx, {
+    ciIds: [relation.sourceId, relation.targetId],
+    change: 'relation_removed',
+    origin,
+    before: relation,
+    after: null,
+    auditAction: 'cmdb.relation_removed',
+    entityType: 'ci_relation',
+    entityId: relation.id,
+  });
+}

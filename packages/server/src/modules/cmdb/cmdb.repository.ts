@@ -1,0 +1,470 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { AttributeField, CiSnapshot } from '@releasegate/domain';
+import type { CiHistoryTable, CiRelationsTable, CisTable, CiTypesTable, Database } from '../../db/schema';
+
+type Q = Kysely<Database>;
+
+export interface CiType {
+  key: string;
+  name: { zh: string; en: string };
+  fields: AttributeField[];
+  builtin: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Ci {
+  id: string;
+  type: string;
+  name: string;
+  environment: string;
+  owner: string | null;
+  critical: boolean;
+  version: string | null;
+  attributes: Record<string, unknown>;
+  description: string | null;
+  status: 'active' | 'retired';
+  revision: number;
+  createdAt: string;
+  updatedAt: string;
+  retiredAt: string | null;
+}
+
+export interface Relation {
+  id: string;
+  sourceId: string;
+  targetId: string;
+  type: string;
+  createdAt: string;
+  createdBy: string | null;
+}
+
+export interface CiHistoryEntry {
+  id: string;
+  ciId: string;
+  at: string;
+  actorId: string | null;
+  actorName: string | null;
+  change: string;
+  reasonKind: 'manual' | 'release' | 'import';
+  releaseId: string | null;
+  reason: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+const toType = (r: Selectable<CiTypesTable>): CiType => ({
+  key: r.key,
+  name: { zh: r.name_zh, en: r.name_en },
+  fields: JSON.parse(r.fields) as AttributeField[],
+  builtin: !!r.builtin,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export const toCi = (r: Selectable<CisTable>): Ci => ({
+  id: r.id,
+  type: r.type_key,
+  name: r.name,
+  environment: r.environment,
+  owner: r.owner,
+  critical: !!r.critical,
+  version: r.version,
+  attributes: JSON.parse(r.attributes) as Record<string, unknown>,
+  description: r.description,
+  status: r.status === 'retired' ? 'retired' : 'active',
+  revision: r.revision,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  retiredAt: r.retired_at,
+});
+
+const toRelation = (r: Selectable<CiRelationsTable>): Relation => ({
+  id: r.id,
+  sourceId: r.source_id,
+  targetId: r.target_id,
+  type: r.type,
+  createdAt: r.created_at,
+  createdBy: r.created_by,
+});
+
+const toHistory = (r: Selectable<CiHistoryTable>): CiHistoryEntry => ({
+  id: String(r.seq),
+  ciId: r.ci_id,
+  at: r.at,
+  actorId: r.actor_id,
+  actorName: r.actor_name,
+  change: r.change,
+  reasonKind: r.reason_kind as CiHistoryEntry['reasonKind'],
+  releaseId: r.release_id,
+  reason: r.reason,
+  before: r.before_json === null ? null : JSON.parse(r.before_json),
+  after: r.after_json === null ? null : JSON.parse(r.after_json),
+});
+
+// CI types
+
+export async function listTypes(q: Q): Promise<CiType[]> {
+  return (await q.selectFrom('ci_types').selectAll().orderBy('builtin', 'desc').orderBy('key').execute()).map(
+    toType,
+  );
+}
+
+export async function findType(q: Q, key: string): Promise<CiType | undefined> {
+  const row = await q.selectFrom('ci_types').selectAll().where('key', '=', key).executeTakeFirst();
+  return row && toType(row);
+}
+
+export async function insertType(q: Q, t: CiType): Promise<void> {
+  await q
+    .insertInto('ci_types')
+    .values({
+      key: t.key,
+      name_zh: t.name.zh,
+      name_en: t.name.en,
+      fields: JSON.stringify(t.fields),
+      builtin: t.builtin ? 1 : 0,
+      created_at: t.createdAt,
+      updated_at: t.updatedAt,
+    })
+    .execute();
+}
+
+export async function updateType(q: Q, t: CiType): Promise<void> {
+  await q
+    .updateTable('ci_types')
+    .set({
+      name_zh: t.name.zh,
+      name_en: t.name.en,
+      fields: JSON.stringify(t.fields),
+      updated_at: t.updatedAt,
+    })
+    .where('key', '=', t.key)
+    .execute();
+}
+
+// CIs
+
+export async function findCi(q: Q, id: string): Promise<Ci | undefined> {
+  const row = await q.selectFrom('cis').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toCi(row);
+}
+
+export async function findCisByIds(q: Q, ids: readonly string[]): Promise<Ci[]> {
+  const result: Ci[] = [];
+  // Chunks keep the parameter count under SQLite's limit.
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await q
+      .selectFrom('cis')
+      .selectAll()
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+    result.push(...rows.map(toCi));
+  }
+  return result;
+}
+
+export async function findActiveCiByNaturalKey(
+  q: Q,
+  type: string,
+  environment: string,
+  name: string,
+): Promise<Ci | undefined> {
+  const row = await q
+    .selectFrom('cis')
+    .selectAll()
+    .where('type_key', '=', type)
+    .where('environment', '=', environment)
+    .where('name', '=', name)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  return row && toCi(row);
+}
+
+export interface CiFilter {
+  type?: string;
+  environment?: string;
+  owner?: string;
+  critical?: boolean;
+  status?: 'active' | 'retired' | 'all';
+  text?: string;
+}
+
+/** Ordered by name then id; `after` is the last (name, id) of the previous page (keyset). */
+export async function listCis(
+  q: Q,
+  f: CiFilter,
+  after: { name: string; id: string } | undefined,
+  limit: number,
+): Promise<Ci[]> {
+  let query = q.selectFrom('cis').selectAll();
+  if (f.type) query = query.where('type_key', '=', f.type);
+  if (f.environment) query = query.where('environment', '=', f.environment);
+  if (f.owner) query = query.where('owner', '=', f.owner);
+  if (f.critical !== undefined) query = query.where('critical', '=', f.critical ? 1 : 0);
+  if ((f.status ?? 'active') !== 'all') query = query.where('status', '=', f.status ?? 'active');
+  if (f.text) {
+    const like = `%${f.text.replace(/[%_]/g, '')}%`;
+    query = query.where((eb) =>
+      eb.or([
+        eb('name', 'like', like),
+        eb('description', 'like', like),
+        eb('version', 'like', like),
+        eb('attributes', 'like', like),
+      ]),
+    );
+  }
+  if (after)
+    query = query.where((eb) =>
+      eb.or([eb('name', '>', after.name), eb.and([eb('name', '=', after.name), eb('id', '>', after.id)])]),
+    );
+  return (await query.orderBy('name').orderBy('id').limit(limit).execute()).map(toCi);
+}
+
+export async function insertCi(q: Q, ci: Ci): Promise<void> {
+  await q
+    .insertInto('cis')
+    .values({
+      id: ci.id,
+      type_key: ci.type,
+      name: ci.name,
+      environment: ci.environment,
+      owner: ci.owner,
+      critical: ci.critical ? 1 : 0,
+      version: ci.version,
+      attributes: JSON.stringify(ci.attributes),
+      description: ci.description,
+      status: ci.status,
+      revision: ci.revision,
+      created_at: ci.createdAt,
+      updated_at: ci.updatedAt,
+      retired_at: ci.retiredAt,
+    })
+    .execute();
+}
+
+/** Writes the CI if its revision is still `expectedRevision`; false when someone changed it meanwhile. */
+export async function updateCi(q: Q, ci: Ci, expectedRevision: number): Promise<boolean> {
+  const result = await q
+    .updateTable('cis')
+    .set({
+      type_key: ci.type,
+      name: ci.name,
+      environment: ci.environment,
+      owner: ci.owner,
+      critical: ci.critical ? 1 : 0,
+      version: ci.version,
+      attributes: JSON.stringify(ci.attributes),
+      description: ci.description,
+      status: ci.status,
+      revision: ci.revision,
+      updated_at: ci.updatedAt,
+      retired_at: ci.retiredAt,
+    })
+    .where('id', '=', ci.id)
+    .where('revision', '=', expectedRevision)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+// Relations
+
+export async function findRelation(q: Q, id: string): Promise<Relation | undefined> {
+  const row = await q.selectFrom('ci_relations').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toRelation(row);
+}
+
+export async function findRelationByEnds(
+  q: Q,
+  sourceId: string,
+  targetId: string,
+  type: string,
+): Promise<Relation | undefined> {
+  const row = await q
+    .selectFrom('ci_relations')
+    .selectAll()
+    .where('source_id', '=', sourceId)
+    .where('target_id', '=', targetId)
+    .where('type', '=', type)
+    .executeTakeFirst();
+  return row && toRelation(row);
+}
+
+export async function relationsOf(q: Q, ciId: string): Promise<Relation[]> {
+  const rows = await q
+    .selectFrom('ci_relations')
+    .selectAll()
+    .where((eb) => eb.or([eb('source_id', '=', ciId), eb('target_id', '=', ciId)]))
+    .orderBy('created_at')
+    .execute();
+  return rows.map(toRelation);
+}
+
+export async function outgoingRelations(q: Q, ciIds: readonly string[]): Promise<Relation[]> {
+  const result: Relation[] = [];
+  for (let i = 0; i < ciIds.length; i += 500) {
+    result.push(
+      ...(
+        await q
+          .selectFrom('ci_relations')
+          .selectAll()
+          .where('source_id', 'in', ciIds.slice(i, i + 500))
+          .execute()
+      ).map(toRelation),
+    );
+  }
+  return result;
+}
+
+export async function insertRelation(q: Q, r: Relation): Promise<void> {
+  await q
+    .insertInto('ci_relations')
+    .values({
+      id: r.id,
+      source_id: r.sourceId,
+      target_id: r.targetId,
+      type: r.type,
+      created_at: r.createdAt,
+      created_by: r.createdBy,
+    })
+    .execute();
+}
+
+export async function deleteRelation(q: Q, id: string): Promise<void> {
+  await q.deleteFrom('ci_relations').where('id', '=', id).execute();
+}
+
+export async function bumpGraphVersion(q: Q): Promise<void> {
+  await q
+    .updateTable('cmdb_state')
+    .set({ graph_version: sql<number>`graph_version + 1` })
+    .where('id', '=', 1)
+    .execute();
+}
+
+export async function graphVersion(q: Q): Promise<number> {
+  const row = await q
+    .selectFrom('cmdb_state')
+    .select('graph_version')
+    .where('id', '=', 1)
+    .executeTakeFirstOrThrow();
+  return Number(row.graph_version);
+}
+
+/** Every active CI id and every relation, as compact arrays for building the impact graph. */
+export async function loadGraph(
+  q: Q,
+): Promise<{ ids: string[]; relations: { source: string; target: string; type: string }[] }> {
+  const ids = (await q.selectFrom('cis').select('id').where('status', '=', 'active').execute()).map(
+    (r) => r.id,
+  );
+  const relations = (
+    await q.selectFrom('ci_relations').select(['source_id', 'target_id', 'type']).execute()
+  ).map((r) => ({
+    source: r.source_id,
+    target: r.target_id,
+    type: r.type,
+  }));
+  return { ids, relations };
+}
+
+// History
+
+export async function insertHistory(q: Q, h: Omit<CiHistoryEntry, 'id'>): Promise<void> {
+  await q
+    .insertInto('ci_history')
+    .values({
+      ci_id: h.ciId,
+      at: h.at,
+      actor_id: h.actorId,
+      actor_name: h.actorName,
+      change: h.change,
+      reason_kind: h.reasonKind,
+      release_id: h.releaseId,
+      reason: h.reason,
+      before_json: h.before === null || h.before === undefined ? null : JSON.stringify(h.before),
+      after_json: h.after === null || h.after === undefined ? null : JSON.stringify(h.after),
+    })
+    .execute();
+}
+
+export async function historyOf(q: Q, ciId: string): Promise<CiHistoryEntry[]> {
+  return (
+    await q
+      .selectFrom('ci_history')
+      .selectAll()
+      .where('ci_id', '=', ciId)
+      .orderBy('seq', 'desc')
+      .execute()
+  ).map(toHistory);
+}
+
+// Baselines
+
+export interface Baseline {
+  id: string;
+  name: string;
+  description: string | null;
+  takenAt: string;
+  takenBy: string | null;
+  ciCount: number;
+}
+
+export async function insertBaseline(q: Q, b: Baseline, snapshots: CiSnapshot[]): Promise<void> {
+  await q
+    .insertInto('baselines')
+    .values({
+      id: b.id,
+      name: b.name,
+      description: b.description,
+      taken_at: b.takenAt,
+      taken_by: b.takenBy,
+      ci_count: b.ciCount,
+    })
+    .execute();
+  for (let i = 0; i < snapshots.length; i += 200) {
+    await q
+      .insertInto('baseline_items')
+      .values(
+        snapshots
+          .slice(i, i + 200)
+          .map((s) => ({ baseline_id: b.id, ci_id: s.ciId, snapshot: JSON.stringify(s) })),
+      )
+      .execute();
+  }
+}
+
+export async function listBaselines(q: Q): Promise<Baseline[]> {
+  const rows = await q.selectFrom('baselines').selectAll().orderBy('taken_at', 'desc').execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    takenAt: r.taken_at,
+    takenBy: r.taken_by,
+    ciCount: r.ci_count,
+  }));
+}
+
+export async function findBaseline(q: Q, id: string): Promise<Baseline | undefined> {
+  const r = await q.selectFrom('baselines').selectAll().where('id', '=', id).executeTakeFirst();
+  return (
+    r && {
+      id: r.id,
+      name: r.name,
+      description: r.description,
+      takenAt: r.taken_at,
+      takenBy: r.taken_by,
+      ciCount: r.ci_count,
+    }
+  );
+}
+
+export async function baselineSnapshots(q: Q, id: string): Promise<CiSnapshot[]> {
+  const rows = await q
+    .selectFrom('baseline_items')
+    .select('snapshot')
+    .where('baseline_id', '=', id)
+    .execute();
+  return rows.map((r) => JSON.parse(r.snapshot) as CiSnapshot).sort((a, b) => a.name.localeCompare(b.name));
+}

@@ -1,0 +1,175 @@
+import { z } from 'zod';
+import { ENVIRONMENTS, RELATION_TYPES } from '@releasegate/domain';
+
+const attributeKind = z.enum(['string', 'number', 'boolean', 'date', 'enum']);
+export const attributeField = z.object({
+  key: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'lower-case letters, digits and _; starts with a letter'),
+  label: z.object({ zh: z.string().min(1).max(50), en: z.string().min(1).max(50) }),
+  kind: attributeKind,
+  required: z.boolean().optional(),
+  options: z.array(z.string().min(1).max(100)).max(100).optional(),
+});
+
+export const ciTypeView = z.object({
+  key: z.string(),
+  name: z.object({ zh: z.string(), en: z.string() }),
+  fields: z.array(attributeField),
+  builtin: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export const createCiTypeInput = z.object({
+  key: z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, 'lower-case letters, digits and _; starts with a letter'),
+  name: z.object({ zh: z.string().trim().min(1).max(50), en: z.string().trim().min(1).max(50) }),
+  fields: z.array(attributeField).max(60),
+});
+export const updateCiTypeInput = createCiTypeInput.omit({ key: true });
+export const typeKeyParams = z.object({ key: z.string().max(40) });
+
+const reason = z.string().trim().max(500);
+const ciFields = {
+  type: z.string().min(1).max(40),
+  name: z.string().trim().min(1, 'required').max(200),
+  environment: z.enum(ENVIRONMENTS),
+  owner: z.string().trim().max(100).nullable().optional(),
+  critical: z.boolean().optional(),
+  version: z.string().trim().max(100).nullable().optional(),
+  attributes: z.record(z.string(), z.unknown()).optional(),
+  description: z.string().max(4000).nullable().optional(),
+};
+export const createCiInput = z.object({ ...ciFields, reason: reason.optional() });
+export const updateCiInput = z.object({
+  type: ciFields.type.optional(),
+  name: ciFields.name.optional(),
+  environment: ciFields.environment.optional(),
+  owner: ciFields.owner,
+  critical: ciFields.critical,
+  version: ciFields.version,
+  attributes: ciFields.attributes,
+  description: ciFields.description,
+  revision: z.number().int().positive(),
+  reason: reason.min(1, 'say why (CM-4)'),
+});
+export const retireInput = z.object({ reason: reason.min(1, 'say why (CM-4)') });
+
+export const ciView = z.object({
+  id: z.string(),
+  type: z.string(),
+  name: z.string(),
+  environment: z.string(),
+  owner: z.string().nullable(),
+  critical: z.boolean(),
+  version: z.string().nullable(),
+  attributes: z.record(z.string(), z.unknown()),
+  description: z.string().nullable(),
+  status: z.enum(['active', 'retired']),
+  revision: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  retiredAt: z.string().nullable(),
+});
+export const relationView = z.object({
+  id: z.string(),
+  sourceId: z.string(),
+  targetId: z.string(),
+  type: z.string(),
+  createdAt: z.string(),
+  createdBy: z.string().nullable(),
+});
+export const ciDetailView = ciView.extend({
+  relations: z.array(
+    relationView.extend({
+      direction: z.enum(['outgoing', 'incoming']),
+      other: z.object({ id: z.string(), name: z.string(), type: z.string(), environment: z.string(), status: z.string() }),
+    }),
+  ),
+});
+export const ciListQuery = z.object({
+  type: z.string().max(40).optional(),
+  environment: z.enum(ENVIRONMENTS).optional(),
+  owner: z.string().max(100).optional(),
+  critical: z.enum(['true', 'false']).optional(),
+  status: z.enum(['active', 'retired', 'all']).optional(),
+  q: z.string().max(100).optional(),
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+export const ciListView = z.object({ items: z.array(ciView), nextCursor: z.string().nullable() });
+export const idParams = z.object({ id: z.string().min(1).max(64) });
+
+export const historyView = z.object({
+  entries: z.array(
+    z.object({
+      id: z.string(),
+      ciId: z.string(),
+      at: z.string(),
+      actorId: z.string().nullable(),
+      actorName: z.string().nullable(),
+      change: z.string(),
+      reasonKind: z.enum(['manual', 'release', 'import']),
+      releaseId: z.string().nullable(),
+      reason: z.string().nullable(),
+      before: z.unknown(),
+      after: z.unknown(),
+    }),
+  ),
+});
+
+export const createRelationInput = z.object({ sourceId: z.string().min(1).max(64), targetId: z.string().min(1).max(64), type: z.enum(RELATION_TYPES), reason: reason.optional() });
+
+export const impactQuery = z.object({ depth: z.coerce.number().int().min(1).max(20).default(5) });
+export const impactInput = z.object({ ciIds: z.array(z.string().min(1).max(64)).min(1, 'choose at least one CI').max(1000), maxDepth: z.number().int().min(1).max(20).default(5) });
+const ciSummary = z.object({ id: z.string(), name: z.string(), type: z.string(), environment: z.string(), critical: z.boolean() });
+export const impactView = z.object({
+  seeds: z.array(ciSummary),
+  affected: z.array(ciSummary.extend({ depth: z.number(), via: z.object({ fromId: z.string(), relation: z.enum(RELATION_TYPES), reverse: z.boolean() }) })),
+  services: z.array(z.string()),
+  criticalCount: z.number(),
+  truncated: z.boolean(),
+  maxDepth: z.number(),
+});
+
+export const baselineView = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  takenAt: z.string(),
+  takenBy: z.string().nullable(),
+  ciCount: z.number(),
+});
+const snapshotView = z.object({
+  ciId: z.string(),
+  type: z.string(),
+  name: z.string(),
+  environment: z.string(),
+  owner: z.string().nullable(),
+  critical: z.boolean(),
+  version: z.string().nullable(),
+  attributes: z.record(z.string(), z.unknown()),
+  relations: z.array(z.object({ type: z.string(), targetId: z.string(), targetName: z.string() })),
+});
+export const baselineDetailView = baselineView.extend({ items: z.array(snapshotView) });
+export const takeBaselineInput = z.object({
+  name: z.string().trim().min(1, 'required').max(200),
+  description: z.string().max(2000).nullable().optional(),
+  ciIds: z.array(z.string().min(1).max(64)).min(1).max(50_000).optional(),
+  filter: z.object({ type: z.string().max(40).optional(), environment: z.enum(ENVIRONMENTS).optional(), owner: z.string().max(100).optional(), critical: z.boolean().optional() }).optional(),
+});
+export const compareQuery = z.object({ against: z.string().max(64).default('now') });
+export const diffView = z.object({
+  from: baselineView,
+  to: z.union([baselineView, z.literal('now')]),
+  added: z.array(snapshotView),
+  removed: z.array(snapshotView),
+  changed: z.array(
+    z.object({
+      ciId: z.string(),
+      name: z.string(),
+      type: z.string(),
+      fields: z.array(z.object({ field: z.string(), before: z.unknown(), after: z.unknown() })),
+      relationsAdded: z.array(z.object({ type: z.string(), targetId: z.string(), targetName: z.string() })),
+      relationsRemoved: z.array(z.object({ type: z.string(), targetId: z.string(), targetName: z.string() })),
+    }),
+  ),
+  unchanged: z.number(),
+});
