@@ -52,14 +52,26 @@ export function diffSnapshots(before: readonly CiSnapshot[], after: readonly CiS
     }
     const keys = new Set([...Object.keys(b.attributes), ...Object.keys(a.attributes)]);
     for (const key of [...keys].sort()) {
-      if (!same(b.attributes[key], a.attributes[key])) fields.push({ field: `attributes.${key}`, before: b.attributes[key] ?? null, after: a.attributes[key] ?? null });
+      if (!same(b.attributes[key], a.attributes[key]))
+        fields.push({
+          field: `attributes.${key}`,
+          before: b.attributes[key] ?? null,
+          after: a.attributes[key] ?? null,
+        });
     }
     const oldRel = new Set(b.relations.map(relationKey));
     const newRel = new Set(a.relations.map(relationKey));
     const relationsAdded = a.relations.filter((r) => !oldRel.has(relationKey(r)));
     const relationsRemoved = b.relations.filter((r) => !newRel.has(relationKey(r)));
     if (fields.length || relationsAdded.length || relationsRemoved.length) {
-      diff.changed.push({ ciId: b.ciId, name: a.name, type: a.type, fields, relationsAdded, relationsRemoved });
+      diff.changed.push({
+        ciId: b.ciId,
+        name: a.name,
+        type: a.type,
+        fields,
+        relationsAdded,
+        relationsRemoved,
+      });
     } else diff.unchanged++;
   }
   return diff;

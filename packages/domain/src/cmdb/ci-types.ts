@@ -25,7 +25,13 @@ export function isEnvironment(value: string): value is Environment {
   return (ENVIRONMENTS as readonly string[]).includes(value);
 }
 
-const f = (key: string, zh: string, en: string, kind: AttributeKind = 'string', extra: Partial<AttributeField> = {}): AttributeField => ({
+const f = (
+  key: string,
+  zh: string,
+  en: string,
+  kind: AttributeKind = 'string',
+  extra: Partial<AttributeField> = {},
+): AttributeField => ({
   key,
   label: { zh, en },
   kind,
@@ -33,14 +39,81 @@ const f = (key: string, zh: string, en: string, kind: AttributeKind = 'string', 
 });
 
 export const BUILTIN_CI_TYPES: CiTypeDefinition[] = [
-  { key: 'service', name: { zh: '业务服务', en: 'Business service' }, fields: [f('sla', 'SLA', 'SLA'), f('business_owner', '业务负责人', 'Business owner'), f('users', '用户数', 'Users', 'number')] },
-  { key: 'application', name: { zh: '应用系统', en: 'Application' }, fields: [f('language', '开发语言', 'Language'), f('repository', '代码仓库', 'Repository'), f('vendor', '供应商', 'Vendor')] },
-  { key: 'middleware', name: { zh: '中间件', en: 'Middleware' }, fields: [f('product', '产品', 'Product'), f('port', '端口', 'Port', 'number')] },
-  { key: 'database', name: { zh: '数据库', en: 'Database' }, fields: [f('engine', '数据库类型', 'Engine', 'enum', { options: ['PostgreSQL', 'MySQL', 'Oracle', 'SQL Server', 'DM', 'KingbaseES', 'OceanBase', 'GaussDB', 'TiDB', 'Other'] }), f('port', '端口', 'Port', 'number'), f('backup_policy', '备份策略', 'Backup policy')] },
-  { key: 'server', name: { zh: '服务器', en: 'Server' }, fields: [f('ip', 'IP 地址', 'IP address', 'string', { required: true }), f('os', '操作系统', 'Operating system'), f('cpu', 'CPU 核数', 'CPU cores', 'number'), f('memory_gb', '内存 (GB)', 'Memory (GB)', 'number'), f('location', '机房位置', 'Location')] },
-  { key: 'network_device', name: { zh: '网络设备', en: 'Network device' }, fields: [f('ip', '管理 IP', 'Management IP'), f('model', '型号', 'Model'), f('location', '机房位置', 'Location')] },
-  { key: 'storage', name: { zh: '存储', en: 'Storage' }, fields: [f('capacity_tb', '容量 (TB)', 'Capacity (TB)', 'number'), f('model', '型号', 'Model')] },
-  { key: 'document', name: { zh: '文档', en: 'Document' }, fields: [f('document_no', '文件编号', 'Document number'), f('url', '链接', 'Link')] },
+  {
+    key: 'service',
+    name: { zh: '业务服务', en: 'Business service' },
+    fields: [
+      f('sla', 'SLA', 'SLA'),
+      f('business_owner', '业务负责人', 'Business owner'),
+      f('users', '用户数', 'Users', 'number'),
+    ],
+  },
+  {
+    key: 'application',
+    name: { zh: '应用系统', en: 'Application' },
+    fields: [
+      f('language', '开发语言', 'Language'),
+      f('repository', '代码仓库', 'Repository'),
+      f('vendor', '供应商', 'Vendor'),
+    ],
+  },
+  {
+    key: 'middleware',
+    name: { zh: '中间件', en: 'Middleware' },
+    fields: [f('product', '产品', 'Product'), f('port', '端口', 'Port', 'number')],
+  },
+  {
+    key: 'database',
+    name: { zh: '数据库', en: 'Database' },
+    fields: [
+      f('engine', '数据库类型', 'Engine', 'enum', {
+        options: [
+          'PostgreSQL',
+          'MySQL',
+          'Oracle',
+          'SQL Server',
+          'DM',
+          'KingbaseES',
+          'OceanBase',
+          'GaussDB',
+          'TiDB',
+          'Other',
+        ],
+      }),
+      f('port', '端口', 'Port', 'number'),
+      f('backup_policy', '备份策略', 'Backup policy'),
+    ],
+  },
+  {
+    key: 'server',
+    name: { zh: '服务器', en: 'Server' },
+    fields: [
+      f('ip', 'IP 地址', 'IP address', 'string', { required: true }),
+      f('os', '操作系统', 'Operating system'),
+      f('cpu', 'CPU 核数', 'CPU cores', 'number'),
+      f('memory_gb', '内存 (GB)', 'Memory (GB)', 'number'),
+      f('location', '机房位置', 'Location'),
+    ],
+  },
+  {
+    key: 'network_device',
+    name: { zh: '网络设备', en: 'Network device' },
+    fields: [
+      f('ip', '管理 IP', 'Management IP'),
+      f('model', '型号', 'Model'),
+      f('location', '机房位置', 'Location'),
+    ],
+  },
+  {
+    key: 'storage',
+    name: { zh: '存储', en: 'Storage' },
+    fields: [f('capacity_tb', '容量 (TB)', 'Capacity (TB)', 'number'), f('model', '型号', 'Model')],
+  },
+  {
+    key: 'document',
+    name: { zh: '文档', en: 'Document' },
+    fields: [f('document_no', '文件编号', 'Document number'), f('url', '链接', 'Link')],
+  },
 ];
 
 export interface AttributeProblem {
@@ -52,11 +125,18 @@ export interface AttributeProblem {
  * Checks attribute values against a type's fields; returns every problem. Unknown keys are
  * refused so typos do not silently create new attributes.
  */
-export function validateAttributes(fields: readonly AttributeField[], attributes: Record<string, unknown>): AttributeProblem[] {
+export function validateAttributes(
+  fields: readonly AttributeField[],
+  attributes: Record<string, unknown>,
+): AttributeProblem[] {
   const problems: AttributeProblem[] = [];
   const byKey = new Map(fields.map((x) => [x.key, x]));
   for (const key of Object.keys(attributes)) {
-    if (!byKey.has(key)) problems.push({ field: key, message: `unknown attribute; this type has: ${fields.map((x) => x.key).join(', ') || 'none'}` });
+    if (!byKey.has(key))
+      problems.push({
+        field: key,
+        message: `unknown attribute; this type has: ${fields.map((x) => x.key).join(', ') || 'none'}`,
+      });
   }
   for (const field of fields) {
     const value = attributes[field.key];
@@ -69,16 +149,19 @@ export function validateAttributes(fields: readonly AttributeField[], attributes
         if (typeof value !== 'string') problems.push({ field: field.key, message: 'must be text' });
         break;
       case 'number':
-        if (typeof value !== 'number' || !Number.isFinite(value)) problems.push({ field: field.key, message: 'must be a number' });
+        if (typeof value !== 'number' || !Number.isFinite(value))
+          problems.push({ field: field.key, message: 'must be a number' });
         break;
       case 'boolean':
         if (typeof value !== 'boolean') problems.push({ field: field.key, message: 'must be true or false' });
         break;
       case 'date':
-        if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value))) problems.push({ field: field.key, message: 'must be a date (YYYY-MM-DD)' });
+        if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value)))
+          problems.push({ field: field.key, message: 'must be a date (YYYY-MM-DD)' });
         break;
       case 'enum':
-        if (typeof value !== 'string' || !(field.options ?? []).includes(value)) problems.push({ field: field.key, message: `must be one of: ${(field.options ?? []).join(', ')}` });
+        if (typeof value !== 'string' || !(field.options ?? []).includes(value))
+          problems.push({ field: field.key, message: `must be one of: ${(field.options ?? []).join(', ')}` });
         break;
     }
   }
@@ -93,7 +176,11 @@ export function coerceAttribute(field: AttributeField, raw: string): unknown {
     case 'number':
       return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
     case 'boolean':
-      return ['true', 'yes', '1', '是'].includes(text.toLowerCase()) ? true : ['false', 'no', '0', '否'].includes(text.toLowerCase()) ? false : text;
+      return ['true', 'yes', '1', '是'].includes(text.toLowerCase())
+        ? true
+        : ['false', 'no', '0', '否'].includes(text.toLowerCase())
+          ? false
+          : text;
     case 'string':
     case 'date':
     case 'enum':

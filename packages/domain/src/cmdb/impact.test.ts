@@ -50,7 +50,14 @@ describe('impact analysis', () => {
         fc.integer({ min: 1, max: 30 }).chain((n) =>
           fc.record({
             n: fc.constant(n),
-            edges: fc.array(fc.record({ source: fc.nat(n - 1), target: fc.nat(n - 1), type: fc.constantFrom(...RELATION_TYPES) }), { maxLength: 80 }),
+            edges: fc.array(
+              fc.record({
+                source: fc.nat(n - 1),
+                target: fc.nat(n - 1),
+                type: fc.constantFrom(...RELATION_TYPES),
+              }),
+              { maxLength: 80 },
+            ),
             seed: fc.nat(n - 1),
             depth: fc.integer({ min: 0, max: 6 }),
           }),
@@ -71,7 +78,8 @@ describe('impact analysis', () => {
           }
           dist.delete(seed);
           expect(new Set(result.affected)).toEqual(new Set(dist.keys()));
-          for (let i = 0; i < result.affected.length; i++) expect(result.depth[i]).toBe(dist.get(result.affected[i]!));
+          for (let i = 0; i < result.affected.length; i++)
+            expect(result.depth[i]).toBe(dist.get(result.affected[i]));
         },
       ),
     );

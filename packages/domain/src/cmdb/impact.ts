@@ -24,7 +24,10 @@ export interface AffectsGraph {
 const RELATION_CODES: readonly RelationType[] = ['depends_on', 'runs_on', 'connects_to', 'part_of'];
 
 /** Builds the affects graph from stored relations (source → target, typed). */
-export function buildAffectsGraph(nodeCount: number, edges: Iterable<{ source: number; target: number; type: RelationType }>): AffectsGraph {
+export function buildAffectsGraph(
+  nodeCount: number,
+  edges: Iterable<{ source: number; target: number; type: RelationType }>,
+): AffectsGraph {
   const list: number[] = [];
   const degree = new Int32Array(nodeCount + 1);
   const push = (from: number, to: number, code: number, rev: number) => {
@@ -84,7 +87,8 @@ export function impactOf(graph: AffectsGraph, seeds: readonly number[], maxDepth
   for (let d = 1; frontier.length > 0; d++) {
     if (d > maxDepth) {
       truncated = frontier.some((n) => {
-        for (let k = graph.offsets[n]; k < graph.offsets[n + 1]; k++) if (!seen[graph.targets[k]]) return true;
+        for (let k = graph.offsets[n]; k < graph.offsets[n + 1]; k++)
+          if (!seen[graph.targets[k]]) return true;
         return false;
       });
       break;
@@ -98,7 +102,12 @@ export function impactOf(graph: AffectsGraph, seeds: readonly number[], maxDepth
         next.push(t);
         affected.push(t);
         depth.push(d);
-        via.push({ from: n, to: t, relation: RELATION_CODES[graph.relations[k]], reverse: graph.reverse[k] === 1 });
+        via.push({
+          from: n,
+          to: t,
+          relation: RELATION_CODES[graph.relations[k]],
+          reverse: graph.reverse[k] === 1,
+        });
       }
     }
     frontier = next;

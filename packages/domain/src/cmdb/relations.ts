@@ -15,7 +15,10 @@ export function isRelationType(value: string): value is RelationType {
  * - A part_of B: a change to the part A affects the whole B;
  * - A connects_to B: a link works both ways; a change to either end affects the other.
  */
-export const IMPACT_DIRECTION: Record<RelationType, { targetAffectsSource: boolean; sourceAffectsTarget: boolean }> = {
+export const IMPACT_DIRECTION: Record<
+  RelationType,
+  { targetAffectsSource: boolean; sourceAffectsTarget: boolean }
+> = {
   depends_on: { targetAffectsSource: true, sourceAffectsTarget: false },
   runs_on: { targetAffectsSource: true, sourceAffectsTarget: false },
   part_of: { targetAffectsSource: false, sourceAffectsTarget: true },

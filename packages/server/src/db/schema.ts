@@ -173,4 +173,3 @@ export interface Database {
   baselines: BaselinesTable;
   baseline_items: BaselineItemsTable;
 }
-

@@ -21,13 +21,11 @@ export async function registerWeb(app: FastifyInstance, distDir: string): Promis
     if (!isApi && hasWeb && request.method === 'GET') {
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     }
-    return reply
-      .status(404)
-      .send({
-        error: {
-          code: 'not_found',
-          message: `No such endpoint: ${request.method} ${request.url.split('?')[0]}`,
-        },
-      });
+    return reply.status(404).send({
+      error: {
+        code: 'not_found',
+        message: `No such endpoint: ${request.method} ${request.url.split('?')[0]}`,
+      },
+    });
   });
 }

@@ -1,7 +1,7 @@
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
 // Frozen in time: this file never imports application code.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run against any schema version
+
 export async function up(db: Kysely<any>): Promise<void> {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   await db.schema
@@ -32,7 +32,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addColumn('retired_at', 'text')
     .execute();
-  await db.schema.createIndex('cis_natural_key').on('cis').columns(['type_key', 'environment', 'name']).unique().where(sql.ref('status'), '=', 'active').execute();
+  await db.schema
+    .createIndex('cis_natural_key')
+    .on('cis')
+    .columns(['type_key', 'environment', 'name'])
+    .unique()
+    .where(sql.ref('status'), '=', 'active')
+    .execute();
   await db.schema.createIndex('cis_name_idx').on('cis').columns(['name', 'id']).execute();
   await db.schema.createIndex('cis_type_idx').on('cis').columns(['type_key', 'name', 'id']).execute();
   await db.schema.createIndex('cis_owner_idx').on('cis').columns(['owner']).execute();
@@ -93,9 +99,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see up()
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['baseline_items', 'baselines', 'cmdb_state', 'ci_history', 'ci_relations', 'cis', 'ci_types']) {
+  for (const table of [
+    'baseline_items',
+    'baselines',
+    'cmdb_state',
+    'ci_history',
+    'ci_relations',
+    'cis',
+    'ci_types',
+  ]) {
     await db.schema.dropTable(table).execute();
   }
 }

@@ -40,17 +40,15 @@ describe.each(DIALECTS)('tamper-evident audit log on %s', (dialect) => {
   async function writeEvents(n: number, writer = audit) {
     for (let i = 1; i <= n; i++) {
       clock.advance(1000);
-      await t.db.kysely
-        .transaction()
-        .execute((trx) =>
-          writer.record(trx, ctx, {
-            action: 'user.updated',
-            entityType: 'user',
-            entityId: `u${i}`,
-            before: { n: i - 1 },
-            after: { n: i, name: `名字${i}` },
-          }),
-        );
+      await t.db.kysely.transaction().execute((trx) =>
+        writer.record(trx, ctx, {
+          action: 'user.updated',
+          entityType: 'user',
+          entityId: `u${i}`,
+          before: { n: i - 1 },
+          after: { n: i, name: `名字${i}` },
+        }),
+      );
     }
   }
 

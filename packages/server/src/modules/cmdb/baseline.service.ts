@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, diffSnapshots, notFound, type BaselineDiff, type CiSnapshot } from '@releasegate/domain';
+import {
+  DomainError,
+  diffSnapshots,
+  notFound,
+  type BaselineDiff,
+  type CiSnapshot,
+} from '@releasegate/domain';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { RequestContext } from '../../context';
@@ -13,7 +19,9 @@ const MAX_BASELINE_CIS = 50_000;
 export async function snapshotCis(q: Kysely<Database>, ciIds: readonly string[]): Promise<CiSnapshot[]> {
   const cis = await repo.findCisByIds(q, ciIds);
   const relations = await repo.outgoingRelations(q, ciIds);
-  const targetNames = new Map((await repo.findCisByIds(q, [...new Set(relations.map((r) => r.targetId))])).map((c) => [c.id, c.name]));
+  const targetNames = new Map(
+    (await repo.findCisByIds(q, [...new Set(relations.map((r) => r.targetId))])).map((c) => [c.id, c.name]),
+  );
   const bySource = new Map<string, CiSnapshot['relations']>();
   for (const r of relations) {
     const list = bySource.get(r.sourceId) ?? [];
@@ -30,7 +38,9 @@ export async function snapshotCis(q: Kysely<Database>, ciIds: readonly string[])
       critical: c.critical,
       version: c.version,
       attributes: c.attributes,
-      relations: (bySource.get(c.id) ?? []).sort((a, b) => `${a.type}${a.targetId}`.localeCompare(`${b.type}${b.targetId}`)),
+      relations: (bySource.get(c.id) ?? []).sort((a, b) =>
+        `${a.type}${a.targetId}`.localeCompare(`${b.type}${b.targetId}`),
+      ),
       ...(c.status === 'retired' && { retired: true }),
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -49,11 +59,20 @@ export async function takeBaseline(
       const all = await repo.listCis(trx, input.filter ?? {}, undefined, MAX_BASELINE_CIS + 1);
       ids = all.map((c) => c.id);
     }
-    if (ids.length === 0) throw new DomainError('invalid_input', 'A baseline needs at least one configuration item', { fields: { ciIds: ['empty'] } });
-    if (ids.length > MAX_BASELINE_CIS) throw new DomainError('invalid_input', `A baseline holds at most ${MAX_BASELINE_CIS} CIs; narrow the filter`, { fields: { filter: ['too many CIs'] } });
+    if (ids.length === 0)
+      throw new DomainError('invalid_input', 'A baseline needs at least one configuration item', {
+        fields: { ciIds: ['empty'] },
+      });
+    if (ids.length > MAX_BASELINE_CIS)
+      throw new DomainError(
+        'invalid_input',
+        `A baseline holds at most ${MAX_BASELINE_CIS} CIs; narrow the filter`,
+        { fields: { filter: ['too many CIs'] } },
+      );
     const snapshots = await snapshotCis(trx, [...new Set(ids)]);
     const missing = ids.filter((id) => !snapshots.some((s) => s.ciId === id));
-    if (missing.length) throw new DomainError('not_found', `Unknown configuration items: ${missing.join(', ')}`, { missing });
+    if (missing.length)
+      throw new DomainError('not_found', `Unknown configuration items: ${missing.join(', ')}`, { missing });
     const baseline: repo.Baseline = {
       id: randomUUID(),
       name: input.name,
@@ -63,7 +82,12 @@ export async function takeBaseline(
       ciCount: snapshots.length,
     };
     await repo.insertBaseline(trx, baseline, snapshots);
-    await deps.audit.record(trx, ctx, { action: 'cmdb.baseline_taken', entityType: 'baseline', entityId: baseline.id, after: { ...baseline, ciIds: snapshots.map((s) => s.ciId) } });
+    await deps.audit.record(trx, ctx, {
+      action: 'cmdb.baseline_taken',
+      entityType: 'baseline',
+      entityId: baseline.id,
+      after: { ...baseline, ciIds: snapshots.map((s) => s.ciId) },
+    });
     return baseline;
   });
 }
@@ -81,14 +105,24 @@ export async function getBaseline(deps: CmdbDeps, ctx: RequestContext, id: strin
 }
 
 /** CM-3: a baseline against now (the same CIs as they are today) or against another baseline. */
-export async function compareBaseline(deps: CmdbDeps, ctx: RequestContext, id: string, against: 'now' | string): Promise<BaselineDiff & { from: repo.Baseline; to: repo.Baseline | 'now' }> {
+export async function compareBaseline(
+  deps: CmdbDeps,
+  ctx: RequestContext,
+  id: string,
+  against: string,
+): Promise<BaselineDiff & { from: repo.Baseline; to: repo.Baseline | 'now' }> {
   authorize(ctx, 'cmdb.read');
   const q = deps.db.kysely;
   const from = await repo.findBaseline(q, id);
   if (!from) throw notFound('Baseline', id);
   const before = await repo.baselineSnapshots(q, id);
   if (against === 'now') {
-    const current = (await snapshotCis(q, before.map((s) => s.ciId))).filter((s) => !('retired' in s));
+    const current = (
+      await snapshotCis(
+        q,
+        before.map((s) => s.ciId),
+      )
+    ).filter((s) => !('retired' in s));
     return { ...diffSnapshots(before, current), from, to: 'now' };
   }
   const to = await repo.findBaseline(q, against);

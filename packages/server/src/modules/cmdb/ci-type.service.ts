@@ -13,11 +13,19 @@ export interface CiTypeInput {
 function assertFields(fields: AttributeField[]) {
   const keys = fields.map((f) => f.key);
   const dup = keys.filter((k, i) => keys.indexOf(k) !== i);
-  const enumsWithoutOptions = fields.filter((f) => f.kind === 'enum' && !(f.options && f.options.length > 0)).map((f) => f.key);
+  const enumsWithoutOptions = fields
+    .filter((f) => f.kind === 'enum' && !(f.options && f.options.length > 0))
+    .map((f) => f.key);
   const problems: Record<string, string[]> = {};
   if (dup.length) problems.fields = [`duplicate field keys: ${[...new Set(dup)].join(', ')}`];
-  if (enumsWithoutOptions.length) (problems.fields ??= []).push(`enum fields need options: ${enumsWithoutOptions.join(', ')}`);
-  if (Object.keys(problems).length) throw new DomainError('invalid_input', `The CI type is not valid: ${Object.values(problems).flat().join('; ')}`, { fields: problems });
+  if (enumsWithoutOptions.length)
+    (problems.fields ??= []).push(`enum fields need options: ${enumsWithoutOptions.join(', ')}`);
+  if (Object.keys(problems).length)
+    throw new DomainError(
+      'invalid_input',
+      `The CI type is not valid: ${Object.values(problems).flat().join('; ')}`,
+      { fields: problems },
+    );
 }
 
 export async function listCiTypes(deps: CmdbDeps, ctx: RequestContext) {
@@ -25,35 +33,64 @@ export async function listCiTypes(deps: CmdbDeps, ctx: RequestContext) {
   return repo.listTypes(deps.db.kysely);
 }
 
-export async function createCiType(deps: CmdbDeps, ctx: RequestContext, input: CiTypeInput): Promise<repo.CiType> {
+export async function createCiType(
+  deps: CmdbDeps,
+  ctx: RequestContext,
+  input: CiTypeInput,
+): Promise<repo.CiType> {
   authorize(ctx, 'cmdb.admin');
   assertFields(input.fields);
   return deps.db.kysely.transaction().execute(async (trx) => {
-    if (await repo.findType(trx, input.key)) throw conflict(`The CI type ${input.key} exists`, { fields: { key: ['already exists'] } });
+    if (await repo.findType(trx, input.key))
+      throw conflict(`The CI type ${input.key} exists`, { fields: { key: ['already exists'] } });
     const now = deps.clock.now().toISOString();
     const type: repo.CiType = { ...input, builtin: false, createdAt: now, updatedAt: now };
     await repo.insertType(trx, type);
-    await deps.audit.record(trx, ctx, { action: 'cmdb.type_created', entityType: 'ci_type', entityId: type.key, after: type });
+    await deps.audit.record(trx, ctx, {
+      action: 'cmdb.type_created',
+      entityType: 'ci_type',
+      entityId: type.key,
+      after: type,
+    });
     return type;
   });
 }
 
 /** Renames a type or changes its fields; existing CIs keep their values (checked on their next edit). */
-export async function updateCiType(deps: CmdbDeps, ctx: RequestContext, key: string, input: Omit<CiTypeInput, 'key'>): Promise<repo.CiType> {
+export async function updateCiType(
+  deps: CmdbDeps,
+  ctx: RequestContext,
+  key: string,
+  input: Omit<CiTypeInput, 'key'>,
+): Promise<repo.CiType> {
   authorize(ctx, 'cmdb.admin');
   assertFields(input.fields);
   return deps.db.kysely.transaction().execute(async (trx) => {
     const before = await repo.findType(trx, key);
     if (!before) throw notFound('CI type', key);
-    const after: repo.CiType = { ...before, name: input.name, fields: input.fields, updatedAt: deps.clock.now().toISOString() };
+    const after: repo.CiType = {
+      ...before,
+      name: input.name,
+      fields: input.fields,
+      updatedAt: deps.clock.now().toISOString(),
+    };
     await repo.updateType(trx, after);
-    await deps.audit.record(trx, ctx, { action: 'cmdb.type_updated', entityType: 'ci_type', entityId: key, before, after });
+    await deps.audit.record(trx, ctx, {
+      action: 'cmdb.type_updated',
+      entityType: 'ci_type',
+      entityId: key,
+      before,
+      after,
+    });
     return after;
   });
 }
 
 /** Adds the built-in CI types that are missing (first start, or a new built-in type in an upgrade). */
-export async function ensureBuiltinCiTypes(deps: Pick<CmdbDeps, 'db' | 'clock' | 'audit'>, ctx: RequestContext): Promise<string[]> {
+export async function ensureBuiltinCiTypes(
+  deps: Pick<CmdbDeps, 'db' | 'clock' | 'audit'>,
+  ctx: RequestContext,
+): Promise<string[]> {
   return deps.db.kysely.transaction().execute(async (trx) => {
     const existing = new Set((await repo.listTypes(trx)).map((t) => t.key));
     const added: string[] = [];
@@ -63,7 +100,12 @@ export async function ensureBuiltinCiTypes(deps: Pick<CmdbDeps, 'db' | 'clock' |
       await repo.insertType(trx, { ...t, builtin: true, createdAt: now, updatedAt: now });
       added.push(t.key);
     }
-    if (added.length) await deps.audit.record(trx, ctx, { action: 'cmdb.builtin_types_added', entityType: 'ci_type', details: { added } });
+    if (added.length)
+      await deps.audit.record(trx, ctx, {
+        action: 'cmdb.builtin_types_added',
+        entityType: 'ci_type',
+        details: { added },
+      });
     return added;
   });
 }

@@ -28,27 +28,58 @@ describe.each(DIALECTS)('CMDB over HTTP on %s', (dialect) => {
 
   it('CM-1 CIs carry type, environment, owner, criticality, version and typed attributes, validated against their type', async () => {
     const types = await admin.get('/api/cmdb/types');
-    expect(types.body.types.map((x: any) => x.key)).toEqual(expect.arrayContaining(['application', 'service', 'server', 'database', 'network_device', 'document']));
-    const bad = await admin.post('/api/cmdb/cis', { type: 'server', name: 'srv-01', environment: 'production', attributes: { cpu: 'eight', colour: 'red' } });
+    expect(types.body.types.map((x: any) => x.key)).toEqual(
+      expect.arrayContaining(['application', 'service', 'server', 'database', 'network_device', 'document']),
+    );
+    const bad = await admin.post('/api/cmdb/cis', {
+      type: 'server',
+      name: 'srv-01',
+      environment: 'production',
+      attributes: { cpu: 'eight', colour: 'red' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.fields).toEqual({
       'attributes.colour': [expect.stringMatching(/unknown attribute/)],
       'attributes.ip': ['required'],
       'attributes.cpu': ['must be a number'],
     });
-    const server = await ci('server', 'srv-01', { owner: '运维一组', critical: true, version: 'CentOS 7.9', attributes: { ip: '10.0.0.1', cpu: 8 } });
+    const server = await ci('server', 'srv-01', {
+      owner: '运维一组',
+      critical: true,
+      version: 'CentOS 7.9',
+      attributes: { ip: '10.0.0.1', cpu: 8 },
+    });
     const got = await admin.get(`/api/cmdb/cis/${server.id}`);
-    expect(got.body).toMatchObject({ name: 'srv-01', type: 'server', owner: '运维一组', critical: true, version: 'CentOS 7.9', attributes: { ip: '10.0.0.1', cpu: 8 }, revision: 1, status: 'active' });
-    const dup = await admin.post('/api/cmdb/cis', { type: 'server', name: 'srv-01', environment: 'production', attributes: { ip: '10.0.0.2' } });
+    expect(got.body).toMatchObject({
+      name: 'srv-01',
+      type: 'server',
+      owner: '运维一组',
+      critical: true,
+      version: 'CentOS 7.9',
+      attributes: { ip: '10.0.0.1', cpu: 8 },
+      revision: 1,
+      status: 'active',
+    });
+    const dup = await admin.post('/api/cmdb/cis', {
+      type: 'server',
+      name: 'srv-01',
+      environment: 'production',
+      attributes: { ip: '10.0.0.2' },
+    });
     expect(dup.status).toBe(409);
     // A custom CI type with its own fields.
-    const created = await admin.post('/api/cmdb/types', { key: 'load_balancer', name: { zh: '负载均衡', en: 'Load balancer' }, fields: [{ key: 'vip', label: { zh: 'VIP', en: 'VIP' }, kind: 'string', required: true }] });
+    const created = await admin.post('/api/cmdb/types', {
+      key: 'load_balancer',
+      name: { zh: '负载均衡', en: 'Load balancer' },
+      fields: [{ key: 'vip', label: { zh: 'VIP', en: 'VIP' }, kind: 'string', required: true }],
+    });
     expect(created.status).toBe(201);
     await ci('load_balancer', 'lb-01', { attributes: { vip: '10.0.0.100' } });
   });
 
   it('CM-1 search and filter by type, environment, owner, criticality and text, in keyset pages', async () => {
-    for (let i = 0; i < 7; i++) await ci('application', `app-${i}`, { owner: i % 2 ? 'teamA' : 'teamB', critical: i < 2 });
+    for (let i = 0; i < 7; i++)
+      await ci('application', `app-${i}`, { owner: i % 2 ? 'teamA' : 'teamB', critical: i < 2 });
     await ci('database', 'db-main', { owner: 'teamA' });
     const page1 = await admin.get('/api/cmdb/cis?type=application&limit=3');
     expect(page1.body.items.map((x: any) => x.name)).toEqual(['app-0', 'app-1', 'app-2']);
@@ -56,7 +87,9 @@ describe.each(DIALECTS)('CMDB over HTTP on %s', (dialect) => {
     expect(page2.body.items.map((x: any) => x.name)).toEqual(['app-3', 'app-4', 'app-5']);
     const page3 = await admin.get(`/api/cmdb/cis?type=application&limit=3&cursor=${page2.body.nextCursor}`);
     expect(page3.body).toMatchObject({ items: [{ name: 'app-6' }], nextCursor: null });
-    expect((await admin.get('/api/cmdb/cis?owner=teamA&critical=false')).body.items.map((x: any) => x.name)).toEqual(['app-3', 'app-5', 'db-main']);
+    expect(
+      (await admin.get('/api/cmdb/cis?owner=teamA&critical=false')).body.items.map((x: any) => x.name),
+    ).toEqual(['app-3', 'app-5', 'db-main']);
     expect((await admin.get('/api/cmdb/cis?q=main')).body.items.map((x: any) => x.name)).toEqual(['db-main']);
     expect((await admin.get('/api/cmdb/cis?environment=test')).body.items).toEqual([]);
   });
@@ -67,18 +100,34 @@ describe.each(DIALECTS)('CMDB over HTTP on %s', (dialect) => {
     expect(noReason.status).toBe(400);
     expect(noReason.body.error.details.fields.reason).toBeDefined();
     t.clock.advanceMinutes(5);
-    const updated = await admin.patch(`/api/cmdb/cis/${app.id}`, { version: '1.1', revision: 1, reason: '补丁升级' });
+    const updated = await admin.patch(`/api/cmdb/cis/${app.id}`, {
+      version: '1.1',
+      revision: 1,
+      reason: '补丁升级',
+    });
     expect(updated.body).toMatchObject({ version: '1.1', revision: 2 });
-    const stale = await admin.patch(`/api/cmdb/cis/${app.id}`, { version: '1.2', revision: 1, reason: 'late' });
+    const stale = await admin.patch(`/api/cmdb/cis/${app.id}`, {
+      version: '1.2',
+      revision: 1,
+      reason: 'late',
+    });
     expect(stale.status).toBe(409);
     const db = await ci('database', 'billing-db');
     await relate(app.id, 'depends_on', db.id);
     const history = (await admin.get(`/api/cmdb/cis/${app.id}/history`)).body.entries;
     expect(history.map((h: any) => h.change)).toEqual(['relation_added', 'updated', 'created']);
-    expect(history[1]).toMatchObject({ actorName: 'cfg', reasonKind: 'manual', reason: '补丁升级', before: { version: '1.0' }, after: { version: '1.1' } });
+    expect(history[1]).toMatchObject({
+      actorName: 'cfg',
+      reasonKind: 'manual',
+      reason: '补丁升级',
+      before: { version: '1.0' },
+      after: { version: '1.1' },
+    });
     expect(history[1].at).toBe(t.clock.now().toISOString());
     // The relation shows in the history of both ends.
-    expect((await admin.get(`/api/cmdb/cis/${db.id}/history`)).body.entries.map((h: any) => h.change)).toEqual(['relation_added', 'created']);
+    expect(
+      (await admin.get(`/api/cmdb/cis/${db.id}/history`)).body.entries.map((h: any) => h.change),
+    ).toEqual(['relation_added', 'created']);
   });
 
   it('CM-2 impact follows the direction of change, with paths, and respects the depth bound', async () => {
@@ -114,7 +163,9 @@ describe.each(DIALECTS)('CMDB over HTTP on %s', (dialect) => {
     // A relation added later is seen at once (the in-memory graph notices the change).
     const batch = await ci('application', 'ebank-batch');
     await relate(batch.id, 'depends_on', db.id);
-    expect((await admin.get(`/api/cmdb/cis/${host.id}/impact?depth=10`)).body.affected.map((a: any) => a.name)).toContain('ebank-batch');
+    expect(
+      (await admin.get(`/api/cmdb/cis/${host.id}/impact?depth=10`)).body.affected.map((a: any) => a.name),
+    ).toContain('ebank-batch');
   });
 
   it('CM-3 baselines: immutable snapshots, compared with now and with each other', async () => {
@@ -124,18 +175,34 @@ describe.each(DIALECTS)('CMDB over HTTP on %s', (dialect) => {
     expect(first.status).toBe(201);
     expect(first.body.ciCount).toBe(2);
 
-    await admin.patch(`/api/cmdb/cis/${app.id}`, { version: '2.1', revision: app.revision, reason: 'release' });
+    await admin.patch(`/api/cmdb/cis/${app.id}`, {
+      version: '2.1',
+      revision: app.revision,
+      reason: 'release',
+    });
     await relate(app.id, 'depends_on', db.id);
     const vsNow = (await admin.get(`/api/cmdb/baselines/${first.body.id}/compare`)).body;
     expect(vsNow.to).toBe('now');
     expect(vsNow.changed).toEqual([
-      { ciId: app.id, name: 'crm', type: 'application', fields: [{ field: 'version', before: '2.0', after: '2.1' }], relationsAdded: [{ type: 'depends_on', targetId: db.id, targetName: 'crm-db' }], relationsRemoved: [] },
+      {
+        ciId: app.id,
+        name: 'crm',
+        type: 'application',
+        fields: [{ field: 'version', before: '2.0', after: '2.1' }],
+        relationsAdded: [{ type: 'depends_on', targetId: db.id, targetName: 'crm-db' }],
+        relationsRemoved: [],
+      },
     ]);
     expect(vsNow.unchanged).toBe(1);
 
-    const second = await admin.post('/api/cmdb/baselines', { name: '发布后基线', filter: { type: 'application' } });
+    const second = await admin.post('/api/cmdb/baselines', {
+      name: '发布后基线',
+      filter: { type: 'application' },
+    });
     expect(second.body.ciCount).toBe(1);
-    const between = (await admin.get(`/api/cmdb/baselines/${first.body.id}/compare?against=${second.body.id}`)).body;
+    const between = (
+      await admin.get(`/api/cmdb/baselines/${first.body.id}/compare?against=${second.body.id}`)
+    ).body;
     expect(between.removed.map((s: any) => s.name)).toEqual(['crm-db']);
     expect(between.changed[0].fields).toEqual([{ field: 'version', before: '2.0', after: '2.1' }]);
 
@@ -151,9 +218,15 @@ describe.each(DIALECTS)('CMDB over HTTP on %s', (dialect) => {
     const retired = await admin.post(`/api/cmdb/cis/${b.id}/retire`, { reason: '下线' });
     expect(retired.body.status).toBe('retired');
     expect((await admin.get(`/api/cmdb/cis/${a.id}`)).body.relations).toEqual([]);
-    const edit = await admin.patch(`/api/cmdb/cis/${b.id}`, { version: 'x', revision: retired.body.revision, reason: 'x' });
+    const edit = await admin.patch(`/api/cmdb/cis/${b.id}`, {
+      version: 'x',
+      revision: retired.body.revision,
+      reason: 'x',
+    });
     expect(edit.status).toBe(409);
-    expect((await admin.get(`/api/cmdb/cis/${b.id}/history`)).body.entries.map((h: any) => h.change)).toEqual(['retired', 'relation_removed', 'relation_added', 'created']);
+    expect((await admin.get(`/api/cmdb/cis/${b.id}/history`)).body.entries.map((h: any) => h.change)).toEqual(
+      ['retired', 'relation_removed', 'relation_added', 'created'],
+    );
   });
 
   it('CM-1 only configuration roles change the CMDB; everyone in operations reads it', async () => {

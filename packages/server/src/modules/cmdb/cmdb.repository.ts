@@ -390,12 +390,7 @@ export async function insertHistory(q: Q, h: Omit<CiHistoryEntry, 'id'>): Promis
 
 export async function historyOf(q: Q, ciId: string): Promise<CiHistoryEntry[]> {
   return (
-    await q
-      .selectFrom('ci_history')
-      .selectAll()
-      .where('ci_id', '=', ciId)
-      .orderBy('seq', 'desc')
-      .execute()
+    await q.selectFrom('ci_history').selectAll().where('ci_id', '=', ciId).orderBy('seq', 'desc').execute()
   ).map(toHistory);
 }
 

@@ -4,7 +4,16 @@ import { contextOf } from '../../http/request-context';
 import type { CmdbDeps } from './cmdb.deps';
 import * as schemas from './cmdb.schemas';
 import { createCiType, listCiTypes, updateCiType } from './ci-type.service';
-import { addRelation, ciHistory, createCi, getCi, listCis, removeRelation, retireCi, updateCi } from './ci.service';
+import {
+  addRelation,
+  ciHistory,
+  createCi,
+  getCi,
+  listCis,
+  removeRelation,
+  retireCi,
+  updateCi,
+} from './ci.service';
 import { analyseImpact } from './impact.service';
 import { compareBaseline, getBaseline, listBaselines, takeBaseline } from './baseline.service';
 
@@ -13,42 +22,87 @@ const tags = ['cmdb'];
 export function cmdbRoutes(deps: CmdbDeps): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/api/cmdb/types', {
-      schema: { tags, summary: 'CI types and their attribute fields', response: { 200: z.object({ types: z.array(schemas.ciTypeView) }) } },
+      schema: {
+        tags,
+        summary: 'CI types and their attribute fields',
+        response: { 200: z.object({ types: z.array(schemas.ciTypeView) }) },
+      },
       handler: async (request) => ({ types: await listCiTypes(deps, contextOf(request)) }),
     });
     app.post('/api/cmdb/types', {
       config: { action: 'cmdb.type_create' },
-      schema: { tags, summary: 'Add a CI type', body: schemas.createCiTypeInput, response: { 201: schemas.ciTypeView } },
-      handler: async (request, reply) => reply.status(201).send(await createCiType(deps, contextOf(request), request.body)),
+      schema: {
+        tags,
+        summary: 'Add a CI type',
+        body: schemas.createCiTypeInput,
+        response: { 201: schemas.ciTypeView },
+      },
+      handler: async (request, reply) =>
+        reply.status(201).send(await createCiType(deps, contextOf(request), request.body)),
     });
     app.put('/api/cmdb/types/:key', {
       config: { action: 'cmdb.type_update' },
-      schema: { tags, summary: 'Rename a CI type or change its fields', params: schemas.typeKeyParams, body: schemas.updateCiTypeInput, response: { 200: schemas.ciTypeView } },
+      schema: {
+        tags,
+        summary: 'Rename a CI type or change its fields',
+        params: schemas.typeKeyParams,
+        body: schemas.updateCiTypeInput,
+        response: { 200: schemas.ciTypeView },
+      },
       handler: async (request) => updateCiType(deps, contextOf(request), request.params.key, request.body),
     });
 
     app.get('/api/cmdb/cis', {
-      schema: { tags, summary: 'Search configuration items (keyset pages by name)', querystring: schemas.ciListQuery, response: { 200: schemas.ciListView } },
+      schema: {
+        tags,
+        summary: 'Search configuration items (keyset pages by name)',
+        querystring: schemas.ciListQuery,
+        response: { 200: schemas.ciListView },
+      },
       handler: async (request) => {
         const { cursor, limit, critical, q, ...rest } = request.query;
-        return listCis(deps, contextOf(request), { ...rest, text: q, ...(critical && { critical: critical === 'true' }) }, cursor, limit);
+        return listCis(
+          deps,
+          contextOf(request),
+          { ...rest, text: q, ...(critical && { critical: critical === 'true' }) },
+          cursor,
+          limit,
+        );
       },
     });
     app.post('/api/cmdb/cis', {
       config: { action: 'cmdb.ci_create' },
-      schema: { tags, summary: 'Create a configuration item', body: schemas.createCiInput, response: { 201: schemas.ciView } },
+      schema: {
+        tags,
+        summary: 'Create a configuration item',
+        body: schemas.createCiInput,
+        response: { 201: schemas.ciView },
+      },
       handler: async (request, reply) => {
         const { reason, ...input } = request.body;
-        return reply.status(201).send(await createCi(deps, contextOf(request), input, { kind: 'manual', reason }));
+        return reply
+          .status(201)
+          .send(await createCi(deps, contextOf(request), input, { kind: 'manual', reason }));
       },
     });
     app.get('/api/cmdb/cis/:id', {
-      schema: { tags, summary: 'A configuration item with its relations', params: schemas.idParams, response: { 200: schemas.ciDetailView } },
+      schema: {
+        tags,
+        summary: 'A configuration item with its relations',
+        params: schemas.idParams,
+        response: { 200: schemas.ciDetailView },
+      },
       handler: async (request) => getCi(deps, contextOf(request), request.params.id),
     });
     app.patch('/api/cmdb/cis/:id', {
       config: { action: 'cmdb.ci_update' },
-      schema: { tags, summary: 'Change a configuration item (give its current revision and the reason)', params: schemas.idParams, body: schemas.updateCiInput, response: { 200: schemas.ciView } },
+      schema: {
+        tags,
+        summary: 'Change a configuration item (give its current revision and the reason)',
+        params: schemas.idParams,
+        body: schemas.updateCiInput,
+        response: { 200: schemas.ciView },
+      },
       handler: async (request) => {
         const { reason, ...patch } = request.body;
         return updateCi(deps, contextOf(request), request.params.id, patch, { kind: 'manual', reason });
@@ -56,55 +110,121 @@ export function cmdbRoutes(deps: CmdbDeps): FastifyPluginAsyncZod {
     });
     app.post('/api/cmdb/cis/:id/retire', {
       config: { action: 'cmdb.ci_retire' },
-      schema: { tags, summary: 'Retire a configuration item (its relations are removed)', params: schemas.idParams, body: schemas.retireInput, response: { 200: schemas.ciView } },
-      handler: async (request) => retireCi(deps, contextOf(request), request.params.id, { kind: 'manual', reason: request.body.reason }),
+      schema: {
+        tags,
+        summary: 'Retire a configuration item (its relations are removed)',
+        params: schemas.idParams,
+        body: schemas.retireInput,
+        response: { 200: schemas.ciView },
+      },
+      handler: async (request) =>
+        retireCi(deps, contextOf(request), request.params.id, {
+          kind: 'manual',
+          reason: request.body.reason,
+        }),
     });
     app.get('/api/cmdb/cis/:id/history', {
-      schema: { tags, summary: 'Every change of a configuration item: who, when, why, before and after', params: schemas.idParams, response: { 200: schemas.historyView } },
+      schema: {
+        tags,
+        summary: 'Every change of a configuration item: who, when, why, before and after',
+        params: schemas.idParams,
+        response: { 200: schemas.historyView },
+      },
       handler: async (request) => ({ entries: await ciHistory(deps, contextOf(request), request.params.id) }),
     });
     app.get('/api/cmdb/cis/:id/impact', {
-      schema: { tags, summary: 'What a change to this CI affects', params: schemas.idParams, querystring: schemas.impactQuery, response: { 200: schemas.impactView } },
-      handler: async (request) => analyseImpact(deps, contextOf(request), [request.params.id], request.query.depth),
+      schema: {
+        tags,
+        summary: 'What a change to this CI affects',
+        params: schemas.idParams,
+        querystring: schemas.impactQuery,
+        response: { 200: schemas.impactView },
+      },
+      handler: async (request) =>
+        analyseImpact(deps, contextOf(request), [request.params.id], request.query.depth),
     });
     app.post('/api/cmdb/impact', {
-      schema: { tags, summary: 'What a change to a set of CIs affects, transitively, with paths', body: schemas.impactInput, response: { 200: schemas.impactView } },
-      handler: async (request) => analyseImpact(deps, contextOf(request), request.body.ciIds, request.body.maxDepth),
+      schema: {
+        tags,
+        summary: 'What a change to a set of CIs affects, transitively, with paths',
+        body: schemas.impactInput,
+        response: { 200: schemas.impactView },
+      },
+      handler: async (request) =>
+        analyseImpact(deps, contextOf(request), request.body.ciIds, request.body.maxDepth),
     });
 
     app.post('/api/cmdb/relations', {
       config: { action: 'cmdb.relation_add' },
-      schema: { tags, summary: 'Relate two CIs (source —type→ target)', body: schemas.createRelationInput, response: { 201: schemas.relationView } },
+      schema: {
+        tags,
+        summary: 'Relate two CIs (source —type→ target)',
+        body: schemas.createRelationInput,
+        response: { 201: schemas.relationView },
+      },
       handler: async (request, reply) => {
         const { reason, ...input } = request.body;
-        return reply.status(201).send(await addRelation(deps, contextOf(request), input, { kind: 'manual', reason }));
+        return reply
+          .status(201)
+          .send(await addRelation(deps, contextOf(request), input, { kind: 'manual', reason }));
       },
     });
     app.post('/api/cmdb/relations/:id/remove', {
       config: { action: 'cmdb.relation_remove' },
-      schema: { tags, summary: 'Remove a relation', params: schemas.idParams, body: schemas.retireInput, response: { 204: z.null() } },
+      schema: {
+        tags,
+        summary: 'Remove a relation',
+        params: schemas.idParams,
+        body: schemas.retireInput,
+        response: { 204: z.null() },
+      },
       handler: async (request, reply) => {
-        await removeRelation(deps, contextOf(request), request.params.id, { kind: 'manual', reason: request.body.reason });
+        await removeRelation(deps, contextOf(request), request.params.id, {
+          kind: 'manual',
+          reason: request.body.reason,
+        });
         return reply.status(204).send(null);
       },
     });
 
     app.get('/api/cmdb/baselines', {
-      schema: { tags, summary: 'Configuration baselines', response: { 200: z.object({ baselines: z.array(schemas.baselineView) }) } },
+      schema: {
+        tags,
+        summary: 'Configuration baselines',
+        response: { 200: z.object({ baselines: z.array(schemas.baselineView) }) },
+      },
       handler: async (request) => ({ baselines: await listBaselines(deps, contextOf(request)) }),
     });
     app.post('/api/cmdb/baselines', {
       config: { action: 'cmdb.baseline_take' },
-      schema: { tags, summary: 'Take a baseline of the given CIs, or of those matching a filter', body: schemas.takeBaselineInput, response: { 201: schemas.baselineView } },
-      handler: async (request, reply) => reply.status(201).send(await takeBaseline(deps, contextOf(request), request.body)),
+      schema: {
+        tags,
+        summary: 'Take a baseline of the given CIs, or of those matching a filter',
+        body: schemas.takeBaselineInput,
+        response: { 201: schemas.baselineView },
+      },
+      handler: async (request, reply) =>
+        reply.status(201).send(await takeBaseline(deps, contextOf(request), request.body)),
     });
     app.get('/api/cmdb/baselines/:id', {
-      schema: { tags, summary: 'A baseline with its snapshots', params: schemas.idParams, response: { 200: schemas.baselineDetailView } },
+      schema: {
+        tags,
+        summary: 'A baseline with its snapshots',
+        params: schemas.idParams,
+        response: { 200: schemas.baselineDetailView },
+      },
       handler: async (request) => getBaseline(deps, contextOf(request), request.params.id),
     });
     app.get('/api/cmdb/baselines/:id/compare', {
-      schema: { tags, summary: 'Differences from a baseline to now or to another baseline', params: schemas.idParams, querystring: schemas.compareQuery, response: { 200: schemas.diffView } },
-      handler: async (request) => compareBaseline(deps, contextOf(request), request.params.id, request.query.against),
+      schema: {
+        tags,
+        summary: 'Differences from a baseline to now or to another baseline',
+        params: schemas.idParams,
+        querystring: schemas.compareQuery,
+        response: { 200: schemas.diffView },
+      },
+      handler: async (request) =>
+        compareBaseline(deps, contextOf(request), request.params.id, request.query.against),
     });
   };
 }

@@ -80,7 +80,13 @@ export const ciDetailView = ciView.extend({
   relations: z.array(
     relationView.extend({
       direction: z.enum(['outgoing', 'incoming']),
-      other: z.object({ id: z.string(), name: z.string(), type: z.string(), environment: z.string(), status: z.string() }),
+      other: z.object({
+        id: z.string(),
+        name: z.string(),
+        type: z.string(),
+        environment: z.string(),
+        status: z.string(),
+      }),
     }),
   ),
 });
@@ -115,14 +121,33 @@ export const historyView = z.object({
   ),
 });
 
-export const createRelationInput = z.object({ sourceId: z.string().min(1).max(64), targetId: z.string().min(1).max(64), type: z.enum(RELATION_TYPES), reason: reason.optional() });
+export const createRelationInput = z.object({
+  sourceId: z.string().min(1).max(64),
+  targetId: z.string().min(1).max(64),
+  type: z.enum(RELATION_TYPES),
+  reason: reason.optional(),
+});
 
 export const impactQuery = z.object({ depth: z.coerce.number().int().min(1).max(20).default(5) });
-export const impactInput = z.object({ ciIds: z.array(z.string().min(1).max(64)).min(1, 'choose at least one CI').max(1000), maxDepth: z.number().int().min(1).max(20).default(5) });
-const ciSummary = z.object({ id: z.string(), name: z.string(), type: z.string(), environment: z.string(), critical: z.boolean() });
+export const impactInput = z.object({
+  ciIds: z.array(z.string().min(1).max(64)).min(1, 'choose at least one CI').max(1000),
+  maxDepth: z.number().int().min(1).max(20).default(5),
+});
+const ciSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  type: z.string(),
+  environment: z.string(),
+  critical: z.boolean(),
+});
 export const impactView = z.object({
   seeds: z.array(ciSummary),
-  affected: z.array(ciSummary.extend({ depth: z.number(), via: z.object({ fromId: z.string(), relation: z.enum(RELATION_TYPES), reverse: z.boolean() }) })),
+  affected: z.array(
+    ciSummary.extend({
+      depth: z.number(),
+      via: z.object({ fromId: z.string(), relation: z.enum(RELATION_TYPES), reverse: z.boolean() }),
+    }),
+  ),
   services: z.array(z.string()),
   criticalCount: z.number(),
   truncated: z.boolean(),
@@ -153,7 +178,14 @@ export const takeBaselineInput = z.object({
   name: z.string().trim().min(1, 'required').max(200),
   description: z.string().max(2000).nullable().optional(),
   ciIds: z.array(z.string().min(1).max(64)).min(1).max(50_000).optional(),
-  filter: z.object({ type: z.string().max(40).optional(), environment: z.enum(ENVIRONMENTS).optional(), owner: z.string().max(100).optional(), critical: z.boolean().optional() }).optional(),
+  filter: z
+    .object({
+      type: z.string().max(40).optional(),
+      environment: z.enum(ENVIRONMENTS).optional(),
+      owner: z.string().max(100).optional(),
+      critical: z.boolean().optional(),
+    })
+    .optional(),
 });
 export const compareQuery = z.object({ against: z.string().max(64).default('now') });
 export const diffView = z.object({

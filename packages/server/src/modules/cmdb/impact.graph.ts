@@ -32,7 +32,7 @@ export class ImpactGraphCache {
           if (this.loading?.promise === promise) this.loading = undefined;
         });
     }
-    return this.loading!.promise;
+    return this.loading.promise;
   }
 
   private async load(version: number): Promise<LoadedGraph> {

@@ -31,40 +31,54 @@ export interface ImpactReport {
  * CM-2: the CIs and services affected by a change to the given CIs. Follow `via.fromId` from any
  * affected CI back to a seed for the whole path; every path is a shortest one.
  */
-export async function analyseImpact(deps: CmdbDeps, ctx: RequestContext, ciIds: readonly string[], maxDepth: number): Promise<ImpactReport> {
+export async function analyseImpact(
+  deps: CmdbDeps,
+  ctx: RequestContext,
+  ciIds: readonly string[],
+  maxDepth: number,
+): Promise<ImpactReport> {
   authorize(ctx, 'cmdb.read');
   if (maxDepth < 1 || maxDepth > MAX_IMPACT_DEPTH) {
-    throw new DomainError('invalid_input', `Depth must be from 1 to ${MAX_IMPACT_DEPTH}`, { fields: { maxDepth: [`1 to ${MAX_IMPACT_DEPTH}`] } });
+    throw new DomainError('invalid_input', `Depth must be from 1 to ${MAX_IMPACT_DEPTH}`, {
+      fields: { maxDepth: [`1 to ${MAX_IMPACT_DEPTH}`] },
+    });
   }
   const loaded = await deps.graph.current();
   const unknown = ciIds.filter((id) => !loaded.index.has(id));
   const seedRows = await findCisByIds(deps.db.kysely, ciIds);
   const missing = unknown.filter((id) => !seedRows.some((c) => c.id === id));
-  if (missing.length > 0) throw new DomainError('not_found', `Unknown configuration items: ${missing.join(', ')}`, { missing });
+  if (missing.length > 0)
+    throw new DomainError('not_found', `Unknown configuration items: ${missing.join(', ')}`, { missing });
   const result = impactOf(
     loaded.graph,
     ciIds.map((id) => loaded.index.get(id) ?? -1),
     maxDepth,
   );
-  const ids = Array.from(result.affected, (i) => loaded.ids[i]!);
+  const ids = Array.from(result.affected, (i) => loaded.ids[i]);
   const details = new Map((await findCisByIds(deps.db.kysely, ids)).map((c) => [c.id, c]));
   const affected: AffectedCi[] = [];
   for (let k = 0; k < ids.length; k++) {
-    const ci = details.get(ids[k]!);
+    const ci = details.get(ids[k]);
     if (!ci) continue; // retired since the graph was loaded
-    const step = result.via[k]!;
+    const step = result.via[k];
     affected.push({
       id: ci.id,
       name: ci.name,
       type: ci.type,
       environment: ci.environment,
       critical: ci.critical,
-      depth: result.depth[k]!,
-      via: { fromId: loaded.ids[step.from]!, relation: step.relation, reverse: step.reverse },
+      depth: result.depth[k],
+      via: { fromId: loaded.ids[step.from], relation: step.relation, reverse: step.reverse },
     });
   }
   return {
-    seeds: seedRows.map((c) => ({ id: c.id, name: c.name, type: c.type, environment: c.environment, critical: c.critical })),
+    seeds: seedRows.map((c) => ({
+      id: c.id,
+      name: c.name,
+      type: c.type,
+      environment: c.environment,
+      critical: c.critical,
+    })),
     affected,
     services: affected.filter((a) => a.type === 'service').map((a) => a.id),
     criticalCount: affected.filter((a) => a.critical).length,

@@ -37,12 +37,10 @@ export function healthRoutes(db: Db, registry: Registry): FastifyPluginAsyncZod 
               .send({ status: 'not_ready' as const, reason: `pending migrations: ${pending.join(', ')}` });
           return { status: 'ready' as const, database: db.dialect };
         } catch (error) {
-          return reply
-            .status(503)
-            .send({
-              status: 'not_ready' as const,
-              reason: `database unreachable: ${error instanceof Error ? error.message : 'unknown'}`,
-            });
+          return reply.status(503).send({
+            status: 'not_ready' as const,
+            reason: `database unreachable: ${error instanceof Error ? error.message : 'unknown'}`,
+          });
         }
       },
     });
