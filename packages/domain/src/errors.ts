@@ -10,7 +10,8 @@ export type ErrorCode =
   | 'invalid_transition'
   | 'policy_violation'
   | 'conflict'
-  | 'locked';
+  | 'locked'
+  | 'too_large';
 
 export class DomainError extends Error {
   constructor(

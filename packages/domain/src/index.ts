@@ -7,3 +7,5 @@ export * from './cmdb/relations';
 export * from './cmdb/impact';
 export * from './cmdb/ci-types';
 export * from './cmdb/baseline-diff';
+export * from './dsl/dsl-version';
+export * from './release/release-item';

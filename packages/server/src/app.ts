@@ -25,6 +25,9 @@ import { healthRoutes } from './modules/system/health.routes';
 import { cmdbRoutes } from './modules/cmdb/cmdb.routes';
 import type { CmdbDeps } from './modules/cmdb/cmdb.deps';
 import { ImpactGraphCache } from './modules/cmdb/impact.graph';
+import { dslRoutes } from './modules/dsl/dsl.routes';
+import type { DslDeps } from './modules/dsl/dsl.service';
+import { LocalBlobStore } from './storage/local-blob-store';
 import './http/request-context';
 
 export interface AppOptions {
@@ -40,6 +43,7 @@ export interface App {
   audit: AuditWriter;
   identity: IdentityDeps;
   cmdb: CmdbDeps;
+  dsl: DslDeps;
 }
 
 /** Builds the whole HTTP application around an open, migrated database. */
@@ -68,6 +72,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const audit = createAuditWriter({ dialect: db.dialect, clock, algorithm: config.audit.hash });
   const identity: IdentityDeps = { db, clock, audit, settings: config };
   const cmdb: CmdbDeps = { db, clock, audit, graph: new ImpactGraphCache(db) };
+  const dsl: DslDeps = {
+    db,
+    clock,
+    audit,
+    blobs: new LocalBlobStore(config.dsl.blobDir),
+    maxUploadBytes: config.dsl.maxUploadBytes,
+  };
 
   await fastify.register(fastifyCookie);
   await fastify.register(fastifySwagger, {
@@ -101,8 +112,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await fastify.register(tokenRoutes(identity));
   await fastify.register(auditRoutes({ db, audit }, clock));
   await fastify.register(cmdbRoutes(cmdb));
+  await fastify.register(dslRoutes(dsl));
   await registerWeb(fastify, config.webDistDir ?? DEFAULT_WEB_DIST);
 
   await fastify.ready();
-  return { fastify, audit, identity, cmdb };
+  return { fastify, audit, identity, cmdb, dsl };
 }

@@ -41,6 +41,7 @@ const envSchema = z.object({
   PASSWORD_PROFILE: z.enum(['standard', 'strict']).default('standard'),
   PASSWORD_MAX_AGE_DAYS: intFrom('PASSWORD_MAX_AGE_DAYS', 90, 1, 3650),
   AUDIT_HASH: z.enum(['sha256', 'sm3']).default('sha256'),
+  DSL_MAX_UPLOAD_MB: intFrom('DSL_MAX_UPLOAD_MB', 2048, 1, 1024 * 1024),
   WEB_DIST_DIR: z.string().optional(),
 });
 
@@ -58,6 +59,7 @@ export interface Config {
   readonly lockout: { readonly threshold: number; readonly minutes: number };
   readonly password: { readonly profile: 'standard' | 'strict'; readonly maxAgeDays: number };
   readonly audit: { readonly hash: 'sha256' | 'sm3' };
+  readonly dsl: { readonly maxUploadBytes: number; readonly blobDir: string };
   readonly webDistDir: string | undefined;
 }
 
@@ -98,6 +100,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     lockout: { threshold: e.LOCKOUT_THRESHOLD, minutes: e.LOCKOUT_MINUTES },
     password: { profile: e.PASSWORD_PROFILE, maxAgeDays: e.PASSWORD_MAX_AGE_DAYS },
     audit: { hash: e.AUDIT_HASH },
+    dsl: { maxUploadBytes: e.DSL_MAX_UPLOAD_MB * 1024 * 1024, blobDir: path.join(dataDir, 'blobs') },
     webDistDir: e.WEB_DIST_DIR,
   };
   return deepFreeze(config);

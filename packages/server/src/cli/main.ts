@@ -16,6 +16,8 @@ import { findUserByUsername } from '../modules/identity/identity.repository';
 import { verifyChain } from '../modules/audit/audit.verify';
 import { recordStandalone } from '../modules/audit/audit.service';
 import { startServer } from '../server';
+import { verifyLibrary } from '../modules/dsl/dsl.verify';
+import { LocalBlobStore } from '../storage/local-blob-store';
 import { backupSqlite, postgresBackupAdvice, restoreSqlite } from './backup';
 import { readStdin, withDatabase } from './cli-context';
 import { DomainError } from '@releasegate/domain';
@@ -253,6 +255,35 @@ audit
         details: result,
       });
       if (!result.ok) process.exitCode = 1;
+    });
+  });
+
+const dsl = program.command('dsl').description('the definitive software library');
+dsl
+  .command('verify')
+  .description('re-hash every stored object; exits 1 and lists any corrupted or missing content')
+  .option('--json', 'print JSON')
+  .action(async (options: { json?: boolean }) => {
+    await withDatabase(async (env) => {
+      const report = await verifyLibrary(env.db, new LocalBlobStore(env.config.dsl.blobDir));
+      if (options.json) out(JSON.stringify(report));
+      else {
+        out(`${report.ok ? 'OK' : 'PROBLEMS'}: ${report.checked} stored objects re-hashed`);
+        for (const c of report.corrupted)
+          out(
+            `  corrupted ${c.digest} (now hashes to ${c.actual}) — ${c.versions.join(', ') || 'no version'}`,
+          );
+        for (const m of report.missing) out(`  missing   ${m.digest} — ${m.versions.join(', ')}`);
+        if (report.orphaned.length)
+          out(`  ${report.orphaned.length} stored objects belong to no version (harmless)`);
+      }
+      await recordStandalone(env.db, env.audit, env.ctx, {
+        action: 'dsl.verified',
+        entityType: 'dsl',
+        outcome: report.ok ? 'success' : 'failed',
+        details: { checked: report.checked, corrupted: report.corrupted, missing: report.missing },
+      });
+      if (!report.ok) process.exitCode = 1;
     });
   });
 

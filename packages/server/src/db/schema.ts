@@ -157,6 +157,30 @@ export interface BaselineItemsTable {
   snapshot: string;
 }
 
+export interface DslVersionsTable {
+  id: string;
+  name: string;
+  version: string;
+  description: string | null;
+  source: string | null;
+  kind: string;
+  external_url: string | null;
+  digest: string | null;
+  size: number | null;
+  filename: string | null;
+  media_type: string | null;
+  state: string;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_comment: string | null;
+  retired_by: string | null;
+  retired_at: string | null;
+  retire_reason: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -172,4 +196,5 @@ export interface Database {
   cmdb_state: CmdbStateTable;
   baselines: BaselinesTable;
   baseline_items: BaselineItemsTable;
+  dsl_versions: DslVersionsTable;
 }

@@ -14,6 +14,7 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_transition: 409,
   locked: 423,
   policy_violation: 422,
+  too_large: 413,
 };
 
 /** Refusals that belong on the audit trail (failed sign-ins are recorded by the sign-in itself). */

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { assertReleaseItems, checkReleaseItems, type ReleaseItem } from './release-item';
+
+const dsl: Record<string, string> = { v1: 'approved', v2: 'pending', v3: 'retired' };
+const cis = new Set(['ci-app', 'ci-db']);
+const check = (items: ReleaseItem[]) =>
+  checkReleaseItems(
+    items,
+    (id) => dsl[id],
+    (id) => cis.has(id),
+  );
+
+describe('release items', () => {
+  it('PR-6 DS-2 a release item is software (an approved DSL version), hardware, a document or a service, each naming its CIs', () => {
+    expect(
+      check([
+        { kind: 'software', title: 'billing 2.1', dslVersionId: 'v1', ciIds: ['ci-app'] },
+        { kind: 'hardware', title: 'new disk shelf', ciIds: ['ci-db'] },
+        { kind: 'document', title: '运维手册 v3', ciIds: ['ci-app'] },
+        { kind: 'service', title: 'new SLA', ciIds: ['ci-app', 'ci-db'] },
+      ]),
+    ).toEqual([]);
+  });
+
+  it('DS-2 software must be an approved DSL version; every problem is named', () => {
+    expect(
+      check([
+        { kind: 'software', title: 'a', dslVersionId: 'v2', ciIds: ['ci-app'] },
+        { kind: 'software', title: 'b', ciIds: [] },
+        { kind: 'hardware', title: 'c', dslVersionId: 'v1', ciIds: ['ci-gone'] },
+        { kind: 'software', title: 'd', dslVersionId: 'v9', ciIds: ['ci-app'] },
+        { kind: 'software', title: 'e', dslVersionId: 'v3', ciIds: ['ci-app'] },
+      ]),
+    ).toEqual([
+      { index: 0, field: 'dslVersionId', message: 'DS-2: DSL version v2 is pending, not approved' },
+      { index: 1, field: 'dslVersionId', message: 'a software item names its DSL version' },
+      { index: 1, field: 'ciIds', message: 'name the configuration items this item changes' },
+      { index: 2, field: 'dslVersionId', message: 'only software items name a DSL version, not hardware' },
+      { index: 2, field: 'ciIds', message: 'configuration item ci-gone does not exist or is retired' },
+      { index: 3, field: 'dslVersionId', message: 'DSL version v9 does not exist' },
+      { index: 4, field: 'dslVersionId', message: 'DS-2: DSL version v3 is retired, not approved' },
+    ]);
+    expect(() =>
+      assertReleaseItems(
+        [{ kind: 'software', title: 'a', dslVersionId: 'v2', ciIds: ['ci-app'] }],
+        (id) => dsl[id],
+        (id) => cis.has(id),
+      ),
+    ).toThrow(/PR-6|not valid/);
+  });
+});

@@ -1,0 +1,87 @@
+import { DomainError } from '../errors';
+
+/**
+ * PR-6: what a release delivers. Software is an approved version of the definitive software
+ * library (DS-2); hardware, documents and services are described. Each item names the CIs it changes.
+ */
+export const RELEASE_ITEM_KINDS = ['software', 'hardware', 'document', 'service'] as const;
+export type ReleaseItemKind = (typeof RELEASE_ITEM_KINDS)[number];
+
+export interface ReleaseItem {
+  kind: ReleaseItemKind;
+  title: string;
+  /** Software only: the DSL version delivered. */
+  dslVersionId?: string | null;
+  description?: string | null;
+  /** The configuration items this item changes (at least one). */
+  ciIds: string[];
+}
+
+export interface ItemProblem {
+  index: number;
+  field: string;
+  message: string;
+}
+
+/**
+ * Checks release items against the rules of PR-6 and DS-2. `dslStateOf` tells the state of a DSL
+ * version (undefined when it does not exist); `ciExists` whether a CI exists and is active.
+ */
+export function checkReleaseItems(
+  items: readonly ReleaseItem[],
+  dslStateOf: (id: string) => string | undefined,
+  ciExists: (id: string) => boolean,
+): ItemProblem[] {
+  const problems: ItemProblem[] = [];
+  items.forEach((item, index) => {
+    if (item.kind === 'software') {
+      if (!item.dslVersionId)
+        problems.push({ index, field: 'dslVersionId', message: 'a software item names its DSL version' });
+      else {
+        const state = dslStateOf(item.dslVersionId);
+        if (state === undefined)
+          problems.push({
+            index,
+            field: 'dslVersionId',
+            message: `DSL version ${item.dslVersionId} does not exist`,
+          });
+        else if (state !== 'approved')
+          problems.push({
+            index,
+            field: 'dslVersionId',
+            message: `DS-2: DSL version ${item.dslVersionId} is ${state}, not approved`,
+          });
+      }
+    } else if (item.dslVersionId) {
+      problems.push({
+        index,
+        field: 'dslVersionId',
+        message: `only software items name a DSL version, not ${item.kind}`,
+      });
+    }
+    if (item.ciIds.length === 0)
+      problems.push({ index, field: 'ciIds', message: 'name the configuration items this item changes' });
+    for (const id of item.ciIds)
+      if (!ciExists(id))
+        problems.push({
+          index,
+          field: 'ciIds',
+          message: `configuration item ${id} does not exist or is retired`,
+        });
+  });
+  return problems;
+}
+
+export function assertReleaseItems(...args: Parameters<typeof checkReleaseItems>): void {
+  const problems = checkReleaseItems(...args);
+  if (problems.length > 0) {
+    throw new DomainError(
+      'policy_violation',
+      `Release items are not valid: ${problems.map((p) => `item ${p.index + 1} ${p.field}: ${p.message}`).join('; ')}`,
+      {
+        rule: 'PR-6 release items',
+        problems,
+      },
+    );
+  }
+}

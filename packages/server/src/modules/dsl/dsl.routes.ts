@@ -1,0 +1,156 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Readable } from 'node:stream';
+import { z } from 'zod';
+import { contextOf } from '../../http/request-context';
+import * as schemas from './dsl.schemas';
+import {
+  approveVersion,
+  deleteVersion,
+  getVersion,
+  listVersions,
+  openContent,
+  registerVersion,
+  rejectVersion,
+  retireVersion,
+  updateVersionInfo,
+  uploadContent,
+  type DslDeps,
+} from './dsl.service';
+
+const tags = ['definitive software library'];
+
+export function dslRoutes(deps: DslDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    // Uploads stream straight to the blob store: the parser hands over the raw request.
+    app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
+
+    app.get('/api/dsl/versions', {
+      schema: {
+        tags,
+        summary: 'Versions in the definitive software library',
+        querystring: schemas.listQuery,
+        response: { 200: z.object({ versions: z.array(schemas.dslVersionView) }) },
+      },
+      handler: async (request) => {
+        const { q, ...rest } = request.query;
+        return { versions: await listVersions(deps, contextOf(request), { ...rest, text: q }) };
+      },
+    });
+    app.post('/api/dsl/versions', {
+      config: { action: 'dsl.version_register' },
+      schema: {
+        tags,
+        summary:
+          'Register a version: upload its content next, or give an external reference with its SHA-256',
+        body: schemas.registerVersionInput,
+        response: { 201: schemas.dslVersionView },
+      },
+      handler: async (request, reply) =>
+        reply.status(201).send(await registerVersion(deps, contextOf(request), request.body)),
+    });
+    app.get('/api/dsl/versions/:id', {
+      schema: {
+        tags,
+        summary: 'One version',
+        params: schemas.idParams,
+        response: { 200: schemas.dslVersionView },
+      },
+      handler: async (request) => getVersion(deps, contextOf(request), request.params.id),
+    });
+    app.patch('/api/dsl/versions/:id', {
+      config: { action: 'dsl.version_update' },
+      schema: {
+        tags,
+        summary: 'Change description or source (not once approved)',
+        params: schemas.idParams,
+        body: schemas.updateVersionInput,
+        response: { 200: schemas.dslVersionView },
+      },
+      handler: async (request) =>
+        updateVersionInfo(deps, contextOf(request), request.params.id, request.body),
+    });
+    app.delete('/api/dsl/versions/:id', {
+      config: { action: 'dsl.version_delete' },
+      schema: {
+        tags,
+        summary: 'Delete a version that was never approved',
+        params: schemas.idParams,
+        response: { 204: z.null() },
+      },
+      handler: async (request, reply) => {
+        await deleteVersion(deps, contextOf(request), request.params.id);
+        return reply.status(204).send(null);
+      },
+    });
+    app.put('/api/dsl/versions/:id/content', {
+      config: { action: 'dsl.content_upload' },
+      schema: {
+        tags,
+        summary:
+          'Upload the content (application/octet-stream; optional X-Filename header); streamed and hashed with SHA-256',
+        params: schemas.idParams,
+        response: { 200: schemas.dslVersionView },
+      },
+      handler: async (request) => {
+        const filename = request.headers['x-filename'];
+        return uploadContent(deps, contextOf(request), request.params.id, request.body as Readable, {
+          filename: typeof filename === 'string' ? decodeURIComponent(filename).slice(0, 255) : null,
+          mediaType: 'application/octet-stream',
+        });
+      },
+    });
+    app.get('/api/dsl/versions/:id/content', {
+      config: { action: 'dsl.content_download' },
+      schema: {
+        tags,
+        summary: 'Download the content; refused if the stored bytes no longer match the digest',
+        params: schemas.idParams,
+      },
+      handler: async (request, reply) => {
+        const { version, stream } = await openContent(deps, contextOf(request), request.params.id);
+        const filename = version.filename ?? `${version.name}-${version.version}`;
+        reply.header('content-type', 'application/octet-stream');
+        reply.header('content-length', String(version.size));
+        reply.header('x-content-sha256', version.digest!);
+        reply.header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`);
+        return reply.send(stream);
+      },
+    });
+    app.post('/api/dsl/versions/:id/approve', {
+      config: { action: 'dsl.version_approve' },
+      schema: {
+        tags,
+        summary: 'Approve a version (operations manager; not the one who registered it)',
+        params: schemas.idParams,
+        body: schemas.decisionInput,
+        response: { 200: schemas.dslVersionView },
+      },
+      handler: async (request) =>
+        approveVersion(deps, contextOf(request), request.params.id, request.body.comment ?? null),
+    });
+    app.post('/api/dsl/versions/:id/reject', {
+      config: { action: 'dsl.version_reject' },
+      schema: {
+        tags,
+        summary: 'Reject a version, saying why',
+        params: schemas.idParams,
+        body: schemas.rejectInput,
+        response: { 200: schemas.dslVersionView },
+      },
+      handler: async (request) =>
+        rejectVersion(deps, contextOf(request), request.params.id, request.body.comment),
+    });
+    app.post('/api/dsl/versions/:id/retire', {
+      config: { action: 'dsl.version_retire' },
+      schema: {
+        tags,
+        summary: 'Retire an approved version, saying why (it stays in the library)',
+        params: schemas.idParams,
+        body: schemas.retireInput,
+        response: { 200: schemas.dslVersionView },
+      },
+      handler: async (request) =>
+        retireVersion(deps, contextOf(request), request.params.id, request.body.reason),
+    });
+  };
+}

@@ -1,0 +1,312 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { DomainError, assertDsl, conflict, notFound } from '@releasegate/domain';
+import type { Clock } from '@releasegate/domain';
+import type { Db } from '../../db/database';
+import type { RequestContext } from '../../context';
+import type { AuditWriter } from '../audit/audit.service';
+import { authorize } from '../identity/authorize';
+import { BlobTooLargeError, isSha256Hex, type BlobStore } from '../../storage/blob-store';
+import * as repo from './dsl.repository';
+
+export interface DslDeps {
+  db: Db;
+  clock: Clock;
+  audit: AuditWriter;
+  blobs: BlobStore;
+  maxUploadBytes: number;
+}
+
+const label = (v: repo.DslVersion) => `${v.name} ${v.version}`;
+
+async function load(deps: DslDeps, id: string) {
+  const v = await repo.findVersion(deps.db.kysely, id);
+  if (!v) throw notFound('DSL version', id);
+  return v;
+}
+
+export interface RegisterVersion {
+  name: string;
+  version: string;
+  description?: string | null;
+  source?: string | null;
+  /** An external reference: where the artifact lives and its SHA-256; otherwise content is uploaded next. */
+  external?: { url: string; digest: string; size?: number | null };
+}
+
+/** DS-1: registers a version; uploaded content follows with uploadContent, an external reference is complete at once. */
+export async function registerVersion(
+  deps: DslDeps,
+  ctx: RequestContext,
+  input: RegisterVersion,
+): Promise<repo.DslVersion> {
+  const principal = authorize(ctx, 'dsl.upload');
+  if (input.external && !isSha256Hex(input.external.digest)) {
+    throw new DomainError('invalid_input', 'The digest must be a SHA-256 in lower-case hex (64 characters)', {
+      fields: { 'external.digest': ['64 lower-case hex characters'] },
+    });
+  }
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    const existing = await repo.findByNameVersion(trx, input.name, input.version);
+    if (existing) {
+      throw conflict(
+        existing.state === 'approved' || existing.state === 'retired'
+          ? `${label(existing)} is ${existing.state} in the library and can never be overwritten (DS-1); register a new version number`
+          : `${label(existing)} is already registered (${existing.state})`,
+        { existingId: existing.id, state: existing.state, fields: { version: ['already registered'] } },
+      );
+    }
+    const now = deps.clock.now().toISOString();
+    const v: repo.DslVersion = {
+      id: randomUUID(),
+      name: input.name,
+      version: input.version,
+      description: input.description ?? null,
+      source: input.source ?? null,
+      kind: input.external ? 'external' : 'upload',
+      externalUrl: input.external?.url ?? null,
+      digest: input.external?.digest ?? null,
+      size: input.external?.size ?? null,
+      filename: null,
+      mediaType: null,
+      state: input.external ? 'pending' : 'draft',
+      createdBy: principal.username,
+      createdAt: now,
+      updatedAt: now,
+      decidedBy: null,
+      decidedAt: null,
+      decisionComment: null,
+      retiredBy: null,
+      retiredAt: null,
+      retireReason: null,
+    };
+    await repo.insertVersion(trx, v);
+    await deps.audit.record(trx, ctx, {
+      action: 'dsl.version_registered',
+      entityType: 'dsl_version',
+      entityId: v.id,
+      after: v,
+    });
+    return v;
+  });
+}
+
+/**
+ * Streams the content into the content-addressed store while hashing it. Over the size limit the
+ * upload is refused and nothing is kept. Content of an approved version can never be replaced.
+ */
+export async function uploadContent(
+  deps: DslDeps,
+  ctx: RequestContext,
+  id: string,
+  body: Readable,
+  meta: { filename?: string | null; mediaType?: string | null },
+): Promise<repo.DslVersion> {
+  authorize(ctx, 'dsl.upload');
+  const before = await load(deps, id);
+  if (before.kind === 'external')
+    throw new DomainError(
+      'policy_violation',
+      `${label(before)} is an external reference; it has no uploaded content`,
+      { rule: 'DSL external reference' },
+    );
+  assertDsl(before.state, 'upload_content', label(before));
+  let stored;
+  try {
+    stored = await deps.blobs.put(body, deps.maxUploadBytes);
+  } catch (error) {
+    if (error instanceof BlobTooLargeError) {
+      throw new DomainError(
+        'too_large',
+        `The upload is larger than the limit of ${Math.round(deps.maxUploadBytes / 1048576)} MiB (DSL_MAX_UPLOAD_MB); nothing was stored`,
+        {
+          rule: 'DSL upload size limit',
+          maxBytes: deps.maxUploadBytes,
+        },
+      );
+    }
+    throw error;
+  }
+  const after: repo.DslVersion = {
+    ...before,
+    digest: stored.digest,
+    size: stored.size,
+    filename: meta.filename ?? null,
+    mediaType: meta.mediaType ?? null,
+    state: 'pending',
+    decidedBy: null,
+    decidedAt: null,
+    decisionComment: null,
+    updatedAt: deps.clock.now().toISOString(),
+  };
+  await deps.db.kysely.transaction().execute(async (trx) => {
+    if (!(await repo.updateVersion(trx, after, before.state)))
+      throw conflict(`${label(before)} changed while uploading; try again`);
+    await deps.audit.record(trx, ctx, {
+      action: 'dsl.content_uploaded',
+      entityType: 'dsl_version',
+      entityId: id,
+      before,
+      after,
+    });
+  });
+  if (before.digest && before.digest !== stored.digest) await removeIfUnreferenced(deps, before.digest);
+  return after;
+}
+
+async function removeIfUnreferenced(deps: DslDeps, digest: string) {
+  if ((await repo.findByDigest(deps.db.kysely, digest)).length === 0) await deps.blobs.remove(digest);
+}
+
+async function transition(
+  deps: DslDeps,
+  ctx: RequestContext,
+  id: string,
+  action: 'approve' | 'reject' | 'retire',
+  change: (v: repo.DslVersion, by: string, at: string) => repo.DslVersion,
+): Promise<repo.DslVersion> {
+  const principal = authorize(ctx, 'dsl.approve');
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    const before = await repo.findVersion(trx, id);
+    if (!before) throw notFound('DSL version', id);
+    assertDsl(before.state, action, label(before));
+    if (action === 'approve' && before.createdBy === principal.username) {
+      throw new DomainError(
+        'policy_violation',
+        `${principal.username} registered ${label(before)} and cannot also approve it (four eyes)`,
+        { rule: 'four eyes' },
+      );
+    }
+    const after = change(before, principal.username, deps.clock.now().toISOString());
+    if (!(await repo.updateVersion(trx, after, before.state)))
+      throw conflict(`${label(before)} changed meanwhile; reload`);
+    await deps.audit.record(trx, ctx, {
+      action: `dsl.version_${action === 'approve' ? 'approved' : action === 'reject' ? 'rejected' : 'retired'}`,
+      entityType: 'dsl_version',
+      entityId: id,
+      before,
+      after,
+    });
+    return after;
+  });
+}
+
+export function approveVersion(deps: DslDeps, ctx: RequestContext, id: string, comment: string | null) {
+  return transition(deps, ctx, id, 'approve', (v, by, at) => ({
+    ...v,
+    state: 'approved',
+    decidedBy: by,
+    decidedAt: at,
+    decisionComment: comment,
+    updatedAt: at,
+  }));
+}
+
+export function rejectVersion(deps: DslDeps, ctx: RequestContext, id: string, comment: string) {
+  return transition(deps, ctx, id, 'reject', (v, by, at) => ({
+    ...v,
+    state: 'rejected',
+    decidedBy: by,
+    decidedAt: at,
+    decisionComment: comment,
+    updatedAt: at,
+  }));
+}
+
+/** DS-1: an approved version is retired (with its reason), never deleted. */
+export function retireVersion(deps: DslDeps, ctx: RequestContext, id: string, reason: string) {
+  return transition(deps, ctx, id, 'retire', (v, by, at) => ({
+    ...v,
+    state: 'retired',
+    retiredBy: by,
+    retiredAt: at,
+    retireReason: reason,
+    updatedAt: at,
+  }));
+}
+
+export async function updateVersionInfo(
+  deps: DslDeps,
+  ctx: RequestContext,
+  id: string,
+  patch: { description?: string | null; source?: string | null },
+) {
+  authorize(ctx, 'dsl.upload');
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    const before = await repo.findVersion(trx, id);
+    if (!before) throw notFound('DSL version', id);
+    assertDsl(before.state, 'edit', label(before));
+    const after = { ...before, ...patch, updatedAt: deps.clock.now().toISOString() };
+    await repo.updateVersion(trx, after, before.state);
+    await deps.audit.record(trx, ctx, {
+      action: 'dsl.version_updated',
+      entityType: 'dsl_version',
+      entityId: id,
+      before,
+      after,
+    });
+    return after;
+  });
+}
+
+/** Only versions never approved can be deleted; an approved or retired one is refused (DS-1). */
+export async function deleteVersion(deps: DslDeps, ctx: RequestContext, id: string): Promise<void> {
+  authorize(ctx, 'dsl.upload');
+  const before = await deps.db.kysely.transaction().execute(async (trx) => {
+    const v = await repo.findVersion(trx, id);
+    if (!v) throw notFound('DSL version', id);
+    assertDsl(v.state, 'delete', label(v));
+    await repo.deleteVersion(trx, id);
+    await deps.audit.record(trx, ctx, {
+      action: 'dsl.version_deleted',
+      entityType: 'dsl_version',
+      entityId: id,
+      before: v,
+    });
+    return v;
+  });
+  if (before.kind === 'upload' && before.digest) await removeIfUnreferenced(deps, before.digest);
+}
+
+export async function listVersions(deps: DslDeps, ctx: RequestContext, filter: repo.DslFilter) {
+  authorize(ctx, 'dsl.read');
+  return repo.listVersions(deps.db.kysely, filter);
+}
+
+export async function getVersion(deps: DslDeps, ctx: RequestContext, id: string) {
+  authorize(ctx, 'dsl.read');
+  return load(deps, id);
+}
+
+/**
+ * Download: the stored bytes are re-hashed first; if they no longer match the recorded digest
+ * the download is refused (the file was altered on disk) instead of handing out a wrong artifact.
+ */
+export async function openContent(
+  deps: DslDeps,
+  ctx: RequestContext,
+  id: string,
+): Promise<{ version: repo.DslVersion; stream: Readable }> {
+  authorize(ctx, 'dsl.read');
+  const v = await load(deps, id);
+  if (v.kind === 'external')
+    throw new DomainError(
+      'policy_violation',
+      `${label(v)} is an external reference: fetch it from ${v.externalUrl} and check SHA-256 ${v.digest}`,
+      { rule: 'DSL external reference', url: v.externalUrl, digest: v.digest },
+    );
+  assertDsl(v.state, 'download', label(v));
+  const actual = await deps.blobs.rehash(v.digest!);
+  if (actual !== v.digest) {
+    throw new DomainError(
+      'conflict',
+      `The stored content of ${label(v)} does not match its recorded SHA-256 (${actual === null ? 'missing' : 'altered'}); run \`releasegate dsl verify\` and restore it`,
+      {
+        rule: 'DS-3 integrity',
+        expected: v.digest,
+        actual,
+      },
+    );
+  }
+  return { version: v, stream: deps.blobs.open(v.digest!) };
+}

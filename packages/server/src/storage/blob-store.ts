@@ -1,0 +1,33 @@
+import type { Readable } from 'node:stream';
+
+export interface StoredBlob {
+  digest: string;
+  size: number;
+}
+
+/**
+ * Content-addressed storage: a blob's name is the SHA-256 of its bytes. The local directory is the
+ * first implementation; an S3-compatible one will implement the same interface.
+ */
+export interface BlobStore {
+  /** Streams the source in while hashing it; refuses beyond maxBytes and then leaves nothing behind. */
+  put(source: Readable, maxBytes: number): Promise<StoredBlob>;
+  has(digest: string): Promise<boolean>;
+  size(digest: string): Promise<number | null>;
+  open(digest: string): Readable;
+  /** Removes a blob (only for blobs no record refers to). */
+  remove(digest: string): Promise<void>;
+  /** Every stored digest. */
+  list(): AsyncIterable<string>;
+  /** Re-hashes a stored blob: the digest its bytes have now (null when missing). */
+  rehash(digest: string): Promise<string | null>;
+}
+
+export class BlobTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`larger than the limit of ${maxBytes} bytes`);
+    this.name = 'BlobTooLargeError';
+  }
+}
+
+export const isSha256Hex = (value: string) => /^[0-9a-f]{64}$/.test(value);
