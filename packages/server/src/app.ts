@@ -102,6 +102,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await fastify.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   fastify.get('/api/openapi.json', { schema: { hide: true } }, async () => fastify.swagger());
 
+  // File uploads (DSL content, CMDB imports) stream: the parser hands the raw request to the route.
+  fastify.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
+
   const registry = registerMetrics(fastify);
   registerAuthentication(fastify, identity);
   registerErrorHandler(fastify, { db, audit });

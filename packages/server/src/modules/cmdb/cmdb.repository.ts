@@ -463,3 +463,57 @@ export async function baselineSnapshots(q: Q, id: string): Promise<CiSnapshot[]>
     .execute();
   return rows.map((r) => JSON.parse(r.snapshot) as CiSnapshot).sort((a, b) => a.name.localeCompare(b.name));
 }
+
+export interface RelationWithEnds {
+  id: string;
+  type: string;
+  source: { type: string; environment: string; name: string };
+  target: { type: string; environment: string; name: string };
+}
+
+/** Relations with both ends' natural keys, in pages ordered by id (for export). */
+export async function* iterateRelationsWithEnds(q: Q, pageSize = 2000): AsyncGenerator<RelationWithEnds> {
+  let after = '';
+  for (;;) {
+    const rows = await q
+      .selectFrom('ci_relations as r')
+      .innerJoin('cis as s', 's.id', 'r.source_id')
+      .innerJoin('cis as t', 't.id', 'r.target_id')
+      .select([
+        'r.id',
+        'r.type',
+        's.type_key as s_type',
+        's.environment as s_env',
+        's.name as s_name',
+        't.type_key as t_type',
+        't.environment as t_env',
+        't.name as t_name',
+      ])
+      .where('r.id', '>', after)
+      .orderBy('r.id')
+      .limit(pageSize)
+      .execute();
+    for (const r of rows) {
+      yield {
+        id: r.id,
+        type: r.type,
+        source: { type: r.s_type, environment: r.s_env, name: r.s_name },
+        target: { type: r.t_type, environment: r.t_env, name: r.t_name },
+      };
+    }
+    if (rows.length < pageSize) return;
+    after = rows[rows.length - 1].id;
+  }
+}
+
+/** Active CIs in pages ordered by name (for export). */
+export async function* iterateCis(q: Q, pageSize = 2000): AsyncGenerator<Ci> {
+  let after: { name: string; id: string } | undefined;
+  for (;;) {
+    const page = await listCis(q, { status: 'active' }, after, pageSize);
+    yield* page;
+    if (page.length < pageSize) return;
+    const last = page[page.length - 1];
+    after = { name: last.name, id: last.id };
+  }
+}

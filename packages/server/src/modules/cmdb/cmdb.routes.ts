@@ -16,6 +16,9 @@ import {
 } from './ci.service';
 import { analyseImpact } from './impact.service';
 import { compareBaseline, getBaseline, listBaselines, takeBaseline } from './baseline.service';
+import { importCmdb } from './transfer/import.service';
+import { exportCmdb } from './transfer/export.service';
+import type { Readable } from 'node:stream';
 
 const tags = ['cmdb'];
 
@@ -184,6 +187,50 @@ export function cmdbRoutes(deps: CmdbDeps): FastifyPluginAsyncZod {
           reason: request.body.reason,
         });
         return reply.status(204).send(null);
+      },
+    });
+
+    app.post('/api/cmdb/import', {
+      config: { action: 'cmdb.import' },
+      schema: {
+        tags,
+        summary:
+          'Import CIs and relations from CSV or XLSX (application/octet-stream; X-Filename header). A file with any bad row imports nothing.',
+        querystring: schemas.importQuery,
+        response: { 200: schemas.importReportView },
+      },
+      handler: async (request) => {
+        const fileName = request.headers['x-filename'];
+        return importCmdb(deps, contextOf(request), request.body as Readable, {
+          format: request.query.format,
+          kind: request.query.kind,
+          dryRun: request.query.dryRun === 'true',
+          fileName: typeof fileName === 'string' ? decodeURIComponent(fileName).slice(0, 255) : null,
+        });
+      },
+    });
+    app.get('/api/cmdb/export', {
+      config: { action: 'cmdb.export' },
+      schema: {
+        tags,
+        summary: 'Export CIs or relations as CSV, or both as XLSX',
+        querystring: schemas.exportQuery,
+      },
+      handler: async (request, reply) => {
+        const { format, kind } = request.query;
+        const stream = await exportCmdb(deps, contextOf(request), format, kind);
+        const stamp = new Date().toISOString().slice(0, 10);
+        reply.header(
+          'content-type',
+          format === 'csv'
+            ? 'text/csv; charset=utf-8'
+            : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        );
+        reply.header(
+          'content-disposition',
+          `attachment; filename="cmdb-${format === 'csv' ? kind : 'all'}-${stamp}.${format}"`,
+        );
+        return reply.send(stream);
       },
     });
 

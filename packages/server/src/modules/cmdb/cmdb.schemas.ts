@@ -205,3 +205,29 @@ export const diffView = z.object({
   ),
   unchanged: z.number(),
 });
+
+export const importQuery = z.object({
+  format: z.enum(['csv', 'xlsx']),
+  kind: z.enum(['cis', 'relations']).optional(),
+  dryRun: z.enum(['true', 'false']).default('true'),
+});
+export const importReportView = z.object({
+  dryRun: z.boolean(),
+  applied: z.boolean(),
+  ok: z.boolean(),
+  errorCount: z.number(),
+  errors: z.array(z.object({ sheet: z.string(), row: z.number(), column: z.string(), reason: z.string() })),
+  summary: z.object({
+    ciRows: z.number(),
+    relationRows: z.number(),
+    create: z.number(),
+    update: z.number(),
+    unchanged: z.number(),
+    relationsCreate: z.number(),
+    relationsExisting: z.number(),
+  }),
+});
+export const exportQuery = z.object({
+  format: z.enum(['csv', 'xlsx']).default('xlsx'),
+  kind: z.enum(['cis', 'relations']).default('cis'),
+});

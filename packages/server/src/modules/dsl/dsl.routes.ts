@@ -21,9 +21,6 @@ const tags = ['definitive software library'];
 
 export function dslRoutes(deps: DslDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    // Uploads stream straight to the blob store: the parser hands over the raw request.
-    app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
-
     app.get('/api/dsl/versions', {
       schema: {
         tags,

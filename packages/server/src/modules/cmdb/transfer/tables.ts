@@ -1,0 +1,81 @@
+import type { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import ExcelJS from 'exceljs';
+
+/** One sheet of an uploaded file: its name, header and rows, read as a stream. */
+export interface Table {
+  sheet: string;
+  header: string[];
+  /** Spreadsheet row numbers (the header is row 1). */
+  rows: AsyncIterable<{ number: number; cells: string[] }>;
+}
+
+/** Reads a CSV file (UTF-8, with or without BOM, comma-separated) as one table. */
+export async function* csvTables(source: Readable): AsyncGenerator<Table> {
+  const parser = source.pipe(
+    parse({ bom: true, relax_column_count: true, skip_empty_lines: true, trim: true }),
+  );
+  const iterator = parser[Symbol.asyncIterator]() as AsyncIterator<string[]>;
+  const first = await iterator.next();
+  if (first.done) return;
+  let number = 1;
+  yield {
+    sheet: 'csv',
+    header: first.value.map((h) => h.trim()),
+    rows: {
+      async *[Symbol.asyncIterator]() {
+        for (let next = await iterator.next(); !next.done; next = await iterator.next())
+          yield { number: ++number, cells: next.value };
+      },
+    },
+  };
+}
+
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === 'object') {
+    const v = value as {
+      text?: unknown;
+      result?: unknown;
+      richText?: { text: string }[];
+      hyperlink?: string;
+    };
+    if (v.richText) return v.richText.map((r) => r.text).join('');
+    if (v.text !== undefined) return cellText(v.text);
+    if (v.result !== undefined) return cellText(v.result);
+    return '';
+  }
+  return String(value).trim();
+}
+
+/** Reads an XLSX workbook as a stream, one table per worksheet. */
+export async function* xlsxTables(source: Readable): AsyncGenerator<Table> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, {
+    sharedStrings: 'cache',
+    worksheets: 'emit',
+    styles: 'ignore',
+    hyperlinks: 'ignore',
+  });
+  for await (const sheet of reader) {
+    const iterator = sheet[Symbol.asyncIterator]();
+    let first = await iterator.next();
+    while (!first.done && first.value.cellCount === 0) first = await iterator.next();
+    if (first.done) continue;
+    const toCells = (row: ExcelJS.Row) => (row.values as unknown[]).slice(1).map(cellText);
+    const header = toCells(first.value);
+    yield {
+      // The worksheet name is set by the reader when the workbook part came first (as Excel writes it).
+      sheet: (sheet as unknown as { name?: string }).name ?? 'sheet',
+      header,
+      rows: {
+        async *[Symbol.asyncIterator]() {
+          for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+            const cells = toCells(next.value);
+            if (cells.some((c) => c !== '')) yield { number: next.value.number, cells };
+          }
+        },
+      },
+    };
+  }
+}
