@@ -9,6 +9,7 @@ import { toAuditEvent } from '../../packages/server/src/modules/audit/audit.serv
 import { verifyChain } from '../../packages/server/src/modules/audit/audit.verify';
 import { GENESIS_HASH, canonicalJson } from '../../packages/server/src/modules/audit/audit.chain';
 import { buildAuditFixture, median, secondsSince as seconds } from './audit-fixture';
+import { machineBusySeconds } from './proc';
 
 export interface AuditBenchResult {
   events: number;
@@ -19,7 +20,11 @@ export interface AuditBenchResult {
   hashSec: number[];
   verifyEventsPerSec: number;
   hashEventsPerSec: number;
+  hashBytesSec: number[];
+  hashBytesEventsPerSec: number;
   ratio: number;
+  /** Share of a core used by other processes during the timed runs. */
+  otherCpu: number | null;
   profile?: string;
 }
 
@@ -48,6 +53,13 @@ try {
     for (const s of canonical) prev = createHash('sha256').update(prev).update('\n').update(s).digest('hex');
     return prev;
   };
+  // Context only: the same hashing over bytes already encoded as UTF-8 (chainHash hashes strings).
+  const encoded = canonical.map((s) => Buffer.from(s, 'utf8'));
+  const hashAllBytes = () => {
+    let prev = GENESIS_HASH;
+    for (const b of encoded) prev = createHash('sha256').update(prev).update('\n').update(b).digest('hex');
+    return prev;
+  };
   const verify = async () => {
     const result = await verifyChain(db.kysely);
     if (!result.ok || result.eventsChecked !== events || result.lastHash !== lastHash) {
@@ -56,10 +68,14 @@ try {
   };
 
   // 3. Warm up both once, then alternate timed runs so drift hits both sides alike.
-  if (hashAll() !== lastHash) throw new Error('the baseline chain does not end at the stored last hash');
+  if (hashAll() !== lastHash || hashAllBytes() !== lastHash) throw new Error('the baseline chain does not end at the stored last hash');
   await verify();
   const verifySec: number[] = [];
   const hashSec: number[] = [];
+  const hashBytesSec: number[] = [];
+  const machine0 = machineBusySeconds();
+  const own0 = process.cpuUsage();
+  const timed0 = process.hrtime.bigint();
   for (let r = 0; r < reps; r++) {
     let t = process.hrtime.bigint();
     await verify();
@@ -68,7 +84,15 @@ try {
     const end = hashAll();
     hashSec.push(seconds(t));
     if (end !== lastHash) throw new Error('baseline hash mismatch');
+    t = process.hrtime.bigint();
+    hashAllBytes();
+    hashBytesSec.push(seconds(t));
   }
+
+  const machine1 = machineBusySeconds();
+  const own = process.cpuUsage(own0);
+  const timedSec = seconds(timed0);
+  const otherCpu = machine0 === null || machine1 === null ? null : Math.max(0, (machine1 - machine0 - (own.user + own.system) / 1e6) / timedSec);
 
   // 4. Optionally, a CPU profile of one more verification (outside the figures above).
   let profile: string | undefined;
@@ -97,7 +121,10 @@ try {
     hashSec,
     verifyEventsPerSec,
     hashEventsPerSec,
+    hashBytesSec,
+    hashBytesEventsPerSec: events / median(hashBytesSec),
     ratio: verifyEventsPerSec / hashEventsPerSec,
+    otherCpu,
     ...(profile && { profile }),
   };
   process.stdout.write(`AUDIT_RESULT ${JSON.stringify(result)}\n`);

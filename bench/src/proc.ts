@@ -161,3 +161,25 @@ export function startChild(name: string, args: string[], env: Record<string, str
 export function tsxArgs(file: string, nodeFlags: string[] = []): string[] {
   return [...nodeFlags, '--import', 'tsx', file];
 }
+
+/**
+ * The share of a core that processes other than this one and `pids` use over the next `ms`
+ * (other engineers' test runs on a shared machine), or null where /proc is missing.
+ */
+export async function otherCpuShare(pids: number[], ms = 500): Promise<number | null> {
+  const own = () => {
+    const self = process.cpuUsage();
+    let seconds = (self.user + self.system) / 1e6;
+    for (const pid of pids) seconds += cpuSecondsOf(pid) ?? 0;
+    return seconds;
+  };
+  const machine0 = machineBusySeconds();
+  const own0 = own();
+  const t0 = process.hrtime.bigint();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const machine1 = machineBusySeconds();
+  const own1 = own();
+  const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (machine0 === null || machine1 === null) return null;
+  return Math.max(0, (machine1 - machine0 - (own1 - own0)) / elapsed);
+}

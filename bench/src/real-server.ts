@@ -32,13 +32,21 @@ async function expectStatus(response: Response, status: number, what: string): P
   return text ? JSON.parse(text) : null;
 }
 
-export async function startReleaseGate(options: { logLevel: string; nodeFlags?: string[] }): Promise<RunningReleaseGate> {
+export interface StartOptions {
+  logLevel: string;
+  /** Node flags before the entry point (e.g. --cpu-prof). */
+  nodeFlags?: string[];
+  /** Another entry point and its arguments instead of `releasegate serve` (prototypes). */
+  entry?: string[];
+}
+
+export async function startReleaseGate(options: StartOptions): Promise<RunningReleaseGate> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'releasegate-bench-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const server = startChild(
     `releasegate (LOG_LEVEL=${options.logLevel})`,
-    [...(options.nodeFlags ?? []), path.join(REPO_ROOT, 'packages/server/bin/releasegate.js'), 'serve'],
+    [...(options.nodeFlags ?? []), ...(options.entry ?? [path.join(REPO_ROOT, 'packages/server/bin/releasegate.js'), 'serve'])],
     {
       DATA_DIR: dataDir,
       DATABASE_URL: '',

@@ -3,22 +3,29 @@
 //      Fastify hello-world, both in their own processes, loaded by autocannon from this one.
 //   2. Audit: verifyChain over N events against raw SHA-256 of the same canonical bytes.
 // Exits 0 when a goal is missed (it says MISSED), non-zero only when the benchmark itself fails.
-// Options: --quick (short runs), --profile (CPU profiles after the measurements),
-//          --duration S, --warmup S, --connections 8,32, --events N, --reps N, --no-info.
+// Options (after `npm run bench --`):
+//   --quick              short runs (a smoke test, not figures)
+//   --duration S         seconds per HTTP measurement (default 6), --warmup S (default 2)
+//   --connections 8,32   autocannon connection counts
+//   --events N           audit events (default 50000), --reps N (default 5)
+//   --no-info            skip the LOG_LEVEL=info rows
+//   --quiet-budget S     seconds it may spend waiting for other processes to calm down (default 45; 0: never)
+//   --profile            afterwards, CPU profiles of the server under load and of verifyChain
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AuditBenchResult } from './audit-bench';
-import { measureLoad, type LoadResult } from './load';
-import { REPO_ROOT, startChild, tsxArgs, type Child } from './proc';
+import { startHello } from './hello';
+import { measureLoad, type LoadOptions, type LoadResult, type QuietPolicy } from './load';
+import { REPO_ROOT, otherCpuShare, startChild, tsxArgs, type Child } from './proc';
 import { busyTime, formatProfile } from './profile-summary';
 import { startReleaseGate, type RunningReleaseGate } from './real-server';
 
 const HTTP_GOAL = 0.6;
 const AUDIT_GOAL = 0.5;
-/** The brief's reference: a widely used open-source ITSM serves ~20 single-ticket reads/s at 8 clients. */
+/** The reference given in the brief: a widely used open-source ITSM, single-ticket read, 8 clients. */
 const ITSM_REFERENCE = 20;
 const ITSM_TARGET = ITSM_REFERENCE * 100;
 
@@ -32,30 +39,38 @@ const { values: opts } = parseArgs({
     events: { type: 'string' },
     reps: { type: 'string' },
     'no-info': { type: 'boolean', default: false },
+    'quiet-budget': { type: 'string' },
   },
 });
 
-const num = (value: string | undefined, fallback: number) => {
+const num = (value: string | undefined, fallback: number, min = 1) => {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`not a positive number: ${value}`);
+  if (!Number.isFinite(n) || n < min) throw new Error(`not a number >= ${min}: ${value}`);
   return n;
 };
 const durationSec = num(opts.duration, opts.quick ? 2 : 6);
-const warmupSec = num(opts.warmup, opts.quick ? 1 : 2);
+const warmupSec = num(opts.warmup, opts.quick ? 1 : 2, 0);
 const connectionCounts = (opts.connections ?? '8,32').split(',').map((c) => num(c, 8));
 const auditEvents = num(opts.events, opts.quick ? 10_000 : 50_000);
 const auditReps = num(opts.reps, opts.quick ? 3 : 5);
+const quiet: QuietPolicy = { threshold: 0.25, maxWaitSec: 15, budgetSec: num(opts['quiet-budget'], opts.quick ? 0 : 45, 0) };
 const profileDir = path.join(os.tmpdir(), 'releasegate-bench-profiles');
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const pct = (share: number | null) => (share === null ? 'n/a' : `${Math.round(share * 100)} %`);
 const verdict = (met: boolean) => (met ? 'met' : '*** MISSED ***');
+/** Server CPU microseconds per request: what the server spends, whatever the load generator does. */
+const cpuPerRequest = (r: LoadResult) => (r.serverCpu === null ? null : (r.serverCpu * 1e6) / r.reqPerSec);
 
 function table(header: string[], rows: string[][], rightAligned: boolean[]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (rightAligned[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (rightAligned[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
 }
 
@@ -68,23 +83,16 @@ function machine() {
   } catch {
     // not a git checkout
   }
-  return {
-    cpus: os.availableParallelism(),
-    model,
-    memoryGiB: os.totalmem() / 2 ** 30,
-    node: process.version,
-    platform: `${os.type()} ${os.release()} ${os.arch()}`,
-    commit,
-  };
+  return { cpus: os.availableParallelism(), model, memoryGiB: os.totalmem() / 2 ** 30, node: process.version, platform: `${os.type()} ${os.release()} ${os.arch()}`, commit };
 }
 
 interface HttpRow {
-  server: string;
+  endpoint: string;
   auth: string;
   log: string;
   result: LoadResult;
   baseline?: LoadResult;
-  /** Counts towards the HTTP goal (the warn-level rows); others are context. */
+  /** Counts towards the HTTP goal (the LOG_LEVEL=warn rows); the others are context. */
   judged: boolean;
 }
 
@@ -105,35 +113,24 @@ async function withReleaseGate<T>(logLevel: string, use: (rg: RunningReleaseGate
   }
 }
 
-async function startHello(): Promise<{ child: Child; url: string }> {
-  const child = startChild('hello-world', tsxArgs('bench/src/hello-server.ts'), { PORT: '0' });
-  try {
-    const line = await child.waitForLine((l) => l.startsWith('hello-world listening on '));
-    child.stopCapture();
-    return { child, url: line.slice('hello-world listening on '.length).trim() };
-  } catch (error) {
-    await child.stop();
-    throw error;
-  }
-}
+const load = (server: Child, url: string, connections: number, headers?: Record<string, string>): LoadOptions => ({ url, connections, headers, server, durationSec, warmupSec, quiet });
 
 async function httpBench(): Promise<HttpRow[]> {
   const rows: HttpRow[] = [];
-  const load = { durationSec, warmupSec };
   const hello = await startHello();
   await withChild(hello.child, () =>
     withReleaseGate('warn', async (rg) => {
       const endpoint = `${rg.baseUrl}/api/users/${rg.userId}`;
       for (const connections of connectionCounts) {
-        out(`  ${connections} connections: hello-world …`);
-        const baseline = await measureLoad({ ...load, url: hello.url, connections, server: hello.child });
-        rows.push({ server: 'bare Fastify hello-world', auth: '-', log: 'off', result: baseline, judged: false });
+        out(`  ${connections} connections: bare Fastify hello-world …`);
+        const baseline = await measureLoad(load(hello.child, hello.url, connections));
+        rows.push({ endpoint: 'bare Fastify hello-world', auth: '-', log: 'none', result: baseline, judged: false });
         out(`  ${connections} connections: GET /api/users/:id, session cookie …`);
-        const cookie = await measureLoad({ ...load, url: endpoint, connections, server: rg.server, headers: { cookie: rg.sessionCookie } });
-        rows.push({ server: 'GET /api/users/:id', auth: 'cookie', log: 'warn', result: cookie, baseline, judged: true });
+        const cookie = await measureLoad(load(rg.server, endpoint, connections, { cookie: rg.sessionCookie }));
+        rows.push({ endpoint: 'GET /api/users/:id', auth: 'cookie', log: 'warn', result: cookie, baseline, judged: true });
         out(`  ${connections} connections: GET /api/users/:id, API token …`);
-        const bearer = await measureLoad({ ...load, url: endpoint, connections, server: rg.server, headers: { authorization: `Bearer ${rg.apiToken}` } });
-        rows.push({ server: 'GET /api/users/:id', auth: 'bearer', log: 'warn', result: bearer, baseline, judged: true });
+        const bearer = await measureLoad(load(rg.server, endpoint, connections, { authorization: `Bearer ${rg.apiToken}` }));
+        rows.push({ endpoint: 'GET /api/users/:id', auth: 'bearer', log: 'warn', result: bearer, baseline, judged: true });
       }
     }),
   );
@@ -142,16 +139,24 @@ async function httpBench(): Promise<HttpRow[]> {
       const endpoint = `${rg.baseUrl}/api/users/${rg.userId}`;
       for (const connections of connectionCounts) {
         out(`  ${connections} connections: GET /api/users/:id, session cookie, LOG_LEVEL=info …`);
-        const result = await measureLoad({ ...load, url: endpoint, connections, server: rg.server, headers: { cookie: rg.sessionCookie } });
-        const baseline = rows.find((r) => r.log === 'off' && r.result.connections === connections)!.result;
-        rows.push({ server: 'GET /api/users/:id', auth: 'cookie', log: 'info', result, baseline, judged: false });
+        const result = await measureLoad(load(rg.server, endpoint, connections, { cookie: rg.sessionCookie }));
+        const baseline = rows.find((r) => r.log === 'none' && r.result.connections === connections)?.result;
+        rows.push({ endpoint: 'GET /api/users/:id', auth: 'cookie', log: 'info', result, baseline, judged: false });
       }
     });
   }
   return rows;
 }
 
-async function auditBench(): Promise<AuditBenchResult> {
+async function auditBench(): Promise<AuditBenchResult & { waitedSec: number }> {
+  // The audit run measures itself; only wait for a quieter machine before it starts.
+  const started = Date.now();
+  while (quiet.budgetSec > 0 && (Date.now() - started) / 1000 < quiet.maxWaitSec) {
+    const other = await otherCpuShare([]);
+    if (other === null || other < quiet.threshold) break;
+  }
+  const waitedSec = (Date.now() - started) / 1000;
+  quiet.budgetSec = Math.max(0, quiet.budgetSec - waitedSec);
   const child = startChild('audit-bench', tsxArgs('bench/src/audit-bench.ts'), {
     BENCH_AUDIT_EVENTS: String(auditEvents),
     BENCH_AUDIT_REPS: String(auditReps),
@@ -159,11 +164,11 @@ async function auditBench(): Promise<AuditBenchResult> {
   });
   return withChild(child, async () => {
     const line = await child.waitForLine((l) => l.startsWith('AUDIT_RESULT '), 170_000);
-    return JSON.parse(line.slice('AUDIT_RESULT '.length)) as AuditBenchResult;
+    return { ...(JSON.parse(line.slice('AUDIT_RESULT '.length)) as AuditBenchResult), waitedSec };
   });
 }
 
-/** A profiled server under the same load as the 8-connection cookie row; not part of the figures. */
+/** A profiled server under the load of the 8-connection cookie row; not part of the figures. */
 async function profileHttp(): Promise<string> {
   // --cpu-prof writes one profile per thread (tsx runs its loader in a worker): keep the busiest.
   const dir = path.join(profileDir, 'http');
@@ -171,7 +176,7 @@ async function profileHttp(): Promise<string> {
   await withReleaseGate(
     'warn',
     async (rg) => {
-      await measureLoad({ url: `${rg.baseUrl}/api/users/${rg.userId}`, connections: 8, durationSec, warmupSec, server: rg.server, headers: { cookie: rg.sessionCookie } });
+      await measureLoad({ ...load(rg.server, `${rg.baseUrl}/api/users/${rg.userId}`, 8, { cookie: rg.sessionCookie }), quiet: undefined });
     },
     ['--cpu-prof', '--cpu-prof-dir', dir],
   );
@@ -180,97 +185,112 @@ async function profileHttp(): Promise<string> {
   return files.reduce((a, b) => (busyTime(b) > busyTime(a) ? b : a));
 }
 
-async function main() {
-  const started = Date.now();
-  const m = machine();
-  out('ReleaseGate benchmark');
-  out(`machine: ${m.cpus} CPUs (${m.model}), ${fmt(m.memoryGiB, 1)} GiB RAM, ${m.platform}; Node ${m.node}; commit ${m.commit}`);
-  out(`settings: ${durationSec} s per measurement after ${warmupSec} s warm-up; connections ${connectionCounts.join(', ')}; ${fmt(auditEvents)} audit events, median of ${auditReps}`);
-  out();
-
-  out('[1/2] HTTP …');
-  const http = await httpBench();
-  out('[2/2] Audit chain verification …');
-  const audit = await auditBench();
-
-  let profiles: string[] = [];
-  if (opts.profile) {
-    out('[profile] CPU profile of the server under load (not part of the figures) …');
-    const httpProfile = await profileHttp();
-    profiles = [formatProfile('HTTP server, GET /api/users/:id with session cookie, 8 connections', httpProfile, 12, durationSec + warmupSec)];
-    if (audit.profile) profiles.push(formatProfile('audit verifyChain', audit.profile));
-  }
-
-  out();
+function printHttp(http: HttpRow[]) {
   out('=== 1. HTTP: authenticated, validated read vs bare Fastify hello-world ===');
-  out(`autocannon in this process, each server in its own process; ${durationSec} s after a ${warmupSec} s warm-up; pipelining 1.`);
-  out('Request logging: the hello-world has no logger; ReleaseGate at LOG_LEVEL=warn (no per-request lines), and a second run at info.');
+  out(`autocannon (in this process) against each server in its own process; ${durationSec} s measured after a ${warmupSec} s warm-up; pipelining 1.`);
+  out('Logging: the hello-world has no logger; ReleaseGate runs at LOG_LEVEL=warn (no line per request), then at info (two lines per request).');
   out();
-  const httpLines = table(
-    ['endpoint', 'auth', 'log', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'server CPU', 'client CPU', 'other CPU', 'ratio', `goal >= ${HTTP_GOAL}`],
+  table(
+    ['endpoint', 'auth', 'log', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'ratio', `goal ${HTTP_GOAL}`, 'server CPU', 'µs CPU/req', 'CPU ratio', 'client CPU', 'other CPU', 'note'],
     http.map((r) => {
       const ratio = r.baseline ? r.result.reqPerSec / r.baseline.reqPerSec : null;
+      const mine = cpuPerRequest(r.result);
+      const theirs = r.baseline ? cpuPerRequest(r.baseline) : null;
+      const notes = [r.result.remeasured ? 'measured twice' : '', r.result.waitedSec >= 1 ? `waited ${Math.round(r.result.waitedSec)} s` : ''].filter(Boolean);
       return [
-        r.server,
+        r.endpoint,
         r.auth,
         r.log,
         String(r.result.connections),
         fmt(r.result.reqPerSec),
         fmt(r.result.latencyP50),
         fmt(r.result.latencyP99),
+        ratio === null ? '' : ratio.toFixed(2),
+        ratio === null ? '' : r.judged ? (ratio >= HTTP_GOAL ? 'met' : 'MISSED') : 'context',
         pct(r.result.serverCpu),
+        mine === null ? 'n/a' : fmt(mine),
+        mine === null || theirs === null ? '' : (theirs / mine).toFixed(2),
         pct(r.result.clientCpu),
         pct(r.result.otherCpu),
-        ratio === null ? '-' : ratio.toFixed(2),
-        ratio === null ? '' : r.judged ? (ratio >= HTTP_GOAL ? 'met' : 'MISSED') : '(context)',
+        notes.join(', '),
       ];
     }),
-    [false, false, false, true, true, true, true, true, true, true, true, false],
-  );
-  httpLines.forEach((l) => out(l));
-  out(`(CPU: share of one core used while measuring by the server process, by autocannon, and by everything else on this ${os.availableParallelism()}-CPU machine)`);
-  const noisy = http.filter((r) => (r.result.otherCpu ?? 0) > 0.15);
-  if (noisy.length > 0) out(`WARNING: other processes used more than 15 % of a core during ${noisy.length} measurement(s); figures are less reliable.`);
-  const judged = http.filter((r) => r.judged);
-  const httpRatios = judged.map((r) => r.result.reqPerSec / r.baseline!.reqPerSec);
-  const httpMet = httpRatios.every((x) => x >= HTTP_GOAL);
-  const at8 = http.find((r) => r.judged && r.auth === 'cookie' && r.result.connections === 8);
+    [false, false, false, true, true, true, true, true, false, true, true, true, true, true, false],
+  ).forEach((l) => out(l));
+  out('ratio: req/s over the hello-world\'s req/s at the same connections (the goal). CPU columns: share of one core used while measuring,');
+  out('by the server process, by autocannon, by everything else; µs CPU/req: server CPU time per request; CPU ratio: hello-world µs/req over ours.');
+  const noisy = http.filter((r) => (r.result.otherCpu ?? 0) > quiet.threshold);
+  if (noisy.length > 0) out(`WARNING: other processes used more than ${pct(quiet.threshold)} of a core during ${noisy.length} measurement(s): those figures are low.`);
+  const clientBound = http.filter((r) => r.result.clientCpu > 0.9);
+  if (clientBound.length > 0) out(`NOTE: autocannon used > 90 % of a core in ${clientBound.length} measurement(s): those servers may be faster than measured.`);
   out();
-  if (at8) {
-    const rps = at8.result.reqPerSec;
-    out(`Context: a widely used open-source ITSM answers a single-ticket read at about ${ITSM_REFERENCE} requests/s with 8 concurrent`);
-    out(`clients on this class of machine (reference figure, not measured here); we aim for 100 times that, ${fmt(ITSM_TARGET)} req/s.`);
-    out(`  ours, GET /api/users/:id with session cookie, 8 connections: ${fmt(rps)} req/s = ${fmt(rps / ITSM_REFERENCE)} x the reference, ${fmt(rps / ITSM_TARGET, 1)} x the ${fmt(ITSM_TARGET)} req/s aim: ${verdict(rps >= ITSM_TARGET)}`);
-    out();
-  }
+}
 
+function printAudit(audit: AuditBenchResult & { waitedSec: number }) {
   out('=== 2. Audit chain verification vs raw SHA-256 of the same bytes ===');
   const perEvent = audit.canonicalBytes / audit.events;
-  out(`${fmt(audit.events)} events written by the server's audit writer (${fmt(audit.buildSec, 1)} s), ${fmt(perEvent)} canonical bytes per event; median of ${audit.reps} runs after one warm-up.`);
+  out(`${fmt(audit.events)} events written by the server's audit writer (${fmt(audit.buildSec, 1)} s); ${fmt(perEvent)} canonical bytes per event;`);
+  out(`median of ${audit.reps} alternating runs after one warm-up; other processes used ${pct(audit.otherCpu)} of a core meanwhile.`);
   out();
-  const verifyMet = audit.ratio >= AUDIT_GOAL;
+  const row = (what: string, eps: number, runs: number[]) => [what, fmt(eps), fmt((eps * perEvent) / 1e6, 1), fmt(audit.events / eps, 3), runs.map((s) => s.toFixed(3)).join(' ')];
   table(
     ['what', 'events/s', 'MB/s', 'median s', 'runs (s)'],
     [
-      ['verifyChain (read, parse, canonical JSON, SHA-256)', fmt(audit.verifyEventsPerSec), fmt((audit.verifyEventsPerSec * perEvent) / 1e6, 1), fmt(audit.events / audit.verifyEventsPerSec, 3), audit.verifySec.map((s) => s.toFixed(3)).join(' ')],
-      ['baseline: chained SHA-256 of precomputed bytes', fmt(audit.hashEventsPerSec), fmt((audit.hashEventsPerSec * perEvent) / 1e6, 1), fmt(audit.events / audit.hashEventsPerSec, 3), audit.hashSec.map((s) => s.toFixed(3)).join(' ')],
+      row('verifyChain(db.kysely): read pages, parse, canonical JSON, SHA-256', audit.verifyEventsPerSec, audit.verifySec),
+      row('baseline: chained SHA-256 of the precomputed canonical strings', audit.hashEventsPerSec, audit.hashSec),
+      row('(context) the same over pre-encoded UTF-8 buffers', audit.hashBytesEventsPerSec, audit.hashBytesSec),
     ],
     [false, true, true, true, false],
   ).forEach((l) => out(l));
-  out(`ratio verify / hash: ${audit.ratio.toFixed(3)} (goal >= ${AUDIT_GOAL})`);
+  out(`ratio verify / baseline: ${audit.ratio.toFixed(3)} (goal >= ${AUDIT_GOAL}): ${verdict(audit.ratio >= AUDIT_GOAL)}`);
+  out();
+}
+
+async function main() {
+  const started = Date.now();
+  const m = machine();
+  out('ReleaseGate benchmark (npm run bench)');
+  out(`machine: ${m.cpus} CPUs, ${m.model}, ${fmt(m.memoryGiB, 1)} GiB RAM; ${m.platform}; Node ${m.node}; commit ${m.commit} (plus uncommitted changes, if any)`);
+  out(`settings: ${durationSec} s per HTTP measurement after ${warmupSec} s warm-up; connections ${connectionCounts.join(', ')}; ${fmt(auditEvents)} audit events, median of ${auditReps}`);
   out();
 
+  out('[1/2] HTTP …');
+  const http = await httpBench();
+  out('[2/2] Audit chain verification …');
+  const audit = await auditBench();
+  const profiles: string[] = [];
+  if (opts.profile) {
+    out('[profile] CPU profile of the server under load (not part of the figures) …');
+    profiles.push(formatProfile(`HTTP server, GET /api/users/:id, session cookie, 8 connections, last ${durationSec + warmupSec} s`, await profileHttp(), 15, durationSec + warmupSec));
+    if (audit.profile) profiles.push(formatProfile('audit verifyChain', audit.profile, 15));
+  }
+  out();
+
+  printHttp(http);
+  const at8 = http.find((r) => r.judged && r.auth === 'cookie' && r.result.connections === 8);
+  if (at8) {
+    const rps = at8.result.reqPerSec;
+    out(`Context: a widely used open-source ITSM answers a single-ticket read at about ${ITSM_REFERENCE} requests/s with 8 concurrent clients`);
+    out(`on this class of machine (a reference figure, not measured here); we aim for 100 times that: ${fmt(ITSM_TARGET)} req/s.`);
+    out(`  ours, GET /api/users/:id with the session cookie at 8 connections: ${fmt(rps)} req/s, ${fmt(rps / ITSM_REFERENCE)} x the reference, ${fmt(rps / ITSM_TARGET, 2)} x the aim: ${verdict(rps >= ITSM_TARGET)}`);
+    out();
+  }
+  printAudit(audit);
   for (const p of profiles) {
     out(p);
     out();
   }
 
+  const judged = http.filter((r) => r.judged);
+  const httpRatios = judged.map((r) => r.result.reqPerSec / r.baseline!.reqPerSec);
+  const httpMet = httpRatios.every((x) => x >= HTTP_GOAL);
+  const auditMet = audit.ratio >= AUDIT_GOAL;
   out('=== Goals ===');
-  out(`HTTP ratio >= ${HTTP_GOAL} (every warn-level row): ${verdict(httpMet)}  (ratios ${httpRatios.map((x) => x.toFixed(2)).join(', ')})`);
-  if (at8) out(`ITSM context, >= ${fmt(ITSM_TARGET)} req/s at 8 connections: ${verdict(at8.result.reqPerSec >= ITSM_TARGET)}  (${fmt(at8.result.reqPerSec)} req/s)`);
-  out(`Audit verification ratio >= ${AUDIT_GOAL}: ${verdict(verifyMet)}  (${audit.ratio.toFixed(3)})`);
-  if (!httpMet || !verifyMet) out('At least one goal was MISSED; see docs/performance.md for where the time goes.');
-  out(`(benchmark took ${fmt((Date.now() - started) / 1000)} s)`);
+  out(`HTTP: req/s ratio >= ${HTTP_GOAL} on every LOG_LEVEL=warn row: ${verdict(httpMet)} (${httpRatios.map((x) => x.toFixed(2)).join(', ')})`);
+  if (at8) out(`HTTP context: >= ${fmt(ITSM_TARGET)} req/s at 8 connections (100 x the ITSM reference): ${verdict(at8.result.reqPerSec >= ITSM_TARGET)} (${fmt(at8.result.reqPerSec)} req/s)`);
+  out(`Audit: verification ratio >= ${AUDIT_GOAL}: ${verdict(auditMet)} (${audit.ratio.toFixed(3)})`);
+  if (!httpMet || !auditMet) out('MISSED: at least one goal was missed; docs/performance.md says where the time goes and what would fix it.');
+  out(`(the benchmark took ${fmt((Date.now() - started) / 1000)} s)`);
 }
 
 main().catch((error: unknown) => {

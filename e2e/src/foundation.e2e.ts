@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, newContext, screenshot, type PageProblems } from './harness/browser';
 import { startServer, type TestServer } from './harness/server';
-import { signIn, signOut, submitNewUser } from './harness/ui';
+import { chooseOptions, pickOption, signIn, signOut, submitNewUser } from './harness/ui';
 
 // One server, one browser; the tests build on each other in order, like a first day in production.
-const admin = { username: 'sec.admin', displayName: '安全管理员甲', email: 'sec.admin@example.com', password: 'Correct-Horse-42!' };
+const admin = { username: 'sec.admin', displayName: '安全管理员甲', email: 'sec.admin@example.com', password: 'Correct-Horse-42!', newPassword: 'Battery-Staple-2026!' };
 const manager = { username: 'ops.manager', displayName: '运维经理乙', password: 'Manager-Pass-2026' };
 const auditor = { username: 'auditor.one', displayName: '审计员丙', password: 'Auditor-Pass-2026' };
 
@@ -21,6 +21,12 @@ describe('foundation: identity, roles, audit, languages', () => {
     browser = await launchBrowser();
     adminContext = await newContext(browser, server.url, problems);
     page = await adminContext.newPage();
+  });
+
+  afterEach(async ({ task }) => {
+    if (task.result?.state !== 'fail') return;
+    const pages = browser.contexts().flatMap((c) => c.pages());
+    for (const [i, open] of pages.entries()) await screenshot(open, `failed-${task.name.split(':')[0].replace(/\W+/g, '-')}-${i}`).catch(() => undefined);
   });
 
   afterAll(async () => {
@@ -58,7 +64,7 @@ describe('foundation: identity, roles, audit, languages', () => {
 
   it('X-4: sign out, then sign in again with the new account', async () => {
     await signOut(page);
-    await page.getByRole('button', { name: '登录', exact: true }).waitFor();
+    await page.getByTestId('login-submit').waitFor();
     await screenshot(page, '04-login');
     await signIn(page, admin.username, admin.password);
     await page.getByTestId('profile-card').getByText(`欢迎，${admin.displayName}`).waitFor();
@@ -96,7 +102,7 @@ describe('foundation: identity, roles, audit, languages', () => {
       await login.getByLabel('密码', { exact: true }).fill(`wrong-password-${attempt}`);
       const [response] = await Promise.all([
         login.waitForResponse((r) => r.url().endsWith('/api/auth/login')),
-        login.getByRole('button', { name: '登录', exact: true }).click(),
+        login.getByTestId('login-submit').click(),
       ]);
       const body = (await response.json()) as { error: { code: string; details?: { lockedUntil?: string } } };
       if (attempt < 5) {
@@ -115,7 +121,7 @@ describe('foundation: identity, roles, audit, languages', () => {
 
     // Even the right password is refused while the lock lasts.
     await login.getByLabel('密码', { exact: true }).fill(manager.password);
-    await login.getByRole('button', { name: '登录', exact: true }).click();
+    await login.getByTestId('login-submit').click();
     await login.getByTestId('login-error').getByText(/账户已锁定/).waitFor();
     await visitor.close();
 
@@ -144,19 +150,22 @@ describe('foundation: identity, roles, audit, languages', () => {
     }
     await screenshot(auditPage, '08-audit-log');
 
-    // Filter by action prefix: exactly the five failed sign-ins of ops.manager, each refused.
-    await auditPage.getByLabel('操作', { exact: true }).fill('identity.login_failed');
+    // Filter: the refused sign-ins of ops.manager — five wrong passwords, then one try while locked.
     await auditPage.getByLabel('操作人').fill(manager.username);
+    await auditPage.getByLabel('操作', { exact: true }).fill('identity.login');
+    await pickOption(auditPage, '结果', '拒绝');
     await auditPage.getByRole('button', { name: '搜索' }).click();
+    await auditPage.getByText('已显示 6 条').waitFor();
     const failedRows = table.locator('tbody tr[data-row-key]');
-    await auditPage.getByText('已显示 5 条').waitFor();
-    expect(await failedRows.count()).toBe(5);
-    expect(await table.getByText('拒绝', { exact: true }).count()).toBe(5);
+    expect(await failedRows.count()).toBe(6);
+    expect(await table.getByText('identity.login_failed', { exact: true }).count()).toBe(6);
+    expect(await table.getByText('拒绝', { exact: true }).count()).toBe(6);
 
     // A row opens to its details and its place in the hash chain.
-    await failedRows.first().getByRole('button').first().click();
-    await auditPage.getByText('前一哈希').waitFor();
-    await auditPage.getByText('"reason": "locked"').or(auditPage.getByText('"locked": true')).first().waitFor();
+    await failedRows.first().getByRole('button', { name: '展开行' }).click();
+    const detail = auditPage.getByTestId(/^audit-detail-/);
+    await detail.getByText('前一哈希').waitFor();
+    await detail.getByText('"reason": "locked"').waitFor();
     await screenshot(auditPage, '09-audit-event-detail');
 
     await auditPage.getByRole('button', { name: '校验哈希链' }).click();
@@ -172,6 +181,67 @@ describe('foundation: identity, roles, audit, languages', () => {
     await auditorContext.close();
   });
 
+  it('X-4: the security administrator issues a scoped API token, sees its secret once, and revokes it', async () => {
+    await page.getByTestId('main-menu').getByText('API 令牌').click();
+    await page.getByRole('heading', { name: 'API 令牌' }).waitFor();
+    await page.getByRole('button', { name: '新建令牌' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('名称').fill('用户同步脚本');
+    await chooseOptions(page, '权限范围', ['user.read']);
+    await dialog.getByRole('button', { name: '新建', exact: true }).click();
+
+    const secretModal = page.getByTestId('token-secret-modal');
+    await secretModal.getByText('关闭此窗口后将无法再次查看', { exact: false }).waitFor();
+    const secret = await secretModal.getByTestId('token-secret').inputValue();
+    expect(secret.length).toBeGreaterThan(20);
+    await screenshot(page, '14-token-secret');
+    await secretModal.getByRole('button', { name: '复制' }).click();
+    await secretModal.getByRole('button', { name: '已复制' }).waitFor();
+
+    // The token acts within its scope: it may list users, but not read the audit log.
+    const asPipeline = (path: string) => fetch(`${server.url}${path}`, { headers: { Authorization: `Bearer ${secret}` } });
+    expect((await asPipeline('/api/users')).status).toBe(200);
+    expect((await asPipeline('/api/audit/events')).status).toBe(403);
+
+    await secretModal.getByRole('button', { name: '我已保存' }).click();
+    const row = page.getByTestId('token-table').getByRole('row').filter({ hasText: '用户同步脚本' });
+    await row.getByText('有效').waitFor();
+    expect(await page.getByText(secret).count()).toBe(0);
+    await screenshot(page, '15-tokens');
+
+    await row.getByRole('button', { name: '撤销' }).click();
+    await page.getByRole('tooltip').getByRole('button', { name: '撤销' }).click();
+    await row.getByText('已撤销').waitFor();
+    expect((await asPipeline('/api/users')).status).toBe(401);
+  });
+
+  it('X-4: changing the password ends the other sessions of the user', async () => {
+    const elsewhere = await newContext(browser, server.url, problems);
+    const other = await elsewhere.newPage();
+    await signIn(other, admin.username, admin.password);
+    await other.getByTestId('profile-card').waitFor();
+
+    await page.getByTestId('user-menu').click();
+    await page.getByRole('menuitem', { name: '修改密码' }).click();
+    await page.getByRole('heading', { name: '修改密码' }).waitFor();
+    await page.getByLabel('当前密码').fill(admin.password);
+    await page.getByLabel('新密码').fill(admin.newPassword);
+    await page.getByLabel('确认密码').fill(admin.newPassword);
+    await page.getByRole('button', { name: '修改密码' }).last().click();
+    await page.getByTestId('password-changed').getByText('其他设备和浏览器上的会话均已结束', { exact: false }).waitFor();
+    await screenshot(page, '16-password-changed');
+
+    // The other browser finds its session gone at its next request and is sent to sign in.
+    await other.getByTestId('main-menu').getByText('用户管理').click();
+    await other.waitForURL('**/login?**');
+    await other.getByText('您的会话已结束，请重新登录').waitFor();
+    await elsewhere.close();
+
+    // This browser stays signed in with the new password.
+    await page.goto('/');
+    await page.getByTestId('profile-card').getByText(`欢迎，${admin.displayName}`).waitFor();
+  });
+
   it('X-3: switching the language to English shows English labels, and the choice is remembered', async () => {
     await page.goto('/');
     await page.getByTestId('language-switch').getByText('English').click();
@@ -185,8 +255,9 @@ describe('foundation: identity, roles, audit, languages', () => {
     await page.reload();
     await menu.getByText('Users', { exact: true }).click();
     await page.getByRole('heading', { name: 'Users' }).waitFor();
-    await page.getByRole('columnheader', { name: 'Display name' }).waitFor();
+    await page.getByRole('columnheader', { name: 'E-mail' }).waitFor();
     await page.getByRole('button', { name: 'New user' }).waitFor();
+    await page.getByTestId('user-table').getByRole('row').filter({ hasText: manager.username }).getByText('Locked').waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     await screenshot(page, '13-users-english');
 

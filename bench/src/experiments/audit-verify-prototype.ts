@@ -102,6 +102,35 @@ try {
   const fromCanonical = pageOf('audit_canonical');
   const validJson = ", json_valid(actor_roles) and coalesce(json_valid(before_json), 1) and coalesce(json_valid(after_json), 1) and coalesce(json_valid(details_json), 1) as json_ok";
   const fromCanonicalChecked = pageOf('audit_canonical', validJson);
+  // The whole preimage built by SQLite: one text value per row crosses into JavaScript.
+  const preimageSql = (check: boolean, blob = false) =>
+    raw.prepare(`select seq, prev_hash, hash${check ? validJson : ', 1 as json_ok'}, ${blob ? 'cast(' : ''}
+      '{"action":' || json_quote(action) || ',"actorId":' || json_quote(actor_id) || ',"actorName":' || json_quote(actor_name)
+      || ',"actorRoles":' || actor_roles || ',"after":' || coalesce(after_json, 'null') || ',"before":' || coalesce(before_json, 'null')
+      || ',"details":' || coalesce(details_json, 'null') || ',"entityId":' || json_quote(entity_id) || ',"entityType":' || json_quote(entity_type)
+      || ',"id":' || json_quote(id) || ',"occurredAt":' || json_quote(occurred_at) || ',"outcome":' || json_quote(outcome)
+      || ',"requestId":' || json_quote(request_id) || ',"seq":' || seq || ',"sourceIp":' || json_quote(source_ip) || '}'${blob ? ' as blob)' : ''} as preimage
+      from audit_canonical where seq > ? order by seq limit ?`);
+  type PreimageRow = AuditRow & { json_ok: number; preimage: string | Buffer };
+  const preimageChecked = preimageSql(true);
+  const preimageUnchecked = preimageSql(false);
+  const preimageBytes = preimageSql(true, true);
+  const fromPreimage = (statement: BetterSqlite3.Statement): Outcome => {
+    let prev = GENESIS_HASH;
+    let count = 0;
+    for (const page of pages<PreimageRow>(statement)) {
+      for (const row of page) {
+        if (row.json_ok !== 1) throw new Error(`invalid JSON column at #${row.seq}`);
+        // A mismatch would fall back to reading the full row and the parse path (rows written
+        // before the change, or json_quote escaping a control character differently).
+        if (row.prev_hash !== prev) throw new Error(`broken link at #${row.seq}`);
+        prev = createHash('sha256').update(prev).update('\n').update(row.preimage).digest('hex');
+        if (prev !== row.hash) throw new Error(`hash mismatch at #${row.seq}`);
+        count++;
+      }
+    }
+    return { count, last: prev };
+  };
 
   const variants: Record<string, () => Promise<Outcome> | Outcome> = {
     'server verifyChain (today)': async () => {
@@ -170,6 +199,9 @@ try {
       }
       return { count, last: prev };
     },
+    'F  canonical JSON stored; SQL builds the preimage, json_valid() in SQL': () => fromPreimage(preimageChecked),
+    'G  canonical JSON stored; SQL builds the preimage, no validation (bound)': () => fromPreimage(preimageUnchecked),
+    'H  as F, the preimage as bytes (no UTF-8 decode and re-encode)': () => fromPreimage(preimageBytes),
     'baseline: chained SHA-256 of precomputed canonical bytes': () => {
       let prev = GENESIS_HASH;
       for (const text of baselineText) prev = sha(prev, text);

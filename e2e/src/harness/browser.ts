@@ -41,7 +41,7 @@ function watchPage(page: Page, problems: PageProblems): void {
     if (message.type() !== 'error' && message.type() !== 'warning') return;
     const text = message.text();
     // "Not signed in" and refused sign-ins are answers the tests provoke on purpose.
-    if (/Failed to load resource: the server responded with a status of (401|403|404|422|423)/.test(text)) return;
+    if (/Failed to load resource: the server responded with a status of (400|401|403|404|409|422|423)/.test(text)) return;
     problems.console.push(`${message.type()}: ${text}`);
   });
 }
@@ -49,6 +49,6 @@ function watchPage(page: Page, problems: PageProblems): void {
 export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
   return file;
 }

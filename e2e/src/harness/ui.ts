@@ -6,7 +6,7 @@ export async function signIn(page: Page, username: string, password: string): Pr
   await page.goto('/login');
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码', { exact: true }).fill(password);
-  await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/auth/login')), page.getByRole('button', { name: '登录', exact: true }).click()]);
+  await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/auth/login')), page.getByTestId('login-submit').click()]);
 }
 
 export async function signOut(page: Page): Promise<void> {
@@ -21,10 +21,17 @@ export async function chooseOptions(page: Page, label: string, options: readonly
   for (const option of options) {
     await input.click();
     await input.fill(option);
-    await page.getByRole('option', { name: option, exact: true }).waitFor({ state: 'attached' });
     await input.press('Enter');
   }
-  await input.press('Escape');
+  // Escape closes the open list only (the select keeps the key from the dialog); Tab would
+  // toggle the active option.
+  if (options.length > 0) await input.press('Escape');
+}
+
+/** Picks one option of a single Ant Design select: open it, click the option (options carry their label as title). */
+export async function pickOption(page: Page, label: string, option: string): Promise<void> {
+  await page.getByLabel(label, { exact: true }).click();
+  await page.getByTitle(option, { exact: true }).click();
 }
 
 export interface NewUser {

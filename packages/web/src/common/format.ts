@@ -4,6 +4,10 @@ export function formatDateTime(value: string | null | undefined): string {
   return value ? dayjs(value).format('YYYY-MM-DD HH:mm:ss') : '';
 }
 
+export function formatMinute(value: string | null | undefined): string {
+  return value ? dayjs(value).format('YYYY-MM-DD HH:mm') : '';
+}
+
 export function formatDate(value: string | null | undefined): string {
   return value ? dayjs(value).format('YYYY-MM-DD') : '';
 }

@@ -2,7 +2,6 @@ import { useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Flex, Layout, Menu, Typography } from 'antd';
 import type { MenuProps } from 'antd';
-import { SettingOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../auth/AuthContext';
 import { Brand } from './Brand';
@@ -30,9 +29,16 @@ export function AppLayout() {
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider collapsible collapsed={collapsed} onCollapse={setCollapsed} width={224} breakpoint="lg">
+      <Layout.Sider
+        collapsible
+        collapsed={collapsed}
+        onCollapse={setCollapsed}
+        width={224}
+        breakpoint="xl"
+        style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}
+      >
         <Flex align="center" style={{ height: 64, paddingInline: collapsed ? 28 : 20 }}>
-          <Brand dark compact={collapsed} />
+          <Brand dark variant={collapsed ? 'mark' : 'wordmark'} />
         </Flex>
         <Menu
           theme="dark"
@@ -46,9 +52,11 @@ export function AppLayout() {
       <Layout>
         <Layout.Header style={{ borderBottom: '1px solid #e8ebf0', position: 'sticky', top: 0, zIndex: 10 }}>
           <Flex align="center" justify="space-between" style={{ height: '100%' }} gap={16}>
-            <Typography.Text strong style={{ fontSize: 16, whiteSpace: 'nowrap' }}>
-              <SettingOutlined style={{ marginInlineEnd: 8, color: '#1f5fd1' }} />
-              {t('app.name')} <Typography.Text type="secondary">{t('app.brand')}</Typography.Text>
+            <Typography.Text strong style={{ fontSize: 16, whiteSpace: 'nowrap' }} data-testid="product-name">
+              {t('app.name')}
+              <Typography.Text type="secondary" style={{ marginInlineStart: 8, fontWeight: 400 }}>
+                {t('app.brand')}
+              </Typography.Text>
             </Typography.Text>
             <Flex align="center" gap={16}>
               <LanguageSwitch />

@@ -39,6 +39,7 @@ export function ChangePasswordPage() {
         <Result
           status="success"
           title={t('account.done')}
+          subTitle={t('account.doneDetail')}
           extra={
             <Link to="/">
               <Button type="primary">{t('common.backHome')}</Button>

@@ -16,8 +16,20 @@ export function AuditEventDetail({ event }: { event: AuditEvent }) {
         items={[
           { key: 'id', label: 'ID', children: mono(event.id) },
           { key: 'requestId', label: t('audit.requestId'), children: mono(event.requestId) },
-          { key: 'actorId', label: t('audit.actor'), children: mono(event.actorId) },
+          { key: 'actorId', label: t('audit.actorId'), children: mono(event.actorId) },
           { key: 'roles', label: t('audit.actorRoles'), children: <RoleTags roles={event.actorRoles} /> },
+          {
+            key: 'entity',
+            label: t('audit.entity'),
+            children: event.entityType ? (
+              <span>
+                {t(`entityTypes.${event.entityType}`, { defaultValue: event.entityType })} {mono(event.entityId)}
+              </span>
+            ) : (
+              '—'
+            ),
+          },
+          { key: 'sourceIp', label: t('audit.sourceIp'), children: event.sourceIp ?? '—' },
           { key: 'hash', label: `${t('audit.hash')} (${event.hashAlg})`, children: mono(event.hash), span: { xs: 1, lg: 2 } },
           { key: 'prevHash', label: t('audit.prevHash'), children: mono(event.prevHash), span: { xs: 1, lg: 2 } },
         ]}

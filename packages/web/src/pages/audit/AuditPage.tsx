@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Button, Card, Divider, Flex, Typography } from 'antd';
-import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { PageHeader } from '../../common/PageHeader';
@@ -21,7 +21,11 @@ export function AuditPage() {
     getNextPageParam: (page) => page.nextBeforeSeq ?? undefined,
     staleTime: 0,
   });
-  const verify = useMutation({ mutationFn: verifyAuditChain });
+  const queryClient = useQueryClient();
+  const verify = useMutation({
+    mutationFn: verifyAuditChain,
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: auditQueryKey }),
+  });
   const rows = events.data?.pages.flatMap((p) => p.events) ?? [];
 
   return (

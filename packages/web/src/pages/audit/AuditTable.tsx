@@ -1,4 +1,4 @@
-import { Table, Tag, Typography } from 'antd';
+import { Flex, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { AuditEvent } from '../../api/types';
@@ -22,12 +22,12 @@ export function AuditTable({ events, loading }: { events: AuditEvent[]; loading:
       title: t('audit.action'),
       dataIndex: 'action',
       render: (action: string) => (
-        <span>
-          {t(`actions.${action}`, { defaultValue: action })}{' '}
+        <Flex vertical>
+          <span>{t(`actions.${action}`, { defaultValue: action })}</span>
           <Typography.Text type="secondary" className="rg-mono">
             {action}
           </Typography.Text>
-        </span>
+        </Flex>
       ),
     },
     {

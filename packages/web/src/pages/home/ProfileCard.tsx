@@ -2,6 +2,7 @@ import { Avatar, Card, Descriptions, Flex, Typography } from 'antd';
 import { UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../../auth/AuthContext';
+import { formatMinute } from '../../common/format';
 import { RoleTags } from '../../common/RoleTags';
 
 /** Who you are: name, user name, e-mail and roles. */
@@ -17,7 +18,7 @@ export function ProfileCard() {
           <Typography.Title level={3} style={{ margin: 0 }}>
             {t('home.welcome', { name: user.displayName })}
           </Typography.Title>
-          <Typography.Text type="secondary">{t('home.signedInAs')}</Typography.Text>
+          <Typography.Text type="secondary">{t('home.passwordChanged', { date: formatMinute(user.passwordChangedAt) })}</Typography.Text>
         </div>
       </Flex>
       <Descriptions

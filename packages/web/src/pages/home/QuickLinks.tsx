@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
-import { Card, Col, Empty, Flex, Row, Typography } from 'antd';
+import { Alert, Card, Col, Flex, Row, Typography } from 'antd';
 import { AuditOutlined, KeyOutlined, LockOutlined, TeamOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../../auth/AuthContext';
@@ -28,7 +28,7 @@ export function QuickLinks() {
   const adminLinks = links.filter((l) => l.anyOf);
   return (
     <Card title={t('home.permissionsTitle')} data-testid="quick-links">
-      {adminLinks.length === 0 && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('home.noLinks')} style={{ marginBottom: 16 }} />}
+      {adminLinks.length === 0 && <Alert type="info" showIcon title={t('home.noLinks')} style={{ marginBottom: 16 }} />}
       <Row gutter={[16, 16]}>
         {links.map((link) => (
           <Col key={link.to} xs={24} sm={12} xl={6}>

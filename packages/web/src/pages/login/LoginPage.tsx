@@ -60,7 +60,7 @@ export function LoginPage() {
         <Form.Item name="password" label={t('login.password')} rules={[{ required: true, message: t('common.required') }]}>
           <Input.Password prefix={<LockOutlined />} autoComplete="current-password" size="large" />
         </Form.Item>
-        <Button type="primary" htmlType="submit" block size="large" loading={signIn.isPending}>
+        <Button type="primary" htmlType="submit" block size="large" loading={signIn.isPending} data-testid="login-submit">
           {t('login.submit')}
         </Button>
       </Form>

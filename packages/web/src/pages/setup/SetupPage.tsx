@@ -26,7 +26,7 @@ export function SetupPage() {
   }
   if (!token || !status.data.tokenValid) {
     return (
-      <PublicLayout title={t('setup.title')} width={520}>
+      <PublicLayout width={520}>
         <Result
           status="warning"
           title={t('setup.invalidTitle')}

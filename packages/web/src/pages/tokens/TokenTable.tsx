@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ApiToken } from '../../api/types';
 import { useErrorText } from '../../common/errors';
-import { formatDateTime } from '../../common/format';
+import { formatDate, formatMinute } from '../../common/format';
 import { permissionLabel } from '../../common/permissions';
 import { revokeToken, tokensQueryKey } from './tokens.api';
 import { TokenStateTag } from './TokenStateTag';
@@ -23,10 +23,24 @@ export function TokenTable({ tokens, loading, showOwner }: { tokens: ApiToken[];
     onError: (error) => void message.error(errorText(error)),
   });
 
+  const nowrap = (text: string) => <span style={{ whiteSpace: 'nowrap' }}>{text}</span>;
   const columns: TableColumnsType<ApiToken> = [
-    { title: t('tokens.name'), dataIndex: 'name', render: (name: string) => <Typography.Text strong>{name}</Typography.Text>, width: 200 },
-    ...(showOwner ? [{ title: t('tokens.owner'), dataIndex: 'username', width: 130 }] : []),
-    { title: t('tokens.prefix'), dataIndex: 'prefix', render: (p: string) => <Typography.Text code>{p}…</Typography.Text>, width: 140 },
+    {
+      title: t('tokens.name'),
+      key: 'name',
+      width: 220,
+      render: (_, token) => (
+        <Flex vertical align="flex-start" style={{ minWidth: 0 }}>
+          <Typography.Text strong ellipsis={{ tooltip: token.name }} style={{ maxWidth: '100%' }}>
+            {token.name}
+          </Typography.Text>
+          <Typography.Text type="secondary" className="rg-mono">
+            {token.prefix}…
+          </Typography.Text>
+        </Flex>
+      ),
+    },
+    ...(showOwner ? [{ title: t('tokens.owner'), dataIndex: 'username', width: 120 }] : []),
     {
       title: t('tokens.scopes'),
       dataIndex: 'scopes',
@@ -40,10 +54,20 @@ export function TokenTable({ tokens, loading, showOwner }: { tokens: ApiToken[];
         </Flex>
       ),
     },
-    { title: t('tokens.state'), dataIndex: 'state', render: (s: ApiToken['state']) => <TokenStateTag state={s} />, width: 90 },
-    { title: t('tokens.createdAt'), dataIndex: 'createdAt', render: formatDateTime, width: 170, sorter: (a, b) => a.createdAt.localeCompare(b.createdAt), defaultSortOrder: 'descend' },
-    { title: t('tokens.expiresAt'), dataIndex: 'expiresAt', render: formatDateTime, width: 170 },
-    { title: t('tokens.lastUsedAt'), dataIndex: 'lastUsedAt', render: (v: string | null) => (v ? formatDateTime(v) : t('common.never')), width: 170 },
+    { title: t('tokens.state'), dataIndex: 'state', render: (s: ApiToken['state']) => <TokenStateTag state={s} />, width: 100 },
+    {
+      title: t('tokens.validity'),
+      key: 'validity',
+      width: 210,
+      sorter: (a, b) => a.createdAt.localeCompare(b.createdAt),
+      defaultSortOrder: 'descend',
+      render: (_, token) => (
+        <Tooltip title={`${formatMinute(token.createdAt)} → ${formatMinute(token.expiresAt)}`}>
+          {nowrap(`${formatDate(token.createdAt)} → ${formatDate(token.expiresAt)}`)}
+        </Tooltip>
+      ),
+    },
+    { title: t('tokens.lastUsedAt'), dataIndex: 'lastUsedAt', render: (v: string | null) => nowrap(v ? formatMinute(v) : t('common.never')), width: 150 },
     {
       title: t('common.actions'),
       key: 'actions',
@@ -72,7 +96,7 @@ export function TokenTable({ tokens, loading, showOwner }: { tokens: ApiToken[];
       columns={columns}
       dataSource={tokens}
       loading={loading}
-      scroll={{ x: 1300 }}
+      scroll={{ x: 1120 }}
       pagination={{ pageSize: 20, hideOnSinglePage: true }}
       locale={{ emptyText: t('tokens.empty') }}
       data-testid="token-table"

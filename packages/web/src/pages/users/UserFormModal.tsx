@@ -56,7 +56,7 @@ export function UserFormModal({ user, onClose }: { user?: User; onClose: () => v
       confirmLoading={save.isPending}
       onOk={() => form.submit()}
       onCancel={onClose}
-      width={560}
+      width={600}
       mask={{ closable: false }}
       data-testid="user-form-modal"
     >

@@ -1,8 +1,8 @@
-import { Table, Typography } from 'antd';
+import { Flex, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../api/types';
-import { formatDateTime } from '../../common/format';
+import { formatMinute } from '../../common/format';
 import { RoleTags } from '../../common/RoleTags';
 import { UserActions } from './UserActions';
 import { UserStatusTag } from './UserStatusTag';
@@ -19,32 +19,41 @@ const statusRank = (u: User) => (u.disabled ? 2 : u.lockedUntil && Date.parse(u.
 
 export function UserTable({ users, loading, canManage, onEdit, onResetPassword }: UserTableProps) {
   const { t, i18n } = useTranslation();
-  const collator = new Intl.Collator(i18n.language === 'en' ? 'en' : 'zh-CN');
+  const english = i18n.language === 'en';
+  const collator = new Intl.Collator(english ? 'en' : 'zh-CN');
   const columns: TableColumnsType<User> = [
     {
-      title: t('users.username'),
-      dataIndex: 'username',
+      title: t('users.user'),
+      key: 'user',
       sorter: (a, b) => collator.compare(a.username, b.username),
       defaultSortOrder: 'ascend',
-      render: (username: string) => <Typography.Text strong>{username}</Typography.Text>,
-      width: 160,
+      render: (_, user) => (
+        <Flex vertical style={{ minWidth: 0 }}>
+          <Typography.Text strong ellipsis={{ tooltip: user.displayName }}>
+            {user.displayName}
+          </Typography.Text>
+          <Typography.Text type="secondary" className="rg-mono">
+            {user.username}
+          </Typography.Text>
+        </Flex>
+      ),
+      width: 200,
     },
-    { title: t('users.displayName'), dataIndex: 'displayName', sorter: (a, b) => collator.compare(a.displayName, b.displayName), width: 160 },
-    { title: t('users.email'), dataIndex: 'email', ellipsis: true, render: (email: string | null) => email ?? '—' },
-    { title: t('users.roles'), dataIndex: 'roles', render: (roles: string[]) => <RoleTags roles={roles} />, width: 280 },
+    { title: t('users.email'), dataIndex: 'email', ellipsis: { showTitle: true }, render: (email: string | null) => email ?? '—' },
+    { title: t('users.roles'), dataIndex: 'roles', render: (roles: string[]) => <RoleTags roles={roles} />, width: 240 },
     {
       title: t('users.status'),
       key: 'status',
       render: (_, user) => <UserStatusTag user={user} />,
       sorter: (a, b) => statusRank(a) - statusRank(b),
-      width: 100,
+      width: 110,
     },
     {
       title: t('users.createdAt'),
       dataIndex: 'createdAt',
-      render: (v: string) => formatDateTime(v),
+      render: formatMinute,
       sorter: (a, b) => a.createdAt.localeCompare(b.createdAt),
-      width: 170,
+      width: 150,
     },
   ];
   if (canManage) {
@@ -52,7 +61,7 @@ export function UserTable({ users, loading, canManage, onEdit, onResetPassword }
       title: t('common.actions'),
       key: 'actions',
       fixed: 'right',
-      width: 260,
+      width: english ? 290 : 210,
       render: (_, user) => <UserActions user={user} onEdit={() => onEdit(user)} onResetPassword={() => onResetPassword(user)} />,
     });
   }
@@ -62,7 +71,7 @@ export function UserTable({ users, loading, canManage, onEdit, onResetPassword }
       columns={columns}
       dataSource={users}
       loading={loading}
-      scroll={{ x: 1200 }}
+      scroll={{ x: english ? 1120 : 1040 }}
       pagination={{ pageSize: 20, hideOnSinglePage: true, showTotal: (total) => t('common.total', { count: total }) }}
       locale={{ emptyText: t('users.empty') }}
       data-testid="user-table"

@@ -46,7 +46,9 @@ function cellText(value: unknown): string {
     if (v.result !== undefined) return cellText(v.result);
     return '';
   }
-  return String(value).trim();
+  if (typeof value === 'string') return value.trim();
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return '';
 }
 
 /** Reads an XLSX workbook as a stream, one table per worksheet. */
