@@ -9,3 +9,6 @@ export * from './cmdb/ci-types';
 export * from './cmdb/baseline-diff';
 export * from './dsl/dsl-version';
 export * from './release/release-item';
+export * from './policy/policy';
+export * from './release/plan';
+export * from './release/lifecycle';

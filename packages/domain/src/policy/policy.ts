@@ -1,0 +1,126 @@
+import type { Role } from '../identity/roles';
+
+/** PC-1: the release policy as data. Every release records the policy version it runs under. */
+export const RELEASE_TYPES = ['emergency', 'major', 'normal'] as const;
+export type ReleaseType = (typeof RELEASE_TYPES)[number];
+
+export const PLAN_SECTIONS = [
+  'purpose',
+  'scope',
+  'participants',
+  'risks',
+  'baseline',
+  'post_deployment',
+  'window',
+  'resources',
+  'steps',
+  'rollback',
+] as const;
+export type PlanSection = (typeof PLAN_SECTIONS)[number];
+
+export interface Labelled {
+  key: string;
+  label: { zh: string; en: string };
+}
+
+export interface PolicyRules {
+  /** TY-2: who may approve a plan of each release type. */
+  approvalAuthority: Record<ReleaseType, Role[]>;
+  /** RO-4: who may accept or reject release requests. */
+  intakeRoles: Role[];
+  /** PL-1: the sections every plan must have before it can be submitted. */
+  requiredPlanSections: PlanSection[];
+  /** TY-4: the short form an emergency plan may be approved with; the rest is due before close. */
+  emergencyShortForm: PlanSection[];
+  /** IM-1: pre-release checklist. */
+  preReleaseChecks: Labelled[];
+  /** PO-1: post-release verifications. */
+  postReleaseVerifications: Labelled[];
+  deadlines: {
+    /** PO-2: CMDB update due this many hours after implementation ends. */
+    cmdbUpdateHours: number;
+    /** RB-2: rollback decision due this many minutes after discovery. */
+    rollbackDecisionMinutes: number;
+    /** Escalations this many minutes before a deadline (and at it). */
+    escalateMinutesBefore: number[];
+  };
+  /** KP-1: quarterly release success rate target, percent. */
+  successRateTarget: number;
+  /** IM-6: this many complaints within this many minutes raise a rollback trigger. */
+  complaintThreshold: { count: number; withinMinutes: number };
+  /** RO-5: the drafter of a plan cannot be its only approver. */
+  fourEyes: boolean;
+  /** IN-1: votes in favour a change needs from CAB members. */
+  cabQuorum: number;
+}
+
+export interface PolicyRevision {
+  date: string;
+  version: string;
+  change: string;
+  approver: string;
+}
+
+export interface PolicyDocument {
+  number: string;
+  title: string;
+  version: string;
+  department: string;
+  approver: string;
+  effectiveDate: string;
+  revisions: PolicyRevision[];
+  rules: PolicyRules;
+}
+
+const label = (key: string, zh: string, en: string): Labelled => ({ key, label: { zh, en } });
+
+/** XDYJ-06-01 发布管理制度 V1.0 as the department wrote it: the default policy. */
+export const XDYJ_06_01_V1: PolicyDocument = {
+  number: 'XDYJ-06-01',
+  title: '发布管理制度',
+  version: 'V1.0',
+  department: '运维管理部',
+  approver: '孙玥',
+  effectiveDate: '2025-01-10',
+  revisions: [{ date: '2025-01-10', version: 'V1.0', change: '新建', approver: '孙玥' }],
+  rules: {
+    approvalAuthority: {
+      emergency: ['operations_manager'],
+      major: ['operations_manager'],
+      normal: ['operations_engineer', 'operations_manager'],
+    },
+    intakeRoles: ['operations_manager', 'operations_engineer'],
+    requiredPlanSections: [...PLAN_SECTIONS],
+    emergencyShortForm: ['purpose', 'scope', 'steps', 'rollback'],
+    preReleaseChecks: [
+      label('environment_check', '环境检查', 'Environment check'),
+      label('backup_verification', '备份验证', 'Backup verification'),
+      label('rollback_test', '回退测试', 'Rollback test'),
+      label('emergency_plan', '应急预案', 'Emergency plan'),
+    ],
+    postReleaseVerifications: [
+      label('functional', '功能验证', 'Functional verification'),
+      label('performance', '性能验证', 'Performance verification'),
+      label('business', '业务验证', 'Business verification'),
+      label('user_acceptance', '用户验收', 'User acceptance'),
+    ],
+    deadlines: { cmdbUpdateHours: 24, rollbackDecisionMinutes: 30, escalateMinutesBefore: [10] },
+    successRateTarget: 95,
+    complaintThreshold: { count: 5, withinMinutes: 10 },
+    fourEyes: true,
+    cabQuorum: 2,
+  },
+};
+
+export const PLAN_SECTION_LABELS: Record<PlanSection, { zh: string; en: string }> = {
+  purpose: { zh: '发布目的', en: 'Purpose' },
+  scope: { zh: '影响范围', en: 'Scope of impact' },
+  participants: { zh: '参与方职责', en: 'Participants and responsibilities' },
+  risks: { zh: '风险应对措施', en: 'Risks and responses' },
+  baseline: { zh: '配置基线', en: 'Configuration baseline' },
+  post_deployment: { zh: '部署后工作计划', en: 'Post-deployment work' },
+  window: { zh: '时间安排', en: 'Schedule (window)' },
+  resources: { zh: '资源分配', en: 'Resources' },
+  steps: { zh: '实施步骤', en: 'Implementation steps' },
+  rollback: { zh: '回退措施', en: 'Rollback measures' },
+};

@@ -1,0 +1,275 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Role } from '../identity/roles';
+import { XDYJ_06_01_V1, RELEASE_TYPES, type ReleaseType } from '../policy/policy';
+import {
+  availableActions,
+  blockersOf,
+  nextState,
+  RELEASE_ACTIONS,
+  type Actor,
+  type ReleaseAction,
+  type ReleaseFacts,
+} from './lifecycle';
+import { sectionGaps, type PlanContent } from './plan';
+
+const rules = XDYJ_06_01_V1.rules;
+const gap = { section: 'rollback' as const, reason: 'list the rollback steps' };
+
+const facts = (over: Partial<ReleaseFacts> = {}): ReleaseFacts => ({
+  state: 'plan_review',
+  type: 'major',
+  unapprovedChanges: [],
+  plan: {
+    version: 1,
+    status: 'submitted',
+    drafterId: 'eng1',
+    gaps: [],
+    shortFormGaps: [],
+    unresolvedConflicts: [],
+  },
+  ...over,
+});
+const engineer: Actor = { userId: 'eng2', roles: ['operations_engineer'] };
+const manager: Actor = { userId: 'boss', roles: ['operations_manager'] };
+
+describe('release lifecycle', () => {
+  it('TY-2 a major plan approved by an engineer is refused; by the manager allowed', () => {
+    expect(blockersOf('approve_plan', facts(), engineer, rules)).toEqual([
+      {
+        kind: 'role',
+        rule: 'TY-2 approval authority',
+        reason: 'needs 运维管理部经理 operations manager for a major release',
+      },
+    ]);
+    expect(blockersOf('approve_plan', facts(), manager, rules)).toEqual([]);
+    expect(blockersOf('approve_plan', facts({ type: 'emergency' }), engineer, rules)[0].rule).toBe(
+      'TY-2 approval authority',
+    );
+  });
+
+  it('TY-2 a normal plan approved by an engineer is allowed', () => {
+    expect(blockersOf('approve_plan', facts({ type: 'normal' }), engineer, rules)).toEqual([]);
+  });
+
+  it('RO-5 the drafter cannot approve their own plan (four eyes)', () => {
+    const drafter: Actor = { userId: 'eng1', roles: ['operations_engineer'] };
+    expect(blockersOf('approve_plan', facts({ type: 'normal' }), drafter, rules)).toEqual([
+      { kind: 'policy', rule: 'RO-5 four eyes', reason: 'the drafter of a plan cannot approve it' },
+    ]);
+    expect(
+      blockersOf('approve_plan', facts({ type: 'normal' }), drafter, { ...rules, fourEyes: false }),
+    ).toEqual([]);
+  });
+
+  it('IN-1 acceptance names the changes that are not approved', () => {
+    const b = blockersOf(
+      'accept',
+      facts({ state: 'requested', unapprovedChanges: ['CHG-7 (submitted)'] }),
+      engineer,
+      rules,
+    );
+    expect(b).toEqual([
+      {
+        kind: 'policy',
+        rule: 'IN-1 approved changes only',
+        reason: 'not approved by change management: CHG-7 (submitted)',
+      },
+    ]);
+  });
+
+  it('PL-1 TY-4 submission lists the missing sections; an emergency needs only the short form', () => {
+    const missing = facts({
+      state: 'planning',
+      plan: {
+        version: 1,
+        status: 'draft',
+        drafterId: 'eng1',
+        gaps: [gap],
+        shortFormGaps: [],
+        unresolvedConflicts: [],
+      },
+    });
+    const b = blockersOf('submit_plan', missing, engineer, rules);
+    expect(b).toHaveLength(1);
+    expect(b[0]).toMatchObject({ rule: 'PL-1 plan sections' });
+    expect(b[0].reason).toContain('回退措施 rollback: list the rollback steps');
+    expect(blockersOf('submit_plan', { ...missing, type: 'emergency' }, engineer, rules)).toEqual([]);
+  });
+
+  it('PL-3 an approved plan cannot be edited, only revised into a new version', () => {
+    const approved = facts({
+      state: 'approved',
+      plan: {
+        version: 1,
+        status: 'approved',
+        drafterId: 'eng1',
+        gaps: [],
+        shortFormGaps: [],
+        unresolvedConflicts: [],
+      },
+    });
+    expect(blockersOf('edit_plan', approved, engineer, rules)[0].kind).toBe('state');
+    expect(blockersOf('revise_plan', approved, engineer, rules)).toEqual([]);
+    expect(nextState('revise_plan').state).toBe('planning');
+  });
+
+  it('PL-1 plan sections: a complete plan has no gaps; every gap names its section', () => {
+    const complete: PlanContent = {
+      purpose: '升级计费系统到 2.1',
+      scope: { ciIds: ['ci1'], users: '全部网银用户', downtimeMinutes: 0 },
+      participants: [{ name: '张三', role: '发布实施人员', responsibility: '执行部署' }],
+      risks: [
+        {
+          category: 'technical',
+          description: '数据库迁移失败',
+          likelihood: 'low',
+          impact: 'high',
+          response: '回退',
+        },
+      ],
+      baseline: { baselineId: 'b1', targets: [{ ciId: 'ci1', currentVersion: '2.0', targetVersion: '2.1' }] },
+      postDeployment: '验证、更新 CMDB',
+      window: { start: '2026-12-01T14:00:00Z', end: '2026-12-01T16:00:00Z' },
+      resources: '2 名工程师，2 小时',
+      steps: [{ title: '部署', owner: '张三', expectedMinutes: 30, verification: '健康检查' }],
+      rollback: {
+        steps: [{ title: '回滚', owner: '张三', expectedMinutes: 15, verification: '版本号' }],
+        triggers: [{ indicator: '错误率', threshold: '> 1%' }],
+      },
+    };
+    expect(sectionGaps(complete, rules.requiredPlanSections)).toEqual([]);
+    expect(sectionGaps({}, rules.requiredPlanSections).map((g) => g.section)).toEqual(
+      rules.requiredPlanSections,
+    );
+    expect(
+      sectionGaps({ ...complete, window: { start: '2026-12-01T16:00:00Z', end: '2026-12-01T14:00:00Z' } }, [
+        'window',
+      ])[0].reason,
+    ).toMatch(/end after/);
+  });
+
+  it('every blocked action says why; the API answer has one entry per action', () => {
+    const list = availableActions(facts({ state: 'requested' }), { userId: 'x', roles: ['auditor'] }, rules);
+    expect(list.map((a) => a.action)).toEqual([...RELEASE_ACTIONS]);
+    for (const a of list) if (!a.allowed) expect(a.blockers.length).toBeGreaterThan(0);
+  });
+});
+
+// Model-based property test: random users take random actions; the model applies what the
+// machine allows and the invariants are checked after every step.
+const USERS: Actor[] = [
+  { userId: 'eng1', roles: ['operations_engineer'] },
+  { userId: 'eng2', roles: ['operations_engineer', 'cab_member'] },
+  { userId: 'boss', roles: ['operations_manager'] },
+  { userId: 'impl', roles: ['release_implementer'] },
+  { userId: 'aud', roles: ['auditor'] },
+  { userId: 'biz', roles: ['business_representative'] },
+];
+
+type Step =
+  | { kind: 'act'; user: number; action: ReleaseAction; type: ReleaseType; complete: boolean }
+  | { kind: 'revoke_change' }
+  | { kind: 'approve_change' };
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      kind: fc.constant('act' as const),
+      user: fc.nat(USERS.length - 1),
+      action: fc.constantFrom(...RELEASE_ACTIONS),
+      type: fc.constantFrom(...RELEASE_TYPES),
+      complete: fc.boolean(),
+    }),
+  },
+  { weight: 1, arbitrary: fc.constant({ kind: 'revoke_change' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'approve_change' as const }) },
+);
+
+describe('release lifecycle invariants (model-based, fast-check)', () => {
+  it('TY-2 RO-5 PL-1 PL-3 IN-1 never approved by the wrong role or the drafter, never with gaps or unapproved changes, never an approved plan edited', () => {
+    let approvalsSeen = 0;
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 60 }), fc.boolean(), (steps, startApproved) => {
+        let f: ReleaseFacts = {
+          state: 'requested',
+          type: null,
+          unapprovedChanges: startApproved ? [] : ['CHG-1'],
+          plan: null,
+        };
+        const approvals: { approver: Actor; drafterId: string; type: ReleaseType | null }[] = [];
+        for (const s of steps) {
+          if (s.kind === 'revoke_change') {
+            f = { ...f, unapprovedChanges: ['CHG-1'] };
+            continue;
+          }
+          if (s.kind === 'approve_change') {
+            f = { ...f, unapprovedChanges: [] };
+            continue;
+          }
+          const actor = USERS[s.user];
+          const allowed = blockersOf(s.action, f, actor, rules).length === 0;
+          const planBefore = f.plan;
+          if (!allowed) continue;
+          const { state } = nextState(s.action);
+          const gaps = s.complete ? [] : [gap];
+          switch (s.action) {
+            case 'classify':
+              f = { ...f, type: s.type };
+              break;
+            case 'edit_plan':
+              expect(planBefore?.status === 'approved').toBe(false);
+              f = {
+                ...f,
+                plan: {
+                  version: planBefore?.version ?? 1,
+                  status: 'draft',
+                  drafterId: actor.userId,
+                  gaps,
+                  shortFormGaps: gaps,
+                  unresolvedConflicts: [],
+                },
+              };
+              break;
+            case 'submit_plan':
+              expect(f.unapprovedChanges).toEqual([]);
+              f = { ...f, plan: { ...f.plan!, status: 'submitted' } };
+              break;
+            case 'approve_plan':
+              approvals.push({ approver: actor, drafterId: f.plan!.drafterId, type: f.type });
+              expect(f.unapprovedChanges).toEqual([]);
+              if (f.type !== 'emergency') expect(f.plan!.gaps).toEqual([]);
+              f = { ...f, plan: { ...f.plan!, status: 'approved' } };
+              break;
+            case 'reject_plan':
+              f = { ...f, plan: { ...f.plan!, status: 'rejected' } };
+              break;
+            case 'revise_plan':
+              f = {
+                ...f,
+                plan: { ...f.plan!, version: f.plan!.version + 1, status: 'draft', drafterId: actor.userId },
+              };
+              break;
+            case 'accept':
+            case 'reject':
+            case 'cancel':
+              break;
+          }
+          f = { ...f, state };
+          // Invariants after every step.
+          if (f.state === 'approved') expect(f.plan?.status).toBe('approved');
+          if (f.state === 'plan_review') expect(f.type).not.toBeNull();
+        }
+        approvalsSeen += approvals.length;
+        for (const a of approvals) {
+          expect(rules.approvalAuthority[a.type!].some((r: Role) => a.approver.roles.includes(r))).toBe(true);
+          expect(a.approver.userId).not.toBe(a.drafterId);
+        }
+      }),
+      { numRuns: 500 },
+    );
+    // The random walks do reach approvals, so the invariants above were really exercised.
+    expect(approvalsSeen).toBeGreaterThan(10);
+  });
+});

@@ -1,0 +1,276 @@
+import type { Role } from '../identity/roles';
+import { PLAN_SECTION_LABELS, type PolicyRules, type ReleaseType } from '../policy/policy';
+import type { SectionGap } from './plan';
+
+/** The release lifecycle (DESIGN.md): states, outcomes and the actions between them. */
+export const RELEASE_STATES = [
+  'requested',
+  'planning',
+  'plan_review',
+  'approved',
+  'ready',
+  'implementing',
+  'rolling_back',
+  'rolled_back',
+  'post_release',
+  'closed',
+] as const;
+export type ReleaseState = (typeof RELEASE_STATES)[number];
+
+export const RELEASE_OUTCOMES = ['successful', 'failed', 'rolled_back', 'cancelled', 'rejected'] as const;
+export type ReleaseOutcome = (typeof RELEASE_OUTCOMES)[number];
+
+export const RELEASE_ACTIONS = [
+  'accept',
+  'reject',
+  'classify',
+  'edit_plan',
+  'submit_plan',
+  'approve_plan',
+  'reject_plan',
+  'revise_plan',
+  'cancel',
+] as const;
+export type ReleaseAction = (typeof RELEASE_ACTIONS)[number];
+
+export type PlanStatus = 'draft' | 'submitted' | 'approved' | 'rejected' | 'superseded';
+
+/** What the guards need to know about a release; the server assembles it from the database. */
+export interface ReleaseFacts {
+  state: ReleaseState;
+  type: ReleaseType | null;
+  /** Changes carried by the release that are not (or no longer) approved, as labels. */
+  unapprovedChanges: string[];
+  /** The newest plan version, if any. */
+  plan: {
+    version: number;
+    status: PlanStatus;
+    drafterId: string;
+    /** Gaps against the policy's required sections. */
+    gaps: SectionGap[];
+    /** Gaps against the emergency short form (TY-4). */
+    shortFormGaps: SectionGap[];
+    /** Schedule conflicts (PL-5) not yet overridden with a recorded reason. */
+    unresolvedConflicts: string[];
+  } | null;
+}
+
+export interface Actor {
+  userId: string;
+  roles: readonly Role[];
+}
+
+/** Why an action is not possible now: the rule it would break, in words. */
+export interface Blocker {
+  rule: string;
+  reason: string;
+  kind: 'state' | 'role' | 'policy';
+}
+
+interface Transition {
+  from: readonly ReleaseState[];
+  /** The state after the action; `closed` actions also set an outcome. */
+  to: ReleaseState;
+  outcome?: ReleaseOutcome;
+  /** Roles that may act (from the policy where it decides). */
+  roles: (rules: PolicyRules, facts: ReleaseFacts) => readonly Role[];
+  roleRule: string;
+  /** Further conditions; each failing one is a blocker. */
+  guard?: (facts: ReleaseFacts, actor: Actor, rules: PolicyRules) => Blocker[];
+}
+
+const PLANNERS: Role[] = ['operations_engineer', 'operations_manager'];
+
+const sectionsText = (gaps: SectionGap[]) =>
+  gaps.map((g) => `${PLAN_SECTION_LABELS[g.section].zh} ${g.section}: ${g.reason}`).join('; ');
+
+const changesApproved = (facts: ReleaseFacts): Blocker[] =>
+  facts.unapprovedChanges.length > 0
+    ? [
+        {
+          kind: 'policy',
+          rule: 'IN-1 approved changes only',
+          reason: `not approved by change management: ${facts.unapprovedChanges.join(', ')}`,
+        },
+      ]
+    : [];
+
+/**
+ * The transition table: every action, from which states, to which state, by whom, and what else
+ * must hold. The server executes exactly what this table allows; the UI shows exactly it.
+ */
+export const TRANSITIONS: Record<ReleaseAction, Transition> = {
+  accept: {
+    from: ['requested'],
+    to: 'planning',
+    roles: (r) => r.intakeRoles,
+    roleRule: 'RO-4 intake roles',
+    guard: (f) => changesApproved(f),
+  },
+  reject: {
+    from: ['requested'],
+    to: 'closed',
+    outcome: 'rejected',
+    roles: (r) => r.intakeRoles,
+    roleRule: 'RO-4 intake roles',
+  },
+  classify: {
+    from: ['requested', 'planning'],
+    to: 'planning',
+    roles: () => PLANNERS,
+    roleRule: 'TY-1 classification by operations',
+  },
+  edit_plan: {
+    from: ['planning'],
+    to: 'planning',
+    roles: () => PLANNERS,
+    roleRule: 'RO-2 the engineer drafts the plan',
+    guard: (f) =>
+      f.plan && f.plan.status !== 'draft' && f.plan.status !== 'rejected'
+        ? [
+            {
+              kind: 'policy',
+              rule: 'PL-3 approved plans are immutable',
+              reason: `plan version ${f.plan.version} is ${f.plan.status}; revise it to make a new version`,
+            },
+          ]
+        : [],
+  },
+  submit_plan: {
+    from: ['planning'],
+    to: 'plan_review',
+    roles: () => PLANNERS,
+    roleRule: 'RO-2 the engineer drafts the plan',
+    guard: (f) => {
+      const blockers: Blocker[] = [...changesApproved(f)];
+      if (!f.type)
+        blockers.push({
+          kind: 'policy',
+          rule: 'TY-1 classify before approval',
+          reason: 'classify the release (emergency, major or normal) first',
+        });
+      if (!f.plan)
+        blockers.push({ kind: 'policy', rule: 'PL-1 plan sections', reason: 'there is no plan yet' });
+      else {
+        const gaps = f.type === 'emergency' ? f.plan.shortFormGaps : f.plan.gaps;
+        if (gaps.length)
+          blockers.push({
+            kind: 'policy',
+            rule: f.type === 'emergency' ? 'TY-4 emergency short form' : 'PL-1 plan sections',
+            reason: `missing: ${sectionsText(gaps)}`,
+          });
+        if (f.plan.unresolvedConflicts.length)
+          blockers.push({
+            kind: 'policy',
+            rule: 'PL-5 schedule conflicts',
+            reason: `override with a reason first: ${f.plan.unresolvedConflicts.join('; ')}`,
+          });
+      }
+      return blockers;
+    },
+  },
+  approve_plan: {
+    from: ['plan_review'],
+    to: 'approved',
+    roles: (r, f) => (f.type ? r.approvalAuthority[f.type] : []),
+    roleRule: 'TY-2 approval authority',
+    guard: (f, actor, r) => {
+      const blockers: Blocker[] = [...changesApproved(f)];
+      if (r.fourEyes && f.plan && f.plan.drafterId === actor.userId) {
+        blockers.push({
+          kind: 'policy',
+          rule: 'RO-5 four eyes',
+          reason: 'the drafter of a plan cannot approve it',
+        });
+      }
+      if (f.plan && f.type !== 'emergency' && f.plan.gaps.length)
+        blockers.push({
+          kind: 'policy',
+          rule: 'PL-1 plan sections',
+          reason: `missing: ${sectionsText(f.plan.gaps)}`,
+        });
+      return blockers;
+    },
+  },
+  reject_plan: {
+    from: ['plan_review'],
+    to: 'planning',
+    roles: (r, f) => (f.type ? r.approvalAuthority[f.type] : []),
+    roleRule: 'TY-2 approval authority',
+  },
+  revise_plan: {
+    from: ['approved'],
+    to: 'planning',
+    roles: () => PLANNERS,
+    roleRule: 'PL-3 a revision is a new version',
+  },
+  cancel: {
+    from: ['requested', 'planning', 'plan_review', 'approved'],
+    to: 'closed',
+    outcome: 'cancelled',
+    roles: () => ['operations_manager'],
+    roleRule: 'RO-1 the manager cancels',
+  },
+};
+
+const ROLE_NAMES: Partial<Record<Role, string>> = {
+  operations_manager: '运维管理部经理 operations manager',
+  operations_engineer: '运维工程师 operations engineer',
+};
+
+/** Every reason the actor cannot take the action now; empty when the action is allowed. */
+export function blockersOf(
+  action: ReleaseAction,
+  facts: ReleaseFacts,
+  actor: Actor,
+  rules: PolicyRules,
+): Blocker[] {
+  const t = TRANSITIONS[action];
+  if (!t.from.includes(facts.state)) {
+    return [
+      {
+        kind: 'state',
+        rule: 'release lifecycle',
+        reason: `only when the release is ${t.from.join(' or ')} (it is ${facts.state})`,
+      },
+    ];
+  }
+  const blockers: Blocker[] = [];
+  const roles = t.roles(rules, facts);
+  if (!actor.roles.some((r) => roles.includes(r))) {
+    const who = roles.length
+      ? roles.map((r) => ROLE_NAMES[r] ?? r).join(' or ')
+      : 'nobody until the release is classified';
+    blockers.push({
+      kind: 'role',
+      rule: t.roleRule,
+      reason: `needs ${who}${facts.type && t.roleRule.startsWith('TY-2') ? ` for a ${facts.type} release` : ''}`,
+    });
+  }
+  if (t.guard) blockers.push(...t.guard(facts, actor, rules));
+  return blockers;
+}
+
+export interface ActionAvailability {
+  action: ReleaseAction;
+  allowed: boolean;
+  blockers: Blocker[];
+}
+
+/** For a release, a user and a policy: each action, whether the user may take it now, and if not, why. */
+export function availableActions(
+  facts: ReleaseFacts,
+  actor: Actor,
+  rules: PolicyRules,
+): ActionAvailability[] {
+  return RELEASE_ACTIONS.map((action) => {
+    const blockers = blockersOf(action, facts, actor, rules);
+    return { action, allowed: blockers.length === 0, blockers };
+  });
+}
+
+/** The state (and outcome) after an allowed action. */
+export function nextState(action: ReleaseAction): { state: ReleaseState; outcome: ReleaseOutcome | null } {
+  const t = TRANSITIONS[action];
+  return { state: t.to, outcome: t.outcome ?? null };
+}

@@ -1,0 +1,122 @@
+import type { PlanSection } from '../policy/policy';
+
+/** PL-1: a release plan in structured sections (never one text box). */
+export interface PlanStep {
+  title: string;
+  owner: string;
+  expectedMinutes: number;
+  verification: string;
+}
+
+export interface PlanRisk {
+  category: 'technical' | 'business' | 'management';
+  description: string;
+  likelihood: 'low' | 'medium' | 'high';
+  impact: 'low' | 'medium' | 'high';
+  response: string;
+}
+
+export interface PlanContent {
+  purpose?: string;
+  scope?: {
+    ciIds: string[];
+    services?: string[];
+    users?: string;
+    downtimeMinutes?: number | null;
+    notes?: string;
+  };
+  participants?: { name: string; role: string; responsibility: string }[];
+  risks?: PlanRisk[];
+  baseline?: {
+    baselineId?: string | null;
+    targets: { ciId: string; currentVersion?: string | null; targetVersion: string }[];
+  };
+  postDeployment?: string;
+  window?: { start: string; end: string };
+  resources?: string;
+  steps?: PlanStep[];
+  rollback?: { steps: PlanStep[]; triggers: { indicator: string; threshold: string }[] };
+}
+
+export interface SectionGap {
+  section: PlanSection;
+  reason: string;
+}
+
+const text = (v: string | undefined) => (v ?? '').trim().length > 0;
+const stepOk = (s: PlanStep) =>
+  text(s.title) && text(s.owner) && s.expectedMinutes > 0 && text(s.verification);
+
+/** Why each section is not complete (an empty list: the plan is complete for these sections). */
+export function sectionGaps(content: PlanContent, required: readonly PlanSection[]): SectionGap[] {
+  const gaps: SectionGap[] = [];
+  const gap = (section: PlanSection, reason: string) => gaps.push({ section, reason });
+  for (const section of required) {
+    switch (section) {
+      case 'purpose':
+        if (!text(content.purpose)) gap(section, 'state the purpose of the release');
+        break;
+      case 'scope':
+        if (!content.scope || content.scope.ciIds.length === 0)
+          gap(section, 'name the configuration items in scope (from impact analysis)');
+        else if (
+          content.scope.downtimeMinutes === undefined ||
+          content.scope.downtimeMinutes === null ||
+          !text(content.scope.users)
+        )
+          gap(section, 'state the users affected and the expected downtime (0 if none)');
+        break;
+      case 'participants':
+        if (
+          !content.participants?.length ||
+          !content.participants.every((p) => text(p.name) && text(p.responsibility))
+        )
+          gap(section, 'list the participants and what each is responsible for');
+        break;
+      case 'risks':
+        if (!content.risks?.length || !content.risks.every((r) => text(r.description) && text(r.response)))
+          gap(section, 'list the risks, each with its response');
+        break;
+      case 'baseline':
+        if (!content.baseline || (!content.baseline.baselineId && content.baseline.targets.length === 0))
+          gap(section, 'record the configuration baseline and the target version of each CI');
+        break;
+      case 'post_deployment':
+        if (!text(content.postDeployment))
+          gap(section, 'plan the work after deployment (verification, CMDB update, monitoring)');
+        break;
+      case 'window': {
+        const w = content.window;
+        if (!w || Number.isNaN(Date.parse(w.start)) || Number.isNaN(Date.parse(w.end)))
+          gap(section, 'give the window: start and end');
+        else if (Date.parse(w.end) <= Date.parse(w.start))
+          gap(section, 'the window must end after it starts');
+        break;
+      }
+      case 'resources':
+        if (!text(content.resources)) gap(section, 'state the technical, people and time resources');
+        break;
+      case 'steps':
+        if (!content.steps?.length) gap(section, 'list the implementation steps in order');
+        else if (!content.steps.every(stepOk))
+          gap(section, 'every step needs a title, an owner, expected minutes and how to verify it');
+        break;
+      case 'rollback':
+        if (!content.rollback?.steps.length)
+          gap(section, 'list the rollback steps in order (PR-2: no plan without a rollback plan)');
+        else if (!content.rollback.steps.every(stepOk))
+          gap(section, 'every rollback step needs a title, an owner, expected minutes and how to verify it');
+        else if (
+          !content.rollback.triggers.length ||
+          !content.rollback.triggers.every((t) => text(t.indicator) && text(t.threshold))
+        )
+          gap(section, 'give the rollback triggers: indicator and threshold');
+        break;
+    }
+  }
+  return gaps;
+}
+
+/** Total planned minutes of the implementation steps. */
+export const plannedMinutes = (content: PlanContent) =>
+  (content.steps ?? []).reduce((sum, s) => sum + s.expectedMinutes, 0);
