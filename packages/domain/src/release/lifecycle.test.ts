@@ -111,7 +111,8 @@ describe('release lifecycle', () => {
     });
     expect(blockersOf('edit_plan', approved, engineer, rules)[0].kind).toBe('state');
     expect(blockersOf('revise_plan', approved, engineer, rules)).toEqual([]);
-    expect(nextState('revise_plan').state).toBe('planning');
+    expect(nextState('revise_plan', 'approved').state).toBe('planning');
+    expect(nextState('classify', 'requested').state).toBe('requested');
   });
 
   it('PL-1 plan sections: a complete plan has no gaps; every gap names its section', () => {
@@ -168,7 +169,14 @@ const USERS: Actor[] = [
 ];
 
 type Step =
-  | { kind: 'act'; user: number; action: ReleaseAction; type: ReleaseType; complete: boolean }
+  | {
+      kind: 'act';
+      user: number;
+      action: ReleaseAction;
+      type: ReleaseType;
+      complete: boolean;
+      pickAllowed: number;
+    }
   | { kind: 'revoke_change' }
   | { kind: 'approve_change' };
 
@@ -181,6 +189,9 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       action: fc.constantFrom(...RELEASE_ACTIONS),
       type: fc.constantFrom(...RELEASE_TYPES),
       complete: fc.boolean(),
+      // Half the time the user picks one of the actions open to them, so walks get far; the other
+      // half they try anything, so refusals are exercised too.
+      pickAllowed: fc.integer({ min: -20, max: 20 }),
     }),
   },
   { weight: 1, arbitrary: fc.constant({ kind: 'revoke_change' as const }) },
@@ -191,7 +202,7 @@ describe('release lifecycle invariants (model-based, fast-check)', () => {
   it('TY-2 RO-5 PL-1 PL-3 IN-1 never approved by the wrong role or the drafter, never with gaps or unapproved changes, never an approved plan edited', () => {
     let approvalsSeen = 0;
     fc.assert(
-      fc.property(fc.array(step, { maxLength: 60 }), fc.boolean(), (steps, startApproved) => {
+      fc.property(fc.array(step, { minLength: 20, maxLength: 80 }), fc.boolean(), (steps, startApproved) => {
         let f: ReleaseFacts = {
           state: 'requested',
           type: null,
@@ -209,12 +220,18 @@ describe('release lifecycle invariants (model-based, fast-check)', () => {
             continue;
           }
           const actor = USERS[s.user];
-          const allowed = blockersOf(s.action, f, actor, rules).length === 0;
+          // Picking prefers progress over ending the release, so walks reach approval often.
+          const open = availableActions(f, actor, rules).filter(
+            (a) => a.allowed && (s.pickAllowed === 20 || (a.action !== 'cancel' && a.action !== 'reject')),
+          );
+          const action =
+            s.pickAllowed >= 0 && open.length > 0 ? open[s.pickAllowed % open.length].action : s.action;
+          const allowed = blockersOf(action, f, actor, rules).length === 0;
           const planBefore = f.plan;
           if (!allowed) continue;
-          const { state } = nextState(s.action);
+          const { state } = nextState(action, f.state);
           const gaps = s.complete ? [] : [gap];
-          switch (s.action) {
+          switch (action) {
             case 'classify':
               f = { ...f, type: s.type };
               break;

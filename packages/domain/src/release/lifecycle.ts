@@ -69,8 +69,8 @@ export interface Blocker {
 
 interface Transition {
   from: readonly ReleaseState[];
-  /** The state after the action; `closed` actions also set an outcome. */
-  to: ReleaseState;
+  /** The state after the action ('same': it stays); `closed` actions also set an outcome. */
+  to: ReleaseState | 'same';
   outcome?: ReleaseOutcome;
   /** Roles that may act (from the policy where it decides). */
   roles: (rules: PolicyRules, facts: ReleaseFacts) => readonly Role[];
@@ -116,13 +116,13 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
   },
   classify: {
     from: ['requested', 'planning'],
-    to: 'planning',
+    to: 'same',
     roles: () => PLANNERS,
     roleRule: 'TY-1 classification by operations',
   },
   edit_plan: {
     from: ['planning'],
-    to: 'planning',
+    to: 'same',
     roles: () => PLANNERS,
     roleRule: 'RO-2 the engineer drafts the plan',
     guard: (f) =>
@@ -270,7 +270,10 @@ export function availableActions(
 }
 
 /** The state (and outcome) after an allowed action. */
-export function nextState(action: ReleaseAction): { state: ReleaseState; outcome: ReleaseOutcome | null } {
+export function nextState(
+  action: ReleaseAction,
+  current: ReleaseState,
+): { state: ReleaseState; outcome: ReleaseOutcome | null } {
   const t = TRANSITIONS[action];
-  return { state: t.to, outcome: t.outcome ?? null };
+  return { state: t.to === 'same' ? current : t.to, outcome: t.outcome ?? null };
 }
