@@ -4,6 +4,7 @@ import * as m20261126000100 from './migrations/20261126000100_create_identity';
 import * as m20261126000200 from './migrations/20261126000200_create_audit_events';
 import * as m20261126000300 from './migrations/20261126000300_create_cmdb';
 import * as m20261126000400 from './migrations/20261126000400_create_dsl_versions';
+import * as m20261126000500 from './migrations/20261126000500_create_changes';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ export const migrations: Record<string, Migration> = {
   '20261126000200_create_audit_events': m20261126000200,
   '20261126000300_create_cmdb': m20261126000300,
   '20261126000400_create_dsl_versions': m20261126000400,
+  '20261126000500_create_changes': m20261126000500,
 };
 
 function migrator(db: Db): Migrator {

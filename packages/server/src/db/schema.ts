@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { ChangesTables } from '../modules/changes/changes.tables';
 
 /**
  * Table row types as the database holds them. Both dialects store times as ISO-8601 UTC text,
@@ -181,7 +182,7 @@ export interface DslVersionsTable {
   retire_reason: string | null;
 }
 
-export interface Database {
+export interface Database extends ChangesTables {
   users: UsersTable;
   user_roles: UserRolesTable;
   password_history: PasswordHistoryTable;
