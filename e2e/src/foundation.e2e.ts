@@ -5,7 +5,13 @@ import { startServer, type TestServer } from './harness/server';
 import { chooseOptions, pickOption, signIn, signOut, submitNewUser } from './harness/ui';
 
 // One server, one browser; the tests build on each other in order, like a first day in production.
-const admin = { username: 'sec.admin', displayName: '安全管理员甲', email: 'sec.admin@example.com', password: 'Correct-Horse-42!', newPassword: 'Battery-Staple-2026!' };
+const admin = {
+  username: 'sec.admin',
+  displayName: '安全管理员甲',
+  email: 'sec.admin@example.com',
+  password: 'Correct-Horse-42!',
+  newPassword: 'Battery-Staple-2026!',
+};
 const manager = { username: 'ops.manager', displayName: '运维经理乙', password: 'Manager-Pass-2026' };
 const auditor = { username: 'auditor.one', displayName: '审计员丙', password: 'Auditor-Pass-2026' };
 
@@ -26,7 +32,10 @@ describe('foundation: identity, roles, audit, languages', () => {
   afterEach(async ({ task }) => {
     if (task.result?.state !== 'fail') return;
     const pages = browser.contexts().flatMap((c) => c.pages());
-    for (const [i, open] of pages.entries()) await screenshot(open, `failed-${task.name.split(':')[0].replace(/\W+/g, '-')}-${i}`).catch(() => undefined);
+    for (const [i, open] of pages.entries())
+      await screenshot(open, `failed-${task.name.split(':')[0].replace(/\W+/g, '-')}-${i}`).catch(
+        () => undefined,
+      );
   });
 
   afterAll(async () => {
@@ -80,7 +89,12 @@ describe('foundation: identity, roles, audit, languages', () => {
     await row.getByText('运维管理部经理').waitFor();
     await row.getByText('变更管理委员会成员').waitFor();
 
-    await submitNewUser(page, { username: 'sec.and.audit', displayName: '一人两职', roles: ['安全管理员', '审计员'], password: 'Two-Hats-Never-2026' });
+    await submitNewUser(page, {
+      username: 'sec.and.audit',
+      displayName: '一人两职',
+      roles: ['安全管理员', '审计员'],
+      password: 'Two-Hats-Never-2026',
+    });
     const dialog = page.getByRole('dialog');
     const refusal = dialog.getByTestId('error-alert');
     await refusal.getByText(/三员分立/).waitFor();
@@ -122,12 +136,20 @@ describe('foundation: identity, roles, audit, languages', () => {
     // Even the right password is refused while the lock lasts.
     await login.getByLabel('密码', { exact: true }).fill(manager.password);
     await login.getByTestId('login-submit').click();
-    await login.getByTestId('login-error').getByText(/账户已锁定/).waitFor();
+    await login
+      .getByTestId('login-error')
+      .getByText(/账户已锁定/)
+      .waitFor();
     await visitor.close();
 
     // The security administrator sees the lock in 用户管理.
     await page.reload();
-    await page.getByTestId('user-table').getByRole('row').filter({ hasText: manager.username }).getByText('已锁定').waitFor();
+    await page
+      .getByTestId('user-table')
+      .getByRole('row')
+      .filter({ hasText: manager.username })
+      .getByText('已锁定')
+      .waitFor();
   });
 
   it('PR-3/X-1: the auditor signs in and finds the events above in 审计日志', async () => {
@@ -145,7 +167,13 @@ describe('foundation: identity, roles, audit, languages', () => {
     await menu.getByText('审计日志').click();
     await auditPage.getByRole('heading', { name: '审计日志' }).waitFor();
     const table = auditPage.getByTestId('audit-table');
-    for (const action of ['identity.setup_completed', 'user.created', 'identity.login_failed', 'identity.logout', 'identity.login_succeeded']) {
+    for (const action of [
+      'identity.setup_completed',
+      'user.created',
+      'identity.login_failed',
+      'identity.logout',
+      'identity.login_succeeded',
+    ]) {
       await table.getByText(action, { exact: true }).first().waitFor();
     }
     await screenshot(auditPage, '08-audit-log');
@@ -169,7 +197,10 @@ describe('foundation: identity, roles, audit, languages', () => {
     await screenshot(auditPage, '09-audit-event-detail');
 
     await auditPage.getByRole('button', { name: '校验哈希链' }).click();
-    await auditPage.getByTestId('verify-result').getByText(/哈希链完整/).waitFor();
+    await auditPage
+      .getByTestId('verify-result')
+      .getByText(/哈希链完整/)
+      .waitFor();
     await screenshot(auditPage, '10-audit-verified');
 
     // Pages the auditor's roles do not open, and pages that do not exist.
@@ -199,7 +230,8 @@ describe('foundation: identity, roles, audit, languages', () => {
     await secretModal.getByRole('button', { name: '已复制' }).waitFor();
 
     // The token acts within its scope: it may list users, but not read the audit log.
-    const asPipeline = (path: string) => fetch(`${server.url}${path}`, { headers: { Authorization: `Bearer ${secret}` } });
+    const asPipeline = (path: string) =>
+      fetch(`${server.url}${path}`, { headers: { Authorization: `Bearer ${secret}` } });
     expect((await asPipeline('/api/users')).status).toBe(200);
     expect((await asPipeline('/api/audit/events')).status).toBe(403);
 
@@ -228,7 +260,10 @@ describe('foundation: identity, roles, audit, languages', () => {
     await page.getByLabel('新密码').fill(admin.newPassword);
     await page.getByLabel('确认密码').fill(admin.newPassword);
     await page.getByRole('button', { name: '修改密码' }).last().click();
-    await page.getByTestId('password-changed').getByText('其他设备和浏览器上的会话均已结束', { exact: false }).waitFor();
+    await page
+      .getByTestId('password-changed')
+      .getByText('其他设备和浏览器上的会话均已结束', { exact: false })
+      .waitFor();
     await screenshot(page, '16-password-changed');
 
     // The other browser finds its session gone at its next request and is sent to sign in.
@@ -257,7 +292,12 @@ describe('foundation: identity, roles, audit, languages', () => {
     await page.getByRole('heading', { name: 'Users' }).waitFor();
     await page.getByRole('columnheader', { name: 'E-mail' }).waitFor();
     await page.getByRole('button', { name: 'New user' }).waitFor();
-    await page.getByTestId('user-table').getByRole('row').filter({ hasText: manager.username }).getByText('Locked').waitFor();
+    await page
+      .getByTestId('user-table')
+      .getByRole('row')
+      .filter({ hasText: manager.username })
+      .getByText('Locked')
+      .waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     await screenshot(page, '13-users-english');
 

@@ -17,7 +17,15 @@ function chromiumPath(): string {
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath(),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -28,8 +36,16 @@ export interface PageProblems {
 }
 
 /** A fresh browser profile (cookies, storage) at the server's address, in Chinese, 1440×900. */
-export async function newContext(browser: Browser, baseURL: string, problems: PageProblems): Promise<BrowserContext> {
-  const context = await browser.newContext({ baseURL, locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
+export async function newContext(
+  browser: Browser,
+  baseURL: string,
+  problems: PageProblems,
+): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    baseURL,
+    locale: 'zh-CN',
+    viewport: { width: 1440, height: 900 },
+  });
   context.setDefaultTimeout(15_000);
   context.on('page', (page) => watchPage(page, problems));
   return context;
@@ -41,7 +57,12 @@ function watchPage(page: Page, problems: PageProblems): void {
     if (message.type() !== 'error' && message.type() !== 'warning') return;
     const text = message.text();
     // "Not signed in" and refused sign-ins are answers the tests provoke on purpose.
-    if (/Failed to load resource: the server responded with a status of (400|401|403|404|409|422|423)/.test(text)) return;
+    if (
+      /Failed to load resource: the server responded with a status of (400|401|403|404|409|422|423)/.test(
+        text,
+      )
+    )
+      return;
     problems.console.push(`${message.type()}: ${text}`);
   });
 }

@@ -45,7 +45,9 @@ export class OutputWatcher {
       };
       const timer = setTimeout(() => {
         done();
-        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; output so far:\n${this.text}`));
+        reject(
+          new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; output so far:\n${this.text}`),
+        );
       }, timeoutMs);
       this.waiters.add(check);
       check();

@@ -39,11 +39,19 @@ function exited(child: ChildProcess): Promise<void> {
  * waits until it says it is listening and has printed the first-run link.
  */
 export async function startServer(): Promise<TestServer> {
-  if (!fs.existsSync(WEB_DIST_INDEX)) throw new Error(`No web build at ${WEB_DIST_INDEX}; run \`npm run build\` first`);
+  if (!fs.existsSync(WEB_DIST_INDEX))
+    throw new Error(`No web build at ${WEB_DIST_INDEX}; run \`npm run build\` first`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'releasegate-e2e-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: url,
+    LOG_LEVEL: 'warn',
+  };
   // Always the embedded SQLite database in the fresh directory, and the web build of this checkout.
   delete env.DATABASE_URL;
   delete env.WEB_DIST_DIR;
@@ -54,7 +62,9 @@ export async function startServer(): Promise<TestServer> {
   });
   const stdout = new OutputWatcher(child.stdout);
   const stderr = new OutputWatcher(child.stderr);
-  child.once('exit', (code, signal) => stdout.fail(new Error(`The server exited (code ${code}, signal ${signal}); stderr:\n${stderr.output}`)));
+  child.once('exit', (code, signal) =>
+    stdout.fail(new Error(`The server exited (code ${code}, signal ${signal}); stderr:\n${stderr.output}`)),
+  );
 
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -67,7 +77,10 @@ export async function startServer(): Promise<TestServer> {
   };
 
   try {
-    await stdout.waitFor((text) => (text.includes('ReleaseGate is listening') ? true : undefined), '"ReleaseGate is listening"');
+    await stdout.waitFor(
+      (text) => (text.includes('ReleaseGate is listening') ? true : undefined),
+      '"ReleaseGate is listening"',
+    );
     const setupLink = await stdout.waitFor(parseSetupLink, 'the first-run setup link');
     return { url, setupLink, dataDir, output: () => stdout.output + stderr.output, stop };
   } catch (error) {

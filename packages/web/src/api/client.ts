@@ -60,7 +60,8 @@ type UnauthenticatedHandler = (error: ApiError) => void;
 
 let onUnauthenticated: UnauthenticatedHandler = () => {
   const here = window.location.pathname + window.location.search;
-  if (!window.location.pathname.startsWith('/login')) window.location.assign(`/login?next=${encodeURIComponent(here)}`);
+  if (!window.location.pathname.startsWith('/login'))
+    window.location.assign(`/login?next=${encodeURIComponent(here)}`);
 };
 
 /** The app installs a router-aware handler; the default reloads to /login. */

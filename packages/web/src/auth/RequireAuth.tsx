@@ -36,7 +36,8 @@ export function RequireAuth() {
       />
     );
   }
-  if (session.data.passwordExpired && location.pathname !== PASSWORD_PAGE) return <Navigate to={PASSWORD_PAGE} replace />;
+  if (session.data.passwordExpired && location.pathname !== PASSWORD_PAGE)
+    return <Navigate to={PASSWORD_PAGE} replace />;
   return (
     <AuthContext.Provider value={auth}>
       <Outlet />

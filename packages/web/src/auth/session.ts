@@ -21,6 +21,9 @@ export function logout(): Promise<void> {
   return apiRequest<void>('/api/auth/logout', { method: 'POST', redirectOn401: false });
 }
 
-export function changePassword(input: { currentPassword: string; newPassword: string }): Promise<SessionView> {
+export function changePassword(input: {
+  currentPassword: string;
+  newPassword: string;
+}): Promise<SessionView> {
   return apiRequest<SessionView>('/api/auth/password', { method: 'POST', body: input });
 }

@@ -8,5 +8,14 @@ export function ErrorAlert({ error, style }: { error: unknown; style?: React.CSS
   if (!error) return null;
   const title = errorText(error);
   const serverMessage = isApiError(error) && error.message !== title ? error.message : undefined;
-  return <Alert type="error" showIcon title={title} description={serverMessage} style={style} data-testid="error-alert" />;
+  return (
+    <Alert
+      type="error"
+      showIcon
+      title={title}
+      description={serverMessage}
+      style={style}
+      data-testid="error-alert"
+    />
+  );
 }

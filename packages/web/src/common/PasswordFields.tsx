@@ -4,7 +4,13 @@ import { useTranslation } from 'react-i18next';
 export const MIN_PASSWORD_LENGTH = 12;
 
 /** A new password and its confirmation, with the length rule the server enforces. */
-export function PasswordFields({ name = 'password', passwordLabel }: { name?: string; passwordLabel: string }) {
+export function PasswordFields({
+  name = 'password',
+  passwordLabel,
+}: {
+  name?: string;
+  passwordLabel: string;
+}) {
   const { t } = useTranslation();
   return (
     <>
@@ -27,7 +33,9 @@ export function PasswordFields({ name = 'password', passwordLabel }: { name?: st
           { required: true, message: t('common.required') },
           ({ getFieldValue }) => ({
             validator: (_, value) =>
-              !value || getFieldValue(name) === value ? Promise.resolve() : Promise.reject(new Error(t('password.mismatch'))),
+              !value || getFieldValue(name) === value
+                ? Promise.resolve()
+                : Promise.reject(new Error(t('password.mismatch'))),
           }),
         ]}
       >

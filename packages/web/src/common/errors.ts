@@ -23,7 +23,8 @@ function apiErrorText(t: TFunction, error: ApiError): string {
   }
   if (error.reason === 'csrf') return t('errors.csrf');
   if (error.reason === 'password_expired') return t('errors.passwordExpired');
-  if (rule === 'RO-3 separation of duties') return t('rules.separationOfDuties', { roles: roleList(t, error.detail('conflictingRoles')) });
+  if (rule === 'RO-3 separation of duties')
+    return t('rules.separationOfDuties', { roles: roleList(t, error.detail('conflictingRoles')) });
   if (rule === 'last security administrator') return t('rules.lastSecurityAdministrator');
   if (rule === 'no self-disable') return t('rules.noSelfDisable');
   if (rule === 'token scope within owner permissions') return t('rules.tokenScope');

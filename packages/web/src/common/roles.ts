@@ -22,7 +22,11 @@ export interface RoleOptionGroup {
 }
 
 /** Select options grouped into business roles and the three system (administrator) roles. */
-export function useRoleOptions(): { groups: RoleOptionGroup[]; administratorRoles: Set<string>; loading: boolean } {
+export function useRoleOptions(): {
+  groups: RoleOptionGroup[];
+  administratorRoles: Set<string>;
+  loading: boolean;
+} {
   const { t } = useTranslation();
   const roles = useRolesQuery();
   return useMemo(() => {
@@ -32,8 +36,16 @@ export function useRoleOptions(): { groups: RoleOptionGroup[]; administratorRole
       loading: roles.isPending,
       administratorRoles: new Set(list.filter((r) => r.administrator).map((r) => r.role)),
       groups: [
-        { label: t('roleGroups.business'), title: 'business', options: list.filter((r) => !r.administrator).map((r) => option(r.role)) },
-        { label: t('roleGroups.administrator'), title: 'administrator', options: list.filter((r) => r.administrator).map((r) => option(r.role)) },
+        {
+          label: t('roleGroups.business'),
+          title: 'business',
+          options: list.filter((r) => !r.administrator).map((r) => option(r.role)),
+        },
+        {
+          label: t('roleGroups.administrator'),
+          title: 'administrator',
+          options: list.filter((r) => r.administrator).map((r) => option(r.role)),
+        },
       ],
     };
   }, [roles.data, roles.isPending, t]);

@@ -12,7 +12,8 @@ const zhFieldMessages: Record<string, string> = {
   'already taken': '已被占用',
   'at least 12 characters': '至少 12 个字符',
   'at most 256 characters': '最多 256 个字符',
-  'at least three of: lower case, upper case, digits, symbols': '需包含小写字母、大写字母、数字、符号中的至少三类',
+  'at least three of: lower case, upper case, digits, symbols':
+    '需包含小写字母、大写字母、数字、符号中的至少三类',
   'must not contain the user name': '不能包含用户名',
   'wrong password': '密码错误',
   'choose at least one scope': '请至少选择一项权限范围',
@@ -20,5 +21,8 @@ const zhFieldMessages: Record<string, string> = {
 
 export function localizeFieldMessage(message: string, language: string): string {
   if (language === 'en') return message;
-  return zhFieldMessages[message] ?? (message.startsWith('must differ from the last') ? '不能与最近使用过的密码相同' : message);
+  return (
+    zhFieldMessages[message] ??
+    (message.startsWith('must differ from the last') ? '不能与最近使用过的密码相同' : message)
+  );
 }

@@ -90,20 +90,32 @@ export const en: Messages = {
   permissions: {
     user: { read: 'View users', manage: 'Manage users' },
     token: { manage: 'Manage all API tokens', own: 'Manage own API tokens' },
-    audit: { read: 'Read the audit log', export: 'Export the audit log', verify: 'Verify the audit hash chain' },
+    audit: {
+      read: 'Read the audit log',
+      export: 'Export the audit log',
+      verify: 'Verify the audit hash chain',
+    },
     system: { backup: 'System backup', settings: 'System settings' },
     release: {
       read: 'View releases',
       request: 'Request releases',
       accept: 'Accept release requests',
       plan: 'Draft release plans',
-      approve: { normal: 'Approve normal releases', major: 'Approve major releases', emergency: 'Approve emergency releases' },
+      approve: {
+        normal: 'Approve normal releases',
+        major: 'Approve major releases',
+        emergency: 'Approve emergency releases',
+      },
       implement: 'Implement releases',
       close: 'Close releases',
     },
     change: { read: 'View changes', vote: 'Vote on changes' },
     cmdb: { read: 'View the CMDB', write: 'Maintain the CMDB' },
-    dsl: { read: 'View the definitive software library', upload: 'Upload to the DSL', approve: 'Approve DSL versions' },
+    dsl: {
+      read: 'View the definitive software library',
+      upload: 'Upload to the DSL',
+      approve: 'Approve DSL versions',
+    },
     gate: { check: 'Deployment gate checks' },
     acceptance: { sign: 'Sign user acceptance' },
     policy: { read: 'View the release policy', manage: 'Maintain the release policy' },
@@ -130,7 +142,8 @@ export const en: Messages = {
     password: 'Password',
     submit: 'Create account and sign in',
     invalidTitle: 'Invalid setup link',
-    invalidBody: 'This link is invalid, already used or expired. Ask an administrator to run releasegate admin create on the server for a new one-time link.',
+    invalidBody:
+      'This link is invalid, already used or expired. Ask an administrator to run releasegate admin create on the server for a new one-time link.',
     toLogin: 'Go to sign-in',
     done: 'Your account is ready; welcome to ReleaseGate',
   },
@@ -151,7 +164,8 @@ export const en: Messages = {
   },
   users: {
     title: 'Users',
-    subtitle: 'Accounts, roles and sign-in lockouts. A user holds at most one system role (separation of duties).',
+    subtitle:
+      'Accounts, roles and sign-in lockouts. A user holds at most one system role (separation of duties).',
     create: 'New user',
     searchPlaceholder: 'Search name or e-mail',
     roleFilter: 'Filter by role',
@@ -217,7 +231,8 @@ export const en: Messages = {
     revokeConfirm: 'Revoke the token “{{name}}”? Pipelines using it stop working at once.',
     revoked: 'Token “{{name}}” revoked',
     secretTitle: 'Token created',
-    secretWarning: 'Copy this token now and keep it safe. It cannot be shown again once you close this window.',
+    secretWarning:
+      'Copy this token now and keep it safe. It cannot be shown again once you close this window.',
     secretLabel: 'Token “{{name}}”',
     secretUsage: 'Send it as the header: Authorization: Bearer <token>',
     secretDone: 'I have saved it',
@@ -227,7 +242,8 @@ export const en: Messages = {
   },
   audit: {
     title: 'Audit log',
-    subtitle: 'Every action with actor, time, source address and before/after values, chained by hashes against tampering.',
+    subtitle:
+      'Every action with actor, time, source address and before/after values, chained by hashes against tampering.',
     actor: 'Actor',
     actorPlaceholder: 'User name or user id',
     action: 'Action',
@@ -293,8 +309,19 @@ export const en: Messages = {
       unlock: 'Unlock user',
       unlocked: 'User unlocked',
     },
-    token: { create: 'Create API token', created: 'API token created', revoke: 'Revoke API token', revoked: 'API token revoked' },
-    audit: { read: 'Read audit log', export: 'Export audit log', exported: 'Audit log exported', verify: 'Verify hash chain', verified: 'Hash chain verified' },
+    token: {
+      create: 'Create API token',
+      created: 'API token created',
+      revoke: 'Revoke API token',
+      revoked: 'API token revoked',
+    },
+    audit: {
+      read: 'Read audit log',
+      export: 'Export audit log',
+      exported: 'Audit log exported',
+      verify: 'Verify hash chain',
+      verified: 'Hash chain verified',
+    },
   },
   account: {
     title: 'Change password',
@@ -303,9 +330,13 @@ export const en: Messages = {
     newPassword: 'New password',
     submit: 'Change password',
     done: 'Password changed',
-    doneDetail: 'Your sessions on other devices and browsers have ended; sign in there with the new password.',
+    doneDetail:
+      'Your sessions on other devices and browsers have ended; sign in there with the new password.',
     expired: 'Your password has expired; change it to continue.',
   },
   notFound: { title: 'Page not found', subtitle: 'The page you asked for does not exist or has moved.' },
-  forbidden: { title: 'No access', subtitle: 'Your roles do not allow this page. Ask the security administrator if you need it.' },
+  forbidden: {
+    title: 'No access',
+    subtitle: 'Your roles do not allow this page. Ask the security administrator if you need it.',
+  },
 };

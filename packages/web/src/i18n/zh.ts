@@ -128,7 +128,8 @@ export const zh = {
     password: '密码',
     submit: '创建账户并登录',
     invalidTitle: '设置链接无效',
-    invalidBody: '该链接无效、已被使用或已过期。请联系管理员在服务器上运行 releasegate admin create，生成新的一次性链接。',
+    invalidBody:
+      '该链接无效、已被使用或已过期。请联系管理员在服务器上运行 releasegate admin create，生成新的一次性链接。',
     toLogin: '前往登录',
     done: '账户已创建，欢迎使用发布管理平台',
   },
@@ -291,8 +292,19 @@ export const zh = {
       unlock: '解除锁定',
       unlocked: '解除锁定',
     },
-    token: { create: '创建 API 令牌', created: '创建 API 令牌', revoke: '撤销 API 令牌', revoked: '撤销 API 令牌' },
-    audit: { read: '查看审计日志', export: '导出审计日志', exported: '导出审计日志', verify: '校验哈希链', verified: '校验哈希链' },
+    token: {
+      create: '创建 API 令牌',
+      created: '创建 API 令牌',
+      revoke: '撤销 API 令牌',
+      revoked: '撤销 API 令牌',
+    },
+    audit: {
+      read: '查看审计日志',
+      export: '导出审计日志',
+      exported: '导出审计日志',
+      verify: '校验哈希链',
+      verified: '校验哈希链',
+    },
   },
   account: {
     title: '修改密码',

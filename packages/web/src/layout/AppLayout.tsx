@@ -20,11 +20,17 @@ export function AppLayout() {
   const [collapsed, setCollapsed] = useState(false);
 
   const items = visibleNavItems(canAny);
-  const entry = (i: (typeof items)[number]): MenuItem => ({ key: i.path, icon: i.icon, label: t(i.labelKey) });
+  const entry = (i: (typeof items)[number]): MenuItem => ({
+    key: i.path,
+    icon: i.icon,
+    label: t(i.labelKey),
+  });
   const system = items.filter((i) => i.group === 'system');
   const menuItems: MenuItem[] = [
     ...items.filter((i) => !i.group).map(entry),
-    ...(system.length > 0 ? [{ type: 'group' as const, key: 'system', label: t('nav.system'), children: system.map(entry) }] : []),
+    ...(system.length > 0
+      ? [{ type: 'group' as const, key: 'system', label: t('nav.system'), children: system.map(entry) }]
+      : []),
   ];
 
   return (
@@ -67,7 +73,9 @@ export function AppLayout() {
         <Layout.Content style={{ padding: 24 }}>
           <Outlet />
         </Layout.Content>
-        <Layout.Footer style={{ textAlign: 'center', color: '#8c8c8c', paddingBlock: 16 }}>{t('app.footer')}</Layout.Footer>
+        <Layout.Footer style={{ textAlign: 'center', color: '#8c8c8c', paddingBlock: 16 }}>
+          {t('app.footer')}
+        </Layout.Footer>
       </Layout>
     </Layout>
   );

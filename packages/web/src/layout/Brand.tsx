@@ -25,7 +25,9 @@ export function Brand({ dark = false, variant = 'full' }: { dark?: boolean; vari
           <Typography.Text strong style={{ color, fontSize: 16, whiteSpace: 'nowrap' }}>
             {t('app.name')}
           </Typography.Text>
-          <Typography.Text style={{ color: secondary, fontSize: 12, whiteSpace: 'nowrap' }}>{t('app.brand')}</Typography.Text>
+          <Typography.Text style={{ color: secondary, fontSize: 12, whiteSpace: 'nowrap' }}>
+            {t('app.brand')}
+          </Typography.Text>
         </Flex>
       )}
     </Flex>

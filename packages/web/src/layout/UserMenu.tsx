@@ -30,9 +30,20 @@ export function UserMenu() {
       trigger={['click']}
       menu={{
         items: [
-          { key: 'password', icon: <LockOutlined />, label: t('header.changePassword'), onClick: () => void navigate('/account/password') },
+          {
+            key: 'password',
+            icon: <LockOutlined />,
+            label: t('header.changePassword'),
+            onClick: () => void navigate('/account/password'),
+          },
           { type: 'divider' },
-          { key: 'logout', icon: <LogoutOutlined />, label: t('header.logout'), danger: true, onClick: () => signOut.mutate() },
+          {
+            key: 'logout',
+            icon: <LogoutOutlined />,
+            label: t('header.logout'),
+            danger: true,
+            onClick: () => signOut.mutate(),
+          },
         ],
       }}
     >

@@ -13,8 +13,20 @@ export interface NavItem {
 /** The pages of the menu and the permissions that open them. */
 export const NAV_ITEMS: readonly NavItem[] = [
   { path: '/', labelKey: 'nav.home', icon: <HomeOutlined /> },
-  { path: '/admin/users', labelKey: 'nav.users', icon: <TeamOutlined />, anyOf: ['user.read', 'user.manage'], group: 'system' },
-  { path: '/admin/tokens', labelKey: 'nav.tokens', icon: <KeyOutlined />, anyOf: ['token.manage', 'token.own'], group: 'system' },
+  {
+    path: '/admin/users',
+    labelKey: 'nav.users',
+    icon: <TeamOutlined />,
+    anyOf: ['user.read', 'user.manage'],
+    group: 'system',
+  },
+  {
+    path: '/admin/tokens',
+    labelKey: 'nav.tokens',
+    icon: <KeyOutlined />,
+    anyOf: ['token.manage', 'token.own'],
+    group: 'system',
+  },
   { path: '/audit', labelKey: 'nav.audit', icon: <AuditOutlined />, anyOf: ['audit.read'], group: 'system' },
 ];
 
@@ -24,6 +36,8 @@ export function visibleNavItems(canAny: (permissions: readonly string[]) => bool
 
 /** The menu key for a location: the longest item path that prefixes it. */
 export function selectedNavKey(pathname: string): string {
-  const matches = NAV_ITEMS.filter((i) => (i.path === '/' ? pathname === '/' : pathname === i.path || pathname.startsWith(`${i.path}/`)));
+  const matches = NAV_ITEMS.filter((i) =>
+    i.path === '/' ? pathname === '/' : pathname === i.path || pathname.startsWith(`${i.path}/`),
+  );
   return matches.sort((a, b) => b.path.length - a.path.length)[0]?.path ?? '';
 }

@@ -55,14 +55,20 @@ export function ChangePasswordPage() {
     <>
       <PageHeader title={t('account.title')} subtitle={t('account.subtitle')} />
       <Card style={{ maxWidth: 560 }}>
-        {session.passwordExpired && <Alert type="warning" showIcon title={t('account.expired')} style={{ marginBottom: 16 }} />}
+        {session.passwordExpired && (
+          <Alert type="warning" showIcon title={t('account.expired')} style={{ marginBottom: 16 }} />
+        )}
         <ErrorAlert error={failure} style={{ marginBottom: 16 }} />
         <Form<PasswordForm>
           form={form}
           layout="vertical"
           onFinish={(v) => change.mutate({ currentPassword: v.currentPassword, newPassword: v.newPassword })}
         >
-          <Form.Item name="currentPassword" label={t('account.currentPassword')} rules={[{ required: true, message: t('common.required') }]}>
+          <Form.Item
+            name="currentPassword"
+            label={t('account.currentPassword')}
+            rules={[{ required: true, message: t('common.required') }]}
+          >
             <Input.Password autoComplete="current-password" />
           </Form.Item>
           <PasswordFields name="newPassword" passwordLabel={t('account.newPassword')} />

@@ -7,7 +7,14 @@ import { RoleTags } from '../../common/RoleTags';
 /** One event in full: the before/after picture, the details and its place in the hash chain. */
 export function AuditEventDetail({ event }: { event: AuditEvent }) {
   const { t } = useTranslation();
-  const mono = (text: string | null) => (text ? <Typography.Text className="rg-mono" copyable>{text}</Typography.Text> : '—');
+  const mono = (text: string | null) =>
+    text ? (
+      <Typography.Text className="rg-mono" copyable>
+        {text}
+      </Typography.Text>
+    ) : (
+      '—'
+    );
   return (
     <div data-testid={`audit-detail-${event.seq}`} style={{ padding: '4px 8px' }}>
       <Descriptions
@@ -23,15 +30,26 @@ export function AuditEventDetail({ event }: { event: AuditEvent }) {
             label: t('audit.entity'),
             children: event.entityType ? (
               <span>
-                {t(`entityTypes.${event.entityType}`, { defaultValue: event.entityType })} {mono(event.entityId)}
+                {t(`entityTypes.${event.entityType}`, { defaultValue: event.entityType })}{' '}
+                {mono(event.entityId)}
               </span>
             ) : (
               '—'
             ),
           },
           { key: 'sourceIp', label: t('audit.sourceIp'), children: event.sourceIp ?? '—' },
-          { key: 'hash', label: `${t('audit.hash')} (${event.hashAlg})`, children: mono(event.hash), span: { xs: 1, lg: 2 } },
-          { key: 'prevHash', label: t('audit.prevHash'), children: mono(event.prevHash), span: { xs: 1, lg: 2 } },
+          {
+            key: 'hash',
+            label: `${t('audit.hash')} (${event.hashAlg})`,
+            children: mono(event.hash),
+            span: { xs: 1, lg: 2 },
+          },
+          {
+            key: 'prevHash',
+            label: t('audit.prevHash'),
+            children: mono(event.prevHash),
+            span: { xs: 1, lg: 2 },
+          },
         ]}
       />
       <Row gutter={16} style={{ marginTop: 12 }}>

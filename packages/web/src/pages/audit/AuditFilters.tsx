@@ -35,7 +35,12 @@ export function AuditFilters({ onChange }: { onChange: (filter: AuditFilter) => 
   const [form] = Form.useForm<FilterForm>();
   const col = { xs: 24, md: 12, xl: 8 };
   return (
-    <Form<FilterForm> form={form} layout="vertical" onFinish={(v) => onChange(toFilter(v))} data-testid="audit-filters">
+    <Form<FilterForm>
+      form={form}
+      layout="vertical"
+      onFinish={(v) => onChange(toFilter(v))}
+      data-testid="audit-filters"
+    >
       <Row gutter={16}>
         <Col {...col}>
           <Form.Item name="actor" label={t('audit.actor')}>
@@ -54,17 +59,30 @@ export function AuditFilters({ onChange }: { onChange: (filter: AuditFilter) => 
         </Col>
         <Col {...col}>
           <Form.Item name="entityType" label={t('audit.entityType')}>
-            <Select allowClear placeholder={t('common.all')} options={ENTITY_TYPES.map((e) => ({ value: e, label: t(`entityTypes.${e}`) }))} />
+            <Select
+              allowClear
+              placeholder={t('common.all')}
+              options={ENTITY_TYPES.map((e) => ({ value: e, label: t(`entityTypes.${e}`) }))}
+            />
           </Form.Item>
         </Col>
         <Col {...col}>
           <Form.Item name="outcome" label={t('audit.outcome')}>
-            <Select allowClear placeholder={t('common.all')} options={OUTCOMES.map((o) => ({ value: o, label: t(`audit.outcomes.${o}`) }))} />
+            <Select
+              allowClear
+              placeholder={t('common.all')}
+              options={OUTCOMES.map((o) => ({ value: o, label: t(`audit.outcomes.${o}`) }))}
+            />
           </Form.Item>
         </Col>
         <Col {...col}>
           <Form.Item name="range" label={t('audit.timeRange')}>
-            <DatePicker.RangePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" allowEmpty={[true, true]} style={{ width: '100%' }} />
+            <DatePicker.RangePicker
+              showTime={{ format: 'HH:mm' }}
+              format="YYYY-MM-DD HH:mm"
+              allowEmpty={[true, true]}
+              style={{ width: '100%' }}
+            />
           </Form.Item>
         </Col>
       </Row>

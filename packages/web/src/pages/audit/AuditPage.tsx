@@ -49,7 +49,11 @@ export function AuditPage() {
             <Flex justify="center" align="center" gap={16}>
               <Typography.Text type="secondary">{t('common.shown', { count: rows.length })}</Typography.Text>
               {events.hasNextPage ? (
-                <Button onClick={() => void events.fetchNextPage()} loading={events.isFetchingNextPage} data-testid="audit-load-more">
+                <Button
+                  onClick={() => void events.fetchNextPage()}
+                  loading={events.isFetchingNextPage}
+                  data-testid="audit-load-more"
+                >
                   {t('common.loadMore')}
                 </Button>
               ) : (

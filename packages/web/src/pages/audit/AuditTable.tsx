@@ -16,7 +16,8 @@ export function AuditTable({ events, loading }: { events: AuditEvent[]; loading:
       title: t('audit.actor'),
       key: 'actor',
       width: 150,
-      render: (_, e) => e.actorName ?? <Typography.Text type="secondary">{t('audit.system')}</Typography.Text>,
+      render: (_, e) =>
+        e.actorName ?? <Typography.Text type="secondary">{t('audit.system')}</Typography.Text>,
     },
     {
       title: t('audit.action'),
@@ -54,9 +55,16 @@ export function AuditTable({ events, loading }: { events: AuditEvent[]; loading:
       title: t('audit.outcome'),
       dataIndex: 'outcome',
       width: 90,
-      render: (o: string) => <Tag color={OUTCOME_COLORS[o] ?? 'default'}>{t(`audit.outcomes.${o}`, { defaultValue: o })}</Tag>,
+      render: (o: string) => (
+        <Tag color={OUTCOME_COLORS[o] ?? 'default'}>{t(`audit.outcomes.${o}`, { defaultValue: o })}</Tag>
+      ),
     },
-    { title: t('audit.sourceIp'), dataIndex: 'sourceIp', width: 130, render: (ip: string | null) => ip ?? '—' },
+    {
+      title: t('audit.sourceIp'),
+      dataIndex: 'sourceIp',
+      width: 130,
+      render: (ip: string | null) => ip ?? '—',
+    },
   ];
   return (
     <Table<AuditEvent>

@@ -5,7 +5,15 @@ import { useAuth } from '../../auth/AuthContext';
 import { auditExportUrl, type AuditFilter } from './audit.api';
 
 /** Export (CSV, JSON Lines) of the filtered log and the hash-chain check, as permissions allow. */
-export function AuditToolbar({ filter, verifying, onVerify }: { filter: AuditFilter; verifying: boolean; onVerify: () => void }) {
+export function AuditToolbar({
+  filter,
+  verifying,
+  onVerify,
+}: {
+  filter: AuditFilter;
+  verifying: boolean;
+  onVerify: () => void;
+}) {
   const { t } = useTranslation();
   const { can } = useAuth();
   return (

@@ -16,7 +16,11 @@ export function VerifyResultAlert({ result, onClose }: { result: AuditVerifyResu
       type={result.ok ? 'success' : 'error'}
       showIcon
       title={title}
-      description={result.lastHash ? t('audit.lastHash', { seq: result.lastSeq ?? '', hash: result.lastHash }) : undefined}
+      description={
+        result.lastHash
+          ? t('audit.lastHash', { seq: result.lastSeq ?? '', hash: result.lastHash })
+          : undefined
+      }
       closable={{ onClose }}
       style={{ marginBottom: 16 }}
       data-testid="verify-result"

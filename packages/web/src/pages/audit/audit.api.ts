@@ -14,8 +14,15 @@ export interface AuditFilter {
   text?: string;
 }
 
-export function fetchAuditPage(filter: AuditFilter, beforeSeq: number | undefined, signal?: AbortSignal): Promise<AuditPage> {
-  return apiRequest<AuditPage>('/api/audit/events', { query: { ...filter, beforeSeq, limit: AUDIT_PAGE_SIZE }, signal });
+export function fetchAuditPage(
+  filter: AuditFilter,
+  beforeSeq: number | undefined,
+  signal?: AbortSignal,
+): Promise<AuditPage> {
+  return apiRequest<AuditPage>('/api/audit/events', {
+    query: { ...filter, beforeSeq, limit: AUDIT_PAGE_SIZE },
+    signal,
+  });
 }
 
 /** A plain link: the browser downloads the file with the session cookie. */

@@ -18,19 +18,30 @@ export function ProfileCard() {
           <Typography.Title level={3} style={{ margin: 0 }}>
             {t('home.welcome', { name: user.displayName })}
           </Typography.Title>
-          <Typography.Text type="secondary">{t('home.passwordChanged', { date: formatMinute(user.passwordChangedAt) })}</Typography.Text>
+          <Typography.Text type="secondary">
+            {t('home.passwordChanged', { date: formatMinute(user.passwordChangedAt) })}
+          </Typography.Text>
         </div>
       </Flex>
       <Descriptions
         column={{ xs: 1, md: 3 }}
         style={{ marginTop: 24 }}
         items={[
-          { key: 'username', label: t('home.username'), children: <Typography.Text code>{user.username}</Typography.Text> },
+          {
+            key: 'username',
+            label: t('home.username'),
+            children: <Typography.Text code>{user.username}</Typography.Text>,
+          },
           { key: 'email', label: t('home.email'), children: user.email ?? t('common.none') },
           {
             key: 'roles',
             label: t('home.roles'),
-            children: user.roles.length > 0 ? <RoleTags roles={user.roles} /> : <Typography.Text type="warning">{t('home.noRoles')}</Typography.Text>,
+            children:
+              user.roles.length > 0 ? (
+                <RoleTags roles={user.roles} />
+              ) : (
+                <Typography.Text type="warning">{t('home.noRoles')}</Typography.Text>
+              ),
           },
         ]}
       />

@@ -14,10 +14,33 @@ interface QuickLink {
 }
 
 const LINKS: readonly QuickLink[] = [
-  { to: '/admin/users', titleKey: 'nav.users', descriptionKey: 'home.linkUsers', icon: <TeamOutlined />, anyOf: ['user.read', 'user.manage'] },
-  { to: '/admin/tokens', titleKey: 'nav.tokens', descriptionKey: 'home.linkTokens', icon: <KeyOutlined />, anyOf: ['token.manage', 'token.own'] },
-  { to: '/audit', titleKey: 'nav.audit', descriptionKey: 'home.linkAudit', icon: <AuditOutlined />, anyOf: ['audit.read'] },
-  { to: '/account/password', titleKey: 'nav.account', descriptionKey: 'home.linkPassword', icon: <LockOutlined /> },
+  {
+    to: '/admin/users',
+    titleKey: 'nav.users',
+    descriptionKey: 'home.linkUsers',
+    icon: <TeamOutlined />,
+    anyOf: ['user.read', 'user.manage'],
+  },
+  {
+    to: '/admin/tokens',
+    titleKey: 'nav.tokens',
+    descriptionKey: 'home.linkTokens',
+    icon: <KeyOutlined />,
+    anyOf: ['token.manage', 'token.own'],
+  },
+  {
+    to: '/audit',
+    titleKey: 'nav.audit',
+    descriptionKey: 'home.linkAudit',
+    icon: <AuditOutlined />,
+    anyOf: ['audit.read'],
+  },
+  {
+    to: '/account/password',
+    titleKey: 'nav.account',
+    descriptionKey: 'home.linkPassword',
+    icon: <LockOutlined />,
+  },
 ];
 
 /** Shortcuts to what the user's permissions open. */
@@ -28,7 +51,9 @@ export function QuickLinks() {
   const adminLinks = links.filter((l) => l.anyOf);
   return (
     <Card title={t('home.permissionsTitle')} data-testid="quick-links">
-      {adminLinks.length === 0 && <Alert type="info" showIcon title={t('home.noLinks')} style={{ marginBottom: 16 }} />}
+      {adminLinks.length === 0 && (
+        <Alert type="info" showIcon title={t('home.noLinks')} style={{ marginBottom: 16 }} />
+      )}
       <Row gutter={[16, 16]}>
         {links.map((link) => (
           <Col key={link.to} xs={24} sm={12} xl={6}>

@@ -51,16 +51,44 @@ export function LoginPage() {
         <Alert type="info" showIcon title={t('login.sessionEnded')} style={{ marginBottom: 16 }} />
       )}
       {failure !== null && (
-        <Alert type="error" showIcon title={loginErrorText(t, failure)} style={{ marginBottom: 16 }} data-testid="login-error" role="alert" />
+        <Alert
+          type="error"
+          showIcon
+          title={loginErrorText(t, failure)}
+          style={{ marginBottom: 16 }}
+          data-testid="login-error"
+          role="alert"
+        />
       )}
-      <Form<LoginForm> form={form} layout="vertical" requiredMark={false} onFinish={(values) => signIn.mutate(values)} autoComplete="on">
-        <Form.Item name="username" label={t('login.username')} rules={[{ required: true, message: t('common.required') }]}>
+      <Form<LoginForm>
+        form={form}
+        layout="vertical"
+        requiredMark={false}
+        onFinish={(values) => signIn.mutate(values)}
+        autoComplete="on"
+      >
+        <Form.Item
+          name="username"
+          label={t('login.username')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
           <Input prefix={<UserOutlined />} autoComplete="username" autoFocus size="large" />
         </Form.Item>
-        <Form.Item name="password" label={t('login.password')} rules={[{ required: true, message: t('common.required') }]}>
+        <Form.Item
+          name="password"
+          label={t('login.password')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
           <Input.Password prefix={<LockOutlined />} autoComplete="current-password" size="large" />
         </Form.Item>
-        <Button type="primary" htmlType="submit" block size="large" loading={signIn.isPending} data-testid="login-submit">
+        <Button
+          type="primary"
+          htmlType="submit"
+          block
+          size="large"
+          loading={signIn.isPending}
+          data-testid="login-submit"
+        >
           {t('login.submit')}
         </Button>
       </Form>

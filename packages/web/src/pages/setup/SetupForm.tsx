@@ -41,19 +41,38 @@ export function SetupForm({ token }: { token: string }) {
   });
 
   const submit = (v: SetupFormValues) =>
-    setup.mutate({ token, username: v.username.trim(), displayName: v.displayName.trim(), email: v.email?.trim() || null, password: v.password });
+    setup.mutate({
+      token,
+      username: v.username.trim(),
+      displayName: v.displayName.trim(),
+      email: v.email?.trim() || null,
+      password: v.password,
+    });
 
   return (
     <>
       <ErrorAlert error={failure} style={{ marginBottom: 16 }} />
       <Form<SetupFormValues> form={form} layout="vertical" onFinish={submit} autoComplete="off">
-        <Form.Item name="username" label={t('setup.username')} extra={t('setup.usernameHelp')} rules={[{ required: true, message: t('common.required') }]}>
+        <Form.Item
+          name="username"
+          label={t('setup.username')}
+          extra={t('setup.usernameHelp')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
           <Input autoComplete="username" autoFocus />
         </Form.Item>
-        <Form.Item name="displayName" label={t('setup.displayName')} rules={[{ required: true, message: t('common.required') }]}>
+        <Form.Item
+          name="displayName"
+          label={t('setup.displayName')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
           <Input />
         </Form.Item>
-        <Form.Item name="email" label={t('setup.email')} rules={[{ type: 'email', message: t('common.invalidEmail') }]}>
+        <Form.Item
+          name="email"
+          label={t('setup.email')}
+          rules={[{ type: 'email', message: t('common.invalidEmail') }]}
+        >
           <Input type="email" autoComplete="email" />
         </Form.Item>
         <PasswordFields passwordLabel={t('setup.password')} />

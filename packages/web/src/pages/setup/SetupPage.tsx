@@ -14,7 +14,11 @@ export function SetupPage() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
-  const status = useQuery({ queryKey: ['setup-status', token], queryFn: () => fetchSetupStatus(token), staleTime: 0 });
+  const status = useQuery({
+    queryKey: ['setup-status', token],
+    queryFn: () => fetchSetupStatus(token),
+    staleTime: 0,
+  });
 
   if (status.isPending) return <FullPageSpin />;
   if (status.isError) {
@@ -41,9 +45,15 @@ export function SetupPage() {
       </PublicLayout>
     );
   }
-  const role = t(`roles.${status.data.role ?? 'security_administrator'}`, { defaultValue: status.data.role ?? '' });
+  const role = t(`roles.${status.data.role ?? 'security_administrator'}`, {
+    defaultValue: status.data.role ?? '',
+  });
   return (
-    <PublicLayout title={t('setup.title')} subtitle={t(status.data.firstRun ? 'setup.intro' : 'setup.introRole', { role })} width={460}>
+    <PublicLayout
+      title={t('setup.title')}
+      subtitle={t(status.data.firstRun ? 'setup.intro' : 'setup.introRole', { role })}
+      width={460}
+    >
       <SetupForm token={token} />
     </PublicLayout>
   );

@@ -18,7 +18,15 @@ interface TokenFormValues {
 }
 
 /** Name, owner (for token managers), scopes within the owner's permissions, days to expiry. */
-export function CreateTokenModal({ manageAll, onClose, onCreated }: { manageAll: boolean; onClose: () => void; onCreated: (token: CreatedToken) => void }) {
+export function CreateTokenModal({
+  manageAll,
+  onClose,
+  onCreated,
+}: {
+  manageAll: boolean;
+  onClose: () => void;
+  onCreated: (token: CreatedToken) => void;
+}) {
   const { t, i18n } = useTranslation();
   const { session } = useAuth();
   const queryClient = useQueryClient();
@@ -26,11 +34,19 @@ export function CreateTokenModal({ manageAll, onClose, onCreated }: { manageAll:
   const [failure, setFailure] = useState<unknown>(null);
   const { owners, permissionsOf, loading } = useOwnerOptions(manageAll);
   const ownerId = Form.useWatch('userId', form) ?? session.user.id;
-  const scopeOptions = permissionsOf(ownerId).map((p) => ({ value: p, label: `${permissionLabel(t, p)} · ${p}` }));
+  const scopeOptions = permissionsOf(ownerId).map((p) => ({
+    value: p,
+    label: `${permissionLabel(t, p)} · ${p}`,
+  }));
 
   const create = useMutation({
     mutationFn: (v: TokenFormValues) =>
-      createToken({ name: v.name.trim(), scopes: v.scopes, expiresInDays: v.expiresInDays, ...(manageAll && { userId: v.userId }) }),
+      createToken({
+        name: v.name.trim(),
+        scopes: v.scopes,
+        expiresInDays: v.expiresInDays,
+        ...(manageAll && { userId: v.userId }),
+      }),
     onMutate: () => setFailure(null),
     onSuccess: (token) => {
       void queryClient.invalidateQueries({ queryKey: tokensQueryKey });
@@ -65,11 +81,20 @@ export function CreateTokenModal({ manageAll, onClose, onCreated }: { manageAll:
         }}
         autoComplete="off"
       >
-        <Form.Item name="name" label={t('tokens.name')} rules={[{ required: true, message: t('common.required') }]}>
+        <Form.Item
+          name="name"
+          label={t('tokens.name')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
           <Input placeholder={t('tokens.namePlaceholder')} maxLength={100} />
         </Form.Item>
         {manageAll && (
-          <Form.Item name="userId" label={t('tokens.owner')} extra={t('tokens.ownerHelp')} rules={[{ required: true, message: t('common.required') }]}>
+          <Form.Item
+            name="userId"
+            label={t('tokens.owner')}
+            extra={t('tokens.ownerHelp')}
+            rules={[{ required: true, message: t('common.required') }]}
+          >
             <Select
               showSearch={{ optionFilterProp: 'label' }}
               loading={loading}
@@ -77,10 +102,25 @@ export function CreateTokenModal({ manageAll, onClose, onCreated }: { manageAll:
             />
           </Form.Item>
         )}
-        <Form.Item name="scopes" label={t('tokens.scopes')} extra={t('tokens.scopesHelp')} rules={[{ required: true, message: t('common.required') }]}>
-          <Select mode="multiple" allowClear options={scopeOptions} showSearch={{ optionFilterProp: 'label' }} data-testid="scope-select" />
+        <Form.Item
+          name="scopes"
+          label={t('tokens.scopes')}
+          extra={t('tokens.scopesHelp')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
+          <Select
+            mode="multiple"
+            allowClear
+            options={scopeOptions}
+            showSearch={{ optionFilterProp: 'label' }}
+            data-testid="scope-select"
+          />
         </Form.Item>
-        <Form.Item name="expiresInDays" label={t('tokens.expiresInDays')} rules={[{ required: true, message: t('common.required') }]}>
+        <Form.Item
+          name="expiresInDays"
+          label={t('tokens.expiresInDays')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
           <InputNumber min={1} max={366} precision={0} suffix={t('tokens.days')} style={{ width: 160 }} />
         </Form.Item>
       </Form>

@@ -36,7 +36,13 @@ export function TokenSecretModal({ token, onClose }: { token: CreatedToken; onCl
         {t('tokens.secretLabel', { name: token.name })}
       </Typography.Paragraph>
       <Space.Compact block style={{ marginBottom: 12 }}>
-        <Input readOnly value={token.token} className="rg-mono" data-testid="token-secret" onFocus={(e) => e.target.select()} />
+        <Input
+          readOnly
+          value={token.token}
+          className="rg-mono"
+          data-testid="token-secret"
+          onFocus={(e) => e.target.select()}
+        />
         <Button type="primary" icon={copied ? <CheckOutlined /> : <CopyOutlined />} onClick={copy}>
           {copied ? t('common.copied') : t('common.copy')}
         </Button>

@@ -9,7 +9,15 @@ import { permissionLabel } from '../../common/permissions';
 import { revokeToken, tokensQueryKey } from './tokens.api';
 import { TokenStateTag } from './TokenStateTag';
 
-export function TokenTable({ tokens, loading, showOwner }: { tokens: ApiToken[]; loading: boolean; showOwner: boolean }) {
+export function TokenTable({
+  tokens,
+  loading,
+  showOwner,
+}: {
+  tokens: ApiToken[];
+  loading: boolean;
+  showOwner: boolean;
+}) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const errorText = useErrorText();
@@ -28,7 +36,7 @@ export function TokenTable({ tokens, loading, showOwner }: { tokens: ApiToken[];
     {
       title: t('tokens.name'),
       key: 'name',
-      width: 220,
+      width: 200,
       render: (_, token) => (
         <Flex vertical align="flex-start" style={{ minWidth: 0 }}>
           <Typography.Text strong ellipsis={{ tooltip: token.name }} style={{ maxWidth: '100%' }}>
@@ -54,7 +62,12 @@ export function TokenTable({ tokens, loading, showOwner }: { tokens: ApiToken[];
         </Flex>
       ),
     },
-    { title: t('tokens.state'), dataIndex: 'state', render: (s: ApiToken['state']) => <TokenStateTag state={s} />, width: 100 },
+    {
+      title: t('tokens.state'),
+      dataIndex: 'state',
+      render: (s: ApiToken['state']) => <TokenStateTag state={s} />,
+      width: 100,
+    },
     {
       title: t('tokens.validity'),
       key: 'validity',
@@ -67,11 +80,15 @@ export function TokenTable({ tokens, loading, showOwner }: { tokens: ApiToken[];
         </Tooltip>
       ),
     },
-    { title: t('tokens.lastUsedAt'), dataIndex: 'lastUsedAt', render: (v: string | null) => nowrap(v ? formatMinute(v) : t('common.never')), width: 150 },
+    {
+      title: t('tokens.lastUsedAt'),
+      dataIndex: 'lastUsedAt',
+      render: (v: string | null) => nowrap(v ? formatMinute(v) : t('common.never')),
+      width: 150,
+    },
     {
       title: t('common.actions'),
       key: 'actions',
-      fixed: 'right',
       width: 90,
       render: (_, token) =>
         token.state === 'active' ? (
@@ -82,7 +99,12 @@ export function TokenTable({ tokens, loading, showOwner }: { tokens: ApiToken[];
             okButtonProps={{ danger: true }}
             onConfirm={() => revoke.mutate(token)}
           >
-            <Button type="link" size="small" danger loading={revoke.isPending && revoke.variables.id === token.id}>
+            <Button
+              type="link"
+              size="small"
+              danger
+              loading={revoke.isPending && revoke.variables.id === token.id}
+            >
               {t('tokens.revoke')}
             </Button>
           </Popconfirm>
@@ -96,7 +118,6 @@ export function TokenTable({ tokens, loading, showOwner }: { tokens: ApiToken[];
       columns={columns}
       dataSource={tokens}
       loading={loading}
-      scroll={{ x: 1120 }}
       pagination={{ pageSize: 20, hideOnSinglePage: true }}
       locale={{ emptyText: t('tokens.empty') }}
       data-testid="token-table"

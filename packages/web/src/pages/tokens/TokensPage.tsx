@@ -22,7 +22,10 @@ export function TokensPage() {
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedToken | null>(null);
   const { owners } = useOwnerOptions(manageAll);
-  const tokens = useQuery({ queryKey: [...tokensQueryKey, ownerFilter ?? 'all'], queryFn: () => listTokens(ownerFilter) });
+  const tokens = useQuery({
+    queryKey: [...tokensQueryKey, ownerFilter ?? 'all'],
+    queryFn: () => listTokens(ownerFilter),
+  });
 
   return (
     <>

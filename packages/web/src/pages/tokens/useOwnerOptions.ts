@@ -11,7 +11,11 @@ import { listUsers, usersQueryKey } from '../users/users.api';
 export function useOwnerOptions(manageAll: boolean) {
   const { session } = useAuth();
   const roles = useRolesQuery();
-  const users = useQuery({ queryKey: [...usersQueryKey, { status: 'enabled-owners' }], queryFn: () => listUsers({}), enabled: manageAll });
+  const users = useQuery({
+    queryKey: [...usersQueryKey, { status: 'enabled-owners' }],
+    queryFn: () => listUsers({}),
+    enabled: manageAll,
+  });
   return useMemo(() => {
     const me = session.user;
     const others = (users.data ?? []).filter((u) => u.id !== me.id && !u.disabled);

@@ -3,7 +3,15 @@ import { useTranslation } from 'react-i18next';
 import { useRoleOptions } from '../../common/roles';
 
 /** Multi-select of roles, grouped, in the user's language. Used as a controlled form field. */
-export function RoleSelect({ value, onChange, id }: { value?: string[]; onChange?: (roles: string[]) => void; id?: string }) {
+export function RoleSelect({
+  value,
+  onChange,
+  id,
+}: {
+  value?: string[];
+  onChange?: (roles: string[]) => void;
+  id?: string;
+}) {
   const { t } = useTranslation();
   const { groups, loading } = useRoleOptions();
   return (

@@ -6,7 +6,15 @@ import { useErrorText } from '../../common/errors';
 import { isLocked, userAction, usersQueryKey } from './users.api';
 
 /** Edit, reset password, disable or enable, unlock: one row's actions. */
-export function UserActions({ user, onEdit, onResetPassword }: { user: User; onEdit: () => void; onResetPassword: () => void }) {
+export function UserActions({
+  user,
+  onEdit,
+  onResetPassword,
+}: {
+  user: User;
+  onEdit: () => void;
+  onResetPassword: () => void;
+}) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const errorText = useErrorText();
@@ -15,7 +23,8 @@ export function UserActions({ user, onEdit, onResetPassword }: { user: User; onE
     mutationFn: (action: 'disable' | 'enable' | 'unlock') => userAction(user.id, action),
     onSuccess: (_saved, action) => {
       void queryClient.invalidateQueries({ queryKey: usersQueryKey });
-      const key = action === 'disable' ? 'users.disabled' : action === 'enable' ? 'users.enabled' : 'users.unlocked';
+      const key =
+        action === 'disable' ? 'users.disabled' : action === 'enable' ? 'users.enabled' : 'users.unlocked';
       void message.success(t(key, { name: user.username }));
     },
     onError: (error) => void message.error(errorText(error)),
@@ -30,12 +39,22 @@ export function UserActions({ user, onEdit, onResetPassword }: { user: User; onE
         {t('users.resetPassword')}
       </Button>
       {isLocked(user) && (
-        <Button type="link" size="small" onClick={() => act.mutate('unlock')} loading={act.isPending && act.variables === 'unlock'}>
+        <Button
+          type="link"
+          size="small"
+          onClick={() => act.mutate('unlock')}
+          loading={act.isPending && act.variables === 'unlock'}
+        >
           {t('users.unlock')}
         </Button>
       )}
       {user.disabled ? (
-        <Button type="link" size="small" onClick={() => act.mutate('enable')} loading={act.isPending && act.variables === 'enable'}>
+        <Button
+          type="link"
+          size="small"
+          onClick={() => act.mutate('enable')}
+          loading={act.isPending && act.variables === 'enable'}
+        >
           {t('users.enable')}
         </Button>
       ) : (

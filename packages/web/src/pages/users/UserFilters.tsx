@@ -4,7 +4,13 @@ import { useRoleOptions } from '../../common/roles';
 import type { UserFilter, UserStatusFilter } from './users.api';
 
 /** Text, role and status filters; text applies on Enter or on the search button. */
-export function UserFilters({ value, onChange }: { value: UserFilter; onChange: (next: UserFilter) => void }) {
+export function UserFilters({
+  value,
+  onChange,
+}: {
+  value: UserFilter;
+  onChange: (next: UserFilter) => void;
+}) {
   const { t } = useTranslation();
   const { groups } = useRoleOptions();
   return (

@@ -34,7 +34,13 @@ export function UserFormModal({ user, onClose }: { user?: User; onClose: () => v
       const email = v.email?.trim() || null;
       return user
         ? updateUser(user.id, { displayName: v.displayName.trim(), email, roles: v.roles })
-        : createUser({ username: v.username.trim(), displayName: v.displayName.trim(), email, roles: v.roles, password: v.password });
+        : createUser({
+            username: v.username.trim(),
+            displayName: v.displayName.trim(),
+            email,
+            roles: v.roles,
+            password: v.password,
+          });
     },
     onMutate: () => setFailure(null),
     onSuccess: (saved) => {
@@ -64,17 +70,38 @@ export function UserFormModal({ user, onClose }: { user?: User; onClose: () => v
       <Form<UserFormValues>
         form={form}
         layout="vertical"
-        initialValues={user ? { username: user.username, displayName: user.displayName, email: user.email ?? '', roles: user.roles } : { roles: [] }}
+        initialValues={
+          user
+            ? {
+                username: user.username,
+                displayName: user.displayName,
+                email: user.email ?? '',
+                roles: user.roles,
+              }
+            : { roles: [] }
+        }
         onFinish={(v) => save.mutate(v)}
         autoComplete="off"
       >
-        <Form.Item name="username" label={t('users.username')} rules={[{ required: true, message: t('common.required') }]}>
+        <Form.Item
+          name="username"
+          label={t('users.username')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
           <Input disabled={Boolean(user)} autoComplete="off" />
         </Form.Item>
-        <Form.Item name="displayName" label={t('users.displayName')} rules={[{ required: true, message: t('common.required') }]}>
+        <Form.Item
+          name="displayName"
+          label={t('users.displayName')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
           <Input />
         </Form.Item>
-        <Form.Item name="email" label={t('users.email')} rules={[{ type: 'email', message: t('common.invalidEmail') }]}>
+        <Form.Item
+          name="email"
+          label={t('users.email')}
+          rules={[{ type: 'email', message: t('common.invalidEmail') }]}
+        >
           <Input type="email" />
         </Form.Item>
         <Form.Item

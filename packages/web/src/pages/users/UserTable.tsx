@@ -15,7 +15,8 @@ interface UserTableProps {
   onResetPassword: (user: User) => void;
 }
 
-const statusRank = (u: User) => (u.disabled ? 2 : u.lockedUntil && Date.parse(u.lockedUntil) > Date.now() ? 1 : 0);
+const statusRank = (u: User) =>
+  u.disabled ? 2 : u.lockedUntil && Date.parse(u.lockedUntil) > Date.now() ? 1 : 0;
 
 export function UserTable({ users, loading, canManage, onEdit, onResetPassword }: UserTableProps) {
   const { t, i18n } = useTranslation();
@@ -39,8 +40,18 @@ export function UserTable({ users, loading, canManage, onEdit, onResetPassword }
       ),
       width: 200,
     },
-    { title: t('users.email'), dataIndex: 'email', ellipsis: { showTitle: true }, render: (email: string | null) => email ?? '—' },
-    { title: t('users.roles'), dataIndex: 'roles', render: (roles: string[]) => <RoleTags roles={roles} />, width: 240 },
+    {
+      title: t('users.email'),
+      dataIndex: 'email',
+      ellipsis: { showTitle: true },
+      render: (email: string | null) => email ?? '—',
+    },
+    {
+      title: t('users.roles'),
+      dataIndex: 'roles',
+      render: (roles: string[]) => <RoleTags roles={roles} />,
+      width: 240,
+    },
     {
       title: t('users.status'),
       key: 'status',
@@ -62,7 +73,9 @@ export function UserTable({ users, loading, canManage, onEdit, onResetPassword }
       key: 'actions',
       fixed: 'right',
       width: english ? 290 : 210,
-      render: (_, user) => <UserActions user={user} onEdit={() => onEdit(user)} onResetPassword={() => onResetPassword(user)} />,
+      render: (_, user) => (
+        <UserActions user={user} onEdit={() => onEdit(user)} onResetPassword={() => onResetPassword(user)} />
+      ),
     });
   }
   return (
@@ -72,7 +85,11 @@ export function UserTable({ users, loading, canManage, onEdit, onResetPassword }
       dataSource={users}
       loading={loading}
       scroll={{ x: english ? 1120 : 1040 }}
-      pagination={{ pageSize: 20, hideOnSinglePage: true, showTotal: (total) => t('common.total', { count: total }) }}
+      pagination={{
+        pageSize: 20,
+        hideOnSinglePage: true,
+        showTotal: (total) => t('common.total', { count: total }),
+      }}
       locale={{ emptyText: t('users.empty') }}
       data-testid="user-table"
     />

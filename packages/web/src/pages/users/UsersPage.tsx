@@ -22,7 +22,11 @@ export function UsersPage() {
   const canManage = can('user.manage');
   const [filter, setFilter] = useState<UserFilter>({});
   const [dialog, setDialog] = useState<Dialog>(null);
-  const users = useQuery({ queryKey: [...usersQueryKey, filter], queryFn: () => listUsers(filter), placeholderData: (previous) => previous });
+  const users = useQuery({
+    queryKey: [...usersQueryKey, filter],
+    queryFn: () => listUsers(filter),
+    placeholderData: (previous) => previous,
+  });
 
   return (
     <>
@@ -52,7 +56,9 @@ export function UsersPage() {
       </Card>
       {dialog?.kind === 'create' && <UserFormModal onClose={() => setDialog(null)} />}
       {dialog?.kind === 'edit' && <UserFormModal user={dialog.user} onClose={() => setDialog(null)} />}
-      {dialog?.kind === 'password' && <ResetPasswordModal user={dialog.user} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'password' && (
+        <ResetPasswordModal user={dialog.user} onClose={() => setDialog(null)} />
+      )}
     </>
   );
 }

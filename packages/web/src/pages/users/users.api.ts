@@ -30,8 +30,15 @@ export function isLocked(user: User, now = Date.now()): boolean {
 }
 
 export async function listUsers(filter: UserFilter): Promise<User[]> {
-  const disabled = filter.status === 'disabled' ? 'true' : filter.status === 'active' || filter.status === 'locked' ? 'false' : undefined;
-  const { users } = await apiRequest<{ users: User[] }>('/api/users', { query: { text: filter.text?.trim(), role: filter.role, disabled } });
+  const disabled =
+    filter.status === 'disabled'
+      ? 'true'
+      : filter.status === 'active' || filter.status === 'locked'
+        ? 'false'
+        : undefined;
+  const { users } = await apiRequest<{ users: User[] }>('/api/users', {
+    query: { text: filter.text?.trim(), role: filter.role, disabled },
+  });
   if (filter.status === 'locked') return users.filter((u) => isLocked(u));
   if (filter.status === 'active') return users.filter((u) => !isLocked(u));
   return users;
@@ -50,5 +57,8 @@ export function userAction(id: string, action: 'disable' | 'enable' | 'unlock'):
 }
 
 export function resetPassword(id: string, password: string): Promise<User> {
-  return apiRequest<User>(`/api/users/${encodeURIComponent(id)}/password`, { method: 'POST', body: { password } });
+  return apiRequest<User>(`/api/users/${encodeURIComponent(id)}/password`, {
+    method: 'POST',
+    body: { password },
+  });
 }
