@@ -58,6 +58,14 @@ describe.each(DIALECTS)('the auditor reads the audit log over HTTP on %s', (dial
       expect.objectContaining({ action: 'identity.login_failed', actorName: 'user0' }),
     ]);
 
+    // Underscores and percent signs in filters are literal, not wildcards.
+    const exact = await auditor.get('/api/audit/events?action=identity.login_failed');
+    expect(exact.body.events.map((e: any) => e.action)).toEqual(['identity.login_failed']);
+    expect((await auditor.get('/api/audit/events?action=identity.login%')).body.events).toEqual([]);
+    expect(
+      (await auditor.get('/api/audit/events?text=LOGIN_FAILED')).body.events.map((e: any) => e.action),
+    ).toEqual(['identity.login_failed']);
+
     const bad = await auditor.get('/api/audit/events?from=yesterday');
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.fields.from).toBeDefined();

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../../db/database';
 import type { AuditEventsTable, Database } from '../../db/schema';
+import { containsText, startsWith } from '../../db/like';
 
 export type AuditRow = AuditEventsTable;
 
@@ -43,20 +44,20 @@ function applyFilter(q: Kysely<Database>, f: AuditFilter) {
   let query = q.selectFrom('audit_events').selectAll();
   if (f.actor)
     query = query.where((eb) => eb.or([eb('actor_id', '=', f.actor!), eb('actor_name', '=', f.actor!)]));
-  if (f.action) query = query.where('action', 'like', `${f.action.replace(/[%_]/g, '')}%`);
+  if (f.action) query = query.where(startsWith('action', f.action));
   if (f.entityType) query = query.where('entity_type', '=', f.entityType);
   if (f.entityId) query = query.where('entity_id', '=', f.entityId);
   if (f.outcome) query = query.where('outcome', '=', f.outcome);
   if (f.from) query = query.where('occurred_at', '>=', f.from);
   if (f.to) query = query.where('occurred_at', '<', f.to);
   if (f.text) {
-    const like = `%${f.text.replace(/[%_]/g, '')}%`;
+    const text = f.text;
     query = query.where((eb) =>
       eb.or([
-        eb('action', 'like', like),
-        eb('actor_name', 'like', like),
-        eb('entity_id', 'like', like),
-        eb('details_json', 'like', like),
+        containsText('action', text),
+        containsText('actor_name', text),
+        containsText('entity_id', text),
+        containsText('details_json', text),
       ]),
     );
   }

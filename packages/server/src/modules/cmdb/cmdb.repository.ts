@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AttributeField, CiSnapshot } from '@releasegate/domain';
 import type { CiHistoryTable, CiRelationsTable, CisTable, CiTypesTable, Database } from '../../db/schema';
+import { containsText } from '../../db/like';
 
 type Q = Kysely<Database>;
 
@@ -204,13 +205,13 @@ export async function listCis(
   if (f.critical !== undefined) query = query.where('critical', '=', f.critical ? 1 : 0);
   if ((f.status ?? 'active') !== 'all') query = query.where('status', '=', f.status ?? 'active');
   if (f.text) {
-    const like = `%${f.text.replace(/[%_]/g, '')}%`;
+    const text = f.text;
     query = query.where((eb) =>
       eb.or([
-        eb('name', 'like', like),
-        eb('description', 'like', like),
-        eb('version', 'like', like),
-        eb('attributes', 'like', like),
+        containsText('name', text),
+        containsText('description', text),
+        containsText('version', text),
+        containsText('attributes', text),
       ]),
     );
   }

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DslState } from '@releasegate/domain';
 import type { Database, DslVersionsTable } from '../../db/schema';
+import { containsText } from '../../db/like';
 
 type Q = Kysely<Database>;
 
@@ -132,13 +133,13 @@ export async function listVersions(q: Q, f: DslFilter): Promise<DslVersion[]> {
   if (f.name) query = query.where('name', '=', f.name);
   if (f.state) query = query.where('state', '=', f.state);
   if (f.text) {
-    const like = `%${f.text.replace(/[%_]/g, '')}%`;
+    const text = f.text;
     query = query.where((eb) =>
       eb.or([
-        eb('name', 'like', like),
-        eb('version', 'like', like),
-        eb('description', 'like', like),
-        eb('digest', 'like', like),
+        containsText('name', text),
+        containsText('version', text),
+        containsText('description', text),
+        containsText('digest', text),
       ]),
     );
   }

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { isRole, type Role } from '@releasegate/domain';
 import type { ApiTokensTable, Database, SessionsTable, UsersTable } from '../../db/schema';
+import { containsText } from '../../db/like';
 
 export interface User {
   id: string;
@@ -127,9 +128,13 @@ export interface UserListFilter {
 export async function listUsers(q: Q, f: UserListFilter): Promise<User[]> {
   let query = q.selectFrom('users').selectAll();
   if (f.text) {
-    const like = `%${f.text.replace(/[%_]/g, '')}%`;
+    const text = f.text;
     query = query.where((eb) =>
-      eb.or([eb('username', 'like', like), eb('display_name', 'like', like), eb('email', 'like', like)]),
+      eb.or([
+        containsText('username', text),
+        containsText('display_name', text),
+        containsText('email', text),
+      ]),
     );
   }
   if (f.role)
