@@ -5,6 +5,8 @@ import * as m20261126000200 from './migrations/20261126000200_create_audit_event
 import * as m20261126000300 from './migrations/20261126000300_create_cmdb';
 import * as m20261126000400 from './migrations/20261126000400_create_dsl_versions';
 import * as m20261126000500 from './migrations/20261126000500_create_changes';
+import * as m20261126000600 from './migrations/20261126000600_create_policy_versions';
+import * as m20261126000700 from './migrations/20261126000700_create_releases';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -13,6 +15,8 @@ export const migrations: Record<string, Migration> = {
   '20261126000300_create_cmdb': m20261126000300,
   '20261126000400_create_dsl_versions': m20261126000400,
   '20261126000500_create_changes': m20261126000500,
+  '20261126000600_create_policy_versions': m20261126000600,
+  '20261126000700_create_releases': m20261126000700,
 };
 
 function migrator(db: Db): Migrator {

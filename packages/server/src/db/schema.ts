@@ -182,6 +182,114 @@ export interface DslVersionsTable {
   retire_reason: string | null;
 }
 
+export interface PolicyVersionsTable {
+  id: string;
+  number: string;
+  version: string;
+  status: string;
+  effective_date: string;
+  document: string;
+  created_by: string | null;
+  created_at: string;
+  approved_by: string | null;
+  approved_at: string | null;
+}
+
+export interface ReleasesTable {
+  id: string;
+  number: string;
+  title: string;
+  description: string | null;
+  state: string;
+  outcome: string | null;
+  type: string | null;
+  proposed_type: string;
+  proposal: string;
+  type_reason: string | null;
+  urgency: string;
+  rollback_difficulty: string;
+  new_technology: number;
+  target_ci_ids: string;
+  policy_version_id: string;
+  requested_by: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ReleaseChangesTable {
+  release_id: string;
+  change_id: string;
+}
+
+export interface ReleaseItemsTable {
+  id: string;
+  release_id: string;
+  position: number;
+  kind: string;
+  title: string;
+  dsl_version_id: string | null;
+  description: string | null;
+  ci_ids: string;
+}
+
+export interface ReleaseAssessmentsTable {
+  seq: Generated<number>;
+  release_id: string;
+  kind: string;
+  content: string;
+  recorded_by: string;
+  recorded_at: string;
+}
+
+export interface PlanVersionsTable {
+  id: string;
+  release_id: string;
+  version: number;
+  status: string;
+  content: string;
+  drafter_id: string;
+  drafter_name: string;
+  window_start: string | null;
+  window_end: string | null;
+  created_at: string;
+  updated_at: string;
+  submitted_at: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_comment: string | null;
+}
+
+export interface PlanCommentsTable {
+  seq: Generated<number>;
+  plan_id: string;
+  kind: string;
+  text: string | null;
+  author_id: string;
+  author_name: string;
+  at: string;
+}
+
+export interface PlanConflictOverridesTable {
+  plan_id: string;
+  conflict_key: string;
+  reason: string;
+  by_name: string;
+  at: string;
+}
+
+export interface FreezeWindowsTable {
+  id: string;
+  name: string;
+  starts_at: string;
+  ends_at: string;
+  reason: string | null;
+  created_by: string;
+  created_at: string;
+}
+
 export interface Database extends ChangesTables {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -198,4 +306,13 @@ export interface Database extends ChangesTables {
   baselines: BaselinesTable;
   baseline_items: BaselineItemsTable;
   dsl_versions: DslVersionsTable;
+  policy_versions: PolicyVersionsTable;
+  releases: ReleasesTable;
+  release_changes: ReleaseChangesTable;
+  release_items: ReleaseItemsTable;
+  release_assessments: ReleaseAssessmentsTable;
+  plan_versions: PlanVersionsTable;
+  plan_comments: PlanCommentsTable;
+  plan_conflict_overrides: PlanConflictOverridesTable;
+  freeze_windows: FreezeWindowsTable;
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 
-// Frozen in time: this file never imports application code.
+// Frozen in time: this file never imports application code, and takes Kysely<any>
+// because it must not depend on the schema types of later versions.
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
