@@ -68,7 +68,8 @@ try {
   };
 
   // 3. Warm up both once, then alternate timed runs so drift hits both sides alike.
-  if (hashAll() !== lastHash || hashAllBytes() !== lastHash) throw new Error('the baseline chain does not end at the stored last hash');
+  if (hashAll() !== lastHash || hashAllBytes() !== lastHash)
+    throw new Error('the baseline chain does not end at the stored last hash');
   await verify();
   const verifySec: number[] = [];
   const hashSec: number[] = [];
@@ -92,7 +93,10 @@ try {
   const machine1 = machineBusySeconds();
   const own = process.cpuUsage(own0);
   const timedSec = seconds(timed0);
-  const otherCpu = machine0 === null || machine1 === null ? null : Math.max(0, (machine1 - machine0 - (own.user + own.system) / 1e6) / timedSec);
+  const otherCpu =
+    machine0 === null || machine1 === null
+      ? null
+      : Math.max(0, (machine1 - machine0 - (own.user + own.system) / 1e6) / timedSec);
 
   // 4. Optionally, a CPU profile of one more verification (outside the figures above).
   let profile: string | undefined;

@@ -28,10 +28,14 @@ export async function buildAuditFixture(events: number): Promise<AuditFixture> {
   };
   try {
     await migrateToLatest(db);
-    const writer = createAuditWriter({ dialect: 'sqlite', clock: { now: () => new Date() }, algorithm: 'sha256' });
+    const writer = createAuditWriter({
+      dialect: 'sqlite',
+      clock: { now: () => new Date() },
+      algorithm: 'sha256',
+    });
     const ctx: RequestContext = { principal: null, sourceIp: '127.0.0.1', requestId: null };
     const started = process.hrtime.bigint();
-    for (let done = 0; done < events; ) {
+    for (let done = 0; done < events;) {
       const size = Math.min(BATCH, events - done);
       await db.kysely.transaction().execute(async (trx) => {
         for (let i = 0; i < size; i++) {
@@ -54,7 +58,11 @@ export async function buildAuditFixture(events: number): Promise<AuditFixture> {
             entityType: 'user',
             entityId: user.id,
             before: user,
-            after: { ...user, displayName: `${user.displayName} (更新 ${n})`, updatedAt: new Date().toISOString() },
+            after: {
+              ...user,
+              displayName: `${user.displayName} (更新 ${n})`,
+              updatedAt: new Date().toISOString(),
+            },
           });
         }
       });

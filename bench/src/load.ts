@@ -67,7 +67,11 @@ async function waitForQuiet(options: LoadOptions): Promise<number> {
   for (;;) {
     const other = await otherCpuShare([options.server.pid]);
     const waited = (Date.now() - started) / 1000;
-    if (other === null || other < policy.threshold || waited >= Math.min(policy.maxWaitSec, policy.budgetSec)) {
+    if (
+      other === null ||
+      other < policy.threshold ||
+      waited >= Math.min(policy.maxWaitSec, policy.budgetSec)
+    ) {
       policy.budgetSec = Math.max(0, policy.budgetSec - waited);
       return waited;
     }
@@ -78,7 +82,12 @@ export async function measureLoad(options: LoadOptions): Promise<LoadResult> {
   let waitedSec = await waitForQuiet(options);
   let result = await measureOnce(options);
   const policy = options.quiet;
-  if (policy && result.otherCpu !== null && result.otherCpu > policy.threshold && policy.budgetSec >= options.durationSec + options.warmupSec) {
+  if (
+    policy &&
+    result.otherCpu !== null &&
+    result.otherCpu > policy.threshold &&
+    policy.budgetSec >= options.durationSec + options.warmupSec
+  ) {
     policy.budgetSec -= options.durationSec + options.warmupSec;
     waitedSec += await waitForQuiet(options);
     const again = await measureOnce(options);
@@ -99,9 +108,11 @@ async function measureOnce(options: LoadOptions): Promise<Omit<LoadResult, 'wait
   const client = process.cpuUsage(clientBefore);
   const serverAfter = options.server.cpuSeconds();
   const machineAfter = machineBusySeconds();
-  const serverCpu = serverBefore === null || serverAfter === null ? null : (serverAfter - serverBefore) / elapsed;
+  const serverCpu =
+    serverBefore === null || serverAfter === null ? null : (serverAfter - serverBefore) / elapsed;
   const clientCpu = (client.user + client.system) / 1e6 / elapsed;
-  const machineCpu = machineBefore === null || machineAfter === null ? null : (machineAfter - machineBefore) / elapsed;
+  const machineCpu =
+    machineBefore === null || machineAfter === null ? null : (machineAfter - machineBefore) / elapsed;
   return {
     connections: options.connections,
     reqPerSec: result.requests.average,
@@ -111,6 +122,7 @@ async function measureOnce(options: LoadOptions): Promise<Omit<LoadResult, 'wait
     latencyMean: result.latency.average,
     serverCpu,
     clientCpu,
-    otherCpu: machineCpu === null || serverCpu === null ? null : Math.max(0, machineCpu - serverCpu - clientCpu),
+    otherCpu:
+      machineCpu === null || serverCpu === null ? null : Math.max(0, machineCpu - serverCpu - clientCpu),
   };
 }

@@ -55,7 +55,11 @@ export function machineBusySeconds(): number | null {
   try {
     const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0];
     // cpu user nice system idle iowait irq softirq steal guest guest_nice (guest is inside user)
-    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1).map(Number);
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
     return (user + nice + system + irq + softirq + steal) / ticksPerSecond();
   } catch {
     return null;
@@ -70,11 +74,17 @@ export interface Child {
   /** Stop keeping stdout lines; output is still drained so the child never blocks on a full pipe. */
   stopCapture(): void;
   cpuSeconds(): number | null;
+  /** Resolves when the child has exited by itself; rejects after timeoutMs. */
+  exited(timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
 export function startChild(name: string, args: string[], env: Record<string, string | undefined>): Child {
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   if (child.pid === undefined) throw new Error(`${name}: could not start ${args.join(' ')}`);
   const pid = child.pid;
   live.add(child);
@@ -127,12 +137,20 @@ export function startChild(name: string, args: string[], env: Record<string, str
           }
           if (exited) {
             done();
-            reject(new Error(`${name} exited (code ${exited.code}, signal ${exited.signal}) before it was ready.\nstdout:\n${lines.join('\n')}\nstderr:\n${stderrTail}`));
+            reject(
+              new Error(
+                `${name} exited (code ${exited.code}, signal ${exited.signal}) before it was ready.\nstdout:\n${lines.join('\n')}\nstderr:\n${stderrTail}`,
+              ),
+            );
           }
         };
         const timer = setTimeout(() => {
           done();
-          reject(new Error(`${name}: no matching line after ${timeoutMs} ms.\nstdout:\n${lines.join('\n')}\nstderr:\n${stderrTail}`));
+          reject(
+            new Error(
+              `${name}: no matching line after ${timeoutMs} ms.\nstdout:\n${lines.join('\n')}\nstderr:\n${stderrTail}`,
+            ),
+          );
         }, timeoutMs);
         const done = () => {
           clearTimeout(timer);
@@ -147,6 +165,18 @@ export function startChild(name: string, args: string[], env: Record<string, str
       lines.length = 0;
     },
     cpuSeconds: () => cpuSecondsOf(pid),
+    exited(timeoutMs) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`${name} did not exit within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+        void exitPromise.then(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    },
     async stop() {
       if (exited) return;
       child.kill('SIGTERM');

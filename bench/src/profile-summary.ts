@@ -30,7 +30,14 @@ function originOf(url: string): string {
     return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
   }
   const file = url.replace(/^file:\/\//, '');
-  if (file.startsWith(REPO_ROOT)) return file.slice(REPO_ROOT.length + 1).split('/').slice(0, -1).join('/') || '.';
+  if (file.startsWith(REPO_ROOT))
+    return (
+      file
+        .slice(REPO_ROOT.length + 1)
+        .split('/')
+        .slice(0, -1)
+        .join('/') || '.'
+    );
   return file;
 }
 
@@ -38,13 +45,18 @@ function originOf(url: string): string {
  * Self time by function and by origin. With lastSeconds, only the samples of the final seconds
  * count (a server profiled with --cpu-prof: the load ran just before it stopped; startup is left out).
  */
-export function summarizeProfile(file: string, top = 12, lastSeconds?: number): { byFunction: ProfileLine[]; byOrigin: ProfileLine[] } {
+export function summarizeProfile(
+  file: string,
+  top = 12,
+  lastSeconds?: number,
+): { byFunction: ProfileLine[]; byOrigin: ProfileLine[] } {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   // Samples taken inside the profiler's own inspector calls are not the code under test.
   const excluded = new Set<number>();
   const exclude = (node: ProfileNode, inside: boolean) => {
-    const now = inside || node.callFrame.url === 'node:inspector' || node.callFrame.url === 'node:inspector/promises';
+    const now =
+      inside || node.callFrame.url === 'node:inspector' || node.callFrame.url === 'node:inspector/promises';
     if (now) excluded.add(node.id);
     for (const c of node.children ?? []) exclude(nodes.get(c)!, now);
   };
@@ -71,7 +83,10 @@ export function summarizeProfile(file: string, top = 12, lastSeconds?: number): 
       byFunction.set(functionName, (byFunction.get(functionName) ?? 0) + time);
       continue;
     }
-    const where = url ? `${url.replace(/^file:\/\//, '').replace(`${REPO_ROOT}/`, '')}:${lineNumber + 1}` : '(native)';
+    // Sources run through tsx report line 0; a line number is only shown when it means something.
+    const where = url
+      ? `${url.replace(/^file:\/\//, '').replace(`${REPO_ROOT}/`, '')}${lineNumber > 0 ? `:${lineNumber + 1}` : ''}`
+      : '(native)';
     const key = `${functionName || '(anonymous)'} ${where}`;
     byFunction.set(key, (byFunction.get(key) ?? 0) + time);
     const origin = functionName === '(garbage collector)' ? '(garbage collector)' : originOf(url);

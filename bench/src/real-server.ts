@@ -28,7 +28,8 @@ function cookieValue(setCookies: string[], name: string): string {
 
 async function expectStatus(response: Response, status: number, what: string): Promise<unknown> {
   const text = await response.text();
-  if (response.status !== status) throw new Error(`${what}: expected HTTP ${status}, got ${response.status}: ${text}`);
+  if (response.status !== status)
+    throw new Error(`${what}: expected HTTP ${status}, got ${response.status}: ${text}`);
   return text ? JSON.parse(text) : null;
 }
 
@@ -46,7 +47,10 @@ export async function startReleaseGate(options: StartOptions): Promise<RunningRe
   const baseUrl = `http://127.0.0.1:${port}`;
   const server = startChild(
     `releasegate (LOG_LEVEL=${options.logLevel})`,
-    [...(options.nodeFlags ?? []), ...(options.entry ?? [path.join(REPO_ROOT, 'packages/server/bin/releasegate.js'), 'serve'])],
+    [
+      ...(options.nodeFlags ?? []),
+      ...(options.entry ?? [path.join(REPO_ROOT, 'packages/server/bin/releasegate.js'), 'serve']),
+    ],
     {
       DATA_DIR: dataDir,
       DATABASE_URL: '',
@@ -69,7 +73,12 @@ export async function startReleaseGate(options: StartOptions): Promise<RunningRe
     const setup = await fetch(`${baseUrl}/api/setup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token: setupToken, username: 'bench.admin', displayName: 'Benchmark Admin', password: PASSWORD }),
+      body: JSON.stringify({
+        token: setupToken,
+        username: 'bench.admin',
+        displayName: 'Benchmark Admin',
+        password: PASSWORD,
+      }),
     });
     const setupBody = (await expectStatus(setup, 200, 'POST /api/setup')) as { user: { id: string } };
     const session = cookieValue(setup.headers.getSetCookie(), 'rg_session');
@@ -79,16 +88,28 @@ export async function startReleaseGate(options: StartOptions): Promise<RunningRe
 
     const created = await fetch(`${baseUrl}/api/tokens`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', cookie: `${sessionCookie}; rg_csrf=${csrf}`, 'x-csrf-token': csrf },
+      headers: {
+        'content-type': 'application/json',
+        cookie: `${sessionCookie}; rg_csrf=${csrf}`,
+        'x-csrf-token': csrf,
+      },
       body: JSON.stringify({ name: 'bench', scopes: ['user.read'], expiresInDays: 30 }),
     });
     const { token: apiToken } = (await expectStatus(created, 201, 'POST /api/tokens')) as { token: string };
 
     // The endpoint under load must answer the real thing with either credential.
-    const credentials: Record<string, string>[] = [{ cookie: sessionCookie }, { authorization: `Bearer ${apiToken}` }];
+    const credentials: Record<string, string>[] = [
+      { cookie: sessionCookie },
+      { authorization: `Bearer ${apiToken}` },
+    ];
     for (const headers of credentials) {
-      const read = (await expectStatus(await fetch(`${baseUrl}/api/users/${userId}`, { headers }), 200, 'GET /api/users/:id')) as { id: string };
-      if (read.id !== userId) throw new Error(`GET /api/users/:id answered user ${read.id}, expected ${userId}`);
+      const read = (await expectStatus(
+        await fetch(`${baseUrl}/api/users/${userId}`, { headers }),
+        200,
+        'GET /api/users/:id',
+      )) as { id: string };
+      if (read.id !== userId)
+        throw new Error(`GET /api/users/:id answered user ${read.id}, expected ${userId}`);
     }
     server.stopCapture();
     return { server, baseUrl, userId, sessionCookie, apiToken, close };

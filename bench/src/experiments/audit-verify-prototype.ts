@@ -15,12 +15,14 @@ const events = Number(process.env.BENCH_AUDIT_EVENTS ?? 50_000);
 const reps = Number(process.env.BENCH_AUDIT_REPS ?? 5);
 const PAGE = 2000;
 
-const sha = (prev: string, text: string) => createHash('sha256').update(prev).update('\n').update(text).digest('hex');
+const sha = (prev: string, text: string) =>
+  createHash('sha256').update(prev).update('\n').update(text).digest('hex');
 
 /** Same output as canonicalJson for JSON.parse results, without the per-key arrays and closures. */
 function canonicalFast(value: unknown): string {
   if (value === null || value === undefined) return 'null';
-  if (typeof value !== 'object') return typeof value === 'number' && !Number.isFinite(value) ? 'null' : JSON.stringify(value);
+  if (typeof value !== 'object')
+    return typeof value === 'number' && !Number.isFinite(value) ? 'null' : JSON.stringify(value);
   if (Array.isArray(value)) {
     let out = '[';
     for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonicalFast(value[i]);
@@ -71,10 +73,16 @@ const fixture = await buildAuditFixture(events);
 const raw = new BetterSqlite3(fixture.file);
 try {
   // A copy of the log whose JSON columns hold canonical JSON, as a fixed writer would store them.
-  const ddl = (raw.prepare("select sql from sqlite_master where type = 'table' and name = 'audit_events'").get() as { sql: string }).sql;
+  const ddl = (
+    raw.prepare("select sql from sqlite_master where type = 'table' and name = 'audit_events'").get() as {
+      sql: string;
+    }
+  ).sql;
   raw.exec(ddl.replace(/audit_events/, 'audit_canonical'));
   raw.exec('insert into audit_canonical select * from audit_events');
-  const rewrite = raw.prepare('update audit_canonical set before_json = ?, after_json = ?, details_json = ? where seq = ?');
+  const rewrite = raw.prepare(
+    'update audit_canonical set before_json = ?, after_json = ?, details_json = ? where seq = ?',
+  );
   const canon = (text: string | null) => (text === null ? null : canonicalJson(JSON.parse(text)));
   raw.transaction(() => {
     for (const r of raw.prepare('select * from audit_events').all() as AuditRow[]) {
@@ -87,7 +95,8 @@ try {
   const baselineText = allRows.map(slowCanonical);
   allRows.length = 0;
 
-  const pageOf = (table: string, extra = '') => raw.prepare(`select *${extra} from ${table} where seq > ? order by seq limit ?`);
+  const pageOf = (table: string, extra = '') =>
+    raw.prepare(`select *${extra} from ${table} where seq > ? order by seq limit ?`);
   const pages = function* <R extends AuditRow>(statement: BetterSqlite3.Statement): Generator<R[]> {
     let after = -1;
     for (;;) {
@@ -100,7 +109,8 @@ try {
 
   const fromOriginal = pageOf('audit_events');
   const fromCanonical = pageOf('audit_canonical');
-  const validJson = ", json_valid(actor_roles) and coalesce(json_valid(before_json), 1) and coalesce(json_valid(after_json), 1) and coalesce(json_valid(details_json), 1) as json_ok";
+  const validJson =
+    ', json_valid(actor_roles) and coalesce(json_valid(before_json), 1) and coalesce(json_valid(after_json), 1) and coalesce(json_valid(details_json), 1) as json_ok';
   const fromCanonicalChecked = pageOf('audit_canonical', validJson);
   // The whole preimage built by SQLite: one text value per row crosses into JavaScript.
   const preimageSql = (check: boolean, blob = false) =>
@@ -199,8 +209,10 @@ try {
       }
       return { count, last: prev };
     },
-    'F  canonical JSON stored; SQL builds the preimage, json_valid() in SQL': () => fromPreimage(preimageChecked),
-    'G  canonical JSON stored; SQL builds the preimage, no validation (bound)': () => fromPreimage(preimageUnchecked),
+    'F  canonical JSON stored; SQL builds the preimage, json_valid() in SQL': () =>
+      fromPreimage(preimageChecked),
+    'G  canonical JSON stored; SQL builds the preimage, no validation (bound)': () =>
+      fromPreimage(preimageUnchecked),
     'H  as F, the preimage as bytes (no UTF-8 decode and re-encode)': () => fromPreimage(preimageBytes),
     'baseline: chained SHA-256 of precomputed canonical bytes': () => {
       let prev = GENESIS_HASH;
@@ -215,16 +227,23 @@ try {
       const t = process.hrtime.bigint();
       const outcome = await run();
       const s = secondsSince(t);
-      if (outcome.count !== events || outcome.last !== lastHash) throw new Error(`${name}: verified ${outcome.count} events ending at ${outcome.last}, expected ${events} ending at ${lastHash}`);
+      if (outcome.count !== events || outcome.last !== lastHash)
+        throw new Error(
+          `${name}: verified ${outcome.count} events ending at ${outcome.last}, expected ${events} ending at ${lastHash}`,
+        );
       if (r >= 0) times.get(name)!.push(s);
     }
   }
 
   const baseline = events / median(times.get('baseline: chained SHA-256 of precomputed canonical bytes')!);
-  process.stdout.write(`${events} events, median of ${reps} runs after one warm-up; ratio = events/s over the baseline's events/s\n`);
+  process.stdout.write(
+    `${events} events, median of ${reps} runs after one warm-up; ratio = events/s over the baseline's events/s\n`,
+  );
   for (const [name, ts] of times) {
     const rate = events / median(ts);
-    process.stdout.write(`${name.padEnd(72)} ${Math.round(rate).toLocaleString('en-US').padStart(9)} events/s  ratio ${(rate / baseline).toFixed(3)}\n`);
+    process.stdout.write(
+      `${name.padEnd(72)} ${Math.round(rate).toLocaleString('en-US').padStart(9)} events/s  ratio ${(rate / baseline).toFixed(3)}\n`,
+    );
   }
 } finally {
   raw.close();

@@ -12,3 +12,4 @@ export * from './release/release-item';
 export * from './policy/policy';
 export * from './release/plan';
 export * from './release/lifecycle';
+export * from './release/classification';

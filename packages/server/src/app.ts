@@ -26,6 +26,13 @@ import { cmdbRoutes } from './modules/cmdb/cmdb.routes';
 import type { CmdbDeps } from './modules/cmdb/cmdb.deps';
 import { ImpactGraphCache } from './modules/cmdb/impact.graph';
 import { dslRoutes } from './modules/dsl/dsl.routes';
+import { changeRoutes } from './modules/changes/change.routes';
+import { changeApprovals } from './modules/changes/change.queries';
+import { policyRoutes } from './modules/policy/policy.routes';
+import type { PolicyDeps } from './modules/policy/policy.service';
+import { releaseRoutes } from './modules/releases/release.routes';
+import type { ReleaseDeps } from './modules/releases/release.deps';
+import { planRoutes } from './modules/plans/plan.routes';
 import type { DslDeps } from './modules/dsl/dsl.service';
 import { LocalBlobStore } from './storage/local-blob-store';
 import './http/request-context';
@@ -44,6 +51,8 @@ export interface App {
   identity: IdentityDeps;
   cmdb: CmdbDeps;
   dsl: DslDeps;
+  policy: PolicyDeps;
+  releases: ReleaseDeps;
 }
 
 /** Builds the whole HTTP application around an open, migrated database. */
@@ -72,6 +81,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const audit = createAuditWriter({ dialect: db.dialect, clock, algorithm: config.audit.hash });
   const identity: IdentityDeps = { db, clock, audit, settings: config };
   const cmdb: CmdbDeps = { db, clock, audit, graph: new ImpactGraphCache(db) };
+  const policy: PolicyDeps = { db, clock, audit };
+  const releases: ReleaseDeps = { db, clock, audit, graph: cmdb.graph, changeApprovals };
   const dsl: DslDeps = {
     db,
     clock,
@@ -116,8 +127,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await fastify.register(auditRoutes({ db, audit }, clock));
   await fastify.register(cmdbRoutes(cmdb));
   await fastify.register(dslRoutes(dsl));
+  await fastify.register(changeRoutes({ db, clock, audit, webhookSecrets: config.changes.webhookSecrets }));
+  await fastify.register(policyRoutes(policy));
+  await fastify.register(releaseRoutes(releases));
+  await fastify.register(planRoutes(releases));
   await registerWeb(fastify, config.webDistDir ?? DEFAULT_WEB_DIST);
 
   await fastify.ready();
-  return { fastify, audit, identity, cmdb, dsl };
+  return { fastify, audit, identity, cmdb, dsl, policy, releases };
 }

@@ -19,6 +19,34 @@ const intFrom = (name: string, fallback: number, min: number, max: number) =>
       return n;
     });
 
+/**
+ * `system1=secret1,system2=secret2`: the HMAC secret of each external change system that may
+ * call the change webhook (IN-2). Every bad entry is reported; a secret is never echoed.
+ */
+const webhookSecrets = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const secrets: Record<string, string> = {};
+      const problem = (message: string) => ctx.addIssue({ code: 'custom', message: `${name} ${message}` });
+      (v ?? '').split(',').forEach((entry, i) => {
+        if (entry.trim() === '') return;
+        const at = entry.indexOf('=');
+        const system = at < 0 ? '' : entry.slice(0, at).trim();
+        const secret = at < 0 ? '' : entry.slice(at + 1).trim();
+        // Entries are named by position, never by content: a malformed one may be a bare secret.
+        if (!/^[a-z0-9][a-z0-9_-]{0,39}$/.test(system))
+          problem(
+            `entry ${i + 1} is not system=secret (a system name is lower-case letters, digits, - and _)`,
+          );
+        else if (Object.hasOwn(secrets, system)) problem(`lists ${system} twice`);
+        else if (secret.length < 16) problem(`needs a secret of at least 16 characters for ${system}`);
+        else secrets[system] = secret;
+      });
+      return secrets;
+    });
+
 const envSchema = z.object({
   PORT: intFrom('PORT', 3000, 0, 65535),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -43,6 +71,7 @@ const envSchema = z.object({
   AUDIT_HASH: z.enum(['sha256', 'sm3']).default('sha256'),
   DSL_MAX_UPLOAD_MB: intFrom('DSL_MAX_UPLOAD_MB', 2048, 1, 1024 * 1024),
   WEB_DIST_DIR: z.string().optional(),
+  CHANGE_WEBHOOK_SECRETS: webhookSecrets('CHANGE_WEBHOOK_SECRETS'),
 });
 
 export interface Config {
@@ -61,6 +90,7 @@ export interface Config {
   readonly audit: { readonly hash: 'sha256' | 'sm3' };
   readonly dsl: { readonly maxUploadBytes: number; readonly blobDir: string };
   readonly webDistDir: string | undefined;
+  readonly changes: { readonly webhookSecrets: Readonly<Record<string, string>> };
 }
 
 export class ConfigError extends Error {
@@ -102,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     audit: { hash: e.AUDIT_HASH },
     dsl: { maxUploadBytes: e.DSL_MAX_UPLOAD_MB * 1024 * 1024, blobDir: path.join(dataDir, 'blobs') },
     webDistDir: e.WEB_DIST_DIR,
+    changes: { webhookSecrets: e.CHANGE_WEBHOOK_SECRETS },
   };
   return deepFreeze(config);
 }

@@ -5,6 +5,7 @@ import { openDatabase, type Db } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { firstRunSetupLink } from './modules/identity/auth.service';
 import { ensureBuiltinCiTypes } from './modules/cmdb/ci-type.service';
+import { ensureDefaultPolicy } from './modules/policy/policy.service';
 import { systemContext } from './context';
 import { writePidFile } from './pid-file';
 
@@ -33,6 +34,7 @@ export async function startServer(
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     await ensureBuiltinCiTypes(app.cmdb, systemContext());
+    await ensureDefaultPolicy(app.policy, systemContext());
     const link = await firstRunSetupLink(app.identity, systemContext());
     // One write, setup link first, so whoever waits for the "listening" line has the link too.
     const lines: string[] = [];

@@ -1,6 +1,8 @@
+import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
 import { Route, Routes } from 'react-router';
 import { RequireAuth } from './auth/RequireAuth';
 import { RequirePermission } from './auth/RequirePermission';
+import { FullPageSpin } from './common/FullPageSpin';
 import { AppLayout } from './layout/AppLayout';
 import { ChangePasswordPage } from './pages/account/ChangePasswordPage';
 import { AuditPage } from './pages/audit/AuditPage';
@@ -10,6 +12,33 @@ import { LoginPage } from './pages/login/LoginPage';
 import { SetupPage } from './pages/setup/SetupPage';
 import { TokensPage } from './pages/tokens/TokensPage';
 import { UsersPage } from './pages/users/UsersPage';
+
+/** A page loaded on first visit (the CMDB's graph library stays out of the first download). */
+function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
+  return lazy(async () => ({ default: (await load())[name] }));
+}
+
+const CiListPage = page(() => import('./pages/cmdb/CiListPage'), 'CiListPage');
+const CiDetailPage = page(() => import('./pages/cmdb/CiDetailPage'), 'CiDetailPage');
+const BaselinesPage = page(() => import('./pages/cmdb/baselines/BaselinesPage'), 'BaselinesPage');
+const BaselineDetailPage = page(
+  () => import('./pages/cmdb/baselines/BaselineDetailPage'),
+  'BaselineDetailPage',
+);
+const ImportPage = page(() => import('./pages/cmdb/transfer/ImportPage'), 'ImportPage');
+const DslPage = page(() => import('./pages/dsl/DslPage'), 'DslPage');
+const DslVersionPage = page(() => import('./pages/dsl/DslVersionPage'), 'DslVersionPage');
+
+function Guarded({ any, children }: { any: readonly string[]; children: ReactNode }) {
+  return (
+    <RequirePermission any={any}>
+      <Suspense fallback={<FullPageSpin />}>{children}</Suspense>
+    </RequirePermission>
+  );
+}
+
+const CMDB = ['cmdb.read'] as const;
+const DSL = ['dsl.read'] as const;
 
 /** Public pages, then everything behind a session inside the product layout. */
 export function AppRoutes() {
@@ -42,6 +71,62 @@ export function AppRoutes() {
               <RequirePermission any={['audit.read']}>
                 <AuditPage />
               </RequirePermission>
+            }
+          />
+          <Route
+            path="cmdb"
+            element={
+              <Guarded any={CMDB}>
+                <CiListPage />
+              </Guarded>
+            }
+          />
+          <Route
+            path="cmdb/cis/:id"
+            element={
+              <Guarded any={CMDB}>
+                <CiDetailPage />
+              </Guarded>
+            }
+          />
+          <Route
+            path="cmdb/baselines"
+            element={
+              <Guarded any={CMDB}>
+                <BaselinesPage />
+              </Guarded>
+            }
+          />
+          <Route
+            path="cmdb/baselines/:id"
+            element={
+              <Guarded any={CMDB}>
+                <BaselineDetailPage />
+              </Guarded>
+            }
+          />
+          <Route
+            path="cmdb/import"
+            element={
+              <Guarded any={CMDB}>
+                <ImportPage />
+              </Guarded>
+            }
+          />
+          <Route
+            path="dsl"
+            element={
+              <Guarded any={DSL}>
+                <DslPage />
+              </Guarded>
+            }
+          />
+          <Route
+            path="dsl/versions/:id"
+            element={
+              <Guarded any={DSL}>
+                <DslVersionPage />
+              </Guarded>
             }
           />
           <Route path="account/password" element={<ChangePasswordPage />} />

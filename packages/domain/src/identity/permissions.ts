@@ -77,7 +77,14 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   release_implementer: [...READ_BUSINESS, 'token.own', 'release.implement', 'gate.check'],
   cab_member: [...READ_BUSINESS, 'change.vote'],
   business_representative: ['release.read', 'change.read', 'policy.read', 'acceptance.sign'],
-  system_administrator: ['system.backup', 'system.settings', 'user.read', 'policy.read', 'token.own', 'change.integrate'],
+  system_administrator: [
+    'system.backup',
+    'system.settings',
+    'user.read',
+    'policy.read',
+    'token.own',
+    'change.integrate',
+  ],
   security_administrator: ['user.read', 'user.manage', 'token.manage', 'token.own', 'policy.read'],
   auditor: ['audit.read', 'audit.export', 'audit.verify', 'user.read', 'release.read', 'policy.read'],
 };

@@ -65,6 +65,8 @@ export interface Blocker {
   rule: string;
   reason: string;
   kind: 'state' | 'role' | 'policy';
+  /** For plan gaps: each missing section and why. */
+  missing?: SectionGap[];
 }
 
 interface Transition {
@@ -158,6 +160,7 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
             kind: 'policy',
             rule: f.type === 'emergency' ? 'TY-4 emergency short form' : 'PL-1 plan sections',
             reason: `missing: ${sectionsText(gaps)}`,
+            missing: gaps,
           });
         if (f.plan.unresolvedConflicts.length)
           blockers.push({
@@ -188,6 +191,7 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
           kind: 'policy',
           rule: 'PL-1 plan sections',
           reason: `missing: ${sectionsText(f.plan.gaps)}`,
+          missing: f.plan.gaps,
         });
       return blockers;
     },

@@ -23,6 +23,8 @@ function migrator(db: Db): Migrator {
   return new Migrator({
     db: db.kysely,
     provider: { getMigrations: () => Promise.resolve(migrations) },
+    // Kysely looks for its own tables in "public" unless told: with a schema of our own, say which.
+    ...(db.schema && { migrationTableSchema: db.schema }),
   });
 }
 

@@ -4,6 +4,7 @@ import { loadConfig, type Config } from '../config';
 import { createUser } from '../modules/identity/user.service';
 import { cliContext } from '../cli/cli-context';
 import { ensureBuiltinCiTypes } from '../modules/cmdb/ci-type.service';
+import { ensureDefaultPolicy } from '../modules/policy/policy.service';
 import { createTestDatabase, type TestDatabase } from './databases';
 import type { Dialect } from '../db/database';
 
@@ -31,6 +32,7 @@ export async function startTestApp(dialect: Dialect, env: Record<string, string>
   const config = loadConfig({ ...database.env, WEB_DIST_DIR: '/nonexistent', ...env });
   const app = await buildApp({ config, db: database.db, clock, logger: false });
   await ensureBuiltinCiTypes(app.cmdb, cliContext());
+  await ensureDefaultPolicy(app.policy, cliContext());
   await app.fastify.listen({ port: 0, host: '127.0.0.1' });
   const address = app.fastify.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

@@ -28,6 +28,18 @@ function apiErrorText(t: TFunction, error: ApiError): string {
   if (rule === 'last security administrator') return t('rules.lastSecurityAdministrator');
   if (rule === 'no self-disable') return t('rules.noSelfDisable');
   if (rule === 'token scope within owner permissions') return t('rules.tokenScope');
+  if (rule === 'DS-1 approved versions are immutable') return t('rules.dslImmutable');
+  if (rule === 'four eyes') return t('rules.fourEyes');
+  if (rule === 'DSL version state') return t('rules.dslState');
+  if (rule === 'DSL external reference') return t('rules.dslExternal');
+  if (rule === 'DS-3 integrity') return t('rules.dslIntegrity');
+  if (rule === 'DSL upload size limit') {
+    const maxBytes = error.detail('maxBytes');
+    return t('rules.dslTooLarge', {
+      mb: typeof maxBytes === 'number' ? Math.round(maxBytes / 1048576) : '?',
+    });
+  }
+  if (rule === 'retired CIs are read-only' || rule === 'retire once') return t('rules.ciRetired');
   if (error.code === 'forbidden') return t('errors.forbidden');
   return error.message;
 }

@@ -2,9 +2,28 @@ import type { FormInstance } from 'antd';
 import { isApiError } from '../api/client';
 import { localizeFieldMessage } from './serverText';
 
+type FieldPath = (string | number)[];
+
+/** True when the form has a field at this path (registered, or holding a value). */
+function hasField(form: FormInstance, path: FieldPath): boolean {
+  const sources = [
+    form.getFieldsValue() as Record<string, unknown>,
+    form.getFieldsValue(true) as Record<string, unknown>,
+  ];
+  return sources.some((values) => {
+    let node: unknown = values;
+    for (const part of path) {
+      if (!node || typeof node !== 'object' || !(part in node)) return false;
+      node = (node as Record<string | number, unknown>)[part];
+    }
+    return true;
+  });
+}
+
 /**
- * Puts the server's `details.fields` messages next to the form fields they name. Returns true
- * when at least one landed on a field, so the caller need not repeat them in a banner.
+ * Puts the server's `details.fields` messages next to the form fields they name. Dotted keys
+ * (`attributes.ip`, `external.digest`) reach nested fields. Returns true when at least one
+ * landed on a field, so the caller need not repeat them in a banner.
  */
 export function showFieldErrors(
   form: FormInstance,
@@ -13,15 +32,15 @@ export function showFieldErrors(
   rename: Record<string, string> = {},
 ): boolean {
   if (!isApiError(error)) return false;
-  const present = new Set(Object.keys(form.getFieldsValue(true) as Record<string, unknown>));
   const entries = Object.entries(error.fields)
-    .map(([key, messages]) => [rename[key] ?? key, messages] as const)
-    .filter(([name]) => present.has(name));
+    .map(([key, messages]) => [(rename[key] ?? key).split('.'), messages] as const)
+    .filter(([path]) => hasField(form, path));
   form.setFields(
-    entries.map(([name, messages]) => ({
-      name,
+    entries.map(([path, messages]) => ({
+      name: path.length === 1 ? path[0] : path,
       errors: messages.map((m) => localizeFieldMessage(m, language)),
     })),
   );
+  if (entries.length > 0) form.scrollToField(entries[0][0], { block: 'nearest' });
   return entries.length > 0;
 }

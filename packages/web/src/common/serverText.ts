@@ -17,12 +17,41 @@ const zhFieldMessages: Record<string, string> = {
   'must not contain the user name': '不能包含用户名',
   'wrong password': '密码错误',
   'choose at least one scope': '请至少选择一项权限范围',
+  'say why': '请说明原因',
+  'say why (CM-4)': '请说明原因（CM-4 要求记录每次变更的原因）',
+  'say why (DS-1)': '请说明原因（DS-1 要求记录退役原因）',
+  'already exists for this type and environment': '该环境中已有同类型、同名称的配置项',
+  'already registered': '该名称和版本号已登记',
+  '64 lower-case hex characters': '应为 64 位小写十六进制字符（SHA-256）',
+  'an absolute URL': '应为完整的网址，如 https://…',
+  'no spaces or slashes': '不能包含空格或斜杠',
+  'must be text': '应为文本',
+  'must be a number': '应为数字',
+  'must be true or false': '应为“是”或“否”',
+  'must be a date (YYYY-MM-DD)': '应为日期（YYYY-MM-DD）',
+  'same as the source': '不能与源配置项相同',
+  'at most 200 characters': '最多 200 个字符',
+  'choose at least one CI': '请至少选择一个配置项',
+  empty: '没有符合条件的配置项',
+  'too many CIs': '配置项过多，请缩小范围',
+  invalid: '无效',
+  'must be one of: production, staging, test, development, disaster_recovery':
+    '必须是以下之一：生产、预生产、测试、开发、灾备',
+  'must be one of: depends_on, runs_on, connects_to, part_of': '必须是以下之一：依赖、运行于、连接、属于',
 };
+
+const zhPrefixes: [string, string][] = [
+  ['must be one of: ', '必须是以下之一：'],
+  ['unknown attribute; this type has: ', '未知属性；该类型的属性有：'],
+  ['unknown CI type ', '未知的配置项类型：'],
+];
 
 export function localizeFieldMessage(message: string, language: string): string {
   if (language === 'en') return message;
-  return (
-    zhFieldMessages[message] ??
-    (message.startsWith('must differ from the last') ? '不能与最近使用过的密码相同' : message)
-  );
+  const known = zhFieldMessages[message];
+  if (known) return known;
+  if (message.startsWith('must differ from the last')) return '不能与最近使用过的密码相同';
+  for (const [prefix, zh] of zhPrefixes)
+    if (message.startsWith(prefix)) return zh + message.slice(prefix.length);
+  return message;
 }

@@ -7,7 +7,7 @@ import { useAuth } from '../auth/AuthContext';
 import { Brand } from './Brand';
 import { LanguageSwitch } from './LanguageSwitch';
 import { UserMenu } from './UserMenu';
-import { selectedNavKey, visibleNavItems } from './navigation';
+import { NAV_GROUPS, selectedNavKey, visibleNavItems } from './navigation';
 
 type MenuItem = Required<MenuProps>['items'][number];
 
@@ -25,12 +25,14 @@ export function AppLayout() {
     icon: i.icon,
     label: t(i.labelKey),
   });
-  const system = items.filter((i) => i.group === 'system');
   const menuItems: MenuItem[] = [
     ...items.filter((i) => !i.group).map(entry),
-    ...(system.length > 0
-      ? [{ type: 'group' as const, key: 'system', label: t('nav.system'), children: system.map(entry) }]
-      : []),
+    ...NAV_GROUPS.flatMap((group) => {
+      const children = items.filter((i) => i.group === group);
+      return children.length > 0
+        ? [{ type: 'group' as const, key: group, label: t(`nav.${group}`), children: children.map(entry) }]
+        : [];
+    }),
   ];
 
   return (

@@ -1,5 +1,14 @@
 import type { ReactNode } from 'react';
-import { AuditOutlined, HomeOutlined, KeyOutlined, TeamOutlined } from '@ant-design/icons';
+import {
+  AuditOutlined,
+  ApartmentOutlined,
+  CameraOutlined,
+  CloudUploadOutlined,
+  ContainerOutlined,
+  HomeOutlined,
+  KeyOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
 
 export interface NavItem {
   path: string;
@@ -7,12 +16,38 @@ export interface NavItem {
   icon: ReactNode;
   /** Shown when the user holds any of these; always shown when absent. */
   anyOf?: readonly string[];
-  group?: 'system';
+  group?: NavGroup;
 }
+
+/** Menu groups in menu order; each is labelled `nav.<group>`. */
+export const NAV_GROUPS = ['cmdb', 'dsl', 'system'] as const;
+export type NavGroup = (typeof NAV_GROUPS)[number];
 
 /** The pages of the menu and the permissions that open them. */
 export const NAV_ITEMS: readonly NavItem[] = [
   { path: '/', labelKey: 'nav.home', icon: <HomeOutlined /> },
+  { path: '/cmdb', labelKey: 'nav.cis', icon: <ApartmentOutlined />, anyOf: ['cmdb.read'], group: 'cmdb' },
+  {
+    path: '/cmdb/baselines',
+    labelKey: 'nav.baselines',
+    icon: <CameraOutlined />,
+    anyOf: ['cmdb.read'],
+    group: 'cmdb',
+  },
+  {
+    path: '/cmdb/import',
+    labelKey: 'nav.cmdbImport',
+    icon: <CloudUploadOutlined />,
+    anyOf: ['cmdb.read'],
+    group: 'cmdb',
+  },
+  {
+    path: '/dsl',
+    labelKey: 'nav.dslVersions',
+    icon: <ContainerOutlined />,
+    anyOf: ['dsl.read'],
+    group: 'dsl',
+  },
   {
     path: '/admin/users',
     labelKey: 'nav.users',

@@ -32,7 +32,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     // One change per key of an external system (NULLs, the built-in changes, never collide).
     .addUniqueConstraint('changes_external_key', ['external_system', 'external_key'])
     .execute();
-  await db.schema.createIndex('changes_created_idx').on('changes').columns(['created_at', 'number']).execute();
+  await db.schema
+    .createIndex('changes_created_idx')
+    .on('changes')
+    .columns(['created_at', 'number'])
+    .execute();
   await db.schema.createIndex('changes_state_idx').on('changes').columns(['state', 'created_at']).execute();
 
   await db.schema

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 
 // Frozen in time: this file never imports application code, and takes Kysely<any>
 // because it must not depend on the schema types of later versions.
- 
+
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('policy_versions')
@@ -20,7 +20,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 }
 
- 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('policy_versions').execute();
 }

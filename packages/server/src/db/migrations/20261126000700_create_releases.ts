@@ -2,7 +2,7 @@ import { PostgresAdapter, type Kysely } from 'kysely';
 
 // Frozen in time: this file never imports application code, and takes Kysely<any>
 // because it must not depend on the schema types of later versions.
- 
+
 export async function up(db: Kysely<any>): Promise<void> {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   await db.schema
@@ -133,7 +133,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 }
 
- 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of [
     'freeze_windows',

@@ -1,3 +1,70 @@
-/** Row types of the change register (filled in by the changes module). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the tables are added with the module
-export interface ChangesTables {}
+/**
+ * Row types of the change register, as the database holds them (times as ISO text, JSON as text;
+ * see docs/decisions/0002). Only change.repository.ts reads and writes them.
+ */
+export interface ChangesTable {
+  id: string;
+  /** CHG-<year>-<4-digit sequence>, assigned once, in the creating transaction. */
+  number: string;
+  /** 'internal' (the built-in register) or 'external' (an external change system, IN-2). */
+  source: string;
+  external_system: string | null;
+  external_key: string | null;
+  /** The status as the external system last reported it. */
+  external_status: string | null;
+  external_url: string | null;
+  title: string;
+  description: string | null;
+  requester: string;
+  requester_id: string | null;
+  risk: string | null;
+  state: string;
+  /** JSON array of usernames (CAB voters) or the external approver. */
+  approved_by: string;
+  approved_at: string | null;
+  submitted_at: string | null;
+  rejected_at: string | null;
+  withdrawn_by: string | null;
+  withdrawn_at: string | null;
+  withdraw_reason: string | null;
+  implemented_at: string | null;
+  implemented_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ChangeCisTable {
+  change_id: string;
+  ci_id: string;
+}
+
+export interface ChangeVotesTable {
+  change_id: string;
+  voter_id: string;
+  voter: string;
+  decision: string;
+  comment: string;
+  voted_at: string;
+}
+
+/** The last number handed out per year. */
+export interface ChangeNumberSeqTable {
+  year: number;
+  last: number;
+}
+
+/** Webhook deliveries already processed, so a redelivery is acknowledged and ignored. */
+export interface ChangeWebhookDeliveriesTable {
+  system: string;
+  delivery_id: string;
+  change_key: string;
+  received_at: string;
+}
+
+export interface ChangesTables {
+  changes: ChangesTable;
+  change_cis: ChangeCisTable;
+  change_votes: ChangeVotesTable;
+  change_number_seq: ChangeNumberSeqTable;
+  change_webhook_deliveries: ChangeWebhookDeliveriesTable;
+}

@@ -1,5 +1,7 @@
 import { buildAffectsGraph, isRelationType, type AffectsGraph } from '@releasegate/domain';
+import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database';
+import type { Database } from '../../db/schema';
 import { graphVersion, loadGraph } from './cmdb.repository';
 
 export interface LoadedGraph {
@@ -20,11 +22,12 @@ export class ImpactGraphCache {
 
   constructor(private readonly db: Db) {}
 
-  async current(): Promise<LoadedGraph> {
-    const version = await graphVersion(this.db.kysely);
+  /** The graph as of now; inside a transaction pass its executor (SQLite has one connection). */
+  async current(q: Kysely<Database> = this.db.kysely): Promise<LoadedGraph> {
+    const version = await graphVersion(q);
     if (this.loaded?.version === version) return this.loaded;
     if (this.loading?.version !== version) {
-      const promise = this.load(version);
+      const promise = this.load(q, version);
       this.loading = { version, promise };
       promise
         .catch(() => undefined)
@@ -35,8 +38,8 @@ export class ImpactGraphCache {
     return this.loading.promise;
   }
 
-  private async load(version: number): Promise<LoadedGraph> {
-    const { ids, relations } = await loadGraph(this.db.kysely);
+  private async load(q: Kysely<Database>, version: number): Promise<LoadedGraph> {
+    const { ids, relations } = await loadGraph(q);
     const index = new Map<string, number>();
     ids.forEach((id, i) => index.set(id, i));
     const edges: {

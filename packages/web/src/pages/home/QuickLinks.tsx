@@ -1,7 +1,14 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { Alert, Card, Col, Flex, Row, Typography } from 'antd';
-import { AuditOutlined, KeyOutlined, LockOutlined, TeamOutlined } from '@ant-design/icons';
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  ContainerOutlined,
+  KeyOutlined,
+  LockOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../../auth/AuthContext';
 
@@ -14,6 +21,20 @@ interface QuickLink {
 }
 
 const LINKS: readonly QuickLink[] = [
+  {
+    to: '/cmdb',
+    titleKey: 'nav.cis',
+    descriptionKey: 'home.linkCmdb',
+    icon: <ApartmentOutlined />,
+    anyOf: ['cmdb.read'],
+  },
+  {
+    to: '/dsl',
+    titleKey: 'nav.dsl',
+    descriptionKey: 'home.linkDsl',
+    icon: <ContainerOutlined />,
+    anyOf: ['dsl.read'],
+  },
   {
     to: '/admin/users',
     titleKey: 'nav.users',

@@ -1,0 +1,122 @@
+import { DomainError } from '@releasegate/domain';
+
+/**
+ * The change lifecycle as data: pure, no I/O. (It belongs beside the release lifecycle in
+ * packages/domain; it lives here until the domain package takes it over.)
+ *
+ *   draft ──submit──▶ submitted ──▶ cab_review ──quorum approves──▶ approved ──release──▶ implemented
+ *                                       │quorum rejects                │
+ *                                       ▼                              │
+ *                                    rejected                          │
+ *   draft | submitted | cab_review | approved ──withdraw──▶ withdrawn ◀┘ ("revoked after approval", IN-2)
+ *
+ * Submitting passes straight through `submitted` into CAB review; `submitted` is where an external
+ * change waits while its own system reports it pending.
+ */
+export const CHANGE_STATES = [
+  'draft',
+  'submitted',
+  'cab_review',
+  'approved',
+  'rejected',
+  'withdrawn',
+  'implemented',
+] as const;
+export type ChangeState = (typeof CHANGE_STATES)[number];
+
+export const CHANGE_RISKS = ['low', 'medium', 'high'] as const;
+export type ChangeRisk = (typeof CHANGE_RISKS)[number];
+
+export const CHANGE_SOURCES = ['internal', 'external'] as const;
+export type ChangeSource = (typeof CHANGE_SOURCES)[number];
+
+export const VOTE_DECISIONS = ['approve', 'reject'] as const;
+export type VoteDecision = (typeof VOTE_DECISIONS)[number];
+
+/** The statuses an external change system reports (IN-2), and the state each one means here. */
+export const EXTERNAL_STATUSES = ['pending', 'approved', 'rejected', 'withdrawn', 'implemented'] as const;
+export type ExternalStatus = (typeof EXTERNAL_STATUSES)[number];
+export const EXTERNAL_STATE: Record<ExternalStatus, ChangeState> = {
+  pending: 'submitted',
+  approved: 'approved',
+  rejected: 'rejected',
+  withdrawn: 'withdrawn',
+  implemented: 'implemented',
+};
+
+export type ChangeAction = 'edit' | 'submit' | 'vote' | 'withdraw' | 'implement';
+
+interface Transition {
+  from: readonly ChangeState[];
+  /** Why it is refused in any other state: "only … (it is <state>)". */
+  only: string;
+  /** Whether a change from an external system may take it here (the others happen in its own system). */
+  external: boolean;
+}
+
+export const CHANGE_TRANSITIONS: Record<ChangeAction, Transition> = {
+  edit: { from: ['draft'], only: 'only a draft change can be edited', external: false },
+  submit: { from: ['draft'], only: 'only a draft change can be submitted', external: false },
+  vote: { from: ['cab_review'], only: 'only a change in CAB review can be voted on', external: false },
+  withdraw: {
+    from: ['draft', 'submitted', 'cab_review', 'approved'],
+    only: 'only a change that is draft, submitted, in CAB review or approved can be withdrawn',
+    external: false,
+  },
+  implement: { from: ['approved'], only: 'only an approved change can be implemented', external: true },
+};
+
+export function canChange(state: ChangeState, action: ChangeAction): boolean {
+  return CHANGE_TRANSITIONS[action].from.includes(state);
+}
+
+/** Throws an invalid_transition naming the rule when the action is not open to this change. */
+export function assertChange(
+  change: { state: ChangeState; source: ChangeSource; externalSystem: string | null },
+  action: ChangeAction,
+  label: string,
+): void {
+  const t = CHANGE_TRANSITIONS[action];
+  if (change.source === 'external' && !t.external) {
+    throw new DomainError(
+      'invalid_transition',
+      `${label} comes from the external change system ${change.externalSystem}; it cannot be ${PAST[action]} here, only there (IN-2)`,
+      { rule: 'IN-2 external changes are managed in their own system', state: change.state, action },
+    );
+  }
+  if (canChange(change.state, action)) return;
+  throw new DomainError('invalid_transition', `${label}: ${t.only} (it is ${change.state})`, {
+    rule: 'change lifecycle',
+    state: change.state,
+    action,
+    allowedFrom: t.from,
+  });
+}
+
+const PAST: Record<ChangeAction, string> = {
+  edit: 'edited',
+  submit: 'submitted',
+  vote: 'voted on',
+  withdraw: 'withdrawn',
+  implement: 'implemented',
+};
+
+export interface Tally {
+  required: number;
+  approve: number;
+  reject: number;
+  /** What the votes decide: the quorum of approvals approves, the quorum of rejections rejects. */
+  outcome: 'approved' | 'rejected' | null;
+}
+
+/** IN-1: the CAB's decision from its votes (one per member) and the policy's quorum. */
+export function tallyVotes(votes: readonly { decision: VoteDecision }[], quorum: number): Tally {
+  const approve = votes.filter((v) => v.decision === 'approve').length;
+  const reject = votes.filter((v) => v.decision === 'reject').length;
+  return {
+    required: quorum,
+    approve,
+    reject,
+    outcome: approve >= quorum ? 'approved' : reject >= quorum ? 'rejected' : null,
+  };
+}

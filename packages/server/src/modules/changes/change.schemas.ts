@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import {
+  CHANGE_RISKS,
+  CHANGE_SOURCES,
+  CHANGE_STATES,
+  EXTERNAL_STATUSES,
+  VOTE_DECISIONS,
+} from './change.lifecycle';
+
+const ciIds = z.array(z.string().trim().min(1).max(64)).max(500, 'at most 500 CIs');
+
+export const changeView = z.object({
+  id: z.string(),
+  number: z.string(),
+  source: z.enum(CHANGE_SOURCES),
+  external: z
+    .object({
+      system: z.string(),
+      key: z.string(),
+      status: z.enum(EXTERNAL_STATUSES),
+      url: z.string().nullable(),
+    })
+    .nullable(),
+  title: z.string(),
+  description: z.string().nullable(),
+  requester: z.string(),
+  risk: z.enum(CHANGE_RISKS).nullable(),
+  state: z.enum(CHANGE_STATES),
+  ciIds: z.array(z.string()),
+  approvedBy: z.array(z.string()),
+  approvedAt: z.string().nullable(),
+  submittedAt: z.string().nullable(),
+  rejectedAt: z.string().nullable(),
+  withdrawnBy: z.string().nullable(),
+  withdrawnAt: z.string().nullable(),
+  withdrawReason: z.string().nullable(),
+  implementedAt: z.string().nullable(),
+  implementedBy: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const voteView = z.object({
+  voter: z.string(),
+  decision: z.enum(VOTE_DECISIONS),
+  comment: z.string(),
+  votedAt: z.string(),
+});
+
+export const changeDetailView = changeView.extend({
+  votes: z.array(voteView),
+  quorum: z.object({ required: z.number(), approve: z.number(), reject: z.number() }),
+  cis: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      type: z.string(),
+      environment: z.string(),
+      status: z.string(),
+    }),
+  ),
+  /** PR-4: the releases carrying the change (filled in by the releases module). */
+  releases: z.array(z.object({ id: z.string(), number: z.string(), title: z.string(), state: z.string() })),
+});
+
+const title = z.string().trim().min(1, 'required').max(200);
+const description = z.string().max(4000).nullable().optional();
+
+export const createChangeInput = z.object({
+  title,
+  description,
+  risk: z.enum(CHANGE_RISKS, { error: `one of ${CHANGE_RISKS.join(', ')}` }),
+  ciIds: ciIds.optional(),
+});
+export const updateChangeInput = z.object({
+  title: title.optional(),
+  description,
+  risk: z.enum(CHANGE_RISKS, { error: `one of ${CHANGE_RISKS.join(', ')}` }).optional(),
+  ciIds: ciIds.optional(),
+});
+export const voteInput = z.object({
+  decision: z.enum(VOTE_DECISIONS, { error: 'approve or reject' }),
+  comment: z.string().trim().min(1, 'say why').max(2000),
+});
+export const withdrawInput = z.object({ reason: z.string().trim().min(1, 'say why').max(2000) });
+
+export const listQuery = z.object({
+  state: z.enum(CHANGE_STATES).optional(),
+  source: z.enum(CHANGE_SOURCES).optional(),
+  q: z.string().max(100).optional(),
+});
+export const idParams = z.object({ id: z.string().min(1).max(64) });
+
+const system = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lower-case letters, digits, - and _ (at most 40)');
+const key = z
+  .string()
+  .trim()
+  .min(1, 'required')
+  .max(100)
+  .regex(/^[^\s/\\]+$/, 'no spaces or slashes');
+export const externalParams = z.object({ system, key });
+export const systemParams = z.object({ system });
+
+/**
+ * IN-2: an external change as its system sees it. The body is the whole record: an omitted
+ * optional field is cleared — except the approver and the approval time, which stay on the
+ * record once given, even when the approval is revoked later.
+ */
+export const externalChangeInput = z.object({
+  title,
+  description,
+  status: z.enum(EXTERNAL_STATUSES, { error: `one of ${EXTERNAL_STATUSES.join(', ')}` }),
+  approver: z.string().trim().min(1).max(200).nullable().optional(),
+  approvedAt: z.iso
+    .datetime({ offset: true, error: 'an ISO 8601 date-time' })
+    .transform((v) => new Date(v).toISOString())
+    .nullable()
+    .optional(),
+  url: z.url('an absolute URL').max(2000).nullable().optional(),
+  ciIds: ciIds.optional(),
+});
+export type ExternalChangeInput = z.infer<typeof externalChangeInput>;
+
+export const webhookChangeInput = externalChangeInput.extend({ key });
+
+export const webhookHeaders = z.object({
+  'x-releasegate-signature': z.string().optional(),
+  'x-releasegate-delivery': z.string().optional(),
+});
+
+export const webhookResult = z.object({
+  delivery: z.enum(['accepted', 'duplicate']),
+  deliveryId: z.string(),
+  changed: z.boolean(),
+  change: changeDetailView.nullable(),
+});

@@ -1,0 +1,367 @@
+import { randomUUID } from 'node:crypto';
+import { DomainError, XDYJ_06_01_V1, notFound } from '@releasegate/domain';
+import type { RequestContext } from '../../context';
+import { authorize } from '../identity/authorize';
+import { findCisByIds } from '../cmdb/cmdb.repository';
+import type { AuditWriter } from '../audit/audit.service';
+import type { ChangeDeps } from './change.deps';
+import {
+  assertChange,
+  tallyVotes,
+  type ChangeRisk,
+  type ChangeState,
+  type ChangeSource,
+  type Tally,
+  type VoteDecision,
+} from './change.lifecycle';
+import * as repo from './change.repository';
+
+export type { Change } from './change.repository';
+
+/**
+ * IN-1: approvals a change needs from the CAB. For now the default policy's; when releases run
+ * under stored policy versions, the version in force is read here instead.
+ */
+const CAB_QUORUM = XDYJ_06_01_V1.rules.cabQuorum;
+
+export const changeLabel = (c: { number: string; title: string }) => `${c.number} ${c.title}`;
+
+/** A change with its CAB votes, its CIs by name and (later) the releases that carry it. */
+export interface ChangeDetail extends repo.Change {
+  votes: repo.Vote[];
+  quorum: Omit<Tally, 'outcome'>;
+  cis: { id: string; name: string; type: string; environment: string; status: string }[];
+  /** PR-4: the releases carrying this change; filled in when the releases module links them. */
+  releases: { id: string; number: string; title: string; state: string }[];
+}
+
+/** Sorted and without duplicates: the CI set of a change has no order. */
+export const normaliseCiIds = (ids: readonly string[] | undefined) => [...new Set(ids ?? [])].sort();
+
+/** Every CI a change names must exist in the CMDB; the error names the unknown ones. */
+export async function assertCisExist(q: repo.Queryable, ciIds: readonly string[]): Promise<void> {
+  if (ciIds.length === 0) return;
+  const found = new Set((await findCisByIds(q, ciIds)).map((ci) => ci.id));
+  const unknown = ciIds.filter((id) => !found.has(id));
+  if (unknown.length > 0)
+    throw new DomainError('invalid_input', `Unknown configuration items: ${unknown.join(', ')}`, {
+      fields: { ciIds: unknown.map((id) => `unknown CI ${id}`) },
+    });
+}
+
+/** CHG-<year>-<4-digit sequence>, per year, inside the creating transaction. */
+export async function newChangeNumber(trx: repo.Queryable, now: Date): Promise<string> {
+  const year = now.getUTCFullYear();
+  const seq = await repo.nextNumber(trx, year);
+  return `CHG-${year}-${String(seq).padStart(4, '0')}`;
+}
+
+export async function detailOf(q: repo.Queryable, change: repo.Change): Promise<ChangeDetail> {
+  const votes = await repo.votesOf(q, change.id);
+  const { outcome: _outcome, ...quorum } = tallyVotes(votes, CAB_QUORUM);
+  const cis = await findCisByIds(q, change.ciIds);
+  return {
+    ...change,
+    votes,
+    quorum,
+    cis: cis
+      .map((ci) => ({
+        id: ci.id,
+        name: ci.name,
+        type: ci.type,
+        environment: ci.environment,
+        status: ci.status,
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id)),
+    // PR-4: "each side shows the other" — the releases module adds the releases carrying this change.
+    releases: [],
+  };
+}
+
+export interface CreateChange {
+  title: string;
+  description?: string | null;
+  risk: ChangeRisk;
+  ciIds?: string[];
+}
+
+/** IN-2: a change in the built-in register, as a draft, numbered in the same transaction. */
+export async function createChange(
+  deps: ChangeDeps,
+  ctx: RequestContext,
+  input: CreateChange,
+): Promise<ChangeDetail> {
+  const principal = authorize(ctx, 'change.manage');
+  const ciIds = normaliseCiIds(input.ciIds);
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    await assertCisExist(trx, ciIds);
+    const now = deps.clock.now();
+    const at = now.toISOString();
+    const change: repo.Change = {
+      id: randomUUID(),
+      number: await newChangeNumber(trx, now),
+      source: 'internal',
+      external: null,
+      title: input.title,
+      description: input.description ?? null,
+      requester: principal.username,
+      requesterId: principal.userId,
+      risk: input.risk,
+      state: 'draft',
+      ciIds,
+      approvedBy: [],
+      approvedAt: null,
+      submittedAt: null,
+      rejectedAt: null,
+      withdrawnBy: null,
+      withdrawnAt: null,
+      withdrawReason: null,
+      implementedAt: null,
+      implementedBy: null,
+      createdAt: at,
+      updatedAt: at,
+    };
+    await repo.insertChange(trx, change);
+    await deps.audit.record(trx, ctx, {
+      action: 'change.created',
+      entityType: 'change',
+      entityId: change.id,
+      after: change,
+    });
+    return detailOf(trx, change);
+  });
+}
+
+export interface UpdateChange {
+  title?: string;
+  description?: string | null;
+  risk?: ChangeRisk;
+  ciIds?: string[];
+}
+
+/** Edits a draft; once submitted the CAB reviews what was submitted. */
+export async function updateChange(
+  deps: ChangeDeps,
+  ctx: RequestContext,
+  id: string,
+  patch: UpdateChange,
+): Promise<ChangeDetail> {
+  authorize(ctx, 'change.manage');
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    const before = await lockOrThrow(trx, id);
+    assertChange(toSubject(before), 'edit', changeLabel(before));
+    const ciIds = patch.ciIds === undefined ? before.ciIds : normaliseCiIds(patch.ciIds);
+    await assertCisExist(trx, ciIds);
+    const after: repo.Change = {
+      ...before,
+      title: patch.title ?? before.title,
+      description: patch.description === undefined ? before.description : patch.description,
+      risk: patch.risk ?? before.risk,
+      ciIds,
+      updatedAt: deps.clock.now().toISOString(),
+    };
+    await repo.updateChange(trx, after, before.ciIds);
+    await deps.audit.record(trx, ctx, {
+      action: 'change.updated',
+      entityType: 'change',
+      entityId: id,
+      before,
+      after,
+    });
+    return detailOf(trx, after);
+  });
+}
+
+/** Submitting puts the change straight into CAB review. */
+export async function submitChange(deps: ChangeDeps, ctx: RequestContext, id: string): Promise<ChangeDetail> {
+  authorize(ctx, 'change.manage');
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    const before = await lockOrThrow(trx, id);
+    assertChange(toSubject(before), 'submit', changeLabel(before));
+    const at = deps.clock.now().toISOString();
+    const after: repo.Change = { ...before, state: 'cab_review', submittedAt: at, updatedAt: at };
+    await repo.updateChange(trx, after, before.ciIds);
+    await deps.audit.record(trx, ctx, {
+      action: 'change.submitted',
+      entityType: 'change',
+      entityId: id,
+      before,
+      after,
+    });
+    return detailOf(trx, after);
+  });
+}
+
+/**
+ * IN-1: a CAB member's vote, one per member (a second vote replaces the first, on the record).
+ * When the approvals reach the quorum the change is approved by those voters; when the
+ * rejections do, it is rejected. The requester cannot vote on their own change (four eyes).
+ */
+export async function voteOnChange(
+  deps: ChangeDeps,
+  ctx: RequestContext,
+  id: string,
+  input: { decision: VoteDecision; comment: string },
+): Promise<ChangeDetail> {
+  const principal = authorize(ctx, 'change.vote');
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    // Locked: concurrent votes are counted one after the other, so the quorum is never missed.
+    const before = await lockOrThrow(trx, id);
+    assertChange(toSubject(before), 'vote', changeLabel(before));
+    if (before.requesterId === principal.userId) {
+      throw new DomainError(
+        'policy_violation',
+        `${principal.username} requested ${changeLabel(before)} and cannot vote on it (four eyes)`,
+        { rule: 'four eyes', requester: before.requester },
+      );
+    }
+    const at = deps.clock.now().toISOString();
+    const votes = await repo.votesOf(trx, id);
+    const previous = votes.find((v) => v.voterId === principal.userId) ?? null;
+    const vote: repo.Vote = {
+      changeId: id,
+      voterId: principal.userId,
+      voter: principal.username,
+      decision: input.decision,
+      comment: input.comment,
+      votedAt: at,
+    };
+    await repo.saveVote(trx, vote);
+    await deps.audit.record(trx, ctx, {
+      action: 'change.voted',
+      entityType: 'change',
+      entityId: id,
+      before: previous,
+      after: vote,
+      details: { number: before.number, replaced: previous !== null },
+    });
+
+    const current = [...votes.filter((v) => v.voterId !== principal.userId), vote];
+    const tally = tallyVotes(current, CAB_QUORUM);
+    let after = before;
+    if (tally.outcome === 'approved') {
+      after = {
+        ...before,
+        state: 'approved',
+        approvedBy: current
+          .filter((v) => v.decision === 'approve')
+          .map((v) => v.voter)
+          .sort(),
+        approvedAt: at,
+        updatedAt: at,
+      };
+    } else if (tally.outcome === 'rejected') {
+      after = { ...before, state: 'rejected', rejectedAt: at, updatedAt: at };
+    }
+    if (after !== before) {
+      await repo.updateChange(trx, after, before.ciIds);
+      await deps.audit.record(trx, ctx, {
+        action: after.state === 'approved' ? 'change.approved' : 'change.rejected',
+        entityType: 'change',
+        entityId: id,
+        before,
+        after,
+        details: { quorum: tally.required, approve: tally.approve, reject: tally.reject },
+      });
+    }
+    return detailOf(trx, after);
+  });
+}
+
+/** Withdraws a change, also after its approval ("revoked"): a release carrying it is then blocked (IN-2). */
+export async function withdrawChange(
+  deps: ChangeDeps,
+  ctx: RequestContext,
+  id: string,
+  reason: string,
+): Promise<ChangeDetail> {
+  const principal = authorize(ctx, 'change.manage');
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    const before = await lockOrThrow(trx, id);
+    assertChange(toSubject(before), 'withdraw', changeLabel(before));
+    const at = deps.clock.now().toISOString();
+    const after: repo.Change = {
+      ...before,
+      state: 'withdrawn',
+      withdrawnBy: principal.username,
+      withdrawnAt: at,
+      withdrawReason: reason,
+      updatedAt: at,
+    };
+    await repo.updateChange(trx, after, before.ciIds);
+    await deps.audit.record(trx, ctx, {
+      action: 'change.withdrawn',
+      entityType: 'change',
+      entityId: id,
+      before,
+      after,
+      details: { wasApproved: before.state === 'approved' },
+    });
+    return detailOf(trx, after);
+  });
+}
+
+/**
+ * For the releases module, inside its own transaction: an approved change carried by a release
+ * that was implemented becomes implemented. `by` names the release (e.g. its number).
+ */
+export async function markChangeImplemented(
+  deps: { clock: ChangeDeps['clock']; audit: AuditWriter },
+  trx: repo.Queryable,
+  ctx: RequestContext,
+  id: string,
+  by: string,
+): Promise<repo.Change> {
+  const before = await lockOrThrow(trx, id);
+  assertChange(toSubject(before), 'implement', changeLabel(before));
+  const at = deps.clock.now().toISOString();
+  const after: repo.Change = {
+    ...before,
+    state: 'implemented',
+    implementedAt: at,
+    implementedBy: by,
+    updatedAt: at,
+  };
+  await repo.updateChange(trx, after, before.ciIds);
+  await deps.audit.record(trx, ctx, {
+    action: 'change.implemented',
+    entityType: 'change',
+    entityId: id,
+    before,
+    after,
+  });
+  return after;
+}
+
+export async function listChanges(
+  deps: ChangeDeps,
+  ctx: RequestContext,
+  filter: { state?: ChangeState; source?: ChangeSource; text?: string },
+): Promise<repo.Change[]> {
+  authorize(ctx, 'change.read');
+  return repo.listChanges(deps.db.kysely, filter);
+}
+
+export async function getChange(deps: ChangeDeps, ctx: RequestContext, id: string): Promise<ChangeDetail> {
+  authorize(ctx, 'change.read');
+  return detailOf(deps.db.kysely, await load(deps.db.kysely, id));
+}
+
+async function load(q: repo.Queryable, id: string): Promise<repo.Change> {
+  const change = await repo.findChange(q, id);
+  if (!change) throw notFound('Change', id);
+  return change;
+}
+
+/** Reads a change inside a transaction and holds it until commit (no lost updates). */
+async function lockOrThrow(trx: repo.Queryable, id: string): Promise<repo.Change> {
+  const change = await repo.lockChange(trx, id);
+  if (!change) throw notFound('Change', id);
+  return change;
+}
+
+const toSubject = (c: repo.Change) => ({
+  state: c.state,
+  source: c.source,
+  externalSystem: c.external?.system ?? null,
+});

@@ -1,0 +1,297 @@
+import { randomUUID } from 'node:crypto';
+import { DomainError, notFound, type PlanContent } from '@releasegate/domain';
+import type { RequestContext } from '../../context';
+import { authorize } from '../identity/authorize';
+import type { ReleaseDeps } from '../releases/release.deps';
+import { findRelease } from '../releases/release.repository';
+import { runAction } from '../releases/release.service';
+import * as repo from './plan.repository';
+import { planConflicts } from './plan.conflicts';
+
+const now = (deps: ReleaseDeps) => deps.clock.now().toISOString();
+
+/**
+ * PL-1: saves the plan's sections as a draft. The first save creates version 1; a rejected
+ * version is edited again as a draft. An approved version is never edited (PL-3): revise it.
+ */
+export async function savePlan(
+  deps: ReleaseDeps,
+  ctx: RequestContext,
+  releaseId: string,
+  content: PlanContent,
+) {
+  return runAction(deps, ctx, releaseId, 'edit_plan', async (trx, release, principal) => {
+    const current = await repo.latestPlan(trx, release.id);
+    const at = now(deps);
+    if (!current) {
+      const plan: repo.PlanVersion = {
+        id: randomUUID(),
+        releaseId: release.id,
+        version: 1,
+        status: 'draft',
+        content,
+        drafterId: principal.userId,
+        drafterName: principal.username,
+        createdAt: at,
+        updatedAt: at,
+        submittedAt: null,
+        decidedBy: null,
+        decidedAt: null,
+        decisionComment: null,
+      };
+      await repo.insertPlan(trx, plan);
+      return { release, result: plan, details: { plan: plan.version, content } };
+    }
+    const updated: repo.PlanVersion = { ...current, content, status: 'draft', updatedAt: at };
+    if (!(await repo.updatePlan(trx, updated, current.status)))
+      throw new DomainError('conflict', 'The plan changed meanwhile; reload');
+    return {
+      release,
+      result: updated,
+      details: { plan: updated.version, before: current.content, after: content },
+    };
+  });
+}
+
+/** PL-1: submitting with sections missing is refused with the list of what is missing (the lifecycle guard). */
+export async function submitPlan(deps: ReleaseDeps, ctx: RequestContext, releaseId: string) {
+  return runAction(deps, ctx, releaseId, 'submit_plan', async (trx, release, principal) => {
+    const plan = (await repo.latestPlan(trx, release.id))!;
+    await repo.updatePlan(trx, { ...plan, status: 'submitted', submittedAt: now(deps) }, plan.status);
+    await repo.insertComment(trx, plan.id, {
+      kind: 'submitted',
+      text: null,
+      authorId: principal.userId,
+      authorName: principal.username,
+      at: now(deps),
+    });
+    return { release, details: { plan: plan.version } };
+  });
+}
+
+/** PL-2, TY-2, RO-5: approval by the authority for the type, never by the drafter; the earlier approved version is superseded. */
+export async function approvePlan(
+  deps: ReleaseDeps,
+  ctx: RequestContext,
+  releaseId: string,
+  comment: string | null,
+) {
+  return runAction(deps, ctx, releaseId, 'approve_plan', async (trx, release, principal) => {
+    const plans = await repo.plansOf(trx, release.id);
+    const plan = plans[0];
+    for (const older of plans.slice(1))
+      if (older.status === 'approved') await repo.setPlanStatus(trx, older.id, 'approved', 'superseded');
+    await repo.updatePlan(
+      trx,
+      {
+        ...plan,
+        status: 'approved',
+        decidedBy: principal.username,
+        decidedAt: now(deps),
+        decisionComment: comment,
+      },
+      plan.status,
+    );
+    await repo.insertComment(trx, plan.id, {
+      kind: 'approved',
+      text: comment,
+      authorId: principal.userId,
+      authorName: principal.username,
+      at: now(deps),
+    });
+    return { release, details: { plan: plan.version, type: release.type, comment } };
+  });
+}
+
+/** PL-2: a rejected plan returns to drafting; the comment is kept. */
+export async function rejectPlan(deps: ReleaseDeps, ctx: RequestContext, releaseId: string, comment: string) {
+  return runAction(deps, ctx, releaseId, 'reject_plan', async (trx, release, principal) => {
+    const plan = (await repo.latestPlan(trx, release.id))!;
+    await repo.updatePlan(
+      trx,
+      {
+        ...plan,
+        status: 'rejected',
+        decidedBy: principal.username,
+        decidedAt: now(deps),
+        decisionComment: comment,
+      },
+      plan.status,
+    );
+    await repo.insertComment(trx, plan.id, {
+      kind: 'rejected',
+      text: comment,
+      authorId: principal.userId,
+      authorName: principal.username,
+      at: now(deps),
+    });
+    return { release, details: { plan: plan.version, comment } };
+  });
+}
+
+/** PL-3: an approved plan stays as it is; a revision is a new version (a copy to edit) that needs approval again. */
+export async function revisePlan(deps: ReleaseDeps, ctx: RequestContext, releaseId: string, reason: string) {
+  return runAction(deps, ctx, releaseId, 'revise_plan', async (trx, release, principal) => {
+    const approved = (await repo.latestPlan(trx, release.id))!;
+    const at = now(deps);
+    const next: repo.PlanVersion = {
+      ...approved,
+      id: randomUUID(),
+      version: approved.version + 1,
+      status: 'draft',
+      drafterId: principal.userId,
+      drafterName: principal.username,
+      createdAt: at,
+      updatedAt: at,
+      submittedAt: null,
+      decidedBy: null,
+      decidedAt: null,
+      decisionComment: null,
+    };
+    await repo.insertPlan(trx, next);
+    await repo.insertComment(trx, next.id, {
+      kind: 'comment',
+      text: `revision of v${approved.version}: ${reason}`,
+      authorId: principal.userId,
+      authorName: principal.username,
+      at,
+    });
+    return { release, result: next, details: { from: approved.version, to: next.version, reason } };
+  });
+}
+
+export async function listPlans(deps: ReleaseDeps, ctx: RequestContext, releaseId: string) {
+  authorize(ctx, 'release.read');
+  const release = await findRelease(deps.db.kysely, releaseId);
+  if (!release) throw notFound('Release', releaseId);
+  const plans = await repo.plansOf(deps.db.kysely, release.id);
+  return Promise.all(
+    plans.map(async (p) => ({ ...p, comments: await repo.commentsOf(deps.db.kysely, p.id) })),
+  );
+}
+
+export async function conflictsOf(deps: ReleaseDeps, ctx: RequestContext, releaseId: string) {
+  authorize(ctx, 'release.read');
+  const release = await findRelease(deps.db.kysely, releaseId);
+  if (!release) throw notFound('Release', releaseId);
+  const plan = await repo.latestPlan(deps.db.kysely, release.id);
+  return plan ? planConflicts(deps.db.kysely, deps, release, plan) : [];
+}
+
+/** PL-5: proceeding despite a conflict needs an explicit, recorded override with its reason. */
+export async function overrideConflict(
+  deps: ReleaseDeps,
+  ctx: RequestContext,
+  releaseId: string,
+  key: string,
+  reason: string,
+) {
+  const principal = authorize(ctx, 'release.plan');
+  await deps.db.kysely.transaction().execute(async (trx) => {
+    const release = await findRelease(trx, releaseId);
+    if (!release) throw notFound('Release', releaseId);
+    const plan = await repo.latestPlan(trx, release.id);
+    if (!plan || (plan.status !== 'draft' && plan.status !== 'rejected')) {
+      throw new DomainError(
+        'invalid_transition',
+        'Conflicts are overridden while the plan is being drafted',
+        { rule: 'PL-5 schedule conflicts' },
+      );
+    }
+    const conflict = (await planConflicts(trx, deps, release, plan)).find((c) => c.key === key);
+    if (!conflict) throw notFound('Conflict', key);
+    if (conflict.override)
+      throw new DomainError('conflict', 'This conflict is already overridden', {
+        override: conflict.override,
+      });
+    const at = now(deps);
+    await repo.insertOverride(trx, plan.id, { conflictKey: key, reason, byName: principal.username, at });
+    await repo.insertComment(trx, plan.id, {
+      kind: 'override',
+      text: `${conflict.description}: ${reason}`,
+      authorId: principal.userId,
+      authorName: principal.username,
+      at,
+    });
+    await deps.audit.record(trx, ctx, {
+      action: 'plan.conflict_overridden',
+      entityType: 'release',
+      entityId: release.id,
+      details: { plan: plan.version, conflict, reason },
+    });
+  });
+}
+
+// Freeze windows (the admin-maintained calendar) and the release calendar
+
+export async function listFreezes(deps: ReleaseDeps, ctx: RequestContext, from: string, to: string) {
+  authorize(ctx, 'release.read');
+  return repo.freezesOverlapping(deps.db.kysely, from, to);
+}
+
+export async function createFreeze(
+  deps: ReleaseDeps,
+  ctx: RequestContext,
+  input: { name: string; startsAt: string; endsAt: string; reason?: string | null },
+) {
+  const principal = authorize(ctx, 'policy.manage');
+  if (Date.parse(input.endsAt) <= Date.parse(input.startsAt))
+    throw new DomainError('invalid_input', 'A freeze window ends after it starts', {
+      fields: { endsAt: ['after the start'] },
+    });
+  const freeze: repo.FreezeWindow = {
+    id: randomUUID(),
+    name: input.name,
+    startsAt: new Date(input.startsAt).toISOString(),
+    endsAt: new Date(input.endsAt).toISOString(),
+    reason: input.reason ?? null,
+    createdBy: principal.username,
+    createdAt: now(deps),
+  };
+  await deps.db.kysely.transaction().execute(async (trx) => {
+    await repo.insertFreeze(trx, freeze);
+    await deps.audit.record(trx, ctx, {
+      action: 'calendar.freeze_created',
+      entityType: 'freeze_window',
+      entityId: freeze.id,
+      after: freeze,
+    });
+  });
+  return freeze;
+}
+
+export async function deleteFreeze(deps: ReleaseDeps, ctx: RequestContext, id: string) {
+  authorize(ctx, 'policy.manage');
+  await deps.db.kysely.transaction().execute(async (trx) => {
+    const before = await repo.findFreeze(trx, id);
+    if (!before) throw notFound('Freeze window', id);
+    await repo.deleteFreeze(trx, id);
+    await deps.audit.record(trx, ctx, {
+      action: 'calendar.freeze_deleted',
+      entityType: 'freeze_window',
+      entityId: id,
+      before,
+    });
+  });
+}
+
+/** PL-5: windows of open releases' plans and the freezes in a period, for the release calendar. */
+export async function calendar(deps: ReleaseDeps, ctx: RequestContext, from: string, to: string) {
+  authorize(ctx, 'release.read');
+  const q = deps.db.kysely;
+  const plans = await repo.plansInRange(q, from, to);
+  return {
+    freezes: await repo.freezesOverlapping(q, from, to),
+    windows: plans.map((p) => ({
+      releaseId: p.release_id,
+      number: p.number,
+      title: p.title,
+      type: p.type,
+      state: p.state,
+      planVersion: p.version,
+      planStatus: p.status,
+      start: p.window_start!,
+      end: p.window_end!,
+    })),
+  };
+}

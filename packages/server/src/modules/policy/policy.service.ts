@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import {
+  DomainError,
+  XDYJ_06_01_V1,
+  conflict,
+  notFound,
+  type PolicyDocument,
+  type PolicyRules,
+} from '@releasegate/domain';
+import type { Clock } from '@releasegate/domain';
+import type { Db } from '../../db/database';
+import type { Database } from '../../db/schema';
+import type { RequestContext } from '../../context';
+import type { AuditWriter } from '../audit/audit.service';
+import { authorize } from '../identity/authorize';
+import * as repo from './policy.repository';
+
+export interface PolicyDeps {
+  db: Db;
+  clock: Clock;
+  audit: AuditWriter;
+}
+
+const today = (clock: Clock) => clock.now().toISOString().slice(0, 10);
+
+/** Seeds XDYJ-06-01 V1.0 as the approved policy on a database that has none. */
+export async function ensureDefaultPolicy(deps: PolicyDeps, ctx: RequestContext): Promise<void> {
+  await deps.db.kysely.transaction().execute(async (trx) => {
+    if ((await repo.listPolicies(trx)).length > 0) return;
+    const now = deps.clock.now().toISOString();
+    const v: repo.PolicyVersion = {
+      id: randomUUID(),
+      status: 'approved',
+      effectiveDate: XDYJ_06_01_V1.effectiveDate,
+      document: XDYJ_06_01_V1,
+      createdBy: 'system',
+      createdAt: now,
+      approvedBy: XDYJ_06_01_V1.approver,
+      approvedAt: now,
+    };
+    await repo.insertPolicy(trx, v);
+    await deps.audit.record(trx, ctx, {
+      action: 'policy.seeded',
+      entityType: 'policy_version',
+      entityId: v.id,
+      details: { number: v.document.number, version: v.document.version },
+    });
+  });
+}
+
+/** PC-1: the policy in force now; releases started now run under it. */
+export async function policyInForce(q: Kysely<Database>, clock: Clock): Promise<repo.PolicyVersion> {
+  const v = await repo.policyInForce(q, today(clock));
+  if (!v)
+    throw new DomainError('conflict', 'No release policy is in force; approve one first', {
+      rule: 'PC-1 policy in force',
+    });
+  return v;
+}
+
+export async function currentPolicy(deps: PolicyDeps, ctx: RequestContext) {
+  authorize(ctx, 'policy.read');
+  return policyInForce(deps.db.kysely, deps.clock);
+}
+
+export async function listPolicyVersions(deps: PolicyDeps, ctx: RequestContext) {
+  authorize(ctx, 'policy.read');
+  return repo.listPolicies(deps.db.kysely);
+}
+
+export async function getPolicyVersion(deps: PolicyDeps, ctx: RequestContext, id: string) {
+  authorize(ctx, 'policy.read');
+  const v = await repo.findPolicy(deps.db.kysely, id);
+  if (!v) throw notFound('Policy version', id);
+  return v;
+}
+
+/** Drafts a new version of the policy: new rules, a version number, the date it takes effect and what changed. */
+export async function draftPolicyVersion(
+  deps: PolicyDeps,
+  ctx: RequestContext,
+  input: { version: string; effectiveDate: string; change: string; rules: PolicyRules },
+): Promise<repo.PolicyVersion> {
+  const principal = authorize(ctx, 'policy.manage');
+  assertRulesSane(input.rules);
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    const base = await policyInForce(trx, deps.clock);
+    if (await repo.findPolicyByVersion(trx, base.document.number, input.version)) {
+      throw conflict(`${base.document.number} ${input.version} exists; choose a new version number`, {
+        fields: { version: ['already exists'] },
+      });
+    }
+    if (input.effectiveDate < today(deps.clock)) {
+      throw new DomainError('invalid_input', 'A new version cannot take effect in the past', {
+        fields: { effectiveDate: ['today or later'] },
+      });
+    }
+    const document: PolicyDocument = {
+      ...base.document,
+      version: input.version,
+      effectiveDate: input.effectiveDate,
+      approver: '',
+      revisions: [
+        ...base.document.revisions,
+        { date: input.effectiveDate, version: input.version, change: input.change, approver: '' },
+      ],
+      rules: input.rules,
+    };
+    const v: repo.PolicyVersion = {
+      id: randomUUID(),
+      status: 'draft',
+      effectiveDate: input.effectiveDate,
+      document,
+      createdBy: principal.username,
+      createdAt: deps.clock.now().toISOString(),
+      approvedBy: null,
+      approvedAt: null,
+    };
+    await repo.insertPolicy(trx, v);
+    await deps.audit.record(trx, ctx, {
+      action: 'policy.drafted',
+      entityType: 'policy_version',
+      entityId: v.id,
+      before: base.document.rules,
+      after: document,
+    });
+    return v;
+  });
+}
+
+/** PC-1: the operations manager approves a drafted version; it takes effect on its date. */
+export async function approvePolicyVersion(
+  deps: PolicyDeps,
+  ctx: RequestContext,
+  id: string,
+): Promise<repo.PolicyVersion> {
+  const principal = authorize(ctx, 'policy.manage');
+  if (!principal.roles.includes('operations_manager')) {
+    throw new DomainError('forbidden', 'Only the operations manager approves the release policy (RO-1)', {
+      rule: 'RO-1 the manager maintains the policy',
+      permission: 'policy.manage',
+    });
+  }
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    const v = await repo.findPolicy(trx, id);
+    if (!v) throw notFound('Policy version', id);
+    if (v.status !== 'draft')
+      throw new DomainError(
+        'invalid_transition',
+        `${v.document.number} ${v.document.version} is already approved`,
+        { rule: 'policy approval' },
+      );
+    const at = deps.clock.now().toISOString();
+    const revisions = v.document.revisions.map((r) =>
+      r.version === v.document.version ? { ...r, approver: principal.displayName } : r,
+    );
+    const document = { ...v.document, approver: principal.displayName, revisions };
+    await repo.approvePolicy(trx, id, principal.username, at, document);
+    await deps.audit.record(trx, ctx, {
+      action: 'policy.approved',
+      entityType: 'policy_version',
+      entityId: id,
+      after: { version: document.version, effectiveDate: v.effectiveDate },
+    });
+    return { ...v, status: 'approved' as const, approvedBy: principal.username, approvedAt: at, document };
+  });
+}
+
+function assertRulesSane(rules: PolicyRules) {
+  const fields: Record<string, string[]> = {};
+  for (const type of ['emergency', 'major', 'normal'] as const) {
+    if (rules.approvalAuthority[type].length === 0)
+      fields[`approvalAuthority.${type}`] = ['at least one role'];
+  }
+  if (rules.intakeRoles.length === 0) fields.intakeRoles = ['at least one role'];
+  if (!rules.requiredPlanSections.includes('rollback'))
+    fields.requiredPlanSections = ['PR-2: a plan always needs its rollback section'];
+  if (Object.keys(fields).length)
+    throw new DomainError('invalid_input', 'The policy rules are not valid', { fields });
+}

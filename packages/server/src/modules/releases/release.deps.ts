@@ -1,0 +1,24 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '@releasegate/domain';
+import type { Db } from '../../db/database';
+import type { Database } from '../../db/schema';
+import type { AuditWriter } from '../audit/audit.service';
+import type { ImpactGraphCache } from '../cmdb/impact.graph';
+
+/** How a change stands with change management (IN-1, IN-2), as the change register answers. */
+export interface ChangeApproval {
+  id: string;
+  number: string;
+  title: string;
+  state: string;
+  approved: boolean;
+  label: string;
+}
+
+export interface ReleaseDeps {
+  db: Db;
+  clock: Clock;
+  audit: AuditWriter;
+  graph: ImpactGraphCache;
+  changeApprovals: (q: Kysely<Database>, ids: string[]) => Promise<ChangeApproval[]>;
+}

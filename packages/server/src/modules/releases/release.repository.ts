@@ -1,0 +1,253 @@
+import type { Kysely, Selectable } from 'kysely';
+import { containsText } from '../../db/like';
+import type {
+  ReleaseItem,
+  ReleaseOutcome,
+  ReleaseState,
+  ReleaseType,
+  TypeProposal,
+} from '@releasegate/domain';
+import type { Database, ReleasesTable } from '../../db/schema';
+
+type Q = Kysely<Database>;
+
+export interface Release {
+  id: string;
+  number: string;
+  title: string;
+  description: string | null;
+  state: ReleaseState;
+  outcome: ReleaseOutcome | null;
+  type: ReleaseType | null;
+  proposal: TypeProposal;
+  typeReason: string | null;
+  urgency: 'immediate' | 'high' | 'normal';
+  rollbackDifficulty: 'easy' | 'moderate' | 'hard';
+  newTechnology: boolean;
+  targetCiIds: string[];
+  policyVersionId: string;
+  requestedBy: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type StoredItem = ReleaseItem & { id: string };
+
+const toRelease = (r: Selectable<ReleasesTable>): Release => ({
+  id: r.id,
+  number: r.number,
+  title: r.title,
+  description: r.description,
+  state: r.state as ReleaseState,
+  outcome: r.outcome as ReleaseOutcome | null,
+  type: r.type as ReleaseType | null,
+  proposal: JSON.parse(r.proposal) as TypeProposal,
+  typeReason: r.type_reason,
+  urgency: r.urgency as Release['urgency'],
+  rollbackDifficulty: r.rollback_difficulty as Release['rollbackDifficulty'],
+  newTechnology: !!r.new_technology,
+  targetCiIds: JSON.parse(r.target_ci_ids) as string[],
+  policyVersionId: r.policy_version_id,
+  requestedBy: r.requested_by,
+  decidedBy: r.decided_by,
+  decidedAt: r.decided_at,
+  decisionReason: r.decision_reason,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+const toRow = (r: Release): Selectable<ReleasesTable> => ({
+  id: r.id,
+  number: r.number,
+  title: r.title,
+  description: r.description,
+  state: r.state,
+  outcome: r.outcome,
+  type: r.type,
+  proposed_type: r.proposal.type,
+  proposal: JSON.stringify(r.proposal),
+  type_reason: r.typeReason,
+  urgency: r.urgency,
+  rollback_difficulty: r.rollbackDifficulty,
+  new_technology: r.newTechnology ? 1 : 0,
+  target_ci_ids: JSON.stringify(r.targetCiIds),
+  policy_version_id: r.policyVersionId,
+  requested_by: r.requestedBy,
+  decided_by: r.decidedBy,
+  decided_at: r.decidedAt,
+  decision_reason: r.decisionReason,
+  created_at: r.createdAt,
+  updated_at: r.updatedAt,
+});
+
+/** The next number of the year, e.g. REL-2026-0042 (inside the creating transaction). */
+export async function nextNumber(q: Q, year: number): Promise<string> {
+  const prefix = `REL-${year}-`;
+  const row = await q
+    .selectFrom('releases')
+    .select((eb) => eb.fn.max('number').as('max'))
+    .where('number', 'like', `${prefix}%`)
+    .executeTakeFirst();
+  const last = row?.max ? Number.parseInt(String(row.max).slice(prefix.length), 10) : 0;
+  return `${prefix}${String(last + 1).padStart(4, '0')}`;
+}
+
+export async function insertRelease(
+  q: Q,
+  r: Release,
+  changeIds: string[],
+  items: StoredItem[],
+): Promise<void> {
+  await q.insertInto('releases').values(toRow(r)).execute();
+  if (changeIds.length)
+    await q
+      .insertInto('release_changes')
+      .values(changeIds.map((change_id) => ({ release_id: r.id, change_id })))
+      .execute();
+  if (items.length) {
+    await q
+      .insertInto('release_items')
+      .values(
+        items.map((it, position) => ({
+          id: it.id,
+          release_id: r.id,
+          position,
+          kind: it.kind,
+          title: it.title,
+          dsl_version_id: it.dslVersionId ?? null,
+          description: it.description ?? null,
+          ci_ids: JSON.stringify(it.ciIds),
+        })),
+      )
+      .execute();
+  }
+}
+
+/** Saves the release if it is still in `expectedState` (two people acting at once: one wins). */
+export async function updateRelease(q: Q, r: Release, expectedState: ReleaseState): Promise<boolean> {
+  const { id: _id, ...row } = toRow(r);
+  const result = await q
+    .updateTable('releases')
+    .set(row)
+    .where('id', '=', r.id)
+    .where('state', '=', expectedState)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function findRelease(q: Q, idOrNumber: string): Promise<Release | undefined> {
+  const row = await q
+    .selectFrom('releases')
+    .selectAll()
+    .where((eb) => eb.or([eb('id', '=', idOrNumber), eb('number', '=', idOrNumber)]))
+    .executeTakeFirst();
+  return row && toRelease(row);
+}
+
+export interface ReleaseFilter {
+  state?: ReleaseState;
+  type?: ReleaseType;
+  text?: string;
+  open?: boolean;
+}
+
+export async function listReleases(q: Q, f: ReleaseFilter): Promise<Release[]> {
+  let query = q.selectFrom('releases').selectAll();
+  if (f.state) query = query.where('state', '=', f.state);
+  if (f.type) query = query.where('type', '=', f.type);
+  if (f.open) query = query.where('state', '!=', 'closed');
+  if (f.text) {
+    const text = f.text;
+    query = query.where((eb) => eb.or([containsText('title', text), eb('number', '=', text.toUpperCase())]));
+  }
+  return (await query.orderBy('created_at', 'desc').limit(500).execute()).map(toRelease);
+}
+
+export async function changeIdsOf(q: Q, releaseId: string): Promise<string[]> {
+  return (
+    await q.selectFrom('release_changes').select('change_id').where('release_id', '=', releaseId).execute()
+  ).map((r) => r.change_id);
+}
+
+/** Open releases (not closed) carrying any of these changes, or all open releases when ids is empty. */
+export async function releasesOfChanges(
+  q: Q,
+  changeIds: string[],
+): Promise<{ releaseId: string; changeId: string }[]> {
+  if (changeIds.length === 0) return [];
+  return (
+    await q
+      .selectFrom('release_changes')
+      .select(['release_id', 'change_id'])
+      .where('change_id', 'in', changeIds)
+      .execute()
+  ).map((r) => ({
+    releaseId: r.release_id,
+    changeId: r.change_id,
+  }));
+}
+
+export async function itemsOf(q: Q, releaseId: string): Promise<StoredItem[]> {
+  const rows = await q
+    .selectFrom('release_items')
+    .selectAll()
+    .where('release_id', '=', releaseId)
+    .orderBy('position')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind as StoredItem['kind'],
+    title: r.title,
+    dslVersionId: r.dsl_version_id,
+    description: r.description,
+    ciIds: JSON.parse(r.ci_ids) as string[],
+  }));
+}
+
+export interface Assessment {
+  seq: number;
+  kind: 'relationship' | 'resource' | 'risk';
+  content: unknown;
+  recordedBy: string;
+  recordedAt: string;
+}
+
+export async function insertAssessment(q: Q, releaseId: string, a: Omit<Assessment, 'seq'>): Promise<void> {
+  await q
+    .insertInto('release_assessments')
+    .values({
+      release_id: releaseId,
+      kind: a.kind,
+      content: JSON.stringify(a.content),
+      recorded_by: a.recordedBy,
+      recorded_at: a.recordedAt,
+    })
+    .execute();
+}
+
+/** The latest assessment of each kind (earlier ones stay as history). */
+export async function latestAssessments(q: Q, releaseId: string): Promise<Assessment[]> {
+  const rows = await q
+    .selectFrom('release_assessments')
+    .selectAll()
+    .where('release_id', '=', releaseId)
+    .orderBy('seq', 'desc')
+    .execute();
+  const seen = new Set<string>();
+  const latest: Assessment[] = [];
+  for (const r of rows) {
+    if (seen.has(r.kind)) continue;
+    seen.add(r.kind);
+    latest.push({
+      seq: Number(r.seq),
+      kind: r.kind as Assessment['kind'],
+      content: JSON.parse(r.content),
+      recordedBy: r.recorded_by,
+      recordedAt: r.recorded_at,
+    });
+  }
+  return latest;
+}

@@ -1,0 +1,180 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { contextOf } from '../../http/request-context';
+import type { ReleaseDeps } from './release.deps';
+import * as schemas from './release.schemas';
+import {
+  acceptRelease,
+  cancelRelease,
+  classifyRelease,
+  getRelease,
+  listReleases,
+  rejectRelease,
+  requestRelease,
+} from './release.service';
+import {
+  analyseRelationships,
+  assessResources,
+  assessRisks,
+  decideRelationships,
+} from './assessment.service';
+
+const tags = ['releases'];
+
+export function releaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    const detail = (request: Parameters<typeof contextOf>[0], id: string) =>
+      getRelease(deps, contextOf(request), id);
+
+    app.get('/api/releases', {
+      schema: {
+        tags,
+        summary: 'Releases, newest first',
+        querystring: schemas.releaseListQuery,
+        response: { 200: z.object({ releases: z.array(schemas.releaseView) }) },
+      },
+      handler: async (request) => {
+        const { q, open, ...rest } = request.query;
+        return {
+          releases: await listReleases(deps, contextOf(request), { ...rest, text: q, open: open === 'true' }),
+        };
+      },
+    });
+    app.post('/api/releases', {
+      config: { action: 'release.request' },
+      schema: {
+        tags,
+        summary: 'Request a release from approved changes (IN-1), with its items and target CIs',
+        body: schemas.requestReleaseInput,
+        response: { 201: schemas.releaseDetailView },
+      },
+      handler: async (request, reply) => {
+        const release = await requestRelease(deps, contextOf(request), request.body);
+        return reply.status(201).send(await detail(request, release.id));
+      },
+    });
+    app.get('/api/releases/:id', {
+      schema: {
+        tags,
+        summary:
+          'A release (by id or number) with its changes, items, assessments, plan and the actions the caller may take now (and why not the others)',
+        params: schemas.idParams,
+        response: { 200: schemas.releaseDetailView },
+      },
+      handler: async (request) => detail(request, request.params.id),
+    });
+    app.post('/api/releases/:id/accept', {
+      config: { action: 'release.accept' },
+      schema: {
+        tags,
+        summary: 'Accept the request (IN-6); the changes are checked again',
+        params: schemas.idParams,
+        body: schemas.noteInput,
+        response: { 200: schemas.releaseDetailView },
+      },
+      handler: async (request) => {
+        await acceptRelease(deps, contextOf(request), request.params.id, request.body.note ?? null);
+        return detail(request, request.params.id);
+      },
+    });
+    app.post('/api/releases/:id/reject', {
+      config: { action: 'release.reject' },
+      schema: {
+        tags,
+        summary: 'Reject the request with a reason (IN-6)',
+        params: schemas.idParams,
+        body: schemas.reasonInput,
+        response: { 200: schemas.releaseDetailView },
+      },
+      handler: async (request) => {
+        await rejectRelease(deps, contextOf(request), request.params.id, request.body.reason);
+        return detail(request, request.params.id);
+      },
+    });
+    app.post('/api/releases/:id/classify', {
+      config: { action: 'release.classify' },
+      schema: {
+        tags,
+        summary: 'Set the type (TY-1); other than the proposal needs a reason (TY-3)',
+        params: schemas.idParams,
+        body: schemas.classifyInput,
+        response: { 200: schemas.releaseDetailView },
+      },
+      handler: async (request) => {
+        await classifyRelease(
+          deps,
+          contextOf(request),
+          request.params.id,
+          request.body.type,
+          request.body.reason ?? null,
+        );
+        return detail(request, request.params.id);
+      },
+    });
+    app.post('/api/releases/:id/cancel', {
+      config: { action: 'release.cancel' },
+      schema: {
+        tags,
+        summary: 'Cancel before implementation, with a reason',
+        params: schemas.idParams,
+        body: schemas.reasonInput,
+        response: { 200: schemas.releaseDetailView },
+      },
+      handler: async (request) => {
+        await cancelRelease(deps, contextOf(request), request.params.id, request.body.reason);
+        return detail(request, request.params.id);
+      },
+    });
+    app.get('/api/releases/:id/relationships', {
+      schema: {
+        tags,
+        summary: 'IN-3: related open releases (shared or dependent CIs), proposed merges and order',
+        params: schemas.idParams,
+        response: { 200: schemas.relationshipView },
+      },
+      handler: async (request) => analyseRelationships(deps, contextOf(request), request.params.id),
+    });
+    app.post('/api/releases/:id/assessments/relationship', {
+      config: { action: 'release.assess_relationship' },
+      schema: {
+        tags,
+        summary: 'IN-3: record the merge/order decision',
+        params: schemas.idParams,
+        body: schemas.relationshipDecisionInput,
+        response: { 200: schemas.releaseDetailView },
+      },
+      handler: async (request) => {
+        await decideRelationships(deps, contextOf(request), request.params.id, request.body);
+        return detail(request, request.params.id);
+      },
+    });
+    app.post('/api/releases/:id/assessments/resource', {
+      config: { action: 'release.assess_resource' },
+      schema: {
+        tags,
+        summary: 'IN-4: technical resources, people and availability, time',
+        params: schemas.idParams,
+        body: schemas.resourceInput,
+        response: { 200: schemas.releaseDetailView },
+      },
+      handler: async (request) => {
+        await assessResources(deps, contextOf(request), request.params.id, request.body);
+        return detail(request, request.params.id);
+      },
+    });
+    app.post('/api/releases/:id/assessments/risk', {
+      config: { action: 'release.assess_risk' },
+      schema: {
+        tags,
+        summary: 'IN-5: technical, business and management risks',
+        params: schemas.idParams,
+        body: schemas.riskInput,
+        response: { 200: schemas.releaseDetailView },
+      },
+      handler: async (request) => {
+        await assessRisks(deps, contextOf(request), request.params.id, request.body);
+        return detail(request, request.params.id);
+      },
+    });
+  };
+}

@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import {
+  PLAN_SECTIONS,
+  RELEASE_ACTIONS,
+  RELEASE_ITEM_KINDS,
+  RELEASE_OUTCOMES,
+  RELEASE_STATES,
+  RELEASE_TYPES,
+} from '@releasegate/domain';
+
+const id = z.string().min(1).max(64);
+export const idParams = z.object({ id: z.string().min(1).max(64) });
+
+export const releaseItemInput = z.object({
+  kind: z.enum(RELEASE_ITEM_KINDS),
+  title: z.string().trim().min(1, 'required').max(200),
+  dslVersionId: id.nullable().optional(),
+  description: z.string().max(2000).nullable().optional(),
+  ciIds: z.array(id).max(500),
+});
+
+export const requestReleaseInput = z.object({
+  title: z.string().trim().min(1, 'required').max(200),
+  description: z.string().max(10_000).nullable().optional(),
+  changeIds: z.array(id).min(1, 'choose at least one approved change').max(100),
+  items: z.array(releaseItemInput).max(200).default([]),
+  targetCiIds: z.array(id).max(1000).optional(),
+  urgency: z.enum(['immediate', 'high', 'normal']).default('normal'),
+  rollbackDifficulty: z.enum(['easy', 'moderate', 'hard']).default('easy'),
+  newTechnology: z.boolean().default(false),
+});
+
+export const releaseView = z.object({
+  id: z.string(),
+  number: z.string(),
+  title: z.string(),
+  description: z.string().nullable(),
+  state: z.enum(RELEASE_STATES),
+  outcome: z.enum(RELEASE_OUTCOMES).nullable(),
+  type: z.enum(RELEASE_TYPES).nullable(),
+  proposal: z.object({ type: z.enum(RELEASE_TYPES), reasons: z.array(z.string()) }),
+  typeReason: z.string().nullable(),
+  urgency: z.string(),
+  rollbackDifficulty: z.string(),
+  newTechnology: z.boolean(),
+  targetCiIds: z.array(z.string()),
+  policyVersionId: z.string(),
+  requestedBy: z.string(),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  decisionReason: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+const gap = z.object({ section: z.enum(PLAN_SECTIONS), reason: z.string() });
+const blocker = z.object({
+  rule: z.string(),
+  reason: z.string(),
+  kind: z.enum(['state', 'role', 'policy']),
+  missing: z.array(gap).optional(),
+});
+
+export const releaseDetailView = releaseView.extend({
+  changes: z.array(
+    z.object({
+      id: z.string(),
+      number: z.string(),
+      title: z.string(),
+      state: z.string(),
+      approved: z.boolean(),
+      label: z.string(),
+    }),
+  ),
+  items: z.array(releaseItemInput.extend({ id: z.string() })),
+  assessments: z.array(
+    z.object({
+      seq: z.number(),
+      kind: z.enum(['relationship', 'resource', 'risk']),
+      content: z.unknown(),
+      recordedBy: z.string(),
+      recordedAt: z.string(),
+    }),
+  ),
+  plan: z
+    .object({
+      id: z.string(),
+      version: z.number(),
+      status: z.string(),
+      drafterName: z.string(),
+      gaps: z.array(gap),
+      unresolvedConflicts: z.array(z.string()),
+    })
+    .nullable(),
+  actions: z.array(
+    z.object({ action: z.enum(RELEASE_ACTIONS), allowed: z.boolean(), blockers: z.array(blocker) }),
+  ),
+});
+
+export const releaseListQuery = z.object({
+  state: z.enum(RELEASE_STATES).optional(),
+  type: z.enum(RELEASE_TYPES).optional(),
+  q: z.string().max(100).optional(),
+  open: z.enum(['true', 'false']).optional(),
+});
+
+export const noteInput = z.object({ note: z.string().trim().max(2000).nullable().optional() });
+export const reasonInput = z.object({ reason: z.string().trim().min(1, 'give the reason').max(2000) });
+export const classifyInput = z.object({
+  type: z.enum(RELEASE_TYPES),
+  reason: z.string().trim().max(2000).nullable().optional(),
+});
+
+const risk = z.object({
+  category: z.enum(['technical', 'business', 'management']),
+  description: z.string().trim().min(1).max(2000),
+  likelihood: z.enum(['low', 'medium', 'high']),
+  impact: z.enum(['low', 'medium', 'high']),
+  response: z.string().trim().min(1).max(2000),
+});
+export const riskInput = z.object({ risks: z.array(risk).min(1).max(100) });
+export const resourceInput = z.object({
+  technical: z.string().trim().min(1, 'required').max(4000),
+  people: z
+    .array(
+      z.object({
+        name: z.string().trim().min(1).max(100),
+        role: z.string().trim().min(1).max(100),
+        availability: z.string().trim().min(1).max(200),
+      }),
+    )
+    .min(1, 'name the people')
+    .max(100),
+  time: z.object({ estimateHours: z.number().positive().max(10_000), note: z.string().max(2000).optional() }),
+});
+export const relationshipDecisionInput = z.object({
+  decision: z.enum(['merge', 'separate']),
+  mergeWith: z.array(z.string().max(64)).max(50).default([]),
+  order: z.array(z.string().max(64)).max(50).default([]),
+  note: z.string().trim().min(1, 'record why').max(4000),
+});
+export const relationshipView = z.object({
+  related: z.array(
+    z.object({
+      releaseId: z.string(),
+      number: z.string(),
+      title: z.string(),
+      state: z.string(),
+      sharedCis: z.array(z.string()),
+      relation: z.enum(['same', 'this_first', 'other_first']),
+    }),
+  ),
+  proposeMerge: z.array(z.string()),
+  proposedOrder: z.array(z.string()),
+});

@@ -1,0 +1,303 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import {
+  DomainError,
+  availableActions,
+  checkReleaseItems,
+  impactOf,
+  nextState,
+  notFound,
+  proposeType,
+  type ReleaseAction,
+  type ReleaseItem,
+  type ReleaseType,
+} from '@releasegate/domain';
+import type { Database } from '../../db/schema';
+import type { Principal, RequestContext } from '../../context';
+import { authorize, requirePrincipal } from '../identity/authorize';
+import { findCisByIds } from '../cmdb/cmdb.repository';
+import { findVersion as findDslVersion } from '../dsl/dsl.repository';
+import { policyInForce } from '../policy/policy.service';
+import { latestPlan } from '../plans/plan.repository';
+import type { ReleaseDeps } from './release.deps';
+import * as repo from './release.repository';
+import { factsOf, rulesOf } from './release.facts';
+import { assertAllowed } from './release.guard';
+
+const IMPACT_DEPTH_FOR_CLASSIFICATION = 5;
+
+export interface RequestRelease {
+  title: string;
+  description?: string | null;
+  changeIds: string[];
+  items: ReleaseItem[];
+  targetCiIds?: string[];
+  urgency: repo.Release['urgency'];
+  rollbackDifficulty: repo.Release['rollbackDifficulty'];
+  newTechnology: boolean;
+}
+
+/** IN-1: refuses, naming each one, when any change is not formally approved by change management. */
+async function assertChangesApproved(q: Kysely<Database>, deps: ReleaseDeps, changeIds: string[]) {
+  const approvals = await deps.changeApprovals(q, changeIds);
+  const bad = approvals.filter((a) => !a.approved);
+  if (bad.length > 0) {
+    throw new DomainError(
+      'policy_violation',
+      `A release is accepted only from approved changes; not approved: ${bad.map((b) => b.label).join(', ')}`,
+      {
+        rule: 'IN-1 approved changes only',
+        changes: bad,
+      },
+    );
+  }
+  return approvals;
+}
+
+/** TY-3 input: how far the targets reach in the CMDB and how many core CIs that touches. */
+async function classificationScope(q: Kysely<Database>, deps: ReleaseDeps, ciIds: string[]) {
+  const graph = await deps.graph.current(q);
+  const result = impactOf(
+    graph.graph,
+    ciIds.map((id) => graph.index.get(id) ?? -1),
+    IMPACT_DEPTH_FOR_CLASSIFICATION,
+  );
+  const all = [...new Set([...ciIds, ...Array.from(result.affected, (i) => graph.ids[i])])];
+  const cis = await findCisByIds(q, all);
+  return { affectedCis: all.length, coreCisTouched: cis.filter((c) => c.critical).length };
+}
+
+/** A release request (IN-1…IN-6): carries approved changes, its items and target CIs. */
+export async function requestRelease(
+  deps: ReleaseDeps,
+  ctx: RequestContext,
+  input: RequestRelease,
+): Promise<repo.Release> {
+  const principal = authorize(ctx, 'release.request');
+  if (input.changeIds.length === 0) {
+    throw new DomainError('invalid_input', 'A release carries at least one approved change', {
+      fields: { changeIds: ['choose at least one change'] },
+    });
+  }
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    await assertChangesApproved(trx, deps, input.changeIds);
+    const itemCis = input.items.flatMap((i) => i.ciIds);
+    const targets = [...new Set([...(input.targetCiIds ?? []), ...itemCis])];
+    const cis = new Map((await findCisByIds(trx, targets)).map((c) => [c.id, c]));
+    const dsl = new Map<string, string>();
+    for (const item of input.items) {
+      if (item.dslVersionId && !dsl.has(item.dslVersionId)) {
+        const v = await findDslVersion(trx, item.dslVersionId);
+        if (v) dsl.set(v.id, v.state);
+      }
+    }
+    const problems = checkReleaseItems(
+      input.items,
+      (id) => dsl.get(id),
+      (id) => cis.get(id)?.status === 'active',
+    );
+    const unknownTargets = (input.targetCiIds ?? []).filter((id) => cis.get(id)?.status !== 'active');
+    if (problems.length || unknownTargets.length) {
+      const fields: Record<string, string[]> = {};
+      for (const p of problems) (fields[`items.${p.index}.${p.field}`] ??= []).push(p.message);
+      if (unknownTargets.length)
+        fields.targetCiIds = unknownTargets.map(
+          (id) => `configuration item ${id} does not exist or is retired`,
+        );
+      throw new DomainError(
+        'policy_violation',
+        `The release items are not valid: ${Object.entries(fields)
+          .map(([k, v]) => `${k}: ${v.join(', ')}`)
+          .join('; ')}`,
+        {
+          rule: problems.some((p) => p.message.startsWith('DS-2'))
+            ? 'DS-2 approved DSL versions only'
+            : 'PR-6 release items',
+          fields,
+        },
+      );
+    }
+    const policy = await policyInForce(trx, deps.clock);
+    const scope = await classificationScope(trx, deps, targets);
+    const proposal = proposeType({
+      urgency: input.urgency,
+      rollbackDifficulty: input.rollbackDifficulty,
+      newTechnology: input.newTechnology,
+      ...scope,
+    });
+    const now = deps.clock.now();
+    const release: repo.Release = {
+      id: randomUUID(),
+      number: await repo.nextNumber(trx, now.getUTCFullYear()),
+      title: input.title,
+      description: input.description ?? null,
+      state: 'requested',
+      outcome: null,
+      type: null,
+      proposal,
+      typeReason: null,
+      urgency: input.urgency,
+      rollbackDifficulty: input.rollbackDifficulty,
+      newTechnology: input.newTechnology,
+      targetCiIds: targets,
+      policyVersionId: policy.id,
+      requestedBy: principal.username,
+      decidedBy: null,
+      decidedAt: null,
+      decisionReason: null,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    };
+    await repo.insertRelease(
+      trx,
+      release,
+      [...new Set(input.changeIds)],
+      input.items.map((i) => ({ ...i, id: randomUUID() })),
+    );
+    await deps.audit.record(trx, ctx, {
+      action: 'release.requested',
+      entityType: 'release',
+      entityId: release.id,
+      after: { ...release, changeIds: input.changeIds, items: input.items },
+    });
+    return release;
+  });
+}
+
+async function load(q: Kysely<Database>, id: string) {
+  const release = await repo.findRelease(q, id);
+  if (!release) throw notFound('Release', id);
+  return release;
+}
+
+/**
+ * Runs one lifecycle action in one transaction: the table decides if the caller may, the change
+ * is applied and audited, or nothing happens and the refusal names its rules.
+ */
+export async function runAction<T>(
+  deps: ReleaseDeps,
+  ctx: RequestContext,
+  id: string,
+  action: ReleaseAction,
+  apply: (
+    trx: Kysely<Database>,
+    release: repo.Release,
+    principal: Principal,
+  ) => Promise<{ release: repo.Release; result?: T; details?: unknown }>,
+): Promise<{ release: repo.Release; result?: T }> {
+  const principal = requirePrincipal(ctx);
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    const before = await load(trx, id);
+    const rules = await rulesOf(trx, before);
+    assertAllowed(action, await factsOf(trx, deps, before, rules), principal, rules, before.number);
+    const { state, outcome } = nextState(action, before.state);
+    const applied = await apply(trx, before, principal);
+    const after: repo.Release = {
+      ...applied.release,
+      state,
+      outcome: outcome ?? applied.release.outcome,
+      updatedAt: deps.clock.now().toISOString(),
+    };
+    if (!(await repo.updateRelease(trx, after, before.state))) {
+      throw new DomainError('conflict', `${before.number} changed meanwhile; reload and try again`);
+    }
+    await deps.audit.record(trx, ctx, {
+      action: `release.${action}`,
+      entityType: 'release',
+      entityId: before.id,
+      before: { state: before.state, type: before.type, outcome: before.outcome },
+      after: { state: after.state, type: after.type, outcome: after.outcome },
+      details: applied.details,
+    });
+    return { release: after, result: applied.result };
+  });
+}
+
+/** IN-6: accepted, with the actor and an optional note; the changes are checked again here. */
+export async function acceptRelease(deps: ReleaseDeps, ctx: RequestContext, id: string, note: string | null) {
+  return runAction(deps, ctx, id, 'accept', async (_trx, r, p) => ({
+    release: { ...r, decidedBy: p.username, decidedAt: deps.clock.now().toISOString(), decisionReason: note },
+  }));
+}
+
+/** IN-6: rejected, with the reason; the release closes as rejected. */
+export async function rejectRelease(deps: ReleaseDeps, ctx: RequestContext, id: string, reason: string) {
+  return runAction(deps, ctx, id, 'reject', async (_trx, r, p) => ({
+    release: {
+      ...r,
+      decidedBy: p.username,
+      decidedAt: deps.clock.now().toISOString(),
+      decisionReason: reason,
+    },
+  }));
+}
+
+/** TY-1, TY-3: the type is set; choosing other than the proposal needs a reason. */
+export async function classifyRelease(
+  deps: ReleaseDeps,
+  ctx: RequestContext,
+  id: string,
+  type: ReleaseType,
+  reason: string | null,
+) {
+  return runAction(deps, ctx, id, 'classify', async (_trx, r) => {
+    if (type !== r.proposal.type && !reason?.trim()) {
+      throw new DomainError(
+        'policy_violation',
+        `The system proposes ${r.proposal.type} (${r.proposal.reasons.join('; ')}); choosing ${type} needs a reason`,
+        {
+          rule: 'TY-3 override needs a reason',
+          fields: { reason: ['say why the proposal does not fit'] },
+        },
+      );
+    }
+    return {
+      release: { ...r, type, typeReason: reason?.trim() || null },
+      details: { type, proposed: r.proposal.type, reason },
+    };
+  });
+}
+
+export async function cancelRelease(deps: ReleaseDeps, ctx: RequestContext, id: string, reason: string) {
+  return runAction(deps, ctx, id, 'cancel', async (_trx, r, p) => ({
+    release: {
+      ...r,
+      decidedBy: p.username,
+      decidedAt: deps.clock.now().toISOString(),
+      decisionReason: reason,
+    },
+    details: { reason },
+  }));
+}
+
+export async function listReleases(deps: ReleaseDeps, ctx: RequestContext, filter: repo.ReleaseFilter) {
+  authorize(ctx, 'release.read');
+  return repo.listReleases(deps.db.kysely, filter);
+}
+
+/** A release with its changes (PR-4), items, assessments, current plan, and what the caller may do now. */
+export async function getRelease(deps: ReleaseDeps, ctx: RequestContext, id: string) {
+  const principal = authorize(ctx, 'release.read');
+  const q = deps.db.kysely;
+  const release = await load(q, id);
+  const rules = await rulesOf(q, release);
+  const facts = await factsOf(q, deps, release, rules);
+  const plan = await latestPlan(q, release.id);
+  return {
+    ...release,
+    changes: await deps.changeApprovals(q, await repo.changeIdsOf(q, release.id)),
+    items: await repo.itemsOf(q, release.id),
+    assessments: await repo.latestAssessments(q, release.id),
+    plan: plan
+      ? {
+          id: plan.id,
+          version: plan.version,
+          status: plan.status,
+          drafterName: plan.drafterName,
+          gaps: facts.plan?.gaps ?? [],
+          unresolvedConflicts: facts.plan?.unresolvedConflicts ?? [],
+        }
+      : null,
+    actions: availableActions(facts, { userId: principal.userId, roles: principal.roles }, rules),
+  };
+}

@@ -1,0 +1,85 @@
+import { useState } from 'react';
+import { useNavigate } from 'react-router';
+import { Button, Card, Divider, Flex, Tag, Typography } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { useAuth } from '../../auth/AuthContext';
+import { ErrorAlert } from '../../common/ErrorAlert';
+import { PageHeader } from '../../common/PageHeader';
+import { CiFilters } from './CiFilters';
+import { CiFormDrawer } from './CiFormDrawer';
+import { CiTable } from './CiTable';
+import { cisQueryKey, listCis, type CiFilter } from './cmdb.api';
+
+/** 配置项: search the CMDB, page by page with the server's keyset cursor; create a CI. */
+export function CiListPage() {
+  const { t } = useTranslation();
+  const { can } = useAuth();
+  const navigate = useNavigate();
+  const canWrite = can('cmdb.write');
+  const [filter, setFilter] = useState<CiFilter>({ status: 'active' });
+  const [creating, setCreating] = useState(false);
+  const cis = useInfiniteQuery({
+    queryKey: [...cisQueryKey, filter],
+    queryFn: ({ pageParam, signal }) => listCis(filter, pageParam, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+  });
+  const rows = cis.data?.pages.flatMap((p) => p.items) ?? [];
+
+  return (
+    <>
+      <PageHeader
+        title={t('cmdb.cisTitle')}
+        subtitle={t('cmdb.cisSubtitle')}
+        extra={
+          canWrite ? (
+            <Button
+              type="primary"
+              icon={<PlusOutlined />}
+              onClick={() => setCreating(true)}
+              data-testid="ci-create"
+            >
+              {t('cmdb.create')}
+            </Button>
+          ) : (
+            <Tag>{t('cmdb.readOnly')}</Tag>
+          )
+        }
+      />
+      <Card style={{ marginBottom: 16 }}>
+        <CiFilters onChange={setFilter} />
+      </Card>
+      <Card>
+        <ErrorAlert error={cis.error} style={{ marginBottom: 16 }} />
+        <CiTable cis={rows} loading={cis.isFetching && !cis.isFetchingNextPage} />
+        {rows.length > 0 && (
+          <>
+            <Divider style={{ margin: '16px 0' }} />
+            <Flex justify="center" align="center" gap={16}>
+              <Typography.Text type="secondary">{t('common.shown', { count: rows.length })}</Typography.Text>
+              {cis.hasNextPage ? (
+                <Button
+                  onClick={() => void cis.fetchNextPage()}
+                  loading={cis.isFetchingNextPage}
+                  data-testid="ci-load-more"
+                >
+                  {t('common.loadMore')}
+                </Button>
+              ) : (
+                <Typography.Text type="secondary">{t('common.noMore')}</Typography.Text>
+              )}
+            </Flex>
+          </>
+        )}
+      </Card>
+      {creating && (
+        <CiFormDrawer
+          onClose={() => setCreating(false)}
+          onSaved={(ci) => void navigate(`/cmdb/cis/${ci.id}`)}
+        />
+      )}
+    </>
+  );
+}
