@@ -154,8 +154,9 @@ export type SessionCheck =
 export async function authenticateSession(deps: IdentityDeps, sessionToken: string): Promise<SessionCheck> {
   const idHash = sha256Hex(sessionToken);
   const q = deps.db.kysely;
-  const session = await repo.findSession(q, idHash);
-  if (!session) return { principal: null, reason: 'unknown' };
+  const found = await repo.findSessionWithUser(q, idHash);
+  if (!found) return { principal: null, reason: 'unknown' };
+  const { session, user } = found;
   if (session.revokedAt) return { principal: null, reason: 'revoked' };
   const now = deps.clock.now();
   const expiredBy =
@@ -168,8 +169,7 @@ export async function authenticateSession(deps: IdentityDeps, sessionToken: stri
     await repo.revokeSession(q, idHash, iso(now), expiredBy);
     return { principal: null, reason: expiredBy };
   }
-  const user = await repo.findUserById(q, session.userId);
-  if (!user || user.disabled) return { principal: null, reason: 'disabled' };
+  if (user.disabled) return { principal: null, reason: 'disabled' };
   if (now.getTime() - new Date(session.lastSeenAt).getTime() >= TOUCH_INTERVAL_MS) {
     await repo.touchSession(q, idHash, iso(now));
   }

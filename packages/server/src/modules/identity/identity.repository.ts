@@ -107,10 +107,20 @@ export async function countUsers(q: Q): Promise<number> {
   return Number(row.n);
 }
 
+/** One query: the user row joined with its roles (one row per role). Every request reads it. */
 export async function findUserById(q: Q, id: string): Promise<User | undefined> {
-  const row = await q.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) return undefined;
-  return toUser(row, (await rolesOf(q, [id])).get(id) ?? []);
+  const rows = await q
+    .selectFrom('users')
+    .leftJoin('user_roles', 'user_roles.user_id', 'users.id')
+    .selectAll('users')
+    .select('user_roles.role')
+    .where('users.id', '=', id)
+    .execute();
+  if (rows.length === 0) return undefined;
+  return toUser(
+    rows[0]!,
+    rows.flatMap((r) => (r.role ? [r.role] : [])),
+  );
 }
 
 export async function findUserByUsername(q: Q, username: string): Promise<User | undefined> {
@@ -262,6 +272,46 @@ export async function insertSession(
 export async function findSession(q: Q, idHash: string): Promise<Session | undefined> {
   const row = await q.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
   return row && toSession(row);
+}
+
+/** One query for the hot path of every request: the session, its user and the user's roles. */
+export async function findSessionWithUser(
+  q: Q,
+  idHash: string,
+): Promise<{ session: Session; user: User } | undefined> {
+  const rows = await q
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .leftJoin('user_roles', 'user_roles.user_id', 'users.id')
+    .selectAll('users')
+    .select([
+      'sessions.id_hash',
+      'sessions.csrf_token',
+      'sessions.created_at as session_created_at',
+      'sessions.last_seen_at',
+      'sessions.expires_at',
+      'sessions.revoked_at',
+      'user_roles.role',
+    ])
+    .where('sessions.id_hash', '=', idHash)
+    .execute();
+  const first = rows[0];
+  if (!first) return undefined;
+  return {
+    session: {
+      idHash: first.id_hash,
+      userId: first.id,
+      csrfToken: first.csrf_token,
+      createdAt: first.session_created_at,
+      lastSeenAt: first.last_seen_at,
+      expiresAt: first.expires_at,
+      revokedAt: first.revoked_at,
+    },
+    user: toUser(
+      first,
+      rows.flatMap((r) => (r.role ? [r.role] : [])),
+    ),
+  };
 }
 
 export async function touchSession(q: Q, idHash: string, at: string): Promise<void> {
