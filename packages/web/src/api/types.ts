@@ -313,3 +313,397 @@ export interface DslVersion {
   retiredAt: string | null;
   retireReason: string | null;
 }
+
+// Change register (IN-1, IN-2)
+
+export const CHANGE_STATES = [
+  'draft',
+  'submitted',
+  'cab_review',
+  'approved',
+  'rejected',
+  'withdrawn',
+  'implemented',
+] as const;
+export type ChangeState = (typeof CHANGE_STATES)[number];
+export const CHANGE_RISKS = ['low', 'medium', 'high'] as const;
+export type ChangeRisk = (typeof CHANGE_RISKS)[number];
+export const CHANGE_SOURCES = ['internal', 'external'] as const;
+export type ChangeSource = (typeof CHANGE_SOURCES)[number];
+export type VoteDecision = 'approve' | 'reject';
+
+export interface Change {
+  id: string;
+  number: string;
+  source: ChangeSource;
+  external: {
+    system: string;
+    key: string;
+    status: 'pending' | 'approved' | 'rejected' | 'withdrawn' | 'implemented';
+    url: string | null;
+  } | null;
+  title: string;
+  description: string | null;
+  requester: string;
+  risk: ChangeRisk | null;
+  state: ChangeState;
+  ciIds: string[];
+  approvedBy: string[];
+  approvedAt: string | null;
+  submittedAt: string | null;
+  rejectedAt: string | null;
+  withdrawnBy: string | null;
+  withdrawnAt: string | null;
+  withdrawReason: string | null;
+  implementedAt: string | null;
+  implementedBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ChangeVote {
+  voter: string;
+  decision: VoteDecision;
+  comment: string;
+  votedAt: string;
+}
+
+export interface ChangeDetail extends Change {
+  votes: ChangeVote[];
+  quorum: { required: number; approve: number; reject: number };
+  cis: { id: string; name: string; type: string; environment: string; status: string }[];
+  /** PR-4: the releases carrying the change. */
+  releases: { id: string; number: string; title: string; state: string }[];
+}
+
+// Releases (the lifecycle in DESIGN.md)
+
+export const RELEASE_STATES = [
+  'requested',
+  'planning',
+  'plan_review',
+  'approved',
+  'ready',
+  'implementing',
+  'rolling_back',
+  'rolled_back',
+  'post_release',
+  'closed',
+] as const;
+export type ReleaseState = (typeof RELEASE_STATES)[number];
+export const RELEASE_OUTCOMES = ['successful', 'failed', 'rolled_back', 'cancelled', 'rejected'] as const;
+export type ReleaseOutcome = (typeof RELEASE_OUTCOMES)[number];
+export const RELEASE_TYPES = ['emergency', 'major', 'normal'] as const;
+export type ReleaseType = (typeof RELEASE_TYPES)[number];
+export const RELEASE_ACTIONS = [
+  'accept',
+  'reject',
+  'classify',
+  'edit_plan',
+  'submit_plan',
+  'approve_plan',
+  'reject_plan',
+  'revise_plan',
+  'cancel',
+] as const;
+export type ReleaseAction = (typeof RELEASE_ACTIONS)[number];
+export const RELEASE_ITEM_KINDS = ['software', 'hardware', 'document', 'service'] as const;
+export type ReleaseItemKind = (typeof RELEASE_ITEM_KINDS)[number];
+export const URGENCIES = ['immediate', 'high', 'normal'] as const;
+export type Urgency = (typeof URGENCIES)[number];
+export const ROLLBACK_DIFFICULTIES = ['easy', 'moderate', 'hard'] as const;
+export type RollbackDifficulty = (typeof ROLLBACK_DIFFICULTIES)[number];
+
+export const PLAN_SECTIONS = [
+  'purpose',
+  'scope',
+  'participants',
+  'risks',
+  'baseline',
+  'post_deployment',
+  'window',
+  'resources',
+  'steps',
+  'rollback',
+] as const;
+export type PlanSection = (typeof PLAN_SECTIONS)[number];
+
+export interface Release {
+  id: string;
+  number: string;
+  title: string;
+  description: string | null;
+  state: ReleaseState;
+  outcome: ReleaseOutcome | null;
+  type: ReleaseType | null;
+  /** TY-3: the type the system proposes, with the criteria that decided it. */
+  proposal: { type: ReleaseType; reasons: string[] };
+  /** Why the type differs from the proposal. */
+  typeReason: string | null;
+  urgency: Urgency;
+  rollbackDifficulty: RollbackDifficulty;
+  newTechnology: boolean;
+  targetCiIds: string[];
+  policyVersionId: string;
+  requestedBy: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SectionGap {
+  section: PlanSection;
+  reason: string;
+}
+
+/** Why an action is not possible now: the rule it would break, in the server's words. */
+export interface Blocker {
+  rule: string;
+  reason: string;
+  kind: 'state' | 'role' | 'policy';
+  missing?: SectionGap[];
+}
+
+export interface ActionAvailability {
+  action: ReleaseAction;
+  allowed: boolean;
+  blockers: Blocker[];
+}
+
+export interface ReleaseItem {
+  id: string;
+  kind: ReleaseItemKind;
+  title: string;
+  dslVersionId?: string | null;
+  description?: string | null;
+  ciIds: string[];
+}
+
+export interface ChangeApproval {
+  id: string;
+  number: string;
+  title: string;
+  state: string;
+  approved: boolean;
+  label: string;
+}
+
+export type AssessmentKind = 'relationship' | 'resource' | 'risk';
+
+export interface Assessment {
+  seq: number;
+  kind: AssessmentKind;
+  content: unknown;
+  recordedBy: string;
+  recordedAt: string;
+}
+
+export type RiskLevel = 'low' | 'medium' | 'high';
+export const RISK_CATEGORIES = ['technical', 'business', 'management'] as const;
+export type RiskCategory = (typeof RISK_CATEGORIES)[number];
+
+export interface PlanRisk {
+  category: RiskCategory;
+  description: string;
+  likelihood: RiskLevel;
+  impact: RiskLevel;
+  response: string;
+}
+
+export interface ResourceAssessment {
+  technical: string;
+  people: { name: string; role: string; availability: string }[];
+  time: { estimateHours: number; note?: string };
+}
+
+export interface RiskAssessment {
+  risks: PlanRisk[];
+}
+
+export interface RelatedRelease {
+  releaseId: string;
+  number: string;
+  title: string;
+  state: string;
+  sharedCis: string[];
+  relation: 'same' | 'this_first' | 'other_first';
+}
+
+export interface RelationshipFindings {
+  related: RelatedRelease[];
+  proposeMerge: string[];
+  proposedOrder: string[];
+}
+
+export interface RelationshipDecision {
+  decision: 'merge' | 'separate';
+  mergeWith: string[];
+  order: string[];
+  note: string;
+}
+
+export interface RelationshipAssessment {
+  findings: RelationshipFindings;
+  decision: RelationshipDecision;
+}
+
+export type PlanStatus = 'draft' | 'submitted' | 'approved' | 'rejected' | 'superseded';
+
+export interface PlanSummary {
+  id: string;
+  version: number;
+  status: PlanStatus;
+  drafterName: string;
+  gaps: SectionGap[];
+  unresolvedConflicts: string[];
+}
+
+export interface ReleaseDetail extends Release {
+  changes: ChangeApproval[];
+  items: ReleaseItem[];
+  assessments: Assessment[];
+  plan: PlanSummary | null;
+  actions: ActionAvailability[];
+}
+
+export interface PlanStep {
+  title: string;
+  owner: string;
+  expectedMinutes: number;
+  verification: string;
+}
+
+/** PL-1: the plan in structured sections. */
+export interface PlanContent {
+  purpose?: string;
+  scope?: {
+    ciIds: string[];
+    services?: string[];
+    users?: string;
+    downtimeMinutes?: number | null;
+    notes?: string;
+  };
+  participants?: { name: string; role: string; responsibility: string }[];
+  risks?: PlanRisk[];
+  baseline?: {
+    baselineId?: string | null;
+    targets: { ciId: string; currentVersion?: string | null; targetVersion: string }[];
+  };
+  postDeployment?: string;
+  window?: { start: string; end: string };
+  resources?: string;
+  steps?: PlanStep[];
+  rollback?: { steps: PlanStep[]; triggers: { indicator: string; threshold: string }[] };
+}
+
+export interface PlanComment {
+  seq: number;
+  kind: string;
+  text: string | null;
+  authorId: string;
+  authorName: string;
+  at: string;
+}
+
+export interface PlanVersion {
+  id: string;
+  releaseId: string;
+  version: number;
+  status: PlanStatus;
+  content: PlanContent;
+  drafterId: string;
+  drafterName: string;
+  createdAt: string;
+  updatedAt: string;
+  submittedAt: string | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionComment: string | null;
+  comments: PlanComment[];
+}
+
+export interface PlanConflict {
+  key: string;
+  kind: 'freeze' | 'release';
+  description: string;
+  override: { conflictKey: string; reason: string; byName: string; at: string } | null;
+}
+
+export interface FreezeWindow {
+  id: string;
+  name: string;
+  startsAt: string;
+  endsAt: string;
+  reason: string | null;
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface CalendarWindow {
+  releaseId: string;
+  number: string;
+  title: string;
+  type: ReleaseType | null;
+  state: ReleaseState;
+  planVersion: number;
+  planStatus: PlanStatus;
+  start: string;
+  end: string;
+}
+
+export interface CalendarView {
+  freezes: FreezeWindow[];
+  windows: CalendarWindow[];
+}
+
+// The release policy (PC-1)
+
+export interface LabelledItem {
+  key: string;
+  label: LocalizedText;
+}
+
+export interface PolicyRules {
+  approvalAuthority: Record<ReleaseType, string[]>;
+  intakeRoles: string[];
+  requiredPlanSections: PlanSection[];
+  emergencyShortForm: PlanSection[];
+  preReleaseChecks: LabelledItem[];
+  postReleaseVerifications: LabelledItem[];
+  deadlines: { cmdbUpdateHours: number; rollbackDecisionMinutes: number; escalateMinutesBefore: number[] };
+  successRateTarget: number;
+  complaintThreshold: { count: number; withinMinutes: number };
+  fourEyes: boolean;
+  cabQuorum: number;
+}
+
+export interface PolicyRevision {
+  date: string;
+  version: string;
+  change: string;
+  approver: string;
+}
+
+export interface PolicyDocument {
+  number: string;
+  title: string;
+  version: string;
+  department: string;
+  approver: string;
+  effectiveDate: string;
+  revisions: PolicyRevision[];
+  rules: PolicyRules;
+}
+
+export interface PolicyVersion {
+  id: string;
+  status: 'draft' | 'approved';
+  effectiveDate: string;
+  document: PolicyDocument;
+  createdBy: string | null;
+  createdAt: string;
+  approvedBy: string | null;
+  approvedAt: string | null;
+}

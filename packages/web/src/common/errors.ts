@@ -2,6 +2,8 @@ import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { isApiError, type ApiError } from '../api/client';
+import type { Blocker, ChangeApproval } from '../api/types';
+import { blockerText, ruleLabel, unapprovedChangesText } from './ruleText';
 
 function roleList(t: TFunction, value: unknown): string {
   const roles = Array.isArray(value) ? value.map(String) : [];
@@ -29,6 +31,10 @@ function apiErrorText(t: TFunction, error: ApiError): string {
   if (rule === 'no self-disable') return t('rules.noSelfDisable');
   if (rule === 'token scope within owner permissions') return t('rules.tokenScope');
   if (rule === 'DS-1 approved versions are immutable') return t('rules.dslImmutable');
+  if (typeof rule === 'string') {
+    const release = releaseRuleText(t, error, rule);
+    if (release) return release;
+  }
   if (rule === 'four eyes') return t('rules.fourEyes');
   if (rule === 'DSL version state') return t('rules.dslState');
   if (rule === 'DSL external reference') return t('rules.dslExternal');
@@ -42,6 +48,57 @@ function apiErrorText(t: TFunction, error: ApiError): string {
   if (rule === 'retired CIs are read-only' || rule === 'retire once') return t('rules.ciRetired');
   if (error.code === 'forbidden') return t('errors.forbidden');
   return error.message;
+}
+
+/** Refusals of the change, release, plan and policy rules, named by their rule. */
+function releaseRuleText(t: TFunction, error: ApiError, rule: string): string | undefined {
+  const blockers = error.detail('blockers');
+  if (Array.isArray(blockers) && blockers.length > 0)
+    return (blockers as Blocker[]).map((b) => blockerText(t, b)).join(t('common.listSeparator'));
+  const named = (text: string) => `${ruleLabel(t, rule)}${t('common.colon')}${text}`;
+  switch (rule) {
+    case 'IN-1 approved changes only': {
+      const changes = error.detail('changes');
+      const list = Array.isArray(changes) ? unapprovedChangesText(t, changes as ChangeApproval[]) : '';
+      return named(t('refusals.unapprovedChanges', { changes: list }));
+    }
+    case 'TY-3 override needs a reason': {
+      const type = /^The system proposes (\w+)/.exec(error.message)?.[1] ?? '';
+      return named(t('refusals.overrideReason', { type: t(`releases.types.${type}`, { defaultValue: type }) }));
+    }
+    case 'IN-3…IN-5 assessment during intake':
+      return named(t('refusals.assessment'));
+    case 'DS-2 approved DSL versions only':
+      return named(t('refusals.dslApproved'));
+    case 'PR-6 release items':
+      return named(t('refusals.items'));
+    case 'change lifecycle': {
+      const state = error.detail('state');
+      return named(
+        t('refusals.changeLifecycle', {
+          state: typeof state === 'string' ? t(`changes.states.${state}`, { defaultValue: state }) : '',
+        }),
+      );
+    }
+    case 'IN-2 external changes are managed in their own system':
+      return named(t('refusals.external'));
+    case 'four eyes': {
+      const requester = error.detail('requester');
+      return typeof requester === 'string'
+        ? named(t('refusals.changeFourEyes', { requester }))
+        : undefined;
+    }
+    case 'RO-1 the manager maintains the policy':
+      return named(t('refusals.policyManager'));
+    case 'policy approval':
+      return named(t('refusals.policyApproval'));
+    case 'PC-1 policy in force':
+      return named(t('refusals.policyInForce'));
+    case 'PL-5 schedule conflicts':
+      return named(error.message);
+    default:
+      return undefined;
+  }
 }
 
 /** A function that turns any error into one line for the user. */

@@ -20,6 +20,11 @@ function hasField(form: FormInstance, path: FieldPath): boolean {
   });
 }
 
+/** `items.0.ciIds` → ['items', 0, 'ciIds']: list indexes as numbers, as Form.List names them. */
+function pathOf(key: string): FieldPath {
+  return key.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
 /**
  * Puts the server's `details.fields` messages next to the form fields they name. Dotted keys
  * (`attributes.ip`, `external.digest`) reach nested fields. Returns true when at least one
@@ -33,7 +38,7 @@ export function showFieldErrors(
 ): boolean {
   if (!isApiError(error)) return false;
   const entries = Object.entries(error.fields)
-    .map(([key, messages]) => [(rename[key] ?? key).split('.'), messages] as const)
+    .map(([key, messages]) => [pathOf(rename[key] ?? key), messages] as const)
     .filter(([path]) => hasField(form, path));
   form.setFields(
     entries.map(([path, messages]) => ({

@@ -38,12 +38,33 @@ const zhFieldMessages: Record<string, string> = {
   'must be one of: production, staging, test, development, disaster_recovery':
     '必须是以下之一：生产、预生产、测试、开发、灾备',
   'must be one of: depends_on, runs_on, connects_to, part_of': '必须是以下之一：依赖、运行于、连接、属于',
+  'choose at least one approved change': '请至少选择一个已批准的变更',
+  'choose at least one change': '请至少选择一个变更',
+  'say why the proposal does not fit': '请说明不采纳系统建议的原因（TY-3）',
+  'give the reason': '请填写原因',
+  'record why': '请填写决定理由',
+  'name the people': '请列出参与的人员',
+  'say what must change': '请说明需要修改的内容',
+  'describe the change': '请说明修订内容',
+  'already exists': '已存在',
+  'today or later': '不能早于今天',
+  'at least one role': '请至少选择一个角色',
+  'PR-2: a plan always needs its rollback section': 'PR-2：发布计划必须包含回退措施',
+  'after the start': '必须晚于开始时间',
+  'a software item names its DSL version': '软件发布项须选择最终软件库中的版本',
+  'name the configuration items this item changes': '请选择该发布项改变的配置项',
+  'an ISO 8601 date-time': '应为日期时间',
+  'a date YYYY-MM-DD': '应为日期（YYYY-MM-DD）',
 };
 
 const zhPrefixes: [string, string][] = [
   ['must be one of: ', '必须是以下之一：'],
   ['unknown attribute; this type has: ', '未知属性；该类型的属性有：'],
   ['unknown CI type ', '未知的配置项类型：'],
+  ['unknown CI ', '未知的配置项：'],
+  ['no technical risk', '未评估技术风险'],
+  ['no business risk', '未评估业务风险'],
+  ['no management risk', '未评估管理风险'],
 ];
 
 export function localizeFieldMessage(message: string, language: string): string {

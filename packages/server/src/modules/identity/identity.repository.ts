@@ -118,7 +118,7 @@ export async function findUserById(q: Q, id: string): Promise<User | undefined> 
     .execute();
   if (rows.length === 0) return undefined;
   return toUser(
-    rows[0]!,
+    rows[0],
     rows.flatMap((r) => (r.role ? [r.role] : [])),
   );
 }
