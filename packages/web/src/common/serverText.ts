@@ -55,6 +55,16 @@ const zhFieldMessages: Record<string, string> = {
   'name the configuration items this item changes': '请选择该发布项改变的配置项',
   'an ISO 8601 date-time': '应为日期时间',
   'a date YYYY-MM-DD': '应为日期（YYYY-MM-DD）',
+  'no technical risk assessed': '未评估技术风险',
+  'no business risk assessed': '未评估业务风险',
+  'no management risk assessed': '未评估管理风险',
+};
+
+const DSL_STATE_ZH: Record<string, string> = {
+  draft: '待上传',
+  pending: '待审批',
+  rejected: '已驳回',
+  retired: '已退役',
 };
 
 const zhPrefixes: [string, string][] = [
@@ -62,9 +72,6 @@ const zhPrefixes: [string, string][] = [
   ['unknown attribute; this type has: ', '未知属性；该类型的属性有：'],
   ['unknown CI type ', '未知的配置项类型：'],
   ['unknown CI ', '未知的配置项：'],
-  ['no technical risk', '未评估技术风险'],
-  ['no business risk', '未评估业务风险'],
-  ['no management risk', '未评估管理风险'],
 ];
 
 export function localizeFieldMessage(message: string, language: string): string {
@@ -72,6 +79,12 @@ export function localizeFieldMessage(message: string, language: string): string 
   const known = zhFieldMessages[message];
   if (known) return known;
   if (message.startsWith('must differ from the last')) return '不能与最近使用过的密码相同';
+  let m = /^DS-2: DSL version (\S+) is (\w+), not approved$/.exec(message);
+  if (m) return `DS-2：该软件版本尚未批准（${DSL_STATE_ZH[m[2]] ?? m[2]}），只能发布已批准的版本`;
+  m = /^configuration item (\S+) does not exist or is retired$/.exec(message);
+  if (m) return `配置项 ${m[1]} 不存在或已退役`;
+  m = /^DSL version (\S+) does not exist$/.exec(message);
+  if (m) return `软件版本 ${m[1]} 不存在`;
   for (const [prefix, zh] of zhPrefixes)
     if (message.startsWith(prefix)) return zh + message.slice(prefix.length);
   return message;
