@@ -4,7 +4,13 @@ import type { Clock } from '@releasegate/domain';
 import type { Db, Dialect } from '../../db/database';
 import type { Database } from '../../db/schema';
 import type { RequestContext } from '../../context';
-import { GENESIS_HASH, chainHash, type ChainedFields, type HashAlgorithm } from './audit.chain';
+import {
+  GENESIS_HASH,
+  canonicalJson,
+  chainHash,
+  type ChainedFields,
+  type HashAlgorithm,
+} from './audit.chain';
 import * as repo from './audit.repository';
 
 export type AuditOutcome = 'success' | 'denied' | 'failed';
@@ -57,7 +63,8 @@ export function toAuditEvent(row: repo.AuditRow): AuditEvent {
   };
 }
 
-const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
+// Stored canonically, so verification can hash the stored text as it is (audit.verify.ts).
+const json = (v: unknown): string | null => (v === undefined || v === null ? null : canonicalJson(v));
 
 export function createAuditWriter(deps: {
   dialect: Dialect;

@@ -5,8 +5,8 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '@releasegate/domain';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../../test/databases';
-import { createAuditWriter, type AuditWriter } from './audit.service';
-import { verifyChain } from './audit.verify';
+import { createAuditWriter, toAuditEvent, type AuditWriter } from './audit.service';
+import { canonicalFromRow, verifyChain } from './audit.verify';
 import { GENESIS_HASH, canonicalJson, chainHash } from './audit.chain';
 import type { RequestContext } from '../../context';
 
@@ -76,6 +76,22 @@ describe.each(DIALECTS)('tamper-evident audit log on %s', (dialect) => {
     });
     expect(JSON.parse(rows[2].after_json!)).toEqual({ n: 3, name: '名字3' });
     expect(await verifyChain(t.db.kysely)).toMatchObject({ ok: true, eventsChecked: 3, lastSeq: 3 });
+  });
+
+  it('PR-3 events are stored so that verification hashes the stored text without re-encoding it', async () => {
+    await t.db.kysely
+      .transaction()
+      .execute((trx) =>
+        audit.record(trx, ctx, {
+          action: 'x.y',
+          before: { z: 1, a: [{ k: '中', b: null }] },
+          after: { b: true, a: 1.5 },
+          details: { n: -0, s: 'q"\\' },
+        }),
+      );
+    const row = await t.db.kysely.selectFrom('audit_events').selectAll().executeTakeFirstOrThrow();
+    const { hashAlg: _a, prevHash: _p, hash: _h, ...fields } = toAuditEvent(row);
+    expect(canonicalFromRow(row)).toBe(canonicalJson(fields));
   });
 
   it('PR-3 the database refuses to update or delete a young audit event', async () => {
