@@ -376,11 +376,15 @@ async function removeRelationIn(
 ) {
   await repo.deleteRelation(trx, relation.id);
   await repo.bumpGraphVersion(trx);
+  const [source, target] = [
+    await repo.findCi(trx, relation.sourceId),
+    await repo.findCi(trx, relation.targetId),
+  ];
   await recordCiChange(trx, deps, ctx, {
     ciIds: [relation.sourceId, relation.targetId],
     change: 'relation_removed',
     origin,
-    before: relation,
+    before: { ...relation, sourceName: source?.name ?? null, targetName: target?.name ?? null },
     after: null,
     auditAction: 'cmdb.relation_removed',
     entityType: 'ci_relation',

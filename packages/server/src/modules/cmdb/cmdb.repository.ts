@@ -201,7 +201,7 @@ export async function listCis(
   let query = q.selectFrom('cis').selectAll();
   if (f.type) query = query.where('type_key', '=', f.type);
   if (f.environment) query = query.where('environment', '=', f.environment);
-  if (f.owner) query = query.where('owner', '=', f.owner);
+  if (f.owner) query = query.where(containsText('owner', f.owner));
   if (f.critical !== undefined) query = query.where('critical', '=', f.critical ? 1 : 0);
   if ((f.status ?? 'active') !== 'all') query = query.where('status', '=', f.status ?? 'active');
   if (f.text) {

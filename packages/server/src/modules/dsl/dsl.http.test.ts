@@ -179,6 +179,11 @@ describe.each(DIALECTS)('definitive software library over HTTP on %s', (dialect)
     const download = await engineer.get(`/api/dsl/versions/${v.id}/content`);
     expect(download.status).toBe(409);
     expect(download.body.error.details).toMatchObject({ rule: 'DS-3 integrity', expected: v.digest });
+    expect((await engineer.get(`/api/dsl/versions/${v.id}/verify`)).body).toEqual({
+      ok: false,
+      digest: v.digest,
+      actual: sha256(Buffer.from('tampered bytes')),
+    });
     const report = await verifyLibrary(t.database.db, t.app.dsl.blobs);
     expect(report.ok).toBe(false);
     expect(report.corrupted).toEqual([

@@ -14,6 +14,7 @@ import {
   retireVersion,
   updateVersionInfo,
   uploadContent,
+  verifyVersion,
   type DslDeps,
 } from './dsl.service';
 
@@ -112,6 +113,17 @@ export function dslRoutes(deps: DslDeps): FastifyPluginAsyncZod {
         reply.header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`);
         return reply.send(stream);
       },
+    });
+    app.get('/api/dsl/versions/:id/verify', {
+      schema: {
+        tags,
+        summary: 'Re-hash the stored content now and compare it with the recorded SHA-256',
+        params: schemas.idParams,
+        response: {
+          200: z.object({ ok: z.boolean(), digest: z.string().nullable(), actual: z.string().nullable() }),
+        },
+      },
+      handler: async (request) => verifyVersion(deps, contextOf(request), request.params.id),
     });
     app.post('/api/dsl/versions/:id/approve', {
       config: { action: 'dsl.version_approve' },

@@ -278,6 +278,20 @@ export async function getVersion(deps: DslDeps, ctx: RequestContext, id: string)
   return load(deps, id);
 }
 
+/** DS-3: re-hashes one version's stored content now (the UI checks before a large download). */
+export async function verifyVersion(
+  deps: DslDeps,
+  ctx: RequestContext,
+  id: string,
+): Promise<{ ok: boolean; digest: string | null; actual: string | null }> {
+  authorize(ctx, 'dsl.read');
+  const v = await load(deps, id);
+  if (v.kind === 'external' || !v.digest)
+    return { ok: v.kind === 'external', digest: v.digest, actual: null };
+  const actual = await deps.blobs.rehash(v.digest);
+  return { ok: actual === v.digest, digest: v.digest, actual };
+}
+
 /**
  * Download: the stored bytes are re-hashed first; if they no longer match the recorded digest
  * the download is refused (the file was altered on disk) instead of handing out a wrong artifact.
