@@ -79,16 +79,14 @@ describe.each(DIALECTS)('tamper-evident audit log on %s', (dialect) => {
   });
 
   it('PR-3 events are stored so that verification hashes the stored text without re-encoding it', async () => {
-    await t.db.kysely
-      .transaction()
-      .execute((trx) =>
-        audit.record(trx, ctx, {
-          action: 'x.y',
-          before: { z: 1, a: [{ k: '中', b: null }] },
-          after: { b: true, a: 1.5 },
-          details: { n: -0, s: 'q"\\' },
-        }),
-      );
+    await t.db.kysely.transaction().execute((trx) =>
+      audit.record(trx, ctx, {
+        action: 'x.y',
+        before: { z: 1, a: [{ k: '中', b: null }] },
+        after: { b: true, a: 1.5 },
+        details: { n: -0, s: 'q"\\' },
+      }),
+    );
     const row = await t.db.kysely.selectFrom('audit_events').selectAll().executeTakeFirstOrThrow();
     const { hashAlg: _a, prevHash: _p, hash: _h, ...fields } = toAuditEvent(row);
     expect(canonicalFromRow(row)).toBe(canonicalJson(fields));

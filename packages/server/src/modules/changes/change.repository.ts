@@ -328,3 +328,17 @@ export async function findDelivery(
     .executeTakeFirst();
   return row && { key: row.change_key, receivedAt: row.received_at };
 }
+
+/** PR-4: the releases that carry a change. */
+export async function releasesCarrying(
+  q: Queryable,
+  changeId: string,
+): Promise<{ id: string; number: string; title: string; state: string }[]> {
+  return q
+    .selectFrom('release_changes')
+    .innerJoin('releases', 'releases.id', 'release_changes.release_id')
+    .select(['releases.id', 'releases.number', 'releases.title', 'releases.state'])
+    .where('release_changes.change_id', '=', changeId)
+    .orderBy('releases.created_at')
+    .execute();
+}

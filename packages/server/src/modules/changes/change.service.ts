@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, XDYJ_06_01_V1, notFound } from '@releasegate/domain';
+import { DomainError, notFound, type Clock } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
 import { authorize } from '../identity/authorize';
 import { findCisByIds } from '../cmdb/cmdb.repository';
@@ -15,6 +15,8 @@ import {
   type VoteDecision,
 } from './change.lifecycle';
 import * as repo from './change.repository';
+import { releasesCarrying } from './change.repository';
+import { policyInForce } from '../policy/policy.service';
 
 export type { Change } from './change.repository';
 
@@ -22,7 +24,10 @@ export type { Change } from './change.repository';
  * IN-1: approvals a change needs from the CAB. For now the default policy's; when releases run
  * under stored policy versions, the version in force is read here instead.
  */
-const CAB_QUORUM = XDYJ_06_01_V1.rules.cabQuorum;
+/** IN-1: the CAB quorum of the policy in force (PC-1). */
+async function cabQuorum(q: repo.Queryable, clock: Clock): Promise<number> {
+  return (await policyInForce(q, clock)).document.rules.cabQuorum;
+}
 
 export const changeLabel = (c: { number: string; title: string }) => `${c.number} ${c.title}`;
 
@@ -56,9 +61,9 @@ export async function newChangeNumber(trx: repo.Queryable, now: Date): Promise<s
   return `CHG-${year}-${String(seq).padStart(4, '0')}`;
 }
 
-export async function detailOf(q: repo.Queryable, change: repo.Change): Promise<ChangeDetail> {
+export async function detailOf(q: repo.Queryable, change: repo.Change, clock: Clock): Promise<ChangeDetail> {
   const votes = await repo.votesOf(q, change.id);
-  const { outcome: _outcome, ...quorum } = tallyVotes(votes, CAB_QUORUM);
+  const { outcome: _outcome, ...quorum } = tallyVotes(votes, await cabQuorum(q, clock));
   const cis = await findCisByIds(q, change.ciIds);
   return {
     ...change,
@@ -73,8 +78,8 @@ export async function detailOf(q: repo.Queryable, change: repo.Change): Promise<
         status: ci.status,
       }))
       .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id)),
-    // PR-4: "each side shows the other" — the releases module adds the releases carrying this change.
-    releases: [],
+    // PR-4: each side shows the other.
+    releases: await releasesCarrying(q, change.id),
   };
 }
 
@@ -128,7 +133,7 @@ export async function createChange(
       entityId: change.id,
       after: change,
     });
-    return detailOf(trx, change);
+    return detailOf(trx, change, deps.clock);
   });
 }
 
@@ -168,7 +173,7 @@ export async function updateChange(
       before,
       after,
     });
-    return detailOf(trx, after);
+    return detailOf(trx, after, deps.clock);
   });
 }
 
@@ -188,7 +193,7 @@ export async function submitChange(deps: ChangeDeps, ctx: RequestContext, id: st
       before,
       after,
     });
-    return detailOf(trx, after);
+    return detailOf(trx, after, deps.clock);
   });
 }
 
@@ -237,7 +242,7 @@ export async function voteOnChange(
     });
 
     const current = [...votes.filter((v) => v.voterId !== principal.userId), vote];
-    const tally = tallyVotes(current, CAB_QUORUM);
+    const tally = tallyVotes(current, await cabQuorum(trx, deps.clock));
     let after = before;
     if (tally.outcome === 'approved') {
       after = {
@@ -264,7 +269,7 @@ export async function voteOnChange(
         details: { quorum: tally.required, approve: tally.approve, reject: tally.reject },
       });
     }
-    return detailOf(trx, after);
+    return detailOf(trx, after, deps.clock);
   });
 }
 
@@ -297,7 +302,7 @@ export async function withdrawChange(
       after,
       details: { wasApproved: before.state === 'approved' },
     });
-    return detailOf(trx, after);
+    return detailOf(trx, after, deps.clock);
   });
 }
 
@@ -344,7 +349,7 @@ export async function listChanges(
 
 export async function getChange(deps: ChangeDeps, ctx: RequestContext, id: string): Promise<ChangeDetail> {
   authorize(ctx, 'change.read');
-  return detailOf(deps.db.kysely, await load(deps.db.kysely, id));
+  return detailOf(deps.db.kysely, await load(deps.db.kysely, id), deps.clock);
 }
 
 async function load(q: repo.Queryable, id: string): Promise<repo.Change> {

@@ -123,15 +123,15 @@ async function upsertIn(
         `The change ${source.system}/${source.key} was created by another request at the same moment; send it again`,
       );
     await record(change, true);
-    return { change: await detailOf(trx, change), created: true, changed: true };
+    return { change: await detailOf(trx, change, deps.clock), created: true, changed: true };
   }
 
   const after = merge(before, before, source, input, ciIds, at);
   if (content(after) === content(before))
-    return { change: await detailOf(trx, before), created: false, changed: false };
+    return { change: await detailOf(trx, before, deps.clock), created: false, changed: false };
   await repo.updateChange(trx, after, before.ciIds);
   await record(after, false);
-  return { change: await detailOf(trx, after), created: false, changed: true };
+  return { change: await detailOf(trx, after, deps.clock), created: false, changed: true };
 }
 
 /** IN-2 through the API: PUT by (system, key), with an API token scoped change.integrate. */
@@ -233,7 +233,7 @@ export async function receiveChangeWebhook(
         delivery: 'duplicate',
         deliveryId,
         changed: false,
-        change: existing ? await detailOf(trx, existing) : null,
+        change: existing ? await detailOf(trx, existing, deps.clock) : null,
       };
     }
     const result = await upsertIn(deps, trx, ctx, source, input, { name: actorName, id: null });

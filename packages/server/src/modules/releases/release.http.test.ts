@@ -53,6 +53,15 @@ describe.each(DIALECTS)('releases: intake, classification and plans on %s', (dia
     expect(unknown.body.error.message).toContain('no-such-change (unknown)');
   });
 
+  it('PR-4 a release shows its changes and a change shows its releases', async () => {
+    const change = await approvedChange(c);
+    const r = (await request(c.eng1, [change.id])).body;
+    expect(r.changes).toEqual([expect.objectContaining({ id: change.id, approved: true })]);
+    expect((await c.eng1.get(`/api/changes/${change.id}`)).body.releases).toEqual([
+      { id: r.id, number: r.number, title: r.title, state: 'requested' },
+    ]);
+  });
+
   it('IN-2 a change withdrawn after the request blocks acceptance', async () => {
     const change = await approvedChange(c);
     const r = (await request(c.eng1, [change.id])).body;
