@@ -13,3 +13,4 @@ export * from './policy/policy';
 export * from './release/plan';
 export * from './release/lifecycle';
 export * from './release/classification';
+export * from './change/change-lifecycle';

@@ -5,7 +5,7 @@ import {
   CHANGE_STATES,
   EXTERNAL_STATUSES,
   VOTE_DECISIONS,
-} from './change.lifecycle';
+} from '@releasegate/domain';
 
 const ciIds = z.array(z.string().trim().min(1).max(64)).max(500, 'at most 500 CIs');
 

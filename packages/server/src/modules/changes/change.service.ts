@@ -13,7 +13,7 @@ import {
   type ChangeSource,
   type Tally,
   type VoteDecision,
-} from './change.lifecycle';
+} from '@releasegate/domain';
 import * as repo from './change.repository';
 import { releasesCarrying } from './change.repository';
 import { policyInForce } from '../policy/policy.service';

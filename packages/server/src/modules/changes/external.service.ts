@@ -4,7 +4,7 @@ import type { RequestContext } from '../../context';
 import { authorize } from '../identity/authorize';
 import { recordStandalone } from '../audit/audit.service';
 import type { ChangeDeps } from './change.deps';
-import { EXTERNAL_STATE, type ChangeState } from './change.lifecycle';
+import { EXTERNAL_STATE, type ChangeState } from '@releasegate/domain';
 import * as repo from './change.repository';
 import { webhookChangeInput, type ExternalChangeInput } from './change.schemas';
 import {

@@ -1,8 +1,7 @@
-import { DomainError } from '@releasegate/domain';
+import { DomainError } from '../errors';
 
 /**
- * The change lifecycle as data: pure, no I/O. (It belongs beside the release lifecycle in
- * packages/domain; it lives here until the domain package takes it over.)
+ * The change lifecycle as data: pure, no I/O.
  *
  *   draft ──submit──▶ submitted ──▶ cab_review ──quorum approves──▶ approved ──release──▶ implemented
  *                                       │quorum rejects                │

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '@releasegate/domain';
-import { CHANGE_STATES, assertChange, canChange, tallyVotes } from './change.lifecycle';
+import { DomainError } from '../errors';
+import { CHANGE_STATES, assertChange, canChange, tallyVotes } from './change-lifecycle';
 
 const internal = (state: (typeof CHANGE_STATES)[number]) => ({
   state,
