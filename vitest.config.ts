@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['packages/*/src/**/*.test.ts'],
-    testTimeout: 30_000,
+    // Process tests spawn the CLI and servers; on a busy 2-core machine they take a while.
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
   },

@@ -107,7 +107,7 @@ describe.each(DIALECTS)('releasegate CLI on %s', (dialect) => {
         .actor_name,
     ).toMatch(/^cli:/);
     expect((await verifyChain(t.db.kysely)).ok).toBe(true);
-  });
+  }, 120_000);
 
   it('migrate reports a current schema; backup copies the live database (or prints the pg_dump command)', async () => {
     expect((await run('node', [CLI, 'migrate'], { env })).stdout).toContain(
