@@ -14,3 +14,4 @@ export * from './release/plan';
 export * from './release/lifecycle';
 export * from './release/classification';
 export * from './change/change-lifecycle';
+export * from './release/gate';

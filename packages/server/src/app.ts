@@ -33,6 +33,8 @@ import type { PolicyDeps } from './modules/policy/policy.service';
 import { releaseRoutes } from './modules/releases/release.routes';
 import type { ReleaseDeps } from './modules/releases/release.deps';
 import { planRoutes } from './modules/plans/plan.routes';
+import { checklistRoutes } from './modules/verification/checklist.routes';
+import { gateRoutes } from './modules/gate/gate.routes';
 import type { DslDeps } from './modules/dsl/dsl.service';
 import { LocalBlobStore } from './storage/local-blob-store';
 import './http/request-context';
@@ -86,12 +88,21 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const identity: IdentityDeps = { db, clock, audit, settings: config };
   const cmdb: CmdbDeps = { db, clock, audit, graph: new ImpactGraphCache(db) };
   const policy: PolicyDeps = { db, clock, audit };
-  const releases: ReleaseDeps = { db, clock, audit, graph: cmdb.graph, changeApprovals };
+  const blobs = new LocalBlobStore(config.dsl.blobDir);
+  const releases: ReleaseDeps = {
+    db,
+    clock,
+    audit,
+    graph: cmdb.graph,
+    changeApprovals,
+    blobs,
+    maxUploadBytes: config.dsl.maxUploadBytes,
+  };
   const dsl: DslDeps = {
     db,
     clock,
     audit,
-    blobs: new LocalBlobStore(config.dsl.blobDir),
+    blobs,
     maxUploadBytes: config.dsl.maxUploadBytes,
   };
 
@@ -135,6 +146,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await fastify.register(policyRoutes(policy));
   await fastify.register(releaseRoutes(releases));
   await fastify.register(planRoutes(releases));
+  await fastify.register(checklistRoutes(releases));
+  await fastify.register(gateRoutes(releases));
   await registerWeb(fastify, config.webDistDir ?? DEFAULT_WEB_DIST);
 
   await fastify.ready();

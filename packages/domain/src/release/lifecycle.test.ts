@@ -271,6 +271,7 @@ describe('release lifecycle invariants (model-based, fast-check)', () => {
             case 'accept':
             case 'reject':
             case 'cancel':
+            case 'record_check':
               break;
           }
           f = { ...f, state };

@@ -29,6 +29,7 @@ export const RELEASE_ACTIONS = [
   'approve_plan',
   'reject_plan',
   'revise_plan',
+  'record_check',
   'cancel',
 ] as const;
 export type ReleaseAction = (typeof RELEASE_ACTIONS)[number];
@@ -208,8 +209,14 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
     roles: () => PLANNERS,
     roleRule: 'PL-3 a revision is a new version',
   },
+  record_check: {
+    from: ['approved', 'ready'],
+    to: 'same',
+    roles: () => ['operations_engineer', 'operations_manager', 'release_implementer'],
+    roleRule: 'IM-1 pre-release verification by the implementation team',
+  },
   cancel: {
-    from: ['requested', 'planning', 'plan_review', 'approved'],
+    from: ['requested', 'planning', 'plan_review', 'approved', 'ready'],
     to: 'closed',
     outcome: 'cancelled',
     roles: () => ['operations_manager'],

@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { isPermission, isRole, type Role } from '@releasegate/domain';
 import { ConfigError, loadConfig } from '../config';
 import { openDatabase } from '../db/database';
@@ -19,6 +19,7 @@ import { startServer } from '../server';
 import { verifyLibrary } from '../modules/dsl/dsl.verify';
 import { LocalBlobStore } from '../storage/local-blob-store';
 import { backupSqlite, postgresBackupAdvice, restoreSqlite } from './backup';
+import { askGate, formatAnswer } from './gate-client';
 import { readStdin, withDatabase } from './cli-context';
 import { DomainError } from '@releasegate/domain';
 
@@ -286,6 +287,45 @@ dsl
       if (!report.ok) process.exitCode = 1;
     });
   });
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const gate = program.command('gate').description('the deployment gate, for pipelines');
+gate
+  .command('check')
+  .description('ask whether artifacts may be deployed now; exits 0 when allowed, 1 when refused, 2 on error')
+  .requiredOption('--release <number>', 'release number, e.g. REL-2026-0042')
+  .requiredOption('--environment <environment>', 'target environment, e.g. production')
+  .option('--digest <sha256>', 'artifact SHA-256 (repeatable)', collect, [])
+  .option('--file <path>', 'artifact file to hash and check (repeatable)', collect, [])
+  .addOption(new Option('--url <url>', 'ReleaseGate address').env('RELEASEGATE_URL').makeOptionMandatory())
+  .addOption(
+    new Option('--token <token>', 'API token with scope gate.check')
+      .env('RELEASEGATE_TOKEN')
+      .makeOptionMandatory(),
+  )
+  .option('--json', 'print JSON')
+  .action(
+    async (o: {
+      release: string;
+      environment: string;
+      digest: string[];
+      file: string[];
+      url: string;
+      token: string;
+      json?: boolean;
+    }) => {
+      const answer = await askGate({
+        url: o.url,
+        token: o.token,
+        release: o.release,
+        environment: o.environment,
+        digests: o.digest,
+        files: o.file,
+      });
+      out(o.json ? JSON.stringify(answer) : formatAnswer(answer));
+      if (!answer.allowed) process.exitCode = 1;
+    },
+  );
 
 program
   .command('backup')

@@ -290,6 +290,21 @@ export interface FreezeWindowsTable {
   created_at: string;
 }
 
+export interface ReleaseChecksTable {
+  seq: Generated<number>;
+  release_id: string;
+  plan_version: number;
+  item_key: string;
+  result: string;
+  note: string | null;
+  link: string | null;
+  evidence_digest: string | null;
+  evidence_filename: string | null;
+  actor_id: string;
+  actor_name: string;
+  at: string;
+}
+
 export interface Database extends ChangesTables {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -315,4 +330,5 @@ export interface Database extends ChangesTables {
   plan_comments: PlanCommentsTable;
   plan_conflict_overrides: PlanConflictOverridesTable;
   freeze_windows: FreezeWindowsTable;
+  release_checks: ReleaseChecksTable;
 }

@@ -2,7 +2,13 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../../db/schema';
 import { containsText } from '../../db/like';
 import type { ChangeVotesTable, ChangesTable } from './changes.tables';
-import type { ChangeRisk, ChangeSource, ChangeState, ExternalStatus, VoteDecision } from '@releasegate/domain';
+import type {
+  ChangeRisk,
+  ChangeSource,
+  ChangeState,
+  ExternalStatus,
+  VoteDecision,
+} from '@releasegate/domain';
 
 /** The database, or a transaction on it. */
 export type Queryable = Kysely<Database>;

@@ -4,6 +4,7 @@ import type { Db } from '../../db/database';
 import type { Database } from '../../db/schema';
 import type { AuditWriter } from '../audit/audit.service';
 import type { ImpactGraphCache } from '../cmdb/impact.graph';
+import type { BlobStore } from '../../storage/blob-store';
 
 /** How a change stands with change management (IN-1, IN-2), as the change register answers. */
 export interface ChangeApproval {
@@ -20,5 +21,8 @@ export interface ReleaseDeps {
   clock: Clock;
   audit: AuditWriter;
   graph: ImpactGraphCache;
+  /** Evidence files (pre-release checks) go to the same content-addressed store as the DSL. */
+  blobs: BlobStore;
+  maxUploadBytes: number;
   changeApprovals: (q: Kysely<Database>, ids: string[]) => Promise<ChangeApproval[]>;
 }

@@ -10,6 +10,7 @@ import {
   proposeType,
   type ReleaseAction,
   type ReleaseItem,
+  type ReleaseState,
   type ReleaseType,
 } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
@@ -183,7 +184,8 @@ export async function runAction<T>(
     trx: Kysely<Database>,
     release: repo.Release,
     principal: Principal,
-  ) => Promise<{ release: repo.Release; result?: T; details?: unknown }>,
+    // `state` when the effect decides where the release goes (a passed checklist makes it ready).
+  ) => Promise<{ release: repo.Release; result?: T; details?: unknown; state?: ReleaseState }>,
 ): Promise<{ release: repo.Release; result?: T }> {
   const principal = requirePrincipal(ctx);
   return deps.db.kysely.transaction().execute(async (trx) => {
@@ -194,7 +196,7 @@ export async function runAction<T>(
     const applied = await apply(trx, before, principal);
     const after: repo.Release = {
       ...applied.release,
-      state,
+      state: applied.state ?? state,
       outcome: outcome ?? applied.release.outcome,
       updatedAt: deps.clock.now().toISOString(),
     };

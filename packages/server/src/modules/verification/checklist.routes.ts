@@ -1,0 +1,96 @@
+import type { Readable } from 'node:stream';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { contextOf } from '../../http/request-context';
+import type { ReleaseDeps } from '../releases/release.deps';
+import { releaseDetailView } from '../releases/release.schemas';
+import { getRelease } from '../releases/release.service';
+import { getChecklist, recordCheck, uploadEvidence } from './checklist.service';
+
+const tags = ['pre-release verification'];
+const idParams = z.object({ id: z.string().min(1).max(64) });
+const result = z.object({
+  seq: z.number(),
+  planVersion: z.number(),
+  itemKey: z.string(),
+  result: z.enum(['passed', 'failed']),
+  note: z.string().nullable(),
+  link: z.string().nullable(),
+  evidence: z.object({ digest: z.string(), filename: z.string().nullable() }).nullable(),
+  actorName: z.string(),
+  at: z.string(),
+});
+const checklistView = z.object({
+  planVersion: z.number().nullable(),
+  items: z.array(
+    z.object({
+      key: z.string(),
+      label: z.object({ zh: z.string(), en: z.string() }),
+      latest: result.nullable(),
+    }),
+  ),
+  history: z.array(result),
+  pending: z.array(z.string()),
+});
+const checkInput = z.object({
+  result: z.enum(['passed', 'failed']),
+  note: z.string().trim().max(4000).nullable().optional(),
+  link: z.url('an absolute URL').max(2000).nullable().optional(),
+  evidence: z
+    .object({
+      digest: z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 digest'),
+      filename: z.string().max(255).nullable().optional(),
+    })
+    .nullable()
+    .optional(),
+});
+
+export function checklistRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get('/api/releases/:id/checks', {
+      schema: {
+        tags,
+        summary: 'IM-1: the pre-release checklist with the latest result of each item',
+        params: idParams,
+        response: { 200: checklistView },
+      },
+      handler: async (request) => getChecklist(deps, contextOf(request), request.params.id),
+    });
+    app.post('/api/releases/:id/checks/:key', {
+      config: { action: 'release.record_check' },
+      schema: {
+        tags,
+        summary: 'Record a check with its result and evidence; when all have passed the release is ready',
+        params: idParams.extend({ key: z.string().min(1).max(50) }),
+        body: checkInput,
+        response: { 200: releaseDetailView },
+      },
+      handler: async (request) => {
+        await recordCheck(deps, contextOf(request), request.params.id, request.params.key, request.body);
+        return getRelease(deps, contextOf(request), request.params.id);
+      },
+    });
+    app.put('/api/releases/:id/evidence', {
+      config: { action: 'release.evidence_upload' },
+      schema: {
+        tags,
+        summary:
+          'Upload an evidence file (application/octet-stream; X-Filename); returns its SHA-256 to cite in a check',
+        params: idParams,
+        response: {
+          200: z.object({ digest: z.string(), size: z.number(), filename: z.string().nullable() }),
+        },
+      },
+      handler: async (request) => {
+        const filename = request.headers['x-filename'];
+        return uploadEvidence(
+          deps,
+          contextOf(request),
+          request.params.id,
+          request.body as Readable,
+          typeof filename === 'string' ? decodeURIComponent(filename).slice(0, 255) : null,
+        );
+      },
+    });
+  };
+}

@@ -1,0 +1,135 @@
+import type { Readable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import { DomainError, notFound, type Labelled, type PolicyRules } from '@releasegate/domain';
+import type { Database } from '../../db/schema';
+import type { RequestContext } from '../../context';
+import { authorize } from '../identity/authorize';
+import { BlobTooLargeError } from '../../storage/blob-store';
+import type { ReleaseDeps } from '../releases/release.deps';
+import { findRelease, type Release } from '../releases/release.repository';
+import { rulesOf } from '../releases/release.facts';
+import { runAction } from '../releases/release.service';
+import { plansOf } from '../plans/plan.repository';
+import * as repo from './checklist.repository';
+
+/** The plan version being verified: the approved one (a revision in drafting does not count). */
+async function approvedPlanVersion(q: Kysely<Database>, releaseId: string): Promise<number | null> {
+  return (await plansOf(q, releaseId)).find((p) => p.status === 'approved')?.version ?? null;
+}
+
+/** IM-1: checklist items of the policy with their latest result; `pending` lists those not passed. */
+export async function checklistState(q: Kysely<Database>, release: Release, rules: PolicyRules) {
+  const version = await approvedPlanVersion(q, release.id);
+  const results = version === null ? [] : await repo.checksOf(q, release.id, version);
+  const latest = repo.latestByItem(results);
+  const items = rules.preReleaseChecks.map((item: Labelled) => ({
+    ...item,
+    latest: latest.get(item.key) ?? null,
+  }));
+  return {
+    planVersion: version,
+    items,
+    history: results,
+    pending: items.filter((i) => i.latest?.result !== 'passed').map((i) => i.key),
+  };
+}
+
+export async function getChecklist(deps: ReleaseDeps, ctx: RequestContext, releaseId: string) {
+  authorize(ctx, 'release.read');
+  const release = await findRelease(deps.db.kysely, releaseId);
+  if (!release) throw notFound('Release', releaseId);
+  return checklistState(deps.db.kysely, release, await rulesOf(deps.db.kysely, release));
+}
+
+/**
+ * IM-1, PR-2: records one pre-release check with its result, evidence and actor. When every
+ * item of the policy's checklist has passed, the release is ready; a later failure makes it
+ * approved (not ready) again.
+ */
+export async function recordCheck(
+  deps: ReleaseDeps,
+  ctx: RequestContext,
+  releaseId: string,
+  itemKey: string,
+  input: {
+    result: 'passed' | 'failed';
+    note?: string | null;
+    link?: string | null;
+    evidence?: { digest: string; filename?: string | null } | null;
+  },
+) {
+  return runAction(deps, ctx, releaseId, 'record_check', async (trx, release, principal) => {
+    const rules = await rulesOf(trx, release);
+    const item = rules.preReleaseChecks.find((i) => i.key === itemKey);
+    if (!item)
+      throw new DomainError(
+        'invalid_input',
+        `Unknown checklist item ${itemKey}; the policy has: ${rules.preReleaseChecks.map((i) => i.key).join(', ')}`,
+        { fields: { item: ['unknown'] } },
+      );
+    if (input.result === 'passed' && !input.note?.trim() && !input.link && !input.evidence) {
+      throw new DomainError(
+        'policy_violation',
+        `${item.label.zh} (${item.key}) passed needs evidence: a note, a link or a file`,
+        { rule: 'IM-1 evidence', fields: { note: ['give the evidence'] } },
+      );
+    }
+    if (input.evidence && !(await deps.blobs.has(input.evidence.digest)))
+      throw notFound('Evidence file', input.evidence.digest);
+    const version = (await approvedPlanVersion(trx, release.id))!;
+    await repo.insertCheck(trx, release.id, {
+      planVersion: version,
+      itemKey,
+      result: input.result,
+      note: input.note ?? null,
+      link: input.link ?? null,
+      evidence: input.evidence
+        ? { digest: input.evidence.digest, filename: input.evidence.filename ?? null }
+        : null,
+      actorId: principal.userId,
+      actorName: principal.username,
+      at: deps.clock.now().toISOString(),
+    });
+    const { pending } = await checklistState(trx, release, rules);
+    return {
+      release,
+      state: pending.length === 0 ? 'ready' : 'approved',
+      details: { item: itemKey, result: input.result, pending },
+    };
+  });
+}
+
+/** Evidence files are kept in the content-addressed store; the check refers to the digest. */
+export async function uploadEvidence(
+  deps: ReleaseDeps,
+  ctx: RequestContext,
+  releaseId: string,
+  body: Readable,
+  filename: string | null,
+) {
+  authorize(ctx, 'release.implement');
+  const release = await findRelease(deps.db.kysely, releaseId);
+  if (!release) throw notFound('Release', releaseId);
+  try {
+    const stored = await deps.blobs.put(body, deps.maxUploadBytes);
+    await deps.db.kysely
+      .transaction()
+      .execute((trx) =>
+        deps.audit.record(trx, ctx, {
+          action: 'release.evidence_uploaded',
+          entityType: 'release',
+          entityId: release.id,
+          details: { ...stored, filename },
+        }),
+      );
+    return { ...stored, filename };
+  } catch (error) {
+    if (error instanceof BlobTooLargeError)
+      throw new DomainError(
+        'too_large',
+        `The file is larger than the limit of ${Math.round(deps.maxUploadBytes / 1048576)} MiB`,
+        { rule: 'upload size limit' },
+      );
+    throw error;
+  }
+}
