@@ -74,16 +74,23 @@ export interface Child {
   /** Stop keeping stdout lines; output is still drained so the child never blocks on a full pipe. */
   stopCapture(): void;
   cpuSeconds(): number | null;
+  /** Writes a line to the child's stdin (only for a child started with `{ input: true }`). */
+  send(line: string): void;
   /** Resolves when the child has exited by itself; rejects after timeoutMs. */
   exited(timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
-export function startChild(name: string, args: string[], env: Record<string, string | undefined>): Child {
+export function startChild(
+  name: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+  options: { input?: boolean } = {},
+): Child {
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.input ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   if (child.pid === undefined) throw new Error(`${name}: could not start ${args.join(' ')}`);
   const pid = child.pid;
@@ -99,16 +106,18 @@ export function startChild(name: string, args: string[], env: Record<string, str
     for (const w of [...waiters]) w();
   };
 
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => {
+  const { stdout, stderr } = child;
+  if (!stdout || !stderr) throw new Error(`${name}: no stdout or stderr pipe`);
+  stdout.setEncoding('utf8');
+  stdout.on('data', (chunk: string) => {
     if (!capturing) return;
     const parts = (partial + chunk).split('\n');
     partial = parts.pop() ?? '';
     lines.push(...parts);
     notify();
   });
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk: string) => {
+  stderr.setEncoding('utf8');
+  stderr.on('data', (chunk: string) => {
     stderrTail = (stderrTail + chunk).slice(-4000);
   });
   const exitPromise = new Promise<void>((resolve) => {
@@ -165,6 +174,10 @@ export function startChild(name: string, args: string[], env: Record<string, str
       lines.length = 0;
     },
     cpuSeconds: () => cpuSecondsOf(pid),
+    send(line) {
+      if (!child.stdin) throw new Error(`${name} was started without stdin`);
+      child.stdin.write(`${line}\n`);
+    },
     exited(timeoutMs) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(

@@ -11,6 +11,8 @@ export interface RunningReleaseGate {
   userId: string;
   /** `rg_session=…`, ready for a Cookie header. */
   sessionCookie: string;
+  /** The rg_csrf cookie's value: send it as `rg_csrf=…` and as X-CSRF-Token on writes. */
+  csrf: string;
   apiToken: string;
   close(): Promise<void>;
 }
@@ -39,10 +41,12 @@ export interface StartOptions {
   nodeFlags?: string[];
   /** Another entry point and its arguments instead of `releasegate serve` (prototypes). */
   entry?: string[];
+  /** A data directory prepared beforehand (a generated database); deleted on close like a fresh one. */
+  dataDir?: string;
 }
 
 export async function startReleaseGate(options: StartOptions): Promise<RunningReleaseGate> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'releasegate-bench-'));
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'releasegate-bench-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const server = startChild(
@@ -112,7 +116,7 @@ export async function startReleaseGate(options: StartOptions): Promise<RunningRe
         throw new Error(`GET /api/users/:id answered user ${read.id}, expected ${userId}`);
     }
     server.stopCapture();
-    return { server, baseUrl, userId, sessionCookie, apiToken, close };
+    return { server, baseUrl, userId, sessionCookie, csrf, apiToken, close };
   } catch (error) {
     await close();
     throw error;

@@ -2,6 +2,8 @@
 //   1. HTTP: GET /api/users/:id of the real server (session cookie and API token) against a bare
 //      Fastify hello-world, both in their own processes, loaded by autocannon from this one.
 //   2. Audit: verifyChain over N events against raw SHA-256 of the same canonical bytes.
+//   3. CMDB impact analysis: the API's impact query on a generated CMDB of 100,000 CIs and
+//      1,000,000 relations against the raw traversals it wraps (in-memory BFS, recursive SQL).
 // Exits 0 when a goal is missed (it says MISSED), non-zero only when the benchmark itself fails.
 // Options (after `npm run bench --`):
 //   --quick              short runs (a smoke test, not figures)
@@ -10,16 +12,23 @@
 //   --events N           audit events (default 50000), --reps N (default 5)
 //   --no-info            skip the LOG_LEVEL=info rows
 //   --quiet-budget S     seconds it may spend waiting for other processes to calm down (default 45; 0: never)
-//   --profile            afterwards, CPU profiles of the server under load and of verifyChain
+//   --profile            afterwards, CPU profiles of the server under load, of verifyChain and of
+//                        the server answering full-reach impact queries
+//   --only http,audit,impact   run only these sections (e.g. `npm run bench -- --only impact`)
+//   --cmdb-cis N         CIs of the generated CMDB (default 100000; relations: 10 x N)
+//   --impact-requests 100,60,20   timed API requests for the small, medium and full-reach classes
+//   --fresh-cmdb         generate the CMDB again instead of reusing the cached file
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AuditBenchResult } from './audit-bench';
+import { fmt, out, pct, table, verdict } from './format';
 import { startHello } from './hello';
 import { measureLoad, type LoadOptions, type LoadResult, type QuietPolicy } from './load';
 import { REPO_ROOT, otherCpuShare, startChild, tsxArgs, type Child } from './proc';
+import { impactGoals, printImpact, runImpactBench, type ImpactBenchResult } from './impact-bench';
 import { busyTime, formatProfile } from './profile-summary';
 import { startReleaseGate, type RunningReleaseGate } from './real-server';
 
@@ -40,6 +49,10 @@ const { values: opts } = parseArgs({
     reps: { type: 'string' },
     'no-info': { type: 'boolean', default: false },
     'quiet-budget': { type: 'string' },
+    only: { type: 'string' },
+    'cmdb-cis': { type: 'string' },
+    'impact-requests': { type: 'string' },
+    'fresh-cmdb': { type: 'boolean', default: false },
   },
 });
 
@@ -60,24 +73,21 @@ const quiet: QuietPolicy = {
   budgetSec: num(opts['quiet-budget'], opts.quick ? 0 : 45, 0),
 };
 const profileDir = path.join(os.tmpdir(), 'releasegate-bench-profiles');
+const SECTIONS = ['http', 'audit', 'impact'] as const;
+const only = (opts.only ?? SECTIONS.join(',')).split(',').map((s) => s.trim());
+for (const s of only)
+  if (!(SECTIONS as readonly string[]).includes(s))
+    throw new Error(`--only: unknown section ${s} (${SECTIONS.join(', ')})`);
+const runs = (section: (typeof SECTIONS)[number]) => only.includes(section);
+const cmdbCis = num(opts['cmdb-cis'], opts.quick ? 10_000 : 100_000, 2000);
+const [smallRequests, mediumRequests, fullRequests] = (
+  opts['impact-requests'] ?? (opts.quick ? '20,10,4' : '100,60,20')
+)
+  .split(',')
+  .map((n) => num(n, 10));
 
-const out = (line = '') => process.stdout.write(`${line}\n`);
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const pct = (share: number | null) => (share === null ? 'n/a' : `${Math.round(share * 100)} %`);
-const verdict = (met: boolean) => (met ? 'met' : '*** MISSED ***');
 /** Server CPU microseconds per request: what the server spends, whatever the load generator does. */
 const cpuPerRequest = (r: LoadResult) => (r.serverCpu === null ? null : (r.serverCpu * 1e6) / r.reqPerSec);
-
-function table(header: string[], rows: string[][], rightAligned: boolean[]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (rightAligned[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
-}
 
 function machine() {
   const cpuinfo = fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '';
@@ -371,65 +381,118 @@ async function main() {
   out(
     `machine: ${m.cpus} CPUs, ${m.model}, ${fmt(m.memoryGiB, 1)} GiB RAM; ${m.platform}; Node ${m.node}; commit ${m.commit} (plus uncommitted changes, if any)`,
   );
-  out(
-    `settings: ${durationSec} s per HTTP measurement after ${warmupSec} s warm-up; connections ${connectionCounts.join(', ')}; ${fmt(auditEvents)} audit events, median of ${auditReps}`,
-  );
+  const settings = [
+    runs('http') &&
+      `${durationSec} s per HTTP measurement after ${warmupSec} s warm-up; connections ${connectionCounts.join(', ')}`,
+    runs('audit') && `${fmt(auditEvents)} audit events, median of ${auditReps}`,
+    runs('impact') &&
+      `CMDB of ${fmt(cmdbCis)} CIs and ${fmt(cmdbCis * 10)} relations; ${smallRequests}, ${mediumRequests}, ${fullRequests} impact requests (small, medium, full reach)`,
+  ].filter(Boolean);
+  out(`settings: ${settings.join('; ')}`);
   out();
 
-  out('[1/2] HTTP …');
-  const http = await httpBench();
-  out('[2/2] Audit chain verification …');
-  const audit = await auditBench();
+  const steps = only.length;
+  let step = 0;
+  let http: HttpRow[] | undefined;
+  let audit: (AuditBenchResult & { waitedSec: number }) | undefined;
+  let impact: ImpactBenchResult | undefined;
+  if (runs('http')) {
+    out(`[${++step}/${steps}] HTTP …`);
+    http = await httpBench();
+  }
+  if (runs('audit')) {
+    out(`[${++step}/${steps}] Audit chain verification …`);
+    audit = await auditBench();
+  }
+  if (runs('impact')) {
+    out(
+      `[${++step}/${steps}] CMDB impact analysis … (the first run generates the CMDB, under a minute; later runs reuse it from the OS temp dir)`,
+    );
+    impact = await runImpactBench({
+      cis: cmdbCis,
+      relations: cmdbCis * 10,
+      fresh: opts['fresh-cmdb'],
+      requests: { small: smallRequests, medium: mediumRequests, full: fullRequests },
+      quiet,
+      profileDir: opts.profile ? path.join(profileDir, 'impact') : undefined,
+    });
+  }
   const profiles: string[] = [];
   if (opts.profile) {
-    out('[profile] CPU profile of the server under load (not part of the figures) …');
-    profiles.push(
-      formatProfile(
-        `HTTP server, GET /api/users/:id, session cookie, 8 connections, last ${durationSec + warmupSec} s`,
-        await profileHttp(),
-        15,
-        durationSec + warmupSec,
-      ),
-    );
-    if (audit.profile) profiles.push(formatProfile('audit verifyChain', audit.profile, 15));
+    if (http) {
+      out('[profile] CPU profile of the server under load (not part of the figures) …');
+      profiles.push(
+        formatProfile(
+          `HTTP server, GET /api/users/:id, session cookie, 8 connections, last ${durationSec + warmupSec} s`,
+          await profileHttp(),
+          15,
+          durationSec + warmupSec,
+        ),
+      );
+    }
+    if (audit?.profile) profiles.push(formatProfile('audit verifyChain', audit.profile, 15));
+    if (impact?.profile)
+      profiles.push(
+        formatProfile(
+          `server answering full-reach impact queries (5 requests, last ${fmt(impact.profile.seconds, 1)} s)`,
+          impact.profile.file,
+          20,
+          impact.profile.seconds,
+        ),
+      );
   }
   out();
 
-  printHttp(http);
-  const at8 = http.find((r) => r.judged && r.auth === 'cookie' && r.result.connections === 8);
-  if (at8) {
-    const rps = at8.result.reqPerSec;
-    out(
-      `Context: a widely used open-source ITSM answers a single-ticket read at about ${ITSM_REFERENCE} requests/s with 8 concurrent clients`,
-    );
-    out(
-      `on this class of machine (a reference figure, not measured here); we aim for 100 times that: ${fmt(ITSM_TARGET)} req/s.`,
-    );
-    out(
-      `  ours, GET /api/users/:id with the session cookie at 8 connections: ${fmt(rps)} req/s, ${fmt(rps / ITSM_REFERENCE)} x the reference, ${fmt(rps / ITSM_TARGET, 2)} x the aim: ${verdict(rps >= ITSM_TARGET)}`,
-    );
-    out();
+  const at8 = http?.find((r) => r.judged && r.auth === 'cookie' && r.result.connections === 8);
+  if (http) {
+    printHttp(http);
+    if (at8) {
+      const rps = at8.result.reqPerSec;
+      out(
+        `Context: a widely used open-source ITSM answers a single-ticket read at about ${ITSM_REFERENCE} requests/s with 8 concurrent clients`,
+      );
+      out(
+        `on this class of machine (a reference figure, not measured here); we aim for 100 times that: ${fmt(ITSM_TARGET)} req/s.`,
+      );
+      out(
+        `  ours, GET /api/users/:id with the session cookie at 8 connections: ${fmt(rps)} req/s, ${fmt(rps / ITSM_REFERENCE)} x the reference, ${fmt(rps / ITSM_TARGET, 2)} x the aim: ${verdict(rps >= ITSM_TARGET)}`,
+      );
+      out();
+    }
   }
-  printAudit(audit);
+  if (audit) printAudit(audit);
+  if (impact) printImpact(impact);
   for (const p of profiles) {
     out(p);
     out();
   }
 
-  const judged = http.filter((r) => r.judged);
-  const httpRatios = judged.map((r) => r.result.reqPerSec / r.baseline!.reqPerSec);
-  const httpMet = httpRatios.every((x) => x >= HTTP_GOAL);
-  const auditMet = audit.ratio >= AUDIT_GOAL;
   out('=== Goals ===');
-  out(
-    `HTTP: req/s ratio >= ${HTTP_GOAL} on every LOG_LEVEL=warn row: ${verdict(httpMet)} (${httpRatios.map((x) => x.toFixed(2)).join(', ')})`,
-  );
-  if (at8)
+  let allMet = true;
+  if (http) {
+    const judged = http.filter((r) => r.judged);
+    const httpRatios = judged.map((r) => r.result.reqPerSec / r.baseline!.reqPerSec);
+    const httpMet = httpRatios.every((x) => x >= HTTP_GOAL);
+    allMet &&= httpMet;
     out(
-      `HTTP context: >= ${fmt(ITSM_TARGET)} req/s at 8 connections (100 x the ITSM reference): ${verdict(at8.result.reqPerSec >= ITSM_TARGET)} (${fmt(at8.result.reqPerSec)} req/s)`,
+      `HTTP: req/s ratio >= ${HTTP_GOAL} on every LOG_LEVEL=warn row: ${verdict(httpMet)} (${httpRatios.map((x) => x.toFixed(2)).join(', ')})`,
     );
-  out(`Audit: verification ratio >= ${AUDIT_GOAL}: ${verdict(auditMet)} (${audit.ratio.toFixed(3)})`);
-  if (!httpMet || !auditMet)
+    if (at8)
+      out(
+        `HTTP context: >= ${fmt(ITSM_TARGET)} req/s at 8 connections (100 x the ITSM reference): ${verdict(at8.result.reqPerSec >= ITSM_TARGET)} (${fmt(at8.result.reqPerSec)} req/s)`,
+      );
+  }
+  if (audit) {
+    const auditMet = audit.ratio >= AUDIT_GOAL;
+    allMet &&= auditMet;
+    out(`Audit: verification ratio >= ${AUDIT_GOAL}: ${verdict(auditMet)} (${audit.ratio.toFixed(3)})`);
+  }
+  if (impact) {
+    const goals = impactGoals(impact);
+    allMet &&= goals.met;
+    for (const line of goals.lines) out(line);
+  }
+  if (!allMet)
     out(
       'MISSED: at least one goal was missed; docs/performance.md says where the time goes and what would fix it.',
     );

@@ -67,9 +67,14 @@ function watchPage(page: Page, problems: PageProblems): void {
   });
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** The whole page; `fullPage: false` for what is on screen (open dialogs and drawers, tooltips). */
+export async function screenshot(
+  page: Page,
+  name: string,
+  options: { fullPage?: boolean } = {},
+): Promise<string> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+  await page.screenshot({ path: file, fullPage: options.fullPage ?? true, animations: 'disabled' });
   return file;
 }

@@ -28,6 +28,13 @@ const BaselineDetailPage = page(
 const ImportPage = page(() => import('./pages/cmdb/transfer/ImportPage'), 'ImportPage');
 const DslPage = page(() => import('./pages/dsl/DslPage'), 'DslPage');
 const DslVersionPage = page(() => import('./pages/dsl/DslVersionPage'), 'DslVersionPage');
+const ChangeListPage = page(() => import('./pages/changes/ChangeListPage'), 'ChangeListPage');
+const ChangeDetailPage = page(() => import('./pages/changes/ChangeDetailPage'), 'ChangeDetailPage');
+const ReleaseListPage = page(() => import('./pages/releases/ReleaseListPage'), 'ReleaseListPage');
+const ReleaseRequestPage = page(() => import('./pages/releases/ReleaseRequestPage'), 'ReleaseRequestPage');
+const ReleaseDetailPage = page(() => import('./pages/releases/ReleaseDetailPage'), 'ReleaseDetailPage');
+const CalendarPage = page(() => import('./pages/calendar/CalendarPage'), 'CalendarPage');
+const PolicyPage = page(() => import('./pages/policy/PolicyPage'), 'PolicyPage');
 
 function Guarded({ any, children }: { any: readonly string[]; children: ReactNode }) {
   return (
@@ -39,6 +46,9 @@ function Guarded({ any, children }: { any: readonly string[]; children: ReactNod
 
 const CMDB = ['cmdb.read'] as const;
 const DSL = ['dsl.read'] as const;
+const RELEASES = ['release.read'] as const;
+const CHANGES = ['change.read'] as const;
+const POLICY = ['policy.read'] as const;
 
 /** Public pages, then everything behind a session inside the product layout. */
 export function AppRoutes() {
@@ -49,6 +59,62 @@ export function AppRoutes() {
       <Route element={<RequireAuth />}>
         <Route element={<AppLayout />}>
           <Route index element={<HomePage />} />
+          <Route
+            path="releases"
+            element={
+              <Guarded any={RELEASES}>
+                <ReleaseListPage />
+              </Guarded>
+            }
+          />
+          <Route
+            path="releases/new"
+            element={
+              <Guarded any={['release.request']}>
+                <ReleaseRequestPage />
+              </Guarded>
+            }
+          />
+          <Route
+            path="releases/:id"
+            element={
+              <Guarded any={RELEASES}>
+                <ReleaseDetailPage />
+              </Guarded>
+            }
+          />
+          <Route
+            path="calendar"
+            element={
+              <Guarded any={RELEASES}>
+                <CalendarPage />
+              </Guarded>
+            }
+          />
+          <Route
+            path="changes"
+            element={
+              <Guarded any={CHANGES}>
+                <ChangeListPage />
+              </Guarded>
+            }
+          />
+          <Route
+            path="changes/:id"
+            element={
+              <Guarded any={CHANGES}>
+                <ChangeDetailPage />
+              </Guarded>
+            }
+          />
+          <Route
+            path="policy"
+            element={
+              <Guarded any={POLICY}>
+                <PolicyPage />
+              </Guarded>
+            }
+          />
           <Route
             path="admin/users"
             element={

@@ -64,7 +64,9 @@ function releaseRuleText(t: TFunction, error: ApiError, rule: string): string | 
     }
     case 'TY-3 override needs a reason': {
       const type = /^The system proposes (\w+)/.exec(error.message)?.[1] ?? '';
-      return named(t('refusals.overrideReason', { type: t(`releases.types.${type}`, { defaultValue: type }) }));
+      return named(
+        t('refusals.overrideReason', { type: t(`releases.types.${type}`, { defaultValue: type }) }),
+      );
     }
     case 'IN-3…IN-5 assessment during intake':
       return named(t('refusals.assessment'));
@@ -84,9 +86,7 @@ function releaseRuleText(t: TFunction, error: ApiError, rule: string): string | 
       return named(t('refusals.external'));
     case 'four eyes': {
       const requester = error.detail('requester');
-      return typeof requester === 'string'
-        ? named(t('refusals.changeFourEyes', { requester }))
-        : undefined;
+      return typeof requester === 'string' ? named(t('refusals.changeFourEyes', { requester })) : undefined;
     }
     case 'RO-1 the manager maintains the policy':
       return named(t('refusals.policyManager'));

@@ -49,3 +49,11 @@ export function showFieldErrors(
   if (entries.length > 0) form.scrollToField(entries[0][0], { block: 'nearest' });
   return entries.length > 0;
 }
+
+/** Every field message of a refusal, in the interface language (for lists a form cannot point at). */
+export function fieldMessages(error: unknown, language: string): string[] {
+  if (!isApiError(error)) return [];
+  return Object.values(error.fields)
+    .flat()
+    .map((m) => localizeFieldMessage(m, language));
+}

@@ -3,10 +3,14 @@ import {
   AuditOutlined,
   ApartmentOutlined,
   CameraOutlined,
+  CalendarOutlined,
   CloudUploadOutlined,
   ContainerOutlined,
+  FileProtectOutlined,
   HomeOutlined,
   KeyOutlined,
+  RocketOutlined,
+  SwapOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 
@@ -20,12 +24,33 @@ export interface NavItem {
 }
 
 /** Menu groups in menu order; each is labelled `nav.<group>`. */
-export const NAV_GROUPS = ['cmdb', 'dsl', 'system'] as const;
+export const NAV_GROUPS = ['release', 'change', 'cmdb', 'dsl', 'policy', 'system'] as const;
 export type NavGroup = (typeof NAV_GROUPS)[number];
 
 /** The pages of the menu and the permissions that open them. */
 export const NAV_ITEMS: readonly NavItem[] = [
   { path: '/', labelKey: 'nav.home', icon: <HomeOutlined /> },
+  {
+    path: '/releases',
+    labelKey: 'nav.releases',
+    icon: <RocketOutlined />,
+    anyOf: ['release.read'],
+    group: 'release',
+  },
+  {
+    path: '/calendar',
+    labelKey: 'nav.calendar',
+    icon: <CalendarOutlined />,
+    anyOf: ['release.read'],
+    group: 'release',
+  },
+  {
+    path: '/changes',
+    labelKey: 'nav.changes',
+    icon: <SwapOutlined />,
+    anyOf: ['change.read'],
+    group: 'change',
+  },
   { path: '/cmdb', labelKey: 'nav.cis', icon: <ApartmentOutlined />, anyOf: ['cmdb.read'], group: 'cmdb' },
   {
     path: '/cmdb/baselines',
@@ -47,6 +72,13 @@ export const NAV_ITEMS: readonly NavItem[] = [
     icon: <ContainerOutlined />,
     anyOf: ['dsl.read'],
     group: 'dsl',
+  },
+  {
+    path: '/policy',
+    labelKey: 'nav.policyDoc',
+    icon: <FileProtectOutlined />,
+    anyOf: ['policy.read'],
+    group: 'policy',
   },
   {
     path: '/admin/users',

@@ -13,7 +13,16 @@ interface FilterForm {
   text?: string;
 }
 
-const ENTITY_TYPES = ['user', 'api_token', 'audit_log', 'setup_link'];
+const ENTITY_TYPES = [
+  'user',
+  'api_token',
+  'audit_log',
+  'setup_link',
+  'release',
+  'change',
+  'policy_version',
+  'freeze_window',
+];
 const OUTCOMES: NonNullable<AuditFilter['outcome']>[] = ['success', 'denied', 'failed'];
 
 function toFilter(v: FilterForm): AuditFilter {

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Button, Card, Divider, Flex, Typography } from 'antd';
+import { useSearchParams } from 'react-router';
+import { Button, Card, Divider, Flex, Tag, Typography } from 'antd';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../common/ErrorAlert';
@@ -13,10 +14,14 @@ import { VerifyResultAlert } from './VerifyResultAlert';
 /** 审计日志: newest first, filtered, loaded page by page with the keyset cursor. */
 export function AuditPage() {
   const { t } = useTranslation();
+  const [params, setParams] = useSearchParams();
+  // A link from another page (a release's 审计 tab) opens the log of one object.
+  const entityId = params.get('entityId') ?? undefined;
   const [filter, setFilter] = useState<AuditFilter>({});
+  const effective: AuditFilter = { ...filter, entityId };
   const events = useInfiniteQuery({
-    queryKey: [...auditQueryKey, filter],
-    queryFn: ({ pageParam, signal }) => fetchAuditPage(filter, pageParam, signal),
+    queryKey: [...auditQueryKey, effective],
+    queryFn: ({ pageParam, signal }) => fetchAuditPage(effective, pageParam, signal),
     initialPageParam: undefined as number | undefined,
     getNextPageParam: (page) => page.nextBeforeSeq ?? undefined,
     staleTime: 0,
@@ -33,11 +38,26 @@ export function AuditPage() {
       <PageHeader
         title={t('audit.title')}
         subtitle={t('audit.subtitle')}
-        extra={<AuditToolbar filter={filter} verifying={verify.isPending} onVerify={() => verify.mutate()} />}
+        extra={
+          <AuditToolbar filter={effective} verifying={verify.isPending} onVerify={() => verify.mutate()} />
+        }
       />
       {verify.data && <VerifyResultAlert result={verify.data} onClose={() => verify.reset()} />}
       <ErrorAlert error={verify.error} style={{ marginBottom: 16 }} />
       <Card style={{ marginBottom: 16 }}>
+        {entityId && (
+          <Flex align="center" gap={8} style={{ marginBottom: 16 }}>
+            <Typography.Text type="secondary">{t('audit.entity')}</Typography.Text>
+            <Tag
+              closable
+              onClose={() => setParams({}, { replace: true })}
+              className="rg-mono"
+              data-testid="audit-entity-filter"
+            >
+              {entityId}
+            </Tag>
+          </Flex>
+        )}
         <AuditFilters onChange={setFilter} />
       </Card>
       <Card>

@@ -8,6 +8,7 @@ export interface AuditFilter {
   actor?: string;
   action?: string;
   entityType?: string;
+  entityId?: string;
   outcome?: 'success' | 'denied' | 'failed';
   from?: string;
   to?: string;

@@ -21,6 +21,7 @@ interface CiSelectProps {
   /** Ids not offered (e.g. the CI itself). */
   exclude?: readonly string[];
   placeholder?: string;
+  'aria-label'?: string;
   'data-testid'?: string;
 }
 
@@ -71,6 +72,7 @@ export function CiSelect(props: SingleProps | MultipleProps) {
     placeholder: props.placeholder ?? t('cmdb.pickCi'),
     notFoundContent: found.isFetching ? t('app.loading') : t('cmdb.noCiFound'),
     style: { width: '100%' },
+    'aria-label': props['aria-label'],
     'data-testid': props['data-testid'],
   };
   if (props.multiple) {

@@ -161,3 +161,8 @@ export function cmdbExportUrl(format: 'csv', kind: 'cis' | 'relations'): string;
 export function cmdbExportUrl(format: ImportFormat, kind?: 'cis' | 'relations'): string {
   return `/api/cmdb/export${queryString({ format, kind })}`;
 }
+
+/** CM-2: everything a set of CIs affects, transitively (for a plan's scope of impact). */
+export function impactOfCis(ciIds: string[], maxDepth = 5): Promise<ImpactReport> {
+  return apiRequest<ImpactReport>('/api/cmdb/impact', { method: 'POST', body: { ciIds, maxDepth } });
+}

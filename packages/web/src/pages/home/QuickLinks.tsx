@@ -4,9 +4,13 @@ import { Alert, Card, Col, Flex, Row, Typography } from 'antd';
 import {
   ApartmentOutlined,
   AuditOutlined,
+  CalendarOutlined,
   ContainerOutlined,
+  FileProtectOutlined,
   KeyOutlined,
   LockOutlined,
+  RocketOutlined,
+  SwapOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -21,6 +25,34 @@ interface QuickLink {
 }
 
 const LINKS: readonly QuickLink[] = [
+  {
+    to: '/releases',
+    titleKey: 'nav.releases',
+    descriptionKey: 'home.linkReleases',
+    icon: <RocketOutlined />,
+    anyOf: ['release.read'],
+  },
+  {
+    to: '/changes',
+    titleKey: 'nav.changes',
+    descriptionKey: 'home.linkChanges',
+    icon: <SwapOutlined />,
+    anyOf: ['change.read'],
+  },
+  {
+    to: '/calendar',
+    titleKey: 'nav.calendar',
+    descriptionKey: 'home.linkCalendar',
+    icon: <CalendarOutlined />,
+    anyOf: ['release.read'],
+  },
+  {
+    to: '/policy',
+    titleKey: 'nav.policy',
+    descriptionKey: 'home.linkPolicy',
+    icon: <FileProtectOutlined />,
+    anyOf: ['policy.read'],
+  },
   {
     to: '/cmdb',
     titleKey: 'nav.cis',
