@@ -20,6 +20,7 @@ import { verifyLibrary } from '../modules/dsl/dsl.verify';
 import { LocalBlobStore } from '../storage/local-blob-store';
 import { backupSqlite, postgresBackupAdvice, restoreSqlite } from './backup';
 import { askGate, formatAnswer } from './gate-client';
+import { writeOpenApi } from './openapi';
 import { readStdin, withDatabase } from './cli-context';
 import { DomainError } from '@releasegate/domain';
 
@@ -286,6 +287,15 @@ dsl
       });
       if (!report.ok) process.exitCode = 1;
     });
+  });
+
+program
+  .command('openapi')
+  .description('write the OpenAPI 3.1 document of the API to a file')
+  .argument('[file]', 'where to write it', 'docs/openapi.json')
+  .action(async (file: string) => {
+    await writeOpenApi(file);
+    out(`OpenAPI document written to ${file}`);
   });
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
