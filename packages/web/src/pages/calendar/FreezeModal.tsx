@@ -1,0 +1,84 @@
+import { useState } from 'react';
+import { App, DatePicker, Form, Input, Modal } from 'antd';
+import type { Dayjs } from 'dayjs';
+import { useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../../common/ErrorAlert';
+import { showFieldErrors } from '../../common/forms';
+import { createFreeze, releasesQueryKey } from '../releases/releases.api';
+
+interface Values {
+  name: string;
+  range: [Dayjs, Dayjs];
+  reason?: string;
+}
+
+/** A freeze window: no release in it without a recorded override (PL-5). */
+export function FreezeModal({ onClose }: { onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [form] = Form.useForm<Values>();
+  const [failure, setFailure] = useState<unknown>(null);
+  const [pending, setPending] = useState(false);
+
+  const submit = async (v: Values) => {
+    setFailure(null);
+    setPending(true);
+    try {
+      const freeze = await createFreeze({
+        name: v.name.trim(),
+        startsAt: v.range[0].toISOString(),
+        endsAt: v.range[1].toISOString(),
+        reason: v.reason?.trim() || null,
+      });
+      void message.success(t('calendar.freezeCreated', { name: freeze.name }));
+      void queryClient.invalidateQueries({ queryKey: releasesQueryKey });
+      onClose();
+    } catch (error) {
+      if (!showFieldErrors(form, error, i18n.language, { startsAt: 'range', endsAt: 'range' }))
+        setFailure(error);
+    } finally {
+      setPending(false);
+    }
+  };
+
+  return (
+    <Modal
+      open
+      title={t('calendar.freezeTitle')}
+      okText={t('common.create')}
+      cancelText={t('common.cancel')}
+      confirmLoading={pending}
+      onOk={() => form.submit()}
+      onCancel={onClose}
+      mask={{ closable: false }}
+      data-testid="freeze-modal"
+    >
+      <ErrorAlert error={failure} style={{ marginBottom: 16 }} />
+      <Form<Values> form={form} name="freeze" layout="vertical" onFinish={(v) => void submit(v)}>
+        <Form.Item
+          name="name"
+          label={t('calendar.freezeName')}
+          rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+        >
+          <Input maxLength={200} placeholder={t('calendar.freezeNamePlaceholder')} />
+        </Form.Item>
+        <Form.Item
+          name="range"
+          label={t('calendar.freezeRange')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
+          <DatePicker.RangePicker
+            showTime={{ format: 'HH:mm' }}
+            format="YYYY-MM-DD HH:mm"
+            style={{ width: '100%' }}
+          />
+        </Form.Item>
+        <Form.Item name="reason" label={t('calendar.freezeReason')}>
+          <Input.TextArea autoSize={{ minRows: 2, maxRows: 5 }} maxLength={2000} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

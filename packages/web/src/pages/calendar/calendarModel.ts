@@ -1,0 +1,32 @@
+import type { Dayjs } from 'dayjs';
+import type { CalendarWindow, FreezeWindow } from '../../api/types';
+
+export interface WindowConflicts {
+  freezes: FreezeWindow[];
+  windows: CalendarWindow[];
+}
+
+const overlaps = (aStart: string, aEnd: string, bStart: string, bEnd: string) =>
+  Date.parse(aStart) < Date.parse(bEnd) && Date.parse(bStart) < Date.parse(aEnd);
+
+/**
+ * What each window overlaps in time: freeze windows and other releases' windows. (Whether two
+ * releases really conflict depends on their CIs; the plan's conflict check on the server says so.)
+ */
+export function overlapsOf(windows: CalendarWindow[], freezes: FreezeWindow[]): Map<string, WindowConflicts> {
+  const result = new Map<string, WindowConflicts>();
+  for (const w of windows) {
+    result.set(w.releaseId, {
+      freezes: freezes.filter((f) => overlaps(w.start, w.end, f.startsAt, f.endsAt)),
+      windows: windows.filter((o) => o.releaseId !== w.releaseId && overlaps(w.start, w.end, o.start, o.end)),
+    });
+  }
+  return result;
+}
+
+/** Whether [start, end) touches the day. */
+export function onDay(day: Dayjs, start: string, end: string): boolean {
+  const from = day.startOf('day').valueOf();
+  const to = day.endOf('day').valueOf();
+  return Date.parse(start) <= to && Date.parse(end) > from;
+}

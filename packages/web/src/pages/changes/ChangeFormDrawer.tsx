@@ -1,0 +1,116 @@
+import { useState } from 'react';
+import { App, Button, Drawer, Flex, Form, Input, Radio } from 'antd';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { CHANGE_RISKS, type ChangeDetail, type ChangeRisk } from '../../api/types';
+import { ErrorAlert } from '../../common/ErrorAlert';
+import { showFieldErrors } from '../../common/forms';
+import { CiSelect } from '../cmdb/CiSelect';
+import { changesQueryKey, createChange, updateChange } from './changes.api';
+
+interface ChangeFormValues {
+  title: string;
+  description?: string;
+  risk: ChangeRisk;
+  ciIds?: string[];
+}
+
+/** 新建变更 / 编辑变更: title, description, risk and the CIs it touches; a draft until submitted. */
+export function ChangeFormDrawer({
+  change,
+  onClose,
+  onSaved,
+}: {
+  /** The draft to edit; a new change when absent. */
+  change?: ChangeDetail;
+  onClose: () => void;
+  onSaved: (change: ChangeDetail) => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [form] = Form.useForm<ChangeFormValues>();
+  const [failure, setFailure] = useState<unknown>(null);
+  const save = useMutation({
+    mutationFn: (v: ChangeFormValues) => {
+      const input = {
+        title: v.title.trim(),
+        description: v.description?.trim() || null,
+        risk: v.risk,
+        ciIds: v.ciIds ?? [],
+      };
+      return change ? updateChange(change.id, input) : createChange(input);
+    },
+    onMutate: () => setFailure(null),
+    onSuccess: (saved) => {
+      void queryClient.invalidateQueries({ queryKey: changesQueryKey });
+      void message.success(t(change ? 'changes.updated' : 'changes.created', { number: saved.number }));
+      onSaved(saved);
+    },
+    onError: (error) => {
+      if (!showFieldErrors(form, error, i18n.language)) setFailure(error);
+    },
+  });
+
+  return (
+    <Drawer
+      open
+      title={change ? t('changes.editTitle', { number: change.number }) : t('changes.createTitle')}
+      size={560}
+      onClose={onClose}
+      mask={{ closable: false }}
+      data-testid="change-form-drawer"
+      footer={
+        <Flex justify="flex-end" gap={8}>
+          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button
+            type="primary"
+            loading={save.isPending}
+            onClick={() => form.submit()}
+            data-testid="change-form-submit"
+          >
+            {change ? t('common.save') : t('common.create')}
+          </Button>
+        </Flex>
+      }
+    >
+      <ErrorAlert error={failure} style={{ marginBottom: 16 }} />
+      <Form<ChangeFormValues>
+        form={form}
+        name="change"
+        layout="vertical"
+        initialValues={
+          change
+            ? {
+                title: change.title,
+                description: change.description ?? undefined,
+                risk: change.risk ?? 'medium',
+                ciIds: change.ciIds,
+              }
+            : { risk: 'medium' }
+        }
+        onFinish={(v) => save.mutate(v)}
+      >
+        <Form.Item
+          name="title"
+          label={t('changes.fields.title')}
+          rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+        >
+          <Input maxLength={200} placeholder={t('changes.titlePlaceholder')} />
+        </Form.Item>
+        <Form.Item name="description" label={t('changes.fields.description')}>
+          <Input.TextArea autoSize={{ minRows: 3, maxRows: 8 }} maxLength={4000} />
+        </Form.Item>
+        <Form.Item name="risk" label={t('changes.fields.risk')} rules={[{ required: true }]}>
+          <Radio.Group
+            optionType="button"
+            options={CHANGE_RISKS.map((r) => ({ value: r, label: t(`changes.risks.${r}`) }))}
+          />
+        </Form.Item>
+        <Form.Item name="ciIds" label={t('changes.fields.cis')} extra={t('changes.cisHelp')}>
+          <CiSelect multiple data-testid="change-cis" />
+        </Form.Item>
+      </Form>
+    </Drawer>
+  );
+}

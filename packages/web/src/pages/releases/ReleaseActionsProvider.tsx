@@ -1,0 +1,157 @@
+import { useState, type ReactNode } from 'react';
+import { App } from 'antd';
+import { useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { ReleaseAction, ReleaseDetail } from '../../api/types';
+import { ReasonModal } from '../../common/ReasonModal';
+import { ClassifyModal } from './ClassifyModal';
+import { ReleaseActionsContext } from './releaseActions';
+import {
+  acceptRelease,
+  approvePlan,
+  cancelRelease,
+  rejectPlan,
+  rejectRelease,
+  releasesQueryKey,
+  revisePlan,
+  submitPlan,
+} from './releases.api';
+
+type Dialog = Exclude<ReleaseAction, 'edit_plan' | 'submit_plan'> | null;
+
+/**
+ * Runs the lifecycle actions of one release: each asks what it needs (a reason, a comment, the
+ * type), calls the server, and refreshes everything about releases. The server's refusal stays in
+ * the dialog, or goes to `onError` for actions without one.
+ */
+export function ReleaseActionsProvider({
+  release,
+  onEditPlan,
+  onError,
+  children,
+}: {
+  release: ReleaseDetail;
+  onEditPlan: () => void;
+  onError: (error: unknown) => void;
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [running, setRunning] = useState<ReleaseAction | null>(null);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: releasesQueryKey });
+  const number = release.number;
+  const version = release.plan?.version ?? 1;
+
+  const done = async (action: ReleaseAction, after: Promise<ReleaseDetail>) => {
+    try {
+      const r = await after;
+      void message.success(
+        t(`releases.done.${action}`, {
+          number,
+          type: r.type ? t(`releases.types.${r.type}`) : '',
+          version: r.plan?.version ?? '',
+        }),
+      );
+    } finally {
+      void refresh();
+    }
+  };
+
+  const run = (action: ReleaseAction) => {
+    onError(null);
+    if (action === 'edit_plan') return onEditPlan();
+    if (action === 'submit_plan') {
+      setRunning(action);
+      done(action, submitPlan(release.id))
+        .catch(onError)
+        .finally(() => setRunning(null));
+      return;
+    }
+    setDialog(action);
+  };
+
+  const availability = (action: ReleaseAction) =>
+    release.actions.find((a) => a.action === action) ?? { action, allowed: false, blockers: [] };
+
+  const close = () => setDialog(null);
+  return (
+    <ReleaseActionsContext.Provider value={{ release, availability, run, running }}>
+      {children}
+      {dialog === 'accept' && (
+        <ReasonModal
+          title={t('releases.acceptTitle', { number })}
+          warning={t('releases.acceptWarning')}
+          okText={t('releases.actions.accept')}
+          label={t('releases.acceptNote')}
+          danger={false}
+          required={false}
+          onClose={close}
+          onSubmit={(note) => done('accept', acceptRelease(release.id, note || null))}
+          testId="release-accept-modal"
+        />
+      )}
+      {dialog === 'reject' && (
+        <ReasonModal
+          title={t('releases.rejectTitle', { number })}
+          okText={t('releases.actions.reject')}
+          label={t('releases.rejectReason')}
+          onClose={close}
+          onSubmit={(reason) => done('reject', rejectRelease(release.id, reason))}
+          testId="release-reject-modal"
+        />
+      )}
+      {dialog === 'cancel' && (
+        <ReasonModal
+          title={t('releases.cancelTitle', { number })}
+          warning={t('releases.cancelWarning')}
+          okText={t('releases.actions.cancel')}
+          label={t('releases.cancelReason')}
+          onClose={close}
+          onSubmit={(reason) => done('cancel', cancelRelease(release.id, reason))}
+          testId="release-cancel-modal"
+        />
+      )}
+      {dialog === 'classify' && <ClassifyModal release={release} onClose={close} onDone={refresh} />}
+      {dialog === 'approve_plan' && (
+        <ReasonModal
+          title={t('releases.approvePlanTitle', { number, version })}
+          warning={t('releases.approveWarning')}
+          okText={t('releases.actions.approve_plan')}
+          label={t('releases.approveComment')}
+          danger={false}
+          required={false}
+          onClose={close}
+          onSubmit={(comment) => done('approve_plan', approvePlan(release.id, comment || null))}
+          testId="plan-approve-modal"
+        />
+      )}
+      {dialog === 'reject_plan' && (
+        <ReasonModal
+          title={t('releases.rejectPlanTitle', { number, version })}
+          okText={t('releases.actions.reject_plan')}
+          label={t('releases.rejectPlanComment')}
+          onClose={close}
+          onSubmit={(comment) => done('reject_plan', rejectPlan(release.id, comment))}
+          testId="plan-reject-modal"
+        />
+      )}
+      {dialog === 'revise_plan' && (
+        <ReasonModal
+          title={t('releases.revisePlanTitle', { number })}
+          warning={t('releases.revisePlanWarning')}
+          okText={t('releases.actions.revise_plan')}
+          label={t('releases.revisePlanReason')}
+          danger={false}
+          onClose={close}
+          onSubmit={async (reason) => {
+            await done('revise_plan', revisePlan(release.id, reason));
+            onEditPlan();
+          }}
+          testId="plan-revise-modal"
+        />
+      )}
+    </ReleaseActionsContext.Provider>
+  );
+}

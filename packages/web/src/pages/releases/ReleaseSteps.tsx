@@ -1,0 +1,62 @@
+import { Steps } from 'antd';
+import type { StepsProps } from 'antd';
+import { useTranslation } from 'react-i18next';
+import type { Release, ReleaseState } from '../../api/types';
+
+const MAIN: ReleaseState[] = [
+  'requested',
+  'planning',
+  'plan_review',
+  'approved',
+  'ready',
+  'implementing',
+  'post_release',
+  'closed',
+];
+const ROLLBACK: ReleaseState[] = [
+  'requested',
+  'planning',
+  'plan_review',
+  'approved',
+  'ready',
+  'implementing',
+  'rolling_back',
+  'rolled_back',
+  'closed',
+];
+
+/** The lifecycle of DESIGN.md as a bar: where the release stands, and how it ended. */
+export function ReleaseSteps({ release }: { release: Release }) {
+  const { t } = useTranslation();
+  const { state, outcome } = release;
+  const rolledBack =
+    state === 'rolling_back' || state === 'rolled_back' || outcome === 'rolled_back' || outcome === 'failed';
+  const path: ReleaseState[] =
+    outcome === 'rejected' ? ['requested', 'closed'] : rolledBack ? ROLLBACK : MAIN;
+  const current = path.indexOf(state);
+  // A cancelled release may have stopped at any step before implementation: only the end is marked.
+  const cancelled = outcome === 'cancelled';
+  const items: StepsProps['items'] = path.map((s, index) => {
+    const isCurrent = index === current;
+    let status: 'wait' | 'process' | 'finish' | 'error' =
+      index < current ? 'finish' : isCurrent ? 'process' : 'wait';
+    if (cancelled && !isCurrent) status = 'wait';
+    if (s === 'closed' && isCurrent)
+      status = outcome === 'successful' ? 'finish' : outcome === null ? 'process' : 'error';
+    if (s === 'rolling_back' && index < current) status = 'error';
+    return {
+      title: t(`releases.states.${s}`),
+      status,
+      content: s === 'closed' && isCurrent && outcome ? t(`releases.outcomes.${outcome}`) : undefined,
+    };
+  });
+  return (
+    <Steps
+      size="small"
+      current={current}
+      items={items}
+      data-testid="release-steps"
+      style={{ overflowX: 'auto', paddingBottom: 4 }}
+    />
+  );
+}

@@ -1,0 +1,146 @@
+import { Alert, Card, Empty, Flex, Progress, Spin, Tag, Typography } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { PLAN_SECTIONS, type ReleaseAction, type ReleaseDetail } from '../../../api/types';
+import { ErrorAlert } from '../../../common/ErrorAlert';
+import { blockerText, sectionLabel } from '../../../common/ruleText';
+import { ActionButton } from '../ActionButton';
+import { onlyStateBlocked, useReleaseActions } from '../releaseActions';
+import { plansQueryKey, listPlans } from '../releases.api';
+import { PlanStatusTag } from '../ReleaseTags';
+import { ConflictsCard } from './ConflictsCard';
+import { PlanEditor } from './PlanEditor';
+import { PlanHistory } from './PlanHistory';
+import { PlanView } from './PlanView';
+import { sectionAnchor } from './PlanSectionCard';
+
+const PLAN_ACTIONS: ReleaseAction[] = ['submit_plan', 'approve_plan', 'reject_plan', 'revise_plan'];
+
+/** 发布计划: the current version, its completeness and conflicts, the editor or the read-only plan, and the versions. */
+export function PlanTab({ release }: { release: ReleaseDetail }) {
+  const { t } = useTranslation();
+  const { availability } = useReleaseActions();
+  const plans = useQuery({ queryKey: plansQueryKey(release.id), queryFn: () => listPlans(release.id) });
+  if (plans.isPending) return <Spin />;
+  if (plans.error) return <ErrorAlert error={plans.error} />;
+  const latest = plans.data[0] ?? null;
+  const summary = release.plan;
+  const edit = availability('edit_plan');
+  // While the editor is open its own bar saves and submits.
+  const actions = PLAN_ACTIONS.map(availability).filter(
+    (a) => !onlyStateBlocked(a) && !(edit.allowed && a.action === 'submit_plan'),
+  );
+  const total = PLAN_SECTIONS.length;
+  const done = summary ? total - summary.gaps.length : 0;
+
+  return (
+    <div data-testid="plan-tab">
+      {summary && (
+        <Card size="small" style={{ marginBottom: 16 }} data-testid="plan-summary">
+          <Flex justify="space-between" align="center" gap={16} wrap>
+            <Flex vertical gap={4} style={{ minWidth: 280, flex: '1 1 320px' }}>
+              <Flex gap={8} align="center">
+                <Typography.Text strong style={{ fontSize: 16 }}>
+                  {t('plan.versionTitle', { version: summary.version })}
+                </Typography.Text>
+                <PlanStatusTag status={summary.status} testId="plan-status" />
+                <Typography.Text type="secondary">
+                  {t('plan.drafter')}
+                  {t('common.colon')}
+                  {summary.drafterName}
+                </Typography.Text>
+              </Flex>
+              <Flex gap={12} align="center">
+                <Typography.Text type="secondary">{t('plan.completeness')}</Typography.Text>
+                <Progress
+                  percent={Math.round((done / total) * 100)}
+                  steps={total}
+                  size="small"
+                  strokeColor="#52c41a"
+                  format={() => t('plan.completeCount', { done, total })}
+                  data-testid="plan-completeness"
+                />
+              </Flex>
+              {summary.gaps.length > 0 && (
+                <Flex gap={4} wrap align="center">
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {t('plan.sectionMissing')}
+                    {t('common.colon')}
+                  </Typography.Text>
+                  {summary.gaps.map((g) => (
+                    <Tag
+                      key={g.section}
+                      color="warning"
+                      style={{ marginInlineEnd: 0, cursor: 'pointer' }}
+                      onClick={() =>
+                        document
+                          .getElementById(sectionAnchor(g.section))
+                          ?.scrollIntoView({ behavior: 'smooth' })
+                      }
+                    >
+                      {sectionLabel(t, g.section)}
+                    </Tag>
+                  ))}
+                </Flex>
+              )}
+            </Flex>
+            {actions.length > 0 && (
+              <Flex gap={8} wrap>
+                {actions.map((a) => (
+                  <ActionButton key={a.action} action={a.action} />
+                ))}
+              </Flex>
+            )}
+          </Flex>
+          {release.state === 'plan_review' && (
+            <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0', fontSize: 12 }}>
+              {t('plan.approvalHelp')}
+            </Typography.Paragraph>
+          )}
+        </Card>
+      )}
+
+      {summary && <ConflictsCard release={release} />}
+
+      {edit.allowed ? (
+        // Keyed by version: the first save creates version 1 without losing what is on screen.
+        <PlanEditor key={latest?.version ?? 1} release={release} plan={latest} />
+      ) : latest ? (
+        <>
+          <Alert
+            type="info"
+            showIcon
+            style={{ marginBottom: 16 }}
+            title={t('plan.readOnly', {
+              version: latest.version,
+              status: t(`plan.statuses.${latest.status}`),
+            })}
+            description={
+              edit.blockers.some((b) => b.kind !== 'state') ? (
+                <ul style={{ margin: 0, paddingInlineStart: 18 }}>
+                  {edit.blockers.map((b, i) => (
+                    <li key={i}>{blockerText(t, b, release.changes)}</li>
+                  ))}
+                </ul>
+              ) : undefined
+            }
+          />
+          <PlanView content={latest.content} gaps={summary?.gaps} />
+        </>
+      ) : (
+        <Empty description={t('plan.noPlan')} style={{ padding: 32 }}>
+          <Typography.Paragraph type="secondary">{t('plan.noPlanHelp')}</Typography.Paragraph>
+          <ul style={{ display: 'inline-block', textAlign: 'start', margin: 0 }}>
+            {edit.blockers.map((b, i) => (
+              <li key={i}>
+                <Typography.Text type="secondary">{blockerText(t, b, release.changes)}</Typography.Text>
+              </li>
+            ))}
+          </ul>
+        </Empty>
+      )}
+
+      {plans.data.length > 0 && <PlanHistory plans={plans.data} number={release.number} />}
+    </div>
+  );
+}

@@ -1,0 +1,143 @@
+import dayjs, { type Dayjs } from 'dayjs';
+import type {
+  Assessment,
+  PlanContent,
+  PlanRisk,
+  PlanStep,
+  ReleaseDetail,
+  ResourceAssessment,
+  RiskAssessment,
+} from '../../../api/types';
+
+/** The plan as the editor's form holds it: every list present, the window as two dates. */
+export interface PlanFormValues {
+  purpose?: string;
+  scope: {
+    ciIds: string[];
+    services: string[];
+    users?: string;
+    downtimeMinutes?: number | null;
+    notes?: string;
+  };
+  participants: Partial<{ name: string; role: string; responsibility: string }>[];
+  risks: Partial<PlanRisk>[];
+  baseline: {
+    baselineId?: string | null;
+    targets: Partial<{ ciId: string; currentVersion: string | null; targetVersion: string }>[];
+  };
+  postDeployment?: string;
+  window?: [Dayjs | null, Dayjs | null] | null;
+  resources?: string;
+  steps: Partial<PlanStep>[];
+  rollback: {
+    steps: Partial<PlanStep>[];
+    triggers: Partial<{ indicator: string; threshold: string }>[];
+  };
+}
+
+const text = (v: string | null | undefined) => (v ?? '').trim();
+const hasText = (...values: (string | null | undefined)[]) => values.some((v) => text(v).length > 0);
+
+export function latestAssessment<T>(release: ReleaseDetail, kind: Assessment['kind']): T | undefined {
+  const found = release.assessments.filter((a) => a.kind === kind).sort((a, b) => b.seq - a.seq)[0];
+  return found?.content as T | undefined;
+}
+
+/** A new plan starts from what is known: the release's targets and its risk assessment. */
+export function initialContent(release: ReleaseDetail): PlanContent {
+  const risk = latestAssessment<RiskAssessment>(release, 'risk');
+  return { scope: { ciIds: [...release.targetCiIds] }, risks: risk?.risks.map((r) => ({ ...r })) };
+}
+
+export function toFormValues(content: PlanContent): PlanFormValues {
+  return {
+    purpose: content.purpose,
+    scope: {
+      ciIds: content.scope?.ciIds ?? [],
+      services: content.scope?.services ?? [],
+      users: content.scope?.users,
+      downtimeMinutes: content.scope?.downtimeMinutes ?? null,
+      notes: content.scope?.notes,
+    },
+    participants: content.participants ?? [],
+    risks: content.risks ?? [],
+    baseline: { baselineId: content.baseline?.baselineId ?? null, targets: content.baseline?.targets ?? [] },
+    postDeployment: content.postDeployment,
+    window: content.window ? [dayjs(content.window.start), dayjs(content.window.end)] : null,
+    resources: content.resources,
+    steps: content.steps ?? [],
+    rollback: { steps: content.rollback?.steps ?? [], triggers: content.rollback?.triggers ?? [] },
+  };
+}
+
+const step = (s: Partial<PlanStep>): PlanStep => ({
+  title: text(s.title),
+  owner: text(s.owner),
+  expectedMinutes: Math.max(0, Math.round(s.expectedMinutes ?? 0)),
+  verification: text(s.verification),
+});
+const stepFilled = (s: Partial<PlanStep>) =>
+  hasText(s.title, s.owner, s.verification) || (s.expectedMinutes ?? 0) > 0;
+
+/** The sections to save: text trimmed, rows left completely empty dropped. */
+export function toContent(v: PlanFormValues): PlanContent {
+  const [start, end] = v.window ?? [null, null];
+  return {
+    purpose: text(v.purpose),
+    scope: {
+      ciIds: v.scope?.ciIds ?? [],
+      services: v.scope?.services ?? [],
+      users: text(v.scope?.users),
+      downtimeMinutes: v.scope?.downtimeMinutes ?? null,
+      notes: text(v.scope?.notes),
+    },
+    participants: (v.participants ?? [])
+      .filter((p) => hasText(p.name, p.role, p.responsibility))
+      .map((p) => ({ name: text(p.name), role: text(p.role), responsibility: text(p.responsibility) })),
+    risks: (v.risks ?? [])
+      .filter((r) => hasText(r.description, r.response))
+      .map((r) => ({
+        category: r.category ?? 'technical',
+        description: text(r.description),
+        likelihood: r.likelihood ?? 'medium',
+        impact: r.impact ?? 'medium',
+        response: text(r.response),
+      })),
+    baseline: {
+      baselineId: v.baseline?.baselineId ?? null,
+      targets: (v.baseline?.targets ?? [])
+        .filter((x) => x.ciId)
+        .map((x) => ({
+          ciId: x.ciId ?? '',
+          currentVersion: text(x.currentVersion) || null,
+          targetVersion: text(x.targetVersion),
+        })),
+    },
+    postDeployment: text(v.postDeployment),
+    ...(start && end ? { window: { start: start.toISOString(), end: end.toISOString() } } : {}),
+    resources: text(v.resources),
+    steps: (v.steps ?? []).filter(stepFilled).map(step),
+    rollback: {
+      steps: (v.rollback?.steps ?? []).filter(stepFilled).map(step),
+      triggers: (v.rollback?.triggers ?? [])
+        .filter((x) => hasText(x.indicator, x.threshold))
+        .map((x) => ({ indicator: text(x.indicator), threshold: text(x.threshold) })),
+    },
+  };
+}
+
+export const plannedMinutes = (steps: readonly Partial<PlanStep>[] | undefined) =>
+  (steps ?? []).reduce((sum, s) => sum + (s.expectedMinutes ?? 0), 0);
+
+/** IN-4 as the text of the plan's resources section. */
+export function resourcesText(
+  r: ResourceAssessment,
+  labels: { technical: string; people: string; time: string; hours: string },
+): string {
+  const people = r.people.map((p) => `${p.name}（${p.role}）：${p.availability}`).join('\n');
+  return [
+    `${labels.technical}：${r.technical}`,
+    `${labels.people}：\n${people}`,
+    `${labels.time}：${r.time.estimateHours} ${labels.hours}${r.time.note ? `，${r.time.note}` : ''}`,
+  ].join('\n');
+}
