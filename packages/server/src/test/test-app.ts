@@ -30,7 +30,8 @@ export async function startTestApp(dialect: Dialect, env: Record<string, string>
   const database = await createTestDatabase(dialect);
   const clock = new ManualClock();
   const config = loadConfig({ ...database.env, WEB_DIST_DIR: '/nonexistent', ...env });
-  const app = await buildApp({ config, db: database.db, clock, logger: false });
+  // TEST_LOG=1 shows the server's logs (errors behind a 500) while debugging a test.
+  const app = await buildApp({ config, db: database.db, clock, logger: process.env.TEST_LOG === '1' });
   await ensureBuiltinCiTypes(app.cmdb, cliContext());
   await ensureDefaultPolicy(app.policy, cliContext());
   await app.fastify.listen({ port: 0, host: '127.0.0.1' });
@@ -82,8 +83,9 @@ export class HttpClient {
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<Reply<T>> {
+    const raw = typeof body === 'string' || Buffer.isBuffer(body);
     const h: Record<string, string> = { ...headers };
-    if (body !== undefined) h['content-type'] = 'application/json';
+    if (body !== undefined) h['content-type'] = raw ? 'application/octet-stream' : 'application/json';
     if (this.cookies.size > 0) h.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (this.sendCsrf && this.cookies.has('rg_csrf') && method !== 'GET')
       h['x-csrf-token'] = this.cookies.get('rg_csrf')!;
@@ -91,7 +93,7 @@ export class HttpClient {
     const response = await fetch(this.base + path, {
       method,
       headers: h,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : raw ? (body as string | Buffer) : JSON.stringify(body),
     });
     for (const line of response.headers.getSetCookie()) {
       const [pair] = line.split(';');
@@ -107,6 +109,16 @@ export class HttpClient {
       body: (type.startsWith('application/json') && text ? JSON.parse(text) : text) as T,
       headers: response.headers,
     };
+  }
+
+  /** Sends a file's bytes as application/octet-stream, as the web client's uploads do. */
+  upload<T = any>(method: 'PUT' | 'POST', path: string, bytes: Buffer | string, filename?: string) {
+    return this.request<T>(
+      method,
+      path,
+      bytes,
+      filename ? { 'x-filename': encodeURIComponent(filename) } : {},
+    );
   }
 
   get<T = any>(path: string) {

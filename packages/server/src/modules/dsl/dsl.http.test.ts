@@ -29,19 +29,8 @@ describe.each(DIALECTS)('definitive software library over HTTP on %s', (dialect)
     await t.close();
   });
 
-  async function upload(id: string, bytes: Buffer, client = engineer) {
-    const r = await fetch(`${t.url}/api/dsl/versions/${id}/content`, {
-      method: 'PUT',
-      headers: {
-        'content-type': 'application/octet-stream',
-        'x-filename': encodeURIComponent('billing-2.1.0.tar.gz'),
-        cookie: `rg_session=${client.cookie('rg_session')}; rg_csrf=${client.cookie('rg_csrf')}`,
-        'x-csrf-token': client.cookie('rg_csrf')!,
-      },
-      body: bytes,
-    });
-    return { status: r.status, body: (await r.json()) as any };
-  }
+  const upload = (id: string, bytes: Buffer, client = engineer) =>
+    client.upload('PUT', `/api/dsl/versions/${id}/content`, bytes, 'billing-2.1.0.tar.gz');
 
   async function approvedVersion(bytes = Buffer.from('release artifact 发布包 v2.1.0')) {
     const v = (

@@ -26,15 +26,7 @@ describe.each(DIALECTS)('pre-release verification and the deployment gate on %s'
     // software item taken to an approved major plan.
     const app = await ci(c.cfg, 'application', 'billing', { critical: true });
     const v = (await c.eng1.post('/api/dsl/versions', { name: 'billing', version: '2.1.0' })).body;
-    const put = await fetch(`${t.url}/api/dsl/versions/${v.id}/content`, {
-      method: 'PUT',
-      headers: {
-        'content-type': 'application/octet-stream',
-        cookie: `rg_session=${c.eng1.cookie('rg_session')}; rg_csrf=${c.eng1.cookie('rg_csrf')}`,
-        'x-csrf-token': c.eng1.cookie('rg_csrf')!,
-      },
-      body: ARTIFACT,
-    });
+    const put = await c.eng1.upload('PUT', `/api/dsl/versions/${v.id}/content`, ARTIFACT);
     expect(put.status).toBe(200);
     expect((await c.boss.post(`/api/dsl/versions/${v.id}/approve`, {})).status).toBe(200);
     const change = await approvedChange(c, '计费升级', [app.id]);
@@ -82,17 +74,14 @@ describe.each(DIALECTS)('pre-release verification and the deployment gate on %s'
     expect(noEvidence.status).toBe(422);
     expect(noEvidence.body.error.details.rule).toBe('IM-1 evidence');
     // An evidence file is kept in the blob store and cited by digest.
-    const upload = await fetch(`${t.url}/api/releases/${releaseId}/evidence`, {
-      method: 'PUT',
-      headers: {
-        'content-type': 'application/octet-stream',
-        'x-filename': encodeURIComponent('回退演练记录.pdf'),
-        cookie: `rg_session=${c.impl.cookie('rg_session')}; rg_csrf=${c.impl.cookie('rg_csrf')}`,
-        'x-csrf-token': c.impl.cookie('rg_csrf')!,
-      },
-      body: Buffer.from('%PDF rehearsal'),
-    });
-    const evidence = (await upload.json()) as { digest: string; filename: string };
+    const evidence = (
+      await c.impl.upload(
+        'PUT',
+        `/api/releases/${releaseId}/evidence`,
+        Buffer.from('%PDF rehearsal'),
+        '回退演练记录.pdf',
+      )
+    ).body as { digest: string; filename: string };
     expect(evidence.filename).toBe('回退演练记录.pdf');
     const withFile = await c.impl.post(`/api/releases/${releaseId}/checks/rollback_test`, {
       result: 'passed',

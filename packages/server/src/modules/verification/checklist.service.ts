@@ -112,16 +112,14 @@ export async function uploadEvidence(
   if (!release) throw notFound('Release', releaseId);
   try {
     const stored = await deps.blobs.put(body, deps.maxUploadBytes);
-    await deps.db.kysely
-      .transaction()
-      .execute((trx) =>
-        deps.audit.record(trx, ctx, {
-          action: 'release.evidence_uploaded',
-          entityType: 'release',
-          entityId: release.id,
-          details: { ...stored, filename },
-        }),
-      );
+    await deps.db.kysely.transaction().execute((trx) =>
+      deps.audit.record(trx, ctx, {
+        action: 'release.evidence_uploaded',
+        entityType: 'release',
+        entityId: release.id,
+        details: { ...stored, filename },
+      }),
+    );
     return { ...stored, filename };
   } catch (error) {
     if (error instanceof BlobTooLargeError)

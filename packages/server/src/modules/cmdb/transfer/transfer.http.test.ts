@@ -22,19 +22,8 @@ describe.each(DIALECTS)('CMDB import and export on %s', (dialect) => {
     await t.close();
   });
 
-  async function importFile(body: Buffer | string, query: string) {
-    const r = await fetch(`${t.url}/api/cmdb/import?${query}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/octet-stream',
-        'x-filename': 'cmdb.xlsx',
-        cookie: `rg_session=${admin.cookie('rg_session')}; rg_csrf=${admin.cookie('rg_csrf')}`,
-        'x-csrf-token': admin.cookie('rg_csrf')!,
-      },
-      body,
-    });
-    return { status: r.status, body: (await r.json()) as any };
-  }
+  const importFile = (body: Buffer | string, query: string) =>
+    admin.upload('POST', `/api/cmdb/import?${query}`, body, 'cmdb.xlsx');
   const count = async () => (await admin.get('/api/cmdb/cis?limit=500')).body.items.length as number;
 
   const goodWorkbook = () =>
