@@ -1,15 +1,15 @@
-// CMDB impact analysis (CM-2), the raw traversals and the server's own code in process. Runs as
-// its own process (`node --import tsx bench/src/impact-raw.ts`): it prints the seeds (one JSON
-// line, ImpactRawSetup), then measures a class whenever stdin says `measure <class>` (one JSON
-// line, ImpactClassRaw) until `quit`. It takes the cached generated CMDB (generating it first when missing), copies
-// it into BENCH_IMPACT_DATA_DIR (where the real server will then run on it) and measures, on that
-// copy:
+// CMDB impact analysis (CM-2): the raw traversals and the server's own code, in process. Runs as
+// its own process (`node --import tsx bench/src/impact-raw.ts`). It takes the cached generated
+// CMDB (generating it first when missing) and copies it into BENCH_IMPACT_DATA_DIR, where the real
+// server then runs on it too. It loads the graph, picks the seed CIs of the three classes (small,
+// medium, full reach) by their reach and prints them (one JSON line, ImpactRawSetup). Then, each
+// time stdin says `measure <class>`, it times on that copy and prints one JSON line
+// (ImpactClassRaw), until `quit`:
 //   - the in-memory BFS: the server's ImpactGraphCache loads the adjacency, `impactOf` is timed alone;
 //   - the recursive SQL query (WITH RECURSIVE over ci_relations, same direction rules, depth bound);
-//   - the parts of the API's work, with the server's functions: analyseImpact (BFS, then the
-//     affected CIs' rows through findCisByIds, then the report), the zod response encoding the
-//     route's serializer does, and JSON.stringify.
-// It also picks the seed CIs of the three classes (small, medium, full reach) by their reach.
+//   - the parts of the API's work, with the server's functions: findCisByIds over the affected
+//     CIs, analyseImpact as a whole, the zod response encoding the route's serializer does, and
+//     JSON.stringify.
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';

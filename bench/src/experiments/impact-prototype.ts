@@ -48,6 +48,7 @@ const f = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.t
 const fixture = await ensureCmdbFixture(cis, cis * 10);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'releasegate-impact-prototype-'));
 const file = path.join(dir, 'releasegate.db');
+process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true })); // also after a failed check
 fs.copyFileSync(fixture.file, file);
 const db = openSqlite(file);
 const raw = new BetterSqlite3(file, { readonly: true });
