@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Card, Form, Input, Select, Table, Tag } from 'antd';
+import { App, Button, Card, Form, Table, Tag } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { RISK_CATEGORIES, type PlanRisk, type ReleaseDetail, type RiskAssessment } from '../../../api/types';
@@ -7,11 +7,10 @@ import { ErrorAlert } from '../../../common/ErrorAlert';
 import { FieldMessages } from '../../../common/FieldMessages';
 import { formatMinute } from '../../../common/format';
 import { fieldMessages, showFieldErrors } from '../../../common/forms';
-import { CellItem, FormListTable } from '../plan/FormListTable';
+import { FormListTable } from '../plan/FormListTable';
 import { assessRisks, releasesQueryKey } from '../releases.api';
 import { latestRecord } from './assessments';
-
-const LEVELS = ['low', 'medium', 'high'] as const;
+import { useRiskColumns } from '../riskColumns';
 
 /** IN-5: technical, business and management risks, each with likelihood, impact and response. */
 export function RiskCard({ release, editable }: { release: ReleaseDetail; editable: boolean }) {
@@ -23,7 +22,7 @@ export function RiskCard({ release, editable }: { release: ReleaseDetail; editab
   const [pending, setPending] = useState(false);
   const [listError, setListError] = useState<unknown>(null);
   const latest = latestRecord<RiskAssessment>(release, 'risk');
-  const levels = LEVELS.map((l) => ({ value: l, label: t(`plan.levels.${l}`) }));
+  const riskColumns = useRiskColumns();
 
   const submit = async (v: { risks: Partial<PlanRisk>[] }) => {
     setFailure(null);
@@ -117,72 +116,7 @@ export function RiskCard({ release, editable }: { release: ReleaseDetail; editab
               addText={t('plan.addRisk')}
               newRow={() => ({ category: 'technical', likelihood: 'medium', impact: 'medium' })}
               testId="assessment-risks"
-              columns={[
-                {
-                  key: 'category',
-                  title: t('plan.riskCategory'),
-                  width: 120,
-                  render: (f, i) => (
-                    <CellItem field={f} name="category">
-                      <Select
-                        aria-label={`${t('plan.riskCategory')} ${i + 1}`}
-                        options={RISK_CATEGORIES.map((c) => ({
-                          value: c,
-                          label: t(`plan.riskCategories.${c}`),
-                        }))}
-                      />
-                    </CellItem>
-                  ),
-                },
-                {
-                  key: 'description',
-                  title: t('plan.riskDescription'),
-                  width: 260,
-                  render: (f, i) => (
-                    <CellItem field={f} name="description">
-                      <Input.TextArea
-                        aria-label={`${t('plan.riskDescription')} ${i + 1}`}
-                        autoSize={{ minRows: 1, maxRows: 4 }}
-                        maxLength={2000}
-                      />
-                    </CellItem>
-                  ),
-                },
-                {
-                  key: 'likelihood',
-                  title: t('plan.likelihood'),
-                  width: 84,
-                  render: (f, i) => (
-                    <CellItem field={f} name="likelihood">
-                      <Select aria-label={`${t('plan.likelihood')} ${i + 1}`} options={levels} />
-                    </CellItem>
-                  ),
-                },
-                {
-                  key: 'impact',
-                  title: t('plan.impact'),
-                  width: 84,
-                  render: (f, i) => (
-                    <CellItem field={f} name="impact">
-                      <Select aria-label={`${t('plan.impact')} ${i + 1}`} options={levels} />
-                    </CellItem>
-                  ),
-                },
-                {
-                  key: 'response',
-                  title: t('plan.response'),
-                  width: 260,
-                  render: (f, i) => (
-                    <CellItem field={f} name="response">
-                      <Input.TextArea
-                        aria-label={`${t('plan.response')} ${i + 1}`}
-                        autoSize={{ minRows: 1, maxRows: 4 }}
-                        maxLength={2000}
-                      />
-                    </CellItem>
-                  ),
-                },
-              ]}
+              columns={riskColumns}
             />
             <Button
               type="primary"

@@ -23,7 +23,6 @@ import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../../api/client';
 import {
   PLAN_SECTIONS,
-  RISK_CATEGORIES,
   type Blocker,
   type PlanSection,
   type PlanVersion,
@@ -40,6 +39,7 @@ import { CiSelect } from '../../cmdb/CiSelect';
 import { baselinesQueryKey, ciQueryKey, getCi, impactOfCis, listBaselines } from '../../cmdb/cmdb.api';
 import { releasesQueryKey, savePlan, submitPlan } from '../releases.api';
 import { useReleaseActions } from '../releaseActions';
+import { useRiskColumns } from '../riskColumns';
 import { CellItem, FormListTable } from './FormListTable';
 import { PlanSectionCard, sectionAnchor } from './PlanSectionCard';
 import {
@@ -52,7 +52,6 @@ import {
   type PlanFormValues,
 } from './planForm';
 
-const LEVELS = ['low', 'medium', 'high'] as const;
 /** Blockers of submission that saving the draft may change: the server judges them after the save. */
 const DRAFT_RULES = new Set(['PL-1 plan sections', 'TY-4 emergency short form', 'PL-5 schedule conflicts']);
 
@@ -68,6 +67,7 @@ function scrollTo(id: string) {
  */
 export function PlanEditor({ release, plan }: { release: ReleaseDetail; plan: PlanVersion | null }) {
   const { t } = useTranslation();
+  const riskColumns = useRiskColumns();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const { availability } = useReleaseActions();
@@ -220,7 +220,6 @@ export function PlanEditor({ release, plan }: { release: ReleaseDetail; plan: Pl
   const [start, end] = windowRange ?? [null, null];
   const windowMinutes = start && end ? end.diff(start, 'minute') : null;
   const planned = plannedMinutes(steps);
-  const levelOptions = LEVELS.map((l) => ({ value: l, label: t(`plan.levels.${l}`) }));
   const stepColumns = (prefix: string) => [
     {
       key: 'title',
@@ -392,69 +391,7 @@ export function PlanEditor({ release, plan }: { release: ReleaseDetail; plan: Pl
             response: '',
           })}
           testId="plan-risks"
-          columns={[
-            {
-              key: 'category',
-              title: t('plan.riskCategory'),
-              width: 120,
-              render: (f, i) => (
-                <CellItem field={f} name="category">
-                  <Select
-                    aria-label={`${t('plan.riskCategory')} ${i + 1}`}
-                    options={RISK_CATEGORIES.map((c) => ({ value: c, label: t(`plan.riskCategories.${c}`) }))}
-                  />
-                </CellItem>
-              ),
-            },
-            {
-              key: 'description',
-              title: t('plan.riskDescription'),
-              width: 260,
-              render: (f, i) => (
-                <CellItem field={f} name="description">
-                  <Input.TextArea
-                    aria-label={`${t('plan.riskDescription')} ${i + 1}`}
-                    autoSize={{ minRows: 1, maxRows: 4 }}
-                    maxLength={2000}
-                  />
-                </CellItem>
-              ),
-            },
-            {
-              key: 'likelihood',
-              title: t('plan.likelihood'),
-              width: 84,
-              render: (f, i) => (
-                <CellItem field={f} name="likelihood">
-                  <Select aria-label={`${t('plan.likelihood')} ${i + 1}`} options={levelOptions} />
-                </CellItem>
-              ),
-            },
-            {
-              key: 'impact',
-              title: t('plan.impact'),
-              width: 84,
-              render: (f, i) => (
-                <CellItem field={f} name="impact">
-                  <Select aria-label={`${t('plan.impact')} ${i + 1}`} options={levelOptions} />
-                </CellItem>
-              ),
-            },
-            {
-              key: 'response',
-              title: t('plan.response'),
-              width: 260,
-              render: (f, i) => (
-                <CellItem field={f} name="response">
-                  <Input.TextArea
-                    aria-label={`${t('plan.response')} ${i + 1}`}
-                    autoSize={{ minRows: 1, maxRows: 4 }}
-                    maxLength={2000}
-                  />
-                </CellItem>
-              ),
-            },
-          ]}
+          columns={riskColumns}
         />
       ),
     },
