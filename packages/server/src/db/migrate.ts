@@ -8,6 +8,7 @@ import * as m20261126000500 from './migrations/20261126000500_create_changes';
 import * as m20261126000600 from './migrations/20261126000600_create_policy_versions';
 import * as m20261126000700 from './migrations/20261126000700_create_releases';
 import * as m20261126000800 from './migrations/20261126000800_create_release_checks';
+import * as m20261126000900 from './migrations/20261126000900_add_ci_version';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   '20261126000600_create_policy_versions': m20261126000600,
   '20261126000700_create_releases': m20261126000700,
   '20261126000800_create_release_checks': m20261126000800,
+  '20261126000900_add_ci_version': m20261126000900,
 };
 
 function migrator(db: Db): Migrator {

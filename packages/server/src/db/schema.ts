@@ -141,6 +141,7 @@ export interface CiHistoryTable {
 export interface CmdbStateTable {
   id: number;
   graph_version: number;
+  ci_version: number;
 }
 
 export interface BaselinesTable {

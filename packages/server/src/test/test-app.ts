@@ -93,7 +93,7 @@ export class HttpClient {
     const response = await fetch(this.base + path, {
       method,
       headers: h,
-      body: body === undefined ? undefined : raw ? (body) : JSON.stringify(body),
+      body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
     });
     for (const line of response.headers.getSetCookie()) {
       const [pair] = line.split(';');

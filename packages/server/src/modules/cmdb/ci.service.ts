@@ -105,6 +105,7 @@ export async function createCiIn(
     retiredAt: null,
   };
   await repo.insertCi(trx, ci);
+  await repo.bumpCiVersion(trx);
   await recordCiChange(trx, deps, ctx, {
     ciIds: [ci.id],
     change: 'created',
@@ -166,6 +167,7 @@ export async function updateCiIn(
     revision: before.revision + 1,
     updatedAt: deps.clock.now().toISOString(),
   };
+  await repo.bumpCiVersion(trx);
   if (!(await repo.updateCi(trx, after, revision))) {
     throw conflict(
       `${before.name} was changed by someone else (revision ${before.revision}); reload and apply your change again`,

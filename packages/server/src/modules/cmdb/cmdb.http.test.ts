@@ -166,6 +166,16 @@ describe.each(DIALECTS)('CMDB over HTTP on %s', (dialect) => {
     expect(
       (await admin.get(`/api/cmdb/cis/${host.id}/impact?depth=10`)).body.affected.map((a: any) => a.name),
     ).toContain('ebank-batch');
+    // A CI renamed after the graph was loaded shows under its new name at once.
+    expect(
+      (await admin.patch(`/api/cmdb/cis/${api.id}`, { name: 'ebank-api-v2', revision: 1, reason: '改名' }))
+        .status,
+    ).toBe(200);
+    const renamed = (await admin.get(`/api/cmdb/cis/${host.id}/impact?depth=10`)).body.affected.map(
+      (a: any) => a.name,
+    );
+    expect(renamed).toContain('ebank-api-v2');
+    expect(renamed).not.toContain('ebank-api');
   });
 
   it('CM-3 baselines: immutable snapshots, compared with now and with each other', async () => {

@@ -343,13 +343,46 @@ export async function bumpGraphVersion(q: Q): Promise<void> {
     .execute();
 }
 
-export async function graphVersion(q: Q): Promise<number> {
+export async function bumpCiVersion(q: Q): Promise<void> {
+  await q
+    .updateTable('cmdb_state')
+    .set({ ci_version: sql<number>`ci_version + 1` })
+    .where('id', '=', 1)
+    .execute();
+}
+
+/** The versions of the relations (graph) and of the CIs' shown fields, read together. */
+export async function graphVersion(q: Q): Promise<{ graph: number; cis: number }> {
   const row = await q
     .selectFrom('cmdb_state')
-    .select('graph_version')
+    .select(['graph_version', 'ci_version'])
     .where('id', '=', 1)
     .executeTakeFirstOrThrow();
-  return Number(row.graph_version);
+  return { graph: Number(row.graph_version), cis: Number(row.ci_version) };
+}
+
+export interface CiSummaryRow {
+  id: string;
+  name: string;
+  type: string;
+  environment: string;
+  critical: boolean;
+}
+
+/** What an impact answer shows of each CI, for every active CI. */
+export async function loadCiSummaries(q: Q): Promise<CiSummaryRow[]> {
+  const rows = await q
+    .selectFrom('cis')
+    .select(['id', 'name', 'type_key', 'environment', 'critical'])
+    .where('status', '=', 'active')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    type: r.type_key,
+    environment: r.environment,
+    critical: !!r.critical,
+  }));
 }
 
 /** Every active CI id and every relation, as compact arrays for building the impact graph. */

@@ -1,34 +1,43 @@
-import { buildAffectsGraph, isRelationType, type AffectsGraph } from '@releasegate/domain';
+import { buildAffectsGraph, isRelationType, type AffectsGraph, type RelationType } from '@releasegate/domain';
 import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database';
 import type { Database } from '../../db/schema';
-import { graphVersion, loadGraph } from './cmdb.repository';
+import { graphVersion, loadCiSummaries, loadGraph, type CiSummaryRow } from './cmdb.repository';
 
 export interface LoadedGraph {
   version: number;
   ids: string[];
   index: Map<string, number>;
   graph: AffectsGraph;
+  /** What the impact answer shows of each CI, aligned with `ids` (null: created after the load). */
+  summaries: (CiSummaryRow | null)[];
+  summaryVersion: number;
 }
 
 /**
  * The CMDB's "affects" graph held in memory in compact arrays, so impact analysis over a million
- * relations answers in milliseconds. Every relation change bumps a version in the database; each
- * request compares versions (one indexed read), so every server node reloads when it is stale.
+ * relations answers in milliseconds, with the few fields an answer shows of each CI beside it.
+ * Relation changes bump graph_version (reload everything); CI edits bump ci_version (reload the
+ * summaries only). Each request compares both (one indexed read), so every node stays current.
  */
 export class ImpactGraphCache {
   private loaded: LoadedGraph | undefined;
-  private loading: { version: number; promise: Promise<LoadedGraph> } | undefined;
+  private loading: { key: string; promise: Promise<LoadedGraph> } | undefined;
 
   constructor(private readonly db: Db) {}
 
   /** The graph as of now; inside a transaction pass its executor (SQLite has one connection). */
   async current(q: Kysely<Database> = this.db.kysely): Promise<LoadedGraph> {
     const version = await graphVersion(q);
-    if (this.loaded?.version === version) return this.loaded;
-    if (this.loading?.version !== version) {
-      const promise = this.load(q, version);
-      this.loading = { version, promise };
+    const loaded = this.loaded;
+    if (loaded?.version === version.graph && loaded.summaryVersion === version.cis) return loaded;
+    const key = `${version.graph}/${version.cis}`;
+    if (this.loading?.key !== key) {
+      const promise =
+        loaded?.version === version.graph
+          ? this.refreshSummaries(q, loaded, version.cis)
+          : this.load(q, version.graph, version.cis);
+      this.loading = { key, promise };
       promise
         .catch(() => undefined)
         .finally(() => {
@@ -38,23 +47,50 @@ export class ImpactGraphCache {
     return this.loading.promise;
   }
 
-  private async load(q: Kysely<Database>, version: number): Promise<LoadedGraph> {
+  private async load(q: Kysely<Database>, version: number, summaryVersion: number): Promise<LoadedGraph> {
     const { ids, relations } = await loadGraph(q);
     const index = new Map<string, number>();
     ids.forEach((id, i) => index.set(id, i));
-    const edges: {
-      source: number;
-      target: number;
-      type: 'depends_on' | 'runs_on' | 'connects_to' | 'part_of';
-    }[] = [];
+    const edges: { source: number; target: number; type: RelationType }[] = [];
     for (const r of relations) {
       const source = index.get(r.source);
       const target = index.get(r.target);
       if (source !== undefined && target !== undefined && isRelationType(r.type))
         edges.push({ source, target, type: r.type });
     }
-    const loaded = { version, ids, index, graph: buildAffectsGraph(ids.length, edges) };
-    if (!this.loaded || this.loaded.version <= version) this.loaded = loaded;
-    return loaded;
+    const base = { version, ids, index, graph: buildAffectsGraph(ids.length, edges) };
+    return this.keep({ ...base, ...(await this.summariesFor(q, base.ids, base.index)), summaryVersion });
+  }
+
+  private async refreshSummaries(
+    q: Kysely<Database>,
+    loaded: LoadedGraph,
+    summaryVersion: number,
+  ): Promise<LoadedGraph> {
+    return this.keep({
+      ...loaded,
+      ...(await this.summariesFor(q, loaded.ids, loaded.index)),
+      summaryVersion,
+    });
+  }
+
+  private async summariesFor(q: Kysely<Database>, ids: string[], index: Map<string, number>) {
+    const summaries: (CiSummaryRow | null)[] = new Array<CiSummaryRow | null>(ids.length).fill(null);
+    for (const row of await loadCiSummaries(q)) {
+      const i = index.get(row.id);
+      if (i !== undefined) summaries[i] = row;
+    }
+    return { summaries };
+  }
+
+  private keep(next: LoadedGraph): LoadedGraph {
+    const current = this.loaded;
+    if (
+      !current ||
+      current.version < next.version ||
+      (current.version === next.version && current.summaryVersion <= next.summaryVersion)
+    )
+      this.loaded = next;
+    return next;
   }
 }

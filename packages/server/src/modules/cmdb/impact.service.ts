@@ -54,12 +54,11 @@ export async function analyseImpact(
     ciIds.map((id) => loaded.index.get(id) ?? -1),
     maxDepth,
   );
-  const ids = Array.from(result.affected, (i) => loaded.ids[i]);
-  const details = new Map((await findCisByIds(deps.db.kysely, ids)).map((c) => [c.id, c]));
+  // The shown fields come from the summaries kept with the graph: no row is read back per CI.
   const affected: AffectedCi[] = [];
-  for (let k = 0; k < ids.length; k++) {
-    const ci = details.get(ids[k]);
-    if (!ci) continue; // retired since the graph was loaded
+  for (let k = 0; k < result.affected.length; k++) {
+    const ci = loaded.summaries[result.affected[k]];
+    if (!ci) continue;
     const step = result.via[k];
     affected.push({
       id: ci.id,
