@@ -11,7 +11,6 @@ import {
   Flex,
   Popconfirm,
   Progress,
-  Result,
   Row,
   Table,
   Tag,
@@ -29,11 +28,9 @@ import {
 } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { isApiError } from '../../api/client';
 import type { ChangeDetail, ChangeVote, ReleaseState, VoteDecision } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { ErrorAlert } from '../../common/ErrorAlert';
-import { FullPageSpin } from '../../common/FullPageSpin';
 import { formatDateTime, formatMinute } from '../../common/format';
 import { ReasonModal } from '../../common/ReasonModal';
 import { EnvironmentTag } from '../cmdb/CiTags';
@@ -49,6 +46,7 @@ import {
   voteOnChange,
   withdrawChange,
 } from './changes.api';
+import { DetailQuery } from '../../common/DetailQuery';
 
 const WITHDRAWABLE = ['draft', 'submitted', 'cab_review', 'approved'];
 
@@ -59,23 +57,14 @@ export function ChangeDetailPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
   const change = useQuery({ queryKey: changeQueryKey(id), queryFn: () => getChange(id) });
-  if (change.isPending) return <FullPageSpin />;
-  if (change.error) {
-    if (isApiError(change.error) && change.error.status === 404)
-      return (
-        <Result
-          status="404"
-          title={t('changes.notFound')}
-          extra={
-            <Link to="/changes">
-              <Button type="primary">{t('changes.backToList')}</Button>
-            </Link>
-          }
-        />
-      );
-    return <ErrorAlert error={change.error} />;
-  }
-  return <ChangeView change={change.data} />;
+  return (
+    <DetailQuery
+      query={change}
+      notFound={{ title: t('changes.notFound'), backTo: '/changes', backText: t('changes.backToList') }}
+    >
+      {(data) => <ChangeView change={data} />}
+    </DetailQuery>
+  );
 }
 
 function ChangeView({ change: c }: { change: ChangeDetail }) {

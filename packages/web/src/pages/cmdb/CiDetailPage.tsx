@@ -1,14 +1,11 @@
 import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { App, Breadcrumb, Button, Card, Descriptions, Flex, Result, Tabs, Typography } from 'antd';
+import { App, Breadcrumb, Button, Card, Descriptions, Flex, Tabs, Typography } from 'antd';
 import { EditOutlined, StopOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { isApiError } from '../../api/client';
 import type { CiDetail } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
-import { ErrorAlert } from '../../common/ErrorAlert';
-import { FullPageSpin } from '../../common/FullPageSpin';
 import { formatDateTime } from '../../common/format';
 import { useCiFieldText } from './ciFields';
 import { CiFormDrawer } from './CiFormDrawer';
@@ -19,6 +16,7 @@ import { ImpactTab } from './ImpactTab';
 import { ReasonModal } from '../../common/ReasonModal';
 import { RelationsTab } from './RelationsTab';
 import { useCiTypes, useLocalized } from './useCiTypes';
+import { DetailQuery } from '../../common/DetailQuery';
 
 const TABS = ['relations', 'impact', 'history'] as const;
 type TabKey = (typeof TABS)[number];
@@ -29,23 +27,14 @@ export function CiDetailPage() {
   const { t } = useTranslation();
   const { can } = useAuth();
   const ci = useQuery({ queryKey: ciQueryKey(id), queryFn: () => getCi(id) });
-  if (ci.isPending) return <FullPageSpin />;
-  if (ci.error) {
-    if (isApiError(ci.error) && ci.error.status === 404)
-      return (
-        <Result
-          status="404"
-          title={t('cmdb.ciNotFound')}
-          extra={
-            <Link to="/cmdb">
-              <Button type="primary">{t('cmdb.backToList')}</Button>
-            </Link>
-          }
-        />
-      );
-    return <ErrorAlert error={ci.error} />;
-  }
-  return <CiDetailView ci={ci.data} canWrite={can('cmdb.write')} />;
+  return (
+    <DetailQuery
+      query={ci}
+      notFound={{ title: t('cmdb.ciNotFound'), backTo: '/cmdb', backText: t('cmdb.backToList') }}
+    >
+      {(data) => <CiDetailView ci={data} canWrite={can('cmdb.write')} />}
+    </DetailQuery>
+  );
 }
 
 function CiDetailView({ ci, canWrite }: { ci: CiDetail; canWrite: boolean }) {

@@ -10,7 +10,6 @@ import {
   Flex,
   Popconfirm,
   Progress,
-  Result,
   Tag,
   Tooltip,
   Typography,
@@ -26,11 +25,10 @@ import {
 } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { isApiError, saveBlob, type TransferProgress } from '../../api/client';
+import { saveBlob, type TransferProgress } from '../../api/client';
 import type { DslState, DslVersion } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { ErrorAlert } from '../../common/ErrorAlert';
-import { FullPageSpin } from '../../common/FullPageSpin';
 import { formatDateTime } from '../../common/format';
 import { ReasonModal } from '../../common/ReasonModal';
 import {
@@ -48,6 +46,7 @@ import {
 } from './dsl.api';
 import { DslStateTag } from './DslStateTag';
 import { UploadContentModal } from './UploadContentModal';
+import { DetailQuery } from '../../common/DetailQuery';
 
 const UPLOADABLE: readonly DslState[] = ['draft', 'pending', 'rejected'];
 const DELETABLE: readonly DslState[] = ['draft', 'pending', 'rejected'];
@@ -60,23 +59,14 @@ export function DslVersionPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
   const version = useQuery({ queryKey: dslVersionQueryKey(id), queryFn: () => getVersion(id) });
-  if (version.isPending) return <FullPageSpin />;
-  if (version.error) {
-    if (isApiError(version.error) && version.error.status === 404)
-      return (
-        <Result
-          status="404"
-          title={t('dsl.notFound')}
-          extra={
-            <Link to="/dsl">
-              <Button type="primary">{t('dsl.backToList')}</Button>
-            </Link>
-          }
-        />
-      );
-    return <ErrorAlert error={version.error} />;
-  }
-  return <DslVersionView version={version.data} />;
+  return (
+    <DetailQuery
+      query={version}
+      notFound={{ title: t('dsl.notFound'), backTo: '/dsl', backText: t('dsl.backToList') }}
+    >
+      {(data) => <DslVersionView version={data} />}
+    </DetailQuery>
+  );
 }
 
 function DslVersionView({ version: v }: { version: DslVersion }) {

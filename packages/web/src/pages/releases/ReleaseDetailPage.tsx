@@ -1,12 +1,10 @@
 import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { Breadcrumb, Button, Card, Flex, Result, Tabs, Typography } from 'antd';
+import { Breadcrumb, Card, Flex, Tabs, Typography } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { isApiError } from '../../api/client';
 import type { ReleaseDetail } from '../../api/types';
 import { ErrorAlert } from '../../common/ErrorAlert';
-import { FullPageSpin } from '../../common/FullPageSpin';
 import { formatMinute } from '../../common/format';
 import { ReleaseActionBar } from './ActionButton';
 import { AssessmentTab } from './assessment/AssessmentTab';
@@ -17,6 +15,7 @@ import { ReleaseActionsProvider } from './ReleaseActionsProvider';
 import { ReleaseStateTag, ReleaseTypeTag } from './ReleaseTags';
 import { ReleaseSteps } from './ReleaseSteps';
 import { getRelease, releaseQueryKey } from './releases.api';
+import { DetailQuery } from '../../common/DetailQuery';
 
 const TABS = ['overview', 'assessment', 'plan', 'audit'] as const;
 type TabKey = (typeof TABS)[number];
@@ -26,23 +25,14 @@ export function ReleaseDetailPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
   const release = useQuery({ queryKey: releaseQueryKey(id), queryFn: () => getRelease(id) });
-  if (release.isPending) return <FullPageSpin />;
-  if (release.error) {
-    if (isApiError(release.error) && release.error.status === 404)
-      return (
-        <Result
-          status="404"
-          title={t('releases.notFound')}
-          extra={
-            <Link to="/releases">
-              <Button type="primary">{t('releases.backToList')}</Button>
-            </Link>
-          }
-        />
-      );
-    return <ErrorAlert error={release.error} />;
-  }
-  return <ReleaseView release={release.data} />;
+  return (
+    <DetailQuery
+      query={release}
+      notFound={{ title: t('releases.notFound'), backTo: '/releases', backText: t('releases.backToList') }}
+    >
+      {(data) => <ReleaseView release={data} />}
+    </DetailQuery>
+  );
 }
 
 function ReleaseView({ release: r }: { release: ReleaseDetail }) {
