@@ -19,6 +19,7 @@ import { compareBaseline, getBaseline, listBaselines, takeBaseline } from './bas
 import { importCmdb } from './transfer/import.service';
 import { exportCmdb } from './transfer/export.service';
 import type { Readable } from 'node:stream';
+import { uploadFilename } from '../../http/uploads';
 
 const tags = ['cmdb'];
 
@@ -200,12 +201,11 @@ export function cmdbRoutes(deps: CmdbDeps): FastifyPluginAsyncZod {
         response: { 200: schemas.importReportView },
       },
       handler: async (request) => {
-        const fileName = request.headers['x-filename'];
         return importCmdb(deps, contextOf(request), request.body as Readable, {
           format: request.query.format,
           kind: request.query.kind,
           dryRun: request.query.dryRun === 'true',
-          fileName: typeof fileName === 'string' ? decodeURIComponent(fileName).slice(0, 255) : null,
+          fileName: uploadFilename(request),
         });
       },
     });

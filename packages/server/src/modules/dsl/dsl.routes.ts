@@ -17,6 +17,7 @@ import {
   verifyVersion,
   type DslDeps,
 } from './dsl.service';
+import { uploadFilename } from '../../http/uploads';
 
 const tags = ['definitive software library'];
 
@@ -90,9 +91,8 @@ export function dslRoutes(deps: DslDeps): FastifyPluginAsyncZod {
         response: { 200: schemas.dslVersionView },
       },
       handler: async (request) => {
-        const filename = request.headers['x-filename'];
         return uploadContent(deps, contextOf(request), request.params.id, request.body as Readable, {
-          filename: typeof filename === 'string' ? decodeURIComponent(filename).slice(0, 255) : null,
+          filename: uploadFilename(request),
           mediaType: 'application/octet-stream',
         });
       },

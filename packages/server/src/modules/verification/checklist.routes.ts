@@ -6,6 +6,7 @@ import type { ReleaseDeps } from '../releases/release.deps';
 import { releaseDetailView } from '../releases/release.schemas';
 import { getRelease } from '../releases/release.service';
 import { getChecklist, recordCheck, uploadEvidence } from './checklist.service';
+import { uploadFilename } from '../../http/uploads';
 
 const tags = ['pre-release verification'];
 const idParams = z.object({ id: z.string().min(1).max(64) });
@@ -82,13 +83,12 @@ export function checklistRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
         },
       },
       handler: async (request) => {
-        const filename = request.headers['x-filename'];
         return uploadEvidence(
           deps,
           contextOf(request),
           request.params.id,
           request.body as Readable,
-          typeof filename === 'string' ? decodeURIComponent(filename).slice(0, 255) : null,
+          uploadFilename(request),
         );
       },
     });
