@@ -15,3 +15,5 @@ export * from './release/lifecycle';
 export * from './release/classification';
 export * from './change/change-lifecycle';
 export * from './release/gate';
+export * from './release/execution';
+export * from './release/monitoring';

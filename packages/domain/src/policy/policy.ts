@@ -48,6 +48,8 @@ export interface PolicyRules {
   successRateTarget: number;
   /** IM-6: this many complaints within this many minutes raise a rollback trigger. */
   complaintThreshold: { count: number; withinMinutes: number };
+  /** RB-2: who may decide to roll back or continue (absent in older documents: the manager). */
+  rollbackDeciders?: Role[];
   /** RO-5: the drafter of a plan cannot be its only approver. */
   fourEyes: boolean;
   /** IN-1: votes in favour a change needs from CAB members. */
@@ -107,6 +109,7 @@ export const XDYJ_06_01_V1: PolicyDocument = {
     deadlines: { cmdbUpdateHours: 24, rollbackDecisionMinutes: 30, escalateMinutesBefore: [10] },
     successRateTarget: 95,
     complaintThreshold: { count: 5, withinMinutes: 10 },
+    rollbackDeciders: ['operations_manager'],
     fourEyes: true,
     cabQuorum: 2,
   },

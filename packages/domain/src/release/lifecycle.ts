@@ -30,6 +30,17 @@ export const RELEASE_ACTIONS = [
   'reject_plan',
   'revise_plan',
   'record_check',
+  'start_implementation',
+  'record_step',
+  'complete_implementation',
+  'record_monitoring',
+  'raise_trigger',
+  'decide_rollback',
+  'decide_continue',
+  'record_rollback_step',
+  'verify_restoration',
+  'complete_rollback',
+  'fail_rollback',
   'cancel',
 ] as const;
 export type ReleaseAction = (typeof RELEASE_ACTIONS)[number];
@@ -54,6 +65,16 @@ export interface ReleaseFacts {
     /** Schedule conflicts (PL-5) not yet overridden with a recorded reason. */
     unresolvedConflicts: string[];
   } | null;
+  /** IM-2: implementation steps of the approved plan, and how many have succeeded. */
+  steps?: { total: number; succeeded: number };
+  /** RB-3: rollback steps of the approved plan, and how many have succeeded. */
+  rollbackSteps?: { total: number; succeeded: number };
+  /** RB-2: rollback triggers raised and not yet decided. */
+  openTriggers?: number;
+  /** RB-4: the latest restoration check found the pre-release configuration back. */
+  restorationVerified?: boolean;
+  /** PR-1, IM-1, IN-2: what the deployment gate refuses now (only assembled for a ready release). */
+  gateFailures?: { rule: string; message: string }[];
 }
 
 export interface Actor {
@@ -83,6 +104,32 @@ interface Transition {
 }
 
 const PLANNERS: Role[] = ['operations_engineer', 'operations_manager'];
+const IMPLEMENTERS: Role[] = ['operations_engineer', 'operations_manager', 'release_implementer'];
+const DURING: ReleaseState[] = ['implementing', 'post_release'];
+
+const stepsDone = (
+  which: 'steps' | 'rollbackSteps',
+  rule: string,
+  what: string,
+): ((f: ReleaseFacts) => Blocker[]) => {
+  return (f) => {
+    const s = f[which] ?? { total: 0, succeeded: 0 };
+    return s.succeeded < s.total || s.total === 0
+      ? [{ kind: 'policy', rule, reason: `${s.succeeded} of ${s.total} ${what} have succeeded` }]
+      : [];
+  };
+};
+
+const triggerOpen = (f: ReleaseFacts): Blocker[] =>
+  (f.openTriggers ?? 0) > 0
+    ? []
+    : [
+        {
+          kind: 'policy',
+          rule: 'RB-2 a decision answers a trigger',
+          reason: 'no rollback trigger is awaiting a decision',
+        },
+      ];
 
 const sectionsText = (gaps: SectionGap[]) =>
   gaps.map((g) => `${PLAN_SECTION_LABELS[g.section].zh} ${g.section}: ${g.reason}`).join('; ');
@@ -214,6 +261,105 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
     to: 'same',
     roles: () => ['operations_engineer', 'operations_manager', 'release_implementer'],
     roleRule: 'IM-1 pre-release verification by the implementation team',
+  },
+  start_implementation: {
+    from: ['ready'],
+    to: 'implementing',
+    roles: () => IMPLEMENTERS,
+    roleRule: 'RO-2 the implementation team deploys',
+    guard: (f) => [
+      ...changesApproved(f).map((b) => ({ ...b, rule: 'IN-2 changes still approved' })),
+      ...(f.gateFailures ?? [])
+        .filter((g) => !g.rule.startsWith('IN-2'))
+        .map((g): Blocker => ({ kind: 'policy', rule: g.rule, reason: g.message })),
+    ],
+  },
+  record_step: {
+    from: ['implementing'],
+    to: 'same',
+    roles: () => IMPLEMENTERS,
+    roleRule: 'RO-3 the release implementer executes steps',
+  },
+  complete_implementation: {
+    from: ['implementing'],
+    to: 'post_release',
+    roles: () => IMPLEMENTERS,
+    roleRule: 'RO-3 the release implementer executes steps',
+    guard: (f) => [
+      ...stepsDone('steps', 'IM-2 every step done', 'implementation steps')(f),
+      ...((f.openTriggers ?? 0) > 0
+        ? [
+            {
+              kind: 'policy' as const,
+              rule: 'RB-2 decide first',
+              reason: `${f.openTriggers} rollback trigger(s) await a decision`,
+            },
+          ]
+        : []),
+    ],
+  },
+  record_monitoring: {
+    from: ['implementing', 'post_release', 'rolling_back'],
+    to: 'same',
+    roles: () => IMPLEMENTERS,
+    roleRule: 'IM-4 monitoring by the implementation team',
+  },
+  raise_trigger: {
+    from: DURING,
+    to: 'same',
+    roles: () => [...IMPLEMENTERS, 'business_representative'],
+    roleRule: 'RB-1 anyone watching may raise a trigger',
+  },
+  decide_rollback: {
+    from: DURING,
+    to: 'rolling_back',
+    roles: (r) => r.rollbackDeciders ?? ['operations_manager'],
+    roleRule: 'RB-2 an authorised person decides',
+    guard: triggerOpen,
+  },
+  decide_continue: {
+    from: DURING,
+    to: 'same',
+    roles: (r) => r.rollbackDeciders ?? ['operations_manager'],
+    roleRule: 'RB-2 an authorised person decides',
+    guard: triggerOpen,
+  },
+  record_rollback_step: {
+    from: ['rolling_back'],
+    to: 'same',
+    roles: () => IMPLEMENTERS,
+    roleRule: 'RO-2 the engineer executes the rollback',
+  },
+  verify_restoration: {
+    from: ['rolling_back'],
+    to: 'same',
+    roles: () => [...IMPLEMENTERS, 'configuration_administrator'],
+    roleRule: 'RB-4 restoration verified',
+  },
+  complete_rollback: {
+    from: ['rolling_back'],
+    to: 'rolled_back',
+    roles: () => IMPLEMENTERS,
+    roleRule: 'RO-2 the engineer executes the rollback',
+    guard: (f) => [
+      ...stepsDone('rollbackSteps', 'RB-3 every rollback step done', 'rollback steps')(f),
+      ...(f.restorationVerified
+        ? []
+        : [
+            {
+              kind: 'policy' as const,
+              rule: 'RB-4 restoration verified',
+              reason: 'verify that CMDB and deployed versions are back to the baseline first',
+            },
+          ]),
+    ],
+  },
+  fail_rollback: {
+    from: ['rolling_back'],
+    to: 'closed',
+    outcome: 'failed',
+    roles: () => ['operations_manager'],
+    roleRule: 'RO-1 the manager closes',
   },
   cancel: {
     from: ['requested', 'planning', 'plan_review', 'approved', 'ready'],

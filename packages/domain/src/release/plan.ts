@@ -16,6 +16,24 @@ export interface PlanRisk {
   response: string;
 }
 
+/** IM-4: a key indicator watched during and after implementation; a breach raises a rollback trigger. */
+export interface PlanIndicator {
+  key: string;
+  name: string;
+  /** A PromQL query read on a schedule; without one, readings are entered by hand. */
+  query?: string | null;
+  comparator: 'gt' | 'gte' | 'lt' | 'lte';
+  threshold: number;
+  unit?: string | null;
+}
+
+/** IM-4, IM-5: what is watched while the release runs. */
+export interface PlanMonitoring {
+  indicators: PlanIndicator[];
+  /** Log lines matching any of these (case-insensitive substrings or /regex/) are flagged. */
+  errorPatterns: string[];
+}
+
 export interface PlanContent {
   purpose?: string;
   scope?: {
@@ -36,6 +54,7 @@ export interface PlanContent {
   resources?: string;
   steps?: PlanStep[];
   rollback?: { steps: PlanStep[]; triggers: { indicator: string; threshold: string }[] };
+  monitoring?: PlanMonitoring;
 }
 
 export interface SectionGap {

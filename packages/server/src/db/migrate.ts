@@ -9,6 +9,7 @@ import * as m20261126000600 from './migrations/20261126000600_create_policy_vers
 import * as m20261126000700 from './migrations/20261126000700_create_releases';
 import * as m20261126000800 from './migrations/20261126000800_create_release_checks';
 import * as m20261126000900 from './migrations/20261126000900_add_ci_version';
+import * as m20261126001000 from './migrations/20261126001000_create_execution';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   '20261126000700_create_releases': m20261126000700,
   '20261126000800_create_release_checks': m20261126000800,
   '20261126000900_add_ci_version': m20261126000900,
+  '20261126001000_create_execution': m20261126001000,
 };
 
 function migrator(db: Db): Migrator {

@@ -291,6 +291,103 @@ export interface FreezeWindowsTable {
   created_at: string;
 }
 
+export interface StepRunsTable {
+  release_id: string;
+  phase: string;
+  step_index: number;
+  plan_version: number;
+  title: string;
+  status: string;
+  attempt: number;
+  executor: string;
+  started_at: string;
+  finished_at: string | null;
+  result: string | null;
+  output: string | null;
+}
+
+export interface ExecutionReportsTable {
+  release_id: string;
+  report_id: string;
+  received_at: string;
+}
+
+export interface ReleaseLogsTable {
+  seq: Generated<number>;
+  release_id: string;
+  at: string;
+  source: string;
+  level: string;
+  message: string;
+  step_index: number | null;
+  flagged_pattern: string | null;
+  recorded_by: string;
+}
+
+export interface IndicatorReadingsTable {
+  seq: Generated<number>;
+  release_id: string;
+  indicator_key: string;
+  value: number;
+  at: string;
+  source: string;
+  breached: number;
+  recorded_by: string;
+}
+
+export interface FeedbackItemsTable {
+  seq: Generated<number>;
+  release_id: string;
+  channel: string;
+  reporter: string;
+  content: string;
+  severity: string;
+  complaint: number;
+  at: string;
+  recorded_by: string;
+}
+
+export interface RollbackTriggersTable {
+  id: string;
+  release_id: string;
+  kind: string;
+  source: string;
+  summary: string;
+  evidence: string | null;
+  discovered_at: string;
+  raised_at: string;
+  raised_by: string;
+  decision_due_at: string;
+  decision: string | null;
+  decision_reason: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_minutes: number | null;
+  late: Generated<number>;
+  escalations: Generated<number>;
+  overdue: Generated<number>;
+}
+
+export interface RestorationChecksTable {
+  seq: Generated<number>;
+  release_id: string;
+  ok: number;
+  items: string;
+  actor: string;
+  at: string;
+}
+
+export interface ProblemRecordsTable {
+  id: string;
+  number: string;
+  release_id: string;
+  title: string;
+  reason: string;
+  course: string;
+  created_at: string;
+  created_by: string;
+}
+
 export interface ReleaseChecksTable {
   seq: Generated<number>;
   release_id: string;
@@ -332,4 +429,12 @@ export interface Database extends ChangesTables {
   plan_conflict_overrides: PlanConflictOverridesTable;
   freeze_windows: FreezeWindowsTable;
   release_checks: ReleaseChecksTable;
+  step_runs: StepRunsTable;
+  execution_reports: ExecutionReportsTable;
+  release_logs: ReleaseLogsTable;
+  indicator_readings: IndicatorReadingsTable;
+  feedback_items: FeedbackItemsTable;
+  rollback_triggers: RollbackTriggersTable;
+  restoration_checks: RestorationChecksTable;
+  problem_records: ProblemRecordsTable;
 }

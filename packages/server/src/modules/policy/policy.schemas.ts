@@ -44,6 +44,7 @@ export const policyRules = z.object({
       .min(1)
       .max(24 * 60),
   }),
+  rollbackDeciders: roles.optional(),
   fourEyes: z.boolean(),
   cabQuorum: z.number().int().min(1).max(50),
 });

@@ -1,0 +1,116 @@
+import { DomainError } from '../errors';
+import type { PlanStep } from './plan';
+
+/** IM-2 implementation steps and RB-3 rollback steps run the same way: in the plan's order. */
+export type StepPhase = 'implementation' | 'rollback';
+export type StepStatus = 'running' | 'succeeded' | 'failed';
+
+export interface StepRun {
+  phase: StepPhase;
+  stepIndex: number;
+  status: StepStatus;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+const RULE: Record<StepPhase, string> = {
+  implementation: 'IM-2 steps in plan order',
+  rollback: 'RB-3 rollback steps in order',
+};
+
+/**
+ * Refuses to start a step unless every earlier step of the phase has succeeded and no other
+ * step is running. A failed step may be started again (a new attempt); a succeeded one may not.
+ */
+export function assertStepMayStart(
+  phase: StepPhase,
+  steps: readonly PlanStep[],
+  runs: readonly StepRun[],
+  index: number,
+) {
+  const mine = new Map(runs.filter((r) => r.phase === phase).map((r) => [r.stepIndex, r]));
+  if (!Number.isInteger(index) || index < 0 || index >= steps.length) {
+    throw new DomainError(
+      'policy_violation',
+      `Step ${index + 1} is not in the approved plan (it has ${steps.length} ${phase} steps); a step not in the plan needs a plan revision`,
+      {
+        rule: phase === 'implementation' ? 'IM-2 a step not in the plan needs a plan revision' : RULE[phase],
+      },
+    );
+  }
+  const running = [...mine.values()].find((r) => r.status === 'running' && r.stepIndex !== index);
+  if (running) {
+    throw new DomainError(
+      'policy_violation',
+      `Step ${running.stepIndex + 1} (${steps[running.stepIndex]?.title ?? '?'}) is still running; finish it first`,
+      { rule: RULE[phase] },
+    );
+  }
+  const notDone = steps.slice(0, index).findIndex((_, i) => mine.get(i)?.status !== 'succeeded');
+  if (notDone >= 0) {
+    throw new DomainError(
+      'policy_violation',
+      `Step ${index + 1} (${steps[index]!.title}) cannot start before step ${notDone + 1} (${steps[notDone]!.title}) has succeeded`,
+      { rule: RULE[phase], expectedStep: notDone + 1 },
+    );
+  }
+  const current = mine.get(index);
+  if (current?.status === 'succeeded') {
+    throw new DomainError('conflict', `Step ${index + 1} (${steps[index]!.title}) has already succeeded`, {
+      rule: RULE[phase],
+    });
+  }
+}
+
+export interface Progress {
+  total: number;
+  done: number;
+  failed: number;
+  /** The step running now, or the next to run; null when all are done. */
+  current: { index: number; title: string; status: StepStatus | 'pending' } | null;
+  plannedMinutes: number;
+  /** Minutes since the first step started (to `now`, or to the end of the last step when all are done). */
+  elapsedMinutes: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+/** IM-3: steps done and remaining, the current one, and elapsed against planned time. */
+export function progressOf(
+  phase: StepPhase,
+  steps: readonly PlanStep[],
+  runs: readonly StepRun[],
+  now: Date,
+): Progress {
+  const mine = new Map(runs.filter((r) => r.phase === phase).map((r) => [r.stepIndex, r]));
+  const done = steps.filter((_, i) => mine.get(i)?.status === 'succeeded').length;
+  const failed = steps.filter((_, i) => mine.get(i)?.status === 'failed').length;
+  const currentIndex = steps.findIndex((_, i) => mine.get(i)?.status !== 'succeeded');
+  const starts = [...mine.values()].map((r) => r.startedAt).sort();
+  const startedAt = starts[0] ?? null;
+  const allDone = steps.length > 0 && done === steps.length;
+  const finishedAt = allDone
+    ? ([...mine.values()]
+        .map((r) => r.finishedAt ?? '')
+        .sort()
+        .at(-1) ?? null)
+    : null;
+  const end = finishedAt ? Date.parse(finishedAt) : now.getTime();
+  return {
+    total: steps.length,
+    done,
+    failed,
+    current:
+      currentIndex < 0
+        ? null
+        : {
+            index: currentIndex,
+            title: steps[currentIndex]!.title,
+            status: mine.get(currentIndex)?.status ?? 'pending',
+          },
+    plannedMinutes: steps.reduce((sum, s) => sum + s.expectedMinutes, 0),
+    elapsedMinutes: startedAt ? Math.max(0, Math.round((end - Date.parse(startedAt)) / 6000) / 10) : 0,
+    startedAt,
+    finishedAt,
+  };
+}
