@@ -17,3 +17,6 @@ export * from './change/change-lifecycle';
 export * from './release/gate';
 export * from './release/execution';
 export * from './release/monitoring';
+export * from './measures/quarter';
+export * from './measures/ratio';
+export * from './measures/measures';

@@ -37,10 +37,18 @@ export const PERMISSIONS = [
   'acceptance.sign',
   'policy.read',
   'policy.manage',
+  'measures.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const READ_BUSINESS: Permission[] = ['release.read', 'change.read', 'cmdb.read', 'dsl.read', 'policy.read'];
+const READ_BUSINESS: Permission[] = [
+  'release.read',
+  'change.read',
+  'cmdb.read',
+  'dsl.read',
+  'policy.read',
+  'measures.read',
+];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   operations_manager: [
@@ -76,7 +84,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   configuration_administrator: [...READ_BUSINESS, 'token.own', 'cmdb.write', 'cmdb.admin', 'dsl.upload'],
   release_implementer: [...READ_BUSINESS, 'token.own', 'release.implement', 'gate.check'],
   cab_member: [...READ_BUSINESS, 'change.vote'],
-  business_representative: ['release.read', 'change.read', 'policy.read', 'acceptance.sign'],
+  business_representative: ['release.read', 'change.read', 'policy.read', 'acceptance.sign', 'measures.read'],
   system_administrator: [
     'system.backup',
     'system.settings',
@@ -86,7 +94,15 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'change.integrate',
   ],
   security_administrator: ['user.read', 'user.manage', 'token.manage', 'token.own', 'policy.read'],
-  auditor: ['audit.read', 'audit.export', 'audit.verify', 'user.read', 'release.read', 'policy.read'],
+  auditor: [
+    'audit.read',
+    'audit.export',
+    'audit.verify',
+    'user.read',
+    'release.read',
+    'policy.read',
+    'measures.read',
+  ],
 };
 
 export function permissionsOf(roles: readonly Role[]): Set<Permission> {
