@@ -37,6 +37,8 @@ import { checklistRoutes } from './modules/verification/checklist.routes';
 import { gateRoutes } from './modules/gate/gate.routes';
 import type { DslDeps } from './modules/dsl/dsl.service';
 import { LocalBlobStore } from './storage/local-blob-store';
+import { JobRunner } from './jobs/job.runner';
+import { registerTestJobKinds } from './jobs/test-kinds';
 import './http/request-context';
 
 export interface AppOptions {
@@ -55,6 +57,8 @@ export interface App {
   dsl: DslDeps;
   policy: PolicyDeps;
   releases: ReleaseDeps;
+  /** Deadlines and deliveries; modules register their job kinds at build. */
+  jobs: JobRunner;
 }
 
 /** Builds the whole HTTP application around an open, migrated database. */
@@ -135,6 +139,17 @@ export async function buildApp(options: AppOptions): Promise<App> {
   registerAuthentication(fastify, identity);
   registerErrorHandler(fastify, { db, audit });
 
+  const jobs = new JobRunner({
+    db,
+    clock,
+    pollMs: config.jobs.pollMs,
+    logger: fastify.log,
+    metrics: registry,
+  });
+  if (config.jobs.testKinds) registerTestJobKinds(jobs, audit);
+  // Stopped with the app: the batch in flight finishes before the database closes.
+  fastify.addHook('onClose', async () => jobs.stop());
+
   await fastify.register(healthRoutes(db, registry));
   await fastify.register(authRoutes(identity, config));
   await fastify.register(userRoutes(identity));
@@ -151,5 +166,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await registerWeb(fastify, config.webDistDir ?? DEFAULT_WEB_DIST);
 
   await fastify.ready();
-  return { fastify, audit, identity, cmdb, dsl, policy, releases };
+  // Every module has registered its job kinds by now.
+  if (config.jobs.enabled) jobs.start();
+  return { fastify, audit, identity, cmdb, dsl, policy, releases, jobs };
 }

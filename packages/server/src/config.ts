@@ -72,6 +72,17 @@ const envSchema = z.object({
   DSL_MAX_UPLOAD_MB: intFrom('DSL_MAX_UPLOAD_MB', 2048, 1, 1024 * 1024),
   WEB_DIST_DIR: z.string().optional(),
   CHANGE_WEBHOOK_SECRETS: webhookSecrets('CHANGE_WEBHOOK_SECRETS'),
+  JOBS_ENABLED: z.enum(['true', 'false']).default('true'),
+  JOBS_POLL_MS: intFrom('JOBS_POLL_MS', 5000, 10, 3_600_000),
+  // Test-only job kinds (the two-node job test); never set in production.
+  RELEASEGATE_TEST_JOB_KINDS: z.enum(['0', '1']).default('0'),
+  SMTP_URL: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || /^smtps?:\/\//.test(v), {
+      message: 'SMTP_URL must start with smtp:// or smtps://',
+    }),
+  SMTP_FROM: z.string().optional(),
 });
 
 export interface Config {
@@ -91,6 +102,10 @@ export interface Config {
   readonly dsl: { readonly maxUploadBytes: number; readonly blobDir: string };
   readonly webDistDir: string | undefined;
   readonly changes: { readonly webhookSecrets: Readonly<Record<string, string>> };
+  /** The job runner (deadlines, deliveries): whether this node polls, and how often. */
+  readonly jobs: { readonly enabled: boolean; readonly pollMs: number; readonly testKinds: boolean };
+  /** E-mail notifications: none are sent without an SMTP URL. */
+  readonly smtp: { readonly url: string | undefined; readonly from: string };
 }
 
 export class ConfigError extends Error {
@@ -133,6 +148,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dsl: { maxUploadBytes: e.DSL_MAX_UPLOAD_MB * 1024 * 1024, blobDir: path.join(dataDir, 'blobs') },
     webDistDir: e.WEB_DIST_DIR,
     changes: { webhookSecrets: e.CHANGE_WEBHOOK_SECRETS },
+    jobs: {
+      enabled: e.JOBS_ENABLED === 'true',
+      pollMs: e.JOBS_POLL_MS,
+      testKinds: e.RELEASEGATE_TEST_JOB_KINDS === '1',
+    },
+    smtp: { url: e.SMTP_URL || undefined, from: e.SMTP_FROM || 'ReleaseGate <releasegate@localhost>' },
   };
   return deepFreeze(config);
 }

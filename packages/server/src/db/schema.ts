@@ -1,5 +1,6 @@
 import type { Generated } from 'kysely';
 import type { ChangesTables } from '../modules/changes/changes.tables';
+import type { JobsTable } from '../jobs/jobs.tables';
 
 /**
  * Table row types as the database holds them. Both dialects store times as ISO-8601 UTC text,
@@ -429,6 +430,7 @@ export interface Database extends ChangesTables {
   plan_conflict_overrides: PlanConflictOverridesTable;
   freeze_windows: FreezeWindowsTable;
   release_checks: ReleaseChecksTable;
+  jobs: JobsTable;
   step_runs: StepRunsTable;
   execution_reports: ExecutionReportsTable;
   release_logs: ReleaseLogsTable;

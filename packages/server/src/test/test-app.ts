@@ -25,11 +25,15 @@ export interface TestApp {
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
-/** The real app on a fresh database, listening on a loopback port, with a clock the test moves. */
+/**
+ * The real app on a fresh database, listening on a loopback port, with a clock the test moves.
+ * The job runner does not poll (JOBS_ENABLED=false unless `env` says otherwise): a test moves the
+ * clock and calls `app.jobs.runDue()`.
+ */
 export async function startTestApp(dialect: Dialect, env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase(dialect);
   const clock = new ManualClock();
-  const config = loadConfig({ ...database.env, WEB_DIST_DIR: '/nonexistent', ...env });
+  const config = loadConfig({ ...database.env, WEB_DIST_DIR: '/nonexistent', JOBS_ENABLED: 'false', ...env });
   // TEST_LOG=1 shows the server's logs (errors behind a 500) while debugging a test.
   const app = await buildApp({ config, db: database.db, clock, logger: process.env.TEST_LOG === '1' });
   await ensureBuiltinCiTypes(app.cmdb, cliContext());
