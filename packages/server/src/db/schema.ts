@@ -1,5 +1,6 @@
 import type { Generated } from 'kysely';
 import type { ChangesTables } from '../modules/changes/changes.tables';
+import type { ReleaseRecordsTable } from '../modules/measures/measures.tables';
 import type { JobsTable } from '../jobs/jobs.tables';
 
 /**
@@ -430,6 +431,7 @@ export interface Database extends ChangesTables {
   plan_conflict_overrides: PlanConflictOverridesTable;
   freeze_windows: FreezeWindowsTable;
   release_checks: ReleaseChecksTable;
+  release_records: ReleaseRecordsTable;
   jobs: JobsTable;
   step_runs: StepRunsTable;
   execution_reports: ExecutionReportsTable;
