@@ -38,6 +38,8 @@ export const PERMISSIONS = [
   'policy.read',
   'policy.manage',
   'measures.read',
+  'knowledge.read',
+  'knowledge.write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -48,6 +50,7 @@ const READ_BUSINESS: Permission[] = [
   'dsl.read',
   'policy.read',
   'measures.read',
+  'knowledge.read',
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
@@ -67,6 +70,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'dsl.approve',
     'policy.manage',
     'gate.check',
+    'knowledge.write',
   ],
   operations_engineer: [
     ...READ_BUSINESS,
@@ -80,11 +84,26 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'cmdb.write',
     'dsl.upload',
     'gate.check',
+    'knowledge.write',
   ],
-  configuration_administrator: [...READ_BUSINESS, 'token.own', 'cmdb.write', 'cmdb.admin', 'dsl.upload'],
-  release_implementer: [...READ_BUSINESS, 'token.own', 'release.implement', 'gate.check'],
+  configuration_administrator: [
+    ...READ_BUSINESS,
+    'token.own',
+    'cmdb.write',
+    'cmdb.admin',
+    'dsl.upload',
+    'knowledge.write',
+  ],
+  release_implementer: [...READ_BUSINESS, 'token.own', 'release.implement', 'gate.check', 'knowledge.write'],
   cab_member: [...READ_BUSINESS, 'change.vote'],
-  business_representative: ['release.read', 'change.read', 'policy.read', 'acceptance.sign', 'measures.read'],
+  business_representative: [
+    'release.read',
+    'change.read',
+    'policy.read',
+    'acceptance.sign',
+    'measures.read',
+    'knowledge.read',
+  ],
   system_administrator: [
     'system.backup',
     'system.settings',
@@ -102,6 +121,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'release.read',
     'policy.read',
     'measures.read',
+    'knowledge.read',
   ],
 };
 

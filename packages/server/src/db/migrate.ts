@@ -11,6 +11,7 @@ import * as m20261126000800 from './migrations/20261126000800_create_release_che
 import * as m20261126000900 from './migrations/20261126000900_add_ci_version';
 import * as m20261126001000 from './migrations/20261126001000_create_execution';
 import * as m20261126001300 from './migrations/20261126001300_create_release_records';
+import * as m20261126001400 from './migrations/20261126001400_create_knowledge';
 import * as m20261126001500 from './migrations/20261126001500_create_jobs';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   '20261126000900_add_ci_version': m20261126000900,
   '20261126001000_create_execution': m20261126001000,
   '20261126001300_create_release_records': m20261126001300,
+  '20261126001400_create_knowledge': m20261126001400,
   '20261126001500_create_jobs': m20261126001500,
 };
 

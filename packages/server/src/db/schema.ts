@@ -405,6 +405,66 @@ export interface ReleaseChecksTable {
   at: string;
 }
 
+export interface KnowledgeArticlesTable {
+  seq: Generated<number>;
+  id: string;
+  number: string;
+  title: string;
+  body: string;
+  kind: string;
+  state: string;
+  version: number;
+  author_id: string;
+  author_name: string;
+  updated_by: string;
+  created_at: string;
+  updated_at: string;
+  published_at: string | null;
+  archived_at: string | null;
+}
+
+export interface KnowledgeNumberSeqTable {
+  year: number;
+  last: number;
+}
+
+export interface KnowledgeTagsTable {
+  article_id: string;
+  tag: string;
+}
+
+export interface KnowledgeReleasesTable {
+  article_id: string;
+  release_id: string;
+}
+
+export interface KnowledgeCisTable {
+  article_id: string;
+  ci_id: string;
+}
+
+export interface KnowledgeHistoryTable {
+  seq: Generated<number>;
+  article_id: string;
+  version: number;
+  action: string;
+  actor_id: string;
+  actor_name: string;
+  at: string;
+  before_json: string | null;
+  after_json: string | null;
+}
+
+/**
+ * The search index (docs/decisions/0008): an FTS5 table keyed by rowid on SQLite, a table with a
+ * generated tsvector keyed by article_seq on PostgreSQL. Only knowledge.repository.ts touches it.
+ */
+export interface KnowledgeSearchTable {
+  article_seq: number;
+  title_terms: string;
+  body_terms: string;
+}
+
 export interface Database extends ChangesTables {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -431,6 +491,13 @@ export interface Database extends ChangesTables {
   plan_conflict_overrides: PlanConflictOverridesTable;
   freeze_windows: FreezeWindowsTable;
   release_checks: ReleaseChecksTable;
+  knowledge_articles: KnowledgeArticlesTable;
+  knowledge_number_seq: KnowledgeNumberSeqTable;
+  knowledge_tags: KnowledgeTagsTable;
+  knowledge_releases: KnowledgeReleasesTable;
+  knowledge_cis: KnowledgeCisTable;
+  knowledge_history: KnowledgeHistoryTable;
+  knowledge_search: KnowledgeSearchTable;
   release_records: ReleaseRecordsTable;
   jobs: JobsTable;
   step_runs: StepRunsTable;

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { KNOWLEDGE_KINDS, KNOWLEDGE_STATES } from './knowledge.model';
+
+export const MAX_BODY = 200_000;
+
+const segment = z.object({ text: z.string(), hit: z.boolean() });
+const releaseLink = z.object({
+  id: z.string(),
+  number: z.string().nullable(),
+  title: z.string().nullable(),
+  state: z.string().nullable(),
+});
+const ciLink = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  type: z.string().nullable(),
+  environment: z.string().nullable(),
+});
+
+const articleFields = {
+  id: z.string(),
+  number: z.string(),
+  title: z.string(),
+  kind: z.enum(KNOWLEDGE_KINDS),
+  state: z.enum(KNOWLEDGE_STATES),
+  version: z.number().int(),
+  tags: z.array(z.string()),
+  releases: z.array(releaseLink),
+  cis: z.array(ciLink),
+  authorName: z.string(),
+  updatedBy: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  publishedAt: z.string().nullable(),
+  archivedAt: z.string().nullable(),
+};
+
+export const knowledgeArticleView = z.object({ ...articleFields, body: z.string() });
+
+export const knowledgeSearchHit = z.object({
+  ...articleFields,
+  /** The whole query matched the title; such hits come first. */
+  titleHit: z.boolean(),
+  /** The title cut into segments, the matched ones marked `hit`. */
+  titleSegments: z.array(segment),
+  /** About 160 characters of the body's text around the first match, matches marked. */
+  snippet: z.array(segment),
+});
+
+export const knowledgeSearchResult = z.object({
+  articles: z.array(knowledgeSearchHit),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+});
+
+export const knowledgeHistoryEntry = z.object({
+  seq: z.number().int(),
+  version: z.number().int(),
+  action: z.enum(['created', 'edited', 'published', 'archived']),
+  actorName: z.string(),
+  at: z.string(),
+  before: z.record(z.string(), z.unknown()).nullable(),
+  after: z.record(z.string(), z.unknown()).nullable(),
+});
+
+const title = z.string().trim().min(1, 'required').max(200, 'at most 200 characters');
+const body = z.string().trim().min(1, 'required').max(MAX_BODY, `at most ${MAX_BODY} characters`);
+const tags = z
+  .array(z.string().trim().min(1, 'required').max(40, 'at most 40 characters'))
+  .max(20, 'at most 20 tags');
+const ids = z.array(z.string().min(1).max(64)).max(100, 'at most 100');
+const version = z.number().int().min(1);
+
+export const createArticleInput = z.object({
+  title,
+  body,
+  kind: z.enum(KNOWLEDGE_KINDS),
+  tags: tags.optional(),
+  releaseIds: ids.optional(),
+  ciIds: ids.optional(),
+});
+
+/** From a release: the release and its CIs are linked by the server; more CIs may be added. */
+export const createFromReleaseInput = z.object({
+  title,
+  body,
+  kind: z.enum(KNOWLEDGE_KINDS).optional(),
+  tags: tags.optional(),
+  ciIds: ids.optional(),
+});
+
+export const updateArticleInput = z.object({
+  /** The version the edit started from; a newer one on the server is a conflict. */
+  version,
+  title: title.optional(),
+  body: body.optional(),
+  kind: z.enum(KNOWLEDGE_KINDS).optional(),
+  tags: tags.optional(),
+  releaseIds: ids.optional(),
+  ciIds: ids.optional(),
+});
+
+export const versionInput = z.object({ version });
+
+export const listQuery = z.object({
+  q: z.string().max(200, 'at most 200 characters').optional(),
+  kind: z.enum(KNOWLEDGE_KINDS).optional(),
+  tag: z.string().max(40).optional(),
+  releaseId: z.string().max(64).optional(),
+  ciId: z.string().max(64).optional(),
+  state: z.enum(KNOWLEDGE_STATES).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+});
+
+export const idParams = z.object({ id: z.string().min(1).max(64) });
