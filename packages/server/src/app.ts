@@ -35,6 +35,7 @@ import type { ReleaseDeps } from './modules/releases/release.deps';
 import { planRoutes } from './modules/plans/plan.routes';
 import { checklistRoutes } from './modules/verification/checklist.routes';
 import { gateRoutes } from './modules/gate/gate.routes';
+import { documentRoutes } from './modules/documents/documents.routes';
 import { knowledgeRoutes } from './modules/knowledge/knowledge.routes';
 import { measuresRoutes } from './modules/measures/measures.routes';
 import type { DslDeps } from './modules/dsl/dsl.service';
@@ -165,6 +166,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await fastify.register(planRoutes(releases));
   await fastify.register(checklistRoutes(releases));
   await fastify.register(gateRoutes(releases));
+  await fastify.register(documentRoutes({ db, audit, pdfFontPath: config.documents.pdfFontPath }));
   await fastify.register(knowledgeRoutes({ db, clock, audit }));
   await fastify.register(measuresRoutes({ db, clock, audit }));
   await registerWeb(fastify, config.webDistDir ?? DEFAULT_WEB_DIST);

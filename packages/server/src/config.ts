@@ -72,6 +72,8 @@ const envSchema = z.object({
   DSL_MAX_UPLOAD_MB: intFrom('DSL_MAX_UPLOAD_MB', 2048, 1, 1024 * 1024),
   WEB_DIST_DIR: z.string().optional(),
   CHANGE_WEBHOOK_SECRETS: webhookSecrets('CHANGE_WEBHOOK_SECRETS'),
+  /** PL-4, CL-2: a CJK font for PDF documents (.ttf/.otf, or .ttc#PostScriptName); unset: searched. */
+  PDF_FONT_PATH: z.string().optional(),
   JOBS_ENABLED: z.enum(['true', 'false']).default('true'),
   JOBS_POLL_MS: intFrom('JOBS_POLL_MS', 5000, 10, 3_600_000),
   // Test-only job kinds (the two-node job test); never set in production.
@@ -102,6 +104,8 @@ export interface Config {
   readonly dsl: { readonly maxUploadBytes: number; readonly blobDir: string };
   readonly webDistDir: string | undefined;
   readonly changes: { readonly webhookSecrets: Readonly<Record<string, string>> };
+  /** PL-4, CL-2: the CJK font PDFs embed; undefined: system fonts, then the bundled npm font. */
+  readonly documents: { readonly pdfFontPath: string | undefined };
   /** The job runner (deadlines, deliveries): whether this node polls, and how often. */
   readonly jobs: { readonly enabled: boolean; readonly pollMs: number; readonly testKinds: boolean };
   /** E-mail notifications: none are sent without an SMTP URL. */
@@ -148,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dsl: { maxUploadBytes: e.DSL_MAX_UPLOAD_MB * 1024 * 1024, blobDir: path.join(dataDir, 'blobs') },
     webDistDir: e.WEB_DIST_DIR,
     changes: { webhookSecrets: e.CHANGE_WEBHOOK_SECRETS },
+    documents: { pdfFontPath: e.PDF_FONT_PATH || undefined },
     jobs: {
       enabled: e.JOBS_ENABLED === 'true',
       pollMs: e.JOBS_POLL_MS,

@@ -1,0 +1,99 @@
+import type { PlanRisk, PlanStatus, ReleaseOutcome, ReleaseState, ReleaseType } from '@releasegate/domain';
+import type { DocLang } from './document.model';
+
+/**
+ * The words of the documents. They are Chinese documents (the policy's terms, as the web UI uses
+ * them); English is a courtesy for readers outside the department.
+ */
+const zh = {
+  empty: '无',
+  pageLabel: '第 {page} 页 / 共 {pages} 页',
+  timeNote: '文中时间均为北京时间（UTC+8）',
+  yes: '是',
+  no: '否',
+  minutes: (n: number) => `${n} 分钟`,
+  types: { emergency: '紧急发布', major: '重大发布', normal: '一般发布' } satisfies Record<
+    ReleaseType,
+    string
+  >,
+  unclassified: '未定级',
+  states: {
+    requested: '待受理',
+    planning: '计划制定',
+    plan_review: '计划审批',
+    approved: '计划已批准',
+    ready: '待实施',
+    implementing: '实施中',
+    rolling_back: '回退中',
+    rolled_back: '已回退',
+    post_release: '发布后管理',
+    closed: '已关闭',
+  } satisfies Record<ReleaseState, string>,
+  outcomes: {
+    successful: '成功',
+    failed: '失败',
+    rolled_back: '已回退',
+    cancelled: '已取消',
+    rejected: '已拒绝',
+  } satisfies Record<ReleaseOutcome, string>,
+  planStatuses: {
+    draft: '草稿',
+    submitted: '待审批',
+    approved: '已批准',
+    rejected: '已驳回',
+    superseded: '已被取代',
+  } satisfies Record<PlanStatus, string>,
+  riskCategories: { technical: '技术风险', business: '业务风险', management: '管理风险' } satisfies Record<
+    PlanRisk['category'],
+    string
+  >,
+  levels: { low: '低', medium: '中', high: '高' } satisfies Record<PlanRisk['impact'], string>,
+  numbered: (n: number, text: string) => `${'一二三四五六七八九十'[n - 1] ?? n}、${text}`,
+};
+
+type Labels = typeof zh;
+
+const en: Labels = {
+  empty: 'None',
+  pageLabel: 'Page {page} of {pages}',
+  timeNote: 'Times are China Standard Time (UTC+8)',
+  yes: 'Yes',
+  no: 'No',
+  minutes: (n) => `${n} min`,
+  types: { emergency: 'Emergency', major: 'Major', normal: 'Normal' },
+  unclassified: 'Unclassified',
+  states: {
+    requested: 'Requested',
+    planning: 'Planning',
+    plan_review: 'Plan review',
+    approved: 'Plan approved',
+    ready: 'Ready',
+    implementing: 'Implementing',
+    rolling_back: 'Rolling back',
+    rolled_back: 'Rolled back',
+    post_release: 'Post-release',
+    closed: 'Closed',
+  },
+  outcomes: {
+    successful: 'Successful',
+    failed: 'Failed',
+    rolled_back: 'Rolled back',
+    cancelled: 'Cancelled',
+    rejected: 'Rejected',
+  },
+  planStatuses: {
+    draft: 'Draft',
+    submitted: 'Submitted',
+    approved: 'Approved',
+    rejected: 'Rejected',
+    superseded: 'Superseded',
+  },
+  riskCategories: { technical: 'Technical', business: 'Business', management: 'Management' },
+  levels: { low: 'Low', medium: 'Medium', high: 'High' },
+  numbered: (n, text) => `${n}. ${text}`,
+};
+
+export const labelsFor = (lang: DocLang): Labels => (lang === 'en' ? en : zh);
+
+/** Picks the word of the document's language from a `{ zh, en }` pair. */
+export const pick = (lang: DocLang, pair: { zh: string; en: string }) => pair[lang];
