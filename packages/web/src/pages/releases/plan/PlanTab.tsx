@@ -10,6 +10,7 @@ import { plansQueryKey, listPlans } from '../releases.api';
 import { PlanStatusTag } from '../ReleaseTags';
 import { ConflictsCard } from './ConflictsCard';
 import { PlanEditor } from './PlanEditor';
+import { PlanExportButton } from './PlanExportButton';
 import { PlanHistory } from './PlanHistory';
 import { PlanView } from './PlanView';
 import { sectionAnchor } from './PlanSectionCard';
@@ -84,13 +85,12 @@ export function PlanTab({ release }: { release: ReleaseDetail }) {
                 </Flex>
               )}
             </Flex>
-            {actions.length > 0 && (
-              <Flex gap={8} wrap>
-                {actions.map((a) => (
-                  <ActionButton key={a.action} action={a.action} />
-                ))}
-              </Flex>
-            )}
+            <Flex gap={8} wrap>
+              {actions.map((a) => (
+                <ActionButton key={a.action} action={a.action} />
+              ))}
+              <PlanExportButton releaseId={release.id} number={release.number} version={summary.version} />
+            </Flex>
           </Flex>
           {release.state === 'plan_review' && (
             <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0', fontSize: 12 }}>
