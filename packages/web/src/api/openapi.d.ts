@@ -926,7 +926,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        scopes: ("user.read" | "user.manage" | "token.manage" | "token.own" | "audit.read" | "audit.export" | "audit.verify" | "system.backup" | "system.settings" | "release.read" | "release.request" | "release.accept" | "release.plan" | "release.approve.normal" | "release.approve.major" | "release.approve.emergency" | "release.implement" | "release.close" | "change.read" | "change.manage" | "change.vote" | "change.integrate" | "cmdb.read" | "cmdb.write" | "cmdb.admin" | "dsl.read" | "dsl.upload" | "dsl.approve" | "gate.check" | "acceptance.sign" | "policy.read" | "policy.manage")[];
+                        scopes: ("user.read" | "user.manage" | "token.manage" | "token.own" | "audit.read" | "audit.export" | "audit.verify" | "system.backup" | "system.settings" | "release.read" | "release.request" | "release.accept" | "release.plan" | "release.approve.normal" | "release.approve.major" | "release.approve.emergency" | "release.implement" | "release.close" | "change.read" | "change.manage" | "change.vote" | "change.integrate" | "cmdb.read" | "cmdb.write" | "cmdb.admin" | "dsl.read" | "dsl.upload" | "dsl.approve" | "gate.check" | "acceptance.sign" | "policy.read" | "policy.manage" | "measures.read" | "knowledge.read" | "knowledge.write")[];
                         /** @default 90 */
                         expiresInDays?: number;
                         userId?: string;
@@ -3910,6 +3910,7 @@ export interface paths {
                                         count: number;
                                         withinMinutes: number;
                                     };
+                                    rollbackDeciders?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
                                     fourEyes: boolean;
                                     cabQuorum: number;
                                 };
@@ -4006,6 +4007,7 @@ export interface paths {
                                             count: number;
                                             withinMinutes: number;
                                         };
+                                        rollbackDeciders?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
                                         fourEyes: boolean;
                                         cabQuorum: number;
                                     };
@@ -4069,6 +4071,7 @@ export interface paths {
                                 count: number;
                                 withinMinutes: number;
                             };
+                            rollbackDeciders?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
                             fourEyes: boolean;
                             cabQuorum: number;
                         };
@@ -4133,6 +4136,7 @@ export interface paths {
                                         count: number;
                                         withinMinutes: number;
                                     };
+                                    rollbackDeciders?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
                                     fourEyes: boolean;
                                     cabQuorum: number;
                                 };
@@ -4228,6 +4232,7 @@ export interface paths {
                                         count: number;
                                         withinMinutes: number;
                                     };
+                                    rollbackDeciders?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
                                     fourEyes: boolean;
                                     cabQuorum: number;
                                 };
@@ -4327,6 +4332,7 @@ export interface paths {
                                         count: number;
                                         withinMinutes: number;
                                     };
+                                    rollbackDeciders?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
                                     fourEyes: boolean;
                                     cabQuorum: number;
                                 };
@@ -4519,7 +4525,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -4634,7 +4640,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -4759,7 +4765,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -4882,7 +4888,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -5007,7 +5013,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -5130,7 +5136,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -5309,7 +5315,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -5441,7 +5447,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -5573,7 +5579,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -5871,7 +5877,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -5989,7 +5995,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -6112,7 +6118,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -6235,7 +6241,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -6358,7 +6364,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -6860,7 +6866,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -6977,6 +6983,915 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/plans/{version}/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** PL-4: the plan version as the document 《发布计划》, DOCX or PDF (audited) */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "docx" | "pdf";
+                    lang?: "zh" | "en";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                    version: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/articles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search and list articles: q matches titles and bodies (Chinese of any length, English, mixed), title hits first, with highlighted snippets; filters by kind, tag, release, CI and state */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    kind?: "lesson" | "solution" | "how_to" | "known_issue";
+                    tag?: string;
+                    releaseId?: string;
+                    ciId?: string;
+                    state?: "draft" | "published" | "archived";
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            articles: {
+                                id: string;
+                                number: string;
+                                title: string;
+                                /** @enum {string} */
+                                kind: "lesson" | "solution" | "how_to" | "known_issue";
+                                /** @enum {string} */
+                                state: "draft" | "published" | "archived";
+                                version: number;
+                                tags: string[];
+                                releases: {
+                                    id: string;
+                                    number: string | null;
+                                    title: string | null;
+                                    state: string | null;
+                                }[];
+                                cis: {
+                                    id: string;
+                                    name: string | null;
+                                    type: string | null;
+                                    environment: string | null;
+                                }[];
+                                authorName: string;
+                                updatedBy: string;
+                                createdAt: string;
+                                updatedAt: string;
+                                publishedAt: string | null;
+                                archivedAt: string | null;
+                                titleHit: boolean;
+                                titleSegments: {
+                                    text: string;
+                                    hit: boolean;
+                                }[];
+                                snippet: {
+                                    text: string;
+                                    hit: boolean;
+                                }[];
+                            }[];
+                            total: number;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Write an article (a draft), linked to releases and CIs */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        body: string;
+                        /** @enum {string} */
+                        kind: "lesson" | "solution" | "how_to" | "known_issue";
+                        tags?: string[];
+                        releaseIds?: string[];
+                        ciIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            title: string;
+                            /** @enum {string} */
+                            kind: "lesson" | "solution" | "how_to" | "known_issue";
+                            /** @enum {string} */
+                            state: "draft" | "published" | "archived";
+                            version: number;
+                            tags: string[];
+                            releases: {
+                                id: string;
+                                number: string | null;
+                                title: string | null;
+                                state: string | null;
+                            }[];
+                            cis: {
+                                id: string;
+                                name: string | null;
+                                type: string | null;
+                                environment: string | null;
+                            }[];
+                            authorName: string;
+                            updatedBy: string;
+                            createdAt: string;
+                            updatedAt: string;
+                            publishedAt: string | null;
+                            archivedAt: string | null;
+                            body: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tags in use, most used first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            tags: {
+                                tag: string;
+                                count: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/knowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Write a lesson from a release: linked to the release and every CI it targets */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        body: string;
+                        /** @enum {string} */
+                        kind?: "lesson" | "solution" | "how_to" | "known_issue";
+                        tags?: string[];
+                        ciIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            title: string;
+                            /** @enum {string} */
+                            kind: "lesson" | "solution" | "how_to" | "known_issue";
+                            /** @enum {string} */
+                            state: "draft" | "published" | "archived";
+                            version: number;
+                            tags: string[];
+                            releases: {
+                                id: string;
+                                number: string | null;
+                                title: string | null;
+                                state: string | null;
+                            }[];
+                            cis: {
+                                id: string;
+                                name: string | null;
+                                type: string | null;
+                                environment: string | null;
+                            }[];
+                            authorName: string;
+                            updatedBy: string;
+                            createdAt: string;
+                            updatedAt: string;
+                            publishedAt: string | null;
+                            archivedAt: string | null;
+                            body: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/articles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One article (by id or number), its body in Markdown */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            title: string;
+                            /** @enum {string} */
+                            kind: "lesson" | "solution" | "how_to" | "known_issue";
+                            /** @enum {string} */
+                            state: "draft" | "published" | "archived";
+                            version: number;
+                            tags: string[];
+                            releases: {
+                                id: string;
+                                number: string | null;
+                                title: string | null;
+                                state: string | null;
+                            }[];
+                            cis: {
+                                id: string;
+                                name: string | null;
+                                type: string | null;
+                                environment: string | null;
+                            }[];
+                            authorName: string;
+                            updatedBy: string;
+                            createdAt: string;
+                            updatedAt: string;
+                            publishedAt: string | null;
+                            archivedAt: string | null;
+                            body: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit an article; version is the one the edit started from (409 when someone saved first) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        version: number;
+                        title?: string;
+                        body?: string;
+                        /** @enum {string} */
+                        kind?: "lesson" | "solution" | "how_to" | "known_issue";
+                        tags?: string[];
+                        releaseIds?: string[];
+                        ciIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            title: string;
+                            /** @enum {string} */
+                            kind: "lesson" | "solution" | "how_to" | "known_issue";
+                            /** @enum {string} */
+                            state: "draft" | "published" | "archived";
+                            version: number;
+                            tags: string[];
+                            releases: {
+                                id: string;
+                                number: string | null;
+                                title: string | null;
+                                state: string | null;
+                            }[];
+                            cis: {
+                                id: string;
+                                name: string | null;
+                                type: string | null;
+                                environment: string | null;
+                            }[];
+                            authorName: string;
+                            updatedBy: string;
+                            createdAt: string;
+                            updatedAt: string;
+                            publishedAt: string | null;
+                            archivedAt: string | null;
+                            body: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/knowledge/articles/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every edit of the article: who, when, and each changed field before and after */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            history: {
+                                seq: number;
+                                version: number;
+                                /** @enum {string} */
+                                action: "created" | "edited" | "published" | "archived";
+                                actorName: string;
+                                at: string;
+                                before: {
+                                    [key: string]: unknown;
+                                } | null;
+                                after: {
+                                    [key: string]: unknown;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/articles/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a draft: readers find it from now on */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            title: string;
+                            /** @enum {string} */
+                            kind: "lesson" | "solution" | "how_to" | "known_issue";
+                            /** @enum {string} */
+                            state: "draft" | "published" | "archived";
+                            version: number;
+                            tags: string[];
+                            releases: {
+                                id: string;
+                                number: string | null;
+                                title: string | null;
+                                state: string | null;
+                            }[];
+                            cis: {
+                                id: string;
+                                name: string | null;
+                                type: string | null;
+                                environment: string | null;
+                            }[];
+                            authorName: string;
+                            updatedBy: string;
+                            createdAt: string;
+                            updatedAt: string;
+                            publishedAt: string | null;
+                            archivedAt: string | null;
+                            body: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/articles/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Archive an article: kept read-only, no longer found by readers */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            title: string;
+                            /** @enum {string} */
+                            kind: "lesson" | "solution" | "how_to" | "known_issue";
+                            /** @enum {string} */
+                            state: "draft" | "published" | "archived";
+                            version: number;
+                            tags: string[];
+                            releases: {
+                                id: string;
+                                number: string | null;
+                                title: string | null;
+                                state: string | null;
+                            }[];
+                            cis: {
+                                id: string;
+                                name: string | null;
+                                type: string | null;
+                                environment: string | null;
+                            }[];
+                            authorName: string;
+                            updatedBy: string;
+                            createdAt: string;
+                            updatedAt: string;
+                            publishedAt: string | null;
+                            archivedAt: string | null;
+                            body: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/measures/quarters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** KP-1, KP-2: per quarter, the release success rate against the policy target with its counts, and the other measures; with the rules in words */
+        get: {
+            parameters: {
+                query: {
+                    /** @description A quarter on the Asia/Shanghai calendar, e.g. 2026-Q4 */
+                    from: string;
+                    /** @description A quarter on the Asia/Shanghai calendar, e.g. 2026-Q4 */
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            to: string;
+                            timeZone: string;
+                            policy: {
+                                number: string;
+                                version: string;
+                            };
+                            target: number;
+                            rules: {
+                                successRate: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                quarter: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                cmdbOnTime: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                rollbackDecision: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                emergencyShare: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                planApproval: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                deploymentFrequency: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                leadTime: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                changeFailureRate: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                timeToRestore: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            };
+                            quarters: {
+                                quarter: string;
+                                start: string;
+                                end: string;
+                                closed: number;
+                                outcomes: {
+                                    successful: number;
+                                    failed: number;
+                                    rolled_back: number;
+                                    cancelled: number;
+                                    rejected: number;
+                                };
+                                successRate: {
+                                    numerator: number;
+                                    denominator: number;
+                                    /** @description numerator / denominator × 100, two decimals; null when 0 / 0 */
+                                    percent: number | null;
+                                    target: number;
+                                    meetsTarget: boolean | null;
+                                };
+                                cmdbOnTimeRate: {
+                                    numerator: number;
+                                    denominator: number;
+                                    /** @description numerator / denominator × 100, two decimals; null when 0 / 0 */
+                                    percent: number | null;
+                                };
+                                rollbackDecisions: {
+                                    decisions: number;
+                                    meanMinutes: number | null;
+                                    late: number;
+                                    lateRate: {
+                                        numerator: number;
+                                        denominator: number;
+                                        /** @description numerator / denominator × 100, two decimals; null when 0 / 0 */
+                                        percent: number | null;
+                                    };
+                                };
+                                emergencyShare: {
+                                    numerator: number;
+                                    denominator: number;
+                                    /** @description numerator / denominator × 100, two decimals; null when 0 / 0 */
+                                    percent: number | null;
+                                };
+                                byType: {
+                                    emergency: number;
+                                    major: number;
+                                    normal: number;
+                                };
+                                planApprovalMinutesMedian: number | null;
+                                dora: {
+                                    deployments: number;
+                                    deploymentsPerWeek: number;
+                                    leadTimeMinutesMedian: number | null;
+                                    changeFailureRate: {
+                                        numerator: number;
+                                        denominator: number;
+                                        /** @description numerator / denominator × 100, two decimals; null when 0 / 0 */
+                                        percent: number | null;
+                                    };
+                                    timeToRestoreMinutesMedian: number | null;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/measures/quarters/{quarter}/releases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** KP-1 drill-down: the quarter's closed releases, filtered by outcome or type, sorted and paged */
+        get: {
+            parameters: {
+                query?: {
+                    outcome?: "successful" | "failed" | "rolled_back" | "cancelled" | "rejected";
+                    type?: "emergency" | "major" | "normal";
+                    sort?: "closedAt" | "number" | "outcome" | "type" | "changeLeadMinutes";
+                    order?: "asc" | "desc";
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description A quarter on the Asia/Shanghai calendar, e.g. 2026-Q4 */
+                    quarter: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            quarter: string;
+                            total: number;
+                            limit: number;
+                            offset: number;
+                            items: {
+                                releaseId: string;
+                                number: string;
+                                title: string;
+                                type: ("emergency" | "major" | "normal") | null;
+                                /** @enum {string} */
+                                outcome: "successful" | "failed" | "rolled_back" | "cancelled" | "rejected";
+                                countsInSuccessRate: boolean;
+                                requestedAt: string;
+                                planSubmittedAt: string | null;
+                                planApprovedAt: string | null;
+                                implementationStartedAt: string | null;
+                                implementationEndedAt: string | null;
+                                restoredAt: string | null;
+                                closedAt: string;
+                                quarter: string;
+                                deployed: boolean;
+                                rollbackDecisions: number;
+                                rollbackDecisionMinutesTotal: number;
+                                lateDecisions: number;
+                                cmdbDueAt: string | null;
+                                cmdbDoneAt: string | null;
+                                cmdbOnTime: boolean | null;
+                                changeLeadMinutes: number | null;
+                                planApprovalMinutes: number | null;
+                                restoreMinutes: number | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/measures/quarters/{quarter}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** KP-3: the quarter as a report, XLSX (summary and releases sheets) or CSV */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "xlsx" | "csv";
+                    lang?: "zh" | "en";
+                };
+                header?: never;
+                path: {
+                    /** @description A quarter on the Asia/Shanghai calendar, e.g. 2026-Q4 */
+                    quarter: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
