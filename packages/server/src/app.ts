@@ -35,13 +35,22 @@ import type { ReleaseDeps } from './modules/releases/release.deps';
 import { planRoutes } from './modules/plans/plan.routes';
 import { checklistRoutes } from './modules/verification/checklist.routes';
 import { gateRoutes } from './modules/gate/gate.routes';
+import { executionRoutes } from './modules/execution/execution.routes';
+import { MONITORING_POLL_JOB } from './modules/execution/execution.service';
+import { monitoringRoutes } from './modules/monitoring/monitoring.routes';
+import { pollHandler } from './modules/monitoring/monitoring.service';
+import { rollbackRoutes } from './modules/rollback/rollback.routes';
+import { ESCALATE_JOB, escalationHandler } from './modules/rollback/rollback.service';
 import { documentRoutes } from './modules/documents/documents.routes';
 import { knowledgeRoutes } from './modules/knowledge/knowledge.routes';
 import { measuresRoutes } from './modules/measures/measures.routes';
 import type { DslDeps } from './modules/dsl/dsl.service';
 import { LocalBlobStore } from './storage/local-blob-store';
+import { createEventBus } from './events/event-bus';
 import { JobRunner } from './jobs/job.runner';
 import { registerTestJobKinds } from './jobs/test-kinds';
+import { notificationRoutes } from './modules/notifications/notification.routes';
+import { registerDeliveryJobs } from './modules/notifications/notification.delivery';
 import './http/request-context';
 
 export interface AppOptions {
@@ -96,6 +105,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const cmdb: CmdbDeps = { db, clock, audit, graph: new ImpactGraphCache(db) };
   const policy: PolicyDeps = { db, clock, audit };
   const blobs = new LocalBlobStore(config.dsl.blobDir);
+  const events = await createEventBus(db, (error) => fastify.log.warn({ err: error }, 'live events'));
+  fastify.addHook('onClose', () => events.close());
   const releases: ReleaseDeps = {
     db,
     clock,
@@ -104,6 +115,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     changeApprovals,
     blobs,
     maxUploadBytes: config.dsl.maxUploadBytes,
+    events,
+    prometheusUrl: config.monitoring.prometheusUrl,
   };
   const dsl: DslDeps = {
     db,
@@ -150,8 +163,17 @@ export async function buildApp(options: AppOptions): Promise<App> {
     metrics: registry,
   });
   if (config.jobs.testKinds) registerTestJobKinds(jobs, audit);
+  const deliveries = registerDeliveryJobs(jobs, {
+    db,
+    clock,
+    publicUrl: config.publicUrl,
+    smtp: config.smtp,
+  });
   // Stopped with the app: the batch in flight finishes before the database closes.
-  fastify.addHook('onClose', async () => jobs.stop());
+  fastify.addHook('onClose', async () => {
+    await jobs.stop();
+    deliveries.close();
+  });
 
   await fastify.register(healthRoutes(db, registry));
   await fastify.register(authRoutes(identity, config));
@@ -166,9 +188,23 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await fastify.register(planRoutes(releases));
   await fastify.register(checklistRoutes(releases));
   await fastify.register(gateRoutes(releases));
+  await fastify.register(executionRoutes(releases));
+  await fastify.register(monitoringRoutes(releases));
+  await fastify.register(rollbackRoutes(releases));
+  jobs.register(ESCALATE_JOB, escalationHandler(releases));
+  jobs.register(MONITORING_POLL_JOB, pollHandler(releases, config.monitoring.pollSeconds));
   await fastify.register(documentRoutes({ db, audit, pdfFontPath: config.documents.pdfFontPath }));
   await fastify.register(knowledgeRoutes({ db, clock, audit }));
   await fastify.register(measuresRoutes({ db, clock, audit }));
+  await fastify.register(
+    notificationRoutes({
+      db,
+      clock,
+      audit,
+      publicUrl: config.publicUrl,
+      emailAvailable: config.smtp.url !== undefined,
+    }),
+  );
   await registerWeb(fastify, config.webDistDir ?? DEFAULT_WEB_DIST);
 
   await fastify.ready();

@@ -85,6 +85,10 @@ const envSchema = z.object({
       message: 'SMTP_URL must start with smtp:// or smtps://',
     }),
   SMTP_FROM: z.string().optional(),
+  PROMETHEUS_URL: z
+    .url({ message: 'PROMETHEUS_URL must be an absolute URL such as http://prometheus:9090' })
+    .optional(),
+  MONITORING_POLL_SECONDS: intFrom('MONITORING_POLL_SECONDS', 60, 5, 3600),
 });
 
 export interface Config {
@@ -110,6 +114,8 @@ export interface Config {
   readonly jobs: { readonly enabled: boolean; readonly pollMs: number; readonly testKinds: boolean };
   /** E-mail notifications: none are sent without an SMTP URL. */
   readonly smtp: { readonly url: string | undefined; readonly from: string };
+  /** IM-4: where plan indicators with a query are read, and how often while a release runs. */
+  readonly monitoring: { readonly prometheusUrl: string | null; readonly pollSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -159,6 +165,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       testKinds: e.RELEASEGATE_TEST_JOB_KINDS === '1',
     },
     smtp: { url: e.SMTP_URL || undefined, from: e.SMTP_FROM || 'ReleaseGate <releasegate@localhost>' },
+    monitoring: { prometheusUrl: e.PROMETHEUS_URL ?? null, pollSeconds: e.MONITORING_POLL_SECONDS },
   };
   return deepFreeze(config);
 }

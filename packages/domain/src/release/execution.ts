@@ -50,13 +50,13 @@ export function assertStepMayStart(
   if (notDone >= 0) {
     throw new DomainError(
       'policy_violation',
-      `Step ${index + 1} (${steps[index]!.title}) cannot start before step ${notDone + 1} (${steps[notDone]!.title}) has succeeded`,
+      `Step ${index + 1} (${steps[index].title}) cannot start before step ${notDone + 1} (${steps[notDone].title}) has succeeded`,
       { rule: RULE[phase], expectedStep: notDone + 1 },
     );
   }
   const current = mine.get(index);
   if (current?.status === 'succeeded') {
-    throw new DomainError('conflict', `Step ${index + 1} (${steps[index]!.title}) has already succeeded`, {
+    throw new DomainError('conflict', `Step ${index + 1} (${steps[index].title}) has already succeeded`, {
       rule: RULE[phase],
     });
   }
@@ -105,7 +105,7 @@ export function progressOf(
         ? null
         : {
             index: currentIndex,
-            title: steps[currentIndex]!.title,
+            title: steps[currentIndex].title,
             status: mine.get(currentIndex)?.status ?? 'pending',
           },
     plannedMinutes: steps.reduce((sum, s) => sum + s.expectedMinutes, 0),

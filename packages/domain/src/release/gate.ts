@@ -7,14 +7,16 @@ import type { ReleaseState } from './lifecycle';
 export interface GateFacts {
   releaseNumber: string;
   state: ReleaseState;
-  environment: string;
+  /** Null when implementation starts: every planned artifact is checked, for any environment. */
+  environment: string | null;
   at: string;
   window: { start: string; end: string } | null;
   /** Freeze windows covering `at`, by name. */
   activeFreezes: string[];
   /** What the plan's software items deliver: digest → the DSL version and the environments of the CIs it changes. */
   approvedArtifacts: Map<string, { label: string; state: string; environments: string[] }>;
-  digests: string[];
+  /** Null when implementation starts (see `environment`). */
+  digests: string[] | null;
   unapprovedChanges: string[];
   pendingChecks: string[];
 }
@@ -54,8 +56,15 @@ export function gateDecision(f: GateFacts): GateAnswer {
     f.activeFreezes.length === 0,
     f.activeFreezes.length ? `freeze in force: ${f.activeFreezes.join(', ')}` : 'no freeze window in force',
   );
-  if (f.digests.length === 0) check('PR-5 approved versions only', false, 'no artifact digest given');
-  for (const digest of f.digests) {
+  if (f.digests === null) {
+    for (const a of f.approvedArtifacts.values())
+      check(
+        'PR-5 approved versions only',
+        a.state === 'approved',
+        `${a.label} is ${a.state} in the software library`,
+      );
+  } else if (f.digests.length === 0) check('PR-5 approved versions only', false, 'no artifact digest given');
+  for (const digest of f.digests ?? []) {
     const a = f.approvedArtifacts.get(digest);
     if (!a)
       check('PR-5 approved versions only', false, `${digest} is not a software item of the approved plan`);
@@ -65,7 +74,7 @@ export function gateDecision(f: GateFacts): GateAnswer {
         false,
         `${digest} is ${a.label}, which is ${a.state} in the software library`,
       );
-    else if (!a.environments.includes(f.environment))
+    else if (f.environment !== null && !a.environments.includes(f.environment))
       check(
         'PR-5 approved versions only',
         false,
@@ -75,7 +84,7 @@ export function gateDecision(f: GateFacts): GateAnswer {
       check(
         'PR-5 approved versions only',
         true,
-        `${digest} is ${a.label}, approved and planned for ${f.environment}`,
+        `${digest} is ${a.label}, approved and planned for ${f.environment ?? a.environments.join(', ')}`,
       );
   }
   check(

@@ -268,10 +268,23 @@ describe('release lifecycle invariants (model-based, fast-check)', () => {
                 plan: { ...f.plan!, version: f.plan!.version + 1, status: 'draft', drafterId: actor.userId },
               };
               break;
+            // The walk never reaches ready (checks are recorded, not modelled): from
+            // start_implementation on, these actions stay blocked.
             case 'accept':
             case 'reject':
             case 'cancel':
             case 'record_check':
+            case 'start_implementation':
+            case 'record_step':
+            case 'complete_implementation':
+            case 'record_monitoring':
+            case 'raise_trigger':
+            case 'decide_rollback':
+            case 'decide_continue':
+            case 'record_rollback_step':
+            case 'verify_restoration':
+            case 'complete_rollback':
+            case 'fail_rollback':
               break;
           }
           f = { ...f, state };

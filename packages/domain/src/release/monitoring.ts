@@ -43,7 +43,7 @@ export function matchingErrorPattern(message: string, patterns: readonly string[
     const re = /^\/(.+)\/([a-z]*)$/.exec(pattern);
     if (re) {
       try {
-        if (new RegExp(re[1]!, re[2]!.includes('i') ? 'i' : '').test(message)) return pattern;
+        if (new RegExp(re[1], re[2].includes('i') ? 'i' : '').test(message)) return pattern;
       } catch {
         // An invalid expression is refused when the plan is saved; never throw on a log line.
       }
@@ -57,7 +57,7 @@ export function invalidPattern(pattern: string): string | null {
   const re = /^\/(.+)\/([a-z]*)$/.exec(pattern);
   if (!re) return null;
   try {
-    new RegExp(re[1]!, re[2]!);
+    new RegExp(re[1], re[2]);
     return null;
   } catch (error) {
     return (error as Error).message;

@@ -21,6 +21,8 @@ export interface Db {
   readonly dialect: Dialect;
   /** PostgreSQL schema (search_path) when not the default. */
   readonly schema?: string;
+  /** PostgreSQL connection string, for the LISTEN/NOTIFY connection of live events. */
+  readonly url?: string;
   destroy(): Promise<void>;
 }
 
@@ -97,7 +99,7 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Db {
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { kysely, dialect: 'postgres', schema: options.schema, destroy: () => kysely.destroy() };
+  return { kysely, dialect: 'postgres', schema: options.schema, url, destroy: () => kysely.destroy() };
 }
 
 export function openDatabase(config: Pick<Config, 'database'>): Db {

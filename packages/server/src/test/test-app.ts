@@ -81,6 +81,11 @@ export class HttpClient {
     return this.cookies.get(name);
   }
 
+  /** The Cookie header this client sends, for requests made with fetch directly (streams). */
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
   async request<T = any>(
     method: string,
     path: string,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { invalidPattern } from '@releasegate/domain';
 
 const text = (max: number) => z.string().max(max);
 const step = z.object({
@@ -60,6 +61,30 @@ export const planContent = z.object({
     .object({
       steps: z.array(step).max(500),
       triggers: z.array(z.object({ indicator: text(200), threshold: text(200) })).max(100),
+    })
+    .optional(),
+  monitoring: z
+    .object({
+      indicators: z
+        .array(
+          z.object({
+            key: z.string().regex(/^[a-z][a-z0-9_]{0,49}$/, 'lower-case letters, digits and _'),
+            name: text(200),
+            query: text(2000).nullable().optional(),
+            comparator: z.enum(['gt', 'gte', 'lt', 'lte']),
+            threshold: z.number().finite(),
+            unit: text(30).nullable().optional(),
+          }),
+        )
+        .max(50)
+        .refine((list) => new Set(list.map((i) => i.key)).size === list.length, 'each indicator key once'),
+      errorPatterns: z
+        .array(
+          text(500).refine((p) => invalidPattern(p) === null, {
+            message: 'not a valid regular expression',
+          }),
+        )
+        .max(100),
     })
     .optional(),
 });

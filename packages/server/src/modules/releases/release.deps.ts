@@ -5,6 +5,7 @@ import type { Database } from '../../db/schema';
 import type { AuditWriter } from '../audit/audit.service';
 import type { ImpactGraphCache } from '../cmdb/impact.graph';
 import type { BlobStore } from '../../storage/blob-store';
+import type { EventBus } from '../../events/event-bus';
 
 /** How a change stands with change management (IN-1, IN-2), as the change register answers. */
 export interface ChangeApproval {
@@ -25,4 +26,8 @@ export interface ReleaseDeps {
   blobs: BlobStore;
   maxUploadBytes: number;
   changeApprovals: (q: Kysely<Database>, ids: string[]) => Promise<ChangeApproval[]>;
+  /** IM-3: live events for the pages watching a release. */
+  events: EventBus;
+  /** IM-4: the Prometheus query API indicators are read from (none: readings by hand only). */
+  prometheusUrl: string | null;
 }

@@ -2,7 +2,11 @@ import type { Kysely } from 'kysely';
 import { sectionGaps, type PolicyRules, type ReleaseFacts } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import { findPolicy } from '../policy/policy.repository';
-import { latestPlan } from '../plans/plan.repository';
+import { gateDecision } from '@releasegate/domain';
+import { latestPlan, plansOf } from '../plans/plan.repository';
+import { stepRunsOf } from '../execution/execution.repository';
+import { gateFactsOf } from '../gate/gate.facts';
+import { countOpenTriggers, restorationChecksOf } from '../rollback/rollback.repository';
 import { planConflicts } from '../plans/plan.conflicts';
 import type { ReleaseDeps } from './release.deps';
 import { changeIdsOf, type Release } from './release.repository';
@@ -43,5 +47,40 @@ export async function factsOf(
     type: release.type,
     unapprovedChanges: approvals.filter((a) => !a.approved).map((a) => a.label),
     plan: planFacts,
+    ...(await executionFacts(q, deps, release, rules)),
+  };
+}
+
+const EXECUTING = ['ready', 'implementing', 'post_release', 'rolling_back'];
+
+/** From verification on: steps done, triggers open, restoration verified, what the gate refuses. */
+async function executionFacts(
+  q: Kysely<Database>,
+  deps: ReleaseDeps,
+  release: Release,
+  rules: PolicyRules,
+): Promise<Partial<ReleaseFacts>> {
+  if (!EXECUTING.includes(release.state)) return {};
+  const approved = (await plansOf(q, release.id)).find((p) => p.status === 'approved');
+  const runs = await stepRunsOf(q, release.id);
+  const succeeded = (phase: string) =>
+    runs.filter((r) => r.phase === phase && r.status === 'succeeded').length;
+  const restoration = (await restorationChecksOf(q, release.id)).at(-1);
+  const gate =
+    release.state === 'ready'
+      ? gateDecision(
+          await gateFactsOf(q, deps, release, rules, {
+            environment: null,
+            digests: null,
+            at: deps.clock.now().toISOString(),
+          }),
+        )
+      : null;
+  return {
+    steps: { total: approved?.content.steps?.length ?? 0, succeeded: succeeded('implementation') },
+    rollbackSteps: { total: approved?.content.rollback?.steps.length ?? 0, succeeded: succeeded('rollback') },
+    openTriggers: await countOpenTriggers(q, release.id),
+    restorationVerified: restoration?.ok ?? false,
+    gateFailures: gate?.checks.filter((c) => !c.ok).map((c) => ({ rule: c.rule, message: c.message })),
   };
 }

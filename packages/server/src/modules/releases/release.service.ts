@@ -188,7 +188,7 @@ export async function runAction<T>(
   ) => Promise<{ release: repo.Release; result?: T; details?: unknown; state?: ReleaseState }>,
 ): Promise<{ release: repo.Release; result?: T }> {
   const principal = requirePrincipal(ctx);
-  return deps.db.kysely.transaction().execute(async (trx) => {
+  const done = await deps.db.kysely.transaction().execute(async (trx) => {
     const before = await load(trx, id);
     const rules = await rulesOf(trx, before);
     assertAllowed(action, await factsOf(trx, deps, before, rules), principal, rules, before.number);
@@ -213,6 +213,29 @@ export async function runAction<T>(
     });
     return { release: after, result: applied.result };
   });
+  // After the commit, never before: a watcher must not hear of what may still roll back.
+  await publishChange(deps, done.release, action);
+  return done;
+}
+
+/** IM-3: tells every page watching the release that it changed, and how. */
+export async function publishChange(
+  deps: Pick<ReleaseDeps, 'events' | 'clock'>,
+  release: Pick<repo.Release, 'id' | 'state'>,
+  what: string,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  await deps.events
+    .publish({
+      type: what,
+      releaseId: release.id,
+      state: release.state,
+      at: deps.clock.now().toISOString(),
+      ...extra,
+    })
+    .catch(() => {
+      // A lost live note only delays a page's refresh; the action itself has committed.
+    });
 }
 
 /** IN-6: accepted, with the actor and an optional note; the changes are checked again here. */

@@ -1,38 +1,14 @@
 import type { Readable } from 'node:stream';
-import type { Kysely } from 'kysely';
-import { DomainError, notFound, type Labelled, type PolicyRules } from '@releasegate/domain';
-import type { Database } from '../../db/schema';
+import { DomainError, notFound } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
 import { authorize } from '../identity/authorize';
 import { BlobTooLargeError } from '../../storage/blob-store';
 import type { ReleaseDeps } from '../releases/release.deps';
-import { findRelease, type Release } from '../releases/release.repository';
+import { findRelease } from '../releases/release.repository';
 import { rulesOf } from '../releases/release.facts';
 import { runAction } from '../releases/release.service';
-import { plansOf } from '../plans/plan.repository';
 import * as repo from './checklist.repository';
-
-/** The plan version being verified: the approved one (a revision in drafting does not count). */
-async function approvedPlanVersion(q: Kysely<Database>, releaseId: string): Promise<number | null> {
-  return (await plansOf(q, releaseId)).find((p) => p.status === 'approved')?.version ?? null;
-}
-
-/** IM-1: checklist items of the policy with their latest result; `pending` lists those not passed. */
-export async function checklistState(q: Kysely<Database>, release: Release, rules: PolicyRules) {
-  const version = await approvedPlanVersion(q, release.id);
-  const results = version === null ? [] : await repo.checksOf(q, release.id, version);
-  const latest = repo.latestByItem(results);
-  const items = rules.preReleaseChecks.map((item: Labelled) => ({
-    ...item,
-    latest: latest.get(item.key) ?? null,
-  }));
-  return {
-    planVersion: version,
-    items,
-    history: results,
-    pending: items.filter((i) => i.latest?.result !== 'passed').map((i) => i.key),
-  };
-}
+import { approvedPlanVersion, checklistState } from './checklist.state';
 
 export async function getChecklist(deps: ReleaseDeps, ctx: RequestContext, releaseId: string) {
   authorize(ctx, 'release.read');

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { XDYJ_06_01_V1 } from '../policy/policy';
+import { blockersOf, type Actor, type ReleaseFacts } from './lifecycle';
+import { assertStepMayStart, progressOf, type StepRun } from './execution';
+import {
+  complaintsReachThreshold,
+  decisionDueAt,
+  decisionTiming,
+  escalationTimes,
+  isBreach,
+  matchingErrorPattern,
+} from './monitoring';
+
+const steps = ['停止服务', '部署新版本', '启动服务'].map((title) => ({
+  title,
+  owner: '张工',
+  expectedMinutes: 10,
+  verification: 'ok',
+}));
+const run = (stepIndex: number, status: StepRun['status'], startedAt = '2026-02-01T15:00:00Z'): StepRun => ({
+  phase: 'implementation',
+  stepIndex,
+  status,
+  startedAt,
+  finishedAt: status === 'running' ? null : '2026-02-01T15:05:00Z',
+});
+const rules = XDYJ_06_01_V1.rules;
+
+describe('IM-2 RB-3 step order', () => {
+  it('IM-2 a step starts only after every earlier step succeeded, never beside a running one', () => {
+    expect(() => assertStepMayStart('implementation', steps, [], 0)).not.toThrow();
+    expect(() => assertStepMayStart('implementation', steps, [], 1)).toThrow(/cannot start before step 1/);
+    expect(() => assertStepMayStart('implementation', steps, [run(0, 'running')], 1)).toThrow(
+      /still running/,
+    );
+    expect(() => assertStepMayStart('implementation', steps, [run(0, 'failed')], 1)).toThrow(/step 1/);
+    expect(() => assertStepMayStart('implementation', steps, [run(0, 'failed')], 0)).not.toThrow();
+    expect(() => assertStepMayStart('implementation', steps, [run(0, 'succeeded')], 0)).toThrow(/already/);
+    expect(() => assertStepMayStart('implementation', steps, [], 3)).toThrow(/needs a plan revision/);
+  });
+  it('RB-3 rollback steps keep their own order, apart from implementation steps', () => {
+    const rb = [{ ...run(0, 'succeeded'), phase: 'rollback' as const }];
+    expect(() => assertStepMayStart('rollback', steps, rb, 1)).not.toThrow();
+    expect(() => assertStepMayStart('rollback', steps, [run(0, 'succeeded')], 1)).toThrow(
+      /RB-3|cannot start/,
+    );
+  });
+  it('IM-3 progress counts done, names the current step and compares elapsed with planned', () => {
+    const p = progressOf(
+      'implementation',
+      steps,
+      [run(0, 'succeeded'), run(1, 'running', '2026-02-01T15:05:00Z')],
+      new Date('2026-02-01T15:12:00Z'),
+    );
+    expect(p).toMatchObject({ total: 3, done: 1, plannedMinutes: 30, elapsedMinutes: 12 });
+    expect(p.current).toEqual({ index: 1, title: '部署新版本', status: 'running' });
+  });
+});
+
+describe('IM-4 IM-5 IM-6 RB-2 monitoring and the decision clock', () => {
+  it('IM-4 thresholds breach by their comparator; NaN never breaches', () => {
+    expect(isBreach({ comparator: 'gt', threshold: 0.05 }, 0.06)).toBe(true);
+    expect(isBreach({ comparator: 'gt', threshold: 0.05 }, 0.05)).toBe(false);
+    expect(isBreach({ comparator: 'gte', threshold: 0.05 }, 0.05)).toBe(true);
+    expect(isBreach({ comparator: 'lt', threshold: 99.9 }, 99)).toBe(true);
+    expect(isBreach({ comparator: 'gt', threshold: 1 }, Number.NaN)).toBe(false);
+  });
+  it('IM-5 error patterns: substrings ignore case, /regex/ are expressions, a bad one never throws', () => {
+    const patterns = ['ORA-', '/connection (refused|reset)/i', '/[/'];
+    expect(matchingErrorPattern('db: ora-00942 table missing', patterns)).toBe('ORA-');
+    expect(matchingErrorPattern('Connection Reset by peer', patterns)).toBe('/connection (refused|reset)/i');
+    expect(matchingErrorPattern('all good', patterns)).toBeNull();
+  });
+  it('IM-6 complaints reach the policy threshold only within the sliding window', () => {
+    const now = new Date('2026-02-01T15:10:00Z');
+    const at = (m: number) => new Date(now.getTime() - m * 60_000).toISOString();
+    expect(complaintsReachThreshold([at(1), at(2), at(3), at(4), at(9)], now, rules)).toBe(true);
+    expect(complaintsReachThreshold([at(1), at(2), at(3), at(4), at(11)], now, rules)).toBe(false);
+  });
+  it('RB-2 the decision is due 30 minutes after discovery, escalated 10 minutes before and at the deadline', () => {
+    const due = decisionDueAt('2026-02-01T15:00:00Z', rules);
+    expect(due).toBe('2026-02-01T15:30:00.000Z');
+    expect(escalationTimes(due, rules)).toEqual([
+      { at: '2026-02-01T15:20:00.000Z', minutesBefore: 10 },
+      { at: '2026-02-01T15:30:00.000Z', minutesBefore: 0 },
+    ]);
+    expect(decisionTiming('2026-02-01T15:00:00Z', due, '2026-02-01T15:31:00Z')).toEqual({
+      minutes: 31,
+      late: true,
+    });
+    expect(decisionTiming('2026-02-01T15:00:00Z', due, '2026-02-01T15:30:00Z')).toEqual({
+      minutes: 30,
+      late: false,
+    });
+  });
+});
+
+describe('lifecycle: implementation and rollback actions', () => {
+  const base: ReleaseFacts = {
+    state: 'implementing',
+    type: 'major',
+    unapprovedChanges: [],
+    plan: null,
+    steps: { total: 2, succeeded: 2 },
+    rollbackSteps: { total: 1, succeeded: 0 },
+    openTriggers: 0,
+    restorationVerified: false,
+  };
+  const manager: Actor = { userId: 'm', roles: ['operations_manager'] };
+  const engineer: Actor = { userId: 'e', roles: ['operations_engineer'] };
+  const rulesOf = (f: ReleaseFacts, action: Parameters<typeof blockersOf>[0], who = engineer) =>
+    blockersOf(action, f, who, rules).map((b) => b.rule);
+
+  it('PR-1 start is blocked by each gate failure, named', () => {
+    const f: ReleaseFacts = {
+      ...base,
+      state: 'ready',
+      gateFailures: [{ rule: 'PR-1 window open', message: 'outside the planned window' }],
+    };
+    expect(rulesOf(f, 'start_implementation')).toEqual(['PR-1 window open']);
+    expect(rulesOf({ ...f, gateFailures: [] }, 'start_implementation')).toEqual([]);
+  });
+  it('RB-2 implementation cannot complete while a trigger awaits its decision; only the manager decides', () => {
+    expect(rulesOf({ ...base, openTriggers: 1 }, 'complete_implementation')).toEqual(['RB-2 decide first']);
+    expect(rulesOf(base, 'decide_rollback', manager)).toEqual(['RB-2 a decision answers a trigger']);
+    expect(rulesOf({ ...base, openTriggers: 1 }, 'decide_rollback', engineer)).toEqual([
+      'RB-2 an authorised person decides',
+    ]);
+    expect(rulesOf({ ...base, openTriggers: 1 }, 'decide_rollback', manager)).toEqual([]);
+  });
+  it('RB-3 RB-4 a rollback completes only with every step done and restoration verified', () => {
+    const f: ReleaseFacts = { ...base, state: 'rolling_back' };
+    expect(rulesOf(f, 'complete_rollback')).toEqual([
+      'RB-3 every rollback step done',
+      'RB-4 restoration verified',
+    ]);
+    expect(
+      rulesOf(
+        { ...f, rollbackSteps: { total: 1, succeeded: 1 }, restorationVerified: true },
+        'complete_rollback',
+      ),
+    ).toEqual([]);
+  });
+});

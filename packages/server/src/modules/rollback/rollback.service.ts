@@ -1,0 +1,406 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import {
+  DomainError,
+  TRIGGER_KIND_LABELS,
+  decisionDueAt,
+  decisionTiming,
+  diffSnapshots,
+  escalationTimes,
+  notFound,
+  type PolicyRules,
+  type Role,
+  type TriggerKind,
+  type TriggerSource,
+} from '@releasegate/domain';
+import type { Database } from '../../db/schema';
+import { systemContext, type RequestContext } from '../../context';
+import { authorize } from '../identity/authorize';
+import { cancelJobs, enqueueJob } from '../../jobs/job.repository';
+import type { LeasedJob } from '../../jobs/job.runner';
+import { notify } from '../notifications/notify';
+import { baselineSnapshots, findCisByIds } from '../cmdb/cmdb.repository';
+import { snapshotCis } from '../cmdb/baseline.service';
+import type { ReleaseDeps } from '../releases/release.deps';
+import { findRelease, type Release } from '../releases/release.repository';
+import { rulesOf } from '../releases/release.facts';
+import { runAction } from '../releases/release.service';
+import { stepRunsOf } from '../execution/execution.repository';
+import { approvedPlan } from '../execution/execution.service';
+import * as repo from './rollback.repository';
+
+export const ESCALATE_JOB = 'rollback.escalate';
+
+export interface TriggerInput {
+  kind: TriggerKind;
+  summary: string;
+  evidence?: string | null;
+  /** When the problem was found; the 30-minute decision clock runs from here (RB-2). */
+  discoveredAt?: string | null;
+}
+
+const deciders = (rules: PolicyRules): Role[] => rules.rollbackDeciders ?? ['operations_manager'];
+
+/**
+ * RB-1, RB-2: records a trigger in the caller's transaction, opens its decision due the policy's
+ * minutes after discovery, schedules the escalations before and at the deadline, and tells the
+ * people who decide. Used by people (raiseTrigger) and by monitoring (thresholds, complaints).
+ */
+export async function raiseTriggerIn(
+  trx: Kysely<Database>,
+  deps: Pick<ReleaseDeps, 'clock' | 'audit'>,
+  ctx: RequestContext,
+  release: Release,
+  rules: PolicyRules,
+  input: TriggerInput & { source: TriggerSource; raisedBy: string },
+): Promise<repo.Trigger> {
+  const now = deps.clock.now().toISOString();
+  const discoveredAt = input.discoveredAt ? new Date(input.discoveredAt).toISOString() : now;
+  if (discoveredAt > now)
+    throw new DomainError('invalid_input', 'The discovery time cannot be in the future', {
+      fields: { discoveredAt: ['not after now'] },
+    });
+  const trigger: repo.Trigger = {
+    id: randomUUID(),
+    releaseId: release.id,
+    kind: input.kind,
+    source: input.source,
+    summary: input.summary,
+    evidence: input.evidence ?? null,
+    discoveredAt,
+    raisedAt: now,
+    raisedBy: input.raisedBy,
+    decisionDueAt: decisionDueAt(discoveredAt, rules),
+    decision: null,
+    decisionReason: null,
+    decidedBy: null,
+    decidedAt: null,
+    decisionMinutes: null,
+    late: false,
+    escalations: 0,
+    overdue: false,
+  };
+  await repo.insertTrigger(trx, trigger);
+  for (const e of escalationTimes(trigger.decisionDueAt, rules))
+    await enqueueJob(trx, {
+      kind: ESCALATE_JOB,
+      key: `rollback:${trigger.id}:${e.minutesBefore}`,
+      dueAt: e.at,
+      payload: { triggerId: trigger.id, minutesBefore: e.minutesBefore },
+    });
+  const label = TRIGGER_KIND_LABELS[input.kind];
+  await notify(trx, deps.clock, {
+    kind: 'trigger_raised',
+    releaseId: release.id,
+    link: `/releases/${release.id}`,
+    title: {
+      zh: `${release.number} 回退触发：${label.zh}`,
+      en: `${release.number} rollback trigger: ${label.en}`,
+    },
+    body: {
+      zh: `${input.summary}。请在 ${trigger.decisionDueAt} 前作出回退决策。`,
+      en: `${input.summary}. Decide by ${trigger.decisionDueAt}.`,
+    },
+    audience: { roles: [...deciders(rules), 'operations_engineer'] },
+  });
+  await deps.audit.record(trx, ctx, {
+    action: 'release.trigger_raised',
+    entityType: 'release',
+    entityId: release.id,
+    after: trigger,
+  });
+  return trigger;
+}
+
+/** RB-1: a person raises a trigger with its kind, discovery time and evidence. */
+export async function raiseTrigger(deps: ReleaseDeps, ctx: RequestContext, id: string, input: TriggerInput) {
+  return runAction(deps, ctx, id, 'raise_trigger', async (trx, release, principal) => {
+    const trigger = await raiseTriggerIn(trx, deps, ctx, release, await rulesOf(trx, release), {
+      ...input,
+      source: 'person',
+      raisedBy: principal.displayName || principal.username,
+    });
+    return { release, result: trigger, details: { trigger: trigger.id, kind: trigger.kind } };
+  });
+}
+
+/**
+ * RB-2: roll back, or continue with a reason, by an authorised person. Rolling back answers every
+ * open trigger; continuing answers the one. A decision after the deadline is kept as a breach.
+ */
+export async function decide(
+  deps: ReleaseDeps,
+  ctx: RequestContext,
+  id: string,
+  triggerId: string,
+  input: { decision: 'rollback' | 'continue'; reason?: string | null },
+) {
+  const reason = input.reason?.trim() || null;
+  if (input.decision === 'continue' && !reason)
+    throw new DomainError('policy_violation', 'Continuing despite a rollback trigger needs a reason', {
+      rule: 'RB-2 continue with a reason',
+      fields: { reason: ['say why the release continues'] },
+    });
+  const action = input.decision === 'rollback' ? 'decide_rollback' : 'decide_continue';
+  return runAction(deps, ctx, id, action, async (trx, release, principal) => {
+    const trigger = await repo.findTrigger(trx, triggerId);
+    if (trigger?.releaseId !== release.id) throw notFound('Rollback trigger', triggerId);
+    if (trigger.decision)
+      throw new DomainError('conflict', `The trigger was already decided: ${trigger.decision}`, {
+        rule: 'RB-2 one decision per trigger',
+      });
+    const answered =
+      input.decision === 'rollback'
+        ? (await repo.triggersOf(trx, release.id)).filter((t) => !t.decision)
+        : [trigger];
+    const at = deps.clock.now().toISOString();
+    const by = principal.displayName || principal.username;
+    const timings = [];
+    for (const t of answered) {
+      const timing = decisionTiming(t.discoveredAt, t.decisionDueAt, at);
+      await repo.decideTrigger(trx, t.id, { decision: input.decision, reason, by, at, ...timing });
+      await cancelJobs(trx, `rollback:${t.id}:`);
+      timings.push({ trigger: t.id, ...timing });
+    }
+    const late = timings.filter((t) => t.late);
+    if (late.length)
+      await deps.audit.record(trx, ctx, {
+        action: 'release.rollback_decision_late',
+        entityType: 'release',
+        entityId: release.id,
+        outcome: 'failed',
+        details: { rule: 'RB-2 decision due 30 minutes after discovery', late },
+      });
+    const rules = await rulesOf(trx, release);
+    await notify(trx, deps.clock, {
+      kind: 'state_changed',
+      releaseId: release.id,
+      link: `/releases/${release.id}`,
+      title:
+        input.decision === 'rollback'
+          ? { zh: `${release.number} 决定回退`, en: `${release.number}: roll back` }
+          : { zh: `${release.number} 决定继续`, en: `${release.number}: continue` },
+      body: { zh: `${by}：${reason ?? '—'}`, en: `${by}: ${reason ?? '—'}` },
+      audience: { roles: ['operations_engineer', 'release_implementer', ...deciders(rules)] },
+    });
+    return { release, details: { decision: input.decision, reason, triggers: timings } };
+  });
+}
+
+/**
+ * RB-2: the escalation job. Before the deadline it reminds the deciders; at the deadline an
+ * undecided trigger is overdue, which is escalated and recorded. A decided trigger is left alone.
+ */
+export function escalationHandler(deps: Pick<ReleaseDeps, 'clock' | 'audit'>) {
+  return {
+    inTransaction: async (trx: Kysely<Database>, job: LeasedJob) => {
+      const trigger = await repo.findTrigger(trx, String(job.payload.triggerId));
+      if (!trigger || trigger.decision) return;
+      const release = await findRelease(trx, trigger.releaseId);
+      if (!release) return;
+      const rules = await rulesOf(trx, release);
+      const minutesBefore = Number(job.payload.minutesBefore);
+      const overdue = minutesBefore === 0;
+      await repo.markEscalated(trx, trigger.id, overdue);
+      await notify(trx, deps.clock, {
+        kind: overdue ? 'deadline_missed' : 'deadline_near',
+        releaseId: release.id,
+        link: `/releases/${release.id}`,
+        title: overdue
+          ? { zh: `${release.number} 回退决策已超时`, en: `${release.number}: rollback decision overdue` }
+          : {
+              zh: `${release.number} 回退决策还剩 ${minutesBefore} 分钟`,
+              en: `${release.number}: ${minutesBefore} minutes left to decide on rollback`,
+            },
+        body: { zh: trigger.summary, en: trigger.summary },
+        audience: { roles: overdue ? ['operations_manager', ...deciders(rules)] : deciders(rules) },
+      });
+      await deps.audit.record(trx, systemContext(`job:${job.id}`), {
+        action: overdue ? 'release.rollback_decision_overdue' : 'release.rollback_decision_escalated',
+        entityType: 'release',
+        entityId: release.id,
+        outcome: overdue ? 'failed' : 'success',
+        details: { trigger: trigger.id, dueAt: trigger.decisionDueAt, minutesBefore, rule: 'RB-2' },
+      });
+    },
+  };
+}
+
+/**
+ * RB-4: compares the configuration with its pre-release values: the plan's baseline snapshot
+ * (or the targets' current versions) against the CMDB now and against the versions the
+ * implementers observe deployed. Restoration is verified only when every CI matches.
+ */
+export async function verifyRestoration(
+  deps: ReleaseDeps,
+  ctx: RequestContext,
+  id: string,
+  input: { observed: { ciId: string; version: string | null }[] },
+) {
+  authorize(ctx, 'release.implement');
+  return runAction(deps, ctx, id, 'verify_restoration', async (trx, release, principal) => {
+    const plan = await approvedPlan(trx, release.id);
+    const baselineId = plan.content.baseline?.baselineId;
+    const targets = plan.content.baseline?.targets ?? [];
+    const expected = new Map<string, { version: string | null }>();
+    const baseline = baselineId ? await baselineSnapshots(trx, baselineId) : [];
+    for (const s of baseline) expected.set(s.ciId, { version: s.version });
+    for (const t of targets)
+      if (!expected.has(t.ciId)) expected.set(t.ciId, { version: t.currentVersion ?? null });
+    if (expected.size === 0)
+      throw new DomainError('policy_violation', 'The plan records no baseline to verify against', {
+        rule: 'RB-4 restoration verified against the baseline',
+      });
+    const ids = [...expected.keys()];
+    const cis = new Map((await findCisByIds(trx, ids)).map((c) => [c.id, c]));
+    const now = baseline.length
+      ? await snapshotCis(
+          trx,
+          baseline.map((s) => s.ciId),
+        )
+      : [];
+    const diff = diffSnapshots(baseline, now);
+    const observed = new Map(input.observed.map((o) => [o.ciId, o.version]));
+    const items: repo.RestorationItem[] = ids.map((ciId) => {
+      const want = expected.get(ciId)!.version;
+      const ci = cis.get(ciId);
+      const differences: string[] = [];
+      const changed = diff.changed.find((c) => c.ciId === ciId);
+      if (changed)
+        differences.push(
+          ...changed.fields.map(
+            (c) => `CMDB ${c.field}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`,
+          ),
+          ...changed.relationsAdded.map((r) => `CMDB relation added: ${r.type} → ${r.targetName}`),
+          ...changed.relationsRemoved.map((r) => `CMDB relation removed: ${r.type} → ${r.targetName}`),
+        );
+      else if (!baseline.length && (ci?.version ?? null) !== want)
+        differences.push(`CMDB version ${ci?.version ?? '—'} ≠ ${want ?? '—'}`);
+      if (!observed.has(ciId)) differences.push('deployed version not observed');
+      else if ((observed.get(ciId) ?? null) !== want)
+        differences.push(`deployed ${observed.get(ciId) ?? '—'} ≠ ${want ?? '—'}`);
+      return {
+        ciId,
+        ciName: ci?.name ?? ciId,
+        expectedVersion: want,
+        cmdbVersion: ci?.version ?? null,
+        observedVersion: observed.get(ciId) ?? null,
+        differences,
+        ok: differences.length === 0,
+      };
+    });
+    const ok = items.every((i) => i.ok);
+    await repo.insertRestorationCheck(trx, release.id, {
+      ok,
+      items,
+      actor: principal.displayName || principal.username,
+      at: deps.clock.now().toISOString(),
+    });
+    return { release, result: { ok, items }, details: { ok, differences: items.filter((i) => !i.ok) } };
+  });
+}
+
+/** RB-5: the reason (the triggers and the decision) and the course, step by step. */
+async function problemRecord(
+  trx: Kysely<Database>,
+  deps: ReleaseDeps,
+  release: Release,
+  by: string,
+  outcome: string,
+) {
+  const triggers = await repo.triggersOf(trx, release.id);
+  const runs = (await stepRunsOf(trx, release.id)).filter((r) => r.phase === 'rollback');
+  const checks = await repo.restorationChecksOf(trx, release.id);
+  const course: repo.ProblemRecord['course'] = [
+    ...triggers.flatMap((t) => [
+      { at: t.discoveredAt, event: `trigger (${t.kind}, ${t.source}): ${t.summary}`, actor: t.raisedBy },
+      ...(t.decidedAt
+        ? [
+            {
+              at: t.decidedAt,
+              event: `decision: ${t.decision}${t.decisionReason ? ` — ${t.decisionReason}` : ''} after ${t.decisionMinutes} min${t.late ? ' (late: RB-2 breach)' : ''}`,
+              actor: t.decidedBy,
+            },
+          ]
+        : []),
+    ]),
+    ...runs.map((r) => ({
+      at: r.finishedAt ?? r.startedAt,
+      event: `rollback step ${r.stepIndex + 1} ${r.title}: ${r.status}${r.result ? ` — ${r.result}` : ''}`,
+      actor: r.executor,
+    })),
+    ...checks.map((c) => ({
+      at: c.at,
+      event: `restoration check: ${
+        c.ok
+          ? 'configuration back to baseline'
+          : `differences on ${c.items
+              .filter((i) => !i.ok)
+              .map((i) => i.ciName)
+              .join(', ')}`
+      }`,
+      actor: c.actor,
+    })),
+    { at: deps.clock.now().toISOString(), event: `rollback ${outcome}`, actor: by },
+  ].sort((a, b) => a.at.localeCompare(b.at));
+  const now = deps.clock.now();
+  const problem: repo.ProblemRecord = {
+    id: randomUUID(),
+    number: await repo.nextProblemNumber(trx, now.getUTCFullYear()),
+    releaseId: release.id,
+    title: `${release.number} ${release.title}: rollback ${outcome}`,
+    reason: triggers.map((t) => `${TRIGGER_KIND_LABELS[t.kind].zh}: ${t.summary}`).join('; ') || '—',
+    course,
+    createdAt: now.toISOString(),
+    createdBy: by,
+  };
+  await repo.insertProblem(trx, problem);
+  return problem;
+}
+
+/** RB-3, RB-4, RB-5: every rollback step done and the state restored: the release is rolled back. */
+export async function completeRollback(deps: ReleaseDeps, ctx: RequestContext, id: string) {
+  authorize(ctx, 'release.implement');
+  return runAction(deps, ctx, id, 'complete_rollback', async (trx, release, principal) => {
+    const problem = await problemRecord(
+      trx,
+      deps,
+      release,
+      principal.displayName || principal.username,
+      'completed',
+    );
+    return { release, result: problem, details: { problem: problem.number } };
+  });
+}
+
+/** A rollback that could not restore the service closes the release as failed, with its problem record. */
+export async function failRollback(deps: ReleaseDeps, ctx: RequestContext, id: string, reason: string) {
+  return runAction(deps, ctx, id, 'fail_rollback', async (trx, release, principal) => {
+    const by = principal.displayName || principal.username;
+    const problem = await problemRecord(trx, deps, release, by, `failed: ${reason}`);
+    return {
+      release: {
+        ...release,
+        decidedBy: by,
+        decidedAt: deps.clock.now().toISOString(),
+        decisionReason: reason,
+      },
+      result: problem,
+      details: { problem: problem.number, reason },
+    };
+  });
+}
+
+/** RB-1…RB-5 for the screen: triggers with their clocks, restoration checks, problem records. */
+export async function getRollback(deps: ReleaseDeps, ctx: RequestContext, id: string) {
+  authorize(ctx, 'release.read');
+  const q = deps.db.kysely;
+  const release = await findRelease(q, id);
+  if (!release) throw notFound('Release', id);
+  return {
+    now: deps.clock.now().toISOString(),
+    triggers: await repo.triggersOf(q, release.id),
+    restorationChecks: await repo.restorationChecksOf(q, release.id),
+    problems: await repo.problemsOf(q, release.id),
+  };
+}

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import type { PlanContent } from '@releasegate/domain';
+import { expect } from 'vitest';
+import type { HttpClient, TestApp } from './test-app';
+import { approvedChange, ci, completePlan, type signInRoles } from './releases';
+
+type Clients = Awaited<ReturnType<typeof signInRoles>>;
+
+/** Test app settings for tests whose clock moves hours: sessions stay signed in. */
+export const SESSIONS_FOR_A_DAY = { SESSION_IDLE_MINUTES: '1440', SESSION_ABSOLUTE_HOURS: '48' };
+
+/** Inside the window of `completePlan`. */
+export const IN_WINDOW = '2026-02-01T15:00:00.000Z';
+
+/** IM-4, IM-5: what the plan watches while the release runs. */
+export const MONITORING: NonNullable<PlanContent['monitoring']> = {
+  indicators: [
+    { key: 'error_ratio', name: '交易失败率', comparator: 'gt', threshold: 0.05, unit: 'ratio' },
+    { key: 'p95_ms', name: '交易 P95 响应时间', comparator: 'gt', threshold: 800, unit: 'ms' },
+  ],
+  errorPatterns: ['ORA-', '/connection (refused|reset)/i'],
+};
+
+/**
+ * A major release of one approved DSL version onto one production CI, with an approved plan
+ * (two steps, one rollback step, monitoring) and, unless told otherwise, every pre-release check
+ * passed: the release is ready. The clock stands inside the window.
+ */
+export async function readyRelease(
+  t: TestApp,
+  c: Clients,
+  options: { checks?: boolean; plan?: (content: PlanContent) => PlanContent } = {},
+) {
+  const artifact = Buffer.from(`billing-2.1.0 ${Math.random()}`);
+  const digest = createHash('sha256').update(artifact).digest('hex');
+  const app = await ci(c.cfg, 'application', `billing-${digest.slice(0, 6)}`, {
+    critical: true,
+    version: '2.0',
+  });
+  const v = (
+    await c.eng1.post('/api/dsl/versions', { name: 'billing', version: `2.1.0-${digest.slice(0, 6)}` })
+  ).body;
+  expect((await c.eng1.upload('PUT', `/api/dsl/versions/${v.id}/content`, artifact)).status).toBe(200);
+  expect((await c.boss.post(`/api/dsl/versions/${v.id}/approve`, {})).status).toBe(200);
+  const change = await approvedChange(c, '计费升级', [app.id]);
+  const r = await c.eng1.post('/api/releases', {
+    title: '计费 2.1',
+    changeIds: [change.id],
+    items: [{ kind: 'software', title: 'billing 2.1.0', dslVersionId: v.id, ciIds: [app.id] }],
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  const id = r.body.id as string;
+  await c.eng1.post(`/api/releases/${id}/accept`, {});
+  await c.eng1.post(`/api/releases/${id}/classify`, { type: 'major' });
+  const content = { ...completePlan([app.id]), monitoring: MONITORING };
+  const put = await c.eng1.request(
+    'PUT',
+    `/api/releases/${id}/plan`,
+    options.plan ? options.plan(content) : content,
+  );
+  expect(put.status, JSON.stringify(put.body)).toBe(200);
+  await c.eng1.post(`/api/releases/${id}/plan/submit`);
+  expect((await c.boss.post(`/api/releases/${id}/plan/approve`, {})).body.state).toBe('approved');
+  if (options.checks !== false) await passChecks(c.impl, id);
+  t.clock.set(IN_WINDOW);
+  return { id, ciId: app.id, changeId: change.id, digest };
+}
+
+export async function passChecks(who: HttpClient, releaseId: string) {
+  for (const key of ['environment_check', 'backup_verification', 'rollback_test', 'emergency_plan']) {
+    const r = await who.post(`/api/releases/${releaseId}/checks/${key}`, {
+      result: 'passed',
+      note: `${key} 通过`,
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+  }
+}
+
+/** Runs a step from start to finish (IM-2 / RB-3). */
+export async function runStep(
+  who: HttpClient,
+  releaseId: string,
+  phase: 'implementation' | 'rollback',
+  index: number,
+  status: 'succeeded' | 'failed' = 'succeeded',
+) {
+  const s = await who.post(`/api/releases/${releaseId}/steps/${phase}/${index}/start`, {});
+  expect(s.status, JSON.stringify(s.body)).toBe(200);
+  const f = await who.post(`/api/releases/${releaseId}/steps/${phase}/${index}/finish`, {
+    status,
+    result: 'ok',
+  });
+  expect(f.status, JSON.stringify(f.body)).toBe(200);
+  return f.body;
+}
