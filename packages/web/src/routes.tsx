@@ -35,6 +35,7 @@ const ReleaseRequestPage = page(() => import('./pages/releases/ReleaseRequestPag
 const ReleaseDetailPage = page(() => import('./pages/releases/ReleaseDetailPage'), 'ReleaseDetailPage');
 const CalendarPage = page(() => import('./pages/calendar/CalendarPage'), 'CalendarPage');
 const PolicyPage = page(() => import('./pages/policy/PolicyPage'), 'PolicyPage');
+const MeasuresPage = page(() => import('./pages/measures/MeasuresPage'), 'MeasuresPage');
 
 function Guarded({ any, children }: { any: readonly string[]; children: ReactNode }) {
   return (
@@ -88,6 +89,14 @@ export function AppRoutes() {
             element={
               <Guarded any={RELEASES}>
                 <CalendarPage />
+              </Guarded>
+            }
+          />
+          <Route
+            path="measures"
+            element={
+              <Guarded any={['measures.read']}>
+                <MeasuresPage />
               </Guarded>
             }
           />

@@ -1,9 +1,11 @@
 import type { Messages } from './zh';
 import { enRelease } from './en.release';
+import { enMeasures } from './en.measures';
 
 /** English. Same keys as zh.ts (the type enforces it). */
 export const en: Messages = {
   ...enRelease,
+  ...enMeasures,
   app: {
     name: 'ReleaseGate',
     brand: '发布管理平台',

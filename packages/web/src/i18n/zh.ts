@@ -1,8 +1,10 @@
 import { zhRelease } from './zh.release';
+import { zhMeasures } from './zh.measures';
 
 /** Simplified Chinese, the default language. Terms follow the policy (REQUIREMENTS.md). */
 export const zh = {
   ...zhRelease,
+  ...zhMeasures,
   app: {
     name: '发布管理平台',
     brand: 'ReleaseGate',

@@ -5,6 +5,7 @@ import {
   CameraOutlined,
   CalendarOutlined,
   CloudUploadOutlined,
+  DashboardOutlined,
   ContainerOutlined,
   FileProtectOutlined,
   HomeOutlined,
@@ -42,6 +43,13 @@ export const NAV_ITEMS: readonly NavItem[] = [
     labelKey: 'nav.calendar',
     icon: <CalendarOutlined />,
     anyOf: ['release.read'],
+    group: 'release',
+  },
+  {
+    path: '/measures',
+    labelKey: 'measures.nav',
+    icon: <DashboardOutlined />,
+    anyOf: ['measures.read'],
     group: 'release',
   },
   {
