@@ -175,14 +175,18 @@ function block(b: Block, empty: string): (Paragraph | Table)[] {
 }
 
 /** 第 {page} 页 / 共 {pages} 页 with Word's page fields in place of the placeholders. */
-function pageLabel(label: string) {
-  const children: string[] = [];
-  for (const part of label.split(/(\{page\}|\{pages\})/)) {
-    if (part === PAGE) children.push(PageNumber.CURRENT);
-    else if (part === PAGES) children.push(PageNumber.TOTAL_PAGES);
-    else if (part) children.push(part);
-  }
-  return new TextRun({ children, size: SIZE.header, color: MUTED });
+function pageLabel(label: string): TextRun[] {
+  const style = { size: SIZE.header, color: MUTED };
+  return label
+    .split(/(\{page\}|\{pages\})/)
+    .filter(Boolean)
+    .map((part) =>
+      part === PAGE
+        ? new TextRun({ ...style, children: [PageNumber.CURRENT] })
+        : part === PAGES
+          ? new TextRun({ ...style, children: [PageNumber.TOTAL_PAGES] })
+          : new TextRun({ ...style, text: part }),
+    );
 }
 
 export async function renderDocx(model: DocModel): Promise<Buffer> {
@@ -238,7 +242,7 @@ export async function renderDocx(model: DocModel): Promise<Buffer> {
         footers: {
           default: new Footer({
             children: [
-              new Paragraph({ alignment: AlignmentType.CENTER, children: [pageLabel(model.pageLabel)] }),
+              new Paragraph({ alignment: AlignmentType.CENTER, children: pageLabel(model.pageLabel) }),
             ],
           }),
         },

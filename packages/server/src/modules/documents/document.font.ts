@@ -69,7 +69,8 @@ const NPM_FONT_PACKAGE = '@embedpdf/fonts-sc';
 function packagedFont(): CjkFont | undefined {
   try {
     const require = createRequire(import.meta.url);
-    const dir = path.join(path.dirname(require.resolve(`${NPM_FONT_PACKAGE}/package.json`)), 'fonts');
+    // The package exports only its entry (dist/index.cjs); the OTFs are in fonts/ beside dist/.
+    const dir = path.join(path.dirname(require.resolve(NPM_FONT_PACKAGE)), '..', 'fonts');
     const regular = path.join(dir, 'NotoSansHans-Regular.otf');
     const bold = path.join(dir, 'NotoSansHans-Bold.otf');
     if (!existsSync(regular)) return undefined;

@@ -196,7 +196,12 @@ export function planDocument(input: PlanDocumentInput, lang: DocLang = 'zh'): Do
         ],
         (c.scope?.ciIds ?? []).map((id) => {
           const found = input.cis.get(id);
-          return [ci(id), found?.type ?? '', found?.environment ?? '', found?.critical ? L.yes : L.no];
+          return [
+            ci(id),
+            found?.type ?? '',
+            found?.environment ?? '',
+            found ? (found.critical ? L.yes : L.no) : '',
+          ];
         }),
       );
       const downtime = c.scope?.downtimeMinutes;

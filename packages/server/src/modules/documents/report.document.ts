@@ -217,8 +217,8 @@ export function reportDocument(data: ReleaseReportData, lang: DocLang = 'zh'): D
   const stepsTable = (steps: PlannedStepActual[]) => {
     b.table(
       [
-        { title: w.no, width: 0.6 },
-        { title: w.step, width: 2.4 },
+        { title: w.no, width: 0.7 },
+        { title: w.step, width: 2.3 },
         { title: w.plannedMinutes, width: 1 },
         { title: w.actualStart, width: 1.5 },
         { title: w.actualEnd, width: 1.5 },
