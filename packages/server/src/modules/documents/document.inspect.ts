@@ -41,6 +41,13 @@ export async function docxText(bytes: Buffer): Promise<{ body: string; header: s
  * the same page as greyscale: the share of pixels that are not white. Returns the text of every page.
  */
 export function inspectPdf(bytes: Buffer, name: string) {
+  try {
+    execFileSync('pdftoppm', ['-v'], { stdio: 'ignore' });
+  } catch {
+    throw new Error(
+      'Looking at PDFs needs poppler: apt-get install poppler-utils (pdftoppm, pdftotext, pdffonts)',
+    );
+  }
   mkdirSync(INSPECT_DIR, { recursive: true });
   const pdf = path.join(INSPECT_DIR, `${name}.pdf`);
   writeFileSync(pdf, bytes);
