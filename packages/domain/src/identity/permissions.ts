@@ -40,6 +40,7 @@ export const PERMISSIONS = [
   'measures.read',
   'knowledge.read',
   'knowledge.write',
+  'notifications.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -111,6 +112,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'policy.read',
     'token.own',
     'change.integrate',
+    'notifications.manage',
   ],
   security_administrator: ['user.read', 'user.manage', 'token.manage', 'token.own', 'policy.read'],
   auditor: [

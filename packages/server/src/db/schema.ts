@@ -2,6 +2,12 @@ import type { Generated } from 'kysely';
 import type { ChangesTables } from '../modules/changes/changes.tables';
 import type { ReleaseRecordsTable } from '../modules/measures/measures.tables';
 import type { JobsTable } from '../jobs/jobs.tables';
+import type {
+  NotificationDeliveriesTable,
+  NotificationPreferencesTable,
+  NotificationsTable,
+  WebhookEndpointsTable,
+} from '../modules/notifications/notifications.tables';
 
 /**
  * Table row types as the database holds them. Both dialects store times as ISO-8601 UTC text,
@@ -500,6 +506,10 @@ export interface Database extends ChangesTables {
   knowledge_search: KnowledgeSearchTable;
   release_records: ReleaseRecordsTable;
   jobs: JobsTable;
+  notifications: NotificationsTable;
+  notification_preferences: NotificationPreferencesTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  notification_deliveries: NotificationDeliveriesTable;
   step_runs: StepRunsTable;
   execution_reports: ExecutionReportsTable;
   release_logs: ReleaseLogsTable;

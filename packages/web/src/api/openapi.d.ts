@@ -926,7 +926,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        scopes: ("user.read" | "user.manage" | "token.manage" | "token.own" | "audit.read" | "audit.export" | "audit.verify" | "system.backup" | "system.settings" | "release.read" | "release.request" | "release.accept" | "release.plan" | "release.approve.normal" | "release.approve.major" | "release.approve.emergency" | "release.implement" | "release.close" | "change.read" | "change.manage" | "change.vote" | "change.integrate" | "cmdb.read" | "cmdb.write" | "cmdb.admin" | "dsl.read" | "dsl.upload" | "dsl.approve" | "gate.check" | "acceptance.sign" | "policy.read" | "policy.manage" | "measures.read" | "knowledge.read" | "knowledge.write")[];
+                        scopes: ("user.read" | "user.manage" | "token.manage" | "token.own" | "audit.read" | "audit.export" | "audit.verify" | "system.backup" | "system.settings" | "release.read" | "release.request" | "release.accept" | "release.plan" | "release.approve.normal" | "release.approve.major" | "release.approve.emergency" | "release.implement" | "release.close" | "change.read" | "change.manage" | "change.vote" | "change.integrate" | "cmdb.read" | "cmdb.write" | "cmdb.admin" | "dsl.read" | "dsl.upload" | "dsl.approve" | "gate.check" | "acceptance.sign" | "policy.read" | "policy.manage" | "measures.read" | "knowledge.read" | "knowledge.write" | "notifications.manage")[];
                         /** @default 90 */
                         expiresInDays?: number;
                         userId?: string;
@@ -5693,6 +5693,18 @@ export interface paths {
                                             threshold: string;
                                         }[];
                                     };
+                                    monitoring?: {
+                                        indicators: {
+                                            key: string;
+                                            name: string;
+                                            query?: string | null;
+                                            /** @enum {string} */
+                                            comparator: "gt" | "gte" | "lt" | "lte";
+                                            threshold: number;
+                                            unit?: string | null;
+                                        }[];
+                                        errorPatterns: string[];
+                                    };
                                 };
                                 drafterId: string;
                                 drafterName: string;
@@ -5801,6 +5813,18 @@ export interface paths {
                                 indicator: string;
                                 threshold: string;
                             }[];
+                        };
+                        monitoring?: {
+                            indicators: {
+                                key: string;
+                                name: string;
+                                query?: string | null;
+                                /** @enum {string} */
+                                comparator: "gt" | "gte" | "lt" | "lte";
+                                threshold: number;
+                                unit?: string | null;
+                            }[];
+                            errorPatterns: string[];
                         };
                     };
                 };
@@ -6989,6 +7013,1547 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/releases/{id}/implementation/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PR-1, IM-2: start implementation; refused with every reason the gate gives */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            title: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                            type: ("emergency" | "major" | "normal") | null;
+                            proposal: {
+                                /** @enum {string} */
+                                type: "emergency" | "major" | "normal";
+                                reasons: string[];
+                            };
+                            typeReason: string | null;
+                            urgency: string;
+                            rollbackDifficulty: string;
+                            newTechnology: boolean;
+                            targetCiIds: string[];
+                            policyVersionId: string;
+                            requestedBy: string;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            changes: {
+                                id: string;
+                                number: string;
+                                title: string;
+                                state: string;
+                                approved: boolean;
+                                label: string;
+                            }[];
+                            items: {
+                                /** @enum {string} */
+                                kind: "software" | "hardware" | "document" | "service";
+                                title: string;
+                                dslVersionId?: string | null;
+                                description?: string | null;
+                                ciIds: string[];
+                                id: string;
+                            }[];
+                            assessments: {
+                                seq: number;
+                                /** @enum {string} */
+                                kind: "relationship" | "resource" | "risk";
+                                content: unknown;
+                                recordedBy: string;
+                                recordedAt: string;
+                            }[];
+                            plan: {
+                                id: string;
+                                version: number;
+                                status: string;
+                                drafterName: string;
+                                gaps: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                                unresolvedConflicts: string[];
+                            } | null;
+                            actions: {
+                                /** @enum {string} */
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
+                                allowed: boolean;
+                                blockers: {
+                                    rule: string;
+                                    reason: string;
+                                    /** @enum {string} */
+                                    kind: "state" | "role" | "policy";
+                                    missing?: {
+                                        /** @enum {string} */
+                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        reason: string;
+                                    }[];
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/implementation/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** IM-2: every step has succeeded: post-release management begins */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            title: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                            type: ("emergency" | "major" | "normal") | null;
+                            proposal: {
+                                /** @enum {string} */
+                                type: "emergency" | "major" | "normal";
+                                reasons: string[];
+                            };
+                            typeReason: string | null;
+                            urgency: string;
+                            rollbackDifficulty: string;
+                            newTechnology: boolean;
+                            targetCiIds: string[];
+                            policyVersionId: string;
+                            requestedBy: string;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            changes: {
+                                id: string;
+                                number: string;
+                                title: string;
+                                state: string;
+                                approved: boolean;
+                                label: string;
+                            }[];
+                            items: {
+                                /** @enum {string} */
+                                kind: "software" | "hardware" | "document" | "service";
+                                title: string;
+                                dslVersionId?: string | null;
+                                description?: string | null;
+                                ciIds: string[];
+                                id: string;
+                            }[];
+                            assessments: {
+                                seq: number;
+                                /** @enum {string} */
+                                kind: "relationship" | "resource" | "risk";
+                                content: unknown;
+                                recordedBy: string;
+                                recordedAt: string;
+                            }[];
+                            plan: {
+                                id: string;
+                                version: number;
+                                status: string;
+                                drafterName: string;
+                                gaps: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                                unresolvedConflicts: string[];
+                            } | null;
+                            actions: {
+                                /** @enum {string} */
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
+                                allowed: boolean;
+                                blockers: {
+                                    rule: string;
+                                    reason: string;
+                                    /** @enum {string} */
+                                    kind: "state" | "role" | "policy";
+                                    missing?: {
+                                        /** @enum {string} */
+                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        reason: string;
+                                    }[];
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** IM-3: the steps of both phases with how each ran; done, current, elapsed against planned */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            releaseId: string;
+                            number: string;
+                            state: string;
+                            planVersion: number | null;
+                            window: {
+                                start: string;
+                                end: string;
+                            } | null;
+                            now: string;
+                            implementation: {
+                                progress: {
+                                    total: number;
+                                    done: number;
+                                    failed: number;
+                                    current: {
+                                        index: number;
+                                        title: string;
+                                        /** @enum {string} */
+                                        status: "running" | "succeeded" | "failed" | "pending";
+                                    } | null;
+                                    plannedMinutes: number;
+                                    elapsedMinutes: number;
+                                    startedAt: string | null;
+                                    finishedAt: string | null;
+                                };
+                                steps: {
+                                    title: string;
+                                    owner: string;
+                                    expectedMinutes: number;
+                                    verification: string;
+                                    index: number;
+                                    run: {
+                                        /** @enum {string} */
+                                        phase: "implementation" | "rollback";
+                                        stepIndex: number;
+                                        planVersion: number;
+                                        title: string;
+                                        /** @enum {string} */
+                                        status: "running" | "succeeded" | "failed";
+                                        attempt: number;
+                                        executor: string;
+                                        startedAt: string;
+                                        finishedAt: string | null;
+                                        result: string | null;
+                                        output: string | null;
+                                    } | null;
+                                }[];
+                            };
+                            rollback: {
+                                progress: {
+                                    total: number;
+                                    done: number;
+                                    failed: number;
+                                    current: {
+                                        index: number;
+                                        title: string;
+                                        /** @enum {string} */
+                                        status: "running" | "succeeded" | "failed" | "pending";
+                                    } | null;
+                                    plannedMinutes: number;
+                                    elapsedMinutes: number;
+                                    startedAt: string | null;
+                                    finishedAt: string | null;
+                                };
+                                steps: {
+                                    title: string;
+                                    owner: string;
+                                    expectedMinutes: number;
+                                    verification: string;
+                                    index: number;
+                                    run: {
+                                        /** @enum {string} */
+                                        phase: "implementation" | "rollback";
+                                        stepIndex: number;
+                                        planVersion: number;
+                                        title: string;
+                                        /** @enum {string} */
+                                        status: "running" | "succeeded" | "failed";
+                                        attempt: number;
+                                        executor: string;
+                                        startedAt: string;
+                                        finishedAt: string | null;
+                                        result: string | null;
+                                        output: string | null;
+                                    } | null;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/steps/{phase}/{index}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** IM-2, RB-3, IM-7: a step starts (in plan order); idempotent with reportId */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    phase: "implementation" | "rollback";
+                    index: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description IM-7: an idempotency key; a report delivered twice counts once */
+                        reportId?: string | null;
+                        executor?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            releaseId: string;
+                            number: string;
+                            state: string;
+                            planVersion: number | null;
+                            window: {
+                                start: string;
+                                end: string;
+                            } | null;
+                            now: string;
+                            implementation: {
+                                progress: {
+                                    total: number;
+                                    done: number;
+                                    failed: number;
+                                    current: {
+                                        index: number;
+                                        title: string;
+                                        /** @enum {string} */
+                                        status: "running" | "succeeded" | "failed" | "pending";
+                                    } | null;
+                                    plannedMinutes: number;
+                                    elapsedMinutes: number;
+                                    startedAt: string | null;
+                                    finishedAt: string | null;
+                                };
+                                steps: {
+                                    title: string;
+                                    owner: string;
+                                    expectedMinutes: number;
+                                    verification: string;
+                                    index: number;
+                                    run: {
+                                        /** @enum {string} */
+                                        phase: "implementation" | "rollback";
+                                        stepIndex: number;
+                                        planVersion: number;
+                                        title: string;
+                                        /** @enum {string} */
+                                        status: "running" | "succeeded" | "failed";
+                                        attempt: number;
+                                        executor: string;
+                                        startedAt: string;
+                                        finishedAt: string | null;
+                                        result: string | null;
+                                        output: string | null;
+                                    } | null;
+                                }[];
+                            };
+                            rollback: {
+                                progress: {
+                                    total: number;
+                                    done: number;
+                                    failed: number;
+                                    current: {
+                                        index: number;
+                                        title: string;
+                                        /** @enum {string} */
+                                        status: "running" | "succeeded" | "failed" | "pending";
+                                    } | null;
+                                    plannedMinutes: number;
+                                    elapsedMinutes: number;
+                                    startedAt: string | null;
+                                    finishedAt: string | null;
+                                };
+                                steps: {
+                                    title: string;
+                                    owner: string;
+                                    expectedMinutes: number;
+                                    verification: string;
+                                    index: number;
+                                    run: {
+                                        /** @enum {string} */
+                                        phase: "implementation" | "rollback";
+                                        stepIndex: number;
+                                        planVersion: number;
+                                        title: string;
+                                        /** @enum {string} */
+                                        status: "running" | "succeeded" | "failed";
+                                        attempt: number;
+                                        executor: string;
+                                        startedAt: string;
+                                        finishedAt: string | null;
+                                        result: string | null;
+                                        output: string | null;
+                                    } | null;
+                                }[];
+                            };
+                            duplicate: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/steps/{phase}/{index}/finish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** IM-2, RB-3, IM-7: a running step ends with result and output; idempotent with reportId */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    phase: "implementation" | "rollback";
+                    index: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description IM-7: an idempotency key; a report delivered twice counts once */
+                        reportId?: string | null;
+                        executor?: string | null;
+                        /** @enum {string} */
+                        status: "succeeded" | "failed";
+                        result?: string | null;
+                        output?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            releaseId: string;
+                            number: string;
+                            state: string;
+                            planVersion: number | null;
+                            window: {
+                                start: string;
+                                end: string;
+                            } | null;
+                            now: string;
+                            implementation: {
+                                progress: {
+                                    total: number;
+                                    done: number;
+                                    failed: number;
+                                    current: {
+                                        index: number;
+                                        title: string;
+                                        /** @enum {string} */
+                                        status: "running" | "succeeded" | "failed" | "pending";
+                                    } | null;
+                                    plannedMinutes: number;
+                                    elapsedMinutes: number;
+                                    startedAt: string | null;
+                                    finishedAt: string | null;
+                                };
+                                steps: {
+                                    title: string;
+                                    owner: string;
+                                    expectedMinutes: number;
+                                    verification: string;
+                                    index: number;
+                                    run: {
+                                        /** @enum {string} */
+                                        phase: "implementation" | "rollback";
+                                        stepIndex: number;
+                                        planVersion: number;
+                                        title: string;
+                                        /** @enum {string} */
+                                        status: "running" | "succeeded" | "failed";
+                                        attempt: number;
+                                        executor: string;
+                                        startedAt: string;
+                                        finishedAt: string | null;
+                                        result: string | null;
+                                        output: string | null;
+                                    } | null;
+                                }[];
+                            };
+                            rollback: {
+                                progress: {
+                                    total: number;
+                                    done: number;
+                                    failed: number;
+                                    current: {
+                                        index: number;
+                                        title: string;
+                                        /** @enum {string} */
+                                        status: "running" | "succeeded" | "failed" | "pending";
+                                    } | null;
+                                    plannedMinutes: number;
+                                    elapsedMinutes: number;
+                                    startedAt: string | null;
+                                    finishedAt: string | null;
+                                };
+                                steps: {
+                                    title: string;
+                                    owner: string;
+                                    expectedMinutes: number;
+                                    verification: string;
+                                    index: number;
+                                    run: {
+                                        /** @enum {string} */
+                                        phase: "implementation" | "rollback";
+                                        stepIndex: number;
+                                        planVersion: number;
+                                        title: string;
+                                        /** @enum {string} */
+                                        status: "running" | "succeeded" | "failed";
+                                        attempt: number;
+                                        executor: string;
+                                        startedAt: string;
+                                        finishedAt: string | null;
+                                        result: string | null;
+                                        output: string | null;
+                                    } | null;
+                                }[];
+                            };
+                            duplicate: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** IM-3: Server-Sent Events for one release (every node hears every node on PostgreSQL) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/monitoring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** IM-4…IM-6: the plan's indicators with their readings, feedback and the complaint threshold */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            indicators: {
+                                key: string;
+                                name: string;
+                                query: string | null;
+                                /** @enum {string} */
+                                comparator: "gt" | "gte" | "lt" | "lte";
+                                threshold: number;
+                                unit: string | null;
+                                thresholdText: string;
+                                readings: {
+                                    seq: number;
+                                    indicatorKey: string;
+                                    value: number;
+                                    at: string;
+                                    /** @enum {string} */
+                                    source: "manual" | "prometheus";
+                                    breached: boolean;
+                                    recordedBy: string;
+                                }[];
+                            }[];
+                            errorPatterns: string[];
+                            feedback: {
+                                seq: number;
+                                channel: string;
+                                reporter: string;
+                                content: string;
+                                /** @enum {string} */
+                                severity: "low" | "medium" | "high" | "critical";
+                                complaint: boolean;
+                                at: string;
+                                recordedBy: string;
+                            }[];
+                            complaintThreshold: {
+                                count: number;
+                                withinMinutes: number;
+                            };
+                            prometheus: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/readings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** IM-4: a reading entered by hand; a breach raises a rollback trigger by itself */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        indicator: string;
+                        value: number;
+                        at?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            breached: boolean;
+                            trigger: {
+                                id: string;
+                                kind: string;
+                                summary: string;
+                                decisionDueAt: string;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** IM-5: search the logs kept with the release (text, flagged only, level; keyset by seq) */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    flagged?: "true" | "false";
+                    level?: "debug" | "info" | "warn" | "error";
+                    after?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            seq: number;
+                            at: string;
+                            source: string;
+                            /** @enum {string} */
+                            level: "debug" | "info" | "warn" | "error";
+                            message: string;
+                            stepIndex: number | null;
+                            flaggedPattern: string | null;
+                            recordedBy: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** IM-5: log lines pushed by tooling or attached by people; the plan's error patterns flag lines */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        lines: {
+                            at?: string | null;
+                            /**
+                             * @default info
+                             * @enum {string}
+                             */
+                            level?: "debug" | "info" | "warn" | "error";
+                            message: string;
+                            source?: string | null;
+                            stepIndex?: number | null;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accepted: number;
+                            flagged: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** IM-6: a user feedback item; complaints reaching the policy's N in M minutes raise a trigger */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        channel: string;
+                        reporter: string;
+                        content: string;
+                        /** @enum {string} */
+                        severity: "low" | "medium" | "high" | "critical";
+                        /** @default false */
+                        complaint?: boolean;
+                        at?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            trigger: {
+                                id: string;
+                                kind: string;
+                                summary: string;
+                                decisionDueAt: string;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** RB-1…RB-5: triggers with their decision clocks, restoration checks and problem records */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            now: string;
+                            triggers: {
+                                id: string;
+                                releaseId: string;
+                                /** @enum {string} */
+                                kind: "function_unusable" | "performance" | "data" | "complaints";
+                                /** @enum {string} */
+                                source: "person" | "metric" | "feedback";
+                                summary: string;
+                                evidence: string | null;
+                                discoveredAt: string;
+                                raisedAt: string;
+                                raisedBy: string;
+                                decisionDueAt: string;
+                                decision: ("rollback" | "continue") | null;
+                                decisionReason: string | null;
+                                decidedBy: string | null;
+                                decidedAt: string | null;
+                                decisionMinutes: number | null;
+                                late: boolean;
+                                escalations: number;
+                                overdue: boolean;
+                            }[];
+                            restorationChecks: {
+                                seq: number;
+                                ok: boolean;
+                                items: {
+                                    ciId: string;
+                                    ciName: string;
+                                    expectedVersion: string | null;
+                                    cmdbVersion: string | null;
+                                    observedVersion: string | null;
+                                    differences: string[];
+                                    ok: boolean;
+                                }[];
+                                actor: string;
+                                at: string;
+                            }[];
+                            problems: {
+                                id: string;
+                                number: string;
+                                releaseId: string;
+                                title: string;
+                                reason: string;
+                                course: {
+                                    at: string;
+                                    event: string;
+                                    actor: string | null;
+                                }[];
+                                createdAt: string;
+                                createdBy: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/triggers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** RB-1: raise a rollback trigger; its decision is due 30 minutes (policy) after discovery */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "function_unusable" | "performance" | "data" | "complaints";
+                        summary: string;
+                        evidence?: string | null;
+                        discoveredAt?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            releaseId: string;
+                            /** @enum {string} */
+                            kind: "function_unusable" | "performance" | "data" | "complaints";
+                            /** @enum {string} */
+                            source: "person" | "metric" | "feedback";
+                            summary: string;
+                            evidence: string | null;
+                            discoveredAt: string;
+                            raisedAt: string;
+                            raisedBy: string;
+                            decisionDueAt: string;
+                            decision: ("rollback" | "continue") | null;
+                            decisionReason: string | null;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            decisionMinutes: number | null;
+                            late: boolean;
+                            escalations: number;
+                            overdue: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/triggers/{triggerId}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** RB-2: roll back, or continue with a reason; a decision after the deadline is a breach */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    triggerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        decision: "rollback" | "continue";
+                        reason?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            title: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                            type: ("emergency" | "major" | "normal") | null;
+                            proposal: {
+                                /** @enum {string} */
+                                type: "emergency" | "major" | "normal";
+                                reasons: string[];
+                            };
+                            typeReason: string | null;
+                            urgency: string;
+                            rollbackDifficulty: string;
+                            newTechnology: boolean;
+                            targetCiIds: string[];
+                            policyVersionId: string;
+                            requestedBy: string;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            changes: {
+                                id: string;
+                                number: string;
+                                title: string;
+                                state: string;
+                                approved: boolean;
+                                label: string;
+                            }[];
+                            items: {
+                                /** @enum {string} */
+                                kind: "software" | "hardware" | "document" | "service";
+                                title: string;
+                                dslVersionId?: string | null;
+                                description?: string | null;
+                                ciIds: string[];
+                                id: string;
+                            }[];
+                            assessments: {
+                                seq: number;
+                                /** @enum {string} */
+                                kind: "relationship" | "resource" | "risk";
+                                content: unknown;
+                                recordedBy: string;
+                                recordedAt: string;
+                            }[];
+                            plan: {
+                                id: string;
+                                version: number;
+                                status: string;
+                                drafterName: string;
+                                gaps: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                                unresolvedConflicts: string[];
+                            } | null;
+                            actions: {
+                                /** @enum {string} */
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
+                                allowed: boolean;
+                                blockers: {
+                                    rule: string;
+                                    reason: string;
+                                    /** @enum {string} */
+                                    kind: "state" | "role" | "policy";
+                                    missing?: {
+                                        /** @enum {string} */
+                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        reason: string;
+                                    }[];
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/restoration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** RB-4: compare CMDB and the deployed versions observed with their pre-release values */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        observed: {
+                            ciId: string;
+                            version: string | null;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                            items: {
+                                ciId: string;
+                                ciName: string;
+                                expectedVersion: string | null;
+                                cmdbVersion: string | null;
+                                observedVersion: string | null;
+                                differences: string[];
+                                ok: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/rollback/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** RB-3…RB-5: every rollback step done and restoration verified: rolled back, with a problem record */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            title: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                            type: ("emergency" | "major" | "normal") | null;
+                            proposal: {
+                                /** @enum {string} */
+                                type: "emergency" | "major" | "normal";
+                                reasons: string[];
+                            };
+                            typeReason: string | null;
+                            urgency: string;
+                            rollbackDifficulty: string;
+                            newTechnology: boolean;
+                            targetCiIds: string[];
+                            policyVersionId: string;
+                            requestedBy: string;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            changes: {
+                                id: string;
+                                number: string;
+                                title: string;
+                                state: string;
+                                approved: boolean;
+                                label: string;
+                            }[];
+                            items: {
+                                /** @enum {string} */
+                                kind: "software" | "hardware" | "document" | "service";
+                                title: string;
+                                dslVersionId?: string | null;
+                                description?: string | null;
+                                ciIds: string[];
+                                id: string;
+                            }[];
+                            assessments: {
+                                seq: number;
+                                /** @enum {string} */
+                                kind: "relationship" | "resource" | "risk";
+                                content: unknown;
+                                recordedBy: string;
+                                recordedAt: string;
+                            }[];
+                            plan: {
+                                id: string;
+                                version: number;
+                                status: string;
+                                drafterName: string;
+                                gaps: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                                unresolvedConflicts: string[];
+                            } | null;
+                            actions: {
+                                /** @enum {string} */
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
+                                allowed: boolean;
+                                blockers: {
+                                    rule: string;
+                                    reason: string;
+                                    /** @enum {string} */
+                                    kind: "state" | "role" | "policy";
+                                    missing?: {
+                                        /** @enum {string} */
+                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        reason: string;
+                                    }[];
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/rollback/fail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The rollback could not restore the service: the release closes as failed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            title: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                            type: ("emergency" | "major" | "normal") | null;
+                            proposal: {
+                                /** @enum {string} */
+                                type: "emergency" | "major" | "normal";
+                                reasons: string[];
+                            };
+                            typeReason: string | null;
+                            urgency: string;
+                            rollbackDifficulty: string;
+                            newTechnology: boolean;
+                            targetCiIds: string[];
+                            policyVersionId: string;
+                            requestedBy: string;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            changes: {
+                                id: string;
+                                number: string;
+                                title: string;
+                                state: string;
+                                approved: boolean;
+                                label: string;
+                            }[];
+                            items: {
+                                /** @enum {string} */
+                                kind: "software" | "hardware" | "document" | "service";
+                                title: string;
+                                dslVersionId?: string | null;
+                                description?: string | null;
+                                ciIds: string[];
+                                id: string;
+                            }[];
+                            assessments: {
+                                seq: number;
+                                /** @enum {string} */
+                                kind: "relationship" | "resource" | "risk";
+                                content: unknown;
+                                recordedBy: string;
+                                recordedAt: string;
+                            }[];
+                            plan: {
+                                id: string;
+                                version: number;
+                                status: string;
+                                drafterName: string;
+                                gaps: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                                unresolvedConflicts: string[];
+                            } | null;
+                            actions: {
+                                /** @enum {string} */
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
+                                allowed: boolean;
+                                blockers: {
+                                    rule: string;
+                                    reason: string;
+                                    /** @enum {string} */
+                                    kind: "state" | "role" | "policy";
+                                    missing?: {
+                                        /** @enum {string} */
+                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        reason: string;
+                                    }[];
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/releases/{id}/plans/{version}/document": {
         parameters: {
             query?: never;
@@ -7892,6 +9457,611 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in user's notifications, newest first, with the unread count */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 1: only unread notifications */
+                    unread?: "0" | "1";
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            notifications: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned";
+                                title: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                body: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                link: string | null;
+                                releaseId: string | null;
+                                createdAt: string;
+                                readAt: string | null;
+                            }[];
+                            unread: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one of my notifications read */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned";
+                            title: {
+                                zh: string;
+                                en: string;
+                            };
+                            body: {
+                                zh: string;
+                                en: string;
+                            };
+                            link: string | null;
+                            releaseId: string | null;
+                            createdAt: string;
+                            readAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark all my notifications read */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            marked: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My notification preferences: each kind in the app and by e-mail */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            email: string | null;
+                            emailAvailable: boolean;
+                            kinds: {
+                                /** @enum {string} */
+                                kind: "approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned";
+                                inApp: boolean;
+                                email: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        /** Set my notification preferences (kinds not listed keep theirs) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        kinds: {
+                            /** @enum {string} */
+                            kind: "approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned";
+                            inApp: boolean;
+                            email: boolean;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            email: string | null;
+                            emailAvailable: boolean;
+                            kinds: {
+                                /** @enum {string} */
+                                kind: "approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned";
+                                inApp: boolean;
+                                email: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Webhook endpoints (notifications.manage); secrets are never returned */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            endpoints: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                format: "generic" | "dingtalk" | "wecom" | "feishu";
+                                url: string;
+                                hasSecret: boolean;
+                                kinds: ("approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned")[];
+                                enabled: boolean;
+                                createdBy: string | null;
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a webhook endpoint: generic JSON (signed X-ReleaseGate-Signature: sha256=<hex HMAC of the body>), DingTalk, WeCom or Feishu robot */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @enum {string} */
+                        format: "generic" | "dingtalk" | "wecom" | "feishu";
+                        /** Format: uri */
+                        url: string;
+                        secret?: string | null;
+                        kinds: ("approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned")[];
+                        /** @default true */
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            format: "generic" | "dingtalk" | "wecom" | "feishu";
+                            url: string;
+                            hasSecret: boolean;
+                            kinds: ("approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned")[];
+                            enabled: boolean;
+                            createdBy: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a webhook endpoint; its pending deliveries are cancelled, their history kept */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a webhook endpoint (secret: absent keeps it, null removes it) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        /** @enum {string} */
+                        format?: "generic" | "dingtalk" | "wecom" | "feishu";
+                        /** Format: uri */
+                        url?: string;
+                        secret?: string | null;
+                        kinds?: ("approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned")[];
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            format: "generic" | "dingtalk" | "wecom" | "feishu";
+                            url: string;
+                            hasSecret: boolean;
+                            kinds: ("approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned")[];
+                            enabled: boolean;
+                            createdBy: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/notifications/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a test message to the endpoint now and report the answer */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                            responseCode: number | null;
+                            error: string | null;
+                            delivery: {
+                                id: string;
+                                seq: number;
+                                eventId: string;
+                                /** @enum {string} */
+                                channel: "email" | "webhook";
+                                endpointId: string | null;
+                                endpointName: string | null;
+                                recipient: string | null;
+                                kind: string;
+                                title: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                status: "pending" | "delivered" | "failed" | "skipped" | "cancelled";
+                                attempts: number;
+                                lastError: string | null;
+                                responseCode: number | null;
+                                createdAt: string;
+                                updatedAt: string;
+                                deliveredAt: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** E-mail and webhook deliveries, newest first, with attempts and the last error */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "pending" | "delivered" | "failed" | "skipped" | "cancelled";
+                    channel?: "email" | "webhook";
+                    endpointId?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deliveries: {
+                                id: string;
+                                seq: number;
+                                eventId: string;
+                                /** @enum {string} */
+                                channel: "email" | "webhook";
+                                endpointId: string | null;
+                                endpointName: string | null;
+                                recipient: string | null;
+                                kind: string;
+                                title: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                status: "pending" | "delivered" | "failed" | "skipped" | "cancelled";
+                                attempts: number;
+                                lastError: string | null;
+                                responseCode: number | null;
+                                createdAt: string;
+                                updatedAt: string;
+                                deliveredAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/deliveries/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a failed or cancelled delivery again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            seq: number;
+                            eventId: string;
+                            /** @enum {string} */
+                            channel: "email" | "webhook";
+                            endpointId: string | null;
+                            endpointName: string | null;
+                            recipient: string | null;
+                            kind: string;
+                            title: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @enum {string} */
+                            status: "pending" | "delivered" | "failed" | "skipped" | "cancelled";
+                            attempts: number;
+                            lastError: string | null;
+                            responseCode: number | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            deliveredAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

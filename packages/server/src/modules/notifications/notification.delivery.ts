@@ -1,0 +1,195 @@
+import { createTransport, type Mail } from 'nodemailer';
+import type { Clock } from '@releasegate/domain';
+import type { Db } from '../../db/database';
+import { advanceJob, findJobByKey } from '../../jobs/job.repository';
+import { JobDeferred, type JobRunner, type LeasedJob } from '../../jobs/job.runner';
+import * as repo from './notification.repository';
+import { DELIVERY_JOB, deliveryJobKey } from './notify';
+import { acceptanceProblem, webhookRequest } from './webhook.formats';
+
+export interface DeliveryDeps {
+  db: Db;
+  clock: Clock;
+  /** Links in messages are made absolute with it. */
+  publicUrl: string;
+  smtp: { url: string | undefined; from: string };
+  /** Per HTTP request or SMTP conversation. */
+  timeoutMs?: number;
+}
+
+/**
+ * Attempts per delivery: with backoff from 30 s doubling to an hour, twelve attempts span about
+ * six hours of a receiver being down before a delivery is marked failed (an administrator can
+ * send it again).
+ */
+export const DELIVERY_MAX_ATTEMPTS = 12;
+/** How long a delivery waits for an earlier one to the same endpoint before it looks again. */
+const WAIT_FOR_EARLIER_MS = 5 * 60_000;
+
+/** The outcome of one attempt that reached (or failed to reach) the receiver. */
+export class DeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly responseCode: number | null = null,
+  ) {
+    super(message);
+    this.name = 'DeliveryError';
+  }
+}
+
+const errorText = (error: unknown) => {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return `${error.message}${cause}`.slice(0, 1000);
+};
+
+/** Sends one webhook request; throws a DeliveryError unless the receiver accepted it. */
+export async function sendWebhook(
+  endpoint: repo.WebhookEndpoint,
+  delivery: { id: string; message: repo.Message },
+  now: Date,
+  publicUrl: string,
+  timeoutMs: number,
+): Promise<number> {
+  const request = webhookRequest(endpoint, delivery, now, publicUrl);
+  let response: Response;
+  try {
+    response = await fetch(request.url, {
+      method: 'POST',
+      headers: request.headers,
+      body: request.body,
+      redirect: 'error',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    throw new DeliveryError(`could not reach ${new URL(endpoint.url).host}: ${errorText(error)}`);
+  }
+  const text = await response.text().catch(() => '');
+  const problem = acceptanceProblem(endpoint.format, response.status, text);
+  if (problem) throw new DeliveryError(problem, response.status);
+  return response.status;
+}
+
+/** The e-mail of a message: Chinese first (subject and body), English beneath; UTF-8 throughout. */
+export function emailOf(message: repo.Message, publicUrl: string) {
+  const link = message.link
+    ? /^https?:/.test(message.link)
+      ? message.link
+      : `${publicUrl}${message.link}`
+    : null;
+  return {
+    subject: `【发布管理平台】${message.title.zh}`,
+    text: [
+      message.title.zh,
+      '',
+      message.body.zh,
+      ...(link ? ['', `查看详情：${link}`] : []),
+      '',
+      '——',
+      message.title.en,
+      '',
+      message.body.en,
+      ...(link ? ['', `View: ${link}`] : []),
+      '',
+    ].join('\n'),
+  };
+}
+
+/**
+ * X-2 delivery: registers the job that sends one e-mail or webhook delivery. Deliveries to one
+ * endpoint go out in the order they were enqueued: a delivery waits (deferred, no attempt spent)
+ * while an earlier one to the same endpoint is pending, and a delivery that succeeds or fails for
+ * good calls the next one forward. A failed attempt is recorded on the delivery (error, response
+ * code) and retried with backoff; after the last attempt the delivery is marked failed.
+ */
+export function registerDeliveryJobs(runner: JobRunner, deps: DeliveryDeps): { close(): void } {
+  const timeoutMs = deps.timeoutMs ?? 10_000;
+  let mailer: Mail | undefined;
+  const mail = () =>
+    (mailer ??= createTransport(
+      {
+        url: deps.smtp.url,
+        connectionTimeout: timeoutMs,
+        greetingTimeout: timeoutMs,
+        socketTimeout: timeoutMs,
+      },
+      { from: deps.smtp.from },
+    ));
+
+  const q = () => deps.db.kysely;
+  const at = () => deps.clock.now().toISOString();
+
+  /** The next pending delivery to the endpoint runs now instead of at the end of its wait. */
+  const callNext = async (d: repo.Delivery) => {
+    if (!d.endpointId) return;
+    const next = await repo.nextPending(q(), d.endpointId, d.seq);
+    if (next) await advanceJob(q(), deliveryJobKey(next.id), at());
+  };
+
+  /** Throws JobDeferred while an earlier delivery to the same endpoint is still on its way. */
+  const waitForEarlier = async (d: repo.Delivery) => {
+    const earlier = await repo.earlierPending(q(), d.endpointId!, d.seq);
+    if (!earlier) return;
+    const job = await findJobByKey(q(), deliveryJobKey(earlier.id));
+    const now = deps.clock.now().getTime();
+    if (!job || job.state === 'failed' || job.state === 'cancelled' || job.state === 'done') {
+      // Its job ended without settling it (e.g. its leases kept expiring): settle it now.
+      await repo.recordAttempt(q(), earlier.id, {
+        status: 'failed',
+        attempts: earlier.attempts,
+        at: at(),
+        lastError: earlier.lastError ?? 'its delivery job ended',
+        responseCode: earlier.responseCode,
+      });
+      return waitForEarlier(d);
+    }
+    const until = Math.min(now + WAIT_FOR_EARLIER_MS, Math.max(now + 1000, Date.parse(job.dueAt)));
+    throw new JobDeferred(
+      new Date(until),
+      `waiting for the earlier delivery #${earlier.seq} to this endpoint`,
+    );
+  };
+
+  const deliver = async (job: LeasedJob) => {
+    const d = await repo.findDelivery(q(), String(job.payload.deliveryId));
+    if (!d || d.status !== 'pending') return;
+    const attempt = d.attempts + 1;
+    const final = job.attempts >= DELIVERY_MAX_ATTEMPTS;
+    const settle = async (
+      status: repo.DeliveryStatus,
+      lastError: string | null,
+      responseCode: number | null,
+    ) => {
+      await repo.recordAttempt(q(), d.id, { status, attempts: attempt, at: at(), lastError, responseCode });
+      if (status !== 'pending') await callNext(d);
+    };
+    try {
+      if (d.channel === 'email') {
+        if (!deps.smtp.url) return settle('skipped', 'SMTP is not configured (SMTP_URL)', null);
+        const { subject, text } = emailOf(d.message, deps.publicUrl);
+        const info = await mail().sendMail({ to: d.recipient!, subject, text });
+        return settle('delivered', null, Number(/^(\d{3})/.exec(String(info.response ?? ''))?.[1] ?? 250));
+      }
+      const endpoint = d.endpointId ? await repo.findEndpoint(q(), d.endpointId) : undefined;
+      if (!endpoint) return settle('cancelled', 'the endpoint was deleted', null);
+      if (!endpoint.enabled) return settle('cancelled', 'the endpoint is disabled', null);
+      await waitForEarlier(d);
+      const code = await sendWebhook(endpoint, d, deps.clock.now(), deps.publicUrl, timeoutMs);
+      return settle('delivered', null, code);
+    } catch (error) {
+      if (error instanceof JobDeferred) throw error;
+      const code = error instanceof DeliveryError ? error.responseCode : smtpCode(error);
+      await settle(final ? 'failed' : 'pending', errorText(error), code);
+      throw error;
+    }
+  };
+
+  runner.register(DELIVERY_JOB, { external: deliver, maxAttempts: DELIVERY_MAX_ATTEMPTS });
+  return { close: () => mailer?.close() };
+}
+
+/** nodemailer's error carries the SMTP reply code when the server answered. */
+function smtpCode(error: unknown): number | null {
+  const code = (error as { responseCode?: unknown } | null)?.responseCode;
+  return typeof code === 'number' ? code : null;
+}

@@ -1,0 +1,466 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Role } from '@releasegate/domain';
+import type { Database } from '../../db/schema';
+import type {
+  NotificationDeliveriesTable,
+  NotificationsTable,
+  WebhookEndpointsTable,
+} from './notifications.tables';
+
+/** The database, or a transaction on it. */
+export type Queryable = Kysely<Database>;
+type Q = Queryable;
+
+export const NOTIFICATION_KINDS = [
+  'approval_waiting',
+  'deadline_near',
+  'deadline_missed',
+  'trigger_raised',
+  'state_changed',
+  'task_assigned',
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+export const CHANNELS = ['in_app', 'email'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const WEBHOOK_FORMATS = ['generic', 'dingtalk', 'wecom', 'feishu'] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'skipped' | 'cancelled';
+
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
+export interface Notification {
+  id: string;
+  eventId: string;
+  userId: string;
+  kind: NotificationKind;
+  title: Bilingual;
+  body: Bilingual;
+  link: string | null;
+  releaseId: string | null;
+  createdAt: string;
+  readAt: string | null;
+}
+
+/** What an e-mail or webhook delivery sends (the notify() input, resolved). */
+export interface Message {
+  eventId: string;
+  /** A notification kind, or 'test' for an endpoint test. */
+  kind: NotificationKind | 'test';
+  title: Bilingual;
+  body: Bilingual;
+  link: string | null;
+  releaseId: string | null;
+  occurredAt: string;
+}
+
+export interface Delivery {
+  seq: number;
+  id: string;
+  eventId: string;
+  channel: 'email' | 'webhook';
+  endpointId: string | null;
+  userId: string | null;
+  recipient: string | null;
+  kind: string;
+  message: Message;
+  status: DeliveryStatus;
+  attempts: number;
+  lastError: string | null;
+  responseCode: number | null;
+  createdAt: string;
+  updatedAt: string;
+  deliveredAt: string | null;
+}
+
+export interface WebhookEndpoint {
+  id: string;
+  name: string;
+  format: WebhookFormat;
+  url: string;
+  secret: string | null;
+  kinds: NotificationKind[];
+  enabled: boolean;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const toNotification = (r: Selectable<NotificationsTable>): Notification => ({
+  id: r.id,
+  eventId: r.event_id,
+  userId: r.user_id,
+  kind: r.kind as NotificationKind,
+  title: { zh: r.title_zh, en: r.title_en },
+  body: { zh: r.body_zh, en: r.body_en },
+  link: r.link,
+  releaseId: r.release_id,
+  createdAt: r.created_at,
+  readAt: r.read_at,
+});
+
+const toDelivery = (r: Selectable<NotificationDeliveriesTable>): Delivery => ({
+  seq: Number(r.seq),
+  id: r.id,
+  eventId: r.event_id,
+  channel: r.channel as Delivery['channel'],
+  endpointId: r.endpoint_id,
+  userId: r.user_id,
+  recipient: r.recipient,
+  kind: r.kind,
+  message: JSON.parse(r.message) as Message,
+  status: r.status as DeliveryStatus,
+  attempts: r.attempts,
+  lastError: r.last_error,
+  responseCode: r.response_code,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  deliveredAt: r.delivered_at,
+});
+
+const toEndpoint = (r: Selectable<WebhookEndpointsTable>): WebhookEndpoint => ({
+  id: r.id,
+  name: r.name,
+  format: r.format as WebhookFormat,
+  url: r.url,
+  secret: r.secret,
+  kinds: JSON.parse(r.kinds) as NotificationKind[],
+  enabled: !!r.enabled,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+// --- audience and preferences ---
+
+export interface Recipient {
+  id: string;
+  email: string | null;
+}
+
+/** Active users holding any of the roles or named by id, each once. */
+export async function activeUsers(
+  q: Q,
+  audience: { roles?: readonly Role[]; userIds?: readonly string[] },
+): Promise<Recipient[]> {
+  const roles = [...new Set(audience.roles ?? [])];
+  const ids = [...new Set(audience.userIds ?? [])];
+  if (roles.length === 0 && ids.length === 0) return [];
+  const rows = await q
+    .selectFrom('users')
+    .select(['users.id', 'users.email'])
+    .where('users.disabled', '=', 0)
+    .where((eb) =>
+      eb.or([
+        ...(ids.length > 0 ? [eb('users.id', 'in', ids)] : []),
+        ...(roles.length > 0
+          ? [
+              eb(
+                'users.id',
+                'in',
+                eb
+                  .selectFrom('user_roles')
+                  .select('user_roles.user_id')
+                  .where('user_roles.role', 'in', roles),
+              ),
+            ]
+          : []),
+      ]),
+    )
+    .orderBy('users.id')
+    .execute();
+  return rows;
+}
+
+/** Channel switches a user turned off or on, as `kind:channel` → enabled (absent: the default). */
+export async function preferencesOf(q: Q, userIds: readonly string[]): Promise<Map<string, boolean>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await q
+    .selectFrom('notification_preferences')
+    .select(['user_id', 'kind', 'channel', 'enabled'])
+    .where('user_id', 'in', [...userIds])
+    .execute();
+  return new Map(rows.map((r) => [`${r.user_id}:${r.kind}:${r.channel}`, !!r.enabled]));
+}
+
+export async function upsertPreference(
+  q: Q,
+  p: { userId: string; kind: NotificationKind; channel: Channel; enabled: boolean; at: string },
+): Promise<void> {
+  await q
+    .insertInto('notification_preferences')
+    .values({
+      user_id: p.userId,
+      kind: p.kind,
+      channel: p.channel,
+      enabled: p.enabled ? 1 : 0,
+      updated_at: p.at,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['user_id', 'kind', 'channel'])
+        .doUpdateSet({ enabled: p.enabled ? 1 : 0, updated_at: p.at }),
+    )
+    .execute();
+}
+
+export async function emailOf(q: Q, userId: string): Promise<string | null> {
+  const row = await q.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirst();
+  return row?.email ?? null;
+}
+
+// --- in-app notifications ---
+
+export async function insertNotifications(q: Q, rows: Notification[]): Promise<void> {
+  if (rows.length === 0) return;
+  await q
+    .insertInto('notifications')
+    .values(
+      rows.map((n) => ({
+        id: n.id,
+        event_id: n.eventId,
+        user_id: n.userId,
+        kind: n.kind,
+        title_zh: n.title.zh,
+        title_en: n.title.en,
+        body_zh: n.body.zh,
+        body_en: n.body.en,
+        link: n.link,
+        release_id: n.releaseId,
+        created_at: n.createdAt,
+        read_at: n.readAt,
+      })),
+    )
+    .execute();
+}
+
+export async function listNotifications(
+  q: Q,
+  userId: string,
+  f: { unreadOnly: boolean; limit: number },
+): Promise<Notification[]> {
+  let query = q.selectFrom('notifications').selectAll().where('user_id', '=', userId);
+  if (f.unreadOnly) query = query.where('read_at', 'is', null);
+  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
+  return rows.map(toNotification);
+}
+
+export async function countUnread(q: Q, userId: string): Promise<number> {
+  const row = await q
+    .selectFrom('notifications')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .where('read_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Marks the user's notification read (the id of another user's is not found). */
+export async function markRead(
+  q: Q,
+  userId: string,
+  id: string,
+  at: string,
+): Promise<Notification | undefined> {
+  const row = await q
+    .selectFrom('notifications')
+    .selectAll()
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  if (row.read_at === null)
+    await q.updateTable('notifications').set({ read_at: at }).where('id', '=', id).execute();
+  return toNotification({ ...row, read_at: row.read_at ?? at });
+}
+
+export async function markAllRead(q: Q, userId: string, at: string): Promise<number> {
+  const result = await q
+    .updateTable('notifications')
+    .set({ read_at: at })
+    .where('user_id', '=', userId)
+    .where('read_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+// --- webhook endpoints ---
+
+export async function listEndpoints(q: Q): Promise<WebhookEndpoint[]> {
+  const rows = await q.selectFrom('webhook_endpoints').selectAll().orderBy('name').execute();
+  return rows.map(toEndpoint);
+}
+
+export async function findEndpoint(q: Q, id: string): Promise<WebhookEndpoint | undefined> {
+  const row = await q.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toEndpoint(row);
+}
+
+export async function findEndpointByName(q: Q, name: string): Promise<WebhookEndpoint | undefined> {
+  const row = await q.selectFrom('webhook_endpoints').selectAll().where('name', '=', name).executeTakeFirst();
+  return row && toEndpoint(row);
+}
+
+/** Enabled endpoints subscribed to the kind. */
+export async function endpointsFor(q: Q, kind: NotificationKind): Promise<WebhookEndpoint[]> {
+  return (await listEndpoints(q)).filter((e) => e.enabled && e.kinds.includes(kind));
+}
+
+const endpointRow = (e: WebhookEndpoint) => ({
+  id: e.id,
+  name: e.name,
+  format: e.format,
+  url: e.url,
+  secret: e.secret,
+  kinds: JSON.stringify(e.kinds),
+  enabled: e.enabled ? 1 : 0,
+  created_by: e.createdBy,
+  created_at: e.createdAt,
+  updated_at: e.updatedAt,
+});
+
+export async function insertEndpoint(q: Q, e: WebhookEndpoint): Promise<void> {
+  await q.insertInto('webhook_endpoints').values(endpointRow(e)).execute();
+}
+
+export async function updateEndpoint(q: Q, e: WebhookEndpoint): Promise<void> {
+  const { id, created_at: _c, created_by: _b, ...rest } = endpointRow(e);
+  await q.updateTable('webhook_endpoints').set(rest).where('id', '=', id).execute();
+}
+
+export async function deleteEndpoint(q: Q, id: string): Promise<void> {
+  await q.deleteFrom('webhook_endpoints').where('id', '=', id).execute();
+}
+
+// --- deliveries ---
+
+export type NewDelivery = Omit<Delivery, 'seq'>;
+
+/** Inserts deliveries in the given order (their seq is the order of enqueue). */
+export async function insertDeliveries(q: Q, deliveries: NewDelivery[]): Promise<void> {
+  for (const d of deliveries)
+    await q
+      .insertInto('notification_deliveries')
+      .values({
+        id: d.id,
+        event_id: d.eventId,
+        channel: d.channel,
+        endpoint_id: d.endpointId,
+        user_id: d.userId,
+        recipient: d.recipient,
+        kind: d.kind,
+        message: JSON.stringify(d.message),
+        status: d.status,
+        attempts: d.attempts,
+        last_error: d.lastError,
+        response_code: d.responseCode,
+        created_at: d.createdAt,
+        updated_at: d.updatedAt,
+        delivered_at: d.deliveredAt,
+      })
+      .execute();
+}
+
+export async function findDelivery(q: Q, id: string): Promise<Delivery | undefined> {
+  const row = await q
+    .selectFrom('notification_deliveries')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row && toDelivery(row);
+}
+
+/** The oldest delivery to the endpoint still pending before `seq` (it must go first). */
+export async function earlierPending(q: Q, endpointId: string, seq: number): Promise<Delivery | undefined> {
+  const row = await q
+    .selectFrom('notification_deliveries')
+    .selectAll()
+    .where('endpoint_id', '=', endpointId)
+    .where('status', '=', 'pending')
+    .where('seq', '<', seq)
+    .orderBy('seq')
+    .limit(1)
+    .executeTakeFirst();
+  return row && toDelivery(row);
+}
+
+/** The next delivery to the endpoint still pending after `seq`. */
+export async function nextPending(q: Q, endpointId: string, seq: number): Promise<Delivery | undefined> {
+  const row = await q
+    .selectFrom('notification_deliveries')
+    .selectAll()
+    .where('endpoint_id', '=', endpointId)
+    .where('status', '=', 'pending')
+    .where('seq', '>', seq)
+    .orderBy('seq')
+    .limit(1)
+    .executeTakeFirst();
+  return row && toDelivery(row);
+}
+
+/** Records an attempt's outcome; a final status only moves a pending delivery. */
+export async function recordAttempt(
+  q: Q,
+  id: string,
+  a: {
+    status: DeliveryStatus;
+    attempts: number;
+    at: string;
+    lastError: string | null;
+    responseCode: number | null;
+  },
+): Promise<void> {
+  await q
+    .updateTable('notification_deliveries')
+    .set({
+      status: a.status,
+      attempts: a.attempts,
+      last_error: a.lastError,
+      response_code: a.responseCode,
+      updated_at: a.at,
+      ...(a.status === 'delivered' && { delivered_at: a.at }),
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+export async function cancelPendingDeliveries(q: Q, endpointId: string, at: string): Promise<number> {
+  const result = await q
+    .updateTable('notification_deliveries')
+    .set({ status: 'cancelled', updated_at: at, last_error: 'the endpoint was deleted' })
+    .where('endpoint_id', '=', endpointId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export interface DeliveryFilter {
+  status?: DeliveryStatus;
+  endpointId?: string;
+  channel?: 'email' | 'webhook';
+  limit: number;
+}
+
+export async function listDeliveries(q: Q, f: DeliveryFilter): Promise<Delivery[]> {
+  let query = q.selectFrom('notification_deliveries').selectAll();
+  if (f.status) query = query.where('status', '=', f.status);
+  if (f.endpointId) query = query.where('endpoint_id', '=', f.endpointId);
+  if (f.channel) query = query.where('channel', '=', f.channel);
+  const rows = await query.orderBy('seq', 'desc').limit(f.limit).execute();
+  return rows.map(toDelivery);
+}
+
+/** Back to pending, for another round of attempts (an administrator's retry of a failed one). */
+export async function reopenDelivery(q: Q, id: string, at: string): Promise<void> {
+  await q
+    .updateTable('notification_deliveries')
+    .set({ status: 'pending', updated_at: at })
+    .where('id', '=', id)
+    .execute();
+}

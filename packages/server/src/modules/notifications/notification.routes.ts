@@ -1,0 +1,160 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { contextOf } from '../../http/request-context';
+import * as schemas from './notification.schemas';
+import {
+  createEndpoint,
+  deleteEndpoint,
+  getMyPreferences,
+  listDeliveries,
+  listEndpoints,
+  listMyNotifications,
+  markAllNotificationsRead,
+  markNotificationRead,
+  retryDelivery,
+  testEndpoint,
+  updateEndpoint,
+  updateMyPreferences,
+  type NotificationDeps,
+} from './notification.service';
+
+const tags = ['notifications'];
+
+/** the bell (in-app notifications), preferences, webhook endpoints and deliveries. */
+export function notificationRoutes(deps: NotificationDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get('/api/notifications', {
+      schema: {
+        tags,
+        summary: "The signed-in user's notifications, newest first, with the unread count",
+        querystring: schemas.listQuery,
+        response: { 200: schemas.notificationList },
+      },
+      handler: async (request) =>
+        listMyNotifications(deps, contextOf(request), {
+          unreadOnly: request.query.unread === '1',
+          limit: request.query.limit,
+        }),
+    });
+    app.post('/api/notifications/:id/read', {
+      config: { action: 'notification.read' },
+      schema: {
+        tags,
+        summary: 'Mark one of my notifications read',
+        params: schemas.idParams,
+        response: { 200: schemas.notificationView },
+      },
+      handler: async (request) => markNotificationRead(deps, contextOf(request), request.params.id),
+    });
+    app.post('/api/notifications/read-all', {
+      config: { action: 'notification.read_all' },
+      schema: {
+        tags,
+        summary: 'Mark all my notifications read',
+        response: { 200: z.object({ marked: z.number().int() }) },
+      },
+      handler: async (request) => ({ marked: await markAllNotificationsRead(deps, contextOf(request)) }),
+    });
+    app.get('/api/notifications/preferences', {
+      schema: {
+        tags,
+        summary: 'My notification preferences: each kind in the app and by e-mail',
+        response: { 200: schemas.preferencesView },
+      },
+      handler: async (request) => getMyPreferences(deps, contextOf(request)),
+    });
+    app.put('/api/notifications/preferences', {
+      config: { action: 'notification.preferences_update' },
+      schema: {
+        tags,
+        summary: 'Set my notification preferences (kinds not listed keep theirs)',
+        body: schemas.preferencesInput,
+        response: { 200: schemas.preferencesView },
+      },
+      handler: async (request) => updateMyPreferences(deps, contextOf(request), request.body),
+    });
+
+    app.get('/api/notifications/webhooks', {
+      schema: {
+        tags,
+        summary: 'Webhook endpoints (notifications.manage); secrets are never returned',
+        response: { 200: z.object({ endpoints: z.array(schemas.endpointView) }) },
+      },
+      handler: async (request) => ({ endpoints: await listEndpoints(deps, contextOf(request)) }),
+    });
+    app.post('/api/notifications/webhooks', {
+      config: { action: 'notification.webhook_create' },
+      schema: {
+        tags,
+        summary:
+          'Add a webhook endpoint: generic JSON (signed X-ReleaseGate-Signature: sha256=<hex HMAC of the body>), DingTalk, WeCom or Feishu robot',
+        body: schemas.createEndpointInput,
+        response: { 201: schemas.endpointView },
+      },
+      handler: async (request, reply) =>
+        reply.status(201).send(await createEndpoint(deps, contextOf(request), request.body)),
+    });
+    app.patch('/api/notifications/webhooks/:id', {
+      config: { action: 'notification.webhook_update' },
+      schema: {
+        tags,
+        summary: 'Change a webhook endpoint (secret: absent keeps it, null removes it)',
+        params: schemas.idParams,
+        body: schemas.updateEndpointInput,
+        response: { 200: schemas.endpointView },
+      },
+      handler: async (request) => updateEndpoint(deps, contextOf(request), request.params.id, request.body),
+    });
+    app.delete('/api/notifications/webhooks/:id', {
+      config: { action: 'notification.webhook_delete' },
+      schema: {
+        tags,
+        summary: 'Delete a webhook endpoint; its pending deliveries are cancelled, their history kept',
+        params: schemas.idParams,
+        response: { 204: z.null() },
+      },
+      handler: async (request, reply) => {
+        await deleteEndpoint(deps, contextOf(request), request.params.id);
+        return reply.status(204).send(null);
+      },
+    });
+    app.post('/api/notifications/webhooks/:id/test', {
+      config: { action: 'notification.webhook_test' },
+      schema: {
+        tags,
+        summary: 'Send a test message to the endpoint now and report the answer',
+        params: schemas.idParams,
+        response: {
+          200: z.object({
+            ok: z.boolean(),
+            responseCode: z.number().int().nullable(),
+            error: z.string().nullable(),
+            delivery: schemas.deliveryView,
+          }),
+        },
+      },
+      handler: async (request) => testEndpoint(deps, contextOf(request), request.params.id),
+    });
+    app.get('/api/notifications/deliveries', {
+      schema: {
+        tags,
+        summary: 'E-mail and webhook deliveries, newest first, with attempts and the last error',
+        querystring: schemas.deliveryQuery,
+        response: { 200: z.object({ deliveries: z.array(schemas.deliveryView) }) },
+      },
+      handler: async (request) => ({
+        deliveries: await listDeliveries(deps, contextOf(request), request.query),
+      }),
+    });
+    app.post('/api/notifications/deliveries/:id/retry', {
+      config: { action: 'notification.delivery_retry' },
+      schema: {
+        tags,
+        summary: 'Send a failed or cancelled delivery again',
+        params: schemas.idParams,
+        response: { 200: schemas.deliveryView },
+      },
+      handler: async (request) => retryDelivery(deps, contextOf(request), request.params.id),
+    });
+  };
+}

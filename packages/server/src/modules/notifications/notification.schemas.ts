@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { CHANNELS, NOTIFICATION_KINDS, WEBHOOK_FORMATS } from './notification.repository';
+
+const bilingual = z.object({ zh: z.string(), en: z.string() });
+const kind = z.enum(NOTIFICATION_KINDS);
+
+export const idParams = z.object({ id: z.string().min(1).max(100) });
+
+export const notificationView = z.object({
+  id: z.string(),
+  kind,
+  title: bilingual,
+  body: bilingual,
+  link: z.string().nullable(),
+  releaseId: z.string().nullable(),
+  createdAt: z.string(),
+  readAt: z.string().nullable(),
+});
+
+export const listQuery = z.object({
+  unread: z.enum(['0', '1']).optional().describe('1: only unread notifications'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const notificationList = z.object({
+  notifications: z.array(notificationView),
+  /** Unread in all, not only in this page. */
+  unread: z.number().int(),
+});
+
+export const preferenceItem = z.object({ kind, inApp: z.boolean(), email: z.boolean() });
+export const preferencesView = z.object({
+  /** Where e-mail goes (the account's address; null: no e-mail can be sent). */
+  email: z.string().nullable(),
+  /** Whether this server sends e-mail at all (SMTP_URL is set). */
+  emailAvailable: z.boolean(),
+  kinds: z.array(preferenceItem),
+});
+export const preferencesInput = z.object({
+  kinds: z.array(preferenceItem).min(1).max(NOTIFICATION_KINDS.length),
+});
+
+const httpUrl = z
+  .url({ message: 'an absolute http:// or https:// URL' })
+  .max(2000)
+  .refine((v) => /^https?:\/\//i.test(v), { message: 'an absolute http:// or https:// URL' });
+
+export const endpointView = z.object({
+  id: z.string(),
+  name: z.string(),
+  format: z.enum(WEBHOOK_FORMATS),
+  url: z.string(),
+  /** The secret itself is never returned. */
+  hasSecret: z.boolean(),
+  kinds: z.array(kind),
+  enabled: z.boolean(),
+  createdBy: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const createEndpointInput = z.object({
+  name: z.string().trim().min(1).max(100),
+  format: z.enum(WEBHOOK_FORMATS),
+  url: httpUrl,
+  secret: z.string().min(1).max(500).nullable().optional(),
+  kinds: z.array(kind).min(1).max(NOTIFICATION_KINDS.length),
+  enabled: z.boolean().default(true),
+});
+
+export const updateEndpointInput = z.object({
+  name: z.string().trim().min(1).max(100).optional(),
+  format: z.enum(WEBHOOK_FORMATS).optional(),
+  url: httpUrl.optional(),
+  /** Absent: kept; null: removed; a string: replaced. */
+  secret: z.string().min(1).max(500).nullable().optional(),
+  kinds: z.array(kind).min(1).max(NOTIFICATION_KINDS.length).optional(),
+  enabled: z.boolean().optional(),
+});
+
+export const deliveryStatus = z.enum(['pending', 'delivered', 'failed', 'skipped', 'cancelled']);
+
+export const deliveryView = z.object({
+  id: z.string(),
+  seq: z.number().int(),
+  eventId: z.string(),
+  channel: z.enum(['email', 'webhook']),
+  endpointId: z.string().nullable(),
+  endpointName: z.string().nullable(),
+  recipient: z.string().nullable(),
+  kind: z.string(),
+  title: bilingual,
+  status: deliveryStatus,
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  responseCode: z.number().int().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  deliveredAt: z.string().nullable(),
+});
+
+export const deliveryQuery = z.object({
+  status: deliveryStatus.optional(),
+  channel: z.enum(['email', 'webhook']).optional(),
+  endpointId: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export const channels = z.enum(CHANNELS);

@@ -1,0 +1,377 @@
+import { randomUUID } from 'node:crypto';
+import { DomainError, conflict, notFound, type Clock } from '@releasegate/domain';
+import type { Db } from '../../db/database';
+import type { RequestContext } from '../../context';
+import { enqueueJob } from '../../jobs/job.repository';
+import type { AuditWriter } from '../audit/audit.service';
+import { authorize, requirePrincipal } from '../identity/authorize';
+import { DeliveryError, sendWebhook } from './notification.delivery';
+import * as repo from './notification.repository';
+import { DELIVERY_JOB, deliveryJobKey, isEnabled } from './notify';
+
+export interface NotificationDeps {
+  db: Db;
+  clock: Clock;
+  audit: AuditWriter;
+  publicUrl: string;
+  /** Whether e-mail is sent at all (SMTP_URL set). */
+  emailAvailable: boolean;
+  timeoutMs?: number;
+}
+
+// --- the signed-in user's own notifications (no permission beyond being signed in) ---
+
+export async function listMyNotifications(
+  deps: NotificationDeps,
+  ctx: RequestContext,
+  f: { unreadOnly: boolean; limit: number },
+): Promise<{ notifications: repo.Notification[]; unread: number }> {
+  const { userId } = requirePrincipal(ctx);
+  const q = deps.db.kysely;
+  return {
+    notifications: await repo.listNotifications(q, userId, f),
+    unread: await repo.countUnread(q, userId),
+  };
+}
+
+/** Marking read is the user's own state, not an action on the release: it is not audited. */
+export async function markNotificationRead(
+  deps: NotificationDeps,
+  ctx: RequestContext,
+  id: string,
+): Promise<repo.Notification> {
+  const { userId } = requirePrincipal(ctx);
+  const read = await repo.markRead(deps.db.kysely, userId, id, deps.clock.now().toISOString());
+  if (!read) throw notFound('Notification', id);
+  return read;
+}
+
+export async function markAllNotificationsRead(deps: NotificationDeps, ctx: RequestContext): Promise<number> {
+  const { userId } = requirePrincipal(ctx);
+  return repo.markAllRead(deps.db.kysely, userId, deps.clock.now().toISOString());
+}
+
+export interface Preferences {
+  email: string | null;
+  emailAvailable: boolean;
+  kinds: { kind: repo.NotificationKind; inApp: boolean; email: boolean }[];
+}
+
+async function preferencesFor(
+  q: repo.Queryable,
+  userId: string,
+  emailAvailable: boolean,
+): Promise<Preferences> {
+  const prefs = await repo.preferencesOf(q, [userId]);
+  return {
+    email: await repo.emailOf(q, userId),
+    emailAvailable,
+    kinds: repo.NOTIFICATION_KINDS.map((kind) => ({
+      kind,
+      inApp: isEnabled(prefs, userId, kind, 'in_app'),
+      email: isEnabled(prefs, userId, kind, 'email'),
+    })),
+  };
+}
+
+export async function getMyPreferences(deps: NotificationDeps, ctx: RequestContext): Promise<Preferences> {
+  const { userId } = requirePrincipal(ctx);
+  return preferencesFor(deps.db.kysely, userId, deps.emailAvailable);
+}
+
+/** X-2 per-user preferences: which kinds arrive in the app and by e-mail. Audited. */
+export async function updateMyPreferences(
+  deps: NotificationDeps,
+  ctx: RequestContext,
+  input: { kinds: { kind: repo.NotificationKind; inApp: boolean; email: boolean }[] },
+): Promise<Preferences> {
+  const { userId } = requirePrincipal(ctx);
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    const before = await preferencesFor(trx, userId, deps.emailAvailable);
+    const at = deps.clock.now().toISOString();
+    for (const p of input.kinds) {
+      await repo.upsertPreference(trx, { userId, kind: p.kind, channel: 'in_app', enabled: p.inApp, at });
+      await repo.upsertPreference(trx, { userId, kind: p.kind, channel: 'email', enabled: p.email, at });
+    }
+    const after = await preferencesFor(trx, userId, deps.emailAvailable);
+    await deps.audit.record(trx, ctx, {
+      action: 'notification.preferences_updated',
+      entityType: 'user',
+      entityId: userId,
+      before: before.kinds,
+      after: after.kinds,
+    });
+    return after;
+  });
+}
+
+// --- webhook endpoints (the system administrator) ---
+
+export type EndpointView = Omit<repo.WebhookEndpoint, 'secret'> & { hasSecret: boolean };
+const view = ({ secret, ...e }: repo.WebhookEndpoint): EndpointView => ({ ...e, hasSecret: secret !== null });
+/** What the audit trail keeps of an endpoint: never the secret. */
+const audited = (e: repo.WebhookEndpoint) => view(e);
+
+export async function listEndpoints(deps: NotificationDeps, ctx: RequestContext): Promise<EndpointView[]> {
+  authorize(ctx, 'notifications.manage');
+  return (await repo.listEndpoints(deps.db.kysely)).map(view);
+}
+
+export interface EndpointInput {
+  name: string;
+  format: repo.WebhookFormat;
+  url: string;
+  secret?: string | null;
+  kinds: repo.NotificationKind[];
+  enabled: boolean;
+}
+
+const nameTaken = (name: string) =>
+  conflict(`A webhook endpoint named ${name} exists already`, { fields: { name: 'taken' } });
+
+export async function createEndpoint(
+  deps: NotificationDeps,
+  ctx: RequestContext,
+  input: EndpointInput,
+): Promise<EndpointView> {
+  const principal = authorize(ctx, 'notifications.manage');
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    if (await repo.findEndpointByName(trx, input.name)) throw nameTaken(input.name);
+    const at = deps.clock.now().toISOString();
+    const endpoint: repo.WebhookEndpoint = {
+      id: randomUUID(),
+      name: input.name,
+      format: input.format,
+      url: input.url,
+      secret: input.secret ?? null,
+      kinds: [...new Set(input.kinds)],
+      enabled: input.enabled,
+      createdBy: principal.username,
+      createdAt: at,
+      updatedAt: at,
+    };
+    await repo.insertEndpoint(trx, endpoint);
+    await deps.audit.record(trx, ctx, {
+      action: 'notification.webhook_created',
+      entityType: 'webhook_endpoint',
+      entityId: endpoint.id,
+      after: audited(endpoint),
+    });
+    return view(endpoint);
+  });
+}
+
+export async function updateEndpoint(
+  deps: NotificationDeps,
+  ctx: RequestContext,
+  id: string,
+  input: Partial<EndpointInput>,
+): Promise<EndpointView> {
+  authorize(ctx, 'notifications.manage');
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    const before = await repo.findEndpoint(trx, id);
+    if (!before) throw notFound('Webhook endpoint', id);
+    if (
+      input.name !== undefined &&
+      input.name !== before.name &&
+      (await repo.findEndpointByName(trx, input.name))
+    )
+      throw nameTaken(input.name);
+    const after: repo.WebhookEndpoint = {
+      ...before,
+      ...(input.name !== undefined && { name: input.name }),
+      ...(input.format !== undefined && { format: input.format }),
+      ...(input.url !== undefined && { url: input.url }),
+      ...(input.secret !== undefined && { secret: input.secret }),
+      ...(input.kinds !== undefined && { kinds: [...new Set(input.kinds)] }),
+      ...(input.enabled !== undefined && { enabled: input.enabled }),
+      updatedAt: deps.clock.now().toISOString(),
+    };
+    await repo.updateEndpoint(trx, after);
+    await deps.audit.record(trx, ctx, {
+      action: 'notification.webhook_updated',
+      entityType: 'webhook_endpoint',
+      entityId: id,
+      before: audited(before),
+      after: audited(after),
+      details:
+        input.secret !== undefined ? { secret: input.secret === null ? 'removed' : 'replaced' } : undefined,
+    });
+    return view(after);
+  });
+}
+
+/** Deletes an endpoint; its deliveries still pending are cancelled (their history is kept). */
+export async function deleteEndpoint(deps: NotificationDeps, ctx: RequestContext, id: string): Promise<void> {
+  authorize(ctx, 'notifications.manage');
+  await deps.db.kysely.transaction().execute(async (trx) => {
+    const before = await repo.findEndpoint(trx, id);
+    if (!before) throw notFound('Webhook endpoint', id);
+    const cancelled = await repo.cancelPendingDeliveries(trx, id, deps.clock.now().toISOString());
+    await repo.deleteEndpoint(trx, id);
+    await deps.audit.record(trx, ctx, {
+      action: 'notification.webhook_deleted',
+      entityType: 'webhook_endpoint',
+      entityId: id,
+      before: audited(before),
+      details: { cancelledDeliveries: cancelled },
+    });
+  });
+}
+
+export interface TestResult {
+  ok: boolean;
+  responseCode: number | null;
+  error: string | null;
+  delivery: DeliveryView;
+}
+
+/** Sends a test message to the endpoint at once and reports what the receiver answered. */
+export async function testEndpoint(
+  deps: NotificationDeps,
+  ctx: RequestContext,
+  id: string,
+): Promise<TestResult> {
+  const principal = authorize(ctx, 'notifications.manage');
+  const endpoint = await repo.findEndpoint(deps.db.kysely, id);
+  if (!endpoint) throw notFound('Webhook endpoint', id);
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const delivery: repo.NewDelivery = {
+    id: randomUUID(),
+    eventId: randomUUID(),
+    channel: 'webhook',
+    endpointId: id,
+    userId: principal.userId,
+    recipient: null,
+    kind: 'test',
+    message: {
+      eventId: randomUUID(),
+      kind: 'test',
+      title: { zh: '测试消息', en: 'Test message' },
+      body: {
+        zh: `这是发布管理平台发给 ${endpoint.name} 的测试消息（${principal.displayName}）。`,
+        en: `A test message from ReleaseGate to ${endpoint.name} (${principal.displayName}).`,
+      },
+      link: '/notifications',
+      releaseId: null,
+      occurredAt: at,
+    },
+    status: 'pending',
+    attempts: 1,
+    lastError: null,
+    responseCode: null,
+    createdAt: at,
+    updatedAt: at,
+    deliveredAt: null,
+  };
+  let result: { ok: boolean; responseCode: number | null; error: string | null };
+  try {
+    const code = await sendWebhook(endpoint, delivery, now, deps.publicUrl, deps.timeoutMs ?? 10_000);
+    result = { ok: true, responseCode: code, error: null };
+  } catch (error) {
+    if (!(error instanceof DeliveryError)) throw error;
+    result = { ok: false, responseCode: error.responseCode, error: error.message };
+  }
+  const settled: repo.NewDelivery = {
+    ...delivery,
+    status: result.ok ? 'delivered' : 'failed',
+    lastError: result.error,
+    responseCode: result.responseCode,
+    deliveredAt: result.ok ? at : null,
+  };
+  await deps.db.kysely.transaction().execute(async (trx) => {
+    await repo.insertDeliveries(trx, [settled]);
+    await deps.audit.record(trx, ctx, {
+      action: 'notification.webhook_tested',
+      entityType: 'webhook_endpoint',
+      entityId: id,
+      outcome: result.ok ? 'success' : 'failed',
+      details: result,
+    });
+  });
+  const [stored] = await deliveriesView(deps.db.kysely, [
+    (await repo.findDelivery(deps.db.kysely, settled.id))!,
+  ]);
+  return { ...result, delivery: stored };
+}
+
+// --- deliveries (the system administrator) ---
+
+export interface DeliveryView {
+  id: string;
+  seq: number;
+  eventId: string;
+  channel: 'email' | 'webhook';
+  endpointId: string | null;
+  endpointName: string | null;
+  recipient: string | null;
+  kind: string;
+  title: repo.Bilingual;
+  status: repo.DeliveryStatus;
+  attempts: number;
+  lastError: string | null;
+  responseCode: number | null;
+  createdAt: string;
+  updatedAt: string;
+  deliveredAt: string | null;
+}
+
+async function deliveriesView(q: repo.Queryable, deliveries: repo.Delivery[]): Promise<DeliveryView[]> {
+  const names = new Map((await repo.listEndpoints(q)).map((e) => [e.id, e.name]));
+  return deliveries.map(({ message, ...d }) => ({
+    ...d,
+    endpointName: d.endpointId ? (names.get(d.endpointId) ?? null) : null,
+    title: message.title,
+  }));
+}
+
+export async function listDeliveries(
+  deps: NotificationDeps,
+  ctx: RequestContext,
+  f: repo.DeliveryFilter,
+): Promise<DeliveryView[]> {
+  authorize(ctx, 'notifications.manage');
+  return deliveriesView(deps.db.kysely, await repo.listDeliveries(deps.db.kysely, f));
+}
+
+/** Sends a failed (or cancelled) delivery again, as a new round of attempts. Audited. */
+export async function retryDelivery(
+  deps: NotificationDeps,
+  ctx: RequestContext,
+  id: string,
+): Promise<DeliveryView> {
+  authorize(ctx, 'notifications.manage');
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    const d = await repo.findDelivery(trx, id);
+    if (!d) throw notFound('Delivery', id);
+    if (d.kind === 'test' || (d.status !== 'failed' && d.status !== 'cancelled'))
+      throw new DomainError(
+        'invalid_transition',
+        `Only a failed or cancelled delivery can be sent again; this one is ${d.status}`,
+        {
+          status: d.status,
+        },
+      );
+    if (d.channel === 'webhook' && (!d.endpointId || !(await repo.findEndpoint(trx, d.endpointId))))
+      throw new DomainError('invalid_transition', 'The endpoint of this delivery was deleted', {
+        endpointId: d.endpointId,
+      });
+    const at = deps.clock.now().toISOString();
+    await repo.reopenDelivery(trx, id, at);
+    await enqueueJob(trx, {
+      kind: DELIVERY_JOB,
+      key: deliveryJobKey(id, Date.parse(at)),
+      dueAt: at,
+      payload: { deliveryId: id },
+    });
+    await deps.audit.record(trx, ctx, {
+      action: 'notification.delivery_retried',
+      entityType: 'notification_delivery',
+      entityId: id,
+      details: { previousStatus: d.status, attempts: d.attempts, lastError: d.lastError },
+    });
+    const [reopened] = await deliveriesView(trx, [(await repo.findDelivery(trx, id))!]);
+    return reopened;
+  });
+}

@@ -1,0 +1,72 @@
+import type { Generated } from 'kysely';
+
+/** Row types of X-2 notifications (times ISO text, booleans 0/1, JSON text). */
+export interface NotificationsTable {
+  id: string;
+  /** The notify() call that produced it: one event, several rows and deliveries. */
+  event_id: string;
+  user_id: string;
+  kind: string;
+  title_zh: string;
+  title_en: string;
+  body_zh: string;
+  body_en: string;
+  link: string | null;
+  release_id: string | null;
+  created_at: string;
+  read_at: string | null;
+}
+
+export interface NotificationPreferencesTable {
+  user_id: string;
+  kind: string;
+  /** in_app | email */
+  channel: string;
+  enabled: number;
+  updated_at: string;
+}
+
+export interface WebhookEndpointsTable {
+  id: string;
+  name: string;
+  /** generic | dingtalk | wecom | feishu */
+  format: string;
+  url: string;
+  secret: string | null;
+  /** JSON array of notification kinds sent to this endpoint. */
+  kinds: string;
+  enabled: number;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NotificationDeliveriesTable {
+  seq: Generated<number>;
+  id: string;
+  event_id: string;
+  /** email | webhook */
+  channel: string;
+  endpoint_id: string | null;
+  user_id: string | null;
+  /** The e-mail address, for e-mail. */
+  recipient: string | null;
+  kind: string;
+  /** JSON: the message (kind, titles, bodies, link, release). */
+  message: string;
+  /** pending | delivered | failed | skipped | cancelled */
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  response_code: number | null;
+  created_at: string;
+  updated_at: string;
+  delivered_at: string | null;
+}
+
+export interface NotificationsTables {
+  notifications: NotificationsTable;
+  notification_preferences: NotificationPreferencesTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  notification_deliveries: NotificationDeliveriesTable;
+}

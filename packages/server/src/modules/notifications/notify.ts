@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Clock, Role } from '@releasegate/domain';
+import type { Database } from '../../db/schema';
+import { enqueueJob } from '../../jobs/job.repository';
+import * as repo from './notification.repository';
+
+export type NotificationKind = repo.NotificationKind;
+export { NOTIFICATION_KINDS } from './notification.repository';
+
+export interface NotificationInput {
+  kind: NotificationKind;
+  title: { zh: string; en: string };
+  body: { zh: string; en: string };
+  /** e.g. '/releases/<id>': a path in the web app (made absolute with PUBLIC_URL outside it). */
+  link?: string;
+  releaseId?: string;
+  /** Resolved to active users, deduplicated. */
+  audience: { roles?: Role[]; userIds?: string[] };
+}
+
+/** The job that sends one e-mail or webhook delivery (notification.delivery.ts handles it). */
+export const DELIVERY_JOB = 'notification.deliver';
+export const deliveryJobKey = (deliveryId: string, round = 0) =>
+  `notification.delivery:${deliveryId}${round > 0 ? `:${round}` : ''}`;
+
+/** A user's choice for a kind and channel; without one, every channel is on. */
+export const isEnabled = (prefs: Map<string, boolean>, userId: string, kind: string, channel: repo.Channel) =>
+  prefs.get(`${userId}:${kind}:${channel}`) ?? true;
+
+/**
+ * X-2: in the caller's transaction, writes an in-app notification for each user of the audience
+ * who wants them, and enqueues one delivery job per e-mail (users with an address who want e-mail)
+ * and per webhook endpoint subscribed to the kind. Nothing is sent here: the jobs send after
+ * commit, retried with backoff, so a rolled-back action notifies no one and a receiver that is
+ * down misses nothing.
+ */
+export async function notify(trx: Kysely<Database>, clock: Clock, input: NotificationInput): Promise<void> {
+  const at = clock.now().toISOString();
+  const eventId = randomUUID();
+  const users = await repo.activeUsers(trx, input.audience);
+  const prefs = await repo.preferencesOf(
+    trx,
+    users.map((u) => u.id),
+  );
+  const common = {
+    eventId,
+    kind: input.kind,
+    title: { zh: input.title.zh, en: input.title.en },
+    body: { zh: input.body.zh, en: input.body.en },
+    link: input.link ?? null,
+    releaseId: input.releaseId ?? null,
+  };
+  await repo.insertNotifications(
+    trx,
+    users
+      .filter((u) => isEnabled(prefs, u.id, input.kind, 'in_app'))
+      .map((u) => ({ ...common, id: randomUUID(), userId: u.id, createdAt: at, readAt: null })),
+  );
+  const message: repo.Message = { ...common, occurredAt: at };
+  const base = {
+    eventId,
+    kind: input.kind,
+    message,
+    status: 'pending' as const,
+    attempts: 0,
+    lastError: null,
+    responseCode: null,
+    createdAt: at,
+    updatedAt: at,
+    deliveredAt: null,
+  };
+  const deliveries: repo.NewDelivery[] = [
+    ...users
+      .filter((u) => u.email && isEnabled(prefs, u.id, input.kind, 'email'))
+      .map((u) => ({
+        ...base,
+        id: randomUUID(),
+        channel: 'email' as const,
+        endpointId: null,
+        userId: u.id,
+        recipient: u.email,
+      })),
+    ...(await repo.endpointsFor(trx, input.kind)).map((e) => ({
+      ...base,
+      id: randomUUID(),
+      channel: 'webhook' as const,
+      endpointId: e.id,
+      userId: null,
+      recipient: null,
+    })),
+  ];
+  await enqueueDeliveries(trx, deliveries, at);
+}
+
+/** Stores deliveries in order and enqueues a job for each, due at once. */
+export async function enqueueDeliveries(
+  trx: Kysely<Database>,
+  deliveries: repo.NewDelivery[],
+  dueAt: string,
+): Promise<void> {
+  await repo.insertDeliveries(trx, deliveries);
+  for (const d of deliveries)
+    await enqueueJob(trx, {
+      kind: DELIVERY_JOB,
+      key: deliveryJobKey(d.id),
+      dueAt,
+      payload: { deliveryId: d.id },
+    });
+}
