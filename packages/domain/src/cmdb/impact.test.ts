@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildAffectsGraph, impactOf, impactPath } from './impact';
-import { RELATION_TYPES, type RelationType } from './relations';
+import { randomRelations } from './impact.arbitrary';
+import type { RelationType } from './relations';
 
 // 0 app depends_on 1 db; 1 db runs_on 2 server; 3 web depends_on 0 app; 0 app part_of 4 service;
 // 5 switch connects_to 2 server.
@@ -35,29 +36,31 @@ describe('impact analysis', () => {
 
   it('CM-2 each affected CI comes with the path that makes it affected', () => {
     const r = impactOf(graph, [2], 10);
-    const path = impactPath(r, 3);
+    const path = impactPath(graph, r, 3);
     expect(path.map((s) => [s.from, s.to, s.relation, s.reverse])).toEqual([
       [2, 1, 'runs_on', true],
       [1, 0, 'depends_on', true],
       [0, 3, 'depends_on', true],
     ]);
     expect(r.depth[[...r.affected].indexOf(3)]).toBe(3);
+    expect(impactPath(graph, r, 2)).toEqual([]); // the seed itself
+  });
+
+  it('CM-2 several seeds: each reached once, nearest first, from the nearest seed', () => {
+    const r = impactOf(graph, [1, 2, 1], 10);
+    expect([...r.affected]).toEqual([0, 5, 3, 4]);
+    expect([...r.depth]).toEqual([1, 1, 2, 2]);
+    expect([...r.from]).toEqual([1, 2, 0, 0]);
+    expect(r.truncated).toBe(false);
   });
 
   it('CM-2 matches a naive reachability search on random graphs (property)', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 30 }).chain((n) =>
+        randomRelations(30, 80).chain(({ n, edges: es }) =>
           fc.record({
             n: fc.constant(n),
-            edges: fc.array(
-              fc.record({
-                source: fc.nat(n - 1),
-                target: fc.nat(n - 1),
-                type: fc.constantFrom(...RELATION_TYPES),
-              }),
-              { maxLength: 80 },
-            ),
+            edges: fc.constant(es),
             seed: fc.nat(n - 1),
             depth: fc.integer({ min: 0, max: 6 }),
           }),
@@ -80,6 +83,19 @@ describe('impact analysis', () => {
           expect(new Set(result.affected)).toEqual(new Set(dist.keys()));
           for (let i = 0; i < result.affected.length; i++)
             expect(result.depth[i]).toBe(dist.get(result.affected[i]));
+          // Each node is reached from the seed or from a node listed before it, along a real edge
+          // of the graph, one step nearer.
+          const position = new Map([...result.affected].map((node, i) => [node, i]));
+          for (let i = 0; i < result.affected.length; i++) {
+            const from = result.from[i];
+            const e = result.edge[i];
+            expect(from === seed || (position.get(from) ?? i) < i).toBe(true);
+            expect(e >= g.offsets[from] && e < g.offsets[from + 1]).toBe(true);
+            expect(g.targets[e]).toBe(result.affected[i]);
+            expect(from === seed ? 0 : result.depth[position.get(from)!]).toBe(result.depth[i] - 1);
+          }
+          // Searches reuse buffers: the same search again gives the same answer.
+          expect(impactOf(g, [seed], depth)).toEqual(result);
         },
       ),
     );

@@ -21,7 +21,8 @@ export interface AffectsGraph {
   readonly reverse: Uint8Array;
 }
 
-const RELATION_CODES: readonly RelationType[] = ['depends_on', 'runs_on', 'connects_to', 'part_of'];
+/** The relation of an edge of the graph by its code (AffectsGraph.relations). */
+export const RELATION_CODES: readonly RelationType[] = ['depends_on', 'runs_on', 'connects_to', 'part_of'];
 
 /** Builds the affects graph from stored relations (source → target, typed). */
 export function buildAffectsGraph(
@@ -59,67 +60,132 @@ export function buildAffectsGraph(
 export interface ImpactResult {
   /** Affected nodes in breadth-first order (nearest first), seeds excluded. */
   affected: Int32Array;
-  /** depth[i] for each affected node, aligned with `affected`. */
+  /** depth[k] of affected[k]. */
   depth: Int32Array;
-  /** The step that first reached each affected node, aligned with `affected`; follow `from` back to a seed for the whole path. */
-  via: ImpactStep[];
+  /**
+   * from[k]: the node whose change first reached affected[k] (a seed, or an affected node listed
+   * before k). Follow it back to a seed for the whole path; every path is a shortest one.
+   */
+  from: Int32Array;
+  /** edge[k]: the edge of the graph (an index into targets/relations/reverse) from from[k] to affected[k]. */
+  edge: Int32Array;
   /** True when the depth bound stopped the search with more to reach. */
   truncated: boolean;
 }
 
-/**
- * CM-2: every node affected by a change to the seeds, transitively, in the direction changes
- * travel, at most maxDepth steps away. Breadth-first, so each node's recorded path is a shortest one.
- */
-export function impactOf(graph: AffectsGraph, seeds: readonly number[], maxDepth: number): ImpactResult {
-  const seen = new Uint8Array(graph.nodeCount);
-  const affected: number[] = [];
-  const depth: number[] = [];
-  const via: ImpactStep[] = [];
-  let frontier: number[] = [];
-  for (const s of seeds) {
-    if (s >= 0 && s < graph.nodeCount && !seen[s]) {
-      seen[s] = 1;
-      frontier.push(s);
-    }
+/** Buffers one graph's searches reuse (a search is synchronous, so one set per graph suffices). */
+interface Scratch {
+  /** seen[n] === stamp: node n was reached in the current search. */
+  seen: Int32Array;
+  stamp: number;
+  queue: Int32Array;
+  depth: Int32Array;
+  from: Int32Array;
+  edge: Int32Array;
+}
+const scratchOf = new WeakMap<AffectsGraph, Scratch>();
+
+function scratchFor(graph: AffectsGraph): Scratch {
+  let s = scratchOf.get(graph);
+  if (!s) {
+    const n = graph.nodeCount;
+    s = {
+      seen: new Int32Array(n),
+      stamp: 0,
+      queue: new Int32Array(n),
+      depth: new Int32Array(n),
+      from: new Int32Array(n),
+      edge: new Int32Array(n),
+    };
+    scratchOf.set(graph, s);
   }
-  let truncated = false;
-  for (let d = 1; frontier.length > 0; d++) {
-    if (d > maxDepth) {
-      truncated = frontier.some((n) => {
-        for (let k = graph.offsets[n]; k < graph.offsets[n + 1]; k++)
-          if (!seen[graph.targets[k]]) return true;
-        return false;
-      });
-      break;
-    }
-    const next: number[] = [];
-    for (const n of frontier) {
-      for (let k = graph.offsets[n]; k < graph.offsets[n + 1]; k++) {
-        const t = graph.targets[k];
-        if (seen[t]) continue;
-        seen[t] = 1;
-        next.push(t);
-        affected.push(t);
-        depth.push(d);
-        via.push({
-          from: n,
-          to: t,
-          relation: RELATION_CODES[graph.relations[k]],
-          reverse: graph.reverse[k] === 1,
-        });
-      }
-    }
-    frontier = next;
+  if (s.stamp >= 0x7fffffff) {
+    s.seen.fill(0);
+    s.stamp = 0;
   }
-  return { affected: Int32Array.from(affected), depth: Int32Array.from(depth), via, truncated };
+  s.stamp++;
+  return s;
 }
 
-/** The whole path from a seed to `node`, using the `via` steps of an impact result. */
-export function impactPath(result: ImpactResult, node: number): ImpactStep[] {
-  const stepOf = new Map<number, ImpactStep>();
-  for (const step of result.via) stepOf.set(step.to, step);
+/**
+ * CM-2: every node affected by a change to the seeds, transitively, in the direction changes
+ * travel, at most maxDepth steps away. Breadth-first, so each node's recorded path is a shortest
+ * one. No object per step: the queue is the answer, and the path to each node is kept as the node
+ * and edge that reached it (see impactStep / impactPath).
+ */
+export function impactOf(graph: AffectsGraph, seeds: readonly number[], maxDepth: number): ImpactResult {
+  const { offsets, targets } = graph;
+  const s = scratchFor(graph);
+  const { seen, stamp, queue, depth, from, edge } = s;
+  let tail = 0;
+  for (const seed of seeds) {
+    if (seed >= 0 && seed < graph.nodeCount && seen[seed] !== stamp) {
+      seen[seed] = stamp;
+      queue[tail++] = seed;
+    }
+  }
+  const seedCount = tail;
+  let head = 0;
+  let truncated = false;
+  for (let d = 1; head < tail; d++) {
+    const levelEnd = tail;
+    if (d > maxDepth) {
+      // Is anything left that the bound keeps out?
+      for (; head < levelEnd && !truncated; head++) {
+        const n = queue[head];
+        for (let k = offsets[n], end = offsets[n + 1]; k < end; k++)
+          if (seen[targets[k]] !== stamp) {
+            truncated = true;
+            break;
+          }
+      }
+      break;
+    }
+    for (; head < levelEnd; head++) {
+      const n = queue[head];
+      for (let k = offsets[n], end = offsets[n + 1]; k < end; k++) {
+        const t = targets[k];
+        if (seen[t] === stamp) continue;
+        seen[t] = stamp;
+        queue[tail] = t;
+        depth[tail] = d;
+        from[tail] = n;
+        edge[tail] = k;
+        tail++;
+      }
+    }
+  }
+  return {
+    affected: queue.slice(seedCount, tail),
+    depth: depth.slice(seedCount, tail),
+    from: from.slice(seedCount, tail),
+    edge: edge.slice(seedCount, tail),
+    truncated,
+  };
+}
+
+/** The relation type of an edge of the graph. */
+export function edgeRelation(graph: AffectsGraph, edge: number): RelationType {
+  return RELATION_CODES[graph.relations[edge]];
+}
+
+/** The step that reached affected[k] of an impact result. */
+export function impactStep(graph: AffectsGraph, result: ImpactResult, k: number): ImpactStep {
+  const e = result.edge[k];
+  return {
+    from: result.from[k],
+    to: result.affected[k],
+    relation: RELATION_CODES[graph.relations[e]],
+    reverse: graph.reverse[e] === 1,
+  };
+}
+
+/** The whole path from a seed to `node`, following the steps of an impact result back. */
+export function impactPath(graph: AffectsGraph, result: ImpactResult, node: number): ImpactStep[] {
+  const at = new Map<number, number>();
+  for (let k = 0; k < result.affected.length; k++) at.set(result.affected[k], k);
   const path: ImpactStep[] = [];
-  for (let step = stepOf.get(node); step; step = stepOf.get(step.from)) path.unshift(step);
+  for (let k = at.get(node); k !== undefined; k = at.get(result.from[k]))
+    path.unshift(impactStep(graph, result, k));
   return path;
 }

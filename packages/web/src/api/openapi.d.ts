@@ -1754,6 +1754,8 @@ export interface paths {
             parameters: {
                 query?: {
                     depth?: number;
+                    /** @description List at most this many affected CIs, the nearest first; the counts still cover all of them */
+                    limit?: number;
                 };
                 header?: never;
                 path: {
@@ -1777,6 +1779,7 @@ export interface paths {
                                 environment: string;
                                 critical: boolean;
                             }[];
+                            /** @description Affected CIs, nearest first; follow via.fromId back to a seed for the whole path */
                             affected: {
                                 id: string;
                                 name: string;
@@ -1791,6 +1794,8 @@ export interface paths {
                                     reverse: boolean;
                                 };
                             }[];
+                            /** @description Every affected CI, also those a limit leaves out of `affected` */
+                            affectedCount: number;
                             services: string[];
                             criticalCount: number;
                             truncated: boolean;
@@ -1831,6 +1836,8 @@ export interface paths {
                         ciIds: string[];
                         /** @default 5 */
                         maxDepth?: number;
+                        /** @description List at most this many affected CIs, the nearest first; the counts still cover all of them */
+                        limit?: number;
                     };
                 };
             };
@@ -1849,6 +1856,7 @@ export interface paths {
                                 environment: string;
                                 critical: boolean;
                             }[];
+                            /** @description Affected CIs, nearest first; follow via.fromId back to a seed for the whole path */
                             affected: {
                                 id: string;
                                 name: string;
@@ -1863,6 +1871,8 @@ export interface paths {
                                     reverse: boolean;
                                 };
                             }[];
+                            /** @description Every affected CI, also those a limit leaves out of `affected` */
+                            affectedCount: number;
                             services: string[];
                             criticalCount: number;
                             truncated: boolean;

@@ -199,7 +199,10 @@ export interface AffectedCi extends CiSummary {
 
 export interface ImpactReport {
   seeds: CiSummary[];
+  /** The nearest affected CIs (all of them unless a limit was asked for). */
   affected: AffectedCi[];
+  /** Every affected CI, also those a limit leaves out of `affected`. */
+  affectedCount: number;
   services: string[];
   criticalCount: number;
   truncated: boolean;

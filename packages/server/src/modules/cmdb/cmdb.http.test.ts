@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test/databases';
+import { impactView } from './cmdb.schemas';
 import { HttpClient, startTestApp, type TestApp } from '../../test/test-app';
 
 describe.each(DIALECTS)('CMDB over HTTP on %s', (dialect) => {
@@ -151,6 +152,22 @@ describe.each(DIALECTS)('CMDB over HTTP on %s', (dialect) => {
     expect(fromHost.services).toEqual([service.id]);
     const webEntry = fromHost.affected.find((a: any) => a.name === 'ebank-web');
     expect(webEntry.via).toEqual({ fromId: api.id, relation: 'depends_on', reverse: true });
+    expect(fromHost).toMatchObject({ affectedCount: 4, criticalCount: 0, truncated: false, maxDepth: 10 });
+    expect(fromHost.seeds).toEqual([
+      { id: host.id, name: 'db-host-01', type: 'server', environment: 'production', critical: false },
+    ]);
+    // The answer is exactly what the documented response schema describes.
+    expect(impactView.parse(fromHost)).toEqual(fromHost);
+
+    // A limit lists the nearest CIs and still counts them all (the web view asks for one).
+    const limited = (await admin.get(`/api/cmdb/cis/${host.id}/impact?depth=10&limit=2`)).body;
+    expect(limited.affected.map((a: any) => a.name)).toEqual(['ebank-db', 'ebank-api']);
+    expect(limited).toMatchObject({ affectedCount: 4, services: [service.id], truncated: false });
+    const limitedPost = await admin.post('/api/cmdb/impact', { ciIds: [host.id], maxDepth: 10, limit: 1 });
+    expect(limitedPost.body.affected.map((a: any) => a.name)).toEqual(['ebank-db']);
+    expect(limitedPost.body.affectedCount).toBe(4);
+    expect((await admin.get(`/api/cmdb/cis/${host.id}/impact?limit=0`)).status).toBe(400);
+    expect((await admin.get(`/api/cmdb/cis/no-such-ci/impact`)).status).toBe(404);
 
     // Changing the web tier does not affect the database below it.
     const fromWeb = (await admin.post('/api/cmdb/impact', { ciIds: [web.id], maxDepth: 10 })).body;
@@ -176,6 +193,12 @@ describe.each(DIALECTS)('CMDB over HTTP on %s', (dialect) => {
     );
     expect(renamed).toContain('ebank-api-v2');
     expect(renamed).not.toContain('ebank-api');
+    // A CI added since the graph was loaded (no relation yet) is a seed that affects nothing.
+    const lone = await ci('application', 'lone-app');
+    const fromLone = await admin.get(`/api/cmdb/cis/${lone.id}/impact`);
+    expect(fromLone.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(fromLone.body).toMatchObject({ affected: [], affectedCount: 0, services: [], maxDepth: 5 });
+    expect(fromLone.body.seeds.map((s: any) => s.name)).toEqual(['lone-app']);
   });
 
   it('CM-3 baselines: immutable snapshots, compared with now and with each other', async () => {

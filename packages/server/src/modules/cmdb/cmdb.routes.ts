@@ -15,6 +15,7 @@ import {
   updateCi,
 } from './ci.service';
 import { analyseImpact } from './impact.service';
+import { sendImpact } from './impact.response';
 import { compareBaseline, getBaseline, listBaselines, takeBaseline } from './baseline.service';
 import { importCmdb } from './transfer/import.service';
 import { exportCmdb } from './transfer/export.service';
@@ -144,8 +145,18 @@ export function cmdbRoutes(deps: CmdbDeps): FastifyPluginAsyncZod {
         querystring: schemas.impactQuery,
         response: { 200: schemas.impactView },
       },
-      handler: async (request) =>
-        analyseImpact(deps, contextOf(request), [request.params.id], request.query.depth),
+      // The answer is written as JSON by impactJson (no zod pass over ~100,000 entries).
+      handler: async (request, reply) =>
+        sendImpact(
+          reply,
+          await analyseImpact(
+            deps,
+            contextOf(request),
+            [request.params.id],
+            request.query.depth,
+            request.query.limit,
+          ),
+        ),
     });
     app.post('/api/cmdb/impact', {
       schema: {
@@ -154,8 +165,17 @@ export function cmdbRoutes(deps: CmdbDeps): FastifyPluginAsyncZod {
         body: schemas.impactInput,
         response: { 200: schemas.impactView },
       },
-      handler: async (request) =>
-        analyseImpact(deps, contextOf(request), request.body.ciIds, request.body.maxDepth),
+      handler: async (request, reply) =>
+        sendImpact(
+          reply,
+          await analyseImpact(
+            deps,
+            contextOf(request),
+            request.body.ciIds,
+            request.body.maxDepth,
+            request.body.limit,
+          ),
+        ),
     });
 
     app.post('/api/cmdb/relations', {

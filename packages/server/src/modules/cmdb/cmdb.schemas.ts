@@ -128,10 +128,16 @@ export const createRelationInput = z.object({
   reason: reason.optional(),
 });
 
-export const impactQuery = z.object({ depth: z.coerce.number().int().min(1).max(20).default(5) });
+const LIMIT_HELP =
+  'List at most this many affected CIs, the nearest first; the counts still cover all of them';
+export const impactQuery = z.object({
+  depth: z.coerce.number().int().min(1).max(20).default(5),
+  limit: z.coerce.number().int().min(1).optional().describe(LIMIT_HELP),
+});
 export const impactInput = z.object({
   ciIds: z.array(z.string().min(1).max(64)).min(1, 'choose at least one CI').max(1000),
   maxDepth: z.number().int().min(1).max(20).default(5),
+  limit: z.number().int().min(1).optional().describe(LIMIT_HELP),
 });
 const ciSummary = z.object({
   id: z.string(),
@@ -142,12 +148,15 @@ const ciSummary = z.object({
 });
 export const impactView = z.object({
   seeds: z.array(ciSummary),
-  affected: z.array(
-    ciSummary.extend({
-      depth: z.number(),
-      via: z.object({ fromId: z.string(), relation: z.enum(RELATION_TYPES), reverse: z.boolean() }),
-    }),
-  ),
+  affected: z
+    .array(
+      ciSummary.extend({
+        depth: z.number(),
+        via: z.object({ fromId: z.string(), relation: z.enum(RELATION_TYPES), reverse: z.boolean() }),
+      }),
+    )
+    .describe('Affected CIs, nearest first; follow via.fromId back to a seed for the whole path'),
+  affectedCount: z.number().describe('Every affected CI, also those a limit leaves out of `affected`'),
   services: z.array(z.string()),
   criticalCount: z.number(),
   truncated: z.boolean(),
