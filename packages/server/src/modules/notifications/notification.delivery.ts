@@ -122,13 +122,13 @@ export function registerDeliveryJobs(runner: JobRunner, deps: DeliveryDeps): { c
   /** The next pending delivery to the endpoint runs now instead of at the end of its wait. */
   const callNext = async (d: repo.Delivery) => {
     if (!d.endpointId) return;
-    const next = await repo.nextPending(q(), d.endpointId, d.seq);
+    const next = await repo.pendingBeside(q(), d.endpointId, d.seq, 'after');
     if (next) await advanceJob(q(), deliveryJobKey(next.id), at());
   };
 
   /** Throws JobDeferred while an earlier delivery to the same endpoint is still on its way. */
   const waitForEarlier = async (d: repo.Delivery) => {
-    const earlier = await repo.earlierPending(q(), d.endpointId!, d.seq);
+    const earlier = await repo.pendingBeside(q(), d.endpointId!, d.seq, 'before');
     if (!earlier) return;
     const job = await findJobByKey(q(), deliveryJobKey(earlier.id));
     const now = deps.clock.now().getTime();

@@ -375,28 +375,22 @@ export async function findDelivery(q: Q, id: string): Promise<Delivery | undefin
   return row && toDelivery(row);
 }
 
-/** The oldest delivery to the endpoint still pending before `seq` (it must go first). */
-export async function earlierPending(q: Q, endpointId: string, seq: number): Promise<Delivery | undefined> {
+/**
+ * The nearest delivery to the endpoint still pending before `seq` (the oldest: it must go first)
+ * or after it (the next in line).
+ */
+export async function pendingBeside(
+  q: Q,
+  endpointId: string,
+  seq: number,
+  side: 'before' | 'after',
+): Promise<Delivery | undefined> {
   const row = await q
     .selectFrom('notification_deliveries')
     .selectAll()
     .where('endpoint_id', '=', endpointId)
     .where('status', '=', 'pending')
-    .where('seq', '<', seq)
-    .orderBy('seq')
-    .limit(1)
-    .executeTakeFirst();
-  return row && toDelivery(row);
-}
-
-/** The next delivery to the endpoint still pending after `seq`. */
-export async function nextPending(q: Q, endpointId: string, seq: number): Promise<Delivery | undefined> {
-  const row = await q
-    .selectFrom('notification_deliveries')
-    .selectAll()
-    .where('endpoint_id', '=', endpointId)
-    .where('status', '=', 'pending')
-    .where('seq', '>', seq)
+    .where('seq', side === 'before' ? '<' : '>', seq)
     .orderBy('seq')
     .limit(1)
     .executeTakeFirst();
