@@ -45,12 +45,6 @@ const blank = (s: string | null | undefined) => (s ?? '').trim().length === 0;
 export const orEmpty = (doc: Pick<DocModel, 'empty'>, s: string | null | undefined) =>
   blank(s) ? doc.empty : s!.trim();
 
-/** The items of a list, or one item saying 无. */
-export const listItems = (doc: Pick<DocModel, 'empty'>, items: string[]) => {
-  const kept = items.filter((i) => !blank(i));
-  return kept.length > 0 ? kept : [doc.empty];
-};
-
 /** A small builder that keeps the empty rules in one place for every document. */
 export class DocBuilder {
   readonly blocks: Block[] = [];
@@ -82,7 +76,9 @@ export class DocBuilder {
     return this;
   }
   bullets(items: string[]) {
-    this.blocks.push({ kind: 'bullets', items: listItems(this.doc, items) });
+    const kept = items.filter((i) => !blank(i));
+    if (kept.length === 0) return this.paragraph(null);
+    this.blocks.push({ kind: 'bullets', items: kept });
     return this;
   }
 }
@@ -94,17 +90,4 @@ export function formatTime(iso: string | null | undefined): string {
   if (Number.isNaN(t)) return iso;
   const local = new Date(t + 8 * 3600_000).toISOString();
   return `${local.slice(0, 10)} ${local.slice(11, 16)}`;
-}
-
-/** Every text of a document in reading order (tests and a plain-text view). */
-export function plainText(doc: DocModel): string {
-  const lines = [doc.header, doc.title, doc.subtitle];
-  for (const b of doc.blocks) {
-    if (b.kind === 'heading' || b.kind === 'paragraph') lines.push(b.text);
-    else if (b.kind === 'fields') lines.push(...b.rows.map(([l, v]) => `${l}: ${v}`));
-    else if (b.kind === 'table')
-      lines.push(b.columns.map((c) => c.title).join(' | '), ...b.rows.map((r) => r.join(' | ')));
-    else lines.push(...b.items.map((i) => `- ${i}`));
-  }
-  return lines.join('\n');
 }

@@ -289,12 +289,12 @@ export function reportDocument(data: ReleaseReportData, lang: DocLang = 'zh'): D
   b.table(
     [
       { title: w.kind, width: 1.4 },
-      { title: w.source, width: 2.2 },
+      { title: w.source, width: 2 },
       { title: w.discovered, width: 1.4 },
       { title: w.decision, width: 1.6 },
       { title: w.decidedBy, width: 1 },
       { title: w.decidedAt, width: 1.4 },
-      { title: w.late, width: 0.8 },
+      { title: w.late, width: 1 },
     ],
     (data.incidents ?? []).map((i) => [
       pick(lang, TRIGGER_KIND_LABELS[i.kind]),
