@@ -544,6 +544,8 @@ export const en: Messages = {
       maxDepth: 'Depth (levels)',
       truncated: 'The depth limit of {{depth}} levels was reached; more CIs may be affected further out.',
       graphLimited: 'The graph shows the nearest {{count}} affected CIs; the table lists them all.',
+      listLimited:
+        '{{total}} CIs are affected: the table lists the nearest {{count}} and the graph the nearest {{graph}}; the figures above count them all.',
       none: 'Nothing is affected',
       changed: 'Changed CI',
       depthN: 'Level {{depth}}',

@@ -507,6 +507,8 @@ export const zh = {
       maxDepth: '分析深度（层）',
       truncated: '已达到 {{depth}} 层的深度上限，更远处可能还有受影响的配置项。',
       graphLimited: '图中只显示最近的 {{count}} 个受影响配置项，完整清单见下表。',
+      listLimited:
+        '共有 {{total}} 个受影响配置项：下表列出最近的 {{count}} 个，图中显示最近的 {{graph}} 个；统计数字涵盖全部。',
       none: '没有受影响的配置项',
       changed: '变更的配置项',
       depthN: '第 {{depth}} 层',

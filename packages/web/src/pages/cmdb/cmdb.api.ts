@@ -81,8 +81,9 @@ export async function ciHistory(id: string): Promise<CiHistoryEntry[]> {
   return (await apiRequest<{ entries: CiHistoryEntry[] }>(`${ci(id)}/history`)).entries;
 }
 
-export function ciImpact(id: string, depth: number): Promise<ImpactReport> {
-  return apiRequest<ImpactReport>(`${ci(id)}/impact`, { query: { depth } });
+/** CM-2: what a change to this CI affects; with `limit`, the nearest `limit` CIs (the counts cover all). */
+export function ciImpact(id: string, depth: number, limit?: number): Promise<ImpactReport> {
+  return apiRequest<ImpactReport>(`${ci(id)}/impact`, { query: { depth, limit } });
 }
 
 export function addRelation(input: {
