@@ -241,7 +241,7 @@ export function pollHandler(deps: ReleaseDeps, pollSeconds: number) {
       const values: { indicator: PlanIndicator; value: number | null; error: string | null }[] = [];
       for (const indicator of indicators) {
         try {
-          const value = await readScalar(deps.prometheusUrl, indicator.query!, at);
+          const value = await readScalar(deps.prometheusUrl, indicator.query!);
           values.push(
             Number.isFinite(value)
               ? { indicator, value, error: null }
