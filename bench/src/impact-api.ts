@@ -3,6 +3,9 @@
 // process sending sequential requests over one keep-alive connection, as a user who holds
 // cmdb.read. The setup user is a security administrator, who does not: it creates a
 // configuration administrator through POST /api/users, and the benchmark signs in as that user.
+// The server runs at LOG_LEVEL=info (its default), so that each request's "request completed"
+// line gives the server's own handling time (Fastify's responseTime: from routing to the last
+// byte handed to the socket), matched to the request by its x-request-id.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,7 +23,12 @@ const CMDB_PASSWORD = 'bench-cmdb-password-correct-horse';
 export interface ImpactApiClass {
   cls: ImpactClass;
   depth: number;
+  /** With a limit: the answer lists at most this many CIs (what the web view asks for). */
+  limit?: number;
+  /** Client time: from sending the request to the last byte received. */
   stats: Stats;
+  /** Server time: Fastify's responseTime of the same requests, from the server's log. */
+  server: Stats;
   /** Server CPU time per request (ms), from /proc: robust against neighbours. */
   serverCpuMs: number | null;
   /** Share of a core other processes used while this class was measured. */
@@ -34,9 +42,17 @@ export interface ImpactApiClass {
   perSeed: Record<string, number>;
 }
 
+/** The floor of any answer: an authenticated read of one row, timed the same way on the same server. */
+export interface ImpactApiFloor {
+  what: string;
+  stats: Stats;
+  server: Stats;
+}
+
 export interface ImpactApiResult {
   /** The first impact request after start, which loads the graph into the server's cache. */
   firstCallSec: number;
+  floor: ImpactApiFloor;
   classes: ImpactApiClass[];
 }
 
@@ -44,6 +60,7 @@ interface Reply {
   status: number;
   body: string;
   ms: number;
+  requestId: string;
 }
 
 /** One GET over the keep-alive connection; `ms` runs from sending to the last byte received. */
@@ -55,7 +72,12 @@ function get(agent: http.Agent, url: string, headers: Record<string, string>): P
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms });
+        resolve({
+          status: response.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString('utf8'),
+          ms,
+          requestId: String(response.headers['x-request-id'] ?? ''),
+        });
       });
       response.on('error', reject);
     });
@@ -72,7 +94,7 @@ async function expectOk(response: Response, status: number, what: string): Promi
 }
 
 /** Creates a configuration administrator (cmdb.read) as the setup user and signs in as it. */
-async function signInCmdbReader(rg: RunningReleaseGate): Promise<string> {
+async function signInCmdbReader(rg: RunningReleaseGate): Promise<{ cookie: string }> {
   const created = await fetch(`${rg.baseUrl}/api/users`, {
     method: 'POST',
     headers: {
@@ -104,7 +126,37 @@ async function signInCmdbReader(rg: RunningReleaseGate): Promise<string> {
     .map((c) => c.split(';')[0].trim())
     .find((c) => c.startsWith('rg_session='));
   if (!pair) throw new Error('POST /api/auth/login set no rg_session cookie');
-  return pair;
+  return { cookie: pair };
+}
+
+/**
+ * The server's own time per request, from its "request completed" log lines (Fastify's
+ * responseTime, ms), by request id.
+ */
+function serverTimes(rg: RunningReleaseGate) {
+  const times = new Map<string, number>();
+  const stop = rg.server.onLine((line) => {
+    if (!line.includes('"request completed"')) return;
+    try {
+      const entry = JSON.parse(line) as { reqId?: string; responseTime?: number };
+      if (entry.reqId && typeof entry.responseTime === 'number') times.set(entry.reqId, entry.responseTime);
+    } catch {
+      // not a log line
+    }
+  });
+  /** The server times of these requests, waiting (up to 10 s) for their log lines to arrive. */
+  const of = async (requestIds: string[]): Promise<number[]> => {
+    const deadline = Date.now() + 10_000;
+    while (requestIds.some((id) => !times.has(id))) {
+      if (Date.now() > deadline)
+        throw new Error(
+          `the server logged no "request completed" line for ${requestIds.filter((id) => !times.has(id)).length} of ${requestIds.length} requests`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return requestIds.map((id) => times.get(id)!);
+  };
+  return { of, stop };
 }
 
 /** Waits (sampling, within the policy's limits) until other processes use less than its threshold. */
@@ -139,35 +191,49 @@ function statsOf(xs: number[]): Stats {
 export interface ImpactApi {
   /** The first impact request after start, which loads the graph into the server's cache. */
   firstCallSec: number;
-  /** Warms up on the class's seeds (checking each answer), then times `requests` requests. */
+  /** An authenticated request that reads the session and the user (GET /api/auth/session): the floor under any answer. */
+  floor: ImpactApiFloor;
+  /**
+   * Warms up on the class's seeds (checking each answer), then times `requests` requests; with a
+   * limit, asks for the nearest `limit` CIs only (as the web view does).
+   */
   measureClass(
     c: ImpactRawSetup['classes'][number],
     requests: number,
     quiet?: QuietPolicy,
+    limit?: number,
   ): Promise<ImpactApiClass>;
   close(): Promise<void>;
 }
 
 /** Starts the server on the prepared data directory, signs in and loads the graph. */
 export async function startImpactApi(dataDir: string, setup: ImpactRawSetup): Promise<ImpactApi> {
-  const rg = await startReleaseGate({ logLevel: 'warn', dataDir });
+  const rg = await startReleaseGate({ logLevel: 'info', dataDir });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const logged = serverTimes(rg);
   const close = async () => {
+    logged.stop();
     agent.destroy();
     await rg.close();
   };
   try {
-    const cookie = await signInCmdbReader(rg);
-    const url = (id: string, depth: number) => `${rg.baseUrl}/api/cmdb/cis/${id}/impact?depth=${depth}`;
-    const call = async (id: string, depth: number, expectReach?: number) => {
-      const reply = await get(agent, url(id, depth), { cookie });
+    const { cookie } = await signInCmdbReader(rg);
+    const url = (id: string, depth: number, limit?: number) =>
+      `${rg.baseUrl}/api/cmdb/cis/${id}/impact?depth=${depth}${limit ? `&limit=${limit}` : ''}`;
+    const call = async (id: string, depth: number, limit?: number, expectReach?: number) => {
+      const reply = await get(agent, url(id, depth, limit), { cookie });
       if (reply.status !== 200)
         throw new Error(`GET impact of ${id}: HTTP ${reply.status}: ${reply.body.slice(0, 500)}`);
       if (expectReach !== undefined) {
-        const report = JSON.parse(reply.body) as { affected: unknown[]; truncated: boolean };
-        if (report.affected.length !== expectReach || report.truncated)
+        const report = JSON.parse(reply.body) as {
+          affected: unknown[];
+          affectedCount: number;
+          truncated: boolean;
+        };
+        const listed = Math.min(expectReach, limit ?? Infinity);
+        if (report.affected.length !== listed || report.affectedCount !== expectReach || report.truncated)
           throw new Error(
-            `GET impact of ${id} at depth ${depth}: ${report.affected.length} CIs (truncated: ${report.truncated}), the BFS found ${expectReach}`,
+            `GET impact of ${id} at depth ${depth}: ${report.affected.length} CIs listed of ${report.affectedCount} (truncated: ${report.truncated}), the BFS found ${expectReach}`,
           );
       }
       return reply;
@@ -175,10 +241,26 @@ export async function startImpactApi(dataDir: string, setup: ImpactRawSetup): Pr
 
     // The first call loads the graph (every CI id and relation) into the server's cache.
     const first = setup.classes[0];
-    const firstCall = await call(first.seeds[0].id, first.depth, first.seeds[0].reach);
+    const firstCall = await call(first.seeds[0].id, first.depth, undefined, first.seeds[0].reach);
 
-    const measureOnce = async (c: ImpactRawSetup['classes'][number], requests: number) => {
+    // The floor: the same client, cookie and server answering who is signed in (session and user
+    // read from the database, no graph).
+    const floorUrl = `${rg.baseUrl}/api/auth/session`;
+    const floorReplies: Reply[] = [];
+    for (let i = 0; i < 300; i++) {
+      const reply = await get(agent, floorUrl, { cookie });
+      if (reply.status !== 200) throw new Error(`GET /api/auth/session: HTTP ${reply.status}`);
+      if (i >= 100) floorReplies.push(reply); // the first 100 warm up
+    }
+    const floor: ImpactApiFloor = {
+      what: 'GET /api/auth/session (session cookie)',
+      stats: statsOf(floorReplies.map((r) => r.ms)),
+      server: statsOf(await logged.of(floorReplies.map((r) => r.requestId))),
+    };
+
+    const measureOnce = async (c: ImpactRawSetup['classes'][number], requests: number, limit?: number) => {
       const times: number[] = [];
+      const requestIds: string[] = [];
       const bytes: number[] = [];
       const bySeed = new Map<string, number[]>();
       const machine0 = machineBusySeconds();
@@ -187,8 +269,9 @@ export async function startImpactApi(dataDir: string, setup: ImpactRawSetup): Pr
       const started = process.hrtime.bigint();
       for (let i = 0; i < requests; i++) {
         const seed = c.seeds[i % c.seeds.length];
-        const reply = await call(seed.id, c.depth);
+        const reply = await call(seed.id, c.depth, limit);
         times.push(reply.ms);
+        requestIds.push(reply.requestId);
         bytes.push(Buffer.byteLength(reply.body));
         bySeed.set(seed.id, [...(bySeed.get(seed.id) ?? []), reply.ms]);
       }
@@ -200,6 +283,7 @@ export async function startImpactApi(dataDir: string, setup: ImpactRawSetup): Pr
       return {
         elapsed,
         stats: statsOf(times),
+        server: statsOf(await logged.of(requestIds)),
         serverCpuMs: serverSec === null ? null : (serverSec * 1000) / times.length,
         otherCpu:
           machine0 === null || machine1 === null || serverSec === null
@@ -210,13 +294,13 @@ export async function startImpactApi(dataDir: string, setup: ImpactRawSetup): Pr
       };
     };
 
-    const measureClass: ImpactApi['measureClass'] = async (c, requests, quiet) => {
+    const measureClass: ImpactApi['measureClass'] = async (c, requests, quiet, limit) => {
       // Warm-up (the server's JIT), and the check that the API answers what the BFS found.
-      for (const s of c.seeds) await call(s.id, c.depth, s.reach);
+      for (const s of c.seeds) await call(s.id, c.depth, limit, s.reach);
       for (let round = 1; round < WARMUP_ROUNDS[c.cls]; round++)
-        for (const s of c.seeds) await call(s.id, c.depth);
+        for (const s of c.seeds) await call(s.id, c.depth, limit);
       let waitedSec = await waitForQuiet([rg.server.pid], quiet);
-      let result = await measureOnce(c, requests);
+      let result = await measureOnce(c, requests, limit);
       let remeasured = false;
       // As the HTTP rows do: when neighbours were busy and the budget allows, wait and measure
       // once more, keeping the quieter of the two.
@@ -228,14 +312,14 @@ export async function startImpactApi(dataDir: string, setup: ImpactRawSetup): Pr
       ) {
         quiet.budgetSec -= result.elapsed;
         waitedSec += await waitForQuiet([rg.server.pid], quiet);
-        const again = await measureOnce(c, requests);
+        const again = await measureOnce(c, requests, limit);
         if ((again.otherCpu ?? 0) < result.otherCpu) result = again;
         remeasured = true;
       }
       const { elapsed: _elapsed, ...figures } = result;
-      return { cls: c.cls, depth: c.depth, ...figures, waitedSec, remeasured };
+      return { cls: c.cls, depth: c.depth, limit, ...figures, waitedSec, remeasured };
     };
-    return { firstCallSec: firstCall.ms / 1000, measureClass, close };
+    return { firstCallSec: firstCall.ms / 1000, floor, measureClass, close };
   } catch (error) {
     await close();
     throw error;
@@ -267,7 +351,7 @@ export async function profileImpactApi(
   let seconds = 0;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {
-    const cookie = await signInCmdbReader(rg);
+    const { cookie } = await signInCmdbReader(rg);
     const url = (id: string) => `${rg.baseUrl}/api/cmdb/cis/${id}/impact?depth=${full.depth}`;
     await get(agent, url(full.seeds[0].id), { cookie }); // loads the graph
     const started = process.hrtime.bigint();

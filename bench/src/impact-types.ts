@@ -40,13 +40,10 @@ export interface ImpactClassRaw {
   /** The server's code in process (milliseconds, medians): the parts of the API's work. */
   parts: {
     runs: number;
-    /** findCisByIds over the affected ids alone. */
-    rows: number;
-    /** analyseImpact as a whole: version check, seed rows, BFS, rows, report. */
+    /** analyseImpact as a whole: graph-version read, seeds, BFS, counting. */
     service: number;
-    /** The route's response serializer: zod safeEncode(impactView), then JSON.stringify. */
-    encode: number;
-    stringify: number;
+    /** impactJson: the answer's bytes, as the route sends them. */
+    json: number;
     /** Response bytes (median). */
     bytes: number;
   };

@@ -73,6 +73,8 @@ export interface Child {
   waitForLine(match: (line: string) => boolean, timeoutMs?: number): Promise<string>;
   /** Stop keeping stdout lines; output is still drained so the child never blocks on a full pipe. */
   stopCapture(): void;
+  /** Calls `listener` with every later stdout line, captured or not; returns a function that stops it. */
+  onLine(listener: (line: string) => void): () => void;
   cpuSeconds(): number | null;
   /** Writes a line to the child's stdin (only for a child started with `{ input: true }`). */
   send(line: string): void;
@@ -97,6 +99,7 @@ export function startChild(
   live.add(child);
 
   const lines: string[] = [];
+  const listeners = new Set<(line: string) => void>();
   let partial = '';
   let capturing = true;
   let stderrTail = '';
@@ -110,9 +113,11 @@ export function startChild(
   if (!stdout || !stderr) throw new Error(`${name}: no stdout or stderr pipe`);
   stdout.setEncoding('utf8');
   stdout.on('data', (chunk: string) => {
-    if (!capturing) return;
+    if (!capturing && listeners.size === 0) return;
     const parts = (partial + chunk).split('\n');
     partial = parts.pop() ?? '';
+    for (const listener of listeners) for (const line of parts) listener(line);
+    if (!capturing) return;
     lines.push(...parts);
     notify();
   });
@@ -172,6 +177,11 @@ export function startChild(
     stopCapture() {
       capturing = false;
       lines.length = 0;
+    },
+    onLine(listener) {
+      partial = '';
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     cpuSeconds: () => cpuSecondsOf(pid),
     send(line) {
