@@ -36,6 +36,11 @@ const ReleaseDetailPage = page(() => import('./pages/releases/ReleaseDetailPage'
 const CalendarPage = page(() => import('./pages/calendar/CalendarPage'), 'CalendarPage');
 const PolicyPage = page(() => import('./pages/policy/PolicyPage'), 'PolicyPage');
 const MeasuresPage = page(() => import('./pages/measures/MeasuresPage'), 'MeasuresPage');
+const NotificationPreferencesPage = page(
+  () => import('./pages/notifications/NotificationPreferencesPage'),
+  'NotificationPreferencesPage',
+);
+const WebhooksPage = page(() => import('./pages/notifications/WebhooksPage'), 'WebhooksPage');
 
 function Guarded({ any, children }: { any: readonly string[]; children: ReactNode }) {
   return (
@@ -204,7 +209,23 @@ export function AppRoutes() {
               </Guarded>
             }
           />
+          <Route
+            path="admin/notifications"
+            element={
+              <Guarded any={['notifications.manage']}>
+                <WebhooksPage />
+              </Guarded>
+            }
+          />
           <Route path="account/password" element={<ChangePasswordPage />} />
+          <Route
+            path="account/notifications"
+            element={
+              <Suspense fallback={<FullPageSpin />}>
+                <NotificationPreferencesPage />
+              </Suspense>
+            }
+          />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Route>

@@ -1,11 +1,13 @@
 import type { Messages } from './zh';
 import { enRelease } from './en.release';
 import { enMeasures } from './en.measures';
+import { enNotifications } from './en.notifications';
 
 /** English. Same keys as zh.ts (the type enforces it). */
 export const en: Messages = {
   ...enRelease,
   ...enMeasures,
+  ...enNotifications,
   app: {
     name: 'ReleaseGate',
     brand: '发布管理平台',
@@ -163,6 +165,7 @@ export const en: Messages = {
     gate: { check: 'Deployment gate checks' },
     acceptance: { sign: 'Sign user acceptance' },
     policy: { read: 'View the release policy', manage: 'Maintain the release policy' },
+    notifications: { manage: 'Manage notification channels' },
   },
   login: {
     title: 'Sign in',

@@ -1,10 +1,12 @@
 import { zhRelease } from './zh.release';
 import { zhMeasures } from './zh.measures';
+import { zhNotifications } from './zh.notifications';
 
 /** Simplified Chinese, the default language. Terms follow the policy (REQUIREMENTS.md). */
 export const zh = {
   ...zhRelease,
   ...zhMeasures,
+  ...zhNotifications,
   app: {
     name: '发布管理平台',
     brand: 'ReleaseGate',
@@ -145,6 +147,7 @@ export const zh = {
     gate: { check: '部署门禁检查' },
     acceptance: { sign: '用户验收签字' },
     policy: { read: '查看发布制度', manage: '维护发布制度' },
+    notifications: { manage: '管理通知渠道' },
   },
   login: {
     title: '登录',

@@ -7,6 +7,7 @@ import { useAuth } from '../auth/AuthContext';
 import { Brand } from './Brand';
 import { LanguageSwitch } from './LanguageSwitch';
 import { UserMenu } from './UserMenu';
+import { NotificationBell } from '../pages/notifications/NotificationBell';
 import { NAV_GROUPS, selectedNavKey, visibleNavItems } from './navigation';
 
 type MenuItem = Required<MenuProps>['items'][number];
@@ -68,6 +69,7 @@ export function AppLayout() {
             </Typography.Text>
             <Flex align="center" gap={16}>
               <LanguageSwitch />
+              <NotificationBell />
               <UserMenu />
             </Flex>
           </Flex>

@@ -1,5 +1,5 @@
 import { Avatar, Dropdown, Flex, Typography, App } from 'antd';
-import { DownOutlined, LockOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { BellOutlined, DownOutlined, LockOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -35,6 +35,12 @@ export function UserMenu() {
             icon: <LockOutlined />,
             label: t('header.changePassword'),
             onClick: () => void navigate('/account/password'),
+          },
+          {
+            key: 'notifications',
+            icon: <BellOutlined />,
+            label: t('notifications.preferences.nav'),
+            onClick: () => void navigate('/account/notifications'),
           },
           { type: 'divider' },
           {

@@ -1,0 +1,149 @@
+import { useState } from 'react';
+import { App, Checkbox, Form, Input, Modal, Select, Switch } from 'antd';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../../common/ErrorAlert';
+import { showFieldErrors } from '../../common/forms';
+import {
+  createEndpoint,
+  NOTIFICATION_KINDS,
+  updateEndpoint,
+  WEBHOOK_FORMATS,
+  webhooksQueryKey,
+  type Endpoint,
+  type NotificationKind,
+  type WebhookFormat,
+} from './notifications.api';
+
+interface EndpointForm {
+  name: string;
+  format: WebhookFormat;
+  url: string;
+  secret?: string;
+  removeSecret?: boolean;
+  kinds: NotificationKind[];
+  enabled: boolean;
+}
+
+/** Add a webhook endpoint, or change one (an empty secret keeps the stored one). */
+export function EndpointFormModal({ endpoint, onClose }: { endpoint?: Endpoint; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [form] = Form.useForm<EndpointForm>();
+  const [failure, setFailure] = useState<unknown>(null);
+  const format = Form.useWatch('format', form) ?? endpoint?.format ?? 'generic';
+  const removeSecret = Form.useWatch('removeSecret', form) ?? false;
+
+  const save = useMutation({
+    mutationFn: (v: EndpointForm) => {
+      const secret = v.secret?.trim() || undefined;
+      const common = {
+        name: v.name.trim(),
+        format: v.format,
+        url: v.url.trim(),
+        kinds: v.kinds,
+        enabled: v.enabled,
+      };
+      return endpoint
+        ? updateEndpoint(endpoint.id, {
+            ...common,
+            ...(v.removeSecret ? { secret: null } : secret ? { secret } : {}),
+          })
+        : createEndpoint({ ...common, secret: secret ?? null });
+    },
+    onMutate: () => setFailure(null),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: webhooksQueryKey });
+      void message.success(t('notifications.admin.saved'));
+      onClose();
+    },
+    onError: (error) => {
+      if (!showFieldErrors(form, error, i18n.language)) setFailure(error);
+    },
+  });
+
+  return (
+    <Modal
+      open
+      title={endpoint ? t('notifications.admin.edit') : t('notifications.admin.add')}
+      okText={endpoint ? t('common.save') : t('common.create')}
+      cancelText={t('common.cancel')}
+      confirmLoading={save.isPending}
+      onOk={() => form.submit()}
+      onCancel={onClose}
+      width={640}
+      mask={{ closable: false }}
+      data-testid="endpoint-form-modal"
+    >
+      <ErrorAlert error={failure} style={{ marginBottom: 16 }} />
+      <Form<EndpointForm>
+        form={form}
+        layout="vertical"
+        autoComplete="off"
+        initialValues={
+          endpoint
+            ? { ...endpoint, secret: '', removeSecret: false }
+            : { format: 'generic', kinds: [...NOTIFICATION_KINDS], enabled: true }
+        }
+        onFinish={(v) => save.mutate(v)}
+      >
+        <Form.Item
+          name="name"
+          label={t('notifications.admin.name')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
+          <Input maxLength={100} />
+        </Form.Item>
+        <Form.Item name="format" label={t('notifications.admin.format')} rules={[{ required: true }]}>
+          <Select
+            options={WEBHOOK_FORMATS.map((f) => ({ value: f, label: t(`notifications.admin.formats.${f}`) }))}
+          />
+        </Form.Item>
+        <Form.Item
+          name="url"
+          label={t('notifications.admin.url')}
+          rules={[
+            { required: true, message: t('common.required') },
+            { type: 'url', message: t('notifications.admin.url') },
+          ]}
+        >
+          <Input placeholder="https://" />
+        </Form.Item>
+        {format !== 'wecom' && (
+          <Form.Item
+            name="secret"
+            label={t('notifications.admin.secret')}
+            extra={
+              endpoint?.hasSecret
+                ? `${t(`notifications.admin.secretHelp.${format}`)} ${t('notifications.admin.secretKeep')}`
+                : t(`notifications.admin.secretHelp.${format}`)
+            }
+          >
+            <Input.Password autoComplete="new-password" disabled={removeSecret} />
+          </Form.Item>
+        )}
+        {format === 'wecom' && (
+          <Form.Item extra={t('notifications.admin.secretHelp.wecom')} style={{ marginTop: -8 }} />
+        )}
+        {endpoint?.hasSecret && (
+          <Form.Item name="removeSecret" valuePropName="checked">
+            <Checkbox>{t('notifications.admin.removeSecret')}</Checkbox>
+          </Form.Item>
+        )}
+        <Form.Item
+          name="kinds"
+          label={t('notifications.admin.kinds')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
+          <Checkbox.Group
+            options={NOTIFICATION_KINDS.map((k) => ({ value: k, label: t(`notifications.kinds.${k}`) }))}
+          />
+        </Form.Item>
+        <Form.Item name="enabled" label={t('notifications.admin.enabled')} valuePropName="checked">
+          <Switch />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

@@ -1,0 +1,122 @@
+import { useEffect, useState } from 'react';
+import { Alert, App, Button, Card, Checkbox, Table, Typography } from 'antd';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../../common/ErrorAlert';
+import { PageHeader } from '../../common/PageHeader';
+import {
+  getPreferences,
+  notificationsQueryKey,
+  savePreferences,
+  type Preferences,
+} from './notifications.api';
+
+type Row = Preferences['kinds'][number];
+const preferencesQueryKey = [...notificationsQueryKey, 'preferences'] as const;
+
+/** X-2: which kinds of notification reach me in the app and by e-mail. */
+export function NotificationPreferencesPage() {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const prefs = useQuery({ queryKey: preferencesQueryKey, queryFn: getPreferences });
+  const [rows, setRows] = useState<Row[]>([]);
+  useEffect(() => {
+    if (prefs.data) setRows(prefs.data.kinds);
+  }, [prefs.data]);
+  const save = useMutation({
+    mutationFn: () => savePreferences({ kinds: rows }),
+    onSuccess: (saved) => {
+      queryClient.setQueryData(preferencesQueryKey, saved);
+      void message.success(t('notifications.preferences.saved'));
+    },
+  });
+  const set = (kind: Row['kind'], patch: Partial<Row>) =>
+    setRows((current) => current.map((r) => (r.kind === kind ? { ...r, ...patch } : r)));
+  const data = prefs.data;
+  const emailOff = !!data && (!data.emailAvailable || !data.email);
+
+  return (
+    <>
+      <PageHeader
+        title={t('notifications.preferences.title')}
+        subtitle={t('notifications.preferences.subtitle')}
+      />
+      <Card style={{ maxWidth: 720 }}>
+        <ErrorAlert error={prefs.error ?? save.error} style={{ marginBottom: 16 }} />
+        {data && !data.emailAvailable && (
+          <Alert
+            type="info"
+            showIcon
+            title={t('notifications.preferences.emailUnavailable')}
+            style={{ marginBottom: 16 }}
+          />
+        )}
+        {data?.emailAvailable && !data.email && (
+          <Alert
+            type="warning"
+            showIcon
+            title={t('notifications.preferences.noEmail')}
+            style={{ marginBottom: 16 }}
+          />
+        )}
+        {data?.emailAvailable && data.email && (
+          <Typography.Paragraph type="secondary">
+            {t('notifications.preferences.emailTo', { email: data.email })}
+          </Typography.Paragraph>
+        )}
+        <Table<Row>
+          rowKey="kind"
+          size="middle"
+          pagination={false}
+          loading={prefs.isLoading}
+          dataSource={rows}
+          columns={[
+            {
+              title: t('notifications.preferences.kind'),
+              dataIndex: 'kind',
+              render: (kind: Row['kind']) => t(`notifications.kinds.${kind}`),
+            },
+            {
+              title: t('notifications.preferences.inApp'),
+              dataIndex: 'inApp',
+              align: 'center',
+              width: 140,
+              render: (on: boolean, r) => (
+                <Checkbox
+                  checked={on}
+                  aria-label={`${t(`notifications.kinds.${r.kind}`)} ${t('notifications.preferences.inApp')}`}
+                  onChange={(e) => set(r.kind, { inApp: e.target.checked })}
+                />
+              ),
+            },
+            {
+              title: t('notifications.preferences.email'),
+              dataIndex: 'email',
+              align: 'center',
+              width: 140,
+              render: (on: boolean, r) => (
+                <Checkbox
+                  checked={on}
+                  disabled={emailOff}
+                  aria-label={`${t(`notifications.kinds.${r.kind}`)} ${t('notifications.preferences.email')}`}
+                  onChange={(e) => set(r.kind, { email: e.target.checked })}
+                />
+              ),
+            },
+          ]}
+        />
+        <Button
+          type="primary"
+          style={{ marginTop: 16 }}
+          loading={save.isPending}
+          disabled={!data}
+          onClick={() => save.mutate()}
+          data-testid="save-preferences"
+        >
+          {t('notifications.preferences.save')}
+        </Button>
+      </Card>
+    </>
+  );
+}

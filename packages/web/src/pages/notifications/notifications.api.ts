@@ -1,0 +1,79 @@
+import { apiRequest } from '../../api/client';
+import type { paths } from '../../api/openapi';
+
+type Method = 'get' | 'post' | 'put' | 'patch';
+type Json<T> = T extends { content: { 'application/json': infer J } } ? J : never;
+type Op<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
+type ResponseOf<P extends keyof paths, M extends Method = 'get'> =
+  Op<P, M> extends { responses: { 200: infer R } } ? Json<R> : never;
+type BodyOf<P extends keyof paths, M extends Method = 'post'> =
+  Op<P, M> extends { requestBody?: infer B } ? Json<NonNullable<B>> : never;
+type QueryOf<P extends keyof paths> =
+  Op<P, 'get'> extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
+
+/** The shapes of /api/notifications, from the OpenAPI document (npm run api:types). */
+export type NotificationList = ResponseOf<'/api/notifications'>;
+export type NotificationItem = NotificationList['notifications'][number];
+export type Preferences = ResponseOf<'/api/notifications/preferences'>;
+export type PreferencesInput = BodyOf<'/api/notifications/preferences', 'put'>;
+export type Endpoint = ResponseOf<'/api/notifications/webhooks'>['endpoints'][number];
+export type EndpointInput = BodyOf<'/api/notifications/webhooks'>;
+export type EndpointPatch = BodyOf<'/api/notifications/webhooks/{id}', 'patch'>;
+export type Delivery = ResponseOf<'/api/notifications/deliveries'>['deliveries'][number];
+export type DeliveryQuery = QueryOf<'/api/notifications/deliveries'>;
+export type TestResult = ResponseOf<'/api/notifications/webhooks/{id}/test', 'post'>;
+export type WebhookFormat = Endpoint['format'];
+export type NotificationKind = NotificationItem['kind'];
+
+export const NOTIFICATION_KINDS: readonly NotificationKind[] = [
+  'approval_waiting',
+  'deadline_near',
+  'deadline_missed',
+  'trigger_raised',
+  'state_changed',
+  'task_assigned',
+];
+export const WEBHOOK_FORMATS: readonly WebhookFormat[] = ['generic', 'dingtalk', 'wecom', 'feishu'];
+
+export const notificationsQueryKey = ['notifications'] as const;
+export const webhooksQueryKey = ['notifications', 'webhooks'] as const;
+export const deliveriesQueryKey = ['notifications', 'deliveries'] as const;
+
+export const listNotifications = (unreadOnly: boolean, signal?: AbortSignal) =>
+  apiRequest<NotificationList>('/api/notifications', {
+    query: { unread: unreadOnly ? '1' : undefined },
+    signal,
+  });
+export const markRead = (id: string) =>
+  apiRequest<NotificationItem>(`/api/notifications/${encodeURIComponent(id)}/read`, {
+    method: 'POST',
+    body: {},
+  });
+export const markAllRead = () =>
+  apiRequest<{ marked: number }>('/api/notifications/read-all', { method: 'POST', body: {} });
+
+export const getPreferences = () => apiRequest<Preferences>('/api/notifications/preferences');
+export const savePreferences = (body: PreferencesInput) =>
+  apiRequest<Preferences>('/api/notifications/preferences', { method: 'PUT', body });
+
+export const listEndpoints = async () =>
+  (await apiRequest<{ endpoints: Endpoint[] }>('/api/notifications/webhooks')).endpoints;
+export const createEndpoint = (body: EndpointInput) =>
+  apiRequest<Endpoint>('/api/notifications/webhooks', { method: 'POST', body });
+export const updateEndpoint = (id: string, body: EndpointPatch) =>
+  apiRequest<Endpoint>(`/api/notifications/webhooks/${encodeURIComponent(id)}`, { method: 'PATCH', body });
+export const deleteEndpoint = (id: string) =>
+  apiRequest<void>(`/api/notifications/webhooks/${encodeURIComponent(id)}`, { method: 'DELETE' });
+export const testEndpoint = (id: string) =>
+  apiRequest<TestResult>(`/api/notifications/webhooks/${encodeURIComponent(id)}/test`, {
+    method: 'POST',
+    body: {},
+  });
+
+export const listDeliveries = async (query: Partial<DeliveryQuery>) =>
+  (await apiRequest<{ deliveries: Delivery[] }>('/api/notifications/deliveries', { query })).deliveries;
+export const retryDelivery = (id: string) =>
+  apiRequest<Delivery>(`/api/notifications/deliveries/${encodeURIComponent(id)}/retry`, {
+    method: 'POST',
+    body: {},
+  });
