@@ -11,8 +11,20 @@ export interface LoadedGraph {
   graph: AffectsGraph;
   /** What the impact answer shows of each CI, aligned with `ids` (null: created after the load). */
   summaries: (CiSummaryRow | null)[];
+  /** The same, as bits per node for counting without reading the objects: SUMMARY | CRITICAL | SERVICE. */
+  flags: Uint8Array;
   summaryVersion: number;
 }
+
+/** Bits of LoadedGraph.flags: the node has a summary; it is critical; it is a business service. */
+export const NODE_FLAGS = { SUMMARY: 1, CRITICAL: 2, SERVICE: 4 } as const;
+
+export const nodeFlags = (summary: CiSummaryRow | null): number =>
+  !summary
+    ? 0
+    : NODE_FLAGS.SUMMARY |
+      (summary.critical ? NODE_FLAGS.CRITICAL : 0) |
+      (summary.type === 'service' ? NODE_FLAGS.SERVICE : 0);
 
 /**
  * The CMDB's "affects" graph held in memory in compact arrays, so impact analysis over a million
@@ -76,11 +88,14 @@ export class ImpactGraphCache {
 
   private async summariesFor(q: Kysely<Database>, ids: string[], index: Map<string, number>) {
     const summaries: (CiSummaryRow | null)[] = new Array<CiSummaryRow | null>(ids.length).fill(null);
+    const flags = new Uint8Array(ids.length);
     for (const row of await loadCiSummaries(q)) {
       const i = index.get(row.id);
-      if (i !== undefined) summaries[i] = row;
+      if (i === undefined) continue;
+      summaries[i] = row;
+      flags[i] = nodeFlags(row);
     }
-    return { summaries };
+    return { summaries, flags };
   }
 
   private keep(next: LoadedGraph): LoadedGraph {

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { impactView } from './cmdb.schemas';
 import type { CiSummaryRow } from './cmdb.repository';
-import type { LoadedGraph } from './impact.graph';
+import { nodeFlags, type LoadedGraph } from './impact.graph';
 import { impactJson } from './impact.response';
 import { answerOf, impactReport } from './impact.service';
 
@@ -17,15 +17,18 @@ function loadedGraph(
   id: (i: number) => string = (i) => `ci-${i}`,
 ): LoadedGraph {
   const ids = Array.from({ length: n }, (_, i) => id(i));
+  const summaries = ids.map((x, i) => {
+    const s = summary(i);
+    return s && { id: x, ...s };
+  });
+  const flags = Uint8Array.from(summaries, nodeFlags);
   return {
     version: 1,
     ids,
     index: new Map(ids.map((x, i) => [x, i])),
     graph: buildAffectsGraph(n, edges),
-    summaries: ids.map((x, i) => {
-      const s = summary(i);
-      return s && { id: x, ...s };
-    }),
+    summaries,
+    flags,
     summaryVersion: 1,
   };
 }

@@ -3,7 +3,7 @@ import type { RequestContext } from '../../context';
 import { authorize } from '../identity/authorize';
 import type { CmdbDeps } from './cmdb.deps';
 import { findCisByIds, type CiSummaryRow } from './cmdb.repository';
-import type { LoadedGraph } from './impact.graph';
+import { NODE_FLAGS, type LoadedGraph } from './impact.graph';
 
 export const MAX_IMPACT_DEPTH = 20;
 
@@ -95,20 +95,22 @@ export function answerOf(
   maxDepth: number,
   limit = Infinity,
 ): ImpactAnswer {
-  // The shown fields come from the summaries kept with the graph: no row is read back per CI.
-  const { summaries } = graph;
+  // The shown fields come from the summaries kept with the graph: no row is read back per CI,
+  // and the counts come from bits per node, not from the summary objects.
+  const { flags } = graph;
+  const { affected } = result;
   const serviceNodes: number[] = [];
   let affectedCount = 0;
   let criticalCount = 0;
   let listedEnd = 0;
-  for (let k = 0; k < result.affected.length; k++) {
-    const node = result.affected[k];
-    const ci = summaries[node];
-    if (!ci) continue;
+  for (let k = 0; k < affected.length; k++) {
+    const node = affected[k];
+    const f = flags[node];
+    if (!(f & NODE_FLAGS.SUMMARY)) continue;
     affectedCount++;
     if (affectedCount <= limit) listedEnd = k + 1;
-    if (ci.critical) criticalCount++;
-    if (ci.type === 'service') serviceNodes.push(node);
+    if (f & NODE_FLAGS.CRITICAL) criticalCount++;
+    if (f & NODE_FLAGS.SERVICE) serviceNodes.push(node);
   }
   return {
     graph,
