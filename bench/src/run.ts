@@ -4,6 +4,8 @@
 //   2. Audit: verifyChain over N events against raw SHA-256 of the same canonical bytes.
 //   3. CMDB impact analysis: the API's impact query on a generated CMDB of 100,000 CIs and
 //      1,000,000 relations against the raw traversals it wraps (in-memory BFS, recursive SQL).
+//   4. Measures: GET /api/measures/quarters and the quarter drill-down over 100,000 closed releases
+//      (a fresh SQLite database) against the raw SQL aggregate and the same queries in process.
 // Exits 0 when a goal is missed (it says MISSED), non-zero only when the benchmark itself fails.
 // Options (after `npm run bench --`):
 //   --quick              short runs (a smoke test, not figures)
@@ -14,10 +16,12 @@
 //   --quiet-budget S     seconds it may spend waiting for other processes to calm down (default 45; 0: never)
 //   --profile            afterwards, CPU profiles of the server under load, of verifyChain and of
 //                        the server answering full-reach impact queries
-//   --only http,audit,impact   run only these sections (e.g. `npm run bench -- --only impact`)
+//   --only http,audit,impact,measures   run only these sections (e.g. `npm run bench -- --only impact`)
 //   --cmdb-cis N         CIs of the generated CMDB (default 100000; relations: 10 x N)
 //   --impact-requests 100,60,20   timed API requests for the small, medium and full-reach classes
 //   --fresh-cmdb         generate the CMDB again instead of reusing the cached file
+//   --measures-releases N  closed releases for the measures section (default 100000)
+//   --measures-requests N  timed API requests per measures row (default 200)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,6 +34,7 @@ import { measureLoad, type LoadOptions, type LoadResult, type QuietPolicy } from
 import { REPO_ROOT, otherCpuShare, startChild, tsxArgs, type Child } from './proc';
 import { impactGoals, printImpact, runImpactBench, type ImpactBenchResult } from './impact-bench';
 import { busyTime, formatProfile } from './profile-summary';
+import { measuresGoals, printMeasures, runMeasuresBench, type MeasuresBenchResult } from './measures-bench';
 import { startReleaseGate, type RunningReleaseGate } from './real-server';
 
 const HTTP_GOAL = 0.6;
@@ -53,6 +58,8 @@ const { values: opts } = parseArgs({
     'cmdb-cis': { type: 'string' },
     'impact-requests': { type: 'string' },
     'fresh-cmdb': { type: 'boolean', default: false },
+    'measures-releases': { type: 'string' },
+    'measures-requests': { type: 'string' },
   },
 });
 
@@ -73,7 +80,7 @@ const quiet: QuietPolicy = {
   budgetSec: num(opts['quiet-budget'], opts.quick ? 0 : 45, 0),
 };
 const profileDir = path.join(os.tmpdir(), 'releasegate-bench-profiles');
-const SECTIONS = ['http', 'audit', 'impact'] as const;
+const SECTIONS = ['http', 'audit', 'impact', 'measures'] as const;
 const only = (opts.only ?? SECTIONS.join(',')).split(',').map((s) => s.trim());
 for (const s of only)
   if (!(SECTIONS as readonly string[]).includes(s))
@@ -85,6 +92,8 @@ const [smallRequests, mediumRequests, fullRequests] = (
 )
   .split(',')
   .map((n) => num(n, 10));
+const measuresReleases = num(opts['measures-releases'], opts.quick ? 20_000 : 100_000, 1000);
+const measuresRequests = num(opts['measures-requests'], opts.quick ? 40 : 200);
 
 /** Server CPU microseconds per request: what the server spends, whatever the load generator does. */
 const cpuPerRequest = (r: LoadResult) => (r.serverCpu === null ? null : (r.serverCpu * 1e6) / r.reqPerSec);
@@ -387,6 +396,8 @@ async function main() {
     runs('audit') && `${fmt(auditEvents)} audit events, median of ${auditReps}`,
     runs('impact') &&
       `CMDB of ${fmt(cmdbCis)} CIs and ${fmt(cmdbCis * 10)} relations; ${smallRequests}, ${mediumRequests}, ${fullRequests} impact requests (small, medium, full reach)`,
+    runs('measures') &&
+      `${fmt(measuresReleases)} closed releases, ${measuresRequests} requests per measures row`,
   ].filter(Boolean);
   out(`settings: ${settings.join('; ')}`);
   out();
@@ -396,6 +407,7 @@ async function main() {
   let http: HttpRow[] | undefined;
   let audit: (AuditBenchResult & { waitedSec: number }) | undefined;
   let impact: ImpactBenchResult | undefined;
+  let measures: MeasuresBenchResult | undefined;
   if (runs('http')) {
     out(`[${++step}/${steps}] HTTP …`);
     http = await httpBench();
@@ -416,6 +428,12 @@ async function main() {
       quiet,
       profileDir: opts.profile ? path.join(profileDir, 'impact') : undefined,
     });
+  }
+  if (runs('measures')) {
+    out(
+      `[${++step}/${steps}] Quarterly measures … (generates ${fmt(measuresReleases)} closed releases first)`,
+    );
+    measures = await runMeasuresBench({ releases: measuresReleases, requests: measuresRequests, quiet });
   }
   const profiles: string[] = [];
   if (opts.profile) {
@@ -462,6 +480,7 @@ async function main() {
   }
   if (audit) printAudit(audit);
   if (impact) printImpact(impact);
+  if (measures) printMeasures(measures);
   for (const p of profiles) {
     out(p);
     out();
@@ -489,6 +508,11 @@ async function main() {
   }
   if (impact) {
     const goals = impactGoals(impact);
+    allMet &&= goals.met;
+    for (const line of goals.lines) out(line);
+  }
+  if (measures) {
+    const goals = measuresGoals(measures);
     allMet &&= goals.met;
     for (const line of goals.lines) out(line);
   }

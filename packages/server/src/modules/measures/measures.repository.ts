@@ -96,8 +96,34 @@ export async function findRecord(q: Q, releaseId: string): Promise<StoredRecord 
   return row && toRecord(row);
 }
 
-/** The records of quarters from..to grouped by quarter, outcome, type and deployed, summed. */
-export async function outcomeGroups(q: Q, from: string, to: string): Promise<Map<string, OutcomeGroup[]>> {
+const MEDIAN_COLUMNS = {
+  changeLeadMinutes: 'change_lead_minutes',
+  planApprovalMinutes: 'plan_approval_minutes',
+  restoreMinutes: 'restore_minutes',
+} as const satisfies Record<keyof QuarterMedians, keyof ReleaseRecordsTable>;
+type MedianKey = keyof QuarterMedians;
+const MEDIAN_KEYS = Object.keys(MEDIAN_COLUMNS) as MedianKey[];
+
+/** A quarter's records grouped and summed, and the middle values of each median measure. */
+export interface QuarterAggregate {
+  groups: OutcomeGroup[];
+  /** One middle value (odd count) or two (even count) per measure; the domain's median() finishes them. */
+  middles: Record<MedianKey, number[]>;
+}
+
+/**
+ * The quarters from..to in two steps, both reading indexes only:
+ * 1. one GROUP BY over the summary index (it covers every grouped and summed column, and the
+ *    median columns, whose non-null counts it also returns);
+ * 2. per quarter and median measure, the middle value(s) by LIMIT/OFFSET along the (quarter,
+ *    value) index: no sort. The same SQL on SQLite and PostgreSQL. (Window-function medians
+ *    sorted every row of the range: see docs/performance.md.)
+ */
+export async function quarterAggregates(
+  q: Q,
+  from: string,
+  to: string,
+): Promise<Map<string, QuarterAggregate>> {
   const rows = await q
     .selectFrom('release_records')
     .select((eb) => [
@@ -111,15 +137,24 @@ export async function outcomeGroups(q: Q, from: string, to: string): Promise<Map
       eb.fn.sum<number>('late_decisions').as('late_decisions'),
       eb.fn.count<number>('cmdb_on_time').as('cmdb_due'),
       eb.fn.sum<number>('cmdb_on_time').as('cmdb_on_time'),
+      eb.fn.count<number>('change_lead_minutes').as('changeLeadMinutes'),
+      eb.fn.count<number>('plan_approval_minutes').as('planApprovalMinutes'),
+      eb.fn.count<number>('restore_minutes').as('restoreMinutes'),
     ])
     .where('quarter', '>=', from)
     .where('quarter', '<=', to)
     .groupBy(['quarter', 'outcome', 'type', 'deployed'])
     .execute();
-  const result = new Map<string, OutcomeGroup[]>();
+  const result = new Map<string, QuarterAggregate>();
+  const counts = new Map<string, Record<MedianKey, number>>();
   for (const r of rows) {
-    const groups = result.get(r.quarter) ?? [];
-    groups.push({
+    let entry = result.get(r.quarter);
+    if (!entry) {
+      entry = { groups: [], middles: { changeLeadMinutes: [], planApprovalMinutes: [], restoreMinutes: [] } };
+      result.set(r.quarter, entry);
+      counts.set(r.quarter, { changeLeadMinutes: 0, planApprovalMinutes: 0, restoreMinutes: 0 });
+    }
+    entry.groups.push({
       outcome: r.outcome as ReleaseOutcome,
       type: r.type as ReleaseType | null,
       deployed: !!r.deployed,
@@ -130,54 +165,26 @@ export async function outcomeGroups(q: Q, from: string, to: string): Promise<Map
       cmdbDue: Number(r.cmdb_due),
       cmdbOnTime: Number(r.cmdb_on_time ?? 0),
     });
-    result.set(r.quarter, groups);
+    const c = counts.get(r.quarter)!;
+    for (const key of MEDIAN_KEYS) c[key] += Number(r[key]);
   }
-  return result;
-}
-
-const MEDIAN_COLUMNS = {
-  changeLeadMinutes: 'change_lead_minutes',
-  planApprovalMinutes: 'plan_approval_minutes',
-  restoreMinutes: 'restore_minutes',
-} as const satisfies Record<keyof QuarterMedians, keyof ReleaseRecordsTable>;
-
-/**
- * The middle values of a column per quarter (one for an odd count, two for an even one), over
- * the records that have it: window functions, the same SQL on SQLite and PostgreSQL.
- */
-async function middleValues(q: Q, column: string, from: string, to: string): Promise<Map<string, number[]>> {
-  const { rows } = await sql<{ quarter: string; v: number }>`
-    select quarter, v from (
-      select quarter, ${sql.ref(column)} as v,
-        row_number() over (partition by quarter order by ${sql.ref(column)}) as rn,
-        count(*) over (partition by quarter) as n
-      from release_records
-      where quarter >= ${from} and quarter <= ${to} and ${sql.ref(column)} is not null
-    ) ranked
-    where rn = (n + 1) / 2 or rn = (n + 2) / 2`.execute(q);
-  const result = new Map<string, number[]>();
-  for (const r of rows) result.set(r.quarter, [...(result.get(r.quarter) ?? []), Number(r.v)]);
-  return result;
-}
-
-/** Per quarter, the middle values of each median measure (the domain's median() finishes them). */
-export async function medianInputs(
-  q: Q,
-  from: string,
-  to: string,
-): Promise<Map<string, Record<keyof QuarterMedians, number[]>>> {
-  const result = new Map<string, Record<keyof QuarterMedians, number[]>>();
-  for (const [key, column] of Object.entries(MEDIAN_COLUMNS) as [keyof QuarterMedians, string][]) {
-    for (const [quarter, values] of await middleValues(q, column, from, to)) {
-      const entry = result.get(quarter) ?? {
-        changeLeadMinutes: [],
-        planApprovalMinutes: [],
-        restoreMinutes: [],
-      };
-      entry[key] = values;
-      result.set(quarter, entry);
-    }
-  }
+  await Promise.all(
+    [...counts].flatMap(([quarter, c]) =>
+      MEDIAN_KEYS.filter((key) => c[key] > 0).map(async (key) => {
+        const column = MEDIAN_COLUMNS[key];
+        const middle = await q
+          .selectFrom('release_records')
+          .select(sql<number>`${sql.ref(column)}`.as('v'))
+          .where('quarter', '=', quarter)
+          .where(column, 'is not', null)
+          .orderBy(column)
+          .limit(2 - (c[key] % 2))
+          .offset((c[key] - 1) >> 1)
+          .execute();
+        result.get(quarter)!.middles[key] = middle.map((m) => Number(m.v));
+      }),
+    ),
+  );
   return result;
 }
 

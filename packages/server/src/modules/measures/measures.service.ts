@@ -41,19 +41,16 @@ async function policyFacts(q: Kysely<Database>, clock: Clock) {
 /** KP-1, KP-2 for each quarter of the range, against the target of the policy in force. */
 async function measuresOf(q: Kysely<Database>, rules: PolicyRules, from: string, to: string) {
   const quarters = quartersBetween(from, to, MAX_QUARTERS);
-  const [groups, middles] = await Promise.all([
-    repo.outcomeGroups(q, from, to),
-    repo.medianInputs(q, from, to),
-  ]);
+  const aggregates = await repo.quarterAggregates(q, from, to);
   return quarters.map((quarter) => {
-    const m = middles.get(quarter);
+    const a = aggregates.get(quarter);
     return quarterMeasures(
       quarter,
-      groups.get(quarter) ?? [],
+      a?.groups ?? [],
       {
-        changeLeadMinutes: median(m?.changeLeadMinutes ?? []),
-        planApprovalMinutes: median(m?.planApprovalMinutes ?? []),
-        restoreMinutes: median(m?.restoreMinutes ?? []),
+        changeLeadMinutes: median(a?.middles.changeLeadMinutes ?? []),
+        planApprovalMinutes: median(a?.middles.planApprovalMinutes ?? []),
+        restoreMinutes: median(a?.middles.restoreMinutes ?? []),
       },
       rules.successRateTarget,
     );
