@@ -36,6 +36,18 @@ const ReleaseDetailPage = page(() => import('./pages/releases/ReleaseDetailPage'
 const CalendarPage = page(() => import('./pages/calendar/CalendarPage'), 'CalendarPage');
 const PolicyPage = page(() => import('./pages/policy/PolicyPage'), 'PolicyPage');
 const MeasuresPage = page(() => import('./pages/measures/MeasuresPage'), 'MeasuresPage');
+const KnowledgeSearchPage = page(
+  () => import('./pages/knowledge/KnowledgeSearchPage'),
+  'KnowledgeSearchPage',
+);
+const KnowledgeArticlePage = page(
+  () => import('./pages/knowledge/KnowledgeArticlePage'),
+  'KnowledgeArticlePage',
+);
+const KnowledgeEditorPage = page(
+  () => import('./pages/knowledge/KnowledgeEditorPage'),
+  'KnowledgeEditorPage',
+);
 const NotificationPreferencesPage = page(
   () => import('./pages/notifications/NotificationPreferencesPage'),
   'NotificationPreferencesPage',
@@ -102,6 +114,38 @@ export function AppRoutes() {
             element={
               <Guarded any={['measures.read']}>
                 <MeasuresPage />
+              </Guarded>
+            }
+          />
+          <Route
+            path="knowledge"
+            element={
+              <Guarded any={['knowledge.read']}>
+                <KnowledgeSearchPage />
+              </Guarded>
+            }
+          />
+          <Route
+            path="knowledge/new"
+            element={
+              <Guarded any={['knowledge.write']}>
+                <KnowledgeEditorPage />
+              </Guarded>
+            }
+          />
+          <Route
+            path="knowledge/:id"
+            element={
+              <Guarded any={['knowledge.read']}>
+                <KnowledgeArticlePage />
+              </Guarded>
+            }
+          />
+          <Route
+            path="knowledge/:id/edit"
+            element={
+              <Guarded any={['knowledge.write']}>
+                <KnowledgeEditorPage />
               </Guarded>
             }
           />

@@ -1,12 +1,14 @@
 import type { Messages } from './zh';
 import { enRelease } from './en.release';
 import { enMeasures } from './en.measures';
+import { enKnowledge } from './en.knowledge';
 import { enNotifications } from './en.notifications';
 
 /** English. Same keys as zh.ts (the type enforces it). */
 export const en: Messages = {
   ...enRelease,
   ...enMeasures,
+  ...enKnowledge,
   ...enNotifications,
   app: {
     name: 'ReleaseGate',
@@ -165,6 +167,7 @@ export const en: Messages = {
     gate: { check: 'Deployment gate checks' },
     acceptance: { sign: 'Sign user acceptance' },
     policy: { read: 'View the release policy', manage: 'Maintain the release policy' },
+    knowledge: { read: 'Read the knowledge base', write: 'Write knowledge-base articles' },
     notifications: { manage: 'Manage notification channels' },
   },
   login: {

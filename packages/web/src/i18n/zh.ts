@@ -1,11 +1,13 @@
 import { zhRelease } from './zh.release';
 import { zhMeasures } from './zh.measures';
+import { zhKnowledge } from './zh.knowledge';
 import { zhNotifications } from './zh.notifications';
 
 /** Simplified Chinese, the default language. Terms follow the policy (REQUIREMENTS.md). */
 export const zh = {
   ...zhRelease,
   ...zhMeasures,
+  ...zhKnowledge,
   ...zhNotifications,
   app: {
     name: '发布管理平台',
@@ -147,6 +149,7 @@ export const zh = {
     gate: { check: '部署门禁检查' },
     acceptance: { sign: '用户验收签字' },
     policy: { read: '查看发布制度', manage: '维护发布制度' },
+    knowledge: { read: '查看知识库', write: '编写知识库文章' },
     notifications: { manage: '管理通知渠道' },
   },
   login: {

@@ -10,6 +10,7 @@ import {
   FileProtectOutlined,
   HomeOutlined,
   KeyOutlined,
+  ReadOutlined,
   NotificationOutlined,
   RocketOutlined,
   SwapOutlined,
@@ -51,6 +52,13 @@ export const NAV_ITEMS: readonly NavItem[] = [
     labelKey: 'measures.nav',
     icon: <DashboardOutlined />,
     anyOf: ['measures.read'],
+    group: 'release',
+  },
+  {
+    path: '/knowledge',
+    labelKey: 'knowledge.nav',
+    icon: <ReadOutlined />,
+    anyOf: ['knowledge.read'],
     group: 'release',
   },
   {

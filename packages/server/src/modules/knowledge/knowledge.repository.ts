@@ -249,22 +249,25 @@ export async function searchArticles(
     .selectFrom('knowledge_articles as a')
     .innerJoin(hitsOf(dialect, f.query).as('h'), 'h.article_seq', 'a.seq')
     .where(where);
-  const rows = await base
-    .selectAll('a')
-    .select(['h.title_hit', 'h.score'])
-    .orderBy('h.title_hit', 'desc')
-    .orderBy('h.score', 'desc')
-    .orderBy('a.updated_at', 'desc')
-    .orderBy('a.id')
-    .limit(f.limit)
-    .offset(f.offset)
-    .execute();
-  const total =
-    rows.length < f.limit && (rows.length > 0 || f.offset === 0)
-      ? f.offset + rows.length
-      : Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  // The page and the count side by side (two connections on PostgreSQL).
+  const [rows, count] = await Promise.all([
+    base
+      .selectAll('a')
+      .select(['h.title_hit', 'h.score'])
+      .orderBy('h.title_hit', 'desc')
+      .orderBy('h.score', 'desc')
+      .orderBy('a.updated_at', 'desc')
+      .orderBy('a.id')
+      .limit(f.limit)
+      .offset(f.offset)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
   const articles = await withLinks(q, rows);
-  return { hits: articles.map((article, i) => ({ article, titleHit: !!rows[i].title_hit })), total };
+  return {
+    hits: articles.map((article, i) => ({ article, titleHit: !!rows[i].title_hit })),
+    total: Number(count.n),
+  };
 }
 
 /** Tags in use, most used first (the filter's choices). */

@@ -34,6 +34,9 @@ describe('full-text terms (PO-4, docs/decisions/0008)', () => {
     expect(markdownToPlain('## 标题\n\n- **回滚** [方案](http://x) `cmd`\n\n```sh\nrm\n```')).toBe(
       '标题 回滚 方案 cmd rm',
     );
+    expect(markdownToPlain('_调大_ max_connections <script>alert(1)</script><b>粗</b>')).toBe(
+      '调大 max_connections 粗',
+    );
     const q = parseQuery('rollback 回滚');
     expect(highlight('Rollback 即回滚', q)).toEqual([
       { text: 'Rollback', hit: true },

@@ -12,13 +12,14 @@ import { CiFormDrawer } from './CiFormDrawer';
 import { CiStatusTag, CriticalTag, EnvironmentTag } from './CiTags';
 import { ciQueryKey, cmdbQueryKey, getCi, retireCi } from './cmdb.api';
 import { HistoryTab } from './HistoryTab';
+import { LinkedArticles } from '../knowledge/LinkedArticles';
 import { ImpactTab } from './ImpactTab';
 import { ReasonModal } from '../../common/ReasonModal';
 import { RelationsTab } from './RelationsTab';
 import { useCiTypes, useLocalized } from './useCiTypes';
 import { DetailQuery } from '../../common/DetailQuery';
 
-const TABS = ['relations', 'impact', 'history'] as const;
+const TABS = ['relations', 'impact', 'history', 'knowledge'] as const;
 type TabKey = (typeof TABS)[number];
 
 /** 配置项详情: the CI's fields and attributes; relations, impact analysis and history in tabs. */
@@ -176,6 +177,7 @@ function CiDetailView({ ci, canWrite }: { ci: CiDetail; canWrite: boolean }) {
             },
             { key: 'impact', label: t('cmdb.tabs.impact'), children: <ImpactTab ciId={ci.id} /> },
             { key: 'history', label: t('cmdb.tabs.history'), children: <HistoryTab ci={ci} /> },
+            { key: 'knowledge', label: t('knowledge.nav'), children: <LinkedArticles ciId={ci.id} /> },
           ]}
         />
       </Card>

@@ -1,0 +1,113 @@
+import { useEffect, useState } from 'react';
+import { Select } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { environmentLabel } from '../cmdb/CiTags';
+import { cisQueryKey, listCis } from '../cmdb/cmdb.api';
+import { useCiTypes } from '../cmdb/useCiTypes';
+import { listReleases, releasesQueryKey } from '../releases/releases.api';
+
+export interface LinkOption {
+  value: string;
+  label: string;
+}
+
+function useDebounced<T>(value: T, delayMs: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = window.setTimeout(() => setDebounced(value), delayMs);
+    return () => window.clearTimeout(timer);
+  }, [value, delayMs]);
+  return debounced;
+}
+
+interface LinkSelectProps {
+  id?: string;
+  value?: string[];
+  onChange?: (ids: string[]) => void;
+  /** Labels of ids already linked (the article knows their names), so they never show as ids. */
+  known?: readonly LinkOption[];
+  placeholder?: string;
+  'data-testid'?: string;
+}
+
+/** Several releases or CIs, found by searching the server as one types. */
+function SearchSelect({
+  props,
+  queryKey,
+  search,
+}: {
+  props: LinkSelectProps;
+  queryKey: readonly unknown[];
+  search: (q: string, signal: AbortSignal) => Promise<LinkOption[]>;
+}) {
+  const { t } = useTranslation();
+  const [text, setText] = useState('');
+  const q = useDebounced(text.trim(), 250);
+  const [seen, setSeen] = useState<Map<string, string>>(
+    () => new Map(props.known?.map((o) => [o.value, o.label])),
+  );
+  const found = useQuery({
+    queryKey: [...queryKey, 'kb-pick', q],
+    queryFn: ({ signal }) => search(q, signal),
+    placeholderData: (previous) => previous,
+  });
+  const results = found.data ?? [];
+  const chosen = (props.value ?? [])
+    .filter((id) => !results.some((o) => o.value === id))
+    .map((id) => ({ value: id, label: seen.get(id) ?? id.slice(0, 8) }));
+  return (
+    <Select<string[]>
+      id={props.id}
+      mode="multiple"
+      allowClear
+      showSearch={{ filterOption: false, onSearch: setText }}
+      loading={found.isFetching}
+      value={props.value}
+      options={[...chosen, ...results]}
+      placeholder={props.placeholder}
+      notFoundContent={found.isFetching ? t('app.loading') : t('knowledge.none')}
+      onChange={(ids) => {
+        setSeen((previous) => {
+          const next = new Map(previous);
+          for (const o of results) if (ids.includes(o.value)) next.set(o.value, o.label);
+          return next;
+        });
+        props.onChange?.(ids);
+      }}
+      style={{ width: '100%' }}
+      data-testid={props['data-testid']}
+    />
+  );
+}
+
+export function ReleaseLinkSelect(props: LinkSelectProps) {
+  return (
+    <SearchSelect
+      props={props}
+      queryKey={releasesQueryKey}
+      search={async (q, signal) =>
+        (await listReleases({ q: q || undefined }, signal))
+          .slice(0, 30)
+          .map((r) => ({ value: r.id, label: `${r.number} ${r.title}` }))
+      }
+    />
+  );
+}
+
+export function CiLinkSelect(props: LinkSelectProps) {
+  const { t } = useTranslation();
+  const types = useCiTypes();
+  return (
+    <SearchSelect
+      props={props}
+      queryKey={cisQueryKey}
+      search={async (q, signal) =>
+        (await listCis({ q: q || undefined, status: 'active' }, undefined, signal, 30)).items.map((ci) => ({
+          value: ci.id,
+          label: `${ci.name} · ${types.typeName(ci.type)} · ${environmentLabel(t, ci.environment)}`,
+        }))
+      }
+    />
+  );
+}
