@@ -215,7 +215,13 @@ export const enRelease: typeof zhRelease = {
       'The approved plan stays as it is; the revision is a new version that needs approval again (PL-3).',
     notFound: 'Release not found',
     backToList: 'Back to releases',
-    tabs: { overview: 'Overview', assessment: 'Assessment', plan: 'Release plan', audit: 'Audit' },
+    tabs: {
+      overview: 'Overview',
+      assessment: 'Assessment',
+      plan: 'Release plan',
+      knowledge: 'Knowledge',
+      audit: 'Audit',
+    },
     policyVersion: 'Policy version',
     audit: {
       help: 'Every state change, approval, edit and refused action of this release is in the tamper-evident audit log (PR-3).',

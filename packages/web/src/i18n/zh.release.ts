@@ -211,7 +211,7 @@ export const zhRelease = {
     revisePlanWarning: '已批准的计划保持不变；修订将复制为新版本，需要重新审批（PL-3）。',
     notFound: '发布不存在',
     backToList: '返回发布列表',
-    tabs: { overview: '概况', assessment: '评估', plan: '发布计划', audit: '审计' },
+    tabs: { overview: '概况', assessment: '评估', plan: '发布计划', knowledge: '知识', audit: '审计' },
     policyVersion: '适用制度版本',
     audit: {
       help: '本发布的每一次状态变化、审批、编辑和被拒绝的操作都记录在防篡改审计日志中（PR-3）。',

@@ -9,6 +9,7 @@ import { formatMinute } from '../../common/format';
 import { ReleaseActionBar } from './ActionButton';
 import { AssessmentTab } from './assessment/AssessmentTab';
 import { AuditTab } from './AuditTab';
+import { LinkedArticles } from '../knowledge/LinkedArticles';
 import { OverviewTab } from './OverviewTab';
 import { PlanTab } from './plan/PlanTab';
 import { ReleaseActionsProvider } from './ReleaseActionsProvider';
@@ -17,7 +18,7 @@ import { ReleaseSteps } from './ReleaseSteps';
 import { getRelease, releaseQueryKey } from './releases.api';
 import { DetailQuery } from '../../common/DetailQuery';
 
-const TABS = ['overview', 'assessment', 'plan', 'audit'] as const;
+const TABS = ['overview', 'assessment', 'plan', 'knowledge', 'audit'] as const;
 type TabKey = (typeof TABS)[number];
 
 /** 发布详情: the lifecycle bar, the actions the server offers this user, and the release in tabs. */
@@ -87,6 +88,11 @@ function ReleaseView({ release: r }: { release: ReleaseDetail }) {
               children: <AssessmentTab release={r} />,
             },
             { key: 'plan', label: t('releases.tabs.plan'), children: <PlanTab release={r} /> },
+            {
+              key: 'knowledge',
+              label: t('releases.tabs.knowledge'),
+              children: <LinkedArticles releaseId={r.id} />,
+            },
             { key: 'audit', label: t('releases.tabs.audit'), children: <AuditTab releaseId={r.id} /> },
           ]}
         />
