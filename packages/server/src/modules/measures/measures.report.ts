@@ -7,6 +7,7 @@ import type {
   ReleaseOutcome,
   ReleaseType,
 } from '@releasegate/domain';
+import { labelsFor } from '../documents/document.labels';
 import type { StoredRecord } from './measures.repository';
 
 export type ReportFormat = 'xlsx' | 'csv';
@@ -33,8 +34,6 @@ const TEXT = {
     value: '值',
     counts: '计数',
     rule: '口径',
-    yes: '是',
-    no: '否',
     met: '达标',
     missed: '未达标',
     none: '无数据',
@@ -53,17 +52,6 @@ const TEXT = {
       changeFailureRate: '变更失败率（%）',
       timeToRestore: '恢复时间中位数（分钟）',
     },
-    outcomes: {
-      successful: '成功',
-      failed: '失败',
-      rolled_back: '已回退',
-      cancelled: '已取消',
-      rejected: '已拒绝',
-    } satisfies Record<ReleaseOutcome, string>,
-    types: { emergency: '紧急发布', major: '重大发布', normal: '一般发布' } satisfies Record<
-      ReleaseType,
-      string
-    >,
     columns: [
       '发布编号',
       '标题',
@@ -99,8 +87,6 @@ const TEXT = {
     value: 'Value',
     counts: 'Counts',
     rule: 'Rule',
-    yes: 'yes',
-    no: 'no',
     met: 'met',
     missed: 'missed',
     none: 'no data',
@@ -119,14 +105,6 @@ const TEXT = {
       changeFailureRate: 'Change failure rate (%)',
       timeToRestore: 'Time to restore, median (min)',
     },
-    outcomes: {
-      successful: 'successful',
-      failed: 'failed',
-      rolled_back: 'rolled back',
-      cancelled: 'cancelled',
-      rejected: 'rejected',
-    } satisfies Record<ReleaseOutcome, string>,
-    types: { emergency: 'emergency', major: 'major', normal: 'normal' } satisfies Record<ReleaseType, string>,
     columns: [
       'Number',
       'Title',
@@ -157,15 +135,16 @@ type Cell = string | number | null;
 /** The summary as rows: measure, value, counts, rule. */
 function summaryRows(input: QuarterReportInput, lang: ReportLanguage): Cell[][] {
   const t = TEXT[lang];
+  const words = labelsFor(lang);
   const m = input.measures;
   const rule = (k: MeasureRuleKey) => input.rules[k][lang];
   const counts = (r: Ratio) => `${r.numerator} / ${r.denominator}`;
   const verdict = m.successRate.meetsTarget === null ? t.none : m.successRate.meetsTarget ? t.met : t.missed;
   const outcomes = (Object.entries(m.outcomes) as [ReleaseOutcome, number][])
-    .map(([o, n]) => `${t.outcomes[o]} ${n}`)
+    .map(([o, n]) => `${words.outcomes[o]} ${n}`)
     .join(', ');
   const types = (Object.entries(m.byType) as [ReleaseType, number][])
-    .map(([k, n]) => `${t.types[k]} ${n}`)
+    .map(([k, n]) => `${words.types[k]} ${n}`)
     .join(', ');
   return [
     [t.title(m.quarter)],
@@ -214,13 +193,13 @@ function summaryRows(input: QuarterReportInput, lang: ReportLanguage): Cell[][] 
 const minutes = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
 
 function recordRows(input: QuarterReportInput, lang: ReportLanguage): Cell[][] {
-  const t = TEXT[lang];
-  const yesNo = (b: boolean | null) => (b === null ? null : b ? t.yes : t.no);
+  const words = labelsFor(lang);
+  const yesNo = (b: boolean | null) => (b === null ? null : b ? words.yes : words.no);
   return input.records.map((r) => [
     r.number,
     r.title,
-    r.type ? t.types[r.type] : null,
-    t.outcomes[r.outcome],
+    r.type ? words.types[r.type] : null,
+    words.outcomes[r.outcome],
     yesNo(r.countsInSuccessRate),
     r.requestedAt,
     r.planSubmittedAt,
