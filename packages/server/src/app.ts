@@ -41,6 +41,8 @@ import { monitoringRoutes } from './modules/monitoring/monitoring.routes';
 import { pollHandler } from './modules/monitoring/monitoring.service';
 import { rollbackRoutes } from './modules/rollback/rollback.routes';
 import { ESCALATE_JOB, escalationHandler } from './modules/rollback/rollback.service';
+import { postReleaseRoutes } from './modules/postrelease/postrelease.routes';
+import { CMDB_DEADLINE_JOB, cmdbDeadlineHandler } from './modules/postrelease/postrelease.service';
 import { documentRoutes } from './modules/documents/documents.routes';
 import { knowledgeRoutes } from './modules/knowledge/knowledge.routes';
 import { measuresRoutes } from './modules/measures/measures.routes';
@@ -117,6 +119,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     maxUploadBytes: config.dsl.maxUploadBytes,
     events,
     prometheusUrl: config.monitoring.prometheusUrl,
+    pdfFontPath: config.documents.pdfFontPath,
   };
   const dsl: DslDeps = {
     db,
@@ -191,6 +194,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await fastify.register(executionRoutes(releases));
   await fastify.register(monitoringRoutes(releases));
   await fastify.register(rollbackRoutes(releases));
+  await fastify.register(postReleaseRoutes(releases));
+  jobs.register(CMDB_DEADLINE_JOB, cmdbDeadlineHandler(releases));
   jobs.register(ESCALATE_JOB, escalationHandler(releases));
   jobs.register(MONITORING_POLL_JOB, pollHandler(releases, config.monitoring.pollSeconds));
   await fastify.register(documentRoutes({ db, audit, pdfFontPath: config.documents.pdfFontPath }));

@@ -285,6 +285,13 @@ describe('release lifecycle invariants (model-based, fast-check)', () => {
             case 'verify_restoration':
             case 'complete_rollback':
             case 'fail_rollback':
+            case 'record_verification':
+            case 'sign_acceptance':
+            case 'complete_cmdb_update':
+            case 'archive':
+            case 'close_successful':
+            case 'close_failed':
+            case 'close_rolled_back':
               break;
           }
           f = { ...f, state };

@@ -41,6 +41,13 @@ export const RELEASE_ACTIONS = [
   'verify_restoration',
   'complete_rollback',
   'fail_rollback',
+  'record_verification',
+  'sign_acceptance',
+  'complete_cmdb_update',
+  'archive',
+  'close_successful',
+  'close_failed',
+  'close_rolled_back',
   'cancel',
 ] as const;
 export type ReleaseAction = (typeof RELEASE_ACTIONS)[number];
@@ -73,6 +80,12 @@ export interface ReleaseFacts {
   openTriggers?: number;
   /** RB-4: the latest restoration check found the pre-release configuration back. */
   restorationVerified?: boolean;
+  /** PO-1: post-release verifications of the policy not yet passed (user acceptance included). */
+  pendingVerifications?: string[];
+  /** PO-2: the CMDB update task: absent, open (with its deadline) or done. */
+  cmdbUpdate?: 'none' | 'open' | 'done';
+  /** PO-3: the release's documents and evidence have been archived. */
+  archived?: boolean;
   /** PR-1, IM-1, IN-2: what the deployment gate refuses now (only assembled for a ready release). */
   gateFailures?: { rule: string; message: string }[];
 }
@@ -360,6 +373,89 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
     outcome: 'failed',
     roles: () => ['operations_manager'],
     roleRule: 'RO-1 the manager closes',
+  },
+  record_verification: {
+    from: ['post_release'],
+    to: 'same',
+    roles: () => IMPLEMENTERS,
+    roleRule: 'PO-1 effect verification by operations',
+  },
+  sign_acceptance: {
+    from: ['post_release'],
+    to: 'same',
+    roles: () => ['business_representative'],
+    roleRule: 'PO-1 user acceptance by a business-department representative',
+  },
+  complete_cmdb_update: {
+    from: ['post_release'],
+    to: 'same',
+    roles: () => ['configuration_administrator', 'operations_engineer'],
+    roleRule: 'RO-3 the configuration administrator updates the CMDB',
+    guard: (f) =>
+      f.cmdbUpdate === 'open'
+        ? []
+        : [
+            {
+              kind: 'policy',
+              rule: 'PO-2 CMDB update task',
+              reason:
+                f.cmdbUpdate === 'done' ? 'the CMDB update is already done' : 'there is no CMDB update task',
+            },
+          ],
+  },
+  archive: {
+    from: ['post_release', 'rolled_back'],
+    to: 'same',
+    roles: () => PLANNERS,
+    roleRule: 'PO-3 operations archives the record',
+  },
+  close_successful: {
+    from: ['post_release'],
+    to: 'closed',
+    outcome: 'successful',
+    roles: () => ['operations_manager'],
+    roleRule: 'CL-1 only the operations manager closes',
+    guard: (f) => {
+      const blockers: Blocker[] = [];
+      const pending = f.pendingVerifications ?? [];
+      if (pending.length)
+        blockers.push({
+          kind: 'policy',
+          rule: 'CL-1 verification done',
+          reason: `post-release verification not passed: ${pending.join(', ')}`,
+        });
+      if (f.cmdbUpdate !== 'done')
+        blockers.push({
+          kind: 'policy',
+          rule: 'CL-1 CMDB update done',
+          reason: 'the CMDB update task is not done',
+        });
+      if (!f.archived)
+        blockers.push({
+          kind: 'policy',
+          rule: 'CL-1 documents archived',
+          reason: 'the documents are not archived',
+        });
+      return blockers;
+    },
+  },
+  close_failed: {
+    from: ['post_release'],
+    to: 'closed',
+    outcome: 'failed',
+    roles: () => ['operations_manager'],
+    roleRule: 'CL-1 only the operations manager closes',
+  },
+  close_rolled_back: {
+    from: ['rolled_back'],
+    to: 'closed',
+    outcome: 'rolled_back',
+    roles: () => ['operations_manager'],
+    roleRule: 'CL-1 only the operations manager closes',
+    guard: (f) =>
+      f.archived
+        ? []
+        : [{ kind: 'policy', rule: 'CL-1 documents archived', reason: 'the documents are not archived' }],
   },
   cancel: {
     from: ['requested', 'planning', 'plan_review', 'approved', 'ready'],

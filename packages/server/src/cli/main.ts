@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { isPermission, isRole, type Role } from '@releasegate/domain';
 import { ConfigError, loadConfig } from '../config';
@@ -17,6 +18,7 @@ import { verifyChain } from '../modules/audit/audit.verify';
 import { recordStandalone } from '../modules/audit/audit.service';
 import { startServer } from '../server';
 import { verifyLibrary } from '../modules/dsl/dsl.verify';
+import { verifyEvidencePackage } from '../modules/postrelease/closing.service';
 import { LocalBlobStore } from '../storage/local-blob-store';
 import { backupSqlite, postgresBackupAdvice, restoreSqlite } from './backup';
 import { askGate, formatAnswer } from './gate-client';
@@ -287,6 +289,23 @@ dsl
       });
       if (!report.ok) process.exitCode = 1;
     });
+  });
+
+program
+  .command('evidence')
+  .description('release evidence packages (PO-3)')
+  .command('verify')
+  .description('re-hash every file of an evidence package against its manifest; exits 1 on any mismatch')
+  .argument('<file>', 'the evidence package (.zip) exported from a release')
+  .option('--json', 'print JSON')
+  .action(async (file: string, options: { json?: boolean }) => {
+    const report = await verifyEvidencePackage(await fs.promises.readFile(file));
+    if (options.json) out(JSON.stringify(report));
+    else {
+      out(`${report.ok ? 'OK' : 'PROBLEMS'}: ${report.checked} files checked against the manifest of ${file}`);
+      for (const p of report.problems) out(`  ${p}`);
+    }
+    if (!report.ok) process.exitCode = 1;
   });
 
 program

@@ -396,6 +396,58 @@ export interface ProblemRecordsTable {
   created_by: string;
 }
 
+export interface ReleaseVerificationsTable {
+  seq: Generated<number>;
+  release_id: string;
+  item_key: string;
+  result: string;
+  note: string | null;
+  link: string | null;
+  evidence_digest: string | null;
+  evidence_filename: string | null;
+  department: string | null;
+  actor_id: string;
+  actor_name: string;
+  at: string;
+}
+
+export interface CmdbUpdateTasksTable {
+  release_id: string;
+  opened_at: string;
+  due_at: string;
+  done_at: string | null;
+  done_by: string | null;
+  overdue: Generated<number>;
+  applied: string | null;
+}
+
+export interface ArchiveItemsTable {
+  seq: Generated<number>;
+  release_id: string;
+  kind: string;
+  name: string;
+  digest: string;
+  size: number;
+  media_type: string;
+  added_at: string;
+}
+
+export interface ReleaseArchivesTable {
+  release_id: string;
+  archived_at: string;
+  archived_by: string;
+  sealed_at: string | null;
+}
+
+export interface ReleaseClosuresTable {
+  release_id: string;
+  outcome: string;
+  analysis: string | null;
+  lessons: string | null;
+  closed_by: string;
+  closed_at: string;
+}
+
 export interface ReleaseChecksTable {
   seq: Generated<number>;
   release_id: string;
@@ -497,6 +549,7 @@ export interface Database extends ChangesTables {
   plan_conflict_overrides: PlanConflictOverridesTable;
   freeze_windows: FreezeWindowsTable;
   release_checks: ReleaseChecksTable;
+  release_records: ReleaseRecordsTable;
   knowledge_articles: KnowledgeArticlesTable;
   knowledge_number_seq: KnowledgeNumberSeqTable;
   knowledge_tags: KnowledgeTagsTable;
@@ -504,7 +557,6 @@ export interface Database extends ChangesTables {
   knowledge_cis: KnowledgeCisTable;
   knowledge_history: KnowledgeHistoryTable;
   knowledge_search: KnowledgeSearchTable;
-  release_records: ReleaseRecordsTable;
   jobs: JobsTable;
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;
@@ -518,4 +570,9 @@ export interface Database extends ChangesTables {
   rollback_triggers: RollbackTriggersTable;
   restoration_checks: RestorationChecksTable;
   problem_records: ProblemRecordsTable;
+  release_verifications: ReleaseVerificationsTable;
+  cmdb_update_tasks: CmdbUpdateTasksTable;
+  archive_items: ArchiveItemsTable;
+  release_archives: ReleaseArchivesTable;
+  release_closures: ReleaseClosuresTable;
 }

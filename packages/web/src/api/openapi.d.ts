@@ -4535,7 +4535,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -4650,7 +4650,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -4775,7 +4775,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -4898,7 +4898,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -5023,7 +5023,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -5146,7 +5146,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -5325,7 +5325,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -5457,7 +5457,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -5589,7 +5589,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -5911,7 +5911,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -6029,7 +6029,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -6152,7 +6152,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -6275,7 +6275,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -6398,7 +6398,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -6900,7 +6900,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -7115,7 +7115,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -7232,7 +7232,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -8241,7 +8241,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -8416,7 +8416,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -8539,7 +8539,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -8558,6 +8558,818 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/post-release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** PO-1…PO-3, CL-1: verifications and acceptance, the CMDB update task, the archive and the close */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            verifications: {
+                                items: {
+                                    key: string;
+                                    label: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    latest: {
+                                        seq: number;
+                                        itemKey: string;
+                                        /** @enum {string} */
+                                        result: "passed" | "failed";
+                                        note: string | null;
+                                        link: string | null;
+                                        evidence: {
+                                            digest: string;
+                                            filename: string | null;
+                                        } | null;
+                                        department: string | null;
+                                        actorId: string;
+                                        actorName: string;
+                                        at: string;
+                                    } | null;
+                                }[];
+                                pending: string[];
+                                history: {
+                                    seq: number;
+                                    itemKey: string;
+                                    /** @enum {string} */
+                                    result: "passed" | "failed";
+                                    note: string | null;
+                                    link: string | null;
+                                    evidence: {
+                                        digest: string;
+                                        filename: string | null;
+                                    } | null;
+                                    department: string | null;
+                                    actorId: string;
+                                    actorName: string;
+                                    at: string;
+                                }[];
+                            };
+                            cmdbUpdate: {
+                                releaseId: string;
+                                openedAt: string;
+                                dueAt: string;
+                                doneAt: string | null;
+                                doneBy: string | null;
+                                overdue: boolean;
+                                applied: {
+                                    ciId: string;
+                                    ciName: string;
+                                    before: string | null;
+                                    after: string;
+                                }[] | null;
+                            } | null;
+                            archive: {
+                                archivedAt: string;
+                                archivedBy: string;
+                                sealedAt: string | null;
+                            } | null;
+                            archiveItems: {
+                                seq: number;
+                                kind: string;
+                                name: string;
+                                digest: string;
+                                size: number;
+                                mediaType: string;
+                                addedAt: string;
+                            }[];
+                            closure: {
+                                outcome: string;
+                                analysis: string | null;
+                                lessons: string | null;
+                                closedBy: string;
+                                closedAt: string;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/verifications/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PO-1: functional, performance or business verification with result and evidence */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        result: "passed" | "failed";
+                        note?: string | null;
+                        link?: string | null;
+                        evidence?: {
+                            digest: string;
+                            filename?: string | null;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            title: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                            type: ("emergency" | "major" | "normal") | null;
+                            proposal: {
+                                /** @enum {string} */
+                                type: "emergency" | "major" | "normal";
+                                reasons: string[];
+                            };
+                            typeReason: string | null;
+                            urgency: string;
+                            rollbackDifficulty: string;
+                            newTechnology: boolean;
+                            targetCiIds: string[];
+                            policyVersionId: string;
+                            requestedBy: string;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            changes: {
+                                id: string;
+                                number: string;
+                                title: string;
+                                state: string;
+                                approved: boolean;
+                                label: string;
+                            }[];
+                            items: {
+                                /** @enum {string} */
+                                kind: "software" | "hardware" | "document" | "service";
+                                title: string;
+                                dslVersionId?: string | null;
+                                description?: string | null;
+                                ciIds: string[];
+                                id: string;
+                            }[];
+                            assessments: {
+                                seq: number;
+                                /** @enum {string} */
+                                kind: "relationship" | "resource" | "risk";
+                                content: unknown;
+                                recordedBy: string;
+                                recordedAt: string;
+                            }[];
+                            plan: {
+                                id: string;
+                                version: number;
+                                status: string;
+                                drafterName: string;
+                                gaps: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                                unresolvedConflicts: string[];
+                            } | null;
+                            actions: {
+                                /** @enum {string} */
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                allowed: boolean;
+                                blockers: {
+                                    rule: string;
+                                    reason: string;
+                                    /** @enum {string} */
+                                    kind: "state" | "role" | "policy";
+                                    missing?: {
+                                        /** @enum {string} */
+                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        reason: string;
+                                    }[];
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/acceptance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PO-1: user acceptance signed off by a named business-department representative */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        accepted: boolean;
+                        department: string;
+                        comment?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            title: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                            type: ("emergency" | "major" | "normal") | null;
+                            proposal: {
+                                /** @enum {string} */
+                                type: "emergency" | "major" | "normal";
+                                reasons: string[];
+                            };
+                            typeReason: string | null;
+                            urgency: string;
+                            rollbackDifficulty: string;
+                            newTechnology: boolean;
+                            targetCiIds: string[];
+                            policyVersionId: string;
+                            requestedBy: string;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            changes: {
+                                id: string;
+                                number: string;
+                                title: string;
+                                state: string;
+                                approved: boolean;
+                                label: string;
+                            }[];
+                            items: {
+                                /** @enum {string} */
+                                kind: "software" | "hardware" | "document" | "service";
+                                title: string;
+                                dslVersionId?: string | null;
+                                description?: string | null;
+                                ciIds: string[];
+                                id: string;
+                            }[];
+                            assessments: {
+                                seq: number;
+                                /** @enum {string} */
+                                kind: "relationship" | "resource" | "risk";
+                                content: unknown;
+                                recordedBy: string;
+                                recordedAt: string;
+                            }[];
+                            plan: {
+                                id: string;
+                                version: number;
+                                status: string;
+                                drafterName: string;
+                                gaps: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                                unresolvedConflicts: string[];
+                            } | null;
+                            actions: {
+                                /** @enum {string} */
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                allowed: boolean;
+                                blockers: {
+                                    rule: string;
+                                    reason: string;
+                                    /** @enum {string} */
+                                    kind: "state" | "role" | "policy";
+                                    missing?: {
+                                        /** @enum {string} */
+                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        reason: string;
+                                    }[];
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/cmdb-update/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PO-2: apply the plan's target configuration to the CIs (each change recorded with the release) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            title: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                            type: ("emergency" | "major" | "normal") | null;
+                            proposal: {
+                                /** @enum {string} */
+                                type: "emergency" | "major" | "normal";
+                                reasons: string[];
+                            };
+                            typeReason: string | null;
+                            urgency: string;
+                            rollbackDifficulty: string;
+                            newTechnology: boolean;
+                            targetCiIds: string[];
+                            policyVersionId: string;
+                            requestedBy: string;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            changes: {
+                                id: string;
+                                number: string;
+                                title: string;
+                                state: string;
+                                approved: boolean;
+                                label: string;
+                            }[];
+                            items: {
+                                /** @enum {string} */
+                                kind: "software" | "hardware" | "document" | "service";
+                                title: string;
+                                dslVersionId?: string | null;
+                                description?: string | null;
+                                ciIds: string[];
+                                id: string;
+                            }[];
+                            assessments: {
+                                seq: number;
+                                /** @enum {string} */
+                                kind: "relationship" | "resource" | "risk";
+                                content: unknown;
+                                recordedBy: string;
+                                recordedAt: string;
+                            }[];
+                            plan: {
+                                id: string;
+                                version: number;
+                                status: string;
+                                drafterName: string;
+                                gaps: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                                unresolvedConflicts: string[];
+                            } | null;
+                            actions: {
+                                /** @enum {string} */
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                allowed: boolean;
+                                blockers: {
+                                    rule: string;
+                                    reason: string;
+                                    /** @enum {string} */
+                                    kind: "state" | "role" | "policy";
+                                    missing?: {
+                                        /** @enum {string} */
+                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        reason: string;
+                                    }[];
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PO-3: archive the release's plan documents, checklists, evidence, logs and approvals */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            title: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                            type: ("emergency" | "major" | "normal") | null;
+                            proposal: {
+                                /** @enum {string} */
+                                type: "emergency" | "major" | "normal";
+                                reasons: string[];
+                            };
+                            typeReason: string | null;
+                            urgency: string;
+                            rollbackDifficulty: string;
+                            newTechnology: boolean;
+                            targetCiIds: string[];
+                            policyVersionId: string;
+                            requestedBy: string;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            changes: {
+                                id: string;
+                                number: string;
+                                title: string;
+                                state: string;
+                                approved: boolean;
+                                label: string;
+                            }[];
+                            items: {
+                                /** @enum {string} */
+                                kind: "software" | "hardware" | "document" | "service";
+                                title: string;
+                                dslVersionId?: string | null;
+                                description?: string | null;
+                                ciIds: string[];
+                                id: string;
+                            }[];
+                            assessments: {
+                                seq: number;
+                                /** @enum {string} */
+                                kind: "relationship" | "resource" | "risk";
+                                content: unknown;
+                                recordedBy: string;
+                                recordedAt: string;
+                            }[];
+                            plan: {
+                                id: string;
+                                version: number;
+                                status: string;
+                                drafterName: string;
+                                gaps: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                                unresolvedConflicts: string[];
+                            } | null;
+                            actions: {
+                                /** @enum {string} */
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                allowed: boolean;
+                                blockers: {
+                                    rule: string;
+                                    reason: string;
+                                    /** @enum {string} */
+                                    kind: "state" | "role" | "policy";
+                                    missing?: {
+                                        /** @enum {string} */
+                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        reason: string;
+                                    }[];
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** CL-1, CL-2: the manager closes with the outcome; the report is generated and the archive sealed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        outcome: "successful" | "failed" | "rolled_back";
+                        analysis?: string | null;
+                        lessons?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            title: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                            type: ("emergency" | "major" | "normal") | null;
+                            proposal: {
+                                /** @enum {string} */
+                                type: "emergency" | "major" | "normal";
+                                reasons: string[];
+                            };
+                            typeReason: string | null;
+                            urgency: string;
+                            rollbackDifficulty: string;
+                            newTechnology: boolean;
+                            targetCiIds: string[];
+                            policyVersionId: string;
+                            requestedBy: string;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            changes: {
+                                id: string;
+                                number: string;
+                                title: string;
+                                state: string;
+                                approved: boolean;
+                                label: string;
+                            }[];
+                            items: {
+                                /** @enum {string} */
+                                kind: "software" | "hardware" | "document" | "service";
+                                title: string;
+                                dslVersionId?: string | null;
+                                description?: string | null;
+                                ciIds: string[];
+                                id: string;
+                            }[];
+                            assessments: {
+                                seq: number;
+                                /** @enum {string} */
+                                kind: "relationship" | "resource" | "risk";
+                                content: unknown;
+                                recordedBy: string;
+                                recordedAt: string;
+                            }[];
+                            plan: {
+                                id: string;
+                                version: number;
+                                status: string;
+                                drafterName: string;
+                                gaps: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                                unresolvedConflicts: string[];
+                            } | null;
+                            actions: {
+                                /** @enum {string} */
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                allowed: boolean;
+                                blockers: {
+                                    rule: string;
+                                    reason: string;
+                                    /** @enum {string} */
+                                    kind: "state" | "role" | "policy";
+                                    missing?: {
+                                        /** @enum {string} */
+                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        reason: string;
+                                    }[];
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** CL-2: 《发布变更报告》 as DOCX or PDF (the archived one once closed, a draft before) */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "docx" | "pdf";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/evidence-package": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** PO-3: the whole record as a ZIP with a SHA-256 manifest (`releasegate evidence verify`) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

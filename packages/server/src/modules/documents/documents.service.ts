@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import { notFound } from '@releasegate/domain';
+import type { Database } from '../../db/schema';
 import type { RequestContext } from '../../context';
 import type { Db } from '../../db/database';
 import { recordStandalone, type AuditWriter } from '../audit/audit.service';
 import { findBaseline, findCisByIds, listTypes } from '../cmdb/cmdb.repository';
 import { authorize } from '../identity/authorize';
-import { plansOf } from '../plans/plan.repository';
+import { plansOf, type PlanVersion } from '../plans/plan.repository';
 import { findPolicy } from '../policy/policy.repository';
-import { findRelease } from '../releases/release.repository';
+import { findRelease, type Release } from '../releases/release.repository';
 import { renderDocx } from './document.docx';
 import { cjkFont } from './document.font';
 import type { DocLang, DocModel } from './document.model';
@@ -89,6 +91,34 @@ export async function exportPlanDocument(
   if (!release) throw notFound('Release', releaseId);
   const plan = (await plansOf(q, release.id)).find((p) => p.version === version);
   if (!plan) throw notFound('Plan version', `${release.number} v${version}`);
+  const bytes = await renderPlan(q, deps.pdfFontPath, release, plan, format, lang);
+  await recordStandalone(deps.db, deps.audit, ctx, {
+    action: 'document.exported',
+    entityType: 'release',
+    entityId: release.id,
+    details: {
+      document: 'release_plan',
+      number: release.number,
+      planVersion: plan.version,
+      planStatus: plan.status,
+      format,
+      lang,
+      bytes: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    },
+  });
+  return file(bytes, 'plan', `${release.number}-v${plan.version}`, format, lang);
+}
+
+/** 《发布计划》 of one plan version as bytes, read in the caller's transaction (the archive uses it too). */
+export async function renderPlan(
+  q: Kysely<Database>,
+  pdfFontPath: string | undefined,
+  release: Release,
+  plan: PlanVersion,
+  format: DocumentFormat,
+  lang: DocLang = 'zh',
+): Promise<Buffer> {
   const policy = (await findPolicy(q, release.policyVersionId))?.document;
   const content = plan.content;
   const ciIds = [
@@ -117,21 +147,5 @@ export async function exportPlanDocument(
     },
     lang,
   );
-  const bytes = await render(model, format, deps.pdfFontPath);
-  await recordStandalone(deps.db, deps.audit, ctx, {
-    action: 'document.exported',
-    entityType: 'release',
-    entityId: release.id,
-    details: {
-      document: 'release_plan',
-      number: release.number,
-      planVersion: plan.version,
-      planStatus: plan.status,
-      format,
-      lang,
-      bytes: bytes.length,
-      sha256: createHash('sha256').update(bytes).digest('hex'),
-    },
-  });
-  return file(bytes, 'plan', `${release.number}-v${plan.version}`, format, lang);
+  return render(model, format, pdfFontPath);
 }

@@ -16,6 +16,8 @@ import { findRelease } from '../releases/release.repository';
 import { runAction } from '../releases/release.service';
 import { plansOf } from '../plans/plan.repository';
 import * as repo from './execution.repository';
+import { openCmdbUpdate } from '../postrelease/postrelease.service';
+import { rulesOf } from '../releases/release.facts';
 
 /** The approved plan version a release runs (the one verified and started). */
 export async function approvedPlan(q: Kysely<Database>, releaseId: string) {
@@ -178,7 +180,11 @@ export async function finishStep(
 /** IM-2: every step has succeeded and no trigger awaits a decision: post-release management begins. */
 export async function completeImplementation(deps: ReleaseDeps, ctx: RequestContext, id: string) {
   authorize(ctx, 'release.implement');
-  return runAction(deps, ctx, id, 'complete_implementation', async (_trx, release) => ({ release }));
+  return runAction(deps, ctx, id, 'complete_implementation', async (trx, release) => {
+    // PO-2: a successful implementation opens the CMDB update task, due 24 hours (policy) from now.
+    const dueAt = await openCmdbUpdate(trx, deps, release, await rulesOf(trx, release));
+    return { release, details: { cmdbUpdateDueAt: dueAt } };
+  });
 }
 
 /** IM-3: the plan's steps with how each ran, and the progress of both phases. */

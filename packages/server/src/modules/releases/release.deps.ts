@@ -30,4 +30,6 @@ export interface ReleaseDeps {
   events: EventBus;
   /** IM-4: the Prometheus query API indicators are read from (none: readings by hand only). */
   prometheusUrl: string | null;
+  /** PL-4, CL-2: the CJK font documents are rendered with (none: the search of system fonts). */
+  pdfFontPath: string | undefined;
 }

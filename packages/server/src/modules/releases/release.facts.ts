@@ -7,6 +7,8 @@ import { latestPlan, plansOf } from '../plans/plan.repository';
 import { stepRunsOf } from '../execution/execution.repository';
 import { gateFactsOf } from '../gate/gate.facts';
 import { countOpenTriggers, restorationChecksOf } from '../rollback/rollback.repository';
+import { findArchive, findCmdbTask, verificationsOf } from '../postrelease/postrelease.repository';
+import { verificationState } from '../postrelease/verification.state';
 import { planConflicts } from '../plans/plan.conflicts';
 import type { ReleaseDeps } from './release.deps';
 import { changeIdsOf, type Release } from './release.repository';
@@ -51,7 +53,7 @@ export async function factsOf(
   };
 }
 
-const EXECUTING = ['ready', 'implementing', 'post_release', 'rolling_back'];
+const EXECUTING = ['ready', 'implementing', 'post_release', 'rolling_back', 'rolled_back'];
 
 /** From verification on: steps done, triggers open, restoration verified, what the gate refuses. */
 async function executionFacts(
@@ -82,5 +84,21 @@ async function executionFacts(
     openTriggers: await countOpenTriggers(q, release.id),
     restorationVerified: restoration?.ok ?? false,
     gateFailures: gate?.checks.filter((c) => !c.ok).map((c) => ({ rule: c.rule, message: c.message })),
+    ...(await postReleaseFacts(q, release, rules)),
+  };
+}
+
+/** PO-1…PO-3: what closing a release needs. */
+async function postReleaseFacts(
+  q: Kysely<Database>,
+  release: Release,
+  rules: PolicyRules,
+): Promise<Partial<ReleaseFacts>> {
+  if (release.state !== 'post_release' && release.state !== 'rolled_back') return {};
+  const task = await findCmdbTask(q, release.id);
+  return {
+    pendingVerifications: verificationState(rules, await verificationsOf(q, release.id)).pending,
+    cmdbUpdate: !task ? 'none' : task.doneAt ? 'done' : 'open',
+    archived: !!(await findArchive(q, release.id)),
   };
 }

@@ -24,6 +24,7 @@ import type { ReleaseDeps } from './release.deps';
 import * as repo from './release.repository';
 import { factsOf, rulesOf } from './release.facts';
 import { assertAllowed } from './release.guard';
+import { writeReleaseRecord } from '../postrelease/release-record';
 
 const IMPACT_DEPTH_FOR_CLASSIFICATION = 5;
 
@@ -203,6 +204,7 @@ export async function runAction<T>(
     if (!(await repo.updateRelease(trx, after, before.state))) {
       throw new DomainError('conflict', `${before.number} changed meanwhile; reload and try again`);
     }
+    if (after.state === 'closed') await writeReleaseRecord(trx, after, after.updatedAt);
     await deps.audit.record(trx, ctx, {
       action: `release.${action}`,
       entityType: 'release',

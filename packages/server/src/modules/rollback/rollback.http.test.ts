@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PlanContent } from '@releasegate/domain';
 import { DIALECTS } from '../../test/databases';
 import { startTestApp, type TestApp } from '../../test/test-app';
 import { signInRoles } from '../../test/releases';
@@ -17,7 +18,7 @@ describe.each(DIALECTS)('monitoring and rollback on %s', (dialect) => {
   });
 
   /** A release implementing, its first step done. */
-  const implementing = async (plan?: Parameters<typeof readyRelease>[2]['plan']) => {
+  const implementing = async (plan?: (content: PlanContent) => PlanContent) => {
     const r = await readyRelease(t, c, { plan });
     expect((await c.impl.post(`/api/releases/${r.id}/implementation/start`)).status).toBe(200);
     await runStep(c.impl, r.id, 'implementation', 0);

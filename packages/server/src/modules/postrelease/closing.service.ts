@@ -1,0 +1,303 @@
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import JSZip from 'jszip';
+import type { Kysely } from 'kysely';
+import { notFound } from '@releasegate/domain';
+import type { Database } from '../../db/schema';
+import type { RequestContext } from '../../context';
+import { authorize } from '../identity/authorize';
+import { recordStandalone } from '../audit/audit.service';
+import {
+  renderPlan,
+  renderReport,
+  type DocumentFile,
+  type DocumentFormat,
+} from '../documents/documents.service';
+import type { ReleaseDeps } from '../releases/release.deps';
+import { findRelease, type Release } from '../releases/release.repository';
+import { rulesOf } from '../releases/release.facts';
+import { runAction } from '../releases/release.service';
+import { commentsOf, plansOf } from '../plans/plan.repository';
+import { checksOf } from '../verification/checklist.repository';
+import { stepRunsOf } from '../execution/execution.repository';
+import { feedbackOf, readingsOf, searchLogs } from '../monitoring/monitoring.repository';
+import { problemsOf, restorationChecksOf, triggersOf } from '../rollback/rollback.repository';
+import * as repo from './postrelease.repository';
+import { storeFile } from './postrelease.service';
+import { assembleReport } from './report.assemble';
+
+const json = (value: unknown) => Buffer.from(`${JSON.stringify(value, null, 2)}\n`);
+const JSON_TYPE = 'application/json';
+
+/**
+ * PO-3: gathers what the policy archives with a release — every decided plan version as
+ * 《发布计划》, the checklists, evidence files, step records, logs, monitoring, rollback and
+ * approvals — into the blob store, replacing an earlier archive (until close seals it).
+ */
+async function collectArchive(trx: Kysely<Database>, deps: ReleaseDeps, release: Release, by: string) {
+  const items: Omit<repo.ArchiveItem, 'seq'>[] = [];
+  const add = async (bytes: Buffer, kind: string, name: string, mediaType = JSON_TYPE) =>
+    items.push(await storeFile(deps, bytes, { kind, name, mediaType }));
+  const plans = await plansOf(trx, release.id);
+  for (const plan of plans.filter((p) => p.status === 'approved' || p.status === 'superseded'))
+    await add(
+      await renderPlan(trx, deps.pdfFontPath, release, plan, 'pdf'),
+      'plan',
+      `发布计划-${release.number}-v${plan.version}.pdf`,
+      'application/pdf',
+    );
+  const approvals = [];
+  for (const p of plans)
+    approvals.push({
+      version: p.version,
+      status: p.status,
+      drafter: p.drafterName,
+      submittedAt: p.submittedAt,
+      decidedBy: p.decidedBy,
+      decidedAt: p.decidedAt,
+      decisionComment: p.decisionComment,
+      comments: await commentsOf(trx, p.id),
+    });
+  await add(json(approvals), 'approvals', 'approvals.json');
+  const checks = [];
+  for (const p of plans) checks.push(...(await checksOf(trx, release.id, p.version)));
+  const verifications = await repo.verificationsOf(trx, release.id);
+  await add(json({ preRelease: checks, postRelease: verifications }), 'checklists', 'checklists.json');
+  await add(json(await stepRunsOf(trx, release.id)), 'steps', 'steps.json');
+  const logs = await searchLogs(trx, release.id, { limit: 1_000_000 });
+  await add(
+    Buffer.from(logs.map((l) => JSON.stringify(l)).join('\n')),
+    'logs',
+    'logs.jsonl',
+    'application/x-ndjson',
+  );
+  await add(
+    json({
+      readings: await readingsOf(trx, release.id, 1_000_000),
+      feedback: await feedbackOf(trx, release.id),
+    }),
+    'monitoring',
+    'monitoring.json',
+  );
+  await add(
+    json({
+      triggers: await triggersOf(trx, release.id),
+      restorationChecks: await restorationChecksOf(trx, release.id),
+      problems: await problemsOf(trx, release.id),
+    }),
+    'rollback',
+    'rollback.json',
+  );
+  const now = deps.clock.now().toISOString();
+  const evidence = new Map<string, string | null>();
+  for (const c of [...checks, ...verifications])
+    if (c.evidence) evidence.set(c.evidence.digest, c.evidence.filename);
+  for (const [digest, filename] of evidence)
+    items.push({
+      kind: 'evidence',
+      name: `evidence/${digest.slice(0, 12)}-${filename ?? 'file'}`,
+      digest,
+      size: (await deps.blobs.size(digest)) ?? 0,
+      mediaType: 'application/octet-stream',
+      addedAt: now,
+    });
+  await repo.deleteArchiveItems(trx, release.id);
+  await repo.insertArchiveItems(trx, release.id, items);
+  await repo.saveArchive(trx, release.id, { archivedAt: now, archivedBy: by, sealedAt: null });
+  return items;
+}
+
+/** PO-3: archives the release's documents and evidence (again, if something was added since). */
+export async function archiveRelease(deps: ReleaseDeps, ctx: RequestContext, id: string) {
+  authorize(ctx, 'release.read');
+  return runAction(deps, ctx, id, 'archive', async (trx, release, principal) => {
+    const items = await collectArchive(trx, deps, release, principal.displayName || principal.username);
+    return {
+      release,
+      details: { files: items.map((i) => ({ name: i.name, sha256: i.digest, size: i.size })) },
+    };
+  });
+}
+
+const CLOSE_ACTIONS = {
+  successful: 'close_successful',
+  failed: 'close_failed',
+  rolled_back: 'close_rolled_back',
+} as const;
+
+/**
+ * CL-1, CL-2: the operations manager closes with the outcome; 《发布变更报告》 is generated (DOCX
+ * and PDF), archived with the rest, and the archive is sealed: immutable from now on.
+ */
+export async function closeRelease(
+  deps: ReleaseDeps,
+  ctx: RequestContext,
+  id: string,
+  input: { outcome: keyof typeof CLOSE_ACTIONS; analysis?: string | null; lessons?: string | null },
+) {
+  return runAction(deps, ctx, id, CLOSE_ACTIONS[input.outcome], async (trx, release, principal) => {
+    // After the lifecycle's own check (which names CL-1): an API token also needs the scope.
+    authorize(ctx, 'release.close');
+    const by = principal.displayName || principal.username;
+    const closedAt = deps.clock.now().toISOString();
+    const closure = {
+      outcome: input.outcome,
+      analysis: input.analysis?.trim() || null,
+      lessons: input.lessons?.trim() || null,
+      closedBy: by,
+      closedAt,
+    };
+    await repo.insertClosure(trx, release.id, closure);
+    // Whatever was not archived yet (a failed release) is archived now: nothing escapes the seal.
+    if (!(await repo.findArchive(trx, release.id))) await collectArchive(trx, deps, release, by);
+    const data = await assembleReport(trx, release, await rulesOf(trx, release), {
+      ...closure,
+      outcome: input.outcome,
+    });
+    const report: Omit<repo.ArchiveItem, 'seq'>[] = [];
+    for (const format of ['docx', 'pdf'] as const) {
+      const file = await renderReport(data, format, { pdfFontPath: deps.pdfFontPath });
+      report.push(
+        await storeFile(deps, file.bytes, {
+          kind: 'report',
+          name: file.filename,
+          mediaType: file.contentType,
+        }),
+      );
+    }
+    await repo.insertArchiveItems(trx, release.id, report);
+    const archive = (await repo.findArchive(trx, release.id))!;
+    await repo.saveArchive(trx, release.id, { ...archive, sealedAt: closedAt });
+    return {
+      release: { ...release, decidedBy: by, decidedAt: closedAt, decisionReason: closure.analysis },
+      details: { outcome: input.outcome, report: report.map((r) => ({ name: r.name, sha256: r.digest })) },
+    };
+  });
+}
+
+/** CL-2: the archived report of a closed release, or a draft made from the record so far. */
+export async function reportDocument(
+  deps: ReleaseDeps,
+  ctx: RequestContext,
+  id: string,
+  format: DocumentFormat,
+): Promise<DocumentFile & { draft: boolean }> {
+  authorize(ctx, 'release.read');
+  const q = deps.db.kysely;
+  const release = await findRelease(q, id);
+  if (!release) throw notFound('Release', id);
+  const archived = (await repo.archiveItemsOf(q, release.id)).find(
+    (i) => i.kind === 'report' && i.name.endsWith(`.${format}`),
+  );
+  if (archived) {
+    const bytes = await readAll(deps.blobs.open(archived.digest));
+    return {
+      bytes,
+      contentType: archived.mediaType,
+      filename: archived.name,
+      asciiFilename: `release-report-${release.number}.${format}`,
+      draft: false,
+    };
+  }
+  const closure = await repo.findClosure(q, release.id);
+  const data = await assembleReport(q, release, await rulesOf(q, release), {
+    outcome: release.outcome,
+    closedBy: closure?.closedBy ?? null,
+    closedAt: closure?.closedAt ?? null,
+    analysis: closure?.analysis ?? null,
+    lessons: closure?.lessons ?? null,
+  });
+  const file = await renderReport(data, format, { pdfFontPath: deps.pdfFontPath });
+  return { ...file, filename: file.filename.replace(/(\.\w+)$/, '-草稿$1'), draft: true };
+}
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export const MANIFEST = 'manifest.json';
+
+/**
+ * PO-3: the whole record as one ZIP: the archived documents and evidence, the release's audit
+ * events, and a manifest of SHA-256 digests that `releasegate evidence verify` checks.
+ */
+export async function evidencePackage(deps: ReleaseDeps, ctx: RequestContext, id: string) {
+  authorize(ctx, 'release.read');
+  const q = deps.db.kysely;
+  const release = await findRelease(q, id);
+  if (!release) throw notFound('Release', id);
+  const items = await repo.archiveItemsOf(q, release.id);
+  const zip = new JSZip();
+  const files: { path: string; sha256: string; size: number; kind: string }[] = [];
+  for (const item of items) {
+    const bytes = await readAll(deps.blobs.open(item.digest));
+    const path = item.kind === 'evidence' ? item.name : `documents/${item.name}`;
+    zip.file(path, bytes);
+    files.push({
+      path,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      size: bytes.length,
+      kind: item.kind,
+    });
+  }
+  const events = await repo.releaseEvents(q, release.id);
+  const audit = Buffer.from(events.map((e) => JSON.stringify(e)).join('\n'));
+  zip.file('audit-events.jsonl', audit);
+  files.push({
+    path: 'audit-events.jsonl',
+    sha256: createHash('sha256').update(audit).digest('hex'),
+    size: audit.length,
+    kind: 'audit',
+  });
+  const archive = await repo.findArchive(q, release.id);
+  const manifest = {
+    release: release.number,
+    title: release.title,
+    state: release.state,
+    outcome: release.outcome,
+    archivedAt: archive?.archivedAt ?? null,
+    sealedAt: archive?.sealedAt ?? null,
+    generatedAt: deps.clock.now().toISOString(),
+    algorithm: 'sha256',
+    files,
+  };
+  zip.file(MANIFEST, json(manifest));
+  const bytes = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+  await recordStandalone(deps.db, deps.audit, ctx, {
+    action: 'release.evidence_package_exported',
+    entityType: 'release',
+    entityId: release.id,
+    details: { files: files.length, sha256: createHash('sha256').update(bytes).digest('hex') },
+  });
+  return { bytes, filename: `证据包-${release.number}.zip`, asciiFilename: `evidence-${release.number}.zip` };
+}
+
+/** PO-3: re-hashes every file of an evidence package against its manifest. */
+export async function verifyEvidencePackage(bytes: Buffer) {
+  const zip = await JSZip.loadAsync(bytes);
+  const manifestFile = zip.file(MANIFEST);
+  if (!manifestFile) return { ok: false, problems: [`${MANIFEST} is missing`], checked: 0 };
+  const manifest = JSON.parse(await manifestFile.async('string')) as {
+    files: { path: string; sha256: string }[];
+  };
+  const problems: string[] = [];
+  const listed = new Set(manifest.files.map((f) => f.path));
+  for (const f of manifest.files) {
+    const entry = zip.file(f.path);
+    if (!entry) {
+      problems.push(`${f.path}: missing`);
+      continue;
+    }
+    const digest = createHash('sha256')
+      .update(await entry.async('nodebuffer'))
+      .digest('hex');
+    if (digest !== f.sha256)
+      problems.push(`${f.path}: SHA-256 ${digest} does not match the manifest's ${f.sha256}`);
+  }
+  zip.forEach((path, entry) => {
+    if (!entry.dir && path !== MANIFEST && !listed.has(path)) problems.push(`${path}: not in the manifest`);
+  });
+  return { ok: problems.length === 0, problems, checked: manifest.files.length };
+}

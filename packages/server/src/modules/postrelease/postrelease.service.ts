@@ -1,0 +1,269 @@
+import { Readable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import { DomainError, notFound, type PolicyRules } from '@releasegate/domain';
+import type { Database } from '../../db/schema';
+import { systemContext, type RequestContext } from '../../context';
+import { authorize } from '../identity/authorize';
+import { cancelJobs, enqueueJob } from '../../jobs/job.repository';
+import type { LeasedJob } from '../../jobs/job.runner';
+import { notify } from '../notifications/notify';
+import { findCisByIds } from '../cmdb/cmdb.repository';
+import { updateCiIn } from '../cmdb/ci.service';
+import type { ReleaseDeps } from '../releases/release.deps';
+import { findRelease, type Release } from '../releases/release.repository';
+import { rulesOf } from '../releases/release.facts';
+import { runAction } from '../releases/release.service';
+import { approvedPlan } from '../execution/execution.service';
+import * as repo from './postrelease.repository';
+import { verificationState } from './verification.state';
+
+export const CMDB_DEADLINE_JOB = 'cmdb.deadline';
+/** A reminder this long before the CMDB deadline, and the escalation at it. */
+const CMDB_REMINDER_MINUTES = 120;
+const USER_ACCEPTANCE = 'user_acceptance';
+
+/**
+ * PO-2: a successful implementation opens the CMDB update task, due the policy's hours after it
+ * ended; the configuration administrators are told, reminded before the deadline and escalated at it.
+ */
+export async function openCmdbUpdate(
+  trx: Kysely<Database>,
+  deps: Pick<ReleaseDeps, 'clock'>,
+  release: Release,
+  rules: PolicyRules,
+) {
+  const now = deps.clock.now();
+  const dueAt = new Date(now.getTime() + rules.deadlines.cmdbUpdateHours * 3_600_000).toISOString();
+  await repo.openCmdbTask(trx, { releaseId: release.id, openedAt: now.toISOString(), dueAt });
+  for (const minutesBefore of [CMDB_REMINDER_MINUTES, 0])
+    await enqueueJob(trx, {
+      kind: CMDB_DEADLINE_JOB,
+      key: `cmdb:${release.id}:${minutesBefore}`,
+      dueAt: new Date(Date.parse(dueAt) - minutesBefore * 60_000).toISOString(),
+      payload: { releaseId: release.id, minutesBefore },
+    });
+  await notify(trx, deps.clock, {
+    kind: 'task_assigned',
+    releaseId: release.id,
+    link: `/releases/${release.id}`,
+    title: { zh: `${release.number} 待更新 CMDB`, en: `${release.number}: CMDB update due` },
+    body: {
+      zh: `请在 ${dueAt} 前按发布计划更新配置项（${rules.deadlines.cmdbUpdateHours} 小时内）。`,
+      en: `Apply the plan's target configuration by ${dueAt} (within ${rules.deadlines.cmdbUpdateHours} hours).`,
+    },
+    audience: { roles: ['configuration_administrator'] },
+  });
+  return dueAt;
+}
+
+/** PO-2: the reminder before, and the escalation at, the CMDB deadline of a task still open. */
+export function cmdbDeadlineHandler(deps: Pick<ReleaseDeps, 'clock' | 'audit'>) {
+  return {
+    inTransaction: async (trx: Kysely<Database>, job: LeasedJob) => {
+      const releaseId = String(job.payload.releaseId);
+      const task = await repo.findCmdbTask(trx, releaseId);
+      const release = await findRelease(trx, releaseId);
+      if (!task || task.doneAt || !release) return;
+      const overdue = Number(job.payload.minutesBefore) === 0;
+      if (overdue) await repo.markCmdbTaskOverdue(trx, releaseId);
+      await notify(trx, deps.clock, {
+        kind: overdue ? 'deadline_missed' : 'deadline_near',
+        releaseId,
+        link: `/releases/${releaseId}`,
+        title: overdue
+          ? { zh: `${release.number} CMDB 更新已超期`, en: `${release.number}: CMDB update overdue` }
+          : { zh: `${release.number} CMDB 更新即将到期`, en: `${release.number}: CMDB update due soon` },
+        body: { zh: `截止时间 ${task.dueAt}`, en: `Due ${task.dueAt}` },
+        audience: {
+          roles: overdue
+            ? ['configuration_administrator', 'operations_manager']
+            : ['configuration_administrator'],
+        },
+      });
+      await deps.audit.record(trx, systemContext(`job:${job.id}`), {
+        action: overdue ? 'release.cmdb_update_overdue' : 'release.cmdb_update_reminded',
+        entityType: 'release',
+        entityId: releaseId,
+        outcome: overdue ? 'failed' : 'success',
+        details: { dueAt: task.dueAt, rule: 'PO-2 CMDB update within 24 hours' },
+      });
+    },
+  };
+}
+
+export interface VerificationInput {
+  result: 'passed' | 'failed';
+  note?: string | null;
+  link?: string | null;
+  evidence?: { digest: string; filename?: string | null } | null;
+}
+
+/** PO-1: functional, performance and business verification, each with result and evidence. */
+export async function recordVerification(
+  deps: ReleaseDeps,
+  ctx: RequestContext,
+  id: string,
+  itemKey: string,
+  input: VerificationInput,
+) {
+  authorize(ctx, 'release.implement');
+  return runAction(deps, ctx, id, 'record_verification', async (trx, release, principal) => {
+    const rules = await rulesOf(trx, release);
+    const item = rules.postReleaseVerifications.find((i) => i.key === itemKey);
+    if (!item || item.key === USER_ACCEPTANCE)
+      throw new DomainError(
+        'invalid_input',
+        item
+          ? 'User acceptance is signed off by a business-department representative (PO-1), not recorded here'
+          : `Unknown verification ${itemKey}; the policy has: ${rules.postReleaseVerifications.map((i) => i.key).join(', ')}`,
+        {
+          rule: 'PO-1 effect verification',
+          fields: { item: [item ? 'signed off by the business' : 'unknown'] },
+        },
+      );
+    if (input.result === 'passed' && !input.note?.trim() && !input.link && !input.evidence)
+      throw new DomainError(
+        'policy_violation',
+        `${item.label.zh} (${item.key}) passed needs evidence: a note, a link or a file`,
+        {
+          rule: 'PO-1 evidence',
+          fields: { note: ['give the evidence'] },
+        },
+      );
+    if (input.evidence && !(await deps.blobs.has(input.evidence.digest)))
+      throw notFound('Evidence file', input.evidence.digest);
+    await repo.insertVerification(trx, release.id, {
+      itemKey,
+      result: input.result,
+      note: input.note?.trim() || null,
+      link: input.link ?? null,
+      evidence: input.evidence
+        ? { digest: input.evidence.digest, filename: input.evidence.filename ?? null }
+        : null,
+      department: null,
+      actorId: principal.userId,
+      actorName: principal.displayName || principal.username,
+      at: deps.clock.now().toISOString(),
+    });
+    return { release, details: { item: itemKey, result: input.result } };
+  });
+}
+
+/** PO-1: user acceptance is a formal sign-off by a named business-department representative. */
+export async function signAcceptance(
+  deps: ReleaseDeps,
+  ctx: RequestContext,
+  id: string,
+  input: { accepted: boolean; department: string; comment?: string | null },
+) {
+  authorize(ctx, 'acceptance.sign');
+  return runAction(deps, ctx, id, 'sign_acceptance', async (trx, release, principal) => {
+    if (!input.accepted && !input.comment?.trim())
+      throw new DomainError('invalid_input', 'Refusing acceptance needs a reason', {
+        rule: 'PO-1 user acceptance',
+        fields: { comment: ['say what is not accepted'] },
+      });
+    await repo.insertVerification(trx, release.id, {
+      itemKey: USER_ACCEPTANCE,
+      result: input.accepted ? 'passed' : 'failed',
+      note: input.comment?.trim() || null,
+      link: null,
+      evidence: null,
+      department: input.department.trim(),
+      actorId: principal.userId,
+      actorName: principal.displayName || principal.username,
+      at: deps.clock.now().toISOString(),
+    });
+    return {
+      release,
+      details: { accepted: input.accepted, department: input.department, signedBy: principal.username },
+    };
+  });
+}
+
+/**
+ * PO-2: applies the plan's target configuration to the CIs, each change recorded with the release
+ * as its reason (CM-4); done after the deadline, it is done late (the on-time rate measures it).
+ */
+export async function completeCmdbUpdate(
+  deps: ReleaseDeps,
+  ctx: RequestContext,
+  id: string,
+  note: string | null,
+) {
+  authorize(ctx, 'cmdb.write');
+  return runAction(deps, ctx, id, 'complete_cmdb_update', async (trx, release, principal) => {
+    const task = (await repo.findCmdbTask(trx, release.id))!;
+    const targets = (await approvedPlan(trx, release.id)).content.baseline?.targets ?? [];
+    const cis = new Map(
+      (
+        await findCisByIds(
+          trx,
+          targets.map((t) => t.ciId),
+        )
+      ).map((c) => [c.id, c]),
+    );
+    const applied: NonNullable<repo.CmdbTask['applied']> = [];
+    for (const target of targets) {
+      const ci = cis.get(target.ciId);
+      if (!ci || ci.status !== 'active')
+        throw new DomainError(
+          'policy_violation',
+          `Configuration item ${target.ciId} of the plan no longer exists or is retired`,
+          {
+            rule: 'PO-2 CMDB update',
+          },
+        );
+      if (ci.version !== target.targetVersion)
+        await updateCiIn(
+          trx,
+          deps,
+          ctx,
+          ci.id,
+          { version: target.targetVersion, revision: ci.revision },
+          {
+            kind: 'release',
+            releaseId: release.id,
+            reason: `${release.number} CMDB update (PO-2)${note ? `: ${note}` : ''}`,
+          },
+        );
+      applied.push({ ciId: ci.id, ciName: ci.name, before: ci.version, after: target.targetVersion });
+    }
+    const at = deps.clock.now().toISOString();
+    await repo.completeCmdbTask(trx, release.id, {
+      at,
+      by: principal.displayName || principal.username,
+      applied,
+    });
+    await cancelJobs(trx, `cmdb:${release.id}:`);
+    const late = at > task.dueAt;
+    return { release, details: { applied, dueAt: task.dueAt, late } };
+  });
+}
+
+/** PO-1…PO-3, CL-1 for the screen: verifications, the CMDB task, the archive and the closure. */
+export async function getPostRelease(deps: ReleaseDeps, ctx: RequestContext, id: string) {
+  authorize(ctx, 'release.read');
+  const q = deps.db.kysely;
+  const release = await findRelease(q, id);
+  if (!release) throw notFound('Release', id);
+  const rules = await rulesOf(q, release);
+  const results = await repo.verificationsOf(q, release.id);
+  return {
+    verifications: { ...verificationState(rules, results), history: results },
+    cmdbUpdate: (await repo.findCmdbTask(q, release.id)) ?? null,
+    archive: (await repo.findArchive(q, release.id)) ?? null,
+    archiveItems: await repo.archiveItemsOf(q, release.id),
+    closure: (await repo.findClosure(q, release.id)) ?? null,
+  };
+}
+
+/** Puts generated bytes in the content-addressed store and returns the archive entry for them. */
+export async function storeFile(
+  deps: Pick<ReleaseDeps, 'blobs' | 'clock'>,
+  bytes: Buffer,
+  entry: { kind: string; name: string; mediaType: string },
+): Promise<Omit<repo.ArchiveItem, 'seq'>> {
+  const stored = await deps.blobs.put(Readable.from([bytes]), Number.MAX_SAFE_INTEGER);
+  return { ...entry, digest: stored.digest, size: stored.size, addedAt: deps.clock.now().toISOString() };
+}

@@ -1,0 +1,182 @@
+import type { Kysely } from 'kysely';
+import { TRIGGER_KIND_LABELS, type PlanStep, type PolicyRules } from '@releasegate/domain';
+import type { Database } from '../../db/schema';
+import type { PlannedStepActual, ReleaseReportData } from '../documents/report.data';
+import { findPolicy } from '../policy/policy.repository';
+import { plansOf } from '../plans/plan.repository';
+import type { Release } from '../releases/release.repository';
+import { checklistState } from '../verification/checklist.state';
+import { stepRunsOf, type StepRunRecord } from '../execution/execution.repository';
+import { restorationChecksOf, triggersOf } from '../rollback/rollback.repository';
+import * as repo from './postrelease.repository';
+import { verificationState } from './verification.state';
+
+const stepsActual = (
+  steps: PlanStep[],
+  runs: StepRunRecord[],
+  phase: StepRunRecord['phase'],
+): PlannedStepActual[] =>
+  steps.map((s, i) => {
+    const run = runs.find((r) => r.phase === phase && r.stepIndex === i);
+    return {
+      seq: i + 1,
+      title: s.title,
+      owner: s.owner,
+      plannedMinutes: s.expectedMinutes,
+      actualStart: run?.startedAt ?? null,
+      actualEnd: run?.finishedAt ?? null,
+      result: run?.status ?? null,
+      executor: run?.executor ?? null,
+      output: run?.result ?? null,
+    };
+  });
+
+/** An audit action as the timeline says it. */
+const EVENT_NAMES: Record<string, string> = {
+  'release.requested': '提出发布申请',
+  'release.accept': '受理',
+  'release.classify': '分类',
+  'release.submit_plan': '提交发布计划',
+  'release.approve_plan': '批准发布计划',
+  'release.record_check': '发布前验证',
+  'release.start_implementation': '开始实施',
+  'release.record_step': '实施步骤',
+  'release.complete_implementation': '实施完成',
+  'release.trigger_raised': '回退触发',
+  'release.decide_rollback': '决定回退',
+  'release.decide_continue': '决定继续',
+  'release.record_rollback_step': '回退步骤',
+  'release.complete_rollback': '回退完成',
+  'release.record_verification': '效果验证',
+  'release.sign_acceptance': '用户验收',
+  'release.complete_cmdb_update': '更新 CMDB',
+  'release.archive': '归档',
+  'release.close_successful': '关闭（成功）',
+  'release.close_failed': '关闭（失败）',
+  'release.close_rolled_back': '关闭（已回退）',
+};
+
+/**
+ * CL-2: everything 《发布变更报告》 says, read in the caller's transaction: summary, timeline, plan
+ * against actual, verifications and acceptance, incidents, rollback, analysis, lessons, CMDB update.
+ */
+export async function assembleReport(
+  q: Kysely<Database>,
+  release: Release,
+  rules: PolicyRules,
+  closing: {
+    outcome: Release['outcome'];
+    closedBy: string | null;
+    closedAt: string | null;
+    analysis: string | null;
+    lessons: string | null;
+  },
+): Promise<ReleaseReportData> {
+  const policy = (await findPolicy(q, release.policyVersionId))?.document;
+  const plan = (await plansOf(q, release.id)).find((p) => p.status === 'approved');
+  const runs = await stepRunsOf(q, release.id);
+  const events = await repo.releaseEvents(q, release.id);
+  const at = (action: string) =>
+    events.filter((e) => e.action === action && e.outcome === 'success').at(-1)?.occurred_at ?? null;
+  const checks = await checklistState(q, release, rules);
+  const verifications = verificationState(rules, await repo.verificationsOf(q, release.id));
+  const acceptance = verifications.items.find((i) => i.key === 'user_acceptance')?.latest;
+  const triggers = await triggersOf(q, release.id);
+  const restoration = (await restorationChecksOf(q, release.id)).at(-1);
+  const cmdb = await repo.findCmdbTask(q, release.id);
+  const evidence = (v: {
+    note: string | null;
+    link: string | null;
+    evidence: { filename: string | null; digest: string } | null;
+  }) =>
+    [v.note, v.link, v.evidence ? (v.evidence.filename ?? v.evidence.digest.slice(0, 12)) : null]
+      .filter(Boolean)
+      .join('；') || null;
+  return {
+    summary: {
+      number: release.number,
+      title: release.title,
+      type: release.type,
+      state: closing.closedAt ? 'closed' : release.state,
+      outcome: closing.outcome,
+      policy: policy ? { number: policy.number, title: policy.title, version: policy.version } : null,
+      planVersion: plan?.version ?? null,
+      requestedBy: release.requestedBy,
+      requestedAt: release.createdAt,
+      implementationStartedAt: at('release.start_implementation'),
+      implementationEndedAt: at('release.complete_implementation'),
+      closedBy: closing.closedBy,
+      closedAt: closing.closedAt,
+    },
+    timeline: events
+      .filter((e) => EVENT_NAMES[e.action] && e.outcome === 'success')
+      .map((e) => ({
+        at: e.occurred_at,
+        actor: e.actor_name ?? 'ReleaseGate',
+        event: EVENT_NAMES[e.action],
+      })),
+    planVsActual: plan ? stepsActual(plan.content.steps ?? [], runs, 'implementation') : [],
+    preReleaseChecks: checks.items.map((i) => ({
+      label: i.label.zh,
+      result: i.latest?.result ?? null,
+      actor: i.latest?.actorName ?? null,
+      at: i.latest?.at ?? null,
+      evidence: i.latest ? evidence(i.latest) : null,
+    })),
+    postReleaseVerifications: verifications.items
+      .filter((i) => i.key !== 'user_acceptance')
+      .map((i) => ({
+        label: i.label.zh,
+        result: i.latest?.result ?? null,
+        actor: i.latest?.actorName ?? null,
+        at: i.latest?.at ?? null,
+        evidence: i.latest ? evidence(i.latest) : null,
+      })),
+    userAcceptance: acceptance
+      ? {
+          signedBy: acceptance.actorName,
+          department: acceptance.department,
+          at: acceptance.at,
+          accepted: acceptance.result === 'passed',
+          comment: acceptance.note,
+        }
+      : null,
+    incidents: triggers.map((t) => ({
+      kind: t.kind,
+      source: t.source,
+      description: `${TRIGGER_KIND_LABELS[t.kind].zh}：${t.summary}`,
+      discoveredAt: t.discoveredAt,
+      decision: t.decision,
+      decidedBy: t.decidedBy,
+      decidedAt: t.decidedAt,
+      reason: t.decisionReason,
+      late: t.late || (!t.decision && t.overdue),
+    })),
+    rollback:
+      runs.some((r) => r.phase === 'rollback') || restoration
+        ? {
+            steps: plan ? stepsActual(plan.content.rollback?.steps ?? [], runs, 'rollback') : [],
+            restoration: restoration
+              ? {
+                  verified: restoration.ok,
+                  details: restoration.items
+                    .map((i) => `${i.ciName}: ${i.ok ? '已恢复' : i.differences.join('；')}`)
+                    .join('\n'),
+                  verifiedBy: restoration.actor,
+                  at: restoration.at,
+                }
+              : null,
+          }
+        : null,
+    analysis: closing.analysis,
+    lessons: {
+      text: closing.lessons,
+      articles: (await repo.articlesOf(q, release.id)).map((a) => ({
+        number: a.number,
+        title: a.title,
+        link: `/knowledge/${a.id}`,
+      })),
+    },
+    cmdbUpdate: cmdb ? { dueAt: cmdb.dueAt, doneAt: cmdb.doneAt, doneBy: cmdb.doneBy } : null,
+  };
+}
