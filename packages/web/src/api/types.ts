@@ -407,6 +407,18 @@ export const RELEASE_ACTIONS = [
   'approve_plan',
   'reject_plan',
   'revise_plan',
+  'record_check',
+  'start_implementation',
+  'record_step',
+  'complete_implementation',
+  'record_monitoring',
+  'raise_trigger',
+  'decide_rollback',
+  'decide_continue',
+  'record_rollback_step',
+  'verify_restoration',
+  'complete_rollback',
+  'fail_rollback',
   'cancel',
 ] as const;
 export type ReleaseAction = (typeof RELEASE_ACTIONS)[number];
@@ -599,6 +611,21 @@ export interface PlanContent {
   resources?: string;
   steps?: PlanStep[];
   rollback?: { steps: PlanStep[]; triggers: { indicator: string; threshold: string }[] };
+  /** IM-4, IM-5: indicators watched while the release runs, and the error patterns that flag log lines. */
+  monitoring?: { indicators: PlanIndicator[]; errorPatterns: string[] };
+}
+
+export type IndicatorComparator = 'gt' | 'gte' | 'lt' | 'lte';
+
+/** IM-4: a key indicator of the plan; a reading beyond its threshold raises a rollback trigger. */
+export interface PlanIndicator {
+  key: string;
+  name: string;
+  /** A PromQL query read on a schedule; without one, readings are entered by hand. */
+  query?: string | null;
+  comparator: IndicatorComparator;
+  threshold: number;
+  unit?: string | null;
 }
 
 export interface PlanComment {

@@ -97,6 +97,46 @@ function releaseRuleText(t: TFunction, error: ApiError, rule: string): string | 
     case 'PL-5 schedule conflicts':
       return named(error.message);
     default:
+      return executionRefusal(t, error.message, rule, named);
+  }
+}
+
+/** Refusals of implementation, monitoring and rollback (IM-1…IM-6, RB-1…RB-5). */
+function executionRefusal(
+  t: TFunction,
+  message: string,
+  rule: string,
+  named: (text: string) => string,
+): string | undefined {
+  let m: RegExpExecArray | null;
+  switch (rule) {
+    case 'IM-1 evidence':
+      m = /\((\w+)\) passed needs evidence/.exec(message);
+      return named(
+        t('refusals.evidence', { item: m ? t(`checkItems.${m[1]}`, { defaultValue: m[1] }) : '' }),
+      );
+    case 'IM-2 steps in plan order':
+    case 'RB-3 rollback steps in order':
+      if ((m = /^Step (\d+) .*cannot start before step (\d+) /.exec(message)))
+        return named(t('refusals.stepBefore', { n: m[1], before: m[2] }));
+      if ((m = /^Step (\d+) .*is still running/.exec(message)))
+        return named(t('refusals.stepRunning', { n: m[1] }));
+      if ((m = /^Step (\d+) is .*only a running step can finish/.exec(message)))
+        return named(t('refusals.stepNotRunning', { n: m[1] }));
+      if ((m = /^Step (\d+) .*has already succeeded/.exec(message)))
+        return named(t('refusals.stepDone', { n: m[1] }));
+      return named(message);
+    case 'RB-2 continue with a reason':
+      return named(t('refusals.continueReason'));
+    case 'RB-2 one decision per trigger':
+      return named(t('refusals.oneDecision'));
+    case 'RB-4 restoration verified against the baseline':
+      return named(t('refusals.noBaseline'));
+    case 'IM-4 indicators from the plan':
+      return named(t('refusals.unknownIndicator'));
+    case 'IM-2 a step not in the plan needs a plan revision':
+      return named(message);
+    default:
       return undefined;
   }
 }

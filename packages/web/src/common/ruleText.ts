@@ -33,6 +33,33 @@ const RULE_KEYS: Record<string, string> = {
   'RO-1 the manager maintains the policy': 'policyManager',
   'policy approval': 'policyApproval',
   'PC-1 policy in force': 'policyInForce',
+  'IM-1 pre-release verification by the implementation team': 'verifiers',
+  'RO-2 the implementation team deploys': 'implementers',
+  'IN-2 changes still approved': 'changesStillApproved',
+  'PR-1 approved plan, verified': 'approvedVerified',
+  'PR-1 window open': 'windowOpen',
+  'PL-5 no freeze': 'noFreeze',
+  'PR-5 approved versions only': 'approvedVersions',
+  'IM-1 pre-release verification passed': 'checksPassed',
+  'RO-3 the release implementer executes steps': 'stepExecutors',
+  'IM-2 every step done': 'stepsDone',
+  'RB-2 decide first': 'decideFirst',
+  'IM-4 monitoring by the implementation team': 'monitors',
+  'RB-1 anyone watching may raise a trigger': 'triggerRaisers',
+  'RB-2 an authorised person decides': 'deciders',
+  'RB-2 a decision answers a trigger': 'triggerOpen',
+  'RO-2 the engineer executes the rollback': 'rollbackExecutors',
+  'RB-4 restoration verified': 'restorationVerified',
+  'RB-3 every rollback step done': 'rollbackStepsDone',
+  'RO-1 the manager closes': 'managerCloses',
+  'IM-1 evidence': 'evidence',
+  'IM-2 steps in plan order': 'stepOrder',
+  'IM-2 a step not in the plan needs a plan revision': 'notInPlan',
+  'RB-3 rollback steps in order': 'rollbackOrder',
+  'RB-2 continue with a reason': 'continueReason',
+  'RB-2 one decision per trigger': 'oneDecision',
+  'RB-4 restoration verified against the baseline': 'baseline',
+  'IM-4 indicators from the plan': 'planIndicators',
 };
 
 /** "TY-2 审批权限" for "TY-2 approval authority"; the rule itself when unknown. */
@@ -197,7 +224,64 @@ export function blockerReason(t: TFunction, b: Blocker, changes?: readonly Chang
     case 'RO-5 four eyes':
       return t('blockers.fourEyes');
     default:
-      return r;
+      return executionBlockerReason(t, b.rule, r, changes) ?? r;
+  }
+}
+
+/** "environment_check, rollback_test" → "环境检查、回退测试" */
+function checkItemsText(t: TFunction, keys: string): string {
+  return keys
+    .split(', ')
+    .map((k) => t(`checkItems.${k}`, { defaultValue: k }))
+    .join(t('common.listSeparator'));
+}
+
+/** The gate and the implementation, monitoring and rollback rules (IM-1…IM-6, RB-1…RB-5). */
+function executionBlockerReason(
+  t: TFunction,
+  rule: string,
+  r: string,
+  changes?: readonly ChangeApproval[],
+): string | undefined {
+  let m: RegExpExecArray | null;
+  switch (rule) {
+    case 'IN-2 changes still approved': {
+      const listed = changes?.some((c) => !c.approved)
+        ? unapprovedChangesText(t, changes)
+        : r.replace(/^(not approved by change management|no longer approved): /, '');
+      return t('blockers.unapprovedChanges', { changes: listed });
+    }
+    case 'PR-1 window open':
+      m = /^outside the planned window (\S+) – (\S+)$/.exec(r);
+      if (m) return t('blockers.outsideWindow', { start: when(m[1]), end: when(m[2]) });
+      return r === 'the plan has no window' ? t('blockers.noWindow') : undefined;
+    case 'PL-5 no freeze':
+      m = /^freeze in force: (.+)$/.exec(r);
+      return m ? t('blockers.freeze', { names: m[1] }) : undefined;
+    case 'PR-5 approved versions only':
+      m = /^(.+) is (\w+) in the software library$/.exec(r);
+      return m
+        ? t('blockers.versionNotApproved', {
+            label: m[1],
+            state: t(`dsl.states.${m[2]}`, { defaultValue: m[2] }),
+          })
+        : undefined;
+    case 'IM-1 pre-release verification passed':
+      m = /^not passed: (.+)$/.exec(r);
+      return m ? t('blockers.checksPending', { items: checkItemsText(t, m[1]) }) : undefined;
+    case 'IM-2 every step done':
+    case 'RB-3 every rollback step done':
+      m = /^(\d+) of (\d+) /.exec(r);
+      return m ? t('blockers.stepsDone', { done: Number(m[1]), total: Number(m[2]) }) : undefined;
+    case 'RB-2 decide first':
+      m = /^(\d+) rollback trigger/.exec(r);
+      return m ? t('blockers.decideFirst', { count: Number(m[1]) }) : undefined;
+    case 'RB-2 a decision answers a trigger':
+      return t('blockers.noOpenTrigger');
+    case 'RB-4 restoration verified':
+      return t('blockers.restorationFirst');
+    default:
+      return undefined;
   }
 }
 

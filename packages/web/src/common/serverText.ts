@@ -58,6 +58,18 @@ const zhFieldMessages: Record<string, string> = {
   'no technical risk assessed': '未评估技术风险',
   'no business risk assessed': '未评估业务风险',
   'no management risk assessed': '未评估管理风险',
+  'give the evidence': '请提供证据：说明、链接或文件（IM-1）',
+  'say why the release continues': '请说明继续实施的理由（RB-2）',
+  'say why the rollback failed': '请说明回退失败的原因',
+  'say what is wrong': '请描述发现的问题',
+  'say where it came from': '请填写反馈渠道',
+  'say who reported it': '请填写反馈人',
+  'say what was reported': '请填写反馈内容',
+  'not after now': '不能晚于当前时间',
+  'not in the plan': '计划中没有这个指标',
+  'lower-case letters, digits and _': '以小写字母开头，只能包含小写字母、数字和 _',
+  'each indicator key once': '指标标识不能重复',
+  'not a valid regular expression': '不是有效的正则表达式',
 };
 
 const DSL_STATE_ZH: Record<string, string> = {

@@ -1,20 +1,29 @@
 import { Button, Dropdown, Flex, Tooltip, Typography } from 'antd';
 import type { ButtonProps } from 'antd';
 import {
+  AlertOutlined,
+  CarryOutOutlined,
   CheckCircleOutlined,
   CheckOutlined,
+  CloseCircleOutlined,
   CloseOutlined,
   DownOutlined,
   EditOutlined,
+  FlagOutlined,
   FormOutlined,
+  LineChartOutlined,
+  PlayCircleOutlined,
+  RollbackOutlined,
+  SafetyCertificateOutlined,
   SendOutlined,
+  StepForwardOutlined,
   StopOutlined,
   TagOutlined,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { RELEASE_ACTIONS, type ActionAvailability, type ReleaseAction } from '../../api/types';
+import type { ActionAvailability, ReleaseAction } from '../../api/types';
 import { blockerText } from '../../common/ruleText';
-import { onlyStateBlocked, useReleaseActions } from './releaseActions';
+import { BAR_ACTIONS, onlyStateBlocked, useReleaseActions } from './releaseActions';
 
 const ICONS: Record<ReleaseAction, React.ReactNode> = {
   accept: <CheckCircleOutlined />,
@@ -25,11 +34,36 @@ const ICONS: Record<ReleaseAction, React.ReactNode> = {
   approve_plan: <CheckOutlined />,
   reject_plan: <CloseOutlined />,
   revise_plan: <FormOutlined />,
+  record_check: <SafetyCertificateOutlined />,
+  start_implementation: <PlayCircleOutlined />,
+  record_step: <StepForwardOutlined />,
+  complete_implementation: <CarryOutOutlined />,
+  record_monitoring: <LineChartOutlined />,
+  raise_trigger: <AlertOutlined />,
+  decide_rollback: <RollbackOutlined />,
+  decide_continue: <FlagOutlined />,
+  record_rollback_step: <StepForwardOutlined />,
+  verify_restoration: <SafetyCertificateOutlined />,
+  complete_rollback: <CheckCircleOutlined />,
+  fail_rollback: <CloseCircleOutlined />,
   cancel: <StopOutlined />,
 };
 
-const PRIMARY: readonly ReleaseAction[] = ['accept', 'submit_plan', 'approve_plan'];
-const DANGER: readonly ReleaseAction[] = ['reject', 'reject_plan', 'cancel'];
+const PRIMARY: readonly ReleaseAction[] = [
+  'accept',
+  'submit_plan',
+  'approve_plan',
+  'start_implementation',
+  'complete_implementation',
+  'complete_rollback',
+];
+const DANGER: readonly ReleaseAction[] = [
+  'reject',
+  'reject_plan',
+  'cancel',
+  'decide_rollback',
+  'fail_rollback',
+];
 
 /** Every reason the server gave for refusing an action, each with its rule. */
 export function BlockerList({ availability }: { availability: ActionAvailability }) {
@@ -51,9 +85,15 @@ export function BlockerList({ availability }: { availability: ActionAvailability
 
 /**
  * One lifecycle action as the server offers it to this user: a button when allowed; disabled,
- * with the reasons and rules in a tooltip, when not.
+ * with the reasons and rules in a tooltip, when not. `onRun` and `children` serve actions taken
+ * on one object (a check, a step, a trigger) with their own dialog and words.
  */
-export function ActionButton({ action, ...props }: { action: ReleaseAction } & Omit<ButtonProps, 'onClick'>) {
+export function ActionButton({
+  action,
+  onRun,
+  children,
+  ...props
+}: { action: ReleaseAction; onRun?: () => void } & Omit<ButtonProps, 'onClick'>) {
   const { t } = useTranslation();
   const { availability, run, running } = useReleaseActions();
   const a = availability(action);
@@ -64,12 +104,12 @@ export function ActionButton({ action, ...props }: { action: ReleaseAction } & O
       icon={ICONS[action]}
       disabled={!a.allowed}
       loading={running === action}
-      onClick={() => run(action)}
+      onClick={() => (onRun ? onRun() : run(action))}
       data-testid={`action-${action}`}
       style={a.allowed ? undefined : { pointerEvents: 'none' }}
       {...props}
     >
-      {t(`releases.actions.${action}`)}
+      {children ?? t(`releases.actions.${action}`)}
     </Button>
   );
   if (a.allowed) return button;
@@ -90,7 +130,7 @@ export function ActionButton({ action, ...props }: { action: ReleaseAction } & O
 export function ReleaseActionBar() {
   const { t } = useTranslation();
   const { release, availability } = useReleaseActions();
-  const all = RELEASE_ACTIONS.map(availability);
+  const all = BAR_ACTIONS.map(availability);
   const shown = all.filter((a) => !onlyStateBlocked(a));
   const later = all.filter(onlyStateBlocked);
   return (

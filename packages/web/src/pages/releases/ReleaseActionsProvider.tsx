@@ -5,7 +5,13 @@ import { useTranslation } from 'react-i18next';
 import type { ReleaseAction, ReleaseDetail } from '../../api/types';
 import { ReasonModal } from '../../common/ReasonModal';
 import { ClassifyModal } from './ClassifyModal';
-import { ReleaseActionsContext } from './releaseActions';
+import { ReleaseActionsContext, TAB_OF_ACTION, type ReleaseTab } from './releaseActions';
+import {
+  completeImplementation,
+  completeRollback,
+  failRollback,
+  startImplementation,
+} from './execution/execution.api';
 import {
   acceptRelease,
   approvePlan,
@@ -19,6 +25,21 @@ import {
 
 type Dialog = Exclude<ReleaseAction, 'edit_plan' | 'submit_plan'> | null;
 
+/** Actions that run after a confirmation, with what they call. */
+const CONFIRMED: Partial<Record<ReleaseAction, (id: string) => Promise<ReleaseDetail>>> = {
+  start_implementation: startImplementation,
+  complete_implementation: completeImplementation,
+  complete_rollback: completeRollback,
+};
+const CONFIRM_TEXT: Partial<Record<ReleaseAction, { title: string; content: string }>> = {
+  start_implementation: { title: 'execution.startTitle', content: 'execution.startContent' },
+  complete_implementation: { title: 'execution.completeTitle', content: 'execution.completeContent' },
+  complete_rollback: {
+    title: 'execution.rollback.completeTitle',
+    content: 'execution.rollback.completeContent',
+  },
+};
+
 /**
  * Runs the lifecycle actions of one release: each asks what it needs (a reason, a comment, the
  * type), calls the server, and refreshes everything about releases. The server's refusal stays in
@@ -26,17 +47,18 @@ type Dialog = Exclude<ReleaseAction, 'edit_plan' | 'submit_plan'> | null;
  */
 export function ReleaseActionsProvider({
   release,
-  onEditPlan,
+  onOpenTab,
   onError,
   children,
 }: {
   release: ReleaseDetail;
-  onEditPlan: () => void;
+  /** Opens the tab where an action is taken (the plan editor, the checklist, the steps…). */
+  onOpenTab: (tab: ReleaseTab) => void;
   onError: (error: unknown) => void;
   children: ReactNode;
 }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const queryClient = useQueryClient();
   const [dialog, setDialog] = useState<Dialog>(null);
   const [running, setRunning] = useState<ReleaseAction | null>(null);
@@ -59,14 +81,29 @@ export function ReleaseActionsProvider({
     }
   };
 
+  const direct = (action: ReleaseAction, call: () => Promise<ReleaseDetail>) => {
+    setRunning(action);
+    return done(action, call())
+      .catch(onError)
+      .finally(() => setRunning(null));
+  };
+
   const run = (action: ReleaseAction) => {
     onError(null);
-    if (action === 'edit_plan') return onEditPlan();
-    if (action === 'submit_plan') {
-      setRunning(action);
-      done(action, submitPlan(release.id))
-        .catch(onError)
-        .finally(() => setRunning(null));
+    if (action === 'edit_plan') return onOpenTab('plan');
+    const tab = TAB_OF_ACTION[action];
+    if (tab) return onOpenTab(tab);
+    if (action === 'submit_plan') return void direct(action, () => submitPlan(release.id));
+    const call = CONFIRMED[action];
+    const text = CONFIRM_TEXT[action];
+    if (call && text) {
+      modal.confirm({
+        title: t(text.title, { number }),
+        content: t(text.content, { number, version }),
+        okText: t(`releases.actions.${action}`),
+        cancelText: t('common.cancel'),
+        onOk: () => direct(action, () => call(release.id)),
+      });
       return;
     }
     setDialog(action);
@@ -147,9 +184,20 @@ export function ReleaseActionsProvider({
           onClose={close}
           onSubmit={async (reason) => {
             await done('revise_plan', revisePlan(release.id, reason));
-            onEditPlan();
+            onOpenTab('plan');
           }}
           testId="plan-revise-modal"
+        />
+      )}
+      {dialog === 'fail_rollback' && (
+        <ReasonModal
+          title={t('execution.rollback.failTitle', { number })}
+          warning={t('execution.rollback.failWarning')}
+          okText={t('releases.actions.fail_rollback')}
+          label={t('execution.rollback.failReason')}
+          onClose={close}
+          onSubmit={(reason) => done('fail_rollback', failRollback(release.id, reason))}
+          testId="rollback-fail-modal"
         />
       )}
     </ReleaseActionsContext.Provider>

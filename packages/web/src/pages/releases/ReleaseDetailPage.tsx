@@ -13,13 +13,22 @@ import { LinkedArticles } from '../knowledge/LinkedArticles';
 import { OverviewTab } from './OverviewTab';
 import { PlanTab } from './plan/PlanTab';
 import { ReleaseActionsProvider } from './ReleaseActionsProvider';
+import { RELEASE_TABS, type ReleaseTab } from './releaseActions';
+import { VerificationTab } from './execution/VerificationTab';
+import { ImplementationTab } from './execution/ImplementationTab';
+import { MonitoringTab } from './execution/MonitoringTab';
+import { RollbackTab } from './execution/RollbackTab';
+import { PendingTriggersBanner } from './execution/PendingTriggersBanner';
+import { LiveIndicator } from './execution/LiveIndicator';
+import { LiveStatusContext, useReleaseLive } from './execution/useReleaseLive';
 import { ReleaseStateTag, ReleaseTypeTag } from './ReleaseTags';
 import { ReleaseSteps } from './ReleaseSteps';
 import { getRelease, releaseQueryKey } from './releases.api';
 import { DetailQuery } from '../../common/DetailQuery';
 
-const TABS = ['overview', 'assessment', 'plan', 'knowledge', 'audit'] as const;
-type TabKey = (typeof TABS)[number];
+/** Before the plan is approved there is nothing to verify, run, watch or roll back. */
+const PLANNING_STATES: readonly string[] = ['requested', 'planning', 'plan_review'];
+const EXECUTION_TABS: readonly ReleaseTab[] = ['verification', 'implementation', 'monitoring', 'rollback'];
 
 /** 发布详情: the lifecycle bar, the actions the server offers this user, and the release in tabs. */
 export function ReleaseDetailPage() {
@@ -40,63 +49,73 @@ function ReleaseView({ release: r }: { release: ReleaseDetail }) {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const [actionError, setActionError] = useState<unknown>(null);
-  const tab: TabKey = (TABS as readonly string[]).includes(params.get('tab') ?? '')
-    ? (params.get('tab') as TabKey)
-    : 'overview';
-  const open = (key: TabKey) => setParams({ tab: key }, { replace: true });
+  const live = useReleaseLive(r.id);
+  // A cancelled or rejected release closed before its plan was approved never ran.
+  const executed =
+    !PLANNING_STATES.includes(r.state) &&
+    !(r.state === 'closed' && (r.outcome === 'rejected' || (r.outcome === 'cancelled' && !r.plan)));
+  const tabs = RELEASE_TABS.filter((k) => executed || !EXECUTION_TABS.includes(k));
+  const asked = params.get('tab') as ReleaseTab | null;
+  const tab: ReleaseTab = asked && tabs.includes(asked) ? asked : 'overview';
+  const open = (key: ReleaseTab) => setParams({ tab: key }, { replace: true });
+  const content: Record<ReleaseTab, React.ReactNode> = {
+    overview: <OverviewTab release={r} />,
+    assessment: <AssessmentTab release={r} />,
+    plan: <PlanTab release={r} />,
+    verification: <VerificationTab release={r} />,
+    implementation: <ImplementationTab release={r} />,
+    monitoring: <MonitoringTab release={r} />,
+    rollback: <RollbackTab release={r} />,
+    knowledge: <LinkedArticles releaseId={r.id} />,
+    audit: <AuditTab releaseId={r.id} />,
+  };
 
   return (
-    <ReleaseActionsProvider release={r} onEditPlan={() => open('plan')} onError={setActionError}>
-      <Breadcrumb
-        style={{ marginBottom: 12 }}
-        items={[{ title: <Link to="/releases">{t('nav.releases')}</Link> }, { title: r.number }]}
-      />
-      <Flex justify="space-between" align="flex-start" gap={16} wrap style={{ marginBottom: 16 }}>
-        <div style={{ minWidth: 0, flex: '1 1 420px' }}>
-          <Flex align="center" gap={8} wrap>
-            <Typography.Title level={3} style={{ margin: 0 }} data-testid="release-title">
-              <span className="rg-mono" style={{ fontSize: 20 }}>
-                {r.number}
-              </span>{' '}
-              {r.title}
-            </Typography.Title>
-            <ReleaseStateTag state={r.state} outcome={r.outcome} testId="release-state" />
-            <ReleaseTypeTag type={r.type} proposal={r.proposal.type} testId="release-type" />
-          </Flex>
-          <Typography.Paragraph type="secondary" style={{ margin: '4px 0 0' }}>
-            {t('releases.fields.requestedBy')} {r.requestedBy} · {formatMinute(r.createdAt)}
-          </Typography.Paragraph>
-        </div>
-        <ReleaseActionBar />
-      </Flex>
-
-      <Card size="small" style={{ marginBottom: 16 }}>
-        <ReleaseSteps release={r} />
-      </Card>
-      <ErrorAlert error={actionError} style={{ marginBottom: 16 }} />
-
-      <Card>
-        <Tabs
-          activeKey={tab}
-          onChange={(key) => open(key as TabKey)}
-          destroyOnHidden
-          items={[
-            { key: 'overview', label: t('releases.tabs.overview'), children: <OverviewTab release={r} /> },
-            {
-              key: 'assessment',
-              label: t('releases.tabs.assessment'),
-              children: <AssessmentTab release={r} />,
-            },
-            { key: 'plan', label: t('releases.tabs.plan'), children: <PlanTab release={r} /> },
-            {
-              key: 'knowledge',
-              label: t('releases.tabs.knowledge'),
-              children: <LinkedArticles releaseId={r.id} />,
-            },
-            { key: 'audit', label: t('releases.tabs.audit'), children: <AuditTab releaseId={r.id} /> },
-          ]}
+    <LiveStatusContext.Provider value={live}>
+      <ReleaseActionsProvider release={r} onOpenTab={open} onError={setActionError}>
+        <Breadcrumb
+          style={{ marginBottom: 12 }}
+          items={[{ title: <Link to="/releases">{t('nav.releases')}</Link> }, { title: r.number }]}
         />
-      </Card>
-    </ReleaseActionsProvider>
+        <Flex justify="space-between" align="flex-start" gap={16} wrap style={{ marginBottom: 16 }}>
+          <div style={{ minWidth: 0, flex: '1 1 420px' }}>
+            <Flex align="center" gap={8} wrap>
+              <Typography.Title level={3} style={{ margin: 0 }} data-testid="release-title">
+                <span className="rg-mono" style={{ fontSize: 20 }}>
+                  {r.number}
+                </span>{' '}
+                {r.title}
+              </Typography.Title>
+              <ReleaseStateTag state={r.state} outcome={r.outcome} testId="release-state" />
+              <ReleaseTypeTag type={r.type} proposal={r.proposal.type} testId="release-type" />
+            </Flex>
+            <Flex gap={12} align="center" style={{ marginTop: 4 }}>
+              <Typography.Text type="secondary">
+                {t('releases.fields.requestedBy')} {r.requestedBy} · {formatMinute(r.createdAt)}
+              </Typography.Text>
+              <LiveIndicator />
+            </Flex>
+          </div>
+          <ReleaseActionBar />
+        </Flex>
+
+        <Card size="small" style={{ marginBottom: 16 }}>
+          <ReleaseSteps release={r} />
+        </Card>
+        <ErrorAlert error={actionError} style={{ marginBottom: 16 }} />
+        {executed && tab !== 'rollback' && (
+          <PendingTriggersBanner release={r} onOpen={() => open('rollback')} />
+        )}
+
+        <Card>
+          <Tabs
+            activeKey={tab}
+            onChange={(key) => open(key as ReleaseTab)}
+            destroyOnHidden
+            items={tabs.map((key) => ({ key, label: t(`releases.tabs.${key}`), children: content[key] }))}
+          />
+        </Card>
+      </ReleaseActionsProvider>
+    </LiveStatusContext.Provider>
   );
 }

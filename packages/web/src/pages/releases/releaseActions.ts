@@ -1,5 +1,10 @@
 import { createContext, useContext } from 'react';
-import type { ActionAvailability, ReleaseAction, ReleaseDetail } from '../../api/types';
+import {
+  RELEASE_ACTIONS,
+  type ActionAvailability,
+  type ReleaseAction,
+  type ReleaseDetail,
+} from '../../api/types';
 
 /** The release on screen, what the signed-in user may do with it (from the server), and how to do it. */
 export interface ReleaseActions {
@@ -16,6 +21,36 @@ export function useReleaseActions(): ReleaseActions {
   if (!value) throw new Error('useReleaseActions() outside <ReleaseActionsProvider>');
   return value;
 }
+
+export const RELEASE_TABS = [
+  'overview',
+  'assessment',
+  'plan',
+  'verification',
+  'implementation',
+  'monitoring',
+  'rollback',
+  'knowledge',
+  'audit',
+] as const;
+export type ReleaseTab = (typeof RELEASE_TABS)[number];
+
+/**
+ * Actions taken on one object inside a tab (a check, a step, a trigger), where they show their
+ * blockers; from elsewhere they open that tab. The rest are the lifecycle steps of the action bar.
+ */
+export const TAB_OF_ACTION: Partial<Record<ReleaseAction, ReleaseTab>> = {
+  record_check: 'verification',
+  record_step: 'implementation',
+  record_monitoring: 'monitoring',
+  raise_trigger: 'rollback',
+  decide_rollback: 'rollback',
+  decide_continue: 'rollback',
+  record_rollback_step: 'rollback',
+  verify_restoration: 'rollback',
+};
+
+export const BAR_ACTIONS: readonly ReleaseAction[] = RELEASE_ACTIONS.filter((a) => !TAB_OF_ACTION[a]);
 
 /** Blocked only because the release is in another state: not the step at hand. */
 export const onlyStateBlocked = (a: ActionAvailability) =>

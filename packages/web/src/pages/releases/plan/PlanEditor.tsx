@@ -33,6 +33,7 @@ import {
 } from '../../../api/types';
 import { ErrorAlert } from '../../../common/ErrorAlert';
 import { formatMinute } from '../../../common/format';
+import { showFieldErrors } from '../../../common/forms';
 import { blockerText, gapReason, ruleLabel, sectionLabel } from '../../../common/ruleText';
 import { TakeBaselineModal } from '../../cmdb/baselines/TakeBaselineModal';
 import { CiSelect } from '../../cmdb/CiSelect';
@@ -41,6 +42,7 @@ import { releasesQueryKey, savePlan, submitPlan } from '../releases.api';
 import { useReleaseActions } from '../releaseActions';
 import { useRiskColumns } from '../riskColumns';
 import { CellItem, FormListTable } from './FormListTable';
+import { MONITORING_ANCHOR, MonitoringSection } from './MonitoringSection';
 import { PlanSectionCard, sectionAnchor } from './PlanSectionCard';
 import {
   initialContent,
@@ -57,6 +59,14 @@ const DRAFT_RULES = new Set(['PL-1 plan sections', 'TY-4 emergency short form', 
 
 export const CONFLICTS_ANCHOR = 'plan-conflicts';
 
+/** An error pattern's message (`monitoring.errorPatterns.2`) goes to the one field holding them all. */
+const patternFields = (fields: Record<string, string[]>) =>
+  Object.fromEntries(
+    Object.keys(fields)
+      .filter((k) => /^monitoring\.errorPatterns\.\d+$/.test(k))
+      .map((k) => [k, 'monitoring.errorPatterns']),
+  );
+
 function scrollTo(id: string) {
   document.getElementById(id)?.scrollIntoView({ behavior: 'smooth', block: 'start' });
 }
@@ -66,7 +76,7 @@ function scrollTo(id: string) {
  * the CMDB; saved as a draft, or saved and submitted — a refusal outlines each missing section.
  */
 export function PlanEditor({ release, plan }: { release: ReleaseDetail; plan: PlanVersion | null }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const riskColumns = useRiskColumns();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
@@ -120,6 +130,12 @@ export function PlanEditor({ release, plan }: { release: ReleaseDetail; plan: Pl
       } else if (rule === 'PL-5 schedule conflicts') {
         setConflictsBlock(true);
         scrollTo(CONFLICTS_ANCHOR);
+      } else if (
+        isApiError(error) &&
+        showFieldErrors(form, error, i18n.language, patternFields(error.fields))
+      ) {
+        // The messages stand next to their fields (the monitoring section's, for instance).
+        if (Object.keys(error.fields).some((k) => k.startsWith('monitoring.'))) scrollTo(MONITORING_ANCHOR);
       } else {
         setFailure(error);
         scrollTo('plan-editor-top');
@@ -650,6 +666,7 @@ export function PlanEditor({ release, plan }: { release: ReleaseDetail; plan: Pl
             {sectionBody[section].body}
           </PlanSectionCard>
         ))}
+        <MonitoringSection index={PLAN_SECTIONS.length + 1} />
       </Form>
       <Card
         size="small"

@@ -16,6 +16,7 @@ import { formatMinute } from '../../../common/format';
 import { baselinesQueryKey, listBaselines } from '../../cmdb/cmdb.api';
 import { CiLinks } from '../CiLinks';
 import { PlanSectionCard } from './PlanSectionCard';
+import { MonitoringView } from './MonitoringSection';
 import { plannedMinutes } from './planForm';
 
 function Text({ value }: { value?: string | null }) {
@@ -232,6 +233,9 @@ export function PlanView({
           {body[section]}
         </PlanSectionCard>
       ))}
+      {content.monitoring && (
+        <MonitoringView monitoring={content.monitoring} index={PLAN_SECTIONS.length + 1} />
+      )}
     </div>
   );
 }

@@ -2,6 +2,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import type {
   Assessment,
   PlanContent,
+  PlanIndicator,
   PlanRisk,
   PlanStep,
   ReleaseDetail,
@@ -33,6 +34,7 @@ export interface PlanFormValues {
     steps: Partial<PlanStep>[];
     triggers: Partial<{ indicator: string; threshold: string }>[];
   };
+  monitoring: { indicators: Partial<PlanIndicator>[]; errorPatterns: string[] };
 }
 
 const text = (v: string | null | undefined) => (v ?? '').trim();
@@ -67,7 +69,27 @@ export function toFormValues(content: PlanContent): PlanFormValues {
     resources: content.resources,
     steps: content.steps ?? [],
     rollback: { steps: content.rollback?.steps ?? [], triggers: content.rollback?.triggers ?? [] },
+    monitoring: {
+      indicators: content.monitoring?.indicators ?? [],
+      errorPatterns: content.monitoring?.errorPatterns ?? [],
+    },
   };
+}
+
+/** IM-4, IM-5: indicators with a key or a name, patterns not blank; no section when nothing is watched. */
+function monitoringOf(v: PlanFormValues['monitoring'] | undefined): Pick<PlanContent, 'monitoring'> {
+  const indicators = (v?.indicators ?? [])
+    .filter((i) => hasText(i.key, i.name))
+    .map((i) => ({
+      key: text(i.key),
+      name: text(i.name),
+      query: text(i.query) || null,
+      comparator: i.comparator ?? 'gt',
+      threshold: i.threshold ?? 0,
+      unit: text(i.unit) || null,
+    }));
+  const errorPatterns = (v?.errorPatterns ?? []).map((p) => p.trim()).filter(Boolean);
+  return indicators.length || errorPatterns.length ? { monitoring: { indicators, errorPatterns } } : {};
 }
 
 const step = (s: Partial<PlanStep>): PlanStep => ({
@@ -123,6 +145,7 @@ export function toContent(v: PlanFormValues): PlanContent {
         .filter((x) => hasText(x.indicator, x.threshold))
         .map((x) => ({ indicator: text(x.indicator), threshold: text(x.threshold) })),
     },
+    ...monitoringOf(v.monitoring),
   };
 }
 

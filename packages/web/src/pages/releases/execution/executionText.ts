@@ -1,0 +1,86 @@
+import type { TFunction } from 'i18next';
+import { formatMinute } from '../../../common/format';
+import type { ProblemRecord, RestorationItem, TriggerKind } from './execution.api';
+
+/** A label the server gives in both languages (the policy's checklist items). */
+export function localized(label: { zh: string; en: string }, language: string): string {
+  return language === 'en' ? label.en : label.zh;
+}
+
+export function triggerKindText(t: TFunction, kind: string): string {
+  return t(`execution.rollback.kinds.${kind as TriggerKind}`, { defaultValue: kind });
+}
+
+/** RB-4: one difference the restoration check found, in the reader's language. */
+export function differenceText(t: TFunction, text: string): string {
+  const d = 'execution.rollback.differenceText';
+  let m: RegExpExecArray | null;
+  if (text === 'deployed version not observed') return t(`${d}.notObserved`);
+  if ((m = /^deployed (.+) ≠ (.+)$/.exec(text)))
+    return t(`${d}.deployed`, { observed: m[1], expected: m[2] });
+  if ((m = /^CMDB version (.+) ≠ (.+)$/.exec(text)))
+    return t(`${d}.cmdbVersion`, { actual: m[1], expected: m[2] });
+  if ((m = /^CMDB relation added: (.+)$/.exec(text))) return t(`${d}.relationAdded`, { relation: m[1] });
+  if ((m = /^CMDB relation removed: (.+)$/.exec(text))) return t(`${d}.relationRemoved`, { relation: m[1] });
+  if ((m = /^CMDB (\S+): (.+) → (.+)$/.exec(text)))
+    return t(`${d}.cmdbField`, { field: m[1], before: m[2], after: m[3] });
+  return text;
+}
+
+export const restorationDifferences = (t: TFunction, item: RestorationItem) =>
+  item.differences.map((x) => differenceText(t, x));
+
+/** RB-5: one event of the rollback's course as the server records it, in the reader's language. */
+export function courseText(t: TFunction, event: ProblemRecord['course'][number]['event']): string {
+  const c = 'execution.rollback.course';
+  const separator = t('common.listSeparator');
+  let m: RegExpExecArray | null;
+  if ((m = /^trigger \((\w+), (\w+)\): (.*)$/s.exec(event)))
+    return t(`${c}.trigger`, {
+      kind: triggerKindText(t, m[1]),
+      source: t(`execution.rollback.sources.${m[2]}`, { defaultValue: m[2] }),
+      summary: m[3],
+    });
+  if ((m = /^decision: (\w+)(?: — (.*?))? after ([\d.]+) min( \(late: RB-2 breach\))?$/s.exec(event)))
+    return t(`${c}.decision`, {
+      decision: t(`execution.rollback.decisions.${m[1]}`, { defaultValue: m[1] }),
+      reason: m[2] ? `${t('common.colon')}${m[2]}` : '',
+      minutes: m[3],
+      late: m[4] ? t(`${c}.decisionLate`) : '',
+    });
+  if ((m = /^rollback step (\d+) (.*): (running|succeeded|failed)(?: — (.*))?$/s.exec(event)))
+    return t(`${c}.step`, {
+      n: m[1],
+      title: m[2],
+      status: t(`execution.impl.statuses.${m[3]}`),
+      result: m[4] ? `${t('common.colon')}${m[4]}` : '',
+    });
+  if (event === 'restoration check: configuration back to baseline') return t(`${c}.restored`);
+  if ((m = /^restoration check: differences on (.*)$/s.exec(event)))
+    return t(`${c}.differences`, { cis: m[1].split(', ').join(separator) });
+  if (event === 'rollback completed') return t(`${c}.completed`);
+  if ((m = /^rollback failed: (.*)$/s.exec(event))) return t(`${c}.failed`, { reason: m[1] });
+  return event;
+}
+
+/** RB-5: "REL-2026-0001 标题: rollback completed" in the reader's language. */
+export function problemTitleText(t: TFunction, title: string): string {
+  const r = 'execution.rollback';
+  let m = /^(.*): rollback completed$/s.exec(title);
+  if (m) return t(`${r}.problemCompleted`, { subject: m[1] });
+  m = /^(.*): rollback failed: (.*)$/s.exec(title);
+  if (m) return t(`${r}.problemFailed`, { subject: m[1], reason: m[2] });
+  return title;
+}
+
+/** "29:54", "1:02:03": what is left to a deadline. */
+export function clockText(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return h > 0 ? `${h}:${two(m)}:${two(s)}` : `${two(m)}:${two(s)}`;
+}
+
+export const when = (iso: string | null | undefined) => (iso ? formatMinute(iso) : '—');
