@@ -25,6 +25,7 @@ import * as repo from './release.repository';
 import { factsOf, rulesOf } from './release.facts';
 import { assertAllowed } from './release.guard';
 import { writeReleaseRecord } from '../postrelease/release-record';
+import { announceStateChange } from './release.notices';
 
 const IMPACT_DEPTH_FOR_CLASSIFICATION = 5;
 
@@ -205,6 +206,7 @@ export async function runAction<T>(
       throw new DomainError('conflict', `${before.number} changed meanwhile; reload and try again`);
     }
     if (after.state === 'closed') await writeReleaseRecord(trx, after, after.updatedAt);
+    await announceStateChange(trx, deps.clock, rules, before, after);
     await deps.audit.record(trx, ctx, {
       action: `release.${action}`,
       entityType: 'release',
