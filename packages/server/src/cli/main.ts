@@ -22,6 +22,7 @@ import { verifyEvidencePackage } from '../modules/postrelease/closing.service';
 import { LocalBlobStore } from '../storage/local-blob-store';
 import { backupSqlite, postgresBackupAdvice, restoreSqlite } from './backup';
 import { askGate, formatAnswer } from './gate-client';
+import { pushLogFile, reportStep } from './step-client';
 import { writeOpenApi } from './openapi';
 import { readStdin, withDatabase } from './cli-context';
 import { DomainError } from '@releasegate/domain';
@@ -302,7 +303,9 @@ program
     const report = await verifyEvidencePackage(await fs.promises.readFile(file));
     if (options.json) out(JSON.stringify(report));
     else {
-      out(`${report.ok ? 'OK' : 'PROBLEMS'}: ${report.checked} files checked against the manifest of ${file}`);
+      out(
+        `${report.ok ? 'OK' : 'PROBLEMS'}: ${report.checked} files checked against the manifest of ${file}`,
+      );
       for (const p of report.problems) out(`  ${p}`);
     }
     if (!report.ok) process.exitCode = 1;
@@ -355,6 +358,79 @@ gate
       if (!answer.allowed) process.exitCode = 1;
     },
   );
+
+const step = program.command('step').description('report plan steps from a pipeline (IM-2, IM-7)');
+for (const event of ['start', 'finish'] as const) {
+  const command = step
+    .command(event)
+    .description(event === 'start' ? 'a step of the plan starts' : 'a running step ends with its result')
+    .requiredOption('--release <number>', 'release number, e.g. REL-2026-0042')
+    .requiredOption('--step <n>', 'the step, numbered as in the plan (1, 2, …)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a step number from 1');
+      return n;
+    })
+    .addOption(
+      new Option('--phase <phase>', 'implementation or rollback')
+        .choices(['implementation', 'rollback'])
+        .default('implementation'),
+    )
+    .option('--executor <name>', 'who or what runs it, e.g. "gitlab-runner #42"')
+    .option(
+      '--report-id <id>',
+      'idempotency key: the same report sent twice counts once (e.g. $CI_JOB_ID-start)',
+    )
+    .addOption(new Option('--url <url>', 'ReleaseGate address').env('RELEASEGATE_URL').makeOptionMandatory())
+    .addOption(
+      new Option('--token <token>', 'API token with scope release.implement')
+        .env('RELEASEGATE_TOKEN')
+        .makeOptionMandatory(),
+    );
+  if (event === 'finish')
+    command
+      .addOption(
+        new Option('--status <status>', 'succeeded or failed')
+          .choices(['succeeded', 'failed'])
+          .default('succeeded'),
+      )
+      .option('--result <text>', 'the result in a line')
+      .option('--output-file <path>', 'a file whose text is kept as the step output (last 64 KiB)');
+  command.action(
+    async (o: {
+      release: string;
+      step: number;
+      phase: 'implementation' | 'rollback';
+      executor?: string;
+      reportId?: string;
+      url: string;
+      token: string;
+      status?: 'succeeded' | 'failed';
+      result?: string;
+      outputFile?: string;
+    }) => {
+      const output = o.outputFile ? fs.readFileSync(o.outputFile, 'utf8').slice(-65_536) : undefined;
+      out(await reportStep({ ...o, event, output }));
+      if (o.status === 'failed') process.exitCode = 1;
+    },
+  );
+}
+
+program
+  .command('logs')
+  .description("push a log file to the release (IM-5); lines matching the plan's error patterns are flagged")
+  .requiredOption('--release <number>', 'release number')
+  .requiredOption('--file <path>', 'the log file, one entry per line')
+  .option('--source <name>', 'where the lines come from', 'pipeline')
+  .addOption(new Option('--url <url>', 'ReleaseGate address').env('RELEASEGATE_URL').makeOptionMandatory())
+  .addOption(
+    new Option('--token <token>', 'API token with scope release.implement')
+      .env('RELEASEGATE_TOKEN')
+      .makeOptionMandatory(),
+  )
+  .action(async (o: { release: string; file: string; source: string; url: string; token: string }) => {
+    const { accepted, flagged } = await pushLogFile(o);
+    out(`PUSHED: ${accepted} lines to ${o.release}, ${flagged} flagged by the plan's error patterns`);
+  });
 
 program
   .command('backup')

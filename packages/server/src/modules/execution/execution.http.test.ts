@@ -1,4 +1,9 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CLI } from '../../test/server-process';
 import { DIALECTS } from '../../test/databases';
 import { startTestApp, type TestApp } from '../../test/test-app';
 import { signInRoles } from '../../test/releases';
@@ -166,5 +171,67 @@ describe.each(DIALECTS)('implementation on %s', (dialect) => {
     await until(/"type":"record_step"/);
     expect(text).toContain('"state":"implementing"');
     controller.abort();
+  });
+
+  it('IM-7 IM-5 a pipeline reports steps and pushes logs through the CLI with a scoped token; a retried report counts once', async () => {
+    const r = await readyRelease(t, c);
+    await start(r.id);
+    const number = (await c.impl.get(`/api/releases/${r.id}`)).body.number as string;
+    const scoped = async (scopes: string[]) =>
+      (await c.impl.post('/api/tokens', { name: `ci-${scopes.join('-')}`, scopes, expiresInDays: 30 })).body
+        .token as string;
+    const run = promisify(execFile);
+    const cli = (token: string, ...args: string[]) =>
+      run('node', [CLI, ...args], {
+        env: { ...process.env, RELEASEGATE_URL: t.url, RELEASEGATE_TOKEN: token },
+      });
+    const token = await scoped(['release.read', 'release.implement']);
+    const startArgs = [
+      'step',
+      'start',
+      '--release',
+      number,
+      '--step',
+      '1',
+      '--executor',
+      'gitlab-runner #42',
+    ];
+    const first = await cli(token, ...startArgs, '--report-id', 'job-981-start');
+    expect(first.stdout).toMatch(/^REPORTED: REL-\d{4}-\d{4} implementation step 1 start/);
+    const retried = await cli(token, ...startArgs, '--report-id', 'job-981-start');
+    expect(retried.stdout).toMatch(/^ALREADY REPORTED/);
+    const output = path.join(t.database.dataDir, 'deploy.log');
+    fs.writeFileSync(output, 'stopping billing\nERROR ORA-01034: ORACLE not available\nstopped\n');
+    const finished = await cli(
+      token,
+      'step',
+      'finish',
+      '--release',
+      number,
+      '--step',
+      '1',
+      '--result',
+      '已停止',
+      '--output-file',
+      output,
+    );
+    expect(finished.stdout).toContain('1 of 2 implementation steps done');
+    const pushed = await cli(token, 'logs', '--release', number, '--file', output, '--source', 'gitlab');
+    expect(pushed.stdout).toBe('PUSHED: 3 lines to ' + number + ", 1 flagged by the plan's error patterns\n");
+    const p = (await c.biz.get(`/api/releases/${r.id}/progress`)).body.implementation.steps[0].run;
+    expect(p).toMatchObject({
+      status: 'succeeded',
+      attempt: 1,
+      executor: 'gitlab-runner #42',
+      result: '已停止',
+    });
+    expect(p.output).toContain('ORA-01034');
+    // A token without the implementation scope is refused, and the CLI exits non-zero.
+    const readOnly = await scoped(['release.read']);
+    const refused = await cli(readOnly, 'step', 'start', '--release', number, '--step', '2').catch(
+      (e: any) => e,
+    );
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('forbidden');
   });
 });
