@@ -249,11 +249,11 @@ export async function searchArticles(
     .selectFrom('knowledge_articles as a')
     .innerJoin(hitsOf(dialect, f.query).as('h'), 'h.article_seq', 'a.seq')
     .where(where);
-  // The page and the count side by side (two connections on PostgreSQL).
-  const [rows, count] = await Promise.all([
+  // The page and the count side by side (two connections on PostgreSQL). The page is ranked on
+  // narrow rows (no bodies in the sort) and its articles read afterwards.
+  const [page, count] = await Promise.all([
     base
-      .selectAll('a')
-      .select(['h.title_hit', 'h.score'])
+      .select(['a.id', 'h.title_hit'])
       .orderBy('h.title_hit', 'desc')
       .orderBy('h.score', 'desc')
       .orderBy('a.updated_at', 'desc')
@@ -263,9 +263,20 @@ export async function searchArticles(
       .execute(),
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
-  const articles = await withLinks(q, rows);
+  const rows = page.length
+    ? await q
+        .selectFrom('knowledge_articles')
+        .selectAll()
+        .where(
+          'id',
+          'in',
+          page.map((p) => p.id),
+        )
+        .execute()
+    : [];
+  const byId = new Map((await withLinks(q, rows)).map((a) => [a.id, a]));
   return {
-    hits: articles.map((article, i) => ({ article, titleHit: !!rows[i].title_hit })),
+    hits: page.map((p) => ({ article: byId.get(p.id)!, titleHit: !!p.title_hit })),
     total: Number(count.n),
   };
 }
