@@ -6,6 +6,7 @@ import {
   signedInApi,
   type ApiSession,
   type ApprovedRelease,
+  type ReleaseCrew,
 } from './harness/api';
 import { launchBrowser, newContext, screenshot, type PageProblems } from './harness/browser';
 import { screenshotFailure } from './harness/failures';
@@ -58,6 +59,7 @@ describe('发布实施与回退：发布前验证、实施、实时进度、回�
   let browser: Browser;
   const problems: PageProblems = { errors: [], console: [] };
   const sessions: ApiSession[] = [];
+  let crew: ReleaseCrew;
   let release: ApprovedRelease;
   let releaseUrl = '';
   let eng: Page;
@@ -81,20 +83,18 @@ describe('发布实施与回退：发布前验证、实施、实时进度、回�
       return s;
     };
     const now = Date.now();
-    release = await approvedRelease(
-      {
-        cfg: await api('cfg'),
-        engineer: await api('eng'),
-        manager: await api('boss'),
-        cab: [await api('cab1'), await api('cab2')],
-      },
-      {
-        ci: { ...CI, critical: true },
-        title: '网银转账服务 2.4.0 发布',
-        window: { start: new Date(now - 3600_000), end: new Date(now + 3 * 3600_000) },
-        plan: { monitoring: MONITORING },
-      },
-    );
+    crew = {
+      cfg: await api('cfg'),
+      engineer: await api('eng'),
+      manager: await api('boss'),
+      cab: [await api('cab1'), await api('cab2')],
+    };
+    release = await approvedRelease(crew, {
+      ci: { ...CI, critical: true },
+      title: '网银转账服务 2.4.0 发布',
+      window: { start: new Date(now - 3600_000), end: new Date(now + 3 * 3600_000) },
+      plan: { monitoring: MONITORING },
+    });
     releaseUrl = `/releases/${release.id}`;
     eng = await signedIn('eng');
     boss = await signedIn('boss');
@@ -359,6 +359,28 @@ describe('发布实施与回退：发布前验证、实施、实时进度、回�
     }
     await eng.getByTestId('problem-card').getByText('Rollback completed', { exact: true }).waitFor();
     await setLanguage(eng, 'zh');
+  });
+
+  it('PR-1：发布窗口未到时，“开始实施”不可用，页面写明被哪条规则拒绝', async () => {
+    const now = Date.now();
+    const later = await approvedRelease(crew, {
+      ci: { name: '短信通知服务', version: '1.4.0' },
+      title: '短信通知服务 1.5.0 发布',
+      window: { start: new Date(now + 24 * 3600_000), end: new Date(now + 26 * 3600_000) },
+    });
+    for (const key of ['environment_check', 'backup_verification', 'rollback_test', 'emergency_plan'])
+      await crew.engineer.post(`/api/releases/${later.id}/checks/${key}`, { result: 'passed', note: '通过' });
+    await eng.goto(`/releases/${later.id}?tab=implementation`);
+    await eng.getByTestId('release-state').getByText('待实施').waitFor();
+    const start = eng.getByTestId('implementation-start');
+    expect(await start.getByTestId('action-start_implementation').isDisabled()).toBe(true);
+    await start
+      .getByTestId('inline-blockers-start_implementation')
+      .getByText(/PR-1 在发布窗口内：当前不在发布窗口内（\d{4}-\d{2}-\d{2} \d{2}:\d{2} – /)
+      .waitFor();
+    // Steps cannot be started before implementation: no step buttons at all.
+    expect(await eng.getByTestId('impl-steps-start-0').count()).toBe(0);
+    await screenshot(eng, 'impl-09-start-blocked-window');
   });
 
   it('leaves no uncaught errors in the pages', () => {

@@ -1,7 +1,7 @@
 import { Link } from 'react-router';
 import { Card, Col, Descriptions, Flex, Row, Table, Tag, Typography } from 'antd';
 import { CheckCircleFilled, CloseCircleFilled } from '@ant-design/icons';
-import { useQueries, useQuery } from '@tanstack/react-query';
+import { useQueries } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ChangeApproval, ReleaseDetail, ReleaseItem, ReleaseState } from '../../api/types';
 import { formatDateTime } from '../../common/format';
@@ -11,20 +11,16 @@ import { useCiTypes } from '../cmdb/useCiTypes';
 import { ChangeStateTag } from '../changes/ChangeTags';
 import { changeQueryKey, getChange } from '../changes/changes.api';
 import { dslVersionQueryKey, getVersion } from '../dsl/dsl.api';
-import { getPolicyVersion, policyQueryKey } from '../policy/policy.api';
 import { CiLinks, useCiLookup } from './CiLinks';
 import { ReleaseStateTag, ReleaseTypeTag } from './ReleaseTags';
+import { useReleasePolicy } from './useReleasePolicy';
 
 /** 概况: the request, its changes with their approval (PR-4), items, target CIs and the classification. */
 export function OverviewTab({ release: r }: { release: ReleaseDetail }) {
   const { t } = useTranslation();
   const types = useCiTypes();
   const targets = useCiLookup(r.targetCiIds);
-  const policy = useQuery({
-    queryKey: [...policyQueryKey, 'version', r.policyVersionId],
-    queryFn: () => getPolicyVersion(r.policyVersionId),
-    staleTime: 5 * 60_000,
-  });
+  const policy = useReleasePolicy(r);
   // PR-4: each change with the other releases that carry it.
   const changeDetails = useQueries({
     queries: r.changes

@@ -33,6 +33,7 @@ import { ReasonModal } from '../../../common/ReasonModal';
 import { ActionButton } from '../ActionButton';
 import { useCiLookup } from '../CiLinks';
 import { useReleaseActions } from '../releaseActions';
+import { useReleasePolicy } from '../useReleasePolicy';
 import { listPlans, plansQueryKey, releasesQueryKey } from '../releases.api';
 import { FormModal } from './FormModal';
 import { useSubmit } from './useSubmit';
@@ -144,10 +145,7 @@ function TriggersCard({
     null,
   );
   const now = useNow(1000, serverNow);
-  const first = triggers[0];
-  const minutes = first
-    ? Math.round((Date.parse(first.decisionDueAt) - Date.parse(first.discoveredAt)) / 60_000)
-    : null;
+  const minutes = useReleasePolicy(release).data?.document.rules.deadlines.rollbackDecisionMinutes;
   const sorted = [...triggers].sort(
     (a, b) => Number(!!a.decision) - Number(!!b.decision) || b.discoveredAt.localeCompare(a.discoveredAt),
   );

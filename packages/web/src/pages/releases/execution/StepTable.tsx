@@ -6,7 +6,7 @@ import type { ReleaseDetail } from '../../../api/types';
 import { ErrorAlert } from '../../../common/ErrorAlert';
 import { formatDateTime, formatTime } from '../../../common/format';
 import { ActionButton } from '../ActionButton';
-import { useReleaseActions } from '../releaseActions';
+import { onlyStateBlocked, useReleaseActions } from '../releaseActions';
 import { FormModal } from './FormModal';
 import { useSubmit } from './useSubmit';
 import {
@@ -80,7 +80,7 @@ export function StepTable({
 
   const buttons = (step: PhaseStep) => {
     // Only the next step can be worked on (in plan order), and only while the phase runs.
-    if (!current || current.index !== step.index) return null;
+    if (!current || current.index !== step.index || onlyStateBlocked(availability(action))) return null;
     const status = statusOf(step);
     if (status === 'running')
       return (
