@@ -53,7 +53,14 @@ import {
   type Trigger,
   type TriggerInput,
 } from './execution.api';
-import { courseText, problemTitleText, restorationDifferences, triggerKindText, when } from './executionText';
+import {
+  courseText,
+  problemTitleText,
+  restorationDifferences,
+  triggerEvidenceText,
+  triggerKindText,
+  when,
+} from './executionText';
 import { ProgressHeader } from './ProgressHeader';
 import { StepTable } from './StepTable';
 import { TriggerClock } from './TriggerClock';
@@ -233,7 +240,7 @@ function TriggersCard({
                   >
                     {t('execution.rollback.evidence')}
                     {t('common.colon')}
-                    {x.evidence}
+                    {triggerEvidenceText(t, x.evidence)}
                   </Typography.Paragraph>
                 )}
               </Flex>

@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import { formatMinute } from '../../../common/format';
+import { formatDateTime, formatMinute } from '../../../common/format';
 import type { ProblemRecord, RestorationItem, TriggerKind } from './execution.api';
 
 /** A label the server gives in both languages (the policy's checklist items). */
@@ -61,6 +61,15 @@ export function courseText(t: TFunction, event: ProblemRecord['course'][number][
   if (event === 'rollback completed') return t(`${c}.completed`);
   if ((m = /^rollback failed: (.*)$/s.exec(event))) return t(`${c}.failed`, { reason: m[1] });
   return event;
+}
+
+/** IM-4: the evidence the server writes on a trigger raised by a reading. */
+export function triggerEvidenceText(t: TFunction, evidence: string): string {
+  let m = /^entered by (.+) at (\S+)$/s.exec(evidence);
+  if (m) return t('execution.rollback.evidenceEntered', { by: m[1], at: formatDateTime(m[2]) });
+  m = /^Prometheus: (.+) at (\S+)$/s.exec(evidence);
+  if (m) return t('execution.rollback.evidencePrometheus', { query: m[1], at: formatDateTime(m[2]) });
+  return evidence;
 }
 
 /** RB-5: "REL-2026-0001 标题: rollback completed" in the reader's language. */
