@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { seedUsers, signedInApi } from './harness/api';
 import { launchBrowser, newContext, screenshot, type PageProblems } from './harness/browser';
 import { startServer, type TestServer } from './harness/server';
 import { signIn } from './harness/ui';
@@ -31,21 +32,6 @@ const LESSON_BODY = [
 /** Raw HTML an editor adds later: shown as nothing, never run. */
 const HTML_ATTEMPT = '\n\n<img src=x onerror="window.__xss = true"><script>window.__xss = true</script>';
 
-/** A signed-in API session (cookie and CSRF token) for setting things up as a given user. */
-async function apiSession(context: BrowserContext, username: string, password: string) {
-  const login = await context.request.post('/api/auth/login', { data: { username, password } });
-  expect(login.status(), await login.text()).toBe(200);
-  const csrf = (await context.cookies()).find((c) => c.name === 'rg_csrf')?.value ?? '';
-  const request: APIRequestContext = context.request;
-  return {
-    async post(path: string, data?: unknown) {
-      const response = await request.post(path, { headers: { 'X-CSRF-Token': csrf }, data });
-      expect(response.ok(), `${path}: ${await response.text()}`).toBe(true);
-      return response.json();
-    },
-  };
-}
-
 describe('知识库：从发布写下经验教训，搜索“回滚”并打开', () => {
   let server: TestServer;
   let browser: Browser;
@@ -58,28 +44,10 @@ describe('知识库：从发布写下经验教训，搜索“回滚”并打开'
   beforeAll(async () => {
     server = await startServer();
     browser = await launchBrowser();
-    const adminContext = await newContext(browser, server.url, problems);
-    const setup = await adminContext.newPage();
-    await setup.goto(server.setupLink);
-    await setup.getByLabel('用户名').fill(admin.username);
-    await setup.getByLabel('显示名称').fill(admin.displayName);
-    await setup.getByLabel('密码', { exact: true }).fill(admin.password);
-    await setup.getByLabel('确认密码').fill(admin.password);
-    await setup.getByRole('button', { name: '创建账户并登录' }).click();
-    await setup.getByTestId('profile-card').waitFor();
-    const csrf = (await adminContext.cookies()).find((c) => c.name === 'rg_csrf')?.value ?? '';
-    for (const [username, user] of Object.entries(users)) {
-      const response = await adminContext.request.post('/api/users', {
-        headers: { 'X-CSRF-Token': csrf },
-        data: { username, ...user, email: null, password: PASSWORD },
-      });
-      expect(response.status(), await response.text()).toBe(201);
-    }
-    await adminContext.close();
+    await seedUsers(browser, server, admin, users, PASSWORD);
 
     // 配置管理员登记两个配置项；变更经 CAB 批准；工程师提交以这两个配置项为目标的发布申请。
-    const session = async (name: string) =>
-      apiSession(await browser.newContext({ baseURL: server.url }), name, PASSWORD);
+    const session = (name: string) => signedInApi(browser, server.url, name, PASSWORD);
     const cfg = await session('cfg');
     for (const [type, name] of [
       ['application', '网银核心应用'],
@@ -226,6 +194,22 @@ describe('知识库：从发布写下经验教训，搜索“回滚”并打开'
     await eng1.goto('/knowledge?q=rollback');
     await eng1.getByTestId('kb-results').getByText('Rollback playbook', { exact: false }).waitFor();
     expect(await results.count()).toBe(1);
+  });
+
+  it('PO-4：业务代表能搜索和阅读已发布的文章，但不能写文章', async () => {
+    const context = await newContext(browser, server.url, problems);
+    const biz = await context.newPage();
+    await signIn(biz, 'biz', PASSWORD);
+    await biz.getByTestId('main-menu').getByText('知识库', { exact: true }).click();
+    const search = biz.getByTestId('kb-search').locator('input');
+    await search.fill('回滚');
+    await search.press('Enter');
+    await biz.getByTestId('kb-count').getByText('找到 2 篇与“回滚”相关的文章').waitFor();
+    expect(await biz.getByTestId('kb-write').count()).toBe(0);
+    await biz.getByTestId('kb-result-link').first().click();
+    await biz.getByTestId('kb-title').getByText(LESSON_TITLE).waitFor();
+    expect(await biz.getByTestId('kb-edit').count()).toBe(0);
+    await context.close();
   });
 
   it('PO-4：配置项页面列出关联的文章；英文界面同样可用', async () => {
