@@ -37,6 +37,7 @@ describe('full-text terms (PO-4, docs/decisions/0008)', () => {
     expect(markdownToPlain('_调大_ max_connections <script>alert(1)</script><b>粗</b>')).toBe(
       '调大 max_connections 粗',
     );
+    expect(markdownToPlain('连接池**耗尽**后`回滚`，| a | b |')).toBe('连接池耗尽后回滚， a b');
     const q = parseQuery('rollback 回滚');
     expect(highlight('Rollback 即回滚', q)).toEqual([
       { text: 'Rollback', hit: true },

@@ -20,9 +20,11 @@ export function markdownToPlain(markdown: string): string {
       .replace(/<[^>]{1,200}>/g, ' ')
       .replace(/^\s{0,3}(#{1,6}|>+|[-*+]|\d+[.)])\s+/gm, '')
       .replace(/^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/gm, ' ')
-      .replace(/[*~`|]+/g, ' ')
-      // Underscores of emphasis, not those inside names such as max_connections.
-      .replace(/(?<![\p{L}\p{N}])_+|_+(?![\p{L}\p{N}])/gu, ' ')
+      .replace(/\|/g, ' ')
+      // Emphasis and code marks go without a trace (Chinese puts no spaces around words);
+      // underscores only when not inside a name such as max_connections.
+      .replace(/[*~`]+/g, '')
+      .replace(/(?<![\p{L}\p{N}])_+|_+(?![\p{L}\p{N}])/gu, '')
       .replace(/\s+/g, ' ')
       .trim()
   );

@@ -129,7 +129,7 @@ export function KnowledgeSearchPage() {
               value={query.state}
               onChange={(state) => update({ state })}
               options={KNOWLEDGE_STATES.map((s) => ({ value: s, label: t(`knowledge.states.${s}`) }))}
-              style={{ width: 160 }}
+              style={{ width: 190 }}
               aria-label={t('knowledge.fields.state')}
               data-testid="kb-filter-state"
             />
