@@ -184,3 +184,28 @@ export async function approvedRelease(
     baselineVersion: options.ci.version,
   };
 }
+
+const PRE_RELEASE_CHECKS = ['environment_check', 'backup_verification', 'rollback_test', 'emergency_plan'];
+
+/** IM-1: every pre-release check of the policy passed, each with a note as its evidence. */
+export async function passPreReleaseChecks(session: ApiSession, releaseId: string): Promise<void> {
+  for (const key of PRE_RELEASE_CHECKS)
+    await session.post(`/api/releases/${releaseId}/checks/${key}`, { result: 'passed', note: '检查通过' });
+}
+
+/**
+ * IM-2: implementation started through the gate (inside the plan's window), each of the plan's
+ * `steps` run in order and succeeded, and the implementation completed: post-release begins.
+ */
+export async function implementRelease(session: ApiSession, releaseId: string, steps: number): Promise<void> {
+  await session.post(`/api/releases/${releaseId}/implementation/start`);
+  for (let i = 0; i < steps; i++) {
+    await session.post(`/api/releases/${releaseId}/steps/implementation/${i}/start`, {});
+    await session.post(`/api/releases/${releaseId}/steps/implementation/${i}/finish`, {
+      status: 'succeeded',
+      result: '按计划完成',
+    });
+  }
+  const done = await session.post(`/api/releases/${releaseId}/implementation/complete`);
+  if (done.state !== 'post_release') throw new Error(`implementation not complete: ${JSON.stringify(done)}`);
+}

@@ -59,3 +59,21 @@ export async function submitNewUser(page: Page, user: NewUser): Promise<void> {
     dialog.getByRole('button', { name: '新建', exact: true }).click(),
   ]);
 }
+
+/** Waits until the success toasts are gone, so a screenshot shows the page. */
+export async function calm(page: Page): Promise<void> {
+  await page
+    .locator('.ant-message-notice')
+    .first()
+    .waitFor({ state: 'detached', timeout: 10_000 })
+    .catch(() => undefined);
+}
+
+/** The language the web app starts in (it reads it from local storage on load). */
+export async function setLanguage(page: Page, language: 'zh' | 'en'): Promise<void> {
+  await page.evaluate((l) => {
+    const storage = (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } })
+      .localStorage;
+    storage.setItem('releasegate.language', l);
+  }, language);
+}

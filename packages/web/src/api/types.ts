@@ -419,6 +419,13 @@ export const RELEASE_ACTIONS = [
   'verify_restoration',
   'complete_rollback',
   'fail_rollback',
+  'record_verification',
+  'sign_acceptance',
+  'complete_cmdb_update',
+  'archive',
+  'close_successful',
+  'close_failed',
+  'close_rolled_back',
   'cancel',
 ] as const;
 export type ReleaseAction = (typeof RELEASE_ACTIONS)[number];

@@ -4,6 +4,7 @@ import type { TFunction } from 'i18next';
 import { isApiError, type ApiError } from '../api/client';
 import type { Blocker, ChangeApproval } from '../api/types';
 import { blockerText, ruleLabel, unapprovedChangesText } from './ruleText';
+import { postReleaseRefusal } from '../pages/releases/postrelease/postreleaseText';
 
 function roleList(t: TFunction, value: unknown): string {
   const roles = Array.isArray(value) ? value.map(String) : [];
@@ -137,7 +138,7 @@ function executionRefusal(
     case 'IM-2 a step not in the plan needs a plan revision':
       return named(message);
     default:
-      return undefined;
+      return postReleaseRefusal(t, message, rule, named);
   }
 }
 

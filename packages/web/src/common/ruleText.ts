@@ -1,6 +1,10 @@
 import type { TFunction } from 'i18next';
 import type { Blocker, ChangeApproval, SectionGap } from '../api/types';
 import { formatMinute } from './format';
+import {
+  postReleaseBlockerReason,
+  postReleaseRuleLabel,
+} from '../pages/releases/postrelease/postreleaseText';
 
 /**
  * The release rules in the reader's language. The server decides what is allowed and says why in
@@ -65,7 +69,7 @@ const RULE_KEYS: Record<string, string> = {
 /** "TY-2 审批权限" for "TY-2 approval authority"; the rule itself when unknown. */
 export function ruleLabel(t: TFunction, rule: string): string {
   const key = RULE_KEYS[rule];
-  return key ? t(`ruleNames.${key}`) : rule;
+  return key ? t(`ruleNames.${key}`) : (postReleaseRuleLabel(t, rule) ?? rule);
 }
 
 const GAP_KEYS: Record<string, string> = {
@@ -281,7 +285,7 @@ function executionBlockerReason(
     case 'RB-4 restoration verified':
       return t('blockers.restorationFirst');
     default:
-      return undefined;
+      return postReleaseBlockerReason(t, rule, r);
   }
 }
 

@@ -70,6 +70,8 @@ const zhFieldMessages: Record<string, string> = {
   'lower-case letters, digits and _': '以小写字母开头，只能包含小写字母、数字和 _',
   'each indicator key once': '指标标识不能重复',
   'not a valid regular expression': '不是有效的正则表达式',
+  'name the business department': '请填写业务部门',
+  'say what is not accepted': '请说明不予验收的原因',
 };
 
 const DSL_STATE_ZH: Record<string, string> = {

@@ -1,9 +1,11 @@
 import type { zhRelease } from './zh.release';
 import { enExecution } from './en.execution';
+import { enPostRelease } from './en.postrelease';
 
 /** English for changes, releases, plans, the calendar and the policy (same keys as zh.release.ts). */
 export const enRelease: typeof zhRelease = {
   ...enExecution,
+  ...enPostRelease,
   changes: {
     title: 'Changes',
     subtitle:
@@ -188,6 +190,13 @@ export const enRelease: typeof zhRelease = {
       verify_restoration: 'Verify restoration',
       complete_rollback: 'Complete rollback',
       fail_rollback: 'Rollback failed',
+      record_verification: 'Record verification',
+      sign_acceptance: 'Sign user acceptance',
+      complete_cmdb_update: 'Complete CMDB update',
+      archive: 'Archive',
+      close_successful: 'Close as successful',
+      close_failed: 'Close as failed',
+      close_rolled_back: 'Close as rolled back',
       cancel: 'Cancel release',
     },
     moreActions: 'More',
@@ -241,6 +250,8 @@ export const enRelease: typeof zhRelease = {
       implementation: 'Implementation',
       monitoring: 'Monitoring',
       rollback: 'Rollback',
+      postrelease: 'Post-release',
+      close: 'Close',
       knowledge: 'Knowledge',
       audit: 'Audit',
     },

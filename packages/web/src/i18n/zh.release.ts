@@ -1,4 +1,5 @@
 import { zhExecution } from './zh.execution';
+import { zhPostRelease } from './zh.postrelease';
 
 /**
  * Simplified Chinese for changes, releases, plans, the calendar and the policy (spread into zh.ts).
@@ -6,6 +7,7 @@ import { zhExecution } from './zh.execution';
  */
 export const zhRelease = {
   ...zhExecution,
+  ...zhPostRelease,
   changes: {
     title: '变更',
     subtitle:
@@ -187,6 +189,13 @@ export const zhRelease = {
       verify_restoration: '验证状态恢复',
       complete_rollback: '完成回退',
       fail_rollback: '回退失败',
+      record_verification: '记录效果验证',
+      sign_acceptance: '签署用户验收',
+      complete_cmdb_update: '完成 CMDB 更新',
+      archive: '归档',
+      close_successful: '以“成功”关闭',
+      close_failed: '以“失败”关闭',
+      close_rolled_back: '以“已回退”关闭',
       cancel: '取消',
     },
     moreActions: '其他操作',
@@ -238,6 +247,8 @@ export const zhRelease = {
       implementation: '实施',
       monitoring: '监控',
       rollback: '回退',
+      postrelease: '发布后管理',
+      close: '关闭',
       knowledge: '知识',
       audit: '审计',
     },

@@ -19,6 +19,9 @@ import { ImplementationTab } from './execution/ImplementationTab';
 import { MonitoringTab } from './execution/MonitoringTab';
 import { RollbackTab } from './execution/RollbackTab';
 import { PendingTriggersBanner } from './execution/PendingTriggersBanner';
+import { PostReleaseTab } from './postrelease/PostReleaseTab';
+import { CloseTab } from './postrelease/CloseTab';
+import { afterReleaseTabShown } from './postrelease/afterReleaseTabs';
 import { LiveIndicator } from './execution/LiveIndicator';
 import { LiveStatusContext, useReleaseLive } from './execution/useReleaseLive';
 import { ReleaseStateTag, ReleaseTypeTag } from './ReleaseTags';
@@ -54,7 +57,9 @@ function ReleaseView({ release: r }: { release: ReleaseDetail }) {
   const executed =
     !PLANNING_STATES.includes(r.state) &&
     !(r.state === 'closed' && (r.outcome === 'rejected' || (r.outcome === 'cancelled' && !r.plan)));
-  const tabs = RELEASE_TABS.filter((k) => executed || !EXECUTION_TABS.includes(k));
+  const tabs = RELEASE_TABS.filter((k) => executed || !EXECUTION_TABS.includes(k)).filter((k) =>
+    afterReleaseTabShown(k, r),
+  );
   const asked = params.get('tab') as ReleaseTab | null;
   const tab: ReleaseTab = asked && tabs.includes(asked) ? asked : 'overview';
   const open = (key: ReleaseTab) => setParams({ tab: key }, { replace: true });
@@ -66,6 +71,8 @@ function ReleaseView({ release: r }: { release: ReleaseDetail }) {
     implementation: <ImplementationTab release={r} />,
     monitoring: <MonitoringTab release={r} />,
     rollback: <RollbackTab release={r} />,
+    postrelease: <PostReleaseTab release={r} />,
+    close: <CloseTab release={r} />,
     knowledge: <LinkedArticles releaseId={r.id} />,
     audit: <AuditTab releaseId={r.id} />,
   };

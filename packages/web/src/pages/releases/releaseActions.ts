@@ -30,6 +30,8 @@ export const RELEASE_TABS = [
   'implementation',
   'monitoring',
   'rollback',
+  'postrelease',
+  'close',
   'knowledge',
   'audit',
 ] as const;
@@ -48,6 +50,13 @@ export const TAB_OF_ACTION: Partial<Record<ReleaseAction, ReleaseTab>> = {
   decide_continue: 'rollback',
   record_rollback_step: 'rollback',
   verify_restoration: 'rollback',
+  record_verification: 'postrelease',
+  sign_acceptance: 'postrelease',
+  complete_cmdb_update: 'postrelease',
+  archive: 'close',
+  close_successful: 'close',
+  close_failed: 'close',
+  close_rolled_back: 'close',
 };
 
 export const BAR_ACTIONS: readonly ReleaseAction[] = RELEASE_ACTIONS.filter((a) => !TAB_OF_ACTION[a]);

@@ -39,6 +39,7 @@ import {
   getChecklist,
   recordCheck,
   uploadEvidence,
+  type CheckInput,
   type CheckResult,
   type ChecklistItem,
   type Evidence,
@@ -63,7 +64,7 @@ export function CheckResultTag({ result }: { result: 'passed' | 'failed' | 'pend
 }
 
 /** The evidence of one result: the note, the link, the uploaded file (by name and digest). */
-function EvidenceCell({ result }: { result: CheckResult }) {
+export function EvidenceCell({ result }: { result: Pick<CheckResult, 'note' | 'link' | 'evidence'> }) {
   const { t } = useTranslation();
   const none = !result.note && !result.link && !result.evidence;
   if (none) return <Typography.Text type="secondary">{t('execution.checks.noEvidence')}</Typography.Text>;
@@ -280,17 +281,26 @@ interface CheckForm {
   link?: string;
 }
 
-/** Records one check: result, and the evidence the server asks for when it passed. */
-function RecordCheckModal({
+/**
+ * Records one check: result, and the evidence the server asks for when it passed. `record`,
+ * `texts` and `testId` let another list of results with evidence (PO-1) use the same form.
+ */
+export function RecordCheckModal({
   releaseId,
   item,
   label,
   onClose,
+  record: send = (input) => recordCheck(releaseId, item.key, input),
+  texts,
+  testId = 'check',
 }: {
   releaseId: string;
-  item: ChecklistItem;
+  item: Pick<ChecklistItem, 'key'>;
   label: string;
   onClose: () => void;
+  record?: (input: CheckInput) => Promise<unknown>;
+  texts?: { title: string; evidenceHelp: string; notePlaceholder: string };
+  testId?: string;
 }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
@@ -315,7 +325,7 @@ function RecordCheckModal({
   const record = (values: CheckForm) =>
     submit(
       () =>
-        recordCheck(releaseId, item.key, {
+        send({
           result: values.result,
           note: values.note?.trim() || null,
           link: values.link?.trim() || null,
@@ -334,14 +344,14 @@ function RecordCheckModal({
 
   return (
     <FormModal
-      title={t('execution.checks.recordTitle', { item: label })}
+      title={texts?.title ?? t('execution.checks.recordTitle', { item: label })}
       okText={t('execution.checks.record')}
       pending={pending}
       failure={failure}
       okDisabled={uploading !== null}
       onOk={() => form.submit()}
       onClose={onClose}
-      testId="check-modal"
+      testId={`${testId}-modal`}
     >
       <Form<CheckForm>
         form={form}
@@ -360,11 +370,15 @@ function RecordCheckModal({
             }))}
           />
         </Form.Item>
-        <Form.Item name="note" label={t('execution.checks.note')} extra={t('execution.checks.evidenceHelp')}>
+        <Form.Item
+          name="note"
+          label={t('execution.checks.note')}
+          extra={texts?.evidenceHelp ?? t('execution.checks.evidenceHelp')}
+        >
           <Input.TextArea
             autoSize={{ minRows: 3, maxRows: 8 }}
             maxLength={4000}
-            placeholder={t('execution.checks.notePlaceholder')}
+            placeholder={texts?.notePlaceholder ?? t('execution.checks.notePlaceholder')}
           />
         </Form.Item>
         <Form.Item name="link" label={t('execution.checks.link')}>
@@ -376,7 +390,7 @@ function RecordCheckModal({
         </Form.Item>
         <Form.Item label={t('execution.checks.file')} style={{ marginBottom: 0 }}>
           {file ? (
-            <Flex gap={8} align="center" data-testid="check-file">
+            <Flex gap={8} align="center" data-testid={`${testId}-file`}>
               <PaperClipOutlined />
               <Typography.Text>{file.filename}</Typography.Text>
               <Typography.Text type="secondary" className="rg-mono" style={{ fontSize: 12 }}>
@@ -400,7 +414,7 @@ function RecordCheckModal({
                 return false;
               }}
             >
-              <Button icon={<UploadOutlined />} loading={uploading !== null} data-testid="check-upload">
+              <Button icon={<UploadOutlined />} loading={uploading !== null} data-testid={`${testId}-upload`}>
                 {uploading !== null
                   ? t('execution.checks.uploading', { percent: uploading })
                   : t('execution.checks.upload')}

@@ -1,0 +1,114 @@
+import { Alert, App, Form, Input, Radio, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import type { ReleaseAction, ReleaseDetail } from '../../../api/types';
+import { blockerText } from '../../../common/ruleText';
+import { FormModal } from '../execution/FormModal';
+import { useSubmit } from '../execution/useSubmit';
+import { useReleaseActions } from '../releaseActions';
+import { closeRelease, type CloseOutcome } from './postrelease.api';
+
+/** The close actions of the lifecycle and the outcome each records. */
+export const CLOSE_ACTIONS: readonly (readonly [ReleaseAction, CloseOutcome])[] = [
+  ['close_successful', 'successful'],
+  ['close_rolled_back', 'rolled_back'],
+  ['close_failed', 'failed'],
+];
+
+interface CloseForm {
+  outcome: CloseOutcome;
+  analysis?: string;
+  lessons?: string;
+}
+
+/**
+ * CL-1: the operations manager closes with an outcome — only those the server allows now — and
+ * the analysis and lessons learned that go into 《发布变更报告》 (CL-2).
+ */
+export function CloseModal({ release, onClose }: { release: ReleaseDetail; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const { availability } = useReleaseActions();
+  const [form] = Form.useForm<CloseForm>();
+  const { submit, failure, pending } = useSubmit(form);
+  const allowed = CLOSE_ACTIONS.filter(([action]) => availability(action).allowed);
+  const success = availability('close_successful');
+  // Why not successful, when the release is where a successful close would be possible.
+  const successBlockers =
+    release.state === 'post_release' && !success.allowed
+      ? success.blockers.filter((b) => b.kind === 'policy')
+      : [];
+  const c = 'postrelease.close';
+
+  const close = (values: CloseForm) =>
+    submit(
+      () =>
+        closeRelease(release.id, {
+          outcome: values.outcome,
+          analysis: values.analysis?.trim() || null,
+          lessons: values.lessons?.trim() || null,
+        }),
+      () => {
+        void message.success(
+          t(`${c}.closed`, { number: release.number, outcome: t(`${c}.outcomes.${values.outcome}`) }),
+        );
+        onClose();
+      },
+    );
+
+  return (
+    <FormModal
+      title={t(`${c}.title`, { number: release.number })}
+      okText={t(`${c}.close`)}
+      pending={pending}
+      failure={failure}
+      okDisabled={allowed.length === 0}
+      onOk={() => form.submit()}
+      onClose={onClose}
+      width={640}
+      testId="close-modal"
+    >
+      <Alert type="warning" showIcon title={t(`${c}.warning`)} style={{ marginBottom: 16 }} />
+      <Form<CloseForm>
+        form={form}
+        name="close"
+        layout="vertical"
+        initialValues={{ outcome: allowed[0]?.[1] }}
+        onFinish={(v) => void close(v)}
+      >
+        <Form.Item
+          name="outcome"
+          label={t(`${c}.outcome`)}
+          extra={
+            successBlockers.length > 0 && (
+              <Typography.Text type="secondary" data-testid="close-success-blocked">
+                {t(`${c}.successBlocked`, {
+                  blockers: successBlockers.map((b) => blockerText(t, b)).join(t('common.listSeparator')),
+                })}
+              </Typography.Text>
+            )
+          }
+        >
+          <Radio.Group
+            optionType="button"
+            buttonStyle="solid"
+            options={allowed.map(([, outcome]) => ({ value: outcome, label: t(`${c}.outcomes.${outcome}`) }))}
+          />
+        </Form.Item>
+        <Form.Item name="analysis" label={t(`${c}.analysis`)}>
+          <Input.TextArea
+            autoSize={{ minRows: 3, maxRows: 8 }}
+            maxLength={20_000}
+            placeholder={t(`${c}.analysisPlaceholder`)}
+          />
+        </Form.Item>
+        <Form.Item name="lessons" label={t(`${c}.lessons`)} style={{ marginBottom: 0 }}>
+          <Input.TextArea
+            autoSize={{ minRows: 3, maxRows: 8 }}
+            maxLength={20_000}
+            placeholder={t(`${c}.lessonsPlaceholder`)}
+          />
+        </Form.Item>
+      </Form>
+    </FormModal>
+  );
+}
