@@ -88,6 +88,12 @@ describe.each(DIALECTS)('pre-release verification and the deployment gate on %s'
       evidence,
     });
     expect(withFile.body.state).toBe('approved');
+    // The file cited as evidence can be opened again, by its name; a digest not cited is not served.
+    const opened = await c.biz.get(`/api/releases/${releaseId}/evidence/${evidence.digest}`);
+    expect(opened.status).toBe(200);
+    expect(opened.body).toBe('%PDF rehearsal');
+    expect(opened.headers.get('content-disposition')).toContain(encodeURIComponent('回退演练记录.pdf'));
+    expect((await c.biz.get(`/api/releases/${releaseId}/evidence/${'0'.repeat(64)}`)).status).toBe(404);
     expect(
       (
         await c.biz.post(`/api/releases/${releaseId}/checks/backup_verification`, {

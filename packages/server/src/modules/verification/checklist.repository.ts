@@ -68,3 +68,24 @@ export function latestByItem(results: CheckResult[]): Map<string, CheckResult> {
   for (const r of results) latest.set(r.itemKey, r);
   return latest;
 }
+
+/** The file name an evidence digest was cited with by the release (pre- or post-release), if it was. */
+export async function evidenceCitation(
+  q: Kysely<Database>,
+  releaseId: string,
+  digest: string,
+): Promise<{ filename: string | null } | undefined> {
+  const pre = await q
+    .selectFrom('release_checks')
+    .select('evidence_filename as filename')
+    .where('release_id', '=', releaseId)
+    .where('evidence_digest', '=', digest)
+    .executeTakeFirst();
+  if (pre) return pre;
+  return q
+    .selectFrom('release_verifications')
+    .select('evidence_filename as filename')
+    .where('release_id', '=', releaseId)
+    .where('evidence_digest', '=', digest)
+    .executeTakeFirst();
+}

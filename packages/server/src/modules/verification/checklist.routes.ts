@@ -5,7 +5,8 @@ import { contextOf } from '../../http/request-context';
 import type { ReleaseDeps } from '../releases/release.deps';
 import { releaseDetailView } from '../releases/release.schemas';
 import { getRelease } from '../releases/release.service';
-import { getChecklist, recordCheck, uploadEvidence } from './checklist.service';
+import { getChecklist, openEvidence, recordCheck, uploadEvidence } from './checklist.service';
+import { contentDisposition } from '../documents/documents.routes';
 import { uploadFilename } from '../../http/uploads';
 
 const tags = ['pre-release verification'];
@@ -69,6 +70,25 @@ export function checklistRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       handler: async (request) => {
         await recordCheck(deps, contextOf(request), request.params.id, request.params.key, request.body);
         return getRelease(deps, contextOf(request), request.params.id);
+      },
+    });
+    app.get('/api/releases/:id/evidence/:digest', {
+      config: { action: 'release.evidence_download' },
+      schema: {
+        tags,
+        summary: "Download an evidence file cited by the release's checks or verifications (re-hashed first)",
+        params: idParams.extend({ digest: z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 digest') }),
+      },
+      handler: async (request, reply) => {
+        const file = await openEvidence(deps, contextOf(request), request.params.id, request.params.digest);
+        reply.header('content-type', 'application/octet-stream');
+        reply.header('content-length', String(file.size));
+        reply.header('x-content-sha256', request.params.digest);
+        reply.header(
+          'content-disposition',
+          contentDisposition(file.filename, `evidence-${request.params.digest.slice(0, 12)}`),
+        );
+        return reply.send(file.stream);
       },
     });
     app.put('/api/releases/:id/evidence', {

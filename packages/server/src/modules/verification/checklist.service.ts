@@ -63,7 +63,7 @@ export async function recordCheck(
         ? { digest: input.evidence.digest, filename: input.evidence.filename ?? null }
         : null,
       actorId: principal.userId,
-      actorName: principal.username,
+      actorName: principal.displayName || principal.username,
       at: deps.clock.now().toISOString(),
     });
     const { pending } = await checklistState(trx, release, rules);
@@ -106,4 +106,30 @@ export async function uploadEvidence(
       );
     throw error;
   }
+}
+
+/**
+ * IM-1, PO-1: an evidence file cited by one of the release's checks or verifications, re-hashed
+ * before it is handed out (a file altered on disk is refused, not served).
+ */
+export async function openEvidence(
+  deps: ReleaseDeps,
+  ctx: RequestContext,
+  releaseId: string,
+  digest: string,
+) {
+  authorize(ctx, 'release.read');
+  const release = await findRelease(deps.db.kysely, releaseId);
+  if (!release) throw notFound('Release', releaseId);
+  const cited = await repo.evidenceCitation(deps.db.kysely, release.id, digest);
+  if (!cited) throw notFound('Evidence file of this release', digest);
+  if ((await deps.blobs.rehash(digest)) !== digest)
+    throw new DomainError('conflict', `The stored evidence file ${digest} no longer matches its SHA-256`, {
+      rule: 'PO-3 archive integrity',
+    });
+  return {
+    filename: cited.filename ?? digest,
+    size: (await deps.blobs.size(digest)) ?? 0,
+    stream: deps.blobs.open(digest),
+  };
 }
