@@ -63,8 +63,14 @@ export function CheckResultTag({ result }: { result: 'passed' | 'failed' | 'pend
   );
 }
 
-/** The evidence of one result: the note, the link, the uploaded file (by name and digest). */
-export function EvidenceCell({ result }: { result: Pick<CheckResult, 'note' | 'link' | 'evidence'> }) {
+/** The evidence of one result: the note, the link, the uploaded file (by name and digest, opened from the release). */
+export function EvidenceCell({
+  result,
+  releaseId,
+}: {
+  result: Pick<CheckResult, 'note' | 'link' | 'evidence'>;
+  releaseId?: string;
+}) {
   const { t } = useTranslation();
   const none = !result.note && !result.link && !result.evidence;
   if (none) return <Typography.Text type="secondary">{t('execution.checks.noEvidence')}</Typography.Text>;
@@ -89,7 +95,16 @@ export function EvidenceCell({ result }: { result: Pick<CheckResult, 'note' | 'l
         <Tooltip title={t('execution.checks.fileDigest', { digest: result.evidence.digest })}>
           <Typography.Text data-testid="check-evidence-file">
             <PaperClipOutlined style={{ color: '#8c8c8c', marginInlineEnd: 4 }} />
-            {result.evidence.filename ?? result.evidence.digest.slice(0, 12)}{' '}
+            {releaseId ? (
+              <Typography.Link
+                href={`/api/releases/${releaseId}/evidence/${result.evidence.digest}`}
+                download
+              >
+                {result.evidence.filename ?? result.evidence.digest.slice(0, 12)}
+              </Typography.Link>
+            ) : (
+              (result.evidence.filename ?? result.evidence.digest.slice(0, 12))
+            )}{' '}
             <Typography.Text type="secondary" className="rg-mono" style={{ fontSize: 12 }}>
               {result.evidence.digest.slice(0, 12)}
             </Typography.Text>
@@ -183,7 +198,8 @@ export function VerificationTab({ release }: { release: ReleaseDetail }) {
                 {
                   key: 'evidence',
                   title: t('execution.checks.evidence'),
-                  render: (_, item) => (item.latest ? <EvidenceCell result={item.latest} /> : '—'),
+                  render: (_, item) =>
+                    item.latest ? <EvidenceCell result={item.latest} releaseId={release.id} /> : '—',
                 },
                 {
                   key: 'actor',
@@ -253,7 +269,7 @@ export function VerificationTab({ release }: { release: ReleaseDetail }) {
                     {
                       key: 'evidence',
                       title: t('execution.checks.evidence'),
-                      render: (_, r) => <EvidenceCell result={r} />,
+                      render: (_, r) => <EvidenceCell result={r} releaseId={release.id} />,
                     },
                     { key: 'actor', title: t('execution.checks.actor'), width: 110, dataIndex: 'actorName' },
                   ]}
