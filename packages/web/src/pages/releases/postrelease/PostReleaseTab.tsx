@@ -30,7 +30,7 @@ export function PostReleaseTab({ release }: { release: ReleaseDetail }) {
           </Col>
           {data.verifications.history.length > 0 && (
             <Col span={24}>
-              <VerificationHistory view={data.verifications} />
+              <VerificationHistory releaseId={release.id} view={data.verifications} />
             </Col>
           )}
         </Row>
@@ -41,8 +41,10 @@ export function PostReleaseTab({ release }: { release: ReleaseDetail }) {
 
 /** Every verification and sign-off recorded, newest first: a later record never erases one. */
 function VerificationHistory({
+  releaseId,
   view,
 }: {
+  releaseId: string;
   view: { items: { key: string; label: { zh: string; en: string } }[]; history: Verification[] };
 }) {
   const { t, i18n } = useTranslation();
@@ -74,7 +76,11 @@ function VerificationHistory({
                   width: 110,
                   render: (_, r) => <CheckResultTag result={r.result} />,
                 },
-                { key: 'evidence', title: t(`${c}.evidence`), render: (_, r) => <EvidenceCell result={r} /> },
+                {
+                  key: 'evidence',
+                  title: t(`${c}.evidence`),
+                  render: (_, r) => <EvidenceCell result={r} releaseId={releaseId} />,
+                },
                 {
                   key: 'actor',
                   title: t(`${c}.actor`),

@@ -86,7 +86,8 @@ export function VerificationsCard({ releaseId, view }: { releaseId: string; view
           {
             key: 'evidence',
             title: t(`${c}.evidence`),
-            render: (_, item) => (item.latest ? <EvidenceCell result={item.latest} /> : '—'),
+            render: (_, item) =>
+              item.latest ? <EvidenceCell result={item.latest} releaseId={releaseId} /> : '—',
           },
           {
             key: 'actor',
