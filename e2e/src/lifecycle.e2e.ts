@@ -145,7 +145,9 @@ describe('一次发布从变更到关闭：效果验证、用户验收、更新 
     await modal.getByTestId('verification-file').getByText('压测报告.txt').waitFor();
     await modal.getByRole('button', { name: '记录结果' }).click();
     await modal.waitFor({ state: 'hidden' });
-    await eng.getByTestId('verification-row-performance').getByText('压测报告.txt').waitFor();
+    const file = eng.getByTestId('verification-row-performance').getByRole('link', { name: '压测报告.txt' });
+    const [evidence] = await Promise.all([eng.waitForEvent('download'), file.click()]);
+    expect(evidence.suggestedFilename()).toBe('压测报告.txt');
 
     await eng.getByTestId('verification-record-business').click();
     await modal.getByLabel('证据链接').fill('https://bi.example.com/dashboards/mobile-gateway');
@@ -194,6 +196,15 @@ describe('一次发布从变更到关闭：效果验证、用户验收、更新 
     await targets.getByText(TARGET, { exact: true }).waitFor();
     await targets.getByText('待更新').waitFor();
     await screenshot(cfg, 'lifecycle-04-cmdb-task');
+
+    // The same page a day and an hour later (the browser's clock moved; the server's is real):
+    // the countdown has run out and the task shows 已超期.
+    const later = await cfg.context().newPage();
+    await later.clock.setFixedTime(new Date(Date.now() + 25 * 3600_000));
+    await later.goto(`${releaseUrl}?tab=postrelease`);
+    await later.getByTestId('cmdb-card').getByTestId('cmdb-overdue').getByText('已超期').waitFor();
+    await screenshot(later, 'lifecycle-04b-cmdb-overdue', { fullPage: false });
+    await later.close();
 
     await card.getByTestId('cmdb-complete').click();
     const confirm = cfg.getByTestId('cmdb-complete-modal');
