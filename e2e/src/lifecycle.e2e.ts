@@ -8,10 +8,12 @@ import {
   approvedRelease,
   implementRelease,
   passPreReleaseChecks,
+  rolledBack,
   seedUsers,
   signedInApi,
   type ApiSession,
   type ApprovedRelease,
+  type ReleaseCrew,
 } from './harness/api';
 import { launchBrowser, newContext, screenshot, type PageProblems } from './harness/browser';
 import { screenshotFailure } from './harness/failures';
@@ -46,6 +48,8 @@ describe('一次发布从变更到关闭：效果验证、用户验收、更新 
   const sessions: ApiSession[] = [];
   const downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'releasegate-lifecycle-'));
   let release: ApprovedRelease;
+  let crew: ReleaseCrew;
+  let impl: ApiSession;
   let releaseUrl = '';
   const pages: Partial<Record<keyof typeof users, Page>> = {};
 
@@ -80,21 +84,19 @@ describe('一次发布从变更到关闭：效果验证、用户验收、更新 
     const now = Date.now();
     // The change voted through by the CAB, the release requested, accepted and classified by the
     // engineer, its plan drafted by the engineer and approved by the manager (four eyes).
-    release = await approvedRelease(
-      {
-        cfg: await api('cfg'),
-        engineer: await api('eng'),
-        manager: await api('boss'),
-        cab: [await api('cab1'), await api('cab2')],
-      },
-      {
-        ci: CI,
-        title: '手机银行网关 3.2 发布',
-        window: { start: new Date(now - 3600_000), end: new Date(now + 3 * 3600_000) },
-      },
-    );
+    crew = {
+      cfg: await api('cfg'),
+      engineer: await api('eng'),
+      manager: await api('boss'),
+      cab: [await api('cab1'), await api('cab2')],
+    };
+    release = await approvedRelease(crew, {
+      ci: CI,
+      title: '手机银行网关 3.2 发布',
+      window: { start: new Date(now - 3600_000), end: new Date(now + 3 * 3600_000) },
+    });
     // The implementation team: pre-release checks passed, implemented step by step, completed.
-    const impl = await api('impl');
+    impl = await api('impl');
     await passPreReleaseChecks(impl, release.id);
     await implementRelease(impl, release.id, 2);
     releaseUrl = `/releases/${release.id}`;
@@ -348,6 +350,48 @@ describe('一次发布从变更到关闭：效果验证、用户验收、更新 
     await rate.getByText(/1 \/ 1 · 目标 95%/).waitFor();
     await boss.getByTestId('measures-releases').getByText(release.number).waitFor();
     await screenshot(boss, 'lifecycle-10-measures');
+  });
+
+  it('RB-6 CL-1 KP-1：已回退的发布由经理归档后以“已回退”关闭（只提供这一结果）；不显示发布后管理；本季度成功率随之为 50%，未达标', async () => {
+    const now = Date.now();
+    const second = await approvedRelease(crew, {
+      ci: { name: '短信通知服务', version: '1.4.2' },
+      title: '短信通知服务 1.5 发布',
+      window: { start: new Date(now - 3600_000), end: new Date(now + 3 * 3600_000) },
+    });
+    await passPreReleaseChecks(impl, second.id);
+    await rolledBack(impl, crew.manager, second, 1);
+
+    const boss = await as('boss');
+    await boss.goto(`/releases/${second.id}?tab=close`);
+    await boss.getByTestId('release-state').getByText('已回退').waitFor();
+    await boss.getByTestId('close-tab').waitFor();
+    expect(await boss.getByRole('tab', { name: '发布后管理' }).count()).toBe(0);
+    const checks = boss.getByTestId('close-prerequisites');
+    await checks.getByText('已回退的发布在文档归档后').waitFor();
+    expect(await checks.locator('[data-testid^="close-check-"]').count()).toBe(1);
+    await checks.getByTestId('close-check-archive').getByText('文档尚未归档').waitFor();
+    await boss.getByTestId('action-wrap-close_rolled_back').waitFor();
+
+    await boss.getByTestId('archive-run').click();
+    await boss.getByTestId('archive-table').getByText('rollback.json').waitFor();
+    await boss.getByTestId('close-open').click();
+    const modal = boss.getByTestId('close-modal');
+    await modal.getByRole('radio', { name: '已回退' }).waitFor({ state: 'attached' });
+    expect(await modal.getByRole('radio').count()).toBe(1);
+    await modal.getByLabel('分析').fill('新版本登录失败，按计划回退，状态已恢复到配置基线');
+    await modal.getByRole('button', { name: '关闭发布' }).click();
+    await modal.waitFor({ state: 'hidden' });
+    await boss.getByTestId('release-state').getByText('已关闭').waitFor();
+    await boss.getByTestId('closure-card').getByTestId('closure-outcome').getByText('已回退').waitFor();
+    await calm(boss);
+    await screenshot(boss, 'lifecycle-11-rolled-back-closed');
+
+    await boss.getByRole('menuitem', { name: '度量' }).click();
+    const rate = boss.getByTestId('kpi-success-rate');
+    await rate.getByText('50%').waitFor();
+    await rate.getByText('未达标').waitFor();
+    await rate.getByText(/1 \/ 2 · 目标 95%/).waitFor();
   });
 
   it('界面也以英文呈现发布后管理与关闭（截图）', async () => {

@@ -209,3 +209,35 @@ export async function implementRelease(session: ApiSession, releaseId: string, s
   const done = await session.post(`/api/releases/${releaseId}/implementation/complete`);
   if (done.state !== 'post_release') throw new Error(`implementation not complete: ${JSON.stringify(done)}`);
 }
+
+/**
+ * RB-1…RB-4: implementation started, a trigger raised by the implementer, the rollback decided by
+ * the manager, every rollback step run, the restoration to the baseline verified and the rollback
+ * completed: the release is rolled back.
+ */
+export async function rolledBack(
+  implementer: ApiSession,
+  manager: ApiSession,
+  release: Pick<ApprovedRelease, 'id' | 'ciId' | 'baselineVersion'>,
+  rollbackSteps: number,
+): Promise<void> {
+  const url = `/api/releases/${release.id}`;
+  await implementer.post(`${url}/implementation/start`);
+  const trigger = await implementer.post(`${url}/triggers`, {
+    kind: 'function_unusable',
+    summary: '新版本登录失败',
+  });
+  await manager.post(`${url}/triggers/${trigger.id}/decision`, {
+    decision: 'rollback',
+    reason: '按计划回退',
+  });
+  for (let i = 0; i < rollbackSteps; i++) {
+    await implementer.post(`${url}/steps/rollback/${i}/start`, {});
+    await implementer.post(`${url}/steps/rollback/${i}/finish`, { status: 'succeeded', result: '已回退' });
+  }
+  await implementer.post(`${url}/restoration`, {
+    observed: [{ ciId: release.ciId, version: release.baselineVersion }],
+  });
+  const done = await implementer.post(`${url}/rollback/complete`);
+  if (done.state !== 'rolled_back') throw new Error(`rollback not complete: ${JSON.stringify(done)}`);
+}
