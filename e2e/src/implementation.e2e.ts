@@ -130,7 +130,10 @@ describe('发布实施与回退：发布前验证、实施、实时进度、回�
     await modal.getByLabel('说明').fill('预生产环境检查通过：磁盘余量 62%，端口与证书有效');
     await modal.getByRole('button', { name: '记录结果' }).click();
     await modal.waitFor({ state: 'hidden' });
-    await eng.getByTestId('check-row-environment_check').getByText('运维工程师张伟', { exact: true }).waitFor();
+    await eng
+      .getByTestId('check-row-environment_check')
+      .getByText('运维工程师张伟', { exact: true })
+      .waitFor();
 
     // 备份验证附上文件；回退测试附上链接；应急预案写明说明。
     await eng.getByTestId('check-record-backup_verification').click();

@@ -107,19 +107,19 @@ describe.each(DIALECTS)(
       expect(missed.map((m) => m.username).sort()).toEqual(['boss', 'cfg']);
 
       // A day later: the sessions of the morning have expired.
-    for (const name of ['impl', 'cfg'] as const) await c[name].login(name);
-    const byImplementer = await c.impl.post(`/api/releases/${r.id}/cmdb-update/complete`, {});
+      for (const name of ['impl', 'cfg'] as const) await c[name].login(name);
+      const byImplementer = await c.impl.post(`/api/releases/${r.id}/cmdb-update/complete`, {});
       expect(byImplementer.status).toBe(403);
       const done = await c.cfg.post(`/api/releases/${r.id}/cmdb-update/complete`, { note: '已核对' });
       expect(done.status, JSON.stringify(done.body)).toBe(200);
       expect((await c.cfg.get(`/api/cmdb/cis/${r.ciId}`)).body.version).toBe('2.1');
       // CM-4: the CI's history names the release as the reason of the change.
-    const { entries } = (await c.cfg.get(`/api/cmdb/cis/${r.ciId}/history`)).body;
-    expect(entries.find((e: any) => e.reasonKind === 'release')).toMatchObject({
-      releaseId: r.id,
-      reason: expect.stringContaining('CMDB update (PO-2): 已核对'),
-    });
-    expect((await view(r.id)).cmdbUpdate).toMatchObject({
+      const { entries } = (await c.cfg.get(`/api/cmdb/cis/${r.ciId}/history`)).body;
+      expect(entries.find((e: any) => e.reasonKind === 'release')).toMatchObject({
+        releaseId: r.id,
+        reason: expect.stringContaining('CMDB update (PO-2): 已核对'),
+      });
+      expect((await view(r.id)).cmdbUpdate).toMatchObject({
         doneBy: 'cfg',
         applied: [{ before: '2.0', after: '2.1' }],
       });
