@@ -86,6 +86,16 @@ const zhPrefixes: [string, string][] = [
   ['unknown attribute; this type has: ', '未知属性；该类型的属性有：'],
   ['unknown CI type ', '未知的配置项类型：'],
   ['unknown CI ', '未知的配置项：'],
+  ['unknown release ', '未知的发布：'],
+  ['unknown configuration item ', '未知的配置项：'],
+];
+
+/** Length and count limits the server states in words ("at most 40 characters"). */
+const zhLimits: [RegExp, (n: string) => string][] = [
+  [/^at most (\d+) characters$/, (n) => `最多 ${n} 个字符`],
+  [/^at least (\d+) characters$/, (n) => `至少 ${n} 个字符`],
+  [/^at most (\d+) tags$/, (n) => `最多 ${n} 个标签`],
+  [/^at most (\d+)$/, (n) => `最多 ${n} 项`],
 ];
 
 export function localizeFieldMessage(message: string, language: string): string {
@@ -99,6 +109,10 @@ export function localizeFieldMessage(message: string, language: string): string 
   if (m) return `配置项 ${m[1]} 不存在或已退役`;
   m = /^DSL version (\S+) does not exist$/.exec(message);
   if (m) return `软件版本 ${m[1]} 不存在`;
+  for (const [pattern, zh] of zhLimits) {
+    const limit = pattern.exec(message);
+    if (limit) return zh(limit[1]);
+  }
   for (const [prefix, zh] of zhPrefixes)
     if (message.startsWith(prefix)) return zh + message.slice(prefix.length);
   return message;
