@@ -139,40 +139,46 @@ export async function closeRelease(
     // After the lifecycle's own check (which names CL-1): an API token also needs the scope.
     authorize(ctx, 'release.close');
     const by = principal.displayName || principal.username;
-    const closedAt = deps.clock.now().toISOString();
-    const closure = {
+    const { closure, report } = await sealOnClose(trx, deps, release, {
       outcome: input.outcome,
       analysis: input.analysis?.trim() || null,
       lessons: input.lessons?.trim() || null,
       closedBy: by,
-      closedAt,
-    };
-    await repo.insertClosure(trx, release.id, closure);
-    // Whatever was not archived yet (a failed release) is archived now: nothing escapes the seal.
-    if (!(await repo.findArchive(trx, release.id))) await collectArchive(trx, deps, release, by);
-    const data = await assembleReport(trx, release, await rulesOf(trx, release), {
-      ...closure,
-      outcome: input.outcome,
+      closedAt: deps.clock.now().toISOString(),
     });
-    const report: Omit<repo.ArchiveItem, 'seq'>[] = [];
-    for (const format of ['docx', 'pdf'] as const) {
-      const file = await renderReport(data, format, { pdfFontPath: deps.pdfFontPath });
-      report.push(
-        await storeFile(deps, file.bytes, {
-          kind: 'report',
-          name: file.filename,
-          mediaType: file.contentType,
-        }),
-      );
-    }
-    await repo.insertArchiveItems(trx, release.id, report);
-    const archive = (await repo.findArchive(trx, release.id))!;
-    await repo.saveArchive(trx, release.id, { ...archive, sealedAt: closedAt });
+    const closedAt = closure.closedAt;
     return {
       release: { ...release, decidedBy: by, decidedAt: closedAt, decisionReason: closure.analysis },
       details: { outcome: input.outcome, report: report.map((r) => ({ name: r.name, sha256: r.digest })) },
     };
   });
+}
+
+/**
+ * CL-1, CL-2, PO-3: whatever closes a release (the manager's close, a failed rollback) records the
+ * closure, archives what was not archived yet, generates 《发布变更报告》 (DOCX and PDF) into the
+ * archive, and seals it: immutable from now on.
+ */
+export async function sealOnClose(
+  trx: Kysely<Database>,
+  deps: ReleaseDeps,
+  release: Release,
+  closure: repo.Closure & { outcome: 'successful' | 'failed' | 'rolled_back' },
+) {
+  await repo.insertClosure(trx, release.id, closure);
+  if (!(await repo.findArchive(trx, release.id))) await collectArchive(trx, deps, release, closure.closedBy);
+  const data = await assembleReport(trx, release, await rulesOf(trx, release), closure);
+  const report: Omit<repo.ArchiveItem, 'seq'>[] = [];
+  for (const format of ['docx', 'pdf'] as const) {
+    const file = await renderReport(data, format, { pdfFontPath: deps.pdfFontPath });
+    report.push(
+      await storeFile(deps, file.bytes, { kind: 'report', name: file.filename, mediaType: file.contentType }),
+    );
+  }
+  await repo.insertArchiveItems(trx, release.id, report);
+  const archive = (await repo.findArchive(trx, release.id))!;
+  await repo.saveArchive(trx, release.id, { ...archive, sealedAt: closure.closedAt });
+  return { closure, report };
 }
 
 /** CL-2: the archived report of a closed release, or a draft made from the record so far. */

@@ -266,4 +266,29 @@ describe.each(DIALECTS)('monitoring and rollback on %s', (dialect) => {
     expect(check.body.ok).toBe(false);
     expect(check.body.items[0].differences).toEqual(['CMDB version: "2.0" → "2.1"']);
   });
+
+  it('RB-5 CL-1 a rollback that cannot restore the service closes the release as failed, archived and sealed with its report', async () => {
+    const r = await implementing();
+    const raised = await c.impl.post(`/api/releases/${r.id}/triggers`, { kind: 'data', summary: '数据丢失' });
+    await c.boss.post(`/api/releases/${r.id}/triggers/${raised.body.id}/decision`, { decision: 'rollback' });
+    await runStep(c.eng1, r.id, 'rollback', 0, 'failed');
+    const noReason = await c.boss.post(`/api/releases/${r.id}/rollback/fail`, { reason: '' });
+    expect(noReason.status).toBe(400);
+    expect((await c.eng1.post(`/api/releases/${r.id}/rollback/fail`, { reason: '备份不可用' })).status).toBe(
+      403,
+    );
+    const failed = await c.boss.post(`/api/releases/${r.id}/rollback/fail`, { reason: '备份不可用' });
+    expect(failed.body).toMatchObject({ state: 'closed', outcome: 'failed' });
+    expect((await rollbackView(r.id)).problems[0].course.at(-1).event).toBe('rollback failed: 备份不可用');
+    const post = (await c.biz.get(`/api/releases/${r.id}/post-release`)).body;
+    expect(post.archive.sealedAt).not.toBeNull();
+    expect(post.archiveItems.filter((i: any) => i.kind === 'report').map((i: any) => i.name)).toHaveLength(2);
+    expect(post.closure).toMatchObject({ outcome: 'failed', analysis: '回退失败：备份不可用' });
+    const record = await t.database.db.kysely
+      .selectFrom('release_records')
+      .select('outcome')
+      .where('release_id', '=', r.id)
+      .executeTakeFirstOrThrow();
+    expect(record.outcome).toBe('failed');
+  });
 });

@@ -28,6 +28,7 @@ import { runAction } from '../releases/release.service';
 import { stepRunsOf } from '../execution/execution.repository';
 import { approvedPlan } from '../execution/execution.service';
 import * as repo from './rollback.repository';
+import { sealOnClose } from '../postrelease/closing.service';
 
 export const ESCALATE_JOB = 'rollback.escalate';
 
@@ -378,6 +379,14 @@ export async function failRollback(deps: ReleaseDeps, ctx: RequestContext, id: s
   return runAction(deps, ctx, id, 'fail_rollback', async (trx, release, principal) => {
     const by = principal.displayName || principal.username;
     const problem = await problemRecord(trx, deps, release, by, `failed: ${reason}`);
+    // CL-1, PO-3: the release closes as failed: its record is archived and sealed with the report.
+    await sealOnClose(trx, deps, release, {
+      outcome: 'failed',
+      analysis: `回退失败：${reason}`,
+      lessons: null,
+      closedBy: by,
+      closedAt: deps.clock.now().toISOString(),
+    });
     return {
       release: {
         ...release,
