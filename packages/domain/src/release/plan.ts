@@ -99,6 +99,8 @@ export function sectionGaps(content: PlanContent, required: readonly PlanSection
       case 'baseline':
         if (!content.baseline || (!content.baseline.baselineId && content.baseline.targets.length === 0))
           gap(section, 'record the configuration baseline and the target version of each CI');
+        else if (content.baseline.targets.some((t) => !text(t.targetVersion)))
+          gap(section, 'give the target version of every CI in the baseline');
         break;
       case 'post_deployment':
         if (!text(content.postDeployment))

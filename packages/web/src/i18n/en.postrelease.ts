@@ -114,6 +114,7 @@ export const enPostRelease: typeof zhPostRelease = {
       outcome: 'Outcome',
       outcomes: { successful: 'Successful', failed: 'Failed', rolled_back: 'Rolled back' },
       successBlocked: 'A successful close needs first: {{blockers}}',
+      chooseOutcome: 'Choose the outcome (it cannot be changed after closing)',
       analysis: 'Analysis',
       analysisPlaceholder: 'How the release went, what went wrong and why',
       lessons: 'Lessons learned',

@@ -168,6 +168,7 @@ export const en: Messages = {
     acceptance: { sign: 'Sign user acceptance' },
     policy: { read: 'View the release policy', manage: 'Maintain the release policy' },
     knowledge: { read: 'Read the knowledge base', write: 'Write knowledge-base articles' },
+    measures: { read: 'View the measures' },
     notifications: { manage: 'Manage notification channels' },
   },
   login: {

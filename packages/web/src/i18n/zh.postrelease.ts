@@ -113,6 +113,7 @@ export const zhPostRelease = {
       outcome: '关闭结果',
       outcomes: { successful: '成功', failed: '失败', rolled_back: '已回退' },
       successBlocked: '以“成功”关闭须先满足：{{blockers}}',
+      chooseOutcome: '请选择关闭结果（关闭后不可更改）',
       analysis: '分析',
       analysisPlaceholder: '发布效果、出现的问题及原因',
       lessons: '经验教训',

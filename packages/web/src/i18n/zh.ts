@@ -150,6 +150,7 @@ export const zh = {
     acceptance: { sign: '用户验收签字' },
     policy: { read: '查看发布制度', manage: '维护发布制度' },
     knowledge: { read: '查看知识库', write: '编写知识库文章' },
+    measures: { read: '查看度量' },
     notifications: { manage: '管理通知渠道' },
   },
   login: {

@@ -116,7 +116,8 @@ export async function overlappingPlans(
     .selectAll('p')
     .select(['r.number as release_number', 'r.title as release_title'])
     .where('p.release_id', '!=', exceptReleaseId)
-    .where('r.state', '!=', 'closed')
+    // A release closed or already rolled back no longer holds its window.
+    .where('r.state', 'not in', ['closed', 'rolled_back'])
     .where('p.status', 'in', ['draft', 'submitted', 'approved'])
     .where('p.window_start', '<', end)
     .where('p.window_end', '>', start)

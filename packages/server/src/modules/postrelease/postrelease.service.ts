@@ -15,6 +15,7 @@ import { rulesOf } from '../releases/release.facts';
 import { runAction } from '../releases/release.service';
 import { approvedPlan } from '../execution/execution.service';
 import * as repo from './postrelease.repository';
+import { formatTime } from '../documents/document.model';
 import { verificationState } from './verification.state';
 
 export const CMDB_DEADLINE_JOB = 'cmdb.deadline';
@@ -48,8 +49,8 @@ export async function openCmdbUpdate(
     link: `/releases/${release.id}`,
     title: { zh: `${release.number} 待更新 CMDB`, en: `${release.number}: CMDB update due` },
     body: {
-      zh: `请在 ${dueAt} 前按发布计划更新配置项（${rules.deadlines.cmdbUpdateHours} 小时内）。`,
-      en: `Apply the plan's target configuration by ${dueAt} (within ${rules.deadlines.cmdbUpdateHours} hours).`,
+      zh: `请在北京时间 ${formatTime(dueAt)} 前按发布计划更新配置项（${rules.deadlines.cmdbUpdateHours} 小时内）。`,
+      en: `Apply the plan's target configuration by ${formatTime(dueAt)} UTC+8 (within ${rules.deadlines.cmdbUpdateHours} hours).`,
     },
     audience: { roles: ['configuration_administrator'] },
   });
@@ -73,7 +74,10 @@ export function cmdbDeadlineHandler(deps: Pick<ReleaseDeps, 'clock' | 'audit'>) 
         title: overdue
           ? { zh: `${release.number} CMDB 更新已超期`, en: `${release.number}: CMDB update overdue` }
           : { zh: `${release.number} CMDB 更新即将到期`, en: `${release.number}: CMDB update due soon` },
-        body: { zh: `截止时间 ${task.dueAt}`, en: `Due ${task.dueAt}` },
+        body: {
+          zh: `截止时间（北京时间）${formatTime(task.dueAt)}`,
+          en: `Due ${formatTime(task.dueAt)} (UTC+8)`,
+        },
         audience: {
           roles: overdue
             ? ['configuration_administrator', 'operations_manager']

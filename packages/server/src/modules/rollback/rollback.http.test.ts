@@ -119,6 +119,13 @@ describe.each(DIALECTS)('monitoring and rollback on %s', (dialect) => {
     });
     expect(raised.status, JSON.stringify(raised.body)).toBe(200);
     expect(raised.body.decisionDueAt).toBe('2026-02-01T15:25:00.000Z');
+    // X-2: the notice gives the deadline on the department's clock (UTC+8), as people read it.
+    const notice = await t.database.db.kysely
+      .selectFrom('notifications')
+      .select('body_zh')
+      .where('kind', '=', 'trigger_raised')
+      .executeTakeFirstOrThrow();
+    expect(notice.body_zh).toContain('请在北京时间 2026-02-01 23:25 前作出回退决策');
     t.clock.set('2026-02-01T15:14:00Z');
     expect(await t.app.jobs.runDue()).toBe(0);
     t.clock.set('2026-02-01T15:15:00Z');
@@ -235,7 +242,16 @@ describe.each(DIALECTS)('monitoring and rollback on %s', (dialect) => {
 
   it('RB-4 with a baseline in the plan, a CMDB still showing the new configuration is not restored', async () => {
     const r = await readyRelease(t, c, { checks: false });
-    const taken = await c.cfg.post('/api/cmdb/baselines', { name: '发布前基线', ciIds: [r.ciId] });
+    // The baseline covers more than the release changes: a database the release does not touch.
+    const db = (
+      await c.cfg.post('/api/cmdb/cis', {
+        type: 'database',
+        name: '计费库',
+        environment: 'production',
+        version: '12',
+      })
+    ).body;
+    const taken = await c.cfg.post('/api/cmdb/baselines', { name: '发布前基线', ciIds: [r.ciId, db.id] });
     expect(taken.status, JSON.stringify(taken.body)).toBe(201);
     // The plan is revised to record the baseline, approved again and verified.
     const revised = await c.eng1.post(`/api/releases/${r.id}/plan/revise`, { reason: '记录配置基线' });
@@ -264,7 +280,10 @@ describe.each(DIALECTS)('monitoring and rollback on %s', (dialect) => {
       observed: [{ ciId: r.ciId, version: '2.0' }],
     });
     expect(check.body.ok).toBe(false);
-    expect(check.body.items[0].differences).toEqual(['CMDB version: "2.0" → "2.1"']);
+    const item = (id: string) => check.body.items.find((i: any) => i.ciId === id);
+    expect(item(r.ciId).differences).toEqual(['CMDB version: "2.0" → "2.1"']);
+    // The CI the release did not change is compared in the CMDB only: no observed version asked for.
+    expect(item(db.id)).toMatchObject({ ok: true, differences: [] });
   });
 
   it('RB-5 CL-1 a rollback that cannot restore the service closes the release as failed, archived and sealed with its report', async () => {

@@ -28,6 +28,7 @@ import { runAction } from '../releases/release.service';
 import { stepRunsOf } from '../execution/execution.repository';
 import { approvedPlan } from '../execution/execution.service';
 import * as repo from './rollback.repository';
+import { formatTime } from '../documents/document.model';
 import { sealOnClose } from '../postrelease/closing.service';
 
 export const ESCALATE_JOB = 'rollback.escalate';
@@ -99,8 +100,8 @@ export async function raiseTriggerIn(
       en: `${release.number} rollback trigger: ${label.en}`,
     },
     body: {
-      zh: `${input.summary}。请在 ${trigger.decisionDueAt} 前作出回退决策。`,
-      en: `${input.summary}. Decide by ${trigger.decisionDueAt}.`,
+      zh: `${input.summary}。请在北京时间 ${formatTime(trigger.decisionDueAt)} 前作出回退决策。`,
+      en: `${input.summary}. Decide by ${formatTime(trigger.decisionDueAt)} (UTC+8).`,
     },
     audience: { roles: [...deciders(rules), 'operations_engineer'] },
   });
@@ -262,6 +263,7 @@ export async function verifyRestoration(
       : [];
     const diff = diffSnapshots(baseline, now);
     const observed = new Map(input.observed.map((o) => [o.ciId, o.version]));
+    const changedByRelease = new Set(targets.map((t) => t.ciId));
     const items: repo.RestorationItem[] = ids.map((ciId) => {
       const want = expected.get(ciId)!.version;
       const ci = cis.get(ciId);
@@ -277,8 +279,11 @@ export async function verifyRestoration(
         );
       else if (!baseline.length && (ci?.version ?? null) !== want)
         differences.push(`CMDB version ${ci?.version ?? '—'} ≠ ${want ?? '—'}`);
-      if (!observed.has(ciId)) differences.push('deployed version not observed');
-      else if ((observed.get(ciId) ?? null) !== want)
+      // The deployed version is observed on the CIs the release changed; the rest of the baseline
+      // is compared in the CMDB only.
+      if (!observed.has(ciId)) {
+        if (changedByRelease.has(ciId)) differences.push('deployed version not observed');
+      } else if ((observed.get(ciId) ?? null) !== want)
         differences.push(`deployed ${observed.get(ciId) ?? '—'} ≠ ${want ?? '—'}`);
       return {
         ciId,

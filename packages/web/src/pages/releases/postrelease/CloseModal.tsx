@@ -72,12 +72,14 @@ export function CloseModal({ release, onClose }: { release: ReleaseDetail; onClo
         form={form}
         name="close"
         layout="vertical"
-        initialValues={{ outcome: allowed[0]?.[1] }}
+        // An outcome is irreversible: preselected only when it is the one the server allows.
+        initialValues={{ outcome: allowed.length === 1 ? allowed[0]?.[1] : undefined }}
         onFinish={(v) => void close(v)}
       >
         <Form.Item
           name="outcome"
           label={t(`${c}.outcome`)}
+          rules={[{ required: true, message: t(`${c}.chooseOutcome`) }]}
           extra={
             successBlockers.length > 0 && (
               <Typography.Text type="secondary" data-testid="close-success-blocked">
