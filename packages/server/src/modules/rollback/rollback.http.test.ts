@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PlanContent } from '@releasegate/domain';
 import { DIALECTS } from '../../test/databases';
 import { startTestApp, type TestApp } from '../../test/test-app';
-import { signInRoles } from '../../test/releases';
+import { approvedChange, completePlan, signInRoles } from '../../test/releases';
 import { SESSIONS_FOR_A_DAY, readyRelease, runStep } from '../../test/implementation';
 
 describe.each(DIALECTS)('monitoring and rollback on %s', (dialect) => {
@@ -238,6 +238,21 @@ describe.each(DIALECTS)('monitoring and rollback on %s', (dialect) => {
     expect(course.some((e: string) => e.startsWith('decision: rollback — 数据不一致'))).toBe(true);
     expect(course.filter((e: string) => e.startsWith('rollback step'))).toHaveLength(2);
     expect(course.some((e: string) => e.includes('differences on'))).toBe(true);
+
+    // PL-5: once rolled back, the release no longer holds its window against others on its CIs.
+    const next = await approvedChange(c, '计费再次升级', [r.ciId]);
+    const again = (
+      await c.eng1.post('/api/releases', {
+        title: '计费 2.1 重新发布',
+        changeIds: [next.id],
+        items: [],
+        targetCiIds: [r.ciId],
+      })
+    ).body;
+    await c.eng1.post(`/api/releases/${again.id}/accept`, {});
+    await c.eng1.request('PUT', `/api/releases/${again.id}/plan`, completePlan([r.ciId]));
+    const conflicts = (await c.eng1.get(`/api/releases/${again.id}/plan/conflicts`)).body.conflicts;
+    expect(conflicts.filter((x: any) => x.kind === 'release')).toEqual([]);
   });
 
   it('RB-4 with a baseline in the plan, a CMDB still showing the new configuration is not restored', async () => {
