@@ -14,14 +14,14 @@ import { enqueueJob } from '../../jobs/job.repository';
 import type { ReleaseDeps } from '../releases/release.deps';
 import { findRelease } from '../releases/release.repository';
 import { runAction } from '../releases/release.service';
-import { plansOf } from '../plans/plan.repository';
+import { approvedPlanOf } from '../plans/plan.repository';
 import * as repo from './execution.repository';
 import { openCmdbUpdate } from '../postrelease/postrelease.service';
 import { rulesOf } from '../releases/release.facts';
 
 /** The approved plan version a release runs (the one verified and started). */
 export async function approvedPlan(q: Kysely<Database>, releaseId: string) {
-  const plan = (await plansOf(q, releaseId)).find((p) => p.status === 'approved');
+  const plan = await approvedPlanOf(q, releaseId);
   if (!plan)
     throw new DomainError('invalid_transition', 'The release has no approved plan', { rule: 'PR-1' });
   return plan;
@@ -193,7 +193,7 @@ export async function getProgress(deps: ReleaseDeps, ctx: RequestContext, id: st
   const q = deps.db.kysely;
   const release = await findRelease(q, id);
   if (!release) throw notFound('Release', id);
-  const plan = (await plansOf(q, release.id)).find((p) => p.status === 'approved') ?? null;
+  const plan = (await approvedPlanOf(q, release.id)) ?? null;
   const runs = await repo.stepRunsOf(q, release.id);
   const now = deps.clock.now();
   const phase = (p: StepPhase) => {

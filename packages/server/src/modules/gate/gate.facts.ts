@@ -5,7 +5,7 @@ import { findCisByIds } from '../cmdb/cmdb.repository';
 import { findVersion } from '../dsl/dsl.repository';
 import type { ReleaseDeps } from '../releases/release.deps';
 import { changeIdsOf, itemsOf, type Release } from '../releases/release.repository';
-import { freezesOverlapping, plansOf } from '../plans/plan.repository';
+import { approvedPlanOf, freezesOverlapping } from '../plans/plan.repository';
 import { checklistState } from '../verification/checklist.state';
 
 /**
@@ -19,7 +19,7 @@ export async function gateFactsOf(
   rules: PolicyRules,
   request: { environment: string | null; digests: string[] | null; at: string },
 ): Promise<GateFacts> {
-  const plan = (await plansOf(q, release.id)).find((p) => p.status === 'approved');
+  const plan = await approvedPlanOf(q, release.id);
   const window = plan?.content.window
     ? {
         start: new Date(plan.content.window.start).toISOString(),

@@ -20,6 +20,7 @@ import { rulesOf } from '../releases/release.facts';
 import { publishChange, runAction } from '../releases/release.service';
 import { approvedPlan, MONITORING_POLL_JOB } from '../execution/execution.service';
 import { raiseTriggerIn } from '../rollback/rollback.service';
+import { approvedPlanOf } from '../plans/plan.repository';
 import { triggersOf } from '../rollback/rollback.repository';
 import { readScalar, PrometheusError } from './prometheus.client';
 import * as repo from './monitoring.repository';
@@ -197,7 +198,7 @@ export async function getMonitoring(deps: ReleaseDeps, ctx: RequestContext, id: 
   const release = await findRelease(q, id);
   if (!release) throw notFound('Release', id);
   const rules = await rulesOf(q, release);
-  const plan = (await approvedPlanOrNull(q, release.id))?.content.monitoring;
+  const plan = (await approvedPlanOf(q, release.id))?.content.monitoring;
   const readings = await repo.readingsOf(q, release.id);
   return {
     indicators: (plan?.indicators ?? []).map((i) => ({
@@ -215,14 +216,6 @@ export async function getMonitoring(deps: ReleaseDeps, ctx: RequestContext, id: 
   };
 }
 
-async function approvedPlanOrNull(q: Kysely<Database>, releaseId: string) {
-  try {
-    return await approvedPlan(q, releaseId);
-  } catch {
-    return null;
-  }
-}
-
 /**
  * IM-4: the scheduled reading of every plan indicator with a query, while the release runs.
  * An indicator that cannot be read leaves a warning in the release's log, not a silent gap.
@@ -234,9 +227,9 @@ export function pollHandler(deps: ReleaseDeps, pollSeconds: number) {
       const q = deps.db.kysely;
       const release = await findRelease(q, releaseId);
       if (!release || !WATCHED_STATES.includes(release.state) || !deps.prometheusUrl) return;
-      const indicators = (
-        (await approvedPlanOrNull(q, releaseId))?.content.monitoring?.indicators ?? []
-      ).filter((i) => i.query);
+      const indicators = ((await approvedPlanOf(q, releaseId))?.content.monitoring?.indicators ?? []).filter(
+        (i) => i.query,
+      );
       const at = deps.clock.now();
       const values: { indicator: PlanIndicator; value: number | null; error: string | null }[] = [];
       for (const indicator of indicators) {

@@ -103,6 +103,17 @@ export async function plansOf(q: Q, releaseId: string): Promise<PlanVersion[]> {
   ).map(toPlan);
 }
 
+/** The approved plan version a release runs under (at most one is approved at a time, PL-3). */
+export async function approvedPlanOf(q: Q, releaseId: string): Promise<PlanVersion | undefined> {
+  const r = await q
+    .selectFrom('plan_versions')
+    .selectAll()
+    .where('release_id', '=', releaseId)
+    .where('status', '=', 'approved')
+    .executeTakeFirst();
+  return r && toPlan(r);
+}
+
 /** Current plans of other open releases whose windows overlap [start, end). */
 export async function overlappingPlans(
   q: Q,

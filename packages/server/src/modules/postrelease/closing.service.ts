@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import JSZip from 'jszip';
 import type { Kysely } from 'kysely';
 import { notFound } from '@releasegate/domain';
@@ -196,7 +196,7 @@ export async function reportDocument(
     (i) => i.kind === 'report' && i.name.endsWith(`.${format}`),
   );
   if (archived) {
-    const bytes = await readAll(deps.blobs.open(archived.digest));
+    const bytes = await buffer(deps.blobs.open(archived.digest));
     return {
       bytes,
       contentType: archived.mediaType,
@@ -217,12 +217,6 @@ export async function reportDocument(
   return { ...file, filename: file.filename.replace(/(\.\w+)$/, '-草稿$1'), draft: true };
 }
 
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 export const MANIFEST = 'manifest.json';
 
 /**
@@ -238,7 +232,7 @@ export async function evidencePackage(deps: ReleaseDeps, ctx: RequestContext, id
   const zip = new JSZip();
   const files: { path: string; sha256: string; size: number; kind: string }[] = [];
   for (const item of items) {
-    const bytes = await readAll(deps.blobs.open(item.digest));
+    const bytes = await buffer(deps.blobs.open(item.digest));
     const path = item.kind === 'evidence' ? item.name : `documents/${item.name}`;
     zip.file(path, bytes);
     files.push({

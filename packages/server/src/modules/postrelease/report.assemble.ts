@@ -3,7 +3,7 @@ import { TRIGGER_KIND_LABELS, type PlanStep, type PolicyRules } from '@releasega
 import type { Database } from '../../db/schema';
 import type { PlannedStepActual, ReleaseReportData } from '../documents/report.data';
 import { findPolicy } from '../policy/policy.repository';
-import { plansOf } from '../plans/plan.repository';
+import { approvedPlanOf } from '../plans/plan.repository';
 import type { Release } from '../releases/release.repository';
 import { checklistState } from '../verification/checklist.state';
 import { stepRunsOf, type StepRunRecord } from '../execution/execution.repository';
@@ -73,7 +73,7 @@ export async function assembleReport(
   },
 ): Promise<ReleaseReportData> {
   const policy = (await findPolicy(q, release.policyVersionId))?.document;
-  const plan = (await plansOf(q, release.id)).find((p) => p.status === 'approved');
+  const plan = await approvedPlanOf(q, release.id);
   const runs = await stepRunsOf(q, release.id);
   const events = await repo.releaseEvents(q, release.id);
   const at = (action: string) =>

@@ -3,7 +3,7 @@ import { sectionGaps, type PolicyRules, type ReleaseFacts } from '@releasegate/d
 import type { Database } from '../../db/schema';
 import { findPolicy } from '../policy/policy.repository';
 import { gateDecision } from '@releasegate/domain';
-import { latestPlan, plansOf } from '../plans/plan.repository';
+import { approvedPlanOf, latestPlan } from '../plans/plan.repository';
 import { stepRunsOf } from '../execution/execution.repository';
 import { gateFactsOf } from '../gate/gate.facts';
 import { countOpenTriggers, restorationChecksOf } from '../rollback/rollback.repository';
@@ -63,7 +63,7 @@ async function executionFacts(
   rules: PolicyRules,
 ): Promise<Partial<ReleaseFacts>> {
   if (!EXECUTING.includes(release.state)) return {};
-  const approved = (await plansOf(q, release.id)).find((p) => p.status === 'approved');
+  const approved = await approvedPlanOf(q, release.id);
   const runs = await stepRunsOf(q, release.id);
   const succeeded = (phase: string) =>
     runs.filter((r) => r.phase === phase && r.status === 'succeeded').length;

@@ -1,22 +1,9 @@
 import type { Kysely } from 'kysely';
-import type { Clock, PolicyRules, ReleaseState } from '@releasegate/domain';
+import type { Clock, PolicyRules } from '@releasegate/domain';
+import { labelsFor } from '../documents/document.labels';
 import type { Database } from '../../db/schema';
 import { notify } from '../notifications/notify';
 import type { Release } from './release.repository';
-
-/** The lifecycle states as people read them (DESIGN.md). */
-const STATE_NAMES: Record<ReleaseState, { zh: string; en: string }> = {
-  requested: { zh: '待受理', en: 'requested' },
-  planning: { zh: '计划制定', en: 'planning' },
-  plan_review: { zh: '计划审批', en: 'plan review' },
-  approved: { zh: '计划已批准', en: 'approved' },
-  ready: { zh: '待实施', en: 'ready' },
-  implementing: { zh: '实施中', en: 'implementing' },
-  rolling_back: { zh: '回退中', en: 'rolling back' },
-  rolled_back: { zh: '已回退', en: 'rolled back' },
-  post_release: { zh: '发布后管理', en: 'post-release' },
-  closed: { zh: '已关闭', en: 'closed' },
-};
 
 /**
  * X-2: a state change is announced to the operations team; a plan submitted for approval asks
@@ -31,8 +18,9 @@ export async function announceStateChange(
 ): Promise<void> {
   if (before.state === after.state) return;
   const link = `/releases/${after.id}`;
-  const from = STATE_NAMES[before.state];
-  const to = STATE_NAMES[after.state];
+  const [zh, en] = [labelsFor('zh').states, labelsFor('en').states];
+  const from = { zh: zh[before.state], en: en[before.state].toLowerCase() };
+  const to = { zh: zh[after.state], en: en[after.state].toLowerCase() };
   await notify(trx, clock, {
     kind: 'state_changed',
     releaseId: after.id,

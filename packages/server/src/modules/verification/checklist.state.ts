@@ -2,12 +2,12 @@ import type { Kysely } from 'kysely';
 import type { Labelled, PolicyRules } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import type { Release } from '../releases/release.repository';
-import { plansOf } from '../plans/plan.repository';
+import { approvedPlanOf } from '../plans/plan.repository';
 import * as repo from './checklist.repository';
 
 /** The plan version being verified: the approved one (a revision in drafting does not count). */
 export async function approvedPlanVersion(q: Kysely<Database>, releaseId: string): Promise<number | null> {
-  return (await plansOf(q, releaseId)).find((p) => p.status === 'approved')?.version ?? null;
+  return (await approvedPlanOf(q, releaseId))?.version ?? null;
 }
 
 /** IM-1: checklist items of the policy with their latest result; `pending` lists those not passed. */
