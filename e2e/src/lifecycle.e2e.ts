@@ -182,6 +182,19 @@ describe('一次发布从变更到关闭：效果验证、用户验收、更新 
     await screenshot(biz, 'lifecycle-03-acceptance-signed');
   });
 
+  it('PR-6 X-4：业务部门代表没有 CMDB 权限，概况里仍看到配置项名称与申请人姓名，而不是编号与用户名', async () => {
+    const biz = await as('biz');
+    await biz.goto(`${releaseUrl}?tab=overview`);
+    const fields = biz.getByTestId('release-fields');
+    await fields.getByText('运维工程师张伟', { exact: true }).waitFor();
+    const items = biz.getByTestId('release-items-table');
+    await items.getByText(CI.name, { exact: true }).waitFor();
+    // A name, not a link into the CMDB the representative may not open.
+    expect(await items.getByRole('link', { name: CI.name }).count()).toBe(0);
+    await calm(biz);
+    await screenshot(biz, 'lifecycle-03b-overview-as-business-representative');
+  });
+
   it('PO-2：配置管理员看到 24 小时倒计时和目标版本，完成 CMDB 更新；配置项版本随之更新', async () => {
     const cfg = await as('cfg');
     await openTab(cfg, 'postrelease', '发布后管理');

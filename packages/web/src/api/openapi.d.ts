@@ -532,6 +532,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Usernames and display names of every account (any signed-in user) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            people: {
+                                username: string;
+                                displayName: string;
+                                disabled: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/{id}": {
         parameters: {
             query?: never;
@@ -4663,6 +4705,66 @@ export interface paths {
                                         reason: string;
                                     }[];
                                 }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/references": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The CIs and software versions a release names (items, targets, plan scope), for anyone who may read the release */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cis: {
+                                id: string;
+                                name: string;
+                                type: string;
+                                typeName: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                environment: string;
+                                owner: string | null;
+                                critical: boolean;
+                                version: string | null;
+                                /** @enum {string} */
+                                status: "active" | "retired";
+                            }[];
+                            dslVersions: {
+                                id: string;
+                                name: string;
+                                version: string;
+                                state: string;
                             }[];
                         };
                     };

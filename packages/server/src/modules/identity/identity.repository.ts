@@ -429,3 +429,15 @@ export async function markSetupTokenUsed(
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/** Every account's username and display name (the directory behind names shown on records). */
+export async function listPeople(
+  q: Q,
+): Promise<{ username: string; displayName: string; disabled: boolean }[]> {
+  const rows = await q
+    .selectFrom('users')
+    .select(['username', 'display_name', 'disabled'])
+    .orderBy('username')
+    .execute();
+  return rows.map((r) => ({ username: r.username, displayName: r.display_name, disabled: r.disabled === 1 }));
+}

@@ -105,3 +105,8 @@ export const rolesView = z.object({
   ),
   permissions: z.array(z.string()),
 });
+
+/** Who is who: names for the usernames records carry, readable by every signed-in user. */
+export const peopleView = z.object({
+  people: z.array(z.object({ username: z.string(), displayName: z.string(), disabled: z.boolean() })),
+});

@@ -6,6 +6,7 @@ import type { IdentityDeps } from './identity.deps';
 import {
   createUser,
   getUser,
+  listPeople,
   listUsers,
   resetPassword,
   setUserDisabled,
@@ -15,6 +16,7 @@ import {
 import {
   createUserInput,
   idParams,
+  peopleView,
   resetPasswordInput,
   rolesView,
   updateUserInput,
@@ -43,6 +45,15 @@ export function userRoutes(deps: IdentityDeps): FastifyPluginAsyncZod {
           }),
         };
       },
+    });
+
+    app.get('/api/people', {
+      schema: {
+        tags,
+        summary: 'Usernames and display names of every account (any signed-in user)',
+        response: { 200: peopleView },
+      },
+      handler: async (request) => ({ people: await listPeople(deps, contextOf(request)) }),
     });
 
     app.get('/api/users/:id', {

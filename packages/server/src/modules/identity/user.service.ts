@@ -7,7 +7,7 @@ import type { IdentityDeps } from './identity.deps';
 import * as repo from './identity.repository';
 import { assertPasswordAcceptable } from './password.policy';
 import { hashPassword } from './secrets';
-import { authorize } from './authorize';
+import { authorize, requirePrincipal } from './authorize';
 import { auditUser, toUserView, type UserView } from './user.view';
 
 const iso = (d: Date) => d.toISOString();
@@ -19,6 +19,16 @@ export async function listUsers(
 ): Promise<UserView[]> {
   authorize(ctx, 'user.read');
   return (await repo.listUsers(deps.db.kysely, filter)).map(toUserView);
+}
+
+/**
+ * The directory of names: records keep usernames (who did it, unambiguously), and every signed-in
+ * user may see whose they are, as any colleague could — no e-mail, roles or account state beyond
+ * "disabled".
+ */
+export async function listPeople(deps: IdentityDeps, ctx: RequestContext) {
+  requirePrincipal(ctx);
+  return repo.listPeople(deps.db.kysely);
 }
 
 export async function getUser(deps: IdentityDeps, ctx: RequestContext, id: string): Promise<UserView> {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test/databases';
-import { startTestApp, type HttpClient, type TestApp } from '../../test/test-app';
+import { HttpClient, startTestApp, type TestApp } from '../../test/test-app';
 import { approvedChange, ci, completePlan, signInRoles } from '../../test/releases';
 
 describe.each(DIALECTS)('releases: intake, classification and plans on %s', (dialect) => {
@@ -60,6 +60,38 @@ describe.each(DIALECTS)('releases: intake, classification and plans on %s', (dia
     expect((await c.eng1.get(`/api/changes/${change.id}`)).body.releases).toEqual([
       { id: r.id, number: r.number, title: r.title, state: 'requested' },
     ]);
+  });
+
+  it('PR-6 whoever reads a release sees the names of the CIs and versions it names, without CMDB rights', async () => {
+    const app = await ci(c.cfg, 'application', '网银前端', { critical: true });
+    const db = await ci(c.cfg, 'database', '账务库');
+    const unrelated = await ci(c.cfg, 'application', '无关系统');
+    const change = await approvedChange(c, '网银升级', [app.id]);
+    const r = (
+      await request(c.eng1, [change.id], {
+        targetCiIds: [app.id],
+        items: [{ kind: 'document', title: '操作手册', ciIds: [db.id] }],
+      })
+    ).body;
+    // The business representative may read the release but not browse the CMDB.
+    expect((await c.biz.get(`/api/cmdb/cis/${app.id}`)).status).toBe(403);
+    const refs = await c.biz.get(`/api/releases/${r.id}/references`);
+    expect(refs.status, JSON.stringify(refs.body)).toBe(200);
+    expect(refs.body.cis.map((x: { name: string }) => x.name).sort()).toEqual(['网银前端', '账务库'].sort());
+    expect(refs.body.cis.find((x: { id: string }) => x.id === app.id)).toMatchObject({
+      critical: true,
+      typeName: { zh: '应用系统', en: 'Application' },
+    });
+    expect(JSON.stringify(refs.body)).not.toContain(unrelated.id);
+    expect((await c.biz.get('/api/releases/no-such/references')).status).toBe(404);
+  });
+
+  it('X-4 every signed-in user reads the directory of names (username → display name); no one else does', async () => {
+    const people = await c.biz.get('/api/people');
+    expect(people.status).toBe(200);
+    expect(people.body.people).toContainEqual({ username: 'eng1', displayName: 'eng1', disabled: false });
+    expect(Object.keys(people.body.people[0]).sort()).toEqual(['disabled', 'displayName', 'username']);
+    expect((await new HttpClient(t.url).get('/api/people')).status).toBe(401);
   });
 
   it('IN-2 a change withdrawn after the request blocks acceptance', async () => {

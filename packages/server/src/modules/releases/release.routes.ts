@@ -18,6 +18,7 @@ import {
   assessRisks,
   decideRelationships,
 } from './assessment.service';
+import { releaseReferences } from './release.references';
 
 const tags = ['releases'];
 
@@ -62,6 +63,16 @@ export function releaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
         response: { 200: schemas.releaseDetailView },
       },
       handler: async (request) => detail(request, request.params.id),
+    });
+    app.get('/api/releases/:id/references', {
+      schema: {
+        tags,
+        summary:
+          'The CIs and software versions a release names (items, targets, plan scope), for anyone who may read the release',
+        params: schemas.idParams,
+        response: { 200: schemas.referencesView },
+      },
+      handler: async (request) => releaseReferences(deps, contextOf(request), request.params.id),
     });
     app.post('/api/releases/:id/accept', {
       config: { action: 'release.accept' },

@@ -153,3 +153,22 @@ export const relationshipView = z.object({
   proposeMerge: z.array(z.string()),
   proposedOrder: z.array(z.string()),
 });
+
+export const referencesView = z.object({
+  cis: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      type: z.string(),
+      typeName: z.object({ zh: z.string(), en: z.string() }),
+      environment: z.string(),
+      owner: z.string().nullable(),
+      critical: z.boolean(),
+      version: z.string().nullable(),
+      status: z.enum(['active', 'retired']),
+    }),
+  ),
+  dslVersions: z.array(
+    z.object({ id: z.string(), name: z.string(), version: z.string(), state: z.string() }),
+  ),
+});

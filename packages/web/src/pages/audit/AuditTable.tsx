@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { AuditEvent } from '../../api/types';
 import { formatDateTime } from '../../common/format';
 import { AuditEventDetail } from './AuditEventDetail';
+import { PersonName } from '../../common/people';
 
 const OUTCOME_COLORS: Record<string, string> = { success: 'success', denied: 'warning', failed: 'error' };
 
@@ -17,7 +18,11 @@ export function AuditTable({ events, loading }: { events: AuditEvent[]; loading:
       key: 'actor',
       width: 150,
       render: (_, e) =>
-        e.actorName ?? <Typography.Text type="secondary">{t('audit.system')}</Typography.Text>,
+        e.actorName ? (
+          <PersonName username={e.actorName} />
+        ) : (
+          <Typography.Text type="secondary">{t('audit.system')}</Typography.Text>
+        ),
     },
     {
       title: t('audit.action'),

@@ -47,6 +47,7 @@ import {
   withdrawChange,
 } from './changes.api';
 import { DetailQuery } from '../../common/DetailQuery';
+import { PersonName, usePeople } from '../../common/people';
 
 const WITHDRAWABLE = ['draft', 'submitted', 'cab_review', 'approved'];
 
@@ -69,6 +70,7 @@ export function ChangeDetailPage() {
 
 function ChangeView({ change: c }: { change: ChangeDetail }) {
   const { t } = useTranslation();
+  const nameOf = usePeople();
   const { can, session } = useAuth();
   const { message } = App.useApp();
   const navigate = useNavigate();
@@ -229,7 +231,7 @@ function ChangeView({ change: c }: { change: ChangeDetail }) {
                       {
                         key: 'approvedBy',
                         label: t('changes.fields.approvedBy'),
-                        children: c.approvedBy.join(t('policy.listSeparator')) || '—',
+                        children: c.approvedBy.map(nameOf).join(t('policy.listSeparator')) || '—',
                       },
                     ]
                   : []),
@@ -362,7 +364,12 @@ function ChangeView({ change: c }: { change: ChangeDetail }) {
               locale={{ emptyText: t('changes.noVotes') }}
               data-testid="change-votes"
               columns={[
-                { title: t('changes.voter'), dataIndex: 'voter', width: 90 },
+                {
+                  title: t('changes.voter'),
+                  dataIndex: 'voter',
+                  width: 90,
+                  render: (u: string) => <PersonName username={u} />,
+                },
                 {
                   title: t('changes.decision'),
                   dataIndex: 'decision',

@@ -9,6 +9,7 @@ import { asRecord, changedFields, CI_FIELDS } from './ciFields';
 import { relationLabel } from './CiTags';
 import { ciHistory, ciQueryKey, getCi } from './cmdb.api';
 import { FieldDiff } from './FieldDiff';
+import { usePeople } from '../../common/people';
 
 const CHANGE_COLORS: Record<string, string> = {
   created: 'green',
@@ -34,6 +35,7 @@ function relationEnds(entries: CiHistoryEntry[]): string[] {
 /** CM-4: every change of the CI, newest first: who, when, what and why (by hand, release, import). */
 export function HistoryTab({ ci }: { ci: CiDetail }) {
   const { t } = useTranslation();
+  const nameOf = usePeople();
   const history = useQuery({ queryKey: [...ciQueryKey(ci.id), 'history'], queryFn: () => ciHistory(ci.id) });
   const entries = history.data ?? [];
   const ends = relationEnds(entries).filter((id) => id !== ci.id);
@@ -119,7 +121,9 @@ export function HistoryTab({ ci }: { ci: CiDetail }) {
                 </Typography.Text>
               )}
               <Typography.Text type="secondary">
-                {t('cmdb.history.by', { name: entry.actorName ?? t('audit.system') })}
+                {t('cmdb.history.by', {
+                  name: entry.actorName ? nameOf(entry.actorName) : t('audit.system'),
+                })}
               </Typography.Text>
             </Flex>
             {entry.reason && (

@@ -13,6 +13,7 @@ import { PageHeader } from '../../common/PageHeader';
 import { dslQueryKey, formatSize, listVersions, type DslFilter } from './dsl.api';
 import { DslStateTag } from './DslStateTag';
 import { RegisterVersionModal } from './RegisterVersionModal';
+import { PersonName } from '../../common/people';
 
 /** 最终软件库 (DS-1): every registered version, its state, digest and who decided. */
 export function DslPage() {
@@ -96,7 +97,7 @@ export function DslPage() {
       render: (_, v) =>
         v.decidedBy ? (
           <Flex vertical>
-            <span>{v.decidedBy}</span>
+            <PersonName username={v.decidedBy} />
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
               {formatMinute(v.decidedAt)}
             </Typography.Text>

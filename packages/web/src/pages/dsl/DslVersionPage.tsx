@@ -47,6 +47,7 @@ import {
 import { DslStateTag } from './DslStateTag';
 import { UploadContentModal } from './UploadContentModal';
 import { DetailQuery } from '../../common/DetailQuery';
+import { PersonName } from '../../common/people';
 
 const UPLOADABLE: readonly DslState[] = ['draft', 'pending', 'rejected'];
 const DELETABLE: readonly DslState[] = ['draft', 'pending', 'rejected'];
@@ -294,7 +295,11 @@ function DslVersionView({ version: v }: { version: DslVersion }) {
                 label: t('dsl.decision'),
                 children: <DslStateTag state={v.state === 'retired' ? 'approved' : v.state} />,
               },
-              { key: 'decidedBy', label: t('dsl.decidedBy'), children: v.decidedBy },
+              {
+                key: 'decidedBy',
+                label: t('dsl.decidedBy'),
+                children: <PersonName username={v.decidedBy} />,
+              },
               { key: 'decidedAt', label: t('dsl.decidedAt'), children: formatDateTime(v.decidedAt) },
               { key: 'comment', label: t('dsl.comment'), children: v.decisionComment ?? '—' },
             ]}

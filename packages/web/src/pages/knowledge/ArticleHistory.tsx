@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { formatMinute } from '../../common/format';
 import { articleHistory, knowledgeQueryKey, type Article, type HistoryEntry } from './knowledge.api';
+import { PersonName } from '../../common/people';
 
 const COLORS: Record<HistoryEntry['action'], string> = {
   created: 'blue',
@@ -117,7 +118,9 @@ export function ArticleHistory({ article }: { article: Article }) {
           content: (
             <>
               <Flex gap={8} align="center" wrap>
-                <Typography.Text strong>{entry.actorName}</Typography.Text>
+                <Typography.Text strong>
+                  <PersonName username={entry.actorName} />
+                </Typography.Text>
                 <span>{t(`knowledge.history.${entry.action}`)}</span>
                 <Tag bordered={false} style={{ marginInlineEnd: 0 }}>
                   {t('knowledge.article.versionN', { version: entry.version })}

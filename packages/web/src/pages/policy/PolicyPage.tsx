@@ -18,6 +18,7 @@ import {
 } from './policy.api';
 import { PolicyDraftDrawer } from './PolicyDraftDrawer';
 import { PolicyRulesView } from './PolicyRulesView';
+import { PersonName } from '../../common/people';
 
 function DocumentHeader({ document: d, inForce }: { document: PolicyDocument; inForce: boolean }) {
   const { t } = useTranslation();
@@ -182,7 +183,7 @@ export function PolicyPage() {
               render: (_, v) =>
                 v.approvedBy ? (
                   <Flex vertical>
-                    <span>{v.approvedBy}</span>
+                    <PersonName username={v.approvedBy} />
                     <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                       {formatMinute(v.approvedAt)}
                     </Typography.Text>

@@ -3,18 +3,31 @@ import { Flex, Tag, Typography } from 'antd';
 import { FireFilled } from '@ant-design/icons';
 import { useQueries } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { CiDetail } from '../../api/types';
+import { useAuth } from '../../auth/AuthContext';
 import { ciQueryKey, getCi } from '../cmdb/cmdb.api';
+import type { CiDetail } from '../../api/types';
+import { useReleaseReferences, type CiRef } from './ReleaseReferences';
 
-/** The CIs behind a list of ids (each read once and cached with the CMDB's own keys). */
-export function useCiLookup(ids: readonly string[]): { byId: Map<string, CiDetail>; loading: boolean } {
-  const unique = [...new Set(ids)];
+/** What release pages show of a CI: the release's reference, or the CMDB's record. */
+export type CiSummary = Omit<CiRef, 'typeName'> & Partial<Pick<CiRef, 'typeName'>>;
+const summaryOf = (ci: CiDetail): CiSummary => ci;
+
+/**
+ * The CIs behind a list of ids: from the release's references first (readable by anyone who reads
+ * the release), and from the CMDB for any other id when the user may read the CMDB.
+ */
+export function useCiLookup(ids: readonly string[]): { byId: Map<string, CiSummary>; loading: boolean } {
+  const references = useReleaseReferences();
+  const { can } = useAuth();
+  const known = new Map((references?.cis ?? []).map((ci) => [ci.id, ci]));
+  const missing = can('cmdb.read') ? [...new Set(ids)].filter((id) => !known.has(id)) : [];
   return useQueries({
-    queries: unique.map((id) => ({ queryKey: ciQueryKey(id), queryFn: () => getCi(id), staleTime: 60_000 })),
-    combine: (results) => ({
-      byId: new Map(results.flatMap((r) => (r.data ? [[r.data.id, r.data] as const] : []))),
-      loading: results.some((r) => r.isPending),
-    }),
+    queries: missing.map((id) => ({ queryKey: ciQueryKey(id), queryFn: () => getCi(id), staleTime: 60_000 })),
+    combine: (results) => {
+      const byId = new Map<string, CiSummary>(known);
+      for (const r of results) if (r.data) byId.set(r.data.id, summaryOf(r.data));
+      return { byId, loading: results.some((r) => r.isPending) };
+    },
   });
 }
 
@@ -22,11 +35,13 @@ export function useCiLookup(ids: readonly string[]): { byId: Map<string, CiDetai
 export function CiLinks({ ids, testId }: { ids: readonly string[]; testId?: string }) {
   const { t } = useTranslation();
   const { byId } = useCiLookup(ids);
+  const { can } = useAuth();
   if (ids.length === 0) return <Typography.Text type="secondary">{t('common.none')}</Typography.Text>;
   return (
     <Flex gap={4} wrap data-testid={testId}>
       {ids.map((id) => {
         const ci = byId.get(id);
+        const label = ci ? ci.name : id.slice(0, 8);
         return (
           <Tag
             key={id}
@@ -34,7 +49,7 @@ export function CiLinks({ ids, testId }: { ids: readonly string[]; testId?: stri
             icon={ci?.critical ? <FireFilled /> : undefined}
             style={{ marginInlineEnd: 0 }}
           >
-            <Link to={`/cmdb/cis/${id}`}>{ci ? ci.name : id.slice(0, 8)}</Link>
+            {can('cmdb.read') ? <Link to={`/cmdb/cis/${id}`}>{label}</Link> : label}
           </Tag>
         );
       })}

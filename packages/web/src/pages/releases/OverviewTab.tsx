@@ -7,11 +7,13 @@ import type { ChangeApproval, ReleaseDetail, ReleaseItem, ReleaseState } from '.
 import { formatDateTime } from '../../common/format';
 import { proposalReason } from '../../common/ruleText';
 import { CriticalTag, EnvironmentTag } from '../cmdb/CiTags';
-import { useCiTypes } from '../cmdb/useCiTypes';
+import { useCiTypes, useLocalized } from '../cmdb/useCiTypes';
 import { ChangeStateTag } from '../changes/ChangeTags';
 import { changeQueryKey, getChange } from '../changes/changes.api';
-import { dslVersionQueryKey, getVersion } from '../dsl/dsl.api';
 import { CiLinks, useCiLookup } from './CiLinks';
+import { useReleaseReferences } from './ReleaseReferences';
+import { PersonName, usePeople } from '../../common/people';
+import { useAuth } from '../../auth/AuthContext';
 import { ReleaseStateTag, ReleaseTypeTag } from './ReleaseTags';
 import { useReleasePolicy } from './useReleasePolicy';
 
@@ -29,16 +31,12 @@ export function OverviewTab({ release: r }: { release: ReleaseDetail }) {
   });
   const releasesOf = (id: string) =>
     changeDetails.find((q) => q.data?.id === id)?.data?.releases.filter((x) => x.id !== r.id) ?? [];
-  const dsl = useQueries({
-    queries: r.items
-      .filter((i) => i.dslVersionId)
-      .map((i) => ({
-        queryKey: dslVersionQueryKey(i.dslVersionId ?? ''),
-        queryFn: () => getVersion(i.dslVersionId ?? ''),
-      })),
-  });
+  const references = useReleaseReferences();
+  const nameOf = usePeople();
+  const localized = useLocalized();
+  const { can } = useAuth();
   const dslLabel = (id: string) => {
-    const v = dsl.find((q) => q.data?.id === id)?.data;
+    const v = references?.dslVersions.find((x) => x.id === id);
     return v ? `${v.name} ${v.version}` : id.slice(0, 8);
   };
 
@@ -51,7 +49,11 @@ export function OverviewTab({ release: r }: { release: ReleaseDetail }) {
             column={{ xs: 1, md: 2 }}
             data-testid="release-fields"
             items={[
-              { key: 'requestedBy', label: t('releases.fields.requestedBy'), children: r.requestedBy },
+              {
+                key: 'requestedBy',
+                label: t('releases.fields.requestedBy'),
+                children: <PersonName username={r.requestedBy} />,
+              },
               {
                 key: 'createdAt',
                 label: t('releases.fields.createdAt'),
@@ -90,7 +92,7 @@ export function OverviewTab({ release: r }: { release: ReleaseDetail }) {
                     {
                       key: 'decision',
                       label: t('releases.overview.decision'),
-                      children: `${r.decidedBy} · ${formatDateTime(r.decidedAt)}`,
+                      children: `${nameOf(r.decidedBy)} · ${formatDateTime(r.decidedAt)}`,
                     },
                     {
                       key: 'decisionReason',
@@ -198,11 +200,14 @@ export function OverviewTab({ release: r }: { release: ReleaseDetail }) {
                 render: (title: string, item) => (
                   <Flex vertical>
                     <span>{title}</span>
-                    {item.dslVersionId && (
-                      <Link to={`/dsl/versions/${item.dslVersionId}`} className="rg-mono">
-                        {dslLabel(item.dslVersionId)}
-                      </Link>
-                    )}
+                    {item.dslVersionId &&
+                      (can('dsl.read') ? (
+                        <Link to={`/dsl/versions/${item.dslVersionId}`} className="rg-mono">
+                          {dslLabel(item.dslVersionId)}
+                        </Link>
+                      ) : (
+                        <span className="rg-mono">{dslLabel(item.dslVersionId)}</span>
+                      ))}
                     {item.description && (
                       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                         {item.description}
@@ -234,13 +239,15 @@ export function OverviewTab({ release: r }: { release: ReleaseDetail }) {
               {
                 title: t('cmdb.fields.name'),
                 dataIndex: 'name',
-                render: (name: string, ci) => <Link to={`/cmdb/cis/${ci.id}`}>{name}</Link>,
+                render: (name: string, ci) =>
+                  can('cmdb.read') ? <Link to={`/cmdb/cis/${ci.id}`}>{name}</Link> : name,
               },
               {
                 title: t('cmdb.fields.type'),
                 key: 'type',
                 width: 110,
-                render: (_, ci) => ('type' in ci ? types.typeName(ci.type) : '—'),
+                render: (_, ci) =>
+                  'type' in ci ? (ci.typeName ? localized(ci.typeName) : types.typeName(ci.type)) : '—',
               },
               {
                 title: t('cmdb.fields.environment'),

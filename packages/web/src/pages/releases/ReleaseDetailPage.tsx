@@ -28,6 +28,8 @@ import { ReleaseStateTag, ReleaseTypeTag } from './ReleaseTags';
 import { ReleaseSteps } from './ReleaseSteps';
 import { getRelease, releaseQueryKey } from './releases.api';
 import { DetailQuery } from '../../common/DetailQuery';
+import { PersonName } from '../../common/people';
+import { ReleaseReferencesProvider } from './ReleaseReferences';
 
 /** Before the plan is approved there is nothing to verify, run, watch or roll back. */
 const PLANNING_STATES: readonly string[] = ['requested', 'planning', 'plan_review'];
@@ -79,50 +81,53 @@ function ReleaseView({ release: r }: { release: ReleaseDetail }) {
 
   return (
     <LiveStatusContext.Provider value={live}>
-      <ReleaseActionsProvider release={r} onOpenTab={open} onError={setActionError}>
-        <Breadcrumb
-          style={{ marginBottom: 12 }}
-          items={[{ title: <Link to="/releases">{t('nav.releases')}</Link> }, { title: r.number }]}
-        />
-        <Flex justify="space-between" align="flex-start" gap={16} wrap style={{ marginBottom: 16 }}>
-          <div style={{ minWidth: 0, flex: '1 1 420px' }}>
-            <Flex align="center" gap={8} wrap>
-              <Typography.Title level={3} style={{ margin: 0 }} data-testid="release-title">
-                <span className="rg-mono" style={{ fontSize: 20 }}>
-                  {r.number}
-                </span>{' '}
-                {r.title}
-              </Typography.Title>
-              <ReleaseStateTag state={r.state} outcome={r.outcome} testId="release-state" />
-              <ReleaseTypeTag type={r.type} proposal={r.proposal.type} testId="release-type" />
-            </Flex>
-            <Flex gap={12} align="center" style={{ marginTop: 4 }}>
-              <Typography.Text type="secondary">
-                {t('releases.fields.requestedBy')} {r.requestedBy} · {formatMinute(r.createdAt)}
-              </Typography.Text>
-              <LiveIndicator />
-            </Flex>
-          </div>
-          <ReleaseActionBar />
-        </Flex>
-
-        <Card size="small" style={{ marginBottom: 16 }}>
-          <ReleaseSteps release={r} />
-        </Card>
-        <ErrorAlert error={actionError} style={{ marginBottom: 16 }} />
-        {executed && tab !== 'rollback' && (
-          <PendingTriggersBanner release={r} onOpen={() => open('rollback')} />
-        )}
-
-        <Card>
-          <Tabs
-            activeKey={tab}
-            onChange={(key) => open(key as ReleaseTab)}
-            destroyOnHidden
-            items={tabs.map((key) => ({ key, label: t(`releases.tabs.${key}`), children: content[key] }))}
+      <ReleaseReferencesProvider releaseId={r.id}>
+        <ReleaseActionsProvider release={r} onOpenTab={open} onError={setActionError}>
+          <Breadcrumb
+            style={{ marginBottom: 12 }}
+            items={[{ title: <Link to="/releases">{t('nav.releases')}</Link> }, { title: r.number }]}
           />
-        </Card>
-      </ReleaseActionsProvider>
+          <Flex justify="space-between" align="flex-start" gap={16} wrap style={{ marginBottom: 16 }}>
+            <div style={{ minWidth: 0, flex: '1 1 420px' }}>
+              <Flex align="center" gap={8} wrap>
+                <Typography.Title level={3} style={{ margin: 0 }} data-testid="release-title">
+                  <span className="rg-mono" style={{ fontSize: 20 }}>
+                    {r.number}
+                  </span>{' '}
+                  {r.title}
+                </Typography.Title>
+                <ReleaseStateTag state={r.state} outcome={r.outcome} testId="release-state" />
+                <ReleaseTypeTag type={r.type} proposal={r.proposal.type} testId="release-type" />
+              </Flex>
+              <Flex gap={12} align="center" style={{ marginTop: 4 }}>
+                <Typography.Text type="secondary">
+                  {t('releases.fields.requestedBy')} <PersonName username={r.requestedBy} /> ·{' '}
+                  {formatMinute(r.createdAt)}
+                </Typography.Text>
+                <LiveIndicator />
+              </Flex>
+            </div>
+            <ReleaseActionBar />
+          </Flex>
+
+          <Card size="small" style={{ marginBottom: 16 }}>
+            <ReleaseSteps release={r} />
+          </Card>
+          <ErrorAlert error={actionError} style={{ marginBottom: 16 }} />
+          {executed && tab !== 'rollback' && (
+            <PendingTriggersBanner release={r} onOpen={() => open('rollback')} />
+          )}
+
+          <Card>
+            <Tabs
+              activeKey={tab}
+              onChange={(key) => open(key as ReleaseTab)}
+              destroyOnHidden
+              items={tabs.map((key) => ({ key, label: t(`releases.tabs.${key}`), children: content[key] }))}
+            />
+          </Card>
+        </ReleaseActionsProvider>
+      </ReleaseReferencesProvider>
     </LiveStatusContext.Provider>
   );
 }

@@ -18,6 +18,7 @@ import { formatMinute } from '../../common/format';
 import { PageHeader } from '../../common/PageHeader';
 import { ReleaseStateTag, ReleaseTypeTag } from './ReleaseTags';
 import { listReleases, releasesQueryKey, type ReleaseFilter } from './releases.api';
+import { PersonName } from '../../common/people';
 
 /** 发布: every release, newest first, filtered by state, type, text, or only the open ones. */
 export function ReleaseListPage() {
@@ -68,7 +69,12 @@ export function ReleaseListPage() {
       width: 110,
       render: (_, r) => <ReleaseTypeTag type={r.type} proposal={r.proposal.type} />,
     },
-    { title: t('releases.fields.requestedBy'), dataIndex: 'requestedBy', width: 120 },
+    {
+      title: t('releases.fields.requestedBy'),
+      dataIndex: 'requestedBy',
+      width: 120,
+      render: (u: string) => <PersonName username={u} />,
+    },
     { title: t('releases.fields.createdAt'), dataIndex: 'createdAt', width: 150, render: formatMinute },
     { title: t('releases.fields.updatedAt'), dataIndex: 'updatedAt', width: 150, render: formatMinute },
   ];

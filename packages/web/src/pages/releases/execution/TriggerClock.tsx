@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { formatTime } from '../../../common/format';
 import type { Trigger } from './execution.api';
 import { clockText, when } from './executionText';
+import { usePeople } from '../../../common/people';
 
 /** Less than this left to decide: the countdown turns red. */
 const URGENT_MS = 10 * 60_000;
@@ -14,6 +15,7 @@ const URGENT_MS = 10 * 60_000;
  */
 export function TriggerClock({ trigger, now }: { trigger: Trigger; now: number }) {
   const { t } = useTranslation();
+  const nameOf = usePeople();
   if (trigger.decision) {
     return (
       <Flex vertical gap={2} data-testid={`trigger-decision-${trigger.id}`}>
@@ -29,7 +31,7 @@ export function TriggerClock({ trigger, now }: { trigger: Trigger; now: number }
         </Flex>
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
           {t('execution.rollback.decidedAfter', {
-            by: trigger.decidedBy ?? '—',
+            by: trigger.decidedBy ? nameOf(trigger.decidedBy) : '—',
             at: when(trigger.decidedAt),
             minutes: trigger.decisionMinutes ?? '—',
           })}

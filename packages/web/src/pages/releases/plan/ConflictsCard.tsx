@@ -11,10 +11,12 @@ import { ReasonModal } from '../../../common/ReasonModal';
 import { conflictText } from '../../../common/ruleText';
 import { conflictsQueryKey, listConflicts, overrideConflict, releasesQueryKey } from '../releases.api';
 import { CONFLICTS_ANCHOR } from './PlanEditor';
+import { usePeople } from '../../../common/people';
 
 /** PL-5: the plan window against freezes and other releases; proceeding needs a recorded reason. */
 export function ConflictsCard({ release }: { release: ReleaseDetail }) {
   const { t } = useTranslation();
+  const nameOf = usePeople();
   const { can } = useAuth();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
@@ -87,7 +89,7 @@ export function ConflictsCard({ release }: { release: ReleaseDetail }) {
                   <CheckCircleOutlined /> {t('plan.overridden')}
                   {t('common.colon')}
                   {t('plan.overriddenBy', {
-                    by: c.override.byName,
+                    by: nameOf(c.override.byName),
                     at: formatMinute(c.override.at),
                     reason: c.override.reason,
                   })}

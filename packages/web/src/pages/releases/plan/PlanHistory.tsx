@@ -6,6 +6,7 @@ import type { PlanComment, PlanVersion } from '../../../api/types';
 import { formatDateTime, formatMinute } from '../../../common/format';
 import { PlanStatusTag } from '../ReleaseTags';
 import { PlanView } from './PlanView';
+import { PersonName, usePeople } from '../../../common/people';
 
 const COMMENT_COLORS: Record<string, string> = {
   submitted: 'blue',
@@ -47,6 +48,7 @@ function Comments({ comments }: { comments: PlanComment[] }) {
 export function PlanHistory({ plans, number }: { plans: PlanVersion[]; number: string }) {
   const { t } = useTranslation();
   const [viewing, setViewing] = useState<PlanVersion | null>(null);
+  const nameOf = usePeople();
   return (
     <Card size="small" title={t('plan.historyTitle')} style={{ marginBottom: 16 }}>
       <Table<PlanVersion>
@@ -72,7 +74,12 @@ export function PlanHistory({ plans, number }: { plans: PlanVersion[]; number: s
             width: 100,
             render: (s: PlanVersion['status']) => <PlanStatusTag status={s} />,
           },
-          { title: t('plan.drafter'), dataIndex: 'drafterName', width: 100 },
+          {
+            title: t('plan.drafter'),
+            dataIndex: 'drafterName',
+            width: 100,
+            render: (u: string) => <PersonName username={u} />,
+          },
           {
             title: t('plan.submittedAt'),
             dataIndex: 'submittedAt',
@@ -86,7 +93,7 @@ export function PlanHistory({ plans, number }: { plans: PlanVersion[]; number: s
             render: (_, p) =>
               p.decidedBy ? (
                 <Flex vertical>
-                  <span>{p.decidedBy}</span>
+                  <PersonName username={p.decidedBy} />
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                     {formatMinute(p.decidedAt)}
                   </Typography.Text>
@@ -135,7 +142,11 @@ export function PlanHistory({ plans, number }: { plans: PlanVersion[]; number: s
             column={2}
             style={{ marginBottom: 16 }}
             items={[
-              { key: 'drafter', label: t('plan.drafter'), children: viewing.drafterName },
+              {
+                key: 'drafter',
+                label: t('plan.drafter'),
+                children: <PersonName username={viewing.drafterName} />,
+              },
               {
                 key: 'updated',
                 label: t('releases.fields.updatedAt'),
@@ -150,7 +161,7 @@ export function PlanHistory({ plans, number }: { plans: PlanVersion[]; number: s
                 key: 'decided',
                 label: t('plan.decidedBy'),
                 children: viewing.decidedBy
-                  ? `${viewing.decidedBy} · ${formatDateTime(viewing.decidedAt)}`
+                  ? `${nameOf(viewing.decidedBy)} · ${formatDateTime(viewing.decidedAt)}`
                   : '—',
               },
               {

@@ -14,6 +14,7 @@ import { PlanExportButton } from './PlanExportButton';
 import { PlanHistory } from './PlanHistory';
 import { PlanView } from './PlanView';
 import { sectionAnchor } from './PlanSectionCard';
+import { PersonName } from '../../../common/people';
 
 const PLAN_ACTIONS: ReleaseAction[] = ['submit_plan', 'approve_plan', 'reject_plan', 'revise_plan'];
 
@@ -48,7 +49,7 @@ export function PlanTab({ release }: { release: ReleaseDetail }) {
                 <Typography.Text type="secondary">
                   {t('plan.drafter')}
                   {t('common.colon')}
-                  {summary.drafterName}
+                  <PersonName username={summary.drafterName} />
                 </Typography.Text>
               </Flex>
               <Flex gap={12} align="center">

@@ -15,6 +15,7 @@ import { formatMinute } from '../../../common/format';
 import { cmdbQueryKey } from '../../cmdb/cmdb.api';
 import { ActionButton } from '../ActionButton';
 import { useCiLookup } from '../CiLinks';
+import { referencesQueryKey } from '../ReleaseReferences';
 import { clockText } from '../execution/executionText';
 import { FormModal } from '../execution/FormModal';
 import { useNow } from '../execution/useNow';
@@ -33,14 +34,14 @@ interface TargetRow {
 }
 
 /** The plan's target versions against what the CMDB holds now. */
-function usePlanTargets(release: ReleaseDetail, readCmdb: boolean): { rows: TargetRow[]; loading: boolean } {
+function usePlanTargets(release: ReleaseDetail): { rows: TargetRow[]; loading: boolean } {
   const plans = useQuery({ queryKey: plansQueryKey(release.id), queryFn: () => listPlans(release.id) });
   const approved =
     plans.data?.find((p) => p.status === 'approved') ??
     plans.data?.find((p) => p.version === release.plan?.version);
   const targets = approved?.content.baseline?.targets ?? [];
-  // Without access to the CMDB (a business representative), the plan's own record of the current version.
-  const cis = useCiLookup(readCmdb ? targets.map((x) => x.ciId) : []);
+  // The CMDB's current version from the release's references; the plan's record while they load.
+  const cis = useCiLookup(targets.map((x) => x.ciId));
   return {
     loading: plans.isPending || cis.loading,
     rows: targets.map((x) => {
@@ -107,7 +108,7 @@ function Deadline({ task, now }: { task: CmdbTask; now: number }) {
 export function CmdbUpdateCard({ release, task }: { release: ReleaseDetail; task: CmdbTask | null }) {
   const { t } = useTranslation();
   const now = useNow(1000);
-  const targets = usePlanTargets(release, useAuth().can('cmdb.read'));
+  const targets = usePlanTargets(release);
   const [completing, setCompleting] = useState(false);
   const c = 'postrelease.cmdb';
   const hours = task ? Math.round((Date.parse(task.dueAt) - Date.parse(task.openedAt)) / 3_600_000) : 24;
@@ -246,6 +247,7 @@ function CompleteModal({
       () => {
         // The CIs changed too: their pages and the version shown here.
         void queryClient.invalidateQueries({ queryKey: cmdbQueryKey });
+        void queryClient.invalidateQueries({ queryKey: referencesQueryKey(release.id) });
         void message.success(t(`${c}.completed`, { count }));
         onClose();
       },

@@ -1,0 +1,37 @@
+import { Tooltip } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { apiRequest } from '../api/client';
+import type { ResponseOf } from '../api/routes';
+
+type Person = ResponseOf<'/api/people'>['people'][number];
+
+export const peopleQueryKey = ['people'] as const;
+
+/**
+ * Records keep usernames (unambiguous, stable); people read names. One directory per session,
+ * refreshed now and then, turns the one into the other everywhere.
+ */
+export function usePeople(): (username: string | null | undefined) => string {
+  const { data } = useQuery({
+    queryKey: peopleQueryKey,
+    queryFn: () => apiRequest<{ people: Person[] }>('/api/people'),
+    staleTime: 5 * 60_000,
+  });
+  const byUsername = new Map((data?.people ?? []).map((p) => [p.username, p]));
+  // Names recorded as display names already (and system actors) are not in the directory: shown as they are.
+  return (username) => (username ? (byUsername.get(username)?.displayName ?? username) : '');
+}
+
+/** A person's display name, with the username on hover (the audit trail's key). */
+export function PersonName({ username }: { username: string | null | undefined }) {
+  const nameOf = usePeople();
+  if (!username) return null;
+  const name = nameOf(username);
+  return name === username ? (
+    <span>{name}</span>
+  ) : (
+    <Tooltip title={username}>
+      <span>{name}</span>
+    </Tooltip>
+  );
+}
