@@ -8729,6 +8729,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            now: string;
                             verifications: {
                                 items: {
                                     key: string;

@@ -30,6 +30,7 @@ const verification = z.object({
 });
 
 const postReleaseView = z.object({
+  now: z.string(),
   verifications: z.object({
     items: z.array(
       z.object({

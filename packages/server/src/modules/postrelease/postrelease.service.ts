@@ -259,6 +259,8 @@ export async function getPostRelease(deps: ReleaseDeps, ctx: RequestContext, id:
     archive: (await repo.findArchive(q, release.id)) ?? null,
     archiveItems: await repo.archiveItemsOf(q, release.id),
     closure: (await repo.findClosure(q, release.id)) ?? null,
+    /** The server's time, so the CMDB countdown agrees with the deadline on a computer whose clock is off. */
+    now: deps.clock.now().toISOString(),
   };
 }
 

@@ -105,9 +105,17 @@ function Deadline({ task, now }: { task: CmdbTask; now: number }) {
  * PO-2 更新 CMDB: the task due the policy's hours after implementation, with a live countdown or
  * 已超期; the plan's target versions against the CMDB; completing it applies them; then what was applied.
  */
-export function CmdbUpdateCard({ release, task }: { release: ReleaseDetail; task: CmdbTask | null }) {
+export function CmdbUpdateCard({
+  release,
+  task,
+  serverNow,
+}: {
+  release: ReleaseDetail;
+  task: CmdbTask | null;
+  serverNow: string;
+}) {
   const { t } = useTranslation();
-  const now = useNow(1000);
+  const now = useNow(1000, serverNow);
   const targets = usePlanTargets(release);
   const [completing, setCompleting] = useState(false);
   const c = 'postrelease.cmdb';

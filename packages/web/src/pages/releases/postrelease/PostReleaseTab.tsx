@@ -26,7 +26,7 @@ export function PostReleaseTab({ release }: { release: ReleaseDetail }) {
             <AcceptanceCard releaseId={release.id} view={data} />
           </Col>
           <Col xs={24} xl={14}>
-            <CmdbUpdateCard release={release} task={data.cmdbUpdate} />
+            <CmdbUpdateCard release={release} task={data.cmdbUpdate} serverNow={data.now} />
           </Col>
           {data.verifications.history.length > 0 && (
             <Col span={24}>
