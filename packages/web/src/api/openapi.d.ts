@@ -4591,6 +4591,7 @@ export interface paths {
                                     }[];
                                 }[];
                             }[];
+                            rollbackDecided: boolean;
                         };
                     };
                 };
@@ -4706,6 +4707,7 @@ export interface paths {
                                     }[];
                                 }[];
                             }[];
+                            rollbackDecided: boolean;
                         };
                     };
                 };
@@ -4891,6 +4893,7 @@ export interface paths {
                                     }[];
                                 }[];
                             }[];
+                            rollbackDecided: boolean;
                         };
                     };
                 };
@@ -5014,6 +5017,7 @@ export interface paths {
                                     }[];
                                 }[];
                             }[];
+                            rollbackDecided: boolean;
                         };
                     };
                 };
@@ -5139,6 +5143,7 @@ export interface paths {
                                     }[];
                                 }[];
                             }[];
+                            rollbackDecided: boolean;
                         };
                     };
                 };
@@ -5262,6 +5267,7 @@ export interface paths {
                                     }[];
                                 }[];
                             }[];
+                            rollbackDecided: boolean;
                         };
                     };
                 };
@@ -5441,6 +5447,7 @@ export interface paths {
                                     }[];
                                 }[];
                             }[];
+                            rollbackDecided: boolean;
                         };
                     };
                 };
@@ -5573,6 +5580,7 @@ export interface paths {
                                     }[];
                                 }[];
                             }[];
+                            rollbackDecided: boolean;
                         };
                     };
                 };
@@ -5705,6 +5713,7 @@ export interface paths {
                                     }[];
                                 }[];
                             }[];
+                            rollbackDecided: boolean;
                         };
                     };
                 };
@@ -6027,6 +6036,7 @@ export interface paths {
                                     }[];
                                 }[];
                             }[];
+                            rollbackDecided: boolean;
                         };
                     };
                 };
@@ -6145,6 +6155,7 @@ export interface paths {
                                     }[];
                                 }[];
                             }[];
+                            rollbackDecided: boolean;
                         };
                     };
                 };
@@ -6268,6 +6279,7 @@ export interface paths {
                                     }[];
                                 }[];
                             }[];
+                            rollbackDecided: boolean;
                         };
                     };
                 };
@@ -6391,6 +6403,7 @@ export interface paths {
                                     }[];
                                 }[];
                             }[];
+                            rollbackDecided: boolean;
                         };
                     };
                 };
@@ -6514,6 +6527,7 @@ export interface paths {
                                     }[];
                                 }[];
                             }[];
+                            rollbackDecided: boolean;
                         };
                     };
                 };
@@ -7016,6 +7030,7 @@ export interface paths {
                                     }[];
                                 }[];
                             }[];
+                            rollbackDecided: boolean;
                         };
                     };
                 };
@@ -7268,6 +7283,7 @@ export interface paths {
                                     }[];
                                 }[];
                             }[];
+                            rollbackDecided: boolean;
                         };
                     };
                 };
@@ -7385,6 +7401,7 @@ export interface paths {
                                     }[];
                                 }[];
                             }[];
+                            rollbackDecided: boolean;
                         };
                     };
                 };
@@ -8394,6 +8411,7 @@ export interface paths {
                                     }[];
                                 }[];
                             }[];
+                            rollbackDecided: boolean;
                         };
                     };
                 };
@@ -8569,6 +8587,7 @@ export interface paths {
                                     }[];
                                 }[];
                             }[];
+                            rollbackDecided: boolean;
                         };
                     };
                 };
@@ -8692,6 +8711,7 @@ export interface paths {
                                     }[];
                                 }[];
                             }[];
+                            rollbackDecided: boolean;
                         };
                     };
                 };
@@ -8940,6 +8960,7 @@ export interface paths {
                                     }[];
                                 }[];
                             }[];
+                            rollbackDecided: boolean;
                         };
                     };
                 };
@@ -9065,6 +9086,7 @@ export interface paths {
                                     }[];
                                 }[];
                             }[];
+                            rollbackDecided: boolean;
                         };
                     };
                 };
@@ -9188,6 +9210,7 @@ export interface paths {
                                     }[];
                                 }[];
                             }[];
+                            rollbackDecided: boolean;
                         };
                     };
                 };
@@ -9305,6 +9328,7 @@ export interface paths {
                                     }[];
                                 }[];
                             }[];
+                            rollbackDecided: boolean;
                         };
                     };
                 };
@@ -9431,6 +9455,7 @@ export interface paths {
                                     }[];
                                 }[];
                             }[];
+                            rollbackDecided: boolean;
                         };
                     };
                 };

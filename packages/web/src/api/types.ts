@@ -588,6 +588,8 @@ export interface ReleaseDetail extends Release {
   assessments: Assessment[];
   plan: PlanSummary | null;
   actions: ActionAvailability[];
+  /** A rollback was decided at some point: the release took the rollback path (RB-2). */
+  rollbackDecided: boolean;
 }
 
 export interface PlanStep {

@@ -95,6 +95,8 @@ export const releaseDetailView = releaseView.extend({
   actions: z.array(
     z.object({ action: z.enum(RELEASE_ACTIONS), allowed: z.boolean(), blockers: z.array(blocker) }),
   ),
+  /** RB-2: a rollback was decided at some point (the release took the rollback path). */
+  rollbackDecided: z.boolean(),
 });
 
 export const releaseListQuery = z.object({

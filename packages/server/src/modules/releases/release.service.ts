@@ -26,6 +26,7 @@ import { factsOf, rulesOf } from './release.facts';
 import { assertAllowed } from './release.guard';
 import { writeReleaseRecord } from '../postrelease/release-record';
 import { announceStateChange } from './release.notices';
+import { rollbackDecided } from '../rollback/rollback.repository';
 
 const IMPACT_DEPTH_FOR_CLASSIFICATION = 5;
 
@@ -328,5 +329,6 @@ export async function getRelease(deps: ReleaseDeps, ctx: RequestContext, id: str
         }
       : null,
     actions: availableActions(facts, { userId: principal.userId, roles: principal.roles }, rules),
+    rollbackDecided: await rollbackDecided(q, release.id),
   };
 }

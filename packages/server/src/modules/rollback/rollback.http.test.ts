@@ -185,7 +185,10 @@ describe.each(DIALECTS)('monitoring and rollback on %s', (dialect) => {
     expect(await t.app.jobs.runDue()).toBe(0);
     const trigger = (await rollbackView(r.id)).triggers[0];
     expect(trigger).toMatchObject({ decision: 'continue', late: false, escalations: 0 });
-    expect((await c.impl.get(`/api/releases/${r.id}`)).body.state).toBe('implementing');
+    expect((await c.impl.get(`/api/releases/${r.id}`)).body).toMatchObject({
+      state: 'implementing',
+      rollbackDecided: false,
+    });
   });
 
   it('RB-3 RB-4 RB-5 rollback steps run in order, restoration is verified against the baseline, and the course becomes a problem record', async () => {
@@ -207,6 +210,8 @@ describe.each(DIALECTS)('monitoring and rollback on %s', (dialect) => {
       decision: 'rollback',
       reason: '数据不一致',
     });
+    // The release is on the rollback path for good, whatever its outcome later.
+    expect((await c.impl.get(`/api/releases/${r.id}`)).body.rollbackDecided).toBe(true);
     const outOfOrder = await c.eng1.post(`/api/releases/${r.id}/steps/rollback/1/start`, {});
     expect(outOfOrder.status).toBe(422);
     expect(outOfOrder.body.error.details.rule).toBe('RB-3 rollback steps in order');

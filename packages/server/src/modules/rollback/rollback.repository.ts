@@ -91,6 +91,17 @@ export async function countOpenTriggers(q: Q, releaseId: string): Promise<number
   return Number(row.n);
 }
 
+/** RB-2: whether a rollback was ever decided for the release (it took the rollback path). */
+export async function rollbackDecided(q: Q, releaseId: string): Promise<boolean> {
+  const row = await q
+    .selectFrom('rollback_triggers')
+    .select('id')
+    .where('release_id', '=', releaseId)
+    .where('decision', '=', 'rollback')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Records the decision once: false when it was decided meanwhile. */
 export async function decideTrigger(
   q: Q,

@@ -1,7 +1,7 @@
 import { Steps } from 'antd';
 import type { StepsProps } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { Release, ReleaseState } from '../../api/types';
+import type { ReleaseDetail, ReleaseState } from '../../api/types';
 
 const MAIN: ReleaseState[] = [
   'requested',
@@ -26,11 +26,12 @@ const ROLLBACK: ReleaseState[] = [
 ];
 
 /** The lifecycle of DESIGN.md as a bar: where the release stands, and how it ended. */
-export function ReleaseSteps({ release }: { release: Release }) {
+export function ReleaseSteps({ release }: { release: ReleaseDetail }) {
   const { t } = useTranslation();
   const { state, outcome } = release;
+  // A release closed as failed from post-release never rolled back: only a decided rollback takes that path.
   const rolledBack =
-    state === 'rolling_back' || state === 'rolled_back' || outcome === 'rolled_back' || outcome === 'failed';
+    release.rollbackDecided || state === 'rolling_back' || state === 'rolled_back' || outcome === 'rolled_back';
   const path: ReleaseState[] =
     outcome === 'rejected' ? ['requested', 'closed'] : rolledBack ? ROLLBACK : MAIN;
   const current = path.indexOf(state);
