@@ -31,7 +31,10 @@ export function ReleaseSteps({ release }: { release: ReleaseDetail }) {
   const { state, outcome } = release;
   // A release closed as failed from post-release never rolled back: only a decided rollback takes that path.
   const rolledBack =
-    release.rollbackDecided || state === 'rolling_back' || state === 'rolled_back' || outcome === 'rolled_back';
+    release.rollbackDecided ||
+    state === 'rolling_back' ||
+    state === 'rolled_back' ||
+    outcome === 'rolled_back';
   const path: ReleaseState[] =
     outcome === 'rejected' ? ['requested', 'closed'] : rolledBack ? ROLLBACK : MAIN;
   const current = path.indexOf(state);
