@@ -266,7 +266,7 @@ async function generate(file: string, totalCis: number, totalRelations: number) 
       for (let k = 0; k < estate.relationCount; k++)
         insertRelation.run(rnd.uuid(), ids[r[k * 3]], ids[r[k * 3 + 1]], RELATIONS[r[k * 3 + 2]], CREATED_AT);
       // What the server does after any relation change: its in-memory graph is then stale.
-      raw.prepare('update cmdb_state set graph_version = 1 where id = 1').run();
+      raw.prepare('update cmdb_state set change_seq = 1 where id = 1').run();
     })();
     raw.pragma('wal_checkpoint(TRUNCATE)');
   } finally {

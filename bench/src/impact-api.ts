@@ -49,9 +49,17 @@ export interface ImpactApiFloor {
   server: Stats;
 }
 
+/** The next impact request after one change to the CMDB, which the server applies to its graph. */
+export interface ImpactAfterChange {
+  relationAddedMs: number;
+  relationRemovedMs: number;
+  ciRenamedMs: number;
+}
+
 export interface ImpactApiResult {
   /** The first impact request after start, which loads the graph into the server's cache. */
   firstCallSec: number;
+  afterChange: ImpactAfterChange;
   floor: ImpactApiFloor;
   classes: ImpactApiClass[];
 }
@@ -94,7 +102,7 @@ async function expectOk(response: Response, status: number, what: string): Promi
 }
 
 /** Creates a configuration administrator (cmdb.read) as the setup user and signs in as it. */
-async function signInCmdbReader(rg: RunningReleaseGate): Promise<{ cookie: string }> {
+async function signInCmdbReader(rg: RunningReleaseGate): Promise<{ cookie: string; csrf: string }> {
   const created = await fetch(`${rg.baseUrl}/api/users`, {
     method: 'POST',
     headers: {
@@ -125,8 +133,12 @@ async function signInCmdbReader(rg: RunningReleaseGate): Promise<{ cookie: strin
     .getSetCookie()
     .map((c) => c.split(';')[0].trim())
     .find((c) => c.startsWith('rg_session='));
-  if (!pair) throw new Error('POST /api/auth/login set no rg_session cookie');
-  return { cookie: pair };
+  const csrf = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0].trim())
+    .find((c) => c.startsWith('rg_csrf='));
+  if (!pair || !csrf) throw new Error('POST /api/auth/login set no rg_session or rg_csrf cookie');
+  return { cookie: `${pair}; ${csrf}`, csrf: csrf.slice('rg_csrf='.length) };
 }
 
 /**
@@ -191,6 +203,7 @@ function statsOf(xs: number[]): Stats {
 export interface ImpactApi {
   /** The first impact request after start, which loads the graph into the server's cache. */
   firstCallSec: number;
+  afterChange: ImpactAfterChange;
   /** An authenticated request that reads the session and the user (GET /api/auth/session): the floor under any answer. */
   floor: ImpactApiFloor;
   /**
@@ -217,7 +230,7 @@ export async function startImpactApi(dataDir: string, setup: ImpactRawSetup): Pr
     await rg.close();
   };
   try {
-    const { cookie } = await signInCmdbReader(rg);
+    const { cookie, csrf } = await signInCmdbReader(rg);
     const url = (id: string, depth: number, limit?: number) =>
       `${rg.baseUrl}/api/cmdb/cis/${id}/impact?depth=${depth}${limit ? `&limit=${limit}` : ''}`;
     const call = async (id: string, depth: number, limit?: number, expectReach?: number) => {
@@ -242,6 +255,47 @@ export async function startImpactApi(dataDir: string, setup: ImpactRawSetup): Pr
     // The first call loads the graph (every CI id and relation) into the server's cache.
     const first = setup.classes[0];
     const firstCall = await call(first.seeds[0].id, first.depth, undefined, first.seeds[0].reach);
+
+    // One change at a time, each followed by the same impact call: the server applies the change
+    // to the graph it holds. The relation is removed again and the CI renamed back, so the
+    // classes below measure the CMDB as generated.
+    const change = async (path: string, body: unknown, status: number) =>
+      expectOk(
+        await fetch(`${rg.baseUrl}${path}`, {
+          method: path.includes('/cis/') ? 'PATCH' : 'POST',
+          headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf },
+          body: JSON.stringify(body),
+        }),
+        status,
+        path,
+      );
+    const timedCall = async () => (await call(first.seeds[0].id, first.depth, undefined)).ms;
+    const [a, b] = [first.seeds[0].id, setup.classes[setup.classes.length - 1].seeds[0].id];
+    const added = (await change(
+      '/api/cmdb/relations',
+      { sourceId: b, targetId: a, type: 'connects_to', reason: 'benchmark' },
+      201,
+    )) as { id: string };
+    const relationAddedMs = await timedCall();
+    await change(`/api/cmdb/relations/${added.id}/remove`, { reason: 'benchmark' }, 204);
+    const relationRemovedMs = await timedCall();
+    const ci = (await (await fetch(`${rg.baseUrl}/api/cmdb/cis/${a}`, { headers: { cookie } })).json()) as {
+      name: string;
+      revision: number;
+    };
+    await change(
+      `/api/cmdb/cis/${a}`,
+      { name: `${ci.name} (renamed)`, revision: ci.revision, reason: 'benchmark' },
+      200,
+    );
+    const ciRenamedMs = await timedCall();
+    await change(
+      `/api/cmdb/cis/${a}`,
+      { name: ci.name, revision: ci.revision + 1, reason: 'benchmark' },
+      200,
+    );
+    await call(first.seeds[0].id, first.depth, undefined, first.seeds[0].reach);
+    const afterChange = { relationAddedMs, relationRemovedMs, ciRenamedMs };
 
     // The floor: the same client, cookie and server answering who is signed in (session and user
     // read from the database, no graph).
@@ -319,7 +373,7 @@ export async function startImpactApi(dataDir: string, setup: ImpactRawSetup): Pr
       const { elapsed: _elapsed, ...figures } = result;
       return { cls: c.cls, depth: c.depth, limit, ...figures, waitedSec, remeasured };
     };
-    return { firstCallSec: firstCall.ms / 1000, floor, measureClass, close };
+    return { firstCallSec: firstCall.ms / 1000, afterChange, floor, measureClass, close };
   } catch (error) {
     await close();
     throw error;

@@ -29,30 +29,53 @@ export function buildAffectsGraph(
   nodeCount: number,
   edges: Iterable<{ source: number; target: number; type: RelationType }>,
 ): AffectsGraph {
-  const list: number[] = [];
-  const degree = new Int32Array(nodeCount + 1);
-  const push = (from: number, to: number, code: number, rev: number) => {
-    list.push(from, to, code, rev);
-    degree[from + 1]++;
-  };
-  for (const e of edges) {
-    const dir = IMPACT_DIRECTION[e.type];
-    const code = RELATION_CODES.indexOf(e.type);
-    if (dir.targetAffectsSource) push(e.target, e.source, code, 1);
-    if (dir.sourceAffectsTarget) push(e.source, e.target, code, 0);
-  }
+  const list = [...edges];
+  return buildAffectsGraphFromArrays(
+    nodeCount,
+    Int32Array.from(list, (e) => e.source),
+    Int32Array.from(list, (e) => e.target),
+    Uint8Array.from(list, (e) => RELATION_CODES.indexOf(e.type)),
+    list.length,
+  );
+}
+
+/**
+ * The same from relations held in typed arrays (`code` indexes RELATION_CODES): two passes, one
+ * counting each node's neighbours and one placing them, and nothing allocated per relation.
+ */
+export function buildAffectsGraphFromArrays(
+  nodeCount: number,
+  source: Int32Array,
+  target: Int32Array,
+  code: Uint8Array,
+  count: number,
+): AffectsGraph {
+  const backward = RELATION_CODES.map((t) => IMPACT_DIRECTION[t].targetAffectsSource);
+  const forward = RELATION_CODES.map((t) => IMPACT_DIRECTION[t].sourceAffectsTarget);
   const offsets = new Int32Array(nodeCount + 1);
-  for (let i = 1; i <= nodeCount; i++) offsets[i] = offsets[i - 1] + degree[i];
+  for (let k = 0; k < count; k++) {
+    if (backward[code[k]]) offsets[target[k] + 1]++;
+    if (forward[code[k]]) offsets[source[k] + 1]++;
+  }
+  for (let i = 1; i <= nodeCount; i++) offsets[i] += offsets[i - 1];
   const fill = offsets.slice(0, nodeCount);
-  const total = list.length / 4;
+  const total = offsets[nodeCount];
   const targets = new Int32Array(total);
   const relations = new Uint8Array(total);
   const reverse = new Uint8Array(total);
-  for (let k = 0; k < list.length; k += 4) {
-    const at = fill[list[k]]++;
-    targets[at] = list[k + 1];
-    relations[at] = list[k + 2];
-    reverse[at] = list[k + 3];
+  for (let k = 0; k < count; k++) {
+    const c = code[k];
+    if (backward[c]) {
+      const at = fill[target[k]]++;
+      targets[at] = source[k];
+      relations[at] = c;
+      reverse[at] = 1;
+    }
+    if (forward[c]) {
+      const at = fill[source[k]]++;
+      targets[at] = target[k];
+      relations[at] = c;
+    }
   }
   return { nodeCount, offsets, targets, relations, reverse };
 }

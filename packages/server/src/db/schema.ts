@@ -148,8 +148,21 @@ export interface CiHistoryTable {
 
 export interface CmdbStateTable {
   id: number;
+  /** No longer moved (the change log replaced it); kept for older migrations. */
   graph_version: number;
+  /** No longer moved (the change log replaced it); kept for older migrations. */
   ci_version: number;
+  /** The number of the latest entry of cmdb_change_log. */
+  change_seq: number;
+}
+
+export interface CmdbChangeLogTable {
+  seq: number;
+  kind: string;
+  ci_id: string | null;
+  source_id: string | null;
+  target_id: string | null;
+  relation_type: string | null;
 }
 
 export interface BaselinesTable {
@@ -536,6 +549,7 @@ export interface Database extends ChangesTables {
   ci_relations: CiRelationsTable;
   ci_history: CiHistoryTable;
   cmdb_state: CmdbStateTable;
+  cmdb_change_log: CmdbChangeLogTable;
   baselines: BaselinesTable;
   baseline_items: BaselineItemsTable;
   dsl_versions: DslVersionsTable;

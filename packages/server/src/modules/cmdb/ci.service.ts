@@ -105,7 +105,7 @@ export async function createCiIn(
     retiredAt: null,
   };
   await repo.insertCi(trx, ci);
-  await repo.bumpCiVersion(trx);
+  await repo.recordGraphChange(trx, { kind: 'ci', ciId: ci.id });
   await recordCiChange(trx, deps, ctx, {
     ciIds: [ci.id],
     change: 'created',
@@ -167,7 +167,7 @@ export async function updateCiIn(
     revision: before.revision + 1,
     updatedAt: deps.clock.now().toISOString(),
   };
-  await repo.bumpCiVersion(trx);
+  await repo.recordGraphChange(trx, { kind: 'ci', ciId: id });
   if (!(await repo.updateCi(trx, after, revision))) {
     throw conflict(
       `${before.name} was changed by someone else (revision ${before.revision}); reload and apply your change again`,
@@ -210,7 +210,7 @@ export async function retireCi(
       revision: before.revision + 1,
     };
     await repo.updateCi(trx, after, before.revision);
-    await repo.bumpGraphVersion(trx);
+    await repo.recordGraphChange(trx, { kind: 'ci', ciId: id });
     await recordCiChange(trx, deps, ctx, {
       ciIds: [id],
       change: 'retired',
@@ -340,7 +340,12 @@ export async function addRelationIn(
     createdBy: ctx.principal?.userId ?? null,
   };
   await repo.insertRelation(trx, relation);
-  await repo.bumpGraphVersion(trx);
+  await repo.recordGraphChange(trx, {
+    kind: 'relation_added',
+    sourceId: relation.sourceId,
+    targetId: relation.targetId,
+    type: relation.type,
+  });
   const after = { ...relation, sourceName: source.name, targetName: target.name };
   await recordCiChange(trx, deps, ctx, {
     ciIds: [source.id, target.id],
@@ -377,7 +382,12 @@ async function removeRelationIn(
   origin: ChangeOrigin,
 ) {
   await repo.deleteRelation(trx, relation.id);
-  await repo.bumpGraphVersion(trx);
+  await repo.recordGraphChange(trx, {
+    kind: 'relation_removed',
+    sourceId: relation.sourceId,
+    targetId: relation.targetId,
+    type: relation.type,
+  });
   const [source, target] = [
     await repo.findCi(trx, relation.sourceId),
     await repo.findCi(trx, relation.targetId),

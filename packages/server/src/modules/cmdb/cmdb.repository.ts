@@ -335,30 +335,78 @@ export async function deleteRelation(q: Q, id: string): Promise<void> {
   await q.deleteFrom('ci_relations').where('id', '=', id).execute();
 }
 
-export async function bumpGraphVersion(q: Q): Promise<void> {
-  await q
+/** One change the in-memory impact graph must follow (CM-2). */
+export type GraphChange =
+  | { kind: 'ci'; ciId: string }
+  | { kind: 'relation_added' | 'relation_removed'; sourceId: string; targetId: string; type: string };
+
+/** Entries kept in the change log; a server further behind than this reloads the graph. */
+export const CHANGE_LOG_KEPT = 20_000;
+
+/**
+ * Records a change to the CMDB's graph or to a CI's shown fields, in the caller's transaction.
+ * The single-row update holds a row lock until commit, so entries are numbered in commit order.
+ */
+export async function recordGraphChange(q: Q, change: GraphChange): Promise<void> {
+  const { change_seq } = await q
     .updateTable('cmdb_state')
-    .set({ graph_version: sql<number>`graph_version + 1` })
+    .set({ change_seq: sql<number>`change_seq + 1` })
     .where('id', '=', 1)
+    .returning('change_seq')
+    .executeTakeFirstOrThrow();
+  const seq = Number(change_seq);
+  await q
+    .insertInto('cmdb_change_log')
+    .values(
+      change.kind === 'ci'
+        ? { seq, kind: 'ci', ci_id: change.ciId, source_id: null, target_id: null, relation_type: null }
+        : {
+            seq,
+            kind: change.kind,
+            ci_id: null,
+            source_id: change.sourceId,
+            target_id: change.targetId,
+            relation_type: change.type,
+          },
+    )
     .execute();
+  // Now and then, forget what no server can still need.
+  if (seq % 1000 === 0)
+    await q
+      .deleteFrom('cmdb_change_log')
+      .where('seq', '<=', seq - CHANGE_LOG_KEPT)
+      .execute();
 }
 
-export async function bumpCiVersion(q: Q): Promise<void> {
-  await q
-    .updateTable('cmdb_state')
-    .set({ ci_version: sql<number>`ci_version + 1` })
-    .where('id', '=', 1)
-    .execute();
-}
-
-/** The versions of the relations (graph) and of the CIs' shown fields, read together. */
-export async function graphVersion(q: Q): Promise<{ graph: number; cis: number }> {
+/** The number of the latest change (0: none yet). */
+export async function changeSeq(q: Q): Promise<number> {
   const row = await q
     .selectFrom('cmdb_state')
-    .select(['graph_version', 'ci_version'])
+    .select('change_seq')
     .where('id', '=', 1)
     .executeTakeFirstOrThrow();
-  return { graph: Number(row.graph_version), cis: Number(row.ci_version) };
+  return Number(row.change_seq);
+}
+
+/** The changes after `after` up to `upTo`, in order (fewer when the log was pruned). */
+export async function changesBetween(q: Q, after: number, upTo: number): Promise<GraphChange[]> {
+  const rows = await q
+    .selectFrom('cmdb_change_log')
+    .selectAll()
+    .where('seq', '>', after)
+    .where('seq', '<=', upTo)
+    .orderBy('seq')
+    .execute();
+  return rows.map((r) =>
+    r.kind === 'ci'
+      ? { kind: 'ci', ciId: r.ci_id ?? '' }
+      : {
+          kind: r.kind as 'relation_added' | 'relation_removed',
+          sourceId: r.source_id ?? '',
+          targetId: r.target_id ?? '',
+          type: r.relation_type ?? '',
+        },
+  );
 }
 
 export interface CiSummaryRow {
@@ -383,6 +431,31 @@ export async function loadCiSummaries(q: Q): Promise<CiSummaryRow[]> {
     environment: r.environment,
     critical: !!r.critical,
   }));
+}
+
+/** The shown fields of these CIs, with whether each is still active (retired ones leave the graph). */
+export async function ciSummariesOf(
+  q: Q,
+  ids: readonly string[],
+): Promise<(CiSummaryRow & { active: boolean })[]> {
+  const result: (CiSummaryRow & { active: boolean })[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await q
+      .selectFrom('cis')
+      .select(['id', 'name', 'type_key', 'environment', 'critical', 'status'])
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const r of rows)
+      result.push({
+        id: r.id,
+        name: r.name,
+        type: r.type_key,
+        environment: r.environment,
+        critical: !!r.critical,
+        active: r.status === 'active',
+      });
+  }
+  return result;
 }
 
 /** Every active CI id and every relation, as compact arrays for building the impact graph. */

@@ -1,4 +1,4 @@
-import { buildAffectsGraph, impactOf, type RelationType } from '@releasegate/domain';
+import { RELATION_CODES, buildAffectsGraph, impactOf, type RelationType } from '@releasegate/domain';
 // The domain's random relations (a test helper, not part of the package's exports).
 import { randomRelations } from '../../../../domain/src/cmdb/impact.arbitrary';
 import fc from 'fast-check';
@@ -23,13 +23,18 @@ function loadedGraph(
   });
   const flags = Uint8Array.from(summaries, nodeFlags);
   return {
-    version: 1,
+    seq: 1,
     ids,
     index: new Map(ids.map((x, i) => [x, i])),
     graph: buildAffectsGraph(n, edges),
+    edges: {
+      source: Int32Array.from(edges, (e) => e.source),
+      target: Int32Array.from(edges, (e) => e.target),
+      code: Uint8Array.from(edges, (e) => RELATION_CODES.indexOf(e.type)),
+      count: edges.length,
+    },
     summaries,
     flags,
-    summaryVersion: 1,
   };
 }
 

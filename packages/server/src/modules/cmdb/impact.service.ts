@@ -132,8 +132,8 @@ async function seedSummaries(
   ciIds: readonly string[],
 ): Promise<CiSummaryRow[]> {
   const unique = [...new Set(ciIds)];
-  // Summaries are current (the cache checked both versions); CIs created or retired since the
-  // graph was loaded are read from the database.
+  // Summaries are current (the cache applied every logged change); an id the graph does not hold
+  // (a retired CI) is read from the database.
   const held = new Map<string, CiSummaryRow>();
   for (const id of unique) {
     const node = graph.index.get(id);
