@@ -146,9 +146,9 @@ export async function closeRelease(
       closedBy: by,
       closedAt: deps.clock.now().toISOString(),
     });
-    const closedAt = closure.closedAt;
+    // The closure is its own record: the release keeps its intake decision (who accepted it, and why).
     return {
-      release: { ...release, decidedBy: by, decidedAt: closedAt, decisionReason: closure.analysis },
+      release,
       details: { outcome: input.outcome, report: report.map((r) => ({ name: r.name, sha256: r.digest })) },
     };
   });
