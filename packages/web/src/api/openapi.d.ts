@@ -8195,6 +8195,7 @@ export interface paths {
                                     cmdbVersion: string | null;
                                     observedVersion: string | null;
                                     differences: string[];
+                                    changedElsewhere?: string[];
                                     ok: boolean;
                                 }[];
                                 actor: string;
@@ -8468,6 +8469,7 @@ export interface paths {
                                 cmdbVersion: string | null;
                                 observedVersion: string | null;
                                 differences: string[];
+                                changedElsewhere?: string[];
                                 ok: boolean;
                             }[];
                         };

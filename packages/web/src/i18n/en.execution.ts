@@ -198,6 +198,7 @@ export const enExecution: typeof zhExecution = {
       cmdb: 'CMDB version',
       observed: 'Deployed version',
       differences: 'Differences',
+      changedElsewhere: 'changed since the baseline by another change (not this rollback’s to undo; does not block)',
       consistent: 'Match',
       inconsistent: 'Differs',
       verify: 'Verify restoration',

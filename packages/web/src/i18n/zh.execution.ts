@@ -197,6 +197,7 @@ export const zhExecution = {
       cmdb: 'CMDB 当前版本',
       observed: '实际部署版本',
       differences: '差异',
+      changedElsewhere: '发布前基线之后已被其他变更修改（不属于本次回退，不影响验证）',
       consistent: '一致',
       inconsistent: '不一致',
       verify: '验证状态恢复',

@@ -495,6 +495,17 @@ export async function insertHistory(q: Q, h: Omit<CiHistoryEntry, 'id'>): Promis
     .execute();
 }
 
+/** The CIs whose recorded changes name this release as their reason (CM-4). */
+export async function ciIdsChangedByRelease(q: Q, releaseId: string): Promise<string[]> {
+  const rows = await q
+    .selectFrom('ci_history')
+    .select('ci_id')
+    .distinct()
+    .where('release_id', '=', releaseId)
+    .execute();
+  return rows.map((r) => r.ci_id);
+}
+
 export async function historyOf(q: Q, ciId: string): Promise<CiHistoryEntry[]> {
   return (
     await q.selectFrom('ci_history').selectAll().where('ci_id', '=', ciId).orderBy('seq', 'desc').execute()

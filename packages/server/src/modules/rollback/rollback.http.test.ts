@@ -260,7 +260,7 @@ describe.each(DIALECTS)('monitoring and rollback on %s', (dialect) => {
     expect(conflicts.filter((x: any) => x.kind === 'release')).toEqual([]);
   });
 
-  it('RB-4 with a baseline in the plan, a CMDB still showing the new configuration is not restored', async () => {
+  it('RB-4 with a baseline in the plan, a CMDB still showing the new configuration is not restored; CIs changed by others since the baseline do not block', async () => {
     const r = await readyRelease(t, c, { checks: false });
     // The baseline covers more than the release changes: a database the release does not touch.
     const db = (
@@ -290,6 +290,13 @@ describe.each(DIALECTS)('monitoring and rollback on %s', (dialect) => {
       revision: cmdbCi.revision,
       reason: '部署后登记',
     });
+    // Meanwhile the database the release does not touch is upgraded by hand (or by another release).
+    const dbNow = (await c.cfg.get(`/api/cmdb/cis/${db.id}`)).body;
+    await c.cfg.patch(`/api/cmdb/cis/${db.id}`, {
+      version: '13',
+      revision: dbNow.revision,
+      reason: '另行升级',
+    });
     const raised = await c.impl.post(`/api/releases/${r.id}/triggers`, {
       kind: 'performance',
       summary: '慢',
@@ -302,8 +309,25 @@ describe.each(DIALECTS)('monitoring and rollback on %s', (dialect) => {
     expect(check.body.ok).toBe(false);
     const item = (id: string) => check.body.items.find((i: any) => i.ciId === id);
     expect(item(r.ciId).differences).toEqual(['CMDB version: "2.0" → "2.1"']);
-    // The CI the release did not change is compared in the CMDB only: no observed version asked for.
-    expect(item(db.id)).toMatchObject({ ok: true, differences: [] });
+    // The CI the release did not change is compared in the CMDB only: no observed version asked
+    // for, and its change since the baseline is shown but is not this rollback's to undo.
+    expect(item(db.id)).toMatchObject({
+      ok: true,
+      differences: [],
+      changedElsewhere: ['CMDB version: "12" → "13"'],
+    });
+    // Once the release's own CI is back, restoration is verified and the rollback completes.
+    const back = (await c.cfg.get(`/api/cmdb/cis/${r.ciId}`)).body;
+    await c.cfg.patch(`/api/cmdb/cis/${r.ciId}`, {
+      version: '2.0',
+      revision: back.revision,
+      reason: '回退后登记',
+    });
+    const restored = await c.eng1.post(`/api/releases/${r.id}/restoration`, {
+      observed: [{ ciId: r.ciId, version: '2.0' }],
+    });
+    expect(restored.body.ok, JSON.stringify(restored.body)).toBe(true);
+    expect((await c.eng1.post(`/api/releases/${r.id}/rollback/complete`)).body.state).toBe('rolled_back');
   });
 
   it('RB-5 CL-1 a rollback that cannot restore the service closes the release as failed, archived and sealed with its report', async () => {

@@ -147,6 +147,8 @@ export interface RestorationItem {
   cmdbVersion: string | null;
   observedVersion: string | null;
   differences: string[];
+  /** Differences from the baseline on a CI this release did not change (other releases, by hand): shown, not blocking. */
+  changedElsewhere?: string[];
   ok: boolean;
 }
 

@@ -44,6 +44,7 @@ const restorationItem = z.object({
   cmdbVersion: z.string().nullable(),
   observedVersion: z.string().nullable(),
   differences: z.array(z.string()),
+  changedElsewhere: z.array(z.string()).optional(),
   ok: z.boolean(),
 });
 

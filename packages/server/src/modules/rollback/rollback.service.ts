@@ -19,10 +19,10 @@ import { authorize } from '../identity/authorize';
 import { cancelJobs, enqueueJob } from '../../jobs/job.repository';
 import type { LeasedJob } from '../../jobs/job.runner';
 import { notify } from '../notifications/notify';
-import { baselineSnapshots, findCisByIds } from '../cmdb/cmdb.repository';
+import { baselineSnapshots, ciIdsChangedByRelease, findCisByIds } from '../cmdb/cmdb.repository';
 import { snapshotCis } from '../cmdb/baseline.service';
 import type { ReleaseDeps } from '../releases/release.deps';
-import { findRelease, type Release } from '../releases/release.repository';
+import { findRelease, itemsOf, type Release } from '../releases/release.repository';
 import { rulesOf } from '../releases/release.facts';
 import { runAction } from '../releases/release.service';
 import { stepRunsOf } from '../execution/execution.repository';
@@ -264,13 +264,23 @@ export async function verifyRestoration(
     const diff = diffSnapshots(baseline, now);
     const observed = new Map(input.observed.map((o) => [o.ciId, o.version]));
     const changedByRelease = new Set(targets.map((t) => t.ciId));
+    // What this release answers for: the CIs it targets, scopes or carries in its items, and any
+    // CI whose recorded change names it. The rest of the baseline may have been changed since by
+    // other releases or by hand; that is shown, but it is not this rollback's to undo.
+    const own = new Set([
+      ...changedByRelease,
+      ...(plan.content.scope?.ciIds ?? []),
+      ...(await itemsOf(trx, release.id)).flatMap((i) => i.ciIds),
+      ...(await ciIdsChangedByRelease(trx, release.id)),
+    ]);
     const items: repo.RestorationItem[] = ids.map((ciId) => {
       const want = expected.get(ciId)!.version;
       const ci = cis.get(ciId);
       const differences: string[] = [];
       const changed = diff.changed.find((c) => c.ciId === ciId);
+      const cmdb: string[] = [];
       if (changed)
-        differences.push(
+        cmdb.push(
           ...changed.fields.map(
             (c) => `CMDB ${c.field}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`,
           ),
@@ -278,7 +288,9 @@ export async function verifyRestoration(
           ...changed.relationsRemoved.map((r) => `CMDB relation removed: ${r.type} → ${r.targetName}`),
         );
       else if (!baseline.length && (ci?.version ?? null) !== want)
-        differences.push(`CMDB version ${ci?.version ?? '—'} ≠ ${want ?? '—'}`);
+        cmdb.push(`CMDB version ${ci?.version ?? '—'} ≠ ${want ?? '—'}`);
+      const changedElsewhere = own.has(ciId) ? [] : cmdb;
+      if (own.has(ciId)) differences.push(...cmdb);
       // The deployed version is observed on the CIs the release changed; the rest of the baseline
       // is compared in the CMDB only.
       if (!observed.has(ciId)) {
@@ -292,6 +304,7 @@ export async function verifyRestoration(
         cmdbVersion: ci?.version ?? null,
         observedVersion: observed.get(ciId) ?? null,
         differences,
+        changedElsewhere,
         ok: differences.length === 0,
       };
     });

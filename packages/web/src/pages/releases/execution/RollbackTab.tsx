@@ -57,6 +57,7 @@ import {
   courseText,
   problemTitleText,
   restorationDifferences,
+  differenceText,
   triggerEvidenceText,
   triggerKindText,
   when,
@@ -548,9 +549,24 @@ function RestorationCard({ release, checks }: { release: ReleaseDetail; checks: 
                 title: t('execution.rollback.differences'),
                 render: (_, i) =>
                   i.ok ? (
-                    <Tag color="success" icon={<CheckCircleFilled />}>
-                      {t('execution.rollback.consistent')}
-                    </Tag>
+                    <Flex vertical gap={2} align="flex-start">
+                      <Tag color="success" icon={<CheckCircleFilled />}>
+                        {t('execution.rollback.consistent')}
+                      </Tag>
+                      {(i.changedElsewhere ?? []).length > 0 && (
+                        <Typography.Text
+                          type="secondary"
+                          style={{ fontSize: 12 }}
+                          data-testid="changed-elsewhere"
+                        >
+                          {t('execution.rollback.changedElsewhere')}
+                          {t('common.colon')}
+                          {(i.changedElsewhere ?? [])
+                            .map((x) => differenceText(t, x))
+                            .join(t('common.listSeparator'))}
+                        </Typography.Text>
+                      )}
+                    </Flex>
                   ) : (
                     <Flex vertical gap={2}>
                       {restorationDifferences(t, i).map((d, n) => (

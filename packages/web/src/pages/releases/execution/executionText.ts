@@ -23,7 +23,11 @@ export function differenceText(t: TFunction, text: string): string {
   if ((m = /^CMDB relation added: (.+)$/.exec(text))) return t(`${d}.relationAdded`, { relation: m[1] });
   if ((m = /^CMDB relation removed: (.+)$/.exec(text))) return t(`${d}.relationRemoved`, { relation: m[1] });
   if ((m = /^CMDB (\S+): (.+) → (.+)$/.exec(text)))
-    return t(`${d}.cmdbField`, { field: m[1], before: m[2], after: m[3] });
+    return t(`${d}.cmdbField`, {
+      field: t(`cmdb.fields.${m[1]}`, { defaultValue: m[1].replace(/^attributes\./, '') }),
+      before: m[2],
+      after: m[3],
+    });
   return text;
 }
 
