@@ -79,6 +79,7 @@ const GAP_KEYS: Record<string, string> = {
   'list the participants and what each is responsible for': 'participants',
   'list the risks, each with its response': 'risks',
   'record the configuration baseline and the target version of each CI': 'baseline',
+  'give the target version of every CI in the baseline': 'targetVersions',
   'plan the work after deployment (verification, CMDB update, monitoring)': 'postDeployment',
   'give the window: start and end': 'window',
   'the window must end after it starts': 'windowOrder',

@@ -715,6 +715,7 @@ export const enRelease: typeof zhRelease = {
     emergency_plan: 'Emergency plan',
   },
   gaps: {
+    targetVersions: 'give the target version of every CI in the baseline',
     purpose: 'state the purpose of the release',
     scopeCis: 'name the configuration items in scope (from impact analysis)',
     scopeUsers: 'state the users affected and the expected downtime (0 if none)',

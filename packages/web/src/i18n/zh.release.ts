@@ -700,6 +700,7 @@ export const zhRelease = {
     emergency_plan: '应急预案',
   },
   gaps: {
+    targetVersions: '请为配置基线中的每个配置项填写目标版本',
     purpose: '请说明发布目的',
     scopeCis: '请列出影响范围内的配置项（来自影响分析）',
     scopeUsers: '请说明受影响的用户和预计停机时间（无停机填 0）',
