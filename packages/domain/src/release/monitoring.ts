@@ -52,6 +52,41 @@ export function matchingErrorPattern(message: string, patterns: readonly string[
   return null;
 }
 
+const LEVEL_WORDS: Record<string, 'debug' | 'info' | 'warn' | 'error'> = {
+  trace: 'debug',
+  debug: 'debug',
+  info: 'info',
+  notice: 'info',
+  warn: 'warn',
+  warning: 'warn',
+  error: 'error',
+  err: 'error',
+  fatal: 'error',
+  critical: 'error',
+  crit: 'error',
+  severe: 'error',
+};
+// A level word on its own (bare, [bracketed], or followed by a colon) before the message: after
+// an optional timestamp, thread or logger name, within the line's first 80 characters.
+const LEVEL_TOKEN =
+  /(^|[\s[(|])(trace|debug|info|notice|warn|warning|error|err|fatal|critical|crit|severe)(?=$|[\s\]):|])/gi;
+
+/**
+ * IM-5: the level a log line states, wherever its format puts it ("ERROR ORA-00060…",
+ * "2026-11-26 18:13:05 ERROR …", "[warn] …", "info: …"); null when none. Lower-case words count
+ * only bracketed or before a colon, so prose ("no error found") is not read as a level.
+ */
+export function logLevelIn(message: string): 'debug' | 'info' | 'warn' | 'error' | null {
+  const head = message.slice(0, 80);
+  for (const m of head.matchAll(LEVEL_TOKEN)) {
+    const [, before, word] = m;
+    const after = head[m.index + m[0].length] ?? '';
+    const marked = before === '[' || before === '(' || before === '|' || after === ':' || after === ']';
+    if (word === word.toUpperCase() || marked) return LEVEL_WORDS[word.toLowerCase()] ?? null;
+  }
+  return null;
+}
+
 /** A pattern that will not compile, for the plan editor's validation. */
 export function invalidPattern(pattern: string): string | null {
   const re = /^\/(.+)\/([a-z]*)$/.exec(pattern);

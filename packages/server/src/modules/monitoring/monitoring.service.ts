@@ -3,6 +3,7 @@ import {
   DomainError,
   complaintsReachThreshold,
   isBreach,
+  logLevelIn,
   matchingErrorPattern,
   notFound,
   thresholdText,
@@ -124,7 +125,8 @@ export async function pushLogs(deps: ReleaseDeps, ctx: RequestContext, id: strin
     const by = principal.displayName || principal.username;
     const entries = lines.map((l) => ({
       at: l.at ? new Date(l.at).toISOString() : now,
-      level: l.level,
+      // The level the line states wins over the one sent with it (a pasted file's default).
+      level: logLevelIn(l.message) ?? l.level,
       message: l.message,
       source: l.source?.trim() || (principal.via === 'token' ? 'pipeline' : 'attached'),
       stepIndex: l.stepIndex ?? null,

@@ -87,6 +87,12 @@ describe.each(DIALECTS)('monitoring and rollback on %s', (dialect) => {
     const found = (await c.biz.get(`/api/releases/${r.id}/logs?q=billing`)).body;
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ source: 'attached', recordedBy: expect.any(String) });
+    // A pasted file sends one default level; the level each line states wins.
+    await c.impl.post(`/api/releases/${r.id}/logs`, {
+      lines: [{ level: 'info', message: '2026-11-26 18:13:05 ERROR ORA-00060: deadlock detected' }],
+    });
+    const errors = (await c.biz.get(`/api/releases/${r.id}/logs?level=error&q=ORA-00060`)).body;
+    expect(errors.map((l: any) => l.level)).toEqual(['error']);
   });
 
   it("IM-6 complaints reaching the policy's 5 within 10 minutes raise a concentrated-complaints trigger", async () => {
