@@ -45,7 +45,7 @@ const full: ReleaseReportData = {
       title: '停止服务',
       plannedMinutes: 5,
       actualStart: '2026-02-01T14:00:00Z',
-      actualEnd: '2026-02-01T14:06:00Z',
+      actualEnd: '2026-02-01T14:00:40Z',
       result: 'succeeded',
       executor: '张工',
     },
@@ -152,6 +152,8 @@ describe('the release change report', () => {
       '大表迁移的演练要求',
     ])
       expect(body).toContain(text);
+    // A step of 40 seconds took 0.7 minutes, not 0.
+    expect(body).toContain('停止服务\n5\n2026-02-01 22:00\n2026-02-01 22:00\n0.7\n成功');
     expect(header).toContain('XDYJ-06-01');
   });
 

@@ -43,7 +43,7 @@ const WORDS = {
     actualMinutes: '实际用时（分钟）',
     result: '结果',
     executor: '执行人',
-    totals: (planned: number, actual: number | null) =>
+    totals: (planned: number, actual: string | null) =>
       `计划用时合计 ${planned} 分钟；实际用时合计 ${actual === null ? '—' : `${actual} 分钟`}。`,
     preChecks: '发布前检查',
     postChecks: '发布后验证',
@@ -124,7 +124,7 @@ const WORDS = {
     actualMinutes: 'Actual min',
     result: 'Result',
     executor: 'Executor',
-    totals: (planned: number, actual: number | null) =>
+    totals: (planned: number, actual: string | null) =>
       `Planned ${planned} min in total; actual ${actual === null ? '—' : `${actual} min`}.`,
     preChecks: 'Pre-release checks',
     postChecks: 'Post-release verification',
@@ -172,8 +172,11 @@ export const reportDocumentNumber = (releaseNumber: string) => `${releaseNumber}
 
 const minutesBetween = (start?: string | null, end?: string | null) => {
   const m = (Date.parse(end ?? '') - Date.parse(start ?? '')) / 60_000;
-  return Number.isFinite(m) && m >= 0 ? Math.round(m) : null;
+  return Number.isFinite(m) && m >= 0 ? m : null;
 };
+
+/** Whole minutes, and tenths below ten minutes: a step of 40 seconds took 0.7, not 0. */
+const minutesText = (m: number) => String(m < 10 ? Math.round(m * 10) / 10 : Math.round(m));
 
 /** CL-2: 《发布变更报告》; every section is there, saying 无 when it has nothing to say. */
 export function reportDocument(data: ReleaseReportData, lang: DocLang = 'zh'): DocModel {
@@ -234,7 +237,7 @@ export function reportDocument(data: ReleaseReportData, lang: DocLang = 'zh'): D
           String(st.plannedMinutes),
           formatTime(st.actualStart),
           formatTime(st.actualEnd),
-          actual === null ? '' : String(actual),
+          actual === null ? '' : minutesText(actual),
           st.result ? w.steps[st.result] : w.notRun,
           st.executor ?? '',
         ];
@@ -244,7 +247,7 @@ export function reportDocument(data: ReleaseReportData, lang: DocLang = 'zh'): D
       const planned = steps.reduce((sum, st) => sum + st.plannedMinutes, 0);
       const actuals = steps.map((st) => minutesBetween(st.actualStart, st.actualEnd));
       const actual = actuals.includes(null) ? null : actuals.reduce<number>((x, y) => x + (y ?? 0), 0);
-      b.paragraph(w.totals(planned, actual));
+      b.paragraph(w.totals(planned, actual === null ? null : minutesText(actual)));
     }
   };
 
