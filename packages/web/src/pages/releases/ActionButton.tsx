@@ -143,7 +143,8 @@ export function ReleaseActionBar() {
   const { release, availability } = useReleaseActions();
   const all = BAR_ACTIONS.map(availability);
   const shown = all.filter((a) => !onlyStateBlocked(a));
-  const later = all.filter(onlyStateBlocked);
+  // A closed release has nothing ahead of it: no menu of steps it will never take.
+  const later = release.state === 'closed' ? [] : all.filter(onlyStateBlocked);
   return (
     <Flex gap={8} wrap data-testid="release-actions">
       {shown.map((a) => (
