@@ -17,6 +17,7 @@ import {
 import * as repo from './change.repository';
 import { releasesCarrying } from './change.repository';
 import { policyInForce } from '../policy/policy.service';
+import { announceCabReview } from './change.notices';
 
 export type { Change } from './change.repository';
 
@@ -179,7 +180,7 @@ export async function updateChange(
 
 /** Submitting puts the change straight into CAB review. */
 export async function submitChange(deps: ChangeDeps, ctx: RequestContext, id: string): Promise<ChangeDetail> {
-  authorize(ctx, 'change.manage');
+  const principal = authorize(ctx, 'change.manage');
   return deps.db.kysely.transaction().execute(async (trx) => {
     const before = await lockOrThrow(trx, id);
     assertChange(toSubject(before), 'submit', changeLabel(before));
@@ -193,6 +194,7 @@ export async function submitChange(deps: ChangeDeps, ctx: RequestContext, id: st
       before,
       after,
     });
+    await announceCabReview(trx, deps.clock, after, principal);
     return detailOf(trx, after, deps.clock);
   });
 }

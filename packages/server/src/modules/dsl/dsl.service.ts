@@ -8,6 +8,7 @@ import type { AuditWriter } from '../audit/audit.service';
 import { authorize } from '../identity/authorize';
 import { BlobTooLargeError, isSha256Hex, type BlobStore } from '../../storage/blob-store';
 import * as repo from './dsl.repository';
+import { announcePendingVersion } from './dsl.notices';
 
 export interface DslDeps {
   db: Db;
@@ -87,6 +88,7 @@ export async function registerVersion(
       entityId: v.id,
       after: v,
     });
+    if (v.state === 'pending') await announcePendingVersion(trx, deps.clock, v, principal);
     return v;
   });
 }
@@ -102,7 +104,7 @@ export async function uploadContent(
   body: Readable,
   meta: { filename?: string | null; mediaType?: string | null },
 ): Promise<repo.DslVersion> {
-  authorize(ctx, 'dsl.upload');
+  const principal = authorize(ctx, 'dsl.upload');
   const before = await load(deps, id);
   if (before.kind === 'external')
     throw new DomainError(
@@ -149,6 +151,8 @@ export async function uploadContent(
       before,
       after,
     });
+    // Replacing the content of a version already pending does not ask again.
+    if (before.state !== 'pending') await announcePendingVersion(trx, deps.clock, after, principal);
   });
   if (before.digest && before.digest !== stored.digest) await removeIfUnreferenced(deps, before.digest);
   return after;

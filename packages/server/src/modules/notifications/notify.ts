@@ -15,8 +15,8 @@ export interface NotificationInput {
   /** e.g. '/releases/<id>': a path in the web app (made absolute with PUBLIC_URL outside it). */
   link?: string;
   releaseId?: string;
-  /** Resolved to active users, deduplicated. */
-  audience: { roles?: Role[]; userIds?: string[] };
+  /** Resolved to active users, deduplicated; `exceptUserIds` leaves some out (e.g. the actor). */
+  audience: { roles?: readonly Role[]; userIds?: string[]; exceptUserIds?: string[] };
 }
 
 /** The job that sends one e-mail or webhook delivery (notification.delivery.ts handles it). */
@@ -38,7 +38,8 @@ export const isEnabled = (prefs: Map<string, boolean>, userId: string, kind: str
 export async function notify(trx: Kysely<Database>, clock: Clock, input: NotificationInput): Promise<void> {
   const at = clock.now().toISOString();
   const eventId = randomUUID();
-  const users = await repo.activeUsers(trx, input.audience);
+  const except = new Set(input.audience.exceptUserIds ?? []);
+  const users = (await repo.activeUsers(trx, input.audience)).filter((u) => !except.has(u.id));
   const prefs = await repo.preferencesOf(
     trx,
     users.map((u) => u.id),

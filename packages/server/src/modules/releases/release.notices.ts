@@ -1,13 +1,54 @@
 import type { Kysely } from 'kysely';
-import type { Clock, PolicyRules } from '@releasegate/domain';
+import { TRANSITIONS, type Clock, type PolicyRules, type ReleaseAction } from '@releasegate/domain';
 import { labelsFor } from '../documents/document.labels';
 import type { Database } from '../../db/schema';
 import { notify } from '../notifications/notify';
 import type { Release } from './release.repository';
 
 /**
+ * Who may take an action on the release, as the lifecycle table resolves it from the policy:
+ * the same roles the guard admits (the roles of these actions depend on the release's type only).
+ */
+const whoMay = (action: ReleaseAction, rules: PolicyRules, release: Release) =>
+  TRANSITIONS[action].roles(rules, {
+    state: release.state,
+    type: release.type,
+    unapprovedChanges: [],
+    plan: null,
+  });
+
+/**
+ * X-2: a release request asks for acceptance (IN-6) everyone the policy lets accept it (RO-4:
+ * the intake roles), except the requester. In the transaction that stored the request.
+ */
+export async function announceRequest(
+  trx: Kysely<Database>,
+  clock: Clock,
+  rules: PolicyRules,
+  release: Release,
+  actor: { userId: string; displayName: string },
+): Promise<void> {
+  await notify(trx, clock, {
+    kind: 'approval_waiting',
+    releaseId: release.id,
+    link: `/releases/${release.id}`,
+    title: {
+      zh: `${release.number} 发布申请待受理`,
+      en: `${release.number}: release request awaits acceptance`,
+    },
+    body: {
+      zh: `${release.title}（申请人：${actor.displayName}）`,
+      en: `${release.title} (requested by ${actor.displayName})`,
+    },
+    audience: { roles: whoMay('accept', rules, release), exceptUserIds: [actor.userId] },
+  });
+}
+
+/**
  * X-2: a state change is announced to the operations team; a plan submitted for approval asks
- * the approvers the policy names for its type (TY-2). In the transaction that made the change.
+ * the approvers the policy names for its type (TY-2); a release entering post-release asks the
+ * business representatives for user acceptance (PO-1). Approvals waiting are not sent to the
+ * actor. In the transaction that made the change.
  */
 export async function announceStateChange(
   trx: Kysely<Database>,
@@ -15,6 +56,7 @@ export async function announceStateChange(
   rules: PolicyRules,
   before: Release,
   after: Release,
+  actorId: string,
 ): Promise<void> {
   if (before.state === after.state) return;
   const link = `/releases/${after.id}`;
@@ -39,6 +81,21 @@ export async function announceStateChange(
       link,
       title: { zh: `${after.number} 发布计划待审批`, en: `${after.number}: release plan awaits approval` },
       body: { zh: after.title, en: after.title },
-      audience: { roles: rules.approvalAuthority[after.type] },
+      audience: { roles: whoMay('approve_plan', rules, after), exceptUserIds: [actorId] },
+    });
+  if (after.state === 'post_release')
+    await notify(trx, clock, {
+      kind: 'approval_waiting',
+      releaseId: after.id,
+      link,
+      title: {
+        zh: `${after.number} 用户验收待签署`,
+        en: `${after.number}: user acceptance awaits your sign-off`,
+      },
+      body: {
+        zh: `${after.title} 已实施完成，请验证业务后在“发布后管理”中签署用户验收。`,
+        en: `${after.title} has been implemented: verify the business and sign the user acceptance under Post-release.`,
+      },
+      audience: { roles: whoMay('sign_acceptance', rules, after), exceptUserIds: [actorId] },
     });
 }

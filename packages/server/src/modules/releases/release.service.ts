@@ -25,7 +25,7 @@ import * as repo from './release.repository';
 import { factsOf, rulesOf } from './release.facts';
 import { assertAllowed } from './release.guard';
 import { writeReleaseRecord } from '../postrelease/release-record';
-import { announceStateChange } from './release.notices';
+import { announceRequest, announceStateChange } from './release.notices';
 import { rollbackDecided } from '../rollback/rollback.repository';
 
 const IMPACT_DEPTH_FOR_CLASSIFICATION = 5;
@@ -164,6 +164,7 @@ export async function requestRelease(
       entityId: release.id,
       after: { ...release, changeIds: input.changeIds, items: input.items },
     });
+    await announceRequest(trx, deps.clock, policy.document.rules, release, principal);
     return release;
   });
 }
@@ -207,7 +208,7 @@ export async function runAction<T>(
       throw new DomainError('conflict', `${before.number} changed meanwhile; reload and try again`);
     }
     if (after.state === 'closed') await writeReleaseRecord(trx, after, after.updatedAt);
-    await announceStateChange(trx, deps.clock, rules, before, after);
+    await announceStateChange(trx, deps.clock, rules, before, after, principal.userId);
     await deps.audit.record(trx, ctx, {
       action: `release.${action}`,
       entityType: 'release',
