@@ -22,6 +22,15 @@ export const enNotifications: typeof zhNotifications = {
       task_assigned: 'Task assigned',
       test: 'Test message',
     },
+    kindHelp: {
+      approval_waiting:
+        'A change awaiting CAB review, a software-library version, release request or release plan awaiting approval, user acceptance awaiting sign-off (never sent to the person who acted)',
+      deadline_near: 'The rollback decision window or a CMDB update nearing its deadline',
+      deadline_missed: 'A rollback decision or a CMDB update past its deadline',
+      trigger_raised: 'A rollback trigger raised during implementation or post-release, awaiting a decision',
+      state_changed: 'A release changing state: accepted, plan approved, implementation started, closed…',
+      task_assigned: 'A task assigned, such as a CMDB update',
+    },
     preferences: {
       nav: 'Notification settings',
       title: 'Notification settings',

@@ -20,6 +20,16 @@ export const zhNotifications = {
       task_assigned: '任务分派',
       test: '测试消息',
     },
+    /** What each kind covers, on the settings page. */
+    kindHelp: {
+      approval_waiting:
+        '变更待 CAB 评审、最终软件库版本待审批、发布申请待受理、发布计划待审批、用户验收待签署（不会通知操作人本人）',
+      deadline_near: '回退决策时限、CMDB 更新时限即将到期',
+      deadline_missed: '回退决策或 CMDB 更新已超期',
+      trigger_raised: '实施或发布后管理期间触发回退条件，等待决策',
+      state_changed: '发布状态变化，如受理、计划审批通过、开始实施、关闭',
+      task_assigned: '分派的任务，如 CMDB 更新',
+    },
     preferences: {
       nav: '通知设置',
       title: '通知设置',

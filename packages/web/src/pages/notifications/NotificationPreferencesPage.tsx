@@ -75,7 +75,14 @@ export function NotificationPreferencesPage() {
             {
               title: t('notifications.preferences.kind'),
               dataIndex: 'kind',
-              render: (kind: Row['kind']) => t(`notifications.kinds.${kind}`),
+              render: (kind: Row['kind']) => (
+                <>
+                  <div>{t(`notifications.kinds.${kind}`)}</div>
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {t(`notifications.kindHelp.${kind}`)}
+                  </Typography.Text>
+                </>
+              ),
             },
             {
               title: t('notifications.preferences.inApp'),
