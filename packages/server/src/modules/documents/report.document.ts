@@ -65,6 +65,7 @@ const WORDS = {
     decidedAt: '决定时间',
     late: '是否超时',
     decisions: { rollback: '回退', continue: '继续实施' },
+    sources: { person: '人工发现', metric: '监控指标', feedback: '用户反馈' } as Record<string, string>,
     undecided: '未决定',
     rollbackSteps: '回退步骤',
     restoration: '状态恢复验证',
@@ -146,6 +147,11 @@ const WORDS = {
     decidedAt: 'Decided at',
     late: 'Late',
     decisions: { rollback: 'Roll back', continue: 'Continue' },
+    sources: {
+      person: 'Found by a person',
+      metric: 'Monitoring indicator',
+      feedback: 'User feedback',
+    } as Record<string, string>,
     undecided: 'Undecided',
     rollbackSteps: 'Rollback steps',
     restoration: 'State restoration',
@@ -301,7 +307,7 @@ export function reportDocument(data: ReleaseReportData, lang: DocLang = 'zh'): D
     ],
     (data.incidents ?? []).map((i) => [
       pick(lang, TRIGGER_KIND_LABELS[i.kind]),
-      [i.source, i.description].filter(Boolean).join('：'),
+      [i.source ? (w.sources[i.source] ?? i.source) : null, i.description].filter(Boolean).join('：'),
       formatTime(i.discoveredAt),
       i.decision ? `${w.decisions[i.decision]}${i.reason ? `：${i.reason}` : ''}` : w.undecided,
       i.decidedBy ?? '',

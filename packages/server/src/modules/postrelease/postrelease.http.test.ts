@@ -203,6 +203,14 @@ describe.each(DIALECTS)(
       const text = xml.replace(/<[^>]+>/g, '');
       for (const expected of ['发布变更报告', '一次成功的发布', '零售业务部', '部署新版本'])
         expect(text).toContain(expected);
+      // The timeline says what each event was about, in the policy's terms.
+      for (const expected of [
+        '定级：重大发布',
+        '实施步骤 1 停止服务：开始',
+        '实施步骤 1 停止服务：成功',
+        '发布前验证：环境检查 通过',
+      ])
+        expect(text).toContain(expected);
 
       const dir = tempDir();
       const pkgResponse = await fetch(`${t.url}/api/releases/${r.id}/evidence-package`, {

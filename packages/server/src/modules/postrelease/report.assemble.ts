@@ -6,6 +6,7 @@ import { findPolicy } from '../policy/policy.repository';
 import { approvedPlanOf } from '../plans/plan.repository';
 import type { Release } from '../releases/release.repository';
 import { checklistState } from '../verification/checklist.state';
+import { listPeople } from '../identity/identity.repository';
 import { stepRunsOf, type StepRunRecord } from '../execution/execution.repository';
 import { restorationChecksOf, triggersOf } from '../rollback/rollback.repository';
 import * as repo from './postrelease.repository';
@@ -31,11 +32,48 @@ const stepsActual = (
     };
   });
 
+const TYPE_NAMES: Record<string, string> = { emergency: '紧急发布', major: '重大发布', normal: '一般发布' };
+const RESULT_NAMES: Record<string, string> = {
+  passed: '通过',
+  failed: '未通过',
+  succeeded: '成功',
+  running: '开始',
+  not_applicable: '不适用',
+};
+
+/**
+ * What the event was about, from its audit details: which step and how it ended, which check or
+ * verification and its result, which type the release was given.
+ */
+function eventDetail(action: string, details: Record<string, unknown>, labels: Map<string, string>): string {
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+  switch (action) {
+    case 'release.record_step':
+    case 'release.record_rollback_step': {
+      // A step's start has no status yet; its end has one (and a free-text result beside it).
+      const status = str(details.status) ?? 'running';
+      return typeof details.step === 'number'
+        ? ` ${details.step} ${str(details.title) ?? ''}：${RESULT_NAMES[status] ?? status}`
+        : '';
+    }
+    case 'release.record_check':
+    case 'release.record_verification': {
+      const result = str(details.result) ?? '';
+      const item = str(details.item);
+      return item ? `：${labels.get(item) ?? item} ${RESULT_NAMES[result] ?? result}` : '';
+    }
+    case 'release.classify':
+      return str(details.type) ? `：${TYPE_NAMES[str(details.type)!] ?? str(details.type)}` : '';
+    default:
+      return '';
+  }
+}
+
 /** An audit action as the timeline says it. */
 const EVENT_NAMES: Record<string, string> = {
   'release.requested': '提出发布申请',
   'release.accept': '受理',
-  'release.classify': '分类',
+  'release.classify': '定级',
   'release.submit_plan': '提交发布计划',
   'release.approve_plan': '批准发布计划',
   'release.record_check': '发布前验证',
@@ -81,6 +119,9 @@ export async function assembleReport(
   const checks = await checklistState(q, release, rules);
   const verifications = verificationState(rules, await repo.verificationsOf(q, release.id));
   const acceptance = verifications.items.find((i) => i.key === 'user_acceptance')?.latest;
+  // Audit events name people by username; the report names them as colleagues know them.
+  const names = new Map((await listPeople(q)).map((p) => [p.username, p.displayName]));
+  const labels = new Map([...checks.items, ...verifications.items].map((i) => [i.key, i.label.zh]));
   const triggers = await triggersOf(q, release.id);
   const restoration = (await restorationChecksOf(q, release.id)).at(-1);
   const cmdb = await repo.findCmdbTask(q, release.id);
@@ -112,8 +153,14 @@ export async function assembleReport(
       .filter((e) => EVENT_NAMES[e.action] && e.outcome === 'success')
       .map((e) => ({
         at: e.occurred_at,
-        actor: e.actor_name ?? 'ReleaseGate',
-        event: EVENT_NAMES[e.action],
+        actor: e.actor_name ? (names.get(e.actor_name) ?? e.actor_name) : 'ReleaseGate',
+        event:
+          EVENT_NAMES[e.action] +
+          eventDetail(
+            e.action,
+            e.details_json ? (JSON.parse(e.details_json) as Record<string, unknown>) : {},
+            labels,
+          ),
       })),
     planVsActual: plan ? stepsActual(plan.content.steps ?? [], runs, 'implementation') : [],
     preReleaseChecks: checks.items.map((i) => ({
