@@ -1767,6 +1767,7 @@ export interface paths {
                                 /** @enum {string} */
                                 reasonKind: "manual" | "release" | "import";
                                 releaseId: string | null;
+                                releaseNumber: string | null;
                                 reason: string | null;
                                 before: unknown;
                                 after: unknown;

@@ -179,6 +179,8 @@ export interface CiHistoryEntry {
   change: string;
   reasonKind: ReasonKind;
   releaseId: string | null;
+  /** The number of the release behind the change (REL-2026-0001). */
+  releaseNumber: string | null;
   reason: string | null;
   before: unknown;
   after: unknown;

@@ -506,10 +506,20 @@ export async function ciIdsChangedByRelease(q: Q, releaseId: string): Promise<st
   return rows.map((r) => r.ci_id);
 }
 
-export async function historyOf(q: Q, ciId: string): Promise<CiHistoryEntry[]> {
-  return (
-    await q.selectFrom('ci_history').selectAll().where('ci_id', '=', ciId).orderBy('seq', 'desc').execute()
-  ).map(toHistory);
+/** A CI's history, newest first, with the number of the release behind each change it made. */
+export async function historyOf(
+  q: Q,
+  ciId: string,
+): Promise<(CiHistoryEntry & { releaseNumber: string | null })[]> {
+  const rows = await q
+    .selectFrom('ci_history')
+    .leftJoin('releases', 'releases.id', 'ci_history.release_id')
+    .selectAll('ci_history')
+    .select('releases.number as release_number')
+    .where('ci_id', '=', ciId)
+    .orderBy('seq', 'desc')
+    .execute();
+  return rows.map((r) => ({ ...toHistory(r), releaseNumber: r.release_number ?? null }));
 }
 
 // Baselines

@@ -114,6 +114,7 @@ export const historyView = z.object({
       change: z.string(),
       reasonKind: z.enum(['manual', 'release', 'import']),
       releaseId: z.string().nullable(),
+      releaseNumber: z.string().nullable(),
       reason: z.string().nullable(),
       before: z.unknown(),
       after: z.unknown(),

@@ -120,6 +120,7 @@ describe.each(DIALECTS)(
       const { entries } = (await c.cfg.get(`/api/cmdb/cis/${r.ciId}/history`)).body;
       expect(entries.find((e: any) => e.reasonKind === 'release')).toMatchObject({
         releaseId: r.id,
+        releaseNumber: expect.stringMatching(/^REL-\d{4}-\d{4}$/),
         reason: expect.stringContaining('CMDB update (PO-2): 已核对'),
       });
       expect((await view(r.id)).cmdbUpdate).toMatchObject({

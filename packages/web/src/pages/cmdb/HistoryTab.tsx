@@ -2,6 +2,7 @@ import { Link } from 'react-router';
 import { Empty, Flex, Spin, Tag, Timeline, Typography } from 'antd';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import type { CiDetail, CiHistoryEntry } from '../../api/types';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { formatDateTime } from '../../common/format';
@@ -116,9 +117,9 @@ export function HistoryTab({ ci }: { ci: CiDetail }) {
                 {t(`cmdb.history.reasonKinds.${entry.reasonKind}`, { defaultValue: entry.reasonKind })}
               </Tag>
               {entry.releaseId && (
-                <Typography.Text type="secondary" className="rg-mono">
-                  {t('cmdb.history.release', { id: entry.releaseId.slice(0, 8) })}
-                </Typography.Text>
+                <Link to={`/releases/${entry.releaseId}`} className="rg-mono">
+                  {t('cmdb.history.release', { id: entry.releaseNumber ?? entry.releaseId.slice(0, 8) })}
+                </Link>
               )}
               <Typography.Text type="secondary">
                 {t('cmdb.history.by', {
@@ -129,7 +130,7 @@ export function HistoryTab({ ci }: { ci: CiDetail }) {
             {entry.reason && (
               <Typography.Text>
                 <Typography.Text type="secondary">{t('cmdb.history.reasonPrefix')}</Typography.Text>
-                {entry.reason}
+                {historyReasonText(t, entry.reason)}
               </Typography.Text>
             )}
             {body(entry)}
@@ -144,3 +145,13 @@ const rank = (field: string) => {
   const i = (CI_FIELDS as readonly string[]).indexOf(field);
   return i < 0 ? CI_FIELDS.length : i;
 };
+
+/** Reasons the server writes itself, in the reader's language; a person's own words as written. */
+export function historyReasonText(t: TFunction, reason: string): string {
+  let m = /^import of (.+)$/s.exec(reason);
+  if (m) return t('cmdb.history.importOf', { file: m[1] });
+  m = /^(\S+) CMDB update \(PO-2\)(?:: (.*))?$/s.exec(reason);
+  if (m)
+    return t('cmdb.history.cmdbUpdateOf', { number: m[1], note: m[2] ? `${t('common.colon')}${m[2]}` : '' });
+  return reason;
+}
