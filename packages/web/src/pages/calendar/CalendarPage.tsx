@@ -26,7 +26,7 @@ import { formatMinute, formatTime } from '../../common/format';
 import { PageHeader } from '../../common/PageHeader';
 import { calendarQueryKey, deleteFreeze, getCalendar, releasesQueryKey } from '../releases/releases.api';
 import { PlanStatusTag, ReleaseStateTag, ReleaseTypeTag } from '../releases/ReleaseTags';
-import { onDay, overlapsOf } from './calendarModel';
+import { monthFromParam, onDay, overlapsOf } from './calendarModel';
 import { FreezeModal } from './FreezeModal';
 
 /** 发布日历: release windows and freeze windows by month, overlaps marked (PL-5); freezes managed here. */
@@ -37,8 +37,7 @@ export function CalendarPage() {
   const queryClient = useQueryClient();
   // ?month=YYYY-MM opens a given month (links from a release's window).
   const [params, setParams] = useSearchParams();
-  const asked = dayjs(`${params.get('month') ?? ''}-01`);
-  const month = (asked.isValid() ? asked : dayjs()).startOf('month');
+  const month = monthFromParam(params.get('month'));
   const setMonth = (next: Dayjs) => setParams({ month: next.format('YYYY-MM') }, { replace: true });
   const [creating, setCreating] = useState(false);
   const remove = useMutation({

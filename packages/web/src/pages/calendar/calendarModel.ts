@@ -1,4 +1,4 @@
-import type { Dayjs } from 'dayjs';
+import dayjs, { type Dayjs } from 'dayjs';
 import type { CalendarWindow, FreezeWindow } from '../../api/types';
 
 export interface WindowConflicts {
@@ -29,4 +29,18 @@ export function onDay(day: Dayjs, start: string, end: string): boolean {
   const from = day.startOf('day').valueOf();
   const to = day.endOf('day').valueOf();
   return Date.parse(start) <= to && Date.parse(end) > from;
+}
+
+/**
+ * The month a `?month=YYYY-MM` parameter asks for, as the start of that month; the current month
+ * when the parameter is missing or malformed (dayjs alone would read a missing month, "-01", as 2001).
+ */
+export function monthFromParam(value: string | null | undefined, now: Dayjs = dayjs()): Dayjs {
+  const match = /^(\d{4})-(\d{2})$/.exec(value?.trim() ?? '');
+  const month = match ? Number(match[2]) : 0;
+  if (!match || month < 1 || month > 12) return now.startOf('month');
+  return now
+    .startOf('month')
+    .year(Number(match[1]))
+    .month(month - 1);
 }
