@@ -45,6 +45,7 @@ import { CellItem, FormListTable } from './FormListTable';
 import { MONITORING_ANCHOR, MonitoringSection } from './MonitoringSection';
 import { PlanSectionCard, sectionAnchor } from './PlanSectionCard';
 import {
+  contentKey,
   initialContent,
   latestAssessment,
   plannedMinutes,
@@ -67,6 +68,10 @@ const patternFields = (fields: Record<string, string[]>) =>
       .map((k) => [k, 'monitoring.errorPatterns']),
   );
 
+/** The form's values as `contentKey`; undefined before the form holds any (useWatch's first call). */
+const watchedContentKey = (values: Partial<PlanFormValues>) =>
+  Object.keys(values).length === 0 ? undefined : contentKey(values as PlanFormValues);
+
 function scrollTo(id: string) {
   document.getElementById(id)?.scrollIntoView({ behavior: 'smooth', block: 'start' });
 }
@@ -83,7 +88,11 @@ export function PlanEditor({ release, plan }: { release: ReleaseDetail; plan: Pl
   const { availability } = useReleaseActions();
   const [form] = Form.useForm<PlanFormValues>();
   const [initial] = useState(() => toFormValues(plan?.content ?? initialContent(release)));
-  const [dirty, setDirty] = useState(plan === null);
+  // Unsaved changes: the plan as it would be saved differs from the one last saved (or pre-filled
+  // on opening). Compared in saved form, so the form's own normalisation is no change.
+  const [savedKey, setSavedKey] = useState(() => contentKey(initial));
+  const currentKey = Form.useWatch(watchedContentKey, { form, preserve: true });
+  const dirty = currentKey !== undefined && currentKey !== savedKey;
   const [busy, setBusy] = useState<'save' | 'submit' | null>(null);
   const [missing, setMissing] = useState<{ rule: string; gaps: SectionGap[] } | null>(null);
   const [conflictsBlock, setConflictsBlock] = useState(false);
@@ -101,8 +110,9 @@ export function PlanEditor({ release, plan }: { release: ReleaseDetail; plan: Pl
   const refresh = () => queryClient.invalidateQueries({ queryKey: releasesQueryKey });
 
   const save = async () => {
-    await savePlan(release.id, toContent(form.getFieldsValue(true) as PlanFormValues));
-    setDirty(false);
+    const content = toContent(form.getFieldsValue(true) as PlanFormValues);
+    await savePlan(release.id, content);
+    setSavedKey(JSON.stringify(content));
   };
 
   const run = async (submit: boolean) => {
@@ -158,7 +168,6 @@ export function PlanEditor({ release, plan }: { release: ReleaseDetail; plan: Pl
       form.setFieldValue(['scope', 'ciIds'], [...seeds, ...affected]);
       const services = (form.getFieldValue(['scope', 'services']) as string[] | undefined) ?? [];
       form.setFieldValue(['scope', 'services'], [...new Set([...services, ...impact.services])]);
-      setDirty(true);
       void message.success(
         t('plan.scopeFilled', { count: seeds.length + affected.length, affected: affected.length }),
       );
@@ -176,7 +185,6 @@ export function PlanEditor({ release, plan }: { release: ReleaseDetail; plan: Pl
       'risks',
       riskAssessment.risks.map((r) => ({ ...r })),
     );
-    setDirty(true);
     void message.success(t('plan.risksFilled', { count: riskAssessment.risks.length }));
   };
 
@@ -192,7 +200,6 @@ export function PlanEditor({ release, plan }: { release: ReleaseDetail; plan: Pl
         hours: 'h',
       }),
     );
-    setDirty(true);
   };
 
   const ciVersion = async (id: string) => {
@@ -215,11 +222,9 @@ export function PlanEditor({ release, plan }: { release: ReleaseDetail; plan: Pl
         })),
     );
     form.setFieldValue(['baseline', 'targets'], [...rows, ...added]);
-    setDirty(true);
   };
 
   const onValuesChange = (changed: Partial<PlanFormValues>) => {
-    setDirty(true);
     // A target CI chosen by hand: its current version comes from the CMDB.
     const targets = changed.baseline?.targets;
     if (Array.isArray(targets))
@@ -728,7 +733,6 @@ export function PlanEditor({ release, plan }: { release: ReleaseDetail; plan: Pl
           onTaken={(b) => {
             setTakingBaseline(false);
             form.setFieldValue(['baseline', 'baselineId'], b.id);
-            setDirty(true);
           }}
         />
       )}

@@ -149,6 +149,9 @@ export function toContent(v: PlanFormValues): PlanContent {
   };
 }
 
+/** The plan as it would be saved, as text to compare: equal keys mean nothing to save. */
+export const contentKey = (v: PlanFormValues) => JSON.stringify(toContent(v));
+
 export const plannedMinutes = (steps: readonly Partial<PlanStep>[] | undefined) =>
   (steps ?? []).reduce((sum, s) => sum + (s.expectedMinutes ?? 0), 0);
 
