@@ -22,6 +22,9 @@ export function ClassifyModal({
   const [form] = Form.useForm<{ type: ReleaseType; reason?: string }>();
   const [failure, setFailure] = useState<unknown>(null);
   const [pending, setPending] = useState(false);
+  // The reason's hint stands under the field until the field has a message of its own, which takes
+  // its place (a missing reason's message is the hint's very words): one line, not the same twice.
+  const [reasonError, setReasonError] = useState(false);
   const proposal = release.proposal;
   const type = Form.useWatch('type', form) ?? release.type ?? proposal.type;
   const overriding = type !== proposal.type;
@@ -36,7 +39,9 @@ export function ClassifyModal({
       );
       onClose();
     } catch (error) {
-      if (!showFieldErrors(form, error, i18n.language)) setFailure(error);
+      if (showFieldErrors(form, error, i18n.language))
+        setReasonError(form.getFieldError('reason').length > 0);
+      else setFailure(error);
     } finally {
       setPending(false);
       void onDone();
@@ -82,6 +87,14 @@ export function ClassifyModal({
         layout="vertical"
         initialValues={{ type: release.type ?? proposal.type, reason: release.typeReason ?? '' }}
         onFinish={(v) => void submit(v)}
+        onFieldsChange={(changed) => {
+          const reason = changed.find((f) => JSON.stringify(f.name) === '["reason"]');
+          if (reason) setReasonError((reason.errors ?? []).length > 0);
+        }}
+        onValuesChange={(changed: { type?: ReleaseType }) => {
+          // The reason field comes and goes with the type; it comes back without a message.
+          if (changed.type) setReasonError(false);
+        }}
       >
         <Form.Item name="type" label={t('releases.classifyType')}>
           <Radio.Group>
@@ -103,7 +116,7 @@ export function ClassifyModal({
           <Form.Item
             name="reason"
             label={t('releases.classifyReason')}
-            extra={t('releases.classifyReasonHelp')}
+            extra={reasonError ? undefined : t('releases.classifyReasonHelp')}
             rules={[{ required: true, whitespace: true, message: t('releases.classifyReasonHelp') }]}
           >
             <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} maxLength={2000} />
