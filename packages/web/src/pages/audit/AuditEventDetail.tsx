@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { AuditEvent } from '../../api/types';
 import { JsonBlock } from '../../common/JsonBlock';
 import { RoleTags } from '../../common/RoleTags';
+import { entityTypeLabel } from './auditText';
 
 /** One event in full: the before/after picture, the details and its place in the hash chain. */
 export function AuditEventDetail({ event }: { event: AuditEvent }) {
@@ -30,8 +31,7 @@ export function AuditEventDetail({ event }: { event: AuditEvent }) {
             label: t('audit.entity'),
             children: event.entityType ? (
               <span>
-                {t(`entityTypes.${event.entityType}`, { defaultValue: event.entityType })}{' '}
-                {mono(event.entityId)}
+                {entityTypeLabel(t, event.entityType)} {mono(event.entityId)}
               </span>
             ) : (
               '—'

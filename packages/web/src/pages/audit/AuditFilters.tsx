@@ -3,6 +3,7 @@ import { ReloadOutlined, SearchOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { AuditFilter } from './audit.api';
+import { ENTITY_TYPES, entityTypeLabel } from './auditText';
 
 interface FilterForm {
   actor?: string;
@@ -13,16 +14,6 @@ interface FilterForm {
   text?: string;
 }
 
-const ENTITY_TYPES = [
-  'user',
-  'api_token',
-  'audit_log',
-  'setup_link',
-  'release',
-  'change',
-  'policy_version',
-  'freeze_window',
-];
 const OUTCOMES: NonNullable<AuditFilter['outcome']>[] = ['success', 'denied', 'failed'];
 
 function toFilter(v: FilterForm): AuditFilter {
@@ -71,7 +62,7 @@ export function AuditFilters({ onChange }: { onChange: (filter: AuditFilter) => 
             <Select
               allowClear
               placeholder={t('common.all')}
-              options={ENTITY_TYPES.map((e) => ({ value: e, label: t(`entityTypes.${e}`) }))}
+              options={ENTITY_TYPES.map((e) => ({ value: e, label: entityTypeLabel(t, e) }))}
             />
           </Form.Item>
         </Col>

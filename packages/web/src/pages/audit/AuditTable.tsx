@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { AuditEvent } from '../../api/types';
 import { formatDateTime } from '../../common/format';
 import { AuditEventDetail } from './AuditEventDetail';
+import { auditActionLabel, entityTypeLabel } from './auditText';
 import { PersonName } from '../../common/people';
 
 const OUTCOME_COLORS: Record<string, string> = { success: 'success', denied: 'warning', failed: 'error' };
@@ -27,14 +28,20 @@ export function AuditTable({ events, loading }: { events: AuditEvent[]; loading:
     {
       title: t('audit.action'),
       dataIndex: 'action',
-      render: (action: string) => (
-        <Flex vertical>
-          <span>{t(`actions.${action}`, { defaultValue: action })}</span>
-          <Typography.Text type="secondary" className="rg-mono">
-            {action}
-          </Typography.Text>
-        </Flex>
-      ),
+      render: (action: string) => {
+        const label = auditActionLabel(t, action);
+        return (
+          <Flex vertical>
+            <span>{label}</span>
+            {/* The code under its label, unless the label already shows it. */}
+            {!label.includes(action) && (
+              <Typography.Text type="secondary" className="rg-mono">
+                {action}
+              </Typography.Text>
+            )}
+          </Flex>
+        );
+      },
     },
     {
       title: t('audit.entity'),
@@ -44,7 +51,7 @@ export function AuditTable({ events, loading }: { events: AuditEvent[]; loading:
       render: (_, e) =>
         e.entityType ? (
           <span title={e.entityId ?? undefined}>
-            {t(`entityTypes.${e.entityType}`, { defaultValue: e.entityType })}
+            {entityTypeLabel(t, e.entityType)}
             {e.entityId && (
               <Typography.Text type="secondary" className="rg-mono">
                 {' '}

@@ -1,0 +1,48 @@
+import type { TFunction } from 'i18next';
+
+/** A refusal of a request without an action name of its own is audited as "METHOD /api/route". */
+const REQUEST = /^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) (\/\S*)$/;
+/** Action codes and entity types the locale files label: `namespace.verb`, `entity_type`. */
+const ACTION_CODE = /^[a-z][a-z_]*\.[a-z][a-z_]*$/;
+const ENTITY_TYPE = /^[a-z][a-z_]*$/;
+
+/** The types of object the server audits (labels under `entityTypes` in the locale files). */
+export const ENTITY_TYPES = [
+  'release',
+  'change',
+  'policy_version',
+  'freeze_window',
+  'ci',
+  'ci_relation',
+  'ci_type',
+  'baseline',
+  'cmdb',
+  'dsl_version',
+  'dsl',
+  'knowledge_article',
+  'measures',
+  'notification_delivery',
+  'webhook_endpoint',
+  'user',
+  'api_token',
+  'setup_link',
+  'audit_log',
+  'job',
+];
+
+/**
+ * An audit action in the reader's language (`actions.<namespace>.<verb>` in the locale files);
+ * a refused request as "访问被拒绝 GET /api/…"; an action the locale files do not know as its code.
+ */
+export function auditActionLabel(t: TFunction, action: string): string {
+  const request = REQUEST.exec(action);
+  if (request) return t('audit.deniedRequest', { method: request[1], path: request[2] });
+  return ACTION_CODE.test(action) ? t(`actions.${action}`, { defaultValue: action }) : action;
+}
+
+/** The type of an audited object in the reader's language, or its code when unknown. */
+export function entityTypeLabel(t: TFunction, entityType: string): string {
+  return ENTITY_TYPE.test(entityType)
+    ? t(`entityTypes.${entityType}`, { defaultValue: entityType })
+    : entityType;
+}
