@@ -128,6 +128,11 @@ export const enExecution: typeof zhExecution = {
       linesRequired: 'Paste at least one line',
       defaultLevel: 'Default level',
       sourcePlaceholder: 'e.g. deploy script, application log',
+      logSources: {
+        attached: 'Attached by hand',
+        pipeline: 'Pushed by a pipeline',
+        prometheus: 'Prometheus',
+      },
       attached: '{{accepted}} lines attached, {{flagged}} match an error pattern',
       feedbackTitle: 'User feedback (IM-6)',
       complaintThreshold: '{{count}} complaints within {{minutes}} minutes raise a rollback trigger',

@@ -127,6 +127,7 @@ export const zhExecution = {
       linesRequired: '请粘贴至少一行日志',
       defaultLevel: '默认级别',
       sourcePlaceholder: '例如：部署脚本、应用日志',
+      logSources: { attached: '人工附加', pipeline: '流水线推送', prometheus: 'Prometheus 采集' },
       attached: '已附加 {{accepted}} 行，其中 {{flagged}} 行命中错误模式',
       feedbackTitle: '用户反馈（IM-6）',
       complaintThreshold: '{{minutes}} 分钟内 {{count}} 次投诉将自动触发回退',

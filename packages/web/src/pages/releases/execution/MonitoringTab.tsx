@@ -52,6 +52,8 @@ import { IndicatorChart } from './IndicatorChart';
 import { useSubmit } from './useSubmit';
 
 const LEVEL_COLORS: Record<LogLevel, string> = { debug: 'default', info: 'blue', warn: 'gold', error: 'red' };
+/** Sources the server gives log lines itself (IM-5); a source a person or a pipeline named is shown as named. */
+const LOG_SOURCES = new Set(['attached', 'pipeline', 'prometheus']);
 const SEVERITY_COLORS: Record<Feedback['severity'], string> = {
   low: 'default',
   medium: 'blue',
@@ -390,7 +392,14 @@ function LogsCard({ release, patterns }: { release: ReleaseDetail; patterns: str
               </Tag>
             ),
           },
-          { key: 'source', title: t('execution.monitor.source'), dataIndex: 'source', width: 120 },
+          {
+            key: 'source',
+            title: t('execution.monitor.source'),
+            dataIndex: 'source',
+            width: 120,
+            render: (source: string) =>
+              LOG_SOURCES.has(source) ? t(`execution.monitor.logSources.${source}`) : source,
+          },
           {
             key: 'message',
             title: t('execution.monitor.message'),
