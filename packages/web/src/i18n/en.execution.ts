@@ -51,7 +51,7 @@ export const enExecution: typeof zhExecution = {
       allDone: 'Every step is done',
       elapsed: 'Elapsed',
       elapsedValue: '{{elapsed}} of {{planned}} planned minutes',
-      overrun: '{{minutes}} min over plan',
+      overrun: '{{duration}} over plan',
       window: 'Window',
       notStarted: 'Not started',
       startHelp:
@@ -86,6 +86,7 @@ export const enExecution: typeof zhExecution = {
       noOutput: 'No output',
       showOutput: 'Show output',
       minutes: '{{minutes}} min',
+      took: 'took {{duration}}',
     },
     monitor: {
       indicatorsTitle: 'Key indicators (IM-4)',
@@ -175,7 +176,7 @@ export const enExecution: typeof zhExecution = {
       late: 'Late',
       due: 'due {{time}}',
       decisions: { rollback: 'Roll back', continue: 'Continue' },
-      decidedAfter: '{{by}} · {{at}} · after {{minutes}} min',
+      decidedAfter: '{{by}} · {{at}} · after {{duration}}',
       awaiting: 'Awaiting decision',
       noTriggers: 'No rollback triggers',
       raise: 'Raise a rollback trigger',
@@ -203,7 +204,8 @@ export const enExecution: typeof zhExecution = {
       cmdb: 'CMDB version',
       observed: 'Deployed version',
       differences: 'Differences',
-      changedElsewhere: 'changed since the baseline by another change (not this rollback’s to undo; does not block)',
+      changedElsewhere:
+        'changed since the baseline by another change (not this rollback’s to undo; does not block)',
       consistent: 'Match',
       inconsistent: 'Differs',
       verify: 'Verify restoration',
@@ -231,7 +233,7 @@ export const enExecution: typeof zhExecution = {
       problemFailed: '{{subject}}: rollback failed ({{reason}})',
       course: {
         trigger: 'Rollback trigger ({{kind}}, {{source}}): {{summary}}',
-        decision: 'Decision: {{decision}}{{reason}}, after {{minutes}} min{{late}}',
+        decision: 'Decision: {{decision}}{{reason}}, after {{duration}}{{late}}',
         decisionLate: ' (late: RB-2 breach)',
         step: 'Rollback step {{n}} {{title}}: {{status}}{{result}}',
         restored: 'Restoration check: configuration back to the baseline',

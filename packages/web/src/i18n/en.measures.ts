@@ -46,7 +46,6 @@ export const enMeasures: typeof zhMeasures = {
     tasks: '{{numerator}} on time of {{denominator}} due',
     failures: '{{numerator}} failed or rolled back of {{denominator}} implemented',
     emergencies: 'emergency {{emergency}} · major {{major}} · normal {{normal}}',
-    duration: { minutes: '{{n}} min', hours: '{{n}} h', days: '{{n}} d' },
     outcomesTitle: '{{n}} releases closed in the quarter',
     notCounted: 'not counted',
     releasesTitle: 'Releases closed in {{quarter}}',

@@ -53,7 +53,7 @@ export const zhExecution = {
       allDone: '全部步骤已完成',
       elapsed: '已用时',
       elapsedValue: '{{elapsed}} / 计划 {{planned}} 分钟',
-      overrun: '超出计划 {{minutes}} 分钟',
+      overrun: '超出计划 {{duration}}',
       window: '发布窗口',
       notStarted: '尚未开始',
       startHelp:
@@ -87,6 +87,7 @@ export const zhExecution = {
       noOutput: '无输出',
       showOutput: '查看输出',
       minutes: '{{minutes}} 分钟',
+      took: '用时 {{duration}}',
     },
     monitor: {
       indicatorsTitle: '关键指标（IM-4）',
@@ -170,7 +171,7 @@ export const zhExecution = {
       late: '迟决策',
       due: '截止 {{time}}',
       decisions: { rollback: '决定回退', continue: '继续实施' },
-      decidedAfter: '{{by}} · {{at}} · 用时 {{minutes}} 分钟',
+      decidedAfter: '{{by}} · {{at}} · 用时 {{duration}}',
       awaiting: '待决策',
       noTriggers: '没有回退触发',
       raise: '提出回退触发',
@@ -225,7 +226,7 @@ export const zhExecution = {
       problemFailed: '{{subject}}：回退失败（{{reason}}）',
       course: {
         trigger: '回退触发（{{kind}}，{{source}}）：{{summary}}',
-        decision: '回退决策：{{decision}}{{reason}}，用时 {{minutes}} 分钟{{late}}',
+        decision: '回退决策：{{decision}}{{reason}}，用时 {{duration}}{{late}}',
         decisionLate: '（迟决策，违反 RB-2）',
         step: '回退步骤 {{n}} {{title}}：{{status}}{{result}}',
         restored: '状态恢复验证：配置已恢复到基线',

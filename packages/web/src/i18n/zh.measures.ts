@@ -44,7 +44,6 @@ export const zhMeasures = {
     tasks: '按时 {{numerator}} / 应完成 {{denominator}}',
     failures: '失败或回退 {{numerator}} / 实施 {{denominator}}',
     emergencies: '紧急 {{emergency}} · 重大 {{major}} · 一般 {{normal}}',
-    duration: { minutes: '{{n}} 分钟', hours: '{{n}} 小时', days: '{{n}} 天' },
     outcomesTitle: '本季度关闭 {{n}} 个发布',
     notCounted: '不计入',
     releasesTitle: '{{quarter}} 关闭的发布',

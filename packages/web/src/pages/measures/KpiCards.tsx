@@ -3,14 +3,12 @@ import { Card, Col, Flex, Row, Statistic, Tag, Tooltip, Typography } from 'antd'
 import { CheckCircleFilled, CloseCircleFilled, InfoCircleOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
+import { formatDuration } from '../../common/format';
 import type { MeasureRuleKey, QuarterMeasures, QuartersView, Ratio } from './measures.api';
 
-/** Minutes as people read them: 45 分钟, 3.5 小时, 2.1 天. */
+/** Measured minutes as people read them: 41 秒, 12 分 30 秒, 3 小时 5 分, 2 天 4 小时. */
 export function formatMinutes(t: TFunction, minutes: number | null): string {
-  if (minutes === null) return '—';
-  if (minutes < 120) return t('measures.duration.minutes', { n: Math.round(minutes * 10) / 10 });
-  if (minutes < 48 * 60) return t('measures.duration.hours', { n: Math.round(minutes / 6) / 10 });
-  return t('measures.duration.days', { n: Math.round(minutes / 144) / 10 });
+  return minutes === null ? '—' : formatDuration(t, minutes * 60);
 }
 
 const percentText = (r: Ratio) => (r.percent === null ? '—' : `${r.percent}%`);

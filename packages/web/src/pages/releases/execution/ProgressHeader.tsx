@@ -1,14 +1,13 @@
 import type { ReactNode } from 'react';
 import { Card, Col, Flex, Progress, Row, Statistic, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { formatMinute } from '../../../common/format';
+import { formatDuration, formatMinute } from '../../../common/format';
 import type { PhaseView, ProgressView } from './execution.api';
 import { LiveIndicator } from './LiveIndicator';
 import { useNow } from './useNow';
 
-/** Minutes between two instants, one decimal. */
-const minutesBetween = (from: string, to: number) =>
-  Math.max(0, Math.round((to - Date.parse(from)) / 6000) / 10);
+/** Whole seconds between two instants. */
+const secondsBetween = (from: string, to: number) => Math.max(0, Math.round((to - Date.parse(from)) / 1000));
 
 /**
  * IM-3: steps done and remaining, the step at hand, and elapsed against planned minutes (ticking
@@ -30,10 +29,15 @@ export function ProgressHeader({
   const { t } = useTranslation();
   const p = view.progress;
   const running = p.startedAt !== null && p.finishedAt === null;
-  const now = useNow(running ? 5_000 : 60_000, progress.now);
-  const elapsed = p.startedAt ? (p.finishedAt ? p.elapsedMinutes : minutesBetween(p.startedAt, now)) : 0;
-  const over =
-    p.plannedMinutes > 0 && elapsed > p.plannedMinutes ? Math.round(elapsed - p.plannedMinutes) : 0;
+  // Elapsed time is shown to the second, so it ticks every second while the phase runs.
+  const now = useNow(running ? 1_000 : 60_000, progress.now);
+  const elapsed = p.startedAt
+    ? p.finishedAt
+      ? Math.round(p.elapsedMinutes * 60)
+      : secondsBetween(p.startedAt, now)
+    : 0;
+  const planned = p.plannedMinutes * 60;
+  const over = planned > 0 && elapsed > planned ? elapsed - planned : 0;
   const percent = p.total ? Math.round((p.done / p.total) * 100) : 0;
   const status = p.failed > 0 ? 'exception' : p.total > 0 && p.done === p.total ? 'success' : 'active';
   const stepStatus = p.current?.status ?? 'pending';
@@ -93,7 +97,7 @@ export function ProgressHeader({
         <Col xs={24} md={7}>
           <Statistic
             title={t('execution.impl.elapsed')}
-            value={p.startedAt ? elapsed : '—'}
+            value={p.startedAt ? formatDuration(t, elapsed) : '—'}
             suffix={
               p.startedAt ? (
                 <Typography.Text type="secondary" style={{ fontSize: 13 }}>
@@ -106,7 +110,7 @@ export function ProgressHeader({
           />
           {over > 0 && (
             <Typography.Text type="danger" style={{ fontSize: 12 }}>
-              {t('execution.impl.overrun', { minutes: over })}
+              {t('execution.impl.overrun', { duration: formatDuration(t, over) })}
             </Typography.Text>
           )}
           {!p.startedAt && (

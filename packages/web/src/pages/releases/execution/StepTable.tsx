@@ -4,7 +4,7 @@ import { CheckOutlined, PlayCircleOutlined, RedoOutlined } from '@ant-design/ico
 import { useTranslation } from 'react-i18next';
 import type { ReleaseDetail } from '../../../api/types';
 import { ErrorAlert } from '../../../common/ErrorAlert';
-import { formatDateTime, formatTime } from '../../../common/format';
+import { formatDateTime, formatDuration, formatTime } from '../../../common/format';
 import { ActionButton } from '../ActionButton';
 import { onlyStateBlocked, useReleaseActions } from '../releaseActions';
 import { FormModal } from './FormModal';
@@ -200,6 +200,16 @@ export function StepTable({
                   >
                     {formatTime(s.run.startedAt)} – {s.run.finishedAt ? formatTime(s.run.finishedAt) : '…'}
                   </Typography.Text>
+                  {s.run.finishedAt && (
+                    <Typography.Text type="secondary" style={{ fontSize: 12, whiteSpace: 'nowrap' }}>
+                      {t('execution.impl.took', {
+                        duration: formatDuration(
+                          t,
+                          (Date.parse(s.run.finishedAt) - Date.parse(s.run.startedAt)) / 1000,
+                        ),
+                      })}
+                    </Typography.Text>
+                  )}
                 </Flex>
               ) : (
                 '—'

@@ -1,7 +1,7 @@
 import { Flex, Tag, Typography } from 'antd';
 import { ClockCircleOutlined, ExclamationCircleFilled } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { formatTime } from '../../../common/format';
+import { formatDuration, formatTime } from '../../../common/format';
 import type { Trigger } from './execution.api';
 import { clockText, when } from './executionText';
 import { usePeople } from '../../../common/people';
@@ -33,7 +33,10 @@ export function TriggerClock({ trigger, now }: { trigger: Trigger; now: number }
           {t('execution.rollback.decidedAfter', {
             by: trigger.decidedBy ? nameOf(trigger.decidedBy) : '—',
             at: when(trigger.decidedAt),
-            minutes: trigger.decisionMinutes ?? '—',
+            duration: formatDuration(
+              t,
+              trigger.decisionMinutes === null ? null : trigger.decisionMinutes * 60,
+            ),
           })}
         </Typography.Text>
         {trigger.decisionReason && (

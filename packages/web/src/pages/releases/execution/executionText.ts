@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import { formatDateTime, formatMinute } from '../../../common/format';
+import { formatDateTime, formatDuration, formatMinute } from '../../../common/format';
 import type { ProblemRecord, RestorationItem, TriggerKind } from './execution.api';
 
 /** A label the server gives in both languages (the policy's checklist items). */
@@ -49,7 +49,7 @@ export function courseText(t: TFunction, event: ProblemRecord['course'][number][
     return t(`${c}.decision`, {
       decision: t(`execution.rollback.decisions.${m[1]}`, { defaultValue: m[1] }),
       reason: m[2] ? `${t('common.colon')}${m[2]}` : '',
-      minutes: m[3],
+      duration: formatDuration(t, Number(m[3]) * 60),
       late: m[4] ? t(`${c}.decisionLate`) : '',
     });
   if ((m = /^rollback step (\d+) (.*): (running|succeeded|failed)(?: — (.*))?$/s.exec(event)))

@@ -1,0 +1,46 @@
+import i18next from 'i18next';
+import { describe, expect, it } from 'vitest';
+import { en } from '../i18n/en';
+import { zh } from '../i18n/zh';
+import { formatDuration } from './format';
+
+const i18n = i18next.createInstance();
+void i18n.init({
+  resources: { zh: { translation: zh }, en: { translation: en } },
+  lng: 'zh',
+  interpolation: { escapeValue: false },
+  initAsync: false,
+});
+const zhT = i18n.getFixedT('zh');
+const enT = i18n.getFixedT('en');
+
+describe('formatDuration', () => {
+  it('IM-3: measured durations read as seconds, minutes and seconds, hours and minutes (zh, en)', () => {
+    const cases: [number, string, string][] = [
+      [0, '0 秒', '0 s'],
+      [41, '41 秒', '41 s'],
+      [41.4, '41 秒', '41 s'],
+      [59.6, '1 分 00 秒', '1 min 0 s'],
+      [125, '2 分 05 秒', '2 min 5 s'],
+      [0.68 * 60, '41 秒', '41 s'],
+      [3599, '59 分 59 秒', '59 min 59 s'],
+      [3600, '1 小时', '1 h'],
+      [3780, '1 小时 3 分', '1 h 3 min'],
+      [3789, '1 小时 3 分', '1 h 3 min'],
+      [23 * 3600 + 59 * 60, '23 小时 59 分', '23 h 59 min'],
+      [24 * 3600, '1 天', '1 d'],
+      [52 * 3600 + 20 * 60, '2 天 4 小时', '2 d 4 h'],
+    ];
+    for (const [seconds, zhText, enText] of cases) {
+      expect(formatDuration(zhT, seconds), `${seconds} s in zh`).toBe(zhText);
+      expect(formatDuration(enT, seconds), `${seconds} s in en`).toBe(enText);
+    }
+  });
+
+  it('IM-3: nothing measured reads as a dash; a negative span as zero', () => {
+    expect(formatDuration(zhT, null)).toBe('—');
+    expect(formatDuration(zhT, undefined)).toBe('—');
+    expect(formatDuration(zhT, Number.NaN)).toBe('—');
+    expect(formatDuration(zhT, -5)).toBe('0 秒');
+  });
+});
