@@ -8,6 +8,8 @@ import { useAuth } from '../../auth/AuthContext';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { PageHeader } from '../../common/PageHeader';
 import { ArticleList } from './ArticleList';
+import { getRelease, releaseQueryKey } from '../releases/releases.api';
+import { ciQueryKey, getCi } from '../cmdb/cmdb.api';
 import {
   KNOWLEDGE_KINDS,
   KNOWLEDGE_STATES,
@@ -69,8 +71,20 @@ export function KnowledgeSearchPage() {
 
   const hits = results.data?.articles ?? [];
   const total = results.data?.total ?? 0;
-  const release = hits.flatMap((h) => h.releases).find((r) => r.id === query.releaseId);
-  const ci = hits.flatMap((h) => h.cis).find((c) => c.id === query.ciId);
+  // The filter's release and CI by number and name, also when no article matches yet.
+  const releaseRead = useQuery({
+    queryKey: releaseQueryKey(query.releaseId ?? ''),
+    queryFn: () => getRelease(query.releaseId ?? ''),
+    enabled: !!query.releaseId && can('release.read'),
+  });
+  const ciRead = useQuery({
+    queryKey: ciQueryKey(query.ciId ?? ''),
+    queryFn: () => getCi(query.ciId ?? ''),
+    enabled: !!query.ciId && can('cmdb.read'),
+  });
+  const release =
+    hits.flatMap((h) => h.releases).find((r) => r.id === query.releaseId) ?? releaseRead.data ?? undefined;
+  const ci = hits.flatMap((h) => h.cis).find((c) => c.id === query.ciId) ?? ciRead.data ?? undefined;
 
   return (
     <>
