@@ -174,6 +174,8 @@ export async function conflictsOf(deps: ReleaseDeps, ctx: RequestContext, releas
   authorize(ctx, 'release.read');
   const release = await findRelease(deps.db.kysely, releaseId);
   if (!release) throw notFound('Release', releaseId);
+  // A release closed or rolled back holds no window any more: its plan conflicts with nothing.
+  if (release.state === 'closed' || release.state === 'rolled_back') return [];
   const plan = await repo.latestPlan(deps.db.kysely, release.id);
   return plan ? planConflicts(deps.db.kysely, deps, release, plan) : [];
 }

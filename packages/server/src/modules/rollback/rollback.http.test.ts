@@ -264,6 +264,8 @@ describe.each(DIALECTS)('monitoring and rollback on %s', (dialect) => {
     await c.eng1.request('PUT', `/api/releases/${again.id}/plan`, completePlan([r.ciId]));
     const conflicts = (await c.eng1.get(`/api/releases/${again.id}/plan/conflicts`)).body.conflicts;
     expect(conflicts.filter((x: any) => x.kind === 'release')).toEqual([]);
+    // Nor does the rolled-back release show the new one as a conflict it cannot act on.
+    expect((await c.eng1.get(`/api/releases/${r.id}/plan/conflicts`)).body.conflicts).toEqual([]);
   });
 
   it('RB-4 with a baseline in the plan, a CMDB still showing the new configuration is not restored; CIs changed by others since the baseline do not block', async () => {
