@@ -272,7 +272,7 @@ describe('发布管理：重大发布从变更到批准的发布计划', () => {
     await eng1.getByTestId('release-type').getByText('未定级').waitFor();
     await eng1
       .getByTestId('release-proposal-reasons')
-      .getByText('涉及 1 个核心配置项（涉及系统核心功能）')
+      .getByText('影响 1 个核心配置项（含受其影响的配置项，涉及系统核心功能）')
       .waitFor();
     const changes = eng1.getByTestId('release-changes-table');
     await changes.getByRole('link', { name: changeNumber }).waitFor();
@@ -287,7 +287,7 @@ describe('发布管理：重大发布从变更到批准的发布计划', () => {
 
     await eng1.getByTestId('action-classify').click();
     const classify = eng1.getByTestId('release-classify-modal');
-    await classify.getByText('涉及 1 个核心配置项（涉及系统核心功能）').waitFor();
+    await classify.getByText('影响 1 个核心配置项（含受其影响的配置项，涉及系统核心功能）').waitFor();
     expect(await classify.getByLabel('重大发布').isChecked()).toBe(true);
     await screenshot(eng1, 'release-05-classify');
     await classify.getByRole('button', { name: '定级' }).click();

@@ -734,7 +734,7 @@ export const enRelease: typeof zhRelease = {
   },
   proposals: {
     immediate: 'must be implemented immediately',
-    core: 'touches {{count}} core CI(s)',
+    core: 'affects {{count}} core CI(s), its own and those it reaches',
     wide: 'affects {{count}} CIs',
     hardRollback: 'hard to roll back',
     newTechnology: 'applies new technology',

@@ -719,7 +719,7 @@ export const zhRelease = {
   },
   proposals: {
     immediate: '必须立即实施（紧急）',
-    core: '涉及 {{count}} 个核心配置项（涉及系统核心功能）',
+    core: '影响 {{count}} 个核心配置项（含受其影响的配置项，涉及系统核心功能）',
     wide: '影响 {{count}} 个配置项（影响范围广）',
     hardRollback: '回退困难',
     newTechnology: '需应用新技术',
