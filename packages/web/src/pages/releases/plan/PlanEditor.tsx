@@ -207,9 +207,15 @@ export function PlanEditor({ release, plan }: { release: ReleaseDetail; plan: Pl
     return ci.version;
   };
 
-  /** 配置基线 targets: one row per CI in scope, its current version from the CMDB. */
+  /**
+   * 配置基线 targets: one row per CI the release changes (its targets and its items' CIs; the
+   * scope when it names none), with the current version from the CMDB. The CIs the change merely
+   * affects stay in the scope: they get no new version.
+   */
   const fillTargets = async () => {
-    const scope = (form.getFieldValue(['scope', 'ciIds']) as string[] | undefined) ?? [];
+    const changed = [...new Set([...release.targetCiIds, ...release.items.flatMap((i) => i.ciIds)])];
+    const scope =
+      changed.length > 0 ? changed : ((form.getFieldValue(['scope', 'ciIds']) as string[] | undefined) ?? []);
     const rows = (form.getFieldValue(['baseline', 'targets']) as PlanFormValues['baseline']['targets']) ?? [];
     const have = new Set(rows.map((r) => r.ciId));
     const added = await Promise.all(
@@ -482,7 +488,11 @@ export function PlanEditor({ release, plan }: { release: ReleaseDetail; plan: Pl
                 width: 160,
                 render: (f, i) => (
                   <CellItem field={f} name="targetVersion">
-                    <Input aria-label={`${t('plan.targetVersion')} ${i + 1}`} maxLength={100} />
+                    <Input
+                      aria-label={`${t('plan.targetVersion')} ${i + 1}`}
+                      maxLength={100}
+                      placeholder={t('plan.targetVersionPlaceholder')}
+                    />
                   </CellItem>
                 ),
               },
