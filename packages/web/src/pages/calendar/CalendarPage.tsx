@@ -28,6 +28,7 @@ import { calendarQueryKey, deleteFreeze, getCalendar, releasesQueryKey } from '.
 import { PlanStatusTag, ReleaseStateTag, ReleaseTypeTag } from '../releases/ReleaseTags';
 import { monthFromParam, onDay, overlapsOf } from './calendarModel';
 import { FreezeModal } from './FreezeModal';
+import { PersonName } from '../../common/people';
 
 /** 发布日历: release windows and freeze windows by month, overlaps marked (PL-5); freezes managed here. */
 export function CalendarPage() {
@@ -270,7 +271,12 @@ export function CalendarPage() {
                     </Flex>
                   ),
                 },
-                { title: t('calendar.createdBy'), dataIndex: 'createdBy', width: 90 },
+                {
+                  title: t('calendar.createdBy'),
+                  dataIndex: 'createdBy',
+                  width: 90,
+                  render: (u: string) => <PersonName username={u} />,
+                },
                 ...(can('policy.manage')
                   ? [
                       {

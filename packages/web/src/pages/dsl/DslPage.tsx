@@ -83,7 +83,7 @@ export function DslPage() {
       defaultSortOrder: 'descend',
       render: (_, v) => (
         <Flex vertical>
-          <span>{v.createdBy ?? '—'}</span>
+          <span>{v.createdBy ? <PersonName username={v.createdBy} /> : '—'}</span>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             {formatMinute(v.createdAt)}
           </Typography.Text>

@@ -277,7 +277,11 @@ function DslVersionView({ version: v }: { version: DslVersion }) {
               : []),
             { key: 'source', label: t('dsl.source'), children: v.source ?? '—' },
             { key: 'description', label: t('dsl.description'), children: v.description ?? '—' },
-            { key: 'createdBy', label: t('dsl.registeredBy'), children: v.createdBy ?? '—' },
+            {
+              key: 'createdBy',
+              label: t('dsl.registeredBy'),
+              children: v.createdBy ? <PersonName username={v.createdBy} /> : '—',
+            },
             { key: 'createdAt', label: t('dsl.registeredAt'), children: formatDateTime(v.createdAt) },
           ]}
         />

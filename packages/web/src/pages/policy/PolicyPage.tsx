@@ -169,7 +169,7 @@ export function PolicyPage() {
               width: 150,
               render: (_, v) => (
                 <Flex vertical>
-                  <span>{v.createdBy ?? '—'}</span>
+                  <span>{v.createdBy ? <PersonName username={v.createdBy} /> : '—'}</span>
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                     {formatMinute(v.createdAt)}
                   </Typography.Text>

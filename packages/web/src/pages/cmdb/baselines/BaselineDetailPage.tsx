@@ -9,6 +9,7 @@ import { FullPageSpin } from '../../../common/FullPageSpin';
 import { formatDateTime } from '../../../common/format';
 import { baselinesQueryKey, compareBaseline, getBaseline, listBaselines } from '../cmdb.api';
 import { BaselineDiffView, SnapshotTable } from './BaselineDiffView';
+import { PersonName } from '../../../common/people';
 
 /** One baseline: what it holds, and how it compares with now or with another baseline. */
 export function BaselineDetailPage() {
@@ -47,7 +48,11 @@ export function BaselineDetailPage() {
           column={{ xs: 1, md: 3 }}
           items={[
             { key: 'takenAt', label: t('baselines.takenAt'), children: formatDateTime(b.takenAt) },
-            { key: 'takenBy', label: t('baselines.takenBy'), children: b.takenBy ?? '—' },
+            {
+              key: 'takenBy',
+              label: t('baselines.takenBy'),
+              children: b.takenBy ? <PersonName username={b.takenBy} /> : '—',
+            },
             { key: 'ciCount', label: t('baselines.ciCount'), children: b.ciCount },
             {
               key: 'description',

@@ -11,6 +11,7 @@ import { formatDateTime } from '../../../common/format';
 import { PageHeader } from '../../../common/PageHeader';
 import { baselinesQueryKey, listBaselines } from '../cmdb.api';
 import { TakeBaselineModal } from './TakeBaselineModal';
+import { PersonName } from '../../../common/people';
 
 /** 配置基线: the snapshots taken so far; take a new one. */
 export function BaselinesPage() {
@@ -75,7 +76,7 @@ export function BaselinesPage() {
               title: t('baselines.takenBy'),
               dataIndex: 'takenBy',
               width: 140,
-              render: (v: string | null) => v ?? '—',
+              render: (v: string | null) => (v ? <PersonName username={v} /> : '—'),
             },
             {
               title: t('baselines.takenAt'),

@@ -37,6 +37,7 @@ import {
 import { ReleaseStateTag } from '../ReleaseTags';
 import { latestRecord } from './assessments';
 import { OrderList } from './OrderList';
+import { usePeople } from '../../../common/people';
 
 function Chain({ numbers }: { numbers: string[] }) {
   return (
@@ -54,6 +55,7 @@ function Chain({ numbers }: { numbers: string[] }) {
 /** IN-3: related open releases, the proposed merge and order, and the recorded decision. */
 export function RelationshipCard({ release, editable }: { release: ReleaseDetail; editable: boolean }) {
   const { t, i18n } = useTranslation();
+  const nameOf = usePeople();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<RelationshipDecision>();
@@ -169,7 +171,7 @@ export function RelationshipCard({ release, editable }: { release: ReleaseDetail
           type="inner"
           size="small"
           style={{ marginBottom: 12 }}
-          title={t('assessment.latest', { by: latest.by, at: formatMinute(latest.at) })}
+          title={t('assessment.latest', { by: nameOf(latest.by), at: formatMinute(latest.at) })}
         >
           <Descriptions
             size="small"

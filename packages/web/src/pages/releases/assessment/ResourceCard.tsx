@@ -10,6 +10,7 @@ import { fieldMessages, showFieldErrors } from '../../../common/forms';
 import { CellItem, FormListTable } from '../plan/FormListTable';
 import { assessResources, releasesQueryKey } from '../releases.api';
 import { latestRecord } from './assessments';
+import { usePeople } from '../../../common/people';
 
 type Values = {
   technical: string;
@@ -20,6 +21,7 @@ type Values = {
 /** IN-4: technical resources, named people and their availability, time. */
 export function ResourceCard({ release, editable }: { release: ReleaseDetail; editable: boolean }) {
   const { t, i18n } = useTranslation();
+  const nameOf = usePeople();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<Values>();
@@ -66,7 +68,7 @@ export function ResourceCard({ release, editable }: { release: ReleaseDetail; ed
         <Descriptions
           size="small"
           column={1}
-          title={t('assessment.latest', { by: latest.by, at: formatMinute(latest.at) })}
+          title={t('assessment.latest', { by: nameOf(latest.by), at: formatMinute(latest.at) })}
           items={[
             { key: 'technical', label: t('assessment.technical'), children: latest.content.technical },
             {
@@ -99,7 +101,7 @@ export function ResourceCard({ release, editable }: { release: ReleaseDetail; ed
         <>
           {latest && (
             <div style={{ marginBottom: 8, color: '#8c8c8c', fontSize: 12 }}>
-              {t('assessment.latest', { by: latest.by, at: formatMinute(latest.at) })}
+              {t('assessment.latest', { by: nameOf(latest.by), at: formatMinute(latest.at) })}
             </div>
           )}
           <ErrorAlert error={failure} style={{ marginBottom: 12 }} />

@@ -11,10 +11,12 @@ import { FormListTable } from '../plan/FormListTable';
 import { assessRisks, releasesQueryKey } from '../releases.api';
 import { latestRecord } from './assessments';
 import { useRiskColumns } from '../riskColumns';
+import { usePeople } from '../../../common/people';
 
 /** IN-5: technical, business and management risks, each with likelihood, impact and response. */
 export function RiskCard({ release, editable }: { release: ReleaseDetail; editable: boolean }) {
   const { t, i18n } = useTranslation();
+  const nameOf = usePeople();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<{ risks: Partial<PlanRisk>[] }>();
@@ -60,7 +62,7 @@ export function RiskCard({ release, editable }: { release: ReleaseDetail; editab
     >
       {latest && (
         <div style={{ marginBottom: 8, color: '#8c8c8c', fontSize: 12 }}>
-          {t('assessment.latest', { by: latest.by, at: formatMinute(latest.at) })}
+          {t('assessment.latest', { by: nameOf(latest.by), at: formatMinute(latest.at) })}
         </div>
       )}
       {!editable &&

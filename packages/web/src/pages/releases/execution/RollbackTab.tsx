@@ -53,6 +53,7 @@ import {
   type Trigger,
   type TriggerInput,
 } from './execution.api';
+import { PersonName, usePeople } from '../../../common/people';
 import {
   courseText,
   problemTitleText,
@@ -221,7 +222,7 @@ function TriggersCard({
                   {triggerKindText(t, x.kind)}
                 </Tag>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  {t(`execution.rollback.sources.${x.source}`)} · {x.raisedBy}
+                  {t(`execution.rollback.sources.${x.source}`)} · <PersonName username={x.raisedBy} />
                 </Typography.Text>
               </Flex>
             ),
@@ -590,6 +591,7 @@ function RestorationCard({ release, checks }: { release: ReleaseDetail; checks: 
 /** RB-5: the problem record: the reason and the course of the rollback, step by step. */
 function ProblemCard({ problems }: { problems: ProblemRecord[] }) {
   const { t } = useTranslation();
+  const nameOf = usePeople();
   return (
     <Card size="small" title={t('execution.rollback.problemTitle')} data-testid="problem-card">
       {problems.length === 0 ? (
@@ -603,7 +605,7 @@ function ProblemCard({ problems }: { problems: ProblemRecord[] }) {
               </Typography.Text>
               <Typography.Text strong>{problemTitleText(t, p.title)}</Typography.Text>
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                {t('execution.rollback.problemCreated', { by: p.createdBy, at: when(p.createdAt) })}
+                {t('execution.rollback.problemCreated', { by: nameOf(p.createdBy), at: when(p.createdAt) })}
               </Typography.Text>
             </Flex>
             <Descriptions
@@ -634,7 +636,7 @@ function ProblemCard({ problems }: { problems: ProblemRecord[] }) {
                             <Typography.Text>{courseText(t, c.event)}</Typography.Text>
                             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                               {formatDateTime(c.at)}
-                              {c.actor ? ` · ${c.actor}` : ''}
+                              {c.actor ? ` · ${nameOf(c.actor)}` : ''}
                             </Typography.Text>
                           </Flex>
                         ),

@@ -17,6 +17,7 @@ import {
   type PhaseView,
   type StepPhase,
 } from './execution.api';
+import { PersonName } from '../../../common/people';
 
 type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed';
 const STATUS_COLORS: Record<StepStatus, string> = {
@@ -192,7 +193,7 @@ export function StepTable({
             render: (_, s) =>
               s.run ? (
                 <Flex vertical gap={2}>
-                  <span>{s.run.executor}</span>
+                  <PersonName username={s.run.executor} />
                   <Typography.Text
                     type="secondary"
                     style={{ fontSize: 12, whiteSpace: 'nowrap' }}

@@ -10,6 +10,7 @@ import {
   RollbackOutlined,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import { usePeople } from '../../../common/people';
 import type { TFunction } from 'i18next';
 import type { Blocker, ReleaseAction, ReleaseDetail } from '../../../api/types';
 import { formatDateTime, formatMinute } from '../../../common/format';
@@ -58,19 +59,24 @@ export function CloseTab({ release }: { release: ReleaseDetail }) {
 }
 
 /** What each met prerequisite rests on, from the record. */
-function metDetail(t: TFunction, check: Check, view: PostReleaseView): string {
+function metDetail(
+  t: TFunction,
+  check: Check,
+  view: PostReleaseView,
+  nameOf: (username: string | null | undefined) => string,
+): string {
   if (check === 'verification') {
     const n = view.verifications.items.length;
     return t('postrelease.verify.passedCount', { passed: n, total: n });
   }
   if (check === 'cmdb' && view.cmdbUpdate?.doneAt)
     return t('postrelease.cmdb.doneBy', {
-      by: view.cmdbUpdate.doneBy ?? '—',
+      by: nameOf(view.cmdbUpdate.doneBy) || '—',
       at: formatMinute(view.cmdbUpdate.doneAt),
     });
   if (check === 'archive' && view.archive)
     return t('postrelease.archive.archivedBy', {
-      by: view.archive.archivedBy,
+      by: nameOf(view.archive.archivedBy),
       at: formatMinute(view.archive.archivedAt),
     });
   return '';
@@ -82,6 +88,7 @@ function metDetail(t: TFunction, check: Check, view: PostReleaseView): string {
  */
 function PrerequisitesCard({ release, view }: { release: ReleaseDetail; view: PostReleaseView }) {
   const { t } = useTranslation();
+  const nameOf = usePeople();
   const { availability } = useReleaseActions();
   const [closing, setClosing] = useState(false);
   const rolledBack = release.state === 'rolled_back';
@@ -135,7 +142,7 @@ function PrerequisitesCard({ release, view }: { release: ReleaseDetail; view: Po
                   )
                 }
                 title={t(`${c}.checks.${check}`)}
-                description={blocker ? blockerReason(t, blocker) : metDetail(t, check, view)}
+                description={blocker ? blockerReason(t, blocker) : metDetail(t, check, view, nameOf)}
               />
             </List.Item>
           );

@@ -9,6 +9,7 @@ import {
 } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { usePeople } from '../../../common/people';
 import type { ReleaseDetail } from '../../../api/types';
 import { useAuth } from '../../../auth/AuthContext';
 import { formatMinute } from '../../../common/format';
@@ -115,6 +116,7 @@ export function CmdbUpdateCard({
   serverNow: string;
 }) {
   const { t } = useTranslation();
+  const nameOf = usePeople();
   const now = useNow(1000, serverNow);
   const targets = usePlanTargets(release);
   const [completing, setCompleting] = useState(false);
@@ -149,7 +151,10 @@ export function CmdbUpdateCard({
                       key: 'done',
                       label: t(`${c}.status`),
                       span: 2,
-                      children: t(`${c}.doneBy`, { by: task.doneBy ?? '—', at: formatMinute(task.doneAt) }),
+                      children: t(`${c}.doneBy`, {
+                        by: nameOf(task.doneBy) || '—',
+                        at: formatMinute(task.doneAt),
+                      }),
                     },
                   ]
                 : []),
