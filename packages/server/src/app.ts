@@ -46,6 +46,7 @@ import { CMDB_DEADLINE_JOB, cmdbDeadlineHandler } from './modules/postrelease/po
 import { documentRoutes } from './modules/documents/documents.routes';
 import { knowledgeRoutes } from './modules/knowledge/knowledge.routes';
 import { measuresRoutes } from './modules/measures/measures.routes';
+import { tasksRoutes } from './modules/tasks/tasks.routes';
 import type { DslDeps } from './modules/dsl/dsl.service';
 import { LocalBlobStore } from './storage/local-blob-store';
 import { createEventBus } from './events/event-bus';
@@ -195,6 +196,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await fastify.register(monitoringRoutes(releases));
   await fastify.register(rollbackRoutes(releases));
   await fastify.register(postReleaseRoutes(releases));
+  await fastify.register(tasksRoutes(releases));
   jobs.register(CMDB_DEADLINE_JOB, cmdbDeadlineHandler(releases));
   jobs.register(ESCALATE_JOB, escalationHandler(releases));
   jobs.register(MONITORING_POLL_JOB, pollHandler(releases, config.monitoring.pollSeconds));

@@ -9544,6 +9544,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in user's to-do: lifecycle steps of open releases they may take now (the release's available actions), their plans returned by the approver, changes awaiting their CAB vote, software versions awaiting their approval; deadlines first, at most 100 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            tasks: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "decide_rollback" | "accept" | "classify" | "revise_returned_plan" | "edit_plan" | "submit_plan" | "approve_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "complete_cmdb_update" | "record_verification" | "sign_acceptance" | "archive" | "close" | "vote_change" | "approve_dsl_version";
+                                /** @enum {string} */
+                                object: "release" | "change" | "dsl_version";
+                                objectId: string;
+                                title: string;
+                                link: string;
+                                since: string;
+                                dueAt: string | null;
+                                note: string | null;
+                            }[];
+                            total: number;
+                            limit: number;
+                            now: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/releases/{id}/plans/{version}/document": {
         parameters: {
             query?: never;
