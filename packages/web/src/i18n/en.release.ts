@@ -256,6 +256,10 @@ export const enRelease: typeof zhRelease = {
       audit: 'Audit',
     },
     policyVersion: 'Policy version',
+    activity: {
+      help: 'Every step taken on this release: who, when and what (from the tamper-evident audit log, PR-3). The full audit trail, refusals included, is read by the auditor.',
+      step: 'step {{n}} {{title}}',
+    },
     audit: {
       help: 'Every state change, approval, edit and refused action of this release is in the tamper-evident audit log (PR-3).',
       open: 'Open in the audit log',

@@ -253,6 +253,10 @@ export const zhRelease = {
       audit: '审计',
     },
     policyVersion: '适用制度版本',
+    activity: {
+      help: '本发布做过的每一步：谁、何时、做了什么（来自防篡改审计日志，PR-3）。完整审计记录（含被拒绝的操作）由审计员查阅。',
+      step: '第 {{n}} 步 {{title}}',
+    },
     audit: {
       help: '本发布的每一次状态变化、审批、编辑和被拒绝的操作都记录在防篡改审计日志中（PR-3）。',
       open: '在审计日志中查看',

@@ -86,6 +86,24 @@ describe.each(DIALECTS)('releases: intake, classification and plans on %s', (dia
     expect((await c.biz.get('/api/releases/no-such/references')).status).toBe(404);
   });
 
+  it('PR-3 whoever reads a release sees what was done to it, by whom and when; refusals stay in the audit log', async () => {
+    const change = await approvedChange(c);
+    const r = (await request(c.eng1, [change.id])).body;
+    expect((await c.biz.post(`/api/releases/${r.id}/accept`, {})).status).toBe(403);
+    await c.eng1.post(`/api/releases/${r.id}/accept`, { note: '受理' });
+    await c.eng1.post(`/api/releases/${r.id}/classify`, { type: r.proposal.type });
+    const activity = await c.biz.get(`/api/releases/${r.id}/activity`);
+    expect(activity.status).toBe(200);
+    expect(activity.body.events.map((e: { action: string }) => e.action)).toEqual([
+      'release.requested',
+      'release.accept',
+      'release.classify',
+    ]);
+    expect(activity.body.events[2]).toMatchObject({ actor: 'eng1', details: { type: r.proposal.type } });
+    // The audit log itself remains the auditor's.
+    expect((await c.biz.get(`/api/audit/events?entityId=${r.id}`)).status).toBe(403);
+  });
+
   it('X-4 every signed-in user reads the directory of names (username → display name); no one else does', async () => {
     const people = await c.biz.get('/api/people');
     expect(people.status).toBe(200);

@@ -19,6 +19,7 @@ import {
   decideRelationships,
 } from './assessment.service';
 import { releaseReferences } from './release.references';
+import { releaseActivity } from './release.activity';
 
 const tags = ['releases'];
 
@@ -73,6 +74,16 @@ export function releaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
         response: { 200: schemas.referencesView },
       },
       handler: async (request) => releaseReferences(deps, contextOf(request), request.params.id),
+    });
+    app.get('/api/releases/:id/activity', {
+      schema: {
+        tags,
+        summary:
+          "PR-3: the release's successful actions from the audit trail (who, what, when), for anyone who may read the release",
+        params: schemas.idParams,
+        response: { 200: schemas.activityView },
+      },
+      handler: async (request) => releaseActivity(deps, contextOf(request), request.params.id),
     });
     app.post('/api/releases/:id/accept', {
       config: { action: 'release.accept' },

@@ -174,3 +174,15 @@ export const referencesView = z.object({
     z.object({ id: z.string(), name: z.string(), version: z.string(), state: z.string() }),
   ),
 });
+
+export const activityView = z.object({
+  events: z.array(
+    z.object({
+      seq: z.number(),
+      at: z.string(),
+      actor: z.string().nullable(),
+      action: z.string(),
+      details: z.record(z.string(), z.union([z.string(), z.number()])),
+    }),
+  ),
+});
