@@ -196,7 +196,8 @@ function TriggersCard({
           ? t('execution.rollback.triggersHelp', { minutes })
           : t('execution.rollback.triggersHelpNoMinutes')}
       </Typography.Paragraph>
-      <ActionBlockers action="decide_rollback" />
+      {/* Why a waiting trigger cannot be decided by this user; nothing to say when none waits. */}
+      {sorted.some((x) => !x.decision) && <ActionBlockers action="decide_rollback" />}
       <Table<Trigger>
         rowKey="id"
         size="middle"
@@ -255,30 +256,29 @@ function TriggersCard({
             render: (_, x) => formatDateTime(x.discoveredAt),
           },
           {
-            key: 'clock',
-            title: t('execution.rollback.countdown'),
-            width: 220,
-            render: (_, x) => <TriggerClock trigger={x} now={now} />,
-          },
-          {
+            // Undecided: the countdown and the two decisions; decided: what, by whom, when.
             key: 'decide',
             title: t('execution.rollback.decision'),
-            width: 220,
-            render: (_, x) =>
-              x.decision ? null : (
-                <Flex gap={8} wrap>
-                  <DecisionButton
-                    trigger={x}
-                    decision="rollback"
-                    onRun={() => setDeciding({ trigger: x, decision: 'rollback' })}
-                  />
-                  <DecisionButton
-                    trigger={x}
-                    decision="continue"
-                    onRun={() => setDeciding({ trigger: x, decision: 'continue' })}
-                  />
-                </Flex>
-              ),
+            width: 280,
+            render: (_, x) => (
+              <Flex vertical gap={8}>
+                <TriggerClock trigger={x} now={now} />
+                {!x.decision && (
+                  <Flex gap={8} wrap>
+                    <DecisionButton
+                      trigger={x}
+                      decision="rollback"
+                      onRun={() => setDeciding({ trigger: x, decision: 'rollback' })}
+                    />
+                    <DecisionButton
+                      trigger={x}
+                      decision="continue"
+                      onRun={() => setDeciding({ trigger: x, decision: 'continue' })}
+                    />
+                  </Flex>
+                )}
+              </Flex>
+            ),
           },
         ]}
       />
