@@ -411,6 +411,8 @@ export const zhRelease = {
     targetVersion: '目标版本',
     addTarget: '添加目标配置',
     targetVersionPlaceholder: '必填：发布后的版本',
+    shortFormTitle: '紧急发布：可先按简化计划审批（TY-4）',
+    shortFormHelp: '先完成{{sections}}即可提交审批；其余部分须在关闭发布前补齐。',
     fillTargets: '按变更的配置项生成',
     postDeploymentPlaceholder: '部署后的验证、配置管理数据库更新、监控安排等',
     windowRange: '发布窗口',

@@ -39,6 +39,7 @@ import { TakeBaselineModal } from '../../cmdb/baselines/TakeBaselineModal';
 import { CiSelect } from '../../cmdb/CiSelect';
 import { baselinesQueryKey, ciQueryKey, getCi, impactOfCis, listBaselines } from '../../cmdb/cmdb.api';
 import { releasesQueryKey, savePlan, submitPlan } from '../releases.api';
+import { useReleasePolicy } from '../useReleasePolicy';
 import { useReleaseActions } from '../releaseActions';
 import { useRiskColumns } from '../riskColumns';
 import { CellItem, FormListTable } from './FormListTable';
@@ -103,6 +104,8 @@ export function PlanEditor({ release, plan }: { release: ReleaseDetail; plan: Pl
   const steps = Form.useWatch('steps', form);
   const windowRange = Form.useWatch('window', form);
 
+  // TY-4: the sections an emergency plan may be approved with (the rest is due before close).
+  const shortForm = useReleasePolicy(release).data?.document.rules.emergencyShortForm;
   const gaps = new Map((release.plan?.gaps ?? []).map((g) => [g.section, g]));
   const missingBySection = new Map((missing?.gaps ?? []).map((g) => [g.section, g]));
   const submitAvailability = availability('submit_plan');
@@ -624,6 +627,18 @@ export function PlanEditor({ release, plan }: { release: ReleaseDetail; plan: Pl
   return (
     <div id="plan-editor-top" data-testid="plan-editor">
       <ErrorAlert error={failure} style={{ marginBottom: 16 }} />
+      {release.type === 'emergency' && shortForm && shortForm.length > 0 && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 16 }}
+          data-testid="plan-emergency-short-form"
+          title={t('plan.shortFormTitle')}
+          description={t('plan.shortFormHelp', {
+            sections: shortForm.map((x) => sectionLabel(t, x)).join(t('common.listSeparator')),
+          })}
+        />
+      )}
       {missing && (
         <Alert
           id="plan-submit-refused"
