@@ -350,7 +350,7 @@ describe('发布实施与回退：发布前验证、实施、实时进度、回�
   it('界面也以英文呈现各页签（截图）', async () => {
     await setLanguage(eng, 'en');
     for (const [tab, name] of [
-      ['verification', 'Pre-release verification'],
+      ['verification', 'Pre-release checks'],
       ['implementation', 'Implementation'],
       ['monitoring', 'Monitoring'],
       ['rollback', 'Rollback'],

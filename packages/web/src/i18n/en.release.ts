@@ -245,8 +245,8 @@ export const enRelease: typeof zhRelease = {
     tabs: {
       overview: 'Overview',
       assessment: 'Assessment',
-      plan: 'Release plan',
-      verification: 'Pre-release verification',
+      plan: 'Plan',
+      verification: 'Pre-release checks',
       implementation: 'Implementation',
       monitoring: 'Monitoring',
       rollback: 'Rollback',
