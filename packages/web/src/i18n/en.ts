@@ -3,6 +3,7 @@ import { enRelease } from './en.release';
 import { enMeasures } from './en.measures';
 import { enKnowledge } from './en.knowledge';
 import { enNotifications } from './en.notifications';
+import { enTasks } from './en.tasks';
 
 /** English. Same keys as zh.ts (the type enforces it). */
 export const en: Messages = {
@@ -10,6 +11,7 @@ export const en: Messages = {
   ...enMeasures,
   ...enKnowledge,
   ...enNotifications,
+  ...enTasks,
   app: {
     name: 'ReleaseGate',
     brand: '发布管理平台',

@@ -2,6 +2,7 @@ import { zhRelease } from './zh.release';
 import { zhMeasures } from './zh.measures';
 import { zhKnowledge } from './zh.knowledge';
 import { zhNotifications } from './zh.notifications';
+import { zhTasks } from './zh.tasks';
 
 /** Simplified Chinese, the default language. Terms follow the policy (REQUIREMENTS.md). */
 export const zh = {
@@ -9,6 +10,7 @@ export const zh = {
   ...zhMeasures,
   ...zhKnowledge,
   ...zhNotifications,
+  ...zhTasks,
   app: {
     name: '发布管理平台',
     brand: 'ReleaseGate',

@@ -1,0 +1,41 @@
+import type { zhTasks } from './zh.tasks';
+
+/** English for My to-do on the home page (same keys as zh.tasks.ts). */
+export const enTasks: typeof zhTasks = {
+  tasks: {
+    title: 'My to-do',
+    count: '{{count}} in all',
+    refresh: 'Refresh my to-do',
+    empty: 'Nothing to do',
+    truncated: '{{total}} in all; the {{limit}} most urgent are listed',
+    since: 'Waiting since {{time}}',
+    due: 'Due {{time}}',
+    dueLeft: '{{left}} left',
+    overdue: 'Overdue by {{late}}',
+    dueAt: 'Due at {{time}}',
+    objects: { release: 'Release', change: 'Change', dsl_version: 'Software version' },
+    kinds: {
+      decide_rollback: 'Decide on rollback',
+      accept: 'Accept the release request',
+      classify: 'Classify the release',
+      revise_returned_plan: 'Revise the returned release plan',
+      edit_plan: 'Draft the release plan',
+      submit_plan: 'Submit the release plan for approval',
+      approve_plan: 'Approve the release plan',
+      record_check: 'Complete the pre-release verification',
+      start_implementation: 'Start the implementation',
+      record_step: 'Carry out the implementation steps',
+      complete_implementation: 'Complete the implementation',
+      record_rollback_step: 'Carry out the rollback steps',
+      verify_restoration: 'Verify the restoration',
+      complete_rollback: 'Complete the rollback',
+      complete_cmdb_update: 'Update the CMDB',
+      record_verification: 'Verify the effect after release',
+      sign_acceptance: 'Sign the user acceptance',
+      archive: 'Archive the release documents',
+      close: 'Close the release',
+      vote_change: 'Vote on the change (CAB)',
+      approve_dsl_version: 'Approve the software version',
+    },
+  },
+};
