@@ -216,8 +216,8 @@ describe('CMDB and definitive software library', () => {
     const history = page.getByTestId('ci-history');
     const created = history.getByTestId('history-entry').filter({ hasText: '创建' });
     await created.getByText('导入', { exact: true }).waitFor();
-    await created.getByText(`操作人：${configAdmin.username}`).waitFor();
-    await created.getByText('原因：import of 网银配置.xlsx').waitFor();
+    await created.getByText(`操作人：${configAdmin.displayName}`).waitFor();
+    await created.getByText('原因：从文件 网银配置.xlsx 导入').waitFor();
     await history
       .getByTestId('history-entry')
       .filter({ hasText: '添加关系' })
@@ -423,7 +423,7 @@ describe('CMDB and definitive software library', () => {
     await approve.getByLabel('审批意见').fill('测试报告已通过');
     await approve.getByRole('button', { name: '批准' }).click();
     await mgr.getByTestId('dsl-state').getByText('已批准').waitFor();
-    await mgr.getByTestId('dsl-decision').getByText(manager.username).waitFor();
+    await mgr.getByTestId('dsl-decision').getByText(manager.displayName).waitFor();
     await mgr.getByTestId('dsl-decision').getByText('测试报告已通过').waitFor();
     expect(await mgr.getByTestId('dsl-delete').count()).toBe(0);
     const [download] = await Promise.all([

@@ -305,7 +305,7 @@ describe('发布管理：重大发布从变更到批准的发布计划', () => {
     await relationship.getByText('没有与其他未关闭发布共用或相互依赖的配置项').waitFor();
     await relationship.getByLabel('决定理由').fill('没有相关发布，单独实施');
     await relationship.getByTestId('relationship-submit').click();
-    await relationship.getByText(/最近一次记录：eng1/).waitFor();
+    await relationship.getByText(/最近一次记录：运维工程师一/).waitFor();
 
     const resource = eng1.getByTestId('assessment-resource');
     await resource.getByLabel('技术资源').fill('预生产环境一套；发布包已在最终软件库');
@@ -314,7 +314,7 @@ describe('发布管理：重大发布从变更到批准的发布计划', () => {
     await resource.getByLabel('可用时间 1').fill('窗口当晚全程');
     await resource.getByLabel('预计工时（小时）').fill('2');
     await resource.getByTestId('resource-submit').click();
-    await resource.getByText(/最近一次记录：eng1/).waitFor();
+    await resource.getByText(/最近一次记录：运维工程师一/).waitFor();
 
     // 技术、业务、管理三类风险各一行，已预先列出。
     const risk = eng1.getByTestId('assessment-risk');
@@ -327,7 +327,7 @@ describe('发布管理：重大发布从变更到批准的发布计划', () => {
       await risk.getByLabel(`应对措施 ${i + 1}`).fill(response);
     }
     await risk.getByTestId('risk-submit').click();
-    await risk.getByText(/最近一次记录：eng1/).waitFor();
+    await risk.getByText(/最近一次记录：运维工程师一/).waitFor();
     await calm(eng1);
     await screenshot(eng1, 'release-07-assessments');
   });
@@ -472,7 +472,7 @@ describe('发布管理：重大发布从变更到批准的发布计划', () => {
     const history = boss.getByTestId('plan-history');
     const v1 = history.locator('tbody tr').filter({ hasText: '第 1 版' });
     await v1.getByText('已批准').waitFor();
-    await v1.getByText('boss').waitFor();
+    await v1.getByText('运维管理部经理').waitFor();
     await v1.getByText('计划完整，同意按窗口实施').waitFor();
     // 已批准的计划不可修改，只能修订为新版本（PL-3）。
     await boss.getByTestId('release-actions').getByTestId('action-revise_plan').waitFor();
