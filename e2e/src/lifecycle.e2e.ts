@@ -162,6 +162,14 @@ describe('一次发布从变更到关闭：效果验证、用户验收、更新 
 
   it('PO-1：业务部门代表签署用户验收（须填写业务部门）；验证全部通过', async () => {
     const biz = await as('biz');
+    // X-2: the representative's home page lists the acceptance waiting for them, a link to it.
+    await biz.goto('/');
+    const task = biz.getByTestId('my-tasks').getByTestId('my-task').filter({ hasText: release.number });
+    await task.getByText('签署用户验收').waitFor();
+    await calm(biz);
+    await screenshot(biz, 'lifecycle-03a-home-my-tasks');
+    await task.getByText('签署用户验收').click();
+    await biz.getByTestId('postrelease-tab').waitFor();
     await openTab(biz, 'postrelease', '发布后管理');
     // The representative records no technical verification.
     await biz.getByTestId('action-wrap-record_verification').first().waitFor();
