@@ -419,7 +419,8 @@ export const enRelease: typeof zhRelease = {
     addTarget: 'Add target',
     targetVersionPlaceholder: 'required: the version after the release',
     shortFormTitle: 'Emergency release: the short form may be approved first (TY-4)',
-    shortFormHelp: 'Complete {{sections}} to submit for approval; the other sections are due before the release is closed.',
+    shortFormHelp:
+      'Complete {{sections}} to submit for approval; the other sections are due before the release is closed.',
     fillTargets: 'Fill with the CIs it changes',
     postDeploymentPlaceholder: 'Verification, CMDB update, monitoring after deployment',
     windowRange: 'Release window',

@@ -139,7 +139,7 @@ export async function closeRelease(
     // After the lifecycle's own check (which names CL-1): an API token also needs the scope.
     authorize(ctx, 'release.close');
     const by = principal.displayName || principal.username;
-    const { closure, report } = await sealOnClose(trx, deps, release, {
+    const { report } = await sealOnClose(trx, deps, release, {
       outcome: input.outcome,
       analysis: input.analysis?.trim() || null,
       lessons: input.lessons?.trim() || null,
