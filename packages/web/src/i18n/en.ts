@@ -326,6 +326,8 @@ export const en: Messages = {
     sourceIp: 'Source address',
     requestId: 'Request id',
     actorRoles: 'Actor roles',
+    field: 'Field',
+    raw: 'The record as chained (what the hash covers)',
     before: 'Before',
     after: 'After',
     details: 'Details',

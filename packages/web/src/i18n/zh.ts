@@ -305,6 +305,8 @@ export const zh = {
     sourceIp: '来源地址',
     requestId: '请求编号',
     actorRoles: '操作人角色',
+    field: '字段',
+    raw: '原始记录（哈希链所覆盖的内容）',
     before: '变更前',
     after: '变更后',
     details: '详情',
