@@ -243,7 +243,7 @@ describe.each(DIALECTS)('monitoring and rollback on %s', (dialect) => {
     expect(done.body.state).toBe('rolled_back');
     const [problem] = (await rollbackView(r.id)).problems;
     expect(problem.number).toMatch(/^PRB-2026-\d{4}$/);
-    expect(problem.reason).toContain('账务数据不一致');
+    expect(problem.reason).toBe('数据不一致或丢失：账务数据不一致');
     const course = problem.course.map((e: any) => e.event);
     expect(course.some((e: string) => e.startsWith('trigger (data, person)'))).toBe(true);
     expect(course.some((e: string) => e.startsWith('decision: rollback — 数据不一致'))).toBe(true);

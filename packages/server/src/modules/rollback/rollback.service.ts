@@ -368,7 +368,7 @@ async function problemRecord(
     number: await repo.nextProblemNumber(trx, now.getUTCFullYear()),
     releaseId: release.id,
     title: `${release.number} ${release.title}: rollback ${outcome}`,
-    reason: triggers.map((t) => `${TRIGGER_KIND_LABELS[t.kind].zh}: ${t.summary}`).join('; ') || '—',
+    reason: triggers.map((t) => `${TRIGGER_KIND_LABELS[t.kind].zh}：${t.summary}`).join('；') || '—',
     course,
     createdAt: now.toISOString(),
     createdBy: by,
