@@ -330,7 +330,7 @@ describe('发布实施与回退：发布前验证、实施、实时进度、回�
 
     const problem = eng.getByTestId('problem-card');
     await problem.getByText(/^PRB-\d{4}-0001$/).waitFor();
-    await problem.getByText('性能超出阈值: [error_ratio] 转账失败率 = 7.5 (> 5 %)').waitFor();
+    await problem.getByText('性能超出阈值：[error_ratio] 转账失败率 = 7.5 (> 5 %)').waitFor();
     await problem.getByText(/回退决策：决定回退：转账失败率 7.5% 超过阈值/).waitFor();
     await problem.getByText('状态恢复验证：配置已恢复到基线').waitFor();
     await problem.getByText('回退完成', { exact: true }).waitFor();
