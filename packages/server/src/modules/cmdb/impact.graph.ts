@@ -127,9 +127,18 @@ export function applyGraphChanges(
       next.code[next.count] = code;
       next.count++;
     };
+    // A million relations: plain locals, no array or call per relation on this loop.
+    const n = ids.length;
+    const { source: src, target: dst, code: codes } = edges;
+    // Only relations from a node some change starts at need the lookup.
+    const touched = new Uint8Array(n);
+    for (const key of last.keys()) touched[Math.floor((key - (key % 4)) / 4 / n)] = 1;
     for (let k = 0; k < edges.count; k++) {
-      const [source, target, code] = [edges.source[k], edges.target[k], edges.code[k]];
-      if (!last.has(keyOf(source, target, code))) put(source, target, code);
+      if (touched[src[k]] === 1 && last.has((src[k] * n + dst[k]) * 4 + codes[k])) continue;
+      next.source[next.count] = src[k];
+      next.target[next.count] = dst[k];
+      next.code[next.count] = codes[k];
+      next.count++;
     }
     for (const [key, present] of last) {
       if (!present) continue;
