@@ -596,6 +596,7 @@ export const enRelease: typeof zhRelease = {
     versionsTitle: 'Versions',
     versionStatus: { draft: 'Awaiting approval', approved: 'Approved' },
     upcoming: 'Upcoming',
+    builtin: 'Built in (entered at install)',
     createdBy: 'Drafted by',
     createdAt: 'Drafted',
     approvedBy: 'Approved by',

@@ -582,6 +582,7 @@ export const zhRelease = {
     versionsTitle: '制度版本',
     versionStatus: { draft: '待批准', approved: '已批准' },
     upcoming: '待生效',
+    builtin: '系统内置（安装时录入）',
     createdBy: '起草人',
     createdAt: '起草时间',
     approvedBy: '批准人',

@@ -21,6 +21,10 @@ describe.each(DIALECTS)('the release policy as data on %s', (dialect) => {
       status: 'approved',
       effectiveDate: '2025-01-10',
       document: { number: 'XDYJ-06-01', title: '发布管理制度', version: 'V1.0' },
+      // Approved by 孙玥 on 2025.01.10 (the document's 审批时间), not at install.
+      approvedBy: '孙玥',
+      approvedAt: '2025-01-09T16:00:00.000Z',
+      createdBy: 'system',
     });
     expect(p.document.rules).toEqual(XDYJ_06_01_V1.rules);
     expect(p.document.rules.deadlines).toEqual({

@@ -37,7 +37,10 @@ export async function ensureDefaultPolicy(deps: PolicyDeps, ctx: RequestContext)
       createdBy: 'system',
       createdAt: now,
       approvedBy: XDYJ_06_01_V1.approver,
-      approvedAt: now,
+      // Approved when the document says (审批时间), midnight in Beijing; entered here at install.
+      approvedAt: new Date(
+        `${XDYJ_06_01_V1.revisions.at(-1)?.date ?? XDYJ_06_01_V1.effectiveDate}T00:00:00+08:00`,
+      ).toISOString(),
     };
     await repo.insertPolicy(trx, v);
     await deps.audit.record(trx, ctx, {

@@ -169,7 +169,15 @@ export function PolicyPage() {
               width: 150,
               render: (_, v) => (
                 <Flex vertical>
-                  <span>{v.createdBy ? <PersonName username={v.createdBy} /> : '—'}</span>
+                  <span>
+                    {v.createdBy === 'system' ? (
+                      t('policy.builtin')
+                    ) : v.createdBy ? (
+                      <PersonName username={v.createdBy} />
+                    ) : (
+                      '—'
+                    )}
+                  </span>
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                     {formatMinute(v.createdAt)}
                   </Typography.Text>
