@@ -99,6 +99,7 @@ export const enNotifications: typeof zhNotifications = {
       },
       attempts: 'Attempts',
       responseCode: 'Response',
+      smtpNotConfigured: 'No mail server configured (SMTP_URL): not sent',
       lastError: 'Last error',
       createdAt: 'Created',
       deliveredAt: 'Delivered',

@@ -96,6 +96,7 @@ export const zhNotifications = {
       },
       attempts: '尝试次数',
       responseCode: '响应码',
+      smtpNotConfigured: '未配置邮件服务器（SMTP_URL），未发送',
       lastError: '最近错误',
       createdAt: '创建时间',
       deliveredAt: '送达时间',

@@ -264,10 +264,15 @@ function DeliveriesCard() {
           {
             title: t('notifications.admin.lastError'),
             dataIndex: 'lastError',
-            render: (e: string | null) =>
+            render: (e: string | null, d) =>
               e ? (
-                <Typography.Text type="danger" ellipsis={{ tooltip: e }} style={{ maxWidth: 260 }}>
-                  {e}
+                <Typography.Text
+                  type={d.status === 'skipped' ? 'secondary' : 'danger'}
+                  ellipsis={{ tooltip: e }}
+                  style={{ maxWidth: 260 }}
+                >
+                  {/* The server's own reason for skipping, in the reader's language. */}
+                  {e === 'SMTP is not configured (SMTP_URL)' ? t('notifications.admin.smtpNotConfigured') : e}
                 </Typography.Text>
               ) : (
                 '—'
