@@ -93,7 +93,8 @@ export const XDYJ_06_01_V1: PolicyDocument = {
     },
     intakeRoles: ['operations_manager', 'operations_engineer'],
     requiredPlanSections: [...PLAN_SECTIONS],
-    emergencyShortForm: ['purpose', 'scope', 'steps', 'rollback'],
+    // TY-4's short plan, and the window PR-1 needs to deploy at all (decision 0009).
+    emergencyShortForm: ['purpose', 'scope', 'window', 'steps', 'rollback'],
     preReleaseChecks: [
       label('environment_check', '环境检查', 'Environment check'),
       label('backup_verification', '备份验证', 'Backup verification'),
