@@ -55,6 +55,16 @@ describe('IM-2 RB-3 step order', () => {
     expect(p).toMatchObject({ total: 3, done: 1, plannedMinutes: 30, elapsedMinutes: 12 });
     expect(p.current).toEqual({ index: 1, title: '部署新版本', status: 'running' });
   });
+  it('RB-3 a phase the release has left (a rollback that failed) stops its clock at its last step', () => {
+    const failedAt = '2026-02-01T15:09:00Z';
+    const runs = [{ ...run(0, 'failed', '2026-02-01T15:05:00Z'), finishedAt: failedAt }];
+    const later = new Date('2026-02-01T18:00:00Z');
+    expect(progressOf('implementation', steps, runs, later).elapsedMinutes).toBe(175);
+    expect(progressOf('implementation', steps, runs, later, true)).toMatchObject({
+      finishedAt: failedAt,
+      elapsedMinutes: 4,
+    });
+  });
 });
 
 describe('IM-4 IM-5 IM-6 RB-2 monitoring and the decision clock', () => {

@@ -81,6 +81,8 @@ export function progressOf(
   steps: readonly PlanStep[],
   runs: readonly StepRun[],
   now: Date,
+  /** The phase is over (the release left it, e.g. a rollback that failed): its clock stops at its last step. */
+  over = false,
 ): Progress {
   const mine = new Map(runs.filter((r) => r.phase === phase).map((r) => [r.stepIndex, r]));
   const done = steps.filter((_, i) => mine.get(i)?.status === 'succeeded').length;
@@ -89,12 +91,13 @@ export function progressOf(
   const starts = [...mine.values()].map((r) => r.startedAt).sort();
   const startedAt = starts[0] ?? null;
   const allDone = steps.length > 0 && done === steps.length;
-  const finishedAt = allDone
-    ? ([...mine.values()]
-        .map((r) => r.finishedAt ?? '')
-        .sort()
-        .at(-1) ?? null)
-    : null;
+  const finishedAt =
+    allDone || (over && mine.size > 0)
+      ? ([...mine.values()]
+          .flatMap((r) => (r.finishedAt ? [r.finishedAt] : []))
+          .sort()
+          .at(-1) ?? null)
+      : null;
   const end = finishedAt ? Date.parse(finishedAt) : now.getTime();
   return {
     total: steps.length,

@@ -187,6 +187,12 @@ export async function completeImplementation(deps: ReleaseDeps, ctx: RequestCont
   });
 }
 
+/** The states a phase runs in: outside them its clock has stopped. */
+const PHASE_STATES: Record<StepPhase, readonly string[]> = {
+  implementation: ['implementing'],
+  rollback: ['rolling_back'],
+};
+
 /** IM-3: the plan's steps with how each ran, and the progress of both phases. */
 export async function getProgress(deps: ReleaseDeps, ctx: RequestContext, id: string) {
   authorize(ctx, 'release.read');
@@ -199,7 +205,7 @@ export async function getProgress(deps: ReleaseDeps, ctx: RequestContext, id: st
   const phase = (p: StepPhase) => {
     const steps = plan ? stepsOf(p, plan.content) : [];
     return {
-      progress: progressOf(p, steps, runs, now),
+      progress: progressOf(p, steps, runs, now, !PHASE_STATES[p].includes(release.state)),
       steps: steps.map((s, i) => ({
         index: i,
         ...s,

@@ -23,6 +23,8 @@ import {
   submitPlan,
 } from './releases.api';
 
+const BAD_NEWS: readonly ReleaseAction[] = ['fail_rollback', 'reject', 'cancel', 'close_failed'];
+
 type Dialog = Exclude<ReleaseAction, 'edit_plan' | 'submit_plan'> | null;
 
 /** Actions that run after a confirmation, with what they call. */
@@ -69,13 +71,13 @@ export function ReleaseActionsProvider({
   const done = async (action: ReleaseAction, after: Promise<ReleaseDetail>) => {
     try {
       const r = await after;
-      void message.success(
-        t(`releases.done.${action}`, {
-          number,
-          type: r.type ? t(`releases.types.${r.type}`) : '',
-          version: r.plan?.version ?? '',
-        }),
-      );
+      const text = t(`releases.done.${action}`, {
+        number,
+        type: r.type ? t(`releases.types.${r.type}`) : '',
+        version: r.plan?.version ?? '',
+      });
+      // Recorded as asked, but not good news: a failed rollback or a rejection is not a success.
+      void (BAD_NEWS.includes(action) ? message.warning(text) : message.success(text));
     } finally {
       void refresh();
     }

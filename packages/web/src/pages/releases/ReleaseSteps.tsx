@@ -35,8 +35,16 @@ export function ReleaseSteps({ release }: { release: ReleaseDetail }) {
     state === 'rolling_back' ||
     state === 'rolled_back' ||
     outcome === 'rolled_back';
+  // A rollback that failed never reached 已回退: it went from 回退中 straight to closed.
+  const rollbackFailed = rolledBack && state === 'closed' && outcome === 'failed';
   const path: ReleaseState[] =
-    outcome === 'rejected' ? ['requested', 'closed'] : rolledBack ? ROLLBACK : MAIN;
+    outcome === 'rejected'
+      ? ['requested', 'closed']
+      : rollbackFailed
+        ? ROLLBACK.filter((s) => s !== 'rolled_back')
+        : rolledBack
+          ? ROLLBACK
+          : MAIN;
   const current = path.indexOf(state);
   // A cancelled release may have stopped at any step before implementation: only the end is marked.
   const cancelled = outcome === 'cancelled';
