@@ -708,8 +708,8 @@ export const en: Messages = {
         'Arrows show the relation direction (source → target), colours the level, ★ and a red outline core CIs. Drag and zoom to explore.',
       affectedCi: 'Affected CI',
       depth: 'Level',
-      viaTitle: 'Affected through',
-      path: 'Path',
+      viaTitle: 'Last step (why affected)',
+      path: 'Full path (from the chosen CI)',
       via: {
         outgoing: {
           depends_on: 'depends on {{name}}',

@@ -196,7 +196,7 @@ export const zhRelease = {
       close_successful: '以“成功”关闭',
       close_failed: '以“失败”关闭',
       close_rolled_back: '以“已回退”关闭',
-      cancel: '取消',
+      cancel: '取消发布',
     },
     moreActions: '其他操作',
     blockedTitle: '现在不能{{action}}：',

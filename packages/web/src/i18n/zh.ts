@@ -670,8 +670,8 @@ export const zh = {
       legend: '箭头为关系方向（源 → 目标），颜色表示受影响的层级，★ 与红色描边表示核心配置项。可拖动和缩放。',
       affectedCi: '受影响配置项',
       depth: '层级',
-      viaTitle: '影响途径',
-      path: '影响路径',
+      viaTitle: '上一步（因何受影响）',
+      path: '完整路径（从所选配置项起）',
       via: {
         outgoing: {
           depends_on: '依赖 {{name}}',

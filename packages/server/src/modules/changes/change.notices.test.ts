@@ -26,7 +26,7 @@ describe.each(DIALECTS)('change notifications on %s', (dialect) => {
       .execute()
       .then((rows) => rows.sort((x, y) => (x.username < y.username ? -1 : 1)));
 
-  it('X-2 a change submitted for CAB review notifies every CAB member, not its submitter', async () => {
+  it('X-2 RO-1 a change submitted for CAB review notifies every CAB member and the manager who sits on the CAB, not its submitter', async () => {
     await t.seedUser('eng', ['operations_engineer']);
     // A CAB member who also drafts changes: not asked about their own.
     await t.seedUser('cabeng', ['operations_engineer', 'cab_member']);
@@ -39,7 +39,7 @@ describe.each(DIALECTS)('change notifications on %s', (dialect) => {
     expect(await waiting(`/changes/${draft.id}`)).toEqual([]);
     expect((await eng.post(`/api/changes/${draft.id}/submit`)).status).toBe(200);
     const rows = await waiting(`/changes/${draft.id}`);
-    expect(rows.map((r) => r.username)).toEqual(['cab1', 'cab2', 'cabeng']);
+    expect(rows.map((r) => r.username)).toEqual(['boss', 'cab1', 'cab2', 'cabeng']);
     expect(rows[0].title_zh).toBe(`${draft.number} 变更待 CAB 评审`);
     expect(rows[0].title_en).toBe(`${draft.number}: change awaits CAB review`);
 
@@ -55,7 +55,7 @@ describe.each(DIALECTS)('change notifications on %s', (dialect) => {
     // Submitted by a CAB member: the others are asked, the submitter is not.
     const own = (await cabeng.post('/api/changes', { title: '网络割接', risk: 'low' })).body;
     expect((await cabeng.post(`/api/changes/${own.id}/submit`)).status).toBe(200);
-    expect((await waiting(`/changes/${own.id}`)).map((r) => r.username)).toEqual(['cab1', 'cab2']);
+    expect((await waiting(`/changes/${own.id}`)).map((r) => r.username)).toEqual(['boss', 'cab1', 'cab2']);
     expect((await cabeng.get('/api/notifications')).body.notifications).toHaveLength(1);
   });
 

@@ -29,7 +29,8 @@ export async function announceCabReview(
       en: `${change.title} (${risk ? `${RISK.en[risk]} risk, ` : ''}submitted by ${actor.displayName})`,
     },
     audience: {
-      roles: ['cab_member'],
+      // The CAB members, and the manager, who sits on the CAB (RO-1).
+      roles: ['cab_member', 'operations_manager'],
       exceptUserIds: [actor.userId, ...(change.requesterId ? [change.requesterId] : [])],
     },
   });

@@ -190,8 +190,13 @@ export async function updateChange(q: Q, c: Change, previousCiIds: readonly stri
   }
 }
 
-export async function findChange(q: Q, id: string): Promise<Change | undefined> {
-  const row = await q.selectFrom('changes').selectAll().where('id', '=', id).executeTakeFirst();
+/** A change by its id or its number (CHG-2026-0001), as addresses people share carry either. */
+export async function findChange(q: Q, idOrNumber: string): Promise<Change | undefined> {
+  const row = await q
+    .selectFrom('changes')
+    .selectAll()
+    .where((eb) => eb.or([eb('id', '=', idOrNumber), eb('number', '=', idOrNumber)]))
+    .executeTakeFirst();
   return row && (await withCis(q, [row]))[0];
 }
 

@@ -116,6 +116,8 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
       quorum: { required: 2, approve: 0, reject: 0 },
     });
     expect(draft.cis.map((c: any) => c.name)).toEqual(['billing', 'billing-db']);
+    // PR-4: the number people share opens the change as its id does.
+    expect((await cab1.get('/api/changes/CHG-2026-0001')).body.id).toBe(draft.id);
 
     const early = await vote(cab1, draft.id, 'approve');
     expect(early.status).toBe(409);

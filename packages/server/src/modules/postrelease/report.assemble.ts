@@ -142,7 +142,7 @@ export async function assembleReport(
       outcome: closing.outcome,
       policy: policy ? { number: policy.number, title: policy.title, version: policy.version } : null,
       planVersion: plan?.version ?? null,
-      requestedBy: release.requestedBy,
+      requestedBy: names.get(release.requestedBy) ?? release.requestedBy,
       requestedAt: release.createdAt,
       implementationStartedAt: at('release.start_implementation'),
       implementationEndedAt: at('release.complete_implementation'),

@@ -33,10 +33,8 @@ function buildOption(
   selected: string | null,
   t: TFunction,
 ): Option {
-  const rates = quarters.map((q) => q.successRate.percent);
-  const lowest = Math.min(target, ...rates.filter((r): r is number => r !== null));
-  // Zoom in on the band that matters: the target line stays visible without flattening the bars.
-  const min = Math.max(0, Math.floor((lowest - 5) / 10) * 10);
+  // Bars start at zero: a bar's length is its rate, so 50 % looks half of 100 %, not tiny.
+  const min = 0;
   return {
     animation: false,
     grid: { left: 48, right: 88, top: 36, bottom: 32 },

@@ -635,7 +635,7 @@ export function PlanEditor({ release, plan }: { release: ReleaseDetail; plan: Pl
           data-testid="plan-emergency-short-form"
           title={t('plan.shortFormTitle')}
           description={t('plan.shortFormHelp', {
-            sections: shortForm.map((x) => sectionLabel(t, x)).join(t('common.listSeparator')),
+            sections: shortForm.map((x) => sectionLabel(t, x)).join(t('policy.listSeparator')),
           })}
         />
       )}
