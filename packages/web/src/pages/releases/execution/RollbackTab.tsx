@@ -197,7 +197,7 @@ function TriggersCard({
           : t('execution.rollback.triggersHelpNoMinutes')}
       </Typography.Paragraph>
       {/* Why a waiting trigger cannot be decided by this user; nothing to say when none waits. */}
-      {sorted.some((x) => !x.decision) && <ActionBlockers action="decide_rollback" />}
+      {sorted.some((x) => !x.decision) && <ActionBlockers action="decide_rollback" roleToo />}
       <Table<Trigger>
         rowKey="id"
         size="middle"
