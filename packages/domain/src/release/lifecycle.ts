@@ -75,7 +75,8 @@ export interface ReleaseFacts {
   /** IM-2: implementation steps of the approved plan, and how many have succeeded. */
   steps?: { total: number; succeeded: number };
   /** RB-3: rollback steps of the approved plan, and how many have succeeded. */
-  rollbackSteps?: { total: number; succeeded: number };
+  /** `failed`: rollback steps whose last run failed (the manager may judge the rollback failed, RB-5). */
+  rollbackSteps?: { total: number; succeeded: number; failed?: number };
   /** RB-2: rollback triggers raised and not yet decided. */
   openTriggers?: number;
   /** RB-4: the latest restoration check found the pre-release configuration back. */

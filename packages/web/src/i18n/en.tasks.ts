@@ -26,6 +26,7 @@ export const enTasks: typeof zhTasks = {
       start_implementation: 'Start the implementation',
       record_step: 'Carry out the implementation steps',
       complete_implementation: 'Complete the implementation',
+      fail_rollback: 'A rollback step failed: judge whether the rollback failed',
       record_rollback_step: 'Carry out the rollback steps',
       verify_restoration: 'Verify the restoration',
       complete_rollback: 'Complete the rollback',

@@ -24,6 +24,7 @@ export const zhTasks = {
       start_implementation: '开始实施',
       record_step: '执行实施步骤',
       complete_implementation: '完成实施',
+      fail_rollback: '回退步骤失败：判定回退是否失败',
       record_rollback_step: '执行回退步骤',
       verify_restoration: '验证状态恢复',
       complete_rollback: '完成回退',

@@ -80,7 +80,11 @@ async function executionFacts(
       : null;
   return {
     steps: { total: approved?.content.steps?.length ?? 0, succeeded: succeeded('implementation') },
-    rollbackSteps: { total: approved?.content.rollback?.steps.length ?? 0, succeeded: succeeded('rollback') },
+    rollbackSteps: {
+      total: approved?.content.rollback?.steps.length ?? 0,
+      succeeded: succeeded('rollback'),
+      failed: runs.filter((r) => r.phase === 'rollback' && r.status === 'failed').length,
+    },
     openTriggers: await countOpenTriggers(q, release.id),
     restorationVerified: restoration?.ok ?? false,
     gateFailures: gate?.checks.filter((c) => !c.ok).map((c) => ({ rule: c.rule, message: c.message })),

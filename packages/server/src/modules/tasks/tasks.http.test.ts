@@ -245,8 +245,13 @@ describe.each(DIALECTS)('my to-do (GET /api/me/tasks) on %s', (dialect) => {
     expect(decided.body.state).toBe('rolling_back');
     expect(await on(c.boss, r.id)).toEqual(['record_rollback_step']);
     expect(await on(c.impl, r.id)).toEqual(['record_rollback_step']);
+    // RB-5: a failed rollback step puts the judgement on the manager's list; the step may be retried.
+    await runStep(c.impl, r.id, 'rollback', 0, 'failed');
+    expect(await on(c.boss, r.id)).toEqual(['fail_rollback', 'record_rollback_step']);
+    expect(await on(c.impl, r.id)).toEqual(['record_rollback_step']);
     await runStep(c.impl, r.id, 'rollback', 0);
     expect(await on(c.cfg, r.id)).toEqual(['verify_restoration']);
+    expect(await on(c.boss, r.id)).not.toContain('fail_rollback');
   });
 
   it('DS-1 a list beyond 100 shows the 100 waiting longest, with the total', async () => {

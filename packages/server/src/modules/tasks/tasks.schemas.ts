@@ -17,6 +17,7 @@ export const TASK_KINDS = [
   'start_implementation',
   'record_step',
   'complete_implementation',
+  'fail_rollback',
   'record_rollback_step',
   'verify_restoration',
   'complete_rollback',

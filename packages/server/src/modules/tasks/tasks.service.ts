@@ -102,6 +102,13 @@ const RELEASE_TASKS: readonly ReleaseTask[] = [
   },
   { kind: 'complete_rollback', action: 'complete_rollback', tab: 'rollback' },
   {
+    // A rollback step failed: the manager judges whether the rollback has failed (RB-5, CL-1).
+    kind: 'fail_rollback',
+    action: 'fail_rollback',
+    tab: 'rollback',
+    open: (f) => (f.rollbackSteps?.failed ?? 0) > 0,
+  },
+  {
     kind: 'record_rollback_step',
     action: 'record_rollback_step',
     tab: 'rollback',
