@@ -70,12 +70,30 @@ export async function createTestDatabase(
         await db.destroy();
         const cleanup = new pg.Client({ connectionString: TEST_DATABASE_URL });
         await cleanup.connect();
-        await cleanup.query(`drop schema ${schema} cascade`);
+        await cleanup.query(`drop schema if exists ${schema} cascade`);
         await cleanup.end();
         fs.rmSync(dataDir, { recursive: true, force: true });
       },
     };
   }
-  if (options.migrate !== false) await migrateToLatest(test.db);
+  if (options.migrate !== false) await migrateWithRetry(test.db);
   return test;
+}
+
+/**
+ * Kysely's migrator introspects every schema of the database; while other test files drop their
+ * own schemas at the same moment, PostgreSQL's catalog functions may fail with "schema rg_test_…
+ * does not exist" for a schema that is not ours. That is a race between test files, not a bug of
+ * the migration: try again (a few times at most), and fail on anything else.
+ */
+async function migrateWithRetry(db: Db): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await migrateToLatest(db);
+      return;
+    } catch (error) {
+      const concurrentDrop = /schema "rg_test_[0-9a-f]+" does not exist/.test(String(error));
+      if (!concurrentDrop || attempt >= 3) throw error;
+    }
+  }
 }
