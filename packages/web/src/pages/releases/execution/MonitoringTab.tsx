@@ -430,19 +430,15 @@ function LogsCard({ release, patterns }: { release: ReleaseDetail; patterns: str
   );
 }
 
-const LEVEL_PREFIX = /^\s*\[?(DEBUG|INFO|WARN|WARNING|ERROR)\]?[\s:]+/i;
-
-/** Pasted text as log lines: one per line, a leading level word taken as the line's level. */
+/**
+ * Pasted text as log lines, one per line, each sent with the chosen level: the server reads the
+ * level a line states itself (`logLevelIn`), wherever its format puts it.
+ */
 export function parseLogLines(text: string, level: LogLevel, source: string | null): LogLineInput[] {
   return text
     .split(/\r?\n/)
     .filter((line) => line.trim())
-    .map((line) => {
-      const m = LEVEL_PREFIX.exec(line);
-      const word = m?.[1].toLowerCase();
-      const lineLevel = word === 'warning' ? 'warn' : (word as LogLevel | undefined);
-      return { level: lineLevel ?? level, message: line.trim(), source };
-    });
+    .map((line) => ({ level, message: line.trim(), source }));
 }
 
 function AttachLogsModal({ release, onClose }: { release: ReleaseDetail; onClose: () => void }) {
