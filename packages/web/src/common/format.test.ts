@@ -1,18 +1,6 @@
-import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
-import { en } from '../i18n/en';
-import { zh } from '../i18n/zh';
+import { enT, zhT } from '../i18n/testing';
 import { formatDuration } from './format';
-
-const i18n = i18next.createInstance();
-void i18n.init({
-  resources: { zh: { translation: zh }, en: { translation: en } },
-  lng: 'zh',
-  interpolation: { escapeValue: false },
-  initAsync: false,
-});
-const zhT = i18n.getFixedT('zh');
-const enT = i18n.getFixedT('en');
 
 describe('formatDuration', () => {
   it('IM-3: measured durations read as seconds, minutes and seconds, hours and minutes (zh, en)', () => {

@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import { Tooltip } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { apiRequest } from '../api/client';
@@ -17,9 +18,13 @@ export function usePeople(): (username: string | null | undefined) => string {
     queryFn: () => apiRequest<{ people: Person[] }>('/api/people'),
     staleTime: 5 * 60_000,
   });
-  const byUsername = new Map((data?.people ?? []).map((p) => [p.username, p]));
-  // Names recorded as display names already (and system actors) are not in the directory: shown as they are.
-  return (username) => (username ? (byUsername.get(username)?.displayName ?? username) : '');
+  // One map per loaded directory, not one per name shown (tables render a name per row).
+  return useMemo(() => {
+    const byUsername = new Map((data?.people ?? []).map((p) => [p.username, p]));
+    // Names recorded as display names already (and system actors) are not in the directory: shown as they are.
+    return (username: string | null | undefined) =>
+      username ? (byUsername.get(username)?.displayName ?? username) : '';
+  }, [data]);
 }
 
 /** A person's display name, with the username on hover (the audit trail's key). */

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test/databases';
 import { HttpClient, startTestApp, type TestApp } from '../../test/test-app';
+import { waitingNotices } from '../../test/notifications';
 
 describe.each(DIALECTS)('software-library notifications on %s', (dialect) => {
   let t: TestApp;
@@ -16,15 +17,7 @@ describe.each(DIALECTS)('software-library notifications on %s', (dialect) => {
     await t.close();
   });
 
-  const waiting = (link: string) =>
-    t.database.db.kysely
-      .selectFrom('notifications')
-      .innerJoin('users', 'users.id', 'notifications.user_id')
-      .select(['users.username', 'notifications.title_zh', 'notifications.title_en'])
-      .where('notifications.kind', '=', 'approval_waiting')
-      .where('notifications.link', '=', link)
-      .execute()
-      .then((rows) => rows.sort((x, y) => (x.username < y.username ? -1 : 1)));
+  const waiting = (link: string) => waitingNotices(t, link);
 
   it('X-2 a software-library version awaiting approval notifies every operations manager, not the uploader', async () => {
     await t.seedUser('eng', ['operations_engineer']);

@@ -2,21 +2,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
-import { en } from '../../i18n/en';
-import { zh } from '../../i18n/zh';
+import { enT, testI18n, zhT } from '../../i18n/testing';
 import { auditActionLabel, ENTITY_TYPES, entityTypeLabel } from './auditText';
-
-const i18n = i18next.createInstance();
-void i18n.init({
-  resources: { zh: { translation: zh }, en: { translation: en } },
-  lng: 'zh',
-  interpolation: { escapeValue: false },
-  initAsync: false,
-});
-const zhT = i18n.getFixedT('zh');
-const enT = i18n.getFixedT('en');
 
 const packages = fileURLToPath(new URL('../../../../', import.meta.url));
 const read = (path: string) => readFileSync(join(packages, path), 'utf8');
@@ -81,7 +69,8 @@ describe('audit log labels', () => {
     expect(RELEASE_ACTIONS.length).toBeGreaterThan(20);
     expect(actions.size).toBeGreaterThan(150);
     const unlabelled = [...actions].filter(
-      (a) => !i18n.exists(`actions.${a}`, { lng: 'zh' }) || !i18n.exists(`actions.${a}`, { lng: 'en' }),
+      (a) =>
+        !testI18n.exists(`actions.${a}`, { lng: 'zh' }) || !testI18n.exists(`actions.${a}`, { lng: 'en' }),
     );
     expect(unlabelled).toEqual([]);
   });
