@@ -968,7 +968,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        scopes: ("user.read" | "user.manage" | "token.manage" | "token.own" | "audit.read" | "audit.export" | "audit.verify" | "system.backup" | "system.settings" | "release.read" | "release.request" | "release.accept" | "release.plan" | "release.approve.normal" | "release.approve.major" | "release.approve.emergency" | "release.implement" | "release.close" | "change.read" | "change.manage" | "change.vote" | "change.integrate" | "cmdb.read" | "cmdb.write" | "cmdb.admin" | "dsl.read" | "dsl.upload" | "dsl.approve" | "gate.check" | "acceptance.sign" | "policy.read" | "policy.manage" | "measures.read" | "knowledge.read" | "knowledge.write" | "notifications.manage")[];
+                        scopes: ("user.read" | "user.manage" | "token.manage" | "token.own" | "audit.read" | "audit.export" | "audit.verify" | "system.backup" | "system.settings" | "release.read" | "release.request" | "release.accept" | "release.plan" | "release.approve.normal" | "release.approve.major" | "release.approve.emergency" | "release.implement" | "release.trigger" | "release.rollback.decide" | "release.close" | "release.cancel" | "change.read" | "change.manage" | "change.vote" | "change.integrate" | "cmdb.read" | "cmdb.write" | "cmdb.admin" | "dsl.read" | "dsl.upload" | "dsl.approve" | "gate.check" | "acceptance.sign" | "policy.read" | "policy.draft" | "policy.manage" | "measures.read" | "knowledge.read" | "knowledge.write" | "notifications.manage")[];
                         /** @default 90 */
                         expiresInDays?: number;
                         userId?: string;

@@ -138,7 +138,7 @@ export const en: Messages = {
   },
   roleGroups: {
     business: 'Business roles',
-    administrator: 'System roles (separation of duties: at most one per person)',
+    administrator: 'System roles (separation of duties: each is held alone)',
   },
   permissions: {
     user: { read: 'View users', manage: 'Manage users' },
@@ -160,7 +160,10 @@ export const en: Messages = {
         emergency: 'Approve emergency releases',
       },
       implement: 'Implement releases',
+      trigger: 'Raise rollback triggers',
+      rollback: { decide: 'Decide on rollback' },
       close: 'Close releases',
+      cancel: 'Cancel releases',
     },
     change: {
       read: 'View changes',
@@ -176,7 +179,11 @@ export const en: Messages = {
     },
     gate: { check: 'Deployment gate checks' },
     acceptance: { sign: 'Sign user acceptance' },
-    policy: { read: 'View the release policy', manage: 'Maintain the release policy' },
+    policy: {
+      read: 'View the release policy',
+      draft: 'Draft policy revisions',
+      manage: 'Approve the release policy',
+    },
     knowledge: { read: 'Read the knowledge base', write: 'Write knowledge-base articles' },
     measures: { read: 'View the measures' },
     notifications: { manage: 'Manage notification channels' },
@@ -232,7 +239,7 @@ export const en: Messages = {
   users: {
     title: 'Users',
     subtitle:
-      'Accounts, roles and sign-in lockouts. A user holds at most one system role (separation of duties).',
+      'Accounts, roles and sign-in lockouts. A system role is held alone, with no other role (separation of duties).',
     create: 'New user',
     searchPlaceholder: 'Search name or e-mail',
     roleFilter: 'Filter by role',
@@ -267,7 +274,8 @@ export const en: Messages = {
     unlocked: 'Lockout of {{name}} lifted',
     empty: 'No users match',
     readOnly: 'You can view only',
-    adminRolesWarning: 'Separation of duties: choose at most one of the three system roles',
+    adminRolesWarning:
+      'Separation of duties: a system role (system administrator, security administrator, auditor) is held alone, with no other role',
     rolesPlaceholder: 'Choose one or more roles',
     more: 'More',
   },

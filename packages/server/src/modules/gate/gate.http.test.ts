@@ -101,7 +101,7 @@ describe.each(DIALECTS)('pre-release verification and the deployment gate on %s'
           note: 'x',
         })
       ).body.error.details.rule,
-    ).toBe('IM-1 pre-release verification by the implementation team');
+    ).toBe('X-4 permission');
     await passAll();
     const ready = await c.impl.get(`/api/releases/${releaseId}`);
     expect(ready.body.state).toBe('ready');

@@ -27,7 +27,8 @@ export function UserFormModal({ user, onClose }: { user?: User; onClose: () => v
   const [form] = Form.useForm<UserFormValues>();
   const [failure, setFailure] = useState<unknown>(null);
   const roles = Form.useWatch('roles', form) ?? [];
-  const adminRolesChosen = roles.filter((r) => administratorRoles.has(r)).length;
+  // RO-3: a system role is held alone — with no other system role and no business role.
+  const separationBroken = roles.some((r) => administratorRoles.has(r)) && roles.length > 1;
 
   const save = useMutation({
     mutationFn: (v: UserFormValues) => {
@@ -107,8 +108,8 @@ export function UserFormModal({ user, onClose }: { user?: User; onClose: () => v
         <Form.Item
           name="roles"
           label={t('users.roles')}
-          validateStatus={adminRolesChosen > 1 ? 'warning' : undefined}
-          help={adminRolesChosen > 1 ? t('users.adminRolesWarning') : undefined}
+          validateStatus={separationBroken ? 'warning' : undefined}
+          help={separationBroken ? t('users.adminRolesWarning') : undefined}
         >
           <RoleSelect />
         </Form.Item>
