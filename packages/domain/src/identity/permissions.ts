@@ -146,6 +146,26 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   ],
 };
 
+/**
+ * X-4: what a service account's token may carry — what a pipeline or an integration does: ask
+ * the gate, report steps, logs and triggers, put artifacts in the software library, feed changes
+ * and read what it needs. Approvals, closing and policy stay with people.
+ */
+export const PIPELINE_SCOPES: readonly Permission[] = [
+  'gate.check',
+  'release.read',
+  'release.implement',
+  'release.trigger',
+  'dsl.read',
+  'dsl.upload',
+  'change.read',
+  'change.integrate',
+  'cmdb.read',
+];
+
+/** Never on any token: accounts and tokens are managed by a person signed in at a browser. */
+export const NEVER_ON_TOKENS: readonly Permission[] = ['token.own', 'token.manage', 'user.manage'];
+
 export function permissionsOf(roles: readonly Role[]): Set<Permission> {
   const result = new Set<Permission>();
   for (const role of roles) for (const p of ROLE_PERMISSIONS[role]) result.add(p);

@@ -138,24 +138,32 @@ user
   });
 user
   .command('create')
-  .description('create a user; the password is read from standard input')
+  .description(
+    'create a user; the initial password is read from standard input and must be changed at the first sign-in',
+  )
   .requiredOption('--username <name>')
   .requiredOption('--name <display name>')
   .requiredOption('--roles <roles>', 'comma-separated roles', parseRoles)
   .option('--email <email>')
-  .action(async (options: { username: string; name: string; roles: Role[]; email?: string }) => {
-    const password = await readStdin();
-    await withDatabase(async (env) => {
-      const created = await createUser(env.identity, env.ctx, {
-        username: options.username,
-        displayName: options.name,
-        email: options.email ?? null,
-        roles: options.roles,
-        password,
+  .option('--service', 'a service account for pipelines: no password, pipeline-scoped tokens only')
+  .action(
+    async (options: { username: string; name: string; roles: Role[]; email?: string; service?: boolean }) => {
+      const password = options.service ? undefined : await readStdin();
+      await withDatabase(async (env) => {
+        const created = await createUser(env.identity, env.ctx, {
+          username: options.username,
+          displayName: options.name,
+          email: options.email ?? null,
+          roles: options.roles,
+          password,
+          serviceAccount: options.service === true,
+        });
+        out(
+          `created ${created.serviceAccount ? 'service account ' : ''}${created.username} (${created.id}) with roles ${created.roles.join(', ')}`,
+        );
       });
-      out(`created ${created.username} (${created.id}) with roles ${created.roles.join(', ')}`);
-    });
-  });
+    },
+  );
 user
   .command('roles')
   .description("replace a user's roles")
@@ -194,8 +202,8 @@ user
 const token = program.command('token').description('API tokens for pipelines');
 token
   .command('create')
-  .description('create a scoped, expiring token; the secret is printed once')
-  .requiredOption('--user <username>', 'the user the token acts for')
+  .description('create a scoped, expiring token for a service account; the secret is printed once')
+  .requiredOption('--user <username>', 'the service account the token acts for')
   .requiredOption('--name <name>')
   .requiredOption('--scopes <scopes>', 'comma-separated permissions, e.g. gate.check', parseScopes)
   .option('--days <days>', 'days until it expires', parsePositiveInt, 90)

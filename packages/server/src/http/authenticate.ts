@@ -66,7 +66,7 @@ async function authenticate(request: FastifyRequest, deps: IdentityDeps): Promis
     }
   }
   if (check.principal.passwordExpired && !request.routeOptions.config.allowExpiredPassword) {
-    throw new DomainError('policy_violation', 'Your password has expired; change it before you continue', {
+    throw new DomainError('policy_violation', 'Your password has expired or was set by an administrator; change it before you continue', {
       rule: 'password maximum age',
       reason: 'password_expired',
     });

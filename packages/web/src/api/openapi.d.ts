@@ -172,6 +172,8 @@ export interface paths {
                                 disabled: boolean;
                                 lockedUntil: string | null;
                                 passwordChangedAt: string;
+                                mustChangePassword: boolean;
+                                serviceAccount: boolean;
                                 createdAt: string;
                                 updatedAt: string;
                                 permissions: string[];
@@ -256,6 +258,8 @@ export interface paths {
                                 disabled: boolean;
                                 lockedUntil: string | null;
                                 passwordChangedAt: string;
+                                mustChangePassword: boolean;
+                                serviceAccount: boolean;
                                 createdAt: string;
                                 updatedAt: string;
                                 permissions: string[];
@@ -317,6 +321,8 @@ export interface paths {
                                 disabled: boolean;
                                 lockedUntil: string | null;
                                 passwordChangedAt: string;
+                                mustChangePassword: boolean;
+                                serviceAccount: boolean;
                                 createdAt: string;
                                 updatedAt: string;
                                 permissions: string[];
@@ -421,6 +427,8 @@ export interface paths {
                                 disabled: boolean;
                                 lockedUntil: string | null;
                                 passwordChangedAt: string;
+                                mustChangePassword: boolean;
+                                serviceAccount: boolean;
                                 createdAt: string;
                                 updatedAt: string;
                                 permissions: string[];
@@ -475,6 +483,8 @@ export interface paths {
                                 disabled: boolean;
                                 lockedUntil: string | null;
                                 passwordChangedAt: string;
+                                mustChangePassword: boolean;
+                                serviceAccount: boolean;
                                 createdAt: string;
                                 updatedAt: string;
                             }[];
@@ -499,7 +509,8 @@ export interface paths {
                         displayName: string;
                         email?: string | null;
                         roles: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                        password: string;
+                        password?: string;
+                        serviceAccount?: boolean;
                     };
                 };
             };
@@ -519,6 +530,8 @@ export interface paths {
                             disabled: boolean;
                             lockedUntil: string | null;
                             passwordChangedAt: string;
+                            mustChangePassword: boolean;
+                            serviceAccount: boolean;
                             createdAt: string;
                             updatedAt: string;
                         };
@@ -608,6 +621,8 @@ export interface paths {
                             disabled: boolean;
                             lockedUntil: string | null;
                             passwordChangedAt: string;
+                            mustChangePassword: boolean;
+                            serviceAccount: boolean;
                             createdAt: string;
                             updatedAt: string;
                         };
@@ -655,6 +670,8 @@ export interface paths {
                             disabled: boolean;
                             lockedUntil: string | null;
                             passwordChangedAt: string;
+                            mustChangePassword: boolean;
+                            serviceAccount: boolean;
                             createdAt: string;
                             updatedAt: string;
                         };
@@ -700,6 +717,8 @@ export interface paths {
                             disabled: boolean;
                             lockedUntil: string | null;
                             passwordChangedAt: string;
+                            mustChangePassword: boolean;
+                            serviceAccount: boolean;
                             createdAt: string;
                             updatedAt: string;
                         };
@@ -749,6 +768,8 @@ export interface paths {
                             disabled: boolean;
                             lockedUntil: string | null;
                             passwordChangedAt: string;
+                            mustChangePassword: boolean;
+                            serviceAccount: boolean;
                             createdAt: string;
                             updatedAt: string;
                         };
@@ -804,6 +825,8 @@ export interface paths {
                             disabled: boolean;
                             lockedUntil: string | null;
                             passwordChangedAt: string;
+                            mustChangePassword: boolean;
+                            serviceAccount: boolean;
                             createdAt: string;
                             updatedAt: string;
                         };
@@ -853,6 +876,8 @@ export interface paths {
                             disabled: boolean;
                             lockedUntil: string | null;
                             passwordChangedAt: string;
+                            mustChangePassword: boolean;
+                            serviceAccount: boolean;
                             createdAt: string;
                             updatedAt: string;
                         };
@@ -896,6 +921,10 @@ export interface paths {
                                 permissions: string[];
                             }[];
                             permissions: string[];
+                            tokenScopes: {
+                                pipeline: string[];
+                                never: string[];
+                            };
                         };
                     };
                 };

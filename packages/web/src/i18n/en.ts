@@ -274,6 +274,11 @@ export const en: Messages = {
     unlocked: 'Lockout of {{name}} lifted',
     empty: 'No users match',
     readOnly: 'You can view only',
+    serviceAccount: 'Service account',
+    serviceAccountHelp:
+      'For pipelines, not people: it never signs in and holds only pipeline-scoped tokens issued by the security administrator',
+    initialPasswordHelp: 'The user must change it at the first sign-in.',
+    mustChangePassword: 'Must change password',
     adminRolesWarning:
       'Separation of duties: a system role (system administrator, security administrator, auditor) is held alone, with no other role',
     rolesPlaceholder: 'Choose one or more roles',
@@ -288,7 +293,8 @@ export const en: Messages = {
     name: 'Name',
     namePlaceholder: 'e.g. GitLab production deployment pipeline',
     owner: 'Owner',
-    ownerHelp: 'The token acts as this user, never with more permissions than the user has',
+    ownerHelp:
+      'The token acts as this account: tokens for others go to service accounts only, with pipeline scopes',
     scopes: 'Scopes',
     scopesHelp: 'Only permissions the owner holds',
     expiresInDays: 'Expires in (days)',
@@ -974,6 +980,8 @@ export const en: Messages = {
     done: 'Password changed',
     doneDetail:
       'Your sessions on other devices and browsers have ended; sign in there with the new password.',
+    setByAdministrator:
+      'The security administrator set this password; choose one only you know before you continue.',
     expired: 'Your password has expired; change it to continue.',
   },
   notFound: { title: 'Page not found', subtitle: 'The page you asked for does not exist or has moved.' },
