@@ -7208,7 +7208,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** May these artifacts be deployed to this environment now? Allowed only when every check holds; every answer is audited */
+        /** May these artifacts be deployed to this environment now, by the server's clock? Allowed only when every check holds. With `at`, a preview for that time that never allows. Every answer is audited */
         post: {
             parameters: {
                 query?: never;
@@ -7239,6 +7239,10 @@ export interface paths {
                             release: string;
                             environment: string;
                             at: string;
+                            decidedAt: string;
+                            /** @enum {boolean} */
+                            preview?: true;
+                            wouldBeAllowed?: boolean;
                             checks: {
                                 rule: string;
                                 ok: boolean;

@@ -578,6 +578,7 @@ export const en: Messages = {
     gate: {
       check: 'Deployment gate check',
       checked: 'Deployment gate checked',
+      previewed: 'Deployment gate preview (a given time; never allows)',
     },
     measures: {
       export: 'Export measures report',

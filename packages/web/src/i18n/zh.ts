@@ -550,6 +550,7 @@ export const zh = {
     gate: {
       check: '部署门禁检查',
       checked: '部署门禁检查',
+      previewed: '部署门禁预检（指定时间，不放行）',
     },
     measures: {
       export: '导出度量报告',

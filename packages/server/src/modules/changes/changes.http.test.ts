@@ -4,6 +4,7 @@ import { DIALECTS } from '../../test/databases';
 import { HttpClient, TEST_PASSWORD, startTestApp, type TestApp } from '../../test/test-app';
 import { changeApprovals } from './change.queries';
 import { markChangeImplemented } from './change.service';
+import { DELIVERY_HEADER, SIGNATURE_HEADER, signBody } from './external.service';
 
 const SECRET = 'itsm-webhook-secret-0123456789';
 const sign = (body: string, secret = SECRET) =>
@@ -77,7 +78,7 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
       .orderBy('seq')
       .execute();
 
-  /** A security administrator sets up the external change system's user and its API token. */
+  /** A security administrator sets up the external change system's service account and token. */
   const integration = async () => {
     await t.seedUser('sec', ['security_administrator']);
     const sec = await as('sec');
@@ -85,7 +86,7 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
       username: 'itsm',
       displayName: 'ITSM 变更系统',
       roles: ['system_administrator'],
-      password: TEST_PASSWORD,
+      serviceAccount: true,
     });
     expect(user.status, JSON.stringify(user.body)).toBe(201);
     const token = await sec.post('/api/tokens', {
@@ -400,12 +401,30 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
     expect(await t.database.db.kysely.selectFrom('changes').select('id').execute()).toHaveLength(1);
 
     t.clock.advanceMinutes(10);
-    const approved = await itsm.request('PUT', '/api/changes/external/itsm/CR-1001', {
+    // IN-1: an approval through this API is refused and audited; only the signed feed approves.
+    const approval = {
       ...body,
       status: 'approved',
       approver: '李四',
       approvedAt: '2026-01-05T10:00:00+08:00',
+    };
+    const refused = await itsm.request('PUT', '/api/changes/external/itsm/CR-1001', approval);
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.details.rule).toBe('IN-1 approval only from change management');
+    expect((await eng.get(`/api/changes/${first.body.id}`)).body.state).toBe('submitted');
+    expect((await auditByAction('change.external_upsert')).map((e) => e.outcome)).toEqual(['denied']);
+    const raw = JSON.stringify({ key: 'CR-1001', ...approval });
+    const signed = await fetch(`${t.url}/api/webhooks/changes/itsm`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [SIGNATURE_HEADER]: signBody(SECRET, raw),
+        [DELIVERY_HEADER]: 'd-approval-1',
+      },
+      body: raw,
     });
+    expect(signed.status, await signed.clone().text()).toBe(200);
+    const approved = { body: (await eng.get(`/api/changes/${first.body.id}`)).body };
     expect(approved.body).toMatchObject({
       state: 'approved',
       approvedBy: ['李四'],
@@ -433,7 +452,7 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
     expect(events).toHaveLength(3);
     expect(JSON.parse(events[2].before_json!).state).toBe('approved');
     expect(JSON.parse(events[2].after_json!).state).toBe('withdrawn');
-    expect(events.every((e) => e.actor_name === 'itsm')).toBe(true);
+    expect(events.map((e) => e.actor_name)).toEqual(['itsm', 'webhook:itsm', 'itsm']);
 
     // External changes are decided in their own system, not here.
     const cabVote = await vote(cab1, first.body.id, 'approve');

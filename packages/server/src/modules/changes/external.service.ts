@@ -27,7 +27,15 @@ export interface UpsertResult {
 interface Writer {
   name: string;
   id: string | null;
+  /**
+   * IN-1: only change management's own signed feed may say a change is approved. A person or a
+   * token with change.integrate may record everything else (and a withdrawal), never an approval.
+   */
+  mayApprove: boolean;
 }
+
+/** The states in which a change lets a release go ahead (IN-1, IN-2). */
+const CLEARED: readonly ChangeState[] = ['approved', 'implemented'];
 
 /** The fields an external system owns; the same values twice change nothing. */
 const content = (c: repo.Change) =>
@@ -92,6 +100,13 @@ async function upsertIn(
   const now = deps.clock.now();
   const at = now.toISOString();
   const before = await repo.lockExternal(trx, source.system, source.key);
+  const clears = CLEARED.includes(EXTERNAL_STATE[input.status]);
+  if (clears && !writer.mayApprove && !(before && CLEARED.includes(before.state)))
+    throw new DomainError(
+      'policy_violation',
+      `${source.system}/${source.key} can be approved only by its change management system's signed feed (POST /api/webhooks/changes/${source.system}), not through this API`,
+      { rule: 'IN-1 approval only from change management', system: source.system, key: source.key },
+    );
   const record = (after: repo.Change, created: boolean) =>
     deps.audit.record(trx, ctx, {
       action: 'change.external_upserted',
@@ -143,11 +158,13 @@ export async function upsertExternalChange(
   input: ExternalChangeInput,
 ): Promise<UpsertResult> {
   const principal = authorize(ctx, 'change.integrate');
-  return deps.db.kysely
-    .transaction()
-    .execute((trx) =>
-      upsertIn(deps, trx, ctx, { system, key }, input, { name: principal.username, id: principal.userId }),
-    );
+  return deps.db.kysely.transaction().execute((trx) =>
+    upsertIn(deps, trx, ctx, { system, key }, input, {
+      name: principal.username,
+      id: principal.userId,
+      mayApprove: false,
+    }),
+  );
 }
 
 export interface WebhookDelivery {
@@ -236,7 +253,11 @@ export async function receiveChangeWebhook(
         change: existing ? await detailOf(trx, existing, deps.clock) : null,
       };
     }
-    const result = await upsertIn(deps, trx, ctx, source, input, { name: actorName, id: null });
+    const result = await upsertIn(deps, trx, ctx, source, input, {
+      name: actorName,
+      id: null,
+      mayApprove: true,
+    });
     await deps.audit.record(trx, ctx, {
       action: 'change.webhook_received',
       entityType: 'change',
