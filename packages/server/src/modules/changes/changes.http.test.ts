@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test/databases';
-import { HttpClient, TEST_PASSWORD, startTestApp, type TestApp } from '../../test/test-app';
+import { HttpClient, startTestApp, type TestApp } from '../../test/test-app';
 import { changeApprovals } from './change.queries';
 import { markChangeImplemented } from './change.service';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, signBody } from './external.service';
