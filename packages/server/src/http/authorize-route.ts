@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DomainError } from '@releasegate/domain';
+import { DomainError, forbiddenPairsIn } from '@releasegate/domain';
 import { isDocumentationRoute, ROUTE_ACCESS, routeKey, type RouteAccess } from './route-access';
 
 /** The access rule of a request's route; HEAD answers like the GET it mirrors. */
@@ -40,6 +40,15 @@ export function assertRouteAccess(request: FastifyRequest): void {
   const principal = request.principal;
   if (!principal) throw new DomainError('unauthenticated', 'Sign in first', { reason: 'no_credentials' });
   if (access === 'signed_in') return;
+  // RO-3 holds at use, not only when roles are granted: an account whose roles break separation
+  // of duties (written straight into the database, or granted before the rule) does nothing.
+  const pairs = forbiddenPairsIn(principal.roles);
+  if (pairs.length > 0)
+    throw new DomainError(
+      'forbidden',
+      `Separation of duties: this account holds ${pairs.map(([a, b]) => `${a} and ${b}`).join('; ')} together and may do nothing until the security administrator corrects its roles`,
+      { rule: 'RO-3 separation of duties', pairs },
+    );
   if (access === 'session') {
     if (principal.via !== 'session')
       throw new DomainError('forbidden', 'Only a person signed in may do this; API tokens may not', {

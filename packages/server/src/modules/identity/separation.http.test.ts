@@ -212,4 +212,24 @@ describe.each(DIALECTS)('separation of duties on %s', (dialect) => {
     expect(grant.status).toBe(422);
     expect((await sec.get(`/api/users/${boss.id}`)).body.roles).toEqual(['operations_manager']);
   });
+
+  it('RO-3 roles written straight into the database that break separation of duties leave the account able to do nothing', async () => {
+    const id = await planAwaitingApproval(c);
+    const boss = (await sec.get('/api/users')).body.users.find((u: any) => u.username === 'boss');
+    await t.database.db.kysely
+      .insertInto('user_roles')
+      .values({ user_id: boss.id, role: 'auditor' })
+      .execute();
+    const approve = await c.boss.post(`/api/releases/${id}/plan/approve`, { comment: 'ok' });
+    expect(approve.status).toBe(403);
+    expect(approve.body.error.details.rule).toBe('RO-3 separation of duties');
+    expect((await c.eng1.get(`/api/releases/${id}`)).body.state).toBe('plan_review');
+    const reads = await c.boss.get('/api/audit/events');
+    expect(reads.status).toBe(403);
+    expect(reads.body.error.details).toMatchObject({
+      rule: 'RO-3 separation of duties',
+      pairs: [['auditor', 'operations_manager']],
+    });
+    expect((await c.boss.get('/api/auth/session')).status).toBe(200);
+  });
 });
