@@ -25,6 +25,7 @@ import { askGate, formatAnswer } from './gate-client';
 import { pushLogFile, reportStep } from './step-client';
 import { writeOpenApi } from './openapi';
 import { readStdin, withDatabase } from './cli-context';
+import { renderPermissionTable, writePermissionTable } from '../http/permission-table';
 import { DomainError } from '@releasegate/domain';
 
 const out = (line = ''): void => {
@@ -326,6 +327,18 @@ program
   .action(async (file: string) => {
     await writeOpenApi(file);
     out(`OpenAPI document written to ${file}`);
+  });
+
+program
+  .command('permissions')
+  .description(
+    'print the permission table the server enforces (roles, forbidden pairs, token scopes, routes)',
+  )
+  .option('--write <file>', 'replace the generated section of this document instead, e.g. docs/security.md')
+  .action((options: { write?: string }) => {
+    if (!options.write) return out(renderPermissionTable());
+    writePermissionTable(options.write);
+    out(`permission table written to ${options.write}`);
   });
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
