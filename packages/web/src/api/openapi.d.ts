@@ -3658,6 +3658,8 @@ export interface paths {
                         /** @enum {string} */
                         status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
                         approver?: string | null;
+                        /** Format: date-time */
+                        updatedAt?: string;
                         approvedAt?: string | null;
                         url?: string | null;
                         ciIds?: string[];
@@ -3811,12 +3813,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Webhook of an external change system (IN-2): the change as in PUT /api/changes/external/{system}/{key}, plus its key. Signed: X-ReleaseGate-Signature: sha256=<hex HMAC-SHA256 of the raw body>; X-ReleaseGate-Delivery: <id> (a delivery seen before is acknowledged and ignored) */
+        /** Webhook of an external change system (IN-1, IN-2), the only way an external change becomes approved: the change as in PUT /api/changes/external/{system}/{key}, plus its key. Signed: X-ReleaseGate-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<delivery id>.<raw body>">, within 300 s of the server clock; X-ReleaseGate-Delivery: <id> (a delivery seen before is acknowledged and ignored). A state older than the one held is refused (409) */
         post: {
             parameters: {
                 query?: never;
                 header?: {
+                    /** @description t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<delivery id>.<raw body>" with the system's secret> */
                     "x-releasegate-signature"?: string;
+                    /** @description the delivery id, 1–200 characters */
                     "x-releasegate-delivery"?: string;
                 };
                 path: {
@@ -3832,6 +3836,8 @@ export interface paths {
                         /** @enum {string} */
                         status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
                         approver?: string | null;
+                        /** Format: date-time */
+                        updatedAt?: string;
                         approvedAt?: string | null;
                         url?: string | null;
                         ciIds?: string[];
