@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseOutboundAllow, type OutboundAllowList } from './outbound/outbound-policy';
 
 /**
  * The environment, parsed once into a frozen typed object. Nothing else reads process.env.
@@ -47,6 +48,19 @@ const webhookSecrets = (name: string) =>
       return secrets;
     });
 
+/**
+ * X-4: `127.0.0.1/32,10.1.0.0/16,hooks.internal.example,*.corp.example`: the internal networks and
+ * host names that user-given URLs (webhooks) may reach. Empty: public addresses only.
+ */
+const outboundAllow = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const { allow, problems } = parseOutboundAllow(v);
+    for (const p of problems) ctx.addIssue({ code: 'custom', message: p });
+    return allow;
+  });
+
 const envSchema = z.object({
   PORT: intFrom('PORT', 3000, 0, 65535),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -89,6 +103,7 @@ const envSchema = z.object({
     .url({ message: 'PROMETHEUS_URL must be an absolute URL such as http://prometheus:9090' })
     .optional(),
   MONITORING_POLL_SECONDS: intFrom('MONITORING_POLL_SECONDS', 60, 5, 3600),
+  OUTBOUND_ALLOW: outboundAllow,
 });
 
 export interface Config {
@@ -116,6 +131,11 @@ export interface Config {
   readonly smtp: { readonly url: string | undefined; readonly from: string };
   /** IM-4: where plan indicators with a query are read, and how often while a release runs. */
   readonly monitoring: { readonly prometheusUrl: string | null; readonly pollSeconds: number };
+  /**
+   * X-4: what URLs a user gives (webhooks) may reach beyond public addresses. PROMETHEUS_URL and
+   * SMTP_URL are the operator's own configuration and are not subject to it.
+   */
+  readonly outbound: { readonly allow: OutboundAllowList };
 }
 
 export class ConfigError extends Error {
@@ -166,6 +186,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     smtp: { url: e.SMTP_URL || undefined, from: e.SMTP_FROM || 'ReleaseGate <releasegate@localhost>' },
     monitoring: { prometheusUrl: e.PROMETHEUS_URL ?? null, pollSeconds: e.MONITORING_POLL_SECONDS },
+    outbound: { allow: e.OUTBOUND_ALLOW },
   };
   return deepFreeze(config);
 }

@@ -10836,7 +10836,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Webhook endpoints (notifications.manage); secrets are never returned */
+        /** Webhook endpoints (notifications.manage); secrets are never returned, URL credentials show as *** */
         get: {
             parameters: {
                 query?: never;
@@ -10958,7 +10958,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change a webhook endpoint (secret: absent keeps it, null removes it) */
+        /** Change a webhook endpoint (secret: absent keeps it, null removes it; the URL as answered, with ***, keeps the stored one) */
         patch: {
             parameters: {
                 query?: never;
@@ -11017,7 +11017,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a test message to the endpoint now and report the answer */
+        /** Send a test message to the endpoint now and report the HTTP status or the failure's class (never the receiver's body) */
         post: {
             parameters: {
                 query?: never;
@@ -11038,6 +11038,7 @@ export interface paths {
                         "application/json": {
                             ok: boolean;
                             responseCode: number | null;
+                            errorClass: ("blocked" | "timeout" | "refused" | "dns" | "tls" | "reset" | "unreachable" | "error" | "redirect" | "http_status" | "bad_reply" | "robot_refused") | null;
                             error: string | null;
                             delivery: {
                                 id: string;
