@@ -17,6 +17,13 @@ import { registerMetrics } from './http/metrics';
 import { DEFAULT_WEB_DIST, registerWeb } from './http/web';
 import { auditRoutes } from './modules/audit/audit.routes';
 import { createAuditWriter, type AuditWriter } from './modules/audit/audit.service';
+import { AuditSigner } from './modules/audit/audit.signing';
+import {
+  CHECKPOINT_JOB,
+  FileCheckpointStore,
+  checkpointSchedule,
+  type CheckpointStore,
+} from './modules/audit/audit.checkpoint';
 import { authRoutes } from './modules/identity/auth.routes';
 import type { IdentityDeps } from './modules/identity/identity.deps';
 import { tokenRoutes } from './modules/identity/token.routes';
@@ -77,6 +84,9 @@ export interface App {
   releases: ReleaseDeps;
   /** Deadlines and deliveries; modules register their job kinds at build. */
   jobs: JobRunner;
+  /** PR-3: signs checkpoints of the audit chain's head and evidence manifests. */
+  signer: AuditSigner;
+  checkpoints: CheckpointStore;
 }
 
 /** Builds the whole HTTP application around an open, migrated database. */
@@ -107,6 +117,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   const audit = createAuditWriter({ dialect: db.dialect, clock, algorithm: config.audit.hash });
+  const { signer } = AuditSigner.loadOrCreate(config.audit.signingKeyFile, config.audit.signature);
+  const checkpoints = new FileCheckpointStore(config.audit.checkpointDir);
   const identity: IdentityDeps = { db, clock, audit, settings: config };
   const cmdb: CmdbDeps = { db, clock, audit, graph: new ImpactGraphCache(db) };
   const policy: PolicyDeps = { db, clock, audit };
@@ -124,6 +136,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     events,
     prometheusUrl: config.monitoring.prometheusUrl,
     pdfFontPath: config.documents.pdfFontPath,
+    signer,
+    checkpoints,
   };
   const dsl: DslDeps = {
     db,
@@ -189,7 +203,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await fastify.register(authRoutes(identity, config));
   await fastify.register(userRoutes(identity));
   await fastify.register(tokenRoutes(identity));
-  await fastify.register(auditRoutes({ db, audit }, clock));
+  await fastify.register(auditRoutes({ db, audit, clock, signer, checkpoints }));
+  const checkpointJobs = checkpointSchedule(
+    { db, clock, signer, checkpoints },
+    config.audit.checkpointMinutes,
+  );
+  jobs.register(CHECKPOINT_JOB, checkpointJobs.handler);
   await fastify.register(cmdbRoutes(cmdb));
   await fastify.register(dslRoutes(dsl));
   await fastify.register(changeRoutes({ db, clock, audit, webhookSecrets: config.changes.webhookSecrets }));
@@ -223,6 +242,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   await fastify.ready();
   // Every module has registered its job kinds by now.
-  if (config.jobs.enabled) jobs.start();
-  return { fastify, audit, identity, cmdb, dsl, policy, releases, jobs };
+  if (config.jobs.enabled) {
+    await checkpointJobs.start();
+    jobs.start();
+  }
+  return { fastify, audit, identity, cmdb, dsl, policy, releases, jobs, signer, checkpoints };
 }

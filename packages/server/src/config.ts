@@ -83,6 +83,10 @@ const envSchema = z.object({
   PASSWORD_PROFILE: z.enum(['standard', 'strict']).default('standard'),
   PASSWORD_MAX_AGE_DAYS: intFrom('PASSWORD_MAX_AGE_DAYS', 90, 1, 3650),
   AUDIT_HASH: z.enum(['sha256', 'sm3']).default('sha256'),
+  AUDIT_SIGNING_KEY: z.string().optional(),
+  AUDIT_SIGNATURE: z.enum(['ed25519', 'sm2'], { error: 'AUDIT_SIGNATURE must be ed25519 or sm2' }).default('ed25519'),
+  AUDIT_CHECKPOINT_DIR: z.string().optional(),
+  AUDIT_CHECKPOINT_MINUTES: intFrom('AUDIT_CHECKPOINT_MINUTES', 60, 1, 24 * 60),
   DSL_MAX_UPLOAD_MB: intFrom('DSL_MAX_UPLOAD_MB', 2048, 1, 1024 * 1024),
   WEB_DIST_DIR: z.string().optional(),
   CHANGE_WEBHOOK_SECRETS: webhookSecrets('CHANGE_WEBHOOK_SECRETS'),
@@ -119,7 +123,18 @@ export interface Config {
   readonly session: { readonly idleMinutes: number; readonly absoluteHours: number };
   readonly lockout: { readonly threshold: number; readonly minutes: number };
   readonly password: { readonly profile: 'standard' | 'strict'; readonly maxAgeDays: number };
-  readonly audit: { readonly hash: 'sha256' | 'sm3' };
+  readonly audit: {
+    readonly hash: 'sha256' | 'sm3';
+    /**
+     * PR-3: the private key (PEM) that signs checkpoints of the chain head and evidence
+     * manifests; Ed25519, or SM2 (with SM3). Generated here on first start when it does not exist.
+     */
+    readonly signingKeyFile: string;
+    readonly signature: 'ed25519' | 'sm2';
+    /** Where signed checkpoints are appended: a place the database's owner cannot rewrite. */
+    readonly checkpointDir: string;
+    readonly checkpointMinutes: number;
+  };
   readonly dsl: { readonly maxUploadBytes: number; readonly blobDir: string };
   readonly webDistDir: string | undefined;
   readonly changes: { readonly webhookSecrets: Readonly<Record<string, string>> };
@@ -174,7 +189,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     session: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS },
     lockout: { threshold: e.LOCKOUT_THRESHOLD, minutes: e.LOCKOUT_MINUTES },
     password: { profile: e.PASSWORD_PROFILE, maxAgeDays: e.PASSWORD_MAX_AGE_DAYS },
-    audit: { hash: e.AUDIT_HASH },
+    audit: {
+      hash: e.AUDIT_HASH,
+      signingKeyFile: path.resolve(e.AUDIT_SIGNING_KEY ?? path.join(dataDir, 'keys', 'audit-signing-key.pem')),
+      signature: e.AUDIT_SIGNATURE,
+      checkpointDir: path.resolve(e.AUDIT_CHECKPOINT_DIR ?? path.join(dataDir, 'audit-checkpoints')),
+      checkpointMinutes: e.AUDIT_CHECKPOINT_MINUTES,
+    },
     dsl: { maxUploadBytes: e.DSL_MAX_UPLOAD_MB * 1024 * 1024, blobDir: path.join(dataDir, 'blobs') },
     webDistDir: e.WEB_DIST_DIR,
     changes: { webhookSecrets: e.CHANGE_WEBHOOK_SECRETS },

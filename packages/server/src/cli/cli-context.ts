@@ -5,6 +5,8 @@ import type { RequestContext } from '../context';
 import { openDatabase, type Db } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { createAuditWriter, type AuditWriter } from '../modules/audit/audit.service';
+import { AuditSigner } from '../modules/audit/audit.signing';
+import { FileCheckpointStore, type CheckpointStore } from '../modules/audit/audit.checkpoint';
 import type { IdentityDeps } from '../modules/identity/identity.deps';
 
 /**
@@ -41,6 +43,9 @@ export interface CliEnv {
   audit: AuditWriter;
   identity: IdentityDeps;
   ctx: RequestContext;
+  /** PR-3: the audit signing key and the checkpoint store, as the server has them. */
+  signer: AuditSigner;
+  checkpoints: CheckpointStore;
 }
 
 /** Opens the configured database (migrated) for one command and closes it afterwards. */
@@ -58,6 +63,8 @@ export async function withDatabase<T>(fn: (env: CliEnv) => Promise<T>): Promise<
       audit,
       identity: { db, clock, audit, settings: config },
       ctx: cliContext(),
+      signer: AuditSigner.loadOrCreate(config.audit.signingKeyFile, config.audit.signature).signer,
+      checkpoints: new FileCheckpointStore(config.audit.checkpointDir),
     });
   } finally {
     await db.destroy();

@@ -14,7 +14,8 @@ import {
   updateUser,
 } from '../modules/identity/user.service';
 import { findUserByUsername } from '../modules/identity/identity.repository';
-import { verifyChain } from '../modules/audit/audit.verify';
+import { checkpointNow, verifyTrail } from '../modules/audit/audit.query';
+import { publicKeyInfo } from '../modules/audit/audit.signing';
 import { recordStandalone } from '../modules/audit/audit.service';
 import { startServer } from '../server';
 import { verifyLibrary } from '../modules/dsl/dsl.verify';
@@ -28,6 +29,8 @@ import { readStdin, withDatabase } from './cli-context';
 import { renderPermissionTable, writePermissionTable } from '../http/permission-table';
 import { DomainError } from '@releasegate/domain';
 
+/** A repeatable option's values, in order. */
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 const out = (line = ''): void => {
   process.stdout.write(`${line}\n`);
 };
@@ -248,20 +251,39 @@ token
 const audit = program.command('audit').description('the tamper-evident audit log');
 audit
   .command('verify')
-  .description('recompute the hash chain; exits 1 and names the first bad event if it is broken')
+  .description(
+    'recompute the hash chain and check it against the signed checkpoints of its head; exits 1 naming the first bad event, a cut tail, a rewritten chain or a forged checkpoint',
+  )
   .option('--json', 'print JSON')
-  .action(async (options: { json?: boolean }) => {
+  .option(
+    '--public-key <file>',
+    "a trusted public key (PEM) to check checkpoints with, instead of the server's own (repeatable)",
+    collect,
+    [],
+  )
+  .action(async (options: { json?: boolean; publicKey: string[] }) => {
     await withDatabase(async (env) => {
-      const result = await verifyChain(env.db.kysely);
+      const trusted = options.publicKey.length
+        ? options.publicKey.map((file) => publicKeyInfo(fs.readFileSync(file, 'utf8')))
+        : [env.signer.publicKey];
+      const result = await verifyTrail(env, trusted);
       if (options.json) out(JSON.stringify(result));
-      else if (result.ok)
-        out(
-          `OK: ${result.eventsChecked} events verified; last #${result.lastSeq ?? 0} ${result.lastHash ?? ''}`,
-        );
-      else
-        out(
-          `BROKEN at event #${result.firstBad!.seq} (${result.firstBad!.id}): ${result.firstBad!.problem}: ${result.firstBad!.message}. ${result.eventsChecked} events before it verified.`,
-        );
+      else {
+        if (result.firstBad)
+          out(
+            `BROKEN at event #${result.firstBad.seq} (${result.firstBad.id}): ${result.firstBad.problem}: ${result.firstBad.message}. ${result.eventsChecked} events before it verified.`,
+          );
+        for (const p of result.checkpoints.problems) out(`CHECKPOINT ${p.kind.toUpperCase()}: ${p.message}`);
+        if (result.ok) {
+          const latest = result.checkpoints.latest;
+          out(
+            `OK: ${result.eventsChecked} events verified; last #${result.lastSeq ?? 0} ${result.lastHash ?? ''}; ` +
+              (latest
+                ? `${result.checkpoints.checked} signed checkpoints hold, the latest of event #${latest.seq} on ${latest.at}`
+                : 'no checkpoint yet'),
+          );
+        }
+      }
       await recordStandalone(env.db, env.audit, env.ctx, {
         action: 'audit.verified',
         entityType: 'audit_log',
@@ -269,6 +291,28 @@ audit
         details: result,
       });
       if (!result.ok) process.exitCode = 1;
+    });
+  });
+audit
+  .command('checkpoint')
+  .description("sign the chain's head now and append it to the checkpoint store")
+  .action(async () => {
+    await withDatabase(async (env) => {
+      const c = await checkpointNow(env, env.ctx);
+      out(
+        `checkpoint of event #${c.seq} (${c.hash}) signed by ${c.algorithm} key ${c.keyId}, in ${env.checkpoints.location}`,
+      );
+    });
+  });
+audit
+  .command('public-key')
+  .description(
+    'print the public key (PEM) that signs checkpoints and evidence manifests, for auditors to keep',
+  )
+  .action(async () => {
+    await withDatabase(async (env) => {
+      process.stderr.write(`${env.signer.publicKey.algorithm} key ${env.signer.publicKey.keyId}\n`);
+      out(env.signer.publicKey.pem.trimEnd());
     });
   });
 
@@ -305,16 +349,33 @@ program
   .command('evidence')
   .description('release evidence packages (PO-3)')
   .command('verify')
-  .description('re-hash every file of an evidence package against its manifest; exits 1 on any mismatch')
+  .description(
+    "re-hash every file of an evidence package against its manifest and check the manifest's signature and the audit checkpoint it cites; exits 1 on any problem",
+  )
   .argument('<file>', 'the evidence package (.zip) exported from a release')
   .option('--json', 'print JSON')
-  .action(async (file: string, options: { json?: boolean }) => {
-    const report = await verifyEvidencePackage(await fs.promises.readFile(file));
+  .option(
+    '--public-key <file>',
+    'a trusted public key (PEM, from `releasegate audit public-key`) to check signatures with (repeatable); without it, the key inside the package is used, which proves consistency but not origin',
+    collect,
+    [],
+  )
+  .action(async (file: string, options: { json?: boolean; publicKey: string[] }) => {
+    const trusted = options.publicKey.map((k) => publicKeyInfo(fs.readFileSync(k, 'utf8')));
+    const report = await verifyEvidencePackage(await fs.promises.readFile(file), trusted);
     if (options.json) out(JSON.stringify(report));
     else {
       out(
         `${report.ok ? 'OK' : 'PROBLEMS'}: ${report.checked} files checked against the manifest of ${file}`,
       );
+      if (report.signature.valid)
+        out(
+          `  manifest signed by key ${report.signature.keyId}${report.signature.trusted ? ' (trusted)' : ' (the key inside the package: pass --public-key to prove who signed it)'}`,
+        );
+      if (report.auditCheckpoint?.valid)
+        out(
+          `  cites the audit chain's signed head: event #${report.auditCheckpoint.seq} at ${report.auditCheckpoint.at}`,
+        );
       for (const p of report.problems) out(`  ${p}`);
     }
     if (!report.ok) process.exitCode = 1;
@@ -341,7 +402,6 @@ program
     out(`permission table written to ${options.write}`);
   });
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 const gate = program.command('gate').description('the deployment gate, for pipelines');
 gate
   .command('check')

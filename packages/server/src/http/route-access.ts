@@ -42,6 +42,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/audit/events': ['audit.read'],
   'GET /api/audit/export': ['audit.export'],
   'GET /api/audit/verify': ['audit.verify'],
+  'POST /api/audit/checkpoints': ['audit.verify'],
+  // A public key: anyone may check a signature with it.
+  'GET /api/audit/public-key': 'signed_in',
 
   // Changes
   'GET /api/changes': ['change.read'],

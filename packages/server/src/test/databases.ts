@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { sql } from 'kysely';
 import { openPostgres, openSqlite, type Db, type Dialect } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 
@@ -95,5 +96,15 @@ async function migrateWithRetry(db: Db): Promise<void> {
       const concurrentDrop = /schema "rg_test_[0-9a-f]+" does not exist/.test(String(error));
       if (!concurrentDrop || attempt >= 3) throw error;
     }
+  }
+}
+
+/** What an attacker with database access does first: drop the audit trail's protective triggers. */
+export async function dropAuditGuards(t: TestDatabase): Promise<void> {
+  if (t.dialect === 'postgres')
+    await sql`drop trigger audit_events_no_update on audit_events`.execute(t.db.kysely);
+  else {
+    await sql`drop trigger audit_events_no_update`.execute(t.db.kysely);
+    await sql`drop trigger audit_events_no_early_delete`.execute(t.db.kysely);
   }
 }

@@ -1209,7 +1209,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Recompute the hash chain and name the first bad event */
+        /** Recompute the hash chain and name the first bad event, and check it against the signed checkpoints of its head (truncation, rewriting, forgery) */
         get: {
             parameters: {
                 query?: never;
@@ -1236,6 +1236,106 @@ export interface paths {
                                 problem: string;
                                 message: string;
                             };
+                            checkpoints: {
+                                ok: boolean;
+                                checked: number;
+                                latest: {
+                                    seq: number;
+                                    hash: string;
+                                    at: string;
+                                } | null;
+                                problems: {
+                                    /** @enum {string} */
+                                    kind: "truncated" | "rewritten" | "forged" | "unknown_key" | "unreadable";
+                                    seq: number | null;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign the audit chain's head now and append it to the checkpoint store (besides the schedule) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            seq: number;
+                            hash: string;
+                            at: string;
+                            /** @enum {string} */
+                            algorithm: "ed25519" | "sm2";
+                            keyId: string;
+                            signature: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit/public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public key that signs audit checkpoints and evidence manifests (PEM), to check them offline */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            algorithm: "ed25519" | "sm2";
+                            keyId: string;
+                            pem: string;
                         };
                     };
                 };

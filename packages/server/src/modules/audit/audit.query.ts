@@ -1,13 +1,39 @@
+import type { Clock } from '@releasegate/domain';
 import type { Db } from '../../db/database';
 import type { RequestContext } from '../../context';
 import { authorize } from '../identity/authorize';
 import * as repo from './audit.repository';
 import { recordStandalone, toAuditEvent, type AuditEvent, type AuditWriter } from './audit.service';
 import { verifyChain, type VerifyResult } from './audit.verify';
+import {
+  checkCheckpoints,
+  writeCheckpoint,
+  type Checkpoint,
+  type CheckpointCheck,
+  type CheckpointStore,
+} from './audit.checkpoint';
+import type { AuditSigner } from './audit.signing';
 
 export interface AuditQueryDeps {
   db: Db;
   audit: AuditWriter;
+  signer: AuditSigner;
+  checkpoints: CheckpointStore;
+}
+
+export type FullVerifyResult = VerifyResult & { checkpoints: CheckpointCheck };
+
+/**
+ * The chain (content: nothing inside it altered) and the signed checkpoints (length: nothing cut
+ * off or rewritten from scratch), with the server's own key or the keys an auditor brings.
+ */
+export async function verifyTrail(
+  deps: Pick<AuditQueryDeps, 'db' | 'signer' | 'checkpoints'>,
+  trustedPublicKeys: readonly { keyId: string; pem: string }[] = [deps.signer.publicKey],
+): Promise<FullVerifyResult> {
+  const chain = await verifyChain(deps.db.kysely);
+  const checkpoints = await checkCheckpoints(deps.db.kysely, deps.checkpoints, trustedPublicKeys);
+  return { ...chain, ok: chain.ok && checkpoints.ok, checkpoints };
 }
 
 export async function listAuditEvents(
@@ -80,9 +106,9 @@ export async function* exportAuditEvents(
   if (buffer) yield buffer;
 }
 
-export async function verifyAuditChain(deps: AuditQueryDeps, ctx: RequestContext): Promise<VerifyResult> {
+export async function verifyAuditChain(deps: AuditQueryDeps, ctx: RequestContext): Promise<FullVerifyResult> {
   authorize(ctx, 'audit.verify');
-  const result = await verifyChain(deps.db.kysely);
+  const result = await verifyTrail(deps);
   await recordStandalone(deps.db, deps.audit, ctx, {
     action: 'audit.verified',
     entityType: 'audit_log',
@@ -90,4 +116,24 @@ export async function verifyAuditChain(deps: AuditQueryDeps, ctx: RequestContext
     details: result,
   });
   return result;
+}
+
+/** PR-3: signs the chain's head now (besides the schedule), e.g. before an export or a backup. */
+export async function checkpointNow(
+  deps: AuditQueryDeps & { clock: Clock },
+  ctx: RequestContext,
+): Promise<Checkpoint> {
+  authorize(ctx, 'audit.verify');
+  const checkpoint = await writeCheckpoint(deps, { force: true });
+  await recordStandalone(deps.db, deps.audit, ctx, {
+    action: 'audit.checkpoint_written',
+    entityType: 'audit_log',
+    details: {
+      seq: checkpoint.seq,
+      hash: checkpoint.hash,
+      keyId: checkpoint.keyId,
+      store: deps.checkpoints.location,
+    },
+  });
+  return checkpoint;
 }

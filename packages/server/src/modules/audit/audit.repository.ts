@@ -94,3 +94,17 @@ export async function* iterateEvents(
     after = page[page.length - 1].seq;
   }
 }
+
+/** The hashes of the events with these sequence numbers (those that exist). */
+export async function hashesAt(q: Kysely<Database>, seqs: readonly number[]): Promise<Map<number, string>> {
+  const found = new Map<number, string>();
+  for (let i = 0; i < seqs.length; i += 500) {
+    const rows = await q
+      .selectFrom('audit_events')
+      .select(['seq', 'hash'])
+      .where('seq', 'in', seqs.slice(i, i + 500))
+      .execute();
+    for (const r of rows) found.set(Number(r.seq), r.hash);
+  }
+  return found;
+}

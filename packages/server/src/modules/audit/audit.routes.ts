@@ -1,12 +1,27 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { contextOf } from '../../http/request-context';
-import { exportAuditEvents, listAuditEvents, verifyAuditChain, type AuditQueryDeps } from './audit.query';
-import { auditExportQuery, auditListQuery, auditListView, verifyView } from './audit.schemas';
+import type { Clock } from '@releasegate/domain';
+import {
+  checkpointNow,
+  exportAuditEvents,
+  listAuditEvents,
+  verifyAuditChain,
+  type AuditQueryDeps,
+} from './audit.query';
+import {
+  auditExportQuery,
+  auditListQuery,
+  auditListView,
+  checkpointView,
+  publicKeyView,
+  verifyView,
+} from './audit.schemas';
 
 const tags = ['audit'];
 
-export function auditRoutes(deps: AuditQueryDeps, clock: { now(): Date }): FastifyPluginAsyncZod {
+export function auditRoutes(deps: AuditQueryDeps & { clock: Clock }): FastifyPluginAsyncZod {
+  const { clock } = deps;
   return async (app) => {
     app.get('/api/audit/events', {
       config: { action: 'audit.read' },
@@ -55,10 +70,33 @@ export function auditRoutes(deps: AuditQueryDeps, clock: { now(): Date }): Fasti
       config: { action: 'audit.verify' },
       schema: {
         tags,
-        summary: 'Recompute the hash chain and name the first bad event',
+        summary:
+          'Recompute the hash chain and name the first bad event, and check it against the signed checkpoints of its head (truncation, rewriting, forgery)',
         response: { 200: verifyView },
       },
       handler: async (request) => verifyAuditChain(deps, contextOf(request)),
+    });
+
+    app.post('/api/audit/checkpoints', {
+      config: { action: 'audit.checkpoint' },
+      schema: {
+        tags,
+        summary:
+          "Sign the audit chain's head now and append it to the checkpoint store (besides the schedule)",
+        response: { 201: checkpointView },
+      },
+      handler: async (request, reply) =>
+        reply.status(201).send(await checkpointNow(deps, contextOf(request))),
+    });
+
+    app.get('/api/audit/public-key', {
+      schema: {
+        tags,
+        summary:
+          'The public key that signs audit checkpoints and evidence manifests (PEM), to check them offline',
+        response: { 200: publicKeyView },
+      },
+      handler: () => deps.signer.publicKey,
     });
   };
 }

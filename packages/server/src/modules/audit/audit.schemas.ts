@@ -52,4 +52,32 @@ export const verifyView = z.object({
   firstBad: z
     .object({ seq: z.number(), id: z.string(), problem: z.string(), message: z.string() })
     .optional(),
+  /** PR-3: the chain against the signed checkpoints of its head. */
+  checkpoints: z.object({
+    ok: z.boolean(),
+    checked: z.number(),
+    latest: z.object({ seq: z.number(), hash: z.string(), at: z.string() }).nullable(),
+    problems: z.array(
+      z.object({
+        kind: z.enum(['truncated', 'rewritten', 'forged', 'unknown_key', 'unreadable']),
+        seq: z.number().nullable(),
+        message: z.string(),
+      }),
+    ),
+  }),
+});
+
+export const checkpointView = z.object({
+  seq: z.number(),
+  hash: z.string(),
+  at: z.string(),
+  algorithm: z.enum(['ed25519', 'sm2']),
+  keyId: z.string(),
+  signature: z.string(),
+});
+
+export const publicKeyView = z.object({
+  algorithm: z.enum(['ed25519', 'sm2']),
+  keyId: z.string(),
+  pem: z.string(),
 });

@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '@releasegate/domain';
-import { DIALECTS, createTestDatabase, type TestDatabase } from '../../test/databases';
+import { DIALECTS, createTestDatabase, dropAuditGuards, type TestDatabase } from '../../test/databases';
 import { createAuditWriter, toAuditEvent, type AuditWriter } from './audit.service';
 import { canonicalFromRow, verifyChain } from './audit.verify';
 import { GENESIS_HASH, canonicalJson, chainHash } from './audit.chain';
@@ -52,15 +51,7 @@ describe.each(DIALECTS)('tamper-evident audit log on %s', (dialect) => {
     }
   }
 
-  /** What an attacker with database access would do first: drop the protective triggers. */
-  async function dropGuards() {
-    if (dialect === 'postgres')
-      await sql`drop trigger audit_events_no_update on audit_events`.execute(t.db.kysely);
-    else {
-      await sql`drop trigger audit_events_no_update`.execute(t.db.kysely);
-      await sql`drop trigger audit_events_no_early_delete`.execute(t.db.kysely);
-    }
-  }
+  const dropGuards = () => dropAuditGuards(t);
 
   it('PR-3 X-1 events carry actor, time, source, request id, before and after, and chain by hash', async () => {
     await writeEvents(3);

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
+import { checkpointText, writeCheckpoint, type Checkpoint } from '../audit/audit.checkpoint';
+import { publicKeyInfo, verifySignature } from '../audit/audit.signing';
 import JSZip from 'jszip';
 import type { Kysely } from 'kysely';
 import { notFound } from '@releasegate/domain';
@@ -218,10 +220,16 @@ export async function reportDocument(
 }
 
 export const MANIFEST = 'manifest.json';
+/** The signature of manifest.json's exact bytes: { algorithm, keyId, signature }. */
+export const MANIFEST_SIGNATURE = 'manifest.sig.json';
+/** The signer's public key, for convenience: only a key the verifier trusts proves origin. */
+export const PUBLIC_KEY = 'public-key.pem';
 
 /**
  * PO-3: the whole record as one ZIP: the archived documents and evidence, the release's audit
- * events, and a manifest of SHA-256 digests that `releasegate evidence verify` checks.
+ * events, and a manifest of SHA-256 digests, signed with the audit key and citing a signed
+ * checkpoint of the audit chain taken now, so that `releasegate evidence verify --public-key`
+ * proves offline that nothing was changed after export — not even the manifest.
  */
 export async function evidencePackage(deps: ReleaseDeps, ctx: RequestContext, id: string) {
   authorize(ctx, 'release.read');
@@ -252,6 +260,7 @@ export async function evidencePackage(deps: ReleaseDeps, ctx: RequestContext, id
     kind: 'audit',
   });
   const archive = await repo.findArchive(q, release.id);
+  const checkpoint = await writeCheckpoint(deps);
   const manifest = {
     release: release.number,
     title: release.title,
@@ -262,8 +271,21 @@ export async function evidencePackage(deps: ReleaseDeps, ctx: RequestContext, id
     generatedAt: deps.clock.now().toISOString(),
     algorithm: 'sha256',
     files,
+    // PR-3: the audit chain's head when the package was made, signed; `audit verify` on the
+    // server shows the chain still holds it.
+    auditCheckpoint: checkpoint,
   };
-  zip.file(MANIFEST, json(manifest));
+  const manifestText = json(manifest).toString('utf8');
+  zip.file(MANIFEST, manifestText);
+  zip.file(
+    MANIFEST_SIGNATURE,
+    json({
+      algorithm: deps.signer.publicKey.algorithm,
+      keyId: deps.signer.publicKey.keyId,
+      signature: deps.signer.sign(manifestText),
+    }),
+  );
+  zip.file(PUBLIC_KEY, deps.signer.publicKey.pem);
   const bytes = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
   await recordStandalone(deps.db, deps.audit, ctx, {
     action: 'release.evidence_package_exported',
@@ -274,16 +296,43 @@ export async function evidencePackage(deps: ReleaseDeps, ctx: RequestContext, id
   return { bytes, filename: `证据包-${release.number}.zip`, asciiFilename: `evidence-${release.number}.zip` };
 }
 
-/** PO-3: re-hashes every file of an evidence package against its manifest. */
-export async function verifyEvidencePackage(bytes: Buffer) {
+export interface EvidenceVerification {
+  ok: boolean;
+  problems: string[];
+  checked: number;
+  /** Whose signature the manifest carries, and whether it was checked with a trusted key. */
+  signature: { keyId: string | null; valid: boolean; trusted: boolean };
+  auditCheckpoint: { seq: number; at: string; valid: boolean } | null;
+}
+
+/**
+ * PO-3: re-hashes every file of an evidence package against its manifest, and checks the
+ * manifest's signature and the audit checkpoint it cites. With the public keys the verifier
+ * trusts (kept apart from the package) a valid signature proves who made the package; without,
+ * the key inside the package is used and proves only that it is internally consistent.
+ */
+export async function verifyEvidencePackage(
+  bytes: Buffer,
+  trustedPublicKeys: readonly { keyId: string; pem: string }[] = [],
+): Promise<EvidenceVerification> {
   const zip = await JSZip.loadAsync(bytes);
   const manifestFile = zip.file(MANIFEST);
-  if (!manifestFile) return { ok: false, problems: [`${MANIFEST} is missing`], checked: 0 };
-  const manifest = JSON.parse(await manifestFile.async('string')) as {
+  const unsigned = { keyId: null, valid: false, trusted: false };
+  if (!manifestFile)
+    return {
+      ok: false,
+      problems: [`${MANIFEST} is missing`],
+      checked: 0,
+      signature: unsigned,
+      auditCheckpoint: null,
+    };
+  const manifestText = await manifestFile.async('string');
+  const manifest = JSON.parse(manifestText) as {
     files: { path: string; sha256: string }[];
+    auditCheckpoint?: Checkpoint;
   };
   const problems: string[] = [];
-  const listed = new Set(manifest.files.map((f) => f.path));
+  const listed = new Set([...manifest.files.map((f) => f.path), MANIFEST, MANIFEST_SIGNATURE, PUBLIC_KEY]);
   for (const f of manifest.files) {
     const entry = zip.file(f.path);
     if (!entry) {
@@ -297,7 +346,36 @@ export async function verifyEvidencePackage(bytes: Buffer) {
       problems.push(`${f.path}: SHA-256 ${digest} does not match the manifest's ${f.sha256}`);
   }
   zip.forEach((path, entry) => {
-    if (!entry.dir && path !== MANIFEST && !listed.has(path)) problems.push(`${path}: not in the manifest`);
+    if (!entry.dir && !listed.has(path)) problems.push(`${path}: not in the manifest`);
   });
-  return { ok: problems.length === 0, problems, checked: manifest.files.length };
+
+  const signed = zip.file(MANIFEST_SIGNATURE);
+  const embedded = zip.file(PUBLIC_KEY);
+  const keys = trustedPublicKeys.length
+    ? trustedPublicKeys
+    : embedded
+      ? [publicKeyInfo(await embedded.async('string'))]
+      : [];
+  const keyOf = (keyId: string) => keys.find((k) => k.keyId === keyId);
+  let signature: EvidenceVerification['signature'] = unsigned;
+  if (!signed) problems.push(`${MANIFEST_SIGNATURE}: missing: the manifest is not signed`);
+  else {
+    const s = JSON.parse(await signed.async('string')) as { keyId: string; signature: string };
+    const key = keyOf(s.keyId);
+    const valid = key !== undefined && verifySignature(key.pem, manifestText, s.signature);
+    signature = { keyId: s.keyId, valid, trusted: valid && trustedPublicKeys.length > 0 };
+    if (!key) problems.push(`${MANIFEST}: signed by key ${s.keyId}, which is not trusted`);
+    else if (!valid) problems.push(`${MANIFEST}: the signature does not match: the manifest was altered`);
+  }
+  let auditCheckpoint: EvidenceVerification['auditCheckpoint'] = null;
+  const c = manifest.auditCheckpoint;
+  if (!c) problems.push(`${MANIFEST}: cites no audit checkpoint`);
+  else {
+    const key = keyOf(c.keyId);
+    const valid = key !== undefined && verifySignature(key.pem, checkpointText(c), c.signature);
+    auditCheckpoint = { seq: c.seq, at: c.at, valid };
+    if (!valid)
+      problems.push(`${MANIFEST}: the audit checkpoint it cites (event #${c.seq}) is not validly signed`);
+  }
+  return { ok: problems.length === 0, problems, checked: manifest.files.length, signature, auditCheckpoint };
 }

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -8,6 +9,7 @@ import { DIALECTS, tempDir } from '../../test/databases';
 import { startTestApp, type TestApp } from '../../test/test-app';
 import { signInRoles } from '../../test/releases';
 import { SESSIONS_FOR_A_DAY, readyRelease, runStep } from '../../test/implementation';
+import { publicKeyInfo } from '../audit/audit.signing';
 import { CLI } from '../../test/server-process';
 
 const run = promisify(execFile);
@@ -224,8 +226,13 @@ describe.each(DIALECTS)(
       expect(pkgResponse.status).toBe(200);
       const zipFile = path.join(dir, 'evidence.zip');
       fs.writeFileSync(zipFile, Buffer.from(await pkgResponse.arrayBuffer()));
-      const ok = await run('node', [CLI, 'evidence', 'verify', zipFile]);
+      // The auditor keeps the server's public key apart from the package.
+      const publicKey = path.join(dir, 'releasegate-audit.pem');
+      fs.writeFileSync(publicKey, (await c.aud.get('/api/audit/public-key')).body.pem);
+      const ok = await run('node', [CLI, 'evidence', 'verify', zipFile, '--public-key', publicKey]);
       expect(ok.stdout).toMatch(/^OK: \d+ files checked/);
+      expect(ok.stdout).toMatch(/manifest signed by key [0-9a-f]{16} \(trusted\)/);
+      expect(ok.stdout).toMatch(/cites the audit chain's signed head: event #\d+/);
       const zip = await JSZip.loadAsync(fs.readFileSync(zipFile));
       const manifest = JSON.parse(await zip.file('manifest.json')!.async('string'));
       expect(manifest.files.map((f: any) => f.kind)).toEqual(
@@ -240,6 +247,42 @@ describe.each(DIALECTS)(
       const bad = await run('node', [CLI, 'evidence', 'verify', zipFile]).catch((e: any) => e);
       expect(bad.code).toBe(1);
       expect(bad.stdout).toContain(`${target}: SHA-256`);
+      // PO-3: editing a file and its line in the manifest no longer passes: the signature breaks.
+      const edited = manifest.files.find((f: any) => f.path === target);
+      edited.sha256 = createHash('sha256').update('{"tampered": true}').digest('hex');
+      zip.file('manifest.json', JSON.stringify(manifest, null, 2));
+      fs.writeFileSync(zipFile, await zip.generateAsync({ type: 'nodebuffer' }));
+      const resigned = await run('node', [
+        CLI,
+        'evidence',
+        'verify',
+        zipFile,
+        '--public-key',
+        publicKey,
+      ]).catch((e: any) => e);
+      expect(resigned.code).toBe(1);
+      expect(resigned.stdout).not.toContain(`${target}: SHA-256`);
+      expect(resigned.stdout).toContain(
+        'manifest.json: the signature does not match: the manifest was altered',
+      );
+      // A forger who re-signs with a key of their own and ships it inside the package is caught
+      // by the trusted key; only without one does the embedded key vouch for consistency alone.
+      const forger = generateKeyPairSync('ed25519');
+      const signedText = await zip.file('manifest.json')!.async('string');
+      zip.file(
+        'manifest.sig.json',
+        JSON.stringify({
+          keyId: publicKeyInfo(forger.publicKey.export({ type: 'spki', format: 'pem' }).toString()).keyId,
+          signature: sign(null, Buffer.from(signedText), forger.privateKey).toString('base64'),
+        }),
+      );
+      zip.file('public-key.pem', forger.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+      fs.writeFileSync(zipFile, await zip.generateAsync({ type: 'nodebuffer' }));
+      const forged = await run('node', [CLI, 'evidence', 'verify', zipFile, '--public-key', publicKey]).catch(
+        (e: any) => e,
+      );
+      expect(forged.code).toBe(1);
+      expect(forged.stdout).toMatch(/manifest.json: signed by key [0-9a-f]{16}, which is not trusted/);
     });
 
     it('RB-6 CL-1 a rolled-back release closes as rolled back once archived, and counts as unsuccessful', async () => {

@@ -3,6 +3,8 @@ import type { Clock } from '@releasegate/domain';
 import type { Db } from '../../db/database';
 import type { Database } from '../../db/schema';
 import type { AuditWriter } from '../audit/audit.service';
+import type { AuditSigner } from '../audit/audit.signing';
+import type { CheckpointStore } from '../audit/audit.checkpoint';
 import type { ImpactGraphCache } from '../cmdb/impact.graph';
 import type { BlobStore } from '../../storage/blob-store';
 import type { EventBus } from '../../events/event-bus';
@@ -32,4 +34,7 @@ export interface ReleaseDeps {
   prometheusUrl: string | null;
   /** PL-4, CL-2: the CJK font documents are rendered with (none: the search of system fonts). */
   pdfFontPath: string | undefined;
+  /** PO-3, PR-3: evidence manifests are signed, citing a signed checkpoint of the audit chain. */
+  signer: AuditSigner;
+  checkpoints: CheckpointStore;
 }
