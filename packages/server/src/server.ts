@@ -24,12 +24,13 @@ export async function startServer(
   config: Config,
   options: { clock?: Clock; logger?: boolean; print?: (line: string) => void } = {},
 ): Promise<RunningServer> {
+  // Claimed before the database is touched: a second server on the same SQLite file stops here.
+  const removePidFile = config.database.kind === 'sqlite' ? writePidFile(config.dataDir) : () => undefined;
   const db = openDatabase(config);
   try {
     await migrateToLatest(db);
     const app = await buildApp({ config, db, clock: options.clock ?? systemClock, logger: options.logger });
     await app.fastify.listen({ port: config.port, host: config.host });
-    const removePidFile = config.database.kind === 'sqlite' ? writePidFile(config.dataDir) : () => undefined;
     const address = app.fastify.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -61,6 +62,7 @@ export async function startServer(
     };
   } catch (error) {
     await db.destroy();
+    removePidFile();
     throw error;
   }
 }

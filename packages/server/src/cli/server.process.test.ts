@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../test/databases';
@@ -40,6 +41,29 @@ describe.each(DIALECTS)('the real server process on %s', (dialect) => {
     expect(again.setupToken).toBeNull();
     expect((await new HttpClient(again.url).login('sec')).status).toBe(200);
   });
+
+  it.runIf(dialect === 'sqlite')(
+    'PR-3 a second server on the same SQLite data directory refuses to start, and the first keeps its claim',
+    async () => {
+      const first = await spawnServer(t.env);
+      servers.push(first);
+      const second = await spawnServer(t.env).catch((e: Error) => e);
+      expect(second).toBeInstanceOf(Error);
+      expect(String(second)).toMatch(
+        new RegExp(`Another ReleaseGate server \\(pid ${first.child.pid}\\) uses the data directory`),
+      );
+      // The refused server left the first one's claim in place: restore still refuses.
+      const file = path.join(t.dataDir, 'copy.db');
+      await run('node', [CLI, 'backup', file], { env: { ...process.env, ...t.env } });
+      const restore = await run('node', [CLI, 'restore', file], { env: { ...process.env, ...t.env } }).catch(
+        (e: { code: number; stderr: string }) => e,
+      );
+      expect(restore).toMatchObject({ code: 2 });
+      // A claim left by a killed server is taken over.
+      await stopServer(first, 'SIGKILL');
+      servers.push(await spawnServer(t.env));
+    },
+  );
 
   it('X-4 `releasegate admin create` prints a one-time setup link for an administrator', async () => {
     const env = { ...process.env, ...t.env, LOG_LEVEL: 'silent' };
