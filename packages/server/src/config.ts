@@ -71,6 +71,12 @@ const envSchema = z.object({
     .refine((v) => v === undefined || v === '' || /^(postgres(ql)?|sqlite):/.test(v), {
       message: 'DATABASE_URL must start with postgres://, postgresql:// or sqlite:',
     }),
+  DATABASE_MIGRATION_URL: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || /^postgres(ql)?:/.test(v), {
+      message: 'DATABASE_MIGRATION_URL must start with postgres:// (the owner of the schema)',
+    }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_URL: z
     .url({ message: 'PUBLIC_URL must be an absolute URL such as https://release.example.com' })
@@ -84,7 +90,9 @@ const envSchema = z.object({
   PASSWORD_MAX_AGE_DAYS: intFrom('PASSWORD_MAX_AGE_DAYS', 90, 1, 3650),
   AUDIT_HASH: z.enum(['sha256', 'sm3']).default('sha256'),
   AUDIT_SIGNING_KEY: z.string().optional(),
-  AUDIT_SIGNATURE: z.enum(['ed25519', 'sm2'], { error: 'AUDIT_SIGNATURE must be ed25519 or sm2' }).default('ed25519'),
+  AUDIT_SIGNATURE: z
+    .enum(['ed25519', 'sm2'], { error: 'AUDIT_SIGNATURE must be ed25519 or sm2' })
+    .default('ed25519'),
   AUDIT_CHECKPOINT_DIR: z.string().optional(),
   AUDIT_CHECKPOINT_MINUTES: intFrom('AUDIT_CHECKPOINT_MINUTES', 60, 1, 24 * 60),
   DSL_MAX_UPLOAD_MB: intFrom('DSL_MAX_UPLOAD_MB', 2048, 1, 1024 * 1024),
@@ -116,7 +124,16 @@ export interface Config {
   readonly dataDir: string;
   readonly database:
     | { readonly kind: 'sqlite'; readonly file: string }
-    | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string };
+    | {
+        readonly kind: 'postgres';
+        readonly url: string;
+        readonly schema?: string;
+        /**
+         * The schema owner's connection, for migrations only; the server itself then runs as the
+         * role of `url`, which owns nothing (it cannot truncate, alter or drop). Absent: one role.
+         */
+        readonly migrationUrl?: string;
+      };
   readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   readonly publicUrl: string;
   readonly trustProxy: boolean;
@@ -171,7 +188,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const dataDir = path.resolve(e.DATA_DIR);
   const url = e.DATABASE_URL ?? '';
   const database: Config['database'] = url.startsWith('postgres')
-    ? postgresTarget(url)
+    ? {
+        ...postgresTarget(url),
+        ...(e.DATABASE_MIGRATION_URL && { migrationUrl: withoutSchemaParameter(e.DATABASE_MIGRATION_URL) }),
+      }
     : {
         kind: 'sqlite',
         file: url.startsWith('sqlite:')
@@ -191,7 +211,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     password: { profile: e.PASSWORD_PROFILE, maxAgeDays: e.PASSWORD_MAX_AGE_DAYS },
     audit: {
       hash: e.AUDIT_HASH,
-      signingKeyFile: path.resolve(e.AUDIT_SIGNING_KEY ?? path.join(dataDir, 'keys', 'audit-signing-key.pem')),
+      signingKeyFile: path.resolve(
+        e.AUDIT_SIGNING_KEY ?? path.join(dataDir, 'keys', 'audit-signing-key.pem'),
+      ),
       signature: e.AUDIT_SIGNATURE,
       checkpointDir: path.resolve(e.AUDIT_CHECKPOINT_DIR ?? path.join(dataDir, 'audit-checkpoints')),
       checkpointMinutes: e.AUDIT_CHECKPOINT_MINUTES,
@@ -214,10 +236,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /** `?schema=name` selects a schema (search_path); PostgreSQL itself does not know the parameter. */
 function postgresTarget(url: string): Config['database'] {
+  const schema = new URL(url).searchParams.get('schema') ?? undefined;
+  return { kind: 'postgres', url: withoutSchemaParameter(url), ...(schema && { schema }) };
+}
+
+function withoutSchemaParameter(url: string): string {
   const parsed = new URL(url);
-  const schema = parsed.searchParams.get('schema') ?? undefined;
   parsed.searchParams.delete('schema');
-  return { kind: 'postgres', url: parsed.toString(), ...(schema && { schema }) };
+  return parsed.toString();
 }
 
 function deepFreeze<T extends object>(value: T): T {

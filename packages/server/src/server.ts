@@ -1,8 +1,8 @@
+import { migrateForServer } from './db/roles';
 import { systemClock, type Clock } from '@releasegate/domain';
 import { buildApp, type App } from './app';
 import type { Config } from './config';
 import { openDatabase, type Db } from './db/database';
-import { migrateToLatest } from './db/migrate';
 import { firstRunSetupLink } from './modules/identity/auth.service';
 import { ensureBuiltinCiTypes } from './modules/cmdb/ci-type.service';
 import { ensureDefaultPolicy } from './modules/policy/policy.service';
@@ -28,7 +28,7 @@ export async function startServer(
   const removePidFile = config.database.kind === 'sqlite' ? writePidFile(config.dataDir) : () => undefined;
   const db = openDatabase(config);
   try {
-    await migrateToLatest(db);
+    await migrateForServer(config, db);
     const app = await buildApp({ config, db, clock: options.clock ?? systemClock, logger: options.logger });
     await app.fastify.listen({ port: config.port, host: config.host });
     const address = app.fastify.server.address();

@@ -1,9 +1,9 @@
+import { migrateForServer } from '../db/roles';
 import os from 'node:os';
 import { PERMISSIONS, systemClock, type Clock } from '@releasegate/domain';
 import { loadConfig, type Config } from '../config';
 import type { RequestContext } from '../context';
 import { openDatabase, type Db } from '../db/database';
-import { migrateToLatest } from '../db/migrate';
 import { createAuditWriter, type AuditWriter } from '../modules/audit/audit.service';
 import { AuditSigner } from '../modules/audit/audit.signing';
 import { FileCheckpointStore, type CheckpointStore } from '../modules/audit/audit.checkpoint';
@@ -53,7 +53,7 @@ export async function withDatabase<T>(fn: (env: CliEnv) => Promise<T>): Promise<
   const config = loadConfig();
   const db = openDatabase(config);
   try {
-    await migrateToLatest(db);
+    await migrateForServer(config, db);
     const clock = systemClock;
     const audit = createAuditWriter({ dialect: db.dialect, clock, algorithm: config.audit.hash });
     return await fn({

@@ -1,9 +1,10 @@
+import { migrateForServer } from '../db/roles';
 import fs from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { isPermission, isRole, type Role } from '@releasegate/domain';
 import { ConfigError, loadConfig } from '../config';
 import { openDatabase } from '../db/database';
-import { migrateDown, migrateToLatest } from '../db/migrate';
+import { migrateDown } from '../db/migrate';
 import { issueSetupLink } from '../modules/identity/auth.service';
 import { createToken, listTokens, revokeToken } from '../modules/identity/token.service';
 import {
@@ -94,9 +95,10 @@ program
   .description('apply pending migrations (or undo the last one with --down)')
   .option('--down', 'undo the most recent migration')
   .action(async (options: { down?: boolean }) => {
-    const db = openDatabase(loadConfig());
+    const config = loadConfig();
+    const db = openDatabase(config);
     try {
-      const results = options.down ? await migrateDown(db) : await migrateToLatest(db);
+      const results = options.down ? await migrateDown(db) : await migrateForServer(config, db);
       if (results.length === 0) out('The database schema is current.');
       for (const r of results)
         out(`${r.direction === 'Up' ? 'applied' : 'undone'}: ${r.migrationName} (${r.status})`);
