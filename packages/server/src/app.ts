@@ -18,6 +18,8 @@ import { DEFAULT_WEB_DIST, registerWeb } from './http/web';
 import { auditRoutes } from './modules/audit/audit.routes';
 import { createAuditWriter, type AuditWriter } from './modules/audit/audit.service';
 import { AuditSigner } from './modules/audit/audit.signing';
+import { SecretBox } from './storage/secret-box';
+import { sealLegacyEndpoints } from './modules/notifications/notification.repository';
 import {
   CHECKPOINT_JOB,
   FileCheckpointStore,
@@ -87,6 +89,8 @@ export interface App {
   /** PR-3: signs checkpoints of the audit chain's head and evidence manifests. */
   signer: AuditSigner;
   checkpoints: CheckpointStore;
+  /** seals the secrets the application stores (robot tokens, signing secrets). */
+  secrets: SecretBox;
 }
 
 /** Builds the whole HTTP application around an open, migrated database. */
@@ -119,6 +123,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const audit = createAuditWriter({ dialect: db.dialect, clock, algorithm: config.audit.hash });
   const { signer } = AuditSigner.loadOrCreate(config.audit.signingKeyFile, config.audit.signature);
   const checkpoints = new FileCheckpointStore(config.audit.checkpointDir);
+  const secrets = SecretBox.loadOrCreate(config.secretsKeyFile);
+  await sealLegacyEndpoints(db.kysely, secrets);
   const identity: IdentityDeps = { db, clock, audit, settings: config };
   const cmdb: CmdbDeps = { db, clock, audit, graph: new ImpactGraphCache(db) };
   const policy: PolicyDeps = { db, clock, audit };
@@ -192,6 +198,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     publicUrl: config.publicUrl,
     smtp: config.smtp,
     outbound,
+    secrets,
   });
   // Stopped with the app: the batch in flight finishes before the database closes.
   fastify.addHook('onClose', async () => {
@@ -236,6 +243,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       publicUrl: config.publicUrl,
       emailAvailable: config.smtp.url !== undefined,
       outbound,
+      secrets,
     }),
   );
   await registerWeb(fastify, config.webDistDir ?? DEFAULT_WEB_DIST);
@@ -246,5 +254,5 @@ export async function buildApp(options: AppOptions): Promise<App> {
     await checkpointJobs.start();
     jobs.start();
   }
-  return { fastify, audit, identity, cmdb, dsl, policy, releases, jobs, signer, checkpoints };
+  return { fastify, audit, identity, cmdb, dsl, policy, releases, jobs, signer, checkpoints, secrets };
 }

@@ -94,6 +94,7 @@ const envSchema = z.object({
     .enum(['ed25519', 'sm2'], { error: 'AUDIT_SIGNATURE must be ed25519 or sm2' })
     .default('ed25519'),
   AUDIT_CHECKPOINT_DIR: z.string().optional(),
+  SECRETS_KEY_FILE: z.string().optional(),
   AUDIT_CHECKPOINT_MINUTES: intFrom('AUDIT_CHECKPOINT_MINUTES', 60, 1, 24 * 60),
   DSL_MAX_UPLOAD_MB: intFrom('DSL_MAX_UPLOAD_MB', 2048, 1, 1024 * 1024),
   WEB_DIST_DIR: z.string().optional(),
@@ -168,6 +169,8 @@ export interface Config {
    * SMTP_URL are the operator's own configuration and are not subject to it.
    */
   readonly outbound: { readonly allow: OutboundAllowList };
+  /** the AES-256 key (32 bytes, base64) that seals stored secrets; created on first start. */
+  readonly secretsKeyFile: string;
 }
 
 export class ConfigError extends Error {
@@ -230,6 +233,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtp: { url: e.SMTP_URL || undefined, from: e.SMTP_FROM || 'ReleaseGate <releasegate@localhost>' },
     monitoring: { prometheusUrl: e.PROMETHEUS_URL ?? null, pollSeconds: e.MONITORING_POLL_SECONDS },
     outbound: { allow: e.OUTBOUND_ALLOW },
+    secretsKeyFile: path.resolve(e.SECRETS_KEY_FILE ?? path.join(dataDir, 'keys', 'secrets.key')),
   };
   return deepFreeze(config);
 }

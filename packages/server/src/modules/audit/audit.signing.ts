@@ -108,7 +108,17 @@ export class AuditSigner {
         ? generateKeyPairSync('ed25519')
         : generateKeyPairSync('ec', { namedCurve: 'SM2' });
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    fs.writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+    try {
+      fs.writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), {
+        mode: 0o600,
+        flag: 'wx',
+      });
+    } catch (error) {
+      // Another node sharing the directory made it first: use theirs.
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+        return AuditSigner.loadOrCreate(file, algorithm);
+      throw error;
+    }
     return { signer: new AuditSigner(privateKey), created: true };
   }
 

@@ -4,6 +4,7 @@ import type { Db } from '../../db/database';
 import { advanceJob, findJobByKey } from '../../jobs/job.repository';
 import { JobDeferred, type JobRunner, type LeasedJob } from '../../jobs/job.runner';
 import { OutboundError, outboundRequest, type OutboundFailure } from '../../outbound/outbound-http';
+import type { SecretBox } from '../../storage/secret-box';
 import type { OutboundPolicy } from '../../outbound/outbound-policy';
 import * as repo from './notification.repository';
 import { DELIVERY_JOB, deliveryJobKey } from './notify';
@@ -17,6 +18,8 @@ export interface DeliveryDeps {
   smtp: { url: string | undefined; from: string };
   /** which webhook targets may be called (OUTBOUND_ALLOW). */
   outbound: OutboundPolicy;
+  /** opens the sealed URL and secret of an endpoint just before they are used. */
+  secrets: SecretBox;
   /** Per HTTP request or SMTP conversation. */
   timeoutMs?: number;
 }
@@ -183,7 +186,7 @@ export function registerDeliveryJobs(runner: JobRunner, deps: DeliveryDeps): { c
         const info = await mail().sendMail({ to: d.recipient!, subject, text });
         return settle('delivered', null, Number(/^(\d{3})/.exec(String(info.response ?? ''))?.[1] ?? 250));
       }
-      const endpoint = d.endpointId ? await repo.findEndpoint(q(), d.endpointId) : undefined;
+      const endpoint = d.endpointId ? await repo.findEndpoint(q(), d.endpointId, deps.secrets) : undefined;
       if (!endpoint) return settle('cancelled', 'the endpoint was deleted', null);
       if (!endpoint.enabled) return settle('cancelled', 'the endpoint is disabled', null);
       await waitForEarlier(d);

@@ -1,3 +1,4 @@
+import { SecretBox } from '../../storage/secret-box';
 import type { Kysely, Selectable } from 'kysely';
 import type { Role } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
@@ -123,12 +124,13 @@ const toDelivery = (r: Selectable<NotificationDeliveriesTable>): Delivery => ({
   deliveredAt: r.delivered_at,
 });
 
-const toEndpoint = (r: Selectable<WebhookEndpointsTable>): WebhookEndpoint => ({
+/** URL (robot tokens) and secret are stored sealed; everything else in clear. */
+const toEndpoint = (r: Selectable<WebhookEndpointsTable>, box: SecretBox): WebhookEndpoint => ({
   id: r.id,
   name: r.name,
   format: r.format as WebhookFormat,
-  url: r.url,
-  secret: r.secret,
+  url: box.open(r.url),
+  secret: r.secret === null ? null : box.open(r.secret),
   kinds: JSON.parse(r.kinds) as NotificationKind[],
   enabled: !!r.enabled,
   createdBy: r.created_by,
@@ -291,32 +293,66 @@ export async function markAllRead(q: Q, userId: string, at: string): Promise<num
 
 // --- webhook endpoints ---
 
-export async function listEndpoints(q: Q): Promise<WebhookEndpoint[]> {
+export async function listEndpoints(q: Q, box: SecretBox): Promise<WebhookEndpoint[]> {
   const rows = await q.selectFrom('webhook_endpoints').selectAll().orderBy('name').execute();
-  return rows.map(toEndpoint);
+  return rows.map((r) => toEndpoint(r, box));
 }
 
-export async function findEndpoint(q: Q, id: string): Promise<WebhookEndpoint | undefined> {
+export async function findEndpoint(q: Q, id: string, box: SecretBox): Promise<WebhookEndpoint | undefined> {
   const row = await q.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
-  return row && toEndpoint(row);
+  return row && toEndpoint(row, box);
 }
 
-export async function findEndpointByName(q: Q, name: string): Promise<WebhookEndpoint | undefined> {
-  const row = await q.selectFrom('webhook_endpoints').selectAll().where('name', '=', name).executeTakeFirst();
-  return row && toEndpoint(row);
+export async function endpointNameTaken(q: Q, name: string, exceptId?: string): Promise<boolean> {
+  const row = await q
+    .selectFrom('webhook_endpoints')
+    .select('id')
+    .where('name', '=', name)
+    .$if(exceptId !== undefined, (qb) => qb.where('id', '!=', exceptId!))
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
-/** Enabled endpoints subscribed to the kind. */
-export async function endpointsFor(q: Q, kind: NotificationKind): Promise<WebhookEndpoint[]> {
-  return (await listEndpoints(q)).filter((e) => e.enabled && e.kinds.includes(kind));
+/** Each endpoint's name by id (no secret needs opening for that). */
+export async function endpointNames(q: Q): Promise<Map<string, string>> {
+  const rows = await q.selectFrom('webhook_endpoints').select(['id', 'name']).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
-const endpointRow = (e: WebhookEndpoint) => ({
+/** The ids of the enabled endpoints subscribed to the kind (no secret needs opening for that). */
+export async function endpointIdsFor(q: Q, kind: NotificationKind): Promise<string[]> {
+  const rows = await q
+    .selectFrom('webhook_endpoints')
+    .select(['id', 'kinds'])
+    .where('enabled', '=', 1)
+    .execute();
+  return rows.filter((r) => (JSON.parse(r.kinds) as string[]).includes(kind)).map((r) => r.id);
+}
+
+/** Rows written before secrets were sealed, sealed now (once, at start). */
+export async function sealLegacyEndpoints(q: Q, box: SecretBox): Promise<number> {
+  const rows = await q.selectFrom('webhook_endpoints').select(['id', 'url', 'secret']).execute();
+  const legacy = rows.filter(
+    (r) => !SecretBox.isSealed(r.url) || (r.secret !== null && !SecretBox.isSealed(r.secret)),
+  );
+  for (const r of legacy)
+    await q
+      .updateTable('webhook_endpoints')
+      .set({
+        url: box.seal(box.open(r.url)),
+        secret: r.secret === null ? null : box.seal(box.open(r.secret)),
+      })
+      .where('id', '=', r.id)
+      .execute();
+  return legacy.length;
+}
+
+const endpointRow = (e: WebhookEndpoint, box: SecretBox) => ({
   id: e.id,
   name: e.name,
   format: e.format,
-  url: e.url,
-  secret: e.secret,
+  url: box.seal(e.url),
+  secret: e.secret === null ? null : box.seal(e.secret),
   kinds: JSON.stringify(e.kinds),
   enabled: e.enabled ? 1 : 0,
   created_by: e.createdBy,
@@ -324,12 +360,12 @@ const endpointRow = (e: WebhookEndpoint) => ({
   updated_at: e.updatedAt,
 });
 
-export async function insertEndpoint(q: Q, e: WebhookEndpoint): Promise<void> {
-  await q.insertInto('webhook_endpoints').values(endpointRow(e)).execute();
+export async function insertEndpoint(q: Q, e: WebhookEndpoint, box: SecretBox): Promise<void> {
+  await q.insertInto('webhook_endpoints').values(endpointRow(e, box)).execute();
 }
 
-export async function updateEndpoint(q: Q, e: WebhookEndpoint): Promise<void> {
-  const { id, created_at: _c, created_by: _b, ...rest } = endpointRow(e);
+export async function updateEndpoint(q: Q, e: WebhookEndpoint, box: SecretBox): Promise<void> {
+  const { id, created_at: _c, created_by: _b, ...rest } = endpointRow(e, box);
   await q.updateTable('webhook_endpoints').set(rest).where('id', '=', id).execute();
 }
 

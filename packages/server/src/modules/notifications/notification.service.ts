@@ -4,6 +4,7 @@ import type { Db } from '../../db/database';
 import type { RequestContext } from '../../context';
 import { enqueueJob } from '../../jobs/job.repository';
 import { OUTBOUND_RULE, type OutboundPolicy } from '../../outbound/outbound-policy';
+import type { SecretBox } from '../../storage/secret-box';
 import { redactUrl, showsRedaction } from '../../outbound/redact-url';
 import { recordStandalone, type AuditWriter } from '../audit/audit.service';
 import { authorize, requirePrincipal } from '../identity/authorize';
@@ -20,6 +21,8 @@ export interface NotificationDeps {
   emailAvailable: boolean;
   /** which webhook targets may be saved and called (OUTBOUND_ALLOW). */
   outbound: OutboundPolicy;
+  /** robot tokens in URLs and signing secrets are stored sealed with it. */
+  secrets: SecretBox;
   timeoutMs?: number;
 }
 
@@ -123,7 +126,7 @@ const audited = (e: repo.WebhookEndpoint) => view(e);
 
 export async function listEndpoints(deps: NotificationDeps, ctx: RequestContext): Promise<EndpointView[]> {
   authorize(ctx, 'notifications.manage');
-  return (await repo.listEndpoints(deps.db.kysely)).map(view);
+  return (await repo.listEndpoints(deps.db.kysely, deps.secrets)).map(view);
 }
 
 export interface EndpointInput {
@@ -185,7 +188,7 @@ export async function createEndpoint(
   const principal = authorize(ctx, 'notifications.manage');
   const url = await acceptedUrl(deps, ctx, 'notification.webhook_create', input.url, undefined);
   return deps.db.kysely.transaction().execute(async (trx) => {
-    if (await repo.findEndpointByName(trx, input.name)) throw nameTaken(input.name);
+    if (await repo.endpointNameTaken(trx, input.name)) throw nameTaken(input.name);
     const at = deps.clock.now().toISOString();
     const endpoint: repo.WebhookEndpoint = {
       id: randomUUID(),
@@ -199,7 +202,7 @@ export async function createEndpoint(
       createdAt: at,
       updatedAt: at,
     };
-    await repo.insertEndpoint(trx, endpoint);
+    await repo.insertEndpoint(trx, endpoint, deps.secrets);
     await deps.audit.record(trx, ctx, {
       action: 'notification.webhook_created',
       entityType: 'webhook_endpoint',
@@ -218,19 +221,20 @@ export async function updateEndpoint(
 ): Promise<EndpointView> {
   authorize(ctx, 'notifications.manage');
   // Judged before the transaction: the check may wait for DNS, and its refusal is audited alone.
-  const current = input.url === undefined ? undefined : await repo.findEndpoint(deps.db.kysely, id);
+  const current =
+    input.url === undefined ? undefined : await repo.findEndpoint(deps.db.kysely, id, deps.secrets);
   if (input.url !== undefined && !current) throw notFound('Webhook endpoint', id);
   const url =
     input.url === undefined
       ? undefined
       : await acceptedUrl(deps, ctx, 'notification.webhook_update', input.url, current);
   return deps.db.kysely.transaction().execute(async (trx) => {
-    const before = await repo.findEndpoint(trx, id);
+    const before = await repo.findEndpoint(trx, id, deps.secrets);
     if (!before) throw notFound('Webhook endpoint', id);
     if (
       input.name !== undefined &&
       input.name !== before.name &&
-      (await repo.findEndpointByName(trx, input.name))
+      (await repo.endpointNameTaken(trx, input.name, id))
     )
       throw nameTaken(input.name);
     const after: repo.WebhookEndpoint = {
@@ -243,7 +247,7 @@ export async function updateEndpoint(
       ...(input.enabled !== undefined && { enabled: input.enabled }),
       updatedAt: deps.clock.now().toISOString(),
     };
-    await repo.updateEndpoint(trx, after);
+    await repo.updateEndpoint(trx, after, deps.secrets);
     await deps.audit.record(trx, ctx, {
       action: 'notification.webhook_updated',
       entityType: 'webhook_endpoint',
@@ -276,7 +280,7 @@ function changedCredentials(
 export async function deleteEndpoint(deps: NotificationDeps, ctx: RequestContext, id: string): Promise<void> {
   authorize(ctx, 'notifications.manage');
   await deps.db.kysely.transaction().execute(async (trx) => {
-    const before = await repo.findEndpoint(trx, id);
+    const before = await repo.findEndpoint(trx, id, deps.secrets);
     if (!before) throw notFound('Webhook endpoint', id);
     const cancelled = await repo.cancelPendingDeliveries(trx, id, deps.clock.now().toISOString());
     await repo.deleteEndpoint(trx, id);
@@ -311,7 +315,7 @@ export async function testEndpoint(
   id: string,
 ): Promise<TestResult> {
   const principal = authorize(ctx, 'notifications.manage');
-  const endpoint = await repo.findEndpoint(deps.db.kysely, id);
+  const endpoint = await repo.findEndpoint(deps.db.kysely, id, deps.secrets);
   if (!endpoint) throw notFound('Webhook endpoint', id);
   const now = deps.clock.now();
   const at = now.toISOString();
@@ -408,7 +412,7 @@ export interface DeliveryView {
 }
 
 async function deliveriesView(q: repo.Queryable, deliveries: repo.Delivery[]): Promise<DeliveryView[]> {
-  const names = new Map((await repo.listEndpoints(q)).map((e) => [e.id, e.name]));
+  const names = await repo.endpointNames(q);
   return deliveries.map(({ message, ...d }) => ({
     ...d,
     endpointName: d.endpointId ? (names.get(d.endpointId) ?? null) : null,
@@ -443,7 +447,10 @@ export async function retryDelivery(
           status: d.status,
         },
       );
-    if (d.channel === 'webhook' && (!d.endpointId || !(await repo.findEndpoint(trx, d.endpointId))))
+    if (
+      d.channel === 'webhook' &&
+      (!d.endpointId || !(await repo.findEndpoint(trx, d.endpointId, deps.secrets)))
+    )
       throw new DomainError('invalid_transition', 'The endpoint of this delivery was deleted', {
         endpointId: d.endpointId,
       });

@@ -115,7 +115,7 @@ describe.each(DIALECTS)('outbound calls under control (X-4, X-2) on %s', (dialec
       'X-4 outbound policy: 192.168.0.10 is a private address, not listed in OUTBOUND_ALLOW',
     ]);
     const [stored] = await q().selectFrom('webhook_endpoints').select('url').execute();
-    expect(stored.url).toBe('https://hooks.example.com/rg');
+    expect(t.app.secrets.open(stored.url)).toBe('https://hooks.example.com/rg');
     expect((await auditRows()).at(-1)).toMatchObject({
       action: 'notification.webhook_update',
       outcome: 'denied',
@@ -136,18 +136,22 @@ describe.each(DIALECTS)('outbound calls under control (X-4, X-2) on %s', (dialec
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     // An endpoint saved before the policy existed, to localhost (the system's DNS answers it).
     const at = t.clock.now().toISOString();
-    await insertEndpoint(q(), {
-      id: 'legacy',
-      name: 'legacy localhost',
-      format: 'generic',
-      url: `http://localhost:${internal.port}/hook`,
-      secret: null,
-      kinds: ['state_changed'],
-      enabled: true,
-      createdBy: null,
-      createdAt: at,
-      updatedAt: at,
-    });
+    await insertEndpoint(
+      q(),
+      {
+        id: 'legacy',
+        name: 'legacy localhost',
+        format: 'generic',
+        url: `http://localhost:${internal.port}/hook`,
+        secret: null,
+        kinds: ['state_changed'],
+        enabled: true,
+        createdBy: null,
+        createdAt: at,
+        updatedAt: at,
+      },
+      t.app.secrets,
+    );
 
     await send();
     expect(await drain()).toBe(2);
@@ -290,8 +294,12 @@ describe.each(DIALECTS)('outbound calls under control (X-4, X-2) on %s', (dialec
       url: shown,
     });
     expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
-    const stored = async () =>
+    // Stored sealed (X-4): the database holds no token in clear; the server opens it to send.
+    const raw = async () =>
       (await q().selectFrom('webhook_endpoints').select('url').executeTakeFirstOrThrow()).url;
+    expect(await raw()).toMatch(/^enc:v1:/);
+    expect(await raw()).not.toContain(TOKEN);
+    const stored = async () => t.app.secrets.open(await raw());
     expect(await stored()).toBe(robot.url(`/robot/send?access_token=${TOKEN}`));
     robot.respond = () => ({ status: 200, body: { errcode: 0, errmsg: 'ok' } });
     await send();

@@ -1,8 +1,10 @@
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '@releasegate/domain';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../../test/databases';
 import { spawnServer, stopServer, type ServerProcess } from '../../test/server-process';
 import { insertEndpoint } from './notification.repository';
+import { SecretBox } from '../../storage/secret-box';
 import { DELIVERY_JOB, notify } from './notify';
 import { WebhookReceiver } from './testing/receivers';
 
@@ -28,19 +30,25 @@ describe.skipIf(!DIALECTS.includes('postgres'))(
     it('X-2 two server processes deliver every webhook event exactly once and, per endpoint, in order', async () => {
       const endpoints = ['a', 'b', 'c', 'd'];
       const at = new Date().toISOString();
+      // The servers seal and open endpoint secrets with the key in the data directory they share.
+      const secrets = SecretBox.loadOrCreate(path.join(t.dataDir, 'keys', 'secrets.key'));
       for (const name of endpoints)
-        await insertEndpoint(t.db.kysely, {
-          id: `ep-${name}`,
-          name,
-          format: 'generic',
-          url: receiver.url(`/${name}`),
-          secret: null,
-          kinds: ['state_changed'],
-          enabled: true,
-          createdBy: null,
-          createdAt: at,
-          updatedAt: at,
-        });
+        await insertEndpoint(
+          t.db.kysely,
+          {
+            id: `ep-${name}`,
+            name,
+            format: 'generic',
+            url: receiver.url(`/${name}`),
+            secret: null,
+            kinds: ['state_changed'],
+            enabled: true,
+            createdBy: null,
+            createdAt: at,
+            updatedAt: at,
+          },
+          secrets,
+        );
       // The receiver listens on 127.0.0.1: allow-listed, as the outbound policy (X-4) wants.
       const env = { ...t.env, JOBS_POLL_MS: '30', OUTBOUND_ALLOW: '127.0.0.1/32' };
       servers.push(await spawnServer(env));

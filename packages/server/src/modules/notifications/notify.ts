@@ -82,11 +82,11 @@ export async function notify(trx: Kysely<Database>, clock: Clock, input: Notific
         userId: u.id,
         recipient: u.email,
       })),
-    ...(await repo.endpointsFor(trx, input.kind)).map((e) => ({
+    ...(await repo.endpointIdsFor(trx, input.kind)).map((endpointId) => ({
       ...base,
       id: randomUUID(),
       channel: 'webhook' as const,
-      endpointId: e.id,
+      endpointId,
       userId: null,
       recipient: null,
     })),
