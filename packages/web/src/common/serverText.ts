@@ -23,7 +23,7 @@ const zhFieldMessages: Record<string, string> = {
   'already exists for this type and environment': '该环境中已有同类型、同名称的配置项',
   'already registered': '该名称和版本号已登记',
   '64 lower-case hex characters': '应为 64 位小写十六进制字符（SHA-256）',
-  'an absolute URL': '应为完整的网址，如 https://…',
+  'an absolute http:// or https:// URL': '应为以 http:// 或 https:// 开头的完整网址',
   'no spaces or slashes': '不能包含空格或斜杠',
   'must be text': '应为文本',
   'must be a number': '应为数字',
