@@ -120,7 +120,7 @@ export const en: Messages = {
     ciRetired: 'The configuration item is retired and can no longer be changed',
   },
   password: {
-    rule: 'At least 12 characters',
+    rule: 'At least 12 characters; not a common password, not one character repeated, not containing the user name',
     tooShort: 'The password needs at least 12 characters',
     mismatch: 'The passwords do not match',
     confirm: 'Confirm password',

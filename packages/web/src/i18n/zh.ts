@@ -119,7 +119,7 @@ export const zh = {
     ciRetired: '该配置项已退役，不能再修改',
   },
   password: {
-    rule: '至少 12 个字符',
+    rule: '至少 12 个字符；不能是常见密码、重复字符或包含用户名',
     tooShort: '密码至少需要 12 个字符',
     mismatch: '两次输入的密码不一致',
     confirm: '确认密码',
