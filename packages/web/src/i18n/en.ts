@@ -187,8 +187,8 @@ export const en: Messages = {
     username: 'User name',
     password: 'Password',
     submit: 'Sign in',
-    badCredentials: 'Wrong user name or password',
-    locked: 'The account is locked; try again after {{time}}',
+    badCredentials:
+      'Wrong user name or password. After repeated failures an account is locked for a while; the security administrator can unlock it',
     disabled: 'This account is disabled; ask the security administrator',
     sessionEnded: 'Your session has ended; sign in again',
   },
@@ -476,6 +476,7 @@ export const en: Messages = {
       login: 'Sign-in',
       login_succeeded: 'Signed in',
       login_failed: 'Sign-in failed',
+      account_locked: 'Account locked after failed sign-ins',
       logout: 'Signed out',
       password_change: 'Password change',
       password_changed: 'Password changed',
