@@ -179,7 +179,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     deliveries.close();
   });
 
-  await fastify.register(healthRoutes(db, registry));
+  await fastify.register(healthRoutes(db, registry, config.metrics.token));
   await fastify.register(authRoutes(identity, config));
   await fastify.register(userRoutes(identity));
   await fastify.register(tokenRoutes(identity));

@@ -89,6 +89,13 @@ const envSchema = z.object({
     .url({ message: 'PROMETHEUS_URL must be an absolute URL such as http://prometheus:9090' })
     .optional(),
   MONITORING_POLL_SECONDS: intFrom('MONITORING_POLL_SECONDS', 60, 5, 3600),
+  /** /metrics tells request counts, routes and process details: only to who holds this token. */
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || v.length >= 16, {
+      message: 'METRICS_TOKEN must have at least 16 characters',
+    }),
 });
 
 export interface Config {
@@ -116,6 +123,8 @@ export interface Config {
   readonly smtp: { readonly url: string | undefined; readonly from: string };
   /** IM-4: where plan indicators with a query are read, and how often while a release runs. */
   readonly monitoring: { readonly prometheusUrl: string | null; readonly pollSeconds: number };
+  /** /metrics answers only `Authorization: Bearer <token>`; without a token it is off (404). */
+  readonly metrics: { readonly token: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -166,6 +175,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     smtp: { url: e.SMTP_URL || undefined, from: e.SMTP_FROM || 'ReleaseGate <releasegate@localhost>' },
     monitoring: { prometheusUrl: e.PROMETHEUS_URL ?? null, pollSeconds: e.MONITORING_POLL_SECONDS },
+    metrics: { token: e.METRICS_TOKEN || undefined },
   };
   return deepFreeze(config);
 }
