@@ -14,6 +14,7 @@ import type { Db } from './db/database';
 import { registerAuthentication } from './http/authenticate';
 import { registerErrorHandler } from './http/error-handler';
 import { registerMetrics } from './http/metrics';
+import { registerRateLimits } from './http/rate-limits';
 import { DEFAULT_WEB_DIST, registerWeb } from './http/web';
 import { auditRoutes } from './modules/audit/audit.routes';
 import { createAuditWriter, type AuditWriter } from './modules/audit/audit.service';
@@ -157,6 +158,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   const registry = registerMetrics(fastify);
   registerAuthentication(fastify, identity);
+  // Before the routes: the limits attach to them as they are declared.
+  await registerRateLimits(fastify, config.rateLimits);
   registerErrorHandler(fastify, { db, audit });
 
   const jobs = new JobRunner({

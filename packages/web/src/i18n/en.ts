@@ -102,6 +102,7 @@ export const en: Messages = {
     sessionEnded: 'Your session has ended; sign in again',
     passwordExpired: 'Your password has expired; change it first',
     failed: 'Failed: {{message}}',
+    rateLimited: 'Too many attempts; try again in {{seconds}} s',
   },
   rules: {
     and: ' and ',

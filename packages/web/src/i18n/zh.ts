@@ -101,6 +101,7 @@ export const zh = {
     sessionEnded: '会话已结束，请重新登录',
     passwordExpired: '您的密码已过期，请先修改密码',
     failed: '操作失败：{{message}}',
+    rateLimited: '操作过于频繁，请 {{seconds}} 秒后再试',
   },
   rules: {
     and: '和',
