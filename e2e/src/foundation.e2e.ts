@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, newContext, screenshot, type PageProblems } from './harness/browser';
+import { expectCleanPages, launchBrowser, newContext, pageProblems, screenshot } from './harness/browser';
 import { startServer, type TestServer } from './harness/server';
 import { chooseOptions, pickOption, signIn, signOut, submitNewUser } from './harness/ui';
 
@@ -20,7 +20,7 @@ describe('foundation: identity, roles, audit, languages', () => {
   let browser: Browser;
   let adminContext: BrowserContext;
   let page: Page;
-  const problems: PageProblems = { errors: [], console: [] };
+  const problems = pageProblems();
 
   beforeAll(async () => {
     server = await startServer();
@@ -300,7 +300,17 @@ describe('foundation: identity, roles, audit, languages', () => {
     await page.getByRole('heading', { name: '用户管理' }).waitFor();
   });
 
-  it('leaves no uncaught errors in the pages', () => {
-    expect(problems.errors).toEqual([]);
+  it('X-4: the interactive API documentation at /api/docs works under the same Content Security Policy', async () => {
+    const docs = await adminContext.newPage();
+    const response = await docs.goto('/api/docs/');
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+    await docs.getByText('ReleaseGate API (发布管理平台)').first().waitFor();
+    await docs.getByText('/api/auth/login', { exact: true }).first().waitFor();
+    await screenshot(docs, '15-api-docs', { fullPage: false });
+    await docs.close();
+  });
+
+  it('X-4 leaves no uncaught errors and no CSP violations, and every page carried the security headers', () => {
+    expectCleanPages(problems);
   });
 });

@@ -15,6 +15,7 @@ import { registerAuthentication } from './http/authenticate';
 import { registerErrorHandler } from './http/error-handler';
 import { registerMetrics } from './http/metrics';
 import { registerRateLimits } from './http/rate-limits';
+import { registerSecurityHeaders } from './http/security-headers';
 import { DEFAULT_WEB_DIST, registerWeb } from './http/web';
 import { auditRoutes } from './modules/audit/audit.routes';
 import { createAuditWriter, type AuditWriter } from './modules/audit/audit.service';
@@ -131,6 +132,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     maxUploadBytes: config.dsl.maxUploadBytes,
   };
 
+  // First, so every answer carries them: API, web app, API docs, errors and 404s alike.
+  await registerSecurityHeaders(fastify, config.publicUrl);
   await fastify.register(fastifyCookie);
   await fastify.register(fastifySwagger, {
     openapi: {
