@@ -101,8 +101,20 @@ async function expectOk(response: Response, status: number, what: string): Promi
   return text ? JSON.parse(text) : null;
 }
 
-/** Creates a configuration administrator (cmdb.read) as the setup user and signs in as it. */
+function sessionCookies(response: Response): { cookie: string; csrf: string } {
+  const pairs = response.headers.getSetCookie().map((c) => c.split(';')[0].trim());
+  const pair = pairs.find((c) => c.startsWith('rg_session='));
+  const csrf = pairs.find((c) => c.startsWith('rg_csrf='));
+  if (!pair || !csrf) throw new Error(`${response.url} set no rg_session or rg_csrf cookie`);
+  return { cookie: `${pair}; ${csrf}`, csrf: csrf.slice('rg_csrf='.length) };
+}
+
+/**
+ * Creates a configuration administrator (cmdb.read) as the setup user and signs in as it; the
+ * initial password the administrator set is replaced first, as every new person must (X-4).
+ */
 async function signInCmdbReader(rg: RunningReleaseGate): Promise<{ cookie: string; csrf: string }> {
+  const initial = `${CMDB_PASSWORD}-initial`;
   const created = await fetch(`${rg.baseUrl}/api/users`, {
     method: 'POST',
     headers: {
@@ -114,31 +126,29 @@ async function signInCmdbReader(rg: RunningReleaseGate): Promise<{ cookie: strin
       username: CMDB_USER,
       displayName: 'Benchmark CMDB reader',
       roles: ['configuration_administrator'],
-      password: CMDB_PASSWORD,
+      password: initial,
     }),
   });
   await expectOk(created, 201, 'POST /api/users (configuration_administrator)');
   const login = await fetch(`${rg.baseUrl}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: CMDB_USER, password: CMDB_PASSWORD }),
+    body: JSON.stringify({ username: CMDB_USER, password: initial }),
   });
-  const session = (await expectOk(login, 200, 'POST /api/auth/login')) as {
+  await expectOk(login, 200, 'POST /api/auth/login');
+  const first = sessionCookies(login);
+  const changed = await fetch(`${rg.baseUrl}/api/auth/password`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: first.cookie, 'x-csrf-token': first.csrf },
+    body: JSON.stringify({ currentPassword: initial, newPassword: CMDB_PASSWORD }),
+  });
+  const session = (await expectOk(changed, 200, 'POST /api/auth/password')) as {
     user: { permissions: string[] };
     passwordExpired: boolean;
   };
   if (!session.user.permissions.includes('cmdb.read') || session.passwordExpired)
     throw new Error(`the CMDB user cannot read the CMDB: ${JSON.stringify(session)}`);
-  const pair = login.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0].trim())
-    .find((c) => c.startsWith('rg_session='));
-  const csrf = login.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0].trim())
-    .find((c) => c.startsWith('rg_csrf='));
-  if (!pair || !csrf) throw new Error('POST /api/auth/login set no rg_session or rg_csrf cookie');
-  return { cookie: `${pair}; ${csrf}`, csrf: csrf.slice('rg_csrf='.length) };
+  return sessionCookies(changed);
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expectCleanPages, launchBrowser, newContext, pageProblems, screenshot } from './harness/browser';
 import { startServer, type TestServer } from './harness/server';
 import { pickOption, signIn } from './harness/ui';
+import { createPerson } from './harness/api';
 
 // One server on a fresh data directory; the tests build on each other in order: the configuration
 // administrator imports the CMDB, looks at impact and history, takes a baseline; then the DSL.
@@ -81,14 +82,8 @@ describe('CMDB and definitive software library', () => {
     await setup.getByTestId('profile-card').waitFor();
 
     // The security administrator creates the three business users through the API.
-    const csrf = (await adminContext.cookies()).find((c) => c.name === 'rg_csrf')?.value ?? '';
-    for (const user of [configAdmin, engineer, manager]) {
-      const response = await adminContext.request.post('/api/users', {
-        headers: { 'X-CSRF-Token': csrf },
-        data: { ...user, email: null },
-      });
-      expect(response.status(), await response.text()).toBe(201);
-    }
+    for (const { password, ...user } of [configAdmin, engineer, manager])
+      await createPerson(browser, server.url, adminContext, user, password);
     await setup.close();
 
     const context = await newContext(browser, server.url, problems);

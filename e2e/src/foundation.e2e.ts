@@ -154,6 +154,15 @@ describe('foundation: identity, roles, audit, languages', () => {
     const auditorContext = await newContext(browser, server.url, problems);
     const auditPage = await auditorContext.newPage();
     await signIn(auditPage, auditor.username, auditor.password);
+    // X-4: the security administrator chose this password, so the auditor replaces it first.
+    await auditPage.getByText('此密码由安全管理员设置').waitFor();
+    await screenshot(auditPage, '08b-password-set-by-administrator');
+    await auditPage.getByLabel('当前密码').fill(auditor.password);
+    await auditPage.getByLabel('新密码', { exact: true }).fill(`${auditor.password}-mine`);
+    await auditPage.getByLabel('确认密码').fill(`${auditor.password}-mine`);
+    await auditPage.getByRole('button', { name: '修改密码' }).click();
+    await auditPage.getByTestId('password-changed').waitFor();
+    await auditPage.goto('/');
     await auditPage.getByTestId('profile-card').getByText('审计员', { exact: true }).waitFor();
     const menu = auditPage.getByTestId('main-menu');
     await menu.getByText('审计日志').waitFor();

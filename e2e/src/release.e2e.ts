@@ -3,6 +3,7 @@ import type { APIRequestContext, Browser, BrowserContext, Locator, Page } from '
 import { expectCleanPages, launchBrowser, newContext, pageProblems, screenshot } from './harness/browser';
 import { startServer, type TestServer } from './harness/server';
 import { chooseOptions, signIn } from './harness/ui';
+import { createPerson } from './harness/api';
 
 // 一个重大发布的完整流程：从变更管理委员会批准的变更，到批准的发布计划，每一步由有权限的角色完成。
 // 安全管理员通过接口创建用户，配置管理员通过接口登记两个配置项（其中一个是核心配置项）；其余都在浏览器里完成。
@@ -110,14 +111,8 @@ describe('发布管理：重大发布从变更到批准的发布计划', () => {
     await setup.getByTestId('profile-card').waitFor();
 
     // 安全管理员通过接口创建六个业务用户。
-    const csrf = (await adminContext.cookies()).find((c) => c.name === 'rg_csrf')?.value ?? '';
-    for (const [username, user] of Object.entries(users)) {
-      const response = await adminContext.request.post('/api/users', {
-        headers: { 'X-CSRF-Token': csrf },
-        data: { username, ...user, email: null, password: PASSWORD },
-      });
-      expect(response.status(), await response.text()).toBe(201);
-    }
+    for (const [username, user] of Object.entries(users))
+      await createPerson(browser, server.url, adminContext, { username, ...user }, PASSWORD);
     await adminContext.close();
 
     // 配置管理员登记两个生产环境的应用系统，其中网银核心应用是核心配置项。

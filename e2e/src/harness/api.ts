@@ -47,6 +47,45 @@ export interface SeedUser {
 }
 
 /**
+ * X-4: the security administrator gives a new person an initial password, which its owner must
+ * replace at the first sign-in; the person does so at once and from then on uses `password`.
+ */
+export async function createPerson(
+  browser: Browser,
+  baseURL: string,
+  admin: BrowserContext,
+  user: SeedUser & { username: string },
+  password: string,
+): Promise<void> {
+  const csrf = (await admin.cookies()).find((c) => c.name === 'rg_csrf')?.value ?? '';
+  const initial = `${password}-initial`;
+  await answer(
+    '/api/users',
+    await admin.request.post('/api/users', {
+      headers: { 'X-CSRF-Token': csrf },
+      data: { ...user, email: null, password: initial },
+    }),
+  );
+  const own = await browser.newContext({ baseURL });
+  try {
+    await answer(
+      '/api/auth/login',
+      await own.request.post('/api/auth/login', { data: { username: user.username, password: initial } }),
+    );
+    const ownCsrf = (await own.cookies()).find((c) => c.name === 'rg_csrf')?.value ?? '';
+    await answer(
+      '/api/auth/password',
+      await own.request.post('/api/auth/password', {
+        headers: { 'X-CSRF-Token': ownCsrf },
+        data: { currentPassword: initial, newPassword: password },
+      }),
+    );
+  } finally {
+    await own.close();
+  }
+}
+
+/**
  * The first-run link creates the security administrator (in a browser, as a person would);
  * that administrator then creates the business users through the API.
  */
@@ -66,14 +105,8 @@ export async function seedUsers(
   await setup.getByLabel('确认密码').fill(admin.password);
   await setup.getByRole('button', { name: '创建账户并登录' }).click();
   await setup.getByTestId('profile-card').waitFor();
-  const csrf = (await context.cookies()).find((c) => c.name === 'rg_csrf')?.value ?? '';
-  for (const [username, user] of Object.entries(users)) {
-    const response = await context.request.post('/api/users', {
-      headers: { 'X-CSRF-Token': csrf },
-      data: { username, ...user, email: null, password },
-    });
-    if (response.status() !== 201) throw new Error(`user ${username}: ${await response.text()}`);
-  }
+  for (const [username, user] of Object.entries(users))
+    await createPerson(browser, server.url, context, { username, ...user }, password);
   await context.close();
 }
 

@@ -20,3 +20,5 @@ export * from './release/monitoring';
 export * from './measures/quarter';
 export * from './measures/ratio';
 export * from './measures/measures';
+export * from './release/action-permissions';
+export * from './policy/invariants';

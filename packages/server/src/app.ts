@@ -56,6 +56,7 @@ import { JobRunner } from './jobs/job.runner';
 import { registerTestJobKinds } from './jobs/test-kinds';
 import { notificationRoutes } from './modules/notifications/notification.routes';
 import { registerDeliveryJobs } from './modules/notifications/notification.delivery';
+import { OutboundPolicy, type HostResolver } from './outbound/outbound-policy';
 import './http/request-context';
 
 export interface AppOptions {
@@ -64,6 +65,8 @@ export interface AppOptions {
   clock?: Clock;
   /** pino logger options; false silences logs (tests). */
   logger?: boolean;
+  /** DNS for outbound calls; tests answer it themselves to play a rebinding name. */
+  outboundResolver?: HostResolver;
 }
 
 export interface App {
@@ -173,11 +176,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
     metrics: registry,
   });
   if (config.jobs.testKinds) registerTestJobKinds(jobs, audit);
+  // every URL a user gives (webhooks) is saved and called through this policy.
+  const outbound = new OutboundPolicy(config.outbound.allow, options.outboundResolver);
   const deliveries = registerDeliveryJobs(jobs, {
     db,
     clock,
     publicUrl: config.publicUrl,
     smtp: config.smtp,
+    outbound,
   });
   // Stopped with the app: the batch in flight finishes before the database closes.
   fastify.addHook('onClose', async () => {
@@ -216,6 +222,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       audit,
       publicUrl: config.publicUrl,
       emailAvailable: config.smtp.url !== undefined,
+      outbound,
     }),
   );
   await registerWeb(fastify, config.webDistDir ?? DEFAULT_WEB_DIST);

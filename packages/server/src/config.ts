@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseOutboundAllow, type OutboundAllowList } from './outbound/outbound-policy';
 
 /**
  * The environment, parsed once into a frozen typed object. Nothing else reads process.env.
@@ -46,6 +47,19 @@ const webhookSecrets = (name: string) =>
       });
       return secrets;
     });
+
+/**
+ * X-4: `127.0.0.1/32,10.1.0.0/16,hooks.internal.example,*.corp.example`: the internal networks and
+ * host names that user-given URLs (webhooks) may reach. Empty: public addresses only.
+ */
+const outboundAllow = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const { allow, problems } = parseOutboundAllow(v);
+    for (const p of problems) ctx.addIssue({ code: 'custom', message: p });
+    return allow;
+  });
 
 const envSchema = z.object({
   PORT: intFrom('PORT', 3000, 0, 65535),
@@ -102,6 +116,7 @@ const envSchema = z.object({
     .refine((v) => v === undefined || v === '' || v.length >= 16, {
       message: 'METRICS_TOKEN must have at least 16 characters',
     }),
+  OUTBOUND_ALLOW: outboundAllow,
 });
 
 export interface Config {
@@ -140,6 +155,11 @@ export interface Config {
   };
   /** /metrics answers only `Authorization: Bearer <token>`; without a token it is off (404). */
   readonly metrics: { readonly token: string | undefined };
+  /**
+   * X-4: what URLs a user gives (webhooks) may reach beyond public addresses. PROMETHEUS_URL and
+   * SMTP_URL are the operator's own configuration and are not subject to it.
+   */
+  readonly outbound: { readonly allow: OutboundAllowList };
 }
 
 export class ConfigError extends Error {
@@ -198,6 +218,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       changeWebhook: e.RATE_LIMIT_CHANGE_WEBHOOK,
     },
     metrics: { token: e.METRICS_TOKEN || undefined },
+    outbound: { allow: e.OUTBOUND_ALLOW },
   };
   return deepFreeze(config);
 }

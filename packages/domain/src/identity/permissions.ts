@@ -22,7 +22,10 @@ export const PERMISSIONS = [
   'release.approve.major',
   'release.approve.emergency',
   'release.implement',
+  'release.trigger',
+  'release.rollback.decide',
   'release.close',
+  'release.cancel',
   'change.read',
   'change.manage',
   'change.vote',
@@ -36,6 +39,7 @@ export const PERMISSIONS = [
   'gate.check',
   'acceptance.sign',
   'policy.read',
+  'policy.draft',
   'policy.manage',
   'measures.read',
   'knowledge.read',
@@ -65,10 +69,14 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'release.approve.major',
     'release.approve.emergency',
     'release.implement',
+    'release.trigger',
+    'release.rollback.decide',
     'release.close',
+    'release.cancel',
     'change.manage',
     'change.vote',
     'dsl.approve',
+    'policy.draft',
     'policy.manage',
     'gate.check',
     'knowledge.write',
@@ -81,9 +89,12 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'release.plan',
     'release.approve.normal',
     'release.implement',
+    'release.trigger',
+    'release.rollback.decide',
     'change.manage',
     'cmdb.write',
     'dsl.upload',
+    'policy.draft',
     'gate.check',
     'knowledge.write',
   ],
@@ -95,12 +106,20 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'dsl.upload',
     'knowledge.write',
   ],
-  release_implementer: [...READ_BUSINESS, 'token.own', 'release.implement', 'gate.check', 'knowledge.write'],
+  release_implementer: [
+    ...READ_BUSINESS,
+    'token.own',
+    'release.implement',
+    'release.trigger',
+    'gate.check',
+    'knowledge.write',
+  ],
   cab_member: [...READ_BUSINESS, 'change.vote'],
   business_representative: [
     'release.read',
     'change.read',
     'policy.read',
+    'release.trigger',
     'acceptance.sign',
     'measures.read',
     'knowledge.read',
@@ -126,6 +145,26 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'knowledge.read',
   ],
 };
+
+/**
+ * X-4: what a service account's token may carry — what a pipeline or an integration does: ask
+ * the gate, report steps, logs and triggers, put artifacts in the software library, feed changes
+ * and read what it needs. Approvals, closing and policy stay with people.
+ */
+export const PIPELINE_SCOPES: readonly Permission[] = [
+  'gate.check',
+  'release.read',
+  'release.implement',
+  'release.trigger',
+  'dsl.read',
+  'dsl.upload',
+  'change.read',
+  'change.integrate',
+  'cmdb.read',
+];
+
+/** Never on any token: accounts and tokens are managed by a person signed in at a browser. */
+export const NEVER_ON_TOKENS: readonly Permission[] = ['token.own', 'token.manage', 'user.manage'];
 
 export function permissionsOf(roles: readonly Role[]): Set<Permission> {
   const result = new Set<Permission>();

@@ -21,19 +21,56 @@ export function isRole(value: string): value is Role {
 }
 
 /**
- * RO-3: a user may hold several business roles but never two of the administrator roles.
- * Throws a policy violation naming the conflicting roles.
+ * RO-3 separation of duties (MLPS 2.0, GB/T 22239-2019 8.1.4.2): the roles one person may never
+ * hold together, as data reviewed like code. The three administrator roles exclude each other
+ * and every business role: whoever manages accounts, runs the system or audits it must not also
+ * act in the releases they watch over. Business roles combine freely (a small department's
+ * manager may sit on the CAB).
+ */
+export const FORBIDDEN_ROLE_PAIRS: readonly (readonly [Role, Role])[] = [
+  ['system_administrator', 'security_administrator'],
+  ['system_administrator', 'auditor'],
+  ['security_administrator', 'auditor'],
+  ['system_administrator', 'operations_manager'],
+  ['system_administrator', 'operations_engineer'],
+  ['system_administrator', 'configuration_administrator'],
+  ['system_administrator', 'release_implementer'],
+  ['system_administrator', 'cab_member'],
+  ['system_administrator', 'business_representative'],
+  ['security_administrator', 'operations_manager'],
+  ['security_administrator', 'operations_engineer'],
+  ['security_administrator', 'configuration_administrator'],
+  ['security_administrator', 'release_implementer'],
+  ['security_administrator', 'cab_member'],
+  ['security_administrator', 'business_representative'],
+  ['auditor', 'operations_manager'],
+  ['auditor', 'operations_engineer'],
+  ['auditor', 'configuration_administrator'],
+  ['auditor', 'release_implementer'],
+  ['auditor', 'cab_member'],
+  ['auditor', 'business_representative'],
+];
+
+/** The forbidden pairs a set of roles contains, each once. */
+export function forbiddenPairsIn(roles: readonly Role[]): (readonly [Role, Role])[] {
+  return FORBIDDEN_ROLE_PAIRS.filter(([a, b]) => roles.includes(a) && roles.includes(b));
+}
+
+/**
+ * RO-3: throws a policy violation naming every forbidden pair the set contains (and the groups
+ * they came from, when a directory mapping produced them).
  */
 export function assertRoleSetAllowed(roles: readonly Role[]): void {
-  const admin = roles.filter((r) => (ADMINISTRATOR_ROLES as readonly string[]).includes(r));
-  if (admin.length > 1) {
-    throw new DomainError(
-      'policy_violation',
-      `Separation of duties: one user cannot hold the administrator roles ${admin.join(' and ')} together`,
-      { rule: 'RO-3 separation of duties', conflictingRoles: admin },
-    );
-  }
   if (new Set(roles).size !== roles.length) {
     throw new DomainError('invalid_input', 'A role is listed twice', { roles });
+  }
+  const pairs = forbiddenPairsIn(roles);
+  if (pairs.length > 0) {
+    const conflictingRoles = [...new Set(pairs.flat())];
+    throw new DomainError(
+      'policy_violation',
+      `Separation of duties: one user cannot hold ${pairs.map(([a, b]) => `${a} and ${b}`).join('; ')} together`,
+      { rule: 'RO-3 separation of duties', conflictingRoles, pairs },
+    );
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { XDYJ_06_01_V1 } from '../policy/policy';
+import { actorWithRoles } from './action-permissions';
 import { blockersOf, type Actor, type ReleaseFacts } from './lifecycle';
 import { assertStepMayStart, progressOf, type StepRun } from './execution';
 import {
@@ -116,8 +117,8 @@ describe('lifecycle: implementation and rollback actions', () => {
     openTriggers: 0,
     restorationVerified: false,
   };
-  const manager: Actor = { userId: 'm', roles: ['operations_manager'] };
-  const engineer: Actor = { userId: 'e', roles: ['operations_engineer'] };
+  const manager: Actor = actorWithRoles('m', ['operations_manager']);
+  const engineer: Actor = actorWithRoles('e', ['operations_engineer']);
   const rulesOf = (f: ReleaseFacts, action: Parameters<typeof blockersOf>[0], who = engineer) =>
     blockersOf(action, f, who, rules).map((b) => b.rule);
 

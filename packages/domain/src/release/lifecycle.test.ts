@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { actorWithRoles } from './action-permissions';
 import type { Role } from '../identity/roles';
 import { XDYJ_06_01_V1, RELEASE_TYPES, type ReleaseType } from '../policy/policy';
 import {
@@ -30,8 +31,8 @@ const facts = (over: Partial<ReleaseFacts> = {}): ReleaseFacts => ({
   },
   ...over,
 });
-const engineer: Actor = { userId: 'eng2', roles: ['operations_engineer'] };
-const manager: Actor = { userId: 'boss', roles: ['operations_manager'] };
+const engineer: Actor = actorWithRoles('eng2', ['operations_engineer']);
+const manager: Actor = actorWithRoles('boss', ['operations_manager']);
 
 describe('release lifecycle', () => {
   it('TY-2 a major plan approved by an engineer is refused; by the manager allowed', () => {
@@ -53,7 +54,7 @@ describe('release lifecycle', () => {
   });
 
   it('RO-5 the drafter cannot approve their own plan (four eyes)', () => {
-    const drafter: Actor = { userId: 'eng1', roles: ['operations_engineer'] };
+    const drafter: Actor = actorWithRoles('eng1', ['operations_engineer']);
     expect(blockersOf('approve_plan', facts({ type: 'normal' }), drafter, rules)).toEqual([
       { kind: 'policy', rule: 'RO-5 four eyes', reason: 'the drafter of a plan cannot approve it' },
     ]);
@@ -151,7 +152,7 @@ describe('release lifecycle', () => {
   });
 
   it('every blocked action says why; the API answer has one entry per action', () => {
-    const list = availableActions(facts({ state: 'requested' }), { userId: 'x', roles: ['auditor'] }, rules);
+    const list = availableActions(facts({ state: 'requested' }), actorWithRoles('x', ['auditor']), rules);
     expect(list.map((a) => a.action)).toEqual([...RELEASE_ACTIONS]);
     for (const a of list) if (!a.allowed) expect(a.blockers.length).toBeGreaterThan(0);
   });
@@ -160,12 +161,12 @@ describe('release lifecycle', () => {
 // Model-based property test: random users take random actions; the model applies what the
 // machine allows and the invariants are checked after every step.
 const USERS: Actor[] = [
-  { userId: 'eng1', roles: ['operations_engineer'] },
-  { userId: 'eng2', roles: ['operations_engineer', 'cab_member'] },
-  { userId: 'boss', roles: ['operations_manager'] },
-  { userId: 'impl', roles: ['release_implementer'] },
-  { userId: 'aud', roles: ['auditor'] },
-  { userId: 'biz', roles: ['business_representative'] },
+  actorWithRoles('eng1', ['operations_engineer']),
+  actorWithRoles('eng2', ['operations_engineer', 'cab_member']),
+  actorWithRoles('boss', ['operations_manager']),
+  actorWithRoles('impl', ['release_implementer']),
+  actorWithRoles('aud', ['auditor']),
+  actorWithRoles('biz', ['business_representative']),
 ];
 
 type Step =

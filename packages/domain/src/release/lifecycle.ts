@@ -1,6 +1,8 @@
 import type { Role } from '../identity/roles';
 import { PLAN_SECTION_LABELS, type PolicyRules, type ReleaseType } from '../policy/policy';
 import type { SectionGap } from './plan';
+import type { Permission } from '../identity/permissions';
+import { ACTION_PERMISSIONS } from './action-permissions';
 
 /** The release lifecycle (DESIGN.md): states, outcomes and the actions between them. */
 export const RELEASE_STATES = [
@@ -94,6 +96,8 @@ export interface ReleaseFacts {
 export interface Actor {
   userId: string;
   roles: readonly Role[];
+  /** What the actor may do: its roles' permissions, narrowed by an API token's scopes. */
+  permissions: ReadonlySet<Permission>;
 }
 
 /** Why an action is not possible now: the rule it would break, in words. */
@@ -499,6 +503,15 @@ export function blockersOf(
       kind: 'role',
       rule: t.roleRule,
       reason: `needs ${who}${facts.type && t.roleRule.startsWith('TY-2') ? ` for a ${facts.type} release` : ''}`,
+    });
+  }
+  // A role the policy names still needs the permission: a token's scopes narrow its owner's.
+  const needed = ACTION_PERMISSIONS[action](facts.type);
+  if (blockers.length === 0 && !needed.some((p) => actor.permissions.has(p))) {
+    blockers.push({
+      kind: 'role',
+      rule: 'X-4 permission',
+      reason: `needs the permission ${needed.join(' or ')}`,
     });
   }
   if (t.guard) blockers.push(...t.guard(facts, actor, rules));

@@ -41,22 +41,24 @@ describe.each(DIALECTS)('releasegate CLI on %s', (dialect) => {
   });
 
   it('X-4 RO-3 user and token commands: create, roles, disable, token create/list/revoke, every step audited', async () => {
-    const created = await runWithInput(
+    const created = await run(
+      'node',
       [
+        CLI,
         'user',
         'create',
         '--username',
         'ops',
         '--name',
-        '运维工程师',
+        '流水线',
         '--roles',
         'operations_engineer,release_implementer',
+        '--service',
       ],
-      env,
-      `${TEST_PASSWORD}\n`,
+      { env },
     );
     expect(created.stderr).toBe('');
-    expect(created.stdout).toMatch(/created ops .* operations_engineer, release_implementer/);
+    expect(created.stdout).toMatch(/created service account ops .* operations_engineer, release_implementer/);
 
     const sod = await run('node', [CLI, 'user', 'roles', 'ops', 'system_administrator,auditor'], {
       env,

@@ -25,6 +25,7 @@ import { askGate, formatAnswer } from './gate-client';
 import { pushLogFile, reportStep } from './step-client';
 import { writeOpenApi } from './openapi';
 import { readStdin, withDatabase } from './cli-context';
+import { renderPermissionTable, writePermissionTable } from '../http/permission-table';
 import { DomainError } from '@releasegate/domain';
 
 const out = (line = ''): void => {
@@ -144,24 +145,32 @@ user
   });
 user
   .command('create')
-  .description('create a user; the password is read from standard input')
+  .description(
+    'create a user; the initial password is read from standard input and must be changed at the first sign-in',
+  )
   .requiredOption('--username <name>')
   .requiredOption('--name <display name>')
   .requiredOption('--roles <roles>', 'comma-separated roles', parseRoles)
   .option('--email <email>')
-  .action(async (options: { username: string; name: string; roles: Role[]; email?: string }) => {
-    const password = await readStdin();
-    await withDatabase(async (env) => {
-      const created = await createUser(env.identity, env.ctx, {
-        username: options.username,
-        displayName: options.name,
-        email: options.email ?? null,
-        roles: options.roles,
-        password,
+  .option('--service', 'a service account for pipelines: no password, pipeline-scoped tokens only')
+  .action(
+    async (options: { username: string; name: string; roles: Role[]; email?: string; service?: boolean }) => {
+      const password = options.service ? undefined : await readStdin();
+      await withDatabase(async (env) => {
+        const created = await createUser(env.identity, env.ctx, {
+          username: options.username,
+          displayName: options.name,
+          email: options.email ?? null,
+          roles: options.roles,
+          password,
+          serviceAccount: options.service === true,
+        });
+        out(
+          `created ${created.serviceAccount ? 'service account ' : ''}${created.username} (${created.id}) with roles ${created.roles.join(', ')}`,
+        );
       });
-      out(`created ${created.username} (${created.id}) with roles ${created.roles.join(', ')}`);
-    });
-  });
+    },
+  );
 user
   .command('roles')
   .description("replace a user's roles")
@@ -200,8 +209,8 @@ user
 const token = program.command('token').description('API tokens for pipelines');
 token
   .command('create')
-  .description('create a scoped, expiring token; the secret is printed once')
-  .requiredOption('--user <username>', 'the user the token acts for')
+  .description('create a scoped, expiring token for a service account; the secret is printed once')
+  .requiredOption('--user <username>', 'the service account the token acts for')
   .requiredOption('--name <name>')
   .requiredOption('--scopes <scopes>', 'comma-separated permissions, e.g. gate.check', parseScopes)
   .option('--days <days>', 'days until it expires', parsePositiveInt, 90)
@@ -324,6 +333,18 @@ program
   .action(async (file: string) => {
     await writeOpenApi(file);
     out(`OpenAPI document written to ${file}`);
+  });
+
+program
+  .command('permissions')
+  .description(
+    'print the permission table the server enforces (roles, forbidden pairs, token scopes, routes)',
+  )
+  .option('--write <file>', 'replace the generated section of this document instead, e.g. docs/security.md')
+  .action((options: { write?: string }) => {
+    if (!options.write) return out(renderPermissionTable());
+    writePermissionTable(options.write);
+    out(`permission table written to ${options.write}`);
   });
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];

@@ -16,6 +16,8 @@ import * as m20261126001500 from './migrations/20261126001500_create_jobs';
 import * as m20261126001600 from './migrations/20261126001600_create_notifications';
 import * as m20261126001700 from './migrations/20261126001700_create_post_release';
 import * as m20261126001800 from './migrations/20261126001800_create_cmdb_change_log';
+import * as m20261206000100 from './migrations/20261206000100_add_user_credential_flags';
+import * as m20261206000200 from './migrations/20261206000200_add_change_external_updated_at';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -35,6 +37,8 @@ export const migrations: Record<string, Migration> = {
   '20261126001600_create_notifications': m20261126001600,
   '20261126001700_create_post_release': m20261126001700,
   '20261126001800_create_cmdb_change_log': m20261126001800,
+  '20261206000100_add_user_credential_flags': m20261206000100,
+  '20261206000200_add_change_external_updated_at': m20261206000200,
 };
 
 function migrator(db: Db): Migrator {

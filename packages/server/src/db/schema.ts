@@ -26,6 +26,10 @@ export interface UsersTable {
   password_changed_at: string;
   created_at: string;
   updated_at: string;
+  /** 1: a password an administrator set; its owner must change it at the next sign-in. */
+  must_change_password: Generated<number>;
+  /** 1: a non-person account for pipelines; never signs in, carries pipeline tokens only. */
+  service_account: Generated<number>;
 }
 
 export interface UserRolesTable {

@@ -1,9 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError } from '@releasegate/domain';
 import type { IdentityDeps } from '../modules/identity/identity.deps';
 import { authenticateSession, authenticateToken } from '../modules/identity/auth.service';
 import { CSRF_HEADER, SESSION_COOKIE } from './cookies';
+import { assertRouteAccess, registerRouteAuthorization } from './authorize-route';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -14,53 +15,60 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 /**
- * Resolves the caller on every /api request: a bearer API token, or the session cookie. A cookie
- * request that changes state must carry the session's CSRF token. Anonymous requests pass with
- * principal null; services decide what needs a principal.
+ * Resolves the caller on every /api request — a bearer API token, or the session cookie — and
+ * then checks the route's permission (http/route-access.ts). Both happen as the request arrives,
+ * before its body is read: a refused upload is never stored, a refused action never starts. A
+ * cookie request that changes state must carry the session's CSRF token.
  */
 export function registerAuthentication(app: FastifyInstance, deps: IdentityDeps): void {
   app.decorateRequest('principal', null);
-  app.addHook('preHandler', async (request) => {
+  registerRouteAuthorization(app);
+  app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/')) return;
-    const authorization = request.headers.authorization;
-    if (authorization?.startsWith('Bearer ')) {
-      const principal = await authenticateToken(deps, authorization.slice('Bearer '.length).trim());
-      if (!principal)
-        throw new DomainError('unauthenticated', 'The API token is unknown, expired or revoked', {
-          reason: 'bad_token',
-        });
-      request.principal = principal;
-      return;
-    }
-    const cookie = request.cookies[SESSION_COOKIE];
-    if (!cookie) return;
-    const check = await authenticateSession(deps, cookie);
-    if (!check.principal) {
-      // A stale cookie on a public route (sign-in, setup) is ignored; elsewhere it explains itself.
-      if (
-        request.routeOptions.config.action === 'identity.login' ||
-        request.routeOptions.config.action === 'identity.setup'
-      )
-        return;
-      throw new DomainError('unauthenticated', `Your session has ended (${check.reason}); sign in again`, {
-        reason: check.reason,
-      });
-    }
-    request.principal = check.principal;
-    if (!SAFE_METHODS.has(request.method)) {
-      const header = request.headers[CSRF_HEADER];
-      if (typeof header !== 'string' || !sameSecret(header, check.csrfToken)) {
-        throw new DomainError('forbidden', 'Missing or wrong CSRF token (X-CSRF-Token header)', {
-          rule: 'csrf',
-          reason: 'csrf',
-        });
-      }
-    }
-    if (check.principal.passwordExpired && !request.routeOptions.config.allowExpiredPassword) {
-      throw new DomainError('policy_violation', 'Your password has expired; change it before you continue', {
-        rule: 'password maximum age',
-        reason: 'password_expired',
-      });
-    }
+    await authenticate(request, deps);
+    assertRouteAccess(request);
   });
+}
+
+async function authenticate(request: FastifyRequest, deps: IdentityDeps): Promise<void> {
+  const authorization = request.headers.authorization;
+  if (authorization?.startsWith('Bearer ')) {
+    const principal = await authenticateToken(deps, authorization.slice('Bearer '.length).trim());
+    if (!principal)
+      throw new DomainError('unauthenticated', 'The API token is unknown, expired or revoked', {
+        reason: 'bad_token',
+      });
+    request.principal = principal;
+    return;
+  }
+  const cookie = request.cookies[SESSION_COOKIE];
+  if (!cookie) return;
+  const check = await authenticateSession(deps, cookie);
+  if (!check.principal) {
+    // A stale cookie on a public route (sign-in, setup) is ignored; elsewhere it explains itself.
+    if (
+      request.routeOptions.config.action === 'identity.login' ||
+      request.routeOptions.config.action === 'identity.setup'
+    )
+      return;
+    throw new DomainError('unauthenticated', `Your session has ended (${check.reason}); sign in again`, {
+      reason: check.reason,
+    });
+  }
+  request.principal = check.principal;
+  if (!SAFE_METHODS.has(request.method)) {
+    const header = request.headers[CSRF_HEADER];
+    if (typeof header !== 'string' || !sameSecret(header, check.csrfToken)) {
+      throw new DomainError('forbidden', 'Missing or wrong CSRF token (X-CSRF-Token header)', {
+        rule: 'csrf',
+        reason: 'csrf',
+      });
+    }
+  }
+  if (check.principal.passwordExpired && !request.routeOptions.config.allowExpiredPassword) {
+    throw new DomainError('policy_violation', 'Your password has expired or was set by an administrator; change it before you continue', {
+      rule: 'password maximum age',
+      reason: 'password_expired',
+    });
+  }
 }

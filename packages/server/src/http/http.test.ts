@@ -83,7 +83,9 @@ describe.each(DIALECTS)('HTTP surface on %s', (dialect) => {
     expect(badJson.status).toBe(400);
     expect(((await badJson.json()) as { error: { code: string } }).error.code).toBe('invalid_input');
     const unauth = await http.get('/api/users');
-    expect(unauth.body).toEqual({ error: { code: 'unauthenticated', message: 'Sign in first' } });
+    expect(unauth.body).toEqual({
+      error: { code: 'unauthenticated', message: 'Sign in first', details: { reason: 'no_credentials' } },
+    });
   });
 
   it('a 5xx shows no stack and no internals, only the request id', async () => {

@@ -1,10 +1,10 @@
-import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config';
 import { DIALECTS } from '../test/databases';
 import { HttpClient, startTestApp, type TestApp, type Reply } from '../test/test-app';
 import { firstRunSetupLink } from '../modules/identity/auth.service';
 import { systemContext } from '../context';
+import { DELIVERY_HEADER, SIGNATURE_HEADER, signDelivery } from '../modules/changes/external.service';
 
 const expectLimited = (r: Reply, rule: string, limit: number) => {
   expect(r.status, JSON.stringify(r.body)).toBe(429);
@@ -106,10 +106,10 @@ describe.each(DIALECTS)('X-4 rate limits on %s', (dialect) => {
     const http = new HttpClient(t.url);
     const deliver = (system: string, key: string) => {
       const body = JSON.stringify({ key, title: '扩容', status: 'pending' });
-      const signature = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+      const at = Math.floor(t.clock.now().getTime() / 1000);
       return http.request('POST', `/api/webhooks/changes/${system}`, JSON.parse(body), {
-        'x-releasegate-signature': signature,
-        'x-releasegate-delivery': key,
+        [SIGNATURE_HEADER]: signDelivery(secret, at, key, body),
+        [DELIVERY_HEADER]: key,
       });
     };
     expect((await deliver('itsm', 'CR-1')).status).toBeLessThan(300);

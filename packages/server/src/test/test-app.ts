@@ -1,5 +1,5 @@
 import { ManualClock, type Role } from '@releasegate/domain';
-import { buildApp, type App } from '../app';
+import { buildApp, type App, type AppOptions } from '../app';
 import { loadConfig, type Config } from '../config';
 import { createUser } from '../modules/identity/user.service';
 import { cliContext } from '../cli/cli-context';
@@ -30,12 +30,22 @@ export const TEST_PASSWORD = 'correct horse battery staple';
  * The job runner does not poll (JOBS_ENABLED=false unless `env` says otherwise): a test moves the
  * clock and calls `app.jobs.runDue()`.
  */
-export async function startTestApp(dialect: Dialect, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  dialect: Dialect,
+  env: Record<string, string> = {},
+  options: Pick<AppOptions, 'outboundResolver'> = {},
+): Promise<TestApp> {
   const database = await createTestDatabase(dialect);
   const clock = new ManualClock();
   const config = loadConfig({ ...database.env, WEB_DIST_DIR: '/nonexistent', JOBS_ENABLED: 'false', ...env });
   // TEST_LOG=1 shows the server's logs (errors behind a 500) while debugging a test.
-  const app = await buildApp({ config, db: database.db, clock, logger: process.env.TEST_LOG === '1' });
+  const app = await buildApp({
+    config,
+    db: database.db,
+    clock,
+    logger: process.env.TEST_LOG === '1',
+    ...options,
+  });
   await ensureBuiltinCiTypes(app.cmdb, cliContext());
   await ensureDefaultPolicy(app.policy, cliContext());
   await app.fastify.listen({ port: 0, host: '127.0.0.1' });
@@ -54,6 +64,13 @@ export async function startTestApp(dialect: Dialect, env: Record<string, string>
         roles,
         password,
       });
+      // Test people sign in with the password they were given; the X-4 tests of the forced
+      // change at first sign-in create their users through the API instead.
+      await database.db.kysely
+        .updateTable('users')
+        .set({ must_change_password: 0 })
+        .where('id', '=', user.id)
+        .execute();
       return { id: user.id, username, password };
     },
     async close() {

@@ -172,6 +172,8 @@ export interface paths {
                                 disabled: boolean;
                                 lockedUntil: string | null;
                                 passwordChangedAt: string;
+                                mustChangePassword: boolean;
+                                serviceAccount: boolean;
                                 createdAt: string;
                                 updatedAt: string;
                                 permissions: string[];
@@ -256,6 +258,8 @@ export interface paths {
                                 disabled: boolean;
                                 lockedUntil: string | null;
                                 passwordChangedAt: string;
+                                mustChangePassword: boolean;
+                                serviceAccount: boolean;
                                 createdAt: string;
                                 updatedAt: string;
                                 permissions: string[];
@@ -317,6 +321,8 @@ export interface paths {
                                 disabled: boolean;
                                 lockedUntil: string | null;
                                 passwordChangedAt: string;
+                                mustChangePassword: boolean;
+                                serviceAccount: boolean;
                                 createdAt: string;
                                 updatedAt: string;
                                 permissions: string[];
@@ -421,6 +427,8 @@ export interface paths {
                                 disabled: boolean;
                                 lockedUntil: string | null;
                                 passwordChangedAt: string;
+                                mustChangePassword: boolean;
+                                serviceAccount: boolean;
                                 createdAt: string;
                                 updatedAt: string;
                                 permissions: string[];
@@ -475,6 +483,8 @@ export interface paths {
                                 disabled: boolean;
                                 lockedUntil: string | null;
                                 passwordChangedAt: string;
+                                mustChangePassword: boolean;
+                                serviceAccount: boolean;
                                 createdAt: string;
                                 updatedAt: string;
                             }[];
@@ -499,7 +509,8 @@ export interface paths {
                         displayName: string;
                         email?: string | null;
                         roles: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                        password: string;
+                        password?: string;
+                        serviceAccount?: boolean;
                     };
                 };
             };
@@ -519,6 +530,8 @@ export interface paths {
                             disabled: boolean;
                             lockedUntil: string | null;
                             passwordChangedAt: string;
+                            mustChangePassword: boolean;
+                            serviceAccount: boolean;
                             createdAt: string;
                             updatedAt: string;
                         };
@@ -608,6 +621,8 @@ export interface paths {
                             disabled: boolean;
                             lockedUntil: string | null;
                             passwordChangedAt: string;
+                            mustChangePassword: boolean;
+                            serviceAccount: boolean;
                             createdAt: string;
                             updatedAt: string;
                         };
@@ -655,6 +670,8 @@ export interface paths {
                             disabled: boolean;
                             lockedUntil: string | null;
                             passwordChangedAt: string;
+                            mustChangePassword: boolean;
+                            serviceAccount: boolean;
                             createdAt: string;
                             updatedAt: string;
                         };
@@ -700,6 +717,8 @@ export interface paths {
                             disabled: boolean;
                             lockedUntil: string | null;
                             passwordChangedAt: string;
+                            mustChangePassword: boolean;
+                            serviceAccount: boolean;
                             createdAt: string;
                             updatedAt: string;
                         };
@@ -749,6 +768,8 @@ export interface paths {
                             disabled: boolean;
                             lockedUntil: string | null;
                             passwordChangedAt: string;
+                            mustChangePassword: boolean;
+                            serviceAccount: boolean;
                             createdAt: string;
                             updatedAt: string;
                         };
@@ -804,6 +825,8 @@ export interface paths {
                             disabled: boolean;
                             lockedUntil: string | null;
                             passwordChangedAt: string;
+                            mustChangePassword: boolean;
+                            serviceAccount: boolean;
                             createdAt: string;
                             updatedAt: string;
                         };
@@ -853,6 +876,8 @@ export interface paths {
                             disabled: boolean;
                             lockedUntil: string | null;
                             passwordChangedAt: string;
+                            mustChangePassword: boolean;
+                            serviceAccount: boolean;
                             createdAt: string;
                             updatedAt: string;
                         };
@@ -896,6 +921,10 @@ export interface paths {
                                 permissions: string[];
                             }[];
                             permissions: string[];
+                            tokenScopes: {
+                                pipeline: string[];
+                                never: string[];
+                            };
                         };
                     };
                 };
@@ -968,7 +997,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        scopes: ("user.read" | "user.manage" | "token.manage" | "token.own" | "audit.read" | "audit.export" | "audit.verify" | "system.backup" | "system.settings" | "release.read" | "release.request" | "release.accept" | "release.plan" | "release.approve.normal" | "release.approve.major" | "release.approve.emergency" | "release.implement" | "release.close" | "change.read" | "change.manage" | "change.vote" | "change.integrate" | "cmdb.read" | "cmdb.write" | "cmdb.admin" | "dsl.read" | "dsl.upload" | "dsl.approve" | "gate.check" | "acceptance.sign" | "policy.read" | "policy.manage" | "measures.read" | "knowledge.read" | "knowledge.write" | "notifications.manage")[];
+                        scopes: ("user.read" | "user.manage" | "token.manage" | "token.own" | "audit.read" | "audit.export" | "audit.verify" | "system.backup" | "system.settings" | "release.read" | "release.request" | "release.accept" | "release.plan" | "release.approve.normal" | "release.approve.major" | "release.approve.emergency" | "release.implement" | "release.trigger" | "release.rollback.decide" | "release.close" | "release.cancel" | "change.read" | "change.manage" | "change.vote" | "change.integrate" | "cmdb.read" | "cmdb.write" | "cmdb.admin" | "dsl.read" | "dsl.upload" | "dsl.approve" | "gate.check" | "acceptance.sign" | "policy.read" | "policy.draft" | "policy.manage" | "measures.read" | "knowledge.read" | "knowledge.write" | "notifications.manage")[];
                         /** @default 90 */
                         expiresInDays?: number;
                         userId?: string;
@@ -3629,6 +3658,8 @@ export interface paths {
                         /** @enum {string} */
                         status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
                         approver?: string | null;
+                        /** Format: date-time */
+                        updatedAt?: string;
                         approvedAt?: string | null;
                         url?: string | null;
                         ciIds?: string[];
@@ -3782,12 +3813,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Webhook of an external change system (IN-2): the change as in PUT /api/changes/external/{system}/{key}, plus its key. Signed: X-ReleaseGate-Signature: sha256=<hex HMAC-SHA256 of the raw body>; X-ReleaseGate-Delivery: <id> (a delivery seen before is acknowledged and ignored) */
+        /** Webhook of an external change system (IN-1, IN-2), the only way an external change becomes approved: the change as in PUT /api/changes/external/{system}/{key}, plus its key. Signed: X-ReleaseGate-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<delivery id>.<raw body>">, within 300 s of the server clock; X-ReleaseGate-Delivery: <id> (a delivery seen before is acknowledged and ignored). A state older than the one held is refused (409) */
         post: {
             parameters: {
                 query?: never;
                 header?: {
+                    /** @description t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<delivery id>.<raw body>" with the system's secret> */
                     "x-releasegate-signature"?: string;
+                    /** @description the delivery id, 1–200 characters */
                     "x-releasegate-delivery"?: string;
                 };
                 path: {
@@ -3803,6 +3836,8 @@ export interface paths {
                         /** @enum {string} */
                         status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
                         approver?: string | null;
+                        /** Format: date-time */
+                        updatedAt?: string;
                         approvedAt?: string | null;
                         url?: string | null;
                         ciIds?: string[];
@@ -7179,7 +7214,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** May these artifacts be deployed to this environment now? Allowed only when every check holds; every answer is audited */
+        /** May these artifacts be deployed to this environment now, by the server's clock? Allowed only when every check holds. With `at`, a preview for that time that never allows. Every answer is audited */
         post: {
             parameters: {
                 query?: never;
@@ -7210,6 +7245,10 @@ export interface paths {
                             release: string;
                             environment: string;
                             at: string;
+                            decidedAt: string;
+                            /** @enum {boolean} */
+                            preview?: true;
+                            wouldBeAllowed?: boolean;
                             checks: {
                                 rule: string;
                                 ok: boolean;
@@ -10797,7 +10836,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Webhook endpoints (notifications.manage); secrets are never returned */
+        /** Webhook endpoints (notifications.manage); secrets are never returned, URL credentials show as *** */
         get: {
             parameters: {
                 query?: never;
@@ -10919,7 +10958,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change a webhook endpoint (secret: absent keeps it, null removes it) */
+        /** Change a webhook endpoint (secret: absent keeps it, null removes it; the URL as answered, with ***, keeps the stored one) */
         patch: {
             parameters: {
                 query?: never;
@@ -10978,7 +11017,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a test message to the endpoint now and report the answer */
+        /** Send a test message to the endpoint now and report the HTTP status or the failure's class (never the receiver's body) */
         post: {
             parameters: {
                 query?: never;
@@ -10999,6 +11038,7 @@ export interface paths {
                         "application/json": {
                             ok: boolean;
                             responseCode: number | null;
+                            errorClass: ("blocked" | "timeout" | "refused" | "dns" | "tls" | "reset" | "unreachable" | "error" | "redirect" | "http_status" | "bad_reply" | "robot_refused") | null;
                             error: string | null;
                             delivery: {
                                 id: string;

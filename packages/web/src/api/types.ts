@@ -9,6 +9,10 @@ export interface User {
   disabled: boolean;
   lockedUntil: string | null;
   passwordChangedAt: string;
+  /** A password the security administrator set: changed at the next sign-in. */
+  mustChangePassword: boolean;
+  /** A non-person account for pipelines: never signs in, pipeline-scoped tokens only. */
+  serviceAccount: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -38,6 +42,7 @@ export interface RoleInfo {
 export interface RolesView {
   roles: RoleInfo[];
   permissions: string[];
+  tokenScopes: { pipeline: string[]; never: string[] };
 }
 
 export type TokenState = 'active' | 'expired' | 'revoked';

@@ -25,7 +25,10 @@ const zhFieldMessages: Record<string, string> = {
   'already exists for this type and environment': '该环境中已有同类型、同名称的配置项',
   'already registered': '该名称和版本号已登记',
   '64 lower-case hex characters': '应为 64 位小写十六进制字符（SHA-256）',
+  'an absolute URL': '应为完整的网址，如 https://…',
   'an absolute http:// or https:// URL': '应为以 http:// 或 https:// 开头的完整网址',
+  'still shows *** where a credential was hidden: keep the address unchanged or type it in full':
+    '地址中仍有隐藏凭据的 ***：请保持原地址不变，或填写完整地址（X-4）',
   'no spaces or slashes': '不能包含空格或斜杠',
   'must be text': '应为文本',
   'must be a number': '应为数字',
@@ -100,10 +103,44 @@ const zhLimits: [RegExp, (n: string) => string][] = [
   [/^at most (\d+)$/, (n) => `最多 ${n} 项`],
 ];
 
+/** X-4: the special-purpose address ranges the outbound policy names in its refusals. */
+const OUTBOUND_RANGE_ZH: Record<string, string> = {
+  loopback: '回环地址',
+  private: '私有地址',
+  'link-local': '链路本地地址',
+  'carrier-grade NAT': '运营商级 NAT 地址',
+  'unique local': '唯一本地地址',
+  'IPv4-mapped': 'IPv4 映射地址',
+  'IPv4-compatible': 'IPv4 兼容地址',
+  unspecified: '未指定地址',
+  multicast: '组播地址',
+  broadcast: '广播地址',
+  reserved: '保留地址',
+  'special-purpose': '特殊用途地址',
+};
+
+/**
+ * The outbound policy's reason (X-4) in Chinese: "127.0.0.1 is a loopback address, not listed in
+ * OUTBOUND_ALLOW", or "localhost resolves to 127.0.0.1, a loopback address, …". Undefined when the
+ * text is not one of them.
+ */
+export function outboundReasonZh(reason: string): string | undefined {
+  const range = (r: string) => OUTBOUND_RANGE_ZH[r] ?? r;
+  let m = /^(\S+) is an? (.+) address, not listed in OUTBOUND_ALLOW$/.exec(reason);
+  if (m) return `${m[1]} 属于${range(m[2])}，未在 OUTBOUND_ALLOW 中放行`;
+  m = /^(\S+) resolves to (\S+), an? (.+) address, not listed in OUTBOUND_ALLOW$/.exec(reason);
+  if (m) return `${m[1]} 解析为 ${m[2]}，属于${range(m[3])}，未在 OUTBOUND_ALLOW 中放行`;
+  if (reason === 'only http and https are called') return '只调用 http 和 https 地址';
+  return undefined;
+}
+
 export function localizeFieldMessage(message: string, language: string): string {
   if (language === 'en') return message;
   const known = zhFieldMessages[message];
   if (known) return known;
+  const outbound = /^X-4 outbound policy: (.+)$/.exec(message);
+  const outboundZh = outbound && outboundReasonZh(outbound[1]);
+  if (outboundZh) return `X-4 外呼策略：${outboundZh}，服务器不会向该地址发送请求`;
   if (message.startsWith('must differ from the last')) return '不能与最近使用过的密码相同';
   let m = /^DS-2: DSL version (\S+) is (\w+), not approved$/.exec(message);
   if (m) return `DS-2：该软件版本尚未批准（${DSL_STATE_ZH[m[2]] ?? m[2]}），只能发布已批准的版本`;

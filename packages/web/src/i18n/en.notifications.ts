@@ -63,6 +63,8 @@ export const enNotifications: typeof zhNotifications = {
         feishu: 'Feishu robot',
       },
       url: 'URL',
+      urlHelp:
+        'For security (X-4) the server does not call loopback, link-local, private or other internal addresses unless the operator allows them in OUTBOUND_ALLOW. Credentials in the URL (access_token, key…) show as ***; leave them as shown to keep them.',
       secret: 'Signing secret',
       secretHelp: {
         generic: 'The receiver checks the header X-ReleaseGate-Signature: sha256=<HMAC of the body> with it.',
@@ -100,6 +102,23 @@ export const enNotifications: typeof zhNotifications = {
       attempts: 'Attempts',
       responseCode: 'Response',
       smtpNotConfigured: 'No mail server configured (SMTP_URL): not sent',
+      failures: {
+        blocked: 'Blocked by the outbound policy (X-4): {{reason}}',
+        timeout: 'Timeout: no answer from {{host}} within {{ms}} ms',
+        refused: 'Connection refused by {{host}}',
+        dns: '{{host}} does not resolve ({{code}})',
+        reset: 'Connection reset by {{host}} ({{code}})',
+        unreachable: 'No route to {{host}} ({{code}})',
+        tls: 'TLS failed with {{host}} ({{code}})',
+        error: 'Could not reach {{host}}',
+        redirect:
+          'The receiver redirects (HTTP {{code}}); redirects are not followed: enter the final address',
+        httpStatus: 'The receiver answered HTTP {{code}}',
+        robotRefused: 'The {{robot}} refused the message: code {{code}}',
+        badReply: "The {{robot}}'s reply is not a JSON object (HTTP {{code}})",
+        endpointDeleted: 'The endpoint was deleted',
+        endpointDisabled: 'The endpoint is disabled',
+      },
       lastError: 'Last error',
       createdAt: 'Created',
       deliveredAt: 'Delivered',

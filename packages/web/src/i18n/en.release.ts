@@ -604,6 +604,7 @@ export const enRelease: typeof zhRelease = {
     view: 'View',
     viewTitle: '{{number}} {{title}} {{version}}',
     approve: 'Approve',
+    ownDraft: 'Your own draft: another manager approves it',
     approveConfirm:
       'Approve {{version}}? It takes effect on {{date}}; releases accepted from then on run under it.',
     approved: '{{version}} approved; in force from {{date}}',

@@ -139,7 +139,7 @@ export const en: Messages = {
   },
   roleGroups: {
     business: 'Business roles',
-    administrator: 'System roles (separation of duties: at most one per person)',
+    administrator: 'System roles (separation of duties: each is held alone)',
   },
   permissions: {
     user: { read: 'View users', manage: 'Manage users' },
@@ -161,7 +161,10 @@ export const en: Messages = {
         emergency: 'Approve emergency releases',
       },
       implement: 'Implement releases',
+      trigger: 'Raise rollback triggers',
+      rollback: { decide: 'Decide on rollback' },
       close: 'Close releases',
+      cancel: 'Cancel releases',
     },
     change: {
       read: 'View changes',
@@ -177,7 +180,11 @@ export const en: Messages = {
     },
     gate: { check: 'Deployment gate checks' },
     acceptance: { sign: 'Sign user acceptance' },
-    policy: { read: 'View the release policy', manage: 'Maintain the release policy' },
+    policy: {
+      read: 'View the release policy',
+      draft: 'Draft policy revisions',
+      manage: 'Approve the release policy',
+    },
     knowledge: { read: 'Read the knowledge base', write: 'Write knowledge-base articles' },
     measures: { read: 'View the measures' },
     notifications: { manage: 'Manage notification channels' },
@@ -233,7 +240,7 @@ export const en: Messages = {
   users: {
     title: 'Users',
     subtitle:
-      'Accounts, roles and sign-in lockouts. A user holds at most one system role (separation of duties).',
+      'Accounts, roles and sign-in lockouts. A system role is held alone, with no other role (separation of duties).',
     create: 'New user',
     searchPlaceholder: 'Search name or e-mail',
     roleFilter: 'Filter by role',
@@ -268,7 +275,13 @@ export const en: Messages = {
     unlocked: 'Lockout of {{name}} lifted',
     empty: 'No users match',
     readOnly: 'You can view only',
-    adminRolesWarning: 'Separation of duties: choose at most one of the three system roles',
+    serviceAccount: 'Service account',
+    serviceAccountHelp:
+      'For pipelines, not people: it never signs in and holds only pipeline-scoped tokens issued by the security administrator',
+    initialPasswordHelp: 'The user must change it at the first sign-in.',
+    mustChangePassword: 'Must change password',
+    adminRolesWarning:
+      'Separation of duties: a system role (system administrator, security administrator, auditor) is held alone, with no other role',
     rolesPlaceholder: 'Choose one or more roles',
     more: 'More',
   },
@@ -281,7 +294,8 @@ export const en: Messages = {
     name: 'Name',
     namePlaceholder: 'e.g. GitLab production deployment pipeline',
     owner: 'Owner',
-    ownerHelp: 'The token acts as this user, never with more permissions than the user has',
+    ownerHelp:
+      'The token acts as this account: tokens for others go to service accounts only, with pipeline scopes',
     scopes: 'Scopes',
     scopesHelp: 'Only permissions the owner holds',
     expiresInDays: 'Expires in (days)',
@@ -566,6 +580,7 @@ export const en: Messages = {
     gate: {
       check: 'Deployment gate check',
       checked: 'Deployment gate checked',
+      previewed: 'Deployment gate preview (a given time; never allows)',
     },
     measures: {
       export: 'Export measures report',
@@ -968,6 +983,8 @@ export const en: Messages = {
     done: 'Password changed',
     doneDetail:
       'Your sessions on other devices and browsers have ended; sign in there with the new password.',
+    setByAdministrator:
+      'The security administrator set this password; choose one only you know before you continue.',
     expired: 'Your password has expired; change it to continue.',
   },
   notFound: { title: 'Page not found', subtitle: 'The page you asked for does not exist or has moved.' },

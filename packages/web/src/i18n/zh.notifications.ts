@@ -60,6 +60,8 @@ export const zhNotifications = {
         feishu: '飞书机器人',
       },
       url: '地址',
+      urlHelp:
+        '出于安全考虑（X-4），服务器不会请求回环、链路本地、内网等内部地址，除非运维人员在 OUTBOUND_ALLOW 中放行。地址中的 access_token、key 等凭据显示为 ***，保持不变即沿用原凭据。',
       secret: '签名密钥',
       secretHelp: {
         generic: '接收方用它校验请求头 X-ReleaseGate-Signature: sha256=<请求体的 HMAC>。',
@@ -97,6 +99,23 @@ export const zhNotifications = {
       attempts: '尝试次数',
       responseCode: '响应码',
       smtpNotConfigured: '未配置邮件服务器（SMTP_URL），未发送',
+      /** Why a delivery or a test failed (X-4: status and class only, never the receiver's words). */
+      failures: {
+        blocked: '已被外呼策略拦截（X-4）：{{reason}}',
+        timeout: '超时：{{host}} 在 {{ms}} 毫秒内没有应答',
+        refused: '连接被拒绝：{{host}}',
+        dns: '域名无法解析：{{host}}（{{code}}）',
+        reset: '连接被重置：{{host}}（{{code}}）',
+        unreachable: '网络不可达：{{host}}（{{code}}）',
+        tls: 'TLS 连接失败：{{host}}（{{code}}）',
+        error: '无法连接：{{host}}',
+        redirect: '接收方要求重定向（HTTP {{code}}），出于安全考虑不跟随，请填写最终地址',
+        httpStatus: '接收方返回 HTTP {{code}}',
+        robotRefused: '{{robot}}拒收消息，错误码 {{code}}',
+        badReply: '{{robot}}的应答不是 JSON 对象（HTTP {{code}}）',
+        endpointDeleted: '端点已删除',
+        endpointDisabled: '端点已停用',
+      },
       lastError: '最近错误',
       createdAt: '创建时间',
       deliveredAt: '送达时间',

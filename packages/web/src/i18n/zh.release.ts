@@ -590,6 +590,7 @@ export const zhRelease = {
     view: '查看',
     viewTitle: '{{number}} {{title}} {{version}}',
     approve: '批准',
+    ownDraft: '本人起草，须由另一位运维经理审批',
     approveConfirm: '批准 {{version}}？批准后将于 {{date}} 生效，此后受理的发布按新版本执行。',
     approved: '{{version}} 已批准，将于 {{date}} 生效',
     draftNew: '起草新版本',

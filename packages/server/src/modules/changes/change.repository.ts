@@ -18,7 +18,14 @@ export interface Change {
   id: string;
   number: string;
   source: ChangeSource;
-  external: { system: string; key: string; status: ExternalStatus; url: string | null } | null;
+  external: {
+    system: string;
+    key: string;
+    status: ExternalStatus;
+    url: string | null;
+    /** The external system's time of this state (IN-2 ordering); null when it never said. */
+    updatedAt: string | null;
+  } | null;
   title: string;
   description: string | null;
   requester: string;
@@ -61,6 +68,7 @@ const toChange = (r: Selectable<ChangesTable>, ciIds: string[]): Change => ({
           key: r.external_key!,
           status: r.external_status as ExternalStatus,
           url: r.external_url,
+          updatedAt: r.external_updated_at ?? null,
         }
       : null,
   title: r.title,
@@ -91,6 +99,7 @@ const toRow = (c: Change): Selectable<ChangesTable> => ({
   external_key: c.external?.key ?? null,
   external_status: c.external?.status ?? null,
   external_url: c.external?.url ?? null,
+  external_updated_at: c.external?.updatedAt ?? null,
   title: c.title,
   description: c.description,
   requester: c.requester,

@@ -127,7 +127,7 @@ export function changeRoutes(deps: ChangeDeps): FastifyPluginAsyncZod {
         schema: {
           tags,
           summary:
-            'Webhook of an external change system (IN-2): the change as in PUT /api/changes/external/{system}/{key}, plus its key. Signed: X-ReleaseGate-Signature: sha256=<hex HMAC-SHA256 of the raw body>; X-ReleaseGate-Delivery: <id> (a delivery seen before is acknowledged and ignored)',
+            'Webhook of an external change system (IN-1, IN-2), the only way an external change becomes approved: the change as in PUT /api/changes/external/{system}/{key}, plus its key. Signed: X-ReleaseGate-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<delivery id>.<raw body>">, within 300 s of the server clock; X-ReleaseGate-Delivery: <id> (a delivery seen before is acknowledged and ignored). A state older than the one held is refused (409)',
           params: schemas.systemParams,
           headers: schemas.webhookHeaders,
           body: schemas.webhookChangeInput,

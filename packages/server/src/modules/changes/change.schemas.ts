@@ -114,6 +114,11 @@ export const externalChangeInput = z.object({
   description,
   status: z.enum(EXTERNAL_STATUSES, { error: `one of ${EXTERNAL_STATUSES.join(', ')}` }),
   approver: z.string().trim().min(1).max(200).nullable().optional(),
+  /** IN-2: when the external system last changed it; an older state than the one held is refused. */
+  updatedAt: z.iso
+    .datetime({ offset: true, error: 'an ISO 8601 date-time' })
+    .transform((v) => new Date(v).toISOString())
+    .optional(),
   approvedAt: z.iso
     .datetime({ offset: true, error: 'an ISO 8601 date-time' })
     .transform((v) => new Date(v).toISOString())
@@ -127,8 +132,11 @@ export type ExternalChangeInput = z.infer<typeof externalChangeInput>;
 export const webhookChangeInput = externalChangeInput.extend({ key });
 
 export const webhookHeaders = z.object({
-  'x-releasegate-signature': z.string().optional(),
-  'x-releasegate-delivery': z.string().optional(),
+  'x-releasegate-signature': z.string().optional().meta({
+    description:
+      't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<delivery id>.<raw body>" with the system\'s secret>',
+  }),
+  'x-releasegate-delivery': z.string().optional().meta({ description: 'the delivery id, 1–200 characters' }),
 });
 
 export const webhookResult = z.object({

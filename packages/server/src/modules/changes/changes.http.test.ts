@@ -1,13 +1,11 @@
-import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test/databases';
-import { HttpClient, TEST_PASSWORD, startTestApp, type TestApp } from '../../test/test-app';
+import { HttpClient, startTestApp, type TestApp } from '../../test/test-app';
 import { changeApprovals } from './change.queries';
 import { markChangeImplemented } from './change.service';
+import { DELIVERY_HEADER, SIGNATURE_HEADER, signDelivery } from './external.service';
 
 const SECRET = 'itsm-webhook-secret-0123456789';
-const sign = (body: string, secret = SECRET) =>
-  `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
 
 describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
   let t: TestApp;
@@ -77,7 +75,7 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
       .orderBy('seq')
       .execute();
 
-  /** A security administrator sets up the external change system's user and its API token. */
+  /** A security administrator sets up the external change system's service account and token. */
   const integration = async () => {
     await t.seedUser('sec', ['security_administrator']);
     const sec = await as('sec');
@@ -85,7 +83,7 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
       username: 'itsm',
       displayName: 'ITSM 变更系统',
       roles: ['system_administrator'],
-      password: TEST_PASSWORD,
+      serviceAccount: true,
     });
     expect(user.status, JSON.stringify(user.body)).toBe(201);
     const token = await sec.post('/api/tokens', {
@@ -400,12 +398,35 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
     expect(await t.database.db.kysely.selectFrom('changes').select('id').execute()).toHaveLength(1);
 
     t.clock.advanceMinutes(10);
-    const approved = await itsm.request('PUT', '/api/changes/external/itsm/CR-1001', {
+    // IN-1: an approval through this API is refused and audited; only the signed feed approves.
+    const approval = {
       ...body,
       status: 'approved',
       approver: '李四',
       approvedAt: '2026-01-05T10:00:00+08:00',
+    };
+    const refused = await itsm.request('PUT', '/api/changes/external/itsm/CR-1001', approval);
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.details.rule).toBe('IN-1 approval only from change management');
+    expect((await eng.get(`/api/changes/${first.body.id}`)).body.state).toBe('submitted');
+    expect((await auditByAction('change.external_upsert')).map((e) => e.outcome)).toEqual(['denied']);
+    const raw = JSON.stringify({ key: 'CR-1001', ...approval });
+    const signed = await fetch(`${t.url}/api/webhooks/changes/itsm`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [SIGNATURE_HEADER]: signDelivery(
+          SECRET,
+          Math.floor(t.clock.now().getTime() / 1000),
+          'd-approval-1',
+          raw,
+        ),
+        [DELIVERY_HEADER]: 'd-approval-1',
+      },
+      body: raw,
     });
+    expect(signed.status, await signed.clone().text()).toBe(200);
+    const approved = { body: (await eng.get(`/api/changes/${first.body.id}`)).body };
     expect(approved.body).toMatchObject({
       state: 'approved',
       approvedBy: ['李四'],
@@ -433,7 +454,7 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
     expect(events).toHaveLength(3);
     expect(JSON.parse(events[2].before_json!).state).toBe('approved');
     expect(JSON.parse(events[2].after_json!).state).toBe('withdrawn');
-    expect(events.every((e) => e.actor_name === 'itsm')).toBe(true);
+    expect(events.map((e) => e.actor_name)).toEqual(['itsm', 'webhook:itsm', 'itsm']);
 
     // External changes are decided in their own system, not here.
     const cabVote = await vote(cab1, first.body.id, 'approve');
@@ -461,7 +482,7 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
   });
 
   describe('IN-2 webhook', () => {
-    const deliver = async (system: string, body: string, headers: Record<string, string>) => {
+    const post = async (system: string, body: string, headers: Record<string, string>) => {
       const r = await fetch(`${t.url}/api/webhooks/changes/${system}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
@@ -470,6 +491,14 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
       const text = await r.text();
       return { status: r.status, body: text ? JSON.parse(text) : null };
     };
+    const now = () => Math.floor(t.clock.now().getTime() / 1000);
+    /** Signs as the sender does: its time, the delivery id and the exact body. */
+    const signed = (id: string, body: string, o: { secret?: string; at?: number } = {}) => ({
+      [SIGNATURE_HEADER]: signDelivery(o.secret ?? SECRET, o.at ?? now(), id, body),
+      [DELIVERY_HEADER]: id,
+    });
+    const deliver = (id: string, body: string, o: { secret?: string; at?: number; system?: string } = {}) =>
+      post(o.system ?? 'itsm', body, signed(id, body, o));
     const payload = (extra: Record<string, unknown> = {}) =>
       // Spacing and key order as the sender wrote them: the signature covers the exact text.
       `{ "key": "CR-2001",  "title": "支付网关证书更新", "status": "approved", "approver": "王五" ${Object.entries(
@@ -477,13 +506,12 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
       )
         .map(([k, v]) => `, ${JSON.stringify(k)}: ${JSON.stringify(v)}`)
         .join('')} }`;
+    const withdrawnPayload = () => payload({ status: 'withdrawn' }).replace('"status": "approved", ', '');
+    const changeRows = () => t.database.db.kysely.selectFrom('changes').select(['id', 'state']).execute();
 
     it('IN-2 a delivery with a good signature is accepted; the same delivery twice is counted once', async () => {
       const body = payload();
-      const first = await deliver('itsm', body, {
-        'x-releasegate-signature': sign(body),
-        'x-releasegate-delivery': 'd-1',
-      });
+      const first = await deliver('d-1', body);
       expect(first.status, JSON.stringify(first.body)).toBe(200);
       expect(first.body).toMatchObject({
         delivery: 'accepted',
@@ -497,10 +525,7 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
           external: { system: 'itsm', key: 'CR-2001', status: 'approved' },
         },
       });
-      const twice = await deliver('itsm', body, {
-        'x-releasegate-signature': sign(body),
-        'x-releasegate-delivery': 'd-1',
-      });
+      const twice = await deliver('d-1', body);
       expect(twice.body).toMatchObject({
         delivery: 'duplicate',
         changed: false,
@@ -510,10 +535,8 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
       expect(await auditByAction('change.external_upserted')).toHaveLength(1);
 
       // A new delivery of the same content is received but changes nothing.
-      const resent = await deliver('itsm', body, {
-        'x-releasegate-signature': sign(body),
-        'x-releasegate-delivery': 'd-2',
-      });
+      t.clock.advance(1000);
+      const resent = await deliver('d-2', body);
       expect(resent.body).toMatchObject({ delivery: 'accepted', changed: false });
       const received = await auditByAction('change.webhook_received');
       expect(received.map((e) => JSON.parse(e.details_json!).deliveryId)).toEqual(['d-1', 'd-2']);
@@ -521,66 +544,98 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
       expect(await auditByAction('change.external_upserted')).toHaveLength(1);
 
       // Revoked after approval, by webhook.
-      const revoke = payload({ status: 'withdrawn' }).replace('"status": "approved", ', '');
-      const revoked = await deliver('itsm', revoke, {
-        'x-releasegate-signature': sign(revoke),
-        'x-releasegate-delivery': 'd-3',
-      });
+      t.clock.advance(1000);
+      const revoked = await deliver('d-3', withdrawnPayload());
       expect(revoked.body.change).toMatchObject({ state: 'withdrawn', number: 'CHG-2026-0001' });
-      expect(await t.database.db.kysely.selectFrom('changes').select('id').execute()).toHaveLength(1);
+      expect(await changeRows()).toHaveLength(1);
     });
 
-    it('IN-2 a wrong or missing signature is refused with 401 and audited, before the body is read', async () => {
+    it('IN-2 a wrong, missing or stale signature is refused with 401 and audited, before the body is read', async () => {
       const body = payload();
+      const good = signed('d-x', body);
       const cases: [string, string, Record<string, string>, string][] = [
-        ['itsm', body, { 'x-releasegate-signature': sign(body, 'wrong-secret-0123456789') }, 'bad_signature'],
-        ['itsm', body, {}, 'missing_signature'],
+        ['itsm', body, signed('d-x', body, { secret: 'wrong-secret-0123456789' }), 'bad_signature'],
+        ['itsm', body, { [DELIVERY_HEADER]: 'd-x' }, 'missing_signature'],
         // Signed with another system's secret.
-        [
-          'itsm',
-          body,
-          { 'x-releasegate-signature': sign(body, 'another-secret-0123456789') },
-          'bad_signature',
-        ],
-        ['nobody', body, { 'x-releasegate-signature': sign(body) }, 'unknown_system'],
-        // Not even JSON: still a 401, the body is never parsed unsigned.
-        ['itsm', '{not json', { 'x-releasegate-signature': 'sha256=00' }, 'bad_signature'],
+        ['itsm', body, signed('d-x', body, { secret: 'another-secret-0123456789' }), 'bad_signature'],
+        ['nobody', body, good, 'unknown_system'],
+        // Not even JSON, and a signature of the old body-only form: the body is never parsed unsigned.
+        ['itsm', '{not json', { ...good, [SIGNATURE_HEADER]: 'sha256=00' }, 'malformed_signature'],
         // The body altered after signing.
-        ['itsm', body.replace('王五', '赵六'), { 'x-releasegate-signature': sign(body) }, 'bad_signature'],
+        ['itsm', body.replace('王五', '赵六'), good, 'bad_signature'],
+        // The signed delivery resent under another delivery id.
+        ['itsm', body, { ...good, [DELIVERY_HEADER]: 'd-y' }, 'bad_signature'],
+        // Signed more than five minutes ago (a captured delivery replayed), or in the future.
+        ['itsm', body, signed('d-x', body, { at: now() - 301 }), 'outside_tolerance'],
+        ['itsm', body, signed('d-x', body, { at: now() + 301 }), 'outside_tolerance'],
       ];
       for (const [system, text, headers, reason] of cases) {
-        const r = await deliver(system, text, { 'x-releasegate-delivery': 'd-x', ...headers });
+        const r = await post(system, text, headers);
         expect(r.status, `${system} ${reason}`).toBe(401);
         expect(r.body.error.code).toBe('unauthenticated');
-        expect(r.body.error.message).toMatch(/X-ReleaseGate-Signature: sha256=/);
+        expect(r.body.error.message).toMatch(
+          reason === 'outside_tolerance' ? /300 s/ : /t=<unix seconds>,v1=/,
+        );
       }
       const denied = await auditByAction('change.webhook_receive');
       expect(denied.map((e) => e.outcome)).toEqual(Array(cases.length).fill('denied'));
       expect(denied.map((e) => JSON.parse(e.details_json!).reason)).toEqual(cases.map((c) => c[3]));
       expect(denied[0].actor_name).toBe('webhook:itsm');
-      expect(await t.database.db.kysely.selectFrom('changes').select('id').execute()).toEqual([]);
+      expect(await changeRows()).toEqual([]);
       expect(
         await t.database.db.kysely.selectFrom('change_webhook_deliveries').selectAll().execute(),
       ).toEqual([]);
     });
 
+    it('IN-2 a withdrawn change cannot be brought back by replaying its approval, nor by an older state sent late', async () => {
+      const approval = payload();
+      const captured = signed('d-approve', approval);
+      expect((await post('itsm', approval, captured)).body.change.state).toBe('approved');
+      t.clock.advance(60_000);
+      expect((await deliver('d-withdraw', withdrawnPayload())).body.change.state).toBe('withdrawn');
+
+      // The captured approval again: the same id is a duplicate and changes nothing…
+      expect((await post('itsm', approval, captured)).body).toMatchObject({
+        delivery: 'duplicate',
+        changed: false,
+      });
+      // …under a new id its signature no longer matches…
+      expect((await post('itsm', approval, { ...captured, [DELIVERY_HEADER]: 'd-replay' })).status).toBe(401);
+      // …and ten minutes later it is outside the tolerance whatever its id.
+      t.clock.advance(600_000);
+      expect((await post('itsm', approval, { ...captured, [DELIVERY_HEADER]: 'd-approve-2' })).status).toBe(
+        401,
+      );
+      expect((await changeRows())[0].state).toBe('withdrawn');
+
+      // A state the sender says is older than the one held (its updatedAt) is refused and audited.
+      const stale = payload({ updatedAt: new Date((now() - 3600) * 1000).toISOString() });
+      const late = await deliver('d-late', stale);
+      expect(late.status).toBe(409);
+      expect(late.body.error.details.rule).toBe('IN-2 the newest state wins');
+      expect((await changeRows())[0].state).toBe('withdrawn');
+      const refused = (await auditByAction('change.webhook_receive')).map(
+        (e) => JSON.parse(e.details_json!).reason,
+      );
+      expect(refused).toEqual(['bad_signature', 'bad_signature', 'older_state']);
+      // A newer one is applied.
+      const newer = payload({ updatedAt: new Date(now() * 1000).toISOString() });
+      expect((await deliver('d-new', newer)).body.change.state).toBe('approved');
+    });
+
     it('IN-2 a signed but invalid delivery names the fields and is not counted', async () => {
       const bad = '{"key": "CR-3001", "status": "done"}';
-      const r = await deliver('itsm', bad, {
-        'x-releasegate-signature': sign(bad),
-        'x-releasegate-delivery': 'd-9',
-      });
+      const r = await deliver('d-9', bad);
       expect(r.status).toBe(400);
       expect(Object.keys(r.body.error.details.fields).sort()).toEqual(['status', 'title']);
       const body = payload();
-      const noDelivery = await deliver('itsm', body, { 'x-releasegate-signature': sign(body) });
+      const noDelivery = await post('itsm', body, {
+        [SIGNATURE_HEADER]: signDelivery(SECRET, now(), '', body),
+      });
       expect(noDelivery.status).toBe(400);
       expect(noDelivery.body.error.details.fields['x-releasegate-delivery']).toBeDefined();
       // The same delivery id, now valid, is processed: the failed one was not recorded.
-      const ok = await deliver('itsm', body, {
-        'x-releasegate-signature': sign(body),
-        'x-releasegate-delivery': 'd-9',
-      });
+      const ok = await deliver('d-9', body);
       expect(ok.body.delivery).toBe('accepted');
     });
 
@@ -603,7 +658,7 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
       ).toBe(201);
       const text = await fetch(`${t.url}/api/webhooks/changes/itsm`, {
         method: 'POST',
-        headers: { 'content-type': 'text/plain' },
+        headers: { 'content-type': 'text/plain', [DELIVERY_HEADER]: 'd-text' },
         body: 'hello',
       });
       expect(text.status).toBe(401);

@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 /**
  * Row types of the change register, as the database holds them (times as ISO text, JSON as text;
  * see docs/decisions/0002). Only change.repository.ts reads and writes them.
@@ -13,6 +14,8 @@ export interface ChangesTable {
   /** The status as the external system last reported it. */
   external_status: string | null;
   external_url: string | null;
+  /** IN-2: the external system's time of the state held; older deliveries are refused. */
+  external_updated_at: Generated<string | null>;
   title: string;
   description: string | null;
   requester: string;

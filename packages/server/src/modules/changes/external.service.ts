@@ -27,7 +27,35 @@ export interface UpsertResult {
 interface Writer {
   name: string;
   id: string | null;
+  /**
+   * IN-1: only change management's own signed feed may say a change is approved. A person or a
+   * token with change.integrate may record everything else (and a withdrawal), never an approval.
+   */
+  mayApprove: boolean;
+  /**
+   * IN-2: the external system's time of this state — its own update time, or the signed send
+   * time of a feed delivery. A state older than the one held is refused.
+   */
+  orderedAt: string | null;
 }
+
+/** An older state of the change than the one held arrived: refused, never applied. */
+export class StaleChangeState extends DomainError {
+  constructor(
+    readonly source: { system: string; key: string },
+    readonly heldAt: string,
+    readonly sentAt: string,
+  ) {
+    super(
+      'conflict',
+      `${source.system}/${source.key}: this state (of ${sentAt}) is older than the one held (of ${heldAt}); it is not applied`,
+      { rule: 'IN-2 the newest state wins', heldAt, sentAt },
+    );
+  }
+}
+
+/** The states in which a change lets a release go ahead (IN-1, IN-2). */
+const CLEARED: readonly ChangeState[] = ['approved', 'implemented'];
 
 /** The fields an external system owns; the same values twice change nothing. */
 const content = (c: repo.Change) =>
@@ -49,13 +77,20 @@ function merge(
   input: ExternalChangeInput,
   ciIds: string[],
   at: string,
+  orderedAt: string | null,
 ): repo.Change {
   const state = EXTERNAL_STATE[input.status];
   const entered = (s: ChangeState) => state === s && before?.state !== s;
   return {
     ...base,
     source: 'external',
-    external: { system: source.system, key: source.key, status: input.status, url: input.url ?? null },
+    external: {
+      system: source.system,
+      key: source.key,
+      status: input.status,
+      url: input.url ?? null,
+      updatedAt: orderedAt ?? before?.external?.updatedAt ?? null,
+    },
     title: input.title,
     description: input.description ?? null,
     risk: before?.risk ?? null,
@@ -92,6 +127,16 @@ async function upsertIn(
   const now = deps.clock.now();
   const at = now.toISOString();
   const before = await repo.lockExternal(trx, source.system, source.key);
+  const heldAt = before?.external?.updatedAt;
+  if (writer.orderedAt && heldAt && writer.orderedAt < heldAt)
+    throw new StaleChangeState(source, heldAt, writer.orderedAt);
+  const clears = CLEARED.includes(EXTERNAL_STATE[input.status]);
+  if (clears && !writer.mayApprove && !(before && CLEARED.includes(before.state)))
+    throw new DomainError(
+      'policy_violation',
+      `${source.system}/${source.key} can be approved only by its change management system's signed feed (POST /api/webhooks/changes/${source.system}), not through this API`,
+      { rule: 'IN-1 approval only from change management', system: source.system, key: source.key },
+    );
   const record = (after: repo.Change, created: boolean) =>
     deps.audit.record(trx, ctx, {
       action: 'change.external_upserted',
@@ -117,6 +162,7 @@ async function upsertIn(
       input,
       ciIds,
       at,
+      writer.orderedAt,
     );
     if (!(await repo.insertExternalChange(trx, change)))
       throw conflict(
@@ -126,7 +172,7 @@ async function upsertIn(
     return { change: await detailOf(trx, change, deps.clock), created: true, changed: true };
   }
 
-  const after = merge(before, before, source, input, ciIds, at);
+  const after = merge(before, before, source, input, ciIds, at, writer.orderedAt);
   if (content(after) === content(before))
     return { change: await detailOf(trx, before, deps.clock), created: false, changed: false };
   await repo.updateChange(trx, after, before.ciIds);
@@ -143,11 +189,14 @@ export async function upsertExternalChange(
   input: ExternalChangeInput,
 ): Promise<UpsertResult> {
   const principal = authorize(ctx, 'change.integrate');
-  return deps.db.kysely
-    .transaction()
-    .execute((trx) =>
-      upsertIn(deps, trx, ctx, { system, key }, input, { name: principal.username, id: principal.userId }),
-    );
+  return deps.db.kysely.transaction().execute((trx) =>
+    upsertIn(deps, trx, ctx, { system, key }, input, {
+      name: principal.username,
+      id: principal.userId,
+      mayApprove: false,
+      orderedAt: input.updatedAt ?? null,
+    }),
+  );
 }
 
 export interface WebhookDelivery {
@@ -168,28 +217,55 @@ export interface WebhookResult {
 export const SIGNATURE_HEADER = 'X-ReleaseGate-Signature';
 export const DELIVERY_HEADER = 'X-ReleaseGate-Delivery';
 
-/** `sha256=<hex HMAC-SHA256 of the body with the system's secret>`. */
-export function signBody(secret: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
-}
+/** How far a delivery's signed time may be from the server's clock, either way. */
+export const WEBHOOK_TOLERANCE_SECONDS = 300;
 
-/** Why a delivery's signature is refused, or null when it verifies (compared in constant time). */
-function signatureProblem(
-  secrets: Readonly<Record<string, string>>,
-  d: WebhookDelivery,
-): 'unknown_system' | 'missing_signature' | 'bad_signature' | null {
-  if (!Object.hasOwn(secrets, d.system)) return 'unknown_system';
-  if (!d.signature) return 'missing_signature';
-  const expected = Buffer.from(signBody(secrets[d.system], d.rawBody));
-  const given = Buffer.from(d.signature.trim().toLowerCase());
-  return expected.length === given.length && timingSafeEqual(expected, given) ? null : 'bad_signature';
-}
+const mac = (secret: string, timestamp: number, deliveryId: string, body: string) =>
+  createHmac('sha256', secret).update(`${timestamp}.${deliveryId}.${body}`, 'utf8').digest('hex');
 
 /**
- * IN-2 through the webhook: the signature is checked first — a wrong or missing one is refused
- * and recorded (in a transaction of its own, since the refusal has none) before the body is even
- * read. Then a delivery id seen before is acknowledged and ignored; a new one upserts the change
- * like the API and is recorded with it, in one transaction.
+ * `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<delivery id>.<body>">`: the time and the
+ * delivery id are signed with the body (as Stripe and Slack sign theirs), so a captured delivery
+ * can be neither replayed later nor resent under a new id.
+ */
+export function signDelivery(secret: string, timestamp: number, deliveryId: string, body: string): string {
+  return `t=${timestamp},v1=${mac(secret, timestamp, deliveryId, body)}`;
+}
+
+type SignatureProblem =
+  'unknown_system' | 'missing_signature' | 'malformed_signature' | 'bad_signature' | 'outside_tolerance';
+
+/** Why a delivery is refused, or its signed time when it verifies (compared in constant time). */
+function verifyDelivery(
+  secrets: Readonly<Record<string, string>>,
+  d: WebhookDelivery & { deliveryId: string },
+  now: Date,
+): { problem: SignatureProblem } | { sentAt: Date } {
+  if (!Object.hasOwn(secrets, d.system)) return { problem: 'unknown_system' };
+  if (!d.signature) return { problem: 'missing_signature' };
+  const parts = new Map(
+    d.signature.split(',').map((part) => {
+      const at = part.indexOf('=');
+      return [part.slice(0, at).trim(), part.slice(at + 1).trim()] as const;
+    }),
+  );
+  const t = Number(parts.get('t'));
+  const v1 = parts.get('v1')?.toLowerCase() ?? '';
+  if (!Number.isSafeInteger(t) || !/^[0-9a-f]{64}$/.test(v1)) return { problem: 'malformed_signature' };
+  const expected = Buffer.from(mac(secrets[d.system], t, d.deliveryId, d.rawBody), 'hex');
+  if (!timingSafeEqual(expected, Buffer.from(v1, 'hex'))) return { problem: 'bad_signature' };
+  if (Math.abs(now.getTime() / 1000 - t) > WEBHOOK_TOLERANCE_SECONDS) return { problem: 'outside_tolerance' };
+  return { sentAt: new Date(t * 1000) };
+}
+
+const SIGNATURE_HELP = `${SIGNATURE_HEADER}: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<delivery id>.<raw body>">, sent within ${WEBHOOK_TOLERANCE_SECONDS} s of the server's clock`;
+
+/**
+ * IN-2 through the webhook: the delivery id and the signature are checked first — a wrong,
+ * missing or stale one is refused and recorded (in a transaction of its own, since the refusal
+ * has none) before the body is even read. A delivery id seen before is acknowledged and ignored,
+ * so a sender may retry; a new one upserts the change like the API, unless it carries an older
+ * state than the one held (refused and recorded), in one transaction with its audit event.
  */
 export async function receiveChangeWebhook(
   deps: ChangeDeps,
@@ -197,23 +273,16 @@ export async function receiveChangeWebhook(
   d: WebhookDelivery,
 ): Promise<WebhookResult> {
   const actorName = `webhook:${d.system}`;
-  const problem = signatureProblem(deps.webhookSecrets, d);
-  if (problem) {
-    await recordStandalone(deps.db, deps.audit, ctx, {
+  const refuse = (reason: string, details: Record<string, unknown> = {}) =>
+    recordStandalone(deps.db, deps.audit, ctx, {
       action: 'change.webhook_receive',
       outcome: 'denied',
       actorName,
-      details: { system: d.system, deliveryId: d.deliveryId ?? null, reason: problem },
+      details: { system: d.system, deliveryId: d.deliveryId ?? null, reason, ...details },
     });
-    throw new DomainError(
-      'unauthenticated',
-      `The webhook signature is missing or wrong: send ${SIGNATURE_HEADER}: sha256=<hex HMAC-SHA256 of the raw body with the secret of ${d.system}>`,
-      { reason: 'bad_signature' },
-    );
-  }
-
   const deliveryId = d.deliveryId?.trim() ?? '';
-  if (deliveryId === '' || deliveryId.length > 200)
+  if (deliveryId === '' || deliveryId.length > 200) {
+    await refuse('missing_delivery_id');
     throw new DomainError(
       'invalid_input',
       `The ${DELIVERY_HEADER} header must name the delivery (1–200 characters)`,
@@ -221,38 +290,64 @@ export async function receiveChangeWebhook(
         fields: { [DELIVERY_HEADER.toLowerCase()]: ['required, at most 200 characters'] },
       },
     );
+  }
+  const verified = verifyDelivery(deps.webhookSecrets, { ...d, deliveryId }, deps.clock.now());
+  if ('problem' in verified) {
+    await refuse(verified.problem);
+    throw new DomainError(
+      'unauthenticated',
+      verified.problem === 'outside_tolerance'
+        ? `The webhook's signed time is more than ${WEBHOOK_TOLERANCE_SECONDS} s from the server's clock: a replay, or a sender's clock to fix`
+        : `The webhook signature is missing or wrong: send ${SIGNATURE_HELP}`,
+      { reason: verified.problem === 'outside_tolerance' ? 'stale_signature' : 'bad_signature' },
+    );
+  }
   const input = parseBody(d.rawBody);
+  const sentAt = verified.sentAt.toISOString();
 
-  return deps.db.kysely.transaction().execute(async (trx) => {
-    const source = { system: d.system, key: input.key };
-    const at = deps.clock.now().toISOString();
-    if (!(await repo.recordDelivery(trx, { ...source, deliveryId, receivedAt: at }))) {
-      const seen = await repo.findDelivery(trx, d.system, deliveryId);
-      const existing = seen && (await repo.findExternal(trx, d.system, seen.key));
-      return {
-        delivery: 'duplicate',
-        deliveryId,
-        changed: false,
-        change: existing ? await detailOf(trx, existing, deps.clock) : null,
-      };
-    }
-    const result = await upsertIn(deps, trx, ctx, source, input, { name: actorName, id: null });
-    await deps.audit.record(trx, ctx, {
-      action: 'change.webhook_received',
-      entityType: 'change',
-      entityId: result.change.id,
-      actorName,
-      details: {
-        system: d.system,
-        key: input.key,
-        deliveryId,
-        change: changeLabel(result.change),
-        created: result.created,
-        changed: result.changed,
-      },
+  try {
+    return await deps.db.kysely.transaction().execute(async (trx) => {
+      const source = { system: d.system, key: input.key };
+      const at = deps.clock.now().toISOString();
+      if (!(await repo.recordDelivery(trx, { ...source, deliveryId, receivedAt: at }))) {
+        const seen = await repo.findDelivery(trx, d.system, deliveryId);
+        const existing = seen && (await repo.findExternal(trx, d.system, seen.key));
+        return {
+          delivery: 'duplicate',
+          deliveryId,
+          changed: false,
+          change: existing ? await detailOf(trx, existing, deps.clock) : null,
+        };
+      }
+      const result = await upsertIn(deps, trx, ctx, source, input, {
+        name: actorName,
+        id: null,
+        mayApprove: true,
+        // The system's own update time when it says; else the signed time it sent this state.
+        orderedAt: input.updatedAt ?? sentAt,
+      });
+      await deps.audit.record(trx, ctx, {
+        action: 'change.webhook_received',
+        entityType: 'change',
+        entityId: result.change.id,
+        actorName,
+        details: {
+          system: d.system,
+          key: input.key,
+          deliveryId,
+          sentAt,
+          change: changeLabel(result.change),
+          created: result.created,
+          changed: result.changed,
+        },
+      });
+      return { delivery: 'accepted', deliveryId, changed: result.changed, change: result.change };
     });
-    return { delivery: 'accepted', deliveryId, changed: result.changed, change: result.change };
-  });
+  } catch (error) {
+    if (error instanceof StaleChangeState)
+      await refuse('older_state', { key: input.key, heldAt: error.heldAt, sentAt: error.sentAt });
+    throw error;
+  }
 }
 
 /** The signed text as a webhook body; the error names each bad field as the routes do. */

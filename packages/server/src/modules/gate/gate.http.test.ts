@@ -8,6 +8,7 @@ import { DIALECTS } from '../../test/databases';
 import { startTestApp, type HttpClient, type TestApp } from '../../test/test-app';
 import { approvedChange, ci, completePlan, signInRoles } from '../../test/releases';
 import { CLI } from '../../test/server-process';
+import { SESSIONS_FOR_A_DAY } from '../../test/implementation';
 
 const run = promisify(execFile);
 const ARTIFACT = Buffer.from('billing-2.1.0.tar.gz contents');
@@ -20,7 +21,10 @@ describe.each(DIALECTS)('pre-release verification and the deployment gate on %s'
   let releaseId: string;
   let changeId: string;
   beforeEach(async () => {
-    t = await startTestApp(dialect);
+    // The gate answers on the server's clock: the day starts before the plan's window, and
+    // sessions last the day the tests move the clock through.
+    t = await startTestApp(dialect, SESSIONS_FOR_A_DAY);
+    t.clock.set('2026-02-01T13:00:00.000Z');
     c = await signInRoles(t);
     // An approved DSL version, a production CI, an approved change, and a release with a
     // software item taken to an approved major plan.
@@ -62,7 +66,6 @@ describe.each(DIALECTS)('pre-release verification and the deployment gate on %s'
       release: releaseId,
       environment: 'production',
       digests: [DIGEST],
-      at: IN_WINDOW,
       ...body,
     });
   const failing = (answer: any) => answer.checks.filter((x: any) => !x.ok).map((x: any) => x.rule);
@@ -101,7 +104,7 @@ describe.each(DIALECTS)('pre-release verification and the deployment gate on %s'
           note: 'x',
         })
       ).body.error.details.rule,
-    ).toBe('IM-1 pre-release verification by the implementation team');
+    ).toBe('X-4 permission');
     await passAll();
     const ready = await c.impl.get(`/api/releases/${releaseId}`);
     expect(ready.body.state).toBe('ready');
@@ -123,6 +126,7 @@ describe.each(DIALECTS)('pre-release verification and the deployment gate on %s'
   });
 
   it('PR-1 PR-5 IN-2 PL-5 IM-7 the gate refuses each of its reasons one by one and allows when all hold; every answer is audited', async () => {
+    t.clock.set(IN_WINDOW);
     const early = (await gate({})).body;
     expect(early.allowed).toBe(false);
     expect(failing(early)).toEqual(['PR-1 approved plan, verified', 'IM-1 pre-release verification passed']);
@@ -132,7 +136,9 @@ describe.each(DIALECTS)('pre-release verification and the deployment gate on %s'
     expect(allowed).toMatchObject({ allowed: true, environment: 'production' });
     expect(allowed.checks.every((x: any) => x.ok)).toBe(true);
 
-    expect(failing((await gate({ at: '2026-02-01T16:00:00.000Z' })).body)).toEqual(['PR-1 window open']);
+    t.clock.set('2026-02-01T16:00:00.000Z');
+    expect(failing((await gate({})).body)).toEqual(['PR-1 window open']);
+    t.clock.set(IN_WINDOW);
     expect(failing((await gate({ environment: 'staging' })).body)).toEqual(['PR-5 approved versions only']);
     expect(failing((await gate({ digests: ['f'.repeat(64)] })).body)).toEqual([
       'PR-5 approved versions only',
@@ -144,9 +150,10 @@ describe.each(DIALECTS)('pre-release verification and the deployment gate on %s'
       endsAt: '2026-02-01T15:30:00Z',
     });
     expect(failing((await gate({})).body)).toEqual(['PL-5 no freeze']);
-    expect((await gate({ at: '2026-02-01T15:45:00.000Z' })).body.allowed).toBe(true);
+    t.clock.set('2026-02-01T15:45:00.000Z');
+    expect((await gate({})).body.allowed).toBe(true);
     await c.eng1.post(`/api/changes/${changeId}/withdraw`, { reason: '业务方撤回' });
-    const revoked = (await gate({ at: '2026-02-01T15:45:00.000Z' })).body;
+    const revoked = (await gate({})).body;
     expect(failing(revoked)).toEqual(['IN-2 changes still approved']);
     expect(revoked.checks.find((x: any) => !x.ok).message).toMatch(/CHG-\d{4}-\d{4}/);
 
@@ -159,6 +166,45 @@ describe.each(DIALECTS)('pre-release verification and the deployment gate on %s'
     expect(events.filter((e) => e.outcome === 'success')).toHaveLength(2);
     const noPermission = await gate({}, c.biz);
     expect(noPermission.status).toBe(403);
+  });
+
+  it('PR-1 IM-7 the gate decides on its own clock: a caller naming another time gets a preview that never allows, audited as a preview', async () => {
+    await passAll();
+    t.clock.set(IN_WINDOW);
+    expect((await gate({})).body.allowed).toBe(true);
+    // The window ended: the server's clock says so, whatever time the caller claims.
+    t.clock.set('2026-02-02T09:00:00.000Z');
+    const late = (await gate({})).body;
+    expect(late).toMatchObject({ allowed: false, at: '2026-02-02T09:00:00.000Z' });
+    expect(failing(late)).toEqual(['PR-1 window open']);
+    const forged = (await gate({ at: IN_WINDOW })).body;
+    expect(forged).toMatchObject({
+      allowed: false,
+      preview: true,
+      wouldBeAllowed: true,
+      at: IN_WINDOW,
+      decidedAt: '2026-02-02T09:00:00.000Z',
+    });
+    // Inside a freeze too: the preview of a time outside it still allows nothing now.
+    t.clock.set(IN_WINDOW);
+    await c.boss.post('/api/freeze-windows', {
+      name: '封网',
+      startsAt: '2026-02-01T14:30:00Z',
+      endsAt: '2026-02-01T15:30:00Z',
+    });
+    expect(failing((await gate({})).body)).toEqual(['PL-5 no freeze']);
+    expect((await gate({ at: '2026-02-01T15:45:00.000Z' })).body).toMatchObject({
+      allowed: false,
+      preview: true,
+      wouldBeAllowed: true,
+    });
+    const previews = await t.database.db.kysely
+      .selectFrom('audit_events')
+      .select(['outcome', 'details_json'])
+      .where('action', '=', 'gate.previewed')
+      .execute();
+    expect(previews.map((e) => e.outcome)).toEqual(['denied', 'denied']);
+    expect(previews.every((e) => JSON.parse(e.details_json!).wouldBeAllowed === true)).toBe(true);
   });
 
   it('IM-7 a pipeline runs `releasegate gate check` with a scoped token: exit 0 when allowed, 1 when refused', async () => {

@@ -252,7 +252,12 @@ export async function changePassword(
   return deps.db.kysely.transaction().execute(async (trx) => {
     const now = iso(deps.clock.now());
     await repo.addPasswordHistory(trx, user.id, user.passwordHash, now);
-    await repo.updateUser(trx, user.id, { passwordHash, passwordChangedAt: now, updatedAt: now });
+    await repo.updateUser(trx, user.id, {
+      passwordHash,
+      passwordChangedAt: now,
+      mustChangePassword: false,
+      updatedAt: now,
+    });
     const revoked = await repo.revokeUserSessions(trx, user.id, now, 'password_changed');
     const tokens = await openSession(deps, trx, user, ctx, client);
     await deps.audit.record(trx, ctx, {
@@ -355,6 +360,9 @@ export async function completeSetup(
       createdAt: now,
       updatedAt: now,
       roles: [row.role],
+      // The first administrator chose this password themselves.
+      mustChangePassword: false,
+      serviceAccount: false,
     };
     await repo.insertUser(trx, user);
     await repo.markSetupTokenUsed(trx, tokenHash, now, user.id);

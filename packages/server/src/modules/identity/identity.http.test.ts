@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cliContext } from '../../cli/cli-context';
+import { updateUser } from './user.service';
 import { DIALECTS } from '../../test/databases';
 import { HttpClient, TEST_PASSWORD, startTestApp, type TestApp } from '../../test/test-app';
 import { SIGN_IN_REFUSED, firstRunSetupLink } from './auth.service';
@@ -325,8 +327,14 @@ describe.each(DIALECTS)('identity over HTTP on %s', (dialect) => {
     const admin = new HttpClient(t.url);
     await admin.login('sec');
     const demote = await admin.patch(`/api/users/${sec.id}`, { roles: ['operations_manager'] });
-    expect(demote.status).toBe(422);
-    expect(demote.body.error.details.rule).toBe('last security administrator');
+    expect(demote.status).toBe(403);
+    expect(demote.body.error.details.rule).toBe('RO-3 no self-granted roles');
+    // The command line acts for nobody in particular: the last one is still kept.
+    await expect(
+      updateUser(t.app.identity, cliContext(), sec.id, { roles: ['auditor'] }),
+    ).rejects.toMatchObject({
+      details: { rule: 'last security administrator' },
+    });
   });
 
   it('X-4 logout revokes the session', async () => {

@@ -16,6 +16,10 @@ export interface User {
   createdAt: string;
   updatedAt: string;
   roles: Role[];
+  /** A password an administrator set: changed by its owner before anything else. */
+  mustChangePassword: boolean;
+  /** A non-person account for pipelines (no interactive sign-in, pipeline scopes only). */
+  serviceAccount: boolean;
 }
 
 export interface Session {
@@ -51,6 +55,8 @@ function toUser(row: Selectable<UsersTable>, roles: string[]): User {
     email: row.email,
     passwordHash: row.password_hash,
     disabled: !!row.disabled,
+    mustChangePassword: !!row.must_change_password,
+    serviceAccount: !!row.service_account,
     failedAttempts: row.failed_attempts,
     lockedUntil: row.locked_until,
     passwordChangedAt: row.password_changed_at,
@@ -176,6 +182,8 @@ export async function insertUser(
       password_changed_at: user.passwordChangedAt,
       created_at: user.createdAt,
       updated_at: user.updatedAt,
+      must_change_password: user.mustChangePassword ? 1 : 0,
+      service_account: user.serviceAccount ? 1 : 0,
     })
     .execute();
   await setRoles(q, user.id, user.roles);
@@ -204,6 +212,7 @@ export async function updateUser(
       | 'lockedUntil'
       | 'passwordHash'
       | 'passwordChangedAt'
+      | 'mustChangePassword'
     >
   > & { updatedAt: string },
 ): Promise<void> {
@@ -217,6 +226,9 @@ export async function updateUser(
       ...(patch.lockedUntil !== undefined && { locked_until: patch.lockedUntil }),
       ...(patch.passwordHash !== undefined && { password_hash: patch.passwordHash }),
       ...(patch.passwordChangedAt !== undefined && { password_changed_at: patch.passwordChangedAt }),
+      ...(patch.mustChangePassword !== undefined && {
+        must_change_password: patch.mustChangePassword ? 1 : 0,
+      }),
       updated_at: patch.updatedAt,
     })
     .where('id', '=', id)

@@ -24,6 +24,8 @@ export const userView = z.object({
   disabled: z.boolean(),
   lockedUntil: z.string().nullable(),
   passwordChangedAt: z.string(),
+  mustChangePassword: z.boolean(),
+  serviceAccount: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -62,7 +64,9 @@ export const createUserInput = z.object({
   displayName,
   email,
   roles: z.array(roleSchema).max(ROLES.length),
-  password,
+  /** A person's initial password (changed at the first sign-in); absent for a service account. */
+  password: password.optional(),
+  serviceAccount: z.boolean().optional(),
 });
 export const updateUserInput = z.object({
   displayName: displayName.optional(),
@@ -104,6 +108,8 @@ export const rolesView = z.object({
     z.object({ role: z.string(), administrator: z.boolean(), permissions: z.array(z.string()) }),
   ),
   permissions: z.array(z.string()),
+  /** what a service account's token may carry, and what no token ever carries. */
+  tokenScopes: z.object({ pipeline: z.array(z.string()), never: z.array(z.string()) }),
 });
 
 /** Who is who: names for the usernames records carry, readable by every signed-in user. */

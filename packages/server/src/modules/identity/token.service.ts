@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, forbidden, isPermission, notFound, permissionsOf } from '@releasegate/domain';
+import {
+  DomainError,
+  NEVER_ON_TOKENS,
+  PIPELINE_SCOPES,
+  forbidden,
+  isPermission,
+  notFound,
+  permissionsOf,
+} from '@releasegate/domain';
 import type { RequestContext } from '../../context';
 import type { IdentityDeps } from './identity.deps';
 import * as repo from './identity.repository';
@@ -10,7 +18,7 @@ export interface CreateToken {
   name: string;
   scopes: string[];
   expiresInDays: number;
-  /** Owner; defaults to the caller. Only the security administrator creates tokens for others. */
+  /** Owner; defaults to the caller. Others' tokens: only for service accounts, by token.manage. */
   userId?: string;
 }
 
@@ -37,30 +45,53 @@ export async function createToken(
 ): Promise<TokenView & { token: string }> {
   const principal = requirePrincipal(ctx);
   const ownerId = input.userId ?? principal.userId;
-  authorize(ctx, ownerId === principal.userId ? 'token.own' : 'token.manage');
+  const own = ownerId === principal.userId;
+  authorize(ctx, own ? 'token.own' : 'token.manage');
   if (principal.via === 'token')
     throw new DomainError('forbidden', 'API tokens cannot create API tokens', {
       rule: 'tokens from a signed-in session only',
     });
   const owner = await repo.findUserById(deps.db.kysely, ownerId);
   if (!owner) throw notFound('User', ownerId);
+  // X-4 / RO-3: a token acts as its owner, so only its owner issues it — an administrator who
+  // could mint tokens for people could act as any of them. The one exception is a service
+  // account, a non-person account that carries pipeline scopes only.
+  if (!own && !owner.serviceAccount)
+    throw new DomainError(
+      'forbidden',
+      `Only ${owner.username} can issue API tokens that act as ${owner.username}; administrators issue tokens to service accounts only`,
+      { rule: 'X-4 tokens are issued by their owner', owner: owner.username },
+    );
   const unknown = input.scopes.filter((s) => !isPermission(s));
   if (unknown.length > 0)
     throw new DomainError('invalid_input', `Unknown scopes: ${unknown.join(', ')}`, {
       fields: { scopes: unknown.map((s) => `unknown scope ${s}`) },
     });
-  const held = permissionsOf(owner.roles);
-  const notHeld = input.scopes.filter((s) => isPermission(s) && !held.has(s));
-  if (notHeld.length > 0) {
-    throw new DomainError(
-      'policy_violation',
-      `A token can only carry permissions its owner holds; ${owner.username} does not hold: ${notHeld.join(', ')}`,
-      {
-        rule: 'token scope within owner permissions',
-        missing: notHeld,
-      },
+  const refuseScopes = (notAllowed: string[], rule: string, message: string) => {
+    if (notAllowed.length > 0)
+      throw new DomainError('policy_violation', `${message}: ${notAllowed.join(', ')}`, {
+        rule,
+        missing: notAllowed,
+        fields: { scopes: notAllowed.map((s) => `${rule}: ${s}`) },
+      });
+  };
+  refuseScopes(
+    input.scopes.filter((s) => (NEVER_ON_TOKENS as readonly string[]).includes(s)),
+    'X-4 identity is managed by people',
+    'No API token may carry these scopes',
+  );
+  if (owner.serviceAccount)
+    refuseScopes(
+      input.scopes.filter((s) => !(PIPELINE_SCOPES as readonly string[]).includes(s)),
+      'X-4 service accounts carry pipeline scopes',
+      "A service account's token carries pipeline scopes only; not",
     );
-  }
+  const held = permissionsOf(owner.roles);
+  refuseScopes(
+    input.scopes.filter((s) => isPermission(s) && !held.has(s)),
+    'token scope within owner permissions',
+    `A token can only carry permissions its owner holds; ${owner.username} does not hold`,
+  );
   const secret = randomToken('rg_');
   const now = deps.clock.now();
   const token: repo.ApiToken = {

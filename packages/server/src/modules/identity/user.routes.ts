@@ -1,6 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ADMINISTRATOR_ROLES, PERMISSIONS, ROLES, ROLE_PERMISSIONS } from '@releasegate/domain';
+import {
+  ADMINISTRATOR_ROLES,
+  NEVER_ON_TOKENS,
+  PERMISSIONS,
+  PIPELINE_SCOPES,
+  ROLES,
+  ROLE_PERMISSIONS,
+} from '@releasegate/domain';
 import { contextOf } from '../../http/request-context';
 import type { IdentityDeps } from './identity.deps';
 import {
@@ -131,6 +138,7 @@ export function userRoutes(deps: IdentityDeps): FastifyPluginAsyncZod {
             permissions: [...ROLE_PERMISSIONS[role]],
           })),
           permissions: [...PERMISSIONS],
+          tokenScopes: { pipeline: [...PIPELINE_SCOPES], never: [...NEVER_ON_TOKENS] },
         };
       },
     });

@@ -6,7 +6,7 @@ import type { RequestContext } from '../../context';
 import type { IdentityDeps } from './identity.deps';
 import * as repo from './identity.repository';
 import { assertPasswordAcceptable } from './password.policy';
-import { hashPassword } from './secrets';
+import { hashPassword, randomToken } from './secrets';
 import { authorize, requirePrincipal } from './authorize';
 import { auditUser, toUserView, type UserView } from './user.view';
 
@@ -43,7 +43,10 @@ export interface CreateUser {
   displayName: string;
   email?: string | null;
   roles: Role[];
-  password: string;
+  /** The initial password; its owner changes it at the first sign-in. None for a service account. */
+  password?: string;
+  /** A non-person account for pipelines: it never signs in and carries pipeline tokens only. */
+  serviceAccount?: boolean;
 }
 
 export async function createUser(
@@ -53,8 +56,17 @@ export async function createUser(
 ): Promise<UserView> {
   authorize(ctx, 'user.manage');
   assertRoleSetAllowed(input.roles);
-  await assertPasswordAcceptable(deps.db.kysely, deps, input.password, input.username);
-  const passwordHash = await hashPassword(input.password);
+  const serviceAccount = input.serviceAccount === true;
+  if (serviceAccount === (input.password !== undefined))
+    throw new DomainError(
+      'invalid_input',
+      serviceAccount ? 'A service account has no password' : 'A person needs an initial password',
+      { fields: { password: [serviceAccount ? 'not for a service account' : 'required'] } },
+    );
+  if (input.password !== undefined)
+    await assertPasswordAcceptable(deps.db.kysely, deps, input.password, input.username);
+  // A service account's password is a secret nobody knows: it can never sign in interactively.
+  const passwordHash = await hashPassword(input.password ?? randomToken());
   return deps.db.kysely.transaction().execute(async (trx) => {
     if (await repo.findUserByUsername(trx, input.username)) {
       throw conflict(`The user name ${input.username} is taken`, { fields: { username: ['already taken'] } });
@@ -73,6 +85,9 @@ export async function createUser(
       createdAt: now,
       updatedAt: now,
       roles: [...input.roles].sort(),
+      // X-4: a password the administrator chose is the owner's to replace at the first sign-in.
+      mustChangePassword: !serviceAccount,
+      serviceAccount,
     };
     await repo.insertUser(trx, user);
     await deps.audit.record(trx, ctx, {
@@ -117,10 +132,19 @@ export async function updateUser(
   id: string,
   patch: { displayName?: string; email?: string | null; roles?: Role[] },
 ): Promise<UserView> {
-  authorize(ctx, 'user.manage');
+  const principal = authorize(ctx, 'user.manage');
   if (patch.roles) assertRoleSetAllowed(patch.roles);
   return deps.db.kysely.transaction().execute(async (trx) => {
     const before = await loadForUpdate(trx, id);
+    if (patch.roles && id === principal.userId && !sameRoles(patch.roles, before.roles)) {
+      throw new DomainError(
+        'forbidden',
+        'Nobody changes their own roles; another security administrator must',
+        {
+          rule: 'RO-3 no self-granted roles',
+        },
+      );
+    }
     if (patch.roles && before.roles.includes('security_administrator') && !before.disabled) {
       await assertSecurityAdministratorRemains(trx, id, patch.roles.includes('security_administrator'));
     }
@@ -172,7 +196,13 @@ export async function setUserDisabled(
   });
 }
 
-/** The security administrator sets a new password (e.g. a forgotten one); all sessions end. */
+const sameRoles = (a: readonly Role[], b: readonly Role[]) =>
+  a.length === b.length && [...a].sort().join() === [...b].sort().join();
+
+/**
+ * The security administrator sets a new password (e.g. a forgotten one); all sessions end, and
+ * the owner must replace it at the next sign-in, so the administrator never acts as them.
+ */
 export async function resetPassword(
   deps: IdentityDeps,
   ctx: RequestContext,
@@ -181,6 +211,14 @@ export async function resetPassword(
 ): Promise<UserView> {
   authorize(ctx, 'user.manage');
   const target = await loadForUpdate(deps.db.kysely, id);
+  if (target.serviceAccount)
+    throw new DomainError(
+      'policy_violation',
+      'A service account has no password; it acts through its API tokens',
+      {
+        rule: 'X-4 service accounts do not sign in',
+      },
+    );
   await assertPasswordAcceptable(deps.db.kysely, deps, password, target.username, id);
   const passwordHash = await hashPassword(password);
   return deps.db.kysely.transaction().execute(async (trx) => {
@@ -189,6 +227,7 @@ export async function resetPassword(
     await repo.updateUser(trx, id, {
       passwordHash,
       passwordChangedAt: now,
+      mustChangePassword: true,
       failedAttempts: 0,
       lockedUntil: null,
       updatedAt: now,

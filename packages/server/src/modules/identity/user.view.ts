@@ -12,6 +12,8 @@ export interface UserView {
   disabled: boolean;
   lockedUntil: string | null;
   passwordChangedAt: string;
+  mustChangePassword: boolean;
+  serviceAccount: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -26,6 +28,8 @@ export function toUserView(u: User): UserView {
     disabled: u.disabled,
     lockedUntil: u.lockedUntil,
     passwordChangedAt: u.passwordChangedAt,
+    mustChangePassword: u.mustChangePassword,
+    serviceAccount: u.serviceAccount,
     createdAt: u.createdAt,
     updatedAt: u.updatedAt,
   };
@@ -52,11 +56,14 @@ export function principalOf(
     permissions,
     via: 'tokenId' in via ? ('token' as const) : ('session' as const),
     ...('tokenId' in via ? { tokenId: via.tokenId } : { sessionIdHash: via.sessionIdHash }),
-    passwordExpired: isPasswordExpired(
-      new Date(u.passwordChangedAt),
-      deps.clock.now(),
-      deps.settings.password.profile,
-      deps.settings.password.maxAgeDays,
-    ),
+    // An administrator's password is replaced before anything else, like an expired one.
+    passwordExpired:
+      u.mustChangePassword ||
+      isPasswordExpired(
+        new Date(u.passwordChangedAt),
+        deps.clock.now(),
+        deps.settings.password.profile,
+        deps.settings.password.maxAgeDays,
+      ),
   };
 }

@@ -250,7 +250,10 @@ describe.each(DIALECTS)('knowledge base (PO-4) on %s', (dialect) => {
     for (const reader of [c.aud, c.biz, c.cab1]) {
       const refused = await reader.post('/api/knowledge/articles', { title: 'x', body: 'y', kind: 'lesson' });
       expect(refused.status).toBe(403);
-      expect(refused.body.error.details).toEqual({ permission: 'knowledge.write' });
+      expect(refused.body.error.details).toMatchObject({
+        rule: 'X-4 permission',
+        permission: 'knowledge.write',
+      });
       expect(refused.body.error.message).toContain('knowledge.write');
       const edit = await reader.patch(`/api/knowledge/articles/${published.id}`, { version: 2, title: 'x' });
       expect(edit.status).toBe(403);
@@ -264,7 +267,7 @@ describe.each(DIALECTS)('knowledge base (PO-4) on %s', (dialect) => {
     await outsider.login(sysadmin.username);
     const noRead = await outsider.get('/api/knowledge/articles');
     expect(noRead.status).toBe(403);
-    expect(noRead.body.error.details).toEqual({ permission: 'knowledge.read' });
+    expect(noRead.body.error.details).toMatchObject({ rule: 'X-4 permission', permission: 'knowledge.read' });
     const denied = await t.database.db.kysely
       .selectFrom('audit_events')
       .select('action')

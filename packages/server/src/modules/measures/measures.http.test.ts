@@ -237,7 +237,11 @@ describe.each(DIALECTS)('measures on %s', (dialect) => {
   it('KP-1 the target is the policy in force: after a version with 99 % takes effect, 19 of 20 misses it', async () => {
     await many(t, 19);
     await closedRelease(t, { outcome: 'failed' });
-    const draft = await boss.post('/api/policy/versions', {
+    // Drafted by an engineer, approved by the manager (PC-1: nobody approves their own draft).
+    await t.seedUser('eng', ['operations_engineer']);
+    const eng = new HttpClient(t.url);
+    await eng.login('eng');
+    const draft = await eng.post('/api/policy/versions', {
       version: 'V1.1',
       effectiveDate: '2026-01-05',
       change: '提高发布成功率目标',

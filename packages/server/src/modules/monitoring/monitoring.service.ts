@@ -88,7 +88,7 @@ export async function recordReading(
   authorize(ctx, 'release.implement');
   return runAction(deps, ctx, id, 'record_monitoring', async (trx, release, principal) => {
     const indicator = await indicatorOf(trx, release.id, input.indicator);
-    const at = input.at ? new Date(input.at).toISOString() : deps.clock.now().toISOString();
+    const at = observedAt(input.at, deps.clock.now(), 'at');
     const outcome = await recordReadingIn(trx, deps, ctx, release, await rulesOf(trx, release), indicator, {
       value: input.value,
       at,
@@ -116,15 +116,33 @@ export interface LogLine {
   stepIndex?: number | null;
 }
 
+/** Clocks of the tools that report may run a little ahead of ours; more than this is refused. */
+const CLOCK_SKEW_MS = 60_000;
+
+/**
+ * When something was observed: the reporter's time if it gives one, never later than the
+ * server's clock (plus a little skew) — a reading, log line or complaint dated in the future
+ * would sit outside the windows the policy counts in (IM-4, IM-6).
+ */
+function observedAt(at: string | null | undefined, now: Date, field: string): string {
+  if (!at) return now.toISOString();
+  const when = new Date(at);
+  if (when.getTime() > now.getTime() + CLOCK_SKEW_MS)
+    throw new DomainError('invalid_input', `${field} cannot be in the future`, {
+      fields: { [field]: ['not after now'] },
+    });
+  return when.toISOString();
+}
+
 /** IM-5: log lines pushed by tooling or attached by people; the plan's error patterns flag lines. */
 export async function pushLogs(deps: ReleaseDeps, ctx: RequestContext, id: string, lines: LogLine[]) {
   authorize(ctx, 'release.implement');
   return runAction(deps, ctx, id, 'record_monitoring', async (trx, release, principal) => {
     const patterns = (await approvedPlan(trx, release.id)).content.monitoring?.errorPatterns ?? [];
-    const now = deps.clock.now().toISOString();
+    const now = deps.clock.now();
     const by = principal.displayName || principal.username;
-    const entries = lines.map((l) => ({
-      at: l.at ? new Date(l.at).toISOString() : now,
+    const entries = lines.map((l, i) => ({
+      at: observedAt(l.at, now, `lines.${i}.at`),
       // The level the line states wins over the one sent with it (a pasted file's default).
       level: logLevelIn(l.message) ?? l.level,
       message: l.message,
@@ -162,7 +180,7 @@ export async function recordFeedback(
 ) {
   authorize(ctx, 'release.implement');
   return runAction(deps, ctx, id, 'record_monitoring', async (trx, release, principal) => {
-    const at = input.at ? new Date(input.at).toISOString() : deps.clock.now().toISOString();
+    const at = observedAt(input.at, deps.clock.now(), 'at');
     await repo.insertFeedback(trx, release.id, {
       ...input,
       at,

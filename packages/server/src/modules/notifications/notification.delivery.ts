@@ -3,9 +3,11 @@ import type { Clock } from '@releasegate/domain';
 import type { Db } from '../../db/database';
 import { advanceJob, findJobByKey } from '../../jobs/job.repository';
 import { JobDeferred, type JobRunner, type LeasedJob } from '../../jobs/job.runner';
+import { OutboundError, outboundRequest, type OutboundFailure } from '../../outbound/outbound-http';
+import type { OutboundPolicy } from '../../outbound/outbound-policy';
 import * as repo from './notification.repository';
 import { DELIVERY_JOB, deliveryJobKey } from './notify';
-import { acceptanceProblem, webhookRequest } from './webhook.formats';
+import { acceptanceProblem, webhookRequest, type AnswerProblemClass } from './webhook.formats';
 
 export interface DeliveryDeps {
   db: Db;
@@ -13,6 +15,8 @@ export interface DeliveryDeps {
   /** Links in messages are made absolute with it. */
   publicUrl: string;
   smtp: { url: string | undefined; from: string };
+  /** X-4: which webhook targets may be called (OUTBOUND_ALLOW). */
+  outbound: OutboundPolicy;
   /** Per HTTP request or SMTP conversation. */
   timeoutMs?: number;
 }
@@ -26,9 +30,16 @@ export const DELIVERY_MAX_ATTEMPTS = 12;
 /** How long a delivery waits for an earlier one to the same endpoint before it looks again. */
 const WAIT_FOR_EARLIER_MS = 5 * 60_000;
 
-/** The outcome of one attempt that reached (or failed to reach) the receiver. */
+/** Why a webhook attempt failed: no answer (OutboundFailure), or an answer that is not acceptance. */
+export type DeliveryErrorClass = OutboundFailure | AnswerProblemClass;
+
+/**
+ * The outcome of one attempt that reached (or failed to reach) the receiver. The message is the
+ * class, the host and the HTTP status — never the receiver's body, nor the URL's path or query.
+ */
 export class DeliveryError extends Error {
   constructor(
+    readonly errorClass: DeliveryErrorClass,
     message: string,
     readonly responseCode: number | null = null,
   ) {
@@ -38,13 +49,16 @@ export class DeliveryError extends Error {
 }
 
 const errorText = (error: unknown) => {
+  // A delivery error's message is complete and safe to show; nothing beneath it is added.
+  if (error instanceof DeliveryError) return error.message;
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
   return `${error.message}${cause}`.slice(0, 1000);
 };
 
-/** Sends one webhook request; throws a DeliveryError unless the receiver accepted it. */
+/** Sends one webhook request through the outbound policy; throws a DeliveryError unless accepted. */
 export async function sendWebhook(
+  policy: OutboundPolicy,
   endpoint: repo.WebhookEndpoint,
   delivery: { id: string; message: repo.Message },
   now: Date,
@@ -52,21 +66,20 @@ export async function sendWebhook(
   timeoutMs: number,
 ): Promise<number> {
   const request = webhookRequest(endpoint, delivery, now, publicUrl);
-  let response: Response;
+  let response;
   try {
-    response = await fetch(request.url, {
-      method: 'POST',
+    response = await outboundRequest(policy, {
+      url: request.url,
       headers: request.headers,
       body: request.body,
-      redirect: 'error',
-      signal: AbortSignal.timeout(timeoutMs),
+      timeoutMs,
     });
   } catch (error) {
-    throw new DeliveryError(`could not reach ${new URL(endpoint.url).host}: ${errorText(error)}`);
+    if (error instanceof OutboundError) throw new DeliveryError(error.failure, error.message);
+    throw error;
   }
-  const text = await response.text().catch(() => '');
-  const problem = acceptanceProblem(endpoint.format, response.status, text);
-  if (problem) throw new DeliveryError(problem, response.status);
+  const problem = acceptanceProblem(endpoint.format, response.status, response.body);
+  if (problem) throw new DeliveryError(problem.errorClass, problem.message, response.status);
   return response.status;
 }
 
@@ -174,10 +187,14 @@ export function registerDeliveryJobs(runner: JobRunner, deps: DeliveryDeps): { c
       if (!endpoint) return settle('cancelled', 'the endpoint was deleted', null);
       if (!endpoint.enabled) return settle('cancelled', 'the endpoint is disabled', null);
       await waitForEarlier(d);
-      const code = await sendWebhook(endpoint, d, deps.clock.now(), deps.publicUrl, timeoutMs);
+      const code = await sendWebhook(deps.outbound, endpoint, d, deps.clock.now(), deps.publicUrl, timeoutMs);
       return settle('delivered', null, code);
     } catch (error) {
       if (error instanceof JobDeferred) throw error;
+      // The policy does not change while the server runs: trying again in a minute would be refused
+      // again. Failed at once, with the rule; an administrator sends it again once it is allowed.
+      if (error instanceof DeliveryError && error.errorClass === 'blocked')
+        return settle('failed', error.message, null);
       const code = error instanceof DeliveryError ? error.responseCode : smtpCode(error);
       await settle(final ? 'failed' : 'pending', errorText(error), code);
       throw error;

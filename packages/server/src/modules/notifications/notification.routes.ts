@@ -77,7 +77,8 @@ export function notificationRoutes(deps: NotificationDeps): FastifyPluginAsyncZo
     app.get('/api/notifications/webhooks', {
       schema: {
         tags,
-        summary: 'Webhook endpoints (notifications.manage); secrets are never returned',
+        summary:
+          'Webhook endpoints (notifications.manage); secrets are never returned, URL credentials show as ***',
         response: { 200: z.object({ endpoints: z.array(schemas.endpointView) }) },
       },
       handler: async (request) => ({ endpoints: await listEndpoints(deps, contextOf(request)) }),
@@ -98,7 +99,8 @@ export function notificationRoutes(deps: NotificationDeps): FastifyPluginAsyncZo
       config: { action: 'notification.webhook_update' },
       schema: {
         tags,
-        summary: 'Change a webhook endpoint (secret: absent keeps it, null removes it)',
+        summary:
+          'Change a webhook endpoint (secret: absent keeps it, null removes it; the URL as answered, with ***, keeps the stored one)',
         params: schemas.idParams,
         body: schemas.updateEndpointInput,
         response: { 200: schemas.endpointView },
@@ -122,16 +124,10 @@ export function notificationRoutes(deps: NotificationDeps): FastifyPluginAsyncZo
       config: { action: 'notification.webhook_test' },
       schema: {
         tags,
-        summary: 'Send a test message to the endpoint now and report the answer',
+        summary:
+          "Send a test message to the endpoint now and report the HTTP status or the failure's class (never the receiver's body)",
         params: schemas.idParams,
-        response: {
-          200: z.object({
-            ok: z.boolean(),
-            responseCode: z.number().int().nullable(),
-            error: z.string().nullable(),
-            delivery: schemas.deliveryView,
-          }),
-        },
+        response: { 200: schemas.testResult },
       },
       handler: async (request) => testEndpoint(deps, contextOf(request), request.params.id),
     });

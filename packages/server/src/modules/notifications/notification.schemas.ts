@@ -45,6 +45,7 @@ export const endpointView = z.object({
   id: z.string(),
   name: z.string(),
   format: z.enum(WEBHOOK_FORMATS),
+  /** Credentials in it (access_token, key, sign…, a Feishu hook id) show as ***. */
   url: z.string(),
   /** The secret itself is never returned. */
   hasSecret: z.boolean(),
@@ -93,6 +94,30 @@ export const deliveryView = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   deliveredAt: z.string().nullable(),
+});
+
+/** Why a webhook call failed (X-4: classes and statuses, never the receiver's words). */
+export const deliveryErrorClass = z.enum([
+  'blocked',
+  'timeout',
+  'refused',
+  'dns',
+  'tls',
+  'reset',
+  'unreachable',
+  'error',
+  'redirect',
+  'http_status',
+  'bad_reply',
+  'robot_refused',
+]);
+
+export const testResult = z.object({
+  ok: z.boolean(),
+  responseCode: z.number().int().nullable(),
+  errorClass: deliveryErrorClass.nullable(),
+  error: z.string().nullable(),
+  delivery: deliveryView,
 });
 
 export const deliveryQuery = z.object({

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, conflict, notFound, type Clock } from '@releasegate/domain';
+import { DomainError, conflict, invalidInput, notFound, type Clock } from '@releasegate/domain';
 import type { Db } from '../../db/database';
 import type { RequestContext } from '../../context';
 import { enqueueJob } from '../../jobs/job.repository';
-import type { AuditWriter } from '../audit/audit.service';
+import { OUTBOUND_RULE, type OutboundPolicy } from '../../outbound/outbound-policy';
+import { redactUrl, showsRedaction } from '../../outbound/redact-url';
+import { recordStandalone, type AuditWriter } from '../audit/audit.service';
 import { authorize, requirePrincipal } from '../identity/authorize';
-import { DeliveryError, sendWebhook } from './notification.delivery';
+import { DeliveryError, sendWebhook, type DeliveryErrorClass } from './notification.delivery';
 import * as repo from './notification.repository';
 import { DELIVERY_JOB, deliveryJobKey, isEnabled } from './notify';
 
@@ -16,6 +18,8 @@ export interface NotificationDeps {
   publicUrl: string;
   /** Whether e-mail is sent at all (SMTP_URL set). */
   emailAvailable: boolean;
+  /** X-4: which webhook targets may be saved and called (OUTBOUND_ALLOW). */
+  outbound: OutboundPolicy;
   timeoutMs?: number;
 }
 
@@ -108,8 +112,13 @@ export async function updateMyPreferences(
 // --- webhook endpoints (the system administrator) ---
 
 export type EndpointView = Omit<repo.WebhookEndpoint, 'secret'> & { hasSecret: boolean };
-const view = ({ secret, ...e }: repo.WebhookEndpoint): EndpointView => ({ ...e, hasSecret: secret !== null });
-/** What the audit trail keeps of an endpoint: never the secret. */
+/** An endpoint as shown: never the secret, and the URL's credentials (robot tokens) as `***`. */
+const view = ({ secret, url, ...e }: repo.WebhookEndpoint): EndpointView => ({
+  ...e,
+  url: redactUrl(url),
+  hasSecret: secret !== null,
+});
+/** What the audit trail keeps of an endpoint: what the API shows, no secret, no URL credentials. */
 const audited = (e: repo.WebhookEndpoint) => view(e);
 
 export async function listEndpoints(deps: NotificationDeps, ctx: RequestContext): Promise<EndpointView[]> {
@@ -129,12 +138,52 @@ export interface EndpointInput {
 const nameTaken = (name: string) =>
   conflict(`A webhook endpoint named ${name} exists already`, { fields: { name: 'taken' } });
 
+/**
+ * X-4 at save time: the URL to store, or a 400 naming the field and the rule. A URL that still
+ * shows `***` is the redacted one this server answered: unchanged, it means the stored URL (so an
+ * edit of the name does not destroy the robot's token); otherwise it is refused, since keeping the
+ * hidden token on another address would send it there. A target the outbound policy forbids is
+ * refused, and the refusal is audited on its own (its request changes nothing else).
+ */
+async function acceptedUrl(
+  deps: NotificationDeps,
+  ctx: RequestContext,
+  action: string,
+  url: string,
+  stored: repo.WebhookEndpoint | undefined,
+): Promise<string> {
+  if (stored && url === redactUrl(stored.url)) return stored.url;
+  if (showsRedaction(url))
+    throw invalidInput(`Invalid body: url: still shows *** where a credential was hidden`, {
+      rule: 'X-4 URL credentials',
+      fields: {
+        url: ['still shows *** where a credential was hidden: keep the address unchanged or type it in full'],
+      },
+    });
+  if (stored && url === stored.url) return url;
+  const refusal = await deps.outbound.refusalOf(url);
+  if (!refusal) return url;
+  const message = `${OUTBOUND_RULE}: ${refusal.message}`;
+  await recordStandalone(deps.db, deps.audit, ctx, {
+    action,
+    entityType: 'webhook_endpoint',
+    entityId: stored?.id ?? null,
+    outcome: 'denied',
+    details: { code: 'invalid_input', message, url: redactUrl(url), ...refusal.toDetails() },
+  });
+  throw invalidInput(`Invalid body: url: ${message}`, {
+    ...refusal.toDetails(),
+    fields: { url: [message] },
+  });
+}
+
 export async function createEndpoint(
   deps: NotificationDeps,
   ctx: RequestContext,
   input: EndpointInput,
 ): Promise<EndpointView> {
   const principal = authorize(ctx, 'notifications.manage');
+  const url = await acceptedUrl(deps, ctx, 'notification.webhook_create', input.url, undefined);
   return deps.db.kysely.transaction().execute(async (trx) => {
     if (await repo.findEndpointByName(trx, input.name)) throw nameTaken(input.name);
     const at = deps.clock.now().toISOString();
@@ -142,7 +191,7 @@ export async function createEndpoint(
       id: randomUUID(),
       name: input.name,
       format: input.format,
-      url: input.url,
+      url,
       secret: input.secret ?? null,
       kinds: [...new Set(input.kinds)],
       enabled: input.enabled,
@@ -168,6 +217,13 @@ export async function updateEndpoint(
   input: Partial<EndpointInput>,
 ): Promise<EndpointView> {
   authorize(ctx, 'notifications.manage');
+  // Judged before the transaction: the check may wait for DNS, and its refusal is audited alone.
+  const current = input.url === undefined ? undefined : await repo.findEndpoint(deps.db.kysely, id);
+  if (input.url !== undefined && !current) throw notFound('Webhook endpoint', id);
+  const url =
+    input.url === undefined
+      ? undefined
+      : await acceptedUrl(deps, ctx, 'notification.webhook_update', input.url, current);
   return deps.db.kysely.transaction().execute(async (trx) => {
     const before = await repo.findEndpoint(trx, id);
     if (!before) throw notFound('Webhook endpoint', id);
@@ -181,7 +237,7 @@ export async function updateEndpoint(
       ...before,
       ...(input.name !== undefined && { name: input.name }),
       ...(input.format !== undefined && { format: input.format }),
-      ...(input.url !== undefined && { url: input.url }),
+      ...(url !== undefined && { url }),
       ...(input.secret !== undefined && { secret: input.secret }),
       ...(input.kinds !== undefined && { kinds: [...new Set(input.kinds)] }),
       ...(input.enabled !== undefined && { enabled: input.enabled }),
@@ -194,11 +250,26 @@ export async function updateEndpoint(
       entityId: id,
       before: audited(before),
       after: audited(after),
-      details:
-        input.secret !== undefined ? { secret: input.secret === null ? 'removed' : 'replaced' } : undefined,
+      details: changedCredentials(before, after, input.secret),
     });
     return view(after);
   });
+}
+
+/**
+ * What the audit event says of credentials that it cannot show: the secret, and a URL whose only
+ * change is hidden (a new robot token looks the same redacted).
+ */
+function changedCredentials(
+  before: repo.WebhookEndpoint,
+  after: repo.WebhookEndpoint,
+  secret: string | null | undefined,
+): Record<string, string> | undefined {
+  const details: Record<string, string> = {};
+  if (secret !== undefined) details.secret = secret === null ? 'removed' : 'replaced';
+  if (before.url !== after.url && redactUrl(before.url) === redactUrl(after.url))
+    details.urlCredentials = 'replaced';
+  return Object.keys(details).length > 0 ? details : undefined;
 }
 
 /** Deletes an endpoint; its deliveries still pending are cancelled (their history is kept). */
@@ -221,12 +292,19 @@ export async function deleteEndpoint(deps: NotificationDeps, ctx: RequestContext
 
 export interface TestResult {
   ok: boolean;
+  /** The receiver's HTTP status; its body is never shown (X-4). */
   responseCode: number | null;
+  /** Why it failed, as a class: blocked (by the outbound policy), timeout, refused, http_status… */
+  errorClass: DeliveryErrorClass | null;
   error: string | null;
   delivery: DeliveryView;
 }
 
-/** Sends a test message to the endpoint at once and reports what the receiver answered. */
+/**
+ * Sends a test message to the endpoint at once and reports the HTTP status, or the class of the
+ * failure — never what the receiver wrote back: the button must not be a way to read internal
+ * services through the server.
+ */
 export async function testEndpoint(
   deps: NotificationDeps,
   ctx: RequestContext,
@@ -265,13 +343,25 @@ export async function testEndpoint(
     updatedAt: at,
     deliveredAt: null,
   };
-  let result: { ok: boolean; responseCode: number | null; error: string | null };
+  let result: Omit<TestResult, 'delivery'>;
   try {
-    const code = await sendWebhook(endpoint, delivery, now, deps.publicUrl, deps.timeoutMs ?? 10_000);
-    result = { ok: true, responseCode: code, error: null };
+    const code = await sendWebhook(
+      deps.outbound,
+      endpoint,
+      delivery,
+      now,
+      deps.publicUrl,
+      deps.timeoutMs ?? 10_000,
+    );
+    result = { ok: true, responseCode: code, errorClass: null, error: null };
   } catch (error) {
     if (!(error instanceof DeliveryError)) throw error;
-    result = { ok: false, responseCode: error.responseCode, error: error.message };
+    result = {
+      ok: false,
+      responseCode: error.responseCode,
+      errorClass: error.errorClass,
+      error: error.message,
+    };
   }
   const settled: repo.NewDelivery = {
     ...delivery,

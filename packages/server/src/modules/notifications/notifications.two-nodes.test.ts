@@ -41,7 +41,8 @@ describe.skipIf(!DIALECTS.includes('postgres'))(
           createdAt: at,
           updatedAt: at,
         });
-      const env = { ...t.env, JOBS_POLL_MS: '30' };
+      // The receiver listens on 127.0.0.1: allow-listed, as the outbound policy wants.
+      const env = { ...t.env, JOBS_POLL_MS: '30', OUTBOUND_ALLOW: '127.0.0.1/32' };
       servers.push(await spawnServer(env));
       servers.push(await spawnServer(env));
       const events = 30;

@@ -136,25 +136,42 @@ export function webhookRequest(
   }
 }
 
+/** Why a receiver's answer is not an acceptance (the classes beside OutboundFailure). */
+export type AnswerProblemClass = 'redirect' | 'http_status' | 'bad_reply' | 'robot_refused';
+
 /**
  * Whether the receiver accepted: a 2xx, and for the robots also their own success code in the body
  * (DingTalk and WeCom `errcode: 0`, Feishu `code: 0`): they answer 200 to a refused message.
+ * A problem names the status and, for a robot, its numeric code — never the body's text (X-4: a
+ * service reached by mistake must not be read through the server, and a robot's words may quote
+ * what it was sent).
  */
 export function acceptanceProblem(
   format: WebhookEndpoint['format'],
   status: number,
   text: string,
-): string | null {
-  if (status < 200 || status > 299) return `HTTP ${status}${text ? `: ${text.slice(0, 300)}` : ''}`;
+): { errorClass: AnswerProblemClass; message: string } | null {
+  // Redirects are not followed (outbound-http.ts): the receiver must name its final address.
+  if (status >= 300 && status <= 399)
+    return { errorClass: 'redirect', message: `redirect not followed: HTTP ${status}` };
+  if (status < 200 || status > 299) return { errorClass: 'http_status', message: `HTTP ${status}` };
   if (format === 'generic') return null;
-  let reply: Record<string, unknown>;
+  let reply: unknown;
   try {
-    reply = JSON.parse(text) as Record<string, unknown>;
+    reply = JSON.parse(text);
   } catch {
-    return `the ${format} robot's reply is not JSON: ${text.slice(0, 300)}`;
+    reply = undefined;
   }
-  const code = format === 'feishu' ? (reply.code ?? reply.StatusCode) : reply.errcode;
+  if (!reply || typeof reply !== 'object')
+    return {
+      errorClass: 'bad_reply',
+      message: `the ${format} robot's reply is not a JSON object (HTTP ${status})`,
+    };
+  const r = reply as Record<string, unknown>;
+  const code = format === 'feishu' ? (r.code ?? r.StatusCode) : r.errcode;
   if (code === 0) return null;
-  const msg = format === 'feishu' ? (reply.msg ?? reply.StatusMessage) : reply.errmsg;
-  return `the ${format} robot refused the message: code ${JSON.stringify(code)} ${typeof msg === 'string' ? msg : ''}`.trim();
+  return {
+    errorClass: 'robot_refused',
+    message: `the ${format} robot refused the message: code ${Number.isSafeInteger(code) ? String(code) : 'unknown'}`,
+  };
 }

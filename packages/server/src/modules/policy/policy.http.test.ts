@@ -34,36 +34,41 @@ describe.each(DIALECTS)('the release policy as data on %s', (dialect) => {
     });
   });
 
-  it('PC-1 a new version is drafted and approved by the operations manager, takes effect on its date, and releases keep the version they started under', async () => {
+  it('PC-1 RO-1 a new version is drafted by operations, approved by a manager who did not draft it, takes effect on its date, and releases keep the version they started under', async () => {
     const r1 = (
       await c.eng1.post('/api/releases', { title: 'before', changeIds: [(await approvedChange(c, 'a')).id] })
     ).body;
     const rules = { ...XDYJ_06_01_V1.rules, successRateTarget: 97 };
-    const draft = await c.boss.post('/api/policy/versions', {
+    const draft = await c.eng1.post('/api/policy/versions', {
       version: 'V1.1',
       effectiveDate: '2026-01-10',
       change: '提高成功率目标',
       rules,
     });
     expect(draft.status, JSON.stringify(draft.body)).toBe(201);
-    expect(draft.body.status).toBe('draft');
-    expect(
-      (
-        await c.eng1.post('/api/policy/versions', {
-          version: 'V1.2',
-          effectiveDate: '2026-02-01',
-          change: 'x',
-          rules,
-        })
-      ).status,
-    ).toBe(403);
+    expect(draft.body).toMatchObject({ status: 'draft', createdBy: 'eng1' });
+    // Only the operations roles draft the rules.
+    for (const who of [c.cab1, c.biz, c.aud, c.cfg])
+      expect(
+        (
+          await who.post('/api/policy/versions', {
+            version: 'V1.2',
+            effectiveDate: '2026-02-01',
+            change: 'x',
+            rules,
+          })
+        ).status,
+      ).toBe(403);
     const noRollback = await c.boss.post('/api/policy/versions', {
       version: 'V1.3',
       effectiveDate: '2026-02-01',
       change: 'x',
       rules: { ...rules, requiredPlanSections: ['purpose'] },
     });
+    expect(noRollback.status).toBe(422);
     expect(noRollback.body.error.details.fields.requiredPlanSections[0]).toMatch(/PR-2/);
+    // The engineer who drafted it holds no approval of the policy.
+    expect((await c.eng1.post(`/api/policy/versions/${draft.body.id}/approve`)).status).toBe(403);
 
     const approved = await c.boss.post(`/api/policy/versions/${draft.body.id}/approve`);
     expect(approved.body).toMatchObject({ status: 'approved', approvedBy: 'boss' });
@@ -80,4 +85,94 @@ describe.each(DIALECTS)('the release policy as data on %s', (dialect) => {
     expect(r2.policyVersionId).toBe(draft.body.id);
     expect((await c.eng1.get(`/api/releases/${r1.id}`)).body.policyVersionId).not.toBe(draft.body.id);
   });
+
+  it('PC-1 RO-5 a manager cannot approve the version they drafted: the refusal is audited and the draft stays a draft', async () => {
+    const draft = await c.boss.post('/api/policy/versions', {
+      version: 'V1.1',
+      effectiveDate: '2026-01-10',
+      change: '调整',
+      rules: XDYJ_06_01_V1.rules,
+    });
+    expect(draft.status).toBe(201);
+    const own = await c.boss.post(`/api/policy/versions/${draft.body.id}/approve`);
+    expect(own.status).toBe(403);
+    expect(own.body.error.details).toMatchObject({ rule: 'PC-1 four eyes on the policy', drafter: 'boss' });
+    expect((await c.aud.get(`/api/policy/versions/${draft.body.id}`)).body.status).toBe('draft');
+    const denied = await t.database.db.kysely
+      .selectFrom('audit_events')
+      .select(['action', 'outcome'])
+      .where('action', '=', 'policy.approve')
+      .execute();
+    expect(denied).toEqual([{ action: 'policy.approve', outcome: 'denied' }]);
+  });
+
+  it.each([
+    [
+      'the auditor approves plans',
+      { approvalAuthority: { ...XDYJ_06_01_V1.rules.approvalAuthority, normal: ['auditor'] } },
+      'approvalAuthority.normal',
+    ],
+    [
+      'the business representative approves major releases',
+      {
+        approvalAuthority: {
+          ...XDYJ_06_01_V1.rules.approvalAuthority,
+          major: ['business_representative', 'operations_manager'],
+        },
+      },
+      'approvalAuthority.major',
+    ],
+    [
+      'an engineer approves emergency releases',
+      { approvalAuthority: { ...XDYJ_06_01_V1.rules.approvalAuthority, emergency: ['operations_engineer'] } },
+      'approvalAuthority.emergency',
+    ],
+    ['a CAB member accepts requests', { intakeRoles: ['cab_member'] }, 'intakeRoles'],
+    [
+      'the security administrator decides rollbacks',
+      { rollbackDeciders: ['security_administrator'] },
+      'rollbackDeciders',
+    ],
+    [
+      'a two-minute decision clock',
+      {
+        deadlines: {
+          ...XDYJ_06_01_V1.rules.deadlines,
+          rollbackDecisionMinutes: 2,
+          escalateMinutesBefore: [1],
+        },
+      },
+      'deadlines.rollbackDecisionMinutes',
+    ],
+    [
+      'a thirty-day CMDB deadline',
+      { deadlines: { ...XDYJ_06_01_V1.rules.deadlines, cmdbUpdateHours: 720 } },
+      'deadlines.cmdbUpdateHours',
+    ],
+    [
+      'an escalation after the deadline',
+      { deadlines: { ...XDYJ_06_01_V1.rules.deadlines, escalateMinutesBefore: [45] } },
+      'deadlines.escalateMinutesBefore',
+    ],
+    [
+      'an emergency short form without rollback',
+      { emergencyShortForm: ['purpose', 'scope', 'steps'] },
+      'emergencyShortForm',
+    ],
+  ])(
+    'PC-1 TY-2 RO-4 RB-2 a version in which %s is refused at drafting, naming the field',
+    async (_, change, field) => {
+      const r = await c.boss.post('/api/policy/versions', {
+        version: 'V9',
+        effectiveDate: '2026-02-01',
+        change: 'x',
+        rules: { ...XDYJ_06_01_V1.rules, ...change },
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(422);
+      expect(Object.keys(r.body.error.details.fields)).toEqual([field]);
+      expect(
+        (await c.aud.get('/api/policy/versions')).body.versions.filter((v: any) => v.status === 'draft'),
+      ).toEqual([]);
+    },
+  );
 });

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import {
   DomainError,
   XDYJ_06_01_V1,
+  policyInvariantViolations,
   conflict,
   notFound,
   type PolicyDocument,
@@ -85,8 +86,8 @@ export async function draftPolicyVersion(
   ctx: RequestContext,
   input: { version: string; effectiveDate: string; change: string; rules: PolicyRules },
 ): Promise<repo.PolicyVersion> {
-  const principal = authorize(ctx, 'policy.manage');
-  assertRulesSane(input.rules);
+  const principal = authorize(ctx, 'policy.draft');
+  assertInvariantsHold(input.rules);
   return deps.db.kysely.transaction().execute(async (trx) => {
     const base = await policyInForce(trx, deps.clock);
     if (await repo.findPolicyByVersion(trx, base.document.number, input.version)) {
@@ -154,6 +155,17 @@ export async function approvePolicyVersion(
         `${v.document.number} ${v.document.version} is already approved`,
         { rule: 'policy approval' },
       );
+    // Four eyes on the rules every release runs under: nobody approves their own draft.
+    if (v.createdBy === principal.username)
+      throw new DomainError(
+        'forbidden',
+        'The drafter of a policy version cannot approve it; another manager must',
+        {
+          rule: 'PC-1 four eyes on the policy',
+          drafter: v.createdBy,
+        },
+      );
+    assertInvariantsHold(v.document.rules);
     const at = deps.clock.now().toISOString();
     const revisions = v.document.revisions.map((r) =>
       r.version === v.document.version ? { ...r, approver: principal.displayName } : r,
@@ -170,15 +182,15 @@ export async function approvePolicyVersion(
   });
 }
 
-function assertRulesSane(rules: PolicyRules) {
+/** PC-1: a version that breaks what no version may break is refused with every reason, per field. */
+function assertInvariantsHold(rules: PolicyRules) {
+  const violations = policyInvariantViolations(rules);
+  if (violations.length === 0) return;
   const fields: Record<string, string[]> = {};
-  for (const type of ['emergency', 'major', 'normal'] as const) {
-    if (rules.approvalAuthority[type].length === 0)
-      fields[`approvalAuthority.${type}`] = ['at least one role'];
-  }
-  if (rules.intakeRoles.length === 0) fields.intakeRoles = ['at least one role'];
-  if (!rules.requiredPlanSections.includes('rollback'))
-    fields.requiredPlanSections = ['PR-2: a plan always needs its rollback section'];
-  if (Object.keys(fields).length)
-    throw new DomainError('invalid_input', 'The policy rules are not valid', { fields });
+  for (const v of violations) (fields[v.field] ??= []).push(`${v.rule}: ${v.reason}`);
+  throw new DomainError(
+    'policy_violation',
+    `The policy breaks rules no version may break: ${violations.map((v) => `${v.field} (${v.rule}: ${v.reason})`).join('; ')}`,
+    { rule: violations[0].rule, fields, violations },
+  );
 }

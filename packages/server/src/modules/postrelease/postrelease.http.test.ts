@@ -146,7 +146,11 @@ describe.each(DIALECTS)(
       expect((await c.eng1.post(`/api/releases/${r.id}/archive`)).status).toBe(200);
       const byEngineer = await c.eng1.post(`/api/releases/${r.id}/close`, { outcome: 'successful' });
       expect(byEngineer.status).toBe(403);
-      expect(byEngineer.body.error.details.rule).toBe('CL-1 only the operations manager closes');
+      // The engineer lacks release.close altogether: refused at the door, before the lifecycle is asked.
+      expect(byEngineer.body.error.details).toMatchObject({
+        rule: 'X-4 permission',
+        permission: 'release.close',
+      });
       const closed = await c.boss.post(`/api/releases/${r.id}/close`, {
         outcome: 'successful',
         analysis: '按计划完成，无回退',

@@ -18,7 +18,7 @@ export function assertAllowed(
   rules: PolicyRules,
   label: string,
 ): void {
-  const blockers = blockersOf(action, facts, { userId: principal.userId, roles: principal.roles }, rules);
+  const blockers = blockersOf(action, facts, principal, rules);
   if (blockers.length === 0) return;
   const first =
     blockers.find((b) => b.kind === 'state') ?? blockers.find((b) => b.kind === 'role') ?? blockers[0];

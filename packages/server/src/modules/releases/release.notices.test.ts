@@ -80,7 +80,8 @@ describe.each(DIALECTS)('release notifications on %s', (dialect) => {
     expect((await c.eng1.get('/api/notifications')).body.notifications).toEqual([]);
 
     // The policy decides: a version in force today that lets only the manager accept.
-    const draft = await c.boss.post('/api/policy/versions', {
+    // Drafted by an engineer, approved by the manager (PC-1: nobody approves their own draft).
+    const draft = await c.eng1.post('/api/policy/versions', {
       version: 'V1.1',
       effectiveDate: '2026-01-05',
       change: '仅运维管理部经理受理发布申请',

@@ -329,7 +329,7 @@ export async function getRelease(deps: ReleaseDeps, ctx: RequestContext, id: str
           unresolvedConflicts: facts.plan?.unresolvedConflicts ?? [],
         }
       : null,
-    actions: availableActions(facts, { userId: principal.userId, roles: principal.roles }, rules),
+    actions: availableActions(facts, principal, rules),
     rollbackDecided: await rollbackDecided(q, release.id),
   };
 }

@@ -43,6 +43,20 @@ describe.each(DIALECTS)('monitoring and rollback on %s', (dialect) => {
     const unknown = await c.impl.post(`/api/releases/${r.id}/readings`, { indicator: 'cpu', value: 1 });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.details.rule).toBe('IM-4 indicators from the plan');
+    // A reading dated in the future would sit outside every window the policy counts in.
+    const future = new Date(t.clock.now().getTime() + 3_600_000).toISOString();
+    const forged = await c.impl.post(`/api/releases/${r.id}/readings`, {
+      indicator: 'error_ratio',
+      value: 0.5,
+      at: future,
+    });
+    expect(forged.status).toBe(400);
+    expect(forged.body.error.details.fields).toEqual({ at: ['not after now'] });
+    const forgedLog = await c.impl.post(`/api/releases/${r.id}/logs`, {
+      lines: [{ message: 'ok' }, { message: 'later', at: future }],
+    });
+    expect(forgedLog.status).toBe(400);
+    expect(Object.keys(forgedLog.body.error.details.fields)).toEqual(['lines.1.at']);
     const breach = await c.impl.post(`/api/releases/${r.id}/readings`, {
       indicator: 'error_ratio',
       value: 0.12,

@@ -175,7 +175,7 @@ function mayHaveTasks(release: Release, actor: Actor, rules: PolicyRules): boole
  * came back rejected lead their release's tasks.
  */
 async function releaseTasks(q: Kysely<Database>, deps: ReleaseDeps, principal: Principal): Promise<Task[][]> {
-  const actor: Actor = { userId: principal.userId, roles: principal.roles };
+  const actor: Actor = principal;
   const policies = new Map<string, Promise<PolicyRules>>();
   const rulesFor = (r: Release) => {
     let rules = policies.get(r.policyVersionId);

@@ -56,7 +56,12 @@ export function ChangePasswordPage() {
       <PageHeader title={t('account.title')} subtitle={t('account.subtitle')} />
       <Card style={{ maxWidth: 560 }}>
         {session.passwordExpired && (
-          <Alert type="warning" showIcon title={t('account.expired')} style={{ marginBottom: 16 }} />
+          <Alert
+            type="warning"
+            showIcon
+            title={t(session.user.mustChangePassword ? 'account.setByAdministrator' : 'account.expired')}
+            style={{ marginBottom: 16 }}
+          />
         )}
         <ErrorAlert error={failure} style={{ marginBottom: 16 }} />
         <Form<PasswordForm>

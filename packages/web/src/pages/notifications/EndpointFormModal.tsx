@@ -103,6 +103,7 @@ export function EndpointFormModal({ endpoint, onClose }: { endpoint?: Endpoint; 
         <Form.Item
           name="url"
           label={t('notifications.admin.url')}
+          extra={t('notifications.admin.urlHelp')}
           rules={[
             { required: true, message: t('common.required') },
             { type: 'url', message: t('notifications.admin.url') },

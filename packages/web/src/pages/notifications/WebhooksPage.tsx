@@ -7,6 +7,7 @@ import { ErrorAlert } from '../../common/ErrorAlert';
 import { formatDateTime } from '../../common/format';
 import { PageHeader } from '../../common/PageHeader';
 import { useLanguage } from '../../i18n/useLanguage';
+import { deliveryErrorText } from './deliveryText';
 import { EndpointFormModal } from './EndpointFormModal';
 import {
   deleteEndpoint,
@@ -57,6 +58,7 @@ export function WebhooksPage() {
 
 function EndpointsCard({ onEdit }: { onEdit: (e: Endpoint) => void }) {
   const { t } = useTranslation();
+  const [language] = useLanguage();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const endpoints = useQuery({ queryKey: webhooksQueryKey, queryFn: listEndpoints });
@@ -64,8 +66,12 @@ function EndpointsCard({ onEdit }: { onEdit: (e: Endpoint) => void }) {
   const test = useMutation({
     mutationFn: testEndpoint,
     onSuccess: (r) => {
+      // The HTTP status or the failure's class: the server never passes on the receiver's body.
       if (r.ok) void message.success(t('notifications.admin.testOk', { code: r.responseCode }));
-      else void message.error(t('notifications.admin.testFailed', { error: r.error }));
+      else
+        void message.error(
+          t('notifications.admin.testFailed', { error: deliveryErrorText(t, language, r.error ?? '') }),
+        );
       refresh();
     },
   });
@@ -268,11 +274,11 @@ function DeliveriesCard() {
               e ? (
                 <Typography.Text
                   type={d.status === 'skipped' ? 'secondary' : 'danger'}
-                  ellipsis={{ tooltip: e }}
+                  ellipsis={{ tooltip: deliveryErrorText(t, language, e) }}
                   style={{ maxWidth: 260 }}
                 >
-                  {/* The server's own reason for skipping, in the reader's language. */}
-                  {e === 'SMTP is not configured (SMTP_URL)' ? t('notifications.admin.smtpNotConfigured') : e}
+                  {/* The server's own reason, in the reader's language. */}
+                  {deliveryErrorText(t, language, e)}
                 </Typography.Text>
               ) : (
                 '—'

@@ -77,7 +77,7 @@ function Revisions({ revisions }: { revisions: PolicyRevision[] }) {
 /** 发布管理制度: the policy in force as people read it, its revisions and versions; drafting and approval (PC-1). */
 export function PolicyPage() {
   const { t } = useTranslation();
-  const { can } = useAuth();
+  const { can, session } = useAuth();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [drafting, setDrafting] = useState(false);
@@ -90,6 +90,7 @@ export function PolicyPage() {
       void message.success(t('policy.approved', { version: v.document.version, date: v.effectiveDate })),
     onSettled: () => void queryClient.invalidateQueries({ queryKey: policyQueryKey }),
   });
+  const draft = can('policy.draft');
   const manage = can('policy.manage');
 
   if (current.isPending) return <FullPageSpin />;
@@ -102,7 +103,7 @@ export function PolicyPage() {
         title={t('policy.title')}
         subtitle={t('policy.subtitle')}
         extra={
-          manage && (
+          draft && (
             <Button
               type="primary"
               icon={<EditOutlined />}
@@ -209,7 +210,11 @@ export function PolicyPage() {
                   <Button size="small" icon={<EyeOutlined />} onClick={() => setViewing(v)}>
                     {t('policy.view')}
                   </Button>
-                  {manage && v.status === 'draft' && (
+                  {manage && v.status === 'draft' && v.createdBy === session.user.username && (
+                    // PC-1 four eyes: the drafter's own version waits for another manager.
+                    <Tag color="orange">{t('policy.ownDraft')}</Tag>
+                  )}
+                  {manage && v.status === 'draft' && v.createdBy !== session.user.username && (
                     <Popconfirm
                       title={t('policy.approveConfirm', {
                         version: v.document.version,

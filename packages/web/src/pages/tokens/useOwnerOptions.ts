@@ -5,8 +5,10 @@ import { permissionsOfRoles, useRolesQuery } from '../../common/roles';
 import { listUsers, usersQueryKey } from '../users/users.api';
 
 /**
- * Who may own a new token, and what each may hold: yourself always; every enabled user when you
- * manage all tokens. A token's scopes never exceed its owner's permissions.
+ * Who may own a new token, and what each may hold: yourself always; the enabled service accounts
+ * when you manage tokens (X-4: a token acting as a person is issued by that person only). A
+ * token's scopes never exceed its owner's permissions, a service account's stay within the
+ * pipeline scopes, and no token manages identities.
  */
 export function useOwnerOptions(manageAll: boolean) {
   const { session } = useAuth();
@@ -18,12 +20,14 @@ export function useOwnerOptions(manageAll: boolean) {
   });
   return useMemo(() => {
     const me = session.user;
-    const others = (users.data ?? []).filter((u) => u.id !== me.id && !u.disabled);
+    const others = (users.data ?? []).filter((u) => u.id !== me.id && !u.disabled && u.serviceAccount);
+    const never = new Set(roles.data?.tokenScopes.never ?? []);
+    const pipeline = new Set(roles.data?.tokenScopes.pipeline ?? []);
     const owners = [{ id: me.id, username: me.username, displayName: me.displayName }, ...others];
     const permissionsOf = (userId: string): string[] => {
-      if (userId === me.id) return me.permissions;
+      if (userId === me.id) return me.permissions.filter((p) => !never.has(p));
       const user = others.find((u) => u.id === userId);
-      return user ? permissionsOfRoles(roles.data, user.roles) : [];
+      return user ? permissionsOfRoles(roles.data, user.roles).filter((p) => pipeline.has(p)) : [];
     };
     return { owners, permissionsOf, loading: users.isFetching || roles.isPending };
   }, [session.user, users.data, users.isFetching, roles.data, roles.isPending]);

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Form, Input, Modal } from 'antd';
+import { App, Form, Input, Modal, Switch } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../api/types';
@@ -15,7 +15,8 @@ interface UserFormValues {
   displayName: string;
   email?: string;
   roles: string[];
-  password: string;
+  password?: string;
+  serviceAccount?: boolean;
 }
 
 /** Create a user, or edit one's name, e-mail and roles. The server has the last word on roles. */
@@ -27,7 +28,9 @@ export function UserFormModal({ user, onClose }: { user?: User; onClose: () => v
   const [form] = Form.useForm<UserFormValues>();
   const [failure, setFailure] = useState<unknown>(null);
   const roles = Form.useWatch('roles', form) ?? [];
-  const adminRolesChosen = roles.filter((r) => administratorRoles.has(r)).length;
+  const serviceAccount = Form.useWatch('serviceAccount', form) === true;
+  // RO-3: a system role is held alone — with no other system role and no business role.
+  const separationBroken = roles.some((r) => administratorRoles.has(r)) && roles.length > 1;
 
   const save = useMutation({
     mutationFn: (v: UserFormValues) => {
@@ -39,7 +42,7 @@ export function UserFormModal({ user, onClose }: { user?: User; onClose: () => v
             displayName: v.displayName.trim(),
             email,
             roles: v.roles,
-            password: v.password,
+            ...(v.serviceAccount ? { serviceAccount: true } : { password: v.password }),
           });
     },
     onMutate: () => setFailure(null),
@@ -78,7 +81,7 @@ export function UserFormModal({ user, onClose }: { user?: User; onClose: () => v
                 email: user.email ?? '',
                 roles: user.roles,
               }
-            : { roles: [] }
+            : { roles: [], serviceAccount: false }
         }
         onFinish={(v) => save.mutate(v)}
         autoComplete="off"
@@ -107,16 +110,26 @@ export function UserFormModal({ user, onClose }: { user?: User; onClose: () => v
         <Form.Item
           name="roles"
           label={t('users.roles')}
-          validateStatus={adminRolesChosen > 1 ? 'warning' : undefined}
-          help={adminRolesChosen > 1 ? t('users.adminRolesWarning') : undefined}
+          validateStatus={separationBroken ? 'warning' : undefined}
+          help={separationBroken ? t('users.adminRolesWarning') : undefined}
         >
           <RoleSelect />
         </Form.Item>
         {!user && (
           <Form.Item
+            name="serviceAccount"
+            label={t('users.serviceAccount')}
+            extra={t('users.serviceAccountHelp')}
+            valuePropName="checked"
+          >
+            <Switch data-testid="user-service-account" />
+          </Form.Item>
+        )}
+        {!user && !serviceAccount && (
+          <Form.Item
             name="password"
             label={t('users.initialPassword')}
-            extra={t('password.rule')}
+            extra={`${t('password.rule')} ${t('users.initialPasswordHelp')}`}
             rules={[
               { required: true, message: t('common.required') },
               { min: MIN_PASSWORD_LENGTH, message: t('password.tooShort') },

@@ -14,5 +14,11 @@ export function UserStatusTag({ user }: { user: User }) {
       </Tooltip>
     );
   }
-  return <Tag color="success">{t('users.statusActive')}</Tag>;
+  return (
+    <>
+      <Tag color="success">{t('users.statusActive')}</Tag>
+      {user.serviceAccount && <Tag color="blue">{t('users.serviceAccount')}</Tag>}
+      {user.mustChangePassword && <Tag color="orange">{t('users.mustChangePassword')}</Tag>}
+    </>
+  );
 }

@@ -16,7 +16,9 @@ export interface CreateUserInput {
   displayName: string;
   email: string | null;
   roles: string[];
-  password: string;
+  /** A person's initial password; none for a service account. */
+  password?: string;
+  serviceAccount?: boolean;
 }
 
 export interface UpdateUserInput {

@@ -73,27 +73,41 @@ export interface ReceivedRequest {
   status: number;
 }
 
-export type Responder = (request: Omit<ReceivedRequest, 'status'>) => { status: number; body?: unknown };
+/** The answer: a status, a body (a string as it is, anything else as JSON) and extra headers. */
+export type Responder = (request: Omit<ReceivedRequest, 'status'>) => {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+};
 
 /**
- * A webhook receiver on a loopback port. It answers with `respond` (200 by default) and can be
- * stopped (the port closed: connection refused) and started again on the same port.
+ * A webhook receiver on a loopback port (127.0.0.1 unless told: 127.0.0.2 or ::1 play an internal
+ * host the policy forbids). It answers with `respond` (200 by default), counts every TCP connection
+ * that reaches it (X-4 tests prove a refused target is never connected), and can be stopped (the
+ * port closed: connection refused) and started again on the same port.
  */
 export class WebhookReceiver {
   readonly requests: ReceivedRequest[] = [];
   respond: Responder = () => ({ status: 200, body: { ok: true } });
+  /** TCP connections accepted so far, whether or not a request followed. */
+  connections = 0;
+  /** True: requests are read but never answered (the caller's timeout is what ends them). */
+  hang = false;
   private server: http.Server | undefined;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    readonly host: string,
+  ) {}
 
-  static async start(): Promise<WebhookReceiver> {
-    const receiver = new WebhookReceiver(await freePort());
+  static async start(host = '127.0.0.1', port?: number): Promise<WebhookReceiver> {
+    const receiver = new WebhookReceiver(port ?? (await freePort()), host);
     await receiver.listen();
     return receiver;
   }
 
   url(pathAndQuery = '/'): string {
-    return `http://127.0.0.1:${this.port}${pathAndQuery}`;
+    return `http://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}${pathAndQuery}`;
   }
 
   /** Requests the receiver accepted (a 2xx answer). */
@@ -106,6 +120,7 @@ export class WebhookReceiver {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
+        if (this.hang) return;
         const url = new URL(req.url ?? '/', 'http://receiver');
         const request = {
           method: req.method ?? 'GET',
@@ -116,13 +131,20 @@ export class WebhookReceiver {
         };
         const answer = this.respond(request);
         this.requests.push({ ...request, status: answer.status });
-        res.writeHead(answer.status, { 'content-type': 'application/json' });
-        res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
+        res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+        res.end(
+          answer.body === undefined
+            ? ''
+            : typeof answer.body === 'string'
+              ? answer.body
+              : JSON.stringify(answer.body),
+        );
       });
     });
+    server.on('connection', () => this.connections++);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
+      server.listen(this.port, this.host, () => resolve());
     });
     this.server = server;
   }

@@ -1,0 +1,99 @@
+import { ROLE_PERMISSIONS, type Permission } from '../identity/permissions';
+import type { Role } from '../identity/roles';
+import { RELEASE_TYPES, type PolicyRules } from './policy';
+
+/** One way a policy version breaks what no version may break. */
+export interface PolicyInvariantViolation {
+  /** The rules field, as a dotted path (`approvalAuthority.major`). */
+  field: string;
+  rule: string;
+  reason: string;
+}
+
+/**
+ * Bounds that keep the policy's clocks meaningful: a decision window of seconds or of days, a
+ * CMDB deadline of a month, are not a release policy any more.
+ */
+export const POLICY_BOUNDS = {
+  rollbackDecisionMinutes: { min: 5, max: 240 },
+  cmdbUpdateHours: { min: 1, max: 168 },
+  successRateTarget: { min: 50, max: 100 },
+  cabQuorum: { min: 1, max: 15 },
+} as const;
+
+/**
+ * PC-1: what no policy version may break, whoever drafts and approves it. Each role the policy
+ * lets act must hold the permission the action needs, so the policy can narrow who acts but never
+ * reach beyond the operations roles: the auditor, the administrators, a CAB member or a business
+ * representative can never be made to approve, accept or decide a rollback.
+ */
+export function policyInvariantViolations(rules: PolicyRules): PolicyInvariantViolation[] {
+  const violations: PolicyInvariantViolation[] = [];
+  const needs = (field: string, roles: readonly Role[], permission: Permission, rule: string) => {
+    const without = roles.filter((role) => !ROLE_PERMISSIONS[role].includes(permission));
+    if (roles.length === 0) violations.push({ field, rule, reason: 'names no role: nobody could act' });
+    else if (without.length > 0)
+      violations.push({ field, rule, reason: `${without.join(', ')} may not hold ${permission}` });
+  };
+  for (const type of RELEASE_TYPES)
+    needs(
+      `approvalAuthority.${type}`,
+      rules.approvalAuthority[type],
+      `release.approve.${type}`,
+      'TY-2 approval authority among the operations roles',
+    );
+  needs('intakeRoles', rules.intakeRoles, 'release.accept', 'RO-4 intake among the operations roles');
+  needs(
+    'rollbackDeciders',
+    rules.rollbackDeciders ?? ['operations_manager'],
+    'release.rollback.decide',
+    'RB-2 rollback decided by the operations roles',
+  );
+  const within = (field: string, value: number, bounds: { min: number; max: number }, rule: string) => {
+    if (!(value >= bounds.min && value <= bounds.max))
+      violations.push({ field, rule, reason: `${value} is outside ${bounds.min}–${bounds.max}` });
+  };
+  const { deadlines } = rules;
+  within(
+    'deadlines.rollbackDecisionMinutes',
+    deadlines.rollbackDecisionMinutes,
+    POLICY_BOUNDS.rollbackDecisionMinutes,
+    'RB-2 decision clock within bounds',
+  );
+  within(
+    'deadlines.cmdbUpdateHours',
+    deadlines.cmdbUpdateHours,
+    POLICY_BOUNDS.cmdbUpdateHours,
+    'PO-2 CMDB deadline within bounds',
+  );
+  const lateEscalations = deadlines.escalateMinutesBefore.filter(
+    (m) => m < 0 || m >= deadlines.rollbackDecisionMinutes,
+  );
+  if (lateEscalations.length > 0)
+    violations.push({
+      field: 'deadlines.escalateMinutesBefore',
+      rule: 'RB-2 escalation before the deadline',
+      reason: `${lateEscalations.join(', ')} is not between 0 and the decision clock`,
+    });
+  within(
+    'successRateTarget',
+    rules.successRateTarget,
+    POLICY_BOUNDS.successRateTarget,
+    'KP-1 target within bounds',
+  );
+  within('cabQuorum', rules.cabQuorum, POLICY_BOUNDS.cabQuorum, 'IN-1 CAB quorum within bounds');
+  if (!rules.requiredPlanSections.includes('rollback'))
+    violations.push({
+      field: 'requiredPlanSections',
+      rule: 'PR-2 a plan always has its rollback section',
+      reason: 'the rollback section is not required',
+    });
+  for (const section of ['purpose', 'scope', 'steps', 'rollback'] as const)
+    if (!rules.emergencyShortForm.includes(section))
+      violations.push({
+        field: 'emergencyShortForm',
+        rule: 'TY-4 the short form keeps purpose, scope, steps and rollback',
+        reason: `${section} is missing from the short form`,
+      });
+  return violations;
+}

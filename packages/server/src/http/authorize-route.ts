@@ -1,0 +1,68 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { DomainError, forbiddenPairsIn } from '@releasegate/domain';
+import { isDocumentationRoute, ROUTE_ACCESS, routeKey, type RouteAccess } from './route-access';
+
+/** The access rule of a request's route; HEAD answers like the GET it mirrors. */
+function accessOf(request: FastifyRequest): RouteAccess | undefined {
+  const url = request.routeOptions.url;
+  if (url === undefined) return 'public'; // no route matched: the 404 handler answers
+  if (!url.startsWith('/api/') || isDocumentationRoute(url)) return 'public';
+  const method = request.method === 'HEAD' ? 'GET' : request.method;
+  return ROUTE_ACCESS[routeKey(method, url)];
+}
+
+/**
+ * Authorize first (DESIGN.md): every API route is in the permission table, checked before its
+ * body is read and before its handler runs. A refusal throws, so the error handler records its
+ * audit event and nothing else happens. Services keep their own checks as a second line.
+ */
+export function registerRouteAuthorization(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/') || isDocumentationRoute(route.url)) return;
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD' || method === 'OPTIONS') continue;
+      if (!(routeKey(method, route.url) in ROUTE_ACCESS))
+        throw new Error(
+          `${routeKey(method, route.url)} is not in the permission table (http/route-access.ts)`,
+        );
+    }
+  });
+}
+
+/** Called by the authentication hook once the caller (or nobody) is known. */
+export function assertRouteAccess(request: FastifyRequest): void {
+  const access = accessOf(request);
+  if (access === undefined)
+    throw new DomainError('forbidden', 'This route is not in the permission table', {
+      rule: 'X-4 permission',
+    });
+  if (access === 'public') return;
+  const principal = request.principal;
+  if (!principal) throw new DomainError('unauthenticated', 'Sign in first', { reason: 'no_credentials' });
+  if (access === 'signed_in') return;
+  // RO-3 holds at use, not only when roles are granted: an account whose roles break separation
+  // of duties (written straight into the database, or granted before the rule) does nothing.
+  const pairs = forbiddenPairsIn(principal.roles);
+  if (pairs.length > 0)
+    throw new DomainError(
+      'forbidden',
+      `Separation of duties: this account holds ${pairs.map(([a, b]) => `${a} and ${b}`).join('; ')} together and may do nothing until the security administrator corrects its roles`,
+      { rule: 'RO-3 separation of duties', pairs },
+    );
+  if (access === 'session') {
+    if (principal.via !== 'session')
+      throw new DomainError('forbidden', 'Only a person signed in may do this; API tokens may not', {
+        rule: 'X-4 session only',
+        reason: 'session_only',
+      });
+    return;
+  }
+  if (!access.some((p) => principal.permissions.has(p))) {
+    const names = access.map((p) => `"${p}"`).join(' or ');
+    throw new DomainError(
+      'forbidden',
+      `This action needs the permission ${names}${principal.via === 'token' ? " among the API token's scopes" : ''}`,
+      { rule: 'X-4 permission', permission: access[0], permissions: access, via: principal.via },
+    );
+  }
+}
