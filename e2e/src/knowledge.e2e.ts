@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { seedUsers, signedInApi } from './harness/api';
-import { launchBrowser, newContext, screenshot, type PageProblems } from './harness/browser';
+import { expectCleanPages, launchBrowser, newContext, pageProblems, screenshot } from './harness/browser';
 import { startServer, type TestServer } from './harness/server';
 import { signIn } from './harness/ui';
 
@@ -35,7 +35,7 @@ const HTML_ATTEMPT = '\n\n<img src=x onerror="window.__xss = true"><script>windo
 describe('知识库：从发布写下经验教训，搜索“回滚”并打开', () => {
   let server: TestServer;
   let browser: Browser;
-  const problems: PageProblems = { errors: [], console: [] };
+  const problems = pageProblems();
   let release: { id: string; number: string };
   const ciIds: string[] = [];
   let lessonId = '';
@@ -226,6 +226,6 @@ describe('知识库：从发布写下经验教训，搜索“回滚”并打开'
     await eng1.getByText('Lesson learned', { exact: true }).waitFor();
     await screenshot(eng1, 'knowledge-07-article-en');
     await eng1.evaluate("localStorage.setItem('releasegate.language', 'zh')");
-    expect(problems.errors).toEqual([]);
+    expectCleanPages(problems);
   });
 });

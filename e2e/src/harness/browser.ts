@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { SCREENSHOT_DIR } from './paths';
 
 function chromiumPath(): string {
@@ -29,10 +30,50 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** What went wrong inside pages: uncaught errors and console errors (expected 401s excluded). */
+/**
+ * What went wrong inside pages: uncaught errors, console errors (expected 401s excluded), Content
+ * Security Policy violations, and pages whose answer lacked a security header (X-4).
+ */
 export interface PageProblems {
   errors: string[];
   console: string[];
+  csp: string[];
+  headers: string[];
+  /** How many page answers (documents) were checked for security headers. */
+  pagesChecked: number;
+}
+
+export const pageProblems = (): PageProblems => ({
+  errors: [],
+  console: [],
+  csp: [],
+  headers: [],
+  pagesChecked: 0,
+});
+
+/** The security headers every page must carry (X-4), as header name → what its value must show. */
+const SECURITY_HEADERS: [string, RegExp][] = [
+  ['content-security-policy', /(^|;)\s*script-src 'self'\s*(;|$)/],
+  ['content-security-policy', /frame-ancestors 'none'/],
+  ['content-security-policy', /object-src 'none'/],
+  ['x-content-type-options', /^nosniff$/],
+  ['referrer-policy', /^no-referrer$/],
+  ['x-frame-options', /^DENY$/],
+];
+
+/** Every header rule a page answer breaks, as `name: value`. */
+export function missingSecurityHeaders(headers: Record<string, string>): string[] {
+  return SECURITY_HEADERS.filter(([name, pattern]) => !pattern.test(headers[name] ?? '')).map(
+    ([name]) => `${name}: ${headers[name] ?? '(none)'}`,
+  );
+}
+
+/** The end of every e2e file: no uncaught error, no CSP violation, every page armoured. */
+export function expectCleanPages(problems: PageProblems): void {
+  expect(problems.errors).toEqual([]);
+  expect(problems.csp).toEqual([]);
+  expect(problems.headers).toEqual([]);
+  expect(problems.pagesChecked).toBeGreaterThan(0);
 }
 
 /** A fresh browser profile (cookies, storage) at the server's address, in Chinese, 1440×900. */
@@ -53,9 +94,17 @@ export async function newContext(
 
 function watchPage(page: Page, problems: PageProblems): void {
   page.on('pageerror', (error) => problems.errors.push(`${page.url()}: ${error.message}`));
+  // Every page the tests open — the app's, and the API docs — must answer with the armour.
+  page.on('response', (response) => {
+    if (response.request().resourceType() !== 'document') return;
+    problems.pagesChecked++;
+    const missing = missingSecurityHeaders(response.headers());
+    if (missing.length > 0) problems.headers.push(`${response.url()}: ${missing.join('; ')}`);
+  });
   page.on('console', (message) => {
     if (message.type() !== 'error' && message.type() !== 'warning') return;
     const text = message.text();
+    if (/Content Security Policy/i.test(text)) problems.csp.push(`${page.url()}: ${text}`);
     // "Not signed in" and refused sign-ins are answers the tests provoke on purpose.
     if (
       /Failed to load resource: the server responded with a status of (400|401|403|404|409|422|423)/.test(

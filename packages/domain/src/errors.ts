@@ -11,7 +11,8 @@ export type ErrorCode =
   | 'policy_violation'
   | 'conflict'
   | 'locked'
-  | 'too_large';
+  | 'too_large'
+  | 'rate_limited';
 
 export class DomainError extends Error {
   constructor(

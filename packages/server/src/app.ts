@@ -14,6 +14,8 @@ import type { Db } from './db/database';
 import { registerAuthentication } from './http/authenticate';
 import { registerErrorHandler } from './http/error-handler';
 import { registerMetrics } from './http/metrics';
+import { registerRateLimits } from './http/rate-limits';
+import { registerSecurityHeaders } from './http/security-headers';
 import { DEFAULT_WEB_DIST, registerWeb } from './http/web';
 import { auditRoutes } from './modules/audit/audit.routes';
 import { createAuditWriter, type AuditWriter } from './modules/audit/audit.service';
@@ -153,6 +155,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     maxUploadBytes: config.dsl.maxUploadBytes,
   };
 
+  // First, so every answer carries them: API, web app, API docs, errors and 404s alike.
+  await registerSecurityHeaders(fastify, config.publicUrl);
   await fastify.register(fastifyCookie);
   await fastify.register(fastifySwagger, {
     openapi: {
@@ -180,6 +184,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   const registry = registerMetrics(fastify);
   registerAuthentication(fastify, identity);
+  // Before the routes: the limits attach to them as they are declared.
+  await registerRateLimits(fastify, config.rateLimits);
   registerErrorHandler(fastify, { db, audit });
 
   const jobs = new JobRunner({
@@ -206,7 +212,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     deliveries.close();
   });
 
-  await fastify.register(healthRoutes(db, registry));
+  await fastify.register(healthRoutes(db, registry, config.metrics.token));
   await fastify.register(authRoutes(identity, config));
   await fastify.register(userRoutes(identity));
   await fastify.register(tokenRoutes(identity));

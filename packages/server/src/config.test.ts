@@ -21,6 +21,16 @@ describe('configuration', () => {
     }).toThrow();
   });
 
+  it('X-4 METRICS_TOKEN: unset turns /metrics off; one shorter than 16 characters is refused', () => {
+    expect(loadConfig({}).metrics).toEqual({ token: undefined });
+    expect(loadConfig({ METRICS_TOKEN: 'a-long-enough-token' }).metrics).toEqual({
+      token: 'a-long-enough-token',
+    });
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(
+      /METRICS_TOKEN must have at least 16 characters/,
+    );
+  });
+
   it('reports every bad variable at once', () => {
     let error: unknown;
     try {

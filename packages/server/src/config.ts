@@ -116,6 +116,19 @@ const envSchema = z.object({
     .url({ message: 'PROMETHEUS_URL must be an absolute URL such as http://prometheus:9090' })
     .optional(),
   MONITORING_POLL_SECONDS: intFrom('MONITORING_POLL_SECONDS', 60, 5, 3600),
+  // X-4, IN-2: requests a minute, per the key each rule counts by (http/rate-limits.ts).
+  RATE_LIMIT_SIGN_IN: intFrom('RATE_LIMIT_SIGN_IN', 10, 1, 100_000),
+  RATE_LIMIT_SIGN_IN_ADDRESS: intFrom('RATE_LIMIT_SIGN_IN_ADDRESS', 60, 1, 100_000),
+  RATE_LIMIT_SETUP: intFrom('RATE_LIMIT_SETUP', 10, 1, 100_000),
+  RATE_LIMIT_TOKEN_CREATE: intFrom('RATE_LIMIT_TOKEN_CREATE', 10, 1, 100_000),
+  RATE_LIMIT_CHANGE_WEBHOOK: intFrom('RATE_LIMIT_CHANGE_WEBHOOK', 120, 1, 100_000),
+  /** /metrics tells request counts, routes and process details: only to who holds this token. */
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || v.length >= 16, {
+      message: 'METRICS_TOKEN must have at least 16 characters',
+    }),
   OUTBOUND_ALLOW: outboundAllow,
 });
 
@@ -164,6 +177,17 @@ export interface Config {
   readonly smtp: { readonly url: string | undefined; readonly from: string };
   /** IM-4: where plan indicators with a query are read, and how often while a release runs. */
   readonly monitoring: { readonly prometheusUrl: string | null; readonly pollSeconds: number };
+  /** Requests a minute: sign-ins per address and user name, and per address; setup checks per
+   * address; tokens created per user; change webhook calls per system and address. */
+  readonly rateLimits: {
+    readonly signIn: number;
+    readonly signInAddress: number;
+    readonly setup: number;
+    readonly tokenCreate: number;
+    readonly changeWebhook: number;
+  };
+  /** /metrics answers only `Authorization: Bearer <token>`; without a token it is off (404). */
+  readonly metrics: { readonly token: string | undefined };
   /**
    * X-4: what URLs a user gives (webhooks) may reach beyond public addresses. PROMETHEUS_URL and
    * SMTP_URL are the operator's own configuration and are not subject to it.
@@ -232,6 +256,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     smtp: { url: e.SMTP_URL || undefined, from: e.SMTP_FROM || 'ReleaseGate <releasegate@localhost>' },
     monitoring: { prometheusUrl: e.PROMETHEUS_URL ?? null, pollSeconds: e.MONITORING_POLL_SECONDS },
+    rateLimits: {
+      signIn: e.RATE_LIMIT_SIGN_IN,
+      signInAddress: e.RATE_LIMIT_SIGN_IN_ADDRESS,
+      setup: e.RATE_LIMIT_SETUP,
+      tokenCreate: e.RATE_LIMIT_TOKEN_CREATE,
+      changeWebhook: e.RATE_LIMIT_CHANGE_WEBHOOK,
+    },
+    metrics: { token: e.METRICS_TOKEN || undefined },
     outbound: { allow: e.OUTBOUND_ALLOW },
     secretsKeyFile: path.resolve(e.SECRETS_KEY_FILE ?? path.join(dataDir, 'keys', 'secrets.key')),
   };

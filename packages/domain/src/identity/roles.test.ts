@@ -101,10 +101,30 @@ describe('password rules', () => {
 
   it('X-4 strict profile: three character classes and not the user name', () => {
     expect(checkPassword('alllowercaseletters', 'strict').map((v) => v.rule)).toEqual(['character_classes']);
-    expect(checkPassword('Zhangsan-2026!', 'strict', 'zhangsan').map((v) => v.rule)).toEqual([
+    expect(checkPassword('Zhangsan-2026!', 'strict', { username: 'zhangsan' }).map((v) => v.rule)).toEqual([
       'contains_username',
     ]);
-    expect(checkPassword('Correct-Horse-42', 'strict', 'alice')).toEqual([]);
+    expect(checkPassword('Correct-Horse-42', 'strict', { username: 'alice' })).toEqual([]);
+  });
+
+  it('X-4 standard profile also refuses a common password, one character or short group repeated, and the user name', () => {
+    const common = new Set(['woaini1314520', 'qwertyuiop123']);
+    const rules = (password: string, username?: string) =>
+      checkPassword(password, 'standard', { username, isCommon: (p) => common.has(p) }).map((v) => v.rule);
+    // The list is consulted in lower case: case does not make a common password uncommon.
+    expect(rules('WoAiNi1314520')).toEqual(['common']);
+    expect(rules('qwertyuiop123')).toEqual(['common']);
+    expect(rules('aaaaaaaaaaaa')).toEqual(['repeated']);
+    expect(rules('密密密密密密密密密密密密')).toEqual(['repeated']);
+    expect(rules('abababababab')).toEqual(['repeated']);
+    expect(rules('123412341234')).toEqual(['repeated']);
+    // The user name, in any case, anywhere in the password.
+    expect(rules('my-Zhang.San-password', 'zhang.san')).toEqual(['contains_username']);
+    expect(rules('zhang.san', 'zhang.san')).toEqual(['min_length', 'contains_username']);
+    // Two-character user names are too short to refuse inside a password.
+    expect(rules('a-long-lili-passphrase', 'li')).toEqual([]);
+    expect(rules('correct horse battery staple', 'alice')).toEqual([]);
+    expect(rules('abcabcabcabcX')).toEqual([]);
   });
 
   it('X-4 rotation applies to the strict profile only', () => {

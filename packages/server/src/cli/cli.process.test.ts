@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../test/databases';
 import { HttpClient, TEST_PASSWORD } from '../test/test-app';
-import { CLI, spawnServer, stopServer, type ServerProcess } from '../test/server-process';
+import { BURST_OF_TOKENS, CLI, spawnServer, stopServer, type ServerProcess } from '../test/server-process';
 import { verifyChain } from '../modules/audit/audit.verify';
 
 const run = promisify(execFile);
@@ -140,9 +140,9 @@ describe.each(DIALECTS.filter((d) => d === 'postgres'))('several server processe
   });
 
   it('PR-3 two server processes on one PostgreSQL writing at once keep one unbroken audit chain', async () => {
-    const first = await spawnServer(t.env);
+    const first = await spawnServer({ ...t.env, ...BURST_OF_TOKENS });
     servers.push(first);
-    const second = await spawnServer(t.env);
+    const second = await spawnServer({ ...t.env, ...BURST_OF_TOKENS });
     servers.push(second);
     const a = new HttpClient(first.url);
     // The first server printed the setup link; either server accepts it (one database).

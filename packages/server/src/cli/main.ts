@@ -138,8 +138,14 @@ user
     await withDatabase(async (env) => {
       const users = await listUsers(env.identity, env.ctx, {});
       if (options.json) return out(JSON.stringify(users, null, 2));
-      for (const u of users)
-        out(`${u.username.padEnd(20)} ${u.disabled ? 'disabled' : 'active  '} ${u.roles.join(',')}`);
+      // A lock shows here too: the shell is where a locked-out last security administrator is helped.
+      const now = env.identity.clock.now().toISOString();
+      for (const u of users) {
+        const locked = !u.disabled && !!u.lockedUntil && u.lockedUntil > now;
+        const status = u.disabled ? 'disabled' : locked ? 'locked  ' : 'active  ';
+        const hint = locked ? ` (until ${u.lockedUntil}; lift it with \`user unlock ${u.username}\`)` : '';
+        out(`${u.username.padEnd(20)} ${status} ${u.roles.join(',')}${hint}`);
+      }
     });
   });
 user

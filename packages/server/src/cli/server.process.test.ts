@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../test/databases';
 import { HttpClient, TEST_PASSWORD } from '../test/test-app';
-import { CLI, spawnServer, stopServer, type ServerProcess } from '../test/server-process';
+import { BURST_OF_TOKENS, CLI, spawnServer, stopServer, type ServerProcess } from '../test/server-process';
 
 const run = promisify(execFile);
 
@@ -95,7 +95,7 @@ describe.each(DIALECTS)('the real server process on %s', (dialect) => {
   });
 
   it('PR-3 crash consistency: SIGKILL in the middle of a burst of writes loses no acknowledged write and the chain verifies', async () => {
-    const server = await spawnServer(t.env);
+    const server = await spawnServer({ ...t.env, ...BURST_OF_TOKENS });
     servers.push(server);
     const admin = new HttpClient(server.url);
     expect(

@@ -15,6 +15,7 @@ const STATUS: Record<ErrorCode, number> = {
   locked: 423,
   policy_violation: 422,
   too_large: 413,
+  rate_limited: 429,
 };
 
 /** Refusals that belong on the audit trail (failed sign-ins are recorded by the sign-in itself). */

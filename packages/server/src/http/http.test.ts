@@ -11,14 +11,40 @@ describe.each(DIALECTS)('HTTP surface on %s', (dialect) => {
     await t.close();
   });
 
-  it('health, readiness and Prometheus metrics', async () => {
+  it('health and readiness', async () => {
     const http = new HttpClient(t.url);
     expect((await http.get('/healthz')).body).toEqual({ status: 'ok' });
     expect((await http.get('/readyz')).body).toEqual({ status: 'ready', database: dialect });
-    const metrics = await http.get('/metrics');
-    expect(metrics.headers.get('content-type')).toContain('text/plain');
-    expect(metrics.body).toContain('releasegate_http_request_duration_seconds_bucket');
-    expect(metrics.body).toContain('releasegate_process_cpu_seconds_total');
+  });
+
+  it('X-4 /metrics is off without METRICS_TOKEN: 404 that says how to turn it on', async () => {
+    const off = await new HttpClient(t.url).get('/metrics');
+    expect(off.status).toBe(404);
+    expect(off.body.error).toMatchObject({ code: 'not_found', details: { rule: 'metrics token' } });
+    expect(off.body.error.message).toContain('set METRICS_TOKEN');
+    expect(JSON.stringify(off.body)).not.toContain('releasegate_');
+  });
+
+  it('X-4 /metrics answers Prometheus text only to Authorization: Bearer <METRICS_TOKEN>', async () => {
+    const token = 'metrics-scrape-token-0123456789';
+    const m = await startTestApp(dialect, { METRICS_TOKEN: token });
+    try {
+      const scrape = (authorization?: string) =>
+        new HttpClient(m.url).request('GET', '/metrics', undefined, authorization ? { authorization } : {});
+      for (const wrong of [undefined, 'Bearer not-the-token', `Bearer ${token}x`, `Basic ${token}`]) {
+        const refused = await scrape(wrong);
+        expect(refused.status, String(wrong)).toBe(401);
+        expect(refused.body.error.details).toEqual({ rule: 'metrics token', reason: 'bad_metrics_token' });
+        expect(refused.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
+      }
+      const metrics = await scrape(`Bearer ${token}`);
+      expect(metrics.status).toBe(200);
+      expect(metrics.headers.get('content-type')).toContain('text/plain');
+      expect(metrics.body).toContain('releasegate_http_request_duration_seconds_bucket');
+      expect(metrics.body).toContain('releasegate_process_cpu_seconds_total');
+    } finally {
+      await m.close();
+    }
   });
 
   it('OpenAPI 3.1 document generated from the route schemas, and interactive docs', async () => {

@@ -24,6 +24,12 @@ export interface ServerProcess {
 }
 
 /** Starts `releasegate serve` as a real child process and waits until it listens. */
+/**
+ * The bursts of writes of the audit-chain tests are API token creations, dozens a second by one
+ * user: far over the token creation rate limit (X-4), which these tests are not about.
+ */
+export const BURST_OF_TOKENS = { RATE_LIMIT_TOKEN_CREATE: '100000' };
+
 export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;

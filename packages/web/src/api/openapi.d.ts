@@ -103,7 +103,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics */
+        /** Prometheus metrics; needs Authorization: Bearer <METRICS_TOKEN>, and is off without one */
         get: {
             parameters: {
                 query?: never;

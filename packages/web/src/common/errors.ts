@@ -25,6 +25,10 @@ function apiErrorText(t: TFunction, error: ApiError): string {
     return t('errors.internal', { requestId: typeof requestId === 'string' ? requestId : '' });
   }
   if (error.reason === 'csrf') return t('errors.csrf');
+  if (error.code === 'rate_limited') {
+    const seconds = error.detail('retryAfterSeconds');
+    return t('errors.rateLimited', { seconds: typeof seconds === 'number' ? seconds : 60 });
+  }
   if (error.reason === 'password_expired') return t('errors.passwordExpired');
   if (rule === 'RO-3 separation of duties')
     return t('rules.separationOfDuties', { roles: roleList(t, error.detail('conflictingRoles')) });

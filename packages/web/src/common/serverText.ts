@@ -15,6 +15,8 @@ const zhFieldMessages: Record<string, string> = {
   'at least three of: lower case, upper case, digits, symbols':
     '需包含小写字母、大写字母、数字、符号中的至少三类',
   'must not contain the user name': '不能包含用户名',
+  'is a commonly used password': '这是常见密码，容易被猜中',
+  'must not be one character or a short group repeated': '不能由同一个字符或一小段字符重复组成',
   'wrong password': '密码错误',
   'choose at least one scope': '请至少选择一项权限范围',
   'say why': '请说明原因',

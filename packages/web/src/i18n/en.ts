@@ -102,6 +102,7 @@ export const en: Messages = {
     sessionEnded: 'Your session has ended; sign in again',
     passwordExpired: 'Your password has expired; change it first',
     failed: 'Failed: {{message}}',
+    rateLimited: 'Too many attempts; try again in {{seconds}} s',
   },
   rules: {
     and: ' and ',
@@ -120,7 +121,7 @@ export const en: Messages = {
     ciRetired: 'The configuration item is retired and can no longer be changed',
   },
   password: {
-    rule: 'At least 12 characters',
+    rule: 'At least 12 characters; not a common password, not one character repeated, not containing the user name',
     tooShort: 'The password needs at least 12 characters',
     mismatch: 'The passwords do not match',
     confirm: 'Confirm password',
@@ -194,8 +195,8 @@ export const en: Messages = {
     username: 'User name',
     password: 'Password',
     submit: 'Sign in',
-    badCredentials: 'Wrong user name or password',
-    locked: 'The account is locked; try again after {{time}}',
+    badCredentials:
+      'Wrong user name or password. After repeated failures an account is locked for a while; the security administrator can unlock it',
     disabled: 'This account is disabled; ask the security administrator',
     sessionEnded: 'Your session has ended; sign in again',
   },
@@ -490,6 +491,7 @@ export const en: Messages = {
       login: 'Sign-in',
       login_succeeded: 'Signed in',
       login_failed: 'Sign-in failed',
+      account_locked: 'Account locked after failed sign-ins',
       logout: 'Signed out',
       password_change: 'Password change',
       password_changed: 'Password changed',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { httpUrl } from '../../http/http-url';
 import {
   CHANGE_RISKS,
   CHANGE_SOURCES,
@@ -123,7 +124,7 @@ export const externalChangeInput = z.object({
     .transform((v) => new Date(v).toISOString())
     .nullable()
     .optional(),
-  url: z.url('an absolute URL').max(2000).nullable().optional(),
+  url: httpUrl().nullable().optional(),
   ciIds: ciIds.optional(),
 });
 export type ExternalChangeInput = z.infer<typeof externalChangeInput>;

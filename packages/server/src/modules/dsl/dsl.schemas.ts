@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { httpUrl } from '../../http/http-url';
 import { DSL_STATES } from '@releasegate/domain';
 
 export const dslVersionView = z.object({
@@ -42,7 +43,7 @@ export const registerVersionInput = z.object({
   source: z.string().max(1000).nullable().optional(),
   external: z
     .object({
-      url: z.url('an absolute URL'),
+      url: httpUrl(),
       digest: z.string().trim().toLowerCase(),
       size: z.number().int().nonnegative().nullable().optional(),
     })

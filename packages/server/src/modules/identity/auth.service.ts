@@ -36,8 +36,15 @@ type Outcome = { error: DomainError } | { signedIn: SignedIn };
 const iso = (d: Date) => d.toISOString();
 const plus = (d: Date, ms: number) => new Date(d.getTime() + ms);
 
+/**
+ * The one answer to every refused sign-in — wrong password, unknown user name, locked account —
+ * so the answer cannot tell which user names exist or which accounts are locked (X-4). Why it
+ * failed is in the audit trail, and a lock shows in the user list for the security administrator.
+ */
+export const SIGN_IN_REFUSED =
+  'Wrong user name or password; after repeated failures an account is locked for a while (the security administrator can unlock it)';
 const wrongCredentials = () =>
-  new DomainError('unauthenticated', 'Wrong user name or password', { reason: 'bad_credentials' });
+  new DomainError('unauthenticated', SIGN_IN_REFUSED, { reason: 'bad_credentials' });
 
 async function openSession(
   deps: IdentityDeps,
@@ -70,6 +77,8 @@ export async function login(
   client: ClientInfo,
 ): Promise<SignedIn> {
   const found = await repo.findUserByUsername(deps.db.kysely, input.username);
+  // Always one argon2 verification — against a dummy hash for an unknown user name, and before
+  // the lock is looked at — so the time taken does not tell the cases apart either.
   const passwordOk = await verifyPassword(found?.passwordHash ?? (await dummyPasswordHash()), input.password);
 
   // Outcome decided inside one transaction (counter, lock, audit event, session); refusals
@@ -92,8 +101,10 @@ export async function login(
       return { error: wrongCredentials() };
     }
     if (user.lockedUntil && user.lockedUntil > iso(now)) {
+      // Even the right password is refused, with the same answer: otherwise the lock would
+      // confirm a guessed password.
       await failed('locked', { lockedUntil: user.lockedUntil });
-      return { error: lockedError(user.lockedUntil) };
+      return { error: wrongCredentials() };
     }
     if (!passwordOk) {
       const attempts = user.failedAttempts + 1;
@@ -105,7 +116,18 @@ export async function login(
         updatedAt: iso(now),
       });
       await failed('bad_password', { attempts, locked: lock, ...(lockedUntil && { lockedUntil }) });
-      return { error: lock ? lockedError(lockedUntil!) : wrongCredentials() };
+      if (lock) {
+        // An event of its own, so the lock is found in the audit trail without reading details.
+        await deps.audit.record(trx, ctx, {
+          action: 'identity.account_locked',
+          entityType: 'user',
+          entityId: user.id,
+          outcome: 'denied',
+          actorName: input.username,
+          details: { failedAttempts: attempts, lockedUntil, rule: 'X-4 lockout' },
+        });
+      }
+      return { error: wrongCredentials() };
     }
     if (user.disabled) {
       await failed('disabled');
@@ -137,13 +159,6 @@ export async function login(
   });
   if ('error' in outcome) throw outcome.error;
   return outcome.signedIn;
-}
-
-function lockedError(until: string) {
-  return new DomainError('locked', `Too many failed sign-ins: the account is locked until ${until}`, {
-    lockedUntil: until,
-    reason: 'locked',
-  });
 }
 
 export type SessionCheck =

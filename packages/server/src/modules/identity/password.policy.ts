@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { DomainError, checkPassword } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
+import { isCommonPassword } from './common-passwords';
 import type { IdentityDeps } from './identity.deps';
 import { findUserById, recentPasswordHashes } from './identity.repository';
 import { verifyPassword } from './secrets';
@@ -8,8 +9,9 @@ import { verifyPassword } from './secrets';
 const STRICT_HISTORY = 5;
 
 /**
- * Refuses a new password that breaks the configured profile, naming each broken rule. The
- * strict profile also refuses any of the user's last five passwords.
+ * Refuses a new password that breaks the configured profile, naming each broken rule: every
+ * profile refuses common passwords, repetitions and the user name; the strict profile also
+ * refuses any of the user's last five passwords.
  */
 export async function assertPasswordAcceptable(
   q: Kysely<Database>,
@@ -18,7 +20,10 @@ export async function assertPasswordAcceptable(
   username: string,
   userId?: string,
 ): Promise<void> {
-  const violations = checkPassword(password, deps.settings.password.profile, username);
+  const violations = checkPassword(password, deps.settings.password.profile, {
+    username,
+    isCommon: isCommonPassword,
+  });
   if (violations.length === 0 && userId && deps.settings.password.profile === 'strict') {
     const current = (await findUserById(q, userId))?.passwordHash;
     const previous = await recentPasswordHashes(q, userId, STRICT_HISTORY - 1);

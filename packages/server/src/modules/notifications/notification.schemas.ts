@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { httpUrl } from '../../http/http-url';
 import { CHANNELS, NOTIFICATION_KINDS, WEBHOOK_FORMATS } from './notification.repository';
 
 const bilingual = z.object({ zh: z.string(), en: z.string() });
@@ -40,11 +41,6 @@ export const preferencesInput = z.object({
   kinds: z.array(preferenceItem).min(1).max(NOTIFICATION_KINDS.length),
 });
 
-const httpUrl = z
-  .url({ message: 'an absolute http:// or https:// URL' })
-  .max(2000)
-  .refine((v) => /^https?:\/\//i.test(v), { message: 'an absolute http:// or https:// URL' });
-
 export const endpointView = z.object({
   id: z.string(),
   name: z.string(),
@@ -63,7 +59,7 @@ export const endpointView = z.object({
 export const createEndpointInput = z.object({
   name: z.string().trim().min(1).max(100),
   format: z.enum(WEBHOOK_FORMATS),
-  url: httpUrl,
+  url: httpUrl(),
   secret: z.string().min(1).max(500).nullable().optional(),
   kinds: z.array(kind).min(1).max(NOTIFICATION_KINDS.length),
   enabled: z.boolean().default(true),
@@ -72,7 +68,7 @@ export const createEndpointInput = z.object({
 export const updateEndpointInput = z.object({
   name: z.string().trim().min(1).max(100).optional(),
   format: z.enum(WEBHOOK_FORMATS).optional(),
-  url: httpUrl.optional(),
+  url: httpUrl().optional(),
   /** Absent: kept; null: removed; a string: replaced. */
   secret: z.string().min(1).max(500).nullable().optional(),
   kinds: z.array(kind).min(1).max(NOTIFICATION_KINDS.length).optional(),

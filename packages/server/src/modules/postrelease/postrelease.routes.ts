@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { httpUrl } from '../../http/http-url';
 import { contextOf } from '../../http/request-context';
 import type { ReleaseDeps } from '../releases/release.deps';
 import { releaseDetailView } from '../releases/release.schemas';
@@ -116,7 +117,7 @@ export function postReleaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
         body: z.object({
           result: z.enum(['passed', 'failed']),
           note: z.string().trim().max(4000).nullable().optional(),
-          link: z.url('an absolute URL').max(2000).nullable().optional(),
+          link: httpUrl().nullable().optional(),
           evidence: z
             .object({
               digest: z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 digest'),

@@ -1,4 +1,6 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { DomainError } from '@releasegate/domain';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/database';
@@ -7,7 +9,21 @@ import type { Registry } from 'prom-client';
 
 const tags = ['operations'];
 
-export function healthRoutes(db: Db, registry: Registry): FastifyPluginAsyncZod {
+/**
+ * Whether an Authorization header carries the token. Both sides are hashed first, so the
+ * constant-time comparison also hides the token's length.
+ */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
+  const digest = (v: string) => createHash('sha256').update(v).digest();
+  return given !== '' && timingSafeEqual(digest(given), digest(token));
+}
+
+export function healthRoutes(
+  db: Db,
+  registry: Registry,
+  metricsToken: string | undefined,
+): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/healthz', {
       schema: {
@@ -46,9 +62,27 @@ export function healthRoutes(db: Db, registry: Registry): FastifyPluginAsyncZod 
     });
 
     app.get('/metrics', {
-      schema: { tags, summary: 'Prometheus metrics' },
-      handler: async (_request, reply) =>
-        reply.header('content-type', registry.contentType).send(await registry.metrics()),
+      schema: {
+        tags,
+        summary: 'Prometheus metrics; needs Authorization: Bearer <METRICS_TOKEN>, and is off without one',
+      },
+      handler: async (request, reply) => {
+        if (!metricsToken)
+          throw new DomainError(
+            'not_found',
+            'Metrics are off: set METRICS_TOKEN (at least 16 characters) and scrape with Authorization: Bearer <token>',
+            { rule: 'metrics token', reason: 'metrics_off' },
+          );
+        if (!bearerMatches(request.headers.authorization, metricsToken)) {
+          reply.header('www-authenticate', 'Bearer realm="metrics"');
+          throw new DomainError(
+            'unauthenticated',
+            'Metrics need Authorization: Bearer <METRICS_TOKEN>; the token is missing or wrong',
+            { rule: 'metrics token', reason: 'bad_metrics_token' },
+          );
+        }
+        return reply.header('content-type', registry.contentType).send(await registry.metrics());
+      },
     });
   };
 }

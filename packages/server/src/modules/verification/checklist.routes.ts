@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { httpUrl } from '../../http/http-url';
 import { contextOf } from '../../http/request-context';
 import type { ReleaseDeps } from '../releases/release.deps';
 import { releaseDetailView } from '../releases/release.schemas';
@@ -37,7 +38,7 @@ const checklistView = z.object({
 const checkInput = z.object({
   result: z.enum(['passed', 'failed']),
   note: z.string().trim().max(4000).nullable().optional(),
-  link: z.url('an absolute URL').max(2000).nullable().optional(),
+  link: httpUrl().nullable().optional(),
   evidence: z
     .object({
       digest: z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 digest'),

@@ -1,15 +1,14 @@
 import type { TFunction } from 'i18next';
 import { isApiError } from '../../api/client';
-import { formatTime } from '../../common/format';
 import { errorText } from '../../common/errors';
 
-/** Why a sign-in failed, in the user's language: wrong credentials, locked until when, disabled. */
+/**
+ * Why a sign-in failed, in the user's language. The server gives one answer for a wrong password,
+ * an unknown user name and a locked account (X-4: it does not tell which accounts exist or are
+ * locked); a disabled account is named only to whoever gave its right password.
+ */
 export function loginErrorText(t: TFunction, error: unknown): string {
   if (isApiError(error)) {
-    if (error.code === 'locked') {
-      const until = error.detail('lockedUntil');
-      return t('login.locked', { time: typeof until === 'string' ? formatTime(until) : '' });
-    }
     if (error.reason === 'bad_credentials') return t('login.badCredentials');
     if (error.reason === 'disabled') return t('login.disabled');
   }

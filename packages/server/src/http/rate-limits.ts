@@ -1,0 +1,117 @@
+import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import fastifyRateLimit from '@fastify/rate-limit';
+import { DomainError } from '@releasegate/domain';
+import type { Config } from '../config';
+
+/** One limit: at most `max` requests a minute for one key, on the routes it names. */
+interface RateRule {
+  /** Named in every refusal (`details.rule`), in the docs and in the configuration table. */
+  rule: string;
+  routes: string[];
+  max: number;
+  /** What is counted: the source address, a user name from it, a user, an external system. */
+  key: (request: FastifyRequest) => string;
+  /** The refusal's message: what was too frequent. */
+  what: string;
+}
+
+const WINDOW_MS = 60_000;
+
+const bodyField = (request: FastifyRequest, field: string): string => {
+  const value = (request.body as Record<string, unknown> | undefined)?.[field];
+  return typeof value === 'string' ? value.trim().toLowerCase() : '';
+};
+
+/**
+ * The rate limits of the routes that guess or spend something (X-4, IN-2), in one table so an
+ * auditor reads them in one place. Each route keeps its code; the limits are attached here, as
+ * a pre-handler that runs after the body is validated and the caller authenticated.
+ */
+function rules(limits: Config['rateLimits']): RateRule[] {
+  return [
+    {
+      // Guessing one password across many user names (password spraying) from one address.
+      // Counted first, so that attempts refused by the per-name limit count here too.
+      rule: 'X-4 sign-in rate limit per address',
+      routes: ['POST /api/auth/login'],
+      max: limits.signInAddress,
+      key: (r) => r.ip,
+      what: 'sign-ins from this address',
+    },
+    {
+      rule: 'X-4 sign-in rate limit per user name',
+      routes: ['POST /api/auth/login'],
+      max: limits.signIn,
+      key: (r) => `${r.ip} ${bodyField(r, 'username')}`,
+      what: 'sign-ins for this user name from this address',
+    },
+    {
+      rule: 'X-4 setup rate limit',
+      routes: ['GET /api/setup/status', 'POST /api/setup'],
+      max: limits.setup,
+      key: (r) => r.ip,
+      what: 'setup link checks from this address',
+    },
+    {
+      rule: 'X-4 token creation rate limit',
+      routes: ['POST /api/tokens'],
+      max: limits.tokenCreate,
+      key: (r) => r.principal?.userId ?? r.ip,
+      what: 'API tokens created by this user',
+    },
+    {
+      rule: 'IN-2 change webhook rate limit',
+      routes: ['POST /api/webhooks/changes/:system'],
+      max: limits.changeWebhook,
+      key: (r) => `${(r.params as { system?: string }).system ?? ''} ${r.ip}`,
+      what: 'change webhook calls for this system from this address',
+    },
+  ];
+}
+
+/**
+ * Registers @fastify/rate-limit (its in-memory store: counts are per server node) and attaches
+ * the rules to their routes as they are declared. Call before the routes are registered; the
+ * app refuses to start if a rule names a route that does not exist, so a renamed route cannot
+ * silently lose its limit.
+ */
+export async function registerRateLimits(app: FastifyInstance, limits: Config['rateLimits']): Promise<void> {
+  await app.register(fastifyRateLimit, { global: false });
+  const unmatched = new Set<string>();
+  const byRoute = new Map<string, preHandlerAsyncHookHandler[]>();
+  for (const rule of rules(limits)) {
+    const limiter = app.createRateLimit({ max: rule.max, timeWindow: WINDOW_MS, keyGenerator: rule.key });
+    const hook: preHandlerAsyncHookHandler = async (request, reply) => {
+      const state = await limiter(request);
+      if (state.isAllowed || !state.isExceeded) return;
+      reply.header('retry-after', String(state.ttlInSeconds));
+      request.log.warn({ rule: rule.rule, key: state.key }, 'rate limit reached');
+      throw new DomainError(
+        'rate_limited',
+        `Too many ${rule.what}: at most ${rule.max} a minute; try again in ${state.ttlInSeconds} s`,
+        {
+          rule: rule.rule,
+          limit: rule.max,
+          windowSeconds: WINDOW_MS / 1000,
+          retryAfterSeconds: state.ttlInSeconds,
+        },
+      );
+    };
+    for (const route of rule.routes) {
+      unmatched.add(route);
+      byRoute.set(route, [...(byRoute.get(route) ?? []), hook]);
+    }
+  }
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      const hooks = byRoute.get(`${method} ${route.url}`);
+      if (!hooks) continue;
+      unmatched.delete(`${method} ${route.url}`);
+      route.preHandler = [...[route.preHandler ?? []].flat(), ...hooks];
+    }
+  });
+  app.addHook('onReady', async () => {
+    if (unmatched.size > 0)
+      throw new Error(`Rate limits name routes that do not exist: ${[...unmatched].join(', ')}`);
+  });
+}

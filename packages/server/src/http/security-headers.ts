@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify';
+import fastifyHelmet from '@fastify/helmet';
+
+type Directives = Record<string, string[]>;
+
+/**
+ * The Content-Security-Policy of the web app (X-4). Script only from this origin: no inline
+ * script, no eval, no plug-ins, so an injected `<script>`, `javascript:` link or event handler
+ * does not run. Styles allow 'unsafe-inline' — and only styles: Ant Design's CSS-in-JS and its
+ * rc-component helpers write <style> elements and style attributes at run time, some without a
+ * way to pass a nonce (decision 0011). No framing by anyone (clickjacking), no <base> rewriting,
+ * forms post only here.
+ */
+export function appDirectives(https: boolean): Directives {
+  return {
+    'default-src': ["'self'"],
+    'script-src': ["'self'"],
+    'script-src-attr': ["'none'"],
+    'style-src': ["'self'", "'unsafe-inline'"],
+    'img-src': ["'self'", 'data:'],
+    'font-src': ["'self'", 'data:'],
+    'connect-src': ["'self'"],
+    'object-src': ["'none'"],
+    'base-uri': ["'none'"],
+    'form-action': ["'self'"],
+    'frame-ancestors': ["'none'"],
+    // Over https, a stray http:// sub-resource is fetched over https instead of in the clear.
+    ...(https && { 'upgrade-insecure-requests': [] }),
+  };
+}
+
+/**
+ * Security headers on every answer (@fastify/helmet): the CSP above; X-Content-Type-Options
+ * nosniff (a download or JSON never runs as a page); X-Frame-Options DENY for browsers older
+ * than frame-ancestors; Referrer-Policy no-referrer (a setup link's token never leaves in a
+ * Referer); cross-origin isolation of windows and resources; HSTS only when the public address
+ * is https — HSTS on a plain-http deployment would lock browsers out of it. Swagger UI at
+ * /api/docs runs under the same policy as it is (its own files, no inline script), so it needs
+ * no policy of its own; an e2e test opens it and watches for violations.
+ */
+export async function registerSecurityHeaders(app: FastifyInstance, publicUrl: string): Promise<void> {
+  const https = publicUrl.startsWith('https://');
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: appDirectives(https) },
+    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'no-referrer' },
+    xFrameOptions: { action: 'deny' },
+  });
+}

@@ -1,0 +1,99 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../../test/databases';
+import { HttpClient, startTestApp, type TestApp } from '../../test/test-app';
+
+/** The body of a refused sign-in, as a client sees it. */
+const answer = async (http: HttpClient, username: string, password?: string) => {
+  const r = await http.login(username, password);
+  return { status: r.status, body: r.body as unknown };
+};
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+describe.each(DIALECTS)('X-4 sign-in tells nothing on %s', (dialect) => {
+  let t: TestApp;
+  afterEach(async () => {
+    await t?.close();
+  });
+
+  it('X-4 one answer: a wrong password, an unknown user name and a locked account (even with the right password) get the same 401 body', async () => {
+    t = await startTestApp(dialect);
+    await t.seedUser('sec.admin', ['security_administrator']);
+    const http = new HttpClient(t.url);
+    const wrong = await answer(http, 'sec.admin', 'not the password at all');
+    expect(wrong.status).toBe(401);
+    expect(await answer(http, 'no.such.user', 'not the password at all')).toEqual(wrong);
+    for (let i = 0; i < 4; i++) await http.login('sec.admin', 'still not the password');
+    // Locked now: a wrong password, and the right one, answer exactly as before.
+    expect(await answer(http, 'sec.admin', 'not the password at all')).toEqual(wrong);
+    expect(await answer(http, 'sec.admin')).toEqual(wrong);
+    expect(wrong.body).toMatchObject({
+      error: { code: 'unauthenticated', details: { reason: 'bad_credentials' } },
+    });
+  });
+
+  it('X-4 about the same time: an unknown user name costs one argon2 verification, as a wrong password and a locked account do', async () => {
+    // A high threshold, so the wrong passwords below do not lock before the locked case is measured.
+    t = await startTestApp(dialect, { LOCKOUT_THRESHOLD: '100' });
+    await t.seedUser('ops', ['operations_engineer']);
+    await t.seedUser('locked.user', ['operations_engineer']);
+    await t.database.db.kysely
+      .updateTable('users')
+      .set({ locked_until: '2999-01-01T00:00:00.000Z' })
+      .where('username', '=', 'locked.user')
+      .execute();
+    const http = new HttpClient(t.url);
+    const time = async (username: string) => {
+      const start = performance.now();
+      expect((await http.login(username, 'a wrong password here')).status).toBe(401);
+      return performance.now() - start;
+    };
+    const samples: Record<'wrong' | 'unknown' | 'locked', number[]> = { wrong: [], unknown: [], locked: [] };
+    for (let i = 0; i < 7; i++) {
+      samples.wrong.push(await time('ops'));
+      samples.unknown.push(await time(`nobody.${i}`));
+      samples.locked.push(await time('locked.user'));
+    }
+    const wrong = median(samples.wrong);
+    // Without the dummy verification an unknown name answers in a fraction of the time: argon2id
+    // at 19 MiB is most of a sign-in. The bounds are wide so a busy machine does not fail them.
+    for (const kind of ['unknown', 'locked'] as const) {
+      expect(median(samples[kind]), `${kind} vs wrong password (${wrong.toFixed(1)} ms)`).toBeGreaterThan(
+        wrong * 0.5,
+      );
+      expect(median(samples[kind])).toBeLessThan(wrong * 2);
+    }
+  });
+
+  it('X-4 a lock is shown to the security administrator, audited as identity.account_locked, and lifted by unlocking', async () => {
+    t = await startTestApp(dialect);
+    await t.seedUser('sec.admin', ['security_administrator']);
+    await t.seedUser('sec.two', ['security_administrator']);
+    const attacker = new HttpClient(t.url);
+    for (let i = 0; i < 5; i++) await attacker.login('sec.admin', `guess ${i} of the password`);
+
+    // The administrator's own right password is refused while the lock lasts …
+    expect((await new HttpClient(t.url).login('sec.admin')).status).toBe(401);
+    // … and the other security administrator sees the lock, with its end, and lifts it.
+    const colleague = new HttpClient(t.url);
+    expect((await colleague.login('sec.two')).status).toBe(200);
+    const users = (await colleague.get('/api/users')).body.users as {
+      id: string;
+      username: string;
+      lockedUntil: string | null;
+    }[];
+    const locked = users.find((u) => u.username === 'sec.admin')!;
+    expect(locked.lockedUntil).toBe(new Date(t.clock.now().getTime() + 15 * 60_000).toISOString());
+    const events = await t.database.db.kysely
+      .selectFrom('audit_events')
+      .select(['action', 'entity_id', 'actor_name', 'details_json'])
+      .where('action', '=', 'identity.account_locked')
+      .execute();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ entity_id: locked.id, actor_name: 'sec.admin' });
+    expect(JSON.parse(events[0].details_json!)).toMatchObject({ failedAttempts: 5, rule: 'X-4 lockout' });
+
+    expect((await colleague.post(`/api/users/${locked.id}/unlock`)).status).toBe(200);
+    expect((await new HttpClient(t.url).login('sec.admin')).status).toBe(200);
+  });
+});

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { localizeFieldMessage } from './serverText';
+
+describe('server field messages in Chinese', () => {
+  it('X-4 every reason the password rules give reads in Chinese next to the field', () => {
+    const reasons = {
+      'at least 12 characters': '至少 12 个字符',
+      'is a commonly used password': '这是常见密码，容易被猜中',
+      'must not be one character or a short group repeated': '不能由同一个字符或一小段字符重复组成',
+      'must not contain the user name': '不能包含用户名',
+      'at least three of: lower case, upper case, digits, symbols':
+        '需包含小写字母、大写字母、数字、符号中的至少三类',
+      'must differ from the last 5 passwords': '不能与最近使用过的密码相同',
+    };
+    for (const [server, zh] of Object.entries(reasons)) {
+      expect(localizeFieldMessage(server, 'zh')).toBe(zh);
+      expect(localizeFieldMessage(server, 'en')).toBe(server);
+    }
+  });
+
+  it('X-4 a refused link reads in Chinese', () => {
+    expect(localizeFieldMessage('an absolute http:// or https:// URL', 'zh')).toBe(
+      '应为以 http:// 或 https:// 开头的完整网址',
+    );
+  });
+});
