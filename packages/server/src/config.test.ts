@@ -8,7 +8,14 @@ describe('configuration', () => {
     expect(c.port).toBe(3000);
     expect(c.session).toEqual({ idleMinutes: 30, absoluteHours: 12 });
     expect(c.lockout).toEqual({ threshold: 5, minutes: 15 });
-    expect(c.audit).toEqual({ hash: 'sha256' });
+    expect(c.audit).toEqual({
+      hash: 'sha256',
+      signingKeyFile: '/srv/rg/keys/audit-signing-key.pem',
+      signature: 'ed25519',
+      checkpointDir: '/srv/rg/audit-checkpoints',
+      checkpointMinutes: 60,
+    });
+    expect(c.secretsKeyFile).toBe('/srv/rg/keys/secrets.key');
     expect(c.publicUrl).toBe('http://localhost:3000');
   });
 

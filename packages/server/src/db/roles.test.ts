@@ -15,8 +15,9 @@ import { systemContext } from '../context';
  * which docs/security.md says.
  */
 describe.runIf(TEST_DATABASE_URL)('the server as a PostgreSQL role that owns nothing', () => {
-  const id = randomBytes(5).toString('hex');
-  const schema = `rg_test_roles_${id}`;
+  const id = randomBytes(6).toString('hex');
+  // Named like every test schema, so the retry of a concurrent drop (test/databases.ts) applies.
+  const schema = `rg_test_${id}`;
   const role = `rg_app_${id}`;
   let admin: pg.Client;
   let server: RunningServer;

@@ -47,6 +47,8 @@ function concretePath(template: string, releaseId: string): string {
 async function snapshot(t: TestApp): Promise<string> {
   const db = t.database.db.kysely;
   const tables = (await db.introspection.getTables())
+    // PostgreSQL introspection lists every schema; other tests run in schemas of their own.
+    .filter((table) => t.database.dialect === 'sqlite' || table.schema === t.database.db.schema)
     .map((table) => table.name)
     .filter(
       (name) => !['audit_events', 'sessions', 'api_tokens'].includes(name) && !name.startsWith('kysely_'),

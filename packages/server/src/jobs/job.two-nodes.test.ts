@@ -42,7 +42,11 @@ describe.skipIf(!DIALECTS.includes('postgres'))('jobs across server processes on
     expect(new Set(events.map((e) => e.entity_id)).size).toBe(200);
     const owners = new Set(events.map((e) => (JSON.parse(e.details_json!) as { owner: string }).owner));
     expect(owners.size).toBe(2);
-    const jobs = await t.db.kysely.selectFrom('jobs').select(['state', 'lease_owner', 'attempts']).execute();
+    const jobs = await t.db.kysely
+      .selectFrom('jobs')
+      .select(['state', 'lease_owner', 'attempts'])
+      .where('kind', '=', TEST_RECORD_JOB)
+      .execute();
     expect(jobs.every((j) => j.state === 'done' && j.attempts === 1 && owners.has(j.lease_owner!))).toBe(
       true,
     );

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import path from 'node:path';
+import { createKeyFile } from './key-file';
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 
 const PREFIX = 'enc:v1:';
@@ -26,14 +26,8 @@ export class SecretBox {
       return new SecretBox(key);
     }
     const key = randomBytes(32);
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    try {
-      fs.writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-    } catch (error) {
-      // Another node sharing the directory made it first: use theirs.
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return SecretBox.loadOrCreate(file);
-      throw error;
-    }
+    // Another node sharing the directory made it first: use theirs.
+    if (!createKeyFile(file, `${key.toString('base64')}\n`)) return SecretBox.loadOrCreate(file);
     return new SecretBox(key);
   }
 

@@ -521,6 +521,8 @@ export const en: Messages = {
       exported: 'Audit log exported',
       verify: 'Verify hash chain',
       verified: 'Hash chain verified',
+      checkpoint: 'Sign an audit checkpoint',
+      checkpoint_written: 'Audit checkpoint signed',
     },
     cmdb: {
       ci_create: 'Create CI',

@@ -492,6 +492,8 @@ export const zh = {
       exported: '导出审计日志',
       verify: '校验哈希链',
       verified: '校验哈希链',
+      checkpoint: '签署审计检查点',
+      checkpoint_written: '签署审计检查点',
     },
     cmdb: {
       ci_create: '新建配置项',

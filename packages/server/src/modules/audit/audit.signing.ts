@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import {
   createHash,
   createPrivateKey,
@@ -10,6 +9,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { sm2 } from 'sm-crypto';
+import { createKeyFile } from '../../storage/key-file';
 
 /**
  * PR-3: the key that vouches for the audit trail from outside the database. Ed25519 (RFC 8032),
@@ -107,18 +107,9 @@ export class AuditSigner {
       algorithm === 'ed25519'
         ? generateKeyPairSync('ed25519')
         : generateKeyPairSync('ec', { namedCurve: 'SM2' });
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    try {
-      fs.writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), {
-        mode: 0o600,
-        flag: 'wx',
-      });
-    } catch (error) {
-      // Another node sharing the directory made it first: use theirs.
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST')
-        return AuditSigner.loadOrCreate(file, algorithm);
-      throw error;
-    }
+    // Another node sharing the directory made it first: use theirs.
+    if (!createKeyFile(file, privateKey.export({ type: 'pkcs8', format: 'pem' })))
+      return AuditSigner.loadOrCreate(file, algorithm);
     return { signer: new AuditSigner(privateKey), created: true };
   }
 
