@@ -100,7 +100,16 @@ export interface AuditVerifyResult {
   lastSeq: number | null;
   lastHash: string | null;
   firstBad?: { seq: number; id: string; problem: string; message: string };
+  /** PR-3: the chain against the signed checkpoints of its head. */
+  checkpoints: {
+    ok: boolean;
+    checked: number;
+    latest: { seq: number; hash: string; at: string } | null;
+    problems: { kind: CheckpointProblemKind; seq: number | null; message: string }[];
+  };
 }
+
+export type CheckpointProblemKind = 'truncated' | 'rewritten' | 'forged' | 'unknown_key' | 'unreadable';
 
 // Configuration management (CMDB)
 

@@ -355,6 +355,19 @@ export const en: Messages = {
     verifyOk: 'The hash chain is intact: {{count}} events checked, no tampering found.',
     verifyBad: 'Hash chain broken at event {{seq}} ({{problem}}): {{message}}',
     verifyEmpty: 'The audit log is empty; nothing to verify.',
+    checkpointsHold:
+      'Consistent with {{count}} signed checkpoints; the latest covers event #{{seq}} ({{at}}).',
+    noCheckpoint: 'No signed checkpoint yet: nothing outside the database vouches for the length of the log.',
+    checkpointsBroken:
+      'The audit log does not match its signed checkpoints: it was cut, rewritten, or a checkpoint was forged.',
+    checkpointProblem: {
+      truncated:
+        'Event #{{seq}}, named by a checkpoint, no longer exists: the end of the log was cut or the log emptied.',
+      rewritten: 'Event #{{seq}} no longer has the hash that was signed: the chain was rewritten.',
+      forged: 'The checkpoint of event #{{seq}} has an invalid signature: forged or altered.',
+      unknown_key: 'The checkpoint of event #{{seq}} is signed by a key that is not trusted.',
+      unreadable: 'The checkpoint file has a line that is not a checkpoint.',
+    },
     lastHash: 'Hash of the latest event #{{seq}}: {{hash}}',
     actorId: 'Actor id',
     empty: 'No audit events match',
