@@ -546,16 +546,23 @@ describe('发布管理：重大发布从变更到批准的发布计划', () => {
     await boss.getByTestId('policy-revisions').getByText('新建').waitFor();
     await screenshot(boss, 'release-16-policy');
 
-    // PC-1：运维管理部经理起草新版本（调整 CAB 法定票数），再批准它；它在生效日期起适用。
-    await boss.getByTestId('policy-draft').click();
-    const draft = boss.getByTestId('policy-draft-drawer');
+    // PC-1：运维工程师起草新版本（调整 CAB 法定票数）；起草人不能批准自己的版本（四眼原则），
+    // 由运维管理部经理批准；它在生效日期起适用。
+    const drafter = await as('eng1');
+    await drafter.getByTestId('main-menu').getByText('制度与版本').click();
+    await drafter.getByTestId('policy-draft').click();
+    const draft = drafter.getByTestId('policy-draft-drawer');
     await draft.getByLabel('版本号').fill('V1.1');
     await draft.getByLabel('修订内容').fill('CAB 法定赞成票数调整为 3 票');
     await draft.getByLabel('CAB 法定赞成票数').fill('3');
-    await calm(boss);
-    await screenshot(boss, 'release-17-policy-draft', { fullPage: false });
+    await calm(drafter);
+    await screenshot(drafter, 'release-17-policy-draft', { fullPage: false });
     await draft.getByTestId('policy-draft-submit').click();
     await draft.waitFor({ state: 'hidden' });
+    const drafted = drafter.getByTestId('policy-versions').locator('tbody tr').filter({ hasText: 'V1.1' });
+    await drafted.getByText('待批准').waitFor();
+    expect(await drafted.getByTestId('policy-approve').count()).toBe(0);
+    await boss.reload();
     const v11 = boss.getByTestId('policy-versions').locator('tbody tr').filter({ hasText: 'V1.1' });
     await v11.getByText('待批准').waitFor();
     await v11.getByTestId('policy-approve').click();
