@@ -12,6 +12,7 @@ import { systemClock, type Clock } from '@releasegate/domain';
 import type { Config } from './config';
 import type { Db } from './db/database';
 import { registerAuthentication } from './http/authenticate';
+import { registerIdempotency } from './http/idempotency';
 import { registerErrorHandler } from './http/error-handler';
 import { registerMetrics } from './http/metrics';
 import { registerRateLimits } from './http/rate-limits';
@@ -184,6 +185,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   const registry = registerMetrics(fastify);
   registerAuthentication(fastify, identity);
+  registerIdempotency(fastify, { db, clock });
   // Before the routes: the limits attach to them as they are declared.
   await registerRateLimits(fastify, config.rateLimits);
   registerErrorHandler(fastify, { db, audit });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 
 export interface StepReportOptions {
@@ -15,11 +16,23 @@ export interface StepReportOptions {
   reportId?: string;
 }
 
-async function call(url: string, token: string, path: string, body: unknown) {
+/**
+ * `idempotent`: the request carries an Idempotency-Key made of what it says, so a job retried by
+ * the pipeline sends the same push again and the server answers it as the first time without
+ * recording it twice. (Step reports have their report id for that, answered ALREADY REPORTED.)
+ */
+async function call(url: string, token: string, path: string, body: unknown, idempotent = false) {
+  const text = JSON.stringify(body);
   const response = await fetch(`${url.replace(/\/$/, '')}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${token}`,
+      ...(idempotent && {
+        'idempotency-key': createHash('sha256').update(`${path}\n${text}`).digest('hex'),
+      }),
+    },
+    body: text,
   });
   const answer = (await response.json()) as Record<string, unknown> & {
     error?: { code: string; message: string };
@@ -68,18 +81,24 @@ export async function pushLogFile(o: {
   let accepted = 0;
   let flagged = 0;
   for (let i = 0; i < lines.length; i += 5000) {
-    const answer = (await call(o.url, o.token, `/api/releases/${encodeURIComponent(o.release)}/logs`, {
-      lines: lines.slice(i, i + 5000).map((message) => ({
-        level: /\b(error|fatal|exception)\b/i.test(message)
-          ? 'error'
-          : /\bwarn/i.test(message)
-            ? 'warn'
-            : 'info',
-        message: message.slice(0, 16_384),
-        source: o.source,
-        stepIndex: o.step ? o.step - 1 : null,
-      })),
-    })) as { accepted: number; flagged: number };
+    const answer = (await call(
+      o.url,
+      o.token,
+      `/api/releases/${encodeURIComponent(o.release)}/logs`,
+      {
+        lines: lines.slice(i, i + 5000).map((message) => ({
+          level: /\b(error|fatal|exception)\b/i.test(message)
+            ? 'error'
+            : /\bwarn/i.test(message)
+              ? 'warn'
+              : 'info',
+          message: message.slice(0, 16_384),
+          source: o.source,
+          stepIndex: o.step ? o.step - 1 : null,
+        })),
+      },
+      true,
+    )) as { accepted: number; flagged: number };
     accepted += answer.accepted;
     flagged += answer.flagged;
   }

@@ -540,8 +540,20 @@ export interface KnowledgeSearchTable {
   body_terms: string;
 }
 
+export interface IdempotencyKeysTable {
+  principal: string;
+  key: string;
+  route: string;
+  request_hash: string;
+  status: number | null;
+  response: string | null;
+  content_type: string | null;
+  created_at: string;
+}
+
 export interface Database extends ChangesTables {
   users: UsersTable;
+  idempotency_keys: IdempotencyKeysTable;
   user_roles: UserRolesTable;
   password_history: PasswordHistoryTable;
   sessions: SessionsTable;

@@ -90,6 +90,28 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** How long the same POST (path and body) counts as the same intent, e.g. a double click. */
+const SAME_INTENT_MS = 10_000;
+const recentPosts = new Map<string, { key: string; at: number }>();
+
+/**
+ * The Idempotency-Key of a POST: the same request sent again within a few seconds — a double
+ * click, a second press while the first is on its way — carries the same key, so the server
+ * creates one record and answers both alike; any other request gets a fresh key.
+ */
+export function idempotencyKeyFor(path: string, body: unknown, now = Date.now()): string {
+  for (const [print, seen] of recentPosts) if (now - seen.at >= SAME_INTENT_MS) recentPosts.delete(print);
+  const print = `${path}\n${JSON.stringify(body ?? null)}`;
+  const seen = recentPosts.get(print);
+  if (seen) return seen.key;
+  // getRandomValues, unlike randomUUID, works outside secure contexts too (plain http on a LAN).
+  const key = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
+  recentPosts.set(print, { key, at: now });
+  return key;
+}
+
 export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const method = options.method ?? 'GET';
   const headers: Record<string, string> = { Accept: 'application/json' };
@@ -98,6 +120,8 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
     const csrf = readCookie(CSRF_COOKIE);
     if (csrf) headers[CSRF_HEADER] = csrf;
   }
+  if (method === 'POST')
+    headers['Idempotency-Key'] = idempotencyKeyFor(path + queryString(options.query), options.body);
   let response: Response;
   try {
     response = await fetch(path + queryString(options.query), {
