@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setTimeout } from 'node:timers/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError, type Clock } from '@releasegate/domain';
 import type { Db } from '../db/database';
@@ -7,6 +8,7 @@ import * as repo from './idempotency.repository';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEEP_MS = 24 * 3_600_000;
+const WAIT_FOR_FIRST_MS = 5_000;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -33,8 +35,8 @@ function keyOf(request: FastifyRequest): string | null {
  * The IETF Idempotency-Key header on POST (draft-ietf-httpapi-idempotency-key-header): the first
  * request with a key runs, and its answer is kept a day; the same key again — a double click, a
  * pipeline's retry — gets that answer (`Idempotent-Replayed: true`) and creates nothing. The key
- * reused for another request is refused (422), and while the first still runs the second waits
- * for nothing: it is told to try again (409). Keys are per signed-in caller.
+ * reused for another request is refused (422); a second arrival while the first still runs waits
+ * for its answer a few seconds, then is told to try again (409). Keys are per signed-in caller.
  */
 export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock: Clock }): void {
   app.decorateRequest('idempotency', null);
@@ -54,7 +56,13 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock:
       request.idempotency = { principal, key };
       return;
     }
-    const first = await repo.findKey(q, principal, key);
+    // A double click's second request usually arrives while the first runs: it waits a little
+    // for the first answer rather than failing.
+    let first = await repo.findKey(q, principal, key);
+    for (let waited = 0; first?.status === null && waited < WAIT_FOR_FIRST_MS; waited += 50) {
+      await setTimeout(50);
+      first = await repo.findKey(q, principal, key);
+    }
     if (!first || first.route !== route || first.requestHash !== requestHash)
       throw new DomainError(
         'policy_violation',
