@@ -280,6 +280,7 @@ export const en: Messages = {
       'For pipelines, not people: it never signs in and holds only pipeline-scoped tokens issued by the security administrator',
     initialPasswordHelp: 'The user must change it at the first sign-in.',
     mustChangePassword: 'Must change password',
+    roleRequired: 'Choose at least one role',
     adminRolesWarning:
       'Separation of duties: a system role (system administrator, security administrator, auditor) is held alone, with no other role',
     rolesPlaceholder: 'Choose one or more roles',

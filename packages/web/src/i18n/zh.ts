@@ -255,6 +255,7 @@ export const zh = {
     serviceAccountHelp: '供流水线等非人员使用：不能登录，只能持有由安全管理员签发的流水线权限令牌',
     initialPasswordHelp: '用户首次登录时必须修改此密码。',
     mustChangePassword: '待修改密码',
+    roleRequired: '请至少选择一个角色',
     adminRolesWarning: '三员分立：系统管理员、安全管理员、审计员只能单独担任，不能与其他任何角色兼任',
     rolesPlaceholder: '选择一个或多个角色',
     more: '更多',

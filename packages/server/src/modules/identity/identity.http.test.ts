@@ -151,7 +151,7 @@ describe.each(DIALECTS)('identity over HTTP on %s', (dialect) => {
     const r = await browser.post('/api/users', {
       username: 'eve',
       displayName: 'Eve',
-      roles: [],
+      roles: ['auditor'],
       password: TEST_PASSWORD,
     });
     expect(r.status).toBe(403);
@@ -159,7 +159,7 @@ describe.each(DIALECTS)('identity over HTTP on %s', (dialect) => {
     const wrong = await browser.request(
       'POST',
       '/api/users',
-      { username: 'eve', displayName: 'Eve', roles: [], password: TEST_PASSWORD },
+      { username: 'eve', displayName: 'Eve', roles: ['auditor'], password: TEST_PASSWORD },
       { 'x-csrf-token': 'forged' },
     );
     expect(wrong.status).toBe(403);
@@ -169,7 +169,7 @@ describe.each(DIALECTS)('identity over HTTP on %s', (dialect) => {
         await browser.post('/api/users', {
           username: 'eve',
           displayName: 'Eve',
-          roles: [],
+          roles: ['auditor'],
           password: TEST_PASSWORD,
         })
       ).status,
@@ -199,7 +199,7 @@ describe.each(DIALECTS)('identity over HTTP on %s', (dialect) => {
     const outside = await pipeline.post('/api/users', {
       username: 'x1',
       displayName: 'x',
-      roles: [],
+      roles: ['auditor'],
       password: TEST_PASSWORD,
     });
     expect(outside.status).toBe(403);
@@ -313,7 +313,7 @@ describe.each(DIALECTS)('identity over HTTP on %s', (dialect) => {
         await browser.post('/api/users', {
           username: 'zed',
           displayName: 'z',
-          roles: [],
+          roles: ['auditor'],
           password: TEST_PASSWORD,
         })
       ).status,
@@ -364,7 +364,7 @@ describe.each(DIALECTS)('strict password profile on %s', (dialect) => {
     const weak = await admin.post('/api/users', {
       username: 'kim',
       displayName: 'Kim',
-      roles: [],
+      roles: ['auditor'],
       password: 'alllowercaseletters',
     });
     expect(weak.status).toBe(400);

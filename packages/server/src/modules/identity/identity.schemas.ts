@@ -63,7 +63,8 @@ export const createUserInput = z.object({
   username,
   displayName,
   email,
-  roles: z.array(roleSchema).max(ROLES.length),
+  // Issue #13: an account with no role can do nothing but exist; the form asks for one.
+  roles: z.array(roleSchema).min(1, 'at least one role').max(ROLES.length),
   /** A person's initial password (changed at the first sign-in); absent for a service account. */
   password: password.optional(),
   serviceAccount: z.boolean().optional(),
@@ -71,7 +72,11 @@ export const createUserInput = z.object({
 export const updateUserInput = z.object({
   displayName: displayName.optional(),
   email,
-  roles: z.array(roleSchema).max(ROLES.length).optional(),
+  roles: z
+    .array(roleSchema)
+    .min(1, 'at least one role (disable the account instead)')
+    .max(ROLES.length)
+    .optional(),
 });
 export const resetPasswordInput = z.object({ password });
 export const userListQuery = z.object({

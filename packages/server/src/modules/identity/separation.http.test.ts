@@ -194,6 +194,14 @@ describe.each(DIALECTS)('separation of duties on %s', (dialect) => {
     expect(selfOnly.body.error.details.rule).toBe('RO-3 no self-granted roles');
     expect((await sec.get(`/api/users/${me.id}`)).body.roles).toEqual(['security_administrator']);
 
+    const roleless = await sec.post('/api/users', {
+      username: 'nobody',
+      displayName: 'x',
+      roles: [],
+      password: 'Initial-password-2026',
+    });
+    expect(roleless.status).toBe(400);
+    expect(roleless.body.error.details.fields.roles).toEqual(['at least one role']);
     const mixed = await sec.post('/api/users', {
       username: 'mixed',
       displayName: 'x',

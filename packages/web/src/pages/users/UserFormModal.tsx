@@ -110,6 +110,7 @@ export function UserFormModal({ user, onClose }: { user?: User; onClose: () => v
         <Form.Item
           name="roles"
           label={t('users.roles')}
+          rules={[{ required: true, type: 'array', min: 1, message: t('users.roleRequired') }]}
           validateStatus={separationBroken ? 'warning' : undefined}
           help={separationBroken ? t('users.adminRolesWarning') : undefined}
         >
