@@ -19,6 +19,7 @@ import * as m20261126001800 from './migrations/20261126001800_create_cmdb_change
 import * as m20261206000100 from './migrations/20261206000100_add_user_credential_flags';
 import * as m20261206000200 from './migrations/20261206000200_add_change_external_updated_at';
 import * as m20261206002000 from './migrations/20261206002000_create_idempotency_keys';
+import * as m20261206002100 from './migrations/20261206002100_create_number_sequences';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -41,6 +42,7 @@ export const migrations: Record<string, Migration> = {
   '20261206000100_add_user_credential_flags': m20261206000100,
   '20261206000200_add_change_external_updated_at': m20261206000200,
   '20261206002000_create_idempotency_keys': m20261206002000,
+  '20261206002100_create_number_sequences': m20261206002100,
 };
 
 function migrator(db: Db): Migrator {

@@ -498,11 +498,6 @@ export interface KnowledgeArticlesTable {
   archived_at: string | null;
 }
 
-export interface KnowledgeNumberSeqTable {
-  year: number;
-  last: number;
-}
-
 export interface KnowledgeTagsTable {
   article_id: string;
   tag: string;
@@ -551,6 +546,13 @@ export interface IdempotencyKeysTable {
   created_at: string;
 }
 
+/** The last number handed out, per numbered thing and year (db/sequences.ts). */
+export interface NumberSequencesTable {
+  name: string;
+  year: number;
+  last: number;
+}
+
 export interface Database extends ChangesTables {
   users: UsersTable;
   idempotency_keys: IdempotencyKeysTable;
@@ -581,7 +583,6 @@ export interface Database extends ChangesTables {
   release_checks: ReleaseChecksTable;
   release_records: ReleaseRecordsTable;
   knowledge_articles: KnowledgeArticlesTable;
-  knowledge_number_seq: KnowledgeNumberSeqTable;
   knowledge_tags: KnowledgeTagsTable;
   knowledge_releases: KnowledgeReleasesTable;
   knowledge_cis: KnowledgeCisTable;
@@ -605,4 +606,5 @@ export interface Database extends ChangesTables {
   archive_items: ArchiveItemsTable;
   release_archives: ReleaseArchivesTable;
   release_closures: ReleaseClosuresTable;
+  number_sequences: NumberSequencesTable;
 }

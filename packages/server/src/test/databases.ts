@@ -88,10 +88,14 @@ export async function createTestDatabase(
  * the migration: try again (a few times at most), and fail on anything else.
  */
 async function migrateWithRetry(db: Db): Promise<void> {
+  await retryWhileOtherSchemasDrop(() => migrateToLatest(db));
+}
+
+/** Runs a migration step (up, down, or the list of pending ones) again when that race hits it. */
+export async function retryWhileOtherSchemasDrop<T>(step: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await migrateToLatest(db);
-      return;
+      return await step();
     } catch (error) {
       const concurrentDrop = /schema "rg_test_[0-9a-f]+" does not exist/.test(String(error));
       if (!concurrentDrop || attempt >= 3) throw error;

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../../db/schema';
 import { containsText } from '../../db/like';
+import { nextNumber as nextNumberOf } from '../../db/sequences';
 import type { ChangeVotesTable, ChangesTable } from './changes.tables';
 import type {
   ChangeRisk,
@@ -144,20 +145,9 @@ async function withCis(q: Q, rows: Selectable<ChangesTable>[]): Promise<Change[]
   return rows.map((r) => toChange(r, cis.get(r.id) ?? []));
 }
 
-/**
- * The next number of the year, inside the caller's transaction. The counter row is locked by the
- * upsert until commit, so two concurrent creations never get the same number.
- */
-export async function nextNumber(q: Q, year: number): Promise<number> {
-  const row = await q
-    .insertInto('change_number_seq')
-    .values({ year, last: 1 })
-    .onConflict((oc) =>
-      oc.column('year').doUpdateSet((eb) => ({ last: eb('change_number_seq.last', '+', 1) })),
-    )
-    .returning('last')
-    .executeTakeFirstOrThrow();
-  return Number(row.last);
+/** CHG-<year>-<4 digits> from the counter, inside the creating transaction. */
+export function nextNumber(q: Q, year: number): Promise<string> {
+  return nextNumberOf(q, 'change', year);
 }
 
 export async function insertChange(q: Q, c: Change): Promise<void> {

@@ -56,10 +56,8 @@ export async function assertCisExist(q: repo.Queryable, ciIds: readonly string[]
 }
 
 /** CHG-<year>-<4-digit sequence>, per year, inside the creating transaction. */
-export async function newChangeNumber(trx: repo.Queryable, now: Date): Promise<string> {
-  const year = now.getUTCFullYear();
-  const seq = await repo.nextNumber(trx, year);
-  return `CHG-${year}-${String(seq).padStart(4, '0')}`;
+export function newChangeNumber(trx: repo.Queryable, now: Date): Promise<string> {
+  return repo.nextNumber(trx, now.getUTCFullYear());
 }
 
 export async function detailOf(q: repo.Queryable, change: repo.Change, clock: Clock): Promise<ChangeDetail> {

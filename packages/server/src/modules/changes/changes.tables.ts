@@ -50,12 +50,6 @@ export interface ChangeVotesTable {
   voted_at: string;
 }
 
-/** The last number handed out per year. */
-export interface ChangeNumberSeqTable {
-  year: number;
-  last: number;
-}
-
 /** Webhook deliveries already processed, so a redelivery is acknowledged and ignored. */
 export interface ChangeWebhookDeliveriesTable {
   system: string;
@@ -68,6 +62,5 @@ export interface ChangesTables {
   changes: ChangesTable;
   change_cis: ChangeCisTable;
   change_votes: ChangeVotesTable;
-  change_number_seq: ChangeNumberSeqTable;
   change_webhook_deliveries: ChangeWebhookDeliveriesTable;
 }

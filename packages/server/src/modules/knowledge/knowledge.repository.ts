@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import type { Dialect } from '../../db/database';
 import { indexTerms, matchExpression, type TextQuery } from '../../db/fulltext';
+import { nextNumber as nextNumberOf } from '../../db/sequences';
 import type { Database, KnowledgeArticlesTable } from '../../db/schema';
 import type { Article, KnowledgeKind, KnowledgeState } from './knowledge.model';
 import { markdownToPlain } from './knowledge.text';
@@ -44,17 +45,9 @@ const toRow = (a: Article): Omit<ArticleRow, 'seq'> => ({
   archived_at: a.archivedAt,
 });
 
-/** KB-<year>-<4 digits>; the counter row stays locked by the upsert until commit. */
-export async function nextNumber(q: Q, year: number): Promise<string> {
-  const row = await q
-    .insertInto('knowledge_number_seq')
-    .values({ year, last: 1 })
-    .onConflict((oc) =>
-      oc.column('year').doUpdateSet((eb) => ({ last: eb('knowledge_number_seq.last', '+', 1) })),
-    )
-    .returning('last')
-    .executeTakeFirstOrThrow();
-  return `KB-${year}-${String(row.last).padStart(4, '0')}`;
+/** KB-<year>-<4 digits> from the counter, inside the creating transaction. */
+export function nextNumber(q: Q, year: number): Promise<string> {
+  return nextNumberOf(q, 'knowledge', year);
 }
 
 async function writeLinks(q: Q, a: Article): Promise<void> {

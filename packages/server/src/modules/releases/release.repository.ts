@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { containsText } from '../../db/like';
+import { nextNumber as nextNumberOf } from '../../db/sequences';
 import type {
   ReleaseItem,
   ReleaseOutcome,
@@ -83,16 +84,9 @@ const toRow = (r: Release): Selectable<ReleasesTable> => ({
   updated_at: r.updatedAt,
 });
 
-/** The next number of the year, e.g. REL-2026-0042 (inside the creating transaction). */
-export async function nextNumber(q: Q, year: number): Promise<string> {
-  const prefix = `REL-${year}-`;
-  const row = await q
-    .selectFrom('releases')
-    .select((eb) => eb.fn.max('number').as('max'))
-    .where('number', 'like', `${prefix}%`)
-    .executeTakeFirst();
-  const last = row?.max ? Number.parseInt(String(row.max).slice(prefix.length), 10) : 0;
-  return `${prefix}${String(last + 1).padStart(4, '0')}`;
+/** The next number of the year, e.g. REL-2026-0042, from the counter (inside the creating transaction). */
+export function nextNumber(q: Q, year: number): Promise<string> {
+  return nextNumberOf(q, 'release', year);
 }
 
 export async function insertRelease(

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { TriggerKind, TriggerSource } from '@releasegate/domain';
 import type { Database, RollbackTriggersTable } from '../../db/schema';
+import { nextNumber } from '../../db/sequences';
 
 type Q = Kysely<Database>;
 
@@ -201,15 +202,9 @@ export interface ProblemRecord {
   createdBy: string;
 }
 
-export async function nextProblemNumber(q: Q, year: number): Promise<string> {
-  const prefix = `PRB-${year}-`;
-  const row = await q
-    .selectFrom('problem_records')
-    .select((eb) => eb.fn.max('number').as('max'))
-    .where('number', 'like', `${prefix}%`)
-    .executeTakeFirst();
-  const last = row?.max ? Number.parseInt(String(row.max).slice(prefix.length), 10) : 0;
-  return `${prefix}${String(last + 1).padStart(4, '0')}`;
+/** PRB-<year>-<n> from the counter, inside the transaction that records the problem. */
+export function nextProblemNumber(q: Q, year: number): Promise<string> {
+  return nextNumber(q, 'problem', year);
 }
 
 export async function insertProblem(q: Q, p: ProblemRecord): Promise<void> {
