@@ -38,3 +38,26 @@ export const conflict = (message: string, details?: unknown) => new DomainError(
 
 export const policyViolation = (rule: string, message: string, details?: Record<string, unknown>) =>
   new DomainError('policy_violation', message, { rule, ...details });
+
+/**
+ * Who took a one-shot action first, and when: what a caller who lost the race (or repeats the
+ * action later) is told instead of a bare refusal. `action` names what the winner did.
+ */
+export interface Winner {
+  rule: string;
+  action: string;
+  by: string | null;
+  at: string;
+  [detail: string]: unknown;
+}
+
+/** A one-shot action someone already took: a conflict naming the winner (reason `already_done`). */
+export const alreadyDone = (message: string, winner: Winner) =>
+  new DomainError('conflict', message, { reason: 'already_done', ...winner });
+
+/** Whether the error tells a caller that someone else already took the action (a lost race). */
+export const isAlreadyDone = (error: DomainError) =>
+  error.code === 'conflict' &&
+  typeof error.details === 'object' &&
+  error.details !== null &&
+  (error.details as { reason?: unknown }).reason === 'already_done';

@@ -493,6 +493,19 @@ export function blockersOf(
       },
     ];
   }
+  const blockers = roleBlockers(action, facts, actor, rules);
+  if (t.guard) blockers.push(...t.guard(facts, actor, rules));
+  return blockers;
+}
+
+/** Whether the actor's roles (and a token's scopes) allow the action at all, whatever the state. */
+export function roleBlockers(
+  action: ReleaseAction,
+  facts: ReleaseFacts,
+  actor: Actor,
+  rules: PolicyRules,
+): Blocker[] {
+  const t = TRANSITIONS[action];
   const blockers: Blocker[] = [];
   const roles = t.roles(rules, facts);
   if (!actor.roles.some((r) => roles.includes(r))) {
@@ -514,8 +527,31 @@ export function blockersOf(
       reason: `needs the permission ${needed.join(' or ')}`,
     });
   }
-  if (t.guard) blockers.push(...t.guard(facts, actor, rules));
   return blockers;
+}
+
+/** A state-changing action as the record keeps it: which, from where to where. */
+export interface TransitionTaken {
+  action: ReleaseAction;
+  from: ReleaseState;
+  to: ReleaseState;
+}
+
+/**
+ * Whether `last`, the transition that brought the release into its current state, pre-empted
+ * `action`: the action was open in the state `last` left, both change the state, and `last` got
+ * there first. The caller then lost a race (or repeats what was done) rather than asking for
+ * something the lifecycle never allowed, and is told who won instead of "invalid transition".
+ */
+export function preemptedBy(action: ReleaseAction, state: ReleaseState, last: TransitionTaken): boolean {
+  const t = TRANSITIONS[action];
+  return (
+    t.to !== 'same' &&
+    !t.from.includes(state) &&
+    last.to === state &&
+    last.from !== last.to &&
+    t.from.includes(last.from)
+  );
 }
 
 export interface ActionAvailability {

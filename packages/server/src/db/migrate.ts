@@ -20,6 +20,7 @@ import * as m20261206000100 from './migrations/20261206000100_add_user_credentia
 import * as m20261206000200 from './migrations/20261206000200_add_change_external_updated_at';
 import * as m20261206002000 from './migrations/20261206002000_create_idempotency_keys';
 import * as m20261206002100 from './migrations/20261206002100_create_number_sequences';
+import * as m20261206002200 from './migrations/20261206002200_add_release_last_transition';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -43,6 +44,7 @@ export const migrations: Record<string, Migration> = {
   '20261206000200_add_change_external_updated_at': m20261206000200,
   '20261206002000_create_idempotency_keys': m20261206002000,
   '20261206002100_create_number_sequences': m20261206002100,
+  '20261206002200_add_release_last_transition': m20261206002200,
 };
 
 function migrator(db: Db): Migrator {

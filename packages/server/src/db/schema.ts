@@ -243,6 +243,11 @@ export interface ReleasesTable {
   decision_reason: string | null;
   created_at: string;
   updated_at: string;
+  /** The lifecycle transition that brought the release into its state (null before 2026-12). */
+  transition_action: string | null;
+  transition_from: string | null;
+  transitioned_by: string | null;
+  transitioned_at: string | null;
 }
 
 export interface ReleaseChangesTable {

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { DomainError, type ErrorCode } from '@releasegate/domain';
+import { DomainError, isAlreadyDone, type ErrorCode } from '@releasegate/domain';
 import type { Db } from '../db/database';
 import { recordStandalone, type AuditWriter } from '../modules/audit/audit.service';
 import { contextOf } from './request-context';
@@ -20,6 +20,13 @@ const STATUS: Record<ErrorCode, number> = {
 
 /** Refusals that belong on the audit trail (failed sign-ins are recorded by the sign-in itself). */
 const AUDITED_REFUSALS = new Set<ErrorCode>(['forbidden', 'policy_violation', 'invalid_transition']);
+
+/**
+ * A caller who lost the race for a one-shot action (or repeated it) tried and was refused: that
+ * is on the record too, next to the winner's success (docs/decisions/0011). Other conflicts are
+ * not (a taken user name; a stale external state, which its service records itself).
+ */
+const audited = (error: DomainError) => AUDITED_REFUSALS.has(error.code) || isAlreadyDone(error);
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -47,7 +54,7 @@ export function registerErrorHandler(app: FastifyInstance, deps: { db: Db; audit
   app.setErrorHandler(
     async (error: FastifyError | DomainError | Error, request: FastifyRequest, reply: FastifyReply) => {
       if (error instanceof DomainError) {
-        if (AUDITED_REFUSALS.has(error.code)) {
+        if (audited(error)) {
           try {
             await recordStandalone(deps.db, deps.audit, contextOf(request), {
               action:

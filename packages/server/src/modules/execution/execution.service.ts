@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import {
   DomainError,
+  alreadyDone,
   assertStepMayStart,
   notFound,
   progressOf,
@@ -83,10 +84,10 @@ async function recordStep<T>(
   if (reportId && (await repo.reportSeen(deps.db.kysely, release.id, reportId))) return { duplicate: true };
   const action = phase === 'implementation' ? 'record_step' : 'record_rollback_step';
   try {
-    await runAction(deps, ctx, release.id, action, async (trx, r, principal) => {
+    await runAction(deps, ctx, release.id, action, async (trx, r, principal, at) => {
       if (reportId && !(await repo.rememberReport(trx, r.id, reportId, deps.clock.now().toISOString())))
         throw new DuplicateReport();
-      return apply(trx, r, principal);
+      return apply(trx, r, principal, at);
     });
     return { duplicate: false };
   } catch (error) {
@@ -149,6 +150,19 @@ export async function finishStep(
   return recordStep(deps, ctx, id, phase, input.reportId, async (trx, release) => {
     const runs = await repo.stepRunsOf(trx, release.id);
     const run = runs.find((r) => r.phase === phase && r.stepIndex === index);
+    // A run ends once: a second report of its end (two implementers at once, or a pipeline and a
+    // person) is told who ended it and when. A report id makes a pipeline's own retry a no-op.
+    if (run?.finishedAt)
+      throw alreadyDone(
+        `Step ${index + 1} (${run.title}) already ended (${run.status}) at ${run.finishedAt}`,
+        {
+          rule: phase === 'implementation' ? 'IM-2 steps in plan order' : 'RB-3 rollback steps in order',
+          action: 'finish_step',
+          by: run.executor,
+          at: run.finishedAt,
+          status: run.status,
+        },
+      );
     if (run?.status !== 'running') {
       throw new DomainError(
         'policy_violation',

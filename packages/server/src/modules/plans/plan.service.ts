@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, notFound, type PlanContent } from '@releasegate/domain';
+import { DomainError, alreadyDone, notFound, type PlanContent } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
 import { authorize } from '../identity/authorize';
 import type { ReleaseDeps } from '../releases/release.deps';
-import { findRelease } from '../releases/release.repository';
+import { findRelease, lockRelease } from '../releases/release.repository';
 import { runAction } from '../releases/release.service';
 import * as repo from './plan.repository';
 import { planConflicts } from './plan.conflicts';
@@ -190,7 +190,9 @@ export async function overrideConflict(
 ) {
   const principal = authorize(ctx, 'release.plan');
   await deps.db.kysely.transaction().execute(async (trx) => {
-    const release = await findRelease(trx, releaseId);
+    // Locked like every action on the release: two people overriding the same conflict at once
+    // (on two nodes) record one override, and the second is told whose.
+    const release = await lockRelease(trx, releaseId);
     if (!release) throw notFound('Release', releaseId);
     const plan = await repo.latestPlan(trx, release.id);
     if (!plan || (plan.status !== 'draft' && plan.status !== 'rejected')) {
@@ -203,9 +205,16 @@ export async function overrideConflict(
     const conflict = (await planConflicts(trx, deps, release, plan)).find((c) => c.key === key);
     if (!conflict) throw notFound('Conflict', key);
     if (conflict.override)
-      throw new DomainError('conflict', 'This conflict is already overridden', {
-        override: conflict.override,
-      });
+      throw alreadyDone(
+        `This conflict is already overridden, by ${conflict.override.byName} at ${conflict.override.at}`,
+        {
+          rule: 'PL-5 schedule conflicts',
+          action: 'override_conflict',
+          by: conflict.override.byName,
+          at: conflict.override.at,
+          override: conflict.override,
+        },
+      );
     const at = now(deps);
     await repo.insertOverride(trx, plan.id, { conflictKey: key, reason, byName: principal.username, at });
     await repo.insertComment(trx, plan.id, {

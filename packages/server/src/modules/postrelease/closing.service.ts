@@ -18,7 +18,7 @@ import {
 import type { ReleaseDeps } from '../releases/release.deps';
 import { findRelease, type Release } from '../releases/release.repository';
 import { rulesOf } from '../releases/release.facts';
-import { runAction } from '../releases/release.service';
+import { runAction, type OneShot } from '../releases/release.service';
 import { commentsOf, plansOf } from '../plans/plan.repository';
 import { checksOf } from '../verification/checklist.repository';
 import { stepRunsOf } from '../execution/execution.repository';
@@ -109,16 +109,40 @@ async function collectArchive(trx: Kysely<Database>, deps: ReleaseDeps, release:
   return items;
 }
 
-/** PO-3: archives the release's documents and evidence (again, if something was added since). */
+/**
+ * PO-3: archives the release's documents and evidence — again if something was recorded since.
+ * When the archive is the last thing that happened to the release, archiving again would gather
+ * the same record: refused naming who archived and when (two people archiving at once on two
+ * nodes: one archive, one refusal).
+ */
 export async function archiveRelease(deps: ReleaseDeps, ctx: RequestContext, id: string) {
   authorize(ctx, 'release.read');
-  return runAction(deps, ctx, id, 'archive', async (trx, release, principal) => {
-    const items = await collectArchive(trx, deps, release, principal.displayName || principal.username);
-    return {
-      release,
-      details: { files: items.map((i) => ({ name: i.name, sha256: i.digest, size: i.size })) },
-    };
-  });
+  const upToDate: OneShot = async (trx, release) => {
+    const archive = await repo.findArchive(trx, release.id);
+    const last = await repo.latestReleaseEvent(trx, release.id);
+    return archive && last?.action === 'release.archive'
+      ? {
+          rule: 'PO-3 archive',
+          action: 'archive',
+          by: archive.archivedBy,
+          at: archive.archivedAt,
+        }
+      : undefined;
+  };
+  return runAction(
+    deps,
+    ctx,
+    id,
+    'archive',
+    async (trx, release, principal) => {
+      const items = await collectArchive(trx, deps, release, principal.displayName || principal.username);
+      return {
+        release,
+        details: { files: items.map((i) => ({ name: i.name, sha256: i.digest, size: i.size })) },
+      };
+    },
+    upToDate,
+  );
 }
 
 const CLOSE_ACTIONS = {
@@ -137,7 +161,7 @@ export async function closeRelease(
   id: string,
   input: { outcome: keyof typeof CLOSE_ACTIONS; analysis?: string | null; lessons?: string | null },
 ) {
-  return runAction(deps, ctx, id, CLOSE_ACTIONS[input.outcome], async (trx, release, principal) => {
+  return runAction(deps, ctx, id, CLOSE_ACTIONS[input.outcome], async (trx, release, principal, at) => {
     // After the lifecycle's own check (which names CL-1): an API token also needs the scope.
     authorize(ctx, 'release.close');
     const by = principal.displayName || principal.username;
@@ -146,7 +170,7 @@ export async function closeRelease(
       analysis: input.analysis?.trim() || null,
       lessons: input.lessons?.trim() || null,
       closedBy: by,
-      closedAt: deps.clock.now().toISOString(),
+      closedAt: at,
     });
     // The closure is its own record: the release keeps its intake decision (who accepted it, and why).
     return {

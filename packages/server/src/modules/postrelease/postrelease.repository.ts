@@ -250,6 +250,23 @@ export async function actionTimes(q: Q, releaseId: string, actions: string[]): P
   return new Map(rows.map((r) => [r.action, r.occurred_at]));
 }
 
+/** The newest successful audited action on the release: what last happened to its record. */
+export async function latestReleaseEvent(
+  q: Q,
+  releaseId: string,
+): Promise<{ action: string; actorName: string | null; occurredAt: string } | undefined> {
+  const row = await q
+    .selectFrom('audit_events')
+    .select(['action', 'actor_name', 'occurred_at'])
+    .where('entity_type', '=', 'release')
+    .where('entity_id', '=', releaseId)
+    .where('outcome', '=', 'success')
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row && { action: row.action, actorName: row.actor_name, occurredAt: row.occurred_at };
+}
+
 /** The release's audit events, oldest first (the timeline and the evidence package). */
 export async function releaseEvents(q: Q, releaseId: string) {
   return q

@@ -12,7 +12,7 @@ import { updateCiIn } from '../cmdb/ci.service';
 import type { ReleaseDeps } from '../releases/release.deps';
 import { findRelease, type Release } from '../releases/release.repository';
 import { rulesOf } from '../releases/release.facts';
-import { runAction } from '../releases/release.service';
+import { runAction, type OneShot } from '../releases/release.service';
 import { approvedPlan } from '../execution/execution.service';
 import * as repo from './postrelease.repository';
 import { formatTime } from '../documents/document.model';
@@ -161,28 +161,52 @@ export async function signAcceptance(
   input: { accepted: boolean; department: string; comment?: string | null },
 ) {
   authorize(ctx, 'acceptance.sign');
-  return runAction(deps, ctx, id, 'sign_acceptance', async (trx, release, principal) => {
-    if (!input.accepted && !input.comment?.trim())
-      throw new DomainError('invalid_input', 'Refusing acceptance needs a reason', {
-        rule: 'PO-1 user acceptance',
-        fields: { comment: ['say what is not accepted'] },
+  // One acceptance per release: once the business has accepted, a second sign-off (another
+  // representative's at the same moment, on another node) is refused naming the one that counts.
+  // A refusal can be followed by an acceptance once what was refused is fixed.
+  const accepted: OneShot = async (trx, release) => {
+    const last = (await repo.verificationsOf(trx, release.id))
+      .filter((v) => v.itemKey === USER_ACCEPTANCE)
+      .at(-1);
+    return last?.result === 'passed'
+      ? {
+          rule: 'PO-1 user acceptance',
+          action: 'sign_acceptance',
+          by: last.actorName,
+          at: last.at,
+          department: last.department,
+        }
+      : undefined;
+  };
+  return runAction(
+    deps,
+    ctx,
+    id,
+    'sign_acceptance',
+    async (trx, release, principal) => {
+      if (!input.accepted && !input.comment?.trim())
+        throw new DomainError('invalid_input', 'Refusing acceptance needs a reason', {
+          rule: 'PO-1 user acceptance',
+          fields: { comment: ['say what is not accepted'] },
+        });
+      await repo.insertVerification(trx, release.id, {
+        itemKey: USER_ACCEPTANCE,
+        result: input.accepted ? 'passed' : 'failed',
+        note: input.comment?.trim() || null,
+        link: null,
+        evidence: null,
+        department: input.department.trim(),
+        actorId: principal.userId,
+        actorName: principal.displayName || principal.username,
+        at: deps.clock.now().toISOString(),
       });
-    await repo.insertVerification(trx, release.id, {
-      itemKey: USER_ACCEPTANCE,
-      result: input.accepted ? 'passed' : 'failed',
-      note: input.comment?.trim() || null,
-      link: null,
-      evidence: null,
-      department: input.department.trim(),
-      actorId: principal.userId,
-      actorName: principal.displayName || principal.username,
-      at: deps.clock.now().toISOString(),
-    });
-    return {
-      release,
-      details: { accepted: input.accepted, department: input.department, signedBy: principal.username },
-    };
-  });
+      return {
+        release,
+        details: { accepted: input.accepted, department: input.department, signedBy: principal.username },
+      };
+    },
+    accepted,
+  );
 }
 
 /**
@@ -196,53 +220,72 @@ export async function completeCmdbUpdate(
   note: string | null,
 ) {
   authorize(ctx, 'cmdb.write');
-  return runAction(deps, ctx, id, 'complete_cmdb_update', async (trx, release, principal) => {
-    const task = (await repo.findCmdbTask(trx, release.id))!;
-    const targets = (await approvedPlan(trx, release.id)).content.baseline?.targets ?? [];
-    const cis = new Map(
-      (
-        await findCisByIds(
-          trx,
-          targets.map((t) => t.ciId),
-        )
-      ).map((c) => [c.id, c]),
-    );
-    const applied: NonNullable<repo.CmdbTask['applied']> = [];
-    for (const target of targets) {
-      const ci = cis.get(target.ciId);
-      if (!ci || ci.status !== 'active')
-        throw new DomainError(
-          'policy_violation',
-          `Configuration item ${target.ciId} of the plan no longer exists or is retired`,
-          {
-            rule: 'PO-2 CMDB update',
-          },
-        );
-      if (ci.version !== target.targetVersion)
-        await updateCiIn(
-          trx,
-          deps,
-          ctx,
-          ci.id,
-          { version: target.targetVersion, revision: ci.revision },
-          {
-            kind: 'release',
-            releaseId: release.id,
-            reason: `${release.number} CMDB update (PO-2)${note ? `: ${note}` : ''}`,
-          },
-        );
-      applied.push({ ciId: ci.id, ciName: ci.name, before: ci.version, after: target.targetVersion });
-    }
-    const at = deps.clock.now().toISOString();
-    await repo.completeCmdbTask(trx, release.id, {
-      at,
-      by: principal.displayName || principal.username,
-      applied,
-    });
-    await cancelJobs(trx, `cmdb:${release.id}:`);
-    const late = at > task.dueAt;
-    return { release, details: { applied, dueAt: task.dueAt, late } };
-  });
+  // The task is done once: a second completion is refused naming who did it and when.
+  const done: OneShot = async (trx, release) => {
+    const task = await repo.findCmdbTask(trx, release.id);
+    return task?.doneAt
+      ? {
+          rule: 'PO-2 CMDB update task',
+          action: 'complete_cmdb_update',
+          by: task.doneBy,
+          at: task.doneAt,
+        }
+      : undefined;
+  };
+  return runAction(
+    deps,
+    ctx,
+    id,
+    'complete_cmdb_update',
+    async (trx, release, principal) => {
+      const task = (await repo.findCmdbTask(trx, release.id))!;
+      const targets = (await approvedPlan(trx, release.id)).content.baseline?.targets ?? [];
+      const cis = new Map(
+        (
+          await findCisByIds(
+            trx,
+            targets.map((t) => t.ciId),
+          )
+        ).map((c) => [c.id, c]),
+      );
+      const applied: NonNullable<repo.CmdbTask['applied']> = [];
+      for (const target of targets) {
+        const ci = cis.get(target.ciId);
+        if (!ci || ci.status !== 'active')
+          throw new DomainError(
+            'policy_violation',
+            `Configuration item ${target.ciId} of the plan no longer exists or is retired`,
+            {
+              rule: 'PO-2 CMDB update',
+            },
+          );
+        if (ci.version !== target.targetVersion)
+          await updateCiIn(
+            trx,
+            deps,
+            ctx,
+            ci.id,
+            { version: target.targetVersion, revision: ci.revision },
+            {
+              kind: 'release',
+              releaseId: release.id,
+              reason: `${release.number} CMDB update (PO-2)${note ? `: ${note}` : ''}`,
+            },
+          );
+        applied.push({ ciId: ci.id, ciName: ci.name, before: ci.version, after: target.targetVersion });
+      }
+      const at = deps.clock.now().toISOString();
+      await repo.completeCmdbTask(trx, release.id, {
+        at,
+        by: principal.displayName || principal.username,
+        applied,
+      });
+      await cancelJobs(trx, `cmdb:${release.id}:`);
+      const late = at > task.dueAt;
+      return { release, details: { applied, dueAt: task.dueAt, late } };
+    },
+    done,
+  );
 }
 
 /** PO-1…PO-3, CL-1 for the screen: verifications, the CMDB task, the archive and the closure. */

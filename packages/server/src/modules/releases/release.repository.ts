@@ -2,10 +2,12 @@ import type { Kysely, Selectable } from 'kysely';
 import { containsText } from '../../db/like';
 import { nextNumber as nextNumberOf } from '../../db/sequences';
 import type {
+  ReleaseAction,
   ReleaseItem,
   ReleaseOutcome,
   ReleaseState,
   ReleaseType,
+  TransitionTaken,
   TypeProposal,
 } from '@releasegate/domain';
 import type { Database, ReleasesTable } from '../../db/schema';
@@ -33,6 +35,8 @@ export interface Release {
   decisionReason: string | null;
   createdAt: string;
   updatedAt: string;
+  /** The transition that brought the release into its state, and who took it when (null: before the record). */
+  lastTransition: (TransitionTaken & { by: string; at: string }) | null;
 }
 
 export type StoredItem = ReleaseItem & { id: string };
@@ -58,6 +62,16 @@ const toRelease = (r: Selectable<ReleasesTable>): Release => ({
   decisionReason: r.decision_reason,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+  lastTransition:
+    r.transition_action && r.transition_from && r.transitioned_by && r.transitioned_at
+      ? {
+          action: r.transition_action as ReleaseAction,
+          from: r.transition_from as ReleaseState,
+          to: r.state as ReleaseState,
+          by: r.transitioned_by,
+          at: r.transitioned_at,
+        }
+      : null,
 });
 
 const toRow = (r: Release): Selectable<ReleasesTable> => ({
@@ -82,6 +96,10 @@ const toRow = (r: Release): Selectable<ReleasesTable> => ({
   decision_reason: r.decisionReason,
   created_at: r.createdAt,
   updated_at: r.updatedAt,
+  transition_action: r.lastTransition?.action ?? null,
+  transition_from: r.lastTransition?.from ?? null,
+  transitioned_by: r.lastTransition?.by ?? null,
+  transitioned_at: r.lastTransition?.at ?? null,
 });
 
 /** The next number of the year, e.g. REL-2026-0042, from the counter (inside the creating transaction). */
@@ -130,6 +148,22 @@ export async function updateRelease(q: Q, r: Release, expectedState: ReleaseStat
     .where('state', '=', expectedState)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * Reads a release for update: a no-op write takes its row lock on PostgreSQL (SQLite transactions
+ * already begin IMMEDIATE), so actions on one release run one after the other on every node, each
+ * seeing what the one before it committed (docs/decisions/0011). Taken first in a transaction,
+ * before the audit chain's lock, so locks are always taken in the same order.
+ */
+export async function lockRelease(q: Q, idOrNumber: string): Promise<Release | undefined> {
+  const row = await q
+    .updateTable('releases')
+    .set((eb) => ({ state: eb.ref('state') }))
+    .where((eb) => eb.or([eb('id', '=', idOrNumber), eb('number', '=', idOrNumber)]))
+    .returningAll()
+    .executeTakeFirst();
+  return row && toRelease(row);
 }
 
 export async function findRelease(q: Q, idOrNumber: string): Promise<Release | undefined> {

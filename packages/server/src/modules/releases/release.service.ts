@@ -2,16 +2,22 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import {
   DomainError,
+  alreadyDone,
   availableActions,
   checkReleaseItems,
   impactOf,
   nextState,
   notFound,
+  preemptedBy,
   proposeType,
+  roleBlockers,
+  type PolicyRules,
   type ReleaseAction,
+  type ReleaseFacts,
   type ReleaseItem,
   type ReleaseState,
   type ReleaseType,
+  type Winner,
 } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import type { Principal, RequestContext } from '../../context';
@@ -151,6 +157,7 @@ export async function requestRelease(
       decisionReason: null,
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
+      lastTransition: null,
     };
     await repo.insertRelease(
       trx,
@@ -176,8 +183,46 @@ async function load(q: Kysely<Database>, id: string) {
 }
 
 /**
+ * Who already took a one-shot action the lifecycle table cannot tell from the state (a decision on
+ * a trigger, the CMDB update, a sign-off), read in the action's transaction after the release lock.
+ */
+export type OneShot = (trx: Kysely<Database>, release: repo.Release) => Promise<Winner | undefined>;
+
+/**
+ * Refuses with 409 naming the winner when the action was already taken: by the action's own check,
+ * or, for a state-changing action, when the transition that brought the release where it is
+ * pre-empted this one (two managers closing at once, on two nodes). Only a caller whose roles
+ * allow the action is told; anyone else gets the lifecycle's own refusal.
+ */
+async function assertNotTakenYet(
+  trx: Kysely<Database>,
+  action: ReleaseAction,
+  release: repo.Release,
+  facts: ReleaseFacts,
+  principal: Principal,
+  rules: PolicyRules,
+  oneShot: OneShot | undefined,
+): Promise<void> {
+  if (roleBlockers(action, facts, principal, rules).length > 0) return;
+  const last = release.lastTransition;
+  const winner =
+    (await oneShot?.(trx, release)) ??
+    (last && preemptedBy(action, release.state, last)
+      ? { rule: 'release lifecycle', action: last.action, by: last.by, at: last.at, state: release.state }
+      : undefined);
+  if (winner)
+    throw alreadyDone(
+      `Cannot ${action.replace(/_/g, ' ')} ${release.number}: ${winner.by ?? 'the system'} already did (${winner.action.replace(/_/g, ' ')}) at ${winner.at}`,
+      winner,
+    );
+}
+
+/**
  * Runs one lifecycle action in one transaction: the table decides if the caller may, the change
- * is applied and audited, or nothing happens and the refusal names its rules.
+ * is applied and audited, or nothing happens and the refusal names its rules. The release is
+ * locked first, so concurrent actions on it (on any node) run one after the other and each sees
+ * what the previous one did: of several callers racing for a one-shot action exactly one wins,
+ * and the others are told who did and when (409).
  */
 export async function runAction<T>(
   deps: ReleaseDeps,
@@ -188,21 +233,33 @@ export async function runAction<T>(
     trx: Kysely<Database>,
     release: repo.Release,
     principal: Principal,
+    /** The moment of the action: the release's update time, and its transition's when it moves. */
+    at: string,
     // `state` when the effect decides where the release goes (a passed checklist makes it ready).
   ) => Promise<{ release: repo.Release; result?: T; details?: unknown; state?: ReleaseState }>,
+  oneShot?: OneShot,
 ): Promise<{ release: repo.Release; result?: T }> {
   const principal = requirePrincipal(ctx);
   const done = await deps.db.kysely.transaction().execute(async (trx) => {
-    const before = await load(trx, id);
+    const before = await repo.lockRelease(trx, id);
+    if (!before) throw notFound('Release', id);
     const rules = await rulesOf(trx, before);
-    assertAllowed(action, await factsOf(trx, deps, before, rules), principal, rules, before.number);
+    const facts = await factsOf(trx, deps, before, rules);
+    await assertNotTakenYet(trx, action, before, facts, principal, rules, oneShot);
+    assertAllowed(action, facts, principal, rules, before.number);
     const { state, outcome } = nextState(action, before.state);
-    const applied = await apply(trx, before, principal);
+    const at = deps.clock.now().toISOString();
+    const applied = await apply(trx, before, principal, at);
+    const to = applied.state ?? state;
     const after: repo.Release = {
       ...applied.release,
-      state: applied.state ?? state,
+      state: to,
       outcome: outcome ?? applied.release.outcome,
-      updatedAt: deps.clock.now().toISOString(),
+      updatedAt: at,
+      lastTransition:
+        to === before.state
+          ? applied.release.lastTransition
+          : { action, from: before.state, to, by: principal.username, at },
     };
     if (!(await repo.updateRelease(trx, after, before.state))) {
       throw new DomainError('conflict', `${before.number} changed meanwhile; reload and try again`);

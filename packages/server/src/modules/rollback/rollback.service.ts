@@ -24,7 +24,7 @@ import { snapshotCis } from '../cmdb/baseline.service';
 import type { ReleaseDeps } from '../releases/release.deps';
 import { findRelease, itemsOf, type Release } from '../releases/release.repository';
 import { rulesOf } from '../releases/release.facts';
-import { runAction } from '../releases/release.service';
+import { runAction, type OneShot } from '../releases/release.service';
 import { stepRunsOf } from '../execution/execution.repository';
 import { approvedPlan } from '../execution/execution.service';
 import * as repo from './rollback.repository';
@@ -144,49 +144,73 @@ export async function decide(
       fields: { reason: ['say why the release continues'] },
     });
   const action = input.decision === 'rollback' ? 'decide_rollback' : 'decide_continue';
-  return runAction(deps, ctx, id, action, async (trx, release, principal) => {
+  // One decision per trigger: whoever decides second (at the same moment, on another node) is told
+  // who decided what, and when — also when a roll-back answered this trigger with the others.
+  const decided: OneShot = async (trx, release) => {
     const trigger = await repo.findTrigger(trx, triggerId);
-    if (trigger?.releaseId !== release.id) throw notFound('Rollback trigger', triggerId);
-    if (trigger.decision)
-      throw new DomainError('conflict', `The trigger was already decided: ${trigger.decision}`, {
-        rule: 'RB-2 one decision per trigger',
-      });
-    const answered =
-      input.decision === 'rollback'
-        ? (await repo.triggersOf(trx, release.id)).filter((t) => !t.decision)
-        : [trigger];
-    const at = deps.clock.now().toISOString();
-    const by = principal.displayName || principal.username;
-    const timings = [];
-    for (const t of answered) {
-      const timing = decisionTiming(t.discoveredAt, t.decisionDueAt, at);
-      await repo.decideTrigger(trx, t.id, { decision: input.decision, reason, by, at, ...timing });
-      await cancelJobs(trx, `rollback:${t.id}:`);
-      timings.push({ trigger: t.id, ...timing });
-    }
-    const late = timings.filter((t) => t.late);
-    if (late.length)
-      await deps.audit.record(trx, ctx, {
-        action: 'release.rollback_decision_late',
-        entityType: 'release',
-        entityId: release.id,
-        outcome: 'failed',
-        details: { rule: 'RB-2 decision due 30 minutes after discovery', late },
-      });
-    const rules = await rulesOf(trx, release);
-    await notify(trx, deps.clock, {
-      kind: 'state_changed',
-      releaseId: release.id,
-      link: `/releases/${release.id}`,
-      title:
+    return trigger?.releaseId === release.id && trigger.decision
+      ? {
+          rule: 'RB-2 one decision per trigger',
+          action: trigger.decision === 'rollback' ? 'decide_rollback' : 'decide_continue',
+          by: trigger.decidedBy,
+          at: trigger.decidedAt!,
+          decision: trigger.decision,
+          trigger: trigger.id,
+          decidedBy: trigger.decidedBy,
+          decidedAt: trigger.decidedAt,
+        }
+      : undefined;
+  };
+  return runAction(
+    deps,
+    ctx,
+    id,
+    action,
+    async (trx, release, principal) => {
+      const trigger = await repo.findTrigger(trx, triggerId);
+      if (trigger?.releaseId !== release.id) throw notFound('Rollback trigger', triggerId);
+      const answered =
         input.decision === 'rollback'
-          ? { zh: `${release.number} 决定回退`, en: `${release.number}: roll back` }
-          : { zh: `${release.number} 决定继续`, en: `${release.number}: continue` },
-      body: { zh: `${by}：${reason ?? '—'}`, en: `${by}: ${reason ?? '—'}` },
-      audience: { roles: ['operations_engineer', 'release_implementer', ...deciders(rules)] },
-    });
-    return { release, details: { decision: input.decision, reason, triggers: timings } };
-  });
+          ? (await repo.triggersOf(trx, release.id)).filter((t) => !t.decision)
+          : [trigger];
+      const at = deps.clock.now().toISOString();
+      const by = principal.displayName || principal.username;
+      const timings = [];
+      for (const t of answered) {
+        const timing = decisionTiming(t.discoveredAt, t.decisionDueAt, at);
+        // Under the release lock nobody decides meanwhile; the conditional update still makes sure.
+        if (!(await repo.decideTrigger(trx, t.id, { decision: input.decision, reason, by, at, ...timing })))
+          throw new DomainError('conflict', `The trigger ${t.id} was decided meanwhile; reload`, {
+            rule: 'RB-2 one decision per trigger',
+          });
+        await cancelJobs(trx, `rollback:${t.id}:`);
+        timings.push({ trigger: t.id, ...timing });
+      }
+      const late = timings.filter((t) => t.late);
+      if (late.length)
+        await deps.audit.record(trx, ctx, {
+          action: 'release.rollback_decision_late',
+          entityType: 'release',
+          entityId: release.id,
+          outcome: 'failed',
+          details: { rule: 'RB-2 decision due 30 minutes after discovery', late },
+        });
+      const rules = await rulesOf(trx, release);
+      await notify(trx, deps.clock, {
+        kind: 'state_changed',
+        releaseId: release.id,
+        link: `/releases/${release.id}`,
+        title:
+          input.decision === 'rollback'
+            ? { zh: `${release.number} 决定回退`, en: `${release.number}: roll back` }
+            : { zh: `${release.number} 决定继续`, en: `${release.number}: continue` },
+        body: { zh: `${by}：${reason ?? '—'}`, en: `${by}: ${reason ?? '—'}` },
+        audience: { roles: ['operations_engineer', 'release_implementer', ...deciders(rules)] },
+      });
+      return { release, details: { decision: input.decision, reason, triggers: timings } };
+    },
+    decided,
+  );
 }
 
 /**
@@ -394,7 +418,7 @@ export async function completeRollback(deps: ReleaseDeps, ctx: RequestContext, i
 
 /** A rollback that could not restore the service closes the release as failed, with its problem record. */
 export async function failRollback(deps: ReleaseDeps, ctx: RequestContext, id: string, reason: string) {
-  return runAction(deps, ctx, id, 'fail_rollback', async (trx, release, principal) => {
+  return runAction(deps, ctx, id, 'fail_rollback', async (trx, release, principal, at) => {
     const by = principal.displayName || principal.username;
     const problem = await problemRecord(trx, deps, release, by, `failed: ${reason}`);
     // CL-1, PO-3: the release closes as failed: its record is archived and sealed with the report.
@@ -403,13 +427,13 @@ export async function failRollback(deps: ReleaseDeps, ctx: RequestContext, id: s
       analysis: `回退失败：${reason}`,
       lessons: null,
       closedBy: by,
-      closedAt: deps.clock.now().toISOString(),
+      closedAt: at,
     });
     return {
       release: {
         ...release,
         decidedBy: by,
-        decidedAt: deps.clock.now().toISOString(),
+        decidedAt: at,
         decisionReason: reason,
       },
       result: problem,
