@@ -6,6 +6,7 @@ import { findCisByIds } from '../cmdb/cmdb.repository';
 import type { AuditWriter } from '../audit/audit.service';
 import type { ChangeDeps } from './change.deps';
 import {
+  alreadyDone,
   assertChange,
   tallyVotes,
   type ChangeRisk,
@@ -13,6 +14,7 @@ import {
   type ChangeSource,
   type Tally,
   type VoteDecision,
+  type Winner,
 } from '@releasegate/domain';
 import * as repo from './change.repository';
 import { releasesCarrying } from './change.repository';
@@ -212,6 +214,14 @@ export async function voteOnChange(
   return deps.db.kysely.transaction().execute(async (trx) => {
     // Locked: concurrent votes are counted one after the other, so the quorum is never missed.
     const before = await lockOrThrow(trx, id);
+    // The CAB decides once: a vote arriving after the quorum decided (at the same moment, on
+    // another node) is told who decided and when.
+    const decided = cabDecision(before, await repo.votesOf(trx, id));
+    if (decided)
+      throw alreadyDone(
+        `${changeLabel(before)} was already ${decided.action === 'approve' ? 'approved' : 'rejected'} by the CAB (${decided.by}) at ${decided.at}`,
+        decided,
+      );
     assertChange(toSubject(before), 'vote', changeLabel(before));
     if (before.requesterId === principal.userId) {
       throw new DomainError(
@@ -273,6 +283,25 @@ export async function voteOnChange(
   });
 }
 
+/** IN-1: the CAB's decision on a built-in change once its quorum approved or rejected it. */
+function cabDecision(c: repo.Change, votes: repo.Vote[]): Winner | undefined {
+  if (c.source !== 'internal' || c.state === 'cab_review') return undefined;
+  if (c.approvedAt)
+    return { rule: 'IN-1 CAB approval', action: 'approve', by: c.approvedBy.join(', '), at: c.approvedAt };
+  if (c.state === 'rejected' && c.rejectedAt)
+    return {
+      rule: 'IN-1 CAB approval',
+      action: 'reject',
+      by: votes
+        .filter((v) => v.decision === 'reject')
+        .map((v) => v.voter)
+        .sort()
+        .join(', '),
+      at: c.rejectedAt,
+    };
+  return undefined;
+}
+
 /** Withdraws a change, also after its approval ("revoked"): a release carrying it is then blocked (IN-2). */
 export async function withdrawChange(
   deps: ChangeDeps,
@@ -283,6 +312,16 @@ export async function withdrawChange(
   const principal = authorize(ctx, 'change.manage');
   return deps.db.kysely.transaction().execute(async (trx) => {
     const before = await lockOrThrow(trx, id);
+    if (before.state === 'withdrawn' && before.withdrawnAt)
+      throw alreadyDone(
+        `${changeLabel(before)} was already withdrawn by ${before.withdrawnBy ?? '—'} at ${before.withdrawnAt}`,
+        {
+          rule: 'IN-2 withdrawn once',
+          action: 'withdraw',
+          by: before.withdrawnBy,
+          at: before.withdrawnAt,
+        },
+      );
     assertChange(toSubject(before), 'withdraw', changeLabel(before));
     const at = deps.clock.now().toISOString();
     const after: repo.Change = {

@@ -97,6 +97,21 @@ export async function deleteVersion(q: Q, id: string): Promise<void> {
   await q.deleteFrom('dsl_versions').where('id', '=', id).execute();
 }
 
+/**
+ * Reads a version for update: a no-op write takes its row lock on PostgreSQL (SQLite transactions
+ * already begin IMMEDIATE), so two reviewers deciding at once, on two nodes, decide one after the
+ * other and the second sees the first's decision.
+ */
+export async function lockVersion(q: Q, id: string): Promise<DslVersion | undefined> {
+  const row = await q
+    .updateTable('dsl_versions')
+    .set((eb) => ({ state: eb.ref('state') }))
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+  return row && toVersion(row);
+}
+
 export async function findVersion(q: Q, id: string): Promise<DslVersion | undefined> {
   const row = await q.selectFrom('dsl_versions').selectAll().where('id', '=', id).executeTakeFirst();
   return row && toVersion(row);

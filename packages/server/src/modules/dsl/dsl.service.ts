@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { DomainError, assertDsl, conflict, notFound } from '@releasegate/domain';
+import { DomainError, alreadyDone, assertDsl, conflict, notFound } from '@releasegate/domain';
 import type { Clock } from '@releasegate/domain';
 import type { Db } from '../../db/database';
 import type { RequestContext } from '../../context';
@@ -162,6 +162,29 @@ async function removeIfUnreferenced(deps: DslDeps, digest: string) {
   if ((await repo.findByDigest(deps.db.kysely, digest)).length === 0) await deps.blobs.remove(digest);
 }
 
+const PAST = { approve: 'approved', reject: 'rejected', retire: 'retired' } as const;
+
+/**
+ * DS-1: a version is decided (approved or rejected) once and retired once; whoever comes second
+ * is told who did it and when (409).
+ */
+function assertNotDecided(v: repo.DslVersion, action: 'approve' | 'reject' | 'retire') {
+  const done =
+    action === 'retire'
+      ? v.retiredAt && { action: 'retire' as const, by: v.retiredBy, at: v.retiredAt }
+      : v.state !== 'pending' &&
+        v.decidedAt && {
+          action: v.state === 'rejected' ? ('reject' as const) : ('approve' as const),
+          by: v.decidedBy,
+          at: v.decidedAt,
+        };
+  if (done)
+    throw alreadyDone(`${label(v)} was already ${PAST[done.action]} by ${done.by ?? '—'} at ${done.at}`, {
+      rule: action === 'retire' ? 'DS-1 retired once' : 'DS-1 one review decision per version',
+      ...done,
+    });
+}
+
 async function transition(
   deps: DslDeps,
   ctx: RequestContext,
@@ -171,8 +194,9 @@ async function transition(
 ): Promise<repo.DslVersion> {
   const principal = authorize(ctx, 'dsl.approve');
   return deps.db.kysely.transaction().execute(async (trx) => {
-    const before = await repo.findVersion(trx, id);
+    const before = await repo.lockVersion(trx, id);
     if (!before) throw notFound('DSL version', id);
+    assertNotDecided(before, action);
     assertDsl(before.state, action, label(before));
     if (action === 'approve' && before.createdBy === principal.username) {
       throw new DomainError(

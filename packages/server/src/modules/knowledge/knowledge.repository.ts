@@ -151,6 +151,21 @@ async function withLinks(q: Q, rows: ArticleRow[]): Promise<Article[]> {
 }
 
 /** An article by id or by number (KB-2026-0001). */
+/**
+ * An article for update: a no-op write takes its row lock on PostgreSQL (SQLite transactions
+ * already begin IMMEDIATE), so writers on two nodes change it one after the other and the second
+ * sees the version the first wrote.
+ */
+export async function lockArticle(q: Q, idOrNumber: string): Promise<Article | undefined> {
+  const row = await q
+    .updateTable('knowledge_articles')
+    .set((eb) => ({ version: eb.ref('version') }))
+    .where((eb) => eb.or([eb('id', '=', idOrNumber), eb('number', '=', idOrNumber)]))
+    .returningAll()
+    .executeTakeFirst();
+  return row && (await withLinks(q, [row]))[0];
+}
+
 export async function findArticle(q: Q, idOrNumber: string): Promise<Article | undefined> {
   const row = await q
     .selectFrom('knowledge_articles')

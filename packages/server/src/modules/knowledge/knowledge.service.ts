@@ -144,19 +144,28 @@ async function change(
   const principal = authorize(ctx, 'knowledge.write');
   return deps.db.kysely.transaction().execute(async (trx) => {
     await check?.(trx);
-    const before = await repo.findArticle(trx, id);
+    const before = await repo.lockArticle(trx, id);
     if (!before) throw notFound('Knowledge article', id);
-    assertKnowledgeAction(before.state, action, before.number);
-    if (before.version !== expectedVersion)
+    // Checked before the state: of two writers publishing (or archiving) version N at once, the
+    // second is told who wrote version N + 1 and when, not that a published article cannot be
+    // published.
+    if (before.version !== expectedVersion) {
+      const last = (await repo.historyOf(trx, before.id))[0];
       throw conflict(
         `${before.number} was changed by ${before.updatedBy} (version ${before.version}) after you opened version ${expectedVersion}; reload and apply your change again`,
         {
+          reason: 'already_done',
           rule: 'optimistic locking',
+          action: last?.action ?? 'edited',
+          by: last?.actorName ?? before.updatedBy,
+          at: last?.at ?? before.updatedAt,
           currentVersion: before.version,
           updatedBy: before.updatedBy,
           fields: { version: [`the article is now at version ${before.version}`] },
         },
       );
+    }
+    assertKnowledgeAction(before.state, action, before.number);
     const at = deps.clock.now().toISOString();
     const next = apply(before, at);
     const diff = changedFields(before, next);

@@ -60,6 +60,20 @@ export async function approvePolicy(
   return Number(r.numUpdatedRows) === 1;
 }
 
+/**
+ * Reads a version for update: a no-op write takes its row lock on PostgreSQL (SQLite transactions
+ * already begin IMMEDIATE), so two managers approving at once approve one after the other.
+ */
+export async function lockPolicy(q: Q, id: string): Promise<PolicyVersion | undefined> {
+  const r = await q
+    .updateTable('policy_versions')
+    .set((eb) => ({ status: eb.ref('status') }))
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+  return r && toVersion(r);
+}
+
 export async function findPolicy(q: Q, id: string): Promise<PolicyVersion | undefined> {
   const r = await q.selectFrom('policy_versions').selectAll().where('id', '=', id).executeTakeFirst();
   return r && toVersion(r);

@@ -5,6 +5,7 @@ import {
   XDYJ_06_01_V1,
   policyInvariantViolations,
   conflict,
+  alreadyDone,
   notFound,
   type PolicyDocument,
   type PolicyRules,
@@ -147,13 +148,18 @@ export async function approvePolicyVersion(
     });
   }
   return deps.db.kysely.transaction().execute(async (trx) => {
-    const v = await repo.findPolicy(trx, id);
+    const v = await repo.lockPolicy(trx, id);
     if (!v) throw notFound('Policy version', id);
+    // Approved once: a second approval (another manager at the same moment) is told whose counts.
     if (v.status !== 'draft')
-      throw new DomainError(
-        'invalid_transition',
-        `${v.document.number} ${v.document.version} is already approved`,
-        { rule: 'policy approval' },
+      throw alreadyDone(
+        `${v.document.number} ${v.document.version} is already approved, by ${v.approvedBy ?? '—'} at ${v.approvedAt ?? '—'}`,
+        {
+          rule: 'PC-1 policy approval',
+          action: 'approve',
+          by: v.approvedBy,
+          at: v.approvedAt ?? v.createdAt,
+        },
       );
     // Four eyes on the rules every release runs under: nobody approves their own draft.
     if (v.createdBy === principal.username)
@@ -171,7 +177,14 @@ export async function approvePolicyVersion(
       r.version === v.document.version ? { ...r, approver: principal.displayName } : r,
     );
     const document = { ...v.document, approver: principal.displayName, revisions };
-    await repo.approvePolicy(trx, id, principal.username, at, document);
+    if (!(await repo.approvePolicy(trx, id, principal.username, at, document)))
+      throw new DomainError(
+        'conflict',
+        `${v.document.number} ${v.document.version} changed meanwhile; reload`,
+        {
+          rule: 'PC-1 policy approval',
+        },
+      );
     await deps.audit.record(trx, ctx, {
       action: 'policy.approved',
       entityType: 'policy_version',
