@@ -94,6 +94,15 @@ export class HttpClient {
 
   constructor(private readonly base: string) {}
 
+  /** The same signed-in client talking to another server node (sessions live in the database). */
+  at(base: string): HttpClient {
+    const other = new HttpClient(base);
+    other.cookies = this.cookies;
+    other.bearer = this.bearer;
+    other.sendCsrf = this.sendCsrf;
+    return other;
+  }
+
   cookie(name: string): string | undefined {
     return this.cookies.get(name);
   }
