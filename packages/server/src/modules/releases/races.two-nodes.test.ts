@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '@releasegate/domain';
+import { XDYJ_06_01_V1, type Role } from '@releasegate/domain';
 import { DIALECTS } from '../../test/databases';
 import { HttpClient, startTestApp, type Reply, type TestApp } from '../../test/test-app';
 import { approvedChange, ci, completePlan } from '../../test/releases';
@@ -421,7 +421,7 @@ describe.each(DIALECTS)('numbers and one-shot actions across two server nodes on
       expect(reports).toHaveLength(2);
     });
 
-    it(`IN-1 DS-1 PO-4 ${WORDS[n]} parallel CAB votes on one change, approvals of one DSL version and publications of one article across two nodes: the change is approved once, one approval and one publication win, every late caller gets 409 naming the winner`, async () => {
+    it(`IN-1 DS-1 PC-1 PO-4 ${WORDS[n]} parallel CAB votes on one change, approvals of one DSL version, approvals of one policy version and publications of one article across two nodes: the change is approved once, one approval of each and one publication win, every late caller gets 409 naming the winner`, async () => {
       const created = await c.eng1.post('/api/changes', {
         title: '并发评审',
         description: 'CAB',
@@ -475,6 +475,24 @@ describe.each(DIALECTS)('numbers and one-shot actions across two server nodes on
         rule: 'DS-1 one review decision per version',
         action: 'approve',
       });
+
+      // A version in force only in 2099: the releases of this test keep the one they run under.
+      const draft = await c.eng1.post('/api/policy/versions', {
+        version: `V9.${n}`,
+        effectiveDate: '2099-01-01',
+        change: '并发审批',
+        rules: XDYJ_06_01_V1.rules,
+      });
+      expect(draft.status, JSON.stringify(draft.body)).toBe(201);
+      const policyApprovals = await race(n, ['boss', 'boss2'], (client) =>
+        client.post(`/api/policy/versions/${draft.body.id}/approve`),
+      );
+      const policyApproved = await exactlyOneWins(policyApprovals, {
+        success: 'policy.approved',
+        refusal: 'policy.approve',
+        entityId: draft.body.id,
+      });
+      expect(policyApproved.details).toMatchObject({ rule: 'PC-1 policy approval', action: 'approve' });
 
       const article = (
         await c.eng1.post('/api/knowledge/articles', { title: '并发发布经验', body: '正文', kind: 'lesson' })
