@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError, isAlreadyDone, type ErrorCode } from '@releasegate/domain';
 import type { Db } from '../db/database';
+import { isUniqueViolation } from '../db/errors';
 import { recordStandalone, type AuditWriter } from '../modules/audit/audit.service';
 import { contextOf } from './request-context';
 
@@ -22,9 +23,21 @@ const STATUS: Record<ErrorCode, number> = {
 const AUDITED_REFUSALS = new Set<ErrorCode>(['forbidden', 'policy_violation', 'invalid_transition']);
 
 /**
+ * A unique key another writer inserted first, which the service's own check could not see yet
+ * (two nodes creating the same CI, type or endpoint at the same moment): a conflict, not a 500.
+ */
+const DUPLICATE = new DomainError(
+  'conflict',
+  'The same thing was created at the same moment by another request; reload and try again',
+  { reason: 'duplicate' },
+);
+
+/**
  * A caller who lost the race for a one-shot action (or repeated it) tried and was refused: that
  * is on the record too, next to the winner's success (docs/decisions/0011). Other conflicts are
- * not (a taken user name; a stale external state, which its service records itself).
+ * not: a key taken first — found by the service's check or, in a race, by the constraint — is
+ * answered the same way either way, unrecorded like before; a stale external state is recorded
+ * by its own service.
  */
 const audited = (error: DomainError) => AUDITED_REFUSALS.has(error.code) || isAlreadyDone(error);
 
@@ -52,7 +65,12 @@ function fieldErrors(issues: readonly { instancePath?: string; message?: string;
  */
 export function registerErrorHandler(app: FastifyInstance, deps: { db: Db; audit: AuditWriter }): void {
   app.setErrorHandler(
-    async (error: FastifyError | DomainError | Error, request: FastifyRequest, reply: FastifyReply) => {
+    async (thrown: FastifyError | DomainError | Error, request: FastifyRequest, reply: FastifyReply) => {
+      let error = thrown;
+      if (isUniqueViolation(thrown)) {
+        request.log.warn({ err: thrown }, 'a unique key was taken meanwhile: answered 409');
+        error = DUPLICATE;
+      }
       if (error instanceof DomainError) {
         if (audited(error)) {
           try {

@@ -226,6 +226,24 @@ describe.each(DIALECTS)('numbers and one-shot actions across two server nodes on
       expect(await verifyChain(t.database.db.kysely)).toMatchObject({ ok: true });
     });
 
+    it(`CM-1 ${WORDS[n]} parallel registrations of one CI (same type, name and environment) across two nodes: one is created, the others get 409, none a 500`, async () => {
+      const name = `core-db-${n}-${Date.now()}`;
+      const registrations = await race(n, ['cfg', 'cfg2'], (client) =>
+        client.post('/api/cmdb/cis', { type: 'application', name, environment: 'production' }),
+      );
+      noServerErrors(registrations);
+      const created = registrations.attempts.filter((a) => a.reply.status === 201);
+      expect(created).toHaveLength(1);
+      for (const a of registrations.attempts.filter((x) => x !== created[0]))
+        expect(a.reply.body.error.code, JSON.stringify(a.reply.body)).toBe('conflict');
+      const cis = await t.database.db.kysely
+        .selectFrom('cis')
+        .select('id')
+        .where('name', '=', name)
+        .execute();
+      expect(cis).toEqual([{ id: created[0].reply.body.id }]);
+    });
+
     it(`IN-6 PL-2 PL-3 ${WORDS[n]} parallel accepts, plan approvals and plan revisions of one release across two nodes: exactly one of each wins, the others get 409 naming the winner`, async () => {
       const app = await ci(c.cfg, 'application', `accept-${n}-${Date.now()}`, { version: '2.0' });
       const change = await approvedChange(c, '并发受理', [app.id]);
