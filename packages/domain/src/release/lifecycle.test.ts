@@ -7,6 +7,7 @@ import {
   availableActions,
   blockersOf,
   nextState,
+  preemptedBy,
   RELEASE_ACTIONS,
   type Actor,
   type ReleaseAction,
@@ -198,6 +199,37 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'revoke_change' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'approve_change' as const }) },
 );
+
+describe('a one-shot action pre-empted by the transition that got there first', () => {
+  it('CL-1 IN-6 PL-2 a lost race is told apart from an action the lifecycle never allowed', () => {
+    const closed = { action: 'close_successful', from: 'post_release', to: 'closed' } as const;
+    // Two closes, and a close against the manager's failure verdict: the second lost the race.
+    expect(preemptedBy('close_successful', 'closed', closed)).toBe(true);
+    expect(preemptedBy('close_failed', 'closed', closed)).toBe(true);
+    // A cancel was never open in post_release; archiving keeps the state: plain refusals.
+    expect(preemptedBy('cancel', 'closed', closed)).toBe(false);
+    expect(preemptedBy('archive', 'closed', closed)).toBe(false);
+    // Accept against reject, approve against reject of a plan.
+    expect(preemptedBy('reject', 'planning', { action: 'accept', from: 'requested', to: 'planning' })).toBe(
+      true,
+    );
+    expect(
+      preemptedBy('approve_plan', 'planning', { action: 'reject_plan', from: 'plan_review', to: 'planning' }),
+    ).toBe(true);
+    // Accept on a release back in planning after its plan was rejected: not a race it lost.
+    expect(
+      preemptedBy('accept', 'planning', { action: 'reject_plan', from: 'plan_review', to: 'planning' }),
+    ).toBe(false);
+    // Still open in the current state: nothing pre-empted it.
+    expect(
+      preemptedBy('decide_rollback', 'implementing', {
+        action: 'start_implementation',
+        from: 'ready',
+        to: 'implementing',
+      }),
+    ).toBe(false);
+  });
+});
 
 describe('release lifecycle invariants (model-based, fast-check)', () => {
   it('TY-2 RO-5 PL-1 PL-3 IN-1 never approved by the wrong role or the drafter, never with gaps or unapproved changes, never an approved plan edited', () => {
