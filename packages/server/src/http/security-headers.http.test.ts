@@ -52,7 +52,7 @@ describe.each(DIALECTS)('X-4 security headers on %s', (dialect) => {
       expect(csp.get('object-src'), p).toEqual(["'none'"]);
       expect(csp.get('base-uri'), p).toEqual(["'none'"]);
       expect(csp.get('frame-ancestors'), p).toEqual(["'none'"]);
-      // 'unsafe-inline' for styles only (Ant Design's CSS-in-JS, decision 0011); never for script.
+      // 'unsafe-inline' for styles only (Ant Design's CSS-in-JS, decision 0013); never for script.
       expect(csp.get('style-src'), p).toEqual(["'self'", "'unsafe-inline'"]);
       expect(h.get('content-security-policy'), p).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline/);
       expect(csp.has('upgrade-insecure-requests'), p).toBe(false);

@@ -8,7 +8,7 @@ type Directives = Record<string, string[]>;
  * script, no eval, no plug-ins, so an injected `<script>`, `javascript:` link or event handler
  * does not run. Styles allow 'unsafe-inline' — and only styles: Ant Design's CSS-in-JS and its
  * rc-component helpers write <style> elements and style attributes at run time, some without a
- * way to pass a nonce (decision 0011). No framing by anyone (clickjacking), no <base> rewriting,
+ * way to pass a nonce (decision 0013). No framing by anyone (clickjacking), no <base> rewriting,
  * forms post only here.
  */
 export function appDirectives(https: boolean): Directives {
