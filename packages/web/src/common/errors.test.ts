@@ -23,4 +23,21 @@ describe('refusals in the reader language', () => {
       '用户名或密码错误。连续多次失败后账户会被暂时锁定，可请安全管理员解锁',
     );
   });
+
+  it('X-4 RO-3 PC-1 the access-control refusals read in Chinese, and a lost race names who won', () => {
+    const refusal = (rule: string) => new ApiError(403, 'forbidden', 'English prose', { rule });
+    expect(errorText(zhT, refusal('RO-3 no self-granted roles'))).toBe(
+      '不能修改自己的角色，须由另一位安全管理员操作',
+    );
+    expect(errorText(zhT, refusal('X-4 tokens are issued by their owner'))).toContain('只能由本人签发');
+    expect(errorText(zhT, refusal('PC-1 four eyes on the policy'))).toContain('起草人不能批准');
+    const lost = new ApiError(409, 'conflict', 'Already decided', {
+      reason: 'already_done',
+      rule: 'RB-2 one decision per trigger',
+      action: 'decide_rollback',
+      by: '运维管理部经理',
+      at: '2026-02-01T07:00:00.000Z',
+    });
+    expect(errorText(zhT, lost)).toMatch(/^运维管理部经理 已于 .+ 完成了这一操作，无需重复。$/);
+  });
 });

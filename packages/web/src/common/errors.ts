@@ -3,8 +3,22 @@ import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { isApiError, type ApiError } from '../api/client';
 import type { Blocker, ChangeApproval } from '../api/types';
+import { formatDateTime } from './format';
 import { blockerText, ruleLabel, unapprovedChangesText } from './ruleText';
 import { postReleaseRefusal } from '../pages/releases/postrelease/postreleaseText';
+
+/** Refusals of the access controls (issue #11) that need no parameters, by rule. */
+const SIMPLE_RULES: Record<string, string> = {
+  'RO-3 no self-granted roles': 'rules.noSelfGrant',
+  'X-4 tokens are issued by their owner': 'rules.tokenOwnerOnly',
+  'X-4 service accounts carry pipeline scopes': 'rules.serviceAccountScopes',
+  'X-4 identity is managed by people': 'rules.identityNotOnTokens',
+  'X-4 service accounts do not sign in': 'rules.serviceAccountNoPassword',
+  'X-4 session only': 'rules.sessionOnly',
+  'PC-1 four eyes on the policy': 'rules.policyFourEyes',
+  'IN-1 approval only from change management': 'rules.approvalFromFeed',
+  'Idempotency-Key names one request': 'rules.idempotencyReused',
+};
 
 function roleList(t: TFunction, value: unknown): string {
   const roles = Array.isArray(value) ? value.map(String) : [];
@@ -30,6 +44,17 @@ function apiErrorText(t: TFunction, error: ApiError): string {
     return t('errors.rateLimited', { seconds: typeof seconds === 'number' ? seconds : 60 });
   }
   if (error.reason === 'password_expired') return t('errors.passwordExpired');
+  if (error.reason === 'already_done') {
+    // A lost race (two people at once): say who did it first, and when.
+    const by = error.detail('by');
+    const at = error.detail('at');
+    return t('errors.alreadyDone', {
+      by: typeof by === 'string' ? by : t('errors.someoneElse'),
+      at: typeof at === 'string' ? formatDateTime(at) : '',
+    });
+  }
+  const simple = typeof rule === 'string' ? SIMPLE_RULES[rule] : undefined;
+  if (simple) return t(simple);
   if (rule === 'RO-3 separation of duties')
     return t('rules.separationOfDuties', { roles: roleList(t, error.detail('conflictingRoles')) });
   if (rule === 'last security administrator') return t('rules.lastSecurityAdministrator');

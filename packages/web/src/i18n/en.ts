@@ -94,6 +94,8 @@ export const en: Messages = {
     unknown: 'Unknown',
   },
   errors: {
+    alreadyDone: '{{by}} already did this at {{at}}; nothing more to do.',
+    someoneElse: 'Someone else',
     network: 'Cannot reach the server; check the network and try again',
     forbidden: 'You do not have permission to do this',
     csrf: 'Security check failed; reload the page and try again',
@@ -105,6 +107,16 @@ export const en: Messages = {
     rateLimited: 'Too many attempts; try again in {{seconds}} s',
   },
   rules: {
+    noSelfGrant: 'Nobody changes their own roles; another security administrator must',
+    tokenOwnerOnly:
+      'A token that acts as a person is issued by that person only; administrators issue tokens to service accounts',
+    serviceAccountScopes: "A service account's token carries pipeline scopes only",
+    identityNotOnTokens: 'No API token may manage accounts or tokens',
+    serviceAccountNoPassword: 'A service account has no password; it works through its API tokens',
+    sessionOnly: 'Only a signed-in person may do this, not an API token',
+    policyFourEyes: 'The drafter of a policy version cannot approve it; another operations manager must',
+    approvalFromFeed: "An external change is approved only by its change management system's signed feed",
+    idempotencyReused: 'This idempotency key was used for another request; submit again',
     and: ' and ',
     separationOfDuties: 'Separation of duties: one user cannot be {{roles}} at once',
     lastSecurityAdministrator: 'At least one enabled security administrator must remain',
