@@ -102,14 +102,57 @@ describe.each(DIALECTS)('releasegate CLI on %s', (dialect) => {
         .select(['action', 'actor_name', 'outcome'])
         .orderBy('seq')
         .execute()
-    ).map((e) => e.action);
-    expect(actions).toEqual(['user.created', 'token.created', 'token.revoked', 'user.disabled']);
+    ).map((e) => `${e.action} ${e.outcome}`);
+    expect(actions).toEqual([
+      'user.created success',
+      'cli.user.roles denied',
+      'cli.user.create denied',
+      'token.created success',
+      'token.revoked success',
+      'user.disabled success',
+    ]);
     expect(
       (await t.db.kysely.selectFrom('audit_events').select('actor_name').executeTakeFirstOrThrow())
         .actor_name,
     ).toMatch(/^cli:/);
     expect((await verifyChain(t.db.kysely)).ok).toBe(true);
   }, 120_000);
+
+  it('PR-3 X-1 every refused CLI action is on the audit trail under its command, with the reason', async () => {
+    const person = await runWithInput(
+      ['user', 'create', '--username', 'alice', '--name', '张三', '--roles', 'operations_engineer'],
+      env,
+      `${TEST_PASSWORD}\n`,
+    );
+    expect(person.code).toBe(0);
+    const token = await run(
+      'node',
+      [CLI, 'token', 'create', '--user', 'alice', '--name', 'x', '--scopes', 'gate.check'],
+      {
+        env,
+      },
+    ).catch((e: { code: number; stderr: string }) => e);
+    expect(token).toMatchObject({ code: 2 });
+    expect(token.stderr).toMatch(/refused \(forbidden\): Only alice can issue API tokens/);
+    const missing = await run('node', [CLI, 'user', 'disable', 'nobody'], { env }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(missing).toMatchObject({ code: 2 });
+
+    const refusals = await t.db.kysely
+      .selectFrom('audit_events')
+      .select(['action', 'outcome', 'actor_name', 'details_json'])
+      .where('outcome', '=', 'denied')
+      .orderBy('seq')
+      .execute();
+    expect(refusals.map((r) => r.action)).toEqual(['cli.token.create', 'cli.user.disable']);
+    expect(refusals[0].actor_name).toMatch(/^cli:/);
+    expect(JSON.parse(refusals[0].details_json!)).toMatchObject({
+      code: 'forbidden',
+      details: { rule: 'X-4 tokens are issued by their owner', owner: 'alice' },
+    });
+    expect((await verifyChain(t.db.kysely)).ok).toBe(true);
+  });
 
   it('migrate reports a current schema; backup copies the live database (or prints the pg_dump command)', async () => {
     expect((await run('node', [CLI, 'migrate'], { env })).stdout).toContain(

@@ -26,7 +26,7 @@ import { backupSqlite, postgresBackupAdvice, restoreSqlite } from './backup';
 import { askGate, formatAnswer } from './gate-client';
 import { pushLogFile, reportStep } from './step-client';
 import { writeOpenApi } from './openapi';
-import { readStdin, withDatabase } from './cli-context';
+import { nameRunningCommand, readStdin, withDatabase } from './cli-context';
 import { renderPermissionTable, writePermissionTable } from '../http/permission-table';
 import { DomainError } from '@releasegate/domain';
 
@@ -73,7 +73,13 @@ async function userIdOf(
 
 const program = new Command('releasegate')
   .description('ReleaseGate (发布管理平台): release management that enforces the release policy')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .hook('preAction', (_root, action) => {
+    // "token create": the name a refusal of this action is audited under (cli-context.ts).
+    const words: string[] = [];
+    for (let c: Command | null = action; c?.parent; c = c.parent) words.unshift(c.name());
+    nameRunningCommand(words.join(' '));
+  });
 
 program
   .command('serve')
