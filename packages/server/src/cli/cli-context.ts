@@ -1,4 +1,5 @@
 import { migrateForServer } from '../db/roles';
+import fs from 'node:fs';
 import os from 'node:os';
 import { DomainError, PERMISSIONS, systemClock, type Clock } from '@releasegate/domain';
 import { loadConfig, type Config } from '../config';
@@ -80,14 +81,36 @@ async function recordRefusal(db: Db, audit: AuditWriter, error: DomainError): Pr
 }
 
 /**
- * Opens the configured database (migrated) for one command and closes it afterwards. A
- * DomainError the command throws is audited as a refusal before it is reported.
+ * For commands that must not open the database before they act (restore): records a refusal in
+ * the configured database when there is one, and never creates one to do so.
  */
-export async function withDatabase<T>(fn: (env: CliEnv) => Promise<T>): Promise<T> {
+export async function recordRefusalIn(config: Config, error: DomainError): Promise<void> {
+  if (config.database.kind === 'sqlite' && !fs.existsSync(config.database.file)) return;
+  const db = openDatabase(config);
+  try {
+    await recordRefusal(
+      db,
+      createAuditWriter({ dialect: db.dialect, clock: systemClock, algorithm: config.audit.hash }),
+      error,
+    );
+  } finally {
+    await db.destroy();
+  }
+}
+
+/**
+ * Opens the configured database for one command and closes it afterwards: migrated first, unless
+ * the command must see the database as it is (a backup before an upgrade). A DomainError the
+ * command throws is audited as a refusal before it is reported.
+ */
+export async function withDatabase<T>(
+  fn: (env: CliEnv) => Promise<T>,
+  options: { migrate?: boolean } = {},
+): Promise<T> {
   const config = loadConfig();
   const db = openDatabase(config);
   try {
-    await migrateForServer(config, db);
+    if (options.migrate !== false) await migrateForServer(config, db);
     const clock = systemClock;
     const audit = createAuditWriter({ dialect: db.dialect, clock, algorithm: config.audit.hash });
     try {
