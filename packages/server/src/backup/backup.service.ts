@@ -55,10 +55,12 @@ export async function createBackup(
 ): Promise<BackupResult> {
   const principal = authorize(ctx, 'system.backup');
   const target = path.resolve(file);
-  if (fs.existsSync(target) || fs.existsSync(`${target}.partial`))
-    throw conflict(`${target} exists; a backup never overwrites a file: choose a new name`, {
+  // `.partial` too: a backup that was interrupted there left it, and its name is taken.
+  const taken = [target, `${target}.partial`].find((f) => fs.existsSync(f));
+  if (taken)
+    throw conflict(`${taken} exists; a backup never overwrites a file: choose a new name`, {
       rule: 'backup never overwrites',
-      file: target,
+      file: taken,
     });
   await fs.promises.mkdir(path.dirname(target), { recursive: true });
   // The database copy waits beside the archive (same volume) until it is streamed in.

@@ -25,7 +25,7 @@ function tree(dir: string): Record<string, string> {
   return files;
 }
 
-describe.each(DIALECTS)('a tampered backup archive on %s', (dialect) => {
+describe.each(DIALECTS)('restoring a backup archive on %s', (dialect) => {
   let t: TestApp;
   let archive: string;
   let work: string;
@@ -56,6 +56,19 @@ describe.each(DIALECTS)('a tampered backup archive on %s', (dialect) => {
     return { events, versions, blobs: tree(t.config.dsl.blobDir), files, schemas };
   };
 
+  const backupTo = (file: string) =>
+    createBackup(
+      {
+        config: t.config,
+        db: t.database.db,
+        audit: t.app.audit,
+        clock: t.clock,
+        signer: t.app.signer,
+        blobs: t.app.dsl.blobs,
+      },
+      cliContext(),
+      file,
+    );
   const restore = (file: string, keys = [t.app.signer.publicKey]) =>
     restoreBackup({ config: t.config, clock: t.clock, trustedPublicKeys: keys }, cliContext(), file);
 
@@ -88,18 +101,7 @@ describe.each(DIALECTS)('a tampered backup archive on %s', (dialect) => {
     await upload('ledger', Buffer.from('ledger 1.0.0'));
     work = tempDir('rg-backup-');
     archive = path.join(work, 'good.tar');
-    await createBackup(
-      {
-        config: t.config,
-        db: t.database.db,
-        audit: t.app.audit,
-        clock: t.clock,
-        signer: t.app.signer,
-        blobs: t.app.dsl.blobs,
-      },
-      cliContext(),
-      archive,
-    );
+    await backupTo(archive);
     // The live system moves on after the backup: a restore that went through would undo this.
     await upload('crm', Buffer.from('crm 3.0.0'));
   });
@@ -175,5 +177,21 @@ describe.each(DIALECTS)('a tampered backup archive on %s', (dialect) => {
       /manifest\.json: signed by key [0-9a-f]{16}, which is not trusted/,
     );
     expect(await state()).toEqual(before);
+  });
+
+  it('DS-3 a stored file already corrupt when backed up is archived as found and named; the restore leaves it out and says so', async () => {
+    const [digest] = (await t.database.db.kysely.selectFrom('dsl_versions').select('digest').execute()).map(
+      (v) => v.digest!,
+    );
+    const file = path.join(t.config.dsl.blobDir, 'sha256', digest.slice(0, 2), digest);
+    fs.writeFileSync(file, 'bit rot');
+    const archived = path.join(work, 'with-rot.tar');
+    const backup = await backupTo(archived);
+    expect(backup.corrupted).toEqual([`blobs/${digest}`]);
+    const restored = await restore(archived);
+    expect(restored.leftOut).toEqual([`blobs/${digest}`]);
+    const store = tree(t.config.dsl.blobDir);
+    expect(Object.keys(store).some((f) => f.endsWith(digest))).toBe(false);
+    expect(Object.values(store)).not.toContain(sha256('bit rot'));
   });
 });

@@ -11,7 +11,13 @@ import type { PublicKeyInfo } from '../modules/audit/audit.signing';
 import { authorize } from '../modules/identity/authorize';
 import { runningServerPid } from '../pid-file';
 import { LocalBlobStore } from '../storage/local-blob-store';
-import { MANIFEST_ENTRY, checkManifest, digestOfBlobEntry, type BackupManifest } from './backup.manifest';
+import {
+  MANIFEST_ENTRY,
+  blobEntry,
+  checkManifest,
+  digestOfBlobEntry,
+  type BackupManifest,
+} from './backup.manifest';
 import { loadPostgres } from './postgres-snapshot';
 import { compareWithManifest, stageArchive, type StagedArchive } from './restore.staging';
 import { Swap } from './restore.swap';
@@ -74,14 +80,16 @@ export async function restoreBackup(
   try {
     const staged = await stageArchive(file, { databaseFile, blobs });
     const checked = check(staged, deps);
+    // A blob that no longer matched its name at backup time was archived as found; it sits in
+    // staging under the digest of its bytes, which is no blob's name — unless those bytes are
+    // another blob's content, which then stays.
+    const names = new Set(checked.manifest.entries.map((e) => e.name));
     const leftOut: string[] = [];
     for (const e of checked.manifest.entries) {
       const digest = digestOfBlobEntry(e.name);
-      // Archived as found at backup time; it sits in staging under the digest of its bytes.
-      if (digest && digest !== e.sha256) {
-        await blobs.remove(e.sha256);
-        leftOut.push(e.name);
-      }
+      if (!digest || digest === e.sha256) continue;
+      if (!names.has(blobEntry(e.sha256))) await blobs.remove(e.sha256);
+      leftOut.push(e.name);
     }
     const kept = await putInPlace(deps, checked.manifest, { database: databaseFile, blobs: stagedBlobs }, id);
     const manifestSha256 = createHash('sha256').update(staged.manifestBytes!).digest('hex');
