@@ -375,6 +375,7 @@ export const en: Messages = {
     system: 'System',
     outcomes: { success: 'Success', denied: 'Denied', failed: 'Failed' },
     deniedRequest: 'Request refused: {{method}} {{path}}',
+    deniedCommand: 'Command refused: releasegate {{command}}',
   },
   entityTypes: {
     user: 'User',
@@ -398,6 +399,7 @@ export const en: Messages = {
     notification_delivery: 'Notification delivery',
     webhook_endpoint: 'Webhook',
     job: 'Background job',
+    system: 'System',
   },
   actions: {
     release: {
@@ -620,6 +622,10 @@ export const en: Messages = {
     },
     job: {
       test_recorded: 'Test job',
+    },
+    system: {
+      backup: 'Backup written',
+      restored: 'Restored from a backup',
     },
   },
   cmdb: {

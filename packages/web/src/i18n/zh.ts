@@ -343,6 +343,7 @@ export const zh = {
     system: '系统',
     outcomes: { success: '成功', denied: '拒绝', failed: '失败' },
     deniedRequest: '访问被拒绝 {{method}} {{path}}',
+    deniedCommand: '命令行操作被拒绝 releasegate {{command}}',
   },
   entityTypes: {
     user: '用户',
@@ -366,6 +367,7 @@ export const zh = {
     notification_delivery: '通知投递',
     webhook_endpoint: 'Webhook',
     job: '后台任务',
+    system: '系统',
   },
   actions: {
     release: {
@@ -588,6 +590,10 @@ export const zh = {
     },
     job: {
       test_recorded: '测试任务',
+    },
+    system: {
+      backup: '写入备份',
+      restored: '从备份恢复',
     },
   },
   cmdb: {
