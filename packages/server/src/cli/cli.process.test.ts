@@ -2,11 +2,14 @@ import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../test/databases';
 import { HttpClient, TEST_PASSWORD } from '../test/test-app';
 import { BURST_OF_TOKENS, CLI, spawnServer, stopServer, type ServerProcess } from '../test/server-process';
 import { verifyChain } from '../modules/audit/audit.verify';
+import { openSqlite } from '../db/database';
+import { readArchive, writeArchive } from '../test/backup-archive';
 
 const run = promisify(execFile);
 
@@ -102,8 +105,15 @@ describe.each(DIALECTS)('releasegate CLI on %s', (dialect) => {
         .select(['action', 'actor_name', 'outcome'])
         .orderBy('seq')
         .execute()
-    ).map((e) => e.action);
-    expect(actions).toEqual(['user.created', 'token.created', 'token.revoked', 'user.disabled']);
+    ).map((e) => `${e.action} ${e.outcome}`);
+    expect(actions).toEqual([
+      'user.created success',
+      'cli.user.roles denied',
+      'cli.user.create denied',
+      'token.created success',
+      'token.revoked success',
+      'user.disabled success',
+    ]);
     expect(
       (await t.db.kysely.selectFrom('audit_events').select('actor_name').executeTakeFirstOrThrow())
         .actor_name,
@@ -111,19 +121,114 @@ describe.each(DIALECTS)('releasegate CLI on %s', (dialect) => {
     expect((await verifyChain(t.db.kysely)).ok).toBe(true);
   }, 120_000);
 
-  it('migrate reports a current schema; backup copies the live database (or prints the pg_dump command)', async () => {
+  it('PR-3 X-1 every refused CLI action is on the audit trail under its command, with the reason', async () => {
+    const person = await runWithInput(
+      ['user', 'create', '--username', 'alice', '--name', '张三', '--roles', 'operations_engineer'],
+      env,
+      `${TEST_PASSWORD}\n`,
+    );
+    expect(person.code).toBe(0);
+    const token = await run(
+      'node',
+      [CLI, 'token', 'create', '--user', 'alice', '--name', 'x', '--scopes', 'gate.check'],
+      {
+        env,
+      },
+    ).catch((e: { code: number; stderr: string }) => e);
+    expect(token).toMatchObject({ code: 2 });
+    expect(token.stderr).toMatch(/refused \(forbidden\): Only alice can issue API tokens/);
+    const missing = await run('node', [CLI, 'user', 'disable', 'nobody'], { env }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(missing).toMatchObject({ code: 2 });
+
+    const refusals = await t.db.kysely
+      .selectFrom('audit_events')
+      .select(['action', 'outcome', 'actor_name', 'details_json'])
+      .where('outcome', '=', 'denied')
+      .orderBy('seq')
+      .execute();
+    expect(refusals.map((r) => r.action)).toEqual(['cli.token.create', 'cli.user.disable']);
+    expect(refusals[0].actor_name).toMatch(/^cli:/);
+    expect(JSON.parse(refusals[0].details_json!)).toMatchObject({
+      code: 'forbidden',
+      details: { rule: 'X-4 tokens are issued by their owner', owner: 'alice' },
+    });
+    expect((await verifyChain(t.db.kysely)).ok).toBe(true);
+  });
+
+  it('PR-3 migrate reports a current schema; backup writes one archive — database, blob store, signed manifest — and is audited as system.backup', async () => {
     expect((await run('node', [CLI, 'migrate'], { env })).stdout).toContain(
       'The database schema is current.',
     );
-    const target = path.join(t.dataDir, 'backups', 'copy.db');
+    const target = path.join(t.dataDir, 'backups', 'copy.tar');
     const backup = await run('node', [CLI, 'backup', target], { env });
-    if (dialect === 'postgres') {
-      expect(backup.stdout).toContain('pg_dump --format=custom');
-      expect(backup.stdout).toContain('pg_restore');
-    } else {
-      expect(backup.stdout).toMatch(/backup written to/);
-      expect(fs.existsSync(target)).toBe(true);
-    }
+    expect(backup.stdout).toMatch(/backup written to .*copy\.tar/);
+    expect(backup.stdout).toMatch(/manifest SHA-256 [0-9a-f]{64}, signed by key [0-9a-f]{16}/);
+    expect((fs.statSync(target).mode & 0o777).toString(8)).toBe('600');
+    const names = (await readArchive(target)).map((e) => e.name);
+    expect(names).toEqual([
+      dialect === 'sqlite' ? 'database/releasegate.sqlite' : 'database/releasegate.pgdump',
+      'manifest.json',
+    ]);
+    const again = await run('node', [CLI, 'backup', target], { env }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(again).toMatchObject({ code: 2 });
+    expect(again.stderr).toMatch(/exists; a backup never overwrites a file/);
+    const events = await t.db.kysely
+      .selectFrom('audit_events')
+      .select(['action', 'outcome'])
+      .where('action', 'like', '%backup%')
+      .orderBy('seq')
+      .execute();
+    expect(events).toEqual([
+      { action: 'system.backup', outcome: 'success' },
+      { action: 'cli.backup', outcome: 'denied' },
+    ]);
+  });
+
+  it('PR-3 restore refuses a tampered archive, naming the entry, and the refusal is audited as cli.restore; the archive as written restores', async () => {
+    const archive = path.join(t.dataDir, 'good.tar');
+    await run('node', [CLI, 'backup', archive], { env });
+    const entries = await readArchive(archive);
+    const database = entries.find((e) => e.name.startsWith('database/'))!;
+    database.data = Buffer.from(database.data);
+    database.data[database.data.length - 1] ^= 0xff;
+    const tampered = path.join(t.dataDir, 'tampered.tar');
+    await writeArchive(tampered, entries);
+    const refused = await run('node', [CLI, 'restore', tampered], { env }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(refused).toMatchObject({ code: 2 });
+    expect(refused.stderr).toContain(`${database.name}: SHA-256`);
+    const denied = await t.db.kysely
+      .selectFrom('audit_events')
+      .select(['action', 'details_json'])
+      .where('outcome', '=', 'denied')
+      .executeTakeFirstOrThrow();
+    expect(denied.action).toBe('cli.restore');
+    expect(JSON.parse(denied.details_json!).details.rule).toBe('PR-3 backup integrity');
+
+    const restored = await run('node', [CLI, 'restore', archive], { env });
+    expect(restored.stdout).toMatch(/restored the backup of/);
+    // On PostgreSQL the schema it replaced is kept beside it, for the operator to drop.
+    const kept = /schema (rg_test_\w+_before_restore_\w+)/.exec(restored.stdout)?.[1];
+    expect(Boolean(kept)).toBe(dialect === 'postgres');
+    if (kept) await sql`drop schema ${sql.id(kept)} cascade`.execute(t.db.kysely);
+    // A new connection: on SQLite the test's own one still reads the file the restore set aside.
+    const after = t.openAnother();
+    const actions = (
+      await after.kysely.selectFrom('audit_events').select('action').orderBy('seq').execute()
+    ).map((e) => e.action);
+    await after.destroy();
+    // The restored trail ends where the backup was taken, then records the restore.
+    expect(actions).toEqual(['system.restored']);
+    expect(JSON.parse((await run('node', [CLI, 'audit', 'verify', '--json'], { env })).stdout)).toMatchObject(
+      {
+        ok: true,
+      },
+    );
   });
 });
 
@@ -167,7 +272,7 @@ describe.each(DIALECTS.filter((d) => d === 'postgres'))('several server processe
   });
 });
 
-describe('backup and restore of the SQLite database', () => {
+describe('restore on SQLite while a server runs', () => {
   let t: TestDatabase;
   beforeEach(async () => {
     t = await createTestDatabase('sqlite');
@@ -176,7 +281,7 @@ describe('backup and restore of the SQLite database', () => {
     await t.destroy();
   });
 
-  it('a backup taken while the server writes restores to a consistent, verifiable database; restore refuses while a server runs', async () => {
+  it('PR-3 a backup taken while the server writes is whole; restore refuses while the server runs (audited), and restores once it stopped', async () => {
     const env = { ...process.env, ...t.env, LOG_LEVEL: 'silent' };
     await t.db.destroy();
     const server = await spawnServer(t.env);
@@ -193,7 +298,7 @@ describe('backup and restore of the SQLite database', () => {
           admin.post('/api/tokens', { name: `t${i}`, scopes: ['user.read'], expiresInDays: 1 }),
         ),
       );
-      const file = path.join(t.dataDir, 'online.db');
+      const file = path.join(t.dataDir, 'online.tar');
       await run('node', [CLI, 'backup', file], { env });
       await writes;
       const refused = await run('node', [CLI, 'restore', file], { env }).catch(
@@ -202,18 +307,21 @@ describe('backup and restore of the SQLite database', () => {
       expect(refused).toMatchObject({ code: 2 });
       expect(refused.stderr).toMatch(/stop it before restoring/);
       await stopServer(server);
+      const live = openSqlite(path.join(t.dataDir, 'releasegate.db'));
+      const denied = await live.kysely
+        .selectFrom('audit_events')
+        .select('action')
+        .where('outcome', '=', 'denied')
+        .execute();
+      await live.destroy();
+      expect(denied).toEqual([{ action: 'cli.restore' }]);
 
       const restored = await run('node', [CLI, 'restore', file], { env });
       expect(restored.stdout).toMatch(/restored/);
+      expect(restored.stdout).toMatch(/releasegate\.db\.before-restore-/);
       expect(
         JSON.parse((await run('node', [CLI, 'audit', 'verify', '--json'], { env })).stdout),
       ).toMatchObject({ ok: true });
-      const bad = path.join(t.dataDir, 'not-a-db.db');
-      fs.writeFileSync(bad, 'garbage');
-      const refusedBad = await run('node', [CLI, 'restore', bad], { env }).catch(
-        (e: { code: number; stderr: string }) => e,
-      );
-      expect(refusedBad).toMatchObject({ code: 2 });
     } finally {
       await stopServer(server, 'SIGKILL');
     }

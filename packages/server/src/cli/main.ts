@@ -22,13 +22,15 @@ import { startServer } from '../server';
 import { verifyLibrary } from '../modules/dsl/dsl.verify';
 import { verifyEvidencePackage } from '../modules/postrelease/closing.service';
 import { LocalBlobStore } from '../storage/local-blob-store';
-import { backupSqlite, postgresBackupAdvice, restoreSqlite } from './backup';
+import { createBackup } from '../backup/backup.service';
+import { restoreBackup } from '../backup/restore.service';
+import { AuditSigner } from '../modules/audit/audit.signing';
 import { askGate, formatAnswer } from './gate-client';
 import { pushLogFile, reportStep } from './step-client';
 import { writeOpenApi } from './openapi';
-import { readStdin, withDatabase } from './cli-context';
+import { cliContext, nameRunningCommand, readStdin, recordRefusalIn, withDatabase } from './cli-context';
 import { renderPermissionTable, writePermissionTable } from '../http/permission-table';
-import { DomainError } from '@releasegate/domain';
+import { DomainError, systemClock } from '@releasegate/domain';
 
 /** A repeatable option's values, in order. */
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -73,7 +75,13 @@ async function userIdOf(
 
 const program = new Command('releasegate')
   .description('ReleaseGate (发布管理平台): release management that enforces the release policy')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .hook('preAction', (_root, action) => {
+    // "token create": the name a refusal of this action is audited under (cli-context.ts).
+    const words: string[] = [];
+    for (let c: Command | null = action; c?.parent; c = c.parent) words.unshift(c.name());
+    nameRunningCommand(words.join(' '));
+  });
 
 program
   .command('serve')
@@ -523,30 +531,86 @@ program
 
 program
   .command('backup')
-  .description('consistent online copy of the SQLite database (for PostgreSQL: the pg_dump command to use)')
+  .description(
+    'write one archive (tar) of the database, every file of the blob store and a signed manifest; online: the server may keep running',
+  )
   .argument(
     '[file]',
-    'where to write the copy',
-    `releasegate-backup-${new Date().toISOString().replace(/[:.]/g, '-')}.db`,
+    'where to write it (never overwritten)',
+    `releasegate-backup-${new Date().toISOString().replace(/[:.]/g, '-')}.tar`,
   )
   .action(async (file: string) => {
-    const config = loadConfig();
-    if (config.database.kind === 'postgres') return out(postgresBackupAdvice(config));
-    const { pages } = await backupSqlite(config.database.file, file);
-    out(`backup written to ${file} (${pages} pages)`);
+    // Not migrated first: a backup taken before an upgrade must hold the database as it was.
+    await withDatabase(
+      async (env) => {
+        const r = await createBackup(
+          { ...env, blobs: new LocalBlobStore(env.config.dsl.blobDir) },
+          env.ctx,
+          file,
+        );
+        const { database, auditHead, counts } = r.manifest;
+        out(`backup written to ${r.file}`);
+        out(
+          `  database: ${database.kind}${database.schema ? ` (schema ${database.schema})` : ''}, audit chain up to event #${auditHead.seq}`,
+        );
+        out(`  blob store: ${counts.blobs} files, ${counts.bytes} bytes`);
+        out(`  manifest SHA-256 ${r.manifestSha256}, signed by key ${env.signer.publicKey.keyId}`);
+        if (r.corrupted.length > 0) {
+          out(
+            `WARNING: ${r.corrupted.length} stored files no longer match their SHA-256 and were archived as found (run \`releasegate dsl verify\`):`,
+          );
+          for (const name of r.corrupted) out(`  ${name}`);
+          process.exitCode = 1;
+        }
+      },
+      { migrate: false },
+    );
   });
 
 program
   .command('restore')
-  .description('replace the SQLite database with a backup (stop the server first)')
-  .argument('<file>')
-  .action((file: string) => {
+  .description(
+    'check a backup archive entry by entry against its signed manifest, then replace the database and the blob store with it (stop the server first)',
+  )
+  .argument('<file>', 'an archive written by `releasegate backup`')
+  .option(
+    '--public-key <file>',
+    "a trusted public key (PEM) the manifest may be signed with (repeatable); without it, the server's own key",
+    collect,
+    [],
+  )
+  .action(async (file: string, options: { publicKey: string[] }) => {
     const config = loadConfig();
-    if (config.database.kind === 'postgres') return out(postgresBackupAdvice(config));
-    restoreSqlite(file, config.database.file, config.dataDir);
-    out(
-      `restored ${config.database.file} from ${file}; start the server and run \`releasegate audit verify\``,
-    );
+    // The server's key only when it exists: a refused restore must not leave a new key behind.
+    const trusted = options.publicKey.length
+      ? options.publicKey.map((k) => publicKeyInfo(fs.readFileSync(k, 'utf8')))
+      : fs.existsSync(config.audit.signingKeyFile)
+        ? [AuditSigner.loadOrCreate(config.audit.signingKeyFile, config.audit.signature).signer.publicKey]
+        : [];
+    try {
+      const r = await restoreBackup(
+        { config, clock: systemClock, trustedPublicKeys: trusted },
+        cliContext(),
+        file,
+      );
+      const { database, auditHead, counts, createdAt } = r.manifest;
+      out(`restored the backup of ${createdAt} from ${file}`);
+      out(
+        `  database: ${database.kind}${config.database.kind === 'postgres' ? ` into schema ${config.database.schema ?? 'public'}` : ` ${config.database.file}`}, audit chain up to event #${auditHead.seq}, then migrated`,
+      );
+      out(`  blob store: ${counts.blobs} files in ${config.dsl.blobDir}`);
+      out(`  manifest SHA-256 ${r.manifestSha256}, signed by key ${r.keyId}`);
+      if (r.kept.length > 0) {
+        out('  what it replaced is kept (remove it once the restored system is checked):');
+        for (const k of r.kept) out(`    ${k}`);
+      }
+      for (const name of r.leftOut)
+        out(`  left out ${name}: it no longer matched its SHA-256 when backed up`);
+      out('Start the server, then run `releasegate audit verify` and `releasegate dsl verify`.');
+    } catch (error) {
+      if (error instanceof DomainError) await recordRefusalIn(config, error);
+      throw error;
+    }
   });
 
 try {

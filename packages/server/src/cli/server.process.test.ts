@@ -55,7 +55,7 @@ describe.each(DIALECTS)('the real server process on %s', (dialect) => {
         new RegExp(`Another ReleaseGate server \\(pid ${first.child.pid}\\) uses the data directory`),
       );
       // The refused server left the first one's claim in place: restore still refuses.
-      const file = path.join(t.dataDir, 'copy.db');
+      const file = path.join(t.dataDir, 'copy.tar');
       await run('node', [CLI, 'backup', file], { env: { ...process.env, ...t.env } });
       const restore = await run('node', [CLI, 'restore', file], { env: { ...process.env, ...t.env } }).catch(
         (e: { code: number; stderr: string }) => e,

@@ -23,14 +23,32 @@ export interface ServerProcess {
   setupToken: string | null;
 }
 
-/** Starts `releasegate serve` as a real child process and waits until it listens. */
 /**
  * The bursts of writes of the audit-chain tests are API token creations, dozens a second by one
  * user: far over the token creation rate limit (X-4), which these tests are not about.
  */
 export const BURST_OF_TOKENS = { RATE_LIMIT_TOKEN_CREATE: '100000' };
 
+/**
+ * Starts `releasegate serve` as a real child process and waits until it listens. A start that
+ * failed only because another test file dropped its PostgreSQL schema while this server's
+ * migrations looked at the catalog (the race migrateWithRetry in databases.ts describes) is
+ * tried again, a few times at most; any other failure fails the test.
+ */
 export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServerProcess(env);
+    } catch (error) {
+      const concurrentDrop = /Migration failed: schema "rg_test_[0-9a-f]+" does not exist/.test(
+        String(error),
+      );
+      if (!concurrentDrop || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn('node', [CLI, 'serve'], {

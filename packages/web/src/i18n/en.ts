@@ -387,6 +387,7 @@ export const en: Messages = {
     system: 'System',
     outcomes: { success: 'Success', denied: 'Denied', failed: 'Failed' },
     deniedRequest: 'Request refused: {{method}} {{path}}',
+    deniedCommand: 'Command refused: releasegate {{command}}',
   },
   entityTypes: {
     user: 'User',
@@ -410,6 +411,7 @@ export const en: Messages = {
     notification_delivery: 'Notification delivery',
     webhook_endpoint: 'Webhook',
     job: 'Background job',
+    system: 'System',
   },
   actions: {
     release: {
@@ -632,6 +634,10 @@ export const en: Messages = {
     },
     job: {
       test_recorded: 'Test job',
+    },
+    system: {
+      backup: 'Backup written',
+      restored: 'Restored from a backup',
     },
   },
   cmdb: {

@@ -354,6 +354,7 @@ export const zh = {
     system: '系统',
     outcomes: { success: '成功', denied: '拒绝', failed: '失败' },
     deniedRequest: '访问被拒绝 {{method}} {{path}}',
+    deniedCommand: '命令行操作被拒绝 releasegate {{command}}',
   },
   entityTypes: {
     user: '用户',
@@ -377,6 +378,7 @@ export const zh = {
     notification_delivery: '通知投递',
     webhook_endpoint: 'Webhook',
     job: '后台任务',
+    system: '系统',
   },
   actions: {
     release: {
@@ -599,6 +601,10 @@ export const zh = {
     },
     job: {
       test_recorded: '测试任务',
+    },
+    system: {
+      backup: '写入备份',
+      restored: '从备份恢复',
     },
   },
   cmdb: {

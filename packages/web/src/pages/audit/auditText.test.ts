@@ -101,4 +101,9 @@ describe('audit log labels', () => {
       'Request refused: POST /api/releases/:id/plan',
     );
   });
+
+  it('PR-3 X-1: a refused command line action, audited under its command, reads as a refusal of that command', () => {
+    expect(auditActionLabel(zhT, 'cli.token.create')).toBe('命令行操作被拒绝 releasegate token create');
+    expect(auditActionLabel(enT, 'cli.restore')).toBe('Command refused: releasegate restore');
+  });
 });

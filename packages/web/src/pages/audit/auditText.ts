@@ -2,6 +2,8 @@ import type { TFunction } from 'i18next';
 
 /** A refusal of a request without an action name of its own is audited as "METHOD /api/route". */
 const REQUEST = /^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) (\/\S*)$/;
+/** A refused command line action is audited under its command: `cli.token.create`. */
+const COMMAND = /^cli\.([a-z][a-z_-]*(?:\.[a-z][a-z_-]*)*)$/;
 /** Action codes and entity types the locale files label: `namespace.verb`, `entity_type`. */
 const ACTION_CODE = /^[a-z][a-z_]*\.[a-z][a-z_]*$/;
 const ENTITY_TYPE = /^[a-z][a-z_]*$/;
@@ -28,15 +30,19 @@ export const ENTITY_TYPES = [
   'setup_link',
   'audit_log',
   'job',
+  'system',
 ];
 
 /**
  * An audit action in the reader's language (`actions.<namespace>.<verb>` in the locale files);
- * a refused request as "访问被拒绝 GET /api/…"; an action the locale files do not know as its code.
+ * a refused request as "访问被拒绝 GET /api/…", a refused command as "命令行操作被拒绝 releasegate
+ * token create"; an action the locale files do not know as its code.
  */
 export function auditActionLabel(t: TFunction, action: string): string {
   const request = REQUEST.exec(action);
   if (request) return t('audit.deniedRequest', { method: request[1], path: request[2] });
+  const command = COMMAND.exec(action);
+  if (command) return t('audit.deniedCommand', { command: command[1].split('.').join(' ') });
   return ACTION_CODE.test(action) ? t(`actions.${action}`, { defaultValue: action }) : action;
 }
 
