@@ -90,26 +90,34 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-/** How long the same POST (path and body) counts as the same intent, e.g. a double click. */
-const SAME_INTENT_MS = 10_000;
-const recentPosts = new Map<string, { key: string; at: number }>();
+const inFlight = new Map<string, { key: string; count: number }>();
 
 /**
- * The Idempotency-Key of a POST: the same request sent again within a few seconds — a double
- * click, a second press while the first is on its way — carries the same key, so the server
- * creates one record and answers both alike; any other request gets a fresh key.
+ * The Idempotency-Key of a POST: the same request sent again while the first is still on its way
+ * — a double click — carries the same key, so the server creates one record and answers both
+ * alike. Once the answer is in, the same request again is a new intent (a retry after fixing what
+ * was refused, a second identical reading) and gets a new key. `done` must be called with the
+ * answer.
  */
-export function idempotencyKeyFor(path: string, body: unknown, now = Date.now()): string {
-  for (const [print, seen] of recentPosts) if (now - seen.at >= SAME_INTENT_MS) recentPosts.delete(print);
+export function idempotencyKeyFor(path: string, body: unknown): { key: string; done: () => void } {
   const print = `${path}\n${JSON.stringify(body ?? null)}`;
-  const seen = recentPosts.get(print);
-  if (seen) return seen.key;
-  // getRandomValues, unlike randomUUID, works outside secure contexts too (plain http on a LAN).
-  const key = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
-    b.toString(16).padStart(2, '0'),
-  ).join('');
-  recentPosts.set(print, { key, at: now });
-  return key;
+  let entry = inFlight.get(print);
+  if (!entry) {
+    // getRandomValues, unlike randomUUID, works outside secure contexts too (plain http on a LAN).
+    const key = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
+      b.toString(16).padStart(2, '0'),
+    ).join('');
+    entry = { key, count: 0 };
+    inFlight.set(print, entry);
+  }
+  entry.count++;
+  const claimed = entry;
+  return {
+    key: claimed.key,
+    done: () => {
+      if (--claimed.count === 0 && inFlight.get(print) === claimed) inFlight.delete(print);
+    },
+  };
 }
 
 export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
@@ -120,8 +128,9 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
     const csrf = readCookie(CSRF_COOKIE);
     if (csrf) headers[CSRF_HEADER] = csrf;
   }
-  if (method === 'POST')
-    headers['Idempotency-Key'] = idempotencyKeyFor(path + queryString(options.query), options.body);
+  const idempotency =
+    method === 'POST' ? idempotencyKeyFor(path + queryString(options.query), options.body) : null;
+  if (idempotency) headers['Idempotency-Key'] = idempotency.key;
   let response: Response;
   try {
     response = await fetch(path + queryString(options.query), {
@@ -134,6 +143,8 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
   } catch (cause) {
     if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
     throw new ApiError(0, 'network_error', cause instanceof Error ? cause.message : String(cause));
+  } finally {
+    idempotency?.done();
   }
   if (response.status === 204) return undefined as T;
   const payload = await readJson(response);
