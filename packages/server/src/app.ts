@@ -13,10 +13,11 @@ import type { Config } from './config';
 import type { Db } from './db/database';
 import { registerAuthentication } from './http/authenticate';
 import { registerIdempotency } from './http/idempotency';
-import { registerErrorHandler } from './http/error-handler';
+import { frameworkErrorReply, MAX_PARAM_LENGTH, registerErrorHandler } from './http/error-handler';
 import { registerMetrics } from './http/metrics';
 import { registerRateLimits } from './http/rate-limits';
 import { registerSecurityHeaders } from './http/security-headers';
+import { registerTextInputGuard } from './http/text-input';
 import { DEFAULT_WEB_DIST, registerWeb } from './http/web';
 import { auditRoutes } from './modules/audit/audit.routes';
 import { createAuditWriter, type AuditWriter } from './modules/audit/audit.service';
@@ -112,6 +113,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     bodyLimit: 1024 * 1024,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // A path that is not percent-encoded UTF-8 answers in the API's one error shape.
+    frameworkErrors: frameworkErrorReply,
     // On shutdown, end kept-alive connections too; a client holding one must not stall the stop.
     forceCloseConnections: true,
   }).withTypeProvider<ZodTypeProvider>();
@@ -182,6 +186,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   // File uploads (DSL content, CMDB imports) stream: the parser hands the raw request to the route.
   fastify.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
+  // JSON bodies are checked to be UTF-8, and every text a request carries to be valid.
+  registerTextInputGuard(fastify);
 
   const registry = registerMetrics(fastify);
   registerAuthentication(fastify, identity);

@@ -5,6 +5,7 @@ import type { Db } from '../db/database';
 import { isUniqueViolation } from '../db/errors';
 import { recordStandalone, type AuditWriter } from '../modules/audit/audit.service';
 import { contextOf } from './request-context';
+import { VALID_TEXT_RULE } from './text-input';
 
 const STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
@@ -127,3 +128,51 @@ export function registerErrorHandler(app: FastifyInstance, deps: { db: Db; audit
     },
   );
 }
+
+/**
+ * Errors Fastify raises before a route is found: a path that is not percent-encoded UTF-8
+ * (`/api/changes/%FF`) or a path parameter longer than the router takes. Same shape as the rest.
+ */
+export function frameworkErrorReply(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const [status, body]: [number, ErrorBody] =
+    error.code === 'FST_ERR_BAD_URL'
+      ? [
+          400,
+          {
+            error: {
+              code: 'invalid_input',
+              message: 'Invalid url: path: must be percent-encoded UTF-8',
+              details: {
+                rule: VALID_TEXT_RULE,
+                reason: 'invalid_percent_encoding',
+                fields: { path: ['must be percent-encoded UTF-8'] },
+              },
+            },
+          },
+        ]
+      : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? [
+            414,
+            {
+              error: {
+                code: 'too_large',
+                message: `A path parameter is longer than ${MAX_PARAM_LENGTH} characters`,
+                details: { rule: 'path parameter length', maxLength: MAX_PARAM_LENGTH },
+              },
+            },
+          ]
+        : [
+            500,
+            {
+              error: {
+                code: 'internal_error',
+                message: 'Internal server error; quote the request id to the administrator',
+                details: { requestId: request.id },
+              },
+            },
+          ];
+  void send(reply, status, body);
+}
+
+/** Fastify's router limit on one path parameter (its default); ids and keys are far shorter. */
+export const MAX_PARAM_LENGTH = 100;

@@ -116,6 +116,7 @@ export function changeRoutes(deps: ChangeDeps): FastifyPluginAsyncZod {
     // received (the rest of the API keeps Fastify's parser). The service checks the signature
     // before it parses the text: an unsigned request is refused (401) without its body being read.
     await app.register(async (webhook) => {
+      webhook.removeContentTypeParser('application/json');
       webhook.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) =>
         done(null, body),
       );

@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../test/databases';
+import { HttpClient, startTestApp, type TestApp } from '../test/test-app';
+import { approvedChange, ci, signInRoles } from '../test/releases';
+import { DELIVERY_HEADER, SIGNATURE_HEADER, signDelivery } from '../modules/changes/external.service';
+
+// The rule and field messages are the contract (the web shows them in Chinese): spelled out here.
+const VALID_TEXT_RULE = 'X-4 valid text';
+const NUL = 'must not contain the NUL character (U+0000)';
+const SURROGATE = 'must be valid Unicode (a lone surrogate is not)';
+const NOT_UTF8 = 'must be valid UTF-8';
+const NOT_ENCODED = 'must be percent-encoded UTF-8';
+const WEBHOOK_SECRET = 'itsm-webhook-secret-0123456789';
+
+/** A request with exactly these body bytes and content type, as a signed-in client's. */
+async function sendBytes(
+  t: TestApp,
+  client: HttpClient,
+  method: string,
+  path: string,
+  body: Buffer | string | undefined,
+  headers: Record<string, string>,
+) {
+  const response = await fetch(t.url + path, {
+    method,
+    headers: {
+      cookie: client.cookieHeader(),
+      'x-csrf-token': client.cookie('rg_csrf') ?? '',
+      ...headers,
+    },
+    body,
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+describe.each(DIALECTS)('bad input refused at the edge on %s', (dialect) => {
+  let t: TestApp;
+  let c: Record<string, HttpClient>;
+  let releaseId: string;
+
+  beforeAll(async () => {
+    t = await startTestApp(dialect, { CHANGE_WEBHOOK_SECRETS: `itsm=${WEBHOOK_SECRET}` });
+    c = await signInRoles(t);
+    const core = await ci(c.cfg, 'database', '核心数据库');
+    const change = await approvedChange(c, '核心数据库升级', [core.id]);
+    const created = await c.eng1.post('/api/releases', {
+      title: '核心数据库升级',
+      changeIds: [change.id],
+      items: [{ kind: 'service', title: '数据库参数调整', ciIds: [core.id] }],
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    releaseId = created.body.id;
+  });
+  afterAll(() => t?.close());
+
+  const expectRefused = (r: { status: number; body: any }, field: string, message: string) => {
+    expect(r.status, JSON.stringify(r.body)).toBe(400);
+    expect(r.body.error.code).toBe('invalid_input');
+    expect(r.body.error.details.rule).toBe(VALID_TEXT_RULE);
+    expect(r.body.error.details.fields).toEqual({ [field]: [message] });
+    expect(r.body.error.message).toContain(field);
+  };
+
+  it('X-4 PR-3 a NUL character or a lone surrogate in a body field, a record key, a query or path parameter or X-Filename is refused 400 naming the field, and nothing is stored', async () => {
+    const changesBefore = (await c.eng1.get('/api/changes')).body.changes.length;
+    const auditBefore = await t.database.db.kysely
+      .selectFrom('audit_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+
+    // The anonymous sign-in (a 500 on PostgreSQL before).
+    expectRefused(
+      await new HttpClient(t.url).post('/api/auth/login', { username: 'eng1\u0000', password: 'x' }),
+      'username',
+      NUL,
+    );
+    expectRefused(
+      await c.eng1.post('/api/changes', { title: '升级\u0000', description: 'x', risk: 'low', ciIds: [] }),
+      'title',
+      NUL,
+    );
+    // A lone surrogate as the JSON escape a client sends: the drivers would store U+FFFD instead.
+    expectRefused(
+      await sendBytes(
+        t,
+        c.eng1,
+        'POST',
+        '/api/changes',
+        '{"title":"升级","description":"x\\ud800","risk":"low","ciIds":[]}',
+        { 'content-type': 'application/json' },
+      ),
+      'description',
+      SURROGATE,
+    );
+    expectRefused(
+      await c.eng1.post('/api/changes', { title: 'x', description: 'x', risk: 'low', ciIds: ['\udc00'] }),
+      'ciIds.0',
+      SURROGATE,
+    );
+    // A key of a free-form record (CI attributes), which no string schema sees.
+    expectRefused(
+      await c.cfg.post('/api/cmdb/cis', {
+        type: 'database',
+        name: '备库',
+        environment: 'production',
+        attributes: { 'port\u0000': 5432 },
+      }),
+      'attributes.port\\u0000',
+      NUL,
+    );
+    expectRefused(await c.eng1.get('/api/changes?q=%E5%8D%87%00'), 'q', NUL);
+    expectRefused(await c.eng1.get(`/api/changes/${'a'.repeat(8)}%00`), 'id', NUL);
+    expectRefused(await c.eng1.get(`/api/releases/${releaseId}%00/checks`), 'id', NUL);
+    expectRefused(
+      await c.impl.upload('PUT', `/api/releases/${releaseId}/evidence`, 'evidence', 'a\u0000.txt'),
+      'x-filename',
+      NUL,
+    );
+
+    // The change feed is parsed only once its signature verifies; its fields meet the same rule.
+    const feed = '{"key":"CR-9","title":"证书\\u0000更新","status":"approved"}';
+    const at = Math.floor(t.clock.now().getTime() / 1000);
+    const delivered = await fetch(`${t.url}/api/webhooks/changes/itsm`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [SIGNATURE_HEADER]: signDelivery(WEBHOOK_SECRET, at, 'd-nul', feed),
+        [DELIVERY_HEADER]: 'd-nul',
+      },
+      body: feed,
+    });
+    expectRefused({ status: delivered.status, body: await delivered.json() }, 'title', NUL);
+    expectRefused(await new HttpClient(t.url).post('/api/webhooks/changes/it%00sm', {}), 'system', NUL);
+
+    expect((await c.eng1.get('/api/changes')).body.changes.length).toBe(changesBefore);
+    const auditAfter = await t.database.db.kysely
+      .selectFrom('audit_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(auditAfter.n)).toBe(Number(auditBefore.n));
+  });
+
+  it('X-4 PR-3 bytes that are not UTF-8 — in a JSON body, a query, a path or X-Filename — are refused 400 naming the field, never stored as U+FFFD', async () => {
+    const body = Buffer.concat([
+      Buffer.from('{"title":"升级'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('","description":"x","risk":"low","ciIds":[]}'),
+    ]);
+    expectRefused(
+      await sendBytes(t, c.eng1, 'POST', '/api/changes', body, { 'content-type': 'application/json' }),
+      'title',
+      NOT_UTF8,
+    );
+    // Not JSON either: the body as a whole is named.
+    expectRefused(
+      await sendBytes(t, c.eng1, 'POST', '/api/changes', Buffer.from([0x7b, 0xc3, 0x28]), {
+        'content-type': 'application/json',
+      }),
+      '_',
+      NOT_UTF8,
+    );
+    expectRefused(await c.eng1.get('/api/changes?q=%FF'), 'q', NOT_ENCODED);
+    // A surrogate encoded as if it were a character (CESU-8) is not UTF-8 either.
+    expectRefused(await c.eng1.get('/api/changes?q=%ED%A0%80'), 'q', NOT_ENCODED);
+    expectRefused(await c.eng1.get('/api/changes/%FF'), 'path', NOT_ENCODED);
+    expectRefused(
+      await sendBytes(t, c.impl, 'PUT', `/api/releases/${releaseId}/evidence`, 'evidence', {
+        'content-type': 'application/octet-stream',
+        'x-filename': '%FF.txt',
+      }),
+      'x-filename',
+      NOT_ENCODED,
+    );
+    const search = await c.eng1.get('/api/changes?q=%EF%BF%BD');
+    expect(search.status).toBe(200);
+  });
+});
