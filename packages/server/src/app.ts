@@ -184,9 +184,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await fastify.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   fastify.get('/api/openapi.json', { schema: { hide: true } }, async () => fastify.swagger());
 
-  // File uploads (DSL content, CMDB imports) stream: the parser hands the raw request to the route.
-  fastify.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
-  // JSON bodies are checked to be UTF-8, and every text a request carries to be valid.
+  // The API takes JSON bodies (checked to be UTF-8, http/text-input.ts) and nothing else; the
+  // upload routes (DSL content, evidence, CMDB imports) take the raw file in contexts of their own
+  // (http/uploads.ts). Any other content type is a 415 naming what the route takes.
+  fastify.removeContentTypeParser('text/plain');
   registerTextInputGuard(fastify);
 
   const registry = registerMetrics(fastify);

@@ -175,4 +175,45 @@ describe.each(DIALECTS)('bad input refused at the edge on %s', (dialect) => {
     const search = await c.eng1.get('/api/changes?q=%EF%BF%BD');
     expect(search.status).toBe(200);
   });
+
+  it('X-4 a JSON body sent to an upload is 415 naming application/octet-stream, a file sent to a JSON route is 415 naming application/json, an upload without a body is 400, a body over 1 MB is 413 naming the limit', async () => {
+    const json = await c.impl.request('PUT', `/api/releases/${releaseId}/evidence`, { file: 'x' });
+    expect(json.status, JSON.stringify(json.body)).toBe(415);
+    expect(json.body.error).toMatchObject({
+      code: 'unsupported_media_type',
+      details: { rule: 'content type', expected: 'application/octet-stream', received: 'application/json' },
+    });
+    for (const path of ['/api/cmdb/import?format=csv', '/api/dsl/versions/x/content']) {
+      const client = path.startsWith('/api/cmdb') ? c.cfg : c.eng1;
+      const r = await client.request(path.startsWith('/api/cmdb') ? 'POST' : 'PUT', path, { rows: [] });
+      expect(r.status, `${path} ${JSON.stringify(r.body)}`).toBe(415);
+      expect(r.body.error.details.expected).toBe('application/octet-stream');
+    }
+    const empty = await c.impl.request('PUT', `/api/releases/${releaseId}/evidence`);
+    expect(empty.status, JSON.stringify(empty.body)).toBe(400);
+    expect(empty.body.error.details).toMatchObject({
+      rule: 'content type',
+      expected: 'application/octet-stream',
+    });
+
+    const stream = await c.eng1.upload('POST', '/api/changes', Buffer.from('{"title":"x"}'));
+    expect(stream.status, JSON.stringify(stream.body)).toBe(415);
+    expect(stream.body.error.details).toMatchObject({
+      rule: 'content type',
+      expected: 'application/json',
+      received: 'application/octet-stream',
+    });
+    // A JSON body over the 1 MB limit says so, with the limit.
+    const huge = await c.eng1.post('/api/changes', { title: 'x', description: 'x'.repeat(1_100_000) });
+    expect(huge.status).toBe(413);
+    expect(huge.body.error).toMatchObject({
+      code: 'too_large',
+      details: { rule: 'request body size limit', maxBytes: 1024 * 1024 },
+    });
+    const text = await sendBytes(t, c.eng1, 'POST', `/api/releases/${releaseId}/accept`, '{}', {
+      'content-type': 'text/plain',
+    });
+    expect(text.status).toBe(415);
+    expect(text.body.error.details.expected).toBe('application/json');
+  });
 });

@@ -6,6 +6,7 @@ import { isUniqueViolation } from '../db/errors';
 import { recordStandalone, type AuditWriter } from '../modules/audit/audit.service';
 import { contextOf } from './request-context';
 import { VALID_TEXT_RULE } from './text-input';
+import { UPLOAD_CONTENT_TYPE } from './uploads';
 
 const STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
@@ -105,6 +106,8 @@ export function registerErrorHandler(app: FastifyInstance, deps: { db: Db; audit
       }
       const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
       if (status < 500) {
+        const refusal = protocolRefusal(error, request);
+        if (refusal) return send(reply, refusal.status, refusal.body);
         const code =
           status === 404
             ? 'not_found'
@@ -127,6 +130,67 @@ export function registerErrorHandler(app: FastifyInstance, deps: { db: Db; audit
       });
     },
   );
+}
+
+/** What a route's body must be: a JSON document, or (upload routes) the file's raw bytes. */
+function expectedContentType(request: FastifyRequest): string {
+  return request.routeOptions.config.upload ? UPLOAD_CONTENT_TYPE : 'application/json';
+}
+
+/**
+ * Fastify's own refusals of a request's framing — wrong content type, body too large or not as
+ * long as announced, a body that is not JSON — in the one error shape, each naming its rule and
+ * what was expected, so a client can correct the request without reading server code.
+ */
+function protocolRefusal(
+  error: FastifyError | Error,
+  request: FastifyRequest,
+): { status: number; body: ErrorBody } | null {
+  const code = 'code' in error && typeof error.code === 'string' ? error.code : '';
+  switch (code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': {
+      const expected = expectedContentType(request);
+      const received = request.headers['content-type'] ?? null;
+      return {
+        status: 415,
+        body: {
+          error: {
+            code: 'unsupported_media_type',
+            message: `This route takes a body of Content-Type ${expected}${received ? `, not ${received}` : ' (none was given)'}`,
+            details: { rule: 'content type', expected, received },
+          },
+        },
+      };
+    }
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': {
+      const maxBytes = request.routeOptions.bodyLimit;
+      return {
+        status: 413,
+        body: {
+          error: {
+            code: 'too_large',
+            message: `The request body is larger than the limit of ${maxBytes} bytes`,
+            details: { rule: 'request body size limit', maxBytes },
+          },
+        },
+      };
+    }
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return {
+        status: 400,
+        body: {
+          error: {
+            code: 'invalid_input',
+            message: `${error.message}; send ${expectedContentType(request)}`,
+            details: { rule: 'content type', expected: expectedContentType(request), reason: code },
+          },
+        },
+      };
+    default:
+      return null;
+  }
 }
 
 /**

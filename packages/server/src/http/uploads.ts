@@ -1,5 +1,37 @@
-import type { FastifyRequest } from 'fastify';
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { DomainError } from '@releasegate/domain';
 import { decodeHeaderText } from './text-input';
+
+/** The one content type of an upload: the file's bytes as the body, streamed, never buffered. */
+export const UPLOAD_CONTENT_TYPE = 'application/octet-stream';
+
+/**
+ * Makes an encapsulated context an upload context (returned with the zod type provider): its only body parser hands the raw request
+ * stream to the route, and its routes are marked so a refusal names the content type they take.
+ * A JSON body sent to an upload is then a 415 naming application/octet-stream (it used to reach
+ * the route as an object and fail as a 500), and a stream sent to a JSON route elsewhere is a 415
+ * naming application/json, since no other context has this parser.
+ */
+export function acceptUploads(app: FastifyInstance) {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(UPLOAD_CONTENT_TYPE, (_request, payload, done) => done(null, payload));
+  app.addHook('onRoute', (route) => {
+    route.config = { ...route.config, upload: true };
+  });
+  return app.withTypeProvider<ZodTypeProvider>();
+}
+
+/** The uploaded bytes; a request without a body (no Content-Type at all) is refused, not a 500. */
+export function uploadStream(request: FastifyRequest): Readable {
+  if (request.body instanceof Readable) return request.body;
+  throw new DomainError(
+    'invalid_input',
+    `Send the file as the request body with Content-Type ${UPLOAD_CONTENT_TYPE}`,
+    { rule: 'content type', expected: UPLOAD_CONTENT_TYPE, fields: { _: ['required'] } },
+  );
+}
 
 /**
  * The file name a client sends with a streamed upload (URI-encoded X-Filename header), if any.
@@ -12,3 +44,4 @@ export function uploadFilename(request: FastifyRequest): string | null {
   // Cut by code point: cutting a surrogate pair in half would store a broken character.
   return 'text' in decoded ? Array.from(decoded.text).slice(0, 255).join('') : null;
 }
+

@@ -19,8 +19,7 @@ import { sendImpact } from './impact.response';
 import { compareBaseline, getBaseline, listBaselines, takeBaseline } from './baseline.service';
 import { importCmdb } from './transfer/import.service';
 import { exportCmdb } from './transfer/export.service';
-import type { Readable } from 'node:stream';
-import { uploadFilename } from '../../http/uploads';
+import { acceptUploads, uploadFilename, uploadStream } from '../../http/uploads';
 
 const tags = ['cmdb'];
 
@@ -211,23 +210,26 @@ export function cmdbRoutes(deps: CmdbDeps): FastifyPluginAsyncZod {
       },
     });
 
-    app.post('/api/cmdb/import', {
-      config: { action: 'cmdb.import' },
-      schema: {
-        tags,
-        summary:
-          'Import CIs and relations from CSV or XLSX (application/octet-stream; X-Filename header). A file with any bad row imports nothing.',
-        querystring: schemas.importQuery,
-        response: { 200: schemas.importReportView },
-      },
-      handler: async (request) => {
-        return importCmdb(deps, contextOf(request), request.body as Readable, {
-          format: request.query.format,
-          kind: request.query.kind,
-          dryRun: request.query.dryRun === 'true',
-          fileName: uploadFilename(request),
-        });
-      },
+    await app.register(async (context) => {
+      const uploads = acceptUploads(context);
+      uploads.post('/api/cmdb/import', {
+        config: { action: 'cmdb.import' },
+        schema: {
+          tags,
+          summary:
+            'Import CIs and relations from CSV or XLSX (application/octet-stream; X-Filename header). A file with any bad row imports nothing.',
+          querystring: schemas.importQuery,
+          response: { 200: schemas.importReportView },
+        },
+        handler: async (request) => {
+          return importCmdb(deps, contextOf(request), uploadStream(request), {
+            format: request.query.format,
+            kind: request.query.kind,
+            dryRun: request.query.dryRun === 'true',
+            fileName: uploadFilename(request),
+          });
+        },
+      });
     });
     app.get('/api/cmdb/export', {
       config: { action: 'cmdb.export' },
