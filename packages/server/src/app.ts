@@ -18,6 +18,8 @@ import { registerMetrics } from './http/metrics';
 import { registerRateLimits } from './http/rate-limits';
 import { registerSecurityHeaders } from './http/security-headers';
 import { registerTextInputGuard } from './http/text-input';
+import { registerUnreadBodyDrain } from './http/uploads';
+import { clientErrorHandler, registerBodyTimeout, serverTimeoutOptions } from './http/timeouts';
 import { DEFAULT_WEB_DIST, registerWeb } from './http/web';
 import { auditRoutes } from './modules/audit/audit.routes';
 import { createAuditWriter, type AuditWriter } from './modules/audit/audit.service';
@@ -118,6 +120,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     frameworkErrors: frameworkErrorReply,
     // On shutdown, end kept-alive connections too; a client holding one must not stall the stop.
     forceCloseConnections: true,
+    ...serverTimeoutOptions(config.http),
+    clientErrorHandler: clientErrorHandler(config.http),
   }).withTypeProvider<ZodTypeProvider>();
   fastify.setValidatorCompiler(validatorCompiler);
   fastify.setSerializerCompiler(serializerCompiler);
@@ -189,6 +193,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // (http/uploads.ts). Any other content type is a 415 naming what the route takes.
   fastify.removeContentTypeParser('text/plain');
   registerTextInputGuard(fastify);
+  registerUnreadBodyDrain(fastify);
+  registerBodyTimeout(fastify, config.http.bodyTimeoutMs);
 
   const registry = registerMetrics(fastify);
   registerAuthentication(fastify, identity);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../test/databases';
 import { HttpClient, startTestApp, type TestApp } from '../test/test-app';
 import { approvedChange, ci, signInRoles } from '../test/releases';
+import { jsonBodyOf, rawConnection, statusOf } from '../test/raw-http';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, signDelivery } from '../modules/changes/external.service';
 
 // The rule and field messages are the contract (the web shows them in Chinese): spelled out here.
@@ -40,7 +41,11 @@ describe.each(DIALECTS)('bad input refused at the edge on %s', (dialect) => {
   let releaseId: string;
 
   beforeAll(async () => {
-    t = await startTestApp(dialect, { CHANGE_WEBHOOK_SECRETS: `itsm=${WEBHOOK_SECRET}` });
+    // A 1 MiB upload limit, so a 3 MB upload is refused.
+    t = await startTestApp(dialect, {
+      CHANGE_WEBHOOK_SECRETS: `itsm=${WEBHOOK_SECRET}`,
+      DSL_MAX_UPLOAD_MB: '1',
+    });
     c = await signInRoles(t);
     const core = await ci(c.cfg, 'database', '核心数据库');
     const change = await approvedChange(c, '核心数据库升级', [core.id]);
@@ -215,5 +220,104 @@ describe.each(DIALECTS)('bad input refused at the edge on %s', (dialect) => {
     });
     expect(text.status).toBe(415);
     expect(text.body.error.details.expected).toBe('application/json');
+  });
+
+  it('X-4 a refused 3 MB upload is answered 413 at once, and its connection then serves the next request', async () => {
+    const size = 3 * 1024 * 1024;
+    const started = Date.now();
+    const conn = await rawConnection(t.url);
+    conn.socket.write(
+      `PUT /api/releases/${releaseId}/evidence HTTP/1.1\r\nHost: rg\r\nContent-Type: application/octet-stream\r\n` +
+        `Cookie: ${c.impl.cookieHeader()}\r\nX-CSRF-Token: ${c.impl.cookie('rg_csrf')}\r\nContent-Length: ${size}\r\n\r\n`,
+    );
+    conn.socket.write(Buffer.alloc(size, 7));
+    const answer = await conn.waitFor(/\r\n\r\n\{.*\}\}\}/s, 3000);
+    expect(statusOf(answer)).toBe(413);
+    expect(jsonBodyOf(answer).error).toMatchObject({
+      code: 'too_large',
+      details: { rule: 'upload size limit' },
+    });
+    expect(Date.now() - started).toBeLessThan(3000);
+    // The rest of the body was read and discarded: the kept-alive connection answers again.
+    const before = conn.received().length;
+    conn.socket.write(
+      `GET /api/auth/session HTTP/1.1\r\nHost: rg\r\nCookie: ${c.impl.cookieHeader()}\r\n\r\n`,
+    );
+    await conn.waitFor(/HTTP\/1\.1 200/, 5000).catch(() => undefined);
+    expect(statusOf(conn.received().slice(before))).toBe(200);
+    conn.socket.destroy();
+
+    // The same through fetch, and nothing was kept.
+    const refused = await c.impl.upload('PUT', `/api/releases/${releaseId}/evidence`, Buffer.alloc(size, 8));
+    expect(refused.status).toBe(413);
+    expect((await c.impl.get('/api/auth/session')).status).toBe(200);
+  });
+});
+
+describe.each(DIALECTS)('slow clients on %s', (dialect) => {
+  let t: TestApp;
+  let c: Record<string, HttpClient>;
+
+  beforeAll(async () => {
+    t = await startTestApp(dialect, {
+      HTTP_HEADERS_TIMEOUT_SECONDS: '1',
+      HTTP_BODY_TIMEOUT_SECONDS: '1',
+      HTTP_REQUEST_TIMEOUT_SECONDS: '2',
+    });
+    c = await signInRoles(t);
+  });
+  afterAll(() => t?.close());
+
+  it('X-4 a JSON body that trickles in is answered 408 naming HTTP_BODY_TIMEOUT_SECONDS and its connection closed', async () => {
+    const conn = await rawConnection(t.url);
+    conn.socket.write(
+      'POST /api/auth/login HTTP/1.1\r\nHost: rg\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"user',
+    );
+    const trickle = setInterval(() => conn.socket.write(' '), 200);
+    try {
+      const answer = await conn.waitFor(/\}\}\}/, 4000);
+      expect(statusOf(answer)).toBe(408);
+      expect(jsonBodyOf(answer).error).toMatchObject({
+        code: 'request_timeout',
+        details: { rule: 'HTTP_BODY_TIMEOUT_SECONDS', seconds: 1 },
+      });
+      expect(await conn.closedWithin(3000)).not.toBeNull();
+    } finally {
+      clearInterval(trickle);
+    }
+  });
+
+  it('X-4 headers that never end are answered 408 naming HTTP_HEADERS_TIMEOUT_SECONDS and the connection closed', async () => {
+    const conn = await rawConnection(t.url);
+    conn.socket.write('GET /api/setup/status HTTP/1.1\r\nHost: rg\r\nX-Slow: ');
+    const trickle = setInterval(() => conn.socket.write('a'), 200);
+    try {
+      const closed = await conn.closedWithin(5000);
+      expect(closed).not.toBeNull();
+      expect(statusOf(conn.received())).toBe(408);
+      expect(jsonBodyOf(conn.received()).error).toMatchObject({
+        code: 'request_timeout',
+        details: { rule: 'HTTP timeouts', headersTimeoutSeconds: 1 },
+      });
+    } finally {
+      clearInterval(trickle);
+    }
+  });
+
+  it('X-4 an upload that trickles in is answered 408 naming HTTP_REQUEST_TIMEOUT_SECONDS and its connection closed', async () => {
+    const conn = await rawConnection(t.url);
+    conn.socket.write(
+      `POST /api/cmdb/import?format=csv HTTP/1.1\r\nHost: rg\r\nContent-Type: application/octet-stream\r\n` +
+        `Cookie: ${c.cfg.cookieHeader()}\r\nX-CSRF-Token: ${c.cfg.cookie('rg_csrf')}\r\nContent-Length: 100000\r\n\r\ntype,name,environment\n`,
+    );
+    const trickle = setInterval(() => conn.socket.write('database,db,production\n'), 200);
+    try {
+      const closed = await conn.closedWithin(6000);
+      expect(closed).not.toBeNull();
+      expect(statusOf(conn.received())).toBe(408);
+      expect(jsonBodyOf(conn.received()).error.details).toMatchObject({ requestTimeoutSeconds: 2 });
+    } finally {
+      clearInterval(trickle);
+    }
   });
 });

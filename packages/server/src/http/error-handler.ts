@@ -7,6 +7,7 @@ import { recordStandalone, type AuditWriter } from '../modules/audit/audit.servi
 import { contextOf } from './request-context';
 import { VALID_TEXT_RULE } from './text-input';
 import { UPLOAD_CONTENT_TYPE } from './uploads';
+import type { BodyTimeoutError } from './timeouts';
 
 const STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
@@ -171,6 +172,19 @@ function protocolRefusal(
             code: 'too_large',
             message: `The request body is larger than the limit of ${maxBytes} bytes`,
             details: { rule: 'request body size limit', maxBytes },
+          },
+        },
+      };
+    }
+    case 'RG_BODY_TIMEOUT': {
+      const seconds = (error as BodyTimeoutError).seconds;
+      return {
+        status: 408,
+        body: {
+          error: {
+            code: 'request_timeout',
+            message: error.message,
+            details: { rule: 'HTTP_BODY_TIMEOUT_SECONDS', seconds },
           },
         },
       };

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -45,3 +46,30 @@ export function uploadFilename(request: FastifyRequest): string | null {
   return 'text' in decoded ? Array.from(decoded.text).slice(0, 255).join('') : null;
 }
 
+/**
+ * How long a client whose upload was answered before its body was read (a 413, a 404, a bad
+ * file) may go on sending before the connection is closed. Reading on meanwhile is what lets it
+ * receive the answer: closing a socket with unread data resets it, and the reset can destroy the
+ * answer before the client reads it; never reading again (the request paused) left it hanging.
+ */
+export const UNREAD_BODY_DRAIN_MS = 5_000;
+
+/**
+ * After every answer: a request body not read to its end is read on and discarded, so the
+ * client is not blocked sending into a paused socket; if it has not ended within the drain time,
+ * the connection is closed. A body that does end keeps its kept-alive connection usable.
+ */
+export function registerUnreadBodyDrain(app: FastifyInstance, drainMs = UNREAD_BODY_DRAIN_MS): void {
+  app.addHook('onResponse', (request, _reply, done) => {
+    const incoming = request.raw;
+    const socket = incoming.socket as Socket | null;
+    if (incoming.complete || !socket) return done();
+    const close = setTimeout(() => socket.destroy(), incoming.destroyed ? 500 : drainMs);
+    close.unref();
+    if (!incoming.destroyed) {
+      incoming.once('end', () => clearTimeout(close));
+      incoming.resume();
+    }
+    done();
+  });
+}
