@@ -237,7 +237,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     config.audit.checkpointMinutes,
   );
   jobs.register(CHECKPOINT_JOB, checkpointJobs.handler);
-  await fastify.register(cmdbRoutes(cmdb));
+  await fastify.register(cmdbRoutes(cmdb, config.cmdbImport));
   await fastify.register(dslRoutes(dsl));
   await fastify.register(changeRoutes({ db, clock, audit, webhookSecrets: config.changes.webhookSecrets }));
   await fastify.register(policyRoutes(policy));

@@ -54,6 +54,18 @@ describe('configuration', () => {
     ).toThrow(/HTTP_HEADERS_TIMEOUT_SECONDS must not be longer than HTTP_REQUEST_TIMEOUT_SECONDS/);
   });
 
+  it('CM-5 CMDB import limits: 20 MB file, 100 MB unzipped, 50 000 rows by default', () => {
+    expect(loadConfig({}).cmdbImport).toEqual({
+      maxBytes: 20 * 1048576,
+      maxUnzippedBytes: 100 * 1048576,
+      maxRows: 50_000,
+    });
+    expect(loadConfig({ CMDB_IMPORT_MAX_ROWS: '10' }).cmdbImport.maxRows).toBe(10);
+    expect(() => loadConfig({ CMDB_IMPORT_MAX_UNZIPPED_MB: '0' })).toThrow(
+      /CMDB_IMPORT_MAX_UNZIPPED_MB must be/,
+    );
+  });
+
   it('reports every bad variable at once', () => {
     let error: unknown;
     try {

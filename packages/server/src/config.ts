@@ -135,6 +135,10 @@ const envSchema = z.object({
   HTTP_BODY_TIMEOUT_SECONDS: intFrom('HTTP_BODY_TIMEOUT_SECONDS', 30, 1, 3600),
   HTTP_REQUEST_TIMEOUT_SECONDS: intFrom('HTTP_REQUEST_TIMEOUT_SECONDS', 600, 1, 24 * 3600),
   HTTP_IDLE_TIMEOUT_SECONDS: intFrom('HTTP_IDLE_TIMEOUT_SECONDS', 120, 1, 24 * 3600),
+  // CM-5: what one CMDB import may hold (transfer/import-limits.ts).
+  CMDB_IMPORT_MAX_MB: intFrom('CMDB_IMPORT_MAX_MB', 20, 1, 1024),
+  CMDB_IMPORT_MAX_UNZIPPED_MB: intFrom('CMDB_IMPORT_MAX_UNZIPPED_MB', 100, 1, 10 * 1024),
+  CMDB_IMPORT_MAX_ROWS: intFrom('CMDB_IMPORT_MAX_ROWS', 50_000, 1, 10_000_000),
 });
 
 export interface Config {
@@ -207,6 +211,12 @@ export interface Config {
     readonly bodyTimeoutMs: number;
     readonly requestTimeoutMs: number;
     readonly idleTimeoutMs: number;
+  };
+  /** CM-5: the largest import file, its largest unzipped content (XLSX), its most rows. */
+  readonly cmdbImport: {
+    readonly maxBytes: number;
+    readonly maxUnzippedBytes: number;
+    readonly maxRows: number;
   };
 }
 
@@ -289,6 +299,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       bodyTimeoutMs: e.HTTP_BODY_TIMEOUT_SECONDS * 1000,
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
       idleTimeoutMs: e.HTTP_IDLE_TIMEOUT_SECONDS * 1000,
+    },
+    cmdbImport: {
+      maxBytes: e.CMDB_IMPORT_MAX_MB * 1024 * 1024,
+      maxUnzippedBytes: e.CMDB_IMPORT_MAX_UNZIPPED_MB * 1024 * 1024,
+      maxRows: e.CMDB_IMPORT_MAX_ROWS,
     },
   };
   return deepFreeze(config);

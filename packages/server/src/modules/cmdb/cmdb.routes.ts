@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contextOf } from '../../http/request-context';
 import type { CmdbDeps } from './cmdb.deps';
+import type { ImportLimits } from './transfer/import-limits';
 import * as schemas from './cmdb.schemas';
 import { createCiType, listCiTypes, updateCiType } from './ci-type.service';
 import {
@@ -23,7 +24,7 @@ import { acceptUploads, uploadFilename, uploadStream } from '../../http/uploads'
 
 const tags = ['cmdb'];
 
-export function cmdbRoutes(deps: CmdbDeps): FastifyPluginAsyncZod {
+export function cmdbRoutes(deps: CmdbDeps, importLimits: ImportLimits): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/api/cmdb/types', {
       schema: {
@@ -227,6 +228,7 @@ export function cmdbRoutes(deps: CmdbDeps): FastifyPluginAsyncZod {
             kind: request.query.kind,
             dryRun: request.query.dryRun === 'true',
             fileName: uploadFilename(request),
+            limits: importLimits,
           });
         },
       });
