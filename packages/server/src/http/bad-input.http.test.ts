@@ -252,6 +252,23 @@ describe.each(DIALECTS)('bad input refused at the edge on %s', (dialect) => {
     expect(refused.status).toBe(413);
     expect((await c.impl.get('/api/auth/session')).status).toBe(200);
   });
+  it('X-4 a body refused before it is read (415) is drained: the kept-alive connection answers the next request', async () => {
+    const conn = await rawConnection(t.url);
+    const body = 'x'.repeat(200_000);
+    conn.socket.write(
+      `POST /api/changes HTTP/1.1\r\nHost: rg\r\nContent-Type: text/plain\r\nCookie: ${c.eng1.cookieHeader()}\r\n` +
+        `X-CSRF-Token: ${c.eng1.cookie('rg_csrf')}\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
+    const answer = await conn.waitFor(/\r\n\r\n\{.*\}\}\}/s, 3000);
+    expect(statusOf(answer)).toBe(415);
+    const before = conn.received().length;
+    conn.socket.write(
+      `GET /api/auth/session HTTP/1.1\r\nHost: rg\r\nCookie: ${c.eng1.cookieHeader()}\r\n\r\n`,
+    );
+    await conn.waitFor(/HTTP\/1\.1 200/, 3000).catch(() => undefined);
+    expect(statusOf(conn.received().slice(before))).toBe(200);
+    conn.socket.destroy();
+  });
 });
 
 describe.each(DIALECTS)('slow clients on %s', (dialect) => {
@@ -319,5 +336,18 @@ describe.each(DIALECTS)('slow clients on %s', (dialect) => {
     } finally {
       clearInterval(trickle);
     }
+  });
+  it('X-4 a body answered before it arrived (413 on its Content-Length) stops its clock: no late failure, the server goes on', async () => {
+    const conn = await rawConnection(t.url);
+    conn.socket.write(
+      'POST /api/auth/login HTTP/1.1\r\nHost: rg\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n\r\n{"a":',
+    );
+    const answer = await conn.waitFor(/\}\}\}/, 3000);
+    expect(statusOf(answer)).toBe(413);
+    // Past HTTP_BODY_TIMEOUT_SECONDS: the body's clock must have stopped with the answer (it used
+    // to fail then with an error nobody listened to, thrown out of the server).
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    conn.socket.destroy();
+    expect((await new HttpClient(t.url).get('/healthz')).status).toBe(200);
   });
 });

@@ -53,7 +53,7 @@ export class BodyTimeoutError extends Error {
  * fails with a 408 when the time is up, so the client is told why before its connection closes.
  */
 export function registerBodyTimeout(app: FastifyInstance, timeoutMs: number): void {
-  app.addHook('preParsing', (request, _reply, payload, done) => {
+  app.addHook('preParsing', (request, reply, payload, done) => {
     if (request.routeOptions.config.upload || request.raw.complete) return done(null, payload);
     const body = new PassThrough();
     const timer = setTimeout(() => {
@@ -61,9 +61,15 @@ export function registerBodyTimeout(app: FastifyInstance, timeoutMs: number): vo
       body.destroy(new BodyTimeoutError(Math.round(timeoutMs / 1000)));
     }, timeoutMs);
     timer.unref();
-    payload.once('end', () => clearTimeout(timer));
+    const stop = () => clearTimeout(timer);
+    payload.once('end', stop);
+    // Answered before the body came (too large, refused): nothing is waiting for it any more.
+    reply.raw.once('close', stop);
+    // The parser reports the wrapper's failure while it reads; once it has stopped reading, an
+    // error nobody listens to would be thrown out of the server.
+    body.on('error', () => undefined);
     payload.once('error', (error) => {
-      clearTimeout(timer);
+      stop();
       body.destroy(error);
     });
     payload.pipe(body);

@@ -60,6 +60,12 @@ export const UNREAD_BODY_DRAIN_MS = 5_000;
  * the connection is closed. A body that does end keeps its kept-alive connection usable.
  */
 export function registerUnreadBodyDrain(app: FastifyInstance, drainMs = UNREAD_BODY_DRAIN_MS): void {
+  // Fastify asks to close at once a connection whose body it refused (too large, wrong type);
+  // the drain below closes it instead once the client has stopped sending, or its time is up.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (!request.raw.complete && reply.getHeader('connection') === 'close') reply.removeHeader('connection');
+    done(null, payload);
+  });
   app.addHook('onResponse', (request, _reply, done) => {
     const incoming = request.raw;
     const socket = incoming.socket as Socket | null;
@@ -68,6 +74,8 @@ export function registerUnreadBodyDrain(app: FastifyInstance, drainMs = UNREAD_B
     close.unref();
     if (!incoming.destroyed) {
       incoming.once('end', () => clearTimeout(close));
+      // Whatever it was piped into (a parser, a meter) has stopped reading: discard instead.
+      incoming.unpipe();
       incoming.resume();
     }
     done();
