@@ -52,7 +52,7 @@ interface Operation {
   /** The OpenAPI path, `/api/releases/{id}`. */
   path: string;
   pathParams: string[];
-  query: { name: string; schema: Schema }[];
+  query: { name: string; schema: Schema; required: boolean }[];
   body: Schema | null;
 }
 
@@ -325,14 +325,31 @@ const FILENAME = fc.oneof(
   { arbitrary: JUNK_TEXT.filter((s) => s.length < 2000).map(encode), weight: 1 },
 );
 
+/** Sometimes an Idempotency-Key, as the web client and pipelines send on POST. */
+const IDEMPOTENCY_KEY = fc.option(
+  fc.oneof(fc.uuid(), fc.string({ unit: 'binary-ascii', minLength: 1, maxLength: 300 })),
+  {
+    freq: 3,
+  },
+);
+
 function requestArb(op: Operation, known: (name: string) => string): fc.Arbitrary<FuzzRequest> {
   return fc
-    .record({ path: pathArb(op, known), query: queryArb(op), body: bodyArb(op), filename: FILENAME })
-    .map(({ path, query, body, filename }) => {
+    .record({
+      path: pathArb(op, known),
+      query: queryArb(op),
+      body: bodyArb(op),
+      filename: FILENAME,
+      idempotencyKey: IDEMPOTENCY_KEY,
+    })
+    .map(({ path, query, body, filename, idempotencyKey }) => {
       const { body: bytes, type } = encodeBody(body.kind, body.value);
       const headers: Record<string, string> = {};
       if (type) headers['content-type'] = type;
       if (filename !== null) headers['x-filename'] = filename;
+      // Node refuses control characters in a header before sending: only what can be sent is.
+      if (idempotencyKey !== null && /^[\x20-\x7e]*$/.test(idempotencyKey))
+        headers['idempotency-key'] = idempotencyKey;
       return {
         path: path + query,
         headers,
@@ -367,7 +384,7 @@ function examples(op: Operation, known: (name: string) => string): FuzzRequest[]
     for (const [type, body] of [
       ['application/json', Buffer.from(JSON.stringify(nulBody))],
       ['application/json', Buffer.from(JSON.stringify(fillStrings(op.body ?? {}, '\ud800')))],
-      ['application/octet-stream', Buffer.from('file bytes')],
+      ['application/octet-stream', Buffer.from('type,name,environment\n')],
       ['application/json', Buffer.from('{"file":"x"}')],
     ] as const)
       list.push({
@@ -376,6 +393,20 @@ function examples(op: Operation, known: (name: string) => string): FuzzRequest[]
         body,
         describe: `${op.method} ${at({})} [${type}] ${body.toString('utf8').slice(0, 200)}`,
       });
+    // A well-formed file, with an Idempotency-Key, to the route as it is: an upload must take it.
+    const required = op.query
+      .filter((q) => q.required)
+      .map((q) => `${q.name}=${encode(String(fillStrings(q.schema, 'x')))}`);
+    list.push({
+      path: at({}) + (required.length > 0 ? `?${required.join('&')}` : ''),
+      headers: {
+        'content-type': 'application/octet-stream',
+        'x-filename': 'cmdb.csv',
+        'idempotency-key': randomUUID(),
+      },
+      body: Buffer.from('type,name,environment\n'),
+      describe: `${op.method} ${at({})} [application/octet-stream, Idempotency-Key] type,name,environment`,
+    });
   }
   return list;
 }
@@ -550,7 +581,7 @@ describe.each(DIALECTS)('X-4 bad input fuzzed on %s', (dialect) => {
         Record<
           string,
           {
-            parameters?: { in: string; name: string; schema: Schema }[];
+            parameters?: { in: string; name: string; schema: Schema; required?: boolean }[];
             requestBody?: { content: Record<string, { schema: Schema }> };
           }
         >
@@ -565,7 +596,7 @@ describe.each(DIALECTS)('X-4 bad input fuzzed on %s', (dialect) => {
           pathParams: [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]),
           query: (op.parameters ?? [])
             .filter((p) => p.in === 'query')
-            .map((p) => ({ name: p.name, schema: p.schema })),
+            .map((p) => ({ name: p.name, schema: p.schema, required: p.required === true })),
           body: op.requestBody?.content['application/json']?.schema ?? null,
         })),
       )

@@ -135,4 +135,11 @@ describe.each(DIALECTS)('CMDB import limits on %s', (dialect) => {
     ]);
     expect(await count()).toBe(before);
   });
+  it('CM-5 an import sent with an Idempotency-Key, as pipelines send on every POST, is imported, not a 500', async () => {
+    const r = await cfg.request('POST', '/api/cmdb/import?format=csv&dryRun=true', csvRows(2), {
+      'idempotency-key': 'import-2026-01-05',
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body).toMatchObject({ ok: true, summary: { ciRows: 2 } });
+  });
 });
