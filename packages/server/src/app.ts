@@ -13,10 +13,13 @@ import type { Config } from './config';
 import type { Db } from './db/database';
 import { registerAuthentication } from './http/authenticate';
 import { registerIdempotency } from './http/idempotency';
-import { registerErrorHandler } from './http/error-handler';
+import { frameworkErrorReply, MAX_PARAM_LENGTH, registerErrorHandler } from './http/error-handler';
 import { registerMetrics } from './http/metrics';
 import { registerRateLimits } from './http/rate-limits';
 import { registerSecurityHeaders } from './http/security-headers';
+import { registerTextInputGuard } from './http/text-input';
+import { registerUnreadBodyDrain } from './http/uploads';
+import { clientErrorHandler, registerBodyTimeout, serverTimeoutOptions } from './http/timeouts';
 import { DEFAULT_WEB_DIST, registerWeb } from './http/web';
 import { auditRoutes } from './modules/audit/audit.routes';
 import { createAuditWriter, type AuditWriter } from './modules/audit/audit.service';
@@ -112,8 +115,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     bodyLimit: 1024 * 1024,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // A path that is not percent-encoded UTF-8 answers in the API's one error shape.
+    frameworkErrors: frameworkErrorReply,
     // On shutdown, end kept-alive connections too; a client holding one must not stall the stop.
     forceCloseConnections: true,
+    ...serverTimeoutOptions(config.http),
+    clientErrorHandler: clientErrorHandler(config.http),
   }).withTypeProvider<ZodTypeProvider>();
   fastify.setValidatorCompiler(validatorCompiler);
   fastify.setSerializerCompiler(serializerCompiler);
@@ -180,8 +188,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await fastify.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   fastify.get('/api/openapi.json', { schema: { hide: true } }, async () => fastify.swagger());
 
-  // File uploads (DSL content, CMDB imports) stream: the parser hands the raw request to the route.
-  fastify.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
+  // The API takes JSON bodies (checked to be UTF-8, http/text-input.ts) and nothing else; the
+  // upload routes (DSL content, evidence, CMDB imports) take the raw file in contexts of their own
+  // (http/uploads.ts). Any other content type is a 415 naming what the route takes.
+  fastify.removeContentTypeParser('text/plain');
+  registerTextInputGuard(fastify);
+  registerUnreadBodyDrain(fastify);
+  registerBodyTimeout(fastify, config.http.bodyTimeoutMs);
 
   const registry = registerMetrics(fastify);
   registerAuthentication(fastify, identity);
@@ -224,7 +237,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     config.audit.checkpointMinutes,
   );
   jobs.register(CHECKPOINT_JOB, checkpointJobs.handler);
-  await fastify.register(cmdbRoutes(cmdb));
+  await fastify.register(cmdbRoutes(cmdb, config.cmdbImport));
   await fastify.register(dslRoutes(dsl));
   await fastify.register(changeRoutes({ db, clock, audit, webhookSecrets: config.changes.webhookSecrets }));
   await fastify.register(policyRoutes(policy));

@@ -38,6 +38,34 @@ describe('configuration', () => {
     );
   });
 
+  it('X-4 HTTP timeouts: headers 30 s, JSON body 30 s, whole request 600 s, idle 120 s by default; a headers timeout past the request timeout is refused', () => {
+    expect(loadConfig({}).http).toEqual({
+      headersTimeoutMs: 30_000,
+      bodyTimeoutMs: 30_000,
+      requestTimeoutMs: 600_000,
+      idleTimeoutMs: 120_000,
+    });
+    expect(
+      loadConfig({ HTTP_BODY_TIMEOUT_SECONDS: '5', HTTP_REQUEST_TIMEOUT_SECONDS: '3600' }).http,
+    ).toMatchObject({ bodyTimeoutMs: 5_000, requestTimeoutMs: 3_600_000 });
+    expect(() => loadConfig({ HTTP_IDLE_TIMEOUT_SECONDS: '0' })).toThrow(/HTTP_IDLE_TIMEOUT_SECONDS must be/);
+    expect(() =>
+      loadConfig({ HTTP_HEADERS_TIMEOUT_SECONDS: '120', HTTP_REQUEST_TIMEOUT_SECONDS: '60' }),
+    ).toThrow(/HTTP_HEADERS_TIMEOUT_SECONDS must not be longer than HTTP_REQUEST_TIMEOUT_SECONDS/);
+  });
+
+  it('CM-5 CMDB import limits: 20 MB file, 100 MB unzipped, 50 000 rows by default', () => {
+    expect(loadConfig({}).cmdbImport).toEqual({
+      maxBytes: 20 * 1048576,
+      maxUnzippedBytes: 100 * 1048576,
+      maxRows: 50_000,
+    });
+    expect(loadConfig({ CMDB_IMPORT_MAX_ROWS: '10' }).cmdbImport.maxRows).toBe(10);
+    expect(() => loadConfig({ CMDB_IMPORT_MAX_UNZIPPED_MB: '0' })).toThrow(
+      /CMDB_IMPORT_MAX_UNZIPPED_MB must be/,
+    );
+  });
+
   it('reports every bad variable at once', () => {
     let error: unknown;
     try {

@@ -130,6 +130,15 @@ const envSchema = z.object({
       message: 'METRICS_TOKEN must have at least 16 characters',
     }),
   OUTBOUND_ALLOW: outboundAllow,
+  // How long a client may take (http/timeouts.ts): a slow or stalled one must not hold a connection.
+  HTTP_HEADERS_TIMEOUT_SECONDS: intFrom('HTTP_HEADERS_TIMEOUT_SECONDS', 30, 1, 3600),
+  HTTP_BODY_TIMEOUT_SECONDS: intFrom('HTTP_BODY_TIMEOUT_SECONDS', 30, 1, 3600),
+  HTTP_REQUEST_TIMEOUT_SECONDS: intFrom('HTTP_REQUEST_TIMEOUT_SECONDS', 600, 1, 24 * 3600),
+  HTTP_IDLE_TIMEOUT_SECONDS: intFrom('HTTP_IDLE_TIMEOUT_SECONDS', 120, 1, 24 * 3600),
+  // CM-5: what one CMDB import may hold (transfer/import-limits.ts).
+  CMDB_IMPORT_MAX_MB: intFrom('CMDB_IMPORT_MAX_MB', 20, 1, 1024),
+  CMDB_IMPORT_MAX_UNZIPPED_MB: intFrom('CMDB_IMPORT_MAX_UNZIPPED_MB', 100, 1, 10 * 1024),
+  CMDB_IMPORT_MAX_ROWS: intFrom('CMDB_IMPORT_MAX_ROWS', 50_000, 1, 10_000_000),
 });
 
 export interface Config {
@@ -195,6 +204,20 @@ export interface Config {
   readonly outbound: { readonly allow: OutboundAllowList };
   /** the AES-256 key (32 bytes, base64) that seals stored secrets; created on first start. */
   readonly secretsKeyFile: string;
+  /** How long a client may take to send its headers, a JSON body, a whole request; how long a
+   * connection may sit idle (http/timeouts.ts). */
+  readonly http: {
+    readonly headersTimeoutMs: number;
+    readonly bodyTimeoutMs: number;
+    readonly requestTimeoutMs: number;
+    readonly idleTimeoutMs: number;
+  };
+  /** CM-5: the largest import file, its largest unzipped content (XLSX), its most rows. */
+  readonly cmdbImport: {
+    readonly maxBytes: number;
+    readonly maxUnzippedBytes: number;
+    readonly maxRows: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -212,6 +235,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const e = parsed.data;
+  // Node refuses a headers timeout longer than the request timeout; say so in the operator's terms.
+  if (e.HTTP_HEADERS_TIMEOUT_SECONDS > e.HTTP_REQUEST_TIMEOUT_SECONDS)
+    throw new ConfigError([
+      'HTTP_HEADERS_TIMEOUT_SECONDS must not be longer than HTTP_REQUEST_TIMEOUT_SECONDS',
+    ]);
   const dataDir = path.resolve(e.DATA_DIR);
   const url = e.DATABASE_URL ?? '';
   const database: Config['database'] = url.startsWith('postgres')
@@ -266,6 +294,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metrics: { token: e.METRICS_TOKEN || undefined },
     outbound: { allow: e.OUTBOUND_ALLOW },
     secretsKeyFile: path.resolve(e.SECRETS_KEY_FILE ?? path.join(dataDir, 'keys', 'secrets.key')),
+    http: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_SECONDS * 1000,
+      bodyTimeoutMs: e.HTTP_BODY_TIMEOUT_SECONDS * 1000,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
+      idleTimeoutMs: e.HTTP_IDLE_TIMEOUT_SECONDS * 1000,
+    },
+    cmdbImport: {
+      maxBytes: e.CMDB_IMPORT_MAX_MB * 1024 * 1024,
+      maxUnzippedBytes: e.CMDB_IMPORT_MAX_UNZIPPED_MB * 1024 * 1024,
+      maxRows: e.CMDB_IMPORT_MAX_ROWS,
+    },
   };
   return deepFreeze(config);
 }

@@ -7,6 +7,7 @@ import { approvedChange, ci, completePlan, signInRoles } from '../test/releases'
 import { insertApiToken } from '../modules/identity/identity.repository';
 import { randomToken, sha256Hex } from '../modules/identity/secrets';
 import { ROUTE_ACCESS, routeKey, type RouteAccess } from './route-access';
+import { pathParameterExamples } from '../test/route-values';
 
 /** A caller of the walk: a person signed in with one role, a token with one scope, or nobody. */
 interface Caller {
@@ -26,17 +27,7 @@ function allowed(access: RouteAccess, caller: Caller): boolean {
 
 /** Concrete values for the path parameters of the OpenAPI document's routes. */
 function concretePath(template: string, releaseId: string): string {
-  const values: Record<string, string> = {
-    id: releaseId,
-    triggerId: randomUUID(),
-    key: 'environment_check',
-    phase: 'implementation',
-    index: '1',
-    version: '1',
-    digest: 'a'.repeat(64),
-    system: 'itsm',
-    quarter: '2026-Q1',
-  };
+  const values: Record<string, string> = { id: releaseId, ...pathParameterExamples() };
   return template.replace(/:([A-Za-z]+)/g, (_, name: string) => values[name] ?? randomUUID());
 }
 

@@ -5,6 +5,9 @@ import type { Db } from '../db/database';
 import { isUniqueViolation } from '../db/errors';
 import { recordStandalone, type AuditWriter } from '../modules/audit/audit.service';
 import { contextOf } from './request-context';
+import { VALID_TEXT_RULE } from './text-input';
+import { UPLOAD_CONTENT_TYPE } from './uploads';
+import type { BodyTimeoutError } from './timeouts';
 
 const STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
@@ -104,6 +107,8 @@ export function registerErrorHandler(app: FastifyInstance, deps: { db: Db; audit
       }
       const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
       if (status < 500) {
+        const refusal = protocolRefusal(error, request);
+        if (refusal) return send(reply, refusal.status, refusal.body);
         const code =
           status === 404
             ? 'not_found'
@@ -127,3 +132,125 @@ export function registerErrorHandler(app: FastifyInstance, deps: { db: Db; audit
     },
   );
 }
+
+/** What a route's body must be: a JSON document, or (upload routes) the file's raw bytes. */
+function expectedContentType(request: FastifyRequest): string {
+  return request.routeOptions.config.upload ? UPLOAD_CONTENT_TYPE : 'application/json';
+}
+
+/**
+ * Fastify's own refusals of a request's framing — wrong content type, body too large or not as
+ * long as announced, a body that is not JSON — in the one error shape, each naming its rule and
+ * what was expected, so a client can correct the request without reading server code.
+ */
+function protocolRefusal(
+  error: FastifyError | Error,
+  request: FastifyRequest,
+): { status: number; body: ErrorBody } | null {
+  const code = 'code' in error && typeof error.code === 'string' ? error.code : '';
+  switch (code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': {
+      const expected = expectedContentType(request);
+      const received = request.headers['content-type'] ?? null;
+      return {
+        status: 415,
+        body: {
+          error: {
+            code: 'unsupported_media_type',
+            message: `This route takes a body of Content-Type ${expected}${received ? `, not ${received}` : ' (none was given)'}`,
+            details: { rule: 'content type', expected, received },
+          },
+        },
+      };
+    }
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': {
+      const maxBytes = request.routeOptions.bodyLimit;
+      return {
+        status: 413,
+        body: {
+          error: {
+            code: 'too_large',
+            message: `The request body is larger than the limit of ${maxBytes} bytes`,
+            details: { rule: 'request body size limit', maxBytes },
+          },
+        },
+      };
+    }
+    case 'RG_BODY_TIMEOUT': {
+      const seconds = (error as BodyTimeoutError).seconds;
+      return {
+        status: 408,
+        body: {
+          error: {
+            code: 'request_timeout',
+            message: error.message,
+            details: { rule: 'HTTP_BODY_TIMEOUT_SECONDS', seconds },
+          },
+        },
+      };
+    }
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return {
+        status: 400,
+        body: {
+          error: {
+            code: 'invalid_input',
+            message: `${error.message}; send ${expectedContentType(request)}`,
+            details: { rule: 'content type', expected: expectedContentType(request), reason: code },
+          },
+        },
+      };
+    default:
+      return null;
+  }
+}
+
+/**
+ * Errors Fastify raises before a route is found: a path that is not percent-encoded UTF-8
+ * (`/api/changes/%FF`) or a path parameter longer than the router takes. Same shape as the rest.
+ */
+export function frameworkErrorReply(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const [status, body]: [number, ErrorBody] =
+    error.code === 'FST_ERR_BAD_URL'
+      ? [
+          400,
+          {
+            error: {
+              code: 'invalid_input',
+              message: 'Invalid url: path: must be percent-encoded UTF-8',
+              details: {
+                rule: VALID_TEXT_RULE,
+                reason: 'invalid_percent_encoding',
+                fields: { path: ['must be percent-encoded UTF-8'] },
+              },
+            },
+          },
+        ]
+      : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? [
+            414,
+            {
+              error: {
+                code: 'too_large',
+                message: `A path parameter is longer than ${MAX_PARAM_LENGTH} characters`,
+                details: { rule: 'path parameter length', maxLength: MAX_PARAM_LENGTH },
+              },
+            },
+          ]
+        : [
+            500,
+            {
+              error: {
+                code: 'internal_error',
+                message: 'Internal server error; quote the request id to the administrator',
+                details: { requestId: request.id },
+              },
+            },
+          ];
+  void send(reply, status, body);
+}
+
+/** Fastify's router limit on one path parameter (its default); ids and keys are far shorter. */
+export const MAX_PARAM_LENGTH = 100;

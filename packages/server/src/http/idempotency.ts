@@ -42,6 +42,10 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock:
   app.decorateRequest('idempotency', null);
   app.addHook('preHandler', async (request, reply) => {
     if (request.method !== 'POST' || !request.principal) return;
+    // An upload's body is the file, streamed to the route (http/uploads.ts): it cannot be hashed
+    // before the route reads it (hashing the stream object was a 500). The key is not honoured
+    // there; an upload is content-addressed, and an import of the same file again changes nothing.
+    if (request.routeOptions.config.upload) return;
     const key = keyOf(request);
     if (key === null) return;
     const principal = request.principal.userId;

@@ -10,6 +10,8 @@ declare module 'fastify' {
     action?: string;
     /** Reachable while the password has expired (strict profile): sign out, change password. */
     allowExpiredPassword?: boolean;
+    /** Set by acceptUploads (http/uploads.ts): the body is a file streamed as application/octet-stream. */
+    upload?: boolean;
   }
 }
 

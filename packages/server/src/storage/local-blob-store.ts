@@ -38,8 +38,13 @@ export class LocalBlobStore implements BlobStore {
         callback(null, chunk);
       },
     });
+    // The source is piped, not part of the pipeline: a refusal (too large) must not destroy the
+    // request it came from, which would stall its connection; what is left of it is drained.
+    const stored = pipeline(meter, fs.createWriteStream(temp, { flags: 'wx' }));
+    source.once('error', (error) => meter.destroy(error));
+    source.pipe(meter);
     try {
-      await pipeline(source, meter, fs.createWriteStream(temp, { flags: 'wx' }));
+      await stored;
       const digest = hash.digest('hex');
       const target = this.pathOf(digest);
       await fs.promises.mkdir(path.dirname(target), { recursive: true });
@@ -53,8 +58,7 @@ export class LocalBlobStore implements BlobStore {
       return { digest, size };
     } catch (error) {
       await fs.promises.rm(temp, { force: true });
-      // Drain what is left of the request so the client receives our answer.
-      source.resume();
+      source.unpipe(meter);
       throw error;
     }
   }

@@ -40,4 +40,22 @@ describe('refusals in the reader language', () => {
     });
     expect(errorText(zhT, lost)).toMatch(/^运维管理部经理 已于 .+ 完成了这一操作，无需重复。$/);
   });
+
+  it('CM-5 an import over a limit names the limit in the reader language', () => {
+    const rows = new ApiError(413, 'too_large', 'The import file has more than 50000 rows', {
+      rule: 'CM-5 import rows',
+      limit: 'CMDB_IMPORT_MAX_ROWS',
+      maxRows: 50000,
+    });
+    expect(errorText(zhT, rows)).toBe(
+      '导入文件超过 50000 行的上限（CMDB_IMPORT_MAX_ROWS），请拆分后再导入，未导入任何内容',
+    );
+    const bomb = new ApiError(413, 'too_large', 'The workbook unzips to more than 100 MiB', {
+      rule: 'CM-5 import unzipped size',
+      maxBytes: 100 * 1048576,
+    });
+    expect(errorText(enT, bomb)).toBe(
+      'The workbook unzips to more than 100 MiB (CMDB_IMPORT_MAX_UNZIPPED_MB); nothing was imported',
+    );
+  });
 });

@@ -76,6 +76,15 @@ function apiErrorText(t: TFunction, error: ApiError): string {
     });
   }
   if (rule === 'retired CIs are read-only' || rule === 'retire once') return t('rules.ciRetired');
+  // CM-5: an import over one of its limits, or a file that is neither CSV nor XLSX.
+  const mb = (name: string) => {
+    const bytes = error.detail(name);
+    return typeof bytes === 'number' ? Math.round(bytes / 1048576) : '?';
+  };
+  if (rule === 'CM-5 import file size') return t('rules.importTooLarge', { mb: mb('maxBytes') });
+  if (rule === 'CM-5 import unzipped size') return t('rules.importUnzippedTooLarge', { mb: mb('maxBytes') });
+  if (rule === 'CM-5 import rows') return t('rules.importTooManyRows', { rows: error.detail('maxRows') });
+  if (rule === 'CM-5 import file format') return t('rules.importUnreadable');
   if (error.code === 'forbidden') return t('errors.forbidden');
   return error.message;
 }

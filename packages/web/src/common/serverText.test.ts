@@ -18,6 +18,14 @@ describe('server field messages in Chinese', () => {
     }
   });
 
+  it('X-4 PR-3 text refused at the edge (NUL, lone surrogate, not UTF-8) reads in Chinese next to the field', () => {
+    expect(localizeFieldMessage('must not contain the NUL character (U+0000)', 'zh')).toBe(
+      '不能包含空字符（U+0000）',
+    );
+    expect(localizeFieldMessage('must be valid UTF-8', 'zh')).toBe('必须是有效的 UTF-8 文本');
+    expect(localizeFieldMessage('must be valid UTF-8', 'en')).toBe('must be valid UTF-8');
+  });
+
   it('X-4 a refused link reads in Chinese', () => {
     expect(localizeFieldMessage('an absolute http:// or https:// URL', 'zh')).toBe(
       '应为以 http:// 或 https:// 开头的完整网址',

@@ -77,6 +77,11 @@ const zhFieldMessages: Record<string, string> = {
   'not a valid regular expression': '不是有效的正则表达式',
   'name the business department': '请填写业务部门',
   'say what is not accepted': '请说明不予验收的原因',
+  // text refused at the edge (the server's http/text-input.ts).
+  'must not contain the NUL character (U+0000)': '不能包含空字符（U+0000）',
+  'must be valid Unicode (a lone surrogate is not)': '含有无效的 Unicode 字符（孤立的代理项）',
+  'must be valid UTF-8': '必须是有效的 UTF-8 文本',
+  'must be percent-encoded UTF-8': '必须是按 UTF-8 百分号编码的文本',
 };
 
 const DSL_STATE_ZH: Record<string, string> = {

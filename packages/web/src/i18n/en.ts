@@ -130,6 +130,13 @@ export const en: Messages = {
     dslIntegrity:
       'DS-3: the stored file no longer matches its SHA-256; the download was refused. Ask the administrator to run releasegate dsl verify and restore it',
     dslTooLarge: 'The file is over the upload limit of {{mb}} MiB; nothing was stored',
+    importTooLarge:
+      'The import file is over the limit of {{mb}} MiB (CMDB_IMPORT_MAX_MB); nothing was imported',
+    importUnzippedTooLarge:
+      'The workbook unzips to more than {{mb}} MiB (CMDB_IMPORT_MAX_UNZIPPED_MB); nothing was imported',
+    importTooManyRows:
+      'The import file has more than {{rows}} rows (CMDB_IMPORT_MAX_ROWS); split it — nothing was imported',
+    importUnreadable: 'The file cannot be read: upload a UTF-8, comma-separated CSV file or an XLSX workbook',
     ciRetired: 'The configuration item is retired and can no longer be changed',
   },
   password: {

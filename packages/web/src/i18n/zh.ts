@@ -128,6 +128,12 @@ export const zh = {
     dslIntegrity:
       'DS-3：存储的文件与登记的 SHA-256 摘要不一致，已拒绝下载；请联系管理员运行 releasegate dsl verify 并恢复文件',
     dslTooLarge: '文件超过 {{mb}} MiB 的上传上限，未保存任何内容',
+    importTooLarge: '导入文件超过 {{mb}} MiB 的上限（CMDB_IMPORT_MAX_MB），未导入任何内容',
+    importUnzippedTooLarge:
+      '工作簿解压后超过 {{mb}} MiB 的上限（CMDB_IMPORT_MAX_UNZIPPED_MB），未导入任何内容',
+    importTooManyRows:
+      '导入文件超过 {{rows}} 行的上限（CMDB_IMPORT_MAX_ROWS），请拆分后再导入，未导入任何内容',
+    importUnreadable: '无法读取该文件：请上传 UTF-8 编码、逗号分隔的 CSV 文件或 XLSX 工作簿',
     ciRetired: '该配置项已退役，不能再修改',
   },
   password: {

@@ -61,7 +61,11 @@ describe.each(DIALECTS)('the auditor reads the audit log over HTTP on %s', (dial
     // Underscores and percent signs in filters are literal, not wildcards.
     const exact = await auditor.get('/api/audit/events?action=identity.login_failed');
     expect(exact.body.events.map((e: any) => e.action)).toEqual(['identity.login_failed']);
-    expect((await auditor.get('/api/audit/events?action=identity.login%')).body.events).toEqual([]);
+    expect((await auditor.get('/api/audit/events?action=identity.login%25')).body.events).toEqual([]);
+    // A bare `%` is not percent-encoding: refused at the edge, naming the parameter (X-4).
+    const malformed = await auditor.get('/api/audit/events?action=identity.login%');
+    expect(malformed.status).toBe(400);
+    expect(JSON.stringify(malformed.body)).toContain('action');
     expect(
       (await auditor.get('/api/audit/events?text=LOGIN_FAILED')).body.events.map((e: any) => e.action),
     ).toEqual(['identity.login_failed']);

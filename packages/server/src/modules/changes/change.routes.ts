@@ -112,13 +112,13 @@ export function changeRoutes(deps: ChangeDeps): FastifyPluginAsyncZod {
       },
     });
 
-    // The webhook is signed over its raw body, so in this context alone JSON is kept as the text
-    // received (the rest of the API keeps Fastify's parser). The service checks the signature
-    // before it parses the text: an unsigned request is refused (401) without its body being read.
+    // The webhook is signed over its raw body, so in this context alone the body is kept as the
+    // text received (the rest of the API keeps its JSON parser). The service checks the signature
+    // before it parses the text: an unsigned request is refused (401) without its body being read,
+    // whatever its content type says (decision 0005: who sent it is checked before what it says).
     await app.register(async (webhook) => {
-      webhook.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) =>
-        done(null, body),
-      );
+      webhook.removeAllContentTypeParsers();
+      webhook.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
       webhook.post('/api/webhooks/changes/:system', {
         config: { action: 'change.webhook_receive' },
         // The body schema documents the contract; it is enforced by the service once the

@@ -3,6 +3,7 @@ import { DomainError, conflict } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
 import { authorize } from '../identity/authorize';
 import { recordStandalone } from '../audit/audit.service';
+import { badTextFields, invalidTextError } from '../../http/text-input';
 import type { ChangeDeps } from './change.deps';
 import { EXTERNAL_STATE, type ChangeState } from '@releasegate/domain';
 import * as repo from './change.repository';
@@ -358,6 +359,9 @@ function parseBody(raw: string) {
   } catch {
     throw new DomainError('invalid_input', 'The webhook body is not JSON', { fields: { _: ['not JSON'] } });
   }
+  // The raw text passed the edge unparsed (its signature covers it); its fields meet the same rule.
+  const badText = badTextFields(json);
+  if (badText.size > 0) throw invalidTextError('body', badText);
   const parsed = webhookChangeInput.safeParse(json);
   if (parsed.success) return parsed.data;
   const fields: Record<string, string[]> = {};

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contextOf } from '../../http/request-context';
 import type { CmdbDeps } from './cmdb.deps';
+import type { ImportLimits } from './transfer/import-limits';
 import * as schemas from './cmdb.schemas';
 import { createCiType, listCiTypes, updateCiType } from './ci-type.service';
 import {
@@ -19,12 +20,11 @@ import { sendImpact } from './impact.response';
 import { compareBaseline, getBaseline, listBaselines, takeBaseline } from './baseline.service';
 import { importCmdb } from './transfer/import.service';
 import { exportCmdb } from './transfer/export.service';
-import type { Readable } from 'node:stream';
-import { uploadFilename } from '../../http/uploads';
+import { acceptUploads, uploadFilename, uploadStream } from '../../http/uploads';
 
 const tags = ['cmdb'];
 
-export function cmdbRoutes(deps: CmdbDeps): FastifyPluginAsyncZod {
+export function cmdbRoutes(deps: CmdbDeps, importLimits: ImportLimits): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/api/cmdb/types', {
       schema: {
@@ -211,23 +211,27 @@ export function cmdbRoutes(deps: CmdbDeps): FastifyPluginAsyncZod {
       },
     });
 
-    app.post('/api/cmdb/import', {
-      config: { action: 'cmdb.import' },
-      schema: {
-        tags,
-        summary:
-          'Import CIs and relations from CSV or XLSX (application/octet-stream; X-Filename header). A file with any bad row imports nothing.',
-        querystring: schemas.importQuery,
-        response: { 200: schemas.importReportView },
-      },
-      handler: async (request) => {
-        return importCmdb(deps, contextOf(request), request.body as Readable, {
-          format: request.query.format,
-          kind: request.query.kind,
-          dryRun: request.query.dryRun === 'true',
-          fileName: uploadFilename(request),
-        });
-      },
+    await app.register(async (context) => {
+      const uploads = acceptUploads(context);
+      uploads.post('/api/cmdb/import', {
+        config: { action: 'cmdb.import' },
+        schema: {
+          tags,
+          summary:
+            'Import CIs and relations from CSV or XLSX (application/octet-stream; X-Filename header). A file with any bad row imports nothing.',
+          querystring: schemas.importQuery,
+          response: { 200: schemas.importReportView },
+        },
+        handler: async (request) => {
+          return importCmdb(deps, contextOf(request), uploadStream(request), {
+            format: request.query.format,
+            kind: request.query.kind,
+            dryRun: request.query.dryRun === 'true',
+            fileName: uploadFilename(request),
+            limits: importLimits,
+          });
+        },
+      });
     });
     app.get('/api/cmdb/export', {
       config: { action: 'cmdb.export' },

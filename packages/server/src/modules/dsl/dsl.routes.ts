@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { contextOf } from '../../http/request-context';
 import * as schemas from './dsl.schemas';
@@ -17,7 +16,7 @@ import {
   verifyVersion,
   type DslDeps,
 } from './dsl.service';
-import { uploadFilename } from '../../http/uploads';
+import { acceptUploads, uploadFilename, uploadStream } from '../../http/uploads';
 
 const tags = ['definitive software library'];
 
@@ -81,21 +80,24 @@ export function dslRoutes(deps: DslDeps): FastifyPluginAsyncZod {
         return reply.status(204).send(null);
       },
     });
-    app.put('/api/dsl/versions/:id/content', {
-      config: { action: 'dsl.content_upload' },
-      schema: {
-        tags,
-        summary:
-          'Upload the content (application/octet-stream; optional X-Filename header); streamed and hashed with SHA-256',
-        params: schemas.idParams,
-        response: { 200: schemas.dslVersionView },
-      },
-      handler: async (request) => {
-        return uploadContent(deps, contextOf(request), request.params.id, request.body as Readable, {
-          filename: uploadFilename(request),
-          mediaType: 'application/octet-stream',
-        });
-      },
+    await app.register(async (context) => {
+      const uploads = acceptUploads(context);
+      uploads.put('/api/dsl/versions/:id/content', {
+        config: { action: 'dsl.content_upload' },
+        schema: {
+          tags,
+          summary:
+            'Upload the content (application/octet-stream; optional X-Filename header); streamed and hashed with SHA-256',
+          params: schemas.idParams,
+          response: { 200: schemas.dslVersionView },
+        },
+        handler: async (request) => {
+          return uploadContent(deps, contextOf(request), request.params.id, uploadStream(request), {
+            filename: uploadFilename(request),
+            mediaType: 'application/octet-stream',
+          });
+        },
+      });
     });
     app.get('/api/dsl/versions/:id/content', {
       config: { action: 'dsl.content_download' },

@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { httpUrl } from '../../http/http-url';
@@ -8,7 +7,7 @@ import { releaseDetailView } from '../releases/release.schemas';
 import { getRelease } from '../releases/release.service';
 import { getChecklist, openEvidence, recordCheck, uploadEvidence } from './checklist.service';
 import { contentDisposition } from '../documents/documents.routes';
-import { uploadFilename } from '../../http/uploads';
+import { acceptUploads, uploadFilename, uploadStream } from '../../http/uploads';
 
 const tags = ['pre-release verification'];
 const idParams = z.object({ id: z.string().min(1).max(64) });
@@ -92,26 +91,29 @@ export function checklistRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
         return reply.send(file.stream);
       },
     });
-    app.put('/api/releases/:id/evidence', {
-      config: { action: 'release.evidence_upload' },
-      schema: {
-        tags,
-        summary:
-          'Upload an evidence file (application/octet-stream; X-Filename); returns its SHA-256 to cite in a check',
-        params: idParams,
-        response: {
-          200: z.object({ digest: z.string(), size: z.number(), filename: z.string().nullable() }),
+    await app.register(async (context) => {
+      const uploads = acceptUploads(context);
+      uploads.put('/api/releases/:id/evidence', {
+        config: { action: 'release.evidence_upload' },
+        schema: {
+          tags,
+          summary:
+            'Upload an evidence file (application/octet-stream; X-Filename); returns its SHA-256 to cite in a check',
+          params: idParams,
+          response: {
+            200: z.object({ digest: z.string(), size: z.number(), filename: z.string().nullable() }),
+          },
         },
-      },
-      handler: async (request) => {
-        return uploadEvidence(
-          deps,
-          contextOf(request),
-          request.params.id,
-          request.body as Readable,
-          uploadFilename(request),
-        );
-      },
+        handler: async (request) => {
+          return uploadEvidence(
+            deps,
+            contextOf(request),
+            request.params.id,
+            uploadStream(request),
+            uploadFilename(request),
+          );
+        },
+      });
     });
   };
 }

@@ -23,6 +23,8 @@ import {
   typeOf,
 } from './columns';
 import { csvTables, xlsxTables } from './tables';
+import { checkedWorkbook, meteredUpload, tooManyRows, utf8Checked, type ImportLimits } from './import-limits';
+import { TEXT_MESSAGES, textProblem } from '../../../http/text-input';
 
 export interface ImportProblem {
   sheet: string;
@@ -51,6 +53,13 @@ export interface ImportReport {
 
 const MAX_LISTED = 500;
 
+/** The longest owner, version and description a CI takes, as its form's schema says. */
+const TEXT_COLUMN_LIMITS = [
+  ['owner', 100],
+  ['version', 100],
+  ['description', 4000],
+] as const;
+
 interface CiRow {
   sheet: string;
   row: number;
@@ -78,7 +87,13 @@ export async function importCmdb(
   deps: CmdbDeps,
   ctx: RequestContext,
   source: Readable,
-  options: { format: 'csv' | 'xlsx'; kind?: 'cis' | 'relations'; dryRun: boolean; fileName?: string | null },
+  options: {
+    format: 'csv' | 'xlsx';
+    kind?: 'cis' | 'relations';
+    dryRun: boolean;
+    fileName?: string | null;
+    limits: ImportLimits;
+  },
 ): Promise<ImportReport> {
   authorize(ctx, 'cmdb.write');
   const types = await repo.listTypes(deps.db.kysely);
@@ -93,8 +108,17 @@ export async function importCmdb(
   const relationRows: { sheet: string; row: number; cells: Record<string, string> }[] = [];
   const seen = new Map<string, number>();
 
-  const tables = options.format === 'csv' ? csvTables(source) : xlsxTables(source);
+  const { limits } = options;
+  const tables =
+    options.format === 'csv'
+      ? csvTables(utf8Checked(meteredUpload(source, limits)))
+      : xlsxTables(await checkedWorkbook(source, limits));
+  let rowCount = 0;
   for await (const table of tables) {
+    for (const [i, name] of table.header.entries()) {
+      const bad = textProblem(name);
+      if (bad) problem({ sheet: table.sheet, row: 1, column: `column ${i + 1}`, reason: TEXT_MESSAGES[bad] });
+    }
     const relations =
       options.kind === 'relations' || (options.kind === undefined && isRelationsHeader(table.header));
     const columns = relations ? RELATION_COLUMNS : CI_COLUMNS;
@@ -119,9 +143,20 @@ export async function importCmdb(
       return i === undefined ? '' : (cells[i] ?? '').trim();
     };
     for await (const { number, cells } of table.rows) {
+      // Counted as read: a file over the limit is refused before the rest of it is.
+      if (++rowCount > limits.maxRows) throw tooManyRows(limits);
       if (missing.length > 0) continue;
       const at = (column: string, reason: string) =>
         problem({ sheet: table.sheet, row: number, column, reason });
+      // X-4: a cell with a NUL (a CSV may carry one) is named like any bad cell, never stored.
+      const badCells = cells.flatMap((value, i) => {
+        const bad = textProblem(value);
+        return bad ? [[table.header[i] || `column ${i + 1}`, TEXT_MESSAGES[bad]] as const] : [];
+      });
+      if (badCells.length > 0) {
+        for (const [column, reason] of badCells) at(column, reason);
+        continue;
+      }
       if (relations) {
         relationRows.push({
           sheet: table.sheet,
@@ -148,6 +183,9 @@ export async function importCmdb(
       else if (!isEnvironment(environment)) fail('environment', `must be one of: ${ENVIRONMENTS.join(', ')}`);
       const critical = criticalOf(cell(cells, 'critical'));
       if (critical === null) fail('critical', 'must be true/false (是/否)');
+      // The same lengths as a CI entered by hand (cmdb.schemas.ts).
+      for (const [column, max] of TEXT_COLUMN_LIMITS)
+        if (cell(cells, column).length > max) fail(column, `at most ${max} characters`);
       const attrs: Record<string, unknown> = {};
       if (type) {
         for (const [key, i] of attributes) {

@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
+import { DomainError } from '@releasegate/domain';
+import { unreadableFile } from './import-limits';
 
 /** One sheet of an uploaded file: its name, header and rows, read as a stream. */
 export interface Table {
@@ -10,12 +12,30 @@ export interface Table {
   rows: AsyncIterable<{ number: number; cells: string[] }>;
 }
 
+/**
+ * The parser's iterator with its failures named: a file it cannot read is the client's 400
+ * (the parser's reason given), not a 500; a refusal of ours (a limit) passes through as it is.
+ */
+function readable<T>(iterator: AsyncIterator<T>, format: 'csv' | 'xlsx'): AsyncIterator<T> {
+  return {
+    async next() {
+      try {
+        return await iterator.next();
+      } catch (error) {
+        if (error instanceof DomainError) throw error;
+        throw unreadableFile(format, (error as Error).message);
+      }
+    },
+  };
+}
+
 /** Reads a CSV file (UTF-8, with or without BOM, comma-separated) as one table. */
 export async function* csvTables(source: Readable): AsyncGenerator<Table> {
-  const parser = source.pipe(
-    parse({ bom: true, relax_column_count: true, skip_empty_lines: true, trim: true }),
-  );
-  const iterator = parser[Symbol.asyncIterator]() as AsyncIterator<string[]>;
+  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, trim: true });
+  // Piped, with errors passed on by hand: pipeline() would destroy the request on a refusal.
+  source.once('error', (error) => parser.destroy(error));
+  source.pipe(parser);
+  const iterator = readable(parser[Symbol.asyncIterator]() as AsyncIterator<string[]>, 'csv');
   const first = await iterator.next();
   if (first.done) return;
   let number = 1;
@@ -59,8 +79,10 @@ export async function* xlsxTables(source: Readable): AsyncGenerator<Table> {
     styles: 'ignore',
     hyperlinks: 'ignore',
   });
-  for await (const sheet of reader) {
-    const iterator = sheet[Symbol.asyncIterator]();
+  const sheets = readable(reader[Symbol.asyncIterator](), 'xlsx');
+  for (let next = await sheets.next(); !next.done; next = await sheets.next()) {
+    const sheet = next.value;
+    const iterator = readable(sheet[Symbol.asyncIterator](), 'xlsx');
     let first = await iterator.next();
     while (!first.done && first.value.cellCount === 0) first = await iterator.next();
     if (first.done) continue;
