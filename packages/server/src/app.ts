@@ -24,6 +24,7 @@ import { DEFAULT_WEB_DIST, registerWeb } from './http/web';
 import { auditRoutes } from './modules/audit/audit.routes';
 import { createAuditWriter, type AuditWriter } from './modules/audit/audit.service';
 import { AuditSigner } from './modules/audit/audit.signing';
+import { timeStamperFrom, type TimeStamper } from './modules/audit/audit.timestamp';
 import { SecretBox } from './storage/secret-box';
 import { sealLegacyEndpoints } from './modules/notifications/notification.repository';
 import {
@@ -95,6 +96,8 @@ export interface App {
   /** PR-3: signs checkpoints of the audit chain's head and evidence manifests. */
   signer: AuditSigner;
   checkpoints: CheckpointStore;
+  /** PR-3: the RFC 3161 authority that time-stamps checkpoints, when one is configured. */
+  timeStamper: TimeStamper | null;
   /** seals the secrets the application stores (robot tokens, signing secrets). */
   secrets: SecretBox;
 }
@@ -134,6 +137,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const audit = createAuditWriter({ dialect: db.dialect, clock, algorithm: config.audit.hash });
   const { signer } = AuditSigner.loadOrCreate(config.audit.signingKeyFile, config.audit.signature);
   const checkpoints = new FileCheckpointStore(config.audit.checkpointDir);
+  const timeStamper = timeStamperFrom(config.audit.tsa);
   const secrets = SecretBox.loadOrCreate(config.secretsKeyFile);
   await sealLegacyEndpoints(db.kysely, secrets);
   const identity: IdentityDeps = { db, clock, audit, settings: config };
@@ -155,6 +159,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     pdfFontPath: config.documents.pdfFontPath,
     signer,
     checkpoints,
+    timeStamper,
   };
   const dsl: DslDeps = {
     db,
@@ -231,9 +236,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await fastify.register(authRoutes(identity, config));
   await fastify.register(userRoutes(identity));
   await fastify.register(tokenRoutes(identity));
-  await fastify.register(auditRoutes({ db, audit, clock, signer, checkpoints }));
+  await fastify.register(auditRoutes({ db, audit, clock, signer, checkpoints, timeStamper }));
   const checkpointJobs = checkpointSchedule(
-    { db, clock, signer, checkpoints },
+    { db, clock, signer, checkpoints, timeStamper },
     config.audit.checkpointMinutes,
   );
   jobs.register(CHECKPOINT_JOB, checkpointJobs.handler);
@@ -275,5 +280,5 @@ export async function buildApp(options: AppOptions): Promise<App> {
     await checkpointJobs.start();
     jobs.start();
   }
-  return { fastify, audit, identity, cmdb, dsl, policy, releases, jobs, signer, checkpoints, secrets };
+  return { fastify, audit, identity, cmdb, dsl, policy, releases, jobs, signer, checkpoints, timeStamper, secrets };
 }

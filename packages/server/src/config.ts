@@ -96,6 +96,20 @@ const envSchema = z.object({
   AUDIT_CHECKPOINT_DIR: z.string().optional(),
   SECRETS_KEY_FILE: z.string().optional(),
   AUDIT_CHECKPOINT_MINUTES: intFrom('AUDIT_CHECKPOINT_MINUTES', 60, 1, 24 * 60),
+  // PR-3: an RFC 3161 time-stamping authority for checkpoints, and the roots it chains to.
+  AUDIT_TSA_URL: z
+    .url({ message: 'AUDIT_TSA_URL must be an absolute http(s) URL of an RFC 3161 time-stamping authority' })
+    .refine((v) => /^https?:\/\//.test(v), {
+      message: 'AUDIT_TSA_URL must be an absolute http(s) URL of an RFC 3161 time-stamping authority',
+    })
+    .optional(),
+  AUDIT_TSA_CA_FILE: z.string().optional(),
+  AUDIT_TSA_POLICY: z
+    .string()
+    .regex(/^[0-2](\.(0|[1-9][0-9]*))+$/, {
+      message: 'AUDIT_TSA_POLICY must be an object identifier such as 1.2.3.4',
+    })
+    .optional(),
   DSL_MAX_UPLOAD_MB: intFrom('DSL_MAX_UPLOAD_MB', 2048, 1, 1024 * 1024),
   WEB_DIST_DIR: z.string().optional(),
   CHANGE_WEBHOOK_SECRETS: webhookSecrets('CHANGE_WEBHOOK_SECRETS'),
@@ -174,6 +188,11 @@ export interface Config {
     /** Where signed checkpoints are appended: a place the database's owner cannot rewrite. */
     readonly checkpointDir: string;
     readonly checkpointMinutes: number;
+    /**
+     * An RFC 3161 time-stamping authority that time-stamps every checkpoint, the PEM file of the
+     * certificates its signing certificate must chain to, and the policy to ask for.
+     */
+    readonly tsa: { readonly url: string; readonly caFile: string; readonly policy?: string } | null;
   };
   readonly dsl: { readonly maxUploadBytes: number; readonly blobDir: string };
   readonly webDistDir: string | undefined;
@@ -240,6 +259,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError([
       'HTTP_HEADERS_TIMEOUT_SECONDS must not be longer than HTTP_REQUEST_TIMEOUT_SECONDS',
     ]);
+  // A token whose authority is not checked against a root proves nothing: name the roots.
+  if (e.AUDIT_TSA_URL && !e.AUDIT_TSA_CA_FILE)
+    throw new ConfigError([
+      'AUDIT_TSA_CA_FILE: AUDIT_TSA_URL needs the PEM file of the certificates the authority chains to',
+    ]);
   const dataDir = path.resolve(e.DATA_DIR);
   const url = e.DATABASE_URL ?? '';
   const database: Config['database'] = url.startsWith('postgres')
@@ -272,6 +296,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       signature: e.AUDIT_SIGNATURE,
       checkpointDir: path.resolve(e.AUDIT_CHECKPOINT_DIR ?? path.join(dataDir, 'audit-checkpoints')),
       checkpointMinutes: e.AUDIT_CHECKPOINT_MINUTES,
+      tsa: e.AUDIT_TSA_URL
+        ? {
+            url: e.AUDIT_TSA_URL,
+            caFile: path.resolve(e.AUDIT_TSA_CA_FILE!),
+            ...(e.AUDIT_TSA_POLICY && { policy: e.AUDIT_TSA_POLICY }),
+          }
+        : null,
     },
     dsl: { maxUploadBytes: e.DSL_MAX_UPLOAD_MB * 1024 * 1024, blobDir: path.join(dataDir, 'blobs') },
     webDistDir: e.WEB_DIST_DIR,

@@ -7,6 +7,7 @@ import type { RequestContext } from '../context';
 import { openDatabase, type Db } from '../db/database';
 import { createAuditWriter, recordStandalone, type AuditWriter } from '../modules/audit/audit.service';
 import { AuditSigner } from '../modules/audit/audit.signing';
+import { timeStamperFrom, type TimeStamper } from '../modules/audit/audit.timestamp';
 import { FileCheckpointStore, type CheckpointStore } from '../modules/audit/audit.checkpoint';
 import type { IdentityDeps } from '../modules/identity/identity.deps';
 
@@ -47,6 +48,7 @@ export interface CliEnv {
   /** PR-3: the audit signing key and the checkpoint store, as the server has them. */
   signer: AuditSigner;
   checkpoints: CheckpointStore;
+  timeStamper: TimeStamper | null;
 }
 
 /**
@@ -123,6 +125,7 @@ export async function withDatabase<T>(
         ctx: cliContext(),
         signer: AuditSigner.loadOrCreate(config.audit.signingKeyFile, config.audit.signature).signer,
         checkpoints: new FileCheckpointStore(config.audit.checkpointDir),
+        timeStamper: timeStamperFrom(config.audit.tsa),
       });
     } catch (error) {
       if (error instanceof DomainError) await recordRefusal(db, audit, error);

@@ -16,6 +16,7 @@ import {
 } from '../modules/identity/user.service';
 import { findUserByUsername } from '../modules/identity/identity.repository';
 import { checkpointNow, verifyTrail } from '../modules/audit/audit.query';
+import { certificatesFromPem } from '../modules/audit/audit.timestamp';
 import { publicKeyInfo } from '../modules/audit/audit.signing';
 import { recordStandalone } from '../modules/audit/audit.service';
 import { startServer } from '../server';
@@ -277,12 +278,19 @@ audit
     collect,
     [],
   )
-  .action(async (options: { json?: boolean; publicKey: string[] }) => {
+  .option(
+    '--tsa-ca <file>',
+    'the root certificates (PEM) the time-stamping authority must chain to, instead of AUDIT_TSA_CA_FILE',
+  )
+  .action(async (options: { json?: boolean; publicKey: string[]; tsaCa?: string }) => {
     await withDatabase(async (env) => {
       const trusted = options.publicKey.length
         ? options.publicKey.map((file) => publicKeyInfo(fs.readFileSync(file, 'utf8')))
         : [env.signer.publicKey];
-      const result = await verifyTrail(env, trusted);
+      const tsaRoots = options.tsaCa
+        ? certificatesFromPem(fs.readFileSync(options.tsaCa, 'utf8'))
+        : (env.timeStamper?.trustAnchors ?? []);
+      const result = await verifyTrail(env, trusted, tsaRoots);
       if (options.json) out(JSON.stringify(result));
       else {
         if (result.firstBad)
@@ -292,11 +300,16 @@ audit
         for (const p of result.checkpoints.problems) out(`CHECKPOINT ${p.kind.toUpperCase()}: ${p.message}`);
         if (result.ok) {
           const latest = result.checkpoints.latest;
+          const stamps = result.checkpoints.timeStamps;
           out(
             `OK: ${result.eventsChecked} events verified; last #${result.lastSeq ?? 0} ${result.lastHash ?? ''}; ` +
               (latest
                 ? `${result.checkpoints.checked} signed checkpoints hold, the latest of event #${latest.seq} on ${latest.at}`
-                : 'no checkpoint yet'),
+                : 'no checkpoint yet') +
+              (stamps.stamped > 0
+                ? `; ${stamps.stamped} time-stamped by ${stamps.trusted ? 'a trusted authority' : 'an authority not checked against a root (give --tsa-ca)'}`
+                : '') +
+              (stamps.missing > 0 ? `; ${stamps.missing} written while the authority gave no token` : ''),
           );
         }
       }
@@ -318,6 +331,11 @@ audit
       out(
         `checkpoint of event #${c.seq} (${c.hash}) signed by ${c.algorithm} key ${c.keyId}, in ${env.checkpoints.location}`,
       );
+      if (c.timeStamp) out(`time-stamped at ${c.timeStamp.genTime} by ${c.timeStamp.authority}`);
+      else if (c.timeStampFailure) {
+        process.stderr.write(`not time-stamped: ${c.timeStampFailure}\n`);
+        process.exitCode = 1;
+      }
     });
   });
 audit
@@ -376,9 +394,14 @@ program
     collect,
     [],
   )
-  .action(async (file: string, options: { json?: boolean; publicKey: string[] }) => {
+  .option(
+    '--tsa-ca <file>',
+    "the root certificates (PEM) the time-stamping authority must chain to; without it, a checkpoint's time-stamp is checked against the certificate inside its token",
+  )
+  .action(async (file: string, options: { json?: boolean; publicKey: string[]; tsaCa?: string }) => {
     const trusted = options.publicKey.map((k) => publicKeyInfo(fs.readFileSync(k, 'utf8')));
-    const report = await verifyEvidencePackage(await fs.promises.readFile(file), trusted);
+    const tsaRoots = options.tsaCa ? certificatesFromPem(fs.readFileSync(options.tsaCa, 'utf8')) : [];
+    const report = await verifyEvidencePackage(await fs.promises.readFile(file), trusted, tsaRoots);
     if (options.json) out(JSON.stringify(report));
     else {
       out(
@@ -390,7 +413,10 @@ program
         );
       if (report.auditCheckpoint?.valid)
         out(
-          `  cites the audit chain's signed head: event #${report.auditCheckpoint.seq} at ${report.auditCheckpoint.at}`,
+          `  cites the audit chain's signed head: event #${report.auditCheckpoint.seq} at ${report.auditCheckpoint.at}` +
+            (report.auditCheckpoint.timeStampedAt
+              ? `, time-stamped at ${report.auditCheckpoint.timeStampedAt}${options.tsaCa ? '' : ' (the certificate inside the token: pass --tsa-ca to check its authority)'}`
+              : ''),
         );
       for (const p of report.problems) out(`  ${p}`);
     }

@@ -1243,13 +1243,19 @@ export interface paths {
                                     seq: number;
                                     hash: string;
                                     at: string;
+                                    timeStampedAt: string | null;
                                 } | null;
                                 problems: {
                                     /** @enum {string} */
-                                    kind: "truncated" | "rewritten" | "forged" | "unknown_key" | "unreadable";
+                                    kind: "truncated" | "rewritten" | "forged" | "unknown_key" | "unreadable" | "timestamp_invalid" | "timestamp_mismatch";
                                     seq: number | null;
                                     message: string;
                                 }[];
+                                timeStamps: {
+                                    stamped: number;
+                                    trusted: boolean;
+                                    missing: number;
+                                };
                             };
                         };
                     };
@@ -1297,6 +1303,13 @@ export interface paths {
                             algorithm: "ed25519" | "sm2";
                             keyId: string;
                             signature: string;
+                            timeStamp?: {
+                                token: string;
+                                genTime: string;
+                                serial: string;
+                                authority: string;
+                            };
+                            timeStampFailure?: string;
                         };
                     };
                 };

@@ -104,12 +104,21 @@ export interface AuditVerifyResult {
   checkpoints: {
     ok: boolean;
     checked: number;
-    latest: { seq: number; hash: string; at: string } | null;
+    latest: { seq: number; hash: string; at: string; timeStampedAt: string | null } | null;
     problems: { kind: CheckpointProblemKind; seq: number | null; message: string }[];
+    /** RFC 3161 time-stamps on the checkpoints (AUDIT_TSA_URL). */
+    timeStamps: { stamped: number; trusted: boolean; missing: number };
   };
 }
 
-export type CheckpointProblemKind = 'truncated' | 'rewritten' | 'forged' | 'unknown_key' | 'unreadable';
+export type CheckpointProblemKind =
+  | 'truncated'
+  | 'rewritten'
+  | 'forged'
+  | 'unknown_key'
+  | 'unreadable'
+  | 'timestamp_invalid'
+  | 'timestamp_mismatch';
 
 // Configuration management (CMDB)
 

@@ -387,7 +387,15 @@ export const en: Messages = {
       forged: 'The checkpoint of event #{{seq}} has an invalid signature: forged or altered.',
       unknown_key: 'The checkpoint of event #{{seq}} is signed by a key that is not trusted.',
       unreadable: 'The checkpoint file has a line that is not a checkpoint.',
+      timestamp_invalid:
+        'The time-stamp of the checkpoint of event #{{seq}} is not valid: swapped, altered, or from an authority that is not trusted.',
+      timestamp_mismatch:
+        'The checkpoint of event #{{seq}} claims a time the time-stamping authority does not confirm.',
     },
+    timeStamps: '{{stamped}} of them carry an RFC 3161 time-stamp; the latest: {{at}}.',
+    timeStampsUntrusted:
+      'Time-stamps were not checked against a root certificate (AUDIT_TSA_CA_FILE is not set).',
+    timeStampsMissing: '{{count}} checkpoints were signed while the time-stamping authority gave no token.',
     lastHash: 'Hash of the latest event #{{seq}}: {{hash}}',
     actorId: 'Actor id',
     empty: 'No audit events match',

@@ -353,7 +353,13 @@ export const zh = {
       forged: '第 {{seq}} 号事件的检查点签名无效：检查点被伪造或修改。',
       unknown_key: '第 {{seq}} 号事件的检查点由不受信任的密钥签署。',
       unreadable: '检查点文件中有无法识别的行。',
+      timestamp_invalid:
+        '第 {{seq}} 号事件检查点的可信时间戳无效：时间戳被替换、修改，或来自不受信任的时间戳机构。',
+      timestamp_mismatch: '第 {{seq}} 号事件检查点所记时间与时间戳机构的时间不符：其时间没有凭证。',
     },
+    timeStamps: '其中 {{stamped}} 个带有时间戳机构（RFC 3161）的可信时间戳，最新时间戳：{{at}}。',
+    timeStampsUntrusted: '时间戳未对照根证书核验（未配置 AUDIT_TSA_CA_FILE）。',
+    timeStampsMissing: '{{count}} 个检查点签署时时间戳机构未给出时间戳。',
     lastHash: '最新事件 #{{seq}} 的哈希：{{hash}}',
     actorId: '操作人 ID',
     empty: '没有符合条件的审计事件',

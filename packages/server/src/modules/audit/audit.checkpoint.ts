@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
+import type { Certificate } from 'pkijs';
 import type { Clock } from '@releasegate/domain';
 import type { Db } from '../../db/database';
 import type { Database } from '../../db/schema';
@@ -9,6 +10,7 @@ import type { JobHandler } from '../../jobs/job.runner';
 import { GENESIS_HASH, canonicalJson } from './audit.chain';
 import { hashesAt, lastEvent } from './audit.repository';
 import { verifySignature, type AuditSigner, type SignatureAlgorithm } from './audit.signing';
+import { verifyTimeStamp, type TimeStamp, type TimeStamper } from './audit.timestamp';
 
 /**
  * PR-3: a signed statement of the audit chain's head — "at `at`, the chain ended at event `seq`
@@ -23,6 +25,13 @@ export interface Checkpoint {
   algorithm: SignatureAlgorithm;
   keyId: string;
   signature: string;
+  /**
+   * An RFC 3161 token over `checkpointText` from the operator's time-stamping authority
+   * (AUDIT_TSA_URL): the statement existed at its genTime, whoever holds our key later.
+   */
+  timeStamp?: TimeStamp;
+  /** Why the authority gave no token for this checkpoint (unreachable, refused, a bad token). */
+  timeStampFailure?: string;
 }
 
 const FORMAT = 'releasegate.audit-checkpoint/1';
@@ -96,6 +105,8 @@ export interface CheckpointDeps {
   clock: Clock;
   signer: AuditSigner;
   checkpoints: CheckpointStore;
+  /** The time-stamping authority, when the operator names one. */
+  timeStamper?: TimeStamper | null;
 }
 
 /**
@@ -111,7 +122,14 @@ export async function writeCheckpoint(
   const hash = head?.hash ?? GENESIS_HASH;
   if (!options.force) {
     const latest = (await deps.checkpoints.readAll()).checkpoints.at(-1);
-    if (latest && latest.seq === seq && latest.hash === hash && latest.keyId === deps.signer.publicKey.keyId)
+    const stampedIfAsked = !deps.timeStamper || latest?.timeStamp !== undefined;
+    if (
+      latest &&
+      latest.seq === seq &&
+      latest.hash === hash &&
+      latest.keyId === deps.signer.publicKey.keyId &&
+      stampedIfAsked
+    )
       return latest;
   }
   const unsigned = {
@@ -121,19 +139,69 @@ export async function writeCheckpoint(
     algorithm: deps.signer.publicKey.algorithm,
     keyId: deps.signer.publicKey.keyId,
   };
-  const checkpoint = { ...unsigned, signature: deps.signer.sign(checkpointText(unsigned)) };
+  const text = checkpointText(unsigned);
+  const checkpoint: Checkpoint = { ...unsigned, signature: deps.signer.sign(text) };
+  if (deps.timeStamper) {
+    // An authority that is down does not stop the checkpoint: it is written signed, with the
+    // reason it carries no token, and `audit verify` counts it.
+    try {
+      checkpoint.timeStamp = await deps.timeStamper.stamp(text);
+    } catch (error) {
+      checkpoint.timeStampFailure = (error as Error).message;
+    }
+  }
   await deps.checkpoints.append(checkpoint);
   return checkpoint;
 }
 
-export type CheckpointProblemKind = 'truncated' | 'rewritten' | 'forged' | 'unknown_key' | 'unreadable';
+export type CheckpointProblemKind =
+  | 'truncated'
+  | 'rewritten'
+  | 'forged'
+  | 'unknown_key'
+  | 'unreadable'
+  | 'timestamp_invalid'
+  | 'timestamp_mismatch';
+
+/**
+ * How far the authority's time may lie from the time a checkpoint claims: the token is asked for
+ * right after signing, so minutes apart means the checkpoint was dated by someone else's clock.
+ */
+export const TIME_STAMP_TOLERANCE_MS = 10 * 60_000;
+
+/**
+ * A checkpoint's RFC 3161 token, if it has one: valid over the checkpoint's text (and, with
+ * roots, from a trusted authority), and dated within TIME_STAMP_TOLERANCE_MS of what the
+ * checkpoint claims. Null when there is no token or it holds.
+ */
+export async function checkTimeStamp(
+  c: Checkpoint,
+  tsaTrustAnchors: readonly Certificate[],
+): Promise<{ kind: 'timestamp_invalid' | 'timestamp_mismatch'; message: string } | null> {
+  if (!c.timeStamp) return null;
+  const check = await verifyTimeStamp(c.timeStamp, checkpointText(c), tsaTrustAnchors);
+  if (!check.ok)
+    return {
+      kind: 'timestamp_invalid',
+      message: `the time-stamp of the checkpoint of event #${c.seq} (${c.at}) is not valid: ${check.message}`,
+    };
+  if (Math.abs(Date.parse(check.genTime!) - Date.parse(c.at)) > TIME_STAMP_TOLERANCE_MS)
+    return {
+      kind: 'timestamp_mismatch',
+      message: `the checkpoint of event #${c.seq} claims ${c.at} but was time-stamped at ${check.genTime}: its date is not vouched for`,
+    };
+  return null;
+}
 
 export interface CheckpointCheck {
   ok: boolean;
   /** Checkpoints read from the store. */
   checked: number;
-  latest: { seq: number; hash: string; at: string } | null;
+  latest: { seq: number; hash: string; at: string; timeStampedAt: string | null } | null;
   problems: { kind: CheckpointProblemKind; seq: number | null; message: string }[];
+  /** RFC 3161 tokens: how many checkpoints carry one, whether their authority was checked
+   * against a trust anchor, and how many were written without one (the authority failed). */
+  timeStamps: { stamped: number; trusted: boolean; missing: number };
 }
 
 /**
@@ -145,6 +213,7 @@ export async function checkCheckpoints(
   q: Kysely<Database>,
   store: CheckpointStore,
   trustedPublicKeys: readonly { keyId: string; pem: string }[],
+  tsaTrustAnchors: readonly Certificate[] = [],
 ): Promise<CheckpointCheck> {
   const { checkpoints, unreadable } = await store.readAll();
   const problems: CheckpointCheck['problems'] = unreadable.map((line) => ({
@@ -170,6 +239,10 @@ export async function checkCheckpoints(
       });
     } else genuine.push(c);
   }
+  for (const c of genuine) {
+    const problem = await checkTimeStamp(c, tsaTrustAnchors);
+    if (problem) problems.push({ ...problem, seq: c.seq });
+  }
   const head = await lastEvent(q);
   const held = await hashesAt(q, [...new Set(genuine.filter((c) => c.seq > 0).map((c) => c.seq))]);
   for (const c of genuine) {
@@ -193,8 +266,20 @@ export async function checkCheckpoints(
   return {
     ok: problems.length === 0,
     checked: checkpoints.length,
-    latest: latest ? { seq: latest.seq, hash: latest.hash, at: latest.at } : null,
+    latest: latest
+      ? {
+          seq: latest.seq,
+          hash: latest.hash,
+          at: latest.at,
+          timeStampedAt: latest.timeStamp?.genTime ?? null,
+        }
+      : null,
     problems,
+    timeStamps: {
+      stamped: genuine.filter((c) => c.timeStamp).length,
+      trusted: tsaTrustAnchors.length > 0,
+      missing: genuine.filter((c) => c.timeStampFailure).length,
+    },
   };
 }
 

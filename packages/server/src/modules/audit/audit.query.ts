@@ -13,12 +13,15 @@ import {
   type CheckpointStore,
 } from './audit.checkpoint';
 import type { AuditSigner } from './audit.signing';
+import type { TimeStamper } from './audit.timestamp';
+import type { Certificate } from 'pkijs';
 
 export interface AuditQueryDeps {
   db: Db;
   audit: AuditWriter;
   signer: AuditSigner;
   checkpoints: CheckpointStore;
+  timeStamper: TimeStamper | null;
 }
 
 export type FullVerifyResult = VerifyResult & { checkpoints: CheckpointCheck };
@@ -28,11 +31,17 @@ export type FullVerifyResult = VerifyResult & { checkpoints: CheckpointCheck };
  * off or rewritten from scratch), with the server's own key or the keys an auditor brings.
  */
 export async function verifyTrail(
-  deps: Pick<AuditQueryDeps, 'db' | 'signer' | 'checkpoints'>,
+  deps: Pick<AuditQueryDeps, 'db' | 'signer' | 'checkpoints'> & { timeStamper?: TimeStamper | null },
   trustedPublicKeys: readonly { keyId: string; pem: string }[] = [deps.signer.publicKey],
+  tsaTrustAnchors: readonly Certificate[] = deps.timeStamper?.trustAnchors ?? [],
 ): Promise<FullVerifyResult> {
   const chain = await verifyChain(deps.db.kysely);
-  const checkpoints = await checkCheckpoints(deps.db.kysely, deps.checkpoints, trustedPublicKeys);
+  const checkpoints = await checkCheckpoints(
+    deps.db.kysely,
+    deps.checkpoints,
+    trustedPublicKeys,
+    tsaTrustAnchors,
+  );
   return { ...chain, ok: chain.ok && checkpoints.ok, checkpoints };
 }
 
@@ -133,6 +142,8 @@ export async function checkpointNow(
       hash: checkpoint.hash,
       keyId: checkpoint.keyId,
       store: deps.checkpoints.location,
+      timeStampedAt: checkpoint.timeStamp?.genTime ?? null,
+      ...(checkpoint.timeStampFailure && { timeStampFailure: checkpoint.timeStampFailure }),
     },
   });
   return checkpoint;

@@ -56,14 +56,27 @@ export const verifyView = z.object({
   checkpoints: z.object({
     ok: z.boolean(),
     checked: z.number(),
-    latest: z.object({ seq: z.number(), hash: z.string(), at: z.string() }).nullable(),
+    latest: z
+      .object({ seq: z.number(), hash: z.string(), at: z.string(), timeStampedAt: z.string().nullable() })
+      .nullable(),
     problems: z.array(
       z.object({
-        kind: z.enum(['truncated', 'rewritten', 'forged', 'unknown_key', 'unreadable']),
+        kind: z.enum([
+          'truncated',
+          'rewritten',
+          'forged',
+          'unknown_key',
+          'unreadable',
+          'timestamp_invalid',
+          'timestamp_mismatch',
+        ]),
         seq: z.number().nullable(),
         message: z.string(),
       }),
     ),
+    /** RFC 3161 time-stamps: how many checkpoints carry one, whether their authority was checked
+     * against the configured roots, how many were written while the authority gave none. */
+    timeStamps: z.object({ stamped: z.number(), trusted: z.boolean(), missing: z.number() }),
   }),
 });
 
@@ -74,6 +87,10 @@ export const checkpointView = z.object({
   algorithm: z.enum(['ed25519', 'sm2']),
   keyId: z.string(),
   signature: z.string(),
+  timeStamp: z
+    .object({ token: z.string(), genTime: z.string(), serial: z.string(), authority: z.string() })
+    .optional(),
+  timeStampFailure: z.string().optional(),
 });
 
 export const publicKeyView = z.object({

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
-import { checkpointText, writeCheckpoint, type Checkpoint } from '../audit/audit.checkpoint';
+import { checkTimeStamp, checkpointText, writeCheckpoint, type Checkpoint } from '../audit/audit.checkpoint';
+import type { Certificate } from 'pkijs';
 import { publicKeyInfo, verifySignature } from '../audit/audit.signing';
 import JSZip from 'jszip';
 import type { Kysely } from 'kysely';
@@ -326,7 +327,13 @@ export interface EvidenceVerification {
   checked: number;
   /** Whose signature the manifest carries, and whether it was checked with a trusted key. */
   signature: { keyId: string | null; valid: boolean; trusted: boolean };
-  auditCheckpoint: { seq: number; at: string; valid: boolean } | null;
+  auditCheckpoint: {
+    seq: number;
+    at: string;
+    valid: boolean;
+    /** The RFC 3161 time the checkpoint was stamped with, when it was and the token verifies. */
+    timeStampedAt: string | null;
+  } | null;
 }
 
 /**
@@ -338,6 +345,7 @@ export interface EvidenceVerification {
 export async function verifyEvidencePackage(
   bytes: Buffer,
   trustedPublicKeys: readonly { keyId: string; pem: string }[] = [],
+  tsaTrustAnchors: readonly Certificate[] = [],
 ): Promise<EvidenceVerification> {
   const zip = await JSZip.loadAsync(bytes);
   const manifestFile = zip.file(MANIFEST);
@@ -397,9 +405,12 @@ export async function verifyEvidencePackage(
   else {
     const key = keyOf(c.keyId);
     const valid = key !== undefined && verifySignature(key.pem, checkpointText(c), c.signature);
-    auditCheckpoint = { seq: c.seq, at: c.at, valid };
+    const stampProblem = await checkTimeStamp(c, tsaTrustAnchors);
+    const timeStampedAt = c.timeStamp && !stampProblem ? c.timeStamp.genTime : null;
+    auditCheckpoint = { seq: c.seq, at: c.at, valid, timeStampedAt };
     if (!valid)
       problems.push(`${MANIFEST}: the audit checkpoint it cites (event #${c.seq}) is not validly signed`);
+    if (stampProblem) problems.push(`${MANIFEST}: ${stampProblem.message}`);
   }
   return { ok: problems.length === 0, problems, checked: manifest.files.length, signature, auditCheckpoint };
 }

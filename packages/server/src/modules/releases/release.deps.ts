@@ -5,6 +5,7 @@ import type { Database } from '../../db/schema';
 import type { AuditWriter } from '../audit/audit.service';
 import type { AuditSigner } from '../audit/audit.signing';
 import type { CheckpointStore } from '../audit/audit.checkpoint';
+import type { TimeStamper } from '../audit/audit.timestamp';
 import type { ImpactGraphCache } from '../cmdb/impact.graph';
 import type { BlobStore } from '../../storage/blob-store';
 import type { EventBus } from '../../events/event-bus';
@@ -37,4 +38,5 @@ export interface ReleaseDeps {
   /** PO-3, PR-3: evidence manifests are signed, citing a signed checkpoint of the audit chain. */
   signer: AuditSigner;
   checkpoints: CheckpointStore;
+  timeStamper: TimeStamper | null;
 }

@@ -37,6 +37,22 @@ export function VerifyResultAlert({ result, onClose }: { result: AuditVerifyResu
                 })
               : t('audit.noCheckpoint')}
           </div>
+          {checkpoints.timeStamps.stamped > 0 && (
+            <div data-testid="verify-timestamps">
+              {t('audit.timeStamps', {
+                stamped: checkpoints.timeStamps.stamped,
+                at: checkpoints.latest?.timeStampedAt
+                  ? formatDateTime(checkpoints.latest.timeStampedAt)
+                  : '—',
+              })}
+              {!checkpoints.timeStamps.trusted && ` ${t('audit.timeStampsUntrusted')}`}
+            </div>
+          )}
+          {checkpoints.timeStamps.missing > 0 && (
+            <Typography.Text type="warning" style={{ display: 'block' }}>
+              {t('audit.timeStampsMissing', { count: checkpoints.timeStamps.missing })}
+            </Typography.Text>
+          )}
           {checkpoints.problems.map((p, i) => (
             <Typography.Text key={i} type="danger" style={{ display: 'block' }}>
               {t(`audit.checkpointProblem.${p.kind}`, { seq: p.seq ?? '' })}
