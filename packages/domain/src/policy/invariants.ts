@@ -1,6 +1,6 @@
 import { ROLE_PERMISSIONS, type Permission } from '../identity/permissions';
 import type { Role } from '../identity/roles';
-import { RELEASE_TYPES, type PolicyRules } from './policy';
+import { RELEASE_TYPES, emergencyRules, type PolicyRules } from './policy';
 
 /** One way a policy version breaks what no version may break. */
 export interface PolicyInvariantViolation {
@@ -95,5 +95,11 @@ export function policyInvariantViolations(rules: PolicyRules): PolicyInvariantVi
         rule: 'TY-4 the short form keeps purpose, scope, steps and rollback',
         reason: `${section} is missing from the short form`,
       });
+  needs(
+    'emergencyReviewers',
+    emergencyRules(rules).reviewers,
+    'release.plan',
+    'TY-4 the review after the fact by the operations roles',
+  );
   return violations;
 }

@@ -54,6 +54,25 @@ export interface PolicyRules {
   fourEyes: boolean;
   /** IN-1: votes in favour a change needs from CAB members. */
   cabQuorum: number;
+  /**
+   * TY-4, RO-5: the answer when the drafter of an emergency plan holds the approval authority (a
+   * manager drafting in the middle of the night, maybe the only one): true, they may approve it,
+   * and the review after the fact by someone else is the second pair of eyes; false, another
+   * holder of the authority must approve. Absent in older documents: true.
+   */
+  emergencySelfApprovalWithReview?: boolean;
+  /** TY-4: who records the review of an emergency release after the fact (never its approver). */
+  emergencyReviewers?: Role[];
+}
+
+export const EMERGENCY_REVIEWERS_DEFAULT: Role[] = ['operations_manager', 'operations_engineer'];
+
+/** TY-4: the emergency rules of a policy version, with the defaults where an older one has none. */
+export function emergencyRules(rules: PolicyRules): { selfApprovalWithReview: boolean; reviewers: Role[] } {
+  return {
+    selfApprovalWithReview: rules.emergencySelfApprovalWithReview ?? true,
+    reviewers: rules.emergencyReviewers ?? EMERGENCY_REVIEWERS_DEFAULT,
+  };
 }
 
 export interface PolicyRevision {
@@ -93,8 +112,9 @@ export const XDYJ_06_01_V1: PolicyDocument = {
     },
     intakeRoles: ['operations_manager', 'operations_engineer'],
     requiredPlanSections: [...PLAN_SECTIONS],
-    // TY-4's short plan, and the window PR-1 needs to deploy at all (decision 0009).
-    emergencyShortForm: ['purpose', 'scope', 'window', 'steps', 'rollback'],
+    // TY-4's short plan, the window PR-1 needs to deploy at all (decision 0009), and the target
+    // configuration the CMDB update applies (decision 0015).
+    emergencyShortForm: ['purpose', 'scope', 'baseline', 'window', 'steps', 'rollback'],
     preReleaseChecks: [
       label('environment_check', '环境检查', 'Environment check'),
       label('backup_verification', '备份验证', 'Backup verification'),
@@ -113,6 +133,8 @@ export const XDYJ_06_01_V1: PolicyDocument = {
     rollbackDeciders: ['operations_manager'],
     fourEyes: true,
     cabQuorum: 2,
+    emergencySelfApprovalWithReview: true,
+    emergencyReviewers: EMERGENCY_REVIEWERS_DEFAULT,
   },
 };
 

@@ -64,6 +64,56 @@ describe('release lifecycle', () => {
     ).toEqual([]);
   });
 
+  it('TY-4 RO-5 a manager who drafted an emergency plan approves it when the policy says so (reviewed after the fact), else another manager must', () => {
+    const drafting: ReleaseFacts = facts({
+      type: 'emergency',
+      plan: { ...facts().plan!, drafterId: 'boss' },
+    });
+    expect(blockersOf('approve_plan', drafting, manager, rules)).toEqual([]);
+    expect(
+      blockersOf('approve_plan', drafting, manager, { ...rules, emergencySelfApprovalWithReview: false }),
+    ).toEqual([
+      { kind: 'policy', rule: 'RO-5 four eyes', reason: 'the drafter of a plan cannot approve it' },
+    ]);
+    // A policy version written before the rule existed: the default answer (true) holds.
+    const { emergencySelfApprovalWithReview: _absent, ...older } = rules;
+    expect(blockersOf('approve_plan', drafting, manager, older)).toEqual([]);
+    // Only emergencies: a major plan drafted by the manager still needs another manager.
+    expect(
+      blockersOf('approve_plan', facts({ plan: { ...facts().plan!, drafterId: 'boss' } }), manager, rules)[0]
+        .rule,
+    ).toBe('RO-5 four eyes');
+  });
+
+  it('TY-4 completion and review are for emergency releases only; the reviewer approved none of its plans', () => {
+    const after = (over: Partial<ReleaseFacts>): ReleaseFacts =>
+      facts({
+        state: 'post_release',
+        type: 'emergency',
+        emergency: {
+          approvedPlanGaps: [gap],
+          completionPending: false,
+          approverIds: ['boss'],
+          reviewedBy: null,
+        },
+        ...over,
+      });
+    expect(blockersOf('complete_plan', after({}), engineer, rules)).toEqual([]);
+    expect(
+      blockersOf('complete_plan', after({ type: 'major', emergency: undefined }), engineer, rules)[0].rule,
+    ).toBe('TY-4 emergency releases only');
+    expect(blockersOf('review_emergency', after({}), manager, rules)[0].rule).toBe(
+      'TY-4 the review is by someone other than the approver',
+    );
+    expect(blockersOf('review_emergency', after({}), engineer, rules)).toEqual([]);
+    expect(
+      blockersOf('review_emergency', after({}), engineer, {
+        ...rules,
+        emergencyReviewers: ['operations_manager'],
+      })[0].rule,
+    ).toBe('TY-4 reviewed after the fact');
+  });
+
   it('IN-1 acceptance names the changes that are not approved', () => {
     const b = blockersOf(
       'accept',
@@ -335,7 +385,9 @@ describe('release lifecycle invariants (model-based, fast-check)', () => {
         approvalsSeen += approvals.length;
         for (const a of approvals) {
           expect(rules.approvalAuthority[a.type!].some((r: Role) => a.approver.roles.includes(r))).toBe(true);
-          expect(a.approver.userId).not.toBe(a.drafterId);
+          // TY-4: the policy's answer for an emergency drafted by the authority: a review after the fact.
+          if (!(a.type === 'emergency' && rules.emergencySelfApprovalWithReview))
+            expect(a.approver.userId).not.toBe(a.drafterId);
         }
       }),
       { numRuns: 1000 },

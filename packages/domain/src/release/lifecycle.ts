@@ -1,5 +1,5 @@
 import type { Role } from '../identity/roles';
-import { PLAN_SECTION_LABELS, type PolicyRules, type ReleaseType } from '../policy/policy';
+import { PLAN_SECTION_LABELS, emergencyRules, type PolicyRules, type ReleaseType } from '../policy/policy';
 import type { SectionGap } from './plan';
 import type { Permission } from '../identity/permissions';
 import { ACTION_PERMISSIONS } from './action-permissions';
@@ -31,6 +31,9 @@ export const RELEASE_ACTIONS = [
   'approve_plan',
   'reject_plan',
   'revise_plan',
+  'complete_plan',
+  'approve_completion',
+  'review_emergency',
   'record_check',
   'start_implementation',
   'record_step',
@@ -91,6 +94,19 @@ export interface ReleaseFacts {
   archived?: boolean;
   /** PR-1, IM-1, IN-2: what the deployment gate refuses now (only assembled for a ready release). */
   gateFailures?: { rule: string; message: string }[];
+  /** PO-2: how many CIs the approved plan's target configuration names, and whether it says why none. */
+  cmdbTargets?: { count: number; noChangeReason: boolean };
+  /**
+   * TY-4, for an emergency release once a plan was approved: the sections its approved plan still
+   * lacks against the full plan (PL-1), whether a completion awaits approval, who approved plan
+   * versions (the review must come from someone else), and the review after the fact.
+   */
+  emergency?: {
+    approvedPlanGaps: SectionGap[];
+    completionPending: boolean;
+    approverIds: string[];
+    reviewedBy: string | null;
+  };
 }
 
 export interface Actor {
@@ -122,6 +138,67 @@ interface Transition {
 }
 
 const PLANNERS: Role[] = ['operations_engineer', 'operations_manager'];
+/** TY-4: the states in which an emergency release's plan is completed, after its short form was approved. */
+const AFTER_APPROVAL: ReleaseState[] = [
+  'approved',
+  'ready',
+  'implementing',
+  'rolling_back',
+  'rolled_back',
+  'post_release',
+];
+
+const emergencyOnly = (f: ReleaseFacts): Blocker[] =>
+  f.type === 'emergency'
+    ? []
+    : [
+        {
+          kind: 'state',
+          rule: 'TY-4 emergency releases only',
+          reason: 'only an emergency release completes its plan and is reviewed after the fact',
+        },
+      ];
+
+const NO_SHORT_FORM: Blocker = {
+  kind: 'policy',
+  rule: 'TY-4 completion',
+  reason: 'no plan of this release has been approved yet',
+};
+
+/** TY-4: an emergency release closes only with its plan complete and its review recorded. */
+const emergencyClosable = (f: ReleaseFacts): Blocker[] => {
+  if (f.type !== 'emergency' || !f.emergency) return [];
+  const blockers: Blocker[] = [];
+  if (f.emergency.approvedPlanGaps.length || f.emergency.completionPending)
+    blockers.push({
+      kind: 'policy',
+      rule: 'TY-4 the plan completed before close',
+      reason: f.emergency.approvedPlanGaps.length
+        ? `the approved plan still lacks: ${sectionsText(f.emergency.approvedPlanGaps)}`
+        : 'the completed plan awaits approval',
+      missing: f.emergency.approvedPlanGaps,
+    });
+  if (!f.emergency.reviewedBy)
+    blockers.push({
+      kind: 'policy',
+      rule: 'TY-4 reviewed after the fact',
+      reason: 'the review of the emergency release after the fact is not recorded',
+    });
+  return blockers;
+};
+
+/** RO-5: the drafter does not approve their own plan, unless TY-4's answer for emergencies says so. */
+const fourEyes = (
+  f: ReleaseFacts,
+  actor: Actor,
+  r: PolicyRules,
+  draft: { drafterId: string } | null,
+): Blocker[] =>
+  r.fourEyes &&
+  draft?.drafterId === actor.userId &&
+  !(f.type === 'emergency' && emergencyRules(r).selfApprovalWithReview)
+    ? [{ kind: 'policy', rule: 'RO-5 four eyes', reason: 'the drafter of a plan cannot approve it' }]
+    : [];
 const IMPLEMENTERS: Role[] = ['operations_engineer', 'operations_manager', 'release_implementer'];
 const DURING: ReleaseState[] = ['implementing', 'post_release'];
 
@@ -244,14 +321,7 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
     roles: (r, f) => (f.type ? r.approvalAuthority[f.type] : []),
     roleRule: 'TY-2 approval authority',
     guard: (f, actor, r) => {
-      const blockers: Blocker[] = [...changesApproved(f)];
-      if (r.fourEyes && f.plan && f.plan.drafterId === actor.userId) {
-        blockers.push({
-          kind: 'policy',
-          rule: 'RO-5 four eyes',
-          reason: 'the drafter of a plan cannot approve it',
-        });
-      }
+      const blockers: Blocker[] = [...changesApproved(f), ...fourEyes(f, actor, r, f.plan)];
       if (f.plan && f.type !== 'emergency' && f.plan.gaps.length)
         blockers.push({
           kind: 'policy',
@@ -273,6 +343,64 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
     to: 'planning',
     roles: () => PLANNERS,
     roleRule: 'PL-3 a revision is a new version',
+  },
+  complete_plan: {
+    from: AFTER_APPROVAL,
+    to: 'same',
+    roles: () => PLANNERS,
+    roleRule: 'RO-2 the engineer drafts the plan',
+    guard: (f) => {
+      const blockers = emergencyOnly(f);
+      if (blockers.length) return blockers;
+      if (!f.emergency) return [NO_SHORT_FORM];
+      return f.emergency.approvedPlanGaps.length === 0 && !f.emergency.completionPending
+        ? [{ kind: 'policy', rule: 'TY-4 completion', reason: 'the approved plan is already complete' }]
+        : [];
+    },
+  },
+  approve_completion: {
+    from: AFTER_APPROVAL,
+    to: 'same',
+    roles: (r) => r.approvalAuthority.emergency,
+    roleRule: 'TY-2 approval authority',
+    guard: (f, actor, r) => {
+      const blockers = emergencyOnly(f);
+      if (blockers.length) return blockers;
+      if (!f.emergency?.completionPending || !f.plan)
+        return [{ kind: 'policy', rule: 'TY-4 completion', reason: 'no completed plan awaits approval' }];
+      if (f.plan.gaps.length)
+        blockers.push({
+          kind: 'policy',
+          rule: 'PL-1 plan sections',
+          reason: `missing: ${sectionsText(f.plan.gaps)}`,
+          missing: f.plan.gaps,
+        });
+      return [...blockers, ...fourEyes(f, actor, r, f.plan)];
+    },
+  },
+  review_emergency: {
+    from: ['post_release', 'rolled_back'],
+    to: 'same',
+    roles: (r) => emergencyRules(r).reviewers,
+    roleRule: 'TY-4 reviewed after the fact',
+    guard: (f, actor) => {
+      const blockers = emergencyOnly(f);
+      if (blockers.length) return blockers;
+      if (!f.emergency) return [NO_SHORT_FORM];
+      if (f.emergency.reviewedBy)
+        return [
+          { kind: 'policy', rule: 'TY-4 reviewed after the fact', reason: 'the review is already recorded' },
+        ];
+      return f.emergency.approverIds.includes(actor.userId)
+        ? [
+            {
+              kind: 'policy',
+              rule: 'TY-4 the review is by someone other than the approver',
+              reason: 'whoever approved a plan of this release cannot review it after the fact',
+            },
+          ]
+        : [];
+    },
   },
   record_check: {
     from: ['approved', 'ready'],
@@ -396,17 +524,27 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
     to: 'same',
     roles: () => ['configuration_administrator', 'operations_engineer'],
     roleRule: 'RO-3 the configuration administrator updates the CMDB',
-    guard: (f) =>
-      f.cmdbUpdate === 'open'
-        ? []
-        : [
+    guard: (f) => {
+      if (f.cmdbUpdate !== 'open')
+        return [
+          {
+            kind: 'policy',
+            rule: 'PO-2 CMDB update task',
+            reason:
+              f.cmdbUpdate === 'done' ? 'the CMDB update is already done' : 'there is no CMDB update task',
+          },
+        ];
+      return f.cmdbTargets && f.cmdbTargets.count === 0 && !f.cmdbTargets.noChangeReason
+        ? [
             {
               kind: 'policy',
-              rule: 'PO-2 CMDB update task',
+              rule: 'PO-2 the CMDB update applies the plan',
               reason:
-                f.cmdbUpdate === 'done' ? 'the CMDB update is already done' : 'there is no CMDB update task',
+                'the approved plan names no target configuration and does not say why no CI changes: complete its baseline first',
             },
-          ],
+          ]
+        : [];
+    },
   },
   archive: {
     from: ['post_release', 'rolled_back'],
@@ -441,7 +579,7 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
           rule: 'CL-1 documents archived',
           reason: 'the documents are not archived',
         });
-      return blockers;
+      return [...blockers, ...emergencyClosable(f)];
     },
   },
   close_failed: {
@@ -450,6 +588,7 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
     outcome: 'failed',
     roles: () => ['operations_manager'],
     roleRule: 'CL-1 only the operations manager closes',
+    guard: emergencyClosable,
   },
   close_rolled_back: {
     from: ['rolled_back'],
@@ -457,10 +596,18 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
     outcome: 'rolled_back',
     roles: () => ['operations_manager'],
     roleRule: 'CL-1 only the operations manager closes',
-    guard: (f) =>
-      f.archived
+    guard: (f) => [
+      ...(f.archived
         ? []
-        : [{ kind: 'policy', rule: 'CL-1 documents archived', reason: 'the documents are not archived' }],
+        : [
+            {
+              kind: 'policy' as const,
+              rule: 'CL-1 documents archived',
+              reason: 'the documents are not archived',
+            },
+          ]),
+      ...emergencyClosable(f),
+    ],
   },
   cancel: {
     from: ['requested', 'planning', 'plan_review', 'approved', 'ready'],

@@ -48,6 +48,12 @@ export interface PlanContent {
   baseline?: {
     baselineId?: string | null;
     targets: { ciId: string; currentVersion?: string | null; targetVersion: string }[];
+    /**
+     * PO-2: why the release changes no configuration item's version (a configuration-only
+     * change, a data fix): the CMDB update then records that nothing was due, instead of being
+     * refused for having no targets.
+     */
+    noChangeReason?: string | null;
   };
   postDeployment?: string;
   window?: { start: string; end: string };
@@ -97,8 +103,16 @@ export function sectionGaps(content: PlanContent, required: readonly PlanSection
           gap(section, 'list the risks, each with its response');
         break;
       case 'baseline':
-        if (!content.baseline || (!content.baseline.baselineId && content.baseline.targets.length === 0))
-          gap(section, 'record the configuration baseline and the target version of each CI');
+        if (
+          !content.baseline ||
+          (!content.baseline.baselineId &&
+            content.baseline.targets.length === 0 &&
+            !text(content.baseline.noChangeReason ?? undefined))
+        )
+          gap(
+            section,
+            'record the configuration baseline and the target version of each CI (or why no CI changes)',
+          );
         else if (content.baseline.targets.some((t) => !text(t.targetVersion)))
           gap(section, 'give the target version of every CI in the baseline');
         break;

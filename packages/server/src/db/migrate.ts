@@ -21,6 +21,7 @@ import * as m20261206000200 from './migrations/20261206000200_add_change_externa
 import * as m20261206002000 from './migrations/20261206002000_create_idempotency_keys';
 import * as m20261206002100 from './migrations/20261206002100_create_number_sequences';
 import * as m20261206002200 from './migrations/20261206002200_add_release_last_transition';
+import * as m20261206003000 from './migrations/20261206003000_create_release_reviews';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -45,6 +46,7 @@ export const migrations: Record<string, Migration> = {
   '20261206002000_create_idempotency_keys': m20261206002000,
   '20261206002100_create_number_sequences': m20261206002100,
   '20261206002200_add_release_last_transition': m20261206002200,
+  '20261206003000_create_release_reviews': m20261206003000,
 };
 
 function migrator(db: Db): Migrator {

@@ -470,6 +470,17 @@ export interface ReleaseClosuresTable {
   closed_at: string;
 }
 
+/** TY-4: the review of an emergency release after the fact. */
+export interface ReleaseReviewsTable {
+  release_id: string;
+  /** 1: the emergency path was justified; 0: it was not (a finding for the department). */
+  justified: number;
+  findings: string;
+  reviewer_id: string;
+  reviewer_name: string;
+  reviewed_at: string;
+}
+
 export interface ReleaseChecksTable {
   seq: Generated<number>;
   release_id: string;
@@ -611,5 +622,6 @@ export interface Database extends ChangesTables {
   archive_items: ArchiveItemsTable;
   release_archives: ReleaseArchivesTable;
   release_closures: ReleaseClosuresTable;
+  release_reviews: ReleaseReviewsTable;
   number_sequences: NumberSequencesTable;
 }

@@ -124,6 +124,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/releases/:id/plan/approve': action('approve_plan'),
   'POST /api/releases/:id/plan/reject': action('reject_plan'),
   'POST /api/releases/:id/plan/revise': action('revise_plan'),
+  'PUT /api/releases/:id/plan/completion': action('complete_plan'),
+  'POST /api/releases/:id/plan/completion/approve': action('approve_completion'),
+  'POST /api/releases/:id/review': action('review_emergency'),
   'GET /api/releases/:id/plan/conflicts': ['release.read'],
   'POST /api/releases/:id/plan/conflicts/:key/override': ['release.plan'],
 

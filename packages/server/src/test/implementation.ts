@@ -29,8 +29,15 @@ export const MONITORING: NonNullable<PlanContent['monitoring']> = {
 export async function readyRelease(
   t: TestApp,
   c: Clients,
-  options: { checks?: boolean; plan?: (content: PlanContent) => PlanContent } = {},
+  options: {
+    checks?: boolean;
+    plan?: (content: PlanContent) => PlanContent;
+    /** TY-4: an emergency release takes its short form; the manager may draft (and approve) it. */
+    type?: 'major' | 'emergency';
+    drafter?: 'eng1' | 'boss';
+  } = {},
 ) {
+  const drafter = c[options.drafter ?? 'eng1'];
   const artifact = Buffer.from(`billing-2.1.0 ${Math.random()}`);
   const digest = createHash('sha256').update(artifact).digest('hex');
   const app = await ci(c.cfg, 'application', `billing-${digest.slice(0, 6)}`, {
@@ -51,15 +58,20 @@ export async function readyRelease(
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   const id = r.body.id as string;
   await c.eng1.post(`/api/releases/${id}/accept`, {});
-  await c.eng1.post(`/api/releases/${id}/classify`, { type: 'major' });
+  const classified = await c.eng1.post(`/api/releases/${id}/classify`, {
+    type: options.type ?? 'major',
+    ...(options.type === 'emergency' && { reason: '核心交易故障，必须立即修复' }),
+  });
+  expect(classified.status, JSON.stringify(classified.body)).toBe(200);
   const content = { ...completePlan([app.id]), monitoring: MONITORING };
-  const put = await c.eng1.request(
+  const put = await drafter.request(
     'PUT',
     `/api/releases/${id}/plan`,
     options.plan ? options.plan(content) : content,
   );
   expect(put.status, JSON.stringify(put.body)).toBe(200);
-  await c.eng1.post(`/api/releases/${id}/plan/submit`);
+  const submitted = await drafter.post(`/api/releases/${id}/plan/submit`);
+  expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
   expect((await c.boss.post(`/api/releases/${id}/plan/approve`, {})).body.state).toBe('approved');
   if (options.checks !== false) await passChecks(c.impl, id);
   t.clock.set(IN_WINDOW);

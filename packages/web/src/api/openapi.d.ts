@@ -4114,6 +4114,8 @@ export interface paths {
                                     rollbackDeciders?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
                                     fourEyes: boolean;
                                     cabQuorum: number;
+                                    emergencySelfApprovalWithReview?: boolean;
+                                    emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
                                 };
                             };
                             createdBy: string | null;
@@ -4211,6 +4213,8 @@ export interface paths {
                                         rollbackDeciders?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
                                         fourEyes: boolean;
                                         cabQuorum: number;
+                                        emergencySelfApprovalWithReview?: boolean;
+                                        emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
                                     };
                                 };
                                 createdBy: string | null;
@@ -4275,6 +4279,8 @@ export interface paths {
                             rollbackDeciders?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
                             fourEyes: boolean;
                             cabQuorum: number;
+                            emergencySelfApprovalWithReview?: boolean;
+                            emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
                         };
                     };
                 };
@@ -4340,6 +4346,8 @@ export interface paths {
                                     rollbackDeciders?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
                                     fourEyes: boolean;
                                     cabQuorum: number;
+                                    emergencySelfApprovalWithReview?: boolean;
+                                    emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
                                 };
                             };
                             createdBy: string | null;
@@ -4436,6 +4444,8 @@ export interface paths {
                                     rollbackDeciders?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
                                     fourEyes: boolean;
                                     cabQuorum: number;
+                                    emergencySelfApprovalWithReview?: boolean;
+                                    emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
                                 };
                             };
                             createdBy: string | null;
@@ -4536,6 +4546,8 @@ export interface paths {
                                     rollbackDeciders?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
                                     fourEyes: boolean;
                                     cabQuorum: number;
+                                    emergencySelfApprovalWithReview?: boolean;
+                                    emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
                                 };
                             };
                             createdBy: string | null;
@@ -4726,7 +4738,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -4842,7 +4854,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -5076,7 +5088,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -5200,7 +5212,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -5326,7 +5338,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -5450,7 +5462,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -5630,7 +5642,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -5763,7 +5775,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -5896,7 +5908,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -5984,6 +5996,7 @@ export interface paths {
                                             currentVersion?: string | null;
                                             targetVersion: string;
                                         }[];
+                                        noChangeReason?: string | null;
                                     };
                                     postDeployment?: string;
                                     window?: {
@@ -6105,6 +6118,7 @@ export interface paths {
                                 currentVersion?: string | null;
                                 targetVersion: string;
                             }[];
+                            noChangeReason?: string | null;
                         };
                         postDeployment?: string;
                         window?: {
@@ -6219,7 +6233,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -6338,7 +6352,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -6462,7 +6476,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -6586,7 +6600,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -6710,7 +6724,324 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                allowed: boolean;
+                                blockers: {
+                                    rule: string;
+                                    reason: string;
+                                    /** @enum {string} */
+                                    kind: "state" | "role" | "policy";
+                                    missing?: {
+                                        /** @enum {string} */
+                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        reason: string;
+                                    }[];
+                                }[];
+                            }[];
+                            rollbackDecided: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/plan/completion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** TY-4: complete the plan of an emergency release after its short form was approved, in any state up to close; window, steps and rollback stay as approved */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        purpose?: string;
+                        scope?: {
+                            ciIds: string[];
+                            services?: string[];
+                            users?: string;
+                            downtimeMinutes?: number | null;
+                            notes?: string;
+                        };
+                        participants?: {
+                            name: string;
+                            role: string;
+                            responsibility: string;
+                        }[];
+                        risks?: {
+                            /** @enum {string} */
+                            category: "technical" | "business" | "management";
+                            description: string;
+                            /** @enum {string} */
+                            likelihood: "low" | "medium" | "high";
+                            /** @enum {string} */
+                            impact: "low" | "medium" | "high";
+                            response: string;
+                        }[];
+                        baseline?: {
+                            baselineId?: string | null;
+                            targets: {
+                                ciId: string;
+                                currentVersion?: string | null;
+                                targetVersion: string;
+                            }[];
+                            noChangeReason?: string | null;
+                        };
+                        postDeployment?: string;
+                        window?: {
+                            /** Format: date-time */
+                            start: string;
+                            /** Format: date-time */
+                            end: string;
+                        };
+                        resources?: string;
+                        steps?: {
+                            title: string;
+                            owner: string;
+                            expectedMinutes: number;
+                            verification: string;
+                        }[];
+                        rollback?: {
+                            steps: {
+                                title: string;
+                                owner: string;
+                                expectedMinutes: number;
+                                verification: string;
+                            }[];
+                            triggers: {
+                                indicator: string;
+                                threshold: string;
+                            }[];
+                        };
+                        monitoring?: {
+                            indicators: {
+                                key: string;
+                                name: string;
+                                query?: string | null;
+                                /** @enum {string} */
+                                comparator: "gt" | "gte" | "lt" | "lte";
+                                threshold: number;
+                                unit?: string | null;
+                            }[];
+                            errorPatterns: string[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            title: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                            type: ("emergency" | "major" | "normal") | null;
+                            proposal: {
+                                /** @enum {string} */
+                                type: "emergency" | "major" | "normal";
+                                reasons: string[];
+                            };
+                            typeReason: string | null;
+                            urgency: string;
+                            rollbackDifficulty: string;
+                            newTechnology: boolean;
+                            targetCiIds: string[];
+                            policyVersionId: string;
+                            requestedBy: string;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            changes: {
+                                id: string;
+                                number: string;
+                                title: string;
+                                state: string;
+                                approved: boolean;
+                                label: string;
+                            }[];
+                            items: {
+                                /** @enum {string} */
+                                kind: "software" | "hardware" | "document" | "service";
+                                title: string;
+                                dslVersionId?: string | null;
+                                description?: string | null;
+                                ciIds: string[];
+                                id: string;
+                            }[];
+                            assessments: {
+                                seq: number;
+                                /** @enum {string} */
+                                kind: "relationship" | "resource" | "risk";
+                                content: unknown;
+                                recordedBy: string;
+                                recordedAt: string;
+                            }[];
+                            plan: {
+                                id: string;
+                                version: number;
+                                status: string;
+                                drafterName: string;
+                                gaps: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                                unresolvedConflicts: string[];
+                            } | null;
+                            actions: {
+                                /** @enum {string} */
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                allowed: boolean;
+                                blockers: {
+                                    rule: string;
+                                    reason: string;
+                                    /** @enum {string} */
+                                    kind: "state" | "role" | "policy";
+                                    missing?: {
+                                        /** @enum {string} */
+                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        reason: string;
+                                    }[];
+                                }[];
+                            }[];
+                            rollbackDecided: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/plan/completion/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** TY-4: approve the completed plan of an emergency release (TY-2 authority, RO-5 four eyes) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            title: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                            type: ("emergency" | "major" | "normal") | null;
+                            proposal: {
+                                /** @enum {string} */
+                                type: "emergency" | "major" | "normal";
+                                reasons: string[];
+                            };
+                            typeReason: string | null;
+                            urgency: string;
+                            rollbackDifficulty: string;
+                            newTechnology: boolean;
+                            targetCiIds: string[];
+                            policyVersionId: string;
+                            requestedBy: string;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            changes: {
+                                id: string;
+                                number: string;
+                                title: string;
+                                state: string;
+                                approved: boolean;
+                                label: string;
+                            }[];
+                            items: {
+                                /** @enum {string} */
+                                kind: "software" | "hardware" | "document" | "service";
+                                title: string;
+                                dslVersionId?: string | null;
+                                description?: string | null;
+                                ciIds: string[];
+                                id: string;
+                            }[];
+                            assessments: {
+                                seq: number;
+                                /** @enum {string} */
+                                kind: "relationship" | "resource" | "risk";
+                                content: unknown;
+                                recordedBy: string;
+                                recordedAt: string;
+                            }[];
+                            plan: {
+                                id: string;
+                                version: number;
+                                status: string;
+                                drafterName: string;
+                                gaps: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                                unresolvedConflicts: string[];
+                            } | null;
+                            actions: {
+                                /** @enum {string} */
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -7213,7 +7544,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -7470,7 +7801,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -7588,7 +7919,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -8599,7 +8930,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -8776,7 +9107,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -8900,7 +9231,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -9030,6 +9361,13 @@ export interface paths {
                                 closedBy: string;
                                 closedAt: string;
                             } | null;
+                            review: {
+                                justified: boolean;
+                                findings: string;
+                                reviewerId: string;
+                                reviewerName: string;
+                                reviewedAt: string;
+                            } | null;
                         };
                     };
                 };
@@ -9149,7 +9487,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -9275,7 +9613,132 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                allowed: boolean;
+                                blockers: {
+                                    rule: string;
+                                    reason: string;
+                                    /** @enum {string} */
+                                    kind: "state" | "role" | "policy";
+                                    missing?: {
+                                        /** @enum {string} */
+                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        reason: string;
+                                    }[];
+                                }[];
+                            }[];
+                            rollbackDecided: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** TY-4: the review of an emergency release after the fact, by someone who approved none of its plans */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        justified: boolean;
+                        findings: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            title: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                            type: ("emergency" | "major" | "normal") | null;
+                            proposal: {
+                                /** @enum {string} */
+                                type: "emergency" | "major" | "normal";
+                                reasons: string[];
+                            };
+                            typeReason: string | null;
+                            urgency: string;
+                            rollbackDifficulty: string;
+                            newTechnology: boolean;
+                            targetCiIds: string[];
+                            policyVersionId: string;
+                            requestedBy: string;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            changes: {
+                                id: string;
+                                number: string;
+                                title: string;
+                                state: string;
+                                approved: boolean;
+                                label: string;
+                            }[];
+                            items: {
+                                /** @enum {string} */
+                                kind: "software" | "hardware" | "document" | "service";
+                                title: string;
+                                dslVersionId?: string | null;
+                                description?: string | null;
+                                ciIds: string[];
+                                id: string;
+                            }[];
+                            assessments: {
+                                seq: number;
+                                /** @enum {string} */
+                                kind: "relationship" | "resource" | "risk";
+                                content: unknown;
+                                recordedBy: string;
+                                recordedAt: string;
+                            }[];
+                            plan: {
+                                id: string;
+                                version: number;
+                                status: string;
+                                drafterName: string;
+                                gaps: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                                unresolvedConflicts: string[];
+                            } | null;
+                            actions: {
+                                /** @enum {string} */
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -9399,7 +9862,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -9517,7 +9980,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;
@@ -9644,7 +10107,7 @@ export interface paths {
                             } | null;
                             actions: {
                                 /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
                                     rule: string;

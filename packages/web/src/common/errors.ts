@@ -18,6 +18,7 @@ const SIMPLE_RULES: Record<string, string> = {
   'PC-1 four eyes on the policy': 'rules.policyFourEyes',
   'IN-1 approval only from change management': 'rules.approvalFromFeed',
   'Idempotency-Key names one request': 'rules.idempotencyReused',
+  'TY-4 the completion keeps what was approved': 'rules.completionKeeps',
 };
 
 function roleList(t: TFunction, value: unknown): string {

@@ -64,6 +64,25 @@ const RULE_KEYS: Record<string, string> = {
   'RB-2 one decision per trigger': 'oneDecision',
   'RB-4 restoration verified against the baseline': 'baseline',
   'IM-4 indicators from the plan': 'planIndicators',
+  'TY-4 emergency releases only': 'emergencyOnly',
+  'TY-4 completion': 'completion',
+  'TY-4 the plan completed before close': 'completedBeforeClose',
+  'TY-4 reviewed after the fact': 'reviewed',
+  'TY-4 the review is by someone other than the approver': 'reviewerNotApprover',
+  'TY-4 the completion keeps what was approved': 'completionKeeps',
+  'PO-2 the CMDB update applies the plan': 'cmdbAppliesPlan',
+};
+
+/** TY-4's blockers, by the server's words. */
+const EMERGENCY_REASONS: Record<string, string> = {
+  'only an emergency release completes its plan and is reviewed after the fact': 'emergencyOnly',
+  'the completed plan awaits approval': 'completionPending',
+  'the review of the emergency release after the fact is not recorded': 'notReviewed',
+  'the review is already recorded': 'alreadyReviewed',
+  'whoever approved a plan of this release cannot review it after the fact': 'reviewerApproved',
+  'the approved plan is already complete': 'planComplete',
+  'no completed plan awaits approval': 'noCompletion',
+  'no plan of this release has been approved yet': 'noShortForm',
 };
 
 /** "TY-2 审批权限" for "TY-2 approval authority"; the rule itself when unknown. */
@@ -228,6 +247,17 @@ export function blockerReason(t: TFunction, b: Blocker, changes?: readonly Chang
     }
     case 'RO-5 four eyes':
       return t('blockers.fourEyes');
+    case 'TY-4 the plan completed before close':
+      return b.missing?.length
+        ? t('blockers.completionMissing', { sections: gapsText(t, b.missing) })
+        : t('blockers.completionPending');
+    case 'TY-4 emergency releases only':
+    case 'TY-4 completion':
+    case 'TY-4 reviewed after the fact':
+    case 'TY-4 the review is by someone other than the approver':
+      return EMERGENCY_REASONS[r] ? t(`blockers.${EMERGENCY_REASONS[r]}`) : r;
+    case 'PO-2 the CMDB update applies the plan':
+      return t('blockers.cmdbNoTargets');
     default:
       return executionBlockerReason(t, b.rule, r, changes) ?? r;
   }

@@ -290,3 +290,16 @@ export async function plansInRange(q: Q, from: string, to: string) {
     .orderBy('p.window_start')
     .execute();
 }
+
+/** Who approved any plan version of the release (RO-5, TY-4: the review comes from someone else). */
+export async function approverIdsOf(q: Q, releaseId: string): Promise<string[]> {
+  const rows = await q
+    .selectFrom('plan_comments')
+    .innerJoin('plan_versions', 'plan_versions.id', 'plan_comments.plan_id')
+    .select('plan_comments.author_id')
+    .distinct()
+    .where('plan_versions.release_id', '=', releaseId)
+    .where('plan_comments.kind', '=', 'approved')
+    .execute();
+  return rows.map((r) => r.author_id);
+}

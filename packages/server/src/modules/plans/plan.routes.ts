@@ -6,6 +6,7 @@ import { releaseDetailView } from '../releases/release.schemas';
 import { getRelease } from '../releases/release.service';
 import * as schemas from './plan.schemas';
 import {
+  approveCompletion,
   approvePlan,
   calendar,
   conflictsOf,
@@ -16,6 +17,7 @@ import {
   overrideConflict,
   rejectPlan,
   revisePlan,
+  saveCompletion,
   savePlan,
   submitPlan,
 } from './plan.service';
@@ -102,6 +104,35 @@ export function planRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       },
       handler: async (request) => {
         await revisePlan(deps, contextOf(request), request.params.id, request.body.reason);
+        return detail(request, request.params.id);
+      },
+    });
+    app.put('/api/releases/:id/plan/completion', {
+      config: { action: 'plan.complete' },
+      schema: {
+        tags,
+        summary:
+          'TY-4: complete the plan of an emergency release after its short form was approved, in any state up to close; window, steps and rollback stay as approved',
+        params: schemas.idParams,
+        body: schemas.planContent,
+        response: { 200: releaseDetailView },
+      },
+      handler: async (request) => {
+        await saveCompletion(deps, contextOf(request), request.params.id, request.body);
+        return detail(request, request.params.id);
+      },
+    });
+    app.post('/api/releases/:id/plan/completion/approve', {
+      config: { action: 'plan.approve_completion' },
+      schema: {
+        tags,
+        summary: 'TY-4: approve the completed plan of an emergency release (TY-2 authority, RO-5 four eyes)',
+        params: schemas.idParams,
+        body: schemas.commentInput,
+        response: { 200: releaseDetailView },
+      },
+      handler: async (request) => {
+        await approveCompletion(deps, contextOf(request), request.params.id, request.body.comment ?? null);
         return detail(request, request.params.id);
       },
     });

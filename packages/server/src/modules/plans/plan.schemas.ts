@@ -49,6 +49,7 @@ export const planContent = z.object({
           }),
         )
         .max(5000),
+      noChangeReason: text(2000).nullable().optional(),
     })
     .optional(),
   postDeployment: text(10_000).optional(),

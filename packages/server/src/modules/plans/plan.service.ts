@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, alreadyDone, notFound, type PlanContent } from '@releasegate/domain';
+import { DomainError, alreadyDone, notFound, policyViolation, type PlanContent } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
 import { authorize } from '../identity/authorize';
 import type { ReleaseDeps } from '../releases/release.deps';
@@ -157,6 +157,110 @@ export async function revisePlan(deps: ReleaseDeps, ctx: RequestContext, release
       at,
     });
     return { release, result: next, details: { from: approved.version, to: next.version, reason } };
+  });
+}
+
+/** TY-4: what a completion keeps from the approved short form: what was (or is being) executed. */
+const EXECUTED_PARTS = ['window', 'steps', 'rollback'] as const;
+
+/**
+ * TY-4: completes the plan of an emergency release after its short form was approved, in any
+ * state up to close. The completion is a new version, drafted from the approved one; the window,
+ * the steps and the rollback stay as approved, since they are what runs (or ran).
+ */
+export async function saveCompletion(
+  deps: ReleaseDeps,
+  ctx: RequestContext,
+  releaseId: string,
+  content: PlanContent,
+) {
+  return runAction(deps, ctx, releaseId, 'complete_plan', async (trx, release, principal, at) => {
+    const approved = (await repo.approvedPlanOf(trx, release.id))!;
+    const changed = EXECUTED_PARTS.filter(
+      (part) => JSON.stringify(content[part] ?? null) !== JSON.stringify(approved.content[part] ?? null),
+    );
+    if (changed.length)
+      throw policyViolation(
+        'TY-4 the completion keeps what was approved',
+        `The completion cannot change what the approved short form runs: ${changed.join(', ')}`,
+        { fields: Object.fromEntries(changed.map((f) => [f, 'approved in the short form: unchanged'])) },
+      );
+    const latest = (await repo.latestPlan(trx, release.id))!;
+    if (latest.status === 'draft' || latest.status === 'rejected') {
+      const updated: repo.PlanVersion = { ...latest, content, status: 'draft', updatedAt: at };
+      if (!(await repo.updatePlan(trx, updated, latest.status)))
+        throw new DomainError('conflict', 'The plan changed meanwhile; reload');
+      return {
+        release,
+        result: updated,
+        details: { plan: updated.version, completion: true, before: latest.content, after: content },
+      };
+    }
+    const next: repo.PlanVersion = {
+      ...approved,
+      id: randomUUID(),
+      version: latest.version + 1,
+      status: 'draft',
+      content,
+      drafterId: principal.userId,
+      drafterName: principal.username,
+      createdAt: at,
+      updatedAt: at,
+      submittedAt: null,
+      decidedBy: null,
+      decidedAt: null,
+      decisionComment: null,
+    };
+    await repo.insertPlan(trx, next);
+    await repo.insertComment(trx, next.id, {
+      kind: 'comment',
+      text: `completion of the emergency short form v${approved.version} (TY-4)`,
+      authorId: principal.userId,
+      authorName: principal.username,
+      at,
+    });
+    return {
+      release,
+      result: next,
+      details: { plan: next.version, completion: true, from: approved.version },
+    };
+  });
+}
+
+/** TY-4, TY-2: the emergency approval authority approves the completed plan; the short form is superseded. */
+export async function approveCompletion(
+  deps: ReleaseDeps,
+  ctx: RequestContext,
+  releaseId: string,
+  comment: string | null,
+) {
+  return runAction(deps, ctx, releaseId, 'approve_completion', async (trx, release, principal, at) => {
+    const approved = (await repo.approvedPlanOf(trx, release.id))!;
+    const completion = (await repo.latestPlan(trx, release.id))!;
+    await repo.setPlanStatus(trx, approved.id, 'approved', 'superseded');
+    await repo.updatePlan(
+      trx,
+      {
+        ...completion,
+        status: 'approved',
+        submittedAt: completion.submittedAt ?? at,
+        decidedBy: principal.username,
+        decidedAt: at,
+        decisionComment: comment,
+      },
+      completion.status,
+    );
+    await repo.insertComment(trx, completion.id, {
+      kind: 'approved',
+      text: comment,
+      authorId: principal.userId,
+      authorName: principal.username,
+      at,
+    });
+    return {
+      release,
+      details: { plan: completion.version, supersedes: approved.version, completion: true, comment },
+    };
   });
 }
 

@@ -47,6 +47,10 @@ export const policyRules = z.object({
   rollbackDeciders: roles.optional(),
   fourEyes: z.boolean(),
   cabQuorum: z.number().int().min(1).max(50),
+  /** TY-4: whether the manager who drafted an emergency plan may approve it (reviewed after the fact). */
+  emergencySelfApprovalWithReview: z.boolean().optional(),
+  /** TY-4: who reviews an emergency release after the fact. */
+  emergencyReviewers: roles.optional(),
 });
 
 export const policyDocument = z.object({

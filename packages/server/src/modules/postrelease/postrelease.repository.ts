@@ -300,3 +300,43 @@ export async function articlesOf(q: Q, releaseId: string) {
     .orderBy('knowledge_articles.number')
     .execute();
 }
+
+/** TY-4: the review of an emergency release after the fact. */
+export interface EmergencyReview {
+  justified: boolean;
+  findings: string;
+  reviewerId: string;
+  reviewerName: string;
+  reviewedAt: string;
+}
+
+export async function insertReview(q: Q, releaseId: string, r: EmergencyReview) {
+  await q
+    .insertInto('release_reviews')
+    .values({
+      release_id: releaseId,
+      justified: r.justified ? 1 : 0,
+      findings: r.findings,
+      reviewer_id: r.reviewerId,
+      reviewer_name: r.reviewerName,
+      reviewed_at: r.reviewedAt,
+    })
+    .execute();
+}
+
+export async function findReview(q: Q, releaseId: string): Promise<EmergencyReview | undefined> {
+  const r = await q
+    .selectFrom('release_reviews')
+    .selectAll()
+    .where('release_id', '=', releaseId)
+    .executeTakeFirst();
+  return (
+    r && {
+      justified: Number(r.justified) === 1,
+      findings: r.findings,
+      reviewerId: r.reviewer_id,
+      reviewerName: r.reviewer_name,
+      reviewedAt: r.reviewed_at,
+    }
+  );
+}

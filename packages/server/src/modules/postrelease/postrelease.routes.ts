@@ -11,6 +11,7 @@ import {
   completeCmdbUpdate,
   getPostRelease,
   recordVerification,
+  reviewEmergency,
   signAcceptance,
 } from './postrelease.service';
 
@@ -86,6 +87,16 @@ const postReleaseView = z.object({
       closedAt: z.string(),
     })
     .nullable(),
+  /** TY-4: the review of an emergency release after the fact. */
+  review: z
+    .object({
+      justified: z.boolean(),
+      findings: z.string(),
+      reviewerId: z.string(),
+      reviewerName: z.string(),
+      reviewedAt: z.string(),
+    })
+    .nullable(),
 });
 
 const withRelease =
@@ -151,6 +162,27 @@ export function postReleaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
         deps,
         (ctx, id, body: { accepted: boolean; department: string; comment?: string | null }) =>
           signAcceptance(deps, ctx, id, body),
+      ),
+    });
+    app.post('/api/releases/:id/review', {
+      config: { action: 'release.review_emergency' },
+      schema: {
+        tags,
+        summary:
+          'TY-4: the review of an emergency release after the fact, by someone who approved none of its plans',
+        params: idParams,
+        body: z.object({
+          justified: z.boolean(),
+          findings: z
+            .string()
+            .trim()
+            .min(1, 'say what the review found')
+            .max(4000, 'at most 4000 characters'),
+        }),
+        response: { 200: releaseDetailView },
+      },
+      handler: withRelease(deps, (ctx, id, body: { justified: boolean; findings: string }) =>
+        reviewEmergency(deps, ctx, id, body),
       ),
     });
     app.post('/api/releases/:id/cmdb-update/complete', {

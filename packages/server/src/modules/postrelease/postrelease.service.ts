@@ -210,6 +210,49 @@ export async function signAcceptance(
 }
 
 /**
+ * TY-4: the review of an emergency release after the fact: whether the emergency path was
+ * justified and what was found, by a reviewer the policy names who approved none of its plans.
+ * Recorded once; two reviewers at the same moment: the second is told who reviewed.
+ */
+export async function reviewEmergency(
+  deps: ReleaseDeps,
+  ctx: RequestContext,
+  id: string,
+  input: { justified: boolean; findings: string },
+) {
+  authorize(ctx, 'release.plan');
+  const reviewed: OneShot = async (trx, release) => {
+    const review = await repo.findReview(trx, release.id);
+    return review
+      ? {
+          rule: 'TY-4 reviewed after the fact',
+          action: 'review_emergency',
+          by: review.reviewerName,
+          at: review.reviewedAt,
+        }
+      : undefined;
+  };
+  return runAction(
+    deps,
+    ctx,
+    id,
+    'review_emergency',
+    async (trx, release, principal, at) => {
+      const review: repo.EmergencyReview = {
+        justified: input.justified,
+        findings: input.findings.trim(),
+        reviewerId: principal.userId,
+        reviewerName: principal.displayName || principal.username,
+        reviewedAt: at,
+      };
+      await repo.insertReview(trx, release.id, review);
+      return { release, result: review, details: { justified: review.justified, findings: review.findings } };
+    },
+    reviewed,
+  );
+}
+
+/**
  * PO-2: applies the plan's target configuration to the CIs, each change recorded with the release
  * as its reason (CM-4); done after the deadline, it is done late (the on-time rate measures it).
  */
@@ -302,6 +345,7 @@ export async function getPostRelease(deps: ReleaseDeps, ctx: RequestContext, id:
     archive: (await repo.findArchive(q, release.id)) ?? null,
     archiveItems: await repo.archiveItemsOf(q, release.id),
     closure: (await repo.findClosure(q, release.id)) ?? null,
+    review: (await repo.findReview(q, release.id)) ?? null,
     /** The server's time, so the CMDB countdown agrees with the deadline on a computer whose clock is off. */
     now: deps.clock.now().toISOString(),
   };

@@ -3,11 +3,16 @@ import { sectionGaps, type PolicyRules, type ReleaseFacts } from '@releasegate/d
 import type { Database } from '../../db/schema';
 import { findPolicy } from '../policy/policy.repository';
 import { gateDecision } from '@releasegate/domain';
-import { approvedPlanOf, latestPlan } from '../plans/plan.repository';
+import { approvedPlanOf, approverIdsOf, latestPlan } from '../plans/plan.repository';
 import { stepRunsOf } from '../execution/execution.repository';
 import { gateFactsOf } from '../gate/gate.facts';
 import { countOpenTriggers, restorationChecksOf } from '../rollback/rollback.repository';
-import { findArchive, findCmdbTask, verificationsOf } from '../postrelease/postrelease.repository';
+import {
+  findArchive,
+  findCmdbTask,
+  findReview,
+  verificationsOf,
+} from '../postrelease/postrelease.repository';
 import { verificationState } from '../postrelease/verification.state';
 import { planConflicts } from '../plans/plan.conflicts';
 import type { ReleaseDeps } from './release.deps';
@@ -49,7 +54,32 @@ export async function factsOf(
     type: release.type,
     unapprovedChanges: approvals.filter((a) => !a.approved).map((a) => a.label),
     plan: planFacts,
+    ...(await emergencyFacts(q, release, rules, plan?.status === 'draft' || plan?.status === 'rejected')),
     ...(await executionFacts(q, deps, release, rules)),
+  };
+}
+
+/**
+ * TY-4: for an emergency release whose short form was approved, what the full plan still lacks,
+ * whether a completion waits for approval, who approved, and the review after the fact.
+ */
+async function emergencyFacts(
+  q: Kysely<Database>,
+  release: Release,
+  rules: PolicyRules,
+  draftAfterApproval: boolean,
+): Promise<Partial<ReleaseFacts>> {
+  if (release.type !== 'emergency') return {};
+  const approved = await approvedPlanOf(q, release.id);
+  if (!approved) return {};
+  const review = await findReview(q, release.id);
+  return {
+    emergency: {
+      approvedPlanGaps: sectionGaps(approved.content, rules.requiredPlanSections),
+      completionPending: draftAfterApproval,
+      approverIds: await approverIdsOf(q, release.id),
+      reviewedBy: review?.reviewerName ?? null,
+    },
   };
 }
 
@@ -100,7 +130,12 @@ async function postReleaseFacts(
 ): Promise<Partial<ReleaseFacts>> {
   if (release.state !== 'post_release' && release.state !== 'rolled_back') return {};
   const task = await findCmdbTask(q, release.id);
+  const baseline = (await approvedPlanOf(q, release.id))?.content.baseline;
   return {
+    cmdbTargets: {
+      count: baseline?.targets.length ?? 0,
+      noChangeReason: (baseline?.noChangeReason ?? '').trim().length > 0,
+    },
     pendingVerifications: verificationState(rules, await verificationsOf(q, release.id)).pending,
     cmdbUpdate: !task ? 'none' : task.doneAt ? 'done' : 'open',
     archived: !!(await findArchive(q, release.id)),

@@ -277,7 +277,7 @@ describe.each(DIALECTS)('releases: intake, classification and plans on %s', (dia
     expect(cal.windows.map((w: any) => w.number).sort()).toEqual([first.number, r.number].sort());
   });
 
-  it('TY-4 PR-1 an emergency plan may be approved in its short form, which includes the window it may deploy in', async () => {
+  it('TY-4 PR-1 PO-2 an emergency plan may be approved in its short form, which includes the window it may deploy in and its target configuration', async () => {
     const change = await approvedChange(c);
     const app = await ci(c.cfg, 'application', 'hotfix-target');
     const r = (await request(c.eng1, [change.id], { urgency: 'immediate', targetCiIds: [app.id] })).body;
@@ -291,15 +291,18 @@ describe.each(DIALECTS)('releases: intake, classification and plans on %s', (dia
       steps: full.steps,
       rollback: full.rollback,
     });
-    // Without a window the release could never start (PR-1): the short form asks for one.
+    // Without a window the release could never start (PR-1), without its target configuration the
+    // CMDB could not be updated (PO-2): the short form asks for both.
     const noWindow = await c.eng1.post(`/api/releases/${r.id}/plan/submit`);
     expect(noWindow.status).toBe(422);
     expect(noWindow.body.error.details.missing.map((g: { section: string }) => g.section)).toEqual([
+      'baseline',
       'window',
     ]);
     await c.eng1.request('PUT', `/api/releases/${r.id}/plan`, {
       purpose: full.purpose,
       scope: full.scope,
+      baseline: full.baseline,
       window: full.window,
       steps: full.steps,
       rollback: full.rollback,
