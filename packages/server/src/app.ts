@@ -280,5 +280,18 @@ export async function buildApp(options: AppOptions): Promise<App> {
     await checkpointJobs.start();
     jobs.start();
   }
-  return { fastify, audit, identity, cmdb, dsl, policy, releases, jobs, signer, checkpoints, timeStamper, secrets };
+  return {
+    fastify,
+    audit,
+    identity,
+    cmdb,
+    dsl,
+    policy,
+    releases,
+    jobs,
+    signer,
+    checkpoints,
+    timeStamper,
+    secrets,
+  };
 }

@@ -66,9 +66,13 @@ async function authenticate(request: FastifyRequest, deps: IdentityDeps): Promis
     }
   }
   if (check.principal.passwordExpired && !request.routeOptions.config.allowExpiredPassword) {
-    throw new DomainError('policy_violation', 'Your password has expired or was set by an administrator; change it before you continue', {
-      rule: 'password maximum age',
-      reason: 'password_expired',
-    });
+    throw new DomainError(
+      'policy_violation',
+      'Your password has expired or was set by an administrator; change it before you continue',
+      {
+        rule: 'password maximum age',
+        reason: 'password_expired',
+      },
+    );
   }
 }

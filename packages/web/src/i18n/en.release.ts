@@ -718,7 +718,8 @@ export const enRelease: typeof zhRelease = {
     planComplete: 'The approved plan is already complete',
     noCompletion: 'No completed plan awaits approval',
     noShortForm: 'No plan of this release has been approved yet',
-    cmdbNoTargets: 'The approved plan names no target configuration and does not say why no CI changes: complete its baseline first',
+    cmdbNoTargets:
+      'The approved plan names no target configuration and does not say why no CI changes: complete its baseline first',
     state: 'only when the release is "{{states}}" (it is "{{current}}")',
     stateOr: '" or "',
     needs: 'needs {{roles}}',

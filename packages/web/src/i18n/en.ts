@@ -115,7 +115,8 @@ export const en: Messages = {
     serviceAccountNoPassword: 'A service account has no password; it works through its API tokens',
     sessionOnly: 'Only a signed-in person may do this, not an API token',
     policyFourEyes: 'The drafter of a policy version cannot approve it; another operations manager must',
-    completionKeeps: 'A completion cannot change the window, steps or rollback approved in the emergency short form',
+    completionKeeps:
+      'A completion cannot change the window, steps or rollback approved in the emergency short form',
     approvalFromFeed: "An external change is approved only by its change management system's signed feed",
     idempotencyReused: 'This idempotency key was used for another request; submit again',
     and: ' and ',

@@ -197,16 +197,14 @@ describe.each(DIALECTS)('time-stamped audit checkpoints on %s', (dialect) => {
   });
 
   async function writeEvent(n: number) {
-    await t.db.kysely
-      .transaction()
-      .execute((trx) =>
-        audit.record(trx, ctx, {
-          action: 'user.updated',
-          entityType: 'user',
-          entityId: `u${n}`,
-          after: { n },
-        }),
-      );
+    await t.db.kysely.transaction().execute((trx) =>
+      audit.record(trx, ctx, {
+        action: 'user.updated',
+        entityType: 'user',
+        entityId: `u${n}`,
+        after: { n },
+      }),
+    );
   }
 
   it('PR-3 every checkpoint carries a token over its text; `audit verify` counts them as trusted', async () => {

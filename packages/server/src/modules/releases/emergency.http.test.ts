@@ -171,7 +171,8 @@ describe.each(DIALECTS)('the emergency path end to end on %s', (dialect) => {
       plan: (full) => ({ ...shortForm(full), baseline: undefined }),
     }).catch((e: Error) => e);
     // Without the baseline, the short form is refused at submit, naming what it lacks.
-    expect(String(r)).toContain('baseline');
+    expect(r).toBeInstanceOf(Error);
+    expect((r as Error).message).toContain('"section":"baseline"');
 
     const s = await implementedEmergency();
     const failed = await c.boss.post(`/api/releases/${s.id}/close`, {
