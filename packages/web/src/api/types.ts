@@ -432,6 +432,9 @@ export const RELEASE_ACTIONS = [
   'approve_plan',
   'reject_plan',
   'revise_plan',
+  'complete_plan',
+  'approve_completion',
+  'review_emergency',
   'record_check',
   'start_implementation',
   'record_step',
@@ -639,6 +642,8 @@ export interface PlanContent {
   baseline?: {
     baselineId?: string | null;
     targets: { ciId: string; currentVersion?: string | null; targetVersion: string }[];
+    /** PO-2: why no CI changes version (then the CMDB update records nothing due). */
+    noChangeReason?: string | null;
   };
   postDeployment?: string;
   window?: { start: string; end: string };
@@ -741,6 +746,10 @@ export interface PolicyRules {
   complaintThreshold: { count: number; withinMinutes: number };
   fourEyes: boolean;
   cabQuorum: number;
+  /** TY-4: the drafter of an emergency plan who holds the authority may approve it (reviewed after). */
+  emergencySelfApprovalWithReview?: boolean;
+  /** TY-4: who reviews an emergency release after the fact. */
+  emergencyReviewers?: string[];
 }
 
 export interface PolicyRevision {

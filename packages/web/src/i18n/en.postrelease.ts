@@ -21,6 +21,20 @@ export const enPostRelease: typeof zhPostRelease = {
       needsEvidence: 'Give the evidence: a note, a link or a file (PO-1)',
       notStarted: 'Effect verification follows a completed implementation',
     },
+    review: {
+      title: 'Review after the fact (TY-4)',
+      help: 'Before an emergency release closes, someone who approved none of its plans reviews it: was the emergency path justified, and what was found.',
+      pending: 'Not reviewed yet',
+      question: 'Was the emergency path justified?',
+      justified: 'Justified',
+      notJustified: 'Not justified',
+      reviewer: 'Reviewer',
+      reviewedAt: 'Reviewed at',
+      findings: 'Findings',
+      findingsRequired: 'Write the findings',
+      findingsPlaceholder:
+        'Was it really urgent; were implementation and rollback sound; is the plan completed; what to improve',
+    },
     acceptance: {
       title: 'User acceptance (PO-1)',
       help: 'User acceptance is a formal sign-off by a business representative: who signed, for which department, when and with what decision is recorded.',

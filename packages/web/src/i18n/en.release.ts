@@ -237,6 +237,9 @@ export const enRelease: typeof zhRelease = {
     criteria:
       'Criteria: business and SLA impact, urgency, breadth, core functions, rollback difficulty, new technology (table 4-1).',
     approvePlanTitle: 'Approve the plan of {{number}} (version {{version}})',
+    approveCompletionTitle: 'Approve the completed plan of {{number}}',
+    approveCompletionWarning:
+      'Once approved, the completed plan replaces the emergency short form as the plan of this release (TY-4).',
     approveComment: 'Comment (optional)',
     approveWarning:
       'An approved plan cannot be edited; changing it means a new version that needs approval again (PL-3).',
@@ -425,6 +428,17 @@ export const enRelease: typeof zhRelease = {
     addTarget: 'Add target',
     targetVersionPlaceholder: 'required: the version after the release',
     shortFormTitle: 'Emergency release: the short form may be approved first (TY-4)',
+    approverRoles: 'Approved by: {{roles}}.',
+    approverSelfWithReview:
+      'You hold the authority for emergencies: the policy lets you approve this plan yourself; someone else reviews it after the fact.',
+    approverAnotherManager:
+      'By the policy, a plan you drafted must be approved by another operations manager.',
+    completionTitle: 'Complete the emergency plan (TY-4)',
+    completionHelp:
+      'An emergency approved in its short form completes the other sections before close, approved again. The window, steps and rollback stay as approved.',
+    noChangeReason: 'Why no CI changes version',
+    noChangeReasonHelp:
+      'Only when the release changes no configuration item version (a parameter change, say): the CMDB update then records that nothing was due.',
     shortFormHelp:
       'Complete {{sections}} to submit for approval; the other sections are due before the release is closed.',
     fillTargets: 'Fill with the CIs it changes',

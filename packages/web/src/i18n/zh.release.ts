@@ -236,6 +236,8 @@ export const zhRelease = {
     criteria:
       '定级依据：业务与 SLA 影响、紧急程度、影响范围、是否涉及核心功能、回退难度、是否应用新技术（表 4-1）。',
     approvePlanTitle: '批准 {{number}} 的发布计划（第 {{version}} 版）',
+    approveCompletionTitle: '批准 {{number}} 的补全计划',
+    approveCompletionWarning: '批准后补全计划取代紧急简化计划，成为本发布的正式计划（TY-4）。',
     approveComment: '审批意见（可选）',
     approveWarning: '批准后该版本计划不可再修改；如需调整须修订为新版本并重新审批（PL-3）。',
     rejectPlanTitle: '驳回 {{number}} 的发布计划（第 {{version}} 版）',
@@ -418,6 +420,15 @@ export const zhRelease = {
     addTarget: '添加目标配置',
     targetVersionPlaceholder: '必填：发布后的版本',
     shortFormTitle: '紧急发布：可先按简化计划审批（TY-4）',
+    approverRoles: '审批人：{{roles}}。',
+    approverSelfWithReview: '您有紧急发布的审批权限：按制度可由您本人批准，事后须由他人评审。',
+    approverAnotherManager: '按制度，您起草的计划须由另一位运维管理部经理批准。',
+    completionTitle: '补全紧急发布计划（TY-4）',
+    completionHelp:
+      '紧急发布按简化计划获批后，须在关闭前补全其余部分并再次获批。时间窗口、实施步骤和回退措施保持已批准的内容，不能修改。',
+    noChangeReason: '无配置项版本变化的原因',
+    noChangeReasonHelp:
+      '仅当本次发布不改变任何配置项版本时填写（如仅调整参数），CMDB 更新将据此记录无需变更。',
     shortFormHelp: '先完成{{sections}}即可提交审批；其余部分须在关闭发布前补齐。',
     fillTargets: '按变更的配置项生成',
     postDeploymentPlaceholder: '部署后的验证、配置管理数据库更新、监控安排等',

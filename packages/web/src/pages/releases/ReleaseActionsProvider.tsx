@@ -14,6 +14,7 @@ import {
 } from './execution/execution.api';
 import {
   acceptRelease,
+  approveCompletion,
   approvePlan,
   cancelRelease,
   rejectPlan,
@@ -164,6 +165,19 @@ export function ReleaseActionsProvider({
           onClose={close}
           onSubmit={(comment) => done('approve_plan', approvePlan(release.id, comment || null))}
           testId="plan-approve-modal"
+        />
+      )}
+      {dialog === 'approve_completion' && (
+        <ReasonModal
+          title={t('releases.approveCompletionTitle', { number })}
+          warning={t('releases.approveCompletionWarning')}
+          okText={t('releases.actions.approve_completion')}
+          label={t('releases.approveComment')}
+          danger={false}
+          required={false}
+          onClose={close}
+          onSubmit={(comment) => done('approve_completion', approveCompletion(release.id, comment || null))}
+          testId="completion-approve-modal"
         />
       )}
       {dialog === 'reject_plan' && (

@@ -50,6 +50,8 @@ export const TAB_OF_ACTION: Partial<Record<ReleaseAction, ReleaseTab>> = {
   decide_continue: 'rollback',
   record_rollback_step: 'rollback',
   verify_restoration: 'rollback',
+  complete_plan: 'plan',
+  review_emergency: 'postrelease',
   record_verification: 'postrelease',
   sign_acceptance: 'postrelease',
   complete_cmdb_update: 'postrelease',

@@ -118,6 +118,26 @@ export function submitPlan(id: string): Promise<ReleaseDetail> {
   return apiRequest<ReleaseDetail>(`${release(id)}/plan/submit`, { method: 'POST' });
 }
 
+/** TY-4: saves the completion of an emergency release's approved short form. */
+export function saveCompletion(id: string, content: PlanContent): Promise<ReleaseDetail> {
+  return apiRequest<ReleaseDetail>(`${release(id)}/plan/completion`, { method: 'PUT', body: content });
+}
+
+export function approveCompletion(id: string, comment: string | null): Promise<ReleaseDetail> {
+  return apiRequest<ReleaseDetail>(`${release(id)}/plan/completion/approve`, {
+    method: 'POST',
+    body: { comment },
+  });
+}
+
+/** TY-4: the review of an emergency release after the fact. */
+export function reviewEmergency(
+  id: string,
+  review: { justified: boolean; findings: string },
+): Promise<ReleaseDetail> {
+  return apiRequest<ReleaseDetail>(`${release(id)}/review`, { method: 'POST', body: review });
+}
+
 export function approvePlan(id: string, comment: string | null): Promise<ReleaseDetail> {
   return apiRequest<ReleaseDetail>(`${release(id)}/plan/approve`, { method: 'POST', body: { comment } });
 }

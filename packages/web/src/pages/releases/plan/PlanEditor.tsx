@@ -38,8 +38,9 @@ import { blockerText, gapReason, ruleLabel, sectionLabel } from '../../../common
 import { TakeBaselineModal } from '../../cmdb/baselines/TakeBaselineModal';
 import { CiSelect } from '../../cmdb/CiSelect';
 import { baselinesQueryKey, ciQueryKey, getCi, impactOfCis, listBaselines } from '../../cmdb/cmdb.api';
-import { releasesQueryKey, savePlan, submitPlan } from '../releases.api';
+import { releasesQueryKey, saveCompletion, savePlan, submitPlan } from '../releases.api';
 import { useReleasePolicy } from '../useReleasePolicy';
+import { useAuth } from '../../../auth/AuthContext';
 import { useReleaseActions } from '../releaseActions';
 import { useRiskColumns } from '../riskColumns';
 import { CellItem, FormListTable } from './FormListTable';
@@ -81,7 +82,16 @@ function scrollTo(id: string) {
  * 发布计划 editor (PL-1): one card per section, pre-filled from the release, its assessments and
  * the CMDB; saved as a draft, or saved and submitted — a refusal outlines each missing section.
  */
-export function PlanEditor({ release, plan }: { release: ReleaseDetail; plan: PlanVersion | null }) {
+export function PlanEditor({
+  release,
+  plan,
+  completion = false,
+}: {
+  release: ReleaseDetail;
+  plan: PlanVersion | null;
+  /** TY-4: completing an emergency release's approved short form (saved, then approved apart). */
+  completion?: boolean;
+}) {
   const { t, i18n } = useTranslation();
   const riskColumns = useRiskColumns();
   const { message } = App.useApp();
@@ -105,7 +115,23 @@ export function PlanEditor({ release, plan }: { release: ReleaseDetail; plan: Pl
   const windowRange = Form.useWatch('window', form);
 
   // TY-4: the sections an emergency plan may be approved with (the rest is due before close).
-  const shortForm = useReleasePolicy(release).data?.document.rules.emergencyShortForm;
+  const rules = useReleasePolicy(release).data?.document.rules;
+  const shortForm = rules?.emergencyShortForm;
+  const { session } = useAuth();
+  // TY-4, RO-5: who will approve, said while drafting: the drafter holding the authority may
+  // approve an emergency only when the policy says so (then someone else reviews it afterwards).
+  const authority = rules && release.type ? rules.approvalAuthority[release.type] : [];
+  const drafterIsAuthority = session.user.roles.some((r) => authority.includes(r));
+  const approverNote =
+    release.type !== 'emergency' || !rules
+      ? null
+      : drafterIsAuthority && rules.fourEyes
+        ? rules.emergencySelfApprovalWithReview === false
+          ? t('plan.approverAnotherManager')
+          : t('plan.approverSelfWithReview')
+        : t('plan.approverRoles', {
+            roles: authority.map((r) => t(`roles.${r}`)).join(t('policy.listSeparator')),
+          });
   const gaps = new Map((release.plan?.gaps ?? []).map((g) => [g.section, g]));
   const missingBySection = new Map((missing?.gaps ?? []).map((g) => [g.section, g]));
   const submitAvailability = availability('submit_plan');
@@ -114,7 +140,7 @@ export function PlanEditor({ release, plan }: { release: ReleaseDetail; plan: Pl
 
   const save = async () => {
     const content = toContent(form.getFieldsValue(true) as PlanFormValues);
-    await savePlan(release.id, content);
+    await (completion ? saveCompletion : savePlan)(release.id, content);
     setSavedKey(JSON.stringify(content));
   };
 
@@ -501,6 +527,14 @@ export function PlanEditor({ release, plan }: { release: ReleaseDetail; plan: Pl
               },
             ]}
           />
+          <Form.Item
+            name={['baseline', 'noChangeReason']}
+            label={t('plan.noChangeReason')}
+            extra={t('plan.noChangeReasonHelp')}
+            style={{ marginTop: 12, marginBottom: 0 }}
+          >
+            <Input.TextArea autoSize={{ minRows: 1, maxRows: 4 }} maxLength={2000} showCount />
+          </Form.Item>
         </>
       ),
     },
@@ -627,16 +661,33 @@ export function PlanEditor({ release, plan }: { release: ReleaseDetail; plan: Pl
   return (
     <div id="plan-editor-top" data-testid="plan-editor">
       <ErrorAlert error={failure} style={{ marginBottom: 16 }} />
-      {release.type === 'emergency' && shortForm && shortForm.length > 0 && (
+      {completion && (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 16 }}
+          data-testid="plan-completion-help"
+          title={t('plan.completionTitle')}
+          description={t('plan.completionHelp')}
+        />
+      )}
+      {!completion && release.type === 'emergency' && shortForm && shortForm.length > 0 && (
         <Alert
           type="info"
           showIcon
           style={{ marginBottom: 16 }}
           data-testid="plan-emergency-short-form"
           title={t('plan.shortFormTitle')}
-          description={t('plan.shortFormHelp', {
-            sections: shortForm.map((x) => sectionLabel(t, x)).join(t('policy.listSeparator')),
-          })}
+          description={
+            <>
+              <div>
+                {t('plan.shortFormHelp', {
+                  sections: shortForm.map((x) => sectionLabel(t, x)).join(t('policy.listSeparator')),
+                })}
+              </div>
+              {approverNote && <div data-testid="plan-approver-note">{approverNote}</div>}
+            </>
+          }
         />
       )}
       {missing && (
@@ -715,7 +766,7 @@ export function PlanEditor({ release, plan }: { release: ReleaseDetail; plan: Pl
             >
               {t('plan.save')}
             </Button>
-            {lasting.length > 0 ? (
+            {completion ? null : lasting.length > 0 ? (
               <Tooltip
                 title={
                   <ul style={{ margin: 0, paddingInlineStart: 18 }}>

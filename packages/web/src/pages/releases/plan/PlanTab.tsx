@@ -16,7 +16,13 @@ import { PlanView } from './PlanView';
 import { sectionAnchor } from './PlanSectionCard';
 import { PersonName } from '../../../common/people';
 
-const PLAN_ACTIONS: ReleaseAction[] = ['submit_plan', 'approve_plan', 'reject_plan', 'revise_plan'];
+const PLAN_ACTIONS: ReleaseAction[] = [
+  'submit_plan',
+  'approve_plan',
+  'reject_plan',
+  'revise_plan',
+  'approve_completion',
+];
 
 /** 发布计划: the current version, its completeness and conflicts, the editor or the read-only plan, and the versions. */
 export function PlanTab({ release }: { release: ReleaseDetail }) {
@@ -28,6 +34,8 @@ export function PlanTab({ release }: { release: ReleaseDetail }) {
   const latest = plans.data[0] ?? null;
   const summary = release.plan;
   const edit = availability('edit_plan');
+  // TY-4: an emergency release's approved short form is completed here, in any state up to close.
+  const complete = availability('complete_plan');
   // While the editor is open its own bar saves and submits.
   const actions = PLAN_ACTIONS.map(availability).filter(
     (a) => !onlyStateBlocked(a) && !(edit.allowed && a.action === 'submit_plan'),
@@ -106,6 +114,8 @@ export function PlanTab({ release }: { release: ReleaseDetail }) {
       {edit.allowed ? (
         // Keyed by version: the first save creates version 1 without losing what is on screen.
         <PlanEditor key={latest?.version ?? 1} release={release} plan={latest} />
+      ) : complete.allowed && latest ? (
+        <PlanEditor key={`completion-${latest.version}`} release={release} plan={latest} completion />
       ) : latest ? (
         <>
           <Alert

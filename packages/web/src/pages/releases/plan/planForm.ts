@@ -25,6 +25,7 @@ export interface PlanFormValues {
   baseline: {
     baselineId?: string | null;
     targets: Partial<{ ciId: string; currentVersion: string | null; targetVersion: string }>[];
+    noChangeReason?: string | null;
   };
   postDeployment?: string;
   window?: [Dayjs | null, Dayjs | null] | null;
@@ -63,7 +64,11 @@ export function toFormValues(content: PlanContent): PlanFormValues {
     },
     participants: content.participants ?? [],
     risks: content.risks ?? [],
-    baseline: { baselineId: content.baseline?.baselineId ?? null, targets: content.baseline?.targets ?? [] },
+    baseline: {
+      baselineId: content.baseline?.baselineId ?? null,
+      targets: content.baseline?.targets ?? [],
+      noChangeReason: content.baseline?.noChangeReason ?? null,
+    },
     postDeployment: content.postDeployment,
     window: content.window ? [dayjs(content.window.start), dayjs(content.window.end)] : null,
     resources: content.resources,
@@ -134,6 +139,7 @@ export function toContent(v: PlanFormValues): PlanContent {
           currentVersion: text(x.currentVersion) || null,
           targetVersion: text(x.targetVersion),
         })),
+      ...(text(v.baseline?.noChangeReason) && { noChangeReason: text(v.baseline?.noChangeReason) }),
     },
     postDeployment: text(v.postDeployment),
     ...(start && end ? { window: { start: start.toISOString(), end: end.toISOString() } } : {}),

@@ -8,6 +8,7 @@ import { AcceptanceCard } from './AcceptanceCard';
 import { CmdbUpdateCard } from './CmdbUpdateCard';
 import type { Verification } from './postrelease.api';
 import { PostReleaseQuery } from './PostReleaseQuery';
+import { ReviewCard } from './ReviewCard';
 import { VerificationsCard } from './VerificationsCard';
 
 /**
@@ -28,6 +29,11 @@ export function PostReleaseTab({ release }: { release: ReleaseDetail }) {
           <Col xs={24} xl={14}>
             <CmdbUpdateCard release={release} task={data.cmdbUpdate} serverNow={data.now} />
           </Col>
+          {release.type === 'emergency' && (
+            <Col span={24}>
+              <ReviewCard release={release} review={data.review} />
+            </Col>
+          )}
           {data.verifications.history.length > 0 && (
             <Col span={24}>
               <VerificationHistory releaseId={release.id} view={data.verifications} />
