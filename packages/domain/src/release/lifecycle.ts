@@ -354,7 +354,7 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
       if (blockers.length) return blockers;
       if (!f.emergency) return [NO_SHORT_FORM];
       return f.emergency.approvedPlanGaps.length === 0 && !f.emergency.completionPending
-        ? [{ kind: 'policy', rule: 'TY-4 completion', reason: 'the approved plan is already complete' }]
+        ? [{ kind: 'state', rule: 'TY-4 completion', reason: 'the approved plan is already complete' }]
         : [];
     },
   },
@@ -367,7 +367,7 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
       const blockers = emergencyOnly(f);
       if (blockers.length) return blockers;
       if (!f.emergency?.completionPending || !f.plan)
-        return [{ kind: 'policy', rule: 'TY-4 completion', reason: 'no completed plan awaits approval' }];
+        return [{ kind: 'state', rule: 'TY-4 completion', reason: 'no completed plan awaits approval' }];
       if (f.plan.gaps.length)
         blockers.push({
           kind: 'policy',
@@ -389,7 +389,7 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
       if (!f.emergency) return [NO_SHORT_FORM];
       if (f.emergency.reviewedBy)
         return [
-          { kind: 'policy', rule: 'TY-4 reviewed after the fact', reason: 'the review is already recorded' },
+          { kind: 'state', rule: 'TY-4 reviewed after the fact', reason: 'the review is already recorded' },
         ];
       return f.emergency.approverIds.includes(actor.userId)
         ? [
