@@ -206,6 +206,14 @@ describe('紧急发布：经理起草并批准简化计划，实施后补全计�
     await record.getByText('运维工程师张伟').waitFor();
     await calm(eng);
     await screenshot(eng, 'emergency-03-review');
+    // On a phone (390 px) the review reads in one column, nothing cut off.
+    await eng.setViewportSize({ width: 390, height: 844 });
+    await eng.getByTestId('review-card').scrollIntoViewIfNeeded();
+    const card = await eng.getByTestId('review-card').boundingBox();
+    expect(card!.width).toBeLessThanOrEqual(390);
+    await calm(eng);
+    await screenshot(eng, 'emergency-03b-review-phone', { fullPage: false });
+    await eng.setViewportSize({ width: 1440, height: 900 });
 
     await api.cfg!.post(`/api/releases/${release.id}/cmdb-update/complete`, {});
     const ci = await api.cfg!.get(`/api/cmdb/cis/${ciId}`);
