@@ -110,3 +110,13 @@ export async function runStep(
   expect(f.status, JSON.stringify(f.body)).toBe(200);
   return f.body;
 }
+
+/** Implementation from start to complete, both steps run, ended at 15:10: post-release begins. */
+export async function implementRelease(t: TestApp, c: Clients, releaseId: string) {
+  expect((await c.impl.post(`/api/releases/${releaseId}/implementation/start`)).status).toBe(200);
+  await runStep(c.impl, releaseId, 'implementation', 0);
+  await runStep(c.impl, releaseId, 'implementation', 1);
+  t.clock.set('2026-02-01T15:10:00Z');
+  const done = await c.impl.post(`/api/releases/${releaseId}/implementation/complete`);
+  expect(done.body.state).toBe('post_release');
+}

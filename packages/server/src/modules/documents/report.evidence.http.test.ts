@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test/databases';
-import { SESSIONS_FOR_A_DAY, readyRelease, runStep } from '../../test/implementation';
+import { SESSIONS_FOR_A_DAY, implementRelease, readyRelease } from '../../test/implementation';
 import { signInRoles } from '../../test/releases';
 import { startTestApp, type HttpClient, type TestApp } from '../../test/test-app';
 import { docxText, inspectPdf } from './document.inspect';
@@ -25,13 +25,7 @@ describe.each(DIALECTS)('the documents carry the evidence on %s', (dialect) => {
     release = await readyRelease(t, c, { classify: { type: 'normal', reason } });
     changeNumber = (await c.eng1.get(`/api/changes/${release.changeId}`)).body.number;
     const id = release.id;
-    expect((await c.impl.post(`/api/releases/${id}/implementation/start`)).status).toBe(200);
-    await runStep(c.impl, id, 'implementation', 0);
-    await runStep(c.impl, id, 'implementation', 1);
-    t.clock.set('2026-02-01T15:10:00Z');
-    expect((await c.impl.post(`/api/releases/${id}/implementation/complete`)).body.state).toBe(
-      'post_release',
-    );
+    await implementRelease(t, c, id);
     for (const key of ['functional', 'performance', 'business'])
       expect(
         (
