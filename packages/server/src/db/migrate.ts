@@ -22,6 +22,7 @@ import * as m20261206002000 from './migrations/20261206002000_create_idempotency
 import * as m20261206002100 from './migrations/20261206002100_create_number_sequences';
 import * as m20261206002200 from './migrations/20261206002200_add_release_last_transition';
 import * as m20261206003000 from './migrations/20261206003000_create_release_reviews';
+import * as m20261215000100 from './migrations/20261215000100_add_notification_todo';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -47,6 +48,7 @@ export const migrations: Record<string, Migration> = {
   '20261206002100_create_number_sequences': m20261206002100,
   '20261206002200_add_release_last_transition': m20261206002200,
   '20261206003000_create_release_reviews': m20261206003000,
+  '20261215000100_add_notification_todo': m20261215000100,
 };
 
 function migrator(db: Db): Migrator {

@@ -35,6 +35,8 @@ export async function readyRelease(
     /** TY-4: an emergency release takes its short form; the manager may draft (and approve) it. */
     type?: 'major' | 'emergency';
     drafter?: 'eng1' | 'boss';
+    /** TY-3: another type than the proposed major, with the reason. */
+    classify?: { type: 'major' | 'normal'; reason: string };
   } = {},
 ) {
   const drafter = c[options.drafter ?? 'eng1'];
@@ -58,10 +60,13 @@ export async function readyRelease(
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   const id = r.body.id as string;
   await c.eng1.post(`/api/releases/${id}/accept`, {});
-  const classified = await c.eng1.post(`/api/releases/${id}/classify`, {
-    type: options.type ?? 'major',
-    ...(options.type === 'emergency' && { reason: '核心交易故障，必须立即修复' }),
-  });
+  const classified = await c.eng1.post(
+    `/api/releases/${id}/classify`,
+    options.classify ?? {
+      type: options.type ?? 'major',
+      ...(options.type === 'emergency' && { reason: '核心交易故障，必须立即修复' }),
+    },
+  );
   expect(classified.status, JSON.stringify(classified.body)).toBe(200);
   const content = { ...completePlan([app.id]), monitoring: MONITORING };
   const put = await drafter.request(
@@ -75,7 +80,7 @@ export async function readyRelease(
   expect((await c.boss.post(`/api/releases/${id}/plan/approve`, {})).body.state).toBe('approved');
   if (options.checks !== false) await passChecks(c.impl, id);
   t.clock.set(IN_WINDOW);
-  return { id, ciId: app.id, changeId: change.id, digest };
+  return { id, ciId: app.id, changeId: change.id, digest, dslVersion: v.version as string };
 }
 
 export async function passChecks(who: HttpClient, releaseId: string) {
@@ -104,4 +109,14 @@ export async function runStep(
   });
   expect(f.status, JSON.stringify(f.body)).toBe(200);
   return f.body;
+}
+
+/** Implementation from start to complete, both steps run, ended at 15:10: post-release begins. */
+export async function implementRelease(t: TestApp, c: Clients, releaseId: string) {
+  expect((await c.impl.post(`/api/releases/${releaseId}/implementation/start`)).status).toBe(200);
+  await runStep(c.impl, releaseId, 'implementation', 0);
+  await runStep(c.impl, releaseId, 'implementation', 1);
+  t.clock.set('2026-02-01T15:10:00Z');
+  const done = await c.impl.post(`/api/releases/${releaseId}/implementation/complete`);
+  expect(done.body.state).toBe('post_release');
 }

@@ -11176,12 +11176,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user's notifications, newest first, with the unread count */
+        /** The signed-in user's notifications: open to-dos first, then the newest; the count of open to-dos and of unread information */
         get: {
             parameters: {
                 query?: {
                     /** @description 1: only unread notifications */
                     unread?: "0" | "1";
+                    /** @description todo: to-dos; info: the digest */
+                    category?: "todo" | "info";
+                    /** @description 1: only to-dos still open */
+                    open?: "0" | "1";
                     limit?: number;
                 };
                 header?: never;
@@ -11213,8 +11217,15 @@ export interface paths {
                                 releaseId: string | null;
                                 createdAt: string;
                                 readAt: string | null;
+                                /** @enum {string} */
+                                category: "todo" | "info";
+                                todoKey: string | null;
+                                doneAt: string | null;
+                                doneBy: string | null;
                             }[];
                             unread: number;
+                            todo: number;
+                            info: number;
                         };
                     };
                 };
@@ -11271,6 +11282,11 @@ export interface paths {
                             releaseId: string | null;
                             createdAt: string;
                             readAt: string | null;
+                            /** @enum {string} */
+                            category: "todo" | "info";
+                            todoKey: string | null;
+                            doneAt: string | null;
+                            doneBy: string | null;
                         };
                     };
                 };
@@ -11291,10 +11307,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark all my notifications read */
+        /** Mark all my notifications read (or only the to-dos, or only the digest) */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description only to-dos, or only the digest */
+                    category?: "todo" | "info";
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;

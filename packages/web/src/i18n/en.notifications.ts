@@ -4,7 +4,16 @@ import type { zhNotifications } from './zh.notifications';
 export const enNotifications: typeof zhNotifications = {
   notifications: {
     bell: 'Notifications',
-    bellLabel: 'Notifications, {{count}} unread',
+    bellLabel: 'Notifications, {{count}} to do',
+    todo: 'To do',
+    digest: 'Digest',
+    emptyTodo: 'Nothing to do',
+    emptyDigest: 'No updates',
+    done: 'Done',
+    doneBy: 'Done by {{name}}',
+    updates: '{{count}} updates',
+    other: 'Other',
+    digestHelp: 'State changes and other information, kept out of the bell count',
     empty: 'No notifications',
     emptyUnread: 'No unread notifications',
     all: 'All',

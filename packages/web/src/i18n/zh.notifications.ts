@@ -2,7 +2,16 @@
 export const zhNotifications = {
   notifications: {
     bell: '通知',
-    bellLabel: '通知，{{count}} 条未读',
+    bellLabel: '通知，{{count}} 项待办',
+    todo: '待办',
+    digest: '动态摘要',
+    emptyTodo: '没有待办事项',
+    emptyDigest: '暂无动态',
+    done: '已完成',
+    doneBy: '{{name}} 已完成',
+    updates: '{{count}} 条动态',
+    other: '其他',
+    digestHelp: '状态变更等告知类消息汇总于此，不计入铃铛数字',
     empty: '暂无通知',
     emptyUnread: '没有未读通知',
     all: '全部',

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
-import { notify } from '../notifications/notify';
+import { notify, todoKey } from '../notifications/notify';
 import type { Change } from './change.repository';
 
 const RISK = {
@@ -33,5 +33,6 @@ export async function announceCabReview(
       roles: ['cab_member', 'operations_manager'],
       exceptUserIds: [actor.userId, ...(change.requesterId ? [change.requesterId] : [])],
     },
+    todo: { key: todoKey('change', change.id, 'vote_change') },
   });
 }

@@ -1,6 +1,16 @@
 import type { PlanRisk, PlanStatus, ReleaseOutcome, ReleaseState, ReleaseType } from '@releasegate/domain';
 import type { DocLang } from './document.model';
 
+const DIGITS = '零一二三四五六七八九';
+
+/** 1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 99 → 九十九 (section numbers); larger ones as digits. */
+export function chineseNumeral(n: number): string {
+  if (!Number.isInteger(n) || n < 1 || n > 99) return String(n);
+  const tens = Math.floor(n / 10);
+  const ones = n % 10;
+  return `${tens > 1 ? DIGITS[tens] : ''}${tens > 0 ? '十' : ''}${ones > 0 ? DIGITS[ones] : ''}`;
+}
+
 /**
  * The words of the documents. They are Chinese documents (the policy's terms, as the web UI uses
  * them); English is a courtesy for readers outside the department.
@@ -48,7 +58,7 @@ const zh = {
     string
   >,
   levels: { low: '低', medium: '中', high: '高' } satisfies Record<PlanRisk['impact'], string>,
-  numbered: (n: number, text: string) => `${'一二三四五六七八九十'[n - 1] ?? n}、${text}`,
+  numbered: (n: number, text: string) => `${chineseNumeral(n)}、${text}`,
 };
 
 type Labels = typeof zh;

@@ -10,7 +10,9 @@ import { authorize } from '../identity/authorize';
 import { plansOf, type PlanVersion } from '../plans/plan.repository';
 import { findPolicy } from '../policy/policy.repository';
 import { findRelease, type Release } from '../releases/release.repository';
+import { listPeople } from '../identity/identity.repository';
 import { renderDocx } from './document.docx';
+import { evidenceOf } from './evidence.data';
 import { cjkFont } from './document.font';
 import type { DocLang, DocModel } from './document.model';
 import { renderPdf } from './document.pdf';
@@ -137,6 +139,10 @@ export async function renderPlan(
     ]),
   );
   const baselineId = content.baseline?.baselineId;
+  const names = new Map((await listPeople(q)).map((p) => [p.username, p.displayName]));
+  const person = (u: string | null | undefined) => (u ? (names.get(u) ?? u) : null);
+  const rules = policy?.rules;
+  const evidence = rules ? await evidenceOf(q, release, rules, { plan, person }) : undefined;
   const model = planDocument(
     {
       release,
@@ -144,6 +150,7 @@ export async function renderPlan(
       plan,
       cis,
       baselineName: baselineId ? ((await findBaseline(q, baselineId))?.name ?? null) : null,
+      evidence,
     },
     lang,
   );

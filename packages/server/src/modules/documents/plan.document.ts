@@ -11,6 +11,8 @@ import {
 } from '@releasegate/domain';
 import { DocBuilder, formatTime, type DocLang, type DocModel } from './document.model';
 import { labelsFor, pick } from './document.labels';
+import { evidenceSections } from './evidence.sections';
+import type { ReleaseReportData } from './report.data';
 
 /** What 《发布计划》 is made of: the release, its policy, one plan version and the names of its CIs. */
 export interface PlanDocumentInput {
@@ -31,6 +33,11 @@ export interface PlanDocumentInput {
   cis: Map<string, { name: string; type: string; environment: string; critical: boolean }>;
   /** The baseline's name when the plan names one. */
   baselineName: string | null;
+  /**
+   * IN-1, PR-5, TY-3: the changes with their CAB votes, the items with their digests, the
+   * classification, and who signs the plan's approval. Absent: those sections say 无.
+   */
+  evidence?: Pick<ReleaseReportData, 'changes' | 'items' | 'classification' | 'signOff'>;
 }
 
 const WORDS = {
@@ -275,10 +282,18 @@ export function planDocument(input: PlanDocumentInput, lang: DocLang = 'zh'): Do
       );
     },
   };
-  PLAN_SECTIONS.forEach((section, i) => {
-    b.heading(L.numbered(i + 1, pick(lang, PLAN_SECTION_LABELS[section])));
-    sections[section]();
-  });
+  let n = 0;
+  const section = (title: string) => b.heading(L.numbered(++n, title));
+  for (const key of PLAN_SECTIONS) {
+    section(pick(lang, PLAN_SECTION_LABELS[key]));
+    sections[key]();
+  }
+  const evidence = evidenceSections(b, lang, section);
+  const e = input.evidence;
+  evidence.classification(e?.classification, release.type);
+  evidence.changes(e?.changes ?? []);
+  evidence.items(e?.items ?? []);
+  evidence.signOff((e?.signOff ?? []).filter((s) => s.duty === 'plan_approval'));
 
   return {
     lang,

@@ -1,4 +1,12 @@
-import type { ReleaseOutcome, ReleaseState, ReleaseType, StepStatus, TriggerKind } from '@releasegate/domain';
+import type {
+  ReleaseOutcome,
+  Role,
+  ReleaseState,
+  ReleaseType,
+  StepStatus,
+  TriggerKind,
+  VoteDecision,
+} from '@releasegate/domain';
 
 /**
  * CL-2: everything 《发布变更报告》 says, gathered from the database by the close action. Only the
@@ -28,6 +36,84 @@ export interface ReleaseReportData {
   lessons?: Lessons | null;
   /** PO-2: the CMDB update task. */
   cmdbUpdate?: CmdbUpdate | null;
+  /** IN-1: the changes the release carries, each with its CAB votes and approval time. */
+  changes?: CarriedChange[];
+  /** PR-5, DS-2: what was released, software with its DSL version and SHA-256 digest. */
+  items?: ReleasedItem[];
+  /** PR-3, PO-2: the target CIs, their versions before and after (as the CMDB update applied them). */
+  configuration?: ConfiguredCi[];
+  /** TY-1, TY-3: the proposed and the final type, and why a proposal was overridden. */
+  classification?: Classification | null;
+  /**
+   * TY-4: the after-the-fact review of an emergency release (audit event `release.review_emergency`).
+   * Absent for other types; `null` for an emergency release not reviewed.
+   */
+  emergencyReview?: EmergencyReview | null;
+  /** Who signs the report: the policy's roles, with what the system recorded of each. */
+  signOff?: SignOffEntry[];
+}
+
+export interface CarriedChange {
+  number: string;
+  title: string;
+  /** IN-2: the external system and its key, e.g. `ITSM CHG0031`; null for the built-in register. */
+  external?: string | null;
+  state?: string | null;
+  approvedAt?: string | null;
+  votes?: CabVote[];
+}
+
+export interface CabVote {
+  voter: string;
+  decision: VoteDecision;
+  at: string;
+  comment?: string | null;
+}
+
+export interface ReleasedItem {
+  kind: 'software' | 'hardware' | 'document' | 'service';
+  title: string;
+  /** Software: the DSL name and version, its digest and approval. */
+  dsl?: { name: string; version: string; digest?: string | null; approvedBy?: string | null } | null;
+  /** The names of the CIs it touches. */
+  cis?: string[];
+}
+
+export interface ConfiguredCi {
+  ci: string;
+  /** Before the release (the plan's baseline, or what the CMDB update found). */
+  before?: string | null;
+  /** The plan's target version. */
+  target: string;
+  /** What the CMDB update applied; null while it is not done. */
+  applied?: string | null;
+}
+
+export interface Classification {
+  proposed?: ReleaseType | null;
+  /** Why the system proposed it (the assessments). */
+  proposedReasons?: string[];
+  final?: ReleaseType | null;
+  /** TY-3: required when `final` differs from `proposed`. */
+  overrideReason?: string | null;
+}
+
+export interface EmergencyReview {
+  by: string;
+  at: string;
+  conclusion?: string | null;
+}
+
+export interface SignOffEntry {
+  /** What the signer answers for: the plan's approval (TY-2), the close (CL-1), user acceptance (PO-1). */
+  duty: 'plan_approval' | 'close' | 'acceptance';
+  /** The roles the policy gives that duty (for the plan, those of the release's type). */
+  roles: Role[];
+  /** Who acted in this role in the system, when known. */
+  name?: string | null;
+  /** What the system recorded: the decision and its comment. */
+  opinion?: string | null;
+  at?: string | null;
 }
 
 export interface ReportSummary {

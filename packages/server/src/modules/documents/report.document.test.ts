@@ -128,7 +128,66 @@ const full: ReleaseReportData = {
     articles: [{ number: 'KB-0012', title: '大表迁移的演练要求' }],
   },
   cmdbUpdate: { dueAt: '2026-02-02T15:10:00Z', doneAt: '2026-02-02T10:00:00Z', doneBy: '王工' },
+  classification: {
+    proposed: 'normal',
+    proposedReasons: ['no core CI, easy rollback (一般)'],
+    final: 'major',
+    overrideReason: '涉及账务核心表结构调整，按重大发布管理',
+  },
+  changes: [
+    {
+      number: 'CHG-2026-0031',
+      title: '账务核心表结构调整',
+      external: 'ITSM CHG0031',
+      approvedAt: '2026-01-27T06:00:00Z',
+      votes: [
+        { voter: '钱委员', decision: 'approve', at: '2026-01-27T05:00:00Z', comment: '同意，注意迁移时长' },
+        { voter: '周委员', decision: 'approve', at: '2026-01-27T06:00:00Z', comment: '同意' },
+      ],
+    },
+  ],
+  items: [
+    {
+      kind: 'software',
+      title: 'billing 2.1.0',
+      dsl: { name: 'billing', version: '2.1.0', digest: 'a'.repeat(64) },
+      cis: ['核心账务应用'],
+    },
+  ],
+  configuration: [{ ci: '核心账务应用', before: '2.0.3', target: '2.1.0', applied: '2.1.0' }],
+  signOff: [
+    {
+      duty: 'plan_approval',
+      roles: ['operations_manager'],
+      name: '孙玥',
+      opinion: '批准：同意实施',
+      at: '2026-01-30T08:00:00Z',
+    },
+    { duty: 'close', roles: ['operations_manager'], name: '孙玥', at: '2026-02-03T09:00:00Z' },
+    { duty: 'acceptance', roles: ['business_representative'] },
+  ],
 };
+
+/** What makes the report evidence (issue #13): both formats must carry each of these. */
+const EVIDENCE = [
+  '关联变更与 CAB 审批',
+  'CHG-2026-0031',
+  'ITSM CHG0031',
+  '钱委员',
+  '同意，注意迁移时长',
+  '2026-01-27 13:00',
+  'a'.repeat(64),
+  '2.0.3',
+  '2.1.0',
+  '一般发布',
+  '涉及账务核心表结构调整，按重大发布管理',
+  '审批签字',
+  '发布计划审批',
+  '运维管理部经理',
+  '业务部门代表',
+  '签字',
+  '日期',
+];
 
 const empty: ReleaseReportData = { summary: { number: 'REL-2026-0008', title: '空报告' } };
 
@@ -164,6 +223,38 @@ describe('the release change report', () => {
     for (const s of SECTIONS) expect(page.text).toContain(s);
     expect(page.text).toContain('发布变更报告');
     expect(page.text).toContain('数据库迁移脚本未在生产数据量下演练');
+  });
+
+  it('CL-2 IN-1 TY-3 PO-3 DOCX and PDF carry the changes and CAB votes, digests, versions, override reason and sign-off', async () => {
+    const { body } = await docxText((await renderReport(full, 'docx')).bytes);
+    const page = inspectPdf((await renderReport(full, 'pdf')).bytes, 'report-evidence');
+    // pdftotext breaks long cells (a 64-digit digest) across lines; the words stay in order.
+    const pdfText = page.text.replace(/\s+/g, '');
+    for (const text of EVIDENCE) {
+      expect(body).toContain(text);
+      expect(pdfText).toContain(text.replace(/\s+/g, ''));
+    }
+    // A major release has no after-the-fact review section; an emergency one says it was not reviewed.
+    expect(body).not.toContain('事后评审');
+    const emergency = await docxText(
+      (await renderReport({ ...full, summary: { ...full.summary, type: 'emergency' } }, 'docx')).bytes,
+    );
+    expect(emergency.body).toContain('事后评审');
+    expect(emergency.body).toContain('未评审');
+    const reviewed = await docxText(
+      (
+        await renderReport(
+          {
+            ...full,
+            summary: { ...full.summary, type: 'emergency' },
+            emergencyReview: { by: '孙玥', at: '2026-02-02T02:00:00Z', conclusion: '处置得当，补齐文档' },
+          },
+          'docx',
+        )
+      ).bytes,
+    );
+    expect(reviewed.body).toContain('处置得当，补齐文档');
+    expect(reviewed.body).not.toContain('未评审');
   });
 
   it('CL-2 an empty report keeps every section and says 无 under it, in both formats', async () => {

@@ -2,6 +2,7 @@ import { TRIGGER_KIND_LABELS } from '@releasegate/domain';
 import { DocBuilder, formatTime, type DocLang, type DocModel } from './document.model';
 import { labelsFor, pick } from './document.labels';
 import type { CheckEntry, PlannedStepActual, ReleaseReportData } from './report.data';
+import { evidenceSections } from './evidence.sections';
 
 const WORDS = {
   zh: {
@@ -213,6 +214,12 @@ export function reportDocument(data: ReleaseReportData, lang: DocLang = 'zh'): D
   ]);
   b.note(L.timeNote);
 
+  const evidence = evidenceSections(b, lang, section);
+  evidence.classification(data.classification, s.type);
+  evidence.changes(data.changes ?? []);
+  evidence.items(data.items ?? []);
+  evidence.configuration(data.configuration ?? []);
+
   section(w.sections.timeline);
   b.table(
     [
@@ -355,6 +362,9 @@ export function reportDocument(data: ReleaseReportData, lang: DocLang = 'zh'): D
       [w.cmdbDoneBy, cm.doneBy],
       [w.onTime, yesNo(onTime)],
     ]);
+
+  if (s.type === 'emergency' || data.emergencyReview) evidence.review(data.emergencyReview ?? null);
+  evidence.signOff(data.signOff ?? []);
 
   return {
     lang,

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
-import { notify } from '../notifications/notify';
+import { notify, todoKey } from '../notifications/notify';
 import type { DslVersion } from './dsl.repository';
 
 /**
@@ -25,5 +25,6 @@ export async function announcePendingVersion(
       en: `${actor.displayName} ${version.kind === 'external' ? 'registered an external artifact' : 'uploaded the content'}: check it, then approve or reject it.`,
     },
     audience: { roles: ['operations_manager'], exceptUserIds: [actor.userId] },
+    todo: { key: todoKey('dsl_version', version.id, 'approve_dsl_version') },
   });
 }

@@ -46,7 +46,15 @@ export interface Notification {
   releaseId: string | null;
   createdAt: string;
   readAt: string | null;
+  /** X-2 (decision 0018): something to do, or information for the digest. */
+  category: NotificationCategory;
+  todoKey: string | null;
+  doneAt: string | null;
+  doneBy: string | null;
 }
+
+export const NOTIFICATION_CATEGORIES = ['todo', 'info'] as const;
+export type NotificationCategory = (typeof NOTIFICATION_CATEGORIES)[number];
 
 /** What an e-mail or webhook delivery sends (the notify() input, resolved). */
 export interface Message {
@@ -103,6 +111,10 @@ const toNotification = (r: Selectable<NotificationsTable>): Notification => ({
   releaseId: r.release_id,
   createdAt: r.created_at,
   readAt: r.read_at,
+  category: r.category === 'todo' ? 'todo' : 'info',
+  todoKey: r.todo_key,
+  doneAt: r.done_at,
+  doneBy: r.done_by,
 });
 
 const toDelivery = (r: Selectable<NotificationDeliveriesTable>): Delivery => ({
@@ -236,19 +248,40 @@ export async function insertNotifications(q: Q, rows: Notification[]): Promise<v
         release_id: n.releaseId,
         created_at: n.createdAt,
         read_at: n.readAt,
+        category: n.category,
+        todo_key: n.todoKey,
+        done_at: n.doneAt,
+        done_by: n.doneBy,
       })),
     )
     .execute();
 }
 
+export interface NotificationFilter {
+  unreadOnly: boolean;
+  limit: number;
+  /** Only to-dos, or only information; both when absent. */
+  category?: NotificationCategory;
+  /** To-dos still open (not done by anyone). */
+  openOnly?: boolean;
+}
+
+/** Open to-dos first, then the newest. */
 export async function listNotifications(
   q: Q,
   userId: string,
-  f: { unreadOnly: boolean; limit: number },
+  f: NotificationFilter,
 ): Promise<Notification[]> {
   let query = q.selectFrom('notifications').selectAll().where('user_id', '=', userId);
   if (f.unreadOnly) query = query.where('read_at', 'is', null);
-  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
+  if (f.category) query = query.where('category', '=', f.category);
+  if (f.openOnly) query = query.where('done_at', 'is', null);
+  const rows = await query
+    .orderBy((eb) => eb.case().when('done_at', 'is', null).then(0).else(1).end())
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(f.limit)
+    .execute();
   return rows.map(toNotification);
 }
 
@@ -260,6 +293,115 @@ export async function countUnread(q: Q, userId: string): Promise<number> {
     .where('read_at', 'is', null)
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** the bell's count — the user's to-dos still open (read or not: reading does not do them). */
+export async function countOpenTodos(q: Q, userId: string): Promise<number> {
+  const row = await q
+    .selectFrom('notifications')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .where('category', '=', 'todo')
+    .where('done_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Unread information (the digest's count). */
+export async function countUnreadInfo(q: Q, userId: string): Promise<number> {
+  const row = await q
+    .selectFrom('notifications')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .where('category', '=', 'info')
+    .where('read_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The keys of a user's open to-dos, or of everyone's when no user is given, with the oldest notice time. */
+export async function openTodoKeys(q: Q, userId?: string): Promise<{ key: string; since: string }[]> {
+  const rows = await q
+    .selectFrom('notifications')
+    .select((eb) => ['todo_key', eb.fn.min('created_at').as('since')])
+    .where('category', '=', 'todo')
+    .where('done_at', 'is', null)
+    .where('todo_key', 'is not', null)
+    .$if(userId !== undefined, (qb) => qb.where('user_id', '=', userId!))
+    .groupBy('todo_key')
+    .execute();
+  return rows.map((r) => ({ key: r.todo_key!, since: String(r.since) }));
+}
+
+/** The users who hold an open to-do of the key. */
+export async function openTodoHolders(q: Q, key: string): Promise<string[]> {
+  const rows = await q
+    .selectFrom('notifications')
+    .select('user_id')
+    .where('category', '=', 'todo')
+    .where('todo_key', '=', key)
+    .where('done_at', 'is', null)
+    .execute();
+  return rows.map((r) => r.user_id);
+}
+
+/**
+ * A to-do arriving for a thing its recipient already has open (a reminder, an escalation) refreshes
+ * that notice rather than adding one: one notice per thing to do. Returns the users refreshed.
+ */
+export async function refreshOpenTodos(
+  q: Q,
+  key: string,
+  userIds: readonly string[],
+  n: Pick<Notification, 'kind' | 'title' | 'body' | 'eventId'>,
+): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const open = await q
+    .selectFrom('notifications')
+    .select('user_id')
+    .where('category', '=', 'todo')
+    .where('todo_key', '=', key)
+    .where('done_at', 'is', null)
+    .where('user_id', 'in', [...userIds])
+    .execute();
+  const users = new Set(open.map((r) => r.user_id));
+  if (users.size > 0)
+    await q
+      .updateTable('notifications')
+      .set({
+        kind: n.kind,
+        event_id: n.eventId,
+        title_zh: n.title.zh,
+        title_en: n.title.en,
+        body_zh: n.body.zh,
+        body_en: n.body.en,
+        read_at: null,
+      })
+      .where('category', '=', 'todo')
+      .where('todo_key', '=', key)
+      .where('done_at', 'is', null)
+      .where('user_id', 'in', [...users])
+      .execute();
+  return users;
+}
+
+/** Marks the open to-dos of the key done, for the given users or for everyone. */
+export async function markTodosDone(
+  q: Q,
+  key: string,
+  done: { at: string; by: string | null },
+  userIds?: readonly string[],
+): Promise<number> {
+  if (userIds && userIds.length === 0) return 0;
+  const result = await q
+    .updateTable('notifications')
+    .set({ done_at: done.at, done_by: done.by })
+    .where('category', '=', 'todo')
+    .where('todo_key', '=', key)
+    .where('done_at', 'is', null)
+    .$if(userIds !== undefined, (qb) => qb.where('user_id', 'in', [...userIds!]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 /** Marks the user's notification read (the id of another user's is not found). */
@@ -281,12 +423,18 @@ export async function markRead(
   return toNotification({ ...row, read_at: row.read_at ?? at });
 }
 
-export async function markAllRead(q: Q, userId: string, at: string): Promise<number> {
+export async function markAllRead(
+  q: Q,
+  userId: string,
+  at: string,
+  category?: NotificationCategory,
+): Promise<number> {
   const result = await q
     .updateTable('notifications')
     .set({ read_at: at })
     .where('user_id', '=', userId)
     .where('read_at', 'is', null)
+    .$if(category !== undefined, (qb) => qb.where('category', '=', category!))
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

@@ -26,7 +26,8 @@ export function notificationRoutes(deps: NotificationDeps): FastifyPluginAsyncZo
     app.get('/api/notifications', {
       schema: {
         tags,
-        summary: "The signed-in user's notifications, newest first, with the unread count",
+        summary:
+          "The signed-in user's notifications: open to-dos first, then the newest; the count of open to-dos and of unread information",
         querystring: schemas.listQuery,
         response: { 200: schemas.notificationList },
       },
@@ -34,6 +35,8 @@ export function notificationRoutes(deps: NotificationDeps): FastifyPluginAsyncZo
         listMyNotifications(deps, contextOf(request), {
           unreadOnly: request.query.unread === '1',
           limit: request.query.limit,
+          category: request.query.category,
+          openOnly: request.query.open === '1',
         }),
     });
     app.post('/api/notifications/:id/read', {
@@ -50,10 +53,13 @@ export function notificationRoutes(deps: NotificationDeps): FastifyPluginAsyncZo
       config: { action: 'notification.read_all' },
       schema: {
         tags,
-        summary: 'Mark all my notifications read',
+        summary: 'Mark all my notifications read (or only the to-dos, or only the digest)',
+        querystring: schemas.readAllQuery,
         response: { 200: z.object({ marked: z.number().int() }) },
       },
-      handler: async (request) => ({ marked: await markAllNotificationsRead(deps, contextOf(request)) }),
+      handler: async (request) => ({
+        marked: await markAllNotificationsRead(deps, contextOf(request), request.query.category),
+      }),
     });
     app.get('/api/notifications/preferences', {
       schema: {

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { httpUrl } from '../../http/http-url';
-import { CHANNELS, NOTIFICATION_KINDS, WEBHOOK_FORMATS } from './notification.repository';
+import {
+  CHANNELS,
+  NOTIFICATION_CATEGORIES,
+  NOTIFICATION_KINDS,
+  WEBHOOK_FORMATS,
+} from './notification.repository';
 
 const bilingual = z.object({ zh: z.string(), en: z.string() });
 const kind = z.enum(NOTIFICATION_KINDS);
@@ -16,17 +21,34 @@ export const notificationView = z.object({
   releaseId: z.string().nullable(),
   createdAt: z.string(),
   readAt: z.string().nullable(),
+  /** todo: something the recipient can do, open until done by anyone; info: for the digest. */
+  category: z.enum(NOTIFICATION_CATEGORIES),
+  /** The thing to do, e.g. release:<id>:approve_plan. */
+  todoKey: z.string().nullable(),
+  /** When the thing was done (by anyone), and by whom when known. */
+  doneAt: z.string().nullable(),
+  doneBy: z.string().nullable(),
 });
 
 export const listQuery = z.object({
   unread: z.enum(['0', '1']).optional().describe('1: only unread notifications'),
+  category: z.enum(NOTIFICATION_CATEGORIES).optional().describe('todo: to-dos; info: the digest'),
+  open: z.enum(['0', '1']).optional().describe('1: only to-dos still open'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
 export const notificationList = z.object({
   notifications: z.array(notificationView),
-  /** Unread in all, not only in this page. */
+  /** The bell's count: to-dos still open, in all (not only in this page). Same as `todo`. */
   unread: z.number().int(),
+  /** To-dos still open (read or not: reading a to-do does not do it). */
+  todo: z.number().int(),
+  /** Unread information (the digest). */
+  info: z.number().int(),
+});
+
+export const readAllQuery = z.object({
+  category: z.enum(NOTIFICATION_CATEGORIES).optional().describe('only to-dos, or only the digest'),
 });
 
 export const preferenceItem = z.object({ kind, inApp: z.boolean(), email: z.boolean() });

@@ -11,6 +11,7 @@ import { authorize, requirePrincipal } from '../identity/authorize';
 import { DeliveryError, sendWebhook, type DeliveryErrorClass } from './notification.delivery';
 import * as repo from './notification.repository';
 import { DELIVERY_JOB, deliveryJobKey, isEnabled } from './notify';
+import { settleTodos } from './todo.settle';
 
 export interface NotificationDeps {
   db: Db;
@@ -31,13 +32,18 @@ export interface NotificationDeps {
 export async function listMyNotifications(
   deps: NotificationDeps,
   ctx: RequestContext,
-  f: { unreadOnly: boolean; limit: number },
-): Promise<{ notifications: repo.Notification[]; unread: number }> {
+  f: repo.NotificationFilter,
+): Promise<{ notifications: repo.Notification[]; unread: number; todo: number; info: number }> {
   const { userId } = requirePrincipal(ctx);
   const q = deps.db.kysely;
+  // X-2 (decision 0018): what was done since, by anyone, stops counting before the bell counts.
+  await q.transaction().execute((trx) => settleTodos(trx, deps.clock.now().toISOString(), userId));
+  const todo = await repo.countOpenTodos(q, userId);
   return {
     notifications: await repo.listNotifications(q, userId, f),
-    unread: await repo.countUnread(q, userId),
+    unread: todo,
+    todo,
+    info: await repo.countUnreadInfo(q, userId),
   };
 }
 
@@ -53,9 +59,13 @@ export async function markNotificationRead(
   return read;
 }
 
-export async function markAllNotificationsRead(deps: NotificationDeps, ctx: RequestContext): Promise<number> {
+export async function markAllNotificationsRead(
+  deps: NotificationDeps,
+  ctx: RequestContext,
+  category?: repo.NotificationCategory,
+): Promise<number> {
   const { userId } = requirePrincipal(ctx);
-  return repo.markAllRead(deps.db.kysely, userId, deps.clock.now().toISOString());
+  return repo.markAllRead(deps.db.kysely, userId, deps.clock.now().toISOString(), category);
 }
 
 export interface Preferences {

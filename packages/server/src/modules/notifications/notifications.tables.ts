@@ -15,6 +15,13 @@ export interface NotificationsTable {
   release_id: string | null;
   created_at: string;
   read_at: string | null;
+  /** todo | info (decision 0018). */
+  category: Generated<string>;
+  /** The thing to do, e.g. release:<id>:approve_plan; null for information. */
+  todo_key: string | null;
+  /** When the thing stopped being open (done by anyone), and who did it when known. */
+  done_at: string | null;
+  done_by: string | null;
 }
 
 export interface NotificationPreferencesTable {

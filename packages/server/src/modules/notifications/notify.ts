@@ -17,7 +17,18 @@ export interface NotificationInput {
   releaseId?: string;
   /** Resolved to active users, deduplicated; `exceptUserIds` leaves some out (e.g. the actor). */
   audience: { roles?: readonly Role[]; userIds?: string[]; exceptUserIds?: string[] };
+  /**
+   * X-2 (decision 0018): the notice asks its recipients to do something — `key` names the thing
+   * (todoKey()), open until it is done by anyone (todo.settle.ts). Recipients holding none of
+   * `roles` (when given) are only informed. Without `todo` the notice is information: it goes to
+   * the digest, not the bell.
+   */
+  todo?: { key: string; roles?: readonly Role[] };
 }
+
+/** What a to-do is about: the object and the task, as the to-do list (modules/tasks) names them. */
+export const todoKey = (object: 'release' | 'change' | 'dsl_version', id: string, task: string) =>
+  `${object}:${id}:${task}`;
 
 /** The job that sends one e-mail or webhook delivery (notification.delivery.ts handles it). */
 export const DELIVERY_JOB = 'notification.deliver';
@@ -44,6 +55,11 @@ export async function notify(trx: Kysely<Database>, clock: Clock, input: Notific
     trx,
     users.map((u) => u.id),
   );
+  const todo = input.todo;
+  const doers = todo?.roles
+    ? new Set((await repo.activeUsers(trx, { roles: todo.roles })).map((u) => u.id))
+    : undefined;
+  const isTodo = (userId: string) => !!todo && (!doers || doers.has(userId));
   const common = {
     eventId,
     kind: input.kind,
@@ -52,11 +68,31 @@ export async function notify(trx: Kysely<Database>, clock: Clock, input: Notific
     link: input.link ?? null,
     releaseId: input.releaseId ?? null,
   };
+  const inApp = users.filter((u) => isEnabled(prefs, u.id, input.kind, 'in_app'));
+  // One notice per thing to do: a reminder of a to-do still open refreshes it.
+  const refreshed = todo
+    ? await repo.refreshOpenTodos(
+        trx,
+        todo.key,
+        inApp.filter((u) => isTodo(u.id)).map((u) => u.id),
+        common,
+      )
+    : new Set<string>();
   await repo.insertNotifications(
     trx,
-    users
-      .filter((u) => isEnabled(prefs, u.id, input.kind, 'in_app'))
-      .map((u) => ({ ...common, id: randomUUID(), userId: u.id, createdAt: at, readAt: null })),
+    inApp
+      .filter((u) => !refreshed.has(u.id))
+      .map((u) => ({
+        ...common,
+        id: randomUUID(),
+        userId: u.id,
+        createdAt: at,
+        readAt: null,
+        category: isTodo(u.id) ? ('todo' as const) : ('info' as const),
+        todoKey: isTodo(u.id) ? todo!.key : null,
+        doneAt: null,
+        doneBy: null,
+      })),
   );
   const message: repo.Message = { ...common, occurredAt: at };
   const base = {
@@ -73,7 +109,15 @@ export async function notify(trx: Kysely<Database>, clock: Clock, input: Notific
   };
   const deliveries: repo.NewDelivery[] = [
     ...users
-      .filter((u) => u.email && isEnabled(prefs, u.id, input.kind, 'email'))
+      // Information is e-mailed only to whom asked for it by name (decision 0018): the rest reads
+      // it in the digest.
+      .filter(
+        (u) =>
+          u.email &&
+          (isTodo(u.id)
+            ? isEnabled(prefs, u.id, input.kind, 'email')
+            : prefs.get(`${u.id}:${input.kind}:email`) === true),
+      )
       .map((u) => ({
         ...base,
         id: randomUUID(),

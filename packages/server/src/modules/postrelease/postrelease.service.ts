@@ -6,7 +6,7 @@ import { systemContext, type RequestContext } from '../../context';
 import { authorize } from '../identity/authorize';
 import { cancelJobs, enqueueJob } from '../../jobs/job.repository';
 import type { LeasedJob } from '../../jobs/job.runner';
-import { notify } from '../notifications/notify';
+import { notify, todoKey } from '../notifications/notify';
 import { findCisByIds } from '../cmdb/cmdb.repository';
 import { updateCiIn } from '../cmdb/ci.service';
 import type { ReleaseDeps } from '../releases/release.deps';
@@ -53,6 +53,7 @@ export async function openCmdbUpdate(
       en: `Apply the plan's target configuration by ${formatTime(dueAt)} UTC+8 (within ${rules.deadlines.cmdbUpdateHours} hours).`,
     },
     audience: { roles: ['configuration_administrator'] },
+    todo: { key: todoKey('release', release.id, 'complete_cmdb_update') },
   });
   return dueAt;
 }
@@ -83,6 +84,8 @@ export function cmdbDeadlineHandler(deps: Pick<ReleaseDeps, 'clock' | 'audit'>) 
             ? ['configuration_administrator', 'operations_manager']
             : ['configuration_administrator'],
         },
+        // Overdue, the manager chases it: open for them too until it is done.
+        todo: { key: todoKey('release', releaseId, 'complete_cmdb_update') },
       });
       await deps.audit.record(trx, systemContext(`job:${job.id}`), {
         action: overdue ? 'release.cmdb_update_overdue' : 'release.cmdb_update_reminded',

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import { TRIGGER_KIND_LABELS, type PlanStep, type PolicyRules } from '@releasegate/domain';
+import { evidenceOf } from '../documents/evidence.data';
 import type { Database } from '../../db/schema';
 import type { PlannedStepActual, ReleaseReportData } from '../documents/report.data';
+import type { Role } from '@releasegate/domain';
 import { findPolicy } from '../policy/policy.repository';
 import { approvedPlanOf } from '../plans/plan.repository';
 import type { Release } from '../releases/release.repository';
@@ -125,6 +127,12 @@ export async function assembleReport(
   const triggers = await triggersOf(q, release.id);
   const restoration = (await restorationChecksOf(q, release.id)).at(-1);
   const cmdb = await repo.findCmdbTask(q, release.id);
+  const person = (username: string | null | undefined) =>
+    username ? (names.get(username) ?? username) : null;
+  const evidenceParts = await evidenceOf(q, release, rules, { plan, cmdb, events, person });
+  const closingNote = [closing.outcome ? OUTCOME_NAMES[closing.outcome] : null, closing.analysis]
+    .filter(Boolean)
+    .join('：');
   const evidence = (v: {
     note: string | null;
     link: string | null;
@@ -225,5 +233,39 @@ export async function assembleReport(
       })),
     },
     cmdbUpdate: cmdb ? { dueAt: cmdb.dueAt, doneAt: cmdb.doneAt, doneBy: cmdb.doneBy } : null,
+    ...evidenceParts,
+    signOff: [
+      ...evidenceParts.signOff,
+      {
+        duty: 'close',
+        roles: closeRoles,
+        name: closing.closedBy,
+        opinion: closing.closedAt ? closingNote || null : null,
+        at: closing.closedAt,
+      },
+      {
+        duty: 'acceptance',
+        roles: acceptanceRoles,
+        name: acceptance?.actorName ?? null,
+        opinion: acceptance
+          ? [acceptance.result === 'passed' ? '验收通过' : '验收不通过', acceptance.note]
+              .filter(Boolean)
+              .join('：')
+          : null,
+        at: acceptance?.at ?? null,
+      },
+    ],
   };
 }
+
+const OUTCOME_NAMES: Record<string, string> = {
+  successful: '成功关闭',
+  failed: '失败关闭',
+  rolled_back: '已回退关闭',
+  cancelled: '已取消',
+  rejected: '已拒绝',
+};
+
+/** CL-1: who closes; PO-1: who signs the user acceptance (as the lifecycle's guards name them). */
+const closeRoles: Role[] = ['operations_manager'];
+const acceptanceRoles: Role[] = ['business_representative'];

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { TRANSITIONS, type Clock, type PolicyRules, type ReleaseAction } from '@releasegate/domain';
 import { labelsFor } from '../documents/document.labels';
 import type { Database } from '../../db/schema';
-import { notify } from '../notifications/notify';
+import { notify, todoKey } from '../notifications/notify';
 import type { Release } from './release.repository';
 
 /**
@@ -41,11 +41,13 @@ export async function announceRequest(
       en: `${release.title} (requested by ${actor.displayName})`,
     },
     audience: { roles: whoMay('accept', rules, release), exceptUserIds: [actor.userId] },
+    todo: { key: todoKey('release', release.id, 'accept') },
   });
 }
 
 /**
- * X-2: a state change is announced to the operations team; a plan submitted for approval asks
+ * X-2: a state change is announced to the operations team as information (the digest, not the
+ * bell: decision 0018); a plan submitted for approval asks
  * the approvers the policy names for its type (TY-2); a release entering post-release asks the
  * business representatives for user acceptance (PO-1). Approvals waiting are not sent to the
  * actor. In the transaction that made the change.
@@ -82,6 +84,7 @@ export async function announceStateChange(
       title: { zh: `${after.number} 发布计划待审批`, en: `${after.number}: release plan awaits approval` },
       body: { zh: after.title, en: after.title },
       audience: { roles: whoMay('approve_plan', rules, after), exceptUserIds: [actorId] },
+      todo: { key: todoKey('release', after.id, 'approve_plan') },
     });
   if (after.state === 'post_release')
     await notify(trx, clock, {
@@ -97,5 +100,6 @@ export async function announceStateChange(
         en: `${after.title} has been implemented: verify the business and sign the user acceptance under Post-release.`,
       },
       audience: { roles: whoMay('sign_acceptance', rules, after), exceptUserIds: [actorId] },
+      todo: { key: todoKey('release', after.id, 'sign_acceptance') },
     });
 }

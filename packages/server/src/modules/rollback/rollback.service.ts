@@ -18,7 +18,7 @@ import { systemContext, type RequestContext } from '../../context';
 import { authorize } from '../identity/authorize';
 import { cancelJobs, enqueueJob } from '../../jobs/job.repository';
 import type { LeasedJob } from '../../jobs/job.runner';
-import { notify } from '../notifications/notify';
+import { notify, todoKey } from '../notifications/notify';
 import { baselineSnapshots, ciIdsChangedByRelease, findCisByIds } from '../cmdb/cmdb.repository';
 import { snapshotCis } from '../cmdb/baseline.service';
 import type { ReleaseDeps } from '../releases/release.deps';
@@ -104,6 +104,8 @@ export async function raiseTriggerIn(
       en: `${input.summary}. Decide by ${formatTime(trigger.decisionDueAt)} (UTC+8).`,
     },
     audience: { roles: [...deciders(rules), 'operations_engineer'] },
+    // The deciders have it to do; the engineers are informed.
+    todo: { key: todoKey('release', release.id, 'decide_rollback'), roles: deciders(rules) },
   });
   await deps.audit.record(trx, ctx, {
     action: 'release.trigger_raised',
@@ -240,6 +242,7 @@ export function escalationHandler(deps: Pick<ReleaseDeps, 'clock' | 'audit'>) {
             },
         body: { zh: trigger.summary, en: trigger.summary },
         audience: { roles: overdue ? ['operations_manager', ...deciders(rules)] : deciders(rules) },
+        todo: { key: todoKey('release', release.id, 'decide_rollback') },
       });
       await deps.audit.record(trx, systemContext(`job:${job.id}`), {
         action: overdue ? 'release.rollback_decision_overdue' : 'release.rollback_decision_escalated',

@@ -12,29 +12,49 @@ import {
   markAllRead,
   markRead,
   notificationsQueryKey,
+  type NotificationCategory,
   type NotificationItem,
 } from './notifications.api';
+
+/** The digest's notices grouped by release (the most recent release first), each group newest first. */
+function groupByRelease(items: NotificationItem[]): NotificationItem[] {
+  const groups = new Map<string, NotificationItem[]>();
+  for (const n of items) {
+    const key = n.releaseId ?? '';
+    groups.set(key, [...(groups.get(key) ?? []), n]);
+  }
+  return [...groups.values()].flat();
+}
 
 /** How often the bell asks for new notifications. */
 const POLL_MS = 30_000;
 
-/** X-2: the bell in the header — the unread count, the latest notifications, mark read, follow the link. */
+/**
+ * X-2: the bell in the header — its badge counts the to-dos still open (decision 0018); the to-do
+ * tab shows them open first (done ones struck through, naming who did them), the digest tab the
+ * information, grouped by release. Mark read, follow the link.
+ */
 export function NotificationBell() {
   const { t } = useTranslation();
   const [language] = useLanguage();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
-  const [unreadOnly, setUnreadOnly] = useState(false);
+  const [tab, setTab] = useState<NotificationCategory>('todo');
   const list = useQuery({
-    queryKey: [...notificationsQueryKey, unreadOnly ? 'unread' : 'all'],
-    queryFn: ({ signal }) => listNotifications(unreadOnly, signal),
+    queryKey: [...notificationsQueryKey, tab],
+    queryFn: ({ signal }) => listNotifications(tab, signal),
     refetchInterval: POLL_MS,
   });
   const refresh = () => void queryClient.invalidateQueries({ queryKey: notificationsQueryKey });
   const read = useMutation({ mutationFn: markRead, onSuccess: refresh });
-  const readAll = useMutation({ mutationFn: markAllRead, onSuccess: refresh });
-  const unread = list.data?.unread ?? 0;
+  const readAll = useMutation({ mutationFn: () => markAllRead(tab), onSuccess: refresh });
+  // X-2 (decision 0018): the badge counts what is still to do; the digest only informs.
+  const todo = list.data?.todo ?? 0;
+  const info = list.data?.info ?? 0;
+  const items = list.data?.notifications ?? [];
+  // The digest is grouped by release, the latest first; a to-do list stays in its order (open first).
+  const shown = tab === 'info' ? groupByRelease(items) : items;
 
   const follow = (n: NotificationItem) => {
     if (!n.readAt) read.mutate(n.id);
@@ -45,20 +65,21 @@ export function NotificationBell() {
   const content = (
     <div style={{ width: 380 }} data-testid="notification-list">
       <Flex justify="space-between" align="center" style={{ marginBottom: 8 }}>
-        <Segmented<'all' | 'unread'>
+        <Segmented<NotificationCategory>
           size="small"
-          value={unreadOnly ? 'unread' : 'all'}
-          onChange={(v) => setUnreadOnly(v === 'unread')}
+          value={tab}
+          onChange={setTab}
+          data-testid="notification-tabs"
           options={[
-            { value: 'all', label: t('notifications.all') },
-            { value: 'unread', label: t('notifications.unreadOnly') },
+            { value: 'todo', label: `${t('notifications.todo')} ${todo}` },
+            { value: 'info', label: `${t('notifications.digest')} ${info}` },
           ]}
         />
         <Button
           size="small"
           type="link"
           icon={<CheckOutlined />}
-          disabled={unread === 0}
+          disabled={tab === 'todo' ? items.every((n) => n.readAt) : info === 0}
           loading={readAll.isPending}
           onClick={() => readAll.mutate()}
         >
@@ -66,26 +87,31 @@ export function NotificationBell() {
         </Button>
       </Flex>
       <ErrorAlert error={list.error ?? read.error ?? readAll.error} style={{ marginBottom: 8 }} />
+      {tab === 'info' && (
+        <Typography.Paragraph type="secondary" style={{ fontSize: 12, margin: '0 0 4px' }}>
+          {t('notifications.digestHelp')}
+        </Typography.Paragraph>
+      )}
       <List<NotificationItem>
         size="small"
         loading={list.isLoading}
-        dataSource={list.data?.notifications ?? []}
+        dataSource={shown}
         style={{ maxHeight: 420, overflow: 'auto' }}
         locale={{
           emptyText: (
             <Empty
               image={Empty.PRESENTED_IMAGE_SIMPLE}
-              description={unreadOnly ? t('notifications.emptyUnread') : t('notifications.empty')}
+              description={tab === 'todo' ? t('notifications.emptyTodo') : t('notifications.emptyDigest')}
             />
           ),
         }}
         renderItem={(n) => (
           <List.Item
             key={n.id}
-            style={{ cursor: n.link ? 'pointer' : undefined, opacity: n.readAt ? 0.65 : 1 }}
+            style={{ cursor: n.link ? 'pointer' : undefined, opacity: n.readAt || n.doneAt ? 0.65 : 1 }}
             onClick={() => follow(n)}
             actions={
-              n.readAt
+              n.readAt || n.doneAt
                 ? []
                 : [
                     <Button
@@ -106,8 +132,13 @@ export function NotificationBell() {
             <List.Item.Meta
               title={
                 <Flex gap={6} align="center">
-                  {!n.readAt && <Badge status="processing" />}
-                  <Typography.Text strong={!n.readAt} ellipsis style={{ maxWidth: 250 }}>
+                  {!n.readAt && !n.doneAt && <Badge status="processing" />}
+                  <Typography.Text
+                    strong={!n.readAt && !n.doneAt}
+                    delete={!!n.doneAt}
+                    ellipsis
+                    style={{ maxWidth: 250 }}
+                  >
                     {n.title[language]}
                   </Typography.Text>
                 </Flex>
@@ -118,7 +149,13 @@ export function NotificationBell() {
                     {n.body[language]}
                   </Typography.Paragraph>
                   <Flex gap={8} align="center" style={{ marginTop: 4 }}>
-                    <Tag bordered={false}>{t(`notifications.kinds.${n.kind}`)}</Tag>
+                    {n.doneAt ? (
+                      <Tag bordered={false} color="success">
+                        {n.doneBy ? t('notifications.doneBy', { name: n.doneBy }) : t('notifications.done')}
+                      </Tag>
+                    ) : (
+                      <Tag bordered={false}>{t(`notifications.kinds.${n.kind}`)}</Tag>
+                    )}
                     <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                       {formatMinute(n.createdAt)}
                     </Typography.Text>
@@ -156,10 +193,10 @@ export function NotificationBell() {
     >
       <Button
         type="text"
-        aria-label={t('notifications.bellLabel', { count: unread })}
+        aria-label={t('notifications.bellLabel', { count: todo })}
         data-testid="notification-bell"
         icon={
-          <Badge count={unread} size="small" overflowCount={99}>
+          <Badge count={todo} size="small" overflowCount={99}>
             <BellOutlined style={{ fontSize: 18 }} />
           </Badge>
         }

@@ -39,18 +39,22 @@ export const notificationsQueryKey = ['notifications'] as const;
 export const webhooksQueryKey = ['notifications', 'webhooks'] as const;
 export const deliveriesQueryKey = ['notifications', 'deliveries'] as const;
 
-export const listNotifications = (unreadOnly: boolean, signal?: AbortSignal) =>
-  apiRequest<NotificationList>('/api/notifications', {
-    query: { unread: unreadOnly ? '1' : undefined },
-    signal,
-  });
+export type NotificationCategory = NotificationItem['category'];
+
+/** X-2 (decision 0018): to-dos (open first) or the digest (information). */
+export const listNotifications = (category: NotificationCategory, signal?: AbortSignal) =>
+  apiRequest<NotificationList>('/api/notifications', { query: { category, limit: 100 }, signal });
 export const markRead = (id: string) =>
   apiRequest<NotificationItem>(`/api/notifications/${encodeURIComponent(id)}/read`, {
     method: 'POST',
     body: {},
   });
-export const markAllRead = () =>
-  apiRequest<{ marked: number }>('/api/notifications/read-all', { method: 'POST', body: {} });
+export const markAllRead = (category?: NotificationCategory) =>
+  apiRequest<{ marked: number }>('/api/notifications/read-all', {
+    method: 'POST',
+    query: { category },
+    body: {},
+  });
 
 export const getPreferences = () => apiRequest<Preferences>('/api/notifications/preferences');
 export const savePreferences = (body: PreferencesInput) =>

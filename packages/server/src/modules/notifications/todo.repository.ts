@@ -1,0 +1,71 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+
+/** RB-2: rollback triggers of the release awaiting a decision (the rollback module's read). */
+export { countOpenTriggers as undecidedTriggers } from '../rollback/rollback.repository';
+
+type Q = Kysely<Database>;
+
+/**
+ * X-2 (decision 0018): the reads that say whether a to-do is still open. They read the tables of
+ * the modules the to-dos come from (as modules/tasks does); those modules own the writes.
+ */
+
+export async function releaseState(q: Q, id: string) {
+  return q.selectFrom('releases').select(['state']).where('id', '=', id).executeTakeFirst();
+}
+
+/** PO-2: the CMDB update task of the release. */
+export async function cmdbTask(q: Q, releaseId: string) {
+  return q
+    .selectFrom('cmdb_update_tasks')
+    .select(['done_at', 'done_by'])
+    .where('release_id', '=', releaseId)
+    .executeTakeFirst();
+}
+
+/** PO-1: the latest user acceptance recorded for the release. */
+export async function latestAcceptance(q: Q, releaseId: string) {
+  return q
+    .selectFrom('release_verifications')
+    .select(['actor_name', 'at'])
+    .where('release_id', '=', releaseId)
+    .where('item_key', '=', 'user_acceptance')
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+export async function changeState(q: Q, id: string) {
+  return q.selectFrom('changes').select(['state']).where('id', '=', id).executeTakeFirst();
+}
+
+/** IN-1: the voters of the change, by user id. */
+export async function votersOf(q: Q, changeId: string): Promise<Set<string>> {
+  const rows = await q
+    .selectFrom('change_votes')
+    .select('voter_id')
+    .where('change_id', '=', changeId)
+    .execute();
+  return new Set(rows.map((r) => r.voter_id));
+}
+
+export async function dslState(q: Q, id: string) {
+  return q.selectFrom('dsl_versions').select(['state']).where('id', '=', id).executeTakeFirst();
+}
+
+/** Who last acted on the object (a successful audit event) since the time, by display name. */
+export async function lastActor(q: Q, entityType: string, entityId: string, since: string) {
+  const row = await q
+    .selectFrom('audit_events')
+    .leftJoin('users', 'users.username', 'audit_events.actor_name')
+    .select(['audit_events.actor_name', 'users.display_name', 'audit_events.occurred_at'])
+    .where('audit_events.entity_type', '=', entityType)
+    .where('audit_events.entity_id', '=', entityId)
+    .where('audit_events.outcome', '=', 'success')
+    .where('audit_events.occurred_at', '>=', since)
+    .orderBy('audit_events.seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { name: row.display_name ?? row.actor_name, at: row.occurred_at } : undefined;
+}
