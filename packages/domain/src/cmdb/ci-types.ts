@@ -2,7 +2,9 @@
  * CI types and their attribute fields (CM-1). Types are data: the built-in ones below are seeded,
  * administrators add more. Each type declares the attribute fields its CIs carry.
  */
-export type AttributeKind = 'string' | 'number' | 'boolean' | 'date' | 'enum';
+export const ATTRIBUTE_KINDS = ['string', 'number', 'boolean', 'date', 'enum', 'ip'] as const;
+/** `ip`: an IPv4 or IPv6 address (CM-1: a server's address a user can trust). */
+export type AttributeKind = (typeof ATTRIBUTE_KINDS)[number];
 
 export interface AttributeField {
   key: string;
@@ -88,7 +90,7 @@ export const BUILTIN_CI_TYPES: CiTypeDefinition[] = [
     key: 'server',
     name: { zh: '服务器', en: 'Server' },
     fields: [
-      f('ip', 'IP 地址', 'IP address', 'string', { required: true }),
+      f('ip', 'IP 地址', 'IP address', 'ip', { required: true }),
       f('os', '操作系统', 'Operating system'),
       f('cpu', 'CPU 核数', 'CPU cores', 'number'),
       f('memory_gb', '内存 (GB)', 'Memory (GB)', 'number'),
@@ -99,7 +101,7 @@ export const BUILTIN_CI_TYPES: CiTypeDefinition[] = [
     key: 'network_device',
     name: { zh: '网络设备', en: 'Network device' },
     fields: [
-      f('ip', '管理 IP', 'Management IP'),
+      f('ip', '管理 IP', 'Management IP', 'ip'),
       f('model', '型号', 'Model'),
       f('location', '机房位置', 'Location'),
     ],
@@ -163,6 +165,10 @@ export function validateAttributes(
         if (typeof value !== 'string' || !(field.options ?? []).includes(value))
           problems.push({ field: field.key, message: `must be one of: ${(field.options ?? []).join(', ')}` });
         break;
+      case 'ip':
+        if (typeof value !== 'string' || !isIpAddress(value))
+          problems.push({ field: field.key, message: 'must be an IPv4 or IPv6 address' });
+        break;
     }
   }
   return problems;
@@ -184,6 +190,29 @@ export function coerceAttribute(field: AttributeField, raw: string): unknown {
     case 'string':
     case 'date':
     case 'enum':
+    case 'ip':
       return text;
   }
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const HEXTET = /^[0-9a-f]{1,4}$/i;
+
+/** A dotted-quad IPv4 address (no leading zeros) or an IPv6 address (`::` shortening, an IPv4 tail). */
+export function isIpAddress(text: string): boolean {
+  if (IPV4.test(text)) return true;
+  if (!text.includes(':') || text.split('::').length > 2) return false;
+  let rest = text;
+  const lastColon = text.lastIndexOf(':');
+  const quad = text.slice(lastColon + 1);
+  if (quad.includes('.')) {
+    // An embedded IPv4 tail (::ffff:10.0.0.8) stands for the last two groups.
+    if (!IPV4.test(quad)) return false;
+    rest = `${text.slice(0, lastColon + 1)}0:0`;
+  }
+  const [head, tail] = rest.split('::');
+  const part = (s: string | undefined) => (s ? s.split(':') : []);
+  const all = [...part(head), ...part(tail)];
+  if (!all.every((g) => HEXTET.test(g))) return false;
+  return tail === undefined ? all.length === 8 : all.length < 8;
 }

@@ -63,6 +63,8 @@ export interface PolicyRules {
   emergencySelfApprovalWithReview?: boolean;
   /** TY-4: who records the review of an emergency release after the fact (never its approver). */
   emergencyReviewers?: Role[];
+  /** RO-4: the requester of a release cannot accept it (absent in older documents: on). */
+  intakeFourEyes: boolean;
 }
 
 export const EMERGENCY_REVIEWERS_DEFAULT: Role[] = ['operations_manager', 'operations_engineer'];
@@ -135,6 +137,7 @@ export const XDYJ_06_01_V1: PolicyDocument = {
     cabQuorum: 2,
     emergencySelfApprovalWithReview: true,
     emergencyReviewers: EMERGENCY_REVIEWERS_DEFAULT,
+    intakeFourEyes: true,
   },
 };
 
@@ -150,3 +153,11 @@ export const PLAN_SECTION_LABELS: Record<PlanSection, { zh: string; en: string }
   steps: { zh: '实施步骤', en: 'Implementation steps' },
   rollback: { zh: '回退措施', en: 'Rollback measures' },
 };
+
+/**
+ * A stored policy document as the current rules read it: rules added after it was written take
+ * their default (an older version never switched them off, so they apply as XDYJ-06-01 sets them).
+ */
+export function withRuleDefaults(document: PolicyDocument): PolicyDocument {
+  return { ...document, rules: { ...document.rules, intakeFourEyes: document.rules.intakeFourEyes ?? true } };
+}

@@ -107,6 +107,13 @@ export interface ReleaseFacts {
     approverIds: string[];
     reviewedBy: string | null;
   };
+  /** RO-4: the user who requested the release (assembled while it is requested). */
+  requesterId?: string | null;
+  /** PR-6: how many release items and target CIs the release carries. */
+  scope?: { items: number; targetCis: number };
+  /** PL-1: the end of the newest plan's window, and the server's clock, for a window already over. */
+  planWindowEnd?: string | null;
+  now?: string;
 }
 
 export interface Actor {
@@ -250,7 +257,7 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
     to: 'planning',
     roles: (r) => r.intakeRoles,
     roleRule: 'RO-4 intake roles',
-    guard: (f) => changesApproved(f),
+    guard: (f, actor, r) => [...changesApproved(f), ...intakeBlockers(f, actor, r)],
   },
   reject: {
     from: ['requested'],
@@ -311,6 +318,7 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
             rule: 'PL-5 schedule conflicts',
             reason: `override with a reason first: ${f.plan.unresolvedConflicts.join('; ')}`,
           });
+        blockers.push(...windowOver(f));
       }
       return blockers;
     },
@@ -726,4 +734,37 @@ export function nextState(
 ): { state: ReleaseState; outcome: ReleaseOutcome | null } {
   const t = TRANSITIONS[action];
   return { state: t.to === 'same' ? current : t.to, outcome: t.outcome ?? null };
+}
+
+/** RO-4, PR-6: what intake needs besides approved changes. */
+function intakeBlockers(f: ReleaseFacts, actor: Actor, rules: PolicyRules): Blocker[] {
+  const blockers: Blocker[] = [];
+  if (rules.intakeFourEyes && f.requesterId && f.requesterId === actor.userId)
+    blockers.push({
+      kind: 'policy',
+      rule: 'RO-4 four eyes at intake',
+      reason: 'the requester of a release cannot accept it',
+    });
+  if (f.scope && f.scope.items === 0 && f.scope.targetCis === 0)
+    blockers.push({
+      kind: 'policy',
+      rule: 'PR-6 a release carries items or target CIs',
+      reason: 'the request names no release item and no target configuration item',
+    });
+  return blockers;
+}
+
+/** PL-1: a plan whose window is already over cannot be submitted: nothing could run in it. */
+function windowOver(f: ReleaseFacts): Blocker[] {
+  if (!f.planWindowEnd || !f.now) return [];
+  const end = Date.parse(f.planWindowEnd);
+  return Number.isFinite(end) && end <= Date.parse(f.now)
+    ? [
+        {
+          kind: 'policy',
+          rule: 'PL-1 window not in the past',
+          reason: `the window ended at ${new Date(end).toISOString()}; plan a window ahead`,
+        },
+      ]
+    : [];
 }

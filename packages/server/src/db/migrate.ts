@@ -23,6 +23,7 @@ import * as m20261206002100 from './migrations/20261206002100_create_number_sequ
 import * as m20261206002200 from './migrations/20261206002200_add_release_last_transition';
 import * as m20261206003000 from './migrations/20261206003000_create_release_reviews';
 import * as m20261215000100 from './migrations/20261215000100_add_notification_todo';
+import * as m20261215000200 from './migrations/20261215000200_keep_change_vote_history';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -49,6 +50,7 @@ export const migrations: Record<string, Migration> = {
   '20261206002200_add_release_last_transition': m20261206002200,
   '20261206003000_create_release_reviews': m20261206003000,
   '20261215000100_add_notification_todo': m20261215000100,
+  '20261215000200_keep_change_vote_history': m20261215000200,
 };
 
 function migrator(db: Db): Migrator {

@@ -73,7 +73,7 @@ describe.each(DIALECTS)('authorization walk on %s', (dialect) => {
       items: [{ kind: 'service', title: '数据库参数调整', ciIds: [core.id] }],
     });
     releaseId = created.body.id;
-    await c.eng1.post(`/api/releases/${releaseId}/accept`, {});
+    await c.eng2.post(`/api/releases/${releaseId}/accept`, {});
     await c.eng1.post(`/api/releases/${releaseId}/classify`, { type: 'major', justification: '核心系统' });
     expect(
       (await c.eng1.request('PUT', `/api/releases/${releaseId}/plan`, completePlan([core.id]))).status,

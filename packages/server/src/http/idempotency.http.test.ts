@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../test/databases';
 import { startTestApp, type TestApp } from '../test/test-app';
-import { approvedChange, signInRoles } from '../test/releases';
+import { approvedChange, ci, signInRoles } from '../test/releases';
 
 describe.each(DIALECTS)('Idempotency-Key on %s', (dialect) => {
   let t: TestApp;
@@ -41,7 +41,8 @@ describe.each(DIALECTS)('Idempotency-Key on %s', (dialect) => {
 
   it('IN-1 a repeated release request with its key creates one release; the key reused for another body is refused', async () => {
     const change = await approvedChange(c, '证书更新');
-    const body = { title: '证书更新', changeIds: [change.id] };
+    const cert = await ci(c.cfg, 'application', '证书服务');
+    const body = { title: '证书更新', changeIds: [change.id], targetCiIds: [cert.id] };
     const headers = { 'idempotency-key': 'release-request-1' };
     const first = await c.eng1.request('POST', '/api/releases', body, headers);
     expect(first.status, JSON.stringify(first.body)).toBe(201);

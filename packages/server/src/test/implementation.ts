@@ -59,7 +59,7 @@ export async function readyRelease(
   });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   const id = r.body.id as string;
-  await c.eng1.post(`/api/releases/${id}/accept`, {});
+  await c.eng2.post(`/api/releases/${id}/accept`, {});
   const classified = await c.eng1.post(
     `/api/releases/${id}/classify`,
     options.classify ?? {

@@ -50,12 +50,16 @@ export interface Change {
 }
 
 export interface Vote {
+  id: string;
   changeId: string;
   voterId: string;
   voter: string;
   decision: VoteDecision;
   comment: string;
   votedAt: string;
+  /** IN-1: the member's later vote that replaced this one, and when (null: it counts). */
+  supersededBy: string | null;
+  supersededAt: string | null;
 }
 
 const toChange = (r: Selectable<ChangesTable>, ciIds: string[]): Change => ({
@@ -121,12 +125,15 @@ const toRow = (c: Change): Selectable<ChangesTable> => ({
 });
 
 const toVote = (r: Selectable<ChangeVotesTable>): Vote => ({
+  id: r.id,
   changeId: r.change_id,
   voterId: r.voter_id,
   voter: r.voter,
   decision: r.decision as VoteDecision,
   comment: r.comment,
   votedAt: r.voted_at,
+  supersededBy: r.superseded_by,
+  supersededAt: r.superseded_at,
 });
 
 /** Rows with their CI ids (one more query for the whole set, in chunks under SQLite's limit). */
@@ -274,6 +281,10 @@ export async function listChanges(q: Q, f: ChangeFilter, limit = 1000): Promise<
   return withCis(q, rows);
 }
 
+/**
+ * Every vote on the change, replaced ones included, oldest first. Votes cast at the same moment
+ * keep the order in which they replaced each other (a member's replaced vote before its successor).
+ */
 export async function votesOf(q: Q, changeId: string): Promise<Vote[]> {
   const rows = await q
     .selectFrom('change_votes')
@@ -281,31 +292,52 @@ export async function votesOf(q: Q, changeId: string): Promise<Vote[]> {
     .where('change_id', '=', changeId)
     .orderBy('voted_at')
     .orderBy('voter')
+    .orderBy('id')
     .execute();
-  return rows.map(toVote);
+  const votes = rows.map(toVote);
+  const byId = new Map(votes.map((v) => [v.id, v]));
+  /** How many later votes of the same member follow this one. */
+  const successors = (v: Vote) => {
+    let n = 0;
+    for (let next = v.supersededBy; next && n < votes.length; next = byId.get(next)?.supersededBy ?? null)
+      n++;
+    return n;
+  };
+  const rank = new Map(votes.map((v) => [v.id, successors(v)]));
+  return votes.sort((a, b) =>
+    a.votedAt !== b.votedAt
+      ? a.votedAt.localeCompare(b.votedAt)
+      : a.voter !== b.voter
+        ? a.voter.localeCompare(b.voter)
+        : rank.get(b.id)! - rank.get(a.id)!,
+  );
 }
 
-/** One vote per member: a second vote replaces the first. */
-export async function saveVote(q: Q, v: Vote): Promise<void> {
-  const row = {
-    change_id: v.changeId,
-    voter_id: v.voterId,
-    voter: v.voter,
-    decision: v.decision,
-    comment: v.comment,
-    voted_at: v.votedAt,
-  };
+/** IN-1: what counts toward the quorum: each member's latest vote. */
+export const currentVotes = (votes: readonly Vote[]): Vote[] => votes.filter((v) => v.supersededAt === null);
+
+/** A new vote; the member's earlier vote, if any, is kept and marked superseded by it. */
+export async function insertVote(q: Q, v: Vote): Promise<void> {
+  await q
+    .updateTable('change_votes')
+    .set({ superseded_by: v.id, superseded_at: v.votedAt })
+    .where('change_id', '=', v.changeId)
+    .where('voter_id', '=', v.voterId)
+    .where('superseded_at', 'is', null)
+    .execute();
   await q
     .insertInto('change_votes')
-    .values(row)
-    .onConflict((oc) =>
-      oc.columns(['change_id', 'voter_id']).doUpdateSet({
-        voter: row.voter,
-        decision: row.decision,
-        comment: row.comment,
-        voted_at: row.voted_at,
-      }),
-    )
+    .values({
+      id: v.id,
+      change_id: v.changeId,
+      voter_id: v.voterId,
+      voter: v.voter,
+      decision: v.decision,
+      comment: v.comment,
+      voted_at: v.votedAt,
+      superseded_by: null,
+      superseded_at: null,
+    })
     .execute();
 }
 

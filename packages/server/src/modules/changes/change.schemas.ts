@@ -42,10 +42,14 @@ export const changeView = z.object({
 });
 
 export const voteView = z.object({
+  id: z.string(),
   voter: z.string(),
   decision: z.enum(VOTE_DECISIONS),
   comment: z.string(),
   votedAt: z.string(),
+  /** IN-1: replaced by the member's later vote (it no longer counts), and when. */
+  supersededBy: z.string().nullable(),
+  supersededAt: z.string().nullable(),
 });
 
 export const changeDetailView = changeView.extend({

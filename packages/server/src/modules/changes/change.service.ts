@@ -64,7 +64,7 @@ export function newChangeNumber(trx: repo.Queryable, now: Date): Promise<string>
 
 export async function detailOf(q: repo.Queryable, change: repo.Change, clock: Clock): Promise<ChangeDetail> {
   const votes = await repo.votesOf(q, change.id);
-  const { outcome: _outcome, ...quorum } = tallyVotes(votes, await cabQuorum(q, clock));
+  const { outcome: _outcome, ...quorum } = tallyVotes(repo.currentVotes(votes), await cabQuorum(q, clock));
   const cis = await findCisByIds(q, change.ciIds);
   return {
     ...change,
@@ -200,7 +200,8 @@ export async function submitChange(deps: ChangeDeps, ctx: RequestContext, id: st
 }
 
 /**
- * IN-1: a CAB member's vote, one per member (a second vote replaces the first, on the record).
+ * IN-1: a CAB member's vote. A member may change their mind: the new vote is a new row, the
+ * earlier one is kept as superseded and audited, and only each member's latest vote counts.
  * When the approvals reach the quorum the change is approved by those voters; when the
  * rejections do, it is rejected. The requester cannot vote on their own change (four eyes).
  */
@@ -216,7 +217,7 @@ export async function voteOnChange(
     const before = await lockOrThrow(trx, id);
     // The CAB decides once: a vote arriving after the quorum decided (at the same moment, on
     // another node) is told who decided and when.
-    const decided = cabDecision(before, await repo.votesOf(trx, id));
+    const decided = cabDecision(before, repo.currentVotes(await repo.votesOf(trx, id)));
     if (decided)
       throw alreadyDone(
         `${changeLabel(before)} was already ${decided.action === 'approve' ? 'approved' : 'rejected'} by the CAB (${decided.by}) at ${decided.at}`,
@@ -231,24 +232,28 @@ export async function voteOnChange(
       );
     }
     const at = deps.clock.now().toISOString();
-    const votes = await repo.votesOf(trx, id);
+    const votes = repo.currentVotes(await repo.votesOf(trx, id));
     const previous = votes.find((v) => v.voterId === principal.userId) ?? null;
     const vote: repo.Vote = {
+      id: randomUUID(),
       changeId: id,
       voterId: principal.userId,
       voter: principal.username,
       decision: input.decision,
       comment: input.comment,
       votedAt: at,
+      supersededBy: null,
+      supersededAt: null,
     };
-    await repo.saveVote(trx, vote);
+    // A changed mind is a new vote: the earlier one stays on the record, shown as superseded.
+    await repo.insertVote(trx, vote);
     await deps.audit.record(trx, ctx, {
-      action: 'change.voted',
+      action: previous ? 'change.vote_changed' : 'change.voted',
       entityType: 'change',
       entityId: id,
       before: previous,
       after: vote,
-      details: { number: before.number, replaced: previous !== null },
+      details: { number: before.number, replaced: previous?.id ?? null },
     });
 
     const current = [...votes.filter((v) => v.voterId !== principal.userId), vote];

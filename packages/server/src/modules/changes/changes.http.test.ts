@@ -98,7 +98,7 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
     return client;
   };
 
-  it('IN-1 a change reaches approved only with the CAB quorum; a second vote replaces the first, on the record', async () => {
+  it('IN-1 a change reaches approved only with the CAB quorum; a changed vote is a new vote, the earlier kept as superseded', async () => {
     const db = await ci('database', 'billing-db');
     const app = await ci('application', 'billing');
     const draft = await create({ description: '扩容到 2TB', ciIds: [db, app, db] });
@@ -130,7 +130,7 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
 
     const one = await vote(cab1, draft.id, 'approve', '风险可控');
     expect(one.body).toMatchObject({ state: 'cab_review', quorum: { approve: 1, reject: 0 } });
-    // cab1 changes their mind, then back: still one vote per member.
+    // cab1 changes their mind, then back: every vote is kept, only the latest counts.
     expect((await vote(cab1, draft.id, 'reject', '需补充回退方案')).body.quorum).toMatchObject({
       approve: 0,
       reject: 1,
@@ -138,8 +138,11 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
     t.clock.advanceMinutes(5);
     const back = await vote(cab1, draft.id, 'approve', '已补充回退方案');
     expect(back.body.state).toBe('cab_review');
-    expect(back.body.votes).toEqual([
-      { voter: 'cab1', decision: 'approve', comment: '已补充回退方案', votedAt: expect.any(String) },
+    expect(back.body.quorum).toMatchObject({ approve: 1, reject: 0 });
+    expect(back.body.votes.map((v: any) => [v.decision, v.comment, v.supersededAt !== null])).toEqual([
+      ['approve', '风险可控', true],
+      ['reject', '需补充回退方案', true],
+      ['approve', '已补充回退方案', false],
     ]);
 
     const two = await vote(cab2, draft.id, 'approve', '同意');
@@ -165,15 +168,15 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
       'change.created:success',
       'change.submitted:success',
       'change.voted:success',
-      'change.voted:success',
-      'change.voted:success',
+      'change.vote_changed:success',
+      'change.vote_changed:success',
       'change.voted:success',
       'change.approved:success',
     ]);
     const replaced = events
-      .filter((e) => e.action === 'change.voted')
+      .filter((e) => e.action.startsWith('change.vote'))
       .map((e) => JSON.parse(e.details_json!));
-    expect(replaced.map((d) => d.replaced)).toEqual([false, true, true, false]);
+    expect(replaced.map((d) => d.replaced !== null)).toEqual([false, true, true, false]);
     expect(JSON.parse(events[3].before_json!)).toMatchObject({ voter: 'cab1', decision: 'approve' });
     expect(JSON.parse(events[3].after_json!)).toMatchObject({ voter: 'cab1', decision: 'reject' });
     expect((await auditByAction('change.vote'))[0]).toMatchObject({ outcome: 'denied', actor_name: 'cab1' });

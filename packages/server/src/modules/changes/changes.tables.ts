@@ -41,13 +41,17 @@ export interface ChangeCisTable {
   ci_id: string;
 }
 
+/** IN-1: every vote of a CAB member; a vote replaced by the member's later one is superseded. */
 export interface ChangeVotesTable {
+  id: string;
   change_id: string;
   voter_id: string;
   voter: string;
   decision: string;
   comment: string;
   voted_at: string;
+  superseded_by: string | null;
+  superseded_at: string | null;
 }
 
 /** Webhook deliveries already processed, so a redelivery is acknowledged and ignored. */

@@ -86,25 +86,39 @@ export async function updateCiType(
   });
 }
 
-/** Adds the built-in CI types that are missing (first start, or a new built-in type in an upgrade). */
+/**
+ * Adds the built-in CI types that are missing (first start, or a new built-in type in an upgrade),
+ * and gives a built-in type's stored text field the stricter kind the built-in now declares (CM-1:
+ * a server's `ip`, once free text, is checked as an address from the upgrade on).
+ */
 export async function ensureBuiltinCiTypes(
   deps: Pick<CmdbDeps, 'db' | 'clock' | 'audit'>,
   ctx: RequestContext,
 ): Promise<string[]> {
   return deps.db.kysely.transaction().execute(async (trx) => {
-    const existing = new Set((await repo.listTypes(trx)).map((t) => t.key));
+    const existing = new Map((await repo.listTypes(trx)).map((t) => [t.key, t]));
     const added: string[] = [];
+    const retyped: string[] = [];
     for (const t of BUILTIN_CI_TYPES) {
-      if (existing.has(t.key)) continue;
       const now = deps.clock.now().toISOString();
+      const stored = existing.get(t.key);
+      if (stored) {
+        const stricter = (f: AttributeField) =>
+          t.fields.find((b) => b.key === f.key && f.kind === 'string' && b.kind === 'ip');
+        if (!stored.builtin || !stored.fields.some(stricter)) continue;
+        const fields = stored.fields.map((f) => (stricter(f) ? { ...f, kind: 'ip' as const } : f));
+        await repo.updateType(trx, { ...stored, fields, updatedAt: now });
+        retyped.push(t.key);
+        continue;
+      }
       await repo.insertType(trx, { ...t, builtin: true, createdAt: now, updatedAt: now });
       added.push(t.key);
     }
-    if (added.length)
+    if (added.length || retyped.length)
       await deps.audit.record(trx, ctx, {
         action: 'cmdb.builtin_types_added',
         entityType: 'ci_type',
-        details: { added },
+        details: { added, ...(retyped.length ? { retyped } : {}) },
       });
     return added;
   });

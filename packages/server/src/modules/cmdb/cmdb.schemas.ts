@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ENVIRONMENTS, RELATION_TYPES } from '@releasegate/domain';
+import { ATTRIBUTE_KINDS, ENVIRONMENTS, RELATION_TYPES } from '@releasegate/domain';
 
-const attributeKind = z.enum(['string', 'number', 'boolean', 'date', 'enum']);
+const attributeKind = z.enum(ATTRIBUTE_KINDS);
 export const attributeField = z.object({
   key: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'lower-case letters, digits and _; starts with a letter'),
   label: z.object({ zh: z.string().min(1).max(50), en: z.string().min(1).max(50) }),

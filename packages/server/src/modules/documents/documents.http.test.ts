@@ -31,8 +31,10 @@ describe.each(DIALECTS)('the plan document on %s', (dialect) => {
     });
     expect(requested.status, JSON.stringify(requested.body)).toBe(201);
     ({ id, number } = requested.body);
+    // RO-4: accepted by someone other than its requester (four eyes at intake).
+    const accepted = await c.eng2.post(`/api/releases/${id}/accept`, { note: '已受理' });
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
     const steps: [string, string, unknown?][] = [
-      ['POST', `/api/releases/${id}/accept`, { note: '已受理' }],
       ['POST', `/api/releases/${id}/classify`, { type: 'major' }],
       ['PUT', `/api/releases/${id}/plan`, completePlan([core.id])],
       ['POST', `/api/releases/${id}/plan/submit`],

@@ -42,7 +42,7 @@ describe.each(DIALECTS)('pre-release verification and the deployment gate on %s'
     });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     releaseId = r.body.id;
-    await c.eng1.post(`/api/releases/${releaseId}/accept`, {});
+    await c.eng2.post(`/api/releases/${releaseId}/accept`, {});
     await c.eng1.post(`/api/releases/${releaseId}/classify`, { type: 'major' });
     await c.eng1.request('PUT', `/api/releases/${releaseId}/plan`, completePlan([app.id]));
     await c.eng1.post(`/api/releases/${releaseId}/plan/submit`);

@@ -16,7 +16,7 @@ async function planAwaitingApproval(c: Clients) {
       items: [{ kind: 'service', title: '参数调整', ciIds: [core.id] }],
     })
   ).body.id as string;
-  await c.eng1.post(`/api/releases/${id}/accept`, {});
+  await c.eng2.post(`/api/releases/${id}/accept`, {});
   await c.eng1.post(`/api/releases/${id}/classify`, { type: 'major', justification: '核心系统' });
   await c.eng1.request('PUT', `/api/releases/${id}/plan`, completePlan([core.id]));
   expect((await c.eng1.post(`/api/releases/${id}/plan/submit`)).body.state).toBe('plan_review');

@@ -138,7 +138,7 @@ export async function overlappingPlans(
 
 export interface PlanComment {
   seq: number;
-  kind: 'comment' | 'submitted' | 'approved' | 'rejected' | 'override';
+  kind: 'comment' | 'submitted' | 'approved' | 'rejected' | 'override' | 'taken_over';
   text: string | null;
   authorId: string;
   authorName: string;

@@ -42,13 +42,35 @@ export async function savePlan(
       await repo.insertPlan(trx, plan);
       return { release, result: plan, details: { plan: plan.version, content } };
     }
-    const updated: repo.PlanVersion = { ...current, content, status: 'draft', updatedAt: at };
+    // RO-5: a rejected plan redrafted by another planner is theirs from now on, so the four eyes
+    // look at who wrote what goes to review; the take-over is on the plan's record and audited.
+    const takeOver = current.status === 'rejected' && current.drafterId !== principal.userId;
+    const updated: repo.PlanVersion = {
+      ...current,
+      content,
+      status: 'draft',
+      updatedAt: at,
+      ...(takeOver ? { drafterId: principal.userId, drafterName: principal.username } : {}),
+    };
     if (!(await repo.updatePlan(trx, updated, current.status)))
       throw new DomainError('conflict', 'The plan changed meanwhile; reload');
+    if (takeOver)
+      await repo.insertComment(trx, current.id, {
+        kind: 'taken_over',
+        text: `redrafted by ${principal.username}, taken over from ${current.drafterName}`,
+        authorId: principal.userId,
+        authorName: principal.username,
+        at,
+      });
     return {
       release,
       result: updated,
-      details: { plan: updated.version, before: current.content, after: content },
+      details: {
+        plan: updated.version,
+        before: current.content,
+        after: content,
+        ...(takeOver ? { drafter: { before: current.drafterName, after: principal.username } } : {}),
+      },
     };
   });
 }

@@ -2,7 +2,7 @@ import { XDYJ_06_01_V1 } from '@releasegate/domain';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test/databases';
 import { startTestApp, type TestApp } from '../../test/test-app';
-import { approvedChange, signInRoles } from '../../test/releases';
+import { approvedChange, ci, signInRoles } from '../../test/releases';
 
 describe.each(DIALECTS)('the release policy as data on %s', (dialect) => {
   let t: TestApp;
@@ -35,8 +35,13 @@ describe.each(DIALECTS)('the release policy as data on %s', (dialect) => {
   });
 
   it('PC-1 RO-1 a new version is drafted by operations, approved by a manager who did not draft it, takes effect on its date, and releases keep the version they started under', async () => {
+    const target = await ci(c.cfg, 'application', 'policy-target');
     const r1 = (
-      await c.eng1.post('/api/releases', { title: 'before', changeIds: [(await approvedChange(c, 'a')).id] })
+      await c.eng1.post('/api/releases', {
+        title: 'before',
+        changeIds: [(await approvedChange(c, 'a')).id],
+        targetCiIds: [target.id],
+      })
     ).body;
     const rules = { ...XDYJ_06_01_V1.rules, successRateTarget: 97 };
     const draft = await c.eng1.post('/api/policy/versions', {
@@ -80,7 +85,11 @@ describe.each(DIALECTS)('the release policy as data on %s', (dialect) => {
     for (const [name, client] of Object.entries(c)) await client.login(name);
     expect((await c.aud.get('/api/policy')).body.document.version).toBe('V1.1');
     const r2 = (
-      await c.eng1.post('/api/releases', { title: 'after', changeIds: [(await approvedChange(c, 'b')).id] })
+      await c.eng1.post('/api/releases', {
+        title: 'after',
+        changeIds: [(await approvedChange(c, 'b')).id],
+        targetCiIds: [target.id],
+      })
     ).body;
     expect(r2.policyVersionId).toBe(draft.body.id);
     expect((await c.eng1.get(`/api/releases/${r1.id}`)).body.policyVersionId).not.toBe(draft.body.id);

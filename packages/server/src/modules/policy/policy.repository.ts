@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { PolicyDocument } from '@releasegate/domain';
+import { withRuleDefaults, type PolicyDocument } from '@releasegate/domain';
 import type { Database, PolicyVersionsTable } from '../../db/schema';
 
 type Q = Kysely<Database>;
@@ -19,7 +19,7 @@ const toVersion = (r: Selectable<PolicyVersionsTable>): PolicyVersion => ({
   id: r.id,
   status: r.status === 'approved' ? 'approved' : 'draft',
   effectiveDate: r.effective_date,
-  document: JSON.parse(r.document) as PolicyDocument,
+  document: withRuleDefaults(JSON.parse(r.document) as PolicyDocument),
   createdBy: r.created_by,
   createdAt: r.created_at,
   approvedBy: r.approved_by,

@@ -51,6 +51,8 @@ export const policyRules = z.object({
   emergencySelfApprovalWithReview: z.boolean().optional(),
   /** TY-4: who reviews an emergency release after the fact. */
   emergencyReviewers: roles.optional(),
+  /** RO-4: absent in a draft from an older client: on, as XDYJ-06-01 sets it. */
+  intakeFourEyes: z.boolean().default(true),
 });
 
 export const policyDocument = z.object({

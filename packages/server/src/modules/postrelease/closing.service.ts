@@ -5,7 +5,7 @@ import type { Certificate } from 'pkijs';
 import { publicKeyInfo, verifySignature } from '../audit/audit.signing';
 import JSZip from 'jszip';
 import type { Kysely } from 'kysely';
-import { notFound } from '@releasegate/domain';
+import { DomainError, notFound } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import type { RequestContext } from '../../context';
 import { authorize } from '../identity/authorize';
@@ -165,6 +165,16 @@ export async function closeRelease(
   return runAction(deps, ctx, id, CLOSE_ACTIONS[input.outcome], async (trx, release, principal, at) => {
     // After the lifecycle's own check (which names CL-1): an API token also needs the scope.
     authorize(ctx, 'release.close');
+    // KP-1: an unsuccessful outcome lowers the success rate for good; it is recorded with why.
+    if (input.outcome !== 'successful' && !input.analysis?.trim())
+      throw new DomainError(
+        'invalid_input',
+        `Closing ${release.number} as ${input.outcome} needs the analysis`,
+        {
+          rule: 'CL-1 an unsuccessful close says why',
+          fields: { analysis: ['required when the outcome is failed or rolled back'] },
+        },
+      );
     const by = principal.displayName || principal.username;
     const { report } = await sealOnClose(trx, deps, release, {
       outcome: input.outcome,

@@ -161,7 +161,7 @@ describe.each(DIALECTS)(
       expect(closed.status, JSON.stringify(closed.body)).toBe(200);
       expect(closed.body).toMatchObject({ state: 'closed', outcome: 'successful' });
       // The closure is its own record; the release keeps who accepted it (IN-6), not who closed it.
-      expect(closed.body).toMatchObject({ decidedBy: 'eng1' });
+      expect(closed.body).toMatchObject({ decidedBy: 'eng2' });
       expect(closed.body.decisionReason).not.toBe('按计划完成，无回退');
       expect((await c.boss.get(`/api/releases/${r.id}/post-release`)).body.closure).toMatchObject({
         analysis: '按计划完成，无回退',

@@ -255,7 +255,8 @@ describe.each(DIALECTS)('numbers and one-shot actions across two server nodes on
       expect(requested.status, JSON.stringify(requested.body)).toBe(201);
       const id = requested.body.id as string;
 
-      const accepts = await race(n, ['eng1', 'eng2', 'boss', 'boss2'], (client) =>
+      // Everyone with intake rights but the requester (eng1: four eyes at intake, RO-4).
+      const accepts = await race(n, ['eng2', 'boss', 'boss2'], (client) =>
         client.post(`/api/releases/${id}/accept`, { note: '受理' }),
       );
       const accepted = await exactlyOneWins(accepts, {

@@ -16,7 +16,8 @@ import {
 import { verificationState } from '../postrelease/verification.state';
 import { planConflicts } from '../plans/plan.conflicts';
 import type { ReleaseDeps } from './release.deps';
-import { changeIdsOf, type Release } from './release.repository';
+import { findUserByUsername } from '../identity/identity.repository';
+import { changeIdsOf, itemsOf, type Release } from './release.repository';
 
 /** The rules of the policy version the release runs under (PC-1: it keeps the one it started with). */
 export async function rulesOf(q: Kysely<Database>, release: Release): Promise<PolicyRules> {
@@ -56,6 +57,18 @@ export async function factsOf(
     plan: planFacts,
     ...(await emergencyFacts(q, release, rules, plan?.status === 'draft' || plan?.status === 'rejected')),
     ...(await executionFacts(q, deps, release, rules)),
+    ...(await intakeFacts(q, release)),
+    planWindowEnd: plan?.content.window?.end ?? null,
+    now: deps.clock.now().toISOString(),
+  };
+}
+
+/** RO-4, PR-6: who asked for the release, and whether it names anything to release. */
+async function intakeFacts(q: Kysely<Database>, release: Release): Promise<Partial<ReleaseFacts>> {
+  if (release.state !== 'requested') return {};
+  return {
+    requesterId: (await findUserByUsername(q, release.requestedBy))?.id ?? null,
+    scope: { items: (await itemsOf(q, release.id)).length, targetCis: release.targetCiIds.length },
   };
 }
 

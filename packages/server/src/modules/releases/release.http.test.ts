@@ -14,6 +14,8 @@ describe.each(DIALECTS)('releases: intake, classification and plans on %s', (dia
     await t.close();
   });
 
+  let targets = 0;
+  /** A release request; one naming no items or targets gets a CI of its own to target (PR-6). */
   const request = async (who: HttpClient, changeIds: string[], extra: Record<string, unknown> = {}) =>
     who.post('/api/releases', {
       title: '账务系统 2.1 发布',
@@ -21,6 +23,9 @@ describe.each(DIALECTS)('releases: intake, classification and plans on %s', (dia
       urgency: 'normal',
       rollbackDifficulty: 'easy',
       newTechnology: false,
+      ...('items' in extra || 'targetCiIds' in extra
+        ? {}
+        : { targetCiIds: [(await ci(c.cfg, 'application', `target-${++targets}`)).id] }),
       ...extra,
     });
 
@@ -29,7 +34,7 @@ describe.each(DIALECTS)('releases: intake, classification and plans on %s', (dia
     const app = await ci(c.cfg, 'application', 'ledger', { critical: type === 'major' });
     const change = await approvedChange(c, '账务升级', [app.id]);
     const r = (await request(c.eng1, [change.id], { targetCiIds: [app.id] })).body;
-    expect((await c.eng1.post(`/api/releases/${r.id}/accept`, { note: '受理' })).status).toBe(200);
+    expect((await c.eng2.post(`/api/releases/${r.id}/accept`, { note: '受理' })).status).toBe(200);
     const cls = await c.eng1.post(`/api/releases/${r.id}/classify`, {
       type,
       reason: type === r.proposal.type ? null : '评估后调整',
@@ -90,7 +95,7 @@ describe.each(DIALECTS)('releases: intake, classification and plans on %s', (dia
     const change = await approvedChange(c);
     const r = (await request(c.eng1, [change.id])).body;
     expect((await c.biz.post(`/api/releases/${r.id}/accept`, {})).status).toBe(403);
-    await c.eng1.post(`/api/releases/${r.id}/accept`, { note: '受理' });
+    await c.eng2.post(`/api/releases/${r.id}/accept`, { note: '受理' });
     await c.eng1.post(`/api/releases/${r.id}/classify`, { type: r.proposal.type });
     const activity = await c.biz.get(`/api/releases/${r.id}/activity`);
     expect(activity.status).toBe(200);
@@ -118,7 +123,7 @@ describe.each(DIALECTS)('releases: intake, classification and plans on %s', (dia
     expect((await c.eng1.post(`/api/changes/${change.id}/withdraw`, { reason: '业务取消' })).status).toBe(
       200,
     );
-    const refused = await c.eng1.post(`/api/releases/${r.id}/accept`, {});
+    const refused = await c.eng2.post(`/api/releases/${r.id}/accept`, {});
     expect(refused.status).toBe(422);
     expect(refused.body.error.details.rule).toBe('IN-1 approved changes only');
     const view = await c.eng1.get(`/api/releases/${r.id}`);
@@ -143,7 +148,7 @@ describe.each(DIALECTS)('releases: intake, classification and plans on %s', (dia
   it('PL-1 submitting a plan with sections missing is refused with the list of what is missing', async () => {
     const change = await approvedChange(c);
     const r = (await request(c.eng1, [change.id])).body;
-    await c.eng1.post(`/api/releases/${r.id}/accept`, {});
+    await c.eng2.post(`/api/releases/${r.id}/accept`, {});
     await c.eng1.post(`/api/releases/${r.id}/classify`, { type: 'normal' });
     await c.eng1.request('PUT', `/api/releases/${r.id}/plan`, {
       purpose: '升级',
@@ -247,7 +252,7 @@ describe.each(DIALECTS)('releases: intake, classification and plans on %s', (dia
     // Another release already plans on the database in an overlapping window.
     const other = await approvedChange(c, '数据库补丁', [db.id]);
     const first = (await request(c.eng1, [other.id], { targetCiIds: [db.id] })).body;
-    await c.eng1.post(`/api/releases/${first.id}/accept`, {});
+    await c.eng2.post(`/api/releases/${first.id}/accept`, {});
     await c.eng1.request(
       'PUT',
       `/api/releases/${first.id}/plan`,
@@ -256,7 +261,7 @@ describe.each(DIALECTS)('releases: intake, classification and plans on %s', (dia
 
     const change = await approvedChange(c, '计费升级', [app.id]);
     const r = (await request(c.eng1, [change.id], { targetCiIds: [app.id] })).body;
-    await c.eng1.post(`/api/releases/${r.id}/accept`, {});
+    await c.eng2.post(`/api/releases/${r.id}/accept`, {});
     await c.eng1.post(`/api/releases/${r.id}/classify`, { type: 'normal' });
     await c.eng1.request('PUT', `/api/releases/${r.id}/plan`, completePlan([app.id]));
     const conflicts = (await c.eng1.get(`/api/releases/${r.id}/plan/conflicts`)).body.conflicts;

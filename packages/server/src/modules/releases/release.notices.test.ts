@@ -18,9 +18,15 @@ describe.each(DIALECTS)('release notifications on %s', (dialect) => {
     const c = await signInRoles(t);
     const app = await ci(c.cfg, 'application', 'billing');
     const change = await approvedChange(c, '计费升级', [app.id]);
-    const r = (await c.eng1.post('/api/releases', { title: '计费 2.1', changeIds: [change.id], items: [] }))
-      .body;
-    await c.eng1.post(`/api/releases/${r.id}/accept`, {});
+    const r = (
+      await c.eng1.post('/api/releases', {
+        title: '计费 2.1',
+        changeIds: [change.id],
+        items: [],
+        targetCiIds: [app.id],
+      })
+    ).body;
+    await c.eng2.post(`/api/releases/${r.id}/accept`, {});
     await c.eng1.post(`/api/releases/${r.id}/classify`, { type: 'major', reason: '涉及计费核心流程' });
     await c.eng1.request('PUT', `/api/releases/${r.id}/plan`, completePlan([app.id]));
     const submitted = await c.eng1.post(`/api/releases/${r.id}/plan/submit`);
@@ -57,8 +63,14 @@ describe.each(DIALECTS)('release notifications on %s', (dialect) => {
   it('X-2 a release request notifies everyone the policy lets accept it, not the requester', async () => {
     const c = await signInRoles(t);
     const request = async (title: string) => {
+      const target = await ci(c.cfg, 'application', `target-${title}`);
       const change = await approvedChange(c, title);
-      const r = await c.eng1.post('/api/releases', { title, changeIds: [change.id], items: [] });
+      const r = await c.eng1.post('/api/releases', {
+        title,
+        changeIds: [change.id],
+        items: [],
+        targetCiIds: [target.id],
+      });
       expect(r.status, JSON.stringify(r.body)).toBe(201);
       return r.body as { id: string; number: string };
     };

@@ -89,6 +89,13 @@ export async function requestRelease(
       fields: { changeIds: ['choose at least one change'] },
     });
   }
+  if (input.items.length === 0 && (input.targetCiIds ?? []).length === 0) {
+    const what = 'name at least one release item or target configuration item';
+    throw new DomainError('invalid_input', `A release request must say what is released: ${what}`, {
+      rule: 'PR-6 a release carries items or target CIs',
+      fields: { items: [what], targetCiIds: [what] },
+    });
+  }
   return deps.db.kysely.transaction().execute(async (trx) => {
     await assertChangesApproved(trx, deps, input.changeIds);
     const itemCis = input.items.flatMap((i) => i.ciIds);

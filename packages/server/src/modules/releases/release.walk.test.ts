@@ -60,7 +60,8 @@ describe.each(DIALECTS)('the walk of a major release, role by role, on %s', (dia
     const id = requested.body.id as string;
     expect(requested.body.proposal.type).toBe('major');
 
-    await step('accept', ['boss', 'eng1', 'eng2'], 'eng1', (who) =>
+    // RO-4: the requester (eng1) may not accept their own request (four eyes at intake).
+    await step('accept', ['boss', 'eng2'], 'eng2', (who) =>
       who.post(`/api/releases/${id}/accept`, { note: '已受理' }),
     );
     await step('classify', ['boss', 'eng1', 'eng2'], 'eng1', (who) =>
@@ -85,7 +86,7 @@ describe.each(DIALECTS)('the walk of a major release, role by role, on %s', (dia
       [...new Set(refusals.filter((r) => r.step === s).map((r) => r.rule))].sort();
     // Roles without the action's permission are refused at the door (X-4); the rest by the policy.
     expect(rulesOf('request')).toEqual(['X-4 permission']);
-    expect(rulesOf('accept')).toEqual(['X-4 permission']);
+    expect(rulesOf('accept')).toEqual(['RO-4 four eyes at intake', 'X-4 permission']);
     expect(rulesOf('classify')).toEqual(['X-4 permission']);
     expect(rulesOf('draft plan')).toEqual(['X-4 permission']);
     expect(rulesOf('approve plan')).toEqual(['TY-2 approval authority', 'X-4 permission']);

@@ -274,7 +274,7 @@ describe.each(DIALECTS)('monitoring and rollback on %s', (dialect) => {
         targetCiIds: [r.ciId],
       })
     ).body;
-    await c.eng1.post(`/api/releases/${again.id}/accept`, {});
+    await c.eng2.post(`/api/releases/${again.id}/accept`, {});
     await c.eng1.request('PUT', `/api/releases/${again.id}/plan`, completePlan([r.ciId]));
     const conflicts = (await c.eng1.get(`/api/releases/${again.id}/plan/conflicts`)).body.conflicts;
     expect(conflicts.filter((x: any) => x.kind === 'release')).toEqual([]);

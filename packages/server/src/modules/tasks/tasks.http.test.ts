@@ -55,8 +55,10 @@ describe.each(DIALECTS)('my to-do (GET /api/me/tasks) on %s', (dialect) => {
 
   it("RO-1 RO-2 RO-4 RO-5 PL-2 the manager's to-do lists the request to accept and the plan awaiting approval; a returned plan is on its drafter's", async () => {
     const r1 = await requested('网银登录优化');
-    // RO-4: the intake roles (manager and engineers) are asked to accept; the type is still open.
-    for (const who of [c.boss, c.eng1, c.eng2]) expect(await on(who, r1.id)).toEqual(['accept', 'classify']);
+    // RO-4: the intake roles (manager and engineers) are asked to accept, but not the requester
+    // (four eyes at intake); the type is still open.
+    for (const who of [c.boss, c.eng2]) expect(await on(who, r1.id)).toEqual(['accept', 'classify']);
+    expect(await on(c.eng1, r1.id)).toEqual(['classify']);
     for (const who of [c.cfg, c.impl, c.cab1, c.biz, c.aud]) expect(await on(who, r1.id)).toEqual([]);
     const accept = (await tasksOf(c.boss)).tasks.find((x) => x.objectId === r1.id)!;
     expect(accept).toMatchObject({
@@ -68,7 +70,7 @@ describe.each(DIALECTS)('my to-do (GET /api/me/tasks) on %s', (dialect) => {
     });
 
     const r2 = await requested('核心账务升级');
-    await c.eng1.post(`/api/releases/${r2.id}/accept`, {});
+    await c.eng2.post(`/api/releases/${r2.id}/accept`, {});
     expect(await on(c.eng2, r2.id)).toEqual(['classify', 'edit_plan']);
     const classified = await c.eng1.post(`/api/releases/${r2.id}/classify`, {
       type: 'major',
@@ -113,7 +115,7 @@ describe.each(DIALECTS)('my to-do (GET /api/me/tasks) on %s', (dialect) => {
     expect(await on(c.eng1, r2.id)).toEqual(['submit_plan']);
 
     // TY-2 RO-5: a normal plan waits for the engineers and the manager, but not for its drafter.
-    await c.eng1.post(`/api/releases/${r1.id}/accept`, {});
+    await c.eng2.post(`/api/releases/${r1.id}/accept`, {});
     const normal = await c.eng1.post(`/api/releases/${r1.id}/classify`, { type: 'normal', reason: '一般' });
     expect(normal.status, JSON.stringify(normal.body)).toBe(200);
     await c.eng1.request('PUT', `/api/releases/${r1.id}/plan`, completePlan([r1.ciId]));
