@@ -1399,7 +1399,7 @@ export interface paths {
                                         en: string;
                                     };
                                     /** @enum {string} */
-                                    kind: "string" | "number" | "boolean" | "date" | "enum";
+                                    kind: "string" | "number" | "boolean" | "date" | "enum" | "ip";
                                     required?: boolean;
                                     options?: string[];
                                 }[];
@@ -1436,7 +1436,7 @@ export interface paths {
                                 en: string;
                             };
                             /** @enum {string} */
-                            kind: "string" | "number" | "boolean" | "date" | "enum";
+                            kind: "string" | "number" | "boolean" | "date" | "enum" | "ip";
                             required?: boolean;
                             options?: string[];
                         }[];
@@ -1463,7 +1463,7 @@ export interface paths {
                                     en: string;
                                 };
                                 /** @enum {string} */
-                                kind: "string" | "number" | "boolean" | "date" | "enum";
+                                kind: "string" | "number" | "boolean" | "date" | "enum" | "ip";
                                 required?: boolean;
                                 options?: string[];
                             }[];
@@ -1513,7 +1513,7 @@ export interface paths {
                                 en: string;
                             };
                             /** @enum {string} */
-                            kind: "string" | "number" | "boolean" | "date" | "enum";
+                            kind: "string" | "number" | "boolean" | "date" | "enum" | "ip";
                             required?: boolean;
                             options?: string[];
                         }[];
@@ -1540,7 +1540,7 @@ export interface paths {
                                     en: string;
                                 };
                                 /** @enum {string} */
-                                kind: "string" | "number" | "boolean" | "date" | "enum";
+                                kind: "string" | "number" | "boolean" | "date" | "enum" | "ip";
                                 required?: boolean;
                                 options?: string[];
                             }[];
@@ -3236,11 +3236,14 @@ export interface paths {
                             createdAt: string;
                             updatedAt: string;
                             votes: {
+                                id: string;
                                 voter: string;
                                 /** @enum {string} */
                                 decision: "approve" | "reject";
                                 comment: string;
                                 votedAt: string;
+                                supersededBy: string | null;
+                                supersededAt: string | null;
                             }[];
                             quorum: {
                                 required: number;
@@ -3327,11 +3330,14 @@ export interface paths {
                             createdAt: string;
                             updatedAt: string;
                             votes: {
+                                id: string;
                                 voter: string;
                                 /** @enum {string} */
                                 decision: "approve" | "reject";
                                 comment: string;
                                 votedAt: string;
+                                supersededBy: string | null;
+                                supersededAt: string | null;
                             }[];
                             quorum: {
                                 required: number;
@@ -3420,11 +3426,14 @@ export interface paths {
                             createdAt: string;
                             updatedAt: string;
                             votes: {
+                                id: string;
                                 voter: string;
                                 /** @enum {string} */
                                 decision: "approve" | "reject";
                                 comment: string;
                                 votedAt: string;
+                                supersededBy: string | null;
+                                supersededAt: string | null;
                             }[];
                             quorum: {
                                 required: number;
@@ -3509,11 +3518,14 @@ export interface paths {
                             createdAt: string;
                             updatedAt: string;
                             votes: {
+                                id: string;
                                 voter: string;
                                 /** @enum {string} */
                                 decision: "approve" | "reject";
                                 comment: string;
                                 votedAt: string;
+                                supersededBy: string | null;
+                                supersededAt: string | null;
                             }[];
                             quorum: {
                                 required: number;
@@ -3610,11 +3622,14 @@ export interface paths {
                             createdAt: string;
                             updatedAt: string;
                             votes: {
+                                id: string;
                                 voter: string;
                                 /** @enum {string} */
                                 decision: "approve" | "reject";
                                 comment: string;
                                 votedAt: string;
+                                supersededBy: string | null;
+                                supersededAt: string | null;
                             }[];
                             quorum: {
                                 required: number;
@@ -3709,11 +3724,14 @@ export interface paths {
                             createdAt: string;
                             updatedAt: string;
                             votes: {
+                                id: string;
                                 voter: string;
                                 /** @enum {string} */
                                 decision: "approve" | "reject";
                                 comment: string;
                                 votedAt: string;
+                                supersededBy: string | null;
+                                supersededAt: string | null;
                             }[];
                             quorum: {
                                 required: number;
@@ -3817,11 +3835,14 @@ export interface paths {
                             createdAt: string;
                             updatedAt: string;
                             votes: {
+                                id: string;
                                 voter: string;
                                 /** @enum {string} */
                                 decision: "approve" | "reject";
                                 comment: string;
                                 votedAt: string;
+                                supersededBy: string | null;
+                                supersededAt: string | null;
                             }[];
                             quorum: {
                                 required: number;
@@ -3881,11 +3902,14 @@ export interface paths {
                             createdAt: string;
                             updatedAt: string;
                             votes: {
+                                id: string;
                                 voter: string;
                                 /** @enum {string} */
                                 decision: "approve" | "reject";
                                 comment: string;
                                 votedAt: string;
+                                supersededBy: string | null;
+                                supersededAt: string | null;
                             }[];
                             quorum: {
                                 required: number;
@@ -4001,11 +4025,14 @@ export interface paths {
                                 createdAt: string;
                                 updatedAt: string;
                                 votes: {
+                                    id: string;
                                     voter: string;
                                     /** @enum {string} */
                                     decision: "approve" | "reject";
                                     comment: string;
                                     votedAt: string;
+                                    supersededBy: string | null;
+                                    supersededAt: string | null;
                                 }[];
                                 quorum: {
                                     required: number;
@@ -4116,6 +4143,8 @@ export interface paths {
                                     cabQuorum: number;
                                     emergencySelfApprovalWithReview?: boolean;
                                     emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                    /** @default true */
+                                    intakeFourEyes: boolean;
                                 };
                             };
                             createdBy: string | null;
@@ -4215,6 +4244,8 @@ export interface paths {
                                         cabQuorum: number;
                                         emergencySelfApprovalWithReview?: boolean;
                                         emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                        /** @default true */
+                                        intakeFourEyes: boolean;
                                     };
                                 };
                                 createdBy: string | null;
@@ -4281,6 +4312,8 @@ export interface paths {
                             cabQuorum: number;
                             emergencySelfApprovalWithReview?: boolean;
                             emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                            /** @default true */
+                            intakeFourEyes?: boolean;
                         };
                     };
                 };
@@ -4348,6 +4381,8 @@ export interface paths {
                                     cabQuorum: number;
                                     emergencySelfApprovalWithReview?: boolean;
                                     emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                    /** @default true */
+                                    intakeFourEyes: boolean;
                                 };
                             };
                             createdBy: string | null;
@@ -4446,6 +4481,8 @@ export interface paths {
                                     cabQuorum: number;
                                     emergencySelfApprovalWithReview?: boolean;
                                     emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                    /** @default true */
+                                    intakeFourEyes: boolean;
                                 };
                             };
                             createdBy: string | null;
@@ -4548,6 +4585,8 @@ export interface paths {
                                     cabQuorum: number;
                                     emergencySelfApprovalWithReview?: boolean;
                                     emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                    /** @default true */
+                                    intakeFourEyes: boolean;
                                 };
                             };
                             createdBy: string | null;
