@@ -122,7 +122,8 @@ export type CheckpointProblemKind =
 
 // Configuration management (CMDB)
 
-export type AttributeKind = 'string' | 'number' | 'boolean' | 'date' | 'enum';
+/** `ip`: an IPv4 or IPv6 address, checked by the server (CM-1). */
+export type AttributeKind = 'string' | 'number' | 'boolean' | 'date' | 'enum' | 'ip';
 
 export interface LocalizedText {
   zh: string;
@@ -390,10 +391,14 @@ export interface Change {
 }
 
 export interface ChangeVote {
+  id: string;
   voter: string;
   decision: VoteDecision;
   comment: string;
   votedAt: string;
+  /** IN-1: replaced by the member's later vote (no longer counted), and when. */
+  supersededBy: string | null;
+  supersededAt: string | null;
 }
 
 export interface ChangeDetail extends Change {
@@ -750,6 +755,8 @@ export interface PolicyRules {
   emergencySelfApprovalWithReview?: boolean;
   /** TY-4: who reviews an emergency release after the fact. */
   emergencyReviewers?: string[];
+  /** RO-4: the requester of a release cannot accept it. */
+  intakeFourEyes: boolean;
 }
 
 export interface PolicyRevision {

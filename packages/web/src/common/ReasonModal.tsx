@@ -3,6 +3,7 @@ import { Alert, Form, Input, Modal } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from './ErrorAlert';
 import { showFieldErrors } from './forms';
+import { textLimit } from './textLimit';
 
 /**
  * Asks for the reason of an irreversible step (retire, remove a relation: CM-4, DS-1), then
@@ -71,7 +72,7 @@ export function ReasonModal({
             required ? [{ required: true, whitespace: true, message: t('common.reasonRequired') }] : undefined
           }
         >
-          <Input.TextArea autoSize={{ minRows: 3, maxRows: 6 }} maxLength={2000} autoFocus />
+          <Input.TextArea autoSize={{ minRows: 3, maxRows: 6 }} count={textLimit(2000)} autoFocus />
         </Form.Item>
       </Form>
     </Modal>

@@ -136,6 +136,10 @@ function releaseRuleText(t: TFunction, error: ApiError, rule: string): string | 
       return named(t('refusals.policyInForce'));
     case 'PL-5 schedule conflicts':
       return named(error.message);
+    case 'PR-6 a release carries items or target CIs':
+      return named(t('blockers.noScope'));
+    case 'CL-1 an unsuccessful close says why':
+      return named(t('refusals.closeReason'));
     default:
       return executionRefusal(t, error.message, rule, named);
   }

@@ -1,4 +1,6 @@
 import type { FormInstance } from 'antd';
+import type { Rule } from 'antd/es/form';
+import type { TFunction } from 'i18next';
 import { isApiError } from '../api/client';
 import { localizeFieldMessage } from './serverText';
 
@@ -56,4 +58,22 @@ export function fieldMessages(error: unknown, language: string): string[] {
   return Object.values(error.fields)
     .flat()
     .map((m) => localizeFieldMessage(m, language));
+}
+
+/**
+ * X-4: a number's bounds as a form rule, said next to the field. An InputNumber's own `min`/`max`
+ * silently replace what was typed (−5 became 0.5); this leaves the number as typed and says why
+ * it cannot be saved. `above`: the number must be greater than `min`, not equal to it.
+ */
+export function numberRange(t: TFunction, min: number, max: number, above = false): Rule {
+  return {
+    validator: (_rule, value: unknown) => {
+      if (value === null || value === undefined || value === '') return Promise.resolve();
+      const n = Number(value);
+      if (above ? n <= min : n < min)
+        return Promise.reject(new Error(t(above ? 'common.numberAbove' : 'common.numberAtLeast', { min })));
+      if (n > max) return Promise.reject(new Error(t('common.numberAtMost', { max })));
+      return Promise.resolve();
+    },
+  };
 }

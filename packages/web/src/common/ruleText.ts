@@ -24,6 +24,10 @@ const RULE_KEYS: Record<string, string> = {
   'PL-5 schedule conflicts': 'conflicts',
   'TY-2 approval authority': 'authority',
   'RO-5 four eyes': 'fourEyes',
+  'RO-4 four eyes at intake': 'intakeFourEyes',
+  'PR-6 a release carries items or target CIs': 'releaseScope',
+  'PL-1 window not in the past': 'windowPast',
+  'CL-1 an unsuccessful close says why': 'closeReason',
   'PL-3 a revision is a new version': 'revision',
   'RO-1 the manager cancels': 'cancel',
   'IN-1 approved changes only': 'approvedChanges',
@@ -258,6 +262,13 @@ export function blockerReason(t: TFunction, b: Blocker, changes?: readonly Chang
       return EMERGENCY_REASONS[r] ? t(`blockers.${EMERGENCY_REASONS[r]}`) : r;
     case 'PO-2 the CMDB update applies the plan':
       return t('blockers.cmdbNoTargets');
+    case 'RO-4 four eyes at intake':
+      return t('blockers.intakeFourEyes');
+    case 'PR-6 a release carries items or target CIs':
+      return t('blockers.noScope');
+    case 'PL-1 window not in the past':
+      m = /^the window ended at (\S+);/.exec(r);
+      return m ? t('blockers.windowPast', { end: when(m[1]) }) : r;
     default:
       return executionBlockerReason(t, b.rule, r, changes) ?? r;
   }

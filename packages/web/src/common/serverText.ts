@@ -34,6 +34,9 @@ const zhFieldMessages: Record<string, string> = {
   'must be a number': '应为数字',
   'must be true or false': '应为“是”或“否”',
   'must be a date (YYYY-MM-DD)': '应为日期（YYYY-MM-DD）',
+  'must be an IPv4 or IPv6 address': '应为有效的 IPv4 或 IPv6 地址（如 10.0.0.8 或 fd00::8）',
+  'name at least one release item or target configuration item': '请至少添加一个发布项或目标配置项',
+  'required when the outcome is failed or rolled back': '结果为失败或已回退时必须写明分析',
   'same as the source': '不能与源配置项相同',
   'at most 200 characters': '最多 200 个字符',
   'choose at least one CI': '请至少选择一个配置项',
@@ -106,6 +109,12 @@ const zhLimits: [RegExp, (n: string) => string][] = [
   [/^at least (\d+) characters$/, (n) => `至少 ${n} 个字符`],
   [/^at most (\d+) tags$/, (n) => `最多 ${n} 个标签`],
   [/^at most (\d+)$/, (n) => `最多 ${n} 项`],
+  // zod's own words for a schema's bounds (X-4: a text over its limit is refused, never cut).
+  [/^Too big: expected string to have <=(\d+) characters$/, (n) => `超出长度上限：最多 ${n} 个字符`],
+  [/^Too big: expected array to have <=(\d+) items$/, (n) => `最多 ${n} 项`],
+  [/^Too small: expected number to be >=(-?[\d.]+)$/, (n) => `不能小于 ${n}`],
+  [/^Too small: expected number to be >(-?[\d.]+)$/, (n) => `须大于 ${n}`],
+  [/^Too big: expected number to be <=(-?[\d.]+)$/, (n) => `不能大于 ${n}`],
 ];
 
 /** X-4: the special-purpose address ranges the outbound policy names in its refusals. */

@@ -122,6 +122,12 @@ export const enPostRelease: typeof zhPostRelease = {
       met: 'Met',
       notMet: 'Not met',
       close: 'Close release',
+      closeFailed: 'Close as failed…',
+      unsuccessfulWarning:
+        'Closing as “{{outcome}}” counts in the quarterly success rate (KP-1) and cannot be undone. Give the analysis and type the release number to confirm.',
+      analysisRequired: 'A failed or rolled-back close needs the analysis',
+      confirmNumber: 'Type the release number {{number}} to confirm',
+      confirmNumberMismatch: 'Type the release number {{number}}',
       title: 'Close release {{number}}',
       warning:
         'Closing seals the archive: nothing can change afterwards. The release change report 《发布变更报告》 is generated (DOCX and PDF) and archived.',

@@ -121,6 +121,12 @@ export const zhPostRelease = {
       met: '已满足',
       notMet: '未满足',
       close: '关闭发布',
+      closeFailed: '以“失败”关闭…',
+      unsuccessfulWarning:
+        '以“{{outcome}}”关闭会计入季度发布成功率（KP-1），关闭后不可更改。请写明原因分析，并输入发布编号确认。',
+      analysisRequired: '以“失败”或“已回退”关闭时，须写明原因分析',
+      confirmNumber: '输入发布编号 {{number}} 以确认',
+      confirmNumberMismatch: '请输入发布编号 {{number}}',
       title: '关闭发布 {{number}}',
       warning: '关闭后归档即封存、不可再修改；系统生成《发布变更报告》（DOCX 和 PDF）并归档。',
       outcome: '关闭结果',

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { showFieldErrors } from '../../common/forms';
 import { createFreeze, releasesQueryKey } from '../releases/releases.api';
+import { textLimit } from '../../common/textLimit';
 
 interface Values {
   name: string;
@@ -62,7 +63,7 @@ export function FreezeModal({ onClose }: { onClose: () => void }) {
           label={t('calendar.freezeName')}
           rules={[{ required: true, whitespace: true, message: t('common.required') }]}
         >
-          <Input maxLength={200} placeholder={t('calendar.freezeNamePlaceholder')} />
+          <Input count={textLimit(200)} placeholder={t('calendar.freezeNamePlaceholder')} />
         </Form.Item>
         <Form.Item
           name="range"
@@ -76,7 +77,7 @@ export function FreezeModal({ onClose }: { onClose: () => void }) {
           />
         </Form.Item>
         <Form.Item name="reason" label={t('calendar.freezeReason')}>
-          <Input.TextArea autoSize={{ minRows: 2, maxRows: 5 }} maxLength={2000} />
+          <Input.TextArea autoSize={{ minRows: 2, maxRows: 5 }} count={textLimit(2000)} />
         </Form.Item>
       </Form>
     </Modal>

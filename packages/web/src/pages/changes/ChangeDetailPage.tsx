@@ -82,7 +82,7 @@ function ChangeView({ change: c }: { change: ChangeDetail }) {
   const internal = c.source === 'internal';
   const me = session.user.username;
   const ownChange = c.requester === me;
-  const myVote = c.votes.find((v) => v.voter === me);
+  const myVote = c.votes.find((v) => v.voter === me && !v.supersededAt);
 
   const submit = useMutation({
     mutationFn: () => submitChange(c.id),
@@ -357,7 +357,8 @@ function ChangeView({ change: c }: { change: ChangeDetail }) {
 
           <Card title={t('changes.votesTitle')} style={{ marginBottom: 16 }}>
             <Table<ChangeVote>
-              rowKey="voter"
+              rowKey="id"
+              rowClassName={(v) => (v.supersededAt ? 'rg-vote-superseded' : '')}
               size="small"
               pagination={false}
               dataSource={c.votes}
@@ -374,8 +375,11 @@ function ChangeView({ change: c }: { change: ChangeDetail }) {
                   title: t('changes.decision'),
                   dataIndex: 'decision',
                   width: 70,
-                  render: (d: VoteDecision) => (
-                    <Tag color={d === 'approve' ? 'success' : 'error'} style={{ marginInlineEnd: 0 }}>
+                  render: (d: VoteDecision, v) => (
+                    <Tag
+                      color={v.supersededAt ? 'default' : d === 'approve' ? 'success' : 'error'}
+                      style={{ marginInlineEnd: 0 }}
+                    >
                       {t(`changes.decisions.${d}`)}
                     </Tag>
                   ),
@@ -389,6 +393,16 @@ function ChangeView({ change: c }: { change: ChangeDetail }) {
                       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                         {formatMinute(v.votedAt)}
                       </Typography.Text>
+                      {v.supersededAt && (
+                        // IN-1: a changed vote stays on the record; only the latest one counts.
+                        <Typography.Text
+                          type="secondary"
+                          style={{ fontSize: 12 }}
+                          data-testid="vote-superseded"
+                        >
+                          {t('changes.voteSuperseded', { at: formatMinute(v.supersededAt) })}
+                        </Typography.Text>
+                      )}
                     </Flex>
                   ),
                 },

@@ -7,6 +7,8 @@ import { ErrorAlert } from '../../common/ErrorAlert';
 import { showFieldErrors } from '../../common/forms';
 import { CiSelect } from '../cmdb/CiSelect';
 import { changesQueryKey, createChange, updateChange } from './changes.api';
+import { textLimit } from '../../common/textLimit';
+import { useUnsavedChangesGuard } from '../../common/useUnsavedChangesGuard';
 
 interface ChangeFormValues {
   title: string;
@@ -31,6 +33,8 @@ export function ChangeFormDrawer({
   const queryClient = useQueryClient();
   const [form] = Form.useForm<ChangeFormValues>();
   const [failure, setFailure] = useState<unknown>(null);
+  const [dirty, setDirty] = useState(false);
+  const leaveAfterSaving = useUnsavedChangesGuard(dirty);
   const save = useMutation({
     mutationFn: (v: ChangeFormValues) => {
       const input = {
@@ -45,6 +49,7 @@ export function ChangeFormDrawer({
     onSuccess: (saved) => {
       void queryClient.invalidateQueries({ queryKey: changesQueryKey });
       void message.success(t(change ? 'changes.updated' : 'changes.created', { number: saved.number }));
+      leaveAfterSaving();
       onSaved(saved);
     },
     onError: (error) => {
@@ -90,16 +95,17 @@ export function ChangeFormDrawer({
             : { risk: 'medium' }
         }
         onFinish={(v) => save.mutate(v)}
+        onValuesChange={() => setDirty(true)}
       >
         <Form.Item
           name="title"
           label={t('changes.fields.title')}
           rules={[{ required: true, whitespace: true, message: t('common.required') }]}
         >
-          <Input maxLength={200} placeholder={t('changes.titlePlaceholder')} />
+          <Input count={textLimit(200)} placeholder={t('changes.titlePlaceholder')} />
         </Form.Item>
         <Form.Item name="description" label={t('changes.fields.description')}>
-          <Input.TextArea autoSize={{ minRows: 3, maxRows: 8 }} maxLength={4000} />
+          <Input.TextArea autoSize={{ minRows: 3, maxRows: 8 }} count={textLimit(4000)} />
         </Form.Item>
         <Form.Item name="risk" label={t('changes.fields.risk')} rules={[{ required: true }]}>
           <Radio.Group

@@ -8,6 +8,7 @@ import { showFieldErrors } from '../../common/forms';
 import { addRelation, cmdbQueryKey } from './cmdb.api';
 import { relationLabel } from './CiTags';
 import { CiSelect } from './CiSelect';
+import { textLimit } from '../../common/textLimit';
 
 interface RelationFormValues {
   direction: 'outgoing' | 'incoming';
@@ -97,7 +98,7 @@ export function AddRelationModal({ ci, onClose }: { ci: CiDetail; onClose: () =>
           {direction === 'outgoing' ? other : self}
         </Typography.Paragraph>
         <Form.Item name="reason" label={t('cmdb.reason')}>
-          <Input.TextArea autoSize={{ minRows: 2, maxRows: 4 }} maxLength={500} />
+          <Input.TextArea autoSize={{ minRows: 2, maxRows: 4 }} count={textLimit(500)} />
         </Form.Item>
       </Form>
     </Modal>

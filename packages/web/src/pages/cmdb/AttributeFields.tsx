@@ -85,6 +85,16 @@ function AttributeInput({
           options={(field.options ?? []).map((o) => ({ value: o, label: o }))}
         />
       );
+    case 'ip':
+      return (
+        <Input
+          id={id}
+          className="rg-mono"
+          placeholder="10.0.0.8 / fd00::8"
+          value={typeof value === 'string' ? value : ''}
+          onChange={(e) => onChange?.(e.target.value)}
+        />
+      );
     case 'string':
       return (
         <Input

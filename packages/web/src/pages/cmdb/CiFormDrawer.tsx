@@ -10,6 +10,8 @@ import { AttributeFields, cleanAttributes } from './AttributeFields';
 import { environmentLabel } from './CiTags';
 import { cmdbQueryKey, createCi, getCi, updateCi, ciQueryKey } from './cmdb.api';
 import { useCiTypes, useLocalized } from './useCiTypes';
+import { textLimit } from '../../common/textLimit';
+import { useUnsavedChangesGuard } from '../../common/useUnsavedChangesGuard';
 
 interface CiFormValues {
   type: string;
@@ -61,6 +63,8 @@ export function CiFormDrawer({
   const [failure, setFailure] = useState<unknown>(null);
   const [revision, setRevision] = useState(ci?.revision ?? 0);
   const [conflict, setConflict] = useState(false);
+  const [dirty, setDirty] = useState(false);
+  const leaveAfterSaving = useUnsavedChangesGuard(dirty);
   const top = useRef<HTMLDivElement>(null);
   // A refusal shown above the form is scrolled into view: the save button is far below.
   useEffect(() => {
@@ -92,6 +96,7 @@ export function CiFormDrawer({
     onSuccess: (saved) => {
       void queryClient.invalidateQueries({ queryKey: cmdbQueryKey });
       void message.success(t(ci ? 'cmdb.ciUpdated' : 'cmdb.ciCreated', { name: saved.name }));
+      leaveAfterSaving();
       onSaved?.(saved);
       onClose();
     },
@@ -165,6 +170,7 @@ export function CiFormDrawer({
         layout="vertical"
         initialValues={ci ? valuesOf(ci) : { critical: false, environment: 'production', attributes: {} }}
         onFinish={(v) => save.mutate(v)}
+        onValuesChange={() => setDirty(true)}
         autoComplete="off"
       >
         <Form.Item
@@ -184,7 +190,7 @@ export function CiFormDrawer({
           label={t('cmdb.fields.name')}
           rules={[{ required: true, whitespace: true, message: t('common.required') }]}
         >
-          <Input maxLength={200} />
+          <Input count={textLimit(200)} />
         </Form.Item>
         <Flex gap={16}>
           <Form.Item
@@ -203,14 +209,14 @@ export function CiFormDrawer({
         </Flex>
         <Flex gap={16}>
           <Form.Item name="owner" label={t('cmdb.fields.owner')} style={{ flex: 1 }}>
-            <Input maxLength={100} />
+            <Input count={textLimit(100)} />
           </Form.Item>
           <Form.Item name="version" label={t('cmdb.fields.version')} style={{ flex: 1 }}>
-            <Input maxLength={100} />
+            <Input count={textLimit(100)} />
           </Form.Item>
         </Flex>
         <Form.Item name="description" label={t('cmdb.fields.description')}>
-          <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} maxLength={4000} />
+          <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} count={textLimit(4000)} />
         </Form.Item>
         <AttributeFields type={type} />
         <Form.Item
@@ -219,7 +225,7 @@ export function CiFormDrawer({
           extra={ci ? t('cmdb.reasonHelp') : undefined}
           rules={ci ? [{ required: true, whitespace: true, message: t('cmdb.reasonRequired') }] : undefined}
         >
-          <Input.TextArea autoSize={{ minRows: 2, maxRows: 4 }} maxLength={500} />
+          <Input.TextArea autoSize={{ minRows: 2, maxRows: 4 }} count={textLimit(500)} />
         </Form.Item>
       </Form>
     </Drawer>

@@ -10,6 +10,7 @@ import { ErrorAlert } from '../../common/ErrorAlert';
 import { showFieldErrors } from '../../common/forms';
 import { dslQueryKey, registerVersion, uploadContent } from './dsl.api';
 import { UploadProgress } from './UploadProgress';
+import { textLimit } from '../../common/textLimit';
 
 interface RegisterFormValues {
   name: string;
@@ -129,7 +130,7 @@ export function RegisterVersionModal({
             { pattern: /^[^\s/\\]+$/, message: t('dsl.noSpaces') },
           ]}
         >
-          <Input maxLength={200} placeholder="netbank-core" disabled={Boolean(orphan)} />
+          <Input count={textLimit(200)} placeholder="netbank-core" disabled={Boolean(orphan)} />
         </Form.Item>
         <Form.Item
           name="version"
@@ -139,13 +140,17 @@ export function RegisterVersionModal({
             { pattern: /^[^\s/\\]+$/, message: t('dsl.noSpaces') },
           ]}
         >
-          <Input maxLength={100} placeholder="2.4.0" disabled={Boolean(orphan)} />
+          <Input count={textLimit(100)} placeholder="2.4.0" disabled={Boolean(orphan)} />
         </Form.Item>
         <Form.Item name="description" label={t('dsl.description')}>
-          <Input.TextArea autoSize={{ minRows: 2, maxRows: 4 }} maxLength={4000} disabled={Boolean(orphan)} />
+          <Input.TextArea
+            autoSize={{ minRows: 2, maxRows: 4 }}
+            count={textLimit(4000)}
+            disabled={Boolean(orphan)}
+          />
         </Form.Item>
         <Form.Item name="source" label={t('dsl.source')} extra={t('dsl.sourceHelp')}>
-          <Input maxLength={1000} disabled={Boolean(orphan)} />
+          <Input count={textLimit(1000)} disabled={Boolean(orphan)} />
         </Form.Item>
         <Form.Item name="mode" label={t('dsl.contentMode')}>
           <Radio.Group
@@ -189,7 +194,7 @@ export function RegisterVersionModal({
                 { pattern: SHA256, message: t('dsl.badDigest') },
               ]}
             >
-              <Input className="rg-mono" maxLength={64} />
+              <Input className="rg-mono" count={textLimit(64)} />
             </Form.Item>
             <Form.Item name={['external', 'size']} label={t('dsl.sizeBytes')}>
               <InputNumber min={0} precision={0} style={{ width: '100%' }} />

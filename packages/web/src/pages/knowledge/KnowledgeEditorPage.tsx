@@ -38,6 +38,7 @@ import {
 } from './knowledge.api';
 import { CiLinkSelect, ReleaseLinkSelect } from './LinkSelect';
 import { MarkdownView } from './MarkdownView';
+import { textLimit } from '../../common/textLimit';
 
 const detailText = (value: unknown) =>
   typeof value === 'string' || typeof value === 'number' ? String(value) : '';
@@ -206,7 +207,7 @@ function Editor({ article, release }: { article?: Article; release?: ReleaseDeta
                 <Input
                   size="large"
                   placeholder={t('knowledge.editor.titlePlaceholder')}
-                  maxLength={200}
+                  count={textLimit(200)}
                   showCount
                   data-testid="kb-title-input"
                 />

@@ -14,6 +14,7 @@ import {
   type NotificationKind,
   type WebhookFormat,
 } from './notifications.api';
+import { textLimit } from '../../common/textLimit';
 
 interface EndpointForm {
   name: string;
@@ -93,7 +94,7 @@ export function EndpointFormModal({ endpoint, onClose }: { endpoint?: Endpoint; 
           label={t('notifications.admin.name')}
           rules={[{ required: true, message: t('common.required') }]}
         >
-          <Input maxLength={100} />
+          <Input count={textLimit(100)} />
         </Form.Item>
         <Form.Item name="format" label={t('notifications.admin.format')} rules={[{ required: true }]}>
           <Select

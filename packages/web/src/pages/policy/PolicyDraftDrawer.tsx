@@ -25,6 +25,8 @@ import { showFieldErrors } from '../../common/forms';
 import { useRoleOptions } from '../../common/roles';
 import { CellItem, FormListTable } from '../releases/plan/FormListTable';
 import { draftPolicyVersion, policyQueryKey } from './policy.api';
+import { textLimit } from '../../common/textLimit';
+import { useUnsavedChangesGuard } from '../../common/useUnsavedChangesGuard';
 
 interface Values {
   version: string;
@@ -54,6 +56,8 @@ export function PolicyDraftDrawer({ base, onClose }: { base: PolicyVersion; onCl
   const [form] = Form.useForm<Values>();
   const [failure, setFailure] = useState<unknown>(null);
   const [pending, setPending] = useState(false);
+  const [dirty, setDirty] = useState(false);
+  const leaveAfterSaving = useUnsavedChangesGuard(dirty);
   const businessRoles = roleOptions.groups[0]?.options ?? [];
   const sectionOptions = PLAN_SECTIONS.map((s) => ({ value: s, label: t(`plan.sections.${s}`) }));
 
@@ -79,6 +83,7 @@ export function PolicyDraftDrawer({ base, onClose }: { base: PolicyVersion; onCl
       });
       void message.success(t('policy.drafted', { version: created.document.version }));
       void queryClient.invalidateQueries({ queryKey: policyQueryKey });
+      leaveAfterSaving();
       onClose();
     } catch (error) {
       if (!showFieldErrors(form, error, i18n.language, RENAME)) setFailure(error);
@@ -100,7 +105,7 @@ export function PolicyDraftDrawer({ base, onClose }: { base: PolicyVersion; onCl
           width: 180,
           render: (f, i) => (
             <CellItem field={f} name="key">
-              <Input aria-label={`${t('policy.edit.itemKey')} ${i + 1}`} maxLength={50} />
+              <Input aria-label={`${t('policy.edit.itemKey')} ${i + 1}`} count={textLimit(50)} />
             </CellItem>
           ),
         },
@@ -110,7 +115,7 @@ export function PolicyDraftDrawer({ base, onClose }: { base: PolicyVersion; onCl
           width: 160,
           render: (f, i) => (
             <CellItem field={f} name={['label', 'zh']}>
-              <Input aria-label={`${t('policy.edit.itemZh')} ${i + 1}`} maxLength={50} />
+              <Input aria-label={`${t('policy.edit.itemZh')} ${i + 1}`} count={textLimit(50)} />
             </CellItem>
           ),
         },
@@ -120,7 +125,7 @@ export function PolicyDraftDrawer({ base, onClose }: { base: PolicyVersion; onCl
           width: 200,
           render: (f, i) => (
             <CellItem field={f} name={['label', 'en']}>
-              <Input aria-label={`${t('policy.edit.itemEn')} ${i + 1}`} maxLength={80} />
+              <Input aria-label={`${t('policy.edit.itemEn')} ${i + 1}`} count={textLimit(80)} />
             </CellItem>
           ),
         },
@@ -163,6 +168,7 @@ export function PolicyDraftDrawer({ base, onClose }: { base: PolicyVersion; onCl
           rules: base.document.rules,
         }}
         onFinish={(v) => void submit(v)}
+        onValuesChange={() => setDirty(true)}
       >
         <Row gutter={16}>
           <Col xs={24} md={8}>
@@ -171,7 +177,7 @@ export function PolicyDraftDrawer({ base, onClose }: { base: PolicyVersion; onCl
               label={t('policy.draftVersion')}
               rules={[{ required: true, whitespace: true, message: t('common.required') }]}
             >
-              <Input maxLength={20} placeholder={t('policy.draftVersionPlaceholder')} />
+              <Input count={textLimit(20)} placeholder={t('policy.draftVersionPlaceholder')} />
             </Form.Item>
           </Col>
           <Col xs={24} md={8}>
@@ -187,7 +193,7 @@ export function PolicyDraftDrawer({ base, onClose }: { base: PolicyVersion; onCl
             >
               <Input.TextArea
                 autoSize={{ minRows: 2, maxRows: 4 }}
-                maxLength={1000}
+                count={textLimit(1000)}
                 placeholder={t('policy.draftChangePlaceholder')}
               />
             </Form.Item>
@@ -223,6 +229,15 @@ export function PolicyDraftDrawer({ base, onClose }: { base: PolicyVersion; onCl
                 valuePropName="checked"
               >
                 <Switch />
+              </Form.Item>
+            </Col>
+            <Col xs={24} md={8}>
+              <Form.Item
+                name={['rules', 'intakeFourEyes']}
+                label={t('policy.edit.intakeFourEyes')}
+                valuePropName="checked"
+              >
+                <Switch data-testid="policy-intake-four-eyes" />
               </Form.Item>
             </Col>
             <Col xs={24} md={8}>

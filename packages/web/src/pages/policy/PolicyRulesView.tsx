@@ -146,6 +146,15 @@ export function PolicyRulesView({ rules }: { rules: PolicyRules }) {
         </Rule>
       </Col>
       <Col {...col}>
+        <Rule
+          icon={<TeamOutlined />}
+          title={t('policy.rules.intakeFourEyes')}
+          testId="policy-rule-intake-four-eyes"
+        >
+          {rules.intakeFourEyes ? t('policy.rules.intakeFourEyesOn') : t('policy.rules.fourEyesOff')}
+        </Rule>
+      </Col>
+      <Col {...col}>
         <Rule icon={<TeamOutlined />} title={t('policy.rules.cabQuorum')} testId="policy-rule-cab">
           {t('policy.rules.cabQuorumLine', { count: rules.cabQuorum })}
         </Rule>

@@ -6,6 +6,7 @@ import { ErrorAlert } from '../../common/ErrorAlert';
 import { showFieldErrors } from '../../common/forms';
 import { proposalReason } from '../../common/ruleText';
 import { classifyRelease } from './releases.api';
+import { textLimit } from '../../common/textLimit';
 
 /** TY-1, TY-3: the type, starting from the system's proposal; another type needs a reason. */
 export function ClassifyModal({
@@ -119,7 +120,7 @@ export function ClassifyModal({
             extra={reasonError ? undefined : t('releases.classifyReasonHelp')}
             rules={[{ required: true, whitespace: true, message: t('releases.classifyReasonHelp') }]}
           >
-            <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} maxLength={2000} />
+            <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} count={textLimit(2000)} />
           </Form.Item>
         )}
         <Typography.Paragraph type="secondary" style={{ fontSize: 12, margin: 0 }}>

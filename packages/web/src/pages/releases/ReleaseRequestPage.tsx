@@ -37,6 +37,8 @@ import { CiSelect } from '../cmdb/CiSelect';
 import { changesQueryKey, getChange, listChanges } from '../changes/changes.api';
 import { dslQueryKey, listVersions } from '../dsl/dsl.api';
 import { releasesQueryKey, requestRelease } from './releases.api';
+import { textLimit } from '../../common/textLimit';
+import { useUnsavedChangesGuard } from '../../common/useUnsavedChangesGuard';
 
 interface ItemValues {
   kind: ReleaseItemKind;
@@ -67,6 +69,8 @@ export function ReleaseRequestPage() {
   const preselected = params.get('changeId');
   const [form] = Form.useForm<RequestValues>();
   const [failure, setFailure] = useState<unknown>(null);
+  const [dirty, setDirty] = useState(false);
+  const leaveAfterSaving = useUnsavedChangesGuard(dirty);
 
   const approved = useQuery({
     queryKey: [...changesQueryKey, 'list', { state: 'approved' }],
@@ -114,6 +118,7 @@ export function ReleaseRequestPage() {
       void queryClient.invalidateQueries({ queryKey: releasesQueryKey });
       void queryClient.invalidateQueries({ queryKey: changesQueryKey });
       void message.success(t('releases.new.submitted', { number: release.number }));
+      leaveAfterSaving();
       void navigate(`/releases/${release.id}`);
     },
     onError: (error) => {
@@ -160,6 +165,7 @@ export function ReleaseRequestPage() {
           newTechnology: false,
         }}
         onFinish={(v) => submit.mutate(v)}
+        onValuesChange={() => setDirty(true)}
         data-testid="release-request-form"
       >
         <Card title={t('releases.new.basics')} style={{ marginBottom: 16 }}>
@@ -168,10 +174,10 @@ export function ReleaseRequestPage() {
             label={t('releases.fields.title')}
             rules={[{ required: true, whitespace: true, message: t('common.required') }]}
           >
-            <Input maxLength={200} />
+            <Input count={textLimit(200)} />
           </Form.Item>
           <Form.Item name="description" label={t('releases.fields.description')}>
-            <Input.TextArea autoSize={{ minRows: 3, maxRows: 8 }} maxLength={10_000} />
+            <Input.TextArea autoSize={{ minRows: 3, maxRows: 8 }} count={textLimit(10_000)} />
           </Form.Item>
           <Form.Item
             name="changeIds"
@@ -241,7 +247,7 @@ export function ReleaseRequestPage() {
                           label={t('releases.new.itemTitle')}
                           rules={[{ required: true, whitespace: true, message: t('common.required') }]}
                         >
-                          <Input maxLength={200} />
+                          <Input count={textLimit(200)} />
                         </Form.Item>
                       </Col>
                     </Row>
@@ -267,7 +273,7 @@ export function ReleaseRequestPage() {
                       }
                     </Form.Item>
                     <Form.Item name={[field.name, 'description']} label={t('releases.new.itemDescription')}>
-                      <Input maxLength={2000} />
+                      <Input count={textLimit(2000)} />
                     </Form.Item>
                     <Form.Item
                       name={[field.name, 'ciIds']}
@@ -306,6 +312,17 @@ export function ReleaseRequestPage() {
             name="targetCiIds"
             label={t('releases.new.targets')}
             extra={t('releases.new.targetsHelp')}
+            dependencies={['items']}
+            rules={[
+              // PR-6: a release says what it releases — an item, or at least the CIs it touches.
+              ({ getFieldValue }) => ({
+                validator: (_rule, value: string[] | undefined) =>
+                  (value ?? []).length > 0 ||
+                  ((getFieldValue('items') as unknown[] | undefined) ?? []).length > 0
+                    ? Promise.resolve()
+                    : Promise.reject(new Error(t('releases.new.scopeRequired'))),
+              }),
+            ]}
             style={{ marginBottom: 0 }}
           >
             <CiSelect multiple data-testid="release-targets" />

@@ -2,6 +2,7 @@ import { Input, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { RISK_CATEGORIES } from '../../api/types';
 import { CellItem, type ListColumn } from './plan/FormListTable';
+import { textLimit } from '../../common/textLimit';
 
 const LEVELS = ['low', 'medium', 'high'] as const;
 
@@ -18,7 +19,7 @@ export function useRiskColumns(): ListColumn[] {
         <Input.TextArea
           aria-label={`${label} ${i + 1}`}
           autoSize={{ minRows: 1, maxRows: 4 }}
-          maxLength={2000}
+          count={textLimit(2000)}
         />
       </CellItem>
     ),

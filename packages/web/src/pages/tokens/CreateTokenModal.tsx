@@ -9,6 +9,7 @@ import { showFieldErrors } from '../../common/forms';
 import { permissionLabel } from '../../common/permissions';
 import { createToken, tokensQueryKey } from './tokens.api';
 import { useOwnerOptions } from './useOwnerOptions';
+import { textLimit } from '../../common/textLimit';
 
 interface TokenFormValues {
   name: string;
@@ -86,7 +87,7 @@ export function CreateTokenModal({
           label={t('tokens.name')}
           rules={[{ required: true, message: t('common.required') }]}
         >
-          <Input placeholder={t('tokens.namePlaceholder')} maxLength={100} />
+          <Input placeholder={t('tokens.namePlaceholder')} count={textLimit(100)} />
         </Form.Item>
         {manageAll && (
           <Form.Item

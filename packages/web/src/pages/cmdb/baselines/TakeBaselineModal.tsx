@@ -9,6 +9,7 @@ import { CiSelect } from '../CiSelect';
 import { environmentLabel } from '../CiTags';
 import { baselinesQueryKey, takeBaseline, type TakeBaselineInput } from '../cmdb.api';
 import { useCiTypes, useLocalized } from '../useCiTypes';
+import { textLimit } from '../../../common/textLimit';
 
 interface BaselineFormValues {
   name: string;
@@ -89,10 +90,10 @@ export function TakeBaselineModal({
           label={t('baselines.name')}
           rules={[{ required: true, whitespace: true, message: t('common.required') }]}
         >
-          <Input maxLength={200} placeholder={t('baselines.namePlaceholder')} />
+          <Input count={textLimit(200)} placeholder={t('baselines.namePlaceholder')} />
         </Form.Item>
         <Form.Item name="description" label={t('baselines.description')}>
-          <Input.TextArea autoSize={{ minRows: 2, maxRows: 4 }} maxLength={2000} />
+          <Input.TextArea autoSize={{ minRows: 2, maxRows: 4 }} count={textLimit(2000)} />
         </Form.Item>
         <Form.Item name="scope" label={t('baselines.scope')}>
           <Radio.Group

@@ -38,6 +38,7 @@ import { ReleaseStateTag } from '../ReleaseTags';
 import { latestRecord } from './assessments';
 import { OrderList } from './OrderList';
 import { usePeople } from '../../../common/people';
+import { textLimit } from '../../../common/textLimit';
 
 function Chain({ numbers }: { numbers: string[] }) {
   return (
@@ -248,7 +249,7 @@ export function RelationshipCard({ release, editable }: { release: ReleaseDetail
               label={t('assessment.note')}
               rules={[{ required: true, whitespace: true, message: t('common.reasonRequired') }]}
             >
-              <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} maxLength={4000} />
+              <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} count={textLimit(4000)} />
             </Form.Item>
             <Button type="primary" htmlType="submit" loading={pending} data-testid="relationship-submit">
               {t('assessment.record')}

@@ -6,11 +6,12 @@ import type { ReleaseDetail, ResourceAssessment } from '../../../api/types';
 import { ErrorAlert } from '../../../common/ErrorAlert';
 import { FieldMessages } from '../../../common/FieldMessages';
 import { formatMinute } from '../../../common/format';
-import { fieldMessages, showFieldErrors } from '../../../common/forms';
+import { fieldMessages, numberRange, showFieldErrors } from '../../../common/forms';
 import { CellItem, FormListTable } from '../plan/FormListTable';
 import { assessResources, releasesQueryKey } from '../releases.api';
 import { latestRecord } from './assessments';
 import { usePeople } from '../../../common/people';
+import { textLimit } from '../../../common/textLimit';
 
 type Values = {
   technical: string;
@@ -122,7 +123,7 @@ export function ResourceCard({ release, editable }: { release: ReleaseDetail; ed
               label={t('assessment.technical')}
               rules={[{ required: true, whitespace: true, message: t('common.required') }]}
             >
-              <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} maxLength={4000} />
+              <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} count={textLimit(4000)} />
             </Form.Item>
             <Form.Item label={t('assessment.people')} required>
               <FormListTable
@@ -136,7 +137,7 @@ export function ResourceCard({ release, editable }: { release: ReleaseDetail; ed
                     width: 140,
                     render: (f, i) => (
                       <CellItem field={f} name="name">
-                        <Input aria-label={`${t('assessment.personName')} ${i + 1}`} maxLength={100} />
+                        <Input aria-label={`${t('assessment.personName')} ${i + 1}`} count={textLimit(100)} />
                       </CellItem>
                     ),
                   },
@@ -146,7 +147,7 @@ export function ResourceCard({ release, editable }: { release: ReleaseDetail; ed
                     width: 160,
                     render: (f, i) => (
                       <CellItem field={f} name="role">
-                        <Input aria-label={`${t('assessment.personRole')} ${i + 1}`} maxLength={100} />
+                        <Input aria-label={`${t('assessment.personRole')} ${i + 1}`} count={textLimit(100)} />
                       </CellItem>
                     ),
                   },
@@ -156,7 +157,10 @@ export function ResourceCard({ release, editable }: { release: ReleaseDetail; ed
                     width: 260,
                     render: (f, i) => (
                       <CellItem field={f} name="availability">
-                        <Input aria-label={`${t('assessment.availability')} ${i + 1}`} maxLength={200} />
+                        <Input
+                          aria-label={`${t('assessment.availability')} ${i + 1}`}
+                          count={textLimit(200)}
+                        />
                       </CellItem>
                     ),
                   },
@@ -168,14 +172,14 @@ export function ResourceCard({ release, editable }: { release: ReleaseDetail; ed
                 <Form.Item
                   name={['time', 'estimateHours']}
                   label={t('assessment.estimateHours')}
-                  rules={[{ required: true, message: t('common.required') }]}
+                  rules={[{ required: true, message: t('common.required') }, numberRange(t, 0, 10_000, true)]}
                 >
-                  <InputNumber min={0.5} max={10_000} step={0.5} style={{ width: '100%' }} />
+                  <InputNumber step={0.5} style={{ width: '100%' }} />
                 </Form.Item>
               </Col>
               <Col xs={24} md={16}>
                 <Form.Item name={['time', 'note']} label={t('assessment.timeNote')}>
-                  <Input maxLength={2000} />
+                  <Input count={textLimit(2000)} />
                 </Form.Item>
               </Col>
             </Row>

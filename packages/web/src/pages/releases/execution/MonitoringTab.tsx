@@ -50,6 +50,7 @@ import {
 import { FormModal } from './FormModal';
 import { IndicatorChart } from './IndicatorChart';
 import { useSubmit } from './useSubmit';
+import { textLimit } from '../../../common/textLimit';
 
 const LEVEL_COLORS: Record<LogLevel, string> = { debug: 'default', info: 'blue', warn: 'gold', error: 'red' };
 /** Sources the server gives log lines itself (IM-5); a source a person or a pipeline named is shown as named. */
@@ -484,7 +485,7 @@ function AttachLogsModal({ release, onClose }: { release: ReleaseDetail; onClose
             <Select options={LOG_LEVELS.map((l) => ({ value: l, label: l.toUpperCase() }))} />
           </Form.Item>
           <Form.Item name="source" label={t('execution.monitor.source')} style={{ flex: 1 }}>
-            <Input maxLength={100} placeholder={t('execution.monitor.sourcePlaceholder')} />
+            <Input count={textLimit(100)} placeholder={t('execution.monitor.sourcePlaceholder')} />
           </Form.Item>
         </Flex>
       </Form>
@@ -618,14 +619,14 @@ function FeedbackModal({
       >
         <Flex gap={16}>
           <Form.Item name="channel" label={t('execution.monitor.channel')} style={{ flex: 1 }}>
-            <Input maxLength={50} placeholder={t('execution.monitor.channelPlaceholder')} />
+            <Input count={textLimit(50)} placeholder={t('execution.monitor.channelPlaceholder')} />
           </Form.Item>
           <Form.Item name="reporter" label={t('execution.monitor.reporter')} style={{ flex: 1 }}>
-            <Input maxLength={100} />
+            <Input count={textLimit(100)} />
           </Form.Item>
         </Flex>
         <Form.Item name="content" label={t('execution.monitor.content')}>
-          <Input.TextArea autoSize={{ minRows: 3, maxRows: 8 }} maxLength={4000} />
+          <Input.TextArea autoSize={{ minRows: 3, maxRows: 8 }} count={textLimit(4000)} />
         </Form.Item>
         <Flex gap={16} align="center">
           <Form.Item name="severity" label={t('execution.monitor.severity')} style={{ width: 160 }}>

@@ -67,6 +67,7 @@ import { ProgressHeader } from './ProgressHeader';
 import { StepTable } from './StepTable';
 import { TriggerClock } from './TriggerClock';
 import { useNow } from './useNow';
+import { textLimit } from '../../../common/textLimit';
 
 const ROLLBACK_STATES: readonly string[] = ['rolling_back', 'rolled_back'];
 const KIND_COLORS: Record<string, string> = {
@@ -388,12 +389,12 @@ function RaiseTriggerModal({ release, onClose }: { release: ReleaseDetail; onClo
           />
         </Form.Item>
         <Form.Item name="summary" label={t('execution.rollback.summary')}>
-          <Input maxLength={1000} placeholder={t('execution.rollback.summaryPlaceholder')} />
+          <Input count={textLimit(1000)} placeholder={t('execution.rollback.summaryPlaceholder')} />
         </Form.Item>
         <Form.Item name="evidence" label={t('execution.rollback.evidence')}>
           <Input.TextArea
             autoSize={{ minRows: 3, maxRows: 8 }}
-            maxLength={8000}
+            count={textLimit(8000)}
             placeholder={t('execution.rollback.evidencePlaceholder')}
           />
         </Form.Item>
@@ -493,7 +494,7 @@ function RestorationCard({ release, checks }: { release: ReleaseDetail; checks: 
                     render: (_, x) => (
                       <Form.Item name={['observed', x.ciId]} style={{ marginBottom: 0 }}>
                         <Input
-                          maxLength={100}
+                          count={textLimit(100)}
                           aria-label={`${t('execution.rollback.observed')} ${cis.byId.get(x.ciId)?.name ?? x.ciId}`}
                         />
                       </Form.Item>

@@ -18,6 +18,7 @@ import {
   type StepPhase,
 } from './execution.api';
 import { PersonName } from '../../../common/people';
+import { textLimit } from '../../../common/textLimit';
 
 type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed';
 const STATUS_COLORS: Record<StepStatus, string> = {
@@ -322,14 +323,14 @@ function FinishStepModal({
         <Form.Item name="result" label={t('execution.impl.resultText')}>
           <Input.TextArea
             autoSize={{ minRows: 2, maxRows: 5 }}
-            maxLength={4000}
+            count={textLimit(4000)}
             placeholder={t('execution.impl.resultPlaceholder')}
           />
         </Form.Item>
         <Form.Item name="output" label={t('execution.impl.output')} style={{ marginBottom: 0 }}>
           <Input.TextArea
             autoSize={{ minRows: 3, maxRows: 10 }}
-            maxLength={65_536}
+            count={textLimit(65_536)}
             placeholder={t('execution.impl.outputPlaceholder')}
             style={{ fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace', fontSize: 12 }}
           />

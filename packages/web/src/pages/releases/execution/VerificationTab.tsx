@@ -47,6 +47,7 @@ import {
 import { localized } from './executionText';
 import { FormModal } from './FormModal';
 import { useSubmit } from './useSubmit';
+import { textLimit } from '../../../common/textLimit';
 
 const RESULT_TAG = {
   passed: { color: 'success', icon: <CheckCircleFilled /> },
@@ -393,14 +394,14 @@ export function RecordCheckModal({
         >
           <Input.TextArea
             autoSize={{ minRows: 3, maxRows: 8 }}
-            maxLength={4000}
+            count={textLimit(4000)}
             placeholder={texts?.notePlaceholder ?? t('execution.checks.notePlaceholder')}
           />
         </Form.Item>
         <Form.Item name="link" label={t('execution.checks.link')}>
           <Input
             prefix={<LinkOutlined />}
-            maxLength={2000}
+            count={textLimit(2000)}
             placeholder={t('execution.checks.linkPlaceholder')}
           />
         </Form.Item>

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { Button, Flex, Form, Table, Tooltip } from 'antd';
 import type { FormListFieldData } from 'antd';
+import type { Rule } from 'antd/es/form';
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 
@@ -122,14 +123,20 @@ export function FormListTable({
 export function CellItem({
   field,
   name,
+  rules,
   children,
 }: {
   field: FormListFieldData;
   name: string | (string | number)[];
+  rules?: Rule[];
   children: ReactNode;
 }) {
   return (
-    <Form.Item name={[field.name, ...(Array.isArray(name) ? name : [name])]} style={{ marginBottom: 0 }}>
+    <Form.Item
+      name={[field.name, ...(Array.isArray(name) ? name : [name])]}
+      rules={rules}
+      style={{ marginBottom: 0 }}
+    >
       {children}
     </Form.Item>
   );

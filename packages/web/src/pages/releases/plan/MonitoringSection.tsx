@@ -2,6 +2,7 @@ import { Card, Form, Input, InputNumber, Select, Table, Tag, Typography } from '
 import { useTranslation } from 'react-i18next';
 import type { IndicatorComparator, PlanContent, PlanIndicator } from '../../../api/types';
 import { CellItem, FormListTable } from './FormListTable';
+import { textLimit } from '../../../common/textLimit';
 
 const COMPARATORS: readonly IndicatorComparator[] = ['gt', 'gte', 'lt', 'lte'];
 const SIGNS: Record<IndicatorComparator, string> = { gt: '>', gte: '≥', lt: '<', lte: '≤' };
@@ -44,7 +45,7 @@ export function MonitoringSection({ index }: { index: number }) {
                 <CellItem field={f} name="key">
                   <Input
                     aria-label={`${t(`${m}.key`)} ${i + 1}`}
-                    maxLength={50}
+                    count={textLimit(50)}
                     placeholder="error_ratio"
                     title={t(`${m}.keyHelp`)}
                     className="rg-mono"
@@ -58,7 +59,7 @@ export function MonitoringSection({ index }: { index: number }) {
               width: 180,
               render: (f, i) => (
                 <CellItem field={f} name="name">
-                  <Input aria-label={`${t(`${m}.name`)} ${i + 1}`} maxLength={200} />
+                  <Input aria-label={`${t(`${m}.name`)} ${i + 1}`} count={textLimit(200)} />
                 </CellItem>
               ),
             },
@@ -94,7 +95,7 @@ export function MonitoringSection({ index }: { index: number }) {
               width: 90,
               render: (f, i) => (
                 <CellItem field={f} name="unit">
-                  <Input aria-label={`${t(`${m}.unit`)} ${i + 1}`} maxLength={30} />
+                  <Input aria-label={`${t(`${m}.unit`)} ${i + 1}`} count={textLimit(30)} />
                 </CellItem>
               ),
             },
@@ -106,7 +107,7 @@ export function MonitoringSection({ index }: { index: number }) {
                 <CellItem field={f} name="query">
                   <Input
                     aria-label={`${t(`${m}.query`)} ${i + 1}`}
-                    maxLength={2000}
+                    count={textLimit(2000)}
                     className="rg-mono"
                     placeholder="sum(rate(http_errors_total[5m]))"
                   />

@@ -33,7 +33,7 @@ import {
 } from '../../../api/types';
 import { ErrorAlert } from '../../../common/ErrorAlert';
 import { formatMinute } from '../../../common/format';
-import { showFieldErrors } from '../../../common/forms';
+import { numberRange, showFieldErrors } from '../../../common/forms';
 import { blockerText, gapReason, ruleLabel, sectionLabel } from '../../../common/ruleText';
 import { TakeBaselineModal } from '../../cmdb/baselines/TakeBaselineModal';
 import { CiSelect } from '../../cmdb/CiSelect';
@@ -56,6 +56,8 @@ import {
   toFormValues,
   type PlanFormValues,
 } from './planForm';
+import { textLimit } from '../../../common/textLimit';
+import { useUnsavedChangesGuard } from '../../../common/useUnsavedChangesGuard';
 
 /** Blockers of submission that saving the draft may change: the server judges them after the save. */
 const DRAFT_RULES = new Set(['PL-1 plan sections', 'TY-4 emergency short form', 'PL-5 schedule conflicts']);
@@ -104,6 +106,7 @@ export function PlanEditor({
   const [savedKey, setSavedKey] = useState(() => contentKey(initial));
   const currentKey = Form.useWatch(watchedContentKey, { form, preserve: true });
   const dirty = currentKey !== undefined && currentKey !== savedKey;
+  useUnsavedChangesGuard(dirty);
   const [busy, setBusy] = useState<'save' | 'submit' | null>(null);
   const [missing, setMissing] = useState<{ rule: string; gaps: SectionGap[] } | null>(null);
   const [conflictsBlock, setConflictsBlock] = useState(false);
@@ -283,7 +286,7 @@ export function PlanEditor({
       width: 240,
       render: (f: FormListFieldData, i: number) => (
         <CellItem field={f} name="title">
-          <Input aria-label={`${prefix}${t('plan.stepTitle')} ${i + 1}`} maxLength={200} />
+          <Input aria-label={`${prefix}${t('plan.stepTitle')} ${i + 1}`} count={textLimit(200)} />
         </CellItem>
       ),
     },
@@ -293,7 +296,7 @@ export function PlanEditor({
       width: 120,
       render: (f: FormListFieldData, i: number) => (
         <CellItem field={f} name="owner">
-          <Input aria-label={`${prefix}${t('plan.stepOwner')} ${i + 1}`} maxLength={100} />
+          <Input aria-label={`${prefix}${t('plan.stepOwner')} ${i + 1}`} count={textLimit(100)} />
         </CellItem>
       ),
     },
@@ -302,11 +305,9 @@ export function PlanEditor({
       title: t('plan.stepMinutes'),
       width: 130,
       render: (f: FormListFieldData, i: number) => (
-        <CellItem field={f} name="expectedMinutes">
+        <CellItem field={f} name="expectedMinutes" rules={[numberRange(t, 0, 10_000)]}>
           <InputNumber
             aria-label={`${prefix}${t('plan.stepMinutes')} ${i + 1}`}
-            min={0}
-            max={10_000}
             precision={0}
             style={{ width: '100%' }}
           />
@@ -319,7 +320,7 @@ export function PlanEditor({
       width: 260,
       render: (f: FormListFieldData, i: number) => (
         <CellItem field={f} name="verification">
-          <Input aria-label={`${prefix}${t('plan.stepVerification')} ${i + 1}`} maxLength={2000} />
+          <Input aria-label={`${prefix}${t('plan.stepVerification')} ${i + 1}`} count={textLimit(2000)} />
         </CellItem>
       ),
     },
@@ -333,7 +334,7 @@ export function PlanEditor({
           <Input.TextArea
             aria-label={sectionLabel(t, 'purpose')}
             autoSize={{ minRows: 2, maxRows: 8 }}
-            maxLength={10_000}
+            count={textLimit(10_000)}
             placeholder={t('plan.purposePlaceholder')}
           />
         </Form.Item>
@@ -365,7 +366,7 @@ export function PlanEditor({
           </Col>
           <Col xs={24} lg={12}>
             <Form.Item name={['scope', 'users']} label={t('plan.scopeUsers')}>
-              <Input maxLength={2000} placeholder={t('plan.scopeUsersPlaceholder')} />
+              <Input count={textLimit(2000)} placeholder={t('plan.scopeUsersPlaceholder')} />
             </Form.Item>
           </Col>
           <Col xs={24} lg={12}>
@@ -373,13 +374,14 @@ export function PlanEditor({
               name={['scope', 'downtimeMinutes']}
               label={t('plan.downtime')}
               extra={t('plan.downtimeHelp')}
+              rules={[numberRange(t, 0, 100_000)]}
             >
-              <InputNumber min={0} max={100_000} precision={0} style={{ width: '100%' }} />
+              <InputNumber precision={0} style={{ width: '100%' }} />
             </Form.Item>
           </Col>
           <Col span={24}>
             <Form.Item name={['scope', 'notes']} label={t('plan.scopeNotes')} style={{ marginBottom: 0 }}>
-              <Input.TextArea autoSize={{ minRows: 1, maxRows: 4 }} maxLength={4000} />
+              <Input.TextArea autoSize={{ minRows: 1, maxRows: 4 }} count={textLimit(4000)} />
             </Form.Item>
           </Col>
         </Row>
@@ -399,7 +401,7 @@ export function PlanEditor({
               width: 140,
               render: (f, i) => (
                 <CellItem field={f} name="name">
-                  <Input aria-label={`${t('plan.participantName')} ${i + 1}`} maxLength={100} />
+                  <Input aria-label={`${t('plan.participantName')} ${i + 1}`} count={textLimit(100)} />
                 </CellItem>
               ),
             },
@@ -409,7 +411,7 @@ export function PlanEditor({
               width: 180,
               render: (f, i) => (
                 <CellItem field={f} name="role">
-                  <Input aria-label={`${t('plan.participantRole')} ${i + 1}`} maxLength={100} />
+                  <Input aria-label={`${t('plan.participantRole')} ${i + 1}`} count={textLimit(100)} />
                 </CellItem>
               ),
             },
@@ -419,7 +421,10 @@ export function PlanEditor({
               width: 420,
               render: (f, i) => (
                 <CellItem field={f} name="responsibility">
-                  <Input aria-label={`${t('plan.participantResponsibility')} ${i + 1}`} maxLength={1000} />
+                  <Input
+                    aria-label={`${t('plan.participantResponsibility')} ${i + 1}`}
+                    count={textLimit(1000)}
+                  />
                 </CellItem>
               ),
             },
@@ -507,7 +512,7 @@ export function PlanEditor({
                 width: 160,
                 render: (f, i) => (
                   <CellItem field={f} name="currentVersion">
-                    <Input aria-label={`${t('plan.currentVersion')} ${i + 1}`} maxLength={100} />
+                    <Input aria-label={`${t('plan.currentVersion')} ${i + 1}`} count={textLimit(100)} />
                   </CellItem>
                 ),
               },
@@ -519,7 +524,7 @@ export function PlanEditor({
                   <CellItem field={f} name="targetVersion">
                     <Input
                       aria-label={`${t('plan.targetVersion')} ${i + 1}`}
-                      maxLength={100}
+                      count={textLimit(100)}
                       placeholder={t('plan.targetVersionPlaceholder')}
                     />
                   </CellItem>
@@ -544,7 +549,7 @@ export function PlanEditor({
           <Input.TextArea
             aria-label={sectionLabel(t, 'post_deployment')}
             autoSize={{ minRows: 2, maxRows: 8 }}
-            maxLength={10_000}
+            count={textLimit(10_000)}
             placeholder={t('plan.postDeploymentPlaceholder')}
           />
         </Form.Item>
@@ -587,7 +592,7 @@ export function PlanEditor({
           <Input.TextArea
             aria-label={sectionLabel(t, 'resources')}
             autoSize={{ minRows: 2, maxRows: 8 }}
-            maxLength={10_000}
+            count={textLimit(10_000)}
             placeholder={t('plan.resourcesPlaceholder')}
           />
         </Form.Item>
@@ -636,7 +641,7 @@ export function PlanEditor({
                   width: 320,
                   render: (f, i) => (
                     <CellItem field={f} name="indicator">
-                      <Input aria-label={`${t('plan.indicator')} ${i + 1}`} maxLength={200} />
+                      <Input aria-label={`${t('plan.indicator')} ${i + 1}`} count={textLimit(200)} />
                     </CellItem>
                   ),
                 },
@@ -646,7 +651,7 @@ export function PlanEditor({
                   width: 320,
                   render: (f, i) => (
                     <CellItem field={f} name="threshold">
-                      <Input aria-label={`${t('plan.threshold')} ${i + 1}`} maxLength={200} />
+                      <Input aria-label={`${t('plan.threshold')} ${i + 1}`} count={textLimit(200)} />
                     </CellItem>
                   ),
                 },

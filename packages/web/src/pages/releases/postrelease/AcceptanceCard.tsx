@@ -8,6 +8,7 @@ import { formatDateTime } from '../../../common/format';
 import { useReleaseActions } from '../releaseActions';
 import { useSubmit } from '../execution/useSubmit';
 import { signAcceptance, USER_ACCEPTANCE, type PostReleaseView, type Verification } from './postrelease.api';
+import { textLimit } from '../../../common/textLimit';
 
 /**
  * PO-1 用户验收: the formal sign-off by a named business representative — who, which department,
@@ -143,12 +144,12 @@ function SignForm({ releaseId, onDone }: { releaseId: string; onDone: () => void
         />
       </Form.Item>
       <Form.Item name="department" label={t(`${a}.department`)}>
-        <Input maxLength={100} placeholder={t(`${a}.departmentPlaceholder`)} />
+        <Input count={textLimit(100)} placeholder={t(`${a}.departmentPlaceholder`)} />
       </Form.Item>
       <Form.Item name="comment" label={t(`${a}.comment`)}>
         <Input.TextArea
           autoSize={{ minRows: 2, maxRows: 6 }}
-          maxLength={4000}
+          count={textLimit(4000)}
           placeholder={t(`${a}.commentPlaceholder`)}
         />
       </Form.Item>

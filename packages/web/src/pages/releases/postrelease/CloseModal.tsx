@@ -6,6 +6,7 @@ import { FormModal } from '../execution/FormModal';
 import { useSubmit } from '../execution/useSubmit';
 import { useReleaseActions } from '../releaseActions';
 import { closeRelease, type CloseOutcome } from './postrelease.api';
+import { textLimit } from '../../../common/textLimit';
 
 /** The close actions of the lifecycle and the outcome each records. */
 export const CLOSE_ACTIONS: readonly (readonly [ReleaseAction, CloseOutcome])[] = [
@@ -18,11 +19,17 @@ interface CloseForm {
   outcome: CloseOutcome;
   analysis?: string;
   lessons?: string;
+  /** KP-1: the release number typed again before an outcome that counts against the success rate. */
+  confirmNumber?: string;
 }
+
+/** Outcomes that lower the success rate for good (KP-1): never preselected, typed to confirm. */
+const UNSUCCESSFUL: readonly CloseOutcome[] = ['failed', 'rolled_back'];
 
 /**
  * CL-1: the operations manager closes with an outcome — only those the server allows now — and
- * the analysis and lessons learned that go into 《发布变更报告》 (CL-2).
+ * the analysis and lessons learned that go into 《发布变更报告》 (CL-2). KP-1: failed or rolled
+ * back is chosen deliberately, with its analysis and the release number typed to confirm.
  */
 export function CloseModal({ release, onClose }: { release: ReleaseDetail; onClose: () => void }) {
   const { t } = useTranslation();
@@ -38,6 +45,8 @@ export function CloseModal({ release, onClose }: { release: ReleaseDetail; onClo
       ? success.blockers.filter((b) => b.kind === 'policy')
       : [];
   const c = 'postrelease.close';
+  const outcome = Form.useWatch('outcome', form);
+  const unsuccessful = outcome !== undefined && UNSUCCESSFUL.includes(outcome);
 
   const close = (values: CloseForm) =>
     submit(
@@ -61,6 +70,7 @@ export function CloseModal({ release, onClose }: { release: ReleaseDetail; onClo
       okText={t(`${c}.close`)}
       pending={pending}
       failure={failure}
+      danger={unsuccessful}
       okDisabled={allowed.length === 0}
       onOk={() => form.submit()}
       onClose={onClose}
@@ -72,8 +82,11 @@ export function CloseModal({ release, onClose }: { release: ReleaseDetail; onClo
         form={form}
         name="close"
         layout="vertical"
-        // An outcome is irreversible: preselected only when it is the one the server allows.
-        initialValues={{ outcome: allowed.length === 1 ? allowed[0]?.[1] : undefined }}
+        // An outcome is irreversible: only a successful close is preselected, and only when the
+        // server allows it; one click never records a release as failed or rolled back (KP-1).
+        initialValues={{
+          outcome: allowed.some(([, o]) => o === 'successful') ? 'successful' : undefined,
+        }}
         onFinish={(v) => void close(v)}
       >
         <Form.Item
@@ -96,20 +109,58 @@ export function CloseModal({ release, onClose }: { release: ReleaseDetail; onClo
             options={allowed.map(([, outcome]) => ({ value: outcome, label: t(`${c}.outcomes.${outcome}`) }))}
           />
         </Form.Item>
-        <Form.Item name="analysis" label={t(`${c}.analysis`)}>
+        {unsuccessful && (
+          <Alert
+            type="error"
+            showIcon
+            title={t(`${c}.unsuccessfulWarning`, { outcome: t(`${c}.outcomes.${outcome}`) })}
+            style={{ marginBottom: 16 }}
+            data-testid="close-unsuccessful-warning"
+          />
+        )}
+        <Form.Item
+          name="analysis"
+          label={t(`${c}.analysis`)}
+          rules={
+            unsuccessful
+              ? [{ required: true, whitespace: true, message: t(`${c}.analysisRequired`) }]
+              : undefined
+          }
+        >
           <Input.TextArea
             autoSize={{ minRows: 3, maxRows: 8 }}
-            maxLength={20_000}
+            count={textLimit(20_000)}
             placeholder={t(`${c}.analysisPlaceholder`)}
           />
         </Form.Item>
-        <Form.Item name="lessons" label={t(`${c}.lessons`)} style={{ marginBottom: 0 }}>
+        <Form.Item
+          name="lessons"
+          label={t(`${c}.lessons`)}
+          style={unsuccessful ? undefined : { marginBottom: 0 }}
+        >
           <Input.TextArea
             autoSize={{ minRows: 3, maxRows: 8 }}
-            maxLength={20_000}
+            count={textLimit(20_000)}
             placeholder={t(`${c}.lessonsPlaceholder`)}
           />
         </Form.Item>
+        {unsuccessful && (
+          <Form.Item
+            name="confirmNumber"
+            label={t(`${c}.confirmNumber`, { number: release.number })}
+            rules={[
+              {
+                validator: (_rule, value: string | undefined) =>
+                  value?.trim() === release.number
+                    ? Promise.resolve()
+                    : Promise.reject(new Error(t(`${c}.confirmNumberMismatch`, { number: release.number }))),
+              },
+            ]}
+            style={{ marginBottom: 0 }}
+          >
+            <Input className="rg-mono" autoComplete="off" placeholder={release.number} />
+          </Form.Item>
+        )}
       </Form>
     </FormModal>
   );

@@ -12,13 +12,13 @@ import {
 import { useTranslation } from 'react-i18next';
 import { usePeople } from '../../../common/people';
 import type { TFunction } from 'i18next';
-import type { Blocker, ReleaseAction, ReleaseDetail } from '../../../api/types';
+import type { Blocker, ReleaseDetail } from '../../../api/types';
 import { formatDateTime, formatMinute } from '../../../common/format';
 import { blockerReason, blockerText } from '../../../common/ruleText';
 import { ActionButton } from '../ActionButton';
 import { useReleaseActions } from '../releaseActions';
 import { ArchiveCard } from './ArchiveCard';
-import { CloseModal, CLOSE_ACTIONS } from './CloseModal';
+import { CloseModal } from './CloseModal';
 import type { Closure, PostReleaseView } from './postrelease.api';
 import { PostReleaseQuery } from './PostReleaseQuery';
 import { ReportCard } from './ReportCard';
@@ -96,8 +96,9 @@ function PrerequisitesCard({ release, view }: { release: ReleaseDetail; view: Po
   const checks: Check[] = rolledBack ? ['archive'] : ['verification', 'cmdb', 'archive'];
   const blockerOf = (check: Check): Blocker | undefined =>
     judged.blockers.find((b) => b.rule === CHECK_RULES[check]);
-  const allowed = CLOSE_ACTIONS.filter(([action]) => availability(action).allowed);
-  const button: ReleaseAction = allowed[0]?.[0] ?? judged.action;
+  // CL-1, KP-1: the close button is the close the prerequisites are about, disabled with its
+  // blockers until they are met; closing as failed is its own, deliberate button.
+  const failable = !rolledBack && availability('close_failed').allowed;
   const roleBlockers = judged.blockers.filter((b) => b.kind === 'role');
   const c = 'postrelease.close';
 
@@ -156,15 +157,27 @@ function PrerequisitesCard({ release, view }: { release: ReleaseDetail; view: Po
             </Typography.Text>
           ))}
         </Flex>
-        <ActionButton
-          action={button}
-          type="primary"
-          icon={<FlagOutlined />}
-          onRun={() => setClosing(true)}
-          data-testid="close-open"
-        >
-          {t(`${c}.close`)}
-        </ActionButton>
+        <Flex gap={8} wrap>
+          {failable && (
+            <ActionButton
+              action="close_failed"
+              danger
+              onRun={() => setClosing(true)}
+              data-testid="close-failed-open"
+            >
+              {t(`${c}.closeFailed`)}
+            </ActionButton>
+          )}
+          <ActionButton
+            action={judged.action}
+            type="primary"
+            icon={<FlagOutlined />}
+            onRun={() => setClosing(true)}
+            data-testid="close-open"
+          >
+            {t(`${c}.close`)}
+          </ActionButton>
+        </Flex>
       </Flex>
       {closing && <CloseModal release={release} onClose={() => setClosing(false)} />}
     </Card>

@@ -23,6 +23,7 @@ import { useNow } from '../execution/useNow';
 import { useSubmit } from '../execution/useSubmit';
 import { listPlans, plansQueryKey } from '../releases.api';
 import { completeCmdbUpdate, type AppliedChange, type CmdbTask } from './postrelease.api';
+import { textLimit } from '../../../common/textLimit';
 
 /** Less than this left: the countdown turns orange. */
 const NEAR_MS = 2 * 3_600_000;
@@ -281,7 +282,7 @@ function CompleteModal({
         <Form.Item name="note" label={t(`${c}.note`)} style={{ marginBottom: 0 }}>
           <Input.TextArea
             autoSize={{ minRows: 2, maxRows: 5 }}
-            maxLength={2000}
+            count={textLimit(2000)}
             placeholder={t(`${c}.notePlaceholder`)}
           />
         </Form.Item>
