@@ -250,7 +250,7 @@ describe('一次发布从变更到关闭：效果验证、用户验收、更新 
     await cfg.getByText(TARGET, { exact: true }).first().waitFor();
   });
 
-  it('CL-1：归档前经理只能以“失败”关闭，并被告知原因；运维工程师归档全部文档与证据', async () => {
+  it('CL-1 KP-1：归档前“关闭发布”不可用并说明原因；以“失败”关闭须另点按钮、不预选、须写原因并输入发布编号确认；运维工程师归档全部文档与证据', async () => {
     const boss = await as('boss');
     await openTab(boss, 'close', '关闭');
     const checks = boss.getByTestId('close-prerequisites');
@@ -259,17 +259,33 @@ describe('一次发布从变更到关闭：效果验证、用户验收、更新 
     expect(await checks.getByTestId('close-check-archive').getAttribute('data-met')).toBe('false');
     await checks.getByTestId('close-check-archive').getByText('文档尚未归档').waitFor();
     await boss.getByTestId('report-draft').waitFor();
-    await boss.getByTestId('close-open').click();
+    // No one-click trap: the close the prerequisites are about is disabled, saying why.
+    expect(await boss.getByTestId('close-open').isDisabled()).toBe(true);
+    await boss.getByTestId('action-wrap-close_successful').hover();
+    await boss.getByRole('tooltip').getByText('CL-1 文档已归档：文档尚未归档').waitFor();
+    // Closing as failed is its own button; the dialog preselects nothing.
+    await boss.getByTestId('close-failed-open').click();
     const modal = boss.getByTestId('close-modal');
     await modal
       .getByTestId('close-success-blocked')
       .getByText('以“成功”关闭须先满足：CL-1 文档已归档：文档尚未归档')
       .waitFor();
-    await modal.getByRole('radio', { name: '失败' }).waitFor({ state: 'attached' });
+    const failed = modal.getByRole('radio', { name: '失败' });
+    await failed.waitFor({ state: 'attached' });
     expect(await modal.getByRole('radio').count()).toBe(1);
+    expect(await failed.isChecked()).toBe(false);
+    await modal.getByRole('button', { name: '关闭发布' }).click();
+    await modal.getByText('请选择关闭结果（关闭后不可更改）').waitFor();
+    // Choosing 失败 asks for the analysis and the release number before anything is recorded.
+    await modal.getByText('失败', { exact: true }).click();
+    await modal.getByTestId('close-unsuccessful-warning').waitFor();
+    await modal.getByRole('button', { name: '关闭发布' }).click();
+    await modal.getByText('以“失败”或“已回退”关闭时，须写明原因分析').waitFor();
+    await modal.getByText(`请输入发布编号 ${release.number}`).waitFor();
     await screenshot(boss, 'lifecycle-06-close-before-archive', { fullPage: false });
     await modal.getByRole('button', { name: '取消' }).click();
     await modal.waitFor({ state: 'hidden' });
+    await boss.getByTestId('release-state').getByText('发布后管理').waitFor();
 
     // The engineer archives; the close is not theirs.
     const eng = await as('eng');
@@ -402,9 +418,14 @@ describe('一次发布从变更到关闭：效果验证、用户验收、更新 
     await boss.getByTestId('archive-table').getByText('rollback.json').waitFor();
     await boss.getByTestId('close-open').click();
     const modal = boss.getByTestId('close-modal');
-    await modal.getByRole('radio', { name: '已回退' }).waitFor({ state: 'attached' });
+    const rolledBackOutcome = modal.getByRole('radio', { name: '已回退' });
+    await rolledBackOutcome.waitFor({ state: 'attached' });
     expect(await modal.getByRole('radio').count()).toBe(1);
+    // KP-1: an outcome that lowers the success rate is never preselected, and is confirmed.
+    expect(await rolledBackOutcome.isChecked()).toBe(false);
+    await modal.getByText('已回退', { exact: true }).click();
     await modal.getByLabel('分析').fill('新版本登录失败，按计划回退，状态已恢复到配置基线');
+    await modal.getByLabel(`输入发布编号 ${second.number} 以确认`).fill(second.number);
     await modal.getByRole('button', { name: '关闭发布' }).click();
     await modal.waitFor({ state: 'hidden' });
     await boss.getByTestId('release-state').getByText('已关闭').waitFor();

@@ -223,6 +223,8 @@ describe('发布管理：重大发布从变更到批准的发布计划', () => {
     await eng1.getByLabel('标题', { exact: true }).fill('短信模板发布');
     await chooseOptions(eng1, '携带的变更', [other.number]);
     await eng1.getByTestId('release-changes').getByText(`${other.number} 短信模板调整`).waitFor();
+    // PR-6: the request says what it releases.
+    await pickCi(eng1, eng1.getByTestId('release-targets'), OTHER_CI);
 
     await eng1Api.post(`/api/changes/${other.id}/withdraw`, { reason: '业务部门取消需求' });
     await context.close();
@@ -274,10 +276,20 @@ describe('发布管理：重大发布从变更到批准的发布计划', () => {
     await changes.getByText('已批准').waitFor();
     await eng1.getByTestId('release-steps').getByText('待受理').waitFor();
 
-    await eng1.getByTestId('action-accept').click();
-    const accept = eng1.getByTestId('release-accept-modal');
+    // RO-4: the requester cannot accept their own request; the disabled button says why.
+    await eng1.getByTestId('release-actions').getByTestId('action-wrap-accept').hover();
+    await eng1
+      .getByRole('tooltip')
+      .getByText(/RO-4 受理四眼原则/)
+      .waitFor();
+    const eng2 = await as('eng2');
+    await eng2.goto(releaseUrl);
+    await eng2.getByTestId('action-accept').click();
+    const accept = eng2.getByTestId('release-accept-modal');
     await accept.getByLabel('受理说明（可选）').fill('变更已批准，资源已确认');
     await accept.getByRole('button', { name: '受理' }).click();
+    await eng2.getByTestId('release-state').getByText('计划制定').waitFor();
+    await eng1.reload();
     await eng1.getByTestId('release-state').getByText('计划制定').waitFor();
 
     await eng1.getByTestId('action-classify').click();

@@ -167,7 +167,8 @@ export async function approvedRelease(
     changeIds: [change.id],
     items: [{ kind: 'service', title: options.title, ciIds: [ci.id] }],
   });
-  await crew.engineer.post(`/api/releases/${release.id}/accept`, { note: null });
+  // RO-4: accepted by someone other than its requester (four eyes at intake).
+  await crew.manager.post(`/api/releases/${release.id}/accept`, { note: null });
   await crew.engineer.post(`/api/releases/${release.id}/classify`, {
     type: release.proposal.type,
     reason: null,

@@ -1,0 +1,275 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import {
+  approvedRelease,
+  implementRelease,
+  passPreReleaseChecks,
+  seedUsers,
+  signedInApi,
+  type ApiSession,
+  type ApprovedRelease,
+} from './harness/api';
+import { expectCleanPages, launchBrowser, newContext, pageProblems, screenshot } from './harness/browser';
+import { screenshotFailure } from './harness/failures';
+import { startServer, type TestServer } from './harness/server';
+import { calm, signIn } from './harness/ui';
+
+// 匆忙或粗心的人也弄不坏的流程（问题 #13）：离开未保存的编辑会先确认；双击只创建一条记录；
+// 以“失败”关闭须明确选择、写明原因并输入发布编号；改投的 CAB 表决留在记录中。
+// 数据通过接口准备，操作都在浏览器里完成。
+const admin = { username: 'sec.admin', displayName: '安全管理员甲', password: 'Correct-Horse-42!' };
+const PASSWORD = 'Release-Gate-2026!';
+const users = {
+  eng1: { displayName: '运维工程师一', roles: ['operations_engineer'] },
+  eng2: { displayName: '运维工程师二', roles: ['operations_engineer'] },
+  boss: { displayName: '运维管理部经理', roles: ['operations_manager'] },
+  impl: { displayName: '发布实施人员', roles: ['release_implementer'] },
+  cab1: { displayName: 'CAB 委员一', roles: ['cab_member'] },
+  cab2: { displayName: 'CAB 委员二', roles: ['cab_member'] },
+  cfg: { displayName: '配置管理员', roles: ['configuration_administrator'] },
+} as const;
+type UserName = keyof typeof users;
+
+describe('误操作防护：未保存提醒、防双击、关闭确认、改投留痕', () => {
+  let server: TestServer;
+  let browser: Browser;
+  const problems = pageProblems();
+  const pages = new Map<UserName, Page>();
+  const sessions = new Map<UserName, ApiSession>();
+  let planning: { id: string; number: string };
+  let approvedChangeId = '';
+  let implemented: ApprovedRelease;
+  let votedChangeId = '';
+
+  async function as(user: UserName): Promise<Page> {
+    const open = pages.get(user);
+    if (open) return open;
+    const context = await newContext(browser, server.url, problems);
+    const page = await context.newPage();
+    await signIn(page, user, PASSWORD);
+    await page.getByTestId('profile-card').waitFor();
+    pages.set(user, page);
+    return page;
+  }
+
+  async function api(user: UserName): Promise<ApiSession> {
+    const open = sessions.get(user);
+    if (open) return open;
+    const session = await signedInApi(browser, server.url, user, PASSWORD);
+    sessions.set(user, session);
+    return session;
+  }
+
+  /** A change through CAB review to approved, touching the CI. */
+  async function approvedChange(title: string, ciId: string): Promise<string> {
+    const change = await (
+      await api('eng1')
+    ).post('/api/changes', {
+      title,
+      description: '按变更计划实施',
+      risk: 'medium',
+      ciIds: [ciId],
+    });
+    await (await api('eng1')).post(`/api/changes/${change.id}/submit`);
+    for (const member of ['cab1', 'cab2'] as const)
+      await (
+        await api(member)
+      ).post(`/api/changes/${change.id}/votes`, { decision: 'approve', comment: '同意' });
+    return change.id as string;
+  }
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    await seedUsers(browser, server, admin, users, PASSWORD);
+    const cfg = await api('cfg');
+    const ci = await cfg.post('/api/cmdb/cis', {
+      type: 'application',
+      name: '网银核心应用',
+      environment: 'production',
+      version: '2.3.1',
+    });
+    // A release in planning (requested by eng1, accepted by the manager), and an approved change
+    // for the request form.
+    const change = await approvedChange('网银核心应用升级', ci.id);
+    const requested = await (
+      await api('eng1')
+    ).post('/api/releases', {
+      title: '网银核心应用 2.4 发布',
+      changeIds: [change],
+      targetCiIds: [ci.id],
+    });
+    await (await api('boss')).post(`/api/releases/${requested.id}/accept`, { note: null });
+    planning = { id: requested.id, number: requested.number };
+    approvedChangeId = await approvedChange('短信网关扩容', ci.id);
+
+    // A release implemented and in post-release management, not archived yet.
+    const now = Date.now();
+    implemented = await approvedRelease(
+      {
+        cfg,
+        engineer: await api('eng1'),
+        manager: await api('boss'),
+        cab: [await api('cab1'), await api('cab2')],
+      },
+      {
+        ci: { name: '手机银行网关', version: '3.1.0' },
+        title: '手机银行网关 3.2 发布',
+        window: { start: new Date(now - 3600_000), end: new Date(now + 3 * 3600_000) },
+      },
+    );
+    await passPreReleaseChecks(await api('impl'), implemented.id);
+    await implementRelease(await api('impl'), implemented.id, 2);
+
+    // A CAB member who changes their mind.
+    const voted = await (
+      await api('eng1')
+    ).post('/api/changes', {
+      title: '数据库参数调整',
+      description: '调整连接池',
+      risk: 'low',
+      ciIds: [],
+    });
+    await (await api('eng1')).post(`/api/changes/${voted.id}/submit`);
+    await (
+      await api('cab1')
+    ).post(`/api/changes/${voted.id}/votes`, { decision: 'approve', comment: '同意' });
+    await (
+      await api('cab1')
+    ).post(`/api/changes/${voted.id}/votes`, {
+      decision: 'reject',
+      comment: '容量评估不足，暂不同意',
+    });
+    votedChangeId = voted.id;
+  });
+
+  afterEach(({ task }) => screenshotFailure(browser, task, 'misuse'));
+
+  afterAll(async () => {
+    for (const s of sessions.values()) await s.close().catch(() => undefined);
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('X-4：计划编辑中点击其他菜单会先询问；选择“留在此页”后填写的内容仍在，选择“离开”才离开', async () => {
+    const eng1 = await as('eng1');
+    await eng1.goto(`/releases/${planning.id}?tab=plan`);
+    const editor = eng1.getByTestId('plan-editor');
+    const purpose = editor.getByTestId('plan-section-purpose').getByLabel('发布目的');
+    await purpose.fill('升级网银核心应用到 2.4.0，修复转账限额问题');
+    await eng1.getByTestId('main-menu').getByText('变更', { exact: true }).click();
+    const dialog = eng1.getByRole('dialog').filter({ hasText: '有未保存的修改' });
+    await dialog.getByText('离开此页面，刚才填写的内容将会丢失。确定要离开吗？').waitFor();
+    await screenshot(eng1, 'misuse-01-unsaved-plan', { fullPage: false });
+    await dialog.getByTestId('unsaved-stay').click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(new URL(eng1.url()).pathname).toBe(`/releases/${planning.id}`);
+    expect(await purpose.inputValue()).toBe('升级网银核心应用到 2.4.0，修复转账限额问题');
+
+    // Another tab of the same release is a move too; leaving on purpose drops the edits.
+    await eng1.getByTestId('main-menu').getByText('变更', { exact: true }).click();
+    await dialog.getByTestId('unsaved-leave').click();
+    await eng1.getByRole('heading', { name: '变更', exact: true }).waitFor();
+    expect(new URL(eng1.url()).pathname).toBe('/changes');
+  });
+
+  it('X-4：双击“提交发布申请”只创建一个发布；双击“创建”变更只登记一个变更', async () => {
+    const eng1 = await as('eng1');
+    await eng1.goto(`/releases/new?changeId=${approvedChangeId}`);
+    await eng1.getByLabel('标题', { exact: true }).fill('短信网关扩容发布');
+    await eng1.getByTestId('release-fill-targets').click();
+    await eng1.getByTestId('release-targets').getByText('网银核心应用').waitFor();
+    await eng1.getByTestId('release-request-submit').dblclick();
+    await eng1.getByTestId('release-state').getByText('待受理').waitFor();
+    const releases = (
+      await (await api('eng1')).get(`/api/releases?q=${encodeURIComponent('短信网关扩容发布')}`)
+    ).releases as unknown[];
+    expect(releases).toHaveLength(1);
+
+    await eng1.getByTestId('main-menu').getByText('变更', { exact: true }).click();
+    await eng1.getByTestId('change-create').click();
+    const drawer = eng1.getByTestId('change-form-drawer');
+    await drawer.getByLabel('标题').fill('防火墙策略调整');
+    await drawer.getByTestId('change-form-submit').dblclick();
+    await eng1.getByTestId('change-state').getByText('草稿').waitFor();
+    const changes = (await (await api('eng1')).get(`/api/changes?q=${encodeURIComponent('防火墙策略调整')}`))
+      .changes as unknown[];
+    expect(changes).toHaveLength(1);
+  });
+
+  it('X-4：超长的标题不会被悄悄截断：显示字数，提交时在字段旁说明上限', async () => {
+    const eng1 = await as('eng1');
+    await eng1.goto('/changes');
+    await eng1.getByTestId('change-create').click();
+    const drawer = eng1.getByTestId('change-form-drawer');
+    const title = '防'.repeat(600);
+    await drawer.getByLabel('标题').fill(title);
+    expect(await drawer.getByLabel('标题').inputValue()).toBe(title);
+    await drawer.getByText('600 / 200').waitFor();
+    await drawer.getByTestId('change-form-submit').click();
+    await drawer.getByText('超出长度上限：最多 200 个字符').waitFor();
+    await screenshot(eng1, 'misuse-02-title-limit', { fullPage: false });
+    await drawer.getByRole('button', { name: '取消' }).click();
+    await drawer.waitFor({ state: 'hidden' });
+  });
+
+  it('CL-1 KP-1：未满足前提时“关闭发布”不可用并说明原因；以“失败”关闭不预选，须写原因并输入发布编号（桌面与 390 px）', async () => {
+    const boss = await as('boss');
+    await boss.goto(`/releases/${implemented.id}?tab=close`);
+    await boss.getByTestId('close-tab').waitFor();
+    expect(await boss.getByTestId('close-open').isDisabled()).toBe(true);
+    await boss.getByTestId('action-wrap-close_successful').hover();
+    await boss
+      .getByRole('tooltip')
+      .getByText(/CL-1 文档已归档/)
+      .waitFor();
+    await boss.getByTestId('close-failed-open').click();
+    const modal = boss.getByTestId('close-modal');
+    const failed = modal.getByRole('radio', { name: '失败' });
+    await failed.waitFor({ state: 'attached' });
+    expect(await failed.isChecked()).toBe(false);
+    await modal.getByText('失败', { exact: true }).click();
+    await modal.getByTestId('close-unsuccessful-warning').waitFor();
+    await modal.getByRole('button', { name: '关闭发布' }).click();
+    await modal.getByText('以“失败”或“已回退”关闭时，须写明原因分析').waitFor();
+    await modal.getByLabel(`输入发布编号 ${implemented.number} 以确认`).fill('REL-0000');
+    await modal.getByRole('button', { name: '关闭发布' }).click();
+    await modal.getByText(`请输入发布编号 ${implemented.number}`).waitFor();
+    await calm(boss);
+    await screenshot(boss, 'misuse-03-close-failed-confirm', { fullPage: false });
+    await boss.setViewportSize({ width: 390, height: 844 });
+    await calm(boss);
+    await screenshot(boss, 'misuse-03-close-failed-confirm-390', { fullPage: false });
+    await boss.setViewportSize({ width: 1440, height: 900 });
+
+    await modal.getByLabel('分析').fill('上线后交易失败率超标，业务决定不再继续');
+    await modal.getByLabel(`输入发布编号 ${implemented.number} 以确认`).fill(implemented.number);
+    await modal.getByRole('button', { name: '关闭发布' }).click();
+    await modal.waitFor({ state: 'hidden' });
+    await boss.getByTestId('release-state').getByText('已关闭').waitFor();
+    await boss.getByTestId('closure-card').getByTestId('closure-outcome').getByText('失败').waitFor();
+  });
+
+  it('IN-1：改投的 CAB 表决是一条新表决，之前的表决仍在记录中并标为“已被取代”', async () => {
+    const eng2 = await as('eng2');
+    await eng2.goto(`/changes/${votedChangeId}`);
+    const votes = eng2.getByTestId('change-votes');
+    await votes.getByText('容量评估不足，暂不同意').waitFor();
+    await votes.getByText('同意', { exact: true }).waitFor();
+    await votes
+      .getByTestId('vote-superseded')
+      .getByText(/已被取代/)
+      .waitFor();
+    expect(await votes.locator('tbody tr').count()).toBe(2);
+    await calm(eng2);
+    await screenshot(eng2, 'misuse-04-vote-history');
+    await eng2.setViewportSize({ width: 390, height: 844 });
+    await calm(eng2);
+    await screenshot(eng2, 'misuse-04-vote-history-390');
+    await eng2.setViewportSize({ width: 1440, height: 900 });
+  });
+
+  it('X-4 leaves no uncaught errors and no CSP violations', () => {
+    expectCleanPages(problems);
+  });
+});
