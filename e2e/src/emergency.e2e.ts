@@ -82,7 +82,8 @@ describe('紧急发布：经理起草并批准简化计划，实施后补全计�
       urgency: 'immediate',
       items: [{ kind: 'service', title: '更换网关证书', ciIds: [ci.id] }],
     });
-    await api.eng!.post(`/api/releases/${release.id}/accept`, { note: null });
+    // RO-4: accepted by someone other than its requester (four eyes at intake).
+    await api.boss!.post(`/api/releases/${release.id}/accept`, { note: null });
     await api.eng!.post(`/api/releases/${release.id}/classify`, {
       type: 'emergency',
       reason: '证书过期将中断全部支付交易',
