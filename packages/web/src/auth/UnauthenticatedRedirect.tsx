@@ -13,8 +13,10 @@ export function UnauthenticatedRedirect() {
     setUnauthenticatedHandler(() => {
       const { pathname, search } = window.location;
       if (PUBLIC_PATHS.some((p) => pathname.startsWith(p))) return;
-      queryClient.clear();
-      void navigate(`/login?next=${encodeURIComponent(pathname + search)}&reason=session`, { replace: true });
+      // Leave first, then forget (the move is asynchronous on a data router; see UserMenu).
+      void Promise.resolve(
+        navigate(`/login?next=${encodeURIComponent(pathname + search)}&reason=session`, { replace: true }),
+      ).then(() => queryClient.clear());
     });
   }, [navigate, queryClient]);
   return null;

@@ -18,8 +18,9 @@ export function UserMenu() {
   const signOut = useMutation({
     mutationFn: logout,
     onSettled: () => {
-      queryClient.clear();
-      void navigate('/login', { replace: true });
+      // Leave first, then forget: on a data router the move is asynchronous, and a cache cleared
+      // under the signed-in pages would make them ask for the session and redirect elsewhere.
+      void Promise.resolve(navigate('/login', { replace: true })).then(() => queryClient.clear());
     },
     onSuccess: () => void message.success(t('header.loggedOut')),
     onError: (error) => void message.error(errorText(error)),
