@@ -75,6 +75,8 @@ export async function evidenceOf(
           decision: v.decision,
           at: v.votedAt,
           comment: v.comment,
+          // IN-1: a changed vote is kept; the document shows it, marked as replaced.
+          superseded: v.supersededAt !== null,
         })),
       })),
     ),

@@ -31,6 +31,7 @@ const WORDS = {
     at: '时间',
     comment: '意见',
     decisions: { approve: '同意', reject: '反对' } as Record<string, string>,
+    superseded: '（已被取代）',
     noVotes: '无 CAB 投票记录',
     kind: '类型',
     item: '发布项',
@@ -97,6 +98,7 @@ const WORDS = {
     at: 'Time',
     comment: 'Comment',
     decisions: { approve: 'Approve', reject: 'Reject' } as Record<string, string>,
+    superseded: ' (superseded)',
     noVotes: 'No CAB votes recorded',
     kind: 'Kind',
     item: 'Item',
@@ -186,13 +188,13 @@ export function evidenceSections(b: DocBuilder, lang: DocLang, section: (title: 
           b.table(
             [
               { title: w.voter, width: 1.2 },
-              { title: w.vote, width: 0.8 },
+              { title: w.vote, width: 1.4 },
               { title: w.at, width: 1.6 },
-              { title: w.comment, width: 3.4 },
+              { title: w.comment, width: 2.8 },
             ],
             c.votes.map((v) => [
               v.voter,
-              w.decisions[v.decision] ?? v.decision,
+              `${w.decisions[v.decision] ?? v.decision}${v.superseded ? w.superseded : ''}`,
               formatTime(v.at),
               v.comment ?? '',
             ]),

@@ -68,6 +68,8 @@ export interface CabVote {
   decision: VoteDecision;
   at: string;
   comment?: string | null;
+  /** IN-1: the member voted again; this vote is kept on the record but no longer counts. */
+  superseded?: boolean;
 }
 
 export interface ReleasedItem {

@@ -142,6 +142,13 @@ const full: ReleaseReportData = {
       approvedAt: '2026-01-27T06:00:00Z',
       votes: [
         { voter: '钱委员', decision: 'approve', at: '2026-01-27T05:00:00Z', comment: '同意，注意迁移时长' },
+        {
+          voter: '周委员',
+          decision: 'reject',
+          at: '2026-01-27T05:30:00Z',
+          comment: '先补充回退演练',
+          superseded: true,
+        },
         { voter: '周委员', decision: 'approve', at: '2026-01-27T06:00:00Z', comment: '同意' },
       ],
     },
@@ -175,6 +182,9 @@ const EVIDENCE = [
   'ITSM CHG0031',
   '钱委员',
   '同意，注意迁移时长',
+  // IN-1: a changed vote stays on the record, marked as replaced.
+  '反对（已被取代）',
+  '先补充回退演练',
   '2026-01-27 13:00',
   'a'.repeat(64),
   '2.0.3',
