@@ -14,6 +14,7 @@ describe('configuration', () => {
       signature: 'ed25519',
       checkpointDir: '/srv/rg/audit-checkpoints',
       checkpointMinutes: 60,
+      tsa: null,
     });
     expect(c.secretsKeyFile).toBe('/srv/rg/keys/secrets.key');
     expect(c.publicUrl).toBe('http://localhost:3000');

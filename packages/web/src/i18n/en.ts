@@ -518,6 +518,7 @@ export const en: Messages = {
       submitted: 'Change submitted',
       vote: 'Vote on change',
       voted: 'Vote recorded',
+      vote_changed: 'Vote changed (the earlier one kept)',
       approved: 'Change approved',
       rejected: 'Change rejected',
       withdraw: 'Withdraw change',

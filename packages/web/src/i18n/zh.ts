@@ -481,6 +481,7 @@ export const zh = {
       submitted: '提交变更',
       vote: '变更表决',
       voted: '变更表决',
+      vote_changed: '变更改投（原表决保留）',
       approved: '变更获批准',
       rejected: '变更被否决',
       withdraw: '撤回变更',

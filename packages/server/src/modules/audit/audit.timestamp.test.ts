@@ -243,7 +243,8 @@ describe.each(DIALECTS)('time-stamped audit checkpoints on %s', (dialect) => {
   it('PR-3 a checkpoint dated by a forged clock is caught by the authority’s time', async () => {
     await writeEvent(1);
     clock.set(new Date(Date.now() - 24 * 3600_000)); // a day in the past, as if backdated
-    await writeCheckpoint(deps());
+    const backdated = await writeCheckpoint(deps());
+    expect(backdated.timeStamp, backdated.timeStampFailure).toBeDefined();
     const result = await verifyTrail(deps());
     expect(result.ok).toBe(false);
     expect(result.checkpoints.problems).toEqual([
