@@ -151,25 +151,37 @@ export async function rejectPlan(deps: ReleaseDeps, ctx: RequestContext, release
   });
 }
 
+/** A new draft version copied from `from`, drafted by the principal (PL-3 revision, TY-4 completion). */
+function draftFrom(
+  from: repo.PlanVersion,
+  version: number,
+  content: PlanContent,
+  principal: { userId: string; username: string },
+  at: string,
+): repo.PlanVersion {
+  return {
+    ...from,
+    id: randomUUID(),
+    version,
+    status: 'draft',
+    content,
+    drafterId: principal.userId,
+    drafterName: principal.username,
+    createdAt: at,
+    updatedAt: at,
+    submittedAt: null,
+    decidedBy: null,
+    decidedAt: null,
+    decisionComment: null,
+  };
+}
+
 /** PL-3: an approved plan stays as it is; a revision is a new version (a copy to edit) that needs approval again. */
 export async function revisePlan(deps: ReleaseDeps, ctx: RequestContext, releaseId: string, reason: string) {
   return runAction(deps, ctx, releaseId, 'revise_plan', async (trx, release, principal) => {
     const approved = (await repo.latestPlan(trx, release.id))!;
     const at = now(deps);
-    const next: repo.PlanVersion = {
-      ...approved,
-      id: randomUUID(),
-      version: approved.version + 1,
-      status: 'draft',
-      drafterId: principal.userId,
-      drafterName: principal.username,
-      createdAt: at,
-      updatedAt: at,
-      submittedAt: null,
-      decidedBy: null,
-      decidedAt: null,
-      decisionComment: null,
-    };
+    const next = draftFrom(approved, approved.version + 1, approved.content, principal, at);
     await repo.insertPlan(trx, next);
     await repo.insertComment(trx, next.id, {
       kind: 'comment',
@@ -218,21 +230,7 @@ export async function saveCompletion(
         details: { plan: updated.version, completion: true, before: latest.content, after: content },
       };
     }
-    const next: repo.PlanVersion = {
-      ...approved,
-      id: randomUUID(),
-      version: latest.version + 1,
-      status: 'draft',
-      content,
-      drafterId: principal.userId,
-      drafterName: principal.username,
-      createdAt: at,
-      updatedAt: at,
-      submittedAt: null,
-      decidedBy: null,
-      decidedAt: null,
-      decisionComment: null,
-    };
+    const next = draftFrom(approved, latest.version + 1, content, principal, at);
     await repo.insertPlan(trx, next);
     await repo.insertComment(trx, next.id, {
       kind: 'comment',
