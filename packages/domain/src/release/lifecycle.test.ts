@@ -114,6 +114,34 @@ describe('release lifecycle', () => {
     ).toBe('TY-4 reviewed after the fact');
   });
 
+  it('TY-4 RB-5 a failed rollback closes an emergency release only once its plan is complete and reviewed', () => {
+    const rollingBack = (emergency: ReleaseFacts['emergency']): ReleaseFacts =>
+      facts({ state: 'rolling_back', type: 'emergency', emergency });
+    const incomplete = rollingBack({
+      approvedPlanGaps: [gap],
+      completionPending: false,
+      approverIds: ['boss'],
+      reviewedBy: null,
+    });
+    expect(blockersOf('fail_rollback', incomplete, manager, rules).map((b) => b.rule)).toEqual([
+      'TY-4 the plan completed before close',
+      'TY-4 reviewed after the fact',
+    ]);
+    // The review can be recorded while the rollback is still under way (before it is declared failed).
+    expect(blockersOf('review_emergency', incomplete, engineer, rules)).toEqual([]);
+    const done = rollingBack({
+      approvedPlanGaps: [],
+      completionPending: false,
+      approverIds: ['boss'],
+      reviewedBy: 'eng1',
+    });
+    expect(blockersOf('fail_rollback', done, manager, rules)).toEqual([]);
+    // Not an emergency: a failed rollback closes as before.
+    expect(
+      blockersOf('fail_rollback', facts({ state: 'rolling_back', type: 'major' }), manager, rules),
+    ).toEqual([]);
+  });
+
   it('IN-1 acceptance names the changes that are not approved', () => {
     const b = blockersOf(
       'accept',

@@ -387,7 +387,8 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
     },
   },
   review_emergency: {
-    from: ['post_release', 'rolled_back'],
+    // A rollback that failed closes the release as failed (RB-5): its review can come first.
+    from: ['post_release', 'rolling_back', 'rolled_back'],
     to: 'same',
     roles: (r) => emergencyRules(r).reviewers,
     roleRule: 'TY-4 reviewed after the fact',
@@ -514,6 +515,8 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
     outcome: 'failed',
     roles: () => ['operations_manager'],
     roleRule: 'RO-1 the manager closes',
+    // TY-4: a failed rollback closes the release too, so an emergency one is complete first.
+    guard: emergencyClosable,
   },
   record_verification: {
     from: ['post_release'],

@@ -183,6 +183,47 @@ describe.each(DIALECTS)('the emergency path end to end on %s', (dialect) => {
     expect(failed.body.error.details.rule).toMatch(/^TY-4/);
   });
 
+  it('TY-4 RB-5 a rollback that failed closes an emergency release only once its plan is completed and reviewed; the refusal writes nothing', async () => {
+    const r = await readyRelease(t, c, { type: 'emergency', drafter: 'boss', plan: shortForm });
+    expect((await c.impl.post(`/api/releases/${r.id}/implementation/start`)).status).toBe(200);
+    const raised = await c.impl.post(`/api/releases/${r.id}/triggers`, { kind: 'data', summary: '数据异常' });
+    expect(raised.status, JSON.stringify(raised.body)).toBe(200);
+    const decided = await c.boss.post(`/api/releases/${r.id}/triggers/${raised.body.id}/decision`, {
+      decision: 'rollback',
+    });
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+    await runStep(c.eng1, r.id, 'rollback', 0, 'failed');
+
+    const refused = await c.boss.post(`/api/releases/${r.id}/rollback/fail`, { reason: '备份不可用' });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.details.rule).toMatch(/^TY-4/);
+    expect((await c.boss.get(`/api/releases/${r.id}`)).body.state).toBe('rolling_back');
+    const rules = (await actions('boss', r.id)).fail_rollback.blockers.map((b: { rule: string }) => b.rule);
+    expect(rules).toEqual(['TY-4 the plan completed before close', 'TY-4 reviewed after the fact']);
+
+    // Completed, approved and reviewed while the rollback is under way: then it closes as failed.
+    const approved = (await c.eng1.get(`/api/releases/${r.id}/plans`)).body.plans[0].content as PlanContent;
+    const completion: PlanContent = {
+      ...approved,
+      participants: [{ name: '张工', role: '发布实施人员', responsibility: '执行部署步骤' }],
+      risks: [
+        { category: 'technical', description: '数据异常', likelihood: 'low', impact: 'high', response: '回退' },
+      ],
+      postDeployment: '功能验证、更新 CMDB',
+      resources: '两名工程师',
+    };
+    expect((await c.eng1.request('PUT', `/api/releases/${r.id}/plan/completion`, completion)).status).toBe(200);
+    expect((await c.boss.post(`/api/releases/${r.id}/plan/completion/approve`, {})).status).toBe(200);
+    const review = await c.eng2.post(`/api/releases/${r.id}/review`, {
+      justified: true,
+      findings: '紧急发布合理；回退失败的原因另见问题记录',
+    });
+    expect(review.status, JSON.stringify(review.body)).toBe(200);
+    const failed = await c.boss.post(`/api/releases/${r.id}/rollback/fail`, { reason: '备份不可用' });
+    expect(failed.status, JSON.stringify(failed.body)).toBe(200);
+    expect(failed.body).toMatchObject({ state: 'closed', outcome: 'failed' });
+  });
+
   it('PO-2 a CMDB update that would change nothing is refused unless the plan says why no CI changes', async () => {
     const anyCi = (
       await c.cfg.post('/api/cmdb/cis', {

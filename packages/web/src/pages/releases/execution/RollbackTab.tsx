@@ -67,6 +67,8 @@ import { ProgressHeader } from './ProgressHeader';
 import { StepTable } from './StepTable';
 import { TriggerClock } from './TriggerClock';
 import { useNow } from './useNow';
+import { PostReleaseQuery } from '../postrelease/PostReleaseQuery';
+import { ReviewCard } from '../postrelease/ReviewCard';
 import { textLimit } from '../../../common/textLimit';
 
 const ROLLBACK_STATES: readonly string[] = ['rolling_back', 'rolled_back'];
@@ -125,12 +127,19 @@ export function RollbackTab({ release }: { release: ReleaseDetail }) {
             <>
               <ActionBlockers action="record_rollback_step" />
               <ActionBlockers action="complete_rollback" />
+              <ActionBlockers action="fail_rollback" />
             </>
           )}
           <Card size="small" style={{ marginBottom: 16 }}>
             <StepTable release={release} phase="rollback" view={p.rollback} testId="rollback-steps" />
           </Card>
           <RestorationCard release={release} checks={r.restorationChecks} />
+          {/* TY-4: a failed rollback closes the release, so an emergency one is reviewed first. */}
+          {release.type === 'emergency' && release.state === 'rolling_back' && (
+            <PostReleaseQuery releaseId={release.id}>
+              {(data) => <ReviewCard release={release} review={data.review} />}
+            </PostReleaseQuery>
+          )}
         </>
       )}
       {(rollingBack || r.problems.length > 0) && <ProblemCard problems={r.problems} />}

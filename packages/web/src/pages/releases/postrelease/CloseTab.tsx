@@ -22,6 +22,8 @@ import { CloseModal } from './CloseModal';
 import type { Closure, PostReleaseView } from './postrelease.api';
 import { PostReleaseQuery } from './PostReleaseQuery';
 import { ReportCard } from './ReportCard';
+import { ReviewCard } from './ReviewCard';
+import { afterReleaseTabShown } from './afterReleaseTabs';
 
 type Check = 'verification' | 'cmdb' | 'archive';
 const CHECK_RULES: Record<Check, string> = {
@@ -49,6 +51,12 @@ export function CloseTab({ release }: { release: ReleaseDetail }) {
           <Col xs={24} xl={10}>
             <ReportCard releaseId={release.id} number={release.number} closed={release.state === 'closed'} />
           </Col>
+          {/* TY-4: a rolled-back emergency release has no 发布后管理 tab; its review is due here. */}
+          {release.type === 'emergency' && !afterReleaseTabShown('postrelease', release) && (
+            <Col span={24}>
+              <ReviewCard release={release} review={data.review} />
+            </Col>
+          )}
           <Col span={24}>
             <ArchiveCard releaseId={release.id} view={data} />
           </Col>
