@@ -108,6 +108,38 @@ export interface Tally {
   outcome: 'approved' | 'rejected' | null;
 }
 
+/** Which body approved or rejected a change: the full CAB, or the expedited emergency CAB. */
+export const CAB_BODIES = ['cab', 'emergency_cab'] as const;
+export type CabBody = (typeof CAB_BODIES)[number];
+
+export interface CabTally extends Tally {
+  /** For an emergency change: the emergency CAB's own count, from its members' votes only. */
+  expedited: { required: number; approve: number; reject: number } | null;
+  /** Which body's quorum decided (the full CAB's when both are reached by the same vote). */
+  decidedBy: CabBody | null;
+}
+
+/**
+ * IN-1, TY-4: the decision on a change from its current votes. Every change may be decided by the
+ * full CAB's quorum; an emergency change also by the expedited quorum of the emergency CAB's
+ * members (`emergencyCab` marks a vote cast by one).
+ */
+export function tallyCab(
+  votes: readonly { decision: VoteDecision; emergencyCab: boolean }[],
+  quorums: { cab: number; emergencyCab: number },
+  emergency: boolean,
+): CabTally {
+  const full = tallyVotes(votes, quorums.cab);
+  if (!emergency) return { ...full, expedited: null, decidedBy: full.outcome ? 'cab' : null };
+  const { outcome, ...expedited } = tallyVotes(
+    votes.filter((v) => v.emergencyCab),
+    quorums.emergencyCab,
+  );
+  return full.outcome
+    ? { ...full, expedited, decidedBy: 'cab' }
+    : { ...full, outcome, expedited, decidedBy: outcome ? 'emergency_cab' : null };
+}
+
 /** IN-1: the CAB's decision from its votes (one per member) and the policy's quorum. */
 export function tallyVotes(votes: readonly { decision: VoteDecision }[], quorum: number): Tally {
   const approve = votes.filter((v) => v.decision === 'approve').length;

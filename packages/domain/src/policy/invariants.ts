@@ -1,6 +1,6 @@
 import { ROLE_PERMISSIONS, type Permission } from '../identity/permissions';
 import type { Role } from '../identity/roles';
-import { RELEASE_TYPES, emergencyRules, type PolicyRules } from './policy';
+import { RELEASE_TYPES, emergencyCabOf, emergencyRules, type PolicyRules } from './policy';
 
 /** One way a policy version breaks what no version may break. */
 export interface PolicyInvariantViolation {
@@ -82,6 +82,14 @@ export function policyInvariantViolations(rules: PolicyRules): PolicyInvariantVi
     'KP-1 target within bounds',
   );
   within('cabQuorum', rules.cabQuorum, POLICY_BOUNDS.cabQuorum, 'IN-1 CAB quorum within bounds');
+  const emergencyCab = emergencyCabOf(rules);
+  within(
+    'emergencyCab.quorum',
+    emergencyCab.quorum,
+    { min: POLICY_BOUNDS.cabQuorum.min, max: rules.cabQuorum },
+    'IN-1 the emergency CAB is smaller than the CAB',
+  );
+  needs('emergencyCab.voters', emergencyCab.voters, 'change.vote', 'IN-1 the emergency CAB votes on changes');
   if (!rules.requiredPlanSections.includes('rollback'))
     violations.push({
       field: 'requiredPlanSections',

@@ -63,11 +63,29 @@ export interface PolicyRules {
   emergencySelfApprovalWithReview?: boolean;
   /** TY-4: who records the review of an emergency release after the fact (never its approver). */
   emergencyReviewers?: Role[];
+  /**
+   * IN-1, TY-4: the expedited (emergency) CAB: an emergency change is approved by this many
+   * approvals from holders of these roles, or by the full CAB's quorum, whichever comes first.
+   * Absent in older documents: one approval by the operations manager.
+   */
+  emergencyCab?: EmergencyCab;
   /** RO-4: the requester of a release cannot accept it (absent in older documents: on). */
   intakeFourEyes: boolean;
 }
 
 export const EMERGENCY_REVIEWERS_DEFAULT: Role[] = ['operations_manager', 'operations_engineer'];
+
+/** IN-1, TY-4: the expedited CAB for emergency changes: how many approvals, and from whom. */
+export interface EmergencyCab {
+  quorum: number;
+  voters: Role[];
+}
+
+/** TY-2 gives emergencies to the operations manager: by default one manager's approval suffices. */
+export const EMERGENCY_CAB_DEFAULT: EmergencyCab = { quorum: 1, voters: ['operations_manager'] };
+
+export const emergencyCabOf = (rules: Pick<PolicyRules, 'emergencyCab'>): EmergencyCab =>
+  rules.emergencyCab ?? EMERGENCY_CAB_DEFAULT;
 
 /** TY-4: the emergency rules of a policy version, with the defaults where an older one has none. */
 export function emergencyRules(rules: PolicyRules): { selfApprovalWithReview: boolean; reviewers: Role[] } {
@@ -137,6 +155,7 @@ export const XDYJ_06_01_V1: PolicyDocument = {
     cabQuorum: 2,
     emergencySelfApprovalWithReview: true,
     emergencyReviewers: EMERGENCY_REVIEWERS_DEFAULT,
+    emergencyCab: EMERGENCY_CAB_DEFAULT,
     intakeFourEyes: true,
   },
 };

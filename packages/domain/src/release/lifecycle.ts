@@ -65,6 +65,8 @@ export interface ReleaseFacts {
   type: ReleaseType | null;
   /** Changes carried by the release that are not (or no longer) approved, as labels. */
   unapprovedChanges: string[];
+  /** IN-1, TY-4: carried changes approved by the expedited emergency CAB, as labels. */
+  expeditedChanges?: string[];
   /** The newest plan version, if any. */
   plan: {
     version: number;
@@ -236,13 +238,30 @@ const triggerOpen = (f: ReleaseFacts): Blocker[] =>
 const sectionsText = (gaps: SectionGap[]) =>
   gaps.map((g) => `${PLAN_SECTION_LABELS[g.section].zh} ${g.section}: ${g.reason}`).join('; ');
 
-const changesApproved = (facts: ReleaseFacts): Blocker[] =>
-  facts.unapprovedChanges.length > 0
+const changesApproved = (facts: ReleaseFacts): Blocker[] => [
+  ...(facts.unapprovedChanges.length > 0
+    ? [
+        {
+          kind: 'policy' as const,
+          rule: 'IN-1 approved changes only',
+          reason: `not approved by change management: ${facts.unapprovedChanges.join(', ')}`,
+        },
+      ]
+    : []),
+  ...expeditedForEmergencyOnly(facts),
+];
+
+/**
+ * IN-1, TY-4: the emergency CAB's shorter approval is for an emergency; a release classified
+ * major or normal needs its changes approved by the full CAB, or it would walk around the quorum.
+ */
+const expeditedForEmergencyOnly = (f: ReleaseFacts): Blocker[] =>
+  f.type && f.type !== 'emergency' && (f.expeditedChanges ?? []).length > 0
     ? [
         {
           kind: 'policy',
-          rule: 'IN-1 approved changes only',
-          reason: `not approved by change management: ${facts.unapprovedChanges.join(', ')}`,
+          rule: 'IN-1 an emergency CAB approval serves an emergency release only',
+          reason: `approved by the emergency CAB only: ${f.expeditedChanges!.join(', ')}`,
         },
       ]
     : [];
@@ -423,7 +442,9 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
     roles: () => IMPLEMENTERS,
     roleRule: 'RO-2 the implementation team deploys',
     guard: (f) => [
-      ...changesApproved(f).map((b) => ({ ...b, rule: 'IN-2 changes still approved' })),
+      ...changesApproved(f).map((b) =>
+        b.rule === 'IN-1 approved changes only' ? { ...b, rule: 'IN-2 changes still approved' } : b,
+      ),
       ...(f.gateFailures ?? [])
         .filter((g) => !g.rule.startsWith('IN-2'))
         .map((g): Blocker => ({ kind: 'policy', rule: g.rule, reason: g.message })),

@@ -24,6 +24,7 @@ import * as m20261206002200 from './migrations/20261206002200_add_release_last_t
 import * as m20261206003000 from './migrations/20261206003000_create_release_reviews';
 import * as m20261215000100 from './migrations/20261215000100_add_notification_todo';
 import * as m20261215000200 from './migrations/20261215000200_keep_change_vote_history';
+import * as m20261216000100 from './migrations/20261216000100_add_emergency_change';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -51,6 +52,7 @@ export const migrations: Record<string, Migration> = {
   '20261206003000_create_release_reviews': m20261206003000,
   '20261215000100_add_notification_todo': m20261215000100,
   '20261215000200_keep_change_vote_history': m20261215000200,
+  '20261216000100_add_emergency_change': m20261216000100,
 };
 
 function migrator(db: Db): Migrator {

@@ -37,6 +37,8 @@ export async function readyRelease(
     drafter?: 'eng1' | 'boss';
     /** TY-3: another type than the proposed major, with the reason. */
     classify?: { type: 'major' | 'normal'; reason: string };
+    /** IN-1, TY-4: the change it carries is an emergency change, approved by the emergency CAB. */
+    emergencyChange?: boolean;
   } = {},
 ) {
   const drafter = c[options.drafter ?? 'eng1'];
@@ -51,7 +53,12 @@ export async function readyRelease(
   ).body;
   expect((await c.eng1.upload('PUT', `/api/dsl/versions/${v.id}/content`, artifact)).status).toBe(200);
   expect((await c.boss.post(`/api/dsl/versions/${v.id}/approve`, {})).status).toBe(200);
-  const change = await approvedChange(c, '计费升级', [app.id]);
+  const change = await approvedChange(
+    c,
+    '计费升级',
+    [app.id],
+    options.emergencyChange ? { emergencyReason: '计费故障，须立即修复' } : {},
+  );
   const r = await c.eng1.post('/api/releases', {
     title: '计费 2.1',
     changeIds: [change.id],

@@ -24,21 +24,26 @@ export async function signInRoles(t: TestApp) {
   return clients;
 }
 
-/** A built-in change taken through CAB review to approved (IN-1). */
+/**
+ * A built-in change taken through CAB review to approved (IN-1); with `emergencyReason`, an
+ * emergency change approved by the default emergency CAB (the manager alone).
+ */
 export async function approvedChange(
   c: Record<string, HttpClient>,
   title = '核心账务系统升级',
   ciIds: string[] = [],
+  options: { emergencyReason?: string } = {},
 ) {
   const created = await c.eng1.post('/api/changes', {
     title,
     description: '按变更计划升级',
     risk: 'medium',
     ciIds,
+    ...(options.emergencyReason && { emergency: true, emergencyReason: options.emergencyReason }),
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   expect((await c.eng1.post(`/api/changes/${created.body.id}/submit`)).status).toBe(200);
-  for (const voter of [c.cab1, c.cab2]) {
+  for (const voter of options.emergencyReason ? [c.boss] : [c.cab1, c.cab2]) {
     const v = await voter.post(`/api/changes/${created.body.id}/votes`, {
       decision: 'approve',
       comment: '同意',

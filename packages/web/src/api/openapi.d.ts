@@ -3172,6 +3172,9 @@ export interface paths {
                                 implementedBy: string | null;
                                 createdAt: string;
                                 updatedAt: string;
+                                emergency: boolean;
+                                emergencyReason: string | null;
+                                approvedVia: ("cab" | "emergency_cab") | null;
                             }[];
                         };
                     };
@@ -3195,6 +3198,8 @@ export interface paths {
                         /** @enum {string} */
                         risk: "low" | "medium" | "high";
                         ciIds?: string[];
+                        emergency?: boolean;
+                        emergencyReason?: string | null;
                     };
                 };
             };
@@ -3235,6 +3240,9 @@ export interface paths {
                             implementedBy: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            emergency: boolean;
+                            emergencyReason: string | null;
+                            approvedVia: ("cab" | "emergency_cab") | null;
                             votes: {
                                 id: string;
                                 voter: string;
@@ -3244,11 +3252,18 @@ export interface paths {
                                 votedAt: string;
                                 supersededBy: string | null;
                                 supersededAt: string | null;
+                                emergencyCab: boolean;
                             }[];
                             quorum: {
                                 required: number;
                                 approve: number;
                                 reject: number;
+                                expedited: {
+                                    required: number;
+                                    approve: number;
+                                    reject: number;
+                                    voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                } | null;
                             };
                             cis: {
                                 id: string;
@@ -3329,6 +3344,9 @@ export interface paths {
                             implementedBy: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            emergency: boolean;
+                            emergencyReason: string | null;
+                            approvedVia: ("cab" | "emergency_cab") | null;
                             votes: {
                                 id: string;
                                 voter: string;
@@ -3338,11 +3356,18 @@ export interface paths {
                                 votedAt: string;
                                 supersededBy: string | null;
                                 supersededAt: string | null;
+                                emergencyCab: boolean;
                             }[];
                             quorum: {
                                 required: number;
                                 approve: number;
                                 reject: number;
+                                expedited: {
+                                    required: number;
+                                    approve: number;
+                                    reject: number;
+                                    voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                } | null;
                             };
                             cis: {
                                 id: string;
@@ -3385,6 +3410,8 @@ export interface paths {
                         /** @enum {string} */
                         risk?: "low" | "medium" | "high";
                         ciIds?: string[];
+                        emergency?: boolean;
+                        emergencyReason?: string | null;
                     };
                 };
             };
@@ -3425,6 +3452,9 @@ export interface paths {
                             implementedBy: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            emergency: boolean;
+                            emergencyReason: string | null;
+                            approvedVia: ("cab" | "emergency_cab") | null;
                             votes: {
                                 id: string;
                                 voter: string;
@@ -3434,11 +3464,18 @@ export interface paths {
                                 votedAt: string;
                                 supersededBy: string | null;
                                 supersededAt: string | null;
+                                emergencyCab: boolean;
                             }[];
                             quorum: {
                                 required: number;
                                 approve: number;
                                 reject: number;
+                                expedited: {
+                                    required: number;
+                                    approve: number;
+                                    reject: number;
+                                    voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                } | null;
                             };
                             cis: {
                                 id: string;
@@ -3517,6 +3554,9 @@ export interface paths {
                             implementedBy: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            emergency: boolean;
+                            emergencyReason: string | null;
+                            approvedVia: ("cab" | "emergency_cab") | null;
                             votes: {
                                 id: string;
                                 voter: string;
@@ -3526,11 +3566,18 @@ export interface paths {
                                 votedAt: string;
                                 supersededBy: string | null;
                                 supersededAt: string | null;
+                                emergencyCab: boolean;
                             }[];
                             quorum: {
                                 required: number;
                                 approve: number;
                                 reject: number;
+                                expedited: {
+                                    required: number;
+                                    approve: number;
+                                    reject: number;
+                                    voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                } | null;
                             };
                             cis: {
                                 id: string;
@@ -3621,6 +3668,9 @@ export interface paths {
                             implementedBy: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            emergency: boolean;
+                            emergencyReason: string | null;
+                            approvedVia: ("cab" | "emergency_cab") | null;
                             votes: {
                                 id: string;
                                 voter: string;
@@ -3630,11 +3680,18 @@ export interface paths {
                                 votedAt: string;
                                 supersededBy: string | null;
                                 supersededAt: string | null;
+                                emergencyCab: boolean;
                             }[];
                             quorum: {
                                 required: number;
                                 approve: number;
                                 reject: number;
+                                expedited: {
+                                    required: number;
+                                    approve: number;
+                                    reject: number;
+                                    voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                } | null;
                             };
                             cis: {
                                 id: string;
@@ -3723,6 +3780,9 @@ export interface paths {
                             implementedBy: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            emergency: boolean;
+                            emergencyReason: string | null;
+                            approvedVia: ("cab" | "emergency_cab") | null;
                             votes: {
                                 id: string;
                                 voter: string;
@@ -3732,11 +3792,18 @@ export interface paths {
                                 votedAt: string;
                                 supersededBy: string | null;
                                 supersededAt: string | null;
+                                emergencyCab: boolean;
                             }[];
                             quorum: {
                                 required: number;
                                 approve: number;
                                 reject: number;
+                                expedited: {
+                                    required: number;
+                                    approve: number;
+                                    reject: number;
+                                    voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                } | null;
                             };
                             cis: {
                                 id: string;
@@ -3834,6 +3901,9 @@ export interface paths {
                             implementedBy: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            emergency: boolean;
+                            emergencyReason: string | null;
+                            approvedVia: ("cab" | "emergency_cab") | null;
                             votes: {
                                 id: string;
                                 voter: string;
@@ -3843,11 +3913,18 @@ export interface paths {
                                 votedAt: string;
                                 supersededBy: string | null;
                                 supersededAt: string | null;
+                                emergencyCab: boolean;
                             }[];
                             quorum: {
                                 required: number;
                                 approve: number;
                                 reject: number;
+                                expedited: {
+                                    required: number;
+                                    approve: number;
+                                    reject: number;
+                                    voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                } | null;
                             };
                             cis: {
                                 id: string;
@@ -3901,6 +3978,9 @@ export interface paths {
                             implementedBy: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            emergency: boolean;
+                            emergencyReason: string | null;
+                            approvedVia: ("cab" | "emergency_cab") | null;
                             votes: {
                                 id: string;
                                 voter: string;
@@ -3910,11 +3990,18 @@ export interface paths {
                                 votedAt: string;
                                 supersededBy: string | null;
                                 supersededAt: string | null;
+                                emergencyCab: boolean;
                             }[];
                             quorum: {
                                 required: number;
                                 approve: number;
                                 reject: number;
+                                expedited: {
+                                    required: number;
+                                    approve: number;
+                                    reject: number;
+                                    voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                } | null;
                             };
                             cis: {
                                 id: string;
@@ -4024,6 +4111,9 @@ export interface paths {
                                 implementedBy: string | null;
                                 createdAt: string;
                                 updatedAt: string;
+                                emergency: boolean;
+                                emergencyReason: string | null;
+                                approvedVia: ("cab" | "emergency_cab") | null;
                                 votes: {
                                     id: string;
                                     voter: string;
@@ -4033,11 +4123,18 @@ export interface paths {
                                     votedAt: string;
                                     supersededBy: string | null;
                                     supersededAt: string | null;
+                                    emergencyCab: boolean;
                                 }[];
                                 quorum: {
                                     required: number;
                                     approve: number;
                                     reject: number;
+                                    expedited: {
+                                        required: number;
+                                        approve: number;
+                                        reject: number;
+                                        voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                    } | null;
                                 };
                                 cis: {
                                     id: string;
@@ -4143,6 +4240,10 @@ export interface paths {
                                     cabQuorum: number;
                                     emergencySelfApprovalWithReview?: boolean;
                                     emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                    emergencyCab?: {
+                                        quorum: number;
+                                        voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                    };
                                     /** @default true */
                                     intakeFourEyes: boolean;
                                 };
@@ -4244,6 +4345,10 @@ export interface paths {
                                         cabQuorum: number;
                                         emergencySelfApprovalWithReview?: boolean;
                                         emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                        emergencyCab?: {
+                                            quorum: number;
+                                            voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                        };
                                         /** @default true */
                                         intakeFourEyes: boolean;
                                     };
@@ -4312,6 +4417,10 @@ export interface paths {
                             cabQuorum: number;
                             emergencySelfApprovalWithReview?: boolean;
                             emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                            emergencyCab?: {
+                                quorum: number;
+                                voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                            };
                             /** @default true */
                             intakeFourEyes?: boolean;
                         };
@@ -4381,6 +4490,10 @@ export interface paths {
                                     cabQuorum: number;
                                     emergencySelfApprovalWithReview?: boolean;
                                     emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                    emergencyCab?: {
+                                        quorum: number;
+                                        voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                    };
                                     /** @default true */
                                     intakeFourEyes: boolean;
                                 };
@@ -4481,6 +4594,10 @@ export interface paths {
                                     cabQuorum: number;
                                     emergencySelfApprovalWithReview?: boolean;
                                     emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                    emergencyCab?: {
+                                        quorum: number;
+                                        voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                    };
                                     /** @default true */
                                     intakeFourEyes: boolean;
                                 };
@@ -4585,6 +4702,10 @@ export interface paths {
                                     cabQuorum: number;
                                     emergencySelfApprovalWithReview?: boolean;
                                     emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                    emergencyCab?: {
+                                        quorum: number;
+                                        voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                    };
                                     /** @default true */
                                     intakeFourEyes: boolean;
                                 };
@@ -4744,6 +4865,7 @@ export interface paths {
                                 title: string;
                                 state: string;
                                 approved: boolean;
+                                expedited: boolean;
                                 label: string;
                             }[];
                             items: {
@@ -4860,6 +4982,7 @@ export interface paths {
                                 title: string;
                                 state: string;
                                 approved: boolean;
+                                expedited: boolean;
                                 label: string;
                             }[];
                             items: {
@@ -5094,6 +5217,7 @@ export interface paths {
                                 title: string;
                                 state: string;
                                 approved: boolean;
+                                expedited: boolean;
                                 label: string;
                             }[];
                             items: {
@@ -5218,6 +5342,7 @@ export interface paths {
                                 title: string;
                                 state: string;
                                 approved: boolean;
+                                expedited: boolean;
                                 label: string;
                             }[];
                             items: {
@@ -5344,6 +5469,7 @@ export interface paths {
                                 title: string;
                                 state: string;
                                 approved: boolean;
+                                expedited: boolean;
                                 label: string;
                             }[];
                             items: {
@@ -5468,6 +5594,7 @@ export interface paths {
                                 title: string;
                                 state: string;
                                 approved: boolean;
+                                expedited: boolean;
                                 label: string;
                             }[];
                             items: {
@@ -5648,6 +5775,7 @@ export interface paths {
                                 title: string;
                                 state: string;
                                 approved: boolean;
+                                expedited: boolean;
                                 label: string;
                             }[];
                             items: {
@@ -5781,6 +5909,7 @@ export interface paths {
                                 title: string;
                                 state: string;
                                 approved: boolean;
+                                expedited: boolean;
                                 label: string;
                             }[];
                             items: {
@@ -5914,6 +6043,7 @@ export interface paths {
                                 title: string;
                                 state: string;
                                 approved: boolean;
+                                expedited: boolean;
                                 label: string;
                             }[];
                             items: {
@@ -6239,6 +6369,7 @@ export interface paths {
                                 title: string;
                                 state: string;
                                 approved: boolean;
+                                expedited: boolean;
                                 label: string;
                             }[];
                             items: {
@@ -6358,6 +6489,7 @@ export interface paths {
                                 title: string;
                                 state: string;
                                 approved: boolean;
+                                expedited: boolean;
                                 label: string;
                             }[];
                             items: {
@@ -6482,6 +6614,7 @@ export interface paths {
                                 title: string;
                                 state: string;
                                 approved: boolean;
+                                expedited: boolean;
                                 label: string;
                             }[];
                             items: {
@@ -6606,6 +6739,7 @@ export interface paths {
                                 title: string;
                                 state: string;
                                 approved: boolean;
+                                expedited: boolean;
                                 label: string;
                             }[];
                             items: {
@@ -6730,6 +6864,7 @@ export interface paths {
                                 title: string;
                                 state: string;
                                 approved: boolean;
+                                expedited: boolean;
                                 label: string;
                             }[];
                             items: {
@@ -6922,6 +7057,7 @@ export interface paths {
                                 title: string;
                                 state: string;
                                 approved: boolean;
+                                expedited: boolean;
                                 label: string;
                             }[];
                             items: {
@@ -7047,6 +7183,7 @@ export interface paths {
                                 title: string;
                                 state: string;
                                 approved: boolean;
+                                expedited: boolean;
                                 label: string;
                             }[];
                             items: {
@@ -7550,6 +7687,7 @@ export interface paths {
                                 title: string;
                                 state: string;
                                 approved: boolean;
+                                expedited: boolean;
                                 label: string;
                             }[];
                             items: {
@@ -7807,6 +7945,7 @@ export interface paths {
                                 title: string;
                                 state: string;
                                 approved: boolean;
+                                expedited: boolean;
                                 label: string;
                             }[];
                             items: {
@@ -7925,6 +8064,7 @@ export interface paths {
                                 title: string;
                                 state: string;
                                 approved: boolean;
+                                expedited: boolean;
                                 label: string;
                             }[];
                             items: {
@@ -8936,6 +9076,7 @@ export interface paths {
                                 title: string;
                                 state: string;
                                 approved: boolean;
+                                expedited: boolean;
                                 label: string;
                             }[];
                             items: {
@@ -9113,6 +9254,7 @@ export interface paths {
                                 title: string;
                                 state: string;
                                 approved: boolean;
+                                expedited: boolean;
                                 label: string;
                             }[];
                             items: {
@@ -9237,6 +9379,7 @@ export interface paths {
                                 title: string;
                                 state: string;
                                 approved: boolean;
+                                expedited: boolean;
                                 label: string;
                             }[];
                             items: {
@@ -9493,6 +9636,7 @@ export interface paths {
                                 title: string;
                                 state: string;
                                 approved: boolean;
+                                expedited: boolean;
                                 label: string;
                             }[];
                             items: {
@@ -9619,6 +9763,7 @@ export interface paths {
                                 title: string;
                                 state: string;
                                 approved: boolean;
+                                expedited: boolean;
                                 label: string;
                             }[];
                             items: {
@@ -9744,6 +9889,7 @@ export interface paths {
                                 title: string;
                                 state: string;
                                 approved: boolean;
+                                expedited: boolean;
                                 label: string;
                             }[];
                             items: {
@@ -9868,6 +10014,7 @@ export interface paths {
                                 title: string;
                                 state: string;
                                 approved: boolean;
+                                expedited: boolean;
                                 label: string;
                             }[];
                             items: {
@@ -9986,6 +10133,7 @@ export interface paths {
                                 title: string;
                                 state: string;
                                 approved: boolean;
+                                expedited: boolean;
                                 label: string;
                             }[];
                             items: {
@@ -10113,6 +10261,7 @@ export interface paths {
                                 title: string;
                                 state: string;
                                 approved: boolean;
+                                expedited: boolean;
                                 label: string;
                             }[];
                             items: {

@@ -388,6 +388,11 @@ export interface Change {
   implementedBy: string | null;
   createdAt: string;
   updatedAt: string;
+  /** IN-1, TY-4: an emergency change (the emergency CAB may approve it), and why. */
+  emergency: boolean;
+  emergencyReason: string | null;
+  /** IN-1: which body approved it. */
+  approvedVia: 'cab' | 'emergency_cab' | null;
 }
 
 export interface ChangeVote {
@@ -399,11 +404,19 @@ export interface ChangeVote {
   /** IN-1: replaced by the member's later vote (no longer counted), and when. */
   supersededBy: string | null;
   supersededAt: string | null;
+  /** IN-1: cast on an emergency change by a member of the emergency CAB. */
+  emergencyCab: boolean;
 }
 
 export interface ChangeDetail extends Change {
   votes: ChangeVote[];
-  quorum: { required: number; approve: number; reject: number };
+  quorum: {
+    required: number;
+    approve: number;
+    reject: number;
+    /** IN-1, TY-4: for an emergency change, the emergency CAB's count and who sits on it. */
+    expedited: { required: number; approve: number; reject: number; voters: string[] } | null;
+  };
   cis: { id: string; name: string; type: string; environment: string; status: string }[];
   /** PR-4: the releases carrying the change. */
   releases: { id: string; number: string; title: string; state: string }[];
@@ -755,6 +768,8 @@ export interface PolicyRules {
   emergencySelfApprovalWithReview?: boolean;
   /** TY-4: who reviews an emergency release after the fact. */
   emergencyReviewers?: string[];
+  /** IN-1, TY-4: the expedited CAB for emergency changes: how many approvals, from which roles. */
+  emergencyCab?: { quorum: number; voters: string[] };
   /** RO-4: the requester of a release cannot accept it. */
   intakeFourEyes: boolean;
 }

@@ -75,6 +75,10 @@ const RULE_KEYS: Record<string, string> = {
   'TY-4 the review is by someone other than the approver': 'reviewerNotApprover',
   'TY-4 the completion keeps what was approved': 'completionKeeps',
   'PO-2 the CMDB update applies the plan': 'cmdbAppliesPlan',
+  'IN-1 an emergency CAB approval serves an emergency release only': 'expeditedForEmergency',
+  'IN-1 an emergency change says why': 'emergencyChangeReason',
+  'IN-1 the emergency CAB is smaller than the CAB': 'emergencyCabSize',
+  'IN-1 the emergency CAB votes on changes': 'emergencyCabVoters',
 };
 
 /** TY-4's blockers, by the server's words. */
@@ -262,6 +266,10 @@ export function blockerReason(t: TFunction, b: Blocker, changes?: readonly Chang
       return EMERGENCY_REASONS[r] ? t(`blockers.${EMERGENCY_REASONS[r]}`) : r;
     case 'PO-2 the CMDB update applies the plan':
       return t('blockers.cmdbNoTargets');
+    case 'IN-1 an emergency CAB approval serves an emergency release only':
+      return t('blockers.expeditedForEmergency', {
+        changes: r.replace(/^approved by the emergency CAB only: /, ''),
+      });
     case 'RO-4 four eyes at intake':
       return t('blockers.intakeFourEyes');
     case 'PR-6 a release carries items or target CIs':

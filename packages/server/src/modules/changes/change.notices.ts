@@ -20,13 +20,25 @@ export async function announceCabReview(
   actor: { userId: string; displayName: string },
 ): Promise<void> {
   const risk = change.risk;
+  // IN-1, TY-4: an emergency change says so first, with its reason: the emergency CAB can decide it.
+  const urgent = change.emergency
+    ? {
+        zh: `【紧急变更，可由紧急 CAB 审批】${change.emergencyReason ?? ''}。`,
+        en: `[Emergency change, the emergency CAB may approve it] ${change.emergencyReason ?? ''}. `,
+      }
+    : { zh: '', en: '' };
   await notify(trx, clock, {
     kind: 'approval_waiting',
     link: `/changes/${change.id}`,
-    title: { zh: `${change.number} 变更待 CAB 评审`, en: `${change.number}: change awaits CAB review` },
+    title: change.emergency
+      ? {
+          zh: `${change.number} 紧急变更待 CAB 评审`,
+          en: `${change.number}: emergency change awaits CAB review`,
+        }
+      : { zh: `${change.number} 变更待 CAB 评审`, en: `${change.number}: change awaits CAB review` },
     body: {
-      zh: `${change.title}（${risk ? `风险：${RISK.zh[risk]}，` : ''}提交人：${actor.displayName}）`,
-      en: `${change.title} (${risk ? `${RISK.en[risk]} risk, ` : ''}submitted by ${actor.displayName})`,
+      zh: `${urgent.zh}${change.title}（${risk ? `风险：${RISK.zh[risk]}，` : ''}提交人：${actor.displayName}）`,
+      en: `${urgent.en}${change.title} (${risk ? `${RISK.en[risk]} risk, ` : ''}submitted by ${actor.displayName})`,
     },
     audience: {
       // The CAB members, and the manager, who sits on the CAB (RO-1).

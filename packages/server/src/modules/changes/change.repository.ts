@@ -4,6 +4,7 @@ import { containsText } from '../../db/like';
 import { nextNumber as nextNumberOf } from '../../db/sequences';
 import type { ChangeVotesTable, ChangesTable } from './changes.tables';
 import type {
+  CabBody,
   ChangeRisk,
   ChangeSource,
   ChangeState,
@@ -47,6 +48,11 @@ export interface Change {
   implementedBy: string | null;
   createdAt: string;
   updatedAt: string;
+  /** IN-1, TY-4: an emergency change, which the expedited emergency CAB may approve; and why. */
+  emergency: boolean;
+  emergencyReason: string | null;
+  /** IN-1: which body approved it (the full CAB or the emergency CAB); null otherwise. */
+  approvedVia: CabBody | null;
 }
 
 export interface Vote {
@@ -60,6 +66,8 @@ export interface Vote {
   /** IN-1: the member's later vote that replaced this one, and when (null: it counts). */
   supersededBy: string | null;
   supersededAt: string | null;
+  /** IN-1: cast on an emergency change by a member of the emergency CAB. */
+  emergencyCab: boolean;
 }
 
 const toChange = (r: Selectable<ChangesTable>, ciIds: string[]): Change => ({
@@ -94,6 +102,9 @@ const toChange = (r: Selectable<ChangesTable>, ciIds: string[]): Change => ({
   implementedBy: r.implemented_by,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+  emergency: r.emergency === 1,
+  emergencyReason: r.emergency_reason,
+  approvedVia: (r.approved_via as CabBody | null) ?? null,
 });
 
 const toRow = (c: Change): Selectable<ChangesTable> => ({
@@ -122,6 +133,9 @@ const toRow = (c: Change): Selectable<ChangesTable> => ({
   implemented_by: c.implementedBy,
   created_at: c.createdAt,
   updated_at: c.updatedAt,
+  emergency: c.emergency ? 1 : 0,
+  emergency_reason: c.emergencyReason,
+  approved_via: c.approvedVia,
 });
 
 const toVote = (r: Selectable<ChangeVotesTable>): Vote => ({
@@ -134,6 +148,7 @@ const toVote = (r: Selectable<ChangeVotesTable>): Vote => ({
   votedAt: r.voted_at,
   supersededBy: r.superseded_by,
   supersededAt: r.superseded_at,
+  emergencyCab: r.emergency_cab === 1,
 });
 
 /** Rows with their CI ids (one more query for the whole set, in chunks under SQLite's limit). */
@@ -337,6 +352,7 @@ export async function insertVote(q: Q, v: Vote): Promise<void> {
       voted_at: v.votedAt,
       superseded_by: null,
       superseded_at: null,
+      emergency_cab: v.emergencyCab ? 1 : 0,
     })
     .execute();
 }

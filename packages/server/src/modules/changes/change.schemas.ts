@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { httpUrl } from '../../http/http-url';
 import {
+  CAB_BODIES,
   CHANGE_RISKS,
   CHANGE_SOURCES,
   CHANGE_STATES,
   EXTERNAL_STATUSES,
+  ROLES,
   VOTE_DECISIONS,
 } from '@releasegate/domain';
 
@@ -39,6 +41,11 @@ export const changeView = z.object({
   implementedBy: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** IN-1, TY-4: an emergency change (the emergency CAB may approve it), and why. */
+  emergency: z.boolean(),
+  emergencyReason: z.string().nullable(),
+  /** IN-1: which body approved it: the full CAB, or the emergency CAB. */
+  approvedVia: z.enum(CAB_BODIES).nullable(),
 });
 
 export const voteView = z.object({
@@ -50,11 +57,26 @@ export const voteView = z.object({
   /** IN-1: replaced by the member's later vote (it no longer counts), and when. */
   supersededBy: z.string().nullable(),
   supersededAt: z.string().nullable(),
+  /** IN-1: cast on an emergency change by a member of the emergency CAB (counts toward its quorum). */
+  emergencyCab: z.boolean(),
 });
 
 export const changeDetailView = changeView.extend({
   votes: z.array(voteView),
-  quorum: z.object({ required: z.number(), approve: z.number(), reject: z.number() }),
+  quorum: z.object({
+    required: z.number(),
+    approve: z.number(),
+    reject: z.number(),
+    /** IN-1, TY-4: for an emergency change, the emergency CAB's count and who sits on it. */
+    expedited: z
+      .object({
+        required: z.number(),
+        approve: z.number(),
+        reject: z.number(),
+        voters: z.array(z.enum(ROLES)),
+      })
+      .nullable(),
+  }),
   cis: z.array(
     z.object({
       id: z.string(),
@@ -70,18 +92,25 @@ export const changeDetailView = changeView.extend({
 
 const title = z.string().trim().min(1, 'required').max(200);
 const description = z.string().max(4000).nullable().optional();
+/** IN-1, TY-4: an emergency change names why it cannot wait for the full CAB. */
+const emergency = z.boolean().optional();
+const emergencyReason = z.string().max(2000).nullable().optional();
 
 export const createChangeInput = z.object({
   title,
   description,
   risk: z.enum(CHANGE_RISKS, { error: `one of ${CHANGE_RISKS.join(', ')}` }),
   ciIds: ciIds.optional(),
+  emergency,
+  emergencyReason,
 });
 export const updateChangeInput = z.object({
   title: title.optional(),
   description,
   risk: z.enum(CHANGE_RISKS, { error: `one of ${CHANGE_RISKS.join(', ')}` }).optional(),
   ciIds: ciIds.optional(),
+  emergency,
+  emergencyReason,
 });
 export const voteInput = z.object({
   decision: z.enum(VOTE_DECISIONS, { error: 'approve or reject' }),

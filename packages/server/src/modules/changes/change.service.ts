@@ -8,11 +8,13 @@ import type { ChangeDeps } from './change.deps';
 import {
   alreadyDone,
   assertChange,
-  tallyVotes,
+  emergencyCabOf,
+  tallyCab,
+  type CabTally,
+  type EmergencyCab,
   type ChangeRisk,
   type ChangeState,
   type ChangeSource,
-  type Tally,
   type VoteDecision,
   type Winner,
 } from '@releasegate/domain';
@@ -23,13 +25,17 @@ import { announceCabReview } from './change.notices';
 
 export type { Change } from './change.repository';
 
-/**
- * IN-1: approvals a change needs from the CAB. For now the default policy's; when releases run
- * under stored policy versions, the version in force is read here instead.
- */
-/** IN-1: the CAB quorum of the policy in force (PC-1). */
-async function cabQuorum(q: repo.Queryable, clock: Clock): Promise<number> {
-  return (await policyInForce(q, clock)).document.rules.cabQuorum;
+/** IN-1, TY-4: the CAB of the policy in force (PC-1): its quorum, and the emergency CAB's. */
+async function cabRules(q: repo.Queryable, clock: Clock) {
+  const { rules } = (await policyInForce(q, clock)).document;
+  const emergencyCab = emergencyCabOf(rules);
+  return { quorums: { cab: rules.cabQuorum, emergencyCab: emergencyCab.quorum }, emergencyCab };
+}
+
+/** IN-1: the decision of the current votes on a change, under the policy in force. */
+async function tallyOf(q: repo.Queryable, clock: Clock, change: repo.Change, votes: readonly repo.Vote[]) {
+  const { quorums, emergencyCab } = await cabRules(q, clock);
+  return { tally: tallyCab(votes, quorums, change.emergency), emergencyCab };
 }
 
 export const changeLabel = (c: { number: string; title: string }) => `${c.number} ${c.title}`;
@@ -37,7 +43,10 @@ export const changeLabel = (c: { number: string; title: string }) => `${c.number
 /** A change with its CAB votes, its CIs by name and (later) the releases that carry it. */
 export interface ChangeDetail extends repo.Change {
   votes: repo.Vote[];
-  quorum: Omit<Tally, 'outcome'>;
+  quorum: Omit<CabTally, 'outcome' | 'expedited' | 'decidedBy'> & {
+    /** IN-1, TY-4: for an emergency change, the emergency CAB's count and who sits on it. */
+    expedited: (NonNullable<CabTally['expedited']> & { voters: EmergencyCab['voters'] }) | null;
+  };
   cis: { id: string; name: string; type: string; environment: string; status: string }[];
   /** PR-4: the releases carrying this change; filled in when the releases module links them. */
   releases: { id: string; number: string; title: string; state: string }[];
@@ -64,7 +73,13 @@ export function newChangeNumber(trx: repo.Queryable, now: Date): Promise<string>
 
 export async function detailOf(q: repo.Queryable, change: repo.Change, clock: Clock): Promise<ChangeDetail> {
   const votes = await repo.votesOf(q, change.id);
-  const { outcome: _outcome, ...quorum } = tallyVotes(repo.currentVotes(votes), await cabQuorum(q, clock));
+  const { tally, emergencyCab } = await tallyOf(q, clock, change, repo.currentVotes(votes));
+  const quorum = {
+    required: tally.required,
+    approve: tally.approve,
+    reject: tally.reject,
+    expedited: tally.expedited && { ...tally.expedited, voters: emergencyCab.voters },
+  };
   const cis = await findCisByIds(q, change.ciIds);
   return {
     ...change,
@@ -89,6 +104,25 @@ export interface CreateChange {
   description?: string | null;
   risk: ChangeRisk;
   ciIds?: string[];
+  /** IN-1, TY-4: an emergency change, for the emergency CAB; needs its reason. */
+  emergency?: boolean;
+  emergencyReason?: string | null;
+}
+
+/** IN-1, TY-4: an emergency change says why it cannot wait for the full CAB; others keep no reason. */
+function emergencyOf(
+  emergency: boolean,
+  reason: string | null | undefined,
+): Pick<repo.Change, 'emergency' | 'emergencyReason'> {
+  if (!emergency) return { emergency: false, emergencyReason: null };
+  if (!reason?.trim()) {
+    const why = 'say why the change cannot wait for the full CAB';
+    throw new DomainError('invalid_input', `An emergency change needs its reason: ${why}`, {
+      rule: 'IN-1 an emergency change says why',
+      fields: { emergencyReason: [why] },
+    });
+  }
+  return { emergency: true, emergencyReason: reason.trim() };
 }
 
 /** IN-2: a change in the built-in register, as a draft, numbered in the same transaction. */
@@ -126,6 +160,8 @@ export async function createChange(
       implementedBy: null,
       createdAt: at,
       updatedAt: at,
+      ...emergencyOf(input.emergency ?? false, input.emergencyReason),
+      approvedVia: null,
     };
     await repo.insertChange(trx, change);
     await deps.audit.record(trx, ctx, {
@@ -143,6 +179,8 @@ export interface UpdateChange {
   description?: string | null;
   risk?: ChangeRisk;
   ciIds?: string[];
+  emergency?: boolean;
+  emergencyReason?: string | null;
 }
 
 /** Edits a draft; once submitted the CAB reviews what was submitted. */
@@ -164,6 +202,10 @@ export async function updateChange(
       description: patch.description === undefined ? before.description : patch.description,
       risk: patch.risk ?? before.risk,
       ciIds,
+      ...emergencyOf(
+        patch.emergency ?? before.emergency,
+        patch.emergencyReason === undefined ? before.emergencyReason : patch.emergencyReason,
+      ),
       updatedAt: deps.clock.now().toISOString(),
     };
     await repo.updateChange(trx, after, before.ciIds);
@@ -233,6 +275,7 @@ export async function voteOnChange(
     }
     const at = deps.clock.now().toISOString();
     const votes = repo.currentVotes(await repo.votesOf(trx, id));
+    const { emergencyCab } = await cabRules(trx, deps.clock);
     const previous = votes.find((v) => v.voterId === principal.userId) ?? null;
     const vote: repo.Vote = {
       id: randomUUID(),
@@ -244,6 +287,7 @@ export async function voteOnChange(
       votedAt: at,
       supersededBy: null,
       supersededAt: null,
+      emergencyCab: before.emergency && emergencyCab.voters.some((r) => principal.roles.includes(r)),
     };
     // A changed mind is a new vote: the earlier one stays on the record, shown as superseded.
     await repo.insertVote(trx, vote);
@@ -257,17 +301,21 @@ export async function voteOnChange(
     });
 
     const current = [...votes.filter((v) => v.voterId !== principal.userId), vote];
-    const tally = tallyVotes(current, await cabQuorum(trx, deps.clock));
+    const { tally } = await tallyOf(trx, deps.clock, before, current);
     let after = before;
     if (tally.outcome === 'approved') {
+      // Approved by the emergency CAB: its members' approvals are the approval on record.
+      const counted = (v: repo.Vote) =>
+        v.decision === 'approve' && (tally.decidedBy === 'cab' || v.emergencyCab);
       after = {
         ...before,
         state: 'approved',
         approvedBy: current
-          .filter((v) => v.decision === 'approve')
+          .filter(counted)
           .map((v) => v.voter)
           .sort(),
         approvedAt: at,
+        approvedVia: tally.decidedBy,
         updatedAt: at,
       };
     } else if (tally.outcome === 'rejected') {
@@ -281,7 +329,13 @@ export async function voteOnChange(
         entityId: id,
         before,
         after,
-        details: { quorum: tally.required, approve: tally.approve, reject: tally.reject },
+        details: {
+          quorum: tally.required,
+          approve: tally.approve,
+          reject: tally.reject,
+          decidedBy: tally.decidedBy,
+          ...(tally.expedited && { emergencyCab: tally.expedited }),
+        },
       });
     }
     return detailOf(trx, after, deps.clock);

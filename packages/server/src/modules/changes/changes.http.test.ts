@@ -184,6 +184,58 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
     expect((await create()).number).toBe('CHG-2026-0002');
   });
 
+  it('IN-1 TY-4 an emergency change, with its reason, is approved by the emergency CAB the policy names and recorded as such', async () => {
+    // The reason is required, next to its field; the refusal creates nothing.
+    const noReason = await eng.post('/api/changes', { title: '紧急修复', risk: 'high', emergency: true });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.error.details).toMatchObject({ rule: 'IN-1 an emergency change says why' });
+    expect(Object.keys(noReason.body.error.details.fields)).toEqual(['emergencyReason']);
+    expect((await eng.get('/api/changes')).body.changes).toEqual([]);
+
+    const c = await submitted({
+      title: '紧急修复',
+      risk: 'high',
+      emergency: true,
+      emergencyReason: '支付通道中断',
+    });
+    expect(c).toMatchObject({ emergency: true, emergencyReason: '支付通道中断', approvedVia: null });
+    expect(c.quorum).toEqual({
+      required: 2,
+      approve: 0,
+      reject: 0,
+      expedited: { required: 1, approve: 0, reject: 0, voters: ['operations_manager'] },
+    });
+    // A CAB member outside the emergency CAB votes as usual; their vote does not decide.
+    const first = await vote(cab1, c.id, 'reject', '建议走常规评审');
+    expect(first.body).toMatchObject({ state: 'cab_review' });
+    expect(first.body.votes[0]).toMatchObject({ voter: 'cab1', emergencyCab: false });
+    // The manager sits on the default emergency CAB (TY-2): one approval decides.
+    const second = await vote(boss, c.id, 'approve', '紧急 CAB 同意');
+    expect(second.body).toMatchObject({
+      state: 'approved',
+      approvedVia: 'emergency_cab',
+      approvedBy: ['boss'],
+      quorum: { approve: 1, reject: 1, expedited: { approve: 1, reject: 0 } },
+    });
+    const approved = (await auditByAction('change.approved')).at(-1)!;
+    expect(JSON.parse(approved.details_json!)).toMatchObject({
+      decidedBy: 'emergency_cab',
+      emergencyCab: { required: 1, approve: 1 },
+    });
+
+    // Not an emergency change: the manager's vote is one of the two the CAB needs.
+    const normal = await submitted({ title: '常规变更' });
+    expect(normal.quorum.expedited).toBeNull();
+    expect((await vote(boss, normal.id, 'approve')).body.state).toBe('cab_review');
+    expect((await vote(cab1, normal.id, 'approve')).body).toMatchObject({
+      state: 'approved',
+      approvedVia: 'cab',
+    });
+    // The flag is the drafter's to set, not afterwards: a submitted change cannot become one.
+    const late = await eng.patch(`/api/changes/${normal.id}`, { emergency: true, emergencyReason: '加急' });
+    expect(late.status).toBe(409);
+  });
+
   it('IN-1 votes cast at the same moment are all counted; numbers created at once are distinct', async () => {
     const changes = await Promise.all([1, 2, 3, 4, 5].map((i) => submitted({ title: `并发变更 ${i}` })));
     expect(changes.map((c) => c.number).sort()).toEqual([1, 2, 3, 4, 5].map((i) => `CHG-2026-000${i}`));
@@ -271,6 +323,7 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
         title: '证书更新',
         state: 'approved',
         approved: true,
+        expedited: false,
         label: 'CHG-2026-0003 证书更新 (approved)',
       },
       {
@@ -279,6 +332,7 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
         title: '',
         state: 'unknown',
         approved: false,
+        expedited: false,
         label: 'no-such-change (unknown)',
       },
       {
@@ -287,6 +341,7 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
         title: '数据库扩容',
         state: 'draft',
         approved: false,
+        expedited: false,
         label: 'CHG-2026-0001 数据库扩容 (draft)',
       },
       expect.objectContaining({ label: 'CHG-2026-0002 中间件补丁 (cab_review)', approved: false }),

@@ -34,6 +34,11 @@ export interface ChangesTable {
   implemented_by: string | null;
   created_at: string;
   updated_at: string;
+  /** IN-1, TY-4: 1 for an emergency change, which the expedited emergency CAB may approve. */
+  emergency: Generated<number>;
+  emergency_reason: Generated<string | null>;
+  /** 'cab' or 'emergency_cab': which body approved it (null until approved, and for external ones). */
+  approved_via: Generated<string | null>;
 }
 
 export interface ChangeCisTable {
@@ -52,6 +57,8 @@ export interface ChangeVotesTable {
   voted_at: string;
   superseded_by: string | null;
   superseded_at: string | null;
+  /** IN-1: cast on an emergency change by a member of the emergency CAB (counts toward its quorum). */
+  emergency_cab: Generated<number>;
 }
 
 /** Webhook deliveries already processed, so a redelivery is acknowledged and ignored. */

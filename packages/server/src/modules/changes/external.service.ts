@@ -98,6 +98,10 @@ function merge(
     state,
     ciIds,
     // An approval stays on the record once given, also after it is revoked (withdrawn).
+    // How the external system approved (an emergency CAB or not) is its own record.
+    emergency: false,
+    emergencyReason: null,
+    approvedVia: null,
     approvedBy: input.approver ? [input.approver] : (before?.approvedBy ?? []),
     approvedAt: input.approvedAt ?? before?.approvedAt ?? (state === 'approved' ? at : null),
     submittedAt: before?.submittedAt ?? at,

@@ -70,6 +70,8 @@ export async function evidenceOf(
         external: c.external ? `${c.external.system} ${c.external.key}` : null,
         state: c.state,
         approvedAt: c.approvedAt,
+        emergencyReason: c.emergency ? c.emergencyReason : null,
+        approvedVia: c.approvedVia,
         votes: (await votesOf(q, c.id)).map((v) => ({
           voter: person(v.voter) ?? v.voter,
           decision: v.decision,
@@ -77,6 +79,7 @@ export async function evidenceOf(
           comment: v.comment,
           // IN-1: a changed vote is kept; the document shows it, marked as replaced.
           superseded: v.supersededAt !== null,
+          emergencyCab: v.emergencyCab,
         })),
       })),
     ),

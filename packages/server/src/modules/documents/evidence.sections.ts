@@ -32,6 +32,9 @@ const WORDS = {
     comment: '意见',
     decisions: { approve: '同意', reject: '反对' } as Record<string, string>,
     superseded: '（已被取代）',
+    emergencyCabVote: '（紧急 CAB）',
+    emergencyChange: (reason: string) => `紧急变更，原因：${reason}`,
+    approvedVia: { cab: '由 CAB 按法定票数批准', emergency_cab: '由紧急 CAB 加急批准' },
     noVotes: '无 CAB 投票记录',
     kind: '类型',
     item: '发布项',
@@ -99,6 +102,9 @@ const WORDS = {
     comment: 'Comment',
     decisions: { approve: 'Approve', reject: 'Reject' } as Record<string, string>,
     superseded: ' (superseded)',
+    emergencyCabVote: ' (emergency CAB)',
+    emergencyChange: (reason: string) => `Emergency change, because: ${reason}`,
+    approvedVia: { cab: 'Approved by the CAB quorum', emergency_cab: 'Approved by the emergency CAB' },
     noVotes: 'No CAB votes recorded',
     kind: 'Kind',
     item: 'Item',
@@ -183,6 +189,11 @@ export function evidenceSections(b: DocBuilder, lang: DocLang, section: (title: 
       );
       for (const c of changes) {
         b.heading(`${c.number} ${w.votes}`, 2);
+        const how = [
+          c.emergencyReason ? w.emergencyChange(c.emergencyReason) : null,
+          c.approvedVia ? w.approvedVia[c.approvedVia] : null,
+        ].filter((x): x is string => x !== null);
+        if (how.length) b.note(how.join(lang === 'zh' ? '；' : '; '));
         if (!c.votes?.length) b.note(w.noVotes);
         else
           b.table(
@@ -194,7 +205,7 @@ export function evidenceSections(b: DocBuilder, lang: DocLang, section: (title: 
             ],
             c.votes.map((v) => [
               v.voter,
-              `${w.decisions[v.decision] ?? v.decision}${v.superseded ? w.superseded : ''}`,
+              `${w.decisions[v.decision] ?? v.decision}${v.emergencyCab ? w.emergencyCabVote : ''}${v.superseded ? w.superseded : ''}`,
               formatTime(v.at),
               v.comment ?? '',
             ]),

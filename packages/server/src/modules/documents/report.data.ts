@@ -61,6 +61,9 @@ export interface CarriedChange {
   state?: string | null;
   approvedAt?: string | null;
   votes?: CabVote[];
+  /** IN-1, TY-4: an emergency change names its reason; which body approved it. */
+  emergencyReason?: string | null;
+  approvedVia?: 'cab' | 'emergency_cab' | null;
 }
 
 export interface CabVote {
@@ -70,6 +73,8 @@ export interface CabVote {
   comment?: string | null;
   /** IN-1: the member voted again; this vote is kept on the record but no longer counts. */
   superseded?: boolean;
+  /** IN-1, TY-4: cast by a member of the emergency CAB on an emergency change. */
+  emergencyCab?: boolean;
 }
 
 export interface ReleasedItem {

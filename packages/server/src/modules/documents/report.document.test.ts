@@ -267,6 +267,39 @@ describe('the release change report', () => {
     expect(reviewed.body).not.toContain('未评审');
   });
 
+  it('CL-2 IN-1 TY-4 an emergency change approved by the emergency CAB says so, with its reason and the counted vote', async () => {
+    const change = full.changes![0];
+    const { body } = await docxText(
+      (
+        await renderReport(
+          {
+            ...full,
+            changes: [
+              {
+                ...change,
+                emergencyReason: '支付通道中断',
+                approvedVia: 'emergency_cab',
+                votes: [
+                  { voter: '孙经理', decision: 'approve', at: '2026-01-27T05:00:00Z', emergencyCab: true },
+                ],
+              },
+            ],
+          },
+          'docx',
+        )
+      ).bytes,
+    );
+    expect(body).toContain('紧急变更，原因：支付通道中断');
+    expect(body).toContain('由紧急 CAB 加急批准');
+    expect(body).toContain('同意（紧急 CAB）');
+    // A change approved the usual way says that too.
+    const usual = await docxText(
+      (await renderReport({ ...full, changes: [{ ...change, approvedVia: 'cab' }] }, 'docx')).bytes,
+    );
+    expect(usual.body).toContain('由 CAB 按法定票数批准');
+    expect(usual.body).not.toContain('紧急 CAB');
+  });
+
   it('CL-2 an empty report keeps every section and says 无 under it, in both formats', async () => {
     const docx = await docxText((await renderReport(empty, 'docx')).bytes);
     const page = inspectPdf((await renderReport(empty, 'pdf')).bytes, 'report-empty');

@@ -168,8 +168,18 @@ describe.each(DIALECTS)('the release policy as data on %s', (dialect) => {
       { emergencyShortForm: ['purpose', 'scope', 'steps'] },
       'emergencyShortForm',
     ],
+    [
+      'an emergency CAB larger than the CAB',
+      { emergencyCab: { quorum: 3, voters: ['operations_manager'] } },
+      'emergencyCab.quorum',
+    ],
+    [
+      'the auditor sits on the emergency CAB',
+      { emergencyCab: { quorum: 1, voters: ['auditor'] } },
+      'emergencyCab.voters',
+    ],
   ])(
-    'PC-1 TY-2 RO-4 RB-2 a version in which %s is refused at drafting, naming the field',
+    'PC-1 TY-2 RO-4 RB-2 IN-1 a version in which %s is refused at drafting, naming the field',
     async (_, change, field) => {
       const r = await c.boss.post('/api/policy/versions', {
         version: 'V9',

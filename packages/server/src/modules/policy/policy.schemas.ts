@@ -51,6 +51,8 @@ export const policyRules = z.object({
   emergencySelfApprovalWithReview: z.boolean().optional(),
   /** TY-4: who reviews an emergency release after the fact. */
   emergencyReviewers: roles.optional(),
+  /** IN-1, TY-4: the expedited CAB for emergency changes (absent in older documents: the default). */
+  emergencyCab: z.object({ quorum: z.number().int().min(1).max(50), voters: roles }).optional(),
   /** RO-4: absent in a draft from an older client: on, as XDYJ-06-01 sets it. */
   intakeFourEyes: z.boolean().default(true),
 });

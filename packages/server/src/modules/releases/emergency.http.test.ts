@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PlanContent } from '@releasegate/domain';
 import { DIALECTS } from '../../test/databases';
 import { startTestApp, type TestApp } from '../../test/test-app';
-import { signInRoles } from '../../test/releases';
+import { approvedChange, ci, completePlan, signInRoles } from '../../test/releases';
 import { SESSIONS_FOR_A_DAY, readyRelease, runStep } from '../../test/implementation';
 
 /** TY-4's short form: purpose, scope, the target configuration, window, steps and rollback. */
@@ -207,12 +207,20 @@ describe.each(DIALECTS)('the emergency path end to end on %s', (dialect) => {
       ...approved,
       participants: [{ name: '张工', role: '发布实施人员', responsibility: '执行部署步骤' }],
       risks: [
-        { category: 'technical', description: '数据异常', likelihood: 'low', impact: 'high', response: '回退' },
+        {
+          category: 'technical',
+          description: '数据异常',
+          likelihood: 'low',
+          impact: 'high',
+          response: '回退',
+        },
       ],
       postDeployment: '功能验证、更新 CMDB',
       resources: '两名工程师',
     };
-    expect((await c.eng1.request('PUT', `/api/releases/${r.id}/plan/completion`, completion)).status).toBe(200);
+    expect((await c.eng1.request('PUT', `/api/releases/${r.id}/plan/completion`, completion)).status).toBe(
+      200,
+    );
     expect((await c.boss.post(`/api/releases/${r.id}/plan/completion/approve`, {})).status).toBe(200);
     const review = await c.eng2.post(`/api/releases/${r.id}/review`, {
       justified: true,
@@ -222,6 +230,44 @@ describe.each(DIALECTS)('the emergency path end to end on %s', (dialect) => {
     const failed = await c.boss.post(`/api/releases/${r.id}/rollback/fail`, { reason: '备份不可用' });
     expect(failed.status, JSON.stringify(failed.body)).toBe(200);
     expect(failed.body).toMatchObject({ state: 'closed', outcome: 'failed' });
+  });
+
+  it('IN-1 TY-4 a change approved by the emergency CAB serves an emergency release, never a major or normal one', async () => {
+    // An emergency release on an emergency change: the expedited approval is enough.
+    const r = await readyRelease(t, c, {
+      type: 'emergency',
+      drafter: 'boss',
+      plan: shortForm,
+      emergencyChange: true,
+    });
+    const detail = (await c.eng1.get(`/api/releases/${r.id}`)).body;
+    expect(detail.state).toBe('ready');
+    expect(detail.changes).toEqual([expect.objectContaining({ approved: true, expedited: true })]);
+
+    // The same kind of change in a release classified major: its plan cannot be submitted.
+    const app = await ci(c.cfg, 'application', 'billing-major');
+    const change = await approvedChange(c, '加急变更', [app.id], { emergencyReason: '客户投诉' });
+    const req = await c.eng1.post('/api/releases', {
+      title: '借紧急通道的重大发布',
+      changeIds: [change.id],
+      targetCiIds: [app.id],
+    });
+    expect(req.status, JSON.stringify(req.body)).toBe(201);
+    expect((await c.eng2.post(`/api/releases/${req.body.id}/accept`, {})).status).toBe(200);
+    const classified = await c.eng1.post(`/api/releases/${req.body.id}/classify`, {
+      type: 'major',
+      reason: '影响计费核心流程',
+    });
+    expect(classified.status, JSON.stringify(classified.body)).toBe(200);
+    expect(
+      (await c.eng1.request('PUT', `/api/releases/${req.body.id}/plan`, completePlan([app.id]))).status,
+    ).toBe(200);
+    const submit = await c.eng1.post(`/api/releases/${req.body.id}/plan/submit`);
+    expect(submit.status).toBe(422);
+    expect(submit.body.error.details.rule).toBe(
+      'IN-1 an emergency CAB approval serves an emergency release only',
+    );
+    expect((await c.eng1.get(`/api/releases/${req.body.id}`)).body.state).toBe('planning');
   });
 
   it('PO-2 a CMDB update that would change nothing is refused unless the plan says why no CI changes', async () => {

@@ -17,6 +17,8 @@ export interface ChangeApproval {
   title: string;
   state: string;
   approved: boolean;
+  /** IN-1, TY-4: approved by the emergency CAB, so it serves an emergency release only. */
+  expedited: boolean;
   label: string;
 }
 

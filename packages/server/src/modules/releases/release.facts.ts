@@ -54,6 +54,7 @@ export async function factsOf(
     state: release.state,
     type: release.type,
     unapprovedChanges: approvals.filter((a) => !a.approved).map((a) => a.label),
+    expeditedChanges: approvals.filter((a) => a.expedited).map((a) => a.label),
     plan: planFacts,
     ...(await emergencyFacts(q, release, rules, plan?.status === 'draft' || plan?.status === 'rejected')),
     ...(await executionFacts(q, deps, release, rules)),

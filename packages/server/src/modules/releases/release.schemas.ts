@@ -69,6 +69,8 @@ export const releaseDetailView = releaseView.extend({
       title: z.string(),
       state: z.string(),
       approved: z.boolean(),
+      /** IN-1, TY-4: approved by the emergency CAB (serves an emergency release only). */
+      expedited: z.boolean(),
       label: z.string(),
     }),
   ),

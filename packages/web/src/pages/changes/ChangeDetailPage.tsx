@@ -37,7 +37,7 @@ import { EnvironmentTag } from '../cmdb/CiTags';
 import { useCiTypes } from '../cmdb/useCiTypes';
 import { ReleaseStateTag } from '../releases/ReleaseTags';
 import { ChangeFormDrawer } from './ChangeFormDrawer';
-import { ChangeRiskTag, ChangeStateTag } from './ChangeTags';
+import { ChangeRiskTag, ChangeStateTag, EmergencyChangeTag } from './ChangeTags';
 import {
   changeQueryKey,
   changesQueryKey,
@@ -118,6 +118,7 @@ function ChangeView({ change: c }: { change: ChangeDetail }) {
               {c.title}
             </Typography.Title>
             <ChangeStateTag state={c.state} testId="change-state" />
+            {c.emergency && <EmergencyChangeTag />}
             {c.external && <Tag>{t('changes.sources.external')}</Tag>}
           </Flex>
           <Typography.Paragraph type="secondary" style={{ margin: '4px 0 0' }}>
@@ -211,6 +212,16 @@ function ChangeView({ change: c }: { change: ChangeDetail }) {
               items={[
                 { key: 'requester', label: t('changes.fields.requester'), children: c.requester },
                 { key: 'risk', label: t('changes.fields.risk'), children: <ChangeRiskTag risk={c.risk} /> },
+                ...(c.emergency
+                  ? [
+                      {
+                        key: 'emergencyReason',
+                        label: t('changes.fields.emergencyReason'),
+                        span: 2,
+                        children: c.emergencyReason,
+                      },
+                    ]
+                  : []),
                 {
                   key: 'createdAt',
                   label: t('changes.fields.createdAt'),
@@ -233,6 +244,19 @@ function ChangeView({ change: c }: { change: ChangeDetail }) {
                         label: t('changes.fields.approvedBy'),
                         children: c.approvedBy.map(nameOf).join(t('policy.listSeparator')) || '—',
                       },
+                      ...(c.approvedVia
+                        ? [
+                            {
+                              key: 'approvedVia',
+                              label: t('changes.fields.approvedVia'),
+                              children: (
+                                <span data-testid="change-approved-via">
+                                  {t(`changes.approvedVia.${c.approvedVia}`)}
+                                </span>
+                              ),
+                            },
+                          ]
+                        : []),
                     ]
                   : []),
                 ...(c.rejectedAt
@@ -353,6 +377,25 @@ function ChangeView({ change: c }: { change: ChangeDetail }) {
             <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0', fontSize: 12 }}>
               {t('changes.quorumHelp', { required: c.quorum.required })}
             </Typography.Paragraph>
+            {c.quorum.expedited && (
+              // IN-1, TY-4: the emergency CAB's own, smaller quorum of its members' votes.
+              <Alert
+                type="warning"
+                showIcon
+                style={{ marginTop: 12 }}
+                data-testid="change-expedited-quorum"
+                title={t('changes.expeditedTitle', {
+                  approve: c.quorum.expedited.approve,
+                  required: c.quorum.expedited.required,
+                })}
+                description={t('changes.expeditedHelp', {
+                  required: c.quorum.expedited.required,
+                  voters: c.quorum.expedited.voters
+                    .map((r) => t(`roles.${r}`, { defaultValue: r }))
+                    .join(t('policy.listSeparator')),
+                })}
+              />
+            )}
           </Card>
 
           <Card title={t('changes.votesTitle')} style={{ marginBottom: 16 }}>
@@ -376,12 +419,23 @@ function ChangeView({ change: c }: { change: ChangeDetail }) {
                   dataIndex: 'decision',
                   width: 70,
                   render: (d: VoteDecision, v) => (
-                    <Tag
-                      color={v.supersededAt ? 'default' : d === 'approve' ? 'success' : 'error'}
-                      style={{ marginInlineEnd: 0 }}
-                    >
-                      {t(`changes.decisions.${d}`)}
-                    </Tag>
+                    <Flex vertical gap={2} align="flex-start">
+                      <Tag
+                        color={v.supersededAt ? 'default' : d === 'approve' ? 'success' : 'error'}
+                        style={{ marginInlineEnd: 0 }}
+                      >
+                        {t(`changes.decisions.${d}`)}
+                      </Tag>
+                      {v.emergencyCab && (
+                        <Typography.Text
+                          type="secondary"
+                          style={{ fontSize: 12 }}
+                          data-testid="vote-emergency-cab"
+                        >
+                          {t('changes.emergencyCabVote')}
+                        </Typography.Text>
+                      )}
+                    </Flex>
                   ),
                 },
                 {

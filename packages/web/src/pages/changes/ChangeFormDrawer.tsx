@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Drawer, Flex, Form, Input, Radio } from 'antd';
+import { App, Button, Checkbox, Drawer, Flex, Form, Input, Radio } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { CHANGE_RISKS, type ChangeDetail, type ChangeRisk } from '../../api/types';
@@ -15,6 +15,8 @@ interface ChangeFormValues {
   description?: string;
   risk: ChangeRisk;
   ciIds?: string[];
+  emergency?: boolean;
+  emergencyReason?: string;
 }
 
 /** 新建变更 / 编辑变更: title, description, risk and the CIs it touches; a draft until submitted. */
@@ -32,6 +34,7 @@ export function ChangeFormDrawer({
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<ChangeFormValues>();
+  const emergency = Form.useWatch('emergency', form);
   const [failure, setFailure] = useState<unknown>(null);
   const [dirty, setDirty] = useState(false);
   const leaveAfterSaving = useUnsavedChangesGuard(dirty);
@@ -42,6 +45,8 @@ export function ChangeFormDrawer({
         description: v.description?.trim() || null,
         risk: v.risk,
         ciIds: v.ciIds ?? [],
+        emergency: v.emergency ?? false,
+        emergencyReason: v.emergency ? (v.emergencyReason?.trim() ?? null) : null,
       };
       return change ? updateChange(change.id, input) : createChange(input);
     },
@@ -91,8 +96,10 @@ export function ChangeFormDrawer({
                 description: change.description ?? undefined,
                 risk: change.risk ?? 'medium',
                 ciIds: change.ciIds,
+                emergency: change.emergency,
+                emergencyReason: change.emergencyReason ?? undefined,
               }
-            : { risk: 'medium' }
+            : { risk: 'medium', emergency: false }
         }
         onFinish={(v) => save.mutate(v)}
         onValuesChange={() => setDirty(true)}
@@ -116,6 +123,23 @@ export function ChangeFormDrawer({
         <Form.Item name="ciIds" label={t('changes.fields.cis')} extra={t('changes.cisHelp')}>
           <CiSelect multiple data-testid="change-cis" />
         </Form.Item>
+        {/* IN-1, TY-4: an emergency change may be approved by the emergency CAB, and says why. */}
+        <Form.Item name="emergency" valuePropName="checked" extra={t('changes.emergencyHelp')}>
+          <Checkbox data-testid="change-emergency">{t('changes.fields.emergency')}</Checkbox>
+        </Form.Item>
+        {emergency && (
+          <Form.Item
+            name="emergencyReason"
+            label={t('changes.fields.emergencyReason')}
+            rules={[{ required: true, whitespace: true, message: t('changes.emergencyReasonRequired') }]}
+          >
+            <Input.TextArea
+              autoSize={{ minRows: 2, maxRows: 5 }}
+              count={textLimit(2000)}
+              data-testid="change-emergency-reason"
+            />
+          </Form.Item>
+        )}
       </Form>
     </Drawer>
   );

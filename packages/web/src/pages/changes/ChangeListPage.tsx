@@ -17,7 +17,7 @@ import { ErrorAlert } from '../../common/ErrorAlert';
 import { formatMinute } from '../../common/format';
 import { PageHeader } from '../../common/PageHeader';
 import { ChangeFormDrawer } from './ChangeFormDrawer';
-import { ChangeRiskTag, ChangeStateTag } from './ChangeTags';
+import { ChangeRiskTag, ChangeStateTag, EmergencyChangeTag } from './ChangeTags';
 import { changesQueryKey, listChanges, type ChangeFilter } from './changes.api';
 
 /** 变更: the change register, built-in and external, filtered by state, source and text. */
@@ -49,7 +49,9 @@ export function ChangeListPage() {
       dataIndex: 'title',
       render: (title: string, c) => (
         <Flex vertical style={{ minWidth: 0 }}>
-          <span>{title}</span>
+          <span>
+            {c.emergency && <EmergencyChangeTag />} {title}
+          </span>
           {c.description && (
             <Typography.Text type="secondary" ellipsis={{ tooltip: c.description }} style={{ fontSize: 12 }}>
               {c.description}

@@ -36,3 +36,13 @@ export function ChangeRiskTag({ risk }: { risk: ChangeRisk | null }) {
     </Tag>
   );
 }
+
+/** IN-1, TY-4: an emergency change, which the emergency CAB may approve. */
+export function EmergencyChangeTag() {
+  const { t } = useTranslation();
+  return (
+    <Tag color="red" style={{ marginInlineEnd: 0 }} data-testid="change-emergency-tag">
+      {t('changes.emergencyTag')}
+    </Tag>
+  );
+}

@@ -45,7 +45,12 @@ const RENAME: Record<string, string> = {
   'approvalAuthority.normal': 'rules.approvalAuthority.normal',
   intakeRoles: 'rules.intakeRoles',
   requiredPlanSections: 'rules.requiredPlanSections',
+  'emergencyCab.quorum': 'rules.emergencyCab.quorum',
+  'emergencyCab.voters': 'rules.emergencyCab.voters',
 };
+
+/** IN-1, TY-4: a version written before the emergency CAB existed shows the default one. */
+const EMERGENCY_CAB_DEFAULT = { quorum: 1, voters: ['operations_manager'] };
 
 /** PC-1: a new version of the policy, starting from the one in force; the operations manager approves it. */
 export function PolicyDraftDrawer({ base, onClose }: { base: PolicyVersion; onClose: () => void }) {
@@ -165,7 +170,10 @@ export function PolicyDraftDrawer({ base, onClose }: { base: PolicyVersion; onCl
           version: '',
           effectiveDate: dayjs().add(1, 'day'),
           change: '',
-          rules: base.document.rules,
+          rules: {
+            ...base.document.rules,
+            emergencyCab: base.document.rules.emergencyCab ?? EMERGENCY_CAB_DEFAULT,
+          },
         }}
         onFinish={(v) => void submit(v)}
         onValuesChange={() => setDirty(true)}
@@ -243,6 +251,28 @@ export function PolicyDraftDrawer({ base, onClose }: { base: PolicyVersion; onCl
             <Col xs={24} md={8}>
               <Form.Item name={['rules', 'cabQuorum']} label={t('policy.edit.cabQuorum')}>
                 <InputNumber min={1} max={50} precision={0} style={{ width: '100%' }} />
+              </Form.Item>
+            </Col>
+            <Col xs={24} md={8}>
+              <Form.Item
+                name={['rules', 'emergencyCab', 'quorum']}
+                label={t('policy.edit.emergencyCabQuorum')}
+                extra={t('policy.edit.emergencyCabHelp')}
+              >
+                <InputNumber min={1} max={50} precision={0} style={{ width: '100%' }} />
+              </Form.Item>
+            </Col>
+            <Col xs={24} md={16}>
+              <Form.Item
+                name={['rules', 'emergencyCab', 'voters']}
+                label={t('policy.edit.emergencyCabVoters')}
+              >
+                <Select
+                  mode="multiple"
+                  options={businessRoles}
+                  placeholder={t('policy.edit.rolesPlaceholder')}
+                  data-testid="policy-emergency-cab-voters"
+                />
               </Form.Item>
             </Col>
           </Row>

@@ -159,6 +159,18 @@ export function PolicyRulesView({ rules }: { rules: PolicyRules }) {
           {t('policy.rules.cabQuorumLine', { count: rules.cabQuorum })}
         </Rule>
       </Col>
+      <Col {...col}>
+        <Rule
+          icon={<TeamOutlined />}
+          title={t('policy.rules.emergencyCab')}
+          testId="policy-rule-emergency-cab"
+        >
+          {t('policy.rules.emergencyCabLine', {
+            count: (rules.emergencyCab ?? { quorum: 1 }).quorum,
+            voters: roles((rules.emergencyCab ?? { voters: ['operations_manager'] }).voters),
+          })}
+        </Rule>
+      </Col>
     </Row>
   );
 }
