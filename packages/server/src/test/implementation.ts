@@ -120,7 +120,8 @@ export async function runStep(
 
 /** Implementation from start to complete, both steps run, ended at 15:10: post-release begins. */
 export async function implementRelease(t: TestApp, c: Clients, releaseId: string) {
-  expect((await c.impl.post(`/api/releases/${releaseId}/implementation/start`)).status).toBe(200);
+  const started = await c.impl.post(`/api/releases/${releaseId}/implementation/start`);
+  expect(started.status, JSON.stringify(started.body)).toBe(200);
   await runStep(c.impl, releaseId, 'implementation', 0);
   await runStep(c.impl, releaseId, 'implementation', 1);
   t.clock.set('2026-02-01T15:10:00Z');

@@ -10422,7 +10422,7 @@ export interface paths {
                             tasks: {
                                 id: string;
                                 /** @enum {string} */
-                                kind: "decide_rollback" | "accept" | "classify" | "revise_returned_plan" | "edit_plan" | "submit_plan" | "approve_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "fail_rollback" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "complete_cmdb_update" | "record_verification" | "sign_acceptance" | "archive" | "close" | "vote_change" | "approve_dsl_version";
+                                kind: "decide_rollback" | "accept" | "classify" | "revise_returned_plan" | "edit_plan" | "submit_plan" | "approve_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "fail_rollback" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "complete_cmdb_update" | "record_verification" | "sign_acceptance" | "complete_plan" | "approve_completion" | "review_emergency" | "archive" | "close" | "vote_change" | "approve_dsl_version";
                                 /** @enum {string} */
                                 object: "release" | "change" | "dsl_version";
                                 objectId: string;

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PlanContent } from '@releasegate/domain';
 import { DIALECTS } from '../../test/databases';
 import { SESSIONS_FOR_A_DAY, implementRelease, readyRelease } from '../../test/implementation';
 import { signInRoles } from '../../test/releases';
@@ -139,5 +140,59 @@ describe.each(DIALECTS)('to-dos and the digest on %s', (dialect) => {
     expect(done.doneAt).toBeTruthy();
     expect(done.doneBy).toBe('boss');
     expect((await bell(c.boss)).unread).toBe(0);
+  });
+
+  it('X-2 TY-4 the emergency path is a to-do at each step: complete the plan, approve the completion, review after the fact; each done when done', async () => {
+    const shortForm = (full: PlanContent): PlanContent => ({
+      purpose: full.purpose,
+      scope: full.scope,
+      baseline: full.baseline,
+      window: full.window,
+      steps: full.steps,
+      rollback: full.rollback,
+      monitoring: full.monitoring,
+    });
+    const r = await readyRelease(t, c, { type: 'emergency', drafter: 'boss', plan: shortForm });
+    const openKeys = async (who: HttpClient) => open(await bell(who)).map((n) => n.todoKey);
+    // The short form is approved: the planners have its completion to do.
+    expect(await openKeys(c.eng1)).toContain(`release:${r.id}:complete_plan`);
+    expect(await openKeys(c.eng2)).toContain(`release:${r.id}:complete_plan`);
+    // 我的待办 lists it too, where it is done.
+    const tasks = (await c.eng2.get('/api/me/tasks')).body.tasks as { kind: string; link: string }[];
+    expect(tasks.filter((k) => k.link.startsWith(`/releases/${r.id}`)).map((k) => k.kind)).toEqual(
+      expect.arrayContaining(['complete_plan']),
+    );
+    // Implemented: the review is the engineers' to do, not the manager's, who approved its plans.
+    await implementRelease(t, c, r.id);
+    expect(await openKeys(c.eng1)).toContain(`release:${r.id}:review_emergency`);
+    expect(await openKeys(c.boss)).not.toContain(`release:${r.id}:review_emergency`);
+
+    const approved = (await c.eng1.get(`/api/releases/${r.id}/plans`)).body.plans[0].content as PlanContent;
+    const completion: PlanContent = {
+      ...approved,
+      participants: [{ name: '张工', role: '发布实施人员', responsibility: '执行部署步骤' }],
+      risks: [
+        { category: 'technical', description: '回归', likelihood: 'low', impact: 'high', response: '回退' },
+      ],
+      postDeployment: '功能验证、更新 CMDB',
+      resources: '两名工程师',
+    };
+    expect((await c.eng1.request('PUT', `/api/releases/${r.id}/plan/completion`, completion)).status).toBe(
+      200,
+    );
+    // Drafted in full: completing is done for everyone, approving is the manager's.
+    expect(await openKeys(c.eng2)).not.toContain(`release:${r.id}:complete_plan`);
+    expect(await openKeys(c.boss)).toContain(`release:${r.id}:approve_completion`);
+    expect((await c.boss.post(`/api/releases/${r.id}/plan/completion/approve`, {})).status).toBe(200);
+    expect(await openKeys(c.boss)).not.toContain(`release:${r.id}:approve_completion`);
+
+    expect(
+      (await c.eng2.post(`/api/releases/${r.id}/review`, { justified: true, findings: '紧急发布合理' }))
+        .status,
+    ).toBe(200);
+    const eng1 = await bell(c.eng1);
+    const review = eng1.notifications.find((n) => n.todoKey === `release:${r.id}:review_emergency`)!;
+    expect(review.doneAt).toBeTruthy();
+    expect(review.doneBy).toBe('eng2');
   });
 });

@@ -15,6 +15,39 @@ export async function releaseState(q: Q, id: string) {
   return q.selectFrom('releases').select(['state']).where('id', '=', id).executeTakeFirst();
 }
 
+/**
+ * TY-4: the plan versions of the release that matter to its completion: the approved one (its
+ * content as stored) and the newest, and the sections the release's policy version requires.
+ */
+export async function completionState(q: Q, releaseId: string) {
+  const plans = await q
+    .selectFrom('plan_versions')
+    .select(['version', 'status', 'content'])
+    .where('release_id', '=', releaseId)
+    .orderBy('version', 'desc')
+    .execute();
+  const policy = await q
+    .selectFrom('releases')
+    .innerJoin('policy_versions', 'policy_versions.id', 'releases.policy_version_id')
+    .select('policy_versions.document')
+    .where('releases.id', '=', releaseId)
+    .executeTakeFirst();
+  return {
+    approved: plans.find((p) => p.status === 'approved') ?? null,
+    latest: plans[0] ?? null,
+    policyDocument: policy?.document ?? null,
+  };
+}
+
+/** TY-4: the review after the fact of an emergency release, if recorded. */
+export async function emergencyReview(q: Q, releaseId: string) {
+  return q
+    .selectFrom('release_reviews')
+    .select(['reviewer_name'])
+    .where('release_id', '=', releaseId)
+    .executeTakeFirst();
+}
+
 /** PO-2: the CMDB update task of the release. */
 export async function cmdbTask(q: Q, releaseId: string) {
   return q

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { sectionGaps, type PlanContent, type PolicyDocument } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import * as repo from './notification.repository';
 import * as reads from './todo.repository';
@@ -39,6 +40,14 @@ async function openness(q: Kysely<Database>, key: string, userId: string): Promi
         if (signed) return closed(signed.actor_name);
         return state === 'post_release' ? OPEN : closed();
       }
+      case 'complete_plan':
+      case 'approve_completion':
+        return state === 'closed' ? closed() : completionOpenness(q, id, task);
+      case 'review_emergency': {
+        const review = await reads.emergencyReview(q, id);
+        if (review) return closed(review.reviewer_name);
+        return state === 'closed' ? closed() : OPEN;
+      }
       default:
         return OPEN;
     }
@@ -53,6 +62,26 @@ async function openness(q: Kysely<Database>, key: string, userId: string): Promi
     return version?.state === 'pending' ? OPEN : closed();
   }
   return OPEN;
+}
+
+/**
+ * TY-4: completing an emergency plan is to do while the plan in hand (the completion drafted after
+ * the approval, else the approved plan) lacks required sections; approving it, once a drafted
+ * completion has them all.
+ */
+async function completionOpenness(
+  q: Kysely<Database>,
+  releaseId: string,
+  task: 'complete_plan' | 'approve_completion',
+): Promise<Openness> {
+  const { approved, latest, policyDocument } = await reads.completionState(q, releaseId);
+  if (!approved || !latest || !policyDocument) return closed();
+  const pending = latest.version > approved.version && latest.status === 'draft';
+  const required = (JSON.parse(policyDocument) as PolicyDocument).rules.requiredPlanSections;
+  const inHand = JSON.parse((pending ? latest : approved).content) as PlanContent;
+  const complete = sectionGaps(inHand, required).length === 0;
+  if (task === 'approve_completion') return pending && complete ? OPEN : closed();
+  return complete ? closed() : OPEN;
 }
 
 const ENTITY: Record<string, string> = { release: 'release', change: 'change', dsl_version: 'dsl_version' };

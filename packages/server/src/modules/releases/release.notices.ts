@@ -1,5 +1,16 @@
 import type { Kysely } from 'kysely';
-import { TRANSITIONS, type Clock, type PolicyRules, type ReleaseAction } from '@releasegate/domain';
+import {
+  PLAN_SECTION_LABELS,
+  TRANSITIONS,
+  emergencyRules,
+  sectionGaps,
+  type Clock,
+  type PlanContent,
+  type PolicyRules,
+  type ReleaseAction,
+  type ReleaseFacts,
+  type SectionGap,
+} from '@releasegate/domain';
 import { labelsFor } from '../documents/document.labels';
 import type { Database } from '../../db/schema';
 import { notify, todoKey } from '../notifications/notify';
@@ -101,5 +112,93 @@ export async function announceStateChange(
       },
       audience: { roles: whoMay('sign_acceptance', rules, after), exceptUserIds: [actorId] },
       todo: { key: todoKey('release', after.id, 'sign_acceptance') },
+    });
+}
+
+const sectionNames = (gaps: SectionGap[], lang: 'zh' | 'en') =>
+  gaps.map((g) => PLAN_SECTION_LABELS[g.section][lang]).join(lang === 'zh' ? '、' : ', ');
+
+/** States after which an emergency release is reviewed (a failed rollback closes from `rolling_back`). */
+const REVIEWABLE = ['post_release', 'rolling_back', 'rolled_back'];
+
+/**
+ * X-2, TY-4 (decision 0018): the to-dos of the emergency path, so nothing of it is left to memory:
+ * once the short form is approved, completing the plan (for the planners); once a completion has
+ * every section, approving it (for the emergency authority); once the release has run, the review
+ * after the fact (for the reviewers who approved none of its plans). In the action's transaction.
+ */
+export async function announceEmergencyTodos(
+  trx: Kysely<Database>,
+  clock: Clock,
+  rules: PolicyRules,
+  event: {
+    action: ReleaseAction;
+    before: Release;
+    after: Release;
+    actorId: string;
+    /** The facts the action was allowed on (the plan's gaps, who approved plans). */
+    facts: ReleaseFacts;
+    /** complete_plan: the completion as saved. */
+    plan?: { content: PlanContent };
+  },
+): Promise<void> {
+  const { action, before, after, actorId, facts } = event;
+  if (after.type !== 'emergency') return;
+  const link = `/releases/${after.id}`;
+  const gaps = facts.plan?.gaps ?? [];
+  if (action === 'approve_plan' && gaps.length > 0)
+    await notify(trx, clock, {
+      kind: 'approval_waiting',
+      releaseId: after.id,
+      link: `${link}?tab=plan`,
+      title: {
+        zh: `${after.number} 紧急发布计划待补全`,
+        en: `${after.number}: complete the emergency plan`,
+      },
+      body: {
+        zh: `简版计划已批准；关闭前须补全：${sectionNames(gaps, 'zh')}（TY-4）。`,
+        en: `The short form is approved; before close, complete: ${sectionNames(gaps, 'en')} (TY-4).`,
+      },
+      audience: { roles: whoMay('complete_plan', rules, after) },
+      todo: { key: todoKey('release', after.id, 'complete_plan') },
+    });
+  if (action === 'complete_plan' && event.plan) {
+    const missing = sectionGaps(event.plan.content, rules.requiredPlanSections);
+    if (missing.length === 0)
+      await notify(trx, clock, {
+        kind: 'approval_waiting',
+        releaseId: after.id,
+        link: `${link}?tab=plan`,
+        title: {
+          zh: `${after.number} 补全的紧急发布计划待审批`,
+          en: `${after.number}: the completed emergency plan awaits approval`,
+        },
+        body: { zh: after.title, en: after.title },
+        audience: {
+          roles: whoMay('approve_completion', rules, after),
+          // RO-5: the drafter approves only where the policy's emergency answer lets them.
+          exceptUserIds: rules.fourEyes && !emergencyRules(rules).selfApprovalWithReview ? [actorId] : [],
+        },
+        todo: { key: todoKey('release', after.id, 'approve_completion') },
+      });
+  }
+  if (before.state !== after.state && REVIEWABLE.includes(after.state) && !facts.emergency?.reviewedBy)
+    await notify(trx, clock, {
+      kind: 'approval_waiting',
+      releaseId: after.id,
+      link,
+      title: {
+        zh: `${after.number} 紧急发布待事后评审`,
+        en: `${after.number}: the emergency release awaits its review`,
+      },
+      body: {
+        zh: `${after.title}：请评审紧急通道是否合理并记录发现（TY-4），关闭前须完成。`,
+        en: `${after.title}: review whether the emergency path was justified and record the findings (TY-4); due before close.`,
+      },
+      audience: {
+        roles: whoMay('review_emergency', rules, after),
+        exceptUserIds: facts.emergency?.approverIds ?? [],
+      },
+      todo: { key: todoKey('release', after.id, 'review_emergency') },
     });
 }

@@ -15,6 +15,7 @@ import {
   type ReleaseAction,
   type ReleaseFacts,
   type ReleaseItem,
+  type PlanContent,
   type ReleaseState,
   type ReleaseType,
   type Winner,
@@ -31,7 +32,7 @@ import * as repo from './release.repository';
 import { factsOf, rulesOf } from './release.facts';
 import { assertAllowed } from './release.guard';
 import { writeReleaseRecord } from '../postrelease/release-record';
-import { announceRequest, announceStateChange } from './release.notices';
+import { announceEmergencyTodos, announceRequest, announceStateChange } from './release.notices';
 import { rollbackDecided } from '../rollback/rollback.repository';
 
 const IMPACT_DEPTH_FOR_CLASSIFICATION = 5;
@@ -273,6 +274,15 @@ export async function runAction<T>(
     }
     if (after.state === 'closed') await writeReleaseRecord(trx, after, after.updatedAt);
     await announceStateChange(trx, deps.clock, rules, before, after, principal.userId);
+    await announceEmergencyTodos(trx, deps.clock, rules, {
+      action,
+      before,
+      after,
+      actorId: principal.userId,
+      facts,
+      // complete_plan's result is the completion as saved (plan.service.ts saveCompletion).
+      plan: action === 'complete_plan' ? (applied.result as { content: PlanContent }) : undefined,
+    });
     await deps.audit.record(trx, ctx, {
       action: `release.${action}`,
       entityType: 'release',

@@ -142,6 +142,41 @@ const RELEASE_TASKS: readonly ReleaseTask[] = [
     open: (f) => (f.pendingVerifications ?? []).includes(USER_ACCEPTANCE),
     since: enteredPostRelease,
   },
+  // TY-4: the emergency path's completion, its approval and the review after the fact.
+  {
+    kind: 'approve_completion',
+    action: 'approve_completion',
+    tab: 'plan',
+    open: (f) => !!f.emergency?.completionPending && (f.plan?.gaps.length ?? 1) === 0,
+  },
+  {
+    kind: 'complete_plan',
+    action: 'complete_plan',
+    tab: 'plan',
+    open: (f) =>
+      !!f.emergency &&
+      (f.emergency.completionPending
+        ? (f.plan?.gaps.length ?? 0) > 0
+        : f.emergency.approvedPlanGaps.length > 0),
+  },
+  {
+    kind: 'review_emergency',
+    action: 'review_emergency',
+    tab: 'postrelease',
+    open: (f) => f.state === 'post_release',
+  },
+  {
+    kind: 'review_emergency',
+    action: 'review_emergency',
+    tab: 'rollback',
+    open: (f) => f.state === 'rolling_back',
+  },
+  {
+    kind: 'review_emergency',
+    action: 'review_emergency',
+    tab: 'close',
+    open: (f) => f.state === 'rolled_back',
+  },
   { kind: 'archive', action: 'archive', tab: 'close', open: (f) => !f.archived, since: enteredPostRelease },
   { kind: 'close', action: 'close_successful', tab: 'close', since: enteredPostRelease },
   { kind: 'close', action: 'close_rolled_back', tab: 'close' },
