@@ -26,6 +26,17 @@ export const MONITORING: NonNullable<PlanContent['monitoring']> = {
  * (two steps, one rollback step, monitoring) and, unless told otherwise, every pre-release check
  * passed: the release is ready. The clock stands inside the window.
  */
+/** TY-4's short form of a full plan: purpose, scope, target configuration, window, steps, rollback. */
+export const shortForm = (full: PlanContent): PlanContent => ({
+  purpose: full.purpose,
+  scope: full.scope,
+  baseline: full.baseline,
+  window: full.window,
+  steps: full.steps,
+  rollback: full.rollback,
+  monitoring: full.monitoring,
+});
+
 export async function readyRelease(
   t: TestApp,
   c: Clients,

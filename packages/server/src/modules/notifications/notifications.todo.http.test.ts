@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PlanContent } from '@releasegate/domain';
 import { DIALECTS } from '../../test/databases';
-import { SESSIONS_FOR_A_DAY, implementRelease, readyRelease } from '../../test/implementation';
+import { SESSIONS_FOR_A_DAY, implementRelease, readyRelease, shortForm } from '../../test/implementation';
 import { signInRoles } from '../../test/releases';
 import { startTestApp, type HttpClient, type TestApp } from '../../test/test-app';
 
@@ -143,15 +143,6 @@ describe.each(DIALECTS)('to-dos and the digest on %s', (dialect) => {
   });
 
   it('X-2 TY-4 the emergency path is a to-do at each step: complete the plan, approve the completion, review after the fact; each done when done', async () => {
-    const shortForm = (full: PlanContent): PlanContent => ({
-      purpose: full.purpose,
-      scope: full.scope,
-      baseline: full.baseline,
-      window: full.window,
-      steps: full.steps,
-      rollback: full.rollback,
-      monitoring: full.monitoring,
-    });
     const r = await readyRelease(t, c, { type: 'emergency', drafter: 'boss', plan: shortForm });
     const openKeys = async (who: HttpClient) => open(await bell(who)).map((n) => n.todoKey);
     // The short form is approved: the planners have its completion to do.

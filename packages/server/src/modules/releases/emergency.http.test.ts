@@ -3,18 +3,8 @@ import type { PlanContent } from '@releasegate/domain';
 import { DIALECTS } from '../../test/databases';
 import { startTestApp, type TestApp } from '../../test/test-app';
 import { approvedChange, ci, completePlan, signInRoles } from '../../test/releases';
-import { SESSIONS_FOR_A_DAY, readyRelease, runStep } from '../../test/implementation';
+import { SESSIONS_FOR_A_DAY, readyRelease, runStep, shortForm } from '../../test/implementation';
 
-/** TY-4's short form: purpose, scope, the target configuration, window, steps and rollback. */
-const shortForm = (full: PlanContent): PlanContent => ({
-  purpose: full.purpose,
-  scope: full.scope,
-  baseline: full.baseline,
-  window: full.window,
-  steps: full.steps,
-  rollback: full.rollback,
-  monitoring: full.monitoring,
-});
 
 describe.each(DIALECTS)('the emergency path end to end on %s', (dialect) => {
   let t: TestApp;

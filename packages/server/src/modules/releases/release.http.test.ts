@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test/databases';
 import { HttpClient, startTestApp, type TestApp } from '../../test/test-app';
 import { approvedChange, ci, completePlan, signInRoles } from '../../test/releases';
+import { shortForm } from '../../test/implementation';
 
 describe.each(DIALECTS)('releases: intake, classification and plans on %s', (dialect) => {
   let t: TestApp;
@@ -304,14 +305,7 @@ describe.each(DIALECTS)('releases: intake, classification and plans on %s', (dia
       'baseline',
       'window',
     ]);
-    await c.eng1.request('PUT', `/api/releases/${r.id}/plan`, {
-      purpose: full.purpose,
-      scope: full.scope,
-      baseline: full.baseline,
-      window: full.window,
-      steps: full.steps,
-      rollback: full.rollback,
-    });
+    await c.eng1.request('PUT', `/api/releases/${r.id}/plan`, shortForm(full));
     expect((await c.eng1.post(`/api/releases/${r.id}/plan/submit`)).status).toBe(200);
     expect((await c.eng2.post(`/api/releases/${r.id}/plan/approve`, {})).body.error.details.rule).toBe(
       'TY-2 approval authority',
