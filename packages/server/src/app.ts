@@ -70,6 +70,7 @@ import { JobRunner } from './jobs/job.runner';
 import { registerTestJobKinds } from './jobs/test-kinds';
 import { notificationRoutes } from './modules/notifications/notification.routes';
 import { registerDeliveryJobs } from './modules/notifications/notification.delivery';
+import { DIGEST_JOB, digestSchedule } from './modules/notifications/notification.digest';
 import { OutboundPolicy, type HostResolver } from './outbound/outbound-policy';
 import './http/request-context';
 
@@ -100,6 +101,8 @@ export interface App {
   timeStamper: TimeStamper | null;
   /** seals the secrets the application stores (robot tokens, signing secrets). */
   secrets: SecretBox;
+  /** the daily digest e-mail's schedule (started with the job runner). */
+  digest: { start(): Promise<void> };
 }
 
 /** Builds the whole HTTP application around an open, migrated database. */
@@ -242,6 +245,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     config.audit.checkpointMinutes,
   );
   jobs.register(CHECKPOINT_JOB, checkpointJobs.handler);
+  const digest = digestSchedule({ db, clock }, config.digestHour);
+  jobs.register(DIGEST_JOB, digest.handler);
   await fastify.register(cmdbRoutes(cmdb, config.cmdbImport));
   await fastify.register(dslRoutes(dsl));
   await fastify.register(changeRoutes({ db, clock, audit, webhookSecrets: config.changes.webhookSecrets }));
@@ -278,6 +283,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // Every module has registered its job kinds by now.
   if (config.jobs.enabled) {
     await checkpointJobs.start();
+    await digest.start();
     jobs.start();
   }
   return {
@@ -293,5 +299,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
     checkpoints,
     timeStamper,
     secrets,
+    digest,
   };
 }

@@ -96,6 +96,20 @@ const envSchema = z.object({
   AUDIT_CHECKPOINT_DIR: z.string().optional(),
   SECRETS_KEY_FILE: z.string().optional(),
   AUDIT_CHECKPOINT_MINUTES: intFrom('AUDIT_CHECKPOINT_MINUTES', 60, 1, 24 * 60),
+  // the hour (Beijing time) of the daily digest e-mail; "off" sends none.
+  NOTIFY_DIGEST_HOUR: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return 18;
+      if (v === 'off') return null;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 23) {
+        ctx.addIssue({ code: 'custom', message: 'NOTIFY_DIGEST_HOUR must be an hour from 0 to 23, or off' });
+        return z.NEVER;
+      }
+      return n;
+    }),
   // PR-3: an RFC 3161 time-stamping authority for checkpoints, and the roots it chains to.
   AUDIT_TSA_URL: z
     .url({ message: 'AUDIT_TSA_URL must be an absolute http(s) URL of an RFC 3161 time-stamping authority' })
@@ -203,6 +217,8 @@ export interface Config {
   readonly jobs: { readonly enabled: boolean; readonly pollMs: number; readonly testKinds: boolean };
   /** E-mail notifications: none are sent without an SMTP URL. */
   readonly smtp: { readonly url: string | undefined; readonly from: string };
+  /** the hour (Beijing time) the daily digest e-mail goes out; null: no digest. */
+  readonly digestHour: number | null;
   /** IM-4: where plan indicators with a query are read, and how often while a release runs. */
   readonly monitoring: { readonly prometheusUrl: string | null; readonly pollSeconds: number };
   /** Requests a minute: sign-ins per address and user name, and per address; setup checks per
@@ -314,6 +330,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       testKinds: e.RELEASEGATE_TEST_JOB_KINDS === '1',
     },
     smtp: { url: e.SMTP_URL || undefined, from: e.SMTP_FROM || 'ReleaseGate <releasegate@localhost>' },
+    digestHour: e.NOTIFY_DIGEST_HOUR,
     monitoring: { prometheusUrl: e.PROMETHEUS_URL ?? null, pollSeconds: e.MONITORING_POLL_SECONDS },
     rateLimits: {
       signIn: e.RATE_LIMIT_SIGN_IN,

@@ -11559,6 +11559,7 @@ export interface paths {
                                 inApp: boolean;
                                 email: boolean;
                             }[];
+                            digest: boolean;
                         };
                     };
                 };
@@ -11581,6 +11582,7 @@ export interface paths {
                             inApp: boolean;
                             email: boolean;
                         }[];
+                        digest?: boolean;
                     };
                 };
             };
@@ -11600,6 +11602,7 @@ export interface paths {
                                 inApp: boolean;
                                 email: boolean;
                             }[];
+                            digest: boolean;
                         };
                     };
                 };

@@ -52,6 +52,9 @@ export const enNotifications: typeof zhNotifications = {
       noEmail:
         'Your account has no e-mail address, so no e-mail is sent to you. Ask the security administrator to record one.',
       emailUnavailable: 'This server has no mail server configured (SMTP_URL): no e-mail is sent.',
+      digest: 'Daily digest e-mail',
+      digestHelp:
+        'Once a day, one e-mail of the updates (state changes and the like) you have not read; to-dos are sent at once, not in the digest.',
       save: 'Save',
       saved: 'Notification settings saved',
     },

@@ -49,6 +49,8 @@ export const zhNotifications = {
       emailTo: '电子邮件发送至：{{email}}',
       noEmail: '您的账户没有电子邮箱地址，不会收到电子邮件。请联系安全管理员登记邮箱。',
       emailUnavailable: '本系统未配置邮件服务器（SMTP_URL），暂不发送电子邮件。',
+      digest: '每日动态摘要邮件',
+      digestHelp: '每天下午把您尚未阅读的动态（状态变化等）汇总成一封邮件；待办事项会即时发送，不在摘要中。',
       save: '保存',
       saved: '通知设置已保存',
     },

@@ -22,6 +22,9 @@ export const NOTIFICATION_KINDS = [
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
+/** the daily digest e-mail's kind, and its preference (channel email, on unless turned off). */
+export const DIGEST_KIND = 'digest';
+
 export const CHANNELS = ['in_app', 'email'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
@@ -59,8 +62,8 @@ export type NotificationCategory = (typeof NOTIFICATION_CATEGORIES)[number];
 /** What an e-mail or webhook delivery sends (the notify() input, resolved). */
 export interface Message {
   eventId: string;
-  /** A notification kind, or 'test' for an endpoint test. */
-  kind: NotificationKind | 'test';
+  /** A notification kind, 'test' for an endpoint test, 'digest' for the daily digest e-mail. */
+  kind: NotificationKind | 'test' | typeof DIGEST_KIND;
   title: Bilingual;
   body: Bilingual;
   link: string | null;
@@ -204,7 +207,13 @@ export async function preferencesOf(q: Q, userIds: readonly string[]): Promise<M
 
 export async function upsertPreference(
   q: Q,
-  p: { userId: string; kind: NotificationKind; channel: Channel; enabled: boolean; at: string },
+  p: {
+    userId: string;
+    kind: NotificationKind | typeof DIGEST_KIND;
+    channel: Channel;
+    enabled: boolean;
+    at: string;
+  },
 ): Promise<void> {
   await q
     .insertInto('notification_preferences')
@@ -640,5 +649,31 @@ export async function reopenDelivery(q: Q, id: string, at: string): Promise<void
     .updateTable('notification_deliveries')
     .set({ status: 'pending', updated_at: at })
     .where('id', '=', id)
+    .execute();
+}
+
+/**
+ * X-2: the unread information (not to-dos) of active users with an e-mail address, created in
+ * [since, until), oldest first: what the daily digest summarises.
+ */
+export async function unreadInformation(q: Q, window: { since: string; until: string }) {
+  return q
+    .selectFrom('notifications')
+    .innerJoin('users', 'users.id', 'notifications.user_id')
+    .select([
+      'notifications.user_id',
+      'users.email',
+      'notifications.title_zh',
+      'notifications.title_en',
+      'notifications.created_at',
+    ])
+    .where('notifications.category', '=', 'info')
+    .where('notifications.read_at', 'is', null)
+    .where('notifications.created_at', '>=', window.since)
+    .where('notifications.created_at', '<', window.until)
+    .where('users.disabled', '=', 0)
+    .where('users.email', 'is not', null)
+    .orderBy('notifications.user_id')
+    .orderBy('notifications.created_at')
     .execute();
 }

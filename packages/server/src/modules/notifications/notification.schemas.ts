@@ -58,9 +58,13 @@ export const preferencesView = z.object({
   /** Whether this server sends e-mail at all (SMTP_URL is set). */
   emailAvailable: z.boolean(),
   kinds: z.array(preferenceItem),
+  /** the daily digest e-mail of unread information. */
+  digest: z.boolean(),
 });
 export const preferencesInput = z.object({
   kinds: z.array(preferenceItem).min(1).max(NOTIFICATION_KINDS.length),
+  /** the daily digest e-mail (omitted: unchanged). */
+  digest: z.boolean().optional(),
 });
 
 export const endpointView = z.object({

@@ -72,6 +72,8 @@ export interface Preferences {
   email: string | null;
   emailAvailable: boolean;
   kinds: { kind: repo.NotificationKind; inApp: boolean; email: boolean }[];
+  /** the daily digest e-mail of unread information (on unless turned off). */
+  digest: boolean;
 }
 
 async function preferencesFor(
@@ -88,6 +90,7 @@ async function preferencesFor(
       inApp: isEnabled(prefs, userId, kind, 'in_app'),
       email: isEnabled(prefs, userId, kind, 'email'),
     })),
+    digest: isEnabled(prefs, userId, repo.DIGEST_KIND, 'email'),
   };
 }
 
@@ -100,7 +103,7 @@ export async function getMyPreferences(deps: NotificationDeps, ctx: RequestConte
 export async function updateMyPreferences(
   deps: NotificationDeps,
   ctx: RequestContext,
-  input: { kinds: { kind: repo.NotificationKind; inApp: boolean; email: boolean }[] },
+  input: { kinds: { kind: repo.NotificationKind; inApp: boolean; email: boolean }[]; digest?: boolean },
 ): Promise<Preferences> {
   const { userId } = requirePrincipal(ctx);
   return deps.db.kysely.transaction().execute(async (trx) => {
@@ -110,13 +113,21 @@ export async function updateMyPreferences(
       await repo.upsertPreference(trx, { userId, kind: p.kind, channel: 'in_app', enabled: p.inApp, at });
       await repo.upsertPreference(trx, { userId, kind: p.kind, channel: 'email', enabled: p.email, at });
     }
+    if (input.digest !== undefined)
+      await repo.upsertPreference(trx, {
+        userId,
+        kind: repo.DIGEST_KIND,
+        channel: 'email',
+        enabled: input.digest,
+        at,
+      });
     const after = await preferencesFor(trx, userId, deps.emailAvailable);
     await deps.audit.record(trx, ctx, {
       action: 'notification.preferences_updated',
       entityType: 'user',
       entityId: userId,
-      before: before.kinds,
-      after: after.kinds,
+      before: { kinds: before.kinds, digest: before.digest },
+      after: { kinds: after.kinds, digest: after.digest },
     });
     return after;
   });

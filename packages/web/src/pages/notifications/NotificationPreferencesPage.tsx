@@ -21,11 +21,15 @@ export function NotificationPreferencesPage() {
   const queryClient = useQueryClient();
   const prefs = useQuery({ queryKey: preferencesQueryKey, queryFn: getPreferences });
   const [rows, setRows] = useState<Row[]>([]);
+  const [digest, setDigest] = useState(true);
   useEffect(() => {
-    if (prefs.data) setRows(prefs.data.kinds);
+    if (prefs.data) {
+      setRows(prefs.data.kinds);
+      setDigest(prefs.data.digest);
+    }
   }, [prefs.data]);
   const save = useMutation({
-    mutationFn: () => savePreferences({ kinds: rows }),
+    mutationFn: () => savePreferences({ kinds: rows, digest }),
     onSuccess: (saved) => {
       queryClient.setQueryData(preferencesQueryKey, saved);
       void message.success(t('notifications.preferences.saved'));
@@ -113,6 +117,20 @@ export function NotificationPreferencesPage() {
             },
           ]}
         />
+        {/* information is read in the digest (decision 0018), by e-mail once a day. */}
+        <div style={{ marginTop: 16 }}>
+          <Checkbox
+            checked={digest}
+            disabled={emailOff}
+            onChange={(e) => setDigest(e.target.checked)}
+            data-testid="preferences-digest"
+          >
+            {t('notifications.preferences.digest')}
+          </Checkbox>
+          <Typography.Paragraph type="secondary" style={{ fontSize: 12, margin: '4px 0 0 24px' }}>
+            {t('notifications.preferences.digestHelp')}
+          </Typography.Paragraph>
+        </div>
         <Button
           type="primary"
           style={{ marginTop: 16 }}
