@@ -67,20 +67,15 @@ describe('紧急发布：经理起草并批准简化计划，实施后补全计�
       owner: '李娜',
     });
     ciId = ci.id;
-    const change = await api.eng!.post('/api/changes', {
-      title: '支付网关证书过期紧急修复',
-      description: '证书今晚 0 点过期，必须立即更换',
-      risk: 'high',
-      ciIds: [ci.id],
-    });
-    await api.eng!.post(`/api/changes/${change.id}/submit`);
-    for (const member of [api.cab1!, api.cab2!])
-      await member.post(`/api/changes/${change.id}/votes`, { decision: 'approve', comment: '同意' });
+  });
+
+  /** The release carrying the emergency change, requested, accepted and classified emergency. */
+  async function requestEmergencyRelease(changeId: string) {
     release = await api.eng!.post('/api/releases', {
       title: '支付网关证书紧急更换',
-      changeIds: [change.id],
+      changeIds: [changeId],
       urgency: 'immediate',
-      items: [{ kind: 'service', title: '更换网关证书', ciIds: [ci.id] }],
+      items: [{ kind: 'service', title: '更换网关证书', ciIds: [ciId] }],
     });
     // RO-4: accepted by someone other than its requester (four eyes at intake).
     await api.boss!.post(`/api/releases/${release.id}/accept`, { note: null });
@@ -89,7 +84,7 @@ describe('紧急发布：经理起草并批准简化计划，实施后补全计�
       reason: '证书过期将中断全部支付交易',
     });
     releaseUrl = `/releases/${release.id}`;
-  });
+  }
 
   afterEach(({ task }) => screenshotFailure(browser, task, 'emergency'));
 
@@ -97,6 +92,43 @@ describe('紧急发布：经理起草并批准简化计划，实施后补全计�
     for (const s of sessions) await s.close().catch(() => undefined);
     await browser?.close();
     await server?.stop();
+  });
+
+  it('IN-1 TY-4：工程师在浏览器中登记紧急变更并说明原因，经理作为紧急 CAB 一票批准，变更页记为加急批准', async () => {
+    const eng = await as('eng');
+    await eng.goto('/changes');
+    await eng.getByTestId('change-create').click();
+    const drawer = eng.getByTestId('change-form-drawer');
+    await drawer.getByLabel('标题').fill('支付网关证书过期紧急修复');
+    await drawer.getByLabel('描述').fill('证书今晚 0 点过期，必须立即更换');
+    await drawer.getByText('高', { exact: true }).click();
+    await drawer.getByTestId('change-emergency').check();
+    // The reason is required, next to its field.
+    await drawer.getByTestId('change-form-submit').click();
+    await drawer.getByText('请说明为什么不能等待 CAB 全体表决').waitFor();
+    await drawer.getByTestId('change-emergency-reason').fill('证书今晚过期，等不及周三 CAB 例会');
+    await drawer.getByTestId('change-form-submit').click();
+    await eng.getByTestId('change-state').getByText('草稿').waitFor();
+    await eng.getByTestId('change-emergency-tag').waitFor();
+    const changeId = new URL(eng.url()).pathname.split('/').pop()!;
+    await eng.getByTestId('change-submit').click();
+    await eng.getByRole('tooltip').getByRole('button', { name: '提交 CAB 审议' }).click();
+    await eng.getByTestId('change-state').getByText('CAB 审议中').waitFor();
+    await eng.getByTestId('change-expedited-quorum').getByText('紧急 CAB：赞成 0 / 1 票').waitFor();
+
+    const boss = await as('boss');
+    await boss.goto(`/changes/${changeId}`);
+    await boss.getByTestId('change-approve').click();
+    const vote = boss.getByTestId('change-vote-modal');
+    await vote.getByLabel('表决意见').fill('紧急 CAB 同意立即更换');
+    await vote.getByRole('button', { name: '赞成' }).click();
+    await vote.waitFor({ state: 'hidden' });
+    await boss.getByTestId('change-state').getByText('已批准').waitFor();
+    await boss.getByTestId('change-approved-via').getByText('紧急 CAB 加急批准').waitFor();
+    await boss.getByTestId('vote-emergency-cab').waitFor();
+    await calm(boss);
+    await screenshot(boss, 'emergency-00-emergency-cab-approved', { fullPage: false });
+    await requestEmergencyRelease(changeId);
   });
 
   it('TY-4 RO-5：经理起草紧急简化计划时，页面说明按制度可由本人批准、事后由他人评审；经理本人批准', async () => {
