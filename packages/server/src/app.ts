@@ -5,7 +5,6 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import {
   jsonSchemaTransform,
   serializerCompiler,
-  validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { systemClock, type Clock } from '@releasegate/domain';
@@ -14,6 +13,7 @@ import type { Db } from './db/database';
 import { registerAuthentication } from './http/authenticate';
 import { registerIdempotency } from './http/idempotency';
 import { frameworkErrorReply, MAX_PARAM_LENGTH, registerErrorHandler } from './http/error-handler';
+import { strictValidatorCompiler } from './http/strict-input';
 import { registerMetrics } from './http/metrics';
 import { registerRateLimits } from './http/rate-limits';
 import { registerSecurityHeaders } from './http/security-headers';
@@ -129,7 +129,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     ...serverTimeoutOptions(config.http),
     clientErrorHandler: clientErrorHandler(config.http),
   }).withTypeProvider<ZodTypeProvider>();
-  fastify.setValidatorCompiler(validatorCompiler);
+  fastify.setValidatorCompiler(strictValidatorCompiler);
   fastify.setSerializerCompiler(serializerCompiler);
   // Callback-style hooks: no promise per request on the hot path.
   fastify.addHook('onSend', (request, reply, payload, done) => {

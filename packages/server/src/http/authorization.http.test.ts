@@ -74,7 +74,7 @@ describe.each(DIALECTS)('authorization walk on %s', (dialect) => {
     });
     releaseId = created.body.id;
     await c.eng2.post(`/api/releases/${releaseId}/accept`, {});
-    await c.eng1.post(`/api/releases/${releaseId}/classify`, { type: 'major', justification: '核心系统' });
+    await c.eng1.post(`/api/releases/${releaseId}/classify`, { type: 'major', reason: '核心系统' });
     expect(
       (await c.eng1.request('PUT', `/api/releases/${releaseId}/plan`, completePlan([core.id]))).status,
     ).toBe(200);

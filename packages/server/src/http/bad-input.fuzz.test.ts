@@ -538,7 +538,7 @@ describe.each(DIALECTS)('X-4 bad input fuzzed on %s', (dialect) => {
       items: [{ kind: 'service', title: 'fuzz item', ciIds: [core.id] }],
     });
     await boss.post(`/api/releases/${release.body.id}/accept`, {});
-    await eng.post(`/api/releases/${release.body.id}/classify`, { type: 'normal', justification: 'fuzz' });
+    await eng.post(`/api/releases/${release.body.id}/classify`, { type: 'normal', reason: 'fuzz' });
     await eng.request('PUT', `/api/releases/${release.body.id}/plan`, completePlan([core.id]));
     const dsl = await eng.post('/api/dsl/versions', { name: 'fuzz-app', version: '1.0.0' });
     const target = await t.seedUser('fuzz_target', ['operations_engineer']);

@@ -8,6 +8,7 @@ import { contextOf } from './request-context';
 import { VALID_TEXT_RULE } from './text-input';
 import { UPLOAD_CONTENT_TYPE } from './uploads';
 import type { BodyTimeoutError } from './timeouts';
+import type { UnknownFieldIssue } from './strict-input';
 
 const STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
@@ -47,6 +48,17 @@ const audited = (error: DomainError) => AUDITED_REFUSALS.has(error.code) || isAl
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
 }
+
+/** A body with fields its route does not know (http/strict-input.ts). */
+const hasUnknownFields = (
+  error: unknown,
+): error is Error & { validation: UnknownFieldIssue[]; validationContext?: string } =>
+  typeof error === 'object' &&
+  error !== null &&
+  Array.isArray((error as { validation?: unknown }).validation) &&
+  (error as { validation: { keyword?: unknown }[] }).validation.every(
+    (v) => v.keyword === 'unrecognized_keys',
+  );
 
 function send(reply: FastifyReply, status: number, body: ErrorBody) {
   return reply.status(status).send(body);
@@ -92,7 +104,7 @@ export function registerErrorHandler(app: FastifyInstance, deps: { db: Db; audit
           error: { code: error.code, message: error.message, details: error.details },
         });
       }
-      if (hasZodFastifySchemaValidationErrors(error)) {
+      if (hasZodFastifySchemaValidationErrors(error) || hasUnknownFields(error)) {
         const fields = fieldErrors(error.validation);
         const summary = Object.entries(fields)
           .map(([k, v]) => `${k}: ${v.join(', ')}`)

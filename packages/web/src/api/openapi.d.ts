@@ -7644,6 +7644,7 @@ export interface paths {
                         evidence?: {
                             digest: string;
                             filename?: string | null;
+                            size?: number;
                         } | null;
                     };
                 };
@@ -9593,6 +9594,7 @@ export interface paths {
                         evidence?: {
                             digest: string;
                             filename?: string | null;
+                            size?: number;
                         } | null;
                     };
                 };

@@ -17,7 +17,7 @@ async function planAwaitingApproval(c: Clients) {
     })
   ).body.id as string;
   await c.eng2.post(`/api/releases/${id}/accept`, {});
-  await c.eng1.post(`/api/releases/${id}/classify`, { type: 'major', justification: '核心系统' });
+  await c.eng1.post(`/api/releases/${id}/classify`, { type: 'major', reason: '核心系统' });
   await c.eng1.request('PUT', `/api/releases/${id}/plan`, completePlan([core.id]));
   expect((await c.eng1.post(`/api/releases/${id}/plan/submit`)).body.state).toBe('plan_review');
   return id;

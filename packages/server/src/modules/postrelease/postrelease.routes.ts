@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { httpUrl } from '../../http/http-url';
 import { contextOf } from '../../http/request-context';
 import type { ReleaseDeps } from '../releases/release.deps';
-import { releaseDetailView } from '../releases/release.schemas';
+import { evidenceCitation, releaseDetailView } from '../releases/release.schemas';
 import { getRelease } from '../releases/release.service';
 import { contentDisposition, sendDocument } from '../documents/documents.routes';
 import { archiveRelease, closeRelease, evidencePackage, reportDocument } from './closing.service';
@@ -129,13 +129,7 @@ export function postReleaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
           result: z.enum(['passed', 'failed']),
           note: z.string().trim().max(4000).nullable().optional(),
           link: httpUrl().nullable().optional(),
-          evidence: z
-            .object({
-              digest: z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 digest'),
-              filename: z.string().max(255).nullable().optional(),
-            })
-            .nullable()
-            .optional(),
+          evidence: evidenceCitation,
         }),
         response: { 200: releaseDetailView },
       },

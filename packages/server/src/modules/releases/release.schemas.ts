@@ -188,3 +188,16 @@ export const activityView = z.object({
     }),
   ),
 });
+
+/**
+ * IM-1, PO-1: the evidence a check or verification cites: a file uploaded before, by its SHA-256.
+ * The upload's answer (digest, size, filename) may be passed back as it came.
+ */
+export const evidenceCitation = z
+  .object({
+    digest: z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 digest'),
+    filename: z.string().max(255).nullable().optional(),
+    size: z.number().int().min(0).optional(),
+  })
+  .nullable()
+  .optional();

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { httpUrl } from '../../http/http-url';
 import { contextOf } from '../../http/request-context';
 import type { ReleaseDeps } from '../releases/release.deps';
-import { releaseDetailView } from '../releases/release.schemas';
+import { evidenceCitation, releaseDetailView } from '../releases/release.schemas';
 import { getRelease } from '../releases/release.service';
 import { getChecklist, openEvidence, recordCheck, uploadEvidence } from './checklist.service';
 import { contentDisposition } from '../documents/documents.routes';
@@ -38,13 +38,7 @@ const checkInput = z.object({
   result: z.enum(['passed', 'failed']),
   note: z.string().trim().max(4000).nullable().optional(),
   link: httpUrl().nullable().optional(),
-  evidence: z
-    .object({
-      digest: z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 digest'),
-      filename: z.string().max(255).nullable().optional(),
-    })
-    .nullable()
-    .optional(),
+  evidence: evidenceCitation,
 });
 
 export function checklistRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
