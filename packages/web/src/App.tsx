@@ -5,13 +5,14 @@ import { LocaleProvider } from './i18n/LocaleProvider';
 import { createQueryClient } from './queryClient';
 import { UnauthenticatedRedirect } from './auth/UnauthenticatedRedirect';
 import { AppRoutes } from './routes';
+import { UnsavedChangesProvider } from './common/useUnsavedChangesGuard';
 
 function Root() {
   return (
-    <>
+    <UnsavedChangesProvider>
       <UnauthenticatedRedirect />
       <AppRoutes />
-    </>
+    </UnsavedChangesProvider>
   );
 }
 
