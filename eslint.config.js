@@ -43,6 +43,27 @@ export default tseslint.config(
     rules: { ...reactHooks.configs.recommended.rules },
   },
   {
+    // X-4: antd's InputNumber moves a number outside min/max to the bound and rounds to precision
+    // without a word (−5 became 0.5); number fields use NumberInput and say what is wrong.
+    files: ['packages/web/**/*.{ts,tsx}'],
+    ignores: ['packages/web/src/common/NumberInput.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'antd',
+              importNames: ['InputNumber'],
+              message:
+                'Use NumberInput (common/NumberInput) with a numberRule: it never changes what was typed.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests and migrations talk to loosely typed things (HTTP bodies, Kysely<any>) by design.
     files: ['**/*.test.ts', '**/test/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.ts', '**/migrations/*.ts'],
     rules: {

@@ -2,6 +2,7 @@ import type { FormInstance } from 'antd';
 import type { Rule } from 'antd/es/form';
 import type { TFunction } from 'i18next';
 import { isApiError } from '../api/client';
+import type { NumberLimit } from './numbers';
 import { localizeFieldMessage } from './serverText';
 
 type FieldPath = (string | number)[];
@@ -61,18 +62,21 @@ export function fieldMessages(error: unknown, language: string): string[] {
 }
 
 /**
- * X-4: a number's bounds as a form rule, said next to the field. An InputNumber's own `min`/`max`
- * silently replace what was typed (−5 became 0.5); this leaves the number as typed and says why
- * it cannot be saved. `above`: the number must be greater than `min`, not equal to it.
+ * X-4: a number's bounds, and that it is a whole number where one is needed, as a form rule said
+ * next to the field. The field is a NumberInput, which leaves the number as typed; this says why
+ * it cannot be saved (−5, 1.5 or 1e9 for days to expiry) instead of changing it.
  */
-export function numberRange(t: TFunction, min: number, max: number, above = false): Rule {
+export function numberRule(t: TFunction, limit: NumberLimit): Rule {
+  const { min, max, integer, above = false } = limit;
   return {
     validator: (_rule, value: unknown) => {
       if (value === null || value === undefined || value === '') return Promise.resolve();
       const n = Number(value);
+      if (!Number.isFinite(n)) return Promise.reject(new Error(t('common.numberInvalid')));
       if (above ? n <= min : n < min)
         return Promise.reject(new Error(t(above ? 'common.numberAbove' : 'common.numberAtLeast', { min })));
       if (n > max) return Promise.reject(new Error(t('common.numberAtMost', { max })));
+      if (integer && !Number.isInteger(n)) return Promise.reject(new Error(t('common.numberInteger')));
       return Promise.resolve();
     },
   };

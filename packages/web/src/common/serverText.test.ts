@@ -31,4 +31,18 @@ describe('server field messages in Chinese', () => {
       '应为以 http:// 或 https:// 开头的完整网址',
     );
   });
+
+  it('X-4 PC-1 a refused number reads in Chinese: its bound, a whole number, a policy rule out of its range', () => {
+    const reasons = {
+      'Too small: expected number to be >=1': '不能小于 1',
+      'Too big: expected number to be <=366': '不能大于 366',
+      'Too big: expected int to be <=9007199254740991': '不能大于 9007199254740991',
+      'Invalid input: expected int, received number': '须为整数',
+      'RB-2 decision clock within bounds: 300 is outside 5–240':
+        '300 超出允许范围：须在 5 至 240 之间（RB-2）',
+      'RB-2 escalation before the deadline: 300 is not between 0 and the decision clock':
+        '提前 300 分钟不早于回退决策时限，无法提前提醒（RB-2）',
+    };
+    for (const [server, zh] of Object.entries(reasons)) expect(localizeFieldMessage(server, 'zh')).toBe(zh);
+  });
 });

@@ -84,6 +84,8 @@ const zhFieldMessages: Record<string, string> = {
   'must not contain the NUL character (U+0000)': '不能包含空字符（U+0000）',
   'must be valid Unicode (a lone surrogate is not)': '含有无效的 Unicode 字符（孤立的代理项）',
   'must be valid UTF-8': '必须是有效的 UTF-8 文本',
+  // X-4: zod's words for a number that must be whole.
+  'Invalid input: expected int, received number': '须为整数',
   'must be percent-encoded UTF-8': '必须是按 UTF-8 百分号编码的文本',
 };
 
@@ -112,9 +114,9 @@ const zhLimits: [RegExp, (n: string) => string][] = [
   // zod's own words for a schema's bounds (X-4: a text over its limit is refused, never cut).
   [/^Too big: expected string to have <=(\d+) characters$/, (n) => `超出长度上限：最多 ${n} 个字符`],
   [/^Too big: expected array to have <=(\d+) items$/, (n) => `最多 ${n} 项`],
-  [/^Too small: expected number to be >=(-?[\d.]+)$/, (n) => `不能小于 ${n}`],
-  [/^Too small: expected number to be >(-?[\d.]+)$/, (n) => `须大于 ${n}`],
-  [/^Too big: expected number to be <=(-?[\d.]+)$/, (n) => `不能大于 ${n}`],
+  [/^Too small: expected (?:number|int) to be >=(-?[\d.]+)$/, (n) => `不能小于 ${n}`],
+  [/^Too small: expected (?:number|int) to be >(-?[\d.]+)$/, (n) => `须大于 ${n}`],
+  [/^Too big: expected (?:number|int) to be <=(-?[\d.]+)$/, (n) => `不能大于 ${n}`],
 ];
 
 /** X-4: the special-purpose address ranges the outbound policy names in its refusals. */
@@ -162,6 +164,12 @@ export function localizeFieldMessage(message: string, language: string): string 
   if (m) return `配置项 ${m[1]} 不存在或已退役`;
   m = /^DSL version (\S+) does not exist$/.exec(message);
   if (m) return `软件版本 ${m[1]} 不存在`;
+  // PC-1: a policy rule outside the bounds no version may leave ("RB-2 decision clock within
+  // bounds: 300 is outside 5–240"), or an escalation not before the decision is due.
+  m = /^(\S+) [^:]+: (-?[\d.]+) is outside (-?[\d.]+)–(-?[\d.]+)$/.exec(message);
+  if (m) return `${m[2]} 超出允许范围：须在 ${m[3]} 至 ${m[4]} 之间（${m[1]}）`;
+  m = /^(\S+) escalation before the deadline: (.+) is not between 0 and the decision clock$/.exec(message);
+  if (m) return `提前 ${m[2]} 分钟不早于回退决策时限，无法提前提醒（${m[1]}）`;
   for (const [pattern, zh] of zhLimits) {
     const limit = pattern.exec(message);
     if (limit) return zh(limit[1]);

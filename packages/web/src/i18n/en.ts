@@ -70,6 +70,8 @@ export const en: Messages = {
     numberAtLeast: 'Must be at least {{min}}',
     numberAbove: 'Must be greater than {{min}}',
     numberAtMost: 'Must be at most {{max}}',
+    numberInteger: 'Must be a whole number',
+    numberInvalid: 'Enter a number',
     unsavedTitle: 'Unsaved changes',
     unsavedContent: 'If you leave this page, what you entered is lost. Leave anyway?',
     unsavedLeave: 'Leave',

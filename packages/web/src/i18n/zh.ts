@@ -69,6 +69,8 @@ export const zh = {
     numberAtLeast: '不能小于 {{min}}',
     numberAbove: '须大于 {{min}}',
     numberAtMost: '不能大于 {{max}}',
+    numberInteger: '须为整数',
+    numberInvalid: '请输入数字',
     unsavedTitle: '有未保存的修改',
     unsavedContent: '离开此页面，刚才填写的内容将会丢失。确定要离开吗？',
     unsavedLeave: '离开',

@@ -1,7 +1,8 @@
-import { DatePicker, Form, Input, InputNumber, Select } from 'antd';
+import { DatePicker, Form, Input, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { AttributeField, CiType } from '../../api/types';
+import { NumberInput } from '../../common/NumberInput';
 import { useLocalized } from './useCiTypes';
 
 const DATE_FORMAT = 'YYYY-MM-DD';
@@ -43,7 +44,7 @@ function AttributeInput({
   switch (field.kind) {
     case 'number':
       return (
-        <InputNumber
+        <NumberInput
           id={id}
           value={typeof value === 'number' ? value : null}
           onChange={(v) => onChange?.(v ?? undefined)}

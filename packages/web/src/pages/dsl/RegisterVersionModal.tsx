@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, App, Button, Form, Input, InputNumber, Modal, Radio, Upload } from 'antd';
+import { Alert, App, Button, Form, Input, Modal, Radio, Upload } from 'antd';
 import type { UploadFile } from 'antd';
 import { UploadOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
@@ -7,7 +7,9 @@ import { useTranslation } from 'react-i18next';
 import type { TransferProgress } from '../../api/client';
 import type { DslVersion } from '../../api/types';
 import { ErrorAlert } from '../../common/ErrorAlert';
-import { showFieldErrors } from '../../common/forms';
+import { numberRule, showFieldErrors } from '../../common/forms';
+import { NumberInput } from '../../common/NumberInput';
+import { NUMBER_LIMITS } from '../../common/numbers';
 import { dslQueryKey, registerVersion, uploadContent } from './dsl.api';
 import { UploadProgress } from './UploadProgress';
 import { textLimit } from '../../common/textLimit';
@@ -196,8 +198,12 @@ export function RegisterVersionModal({
             >
               <Input className="rg-mono" count={textLimit(64)} />
             </Form.Item>
-            <Form.Item name={['external', 'size']} label={t('dsl.sizeBytes')}>
-              <InputNumber min={0} precision={0} style={{ width: '100%' }} />
+            <Form.Item
+              name={['external', 'size']}
+              label={t('dsl.sizeBytes')}
+              rules={[numberRule(t, NUMBER_LIMITS.dslExternalSize)]}
+            >
+              <NumberInput style={{ width: '100%' }} />
             </Form.Item>
           </>
         )}

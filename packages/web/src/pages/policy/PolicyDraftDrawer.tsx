@@ -11,7 +11,6 @@ import {
   Flex,
   Form,
   Input,
-  InputNumber,
   Row,
   Select,
   Switch,
@@ -21,9 +20,12 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { PLAN_SECTIONS, RELEASE_TYPES, type PolicyRules, type PolicyVersion } from '../../api/types';
 import { ErrorAlert } from '../../common/ErrorAlert';
-import { showFieldErrors } from '../../common/forms';
+import { numberRule, showFieldErrors } from '../../common/forms';
+import { NumberInput } from '../../common/NumberInput';
+import { NUMBER_LIMITS, type NumberLimit } from '../../common/numbers';
 import { useRoleOptions } from '../../common/roles';
 import { CellItem, FormListTable } from '../releases/plan/FormListTable';
+import { isApiError } from '../../api/client';
 import { draftPolicyVersion, policyQueryKey } from './policy.api';
 import { textLimit } from '../../common/textLimit';
 import { useUnsavedChangesGuard } from '../../common/useUnsavedChangesGuard';
@@ -39,15 +41,24 @@ interface Values {
   };
 }
 
-const RENAME: Record<string, string> = {
-  'approvalAuthority.emergency': 'rules.approvalAuthority.emergency',
-  'approvalAuthority.major': 'rules.approvalAuthority.major',
-  'approvalAuthority.normal': 'rules.approvalAuthority.normal',
-  intakeRoles: 'rules.intakeRoles',
-  requiredPlanSections: 'rules.requiredPlanSections',
-  'emergencyCab.quorum': 'rules.emergencyCab.quorum',
-  'emergencyCab.voters': 'rules.emergencyCab.voters',
-};
+/** The fields of a draft beside its rules; the rules' own paths come back without `rules.`. */
+const DRAFT_FIELDS = new Set(['version', 'effectiveDate', 'change']);
+
+/**
+ * The form path of each field the server names: a broken invariant (PC-1) names the rule's path
+ * within the rules (`deadlines.rollbackDecisionMinutes`), the schema the path within the draft.
+ */
+function renameFields(error: unknown): Record<string, string> {
+  if (!isApiError(error)) return {};
+  return Object.fromEntries(
+    Object.keys(error.fields)
+      .filter((key) => !DRAFT_FIELDS.has(key) && !key.startsWith('rules.'))
+      .map((key) => [key, `rules.${key}`]),
+  );
+}
+
+const ROLLBACK_MINUTES = ['rules', 'deadlines', 'rollbackDecisionMinutes'];
+const CAB_QUORUM = ['rules', 'cabQuorum'];
 
 /** IN-1, TY-4: a version written before the emergency CAB existed shows the default one. */
 const EMERGENCY_CAB_DEFAULT = { quorum: 1, voters: ['operations_manager'] };
@@ -80,9 +91,8 @@ export function PolicyDraftDrawer({ base, onClose }: { base: PolicyVersion; onCl
           postReleaseVerifications: v.rules.postReleaseVerifications.filter((c) => c.key?.trim()),
           deadlines: {
             ...v.rules.deadlines,
-            escalateMinutesBefore: v.rules.deadlines.escalateMinutesBefore
-              .map(Number)
-              .filter((n) => Number.isInteger(n) && n > 0),
+            // Each one checked by the field's rule: none is dropped or changed here.
+            escalateMinutesBefore: v.rules.deadlines.escalateMinutesBefore.map(Number),
           },
         },
       });
@@ -91,10 +101,35 @@ export function PolicyDraftDrawer({ base, onClose }: { base: PolicyVersion; onCl
       leaveAfterSaving();
       onClose();
     } catch (error) {
-      if (!showFieldErrors(form, error, i18n.language, RENAME)) setFailure(error);
+      if (!showFieldErrors(form, error, i18n.language, renameFields(error))) setFailure(error);
     } finally {
       setPending(false);
     }
+  };
+
+  /** A required number of the rules, its bounds said next to it (X-4). */
+  const numberItem = (name: string[], label: string, limit: NumberLimit) => (
+    <Form.Item
+      name={name}
+      label={label}
+      rules={[{ required: true, message: t('common.required') }, numberRule(t, limit)]}
+    >
+      <NumberInput style={{ width: '100%' }} />
+    </Form.Item>
+  );
+
+  /** RB-2: what is wrong with the escalation times, if anything: each a whole number of minutes before the deadline. */
+  const escalationProblem = (values: (string | number)[], rollbackMinutes: unknown): string | null => {
+    if (values.length > 5) return t('policy.edit.escalateTooMany');
+    const { min, max } = NUMBER_LIMITS.policyEscalateMinutesBefore;
+    for (const value of values) {
+      const n = Number(String(value).trim());
+      if (String(value).trim() === '' || !Number.isInteger(n) || n < min || n > max)
+        return t('policy.edit.escalateInvalid', { value, min, max });
+      if (typeof rollbackMinutes === 'number' && n >= rollbackMinutes)
+        return t('policy.edit.escalateTooLate', { value, minutes: rollbackMinutes });
+    }
+    return null;
   };
 
   const labelledList = (name: string, testId: string) => (
@@ -249,17 +284,29 @@ export function PolicyDraftDrawer({ base, onClose }: { base: PolicyVersion; onCl
               </Form.Item>
             </Col>
             <Col xs={24} md={8}>
-              <Form.Item name={['rules', 'cabQuorum']} label={t('policy.edit.cabQuorum')}>
-                <InputNumber min={1} max={50} precision={0} style={{ width: '100%' }} />
-              </Form.Item>
+              {numberItem(['rules', 'cabQuorum'], t('policy.edit.cabQuorum'), NUMBER_LIMITS.policyCabQuorum)}
             </Col>
             <Col xs={24} md={8}>
               <Form.Item
                 name={['rules', 'emergencyCab', 'quorum']}
                 label={t('policy.edit.emergencyCabQuorum')}
                 extra={t('policy.edit.emergencyCabHelp')}
+                dependencies={[CAB_QUORUM]}
+                rules={[
+                  { required: true, message: t('common.required') },
+                  numberRule(t, NUMBER_LIMITS.policyEmergencyCabQuorum),
+                  // IN-1: the emergency CAB is smaller than the CAB.
+                  ({ getFieldValue }) => ({
+                    validator: (_rule, value: unknown) => {
+                      const cab: unknown = getFieldValue(CAB_QUORUM);
+                      return typeof value === 'number' && typeof cab === 'number' && value > cab
+                        ? Promise.reject(new Error(t('policy.edit.emergencyCabAboveCab', { max: cab })))
+                        : Promise.resolve();
+                    },
+                  }),
+                ]}
               >
-                <InputNumber min={1} max={50} precision={0} style={{ width: '100%' }} />
+                <NumberInput style={{ width: '100%' }} />
               </Form.Item>
             </Col>
             <Col xs={24} md={16}>
@@ -301,46 +348,56 @@ export function PolicyDraftDrawer({ base, onClose }: { base: PolicyVersion; onCl
         <Card size="small" title={t('policy.edit.deadlines')}>
           <Row gutter={16}>
             <Col xs={24} md={8}>
-              <Form.Item name={['rules', 'deadlines', 'cmdbUpdateHours']} label={t('policy.edit.cmdbHours')}>
-                <InputNumber min={1} max={720} precision={0} style={{ width: '100%' }} />
-              </Form.Item>
+              {numberItem(
+                ['rules', 'deadlines', 'cmdbUpdateHours'],
+                t('policy.edit.cmdbHours'),
+                NUMBER_LIMITS.policyCmdbUpdateHours,
+              )}
             </Col>
             <Col xs={24} md={8}>
-              <Form.Item
-                name={['rules', 'deadlines', 'rollbackDecisionMinutes']}
-                label={t('policy.edit.rollbackMinutes')}
-              >
-                <InputNumber min={1} max={1440} precision={0} style={{ width: '100%' }} />
-              </Form.Item>
+              {numberItem(
+                ['rules', 'deadlines', 'rollbackDecisionMinutes'],
+                t('policy.edit.rollbackMinutes'),
+                NUMBER_LIMITS.policyRollbackDecisionMinutes,
+              )}
             </Col>
             <Col xs={24} md={8}>
               <Form.Item
                 name={['rules', 'deadlines', 'escalateMinutesBefore']}
                 label={t('policy.edit.escalateBefore')}
+                dependencies={[ROLLBACK_MINUTES]}
+                rules={[
+                  ({ getFieldValue }) => ({
+                    validator: (_rule, value: (string | number)[] | undefined) => {
+                      const problem = escalationProblem(value ?? [], getFieldValue(ROLLBACK_MINUTES));
+                      return problem ? Promise.reject(new Error(problem)) : Promise.resolve();
+                    },
+                  }),
+                ]}
               >
-                <Select mode="tags" tokenSeparators={[',', ' ']} />
+                <Select mode="tags" tokenSeparators={[',', ' ', '，']} />
               </Form.Item>
             </Col>
             <Col xs={24} md={8}>
-              <Form.Item name={['rules', 'successRateTarget']} label={t('policy.edit.successTarget')}>
-                <InputNumber min={0} max={100} style={{ width: '100%' }} />
-              </Form.Item>
+              {numberItem(
+                ['rules', 'successRateTarget'],
+                t('policy.edit.successTarget'),
+                NUMBER_LIMITS.policySuccessRateTarget,
+              )}
             </Col>
             <Col xs={24} md={8}>
-              <Form.Item
-                name={['rules', 'complaintThreshold', 'count']}
-                label={t('policy.edit.complaintCount')}
-              >
-                <InputNumber min={1} max={10_000} precision={0} style={{ width: '100%' }} />
-              </Form.Item>
+              {numberItem(
+                ['rules', 'complaintThreshold', 'count'],
+                t('policy.edit.complaintCount'),
+                NUMBER_LIMITS.policyComplaintCount,
+              )}
             </Col>
             <Col xs={24} md={8}>
-              <Form.Item
-                name={['rules', 'complaintThreshold', 'withinMinutes']}
-                label={t('policy.edit.complaintMinutes')}
-              >
-                <InputNumber min={1} max={1440} precision={0} style={{ width: '100%' }} />
-              </Form.Item>
+              {numberItem(
+                ['rules', 'complaintThreshold', 'withinMinutes'],
+                t('policy.edit.complaintMinutes'),
+                NUMBER_LIMITS.policyComplaintWithinMinutes,
+              )}
             </Col>
           </Row>
         </Card>

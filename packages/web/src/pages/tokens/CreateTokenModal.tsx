@@ -1,11 +1,13 @@
 import { useState } from 'react';
-import { Form, Input, InputNumber, Modal, Select } from 'antd';
+import { Form, Input, Modal, Select } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { CreatedToken } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { ErrorAlert } from '../../common/ErrorAlert';
-import { showFieldErrors } from '../../common/forms';
+import { numberRule, showFieldErrors } from '../../common/forms';
+import { NumberInput } from '../../common/NumberInput';
+import { NUMBER_LIMITS } from '../../common/numbers';
 import { permissionLabel } from '../../common/permissions';
 import { createToken, tokensQueryKey } from './tokens.api';
 import { useOwnerOptions } from './useOwnerOptions';
@@ -120,9 +122,12 @@ export function CreateTokenModal({
         <Form.Item
           name="expiresInDays"
           label={t('tokens.expiresInDays')}
-          rules={[{ required: true, message: t('common.required') }]}
+          rules={[
+            { required: true, message: t('common.required') },
+            numberRule(t, NUMBER_LIMITS.tokenExpiresInDays),
+          ]}
         >
-          <InputNumber min={1} max={366} precision={0} suffix={t('tokens.days')} style={{ width: 160 }} />
+          <NumberInput suffix={t('tokens.days')} style={{ width: 160 }} data-testid="token-expires-days" />
         </Form.Item>
       </Form>
     </Modal>

@@ -1,12 +1,14 @@
 import { useState } from 'react';
-import { App, Button, Card, Col, Descriptions, Form, Input, InputNumber, Row, Table } from 'antd';
+import { App, Button, Card, Col, Descriptions, Form, Input, Row, Table } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ReleaseDetail, ResourceAssessment } from '../../../api/types';
 import { ErrorAlert } from '../../../common/ErrorAlert';
 import { FieldMessages } from '../../../common/FieldMessages';
 import { formatMinute } from '../../../common/format';
-import { fieldMessages, numberRange, showFieldErrors } from '../../../common/forms';
+import { fieldMessages, numberRule, showFieldErrors } from '../../../common/forms';
+import { NumberInput } from '../../../common/NumberInput';
+import { NUMBER_LIMITS } from '../../../common/numbers';
 import { CellItem, FormListTable } from '../plan/FormListTable';
 import { assessResources, releasesQueryKey } from '../releases.api';
 import { latestRecord } from './assessments';
@@ -172,9 +174,12 @@ export function ResourceCard({ release, editable }: { release: ReleaseDetail; ed
                 <Form.Item
                   name={['time', 'estimateHours']}
                   label={t('assessment.estimateHours')}
-                  rules={[{ required: true, message: t('common.required') }, numberRange(t, 0, 10_000, true)]}
+                  rules={[
+                    { required: true, message: t('common.required') },
+                    numberRule(t, NUMBER_LIMITS.estimateHours),
+                  ]}
                 >
-                  <InputNumber step={0.5} style={{ width: '100%' }} />
+                  <NumberInput step={0.5} style={{ width: '100%' }} />
                 </Form.Item>
               </Col>
               <Col xs={24} md={16}>

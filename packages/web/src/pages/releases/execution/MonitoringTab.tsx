@@ -10,7 +10,6 @@ import {
   Flex,
   Form,
   Input,
-  InputNumber,
   Row,
   Select,
   Spin,
@@ -27,6 +26,7 @@ import { useTranslation } from 'react-i18next';
 import type { ReleaseDetail } from '../../../api/types';
 import { ErrorAlert } from '../../../common/ErrorAlert';
 import { formatDateTime, formatMinute } from '../../../common/format';
+import { NumberInput } from '../../../common/NumberInput';
 import { ActionButton } from '../ActionButton';
 import { useReleaseActions } from '../releaseActions';
 import { ActionBlockers } from './ActionBlockers';
@@ -243,7 +243,7 @@ function ReadingForm({ release, indicators }: { release: ReleaseDetail; indicato
           label={t('execution.monitor.value')}
           rules={[{ required: true, message: t('execution.monitor.required') }]}
         >
-          <InputNumber style={{ width: 140 }} />
+          <NumberInput style={{ width: 140 }} />
         </Form.Item>
         <Form.Item name="at" label={t('execution.monitor.at')} tooltip={t('execution.monitor.atHelp')}>
           <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" />

@@ -1,4 +1,5 @@
-import { Card, Form, Input, InputNumber, Select, Table, Tag, Typography } from 'antd';
+import { Card, Form, Input, Select, Table, Tag, Typography } from 'antd';
+import { NumberInput } from '../../../common/NumberInput';
 import { useTranslation } from 'react-i18next';
 import type { IndicatorComparator, PlanContent, PlanIndicator } from '../../../api/types';
 import { CellItem, FormListTable } from './FormListTable';
@@ -85,7 +86,7 @@ export function MonitoringSection({ index }: { index: number }) {
               width: 120,
               render: (f, i) => (
                 <CellItem field={f} name="threshold">
-                  <InputNumber aria-label={`${t(`${m}.threshold`)} ${i + 1}`} style={{ width: '100%' }} />
+                  <NumberInput aria-label={`${t(`${m}.threshold`)} ${i + 1}`} style={{ width: '100%' }} />
                 </CellItem>
               ),
             },

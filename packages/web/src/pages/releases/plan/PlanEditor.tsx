@@ -9,7 +9,6 @@ import {
   Flex,
   Form,
   Input,
-  InputNumber,
   Row,
   Select,
   Tag,
@@ -33,7 +32,9 @@ import {
 } from '../../../api/types';
 import { ErrorAlert } from '../../../common/ErrorAlert';
 import { formatMinute } from '../../../common/format';
-import { numberRange, showFieldErrors } from '../../../common/forms';
+import { numberRule, showFieldErrors } from '../../../common/forms';
+import { NumberInput } from '../../../common/NumberInput';
+import { NUMBER_LIMITS } from '../../../common/numbers';
 import { blockerText, gapReason, ruleLabel, sectionLabel } from '../../../common/ruleText';
 import { TakeBaselineModal } from '../../cmdb/baselines/TakeBaselineModal';
 import { CiSelect } from '../../cmdb/CiSelect';
@@ -305,12 +306,8 @@ export function PlanEditor({
       title: t('plan.stepMinutes'),
       width: 130,
       render: (f: FormListFieldData, i: number) => (
-        <CellItem field={f} name="expectedMinutes" rules={[numberRange(t, 0, 10_000)]}>
-          <InputNumber
-            aria-label={`${prefix}${t('plan.stepMinutes')} ${i + 1}`}
-            precision={0}
-            style={{ width: '100%' }}
-          />
+        <CellItem field={f} name="expectedMinutes" rules={[numberRule(t, NUMBER_LIMITS.planStepMinutes)]}>
+          <NumberInput aria-label={`${prefix}${t('plan.stepMinutes')} ${i + 1}`} style={{ width: '100%' }} />
         </CellItem>
       ),
     },
@@ -374,9 +371,9 @@ export function PlanEditor({
               name={['scope', 'downtimeMinutes']}
               label={t('plan.downtime')}
               extra={t('plan.downtimeHelp')}
-              rules={[numberRange(t, 0, 100_000)]}
+              rules={[numberRule(t, NUMBER_LIMITS.planDowntimeMinutes)]}
             >
-              <InputNumber precision={0} style={{ width: '100%' }} />
+              <NumberInput style={{ width: '100%' }} />
             </Form.Item>
           </Col>
           <Col span={24}>
