@@ -7,6 +7,7 @@ import { ErrorAlert } from '../../common/ErrorAlert';
 import { showFieldErrors } from '../../common/forms';
 import { createFreeze, releasesQueryKey } from '../releases/releases.api';
 import { textLimit } from '../../common/textLimit';
+import { useFormGuard } from '../../common/useUnsavedChangesGuard';
 
 interface Values {
   name: string;
@@ -20,6 +21,7 @@ export function FreezeModal({ onClose }: { onClose: () => void }) {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<Values>();
+  const guard = useFormGuard();
   const [failure, setFailure] = useState<unknown>(null);
   const [pending, setPending] = useState(false);
 
@@ -35,6 +37,7 @@ export function FreezeModal({ onClose }: { onClose: () => void }) {
       });
       void message.success(t('calendar.freezeCreated', { name: freeze.name }));
       void queryClient.invalidateQueries({ queryKey: releasesQueryKey });
+      guard.saved();
       onClose();
     } catch (error) {
       if (!showFieldErrors(form, error, i18n.language, { startsAt: 'range', endsAt: 'range' }))
@@ -57,7 +60,13 @@ export function FreezeModal({ onClose }: { onClose: () => void }) {
       data-testid="freeze-modal"
     >
       <ErrorAlert error={failure} style={{ marginBottom: 16 }} />
-      <Form<Values> form={form} name="freeze" layout="vertical" onFinish={(v) => void submit(v)}>
+      <Form<Values>
+        form={form}
+        name="freeze"
+        layout="vertical"
+        onFinish={(v) => void submit(v)}
+        onValuesChange={guard.touched}
+      >
         <Form.Item
           name="name"
           label={t('calendar.freezeName')}

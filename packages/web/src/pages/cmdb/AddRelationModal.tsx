@@ -9,6 +9,7 @@ import { addRelation, cmdbQueryKey } from './cmdb.api';
 import { relationLabel } from './CiTags';
 import { CiSelect } from './CiSelect';
 import { textLimit } from '../../common/textLimit';
+import { useFormGuard } from '../../common/useUnsavedChangesGuard';
 
 interface RelationFormValues {
   direction: 'outgoing' | 'incoming';
@@ -23,6 +24,7 @@ export function AddRelationModal({ ci, onClose }: { ci: CiDetail; onClose: () =>
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<RelationFormValues>();
+  const guard = useFormGuard();
   const [failure, setFailure] = useState<unknown>(null);
   const direction = Form.useWatch('direction', form) ?? 'outgoing';
   const type = Form.useWatch('type', form) ?? 'depends_on';
@@ -39,6 +41,7 @@ export function AddRelationModal({ ci, onClose }: { ci: CiDetail; onClose: () =>
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: cmdbQueryKey });
       void message.success(t('cmdb.relationAdded'));
+      guard.saved();
       onClose();
     },
     onError: (error) => {
@@ -70,6 +73,7 @@ export function AddRelationModal({ ci, onClose }: { ci: CiDetail; onClose: () =>
         layout="vertical"
         initialValues={{ direction: 'outgoing', type: 'depends_on' }}
         onFinish={(v) => add.mutate(v)}
+        onValuesChange={guard.touched}
       >
         <Form.Item name="type" label={t('cmdb.relationType')}>
           <Radio.Group

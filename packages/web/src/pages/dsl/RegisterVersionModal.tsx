@@ -13,6 +13,7 @@ import { NUMBER_LIMITS } from '../../common/numbers';
 import { dslQueryKey, registerVersion, uploadContent } from './dsl.api';
 import { UploadProgress } from './UploadProgress';
 import { textLimit } from '../../common/textLimit';
+import { useFormGuard } from '../../common/useUnsavedChangesGuard';
 
 interface RegisterFormValues {
   name: string;
@@ -41,6 +42,7 @@ export function RegisterVersionModal({
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<RegisterFormValues>();
+  const guard = useFormGuard();
   const [failure, setFailure] = useState<unknown>(null);
   const [pending, setPending] = useState(false);
   const [progress, setProgress] = useState<TransferProgress | null>(null);
@@ -78,6 +80,7 @@ export function RegisterVersionModal({
         void queryClient.invalidateQueries({ queryKey: dslQueryKey });
       }
       void message.success(t('dsl.registered', { name: registered.name, version: registered.version }));
+      guard.saved();
       onDone(registered);
     } catch (error) {
       if (!showFieldErrors(form, error, i18n.language)) setFailure(error);
@@ -120,6 +123,7 @@ export function RegisterVersionModal({
         layout="vertical"
         initialValues={{ mode: 'upload' }}
         onFinish={(v) => void submit(v)}
+        onValuesChange={guard.touched}
         autoComplete="off"
         disabled={pending}
       >

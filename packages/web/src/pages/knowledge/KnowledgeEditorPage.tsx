@@ -39,6 +39,7 @@ import {
 import { CiLinkSelect, ReleaseLinkSelect } from './LinkSelect';
 import { MarkdownView } from './MarkdownView';
 import { textLimit } from '../../common/textLimit';
+import { useFormGuard } from '../../common/useUnsavedChangesGuard';
 
 const detailText = (value: unknown) =>
   typeof value === 'string' || typeof value === 'number' ? String(value) : '';
@@ -100,6 +101,7 @@ function Editor({ article, release }: { article?: Article; release?: ReleaseDeta
   const [form] = Form.useForm<EditorValues>();
   const [failure, setFailure] = useState<unknown>(null);
   const body = Form.useWatch('body', form) ?? '';
+  const guard = useFormGuard();
 
   const save = useMutation({
     mutationFn: (v: EditorValues) => {
@@ -120,6 +122,7 @@ function Editor({ article, release }: { article?: Article; release?: ReleaseDeta
       void message.success(
         t(article ? 'knowledge.editor.saved' : 'knowledge.editor.created', { number: saved.number }),
       );
+      guard.saved();
       void navigate(`/knowledge/${saved.id}`);
     },
     onError: (error) => {
@@ -194,6 +197,7 @@ function Editor({ article, release }: { article?: Article; release?: ReleaseDeta
           body: article?.body ?? '',
         }}
         onFinish={(v) => save.mutate(v)}
+        onValuesChange={guard.touched}
         data-testid="kb-editor"
       >
         <Row gutter={16}>

@@ -15,6 +15,7 @@ import {
   type WebhookFormat,
 } from './notifications.api';
 import { textLimit } from '../../common/textLimit';
+import { useFormGuard } from '../../common/useUnsavedChangesGuard';
 
 interface EndpointForm {
   name: string;
@@ -32,6 +33,7 @@ export function EndpointFormModal({ endpoint, onClose }: { endpoint?: Endpoint; 
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<EndpointForm>();
+  const guard = useFormGuard();
   const [failure, setFailure] = useState<unknown>(null);
   const format = Form.useWatch('format', form) ?? endpoint?.format ?? 'generic';
   const removeSecret = Form.useWatch('removeSecret', form) ?? false;
@@ -57,6 +59,7 @@ export function EndpointFormModal({ endpoint, onClose }: { endpoint?: Endpoint; 
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: webhooksQueryKey });
       void message.success(t('notifications.admin.saved'));
+      guard.saved();
       onClose();
     },
     onError: (error) => {
@@ -88,6 +91,7 @@ export function EndpointFormModal({ endpoint, onClose }: { endpoint?: Endpoint; 
             : { format: 'generic', kinds: [...NOTIFICATION_KINDS], enabled: true }
         }
         onFinish={(v) => save.mutate(v)}
+        onValuesChange={guard.touched}
       >
         <Form.Item
           name="name"

@@ -8,6 +8,7 @@ import { ErrorAlert } from '../../common/ErrorAlert';
 import { showFieldErrors } from '../../common/forms';
 import { PasswordFields } from '../../common/PasswordFields';
 import { completeSetup } from './setup.api';
+import { useFormGuard } from '../../common/useUnsavedChangesGuard';
 
 interface SetupFormValues {
   username: string;
@@ -24,6 +25,7 @@ export function SetupForm({ token }: { token: string }) {
   const queryClient = useQueryClient();
   const { message } = App.useApp();
   const [form] = Form.useForm<SetupFormValues>();
+  const guard = useFormGuard();
   const [failure, setFailure] = useState<unknown>(null);
 
   const setup = useMutation({
@@ -33,6 +35,7 @@ export function SetupForm({ token }: { token: string }) {
       queryClient.clear();
       queryClient.setQueryData(sessionQueryKey, view);
       void message.success(t('setup.done'));
+      guard.saved();
       void navigate('/', { replace: true });
     },
     onError: (error) => {
@@ -52,7 +55,13 @@ export function SetupForm({ token }: { token: string }) {
   return (
     <>
       <ErrorAlert error={failure} style={{ marginBottom: 16 }} />
-      <Form<SetupFormValues> form={form} layout="vertical" onFinish={submit} autoComplete="off">
+      <Form<SetupFormValues>
+        form={form}
+        layout="vertical"
+        onFinish={submit}
+        autoComplete="off"
+        onValuesChange={guard.touched}
+      >
         <Form.Item
           name="username"
           label={t('setup.username')}

@@ -12,6 +12,7 @@ import { permissionLabel } from '../../common/permissions';
 import { createToken, tokensQueryKey } from './tokens.api';
 import { useOwnerOptions } from './useOwnerOptions';
 import { textLimit } from '../../common/textLimit';
+import { useFormGuard } from '../../common/useUnsavedChangesGuard';
 
 interface TokenFormValues {
   name: string;
@@ -34,6 +35,7 @@ export function CreateTokenModal({
   const { session } = useAuth();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<TokenFormValues>();
+  const guard = useFormGuard();
   const [failure, setFailure] = useState<unknown>(null);
   const { owners, permissionsOf, loading } = useOwnerOptions(manageAll);
   const ownerId = Form.useWatch('userId', form) ?? session.user.id;
@@ -53,6 +55,7 @@ export function CreateTokenModal({
     onMutate: () => setFailure(null),
     onSuccess: (token) => {
       void queryClient.invalidateQueries({ queryKey: tokensQueryKey });
+      guard.saved();
       onCreated(token);
     },
     onError: (error) => {
@@ -80,6 +83,7 @@ export function CreateTokenModal({
         initialValues={{ userId: session.user.id, scopes: [], expiresInDays: 90 }}
         onFinish={(v) => create.mutate(v)}
         onValuesChange={(changed: Partial<TokenFormValues>) => {
+          guard.touched();
           if ('userId' in changed) form.setFieldValue('scopes', []);
         }}
         autoComplete="off"

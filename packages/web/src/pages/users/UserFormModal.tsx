@@ -9,6 +9,7 @@ import { MIN_PASSWORD_LENGTH } from '../../common/PasswordFields';
 import { useRoleOptions } from '../../common/roles';
 import { RoleSelect } from './RoleSelect';
 import { createUser, updateUser, usersQueryKey } from './users.api';
+import { useFormGuard } from '../../common/useUnsavedChangesGuard';
 
 interface UserFormValues {
   username: string;
@@ -26,6 +27,7 @@ export function UserFormModal({ user, onClose }: { user?: User; onClose: () => v
   const queryClient = useQueryClient();
   const { administratorRoles } = useRoleOptions();
   const [form] = Form.useForm<UserFormValues>();
+  const guard = useFormGuard();
   const [failure, setFailure] = useState<unknown>(null);
   const roles = Form.useWatch('roles', form) ?? [];
   const serviceAccount = Form.useWatch('serviceAccount', form) === true;
@@ -49,6 +51,7 @@ export function UserFormModal({ user, onClose }: { user?: User; onClose: () => v
     onSuccess: (saved) => {
       void queryClient.invalidateQueries({ queryKey: usersQueryKey });
       void message.success(t(user ? 'users.updated' : 'users.created', { name: saved.username }));
+      guard.saved();
       onClose();
     },
     onError: (error) => {
@@ -84,6 +87,7 @@ export function UserFormModal({ user, onClose }: { user?: User; onClose: () => v
             : { roles: [], serviceAccount: false }
         }
         onFinish={(v) => save.mutate(v)}
+        onValuesChange={guard.touched}
         autoComplete="off"
       >
         <Form.Item

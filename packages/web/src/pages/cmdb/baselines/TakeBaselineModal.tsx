@@ -10,6 +10,7 @@ import { environmentLabel } from '../CiTags';
 import { baselinesQueryKey, takeBaseline, type TakeBaselineInput } from '../cmdb.api';
 import { useCiTypes, useLocalized } from '../useCiTypes';
 import { textLimit } from '../../../common/textLimit';
+import { useFormGuard } from '../../../common/useUnsavedChangesGuard';
 
 interface BaselineFormValues {
   name: string;
@@ -36,6 +37,7 @@ export function TakeBaselineModal({
   const localized = useLocalized();
   const types = useCiTypes();
   const [form] = Form.useForm<BaselineFormValues>();
+  const guard = useFormGuard();
   const [failure, setFailure] = useState<unknown>(null);
   const scope = Form.useWatch('scope', form) ?? 'filter';
 
@@ -56,6 +58,7 @@ export function TakeBaselineModal({
     onSuccess: (baseline) => {
       void queryClient.invalidateQueries({ queryKey: baselinesQueryKey });
       void message.success(t('baselines.taken', { name: baseline.name, count: baseline.ciCount }));
+      guard.saved();
       onTaken(baseline);
     },
     onError: (error) => {
@@ -83,6 +86,7 @@ export function TakeBaselineModal({
         layout="vertical"
         initialValues={{ scope: 'filter' }}
         onFinish={(v) => take.mutate(v)}
+        onValuesChange={guard.touched}
         autoComplete="off"
       >
         <Form.Item

@@ -39,6 +39,7 @@ import { latestRecord } from './assessments';
 import { OrderList } from './OrderList';
 import { usePeople } from '../../../common/people';
 import { textLimit } from '../../../common/textLimit';
+import { useFormGuard } from '../../../common/useUnsavedChangesGuard';
 
 function Chain({ numbers }: { numbers: string[] }) {
   return (
@@ -60,6 +61,7 @@ export function RelationshipCard({ release, editable }: { release: ReleaseDetail
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<RelationshipDecision>();
+  const guard = useFormGuard();
   const [failure, setFailure] = useState<unknown>(null);
   const [pending, setPending] = useState(false);
   const findings = useQuery({
@@ -79,6 +81,7 @@ export function RelationshipCard({ release, editable }: { release: ReleaseDetail
         order: v.order ?? [],
         note: v.note.trim(),
       });
+      guard.saved();
       void message.success(t('assessment.recorded'));
       void queryClient.invalidateQueries({ queryKey: releasesQueryKey });
     } catch (error) {
@@ -216,6 +219,7 @@ export function RelationshipCard({ release, editable }: { release: ReleaseDetail
               note: latest?.content.decision.note ?? '',
             }}
             onFinish={(v) => void submit(v)}
+            onValuesChange={guard.touched}
           >
             <Form.Item name="decision" label={t('assessment.decision')}>
               <Radio.Group

@@ -14,6 +14,7 @@ import { assessResources, releasesQueryKey } from '../releases.api';
 import { latestRecord } from './assessments';
 import { usePeople } from '../../../common/people';
 import { textLimit } from '../../../common/textLimit';
+import { useFormGuard } from '../../../common/useUnsavedChangesGuard';
 
 type Values = {
   technical: string;
@@ -28,6 +29,7 @@ export function ResourceCard({ release, editable }: { release: ReleaseDetail; ed
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<Values>();
+  const guard = useFormGuard();
   const [failure, setFailure] = useState<unknown>(null);
   const [pending, setPending] = useState(false);
   const [listError, setListError] = useState<unknown>(null);
@@ -49,6 +51,7 @@ export function ResourceCard({ release, editable }: { release: ReleaseDetail; ed
           })),
         time: { estimateHours: v.time?.estimateHours ?? 0, note: v.time?.note?.trim() || undefined },
       });
+      guard.saved();
       void message.success(t('assessment.recorded'));
       void queryClient.invalidateQueries({ queryKey: releasesQueryKey });
     } catch (error) {
@@ -119,6 +122,7 @@ export function ResourceCard({ release, editable }: { release: ReleaseDetail; ed
               time: latest?.content.time ?? {},
             }}
             onFinish={(v) => void submit(v)}
+            onValuesChange={guard.touched}
           >
             <Form.Item
               name="technical"

@@ -12,6 +12,7 @@ import { assessRisks, releasesQueryKey } from '../releases.api';
 import { latestRecord } from './assessments';
 import { useRiskColumns } from '../riskColumns';
 import { usePeople } from '../../../common/people';
+import { useFormGuard } from '../../../common/useUnsavedChangesGuard';
 
 /** IN-5: technical, business and management risks, each with likelihood, impact and response. */
 export function RiskCard({ release, editable }: { release: ReleaseDetail; editable: boolean }) {
@@ -20,6 +21,7 @@ export function RiskCard({ release, editable }: { release: ReleaseDetail; editab
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<{ risks: Partial<PlanRisk>[] }>();
+  const guard = useFormGuard();
   const [failure, setFailure] = useState<unknown>(null);
   const [pending, setPending] = useState(false);
   const [listError, setListError] = useState<unknown>(null);
@@ -42,6 +44,7 @@ export function RiskCard({ release, editable }: { release: ReleaseDetail; editab
             response: (r.response ?? '').trim(),
           })),
       });
+      guard.saved();
       void message.success(t('assessment.recorded'));
       void queryClient.invalidateQueries({ queryKey: releasesQueryKey });
     } catch (error) {
@@ -112,6 +115,7 @@ export function RiskCard({ release, editable }: { release: ReleaseDetail; editab
                 RISK_CATEGORIES.map((category) => ({ category, likelihood: 'medium', impact: 'medium' })),
             }}
             onFinish={(v) => void submit(v)}
+            onValuesChange={guard.touched}
           >
             <FormListTable
               name="risks"

@@ -51,6 +51,7 @@ import { FormModal } from './FormModal';
 import { IndicatorChart } from './IndicatorChart';
 import { useSubmit } from './useSubmit';
 import { textLimit } from '../../../common/textLimit';
+import { useFormGuard } from '../../../common/useUnsavedChangesGuard';
 
 const LEVEL_COLORS: Record<LogLevel, string> = { debug: 'default', info: 'blue', warn: 'gold', error: 'red' };
 /** Sources the server gives log lines itself (IM-5); a source a person or a pipeline named is shown as named. */
@@ -185,6 +186,7 @@ function ReadingForm({ release, indicators }: { release: ReleaseDetail; indicato
   const { message } = App.useApp();
   const { availability } = useReleaseActions();
   const [form] = Form.useForm<ReadingValues>();
+  const guard = useFormGuard();
   const { submit, failure, pending } = useSubmit(form);
   const [raised, setRaised] = useState<string | null>(null);
   if (!availability('record_monitoring').allowed) return null;
@@ -201,6 +203,7 @@ function ReadingForm({ release, indicators }: { release: ReleaseDetail; indicato
       (result) => {
         if (result.trigger) setRaised(result.trigger.summary);
         else void message.success(t('execution.monitor.recorded'));
+        guard.saved();
         form.setFieldsValue({ value: undefined, at: null });
       },
     );
@@ -227,6 +230,7 @@ function ReadingForm({ release, indicators }: { release: ReleaseDetail; indicato
         style={{ marginTop: 8, rowGap: 8 }}
         initialValues={{ indicator: indicators[0]?.key }}
         onFinish={(v) => void record(v)}
+        onValuesChange={guard.touched}
       >
         <Form.Item
           name="indicator"
@@ -446,6 +450,7 @@ function AttachLogsModal({ release, onClose }: { release: ReleaseDetail; onClose
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<{ lines: string; level: LogLevel; source?: string }>();
+  const guard = useFormGuard();
   const { submit, failure, pending } = useSubmit();
 
   const attach = (v: { lines: string; level: LogLevel; source?: string }) =>
@@ -453,6 +458,7 @@ function AttachLogsModal({ release, onClose }: { release: ReleaseDetail; onClose
       () => pushLogs(release.id, parseLogLines(v.lines, v.level, v.source?.trim() || null)),
       (r) => {
         void message.success(t('execution.monitor.attached', r));
+        guard.saved();
         onClose();
       },
     );
@@ -468,7 +474,13 @@ function AttachLogsModal({ release, onClose }: { release: ReleaseDetail; onClose
       onClose={onClose}
       testId="logs-attach-modal"
     >
-      <Form form={form} layout="vertical" initialValues={{ level: 'info' }} onFinish={(v) => void attach(v)}>
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={{ level: 'info' }}
+        onFinish={(v) => void attach(v)}
+        onValuesChange={guard.touched}
+      >
         <Form.Item
           name="lines"
           label={t('execution.monitor.lines')}
@@ -586,6 +598,7 @@ function FeedbackModal({
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<FeedbackInput>();
+  const guard = useFormGuard();
   const { submit, failure, pending } = useSubmit(form);
 
   const record = (v: FeedbackInput) =>
@@ -595,6 +608,7 @@ function FeedbackModal({
         void message.success(
           r.trigger ? t('execution.monitor.complaintsRaised') : t('execution.monitor.feedbackRecorded'),
         );
+        guard.saved();
         onClose();
       },
     );
@@ -616,6 +630,7 @@ function FeedbackModal({
         layout="vertical"
         initialValues={{ severity: 'medium', complaint: false }}
         onFinish={(v) => void record(v)}
+        onValuesChange={guard.touched}
       >
         <Flex gap={16}>
           <Form.Item name="channel" label={t('execution.monitor.channel')} style={{ flex: 1 }}>

@@ -70,6 +70,7 @@ import { useNow } from './useNow';
 import { PostReleaseQuery } from '../postrelease/PostReleaseQuery';
 import { ReviewCard } from '../postrelease/ReviewCard';
 import { textLimit } from '../../../common/textLimit';
+import { useFormGuard } from '../../../common/useUnsavedChangesGuard';
 
 const ROLLBACK_STATES: readonly string[] = ['rolling_back', 'rolled_back'];
 const KIND_COLORS: Record<string, string> = {
@@ -356,6 +357,7 @@ function RaiseTriggerModal({ release, onClose }: { release: ReleaseDetail; onClo
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<RaiseValues>();
+  const guard = useFormGuard();
   const { submit, failure, pending } = useSubmit(form);
 
   const raise = (v: RaiseValues) =>
@@ -369,6 +371,7 @@ function RaiseTriggerModal({ release, onClose }: { release: ReleaseDetail; onClo
         }),
       (trigger) => {
         void message.warning(t('execution.rollback.raised', { due: formatDateTime(trigger.decisionDueAt) }));
+        guard.saved();
         onClose();
       },
     );
@@ -390,6 +393,7 @@ function RaiseTriggerModal({ release, onClose }: { release: ReleaseDetail; onClo
         layout="vertical"
         initialValues={{ kind: 'function_unusable' }}
         onFinish={(v) => void raise(v)}
+        onValuesChange={guard.touched}
       >
         <Form.Item name="kind" label={t('execution.rollback.kind')}>
           <Select

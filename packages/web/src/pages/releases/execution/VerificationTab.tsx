@@ -48,6 +48,7 @@ import { localized } from './executionText';
 import { FormModal } from './FormModal';
 import { useSubmit } from './useSubmit';
 import { textLimit } from '../../../common/textLimit';
+import { useFormGuard } from '../../../common/useUnsavedChangesGuard';
 
 const RESULT_TAG = {
   passed: { color: 'success', icon: <CheckCircleFilled /> },
@@ -322,6 +323,7 @@ export function RecordCheckModal({
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<CheckForm>();
+  const guard = useFormGuard();
   const { submit, failure, setFailure, pending } = useSubmit(form);
   const [file, setFile] = useState<Evidence | null>(null);
   const [uploading, setUploading] = useState<number | null>(null);
@@ -355,6 +357,7 @@ export function RecordCheckModal({
             result: t(`execution.checks.results.${values.result}`),
           }),
         );
+        guard.saved();
         onClose();
       },
     );
@@ -376,6 +379,7 @@ export function RecordCheckModal({
         layout="vertical"
         initialValues={{ result: 'passed' }}
         onFinish={(v) => void record(v)}
+        onValuesChange={guard.touched}
       >
         <Form.Item name="result" label={t('execution.checks.result')}>
           <Radio.Group

@@ -9,6 +9,7 @@ import { useReleaseActions } from '../releaseActions';
 import { useSubmit } from '../execution/useSubmit';
 import { signAcceptance, USER_ACCEPTANCE, type PostReleaseView, type Verification } from './postrelease.api';
 import { textLimit } from '../../../common/textLimit';
+import { useFormGuard } from '../../../common/useUnsavedChangesGuard';
 
 /**
  * PO-1 用户验收: the formal sign-off by a named business representative — who, which department,
@@ -100,6 +101,7 @@ function SignForm({ releaseId, onDone }: { releaseId: string; onDone: () => void
   const { message } = App.useApp();
   const { user } = useAuth().session;
   const [form] = Form.useForm<SignFormValues>();
+  const guard = useFormGuard();
   const { submit, failure, pending } = useSubmit(form);
   const a = 'postrelease.acceptance';
 
@@ -115,6 +117,7 @@ function SignForm({ releaseId, onDone }: { releaseId: string; onDone: () => void
         void message.success(
           t(`${a}.signed`, { decision: t(values.accepted ? `${a}.accepted` : `${a}.rejected`) }),
         );
+        guard.saved();
         form.resetFields();
         onDone();
       },
@@ -127,6 +130,7 @@ function SignForm({ releaseId, onDone }: { releaseId: string; onDone: () => void
       layout="vertical"
       initialValues={{ accepted: true }}
       onFinish={(v) => void sign(v)}
+      onValuesChange={guard.touched}
       data-testid="acceptance-form"
     >
       <Typography.Title level={5} style={{ marginTop: 0 }}>

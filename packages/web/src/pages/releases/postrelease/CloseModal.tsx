@@ -7,6 +7,7 @@ import { useSubmit } from '../execution/useSubmit';
 import { useReleaseActions } from '../releaseActions';
 import { closeRelease, type CloseOutcome } from './postrelease.api';
 import { textLimit } from '../../../common/textLimit';
+import { useFormGuard } from '../../../common/useUnsavedChangesGuard';
 
 /** The close actions of the lifecycle and the outcome each records. */
 export const CLOSE_ACTIONS: readonly (readonly [ReleaseAction, CloseOutcome])[] = [
@@ -36,6 +37,7 @@ export function CloseModal({ release, onClose }: { release: ReleaseDetail; onClo
   const { message } = App.useApp();
   const { availability } = useReleaseActions();
   const [form] = Form.useForm<CloseForm>();
+  const guard = useFormGuard();
   const { submit, failure, pending } = useSubmit(form);
   const allowed = CLOSE_ACTIONS.filter(([action]) => availability(action).allowed);
   const success = availability('close_successful');
@@ -60,6 +62,7 @@ export function CloseModal({ release, onClose }: { release: ReleaseDetail; onClo
         void message.success(
           t(`${c}.closed`, { number: release.number, outcome: t(`${c}.outcomes.${values.outcome}`) }),
         );
+        guard.saved();
         onClose();
       },
     );
@@ -88,6 +91,7 @@ export function CloseModal({ release, onClose }: { release: ReleaseDetail; onClo
           outcome: allowed.some(([, o]) => o === 'successful') ? 'successful' : undefined,
         }}
         onFinish={(v) => void close(v)}
+        onValuesChange={guard.touched}
       >
         <Form.Item
           name="outcome"
