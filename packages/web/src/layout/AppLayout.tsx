@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
-import { Flex, Layout, Menu, Typography } from 'antd';
+import { Flex, Grid, Layout, Menu, Typography } from 'antd';
 import type { MenuProps } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../auth/AuthContext';
@@ -19,6 +19,8 @@ export function AppLayout() {
   const location = useLocation();
   const navigate = useNavigate();
   const [collapsed, setCollapsed] = useState(false);
+  // A phone (below 768 px): the header keeps to the screen's width, the user's name behind the avatar.
+  const narrow = !Grid.useBreakpoint().md;
 
   const items = visibleNavItems(canAny);
   const entry = (i: (typeof items)[number]): MenuItem => ({
@@ -28,11 +30,13 @@ export function AppLayout() {
   });
   const menuItems: MenuItem[] = [
     ...items.filter((i) => !i.group).map(entry),
-    ...NAV_GROUPS.flatMap((group) => {
+    ...NAV_GROUPS.flatMap((group): MenuItem[] => {
       const children = items.filter((i) => i.group === group);
-      return children.length > 0
-        ? [{ type: 'group' as const, key: group, label: t(`nav.${group}`), children: children.map(entry) }]
-        : [];
+      if (children.length === 0) return [];
+      // A collapsed menu is a column of icons: its group titles would be cut to "最终软…";
+      // a line separates the groups instead (each item names itself in its tooltip).
+      if (collapsed) return [{ type: 'divider', key: `${group}-divider` }, ...children.map(entry)];
+      return [{ type: 'group', key: group, label: t(`nav.${group}`), children: children.map(entry) }];
     }),
   ];
 
@@ -59,22 +63,37 @@ export function AppLayout() {
         />
       </Layout.Sider>
       <Layout>
-        <Layout.Header style={{ borderBottom: '1px solid #e8ebf0', position: 'sticky', top: 0, zIndex: 10 }}>
-          <Flex align="center" justify="space-between" style={{ height: '100%' }} gap={16}>
-            <Typography.Text strong style={{ fontSize: 16, whiteSpace: 'nowrap' }} data-testid="product-name">
+        <Layout.Header
+          style={{
+            borderBottom: '1px solid #e8ebf0',
+            position: 'sticky',
+            top: 0,
+            zIndex: 10,
+            ...(narrow && { paddingInline: 12 }),
+          }}
+        >
+          <Flex align="center" justify="space-between" style={{ height: '100%' }} gap={narrow ? 8 : 16}>
+            <Typography.Text
+              strong
+              ellipsis
+              style={{ fontSize: 16, minWidth: 0, flex: '0 1 auto' }}
+              data-testid="product-name"
+            >
               {t('app.name')}
-              <Typography.Text type="secondary" style={{ marginInlineStart: 8, fontWeight: 400 }}>
-                {t('app.brand')}
-              </Typography.Text>
+              {!narrow && (
+                <Typography.Text type="secondary" style={{ marginInlineStart: 8, fontWeight: 400 }}>
+                  {t('app.brand')}
+                </Typography.Text>
+              )}
             </Typography.Text>
-            <Flex align="center" gap={16}>
-              <LanguageSwitch />
+            <Flex align="center" gap={narrow ? 8 : 16} style={{ flex: 'none' }}>
+              <LanguageSwitch compact={narrow} />
               <NotificationBell />
-              <UserMenu />
+              <UserMenu compact={narrow} />
             </Flex>
           </Flex>
         </Layout.Header>
-        <Layout.Content style={{ padding: 24 }}>
+        <Layout.Content style={{ padding: narrow ? 12 : 24 }}>
           <Outlet />
         </Layout.Content>
         <Layout.Footer style={{ textAlign: 'center', color: '#8c8c8c', paddingBlock: 16 }}>

@@ -7,8 +7,8 @@ import { useAuth } from '../auth/AuthContext';
 import { logout } from '../auth/session';
 import { useErrorText } from '../common/errors';
 
-/** The signed-in user's name, with 修改密码 and 退出登录. */
-export function UserMenu() {
+/** The signed-in user's name, with 修改密码 and 退出登录; `compact`: the avatar only (a phone), the name on hover. */
+export function UserMenu({ compact = false }: { compact?: boolean }) {
   const { t } = useTranslation();
   const { session } = useAuth();
   const navigate = useNavigate();
@@ -61,12 +61,15 @@ export function UserMenu() {
         tabIndex={0}
         aria-label={t('header.userMenu')}
         data-testid="user-menu"
-        style={{ cursor: 'pointer', paddingInline: 8 }}
+        title={compact ? session.user.displayName : undefined}
+        style={{ cursor: 'pointer', paddingInline: compact ? 0 : 8 }}
       >
         <Avatar size="small" icon={<UserOutlined />} style={{ background: '#1f5fd1' }} />
-        <Typography.Text style={{ maxWidth: 160 }} ellipsis>
-          {session.user.displayName}
-        </Typography.Text>
+        {!compact && (
+          <Typography.Text style={{ maxWidth: 160 }} ellipsis>
+            {session.user.displayName}
+          </Typography.Text>
+        )}
         <DownOutlined style={{ fontSize: 10, color: '#8c8c8c' }} />
       </Flex>
     </Dropdown>

@@ -63,7 +63,8 @@ export function NotificationBell() {
   };
 
   const content = (
-    <div style={{ width: 380 }} data-testid="notification-list">
+    // A phone's screen is narrower than the list: it keeps a margin on either side.
+    <div style={{ width: 'min(380px, calc(100vw - 40px))' }} data-testid="notification-list">
       <Flex justify="space-between" align="center" style={{ marginBottom: 8 }}>
         <Segmented<NotificationCategory>
           size="small"
@@ -186,6 +187,8 @@ export function NotificationBell() {
     <Popover
       trigger="click"
       placement="bottomRight"
+      // On a phone the list is wider than the space left of the bell: it moves into the screen.
+      align={{ overflow: { adjustY: true, shiftX: true } }}
       open={open}
       onOpenChange={setOpen}
       content={content}
