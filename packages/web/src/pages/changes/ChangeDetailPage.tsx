@@ -210,7 +210,11 @@ function ChangeView({ change: c }: { change: ChangeDetail }) {
               column={{ xs: 1, md: 2 }}
               data-testid="change-fields"
               items={[
-                { key: 'requester', label: t('changes.fields.requester'), children: c.requester },
+                {
+                  key: 'requester',
+                  label: t('changes.fields.requester'),
+                  children: <PersonName username={c.requester} />,
+                },
                 { key: 'risk', label: t('changes.fields.risk'), children: <ChangeRiskTag risk={c.risk} /> },
                 ...(c.emergency
                   ? [

@@ -15,6 +15,7 @@ import {
 import { useAuth } from '../../auth/AuthContext';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { formatMinute } from '../../common/format';
+import { PersonName } from '../../common/people';
 import { PageHeader } from '../../common/PageHeader';
 import { ChangeFormDrawer } from './ChangeFormDrawer';
 import { ChangeRiskTag, ChangeStateTag, EmergencyChangeTag } from './ChangeTags';
@@ -85,7 +86,12 @@ export function ChangeListPage() {
       width: 80,
       render: (risk: Change['risk']) => <ChangeRiskTag risk={risk} />,
     },
-    { title: t('changes.fields.requester'), dataIndex: 'requester', width: 120 },
+    {
+      title: t('changes.fields.requester'),
+      dataIndex: 'requester',
+      width: 120,
+      render: (u: string) => <PersonName username={u} />,
+    },
     {
       title: t('changes.fields.cis'),
       key: 'cis',
