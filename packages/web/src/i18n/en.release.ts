@@ -674,7 +674,7 @@ export const enRelease: typeof zhRelease = {
       cmdbHours: 'CMDB update deadline (hours)',
       rollbackMinutes: 'Rollback decision deadline (minutes)',
       escalateBefore: 'Escalate before (minutes, several allowed)',
-      escalateInvalid: '“{{value}}” is not a whole number of minutes from {{min}} to {{max}}',
+      escalateInvalid: '“{{value}}” must be a whole number from {{min}} to {{max}}',
       escalateTooLate: '{{value}} minutes before is not before the decision deadline ({{minutes}} minutes)',
       escalateTooMany: 'At most 5 reminder times',
       successTarget: 'Quarterly success rate target (%)',

@@ -654,7 +654,7 @@ export const zhRelease = {
       cmdbHours: '配置管理数据库更新时限（小时）',
       rollbackMinutes: '回退决策时限（分钟）',
       escalateBefore: '提前提醒（分钟，可多个）',
-      escalateInvalid: '“{{value}}”不是 {{min}} 至 {{max}} 之间的整数分钟数',
+      escalateInvalid: '“{{value}}”须为 {{min}} 至 {{max}} 的整数',
       escalateTooLate: '提前 {{value}} 分钟不早于决策时限（{{minutes}} 分钟），无法提前提醒',
       escalateTooMany: '最多 5 个提醒时间',
       successTarget: '季度发布成功率目标（%）',
