@@ -1,3 +1,5 @@
+import type { Reason, RuleCode } from '@releasegate/messages';
+
 /**
  * Domain errors carry a stable code; the server's one error handler maps each code to an HTTP
  * status and the `{ error: { code, message, details } }` body.
@@ -14,11 +16,20 @@ export type ErrorCode =
   | 'too_large'
   | 'rate_limited';
 
+/** A rule and why it refuses, as codes: what a refusal says in any language (docs/decisions/0021). */
+export interface CodedReason {
+  code: RuleCode;
+  reasonCode: Reason['code'];
+  params: Reason['params'];
+}
+
 export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
+    /** The refusal as codes; the English `message` is its rendering, other languages render these. */
+    readonly reasons?: readonly CodedReason[],
   ) {
     super(message);
     this.name = 'DomainError';

@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import { DomainError } from '../errors';
 
 /**
@@ -80,12 +81,12 @@ export function assertChange(
     throw new DomainError(
       'invalid_transition',
       `${label} comes from the external change system ${change.externalSystem}; it cannot be ${PAST[action]} here, only there (IN-2)`,
-      { rule: 'IN-2 external changes are managed in their own system', state: change.state, action },
+      { rule: RULES.external_changes, state: change.state, action },
     );
   }
   if (canChange(change.state, action)) return;
   throw new DomainError('invalid_transition', `${label}: ${t.only} (it is ${change.state})`, {
-    rule: 'change lifecycle',
+    rule: RULES.change_lifecycle,
     state: change.state,
     action,
     allowedFrom: t.from,

@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import { DomainError } from '../errors';
 
 /**
@@ -39,10 +40,7 @@ export function assertDsl(state: DslState, action: DslAction, label: string): vo
     'policy_violation',
     `Cannot ${action.replace('_', ' ')} ${label} (${state}): ${reason}`,
     {
-      rule:
-        state === 'approved' || state === 'retired'
-          ? 'DS-1 approved versions are immutable'
-          : 'DSL version state',
+      rule: state === 'approved' || state === 'retired' ? RULES.dsl_approved_immutable : RULES.dsl_version_state,
       state,
       action,
     },

@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import { DomainError } from '../errors';
 
 /** Business roles named by the policy (§1.4, table 4-2) and the MLPS 2.0 system roles. */
@@ -70,7 +71,7 @@ export function assertRoleSetAllowed(roles: readonly Role[]): void {
     throw new DomainError(
       'policy_violation',
       `Separation of duties: one user cannot hold ${pairs.map(([a, b]) => `${a} and ${b}`).join('; ')} together`,
-      { rule: 'RO-3 separation of duties', conflictingRoles, pairs },
+      { rule: RULES.separation_of_duties, conflictingRoles, pairs },
     );
   }
 }

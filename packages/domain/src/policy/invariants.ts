@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import { ROLE_PERMISSIONS, type Permission } from '../identity/permissions';
 import type { Role } from '../identity/roles';
 import { RELEASE_TYPES, emergencyCabOf, emergencyRules, type PolicyRules } from './policy';
@@ -72,7 +73,7 @@ export function policyInvariantViolations(rules: PolicyRules): PolicyInvariantVi
   if (lateEscalations.length > 0)
     violations.push({
       field: 'deadlines.escalateMinutesBefore',
-      rule: 'RB-2 escalation before the deadline',
+      rule: RULES.escalation_before_deadline,
       reason: `${lateEscalations.join(', ')} is not between 0 and the decision clock`,
     });
   within(
@@ -87,20 +88,20 @@ export function policyInvariantViolations(rules: PolicyRules): PolicyInvariantVi
     'emergencyCab.quorum',
     emergencyCab.quorum,
     { min: POLICY_BOUNDS.cabQuorum.min, max: rules.cabQuorum },
-    'IN-1 the emergency CAB is smaller than the CAB',
+    RULES.emergency_cab_size,
   );
-  needs('emergencyCab.voters', emergencyCab.voters, 'change.vote', 'IN-1 the emergency CAB votes on changes');
+  needs('emergencyCab.voters', emergencyCab.voters, 'change.vote', RULES.emergency_cab_voters);
   if (!rules.requiredPlanSections.includes('rollback'))
     violations.push({
       field: 'requiredPlanSections',
-      rule: 'PR-2 a plan always has its rollback section',
+      rule: RULES.rollback_section_required,
       reason: 'the rollback section is not required',
     });
   for (const section of ['purpose', 'scope', 'steps', 'rollback'] as const)
     if (!rules.emergencyShortForm.includes(section))
       violations.push({
         field: 'emergencyShortForm',
-        rule: 'TY-4 the short form keeps purpose, scope, steps and rollback',
+        rule: RULES.short_form_sections,
         reason: `${section} is missing from the short form`,
       });
   needs(

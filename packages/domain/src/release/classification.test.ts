@@ -14,6 +14,7 @@ describe('classification proposal', () => {
     expect(proposeType({ ...base, urgency: 'immediate' }).type).toBe('emergency');
     expect(proposeType({ ...base, coreCisTouched: 1 })).toEqual({
       type: 'major',
+      criteria: [{ code: 'proposal_core', params: { count: 1 } }],
       reasons: ['touches 1 core CI(s) (涉及系统核心功能)'],
     });
     expect(proposeType({ ...base, rollbackDifficulty: 'hard', newTechnology: true }).reasons).toHaveLength(2);

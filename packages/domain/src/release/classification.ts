@@ -1,3 +1,4 @@
+import { renderReason, type Reason } from '@releasegate/messages';
 import type { ReleaseType } from '../policy/policy';
 
 /** What the classification (TY-1, table 4-1) looks at. */
@@ -13,11 +14,20 @@ export interface ClassificationFacts {
 
 export interface TypeProposal {
   type: ReleaseType;
+  /** The criteria of table 4-1 that decided it, as reasons the message catalog renders … */
+  criteria: Reason[];
+  /** … and in English. */
   reasons: string[];
 }
 
 /** Breadth from which a release counts as wide-ranging (影响范围广). */
 export const WIDE_SCOPE_CIS = 20;
+
+const proposal = (type: ReleaseType, criteria: Reason[]): TypeProposal => ({
+  type,
+  criteria,
+  reasons: criteria.map((c) => renderReason('en', c)),
+});
 
 /**
  * TY-3: the type the system proposes from the assessments, with the criteria of table 4-1 that
@@ -25,16 +35,13 @@ export const WIDE_SCOPE_CIS = 20;
  * wide, hard to roll back or uses new technology; normal otherwise.
  */
 export function proposeType(f: ClassificationFacts): TypeProposal {
-  if (f.urgency === 'immediate')
-    return { type: 'emergency', reasons: ['must be implemented immediately (紧急: 必须立即实施)'] };
-  const reasons: string[] = [];
-  if (f.coreCisTouched > 0) reasons.push(`touches ${f.coreCisTouched} core CI(s) (涉及系统核心功能)`);
-  if (f.affectedCis >= WIDE_SCOPE_CIS) reasons.push(`affects ${f.affectedCis} CIs (影响范围广)`);
-  if (f.rollbackDifficulty === 'hard') reasons.push('hard to roll back (回退困难)');
-  if (f.newTechnology) reasons.push('applies new technology (需应用新技术)');
-  if (reasons.length > 0) return { type: 'major', reasons };
-  return {
-    type: 'normal',
-    reasons: ['small scope, no core functions, easy to roll back (影响范围小, 不涉及核心功能, 回退容易)'],
-  };
+  if (f.urgency === 'immediate') return proposal('emergency', [{ code: 'proposal_immediate', params: {} }]);
+  const criteria: Reason[] = [];
+  if (f.coreCisTouched > 0) criteria.push({ code: 'proposal_core', params: { count: f.coreCisTouched } });
+  if (f.affectedCis >= WIDE_SCOPE_CIS)
+    criteria.push({ code: 'proposal_wide', params: { count: f.affectedCis } });
+  if (f.rollbackDifficulty === 'hard') criteria.push({ code: 'proposal_hard_rollback', params: {} });
+  if (f.newTechnology) criteria.push({ code: 'proposal_new_technology', params: {} });
+  if (criteria.length > 0) return proposal('major', criteria);
+  return proposal('normal', [{ code: 'proposal_small', params: {} }]);
 }

@@ -126,7 +126,13 @@ describe('lifecycle: implementation and rollback actions', () => {
     const f: ReleaseFacts = {
       ...base,
       state: 'ready',
-      gateFailures: [{ rule: 'PR-1 window open', message: 'outside the planned window' }],
+      gateFailures: [
+        {
+          code: 'window_open',
+          reasonCode: 'gate_outside_window',
+          params: { start: '2026-01-01T00:00:00.000Z', end: '2026-01-01T01:00:00.000Z' },
+        },
+      ],
     };
     expect(rulesOf(f, 'start_implementation')).toEqual(['PR-1 window open']);
     expect(rulesOf({ ...f, gateFailures: [] }, 'start_implementation')).toEqual([]);

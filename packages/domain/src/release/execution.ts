@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import { DomainError } from '../errors';
 import type { PlanStep } from './plan';
 
@@ -14,8 +15,8 @@ export interface StepRun {
 }
 
 const RULE: Record<StepPhase, string> = {
-  implementation: 'IM-2 steps in plan order',
-  rollback: 'RB-3 rollback steps in order',
+  implementation: RULES.steps_in_plan_order,
+  rollback: RULES.rollback_steps_in_order,
 };
 
 /**
@@ -34,7 +35,7 @@ export function assertStepMayStart(
       'policy_violation',
       `Step ${index + 1} is not in the approved plan (it has ${steps.length} ${phase} steps); a step not in the plan needs a plan revision`,
       {
-        rule: phase === 'implementation' ? 'IM-2 a step not in the plan needs a plan revision' : RULE[phase],
+        rule: phase === 'implementation' ? RULES.step_not_in_plan : RULE[phase],
       },
     );
   }

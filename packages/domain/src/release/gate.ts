@@ -1,3 +1,4 @@
+import { renderReason, requirementOf, ruleName, type Reason, type RuleCode } from '@releasegate/messages';
 import type { ReleaseState } from './lifecycle';
 
 /**
@@ -21,9 +22,15 @@ export interface GateFacts {
   pendingChecks: string[];
 }
 
+/** One check of the gate: its rule and what was found, as codes and parameters (see Blocker). */
 export interface GateCheck {
-  rule: string;
+  code: RuleCode;
+  requirement: string | null;
   ok: boolean;
+  reasonCode: Reason['code'];
+  params: Reason['params'];
+  /** The rule and the finding in English, rendered from the catalog. */
+  rule: string;
   message: string;
 }
 
@@ -34,70 +41,93 @@ export interface GateAnswer {
 
 export function gateDecision(f: GateFacts): GateAnswer {
   const checks: GateCheck[] = [];
-  const check = (rule: string, ok: boolean, message: string) => checks.push({ rule, ok, message });
+  const check = (rule: RuleCode, ok: boolean, why: Reason) =>
+    checks.push({
+      code: rule,
+      requirement: requirementOf(rule),
+      ok,
+      reasonCode: why.code,
+      params: why.params,
+      rule: ruleName('en', rule),
+      message: renderReason('en', why),
+    });
   const ready = f.state === 'ready' || f.state === 'implementing';
+  const release = f.releaseNumber;
   check(
-    'PR-1 approved plan, verified',
+    'approved_plan_verified',
     ready,
     ready
-      ? `${f.releaseNumber} is ${f.state}`
-      : `${f.releaseNumber} is ${f.state}, not ready or implementing`,
+      ? { code: 'gate_release_ready', params: { release, state: f.state } }
+      : { code: 'gate_release_not_ready', params: { release, state: f.state } },
   );
   const inWindow = !!f.window && f.at >= f.window.start && f.at < f.window.end;
   check(
-    'PR-1 window open',
+    'window_open',
     inWindow,
     f.window
-      ? `${inWindow ? 'inside' : 'outside'} the planned window ${f.window.start} – ${f.window.end}`
-      : 'the plan has no window',
+      ? {
+          code: inWindow ? 'gate_inside_window' : 'gate_outside_window',
+          params: { start: f.window.start, end: f.window.end },
+        }
+      : { code: 'gate_no_window', params: {} },
   );
   check(
-    'PL-5 no freeze',
+    'no_freeze',
     f.activeFreezes.length === 0,
-    f.activeFreezes.length ? `freeze in force: ${f.activeFreezes.join(', ')}` : 'no freeze window in force',
+    f.activeFreezes.length
+      ? { code: 'gate_freeze', params: { freezes: f.activeFreezes } }
+      : { code: 'gate_no_freeze', params: {} },
   );
   if (f.digests === null) {
     for (const a of f.approvedArtifacts.values())
-      check(
-        'PR-5 approved versions only',
-        a.state === 'approved',
-        `${a.label} is ${a.state} in the software library`,
-      );
-  } else if (f.digests.length === 0) check('PR-5 approved versions only', false, 'no artifact digest given');
+      check('approved_versions_only', a.state === 'approved', {
+        code: 'gate_version_state',
+        params: { label: a.label, state: a.state },
+      });
+  } else if (f.digests.length === 0)
+    check('approved_versions_only', false, { code: 'gate_no_digest', params: {} });
   for (const digest of f.digests ?? []) {
     const a = f.approvedArtifacts.get(digest);
-    if (!a)
-      check('PR-5 approved versions only', false, `${digest} is not a software item of the approved plan`);
+    if (!a) check('approved_versions_only', false, { code: 'gate_digest_not_planned', params: { digest } });
     else if (a.state !== 'approved')
-      check(
-        'PR-5 approved versions only',
-        false,
-        `${digest} is ${a.label}, which is ${a.state} in the software library`,
-      );
+      check('approved_versions_only', false, {
+        code: 'gate_digest_not_approved',
+        params: { digest, label: a.label, state: a.state },
+      });
     else if (f.environment !== null && !a.environments.includes(f.environment))
       check(
-        'PR-5 approved versions only',
+        'approved_versions_only',
         false,
-        `${a.label} is planned for ${a.environments.join(', ') || 'no environment'}, not ${f.environment}`,
+        a.environments.length
+          ? {
+              code: 'gate_wrong_environment',
+              params: { label: a.label, environments: a.environments, environment: f.environment },
+            }
+          : { code: 'gate_no_environment', params: { label: a.label, environment: f.environment } },
       );
     else
-      check(
-        'PR-5 approved versions only',
-        true,
-        `${digest} is ${a.label}, approved and planned for ${f.environment ?? a.environments.join(', ')}`,
-      );
+      check('approved_versions_only', true, {
+        code: 'gate_digest_approved',
+        params: {
+          digest,
+          label: a.label,
+          environments: f.environment !== null ? [f.environment] : a.environments,
+        },
+      });
   }
   check(
-    'IN-2 changes still approved',
+    'changes_still_approved',
     f.unapprovedChanges.length === 0,
     f.unapprovedChanges.length
-      ? `no longer approved: ${f.unapprovedChanges.join(', ')}`
-      : 'every change is approved',
+      ? { code: 'changes_no_longer_approved', params: { changes: f.unapprovedChanges } }
+      : { code: 'gate_changes_approved', params: {} },
   );
   check(
-    'IM-1 pre-release verification passed',
+    'pre_release_checks_passed',
     f.pendingChecks.length === 0,
-    f.pendingChecks.length ? `not passed: ${f.pendingChecks.join(', ')}` : 'every pre-release check passed',
+    f.pendingChecks.length
+      ? { code: 'gate_checks_pending', params: { checks: f.pendingChecks } }
+      : { code: 'gate_checks_passed', params: {} },
   );
   return { allowed: checks.every((c) => c.ok), checks };
 }

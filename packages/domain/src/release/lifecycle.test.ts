@@ -16,7 +16,7 @@ import {
 import { sectionGaps, type PlanContent } from './plan';
 
 const rules = XDYJ_06_01_V1.rules;
-const gap = { section: 'rollback' as const, reason: 'list the rollback steps' };
+const gap = { section: 'rollback' as const, code: 'rollback' as const, reason: 'list the rollback steps' };
 
 const facts = (over: Partial<ReleaseFacts> = {}): ReleaseFacts => ({
   state: 'plan_review',
@@ -40,8 +40,12 @@ describe('release lifecycle', () => {
     expect(blockersOf('approve_plan', facts(), engineer, rules)).toEqual([
       {
         kind: 'role',
+        code: 'approval_authority',
+        requirement: 'TY-2',
+        reasonCode: 'needs_roles_for_type',
+        params: { roles: ['operations_manager'], type: 'major' },
         rule: 'TY-2 approval authority',
-        reason: 'needs 运维管理部经理 operations manager for a major release',
+        reason: 'needs the operations manager for a major release',
       },
     ]);
     expect(blockersOf('approve_plan', facts(), manager, rules)).toEqual([]);
@@ -56,8 +60,15 @@ describe('release lifecycle', () => {
 
   it('RO-5 the drafter cannot approve their own plan (four eyes)', () => {
     const drafter: Actor = actorWithRoles('eng1', ['operations_engineer']);
-    expect(blockersOf('approve_plan', facts({ type: 'normal' }), drafter, rules)).toEqual([
-      { kind: 'policy', rule: 'RO-5 four eyes', reason: 'the drafter of a plan cannot approve it' },
+    expect(blockersOf('approve_plan', facts({ type: 'normal' }), drafter, rules)).toMatchObject([
+      {
+        kind: 'policy',
+        code: 'four_eyes',
+        requirement: 'RO-5',
+        reasonCode: 'drafter_cannot_approve',
+        rule: 'RO-5 four eyes',
+        reason: 'the drafter of a plan cannot approve it',
+      },
     ]);
     expect(
       blockersOf('approve_plan', facts({ type: 'normal' }), drafter, { ...rules, fourEyes: false }),
@@ -72,8 +83,15 @@ describe('release lifecycle', () => {
     expect(blockersOf('approve_plan', drafting, manager, rules)).toEqual([]);
     expect(
       blockersOf('approve_plan', drafting, manager, { ...rules, emergencySelfApprovalWithReview: false }),
-    ).toEqual([
-      { kind: 'policy', rule: 'RO-5 four eyes', reason: 'the drafter of a plan cannot approve it' },
+    ).toMatchObject([
+      {
+        kind: 'policy',
+        code: 'four_eyes',
+        requirement: 'RO-5',
+        reasonCode: 'drafter_cannot_approve',
+        rule: 'RO-5 four eyes',
+        reason: 'the drafter of a plan cannot approve it',
+      },
     ]);
     // A policy version written before the rule existed: the default answer (true) holds.
     const { emergencySelfApprovalWithReview: _absent, ...older } = rules;
@@ -149,9 +167,13 @@ describe('release lifecycle', () => {
       engineer,
       rules,
     );
-    expect(b).toEqual([
+    expect(b).toMatchObject([
       {
         kind: 'policy',
+        code: 'approved_changes_only',
+        requirement: 'IN-1',
+        reasonCode: 'unapproved_changes',
+        params: { changes: ['CHG-7 (submitted)'] },
         rule: 'IN-1 approved changes only',
         reason: 'not approved by change management: CHG-7 (submitted)',
       },
@@ -172,8 +194,14 @@ describe('release lifecycle', () => {
     });
     const b = blockersOf('submit_plan', missing, engineer, rules);
     expect(b).toHaveLength(1);
-    expect(b[0]).toMatchObject({ rule: 'PL-1 plan sections' });
-    expect(b[0].reason).toContain('回退措施 rollback: list the rollback steps');
+    expect(b[0]).toMatchObject({
+      rule: 'PL-1 plan sections',
+      reasonCode: 'plan_gaps',
+      params: { gaps: [{ section: 'rollback', code: 'rollback' }] },
+    });
+    expect(b[0].reason).toBe(
+      'missing: Rollback: list the rollback steps in order (PR-2: no plan without a rollback plan)',
+    );
     expect(blockersOf('submit_plan', { ...missing, type: 'emergency' }, engineer, rules)).toEqual([]);
   });
 

@@ -1,6 +1,8 @@
 import type { Role } from '../identity/roles';
-import { PLAN_SECTION_LABELS, emergencyRules, type PolicyRules, type ReleaseType } from '../policy/policy';
+import { renderReason, requirementOf, ruleName, type Reason, type RuleCode } from '@releasegate/messages';
+import { emergencyRules, type PolicyRules, type ReleaseType } from '../policy/policy';
 import type { SectionGap } from './plan';
+import type { GateCheck } from './gate';
 import type { Permission } from '../identity/permissions';
 import { ACTION_PERMISSIONS } from './action-permissions';
 
@@ -77,7 +79,8 @@ export interface ReleaseFacts {
     /** Gaps against the emergency short form (TY-4). */
     shortFormGaps: SectionGap[];
     /** Schedule conflicts (PL-5) not yet overridden with a recorded reason. */
-    unresolvedConflicts: string[];
+    /** PL-5: each conflict of the window not overridden yet, as a reason (conflict_freeze, conflict_release). */
+    unresolvedConflicts: Reason[];
   } | null;
   /** IM-2: implementation steps of the approved plan, and how many have succeeded. */
   steps?: { total: number; succeeded: number };
@@ -95,7 +98,7 @@ export interface ReleaseFacts {
   /** PO-3: the release's documents and evidence have been archived. */
   archived?: boolean;
   /** PR-1, IM-1, IN-2: what the deployment gate refuses now (only assembled for a ready release). */
-  gateFailures?: { rule: string; message: string }[];
+  gateFailures?: Pick<GateCheck, 'code' | 'reasonCode' | 'params'>[];
   /** PO-2: how many CIs the approved plan's target configuration names, and whether it says why none. */
   cmdbTargets?: { count: number; noChangeReason: boolean };
   /**
@@ -125,13 +128,44 @@ export interface Actor {
   permissions: ReadonlySet<Permission>;
 }
 
-/** Why an action is not possible now: the rule it would break, in words. */
+/**
+ * Why an action is not possible now: the rule it would break and the reason, as codes and
+ * parameters the message catalog (@releasegate/messages) renders in Chinese or English.
+ */
 export interface Blocker {
+  kind: 'state' | 'role' | 'policy';
+  /** The rule, as a stable code. */
+  code: RuleCode;
+  /** The requirement the rule belongs to ('RB-2'), on its own; null for the lifecycle's own rules. */
+  requirement: string | null;
+  /** Why, as a code … */
+  reasonCode: Reason['code'];
+  /** … and its parameters. */
+  params: Reason['params'];
+  /** The rule and the reason in English, rendered from the catalog (logs, the audit trail, scripts). */
   rule: string;
   reason: string;
-  kind: 'state' | 'role' | 'policy';
   /** For plan gaps: each missing section and why. */
   missing?: SectionGap[];
+}
+
+/** A blocker of `rule` for `why`, with its English words from the catalog. */
+export function blocker(
+  kind: Blocker['kind'],
+  rule: RuleCode,
+  why: Reason,
+  extra: { missing?: SectionGap[] } = {},
+): Blocker {
+  return {
+    kind,
+    code: rule,
+    requirement: requirementOf(rule),
+    reasonCode: why.code,
+    params: why.params,
+    rule: ruleName('en', rule),
+    reason: renderReason('en', why),
+    ...extra,
+  };
 }
 
 interface Transition {
@@ -141,7 +175,7 @@ interface Transition {
   outcome?: ReleaseOutcome;
   /** Roles that may act (from the policy where it decides). */
   roles: (rules: PolicyRules, facts: ReleaseFacts) => readonly Role[];
-  roleRule: string;
+  roleRule: RuleCode;
   /** Further conditions; each failing one is a blocker. */
   guard?: (facts: ReleaseFacts, actor: Actor, rules: PolicyRules) => Blocker[];
 }
@@ -160,39 +194,30 @@ const AFTER_APPROVAL: ReleaseState[] = [
 const emergencyOnly = (f: ReleaseFacts): Blocker[] =>
   f.type === 'emergency'
     ? []
-    : [
-        {
-          kind: 'state',
-          rule: 'TY-4 emergency releases only',
-          reason: 'only an emergency release completes its plan and is reviewed after the fact',
-        },
-      ];
+    : [blocker('state', 'emergency_releases_only', { code: 'emergency_only', params: {} })];
 
-const NO_SHORT_FORM: Blocker = {
-  kind: 'policy',
-  rule: 'TY-4 completion',
-  reason: 'no plan of this release has been approved yet',
-};
+const NO_SHORT_FORM: Blocker = blocker('policy', 'emergency_completion', {
+  code: 'no_short_form',
+  params: {},
+});
 
 /** TY-4: an emergency release closes only with its plan complete and its review recorded. */
 const emergencyClosable = (f: ReleaseFacts): Blocker[] => {
   if (f.type !== 'emergency' || !f.emergency) return [];
   const blockers: Blocker[] = [];
   if (f.emergency.approvedPlanGaps.length || f.emergency.completionPending)
-    blockers.push({
-      kind: 'policy',
-      rule: 'TY-4 the plan completed before close',
-      reason: f.emergency.approvedPlanGaps.length
-        ? `the approved plan still lacks: ${sectionsText(f.emergency.approvedPlanGaps)}`
-        : 'the completed plan awaits approval',
-      missing: f.emergency.approvedPlanGaps,
-    });
+    blockers.push(
+      blocker(
+        'policy',
+        'completed_before_close',
+        f.emergency.approvedPlanGaps.length
+          ? { code: 'completion_gaps', params: { gaps: gapParams(f.emergency.approvedPlanGaps) } }
+          : { code: 'completion_pending', params: {} },
+        { missing: f.emergency.approvedPlanGaps },
+      ),
+    );
   if (!f.emergency.reviewedBy)
-    blockers.push({
-      kind: 'policy',
-      rule: 'TY-4 reviewed after the fact',
-      reason: 'the review of the emergency release after the fact is not recorded',
-    });
+    blockers.push(blocker('policy', 'reviewed_after_the_fact', { code: 'review_missing', params: {} }));
   return blockers;
 };
 
@@ -206,20 +231,20 @@ const fourEyes = (
   r.fourEyes &&
   draft?.drafterId === actor.userId &&
   !(f.type === 'emergency' && emergencyRules(r).selfApprovalWithReview)
-    ? [{ kind: 'policy', rule: 'RO-5 four eyes', reason: 'the drafter of a plan cannot approve it' }]
+    ? [blocker('policy', 'four_eyes', { code: 'drafter_cannot_approve', params: {} })]
     : [];
 const IMPLEMENTERS: Role[] = ['operations_engineer', 'operations_manager', 'release_implementer'];
 const DURING: ReleaseState[] = ['implementing', 'post_release'];
 
 const stepsDone = (
   which: 'steps' | 'rollbackSteps',
-  rule: string,
-  what: string,
+  rule: RuleCode,
+  reason: 'steps_not_done' | 'rollback_steps_not_done',
 ): ((f: ReleaseFacts) => Blocker[]) => {
   return (f) => {
     const s = f[which] ?? { total: 0, succeeded: 0 };
     return s.succeeded < s.total || s.total === 0
-      ? [{ kind: 'policy', rule, reason: `${s.succeeded} of ${s.total} ${what} have succeeded` }]
+      ? [blocker('policy', rule, { code: reason, params: { done: s.succeeded, total: s.total } })]
       : [];
   };
 };
@@ -227,25 +252,18 @@ const stepsDone = (
 const triggerOpen = (f: ReleaseFacts): Blocker[] =>
   (f.openTriggers ?? 0) > 0
     ? []
-    : [
-        {
-          kind: 'policy',
-          rule: 'RB-2 a decision answers a trigger',
-          reason: 'no rollback trigger is awaiting a decision',
-        },
-      ];
+    : [blocker('policy', 'decision_answers_trigger', { code: 'no_open_trigger', params: {} })];
 
-const sectionsText = (gaps: SectionGap[]) =>
-  gaps.map((g) => `${PLAN_SECTION_LABELS[g.section].zh} ${g.section}: ${g.reason}`).join('; ');
+/** The gaps as the catalog's parameter: each section and its reason's code. */
+const gapParams = (gaps: readonly SectionGap[]) => gaps.map(({ section, code }) => ({ section, code }));
 
 const changesApproved = (facts: ReleaseFacts): Blocker[] => [
   ...(facts.unapprovedChanges.length > 0
     ? [
-        {
-          kind: 'policy' as const,
-          rule: 'IN-1 approved changes only',
-          reason: `not approved by change management: ${facts.unapprovedChanges.join(', ')}`,
-        },
+        blocker('policy', 'approved_changes_only', {
+          code: 'unapproved_changes',
+          params: { changes: facts.unapprovedChanges },
+        }),
       ]
     : []),
   ...expeditedForEmergencyOnly(facts),
@@ -258,13 +276,22 @@ const changesApproved = (facts: ReleaseFacts): Blocker[] => [
 const expeditedForEmergencyOnly = (f: ReleaseFacts): Blocker[] =>
   f.type && f.type !== 'emergency' && (f.expeditedChanges ?? []).length > 0
     ? [
-        {
-          kind: 'policy',
-          rule: 'IN-1 an emergency CAB approval serves an emergency release only',
-          reason: `approved by the emergency CAB only: ${f.expeditedChanges!.join(', ')}`,
-        },
+        blocker('policy', 'expedited_for_emergency', {
+          code: 'expedited_changes',
+          params: { changes: f.expeditedChanges! },
+        }),
       ]
     : [];
+
+const planGaps = (gaps: SectionGap[]) =>
+  blocker(
+    'policy',
+    'plan_sections',
+    { code: 'plan_gaps', params: { gaps: gapParams(gaps) } },
+    { missing: gaps },
+  );
+
+const NOT_ARCHIVED = blocker('policy', 'documents_archived', { code: 'documents_not_archived', params: {} });
 
 /**
  * The transition table: every action, from which states, to which state, by whom, and what else
@@ -275,7 +302,7 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
     from: ['requested'],
     to: 'planning',
     roles: (r) => r.intakeRoles,
-    roleRule: 'RO-4 intake roles',
+    roleRule: 'intake_roles',
     guard: (f, actor, r) => [...changesApproved(f), ...intakeBlockers(f, actor, r)],
   },
   reject: {
@@ -283,27 +310,26 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
     to: 'closed',
     outcome: 'rejected',
     roles: (r) => r.intakeRoles,
-    roleRule: 'RO-4 intake roles',
+    roleRule: 'intake_roles',
   },
   classify: {
     from: ['requested', 'planning'],
     to: 'same',
     roles: () => PLANNERS,
-    roleRule: 'TY-1 classification by operations',
+    roleRule: 'classification_by_operations',
   },
   edit_plan: {
     from: ['planning'],
     to: 'same',
     roles: () => PLANNERS,
-    roleRule: 'RO-2 the engineer drafts the plan',
+    roleRule: 'engineer_drafts_plan',
     guard: (f) =>
       f.plan && f.plan.status !== 'draft' && f.plan.status !== 'rejected'
         ? [
-            {
-              kind: 'policy',
-              rule: 'PL-3 approved plans are immutable',
-              reason: `plan version ${f.plan.version} is ${f.plan.status}; revise it to make a new version`,
-            },
+            blocker('policy', 'approved_plans_immutable', {
+              code: 'plan_immutable',
+              params: { version: f.plan.version, status: f.plan.status },
+            }),
           ]
         : [],
   },
@@ -311,32 +337,30 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
     from: ['planning'],
     to: 'plan_review',
     roles: () => PLANNERS,
-    roleRule: 'RO-2 the engineer drafts the plan',
+    roleRule: 'engineer_drafts_plan',
     guard: (f) => {
       const blockers: Blocker[] = [...changesApproved(f)];
       if (!f.type)
-        blockers.push({
-          kind: 'policy',
-          rule: 'TY-1 classify before approval',
-          reason: 'classify the release (emergency, major or normal) first',
-        });
-      if (!f.plan)
-        blockers.push({ kind: 'policy', rule: 'PL-1 plan sections', reason: 'there is no plan yet' });
+        blockers.push(blocker('policy', 'classify_before_approval', { code: 'classify_first', params: {} }));
+      if (!f.plan) blockers.push(blocker('policy', 'plan_sections', { code: 'no_plan', params: {} }));
       else {
         const gaps = f.type === 'emergency' ? f.plan.shortFormGaps : f.plan.gaps;
         if (gaps.length)
-          blockers.push({
-            kind: 'policy',
-            rule: f.type === 'emergency' ? 'TY-4 emergency short form' : 'PL-1 plan sections',
-            reason: `missing: ${sectionsText(gaps)}`,
-            missing: gaps,
-          });
+          blockers.push(
+            blocker(
+              'policy',
+              f.type === 'emergency' ? 'emergency_short_form' : 'plan_sections',
+              { code: 'plan_gaps', params: { gaps: gapParams(gaps) } },
+              { missing: gaps },
+            ),
+          );
         if (f.plan.unresolvedConflicts.length)
-          blockers.push({
-            kind: 'policy',
-            rule: 'PL-5 schedule conflicts',
-            reason: `override with a reason first: ${f.plan.unresolvedConflicts.join('; ')}`,
-          });
+          blockers.push(
+            blocker('policy', 'schedule_conflicts', {
+              code: 'conflicts_unresolved',
+              params: { conflicts: f.plan.unresolvedConflicts },
+            }),
+          );
         blockers.push(...windowOver(f));
       }
       return blockers;
@@ -346,16 +370,10 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
     from: ['plan_review'],
     to: 'approved',
     roles: (r, f) => (f.type ? r.approvalAuthority[f.type] : []),
-    roleRule: 'TY-2 approval authority',
+    roleRule: 'approval_authority',
     guard: (f, actor, r) => {
       const blockers: Blocker[] = [...changesApproved(f), ...fourEyes(f, actor, r, f.plan)];
-      if (f.plan && f.type !== 'emergency' && f.plan.gaps.length)
-        blockers.push({
-          kind: 'policy',
-          rule: 'PL-1 plan sections',
-          reason: `missing: ${sectionsText(f.plan.gaps)}`,
-          missing: f.plan.gaps,
-        });
+      if (f.plan && f.type !== 'emergency' && f.plan.gaps.length) blockers.push(planGaps(f.plan.gaps));
       return blockers;
     },
   },
@@ -363,25 +381,25 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
     from: ['plan_review'],
     to: 'planning',
     roles: (r, f) => (f.type ? r.approvalAuthority[f.type] : []),
-    roleRule: 'TY-2 approval authority',
+    roleRule: 'approval_authority',
   },
   revise_plan: {
     from: ['approved'],
     to: 'planning',
     roles: () => PLANNERS,
-    roleRule: 'PL-3 a revision is a new version',
+    roleRule: 'revision_is_new_version',
   },
   complete_plan: {
     from: AFTER_APPROVAL,
     to: 'same',
     roles: () => PLANNERS,
-    roleRule: 'RO-2 the engineer drafts the plan',
+    roleRule: 'engineer_drafts_plan',
     guard: (f) => {
       const blockers = emergencyOnly(f);
       if (blockers.length) return blockers;
       if (!f.emergency) return [NO_SHORT_FORM];
       return f.emergency.approvedPlanGaps.length === 0 && !f.emergency.completionPending
-        ? [{ kind: 'state', rule: 'TY-4 completion', reason: 'the approved plan is already complete' }]
+        ? [blocker('state', 'emergency_completion', { code: 'plan_already_complete', params: {} })]
         : [];
     },
   },
@@ -389,19 +407,13 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
     from: AFTER_APPROVAL,
     to: 'same',
     roles: (r) => r.approvalAuthority.emergency,
-    roleRule: 'TY-2 approval authority',
+    roleRule: 'approval_authority',
     guard: (f, actor, r) => {
       const blockers = emergencyOnly(f);
       if (blockers.length) return blockers;
       if (!f.emergency?.completionPending || !f.plan)
-        return [{ kind: 'state', rule: 'TY-4 completion', reason: 'no completed plan awaits approval' }];
-      if (f.plan.gaps.length)
-        blockers.push({
-          kind: 'policy',
-          rule: 'PL-1 plan sections',
-          reason: `missing: ${sectionsText(f.plan.gaps)}`,
-          missing: f.plan.gaps,
-        });
+        return [blocker('state', 'emergency_completion', { code: 'no_completion_pending', params: {} })];
+      if (f.plan.gaps.length) blockers.push(planGaps(f.plan.gaps));
       return [...blockers, ...fourEyes(f, actor, r, f.plan)];
     },
   },
@@ -410,23 +422,15 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
     from: ['post_release', 'rolling_back', 'rolled_back'],
     to: 'same',
     roles: (r) => emergencyRules(r).reviewers,
-    roleRule: 'TY-4 reviewed after the fact',
+    roleRule: 'reviewed_after_the_fact',
     guard: (f, actor) => {
       const blockers = emergencyOnly(f);
       if (blockers.length) return blockers;
       if (!f.emergency) return [NO_SHORT_FORM];
       if (f.emergency.reviewedBy)
-        return [
-          { kind: 'state', rule: 'TY-4 reviewed after the fact', reason: 'the review is already recorded' },
-        ];
+        return [blocker('state', 'reviewed_after_the_fact', { code: 'review_already_recorded', params: {} })];
       return f.emergency.approverIds.includes(actor.userId)
-        ? [
-            {
-              kind: 'policy',
-              rule: 'TY-4 the review is by someone other than the approver',
-              reason: 'whoever approved a plan of this release cannot review it after the fact',
-            },
-          ]
+        ? [blocker('policy', 'reviewer_not_approver', { code: 'approver_cannot_review', params: {} })]
         : [];
     },
   },
@@ -434,42 +438,46 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
     from: ['approved', 'ready'],
     to: 'same',
     roles: () => ['operations_engineer', 'operations_manager', 'release_implementer'],
-    roleRule: 'IM-1 pre-release verification by the implementation team',
+    roleRule: 'pre_release_verifiers',
   },
   start_implementation: {
     from: ['ready'],
     to: 'implementing',
     roles: () => IMPLEMENTERS,
-    roleRule: 'RO-2 the implementation team deploys',
+    roleRule: 'implementation_team_deploys',
     guard: (f) => [
       ...changesApproved(f).map((b) =>
-        b.rule === 'IN-1 approved changes only' ? { ...b, rule: 'IN-2 changes still approved' } : b,
+        b.code === 'approved_changes_only'
+          ? blocker('policy', 'changes_still_approved', {
+              code: 'unapproved_changes',
+              params: { changes: f.unapprovedChanges },
+            })
+          : b,
       ),
       ...(f.gateFailures ?? [])
-        .filter((g) => !g.rule.startsWith('IN-2'))
-        .map((g): Blocker => ({ kind: 'policy', rule: g.rule, reason: g.message })),
+        .filter((g) => g.code !== 'changes_still_approved')
+        .map((g) => blocker('policy', g.code, { code: g.reasonCode, params: g.params } as Reason)),
     ],
   },
   record_step: {
     from: ['implementing'],
     to: 'same',
     roles: () => IMPLEMENTERS,
-    roleRule: 'RO-3 the release implementer executes steps',
+    roleRule: 'implementer_executes_steps',
   },
   complete_implementation: {
     from: ['implementing'],
     to: 'post_release',
     roles: () => IMPLEMENTERS,
-    roleRule: 'RO-3 the release implementer executes steps',
+    roleRule: 'implementer_executes_steps',
     guard: (f) => [
-      ...stepsDone('steps', 'IM-2 every step done', 'implementation steps')(f),
+      ...stepsDone('steps', 'every_step_done', 'steps_not_done')(f),
       ...((f.openTriggers ?? 0) > 0
         ? [
-            {
-              kind: 'policy' as const,
-              rule: 'RB-2 decide first',
-              reason: `${f.openTriggers} rollback trigger(s) await a decision`,
-            },
+            blocker('policy', 'decide_first', {
+              code: 'triggers_await_decision',
+              params: { count: f.openTriggers! },
+            }),
           ]
         : []),
     ],
@@ -478,56 +486,50 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
     from: ['implementing', 'post_release', 'rolling_back'],
     to: 'same',
     roles: () => IMPLEMENTERS,
-    roleRule: 'IM-4 monitoring by the implementation team',
+    roleRule: 'monitoring_by_implementers',
   },
   raise_trigger: {
     from: DURING,
     to: 'same',
     roles: () => [...IMPLEMENTERS, 'business_representative'],
-    roleRule: 'RB-1 anyone watching may raise a trigger',
+    roleRule: 'anyone_raises_trigger',
   },
   decide_rollback: {
     from: DURING,
     to: 'rolling_back',
     roles: (r) => r.rollbackDeciders ?? ['operations_manager'],
-    roleRule: 'RB-2 an authorised person decides',
+    roleRule: 'authorised_decider',
     guard: triggerOpen,
   },
   decide_continue: {
     from: DURING,
     to: 'same',
     roles: (r) => r.rollbackDeciders ?? ['operations_manager'],
-    roleRule: 'RB-2 an authorised person decides',
+    roleRule: 'authorised_decider',
     guard: triggerOpen,
   },
   record_rollback_step: {
     from: ['rolling_back'],
     to: 'same',
     roles: () => IMPLEMENTERS,
-    roleRule: 'RO-2 the engineer executes the rollback',
+    roleRule: 'engineer_executes_rollback',
   },
   verify_restoration: {
     from: ['rolling_back'],
     to: 'same',
     roles: () => [...IMPLEMENTERS, 'configuration_administrator'],
-    roleRule: 'RB-4 restoration verified',
+    roleRule: 'restoration_verified',
   },
   complete_rollback: {
     from: ['rolling_back'],
     to: 'rolled_back',
     roles: () => IMPLEMENTERS,
-    roleRule: 'RO-2 the engineer executes the rollback',
+    roleRule: 'engineer_executes_rollback',
     guard: (f) => [
-      ...stepsDone('rollbackSteps', 'RB-3 every rollback step done', 'rollback steps')(f),
+      ...stepsDone('rollbackSteps', 'every_rollback_step_done', 'rollback_steps_not_done')(f),
       ...(f.restorationVerified
         ? []
-        : [
-            {
-              kind: 'policy' as const,
-              rule: 'RB-4 restoration verified',
-              reason: 'verify that CMDB and deployed versions are back to the baseline first',
-            },
-          ]),
+        : [blocker('policy', 'restoration_verified', { code: 'restoration_first', params: {} })]),
     ],
   },
   fail_rollback: {
@@ -535,7 +537,7 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
     to: 'closed',
     outcome: 'failed',
     roles: () => ['operations_manager'],
-    roleRule: 'RO-1 the manager closes',
+    roleRule: 'manager_closes',
     // TY-4: a failed rollback closes the release too, so an emergency one is complete first.
     guard: emergencyClosable,
   },
@@ -543,38 +545,29 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
     from: ['post_release'],
     to: 'same',
     roles: () => IMPLEMENTERS,
-    roleRule: 'PO-1 effect verification by operations',
+    roleRule: 'effect_verifiers',
   },
   sign_acceptance: {
     from: ['post_release'],
     to: 'same',
     roles: () => ['business_representative'],
-    roleRule: 'PO-1 user acceptance by a business-department representative',
+    roleRule: 'acceptance_signer',
   },
   complete_cmdb_update: {
     from: ['post_release'],
     to: 'same',
     roles: () => ['configuration_administrator', 'operations_engineer'],
-    roleRule: 'RO-3 the configuration administrator updates the CMDB',
+    roleRule: 'cmdb_updaters',
     guard: (f) => {
       if (f.cmdbUpdate !== 'open')
         return [
-          {
-            kind: 'policy',
-            rule: 'PO-2 CMDB update task',
-            reason:
-              f.cmdbUpdate === 'done' ? 'the CMDB update is already done' : 'there is no CMDB update task',
-          },
+          blocker('policy', 'cmdb_update_task', {
+            code: f.cmdbUpdate === 'done' ? 'cmdb_update_already_done' : 'no_cmdb_update_task',
+            params: {},
+          }),
         ];
       return f.cmdbTargets && f.cmdbTargets.count === 0 && !f.cmdbTargets.noChangeReason
-        ? [
-            {
-              kind: 'policy',
-              rule: 'PO-2 the CMDB update applies the plan',
-              reason:
-                'the approved plan names no target configuration and does not say why no CI changes: complete its baseline first',
-            },
-          ]
+        ? [blocker('policy', 'cmdb_update_applies_plan', { code: 'cmdb_no_targets', params: {} })]
         : [];
     },
   },
@@ -582,35 +575,27 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
     from: ['post_release', 'rolled_back'],
     to: 'same',
     roles: () => PLANNERS,
-    roleRule: 'PO-3 operations archives the record',
+    roleRule: 'archivers',
   },
   close_successful: {
     from: ['post_release'],
     to: 'closed',
     outcome: 'successful',
     roles: () => ['operations_manager'],
-    roleRule: 'CL-1 only the operations manager closes',
+    roleRule: 'only_manager_closes',
     guard: (f) => {
       const blockers: Blocker[] = [];
       const pending = f.pendingVerifications ?? [];
       if (pending.length)
-        blockers.push({
-          kind: 'policy',
-          rule: 'CL-1 verification done',
-          reason: `post-release verification not passed: ${pending.join(', ')}`,
-        });
+        blockers.push(
+          blocker('policy', 'verification_done', {
+            code: 'verification_pending',
+            params: { items: pending },
+          }),
+        );
       if (f.cmdbUpdate !== 'done')
-        blockers.push({
-          kind: 'policy',
-          rule: 'CL-1 CMDB update done',
-          reason: 'the CMDB update task is not done',
-        });
-      if (!f.archived)
-        blockers.push({
-          kind: 'policy',
-          rule: 'CL-1 documents archived',
-          reason: 'the documents are not archived',
-        });
+        blockers.push(blocker('policy', 'cmdb_update_done', { code: 'cmdb_update_not_done', params: {} }));
+      if (!f.archived) blockers.push(NOT_ARCHIVED);
       return [...blockers, ...emergencyClosable(f)];
     },
   },
@@ -619,7 +604,7 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
     to: 'closed',
     outcome: 'failed',
     roles: () => ['operations_manager'],
-    roleRule: 'CL-1 only the operations manager closes',
+    roleRule: 'only_manager_closes',
     guard: emergencyClosable,
   },
   close_rolled_back: {
@@ -627,32 +612,16 @@ export const TRANSITIONS: Record<ReleaseAction, Transition> = {
     to: 'closed',
     outcome: 'rolled_back',
     roles: () => ['operations_manager'],
-    roleRule: 'CL-1 only the operations manager closes',
-    guard: (f) => [
-      ...(f.archived
-        ? []
-        : [
-            {
-              kind: 'policy' as const,
-              rule: 'CL-1 documents archived',
-              reason: 'the documents are not archived',
-            },
-          ]),
-      ...emergencyClosable(f),
-    ],
+    roleRule: 'only_manager_closes',
+    guard: (f) => [...(f.archived ? [] : [NOT_ARCHIVED]), ...emergencyClosable(f)],
   },
   cancel: {
     from: ['requested', 'planning', 'plan_review', 'approved', 'ready'],
     to: 'closed',
     outcome: 'cancelled',
     roles: () => ['operations_manager'],
-    roleRule: 'RO-1 the manager cancels',
+    roleRule: 'manager_cancels',
   },
-};
-
-const ROLE_NAMES: Partial<Record<Role, string>> = {
-  operations_manager: '运维管理部经理 operations manager',
-  operations_engineer: '运维工程师 operations engineer',
 };
 
 /** Every reason the actor cannot take the action now; empty when the action is allowed. */
@@ -665,11 +634,10 @@ export function blockersOf(
   const t = TRANSITIONS[action];
   if (!t.from.includes(facts.state)) {
     return [
-      {
-        kind: 'state',
-        rule: 'release lifecycle',
-        reason: `only when the release is ${t.from.join(' or ')} (it is ${facts.state})`,
-      },
+      blocker('state', 'release_lifecycle', {
+        code: 'state_required',
+        params: { states: t.from, current: facts.state },
+      }),
     ];
   }
   const blockers = roleBlockers(action, facts, actor, rules);
@@ -687,24 +655,24 @@ export function roleBlockers(
   const t = TRANSITIONS[action];
   const blockers: Blocker[] = [];
   const roles = t.roles(rules, facts);
-  if (!actor.roles.some((r) => roles.includes(r))) {
-    const who = roles.length
-      ? roles.map((r) => ROLE_NAMES[r] ?? r).join(' or ')
-      : 'nobody until the release is classified';
-    blockers.push({
-      kind: 'role',
-      rule: t.roleRule,
-      reason: `needs ${who}${facts.type && t.roleRule.startsWith('TY-2') ? ` for a ${facts.type} release` : ''}`,
-    });
-  }
+  if (!actor.roles.some((r) => roles.includes(r)))
+    blockers.push(
+      blocker(
+        'role',
+        t.roleRule,
+        roles.length === 0
+          ? { code: 'nobody_until_classified', params: {} }
+          : facts.type && t.roleRule === 'approval_authority'
+            ? { code: 'needs_roles_for_type', params: { roles, type: facts.type } }
+            : { code: 'needs_roles', params: { roles } },
+      ),
+    );
   // A role the policy names still needs the permission: a token's scopes narrow its owner's.
   const needed = ACTION_PERMISSIONS[action](facts.type);
   if (blockers.length === 0 && !needed.some((p) => actor.permissions.has(p))) {
-    blockers.push({
-      kind: 'role',
-      rule: 'X-4 permission',
-      reason: `needs the permission ${needed.join(' or ')}`,
-    });
+    blockers.push(
+      blocker('role', 'x4_permission', { code: 'needs_permission', params: { permissions: needed } }),
+    );
   }
   return blockers;
 }
@@ -764,17 +732,9 @@ export function nextState(
 function intakeBlockers(f: ReleaseFacts, actor: Actor, rules: PolicyRules): Blocker[] {
   const blockers: Blocker[] = [];
   if (rules.intakeFourEyes && f.requesterId && f.requesterId === actor.userId)
-    blockers.push({
-      kind: 'policy',
-      rule: 'RO-4 four eyes at intake',
-      reason: 'the requester of a release cannot accept it',
-    });
+    blockers.push(blocker('policy', 'intake_four_eyes', { code: 'requester_cannot_accept', params: {} }));
   if (f.scope && f.scope.items === 0 && f.scope.targetCis === 0)
-    blockers.push({
-      kind: 'policy',
-      rule: 'PR-6 a release carries items or target CIs',
-      reason: 'the request names no release item and no target configuration item',
-    });
+    blockers.push(blocker('policy', 'release_scope', { code: 'no_release_scope', params: {} }));
   return blockers;
 }
 
@@ -784,11 +744,10 @@ function windowOver(f: ReleaseFacts): Blocker[] {
   const end = Date.parse(f.planWindowEnd);
   return Number.isFinite(end) && end <= Date.parse(f.now)
     ? [
-        {
-          kind: 'policy',
-          rule: 'PL-1 window not in the past',
-          reason: `the window ended at ${new Date(end).toISOString()}; plan a window ahead`,
-        },
+        blocker('policy', 'window_not_in_past', {
+          code: 'window_past',
+          params: { end: new Date(end).toISOString() },
+        }),
       ]
     : [];
 }

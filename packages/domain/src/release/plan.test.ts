@@ -8,7 +8,11 @@ describe('PL-1 plan sections', () => {
     });
     expect(sectionGaps(baseline('1.5.0'), ['baseline'])).toEqual([]);
     expect(sectionGaps(baseline(' '), ['baseline'])).toEqual([
-      { section: 'baseline', reason: 'give the target version of every CI in the baseline' },
+      {
+        section: 'baseline',
+        code: 'target_versions',
+        reason: 'give the target version of every CI in the baseline',
+      },
     ]);
   });
 });

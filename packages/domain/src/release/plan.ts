@@ -1,3 +1,4 @@
+import { en, type GapCode } from '@releasegate/messages';
 import type { PlanSection } from '../policy/policy';
 
 /** PL-1: a release plan in structured sections (never one text box). */
@@ -65,6 +66,9 @@ export interface PlanContent {
 
 export interface SectionGap {
   section: PlanSection;
+  /** Why, as a code of the message catalog's `gaps` … */
+  code: GapCode;
+  /** … and in English. */
   reason: string;
 }
 
@@ -75,32 +79,31 @@ const stepOk = (s: PlanStep) =>
 /** Why each section is not complete (an empty list: the plan is complete for these sections). */
 export function sectionGaps(content: PlanContent, required: readonly PlanSection[]): SectionGap[] {
   const gaps: SectionGap[] = [];
-  const gap = (section: PlanSection, reason: string) => gaps.push({ section, reason });
+  const gap = (section: PlanSection, code: GapCode) => gaps.push({ section, code, reason: en.gaps[code] });
   for (const section of required) {
     switch (section) {
       case 'purpose':
-        if (!text(content.purpose)) gap(section, 'state the purpose of the release');
+        if (!text(content.purpose)) gap(section, 'purpose');
         break;
       case 'scope':
-        if (!content.scope || content.scope.ciIds.length === 0)
-          gap(section, 'name the configuration items in scope (from impact analysis)');
+        if (!content.scope || content.scope.ciIds.length === 0) gap(section, 'scope_cis');
         else if (
           content.scope.downtimeMinutes === undefined ||
           content.scope.downtimeMinutes === null ||
           !text(content.scope.users)
         )
-          gap(section, 'state the users affected and the expected downtime (0 if none)');
+          gap(section, 'scope_users');
         break;
       case 'participants':
         if (
           !content.participants?.length ||
           !content.participants.every((p) => text(p.name) && text(p.responsibility))
         )
-          gap(section, 'list the participants and what each is responsible for');
+          gap(section, 'participants');
         break;
       case 'risks':
         if (!content.risks?.length || !content.risks.every((r) => text(r.description) && text(r.response)))
-          gap(section, 'list the risks, each with its response');
+          gap(section, 'risks');
         break;
       case 'baseline':
         if (
@@ -109,43 +112,35 @@ export function sectionGaps(content: PlanContent, required: readonly PlanSection
             content.baseline.targets.length === 0 &&
             !text(content.baseline.noChangeReason ?? undefined))
         )
-          gap(
-            section,
-            'record the configuration baseline and the target version of each CI (or why no CI changes)',
-          );
+          gap(section, 'baseline');
         else if (content.baseline.targets.some((t) => !text(t.targetVersion)))
-          gap(section, 'give the target version of every CI in the baseline');
+          gap(section, 'target_versions');
         break;
       case 'post_deployment':
-        if (!text(content.postDeployment))
-          gap(section, 'plan the work after deployment (verification, CMDB update, monitoring)');
+        if (!text(content.postDeployment)) gap(section, 'post_deployment');
         break;
       case 'window': {
         const w = content.window;
         if (!w || Number.isNaN(Date.parse(w.start)) || Number.isNaN(Date.parse(w.end)))
-          gap(section, 'give the window: start and end');
-        else if (Date.parse(w.end) <= Date.parse(w.start))
-          gap(section, 'the window must end after it starts');
+          gap(section, 'window');
+        else if (Date.parse(w.end) <= Date.parse(w.start)) gap(section, 'window_order');
         break;
       }
       case 'resources':
-        if (!text(content.resources)) gap(section, 'state the technical, people and time resources');
+        if (!text(content.resources)) gap(section, 'resources');
         break;
       case 'steps':
-        if (!content.steps?.length) gap(section, 'list the implementation steps in order');
-        else if (!content.steps.every(stepOk))
-          gap(section, 'every step needs a title, an owner, expected minutes and how to verify it');
+        if (!content.steps?.length) gap(section, 'steps');
+        else if (!content.steps.every(stepOk)) gap(section, 'step_fields');
         break;
       case 'rollback':
-        if (!content.rollback?.steps.length)
-          gap(section, 'list the rollback steps in order (PR-2: no plan without a rollback plan)');
-        else if (!content.rollback.steps.every(stepOk))
-          gap(section, 'every rollback step needs a title, an owner, expected minutes and how to verify it');
+        if (!content.rollback?.steps.length) gap(section, 'rollback');
+        else if (!content.rollback.steps.every(stepOk)) gap(section, 'rollback_fields');
         else if (
           !content.rollback.triggers.length ||
           !content.rollback.triggers.every((t) => text(t.indicator) && text(t.threshold))
         )
-          gap(section, 'give the rollback triggers: indicator and threshold');
+          gap(section, 'triggers');
         break;
     }
   }

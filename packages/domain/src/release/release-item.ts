@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import { DomainError } from '../errors';
 
 /**
@@ -79,7 +80,7 @@ export function assertReleaseItems(...args: Parameters<typeof checkReleaseItems>
       'policy_violation',
       `Release items are not valid: ${problems.map((p) => `item ${p.index + 1} ${p.field}: ${p.message}`).join('; ')}`,
       {
-        rule: 'PR-6 release items',
+        rule: RULES.release_items,
         problems,
       },
     );

@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -59,7 +60,7 @@ export async function createBackup(
   const taken = [target, `${target}.partial`].find((f) => fs.existsSync(f));
   if (taken)
     throw conflict(`${taken} exists; a backup never overwrites a file: choose a new name`, {
-      rule: 'backup never overwrites',
+      rule: RULES.backup_never_overwrites,
       file: taken,
     });
   await fs.promises.mkdir(path.dirname(target), { recursive: true });

@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -58,7 +59,7 @@ export async function restoreBackup(
   const running = runningServerPid(config.dataDir);
   if (running !== null)
     throw conflict(`A server (pid ${running}) is using ${config.dataDir}: stop it before restoring`, {
-      rule: 'restore needs the server stopped',
+      rule: RULES.restore_needs_server_stopped,
       pid: running,
     });
   if (!fs.existsSync(file)) throw notFound('Backup archive', file);
@@ -153,7 +154,7 @@ function check(staged: StagedArchive, deps: RestoreDeps): { manifest: BackupMani
       'invalid_input',
       `The backup is refused; nothing was changed:\n  ${problems.join('\n  ')}`,
       {
-        rule: 'PR-3 backup integrity',
+        rule: RULES.backup_integrity,
         problems,
       },
     );

@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError } from '@releasegate/domain';
@@ -60,7 +61,7 @@ async function authenticate(request: FastifyRequest, deps: IdentityDeps): Promis
     const header = request.headers[CSRF_HEADER];
     if (typeof header !== 'string' || !sameSecret(header, check.csrfToken)) {
       throw new DomainError('forbidden', 'Missing or wrong CSRF token (X-CSRF-Token header)', {
-        rule: 'csrf',
+        rule: RULES.csrf,
         reason: 'csrf',
       });
     }
@@ -70,7 +71,7 @@ async function authenticate(request: FastifyRequest, deps: IdentityDeps): Promis
       'policy_violation',
       'Your password has expired or was set by an administrator; change it before you continue',
       {
-        rule: 'password maximum age',
+        rule: RULES.password_maximum_age,
         reason: 'password_expired',
       },
     );

@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError, forbiddenPairsIn } from '@releasegate/domain';
 import { isDocumentationRoute, ROUTE_ACCESS, routeKey, type RouteAccess } from './route-access';
@@ -34,7 +35,7 @@ export function assertRouteAccess(request: FastifyRequest): void {
   const access = accessOf(request);
   if (access === undefined)
     throw new DomainError('forbidden', 'This route is not in the permission table', {
-      rule: 'X-4 permission',
+      rule: RULES.x4_permission,
     });
   if (access === 'public') return;
   const principal = request.principal;
@@ -47,12 +48,12 @@ export function assertRouteAccess(request: FastifyRequest): void {
     throw new DomainError(
       'forbidden',
       `Separation of duties: this account holds ${pairs.map(([a, b]) => `${a} and ${b}`).join('; ')} together and may do nothing until the security administrator corrects its roles`,
-      { rule: 'RO-3 separation of duties', pairs },
+      { rule: RULES.separation_of_duties, pairs },
     );
   if (access === 'session') {
     if (principal.via !== 'session')
       throw new DomainError('forbidden', 'Only a person signed in may do this; API tokens may not', {
-        rule: 'X-4 session only',
+        rule: RULES.x4_session_only,
         reason: 'session_only',
       });
     return;
@@ -62,7 +63,7 @@ export function assertRouteAccess(request: FastifyRequest): void {
     throw new DomainError(
       'forbidden',
       `This action needs the permission ${names}${principal.via === 'token' ? " among the API token's scopes" : ''}`,
-      { rule: 'X-4 permission', permission: access[0], permissions: access, via: principal.via },
+      { rule: RULES.x4_permission, permission: access[0], permissions: access, via: principal.via },
     );
   }
 }

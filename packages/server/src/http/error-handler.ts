@@ -1,6 +1,15 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError, isAlreadyDone, type ErrorCode } from '@releasegate/domain';
+import {
+  RULES,
+  languageOf,
+  renderReason,
+  requirementOf,
+  ruleCodeOf,
+  ruleName,
+  type Reason,
+} from '@releasegate/messages';
 import type { Db } from '../db/database';
 import { isUniqueViolation } from '../db/errors';
 import { recordStandalone, type AuditWriter } from '../modules/audit/audit.service';
@@ -60,8 +69,38 @@ const hasUnknownFields = (
     (v) => v.keyword === 'unrecognized_keys',
   );
 
+/**
+ * Every answer naming a rule the catalog knows also names it as a code, with its requirement on
+ * its own, so a client never parses the English (`details.rule` stays for logs and old clients).
+ */
+function withRuleCode(body: ErrorBody): ErrorBody {
+  const details = body.error.details;
+  if (typeof details !== 'object' || details === null || Array.isArray(details)) return body;
+  const rule = (details as { rule?: unknown }).rule;
+  const code = typeof rule === 'string' ? ruleCodeOf(rule) : undefined;
+  if (!code) return body;
+  return {
+    error: { ...body.error, details: { ...details, ruleCode: code, requirement: requirementOf(code) } },
+  };
+}
+
 function send(reply: FastifyReply, status: number, body: ErrorBody) {
-  return reply.status(status).send(body);
+  return reply.status(status).send(withRuleCode(body));
+}
+
+/**
+ * A refusal's message in the caller's language (Accept-Language; English by default, which is
+ * what pipelines and scripts read): rendered from its codes when it carries them.
+ */
+function messageFor(request: FastifyRequest, error: DomainError): string {
+  const language = languageOf(request.headers['accept-language']);
+  if (language === 'en' || !error.reasons?.length) return error.message;
+  return error.reasons
+    .map(
+      (r) =>
+        `${ruleName(language, r.code)}：${renderReason(language, { code: r.reasonCode, params: r.params } as Reason)}`,
+    )
+    .join('；');
 }
 
 /** Zod issues as { fields: { "path.to.field": ["message", …] } } so forms can show them in place. */
@@ -101,7 +140,7 @@ export function registerErrorHandler(app: FastifyInstance, deps: { db: Db; audit
           }
         }
         return send(reply, STATUS[error.code], {
-          error: { code: error.code, message: error.message, details: error.details },
+          error: { code: error.code, message: messageFor(request, error), details: error.details },
         });
       }
       if (hasZodFastifySchemaValidationErrors(error) || hasUnknownFields(error)) {
@@ -170,7 +209,7 @@ function protocolRefusal(
           error: {
             code: 'unsupported_media_type',
             message: `This route takes a body of Content-Type ${expected}${received ? `, not ${received}` : ' (none was given)'}`,
-            details: { rule: 'content type', expected, received },
+            details: { rule: RULES.content_type, expected, received },
           },
         },
       };
@@ -183,7 +222,7 @@ function protocolRefusal(
           error: {
             code: 'too_large',
             message: `The request body is larger than the limit of ${maxBytes} bytes`,
-            details: { rule: 'request body size limit', maxBytes },
+            details: { rule: RULES.request_body_size_limit, maxBytes },
           },
         },
       };
@@ -196,7 +235,7 @@ function protocolRefusal(
           error: {
             code: 'request_timeout',
             message: error.message,
-            details: { rule: 'HTTP_BODY_TIMEOUT_SECONDS', seconds },
+            details: { rule: RULES.http_body_timeout, seconds },
           },
         },
       };
@@ -210,7 +249,7 @@ function protocolRefusal(
           error: {
             code: 'invalid_input',
             message: `${error.message}; send ${expectedContentType(request)}`,
-            details: { rule: 'content type', expected: expectedContentType(request), reason: code },
+            details: { rule: RULES.content_type, expected: expectedContentType(request), reason: code },
           },
         },
       };
@@ -247,7 +286,7 @@ export function frameworkErrorReply(error: FastifyError, request: FastifyRequest
               error: {
                 code: 'too_large',
                 message: `A path parameter is longer than ${MAX_PARAM_LENGTH} characters`,
-                details: { rule: 'path parameter length', maxLength: MAX_PARAM_LENGTH },
+                details: { rule: RULES.path_parameter_length, maxLength: MAX_PARAM_LENGTH },
               },
             },
           ]

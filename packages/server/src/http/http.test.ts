@@ -34,7 +34,12 @@ describe.each(DIALECTS)('HTTP surface on %s', (dialect) => {
       for (const wrong of [undefined, 'Bearer not-the-token', `Bearer ${token}x`, `Basic ${token}`]) {
         const refused = await scrape(wrong);
         expect(refused.status, String(wrong)).toBe(401);
-        expect(refused.body.error.details).toEqual({ rule: 'metrics token', reason: 'bad_metrics_token' });
+        expect(refused.body.error.details).toEqual({
+          rule: 'metrics token',
+          ruleCode: 'metrics_token',
+          requirement: null,
+          reason: 'bad_metrics_token',
+        });
         expect(refused.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
       }
       const metrics = await scrape(`Bearer ${token}`);

@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import { createHash } from 'node:crypto';
 import { setTimeout } from 'node:timers/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -72,7 +73,7 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock:
         'policy_violation',
         'This Idempotency-Key was used for another request; use a new key',
         {
-          rule: 'Idempotency-Key names one request',
+          rule: RULES.idempotency_key_one_request,
         },
       );
     if (first.status === null)
@@ -80,7 +81,7 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock:
         'conflict',
         'The first request with this Idempotency-Key is still running; try again shortly',
         {
-          rule: 'Idempotency-Key in progress',
+          rule: RULES.idempotency_key_in_progress,
         },
       );
     reply.code(first.status).header('idempotent-replayed', 'true');

@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fastifyRateLimit from '@fastify/rate-limit';
 import { DomainError } from '@releasegate/domain';
@@ -32,35 +33,35 @@ function rules(limits: Config['rateLimits']): RateRule[] {
     {
       // Guessing one password across many user names (password spraying) from one address.
       // Counted first, so that attempts refused by the per-name limit count here too.
-      rule: 'X-4 sign-in rate limit per address',
+      rule: RULES.x4_sign_in_rate_address,
       routes: ['POST /api/auth/login'],
       max: limits.signInAddress,
       key: (r) => r.ip,
       what: 'sign-ins from this address',
     },
     {
-      rule: 'X-4 sign-in rate limit per user name',
+      rule: RULES.x4_sign_in_rate_user,
       routes: ['POST /api/auth/login'],
       max: limits.signIn,
       key: (r) => `${r.ip} ${bodyField(r, 'username')}`,
       what: 'sign-ins for this user name from this address',
     },
     {
-      rule: 'X-4 setup rate limit',
+      rule: RULES.x4_setup_rate,
       routes: ['GET /api/setup/status', 'POST /api/setup'],
       max: limits.setup,
       key: (r) => r.ip,
       what: 'setup link checks from this address',
     },
     {
-      rule: 'X-4 token creation rate limit',
+      rule: RULES.x4_token_creation_rate,
       routes: ['POST /api/tokens'],
       max: limits.tokenCreate,
       key: (r) => r.principal?.userId ?? r.ip,
       what: 'API tokens created by this user',
     },
     {
-      rule: 'IN-2 change webhook rate limit',
+      rule: RULES.change_webhook_rate,
       routes: ['POST /api/webhooks/changes/:system'],
       max: limits.changeWebhook,
       key: (r) => `${(r.params as { system?: string }).system ?? ''} ${r.ip}`,

@@ -1,9 +1,10 @@
+import { RULES } from '@releasegate/messages';
 import type { FastifySchemaCompiler, FastifySchemaValidationError } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { ZodType } from 'zod';
 
 /** The rule a body field the route does not know is refused under (one contract, issue #14). */
-export const UNKNOWN_FIELD_RULE = 'unknown fields are refused';
+export const UNKNOWN_FIELD_RULE = RULES.unknown_fields_refused;
 
 /** One refused field, in the shape of a validation error (fields named by their path). */
 export interface UnknownFieldIssue {

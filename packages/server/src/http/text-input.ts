@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError } from '@releasegate/domain';
@@ -15,7 +16,7 @@ import { DomainError } from '@releasegate/domain';
  * covered without remembering anything. It runs after authentication (authorize first) and
  * before the route's own validation, so a request with bad text never reaches a handler.
  */
-export const VALID_TEXT_RULE = 'X-4 valid text';
+export const VALID_TEXT_RULE = RULES.x4_valid_text;
 
 export type TextProblem = 'nul_character' | 'lone_surrogate';
 

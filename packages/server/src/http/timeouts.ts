@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
@@ -93,7 +94,7 @@ export function clientErrorHandler(t: HttpTimeouts) {
               code: 'request_timeout',
               message: `The request did not arrive in time: its headers within ${t.headersTimeoutMs / 1000} s (HTTP_HEADERS_TIMEOUT_SECONDS), the whole request within ${t.requestTimeoutMs / 1000} s (HTTP_REQUEST_TIMEOUT_SECONDS)`,
               details: {
-                rule: 'HTTP timeouts',
+                rule: RULES.http_timeouts,
                 headersTimeoutSeconds: t.headersTimeoutMs / 1000,
                 requestTimeoutSeconds: t.requestTimeoutMs / 1000,
               },
@@ -105,7 +106,7 @@ export function clientErrorHandler(t: HttpTimeouts) {
               {
                 code: 'too_large',
                 message: 'The request headers are too large',
-                details: { rule: 'request header size limit', maxBytes: http.maxHeaderSize },
+                details: { rule: RULES.request_header_size_limit, maxBytes: http.maxHeaderSize },
               },
             ]
           : [
@@ -113,7 +114,7 @@ export function clientErrorHandler(t: HttpTimeouts) {
               {
                 code: 'invalid_input',
                 message: 'The request is not valid HTTP/1.1',
-                details: { rule: 'HTTP syntax', reason: error.code ?? null },
+                details: { rule: RULES.http_syntax, reason: error.code ?? null },
               },
             ];
     const text = JSON.stringify({ error: body });

@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 // X-4 outbound policy: where a user-supplied URL may make this server connect. Without it, whoever
 // may register a webhook can point the server at its own loopback, the cloud metadata service
 // (169.254.169.254) or any host of the internal network, and read the answers (SSRF).
@@ -9,7 +10,7 @@ import net from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 /** The rule every refusal names (in `details.rule`, field messages, delivery errors). */
-export const OUTBOUND_RULE = 'X-4 outbound policy';
+export const OUTBOUND_RULE = RULES.x4_outbound_policy;
 
 /** OUTBOUND_ALLOW, parsed: networks in CIDR form (`10.1.0.0/16`), host names (`*.corp.example`). */
 export interface OutboundAllowList {

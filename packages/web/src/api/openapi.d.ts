@@ -4766,6 +4766,17 @@ export interface paths {
                                 proposal: {
                                     /** @enum {string} */
                                     type: "emergency" | "major" | "normal";
+                                    criteria: {
+                                        /**
+                                         * @description Why, as a stable code of the message catalog
+                                         * @enum {string}
+                                         */
+                                        code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                        /** @description The reason's parameters, by the names its message uses */
+                                        params: {
+                                            [key: string]: unknown;
+                                        };
+                                    }[];
                                     reasons: string[];
                                 };
                                 typeReason: string | null;
@@ -4845,6 +4856,17 @@ export interface paths {
                             proposal: {
                                 /** @enum {string} */
                                 type: "emergency" | "major" | "normal";
+                                criteria: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                                 reasons: string[];
                             };
                             typeReason: string | null;
@@ -4893,15 +4915,44 @@ export interface paths {
                                 gaps: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    /** @enum {string} */
+                                    code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                    /** @description In English */
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
+                                unresolvedConflicts: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                             } | null;
                             actions: {
                                 /** @enum {string} */
                                 action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
+                                    /**
+                                     * @description The rule, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                                    /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
+                                    requirement: string | null;
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    reasonCode: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
                                     rule: string;
                                     reason: string;
                                     /** @enum {string} */
@@ -4909,6 +4960,9 @@ export interface paths {
                                     missing?: {
                                         /** @enum {string} */
                                         section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        /** @enum {string} */
+                                        code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                        /** @description In English */
                                         reason: string;
                                     }[];
                                 }[];
@@ -4962,6 +5016,17 @@ export interface paths {
                             proposal: {
                                 /** @enum {string} */
                                 type: "emergency" | "major" | "normal";
+                                criteria: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                                 reasons: string[];
                             };
                             typeReason: string | null;
@@ -5010,15 +5075,44 @@ export interface paths {
                                 gaps: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    /** @enum {string} */
+                                    code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                    /** @description In English */
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
+                                unresolvedConflicts: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                             } | null;
                             actions: {
                                 /** @enum {string} */
                                 action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
+                                    /**
+                                     * @description The rule, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                                    /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
+                                    requirement: string | null;
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    reasonCode: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
                                     rule: string;
                                     reason: string;
                                     /** @enum {string} */
@@ -5026,6 +5120,9 @@ export interface paths {
                                     missing?: {
                                         /** @enum {string} */
                                         section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        /** @enum {string} */
+                                        code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                        /** @description In English */
                                         reason: string;
                                     }[];
                                 }[];
@@ -5197,6 +5294,17 @@ export interface paths {
                             proposal: {
                                 /** @enum {string} */
                                 type: "emergency" | "major" | "normal";
+                                criteria: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                                 reasons: string[];
                             };
                             typeReason: string | null;
@@ -5245,15 +5353,44 @@ export interface paths {
                                 gaps: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    /** @enum {string} */
+                                    code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                    /** @description In English */
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
+                                unresolvedConflicts: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                             } | null;
                             actions: {
                                 /** @enum {string} */
                                 action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
+                                    /**
+                                     * @description The rule, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                                    /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
+                                    requirement: string | null;
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    reasonCode: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
                                     rule: string;
                                     reason: string;
                                     /** @enum {string} */
@@ -5261,6 +5398,9 @@ export interface paths {
                                     missing?: {
                                         /** @enum {string} */
                                         section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        /** @enum {string} */
+                                        code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                        /** @description In English */
                                         reason: string;
                                     }[];
                                 }[];
@@ -5322,6 +5462,17 @@ export interface paths {
                             proposal: {
                                 /** @enum {string} */
                                 type: "emergency" | "major" | "normal";
+                                criteria: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                                 reasons: string[];
                             };
                             typeReason: string | null;
@@ -5370,15 +5521,44 @@ export interface paths {
                                 gaps: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    /** @enum {string} */
+                                    code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                    /** @description In English */
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
+                                unresolvedConflicts: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                             } | null;
                             actions: {
                                 /** @enum {string} */
                                 action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
+                                    /**
+                                     * @description The rule, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                                    /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
+                                    requirement: string | null;
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    reasonCode: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
                                     rule: string;
                                     reason: string;
                                     /** @enum {string} */
@@ -5386,6 +5566,9 @@ export interface paths {
                                     missing?: {
                                         /** @enum {string} */
                                         section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        /** @enum {string} */
+                                        code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                        /** @description In English */
                                         reason: string;
                                     }[];
                                 }[];
@@ -5449,6 +5632,17 @@ export interface paths {
                             proposal: {
                                 /** @enum {string} */
                                 type: "emergency" | "major" | "normal";
+                                criteria: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                                 reasons: string[];
                             };
                             typeReason: string | null;
@@ -5497,15 +5691,44 @@ export interface paths {
                                 gaps: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    /** @enum {string} */
+                                    code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                    /** @description In English */
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
+                                unresolvedConflicts: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                             } | null;
                             actions: {
                                 /** @enum {string} */
                                 action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
+                                    /**
+                                     * @description The rule, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                                    /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
+                                    requirement: string | null;
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    reasonCode: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
                                     rule: string;
                                     reason: string;
                                     /** @enum {string} */
@@ -5513,6 +5736,9 @@ export interface paths {
                                     missing?: {
                                         /** @enum {string} */
                                         section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        /** @enum {string} */
+                                        code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                        /** @description In English */
                                         reason: string;
                                     }[];
                                 }[];
@@ -5574,6 +5800,17 @@ export interface paths {
                             proposal: {
                                 /** @enum {string} */
                                 type: "emergency" | "major" | "normal";
+                                criteria: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                                 reasons: string[];
                             };
                             typeReason: string | null;
@@ -5622,15 +5859,44 @@ export interface paths {
                                 gaps: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    /** @enum {string} */
+                                    code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                    /** @description In English */
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
+                                unresolvedConflicts: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                             } | null;
                             actions: {
                                 /** @enum {string} */
                                 action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
+                                    /**
+                                     * @description The rule, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                                    /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
+                                    requirement: string | null;
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    reasonCode: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
                                     rule: string;
                                     reason: string;
                                     /** @enum {string} */
@@ -5638,6 +5904,9 @@ export interface paths {
                                     missing?: {
                                         /** @enum {string} */
                                         section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        /** @enum {string} */
+                                        code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                        /** @description In English */
                                         reason: string;
                                     }[];
                                 }[];
@@ -5755,6 +6024,17 @@ export interface paths {
                             proposal: {
                                 /** @enum {string} */
                                 type: "emergency" | "major" | "normal";
+                                criteria: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                                 reasons: string[];
                             };
                             typeReason: string | null;
@@ -5803,15 +6083,44 @@ export interface paths {
                                 gaps: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    /** @enum {string} */
+                                    code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                    /** @description In English */
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
+                                unresolvedConflicts: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                             } | null;
                             actions: {
                                 /** @enum {string} */
                                 action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
+                                    /**
+                                     * @description The rule, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                                    /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
+                                    requirement: string | null;
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    reasonCode: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
                                     rule: string;
                                     reason: string;
                                     /** @enum {string} */
@@ -5819,6 +6128,9 @@ export interface paths {
                                     missing?: {
                                         /** @enum {string} */
                                         section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        /** @enum {string} */
+                                        code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                        /** @description In English */
                                         reason: string;
                                     }[];
                                 }[];
@@ -5889,6 +6201,17 @@ export interface paths {
                             proposal: {
                                 /** @enum {string} */
                                 type: "emergency" | "major" | "normal";
+                                criteria: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                                 reasons: string[];
                             };
                             typeReason: string | null;
@@ -5937,15 +6260,44 @@ export interface paths {
                                 gaps: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    /** @enum {string} */
+                                    code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                    /** @description In English */
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
+                                unresolvedConflicts: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                             } | null;
                             actions: {
                                 /** @enum {string} */
                                 action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
+                                    /**
+                                     * @description The rule, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                                    /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
+                                    requirement: string | null;
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    reasonCode: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
                                     rule: string;
                                     reason: string;
                                     /** @enum {string} */
@@ -5953,6 +6305,9 @@ export interface paths {
                                     missing?: {
                                         /** @enum {string} */
                                         section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        /** @enum {string} */
+                                        code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                        /** @description In English */
                                         reason: string;
                                     }[];
                                 }[];
@@ -6023,6 +6378,17 @@ export interface paths {
                             proposal: {
                                 /** @enum {string} */
                                 type: "emergency" | "major" | "normal";
+                                criteria: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                                 reasons: string[];
                             };
                             typeReason: string | null;
@@ -6071,15 +6437,44 @@ export interface paths {
                                 gaps: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    /** @enum {string} */
+                                    code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                    /** @description In English */
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
+                                unresolvedConflicts: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                             } | null;
                             actions: {
                                 /** @enum {string} */
                                 action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
+                                    /**
+                                     * @description The rule, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                                    /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
+                                    requirement: string | null;
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    reasonCode: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
                                     rule: string;
                                     reason: string;
                                     /** @enum {string} */
@@ -6087,6 +6482,9 @@ export interface paths {
                                     missing?: {
                                         /** @enum {string} */
                                         section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        /** @enum {string} */
+                                        code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                        /** @description In English */
                                         reason: string;
                                     }[];
                                 }[];
@@ -6349,6 +6747,17 @@ export interface paths {
                             proposal: {
                                 /** @enum {string} */
                                 type: "emergency" | "major" | "normal";
+                                criteria: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                                 reasons: string[];
                             };
                             typeReason: string | null;
@@ -6397,15 +6806,44 @@ export interface paths {
                                 gaps: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    /** @enum {string} */
+                                    code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                    /** @description In English */
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
+                                unresolvedConflicts: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                             } | null;
                             actions: {
                                 /** @enum {string} */
                                 action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
+                                    /**
+                                     * @description The rule, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                                    /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
+                                    requirement: string | null;
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    reasonCode: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
                                     rule: string;
                                     reason: string;
                                     /** @enum {string} */
@@ -6413,6 +6851,9 @@ export interface paths {
                                     missing?: {
                                         /** @enum {string} */
                                         section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        /** @enum {string} */
+                                        code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                        /** @description In English */
                                         reason: string;
                                     }[];
                                 }[];
@@ -6469,6 +6910,17 @@ export interface paths {
                             proposal: {
                                 /** @enum {string} */
                                 type: "emergency" | "major" | "normal";
+                                criteria: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                                 reasons: string[];
                             };
                             typeReason: string | null;
@@ -6517,15 +6969,44 @@ export interface paths {
                                 gaps: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    /** @enum {string} */
+                                    code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                    /** @description In English */
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
+                                unresolvedConflicts: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                             } | null;
                             actions: {
                                 /** @enum {string} */
                                 action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
+                                    /**
+                                     * @description The rule, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                                    /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
+                                    requirement: string | null;
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    reasonCode: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
                                     rule: string;
                                     reason: string;
                                     /** @enum {string} */
@@ -6533,6 +7014,9 @@ export interface paths {
                                     missing?: {
                                         /** @enum {string} */
                                         section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        /** @enum {string} */
+                                        code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                        /** @description In English */
                                         reason: string;
                                     }[];
                                 }[];
@@ -6594,6 +7078,17 @@ export interface paths {
                             proposal: {
                                 /** @enum {string} */
                                 type: "emergency" | "major" | "normal";
+                                criteria: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                                 reasons: string[];
                             };
                             typeReason: string | null;
@@ -6642,15 +7137,44 @@ export interface paths {
                                 gaps: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    /** @enum {string} */
+                                    code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                    /** @description In English */
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
+                                unresolvedConflicts: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                             } | null;
                             actions: {
                                 /** @enum {string} */
                                 action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
+                                    /**
+                                     * @description The rule, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                                    /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
+                                    requirement: string | null;
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    reasonCode: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
                                     rule: string;
                                     reason: string;
                                     /** @enum {string} */
@@ -6658,6 +7182,9 @@ export interface paths {
                                     missing?: {
                                         /** @enum {string} */
                                         section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        /** @enum {string} */
+                                        code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                        /** @description In English */
                                         reason: string;
                                     }[];
                                 }[];
@@ -6719,6 +7246,17 @@ export interface paths {
                             proposal: {
                                 /** @enum {string} */
                                 type: "emergency" | "major" | "normal";
+                                criteria: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                                 reasons: string[];
                             };
                             typeReason: string | null;
@@ -6767,15 +7305,44 @@ export interface paths {
                                 gaps: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    /** @enum {string} */
+                                    code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                    /** @description In English */
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
+                                unresolvedConflicts: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                             } | null;
                             actions: {
                                 /** @enum {string} */
                                 action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
+                                    /**
+                                     * @description The rule, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                                    /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
+                                    requirement: string | null;
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    reasonCode: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
                                     rule: string;
                                     reason: string;
                                     /** @enum {string} */
@@ -6783,6 +7350,9 @@ export interface paths {
                                     missing?: {
                                         /** @enum {string} */
                                         section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        /** @enum {string} */
+                                        code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                        /** @description In English */
                                         reason: string;
                                     }[];
                                 }[];
@@ -6844,6 +7414,17 @@ export interface paths {
                             proposal: {
                                 /** @enum {string} */
                                 type: "emergency" | "major" | "normal";
+                                criteria: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                                 reasons: string[];
                             };
                             typeReason: string | null;
@@ -6892,15 +7473,44 @@ export interface paths {
                                 gaps: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    /** @enum {string} */
+                                    code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                    /** @description In English */
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
+                                unresolvedConflicts: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                             } | null;
                             actions: {
                                 /** @enum {string} */
                                 action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
+                                    /**
+                                     * @description The rule, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                                    /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
+                                    requirement: string | null;
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    reasonCode: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
                                     rule: string;
                                     reason: string;
                                     /** @enum {string} */
@@ -6908,6 +7518,9 @@ export interface paths {
                                     missing?: {
                                         /** @enum {string} */
                                         section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        /** @enum {string} */
+                                        code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                        /** @description In English */
                                         reason: string;
                                     }[];
                                 }[];
@@ -7037,6 +7650,17 @@ export interface paths {
                             proposal: {
                                 /** @enum {string} */
                                 type: "emergency" | "major" | "normal";
+                                criteria: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                                 reasons: string[];
                             };
                             typeReason: string | null;
@@ -7085,15 +7709,44 @@ export interface paths {
                                 gaps: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    /** @enum {string} */
+                                    code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                    /** @description In English */
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
+                                unresolvedConflicts: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                             } | null;
                             actions: {
                                 /** @enum {string} */
                                 action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
+                                    /**
+                                     * @description The rule, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                                    /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
+                                    requirement: string | null;
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    reasonCode: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
                                     rule: string;
                                     reason: string;
                                     /** @enum {string} */
@@ -7101,6 +7754,9 @@ export interface paths {
                                     missing?: {
                                         /** @enum {string} */
                                         section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        /** @enum {string} */
+                                        code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                        /** @description In English */
                                         reason: string;
                                     }[];
                                 }[];
@@ -7163,6 +7819,17 @@ export interface paths {
                             proposal: {
                                 /** @enum {string} */
                                 type: "emergency" | "major" | "normal";
+                                criteria: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                                 reasons: string[];
                             };
                             typeReason: string | null;
@@ -7211,15 +7878,44 @@ export interface paths {
                                 gaps: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    /** @enum {string} */
+                                    code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                    /** @description In English */
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
+                                unresolvedConflicts: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                             } | null;
                             actions: {
                                 /** @enum {string} */
                                 action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
+                                    /**
+                                     * @description The rule, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                                    /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
+                                    requirement: string | null;
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    reasonCode: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
                                     rule: string;
                                     reason: string;
                                     /** @enum {string} */
@@ -7227,6 +7923,9 @@ export interface paths {
                                     missing?: {
                                         /** @enum {string} */
                                         section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        /** @enum {string} */
+                                        code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                        /** @description In English */
                                         reason: string;
                                     }[];
                                 }[];
@@ -7273,6 +7972,18 @@ export interface paths {
                                 key: string;
                                 /** @enum {string} */
                                 kind: "freeze" | "release";
+                                reason: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                };
+                                /** @description The reason in English */
                                 description: string;
                                 override: {
                                     conflictKey: string;
@@ -7333,6 +8044,18 @@ export interface paths {
                                 key: string;
                                 /** @enum {string} */
                                 kind: "freeze" | "release";
+                                reason: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                };
+                                /** @description The reason in English */
                                 description: string;
                                 override: {
                                     conflictKey: string;
@@ -7668,6 +8391,17 @@ export interface paths {
                             proposal: {
                                 /** @enum {string} */
                                 type: "emergency" | "major" | "normal";
+                                criteria: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                                 reasons: string[];
                             };
                             typeReason: string | null;
@@ -7716,15 +8450,44 @@ export interface paths {
                                 gaps: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    /** @enum {string} */
+                                    code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                    /** @description In English */
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
+                                unresolvedConflicts: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                             } | null;
                             actions: {
                                 /** @enum {string} */
                                 action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
+                                    /**
+                                     * @description The rule, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                                    /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
+                                    requirement: string | null;
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    reasonCode: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
                                     rule: string;
                                     reason: string;
                                     /** @enum {string} */
@@ -7732,6 +8495,9 @@ export interface paths {
                                     missing?: {
                                         /** @enum {string} */
                                         section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        /** @enum {string} */
+                                        code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                        /** @description In English */
                                         reason: string;
                                     }[];
                                 }[];
@@ -7872,6 +8638,22 @@ export interface paths {
                             preview?: true;
                             wouldBeAllowed?: boolean;
                             checks: {
+                                /**
+                                 * @description The rule, as a stable code of the message catalog
+                                 * @enum {string}
+                                 */
+                                code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                                /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
+                                requirement: string | null;
+                                /**
+                                 * @description Why, as a stable code of the message catalog
+                                 * @enum {string}
+                                 */
+                                reasonCode: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                /** @description The reason's parameters, by the names its message uses */
+                                params: {
+                                    [key: string]: unknown;
+                                };
                                 rule: string;
                                 ok: boolean;
                                 message: string;
@@ -7926,6 +8708,17 @@ export interface paths {
                             proposal: {
                                 /** @enum {string} */
                                 type: "emergency" | "major" | "normal";
+                                criteria: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                                 reasons: string[];
                             };
                             typeReason: string | null;
@@ -7974,15 +8767,44 @@ export interface paths {
                                 gaps: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    /** @enum {string} */
+                                    code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                    /** @description In English */
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
+                                unresolvedConflicts: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                             } | null;
                             actions: {
                                 /** @enum {string} */
                                 action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
+                                    /**
+                                     * @description The rule, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                                    /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
+                                    requirement: string | null;
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    reasonCode: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
                                     rule: string;
                                     reason: string;
                                     /** @enum {string} */
@@ -7990,6 +8812,9 @@ export interface paths {
                                     missing?: {
                                         /** @enum {string} */
                                         section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        /** @enum {string} */
+                                        code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                        /** @description In English */
                                         reason: string;
                                     }[];
                                 }[];
@@ -8045,6 +8870,17 @@ export interface paths {
                             proposal: {
                                 /** @enum {string} */
                                 type: "emergency" | "major" | "normal";
+                                criteria: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                                 reasons: string[];
                             };
                             typeReason: string | null;
@@ -8093,15 +8929,44 @@ export interface paths {
                                 gaps: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    /** @enum {string} */
+                                    code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                    /** @description In English */
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
+                                unresolvedConflicts: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                             } | null;
                             actions: {
                                 /** @enum {string} */
                                 action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
+                                    /**
+                                     * @description The rule, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                                    /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
+                                    requirement: string | null;
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    reasonCode: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
                                     rule: string;
                                     reason: string;
                                     /** @enum {string} */
@@ -8109,6 +8974,9 @@ export interface paths {
                                     missing?: {
                                         /** @enum {string} */
                                         section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        /** @enum {string} */
+                                        code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                        /** @description In English */
                                         reason: string;
                                     }[];
                                 }[];
@@ -9057,6 +9925,17 @@ export interface paths {
                             proposal: {
                                 /** @enum {string} */
                                 type: "emergency" | "major" | "normal";
+                                criteria: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                                 reasons: string[];
                             };
                             typeReason: string | null;
@@ -9105,15 +9984,44 @@ export interface paths {
                                 gaps: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    /** @enum {string} */
+                                    code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                    /** @description In English */
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
+                                unresolvedConflicts: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                             } | null;
                             actions: {
                                 /** @enum {string} */
                                 action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
+                                    /**
+                                     * @description The rule, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                                    /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
+                                    requirement: string | null;
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    reasonCode: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
                                     rule: string;
                                     reason: string;
                                     /** @enum {string} */
@@ -9121,6 +10029,9 @@ export interface paths {
                                     missing?: {
                                         /** @enum {string} */
                                         section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        /** @enum {string} */
+                                        code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                        /** @description In English */
                                         reason: string;
                                     }[];
                                 }[];
@@ -9235,6 +10146,17 @@ export interface paths {
                             proposal: {
                                 /** @enum {string} */
                                 type: "emergency" | "major" | "normal";
+                                criteria: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                                 reasons: string[];
                             };
                             typeReason: string | null;
@@ -9283,15 +10205,44 @@ export interface paths {
                                 gaps: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    /** @enum {string} */
+                                    code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                    /** @description In English */
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
+                                unresolvedConflicts: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                             } | null;
                             actions: {
                                 /** @enum {string} */
                                 action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
+                                    /**
+                                     * @description The rule, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                                    /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
+                                    requirement: string | null;
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    reasonCode: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
                                     rule: string;
                                     reason: string;
                                     /** @enum {string} */
@@ -9299,6 +10250,9 @@ export interface paths {
                                     missing?: {
                                         /** @enum {string} */
                                         section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        /** @enum {string} */
+                                        code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                        /** @description In English */
                                         reason: string;
                                     }[];
                                 }[];
@@ -9360,6 +10314,17 @@ export interface paths {
                             proposal: {
                                 /** @enum {string} */
                                 type: "emergency" | "major" | "normal";
+                                criteria: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                                 reasons: string[];
                             };
                             typeReason: string | null;
@@ -9408,15 +10373,44 @@ export interface paths {
                                 gaps: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    /** @enum {string} */
+                                    code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                    /** @description In English */
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
+                                unresolvedConflicts: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                             } | null;
                             actions: {
                                 /** @enum {string} */
                                 action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
+                                    /**
+                                     * @description The rule, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                                    /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
+                                    requirement: string | null;
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    reasonCode: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
                                     rule: string;
                                     reason: string;
                                     /** @enum {string} */
@@ -9424,6 +10418,9 @@ export interface paths {
                                     missing?: {
                                         /** @enum {string} */
                                         section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        /** @enum {string} */
+                                        code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                        /** @description In English */
                                         reason: string;
                                     }[];
                                 }[];
@@ -9618,6 +10615,17 @@ export interface paths {
                             proposal: {
                                 /** @enum {string} */
                                 type: "emergency" | "major" | "normal";
+                                criteria: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                                 reasons: string[];
                             };
                             typeReason: string | null;
@@ -9666,15 +10674,44 @@ export interface paths {
                                 gaps: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    /** @enum {string} */
+                                    code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                    /** @description In English */
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
+                                unresolvedConflicts: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                             } | null;
                             actions: {
                                 /** @enum {string} */
                                 action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
+                                    /**
+                                     * @description The rule, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                                    /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
+                                    requirement: string | null;
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    reasonCode: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
                                     rule: string;
                                     reason: string;
                                     /** @enum {string} */
@@ -9682,6 +10719,9 @@ export interface paths {
                                     missing?: {
                                         /** @enum {string} */
                                         section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        /** @enum {string} */
+                                        code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                        /** @description In English */
                                         reason: string;
                                     }[];
                                 }[];
@@ -9745,6 +10785,17 @@ export interface paths {
                             proposal: {
                                 /** @enum {string} */
                                 type: "emergency" | "major" | "normal";
+                                criteria: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                                 reasons: string[];
                             };
                             typeReason: string | null;
@@ -9793,15 +10844,44 @@ export interface paths {
                                 gaps: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    /** @enum {string} */
+                                    code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                    /** @description In English */
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
+                                unresolvedConflicts: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                             } | null;
                             actions: {
                                 /** @enum {string} */
                                 action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
+                                    /**
+                                     * @description The rule, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                                    /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
+                                    requirement: string | null;
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    reasonCode: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
                                     rule: string;
                                     reason: string;
                                     /** @enum {string} */
@@ -9809,6 +10889,9 @@ export interface paths {
                                     missing?: {
                                         /** @enum {string} */
                                         section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        /** @enum {string} */
+                                        code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                        /** @description In English */
                                         reason: string;
                                     }[];
                                 }[];
@@ -9871,6 +10954,17 @@ export interface paths {
                             proposal: {
                                 /** @enum {string} */
                                 type: "emergency" | "major" | "normal";
+                                criteria: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                                 reasons: string[];
                             };
                             typeReason: string | null;
@@ -9919,15 +11013,44 @@ export interface paths {
                                 gaps: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    /** @enum {string} */
+                                    code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                    /** @description In English */
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
+                                unresolvedConflicts: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                             } | null;
                             actions: {
                                 /** @enum {string} */
                                 action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
+                                    /**
+                                     * @description The rule, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                                    /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
+                                    requirement: string | null;
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    reasonCode: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
                                     rule: string;
                                     reason: string;
                                     /** @enum {string} */
@@ -9935,6 +11058,9 @@ export interface paths {
                                     missing?: {
                                         /** @enum {string} */
                                         section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        /** @enum {string} */
+                                        code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                        /** @description In English */
                                         reason: string;
                                     }[];
                                 }[];
@@ -9996,6 +11122,17 @@ export interface paths {
                             proposal: {
                                 /** @enum {string} */
                                 type: "emergency" | "major" | "normal";
+                                criteria: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                                 reasons: string[];
                             };
                             typeReason: string | null;
@@ -10044,15 +11181,44 @@ export interface paths {
                                 gaps: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    /** @enum {string} */
+                                    code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                    /** @description In English */
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
+                                unresolvedConflicts: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                             } | null;
                             actions: {
                                 /** @enum {string} */
                                 action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
+                                    /**
+                                     * @description The rule, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                                    /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
+                                    requirement: string | null;
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    reasonCode: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
                                     rule: string;
                                     reason: string;
                                     /** @enum {string} */
@@ -10060,6 +11226,9 @@ export interface paths {
                                     missing?: {
                                         /** @enum {string} */
                                         section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        /** @enum {string} */
+                                        code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                        /** @description In English */
                                         reason: string;
                                     }[];
                                 }[];
@@ -10115,6 +11284,17 @@ export interface paths {
                             proposal: {
                                 /** @enum {string} */
                                 type: "emergency" | "major" | "normal";
+                                criteria: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                                 reasons: string[];
                             };
                             typeReason: string | null;
@@ -10163,15 +11343,44 @@ export interface paths {
                                 gaps: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    /** @enum {string} */
+                                    code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                    /** @description In English */
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
+                                unresolvedConflicts: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                             } | null;
                             actions: {
                                 /** @enum {string} */
                                 action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
+                                    /**
+                                     * @description The rule, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                                    /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
+                                    requirement: string | null;
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    reasonCode: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
                                     rule: string;
                                     reason: string;
                                     /** @enum {string} */
@@ -10179,6 +11388,9 @@ export interface paths {
                                     missing?: {
                                         /** @enum {string} */
                                         section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        /** @enum {string} */
+                                        code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                        /** @description In English */
                                         reason: string;
                                     }[];
                                 }[];
@@ -10243,6 +11455,17 @@ export interface paths {
                             proposal: {
                                 /** @enum {string} */
                                 type: "emergency" | "major" | "normal";
+                                criteria: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                                 reasons: string[];
                             };
                             typeReason: string | null;
@@ -10291,15 +11514,44 @@ export interface paths {
                                 gaps: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    /** @enum {string} */
+                                    code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                    /** @description In English */
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
+                                unresolvedConflicts: {
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                             } | null;
                             actions: {
                                 /** @enum {string} */
                                 action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
                                 allowed: boolean;
                                 blockers: {
+                                    /**
+                                     * @description The rule, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                                    /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
+                                    requirement: string | null;
+                                    /**
+                                     * @description Why, as a stable code of the message catalog
+                                     * @enum {string}
+                                     */
+                                    reasonCode: "state_required" | "needs_roles" | "needs_roles_for_type" | "nobody_until_classified" | "needs_permission" | "unapproved_changes" | "changes_no_longer_approved" | "expedited_changes" | "plan_immutable" | "classify_first" | "no_plan" | "plan_gaps" | "conflicts_unresolved" | "window_past" | "drafter_cannot_approve" | "requester_cannot_accept" | "no_release_scope" | "emergency_only" | "no_short_form" | "plan_already_complete" | "no_completion_pending" | "completion_gaps" | "completion_pending" | "review_missing" | "review_already_recorded" | "approver_cannot_review" | "steps_not_done" | "rollback_steps_not_done" | "triggers_await_decision" | "no_open_trigger" | "restoration_first" | "cmdb_update_already_done" | "no_cmdb_update_task" | "cmdb_no_targets" | "verification_pending" | "cmdb_update_not_done" | "documents_not_archived" | "gate_release_ready" | "gate_release_not_ready" | "gate_inside_window" | "gate_outside_window" | "gate_no_window" | "gate_freeze" | "gate_no_freeze" | "gate_version_state" | "gate_no_digest" | "gate_digest_not_planned" | "gate_digest_not_approved" | "gate_wrong_environment" | "gate_no_environment" | "gate_digest_approved" | "gate_changes_approved" | "gate_checks_pending" | "gate_checks_passed" | "proposal_immediate" | "proposal_core" | "proposal_wide" | "proposal_hard_rollback" | "proposal_new_technology" | "proposal_small" | "conflict_freeze" | "conflict_release";
+                                    /** @description The reason's parameters, by the names its message uses */
+                                    params: {
+                                        [key: string]: unknown;
+                                    };
                                     rule: string;
                                     reason: string;
                                     /** @enum {string} */
@@ -10307,6 +11559,9 @@ export interface paths {
                                     missing?: {
                                         /** @enum {string} */
                                         section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                        /** @enum {string} */
+                                        code: "purpose" | "scope_cis" | "scope_users" | "participants" | "risks" | "baseline" | "target_versions" | "post_deployment" | "window" | "window_order" | "resources" | "steps" | "step_fields" | "rollback" | "rollback_fields" | "triggers";
+                                        /** @description In English */
                                         reason: string;
                                     }[];
                                 }[];

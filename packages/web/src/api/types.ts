@@ -1,3 +1,4 @@
+import type { GapCode, Reason, ReasonCode, RuleCode } from '@releasegate/messages';
 /** The shapes the server answers with (see /api/openapi.json). */
 
 export interface User {
@@ -505,7 +506,7 @@ export interface Release {
   outcome: ReleaseOutcome | null;
   type: ReleaseType | null;
   /** TY-3: the type the system proposes, with the criteria that decided it. */
-  proposal: { type: ReleaseType; reasons: string[] };
+  proposal: { type: ReleaseType; criteria: Reason[]; reasons: string[] };
   /** Why the type differs from the proposal. */
   typeReason: string | null;
   urgency: Urgency;
@@ -523,14 +524,23 @@ export interface Release {
 
 export interface SectionGap {
   section: PlanSection;
+  code: GapCode;
+  /** In English; the screen renders `code`. */
   reason: string;
 }
 
-/** Why an action is not possible now: the rule it would break, in the server's words. */
+/**
+ * Why an action is not possible now: the rule it would break and why, as codes and parameters
+ * the message catalog renders (the English `rule` and `reason` are for logs and scripts).
+ */
 export interface Blocker {
+  kind: 'state' | 'role' | 'policy';
+  code: RuleCode;
+  requirement: string | null;
+  reasonCode: ReasonCode;
+  params: Record<string, unknown>;
   rule: string;
   reason: string;
-  kind: 'state' | 'role' | 'policy';
   missing?: SectionGap[];
 }
 
@@ -714,6 +724,8 @@ export interface PlanVersion {
 export interface PlanConflict {
   key: string;
   kind: 'freeze' | 'release';
+  reason: Reason;
+  /** In English; the screen renders `reason`. */
   description: string;
   override: { conflictKey: string; reason: string; byName: string; at: string } | null;
 }

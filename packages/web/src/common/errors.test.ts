@@ -7,7 +7,7 @@ import { loginErrorText } from '../pages/login/loginError';
 describe('refusals in the reader language', () => {
   it('X-4 a rate-limit refusal (429) says to wait, and how long', () => {
     const limited = new ApiError(429, 'rate_limited', 'Too many sign-ins from this address', {
-      rule: 'X-4 sign-in rate limit per address',
+      ruleCode: 'x4_sign_in_rate_address',
       retryAfterSeconds: 42,
     });
     expect(errorText(zhT, limited)).toBe('操作过于频繁，请 42 秒后再试');
@@ -25,15 +25,15 @@ describe('refusals in the reader language', () => {
   });
 
   it('X-4 RO-3 PC-1 the access-control refusals read in Chinese, and a lost race names who won', () => {
-    const refusal = (rule: string) => new ApiError(403, 'forbidden', 'English prose', { rule });
-    expect(errorText(zhT, refusal('RO-3 no self-granted roles'))).toBe(
+    const refusal = (ruleCode: string) => new ApiError(403, 'forbidden', 'English prose', { ruleCode });
+    expect(errorText(zhT, refusal('no_self_granted_roles'))).toBe(
       '不能修改自己的角色，须由另一位安全管理员操作',
     );
-    expect(errorText(zhT, refusal('X-4 tokens are issued by their owner'))).toContain('只能由本人签发');
-    expect(errorText(zhT, refusal('PC-1 four eyes on the policy'))).toContain('起草人不能批准');
+    expect(errorText(zhT, refusal('x4_tokens_by_owner'))).toContain('只能由本人签发');
+    expect(errorText(zhT, refusal('policy_four_eyes'))).toContain('起草人不能批准');
     const lost = new ApiError(409, 'conflict', 'Already decided', {
       reason: 'already_done',
-      rule: 'RB-2 one decision per trigger',
+      ruleCode: 'one_decision_per_trigger',
       action: 'decide_rollback',
       by: '运维管理部经理',
       at: '2026-02-01T07:00:00.000Z',
@@ -43,7 +43,7 @@ describe('refusals in the reader language', () => {
 
   it('CM-5 an import over a limit names the limit in the reader language', () => {
     const rows = new ApiError(413, 'too_large', 'The import file has more than 50000 rows', {
-      rule: 'CM-5 import rows',
+      ruleCode: 'cmdb_import_rows',
       limit: 'CMDB_IMPORT_MAX_ROWS',
       maxRows: 50000,
     });
@@ -51,7 +51,7 @@ describe('refusals in the reader language', () => {
       '导入文件超过 50000 行的上限（CMDB_IMPORT_MAX_ROWS），请拆分后再导入，未导入任何内容',
     );
     const bomb = new ApiError(413, 'too_large', 'The workbook unzips to more than 100 MiB', {
-      rule: 'CM-5 import unzipped size',
+      ruleCode: 'cmdb_import_unzipped_size',
       maxBytes: 100 * 1048576,
     });
     expect(errorText(enT, bomb)).toBe(

@@ -3,22 +3,23 @@ import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { isApiError, type ApiError } from '../api/client';
 import type { Blocker, ChangeApproval } from '../api/types';
+import { ruleCodeOf, type RuleCode } from '@releasegate/messages';
 import { formatDateTime } from './format';
 import { blockerText, ruleLabel, unapprovedChangesText } from './ruleText';
 import { postReleaseRefusal } from '../pages/releases/postrelease/postreleaseText';
 
 /** Refusals of the access controls (issue #11) that need no parameters, by rule. */
-const SIMPLE_RULES: Record<string, string> = {
-  'RO-3 no self-granted roles': 'rules.noSelfGrant',
-  'X-4 tokens are issued by their owner': 'rules.tokenOwnerOnly',
-  'X-4 service accounts carry pipeline scopes': 'rules.serviceAccountScopes',
-  'X-4 identity is managed by people': 'rules.identityNotOnTokens',
-  'X-4 service accounts do not sign in': 'rules.serviceAccountNoPassword',
-  'X-4 session only': 'rules.sessionOnly',
-  'PC-1 four eyes on the policy': 'rules.policyFourEyes',
-  'IN-1 approval only from change management': 'rules.approvalFromFeed',
-  'Idempotency-Key names one request': 'rules.idempotencyReused',
-  'TY-4 the completion keeps what was approved': 'rules.completionKeeps',
+const SIMPLE_RULES: Partial<Record<RuleCode, string>> = {
+  no_self_granted_roles: 'rules.noSelfGrant',
+  x4_tokens_by_owner: 'rules.tokenOwnerOnly',
+  x4_service_account_scopes: 'rules.serviceAccountScopes',
+  x4_identity_by_people: 'rules.identityNotOnTokens',
+  x4_service_accounts_no_sign_in: 'rules.serviceAccountNoPassword',
+  x4_session_only: 'rules.sessionOnly',
+  policy_four_eyes: 'rules.policyFourEyes',
+  approval_from_change_management: 'rules.approvalFromFeed',
+  idempotency_key_one_request: 'rules.idempotencyReused',
+  completion_keeps_approved: 'rules.completionKeeps',
 };
 
 function roleList(t: TFunction, value: unknown): string {
@@ -32,8 +33,16 @@ export function errorText(t: TFunction, error: unknown): string {
   return apiErrorText(t, error);
 }
 
-function apiErrorText(t: TFunction, error: ApiError): string {
+/** The rule a refusal names, as its code (`details.ruleCode`; older answers only named it in English). */
+function ruleOf(error: ApiError): RuleCode | undefined {
+  const code = error.detail('ruleCode');
+  if (typeof code === 'string') return code as RuleCode;
   const rule = error.detail('rule');
+  return typeof rule === 'string' ? ruleCodeOf(rule) : undefined;
+}
+
+function apiErrorText(t: TFunction, error: ApiError): string {
+  const rule = ruleOf(error);
   if (error.code === 'network_error') return t('errors.network');
   if (error.code === 'internal_error') {
     const requestId = error.detail('requestId');
@@ -54,38 +63,38 @@ function apiErrorText(t: TFunction, error: ApiError): string {
       at: typeof at === 'string' ? formatDateTime(at) : '',
     });
   }
-  const simple = typeof rule === 'string' ? SIMPLE_RULES[rule] : undefined;
+  const simple = rule ? SIMPLE_RULES[rule] : undefined;
   if (simple) return t(simple);
-  if (rule === 'RO-3 separation of duties')
+  if (rule === 'separation_of_duties')
     return t('rules.separationOfDuties', { roles: roleList(t, error.detail('conflictingRoles')) });
-  if (rule === 'last security administrator') return t('rules.lastSecurityAdministrator');
-  if (rule === 'no self-disable') return t('rules.noSelfDisable');
-  if (rule === 'token scope within owner permissions') return t('rules.tokenScope');
-  if (rule === 'DS-1 approved versions are immutable') return t('rules.dslImmutable');
+  if (rule === 'last_security_administrator') return t('rules.lastSecurityAdministrator');
+  if (rule === 'no_self_disable') return t('rules.noSelfDisable');
+  if (rule === 'token_scope_within_owner') return t('rules.tokenScope');
+  if (rule === 'dsl_approved_immutable') return t('rules.dslImmutable');
   if (typeof rule === 'string') {
     const release = releaseRuleText(t, error, rule);
     if (release) return release;
   }
-  if (rule === 'four eyes') return t('rules.fourEyes');
-  if (rule === 'DSL version state') return t('rules.dslState');
-  if (rule === 'DSL external reference') return t('rules.dslExternal');
-  if (rule === 'DS-3 integrity') return t('rules.dslIntegrity');
-  if (rule === 'DSL upload size limit') {
+  if (rule === 'change_four_eyes') return t('rules.fourEyes');
+  if (rule === 'dsl_version_state') return t('rules.dslState');
+  if (rule === 'dsl_external_reference') return t('rules.dslExternal');
+  if (rule === 'blob_integrity') return t('rules.dslIntegrity');
+  if (rule === 'dsl_upload_size_limit') {
     const maxBytes = error.detail('maxBytes');
     return t('rules.dslTooLarge', {
       mb: typeof maxBytes === 'number' ? Math.round(maxBytes / 1048576) : '?',
     });
   }
-  if (rule === 'retired CIs are read-only' || rule === 'retire once') return t('rules.ciRetired');
+  if (rule === 'retired_cis_read_only' || rule === 'retire_once') return t('rules.ciRetired');
   // CM-5: an import over one of its limits, or a file that is neither CSV nor XLSX.
   const mb = (name: string) => {
     const bytes = error.detail(name);
     return typeof bytes === 'number' ? Math.round(bytes / 1048576) : '?';
   };
-  if (rule === 'CM-5 import file size') return t('rules.importTooLarge', { mb: mb('maxBytes') });
-  if (rule === 'CM-5 import unzipped size') return t('rules.importUnzippedTooLarge', { mb: mb('maxBytes') });
-  if (rule === 'CM-5 import rows') return t('rules.importTooManyRows', { rows: error.detail('maxRows') });
-  if (rule === 'CM-5 import file format') return t('rules.importUnreadable');
+  if (rule === 'cmdb_import_file_size') return t('rules.importTooLarge', { mb: mb('maxBytes') });
+  if (rule === 'cmdb_import_unzipped_size') return t('rules.importUnzippedTooLarge', { mb: mb('maxBytes') });
+  if (rule === 'cmdb_import_rows') return t('rules.importTooManyRows', { rows: error.detail('maxRows') });
+  if (rule === 'cmdb_import_file_format') return t('rules.importUnreadable');
   if (error.code === 'forbidden') return t('errors.forbidden');
   return error.message;
 }
@@ -97,24 +106,24 @@ function releaseRuleText(t: TFunction, error: ApiError, rule: string): string | 
     return (blockers as Blocker[]).map((b) => blockerText(t, b)).join(t('common.listSeparator'));
   const named = (text: string) => `${ruleLabel(t, rule)}${t('common.colon')}${text}`;
   switch (rule) {
-    case 'IN-1 approved changes only': {
+    case 'approved_changes_only': {
       const changes = error.detail('changes');
       const list = Array.isArray(changes) ? unapprovedChangesText(t, changes as ChangeApproval[]) : '';
       return named(t('refusals.unapprovedChanges', { changes: list }));
     }
-    case 'TY-3 override needs a reason': {
+    case 'override_needs_reason': {
       const type = /^The system proposes (\w+)/.exec(error.message)?.[1] ?? '';
       return named(
         t('refusals.overrideReason', { type: t(`releases.types.${type}`, { defaultValue: type }) }),
       );
     }
-    case 'IN-3…IN-5 assessment during intake':
+    case 'assessment_during_intake':
       return named(t('refusals.assessment'));
-    case 'DS-2 approved DSL versions only':
+    case 'dsl_approved_only':
       return named(t('refusals.dslApproved'));
-    case 'PR-6 release items':
+    case 'release_items':
       return named(t('refusals.items'));
-    case 'change lifecycle': {
+    case 'change_lifecycle': {
       const state = error.detail('state');
       return named(
         t('refusals.changeLifecycle', {
@@ -122,23 +131,23 @@ function releaseRuleText(t: TFunction, error: ApiError, rule: string): string | 
         }),
       );
     }
-    case 'IN-2 external changes are managed in their own system':
+    case 'external_changes':
       return named(t('refusals.external'));
-    case 'four eyes': {
+    case 'change_four_eyes': {
       const requester = error.detail('requester');
       return typeof requester === 'string' ? named(t('refusals.changeFourEyes', { requester })) : undefined;
     }
-    case 'RO-1 the manager maintains the policy':
+    case 'manager_maintains_policy':
       return named(t('refusals.policyManager'));
-    case 'policy approval':
+    case 'policy_approval':
       return named(t('refusals.policyApproval'));
-    case 'PC-1 policy in force':
+    case 'policy_in_force':
       return named(t('refusals.policyInForce'));
-    case 'PL-5 schedule conflicts':
+    case 'schedule_conflicts':
       return named(error.message);
-    case 'PR-6 a release carries items or target CIs':
-      return named(t('blockers.noScope'));
-    case 'CL-1 an unsuccessful close says why':
+    case 'release_scope':
+      return named(t('catalog.reasons.no_release_scope'));
+    case 'close_needs_reason':
       return named(t('refusals.closeReason'));
     default:
       return executionRefusal(t, error.message, rule, named);
@@ -154,13 +163,13 @@ function executionRefusal(
 ): string | undefined {
   let m: RegExpExecArray | null;
   switch (rule) {
-    case 'IM-1 evidence':
+    case 'check_evidence':
       m = /\((\w+)\) passed needs evidence/.exec(message);
       return named(
         t('refusals.evidence', { item: m ? t(`checkItems.${m[1]}`, { defaultValue: m[1] }) : '' }),
       );
-    case 'IM-2 steps in plan order':
-    case 'RB-3 rollback steps in order':
+    case 'steps_in_plan_order':
+    case 'rollback_steps_in_order':
       if ((m = /^Step (\d+) .*cannot start before step (\d+) /.exec(message)))
         return named(t('refusals.stepBefore', { n: m[1], before: m[2] }));
       if ((m = /^Step (\d+) .*is still running/.exec(message)))
@@ -170,15 +179,15 @@ function executionRefusal(
       if ((m = /^Step (\d+) .*has already succeeded/.exec(message)))
         return named(t('refusals.stepDone', { n: m[1] }));
       return named(message);
-    case 'RB-2 continue with a reason':
+    case 'continue_with_reason':
       return named(t('refusals.continueReason'));
-    case 'RB-2 one decision per trigger':
+    case 'one_decision_per_trigger':
       return named(t('refusals.oneDecision'));
-    case 'RB-4 restoration verified against the baseline':
+    case 'restoration_against_baseline':
       return named(t('refusals.noBaseline'));
-    case 'IM-4 indicators from the plan':
+    case 'indicators_from_plan':
       return named(t('refusals.unknownIndicator'));
-    case 'IM-2 a step not in the plan needs a plan revision':
+    case 'step_not_in_plan':
       return named(message);
     default:
       return postReleaseRefusal(t, message, rule, named);

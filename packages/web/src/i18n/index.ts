@@ -1,5 +1,6 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { en as catalogEn, zh as catalogZh } from '@releasegate/messages';
 import { en } from './en';
 import { zh } from './zh';
 
@@ -23,9 +24,15 @@ export function persistLanguage(language: Language): void {
   }
 }
 
+/** The app's texts and the message catalog the server's codes are rendered with (`catalog.`). */
+export const APP_RESOURCES = {
+  zh: { translation: { ...zh, catalog: catalogZh } },
+  en: { translation: { ...en, catalog: catalogEn } },
+};
+
 /** Resources are bundled, so initialisation completes synchronously. */
 void i18n.use(initReactI18next).init({
-  resources: { zh: { translation: zh }, en: { translation: en } },
+  resources: APP_RESOURCES,
   lng: storedLanguage(),
   fallbackLng: 'zh',
   supportedLngs: LANGUAGES,

@@ -1,3 +1,4 @@
+import { zh as catalogZh } from '@releasegate/messages';
 import { zhRelease } from './zh.release';
 import { zhMeasures } from './zh.measures';
 import { zhKnowledge } from './zh.knowledge';
@@ -152,17 +153,7 @@ export const zh = {
     mismatch: '两次输入的密码不一致',
     confirm: '确认密码',
   },
-  roles: {
-    operations_manager: '运维管理部经理',
-    operations_engineer: '运维工程师',
-    configuration_administrator: '配置管理员',
-    release_implementer: '发布实施人员',
-    cab_member: '变更管理委员会成员',
-    business_representative: '业务部门代表',
-    system_administrator: '系统管理员',
-    security_administrator: '安全管理员',
-    auditor: '审计员',
-  },
+  roles: catalogZh.words.role,
   roleGroups: {
     business: '业务角色',
     administrator: '系统管理角色（三员分立：只能单独担任）',

@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import { DomainError, notFound, type Clock } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
@@ -118,7 +119,7 @@ function emergencyOf(
   if (!reason?.trim()) {
     const why = 'say why the change cannot wait for the full CAB';
     throw new DomainError('invalid_input', `An emergency change needs its reason: ${why}`, {
-      rule: 'IN-1 an emergency change says why',
+      rule: RULES.emergency_change_reason,
       fields: { emergencyReason: [why] },
     });
   }
@@ -270,7 +271,7 @@ export async function voteOnChange(
       throw new DomainError(
         'policy_violation',
         `${principal.username} requested ${changeLabel(before)} and cannot vote on it (four eyes)`,
-        { rule: 'four eyes', requester: before.requester },
+        { rule: RULES.change_four_eyes, requester: before.requester },
       );
     }
     const at = deps.clock.now().toISOString();
@@ -346,10 +347,10 @@ export async function voteOnChange(
 function cabDecision(c: repo.Change, votes: repo.Vote[]): Winner | undefined {
   if (c.source !== 'internal' || c.state === 'cab_review') return undefined;
   if (c.approvedAt)
-    return { rule: 'IN-1 CAB approval', action: 'approve', by: c.approvedBy.join(', '), at: c.approvedAt };
+    return { rule: RULES.cab_approval, action: 'approve', by: c.approvedBy.join(', '), at: c.approvedAt };
   if (c.state === 'rejected' && c.rejectedAt)
     return {
-      rule: 'IN-1 CAB approval',
+      rule: RULES.cab_approval,
       action: 'reject',
       by: votes
         .filter((v) => v.decision === 'reject')
@@ -375,7 +376,7 @@ export async function withdrawChange(
       throw alreadyDone(
         `${changeLabel(before)} was already withdrawn by ${before.withdrawnBy ?? '—'} at ${before.withdrawnAt}`,
         {
-          rule: 'IN-2 withdrawn once',
+          rule: RULES.withdrawn_once,
           action: 'withdraw',
           by: before.withdrawnBy,
           at: before.withdrawnAt,

@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { DomainError, conflict } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
@@ -50,7 +51,7 @@ export class StaleChangeState extends DomainError {
     super(
       'conflict',
       `${source.system}/${source.key}: this state (of ${sentAt}) is older than the one held (of ${heldAt}); it is not applied`,
-      { rule: 'IN-2 the newest state wins', heldAt, sentAt },
+      { rule: RULES.newest_state_wins, heldAt, sentAt },
     );
   }
 }
@@ -140,7 +141,7 @@ async function upsertIn(
     throw new DomainError(
       'policy_violation',
       `${source.system}/${source.key} can be approved only by its change management system's signed feed (POST /api/webhooks/changes/${source.system}), not through this API`,
-      { rule: 'IN-1 approval only from change management', system: source.system, key: source.key },
+      { rule: RULES.approval_from_change_management, system: source.system, key: source.key },
     );
   const record = (after: repo.Change, created: boolean) =>
     deps.audit.record(trx, ctx, {

@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import {
   DomainError,
@@ -141,7 +142,7 @@ export async function updateCiIn(
   if (!before) throw notFound('Configuration item', id);
   if (before.status === 'retired')
     throw new DomainError('invalid_transition', `${before.name} is retired and cannot be changed`, {
-      rule: 'retired CIs are read-only',
+      rule: RULES.retired_cis_read_only,
     });
   const { revision, ...changes } = patch;
   const merged: CiInput = {
@@ -198,7 +199,7 @@ export async function retireCi(
     if (!before) throw notFound('Configuration item', id);
     if (before.status === 'retired')
       throw new DomainError('invalid_transition', `${before.name} is already retired`, {
-        rule: 'retire once',
+        rule: RULES.retire_once,
       });
     for (const r of await repo.relationsOf(trx, id)) await removeRelationIn(trx, deps, ctx, r, origin);
     const now = deps.clock.now().toISOString();
@@ -325,7 +326,7 @@ export async function addRelationIn(
   for (const ci of [source, target]) {
     if (ci.status !== 'active')
       throw new DomainError('invalid_transition', `${ci.name} is retired; it cannot take new relations`, {
-        rule: 'retired CIs are read-only',
+        rule: RULES.retired_cis_read_only,
       });
   }
   if (await repo.findRelationByEnds(trx, source.id, target.id, input.type)) {

@@ -1,3 +1,4 @@
+import { en as messagesEn, zh as messagesZh } from '@releasegate/messages';
 import type { PlanRisk, PlanStatus, ReleaseOutcome, ReleaseState, ReleaseType } from '@releasegate/domain';
 import type { DocLang } from './document.model';
 
@@ -27,18 +28,7 @@ const zh = {
     string
   >,
   unclassified: '未定级',
-  states: {
-    requested: '待受理',
-    planning: '计划制定',
-    plan_review: '计划审批',
-    approved: '计划已批准',
-    ready: '待实施',
-    implementing: '实施中',
-    rolling_back: '回退中',
-    rolled_back: '已回退',
-    post_release: '发布后管理',
-    closed: '已关闭',
-  } satisfies Record<ReleaseState, string>,
+  states: messagesZh.words.releaseState satisfies Record<ReleaseState, string>,
   outcomes: {
     successful: '成功',
     failed: '失败',
@@ -72,18 +62,7 @@ const en: Labels = {
   minutes: (n) => `${n} min`,
   types: { emergency: 'Emergency', major: 'Major', normal: 'Normal' },
   unclassified: 'Unclassified',
-  states: {
-    requested: 'Requested',
-    planning: 'Planning',
-    plan_review: 'Plan review',
-    approved: 'Plan approved',
-    ready: 'Ready',
-    implementing: 'Implementing',
-    rolling_back: 'Rolling back',
-    rolled_back: 'Rolled back',
-    post_release: 'Post-release',
-    closed: 'Closed',
-  },
+  states: messagesEn.words.releaseState,
   outcomes: {
     successful: 'Successful',
     failed: 'Failed',

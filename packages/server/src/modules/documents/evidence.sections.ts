@@ -1,3 +1,4 @@
+import { zh as messagesZh } from '@releasegate/messages';
 import type { ReleaseType, Role } from '@releasegate/domain';
 import { formatTime, type DocBuilder, type DocLang } from './document.model';
 import { labelsFor } from './document.labels';
@@ -68,17 +69,7 @@ const WORDS = {
     date: '日期',
     signNote: '系统记录的审批人和意见已预填；签字与日期由本人在纸面文件上签署。',
     duties: { plan_approval: '发布计划审批', close: '发布关闭', acceptance: '用户验收' },
-    roles: {
-      operations_manager: '运维管理部经理',
-      operations_engineer: '运维工程师',
-      configuration_administrator: '配置管理员',
-      release_implementer: '发布实施人员',
-      cab_member: '变更管理委员会成员',
-      business_representative: '业务部门代表',
-      system_administrator: '系统管理员',
-      security_administrator: '安全管理员',
-      auditor: '审计员',
-    } satisfies Record<Role, string>,
+    roles: messagesZh.words.role satisfies Record<Role, string>,
     or: '或',
   },
   en: {

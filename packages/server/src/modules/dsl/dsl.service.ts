@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { DomainError, alreadyDone, assertDsl, conflict, notFound } from '@releasegate/domain';
@@ -110,7 +111,7 @@ export async function uploadContent(
     throw new DomainError(
       'policy_violation',
       `${label(before)} is an external reference; it has no uploaded content`,
-      { rule: 'DSL external reference' },
+      { rule: RULES.dsl_external_reference },
     );
   assertDsl(before.state, 'upload_content', label(before));
   let stored;
@@ -122,7 +123,7 @@ export async function uploadContent(
         'too_large',
         `The upload is larger than the limit of ${Math.round(deps.maxUploadBytes / 1048576)} MiB (DSL_MAX_UPLOAD_MB); nothing was stored`,
         {
-          rule: 'DSL upload size limit',
+          rule: RULES.dsl_upload_size_limit,
           maxBytes: deps.maxUploadBytes,
         },
       );
@@ -180,7 +181,7 @@ function assertNotDecided(v: repo.DslVersion, action: 'approve' | 'reject' | 're
         };
   if (done)
     throw alreadyDone(`${label(v)} was already ${PAST[done.action]} by ${done.by ?? '—'} at ${done.at}`, {
-      rule: action === 'retire' ? 'DS-1 retired once' : 'DS-1 one review decision per version',
+      rule: action === 'retire' ? RULES.dsl_retired_once : RULES.dsl_one_review,
       ...done,
     });
 }
@@ -202,7 +203,7 @@ async function transition(
       throw new DomainError(
         'policy_violation',
         `${principal.username} registered ${label(before)} and cannot also approve it (four eyes)`,
-        { rule: 'four eyes' },
+        { rule: RULES.change_four_eyes },
       );
     }
     const after = change(before, principal.username, deps.clock.now().toISOString());
@@ -335,7 +336,7 @@ export async function openContent(
     throw new DomainError(
       'policy_violation',
       `${label(v)} is an external reference: fetch it from ${v.externalUrl} and check SHA-256 ${v.digest}`,
-      { rule: 'DSL external reference', url: v.externalUrl, digest: v.digest },
+      { rule: RULES.dsl_external_reference, url: v.externalUrl, digest: v.digest },
     );
   assertDsl(v.state, 'download', label(v));
   const actual = await deps.blobs.rehash(v.digest!);
@@ -344,7 +345,7 @@ export async function openContent(
       'conflict',
       `The stored content of ${label(v)} does not match its recorded SHA-256 (${actual === null ? 'missing' : 'altered'}); run \`releasegate dsl verify\` and restore it`,
       {
-        rule: 'DS-3 integrity',
+        rule: RULES.blob_integrity,
         expected: v.digest,
         actual,
       },

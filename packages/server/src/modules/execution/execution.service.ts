@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import type { Kysely } from 'kysely';
 import {
   DomainError,
@@ -156,7 +157,7 @@ export async function finishStep(
       throw alreadyDone(
         `Step ${index + 1} (${run.title}) already ended (${run.status}) at ${run.finishedAt}`,
         {
-          rule: phase === 'implementation' ? 'IM-2 steps in plan order' : 'RB-3 rollback steps in order',
+          rule: phase === 'implementation' ? RULES.steps_in_plan_order : RULES.rollback_steps_in_order,
           action: 'finish_step',
           by: run.executor,
           at: run.finishedAt,
@@ -167,7 +168,7 @@ export async function finishStep(
       throw new DomainError(
         'policy_violation',
         `Step ${index + 1} is ${run ? run.status : 'not started'}; only a running step can finish`,
-        { rule: phase === 'implementation' ? 'IM-2 steps in plan order' : 'RB-3 rollback steps in order' },
+        { rule: phase === 'implementation' ? RULES.steps_in_plan_order : RULES.rollback_steps_in_order },
       );
     }
     await repo.saveStepRun(trx, release.id, {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contextOf } from '../../http/request-context';
+import { codedRule } from '../../http/reason.schemas';
 import type { ReleaseDeps } from '../releases/release.deps';
 import { checkGate } from './gate.service';
 
@@ -20,7 +21,7 @@ export const gateAnswerView = z.object({
   decidedAt: z.string(),
   preview: z.literal(true).optional(),
   wouldBeAllowed: z.boolean().optional(),
-  checks: z.array(z.object({ rule: z.string(), ok: z.boolean(), message: z.string() })),
+  checks: z.array(z.object({ ...codedRule, rule: z.string(), ok: z.boolean(), message: z.string() })),
 });
 
 export function gateRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {

@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import { DomainError, isRole, permissionsOf, type Role } from '@releasegate/domain';
 import type { Principal, RequestContext } from '../../context';
@@ -124,7 +125,7 @@ export async function login(
           entityId: user.id,
           outcome: 'denied',
           actorName: input.username,
-          details: { failedAttempts: attempts, lockedUntil, rule: 'X-4 lockout' },
+          details: { failedAttempts: attempts, lockedUntil, rule: RULES.x4_lockout },
         });
       }
       return { error: wrongCredentials() };
@@ -336,7 +337,7 @@ export async function completeSetup(
         error: new DomainError(
           'policy_violation',
           'This setup link is invalid, already used or expired; create a new one with `releasegate admin create`',
-          { rule: 'one-time setup link', reason },
+          { rule: RULES.one_time_setup_link, reason },
         ),
       };
     }

@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import {
   DomainError,
@@ -49,7 +50,7 @@ export async function createToken(
   authorize(ctx, own ? 'token.own' : 'token.manage');
   if (principal.via === 'token')
     throw new DomainError('forbidden', 'API tokens cannot create API tokens', {
-      rule: 'tokens from a signed-in session only',
+      rule: RULES.tokens_from_session_only,
     });
   const owner = await repo.findUserById(deps.db.kysely, ownerId);
   if (!owner) throw notFound('User', ownerId);
@@ -60,7 +61,7 @@ export async function createToken(
     throw new DomainError(
       'forbidden',
       `Only ${owner.username} can issue API tokens that act as ${owner.username}; administrators issue tokens to service accounts only`,
-      { rule: 'X-4 tokens are issued by their owner', owner: owner.username },
+      { rule: RULES.x4_tokens_by_owner, owner: owner.username },
     );
   const unknown = input.scopes.filter((s) => !isPermission(s));
   if (unknown.length > 0)
@@ -77,19 +78,19 @@ export async function createToken(
   };
   refuseScopes(
     input.scopes.filter((s) => (NEVER_ON_TOKENS as readonly string[]).includes(s)),
-    'X-4 identity is managed by people',
+    RULES.x4_identity_by_people,
     'No API token may carry these scopes',
   );
   if (owner.serviceAccount)
     refuseScopes(
       input.scopes.filter((s) => !(PIPELINE_SCOPES as readonly string[]).includes(s)),
-      'X-4 service accounts carry pipeline scopes',
+      RULES.x4_service_account_scopes,
       "A service account's token carries pipeline scopes only; not",
     );
   const held = permissionsOf(owner.roles);
   refuseScopes(
     input.scopes.filter((s) => isPermission(s) && !held.has(s)),
-    'token scope within owner permissions',
+    RULES.token_scope_within_owner,
     `A token can only carry permissions its owner holds; ${owner.username} does not hold`,
   );
   const secret = randomToken('rg_');

@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import { DomainError, assertRoleSetAllowed, conflict, notFound, type Role } from '@releasegate/domain';
 import type { Kysely } from 'kysely';
@@ -115,7 +116,7 @@ async function assertSecurityAdministratorRemains(
   );
   if (admins.length === 0) {
     throw new DomainError('policy_violation', 'At least one enabled security administrator must remain', {
-      rule: 'last security administrator',
+      rule: RULES.last_security_administrator,
     });
   }
 }
@@ -141,7 +142,7 @@ export async function updateUser(
         'forbidden',
         'Nobody changes their own roles; another security administrator must',
         {
-          rule: 'RO-3 no self-granted roles',
+          rule: RULES.no_self_granted_roles,
         },
       );
     }
@@ -175,7 +176,7 @@ export async function setUserDisabled(
     const before = await loadForUpdate(trx, id);
     if (disabled && principal.userId === id) {
       throw new DomainError('policy_violation', 'You cannot disable your own account', {
-        rule: 'no self-disable',
+        rule: RULES.no_self_disable,
       });
     }
     if (disabled && before.roles.includes('security_administrator'))
@@ -216,7 +217,7 @@ export async function resetPassword(
       'policy_violation',
       'A service account has no password; it acts through its API tokens',
       {
-        rule: 'X-4 service accounts do not sign in',
+        rule: RULES.x4_service_accounts_no_sign_in,
       },
     );
   await assertPasswordAcceptable(deps.db.kysely, deps, password, target.username, id);

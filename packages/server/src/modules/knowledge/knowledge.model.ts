@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import { DomainError } from '@releasegate/domain';
 
 /** Kinds of article (PO-4): a lesson from a release, a solution to a problem, a how-to, a known issue. */
@@ -42,7 +43,7 @@ const FROM: Record<KnowledgeAction, readonly KnowledgeState[]> = {
   archive: ['draft', 'published'],
 };
 
-export const KNOWLEDGE_LIFECYCLE_RULE = 'PO-4 article lifecycle';
+export const KNOWLEDGE_LIFECYCLE_RULE = RULES.article_lifecycle;
 
 export function assertKnowledgeAction(state: KnowledgeState, action: KnowledgeAction, label: string): void {
   if (!FROM[action].includes(state)) {

@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { DomainError, conflict, notFound, type Clock } from '@releasegate/domain';
@@ -155,7 +156,7 @@ async function change(
         `${before.number} was changed by ${before.updatedBy} (version ${before.version}) after you opened version ${expectedVersion}; reload and apply your change again`,
         {
           reason: 'already_done',
-          rule: 'optimistic locking',
+          rule: RULES.optimistic_locking,
           action: last?.action ?? 'edited',
           by: last?.actorName ?? before.updatedBy,
           at: last?.at ?? before.updatedAt,
@@ -178,7 +179,7 @@ async function change(
     };
     if (!(await repo.updateArticle(trx, deps.db.dialect, after, before.version, diff !== null)))
       throw conflict(`${before.number} changed meanwhile; reload and try again`, {
-        rule: 'optimistic locking',
+        rule: RULES.optimistic_locking,
       });
     const historyAction = action === 'edit' ? 'edited' : action === 'publish' ? 'published' : 'archived';
     await repo.insertHistory(trx, after.id, {

@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import type { Kysely } from 'kysely';
 import {
   DomainError,
@@ -73,7 +74,7 @@ async function indicatorOf(trx: Kysely<Database>, releaseId: string, key: string
     throw new DomainError(
       'invalid_input',
       `The plan has no indicator ${key}; it has: ${indicators.map((i) => i.key).join(', ') || 'none'}`,
-      { rule: 'IM-4 indicators from the plan', fields: { indicator: ['not in the plan'] } },
+      { rule: RULES.indicators_from_plan, fields: { indicator: ['not in the plan'] } },
     );
   return indicator;
 }

@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import { DomainError, conflict, invalidInput, notFound, type Clock } from '@releasegate/domain';
 import type { Db } from '../../db/database';
@@ -179,7 +180,7 @@ async function acceptedUrl(
   if (stored && url === redactUrl(stored.url)) return stored.url;
   if (showsRedaction(url))
     throw invalidInput(`Invalid body: url: still shows *** where a credential was hidden`, {
-      rule: 'X-4 URL credentials',
+      rule: RULES.x4_url_credentials,
       fields: {
         url: ['still shows *** where a credential was hidden: keep the address unchanged or type it in full'],
       },

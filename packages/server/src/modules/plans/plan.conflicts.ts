@@ -1,3 +1,4 @@
+import { renderReason, type Reason } from '@releasegate/messages';
 import type { Kysely } from 'kysely';
 import { impactOf } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
@@ -14,6 +15,9 @@ import {
 export interface PlanConflict {
   key: string;
   kind: 'freeze' | 'release';
+  /** What the window collides with, as a reason of the message catalog … */
+  reason: Reason;
+  /** … and in English. */
   description: string;
   /** The recorded override, if someone decided to proceed anyway. */
   override: ConflictOverride | null;
@@ -42,10 +46,15 @@ export async function planConflicts(
   const conflicts: PlanConflict[] = [];
   for (const f of await freezesOverlapping(q, w.start, w.end)) {
     const key = `freeze:${f.id}`;
+    const reason: Reason = {
+      code: 'conflict_freeze',
+      params: { name: f.name, start: f.startsAt, end: f.endsAt },
+    };
     conflicts.push({
       key,
       kind: 'freeze',
-      description: `freeze window ${f.name} (${f.startsAt} – ${f.endsAt})`,
+      reason,
+      description: renderReason('en', reason),
       override: overrides.get(key) ?? null,
     });
   }
@@ -69,10 +78,21 @@ export async function planConflicts(
         theirs.filter((id) => mineReach.has(id)).length + mine.filter((id) => theirReach.has(id)).length;
       if (shared === 0) continue;
       const key = `release:${other.releaseId}`;
+      const reason: Reason = {
+        code: 'conflict_release',
+        params: {
+          release: other.releaseNumber,
+          title: other.releaseTitle,
+          version: other.version,
+          start: other.content.window?.start ?? '',
+          end: other.content.window?.end ?? '',
+        },
+      };
       conflicts.push({
         key,
         kind: 'release',
-        description: `${other.releaseNumber} ${other.releaseTitle} (plan v${other.version}, ${other.content.window?.start} – ${other.content.window?.end}) touches the same or dependent CIs`,
+        reason,
+        description: renderReason('en', reason),
         override: overrides.get(key) ?? null,
       });
     }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { reasonSchema } from '../../http/reason.schemas';
 import { invalidPattern } from '@releasegate/domain';
 
 const text = (max: number) => z.string().max(max);
@@ -119,7 +120,8 @@ export const planView = z.object({
 export const conflictView = z.object({
   key: z.string(),
   kind: z.enum(['freeze', 'release']),
-  description: z.string(),
+  reason: reasonSchema,
+  description: z.string().describe('The reason in English'),
   override: z
     .object({ conflictKey: z.string(), reason: z.string(), byName: z.string(), at: z.string() })
     .nullable(),

@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import { DomainError, alreadyDone, notFound, policyViolation, type PlanContent } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
@@ -215,7 +216,7 @@ export async function saveCompletion(
     );
     if (changed.length)
       throw policyViolation(
-        'TY-4 the completion keeps what was approved',
+        RULES.completion_keeps_approved,
         `The completion cannot change what the approved short form runs: ${changed.join(', ')}`,
         { fields: Object.fromEntries(changed.map((f) => [f, 'approved in the short form: unchanged'])) },
       );
@@ -323,7 +324,7 @@ export async function overrideConflict(
       throw new DomainError(
         'invalid_transition',
         'Conflicts are overridden while the plan is being drafted',
-        { rule: 'PL-5 schedule conflicts' },
+        { rule: RULES.schedule_conflicts },
       );
     }
     const conflict = (await planConflicts(trx, deps, release, plan)).find((c) => c.key === key);
@@ -332,7 +333,7 @@ export async function overrideConflict(
       throw alreadyDone(
         `This conflict is already overridden, by ${conflict.override.byName} at ${conflict.override.at}`,
         {
-          rule: 'PL-5 schedule conflicts',
+          rule: RULES.schedule_conflicts,
           action: 'override_conflict',
           by: conflict.override.byName,
           at: conflict.override.at,

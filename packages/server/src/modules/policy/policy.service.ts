@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import {
@@ -59,7 +60,7 @@ export async function policyInForce(q: Kysely<Database>, clock: Clock): Promise<
   const v = await repo.policyInForce(q, today(clock));
   if (!v)
     throw new DomainError('conflict', 'No release policy is in force; approve one first', {
-      rule: 'PC-1 policy in force',
+      rule: RULES.policy_in_force,
     });
   return v;
 }
@@ -143,7 +144,7 @@ export async function approvePolicyVersion(
   const principal = authorize(ctx, 'policy.manage');
   if (!principal.roles.includes('operations_manager')) {
     throw new DomainError('forbidden', 'Only the operations manager approves the release policy (RO-1)', {
-      rule: 'RO-1 the manager maintains the policy',
+      rule: RULES.manager_maintains_policy,
       permission: 'policy.manage',
     });
   }
@@ -155,7 +156,7 @@ export async function approvePolicyVersion(
       throw alreadyDone(
         `${v.document.number} ${v.document.version} is already approved, by ${v.approvedBy ?? '—'} at ${v.approvedAt ?? '—'}`,
         {
-          rule: 'PC-1 policy approval',
+          rule: RULES.policy_approval,
           action: 'approve',
           by: v.approvedBy,
           at: v.approvedAt ?? v.createdAt,
@@ -167,7 +168,7 @@ export async function approvePolicyVersion(
         'forbidden',
         'The drafter of a policy version cannot approve it; another manager must',
         {
-          rule: 'PC-1 four eyes on the policy',
+          rule: RULES.policy_four_eyes,
           drafter: v.createdBy,
         },
       );
@@ -182,7 +183,7 @@ export async function approvePolicyVersion(
         'conflict',
         `${v.document.number} ${v.document.version} changed meanwhile; reload`,
         {
-          rule: 'PC-1 policy approval',
+          rule: RULES.policy_approval,
         },
       );
     await deps.audit.record(trx, ctx, {

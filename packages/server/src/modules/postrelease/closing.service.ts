@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import { createHash } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import { checkTimeStamp, checkpointText, writeCheckpoint, type Checkpoint } from '../audit/audit.checkpoint';
@@ -123,7 +124,7 @@ export async function archiveRelease(deps: ReleaseDeps, ctx: RequestContext, id:
     const last = await repo.latestReleaseEvent(trx, release.id);
     return archive && last?.action === 'release.archive'
       ? {
-          rule: 'PO-3 archive',
+          rule: RULES.archive,
           action: 'archive',
           by: archive.archivedBy,
           at: archive.archivedAt,
@@ -171,7 +172,7 @@ export async function closeRelease(
         'invalid_input',
         `Closing ${release.number} as ${input.outcome} needs the analysis`,
         {
-          rule: 'CL-1 an unsuccessful close says why',
+          rule: RULES.close_needs_reason,
           fields: { analysis: ['required when the outcome is failed or rolled back'] },
         },
       );

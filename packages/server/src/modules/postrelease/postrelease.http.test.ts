@@ -142,7 +142,10 @@ describe.each(DIALECTS)(
         'CL-1 CMDB update done',
         'CL-1 documents archived',
       ]);
-      expect(refused.body.error.message).toContain('functional, performance, business, user_acceptance');
+      expect(refused.body.error.details.blockers[0].params).toEqual({
+        items: ['functional', 'performance', 'business', 'user_acceptance'],
+      });
+      expect(refused.body.error.message).toContain('Functional, Performance, Business, User acceptance');
       await verifyAll(r.id);
       await c.cfg.post(`/api/releases/${r.id}/cmdb-update/complete`, {});
       expect((await c.eng1.post(`/api/releases/${r.id}/archive`)).status).toBe(200);

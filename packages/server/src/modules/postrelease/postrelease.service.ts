@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import { DomainError, notFound, type PolicyRules } from '@releasegate/domain';
@@ -92,7 +93,7 @@ export function cmdbDeadlineHandler(deps: Pick<ReleaseDeps, 'clock' | 'audit'>) 
         entityType: 'release',
         entityId: releaseId,
         outcome: overdue ? 'failed' : 'success',
-        details: { dueAt: task.dueAt, rule: 'PO-2 CMDB update within 24 hours' },
+        details: { dueAt: task.dueAt, rule: RULES.cmdb_update_within_24h },
       });
     },
   };
@@ -124,7 +125,7 @@ export async function recordVerification(
           ? 'User acceptance is signed off by a business-department representative (PO-1), not recorded here'
           : `Unknown verification ${itemKey}; the policy has: ${rules.postReleaseVerifications.map((i) => i.key).join(', ')}`,
         {
-          rule: 'PO-1 effect verification',
+          rule: RULES.effect_verification,
           fields: { item: [item ? 'signed off by the business' : 'unknown'] },
         },
       );
@@ -133,7 +134,7 @@ export async function recordVerification(
         'policy_violation',
         `${item.label.zh} (${item.key}) passed needs evidence: a note, a link or a file`,
         {
-          rule: 'PO-1 evidence',
+          rule: RULES.verification_evidence,
           fields: { note: ['give the evidence'] },
         },
       );
@@ -173,7 +174,7 @@ export async function signAcceptance(
       .at(-1);
     return last?.result === 'passed'
       ? {
-          rule: 'PO-1 user acceptance',
+          rule: RULES.user_acceptance,
           action: 'sign_acceptance',
           by: last.actorName,
           at: last.at,
@@ -189,7 +190,7 @@ export async function signAcceptance(
     async (trx, release, principal) => {
       if (!input.accepted && !input.comment?.trim())
         throw new DomainError('invalid_input', 'Refusing acceptance needs a reason', {
-          rule: 'PO-1 user acceptance',
+          rule: RULES.user_acceptance,
           fields: { comment: ['say what is not accepted'] },
         });
       await repo.insertVerification(trx, release.id, {
@@ -228,7 +229,7 @@ export async function reviewEmergency(
     const review = await repo.findReview(trx, release.id);
     return review
       ? {
-          rule: 'TY-4 reviewed after the fact',
+          rule: RULES.reviewed_after_the_fact,
           action: 'review_emergency',
           by: review.reviewerName,
           at: review.reviewedAt,
@@ -271,7 +272,7 @@ export async function completeCmdbUpdate(
     const task = await repo.findCmdbTask(trx, release.id);
     return task?.doneAt
       ? {
-          rule: 'PO-2 CMDB update task',
+          rule: RULES.cmdb_update_task,
           action: 'complete_cmdb_update',
           by: task.doneBy,
           at: task.doneAt,
@@ -302,7 +303,7 @@ export async function completeCmdbUpdate(
             'policy_violation',
             `Configuration item ${target.ciId} of the plan no longer exists or is retired`,
             {
-              rule: 'PO-2 CMDB update',
+              rule: RULES.cmdb_update,
             },
           );
         if (ci.version !== target.targetVersion)

@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import type { Kysely } from 'kysely';
 import { DomainError, impactOf, notFound, type PlanRisk } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
@@ -52,7 +53,7 @@ function assertAssessable(r: repo.Release) {
     throw new DomainError(
       'invalid_transition',
       `${r.number} is ${r.state}: assessments are recorded during intake and planning`,
-      { rule: 'IN-3…IN-5 assessment during intake' },
+      { rule: RULES.assessment_during_intake },
     );
   }
 }

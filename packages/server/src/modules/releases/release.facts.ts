@@ -47,7 +47,7 @@ export async function factsOf(
       drafterId: plan.drafterId,
       gaps: sectionGaps(plan.content, rules.requiredPlanSections),
       shortFormGaps: sectionGaps(plan.content, rules.emergencyShortForm),
-      unresolvedConflicts: conflicts.filter((c) => !c.override).map((c) => c.description),
+      unresolvedConflicts: conflicts.filter((c) => !c.override).map((c) => c.reason),
     };
   }
   return {
@@ -131,7 +131,7 @@ async function executionFacts(
     },
     openTriggers: await countOpenTriggers(q, release.id),
     restorationVerified: restoration?.ok ?? false,
-    gateFailures: gate?.checks.filter((c) => !c.ok).map((c) => ({ rule: c.rule, message: c.message })),
+    gateFailures: gate?.checks.filter((c) => !c.ok),
     ...(await postReleaseFacts(q, release, rules)),
   };
 }

@@ -33,5 +33,6 @@ export function assertAllowed(
       blockers,
       ...(first.missing && { missing: first.missing }),
     },
+    blockers,
   );
 }

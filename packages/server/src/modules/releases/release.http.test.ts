@@ -135,10 +135,18 @@ describe.each(DIALECTS)('releases: intake, classification and plans on %s', (dia
     const core = await ci(c.cfg, 'database', 'core-db', { critical: true });
     const change = await approvedChange(c, 'x', [core.id]);
     const r = (await request(c.eng1, [change.id], { targetCiIds: [core.id] })).body;
-    expect(r.proposal).toEqual({ type: 'major', reasons: ['touches 1 core CI(s) (涉及系统核心功能)'] });
+    expect(r.proposal).toEqual({
+      type: 'major',
+      criteria: [{ code: 'proposal_core', params: { count: 1 } }],
+      reasons: ['touches 1 core CI(s) (涉及系统核心功能)'],
+    });
     const noReason = await c.eng1.post(`/api/releases/${r.id}/classify`, { type: 'normal' });
     expect(noReason.status).toBe(422);
-    expect(noReason.body.error.details.rule).toBe('TY-3 override needs a reason');
+    expect(noReason.body.error.details).toMatchObject({
+      rule: 'TY-3 override needs a reason',
+      ruleCode: 'override_needs_reason',
+      requirement: 'TY-3',
+    });
     const withReason = await c.eng1.post(`/api/releases/${r.id}/classify`, {
       type: 'normal',
       reason: '仅修改只读报表',

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import {
-  PLAN_SECTIONS,
   RELEASE_ACTIONS,
   RELEASE_ITEM_KINDS,
   RELEASE_OUTCOMES,
   RELEASE_STATES,
   RELEASE_TYPES,
 } from '@releasegate/domain';
+import { codedRule, gapSchema, reasonSchema } from '../../http/reason.schemas';
 
 const id = z.string().min(1).max(64);
 export const idParams = z.object({ id: z.string().min(1).max(64) });
@@ -38,7 +38,11 @@ export const releaseView = z.object({
   state: z.enum(RELEASE_STATES),
   outcome: z.enum(RELEASE_OUTCOMES).nullable(),
   type: z.enum(RELEASE_TYPES).nullable(),
-  proposal: z.object({ type: z.enum(RELEASE_TYPES), reasons: z.array(z.string()) }),
+  proposal: z.object({
+    type: z.enum(RELEASE_TYPES),
+    criteria: z.array(reasonSchema),
+    reasons: z.array(z.string()),
+  }),
   typeReason: z.string().nullable(),
   urgency: z.string(),
   rollbackDifficulty: z.string(),
@@ -53,8 +57,9 @@ export const releaseView = z.object({
   updatedAt: z.string(),
 });
 
-const gap = z.object({ section: z.enum(PLAN_SECTIONS), reason: z.string() });
+const gap = gapSchema;
 const blocker = z.object({
+  ...codedRule,
   rule: z.string(),
   reason: z.string(),
   kind: z.enum(['state', 'role', 'policy']),
@@ -91,7 +96,7 @@ export const releaseDetailView = releaseView.extend({
       status: z.string(),
       drafterName: z.string(),
       gaps: z.array(gap),
-      unresolvedConflicts: z.array(z.string()),
+      unresolvedConflicts: z.array(reasonSchema),
     })
     .nullable(),
   actions: z.array(

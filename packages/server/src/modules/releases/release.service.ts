@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import {
@@ -57,7 +58,7 @@ async function assertChangesApproved(q: Kysely<Database>, deps: ReleaseDeps, cha
       'policy_violation',
       `A release is accepted only from approved changes; not approved: ${bad.map((b) => b.label).join(', ')}`,
       {
-        rule: 'IN-1 approved changes only',
+        rule: RULES.approved_changes_only,
         changes: bad,
       },
     );
@@ -93,7 +94,7 @@ export async function requestRelease(
   if (input.items.length === 0 && (input.targetCiIds ?? []).length === 0) {
     const what = 'name at least one release item or target configuration item';
     throw new DomainError('invalid_input', `A release request must say what is released: ${what}`, {
-      rule: 'PR-6 a release carries items or target CIs',
+      rule: RULES.release_scope,
       fields: { items: [what], targetCiIds: [what] },
     });
   }
@@ -129,8 +130,8 @@ export async function requestRelease(
           .join('; ')}`,
         {
           rule: problems.some((p) => p.message.startsWith('DS-2'))
-            ? 'DS-2 approved DSL versions only'
-            : 'PR-6 release items',
+            ? RULES.dsl_approved_only
+            : RULES.release_items,
           fields,
         },
       );
@@ -216,7 +217,7 @@ async function assertNotTakenYet(
   const winner =
     (await oneShot?.(trx, release)) ??
     (last && preemptedBy(action, release.state, last)
-      ? { rule: 'release lifecycle', action: last.action, by: last.by, at: last.at, state: release.state }
+      ? { rule: RULES.release_lifecycle, action: last.action, by: last.by, at: last.at, state: release.state }
       : undefined);
   if (winner)
     throw alreadyDone(
@@ -351,7 +352,7 @@ export async function classifyRelease(
         'policy_violation',
         `The system proposes ${r.proposal.type} (${r.proposal.reasons.join('; ')}); choosing ${type} needs a reason`,
         {
-          rule: 'TY-3 override needs a reason',
+          rule: RULES.override_needs_reason,
           fields: { reason: ['say why the proposal does not fit'] },
         },
       );

@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import {
@@ -142,7 +143,7 @@ export async function decide(
   const reason = input.reason?.trim() || null;
   if (input.decision === 'continue' && !reason)
     throw new DomainError('policy_violation', 'Continuing despite a rollback trigger needs a reason', {
-      rule: 'RB-2 continue with a reason',
+      rule: RULES.continue_with_reason,
       fields: { reason: ['say why the release continues'] },
     });
   const action = input.decision === 'rollback' ? 'decide_rollback' : 'decide_continue';
@@ -152,7 +153,7 @@ export async function decide(
     const trigger = await repo.findTrigger(trx, triggerId);
     return trigger?.releaseId === release.id && trigger.decision
       ? {
-          rule: 'RB-2 one decision per trigger',
+          rule: RULES.one_decision_per_trigger,
           action: trigger.decision === 'rollback' ? 'decide_rollback' : 'decide_continue',
           by: trigger.decidedBy,
           at: trigger.decidedAt!,
@@ -183,7 +184,7 @@ export async function decide(
         // Under the release lock nobody decides meanwhile; the conditional update still makes sure.
         if (!(await repo.decideTrigger(trx, t.id, { decision: input.decision, reason, by, at, ...timing })))
           throw new DomainError('conflict', `The trigger ${t.id} was decided meanwhile; reload`, {
-            rule: 'RB-2 one decision per trigger',
+            rule: RULES.one_decision_per_trigger,
           });
         await cancelJobs(trx, `rollback:${t.id}:`);
         timings.push({ trigger: t.id, ...timing });
@@ -195,7 +196,7 @@ export async function decide(
           entityType: 'release',
           entityId: release.id,
           outcome: 'failed',
-          details: { rule: 'RB-2 decision due 30 minutes after discovery', late },
+          details: { rule: RULES.decision_due, late },
         });
       const rules = await rulesOf(trx, release);
       await notify(trx, deps.clock, {
@@ -278,7 +279,7 @@ export async function verifyRestoration(
       if (!expected.has(t.ciId)) expected.set(t.ciId, { version: t.currentVersion ?? null });
     if (expected.size === 0)
       throw new DomainError('policy_violation', 'The plan records no baseline to verify against', {
-        rule: 'RB-4 restoration verified against the baseline',
+        rule: RULES.restoration_against_baseline,
       });
     const ids = [...expected.keys()];
     const cis = new Map((await findCisByIds(trx, ids)).map((c) => [c.id, c]));

@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { DomainError } from '@releasegate/domain';
@@ -71,14 +72,14 @@ export function healthRoutes(
           throw new DomainError(
             'not_found',
             'Metrics are off: set METRICS_TOKEN (at least 16 characters) and scrape with Authorization: Bearer <token>',
-            { rule: 'metrics token', reason: 'metrics_off' },
+            { rule: RULES.metrics_token, reason: 'metrics_off' },
           );
         if (!bearerMatches(request.headers.authorization, metricsToken)) {
           reply.header('www-authenticate', 'Bearer realm="metrics"');
           throw new DomainError(
             'unauthenticated',
             'Metrics need Authorization: Bearer <METRICS_TOKEN>; the token is missing or wrong',
-            { rule: 'metrics token', reason: 'bad_metrics_token' },
+            { rule: RULES.metrics_token, reason: 'bad_metrics_token' },
           );
         }
         return reply.header('content-type', registry.contentType).send(await registry.metrics());

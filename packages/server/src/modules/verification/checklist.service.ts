@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import type { Readable } from 'node:stream';
 import { DomainError, notFound } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
@@ -47,7 +48,7 @@ export async function recordCheck(
       throw new DomainError(
         'policy_violation',
         `${item.label.zh} (${item.key}) passed needs evidence: a note, a link or a file`,
-        { rule: 'IM-1 evidence', fields: { note: ['give the evidence'] } },
+        { rule: RULES.check_evidence, fields: { note: ['give the evidence'] } },
       );
     }
     if (input.evidence && !(await deps.blobs.has(input.evidence.digest)))
@@ -102,7 +103,7 @@ export async function uploadEvidence(
       throw new DomainError(
         'too_large',
         `The file is larger than the limit of ${Math.round(deps.maxUploadBytes / 1048576)} MiB`,
-        { rule: 'upload size limit' },
+        { rule: RULES.upload_size_limit },
       );
     throw error;
   }
@@ -125,7 +126,7 @@ export async function openEvidence(
   if (!cited) throw notFound('Evidence file of this release', digest);
   if ((await deps.blobs.rehash(digest)) !== digest)
     throw new DomainError('conflict', `The stored evidence file ${digest} no longer matches its SHA-256`, {
-      rule: 'PO-3 archive integrity',
+      rule: RULES.archive_integrity,
     });
   return {
     filename: cited.filename ?? digest,

@@ -133,7 +133,7 @@ function Editor({ article, release }: { article?: Article; release?: ReleaseDeta
     },
   });
 
-  const conflict = isApiError(failure) && failure.detail('rule') === 'optimistic locking' ? failure : null;
+  const conflict = isApiError(failure) && failure.detail('ruleCode') === 'optimistic_locking' ? failure : null;
   const reload = () => void queryClient.invalidateQueries({ queryKey: articleQueryKey(article!.id) });
   const title = article
     ? t('knowledge.editor.editTitle', { number: article.number })

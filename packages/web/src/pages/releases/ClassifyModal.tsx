@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { RELEASE_TYPES, type ReleaseDetail, type ReleaseType } from '../../api/types';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { showFieldErrors } from '../../common/forms';
-import { proposalReason } from '../../common/ruleText';
+import { reasonText } from '../../common/ruleText';
 import { classifyRelease } from './releases.api';
 import { textLimit } from '../../common/textLimit';
 
@@ -75,8 +75,8 @@ export function ClassifyModal({
         }
         description={
           <ul style={{ margin: 0, paddingInlineStart: 18 }} data-testid="classify-proposal-reasons">
-            {proposal.reasons.map((r) => (
-              <li key={r}>{proposalReason(t, r)}</li>
+            {proposal.criteria.map((criterion) => (
+              <li key={criterion.code}>{reasonText(t, criterion)}</li>
             ))}
           </ul>
         }

@@ -5,7 +5,7 @@ import { useQueries } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ChangeApproval, ReleaseDetail, ReleaseItem, ReleaseState } from '../../api/types';
 import { formatDateTime } from '../../common/format';
-import { proposalReason } from '../../common/ruleText';
+import { reasonText } from '../../common/ruleText';
 import { CriticalTag, EnvironmentTag } from '../cmdb/CiTags';
 import { useCiTypes, useLocalized } from '../cmdb/useCiTypes';
 import { ChangeStateTag } from '../changes/ChangeTags';
@@ -299,8 +299,8 @@ export function OverviewTab({ release: r }: { release: ReleaseDetail }) {
                       <ReleaseTypeTag type={r.proposal.type} />
                     </span>
                     <ul style={{ margin: 0, paddingInlineStart: 18 }} data-testid="release-proposal-reasons">
-                      {r.proposal.reasons.map((reason) => (
-                        <li key={reason}>{proposalReason(t, reason)}</li>
+                      {r.proposal.criteria.map((criterion) => (
+                        <li key={criterion.code}>{reasonText(t, criterion)}</li>
                       ))}
                     </ul>
                   </Flex>

@@ -1,3 +1,4 @@
+import { RULES } from '@releasegate/messages';
 import { createRequire } from 'node:module';
 import { Readable, Transform } from 'node:stream';
 import { DomainError } from '@releasegate/domain';
@@ -23,7 +24,7 @@ export function fileTooLarge(limits: ImportLimits): DomainError {
   return new DomainError(
     'too_large',
     `The import file is larger than the limit of ${mib(limits.maxBytes)} MiB (CMDB_IMPORT_MAX_MB); nothing was imported`,
-    { rule: 'CM-5 import file size', limit: 'CMDB_IMPORT_MAX_MB', maxBytes: limits.maxBytes },
+    { rule: RULES.cmdb_import_file_size, limit: 'CMDB_IMPORT_MAX_MB', maxBytes: limits.maxBytes },
   );
 }
 
@@ -32,7 +33,7 @@ function unzippedTooLarge(limits: ImportLimits): DomainError {
     'too_large',
     `The workbook unzips to more than ${mib(limits.maxUnzippedBytes)} MiB (CMDB_IMPORT_MAX_UNZIPPED_MB); nothing was imported`,
     {
-      rule: 'CM-5 import unzipped size',
+      rule: RULES.cmdb_import_unzipped_size,
       limit: 'CMDB_IMPORT_MAX_UNZIPPED_MB',
       maxBytes: limits.maxUnzippedBytes,
     },
@@ -43,7 +44,7 @@ export function tooManyRows(limits: ImportLimits): DomainError {
   return new DomainError(
     'too_large',
     `The import file has more than ${limits.maxRows} rows (CMDB_IMPORT_MAX_ROWS); split it, nothing was imported`,
-    { rule: 'CM-5 import rows', limit: 'CMDB_IMPORT_MAX_ROWS', maxRows: limits.maxRows },
+    { rule: RULES.cmdb_import_rows, limit: 'CMDB_IMPORT_MAX_ROWS', maxRows: limits.maxRows },
   );
 }
 
@@ -51,7 +52,7 @@ export function tooManyRows(limits: ImportLimits): DomainError {
 export function unreadableFile(format: 'csv' | 'xlsx', reason: string): DomainError {
   const what = format === 'csv' ? 'a CSV file (UTF-8, comma-separated)' : 'an XLSX workbook';
   return new DomainError('invalid_input', `The file is not ${what}: ${reason}`, {
-    rule: 'CM-5 import file format',
+    rule: RULES.cmdb_import_file_format,
     format,
     fields: { _: [`not ${what}`] },
   });

@@ -8,7 +8,7 @@ import { useAuth } from '../../../auth/AuthContext';
 import { ErrorAlert } from '../../../common/ErrorAlert';
 import { formatMinute } from '../../../common/format';
 import { ReasonModal } from '../../../common/ReasonModal';
-import { conflictText } from '../../../common/ruleText';
+import { reasonText } from '../../../common/ruleText';
 import { conflictsQueryKey, listConflicts, overrideConflict, releasesQueryKey } from '../releases.api';
 import { CONFLICTS_ANCHOR } from './PlanEditor';
 import { usePeople } from '../../../common/people';
@@ -82,7 +82,7 @@ export function ConflictsCard({ release }: { release: ReleaseDetail }) {
             <Flex vertical gap={2} style={{ minWidth: 0 }}>
               <span>
                 <Tag color={c.kind === 'freeze' ? 'red' : 'orange'}>{t(`plan.conflictKinds.${c.kind}`)}</Tag>
-                {conflictText(t, c.description)}
+                {reasonText(t, c.reason)}
               </span>
               {c.override ? (
                 <Typography.Text type="success" style={{ fontSize: 12 }}>
@@ -105,7 +105,7 @@ export function ConflictsCard({ release }: { release: ReleaseDetail }) {
       />
       {overriding && (
         <ReasonModal
-          title={t('plan.overrideTitle', { conflict: conflictText(t, overriding.description) })}
+          title={t('plan.overrideTitle', { conflict: reasonText(t, overriding.reason) })}
           warning={t('plan.overrideWarning')}
           okText={t('plan.override')}
           label={t('plan.overrideReason')}

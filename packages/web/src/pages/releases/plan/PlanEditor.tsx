@@ -61,7 +61,7 @@ import { textLimit } from '../../../common/textLimit';
 import { useUnsavedChangesGuard } from '../../../common/useUnsavedChangesGuard';
 
 /** Blockers of submission that saving the draft may change: the server judges them after the save. */
-const DRAFT_RULES = new Set(['PL-1 plan sections', 'TY-4 emergency short form', 'PL-5 schedule conflicts']);
+const DRAFT_RULES = new Set<Blocker['code']>(['plan_sections', 'emergency_short_form', 'schedule_conflicts']);
 
 export const CONFLICTS_ANCHOR = 'plan-conflicts';
 
@@ -139,7 +139,7 @@ export function PlanEditor({
   const gaps = new Map((release.plan?.gaps ?? []).map((g) => [g.section, g]));
   const missingBySection = new Map((missing?.gaps ?? []).map((g) => [g.section, g]));
   const submitAvailability = availability('submit_plan');
-  const lasting: Blocker[] = submitAvailability.blockers.filter((b) => !DRAFT_RULES.has(b.rule));
+  const lasting: Blocker[] = submitAvailability.blockers.filter((b) => !DRAFT_RULES.has(b.code));
   const refresh = () => queryClient.invalidateQueries({ queryKey: releasesQueryKey });
 
   const save = async () => {
@@ -161,16 +161,16 @@ export function PlanEditor({
       } else void message.success(t('plan.saved'));
     } catch (error) {
       const gapsMissing = isApiError(error) ? error.detail('missing') : undefined;
-      const rule = isApiError(error) ? error.detail('rule') : undefined;
+      const rule = isApiError(error) ? error.detail('ruleCode') : undefined;
       if (Array.isArray(gapsMissing) && gapsMissing.length > 0) {
         const list = gapsMissing as SectionGap[];
-        setMissing({ rule: typeof rule === 'string' ? rule : 'PL-1 plan sections', gaps: list });
+        setMissing({ rule: typeof rule === 'string' ? rule : 'plan_sections', gaps: list });
         const blockers = isApiError(error) ? error.detail('blockers') : undefined;
         const others = Array.isArray(blockers) ? (blockers as Blocker[]).filter((b) => !b.missing) : [];
         if (others.length > 0) setFailure(error);
-        setConflictsBlock(others.some((b) => b.rule === 'PL-5 schedule conflicts'));
+        setConflictsBlock(others.some((b) => b.code === 'schedule_conflicts'));
         scrollTo('plan-submit-refused');
-      } else if (rule === 'PL-5 schedule conflicts') {
+      } else if (rule === 'schedule_conflicts') {
         setConflictsBlock(true);
         scrollTo(CONFLICTS_ANCHOR);
       } else if (
@@ -708,7 +708,7 @@ export function PlanEditor({
                     {sectionLabel(t, g.section)}
                   </Typography.Link>
                   {t('common.colon')}
-                  {gapReason(t, g.reason)}
+                  {gapReason(t, g)}
                 </li>
               ))}
             </ul>

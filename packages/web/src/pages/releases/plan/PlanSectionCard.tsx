@@ -37,7 +37,7 @@ export function PlanSectionCard({
   const { t } = useTranslation();
   const open = missing ?? gap;
   const status = !judged ? null : open ? (
-    <Tooltip title={gapReason(t, open.reason)}>
+    <Tooltip title={gapReason(t, open)}>
       <Tag
         color={missing ? 'error' : 'warning'}
         icon={<ExclamationCircleOutlined />}
@@ -74,7 +74,7 @@ export function PlanSectionCard({
         <Alert
           type="error"
           showIcon
-          title={gapReason(t, missing.reason)}
+          title={gapReason(t, missing)}
           style={{ marginBottom: 12 }}
           data-testid={`plan-missing-${section}`}
         />

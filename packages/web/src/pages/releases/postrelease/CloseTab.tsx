@@ -26,10 +26,10 @@ import { ReviewCard } from './ReviewCard';
 import { afterReleaseTabShown } from './afterReleaseTabs';
 
 type Check = 'verification' | 'cmdb' | 'archive';
-const CHECK_RULES: Record<Check, string> = {
-  verification: 'CL-1 verification done',
-  cmdb: 'CL-1 CMDB update done',
-  archive: 'CL-1 documents archived',
+const CHECK_RULES: Record<Check, Blocker['code']> = {
+  verification: 'verification_done',
+  cmdb: 'cmdb_update_done',
+  archive: 'documents_archived',
 };
 
 /**
@@ -103,7 +103,7 @@ function PrerequisitesCard({ release, view }: { release: ReleaseDetail; view: Po
   const judged = availability(rolledBack ? 'close_rolled_back' : 'close_successful');
   const checks: Check[] = rolledBack ? ['archive'] : ['verification', 'cmdb', 'archive'];
   const blockerOf = (check: Check): Blocker | undefined =>
-    judged.blockers.find((b) => b.rule === CHECK_RULES[check]);
+    judged.blockers.find((b) => b.code === CHECK_RULES[check]);
   // CL-1, KP-1: the close button is the close the prerequisites are about, disabled with its
   // blockers until they are met; closing as failed is its own, deliberate button.
   const failable = !rolledBack && availability('close_failed').allowed;

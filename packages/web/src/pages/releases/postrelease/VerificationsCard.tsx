@@ -137,7 +137,7 @@ export function VerificationsCard({ releaseId, view }: { releaseId: string; view
 
 /** The server asks for evidence in the words of IM-1: here it is PO-1's rule, said as such. */
 function asPostReleaseEvidence(error: unknown, text: string): unknown {
-  if (!isApiError(error) || error.detail('rule') !== 'PO-1 evidence') return error;
+  if (!isApiError(error) || error.detail('ruleCode') !== 'verification_evidence') return error;
   const details = { ...(error.details as Record<string, unknown>), fields: { note: [text] } };
   return new ApiError(error.status, error.code, error.message, details);
 }

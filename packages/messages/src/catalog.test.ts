@@ -1,0 +1,133 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { en } from './catalog.en';
+import { zh } from './catalog.zh';
+import { GAP_CODES, REASON_CODES, RULE_CODES } from './codes';
+import { languageOf, renderReason, requirementOf, ruleCodeOf, ruleName } from './render';
+
+const SLOT = /\{\{\s*(\w+)\s*((?:,\s*\w+\s*)*)\}\}/g;
+const slots = (template: string) =>
+  [...template.matchAll(SLOT)].map(([, name, mods]) => ({
+    name,
+    modifiers: mods
+      .split(',')
+      .map((m) => m.trim())
+      .filter(Boolean),
+  }));
+
+const leaves = (node: unknown, prefix = ''): string[] =>
+  typeof node === 'string'
+    ? [prefix]
+    : Object.entries(node as Record<string, unknown>).flatMap(([k, v]) =>
+        leaves(v, prefix ? `${prefix}.${k}` : k),
+      );
+
+const MODIFIERS = new Set([
+  'or',
+  'list',
+  'semicolon',
+  'time',
+  'quoted',
+  'gaps',
+  'conflicts',
+  ...Object.keys(en.words),
+]);
+
+/** Every non-test source file of the packages that send codes. */
+function sources(): string {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name))
+        out.push(fs.readFileSync(full, 'utf8'));
+    }
+  };
+  walk(path.join(root, 'domain/src'));
+  walk(path.join(root, 'server/src'));
+  return out.join('\n');
+}
+
+describe('X-2 the message catalog (one contract: codes, not sentences)', () => {
+  it('X-2 every code has a message in Chinese and in English, and nothing else is in either', () => {
+    expect(leaves(zh).sort()).toEqual(leaves(en).sort());
+    for (const key of leaves(zh)) {
+      const text = key.split('.').reduce<unknown>((n, k) => (n as Record<string, unknown>)[k], zh);
+      expect(text, key).not.toBe('');
+    }
+  });
+
+  it('X-2 each Chinese message uses exactly the parameters of its English one, with known modifiers', () => {
+    for (const code of REASON_CODES) {
+      const names = (t: string) => [...new Set(slots(t).map((s) => s.name))].sort();
+      expect(names(zh.reasons[code]), code).toEqual(names(en.reasons[code]));
+      for (const slot of [...slots(en.reasons[code]), ...slots(zh.reasons[code])])
+        for (const m of slot.modifiers) expect(MODIFIERS.has(m), `${code}: ${m}`).toBe(true);
+    }
+  });
+
+  it('X-2 no message is unused: the domain or the server sends every rule, reason and gap code', () => {
+    const code = sources();
+    const unused = [...RULE_CODES, ...REASON_CODES, ...GAP_CODES].filter(
+      (c) => !code.includes(`'${c}'`) && !code.includes(`RULES.${c}`),
+    );
+    expect(unused).toEqual([]);
+  });
+
+  it('X-2 a rule carries its requirement ID on its own; the lifecycle rules carry none', () => {
+    expect(requirementOf('authorised_decider')).toBe('RB-2');
+    expect(requirementOf('assessment_during_intake')).toBe('IN-3…IN-5');
+    expect(requirementOf('release_lifecycle')).toBeNull();
+    expect(ruleCodeOf('RB-2 an authorised person decides')).toBe('authorised_decider');
+    expect(ruleName('zh', 'authorised_decider')).toBe('RB-2 由有权人员作出回退决策');
+  });
+
+  it('X-2 parameters render in either language: vocabularies, lists, quotes, times and plan gaps', () => {
+    const state = {
+      code: 'state_required',
+      params: { states: ['planning', 'plan_review'], current: 'approved' },
+    } as const;
+    expect(renderReason('en', state)).toBe(
+      'only when the release is "Planning" or "Plan review" (it is "Plan approved")',
+    );
+    expect(renderReason('zh', state)).toBe(
+      '仅当发布处于“计划制定”或“计划审批”时可以执行（当前为“计划已批准”）',
+    );
+    const roles = {
+      code: 'needs_roles_for_type',
+      params: { roles: ['operations_manager'], type: 'major' },
+    } as const;
+    expect(renderReason('en', roles)).toBe('needs the operations manager for a major release');
+    expect(renderReason('zh', roles)).toBe('重大发布须由运维管理部经理审批');
+    const past = { code: 'window_past', params: { end: '2026-12-06T03:08:00.000Z' } } as const;
+    expect(renderReason('en', past)).toBe(
+      'the window ended at 2026-12-06T03:08:00.000Z; plan a window ahead',
+    );
+    expect(renderReason('zh', past)).toBe('发布窗口已于 2026-12-06 11:08 结束，请安排一个未来的窗口');
+    const gaps = {
+      code: 'plan_gaps',
+      params: {
+        gaps: [
+          { section: 'rollback', code: 'rollback' },
+          { section: 'window', code: 'window_order' },
+        ],
+      },
+    } as const;
+    expect(renderReason('zh', gaps)).toBe(
+      '缺少：回退措施（请按顺序列出回退步骤（PR-2：没有回退计划就不能批准发布计划））；时间安排（发布窗口的结束时间必须晚于开始时间）',
+    );
+  });
+
+  it('X-2 Accept-Language and LANG choose the language, by quality and order', () => {
+    expect(languageOf('zh-CN,zh;q=0.9,en;q=0.8')).toBe('zh');
+    expect(languageOf('en-US,zh;q=0.5')).toBe('en');
+    expect(languageOf('fr, zh-TW;q=0.3')).toBe('zh');
+    expect(languageOf('zh_CN.UTF-8')).toBe('zh');
+    expect(languageOf('de')).toBe('en');
+    expect(languageOf(undefined, 'zh')).toBe('zh');
+  });
+});
