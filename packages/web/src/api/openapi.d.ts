@@ -12,29 +12,7 @@ export interface paths {
             cookie?: never;
         };
         /** Liveness: the process answers */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            status: "ok";
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getLiveness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -51,43 +29,7 @@ export interface paths {
             cookie?: never;
         };
         /** Readiness: database reachable and migrations current */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            status: "ready";
-                            database: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            status: "not_ready";
-                            reason: string;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getReadiness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -104,24 +46,7 @@ export interface paths {
             cookie?: never;
         };
         /** Prometheus metrics; needs Authorization: Bearer <METRICS_TOKEN>, and is off without one */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getMetrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -140,51 +65,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Sign in with user name and password; sets the session cookie */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        username: string;
-                        password: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            user: {
-                                id: string;
-                                username: string;
-                                displayName: string;
-                                email: string | null;
-                                roles: string[];
-                                disabled: boolean;
-                                lockedUntil: string | null;
-                                passwordChangedAt: string;
-                                mustChangePassword: boolean;
-                                serviceAccount: boolean;
-                                createdAt: string;
-                                updatedAt: string;
-                                permissions: string[];
-                            };
-                            csrfToken: string;
-                            passwordExpired: boolean;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["signIn"];
         delete?: never;
         options?: never;
         head?: never;
@@ -201,24 +82,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Sign out: the session is revoked */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["signOut"];
         delete?: never;
         options?: never;
         head?: never;
@@ -233,44 +97,7 @@ export interface paths {
             cookie?: never;
         };
         /** The signed-in user, roles and permissions */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            user: {
-                                id: string;
-                                username: string;
-                                displayName: string;
-                                email: string | null;
-                                roles: string[];
-                                disabled: boolean;
-                                lockedUntil: string | null;
-                                passwordChangedAt: string;
-                                mustChangePassword: boolean;
-                                serviceAccount: boolean;
-                                createdAt: string;
-                                updatedAt: string;
-                                permissions: string[];
-                            };
-                            csrfToken: string;
-                            passwordExpired: boolean;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getSession"];
         put?: never;
         post?: never;
         delete?: never;
@@ -289,51 +116,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Change your own password; every other session ends */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        currentPassword: string;
-                        newPassword: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            user: {
-                                id: string;
-                                username: string;
-                                displayName: string;
-                                email: string | null;
-                                roles: string[];
-                                disabled: boolean;
-                                lockedUntil: string | null;
-                                passwordChangedAt: string;
-                                mustChangePassword: boolean;
-                                serviceAccount: boolean;
-                                createdAt: string;
-                                updatedAt: string;
-                                permissions: string[];
-                            };
-                            csrfToken: string;
-                            passwordExpired: boolean;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["changeOwnPassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -348,32 +131,7 @@ export interface paths {
             cookie?: never;
         };
         /** Whether first-run setup is pending and whether a setup link is valid */
-        get: {
-            parameters: {
-                query?: {
-                    token?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            firstRun: boolean;
-                            tokenValid: boolean;
-                            role: string | null;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getSetupStatus"];
         put?: never;
         post?: never;
         delete?: never;
@@ -392,54 +150,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Create an account from a one-time setup link and sign in */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        token: string;
-                        username: string;
-                        displayName: string;
-                        email?: string | null;
-                        password: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            user: {
-                                id: string;
-                                username: string;
-                                displayName: string;
-                                email: string | null;
-                                roles: string[];
-                                disabled: boolean;
-                                lockedUntil: string | null;
-                                passwordChangedAt: string;
-                                mustChangePassword: boolean;
-                                serviceAccount: boolean;
-                                createdAt: string;
-                                updatedAt: string;
-                                permissions: string[];
-                            };
-                            csrfToken: string;
-                            passwordExpired: boolean;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["completeSetup"];
         delete?: never;
         options?: never;
         head?: never;
@@ -454,91 +165,10 @@ export interface paths {
             cookie?: never;
         };
         /** List users */
-        get: {
-            parameters: {
-                query?: {
-                    text?: string;
-                    role?: "operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor";
-                    disabled?: "true" | "false";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            users: {
-                                id: string;
-                                username: string;
-                                displayName: string;
-                                email: string | null;
-                                roles: string[];
-                                disabled: boolean;
-                                lockedUntil: string | null;
-                                passwordChangedAt: string;
-                                mustChangePassword: boolean;
-                                serviceAccount: boolean;
-                                createdAt: string;
-                                updatedAt: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listUsers"];
         put?: never;
         /** Create a user (security administrator) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        username: string;
-                        displayName: string;
-                        email?: string | null;
-                        roles: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                        password?: string;
-                        serviceAccount?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            username: string;
-                            displayName: string;
-                            email: string | null;
-                            roles: string[];
-                            disabled: boolean;
-                            lockedUntil: string | null;
-                            passwordChangedAt: string;
-                            mustChangePassword: boolean;
-                            serviceAccount: boolean;
-                            createdAt: string;
-                            updatedAt: string;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["createUser"];
         delete?: never;
         options?: never;
         head?: never;
@@ -553,32 +183,7 @@ export interface paths {
             cookie?: never;
         };
         /** Usernames and display names of every account (any signed-in user) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            people: {
-                                username: string;
-                                displayName: string;
-                                disabled: boolean;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listPeople"];
         put?: never;
         post?: never;
         delete?: never;
@@ -595,90 +200,14 @@ export interface paths {
             cookie?: never;
         };
         /** One user */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            username: string;
-                            displayName: string;
-                            email: string | null;
-                            roles: string[];
-                            disabled: boolean;
-                            lockedUntil: string | null;
-                            passwordChangedAt: string;
-                            mustChangePassword: boolean;
-                            serviceAccount: boolean;
-                            createdAt: string;
-                            updatedAt: string;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getUser"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Change name, e-mail or roles */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        displayName?: string;
-                        email?: string | null;
-                        roles?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            username: string;
-                            displayName: string;
-                            email: string | null;
-                            roles: string[];
-                            disabled: boolean;
-                            lockedUntil: string | null;
-                            passwordChangedAt: string;
-                            mustChangePassword: boolean;
-                            serviceAccount: boolean;
-                            createdAt: string;
-                            updatedAt: string;
-                        };
-                    };
-                };
-            };
-        };
+        patch: operations["updateUser"];
         trace?: never;
     };
     "/api/users/{id}/disable": {
@@ -691,41 +220,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Disable (ends every session) a user */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            username: string;
-                            displayName: string;
-                            email: string | null;
-                            roles: string[];
-                            disabled: boolean;
-                            lockedUntil: string | null;
-                            passwordChangedAt: string;
-                            mustChangePassword: boolean;
-                            serviceAccount: boolean;
-                            createdAt: string;
-                            updatedAt: string;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["disableUser"];
         delete?: never;
         options?: never;
         head?: never;
@@ -742,41 +237,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Enable a user */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            username: string;
-                            displayName: string;
-                            email: string | null;
-                            roles: string[];
-                            disabled: boolean;
-                            lockedUntil: string | null;
-                            passwordChangedAt: string;
-                            mustChangePassword: boolean;
-                            serviceAccount: boolean;
-                            createdAt: string;
-                            updatedAt: string;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["enableUser"];
         delete?: never;
         options?: never;
         head?: never;
@@ -793,47 +254,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Set a user's password (ends every session) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        password: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            username: string;
-                            displayName: string;
-                            email: string | null;
-                            roles: string[];
-                            disabled: boolean;
-                            lockedUntil: string | null;
-                            passwordChangedAt: string;
-                            mustChangePassword: boolean;
-                            serviceAccount: boolean;
-                            createdAt: string;
-                            updatedAt: string;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["setUserPassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -850,41 +271,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Lift a sign-in lockout */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            username: string;
-                            displayName: string;
-                            email: string | null;
-                            roles: string[];
-                            disabled: boolean;
-                            lockedUntil: string | null;
-                            passwordChangedAt: string;
-                            mustChangePassword: boolean;
-                            serviceAccount: boolean;
-                            createdAt: string;
-                            updatedAt: string;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["unlockUser"];
         delete?: never;
         options?: never;
         head?: never;
@@ -899,37 +286,7 @@ export interface paths {
             cookie?: never;
         };
         /** Roles and the permissions each grants */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            roles: {
-                                role: string;
-                                administrator: boolean;
-                                permissions: string[];
-                            }[];
-                            permissions: string[];
-                            tokenScopes: {
-                                pipeline: string[];
-                                never: string[];
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listRoles"];
         put?: never;
         post?: never;
         delete?: never;
@@ -946,91 +303,10 @@ export interface paths {
             cookie?: never;
         };
         /** API tokens: your own, or everyone’s for the security administrator */
-        get: {
-            parameters: {
-                query?: {
-                    userId?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            tokens: {
-                                id: string;
-                                userId: string;
-                                username: string;
-                                name: string;
-                                prefix: string;
-                                scopes: string[];
-                                createdBy: string;
-                                createdAt: string;
-                                expiresAt: string;
-                                revokedAt: string | null;
-                                lastUsedAt: string | null;
-                                /** @enum {string} */
-                                state: "active" | "expired" | "revoked";
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listTokens"];
         put?: never;
         /** Create a scoped, expiring API token; the secret is shown in this response only */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        name: string;
-                        scopes: ("user.read" | "user.manage" | "token.manage" | "token.own" | "audit.read" | "audit.export" | "audit.verify" | "system.backup" | "system.settings" | "release.read" | "release.request" | "release.accept" | "release.plan" | "release.approve.normal" | "release.approve.major" | "release.approve.emergency" | "release.implement" | "release.trigger" | "release.rollback.decide" | "release.close" | "release.cancel" | "change.read" | "change.manage" | "change.vote" | "change.integrate" | "cmdb.read" | "cmdb.write" | "cmdb.admin" | "dsl.read" | "dsl.upload" | "dsl.approve" | "gate.check" | "acceptance.sign" | "policy.read" | "policy.draft" | "policy.manage" | "measures.read" | "knowledge.read" | "knowledge.write" | "notifications.manage")[];
-                        /** @default 90 */
-                        expiresInDays?: number;
-                        userId?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            userId: string;
-                            username: string;
-                            name: string;
-                            prefix: string;
-                            scopes: string[];
-                            createdBy: string;
-                            createdAt: string;
-                            expiresAt: string;
-                            revokedAt: string | null;
-                            lastUsedAt: string | null;
-                            /** @enum {string} */
-                            state: "active" | "expired" | "revoked";
-                            token: string;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["createToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1047,42 +323,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Revoke an API token */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            userId: string;
-                            username: string;
-                            name: string;
-                            prefix: string;
-                            scopes: string[];
-                            createdBy: string;
-                            createdAt: string;
-                            expiresAt: string;
-                            revokedAt: string | null;
-                            lastUsedAt: string | null;
-                            /** @enum {string} */
-                            state: "active" | "expired" | "revoked";
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["revokeToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1097,59 +338,7 @@ export interface paths {
             cookie?: never;
         };
         /** The audit log, newest first, filtered, keyset-paginated */
-        get: {
-            parameters: {
-                query?: {
-                    actor?: string;
-                    action?: string;
-                    entityType?: string;
-                    entityId?: string;
-                    outcome?: "success" | "denied" | "failed";
-                    from?: string;
-                    to?: string;
-                    text?: string;
-                    beforeSeq?: number;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            events: {
-                                seq: number;
-                                id: string;
-                                occurredAt: string;
-                                actorId: string | null;
-                                actorName: string | null;
-                                actorRoles: string[];
-                                sourceIp: string | null;
-                                requestId: string | null;
-                                action: string;
-                                entityType: string | null;
-                                entityId: string | null;
-                                outcome: string;
-                                before: unknown;
-                                after: unknown;
-                                details: unknown;
-                                hashAlg: string;
-                                prevHash: string;
-                                hash: string;
-                            }[];
-                            nextBeforeSeq: number | null;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listAuditEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1166,34 +355,7 @@ export interface paths {
             cookie?: never;
         };
         /** Export the filtered audit log as CSV or JSON Lines */
-        get: {
-            parameters: {
-                query?: {
-                    actor?: string;
-                    action?: string;
-                    entityType?: string;
-                    entityId?: string;
-                    outcome?: "success" | "denied" | "failed";
-                    from?: string;
-                    to?: string;
-                    text?: string;
-                    format?: "csv" | "jsonl";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["exportAuditEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1210,58 +372,7 @@ export interface paths {
             cookie?: never;
         };
         /** Recompute the hash chain and name the first bad event, and check it against the signed checkpoints of its head (truncation, rewriting, forgery) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            ok: boolean;
-                            eventsChecked: number;
-                            lastSeq: number | null;
-                            lastHash: string | null;
-                            firstBad?: {
-                                seq: number;
-                                id: string;
-                                problem: string;
-                                message: string;
-                            };
-                            checkpoints: {
-                                ok: boolean;
-                                checked: number;
-                                latest: {
-                                    seq: number;
-                                    hash: string;
-                                    at: string;
-                                    timeStampedAt: string | null;
-                                } | null;
-                                problems: {
-                                    /** @enum {string} */
-                                    kind: "truncated" | "rewritten" | "forged" | "unknown_key" | "unreadable" | "timestamp_invalid" | "timestamp_mismatch";
-                                    seq: number | null;
-                                    message: string;
-                                }[];
-                                timeStamps: {
-                                    stamped: number;
-                                    trusted: boolean;
-                                    missing: number;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["verifyAuditChain"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1280,41 +391,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Sign the audit chain's head now and append it to the checkpoint store (besides the schedule) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            seq: number;
-                            hash: string;
-                            at: string;
-                            /** @enum {string} */
-                            algorithm: "ed25519" | "sm2";
-                            keyId: string;
-                            signature: string;
-                            timeStamp?: {
-                                token: string;
-                                genTime: string;
-                                serial: string;
-                                authority: string;
-                            };
-                            timeStampFailure?: string;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["createAuditCheckpoint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1329,31 +406,7 @@ export interface paths {
             cookie?: never;
         };
         /** The public key that signs audit checkpoints and evidence manifests (PEM), to check them offline */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            algorithm: "ed25519" | "sm2";
-                            keyId: string;
-                            pem: string;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAuditPublicKey"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1370,111 +423,10 @@ export interface paths {
             cookie?: never;
         };
         /** CI types and their attribute fields */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            types: {
-                                key: string;
-                                name: {
-                                    zh: string;
-                                    en: string;
-                                };
-                                fields: {
-                                    key: string;
-                                    label: {
-                                        zh: string;
-                                        en: string;
-                                    };
-                                    /** @enum {string} */
-                                    kind: "string" | "number" | "boolean" | "date" | "enum" | "ip";
-                                    required?: boolean;
-                                    options?: string[];
-                                }[];
-                                builtin: boolean;
-                                createdAt: string;
-                                updatedAt: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listCiTypes"];
         put?: never;
         /** Add a CI type */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        key: string;
-                        name: {
-                            zh: string;
-                            en: string;
-                        };
-                        fields: {
-                            key: string;
-                            label: {
-                                zh: string;
-                                en: string;
-                            };
-                            /** @enum {string} */
-                            kind: "string" | "number" | "boolean" | "date" | "enum" | "ip";
-                            required?: boolean;
-                            options?: string[];
-                        }[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            key: string;
-                            name: {
-                                zh: string;
-                                en: string;
-                            };
-                            fields: {
-                                key: string;
-                                label: {
-                                    zh: string;
-                                    en: string;
-                                };
-                                /** @enum {string} */
-                                kind: "string" | "number" | "boolean" | "date" | "enum" | "ip";
-                                required?: boolean;
-                                options?: string[];
-                            }[];
-                            builtin: boolean;
-                            createdAt: string;
-                            updatedAt: string;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["createCiType"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1490,68 +442,7 @@ export interface paths {
         };
         get?: never;
         /** Rename a CI type or change its fields */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    key: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        name: {
-                            zh: string;
-                            en: string;
-                        };
-                        fields: {
-                            key: string;
-                            label: {
-                                zh: string;
-                                en: string;
-                            };
-                            /** @enum {string} */
-                            kind: "string" | "number" | "boolean" | "date" | "enum" | "ip";
-                            required?: boolean;
-                            options?: string[];
-                        }[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            key: string;
-                            name: {
-                                zh: string;
-                                en: string;
-                            };
-                            fields: {
-                                key: string;
-                                label: {
-                                    zh: string;
-                                    en: string;
-                                };
-                                /** @enum {string} */
-                                kind: "string" | "number" | "boolean" | "date" | "enum" | "ip";
-                                required?: boolean;
-                                options?: string[];
-                            }[];
-                            builtin: boolean;
-                            createdAt: string;
-                            updatedAt: string;
-                        };
-                    };
-                };
-            };
-        };
+        put: operations["updateCiType"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1567,113 +458,10 @@ export interface paths {
             cookie?: never;
         };
         /** Search configuration items (keyset pages by name) */
-        get: {
-            parameters: {
-                query?: {
-                    type?: string;
-                    environment?: "production" | "staging" | "test" | "development" | "disaster_recovery";
-                    owner?: string;
-                    critical?: "true" | "false";
-                    status?: "active" | "retired" | "all";
-                    q?: string;
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                id: string;
-                                type: string;
-                                name: string;
-                                environment: string;
-                                owner: string | null;
-                                critical: boolean;
-                                version: string | null;
-                                attributes: {
-                                    [key: string]: unknown;
-                                };
-                                description: string | null;
-                                /** @enum {string} */
-                                status: "active" | "retired";
-                                revision: number;
-                                createdAt: string;
-                                updatedAt: string;
-                                retiredAt: string | null;
-                            }[];
-                            nextCursor: string | null;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listCis"];
         put?: never;
         /** Create a configuration item */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        type: string;
-                        name: string;
-                        /** @enum {string} */
-                        environment: "production" | "staging" | "test" | "development" | "disaster_recovery";
-                        owner?: string | null;
-                        critical?: boolean;
-                        version?: string | null;
-                        attributes?: {
-                            [key: string]: unknown;
-                        };
-                        description?: string | null;
-                        reason?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            type: string;
-                            name: string;
-                            environment: string;
-                            owner: string | null;
-                            critical: boolean;
-                            version: string | null;
-                            attributes: {
-                                [key: string]: unknown;
-                            };
-                            description: string | null;
-                            /** @enum {string} */
-                            status: "active" | "retired";
-                            revision: number;
-                            createdAt: string;
-                            updatedAt: string;
-                            retiredAt: string | null;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["createCi"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1688,127 +476,14 @@ export interface paths {
             cookie?: never;
         };
         /** A configuration item with its relations */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            type: string;
-                            name: string;
-                            environment: string;
-                            owner: string | null;
-                            critical: boolean;
-                            version: string | null;
-                            attributes: {
-                                [key: string]: unknown;
-                            };
-                            description: string | null;
-                            /** @enum {string} */
-                            status: "active" | "retired";
-                            revision: number;
-                            createdAt: string;
-                            updatedAt: string;
-                            retiredAt: string | null;
-                            relations: {
-                                id: string;
-                                sourceId: string;
-                                targetId: string;
-                                type: string;
-                                createdAt: string;
-                                createdBy: string | null;
-                                /** @enum {string} */
-                                direction: "outgoing" | "incoming";
-                                other: {
-                                    id: string;
-                                    name: string;
-                                    type: string;
-                                    environment: string;
-                                    status: string;
-                                };
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getCi"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Change a configuration item (give its current revision and the reason) */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        type?: string;
-                        name?: string;
-                        /** @enum {string} */
-                        environment?: "production" | "staging" | "test" | "development" | "disaster_recovery";
-                        owner?: string | null;
-                        critical?: boolean;
-                        version?: string | null;
-                        attributes?: {
-                            [key: string]: unknown;
-                        };
-                        description?: string | null;
-                        revision: number;
-                        reason: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            type: string;
-                            name: string;
-                            environment: string;
-                            owner: string | null;
-                            critical: boolean;
-                            version: string | null;
-                            attributes: {
-                                [key: string]: unknown;
-                            };
-                            description: string | null;
-                            /** @enum {string} */
-                            status: "active" | "retired";
-                            revision: number;
-                            createdAt: string;
-                            updatedAt: string;
-                            retiredAt: string | null;
-                        };
-                    };
-                };
-            };
-        };
+        patch: operations["updateCi"];
         trace?: never;
     };
     "/api/cmdb/cis/{id}/retire": {
@@ -1821,52 +496,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Retire a configuration item (its relations are removed) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        reason: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            type: string;
-                            name: string;
-                            environment: string;
-                            owner: string | null;
-                            critical: boolean;
-                            version: string | null;
-                            attributes: {
-                                [key: string]: unknown;
-                            };
-                            description: string | null;
-                            /** @enum {string} */
-                            status: "active" | "retired";
-                            revision: number;
-                            createdAt: string;
-                            updatedAt: string;
-                            retiredAt: string | null;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["retireCi"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1881,44 +511,7 @@ export interface paths {
             cookie?: never;
         };
         /** Every change of a configuration item: who, when, why, before and after */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            entries: {
-                                id: string;
-                                ciId: string;
-                                at: string;
-                                actorId: string | null;
-                                actorName: string | null;
-                                change: string;
-                                /** @enum {string} */
-                                reasonKind: "manual" | "release" | "import";
-                                releaseId: string | null;
-                                releaseNumber: string | null;
-                                reason: string | null;
-                                before: unknown;
-                                after: unknown;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getCiHistory"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1935,61 +528,7 @@ export interface paths {
             cookie?: never;
         };
         /** What a change to this CI affects */
-        get: {
-            parameters: {
-                query?: {
-                    depth?: number;
-                    /** @description List at most this many affected CIs, the nearest first; the counts still cover all of them */
-                    limit?: number;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            seeds: {
-                                id: string;
-                                name: string;
-                                type: string;
-                                environment: string;
-                                critical: boolean;
-                            }[];
-                            /** @description Affected CIs, nearest first; follow via.fromId back to a seed for the whole path */
-                            affected: {
-                                id: string;
-                                name: string;
-                                type: string;
-                                environment: string;
-                                critical: boolean;
-                                depth: number;
-                                via: {
-                                    fromId: string;
-                                    /** @enum {string} */
-                                    relation: "depends_on" | "runs_on" | "connects_to" | "part_of";
-                                    reverse: boolean;
-                                };
-                            }[];
-                            /** @description Every affected CI, also those a limit leaves out of `affected` */
-                            affectedCount: number;
-                            services: string[];
-                            criticalCount: number;
-                            truncated: boolean;
-                            maxDepth: number;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getCiImpact"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2008,65 +547,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** What a change to a set of CIs affects, transitively, with paths */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        ciIds: string[];
-                        /** @default 5 */
-                        maxDepth?: number;
-                        /** @description List at most this many affected CIs, the nearest first; the counts still cover all of them */
-                        limit?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            seeds: {
-                                id: string;
-                                name: string;
-                                type: string;
-                                environment: string;
-                                critical: boolean;
-                            }[];
-                            /** @description Affected CIs, nearest first; follow via.fromId back to a seed for the whole path */
-                            affected: {
-                                id: string;
-                                name: string;
-                                type: string;
-                                environment: string;
-                                critical: boolean;
-                                depth: number;
-                                via: {
-                                    fromId: string;
-                                    /** @enum {string} */
-                                    relation: "depends_on" | "runs_on" | "connects_to" | "part_of";
-                                    reverse: boolean;
-                                };
-                            }[];
-                            /** @description Every affected CI, also those a limit leaves out of `affected` */
-                            affectedCount: number;
-                            services: string[];
-                            criticalCount: number;
-                            truncated: boolean;
-                            maxDepth: number;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["analyzeImpact"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2083,43 +564,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Relate two CIs (source —type→ target) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        sourceId: string;
-                        targetId: string;
-                        /** @enum {string} */
-                        type: "depends_on" | "runs_on" | "connects_to" | "part_of";
-                        reason?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            sourceId: string;
-                            targetId: string;
-                            type: string;
-                            createdAt: string;
-                            createdBy: string | null;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["createRelation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2136,32 +581,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Remove a relation */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        reason: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["removeRelation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2178,50 +598,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Import CIs and relations from CSV or XLSX (application/octet-stream; X-Filename header). A file with any bad row imports nothing. */
-        post: {
-            parameters: {
-                query: {
-                    format: "csv" | "xlsx";
-                    kind?: "cis" | "relations";
-                    dryRun?: "true" | "false";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            dryRun: boolean;
-                            applied: boolean;
-                            ok: boolean;
-                            errorCount: number;
-                            errors: {
-                                sheet: string;
-                                row: number;
-                                column: string;
-                                reason: string;
-                            }[];
-                            summary: {
-                                ciRows: number;
-                                relationRows: number;
-                                create: number;
-                                update: number;
-                                unchanged: number;
-                                relationsCreate: number;
-                                relationsExisting: number;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["importCmdb"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2236,27 +613,7 @@ export interface paths {
             cookie?: never;
         };
         /** Export CIs or relations as CSV, or both as XLSX */
-        get: {
-            parameters: {
-                query?: {
-                    format?: "csv" | "xlsx";
-                    kind?: "cis" | "relations";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["exportCmdb"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2273,79 +630,10 @@ export interface paths {
             cookie?: never;
         };
         /** Configuration baselines */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            baselines: {
-                                id: string;
-                                name: string;
-                                description: string | null;
-                                takenAt: string;
-                                takenBy: string | null;
-                                ciCount: number;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listBaselines"];
         put?: never;
         /** Take a baseline of the given CIs, or of those matching a filter */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        name: string;
-                        description?: string | null;
-                        ciIds?: string[];
-                        filter?: {
-                            type?: string;
-                            /** @enum {string} */
-                            environment?: "production" | "staging" | "test" | "development" | "disaster_recovery";
-                            owner?: string;
-                            critical?: boolean;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            name: string;
-                            description: string | null;
-                            takenAt: string;
-                            takenBy: string | null;
-                            ciCount: number;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["createBaseline"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2360,52 +648,7 @@ export interface paths {
             cookie?: never;
         };
         /** A baseline with its snapshots */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            name: string;
-                            description: string | null;
-                            takenAt: string;
-                            takenBy: string | null;
-                            ciCount: number;
-                            items: {
-                                ciId: string;
-                                type: string;
-                                name: string;
-                                environment: string;
-                                owner: string | null;
-                                critical: boolean;
-                                version: string | null;
-                                attributes: {
-                                    [key: string]: unknown;
-                                };
-                                relations: {
-                                    type: string;
-                                    targetId: string;
-                                    targetName: string;
-                                }[];
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getBaseline"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2422,102 +665,7 @@ export interface paths {
             cookie?: never;
         };
         /** Differences from a baseline to now or to another baseline */
-        get: {
-            parameters: {
-                query?: {
-                    against?: string;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            from: {
-                                id: string;
-                                name: string;
-                                description: string | null;
-                                takenAt: string;
-                                takenBy: string | null;
-                                ciCount: number;
-                            };
-                            to: {
-                                id: string;
-                                name: string;
-                                description: string | null;
-                                takenAt: string;
-                                takenBy: string | null;
-                                ciCount: number;
-                            } | "now";
-                            added: {
-                                ciId: string;
-                                type: string;
-                                name: string;
-                                environment: string;
-                                owner: string | null;
-                                critical: boolean;
-                                version: string | null;
-                                attributes: {
-                                    [key: string]: unknown;
-                                };
-                                relations: {
-                                    type: string;
-                                    targetId: string;
-                                    targetName: string;
-                                }[];
-                            }[];
-                            removed: {
-                                ciId: string;
-                                type: string;
-                                name: string;
-                                environment: string;
-                                owner: string | null;
-                                critical: boolean;
-                                version: string | null;
-                                attributes: {
-                                    [key: string]: unknown;
-                                };
-                                relations: {
-                                    type: string;
-                                    targetId: string;
-                                    targetName: string;
-                                }[];
-                            }[];
-                            changed: {
-                                ciId: string;
-                                name: string;
-                                type: string;
-                                fields: {
-                                    field: string;
-                                    before: unknown;
-                                    after: unknown;
-                                }[];
-                                relationsAdded: {
-                                    type: string;
-                                    targetId: string;
-                                    targetName: string;
-                                }[];
-                                relationsRemoved: {
-                                    type: string;
-                                    targetId: string;
-                                    targetName: string;
-                                }[];
-                            }[];
-                            unchanged: number;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["compareBaseline"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2534,117 +682,10 @@ export interface paths {
             cookie?: never;
         };
         /** Versions in the definitive software library */
-        get: {
-            parameters: {
-                query?: {
-                    name?: string;
-                    state?: "draft" | "pending" | "approved" | "rejected" | "retired";
-                    q?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            versions: {
-                                id: string;
-                                name: string;
-                                version: string;
-                                description: string | null;
-                                source: string | null;
-                                /** @enum {string} */
-                                kind: "upload" | "external";
-                                externalUrl: string | null;
-                                digest: string | null;
-                                size: number | null;
-                                filename: string | null;
-                                mediaType: string | null;
-                                /** @enum {string} */
-                                state: "draft" | "pending" | "approved" | "rejected" | "retired";
-                                createdBy: string | null;
-                                createdAt: string;
-                                updatedAt: string;
-                                decidedBy: string | null;
-                                decidedAt: string | null;
-                                decisionComment: string | null;
-                                retiredBy: string | null;
-                                retiredAt: string | null;
-                                retireReason: string | null;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listDslVersions"];
         put?: never;
         /** Register a version: upload its content next, or give an external reference with its SHA-256 */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        name: string;
-                        version: string;
-                        description?: string | null;
-                        source?: string | null;
-                        external?: {
-                            /** Format: uri */
-                            url: string;
-                            digest: string;
-                            size?: number | null;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            name: string;
-                            version: string;
-                            description: string | null;
-                            source: string | null;
-                            /** @enum {string} */
-                            kind: "upload" | "external";
-                            externalUrl: string | null;
-                            digest: string | null;
-                            size: number | null;
-                            filename: string | null;
-                            mediaType: string | null;
-                            /** @enum {string} */
-                            state: "draft" | "pending" | "approved" | "rejected" | "retired";
-                            createdBy: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionComment: string | null;
-                            retiredBy: string | null;
-                            retiredAt: string | null;
-                            retireReason: string | null;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["createDslVersion"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2659,131 +700,15 @@ export interface paths {
             cookie?: never;
         };
         /** One version */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            name: string;
-                            version: string;
-                            description: string | null;
-                            source: string | null;
-                            /** @enum {string} */
-                            kind: "upload" | "external";
-                            externalUrl: string | null;
-                            digest: string | null;
-                            size: number | null;
-                            filename: string | null;
-                            mediaType: string | null;
-                            /** @enum {string} */
-                            state: "draft" | "pending" | "approved" | "rejected" | "retired";
-                            createdBy: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionComment: string | null;
-                            retiredBy: string | null;
-                            retiredAt: string | null;
-                            retireReason: string | null;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getDslVersion"];
         put?: never;
         post?: never;
         /** Delete a version that was never approved */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        delete: operations["deleteDslVersion"];
         options?: never;
         head?: never;
         /** Change description or source (not once approved) */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        description?: string | null;
-                        source?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            name: string;
-                            version: string;
-                            description: string | null;
-                            source: string | null;
-                            /** @enum {string} */
-                            kind: "upload" | "external";
-                            externalUrl: string | null;
-                            digest: string | null;
-                            size: number | null;
-                            filename: string | null;
-                            mediaType: string | null;
-                            /** @enum {string} */
-                            state: "draft" | "pending" | "approved" | "rejected" | "retired";
-                            createdBy: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionComment: string | null;
-                            retiredBy: string | null;
-                            retiredAt: string | null;
-                            retireReason: string | null;
-                        };
-                    };
-                };
-            };
-        };
+        patch: operations["updateDslVersion"];
         trace?: never;
     };
     "/api/dsl/versions/{id}/content": {
@@ -2794,73 +719,9 @@ export interface paths {
             cookie?: never;
         };
         /** Download the content; refused if the stored bytes no longer match the digest */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["downloadDslContent"];
         /** Upload the content (application/octet-stream; optional X-Filename header); streamed and hashed with SHA-256 */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            name: string;
-                            version: string;
-                            description: string | null;
-                            source: string | null;
-                            /** @enum {string} */
-                            kind: "upload" | "external";
-                            externalUrl: string | null;
-                            digest: string | null;
-                            size: number | null;
-                            filename: string | null;
-                            mediaType: string | null;
-                            /** @enum {string} */
-                            state: "draft" | "pending" | "approved" | "rejected" | "retired";
-                            createdBy: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionComment: string | null;
-                            retiredBy: string | null;
-                            retiredAt: string | null;
-                            retireReason: string | null;
-                        };
-                    };
-                };
-            };
-        };
+        put: operations["uploadDslContent"];
         post?: never;
         delete?: never;
         options?: never;
@@ -2876,32 +737,7 @@ export interface paths {
             cookie?: never;
         };
         /** Re-hash the stored content now and compare it with the recorded SHA-256 */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            ok: boolean;
-                            digest: string | null;
-                            actual: string | null;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["verifyDslContent"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2920,58 +756,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Approve a version (operations manager; not the one who registered it) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        comment?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            name: string;
-                            version: string;
-                            description: string | null;
-                            source: string | null;
-                            /** @enum {string} */
-                            kind: "upload" | "external";
-                            externalUrl: string | null;
-                            digest: string | null;
-                            size: number | null;
-                            filename: string | null;
-                            mediaType: string | null;
-                            /** @enum {string} */
-                            state: "draft" | "pending" | "approved" | "rejected" | "retired";
-                            createdBy: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionComment: string | null;
-                            retiredBy: string | null;
-                            retiredAt: string | null;
-                            retireReason: string | null;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["approveDslVersion"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2988,58 +773,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Reject a version, saying why */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        comment: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            name: string;
-                            version: string;
-                            description: string | null;
-                            source: string | null;
-                            /** @enum {string} */
-                            kind: "upload" | "external";
-                            externalUrl: string | null;
-                            digest: string | null;
-                            size: number | null;
-                            filename: string | null;
-                            mediaType: string | null;
-                            /** @enum {string} */
-                            state: "draft" | "pending" | "approved" | "rejected" | "retired";
-                            createdBy: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionComment: string | null;
-                            retiredBy: string | null;
-                            retiredAt: string | null;
-                            retireReason: string | null;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["rejectDslVersion"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3056,58 +790,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Retire an approved version, saying why (it stays in the library) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        reason: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            name: string;
-                            version: string;
-                            description: string | null;
-                            source: string | null;
-                            /** @enum {string} */
-                            kind: "upload" | "external";
-                            externalUrl: string | null;
-                            digest: string | null;
-                            size: number | null;
-                            filename: string | null;
-                            mediaType: string | null;
-                            /** @enum {string} */
-                            state: "draft" | "pending" | "approved" | "rejected" | "retired";
-                            createdBy: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionComment: string | null;
-                            retiredBy: string | null;
-                            retiredAt: string | null;
-                            retireReason: string | null;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["retireDslVersion"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3122,167 +805,10 @@ export interface paths {
             cookie?: never;
         };
         /** Changes, built-in and external, newest first */
-        get: {
-            parameters: {
-                query?: {
-                    state?: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
-                    source?: "internal" | "external";
-                    q?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            changes: {
-                                id: string;
-                                number: string;
-                                /** @enum {string} */
-                                source: "internal" | "external";
-                                external: {
-                                    system: string;
-                                    key: string;
-                                    /** @enum {string} */
-                                    status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
-                                    url: string | null;
-                                } | null;
-                                title: string;
-                                description: string | null;
-                                requester: string;
-                                risk: ("low" | "medium" | "high") | null;
-                                /** @enum {string} */
-                                state: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
-                                ciIds: string[];
-                                approvedBy: string[];
-                                approvedAt: string | null;
-                                submittedAt: string | null;
-                                rejectedAt: string | null;
-                                withdrawnBy: string | null;
-                                withdrawnAt: string | null;
-                                withdrawReason: string | null;
-                                implementedAt: string | null;
-                                implementedBy: string | null;
-                                createdAt: string;
-                                updatedAt: string;
-                                emergency: boolean;
-                                emergencyReason: string | null;
-                                approvedVia: ("cab" | "emergency_cab") | null;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listChanges"];
         put?: never;
         /** Register a change (a draft, numbered CHG-<year>-<seq>) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        title: string;
-                        description?: string | null;
-                        /** @enum {string} */
-                        risk: "low" | "medium" | "high";
-                        ciIds?: string[];
-                        emergency?: boolean;
-                        emergencyReason?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            /** @enum {string} */
-                            source: "internal" | "external";
-                            external: {
-                                system: string;
-                                key: string;
-                                /** @enum {string} */
-                                status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
-                                url: string | null;
-                            } | null;
-                            title: string;
-                            description: string | null;
-                            requester: string;
-                            risk: ("low" | "medium" | "high") | null;
-                            /** @enum {string} */
-                            state: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
-                            ciIds: string[];
-                            approvedBy: string[];
-                            approvedAt: string | null;
-                            submittedAt: string | null;
-                            rejectedAt: string | null;
-                            withdrawnBy: string | null;
-                            withdrawnAt: string | null;
-                            withdrawReason: string | null;
-                            implementedAt: string | null;
-                            implementedBy: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            emergency: boolean;
-                            emergencyReason: string | null;
-                            approvedVia: ("cab" | "emergency_cab") | null;
-                            votes: {
-                                id: string;
-                                voter: string;
-                                /** @enum {string} */
-                                decision: "approve" | "reject";
-                                comment: string;
-                                votedAt: string;
-                                supersededBy: string | null;
-                                supersededAt: string | null;
-                                emergencyCab: boolean;
-                            }[];
-                            quorum: {
-                                required: number;
-                                approve: number;
-                                reject: number;
-                                expedited: {
-                                    required: number;
-                                    approve: number;
-                                    reject: number;
-                                    voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                } | null;
-                            };
-                            cis: {
-                                id: string;
-                                name: string;
-                                type: string;
-                                environment: string;
-                                status: string;
-                            }[];
-                            releases: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["createChange"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3297,204 +823,14 @@ export interface paths {
             cookie?: never;
         };
         /** One change with its CAB votes, its CIs and the releases carrying it */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            /** @enum {string} */
-                            source: "internal" | "external";
-                            external: {
-                                system: string;
-                                key: string;
-                                /** @enum {string} */
-                                status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
-                                url: string | null;
-                            } | null;
-                            title: string;
-                            description: string | null;
-                            requester: string;
-                            risk: ("low" | "medium" | "high") | null;
-                            /** @enum {string} */
-                            state: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
-                            ciIds: string[];
-                            approvedBy: string[];
-                            approvedAt: string | null;
-                            submittedAt: string | null;
-                            rejectedAt: string | null;
-                            withdrawnBy: string | null;
-                            withdrawnAt: string | null;
-                            withdrawReason: string | null;
-                            implementedAt: string | null;
-                            implementedBy: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            emergency: boolean;
-                            emergencyReason: string | null;
-                            approvedVia: ("cab" | "emergency_cab") | null;
-                            votes: {
-                                id: string;
-                                voter: string;
-                                /** @enum {string} */
-                                decision: "approve" | "reject";
-                                comment: string;
-                                votedAt: string;
-                                supersededBy: string | null;
-                                supersededAt: string | null;
-                                emergencyCab: boolean;
-                            }[];
-                            quorum: {
-                                required: number;
-                                approve: number;
-                                reject: number;
-                                expedited: {
-                                    required: number;
-                                    approve: number;
-                                    reject: number;
-                                    voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                } | null;
-                            };
-                            cis: {
-                                id: string;
-                                name: string;
-                                type: string;
-                                environment: string;
-                                status: string;
-                            }[];
-                            releases: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getChange"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Edit a draft change */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        title?: string;
-                        description?: string | null;
-                        /** @enum {string} */
-                        risk?: "low" | "medium" | "high";
-                        ciIds?: string[];
-                        emergency?: boolean;
-                        emergencyReason?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            /** @enum {string} */
-                            source: "internal" | "external";
-                            external: {
-                                system: string;
-                                key: string;
-                                /** @enum {string} */
-                                status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
-                                url: string | null;
-                            } | null;
-                            title: string;
-                            description: string | null;
-                            requester: string;
-                            risk: ("low" | "medium" | "high") | null;
-                            /** @enum {string} */
-                            state: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
-                            ciIds: string[];
-                            approvedBy: string[];
-                            approvedAt: string | null;
-                            submittedAt: string | null;
-                            rejectedAt: string | null;
-                            withdrawnBy: string | null;
-                            withdrawnAt: string | null;
-                            withdrawReason: string | null;
-                            implementedAt: string | null;
-                            implementedBy: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            emergency: boolean;
-                            emergencyReason: string | null;
-                            approvedVia: ("cab" | "emergency_cab") | null;
-                            votes: {
-                                id: string;
-                                voter: string;
-                                /** @enum {string} */
-                                decision: "approve" | "reject";
-                                comment: string;
-                                votedAt: string;
-                                supersededBy: string | null;
-                                supersededAt: string | null;
-                                emergencyCab: boolean;
-                            }[];
-                            quorum: {
-                                required: number;
-                                approve: number;
-                                reject: number;
-                                expedited: {
-                                    required: number;
-                                    approve: number;
-                                    reject: number;
-                                    voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                } | null;
-                            };
-                            cis: {
-                                id: string;
-                                name: string;
-                                type: string;
-                                environment: string;
-                                status: string;
-                            }[];
-                            releases: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        patch: operations["updateChange"];
         trace?: never;
     };
     "/api/changes/{id}/submit": {
@@ -3507,96 +843,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Submit a draft change to CAB review */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            /** @enum {string} */
-                            source: "internal" | "external";
-                            external: {
-                                system: string;
-                                key: string;
-                                /** @enum {string} */
-                                status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
-                                url: string | null;
-                            } | null;
-                            title: string;
-                            description: string | null;
-                            requester: string;
-                            risk: ("low" | "medium" | "high") | null;
-                            /** @enum {string} */
-                            state: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
-                            ciIds: string[];
-                            approvedBy: string[];
-                            approvedAt: string | null;
-                            submittedAt: string | null;
-                            rejectedAt: string | null;
-                            withdrawnBy: string | null;
-                            withdrawnAt: string | null;
-                            withdrawReason: string | null;
-                            implementedAt: string | null;
-                            implementedBy: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            emergency: boolean;
-                            emergencyReason: string | null;
-                            approvedVia: ("cab" | "emergency_cab") | null;
-                            votes: {
-                                id: string;
-                                voter: string;
-                                /** @enum {string} */
-                                decision: "approve" | "reject";
-                                comment: string;
-                                votedAt: string;
-                                supersededBy: string | null;
-                                supersededAt: string | null;
-                                emergencyCab: boolean;
-                            }[];
-                            quorum: {
-                                required: number;
-                                approve: number;
-                                reject: number;
-                                expedited: {
-                                    required: number;
-                                    approve: number;
-                                    reject: number;
-                                    voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                } | null;
-                            };
-                            cis: {
-                                id: string;
-                                name: string;
-                                type: string;
-                                environment: string;
-                                status: string;
-                            }[];
-                            releases: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["submitChange"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3613,104 +860,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Vote as a CAB member (approve or reject, with a comment; a second vote replaces the first). The quorum of approvals approves, of rejections rejects (IN-1) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        decision: "approve" | "reject";
-                        comment: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            /** @enum {string} */
-                            source: "internal" | "external";
-                            external: {
-                                system: string;
-                                key: string;
-                                /** @enum {string} */
-                                status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
-                                url: string | null;
-                            } | null;
-                            title: string;
-                            description: string | null;
-                            requester: string;
-                            risk: ("low" | "medium" | "high") | null;
-                            /** @enum {string} */
-                            state: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
-                            ciIds: string[];
-                            approvedBy: string[];
-                            approvedAt: string | null;
-                            submittedAt: string | null;
-                            rejectedAt: string | null;
-                            withdrawnBy: string | null;
-                            withdrawnAt: string | null;
-                            withdrawReason: string | null;
-                            implementedAt: string | null;
-                            implementedBy: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            emergency: boolean;
-                            emergencyReason: string | null;
-                            approvedVia: ("cab" | "emergency_cab") | null;
-                            votes: {
-                                id: string;
-                                voter: string;
-                                /** @enum {string} */
-                                decision: "approve" | "reject";
-                                comment: string;
-                                votedAt: string;
-                                supersededBy: string | null;
-                                supersededAt: string | null;
-                                emergencyCab: boolean;
-                            }[];
-                            quorum: {
-                                required: number;
-                                approve: number;
-                                reject: number;
-                                expedited: {
-                                    required: number;
-                                    approve: number;
-                                    reject: number;
-                                    voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                } | null;
-                            };
-                            cis: {
-                                id: string;
-                                name: string;
-                                type: string;
-                                environment: string;
-                                status: string;
-                            }[];
-                            releases: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["voteOnChange"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3727,102 +877,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Withdraw a change, also after approval (a release carrying it is then blocked), saying why */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        reason: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            /** @enum {string} */
-                            source: "internal" | "external";
-                            external: {
-                                system: string;
-                                key: string;
-                                /** @enum {string} */
-                                status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
-                                url: string | null;
-                            } | null;
-                            title: string;
-                            description: string | null;
-                            requester: string;
-                            risk: ("low" | "medium" | "high") | null;
-                            /** @enum {string} */
-                            state: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
-                            ciIds: string[];
-                            approvedBy: string[];
-                            approvedAt: string | null;
-                            submittedAt: string | null;
-                            rejectedAt: string | null;
-                            withdrawnBy: string | null;
-                            withdrawnAt: string | null;
-                            withdrawReason: string | null;
-                            implementedAt: string | null;
-                            implementedBy: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            emergency: boolean;
-                            emergencyReason: string | null;
-                            approvedVia: ("cab" | "emergency_cab") | null;
-                            votes: {
-                                id: string;
-                                voter: string;
-                                /** @enum {string} */
-                                decision: "approve" | "reject";
-                                comment: string;
-                                votedAt: string;
-                                supersededBy: string | null;
-                                supersededAt: string | null;
-                                emergencyCab: boolean;
-                            }[];
-                            quorum: {
-                                required: number;
-                                approve: number;
-                                reject: number;
-                                expedited: {
-                                    required: number;
-                                    approve: number;
-                                    reject: number;
-                                    voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                } | null;
-                            };
-                            cis: {
-                                id: string;
-                                name: string;
-                                type: string;
-                                environment: string;
-                                status: string;
-                            }[];
-                            releases: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["withdrawChange"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3838,189 +893,7 @@ export interface paths {
         };
         get?: never;
         /** Create or update a change of an external change system by its key (IN-2; API token with change.integrate). Idempotent: the body is the whole record, the same body twice changes nothing */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    system: string;
-                    key: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        title: string;
-                        description?: string | null;
-                        /** @enum {string} */
-                        status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
-                        approver?: string | null;
-                        /** Format: date-time */
-                        updatedAt?: string;
-                        approvedAt?: string | null;
-                        url?: string | null;
-                        ciIds?: string[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            /** @enum {string} */
-                            source: "internal" | "external";
-                            external: {
-                                system: string;
-                                key: string;
-                                /** @enum {string} */
-                                status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
-                                url: string | null;
-                            } | null;
-                            title: string;
-                            description: string | null;
-                            requester: string;
-                            risk: ("low" | "medium" | "high") | null;
-                            /** @enum {string} */
-                            state: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
-                            ciIds: string[];
-                            approvedBy: string[];
-                            approvedAt: string | null;
-                            submittedAt: string | null;
-                            rejectedAt: string | null;
-                            withdrawnBy: string | null;
-                            withdrawnAt: string | null;
-                            withdrawReason: string | null;
-                            implementedAt: string | null;
-                            implementedBy: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            emergency: boolean;
-                            emergencyReason: string | null;
-                            approvedVia: ("cab" | "emergency_cab") | null;
-                            votes: {
-                                id: string;
-                                voter: string;
-                                /** @enum {string} */
-                                decision: "approve" | "reject";
-                                comment: string;
-                                votedAt: string;
-                                supersededBy: string | null;
-                                supersededAt: string | null;
-                                emergencyCab: boolean;
-                            }[];
-                            quorum: {
-                                required: number;
-                                approve: number;
-                                reject: number;
-                                expedited: {
-                                    required: number;
-                                    approve: number;
-                                    reject: number;
-                                    voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                } | null;
-                            };
-                            cis: {
-                                id: string;
-                                name: string;
-                                type: string;
-                                environment: string;
-                                status: string;
-                            }[];
-                            releases: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            /** @enum {string} */
-                            source: "internal" | "external";
-                            external: {
-                                system: string;
-                                key: string;
-                                /** @enum {string} */
-                                status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
-                                url: string | null;
-                            } | null;
-                            title: string;
-                            description: string | null;
-                            requester: string;
-                            risk: ("low" | "medium" | "high") | null;
-                            /** @enum {string} */
-                            state: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
-                            ciIds: string[];
-                            approvedBy: string[];
-                            approvedAt: string | null;
-                            submittedAt: string | null;
-                            rejectedAt: string | null;
-                            withdrawnBy: string | null;
-                            withdrawnAt: string | null;
-                            withdrawReason: string | null;
-                            implementedAt: string | null;
-                            implementedBy: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            emergency: boolean;
-                            emergencyReason: string | null;
-                            approvedVia: ("cab" | "emergency_cab") | null;
-                            votes: {
-                                id: string;
-                                voter: string;
-                                /** @enum {string} */
-                                decision: "approve" | "reject";
-                                comment: string;
-                                votedAt: string;
-                                supersededBy: string | null;
-                                supersededAt: string | null;
-                                emergencyCab: boolean;
-                            }[];
-                            quorum: {
-                                required: number;
-                                approve: number;
-                                reject: number;
-                                expedited: {
-                                    required: number;
-                                    approve: number;
-                                    reject: number;
-                                    voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                } | null;
-                            };
-                            cis: {
-                                id: string;
-                                name: string;
-                                type: string;
-                                environment: string;
-                                status: string;
-                            }[];
-                            releases: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        put: operations["putExternalChange"];
         post?: never;
         delete?: never;
         options?: never;
@@ -4038,123 +911,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Webhook of an external change system (IN-1, IN-2), the only way an external change becomes approved: the change as in PUT /api/changes/external/{system}/{key}, plus its key. Signed: X-ReleaseGate-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<delivery id>.<raw body>">, within 300 s of the server clock; X-ReleaseGate-Delivery: <id> (a delivery seen before is acknowledged and ignored). A state older than the one held is refused (409) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<delivery id>.<raw body>" with the system's secret> */
-                    "x-releasegate-signature"?: string;
-                    /** @description the delivery id, 1–200 characters */
-                    "x-releasegate-delivery"?: string;
-                };
-                path: {
-                    system: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        title: string;
-                        description?: string | null;
-                        /** @enum {string} */
-                        status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
-                        approver?: string | null;
-                        /** Format: date-time */
-                        updatedAt?: string;
-                        approvedAt?: string | null;
-                        url?: string | null;
-                        ciIds?: string[];
-                        key: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            delivery: "accepted" | "duplicate";
-                            deliveryId: string;
-                            changed: boolean;
-                            change: {
-                                id: string;
-                                number: string;
-                                /** @enum {string} */
-                                source: "internal" | "external";
-                                external: {
-                                    system: string;
-                                    key: string;
-                                    /** @enum {string} */
-                                    status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
-                                    url: string | null;
-                                } | null;
-                                title: string;
-                                description: string | null;
-                                requester: string;
-                                risk: ("low" | "medium" | "high") | null;
-                                /** @enum {string} */
-                                state: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
-                                ciIds: string[];
-                                approvedBy: string[];
-                                approvedAt: string | null;
-                                submittedAt: string | null;
-                                rejectedAt: string | null;
-                                withdrawnBy: string | null;
-                                withdrawnAt: string | null;
-                                withdrawReason: string | null;
-                                implementedAt: string | null;
-                                implementedBy: string | null;
-                                createdAt: string;
-                                updatedAt: string;
-                                emergency: boolean;
-                                emergencyReason: string | null;
-                                approvedVia: ("cab" | "emergency_cab") | null;
-                                votes: {
-                                    id: string;
-                                    voter: string;
-                                    /** @enum {string} */
-                                    decision: "approve" | "reject";
-                                    comment: string;
-                                    votedAt: string;
-                                    supersededBy: string | null;
-                                    supersededAt: string | null;
-                                    emergencyCab: boolean;
-                                }[];
-                                quorum: {
-                                    required: number;
-                                    approve: number;
-                                    reject: number;
-                                    expedited: {
-                                        required: number;
-                                        approve: number;
-                                        reject: number;
-                                        voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                    } | null;
-                                };
-                                cis: {
-                                    id: string;
-                                    name: string;
-                                    type: string;
-                                    environment: string;
-                                    status: string;
-                                }[];
-                                releases: {
-                                    id: string;
-                                    number: string;
-                                    title: string;
-                                    state: string;
-                                }[];
-                            } | null;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["receiveChangeWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4169,94 +926,7 @@ export interface paths {
             cookie?: never;
         };
         /** The release policy in force (PC-1) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            status: "draft" | "approved";
-                            effectiveDate: string;
-                            document: {
-                                number: string;
-                                title: string;
-                                version: string;
-                                department: string;
-                                approver: string;
-                                effectiveDate: string;
-                                revisions: {
-                                    date: string;
-                                    version: string;
-                                    change: string;
-                                    approver: string;
-                                }[];
-                                rules: {
-                                    approvalAuthority: {
-                                        emergency: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                        major: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                        normal: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                    };
-                                    intakeRoles: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                    requiredPlanSections: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
-                                    emergencyShortForm: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
-                                    preReleaseChecks: {
-                                        key: string;
-                                        label: {
-                                            zh: string;
-                                            en: string;
-                                        };
-                                    }[];
-                                    postReleaseVerifications: {
-                                        key: string;
-                                        label: {
-                                            zh: string;
-                                            en: string;
-                                        };
-                                    }[];
-                                    deadlines: {
-                                        cmdbUpdateHours: number;
-                                        rollbackDecisionMinutes: number;
-                                        escalateMinutesBefore: number[];
-                                    };
-                                    successRateTarget: number;
-                                    complaintThreshold: {
-                                        count: number;
-                                        withinMinutes: number;
-                                    };
-                                    rollbackDeciders?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                    fourEyes: boolean;
-                                    cabQuorum: number;
-                                    emergencySelfApprovalWithReview?: boolean;
-                                    emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                    emergencyCab?: {
-                                        quorum: number;
-                                        voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                    };
-                                    /** @default true */
-                                    intakeFourEyes: boolean;
-                                };
-                            };
-                            createdBy: string | null;
-                            createdAt: string;
-                            approvedBy: string | null;
-                            approvedAt: string | null;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getPolicy"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4273,240 +943,10 @@ export interface paths {
             cookie?: never;
         };
         /** Every version of the policy */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            versions: {
-                                id: string;
-                                /** @enum {string} */
-                                status: "draft" | "approved";
-                                effectiveDate: string;
-                                document: {
-                                    number: string;
-                                    title: string;
-                                    version: string;
-                                    department: string;
-                                    approver: string;
-                                    effectiveDate: string;
-                                    revisions: {
-                                        date: string;
-                                        version: string;
-                                        change: string;
-                                        approver: string;
-                                    }[];
-                                    rules: {
-                                        approvalAuthority: {
-                                            emergency: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                            major: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                            normal: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                        };
-                                        intakeRoles: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                        requiredPlanSections: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
-                                        emergencyShortForm: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
-                                        preReleaseChecks: {
-                                            key: string;
-                                            label: {
-                                                zh: string;
-                                                en: string;
-                                            };
-                                        }[];
-                                        postReleaseVerifications: {
-                                            key: string;
-                                            label: {
-                                                zh: string;
-                                                en: string;
-                                            };
-                                        }[];
-                                        deadlines: {
-                                            cmdbUpdateHours: number;
-                                            rollbackDecisionMinutes: number;
-                                            escalateMinutesBefore: number[];
-                                        };
-                                        successRateTarget: number;
-                                        complaintThreshold: {
-                                            count: number;
-                                            withinMinutes: number;
-                                        };
-                                        rollbackDeciders?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                        fourEyes: boolean;
-                                        cabQuorum: number;
-                                        emergencySelfApprovalWithReview?: boolean;
-                                        emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                        emergencyCab?: {
-                                            quorum: number;
-                                            voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                        };
-                                        /** @default true */
-                                        intakeFourEyes: boolean;
-                                    };
-                                };
-                                createdBy: string | null;
-                                createdAt: string;
-                                approvedBy: string | null;
-                                approvedAt: string | null;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listPolicyVersions"];
         put?: never;
         /** Draft a new version of the policy (its rules, version and effective date) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        version: string;
-                        /** Format: date */
-                        effectiveDate: string;
-                        change: string;
-                        rules: {
-                            approvalAuthority: {
-                                emergency: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                major: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                normal: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                            };
-                            intakeRoles: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                            requiredPlanSections: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
-                            emergencyShortForm: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
-                            preReleaseChecks: {
-                                key: string;
-                                label: {
-                                    zh: string;
-                                    en: string;
-                                };
-                            }[];
-                            postReleaseVerifications: {
-                                key: string;
-                                label: {
-                                    zh: string;
-                                    en: string;
-                                };
-                            }[];
-                            deadlines: {
-                                cmdbUpdateHours: number;
-                                rollbackDecisionMinutes: number;
-                                escalateMinutesBefore: number[];
-                            };
-                            successRateTarget: number;
-                            complaintThreshold: {
-                                count: number;
-                                withinMinutes: number;
-                            };
-                            rollbackDeciders?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                            fourEyes: boolean;
-                            cabQuorum: number;
-                            emergencySelfApprovalWithReview?: boolean;
-                            emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                            emergencyCab?: {
-                                quorum: number;
-                                voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                            };
-                            /** @default true */
-                            intakeFourEyes?: boolean;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            status: "draft" | "approved";
-                            effectiveDate: string;
-                            document: {
-                                number: string;
-                                title: string;
-                                version: string;
-                                department: string;
-                                approver: string;
-                                effectiveDate: string;
-                                revisions: {
-                                    date: string;
-                                    version: string;
-                                    change: string;
-                                    approver: string;
-                                }[];
-                                rules: {
-                                    approvalAuthority: {
-                                        emergency: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                        major: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                        normal: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                    };
-                                    intakeRoles: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                    requiredPlanSections: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
-                                    emergencyShortForm: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
-                                    preReleaseChecks: {
-                                        key: string;
-                                        label: {
-                                            zh: string;
-                                            en: string;
-                                        };
-                                    }[];
-                                    postReleaseVerifications: {
-                                        key: string;
-                                        label: {
-                                            zh: string;
-                                            en: string;
-                                        };
-                                    }[];
-                                    deadlines: {
-                                        cmdbUpdateHours: number;
-                                        rollbackDecisionMinutes: number;
-                                        escalateMinutesBefore: number[];
-                                    };
-                                    successRateTarget: number;
-                                    complaintThreshold: {
-                                        count: number;
-                                        withinMinutes: number;
-                                    };
-                                    rollbackDeciders?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                    fourEyes: boolean;
-                                    cabQuorum: number;
-                                    emergencySelfApprovalWithReview?: boolean;
-                                    emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                    emergencyCab?: {
-                                        quorum: number;
-                                        voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                    };
-                                    /** @default true */
-                                    intakeFourEyes: boolean;
-                                };
-                            };
-                            createdBy: string | null;
-                            createdAt: string;
-                            approvedBy: string | null;
-                            approvedAt: string | null;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["createPolicyVersion"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4521,96 +961,7 @@ export interface paths {
             cookie?: never;
         };
         /** One version of the policy */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            status: "draft" | "approved";
-                            effectiveDate: string;
-                            document: {
-                                number: string;
-                                title: string;
-                                version: string;
-                                department: string;
-                                approver: string;
-                                effectiveDate: string;
-                                revisions: {
-                                    date: string;
-                                    version: string;
-                                    change: string;
-                                    approver: string;
-                                }[];
-                                rules: {
-                                    approvalAuthority: {
-                                        emergency: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                        major: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                        normal: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                    };
-                                    intakeRoles: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                    requiredPlanSections: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
-                                    emergencyShortForm: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
-                                    preReleaseChecks: {
-                                        key: string;
-                                        label: {
-                                            zh: string;
-                                            en: string;
-                                        };
-                                    }[];
-                                    postReleaseVerifications: {
-                                        key: string;
-                                        label: {
-                                            zh: string;
-                                            en: string;
-                                        };
-                                    }[];
-                                    deadlines: {
-                                        cmdbUpdateHours: number;
-                                        rollbackDecisionMinutes: number;
-                                        escalateMinutesBefore: number[];
-                                    };
-                                    successRateTarget: number;
-                                    complaintThreshold: {
-                                        count: number;
-                                        withinMinutes: number;
-                                    };
-                                    rollbackDeciders?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                    fourEyes: boolean;
-                                    cabQuorum: number;
-                                    emergencySelfApprovalWithReview?: boolean;
-                                    emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                    emergencyCab?: {
-                                        quorum: number;
-                                        voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                    };
-                                    /** @default true */
-                                    intakeFourEyes: boolean;
-                                };
-                            };
-                            createdBy: string | null;
-                            createdAt: string;
-                            approvedBy: string | null;
-                            approvedAt: string | null;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getPolicyVersion"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4629,24 +980,4859 @@ export interface paths {
         get?: never;
         put?: never;
         /** Approve a drafted version (operations manager); it takes effect on its date */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
+        post: operations["approvePolicyVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Releases, newest first */
+        get: operations["listReleases"];
+        put?: never;
+        /** Request a release from approved changes (IN-1), with its items and target CIs */
+        post: operations["createRelease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A release (by id or number) with its changes, items, assessments, plan and the actions the caller may take now (and why not the others) */
+        get: operations["getRelease"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/references": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The CIs and software versions a release names (items, targets, plan scope), for anyone who may read the release */
+        get: operations["getReleaseReferences"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** PR-3: the release's successful actions from the audit trail (who, what, when), for anyone who may read the release */
+        get: operations["getReleaseActivity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept the request (IN-6); the changes are checked again */
+        post: operations["acceptRelease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject the request with a reason (IN-6) */
+        post: operations["rejectRelease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/classify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set the type (TY-1); other than the proposal needs a reason (TY-3) */
+        post: operations["classifyRelease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel before implementation, with a reason */
+        post: operations["cancelRelease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/relationships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** IN-3: related open releases (shared or dependent CIs), proposed merges and order */
+        get: operations["getReleaseRelationships"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/assessments/relationship": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** IN-3: record the merge/order decision */
+        post: operations["assessRelationship"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/assessments/resource": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** IN-4: technical resources, people and availability, time */
+        post: operations["assessResources"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/assessments/risk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** IN-5: technical, business and management risks */
+        post: operations["assessRisk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every plan version of a release, newest first, with comments */
+        get: operations["listPlanVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Save the draft plan (its sections); an approved plan cannot be edited (PL-3) */
+        put: operations["savePlan"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/plan/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit the plan for approval; refused with the list of missing sections (PL-1) */
+        post: operations["submitPlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/plan/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve the plan (TY-2 authority, RO-5 four eyes) */
+        post: operations["approvePlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/plan/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject the plan with comments; it returns to drafting (PL-2) */
+        post: operations["rejectPlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/plan/revise": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revise an approved plan: a new version that needs approval again (PL-3) */
+        post: operations["revisePlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/plan/completion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** TY-4: complete the plan of an emergency release after its short form was approved, in any state up to close; window, steps and rollback stay as approved */
+        put: operations["completePlan"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/plan/completion/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** TY-4: approve the completed plan of an emergency release (TY-2 authority, RO-5 four eyes) */
+        post: operations["approvePlanCompletion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/plan/conflicts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** PL-5: freeze windows and other releases in conflict with the plan window */
+        get: operations["getPlanConflicts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/plan/conflicts/{key}/override": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PL-5: proceed despite a conflict, with the reason recorded */
+        post: operations["overridePlanConflict"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Release windows and freeze windows in a period */
+        get: operations["getCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/freeze-windows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Freeze windows in a period */
+        get: operations["listFreezeWindows"];
+        put?: never;
+        /** Add a freeze window */
+        post: operations["createFreezeWindow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/freeze-windows/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a freeze window */
+        delete: operations["deleteFreezeWindow"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** IM-1: the pre-release checklist with the latest result of each item */
+        get: operations["getChecklist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/checks/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a check with its result and evidence; when all have passed the release is ready */
+        post: operations["recordCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/evidence/{digest}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download an evidence file cited by the release's checks or verifications (re-hashed first) */
+        get: operations["downloadEvidence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Upload an evidence file (application/octet-stream; X-Filename); returns its SHA-256 to cite in a check */
+        put: operations["uploadEvidence"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/gate/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** May these artifacts be deployed to this environment now, by the server's clock? Allowed only when every check holds. With `at`, a preview for that time that never allows. Every answer is audited */
+        post: operations["checkGate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/implementation/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PR-1, IM-2: start implementation; refused with every reason the gate gives */
+        post: operations["startImplementation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/implementation/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** IM-2: every step has succeeded: post-release management begins */
+        post: operations["completeImplementation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** IM-3: the steps of both phases with how each ran; done, current, elapsed against planned */
+        get: operations["getProgress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/steps/{phase}/{index}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** IM-2, RB-3, IM-7: a step starts (in plan order); idempotent with reportId */
+        post: operations["startStep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/steps/{phase}/{index}/finish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** IM-2, RB-3, IM-7: a running step ends with result and output; idempotent with reportId */
+        post: operations["finishStep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** IM-3: Server-Sent Events for one release (every node hears every node on PostgreSQL) */
+        get: operations["streamReleaseEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/monitoring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** IM-4…IM-6: the plan's indicators with their readings, feedback and the complaint threshold */
+        get: operations["getMonitoring"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/readings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** IM-4: a reading entered by hand; a breach raises a rollback trigger by itself */
+        post: operations["recordReading"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** IM-5: search the logs kept with the release (text, flagged only, level; keyset by seq) */
+        get: operations["searchLogs"];
+        put?: never;
+        /** IM-5: log lines pushed by tooling or attached by people; the plan's error patterns flag lines */
+        post: operations["pushLogs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** IM-6: a user feedback item; complaints reaching the policy's N in M minutes raise a trigger */
+        post: operations["recordFeedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** RB-1…RB-5: triggers with their decision clocks, restoration checks and problem records */
+        get: operations["getRollback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/triggers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** RB-1: raise a rollback trigger; its decision is due 30 minutes (policy) after discovery */
+        post: operations["raiseTrigger"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/triggers/{triggerId}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** RB-2: roll back, or continue with a reason; a decision after the deadline is a breach */
+        post: operations["decideRollback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/restoration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** RB-4: compare CMDB and the deployed versions observed with their pre-release values */
+        post: operations["verifyRestoration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/rollback/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** RB-3…RB-5: every rollback step done and restoration verified: rolled back, with a problem record */
+        post: operations["completeRollback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/rollback/fail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The rollback could not restore the service: the release closes as failed */
+        post: operations["failRollback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/post-release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** PO-1…PO-3, CL-1: verifications and acceptance, the CMDB update task, the archive and the close */
+        get: operations["getPostRelease"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/verifications/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PO-1: functional, performance or business verification with result and evidence */
+        post: operations["recordVerification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/acceptance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PO-1: user acceptance signed off by a named business-department representative */
+        post: operations["signAcceptance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** TY-4: the review of an emergency release after the fact, by someone who approved none of its plans */
+        post: operations["reviewEmergencyRelease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/cmdb-update/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PO-2: apply the plan's target configuration to the CIs (each change recorded with the release) */
+        post: operations["completeCmdbUpdate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PO-3: archive the release's plan documents, checklists, evidence, logs and approvals */
+        post: operations["archiveRelease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** CL-1, CL-2: the manager closes with the outcome; the report is generated and the archive sealed */
+        post: operations["closeRelease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** CL-2: 《发布变更报告》 as DOCX or PDF (the archived one once closed, a draft before) */
+        get: operations["downloadReleaseReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/evidence-package": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** PO-3: the whole record as a ZIP with a SHA-256 manifest (`releasegate evidence verify`) */
+        get: operations["downloadEvidencePackage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in user's to-do: lifecycle steps of open releases they may take now (the release's available actions), their plans returned by the approver, changes awaiting their CAB vote, software versions awaiting their approval; deadlines first, at most 100 */
+        get: operations["listMyTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/plans/{version}/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** PL-4: the plan version as the document 《发布计划》, DOCX or PDF (audited) */
+        get: operations["downloadPlanDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/articles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search and list articles: q matches titles and bodies (Chinese of any length, English, mixed), title hits first, with highlighted snippets; filters by kind, tag, release, CI and state */
+        get: operations["listArticles"];
+        put?: never;
+        /** Write an article (a draft), linked to releases and CIs */
+        post: operations["createArticle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tags in use, most used first */
+        get: operations["listKnowledgeTags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases/{id}/knowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Write a lesson from a release: linked to the release and every CI it targets */
+        post: operations["createArticleFromRelease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/articles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One article (by id or number), its body in Markdown */
+        get: operations["getArticle"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit an article; version is the one the edit started from (409 when someone saved first) */
+        patch: operations["updateArticle"];
+        trace?: never;
+    };
+    "/api/knowledge/articles/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every edit of the article: who, when, and each changed field before and after */
+        get: operations["getArticleHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/articles/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a draft: readers find it from now on */
+        post: operations["publishArticle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/articles/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Archive an article: kept read-only, no longer found by readers */
+        post: operations["archiveArticle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/measures/quarters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** KP-1, KP-2: per quarter, the release success rate against the policy target with its counts, and the other measures; with the rules in words */
+        get: operations["listQuarterMeasures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/measures/quarters/{quarter}/releases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** KP-1 drill-down: the quarter's closed releases, filtered by outcome or type, sorted and paged */
+        get: operations["listQuarterReleases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/measures/quarters/{quarter}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** KP-3: the quarter as a report, XLSX (summary and releases sheets) or CSV */
+        get: operations["exportQuarterReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in user's notifications: open to-dos first, then the newest; the count of open to-dos and of unread information */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one of my notifications read */
+        post: operations["markNotificationRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark all my notifications read (or only the to-dos, or only the digest) */
+        post: operations["markAllNotificationsRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My notification preferences: each kind in the app and by e-mail */
+        get: operations["getNotificationPreferences"];
+        /** Set my notification preferences (kinds not listed keep theirs) */
+        put: operations["setNotificationPreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Webhook endpoints (notifications.manage); secrets are never returned, URL credentials show as *** */
+        get: operations["listWebhookEndpoints"];
+        put?: never;
+        /** Add a webhook endpoint: generic JSON (signed X-ReleaseGate-Signature: sha256=<hex HMAC of the body>), DingTalk, WeCom or Feishu robot */
+        post: operations["createWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a webhook endpoint; its pending deliveries are cancelled, their history kept */
+        delete: operations["deleteWebhookEndpoint"];
+        options?: never;
+        head?: never;
+        /** Change a webhook endpoint (secret: absent keeps it, null removes it; the URL as answered, with ***, keeps the stored one) */
+        patch: operations["updateWebhookEndpoint"];
+        trace?: never;
+    };
+    "/api/notifications/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a test message to the endpoint now and report the HTTP status or the failure's class (never the receiver's body) */
+        post: operations["testWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** E-mail and webhook deliveries, newest first, with attempts and the last error */
+        get: operations["listDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/deliveries/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a failed or cancelled delivery again */
+        post: operations["retryDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: never;
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    getLiveness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
                 };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ok";
                     };
-                    content: {
-                        "application/json": {
+                };
+            };
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ready";
+                        database: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "not_ready";
+                        reason: string;
+                    };
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "username": "zhang.wei",
+                 *       "password": "correct horse battery staple"
+                 *     }
+                 */
+                "application/json": {
+                    username: string;
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "user": {
+                     *         "id": "0b9c2f4e-6a51-4c1e-9d55-3f2f7c1e8a10",
+                     *         "username": "zhang.wei",
+                     *         "displayName": "张伟",
+                     *         "email": "zhang.wei@example.com",
+                     *         "roles": [
+                     *           "release_manager"
+                     *         ],
+                     *         "disabled": false,
+                     *         "lockedUntil": null,
+                     *         "passwordChangedAt": "2026-11-02T08:00:00.000Z",
+                     *         "mustChangePassword": false,
+                     *         "serviceAccount": false,
+                     *         "createdAt": "2026-10-01T08:00:00.000Z",
+                     *         "updatedAt": "2026-11-02T08:00:00.000Z",
+                     *         "permissions": [
+                     *           "release.read",
+                     *           "release.plan"
+                     *         ]
+                     *       },
+                     *       "csrfToken": "q3H1x0vY8n2b5Zr7LkP4sT6wA9cE1dF0",
+                     *       "passwordExpired": false
+                     *     }
+                     */
+                    "application/json": {
+                        user: {
+                            id: string;
+                            username: string;
+                            displayName: string;
+                            email: string | null;
+                            roles: string[];
+                            disabled: boolean;
+                            lockedUntil: string | null;
+                            passwordChangedAt: string;
+                            mustChangePassword: boolean;
+                            serviceAccount: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                            permissions: string[];
+                        };
+                        csrfToken: string;
+                        passwordExpired: boolean;
+                    };
+                };
+            };
+        };
+    };
+    signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "user": {
+                     *         "id": "0b9c2f4e-6a51-4c1e-9d55-3f2f7c1e8a10",
+                     *         "username": "zhang.wei",
+                     *         "displayName": "张伟",
+                     *         "email": "zhang.wei@example.com",
+                     *         "roles": [
+                     *           "release_manager"
+                     *         ],
+                     *         "disabled": false,
+                     *         "lockedUntil": null,
+                     *         "passwordChangedAt": "2026-11-02T08:00:00.000Z",
+                     *         "mustChangePassword": false,
+                     *         "serviceAccount": false,
+                     *         "createdAt": "2026-10-01T08:00:00.000Z",
+                     *         "updatedAt": "2026-11-02T08:00:00.000Z",
+                     *         "permissions": [
+                     *           "release.read",
+                     *           "release.plan"
+                     *         ]
+                     *       },
+                     *       "csrfToken": "q3H1x0vY8n2b5Zr7LkP4sT6wA9cE1dF0",
+                     *       "passwordExpired": false
+                     *     }
+                     */
+                    "application/json": {
+                        user: {
+                            id: string;
+                            username: string;
+                            displayName: string;
+                            email: string | null;
+                            roles: string[];
+                            disabled: boolean;
+                            lockedUntil: string | null;
+                            passwordChangedAt: string;
+                            mustChangePassword: boolean;
+                            serviceAccount: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                            permissions: string[];
+                        };
+                        csrfToken: string;
+                        passwordExpired: boolean;
+                    };
+                };
+            };
+        };
+    };
+    changeOwnPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    currentPassword: string;
+                    newPassword: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "user": {
+                     *         "id": "0b9c2f4e-6a51-4c1e-9d55-3f2f7c1e8a10",
+                     *         "username": "zhang.wei",
+                     *         "displayName": "张伟",
+                     *         "email": "zhang.wei@example.com",
+                     *         "roles": [
+                     *           "release_manager"
+                     *         ],
+                     *         "disabled": false,
+                     *         "lockedUntil": null,
+                     *         "passwordChangedAt": "2026-11-02T08:00:00.000Z",
+                     *         "mustChangePassword": false,
+                     *         "serviceAccount": false,
+                     *         "createdAt": "2026-10-01T08:00:00.000Z",
+                     *         "updatedAt": "2026-11-02T08:00:00.000Z",
+                     *         "permissions": [
+                     *           "release.read",
+                     *           "release.plan"
+                     *         ]
+                     *       },
+                     *       "csrfToken": "q3H1x0vY8n2b5Zr7LkP4sT6wA9cE1dF0",
+                     *       "passwordExpired": false
+                     *     }
+                     */
+                    "application/json": {
+                        user: {
+                            id: string;
+                            username: string;
+                            displayName: string;
+                            email: string | null;
+                            roles: string[];
+                            disabled: boolean;
+                            lockedUntil: string | null;
+                            passwordChangedAt: string;
+                            mustChangePassword: boolean;
+                            serviceAccount: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                            permissions: string[];
+                        };
+                        csrfToken: string;
+                        passwordExpired: boolean;
+                    };
+                };
+            };
+        };
+    };
+    getSetupStatus: {
+        parameters: {
+            query?: {
+                token?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        firstRun: boolean;
+                        tokenValid: boolean;
+                        role: string | null;
+                    };
+                };
+            };
+        };
+    };
+    completeSetup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    token: string;
+                    username: string;
+                    displayName: string;
+                    email?: string | null;
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "user": {
+                     *         "id": "0b9c2f4e-6a51-4c1e-9d55-3f2f7c1e8a10",
+                     *         "username": "zhang.wei",
+                     *         "displayName": "张伟",
+                     *         "email": "zhang.wei@example.com",
+                     *         "roles": [
+                     *           "release_manager"
+                     *         ],
+                     *         "disabled": false,
+                     *         "lockedUntil": null,
+                     *         "passwordChangedAt": "2026-11-02T08:00:00.000Z",
+                     *         "mustChangePassword": false,
+                     *         "serviceAccount": false,
+                     *         "createdAt": "2026-10-01T08:00:00.000Z",
+                     *         "updatedAt": "2026-11-02T08:00:00.000Z",
+                     *         "permissions": [
+                     *           "release.read",
+                     *           "release.plan"
+                     *         ]
+                     *       },
+                     *       "csrfToken": "q3H1x0vY8n2b5Zr7LkP4sT6wA9cE1dF0",
+                     *       "passwordExpired": false
+                     *     }
+                     */
+                    "application/json": {
+                        user: {
+                            id: string;
+                            username: string;
+                            displayName: string;
+                            email: string | null;
+                            roles: string[];
+                            disabled: boolean;
+                            lockedUntil: string | null;
+                            passwordChangedAt: string;
+                            mustChangePassword: boolean;
+                            serviceAccount: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                            permissions: string[];
+                        };
+                        csrfToken: string;
+                        passwordExpired: boolean;
+                    };
+                };
+            };
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: {
+                text?: string;
+                role?: "operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor";
+                disabled?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        users: {
+                            id: string;
+                            username: string;
+                            displayName: string;
+                            email: string | null;
+                            roles: string[];
+                            disabled: boolean;
+                            lockedUntil: string | null;
+                            passwordChangedAt: string;
+                            mustChangePassword: boolean;
+                            serviceAccount: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    createUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    username: string;
+                    displayName: string;
+                    email?: string | null;
+                    roles: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                    password?: string;
+                    serviceAccount?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        username: string;
+                        displayName: string;
+                        email: string | null;
+                        roles: string[];
+                        disabled: boolean;
+                        lockedUntil: string | null;
+                        passwordChangedAt: string;
+                        mustChangePassword: boolean;
+                        serviceAccount: boolean;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+        };
+    };
+    listPeople: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        people: {
+                            username: string;
+                            displayName: string;
+                            disabled: boolean;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    getUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        username: string;
+                        displayName: string;
+                        email: string | null;
+                        roles: string[];
+                        disabled: boolean;
+                        lockedUntil: string | null;
+                        passwordChangedAt: string;
+                        mustChangePassword: boolean;
+                        serviceAccount: boolean;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    displayName?: string;
+                    email?: string | null;
+                    roles?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        username: string;
+                        displayName: string;
+                        email: string | null;
+                        roles: string[];
+                        disabled: boolean;
+                        lockedUntil: string | null;
+                        passwordChangedAt: string;
+                        mustChangePassword: boolean;
+                        serviceAccount: boolean;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+        };
+    };
+    disableUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        username: string;
+                        displayName: string;
+                        email: string | null;
+                        roles: string[];
+                        disabled: boolean;
+                        lockedUntil: string | null;
+                        passwordChangedAt: string;
+                        mustChangePassword: boolean;
+                        serviceAccount: boolean;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+        };
+    };
+    enableUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        username: string;
+                        displayName: string;
+                        email: string | null;
+                        roles: string[];
+                        disabled: boolean;
+                        lockedUntil: string | null;
+                        passwordChangedAt: string;
+                        mustChangePassword: boolean;
+                        serviceAccount: boolean;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+        };
+    };
+    setUserPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        username: string;
+                        displayName: string;
+                        email: string | null;
+                        roles: string[];
+                        disabled: boolean;
+                        lockedUntil: string | null;
+                        passwordChangedAt: string;
+                        mustChangePassword: boolean;
+                        serviceAccount: boolean;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+        };
+    };
+    unlockUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        username: string;
+                        displayName: string;
+                        email: string | null;
+                        roles: string[];
+                        disabled: boolean;
+                        lockedUntil: string | null;
+                        passwordChangedAt: string;
+                        mustChangePassword: boolean;
+                        serviceAccount: boolean;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+        };
+    };
+    listRoles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        roles: {
+                            role: string;
+                            administrator: boolean;
+                            permissions: string[];
+                        }[];
+                        permissions: string[];
+                        tokenScopes: {
+                            pipeline: string[];
+                            never: string[];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listTokens: {
+        parameters: {
+            query?: {
+                userId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        tokens: {
+                            id: string;
+                            userId: string;
+                            username: string;
+                            name: string;
+                            prefix: string;
+                            scopes: string[];
+                            createdBy: string;
+                            createdAt: string;
+                            expiresAt: string;
+                            revokedAt: string | null;
+                            lastUsedAt: string | null;
+                            /** @enum {string} */
+                            state: "active" | "expired" | "revoked";
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    createToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "deploy pipeline",
+                 *       "scopes": [
+                 *         "gate.check",
+                 *         "release.implement"
+                 *       ],
+                 *       "expiresInDays": 90
+                 *     }
+                 */
+                "application/json": {
+                    name: string;
+                    scopes: ("user.read" | "user.manage" | "token.manage" | "token.own" | "audit.read" | "audit.export" | "audit.verify" | "system.backup" | "system.settings" | "release.read" | "release.request" | "release.accept" | "release.plan" | "release.approve.normal" | "release.approve.major" | "release.approve.emergency" | "release.implement" | "release.trigger" | "release.rollback.decide" | "release.close" | "release.cancel" | "change.read" | "change.manage" | "change.vote" | "change.integrate" | "cmdb.read" | "cmdb.write" | "cmdb.admin" | "dsl.read" | "dsl.upload" | "dsl.approve" | "gate.check" | "acceptance.sign" | "policy.read" | "policy.draft" | "policy.manage" | "measures.read" | "knowledge.read" | "knowledge.write" | "notifications.manage")[];
+                    /** @default 90 */
+                    expiresInDays?: number;
+                    userId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        userId: string;
+                        username: string;
+                        name: string;
+                        prefix: string;
+                        scopes: string[];
+                        createdBy: string;
+                        createdAt: string;
+                        expiresAt: string;
+                        revokedAt: string | null;
+                        lastUsedAt: string | null;
+                        /** @enum {string} */
+                        state: "active" | "expired" | "revoked";
+                        token: string;
+                    };
+                };
+            };
+        };
+    };
+    revokeToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        userId: string;
+                        username: string;
+                        name: string;
+                        prefix: string;
+                        scopes: string[];
+                        createdBy: string;
+                        createdAt: string;
+                        expiresAt: string;
+                        revokedAt: string | null;
+                        lastUsedAt: string | null;
+                        /** @enum {string} */
+                        state: "active" | "expired" | "revoked";
+                    };
+                };
+            };
+        };
+    };
+    listAuditEvents: {
+        parameters: {
+            query?: {
+                actor?: string;
+                action?: string;
+                entityType?: string;
+                entityId?: string;
+                outcome?: "success" | "denied" | "failed";
+                from?: string;
+                to?: string;
+                text?: string;
+                beforeSeq?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        events: {
+                            seq: number;
+                            id: string;
+                            occurredAt: string;
+                            actorId: string | null;
+                            actorName: string | null;
+                            actorRoles: string[];
+                            sourceIp: string | null;
+                            requestId: string | null;
+                            action: string;
+                            entityType: string | null;
+                            entityId: string | null;
+                            outcome: string;
+                            before: unknown;
+                            after: unknown;
+                            details: unknown;
+                            hashAlg: string;
+                            prevHash: string;
+                            hash: string;
+                        }[];
+                        nextBeforeSeq: number | null;
+                    };
+                };
+            };
+        };
+    };
+    exportAuditEvents: {
+        parameters: {
+            query?: {
+                actor?: string;
+                action?: string;
+                entityType?: string;
+                entityId?: string;
+                outcome?: "success" | "denied" | "failed";
+                from?: string;
+                to?: string;
+                text?: string;
+                format?: "csv" | "jsonl";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    verifyAuditChain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ok: boolean;
+                        eventsChecked: number;
+                        lastSeq: number | null;
+                        lastHash: string | null;
+                        firstBad?: {
+                            seq: number;
+                            id: string;
+                            problem: string;
+                            message: string;
+                        };
+                        checkpoints: {
+                            ok: boolean;
+                            checked: number;
+                            latest: {
+                                seq: number;
+                                hash: string;
+                                at: string;
+                                timeStampedAt: string | null;
+                            } | null;
+                            problems: {
+                                /** @enum {string} */
+                                kind: "truncated" | "rewritten" | "forged" | "unknown_key" | "unreadable" | "timestamp_invalid" | "timestamp_mismatch";
+                                seq: number | null;
+                                message: string;
+                            }[];
+                            timeStamps: {
+                                stamped: number;
+                                trusted: boolean;
+                                missing: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    createAuditCheckpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        seq: number;
+                        hash: string;
+                        at: string;
+                        /** @enum {string} */
+                        algorithm: "ed25519" | "sm2";
+                        keyId: string;
+                        signature: string;
+                        timeStamp?: {
+                            token: string;
+                            genTime: string;
+                            serial: string;
+                            authority: string;
+                        };
+                        timeStampFailure?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAuditPublicKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        algorithm: "ed25519" | "sm2";
+                        keyId: string;
+                        pem: string;
+                    };
+                };
+            };
+        };
+    };
+    listCiTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        types: {
+                            key: string;
+                            name: {
+                                zh: string;
+                                en: string;
+                            };
+                            fields: {
+                                key: string;
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                kind: "string" | "number" | "boolean" | "date" | "enum" | "ip";
+                                required?: boolean;
+                                options?: string[];
+                            }[];
+                            builtin: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    createCiType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    key: string;
+                    name: {
+                        zh: string;
+                        en: string;
+                    };
+                    fields: {
+                        key: string;
+                        label: {
+                            zh: string;
+                            en: string;
+                        };
+                        /** @enum {string} */
+                        kind: "string" | "number" | "boolean" | "date" | "enum" | "ip";
+                        required?: boolean;
+                        options?: string[];
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        key: string;
+                        name: {
+                            zh: string;
+                            en: string;
+                        };
+                        fields: {
+                            key: string;
+                            label: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @enum {string} */
+                            kind: "string" | "number" | "boolean" | "date" | "enum" | "ip";
+                            required?: boolean;
+                            options?: string[];
+                        }[];
+                        builtin: boolean;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+        };
+    };
+    updateCiType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: {
+                        zh: string;
+                        en: string;
+                    };
+                    fields: {
+                        key: string;
+                        label: {
+                            zh: string;
+                            en: string;
+                        };
+                        /** @enum {string} */
+                        kind: "string" | "number" | "boolean" | "date" | "enum" | "ip";
+                        required?: boolean;
+                        options?: string[];
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        key: string;
+                        name: {
+                            zh: string;
+                            en: string;
+                        };
+                        fields: {
+                            key: string;
+                            label: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @enum {string} */
+                            kind: "string" | "number" | "boolean" | "date" | "enum" | "ip";
+                            required?: boolean;
+                            options?: string[];
+                        }[];
+                        builtin: boolean;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+        };
+    };
+    listCis: {
+        parameters: {
+            query?: {
+                type?: string;
+                environment?: "production" | "staging" | "test" | "development" | "disaster_recovery";
+                owner?: string;
+                critical?: "true" | "false";
+                status?: "active" | "retired" | "all";
+                q?: string;
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            type: string;
+                            name: string;
+                            environment: string;
+                            owner: string | null;
+                            critical: boolean;
+                            version: string | null;
+                            attributes: {
+                                [key: string]: unknown;
+                            };
+                            description: string | null;
+                            /** @enum {string} */
+                            status: "active" | "retired";
+                            revision: number;
+                            createdAt: string;
+                            updatedAt: string;
+                            retiredAt: string | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+        };
+    };
+    createCi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    type: string;
+                    name: string;
+                    /** @enum {string} */
+                    environment: "production" | "staging" | "test" | "development" | "disaster_recovery";
+                    owner?: string | null;
+                    critical?: boolean;
+                    version?: string | null;
+                    attributes?: {
+                        [key: string]: unknown;
+                    };
+                    description?: string | null;
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        type: string;
+                        name: string;
+                        environment: string;
+                        owner: string | null;
+                        critical: boolean;
+                        version: string | null;
+                        attributes: {
+                            [key: string]: unknown;
+                        };
+                        description: string | null;
+                        /** @enum {string} */
+                        status: "active" | "retired";
+                        revision: number;
+                        createdAt: string;
+                        updatedAt: string;
+                        retiredAt: string | null;
+                    };
+                };
+            };
+        };
+    };
+    getCi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        type: string;
+                        name: string;
+                        environment: string;
+                        owner: string | null;
+                        critical: boolean;
+                        version: string | null;
+                        attributes: {
+                            [key: string]: unknown;
+                        };
+                        description: string | null;
+                        /** @enum {string} */
+                        status: "active" | "retired";
+                        revision: number;
+                        createdAt: string;
+                        updatedAt: string;
+                        retiredAt: string | null;
+                        relations: {
+                            id: string;
+                            sourceId: string;
+                            targetId: string;
+                            type: string;
+                            createdAt: string;
+                            createdBy: string | null;
+                            /** @enum {string} */
+                            direction: "outgoing" | "incoming";
+                            other: {
+                                id: string;
+                                name: string;
+                                type: string;
+                                environment: string;
+                                status: string;
+                            };
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    updateCi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    type?: string;
+                    name?: string;
+                    /** @enum {string} */
+                    environment?: "production" | "staging" | "test" | "development" | "disaster_recovery";
+                    owner?: string | null;
+                    critical?: boolean;
+                    version?: string | null;
+                    attributes?: {
+                        [key: string]: unknown;
+                    };
+                    description?: string | null;
+                    revision: number;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        type: string;
+                        name: string;
+                        environment: string;
+                        owner: string | null;
+                        critical: boolean;
+                        version: string | null;
+                        attributes: {
+                            [key: string]: unknown;
+                        };
+                        description: string | null;
+                        /** @enum {string} */
+                        status: "active" | "retired";
+                        revision: number;
+                        createdAt: string;
+                        updatedAt: string;
+                        retiredAt: string | null;
+                    };
+                };
+            };
+        };
+    };
+    retireCi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        type: string;
+                        name: string;
+                        environment: string;
+                        owner: string | null;
+                        critical: boolean;
+                        version: string | null;
+                        attributes: {
+                            [key: string]: unknown;
+                        };
+                        description: string | null;
+                        /** @enum {string} */
+                        status: "active" | "retired";
+                        revision: number;
+                        createdAt: string;
+                        updatedAt: string;
+                        retiredAt: string | null;
+                    };
+                };
+            };
+        };
+    };
+    getCiHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        entries: {
+                            id: string;
+                            ciId: string;
+                            at: string;
+                            actorId: string | null;
+                            actorName: string | null;
+                            change: string;
+                            /** @enum {string} */
+                            reasonKind: "manual" | "release" | "import";
+                            releaseId: string | null;
+                            releaseNumber: string | null;
+                            reason: string | null;
+                            before: unknown;
+                            after: unknown;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    getCiImpact: {
+        parameters: {
+            query?: {
+                depth?: number;
+                /** @description List at most this many affected CIs, the nearest first; the counts still cover all of them */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        seeds: {
+                            id: string;
+                            name: string;
+                            type: string;
+                            environment: string;
+                            critical: boolean;
+                        }[];
+                        /** @description Affected CIs, nearest first; follow via.fromId back to a seed for the whole path */
+                        affected: {
+                            id: string;
+                            name: string;
+                            type: string;
+                            environment: string;
+                            critical: boolean;
+                            depth: number;
+                            via: {
+                                fromId: string;
+                                /** @enum {string} */
+                                relation: "depends_on" | "runs_on" | "connects_to" | "part_of";
+                                reverse: boolean;
+                            };
+                        }[];
+                        /** @description Every affected CI, also those a limit leaves out of `affected` */
+                        affectedCount: number;
+                        services: string[];
+                        criticalCount: number;
+                        truncated: boolean;
+                        maxDepth: number;
+                    };
+                };
+            };
+        };
+    };
+    analyzeImpact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ciIds: string[];
+                    /** @default 5 */
+                    maxDepth?: number;
+                    /** @description List at most this many affected CIs, the nearest first; the counts still cover all of them */
+                    limit?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        seeds: {
+                            id: string;
+                            name: string;
+                            type: string;
+                            environment: string;
+                            critical: boolean;
+                        }[];
+                        /** @description Affected CIs, nearest first; follow via.fromId back to a seed for the whole path */
+                        affected: {
+                            id: string;
+                            name: string;
+                            type: string;
+                            environment: string;
+                            critical: boolean;
+                            depth: number;
+                            via: {
+                                fromId: string;
+                                /** @enum {string} */
+                                relation: "depends_on" | "runs_on" | "connects_to" | "part_of";
+                                reverse: boolean;
+                            };
+                        }[];
+                        /** @description Every affected CI, also those a limit leaves out of `affected` */
+                        affectedCount: number;
+                        services: string[];
+                        criticalCount: number;
+                        truncated: boolean;
+                        maxDepth: number;
+                    };
+                };
+            };
+        };
+    };
+    createRelation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    sourceId: string;
+                    targetId: string;
+                    /** @enum {string} */
+                    type: "depends_on" | "runs_on" | "connects_to" | "part_of";
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        sourceId: string;
+                        targetId: string;
+                        type: string;
+                        createdAt: string;
+                        createdBy: string | null;
+                    };
+                };
+            };
+        };
+    };
+    removeRelation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    importCmdb: {
+        parameters: {
+            query: {
+                format: "csv" | "xlsx";
+                kind?: "cis" | "relations";
+                dryRun?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        dryRun: boolean;
+                        applied: boolean;
+                        ok: boolean;
+                        errorCount: number;
+                        errors: {
+                            sheet: string;
+                            row: number;
+                            column: string;
+                            reason: string;
+                        }[];
+                        summary: {
+                            ciRows: number;
+                            relationRows: number;
+                            create: number;
+                            update: number;
+                            unchanged: number;
+                            relationsCreate: number;
+                            relationsExisting: number;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    exportCmdb: {
+        parameters: {
+            query?: {
+                format?: "csv" | "xlsx";
+                kind?: "cis" | "relations";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listBaselines: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        baselines: {
+                            id: string;
+                            name: string;
+                            description: string | null;
+                            takenAt: string;
+                            takenBy: string | null;
+                            ciCount: number;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    createBaseline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    description?: string | null;
+                    ciIds?: string[];
+                    filter?: {
+                        type?: string;
+                        /** @enum {string} */
+                        environment?: "production" | "staging" | "test" | "development" | "disaster_recovery";
+                        owner?: string;
+                        critical?: boolean;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        description: string | null;
+                        takenAt: string;
+                        takenBy: string | null;
+                        ciCount: number;
+                    };
+                };
+            };
+        };
+    };
+    getBaseline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        description: string | null;
+                        takenAt: string;
+                        takenBy: string | null;
+                        ciCount: number;
+                        items: {
+                            ciId: string;
+                            type: string;
+                            name: string;
+                            environment: string;
+                            owner: string | null;
+                            critical: boolean;
+                            version: string | null;
+                            attributes: {
+                                [key: string]: unknown;
+                            };
+                            relations: {
+                                type: string;
+                                targetId: string;
+                                targetName: string;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    compareBaseline: {
+        parameters: {
+            query?: {
+                against?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        from: {
+                            id: string;
+                            name: string;
+                            description: string | null;
+                            takenAt: string;
+                            takenBy: string | null;
+                            ciCount: number;
+                        };
+                        to: {
+                            id: string;
+                            name: string;
+                            description: string | null;
+                            takenAt: string;
+                            takenBy: string | null;
+                            ciCount: number;
+                        } | "now";
+                        added: {
+                            ciId: string;
+                            type: string;
+                            name: string;
+                            environment: string;
+                            owner: string | null;
+                            critical: boolean;
+                            version: string | null;
+                            attributes: {
+                                [key: string]: unknown;
+                            };
+                            relations: {
+                                type: string;
+                                targetId: string;
+                                targetName: string;
+                            }[];
+                        }[];
+                        removed: {
+                            ciId: string;
+                            type: string;
+                            name: string;
+                            environment: string;
+                            owner: string | null;
+                            critical: boolean;
+                            version: string | null;
+                            attributes: {
+                                [key: string]: unknown;
+                            };
+                            relations: {
+                                type: string;
+                                targetId: string;
+                                targetName: string;
+                            }[];
+                        }[];
+                        changed: {
+                            ciId: string;
+                            name: string;
+                            type: string;
+                            fields: {
+                                field: string;
+                                before: unknown;
+                                after: unknown;
+                            }[];
+                            relationsAdded: {
+                                type: string;
+                                targetId: string;
+                                targetName: string;
+                            }[];
+                            relationsRemoved: {
+                                type: string;
+                                targetId: string;
+                                targetName: string;
+                            }[];
+                        }[];
+                        unchanged: number;
+                    };
+                };
+            };
+        };
+    };
+    listDslVersions: {
+        parameters: {
+            query?: {
+                name?: string;
+                state?: "draft" | "pending" | "approved" | "rejected" | "retired";
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        versions: {
+                            id: string;
+                            name: string;
+                            version: string;
+                            description: string | null;
+                            source: string | null;
+                            /** @enum {string} */
+                            kind: "upload" | "external";
+                            externalUrl: string | null;
+                            digest: string | null;
+                            size: number | null;
+                            filename: string | null;
+                            mediaType: string | null;
+                            /** @enum {string} */
+                            state: "draft" | "pending" | "approved" | "rejected" | "retired";
+                            createdBy: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            decisionComment: string | null;
+                            retiredBy: string | null;
+                            retiredAt: string | null;
+                            retireReason: string | null;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    createDslVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    version: string;
+                    description?: string | null;
+                    source?: string | null;
+                    external?: {
+                        /** Format: uri */
+                        url: string;
+                        digest: string;
+                        size?: number | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        version: string;
+                        description: string | null;
+                        source: string | null;
+                        /** @enum {string} */
+                        kind: "upload" | "external";
+                        externalUrl: string | null;
+                        digest: string | null;
+                        size: number | null;
+                        filename: string | null;
+                        mediaType: string | null;
+                        /** @enum {string} */
+                        state: "draft" | "pending" | "approved" | "rejected" | "retired";
+                        createdBy: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionComment: string | null;
+                        retiredBy: string | null;
+                        retiredAt: string | null;
+                        retireReason: string | null;
+                    };
+                };
+            };
+        };
+    };
+    getDslVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        version: string;
+                        description: string | null;
+                        source: string | null;
+                        /** @enum {string} */
+                        kind: "upload" | "external";
+                        externalUrl: string | null;
+                        digest: string | null;
+                        size: number | null;
+                        filename: string | null;
+                        mediaType: string | null;
+                        /** @enum {string} */
+                        state: "draft" | "pending" | "approved" | "rejected" | "retired";
+                        createdBy: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionComment: string | null;
+                        retiredBy: string | null;
+                        retiredAt: string | null;
+                        retireReason: string | null;
+                    };
+                };
+            };
+        };
+    };
+    deleteDslVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    updateDslVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string | null;
+                    source?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        version: string;
+                        description: string | null;
+                        source: string | null;
+                        /** @enum {string} */
+                        kind: "upload" | "external";
+                        externalUrl: string | null;
+                        digest: string | null;
+                        size: number | null;
+                        filename: string | null;
+                        mediaType: string | null;
+                        /** @enum {string} */
+                        state: "draft" | "pending" | "approved" | "rejected" | "retired";
+                        createdBy: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionComment: string | null;
+                        retiredBy: string | null;
+                        retiredAt: string | null;
+                        retireReason: string | null;
+                    };
+                };
+            };
+        };
+    };
+    downloadDslContent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    uploadDslContent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        version: string;
+                        description: string | null;
+                        source: string | null;
+                        /** @enum {string} */
+                        kind: "upload" | "external";
+                        externalUrl: string | null;
+                        digest: string | null;
+                        size: number | null;
+                        filename: string | null;
+                        mediaType: string | null;
+                        /** @enum {string} */
+                        state: "draft" | "pending" | "approved" | "rejected" | "retired";
+                        createdBy: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionComment: string | null;
+                        retiredBy: string | null;
+                        retiredAt: string | null;
+                        retireReason: string | null;
+                    };
+                };
+            };
+        };
+    };
+    verifyDslContent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ok: boolean;
+                        digest: string | null;
+                        actual: string | null;
+                    };
+                };
+            };
+        };
+    };
+    approveDslVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        version: string;
+                        description: string | null;
+                        source: string | null;
+                        /** @enum {string} */
+                        kind: "upload" | "external";
+                        externalUrl: string | null;
+                        digest: string | null;
+                        size: number | null;
+                        filename: string | null;
+                        mediaType: string | null;
+                        /** @enum {string} */
+                        state: "draft" | "pending" | "approved" | "rejected" | "retired";
+                        createdBy: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionComment: string | null;
+                        retiredBy: string | null;
+                        retiredAt: string | null;
+                        retireReason: string | null;
+                    };
+                };
+            };
+        };
+    };
+    rejectDslVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        version: string;
+                        description: string | null;
+                        source: string | null;
+                        /** @enum {string} */
+                        kind: "upload" | "external";
+                        externalUrl: string | null;
+                        digest: string | null;
+                        size: number | null;
+                        filename: string | null;
+                        mediaType: string | null;
+                        /** @enum {string} */
+                        state: "draft" | "pending" | "approved" | "rejected" | "retired";
+                        createdBy: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionComment: string | null;
+                        retiredBy: string | null;
+                        retiredAt: string | null;
+                        retireReason: string | null;
+                    };
+                };
+            };
+        };
+    };
+    retireDslVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        version: string;
+                        description: string | null;
+                        source: string | null;
+                        /** @enum {string} */
+                        kind: "upload" | "external";
+                        externalUrl: string | null;
+                        digest: string | null;
+                        size: number | null;
+                        filename: string | null;
+                        mediaType: string | null;
+                        /** @enum {string} */
+                        state: "draft" | "pending" | "approved" | "rejected" | "retired";
+                        createdBy: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionComment: string | null;
+                        retiredBy: string | null;
+                        retiredAt: string | null;
+                        retireReason: string | null;
+                    };
+                };
+            };
+        };
+    };
+    listChanges: {
+        parameters: {
+            query?: {
+                state?: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
+                source?: "internal" | "external";
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        changes: {
+                            id: string;
+                            number: string;
+                            /** @enum {string} */
+                            source: "internal" | "external";
+                            external: {
+                                system: string;
+                                key: string;
+                                /** @enum {string} */
+                                status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
+                                url: string | null;
+                            } | null;
+                            title: string;
+                            description: string | null;
+                            requester: string;
+                            risk: ("low" | "medium" | "high") | null;
+                            /** @enum {string} */
+                            state: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
+                            ciIds: string[];
+                            approvedBy: string[];
+                            approvedAt: string | null;
+                            submittedAt: string | null;
+                            rejectedAt: string | null;
+                            withdrawnBy: string | null;
+                            withdrawnAt: string | null;
+                            withdrawReason: string | null;
+                            implementedAt: string | null;
+                            implementedBy: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            emergency: boolean;
+                            emergencyReason: string | null;
+                            approvedVia: ("cab" | "emergency_cab") | null;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    createChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title: string;
+                    description?: string | null;
+                    /** @enum {string} */
+                    risk: "low" | "medium" | "high";
+                    ciIds?: string[];
+                    emergency?: boolean;
+                    emergencyReason?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        /** @enum {string} */
+                        source: "internal" | "external";
+                        external: {
+                            system: string;
+                            key: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
+                            url: string | null;
+                        } | null;
+                        title: string;
+                        description: string | null;
+                        requester: string;
+                        risk: ("low" | "medium" | "high") | null;
+                        /** @enum {string} */
+                        state: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
+                        ciIds: string[];
+                        approvedBy: string[];
+                        approvedAt: string | null;
+                        submittedAt: string | null;
+                        rejectedAt: string | null;
+                        withdrawnBy: string | null;
+                        withdrawnAt: string | null;
+                        withdrawReason: string | null;
+                        implementedAt: string | null;
+                        implementedBy: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        emergency: boolean;
+                        emergencyReason: string | null;
+                        approvedVia: ("cab" | "emergency_cab") | null;
+                        votes: {
+                            id: string;
+                            voter: string;
+                            /** @enum {string} */
+                            decision: "approve" | "reject";
+                            comment: string;
+                            votedAt: string;
+                            supersededBy: string | null;
+                            supersededAt: string | null;
+                            emergencyCab: boolean;
+                        }[];
+                        quorum: {
+                            required: number;
+                            approve: number;
+                            reject: number;
+                            expedited: {
+                                required: number;
+                                approve: number;
+                                reject: number;
+                                voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                            } | null;
+                        };
+                        cis: {
+                            id: string;
+                            name: string;
+                            type: string;
+                            environment: string;
+                            status: string;
+                        }[];
+                        releases: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    getChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        /** @enum {string} */
+                        source: "internal" | "external";
+                        external: {
+                            system: string;
+                            key: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
+                            url: string | null;
+                        } | null;
+                        title: string;
+                        description: string | null;
+                        requester: string;
+                        risk: ("low" | "medium" | "high") | null;
+                        /** @enum {string} */
+                        state: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
+                        ciIds: string[];
+                        approvedBy: string[];
+                        approvedAt: string | null;
+                        submittedAt: string | null;
+                        rejectedAt: string | null;
+                        withdrawnBy: string | null;
+                        withdrawnAt: string | null;
+                        withdrawReason: string | null;
+                        implementedAt: string | null;
+                        implementedBy: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        emergency: boolean;
+                        emergencyReason: string | null;
+                        approvedVia: ("cab" | "emergency_cab") | null;
+                        votes: {
+                            id: string;
+                            voter: string;
+                            /** @enum {string} */
+                            decision: "approve" | "reject";
+                            comment: string;
+                            votedAt: string;
+                            supersededBy: string | null;
+                            supersededAt: string | null;
+                            emergencyCab: boolean;
+                        }[];
+                        quorum: {
+                            required: number;
+                            approve: number;
+                            reject: number;
+                            expedited: {
+                                required: number;
+                                approve: number;
+                                reject: number;
+                                voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                            } | null;
+                        };
+                        cis: {
+                            id: string;
+                            name: string;
+                            type: string;
+                            environment: string;
+                            status: string;
+                        }[];
+                        releases: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    updateChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title?: string;
+                    description?: string | null;
+                    /** @enum {string} */
+                    risk?: "low" | "medium" | "high";
+                    ciIds?: string[];
+                    emergency?: boolean;
+                    emergencyReason?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        /** @enum {string} */
+                        source: "internal" | "external";
+                        external: {
+                            system: string;
+                            key: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
+                            url: string | null;
+                        } | null;
+                        title: string;
+                        description: string | null;
+                        requester: string;
+                        risk: ("low" | "medium" | "high") | null;
+                        /** @enum {string} */
+                        state: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
+                        ciIds: string[];
+                        approvedBy: string[];
+                        approvedAt: string | null;
+                        submittedAt: string | null;
+                        rejectedAt: string | null;
+                        withdrawnBy: string | null;
+                        withdrawnAt: string | null;
+                        withdrawReason: string | null;
+                        implementedAt: string | null;
+                        implementedBy: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        emergency: boolean;
+                        emergencyReason: string | null;
+                        approvedVia: ("cab" | "emergency_cab") | null;
+                        votes: {
+                            id: string;
+                            voter: string;
+                            /** @enum {string} */
+                            decision: "approve" | "reject";
+                            comment: string;
+                            votedAt: string;
+                            supersededBy: string | null;
+                            supersededAt: string | null;
+                            emergencyCab: boolean;
+                        }[];
+                        quorum: {
+                            required: number;
+                            approve: number;
+                            reject: number;
+                            expedited: {
+                                required: number;
+                                approve: number;
+                                reject: number;
+                                voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                            } | null;
+                        };
+                        cis: {
+                            id: string;
+                            name: string;
+                            type: string;
+                            environment: string;
+                            status: string;
+                        }[];
+                        releases: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    submitChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        /** @enum {string} */
+                        source: "internal" | "external";
+                        external: {
+                            system: string;
+                            key: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
+                            url: string | null;
+                        } | null;
+                        title: string;
+                        description: string | null;
+                        requester: string;
+                        risk: ("low" | "medium" | "high") | null;
+                        /** @enum {string} */
+                        state: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
+                        ciIds: string[];
+                        approvedBy: string[];
+                        approvedAt: string | null;
+                        submittedAt: string | null;
+                        rejectedAt: string | null;
+                        withdrawnBy: string | null;
+                        withdrawnAt: string | null;
+                        withdrawReason: string | null;
+                        implementedAt: string | null;
+                        implementedBy: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        emergency: boolean;
+                        emergencyReason: string | null;
+                        approvedVia: ("cab" | "emergency_cab") | null;
+                        votes: {
+                            id: string;
+                            voter: string;
+                            /** @enum {string} */
+                            decision: "approve" | "reject";
+                            comment: string;
+                            votedAt: string;
+                            supersededBy: string | null;
+                            supersededAt: string | null;
+                            emergencyCab: boolean;
+                        }[];
+                        quorum: {
+                            required: number;
+                            approve: number;
+                            reject: number;
+                            expedited: {
+                                required: number;
+                                approve: number;
+                                reject: number;
+                                voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                            } | null;
+                        };
+                        cis: {
+                            id: string;
+                            name: string;
+                            type: string;
+                            environment: string;
+                            status: string;
+                        }[];
+                        releases: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    voteOnChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    decision: "approve" | "reject";
+                    comment: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        /** @enum {string} */
+                        source: "internal" | "external";
+                        external: {
+                            system: string;
+                            key: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
+                            url: string | null;
+                        } | null;
+                        title: string;
+                        description: string | null;
+                        requester: string;
+                        risk: ("low" | "medium" | "high") | null;
+                        /** @enum {string} */
+                        state: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
+                        ciIds: string[];
+                        approvedBy: string[];
+                        approvedAt: string | null;
+                        submittedAt: string | null;
+                        rejectedAt: string | null;
+                        withdrawnBy: string | null;
+                        withdrawnAt: string | null;
+                        withdrawReason: string | null;
+                        implementedAt: string | null;
+                        implementedBy: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        emergency: boolean;
+                        emergencyReason: string | null;
+                        approvedVia: ("cab" | "emergency_cab") | null;
+                        votes: {
+                            id: string;
+                            voter: string;
+                            /** @enum {string} */
+                            decision: "approve" | "reject";
+                            comment: string;
+                            votedAt: string;
+                            supersededBy: string | null;
+                            supersededAt: string | null;
+                            emergencyCab: boolean;
+                        }[];
+                        quorum: {
+                            required: number;
+                            approve: number;
+                            reject: number;
+                            expedited: {
+                                required: number;
+                                approve: number;
+                                reject: number;
+                                voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                            } | null;
+                        };
+                        cis: {
+                            id: string;
+                            name: string;
+                            type: string;
+                            environment: string;
+                            status: string;
+                        }[];
+                        releases: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    withdrawChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        /** @enum {string} */
+                        source: "internal" | "external";
+                        external: {
+                            system: string;
+                            key: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
+                            url: string | null;
+                        } | null;
+                        title: string;
+                        description: string | null;
+                        requester: string;
+                        risk: ("low" | "medium" | "high") | null;
+                        /** @enum {string} */
+                        state: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
+                        ciIds: string[];
+                        approvedBy: string[];
+                        approvedAt: string | null;
+                        submittedAt: string | null;
+                        rejectedAt: string | null;
+                        withdrawnBy: string | null;
+                        withdrawnAt: string | null;
+                        withdrawReason: string | null;
+                        implementedAt: string | null;
+                        implementedBy: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        emergency: boolean;
+                        emergencyReason: string | null;
+                        approvedVia: ("cab" | "emergency_cab") | null;
+                        votes: {
+                            id: string;
+                            voter: string;
+                            /** @enum {string} */
+                            decision: "approve" | "reject";
+                            comment: string;
+                            votedAt: string;
+                            supersededBy: string | null;
+                            supersededAt: string | null;
+                            emergencyCab: boolean;
+                        }[];
+                        quorum: {
+                            required: number;
+                            approve: number;
+                            reject: number;
+                            expedited: {
+                                required: number;
+                                approve: number;
+                                reject: number;
+                                voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                            } | null;
+                        };
+                        cis: {
+                            id: string;
+                            name: string;
+                            type: string;
+                            environment: string;
+                            status: string;
+                        }[];
+                        releases: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    putExternalChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                system: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title: string;
+                    description?: string | null;
+                    /** @enum {string} */
+                    status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
+                    approver?: string | null;
+                    /** Format: date-time */
+                    updatedAt?: string;
+                    approvedAt?: string | null;
+                    url?: string | null;
+                    ciIds?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        /** @enum {string} */
+                        source: "internal" | "external";
+                        external: {
+                            system: string;
+                            key: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
+                            url: string | null;
+                        } | null;
+                        title: string;
+                        description: string | null;
+                        requester: string;
+                        risk: ("low" | "medium" | "high") | null;
+                        /** @enum {string} */
+                        state: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
+                        ciIds: string[];
+                        approvedBy: string[];
+                        approvedAt: string | null;
+                        submittedAt: string | null;
+                        rejectedAt: string | null;
+                        withdrawnBy: string | null;
+                        withdrawnAt: string | null;
+                        withdrawReason: string | null;
+                        implementedAt: string | null;
+                        implementedBy: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        emergency: boolean;
+                        emergencyReason: string | null;
+                        approvedVia: ("cab" | "emergency_cab") | null;
+                        votes: {
+                            id: string;
+                            voter: string;
+                            /** @enum {string} */
+                            decision: "approve" | "reject";
+                            comment: string;
+                            votedAt: string;
+                            supersededBy: string | null;
+                            supersededAt: string | null;
+                            emergencyCab: boolean;
+                        }[];
+                        quorum: {
+                            required: number;
+                            approve: number;
+                            reject: number;
+                            expedited: {
+                                required: number;
+                                approve: number;
+                                reject: number;
+                                voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                            } | null;
+                        };
+                        cis: {
+                            id: string;
+                            name: string;
+                            type: string;
+                            environment: string;
+                            status: string;
+                        }[];
+                        releases: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        /** @enum {string} */
+                        source: "internal" | "external";
+                        external: {
+                            system: string;
+                            key: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
+                            url: string | null;
+                        } | null;
+                        title: string;
+                        description: string | null;
+                        requester: string;
+                        risk: ("low" | "medium" | "high") | null;
+                        /** @enum {string} */
+                        state: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
+                        ciIds: string[];
+                        approvedBy: string[];
+                        approvedAt: string | null;
+                        submittedAt: string | null;
+                        rejectedAt: string | null;
+                        withdrawnBy: string | null;
+                        withdrawnAt: string | null;
+                        withdrawReason: string | null;
+                        implementedAt: string | null;
+                        implementedBy: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        emergency: boolean;
+                        emergencyReason: string | null;
+                        approvedVia: ("cab" | "emergency_cab") | null;
+                        votes: {
+                            id: string;
+                            voter: string;
+                            /** @enum {string} */
+                            decision: "approve" | "reject";
+                            comment: string;
+                            votedAt: string;
+                            supersededBy: string | null;
+                            supersededAt: string | null;
+                            emergencyCab: boolean;
+                        }[];
+                        quorum: {
+                            required: number;
+                            approve: number;
+                            reject: number;
+                            expedited: {
+                                required: number;
+                                approve: number;
+                                reject: number;
+                                voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                            } | null;
+                        };
+                        cis: {
+                            id: string;
+                            name: string;
+                            type: string;
+                            environment: string;
+                            status: string;
+                        }[];
+                        releases: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    receiveChangeWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<delivery id>.<raw body>" with the system's secret> */
+                "x-releasegate-signature"?: string;
+                /** @description the delivery id, 1–200 characters */
+                "x-releasegate-delivery"?: string;
+            };
+            path: {
+                system: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title: string;
+                    description?: string | null;
+                    /** @enum {string} */
+                    status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
+                    approver?: string | null;
+                    /** Format: date-time */
+                    updatedAt?: string;
+                    approvedAt?: string | null;
+                    url?: string | null;
+                    ciIds?: string[];
+                    key: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        delivery: "accepted" | "duplicate";
+                        deliveryId: string;
+                        changed: boolean;
+                        change: {
+                            id: string;
+                            number: string;
+                            /** @enum {string} */
+                            source: "internal" | "external";
+                            external: {
+                                system: string;
+                                key: string;
+                                /** @enum {string} */
+                                status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
+                                url: string | null;
+                            } | null;
+                            title: string;
+                            description: string | null;
+                            requester: string;
+                            risk: ("low" | "medium" | "high") | null;
+                            /** @enum {string} */
+                            state: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
+                            ciIds: string[];
+                            approvedBy: string[];
+                            approvedAt: string | null;
+                            submittedAt: string | null;
+                            rejectedAt: string | null;
+                            withdrawnBy: string | null;
+                            withdrawnAt: string | null;
+                            withdrawReason: string | null;
+                            implementedAt: string | null;
+                            implementedBy: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            emergency: boolean;
+                            emergencyReason: string | null;
+                            approvedVia: ("cab" | "emergency_cab") | null;
+                            votes: {
+                                id: string;
+                                voter: string;
+                                /** @enum {string} */
+                                decision: "approve" | "reject";
+                                comment: string;
+                                votedAt: string;
+                                supersededBy: string | null;
+                                supersededAt: string | null;
+                                emergencyCab: boolean;
+                            }[];
+                            quorum: {
+                                required: number;
+                                approve: number;
+                                reject: number;
+                                expedited: {
+                                    required: number;
+                                    approve: number;
+                                    reject: number;
+                                    voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                } | null;
+                            };
+                            cis: {
+                                id: string;
+                                name: string;
+                                type: string;
+                                environment: string;
+                                status: string;
+                            }[];
+                            releases: {
+                                id: string;
+                                number: string;
+                                title: string;
+                                state: string;
+                            }[];
+                        } | null;
+                    };
+                };
+            };
+        };
+    };
+    getPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "draft" | "approved";
+                        effectiveDate: string;
+                        document: {
+                            number: string;
+                            title: string;
+                            version: string;
+                            department: string;
+                            approver: string;
+                            effectiveDate: string;
+                            revisions: {
+                                date: string;
+                                version: string;
+                                change: string;
+                                approver: string;
+                            }[];
+                            rules: {
+                                approvalAuthority: {
+                                    emergency: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                    major: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                    normal: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                };
+                                intakeRoles: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                requiredPlanSections: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
+                                emergencyShortForm: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
+                                preReleaseChecks: {
+                                    key: string;
+                                    label: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                }[];
+                                postReleaseVerifications: {
+                                    key: string;
+                                    label: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                }[];
+                                deadlines: {
+                                    cmdbUpdateHours: number;
+                                    rollbackDecisionMinutes: number;
+                                    escalateMinutesBefore: number[];
+                                };
+                                successRateTarget: number;
+                                complaintThreshold: {
+                                    count: number;
+                                    withinMinutes: number;
+                                };
+                                rollbackDeciders?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                fourEyes: boolean;
+                                cabQuorum: number;
+                                emergencySelfApprovalWithReview?: boolean;
+                                emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                emergencyCab?: {
+                                    quorum: number;
+                                    voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                };
+                                /** @default true */
+                                intakeFourEyes: boolean;
+                            };
+                        };
+                        createdBy: string | null;
+                        createdAt: string;
+                        approvedBy: string | null;
+                        approvedAt: string | null;
+                    };
+                };
+            };
+        };
+    };
+    listPolicyVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        versions: {
                             id: string;
                             /** @enum {string} */
                             status: "draft" | "approved";
@@ -4714,2774 +5900,2629 @@ export interface paths {
                             createdAt: string;
                             approvedBy: string | null;
                             approvedAt: string | null;
-                        };
+                        }[];
                     };
                 };
             };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
-    "/api/releases": {
+    createPolicyVersion: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Releases, newest first */
-        get: {
-            parameters: {
-                query?: {
-                    state?: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                    type?: "emergency" | "major" | "normal";
-                    q?: string;
-                    open?: "true" | "false";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            releases: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                description: string | null;
-                                /** @enum {string} */
-                                state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                                outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                                type: ("emergency" | "major" | "normal") | null;
-                                proposal: {
-                                    /** @enum {string} */
-                                    type: "emergency" | "major" | "normal";
-                                    reasons: string[];
-                                };
-                                typeReason: string | null;
-                                urgency: string;
-                                rollbackDifficulty: string;
-                                newTechnology: boolean;
-                                targetCiIds: string[];
-                                policyVersionId: string;
-                                requestedBy: string;
-                                decidedBy: string | null;
-                                decidedAt: string | null;
-                                decisionReason: string | null;
-                                createdAt: string;
-                                updatedAt: string;
-                            }[];
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: string;
+                    /** Format: date */
+                    effectiveDate: string;
+                    change: string;
+                    rules: {
+                        approvalAuthority: {
+                            emergency: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                            major: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                            normal: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
                         };
+                        intakeRoles: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                        requiredPlanSections: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
+                        emergencyShortForm: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
+                        preReleaseChecks: {
+                            key: string;
+                            label: {
+                                zh: string;
+                                en: string;
+                            };
+                        }[];
+                        postReleaseVerifications: {
+                            key: string;
+                            label: {
+                                zh: string;
+                                en: string;
+                            };
+                        }[];
+                        deadlines: {
+                            cmdbUpdateHours: number;
+                            rollbackDecisionMinutes: number;
+                            escalateMinutesBefore: number[];
+                        };
+                        successRateTarget: number;
+                        complaintThreshold: {
+                            count: number;
+                            withinMinutes: number;
+                        };
+                        rollbackDeciders?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                        fourEyes: boolean;
+                        cabQuorum: number;
+                        emergencySelfApprovalWithReview?: boolean;
+                        emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                        emergencyCab?: {
+                            quorum: number;
+                            voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                        };
+                        /** @default true */
+                        intakeFourEyes?: boolean;
                     };
                 };
             };
         };
-        put?: never;
-        /** Request a release from approved changes (IN-1), with its items and target CIs */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
                 content: {
                     "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "draft" | "approved";
+                        effectiveDate: string;
+                        document: {
+                            number: string;
+                            title: string;
+                            version: string;
+                            department: string;
+                            approver: string;
+                            effectiveDate: string;
+                            revisions: {
+                                date: string;
+                                version: string;
+                                change: string;
+                                approver: string;
+                            }[];
+                            rules: {
+                                approvalAuthority: {
+                                    emergency: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                    major: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                    normal: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                };
+                                intakeRoles: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                requiredPlanSections: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
+                                emergencyShortForm: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
+                                preReleaseChecks: {
+                                    key: string;
+                                    label: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                }[];
+                                postReleaseVerifications: {
+                                    key: string;
+                                    label: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                }[];
+                                deadlines: {
+                                    cmdbUpdateHours: number;
+                                    rollbackDecisionMinutes: number;
+                                    escalateMinutesBefore: number[];
+                                };
+                                successRateTarget: number;
+                                complaintThreshold: {
+                                    count: number;
+                                    withinMinutes: number;
+                                };
+                                rollbackDeciders?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                fourEyes: boolean;
+                                cabQuorum: number;
+                                emergencySelfApprovalWithReview?: boolean;
+                                emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                emergencyCab?: {
+                                    quorum: number;
+                                    voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                };
+                                /** @default true */
+                                intakeFourEyes: boolean;
+                            };
+                        };
+                        createdBy: string | null;
+                        createdAt: string;
+                        approvedBy: string | null;
+                        approvedAt: string | null;
+                    };
+                };
+            };
+        };
+    };
+    getPolicyVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "draft" | "approved";
+                        effectiveDate: string;
+                        document: {
+                            number: string;
+                            title: string;
+                            version: string;
+                            department: string;
+                            approver: string;
+                            effectiveDate: string;
+                            revisions: {
+                                date: string;
+                                version: string;
+                                change: string;
+                                approver: string;
+                            }[];
+                            rules: {
+                                approvalAuthority: {
+                                    emergency: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                    major: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                    normal: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                };
+                                intakeRoles: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                requiredPlanSections: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
+                                emergencyShortForm: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
+                                preReleaseChecks: {
+                                    key: string;
+                                    label: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                }[];
+                                postReleaseVerifications: {
+                                    key: string;
+                                    label: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                }[];
+                                deadlines: {
+                                    cmdbUpdateHours: number;
+                                    rollbackDecisionMinutes: number;
+                                    escalateMinutesBefore: number[];
+                                };
+                                successRateTarget: number;
+                                complaintThreshold: {
+                                    count: number;
+                                    withinMinutes: number;
+                                };
+                                rollbackDeciders?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                fourEyes: boolean;
+                                cabQuorum: number;
+                                emergencySelfApprovalWithReview?: boolean;
+                                emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                emergencyCab?: {
+                                    quorum: number;
+                                    voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                };
+                                /** @default true */
+                                intakeFourEyes: boolean;
+                            };
+                        };
+                        createdBy: string | null;
+                        createdAt: string;
+                        approvedBy: string | null;
+                        approvedAt: string | null;
+                    };
+                };
+            };
+        };
+    };
+    approvePolicyVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "draft" | "approved";
+                        effectiveDate: string;
+                        document: {
+                            number: string;
+                            title: string;
+                            version: string;
+                            department: string;
+                            approver: string;
+                            effectiveDate: string;
+                            revisions: {
+                                date: string;
+                                version: string;
+                                change: string;
+                                approver: string;
+                            }[];
+                            rules: {
+                                approvalAuthority: {
+                                    emergency: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                    major: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                    normal: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                };
+                                intakeRoles: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                requiredPlanSections: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
+                                emergencyShortForm: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
+                                preReleaseChecks: {
+                                    key: string;
+                                    label: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                }[];
+                                postReleaseVerifications: {
+                                    key: string;
+                                    label: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                }[];
+                                deadlines: {
+                                    cmdbUpdateHours: number;
+                                    rollbackDecisionMinutes: number;
+                                    escalateMinutesBefore: number[];
+                                };
+                                successRateTarget: number;
+                                complaintThreshold: {
+                                    count: number;
+                                    withinMinutes: number;
+                                };
+                                rollbackDeciders?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                fourEyes: boolean;
+                                cabQuorum: number;
+                                emergencySelfApprovalWithReview?: boolean;
+                                emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                emergencyCab?: {
+                                    quorum: number;
+                                    voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                                };
+                                /** @default true */
+                                intakeFourEyes: boolean;
+                            };
+                        };
+                        createdBy: string | null;
+                        createdAt: string;
+                        approvedBy: string | null;
+                        approvedAt: string | null;
+                    };
+                };
+            };
+        };
+    };
+    listReleases: {
+        parameters: {
+            query?: {
+                state?: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                type?: "emergency" | "major" | "normal";
+                q?: string;
+                open?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        releases: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                            type: ("emergency" | "major" | "normal") | null;
+                            proposal: {
+                                /** @enum {string} */
+                                type: "emergency" | "major" | "normal";
+                                reasons: string[];
+                            };
+                            typeReason: string | null;
+                            urgency: string;
+                            rollbackDifficulty: string;
+                            newTechnology: boolean;
+                            targetCiIds: string[];
+                            policyVersionId: string;
+                            requestedBy: string;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    createRelease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title: string;
+                    description?: string | null;
+                    changeIds: string[];
+                    /** @default [] */
+                    items?: {
+                        /** @enum {string} */
+                        kind: "software" | "hardware" | "document" | "service";
                         title: string;
+                        dslVersionId?: string | null;
                         description?: string | null;
-                        changeIds: string[];
-                        /** @default [] */
-                        items?: {
+                        ciIds: string[];
+                    }[];
+                    targetCiIds?: string[];
+                    /**
+                     * @default normal
+                     * @enum {string}
+                     */
+                    urgency?: "immediate" | "high" | "normal";
+                    /**
+                     * @default easy
+                     * @enum {string}
+                     */
+                    rollbackDifficulty?: "easy" | "moderate" | "hard";
+                    /** @default false */
+                    newTechnology?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                        type: ("emergency" | "major" | "normal") | null;
+                        proposal: {
+                            /** @enum {string} */
+                            type: "emergency" | "major" | "normal";
+                            reasons: string[];
+                        };
+                        typeReason: string | null;
+                        urgency: string;
+                        rollbackDifficulty: string;
+                        newTechnology: boolean;
+                        targetCiIds: string[];
+                        policyVersionId: string;
+                        requestedBy: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        changes: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                            approved: boolean;
+                            expedited: boolean;
+                            label: string;
+                        }[];
+                        items: {
                             /** @enum {string} */
                             kind: "software" | "hardware" | "document" | "service";
                             title: string;
                             dslVersionId?: string | null;
                             description?: string | null;
                             ciIds: string[];
+                            id: string;
                         }[];
-                        targetCiIds?: string[];
-                        /**
-                         * @default normal
-                         * @enum {string}
-                         */
-                        urgency?: "immediate" | "high" | "normal";
-                        /**
-                         * @default easy
-                         * @enum {string}
-                         */
-                        rollbackDifficulty?: "easy" | "moderate" | "hard";
-                        /** @default false */
-                        newTechnology?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            title: string;
-                            description: string | null;
+                        assessments: {
+                            seq: number;
                             /** @enum {string} */
-                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                            type: ("emergency" | "major" | "normal") | null;
-                            proposal: {
+                            kind: "relationship" | "resource" | "risk";
+                            content: unknown;
+                            recordedBy: string;
+                            recordedAt: string;
+                        }[];
+                        plan: {
+                            id: string;
+                            version: number;
+                            status: string;
+                            drafterName: string;
+                            gaps: {
                                 /** @enum {string} */
-                                type: "emergency" | "major" | "normal";
-                                reasons: string[];
-                            };
-                            typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
-                            newTechnology: boolean;
-                            targetCiIds: string[];
-                            policyVersionId: string;
-                            requestedBy: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionReason: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            changes: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                                approved: boolean;
-                                expedited: boolean;
-                                label: string;
+                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                reason: string;
                             }[];
-                            items: {
+                            unresolvedConflicts: string[];
+                        } | null;
+                        actions: {
+                            /** @enum {string} */
+                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                            allowed: boolean;
+                            blockers: {
+                                rule: string;
+                                reason: string;
                                 /** @enum {string} */
-                                kind: "software" | "hardware" | "document" | "service";
-                                title: string;
-                                dslVersionId?: string | null;
-                                description?: string | null;
-                                ciIds: string[];
-                                id: string;
-                            }[];
-                            assessments: {
-                                seq: number;
-                                /** @enum {string} */
-                                kind: "relationship" | "resource" | "risk";
-                                content: unknown;
-                                recordedBy: string;
-                                recordedAt: string;
-                            }[];
-                            plan: {
-                                id: string;
-                                version: number;
-                                status: string;
-                                drafterName: string;
-                                gaps: {
+                                kind: "state" | "role" | "policy";
+                                missing?: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
-                            } | null;
-                            actions: {
-                                /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                                allowed: boolean;
-                                blockers: {
-                                    rule: string;
-                                    reason: string;
-                                    /** @enum {string} */
-                                    kind: "state" | "role" | "policy";
-                                    missing?: {
-                                        /** @enum {string} */
-                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                        reason: string;
-                                    }[];
-                                }[];
                             }[];
-                            rollbackDecided: boolean;
-                        };
+                        }[];
+                        rollbackDecided: boolean;
                     };
                 };
             };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
-    "/api/releases/{id}": {
+    getRelease: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
-        /** A release (by id or number) with its changes, items, assessments, plan and the actions the caller may take now (and why not the others) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
                 };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            title: string;
-                            description: string | null;
-                            /** @enum {string} */
-                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                            type: ("emergency" | "major" | "normal") | null;
-                            proposal: {
-                                /** @enum {string} */
-                                type: "emergency" | "major" | "normal";
-                                reasons: string[];
-                            };
-                            typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
-                            newTechnology: boolean;
-                            targetCiIds: string[];
-                            policyVersionId: string;
-                            requestedBy: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionReason: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            changes: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                                approved: boolean;
-                                expedited: boolean;
-                                label: string;
-                            }[];
-                            items: {
-                                /** @enum {string} */
-                                kind: "software" | "hardware" | "document" | "service";
-                                title: string;
-                                dslVersionId?: string | null;
-                                description?: string | null;
-                                ciIds: string[];
-                                id: string;
-                            }[];
-                            assessments: {
-                                seq: number;
-                                /** @enum {string} */
-                                kind: "relationship" | "resource" | "risk";
-                                content: unknown;
-                                recordedBy: string;
-                                recordedAt: string;
-                            }[];
-                            plan: {
-                                id: string;
-                                version: number;
-                                status: string;
-                                drafterName: string;
-                                gaps: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                                unresolvedConflicts: string[];
-                            } | null;
-                            actions: {
-                                /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                                allowed: boolean;
-                                blockers: {
-                                    rule: string;
-                                    reason: string;
-                                    /** @enum {string} */
-                                    kind: "state" | "role" | "policy";
-                                    missing?: {
-                                        /** @enum {string} */
-                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                        reason: string;
-                                    }[];
-                                }[];
-                            }[];
-                            rollbackDecided: boolean;
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/references": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The CIs and software versions a release names (items, targets, plan scope), for anyone who may read the release */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            cis: {
-                                id: string;
-                                name: string;
-                                type: string;
-                                typeName: {
-                                    zh: string;
-                                    en: string;
-                                };
-                                environment: string;
-                                owner: string | null;
-                                critical: boolean;
-                                version: string | null;
-                                /** @enum {string} */
-                                status: "active" | "retired";
-                            }[];
-                            dslVersions: {
-                                id: string;
-                                name: string;
-                                version: string;
-                                state: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/activity": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** PR-3: the release's successful actions from the audit trail (who, what, when), for anyone who may read the release */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            events: {
-                                seq: number;
-                                at: string;
-                                actor: string | null;
-                                action: string;
-                                details: {
-                                    [key: string]: string | number;
-                                };
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/accept": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Accept the request (IN-6); the changes are checked again */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
                 content: {
                     "application/json": {
-                        note?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            title: string;
-                            description: string | null;
-                            /** @enum {string} */
-                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                            type: ("emergency" | "major" | "normal") | null;
-                            proposal: {
-                                /** @enum {string} */
-                                type: "emergency" | "major" | "normal";
-                                reasons: string[];
-                            };
-                            typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
-                            newTechnology: boolean;
-                            targetCiIds: string[];
-                            policyVersionId: string;
-                            requestedBy: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionReason: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            changes: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                                approved: boolean;
-                                expedited: boolean;
-                                label: string;
-                            }[];
-                            items: {
-                                /** @enum {string} */
-                                kind: "software" | "hardware" | "document" | "service";
-                                title: string;
-                                dslVersionId?: string | null;
-                                description?: string | null;
-                                ciIds: string[];
-                                id: string;
-                            }[];
-                            assessments: {
-                                seq: number;
-                                /** @enum {string} */
-                                kind: "relationship" | "resource" | "risk";
-                                content: unknown;
-                                recordedBy: string;
-                                recordedAt: string;
-                            }[];
-                            plan: {
-                                id: string;
-                                version: number;
-                                status: string;
-                                drafterName: string;
-                                gaps: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                                unresolvedConflicts: string[];
-                            } | null;
-                            actions: {
-                                /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                                allowed: boolean;
-                                blockers: {
-                                    rule: string;
-                                    reason: string;
-                                    /** @enum {string} */
-                                    kind: "state" | "role" | "policy";
-                                    missing?: {
-                                        /** @enum {string} */
-                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                        reason: string;
-                                    }[];
-                                }[];
-                            }[];
-                            rollbackDecided: boolean;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/reject": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Reject the request with a reason (IN-6) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        reason: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            title: string;
-                            description: string | null;
-                            /** @enum {string} */
-                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                            type: ("emergency" | "major" | "normal") | null;
-                            proposal: {
-                                /** @enum {string} */
-                                type: "emergency" | "major" | "normal";
-                                reasons: string[];
-                            };
-                            typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
-                            newTechnology: boolean;
-                            targetCiIds: string[];
-                            policyVersionId: string;
-                            requestedBy: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionReason: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            changes: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                                approved: boolean;
-                                expedited: boolean;
-                                label: string;
-                            }[];
-                            items: {
-                                /** @enum {string} */
-                                kind: "software" | "hardware" | "document" | "service";
-                                title: string;
-                                dslVersionId?: string | null;
-                                description?: string | null;
-                                ciIds: string[];
-                                id: string;
-                            }[];
-                            assessments: {
-                                seq: number;
-                                /** @enum {string} */
-                                kind: "relationship" | "resource" | "risk";
-                                content: unknown;
-                                recordedBy: string;
-                                recordedAt: string;
-                            }[];
-                            plan: {
-                                id: string;
-                                version: number;
-                                status: string;
-                                drafterName: string;
-                                gaps: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                                unresolvedConflicts: string[];
-                            } | null;
-                            actions: {
-                                /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                                allowed: boolean;
-                                blockers: {
-                                    rule: string;
-                                    reason: string;
-                                    /** @enum {string} */
-                                    kind: "state" | "role" | "policy";
-                                    missing?: {
-                                        /** @enum {string} */
-                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                        reason: string;
-                                    }[];
-                                }[];
-                            }[];
-                            rollbackDecided: boolean;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/classify": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Set the type (TY-1); other than the proposal needs a reason (TY-3) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
                         /** @enum {string} */
-                        type: "emergency" | "major" | "normal";
-                        reason?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
+                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                        type: ("emergency" | "major" | "normal") | null;
+                        proposal: {
+                            /** @enum {string} */
+                            type: "emergency" | "major" | "normal";
+                            reasons: string[];
+                        };
+                        typeReason: string | null;
+                        urgency: string;
+                        rollbackDifficulty: string;
+                        newTechnology: boolean;
+                        targetCiIds: string[];
+                        policyVersionId: string;
+                        requestedBy: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        changes: {
                             id: string;
                             number: string;
                             title: string;
-                            description: string | null;
+                            state: string;
+                            approved: boolean;
+                            expedited: boolean;
+                            label: string;
+                        }[];
+                        items: {
                             /** @enum {string} */
-                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                            type: ("emergency" | "major" | "normal") | null;
-                            proposal: {
+                            kind: "software" | "hardware" | "document" | "service";
+                            title: string;
+                            dslVersionId?: string | null;
+                            description?: string | null;
+                            ciIds: string[];
+                            id: string;
+                        }[];
+                        assessments: {
+                            seq: number;
+                            /** @enum {string} */
+                            kind: "relationship" | "resource" | "risk";
+                            content: unknown;
+                            recordedBy: string;
+                            recordedAt: string;
+                        }[];
+                        plan: {
+                            id: string;
+                            version: number;
+                            status: string;
+                            drafterName: string;
+                            gaps: {
                                 /** @enum {string} */
-                                type: "emergency" | "major" | "normal";
-                                reasons: string[];
-                            };
-                            typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
-                            newTechnology: boolean;
-                            targetCiIds: string[];
-                            policyVersionId: string;
-                            requestedBy: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionReason: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            changes: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                                approved: boolean;
-                                expedited: boolean;
-                                label: string;
+                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                reason: string;
                             }[];
-                            items: {
+                            unresolvedConflicts: string[];
+                        } | null;
+                        actions: {
+                            /** @enum {string} */
+                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                            allowed: boolean;
+                            blockers: {
+                                rule: string;
+                                reason: string;
                                 /** @enum {string} */
-                                kind: "software" | "hardware" | "document" | "service";
-                                title: string;
-                                dslVersionId?: string | null;
-                                description?: string | null;
-                                ciIds: string[];
-                                id: string;
-                            }[];
-                            assessments: {
-                                seq: number;
-                                /** @enum {string} */
-                                kind: "relationship" | "resource" | "risk";
-                                content: unknown;
-                                recordedBy: string;
-                                recordedAt: string;
-                            }[];
-                            plan: {
-                                id: string;
-                                version: number;
-                                status: string;
-                                drafterName: string;
-                                gaps: {
+                                kind: "state" | "role" | "policy";
+                                missing?: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
-                            } | null;
-                            actions: {
-                                /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                                allowed: boolean;
-                                blockers: {
-                                    rule: string;
-                                    reason: string;
-                                    /** @enum {string} */
-                                    kind: "state" | "role" | "policy";
-                                    missing?: {
-                                        /** @enum {string} */
-                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                        reason: string;
-                                    }[];
-                                }[];
                             }[];
-                            rollbackDecided: boolean;
-                        };
+                        }[];
+                        rollbackDecided: boolean;
                     };
                 };
             };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
-    "/api/releases/{id}/cancel": {
+    getReleaseReferences: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
-        get?: never;
-        put?: never;
-        /** Cancel before implementation, with a reason */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
                 };
-                cookie?: never;
-            };
-            requestBody: {
                 content: {
                     "application/json": {
-                        reason: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
+                        cis: {
                             id: string;
-                            number: string;
-                            title: string;
-                            description: string | null;
-                            /** @enum {string} */
-                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                            type: ("emergency" | "major" | "normal") | null;
-                            proposal: {
-                                /** @enum {string} */
-                                type: "emergency" | "major" | "normal";
-                                reasons: string[];
-                            };
-                            typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
-                            newTechnology: boolean;
-                            targetCiIds: string[];
-                            policyVersionId: string;
-                            requestedBy: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionReason: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            changes: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                                approved: boolean;
-                                expedited: boolean;
-                                label: string;
-                            }[];
-                            items: {
-                                /** @enum {string} */
-                                kind: "software" | "hardware" | "document" | "service";
-                                title: string;
-                                dslVersionId?: string | null;
-                                description?: string | null;
-                                ciIds: string[];
-                                id: string;
-                            }[];
-                            assessments: {
-                                seq: number;
-                                /** @enum {string} */
-                                kind: "relationship" | "resource" | "risk";
-                                content: unknown;
-                                recordedBy: string;
-                                recordedAt: string;
-                            }[];
-                            plan: {
-                                id: string;
-                                version: number;
-                                status: string;
-                                drafterName: string;
-                                gaps: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                                unresolvedConflicts: string[];
-                            } | null;
-                            actions: {
-                                /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                                allowed: boolean;
-                                blockers: {
-                                    rule: string;
-                                    reason: string;
-                                    /** @enum {string} */
-                                    kind: "state" | "role" | "policy";
-                                    missing?: {
-                                        /** @enum {string} */
-                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                        reason: string;
-                                    }[];
-                                }[];
-                            }[];
-                            rollbackDecided: boolean;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/relationships": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** IN-3: related open releases (shared or dependent CIs), proposed merges and order */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            related: {
-                                releaseId: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                                sharedCis: string[];
-                                /** @enum {string} */
-                                relation: "same" | "this_first" | "other_first";
-                            }[];
-                            proposeMerge: string[];
-                            proposedOrder: string[];
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/assessments/relationship": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** IN-3: record the merge/order decision */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        decision: "merge" | "separate";
-                        /** @default [] */
-                        mergeWith?: string[];
-                        /** @default [] */
-                        order?: string[];
-                        note: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            title: string;
-                            description: string | null;
-                            /** @enum {string} */
-                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                            type: ("emergency" | "major" | "normal") | null;
-                            proposal: {
-                                /** @enum {string} */
-                                type: "emergency" | "major" | "normal";
-                                reasons: string[];
-                            };
-                            typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
-                            newTechnology: boolean;
-                            targetCiIds: string[];
-                            policyVersionId: string;
-                            requestedBy: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionReason: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            changes: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                                approved: boolean;
-                                expedited: boolean;
-                                label: string;
-                            }[];
-                            items: {
-                                /** @enum {string} */
-                                kind: "software" | "hardware" | "document" | "service";
-                                title: string;
-                                dslVersionId?: string | null;
-                                description?: string | null;
-                                ciIds: string[];
-                                id: string;
-                            }[];
-                            assessments: {
-                                seq: number;
-                                /** @enum {string} */
-                                kind: "relationship" | "resource" | "risk";
-                                content: unknown;
-                                recordedBy: string;
-                                recordedAt: string;
-                            }[];
-                            plan: {
-                                id: string;
-                                version: number;
-                                status: string;
-                                drafterName: string;
-                                gaps: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                                unresolvedConflicts: string[];
-                            } | null;
-                            actions: {
-                                /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                                allowed: boolean;
-                                blockers: {
-                                    rule: string;
-                                    reason: string;
-                                    /** @enum {string} */
-                                    kind: "state" | "role" | "policy";
-                                    missing?: {
-                                        /** @enum {string} */
-                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                        reason: string;
-                                    }[];
-                                }[];
-                            }[];
-                            rollbackDecided: boolean;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/assessments/resource": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** IN-4: technical resources, people and availability, time */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        technical: string;
-                        people: {
                             name: string;
-                            role: string;
-                            availability: string;
-                        }[];
-                        time: {
-                            estimateHours: number;
-                            note?: string;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            title: string;
-                            description: string | null;
-                            /** @enum {string} */
-                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                            type: ("emergency" | "major" | "normal") | null;
-                            proposal: {
-                                /** @enum {string} */
-                                type: "emergency" | "major" | "normal";
-                                reasons: string[];
+                            type: string;
+                            typeName: {
+                                zh: string;
+                                en: string;
                             };
-                            typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
-                            newTechnology: boolean;
-                            targetCiIds: string[];
-                            policyVersionId: string;
-                            requestedBy: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionReason: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            changes: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                                approved: boolean;
-                                expedited: boolean;
-                                label: string;
-                            }[];
-                            items: {
-                                /** @enum {string} */
-                                kind: "software" | "hardware" | "document" | "service";
-                                title: string;
-                                dslVersionId?: string | null;
-                                description?: string | null;
-                                ciIds: string[];
-                                id: string;
-                            }[];
-                            assessments: {
-                                seq: number;
-                                /** @enum {string} */
-                                kind: "relationship" | "resource" | "risk";
-                                content: unknown;
-                                recordedBy: string;
-                                recordedAt: string;
-                            }[];
-                            plan: {
-                                id: string;
-                                version: number;
-                                status: string;
-                                drafterName: string;
-                                gaps: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                                unresolvedConflicts: string[];
-                            } | null;
-                            actions: {
-                                /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                                allowed: boolean;
-                                blockers: {
-                                    rule: string;
-                                    reason: string;
-                                    /** @enum {string} */
-                                    kind: "state" | "role" | "policy";
-                                    missing?: {
-                                        /** @enum {string} */
-                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                        reason: string;
-                                    }[];
-                                }[];
-                            }[];
-                            rollbackDecided: boolean;
-                        };
+                            environment: string;
+                            owner: string | null;
+                            critical: boolean;
+                            version: string | null;
+                            /** @enum {string} */
+                            status: "active" | "retired";
+                        }[];
+                        dslVersions: {
+                            id: string;
+                            name: string;
+                            version: string;
+                            state: string;
+                        }[];
                     };
                 };
             };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
-    "/api/releases/{id}/assessments/risk": {
+    getReleaseActivity: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
-        get?: never;
-        put?: never;
-        /** IN-5: technical, business and management risks */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
                 };
-                cookie?: never;
-            };
-            requestBody: {
                 content: {
                     "application/json": {
-                        risks: {
-                            /** @enum {string} */
-                            category: "technical" | "business" | "management";
-                            description: string;
-                            /** @enum {string} */
-                            likelihood: "low" | "medium" | "high";
-                            /** @enum {string} */
-                            impact: "low" | "medium" | "high";
-                            response: string;
+                        events: {
+                            seq: number;
+                            at: string;
+                            actor: string | null;
+                            action: string;
+                            details: {
+                                [key: string]: string | number;
+                            };
                         }[];
                     };
                 };
             };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
+        };
+    };
+    acceptRelease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                        type: ("emergency" | "major" | "normal") | null;
+                        proposal: {
+                            /** @enum {string} */
+                            type: "emergency" | "major" | "normal";
+                            reasons: string[];
+                        };
+                        typeReason: string | null;
+                        urgency: string;
+                        rollbackDifficulty: string;
+                        newTechnology: boolean;
+                        targetCiIds: string[];
+                        policyVersionId: string;
+                        requestedBy: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        changes: {
                             id: string;
                             number: string;
                             title: string;
-                            description: string | null;
+                            state: string;
+                            approved: boolean;
+                            expedited: boolean;
+                            label: string;
+                        }[];
+                        items: {
                             /** @enum {string} */
-                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                            type: ("emergency" | "major" | "normal") | null;
-                            proposal: {
+                            kind: "software" | "hardware" | "document" | "service";
+                            title: string;
+                            dslVersionId?: string | null;
+                            description?: string | null;
+                            ciIds: string[];
+                            id: string;
+                        }[];
+                        assessments: {
+                            seq: number;
+                            /** @enum {string} */
+                            kind: "relationship" | "resource" | "risk";
+                            content: unknown;
+                            recordedBy: string;
+                            recordedAt: string;
+                        }[];
+                        plan: {
+                            id: string;
+                            version: number;
+                            status: string;
+                            drafterName: string;
+                            gaps: {
                                 /** @enum {string} */
-                                type: "emergency" | "major" | "normal";
-                                reasons: string[];
-                            };
-                            typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
-                            newTechnology: boolean;
-                            targetCiIds: string[];
-                            policyVersionId: string;
-                            requestedBy: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionReason: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            changes: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                                approved: boolean;
-                                expedited: boolean;
-                                label: string;
+                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                reason: string;
                             }[];
-                            items: {
+                            unresolvedConflicts: string[];
+                        } | null;
+                        actions: {
+                            /** @enum {string} */
+                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                            allowed: boolean;
+                            blockers: {
+                                rule: string;
+                                reason: string;
                                 /** @enum {string} */
-                                kind: "software" | "hardware" | "document" | "service";
-                                title: string;
-                                dslVersionId?: string | null;
-                                description?: string | null;
-                                ciIds: string[];
-                                id: string;
-                            }[];
-                            assessments: {
-                                seq: number;
-                                /** @enum {string} */
-                                kind: "relationship" | "resource" | "risk";
-                                content: unknown;
-                                recordedBy: string;
-                                recordedAt: string;
-                            }[];
-                            plan: {
-                                id: string;
-                                version: number;
-                                status: string;
-                                drafterName: string;
-                                gaps: {
+                                kind: "state" | "role" | "policy";
+                                missing?: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
-                            } | null;
-                            actions: {
-                                /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                                allowed: boolean;
-                                blockers: {
-                                    rule: string;
-                                    reason: string;
-                                    /** @enum {string} */
-                                    kind: "state" | "role" | "policy";
-                                    missing?: {
-                                        /** @enum {string} */
-                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                        reason: string;
-                                    }[];
-                                }[];
                             }[];
-                            rollbackDecided: boolean;
-                        };
+                        }[];
+                        rollbackDecided: boolean;
                     };
                 };
             };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
-    "/api/releases/{id}/plans": {
+    rejectRelease: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
-        /** Every plan version of a release, newest first, with comments */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
                 };
-                cookie?: never;
             };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                        type: ("emergency" | "major" | "normal") | null;
+                        proposal: {
+                            /** @enum {string} */
+                            type: "emergency" | "major" | "normal";
+                            reasons: string[];
+                        };
+                        typeReason: string | null;
+                        urgency: string;
+                        rollbackDifficulty: string;
+                        newTechnology: boolean;
+                        targetCiIds: string[];
+                        policyVersionId: string;
+                        requestedBy: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        changes: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                            approved: boolean;
+                            expedited: boolean;
+                            label: string;
+                        }[];
+                        items: {
+                            /** @enum {string} */
+                            kind: "software" | "hardware" | "document" | "service";
+                            title: string;
+                            dslVersionId?: string | null;
+                            description?: string | null;
+                            ciIds: string[];
+                            id: string;
+                        }[];
+                        assessments: {
+                            seq: number;
+                            /** @enum {string} */
+                            kind: "relationship" | "resource" | "risk";
+                            content: unknown;
+                            recordedBy: string;
+                            recordedAt: string;
+                        }[];
+                        plan: {
+                            id: string;
+                            version: number;
+                            status: string;
+                            drafterName: string;
+                            gaps: {
+                                /** @enum {string} */
+                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                reason: string;
+                            }[];
+                            unresolvedConflicts: string[];
+                        } | null;
+                        actions: {
+                            /** @enum {string} */
+                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                            allowed: boolean;
+                            blockers: {
+                                rule: string;
+                                reason: string;
+                                /** @enum {string} */
+                                kind: "state" | "role" | "policy";
+                                missing?: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                            }[];
+                        }[];
+                        rollbackDecided: boolean;
                     };
-                    content: {
-                        "application/json": {
-                            plans: {
-                                id: string;
-                                releaseId: string;
-                                version: number;
-                                status: string;
-                                content: {
-                                    purpose?: string;
-                                    scope?: {
-                                        ciIds: string[];
-                                        services?: string[];
-                                        users?: string;
-                                        downtimeMinutes?: number | null;
-                                        notes?: string;
-                                    };
-                                    participants?: {
-                                        name: string;
-                                        role: string;
-                                        responsibility: string;
+                };
+            };
+        };
+    };
+    classifyRelease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    type: "emergency" | "major" | "normal";
+                    reason?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                        type: ("emergency" | "major" | "normal") | null;
+                        proposal: {
+                            /** @enum {string} */
+                            type: "emergency" | "major" | "normal";
+                            reasons: string[];
+                        };
+                        typeReason: string | null;
+                        urgency: string;
+                        rollbackDifficulty: string;
+                        newTechnology: boolean;
+                        targetCiIds: string[];
+                        policyVersionId: string;
+                        requestedBy: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        changes: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                            approved: boolean;
+                            expedited: boolean;
+                            label: string;
+                        }[];
+                        items: {
+                            /** @enum {string} */
+                            kind: "software" | "hardware" | "document" | "service";
+                            title: string;
+                            dslVersionId?: string | null;
+                            description?: string | null;
+                            ciIds: string[];
+                            id: string;
+                        }[];
+                        assessments: {
+                            seq: number;
+                            /** @enum {string} */
+                            kind: "relationship" | "resource" | "risk";
+                            content: unknown;
+                            recordedBy: string;
+                            recordedAt: string;
+                        }[];
+                        plan: {
+                            id: string;
+                            version: number;
+                            status: string;
+                            drafterName: string;
+                            gaps: {
+                                /** @enum {string} */
+                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                reason: string;
+                            }[];
+                            unresolvedConflicts: string[];
+                        } | null;
+                        actions: {
+                            /** @enum {string} */
+                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                            allowed: boolean;
+                            blockers: {
+                                rule: string;
+                                reason: string;
+                                /** @enum {string} */
+                                kind: "state" | "role" | "policy";
+                                missing?: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                            }[];
+                        }[];
+                        rollbackDecided: boolean;
+                    };
+                };
+            };
+        };
+    };
+    cancelRelease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                        type: ("emergency" | "major" | "normal") | null;
+                        proposal: {
+                            /** @enum {string} */
+                            type: "emergency" | "major" | "normal";
+                            reasons: string[];
+                        };
+                        typeReason: string | null;
+                        urgency: string;
+                        rollbackDifficulty: string;
+                        newTechnology: boolean;
+                        targetCiIds: string[];
+                        policyVersionId: string;
+                        requestedBy: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        changes: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                            approved: boolean;
+                            expedited: boolean;
+                            label: string;
+                        }[];
+                        items: {
+                            /** @enum {string} */
+                            kind: "software" | "hardware" | "document" | "service";
+                            title: string;
+                            dslVersionId?: string | null;
+                            description?: string | null;
+                            ciIds: string[];
+                            id: string;
+                        }[];
+                        assessments: {
+                            seq: number;
+                            /** @enum {string} */
+                            kind: "relationship" | "resource" | "risk";
+                            content: unknown;
+                            recordedBy: string;
+                            recordedAt: string;
+                        }[];
+                        plan: {
+                            id: string;
+                            version: number;
+                            status: string;
+                            drafterName: string;
+                            gaps: {
+                                /** @enum {string} */
+                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                reason: string;
+                            }[];
+                            unresolvedConflicts: string[];
+                        } | null;
+                        actions: {
+                            /** @enum {string} */
+                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                            allowed: boolean;
+                            blockers: {
+                                rule: string;
+                                reason: string;
+                                /** @enum {string} */
+                                kind: "state" | "role" | "policy";
+                                missing?: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                            }[];
+                        }[];
+                        rollbackDecided: boolean;
+                    };
+                };
+            };
+        };
+    };
+    getReleaseRelationships: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        related: {
+                            releaseId: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                            sharedCis: string[];
+                            /** @enum {string} */
+                            relation: "same" | "this_first" | "other_first";
+                        }[];
+                        proposeMerge: string[];
+                        proposedOrder: string[];
+                    };
+                };
+            };
+        };
+    };
+    assessRelationship: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    decision: "merge" | "separate";
+                    /** @default [] */
+                    mergeWith?: string[];
+                    /** @default [] */
+                    order?: string[];
+                    note: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                        type: ("emergency" | "major" | "normal") | null;
+                        proposal: {
+                            /** @enum {string} */
+                            type: "emergency" | "major" | "normal";
+                            reasons: string[];
+                        };
+                        typeReason: string | null;
+                        urgency: string;
+                        rollbackDifficulty: string;
+                        newTechnology: boolean;
+                        targetCiIds: string[];
+                        policyVersionId: string;
+                        requestedBy: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        changes: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                            approved: boolean;
+                            expedited: boolean;
+                            label: string;
+                        }[];
+                        items: {
+                            /** @enum {string} */
+                            kind: "software" | "hardware" | "document" | "service";
+                            title: string;
+                            dslVersionId?: string | null;
+                            description?: string | null;
+                            ciIds: string[];
+                            id: string;
+                        }[];
+                        assessments: {
+                            seq: number;
+                            /** @enum {string} */
+                            kind: "relationship" | "resource" | "risk";
+                            content: unknown;
+                            recordedBy: string;
+                            recordedAt: string;
+                        }[];
+                        plan: {
+                            id: string;
+                            version: number;
+                            status: string;
+                            drafterName: string;
+                            gaps: {
+                                /** @enum {string} */
+                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                reason: string;
+                            }[];
+                            unresolvedConflicts: string[];
+                        } | null;
+                        actions: {
+                            /** @enum {string} */
+                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                            allowed: boolean;
+                            blockers: {
+                                rule: string;
+                                reason: string;
+                                /** @enum {string} */
+                                kind: "state" | "role" | "policy";
+                                missing?: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                            }[];
+                        }[];
+                        rollbackDecided: boolean;
+                    };
+                };
+            };
+        };
+    };
+    assessResources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    technical: string;
+                    people: {
+                        name: string;
+                        role: string;
+                        availability: string;
+                    }[];
+                    time: {
+                        estimateHours: number;
+                        note?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                        type: ("emergency" | "major" | "normal") | null;
+                        proposal: {
+                            /** @enum {string} */
+                            type: "emergency" | "major" | "normal";
+                            reasons: string[];
+                        };
+                        typeReason: string | null;
+                        urgency: string;
+                        rollbackDifficulty: string;
+                        newTechnology: boolean;
+                        targetCiIds: string[];
+                        policyVersionId: string;
+                        requestedBy: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        changes: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                            approved: boolean;
+                            expedited: boolean;
+                            label: string;
+                        }[];
+                        items: {
+                            /** @enum {string} */
+                            kind: "software" | "hardware" | "document" | "service";
+                            title: string;
+                            dslVersionId?: string | null;
+                            description?: string | null;
+                            ciIds: string[];
+                            id: string;
+                        }[];
+                        assessments: {
+                            seq: number;
+                            /** @enum {string} */
+                            kind: "relationship" | "resource" | "risk";
+                            content: unknown;
+                            recordedBy: string;
+                            recordedAt: string;
+                        }[];
+                        plan: {
+                            id: string;
+                            version: number;
+                            status: string;
+                            drafterName: string;
+                            gaps: {
+                                /** @enum {string} */
+                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                reason: string;
+                            }[];
+                            unresolvedConflicts: string[];
+                        } | null;
+                        actions: {
+                            /** @enum {string} */
+                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                            allowed: boolean;
+                            blockers: {
+                                rule: string;
+                                reason: string;
+                                /** @enum {string} */
+                                kind: "state" | "role" | "policy";
+                                missing?: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                            }[];
+                        }[];
+                        rollbackDecided: boolean;
+                    };
+                };
+            };
+        };
+    };
+    assessRisk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    risks: {
+                        /** @enum {string} */
+                        category: "technical" | "business" | "management";
+                        description: string;
+                        /** @enum {string} */
+                        likelihood: "low" | "medium" | "high";
+                        /** @enum {string} */
+                        impact: "low" | "medium" | "high";
+                        response: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                        type: ("emergency" | "major" | "normal") | null;
+                        proposal: {
+                            /** @enum {string} */
+                            type: "emergency" | "major" | "normal";
+                            reasons: string[];
+                        };
+                        typeReason: string | null;
+                        urgency: string;
+                        rollbackDifficulty: string;
+                        newTechnology: boolean;
+                        targetCiIds: string[];
+                        policyVersionId: string;
+                        requestedBy: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        changes: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                            approved: boolean;
+                            expedited: boolean;
+                            label: string;
+                        }[];
+                        items: {
+                            /** @enum {string} */
+                            kind: "software" | "hardware" | "document" | "service";
+                            title: string;
+                            dslVersionId?: string | null;
+                            description?: string | null;
+                            ciIds: string[];
+                            id: string;
+                        }[];
+                        assessments: {
+                            seq: number;
+                            /** @enum {string} */
+                            kind: "relationship" | "resource" | "risk";
+                            content: unknown;
+                            recordedBy: string;
+                            recordedAt: string;
+                        }[];
+                        plan: {
+                            id: string;
+                            version: number;
+                            status: string;
+                            drafterName: string;
+                            gaps: {
+                                /** @enum {string} */
+                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                reason: string;
+                            }[];
+                            unresolvedConflicts: string[];
+                        } | null;
+                        actions: {
+                            /** @enum {string} */
+                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                            allowed: boolean;
+                            blockers: {
+                                rule: string;
+                                reason: string;
+                                /** @enum {string} */
+                                kind: "state" | "role" | "policy";
+                                missing?: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                            }[];
+                        }[];
+                        rollbackDecided: boolean;
+                    };
+                };
+            };
+        };
+    };
+    listPlanVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        plans: {
+                            id: string;
+                            releaseId: string;
+                            version: number;
+                            status: string;
+                            content: {
+                                purpose?: string;
+                                scope?: {
+                                    ciIds: string[];
+                                    services?: string[];
+                                    users?: string;
+                                    downtimeMinutes?: number | null;
+                                    notes?: string;
+                                };
+                                participants?: {
+                                    name: string;
+                                    role: string;
+                                    responsibility: string;
+                                }[];
+                                risks?: {
+                                    /** @enum {string} */
+                                    category: "technical" | "business" | "management";
+                                    description: string;
+                                    /** @enum {string} */
+                                    likelihood: "low" | "medium" | "high";
+                                    /** @enum {string} */
+                                    impact: "low" | "medium" | "high";
+                                    response: string;
+                                }[];
+                                baseline?: {
+                                    baselineId?: string | null;
+                                    targets: {
+                                        ciId: string;
+                                        currentVersion?: string | null;
+                                        targetVersion: string;
                                     }[];
-                                    risks?: {
-                                        /** @enum {string} */
-                                        category: "technical" | "business" | "management";
-                                        description: string;
-                                        /** @enum {string} */
-                                        likelihood: "low" | "medium" | "high";
-                                        /** @enum {string} */
-                                        impact: "low" | "medium" | "high";
-                                        response: string;
-                                    }[];
-                                    baseline?: {
-                                        baselineId?: string | null;
-                                        targets: {
-                                            ciId: string;
-                                            currentVersion?: string | null;
-                                            targetVersion: string;
-                                        }[];
-                                        noChangeReason?: string | null;
-                                    };
-                                    postDeployment?: string;
-                                    window?: {
-                                        /** Format: date-time */
-                                        start: string;
-                                        /** Format: date-time */
-                                        end: string;
-                                    };
-                                    resources?: string;
-                                    steps?: {
+                                    noChangeReason?: string | null;
+                                };
+                                postDeployment?: string;
+                                window?: {
+                                    /** Format: date-time */
+                                    start: string;
+                                    /** Format: date-time */
+                                    end: string;
+                                };
+                                resources?: string;
+                                steps?: {
+                                    title: string;
+                                    owner: string;
+                                    expectedMinutes: number;
+                                    verification: string;
+                                }[];
+                                rollback?: {
+                                    steps: {
                                         title: string;
                                         owner: string;
                                         expectedMinutes: number;
                                         verification: string;
                                     }[];
-                                    rollback?: {
-                                        steps: {
-                                            title: string;
-                                            owner: string;
-                                            expectedMinutes: number;
-                                            verification: string;
-                                        }[];
-                                        triggers: {
-                                            indicator: string;
-                                            threshold: string;
-                                        }[];
-                                    };
-                                    monitoring?: {
-                                        indicators: {
-                                            key: string;
-                                            name: string;
-                                            query?: string | null;
-                                            /** @enum {string} */
-                                            comparator: "gt" | "gte" | "lt" | "lte";
-                                            threshold: number;
-                                            unit?: string | null;
-                                        }[];
-                                        errorPatterns: string[];
-                                    };
+                                    triggers: {
+                                        indicator: string;
+                                        threshold: string;
+                                    }[];
                                 };
-                                drafterId: string;
-                                drafterName: string;
-                                createdAt: string;
-                                updatedAt: string;
-                                submittedAt: string | null;
-                                decidedBy: string | null;
-                                decidedAt: string | null;
-                                decisionComment: string | null;
-                                comments: {
-                                    seq: number;
-                                    kind: string;
-                                    text: string | null;
-                                    authorId: string;
-                                    authorName: string;
-                                    at: string;
-                                }[];
+                                monitoring?: {
+                                    indicators: {
+                                        key: string;
+                                        name: string;
+                                        query?: string | null;
+                                        /** @enum {string} */
+                                        comparator: "gt" | "gte" | "lt" | "lte";
+                                        threshold: number;
+                                        unit?: string | null;
+                                    }[];
+                                    errorPatterns: string[];
+                                };
+                            };
+                            drafterId: string;
+                            drafterName: string;
+                            createdAt: string;
+                            updatedAt: string;
+                            submittedAt: string | null;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            decisionComment: string | null;
+                            comments: {
+                                seq: number;
+                                kind: string;
+                                text: string | null;
+                                authorId: string;
+                                authorName: string;
+                                at: string;
                             }[];
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/plan": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /** Save the draft plan (its sections); an approved plan cannot be edited (PL-3) */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        purpose?: string;
-                        scope?: {
-                            ciIds: string[];
-                            services?: string[];
-                            users?: string;
-                            downtimeMinutes?: number | null;
-                            notes?: string;
-                        };
-                        participants?: {
-                            name: string;
-                            role: string;
-                            responsibility: string;
                         }[];
-                        risks?: {
-                            /** @enum {string} */
-                            category: "technical" | "business" | "management";
-                            description: string;
-                            /** @enum {string} */
-                            likelihood: "low" | "medium" | "high";
-                            /** @enum {string} */
-                            impact: "low" | "medium" | "high";
-                            response: string;
-                        }[];
-                        baseline?: {
-                            baselineId?: string | null;
-                            targets: {
-                                ciId: string;
-                                currentVersion?: string | null;
-                                targetVersion: string;
-                            }[];
-                            noChangeReason?: string | null;
-                        };
-                        postDeployment?: string;
-                        window?: {
-                            /** Format: date-time */
-                            start: string;
-                            /** Format: date-time */
-                            end: string;
-                        };
-                        resources?: string;
-                        steps?: {
-                            title: string;
-                            owner: string;
-                            expectedMinutes: number;
-                            verification: string;
-                        }[];
-                        rollback?: {
-                            steps: {
-                                title: string;
-                                owner: string;
-                                expectedMinutes: number;
-                                verification: string;
-                            }[];
-                            triggers: {
-                                indicator: string;
-                                threshold: string;
-                            }[];
-                        };
-                        monitoring?: {
-                            indicators: {
-                                key: string;
-                                name: string;
-                                query?: string | null;
-                                /** @enum {string} */
-                                comparator: "gt" | "gte" | "lt" | "lte";
-                                threshold: number;
-                                unit?: string | null;
-                            }[];
-                            errorPatterns: string[];
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            title: string;
-                            description: string | null;
-                            /** @enum {string} */
-                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                            type: ("emergency" | "major" | "normal") | null;
-                            proposal: {
-                                /** @enum {string} */
-                                type: "emergency" | "major" | "normal";
-                                reasons: string[];
-                            };
-                            typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
-                            newTechnology: boolean;
-                            targetCiIds: string[];
-                            policyVersionId: string;
-                            requestedBy: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionReason: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            changes: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                                approved: boolean;
-                                expedited: boolean;
-                                label: string;
-                            }[];
-                            items: {
-                                /** @enum {string} */
-                                kind: "software" | "hardware" | "document" | "service";
-                                title: string;
-                                dslVersionId?: string | null;
-                                description?: string | null;
-                                ciIds: string[];
-                                id: string;
-                            }[];
-                            assessments: {
-                                seq: number;
-                                /** @enum {string} */
-                                kind: "relationship" | "resource" | "risk";
-                                content: unknown;
-                                recordedBy: string;
-                                recordedAt: string;
-                            }[];
-                            plan: {
-                                id: string;
-                                version: number;
-                                status: string;
-                                drafterName: string;
-                                gaps: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                                unresolvedConflicts: string[];
-                            } | null;
-                            actions: {
-                                /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                                allowed: boolean;
-                                blockers: {
-                                    rule: string;
-                                    reason: string;
-                                    /** @enum {string} */
-                                    kind: "state" | "role" | "policy";
-                                    missing?: {
-                                        /** @enum {string} */
-                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                        reason: string;
-                                    }[];
-                                }[];
-                            }[];
-                            rollbackDecided: boolean;
-                        };
                     };
                 };
             };
         };
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
-    "/api/releases/{id}/plan/submit": {
+    savePlan: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
-        get?: never;
-        put?: never;
-        /** Submit the plan for approval; refused with the list of missing sections (PL-1) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
+        requestBody: {
+            content: {
+                "application/json": {
+                    purpose?: string;
+                    scope?: {
+                        ciIds: string[];
+                        services?: string[];
+                        users?: string;
+                        downtimeMinutes?: number | null;
+                        notes?: string;
                     };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            title: string;
-                            description: string | null;
-                            /** @enum {string} */
-                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                            type: ("emergency" | "major" | "normal") | null;
-                            proposal: {
-                                /** @enum {string} */
-                                type: "emergency" | "major" | "normal";
-                                reasons: string[];
-                            };
-                            typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
-                            newTechnology: boolean;
-                            targetCiIds: string[];
-                            policyVersionId: string;
-                            requestedBy: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionReason: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            changes: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                                approved: boolean;
-                                expedited: boolean;
-                                label: string;
-                            }[];
-                            items: {
-                                /** @enum {string} */
-                                kind: "software" | "hardware" | "document" | "service";
-                                title: string;
-                                dslVersionId?: string | null;
-                                description?: string | null;
-                                ciIds: string[];
-                                id: string;
-                            }[];
-                            assessments: {
-                                seq: number;
-                                /** @enum {string} */
-                                kind: "relationship" | "resource" | "risk";
-                                content: unknown;
-                                recordedBy: string;
-                                recordedAt: string;
-                            }[];
-                            plan: {
-                                id: string;
-                                version: number;
-                                status: string;
-                                drafterName: string;
-                                gaps: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                                unresolvedConflicts: string[];
-                            } | null;
-                            actions: {
-                                /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                                allowed: boolean;
-                                blockers: {
-                                    rule: string;
-                                    reason: string;
-                                    /** @enum {string} */
-                                    kind: "state" | "role" | "policy";
-                                    missing?: {
-                                        /** @enum {string} */
-                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                        reason: string;
-                                    }[];
-                                }[];
-                            }[];
-                            rollbackDecided: boolean;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/plan/approve": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Approve the plan (TY-2 authority, RO-5 four eyes) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        comment?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            title: string;
-                            description: string | null;
-                            /** @enum {string} */
-                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                            type: ("emergency" | "major" | "normal") | null;
-                            proposal: {
-                                /** @enum {string} */
-                                type: "emergency" | "major" | "normal";
-                                reasons: string[];
-                            };
-                            typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
-                            newTechnology: boolean;
-                            targetCiIds: string[];
-                            policyVersionId: string;
-                            requestedBy: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionReason: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            changes: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                                approved: boolean;
-                                expedited: boolean;
-                                label: string;
-                            }[];
-                            items: {
-                                /** @enum {string} */
-                                kind: "software" | "hardware" | "document" | "service";
-                                title: string;
-                                dslVersionId?: string | null;
-                                description?: string | null;
-                                ciIds: string[];
-                                id: string;
-                            }[];
-                            assessments: {
-                                seq: number;
-                                /** @enum {string} */
-                                kind: "relationship" | "resource" | "risk";
-                                content: unknown;
-                                recordedBy: string;
-                                recordedAt: string;
-                            }[];
-                            plan: {
-                                id: string;
-                                version: number;
-                                status: string;
-                                drafterName: string;
-                                gaps: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                                unresolvedConflicts: string[];
-                            } | null;
-                            actions: {
-                                /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                                allowed: boolean;
-                                blockers: {
-                                    rule: string;
-                                    reason: string;
-                                    /** @enum {string} */
-                                    kind: "state" | "role" | "policy";
-                                    missing?: {
-                                        /** @enum {string} */
-                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                        reason: string;
-                                    }[];
-                                }[];
-                            }[];
-                            rollbackDecided: boolean;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/plan/reject": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Reject the plan with comments; it returns to drafting (PL-2) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        comment: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            title: string;
-                            description: string | null;
-                            /** @enum {string} */
-                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                            type: ("emergency" | "major" | "normal") | null;
-                            proposal: {
-                                /** @enum {string} */
-                                type: "emergency" | "major" | "normal";
-                                reasons: string[];
-                            };
-                            typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
-                            newTechnology: boolean;
-                            targetCiIds: string[];
-                            policyVersionId: string;
-                            requestedBy: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionReason: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            changes: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                                approved: boolean;
-                                expedited: boolean;
-                                label: string;
-                            }[];
-                            items: {
-                                /** @enum {string} */
-                                kind: "software" | "hardware" | "document" | "service";
-                                title: string;
-                                dslVersionId?: string | null;
-                                description?: string | null;
-                                ciIds: string[];
-                                id: string;
-                            }[];
-                            assessments: {
-                                seq: number;
-                                /** @enum {string} */
-                                kind: "relationship" | "resource" | "risk";
-                                content: unknown;
-                                recordedBy: string;
-                                recordedAt: string;
-                            }[];
-                            plan: {
-                                id: string;
-                                version: number;
-                                status: string;
-                                drafterName: string;
-                                gaps: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                                unresolvedConflicts: string[];
-                            } | null;
-                            actions: {
-                                /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                                allowed: boolean;
-                                blockers: {
-                                    rule: string;
-                                    reason: string;
-                                    /** @enum {string} */
-                                    kind: "state" | "role" | "policy";
-                                    missing?: {
-                                        /** @enum {string} */
-                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                        reason: string;
-                                    }[];
-                                }[];
-                            }[];
-                            rollbackDecided: boolean;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/plan/revise": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Revise an approved plan: a new version that needs approval again (PL-3) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        reason: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            title: string;
-                            description: string | null;
-                            /** @enum {string} */
-                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                            type: ("emergency" | "major" | "normal") | null;
-                            proposal: {
-                                /** @enum {string} */
-                                type: "emergency" | "major" | "normal";
-                                reasons: string[];
-                            };
-                            typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
-                            newTechnology: boolean;
-                            targetCiIds: string[];
-                            policyVersionId: string;
-                            requestedBy: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionReason: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            changes: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                                approved: boolean;
-                                expedited: boolean;
-                                label: string;
-                            }[];
-                            items: {
-                                /** @enum {string} */
-                                kind: "software" | "hardware" | "document" | "service";
-                                title: string;
-                                dslVersionId?: string | null;
-                                description?: string | null;
-                                ciIds: string[];
-                                id: string;
-                            }[];
-                            assessments: {
-                                seq: number;
-                                /** @enum {string} */
-                                kind: "relationship" | "resource" | "risk";
-                                content: unknown;
-                                recordedBy: string;
-                                recordedAt: string;
-                            }[];
-                            plan: {
-                                id: string;
-                                version: number;
-                                status: string;
-                                drafterName: string;
-                                gaps: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                                unresolvedConflicts: string[];
-                            } | null;
-                            actions: {
-                                /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                                allowed: boolean;
-                                blockers: {
-                                    rule: string;
-                                    reason: string;
-                                    /** @enum {string} */
-                                    kind: "state" | "role" | "policy";
-                                    missing?: {
-                                        /** @enum {string} */
-                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                        reason: string;
-                                    }[];
-                                }[];
-                            }[];
-                            rollbackDecided: boolean;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/plan/completion": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /** TY-4: complete the plan of an emergency release after its short form was approved, in any state up to close; window, steps and rollback stay as approved */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        purpose?: string;
-                        scope?: {
-                            ciIds: string[];
-                            services?: string[];
-                            users?: string;
-                            downtimeMinutes?: number | null;
-                            notes?: string;
-                        };
-                        participants?: {
-                            name: string;
-                            role: string;
-                            responsibility: string;
-                        }[];
-                        risks?: {
-                            /** @enum {string} */
-                            category: "technical" | "business" | "management";
-                            description: string;
-                            /** @enum {string} */
-                            likelihood: "low" | "medium" | "high";
-                            /** @enum {string} */
-                            impact: "low" | "medium" | "high";
-                            response: string;
-                        }[];
-                        baseline?: {
-                            baselineId?: string | null;
-                            targets: {
-                                ciId: string;
-                                currentVersion?: string | null;
-                                targetVersion: string;
-                            }[];
-                            noChangeReason?: string | null;
-                        };
-                        postDeployment?: string;
-                        window?: {
-                            /** Format: date-time */
-                            start: string;
-                            /** Format: date-time */
-                            end: string;
-                        };
-                        resources?: string;
-                        steps?: {
-                            title: string;
-                            owner: string;
-                            expectedMinutes: number;
-                            verification: string;
-                        }[];
-                        rollback?: {
-                            steps: {
-                                title: string;
-                                owner: string;
-                                expectedMinutes: number;
-                                verification: string;
-                            }[];
-                            triggers: {
-                                indicator: string;
-                                threshold: string;
-                            }[];
-                        };
-                        monitoring?: {
-                            indicators: {
-                                key: string;
-                                name: string;
-                                query?: string | null;
-                                /** @enum {string} */
-                                comparator: "gt" | "gte" | "lt" | "lte";
-                                threshold: number;
-                                unit?: string | null;
-                            }[];
-                            errorPatterns: string[];
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            title: string;
-                            description: string | null;
-                            /** @enum {string} */
-                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                            type: ("emergency" | "major" | "normal") | null;
-                            proposal: {
-                                /** @enum {string} */
-                                type: "emergency" | "major" | "normal";
-                                reasons: string[];
-                            };
-                            typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
-                            newTechnology: boolean;
-                            targetCiIds: string[];
-                            policyVersionId: string;
-                            requestedBy: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionReason: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            changes: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                                approved: boolean;
-                                expedited: boolean;
-                                label: string;
-                            }[];
-                            items: {
-                                /** @enum {string} */
-                                kind: "software" | "hardware" | "document" | "service";
-                                title: string;
-                                dslVersionId?: string | null;
-                                description?: string | null;
-                                ciIds: string[];
-                                id: string;
-                            }[];
-                            assessments: {
-                                seq: number;
-                                /** @enum {string} */
-                                kind: "relationship" | "resource" | "risk";
-                                content: unknown;
-                                recordedBy: string;
-                                recordedAt: string;
-                            }[];
-                            plan: {
-                                id: string;
-                                version: number;
-                                status: string;
-                                drafterName: string;
-                                gaps: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                                unresolvedConflicts: string[];
-                            } | null;
-                            actions: {
-                                /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                                allowed: boolean;
-                                blockers: {
-                                    rule: string;
-                                    reason: string;
-                                    /** @enum {string} */
-                                    kind: "state" | "role" | "policy";
-                                    missing?: {
-                                        /** @enum {string} */
-                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                        reason: string;
-                                    }[];
-                                }[];
-                            }[];
-                            rollbackDecided: boolean;
-                        };
-                    };
-                };
-            };
-        };
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/plan/completion/approve": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** TY-4: approve the completed plan of an emergency release (TY-2 authority, RO-5 four eyes) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        comment?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            title: string;
-                            description: string | null;
-                            /** @enum {string} */
-                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                            type: ("emergency" | "major" | "normal") | null;
-                            proposal: {
-                                /** @enum {string} */
-                                type: "emergency" | "major" | "normal";
-                                reasons: string[];
-                            };
-                            typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
-                            newTechnology: boolean;
-                            targetCiIds: string[];
-                            policyVersionId: string;
-                            requestedBy: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionReason: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            changes: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                                approved: boolean;
-                                expedited: boolean;
-                                label: string;
-                            }[];
-                            items: {
-                                /** @enum {string} */
-                                kind: "software" | "hardware" | "document" | "service";
-                                title: string;
-                                dslVersionId?: string | null;
-                                description?: string | null;
-                                ciIds: string[];
-                                id: string;
-                            }[];
-                            assessments: {
-                                seq: number;
-                                /** @enum {string} */
-                                kind: "relationship" | "resource" | "risk";
-                                content: unknown;
-                                recordedBy: string;
-                                recordedAt: string;
-                            }[];
-                            plan: {
-                                id: string;
-                                version: number;
-                                status: string;
-                                drafterName: string;
-                                gaps: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                                unresolvedConflicts: string[];
-                            } | null;
-                            actions: {
-                                /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                                allowed: boolean;
-                                blockers: {
-                                    rule: string;
-                                    reason: string;
-                                    /** @enum {string} */
-                                    kind: "state" | "role" | "policy";
-                                    missing?: {
-                                        /** @enum {string} */
-                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                        reason: string;
-                                    }[];
-                                }[];
-                            }[];
-                            rollbackDecided: boolean;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/plan/conflicts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** PL-5: freeze windows and other releases in conflict with the plan window */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            conflicts: {
-                                key: string;
-                                /** @enum {string} */
-                                kind: "freeze" | "release";
-                                description: string;
-                                override: {
-                                    conflictKey: string;
-                                    reason: string;
-                                    byName: string;
-                                    at: string;
-                                } | null;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/plan/conflicts/{key}/override": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** PL-5: proceed despite a conflict, with the reason recorded */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    key: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        reason: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            conflicts: {
-                                key: string;
-                                /** @enum {string} */
-                                kind: "freeze" | "release";
-                                description: string;
-                                override: {
-                                    conflictKey: string;
-                                    reason: string;
-                                    byName: string;
-                                    at: string;
-                                } | null;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/calendar": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Release windows and freeze windows in a period */
-        get: {
-            parameters: {
-                query: {
-                    from: string;
-                    to: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            freezes: {
-                                id: string;
-                                name: string;
-                                startsAt: string;
-                                endsAt: string;
-                                reason: string | null;
-                                createdBy: string;
-                                createdAt: string;
-                            }[];
-                            windows: {
-                                releaseId: string;
-                                number: string;
-                                title: string;
-                                type: string | null;
-                                state: string;
-                                planVersion: number;
-                                planStatus: string;
-                                start: string;
-                                end: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/freeze-windows": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Freeze windows in a period */
-        get: {
-            parameters: {
-                query: {
-                    from: string;
-                    to: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            freezes: {
-                                id: string;
-                                name: string;
-                                startsAt: string;
-                                endsAt: string;
-                                reason: string | null;
-                                createdBy: string;
-                                createdAt: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        /** Add a freeze window */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
+                    participants?: {
                         name: string;
+                        role: string;
+                        responsibility: string;
+                    }[];
+                    risks?: {
+                        /** @enum {string} */
+                        category: "technical" | "business" | "management";
+                        description: string;
+                        /** @enum {string} */
+                        likelihood: "low" | "medium" | "high";
+                        /** @enum {string} */
+                        impact: "low" | "medium" | "high";
+                        response: string;
+                    }[];
+                    baseline?: {
+                        baselineId?: string | null;
+                        targets: {
+                            ciId: string;
+                            currentVersion?: string | null;
+                            targetVersion: string;
+                        }[];
+                        noChangeReason?: string | null;
+                    };
+                    postDeployment?: string;
+                    window?: {
                         /** Format: date-time */
-                        startsAt: string;
+                        start: string;
                         /** Format: date-time */
-                        endsAt: string;
-                        reason?: string | null;
+                        end: string;
+                    };
+                    resources?: string;
+                    steps?: {
+                        title: string;
+                        owner: string;
+                        expectedMinutes: number;
+                        verification: string;
+                    }[];
+                    rollback?: {
+                        steps: {
+                            title: string;
+                            owner: string;
+                            expectedMinutes: number;
+                            verification: string;
+                        }[];
+                        triggers: {
+                            indicator: string;
+                            threshold: string;
+                        }[];
+                    };
+                    monitoring?: {
+                        indicators: {
+                            key: string;
+                            name: string;
+                            query?: string | null;
+                            /** @enum {string} */
+                            comparator: "gt" | "gte" | "lt" | "lte";
+                            threshold: number;
+                            unit?: string | null;
+                        }[];
+                        errorPatterns: string[];
                     };
                 };
             };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                        type: ("emergency" | "major" | "normal") | null;
+                        proposal: {
+                            /** @enum {string} */
+                            type: "emergency" | "major" | "normal";
+                            reasons: string[];
+                        };
+                        typeReason: string | null;
+                        urgency: string;
+                        rollbackDifficulty: string;
+                        newTechnology: boolean;
+                        targetCiIds: string[];
+                        policyVersionId: string;
+                        requestedBy: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        changes: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                            approved: boolean;
+                            expedited: boolean;
+                            label: string;
+                        }[];
+                        items: {
+                            /** @enum {string} */
+                            kind: "software" | "hardware" | "document" | "service";
+                            title: string;
+                            dslVersionId?: string | null;
+                            description?: string | null;
+                            ciIds: string[];
+                            id: string;
+                        }[];
+                        assessments: {
+                            seq: number;
+                            /** @enum {string} */
+                            kind: "relationship" | "resource" | "risk";
+                            content: unknown;
+                            recordedBy: string;
+                            recordedAt: string;
+                        }[];
+                        plan: {
+                            id: string;
+                            version: number;
+                            status: string;
+                            drafterName: string;
+                            gaps: {
+                                /** @enum {string} */
+                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                reason: string;
+                            }[];
+                            unresolvedConflicts: string[];
+                        } | null;
+                        actions: {
+                            /** @enum {string} */
+                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                            allowed: boolean;
+                            blockers: {
+                                rule: string;
+                                reason: string;
+                                /** @enum {string} */
+                                kind: "state" | "role" | "policy";
+                                missing?: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                            }[];
+                        }[];
+                        rollbackDecided: boolean;
                     };
-                    content: {
-                        "application/json": {
+                };
+            };
+        };
+    };
+    submitPlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                        type: ("emergency" | "major" | "normal") | null;
+                        proposal: {
+                            /** @enum {string} */
+                            type: "emergency" | "major" | "normal";
+                            reasons: string[];
+                        };
+                        typeReason: string | null;
+                        urgency: string;
+                        rollbackDifficulty: string;
+                        newTechnology: boolean;
+                        targetCiIds: string[];
+                        policyVersionId: string;
+                        requestedBy: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        changes: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                            approved: boolean;
+                            expedited: boolean;
+                            label: string;
+                        }[];
+                        items: {
+                            /** @enum {string} */
+                            kind: "software" | "hardware" | "document" | "service";
+                            title: string;
+                            dslVersionId?: string | null;
+                            description?: string | null;
+                            ciIds: string[];
+                            id: string;
+                        }[];
+                        assessments: {
+                            seq: number;
+                            /** @enum {string} */
+                            kind: "relationship" | "resource" | "risk";
+                            content: unknown;
+                            recordedBy: string;
+                            recordedAt: string;
+                        }[];
+                        plan: {
+                            id: string;
+                            version: number;
+                            status: string;
+                            drafterName: string;
+                            gaps: {
+                                /** @enum {string} */
+                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                reason: string;
+                            }[];
+                            unresolvedConflicts: string[];
+                        } | null;
+                        actions: {
+                            /** @enum {string} */
+                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                            allowed: boolean;
+                            blockers: {
+                                rule: string;
+                                reason: string;
+                                /** @enum {string} */
+                                kind: "state" | "role" | "policy";
+                                missing?: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                            }[];
+                        }[];
+                        rollbackDecided: boolean;
+                    };
+                };
+            };
+        };
+    };
+    approvePlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                        type: ("emergency" | "major" | "normal") | null;
+                        proposal: {
+                            /** @enum {string} */
+                            type: "emergency" | "major" | "normal";
+                            reasons: string[];
+                        };
+                        typeReason: string | null;
+                        urgency: string;
+                        rollbackDifficulty: string;
+                        newTechnology: boolean;
+                        targetCiIds: string[];
+                        policyVersionId: string;
+                        requestedBy: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        changes: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                            approved: boolean;
+                            expedited: boolean;
+                            label: string;
+                        }[];
+                        items: {
+                            /** @enum {string} */
+                            kind: "software" | "hardware" | "document" | "service";
+                            title: string;
+                            dslVersionId?: string | null;
+                            description?: string | null;
+                            ciIds: string[];
+                            id: string;
+                        }[];
+                        assessments: {
+                            seq: number;
+                            /** @enum {string} */
+                            kind: "relationship" | "resource" | "risk";
+                            content: unknown;
+                            recordedBy: string;
+                            recordedAt: string;
+                        }[];
+                        plan: {
+                            id: string;
+                            version: number;
+                            status: string;
+                            drafterName: string;
+                            gaps: {
+                                /** @enum {string} */
+                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                reason: string;
+                            }[];
+                            unresolvedConflicts: string[];
+                        } | null;
+                        actions: {
+                            /** @enum {string} */
+                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                            allowed: boolean;
+                            blockers: {
+                                rule: string;
+                                reason: string;
+                                /** @enum {string} */
+                                kind: "state" | "role" | "policy";
+                                missing?: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                            }[];
+                        }[];
+                        rollbackDecided: boolean;
+                    };
+                };
+            };
+        };
+    };
+    rejectPlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                        type: ("emergency" | "major" | "normal") | null;
+                        proposal: {
+                            /** @enum {string} */
+                            type: "emergency" | "major" | "normal";
+                            reasons: string[];
+                        };
+                        typeReason: string | null;
+                        urgency: string;
+                        rollbackDifficulty: string;
+                        newTechnology: boolean;
+                        targetCiIds: string[];
+                        policyVersionId: string;
+                        requestedBy: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        changes: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                            approved: boolean;
+                            expedited: boolean;
+                            label: string;
+                        }[];
+                        items: {
+                            /** @enum {string} */
+                            kind: "software" | "hardware" | "document" | "service";
+                            title: string;
+                            dslVersionId?: string | null;
+                            description?: string | null;
+                            ciIds: string[];
+                            id: string;
+                        }[];
+                        assessments: {
+                            seq: number;
+                            /** @enum {string} */
+                            kind: "relationship" | "resource" | "risk";
+                            content: unknown;
+                            recordedBy: string;
+                            recordedAt: string;
+                        }[];
+                        plan: {
+                            id: string;
+                            version: number;
+                            status: string;
+                            drafterName: string;
+                            gaps: {
+                                /** @enum {string} */
+                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                reason: string;
+                            }[];
+                            unresolvedConflicts: string[];
+                        } | null;
+                        actions: {
+                            /** @enum {string} */
+                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                            allowed: boolean;
+                            blockers: {
+                                rule: string;
+                                reason: string;
+                                /** @enum {string} */
+                                kind: "state" | "role" | "policy";
+                                missing?: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                            }[];
+                        }[];
+                        rollbackDecided: boolean;
+                    };
+                };
+            };
+        };
+    };
+    revisePlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                        type: ("emergency" | "major" | "normal") | null;
+                        proposal: {
+                            /** @enum {string} */
+                            type: "emergency" | "major" | "normal";
+                            reasons: string[];
+                        };
+                        typeReason: string | null;
+                        urgency: string;
+                        rollbackDifficulty: string;
+                        newTechnology: boolean;
+                        targetCiIds: string[];
+                        policyVersionId: string;
+                        requestedBy: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        changes: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                            approved: boolean;
+                            expedited: boolean;
+                            label: string;
+                        }[];
+                        items: {
+                            /** @enum {string} */
+                            kind: "software" | "hardware" | "document" | "service";
+                            title: string;
+                            dslVersionId?: string | null;
+                            description?: string | null;
+                            ciIds: string[];
+                            id: string;
+                        }[];
+                        assessments: {
+                            seq: number;
+                            /** @enum {string} */
+                            kind: "relationship" | "resource" | "risk";
+                            content: unknown;
+                            recordedBy: string;
+                            recordedAt: string;
+                        }[];
+                        plan: {
+                            id: string;
+                            version: number;
+                            status: string;
+                            drafterName: string;
+                            gaps: {
+                                /** @enum {string} */
+                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                reason: string;
+                            }[];
+                            unresolvedConflicts: string[];
+                        } | null;
+                        actions: {
+                            /** @enum {string} */
+                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                            allowed: boolean;
+                            blockers: {
+                                rule: string;
+                                reason: string;
+                                /** @enum {string} */
+                                kind: "state" | "role" | "policy";
+                                missing?: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                            }[];
+                        }[];
+                        rollbackDecided: boolean;
+                    };
+                };
+            };
+        };
+    };
+    completePlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    purpose?: string;
+                    scope?: {
+                        ciIds: string[];
+                        services?: string[];
+                        users?: string;
+                        downtimeMinutes?: number | null;
+                        notes?: string;
+                    };
+                    participants?: {
+                        name: string;
+                        role: string;
+                        responsibility: string;
+                    }[];
+                    risks?: {
+                        /** @enum {string} */
+                        category: "technical" | "business" | "management";
+                        description: string;
+                        /** @enum {string} */
+                        likelihood: "low" | "medium" | "high";
+                        /** @enum {string} */
+                        impact: "low" | "medium" | "high";
+                        response: string;
+                    }[];
+                    baseline?: {
+                        baselineId?: string | null;
+                        targets: {
+                            ciId: string;
+                            currentVersion?: string | null;
+                            targetVersion: string;
+                        }[];
+                        noChangeReason?: string | null;
+                    };
+                    postDeployment?: string;
+                    window?: {
+                        /** Format: date-time */
+                        start: string;
+                        /** Format: date-time */
+                        end: string;
+                    };
+                    resources?: string;
+                    steps?: {
+                        title: string;
+                        owner: string;
+                        expectedMinutes: number;
+                        verification: string;
+                    }[];
+                    rollback?: {
+                        steps: {
+                            title: string;
+                            owner: string;
+                            expectedMinutes: number;
+                            verification: string;
+                        }[];
+                        triggers: {
+                            indicator: string;
+                            threshold: string;
+                        }[];
+                    };
+                    monitoring?: {
+                        indicators: {
+                            key: string;
+                            name: string;
+                            query?: string | null;
+                            /** @enum {string} */
+                            comparator: "gt" | "gte" | "lt" | "lte";
+                            threshold: number;
+                            unit?: string | null;
+                        }[];
+                        errorPatterns: string[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                        type: ("emergency" | "major" | "normal") | null;
+                        proposal: {
+                            /** @enum {string} */
+                            type: "emergency" | "major" | "normal";
+                            reasons: string[];
+                        };
+                        typeReason: string | null;
+                        urgency: string;
+                        rollbackDifficulty: string;
+                        newTechnology: boolean;
+                        targetCiIds: string[];
+                        policyVersionId: string;
+                        requestedBy: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        changes: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                            approved: boolean;
+                            expedited: boolean;
+                            label: string;
+                        }[];
+                        items: {
+                            /** @enum {string} */
+                            kind: "software" | "hardware" | "document" | "service";
+                            title: string;
+                            dslVersionId?: string | null;
+                            description?: string | null;
+                            ciIds: string[];
+                            id: string;
+                        }[];
+                        assessments: {
+                            seq: number;
+                            /** @enum {string} */
+                            kind: "relationship" | "resource" | "risk";
+                            content: unknown;
+                            recordedBy: string;
+                            recordedAt: string;
+                        }[];
+                        plan: {
+                            id: string;
+                            version: number;
+                            status: string;
+                            drafterName: string;
+                            gaps: {
+                                /** @enum {string} */
+                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                reason: string;
+                            }[];
+                            unresolvedConflicts: string[];
+                        } | null;
+                        actions: {
+                            /** @enum {string} */
+                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                            allowed: boolean;
+                            blockers: {
+                                rule: string;
+                                reason: string;
+                                /** @enum {string} */
+                                kind: "state" | "role" | "policy";
+                                missing?: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                            }[];
+                        }[];
+                        rollbackDecided: boolean;
+                    };
+                };
+            };
+        };
+    };
+    approvePlanCompletion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                        type: ("emergency" | "major" | "normal") | null;
+                        proposal: {
+                            /** @enum {string} */
+                            type: "emergency" | "major" | "normal";
+                            reasons: string[];
+                        };
+                        typeReason: string | null;
+                        urgency: string;
+                        rollbackDifficulty: string;
+                        newTechnology: boolean;
+                        targetCiIds: string[];
+                        policyVersionId: string;
+                        requestedBy: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        changes: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                            approved: boolean;
+                            expedited: boolean;
+                            label: string;
+                        }[];
+                        items: {
+                            /** @enum {string} */
+                            kind: "software" | "hardware" | "document" | "service";
+                            title: string;
+                            dslVersionId?: string | null;
+                            description?: string | null;
+                            ciIds: string[];
+                            id: string;
+                        }[];
+                        assessments: {
+                            seq: number;
+                            /** @enum {string} */
+                            kind: "relationship" | "resource" | "risk";
+                            content: unknown;
+                            recordedBy: string;
+                            recordedAt: string;
+                        }[];
+                        plan: {
+                            id: string;
+                            version: number;
+                            status: string;
+                            drafterName: string;
+                            gaps: {
+                                /** @enum {string} */
+                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                reason: string;
+                            }[];
+                            unresolvedConflicts: string[];
+                        } | null;
+                        actions: {
+                            /** @enum {string} */
+                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                            allowed: boolean;
+                            blockers: {
+                                rule: string;
+                                reason: string;
+                                /** @enum {string} */
+                                kind: "state" | "role" | "policy";
+                                missing?: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                            }[];
+                        }[];
+                        rollbackDecided: boolean;
+                    };
+                };
+            };
+        };
+    };
+    getPlanConflicts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        conflicts: {
+                            key: string;
+                            /** @enum {string} */
+                            kind: "freeze" | "release";
+                            description: string;
+                            override: {
+                                conflictKey: string;
+                                reason: string;
+                                byName: string;
+                                at: string;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    overridePlanConflict: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        conflicts: {
+                            key: string;
+                            /** @enum {string} */
+                            kind: "freeze" | "release";
+                            description: string;
+                            override: {
+                                conflictKey: string;
+                                reason: string;
+                                byName: string;
+                                at: string;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    getCalendar: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        freezes: {
                             id: string;
                             name: string;
                             startsAt: string;
@@ -7489,103 +8530,141 @@ export interface paths {
                             reason: string | null;
                             createdBy: string;
                             createdAt: string;
-                        };
+                        }[];
+                        windows: {
+                            releaseId: string;
+                            number: string;
+                            title: string;
+                            type: string | null;
+                            state: string;
+                            planVersion: number;
+                            planStatus: string;
+                            start: string;
+                            end: string;
+                        }[];
                     };
                 };
             };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
-    "/api/freeze-windows/{id}": {
+    listFreezeWindows: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        freezes: {
+                            id: string;
+                            name: string;
+                            startsAt: string;
+                            endsAt: string;
+                            reason: string | null;
+                            createdBy: string;
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    createFreezeWindow: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Remove a freeze window */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** Format: date-time */
+                    startsAt: string;
+                    /** Format: date-time */
+                    endsAt: string;
+                    reason?: string | null;
                 };
             };
         };
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        startsAt: string;
+                        endsAt: string;
+                        reason: string | null;
+                        createdBy: string;
+                        createdAt: string;
+                    };
+                };
+            };
+        };
     };
-    "/api/releases/{id}/checks": {
+    deleteFreezeWindow: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
-        /** IM-1: the pre-release checklist with the latest result of each item */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
                 };
-                cookie?: never;
+                content?: never;
             };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            planVersion: number | null;
-                            items: {
-                                key: string;
-                                label: {
-                                    zh: string;
-                                    en: string;
-                                };
-                                latest: {
-                                    seq: number;
-                                    planVersion: number;
-                                    itemKey: string;
-                                    /** @enum {string} */
-                                    result: "passed" | "failed";
-                                    note: string | null;
-                                    link: string | null;
-                                    evidence: {
-                                        digest: string;
-                                        filename: string | null;
-                                    } | null;
-                                    actorName: string;
-                                    at: string;
-                                } | null;
-                            }[];
-                            history: {
+        };
+    };
+    getChecklist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        planVersion: number | null;
+                        items: {
+                            key: string;
+                            label: {
+                                zh: string;
+                                en: string;
+                            };
+                            latest: {
                                 seq: number;
                                 planVersion: number;
                                 itemKey: string;
@@ -7599,1385 +8678,1116 @@ export interface paths {
                                 } | null;
                                 actorName: string;
                                 at: string;
-                            }[];
-                            pending: string[];
-                        };
+                            } | null;
+                        }[];
+                        history: {
+                            seq: number;
+                            planVersion: number;
+                            itemKey: string;
+                            /** @enum {string} */
+                            result: "passed" | "failed";
+                            note: string | null;
+                            link: string | null;
+                            evidence: {
+                                digest: string;
+                                filename: string | null;
+                            } | null;
+                            actorName: string;
+                            at: string;
+                        }[];
+                        pending: string[];
                     };
                 };
             };
         };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
-    "/api/releases/{id}/checks/{key}": {
+    recordCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    result: "passed" | "failed";
+                    note?: string | null;
+                    link?: string | null;
+                    evidence?: {
+                        digest: string;
+                        filename?: string | null;
+                        size?: number;
+                    } | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                        type: ("emergency" | "major" | "normal") | null;
+                        proposal: {
+                            /** @enum {string} */
+                            type: "emergency" | "major" | "normal";
+                            reasons: string[];
+                        };
+                        typeReason: string | null;
+                        urgency: string;
+                        rollbackDifficulty: string;
+                        newTechnology: boolean;
+                        targetCiIds: string[];
+                        policyVersionId: string;
+                        requestedBy: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        changes: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                            approved: boolean;
+                            expedited: boolean;
+                            label: string;
+                        }[];
+                        items: {
+                            /** @enum {string} */
+                            kind: "software" | "hardware" | "document" | "service";
+                            title: string;
+                            dslVersionId?: string | null;
+                            description?: string | null;
+                            ciIds: string[];
+                            id: string;
+                        }[];
+                        assessments: {
+                            seq: number;
+                            /** @enum {string} */
+                            kind: "relationship" | "resource" | "risk";
+                            content: unknown;
+                            recordedBy: string;
+                            recordedAt: string;
+                        }[];
+                        plan: {
+                            id: string;
+                            version: number;
+                            status: string;
+                            drafterName: string;
+                            gaps: {
+                                /** @enum {string} */
+                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                reason: string;
+                            }[];
+                            unresolvedConflicts: string[];
+                        } | null;
+                        actions: {
+                            /** @enum {string} */
+                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                            allowed: boolean;
+                            blockers: {
+                                rule: string;
+                                reason: string;
+                                /** @enum {string} */
+                                kind: "state" | "role" | "policy";
+                                missing?: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                            }[];
+                        }[];
+                        rollbackDecided: boolean;
+                    };
+                };
+            };
+        };
+    };
+    downloadEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                digest: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    uploadEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        digest: string;
+                        size: number;
+                        filename: string | null;
+                    };
+                };
+            };
+        };
+    };
+    checkGate: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put?: never;
-        /** Record a check with its result and evidence; when all have passed the release is ready */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    key: string;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "release": "REL-2026-0042",
+                 *       "environment": "production",
+                 *       "digests": [
+                 *         "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    release: string;
+                    environment: string;
+                    digests: string[];
+                    /** Format: date-time */
+                    at?: string;
                 };
-                cookie?: never;
             };
-            requestBody: {
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "allowed": false,
+                     *       "release": "REL-2026-0042",
+                     *       "environment": "production",
+                     *       "at": "2026-11-27T04:23:43.033Z",
+                     *       "decidedAt": "2026-11-27T04:23:43.033Z",
+                     *       "checks": [
+                     *         {
+                     *           "rule": "PR-1 approved plan",
+                     *           "ok": true,
+                     *           "message": "The plan v2 is approved"
+                     *         },
+                     *         {
+                     *           "rule": "PR-1 window",
+                     *           "ok": false,
+                     *           "message": "The window opens at 2026-11-28T14:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        allowed: boolean;
+                        release: string;
+                        environment: string;
+                        at: string;
+                        decidedAt: string;
+                        /** @enum {boolean} */
+                        preview?: true;
+                        wouldBeAllowed?: boolean;
+                        checks: {
+                            rule: string;
+                            ok: boolean;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    startImplementation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
                 content: {
                     "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
                         /** @enum {string} */
-                        result: "passed" | "failed";
-                        note?: string | null;
-                        link?: string | null;
-                        evidence?: {
-                            digest: string;
-                            filename?: string | null;
-                            size?: number;
+                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                        type: ("emergency" | "major" | "normal") | null;
+                        proposal: {
+                            /** @enum {string} */
+                            type: "emergency" | "major" | "normal";
+                            reasons: string[];
+                        };
+                        typeReason: string | null;
+                        urgency: string;
+                        rollbackDifficulty: string;
+                        newTechnology: boolean;
+                        targetCiIds: string[];
+                        policyVersionId: string;
+                        requestedBy: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        changes: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                            approved: boolean;
+                            expedited: boolean;
+                            label: string;
+                        }[];
+                        items: {
+                            /** @enum {string} */
+                            kind: "software" | "hardware" | "document" | "service";
+                            title: string;
+                            dslVersionId?: string | null;
+                            description?: string | null;
+                            ciIds: string[];
+                            id: string;
+                        }[];
+                        assessments: {
+                            seq: number;
+                            /** @enum {string} */
+                            kind: "relationship" | "resource" | "risk";
+                            content: unknown;
+                            recordedBy: string;
+                            recordedAt: string;
+                        }[];
+                        plan: {
+                            id: string;
+                            version: number;
+                            status: string;
+                            drafterName: string;
+                            gaps: {
+                                /** @enum {string} */
+                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                reason: string;
+                            }[];
+                            unresolvedConflicts: string[];
+                        } | null;
+                        actions: {
+                            /** @enum {string} */
+                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                            allowed: boolean;
+                            blockers: {
+                                rule: string;
+                                reason: string;
+                                /** @enum {string} */
+                                kind: "state" | "role" | "policy";
+                                missing?: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                            }[];
+                        }[];
+                        rollbackDecided: boolean;
+                    };
+                };
+            };
+        };
+    };
+    completeImplementation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                        type: ("emergency" | "major" | "normal") | null;
+                        proposal: {
+                            /** @enum {string} */
+                            type: "emergency" | "major" | "normal";
+                            reasons: string[];
+                        };
+                        typeReason: string | null;
+                        urgency: string;
+                        rollbackDifficulty: string;
+                        newTechnology: boolean;
+                        targetCiIds: string[];
+                        policyVersionId: string;
+                        requestedBy: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        changes: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                            approved: boolean;
+                            expedited: boolean;
+                            label: string;
+                        }[];
+                        items: {
+                            /** @enum {string} */
+                            kind: "software" | "hardware" | "document" | "service";
+                            title: string;
+                            dslVersionId?: string | null;
+                            description?: string | null;
+                            ciIds: string[];
+                            id: string;
+                        }[];
+                        assessments: {
+                            seq: number;
+                            /** @enum {string} */
+                            kind: "relationship" | "resource" | "risk";
+                            content: unknown;
+                            recordedBy: string;
+                            recordedAt: string;
+                        }[];
+                        plan: {
+                            id: string;
+                            version: number;
+                            status: string;
+                            drafterName: string;
+                            gaps: {
+                                /** @enum {string} */
+                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                reason: string;
+                            }[];
+                            unresolvedConflicts: string[];
+                        } | null;
+                        actions: {
+                            /** @enum {string} */
+                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                            allowed: boolean;
+                            blockers: {
+                                rule: string;
+                                reason: string;
+                                /** @enum {string} */
+                                kind: "state" | "role" | "policy";
+                                missing?: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                            }[];
+                        }[];
+                        rollbackDecided: boolean;
+                    };
+                };
+            };
+        };
+    };
+    getProgress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        releaseId: string;
+                        number: string;
+                        state: string;
+                        planVersion: number | null;
+                        window: {
+                            start: string;
+                            end: string;
+                        } | null;
+                        now: string;
+                        implementation: {
+                            progress: {
+                                total: number;
+                                done: number;
+                                failed: number;
+                                current: {
+                                    index: number;
+                                    title: string;
+                                    /** @enum {string} */
+                                    status: "running" | "succeeded" | "failed" | "pending";
+                                } | null;
+                                plannedMinutes: number;
+                                elapsedMinutes: number;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                            };
+                            steps: {
+                                title: string;
+                                owner: string;
+                                expectedMinutes: number;
+                                verification: string;
+                                index: number;
+                                run: {
+                                    /** @enum {string} */
+                                    phase: "implementation" | "rollback";
+                                    stepIndex: number;
+                                    planVersion: number;
+                                    title: string;
+                                    /** @enum {string} */
+                                    status: "running" | "succeeded" | "failed";
+                                    attempt: number;
+                                    executor: string;
+                                    startedAt: string;
+                                    finishedAt: string | null;
+                                    result: string | null;
+                                    output: string | null;
+                                } | null;
+                            }[];
+                        };
+                        rollback: {
+                            progress: {
+                                total: number;
+                                done: number;
+                                failed: number;
+                                current: {
+                                    index: number;
+                                    title: string;
+                                    /** @enum {string} */
+                                    status: "running" | "succeeded" | "failed" | "pending";
+                                } | null;
+                                plannedMinutes: number;
+                                elapsedMinutes: number;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                            };
+                            steps: {
+                                title: string;
+                                owner: string;
+                                expectedMinutes: number;
+                                verification: string;
+                                index: number;
+                                run: {
+                                    /** @enum {string} */
+                                    phase: "implementation" | "rollback";
+                                    stepIndex: number;
+                                    planVersion: number;
+                                    title: string;
+                                    /** @enum {string} */
+                                    status: "running" | "succeeded" | "failed";
+                                    attempt: number;
+                                    executor: string;
+                                    startedAt: string;
+                                    finishedAt: string | null;
+                                    result: string | null;
+                                    output: string | null;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    startStep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                phase: "implementation" | "rollback";
+                index: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reportId": "pipeline-8812-step-3-start",
+                 *       "executor": "ci-runner-07"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description IM-7: an idempotency key; a report delivered twice counts once */
+                    reportId?: string | null;
+                    executor?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        releaseId: string;
+                        number: string;
+                        state: string;
+                        planVersion: number | null;
+                        window: {
+                            start: string;
+                            end: string;
+                        } | null;
+                        now: string;
+                        implementation: {
+                            progress: {
+                                total: number;
+                                done: number;
+                                failed: number;
+                                current: {
+                                    index: number;
+                                    title: string;
+                                    /** @enum {string} */
+                                    status: "running" | "succeeded" | "failed" | "pending";
+                                } | null;
+                                plannedMinutes: number;
+                                elapsedMinutes: number;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                            };
+                            steps: {
+                                title: string;
+                                owner: string;
+                                expectedMinutes: number;
+                                verification: string;
+                                index: number;
+                                run: {
+                                    /** @enum {string} */
+                                    phase: "implementation" | "rollback";
+                                    stepIndex: number;
+                                    planVersion: number;
+                                    title: string;
+                                    /** @enum {string} */
+                                    status: "running" | "succeeded" | "failed";
+                                    attempt: number;
+                                    executor: string;
+                                    startedAt: string;
+                                    finishedAt: string | null;
+                                    result: string | null;
+                                    output: string | null;
+                                } | null;
+                            }[];
+                        };
+                        rollback: {
+                            progress: {
+                                total: number;
+                                done: number;
+                                failed: number;
+                                current: {
+                                    index: number;
+                                    title: string;
+                                    /** @enum {string} */
+                                    status: "running" | "succeeded" | "failed" | "pending";
+                                } | null;
+                                plannedMinutes: number;
+                                elapsedMinutes: number;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                            };
+                            steps: {
+                                title: string;
+                                owner: string;
+                                expectedMinutes: number;
+                                verification: string;
+                                index: number;
+                                run: {
+                                    /** @enum {string} */
+                                    phase: "implementation" | "rollback";
+                                    stepIndex: number;
+                                    planVersion: number;
+                                    title: string;
+                                    /** @enum {string} */
+                                    status: "running" | "succeeded" | "failed";
+                                    attempt: number;
+                                    executor: string;
+                                    startedAt: string;
+                                    finishedAt: string | null;
+                                    result: string | null;
+                                    output: string | null;
+                                } | null;
+                            }[];
+                        };
+                        duplicate: boolean;
+                    };
+                };
+            };
+        };
+    };
+    finishStep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                phase: "implementation" | "rollback";
+                index: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reportId": "pipeline-8812-step-3-finish",
+                 *       "status": "succeeded",
+                 *       "result": "order-service 2.4.1 deployed to 6 of 6 nodes",
+                 *       "output": "rollout complete"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description IM-7: an idempotency key; a report delivered twice counts once */
+                    reportId?: string | null;
+                    executor?: string | null;
+                    /** @enum {string} */
+                    status: "succeeded" | "failed";
+                    result?: string | null;
+                    output?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        releaseId: string;
+                        number: string;
+                        state: string;
+                        planVersion: number | null;
+                        window: {
+                            start: string;
+                            end: string;
+                        } | null;
+                        now: string;
+                        implementation: {
+                            progress: {
+                                total: number;
+                                done: number;
+                                failed: number;
+                                current: {
+                                    index: number;
+                                    title: string;
+                                    /** @enum {string} */
+                                    status: "running" | "succeeded" | "failed" | "pending";
+                                } | null;
+                                plannedMinutes: number;
+                                elapsedMinutes: number;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                            };
+                            steps: {
+                                title: string;
+                                owner: string;
+                                expectedMinutes: number;
+                                verification: string;
+                                index: number;
+                                run: {
+                                    /** @enum {string} */
+                                    phase: "implementation" | "rollback";
+                                    stepIndex: number;
+                                    planVersion: number;
+                                    title: string;
+                                    /** @enum {string} */
+                                    status: "running" | "succeeded" | "failed";
+                                    attempt: number;
+                                    executor: string;
+                                    startedAt: string;
+                                    finishedAt: string | null;
+                                    result: string | null;
+                                    output: string | null;
+                                } | null;
+                            }[];
+                        };
+                        rollback: {
+                            progress: {
+                                total: number;
+                                done: number;
+                                failed: number;
+                                current: {
+                                    index: number;
+                                    title: string;
+                                    /** @enum {string} */
+                                    status: "running" | "succeeded" | "failed" | "pending";
+                                } | null;
+                                plannedMinutes: number;
+                                elapsedMinutes: number;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                            };
+                            steps: {
+                                title: string;
+                                owner: string;
+                                expectedMinutes: number;
+                                verification: string;
+                                index: number;
+                                run: {
+                                    /** @enum {string} */
+                                    phase: "implementation" | "rollback";
+                                    stepIndex: number;
+                                    planVersion: number;
+                                    title: string;
+                                    /** @enum {string} */
+                                    status: "running" | "succeeded" | "failed";
+                                    attempt: number;
+                                    executor: string;
+                                    startedAt: string;
+                                    finishedAt: string | null;
+                                    result: string | null;
+                                    output: string | null;
+                                } | null;
+                            }[];
+                        };
+                        duplicate: boolean;
+                    };
+                };
+            };
+        };
+    };
+    streamReleaseEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getMonitoring: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        indicators: {
+                            key: string;
+                            name: string;
+                            query: string | null;
+                            /** @enum {string} */
+                            comparator: "gt" | "gte" | "lt" | "lte";
+                            threshold: number;
+                            unit: string | null;
+                            thresholdText: string;
+                            readings: {
+                                seq: number;
+                                indicatorKey: string;
+                                value: number;
+                                at: string;
+                                /** @enum {string} */
+                                source: "manual" | "prometheus";
+                                breached: boolean;
+                                recordedBy: string;
+                            }[];
+                        }[];
+                        errorPatterns: string[];
+                        feedback: {
+                            seq: number;
+                            channel: string;
+                            reporter: string;
+                            content: string;
+                            /** @enum {string} */
+                            severity: "low" | "medium" | "high" | "critical";
+                            complaint: boolean;
+                            at: string;
+                            recordedBy: string;
+                        }[];
+                        complaintThreshold: {
+                            count: number;
+                            withinMinutes: number;
+                        };
+                        prometheus: boolean;
+                    };
+                };
+            };
+        };
+    };
+    recordReading: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    indicator: string;
+                    value: number;
+                    at?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        breached: boolean;
+                        trigger: {
+                            id: string;
+                            kind: string;
+                            summary: string;
+                            decisionDueAt: string;
                         } | null;
                     };
                 };
             };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            title: string;
-                            description: string | null;
-                            /** @enum {string} */
-                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                            type: ("emergency" | "major" | "normal") | null;
-                            proposal: {
-                                /** @enum {string} */
-                                type: "emergency" | "major" | "normal";
-                                reasons: string[];
-                            };
-                            typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
-                            newTechnology: boolean;
-                            targetCiIds: string[];
-                            policyVersionId: string;
-                            requestedBy: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionReason: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            changes: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                                approved: boolean;
-                                expedited: boolean;
-                                label: string;
-                            }[];
-                            items: {
-                                /** @enum {string} */
-                                kind: "software" | "hardware" | "document" | "service";
-                                title: string;
-                                dslVersionId?: string | null;
-                                description?: string | null;
-                                ciIds: string[];
-                                id: string;
-                            }[];
-                            assessments: {
-                                seq: number;
-                                /** @enum {string} */
-                                kind: "relationship" | "resource" | "risk";
-                                content: unknown;
-                                recordedBy: string;
-                                recordedAt: string;
-                            }[];
-                            plan: {
-                                id: string;
-                                version: number;
-                                status: string;
-                                drafterName: string;
-                                gaps: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                                unresolvedConflicts: string[];
-                            } | null;
-                            actions: {
-                                /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                                allowed: boolean;
-                                blockers: {
-                                    rule: string;
-                                    reason: string;
-                                    /** @enum {string} */
-                                    kind: "state" | "role" | "policy";
-                                    missing?: {
-                                        /** @enum {string} */
-                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                        reason: string;
-                                    }[];
-                                }[];
-                            }[];
-                            rollbackDecided: boolean;
-                        };
-                    };
-                };
-            };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
-    "/api/releases/{id}/evidence/{digest}": {
+    searchLogs: {
         parameters: {
-            query?: never;
+            query?: {
+                q?: string;
+                flagged?: "true" | "false";
+                level?: "debug" | "info" | "warn" | "error";
+                after?: number;
+                limit?: number;
+            };
             header?: never;
-            path?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
-        /** Download an evidence file cited by the release's checks or verifications (re-hashed first) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    digest: string;
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
                 };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/evidence": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /** Upload an evidence file (application/octet-stream; X-Filename); returns its SHA-256 to cite in a check */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            digest: string;
-                            size: number;
-                            filename: string | null;
-                        };
-                    };
-                };
-            };
-        };
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/gate/check": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** May these artifacts be deployed to this environment now, by the server's clock? Allowed only when every check holds. With `at`, a preview for that time that never allows. Every answer is audited */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
                 content: {
                     "application/json": {
-                        release: string;
-                        environment: string;
-                        digests: string[];
-                        /** Format: date-time */
-                        at?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            allowed: boolean;
-                            release: string;
-                            environment: string;
-                            at: string;
-                            decidedAt: string;
-                            /** @enum {boolean} */
-                            preview?: true;
-                            wouldBeAllowed?: boolean;
-                            checks: {
-                                rule: string;
-                                ok: boolean;
-                                message: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/implementation/start": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** PR-1, IM-2: start implementation; refused with every reason the gate gives */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            title: string;
-                            description: string | null;
-                            /** @enum {string} */
-                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                            type: ("emergency" | "major" | "normal") | null;
-                            proposal: {
-                                /** @enum {string} */
-                                type: "emergency" | "major" | "normal";
-                                reasons: string[];
-                            };
-                            typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
-                            newTechnology: boolean;
-                            targetCiIds: string[];
-                            policyVersionId: string;
-                            requestedBy: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionReason: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            changes: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                                approved: boolean;
-                                expedited: boolean;
-                                label: string;
-                            }[];
-                            items: {
-                                /** @enum {string} */
-                                kind: "software" | "hardware" | "document" | "service";
-                                title: string;
-                                dslVersionId?: string | null;
-                                description?: string | null;
-                                ciIds: string[];
-                                id: string;
-                            }[];
-                            assessments: {
-                                seq: number;
-                                /** @enum {string} */
-                                kind: "relationship" | "resource" | "risk";
-                                content: unknown;
-                                recordedBy: string;
-                                recordedAt: string;
-                            }[];
-                            plan: {
-                                id: string;
-                                version: number;
-                                status: string;
-                                drafterName: string;
-                                gaps: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                                unresolvedConflicts: string[];
-                            } | null;
-                            actions: {
-                                /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                                allowed: boolean;
-                                blockers: {
-                                    rule: string;
-                                    reason: string;
-                                    /** @enum {string} */
-                                    kind: "state" | "role" | "policy";
-                                    missing?: {
-                                        /** @enum {string} */
-                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                        reason: string;
-                                    }[];
-                                }[];
-                            }[];
-                            rollbackDecided: boolean;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/implementation/complete": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** IM-2: every step has succeeded: post-release management begins */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            title: string;
-                            description: string | null;
-                            /** @enum {string} */
-                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                            type: ("emergency" | "major" | "normal") | null;
-                            proposal: {
-                                /** @enum {string} */
-                                type: "emergency" | "major" | "normal";
-                                reasons: string[];
-                            };
-                            typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
-                            newTechnology: boolean;
-                            targetCiIds: string[];
-                            policyVersionId: string;
-                            requestedBy: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionReason: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            changes: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                                approved: boolean;
-                                expedited: boolean;
-                                label: string;
-                            }[];
-                            items: {
-                                /** @enum {string} */
-                                kind: "software" | "hardware" | "document" | "service";
-                                title: string;
-                                dslVersionId?: string | null;
-                                description?: string | null;
-                                ciIds: string[];
-                                id: string;
-                            }[];
-                            assessments: {
-                                seq: number;
-                                /** @enum {string} */
-                                kind: "relationship" | "resource" | "risk";
-                                content: unknown;
-                                recordedBy: string;
-                                recordedAt: string;
-                            }[];
-                            plan: {
-                                id: string;
-                                version: number;
-                                status: string;
-                                drafterName: string;
-                                gaps: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                                unresolvedConflicts: string[];
-                            } | null;
-                            actions: {
-                                /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                                allowed: boolean;
-                                blockers: {
-                                    rule: string;
-                                    reason: string;
-                                    /** @enum {string} */
-                                    kind: "state" | "role" | "policy";
-                                    missing?: {
-                                        /** @enum {string} */
-                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                        reason: string;
-                                    }[];
-                                }[];
-                            }[];
-                            rollbackDecided: boolean;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/progress": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** IM-3: the steps of both phases with how each ran; done, current, elapsed against planned */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            releaseId: string;
-                            number: string;
-                            state: string;
-                            planVersion: number | null;
-                            window: {
-                                start: string;
-                                end: string;
-                            } | null;
-                            now: string;
-                            implementation: {
-                                progress: {
-                                    total: number;
-                                    done: number;
-                                    failed: number;
-                                    current: {
-                                        index: number;
-                                        title: string;
-                                        /** @enum {string} */
-                                        status: "running" | "succeeded" | "failed" | "pending";
-                                    } | null;
-                                    plannedMinutes: number;
-                                    elapsedMinutes: number;
-                                    startedAt: string | null;
-                                    finishedAt: string | null;
-                                };
-                                steps: {
-                                    title: string;
-                                    owner: string;
-                                    expectedMinutes: number;
-                                    verification: string;
-                                    index: number;
-                                    run: {
-                                        /** @enum {string} */
-                                        phase: "implementation" | "rollback";
-                                        stepIndex: number;
-                                        planVersion: number;
-                                        title: string;
-                                        /** @enum {string} */
-                                        status: "running" | "succeeded" | "failed";
-                                        attempt: number;
-                                        executor: string;
-                                        startedAt: string;
-                                        finishedAt: string | null;
-                                        result: string | null;
-                                        output: string | null;
-                                    } | null;
-                                }[];
-                            };
-                            rollback: {
-                                progress: {
-                                    total: number;
-                                    done: number;
-                                    failed: number;
-                                    current: {
-                                        index: number;
-                                        title: string;
-                                        /** @enum {string} */
-                                        status: "running" | "succeeded" | "failed" | "pending";
-                                    } | null;
-                                    plannedMinutes: number;
-                                    elapsedMinutes: number;
-                                    startedAt: string | null;
-                                    finishedAt: string | null;
-                                };
-                                steps: {
-                                    title: string;
-                                    owner: string;
-                                    expectedMinutes: number;
-                                    verification: string;
-                                    index: number;
-                                    run: {
-                                        /** @enum {string} */
-                                        phase: "implementation" | "rollback";
-                                        stepIndex: number;
-                                        planVersion: number;
-                                        title: string;
-                                        /** @enum {string} */
-                                        status: "running" | "succeeded" | "failed";
-                                        attempt: number;
-                                        executor: string;
-                                        startedAt: string;
-                                        finishedAt: string | null;
-                                        result: string | null;
-                                        output: string | null;
-                                    } | null;
-                                }[];
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/steps/{phase}/{index}/start": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** IM-2, RB-3, IM-7: a step starts (in plan order); idempotent with reportId */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    phase: "implementation" | "rollback";
-                    index: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description IM-7: an idempotency key; a report delivered twice counts once */
-                        reportId?: string | null;
-                        executor?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            releaseId: string;
-                            number: string;
-                            state: string;
-                            planVersion: number | null;
-                            window: {
-                                start: string;
-                                end: string;
-                            } | null;
-                            now: string;
-                            implementation: {
-                                progress: {
-                                    total: number;
-                                    done: number;
-                                    failed: number;
-                                    current: {
-                                        index: number;
-                                        title: string;
-                                        /** @enum {string} */
-                                        status: "running" | "succeeded" | "failed" | "pending";
-                                    } | null;
-                                    plannedMinutes: number;
-                                    elapsedMinutes: number;
-                                    startedAt: string | null;
-                                    finishedAt: string | null;
-                                };
-                                steps: {
-                                    title: string;
-                                    owner: string;
-                                    expectedMinutes: number;
-                                    verification: string;
-                                    index: number;
-                                    run: {
-                                        /** @enum {string} */
-                                        phase: "implementation" | "rollback";
-                                        stepIndex: number;
-                                        planVersion: number;
-                                        title: string;
-                                        /** @enum {string} */
-                                        status: "running" | "succeeded" | "failed";
-                                        attempt: number;
-                                        executor: string;
-                                        startedAt: string;
-                                        finishedAt: string | null;
-                                        result: string | null;
-                                        output: string | null;
-                                    } | null;
-                                }[];
-                            };
-                            rollback: {
-                                progress: {
-                                    total: number;
-                                    done: number;
-                                    failed: number;
-                                    current: {
-                                        index: number;
-                                        title: string;
-                                        /** @enum {string} */
-                                        status: "running" | "succeeded" | "failed" | "pending";
-                                    } | null;
-                                    plannedMinutes: number;
-                                    elapsedMinutes: number;
-                                    startedAt: string | null;
-                                    finishedAt: string | null;
-                                };
-                                steps: {
-                                    title: string;
-                                    owner: string;
-                                    expectedMinutes: number;
-                                    verification: string;
-                                    index: number;
-                                    run: {
-                                        /** @enum {string} */
-                                        phase: "implementation" | "rollback";
-                                        stepIndex: number;
-                                        planVersion: number;
-                                        title: string;
-                                        /** @enum {string} */
-                                        status: "running" | "succeeded" | "failed";
-                                        attempt: number;
-                                        executor: string;
-                                        startedAt: string;
-                                        finishedAt: string | null;
-                                        result: string | null;
-                                        output: string | null;
-                                    } | null;
-                                }[];
-                            };
-                            duplicate: boolean;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/steps/{phase}/{index}/finish": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** IM-2, RB-3, IM-7: a running step ends with result and output; idempotent with reportId */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    phase: "implementation" | "rollback";
-                    index: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description IM-7: an idempotency key; a report delivered twice counts once */
-                        reportId?: string | null;
-                        executor?: string | null;
+                        seq: number;
+                        at: string;
+                        source: string;
                         /** @enum {string} */
-                        status: "succeeded" | "failed";
-                        result?: string | null;
-                        output?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            releaseId: string;
-                            number: string;
-                            state: string;
-                            planVersion: number | null;
-                            window: {
-                                start: string;
-                                end: string;
-                            } | null;
-                            now: string;
-                            implementation: {
-                                progress: {
-                                    total: number;
-                                    done: number;
-                                    failed: number;
-                                    current: {
-                                        index: number;
-                                        title: string;
-                                        /** @enum {string} */
-                                        status: "running" | "succeeded" | "failed" | "pending";
-                                    } | null;
-                                    plannedMinutes: number;
-                                    elapsedMinutes: number;
-                                    startedAt: string | null;
-                                    finishedAt: string | null;
-                                };
-                                steps: {
-                                    title: string;
-                                    owner: string;
-                                    expectedMinutes: number;
-                                    verification: string;
-                                    index: number;
-                                    run: {
-                                        /** @enum {string} */
-                                        phase: "implementation" | "rollback";
-                                        stepIndex: number;
-                                        planVersion: number;
-                                        title: string;
-                                        /** @enum {string} */
-                                        status: "running" | "succeeded" | "failed";
-                                        attempt: number;
-                                        executor: string;
-                                        startedAt: string;
-                                        finishedAt: string | null;
-                                        result: string | null;
-                                        output: string | null;
-                                    } | null;
-                                }[];
-                            };
-                            rollback: {
-                                progress: {
-                                    total: number;
-                                    done: number;
-                                    failed: number;
-                                    current: {
-                                        index: number;
-                                        title: string;
-                                        /** @enum {string} */
-                                        status: "running" | "succeeded" | "failed" | "pending";
-                                    } | null;
-                                    plannedMinutes: number;
-                                    elapsedMinutes: number;
-                                    startedAt: string | null;
-                                    finishedAt: string | null;
-                                };
-                                steps: {
-                                    title: string;
-                                    owner: string;
-                                    expectedMinutes: number;
-                                    verification: string;
-                                    index: number;
-                                    run: {
-                                        /** @enum {string} */
-                                        phase: "implementation" | "rollback";
-                                        stepIndex: number;
-                                        planVersion: number;
-                                        title: string;
-                                        /** @enum {string} */
-                                        status: "running" | "succeeded" | "failed";
-                                        attempt: number;
-                                        executor: string;
-                                        startedAt: string;
-                                        finishedAt: string | null;
-                                        result: string | null;
-                                        output: string | null;
-                                    } | null;
-                                }[];
-                            };
-                            duplicate: boolean;
-                        };
-                    };
+                        level: "debug" | "info" | "warn" | "error";
+                        message: string;
+                        stepIndex: number | null;
+                        flaggedPattern: string | null;
+                        recordedBy: string;
+                    }[];
                 };
             };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
-    "/api/releases/{id}/live": {
+    pushLogs: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
-        /** IM-3: Server-Sent Events for one release (every node hears every node on PostgreSQL) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/monitoring": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** IM-4…IM-6: the plan's indicators with their readings, feedback and the complaint threshold */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            indicators: {
-                                key: string;
-                                name: string;
-                                query: string | null;
-                                /** @enum {string} */
-                                comparator: "gt" | "gte" | "lt" | "lte";
-                                threshold: number;
-                                unit: string | null;
-                                thresholdText: string;
-                                readings: {
-                                    seq: number;
-                                    indicatorKey: string;
-                                    value: number;
-                                    at: string;
-                                    /** @enum {string} */
-                                    source: "manual" | "prometheus";
-                                    breached: boolean;
-                                    recordedBy: string;
-                                }[];
-                            }[];
-                            errorPatterns: string[];
-                            feedback: {
-                                seq: number;
-                                channel: string;
-                                reporter: string;
-                                content: string;
-                                /** @enum {string} */
-                                severity: "low" | "medium" | "high" | "critical";
-                                complaint: boolean;
-                                at: string;
-                                recordedBy: string;
-                            }[];
-                            complaintThreshold: {
-                                count: number;
-                                withinMinutes: number;
-                            };
-                            prometheus: boolean;
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/readings": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** IM-4: a reading entered by hand; a breach raises a rollback trigger by itself */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        indicator: string;
-                        value: number;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "lines": [
+                 *         {
+                 *           "at": "2026-11-27T04:23:43.033Z",
+                 *           "level": "error",
+                 *           "message": "order-service: connection refused to db-primary:5432",
+                 *           "source": "order-service",
+                 *           "stepIndex": 3
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    lines: {
                         at?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            breached: boolean;
-                            trigger: {
-                                id: string;
-                                kind: string;
-                                summary: string;
-                                decisionDueAt: string;
-                            } | null;
-                        };
-                    };
+                        /**
+                         * @default info
+                         * @enum {string}
+                         */
+                        level?: "debug" | "info" | "warn" | "error";
+                        message: string;
+                        source?: string | null;
+                        stepIndex?: number | null;
+                    }[];
                 };
             };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/logs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** IM-5: search the logs kept with the release (text, flagged only, level; keyset by seq) */
-        get: {
-            parameters: {
-                query?: {
-                    q?: string;
-                    flagged?: "true" | "false";
-                    level?: "debug" | "info" | "warn" | "error";
-                    after?: number;
-                    limit?: number;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
                 };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            seq: number;
-                            at: string;
-                            source: string;
-                            /** @enum {string} */
-                            level: "debug" | "info" | "warn" | "error";
-                            message: string;
-                            stepIndex: number | null;
-                            flaggedPattern: string | null;
-                            recordedBy: string;
-                        }[];
-                    };
-                };
-            };
-        };
-        put?: never;
-        /** IM-5: log lines pushed by tooling or attached by people; the plan's error patterns flag lines */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
                 content: {
                     "application/json": {
-                        lines: {
-                            at?: string | null;
-                            /**
-                             * @default info
-                             * @enum {string}
-                             */
-                            level?: "debug" | "info" | "warn" | "error";
-                            message: string;
-                            source?: string | null;
-                            stepIndex?: number | null;
-                        }[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            accepted: number;
-                            flagged: number;
-                        };
+                        accepted: number;
+                        flagged: number;
                     };
                 };
             };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
-    "/api/releases/{id}/feedback": {
+    recordFeedback: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
-        get?: never;
-        put?: never;
-        /** IM-6: a user feedback item; complaints reaching the policy's N in M minutes raise a trigger */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
+        requestBody: {
+            content: {
+                "application/json": {
+                    channel: string;
+                    reporter: string;
+                    content: string;
+                    /** @enum {string} */
+                    severity: "low" | "medium" | "high" | "critical";
+                    /** @default false */
+                    complaint?: boolean;
+                    at?: string | null;
                 };
-                cookie?: never;
             };
-            requestBody: {
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
                 content: {
                     "application/json": {
-                        channel: string;
-                        reporter: string;
-                        content: string;
-                        /** @enum {string} */
-                        severity: "low" | "medium" | "high" | "critical";
-                        /** @default false */
-                        complaint?: boolean;
-                        at?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            trigger: {
-                                id: string;
-                                kind: string;
-                                summary: string;
-                                decisionDueAt: string;
-                            } | null;
-                        };
+                        trigger: {
+                            id: string;
+                            kind: string;
+                            summary: string;
+                            decisionDueAt: string;
+                        } | null;
                     };
                 };
             };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
-    "/api/releases/{id}/rollback": {
+    getRollback: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
-        /** RB-1…RB-5: triggers with their decision clocks, restoration checks and problem records */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
                 };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            now: string;
-                            triggers: {
-                                id: string;
-                                releaseId: string;
-                                /** @enum {string} */
-                                kind: "function_unusable" | "performance" | "data" | "complaints";
-                                /** @enum {string} */
-                                source: "person" | "metric" | "feedback";
-                                summary: string;
-                                evidence: string | null;
-                                discoveredAt: string;
-                                raisedAt: string;
-                                raisedBy: string;
-                                decisionDueAt: string;
-                                decision: ("rollback" | "continue") | null;
-                                decisionReason: string | null;
-                                decidedBy: string | null;
-                                decidedAt: string | null;
-                                decisionMinutes: number | null;
-                                late: boolean;
-                                escalations: number;
-                                overdue: boolean;
-                            }[];
-                            restorationChecks: {
-                                seq: number;
-                                ok: boolean;
-                                items: {
-                                    ciId: string;
-                                    ciName: string;
-                                    expectedVersion: string | null;
-                                    cmdbVersion: string | null;
-                                    observedVersion: string | null;
-                                    differences: string[];
-                                    changedElsewhere?: string[];
-                                    ok: boolean;
-                                }[];
-                                actor: string;
-                                at: string;
-                            }[];
-                            problems: {
-                                id: string;
-                                number: string;
-                                releaseId: string;
-                                title: string;
-                                reason: string;
-                                course: {
-                                    at: string;
-                                    event: string;
-                                    actor: string | null;
-                                }[];
-                                createdAt: string;
-                                createdBy: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/triggers": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** RB-1: raise a rollback trigger; its decision is due 30 minutes (policy) after discovery */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
                 content: {
                     "application/json": {
-                        /** @enum {string} */
-                        kind: "function_unusable" | "performance" | "data" | "complaints";
-                        summary: string;
-                        evidence?: string | null;
-                        discoveredAt?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
+                        now: string;
+                        triggers: {
                             id: string;
                             releaseId: string;
                             /** @enum {string} */
@@ -8998,182 +9808,9 @@ export interface paths {
                             late: boolean;
                             escalations: number;
                             overdue: boolean;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/triggers/{triggerId}/decision": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** RB-2: roll back, or continue with a reason; a decision after the deadline is a breach */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    triggerId: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        decision: "rollback" | "continue";
-                        reason?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            title: string;
-                            description: string | null;
-                            /** @enum {string} */
-                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                            type: ("emergency" | "major" | "normal") | null;
-                            proposal: {
-                                /** @enum {string} */
-                                type: "emergency" | "major" | "normal";
-                                reasons: string[];
-                            };
-                            typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
-                            newTechnology: boolean;
-                            targetCiIds: string[];
-                            policyVersionId: string;
-                            requestedBy: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionReason: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            changes: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                                approved: boolean;
-                                expedited: boolean;
-                                label: string;
-                            }[];
-                            items: {
-                                /** @enum {string} */
-                                kind: "software" | "hardware" | "document" | "service";
-                                title: string;
-                                dslVersionId?: string | null;
-                                description?: string | null;
-                                ciIds: string[];
-                                id: string;
-                            }[];
-                            assessments: {
-                                seq: number;
-                                /** @enum {string} */
-                                kind: "relationship" | "resource" | "risk";
-                                content: unknown;
-                                recordedBy: string;
-                                recordedAt: string;
-                            }[];
-                            plan: {
-                                id: string;
-                                version: number;
-                                status: string;
-                                drafterName: string;
-                                gaps: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                                unresolvedConflicts: string[];
-                            } | null;
-                            actions: {
-                                /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                                allowed: boolean;
-                                blockers: {
-                                    rule: string;
-                                    reason: string;
-                                    /** @enum {string} */
-                                    kind: "state" | "role" | "policy";
-                                    missing?: {
-                                        /** @enum {string} */
-                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                        reason: string;
-                                    }[];
-                                }[];
-                            }[];
-                            rollbackDecided: boolean;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/restoration": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** RB-4: compare CMDB and the deployed versions observed with their pre-release values */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        observed: {
-                            ciId: string;
-                            version: string | null;
                         }[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
+                        restorationChecks: {
+                            seq: number;
                             ok: boolean;
                             items: {
                                 ciId: string;
@@ -9185,314 +9822,482 @@ export interface paths {
                                 changedElsewhere?: string[];
                                 ok: boolean;
                             }[];
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/rollback/complete": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** RB-3…RB-5: every rollback step done and restoration verified: rolled back, with a problem record */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
+                            actor: string;
+                            at: string;
+                        }[];
+                        problems: {
                             id: string;
                             number: string;
+                            releaseId: string;
                             title: string;
-                            description: string | null;
-                            /** @enum {string} */
-                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                            type: ("emergency" | "major" | "normal") | null;
-                            proposal: {
-                                /** @enum {string} */
-                                type: "emergency" | "major" | "normal";
-                                reasons: string[];
-                            };
-                            typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
-                            newTechnology: boolean;
-                            targetCiIds: string[];
-                            policyVersionId: string;
-                            requestedBy: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionReason: string | null;
+                            reason: string;
+                            course: {
+                                at: string;
+                                event: string;
+                                actor: string | null;
+                            }[];
                             createdAt: string;
-                            updatedAt: string;
-                            changes: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                                approved: boolean;
-                                expedited: boolean;
-                                label: string;
-                            }[];
-                            items: {
-                                /** @enum {string} */
-                                kind: "software" | "hardware" | "document" | "service";
-                                title: string;
-                                dslVersionId?: string | null;
-                                description?: string | null;
-                                ciIds: string[];
-                                id: string;
-                            }[];
-                            assessments: {
-                                seq: number;
-                                /** @enum {string} */
-                                kind: "relationship" | "resource" | "risk";
-                                content: unknown;
-                                recordedBy: string;
-                                recordedAt: string;
-                            }[];
-                            plan: {
-                                id: string;
-                                version: number;
-                                status: string;
-                                drafterName: string;
-                                gaps: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                                unresolvedConflicts: string[];
-                            } | null;
-                            actions: {
-                                /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                                allowed: boolean;
-                                blockers: {
-                                    rule: string;
-                                    reason: string;
-                                    /** @enum {string} */
-                                    kind: "state" | "role" | "policy";
-                                    missing?: {
-                                        /** @enum {string} */
-                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                        reason: string;
-                                    }[];
-                                }[];
-                            }[];
-                            rollbackDecided: boolean;
-                        };
+                            createdBy: string;
+                        }[];
                     };
                 };
             };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
-    "/api/releases/{id}/rollback/fail": {
+    raiseTrigger: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
-        get?: never;
-        put?: never;
-        /** The rollback could not restore the service: the release closes as failed */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "kind": "performance",
+                 *       "summary": "p95 latency of order placement above 2 s since the deployment",
+                 *       "discoveredAt": "2026-11-27T04:23:43.033Z"
+                 *     }
+                 */
+                "application/json": {
+                    /** @enum {string} */
+                    kind: "function_unusable" | "performance" | "data" | "complaints";
+                    summary: string;
+                    evidence?: string | null;
+                    discoveredAt?: string | null;
                 };
-                cookie?: never;
             };
-            requestBody: {
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
                 content: {
                     "application/json": {
-                        reason: string;
+                        id: string;
+                        releaseId: string;
+                        /** @enum {string} */
+                        kind: "function_unusable" | "performance" | "data" | "complaints";
+                        /** @enum {string} */
+                        source: "person" | "metric" | "feedback";
+                        summary: string;
+                        evidence: string | null;
+                        discoveredAt: string;
+                        raisedAt: string;
+                        raisedBy: string;
+                        decisionDueAt: string;
+                        decision: ("rollback" | "continue") | null;
+                        decisionReason: string | null;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionMinutes: number | null;
+                        late: boolean;
+                        escalations: number;
+                        overdue: boolean;
                     };
                 };
             };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
+        };
+    };
+    decideRollback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                triggerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    decision: "rollback" | "continue";
+                    reason?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                        type: ("emergency" | "major" | "normal") | null;
+                        proposal: {
+                            /** @enum {string} */
+                            type: "emergency" | "major" | "normal";
+                            reasons: string[];
+                        };
+                        typeReason: string | null;
+                        urgency: string;
+                        rollbackDifficulty: string;
+                        newTechnology: boolean;
+                        targetCiIds: string[];
+                        policyVersionId: string;
+                        requestedBy: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        changes: {
                             id: string;
                             number: string;
                             title: string;
-                            description: string | null;
+                            state: string;
+                            approved: boolean;
+                            expedited: boolean;
+                            label: string;
+                        }[];
+                        items: {
                             /** @enum {string} */
-                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                            type: ("emergency" | "major" | "normal") | null;
-                            proposal: {
+                            kind: "software" | "hardware" | "document" | "service";
+                            title: string;
+                            dslVersionId?: string | null;
+                            description?: string | null;
+                            ciIds: string[];
+                            id: string;
+                        }[];
+                        assessments: {
+                            seq: number;
+                            /** @enum {string} */
+                            kind: "relationship" | "resource" | "risk";
+                            content: unknown;
+                            recordedBy: string;
+                            recordedAt: string;
+                        }[];
+                        plan: {
+                            id: string;
+                            version: number;
+                            status: string;
+                            drafterName: string;
+                            gaps: {
                                 /** @enum {string} */
-                                type: "emergency" | "major" | "normal";
-                                reasons: string[];
-                            };
-                            typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
-                            newTechnology: boolean;
-                            targetCiIds: string[];
-                            policyVersionId: string;
-                            requestedBy: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionReason: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            changes: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                                approved: boolean;
-                                expedited: boolean;
-                                label: string;
+                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                reason: string;
                             }[];
-                            items: {
+                            unresolvedConflicts: string[];
+                        } | null;
+                        actions: {
+                            /** @enum {string} */
+                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                            allowed: boolean;
+                            blockers: {
+                                rule: string;
+                                reason: string;
                                 /** @enum {string} */
-                                kind: "software" | "hardware" | "document" | "service";
-                                title: string;
-                                dslVersionId?: string | null;
-                                description?: string | null;
-                                ciIds: string[];
-                                id: string;
-                            }[];
-                            assessments: {
-                                seq: number;
-                                /** @enum {string} */
-                                kind: "relationship" | "resource" | "risk";
-                                content: unknown;
-                                recordedBy: string;
-                                recordedAt: string;
-                            }[];
-                            plan: {
-                                id: string;
-                                version: number;
-                                status: string;
-                                drafterName: string;
-                                gaps: {
+                                kind: "state" | "role" | "policy";
+                                missing?: {
                                     /** @enum {string} */
                                     section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
                                     reason: string;
                                 }[];
-                                unresolvedConflicts: string[];
-                            } | null;
-                            actions: {
-                                /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                                allowed: boolean;
-                                blockers: {
-                                    rule: string;
-                                    reason: string;
-                                    /** @enum {string} */
-                                    kind: "state" | "role" | "policy";
-                                    missing?: {
-                                        /** @enum {string} */
-                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                        reason: string;
-                                    }[];
-                                }[];
                             }[];
-                            rollbackDecided: boolean;
-                        };
+                        }[];
+                        rollbackDecided: boolean;
                     };
                 };
             };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
-    "/api/releases/{id}/post-release": {
+    verifyRestoration: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
-        /** PO-1…PO-3, CL-1: verifications and acceptance, the CMDB update task, the archive and the close */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
+        requestBody: {
+            content: {
+                "application/json": {
+                    observed: {
+                        ciId: string;
+                        version: string | null;
+                    }[];
                 };
-                cookie?: never;
             };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ok: boolean;
+                        items: {
+                            ciId: string;
+                            ciName: string;
+                            expectedVersion: string | null;
+                            cmdbVersion: string | null;
+                            observedVersion: string | null;
+                            differences: string[];
+                            changedElsewhere?: string[];
+                            ok: boolean;
+                        }[];
                     };
-                    content: {
-                        "application/json": {
-                            now: string;
-                            verifications: {
-                                items: {
-                                    key: string;
-                                    label: {
-                                        zh: string;
-                                        en: string;
-                                    };
-                                    latest: {
-                                        seq: number;
-                                        itemKey: string;
-                                        /** @enum {string} */
-                                        result: "passed" | "failed";
-                                        note: string | null;
-                                        link: string | null;
-                                        evidence: {
-                                            digest: string;
-                                            filename: string | null;
-                                        } | null;
-                                        department: string | null;
-                                        actorId: string;
-                                        actorName: string;
-                                        at: string;
-                                    } | null;
+                };
+            };
+        };
+    };
+    completeRollback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                        type: ("emergency" | "major" | "normal") | null;
+                        proposal: {
+                            /** @enum {string} */
+                            type: "emergency" | "major" | "normal";
+                            reasons: string[];
+                        };
+                        typeReason: string | null;
+                        urgency: string;
+                        rollbackDifficulty: string;
+                        newTechnology: boolean;
+                        targetCiIds: string[];
+                        policyVersionId: string;
+                        requestedBy: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        changes: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                            approved: boolean;
+                            expedited: boolean;
+                            label: string;
+                        }[];
+                        items: {
+                            /** @enum {string} */
+                            kind: "software" | "hardware" | "document" | "service";
+                            title: string;
+                            dslVersionId?: string | null;
+                            description?: string | null;
+                            ciIds: string[];
+                            id: string;
+                        }[];
+                        assessments: {
+                            seq: number;
+                            /** @enum {string} */
+                            kind: "relationship" | "resource" | "risk";
+                            content: unknown;
+                            recordedBy: string;
+                            recordedAt: string;
+                        }[];
+                        plan: {
+                            id: string;
+                            version: number;
+                            status: string;
+                            drafterName: string;
+                            gaps: {
+                                /** @enum {string} */
+                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                reason: string;
+                            }[];
+                            unresolvedConflicts: string[];
+                        } | null;
+                        actions: {
+                            /** @enum {string} */
+                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                            allowed: boolean;
+                            blockers: {
+                                rule: string;
+                                reason: string;
+                                /** @enum {string} */
+                                kind: "state" | "role" | "policy";
+                                missing?: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
                                 }[];
-                                pending: string[];
-                                history: {
+                            }[];
+                        }[];
+                        rollbackDecided: boolean;
+                    };
+                };
+            };
+        };
+    };
+    failRollback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                        type: ("emergency" | "major" | "normal") | null;
+                        proposal: {
+                            /** @enum {string} */
+                            type: "emergency" | "major" | "normal";
+                            reasons: string[];
+                        };
+                        typeReason: string | null;
+                        urgency: string;
+                        rollbackDifficulty: string;
+                        newTechnology: boolean;
+                        targetCiIds: string[];
+                        policyVersionId: string;
+                        requestedBy: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        changes: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                            approved: boolean;
+                            expedited: boolean;
+                            label: string;
+                        }[];
+                        items: {
+                            /** @enum {string} */
+                            kind: "software" | "hardware" | "document" | "service";
+                            title: string;
+                            dslVersionId?: string | null;
+                            description?: string | null;
+                            ciIds: string[];
+                            id: string;
+                        }[];
+                        assessments: {
+                            seq: number;
+                            /** @enum {string} */
+                            kind: "relationship" | "resource" | "risk";
+                            content: unknown;
+                            recordedBy: string;
+                            recordedAt: string;
+                        }[];
+                        plan: {
+                            id: string;
+                            version: number;
+                            status: string;
+                            drafterName: string;
+                            gaps: {
+                                /** @enum {string} */
+                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                reason: string;
+                            }[];
+                            unresolvedConflicts: string[];
+                        } | null;
+                        actions: {
+                            /** @enum {string} */
+                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                            allowed: boolean;
+                            blockers: {
+                                rule: string;
+                                reason: string;
+                                /** @enum {string} */
+                                kind: "state" | "role" | "policy";
+                                missing?: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                            }[];
+                        }[];
+                        rollbackDecided: boolean;
+                    };
+                };
+            };
+        };
+    };
+    getPostRelease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        now: string;
+                        verifications: {
+                            items: {
+                                key: string;
+                                label: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                latest: {
                                     seq: number;
                                     itemKey: string;
                                     /** @enum {string} */
@@ -9507,1956 +10312,1573 @@ export interface paths {
                                     actorId: string;
                                     actorName: string;
                                     at: string;
-                                }[];
-                            };
-                            cmdbUpdate: {
-                                releaseId: string;
-                                openedAt: string;
-                                dueAt: string;
-                                doneAt: string | null;
-                                doneBy: string | null;
-                                overdue: boolean;
-                                applied: {
-                                    ciId: string;
-                                    ciName: string;
-                                    before: string | null;
-                                    after: string;
-                                }[] | null;
-                            } | null;
-                            archive: {
-                                archivedAt: string;
-                                archivedBy: string;
-                                sealedAt: string | null;
-                            } | null;
-                            archiveItems: {
-                                seq: number;
-                                kind: string;
-                                name: string;
-                                digest: string;
-                                size: number;
-                                mediaType: string;
-                                addedAt: string;
+                                } | null;
                             }[];
-                            closure: {
-                                outcome: string;
-                                analysis: string | null;
-                                lessons: string | null;
-                                closedBy: string;
-                                closedAt: string;
-                            } | null;
-                            review: {
-                                justified: boolean;
-                                findings: string;
-                                reviewerId: string;
-                                reviewerName: string;
-                                reviewedAt: string;
-                            } | null;
+                            pending: string[];
+                            history: {
+                                seq: number;
+                                itemKey: string;
+                                /** @enum {string} */
+                                result: "passed" | "failed";
+                                note: string | null;
+                                link: string | null;
+                                evidence: {
+                                    digest: string;
+                                    filename: string | null;
+                                } | null;
+                                department: string | null;
+                                actorId: string;
+                                actorName: string;
+                                at: string;
+                            }[];
                         };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/verifications/{key}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** PO-1: functional, performance or business verification with result and evidence */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    key: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        result: "passed" | "failed";
-                        note?: string | null;
-                        link?: string | null;
-                        evidence?: {
+                        cmdbUpdate: {
+                            releaseId: string;
+                            openedAt: string;
+                            dueAt: string;
+                            doneAt: string | null;
+                            doneBy: string | null;
+                            overdue: boolean;
+                            applied: {
+                                ciId: string;
+                                ciName: string;
+                                before: string | null;
+                                after: string;
+                            }[] | null;
+                        } | null;
+                        archive: {
+                            archivedAt: string;
+                            archivedBy: string;
+                            sealedAt: string | null;
+                        } | null;
+                        archiveItems: {
+                            seq: number;
+                            kind: string;
+                            name: string;
                             digest: string;
-                            filename?: string | null;
-                            size?: number;
+                            size: number;
+                            mediaType: string;
+                            addedAt: string;
+                        }[];
+                        closure: {
+                            outcome: string;
+                            analysis: string | null;
+                            lessons: string | null;
+                            closedBy: string;
+                            closedAt: string;
+                        } | null;
+                        review: {
+                            justified: boolean;
+                            findings: string;
+                            reviewerId: string;
+                            reviewerName: string;
+                            reviewedAt: string;
                         } | null;
                     };
                 };
             };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            title: string;
-                            description: string | null;
-                            /** @enum {string} */
-                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                            type: ("emergency" | "major" | "normal") | null;
-                            proposal: {
-                                /** @enum {string} */
-                                type: "emergency" | "major" | "normal";
-                                reasons: string[];
-                            };
-                            typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
-                            newTechnology: boolean;
-                            targetCiIds: string[];
-                            policyVersionId: string;
-                            requestedBy: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionReason: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            changes: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                                approved: boolean;
-                                expedited: boolean;
-                                label: string;
-                            }[];
-                            items: {
-                                /** @enum {string} */
-                                kind: "software" | "hardware" | "document" | "service";
-                                title: string;
-                                dslVersionId?: string | null;
-                                description?: string | null;
-                                ciIds: string[];
-                                id: string;
-                            }[];
-                            assessments: {
-                                seq: number;
-                                /** @enum {string} */
-                                kind: "relationship" | "resource" | "risk";
-                                content: unknown;
-                                recordedBy: string;
-                                recordedAt: string;
-                            }[];
-                            plan: {
-                                id: string;
-                                version: number;
-                                status: string;
-                                drafterName: string;
-                                gaps: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                                unresolvedConflicts: string[];
-                            } | null;
-                            actions: {
-                                /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                                allowed: boolean;
-                                blockers: {
-                                    rule: string;
-                                    reason: string;
-                                    /** @enum {string} */
-                                    kind: "state" | "role" | "policy";
-                                    missing?: {
-                                        /** @enum {string} */
-                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                        reason: string;
-                                    }[];
-                                }[];
-                            }[];
-                            rollbackDecided: boolean;
-                        };
-                    };
-                };
-            };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
-    "/api/releases/{id}/acceptance": {
+    recordVerification: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                id: string;
+                key: string;
+            };
             cookie?: never;
         };
-        get?: never;
-        put?: never;
-        /** PO-1: user acceptance signed off by a named business-department representative */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    result: "passed" | "failed";
+                    note?: string | null;
+                    link?: string | null;
+                    evidence?: {
+                        digest: string;
+                        filename?: string | null;
+                        size?: number;
+                    } | null;
                 };
-                cookie?: never;
             };
-            requestBody: {
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
                 content: {
                     "application/json": {
-                        accepted: boolean;
-                        department: string;
-                        comment?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            title: string;
-                            description: string | null;
-                            /** @enum {string} */
-                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                            type: ("emergency" | "major" | "normal") | null;
-                            proposal: {
-                                /** @enum {string} */
-                                type: "emergency" | "major" | "normal";
-                                reasons: string[];
-                            };
-                            typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
-                            newTechnology: boolean;
-                            targetCiIds: string[];
-                            policyVersionId: string;
-                            requestedBy: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionReason: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            changes: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                                approved: boolean;
-                                expedited: boolean;
-                                label: string;
-                            }[];
-                            items: {
-                                /** @enum {string} */
-                                kind: "software" | "hardware" | "document" | "service";
-                                title: string;
-                                dslVersionId?: string | null;
-                                description?: string | null;
-                                ciIds: string[];
-                                id: string;
-                            }[];
-                            assessments: {
-                                seq: number;
-                                /** @enum {string} */
-                                kind: "relationship" | "resource" | "risk";
-                                content: unknown;
-                                recordedBy: string;
-                                recordedAt: string;
-                            }[];
-                            plan: {
-                                id: string;
-                                version: number;
-                                status: string;
-                                drafterName: string;
-                                gaps: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                                unresolvedConflicts: string[];
-                            } | null;
-                            actions: {
-                                /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                                allowed: boolean;
-                                blockers: {
-                                    rule: string;
-                                    reason: string;
-                                    /** @enum {string} */
-                                    kind: "state" | "role" | "policy";
-                                    missing?: {
-                                        /** @enum {string} */
-                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                        reason: string;
-                                    }[];
-                                }[];
-                            }[];
-                            rollbackDecided: boolean;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/review": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** TY-4: the review of an emergency release after the fact, by someone who approved none of its plans */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        justified: boolean;
-                        findings: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            title: string;
-                            description: string | null;
-                            /** @enum {string} */
-                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                            type: ("emergency" | "major" | "normal") | null;
-                            proposal: {
-                                /** @enum {string} */
-                                type: "emergency" | "major" | "normal";
-                                reasons: string[];
-                            };
-                            typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
-                            newTechnology: boolean;
-                            targetCiIds: string[];
-                            policyVersionId: string;
-                            requestedBy: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionReason: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            changes: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                                approved: boolean;
-                                expedited: boolean;
-                                label: string;
-                            }[];
-                            items: {
-                                /** @enum {string} */
-                                kind: "software" | "hardware" | "document" | "service";
-                                title: string;
-                                dslVersionId?: string | null;
-                                description?: string | null;
-                                ciIds: string[];
-                                id: string;
-                            }[];
-                            assessments: {
-                                seq: number;
-                                /** @enum {string} */
-                                kind: "relationship" | "resource" | "risk";
-                                content: unknown;
-                                recordedBy: string;
-                                recordedAt: string;
-                            }[];
-                            plan: {
-                                id: string;
-                                version: number;
-                                status: string;
-                                drafterName: string;
-                                gaps: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                                unresolvedConflicts: string[];
-                            } | null;
-                            actions: {
-                                /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                                allowed: boolean;
-                                blockers: {
-                                    rule: string;
-                                    reason: string;
-                                    /** @enum {string} */
-                                    kind: "state" | "role" | "policy";
-                                    missing?: {
-                                        /** @enum {string} */
-                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                        reason: string;
-                                    }[];
-                                }[];
-                            }[];
-                            rollbackDecided: boolean;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/cmdb-update/complete": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** PO-2: apply the plan's target configuration to the CIs (each change recorded with the release) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        note?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            title: string;
-                            description: string | null;
-                            /** @enum {string} */
-                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                            type: ("emergency" | "major" | "normal") | null;
-                            proposal: {
-                                /** @enum {string} */
-                                type: "emergency" | "major" | "normal";
-                                reasons: string[];
-                            };
-                            typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
-                            newTechnology: boolean;
-                            targetCiIds: string[];
-                            policyVersionId: string;
-                            requestedBy: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionReason: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            changes: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                                approved: boolean;
-                                expedited: boolean;
-                                label: string;
-                            }[];
-                            items: {
-                                /** @enum {string} */
-                                kind: "software" | "hardware" | "document" | "service";
-                                title: string;
-                                dslVersionId?: string | null;
-                                description?: string | null;
-                                ciIds: string[];
-                                id: string;
-                            }[];
-                            assessments: {
-                                seq: number;
-                                /** @enum {string} */
-                                kind: "relationship" | "resource" | "risk";
-                                content: unknown;
-                                recordedBy: string;
-                                recordedAt: string;
-                            }[];
-                            plan: {
-                                id: string;
-                                version: number;
-                                status: string;
-                                drafterName: string;
-                                gaps: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                                unresolvedConflicts: string[];
-                            } | null;
-                            actions: {
-                                /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                                allowed: boolean;
-                                blockers: {
-                                    rule: string;
-                                    reason: string;
-                                    /** @enum {string} */
-                                    kind: "state" | "role" | "policy";
-                                    missing?: {
-                                        /** @enum {string} */
-                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                        reason: string;
-                                    }[];
-                                }[];
-                            }[];
-                            rollbackDecided: boolean;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/archive": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** PO-3: archive the release's plan documents, checklists, evidence, logs and approvals */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            title: string;
-                            description: string | null;
-                            /** @enum {string} */
-                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                            type: ("emergency" | "major" | "normal") | null;
-                            proposal: {
-                                /** @enum {string} */
-                                type: "emergency" | "major" | "normal";
-                                reasons: string[];
-                            };
-                            typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
-                            newTechnology: boolean;
-                            targetCiIds: string[];
-                            policyVersionId: string;
-                            requestedBy: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionReason: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            changes: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                                approved: boolean;
-                                expedited: boolean;
-                                label: string;
-                            }[];
-                            items: {
-                                /** @enum {string} */
-                                kind: "software" | "hardware" | "document" | "service";
-                                title: string;
-                                dslVersionId?: string | null;
-                                description?: string | null;
-                                ciIds: string[];
-                                id: string;
-                            }[];
-                            assessments: {
-                                seq: number;
-                                /** @enum {string} */
-                                kind: "relationship" | "resource" | "risk";
-                                content: unknown;
-                                recordedBy: string;
-                                recordedAt: string;
-                            }[];
-                            plan: {
-                                id: string;
-                                version: number;
-                                status: string;
-                                drafterName: string;
-                                gaps: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                                unresolvedConflicts: string[];
-                            } | null;
-                            actions: {
-                                /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                                allowed: boolean;
-                                blockers: {
-                                    rule: string;
-                                    reason: string;
-                                    /** @enum {string} */
-                                    kind: "state" | "role" | "policy";
-                                    missing?: {
-                                        /** @enum {string} */
-                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                        reason: string;
-                                    }[];
-                                }[];
-                            }[];
-                            rollbackDecided: boolean;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/close": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** CL-1, CL-2: the manager closes with the outcome; the report is generated and the archive sealed */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        outcome: "successful" | "failed" | "rolled_back";
-                        analysis?: string | null;
-                        lessons?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            title: string;
-                            description: string | null;
-                            /** @enum {string} */
-                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                            type: ("emergency" | "major" | "normal") | null;
-                            proposal: {
-                                /** @enum {string} */
-                                type: "emergency" | "major" | "normal";
-                                reasons: string[];
-                            };
-                            typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
-                            newTechnology: boolean;
-                            targetCiIds: string[];
-                            policyVersionId: string;
-                            requestedBy: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionReason: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            changes: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                                approved: boolean;
-                                expedited: boolean;
-                                label: string;
-                            }[];
-                            items: {
-                                /** @enum {string} */
-                                kind: "software" | "hardware" | "document" | "service";
-                                title: string;
-                                dslVersionId?: string | null;
-                                description?: string | null;
-                                ciIds: string[];
-                                id: string;
-                            }[];
-                            assessments: {
-                                seq: number;
-                                /** @enum {string} */
-                                kind: "relationship" | "resource" | "risk";
-                                content: unknown;
-                                recordedBy: string;
-                                recordedAt: string;
-                            }[];
-                            plan: {
-                                id: string;
-                                version: number;
-                                status: string;
-                                drafterName: string;
-                                gaps: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                                unresolvedConflicts: string[];
-                            } | null;
-                            actions: {
-                                /** @enum {string} */
-                                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                                allowed: boolean;
-                                blockers: {
-                                    rule: string;
-                                    reason: string;
-                                    /** @enum {string} */
-                                    kind: "state" | "role" | "policy";
-                                    missing?: {
-                                        /** @enum {string} */
-                                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                        reason: string;
-                                    }[];
-                                }[];
-                            }[];
-                            rollbackDecided: boolean;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/report": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** CL-2: 《发布变更报告》 as DOCX or PDF (the archived one once closed, a draft before) */
-        get: {
-            parameters: {
-                query?: {
-                    format?: "docx" | "pdf";
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/evidence-package": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** PO-3: the whole record as a ZIP with a SHA-256 manifest (`releasegate evidence verify`) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/me/tasks": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The signed-in user's to-do: lifecycle steps of open releases they may take now (the release's available actions), their plans returned by the approver, changes awaiting their CAB vote, software versions awaiting their approval; deadlines first, at most 100 */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            tasks: {
-                                id: string;
-                                /** @enum {string} */
-                                kind: "decide_rollback" | "accept" | "classify" | "revise_returned_plan" | "edit_plan" | "submit_plan" | "approve_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "fail_rollback" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "complete_cmdb_update" | "record_verification" | "sign_acceptance" | "complete_plan" | "approve_completion" | "review_emergency" | "archive" | "close" | "vote_change" | "approve_dsl_version";
-                                /** @enum {string} */
-                                object: "release" | "change" | "dsl_version";
-                                objectId: string;
-                                title: string;
-                                link: string;
-                                since: string;
-                                dueAt: string | null;
-                                note: string | null;
-                            }[];
-                            total: number;
-                            limit: number;
-                            now: string;
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/plans/{version}/document": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** PL-4: the plan version as the document 《发布计划》, DOCX or PDF (audited) */
-        get: {
-            parameters: {
-                query?: {
-                    format?: "docx" | "pdf";
-                    lang?: "zh" | "en";
-                };
-                header?: never;
-                path: {
-                    id: string;
-                    version: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/knowledge/articles": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Search and list articles: q matches titles and bodies (Chinese of any length, English, mixed), title hits first, with highlighted snippets; filters by kind, tag, release, CI and state */
-        get: {
-            parameters: {
-                query?: {
-                    q?: string;
-                    kind?: "lesson" | "solution" | "how_to" | "known_issue";
-                    tag?: string;
-                    releaseId?: string;
-                    ciId?: string;
-                    state?: "draft" | "published" | "archived";
-                    limit?: number;
-                    offset?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            articles: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                /** @enum {string} */
-                                kind: "lesson" | "solution" | "how_to" | "known_issue";
-                                /** @enum {string} */
-                                state: "draft" | "published" | "archived";
-                                version: number;
-                                tags: string[];
-                                releases: {
-                                    id: string;
-                                    number: string | null;
-                                    title: string | null;
-                                    state: string | null;
-                                }[];
-                                cis: {
-                                    id: string;
-                                    name: string | null;
-                                    type: string | null;
-                                    environment: string | null;
-                                }[];
-                                authorName: string;
-                                updatedBy: string;
-                                createdAt: string;
-                                updatedAt: string;
-                                publishedAt: string | null;
-                                archivedAt: string | null;
-                                titleHit: boolean;
-                                titleSegments: {
-                                    text: string;
-                                    hit: boolean;
-                                }[];
-                                snippet: {
-                                    text: string;
-                                    hit: boolean;
-                                }[];
-                            }[];
-                            total: number;
-                            limit: number;
-                            offset: number;
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        /** Write an article (a draft), linked to releases and CIs */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
+                        id: string;
+                        number: string;
                         title: string;
-                        body: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                        type: ("emergency" | "major" | "normal") | null;
+                        proposal: {
+                            /** @enum {string} */
+                            type: "emergency" | "major" | "normal";
+                            reasons: string[];
+                        };
+                        typeReason: string | null;
+                        urgency: string;
+                        rollbackDifficulty: string;
+                        newTechnology: boolean;
+                        targetCiIds: string[];
+                        policyVersionId: string;
+                        requestedBy: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        changes: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                            approved: boolean;
+                            expedited: boolean;
+                            label: string;
+                        }[];
+                        items: {
+                            /** @enum {string} */
+                            kind: "software" | "hardware" | "document" | "service";
+                            title: string;
+                            dslVersionId?: string | null;
+                            description?: string | null;
+                            ciIds: string[];
+                            id: string;
+                        }[];
+                        assessments: {
+                            seq: number;
+                            /** @enum {string} */
+                            kind: "relationship" | "resource" | "risk";
+                            content: unknown;
+                            recordedBy: string;
+                            recordedAt: string;
+                        }[];
+                        plan: {
+                            id: string;
+                            version: number;
+                            status: string;
+                            drafterName: string;
+                            gaps: {
+                                /** @enum {string} */
+                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                reason: string;
+                            }[];
+                            unresolvedConflicts: string[];
+                        } | null;
+                        actions: {
+                            /** @enum {string} */
+                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                            allowed: boolean;
+                            blockers: {
+                                rule: string;
+                                reason: string;
+                                /** @enum {string} */
+                                kind: "state" | "role" | "policy";
+                                missing?: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                            }[];
+                        }[];
+                        rollbackDecided: boolean;
+                    };
+                };
+            };
+        };
+    };
+    signAcceptance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    accepted: boolean;
+                    department: string;
+                    comment?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                        type: ("emergency" | "major" | "normal") | null;
+                        proposal: {
+                            /** @enum {string} */
+                            type: "emergency" | "major" | "normal";
+                            reasons: string[];
+                        };
+                        typeReason: string | null;
+                        urgency: string;
+                        rollbackDifficulty: string;
+                        newTechnology: boolean;
+                        targetCiIds: string[];
+                        policyVersionId: string;
+                        requestedBy: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        changes: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                            approved: boolean;
+                            expedited: boolean;
+                            label: string;
+                        }[];
+                        items: {
+                            /** @enum {string} */
+                            kind: "software" | "hardware" | "document" | "service";
+                            title: string;
+                            dslVersionId?: string | null;
+                            description?: string | null;
+                            ciIds: string[];
+                            id: string;
+                        }[];
+                        assessments: {
+                            seq: number;
+                            /** @enum {string} */
+                            kind: "relationship" | "resource" | "risk";
+                            content: unknown;
+                            recordedBy: string;
+                            recordedAt: string;
+                        }[];
+                        plan: {
+                            id: string;
+                            version: number;
+                            status: string;
+                            drafterName: string;
+                            gaps: {
+                                /** @enum {string} */
+                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                reason: string;
+                            }[];
+                            unresolvedConflicts: string[];
+                        } | null;
+                        actions: {
+                            /** @enum {string} */
+                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                            allowed: boolean;
+                            blockers: {
+                                rule: string;
+                                reason: string;
+                                /** @enum {string} */
+                                kind: "state" | "role" | "policy";
+                                missing?: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                            }[];
+                        }[];
+                        rollbackDecided: boolean;
+                    };
+                };
+            };
+        };
+    };
+    reviewEmergencyRelease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    justified: boolean;
+                    findings: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                        type: ("emergency" | "major" | "normal") | null;
+                        proposal: {
+                            /** @enum {string} */
+                            type: "emergency" | "major" | "normal";
+                            reasons: string[];
+                        };
+                        typeReason: string | null;
+                        urgency: string;
+                        rollbackDifficulty: string;
+                        newTechnology: boolean;
+                        targetCiIds: string[];
+                        policyVersionId: string;
+                        requestedBy: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        changes: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                            approved: boolean;
+                            expedited: boolean;
+                            label: string;
+                        }[];
+                        items: {
+                            /** @enum {string} */
+                            kind: "software" | "hardware" | "document" | "service";
+                            title: string;
+                            dslVersionId?: string | null;
+                            description?: string | null;
+                            ciIds: string[];
+                            id: string;
+                        }[];
+                        assessments: {
+                            seq: number;
+                            /** @enum {string} */
+                            kind: "relationship" | "resource" | "risk";
+                            content: unknown;
+                            recordedBy: string;
+                            recordedAt: string;
+                        }[];
+                        plan: {
+                            id: string;
+                            version: number;
+                            status: string;
+                            drafterName: string;
+                            gaps: {
+                                /** @enum {string} */
+                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                reason: string;
+                            }[];
+                            unresolvedConflicts: string[];
+                        } | null;
+                        actions: {
+                            /** @enum {string} */
+                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                            allowed: boolean;
+                            blockers: {
+                                rule: string;
+                                reason: string;
+                                /** @enum {string} */
+                                kind: "state" | "role" | "policy";
+                                missing?: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                            }[];
+                        }[];
+                        rollbackDecided: boolean;
+                    };
+                };
+            };
+        };
+    };
+    completeCmdbUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                        type: ("emergency" | "major" | "normal") | null;
+                        proposal: {
+                            /** @enum {string} */
+                            type: "emergency" | "major" | "normal";
+                            reasons: string[];
+                        };
+                        typeReason: string | null;
+                        urgency: string;
+                        rollbackDifficulty: string;
+                        newTechnology: boolean;
+                        targetCiIds: string[];
+                        policyVersionId: string;
+                        requestedBy: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        changes: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                            approved: boolean;
+                            expedited: boolean;
+                            label: string;
+                        }[];
+                        items: {
+                            /** @enum {string} */
+                            kind: "software" | "hardware" | "document" | "service";
+                            title: string;
+                            dslVersionId?: string | null;
+                            description?: string | null;
+                            ciIds: string[];
+                            id: string;
+                        }[];
+                        assessments: {
+                            seq: number;
+                            /** @enum {string} */
+                            kind: "relationship" | "resource" | "risk";
+                            content: unknown;
+                            recordedBy: string;
+                            recordedAt: string;
+                        }[];
+                        plan: {
+                            id: string;
+                            version: number;
+                            status: string;
+                            drafterName: string;
+                            gaps: {
+                                /** @enum {string} */
+                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                reason: string;
+                            }[];
+                            unresolvedConflicts: string[];
+                        } | null;
+                        actions: {
+                            /** @enum {string} */
+                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                            allowed: boolean;
+                            blockers: {
+                                rule: string;
+                                reason: string;
+                                /** @enum {string} */
+                                kind: "state" | "role" | "policy";
+                                missing?: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                            }[];
+                        }[];
+                        rollbackDecided: boolean;
+                    };
+                };
+            };
+        };
+    };
+    archiveRelease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                        type: ("emergency" | "major" | "normal") | null;
+                        proposal: {
+                            /** @enum {string} */
+                            type: "emergency" | "major" | "normal";
+                            reasons: string[];
+                        };
+                        typeReason: string | null;
+                        urgency: string;
+                        rollbackDifficulty: string;
+                        newTechnology: boolean;
+                        targetCiIds: string[];
+                        policyVersionId: string;
+                        requestedBy: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        changes: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                            approved: boolean;
+                            expedited: boolean;
+                            label: string;
+                        }[];
+                        items: {
+                            /** @enum {string} */
+                            kind: "software" | "hardware" | "document" | "service";
+                            title: string;
+                            dslVersionId?: string | null;
+                            description?: string | null;
+                            ciIds: string[];
+                            id: string;
+                        }[];
+                        assessments: {
+                            seq: number;
+                            /** @enum {string} */
+                            kind: "relationship" | "resource" | "risk";
+                            content: unknown;
+                            recordedBy: string;
+                            recordedAt: string;
+                        }[];
+                        plan: {
+                            id: string;
+                            version: number;
+                            status: string;
+                            drafterName: string;
+                            gaps: {
+                                /** @enum {string} */
+                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                reason: string;
+                            }[];
+                            unresolvedConflicts: string[];
+                        } | null;
+                        actions: {
+                            /** @enum {string} */
+                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                            allowed: boolean;
+                            blockers: {
+                                rule: string;
+                                reason: string;
+                                /** @enum {string} */
+                                kind: "state" | "role" | "policy";
+                                missing?: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                            }[];
+                        }[];
+                        rollbackDecided: boolean;
+                    };
+                };
+            };
+        };
+    };
+    closeRelease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    outcome: "successful" | "failed" | "rolled_back";
+                    analysis?: string | null;
+                    lessons?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+                        type: ("emergency" | "major" | "normal") | null;
+                        proposal: {
+                            /** @enum {string} */
+                            type: "emergency" | "major" | "normal";
+                            reasons: string[];
+                        };
+                        typeReason: string | null;
+                        urgency: string;
+                        rollbackDifficulty: string;
+                        newTechnology: boolean;
+                        targetCiIds: string[];
+                        policyVersionId: string;
+                        requestedBy: string;
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        changes: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                            approved: boolean;
+                            expedited: boolean;
+                            label: string;
+                        }[];
+                        items: {
+                            /** @enum {string} */
+                            kind: "software" | "hardware" | "document" | "service";
+                            title: string;
+                            dslVersionId?: string | null;
+                            description?: string | null;
+                            ciIds: string[];
+                            id: string;
+                        }[];
+                        assessments: {
+                            seq: number;
+                            /** @enum {string} */
+                            kind: "relationship" | "resource" | "risk";
+                            content: unknown;
+                            recordedBy: string;
+                            recordedAt: string;
+                        }[];
+                        plan: {
+                            id: string;
+                            version: number;
+                            status: string;
+                            drafterName: string;
+                            gaps: {
+                                /** @enum {string} */
+                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                reason: string;
+                            }[];
+                            unresolvedConflicts: string[];
+                        } | null;
+                        actions: {
+                            /** @enum {string} */
+                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                            allowed: boolean;
+                            blockers: {
+                                rule: string;
+                                reason: string;
+                                /** @enum {string} */
+                                kind: "state" | "role" | "policy";
+                                missing?: {
+                                    /** @enum {string} */
+                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                                    reason: string;
+                                }[];
+                            }[];
+                        }[];
+                        rollbackDecided: boolean;
+                    };
+                };
+            };
+        };
+    };
+    downloadReleaseReport: {
+        parameters: {
+            query?: {
+                format?: "docx" | "pdf";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    downloadEvidencePackage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listMyTasks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        tasks: {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "decide_rollback" | "accept" | "classify" | "revise_returned_plan" | "edit_plan" | "submit_plan" | "approve_plan" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "fail_rollback" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "complete_cmdb_update" | "record_verification" | "sign_acceptance" | "complete_plan" | "approve_completion" | "review_emergency" | "archive" | "close" | "vote_change" | "approve_dsl_version";
+                            /** @enum {string} */
+                            object: "release" | "change" | "dsl_version";
+                            objectId: string;
+                            title: string;
+                            link: string;
+                            since: string;
+                            dueAt: string | null;
+                            note: string | null;
+                        }[];
+                        total: number;
+                        limit: number;
+                        now: string;
+                    };
+                };
+            };
+        };
+    };
+    downloadPlanDocument: {
+        parameters: {
+            query?: {
+                format?: "docx" | "pdf";
+                lang?: "zh" | "en";
+            };
+            header?: never;
+            path: {
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listArticles: {
+        parameters: {
+            query?: {
+                q?: string;
+                kind?: "lesson" | "solution" | "how_to" | "known_issue";
+                tag?: string;
+                releaseId?: string;
+                ciId?: string;
+                state?: "draft" | "published" | "archived";
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        articles: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            /** @enum {string} */
+                            kind: "lesson" | "solution" | "how_to" | "known_issue";
+                            /** @enum {string} */
+                            state: "draft" | "published" | "archived";
+                            version: number;
+                            tags: string[];
+                            releases: {
+                                id: string;
+                                number: string | null;
+                                title: string | null;
+                                state: string | null;
+                            }[];
+                            cis: {
+                                id: string;
+                                name: string | null;
+                                type: string | null;
+                                environment: string | null;
+                            }[];
+                            authorName: string;
+                            updatedBy: string;
+                            createdAt: string;
+                            updatedAt: string;
+                            publishedAt: string | null;
+                            archivedAt: string | null;
+                            titleHit: boolean;
+                            titleSegments: {
+                                text: string;
+                                hit: boolean;
+                            }[];
+                            snippet: {
+                                text: string;
+                                hit: boolean;
+                            }[];
+                        }[];
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
+            };
+        };
+    };
+    createArticle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title: string;
+                    body: string;
+                    /** @enum {string} */
+                    kind: "lesson" | "solution" | "how_to" | "known_issue";
+                    tags?: string[];
+                    releaseIds?: string[];
+                    ciIds?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
                         /** @enum {string} */
                         kind: "lesson" | "solution" | "how_to" | "known_issue";
-                        tags?: string[];
-                        releaseIds?: string[];
-                        ciIds?: string[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
+                        /** @enum {string} */
+                        state: "draft" | "published" | "archived";
+                        version: number;
+                        tags: string[];
+                        releases: {
                             id: string;
-                            number: string;
-                            title: string;
-                            /** @enum {string} */
-                            kind: "lesson" | "solution" | "how_to" | "known_issue";
-                            /** @enum {string} */
-                            state: "draft" | "published" | "archived";
-                            version: number;
-                            tags: string[];
-                            releases: {
-                                id: string;
-                                number: string | null;
-                                title: string | null;
-                                state: string | null;
-                            }[];
-                            cis: {
-                                id: string;
-                                name: string | null;
-                                type: string | null;
-                                environment: string | null;
-                            }[];
-                            authorName: string;
-                            updatedBy: string;
-                            createdAt: string;
-                            updatedAt: string;
-                            publishedAt: string | null;
-                            archivedAt: string | null;
-                            body: string;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/knowledge/tags": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Tags in use, most used first */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            tags: {
-                                tag: string;
-                                count: number;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/releases/{id}/knowledge": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Write a lesson from a release: linked to the release and every CI it targets */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        title: string;
+                            number: string | null;
+                            title: string | null;
+                            state: string | null;
+                        }[];
+                        cis: {
+                            id: string;
+                            name: string | null;
+                            type: string | null;
+                            environment: string | null;
+                        }[];
+                        authorName: string;
+                        updatedBy: string;
+                        createdAt: string;
+                        updatedAt: string;
+                        publishedAt: string | null;
+                        archivedAt: string | null;
                         body: string;
+                    };
+                };
+            };
+        };
+    };
+    listKnowledgeTags: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        tags: {
+                            tag: string;
+                            count: number;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    createArticleFromRelease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title: string;
+                    body: string;
+                    /** @enum {string} */
+                    kind?: "lesson" | "solution" | "how_to" | "known_issue";
+                    tags?: string[];
+                    ciIds?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
                         /** @enum {string} */
-                        kind?: "lesson" | "solution" | "how_to" | "known_issue";
-                        tags?: string[];
-                        ciIds?: string[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            title: string;
-                            /** @enum {string} */
-                            kind: "lesson" | "solution" | "how_to" | "known_issue";
-                            /** @enum {string} */
-                            state: "draft" | "published" | "archived";
-                            version: number;
-                            tags: string[];
-                            releases: {
-                                id: string;
-                                number: string | null;
-                                title: string | null;
-                                state: string | null;
-                            }[];
-                            cis: {
-                                id: string;
-                                name: string | null;
-                                type: string | null;
-                                environment: string | null;
-                            }[];
-                            authorName: string;
-                            updatedBy: string;
-                            createdAt: string;
-                            updatedAt: string;
-                            publishedAt: string | null;
-                            archivedAt: string | null;
-                            body: string;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/knowledge/articles/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One article (by id or number), its body in Markdown */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            number: string;
-                            title: string;
-                            /** @enum {string} */
-                            kind: "lesson" | "solution" | "how_to" | "known_issue";
-                            /** @enum {string} */
-                            state: "draft" | "published" | "archived";
-                            version: number;
-                            tags: string[];
-                            releases: {
-                                id: string;
-                                number: string | null;
-                                title: string | null;
-                                state: string | null;
-                            }[];
-                            cis: {
-                                id: string;
-                                name: string | null;
-                                type: string | null;
-                                environment: string | null;
-                            }[];
-                            authorName: string;
-                            updatedBy: string;
-                            createdAt: string;
-                            updatedAt: string;
-                            publishedAt: string | null;
-                            archivedAt: string | null;
-                            body: string;
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /** Edit an article; version is the one the edit started from (409 when someone saved first) */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        version: number;
-                        title?: string;
-                        body?: string;
+                        kind: "lesson" | "solution" | "how_to" | "known_issue";
                         /** @enum {string} */
-                        kind?: "lesson" | "solution" | "how_to" | "known_issue";
-                        tags?: string[];
-                        releaseIds?: string[];
-                        ciIds?: string[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
+                        state: "draft" | "published" | "archived";
+                        version: number;
+                        tags: string[];
+                        releases: {
                             id: string;
-                            number: string;
-                            title: string;
-                            /** @enum {string} */
-                            kind: "lesson" | "solution" | "how_to" | "known_issue";
-                            /** @enum {string} */
-                            state: "draft" | "published" | "archived";
-                            version: number;
-                            tags: string[];
-                            releases: {
-                                id: string;
-                                number: string | null;
-                                title: string | null;
-                                state: string | null;
-                            }[];
-                            cis: {
-                                id: string;
-                                name: string | null;
-                                type: string | null;
-                                environment: string | null;
-                            }[];
-                            authorName: string;
-                            updatedBy: string;
-                            createdAt: string;
-                            updatedAt: string;
-                            publishedAt: string | null;
-                            archivedAt: string | null;
-                            body: string;
-                        };
+                            number: string | null;
+                            title: string | null;
+                            state: string | null;
+                        }[];
+                        cis: {
+                            id: string;
+                            name: string | null;
+                            type: string | null;
+                            environment: string | null;
+                        }[];
+                        authorName: string;
+                        updatedBy: string;
+                        createdAt: string;
+                        updatedAt: string;
+                        publishedAt: string | null;
+                        archivedAt: string | null;
+                        body: string;
                     };
                 };
             };
         };
-        trace?: never;
     };
-    "/api/knowledge/articles/{id}/history": {
+    getArticle: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
-        /** Every edit of the article: who, when, and each changed field before and after */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
                 };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            history: {
-                                seq: number;
-                                version: number;
-                                /** @enum {string} */
-                                action: "created" | "edited" | "published" | "archived";
-                                actorName: string;
-                                at: string;
-                                before: {
-                                    [key: string]: unknown;
-                                } | null;
-                                after: {
-                                    [key: string]: unknown;
-                                } | null;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/knowledge/articles/{id}/publish": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Publish a draft: readers find it from now on */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
                 content: {
                     "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        /** @enum {string} */
+                        kind: "lesson" | "solution" | "how_to" | "known_issue";
+                        /** @enum {string} */
+                        state: "draft" | "published" | "archived";
                         version: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
+                        tags: string[];
+                        releases: {
                             id: string;
-                            number: string;
-                            title: string;
-                            /** @enum {string} */
-                            kind: "lesson" | "solution" | "how_to" | "known_issue";
-                            /** @enum {string} */
-                            state: "draft" | "published" | "archived";
-                            version: number;
-                            tags: string[];
-                            releases: {
-                                id: string;
-                                number: string | null;
-                                title: string | null;
-                                state: string | null;
-                            }[];
-                            cis: {
-                                id: string;
-                                name: string | null;
-                                type: string | null;
-                                environment: string | null;
-                            }[];
-                            authorName: string;
-                            updatedBy: string;
-                            createdAt: string;
-                            updatedAt: string;
-                            publishedAt: string | null;
-                            archivedAt: string | null;
-                            body: string;
-                        };
+                            number: string | null;
+                            title: string | null;
+                            state: string | null;
+                        }[];
+                        cis: {
+                            id: string;
+                            name: string | null;
+                            type: string | null;
+                            environment: string | null;
+                        }[];
+                        authorName: string;
+                        updatedBy: string;
+                        createdAt: string;
+                        updatedAt: string;
+                        publishedAt: string | null;
+                        archivedAt: string | null;
+                        body: string;
                     };
                 };
             };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
-    "/api/knowledge/articles/{id}/archive": {
+    updateArticle: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
-        get?: never;
-        put?: never;
-        /** Archive an article: kept read-only, no longer found by readers */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                    title?: string;
+                    body?: string;
+                    /** @enum {string} */
+                    kind?: "lesson" | "solution" | "how_to" | "known_issue";
+                    tags?: string[];
+                    releaseIds?: string[];
+                    ciIds?: string[];
                 };
-                cookie?: never;
             };
-            requestBody: {
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
                 content: {
                     "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        /** @enum {string} */
+                        kind: "lesson" | "solution" | "how_to" | "known_issue";
+                        /** @enum {string} */
+                        state: "draft" | "published" | "archived";
                         version: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
+                        tags: string[];
+                        releases: {
                             id: string;
-                            number: string;
-                            title: string;
-                            /** @enum {string} */
-                            kind: "lesson" | "solution" | "how_to" | "known_issue";
-                            /** @enum {string} */
-                            state: "draft" | "published" | "archived";
+                            number: string | null;
+                            title: string | null;
+                            state: string | null;
+                        }[];
+                        cis: {
+                            id: string;
+                            name: string | null;
+                            type: string | null;
+                            environment: string | null;
+                        }[];
+                        authorName: string;
+                        updatedBy: string;
+                        createdAt: string;
+                        updatedAt: string;
+                        publishedAt: string | null;
+                        archivedAt: string | null;
+                        body: string;
+                    };
+                };
+            };
+        };
+    };
+    getArticleHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        history: {
+                            seq: number;
                             version: number;
-                            tags: string[];
-                            releases: {
-                                id: string;
-                                number: string | null;
-                                title: string | null;
-                                state: string | null;
-                            }[];
-                            cis: {
-                                id: string;
-                                name: string | null;
-                                type: string | null;
-                                environment: string | null;
-                            }[];
-                            authorName: string;
-                            updatedBy: string;
-                            createdAt: string;
-                            updatedAt: string;
-                            publishedAt: string | null;
-                            archivedAt: string | null;
-                            body: string;
-                        };
+                            /** @enum {string} */
+                            action: "created" | "edited" | "published" | "archived";
+                            actorName: string;
+                            at: string;
+                            before: {
+                                [key: string]: unknown;
+                            } | null;
+                            after: {
+                                [key: string]: unknown;
+                            } | null;
+                        }[];
                     };
                 };
             };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
-    "/api/measures/quarters": {
+    publishArticle: {
         parameters: {
             query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        /** @enum {string} */
+                        kind: "lesson" | "solution" | "how_to" | "known_issue";
+                        /** @enum {string} */
+                        state: "draft" | "published" | "archived";
+                        version: number;
+                        tags: string[];
+                        releases: {
+                            id: string;
+                            number: string | null;
+                            title: string | null;
+                            state: string | null;
+                        }[];
+                        cis: {
+                            id: string;
+                            name: string | null;
+                            type: string | null;
+                            environment: string | null;
+                        }[];
+                        authorName: string;
+                        updatedBy: string;
+                        createdAt: string;
+                        updatedAt: string;
+                        publishedAt: string | null;
+                        archivedAt: string | null;
+                        body: string;
+                    };
+                };
+            };
+        };
+    };
+    archiveArticle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        /** @enum {string} */
+                        kind: "lesson" | "solution" | "how_to" | "known_issue";
+                        /** @enum {string} */
+                        state: "draft" | "published" | "archived";
+                        version: number;
+                        tags: string[];
+                        releases: {
+                            id: string;
+                            number: string | null;
+                            title: string | null;
+                            state: string | null;
+                        }[];
+                        cis: {
+                            id: string;
+                            name: string | null;
+                            type: string | null;
+                            environment: string | null;
+                        }[];
+                        authorName: string;
+                        updatedBy: string;
+                        createdAt: string;
+                        updatedAt: string;
+                        publishedAt: string | null;
+                        archivedAt: string | null;
+                        body: string;
+                    };
+                };
+            };
+        };
+    };
+    listQuarterMeasures: {
+        parameters: {
+            query: {
+                /** @description A quarter on the Asia/Shanghai calendar, e.g. 2026-Q4 */
+                from: string;
+                /** @description A quarter on the Asia/Shanghai calendar, e.g. 2026-Q4 */
+                to: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** KP-1, KP-2: per quarter, the release success rate against the policy target with its counts, and the other measures; with the rules in words */
-        get: {
-            parameters: {
-                query: {
-                    /** @description A quarter on the Asia/Shanghai calendar, e.g. 2026-Q4 */
-                    from: string;
-                    /** @description A quarter on the Asia/Shanghai calendar, e.g. 2026-Q4 */
-                    to: string;
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
                 };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            from: string;
-                            to: string;
-                            timeZone: string;
-                            policy: {
-                                number: string;
-                                version: string;
-                            };
-                            target: number;
-                            rules: {
-                                successRate: {
-                                    zh: string;
-                                    en: string;
-                                };
-                                quarter: {
-                                    zh: string;
-                                    en: string;
-                                };
-                                cmdbOnTime: {
-                                    zh: string;
-                                    en: string;
-                                };
-                                rollbackDecision: {
-                                    zh: string;
-                                    en: string;
-                                };
-                                emergencyShare: {
-                                    zh: string;
-                                    en: string;
-                                };
-                                planApproval: {
-                                    zh: string;
-                                    en: string;
-                                };
-                                deploymentFrequency: {
-                                    zh: string;
-                                    en: string;
-                                };
-                                leadTime: {
-                                    zh: string;
-                                    en: string;
-                                };
-                                changeFailureRate: {
-                                    zh: string;
-                                    en: string;
-                                };
-                                timeToRestore: {
-                                    zh: string;
-                                    en: string;
-                                };
-                            };
-                            quarters: {
-                                quarter: string;
-                                start: string;
-                                end: string;
-                                closed: number;
-                                outcomes: {
-                                    successful: number;
-                                    failed: number;
-                                    rolled_back: number;
-                                    cancelled: number;
-                                    rejected: number;
-                                };
-                                successRate: {
-                                    numerator: number;
-                                    denominator: number;
-                                    /** @description numerator / denominator × 100, two decimals; null when 0 / 0 */
-                                    percent: number | null;
-                                    target: number;
-                                    meetsTarget: boolean | null;
-                                };
-                                cmdbOnTimeRate: {
-                                    numerator: number;
-                                    denominator: number;
-                                    /** @description numerator / denominator × 100, two decimals; null when 0 / 0 */
-                                    percent: number | null;
-                                };
-                                rollbackDecisions: {
-                                    decisions: number;
-                                    meanMinutes: number | null;
-                                    late: number;
-                                    lateRate: {
-                                        numerator: number;
-                                        denominator: number;
-                                        /** @description numerator / denominator × 100, two decimals; null when 0 / 0 */
-                                        percent: number | null;
-                                    };
-                                };
-                                emergencyShare: {
-                                    numerator: number;
-                                    denominator: number;
-                                    /** @description numerator / denominator × 100, two decimals; null when 0 / 0 */
-                                    percent: number | null;
-                                };
-                                byType: {
-                                    emergency: number;
-                                    major: number;
-                                    normal: number;
-                                };
-                                planApprovalMinutesMedian: number | null;
-                                dora: {
-                                    deployments: number;
-                                    deploymentsPerWeek: number;
-                                    leadTimeMinutesMedian: number | null;
-                                    changeFailureRate: {
-                                        numerator: number;
-                                        denominator: number;
-                                        /** @description numerator / denominator × 100, two decimals; null when 0 / 0 */
-                                        percent: number | null;
-                                    };
-                                    timeToRestoreMinutesMedian: number | null;
-                                };
-                            }[];
+                content: {
+                    "application/json": {
+                        from: string;
+                        to: string;
+                        timeZone: string;
+                        policy: {
+                            number: string;
+                            version: string;
                         };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/measures/quarters/{quarter}/releases": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** KP-1 drill-down: the quarter's closed releases, filtered by outcome or type, sorted and paged */
-        get: {
-            parameters: {
-                query?: {
-                    outcome?: "successful" | "failed" | "rolled_back" | "cancelled" | "rejected";
-                    type?: "emergency" | "major" | "normal";
-                    sort?: "closedAt" | "number" | "outcome" | "type" | "changeLeadMinutes";
-                    order?: "asc" | "desc";
-                    limit?: number;
-                    offset?: number;
-                };
-                header?: never;
-                path: {
-                    /** @description A quarter on the Asia/Shanghai calendar, e.g. 2026-Q4 */
-                    quarter: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
+                        target: number;
+                        rules: {
+                            successRate: {
+                                zh: string;
+                                en: string;
+                            };
+                            quarter: {
+                                zh: string;
+                                en: string;
+                            };
+                            cmdbOnTime: {
+                                zh: string;
+                                en: string;
+                            };
+                            rollbackDecision: {
+                                zh: string;
+                                en: string;
+                            };
+                            emergencyShare: {
+                                zh: string;
+                                en: string;
+                            };
+                            planApproval: {
+                                zh: string;
+                                en: string;
+                            };
+                            deploymentFrequency: {
+                                zh: string;
+                                en: string;
+                            };
+                            leadTime: {
+                                zh: string;
+                                en: string;
+                            };
+                            changeFailureRate: {
+                                zh: string;
+                                en: string;
+                            };
+                            timeToRestore: {
+                                zh: string;
+                                en: string;
+                            };
+                        };
+                        quarters: {
                             quarter: string;
-                            total: number;
-                            limit: number;
-                            offset: number;
-                            items: {
-                                releaseId: string;
-                                number: string;
-                                title: string;
-                                type: ("emergency" | "major" | "normal") | null;
-                                /** @enum {string} */
-                                outcome: "successful" | "failed" | "rolled_back" | "cancelled" | "rejected";
-                                countsInSuccessRate: boolean;
-                                requestedAt: string;
-                                planSubmittedAt: string | null;
-                                planApprovedAt: string | null;
-                                implementationStartedAt: string | null;
-                                implementationEndedAt: string | null;
-                                restoredAt: string | null;
-                                closedAt: string;
-                                quarter: string;
-                                deployed: boolean;
-                                rollbackDecisions: number;
-                                rollbackDecisionMinutesTotal: number;
-                                lateDecisions: number;
-                                cmdbDueAt: string | null;
-                                cmdbDoneAt: string | null;
-                                cmdbOnTime: boolean | null;
-                                changeLeadMinutes: number | null;
-                                planApprovalMinutes: number | null;
-                                restoreMinutes: number | null;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/measures/quarters/{quarter}/export": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** KP-3: the quarter as a report, XLSX (summary and releases sheets) or CSV */
-        get: {
-            parameters: {
-                query?: {
-                    format?: "xlsx" | "csv";
-                    lang?: "zh" | "en";
-                };
-                header?: never;
-                path: {
-                    /** @description A quarter on the Asia/Shanghai calendar, e.g. 2026-Q4 */
-                    quarter: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/notifications": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The signed-in user's notifications: open to-dos first, then the newest; the count of open to-dos and of unread information */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description 1: only unread notifications */
-                    unread?: "0" | "1";
-                    /** @description todo: to-dos; info: the digest */
-                    category?: "todo" | "info";
-                    /** @description 1: only to-dos still open */
-                    open?: "0" | "1";
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            notifications: {
-                                id: string;
-                                /** @enum {string} */
-                                kind: "approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned";
-                                title: {
-                                    zh: string;
-                                    en: string;
+                            start: string;
+                            end: string;
+                            closed: number;
+                            outcomes: {
+                                successful: number;
+                                failed: number;
+                                rolled_back: number;
+                                cancelled: number;
+                                rejected: number;
+                            };
+                            successRate: {
+                                numerator: number;
+                                denominator: number;
+                                /** @description numerator / denominator × 100, two decimals; null when 0 / 0 */
+                                percent: number | null;
+                                target: number;
+                                meetsTarget: boolean | null;
+                            };
+                            cmdbOnTimeRate: {
+                                numerator: number;
+                                denominator: number;
+                                /** @description numerator / denominator × 100, two decimals; null when 0 / 0 */
+                                percent: number | null;
+                            };
+                            rollbackDecisions: {
+                                decisions: number;
+                                meanMinutes: number | null;
+                                late: number;
+                                lateRate: {
+                                    numerator: number;
+                                    denominator: number;
+                                    /** @description numerator / denominator × 100, two decimals; null when 0 / 0 */
+                                    percent: number | null;
                                 };
-                                body: {
-                                    zh: string;
-                                    en: string;
+                            };
+                            emergencyShare: {
+                                numerator: number;
+                                denominator: number;
+                                /** @description numerator / denominator × 100, two decimals; null when 0 / 0 */
+                                percent: number | null;
+                            };
+                            byType: {
+                                emergency: number;
+                                major: number;
+                                normal: number;
+                            };
+                            planApprovalMinutesMedian: number | null;
+                            dora: {
+                                deployments: number;
+                                deploymentsPerWeek: number;
+                                leadTimeMinutesMedian: number | null;
+                                changeFailureRate: {
+                                    numerator: number;
+                                    denominator: number;
+                                    /** @description numerator / denominator × 100, two decimals; null when 0 / 0 */
+                                    percent: number | null;
                                 };
-                                link: string | null;
-                                releaseId: string | null;
-                                createdAt: string;
-                                readAt: string | null;
-                                /** @enum {string} */
-                                category: "todo" | "info";
-                                todoKey: string | null;
-                                doneAt: string | null;
-                                doneBy: string | null;
-                            }[];
-                            unread: number;
-                            todo: number;
-                            info: number;
-                        };
+                                timeToRestoreMinutesMedian: number | null;
+                            };
+                        }[];
                     };
                 };
             };
         };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
-    "/api/notifications/{id}/read": {
+    listQuarterReleases: {
         parameters: {
-            query?: never;
+            query?: {
+                outcome?: "successful" | "failed" | "rolled_back" | "cancelled" | "rejected";
+                type?: "emergency" | "major" | "normal";
+                sort?: "closedAt" | "number" | "outcome" | "type" | "changeLeadMinutes";
+                order?: "asc" | "desc";
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                /** @description A quarter on the Asia/Shanghai calendar, e.g. 2026-Q4 */
+                quarter: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        quarter: string;
+                        total: number;
+                        limit: number;
+                        offset: number;
+                        items: {
+                            releaseId: string;
+                            number: string;
+                            title: string;
+                            type: ("emergency" | "major" | "normal") | null;
+                            /** @enum {string} */
+                            outcome: "successful" | "failed" | "rolled_back" | "cancelled" | "rejected";
+                            countsInSuccessRate: boolean;
+                            requestedAt: string;
+                            planSubmittedAt: string | null;
+                            planApprovedAt: string | null;
+                            implementationStartedAt: string | null;
+                            implementationEndedAt: string | null;
+                            restoredAt: string | null;
+                            closedAt: string;
+                            quarter: string;
+                            deployed: boolean;
+                            rollbackDecisions: number;
+                            rollbackDecisionMinutesTotal: number;
+                            lateDecisions: number;
+                            cmdbDueAt: string | null;
+                            cmdbDoneAt: string | null;
+                            cmdbOnTime: boolean | null;
+                            changeLeadMinutes: number | null;
+                            planApprovalMinutes: number | null;
+                            restoreMinutes: number | null;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    exportQuarterReport: {
+        parameters: {
+            query?: {
+                format?: "xlsx" | "csv";
+                lang?: "zh" | "en";
+            };
+            header?: never;
+            path: {
+                /** @description A quarter on the Asia/Shanghai calendar, e.g. 2026-Q4 */
+                quarter: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                /** @description 1: only unread notifications */
+                unread?: "0" | "1";
+                /** @description todo: to-dos; info: the digest */
+                category?: "todo" | "info";
+                /** @description 1: only to-dos still open */
+                open?: "0" | "1";
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put?: never;
-        /** Mark one of my notifications read */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
                 };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
+                content: {
+                    "application/json": {
+                        notifications: {
                             id: string;
                             /** @enum {string} */
                             kind: "approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned";
@@ -11477,484 +11899,325 @@ export interface paths {
                             todoKey: string | null;
                             doneAt: string | null;
                             doneBy: string | null;
-                        };
+                        }[];
+                        unread: number;
+                        todo: number;
+                        info: number;
                     };
                 };
             };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
-    "/api/notifications/read-all": {
+    markNotificationRead: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
-        get?: never;
-        put?: never;
-        /** Mark all my notifications read (or only the to-dos, or only the digest) */
-        post: {
-            parameters: {
-                query?: {
-                    /** @description only to-dos, or only the digest */
-                    category?: "todo" | "info";
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
                 };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            marked: number;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/notifications/preferences": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** My notification preferences: each kind in the app and by e-mail */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            email: string | null;
-                            emailAvailable: boolean;
-                            kinds: {
-                                /** @enum {string} */
-                                kind: "approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned";
-                                inApp: boolean;
-                                email: boolean;
-                            }[];
-                            digest: boolean;
-                        };
-                    };
-                };
-            };
-        };
-        /** Set my notification preferences (kinds not listed keep theirs) */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
                 content: {
                     "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        kind: "approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned";
+                        title: {
+                            zh: string;
+                            en: string;
+                        };
+                        body: {
+                            zh: string;
+                            en: string;
+                        };
+                        link: string | null;
+                        releaseId: string | null;
+                        createdAt: string;
+                        readAt: string | null;
+                        /** @enum {string} */
+                        category: "todo" | "info";
+                        todoKey: string | null;
+                        doneAt: string | null;
+                        doneBy: string | null;
+                    };
+                };
+            };
+        };
+    };
+    markAllNotificationsRead: {
+        parameters: {
+            query?: {
+                /** @description only to-dos, or only the digest */
+                category?: "todo" | "info";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        marked: number;
+                    };
+                };
+            };
+        };
+    };
+    getNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        email: string | null;
+                        emailAvailable: boolean;
                         kinds: {
                             /** @enum {string} */
                             kind: "approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned";
                             inApp: boolean;
                             email: boolean;
                         }[];
-                        digest?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            email: string | null;
-                            emailAvailable: boolean;
-                            kinds: {
-                                /** @enum {string} */
-                                kind: "approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned";
-                                inApp: boolean;
-                                email: boolean;
-                            }[];
-                            digest: boolean;
-                        };
+                        digest: boolean;
                     };
                 };
             };
         };
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
-    "/api/notifications/webhooks": {
+    setNotificationPreferences: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Webhook endpoints (notifications.manage); secrets are never returned, URL credentials show as *** */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
+        requestBody: {
+            content: {
+                "application/json": {
+                    kinds: {
+                        /** @enum {string} */
+                        kind: "approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned";
+                        inApp: boolean;
+                        email: boolean;
+                    }[];
+                    digest?: boolean;
+                };
             };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            endpoints: {
-                                id: string;
-                                name: string;
-                                /** @enum {string} */
-                                format: "generic" | "dingtalk" | "wecom" | "feishu";
-                                url: string;
-                                hasSecret: boolean;
-                                kinds: ("approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned")[];
-                                enabled: boolean;
-                                createdBy: string | null;
-                                createdAt: string;
-                                updatedAt: string;
-                            }[];
-                        };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        email: string | null;
+                        emailAvailable: boolean;
+                        kinds: {
+                            /** @enum {string} */
+                            kind: "approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned";
+                            inApp: boolean;
+                            email: boolean;
+                        }[];
+                        digest: boolean;
                     };
                 };
             };
         };
-        put?: never;
-        /** Add a webhook endpoint: generic JSON (signed X-ReleaseGate-Signature: sha256=<hex HMAC of the body>), DingTalk, WeCom or Feishu robot */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
+    };
+    listWebhookEndpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
                 content: {
                     "application/json": {
+                        endpoints: {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            format: "generic" | "dingtalk" | "wecom" | "feishu";
+                            url: string;
+                            hasSecret: boolean;
+                            kinds: ("approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned")[];
+                            enabled: boolean;
+                            createdBy: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    createWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @enum {string} */
+                    format: "generic" | "dingtalk" | "wecom" | "feishu";
+                    /** Format: uri */
+                    url: string;
+                    secret?: string | null;
+                    kinds: ("approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned")[];
+                    /** @default true */
+                    enabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
                         name: string;
                         /** @enum {string} */
                         format: "generic" | "dingtalk" | "wecom" | "feishu";
-                        /** Format: uri */
                         url: string;
-                        secret?: string | null;
+                        hasSecret: boolean;
                         kinds: ("approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned")[];
-                        /** @default true */
-                        enabled?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            name: string;
-                            /** @enum {string} */
-                            format: "generic" | "dingtalk" | "wecom" | "feishu";
-                            url: string;
-                            hasSecret: boolean;
-                            kinds: ("approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned")[];
-                            enabled: boolean;
-                            createdBy: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                        };
+                        enabled: boolean;
+                        createdBy: string | null;
+                        createdAt: string;
+                        updatedAt: string;
                     };
                 };
             };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
-    "/api/notifications/webhooks/{id}": {
+    deleteWebhookEndpoint: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Delete a webhook endpoint; its pending deliveries are cancelled, their history kept */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
                 };
-                cookie?: never;
+                content?: never;
             };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
+        };
+    };
+    updateWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    /** @enum {string} */
+                    format?: "generic" | "dingtalk" | "wecom" | "feishu";
+                    /** Format: uri */
+                    url?: string;
+                    secret?: string | null;
+                    kinds?: ("approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned")[];
+                    enabled?: boolean;
                 };
             };
         };
-        options?: never;
-        head?: never;
-        /** Change a webhook endpoint (secret: absent keeps it, null removes it; the URL as answered, with ***, keeps the stored one) */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
                 };
-                cookie?: never;
-            };
-            requestBody: {
                 content: {
                     "application/json": {
-                        name?: string;
+                        id: string;
+                        name: string;
                         /** @enum {string} */
-                        format?: "generic" | "dingtalk" | "wecom" | "feishu";
-                        /** Format: uri */
-                        url?: string;
-                        secret?: string | null;
-                        kinds?: ("approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned")[];
-                        enabled?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            name: string;
-                            /** @enum {string} */
-                            format: "generic" | "dingtalk" | "wecom" | "feishu";
-                            url: string;
-                            hasSecret: boolean;
-                            kinds: ("approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned")[];
-                            enabled: boolean;
-                            createdBy: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                        };
+                        format: "generic" | "dingtalk" | "wecom" | "feishu";
+                        url: string;
+                        hasSecret: boolean;
+                        kinds: ("approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned")[];
+                        enabled: boolean;
+                        createdBy: string | null;
+                        createdAt: string;
+                        updatedAt: string;
                     };
                 };
             };
         };
-        trace?: never;
     };
-    "/api/notifications/webhooks/{id}/test": {
+    testWebhookEndpoint: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
-        get?: never;
-        put?: never;
-        /** Send a test message to the endpoint now and report the HTTP status or the failure's class (never the receiver's body) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
                 };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            ok: boolean;
-                            responseCode: number | null;
-                            errorClass: ("blocked" | "timeout" | "refused" | "dns" | "tls" | "reset" | "unreachable" | "error" | "redirect" | "http_status" | "bad_reply" | "robot_refused") | null;
-                            error: string | null;
-                            delivery: {
-                                id: string;
-                                seq: number;
-                                eventId: string;
-                                /** @enum {string} */
-                                channel: "email" | "webhook";
-                                endpointId: string | null;
-                                endpointName: string | null;
-                                recipient: string | null;
-                                kind: string;
-                                title: {
-                                    zh: string;
-                                    en: string;
-                                };
-                                /** @enum {string} */
-                                status: "pending" | "delivered" | "failed" | "skipped" | "cancelled";
-                                attempts: number;
-                                lastError: string | null;
-                                responseCode: number | null;
-                                createdAt: string;
-                                updatedAt: string;
-                                deliveredAt: string | null;
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/notifications/deliveries": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** E-mail and webhook deliveries, newest first, with attempts and the last error */
-        get: {
-            parameters: {
-                query?: {
-                    status?: "pending" | "delivered" | "failed" | "skipped" | "cancelled";
-                    channel?: "email" | "webhook";
-                    endpointId?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            deliveries: {
-                                id: string;
-                                seq: number;
-                                eventId: string;
-                                /** @enum {string} */
-                                channel: "email" | "webhook";
-                                endpointId: string | null;
-                                endpointName: string | null;
-                                recipient: string | null;
-                                kind: string;
-                                title: {
-                                    zh: string;
-                                    en: string;
-                                };
-                                /** @enum {string} */
-                                status: "pending" | "delivered" | "failed" | "skipped" | "cancelled";
-                                attempts: number;
-                                lastError: string | null;
-                                responseCode: number | null;
-                                createdAt: string;
-                                updatedAt: string;
-                                deliveredAt: string | null;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/notifications/deliveries/{id}/retry": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Send a failed or cancelled delivery again */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
+                content: {
+                    "application/json": {
+                        ok: boolean;
+                        responseCode: number | null;
+                        errorClass: ("blocked" | "timeout" | "refused" | "dns" | "tls" | "reset" | "unreachable" | "error" | "redirect" | "http_status" | "bad_reply" | "robot_refused") | null;
+                        error: string | null;
+                        delivery: {
                             id: string;
                             seq: number;
                             eventId: string;
@@ -11981,21 +12244,98 @@ export interface paths {
                 };
             };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    };
+    listDeliveries: {
+        parameters: {
+            query?: {
+                status?: "pending" | "delivered" | "failed" | "skipped" | "cancelled";
+                channel?: "email" | "webhook";
+                endpointId?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        deliveries: {
+                            id: string;
+                            seq: number;
+                            eventId: string;
+                            /** @enum {string} */
+                            channel: "email" | "webhook";
+                            endpointId: string | null;
+                            endpointName: string | null;
+                            recipient: string | null;
+                            kind: string;
+                            title: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @enum {string} */
+                            status: "pending" | "delivered" | "failed" | "skipped" | "cancelled";
+                            attempts: number;
+                            lastError: string | null;
+                            responseCode: number | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            deliveredAt: string | null;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    retryDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        seq: number;
+                        eventId: string;
+                        /** @enum {string} */
+                        channel: "email" | "webhook";
+                        endpointId: string | null;
+                        endpointName: string | null;
+                        recipient: string | null;
+                        kind: string;
+                        title: {
+                            zh: string;
+                            en: string;
+                        };
+                        /** @enum {string} */
+                        status: "pending" | "delivered" | "failed" | "skipped" | "cancelled";
+                        attempts: number;
+                        lastError: string | null;
+                        responseCode: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        deliveredAt: string | null;
+                    };
+                };
+            };
+        };
     };
 }
-export type webhooks = Record<string, never>;
-export interface components {
-    schemas: never;
-    responses: never;
-    parameters: never;
-    requestBodies: never;
-    headers: never;
-    pathItems: never;
-}
-export type $defs = Record<string, never>;
-export type operations = Record<string, never>;

@@ -4,24 +4,50 @@ import { contextOf } from '../../http/request-context';
 import type { ReleaseDeps } from '../releases/release.deps';
 import { checkGate } from './gate.service';
 
-export const gateCheckInput = z.object({
-  release: z.string().min(1).max(64),
-  environment: z.string().min(1).max(40),
-  digests: z.array(z.string().regex(/^[0-9a-fA-F]{64}$/, 'a SHA-256 digest (64 hex characters)')).max(100),
-  /** A preview: "would this be allowed at this time?" — answered with allowed: false. */
-  at: z.iso.datetime({ offset: true }).optional(),
-});
+export const gateCheckInput = z
+  .object({
+    release: z.string().min(1).max(64),
+    environment: z.string().min(1).max(40),
+    digests: z.array(z.string().regex(/^[0-9a-fA-F]{64}$/, 'a SHA-256 digest (64 hex characters)')).max(100),
+    /** A preview: "would this be allowed at this time?" — answered with allowed: false. */
+    at: z.iso.datetime({ offset: true }).optional(),
+  })
+  .meta({
+    examples: [
+      {
+        release: 'REL-2026-0042',
+        environment: 'production',
+        digests: ['9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'],
+      },
+    ],
+  });
 
-export const gateAnswerView = z.object({
-  allowed: z.boolean(),
-  release: z.string(),
-  environment: z.string(),
-  at: z.string(),
-  decidedAt: z.string(),
-  preview: z.literal(true).optional(),
-  wouldBeAllowed: z.boolean().optional(),
-  checks: z.array(z.object({ rule: z.string(), ok: z.boolean(), message: z.string() })),
-});
+export const gateAnswerView = z
+  .object({
+    allowed: z.boolean(),
+    release: z.string(),
+    environment: z.string(),
+    at: z.string(),
+    decidedAt: z.string(),
+    preview: z.literal(true).optional(),
+    wouldBeAllowed: z.boolean().optional(),
+    checks: z.array(z.object({ rule: z.string(), ok: z.boolean(), message: z.string() })),
+  })
+  .meta({
+    examples: [
+      {
+        allowed: false,
+        release: 'REL-2026-0042',
+        environment: 'production',
+        at: '2026-11-27T04:23:43.033Z',
+        decidedAt: '2026-11-27T04:23:43.033Z',
+        checks: [
+          { rule: 'PR-1 approved plan', ok: true, message: 'The plan v2 is approved' },
+          { rule: 'PR-1 window', ok: false, message: 'The window opens at 2026-11-28T14:00:00.000Z' },
+        ],
+      },
+    ],
+  });
 
 export function gateRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -29,6 +55,7 @@ export function gateRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'gate.check' },
       schema: {
         tags: ['deployment gate'],
+        operationId: 'checkGate',
         summary:
           "May these artifacts be deployed to this environment now, by the server's clock? Allowed only when every check holds. With `at`, a preview for that time that never allows. Every answer is audited",
         body: gateCheckInput,
