@@ -64,7 +64,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in with user name and password; sets the session cookie */
+        /**
+         * Sign in with user name and password; sets the session cookie
+         * @description Access: anyone; no sign-in needed.
+         */
         post: operations["signIn"];
         delete?: never;
         options?: never;
@@ -81,7 +84,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign out: the session is revoked */
+        /**
+         * Sign out: the session is revoked
+         * @description Access: any signed-in person or API token. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["signOut"];
         delete?: never;
         options?: never;
@@ -96,7 +102,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user, roles and permissions */
+        /**
+         * The signed-in user, roles and permissions
+         * @description Access: any signed-in person or API token.
+         */
         get: operations["getSession"];
         put?: never;
         post?: never;
@@ -115,7 +124,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change your own password; every other session ends */
+        /**
+         * Change your own password; every other session ends
+         * @description Access: a person signed in at a browser; API tokens are refused. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["changeOwnPassword"];
         delete?: never;
         options?: never;
@@ -130,7 +142,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Whether first-run setup is pending and whether a setup link is valid */
+        /**
+         * Whether first-run setup is pending and whether a setup link is valid
+         * @description Access: anyone; no sign-in needed.
+         */
         get: operations["getSetupStatus"];
         put?: never;
         post?: never;
@@ -149,7 +164,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create an account from a one-time setup link and sign in */
+        /**
+         * Create an account from a one-time setup link and sign in
+         * @description Access: anyone; no sign-in needed.
+         */
         post: operations["completeSetup"];
         delete?: never;
         options?: never;
@@ -164,10 +182,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List users */
+        /**
+         * List users
+         * @description Access: the permission `user.read`. An API token needs it among its scopes.
+         */
         get: operations["listUsers"];
         put?: never;
-        /** Create a user (security administrator) */
+        /**
+         * Create a user (security administrator)
+         * @description Access: the permission `user.manage`. No API token may carry it. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["createUser"];
         delete?: never;
         options?: never;
@@ -182,7 +206,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Usernames and display names of every account (any signed-in user) */
+        /**
+         * Usernames and display names of every account (any signed-in user)
+         * @description Access: any signed-in person or API token.
+         */
         get: operations["listPeople"];
         put?: never;
         post?: never;
@@ -199,14 +226,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One user */
+        /**
+         * One user
+         * @description Access: the permission `user.read`. An API token needs it among its scopes.
+         */
         get: operations["getUser"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Change name, e-mail or roles */
+        /**
+         * Change name, e-mail or roles
+         * @description Access: the permission `user.manage`. No API token may carry it. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         patch: operations["updateUser"];
         trace?: never;
     };
@@ -219,7 +252,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Disable (ends every session) a user */
+        /**
+         * Disable (ends every session) a user
+         * @description Access: the permission `user.manage`. No API token may carry it. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["disableUser"];
         delete?: never;
         options?: never;
@@ -236,7 +272,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Enable a user */
+        /**
+         * Enable a user
+         * @description Access: the permission `user.manage`. No API token may carry it. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["enableUser"];
         delete?: never;
         options?: never;
@@ -253,7 +292,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Set a user's password (ends every session) */
+        /**
+         * Set a user's password (ends every session)
+         * @description Access: the permission `user.manage`. No API token may carry it. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["setUserPassword"];
         delete?: never;
         options?: never;
@@ -270,7 +312,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Lift a sign-in lockout */
+        /**
+         * Lift a sign-in lockout
+         * @description Access: the permission `user.manage`. No API token may carry it. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["unlockUser"];
         delete?: never;
         options?: never;
@@ -285,7 +330,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Roles and the permissions each grants */
+        /**
+         * Roles and the permissions each grants
+         * @description Access: any signed-in person or API token.
+         */
         get: operations["listRoles"];
         put?: never;
         post?: never;
@@ -302,10 +350,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** API tokens: your own, or everyone’s for the security administrator */
+        /**
+         * API tokens: your own, or everyone’s for the security administrator
+         * @description Access: the permission `token.own` or `token.manage`. No API token may carry it.
+         */
         get: operations["listTokens"];
         put?: never;
-        /** Create a scoped, expiring API token; the secret is shown in this response only */
+        /**
+         * Create a scoped, expiring API token; the secret is shown in this response only
+         * @description Access: the permission `token.own` or `token.manage`. No API token may carry it. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["createToken"];
         delete?: never;
         options?: never;
@@ -322,7 +376,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke an API token */
+        /**
+         * Revoke an API token
+         * @description Access: the permission `token.own` or `token.manage`. No API token may carry it. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["revokeToken"];
         delete?: never;
         options?: never;
@@ -337,7 +394,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The audit log, newest first, filtered, keyset-paginated */
+        /**
+         * The audit log, newest first, filtered, keyset-paginated
+         * @description Access: the permission `audit.read`. An API token needs it among its scopes.
+         */
         get: operations["listAuditEvents"];
         put?: never;
         post?: never;
@@ -354,7 +414,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Export the filtered audit log as CSV or JSON Lines */
+        /**
+         * Export the filtered audit log as CSV or JSON Lines
+         * @description Access: the permission `audit.export`. An API token needs it among its scopes.
+         */
         get: operations["exportAuditEvents"];
         put?: never;
         post?: never;
@@ -371,7 +434,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Recompute the hash chain and name the first bad event, and check it against the signed checkpoints of its head (truncation, rewriting, forgery) */
+        /**
+         * Recompute the hash chain and name the first bad event, and check it against the signed checkpoints of its head (truncation, rewriting, forgery)
+         * @description Access: the permission `audit.verify`. An API token needs it among its scopes.
+         */
         get: operations["verifyAuditChain"];
         put?: never;
         post?: never;
@@ -390,7 +456,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign the audit chain's head now and append it to the checkpoint store (besides the schedule) */
+        /**
+         * Sign the audit chain's head now and append it to the checkpoint store (besides the schedule)
+         * @description Access: the permission `audit.verify`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["createAuditCheckpoint"];
         delete?: never;
         options?: never;
@@ -405,7 +474,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The public key that signs audit checkpoints and evidence manifests (PEM), to check them offline */
+        /**
+         * The public key that signs audit checkpoints and evidence manifests (PEM), to check them offline
+         * @description Access: any signed-in person or API token.
+         */
         get: operations["getAuditPublicKey"];
         put?: never;
         post?: never;
@@ -422,10 +494,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** CI types and their attribute fields */
+        /**
+         * CI types and their attribute fields
+         * @description Access: the permission `cmdb.read`. An API token needs it among its scopes.
+         */
         get: operations["listCiTypes"];
         put?: never;
-        /** Add a CI type */
+        /**
+         * Add a CI type
+         * @description Access: the permission `cmdb.admin`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["createCiType"];
         delete?: never;
         options?: never;
@@ -441,7 +519,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Rename a CI type or change its fields */
+        /**
+         * Rename a CI type or change its fields
+         * @description Access: the permission `cmdb.admin`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         put: operations["updateCiType"];
         post?: never;
         delete?: never;
@@ -457,10 +538,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Search configuration items (keyset pages by name) */
+        /**
+         * Search configuration items (keyset pages by name)
+         * @description Access: the permission `cmdb.read`. An API token needs it among its scopes.
+         */
         get: operations["listCis"];
         put?: never;
-        /** Create a configuration item */
+        /**
+         * Create a configuration item
+         * @description Access: the permission `cmdb.write`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["createCi"];
         delete?: never;
         options?: never;
@@ -475,14 +562,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A configuration item with its relations */
+        /**
+         * A configuration item with its relations
+         * @description Access: the permission `cmdb.read`. An API token needs it among its scopes.
+         */
         get: operations["getCi"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a configuration item (give its current revision and the reason) */
+        /**
+         * Change a configuration item (give its current revision and the reason)
+         * @description Access: the permission `cmdb.write`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         patch: operations["updateCi"];
         trace?: never;
     };
@@ -495,7 +588,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Retire a configuration item (its relations are removed) */
+        /**
+         * Retire a configuration item (its relations are removed)
+         * @description Access: the permission `cmdb.write`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["retireCi"];
         delete?: never;
         options?: never;
@@ -510,7 +606,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every change of a configuration item: who, when, why, before and after */
+        /**
+         * Every change of a configuration item: who, when, why, before and after
+         * @description Access: the permission `cmdb.read`. An API token needs it among its scopes.
+         */
         get: operations["getCiHistory"];
         put?: never;
         post?: never;
@@ -527,7 +626,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** What a change to this CI affects */
+        /**
+         * What a change to this CI affects
+         * @description Access: the permission `cmdb.read`. An API token needs it among its scopes.
+         */
         get: operations["getCiImpact"];
         put?: never;
         post?: never;
@@ -546,7 +648,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** What a change to a set of CIs affects, transitively, with paths */
+        /**
+         * What a change to a set of CIs affects, transitively, with paths
+         * @description Access: the permission `cmdb.read`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["analyzeImpact"];
         delete?: never;
         options?: never;
@@ -563,7 +668,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Relate two CIs (source —type→ target) */
+        /**
+         * Relate two CIs (source —type→ target)
+         * @description Access: the permission `cmdb.write`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["createRelation"];
         delete?: never;
         options?: never;
@@ -580,7 +688,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Remove a relation */
+        /**
+         * Remove a relation
+         * @description Access: the permission `cmdb.write`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["removeRelation"];
         delete?: never;
         options?: never;
@@ -597,7 +708,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Import CIs and relations from CSV or XLSX (application/octet-stream; X-Filename header). A file with any bad row imports nothing. */
+        /**
+         * Import CIs and relations from CSV or XLSX (application/octet-stream; X-Filename header). A file with any bad row imports nothing.
+         * @description Access: the permission `cmdb.write`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["importCmdb"];
         delete?: never;
         options?: never;
@@ -612,7 +726,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Export CIs or relations as CSV, or both as XLSX */
+        /**
+         * Export CIs or relations as CSV, or both as XLSX
+         * @description Access: the permission `cmdb.read`. An API token needs it among its scopes.
+         */
         get: operations["exportCmdb"];
         put?: never;
         post?: never;
@@ -629,10 +746,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Configuration baselines */
+        /**
+         * Configuration baselines
+         * @description Access: the permission `cmdb.read`. An API token needs it among its scopes.
+         */
         get: operations["listBaselines"];
         put?: never;
-        /** Take a baseline of the given CIs, or of those matching a filter */
+        /**
+         * Take a baseline of the given CIs, or of those matching a filter
+         * @description Access: the permission `cmdb.write`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["createBaseline"];
         delete?: never;
         options?: never;
@@ -647,7 +770,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A baseline with its snapshots */
+        /**
+         * A baseline with its snapshots
+         * @description Access: the permission `cmdb.read`. An API token needs it among its scopes.
+         */
         get: operations["getBaseline"];
         put?: never;
         post?: never;
@@ -664,7 +790,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Differences from a baseline to now or to another baseline */
+        /**
+         * Differences from a baseline to now or to another baseline
+         * @description Access: the permission `cmdb.read`. An API token needs it among its scopes.
+         */
         get: operations["compareBaseline"];
         put?: never;
         post?: never;
@@ -681,10 +810,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Versions in the definitive software library */
+        /**
+         * Versions in the definitive software library
+         * @description Access: the permission `dsl.read`. An API token needs it among its scopes.
+         */
         get: operations["listDslVersions"];
         put?: never;
-        /** Register a version: upload its content next, or give an external reference with its SHA-256 */
+        /**
+         * Register a version: upload its content next, or give an external reference with its SHA-256
+         * @description Access: the permission `dsl.upload`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["createDslVersion"];
         delete?: never;
         options?: never;
@@ -699,15 +834,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One version */
+        /**
+         * One version
+         * @description Access: the permission `dsl.read`. An API token needs it among its scopes.
+         */
         get: operations["getDslVersion"];
         put?: never;
         post?: never;
-        /** Delete a version that was never approved */
+        /**
+         * Delete a version that was never approved
+         * @description Access: the permission `dsl.upload`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         delete: operations["deleteDslVersion"];
         options?: never;
         head?: never;
-        /** Change description or source (not once approved) */
+        /**
+         * Change description or source (not once approved)
+         * @description Access: the permission `dsl.upload`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         patch: operations["updateDslVersion"];
         trace?: never;
     };
@@ -718,9 +862,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download the content; refused if the stored bytes no longer match the digest */
+        /**
+         * Download the content; refused if the stored bytes no longer match the digest
+         * @description Access: the permission `dsl.read`. An API token needs it among its scopes.
+         */
         get: operations["downloadDslContent"];
-        /** Upload the content (application/octet-stream; optional X-Filename header); streamed and hashed with SHA-256 */
+        /**
+         * Upload the content (application/octet-stream; optional X-Filename header); streamed and hashed with SHA-256
+         * @description Access: the permission `dsl.upload`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         put: operations["uploadDslContent"];
         post?: never;
         delete?: never;
@@ -736,7 +886,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Re-hash the stored content now and compare it with the recorded SHA-256 */
+        /**
+         * Re-hash the stored content now and compare it with the recorded SHA-256
+         * @description Access: the permission `dsl.read`. An API token needs it among its scopes.
+         */
         get: operations["verifyDslContent"];
         put?: never;
         post?: never;
@@ -755,7 +908,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve a version (operations manager; not the one who registered it) */
+        /**
+         * Approve a version (operations manager; not the one who registered it)
+         * @description Access: the permission `dsl.approve`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["approveDslVersion"];
         delete?: never;
         options?: never;
@@ -772,7 +928,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reject a version, saying why */
+        /**
+         * Reject a version, saying why
+         * @description Access: the permission `dsl.approve`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["rejectDslVersion"];
         delete?: never;
         options?: never;
@@ -789,7 +948,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Retire an approved version, saying why (it stays in the library) */
+        /**
+         * Retire an approved version, saying why (it stays in the library)
+         * @description Access: the permission `dsl.approve`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["retireDslVersion"];
         delete?: never;
         options?: never;
@@ -804,10 +966,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Changes, built-in and external, newest first */
+        /**
+         * Changes, built-in and external, newest first
+         * @description Access: the permission `change.read`. An API token needs it among its scopes.
+         */
         get: operations["listChanges"];
         put?: never;
-        /** Register a change (a draft, numbered CHG-<year>-<seq>) */
+        /**
+         * Register a change (a draft, numbered CHG-<year>-<seq>)
+         * @description Access: the permission `change.manage`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["createChange"];
         delete?: never;
         options?: never;
@@ -822,14 +990,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One change with its CAB votes, its CIs and the releases carrying it */
+        /**
+         * One change with its CAB votes, its CIs and the releases carrying it
+         * @description Access: the permission `change.read`. An API token needs it among its scopes.
+         */
         get: operations["getChange"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Edit a draft change */
+        /**
+         * Edit a draft change
+         * @description Access: the permission `change.manage`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         patch: operations["updateChange"];
         trace?: never;
     };
@@ -842,7 +1016,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Submit a draft change to CAB review */
+        /**
+         * Submit a draft change to CAB review
+         * @description Access: the permission `change.manage`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["submitChange"];
         delete?: never;
         options?: never;
@@ -859,7 +1036,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Vote as a CAB member (approve or reject, with a comment; a second vote replaces the first). The quorum of approvals approves, of rejections rejects (IN-1) */
+        /**
+         * Vote as a CAB member (approve or reject, with a comment; a second vote replaces the first). The quorum of approvals approves, of rejections rejects (IN-1)
+         * @description Access: the permission `change.vote`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["voteOnChange"];
         delete?: never;
         options?: never;
@@ -876,7 +1056,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Withdraw a change, also after approval (a release carrying it is then blocked), saying why */
+        /**
+         * Withdraw a change, also after approval (a release carrying it is then blocked), saying why
+         * @description Access: the permission `change.manage`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["withdrawChange"];
         delete?: never;
         options?: never;
@@ -892,7 +1075,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Create or update a change of an external change system by its key (IN-2; API token with change.integrate). Idempotent: the body is the whole record, the same body twice changes nothing */
+        /**
+         * Create or update a change of an external change system by its key (IN-2; API token with change.integrate). Idempotent: the body is the whole record, the same body twice changes nothing
+         * @description Access: the permission `change.integrate`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         put: operations["putExternalChange"];
         post?: never;
         delete?: never;
@@ -910,7 +1096,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Webhook of an external change system (IN-1, IN-2), the only way an external change becomes approved: the change as in PUT /api/changes/external/{system}/{key}, plus its key. Signed: X-ReleaseGate-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<delivery id>.<raw body>">, within 300 s of the server clock; X-ReleaseGate-Delivery: <id> (a delivery seen before is acknowledged and ignored). A state older than the one held is refused (409) */
+        /**
+         * Webhook of an external change system (IN-1, IN-2), the only way an external change becomes approved: the change as in PUT /api/changes/external/{system}/{key}, plus its key. Signed: X-ReleaseGate-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<delivery id>.<raw body>">, within 300 s of the server clock; X-ReleaseGate-Delivery: <id> (a delivery seen before is acknowledged and ignored). A state older than the one held is refused (409)
+         * @description Access: anyone; no sign-in needed.
+         */
         post: operations["receiveChangeWebhook"];
         delete?: never;
         options?: never;
@@ -925,7 +1114,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The release policy in force (PC-1) */
+        /**
+         * The release policy in force (PC-1)
+         * @description Access: the permission `policy.read`. An API token needs it among its scopes.
+         */
         get: operations["getPolicy"];
         put?: never;
         post?: never;
@@ -942,10 +1134,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every version of the policy */
+        /**
+         * Every version of the policy
+         * @description Access: the permission `policy.read`. An API token needs it among its scopes.
+         */
         get: operations["listPolicyVersions"];
         put?: never;
-        /** Draft a new version of the policy (its rules, version and effective date) */
+        /**
+         * Draft a new version of the policy (its rules, version and effective date)
+         * @description Access: the permission `policy.draft`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["createPolicyVersion"];
         delete?: never;
         options?: never;
@@ -960,7 +1158,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One version of the policy */
+        /**
+         * One version of the policy
+         * @description Access: the permission `policy.read`. An API token needs it among its scopes.
+         */
         get: operations["getPolicyVersion"];
         put?: never;
         post?: never;
@@ -979,7 +1180,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve a drafted version (operations manager); it takes effect on its date */
+        /**
+         * Approve a drafted version (operations manager); it takes effect on its date
+         * @description Access: the permission `policy.manage`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["approvePolicyVersion"];
         delete?: never;
         options?: never;
@@ -994,10 +1198,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Releases, newest first */
+        /**
+         * Releases, newest first
+         * @description Access: the permission `release.read`. An API token needs it among its scopes.
+         */
         get: operations["listReleases"];
         put?: never;
-        /** Request a release from approved changes (IN-1), with its items and target CIs */
+        /**
+         * Request a release from approved changes (IN-1), with its items and target CIs
+         * @description Access: the permission `release.request`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["createRelease"];
         delete?: never;
         options?: never;
@@ -1012,7 +1222,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A release (by id or number) with its changes, items, assessments, plan and the actions the caller may take now (and why not the others) */
+        /**
+         * A release (by id or number) with its changes, items, assessments, plan and the actions the caller may take now (and why not the others)
+         * @description Access: the permission `release.read`. An API token needs it among its scopes.
+         */
         get: operations["getRelease"];
         put?: never;
         post?: never;
@@ -1029,7 +1242,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The CIs and software versions a release names (items, targets, plan scope), for anyone who may read the release */
+        /**
+         * The CIs and software versions a release names (items, targets, plan scope), for anyone who may read the release
+         * @description Access: the permission `release.read`. An API token needs it among its scopes.
+         */
         get: operations["getReleaseReferences"];
         put?: never;
         post?: never;
@@ -1046,7 +1262,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** PR-3: the release's successful actions from the audit trail (who, what, when), for anyone who may read the release */
+        /**
+         * PR-3: the release's successful actions from the audit trail (who, what, when), for anyone who may read the release
+         * @description Access: the permission `release.read`. An API token needs it among its scopes.
+         */
         get: operations["getReleaseActivity"];
         put?: never;
         post?: never;
@@ -1065,7 +1284,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accept the request (IN-6); the changes are checked again */
+        /**
+         * Accept the request (IN-6); the changes are checked again
+         * @description Access: the permission `release.accept`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["acceptRelease"];
         delete?: never;
         options?: never;
@@ -1082,7 +1304,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reject the request with a reason (IN-6) */
+        /**
+         * Reject the request with a reason (IN-6)
+         * @description Access: the permission `release.accept`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["rejectRelease"];
         delete?: never;
         options?: never;
@@ -1099,7 +1324,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Set the type (TY-1); other than the proposal needs a reason (TY-3) */
+        /**
+         * Set the type (TY-1); other than the proposal needs a reason (TY-3)
+         * @description Access: the permission `release.plan`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["classifyRelease"];
         delete?: never;
         options?: never;
@@ -1116,7 +1344,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel before implementation, with a reason */
+        /**
+         * Cancel before implementation, with a reason
+         * @description Access: the permission `release.cancel`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["cancelRelease"];
         delete?: never;
         options?: never;
@@ -1131,7 +1362,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** IN-3: related open releases (shared or dependent CIs), proposed merges and order */
+        /**
+         * IN-3: related open releases (shared or dependent CIs), proposed merges and order
+         * @description Access: the permission `release.read`. An API token needs it among its scopes.
+         */
         get: operations["getReleaseRelationships"];
         put?: never;
         post?: never;
@@ -1150,7 +1384,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** IN-3: record the merge/order decision */
+        /**
+         * IN-3: record the merge/order decision
+         * @description Access: the permission `release.plan`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["assessRelationship"];
         delete?: never;
         options?: never;
@@ -1167,7 +1404,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** IN-4: technical resources, people and availability, time */
+        /**
+         * IN-4: technical resources, people and availability, time
+         * @description Access: the permission `release.plan`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["assessResources"];
         delete?: never;
         options?: never;
@@ -1184,7 +1424,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** IN-5: technical, business and management risks */
+        /**
+         * IN-5: technical, business and management risks
+         * @description Access: the permission `release.plan`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["assessRisk"];
         delete?: never;
         options?: never;
@@ -1199,7 +1442,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every plan version of a release, newest first, with comments */
+        /**
+         * Every plan version of a release, newest first, with comments
+         * @description Access: the permission `release.read`. An API token needs it among its scopes.
+         */
         get: operations["listPlanVersions"];
         put?: never;
         post?: never;
@@ -1217,7 +1463,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Save the draft plan (its sections); an approved plan cannot be edited (PL-3) */
+        /**
+         * Save the draft plan (its sections); an approved plan cannot be edited (PL-3)
+         * @description Access: the permission `release.plan`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         put: operations["savePlan"];
         post?: never;
         delete?: never;
@@ -1235,7 +1484,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Submit the plan for approval; refused with the list of missing sections (PL-1) */
+        /**
+         * Submit the plan for approval; refused with the list of missing sections (PL-1)
+         * @description Access: the permission `release.plan`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["submitPlan"];
         delete?: never;
         options?: never;
@@ -1252,7 +1504,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve the plan (TY-2 authority, RO-5 four eyes) */
+        /**
+         * Approve the plan (TY-2 authority, RO-5 four eyes)
+         * @description Access: the permission `release.approve.normal` or `release.approve.major` or `release.approve.emergency`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["approvePlan"];
         delete?: never;
         options?: never;
@@ -1269,7 +1524,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reject the plan with comments; it returns to drafting (PL-2) */
+        /**
+         * Reject the plan with comments; it returns to drafting (PL-2)
+         * @description Access: the permission `release.approve.normal` or `release.approve.major` or `release.approve.emergency`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["rejectPlan"];
         delete?: never;
         options?: never;
@@ -1286,7 +1544,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revise an approved plan: a new version that needs approval again (PL-3) */
+        /**
+         * Revise an approved plan: a new version that needs approval again (PL-3)
+         * @description Access: the permission `release.plan`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["revisePlan"];
         delete?: never;
         options?: never;
@@ -1302,7 +1563,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** TY-4: complete the plan of an emergency release after its short form was approved, in any state up to close; window, steps and rollback stay as approved */
+        /**
+         * TY-4: complete the plan of an emergency release after its short form was approved, in any state up to close; window, steps and rollback stay as approved
+         * @description Access: the permission `release.plan`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         put: operations["completePlan"];
         post?: never;
         delete?: never;
@@ -1320,7 +1584,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** TY-4: approve the completed plan of an emergency release (TY-2 authority, RO-5 four eyes) */
+        /**
+         * TY-4: approve the completed plan of an emergency release (TY-2 authority, RO-5 four eyes)
+         * @description Access: the permission `release.approve.emergency`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["approvePlanCompletion"];
         delete?: never;
         options?: never;
@@ -1335,7 +1602,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** PL-5: freeze windows and other releases in conflict with the plan window */
+        /**
+         * PL-5: freeze windows and other releases in conflict with the plan window
+         * @description Access: the permission `release.read`. An API token needs it among its scopes.
+         */
         get: operations["getPlanConflicts"];
         put?: never;
         post?: never;
@@ -1354,7 +1624,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** PL-5: proceed despite a conflict, with the reason recorded */
+        /**
+         * PL-5: proceed despite a conflict, with the reason recorded
+         * @description Access: the permission `release.plan`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["overridePlanConflict"];
         delete?: never;
         options?: never;
@@ -1369,7 +1642,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Release windows and freeze windows in a period */
+        /**
+         * Release windows and freeze windows in a period
+         * @description Access: the permission `release.read`. An API token needs it among its scopes.
+         */
         get: operations["getCalendar"];
         put?: never;
         post?: never;
@@ -1386,10 +1662,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Freeze windows in a period */
+        /**
+         * Freeze windows in a period
+         * @description Access: the permission `release.read`. An API token needs it among its scopes.
+         */
         get: operations["listFreezeWindows"];
         put?: never;
-        /** Add a freeze window */
+        /**
+         * Add a freeze window
+         * @description Access: the permission `policy.manage`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["createFreezeWindow"];
         delete?: never;
         options?: never;
@@ -1407,7 +1689,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Remove a freeze window */
+        /**
+         * Remove a freeze window
+         * @description Access: the permission `policy.manage`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         delete: operations["deleteFreezeWindow"];
         options?: never;
         head?: never;
@@ -1421,7 +1706,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** IM-1: the pre-release checklist with the latest result of each item */
+        /**
+         * IM-1: the pre-release checklist with the latest result of each item
+         * @description Access: the permission `release.read`. An API token needs it among its scopes.
+         */
         get: operations["getChecklist"];
         put?: never;
         post?: never;
@@ -1440,7 +1728,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record a check with its result and evidence; when all have passed the release is ready */
+        /**
+         * Record a check with its result and evidence; when all have passed the release is ready
+         * @description Access: the permission `release.implement`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["recordCheck"];
         delete?: never;
         options?: never;
@@ -1455,7 +1746,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download an evidence file cited by the release's checks or verifications (re-hashed first) */
+        /**
+         * Download an evidence file cited by the release's checks or verifications (re-hashed first)
+         * @description Access: the permission `release.read`. An API token needs it among its scopes.
+         */
         get: operations["downloadEvidence"];
         put?: never;
         post?: never;
@@ -1473,7 +1767,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Upload an evidence file (application/octet-stream; X-Filename); returns its SHA-256 to cite in a check */
+        /**
+         * Upload an evidence file (application/octet-stream; X-Filename); returns its SHA-256 to cite in a check
+         * @description Access: the permission `release.implement`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         put: operations["uploadEvidence"];
         post?: never;
         delete?: never;
@@ -1491,7 +1788,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** May these artifacts be deployed to this environment now, by the server's clock? Allowed only when every check holds. With `at`, a preview for that time that never allows. Every answer is audited */
+        /**
+         * May these artifacts be deployed to this environment now, by the server's clock? Allowed only when every check holds. With `at`, a preview for that time that never allows. Every answer is audited
+         * @description Access: the permission `gate.check`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["checkGate"];
         delete?: never;
         options?: never;
@@ -1508,7 +1808,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** PR-1, IM-2: start implementation; refused with every reason the gate gives */
+        /**
+         * PR-1, IM-2: start implementation; refused with every reason the gate gives
+         * @description Access: the permission `release.implement`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["startImplementation"];
         delete?: never;
         options?: never;
@@ -1525,7 +1828,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** IM-2: every step has succeeded: post-release management begins */
+        /**
+         * IM-2: every step has succeeded: post-release management begins
+         * @description Access: the permission `release.implement`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["completeImplementation"];
         delete?: never;
         options?: never;
@@ -1540,7 +1846,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** IM-3: the steps of both phases with how each ran; done, current, elapsed against planned */
+        /**
+         * IM-3: the steps of both phases with how each ran; done, current, elapsed against planned
+         * @description Access: the permission `release.read`. An API token needs it among its scopes.
+         */
         get: operations["getProgress"];
         put?: never;
         post?: never;
@@ -1559,7 +1868,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** IM-2, RB-3, IM-7: a step starts (in plan order); idempotent with reportId */
+        /**
+         * IM-2, RB-3, IM-7: a step starts (in plan order); idempotent with reportId
+         * @description Access: the permission `release.implement`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["startStep"];
         delete?: never;
         options?: never;
@@ -1576,7 +1888,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** IM-2, RB-3, IM-7: a running step ends with result and output; idempotent with reportId */
+        /**
+         * IM-2, RB-3, IM-7: a running step ends with result and output; idempotent with reportId
+         * @description Access: the permission `release.implement`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["finishStep"];
         delete?: never;
         options?: never;
@@ -1591,7 +1906,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** IM-3: Server-Sent Events for one release (every node hears every node on PostgreSQL) */
+        /**
+         * IM-3: Server-Sent Events for one release (every node hears every node on PostgreSQL)
+         * @description Access: the permission `release.read`. An API token needs it among its scopes.
+         */
         get: operations["streamReleaseEvents"];
         put?: never;
         post?: never;
@@ -1608,7 +1926,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** IM-4…IM-6: the plan's indicators with their readings, feedback and the complaint threshold */
+        /**
+         * IM-4…IM-6: the plan's indicators with their readings, feedback and the complaint threshold
+         * @description Access: the permission `release.read`. An API token needs it among its scopes.
+         */
         get: operations["getMonitoring"];
         put?: never;
         post?: never;
@@ -1627,7 +1948,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** IM-4: a reading entered by hand; a breach raises a rollback trigger by itself */
+        /**
+         * IM-4: a reading entered by hand; a breach raises a rollback trigger by itself
+         * @description Access: the permission `release.implement`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["recordReading"];
         delete?: never;
         options?: never;
@@ -1642,10 +1966,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** IM-5: search the logs kept with the release (text, flagged only, level; keyset by seq) */
+        /**
+         * IM-5: search the logs kept with the release (text, flagged only, level; keyset by seq)
+         * @description Access: the permission `release.read`. An API token needs it among its scopes.
+         */
         get: operations["searchLogs"];
         put?: never;
-        /** IM-5: log lines pushed by tooling or attached by people; the plan's error patterns flag lines */
+        /**
+         * IM-5: log lines pushed by tooling or attached by people; the plan's error patterns flag lines
+         * @description Access: the permission `release.implement`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["pushLogs"];
         delete?: never;
         options?: never;
@@ -1662,7 +1992,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** IM-6: a user feedback item; complaints reaching the policy's N in M minutes raise a trigger */
+        /**
+         * IM-6: a user feedback item; complaints reaching the policy's N in M minutes raise a trigger
+         * @description Access: the permission `release.implement`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["recordFeedback"];
         delete?: never;
         options?: never;
@@ -1677,7 +2010,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** RB-1…RB-5: triggers with their decision clocks, restoration checks and problem records */
+        /**
+         * RB-1…RB-5: triggers with their decision clocks, restoration checks and problem records
+         * @description Access: the permission `release.read`. An API token needs it among its scopes.
+         */
         get: operations["getRollback"];
         put?: never;
         post?: never;
@@ -1696,7 +2032,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** RB-1: raise a rollback trigger; its decision is due 30 minutes (policy) after discovery */
+        /**
+         * RB-1: raise a rollback trigger; its decision is due 30 minutes (policy) after discovery
+         * @description Access: the permission `release.trigger`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["raiseTrigger"];
         delete?: never;
         options?: never;
@@ -1713,7 +2052,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** RB-2: roll back, or continue with a reason; a decision after the deadline is a breach */
+        /**
+         * RB-2: roll back, or continue with a reason; a decision after the deadline is a breach
+         * @description Access: the permission `release.rollback.decide`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["decideRollback"];
         delete?: never;
         options?: never;
@@ -1730,7 +2072,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** RB-4: compare CMDB and the deployed versions observed with their pre-release values */
+        /**
+         * RB-4: compare CMDB and the deployed versions observed with their pre-release values
+         * @description Access: the permission `release.implement` or `cmdb.write`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["verifyRestoration"];
         delete?: never;
         options?: never;
@@ -1747,7 +2092,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** RB-3…RB-5: every rollback step done and restoration verified: rolled back, with a problem record */
+        /**
+         * RB-3…RB-5: every rollback step done and restoration verified: rolled back, with a problem record
+         * @description Access: the permission `release.implement`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["completeRollback"];
         delete?: never;
         options?: never;
@@ -1764,7 +2112,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The rollback could not restore the service: the release closes as failed */
+        /**
+         * The rollback could not restore the service: the release closes as failed
+         * @description Access: the permission `release.close`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["failRollback"];
         delete?: never;
         options?: never;
@@ -1779,7 +2130,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** PO-1…PO-3, CL-1: verifications and acceptance, the CMDB update task, the archive and the close */
+        /**
+         * PO-1…PO-3, CL-1: verifications and acceptance, the CMDB update task, the archive and the close
+         * @description Access: the permission `release.read`. An API token needs it among its scopes.
+         */
         get: operations["getPostRelease"];
         put?: never;
         post?: never;
@@ -1798,7 +2152,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** PO-1: functional, performance or business verification with result and evidence */
+        /**
+         * PO-1: functional, performance or business verification with result and evidence
+         * @description Access: the permission `release.implement`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["recordVerification"];
         delete?: never;
         options?: never;
@@ -1815,7 +2172,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** PO-1: user acceptance signed off by a named business-department representative */
+        /**
+         * PO-1: user acceptance signed off by a named business-department representative
+         * @description Access: the permission `acceptance.sign`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["signAcceptance"];
         delete?: never;
         options?: never;
@@ -1832,7 +2192,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** TY-4: the review of an emergency release after the fact, by someone who approved none of its plans */
+        /**
+         * TY-4: the review of an emergency release after the fact, by someone who approved none of its plans
+         * @description Access: the permission `release.plan`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["reviewEmergencyRelease"];
         delete?: never;
         options?: never;
@@ -1849,7 +2212,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** PO-2: apply the plan's target configuration to the CIs (each change recorded with the release) */
+        /**
+         * PO-2: apply the plan's target configuration to the CIs (each change recorded with the release)
+         * @description Access: the permission `cmdb.write`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["completeCmdbUpdate"];
         delete?: never;
         options?: never;
@@ -1866,7 +2232,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** PO-3: archive the release's plan documents, checklists, evidence, logs and approvals */
+        /**
+         * PO-3: archive the release's plan documents, checklists, evidence, logs and approvals
+         * @description Access: the permission `release.plan`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["archiveRelease"];
         delete?: never;
         options?: never;
@@ -1883,7 +2252,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** CL-1, CL-2: the manager closes with the outcome; the report is generated and the archive sealed */
+        /**
+         * CL-1, CL-2: the manager closes with the outcome; the report is generated and the archive sealed
+         * @description Access: the permission `release.close`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["closeRelease"];
         delete?: never;
         options?: never;
@@ -1898,7 +2270,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** CL-2: 《发布变更报告》 as DOCX or PDF (the archived one once closed, a draft before) */
+        /**
+         * CL-2: 《发布变更报告》 as DOCX or PDF (the archived one once closed, a draft before)
+         * @description Access: the permission `release.read`. An API token needs it among its scopes.
+         */
         get: operations["downloadReleaseReport"];
         put?: never;
         post?: never;
@@ -1915,7 +2290,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** PO-3: the whole record as a ZIP with a SHA-256 manifest (`releasegate evidence verify`) */
+        /**
+         * PO-3: the whole record as a ZIP with a SHA-256 manifest (`releasegate evidence verify`)
+         * @description Access: the permission `release.read`. An API token needs it among its scopes.
+         */
         get: operations["downloadEvidencePackage"];
         put?: never;
         post?: never;
@@ -1932,7 +2310,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user's to-do: lifecycle steps of open releases they may take now (the release's available actions), their plans returned by the approver, changes awaiting their CAB vote, software versions awaiting their approval; deadlines first, at most 100 */
+        /**
+         * The signed-in user's to-do: lifecycle steps of open releases they may take now (the release's available actions), their plans returned by the approver, changes awaiting their CAB vote, software versions awaiting their approval; deadlines first, at most 100
+         * @description Access: a person signed in at a browser; API tokens are refused.
+         */
         get: operations["listMyTasks"];
         put?: never;
         post?: never;
@@ -1949,7 +2330,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** PL-4: the plan version as the document 《发布计划》, DOCX or PDF (audited) */
+        /**
+         * PL-4: the plan version as the document 《发布计划》, DOCX or PDF (audited)
+         * @description Access: the permission `release.read`. An API token needs it among its scopes.
+         */
         get: operations["downloadPlanDocument"];
         put?: never;
         post?: never;
@@ -1966,10 +2350,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Search and list articles: q matches titles and bodies (Chinese of any length, English, mixed), title hits first, with highlighted snippets; filters by kind, tag, release, CI and state */
+        /**
+         * Search and list articles: q matches titles and bodies (Chinese of any length, English, mixed), title hits first, with highlighted snippets; filters by kind, tag, release, CI and state
+         * @description Access: the permission `knowledge.read`. An API token needs it among its scopes.
+         */
         get: operations["listArticles"];
         put?: never;
-        /** Write an article (a draft), linked to releases and CIs */
+        /**
+         * Write an article (a draft), linked to releases and CIs
+         * @description Access: the permission `knowledge.write`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["createArticle"];
         delete?: never;
         options?: never;
@@ -1984,7 +2374,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Tags in use, most used first */
+        /**
+         * Tags in use, most used first
+         * @description Access: the permission `knowledge.read`. An API token needs it among its scopes.
+         */
         get: operations["listKnowledgeTags"];
         put?: never;
         post?: never;
@@ -2003,7 +2396,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Write a lesson from a release: linked to the release and every CI it targets */
+        /**
+         * Write a lesson from a release: linked to the release and every CI it targets
+         * @description Access: the permission `knowledge.write`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["createArticleFromRelease"];
         delete?: never;
         options?: never;
@@ -2018,14 +2414,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One article (by id or number), its body in Markdown */
+        /**
+         * One article (by id or number), its body in Markdown
+         * @description Access: the permission `knowledge.read`. An API token needs it among its scopes.
+         */
         get: operations["getArticle"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Edit an article; version is the one the edit started from (409 when someone saved first) */
+        /**
+         * Edit an article; version is the one the edit started from (409 when someone saved first)
+         * @description Access: the permission `knowledge.write`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         patch: operations["updateArticle"];
         trace?: never;
     };
@@ -2036,7 +2438,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every edit of the article: who, when, and each changed field before and after */
+        /**
+         * Every edit of the article: who, when, and each changed field before and after
+         * @description Access: the permission `knowledge.read`. An API token needs it among its scopes.
+         */
         get: operations["getArticleHistory"];
         put?: never;
         post?: never;
@@ -2055,7 +2460,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Publish a draft: readers find it from now on */
+        /**
+         * Publish a draft: readers find it from now on
+         * @description Access: the permission `knowledge.write`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["publishArticle"];
         delete?: never;
         options?: never;
@@ -2072,7 +2480,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Archive an article: kept read-only, no longer found by readers */
+        /**
+         * Archive an article: kept read-only, no longer found by readers
+         * @description Access: the permission `knowledge.write`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["archiveArticle"];
         delete?: never;
         options?: never;
@@ -2087,7 +2498,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** KP-1, KP-2: per quarter, the release success rate against the policy target with its counts, and the other measures; with the rules in words */
+        /**
+         * KP-1, KP-2: per quarter, the release success rate against the policy target with its counts, and the other measures; with the rules in words
+         * @description Access: the permission `measures.read`. An API token needs it among its scopes.
+         */
         get: operations["listQuarterMeasures"];
         put?: never;
         post?: never;
@@ -2104,7 +2518,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** KP-1 drill-down: the quarter's closed releases, filtered by outcome or type, sorted and paged */
+        /**
+         * KP-1 drill-down: the quarter's closed releases, filtered by outcome or type, sorted and paged
+         * @description Access: the permission `measures.read`. An API token needs it among its scopes.
+         */
         get: operations["listQuarterReleases"];
         put?: never;
         post?: never;
@@ -2121,7 +2538,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** KP-3: the quarter as a report, XLSX (summary and releases sheets) or CSV */
+        /**
+         * KP-3: the quarter as a report, XLSX (summary and releases sheets) or CSV
+         * @description Access: the permission `measures.read`. An API token needs it among its scopes.
+         */
         get: operations["exportQuarterReport"];
         put?: never;
         post?: never;
@@ -2138,7 +2558,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user's notifications: open to-dos first, then the newest; the count of open to-dos and of unread information */
+        /**
+         * The signed-in user's notifications: open to-dos first, then the newest; the count of open to-dos and of unread information
+         * @description Access: a person signed in at a browser; API tokens are refused.
+         */
         get: operations["listNotifications"];
         put?: never;
         post?: never;
@@ -2157,7 +2580,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark one of my notifications read */
+        /**
+         * Mark one of my notifications read
+         * @description Access: a person signed in at a browser; API tokens are refused. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["markNotificationRead"];
         delete?: never;
         options?: never;
@@ -2174,7 +2600,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark all my notifications read (or only the to-dos, or only the digest) */
+        /**
+         * Mark all my notifications read (or only the to-dos, or only the digest)
+         * @description Access: a person signed in at a browser; API tokens are refused. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["markAllNotificationsRead"];
         delete?: never;
         options?: never;
@@ -2189,9 +2618,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My notification preferences: each kind in the app and by e-mail */
+        /**
+         * My notification preferences: each kind in the app and by e-mail
+         * @description Access: a person signed in at a browser; API tokens are refused.
+         */
         get: operations["getNotificationPreferences"];
-        /** Set my notification preferences (kinds not listed keep theirs) */
+        /**
+         * Set my notification preferences (kinds not listed keep theirs)
+         * @description Access: a person signed in at a browser; API tokens are refused. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         put: operations["setNotificationPreferences"];
         post?: never;
         delete?: never;
@@ -2207,10 +2642,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Webhook endpoints (notifications.manage); secrets are never returned, URL credentials show as *** */
+        /**
+         * Webhook endpoints (notifications.manage); secrets are never returned, URL credentials show as ***
+         * @description Access: the permission `notifications.manage`. An API token needs it among its scopes.
+         */
         get: operations["listWebhookEndpoints"];
         put?: never;
-        /** Add a webhook endpoint: generic JSON (signed X-ReleaseGate-Signature: sha256=<hex HMAC of the body>), DingTalk, WeCom or Feishu robot */
+        /**
+         * Add a webhook endpoint: generic JSON (signed X-ReleaseGate-Signature: sha256=<hex HMAC of the body>), DingTalk, WeCom or Feishu robot
+         * @description Access: the permission `notifications.manage`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["createWebhookEndpoint"];
         delete?: never;
         options?: never;
@@ -2228,11 +2669,17 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Delete a webhook endpoint; its pending deliveries are cancelled, their history kept */
+        /**
+         * Delete a webhook endpoint; its pending deliveries are cancelled, their history kept
+         * @description Access: the permission `notifications.manage`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         delete: operations["deleteWebhookEndpoint"];
         options?: never;
         head?: never;
-        /** Change a webhook endpoint (secret: absent keeps it, null removes it; the URL as answered, with ***, keeps the stored one) */
+        /**
+         * Change a webhook endpoint (secret: absent keeps it, null removes it; the URL as answered, with ***, keeps the stored one)
+         * @description Access: the permission `notifications.manage`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         patch: operations["updateWebhookEndpoint"];
         trace?: never;
     };
@@ -2245,7 +2692,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a test message to the endpoint now and report the HTTP status or the failure's class (never the receiver's body) */
+        /**
+         * Send a test message to the endpoint now and report the HTTP status or the failure's class (never the receiver's body)
+         * @description Access: the permission `notifications.manage`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["testWebhookEndpoint"];
         delete?: never;
         options?: never;
@@ -2260,7 +2710,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** E-mail and webhook deliveries, newest first, with attempts and the last error */
+        /**
+         * E-mail and webhook deliveries, newest first, with attempts and the last error
+         * @description Access: the permission `notifications.manage`. An API token needs it among its scopes.
+         */
         get: operations["listDeliveries"];
         put?: never;
         post?: never;
@@ -2279,7 +2732,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a failed or cancelled delivery again */
+        /**
+         * Send a failed or cancelled delivery again
+         * @description Access: the permission `notifications.manage`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
         post: operations["retryDelivery"];
         delete?: never;
         options?: never;
@@ -2290,9 +2746,612 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
-    responses: never;
-    parameters: never;
+    schemas: {
+        ReleaseDetail: {
+            id: string;
+            number: string;
+            title: string;
+            description: string | null;
+            /** @enum {string} */
+            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+            outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
+            type: ("emergency" | "major" | "normal") | null;
+            proposal: {
+                /** @enum {string} */
+                type: "emergency" | "major" | "normal";
+                reasons: string[];
+            };
+            typeReason: string | null;
+            urgency: string;
+            rollbackDifficulty: string;
+            newTechnology: boolean;
+            targetCiIds: string[];
+            policyVersionId: string;
+            requestedBy: string;
+            decidedBy: string | null;
+            decidedAt: string | null;
+            decisionReason: string | null;
+            createdAt: string;
+            updatedAt: string;
+            changes: {
+                id: string;
+                number: string;
+                title: string;
+                state: string;
+                approved: boolean;
+                expedited: boolean;
+                label: string;
+            }[];
+            items: {
+                /** @enum {string} */
+                kind: "software" | "hardware" | "document" | "service";
+                title: string;
+                dslVersionId?: string | null;
+                description?: string | null;
+                ciIds: string[];
+                id: string;
+            }[];
+            assessments: {
+                seq: number;
+                /** @enum {string} */
+                kind: "relationship" | "resource" | "risk";
+                content: unknown;
+                recordedBy: string;
+                recordedAt: string;
+            }[];
+            plan: {
+                id: string;
+                version: number;
+                status: string;
+                drafterName: string;
+                gaps: {
+                    /** @enum {string} */
+                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                    reason: string;
+                }[];
+                unresolvedConflicts: string[];
+            } | null;
+            actions: {
+                /** @enum {string} */
+                action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
+                allowed: boolean;
+                blockers: {
+                    rule: string;
+                    reason: string;
+                    /** @enum {string} */
+                    kind: "state" | "role" | "policy";
+                    missing?: {
+                        /** @enum {string} */
+                        section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
+                        reason: string;
+                    }[];
+                }[];
+            }[];
+            rollbackDecided: boolean;
+        };
+        ChangeDetail: {
+            id: string;
+            number: string;
+            /** @enum {string} */
+            source: "internal" | "external";
+            external: {
+                system: string;
+                key: string;
+                /** @enum {string} */
+                status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
+                url: string | null;
+            } | null;
+            title: string;
+            description: string | null;
+            requester: string;
+            risk: ("low" | "medium" | "high") | null;
+            /** @enum {string} */
+            state: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
+            ciIds: string[];
+            approvedBy: string[];
+            approvedAt: string | null;
+            submittedAt: string | null;
+            rejectedAt: string | null;
+            withdrawnBy: string | null;
+            withdrawnAt: string | null;
+            withdrawReason: string | null;
+            implementedAt: string | null;
+            implementedBy: string | null;
+            createdAt: string;
+            updatedAt: string;
+            emergency: boolean;
+            emergencyReason: string | null;
+            approvedVia: ("cab" | "emergency_cab") | null;
+            votes: {
+                id: string;
+                voter: string;
+                /** @enum {string} */
+                decision: "approve" | "reject";
+                comment: string;
+                votedAt: string;
+                supersededBy: string | null;
+                supersededAt: string | null;
+                emergencyCab: boolean;
+            }[];
+            quorum: {
+                required: number;
+                approve: number;
+                reject: number;
+                expedited: {
+                    required: number;
+                    approve: number;
+                    reject: number;
+                    voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                } | null;
+            };
+            cis: {
+                id: string;
+                name: string;
+                type: string;
+                environment: string;
+                status: string;
+            }[];
+            releases: {
+                id: string;
+                number: string;
+                title: string;
+                state: string;
+            }[];
+        };
+        DslVersion: {
+            id: string;
+            name: string;
+            version: string;
+            description: string | null;
+            source: string | null;
+            /** @enum {string} */
+            kind: "upload" | "external";
+            externalUrl: string | null;
+            digest: string | null;
+            size: number | null;
+            filename: string | null;
+            mediaType: string | null;
+            /** @enum {string} */
+            state: "draft" | "pending" | "approved" | "rejected" | "retired";
+            createdBy: string | null;
+            createdAt: string;
+            updatedAt: string;
+            decidedBy: string | null;
+            decidedAt: string | null;
+            decisionComment: string | null;
+            retiredBy: string | null;
+            retiredAt: string | null;
+            retireReason: string | null;
+        };
+        PolicyVersion: {
+            id: string;
+            /** @enum {string} */
+            status: "draft" | "approved";
+            effectiveDate: string;
+            document: {
+                number: string;
+                title: string;
+                version: string;
+                department: string;
+                approver: string;
+                effectiveDate: string;
+                revisions: {
+                    date: string;
+                    version: string;
+                    change: string;
+                    approver: string;
+                }[];
+                rules: {
+                    approvalAuthority: {
+                        emergency: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                        major: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                        normal: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                    };
+                    intakeRoles: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                    requiredPlanSections: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
+                    emergencyShortForm: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
+                    preReleaseChecks: {
+                        key: string;
+                        label: {
+                            zh: string;
+                            en: string;
+                        };
+                    }[];
+                    postReleaseVerifications: {
+                        key: string;
+                        label: {
+                            zh: string;
+                            en: string;
+                        };
+                    }[];
+                    deadlines: {
+                        cmdbUpdateHours: number;
+                        rollbackDecisionMinutes: number;
+                        escalateMinutesBefore: number[];
+                    };
+                    successRateTarget: number;
+                    complaintThreshold: {
+                        count: number;
+                        withinMinutes: number;
+                    };
+                    rollbackDeciders?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                    fourEyes: boolean;
+                    cabQuorum: number;
+                    emergencySelfApprovalWithReview?: boolean;
+                    emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                    emergencyCab?: {
+                        quorum: number;
+                        voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                    };
+                    /** @default true */
+                    intakeFourEyes: boolean;
+                };
+            };
+            createdBy: string | null;
+            createdAt: string;
+            approvedBy: string | null;
+            approvedAt: string | null;
+        };
+        Progress: {
+            releaseId: string;
+            number: string;
+            state: string;
+            planVersion: number | null;
+            window: {
+                start: string;
+                end: string;
+            } | null;
+            now: string;
+            implementation: {
+                progress: {
+                    total: number;
+                    done: number;
+                    failed: number;
+                    current: {
+                        index: number;
+                        title: string;
+                        /** @enum {string} */
+                        status: "running" | "succeeded" | "failed" | "pending";
+                    } | null;
+                    plannedMinutes: number;
+                    elapsedMinutes: number;
+                    startedAt: string | null;
+                    finishedAt: string | null;
+                };
+                steps: {
+                    title: string;
+                    owner: string;
+                    expectedMinutes: number;
+                    verification: string;
+                    index: number;
+                    run: {
+                        /** @enum {string} */
+                        phase: "implementation" | "rollback";
+                        stepIndex: number;
+                        planVersion: number;
+                        title: string;
+                        /** @enum {string} */
+                        status: "running" | "succeeded" | "failed";
+                        attempt: number;
+                        executor: string;
+                        startedAt: string;
+                        finishedAt: string | null;
+                        result: string | null;
+                        output: string | null;
+                    } | null;
+                }[];
+            };
+            rollback: {
+                progress: {
+                    total: number;
+                    done: number;
+                    failed: number;
+                    current: {
+                        index: number;
+                        title: string;
+                        /** @enum {string} */
+                        status: "running" | "succeeded" | "failed" | "pending";
+                    } | null;
+                    plannedMinutes: number;
+                    elapsedMinutes: number;
+                    startedAt: string | null;
+                    finishedAt: string | null;
+                };
+                steps: {
+                    title: string;
+                    owner: string;
+                    expectedMinutes: number;
+                    verification: string;
+                    index: number;
+                    run: {
+                        /** @enum {string} */
+                        phase: "implementation" | "rollback";
+                        stepIndex: number;
+                        planVersion: number;
+                        title: string;
+                        /** @enum {string} */
+                        status: "running" | "succeeded" | "failed";
+                        attempt: number;
+                        executor: string;
+                        startedAt: string;
+                        finishedAt: string | null;
+                        result: string | null;
+                        output: string | null;
+                    } | null;
+                }[];
+            };
+        };
+        /**
+         * @example {
+         *       "allowed": false,
+         *       "release": "REL-2026-0042",
+         *       "environment": "production",
+         *       "at": "2026-11-27T04:23:43.033Z",
+         *       "decidedAt": "2026-11-27T04:23:43.033Z",
+         *       "checks": [
+         *         {
+         *           "rule": "PR-1 approved plan",
+         *           "ok": true,
+         *           "message": "The plan v2 is approved"
+         *         },
+         *         {
+         *           "rule": "PR-1 window",
+         *           "ok": false,
+         *           "message": "The window opens at 2026-11-28T14:00:00.000Z"
+         *         }
+         *       ]
+         *     }
+         */
+        GateAnswer: {
+            allowed: boolean;
+            release: string;
+            environment: string;
+            at: string;
+            decidedAt: string;
+            /** @constant */
+            preview?: true;
+            wouldBeAllowed?: boolean;
+            checks: {
+                rule: string;
+                ok: boolean;
+                message: string;
+            }[];
+        };
+        User: {
+            id: string;
+            username: string;
+            displayName: string;
+            email: string | null;
+            roles: string[];
+            disabled: boolean;
+            lockedUntil: string | null;
+            passwordChangedAt: string;
+            mustChangePassword: boolean;
+            serviceAccount: boolean;
+            createdAt: string;
+            updatedAt: string;
+        };
+        /**
+         * @example {
+         *       "user": {
+         *         "id": "0b9c2f4e-6a51-4c1e-9d55-3f2f7c1e8a10",
+         *         "username": "zhang.wei",
+         *         "displayName": "张伟",
+         *         "email": "zhang.wei@example.com",
+         *         "roles": [
+         *           "release_manager"
+         *         ],
+         *         "disabled": false,
+         *         "lockedUntil": null,
+         *         "passwordChangedAt": "2026-11-02T08:00:00.000Z",
+         *         "mustChangePassword": false,
+         *         "serviceAccount": false,
+         *         "createdAt": "2026-10-01T08:00:00.000Z",
+         *         "updatedAt": "2026-11-02T08:00:00.000Z",
+         *         "permissions": [
+         *           "release.read",
+         *           "release.plan"
+         *         ]
+         *       },
+         *       "csrfToken": "q3H1x0vY8n2b5Zr7LkP4sT6wA9cE1dF0",
+         *       "passwordExpired": false
+         *     }
+         */
+        Session: {
+            user: {
+                id: string;
+                username: string;
+                displayName: string;
+                email: string | null;
+                roles: string[];
+                disabled: boolean;
+                lockedUntil: string | null;
+                passwordChangedAt: string;
+                mustChangePassword: boolean;
+                serviceAccount: boolean;
+                createdAt: string;
+                updatedAt: string;
+                permissions: string[];
+            };
+            csrfToken: string;
+            passwordExpired: boolean;
+        };
+        ApiToken: {
+            id: string;
+            userId: string;
+            username: string;
+            name: string;
+            prefix: string;
+            scopes: string[];
+            createdBy: string;
+            createdAt: string;
+            expiresAt: string;
+            revokedAt: string | null;
+            lastUsedAt: string | null;
+            /** @enum {string} */
+            state: "active" | "expired" | "revoked";
+        };
+        /**
+         * @description The one shape of every refusal and failure. Branch on `error.code` (stable) and `error.details`; `error.message` is for people.
+         * @example {
+         *       "error": {
+         *         "code": "invalid_input",
+         *         "message": "Invalid body: justification: unknown field",
+         *         "details": {
+         *           "fields": {
+         *             "justification": [
+         *               "unknown field"
+         *             ]
+         *           }
+         *         }
+         *       }
+         *     }
+         */
+        Error: {
+            error: {
+                /**
+                 * @description Stable error code, each with its HTTP status: invalid_input 400, unauthenticated 401, forbidden 403, not_found 404, conflict 409, invalid_transition 409, locked 423, policy_violation 422, too_large 413, rate_limited 429, unsupported_media_type 415, request_timeout 408, internal_error 500 (and 414 for a path parameter too long).
+                 * @enum {string}
+                 */
+                code: "invalid_input" | "unauthenticated" | "forbidden" | "not_found" | "conflict" | "invalid_transition" | "locked" | "policy_violation" | "too_large" | "rate_limited" | "unsupported_media_type" | "request_timeout" | "internal_error";
+                /** @description What went wrong and what to do, for people; may change. */
+                message: string;
+                /** @description Particulars for programs: `fields` (invalid_input: each field with its problems), `rule` (the rule that refused), `reason`, `requestId` (internal_error), and more by code. */
+                details?: {
+                    /** @description invalid_input: the problems of each field, by its path (`_` for the whole input) */
+                    fields?: {
+                        [key: string]: string[];
+                    };
+                    /** @description The rule that refused, e.g. `X-4 permission`, `PL-1 plan sections` */
+                    rule?: string;
+                    /** @description A finer reason, e.g. `csrf`, `bad_token`, `already_done` */
+                    reason?: string;
+                    /** @description internal_error: the request id to quote */
+                    requestId?: string;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+    };
+    responses: {
+        /** @description invalid_input: a parameter or body field breaks its rule, or the body has a field the route does not know (unknown fields are refused; nothing is dropped silently), or is not valid JSON, or a header (Idempotency-Key, X-Filename) is not valid. `details.fields` names each field with its problems. */
+        InvalidInput: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description unauthenticated: no credentials, an API token unknown, expired or revoked, a session that has ended, or (sign-in, webhooks) credentials that do not hold. */
+        Unauthenticated: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description forbidden: the caller lacks the permission (an API token: among its scopes), the route is for browser sessions only, the account's roles break separation of duties, or a browser session's unsafe request lacks the X-CSRF-Token header. Recorded in the audit trail. */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description not_found: the thing the path (or body) names does not exist, or the caller may not see it. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description request_timeout: the request body did not arrive in time (HTTP_BODY_TIMEOUT_SECONDS). */
+        RequestTimeout: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description conflict or invalid_transition: the state does not allow the action now, someone else took a one-shot action first (`details.reason` `already_done` names who and when), the same thing was created at the same moment, or the first request with this Idempotency-Key is still running. */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description too_large: the body is larger than the route takes (JSON: 1 MiB; uploads: DSL_MAX_UPLOAD_MB and the import limits); nothing is kept. */
+        TooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description too_large: a path parameter is longer than the router takes. */
+        PathTooLong: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description unsupported_media_type: the body's Content-Type is not the one the route takes (application/json; uploads: application/octet-stream). */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description policy_violation: a rule of the release policy or of the system refuses the action (`details.rule` names it): a missing plan section, a freeze window, four eyes, an expired password, an Idempotency-Key reused for another request. Recorded in the audit trail. */
+        PolicyViolation: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description rate_limited: too many requests of this kind; try again after Retry-After seconds. */
+        RateLimited: {
+            headers: {
+                /** @description Seconds until the limit allows another request */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description internal_error: the server failed; nothing is shown but the request id to quote to the administrator. */
+        InternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+    };
+    parameters: {
+        /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+        IdempotencyKey: string;
+        /** @description The file's name, URI-encoded (encodeURIComponent); kept up to 255 characters. */
+        Filename: string;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -2308,7 +3367,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2320,6 +3379,7 @@ export interface operations {
                     };
                 };
             };
+            500: components["responses"]["InternalError"];
         };
     };
     getReadiness: {
@@ -2331,7 +3391,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2344,6 +3404,7 @@ export interface operations {
                     };
                 };
             };
+            500: components["responses"]["InternalError"];
             /** @description Default Response */
             503: {
                 headers: {
@@ -2368,13 +3429,18 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
             };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
         };
     };
     signIn: {
@@ -2399,77 +3465,50 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "user": {
-                     *         "id": "0b9c2f4e-6a51-4c1e-9d55-3f2f7c1e8a10",
-                     *         "username": "zhang.wei",
-                     *         "displayName": "张伟",
-                     *         "email": "zhang.wei@example.com",
-                     *         "roles": [
-                     *           "release_manager"
-                     *         ],
-                     *         "disabled": false,
-                     *         "lockedUntil": null,
-                     *         "passwordChangedAt": "2026-11-02T08:00:00.000Z",
-                     *         "mustChangePassword": false,
-                     *         "serviceAccount": false,
-                     *         "createdAt": "2026-10-01T08:00:00.000Z",
-                     *         "updatedAt": "2026-11-02T08:00:00.000Z",
-                     *         "permissions": [
-                     *           "release.read",
-                     *           "release.plan"
-                     *         ]
-                     *       },
-                     *       "csrfToken": "q3H1x0vY8n2b5Zr7LkP4sT6wA9cE1dF0",
-                     *       "passwordExpired": false
-                     *     }
-                     */
-                    "application/json": {
-                        user: {
-                            id: string;
-                            username: string;
-                            displayName: string;
-                            email: string | null;
-                            roles: string[];
-                            disabled: boolean;
-                            lockedUntil: string | null;
-                            passwordChangedAt: string;
-                            mustChangePassword: boolean;
-                            serviceAccount: boolean;
-                            createdAt: string;
-                            updatedAt: string;
-                            permissions: string[];
-                        };
-                        csrfToken: string;
-                        passwordExpired: boolean;
-                    };
+                    "application/json": components["schemas"]["Session"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
         };
     };
     signOut: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Done; no content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     getSession: {
@@ -2481,65 +3520,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "user": {
-                     *         "id": "0b9c2f4e-6a51-4c1e-9d55-3f2f7c1e8a10",
-                     *         "username": "zhang.wei",
-                     *         "displayName": "张伟",
-                     *         "email": "zhang.wei@example.com",
-                     *         "roles": [
-                     *           "release_manager"
-                     *         ],
-                     *         "disabled": false,
-                     *         "lockedUntil": null,
-                     *         "passwordChangedAt": "2026-11-02T08:00:00.000Z",
-                     *         "mustChangePassword": false,
-                     *         "serviceAccount": false,
-                     *         "createdAt": "2026-10-01T08:00:00.000Z",
-                     *         "updatedAt": "2026-11-02T08:00:00.000Z",
-                     *         "permissions": [
-                     *           "release.read",
-                     *           "release.plan"
-                     *         ]
-                     *       },
-                     *       "csrfToken": "q3H1x0vY8n2b5Zr7LkP4sT6wA9cE1dF0",
-                     *       "passwordExpired": false
-                     *     }
-                     */
-                    "application/json": {
-                        user: {
-                            id: string;
-                            username: string;
-                            displayName: string;
-                            email: string | null;
-                            roles: string[];
-                            disabled: boolean;
-                            lockedUntil: string | null;
-                            passwordChangedAt: string;
-                            mustChangePassword: boolean;
-                            serviceAccount: boolean;
-                            createdAt: string;
-                            updatedAt: string;
-                            permissions: string[];
-                        };
-                        csrfToken: string;
-                        passwordExpired: boolean;
-                    };
+                    "application/json": components["schemas"]["Session"];
                 };
             };
+            401: components["responses"]["Unauthenticated"];
+            500: components["responses"]["InternalError"];
         };
     };
     changeOwnPassword: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2552,59 +3552,24 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "user": {
-                     *         "id": "0b9c2f4e-6a51-4c1e-9d55-3f2f7c1e8a10",
-                     *         "username": "zhang.wei",
-                     *         "displayName": "张伟",
-                     *         "email": "zhang.wei@example.com",
-                     *         "roles": [
-                     *           "release_manager"
-                     *         ],
-                     *         "disabled": false,
-                     *         "lockedUntil": null,
-                     *         "passwordChangedAt": "2026-11-02T08:00:00.000Z",
-                     *         "mustChangePassword": false,
-                     *         "serviceAccount": false,
-                     *         "createdAt": "2026-10-01T08:00:00.000Z",
-                     *         "updatedAt": "2026-11-02T08:00:00.000Z",
-                     *         "permissions": [
-                     *           "release.read",
-                     *           "release.plan"
-                     *         ]
-                     *       },
-                     *       "csrfToken": "q3H1x0vY8n2b5Zr7LkP4sT6wA9cE1dF0",
-                     *       "passwordExpired": false
-                     *     }
-                     */
-                    "application/json": {
-                        user: {
-                            id: string;
-                            username: string;
-                            displayName: string;
-                            email: string | null;
-                            roles: string[];
-                            disabled: boolean;
-                            lockedUntil: string | null;
-                            passwordChangedAt: string;
-                            mustChangePassword: boolean;
-                            serviceAccount: boolean;
-                            createdAt: string;
-                            updatedAt: string;
-                            permissions: string[];
-                        };
-                        csrfToken: string;
-                        passwordExpired: boolean;
-                    };
+                    "application/json": components["schemas"]["Session"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     getSetupStatus: {
@@ -2618,7 +3583,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2631,6 +3596,9 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
         };
     };
     completeSetup: {
@@ -2652,59 +3620,23 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "user": {
-                     *         "id": "0b9c2f4e-6a51-4c1e-9d55-3f2f7c1e8a10",
-                     *         "username": "zhang.wei",
-                     *         "displayName": "张伟",
-                     *         "email": "zhang.wei@example.com",
-                     *         "roles": [
-                     *           "release_manager"
-                     *         ],
-                     *         "disabled": false,
-                     *         "lockedUntil": null,
-                     *         "passwordChangedAt": "2026-11-02T08:00:00.000Z",
-                     *         "mustChangePassword": false,
-                     *         "serviceAccount": false,
-                     *         "createdAt": "2026-10-01T08:00:00.000Z",
-                     *         "updatedAt": "2026-11-02T08:00:00.000Z",
-                     *         "permissions": [
-                     *           "release.read",
-                     *           "release.plan"
-                     *         ]
-                     *       },
-                     *       "csrfToken": "q3H1x0vY8n2b5Zr7LkP4sT6wA9cE1dF0",
-                     *       "passwordExpired": false
-                     *     }
-                     */
-                    "application/json": {
-                        user: {
-                            id: string;
-                            username: string;
-                            displayName: string;
-                            email: string | null;
-                            roles: string[];
-                            disabled: boolean;
-                            lockedUntil: string | null;
-                            passwordChangedAt: string;
-                            mustChangePassword: boolean;
-                            serviceAccount: boolean;
-                            createdAt: string;
-                            updatedAt: string;
-                            permissions: string[];
-                        };
-                        csrfToken: string;
-                        passwordExpired: boolean;
-                    };
+                    "application/json": components["schemas"]["Session"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
         };
     };
     listUsers: {
@@ -2720,36 +3652,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        users: {
-                            id: string;
-                            username: string;
-                            displayName: string;
-                            email: string | null;
-                            roles: string[];
-                            disabled: boolean;
-                            lockedUntil: string | null;
-                            passwordChangedAt: string;
-                            mustChangePassword: boolean;
-                            serviceAccount: boolean;
-                            createdAt: string;
-                            updatedAt: string;
-                        }[];
+                        users: components["schemas"]["User"][];
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     createUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2766,28 +3693,24 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        username: string;
-                        displayName: string;
-                        email: string | null;
-                        roles: string[];
-                        disabled: boolean;
-                        lockedUntil: string | null;
-                        passwordChangedAt: string;
-                        mustChangePassword: boolean;
-                        serviceAccount: boolean;
-                        createdAt: string;
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     listPeople: {
@@ -2799,7 +3722,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2814,6 +3737,9 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Unauthenticated"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     getUser: {
@@ -2827,28 +3753,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        username: string;
-                        displayName: string;
-                        email: string | null;
-                        roles: string[];
-                        disabled: boolean;
-                        lockedUntil: string | null;
-                        passwordChangedAt: string;
-                        mustChangePassword: boolean;
-                        serviceAccount: boolean;
-                        createdAt: string;
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     updateUser: {
@@ -2870,34 +3790,35 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        username: string;
-                        displayName: string;
-                        email: string | null;
-                        roles: string[];
-                        disabled: boolean;
-                        lockedUntil: string | null;
-                        passwordChangedAt: string;
-                        mustChangePassword: boolean;
-                        serviceAccount: boolean;
-                        createdAt: string;
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     disableUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -2905,34 +3826,32 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        username: string;
-                        displayName: string;
-                        email: string | null;
-                        roles: string[];
-                        disabled: boolean;
-                        lockedUntil: string | null;
-                        passwordChangedAt: string;
-                        mustChangePassword: boolean;
-                        serviceAccount: boolean;
-                        createdAt: string;
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     enableUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -2940,34 +3859,32 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        username: string;
-                        displayName: string;
-                        email: string | null;
-                        roles: string[];
-                        disabled: boolean;
-                        lockedUntil: string | null;
-                        passwordChangedAt: string;
-                        mustChangePassword: boolean;
-                        serviceAccount: boolean;
-                        createdAt: string;
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     setUserPassword: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -2981,34 +3898,35 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        username: string;
-                        displayName: string;
-                        email: string | null;
-                        roles: string[];
-                        disabled: boolean;
-                        lockedUntil: string | null;
-                        passwordChangedAt: string;
-                        mustChangePassword: boolean;
-                        serviceAccount: boolean;
-                        createdAt: string;
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     unlockUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -3016,28 +3934,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        username: string;
-                        displayName: string;
-                        email: string | null;
-                        roles: string[];
-                        disabled: boolean;
-                        lockedUntil: string | null;
-                        passwordChangedAt: string;
-                        mustChangePassword: boolean;
-                        serviceAccount: boolean;
-                        createdAt: string;
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     listRoles: {
@@ -3049,7 +3962,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3069,6 +3982,9 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Unauthenticated"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     listTokens: {
@@ -3082,37 +3998,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        tokens: {
-                            id: string;
-                            userId: string;
-                            username: string;
-                            name: string;
-                            prefix: string;
-                            scopes: string[];
-                            createdBy: string;
-                            createdAt: string;
-                            expiresAt: string;
-                            revokedAt: string | null;
-                            lastUsedAt: string | null;
-                            /** @enum {string} */
-                            state: "active" | "expired" | "revoked";
-                        }[];
+                        tokens: components["schemas"]["ApiToken"][];
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     createToken: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3138,7 +4048,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -3162,12 +4072,26 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
         };
     };
     revokeToken: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -3175,29 +4099,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        userId: string;
-                        username: string;
-                        name: string;
-                        prefix: string;
-                        scopes: string[];
-                        createdBy: string;
-                        createdAt: string;
-                        expiresAt: string;
-                        revokedAt: string | null;
-                        lastUsedAt: string | null;
-                        /** @enum {string} */
-                        state: "active" | "expired" | "revoked";
-                    };
+                    "application/json": components["schemas"]["ApiToken"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     listAuditEvents: {
@@ -3220,7 +4138,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3251,6 +4169,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     exportAuditEvents: {
@@ -3272,13 +4195,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/csv": string;
+                    "application/x-ndjson": string;
+                };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     verifyAuditChain: {
@@ -3290,7 +4221,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3331,18 +4262,25 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     createAuditCheckpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -3366,6 +4304,12 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     getAuditPublicKey: {
@@ -3377,7 +4321,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3391,6 +4335,9 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Unauthenticated"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     listCiTypes: {
@@ -3402,7 +4349,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3433,12 +4380,19 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     createCiType: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3465,7 +4419,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -3494,6 +4448,15 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     updateCiType: {
@@ -3527,7 +4490,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3556,6 +4519,17 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     listCis: {
@@ -3576,7 +4550,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3606,12 +4580,20 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     createCi: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3634,7 +4616,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -3661,6 +4643,15 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     getCi: {
@@ -3674,7 +4665,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3718,6 +4709,13 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     updateCi: {
@@ -3749,7 +4747,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3776,12 +4774,26 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     retireCi: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -3795,7 +4807,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3822,6 +4834,17 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     getCiHistory: {
@@ -3835,7 +4858,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3860,6 +4883,13 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     getCiImpact: {
@@ -3877,7 +4907,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3915,12 +4945,22 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     analyzeImpact: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3936,7 +4976,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3974,12 +5014,25 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     createRelation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3995,7 +5048,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -4011,12 +5064,25 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     removeRelation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -4030,13 +5096,24 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Done; no content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     importCmdb: {
@@ -4046,13 +5123,21 @@ export interface operations {
                 kind?: "cis" | "relations";
                 dryRun?: "true" | "false";
             };
-            header?: never;
+            header?: {
+                /** @description The file's name, URI-encoded (encodeURIComponent); kept up to 255 characters. */
+                "X-Filename"?: components["parameters"]["Filename"];
+            };
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description The file's bytes as the body, streamed (Content-Type application/octet-stream); any other content type is refused with 415. */
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4081,6 +5166,15 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     exportCmdb: {
@@ -4095,13 +5189,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     listBaselines: {
@@ -4113,7 +5215,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4131,12 +5233,19 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     createBaseline: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4157,7 +5266,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -4173,6 +5282,15 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     getBaseline: {
@@ -4186,7 +5304,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4219,6 +5337,13 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     compareBaseline: {
@@ -4234,7 +5359,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4315,6 +5440,13 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     listDslVersions: {
@@ -4330,47 +5462,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        versions: {
-                            id: string;
-                            name: string;
-                            version: string;
-                            description: string | null;
-                            source: string | null;
-                            /** @enum {string} */
-                            kind: "upload" | "external";
-                            externalUrl: string | null;
-                            digest: string | null;
-                            size: number | null;
-                            filename: string | null;
-                            mediaType: string | null;
-                            /** @enum {string} */
-                            state: "draft" | "pending" | "approved" | "rejected" | "retired";
-                            createdBy: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            decidedBy: string | null;
-                            decidedAt: string | null;
-                            decisionComment: string | null;
-                            retiredBy: string | null;
-                            retiredAt: string | null;
-                            retireReason: string | null;
-                        }[];
+                        versions: components["schemas"]["DslVersion"][];
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     createDslVersion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4391,39 +5507,24 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        name: string;
-                        version: string;
-                        description: string | null;
-                        source: string | null;
-                        /** @enum {string} */
-                        kind: "upload" | "external";
-                        externalUrl: string | null;
-                        digest: string | null;
-                        size: number | null;
-                        filename: string | null;
-                        mediaType: string | null;
-                        /** @enum {string} */
-                        state: "draft" | "pending" | "approved" | "rejected" | "retired";
-                        createdBy: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionComment: string | null;
-                        retiredBy: string | null;
-                        retiredAt: string | null;
-                        retireReason: string | null;
-                    };
+                    "application/json": components["schemas"]["DslVersion"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     getDslVersion: {
@@ -4437,39 +5538,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        name: string;
-                        version: string;
-                        description: string | null;
-                        source: string | null;
-                        /** @enum {string} */
-                        kind: "upload" | "external";
-                        externalUrl: string | null;
-                        digest: string | null;
-                        size: number | null;
-                        filename: string | null;
-                        mediaType: string | null;
-                        /** @enum {string} */
-                        state: "draft" | "pending" | "approved" | "rejected" | "retired";
-                        createdBy: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionComment: string | null;
-                        retiredBy: string | null;
-                        retiredAt: string | null;
-                        retireReason: string | null;
-                    };
+                    "application/json": components["schemas"]["DslVersion"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     deleteDslVersion: {
@@ -4483,13 +5567,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Done; no content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     updateDslVersion: {
@@ -4510,39 +5602,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        name: string;
-                        version: string;
-                        description: string | null;
-                        source: string | null;
-                        /** @enum {string} */
-                        kind: "upload" | "external";
-                        externalUrl: string | null;
-                        digest: string | null;
-                        size: number | null;
-                        filename: string | null;
-                        mediaType: string | null;
-                        /** @enum {string} */
-                        state: "draft" | "pending" | "approved" | "rejected" | "retired";
-                        createdBy: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionComment: string | null;
-                        retiredBy: string | null;
-                        retiredAt: string | null;
-                        retireReason: string | null;
-                    };
+                    "application/json": components["schemas"]["DslVersion"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     downloadDslContent: {
@@ -4556,59 +5635,63 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    uploadDslContent: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        name: string;
-                        version: string;
-                        description: string | null;
-                        source: string | null;
-                        /** @enum {string} */
-                        kind: "upload" | "external";
-                        externalUrl: string | null;
-                        digest: string | null;
-                        size: number | null;
-                        filename: string | null;
-                        mediaType: string | null;
-                        /** @enum {string} */
-                        state: "draft" | "pending" | "approved" | "rejected" | "retired";
-                        createdBy: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionComment: string | null;
-                        retiredBy: string | null;
-                        retiredAt: string | null;
-                        retireReason: string | null;
-                    };
+                    "application/octet-stream": string;
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    uploadDslContent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The file's name, URI-encoded (encodeURIComponent); kept up to 255 characters. */
+                "X-Filename"?: components["parameters"]["Filename"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The file's bytes as the body, streamed (Content-Type application/octet-stream); any other content type is refused with 415. */
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DslVersion"];
+                };
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     verifyDslContent: {
@@ -4622,7 +5705,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4635,12 +5718,22 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     approveDslVersion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -4654,45 +5747,35 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        name: string;
-                        version: string;
-                        description: string | null;
-                        source: string | null;
-                        /** @enum {string} */
-                        kind: "upload" | "external";
-                        externalUrl: string | null;
-                        digest: string | null;
-                        size: number | null;
-                        filename: string | null;
-                        mediaType: string | null;
-                        /** @enum {string} */
-                        state: "draft" | "pending" | "approved" | "rejected" | "retired";
-                        createdBy: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionComment: string | null;
-                        retiredBy: string | null;
-                        retiredAt: string | null;
-                        retireReason: string | null;
-                    };
+                    "application/json": components["schemas"]["DslVersion"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     rejectDslVersion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -4706,45 +5789,35 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        name: string;
-                        version: string;
-                        description: string | null;
-                        source: string | null;
-                        /** @enum {string} */
-                        kind: "upload" | "external";
-                        externalUrl: string | null;
-                        digest: string | null;
-                        size: number | null;
-                        filename: string | null;
-                        mediaType: string | null;
-                        /** @enum {string} */
-                        state: "draft" | "pending" | "approved" | "rejected" | "retired";
-                        createdBy: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionComment: string | null;
-                        retiredBy: string | null;
-                        retiredAt: string | null;
-                        retireReason: string | null;
-                    };
+                    "application/json": components["schemas"]["DslVersion"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     retireDslVersion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -4758,39 +5831,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        name: string;
-                        version: string;
-                        description: string | null;
-                        source: string | null;
-                        /** @enum {string} */
-                        kind: "upload" | "external";
-                        externalUrl: string | null;
-                        digest: string | null;
-                        size: number | null;
-                        filename: string | null;
-                        mediaType: string | null;
-                        /** @enum {string} */
-                        state: "draft" | "pending" | "approved" | "rejected" | "retired";
-                        createdBy: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionComment: string | null;
-                        retiredBy: string | null;
-                        retiredAt: string | null;
-                        retireReason: string | null;
-                    };
+                    "application/json": components["schemas"]["DslVersion"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     listChanges: {
@@ -4806,7 +5866,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4850,12 +5910,20 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     createChange: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4873,83 +5941,24 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        /** @enum {string} */
-                        source: "internal" | "external";
-                        external: {
-                            system: string;
-                            key: string;
-                            /** @enum {string} */
-                            status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
-                            url: string | null;
-                        } | null;
-                        title: string;
-                        description: string | null;
-                        requester: string;
-                        risk: ("low" | "medium" | "high") | null;
-                        /** @enum {string} */
-                        state: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
-                        ciIds: string[];
-                        approvedBy: string[];
-                        approvedAt: string | null;
-                        submittedAt: string | null;
-                        rejectedAt: string | null;
-                        withdrawnBy: string | null;
-                        withdrawnAt: string | null;
-                        withdrawReason: string | null;
-                        implementedAt: string | null;
-                        implementedBy: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        emergency: boolean;
-                        emergencyReason: string | null;
-                        approvedVia: ("cab" | "emergency_cab") | null;
-                        votes: {
-                            id: string;
-                            voter: string;
-                            /** @enum {string} */
-                            decision: "approve" | "reject";
-                            comment: string;
-                            votedAt: string;
-                            supersededBy: string | null;
-                            supersededAt: string | null;
-                            emergencyCab: boolean;
-                        }[];
-                        quorum: {
-                            required: number;
-                            approve: number;
-                            reject: number;
-                            expedited: {
-                                required: number;
-                                approve: number;
-                                reject: number;
-                                voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                            } | null;
-                        };
-                        cis: {
-                            id: string;
-                            name: string;
-                            type: string;
-                            environment: string;
-                            status: string;
-                        }[];
-                        releases: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["ChangeDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     getChange: {
@@ -4963,83 +5972,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        /** @enum {string} */
-                        source: "internal" | "external";
-                        external: {
-                            system: string;
-                            key: string;
-                            /** @enum {string} */
-                            status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
-                            url: string | null;
-                        } | null;
-                        title: string;
-                        description: string | null;
-                        requester: string;
-                        risk: ("low" | "medium" | "high") | null;
-                        /** @enum {string} */
-                        state: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
-                        ciIds: string[];
-                        approvedBy: string[];
-                        approvedAt: string | null;
-                        submittedAt: string | null;
-                        rejectedAt: string | null;
-                        withdrawnBy: string | null;
-                        withdrawnAt: string | null;
-                        withdrawReason: string | null;
-                        implementedAt: string | null;
-                        implementedBy: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        emergency: boolean;
-                        emergencyReason: string | null;
-                        approvedVia: ("cab" | "emergency_cab") | null;
-                        votes: {
-                            id: string;
-                            voter: string;
-                            /** @enum {string} */
-                            decision: "approve" | "reject";
-                            comment: string;
-                            votedAt: string;
-                            supersededBy: string | null;
-                            supersededAt: string | null;
-                            emergencyCab: boolean;
-                        }[];
-                        quorum: {
-                            required: number;
-                            approve: number;
-                            reject: number;
-                            expedited: {
-                                required: number;
-                                approve: number;
-                                reject: number;
-                                voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                            } | null;
-                        };
-                        cis: {
-                            id: string;
-                            name: string;
-                            type: string;
-                            environment: string;
-                            status: string;
-                        }[];
-                        releases: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["ChangeDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     updateChange: {
@@ -5065,89 +6013,35 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        /** @enum {string} */
-                        source: "internal" | "external";
-                        external: {
-                            system: string;
-                            key: string;
-                            /** @enum {string} */
-                            status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
-                            url: string | null;
-                        } | null;
-                        title: string;
-                        description: string | null;
-                        requester: string;
-                        risk: ("low" | "medium" | "high") | null;
-                        /** @enum {string} */
-                        state: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
-                        ciIds: string[];
-                        approvedBy: string[];
-                        approvedAt: string | null;
-                        submittedAt: string | null;
-                        rejectedAt: string | null;
-                        withdrawnBy: string | null;
-                        withdrawnAt: string | null;
-                        withdrawReason: string | null;
-                        implementedAt: string | null;
-                        implementedBy: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        emergency: boolean;
-                        emergencyReason: string | null;
-                        approvedVia: ("cab" | "emergency_cab") | null;
-                        votes: {
-                            id: string;
-                            voter: string;
-                            /** @enum {string} */
-                            decision: "approve" | "reject";
-                            comment: string;
-                            votedAt: string;
-                            supersededBy: string | null;
-                            supersededAt: string | null;
-                            emergencyCab: boolean;
-                        }[];
-                        quorum: {
-                            required: number;
-                            approve: number;
-                            reject: number;
-                            expedited: {
-                                required: number;
-                                approve: number;
-                                reject: number;
-                                voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                            } | null;
-                        };
-                        cis: {
-                            id: string;
-                            name: string;
-                            type: string;
-                            environment: string;
-                            status: string;
-                        }[];
-                        releases: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["ChangeDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     submitChange: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -5155,89 +6049,32 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        /** @enum {string} */
-                        source: "internal" | "external";
-                        external: {
-                            system: string;
-                            key: string;
-                            /** @enum {string} */
-                            status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
-                            url: string | null;
-                        } | null;
-                        title: string;
-                        description: string | null;
-                        requester: string;
-                        risk: ("low" | "medium" | "high") | null;
-                        /** @enum {string} */
-                        state: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
-                        ciIds: string[];
-                        approvedBy: string[];
-                        approvedAt: string | null;
-                        submittedAt: string | null;
-                        rejectedAt: string | null;
-                        withdrawnBy: string | null;
-                        withdrawnAt: string | null;
-                        withdrawReason: string | null;
-                        implementedAt: string | null;
-                        implementedBy: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        emergency: boolean;
-                        emergencyReason: string | null;
-                        approvedVia: ("cab" | "emergency_cab") | null;
-                        votes: {
-                            id: string;
-                            voter: string;
-                            /** @enum {string} */
-                            decision: "approve" | "reject";
-                            comment: string;
-                            votedAt: string;
-                            supersededBy: string | null;
-                            supersededAt: string | null;
-                            emergencyCab: boolean;
-                        }[];
-                        quorum: {
-                            required: number;
-                            approve: number;
-                            reject: number;
-                            expedited: {
-                                required: number;
-                                approve: number;
-                                reject: number;
-                                voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                            } | null;
-                        };
-                        cis: {
-                            id: string;
-                            name: string;
-                            type: string;
-                            environment: string;
-                            status: string;
-                        }[];
-                        releases: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["ChangeDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     voteOnChange: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -5253,89 +6090,35 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        /** @enum {string} */
-                        source: "internal" | "external";
-                        external: {
-                            system: string;
-                            key: string;
-                            /** @enum {string} */
-                            status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
-                            url: string | null;
-                        } | null;
-                        title: string;
-                        description: string | null;
-                        requester: string;
-                        risk: ("low" | "medium" | "high") | null;
-                        /** @enum {string} */
-                        state: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
-                        ciIds: string[];
-                        approvedBy: string[];
-                        approvedAt: string | null;
-                        submittedAt: string | null;
-                        rejectedAt: string | null;
-                        withdrawnBy: string | null;
-                        withdrawnAt: string | null;
-                        withdrawReason: string | null;
-                        implementedAt: string | null;
-                        implementedBy: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        emergency: boolean;
-                        emergencyReason: string | null;
-                        approvedVia: ("cab" | "emergency_cab") | null;
-                        votes: {
-                            id: string;
-                            voter: string;
-                            /** @enum {string} */
-                            decision: "approve" | "reject";
-                            comment: string;
-                            votedAt: string;
-                            supersededBy: string | null;
-                            supersededAt: string | null;
-                            emergencyCab: boolean;
-                        }[];
-                        quorum: {
-                            required: number;
-                            approve: number;
-                            reject: number;
-                            expedited: {
-                                required: number;
-                                approve: number;
-                                reject: number;
-                                voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                            } | null;
-                        };
-                        cis: {
-                            id: string;
-                            name: string;
-                            type: string;
-                            environment: string;
-                            status: string;
-                        }[];
-                        releases: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["ChangeDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     withdrawChange: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -5349,83 +6132,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        /** @enum {string} */
-                        source: "internal" | "external";
-                        external: {
-                            system: string;
-                            key: string;
-                            /** @enum {string} */
-                            status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
-                            url: string | null;
-                        } | null;
-                        title: string;
-                        description: string | null;
-                        requester: string;
-                        risk: ("low" | "medium" | "high") | null;
-                        /** @enum {string} */
-                        state: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
-                        ciIds: string[];
-                        approvedBy: string[];
-                        approvedAt: string | null;
-                        submittedAt: string | null;
-                        rejectedAt: string | null;
-                        withdrawnBy: string | null;
-                        withdrawnAt: string | null;
-                        withdrawReason: string | null;
-                        implementedAt: string | null;
-                        implementedBy: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        emergency: boolean;
-                        emergencyReason: string | null;
-                        approvedVia: ("cab" | "emergency_cab") | null;
-                        votes: {
-                            id: string;
-                            voter: string;
-                            /** @enum {string} */
-                            decision: "approve" | "reject";
-                            comment: string;
-                            votedAt: string;
-                            supersededBy: string | null;
-                            supersededAt: string | null;
-                            emergencyCab: boolean;
-                        }[];
-                        quorum: {
-                            required: number;
-                            approve: number;
-                            reject: number;
-                            expedited: {
-                                required: number;
-                                approve: number;
-                                reject: number;
-                                voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                            } | null;
-                        };
-                        cis: {
-                            id: string;
-                            name: string;
-                            type: string;
-                            environment: string;
-                            status: string;
-                        }[];
-                        releases: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["ChangeDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     putExternalChange: {
@@ -5455,81 +6181,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        /** @enum {string} */
-                        source: "internal" | "external";
-                        external: {
-                            system: string;
-                            key: string;
-                            /** @enum {string} */
-                            status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
-                            url: string | null;
-                        } | null;
-                        title: string;
-                        description: string | null;
-                        requester: string;
-                        risk: ("low" | "medium" | "high") | null;
-                        /** @enum {string} */
-                        state: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
-                        ciIds: string[];
-                        approvedBy: string[];
-                        approvedAt: string | null;
-                        submittedAt: string | null;
-                        rejectedAt: string | null;
-                        withdrawnBy: string | null;
-                        withdrawnAt: string | null;
-                        withdrawReason: string | null;
-                        implementedAt: string | null;
-                        implementedBy: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        emergency: boolean;
-                        emergencyReason: string | null;
-                        approvedVia: ("cab" | "emergency_cab") | null;
-                        votes: {
-                            id: string;
-                            voter: string;
-                            /** @enum {string} */
-                            decision: "approve" | "reject";
-                            comment: string;
-                            votedAt: string;
-                            supersededBy: string | null;
-                            supersededAt: string | null;
-                            emergencyCab: boolean;
-                        }[];
-                        quorum: {
-                            required: number;
-                            approve: number;
-                            reject: number;
-                            expedited: {
-                                required: number;
-                                approve: number;
-                                reject: number;
-                                voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                            } | null;
-                        };
-                        cis: {
-                            id: string;
-                            name: string;
-                            type: string;
-                            environment: string;
-                            status: string;
-                        }[];
-                        releases: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["ChangeDetail"];
                 };
             };
             /** @description Default Response */
@@ -5538,77 +6196,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        /** @enum {string} */
-                        source: "internal" | "external";
-                        external: {
-                            system: string;
-                            key: string;
-                            /** @enum {string} */
-                            status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
-                            url: string | null;
-                        } | null;
-                        title: string;
-                        description: string | null;
-                        requester: string;
-                        risk: ("low" | "medium" | "high") | null;
-                        /** @enum {string} */
-                        state: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
-                        ciIds: string[];
-                        approvedBy: string[];
-                        approvedAt: string | null;
-                        submittedAt: string | null;
-                        rejectedAt: string | null;
-                        withdrawnBy: string | null;
-                        withdrawnAt: string | null;
-                        withdrawReason: string | null;
-                        implementedAt: string | null;
-                        implementedBy: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        emergency: boolean;
-                        emergencyReason: string | null;
-                        approvedVia: ("cab" | "emergency_cab") | null;
-                        votes: {
-                            id: string;
-                            voter: string;
-                            /** @enum {string} */
-                            decision: "approve" | "reject";
-                            comment: string;
-                            votedAt: string;
-                            supersededBy: string | null;
-                            supersededAt: string | null;
-                            emergencyCab: boolean;
-                        }[];
-                        quorum: {
-                            required: number;
-                            approve: number;
-                            reject: number;
-                            expedited: {
-                                required: number;
-                                approve: number;
-                                reject: number;
-                                voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                            } | null;
-                        };
-                        cis: {
-                            id: string;
-                            name: string;
-                            type: string;
-                            environment: string;
-                            status: string;
-                        }[];
-                        releases: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["ChangeDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     receiveChangeWebhook: {
@@ -5643,7 +6244,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5654,78 +6255,21 @@ export interface operations {
                         delivery: "accepted" | "duplicate";
                         deliveryId: string;
                         changed: boolean;
-                        change: {
-                            id: string;
-                            number: string;
-                            /** @enum {string} */
-                            source: "internal" | "external";
-                            external: {
-                                system: string;
-                                key: string;
-                                /** @enum {string} */
-                                status: "pending" | "approved" | "rejected" | "withdrawn" | "implemented";
-                                url: string | null;
-                            } | null;
-                            title: string;
-                            description: string | null;
-                            requester: string;
-                            risk: ("low" | "medium" | "high") | null;
-                            /** @enum {string} */
-                            state: "draft" | "submitted" | "cab_review" | "approved" | "rejected" | "withdrawn" | "implemented";
-                            ciIds: string[];
-                            approvedBy: string[];
-                            approvedAt: string | null;
-                            submittedAt: string | null;
-                            rejectedAt: string | null;
-                            withdrawnBy: string | null;
-                            withdrawnAt: string | null;
-                            withdrawReason: string | null;
-                            implementedAt: string | null;
-                            implementedBy: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                            emergency: boolean;
-                            emergencyReason: string | null;
-                            approvedVia: ("cab" | "emergency_cab") | null;
-                            votes: {
-                                id: string;
-                                voter: string;
-                                /** @enum {string} */
-                                decision: "approve" | "reject";
-                                comment: string;
-                                votedAt: string;
-                                supersededBy: string | null;
-                                supersededAt: string | null;
-                                emergencyCab: boolean;
-                            }[];
-                            quorum: {
-                                required: number;
-                                approve: number;
-                                reject: number;
-                                expedited: {
-                                    required: number;
-                                    approve: number;
-                                    reject: number;
-                                    voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                } | null;
-                            };
-                            cis: {
-                                id: string;
-                                name: string;
-                                type: string;
-                                environment: string;
-                                status: string;
-                            }[];
-                            releases: {
-                                id: string;
-                                number: string;
-                                title: string;
-                                state: string;
-                            }[];
-                        } | null;
+                        change: components["schemas"]["ChangeDetail"] | null;
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
         };
     };
     getPolicy: {
@@ -5737,83 +6281,19 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        status: "draft" | "approved";
-                        effectiveDate: string;
-                        document: {
-                            number: string;
-                            title: string;
-                            version: string;
-                            department: string;
-                            approver: string;
-                            effectiveDate: string;
-                            revisions: {
-                                date: string;
-                                version: string;
-                                change: string;
-                                approver: string;
-                            }[];
-                            rules: {
-                                approvalAuthority: {
-                                    emergency: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                    major: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                    normal: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                };
-                                intakeRoles: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                requiredPlanSections: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
-                                emergencyShortForm: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
-                                preReleaseChecks: {
-                                    key: string;
-                                    label: {
-                                        zh: string;
-                                        en: string;
-                                    };
-                                }[];
-                                postReleaseVerifications: {
-                                    key: string;
-                                    label: {
-                                        zh: string;
-                                        en: string;
-                                    };
-                                }[];
-                                deadlines: {
-                                    cmdbUpdateHours: number;
-                                    rollbackDecisionMinutes: number;
-                                    escalateMinutesBefore: number[];
-                                };
-                                successRateTarget: number;
-                                complaintThreshold: {
-                                    count: number;
-                                    withinMinutes: number;
-                                };
-                                rollbackDeciders?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                fourEyes: boolean;
-                                cabQuorum: number;
-                                emergencySelfApprovalWithReview?: boolean;
-                                emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                emergencyCab?: {
-                                    quorum: number;
-                                    voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                };
-                                /** @default true */
-                                intakeFourEyes: boolean;
-                            };
-                        };
-                        createdBy: string | null;
-                        createdAt: string;
-                        approvedBy: string | null;
-                        approvedAt: string | null;
-                    };
+                    "application/json": components["schemas"]["PolicyVersion"];
                 };
             };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     listPolicyVersions: {
@@ -5825,91 +6305,30 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        versions: {
-                            id: string;
-                            /** @enum {string} */
-                            status: "draft" | "approved";
-                            effectiveDate: string;
-                            document: {
-                                number: string;
-                                title: string;
-                                version: string;
-                                department: string;
-                                approver: string;
-                                effectiveDate: string;
-                                revisions: {
-                                    date: string;
-                                    version: string;
-                                    change: string;
-                                    approver: string;
-                                }[];
-                                rules: {
-                                    approvalAuthority: {
-                                        emergency: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                        major: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                        normal: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                    };
-                                    intakeRoles: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                    requiredPlanSections: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
-                                    emergencyShortForm: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
-                                    preReleaseChecks: {
-                                        key: string;
-                                        label: {
-                                            zh: string;
-                                            en: string;
-                                        };
-                                    }[];
-                                    postReleaseVerifications: {
-                                        key: string;
-                                        label: {
-                                            zh: string;
-                                            en: string;
-                                        };
-                                    }[];
-                                    deadlines: {
-                                        cmdbUpdateHours: number;
-                                        rollbackDecisionMinutes: number;
-                                        escalateMinutesBefore: number[];
-                                    };
-                                    successRateTarget: number;
-                                    complaintThreshold: {
-                                        count: number;
-                                        withinMinutes: number;
-                                    };
-                                    rollbackDeciders?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                    fourEyes: boolean;
-                                    cabQuorum: number;
-                                    emergencySelfApprovalWithReview?: boolean;
-                                    emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                    emergencyCab?: {
-                                        quorum: number;
-                                        voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                    };
-                                    /** @default true */
-                                    intakeFourEyes: boolean;
-                                };
-                            };
-                            createdBy: string | null;
-                            createdAt: string;
-                            approvedBy: string | null;
-                            approvedAt: string | null;
-                        }[];
+                        versions: components["schemas"]["PolicyVersion"][];
                     };
                 };
             };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     createPolicyVersion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5969,83 +6388,24 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        status: "draft" | "approved";
-                        effectiveDate: string;
-                        document: {
-                            number: string;
-                            title: string;
-                            version: string;
-                            department: string;
-                            approver: string;
-                            effectiveDate: string;
-                            revisions: {
-                                date: string;
-                                version: string;
-                                change: string;
-                                approver: string;
-                            }[];
-                            rules: {
-                                approvalAuthority: {
-                                    emergency: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                    major: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                    normal: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                };
-                                intakeRoles: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                requiredPlanSections: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
-                                emergencyShortForm: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
-                                preReleaseChecks: {
-                                    key: string;
-                                    label: {
-                                        zh: string;
-                                        en: string;
-                                    };
-                                }[];
-                                postReleaseVerifications: {
-                                    key: string;
-                                    label: {
-                                        zh: string;
-                                        en: string;
-                                    };
-                                }[];
-                                deadlines: {
-                                    cmdbUpdateHours: number;
-                                    rollbackDecisionMinutes: number;
-                                    escalateMinutesBefore: number[];
-                                };
-                                successRateTarget: number;
-                                complaintThreshold: {
-                                    count: number;
-                                    withinMinutes: number;
-                                };
-                                rollbackDeciders?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                fourEyes: boolean;
-                                cabQuorum: number;
-                                emergencySelfApprovalWithReview?: boolean;
-                                emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                emergencyCab?: {
-                                    quorum: number;
-                                    voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                };
-                                /** @default true */
-                                intakeFourEyes: boolean;
-                            };
-                        };
-                        createdBy: string | null;
-                        createdAt: string;
-                        approvedBy: string | null;
-                        approvedAt: string | null;
-                    };
+                    "application/json": components["schemas"]["PolicyVersion"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     getPolicyVersion: {
@@ -6059,89 +6419,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        status: "draft" | "approved";
-                        effectiveDate: string;
-                        document: {
-                            number: string;
-                            title: string;
-                            version: string;
-                            department: string;
-                            approver: string;
-                            effectiveDate: string;
-                            revisions: {
-                                date: string;
-                                version: string;
-                                change: string;
-                                approver: string;
-                            }[];
-                            rules: {
-                                approvalAuthority: {
-                                    emergency: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                    major: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                    normal: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                };
-                                intakeRoles: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                requiredPlanSections: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
-                                emergencyShortForm: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
-                                preReleaseChecks: {
-                                    key: string;
-                                    label: {
-                                        zh: string;
-                                        en: string;
-                                    };
-                                }[];
-                                postReleaseVerifications: {
-                                    key: string;
-                                    label: {
-                                        zh: string;
-                                        en: string;
-                                    };
-                                }[];
-                                deadlines: {
-                                    cmdbUpdateHours: number;
-                                    rollbackDecisionMinutes: number;
-                                    escalateMinutesBefore: number[];
-                                };
-                                successRateTarget: number;
-                                complaintThreshold: {
-                                    count: number;
-                                    withinMinutes: number;
-                                };
-                                rollbackDeciders?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                fourEyes: boolean;
-                                cabQuorum: number;
-                                emergencySelfApprovalWithReview?: boolean;
-                                emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                emergencyCab?: {
-                                    quorum: number;
-                                    voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                };
-                                /** @default true */
-                                intakeFourEyes: boolean;
-                            };
-                        };
-                        createdBy: string | null;
-                        createdAt: string;
-                        approvedBy: string | null;
-                        approvedAt: string | null;
-                    };
+                    "application/json": components["schemas"]["PolicyVersion"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     approvePolicyVersion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -6149,83 +6451,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        status: "draft" | "approved";
-                        effectiveDate: string;
-                        document: {
-                            number: string;
-                            title: string;
-                            version: string;
-                            department: string;
-                            approver: string;
-                            effectiveDate: string;
-                            revisions: {
-                                date: string;
-                                version: string;
-                                change: string;
-                                approver: string;
-                            }[];
-                            rules: {
-                                approvalAuthority: {
-                                    emergency: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                    major: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                    normal: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                };
-                                intakeRoles: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                requiredPlanSections: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
-                                emergencyShortForm: ("purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback")[];
-                                preReleaseChecks: {
-                                    key: string;
-                                    label: {
-                                        zh: string;
-                                        en: string;
-                                    };
-                                }[];
-                                postReleaseVerifications: {
-                                    key: string;
-                                    label: {
-                                        zh: string;
-                                        en: string;
-                                    };
-                                }[];
-                                deadlines: {
-                                    cmdbUpdateHours: number;
-                                    rollbackDecisionMinutes: number;
-                                    escalateMinutesBefore: number[];
-                                };
-                                successRateTarget: number;
-                                complaintThreshold: {
-                                    count: number;
-                                    withinMinutes: number;
-                                };
-                                rollbackDeciders?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                fourEyes: boolean;
-                                cabQuorum: number;
-                                emergencySelfApprovalWithReview?: boolean;
-                                emergencyReviewers?: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                emergencyCab?: {
-                                    quorum: number;
-                                    voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
-                                };
-                                /** @default true */
-                                intakeFourEyes: boolean;
-                            };
-                        };
-                        createdBy: string | null;
-                        createdAt: string;
-                        approvedBy: string | null;
-                        approvedAt: string | null;
-                    };
+                    "application/json": components["schemas"]["PolicyVersion"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     listReleases: {
@@ -6242,7 +6484,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6279,12 +6521,20 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     createRelease: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6320,96 +6570,24 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        title: string;
-                        description: string | null;
-                        /** @enum {string} */
-                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                        type: ("emergency" | "major" | "normal") | null;
-                        proposal: {
-                            /** @enum {string} */
-                            type: "emergency" | "major" | "normal";
-                            reasons: string[];
-                        };
-                        typeReason: string | null;
-                        urgency: string;
-                        rollbackDifficulty: string;
-                        newTechnology: boolean;
-                        targetCiIds: string[];
-                        policyVersionId: string;
-                        requestedBy: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionReason: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        changes: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                            approved: boolean;
-                            expedited: boolean;
-                            label: string;
-                        }[];
-                        items: {
-                            /** @enum {string} */
-                            kind: "software" | "hardware" | "document" | "service";
-                            title: string;
-                            dslVersionId?: string | null;
-                            description?: string | null;
-                            ciIds: string[];
-                            id: string;
-                        }[];
-                        assessments: {
-                            seq: number;
-                            /** @enum {string} */
-                            kind: "relationship" | "resource" | "risk";
-                            content: unknown;
-                            recordedBy: string;
-                            recordedAt: string;
-                        }[];
-                        plan: {
-                            id: string;
-                            version: number;
-                            status: string;
-                            drafterName: string;
-                            gaps: {
-                                /** @enum {string} */
-                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                reason: string;
-                            }[];
-                            unresolvedConflicts: string[];
-                        } | null;
-                        actions: {
-                            /** @enum {string} */
-                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                            allowed: boolean;
-                            blockers: {
-                                rule: string;
-                                reason: string;
-                                /** @enum {string} */
-                                kind: "state" | "role" | "policy";
-                                missing?: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                            }[];
-                        }[];
-                        rollbackDecided: boolean;
-                    };
+                    "application/json": components["schemas"]["ReleaseDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     getRelease: {
@@ -6423,96 +6601,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        title: string;
-                        description: string | null;
-                        /** @enum {string} */
-                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                        type: ("emergency" | "major" | "normal") | null;
-                        proposal: {
-                            /** @enum {string} */
-                            type: "emergency" | "major" | "normal";
-                            reasons: string[];
-                        };
-                        typeReason: string | null;
-                        urgency: string;
-                        rollbackDifficulty: string;
-                        newTechnology: boolean;
-                        targetCiIds: string[];
-                        policyVersionId: string;
-                        requestedBy: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionReason: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        changes: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                            approved: boolean;
-                            expedited: boolean;
-                            label: string;
-                        }[];
-                        items: {
-                            /** @enum {string} */
-                            kind: "software" | "hardware" | "document" | "service";
-                            title: string;
-                            dslVersionId?: string | null;
-                            description?: string | null;
-                            ciIds: string[];
-                            id: string;
-                        }[];
-                        assessments: {
-                            seq: number;
-                            /** @enum {string} */
-                            kind: "relationship" | "resource" | "risk";
-                            content: unknown;
-                            recordedBy: string;
-                            recordedAt: string;
-                        }[];
-                        plan: {
-                            id: string;
-                            version: number;
-                            status: string;
-                            drafterName: string;
-                            gaps: {
-                                /** @enum {string} */
-                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                reason: string;
-                            }[];
-                            unresolvedConflicts: string[];
-                        } | null;
-                        actions: {
-                            /** @enum {string} */
-                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                            allowed: boolean;
-                            blockers: {
-                                rule: string;
-                                reason: string;
-                                /** @enum {string} */
-                                kind: "state" | "role" | "policy";
-                                missing?: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                            }[];
-                        }[];
-                        rollbackDecided: boolean;
-                    };
+                    "application/json": components["schemas"]["ReleaseDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     getReleaseReferences: {
@@ -6526,7 +6630,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6557,6 +6661,13 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     getReleaseActivity: {
@@ -6570,7 +6681,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6589,12 +6700,22 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     acceptRelease: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -6608,102 +6729,35 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        title: string;
-                        description: string | null;
-                        /** @enum {string} */
-                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                        type: ("emergency" | "major" | "normal") | null;
-                        proposal: {
-                            /** @enum {string} */
-                            type: "emergency" | "major" | "normal";
-                            reasons: string[];
-                        };
-                        typeReason: string | null;
-                        urgency: string;
-                        rollbackDifficulty: string;
-                        newTechnology: boolean;
-                        targetCiIds: string[];
-                        policyVersionId: string;
-                        requestedBy: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionReason: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        changes: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                            approved: boolean;
-                            expedited: boolean;
-                            label: string;
-                        }[];
-                        items: {
-                            /** @enum {string} */
-                            kind: "software" | "hardware" | "document" | "service";
-                            title: string;
-                            dslVersionId?: string | null;
-                            description?: string | null;
-                            ciIds: string[];
-                            id: string;
-                        }[];
-                        assessments: {
-                            seq: number;
-                            /** @enum {string} */
-                            kind: "relationship" | "resource" | "risk";
-                            content: unknown;
-                            recordedBy: string;
-                            recordedAt: string;
-                        }[];
-                        plan: {
-                            id: string;
-                            version: number;
-                            status: string;
-                            drafterName: string;
-                            gaps: {
-                                /** @enum {string} */
-                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                reason: string;
-                            }[];
-                            unresolvedConflicts: string[];
-                        } | null;
-                        actions: {
-                            /** @enum {string} */
-                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                            allowed: boolean;
-                            blockers: {
-                                rule: string;
-                                reason: string;
-                                /** @enum {string} */
-                                kind: "state" | "role" | "policy";
-                                missing?: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                            }[];
-                        }[];
-                        rollbackDecided: boolean;
-                    };
+                    "application/json": components["schemas"]["ReleaseDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     rejectRelease: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -6717,102 +6771,35 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        title: string;
-                        description: string | null;
-                        /** @enum {string} */
-                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                        type: ("emergency" | "major" | "normal") | null;
-                        proposal: {
-                            /** @enum {string} */
-                            type: "emergency" | "major" | "normal";
-                            reasons: string[];
-                        };
-                        typeReason: string | null;
-                        urgency: string;
-                        rollbackDifficulty: string;
-                        newTechnology: boolean;
-                        targetCiIds: string[];
-                        policyVersionId: string;
-                        requestedBy: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionReason: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        changes: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                            approved: boolean;
-                            expedited: boolean;
-                            label: string;
-                        }[];
-                        items: {
-                            /** @enum {string} */
-                            kind: "software" | "hardware" | "document" | "service";
-                            title: string;
-                            dslVersionId?: string | null;
-                            description?: string | null;
-                            ciIds: string[];
-                            id: string;
-                        }[];
-                        assessments: {
-                            seq: number;
-                            /** @enum {string} */
-                            kind: "relationship" | "resource" | "risk";
-                            content: unknown;
-                            recordedBy: string;
-                            recordedAt: string;
-                        }[];
-                        plan: {
-                            id: string;
-                            version: number;
-                            status: string;
-                            drafterName: string;
-                            gaps: {
-                                /** @enum {string} */
-                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                reason: string;
-                            }[];
-                            unresolvedConflicts: string[];
-                        } | null;
-                        actions: {
-                            /** @enum {string} */
-                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                            allowed: boolean;
-                            blockers: {
-                                rule: string;
-                                reason: string;
-                                /** @enum {string} */
-                                kind: "state" | "role" | "policy";
-                                missing?: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                            }[];
-                        }[];
-                        rollbackDecided: boolean;
-                    };
+                    "application/json": components["schemas"]["ReleaseDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     classifyRelease: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -6828,102 +6815,35 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        title: string;
-                        description: string | null;
-                        /** @enum {string} */
-                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                        type: ("emergency" | "major" | "normal") | null;
-                        proposal: {
-                            /** @enum {string} */
-                            type: "emergency" | "major" | "normal";
-                            reasons: string[];
-                        };
-                        typeReason: string | null;
-                        urgency: string;
-                        rollbackDifficulty: string;
-                        newTechnology: boolean;
-                        targetCiIds: string[];
-                        policyVersionId: string;
-                        requestedBy: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionReason: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        changes: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                            approved: boolean;
-                            expedited: boolean;
-                            label: string;
-                        }[];
-                        items: {
-                            /** @enum {string} */
-                            kind: "software" | "hardware" | "document" | "service";
-                            title: string;
-                            dslVersionId?: string | null;
-                            description?: string | null;
-                            ciIds: string[];
-                            id: string;
-                        }[];
-                        assessments: {
-                            seq: number;
-                            /** @enum {string} */
-                            kind: "relationship" | "resource" | "risk";
-                            content: unknown;
-                            recordedBy: string;
-                            recordedAt: string;
-                        }[];
-                        plan: {
-                            id: string;
-                            version: number;
-                            status: string;
-                            drafterName: string;
-                            gaps: {
-                                /** @enum {string} */
-                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                reason: string;
-                            }[];
-                            unresolvedConflicts: string[];
-                        } | null;
-                        actions: {
-                            /** @enum {string} */
-                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                            allowed: boolean;
-                            blockers: {
-                                rule: string;
-                                reason: string;
-                                /** @enum {string} */
-                                kind: "state" | "role" | "policy";
-                                missing?: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                            }[];
-                        }[];
-                        rollbackDecided: boolean;
-                    };
+                    "application/json": components["schemas"]["ReleaseDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     cancelRelease: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -6937,96 +6857,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        title: string;
-                        description: string | null;
-                        /** @enum {string} */
-                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                        type: ("emergency" | "major" | "normal") | null;
-                        proposal: {
-                            /** @enum {string} */
-                            type: "emergency" | "major" | "normal";
-                            reasons: string[];
-                        };
-                        typeReason: string | null;
-                        urgency: string;
-                        rollbackDifficulty: string;
-                        newTechnology: boolean;
-                        targetCiIds: string[];
-                        policyVersionId: string;
-                        requestedBy: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionReason: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        changes: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                            approved: boolean;
-                            expedited: boolean;
-                            label: string;
-                        }[];
-                        items: {
-                            /** @enum {string} */
-                            kind: "software" | "hardware" | "document" | "service";
-                            title: string;
-                            dslVersionId?: string | null;
-                            description?: string | null;
-                            ciIds: string[];
-                            id: string;
-                        }[];
-                        assessments: {
-                            seq: number;
-                            /** @enum {string} */
-                            kind: "relationship" | "resource" | "risk";
-                            content: unknown;
-                            recordedBy: string;
-                            recordedAt: string;
-                        }[];
-                        plan: {
-                            id: string;
-                            version: number;
-                            status: string;
-                            drafterName: string;
-                            gaps: {
-                                /** @enum {string} */
-                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                reason: string;
-                            }[];
-                            unresolvedConflicts: string[];
-                        } | null;
-                        actions: {
-                            /** @enum {string} */
-                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                            allowed: boolean;
-                            blockers: {
-                                rule: string;
-                                reason: string;
-                                /** @enum {string} */
-                                kind: "state" | "role" | "policy";
-                                missing?: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                            }[];
-                        }[];
-                        rollbackDecided: boolean;
-                    };
+                    "application/json": components["schemas"]["ReleaseDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     getReleaseRelationships: {
@@ -7040,7 +6890,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7061,12 +6911,22 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     assessRelationship: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -7086,102 +6946,35 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        title: string;
-                        description: string | null;
-                        /** @enum {string} */
-                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                        type: ("emergency" | "major" | "normal") | null;
-                        proposal: {
-                            /** @enum {string} */
-                            type: "emergency" | "major" | "normal";
-                            reasons: string[];
-                        };
-                        typeReason: string | null;
-                        urgency: string;
-                        rollbackDifficulty: string;
-                        newTechnology: boolean;
-                        targetCiIds: string[];
-                        policyVersionId: string;
-                        requestedBy: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionReason: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        changes: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                            approved: boolean;
-                            expedited: boolean;
-                            label: string;
-                        }[];
-                        items: {
-                            /** @enum {string} */
-                            kind: "software" | "hardware" | "document" | "service";
-                            title: string;
-                            dslVersionId?: string | null;
-                            description?: string | null;
-                            ciIds: string[];
-                            id: string;
-                        }[];
-                        assessments: {
-                            seq: number;
-                            /** @enum {string} */
-                            kind: "relationship" | "resource" | "risk";
-                            content: unknown;
-                            recordedBy: string;
-                            recordedAt: string;
-                        }[];
-                        plan: {
-                            id: string;
-                            version: number;
-                            status: string;
-                            drafterName: string;
-                            gaps: {
-                                /** @enum {string} */
-                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                reason: string;
-                            }[];
-                            unresolvedConflicts: string[];
-                        } | null;
-                        actions: {
-                            /** @enum {string} */
-                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                            allowed: boolean;
-                            blockers: {
-                                rule: string;
-                                reason: string;
-                                /** @enum {string} */
-                                kind: "state" | "role" | "policy";
-                                missing?: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                            }[];
-                        }[];
-                        rollbackDecided: boolean;
-                    };
+                    "application/json": components["schemas"]["ReleaseDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     assessResources: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -7204,102 +6997,35 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        title: string;
-                        description: string | null;
-                        /** @enum {string} */
-                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                        type: ("emergency" | "major" | "normal") | null;
-                        proposal: {
-                            /** @enum {string} */
-                            type: "emergency" | "major" | "normal";
-                            reasons: string[];
-                        };
-                        typeReason: string | null;
-                        urgency: string;
-                        rollbackDifficulty: string;
-                        newTechnology: boolean;
-                        targetCiIds: string[];
-                        policyVersionId: string;
-                        requestedBy: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionReason: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        changes: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                            approved: boolean;
-                            expedited: boolean;
-                            label: string;
-                        }[];
-                        items: {
-                            /** @enum {string} */
-                            kind: "software" | "hardware" | "document" | "service";
-                            title: string;
-                            dslVersionId?: string | null;
-                            description?: string | null;
-                            ciIds: string[];
-                            id: string;
-                        }[];
-                        assessments: {
-                            seq: number;
-                            /** @enum {string} */
-                            kind: "relationship" | "resource" | "risk";
-                            content: unknown;
-                            recordedBy: string;
-                            recordedAt: string;
-                        }[];
-                        plan: {
-                            id: string;
-                            version: number;
-                            status: string;
-                            drafterName: string;
-                            gaps: {
-                                /** @enum {string} */
-                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                reason: string;
-                            }[];
-                            unresolvedConflicts: string[];
-                        } | null;
-                        actions: {
-                            /** @enum {string} */
-                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                            allowed: boolean;
-                            blockers: {
-                                rule: string;
-                                reason: string;
-                                /** @enum {string} */
-                                kind: "state" | "role" | "policy";
-                                missing?: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                            }[];
-                        }[];
-                        rollbackDecided: boolean;
-                    };
+                    "application/json": components["schemas"]["ReleaseDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     assessRisk: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -7322,96 +7048,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        title: string;
-                        description: string | null;
-                        /** @enum {string} */
-                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                        type: ("emergency" | "major" | "normal") | null;
-                        proposal: {
-                            /** @enum {string} */
-                            type: "emergency" | "major" | "normal";
-                            reasons: string[];
-                        };
-                        typeReason: string | null;
-                        urgency: string;
-                        rollbackDifficulty: string;
-                        newTechnology: boolean;
-                        targetCiIds: string[];
-                        policyVersionId: string;
-                        requestedBy: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionReason: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        changes: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                            approved: boolean;
-                            expedited: boolean;
-                            label: string;
-                        }[];
-                        items: {
-                            /** @enum {string} */
-                            kind: "software" | "hardware" | "document" | "service";
-                            title: string;
-                            dslVersionId?: string | null;
-                            description?: string | null;
-                            ciIds: string[];
-                            id: string;
-                        }[];
-                        assessments: {
-                            seq: number;
-                            /** @enum {string} */
-                            kind: "relationship" | "resource" | "risk";
-                            content: unknown;
-                            recordedBy: string;
-                            recordedAt: string;
-                        }[];
-                        plan: {
-                            id: string;
-                            version: number;
-                            status: string;
-                            drafterName: string;
-                            gaps: {
-                                /** @enum {string} */
-                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                reason: string;
-                            }[];
-                            unresolvedConflicts: string[];
-                        } | null;
-                        actions: {
-                            /** @enum {string} */
-                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                            allowed: boolean;
-                            blockers: {
-                                rule: string;
-                                reason: string;
-                                /** @enum {string} */
-                                kind: "state" | "role" | "policy";
-                                missing?: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                            }[];
-                        }[];
-                        rollbackDecided: boolean;
-                    };
+                    "application/json": components["schemas"]["ReleaseDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     listPlanVersions: {
@@ -7425,7 +7081,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7529,6 +7185,13 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     savePlan: {
@@ -7617,102 +7280,35 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        title: string;
-                        description: string | null;
-                        /** @enum {string} */
-                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                        type: ("emergency" | "major" | "normal") | null;
-                        proposal: {
-                            /** @enum {string} */
-                            type: "emergency" | "major" | "normal";
-                            reasons: string[];
-                        };
-                        typeReason: string | null;
-                        urgency: string;
-                        rollbackDifficulty: string;
-                        newTechnology: boolean;
-                        targetCiIds: string[];
-                        policyVersionId: string;
-                        requestedBy: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionReason: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        changes: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                            approved: boolean;
-                            expedited: boolean;
-                            label: string;
-                        }[];
-                        items: {
-                            /** @enum {string} */
-                            kind: "software" | "hardware" | "document" | "service";
-                            title: string;
-                            dslVersionId?: string | null;
-                            description?: string | null;
-                            ciIds: string[];
-                            id: string;
-                        }[];
-                        assessments: {
-                            seq: number;
-                            /** @enum {string} */
-                            kind: "relationship" | "resource" | "risk";
-                            content: unknown;
-                            recordedBy: string;
-                            recordedAt: string;
-                        }[];
-                        plan: {
-                            id: string;
-                            version: number;
-                            status: string;
-                            drafterName: string;
-                            gaps: {
-                                /** @enum {string} */
-                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                reason: string;
-                            }[];
-                            unresolvedConflicts: string[];
-                        } | null;
-                        actions: {
-                            /** @enum {string} */
-                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                            allowed: boolean;
-                            blockers: {
-                                rule: string;
-                                reason: string;
-                                /** @enum {string} */
-                                kind: "state" | "role" | "policy";
-                                missing?: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                            }[];
-                        }[];
-                        rollbackDecided: boolean;
-                    };
+                    "application/json": components["schemas"]["ReleaseDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     submitPlan: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -7720,102 +7316,32 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        title: string;
-                        description: string | null;
-                        /** @enum {string} */
-                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                        type: ("emergency" | "major" | "normal") | null;
-                        proposal: {
-                            /** @enum {string} */
-                            type: "emergency" | "major" | "normal";
-                            reasons: string[];
-                        };
-                        typeReason: string | null;
-                        urgency: string;
-                        rollbackDifficulty: string;
-                        newTechnology: boolean;
-                        targetCiIds: string[];
-                        policyVersionId: string;
-                        requestedBy: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionReason: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        changes: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                            approved: boolean;
-                            expedited: boolean;
-                            label: string;
-                        }[];
-                        items: {
-                            /** @enum {string} */
-                            kind: "software" | "hardware" | "document" | "service";
-                            title: string;
-                            dslVersionId?: string | null;
-                            description?: string | null;
-                            ciIds: string[];
-                            id: string;
-                        }[];
-                        assessments: {
-                            seq: number;
-                            /** @enum {string} */
-                            kind: "relationship" | "resource" | "risk";
-                            content: unknown;
-                            recordedBy: string;
-                            recordedAt: string;
-                        }[];
-                        plan: {
-                            id: string;
-                            version: number;
-                            status: string;
-                            drafterName: string;
-                            gaps: {
-                                /** @enum {string} */
-                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                reason: string;
-                            }[];
-                            unresolvedConflicts: string[];
-                        } | null;
-                        actions: {
-                            /** @enum {string} */
-                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                            allowed: boolean;
-                            blockers: {
-                                rule: string;
-                                reason: string;
-                                /** @enum {string} */
-                                kind: "state" | "role" | "policy";
-                                missing?: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                            }[];
-                        }[];
-                        rollbackDecided: boolean;
-                    };
+                    "application/json": components["schemas"]["ReleaseDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     approvePlan: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -7829,102 +7355,35 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        title: string;
-                        description: string | null;
-                        /** @enum {string} */
-                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                        type: ("emergency" | "major" | "normal") | null;
-                        proposal: {
-                            /** @enum {string} */
-                            type: "emergency" | "major" | "normal";
-                            reasons: string[];
-                        };
-                        typeReason: string | null;
-                        urgency: string;
-                        rollbackDifficulty: string;
-                        newTechnology: boolean;
-                        targetCiIds: string[];
-                        policyVersionId: string;
-                        requestedBy: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionReason: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        changes: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                            approved: boolean;
-                            expedited: boolean;
-                            label: string;
-                        }[];
-                        items: {
-                            /** @enum {string} */
-                            kind: "software" | "hardware" | "document" | "service";
-                            title: string;
-                            dslVersionId?: string | null;
-                            description?: string | null;
-                            ciIds: string[];
-                            id: string;
-                        }[];
-                        assessments: {
-                            seq: number;
-                            /** @enum {string} */
-                            kind: "relationship" | "resource" | "risk";
-                            content: unknown;
-                            recordedBy: string;
-                            recordedAt: string;
-                        }[];
-                        plan: {
-                            id: string;
-                            version: number;
-                            status: string;
-                            drafterName: string;
-                            gaps: {
-                                /** @enum {string} */
-                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                reason: string;
-                            }[];
-                            unresolvedConflicts: string[];
-                        } | null;
-                        actions: {
-                            /** @enum {string} */
-                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                            allowed: boolean;
-                            blockers: {
-                                rule: string;
-                                reason: string;
-                                /** @enum {string} */
-                                kind: "state" | "role" | "policy";
-                                missing?: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                            }[];
-                        }[];
-                        rollbackDecided: boolean;
-                    };
+                    "application/json": components["schemas"]["ReleaseDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     rejectPlan: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -7938,102 +7397,35 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        title: string;
-                        description: string | null;
-                        /** @enum {string} */
-                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                        type: ("emergency" | "major" | "normal") | null;
-                        proposal: {
-                            /** @enum {string} */
-                            type: "emergency" | "major" | "normal";
-                            reasons: string[];
-                        };
-                        typeReason: string | null;
-                        urgency: string;
-                        rollbackDifficulty: string;
-                        newTechnology: boolean;
-                        targetCiIds: string[];
-                        policyVersionId: string;
-                        requestedBy: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionReason: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        changes: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                            approved: boolean;
-                            expedited: boolean;
-                            label: string;
-                        }[];
-                        items: {
-                            /** @enum {string} */
-                            kind: "software" | "hardware" | "document" | "service";
-                            title: string;
-                            dslVersionId?: string | null;
-                            description?: string | null;
-                            ciIds: string[];
-                            id: string;
-                        }[];
-                        assessments: {
-                            seq: number;
-                            /** @enum {string} */
-                            kind: "relationship" | "resource" | "risk";
-                            content: unknown;
-                            recordedBy: string;
-                            recordedAt: string;
-                        }[];
-                        plan: {
-                            id: string;
-                            version: number;
-                            status: string;
-                            drafterName: string;
-                            gaps: {
-                                /** @enum {string} */
-                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                reason: string;
-                            }[];
-                            unresolvedConflicts: string[];
-                        } | null;
-                        actions: {
-                            /** @enum {string} */
-                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                            allowed: boolean;
-                            blockers: {
-                                rule: string;
-                                reason: string;
-                                /** @enum {string} */
-                                kind: "state" | "role" | "policy";
-                                missing?: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                            }[];
-                        }[];
-                        rollbackDecided: boolean;
-                    };
+                    "application/json": components["schemas"]["ReleaseDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     revisePlan: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -8047,96 +7439,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        title: string;
-                        description: string | null;
-                        /** @enum {string} */
-                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                        type: ("emergency" | "major" | "normal") | null;
-                        proposal: {
-                            /** @enum {string} */
-                            type: "emergency" | "major" | "normal";
-                            reasons: string[];
-                        };
-                        typeReason: string | null;
-                        urgency: string;
-                        rollbackDifficulty: string;
-                        newTechnology: boolean;
-                        targetCiIds: string[];
-                        policyVersionId: string;
-                        requestedBy: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionReason: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        changes: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                            approved: boolean;
-                            expedited: boolean;
-                            label: string;
-                        }[];
-                        items: {
-                            /** @enum {string} */
-                            kind: "software" | "hardware" | "document" | "service";
-                            title: string;
-                            dslVersionId?: string | null;
-                            description?: string | null;
-                            ciIds: string[];
-                            id: string;
-                        }[];
-                        assessments: {
-                            seq: number;
-                            /** @enum {string} */
-                            kind: "relationship" | "resource" | "risk";
-                            content: unknown;
-                            recordedBy: string;
-                            recordedAt: string;
-                        }[];
-                        plan: {
-                            id: string;
-                            version: number;
-                            status: string;
-                            drafterName: string;
-                            gaps: {
-                                /** @enum {string} */
-                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                reason: string;
-                            }[];
-                            unresolvedConflicts: string[];
-                        } | null;
-                        actions: {
-                            /** @enum {string} */
-                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                            allowed: boolean;
-                            blockers: {
-                                rule: string;
-                                reason: string;
-                                /** @enum {string} */
-                                kind: "state" | "role" | "policy";
-                                missing?: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                            }[];
-                        }[];
-                        rollbackDecided: boolean;
-                    };
+                    "application/json": components["schemas"]["ReleaseDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     completePlan: {
@@ -8225,102 +7547,35 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        title: string;
-                        description: string | null;
-                        /** @enum {string} */
-                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                        type: ("emergency" | "major" | "normal") | null;
-                        proposal: {
-                            /** @enum {string} */
-                            type: "emergency" | "major" | "normal";
-                            reasons: string[];
-                        };
-                        typeReason: string | null;
-                        urgency: string;
-                        rollbackDifficulty: string;
-                        newTechnology: boolean;
-                        targetCiIds: string[];
-                        policyVersionId: string;
-                        requestedBy: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionReason: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        changes: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                            approved: boolean;
-                            expedited: boolean;
-                            label: string;
-                        }[];
-                        items: {
-                            /** @enum {string} */
-                            kind: "software" | "hardware" | "document" | "service";
-                            title: string;
-                            dslVersionId?: string | null;
-                            description?: string | null;
-                            ciIds: string[];
-                            id: string;
-                        }[];
-                        assessments: {
-                            seq: number;
-                            /** @enum {string} */
-                            kind: "relationship" | "resource" | "risk";
-                            content: unknown;
-                            recordedBy: string;
-                            recordedAt: string;
-                        }[];
-                        plan: {
-                            id: string;
-                            version: number;
-                            status: string;
-                            drafterName: string;
-                            gaps: {
-                                /** @enum {string} */
-                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                reason: string;
-                            }[];
-                            unresolvedConflicts: string[];
-                        } | null;
-                        actions: {
-                            /** @enum {string} */
-                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                            allowed: boolean;
-                            blockers: {
-                                rule: string;
-                                reason: string;
-                                /** @enum {string} */
-                                kind: "state" | "role" | "policy";
-                                missing?: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                            }[];
-                        }[];
-                        rollbackDecided: boolean;
-                    };
+                    "application/json": components["schemas"]["ReleaseDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     approvePlanCompletion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -8334,96 +7589,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        title: string;
-                        description: string | null;
-                        /** @enum {string} */
-                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                        type: ("emergency" | "major" | "normal") | null;
-                        proposal: {
-                            /** @enum {string} */
-                            type: "emergency" | "major" | "normal";
-                            reasons: string[];
-                        };
-                        typeReason: string | null;
-                        urgency: string;
-                        rollbackDifficulty: string;
-                        newTechnology: boolean;
-                        targetCiIds: string[];
-                        policyVersionId: string;
-                        requestedBy: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionReason: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        changes: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                            approved: boolean;
-                            expedited: boolean;
-                            label: string;
-                        }[];
-                        items: {
-                            /** @enum {string} */
-                            kind: "software" | "hardware" | "document" | "service";
-                            title: string;
-                            dslVersionId?: string | null;
-                            description?: string | null;
-                            ciIds: string[];
-                            id: string;
-                        }[];
-                        assessments: {
-                            seq: number;
-                            /** @enum {string} */
-                            kind: "relationship" | "resource" | "risk";
-                            content: unknown;
-                            recordedBy: string;
-                            recordedAt: string;
-                        }[];
-                        plan: {
-                            id: string;
-                            version: number;
-                            status: string;
-                            drafterName: string;
-                            gaps: {
-                                /** @enum {string} */
-                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                reason: string;
-                            }[];
-                            unresolvedConflicts: string[];
-                        } | null;
-                        actions: {
-                            /** @enum {string} */
-                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                            allowed: boolean;
-                            blockers: {
-                                rule: string;
-                                reason: string;
-                                /** @enum {string} */
-                                kind: "state" | "role" | "policy";
-                                missing?: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                            }[];
-                        }[];
-                        rollbackDecided: boolean;
-                    };
+                    "application/json": components["schemas"]["ReleaseDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     getPlanConflicts: {
@@ -8437,7 +7622,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -8459,12 +7644,22 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     overridePlanConflict: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
                 key: string;
@@ -8479,7 +7674,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -8501,6 +7696,17 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     getCalendar: {
@@ -8515,7 +7721,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -8545,6 +7751,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     listFreezeWindows: {
@@ -8559,7 +7770,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -8578,12 +7789,20 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     createFreezeWindow: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8600,7 +7819,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -8617,6 +7836,15 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     deleteFreezeWindow: {
@@ -8630,13 +7858,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Done; no content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     getChecklist: {
@@ -8650,7 +7886,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -8699,12 +7935,22 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     recordCheck: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
                 key: string;
@@ -8727,96 +7973,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        title: string;
-                        description: string | null;
-                        /** @enum {string} */
-                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                        type: ("emergency" | "major" | "normal") | null;
-                        proposal: {
-                            /** @enum {string} */
-                            type: "emergency" | "major" | "normal";
-                            reasons: string[];
-                        };
-                        typeReason: string | null;
-                        urgency: string;
-                        rollbackDifficulty: string;
-                        newTechnology: boolean;
-                        targetCiIds: string[];
-                        policyVersionId: string;
-                        requestedBy: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionReason: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        changes: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                            approved: boolean;
-                            expedited: boolean;
-                            label: string;
-                        }[];
-                        items: {
-                            /** @enum {string} */
-                            kind: "software" | "hardware" | "document" | "service";
-                            title: string;
-                            dslVersionId?: string | null;
-                            description?: string | null;
-                            ciIds: string[];
-                            id: string;
-                        }[];
-                        assessments: {
-                            seq: number;
-                            /** @enum {string} */
-                            kind: "relationship" | "resource" | "risk";
-                            content: unknown;
-                            recordedBy: string;
-                            recordedAt: string;
-                        }[];
-                        plan: {
-                            id: string;
-                            version: number;
-                            status: string;
-                            drafterName: string;
-                            gaps: {
-                                /** @enum {string} */
-                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                reason: string;
-                            }[];
-                            unresolvedConflicts: string[];
-                        } | null;
-                        actions: {
-                            /** @enum {string} */
-                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                            allowed: boolean;
-                            blockers: {
-                                rule: string;
-                                reason: string;
-                                /** @enum {string} */
-                                kind: "state" | "role" | "policy";
-                                missing?: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                            }[];
-                        }[];
-                        rollbackDecided: boolean;
-                    };
+                    "application/json": components["schemas"]["ReleaseDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     downloadEvidence: {
@@ -8831,27 +8007,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/octet-stream": string;
+                };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     uploadEvidence: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The file's name, URI-encoded (encodeURIComponent); kept up to 255 characters. */
+                "X-Filename"?: components["parameters"]["Filename"];
+            };
             path: {
                 id: string;
             };
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description The file's bytes as the body, streamed (Content-Type application/octet-stream); any other content type is refused with 415. */
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -8864,12 +8057,26 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     checkGate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8894,56 +8101,34 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "allowed": false,
-                     *       "release": "REL-2026-0042",
-                     *       "environment": "production",
-                     *       "at": "2026-11-27T04:23:43.033Z",
-                     *       "decidedAt": "2026-11-27T04:23:43.033Z",
-                     *       "checks": [
-                     *         {
-                     *           "rule": "PR-1 approved plan",
-                     *           "ok": true,
-                     *           "message": "The plan v2 is approved"
-                     *         },
-                     *         {
-                     *           "rule": "PR-1 window",
-                     *           "ok": false,
-                     *           "message": "The window opens at 2026-11-28T14:00:00.000Z"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": {
-                        allowed: boolean;
-                        release: string;
-                        environment: string;
-                        at: string;
-                        decidedAt: string;
-                        /** @enum {boolean} */
-                        preview?: true;
-                        wouldBeAllowed?: boolean;
-                        checks: {
-                            rule: string;
-                            ok: boolean;
-                            message: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["GateAnswer"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     startImplementation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -8951,102 +8136,32 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        title: string;
-                        description: string | null;
-                        /** @enum {string} */
-                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                        type: ("emergency" | "major" | "normal") | null;
-                        proposal: {
-                            /** @enum {string} */
-                            type: "emergency" | "major" | "normal";
-                            reasons: string[];
-                        };
-                        typeReason: string | null;
-                        urgency: string;
-                        rollbackDifficulty: string;
-                        newTechnology: boolean;
-                        targetCiIds: string[];
-                        policyVersionId: string;
-                        requestedBy: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionReason: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        changes: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                            approved: boolean;
-                            expedited: boolean;
-                            label: string;
-                        }[];
-                        items: {
-                            /** @enum {string} */
-                            kind: "software" | "hardware" | "document" | "service";
-                            title: string;
-                            dslVersionId?: string | null;
-                            description?: string | null;
-                            ciIds: string[];
-                            id: string;
-                        }[];
-                        assessments: {
-                            seq: number;
-                            /** @enum {string} */
-                            kind: "relationship" | "resource" | "risk";
-                            content: unknown;
-                            recordedBy: string;
-                            recordedAt: string;
-                        }[];
-                        plan: {
-                            id: string;
-                            version: number;
-                            status: string;
-                            drafterName: string;
-                            gaps: {
-                                /** @enum {string} */
-                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                reason: string;
-                            }[];
-                            unresolvedConflicts: string[];
-                        } | null;
-                        actions: {
-                            /** @enum {string} */
-                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                            allowed: boolean;
-                            blockers: {
-                                rule: string;
-                                reason: string;
-                                /** @enum {string} */
-                                kind: "state" | "role" | "policy";
-                                missing?: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                            }[];
-                        }[];
-                        rollbackDecided: boolean;
-                    };
+                    "application/json": components["schemas"]["ReleaseDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     completeImplementation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -9054,96 +8169,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        title: string;
-                        description: string | null;
-                        /** @enum {string} */
-                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                        type: ("emergency" | "major" | "normal") | null;
-                        proposal: {
-                            /** @enum {string} */
-                            type: "emergency" | "major" | "normal";
-                            reasons: string[];
-                        };
-                        typeReason: string | null;
-                        urgency: string;
-                        rollbackDifficulty: string;
-                        newTechnology: boolean;
-                        targetCiIds: string[];
-                        policyVersionId: string;
-                        requestedBy: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionReason: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        changes: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                            approved: boolean;
-                            expedited: boolean;
-                            label: string;
-                        }[];
-                        items: {
-                            /** @enum {string} */
-                            kind: "software" | "hardware" | "document" | "service";
-                            title: string;
-                            dslVersionId?: string | null;
-                            description?: string | null;
-                            ciIds: string[];
-                            id: string;
-                        }[];
-                        assessments: {
-                            seq: number;
-                            /** @enum {string} */
-                            kind: "relationship" | "resource" | "risk";
-                            content: unknown;
-                            recordedBy: string;
-                            recordedAt: string;
-                        }[];
-                        plan: {
-                            id: string;
-                            version: number;
-                            status: string;
-                            drafterName: string;
-                            gaps: {
-                                /** @enum {string} */
-                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                reason: string;
-                            }[];
-                            unresolvedConflicts: string[];
-                        } | null;
-                        actions: {
-                            /** @enum {string} */
-                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                            allowed: boolean;
-                            blockers: {
-                                rule: string;
-                                reason: string;
-                                /** @enum {string} */
-                                kind: "state" | "role" | "policy";
-                                missing?: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                            }[];
-                        }[];
-                        rollbackDecided: boolean;
-                    };
+                    "application/json": components["schemas"]["ReleaseDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     getProgress: {
@@ -9157,109 +8199,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        releaseId: string;
-                        number: string;
-                        state: string;
-                        planVersion: number | null;
-                        window: {
-                            start: string;
-                            end: string;
-                        } | null;
-                        now: string;
-                        implementation: {
-                            progress: {
-                                total: number;
-                                done: number;
-                                failed: number;
-                                current: {
-                                    index: number;
-                                    title: string;
-                                    /** @enum {string} */
-                                    status: "running" | "succeeded" | "failed" | "pending";
-                                } | null;
-                                plannedMinutes: number;
-                                elapsedMinutes: number;
-                                startedAt: string | null;
-                                finishedAt: string | null;
-                            };
-                            steps: {
-                                title: string;
-                                owner: string;
-                                expectedMinutes: number;
-                                verification: string;
-                                index: number;
-                                run: {
-                                    /** @enum {string} */
-                                    phase: "implementation" | "rollback";
-                                    stepIndex: number;
-                                    planVersion: number;
-                                    title: string;
-                                    /** @enum {string} */
-                                    status: "running" | "succeeded" | "failed";
-                                    attempt: number;
-                                    executor: string;
-                                    startedAt: string;
-                                    finishedAt: string | null;
-                                    result: string | null;
-                                    output: string | null;
-                                } | null;
-                            }[];
-                        };
-                        rollback: {
-                            progress: {
-                                total: number;
-                                done: number;
-                                failed: number;
-                                current: {
-                                    index: number;
-                                    title: string;
-                                    /** @enum {string} */
-                                    status: "running" | "succeeded" | "failed" | "pending";
-                                } | null;
-                                plannedMinutes: number;
-                                elapsedMinutes: number;
-                                startedAt: string | null;
-                                finishedAt: string | null;
-                            };
-                            steps: {
-                                title: string;
-                                owner: string;
-                                expectedMinutes: number;
-                                verification: string;
-                                index: number;
-                                run: {
-                                    /** @enum {string} */
-                                    phase: "implementation" | "rollback";
-                                    stepIndex: number;
-                                    planVersion: number;
-                                    title: string;
-                                    /** @enum {string} */
-                                    status: "running" | "succeeded" | "failed";
-                                    attempt: number;
-                                    executor: string;
-                                    startedAt: string;
-                                    finishedAt: string | null;
-                                    result: string | null;
-                                    output: string | null;
-                                } | null;
-                            }[];
-                        };
-                    };
+                    "application/json": components["schemas"]["Progress"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     startStep: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
                 phase: "implementation" | "rollback";
@@ -9283,7 +8247,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -9381,12 +8345,26 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     finishStep: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
                 phase: "implementation" | "rollback";
@@ -9416,7 +8394,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -9514,6 +8492,17 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     streamReleaseEvents: {
@@ -9527,13 +8516,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example id: 1
+                     *     event: hello
+                     *     data: {"releaseId":"…","state":"implementing"}
+                     *
+                     *     id: 2
+                     *     event: change
+                     *     data: {"type":"step","releaseId":"…","at":"2026-11-27T04:23:43.033Z"}
+                     */
+                    "text/event-stream": string;
+                };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     getMonitoring: {
@@ -9547,7 +8554,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -9594,12 +8601,22 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     recordReading: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -9615,7 +8632,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -9632,6 +8649,17 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     searchLogs: {
@@ -9651,7 +8679,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -9670,12 +8698,22 @@ export interface operations {
                     }[];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     pushLogs: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -9712,7 +8750,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -9724,12 +8762,26 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     recordFeedback: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -9750,7 +8802,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -9766,6 +8818,17 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     getRollback: {
@@ -9779,7 +8842,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -9842,12 +8905,22 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     raiseTrigger: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -9872,7 +8945,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -9902,12 +8975,26 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     decideRollback: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
                 triggerId: string;
@@ -9924,102 +9011,35 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        title: string;
-                        description: string | null;
-                        /** @enum {string} */
-                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                        type: ("emergency" | "major" | "normal") | null;
-                        proposal: {
-                            /** @enum {string} */
-                            type: "emergency" | "major" | "normal";
-                            reasons: string[];
-                        };
-                        typeReason: string | null;
-                        urgency: string;
-                        rollbackDifficulty: string;
-                        newTechnology: boolean;
-                        targetCiIds: string[];
-                        policyVersionId: string;
-                        requestedBy: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionReason: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        changes: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                            approved: boolean;
-                            expedited: boolean;
-                            label: string;
-                        }[];
-                        items: {
-                            /** @enum {string} */
-                            kind: "software" | "hardware" | "document" | "service";
-                            title: string;
-                            dslVersionId?: string | null;
-                            description?: string | null;
-                            ciIds: string[];
-                            id: string;
-                        }[];
-                        assessments: {
-                            seq: number;
-                            /** @enum {string} */
-                            kind: "relationship" | "resource" | "risk";
-                            content: unknown;
-                            recordedBy: string;
-                            recordedAt: string;
-                        }[];
-                        plan: {
-                            id: string;
-                            version: number;
-                            status: string;
-                            drafterName: string;
-                            gaps: {
-                                /** @enum {string} */
-                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                reason: string;
-                            }[];
-                            unresolvedConflicts: string[];
-                        } | null;
-                        actions: {
-                            /** @enum {string} */
-                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                            allowed: boolean;
-                            blockers: {
-                                rule: string;
-                                reason: string;
-                                /** @enum {string} */
-                                kind: "state" | "role" | "policy";
-                                missing?: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                            }[];
-                        }[];
-                        rollbackDecided: boolean;
-                    };
+                    "application/json": components["schemas"]["ReleaseDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     verifyRestoration: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -10036,7 +9056,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -10057,12 +9077,26 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     completeRollback: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -10070,102 +9104,32 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        title: string;
-                        description: string | null;
-                        /** @enum {string} */
-                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                        type: ("emergency" | "major" | "normal") | null;
-                        proposal: {
-                            /** @enum {string} */
-                            type: "emergency" | "major" | "normal";
-                            reasons: string[];
-                        };
-                        typeReason: string | null;
-                        urgency: string;
-                        rollbackDifficulty: string;
-                        newTechnology: boolean;
-                        targetCiIds: string[];
-                        policyVersionId: string;
-                        requestedBy: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionReason: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        changes: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                            approved: boolean;
-                            expedited: boolean;
-                            label: string;
-                        }[];
-                        items: {
-                            /** @enum {string} */
-                            kind: "software" | "hardware" | "document" | "service";
-                            title: string;
-                            dslVersionId?: string | null;
-                            description?: string | null;
-                            ciIds: string[];
-                            id: string;
-                        }[];
-                        assessments: {
-                            seq: number;
-                            /** @enum {string} */
-                            kind: "relationship" | "resource" | "risk";
-                            content: unknown;
-                            recordedBy: string;
-                            recordedAt: string;
-                        }[];
-                        plan: {
-                            id: string;
-                            version: number;
-                            status: string;
-                            drafterName: string;
-                            gaps: {
-                                /** @enum {string} */
-                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                reason: string;
-                            }[];
-                            unresolvedConflicts: string[];
-                        } | null;
-                        actions: {
-                            /** @enum {string} */
-                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                            allowed: boolean;
-                            blockers: {
-                                rule: string;
-                                reason: string;
-                                /** @enum {string} */
-                                kind: "state" | "role" | "policy";
-                                missing?: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                            }[];
-                        }[];
-                        rollbackDecided: boolean;
-                    };
+                    "application/json": components["schemas"]["ReleaseDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     failRollback: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -10179,96 +9143,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        title: string;
-                        description: string | null;
-                        /** @enum {string} */
-                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                        type: ("emergency" | "major" | "normal") | null;
-                        proposal: {
-                            /** @enum {string} */
-                            type: "emergency" | "major" | "normal";
-                            reasons: string[];
-                        };
-                        typeReason: string | null;
-                        urgency: string;
-                        rollbackDifficulty: string;
-                        newTechnology: boolean;
-                        targetCiIds: string[];
-                        policyVersionId: string;
-                        requestedBy: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionReason: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        changes: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                            approved: boolean;
-                            expedited: boolean;
-                            label: string;
-                        }[];
-                        items: {
-                            /** @enum {string} */
-                            kind: "software" | "hardware" | "document" | "service";
-                            title: string;
-                            dslVersionId?: string | null;
-                            description?: string | null;
-                            ciIds: string[];
-                            id: string;
-                        }[];
-                        assessments: {
-                            seq: number;
-                            /** @enum {string} */
-                            kind: "relationship" | "resource" | "risk";
-                            content: unknown;
-                            recordedBy: string;
-                            recordedAt: string;
-                        }[];
-                        plan: {
-                            id: string;
-                            version: number;
-                            status: string;
-                            drafterName: string;
-                            gaps: {
-                                /** @enum {string} */
-                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                reason: string;
-                            }[];
-                            unresolvedConflicts: string[];
-                        } | null;
-                        actions: {
-                            /** @enum {string} */
-                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                            allowed: boolean;
-                            blockers: {
-                                rule: string;
-                                reason: string;
-                                /** @enum {string} */
-                                kind: "state" | "role" | "policy";
-                                missing?: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                            }[];
-                        }[];
-                        rollbackDecided: boolean;
-                    };
+                    "application/json": components["schemas"]["ReleaseDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     getPostRelease: {
@@ -10282,7 +9176,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -10377,12 +9271,22 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     recordVerification: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
                 key: string;
@@ -10405,102 +9309,35 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        title: string;
-                        description: string | null;
-                        /** @enum {string} */
-                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                        type: ("emergency" | "major" | "normal") | null;
-                        proposal: {
-                            /** @enum {string} */
-                            type: "emergency" | "major" | "normal";
-                            reasons: string[];
-                        };
-                        typeReason: string | null;
-                        urgency: string;
-                        rollbackDifficulty: string;
-                        newTechnology: boolean;
-                        targetCiIds: string[];
-                        policyVersionId: string;
-                        requestedBy: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionReason: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        changes: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                            approved: boolean;
-                            expedited: boolean;
-                            label: string;
-                        }[];
-                        items: {
-                            /** @enum {string} */
-                            kind: "software" | "hardware" | "document" | "service";
-                            title: string;
-                            dslVersionId?: string | null;
-                            description?: string | null;
-                            ciIds: string[];
-                            id: string;
-                        }[];
-                        assessments: {
-                            seq: number;
-                            /** @enum {string} */
-                            kind: "relationship" | "resource" | "risk";
-                            content: unknown;
-                            recordedBy: string;
-                            recordedAt: string;
-                        }[];
-                        plan: {
-                            id: string;
-                            version: number;
-                            status: string;
-                            drafterName: string;
-                            gaps: {
-                                /** @enum {string} */
-                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                reason: string;
-                            }[];
-                            unresolvedConflicts: string[];
-                        } | null;
-                        actions: {
-                            /** @enum {string} */
-                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                            allowed: boolean;
-                            blockers: {
-                                rule: string;
-                                reason: string;
-                                /** @enum {string} */
-                                kind: "state" | "role" | "policy";
-                                missing?: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                            }[];
-                        }[];
-                        rollbackDecided: boolean;
-                    };
+                    "application/json": components["schemas"]["ReleaseDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     signAcceptance: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -10516,102 +9353,35 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        title: string;
-                        description: string | null;
-                        /** @enum {string} */
-                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                        type: ("emergency" | "major" | "normal") | null;
-                        proposal: {
-                            /** @enum {string} */
-                            type: "emergency" | "major" | "normal";
-                            reasons: string[];
-                        };
-                        typeReason: string | null;
-                        urgency: string;
-                        rollbackDifficulty: string;
-                        newTechnology: boolean;
-                        targetCiIds: string[];
-                        policyVersionId: string;
-                        requestedBy: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionReason: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        changes: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                            approved: boolean;
-                            expedited: boolean;
-                            label: string;
-                        }[];
-                        items: {
-                            /** @enum {string} */
-                            kind: "software" | "hardware" | "document" | "service";
-                            title: string;
-                            dslVersionId?: string | null;
-                            description?: string | null;
-                            ciIds: string[];
-                            id: string;
-                        }[];
-                        assessments: {
-                            seq: number;
-                            /** @enum {string} */
-                            kind: "relationship" | "resource" | "risk";
-                            content: unknown;
-                            recordedBy: string;
-                            recordedAt: string;
-                        }[];
-                        plan: {
-                            id: string;
-                            version: number;
-                            status: string;
-                            drafterName: string;
-                            gaps: {
-                                /** @enum {string} */
-                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                reason: string;
-                            }[];
-                            unresolvedConflicts: string[];
-                        } | null;
-                        actions: {
-                            /** @enum {string} */
-                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                            allowed: boolean;
-                            blockers: {
-                                rule: string;
-                                reason: string;
-                                /** @enum {string} */
-                                kind: "state" | "role" | "policy";
-                                missing?: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                            }[];
-                        }[];
-                        rollbackDecided: boolean;
-                    };
+                    "application/json": components["schemas"]["ReleaseDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     reviewEmergencyRelease: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -10626,102 +9396,35 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        title: string;
-                        description: string | null;
-                        /** @enum {string} */
-                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                        type: ("emergency" | "major" | "normal") | null;
-                        proposal: {
-                            /** @enum {string} */
-                            type: "emergency" | "major" | "normal";
-                            reasons: string[];
-                        };
-                        typeReason: string | null;
-                        urgency: string;
-                        rollbackDifficulty: string;
-                        newTechnology: boolean;
-                        targetCiIds: string[];
-                        policyVersionId: string;
-                        requestedBy: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionReason: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        changes: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                            approved: boolean;
-                            expedited: boolean;
-                            label: string;
-                        }[];
-                        items: {
-                            /** @enum {string} */
-                            kind: "software" | "hardware" | "document" | "service";
-                            title: string;
-                            dslVersionId?: string | null;
-                            description?: string | null;
-                            ciIds: string[];
-                            id: string;
-                        }[];
-                        assessments: {
-                            seq: number;
-                            /** @enum {string} */
-                            kind: "relationship" | "resource" | "risk";
-                            content: unknown;
-                            recordedBy: string;
-                            recordedAt: string;
-                        }[];
-                        plan: {
-                            id: string;
-                            version: number;
-                            status: string;
-                            drafterName: string;
-                            gaps: {
-                                /** @enum {string} */
-                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                reason: string;
-                            }[];
-                            unresolvedConflicts: string[];
-                        } | null;
-                        actions: {
-                            /** @enum {string} */
-                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                            allowed: boolean;
-                            blockers: {
-                                rule: string;
-                                reason: string;
-                                /** @enum {string} */
-                                kind: "state" | "role" | "policy";
-                                missing?: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                            }[];
-                        }[];
-                        rollbackDecided: boolean;
-                    };
+                    "application/json": components["schemas"]["ReleaseDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     completeCmdbUpdate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -10735,102 +9438,35 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        title: string;
-                        description: string | null;
-                        /** @enum {string} */
-                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                        type: ("emergency" | "major" | "normal") | null;
-                        proposal: {
-                            /** @enum {string} */
-                            type: "emergency" | "major" | "normal";
-                            reasons: string[];
-                        };
-                        typeReason: string | null;
-                        urgency: string;
-                        rollbackDifficulty: string;
-                        newTechnology: boolean;
-                        targetCiIds: string[];
-                        policyVersionId: string;
-                        requestedBy: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionReason: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        changes: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                            approved: boolean;
-                            expedited: boolean;
-                            label: string;
-                        }[];
-                        items: {
-                            /** @enum {string} */
-                            kind: "software" | "hardware" | "document" | "service";
-                            title: string;
-                            dslVersionId?: string | null;
-                            description?: string | null;
-                            ciIds: string[];
-                            id: string;
-                        }[];
-                        assessments: {
-                            seq: number;
-                            /** @enum {string} */
-                            kind: "relationship" | "resource" | "risk";
-                            content: unknown;
-                            recordedBy: string;
-                            recordedAt: string;
-                        }[];
-                        plan: {
-                            id: string;
-                            version: number;
-                            status: string;
-                            drafterName: string;
-                            gaps: {
-                                /** @enum {string} */
-                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                reason: string;
-                            }[];
-                            unresolvedConflicts: string[];
-                        } | null;
-                        actions: {
-                            /** @enum {string} */
-                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                            allowed: boolean;
-                            blockers: {
-                                rule: string;
-                                reason: string;
-                                /** @enum {string} */
-                                kind: "state" | "role" | "policy";
-                                missing?: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                            }[];
-                        }[];
-                        rollbackDecided: boolean;
-                    };
+                    "application/json": components["schemas"]["ReleaseDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     archiveRelease: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -10838,102 +9474,32 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        title: string;
-                        description: string | null;
-                        /** @enum {string} */
-                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                        type: ("emergency" | "major" | "normal") | null;
-                        proposal: {
-                            /** @enum {string} */
-                            type: "emergency" | "major" | "normal";
-                            reasons: string[];
-                        };
-                        typeReason: string | null;
-                        urgency: string;
-                        rollbackDifficulty: string;
-                        newTechnology: boolean;
-                        targetCiIds: string[];
-                        policyVersionId: string;
-                        requestedBy: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionReason: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        changes: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                            approved: boolean;
-                            expedited: boolean;
-                            label: string;
-                        }[];
-                        items: {
-                            /** @enum {string} */
-                            kind: "software" | "hardware" | "document" | "service";
-                            title: string;
-                            dslVersionId?: string | null;
-                            description?: string | null;
-                            ciIds: string[];
-                            id: string;
-                        }[];
-                        assessments: {
-                            seq: number;
-                            /** @enum {string} */
-                            kind: "relationship" | "resource" | "risk";
-                            content: unknown;
-                            recordedBy: string;
-                            recordedAt: string;
-                        }[];
-                        plan: {
-                            id: string;
-                            version: number;
-                            status: string;
-                            drafterName: string;
-                            gaps: {
-                                /** @enum {string} */
-                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                reason: string;
-                            }[];
-                            unresolvedConflicts: string[];
-                        } | null;
-                        actions: {
-                            /** @enum {string} */
-                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                            allowed: boolean;
-                            blockers: {
-                                rule: string;
-                                reason: string;
-                                /** @enum {string} */
-                                kind: "state" | "role" | "policy";
-                                missing?: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                            }[];
-                        }[];
-                        rollbackDecided: boolean;
-                    };
+                    "application/json": components["schemas"]["ReleaseDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     closeRelease: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -10950,96 +9516,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        number: string;
-                        title: string;
-                        description: string | null;
-                        /** @enum {string} */
-                        state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
-                        outcome: ("successful" | "failed" | "rolled_back" | "cancelled" | "rejected") | null;
-                        type: ("emergency" | "major" | "normal") | null;
-                        proposal: {
-                            /** @enum {string} */
-                            type: "emergency" | "major" | "normal";
-                            reasons: string[];
-                        };
-                        typeReason: string | null;
-                        urgency: string;
-                        rollbackDifficulty: string;
-                        newTechnology: boolean;
-                        targetCiIds: string[];
-                        policyVersionId: string;
-                        requestedBy: string;
-                        decidedBy: string | null;
-                        decidedAt: string | null;
-                        decisionReason: string | null;
-                        createdAt: string;
-                        updatedAt: string;
-                        changes: {
-                            id: string;
-                            number: string;
-                            title: string;
-                            state: string;
-                            approved: boolean;
-                            expedited: boolean;
-                            label: string;
-                        }[];
-                        items: {
-                            /** @enum {string} */
-                            kind: "software" | "hardware" | "document" | "service";
-                            title: string;
-                            dslVersionId?: string | null;
-                            description?: string | null;
-                            ciIds: string[];
-                            id: string;
-                        }[];
-                        assessments: {
-                            seq: number;
-                            /** @enum {string} */
-                            kind: "relationship" | "resource" | "risk";
-                            content: unknown;
-                            recordedBy: string;
-                            recordedAt: string;
-                        }[];
-                        plan: {
-                            id: string;
-                            version: number;
-                            status: string;
-                            drafterName: string;
-                            gaps: {
-                                /** @enum {string} */
-                                section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                reason: string;
-                            }[];
-                            unresolvedConflicts: string[];
-                        } | null;
-                        actions: {
-                            /** @enum {string} */
-                            action: "accept" | "reject" | "classify" | "edit_plan" | "submit_plan" | "approve_plan" | "reject_plan" | "revise_plan" | "complete_plan" | "approve_completion" | "review_emergency" | "record_check" | "start_implementation" | "record_step" | "complete_implementation" | "record_monitoring" | "raise_trigger" | "decide_rollback" | "decide_continue" | "record_rollback_step" | "verify_restoration" | "complete_rollback" | "fail_rollback" | "record_verification" | "sign_acceptance" | "complete_cmdb_update" | "archive" | "close_successful" | "close_failed" | "close_rolled_back" | "cancel";
-                            allowed: boolean;
-                            blockers: {
-                                rule: string;
-                                reason: string;
-                                /** @enum {string} */
-                                kind: "state" | "role" | "policy";
-                                missing?: {
-                                    /** @enum {string} */
-                                    section: "purpose" | "scope" | "participants" | "risks" | "baseline" | "post_deployment" | "window" | "resources" | "steps" | "rollback";
-                                    reason: string;
-                                }[];
-                            }[];
-                        }[];
-                        rollbackDecided: boolean;
-                    };
+                    "application/json": components["schemas"]["ReleaseDetail"];
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     downloadReleaseReport: {
@@ -11055,13 +9551,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/pdf": string;
+                };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     downloadEvidencePackage: {
@@ -11075,13 +9581,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/zip": string;
+                };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     listMyTasks: {
@@ -11093,7 +9608,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -11119,6 +9634,10 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     downloadPlanDocument: {
@@ -11136,13 +9655,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/pdf": string;
+                };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     listArticles: {
@@ -11163,7 +9692,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -11214,12 +9743,20 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     createArticle: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -11237,7 +9774,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -11275,6 +9812,15 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     listKnowledgeTags: {
@@ -11286,7 +9832,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -11300,12 +9846,19 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     createArticleFromRelease: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -11324,7 +9877,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -11362,6 +9915,17 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     getArticle: {
@@ -11375,7 +9939,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -11413,6 +9977,13 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     updateArticle: {
@@ -11439,7 +10010,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -11477,6 +10048,17 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     getArticleHistory: {
@@ -11490,7 +10072,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -11514,12 +10096,22 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     publishArticle: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -11533,7 +10125,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -11571,12 +10163,26 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     archiveArticle: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -11590,7 +10196,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -11628,6 +10234,17 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     listQuarterMeasures: {
@@ -11644,7 +10261,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -11766,6 +10383,11 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     listQuarterReleases: {
@@ -11787,7 +10409,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -11828,6 +10450,13 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     exportQuarterReport: {
@@ -11845,13 +10474,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     listNotifications: {
@@ -11871,7 +10510,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -11906,12 +10545,20 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     markNotificationRead: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -11919,7 +10566,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -11949,6 +10596,14 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     markAllNotificationsRead: {
@@ -11957,13 +10612,16 @@ export interface operations {
                 /** @description only to-dos, or only the digest */
                 category?: "todo" | "info";
             };
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -11974,6 +10632,12 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     getNotificationPreferences: {
@@ -11985,7 +10649,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -12004,6 +10668,10 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     setNotificationPreferences: {
@@ -12027,7 +10695,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -12046,6 +10714,15 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     listWebhookEndpoints: {
@@ -12057,7 +10734,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -12080,12 +10757,19 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     createWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -12105,7 +10789,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -12126,6 +10810,15 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     deleteWebhookEndpoint: {
@@ -12139,13 +10832,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Done; no content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     updateWebhookEndpoint: {
@@ -12172,7 +10873,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -12193,12 +10894,26 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     testWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -12206,7 +10921,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -12243,6 +10958,14 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     listDeliveries: {
@@ -12259,7 +10982,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -12292,12 +11015,20 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
     retryDelivery: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -12305,7 +11036,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -12336,6 +11067,14 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
         };
     };
 }
