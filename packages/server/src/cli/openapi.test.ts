@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NEVER_ON_TOKENS } from '@releasegate/domain';
 import { CSRF_HEADER, SESSION_COOKIE } from '../http/cookies';
@@ -203,5 +206,27 @@ describe('the API contract', () => {
       expect(example(id), id).toBeDefined();
     expect(doc.components.schemas.GateAnswer.examples).toHaveLength(1);
     expect(doc.components.schemas.Session.examples).toHaveLength(1);
+  });
+
+  it('the committed document (equal to the fresh one, above) passes Redocly lint with redocly.yaml: the recommended rules, warnings as errors', async () => {
+    const cli = createRequire(import.meta.url).resolve('@redocly/cli/bin/cli.js');
+    const run = promisify(execFile);
+    const result = await run(process.execPath, [cli, 'lint', '--format=stylish'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true',
+        REDOCLY_TELEMETRY: 'off',
+        NO_COLOR: '1',
+      },
+    }).then(
+      ({ stdout, stderr }) => ({ ok: true, output: `${stdout}${stderr}` }),
+      (error: { stdout?: string; stderr?: string }) => ({
+        ok: false,
+        output: `${error.stdout ?? ''}${error.stderr ?? ''}`,
+      }),
+    );
+    expect(result.ok, result.output).toBe(true);
+    expect(result.output).toContain('Your API description is valid');
   });
 });
