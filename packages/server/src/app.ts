@@ -1,12 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
-import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { systemClock, type Clock } from '@releasegate/domain';
 import type { Config } from './config';
 import type { Db } from './db/database';
@@ -15,6 +10,7 @@ import { registerIdempotency } from './http/idempotency';
 import { frameworkErrorReply, MAX_PARAM_LENGTH, registerErrorHandler } from './http/error-handler';
 import { strictValidatorCompiler } from './http/strict-input';
 import { registerMetrics } from './http/metrics';
+import { registerOpenApi } from './http/openapi';
 import { registerRateLimits } from './http/rate-limits';
 import { registerSecurityHeaders } from './http/security-headers';
 import { registerTextInputGuard } from './http/text-input';
@@ -175,24 +171,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // First, so every answer carries them: API, web app, API docs, errors and 404s alike.
   await registerSecurityHeaders(fastify, config.publicUrl);
   await fastify.register(fastifyCookie);
-  await fastify.register(fastifySwagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'ReleaseGate API (发布管理平台)',
-        version: '0.1.0',
-        description: 'Release management enforcing XDYJ-06-01.',
-      },
-      components: {
-        securitySchemes: {
-          session: { type: 'apiKey', in: 'cookie', name: 'rg_session' },
-          apiToken: { type: 'http', scheme: 'bearer' },
-        },
-      },
-      security: [{ session: [] }, { apiToken: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
+  await registerOpenApi(fastify);
   await fastify.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   fastify.get('/api/openapi.json', { schema: { hide: true } }, async () => fastify.swagger());
 

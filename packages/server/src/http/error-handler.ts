@@ -32,6 +32,17 @@ const STATUS: Record<ErrorCode, number> = {
   rate_limited: 429,
 };
 
+/** Codes the HTTP layer answers with besides the domain's: framing refusals and server failures. */
+const HTTP_STATUS = { unsupported_media_type: 415, request_timeout: 408, internal_error: 500 } as const;
+
+/** Every code an error answer can carry (the OpenAPI document's enum, http/openapi.ts). */
+export type ResponseErrorCode = ErrorCode | keyof typeof HTTP_STATUS;
+
+/** The HTTP status of each error code. */
+export const ERROR_STATUS: Readonly<Record<ResponseErrorCode, number>> = { ...STATUS, ...HTTP_STATUS };
+
+export const RESPONSE_ERROR_CODES = Object.keys(ERROR_STATUS) as readonly ResponseErrorCode[];
+
 /** Refusals that belong on the audit trail (failed sign-ins are recorded by the sign-in itself). */
 const AUDITED_REFUSALS = new Set<ErrorCode>(['forbidden', 'policy_violation', 'invalid_transition']);
 
@@ -55,7 +66,7 @@ const DUPLICATE = new DomainError(
 const audited = (error: DomainError) => AUDITED_REFUSALS.has(error.code) || isAlreadyDone(error);
 
 export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
+  error: { code: ResponseErrorCode; message: string; details?: unknown };
 }
 
 /** A body with fields its route does not know (http/strict-input.ts). */

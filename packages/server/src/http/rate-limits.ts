@@ -79,7 +79,7 @@ function rules(limits: Config['rateLimits']): RateRule[] {
 export async function registerRateLimits(app: FastifyInstance, limits: Config['rateLimits']): Promise<void> {
   await app.register(fastifyRateLimit, { global: false });
   const unmatched = new Set<string>();
-  const byRoute = new Map<string, preHandlerAsyncHookHandler[]>();
+  const byRoute = new Map<string, { rules: string[]; hooks: preHandlerAsyncHookHandler[] }>();
   for (const rule of rules(limits)) {
     const limiter = app.createRateLimit({ max: rule.max, timeWindow: WINDOW_MS, keyGenerator: rule.key });
     const hook: preHandlerAsyncHookHandler = async (request, reply) => {
@@ -100,15 +100,18 @@ export async function registerRateLimits(app: FastifyInstance, limits: Config['r
     };
     for (const route of rule.routes) {
       unmatched.add(route);
-      byRoute.set(route, [...(byRoute.get(route) ?? []), hook]);
+      const limits = byRoute.get(route) ?? { rules: [], hooks: [] };
+      byRoute.set(route, { rules: [...limits.rules, rule.rule], hooks: [...limits.hooks, hook] });
     }
   }
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
-      const hooks = byRoute.get(`${method} ${route.url}`);
-      if (!hooks) continue;
+      const limits = byRoute.get(`${method} ${route.url}`);
+      if (!limits) continue;
       unmatched.delete(`${method} ${route.url}`);
-      route.preHandler = [...[route.preHandler ?? []].flat(), ...hooks];
+      route.preHandler = [...[route.preHandler ?? []].flat(), ...limits.hooks];
+      // Named on the route, so the API document says which routes can answer 429.
+      route.config = { ...route.config, rateLimits: limits.rules };
     }
   });
   app.addHook('onReady', async () => {

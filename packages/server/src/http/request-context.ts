@@ -12,6 +12,8 @@ declare module 'fastify' {
     allowExpiredPassword?: boolean;
     /** Set by acceptUploads (http/uploads.ts): the body is a file streamed as application/octet-stream. */
     upload?: boolean;
+    /** Set by registerRateLimits (http/rate-limits.ts): the rules that limit the route. */
+    rateLimits?: readonly string[];
   }
 }
 

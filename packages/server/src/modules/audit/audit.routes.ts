@@ -27,6 +27,7 @@ export function auditRoutes(deps: AuditQueryDeps & { clock: Clock }): FastifyPlu
       config: { action: 'audit.read' },
       schema: {
         tags,
+        operationId: 'listAuditEvents',
         summary: 'The audit log, newest first, filtered, keyset-paginated',
         querystring: auditListQuery,
         response: { 200: auditListView },
@@ -41,6 +42,8 @@ export function auditRoutes(deps: AuditQueryDeps & { clock: Clock }): FastifyPlu
       config: { action: 'audit.export' },
       schema: {
         tags,
+        operationId: 'exportAuditEvents',
+        produces: ['text/csv', 'application/x-ndjson'],
         summary: 'Export the filtered audit log as CSV or JSON Lines',
         querystring: auditExportQuery,
       },
@@ -70,6 +73,7 @@ export function auditRoutes(deps: AuditQueryDeps & { clock: Clock }): FastifyPlu
       config: { action: 'audit.verify' },
       schema: {
         tags,
+        operationId: 'verifyAuditChain',
         summary:
           'Recompute the hash chain and name the first bad event, and check it against the signed checkpoints of its head (truncation, rewriting, forgery)',
         response: { 200: verifyView },
@@ -81,6 +85,7 @@ export function auditRoutes(deps: AuditQueryDeps & { clock: Clock }): FastifyPlu
       config: { action: 'audit.checkpoint' },
       schema: {
         tags,
+        operationId: 'createAuditCheckpoint',
         summary:
           "Sign the audit chain's head now and append it to the checkpoint store (besides the schedule)",
         response: { 201: checkpointView },
@@ -92,6 +97,7 @@ export function auditRoutes(deps: AuditQueryDeps & { clock: Clock }): FastifyPlu
     app.get('/api/audit/public-key', {
       schema: {
         tags,
+        operationId: 'getAuditPublicKey',
         summary:
           'The public key that signs audit checkpoints and evidence manifests (PEM), to check them offline',
         response: { 200: publicKeyView },

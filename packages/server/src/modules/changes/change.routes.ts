@@ -21,6 +21,7 @@ export function changeRoutes(deps: ChangeDeps): FastifyPluginAsyncZod {
     app.get('/api/changes', {
       schema: {
         tags,
+        operationId: 'listChanges',
         summary: 'Changes, built-in and external, newest first',
         querystring: schemas.listQuery,
         response: { 200: z.object({ changes: z.array(schemas.changeView) }) },
@@ -34,6 +35,7 @@ export function changeRoutes(deps: ChangeDeps): FastifyPluginAsyncZod {
       config: { action: 'change.create' },
       schema: {
         tags,
+        operationId: 'createChange',
         summary: 'Register a change (a draft, numbered CHG-<year>-<seq>)',
         body: schemas.createChangeInput,
         response: { 201: schemas.changeDetailView },
@@ -44,6 +46,7 @@ export function changeRoutes(deps: ChangeDeps): FastifyPluginAsyncZod {
     app.get('/api/changes/:id', {
       schema: {
         tags,
+        operationId: 'getChange',
         summary: 'One change with its CAB votes, its CIs and the releases carrying it',
         params: schemas.idParams,
         response: { 200: schemas.changeDetailView },
@@ -54,6 +57,7 @@ export function changeRoutes(deps: ChangeDeps): FastifyPluginAsyncZod {
       config: { action: 'change.update' },
       schema: {
         tags,
+        operationId: 'updateChange',
         summary: 'Edit a draft change',
         params: schemas.idParams,
         body: schemas.updateChangeInput,
@@ -65,6 +69,7 @@ export function changeRoutes(deps: ChangeDeps): FastifyPluginAsyncZod {
       config: { action: 'change.submit' },
       schema: {
         tags,
+        operationId: 'submitChange',
         summary: 'Submit a draft change to CAB review',
         params: schemas.idParams,
         response: { 200: schemas.changeDetailView },
@@ -75,6 +80,7 @@ export function changeRoutes(deps: ChangeDeps): FastifyPluginAsyncZod {
       config: { action: 'change.vote' },
       schema: {
         tags,
+        operationId: 'voteOnChange',
         summary:
           'Vote as a CAB member (approve or reject, with a comment; a second vote replaces the first). The quorum of approvals approves, of rejections rejects (IN-1)',
         params: schemas.idParams,
@@ -87,6 +93,7 @@ export function changeRoutes(deps: ChangeDeps): FastifyPluginAsyncZod {
       config: { action: 'change.withdraw' },
       schema: {
         tags,
+        operationId: 'withdrawChange',
         summary: 'Withdraw a change, also after approval (a release carrying it is then blocked), saying why',
         params: schemas.idParams,
         body: schemas.withdrawInput,
@@ -99,6 +106,7 @@ export function changeRoutes(deps: ChangeDeps): FastifyPluginAsyncZod {
       config: { action: 'change.external_upsert' },
       schema: {
         tags,
+        operationId: 'putExternalChange',
         summary:
           'Create or update a change of an external change system by its key (IN-2; API token with change.integrate). Idempotent: the body is the whole record, the same body twice changes nothing',
         params: schemas.externalParams,
@@ -126,6 +134,7 @@ export function changeRoutes(deps: ChangeDeps): FastifyPluginAsyncZod {
         attachValidation: true,
         schema: {
           tags,
+          operationId: 'receiveChangeWebhook',
           summary:
             'Webhook of an external change system (IN-1, IN-2), the only way an external change becomes approved: the change as in PUT /api/changes/external/{system}/{key}, plus its key. Signed: X-ReleaseGate-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<delivery id>.<raw body>">, within 300 s of the server clock; X-ReleaseGate-Delivery: <id> (a delivery seen before is acknowledged and ignored). A state older than the one held is refused (409)',
           params: schemas.systemParams,

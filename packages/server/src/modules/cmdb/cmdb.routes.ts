@@ -29,6 +29,7 @@ export function cmdbRoutes(deps: CmdbDeps, importLimits: ImportLimits): FastifyP
     app.get('/api/cmdb/types', {
       schema: {
         tags,
+        operationId: 'listCiTypes',
         summary: 'CI types and their attribute fields',
         response: { 200: z.object({ types: z.array(schemas.ciTypeView) }) },
       },
@@ -38,6 +39,7 @@ export function cmdbRoutes(deps: CmdbDeps, importLimits: ImportLimits): FastifyP
       config: { action: 'cmdb.type_create' },
       schema: {
         tags,
+        operationId: 'createCiType',
         summary: 'Add a CI type',
         body: schemas.createCiTypeInput,
         response: { 201: schemas.ciTypeView },
@@ -49,6 +51,7 @@ export function cmdbRoutes(deps: CmdbDeps, importLimits: ImportLimits): FastifyP
       config: { action: 'cmdb.type_update' },
       schema: {
         tags,
+        operationId: 'updateCiType',
         summary: 'Rename a CI type or change its fields',
         params: schemas.typeKeyParams,
         body: schemas.updateCiTypeInput,
@@ -60,6 +63,7 @@ export function cmdbRoutes(deps: CmdbDeps, importLimits: ImportLimits): FastifyP
     app.get('/api/cmdb/cis', {
       schema: {
         tags,
+        operationId: 'listCis',
         summary: 'Search configuration items (keyset pages by name)',
         querystring: schemas.ciListQuery,
         response: { 200: schemas.ciListView },
@@ -79,6 +83,7 @@ export function cmdbRoutes(deps: CmdbDeps, importLimits: ImportLimits): FastifyP
       config: { action: 'cmdb.ci_create' },
       schema: {
         tags,
+        operationId: 'createCi',
         summary: 'Create a configuration item',
         body: schemas.createCiInput,
         response: { 201: schemas.ciView },
@@ -93,6 +98,7 @@ export function cmdbRoutes(deps: CmdbDeps, importLimits: ImportLimits): FastifyP
     app.get('/api/cmdb/cis/:id', {
       schema: {
         tags,
+        operationId: 'getCi',
         summary: 'A configuration item with its relations',
         params: schemas.idParams,
         response: { 200: schemas.ciDetailView },
@@ -103,6 +109,7 @@ export function cmdbRoutes(deps: CmdbDeps, importLimits: ImportLimits): FastifyP
       config: { action: 'cmdb.ci_update' },
       schema: {
         tags,
+        operationId: 'updateCi',
         summary: 'Change a configuration item (give its current revision and the reason)',
         params: schemas.idParams,
         body: schemas.updateCiInput,
@@ -117,6 +124,7 @@ export function cmdbRoutes(deps: CmdbDeps, importLimits: ImportLimits): FastifyP
       config: { action: 'cmdb.ci_retire' },
       schema: {
         tags,
+        operationId: 'retireCi',
         summary: 'Retire a configuration item (its relations are removed)',
         params: schemas.idParams,
         body: schemas.retireInput,
@@ -131,6 +139,7 @@ export function cmdbRoutes(deps: CmdbDeps, importLimits: ImportLimits): FastifyP
     app.get('/api/cmdb/cis/:id/history', {
       schema: {
         tags,
+        operationId: 'getCiHistory',
         summary: 'Every change of a configuration item: who, when, why, before and after',
         params: schemas.idParams,
         response: { 200: schemas.historyView },
@@ -140,6 +149,7 @@ export function cmdbRoutes(deps: CmdbDeps, importLimits: ImportLimits): FastifyP
     app.get('/api/cmdb/cis/:id/impact', {
       schema: {
         tags,
+        operationId: 'getCiImpact',
         summary: 'What a change to this CI affects',
         params: schemas.idParams,
         querystring: schemas.impactQuery,
@@ -161,6 +171,7 @@ export function cmdbRoutes(deps: CmdbDeps, importLimits: ImportLimits): FastifyP
     app.post('/api/cmdb/impact', {
       schema: {
         tags,
+        operationId: 'analyzeImpact',
         summary: 'What a change to a set of CIs affects, transitively, with paths',
         body: schemas.impactInput,
         response: { 200: schemas.impactView },
@@ -182,6 +193,7 @@ export function cmdbRoutes(deps: CmdbDeps, importLimits: ImportLimits): FastifyP
       config: { action: 'cmdb.relation_add' },
       schema: {
         tags,
+        operationId: 'createRelation',
         summary: 'Relate two CIs (source —type→ target)',
         body: schemas.createRelationInput,
         response: { 201: schemas.relationView },
@@ -197,6 +209,7 @@ export function cmdbRoutes(deps: CmdbDeps, importLimits: ImportLimits): FastifyP
       config: { action: 'cmdb.relation_remove' },
       schema: {
         tags,
+        operationId: 'removeRelation',
         summary: 'Remove a relation',
         params: schemas.idParams,
         body: schemas.retireInput,
@@ -217,6 +230,7 @@ export function cmdbRoutes(deps: CmdbDeps, importLimits: ImportLimits): FastifyP
         config: { action: 'cmdb.import' },
         schema: {
           tags,
+          operationId: 'importCmdb',
           summary:
             'Import CIs and relations from CSV or XLSX (application/octet-stream; X-Filename header). A file with any bad row imports nothing.',
           querystring: schemas.importQuery,
@@ -237,6 +251,8 @@ export function cmdbRoutes(deps: CmdbDeps, importLimits: ImportLimits): FastifyP
       config: { action: 'cmdb.export' },
       schema: {
         tags,
+        operationId: 'exportCmdb',
+        produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
         summary: 'Export CIs or relations as CSV, or both as XLSX',
         querystring: schemas.exportQuery,
       },
@@ -261,6 +277,7 @@ export function cmdbRoutes(deps: CmdbDeps, importLimits: ImportLimits): FastifyP
     app.get('/api/cmdb/baselines', {
       schema: {
         tags,
+        operationId: 'listBaselines',
         summary: 'Configuration baselines',
         response: { 200: z.object({ baselines: z.array(schemas.baselineView) }) },
       },
@@ -270,6 +287,7 @@ export function cmdbRoutes(deps: CmdbDeps, importLimits: ImportLimits): FastifyP
       config: { action: 'cmdb.baseline_take' },
       schema: {
         tags,
+        operationId: 'createBaseline',
         summary: 'Take a baseline of the given CIs, or of those matching a filter',
         body: schemas.takeBaselineInput,
         response: { 201: schemas.baselineView },
@@ -280,6 +298,7 @@ export function cmdbRoutes(deps: CmdbDeps, importLimits: ImportLimits): FastifyP
     app.get('/api/cmdb/baselines/:id', {
       schema: {
         tags,
+        operationId: 'getBaseline',
         summary: 'A baseline with its snapshots',
         params: schemas.idParams,
         response: { 200: schemas.baselineDetailView },
@@ -289,6 +308,7 @@ export function cmdbRoutes(deps: CmdbDeps, importLimits: ImportLimits): FastifyP
     app.get('/api/cmdb/baselines/:id/compare', {
       schema: {
         tags,
+        operationId: 'compareBaseline',
         summary: 'Differences from a baseline to now or to another baseline',
         params: schemas.idParams,
         querystring: schemas.compareQuery,

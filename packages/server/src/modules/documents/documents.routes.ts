@@ -52,6 +52,7 @@ export function documentRoutes(deps: DocumentDeps): FastifyPluginAsyncZod {
       config: { action: 'document.export' },
       schema: {
         tags: ['documents'],
+        operationId: 'downloadPlanDocument',
         summary: 'PL-4: the plan version as the document 《发布计划》, DOCX or PDF (audited)',
         params: planDocumentParams,
         querystring: documentQuery,

@@ -25,6 +25,7 @@ export function dslRoutes(deps: DslDeps): FastifyPluginAsyncZod {
     app.get('/api/dsl/versions', {
       schema: {
         tags,
+        operationId: 'listDslVersions',
         summary: 'Versions in the definitive software library',
         querystring: schemas.listQuery,
         response: { 200: z.object({ versions: z.array(schemas.dslVersionView) }) },
@@ -38,6 +39,7 @@ export function dslRoutes(deps: DslDeps): FastifyPluginAsyncZod {
       config: { action: 'dsl.version_register' },
       schema: {
         tags,
+        operationId: 'createDslVersion',
         summary:
           'Register a version: upload its content next, or give an external reference with its SHA-256',
         body: schemas.registerVersionInput,
@@ -49,6 +51,7 @@ export function dslRoutes(deps: DslDeps): FastifyPluginAsyncZod {
     app.get('/api/dsl/versions/:id', {
       schema: {
         tags,
+        operationId: 'getDslVersion',
         summary: 'One version',
         params: schemas.idParams,
         response: { 200: schemas.dslVersionView },
@@ -59,6 +62,7 @@ export function dslRoutes(deps: DslDeps): FastifyPluginAsyncZod {
       config: { action: 'dsl.version_update' },
       schema: {
         tags,
+        operationId: 'updateDslVersion',
         summary: 'Change description or source (not once approved)',
         params: schemas.idParams,
         body: schemas.updateVersionInput,
@@ -71,6 +75,7 @@ export function dslRoutes(deps: DslDeps): FastifyPluginAsyncZod {
       config: { action: 'dsl.version_delete' },
       schema: {
         tags,
+        operationId: 'deleteDslVersion',
         summary: 'Delete a version that was never approved',
         params: schemas.idParams,
         response: { 204: z.null() },
@@ -86,6 +91,7 @@ export function dslRoutes(deps: DslDeps): FastifyPluginAsyncZod {
         config: { action: 'dsl.content_upload' },
         schema: {
           tags,
+          operationId: 'uploadDslContent',
           summary:
             'Upload the content (application/octet-stream; optional X-Filename header); streamed and hashed with SHA-256',
           params: schemas.idParams,
@@ -103,6 +109,8 @@ export function dslRoutes(deps: DslDeps): FastifyPluginAsyncZod {
       config: { action: 'dsl.content_download' },
       schema: {
         tags,
+        operationId: 'downloadDslContent',
+        produces: ['application/octet-stream'],
         summary: 'Download the content; refused if the stored bytes no longer match the digest',
         params: schemas.idParams,
       },
@@ -119,6 +127,7 @@ export function dslRoutes(deps: DslDeps): FastifyPluginAsyncZod {
     app.get('/api/dsl/versions/:id/verify', {
       schema: {
         tags,
+        operationId: 'verifyDslContent',
         summary: 'Re-hash the stored content now and compare it with the recorded SHA-256',
         params: schemas.idParams,
         response: {
@@ -131,6 +140,7 @@ export function dslRoutes(deps: DslDeps): FastifyPluginAsyncZod {
       config: { action: 'dsl.version_approve' },
       schema: {
         tags,
+        operationId: 'approveDslVersion',
         summary: 'Approve a version (operations manager; not the one who registered it)',
         params: schemas.idParams,
         body: schemas.decisionInput,
@@ -143,6 +153,7 @@ export function dslRoutes(deps: DslDeps): FastifyPluginAsyncZod {
       config: { action: 'dsl.version_reject' },
       schema: {
         tags,
+        operationId: 'rejectDslVersion',
         summary: 'Reject a version, saying why',
         params: schemas.idParams,
         body: schemas.rejectInput,
@@ -155,6 +166,7 @@ export function dslRoutes(deps: DslDeps): FastifyPluginAsyncZod {
       config: { action: 'dsl.version_retire' },
       schema: {
         tags,
+        operationId: 'retireDslVersion',
         summary: 'Retire an approved version, saying why (it stays in the library)',
         params: schemas.idParams,
         body: schemas.retireInput,

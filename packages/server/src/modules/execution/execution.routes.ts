@@ -33,6 +33,7 @@ export function executionRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'release.start_implementation' },
       schema: {
         tags,
+        operationId: 'startImplementation',
         summary: 'PR-1, IM-2: start implementation; refused with every reason the gate gives',
         params: idParams,
         response: { 200: releaseDetailView },
@@ -47,6 +48,7 @@ export function executionRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'release.complete_implementation' },
       schema: {
         tags,
+        operationId: 'completeImplementation',
         summary: 'IM-2: every step has succeeded: post-release management begins',
         params: idParams,
         response: { 200: releaseDetailView },
@@ -60,6 +62,7 @@ export function executionRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
     app.get('/api/releases/:id/progress', {
       schema: {
         tags,
+        operationId: 'getProgress',
         summary: 'IM-3: the steps of both phases with how each ran; done, current, elapsed against planned',
         params: idParams,
         response: { 200: progressView },
@@ -70,6 +73,7 @@ export function executionRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'release.step_started' },
       schema: {
         tags,
+        operationId: 'startStep',
         summary: 'IM-2, RB-3, IM-7: a step starts (in plan order); idempotent with reportId',
         params: stepParams,
         body: startStepInput,
@@ -86,6 +90,7 @@ export function executionRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'release.step_finished' },
       schema: {
         tags,
+        operationId: 'finishStep',
         summary: 'IM-2, RB-3, IM-7: a running step ends with result and output; idempotent with reportId',
         params: stepParams,
         body: finishStepInput,
@@ -101,6 +106,8 @@ export function executionRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
     app.get('/api/releases/:id/live', {
       schema: {
         tags,
+        operationId: 'streamReleaseEvents',
+        produces: ['text/event-stream'],
         summary: 'IM-3: Server-Sent Events for one release (every node hears every node on PostgreSQL)',
         params: idParams,
       },

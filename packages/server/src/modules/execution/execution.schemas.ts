@@ -15,16 +15,31 @@ const reportId = z
   .optional()
   .describe('IM-7: an idempotency key; a report delivered twice counts once');
 
-export const startStepInput = z.object({
+const startStep = z.object({
   reportId,
   executor: z.string().trim().max(200).nullable().optional(),
 });
 
-export const finishStepInput = startStepInput.extend({
-  status: z.enum(['succeeded', 'failed']),
-  result: z.string().max(4000).nullable().optional(),
-  output: z.string().max(65_536).nullable().optional(),
+export const startStepInput = startStep.meta({
+  examples: [{ reportId: 'pipeline-8812-step-3-start', executor: 'ci-runner-07' }],
 });
+
+export const finishStepInput = startStep
+  .extend({
+    status: z.enum(['succeeded', 'failed']),
+    result: z.string().max(4000).nullable().optional(),
+    output: z.string().max(65_536).nullable().optional(),
+  })
+  .meta({
+    examples: [
+      {
+        reportId: 'pipeline-8812-step-3-finish',
+        status: 'succeeded',
+        result: 'order-service 2.4.1 deployed to 6 of 6 nodes',
+        output: 'rollout complete',
+      },
+    ],
+  });
 
 const planStep = z.object({
   title: z.string(),

@@ -41,6 +41,7 @@ export function authRoutes(deps: IdentityDeps, config: Pick<Config, 'publicUrl'>
       config: { action: 'identity.login' },
       schema: {
         tags,
+        operationId: 'signIn',
         summary: 'Sign in with user name and password; sets the session cookie',
         body: loginInput,
         response: { 200: sessionView },
@@ -54,7 +55,12 @@ export function authRoutes(deps: IdentityDeps, config: Pick<Config, 'publicUrl'>
 
     app.post('/api/auth/logout', {
       config: { action: 'identity.logout', allowExpiredPassword: true },
-      schema: { tags, summary: 'Sign out: the session is revoked', response: { 204: z.null() } },
+      schema: {
+        tags,
+        operationId: 'signOut',
+        summary: 'Sign out: the session is revoked',
+        response: { 204: z.null() },
+      },
       handler: async (request, reply) => {
         await logout(deps, contextOf(request));
         clearSessionCookies(reply);
@@ -64,7 +70,12 @@ export function authRoutes(deps: IdentityDeps, config: Pick<Config, 'publicUrl'>
 
     app.get('/api/auth/session', {
       config: { allowExpiredPassword: true },
-      schema: { tags, summary: 'The signed-in user, roles and permissions', response: { 200: sessionView } },
+      schema: {
+        tags,
+        operationId: 'getSession',
+        summary: 'The signed-in user, roles and permissions',
+        response: { 200: sessionView },
+      },
       handler: async (request) => ({
         ...(await currentUser(deps, contextOf(request))),
         csrfToken: request.cookies[CSRF_COOKIE] ?? '',
@@ -75,6 +86,7 @@ export function authRoutes(deps: IdentityDeps, config: Pick<Config, 'publicUrl'>
       config: { action: 'identity.password_change', allowExpiredPassword: true },
       schema: {
         tags,
+        operationId: 'changeOwnPassword',
         summary: 'Change your own password; every other session ends',
         body: changePasswordInput,
         response: { 200: sessionView },
@@ -95,6 +107,7 @@ export function authRoutes(deps: IdentityDeps, config: Pick<Config, 'publicUrl'>
       config: { action: 'identity.setup' },
       schema: {
         tags,
+        operationId: 'getSetupStatus',
         summary: 'Whether first-run setup is pending and whether a setup link is valid',
         querystring: setupStatusQuery,
         response: { 200: setupStatusView },
@@ -106,6 +119,7 @@ export function authRoutes(deps: IdentityDeps, config: Pick<Config, 'publicUrl'>
       config: { action: 'identity.setup' },
       schema: {
         tags,
+        operationId: 'completeSetup',
         summary: 'Create an account from a one-time setup link and sign in',
         body: setupInput,
         response: { 200: sessionView },

@@ -30,15 +30,41 @@ export const userView = z.object({
   updatedAt: z.string(),
 });
 
-export const loginInput = z.object({
-  username: z.string().trim().min(1, 'required').max(64),
-  password: z.string().min(1, 'required').max(1024),
-});
-export const sessionView = z.object({
-  user: userView.extend({ permissions: z.array(z.string()) }),
-  csrfToken: z.string(),
-  passwordExpired: z.boolean(),
-});
+export const loginInput = z
+  .object({
+    username: z.string().trim().min(1, 'required').max(64),
+    password: z.string().min(1, 'required').max(1024),
+  })
+  .meta({ examples: [{ username: 'zhang.wei', password: 'correct horse battery staple' }] });
+export const sessionView = z
+  .object({
+    user: userView.extend({ permissions: z.array(z.string()) }),
+    csrfToken: z.string(),
+    passwordExpired: z.boolean(),
+  })
+  .meta({
+    examples: [
+      {
+        user: {
+          id: '0b9c2f4e-6a51-4c1e-9d55-3f2f7c1e8a10',
+          username: 'zhang.wei',
+          displayName: '张伟',
+          email: 'zhang.wei@example.com',
+          roles: ['release_manager'],
+          disabled: false,
+          lockedUntil: null,
+          passwordChangedAt: '2026-11-02T08:00:00.000Z',
+          mustChangePassword: false,
+          serviceAccount: false,
+          createdAt: '2026-10-01T08:00:00.000Z',
+          updatedAt: '2026-11-02T08:00:00.000Z',
+          permissions: ['release.read', 'release.plan'],
+        },
+        csrfToken: 'q3H1x0vY8n2b5Zr7LkP4sT6wA9cE1dF0',
+        passwordExpired: false,
+      },
+    ],
+  });
 
 export const changePasswordInput = z.object({
   currentPassword: z.string().min(1, 'required'),
@@ -100,12 +126,16 @@ export const tokenView = z.object({
   lastUsedAt: z.string().nullable(),
   state: z.enum(['active', 'expired', 'revoked']),
 });
-export const createTokenInput = z.object({
-  name: z.string().trim().min(1, 'required').max(100),
-  scopes: z.array(permissionSchema).min(1, 'choose at least one scope'),
-  expiresInDays: z.number().int().min(1).max(366).default(90),
-  userId: z.string().max(64).optional(),
-});
+export const createTokenInput = z
+  .object({
+    name: z.string().trim().min(1, 'required').max(100),
+    scopes: z.array(permissionSchema).min(1, 'choose at least one scope'),
+    expiresInDays: z.number().int().min(1).max(366).default(90),
+    userId: z.string().max(64).optional(),
+  })
+  .meta({
+    examples: [{ name: 'deploy pipeline', scopes: ['gate.check', 'release.implement'], expiresInDays: 90 }],
+  });
 export const tokenListQuery = z.object({ userId: z.string().max(64).optional() });
 
 export const rolesView = z.object({

@@ -12,6 +12,7 @@ export function tokenRoutes(deps: IdentityDeps): FastifyPluginAsyncZod {
     app.get('/api/tokens', {
       schema: {
         tags,
+        operationId: 'listTokens',
         summary: 'API tokens: your own, or everyone’s for the security administrator',
         querystring: tokenListQuery,
         response: { 200: z.object({ tokens: z.array(tokenView) }) },
@@ -25,6 +26,7 @@ export function tokenRoutes(deps: IdentityDeps): FastifyPluginAsyncZod {
       config: { action: 'token.create' },
       schema: {
         tags,
+        operationId: 'createToken',
         summary: 'Create a scoped, expiring API token; the secret is shown in this response only',
         body: createTokenInput,
         response: { 201: tokenView.extend({ token: z.string() }) },
@@ -35,7 +37,13 @@ export function tokenRoutes(deps: IdentityDeps): FastifyPluginAsyncZod {
 
     app.post('/api/tokens/:id/revoke', {
       config: { action: 'token.revoke' },
-      schema: { tags, summary: 'Revoke an API token', params: idParams, response: { 200: tokenView } },
+      schema: {
+        tags,
+        operationId: 'revokeToken',
+        summary: 'Revoke an API token',
+        params: idParams,
+        response: { 200: tokenView },
+      },
       handler: async (request) => revokeToken(deps, contextOf(request), request.params.id),
     });
   };

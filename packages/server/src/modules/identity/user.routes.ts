@@ -39,6 +39,7 @@ export function userRoutes(deps: IdentityDeps): FastifyPluginAsyncZod {
     app.get('/api/users', {
       schema: {
         tags,
+        operationId: 'listUsers',
         summary: 'List users',
         querystring: userListQuery,
         response: { 200: z.object({ users: z.array(userView) }) },
@@ -57,6 +58,7 @@ export function userRoutes(deps: IdentityDeps): FastifyPluginAsyncZod {
     app.get('/api/people', {
       schema: {
         tags,
+        operationId: 'listPeople',
         summary: 'Usernames and display names of every account (any signed-in user)',
         response: { 200: peopleView },
       },
@@ -64,7 +66,13 @@ export function userRoutes(deps: IdentityDeps): FastifyPluginAsyncZod {
     });
 
     app.get('/api/users/:id', {
-      schema: { tags, summary: 'One user', params: idParams, response: { 200: userView } },
+      schema: {
+        tags,
+        operationId: 'getUser',
+        summary: 'One user',
+        params: idParams,
+        response: { 200: userView },
+      },
       handler: async (request) => getUser(deps, contextOf(request), request.params.id),
     });
 
@@ -72,6 +80,7 @@ export function userRoutes(deps: IdentityDeps): FastifyPluginAsyncZod {
       config: { action: 'user.create' },
       schema: {
         tags,
+        operationId: 'createUser',
         summary: 'Create a user (security administrator)',
         body: createUserInput,
         response: { 201: userView },
@@ -84,6 +93,7 @@ export function userRoutes(deps: IdentityDeps): FastifyPluginAsyncZod {
       config: { action: 'user.update' },
       schema: {
         tags,
+        operationId: 'updateUser',
         summary: 'Change name, e-mail or roles',
         params: idParams,
         body: updateUserInput,
@@ -100,6 +110,7 @@ export function userRoutes(deps: IdentityDeps): FastifyPluginAsyncZod {
         config: { action: `user.${verb}` },
         schema: {
           tags,
+          operationId: verb === 'disable' ? 'disableUser' : 'enableUser',
           summary: `${verb === 'disable' ? 'Disable (ends every session)' : 'Enable'} a user`,
           params: idParams,
           response: { 200: userView },
@@ -112,6 +123,7 @@ export function userRoutes(deps: IdentityDeps): FastifyPluginAsyncZod {
       config: { action: 'user.password_reset' },
       schema: {
         tags,
+        operationId: 'setUserPassword',
         summary: "Set a user's password (ends every session)",
         params: idParams,
         body: resetPasswordInput,
@@ -123,12 +135,23 @@ export function userRoutes(deps: IdentityDeps): FastifyPluginAsyncZod {
 
     app.post('/api/users/:id/unlock', {
       config: { action: 'user.unlock' },
-      schema: { tags, summary: 'Lift a sign-in lockout', params: idParams, response: { 200: userView } },
+      schema: {
+        tags,
+        operationId: 'unlockUser',
+        summary: 'Lift a sign-in lockout',
+        params: idParams,
+        response: { 200: userView },
+      },
       handler: async (request) => unlockUser(deps, contextOf(request), request.params.id),
     });
 
     app.get('/api/roles', {
-      schema: { tags, summary: 'Roles and the permissions each grants', response: { 200: rolesView } },
+      schema: {
+        tags,
+        operationId: 'listRoles',
+        summary: 'Roles and the permissions each grants',
+        response: { 200: rolesView },
+      },
       handler: async (request) => {
         requirePrincipal(contextOf(request));
         return {

@@ -23,6 +23,7 @@ export function knowledgeRoutes(deps: KnowledgeDeps): FastifyPluginAsyncZod {
     app.get('/api/knowledge/articles', {
       schema: {
         tags,
+        operationId: 'listArticles',
         summary:
           'Search and list articles: q matches titles and bodies (Chinese of any length, English, mixed), title hits first, with highlighted snippets; filters by kind, tag, release, CI and state',
         querystring: schemas.listQuery,
@@ -33,6 +34,7 @@ export function knowledgeRoutes(deps: KnowledgeDeps): FastifyPluginAsyncZod {
     app.get('/api/knowledge/tags', {
       schema: {
         tags,
+        operationId: 'listKnowledgeTags',
         summary: 'Tags in use, most used first',
         response: { 200: z.object({ tags: z.array(z.object({ tag: z.string(), count: z.number() })) }) },
       },
@@ -42,6 +44,7 @@ export function knowledgeRoutes(deps: KnowledgeDeps): FastifyPluginAsyncZod {
       config: { action: 'knowledge.article_create' },
       schema: {
         tags,
+        operationId: 'createArticle',
         summary: 'Write an article (a draft), linked to releases and CIs',
         body: schemas.createArticleInput,
         response: { 201: schemas.knowledgeArticleView },
@@ -53,6 +56,7 @@ export function knowledgeRoutes(deps: KnowledgeDeps): FastifyPluginAsyncZod {
       config: { action: 'knowledge.article_create' },
       schema: {
         tags,
+        operationId: 'createArticleFromRelease',
         summary: 'Write a lesson from a release: linked to the release and every CI it targets',
         params: schemas.idParams,
         body: schemas.createFromReleaseInput,
@@ -66,6 +70,7 @@ export function knowledgeRoutes(deps: KnowledgeDeps): FastifyPluginAsyncZod {
     app.get('/api/knowledge/articles/:id', {
       schema: {
         tags,
+        operationId: 'getArticle',
         summary: 'One article (by id or number), its body in Markdown',
         params: schemas.idParams,
         response: { 200: schemas.knowledgeArticleView },
@@ -75,6 +80,7 @@ export function knowledgeRoutes(deps: KnowledgeDeps): FastifyPluginAsyncZod {
     app.get('/api/knowledge/articles/:id/history', {
       schema: {
         tags,
+        operationId: 'getArticleHistory',
         summary: 'Every edit of the article: who, when, and each changed field before and after',
         params: schemas.idParams,
         response: { 200: z.object({ history: z.array(schemas.knowledgeHistoryEntry) }) },
@@ -87,6 +93,7 @@ export function knowledgeRoutes(deps: KnowledgeDeps): FastifyPluginAsyncZod {
       config: { action: 'knowledge.article_update' },
       schema: {
         tags,
+        operationId: 'updateArticle',
         summary: 'Edit an article; version is the one the edit started from (409 when someone saved first)',
         params: schemas.idParams,
         body: schemas.updateArticleInput,
@@ -98,6 +105,7 @@ export function knowledgeRoutes(deps: KnowledgeDeps): FastifyPluginAsyncZod {
       config: { action: 'knowledge.article_publish' },
       schema: {
         tags,
+        operationId: 'publishArticle',
         summary: 'Publish a draft: readers find it from now on',
         params: schemas.idParams,
         body: schemas.versionInput,
@@ -110,6 +118,7 @@ export function knowledgeRoutes(deps: KnowledgeDeps): FastifyPluginAsyncZod {
       config: { action: 'knowledge.article_archive' },
       schema: {
         tags,
+        operationId: 'archiveArticle',
         summary: 'Archive an article: kept read-only, no longer found by readers',
         params: schemas.idParams,
         body: schemas.versionInput,

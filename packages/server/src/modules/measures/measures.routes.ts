@@ -15,6 +15,7 @@ export function measuresRoutes(deps: MeasuresDeps): FastifyPluginAsyncZod {
     app.get('/api/measures/quarters', {
       schema: {
         tags,
+        operationId: 'listQuarterMeasures',
         summary:
           'KP-1, KP-2: per quarter, the release success rate against the policy target with its counts, and the other measures; with the rules in words',
         querystring: schemas.quartersQuery,
@@ -26,6 +27,7 @@ export function measuresRoutes(deps: MeasuresDeps): FastifyPluginAsyncZod {
     app.get('/api/measures/quarters/:quarter/releases', {
       schema: {
         tags,
+        operationId: 'listQuarterReleases',
         summary:
           "KP-1 drill-down: the quarter's closed releases, filtered by outcome or type, sorted and paged",
         params: schemas.quarterParams,
@@ -39,6 +41,8 @@ export function measuresRoutes(deps: MeasuresDeps): FastifyPluginAsyncZod {
       config: { action: 'measures.export' },
       schema: {
         tags,
+        operationId: 'exportQuarterReport',
+        produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv'],
         summary: 'KP-3: the quarter as a report, XLSX (summary and releases sheets) or CSV',
         params: schemas.quarterParams,
         querystring: schemas.exportQuery,

@@ -51,6 +51,7 @@ export function monitoringRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
     app.get('/api/releases/:id/monitoring', {
       schema: {
         tags,
+        operationId: 'getMonitoring',
         summary: "IM-4…IM-6: the plan's indicators with their readings, feedback and the complaint threshold",
         params: idParams,
         response: {
@@ -80,6 +81,7 @@ export function monitoringRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'release.reading_recorded' },
       schema: {
         tags,
+        operationId: 'recordReading',
         summary: 'IM-4: a reading entered by hand; a breach raises a rollback trigger by itself',
         params: idParams,
         body: z.object({ indicator: z.string().min(1).max(100), value: z.number().finite(), at }),
@@ -92,23 +94,40 @@ export function monitoringRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'release.logs_pushed' },
       schema: {
         tags,
+        operationId: 'pushLogs',
         summary:
           "IM-5: log lines pushed by tooling or attached by people; the plan's error patterns flag lines",
         params: idParams,
-        body: z.object({
-          lines: z
-            .array(
-              z.object({
-                at,
-                level: level.default('info'),
-                message: z.string().min(1).max(16_384),
-                source: z.string().max(100).nullable().optional(),
-                stepIndex: z.number().int().min(0).max(499).nullable().optional(),
-              }),
-            )
-            .min(1)
-            .max(5000),
-        }),
+        body: z
+          .object({
+            lines: z
+              .array(
+                z.object({
+                  at,
+                  level: level.default('info'),
+                  message: z.string().min(1).max(16_384),
+                  source: z.string().max(100).nullable().optional(),
+                  stepIndex: z.number().int().min(0).max(499).nullable().optional(),
+                }),
+              )
+              .min(1)
+              .max(5000),
+          })
+          .meta({
+            examples: [
+              {
+                lines: [
+                  {
+                    at: '2026-11-27T04:23:43.033Z',
+                    level: 'error',
+                    message: 'order-service: connection refused to db-primary:5432',
+                    source: 'order-service',
+                    stepIndex: 3,
+                  },
+                ],
+              },
+            ],
+          }),
         response: { 200: z.object({ accepted: z.number(), flagged: z.number() }) },
       },
       handler: async (request) =>
@@ -117,6 +136,7 @@ export function monitoringRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
     app.get('/api/releases/:id/logs', {
       schema: {
         tags,
+        operationId: 'searchLogs',
         summary: 'IM-5: search the logs kept with the release (text, flagged only, level; keyset by seq)',
         params: idParams,
         querystring: z.object({
@@ -141,6 +161,7 @@ export function monitoringRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'release.feedback_recorded' },
       schema: {
         tags,
+        operationId: 'recordFeedback',
         summary:
           "IM-6: a user feedback item; complaints reaching the policy's N in M minutes raise a trigger",
         params: idParams,

@@ -26,6 +26,7 @@ export function notificationRoutes(deps: NotificationDeps): FastifyPluginAsyncZo
     app.get('/api/notifications', {
       schema: {
         tags,
+        operationId: 'listNotifications',
         summary:
           "The signed-in user's notifications: open to-dos first, then the newest; the count of open to-dos and of unread information",
         querystring: schemas.listQuery,
@@ -43,6 +44,7 @@ export function notificationRoutes(deps: NotificationDeps): FastifyPluginAsyncZo
       config: { action: 'notification.read' },
       schema: {
         tags,
+        operationId: 'markNotificationRead',
         summary: 'Mark one of my notifications read',
         params: schemas.idParams,
         response: { 200: schemas.notificationView },
@@ -53,6 +55,7 @@ export function notificationRoutes(deps: NotificationDeps): FastifyPluginAsyncZo
       config: { action: 'notification.read_all' },
       schema: {
         tags,
+        operationId: 'markAllNotificationsRead',
         summary: 'Mark all my notifications read (or only the to-dos, or only the digest)',
         querystring: schemas.readAllQuery,
         response: { 200: z.object({ marked: z.number().int() }) },
@@ -64,6 +67,7 @@ export function notificationRoutes(deps: NotificationDeps): FastifyPluginAsyncZo
     app.get('/api/notifications/preferences', {
       schema: {
         tags,
+        operationId: 'getNotificationPreferences',
         summary: 'My notification preferences: each kind in the app and by e-mail',
         response: { 200: schemas.preferencesView },
       },
@@ -73,6 +77,7 @@ export function notificationRoutes(deps: NotificationDeps): FastifyPluginAsyncZo
       config: { action: 'notification.preferences_update' },
       schema: {
         tags,
+        operationId: 'setNotificationPreferences',
         summary: 'Set my notification preferences (kinds not listed keep theirs)',
         body: schemas.preferencesInput,
         response: { 200: schemas.preferencesView },
@@ -83,6 +88,7 @@ export function notificationRoutes(deps: NotificationDeps): FastifyPluginAsyncZo
     app.get('/api/notifications/webhooks', {
       schema: {
         tags,
+        operationId: 'listWebhookEndpoints',
         summary:
           'Webhook endpoints (notifications.manage); secrets are never returned, URL credentials show as ***',
         response: { 200: z.object({ endpoints: z.array(schemas.endpointView) }) },
@@ -93,6 +99,7 @@ export function notificationRoutes(deps: NotificationDeps): FastifyPluginAsyncZo
       config: { action: 'notification.webhook_create' },
       schema: {
         tags,
+        operationId: 'createWebhookEndpoint',
         summary:
           'Add a webhook endpoint: generic JSON (signed X-ReleaseGate-Signature: sha256=<hex HMAC of the body>), DingTalk, WeCom or Feishu robot',
         body: schemas.createEndpointInput,
@@ -105,6 +112,7 @@ export function notificationRoutes(deps: NotificationDeps): FastifyPluginAsyncZo
       config: { action: 'notification.webhook_update' },
       schema: {
         tags,
+        operationId: 'updateWebhookEndpoint',
         summary:
           'Change a webhook endpoint (secret: absent keeps it, null removes it; the URL as answered, with ***, keeps the stored one)',
         params: schemas.idParams,
@@ -117,6 +125,7 @@ export function notificationRoutes(deps: NotificationDeps): FastifyPluginAsyncZo
       config: { action: 'notification.webhook_delete' },
       schema: {
         tags,
+        operationId: 'deleteWebhookEndpoint',
         summary: 'Delete a webhook endpoint; its pending deliveries are cancelled, their history kept',
         params: schemas.idParams,
         response: { 204: z.null() },
@@ -130,6 +139,7 @@ export function notificationRoutes(deps: NotificationDeps): FastifyPluginAsyncZo
       config: { action: 'notification.webhook_test' },
       schema: {
         tags,
+        operationId: 'testWebhookEndpoint',
         summary:
           "Send a test message to the endpoint now and report the HTTP status or the failure's class (never the receiver's body)",
         params: schemas.idParams,
@@ -140,6 +150,7 @@ export function notificationRoutes(deps: NotificationDeps): FastifyPluginAsyncZo
     app.get('/api/notifications/deliveries', {
       schema: {
         tags,
+        operationId: 'listDeliveries',
         summary: 'E-mail and webhook deliveries, newest first, with attempts and the last error',
         querystring: schemas.deliveryQuery,
         response: { 200: z.object({ deliveries: z.array(schemas.deliveryView) }) },
@@ -152,6 +163,7 @@ export function notificationRoutes(deps: NotificationDeps): FastifyPluginAsyncZo
       config: { action: 'notification.delivery_retry' },
       schema: {
         tags,
+        operationId: 'retryDelivery',
         summary: 'Send a failed or cancelled delivery again',
         params: schemas.idParams,
         response: { 200: schemas.deliveryView },

@@ -32,6 +32,7 @@ export function planRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
     app.get('/api/releases/:id/plans', {
       schema: {
         tags,
+        operationId: 'listPlanVersions',
         summary: 'Every plan version of a release, newest first, with comments',
         params: schemas.idParams,
         response: { 200: z.object({ plans: z.array(schemas.planView) }) },
@@ -42,6 +43,7 @@ export function planRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'plan.save' },
       schema: {
         tags,
+        operationId: 'savePlan',
         summary: 'Save the draft plan (its sections); an approved plan cannot be edited (PL-3)',
         params: schemas.idParams,
         body: schemas.planContent,
@@ -56,6 +58,7 @@ export function planRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'plan.submit' },
       schema: {
         tags,
+        operationId: 'submitPlan',
         summary: 'Submit the plan for approval; refused with the list of missing sections (PL-1)',
         params: schemas.idParams,
         response: { 200: releaseDetailView },
@@ -69,6 +72,7 @@ export function planRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'plan.approve' },
       schema: {
         tags,
+        operationId: 'approvePlan',
         summary: 'Approve the plan (TY-2 authority, RO-5 four eyes)',
         params: schemas.idParams,
         body: schemas.commentInput,
@@ -83,6 +87,7 @@ export function planRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'plan.reject' },
       schema: {
         tags,
+        operationId: 'rejectPlan',
         summary: 'Reject the plan with comments; it returns to drafting (PL-2)',
         params: schemas.idParams,
         body: schemas.requiredCommentInput,
@@ -97,6 +102,7 @@ export function planRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'plan.revise' },
       schema: {
         tags,
+        operationId: 'revisePlan',
         summary: 'Revise an approved plan: a new version that needs approval again (PL-3)',
         params: schemas.idParams,
         body: schemas.reasonInput,
@@ -111,6 +117,7 @@ export function planRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'plan.complete' },
       schema: {
         tags,
+        operationId: 'completePlan',
         summary:
           'TY-4: complete the plan of an emergency release after its short form was approved, in any state up to close; window, steps and rollback stay as approved',
         params: schemas.idParams,
@@ -126,6 +133,7 @@ export function planRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'plan.approve_completion' },
       schema: {
         tags,
+        operationId: 'approvePlanCompletion',
         summary: 'TY-4: approve the completed plan of an emergency release (TY-2 authority, RO-5 four eyes)',
         params: schemas.idParams,
         body: schemas.commentInput,
@@ -139,6 +147,7 @@ export function planRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
     app.get('/api/releases/:id/plan/conflicts', {
       schema: {
         tags,
+        operationId: 'getPlanConflicts',
         summary: 'PL-5: freeze windows and other releases in conflict with the plan window',
         params: schemas.idParams,
         response: { 200: z.object({ conflicts: z.array(schemas.conflictView) }) },
@@ -151,6 +160,7 @@ export function planRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'plan.override_conflict' },
       schema: {
         tags,
+        operationId: 'overridePlanConflict',
         summary: 'PL-5: proceed despite a conflict, with the reason recorded',
         params: schemas.overrideParams,
         body: schemas.reasonInput,
@@ -171,6 +181,7 @@ export function planRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
     app.get('/api/calendar', {
       schema: {
         tags: ['calendar'],
+        operationId: 'getCalendar',
         summary: 'Release windows and freeze windows in a period',
         querystring: schemas.rangeQuery,
         response: { 200: schemas.calendarView },
@@ -180,6 +191,7 @@ export function planRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
     app.get('/api/freeze-windows', {
       schema: {
         tags: ['calendar'],
+        operationId: 'listFreezeWindows',
         summary: 'Freeze windows in a period',
         querystring: schemas.rangeQuery,
         response: { 200: z.object({ freezes: z.array(schemas.freezeView) }) },
@@ -192,6 +204,7 @@ export function planRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'calendar.freeze_create' },
       schema: {
         tags: ['calendar'],
+        operationId: 'createFreezeWindow',
         summary: 'Add a freeze window',
         body: schemas.freezeInput,
         response: { 201: schemas.freezeView },
@@ -203,6 +216,7 @@ export function planRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'calendar.freeze_delete' },
       schema: {
         tags: ['calendar'],
+        operationId: 'deleteFreezeWindow',
         summary: 'Remove a freeze window',
         params: schemas.idParams,
         response: { 204: z.null() },

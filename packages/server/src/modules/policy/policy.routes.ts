@@ -18,6 +18,7 @@ export function policyRoutes(deps: PolicyDeps): FastifyPluginAsyncZod {
     app.get('/api/policy', {
       schema: {
         tags,
+        operationId: 'getPolicy',
         summary: 'The release policy in force (PC-1)',
         response: { 200: schemas.policyVersionView },
       },
@@ -26,6 +27,7 @@ export function policyRoutes(deps: PolicyDeps): FastifyPluginAsyncZod {
     app.get('/api/policy/versions', {
       schema: {
         tags,
+        operationId: 'listPolicyVersions',
         summary: 'Every version of the policy',
         response: { 200: z.object({ versions: z.array(schemas.policyVersionView) }) },
       },
@@ -34,6 +36,7 @@ export function policyRoutes(deps: PolicyDeps): FastifyPluginAsyncZod {
     app.get('/api/policy/versions/:id', {
       schema: {
         tags,
+        operationId: 'getPolicyVersion',
         summary: 'One version of the policy',
         params: schemas.idParams,
         response: { 200: schemas.policyVersionView },
@@ -44,6 +47,7 @@ export function policyRoutes(deps: PolicyDeps): FastifyPluginAsyncZod {
       config: { action: 'policy.draft' },
       schema: {
         tags,
+        operationId: 'createPolicyVersion',
         summary: 'Draft a new version of the policy (its rules, version and effective date)',
         body: schemas.draftPolicyInput,
         response: { 201: schemas.policyVersionView },
@@ -55,6 +59,7 @@ export function policyRoutes(deps: PolicyDeps): FastifyPluginAsyncZod {
       config: { action: 'policy.approve' },
       schema: {
         tags,
+        operationId: 'approvePolicyVersion',
         summary: 'Approve a drafted version (operations manager); it takes effect on its date',
         params: schemas.idParams,
         response: { 200: schemas.policyVersionView },

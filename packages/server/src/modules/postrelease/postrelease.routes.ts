@@ -112,6 +112,7 @@ export function postReleaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
     app.get('/api/releases/:id/post-release', {
       schema: {
         tags,
+        operationId: 'getPostRelease',
         summary:
           'PO-1…PO-3, CL-1: verifications and acceptance, the CMDB update task, the archive and the close',
         params: idParams,
@@ -123,6 +124,7 @@ export function postReleaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'release.record_verification' },
       schema: {
         tags,
+        operationId: 'recordVerification',
         summary: 'PO-1: functional, performance or business verification with result and evidence',
         params: idParams.extend({ key: z.string().min(1).max(50) }),
         body: z.object({
@@ -143,6 +145,7 @@ export function postReleaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'release.sign_acceptance' },
       schema: {
         tags,
+        operationId: 'signAcceptance',
         summary: 'PO-1: user acceptance signed off by a named business-department representative',
         params: idParams,
         body: z.object({
@@ -162,6 +165,7 @@ export function postReleaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'release.review_emergency' },
       schema: {
         tags,
+        operationId: 'reviewEmergencyRelease',
         summary:
           'TY-4: the review of an emergency release after the fact, by someone who approved none of its plans',
         params: idParams,
@@ -183,6 +187,7 @@ export function postReleaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'release.complete_cmdb_update' },
       schema: {
         tags,
+        operationId: 'completeCmdbUpdate',
         summary:
           "PO-2: apply the plan's target configuration to the CIs (each change recorded with the release)",
         params: idParams,
@@ -197,6 +202,7 @@ export function postReleaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'release.archive' },
       schema: {
         tags,
+        operationId: 'archiveRelease',
         summary: "PO-3: archive the release's plan documents, checklists, evidence, logs and approvals",
         params: idParams,
         response: { 200: releaseDetailView },
@@ -211,6 +217,7 @@ export function postReleaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'release.close' },
       schema: {
         tags,
+        operationId: 'closeRelease',
         summary:
           'CL-1, CL-2: the manager closes with the outcome; the report is generated and the archive sealed',
         params: idParams,
@@ -238,6 +245,11 @@ export function postReleaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'document.export' },
       schema: {
         tags,
+        operationId: 'downloadReleaseReport',
+        produces: [
+          'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+          'application/pdf',
+        ],
         summary: 'CL-2: 《发布变更报告》 as DOCX or PDF (the archived one once closed, a draft before)',
         params: idParams,
         querystring: z.object({ format: z.enum(['docx', 'pdf']).default('pdf') }),
@@ -252,6 +264,8 @@ export function postReleaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'release.evidence_package' },
       schema: {
         tags,
+        operationId: 'downloadEvidencePackage',
+        produces: ['application/zip'],
         summary: 'PO-3: the whole record as a ZIP with a SHA-256 manifest (`releasegate evidence verify`)',
         params: idParams,
       },

@@ -31,6 +31,7 @@ export function releaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
     app.get('/api/releases', {
       schema: {
         tags,
+        operationId: 'listReleases',
         summary: 'Releases, newest first',
         querystring: schemas.releaseListQuery,
         response: { 200: z.object({ releases: z.array(schemas.releaseView) }) },
@@ -46,6 +47,7 @@ export function releaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'release.request' },
       schema: {
         tags,
+        operationId: 'createRelease',
         summary: 'Request a release from approved changes (IN-1), with its items and target CIs',
         body: schemas.requestReleaseInput,
         response: { 201: schemas.releaseDetailView },
@@ -58,6 +60,7 @@ export function releaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
     app.get('/api/releases/:id', {
       schema: {
         tags,
+        operationId: 'getRelease',
         summary:
           'A release (by id or number) with its changes, items, assessments, plan and the actions the caller may take now (and why not the others)',
         params: schemas.idParams,
@@ -68,6 +71,7 @@ export function releaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
     app.get('/api/releases/:id/references', {
       schema: {
         tags,
+        operationId: 'getReleaseReferences',
         summary:
           'The CIs and software versions a release names (items, targets, plan scope), for anyone who may read the release',
         params: schemas.idParams,
@@ -78,6 +82,7 @@ export function releaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
     app.get('/api/releases/:id/activity', {
       schema: {
         tags,
+        operationId: 'getReleaseActivity',
         summary:
           "PR-3: the release's successful actions from the audit trail (who, what, when), for anyone who may read the release",
         params: schemas.idParams,
@@ -89,6 +94,7 @@ export function releaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'release.accept' },
       schema: {
         tags,
+        operationId: 'acceptRelease',
         summary: 'Accept the request (IN-6); the changes are checked again',
         params: schemas.idParams,
         body: schemas.noteInput,
@@ -103,6 +109,7 @@ export function releaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'release.reject' },
       schema: {
         tags,
+        operationId: 'rejectRelease',
         summary: 'Reject the request with a reason (IN-6)',
         params: schemas.idParams,
         body: schemas.reasonInput,
@@ -117,6 +124,7 @@ export function releaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'release.classify' },
       schema: {
         tags,
+        operationId: 'classifyRelease',
         summary: 'Set the type (TY-1); other than the proposal needs a reason (TY-3)',
         params: schemas.idParams,
         body: schemas.classifyInput,
@@ -137,6 +145,7 @@ export function releaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'release.cancel' },
       schema: {
         tags,
+        operationId: 'cancelRelease',
         summary: 'Cancel before implementation, with a reason',
         params: schemas.idParams,
         body: schemas.reasonInput,
@@ -150,6 +159,7 @@ export function releaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
     app.get('/api/releases/:id/relationships', {
       schema: {
         tags,
+        operationId: 'getReleaseRelationships',
         summary: 'IN-3: related open releases (shared or dependent CIs), proposed merges and order',
         params: schemas.idParams,
         response: { 200: schemas.relationshipView },
@@ -160,6 +170,7 @@ export function releaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'release.assess_relationship' },
       schema: {
         tags,
+        operationId: 'assessRelationship',
         summary: 'IN-3: record the merge/order decision',
         params: schemas.idParams,
         body: schemas.relationshipDecisionInput,
@@ -174,6 +185,7 @@ export function releaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'release.assess_resource' },
       schema: {
         tags,
+        operationId: 'assessResources',
         summary: 'IN-4: technical resources, people and availability, time',
         params: schemas.idParams,
         body: schemas.resourceInput,
@@ -188,6 +200,7 @@ export function releaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'release.assess_risk' },
       schema: {
         tags,
+        operationId: 'assessRisk',
         summary: 'IN-5: technical, business and management risks',
         params: schemas.idParams,
         body: schemas.riskInput,

@@ -53,6 +53,7 @@ export function rollbackRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
     app.get('/api/releases/:id/rollback', {
       schema: {
         tags,
+        operationId: 'getRollback',
         summary: 'RB-1…RB-5: triggers with their decision clocks, restoration checks and problem records',
         params: idParams,
         response: {
@@ -91,14 +92,25 @@ export function rollbackRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'release.trigger_raised' },
       schema: {
         tags,
+        operationId: 'raiseTrigger',
         summary: 'RB-1: raise a rollback trigger; its decision is due 30 minutes (policy) after discovery',
         params: idParams,
-        body: z.object({
-          kind: z.enum(TRIGGER_KINDS),
-          summary: z.string().trim().min(1, 'say what is wrong').max(1000),
-          evidence: z.string().trim().max(8000).nullable().optional(),
-          discoveredAt: z.iso.datetime({ offset: true }).nullable().optional(),
-        }),
+        body: z
+          .object({
+            kind: z.enum(TRIGGER_KINDS),
+            summary: z.string().trim().min(1, 'say what is wrong').max(1000),
+            evidence: z.string().trim().max(8000).nullable().optional(),
+            discoveredAt: z.iso.datetime({ offset: true }).nullable().optional(),
+          })
+          .meta({
+            examples: [
+              {
+                kind: 'performance',
+                summary: 'p95 latency of order placement above 2 s since the deployment',
+                discoveredAt: '2026-11-27T04:23:43.033Z',
+              },
+            ],
+          }),
         response: { 200: triggerView },
       },
       handler: async (request) =>
@@ -108,6 +120,7 @@ export function rollbackRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'release.rollback_decided' },
       schema: {
         tags,
+        operationId: 'decideRollback',
         summary: 'RB-2: roll back, or continue with a reason; a decision after the deadline is a breach',
         params: idParams.extend({ triggerId: z.string().min(1).max(64) }),
         body: z.object({
@@ -126,6 +139,7 @@ export function rollbackRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'release.restoration_verified' },
       schema: {
         tags,
+        operationId: 'verifyRestoration',
         summary: 'RB-4: compare CMDB and the deployed versions observed with their pre-release values',
         params: idParams,
         body: z.object({
@@ -142,6 +156,7 @@ export function rollbackRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'release.complete_rollback' },
       schema: {
         tags,
+        operationId: 'completeRollback',
         summary:
           'RB-3…RB-5: every rollback step done and restoration verified: rolled back, with a problem record',
         params: idParams,
@@ -157,6 +172,7 @@ export function rollbackRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'release.fail_rollback' },
       schema: {
         tags,
+        operationId: 'failRollback',
         summary: 'The rollback could not restore the service: the release closes as failed',
         params: idParams,
         body: z.object({ reason: z.string().trim().min(1, 'say why the rollback failed').max(4000) }),

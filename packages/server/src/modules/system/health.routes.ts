@@ -29,6 +29,7 @@ export function healthRoutes(
     app.get('/healthz', {
       schema: {
         tags,
+        operationId: 'getLiveness',
         summary: 'Liveness: the process answers',
         response: { 200: z.object({ status: z.literal('ok') }) },
       },
@@ -38,6 +39,7 @@ export function healthRoutes(
     app.get('/readyz', {
       schema: {
         tags,
+        operationId: 'getReadiness',
         summary: 'Readiness: database reachable and migrations current',
         response: {
           200: z.object({ status: z.literal('ready'), database: z.string() }),
@@ -65,6 +67,8 @@ export function healthRoutes(
     app.get('/metrics', {
       schema: {
         tags,
+        operationId: 'getMetrics',
+        produces: ['text/plain'],
         summary: 'Prometheus metrics; needs Authorization: Bearer <METRICS_TOKEN>, and is off without one',
       },
       handler: async (request, reply) => {

@@ -12,6 +12,7 @@ export function tasksRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
     app.get('/api/me/tasks', {
       schema: {
         tags,
+        operationId: 'listMyTasks',
         summary:
           "The signed-in user's to-do: lifecycle steps of open releases they may take now (the release's available actions), their plans returned by the approver, changes awaiting their CAB vote, software versions awaiting their approval; deadlines first, at most 100",
         response: { 200: schemas.myTasks },

@@ -46,6 +46,7 @@ export function checklistRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
     app.get('/api/releases/:id/checks', {
       schema: {
         tags,
+        operationId: 'getChecklist',
         summary: 'IM-1: the pre-release checklist with the latest result of each item',
         params: idParams,
         response: { 200: checklistView },
@@ -56,6 +57,7 @@ export function checklistRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'release.record_check' },
       schema: {
         tags,
+        operationId: 'recordCheck',
         summary: 'Record a check with its result and evidence; when all have passed the release is ready',
         params: idParams.extend({ key: z.string().min(1).max(50) }),
         body: checkInput,
@@ -70,6 +72,8 @@ export function checklistRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       config: { action: 'release.evidence_download' },
       schema: {
         tags,
+        operationId: 'downloadEvidence',
+        produces: ['application/octet-stream'],
         summary: "Download an evidence file cited by the release's checks or verifications (re-hashed first)",
         params: idParams.extend({ digest: z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 digest') }),
       },
@@ -91,6 +95,7 @@ export function checklistRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
         config: { action: 'release.evidence_upload' },
         schema: {
           tags,
+          operationId: 'uploadEvidence',
           summary:
             'Upload an evidence file (application/octet-stream; X-Filename); returns its SHA-256 to cite in a check',
           params: idParams,
