@@ -1,4 +1,4 @@
-import type { Reason, RuleCode } from '@releasegate/messages';
+import { RULES, renderReason, type Reason, type RuleCode } from '@releasegate/messages';
 
 /**
  * Domain errors carry a stable code; the server's one error handler maps each code to an HTTP
@@ -34,6 +34,21 @@ export class DomainError extends Error {
     super(message);
     this.name = 'DomainError';
   }
+}
+
+/**
+ * A refusal of `rule` because of `why`: its English message rendered from the catalog, its codes
+ * kept so the answer carries them (`details.reasons`) and any language can render it.
+ */
+export function refusal(
+  code: ErrorCode,
+  rule: RuleCode,
+  why: Reason,
+  details: Record<string, unknown> = {},
+): DomainError {
+  return new DomainError(code, renderReason('en', why), { rule: RULES[rule], ...details }, [
+    { code: rule, reasonCode: why.code, params: why.params },
+  ]);
 }
 
 export const notFound = (what: string, id: string) =>

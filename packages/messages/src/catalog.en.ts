@@ -172,7 +172,7 @@ export const en = {
     classify_first: 'classify the release (emergency, major or normal) first',
     no_plan: 'there is no plan yet',
     plan_gaps: 'missing: {{gaps, gaps}}',
-    conflicts_unresolved: 'override with a reason first: {{conflicts, conflicts}}',
+    conflicts_unresolved: 'override with a reason first: {{conflicts, reasons}}',
     window_past: 'the window ended at {{end, time}}; plan a window ahead',
     drafter_cannot_approve: 'the drafter of a plan cannot approve it',
     requester_cannot_accept: 'the requester of a release cannot accept it',
@@ -198,6 +198,25 @@ export const en = {
     verification_pending: 'post-release verification not passed: {{items, verificationItem, list}}',
     cmdb_update_not_done: 'the CMDB update task is not done',
     documents_not_archived: 'the documents are not archived',
+    // Refusals of one action, with what names the case.
+    step_not_in_plan_index:
+      'Step {{n}} is not in the approved plan (it has {{count}} {{phase}} steps); a step not in the plan needs a plan revision',
+    step_still_running: 'Step {{n}} ({{title}}) is still running; finish it first',
+    step_before: 'Step {{n}} ({{title}}) cannot start before step {{before}} ({{beforeTitle}}) has succeeded',
+    step_already_succeeded: 'Step {{n}} ({{title}}) has already succeeded',
+    step_not_running: 'Step {{n}} is {{status, stepStatus}}; only a running step can finish',
+    override_type_reason:
+      'The system proposes {{proposed}} ({{criteria, reasons}}); choosing {{chosen}} needs a reason',
+    evidence_required: '{{label}} ({{item}}) passed needs evidence: a note, a link or a file',
+    acceptance_not_here:
+      'User acceptance is signed off by a business-department representative (PO-1), not recorded here',
+    unknown_verification_item: 'Unknown verification {{item}}; the policy has: {{items, list}}',
+    refusal_needs_reason: 'Refusing acceptance needs a reason',
+    ci_gone: 'Configuration item {{ci}} of the plan no longer exists or is retired',
+    override_while_drafting: 'Conflicts are overridden while the plan is being drafted',
+    continue_needs_reason: 'Continuing despite a rollback trigger needs a reason',
+    trigger_decided_meanwhile: 'The trigger {{trigger}} was decided meanwhile; reload',
+    no_baseline_recorded: 'The plan records no baseline to verify against',
     // The deployment gate's checks (PR-1, PR-5, IM-7), passed and failed.
     gate_release_ready: '{{release}} is {{state, releaseState, quoted}}',
     gate_release_not_ready: '{{release}} is {{state, releaseState, quoted}}, not "Ready" or "Implementing"',
@@ -303,6 +322,8 @@ export const en = {
       business: 'Business',
       user_acceptance: 'User acceptance',
     },
+    stepPhase: { implementation: 'implementation', rollback: 'rollback' },
+    stepStatus: { running: 'running', succeeded: 'succeeded', failed: 'failed', not_started: 'not started' },
     planSection: {
       purpose: 'Purpose',
       scope: 'Scope',

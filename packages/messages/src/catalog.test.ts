@@ -31,7 +31,7 @@ const MODIFIERS = new Set([
   'time',
   'quoted',
   'gaps',
-  'conflicts',
+  'reasons',
   ...Object.keys(en.words),
 ]);
 
@@ -52,8 +52,8 @@ function sources(): string {
   return out.join('\n');
 }
 
-describe('X-2 the message catalog (one contract: codes, not sentences)', () => {
-  it('X-2 every code has a message in Chinese and in English, and nothing else is in either', () => {
+describe('X-3 the message catalog (one contract: codes, not sentences)', () => {
+  it('X-3 every code has a message in Chinese and in English, and nothing else is in either', () => {
     expect(leaves(zh).sort()).toEqual(leaves(en).sort());
     for (const key of leaves(zh)) {
       const text = key.split('.').reduce<unknown>((n, k) => (n as Record<string, unknown>)[k], zh);
@@ -61,7 +61,7 @@ describe('X-2 the message catalog (one contract: codes, not sentences)', () => {
     }
   });
 
-  it('X-2 each Chinese message uses exactly the parameters of its English one, with known modifiers', () => {
+  it('X-3 each Chinese message uses exactly the parameters of its English one, with known modifiers', () => {
     for (const code of REASON_CODES) {
       const names = (t: string) => [...new Set(slots(t).map((s) => s.name))].sort();
       expect(names(zh.reasons[code]), code).toEqual(names(en.reasons[code]));
@@ -70,7 +70,7 @@ describe('X-2 the message catalog (one contract: codes, not sentences)', () => {
     }
   });
 
-  it('X-2 no message is unused: the domain or the server sends every rule, reason and gap code', () => {
+  it('X-3 no message is unused: the domain or the server sends every rule, reason and gap code', () => {
     const code = sources();
     const unused = [...RULE_CODES, ...REASON_CODES, ...GAP_CODES].filter(
       (c) => !code.includes(`'${c}'`) && !code.includes(`RULES.${c}`),
@@ -78,7 +78,7 @@ describe('X-2 the message catalog (one contract: codes, not sentences)', () => {
     expect(unused).toEqual([]);
   });
 
-  it('X-2 a rule carries its requirement ID on its own; the lifecycle rules carry none', () => {
+  it('X-3 a rule carries its requirement ID on its own; the lifecycle rules carry none', () => {
     expect(requirementOf('authorised_decider')).toBe('RB-2');
     expect(requirementOf('assessment_during_intake')).toBe('IN-3…IN-5');
     expect(requirementOf('release_lifecycle')).toBeNull();
@@ -86,7 +86,7 @@ describe('X-2 the message catalog (one contract: codes, not sentences)', () => {
     expect(ruleName('zh', 'authorised_decider')).toBe('RB-2 由有权人员作出回退决策');
   });
 
-  it('X-2 parameters render in either language: vocabularies, lists, quotes, times and plan gaps', () => {
+  it('X-3 parameters render in either language: vocabularies, lists, quotes, times and plan gaps', () => {
     const state = {
       code: 'state_required',
       params: { states: ['planning', 'plan_review'], current: 'approved' },
@@ -122,7 +122,7 @@ describe('X-2 the message catalog (one contract: codes, not sentences)', () => {
     );
   });
 
-  it('X-2 Accept-Language and LANG choose the language, by quality and order', () => {
+  it('X-3 Accept-Language and LANG choose the language, by quality and order', () => {
     expect(languageOf('zh-CN,zh;q=0.9,en;q=0.8')).toBe('zh');
     expect(languageOf('en-US,zh;q=0.5')).toBe('en');
     expect(languageOf('fr, zh-TW;q=0.3')).toBe('zh');

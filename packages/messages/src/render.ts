@@ -71,10 +71,10 @@ export function rendererOf(lookup: Lookup, options: RenderOptions = {}): Rendere
         const value = params[name];
         if (value === undefined || value === null) return '';
         const items: unknown[] = Array.isArray(value) ? value : [value];
-        const nested = modifiers.includes('gaps') || modifiers.includes('conflicts');
+        const nested = modifiers.includes('gaps') || modifiers.includes('reasons');
         const texts = items.map((item) => {
           if (modifiers.includes('gaps')) return renderer.gap(item as GapParam);
-          if (modifiers.includes('conflicts')) return renderer.reason(item as Reason);
+          if (modifiers.includes('reasons')) return renderer.reason(item as Reason);
           let word = String(item);
           if (modifiers.includes('time')) word = time(word);
           for (const m of modifiers) word = lookup(`words.${m}.${word}`) ?? word;

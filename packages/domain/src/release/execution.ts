@@ -1,5 +1,5 @@
-import { RULES } from '@releasegate/messages';
-import { DomainError } from '../errors';
+import type { RuleCode } from '@releasegate/messages';
+import { refusal } from '../errors';
 import type { PlanStep } from './plan';
 
 /** IM-2 implementation steps and RB-3 rollback steps run the same way: in the plan's order. */
@@ -14,10 +14,12 @@ export interface StepRun {
   finishedAt: string | null;
 }
 
-const RULE: Record<StepPhase, string> = {
-  implementation: RULES.steps_in_plan_order,
-  rollback: RULES.rollback_steps_in_order,
+/** The rule each phase's order is kept by. */
+export const STEP_ORDER_RULE: Record<StepPhase, RuleCode> = {
+  implementation: 'steps_in_plan_order',
+  rollback: 'rollback_steps_in_order',
 };
+const RULE = STEP_ORDER_RULE;
 
 /**
  * Refuses to start a step unless every earlier step of the phase has succeeded and no other
@@ -31,34 +33,40 @@ export function assertStepMayStart(
 ) {
   const mine = new Map(runs.filter((r) => r.phase === phase).map((r) => [r.stepIndex, r]));
   if (!Number.isInteger(index) || index < 0 || index >= steps.length) {
-    throw new DomainError(
-      'policy_violation',
-      `Step ${index + 1} is not in the approved plan (it has ${steps.length} ${phase} steps); a step not in the plan needs a plan revision`,
-      {
-        rule: phase === 'implementation' ? RULES.step_not_in_plan : RULE[phase],
-      },
-    );
+    throw refusal('policy_violation', phase === 'implementation' ? 'step_not_in_plan' : RULE[phase], {
+      code: 'step_not_in_plan_index',
+      params: { n: index + 1, count: steps.length, phase },
+    });
   }
   const running = [...mine.values()].find((r) => r.status === 'running' && r.stepIndex !== index);
   if (running) {
-    throw new DomainError(
-      'policy_violation',
-      `Step ${running.stepIndex + 1} (${steps[running.stepIndex]?.title ?? '?'}) is still running; finish it first`,
-      { rule: RULE[phase] },
-    );
+    throw refusal('policy_violation', RULE[phase], {
+      code: 'step_still_running',
+      params: { n: running.stepIndex + 1, title: steps[running.stepIndex]?.title ?? '?' },
+    });
   }
   const notDone = steps.slice(0, index).findIndex((_, i) => mine.get(i)?.status !== 'succeeded');
   if (notDone >= 0) {
-    throw new DomainError(
+    throw refusal(
       'policy_violation',
-      `Step ${index + 1} (${steps[index].title}) cannot start before step ${notDone + 1} (${steps[notDone].title}) has succeeded`,
-      { rule: RULE[phase], expectedStep: notDone + 1 },
+      RULE[phase],
+      {
+        code: 'step_before',
+        params: {
+          n: index + 1,
+          title: steps[index].title,
+          before: notDone + 1,
+          beforeTitle: steps[notDone].title,
+        },
+      },
+      { expectedStep: notDone + 1 },
     );
   }
   const current = mine.get(index);
   if (current?.status === 'succeeded') {
-    throw new DomainError('conflict', `Step ${index + 1} (${steps[index].title}) has already succeeded`, {
-      rule: RULE[phase],
+    throw refusal('conflict', RULE[phase], {
+      code: 'step_already_succeeded',
+      params: { n: index + 1, title: steps[index].title },
     });
   }
 }

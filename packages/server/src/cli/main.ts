@@ -26,7 +26,7 @@ import { LocalBlobStore } from '../storage/local-blob-store';
 import { createBackup } from '../backup/backup.service';
 import { restoreBackup } from '../backup/restore.service';
 import { AuditSigner } from '../modules/audit/audit.signing';
-import { askGate, formatAnswer } from './gate-client';
+import { askGate, formatAnswer, terminalLanguage } from './gate-client';
 import { pushLogFile, reportStep } from './step-client';
 import { writeOpenApi } from './openapi';
 import { cliContext, nameRunningCommand, readStdin, recordRefusalIn, withDatabase } from './cli-context';
@@ -469,15 +469,19 @@ gate
       token: string;
       json?: boolean;
     }) => {
-      const answer = await askGate({
-        url: o.url,
-        token: o.token,
-        release: o.release,
-        environment: o.environment,
-        digests: o.digest,
-        files: o.file,
-      });
-      out(o.json ? JSON.stringify(answer) : formatAnswer(answer));
+      const language = terminalLanguage();
+      const answer = await askGate(
+        {
+          url: o.url,
+          token: o.token,
+          release: o.release,
+          environment: o.environment,
+          digests: o.digest,
+          files: o.file,
+        },
+        language,
+      );
+      out(o.json ? JSON.stringify(answer) : formatAnswer(answer, language));
       if (!answer.allowed) process.exitCode = 1;
     },
   );

@@ -100,6 +100,25 @@ function send(reply: FastifyReply, status: number, body: ErrorBody) {
 }
 
 /**
+ * The details of a refusal that carries its reasons as codes, with those codes (`reasons`), unless
+ * it lists them already as the lifecycle's blockers.
+ */
+function codedDetails(error: DomainError): unknown {
+  const details = error.details;
+  if (!error.reasons?.length || typeof details !== 'object' || details === null || 'blockers' in details)
+    return details;
+  return {
+    ...details,
+    reasons: error.reasons.map((r) => ({
+      ruleCode: r.code,
+      requirement: requirementOf(r.code),
+      reasonCode: r.reasonCode,
+      params: r.params,
+    })),
+  };
+}
+
+/**
  * A refusal's message in the caller's language (Accept-Language; English by default, which is
  * what pipelines and scripts read): rendered from its codes when it carries them.
  */
@@ -151,7 +170,7 @@ export function registerErrorHandler(app: FastifyInstance, deps: { db: Db; audit
           }
         }
         return send(reply, STATUS[error.code], {
-          error: { code: error.code, message: messageFor(request, error), details: error.details },
+          error: { code: error.code, message: messageFor(request, error), details: codedDetails(error) },
         });
       }
       if (hasZodFastifySchemaValidationErrors(error) || hasUnknownFields(error)) {

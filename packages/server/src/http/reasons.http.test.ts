@@ -9,7 +9,7 @@ import { approvedChange, ci, signInRoles } from '../test/releases';
  * own and parameters; the English words are only a rendering of those, and a caller asking in
  * Chinese (Accept-Language) gets the refusal in Chinese from the same catalog.
  */
-describe.each(DIALECTS)('X-2 reasons as codes on %s', (dialect) => {
+describe.each(DIALECTS)('X-3 reasons as codes on %s', (dialect) => {
   let t: TestApp;
   let c: Awaited<ReturnType<typeof signInRoles>>;
   beforeEach(async () => {
@@ -35,7 +35,7 @@ describe.each(DIALECTS)('X-2 reasons as codes on %s', (dialect) => {
     return r.body as { id: string; number: string };
   }
 
-  it('X-2 TY-2 every blocker of every action names its rule and reason as catalog codes with parameters', async () => {
+  it('X-3 TY-2 every blocker of every action names its rule and reason as catalog codes with parameters', async () => {
     const r = await requested();
     const view = await c.eng1.get(`/api/releases/${r.id}`);
     const blockers = view.body.actions.flatMap((a: { blockers: unknown[] }) => a.blockers);
@@ -64,7 +64,7 @@ describe.each(DIALECTS)('X-2 reasons as codes on %s', (dialect) => {
     });
   });
 
-  it('X-2 a refusal names its rule as a code, in English by default and in Chinese under Accept-Language', async () => {
+  it('X-3 a refusal names its rule as a code, in English by default and in Chinese under Accept-Language', async () => {
     const r = await requested();
     const english = await c.eng1.post(`/api/releases/${r.id}/accept`, { note: '受理' });
     expect(english.status).toBe(422);

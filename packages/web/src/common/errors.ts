@@ -3,10 +3,9 @@ import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { isApiError, type ApiError } from '../api/client';
 import type { Blocker, ChangeApproval } from '../api/types';
-import { ruleCodeOf, type RuleCode } from '@releasegate/messages';
+import { ruleCodeOf, type Reason, type RuleCode } from '@releasegate/messages';
 import { formatDateTime } from './format';
-import { blockerText, ruleLabel, unapprovedChangesText } from './ruleText';
-import { postReleaseRefusal } from '../pages/releases/postrelease/postreleaseText';
+import { blockerText, reasonText, ruleLabel, unapprovedChangesText } from './ruleText';
 
 /** Refusals of the access controls (issue #11) that need no parameters, by rule. */
 const SIMPLE_RULES: Partial<Record<RuleCode, string>> = {
@@ -63,6 +62,8 @@ function apiErrorText(t: TFunction, error: ApiError): string {
       at: typeof at === 'string' ? formatDateTime(at) : '',
     });
   }
+  const coded = codedReasonsText(t, error);
+  if (coded) return coded;
   const simple = rule ? SIMPLE_RULES[rule] : undefined;
   if (simple) return t(simple);
   if (rule === 'separation_of_duties')
@@ -99,6 +100,24 @@ function apiErrorText(t: TFunction, error: ApiError): string {
   return error.message;
 }
 
+interface CodedReason {
+  ruleCode: RuleCode;
+  reasonCode: Reason['code'];
+  params: Reason['params'];
+}
+
+/** A refusal that carries its reasons as codes (`details.reasons`), in the reader's language. */
+function codedReasonsText(t: TFunction, error: ApiError): string | undefined {
+  const reasons = error.detail('reasons');
+  if (!Array.isArray(reasons) || reasons.length === 0) return undefined;
+  return (reasons as CodedReason[])
+    .map(
+      (r) =>
+        `${ruleLabel(t, r.ruleCode)}${t('common.colon')}${reasonText(t, { code: r.reasonCode, params: r.params } as Reason)}`,
+    )
+    .join(t('common.listSeparator'));
+}
+
 /** Refusals of the change, release, plan and policy rules, named by their rule. */
 function releaseRuleText(t: TFunction, error: ApiError, rule: string): string | undefined {
   const blockers = error.detail('blockers');
@@ -110,12 +129,6 @@ function releaseRuleText(t: TFunction, error: ApiError, rule: string): string | 
       const changes = error.detail('changes');
       const list = Array.isArray(changes) ? unapprovedChangesText(t, changes as ChangeApproval[]) : '';
       return named(t('refusals.unapprovedChanges', { changes: list }));
-    }
-    case 'override_needs_reason': {
-      const type = /^The system proposes (\w+)/.exec(error.message)?.[1] ?? '';
-      return named(
-        t('refusals.overrideReason', { type: t(`releases.types.${type}`, { defaultValue: type }) }),
-      );
     }
     case 'assessment_during_intake':
       return named(t('refusals.assessment'));
@@ -143,55 +156,18 @@ function releaseRuleText(t: TFunction, error: ApiError, rule: string): string | 
       return named(t('refusals.policyApproval'));
     case 'policy_in_force':
       return named(t('refusals.policyInForce'));
-    case 'schedule_conflicts':
-      return named(error.message);
     case 'release_scope':
       return named(t('catalog.reasons.no_release_scope'));
     case 'close_needs_reason':
       return named(t('refusals.closeReason'));
     default:
-      return executionRefusal(t, error.message, rule, named);
+      return executionRefusal(rule, named, t);
   }
 }
 
-/** Refusals of implementation, monitoring and rollback (IM-1…IM-6, RB-1…RB-5). */
-function executionRefusal(
-  t: TFunction,
-  message: string,
-  rule: string,
-  named: (text: string) => string,
-): string | undefined {
-  let m: RegExpExecArray | null;
-  switch (rule) {
-    case 'check_evidence':
-      m = /\((\w+)\) passed needs evidence/.exec(message);
-      return named(
-        t('refusals.evidence', { item: m ? t(`checkItems.${m[1]}`, { defaultValue: m[1] }) : '' }),
-      );
-    case 'steps_in_plan_order':
-    case 'rollback_steps_in_order':
-      if ((m = /^Step (\d+) .*cannot start before step (\d+) /.exec(message)))
-        return named(t('refusals.stepBefore', { n: m[1], before: m[2] }));
-      if ((m = /^Step (\d+) .*is still running/.exec(message)))
-        return named(t('refusals.stepRunning', { n: m[1] }));
-      if ((m = /^Step (\d+) is .*only a running step can finish/.exec(message)))
-        return named(t('refusals.stepNotRunning', { n: m[1] }));
-      if ((m = /^Step (\d+) .*has already succeeded/.exec(message)))
-        return named(t('refusals.stepDone', { n: m[1] }));
-      return named(message);
-    case 'continue_with_reason':
-      return named(t('refusals.continueReason'));
-    case 'one_decision_per_trigger':
-      return named(t('refusals.oneDecision'));
-    case 'restoration_against_baseline':
-      return named(t('refusals.noBaseline'));
-    case 'indicators_from_plan':
-      return named(t('refusals.unknownIndicator'));
-    case 'step_not_in_plan':
-      return named(message);
-    default:
-      return postReleaseRefusal(t, message, rule, named);
-  }
+/** Refusals of monitoring (IM-4) that carry no codes yet. */
+function executionRefusal(rule: string, named: (text: string) => string, t: TFunction): string | undefined {
+  return rule === 'indicators_from_plan' ? named(t('refusals.unknownIndicator')) : undefined;
 }
 
 /** A function that turns any error into one line for the user. */

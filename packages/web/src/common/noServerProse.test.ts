@@ -33,8 +33,8 @@ const staticParts = (template: string) =>
     .map((p) => p.trim())
     .filter((p) => p.length >= 24);
 
-describe('X-2 the web reads codes, never server sentences (issue #14)', () => {
-  it('X-2 no web file names a rule by its English sentence or copies a reason or gap sentence', () => {
+describe('X-3 the web reads codes, never server sentences (issue #14)', () => {
+  it('X-3 no web file names a rule by its English sentence or copies a reason or gap sentence', () => {
     const sentences = [
       ...Object.values(en.rules).filter((r) => r.length > 6),
       ...Object.values(en.reasons).flatMap(staticParts),

@@ -159,11 +159,5 @@ export const enPostRelease: typeof zhPostRelease = {
         "A ZIP of every archived document and evidence file, the release's audit events and a SHA-256 manifest (checked by releasegate evidence verify).",
       downloaded: '{{filename}} downloaded',
     },
-    refusals: {
-      acceptanceNotHere: 'User acceptance is signed off by a business representative, not recorded here',
-      unknownItem: 'The policy has no such verification',
-      refuseReason: 'Not accepting needs a reason',
-      ciGone: 'A configuration item of the plan no longer exists or is retired: {{ci}}',
-    },
   },
 };

@@ -689,7 +689,6 @@ export const enRelease: typeof zhRelease = {
   refusals: {
     closeReason: 'a failed or rolled-back release is closed with its analysis',
     unapprovedChanges: 'A release carries approved changes only. Not approved: {{changes}}',
-    overrideReason: 'The system proposes {{type}}; choosing another type needs a reason',
     assessment: 'Assessments are recorded during intake and planning',
     changeLifecycle: 'The change is "{{state}}"; this is not possible now',
     external: 'This change comes from an external change system and is handled there',
@@ -699,14 +698,6 @@ export const enRelease: typeof zhRelease = {
     policyInForce: 'No release policy is in force; approve a version first',
     items: 'The release items are not valid; see the marked fields',
     dslApproved: 'Software items take approved DSL versions only',
-    evidence: '{{item}} passed needs evidence: a note, a link or a file',
-    stepBefore: 'step {{n}} cannot start before step {{before}} has succeeded',
-    stepRunning: 'step {{n}} is still running; finish it first',
-    stepNotRunning: 'step {{n}} is not running, so it cannot finish',
-    stepDone: 'step {{n}} has already succeeded',
-    continueReason: 'continuing needs a reason',
-    oneDecision: 'this trigger was already decided',
-    noBaseline: 'the plan records no baseline to verify against',
     unknownIndicator: 'the plan has no such indicator',
   },
 };

@@ -156,11 +156,5 @@ export const zhPostRelease = {
         'ZIP：归档的全部文档与证据、本发布的审计事件，以及 SHA-256 清单（可用 releasegate evidence verify 校验）。',
       downloaded: '已下载 {{filename}}',
     },
-    refusals: {
-      acceptanceNotHere: '用户验收由业务部门代表签署，不在此记录',
-      unknownItem: '制度中没有这一验证项',
-      refuseReason: '不予验收须说明原因',
-      ciGone: '计划中的配置项已不存在或已退役：{{ci}}',
-    },
   },
 };

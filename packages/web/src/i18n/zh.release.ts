@@ -669,7 +669,6 @@ export const zhRelease = {
   refusals: {
     closeReason: '结果为失败或已回退时，须写明原因分析',
     unapprovedChanges: '发布只能基于已正式批准的变更。以下变更未获批准：{{changes}}',
-    overrideReason: '系统建议定级为{{type}}；选择其他类型须说明原因',
     assessment: '评估只能在受理和计划制定阶段记录',
     changeLifecycle: '该变更当前为“{{state}}”，不能执行此操作',
     external: '该变更来自外部变更系统，只能在其来源系统中处理',
@@ -679,14 +678,6 @@ export const zhRelease = {
     policyInForce: '当前没有生效的发布管理制度，请先批准一个版本',
     items: '发布项填写有误，请查看标出的字段',
     dslApproved: '软件发布项只能选择最终软件库中已批准的版本',
-    evidence: '{{item}}为“通过”时须提供证据：说明、链接或文件',
-    stepBefore: '步骤 {{n}} 须在步骤 {{before}} 成功后才能开始',
-    stepRunning: '步骤 {{n}} 仍在进行中，请先结束它',
-    stepNotRunning: '步骤 {{n}} 当前不在进行中，不能结束',
-    stepDone: '步骤 {{n}} 已经成功',
-    continueReason: '继续实施须说明理由',
-    oneDecision: '该回退触发已经作出决策',
-    noBaseline: '计划没有记录可对照的配置基线',
     unknownIndicator: '计划中没有这个指标',
   },
 };

@@ -8,6 +8,8 @@ import {
   progressOf,
   type PlanStep,
   type StepPhase,
+  refusal,
+  STEP_ORDER_RULE,
 } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import type { RequestContext } from '../../context';
@@ -165,11 +167,10 @@ export async function finishStep(
         },
       );
     if (run?.status !== 'running') {
-      throw new DomainError(
-        'policy_violation',
-        `Step ${index + 1} is ${run ? run.status : 'not started'}; only a running step can finish`,
-        { rule: phase === 'implementation' ? RULES.steps_in_plan_order : RULES.rollback_steps_in_order },
-      );
+      throw refusal('policy_violation', STEP_ORDER_RULE[phase], {
+        code: 'step_not_running',
+        params: { n: index + 1, status: run ? run.status : 'not_started' },
+      });
     }
     await repo.saveStepRun(trx, release.id, {
       ...run,

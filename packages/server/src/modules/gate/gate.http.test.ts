@@ -207,14 +207,15 @@ describe.each(DIALECTS)('pre-release verification and the deployment gate on %s'
     expect(previews.every((e) => JSON.parse(e.details_json!).wouldBeAllowed === true)).toBe(true);
   });
 
-  it('IM-7 a pipeline runs `releasegate gate check` with a scoped token: exit 0 when allowed, 1 when refused', async () => {
+  it('IM-7 X-3 a pipeline runs `releasegate gate check` with a scoped token: exit 0 when allowed, 1 when refused; in Chinese under LANG=zh_CN.UTF-8', async () => {
     await passAll();
     const token = (
       await c.impl.post('/api/tokens', { name: 'gitlab-ci', scopes: ['gate.check'], expiresInDays: 60 })
     ).body.token as string;
     const artifact = path.join(t.database.dataDir, 'billing-2.1.0.tar.gz');
     fs.writeFileSync(artifact, ARTIFACT);
-    const env = { ...process.env, RELEASEGATE_URL: t.url, RELEASEGATE_TOKEN: token };
+    const { LC_ALL: _all, LC_MESSAGES: _messages, ...inherited } = process.env;
+    const env = { ...inherited, LANG: 'C.UTF-8', RELEASEGATE_URL: t.url, RELEASEGATE_TOKEN: token };
     const args = [
       CLI,
       'gate',
@@ -232,6 +233,16 @@ describe.each(DIALECTS)('pre-release verification and the deployment gate on %s'
     expect(refused).toMatchObject({ code: 1 });
     expect(refused.stdout).toMatch(/^REFUSED: REL-\d{4}-\d{4} to production/);
     expect(refused.stdout).toContain('✗ PR-1 window open');
+    // X-3: a terminal in Chinese reads the same answer in Chinese, from the same catalog.
+    const chinese = await run('node', args, { env: { ...env, LANG: 'zh_CN.UTF-8' } }).catch(
+      (e: { code: number; stdout: string }) => e,
+    );
+    expect(chinese).toMatchObject({ code: 1 });
+    expect(chinese.stdout).toMatch(
+      /^拒绝：REL-\d{4}-\d{4} 部署到 production（北京时间 \d{4}-\d{2}-\d{2} \d{2}:\d{2}）/,
+    );
+    expect(chinese.stdout).toContain('✗ PR-1 在发布窗口内：当前不在发布窗口内（');
+    expect(chinese.stdout).not.toMatch(/window|approved|freeze/);
 
     t.clock.set(IN_WINDOW);
     const ok = await run('node', [...args, '--json'], { env });

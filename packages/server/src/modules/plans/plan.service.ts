@@ -1,6 +1,13 @@
 import { RULES } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
-import { DomainError, alreadyDone, notFound, policyViolation, type PlanContent } from '@releasegate/domain';
+import {
+  DomainError,
+  alreadyDone,
+  notFound,
+  policyViolation,
+  type PlanContent,
+  refusal,
+} from '@releasegate/domain';
 import type { RequestContext } from '../../context';
 import { authorize } from '../identity/authorize';
 import type { ReleaseDeps } from '../releases/release.deps';
@@ -321,11 +328,10 @@ export async function overrideConflict(
     if (!release) throw notFound('Release', releaseId);
     const plan = await repo.latestPlan(trx, release.id);
     if (!plan || (plan.status !== 'draft' && plan.status !== 'rejected')) {
-      throw new DomainError(
-        'invalid_transition',
-        'Conflicts are overridden while the plan is being drafted',
-        { rule: RULES.schedule_conflicts },
-      );
+      throw refusal('invalid_transition', 'schedule_conflicts', {
+        code: 'override_while_drafting',
+        params: {},
+      });
     }
     const conflict = (await planConflicts(trx, deps, release, plan)).find((c) => c.key === key);
     if (!conflict) throw notFound('Conflict', key);

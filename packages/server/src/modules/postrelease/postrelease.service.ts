@@ -1,7 +1,7 @@
 import { RULES } from '@releasegate/messages';
 import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
-import { DomainError, notFound, type PolicyRules } from '@releasegate/domain';
+import { notFound, refusal, type PolicyRules } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import { systemContext, type RequestContext } from '../../context';
 import { authorize } from '../identity/authorize';
@@ -119,24 +119,23 @@ export async function recordVerification(
     const rules = await rulesOf(trx, release);
     const item = rules.postReleaseVerifications.find((i) => i.key === itemKey);
     if (!item || item.key === USER_ACCEPTANCE)
-      throw new DomainError(
+      throw refusal(
         'invalid_input',
+        'effect_verification',
         item
-          ? 'User acceptance is signed off by a business-department representative (PO-1), not recorded here'
-          : `Unknown verification ${itemKey}; the policy has: ${rules.postReleaseVerifications.map((i) => i.key).join(', ')}`,
-        {
-          rule: RULES.effect_verification,
-          fields: { item: [item ? 'signed off by the business' : 'unknown'] },
-        },
+          ? { code: 'acceptance_not_here', params: {} }
+          : {
+              code: 'unknown_verification_item',
+              params: { item: itemKey, items: rules.postReleaseVerifications.map((i) => i.key) },
+            },
+        { fields: { item: [item ? 'signed off by the business' : 'unknown'] } },
       );
     if (input.result === 'passed' && !input.note?.trim() && !input.link && !input.evidence)
-      throw new DomainError(
+      throw refusal(
         'policy_violation',
-        `${item.label.zh} (${item.key}) passed needs evidence: a note, a link or a file`,
-        {
-          rule: RULES.verification_evidence,
-          fields: { note: ['give the evidence'] },
-        },
+        'verification_evidence',
+        { code: 'evidence_required', params: { label: item.label.zh, item: item.key } },
+        { fields: { note: ['give the evidence'] } },
       );
     if (input.evidence && !(await deps.blobs.has(input.evidence.digest)))
       throw notFound('Evidence file', input.evidence.digest);
@@ -189,10 +188,12 @@ export async function signAcceptance(
     'sign_acceptance',
     async (trx, release, principal) => {
       if (!input.accepted && !input.comment?.trim())
-        throw new DomainError('invalid_input', 'Refusing acceptance needs a reason', {
-          rule: RULES.user_acceptance,
-          fields: { comment: ['say what is not accepted'] },
-        });
+        throw refusal(
+          'invalid_input',
+          'user_acceptance',
+          { code: 'refusal_needs_reason', params: {} },
+          { fields: { comment: ['say what is not accepted'] } },
+        );
       await repo.insertVerification(trx, release.id, {
         itemKey: USER_ACCEPTANCE,
         result: input.accepted ? 'passed' : 'failed',
@@ -299,13 +300,7 @@ export async function completeCmdbUpdate(
       for (const target of targets) {
         const ci = cis.get(target.ciId);
         if (!ci || ci.status !== 'active')
-          throw new DomainError(
-            'policy_violation',
-            `Configuration item ${target.ciId} of the plan no longer exists or is retired`,
-            {
-              rule: RULES.cmdb_update,
-            },
-          );
+          throw refusal('policy_violation', 'cmdb_update', { code: 'ci_gone', params: { ci: target.ciId } });
         if (ci.version !== target.targetVersion)
           await updateCiIn(
             trx,

@@ -20,6 +20,7 @@ import {
   type ReleaseState,
   type ReleaseType,
   type Winner,
+  refusal,
 } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import type { Principal, RequestContext } from '../../context';
@@ -348,13 +349,14 @@ export async function classifyRelease(
 ) {
   return runAction(deps, ctx, id, 'classify', async (_trx, r) => {
     if (type !== r.proposal.type && !reason?.trim()) {
-      throw new DomainError(
+      throw refusal(
         'policy_violation',
-        `The system proposes ${r.proposal.type} (${r.proposal.reasons.join('; ')}); choosing ${type} needs a reason`,
+        'override_needs_reason',
         {
-          rule: RULES.override_needs_reason,
-          fields: { reason: ['say why the proposal does not fit'] },
+          code: 'override_type_reason',
+          params: { proposed: r.proposal.type, criteria: r.proposal.criteria, chosen: type },
         },
+        { fields: { reason: ['say why the proposal does not fit'] } },
       );
     }
     return {

@@ -13,6 +13,7 @@ import {
   type Role,
   type TriggerKind,
   type TriggerSource,
+  refusal,
 } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import { systemContext, type RequestContext } from '../../context';
@@ -142,10 +143,12 @@ export async function decide(
 ) {
   const reason = input.reason?.trim() || null;
   if (input.decision === 'continue' && !reason)
-    throw new DomainError('policy_violation', 'Continuing despite a rollback trigger needs a reason', {
-      rule: RULES.continue_with_reason,
-      fields: { reason: ['say why the release continues'] },
-    });
+    throw refusal(
+      'policy_violation',
+      'continue_with_reason',
+      { code: 'continue_needs_reason', params: {} },
+      { fields: { reason: ['say why the release continues'] } },
+    );
   const action = input.decision === 'rollback' ? 'decide_rollback' : 'decide_continue';
   // One decision per trigger: whoever decides second (at the same moment, on another node) is told
   // who decided what, and when — also when a roll-back answered this trigger with the others.
@@ -183,8 +186,9 @@ export async function decide(
         const timing = decisionTiming(t.discoveredAt, t.decisionDueAt, at);
         // Under the release lock nobody decides meanwhile; the conditional update still makes sure.
         if (!(await repo.decideTrigger(trx, t.id, { decision: input.decision, reason, by, at, ...timing })))
-          throw new DomainError('conflict', `The trigger ${t.id} was decided meanwhile; reload`, {
-            rule: RULES.one_decision_per_trigger,
+          throw refusal('conflict', 'one_decision_per_trigger', {
+            code: 'trigger_decided_meanwhile',
+            params: { trigger: t.id },
           });
         await cancelJobs(trx, `rollback:${t.id}:`);
         timings.push({ trigger: t.id, ...timing });
@@ -278,8 +282,9 @@ export async function verifyRestoration(
     for (const t of targets)
       if (!expected.has(t.ciId)) expected.set(t.ciId, { version: t.currentVersion ?? null });
     if (expected.size === 0)
-      throw new DomainError('policy_violation', 'The plan records no baseline to verify against', {
-        rule: RULES.restoration_against_baseline,
+      throw refusal('policy_violation', 'restoration_against_baseline', {
+        code: 'no_baseline_recorded',
+        params: {},
       });
     const ids = [...expected.keys()];
     const cis = new Map((await findCisByIds(trx, ids)).map((c) => [c.id, c]));

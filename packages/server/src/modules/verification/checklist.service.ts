@@ -1,6 +1,6 @@
 import { RULES } from '@releasegate/messages';
 import type { Readable } from 'node:stream';
-import { DomainError, notFound } from '@releasegate/domain';
+import { DomainError, notFound, refusal } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
 import { authorize } from '../identity/authorize';
 import { BlobTooLargeError } from '../../storage/blob-store';
@@ -45,10 +45,11 @@ export async function recordCheck(
         { fields: { item: ['unknown'] } },
       );
     if (input.result === 'passed' && !input.note?.trim() && !input.link && !input.evidence) {
-      throw new DomainError(
+      throw refusal(
         'policy_violation',
-        `${item.label.zh} (${item.key}) passed needs evidence: a note, a link or a file`,
-        { rule: RULES.check_evidence, fields: { note: ['give the evidence'] } },
+        'check_evidence',
+        { code: 'evidence_required', params: { label: item.label.zh, item: item.key } },
+        { fields: { note: ['give the evidence'] } },
       );
     }
     if (input.evidence && !(await deps.blobs.has(input.evidence.digest)))
