@@ -39,6 +39,8 @@ export interface PageProblems {
   console: string[];
   csp: string[];
   headers: string[];
+  /** English prose or raw codes on a page shown in Chinese (issue #14), as `screen: text`. */
+  english: string[];
   /** How many page answers (documents) were checked for security headers. */
   pagesChecked: number;
 }
@@ -48,6 +50,7 @@ export const pageProblems = (): PageProblems => ({
   console: [],
   csp: [],
   headers: [],
+  english: [],
   pagesChecked: 0,
 });
 
@@ -73,7 +76,36 @@ export function expectCleanPages(problems: PageProblems): void {
   expect(problems.errors).toEqual([]);
   expect(problems.csp).toEqual([]);
   expect(problems.headers).toEqual([]);
+  expect(problems.english).toEqual([]);
   expect(problems.pagesChecked).toBeGreaterThan(0);
+}
+
+/**
+ * What gives away text the Chinese interface did not translate: a run of English words with a
+ * function word in it (server prose such as "only when the release is…"), or a raw code such as
+ * `plan_review`. Names the tests type (a CI called "core-db", a step "deploy api") are short and
+ * carry no function word; upper-case names (METRICS_TOKEN, SHA-256) are not codes.
+ */
+const ENGLISH_PROSE = /\b[A-Za-z]+(?:[ ,]+[A-Za-z]+){3,}\b/g;
+const FUNCTION_WORDS =
+  /\b(the|is|are|not|only|needs?|cannot|must|with|from|when|before|after|has|have|been|this|that|first)\b/i;
+const RAW_CODE = /(?<![\w./:-])[a-z]+(?:_[a-z]+)+(?![\w./:-])/g;
+
+export function untranslated(text: string): string[] {
+  const prose = (text.match(ENGLISH_PROSE) ?? []).filter((run) => FUNCTION_WORDS.test(run));
+  return [...new Set([...prose, ...(text.match(RAW_CODE) ?? [])])];
+}
+
+const PROBLEMS = new WeakMap<Page, PageProblems>();
+
+/** Records what a page in Chinese shows untranslated (a check run with every screenshot). */
+async function recordUntranslated(page: Page, screen: string): Promise<void> {
+  const problems = PROBLEMS.get(page);
+  if (!problems) return;
+  const lang = (await page.locator('html').getAttribute('lang')) ?? '';
+  if (!lang.startsWith('zh')) return;
+  const text = await page.locator('body').innerText();
+  for (const found of untranslated(text)) problems.english.push(`${screen}: ${found}`);
 }
 
 /** A fresh browser profile (cookies, storage) at the server's address, in Chinese, 1440×900. */
@@ -93,6 +125,7 @@ export async function newContext(
 }
 
 function watchPage(page: Page, problems: PageProblems): void {
+  PROBLEMS.set(page, problems);
   page.on('pageerror', (error) => problems.errors.push(`${page.url()}: ${error.message}`));
   // Every page the tests open — the app's, and the API docs — must answer with the armour.
   page.on('response', (response) => {
@@ -123,6 +156,7 @@ export async function screenshot(
   options: { fullPage?: boolean } = {},
 ): Promise<string> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await recordUntranslated(page, name);
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path: file, fullPage: options.fullPage ?? true, animations: 'disabled' });
   return file;

@@ -217,6 +217,13 @@ export const en = {
     continue_needs_reason: 'Continuing despite a rollback trigger needs a reason',
     trigger_decided_meanwhile: 'The trigger {{trigger}} was decided meanwhile; reload',
     no_baseline_recorded: 'The plan records no baseline to verify against',
+    // RB-4: what the restoration check found different from the baseline.
+    difference_not_observed: 'deployed version not observed',
+    difference_deployed: 'deployed {{observed}} ≠ {{expected}}',
+    difference_cmdb_version: 'CMDB version {{actual}} ≠ {{expected}}',
+    difference_cmdb_field: 'CMDB {{field}}: {{before}} → {{after}}',
+    difference_relation_added: 'CMDB relation added: {{relation}}',
+    difference_relation_removed: 'CMDB relation removed: {{relation}}',
     // The deployment gate's checks (PR-1, PR-5, IM-7), passed and failed.
     gate_release_ready: '{{release}} is {{state, releaseState, quoted}}',
     gate_release_not_ready: '{{release}} is {{state, releaseState, quoted}}, not "Ready" or "Implementing"',

@@ -213,14 +213,6 @@ export const enExecution: typeof zhExecution = {
       notVerified: '{{count}} CI(s) differ from their pre-release state',
       latestCheck: 'Last check: {{actor}} · {{at}}',
       noTargets: 'The plan records no baseline targets to verify against',
-      differenceText: {
-        notObserved: 'deployed version not entered',
-        deployed: 'deployed {{observed}}, expected {{expected}}',
-        cmdbVersion: 'CMDB version {{actual}}, expected {{expected}}',
-        cmdbField: 'CMDB {{field}}: {{before}} → {{after}}',
-        relationAdded: 'CMDB relation added: {{relation}}',
-        relationRemoved: 'CMDB relation removed: {{relation}}',
-      },
       problemTitle: 'Problem record (RB-5)',
       problemPending:
         'A problem record with the reason and the course is made when the rollback completes (or fails).',

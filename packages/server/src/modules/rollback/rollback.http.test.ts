@@ -244,6 +244,10 @@ describe.each(DIALECTS)('monitoring and rollback on %s', (dialect) => {
     expect(notRestored.body.ok).toBe(false);
     expect(notRestored.body.items[0]).toMatchObject({ expectedVersion: '2.0', observedVersion: '2.1' });
     expect(notRestored.body.items[0].differences).toEqual(['deployed 2.1 ≠ 2.0']);
+    // X-3: the same difference as a code the catalog renders in either language.
+    expect(notRestored.body.items[0].differenceReasons).toEqual([
+      { code: 'difference_deployed', params: { observed: '2.1', expected: '2.0' } },
+    ]);
     const refused = await c.eng1.post(`/api/releases/${r.id}/rollback/complete`);
     expect(refused.status).toBe(422);
     expect(refused.body.error.details.rule).toBe('RB-4 restoration verified');
@@ -337,6 +341,9 @@ describe.each(DIALECTS)('monitoring and rollback on %s', (dialect) => {
       ok: true,
       differences: [],
       changedElsewhere: ['CMDB version: "12" → "13"'],
+      changedElsewhereReasons: [
+        { code: 'difference_cmdb_field', params: { field: 'version', before: '"12"', after: '"13"' } },
+      ],
     });
     // Once the release's own CI is back, restoration is verified and the rollback completes.
     const back = (await c.cfg.get(`/api/cmdb/cis/${r.ciId}`)).body;

@@ -1,3 +1,4 @@
+import type { Reason } from '@releasegate/messages';
 import type { Kysely, Selectable } from 'kysely';
 import type { TriggerKind, TriggerSource } from '@releasegate/domain';
 import type { Database, RollbackTriggersTable } from '../../db/schema';
@@ -147,9 +148,12 @@ export interface RestorationItem {
   expectedVersion: string | null;
   cmdbVersion: string | null;
   observedVersion: string | null;
+  /** In English; `differenceReasons` are the same as codes (checks recorded before 2026-12 have none). */
   differences: string[];
+  differenceReasons?: Reason[];
   /** Differences from the baseline on a CI this release did not change (other releases, by hand): shown, not blocking. */
   changedElsewhere?: string[];
+  changedElsewhereReasons?: Reason[];
   ok: boolean;
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { reasonSchema } from '../../http/reason.schemas';
 import { TRIGGER_KINDS } from '@releasegate/domain';
 import { contextOf } from '../../http/request-context';
 import type { ReleaseDeps } from '../releases/release.deps';
@@ -43,8 +44,13 @@ const restorationItem = z.object({
   expectedVersion: z.string().nullable(),
   cmdbVersion: z.string().nullable(),
   observedVersion: z.string().nullable(),
-  differences: z.array(z.string()),
+  differences: z.array(z.string()).describe('In English'),
+  differenceReasons: z
+    .array(reasonSchema)
+    .optional()
+    .describe('The differences as codes (absent on older checks)'),
   changedElsewhere: z.array(z.string()).optional(),
+  changedElsewhereReasons: z.array(reasonSchema).optional(),
   ok: z.boolean(),
 });
 

@@ -1,4 +1,4 @@
-import { RULES } from '@releasegate/messages';
+import { RULES, renderReason, type Reason } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import {
@@ -309,35 +309,51 @@ export async function verifyRestoration(
     const items: repo.RestorationItem[] = ids.map((ciId) => {
       const want = expected.get(ciId)!.version;
       const ci = cis.get(ciId);
-      const differences: string[] = [];
+      const differences: Reason[] = [];
       const changed = diff.changed.find((c) => c.ciId === ciId);
-      const cmdb: string[] = [];
+      const cmdb: Reason[] = [];
       if (changed)
         cmdb.push(
-          ...changed.fields.map(
-            (c) => `CMDB ${c.field}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`,
-          ),
-          ...changed.relationsAdded.map((r) => `CMDB relation added: ${r.type} → ${r.targetName}`),
-          ...changed.relationsRemoved.map((r) => `CMDB relation removed: ${r.type} → ${r.targetName}`),
+          ...changed.fields.map((c): Reason => ({
+            code: 'difference_cmdb_field',
+            params: { field: c.field, before: JSON.stringify(c.before), after: JSON.stringify(c.after) },
+          })),
+          ...changed.relationsAdded.map((r): Reason => ({
+            code: 'difference_relation_added',
+            params: { relation: `${r.type} → ${r.targetName}` },
+          })),
+          ...changed.relationsRemoved.map((r): Reason => ({
+            code: 'difference_relation_removed',
+            params: { relation: `${r.type} → ${r.targetName}` },
+          })),
         );
       else if (!baseline.length && (ci?.version ?? null) !== want)
-        cmdb.push(`CMDB version ${ci?.version ?? '—'} ≠ ${want ?? '—'}`);
+        cmdb.push({
+          code: 'difference_cmdb_version',
+          params: { actual: ci?.version ?? '—', expected: want ?? '—' },
+        });
       const changedElsewhere = own.has(ciId) ? [] : cmdb;
       if (own.has(ciId)) differences.push(...cmdb);
       // The deployed version is observed on the CIs the release changed; the rest of the baseline
       // is compared in the CMDB only.
       if (!observed.has(ciId)) {
-        if (changedByRelease.has(ciId)) differences.push('deployed version not observed');
+        if (changedByRelease.has(ciId)) differences.push({ code: 'difference_not_observed', params: {} });
       } else if ((observed.get(ciId) ?? null) !== want)
-        differences.push(`deployed ${observed.get(ciId) ?? '—'} ≠ ${want ?? '—'}`);
+        differences.push({
+          code: 'difference_deployed',
+          params: { observed: observed.get(ciId) ?? '—', expected: want ?? '—' },
+        });
+      const english = (reasons: Reason[]) => reasons.map((r) => renderReason('en', r));
       return {
         ciId,
         ciName: ci?.name ?? ciId,
         expectedVersion: want,
         cmdbVersion: ci?.version ?? null,
         observedVersion: observed.get(ciId) ?? null,
-        differences,
-        changedElsewhere,
+        differences: english(differences),
+        differenceReasons: differences,
+        changedElsewhere: english(changedElsewhere),
+        changedElsewhereReasons: changedElsewhere,
         ok: differences.length === 0,
       };
     });

@@ -58,7 +58,7 @@ import {
   courseText,
   problemTitleText,
   restorationDifferences,
-  differenceText,
+  changedElsewhereText,
   triggerEvidenceText,
   triggerKindText,
   when,
@@ -576,9 +576,7 @@ function RestorationCard({ release, checks }: { release: ReleaseDetail; checks: 
                         >
                           {t('execution.rollback.changedElsewhere')}
                           {t('common.colon')}
-                          {(i.changedElsewhere ?? [])
-                            .map((x) => differenceText(t, x))
-                            .join(t('common.listSeparator'))}
+                          {changedElsewhereText(t, i).join(t('common.listSeparator'))}
                         </Typography.Text>
                       )}
                     </Flex>

@@ -1,4 +1,6 @@
 import type { TFunction } from 'i18next';
+import type { Reason } from '@releasegate/messages';
+import { reasonText } from '../../../common/ruleText';
 import { formatDateTime, formatDuration, formatMinute } from '../../../common/format';
 import type { ProblemRecord, RestorationItem, TriggerKind } from './execution.api';
 
@@ -11,28 +13,21 @@ export function triggerKindText(t: TFunction, kind: string): string {
   return t(`execution.rollback.kinds.${kind as TriggerKind}`, { defaultValue: kind });
 }
 
-/** RB-4: one difference the restoration check found, in the reader's language. */
-export function differenceText(t: TFunction, text: string): string {
-  const d = 'execution.rollback.differenceText';
-  let m: RegExpExecArray | null;
-  if (text === 'deployed version not observed') return t(`${d}.notObserved`);
-  if ((m = /^deployed (.+) ≠ (.+)$/.exec(text)))
-    return t(`${d}.deployed`, { observed: m[1], expected: m[2] });
-  if ((m = /^CMDB version (.+) ≠ (.+)$/.exec(text)))
-    return t(`${d}.cmdbVersion`, { actual: m[1], expected: m[2] });
-  if ((m = /^CMDB relation added: (.+)$/.exec(text))) return t(`${d}.relationAdded`, { relation: m[1] });
-  if ((m = /^CMDB relation removed: (.+)$/.exec(text))) return t(`${d}.relationRemoved`, { relation: m[1] });
-  if ((m = /^CMDB (\S+): (.+) → (.+)$/.exec(text)))
-    return t(`${d}.cmdbField`, {
-      field: t(`cmdb.fields.${m[1]}`, { defaultValue: m[1].replace(/^attributes\./, '') }),
-      before: m[2],
-      after: m[3],
-    });
-  return text;
-}
+/**
+ * RB-4: what the restoration check found different, in the reader's language (from its codes;
+ * a check recorded before the differences carried codes shows them as recorded).
+ */
+const differencesText = (
+  t: TFunction,
+  reasons: readonly Reason[] | undefined,
+  recorded: readonly string[],
+) => (reasons ? reasons.map((r) => reasonText(t, r)) : [...recorded]);
 
 export const restorationDifferences = (t: TFunction, item: RestorationItem) =>
-  item.differences.map((x) => differenceText(t, x));
+  differencesText(t, item.differenceReasons as Reason[] | undefined, item.differences);
+
+export const changedElsewhereText = (t: TFunction, item: RestorationItem) =>
+  differencesText(t, item.changedElsewhereReasons as Reason[] | undefined, item.changedElsewhere ?? []);
 
 /** RB-5: one event of the rollback's course as the server records it, in the reader's language. */
 export function courseText(t: TFunction, event: ProblemRecord['course'][number]['event']): string {
