@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { en, GAP_CODES, REASON_CODES, RULE_CODES } from '@releasegate/messages';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
@@ -82,18 +83,28 @@ export function expectCleanPages(problems: PageProblems): void {
 
 /**
  * What gives away text the Chinese interface did not translate: a run of English words with a
- * function word in it (server prose such as "only when the release is…"), or a raw code such as
- * `plan_review`. Names the tests type (a CI called "core-db", a step "deploy api") are short and
- * carry no function word; upper-case names (METRICS_TOKEN, SHA-256) are not codes.
+ * function word in it (server prose such as "only when the release is…"), or one of the codes the
+ * server sends (`plan_review`, `operations_manager`, `intake_four_eyes`). Names the tests type (a
+ * CI called "core-db", a metric `error_ratio`) carry no function word and are not codes.
  */
 const ENGLISH_PROSE = /\b[A-Za-z]+(?:[ ,]+[A-Za-z]+){3,}\b/g;
 const FUNCTION_WORDS =
   /\b(the|is|are|not|only|needs?|cannot|must|with|from|when|before|after|has|have|been|this|that|first)\b/i;
-const RAW_CODE = /(?<![\w./:-])[a-z]+(?:_[a-z]+)+(?![\w./:-])/g;
+const SERVER_CODES = new Set(
+  [
+    ...RULE_CODES,
+    ...REASON_CODES,
+    ...GAP_CODES,
+    ...Object.values(en.words).flatMap((words) => Object.keys(words)),
+    ...['cab_review', 'rolled_back', 'post_release', 'plan_review'],
+  ].filter((code) => code.includes('_')),
+);
+const SNAKE_CASE = /(?<![\w./:-])[a-z]+(?:_[a-z]+)+(?![\w./:-])/g;
 
 export function untranslated(text: string): string[] {
   const prose = (text.match(ENGLISH_PROSE) ?? []).filter((run) => FUNCTION_WORDS.test(run));
-  return [...new Set([...prose, ...(text.match(RAW_CODE) ?? [])])];
+  const codes = (text.match(SNAKE_CASE) ?? []).filter((word) => SERVER_CODES.has(word));
+  return [...new Set([...prose, ...codes])];
 }
 
 const PROBLEMS = new WeakMap<Page, PageProblems>();

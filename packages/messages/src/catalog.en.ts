@@ -224,6 +224,19 @@ export const en = {
     difference_cmdb_field: 'CMDB {{field}}: {{before}} → {{after}}',
     difference_relation_added: 'CMDB relation added: {{relation}}',
     difference_relation_removed: 'CMDB relation removed: {{relation}}',
+    // RB-5: the course of a rollback, event by event.
+    course_trigger: 'trigger ({{kind}}, {{source}}): {{summary}}',
+    course_decision: 'decision: {{decision}} after {{minutes}} min',
+    course_decision_reason: 'decision: {{decision}} — {{reason}} after {{minutes}} min',
+    course_decision_late: 'decision: {{decision}} after {{minutes}} min (late: RB-2 breach)',
+    course_decision_reason_late:
+      'decision: {{decision}} — {{reason}} after {{minutes}} min (late: RB-2 breach)',
+    course_step: 'rollback step {{n}} {{title}}: {{status}}',
+    course_step_result: 'rollback step {{n}} {{title}}: {{status}} — {{result}}',
+    course_restored: 'restoration check: configuration back to baseline',
+    course_differences: 'restoration check: differences on {{cis, list}}',
+    course_completed: 'rollback completed',
+    course_failed: 'rollback failed: {{reason}}',
     // The deployment gate's checks (PR-1, PR-5, IM-7), passed and failed.
     gate_release_ready: '{{release}} is {{state, releaseState, quoted}}',
     gate_release_not_ready: '{{release}} is {{state, releaseState, quoted}}, not "Ready" or "Implementing"',
@@ -331,6 +344,14 @@ export const en = {
     },
     stepPhase: { implementation: 'implementation', rollback: 'rollback' },
     stepStatus: { running: 'running', succeeded: 'succeeded', failed: 'failed', not_started: 'not started' },
+    triggerKind: {
+      function_unusable: 'function_unusable',
+      performance: 'performance',
+      data: 'data',
+      complaints: 'complaints',
+    },
+    triggerSource: { person: 'person', metric: 'metric', feedback: 'feedback' },
+    rollbackDecision: { rollback: 'rollback', continue: 'continue' },
     planSection: {
       purpose: 'Purpose',
       scope: 'Scope',

@@ -223,16 +223,6 @@ export const enExecution: typeof zhExecution = {
       evidencePrometheus: 'Prometheus query {{query}} at {{at}}',
       problemCompleted: '{{subject}}: rollback completed',
       problemFailed: '{{subject}}: rollback failed ({{reason}})',
-      course: {
-        trigger: 'Rollback trigger ({{kind}}, {{source}}): {{summary}}',
-        decision: 'Decision: {{decision}}{{reason}}, after {{duration}}{{late}}',
-        decisionLate: ' (late: RB-2 breach)',
-        step: 'Rollback step {{n}} {{title}}: {{status}}{{result}}',
-        restored: 'Restoration check: configuration back to the baseline',
-        differences: 'Restoration check: differences on {{cis}}',
-        completed: 'Rollback completed',
-        failed: 'Rollback failed: {{reason}}',
-      },
       completeTitle: 'Complete the rollback of {{number}}?',
       completeContent:
         'Every rollback step is done and the restoration is verified. The release is then rolled back, with a problem record (RB-5).',

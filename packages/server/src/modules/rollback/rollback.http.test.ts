@@ -267,6 +267,13 @@ describe.each(DIALECTS)('monitoring and rollback on %s', (dialect) => {
     expect(course.some((e: string) => e.startsWith('decision: rollback — 数据不一致'))).toBe(true);
     expect(course.filter((e: string) => e.startsWith('rollback step'))).toHaveLength(2);
     expect(course.some((e: string) => e.includes('differences on'))).toBe(true);
+    // X-3: each event is also a reason of the catalog, which the web renders in Chinese.
+    const codes = problem.course.map((e: any) => e.reason.code);
+    expect(codes[0]).toBe('course_trigger');
+    expect(codes).toContain('course_decision_reason');
+    expect(codes).toContain('course_differences');
+    expect(codes.at(-1)).toBe('course_completed');
+    expect(problem.course[0].reason.params).toMatchObject({ kind: 'data', source: 'person' });
 
     // PL-5: once rolled back, the release no longer holds its window against others on its CIs.
     const next = await approvedChange(c, '计费再次升级', [r.ciId]);
@@ -371,7 +378,10 @@ describe.each(DIALECTS)('monitoring and rollback on %s', (dialect) => {
     );
     const failed = await c.boss.post(`/api/releases/${r.id}/rollback/fail`, { reason: '备份不可用' });
     expect(failed.body).toMatchObject({ state: 'closed', outcome: 'failed' });
-    expect((await rollbackView(r.id)).problems[0].course.at(-1).event).toBe('rollback failed: 备份不可用');
+    expect((await rollbackView(r.id)).problems[0].course.at(-1)).toMatchObject({
+      event: 'rollback failed: 备份不可用',
+      reason: { code: 'course_failed', params: { reason: '备份不可用' } },
+    });
     const post = (await c.biz.get(`/api/releases/${r.id}/post-release`)).body;
     expect(post.archive.sealedAt).not.toBeNull();
     expect(post.archiveItems.filter((i: any) => i.kind === 'report').map((i: any) => i.name)).toHaveLength(2);

@@ -201,7 +201,8 @@ export interface ProblemRecord {
   releaseId: string;
   title: string;
   reason: string;
-  course: { at: string; event: string; actor: string | null }[];
+  /** Each event in English and, for records made since 2026-12, as a reason of the catalog. */
+  course: { at: string; event: string; reason?: Reason; actor: string | null }[];
   createdAt: string;
   createdBy: string;
 }

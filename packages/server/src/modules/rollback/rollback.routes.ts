@@ -83,7 +83,12 @@ export function rollbackRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
                 title: z.string(),
                 reason: z.string(),
                 course: z.array(
-                  z.object({ at: z.string(), event: z.string(), actor: z.string().nullable() }),
+                  z.object({
+                    at: z.string(),
+                    event: z.string().describe('In English'),
+                    reason: reasonSchema.optional().describe('The event as codes (absent on older records)'),
+                    actor: z.string().nullable(),
+                  }),
                 ),
                 createdAt: z.string(),
                 createdBy: z.string(),

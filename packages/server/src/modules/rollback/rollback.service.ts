@@ -374,49 +374,72 @@ async function problemRecord(
   deps: ReleaseDeps,
   release: Release,
   by: string,
-  outcome: string,
+  outcome: { failure?: string },
 ) {
   const triggers = await repo.triggersOf(trx, release.id);
   const runs = (await stepRunsOf(trx, release.id)).filter((r) => r.phase === 'rollback');
   const checks = await repo.restorationChecksOf(trx, release.id);
+  /** One event of the course: its reason as codes, and in English. */
+  const entry = (at: string, reason: Reason, actor: string | null) => ({
+    at,
+    event: renderReason('en', reason),
+    reason,
+    actor,
+  });
+  const decision = (t: (typeof triggers)[number]): Reason => {
+    const params = { decision: t.decision ?? '', minutes: t.decisionMinutes ?? 0 };
+    if (t.decisionReason)
+      return {
+        code: t.late ? 'course_decision_reason_late' : 'course_decision_reason',
+        params: { ...params, reason: t.decisionReason },
+      };
+    return { code: t.late ? 'course_decision_late' : 'course_decision', params };
+  };
   const course: repo.ProblemRecord['course'] = [
     ...triggers.flatMap((t) => [
-      { at: t.discoveredAt, event: `trigger (${t.kind}, ${t.source}): ${t.summary}`, actor: t.raisedBy },
-      ...(t.decidedAt
-        ? [
-            {
-              at: t.decidedAt,
-              event: `decision: ${t.decision}${t.decisionReason ? ` — ${t.decisionReason}` : ''} after ${t.decisionMinutes} min${t.late ? ' (late: RB-2 breach)' : ''}`,
-              actor: t.decidedBy,
-            },
-          ]
-        : []),
+      entry(
+        t.discoveredAt,
+        { code: 'course_trigger', params: { kind: t.kind, source: t.source, summary: t.summary } },
+        t.raisedBy,
+      ),
+      ...(t.decidedAt ? [entry(t.decidedAt, decision(t), t.decidedBy)] : []),
     ]),
-    ...runs.map((r) => ({
-      at: r.finishedAt ?? r.startedAt,
-      event: `rollback step ${r.stepIndex + 1} ${r.title}: ${r.status}${r.result ? ` — ${r.result}` : ''}`,
-      actor: r.executor,
-    })),
-    ...checks.map((c) => ({
-      at: c.at,
-      event: `restoration check: ${
+    ...runs.map((r) => {
+      const params = { n: r.stepIndex + 1, title: r.title, status: r.status };
+      return entry(
+        r.finishedAt ?? r.startedAt,
+        r.result
+          ? { code: 'course_step_result', params: { ...params, result: r.result } }
+          : { code: 'course_step', params },
+        r.executor,
+      );
+    }),
+    ...checks.map((c) =>
+      entry(
+        c.at,
         c.ok
-          ? 'configuration back to baseline'
-          : `differences on ${c.items
-              .filter((i) => !i.ok)
-              .map((i) => i.ciName)
-              .join(', ')}`
-      }`,
-      actor: c.actor,
-    })),
-    { at: deps.clock.now().toISOString(), event: `rollback ${outcome}`, actor: by },
+          ? { code: 'course_restored', params: {} }
+          : {
+              code: 'course_differences',
+              params: { cis: c.items.filter((i) => !i.ok).map((i) => i.ciName) },
+            },
+        c.actor,
+      ),
+    ),
+    entry(
+      deps.clock.now().toISOString(),
+      outcome.failure === undefined
+        ? { code: 'course_completed', params: {} }
+        : { code: 'course_failed', params: { reason: outcome.failure } },
+      by,
+    ),
   ].sort((a, b) => a.at.localeCompare(b.at));
   const now = deps.clock.now();
   const problem: repo.ProblemRecord = {
     id: randomUUID(),
     number: await repo.nextProblemNumber(trx, now.getUTCFullYear()),
     releaseId: release.id,
-    title: `${release.number} ${release.title}: rollback ${outcome}`,
+    title: `${release.number} ${release.title}: rollback ${outcome.failure === undefined ? 'completed' : `failed: ${outcome.failure}`}`,
     reason: triggers.map((t) => `${TRIGGER_KIND_LABELS[t.kind].zh}：${t.summary}`).join('；') || '—',
     course,
     createdAt: now.toISOString(),
@@ -430,13 +453,7 @@ async function problemRecord(
 export async function completeRollback(deps: ReleaseDeps, ctx: RequestContext, id: string) {
   authorize(ctx, 'release.implement');
   return runAction(deps, ctx, id, 'complete_rollback', async (trx, release, principal) => {
-    const problem = await problemRecord(
-      trx,
-      deps,
-      release,
-      principal.displayName || principal.username,
-      'completed',
-    );
+    const problem = await problemRecord(trx, deps, release, principal.displayName || principal.username, {});
     return { release, result: problem, details: { problem: problem.number } };
   });
 }
@@ -445,7 +462,7 @@ export async function completeRollback(deps: ReleaseDeps, ctx: RequestContext, i
 export async function failRollback(deps: ReleaseDeps, ctx: RequestContext, id: string, reason: string) {
   return runAction(deps, ctx, id, 'fail_rollback', async (trx, release, principal, at) => {
     const by = principal.displayName || principal.username;
-    const problem = await problemRecord(trx, deps, release, by, `failed: ${reason}`);
+    const problem = await problemRecord(trx, deps, release, by, { failure: reason });
     // CL-1, PO-3: the release closes as failed: its record is archived and sealed with the report.
     await sealOnClose(trx, deps, release, {
       outcome: 'failed',

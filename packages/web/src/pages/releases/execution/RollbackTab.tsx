@@ -55,6 +55,7 @@ import {
 } from './execution.api';
 import { PersonName, usePeople } from '../../../common/people';
 import {
+  courseColor,
   courseText,
   problemTitleText,
   restorationDifferences,
@@ -638,14 +639,10 @@ function ProblemCard({ problems }: { problems: ProblemRecord[] }) {
                       style={{ marginTop: 8, marginBottom: 0 }}
                       items={p.course.map((c, i) => ({
                         key: i,
-                        color: /failed|differences|late/.test(c.event)
-                          ? 'red'
-                          : c.event.startsWith('trigger')
-                            ? 'orange'
-                            : 'green',
+                        color: courseColor(c),
                         content: (
                           <Flex vertical>
-                            <Typography.Text>{courseText(t, c.event)}</Typography.Text>
+                            <Typography.Text>{courseText(t, c)}</Typography.Text>
                             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                               {formatDateTime(c.at)}
                               {c.actor ? ` · ${nameOf(c.actor)}` : ''}

@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 import type { Reason } from '@releasegate/messages';
 import { reasonText } from '../../../common/ruleText';
-import { formatDateTime, formatDuration, formatMinute } from '../../../common/format';
+import { formatDateTime, formatMinute } from '../../../common/format';
 import type { ProblemRecord, RestorationItem, TriggerKind } from './execution.api';
 
 /** A label the server gives in both languages (the policy's checklist items). */
@@ -29,37 +29,33 @@ export const restorationDifferences = (t: TFunction, item: RestorationItem) =>
 export const changedElsewhereText = (t: TFunction, item: RestorationItem) =>
   differencesText(t, item.changedElsewhereReasons as Reason[] | undefined, item.changedElsewhere ?? []);
 
-/** RB-5: one event of the rollback's course as the server records it, in the reader's language. */
-export function courseText(t: TFunction, event: ProblemRecord['course'][number]['event']): string {
-  const c = 'execution.rollback.course';
-  const separator = t('common.listSeparator');
-  let m: RegExpExecArray | null;
-  if ((m = /^trigger \((\w+), (\w+)\): (.*)$/s.exec(event)))
-    return t(`${c}.trigger`, {
-      kind: triggerKindText(t, m[1]),
-      source: t(`execution.rollback.sources.${m[2]}`, { defaultValue: m[2] }),
-      summary: m[3],
-    });
-  if ((m = /^decision: (\w+)(?: — (.*?))? after ([\d.]+) min( \(late: RB-2 breach\))?$/s.exec(event)))
-    return t(`${c}.decision`, {
-      decision: t(`execution.rollback.decisions.${m[1]}`, { defaultValue: m[1] }),
-      reason: m[2] ? `${t('common.colon')}${m[2]}` : '',
-      duration: formatDuration(t, Number(m[3]) * 60),
-      late: m[4] ? t(`${c}.decisionLate`) : '',
-    });
-  if ((m = /^rollback step (\d+) (.*): (running|succeeded|failed)(?: — (.*))?$/s.exec(event)))
-    return t(`${c}.step`, {
-      n: m[1],
-      title: m[2],
-      status: t(`execution.impl.statuses.${m[3]}`),
-      result: m[4] ? `${t('common.colon')}${m[4]}` : '',
-    });
-  if (event === 'restoration check: configuration back to baseline') return t(`${c}.restored`);
-  if ((m = /^restoration check: differences on (.*)$/s.exec(event)))
-    return t(`${c}.differences`, { cis: m[1].split(', ').join(separator) });
-  if (event === 'rollback completed') return t(`${c}.completed`);
-  if ((m = /^rollback failed: (.*)$/s.exec(event))) return t(`${c}.failed`, { reason: m[1] });
-  return event;
+type CourseEntry = ProblemRecord['course'][number];
+
+/** The coded reason of a course entry (records made before entries carried codes have none). */
+const courseReason = (entry: CourseEntry) => (entry as { reason?: Reason }).reason;
+
+/** RB-5: one event of the rollback's course in the reader's language (as recorded when uncoded). */
+export const courseText = (t: TFunction, entry: CourseEntry): string => {
+  const reason = courseReason(entry);
+  return reason ? reasonText(t, reason) : entry.event;
+};
+
+const ALARMING = new Set<Reason['code']>([
+  'course_decision_late',
+  'course_decision_reason_late',
+  'course_differences',
+  'course_failed',
+]);
+
+/** The colour of a course entry on the timeline: red what went wrong, orange a trigger, else green. */
+export function courseColor(entry: CourseEntry): 'red' | 'orange' | 'green' {
+  const reason = courseReason(entry);
+  if (!reason) return 'green';
+  const failedStep =
+    (reason.code === 'course_step' || reason.code === 'course_step_result') &&
+    reason.params.status === 'failed';
+  if (ALARMING.has(reason.code) || failedStep) return 'red';
+  return reason.code === 'course_trigger' ? 'orange' : 'green';
 }
 
 /** IM-4: the evidence the server writes on a trigger raised by a reading. */
