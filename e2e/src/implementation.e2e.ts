@@ -360,7 +360,7 @@ describe('发布实施与回退：发布前验证、实施、实时进度、回�
       await eng.getByTestId(`${tab}-tab`).waitFor();
       await screenshot(eng, `impl-en-${tab}`);
     }
-    await eng.getByTestId('problem-card').getByText('Rollback completed', { exact: true }).waitFor();
+    await eng.getByTestId('problem-card').getByText('rollback completed', { exact: true }).waitFor();
     await setLanguage(eng, 'zh');
   });
 
