@@ -68,14 +68,13 @@ export async function createTestDatabase(
   }
   if (!TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL is not set');
   const server = TEST_DATABASE_URL;
-  const template = templates().postgresDatabase;
-  if (!template)
-    throw new Error('the global setup made no PostgreSQL template (TEST_DATABASE_URL was unset)');
-  // The database and its schema share one random name.
-  const name = `rg_test_${randomBytes(6).toString('hex')}`;
+  const run = templates().postgres;
+  if (!run) throw new Error('the global setup made no PostgreSQL template (TEST_DATABASE_URL was unset)');
+  // The database and its schema share one name: the run's prefix and a random part.
+  const name = `${run.prefix}${randomBytes(6).toString('hex')}`;
   const base = databaseUrl(server, name);
   if (migrate) {
-    await adminQuery(server, `create database ${name} template ${template}`);
+    await adminQuery(server, `create database ${name} template ${run.template}`);
     await adminQuery(base, `alter schema ${TEMPLATE_SCHEMA} rename to ${name}`);
   } else {
     await adminQuery(server, `create database ${name}`);

@@ -1,12 +1,7 @@
 import fs from 'node:fs';
 import type { TestProject } from 'vitest/node';
 import { tempDir, TEST_DATABASE_URL } from './databases';
-import {
-  dropPostgresDatabase,
-  makePostgresTemplate,
-  makeSqliteTemplate,
-  type TestTemplates,
-} from './templates';
+import { dropPostgresRun, makePostgresTemplate, makeSqliteTemplate, type TestTemplates } from './templates';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,12 +18,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dir = tempDir('rg-template-');
   const templates: TestTemplates = {
     sqliteFile: await makeSqliteTemplate(dir),
-    ...(TEST_DATABASE_URL && { postgresDatabase: await makePostgresTemplate(TEST_DATABASE_URL) }),
+    ...(TEST_DATABASE_URL && { postgres: await makePostgresTemplate(TEST_DATABASE_URL) }),
   };
   project.provide('testTemplates', templates);
   return async () => {
     fs.rmSync(dir, { recursive: true, force: true });
-    if (TEST_DATABASE_URL && templates.postgresDatabase)
-      await dropPostgresDatabase(TEST_DATABASE_URL, templates.postgresDatabase);
+    if (TEST_DATABASE_URL && templates.postgres) await dropPostgresRun(TEST_DATABASE_URL, templates.postgres);
   };
 }

@@ -13,11 +13,13 @@ export interface TestTemplates {
   /** A migrated SQLite file, closed (no -wal or -shm beside it): copy it, never open it. */
   sqliteFile: string;
   /**
-   * PostgreSQL: a migrated database, `CREATE DATABASE … TEMPLATE` copies of which are the tests'
-   * databases. Its one schema (`TEMPLATE_SCHEMA`) is renamed in each copy. Nothing stays
-   * connected to it: PostgreSQL copies a template only while no session is connected to it.
+   * PostgreSQL: `template` is a migrated database, `CREATE DATABASE … TEMPLATE` copies of which
+   * are the tests' databases; its one schema (`TEMPLATE_SCHEMA`) is renamed in each copy. Nothing
+   * stays connected to it: PostgreSQL copies a template only while no session is connected to it.
+   * Every database of the run is named `prefix` + 12 hex digits, so the end of the run finds
+   * and drops what a test that crashed left behind — and never another run's.
    */
-  postgresDatabase?: string;
+  postgres?: { template: string; prefix: string };
 }
 
 /** The schema of the PostgreSQL template; each copy renames it to a name of its own. */
@@ -54,8 +56,9 @@ export async function adminQuery(url: string, text: string): Promise<void> {
 }
 
 /** Creates a database and migrates it: the template every PostgreSQL test database copies. */
-export async function makePostgresTemplate(url: string): Promise<string> {
-  const name = `rg_template_${randomBytes(6).toString('hex')}`;
+export async function makePostgresTemplate(url: string): Promise<{ template: string; prefix: string }> {
+  const run = randomBytes(4).toString('hex');
+  const name = `rg_template_${run}`;
   await adminQuery(url, `create database ${name}`);
   const db = openPostgres(databaseUrl(url, name), { schema: TEMPLATE_SCHEMA, max: 1 });
   try {
@@ -66,7 +69,22 @@ export async function makePostgresTemplate(url: string): Promise<string> {
     throw error;
   }
   await db.destroy();
-  return name;
+  return { template: name, prefix: `rg_test_${run}` };
+}
+
+/** Drops the template and whatever database of its run is left (a crashed test's). */
+export async function dropPostgresRun(url: string, run: { template: string; prefix: string }): Promise<void> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ datname: string }>(
+      `select datname from pg_database where datname = $1 or datname like $2`,
+      [run.template, `${run.prefix}%`],
+    );
+    for (const { datname } of rows) await admin.query(`drop database if exists ${datname} with (force)`);
+  } finally {
+    await admin.end();
+  }
 }
 
 /** Drops a test database, ending any session still connected to it (a killed server's). */
