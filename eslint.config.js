@@ -64,6 +64,24 @@ export default tseslint.config(
     },
   },
   {
+    // Decision 0019: cheaper password hashing is for the test suite's own process only.
+    files: ['packages/server/src/**/*.ts'],
+    ignores: [
+      '**/*.test.ts',
+      'packages/server/src/test/**',
+      'packages/server/src/modules/identity/secrets.ts',
+    ],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "Identifier[name='setPasswordHashingForTests']",
+          message: 'Only test code may change the argon2id costs; the application hashes with OWASP costs.',
+        },
+      ],
+    },
+  },
+  {
     // Tests and migrations talk to loosely typed things (HTTP bodies, Kysely<any>) by design.
     files: ['**/*.test.ts', '**/test/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.ts', '**/migrations/*.ts'],
     rules: {

@@ -4,6 +4,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['packages/*/src/**/*.test.ts'],
+    // Migrates one database per dialect for the whole run; each test gets a copy of it.
+    globalSetup: ['packages/server/src/test/global-setup.ts'],
+    // Cheap password hashing in the test processes only (not in servers or CLIs they spawn).
+    setupFiles: ['packages/server/src/test/setup.ts'],
     // Process tests spawn the CLI and servers; on a busy 2-core machine they take a while.
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -10,6 +10,7 @@ import { BURST_OF_TOKENS, CLI, spawnServer, stopServer, type ServerProcess } fro
 import { verifyChain } from '../modules/audit/audit.verify';
 import { openSqlite } from '../db/database';
 import { readArchive, writeArchive } from '../test/backup-archive';
+import { PRODUCTION_HASH_PREFIX } from '../test/password-hashing';
 
 const run = promisify(execFile);
 
@@ -128,6 +129,15 @@ describe.each(DIALECTS)('releasegate CLI on %s', (dialect) => {
       `${TEST_PASSWORD}\n`,
     );
     expect(person.code).toBe(0);
+    // X-4: the CLI hashes with the production argon2id costs, though it inherits the environment
+    // of the tests (VITEST), whose own process hashes cheaply (test/setup.ts).
+    expect(env.VITEST).toBeTruthy();
+    const { password_hash } = await t.db.kysely
+      .selectFrom('users')
+      .select('password_hash')
+      .where('username', '=', 'alice')
+      .executeTakeFirstOrThrow();
+    expect(password_hash.startsWith(PRODUCTION_HASH_PREFIX), password_hash).toBe(true);
     const token = await run(
       'node',
       [CLI, 'token', 'create', '--user', 'alice', '--name', 'x', '--scopes', 'gate.check'],

@@ -2,10 +2,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { sql } from 'kysely';
+import { inject } from 'vitest';
 import { openPostgres, openSqlite, type Db, type Dialect } from '../db/database';
-import { migrateToLatest } from '../db/migrate';
+import {
+  TEMPLATE_SCHEMA,
+  adminQuery,
+  databaseUrl,
+  dropPostgresDatabase,
+  type TestTemplates,
+} from './templates';
 
 /**
  * Every database test runs on every dialect: SQLite always, PostgreSQL when TEST_DATABASE_URL
@@ -30,17 +36,25 @@ export function tempDir(prefix = 'rg-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** A fresh, empty database of the dialect: a new SQLite file, or a new PostgreSQL schema. */
+/**
+ * A fresh database of the dialect: a new SQLite file, or a new PostgreSQL database with a schema
+ * of its own name. Migrated unless `migrate: false` (then empty, for the tests of migrations
+ * themselves): a copy of the database the global setup migrated once for the run
+ * (test/templates.ts) — a byte copy of the SQLite file, or `CREATE DATABASE … TEMPLATE` with the
+ * template's schema renamed. databases.test.ts proves a copy equal to a database migrated step by
+ * step.
+ */
 export async function createTestDatabase(
   dialect: Dialect,
   options: { migrate?: boolean } = {},
 ): Promise<TestDatabase> {
+  const migrate = options.migrate !== false;
   const dataDir = tempDir();
-  let test: TestDatabase;
   if (dialect === 'sqlite') {
     const file = path.join(dataDir, 'releasegate.db');
+    if (migrate) fs.copyFileSync(templates().sqliteFile, file);
     const db = openSqlite(file);
-    test = {
+    return {
       db,
       dialect,
       dataDir,
@@ -51,47 +65,55 @@ export async function createTestDatabase(
         fs.rmSync(dataDir, { recursive: true, force: true });
       },
     };
-  } else {
-    if (!TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL is not set');
-    const schema = `rg_test_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    await admin.end();
-    const db = openPostgres(TEST_DATABASE_URL, { schema });
-    const url = new URL(TEST_DATABASE_URL);
-    url.searchParams.set('schema', schema);
-    test = {
-      db,
-      dialect,
-      dataDir,
-      env: { DATA_DIR: dataDir, DATABASE_URL: url.toString() },
-      openAnother: () => openPostgres(TEST_DATABASE_URL, { schema }),
-      destroy: async () => {
-        await db.destroy();
-        const cleanup = new pg.Client({ connectionString: TEST_DATABASE_URL });
-        await cleanup.connect();
-        await cleanup.query(`drop schema if exists ${schema} cascade`);
-        await cleanup.end();
-        fs.rmSync(dataDir, { recursive: true, force: true });
-      },
-    };
   }
-  if (options.migrate !== false) await migrateWithRetry(test.db);
-  return test;
+  if (!TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL is not set');
+  const server = TEST_DATABASE_URL;
+  const run = templates().postgres;
+  if (!run) throw new Error('the global setup made no PostgreSQL template (TEST_DATABASE_URL was unset)');
+  // The database and its schema share one name: the run's prefix and a random part.
+  const name = `${run.prefix}${randomBytes(6).toString('hex')}`;
+  const base = databaseUrl(server, name);
+  if (migrate) {
+    await adminQuery(server, `create database ${name} template ${run.template}`);
+    await adminQuery(base, `alter schema ${TEMPLATE_SCHEMA} rename to ${name}`);
+  } else {
+    await adminQuery(server, `create database ${name}`);
+    await adminQuery(base, `create schema ${name}`);
+  }
+  const db = openPostgres(base, { schema: name });
+  const url = new URL(base);
+  url.searchParams.set('schema', name);
+  return {
+    db,
+    dialect,
+    dataDir,
+    env: { DATA_DIR: dataDir, DATABASE_URL: url.toString() },
+    openAnother: () => openPostgres(base, { schema: name }),
+    destroy: async () => {
+      await db.destroy();
+      await dropPostgresDatabase(server, name);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function templates(): TestTemplates {
+  const made = inject('testTemplates');
+  if (!made)
+    throw new Error(
+      'no template databases: run the tests with vitest.config.ts, whose global setup makes them',
+    );
+  return made;
 }
 
 /**
- * Kysely's migrator introspects every schema of the database; while other test files drop their
- * own schemas at the same moment, PostgreSQL's catalog functions may fail with "schema rg_test_…
- * does not exist" for a schema that is not ours. That is a race between test files, not a bug of
- * the migration: try again (a few times at most), and fail on anything else.
+ * Kysely's migrator introspects every schema of the database. Where test schemas share one
+ * database (the tests of PostgreSQL roles and backups make theirs in TEST_DATABASE_URL's, as may
+ * other runs of the suite), PostgreSQL's catalog functions may fail with "schema rg_test_… does
+ * not exist" for a schema another test file drops at that moment. That is a race between test
+ * files, not a bug of the migration: run the step (up, down, or the list of pending ones) again,
+ * a few times at most, and fail on anything else.
  */
-async function migrateWithRetry(db: Db): Promise<void> {
-  await retryWhileOtherSchemasDrop(() => migrateToLatest(db));
-}
-
-/** Runs a migration step (up, down, or the list of pending ones) again when that race hits it. */
 export async function retryWhileOtherSchemasDrop<T>(step: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {

@@ -1,0 +1,11 @@
+import { setPasswordHashingForTests } from '../modules/identity/secrets';
+import { TEST_PASSWORD_HASHING } from './password-hashing';
+
+/**
+ * Runs in every Vitest worker before each test file (vitest.config.ts `setupFiles`): passwords
+ * are hashed cheaply (password-hashing.ts) in this process only. Servers and CLI commands the
+ * tests spawn hash with the production costs whatever environment they inherit — nothing in them
+ * calls setPasswordHashingForTests (secrets.test.ts and cli.process.test.ts check it). A test
+ * about the cost itself (sign-in timing, X-4) puts the production costs back for its duration.
+ */
+setPasswordHashingForTests(TEST_PASSWORD_HASHING);
