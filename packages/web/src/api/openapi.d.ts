@@ -2773,8 +2773,10 @@ export interface components {
                 reasons: string[];
             };
             typeReason: string | null;
-            urgency: string;
-            rollbackDifficulty: string;
+            /** @enum {string} */
+            urgency: "immediate" | "high" | "normal";
+            /** @enum {string} */
+            rollbackDifficulty: "easy" | "moderate" | "hard";
             newTechnology: boolean;
             targetCiIds: string[];
             policyVersionId: string;
@@ -2813,7 +2815,8 @@ export interface components {
             plan: {
                 id: string;
                 version: number;
-                status: string;
+                /** @enum {string} */
+                status: "draft" | "submitted" | "approved" | "rejected" | "superseded";
                 drafterName: string;
                 gaps: {
                     /** @enum {string} */
@@ -4641,7 +4644,8 @@ export interface operations {
                             id: string;
                             type: string;
                             name: string;
-                            environment: string;
+                            /** @enum {string} */
+                            environment: "production" | "staging" | "test" | "development" | "disaster_recovery";
                             owner: string | null;
                             critical: boolean;
                             version: string | null;
@@ -4706,7 +4710,8 @@ export interface operations {
                         id: string;
                         type: string;
                         name: string;
-                        environment: string;
+                        /** @enum {string} */
+                        environment: "production" | "staging" | "test" | "development" | "disaster_recovery";
                         owner: string | null;
                         critical: boolean;
                         version: string | null;
@@ -4755,7 +4760,8 @@ export interface operations {
                         id: string;
                         type: string;
                         name: string;
-                        environment: string;
+                        /** @enum {string} */
+                        environment: "production" | "staging" | "test" | "development" | "disaster_recovery";
                         owner: string | null;
                         critical: boolean;
                         version: string | null;
@@ -4837,7 +4843,8 @@ export interface operations {
                         id: string;
                         type: string;
                         name: string;
-                        environment: string;
+                        /** @enum {string} */
+                        environment: "production" | "staging" | "test" | "development" | "disaster_recovery";
                         owner: string | null;
                         critical: boolean;
                         version: string | null;
@@ -4897,7 +4904,8 @@ export interface operations {
                         id: string;
                         type: string;
                         name: string;
-                        environment: string;
+                        /** @enum {string} */
+                        environment: "production" | "staging" | "test" | "development" | "disaster_recovery";
                         owner: string | null;
                         critical: boolean;
                         version: string | null;
@@ -6597,8 +6605,10 @@ export interface operations {
                                 reasons: string[];
                             };
                             typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
+                            /** @enum {string} */
+                            urgency: "immediate" | "high" | "normal";
+                            /** @enum {string} */
+                            rollbackDifficulty: "easy" | "moderate" | "hard";
                             newTechnology: boolean;
                             targetCiIds: string[];
                             policyVersionId: string;

@@ -1,5 +1,10 @@
-import type { GapCode, Reason, ReasonCode, RuleCode } from '@releasegate/messages';
-/** The shapes the server answers with (see /api/openapi.json). */
+import type { Reason } from '@releasegate/messages';
+import type { components } from './openapi';
+import type { ResponseOf } from './routes';
+/**
+ * The shapes the server answers with: aliases of the API document's schemas (`npm run api:types`),
+ * and the vocabularies screens offer as choices.
+ */
 
 export interface User {
   id: string;
@@ -123,28 +128,13 @@ export type CheckpointProblemKind =
 
 // Configuration management (CMDB)
 
-/** `ip`: an IPv4 or IPv6 address, checked by the server (CM-1). */
-export type AttributeKind = 'string' | 'number' | 'boolean' | 'date' | 'enum' | 'ip';
+export type AttributeKind = AttributeField['kind'];
 
-export interface LocalizedText {
-  zh: string;
-  en: string;
-}
+export type LocalizedText = CiType['name'];
 
-export interface AttributeField {
-  key: string;
-  label: LocalizedText;
-  kind: AttributeKind;
-  required?: boolean;
-  options?: string[];
-}
+export type AttributeField = CiType['fields'][number];
 
-export interface CiType {
-  key: string;
-  name: LocalizedText;
-  fields: AttributeField[];
-  builtin: boolean;
-}
+export type CiType = ResponseOf<'/api/cmdb/types'>['types'][number];
 
 export const ENVIRONMENTS = ['production', 'staging', 'test', 'development', 'disaster_recovery'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -152,168 +142,44 @@ export type Environment = (typeof ENVIRONMENTS)[number];
 export const RELATION_TYPES = ['depends_on', 'runs_on', 'connects_to', 'part_of'] as const;
 export type RelationType = (typeof RELATION_TYPES)[number];
 
-export type CiStatus = 'active' | 'retired';
+export type CiStatus = Ci['status'];
 
-export interface Ci {
-  id: string;
-  type: string;
-  name: string;
-  environment: string;
-  owner: string | null;
-  critical: boolean;
-  version: string | null;
-  attributes: Record<string, unknown>;
-  description: string | null;
-  status: CiStatus;
-  revision: number;
-  createdAt: string;
-  updatedAt: string;
-  retiredAt: string | null;
-}
+export type Ci = CiPage['items'][number];
 
-export interface CiPage {
-  items: Ci[];
-  nextCursor: string | null;
-}
+export type CiPage = ResponseOf<'/api/cmdb/cis'>;
 
-export interface CiRelation {
-  id: string;
-  sourceId: string;
-  targetId: string;
-  type: string;
-  createdAt: string;
-  createdBy: string | null;
-  direction: 'outgoing' | 'incoming';
-  other: { id: string; name: string; type: string; environment: string; status: string };
-}
+export type CiRelation = CiDetail['relations'][number];
 
-export interface CiDetail extends Ci {
-  relations: CiRelation[];
-}
+export type CiDetail = ResponseOf<'/api/cmdb/cis/{id}'>;
 
 export type CiChangeKind = 'created' | 'updated' | 'retired' | 'relation_added' | 'relation_removed';
-export type ReasonKind = 'manual' | 'release' | 'import';
+export type ReasonKind = CiHistoryEntry['reasonKind'];
 
-export interface CiHistoryEntry {
-  id: string;
-  ciId: string;
-  at: string;
-  actorId: string | null;
-  actorName: string | null;
-  /** A CiChangeKind; kept open for kinds added later. */
-  change: string;
-  reasonKind: ReasonKind;
-  releaseId: string | null;
-  /** The number of the release behind the change (REL-2026-0001). */
-  releaseNumber: string | null;
-  reason: string | null;
-  before: unknown;
-  after: unknown;
-}
+export type CiHistoryEntry = ResponseOf<'/api/cmdb/cis/{id}/history'>['entries'][number];
 
-export interface CiSummary {
-  id: string;
-  name: string;
-  type: string;
-  environment: string;
-  critical: boolean;
-}
+export type CiSummary = ImpactReport['seeds'][number];
 
-export interface AffectedCi extends CiSummary {
-  depth: number;
-  via: { fromId: string; relation: RelationType; reverse: boolean };
-}
+export type AffectedCi = ImpactReport['affected'][number];
 
-export interface ImpactReport {
-  seeds: CiSummary[];
-  /** The nearest affected CIs (all of them unless a limit was asked for). */
-  affected: AffectedCi[];
-  /** Every affected CI, also those a limit leaves out of `affected`. */
-  affectedCount: number;
-  services: string[];
-  criticalCount: number;
-  truncated: boolean;
-  maxDepth: number;
-}
+export type ImpactReport = ResponseOf<'/api/cmdb/cis/{id}/impact'>;
 
-export interface Baseline {
-  id: string;
-  name: string;
-  description: string | null;
-  takenAt: string;
-  takenBy: string | null;
-  ciCount: number;
-}
+export type Baseline = ResponseOf<'/api/cmdb/baselines'>['baselines'][number];
 
-export interface SnapshotRelation {
-  type: string;
-  targetId: string;
-  targetName: string;
-}
+export type SnapshotRelation = CiSnapshot['relations'][number];
 
-export interface CiSnapshot {
-  ciId: string;
-  type: string;
-  name: string;
-  environment: string;
-  owner: string | null;
-  critical: boolean;
-  version: string | null;
-  attributes: Record<string, unknown>;
-  relations: SnapshotRelation[];
-}
+export type CiSnapshot = BaselineDetail['items'][number];
 
-export interface BaselineDetail extends Baseline {
-  items: CiSnapshot[];
-}
+export type BaselineDetail = ResponseOf<'/api/cmdb/baselines/{id}'>;
 
-export interface FieldChange {
-  field: string;
-  before: unknown;
-  after: unknown;
-}
+export type FieldChange = CiChange['fields'][number];
 
-export interface CiChange {
-  ciId: string;
-  name: string;
-  type: string;
-  fields: FieldChange[];
-  relationsAdded: SnapshotRelation[];
-  relationsRemoved: SnapshotRelation[];
-}
+export type CiChange = BaselineDiff['changed'][number];
 
-export interface BaselineDiff {
-  from: Baseline;
-  to: Baseline | 'now';
-  added: CiSnapshot[];
-  removed: CiSnapshot[];
-  changed: CiChange[];
-  unchanged: number;
-}
+export type BaselineDiff = ResponseOf<'/api/cmdb/baselines/{id}/compare'>;
 
-export interface ImportProblem {
-  sheet: string;
-  row: number;
-  column: string;
-  reason: string;
-}
+export type ImportProblem = ImportReport['errors'][number];
 
-export interface ImportReport {
-  dryRun: boolean;
-  applied: boolean;
-  ok: boolean;
-  errorCount: number;
-  errors: ImportProblem[];
-  summary: {
-    ciRows: number;
-    relationRows: number;
-    create: number;
-    update: number;
-    unchanged: number;
-    relationsCreate: number;
-    relationsExisting: number;
-  };
-}
+export type ImportReport = ResponseOf<'/api/cmdb/import', 'post'>;
 
 // Definitive software library (DSL)
 
@@ -497,86 +363,26 @@ export const PLAN_SECTIONS = [
 ] as const;
 export type PlanSection = (typeof PLAN_SECTIONS)[number];
 
-export interface Release {
-  id: string;
-  number: string;
-  title: string;
-  description: string | null;
-  state: ReleaseState;
-  outcome: ReleaseOutcome | null;
-  type: ReleaseType | null;
-  /** TY-3: the type the system proposes, with the criteria that decided it. */
-  proposal: { type: ReleaseType; criteria: Reason[]; reasons: string[] };
-  /** Why the type differs from the proposal. */
-  typeReason: string | null;
-  urgency: Urgency;
-  rollbackDifficulty: RollbackDifficulty;
-  newTechnology: boolean;
-  targetCiIds: string[];
-  policyVersionId: string;
-  requestedBy: string;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  decisionReason: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A release as lists show it. */
+export type Release = ResponseOf<'/api/releases'>['releases'][number];
 
-export interface SectionGap {
-  section: PlanSection;
-  code: GapCode;
-  /** In English; the screen renders `code`. */
-  reason: string;
-}
+export type SectionGap = NonNullable<Blocker['missing']>[number];
 
 /**
  * Why an action is not possible now: the rule it would break and why, as codes and parameters
  * the message catalog renders (the English `rule` and `reason` are for logs and scripts).
  */
-export interface Blocker {
-  kind: 'state' | 'role' | 'policy';
-  code: RuleCode;
-  requirement: string | null;
-  reasonCode: ReasonCode;
-  params: Record<string, unknown>;
-  rule: string;
-  reason: string;
-  missing?: SectionGap[];
-}
+export type Blocker = ActionAvailability['blockers'][number];
 
-export interface ActionAvailability {
-  action: ReleaseAction;
-  allowed: boolean;
-  blockers: Blocker[];
-}
+export type ActionAvailability = ReleaseDetail['actions'][number];
 
-export interface ReleaseItem {
-  id: string;
-  kind: ReleaseItemKind;
-  title: string;
-  dslVersionId?: string | null;
-  description?: string | null;
-  ciIds: string[];
-}
+export type ReleaseItem = ReleaseDetail['items'][number];
 
-export interface ChangeApproval {
-  id: string;
-  number: string;
-  title: string;
-  state: string;
-  approved: boolean;
-  label: string;
-}
+export type ChangeApproval = ReleaseDetail['changes'][number];
 
 export type AssessmentKind = 'relationship' | 'resource' | 'risk';
 
-export interface Assessment {
-  seq: number;
-  kind: AssessmentKind;
-  content: unknown;
-  recordedBy: string;
-  recordedAt: string;
-}
+export type Assessment = ReleaseDetail['assessments'][number];
 
 export type RiskLevel = 'low' | 'medium' | 'high';
 export const RISK_CATEGORIES = ['technical', 'business', 'management'] as const;
@@ -629,24 +435,9 @@ export interface RelationshipAssessment {
 
 export type PlanStatus = 'draft' | 'submitted' | 'approved' | 'rejected' | 'superseded';
 
-export interface PlanSummary {
-  id: string;
-  version: number;
-  status: PlanStatus;
-  drafterName: string;
-  gaps: SectionGap[];
-  unresolvedConflicts: string[];
-}
+export type PlanSummary = NonNullable<ReleaseDetail['plan']>;
 
-export interface ReleaseDetail extends Release {
-  changes: ChangeApproval[];
-  items: ReleaseItem[];
-  assessments: Assessment[];
-  plan: PlanSummary | null;
-  actions: ActionAvailability[];
-  /** A rollback was decided at some point: the release took the rollback path (RB-2). */
-  rollbackDecided: boolean;
-}
+export type ReleaseDetail = components['schemas']['ReleaseDetail'];
 
 export interface PlanStep {
   title: string;

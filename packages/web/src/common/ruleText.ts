@@ -43,7 +43,9 @@ export const gapsText = (t: TFunction, gaps: readonly SectionGap[]): string =>
   gaps.map((g) => catalog(t).gap(g)).join(t('catalog.grammar.semicolon'));
 
 /** A reason of the catalog in words: a criterion of the type proposal (TY-3), a schedule conflict (PL-5)… */
-export const reasonText = (t: TFunction, reason: Reason): string => catalog(t).reason(reason);
+/** A reason as the API sends it: a catalog code and its parameters. */
+export const reasonText = (t: TFunction, reason: Reason | { code: Reason['code']; params: Record<string, unknown> }): string =>
+  catalog(t).reason(reason as Reason);
 
 /** "CHG-2026-0002 标题（草稿）" for the changes a release carries that are not approved. */
 export function unapprovedChangesText(t: TFunction, changes: readonly ChangeApproval[]): string {
