@@ -3198,7 +3198,7 @@ export interface components {
             username: string;
             displayName: string;
             email: string | null;
-            roles: string[];
+            roles: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
             disabled: boolean;
             lockedUntil: string | null;
             passwordChangedAt: string;
@@ -3239,7 +3239,7 @@ export interface components {
                 username: string;
                 displayName: string;
                 email: string | null;
-                roles: string[];
+                roles: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
                 disabled: boolean;
                 lockedUntil: string | null;
                 passwordChangedAt: string;
@@ -4053,7 +4053,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         roles: {
-                            role: string;
+                            /** @enum {string} */
+                            role: "operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor";
                             administrator: boolean;
                             permissions: string[];
                         }[];
@@ -7193,7 +7194,8 @@ export interface operations {
                             id: string;
                             releaseId: string;
                             version: number;
-                            status: string;
+                            /** @enum {string} */
+                            status: "draft" | "submitted" | "approved" | "rejected" | "superseded";
                             content: {
                                 purpose?: string;
                                 scope?: {
@@ -7866,10 +7868,12 @@ export interface operations {
                             releaseId: string;
                             number: string;
                             title: string;
-                            type: string | null;
-                            state: string;
+                            type: ("emergency" | "major" | "normal") | null;
+                            /** @enum {string} */
+                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
                             planVersion: number;
-                            planStatus: string;
+                            /** @enum {string} */
+                            planStatus: "draft" | "submitted" | "approved" | "rejected" | "superseded";
                             start: string;
                             end: string;
                         }[];

@@ -1,27 +1,12 @@
-import type { Reason } from '@releasegate/messages';
 import type { components } from './openapi';
-import type { ResponseOf } from './routes';
+import type { BodyOf, ResponseOf } from './routes';
 /**
  * The shapes the server answers with: aliases of the API document's schemas (`npm run api:types`),
  * and the vocabularies screens offer as choices.
  */
 
-export interface User {
-  id: string;
-  username: string;
-  displayName: string;
-  email: string | null;
-  roles: string[];
-  disabled: boolean;
-  lockedUntil: string | null;
-  passwordChangedAt: string;
-  /** A password the security administrator set: changed at the next sign-in. */
-  mustChangePassword: boolean;
-  /** A non-person account for pipelines: never signs in, pipeline-scoped tokens only. */
-  serviceAccount: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
+export type User = ResponseOf<'/api/users'>['users'][number];
+export type Role = User['roles'][number];
 
 export interface SessionUser extends User {
   permissions: string[];
@@ -388,165 +373,51 @@ export type RiskLevel = 'low' | 'medium' | 'high';
 export const RISK_CATEGORIES = ['technical', 'business', 'management'] as const;
 export type RiskCategory = (typeof RISK_CATEGORIES)[number];
 
-export interface PlanRisk {
-  category: RiskCategory;
-  description: string;
-  likelihood: RiskLevel;
-  impact: RiskLevel;
-  response: string;
-}
+export type PlanRisk = RiskAssessment['risks'][number];
 
-export interface ResourceAssessment {
-  technical: string;
-  people: { name: string; role: string; availability: string }[];
-  time: { estimateHours: number; note?: string };
-}
+export type ResourceAssessment = BodyOf<'/api/releases/{id}/assessments/resource'>;
 
-export interface RiskAssessment {
-  risks: PlanRisk[];
-}
+export type RiskAssessment = BodyOf<'/api/releases/{id}/assessments/risk'>;
 
-export interface RelatedRelease {
-  releaseId: string;
-  number: string;
-  title: string;
-  state: string;
-  sharedCis: string[];
-  relation: 'same' | 'this_first' | 'other_first';
-}
+export type RelatedRelease = RelationshipFindings['related'][number];
 
-export interface RelationshipFindings {
-  related: RelatedRelease[];
-  proposeMerge: string[];
-  proposedOrder: string[];
-}
+export type RelationshipFindings = ResponseOf<'/api/releases/{id}/relationships'>;
 
-export interface RelationshipDecision {
-  decision: 'merge' | 'separate';
-  mergeWith: string[];
-  order: string[];
-  note: string;
-}
+export type RelationshipDecision = BodyOf<'/api/releases/{id}/assessments/relationship'>;
 
+/** A relationship assessment as recorded (its `content`): the server fills the decision's defaults. */
 export interface RelationshipAssessment {
   findings: RelationshipFindings;
-  decision: RelationshipDecision;
+  decision: Required<RelationshipDecision>;
 }
 
-export type PlanStatus = 'draft' | 'submitted' | 'approved' | 'rejected' | 'superseded';
+export type PlanStatus = PlanSummary['status'];
 
 export type PlanSummary = NonNullable<ReleaseDetail['plan']>;
 
 export type ReleaseDetail = components['schemas']['ReleaseDetail'];
 
-export interface PlanStep {
-  title: string;
-  owner: string;
-  expectedMinutes: number;
-  verification: string;
-}
+export type PlanStep = NonNullable<PlanContent['steps']>[number];
 
 /** PL-1: the plan in structured sections. */
-export interface PlanContent {
-  purpose?: string;
-  scope?: {
-    ciIds: string[];
-    services?: string[];
-    users?: string;
-    downtimeMinutes?: number | null;
-    notes?: string;
-  };
-  participants?: { name: string; role: string; responsibility: string }[];
-  risks?: PlanRisk[];
-  baseline?: {
-    baselineId?: string | null;
-    targets: { ciId: string; currentVersion?: string | null; targetVersion: string }[];
-    /** PO-2: why no CI changes version (then the CMDB update records nothing due). */
-    noChangeReason?: string | null;
-  };
-  postDeployment?: string;
-  window?: { start: string; end: string };
-  resources?: string;
-  steps?: PlanStep[];
-  rollback?: { steps: PlanStep[]; triggers: { indicator: string; threshold: string }[] };
-  /** IM-4, IM-5: indicators watched while the release runs, and the error patterns that flag log lines. */
-  monitoring?: { indicators: PlanIndicator[]; errorPatterns: string[] };
-}
+export type PlanContent = BodyOf<'/api/releases/{id}/plan', 'put'>;
 
-export type IndicatorComparator = 'gt' | 'gte' | 'lt' | 'lte';
+export type IndicatorComparator = PlanIndicator['comparator'];
 
 /** IM-4: a key indicator of the plan; a reading beyond its threshold raises a rollback trigger. */
-export interface PlanIndicator {
-  key: string;
-  name: string;
-  /** A PromQL query read on a schedule; without one, readings are entered by hand. */
-  query?: string | null;
-  comparator: IndicatorComparator;
-  threshold: number;
-  unit?: string | null;
-}
+export type PlanIndicator = NonNullable<PlanContent['monitoring']>['indicators'][number];
 
-export interface PlanComment {
-  seq: number;
-  kind: string;
-  text: string | null;
-  authorId: string;
-  authorName: string;
-  at: string;
-}
+export type PlanComment = PlanVersion['comments'][number];
 
-export interface PlanVersion {
-  id: string;
-  releaseId: string;
-  version: number;
-  status: PlanStatus;
-  content: PlanContent;
-  drafterId: string;
-  drafterName: string;
-  createdAt: string;
-  updatedAt: string;
-  submittedAt: string | null;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  decisionComment: string | null;
-  comments: PlanComment[];
-}
+export type PlanVersion = ResponseOf<'/api/releases/{id}/plans'>['plans'][number];
 
-export interface PlanConflict {
-  key: string;
-  kind: 'freeze' | 'release';
-  reason: Reason;
-  /** In English; the screen renders `reason`. */
-  description: string;
-  override: { conflictKey: string; reason: string; byName: string; at: string } | null;
-}
+export type PlanConflict = ResponseOf<'/api/releases/{id}/plan/conflicts'>['conflicts'][number];
 
-export interface FreezeWindow {
-  id: string;
-  name: string;
-  startsAt: string;
-  endsAt: string;
-  reason: string | null;
-  createdBy: string;
-  createdAt: string;
-}
+export type FreezeWindow = CalendarView['freezes'][number];
 
-export interface CalendarWindow {
-  releaseId: string;
-  number: string;
-  title: string;
-  type: ReleaseType | null;
-  state: ReleaseState;
-  planVersion: number;
-  planStatus: PlanStatus;
-  start: string;
-  end: string;
-}
+export type CalendarWindow = CalendarView['windows'][number];
 
-export interface CalendarView {
-  freezes: FreezeWindow[];
-  windows: CalendarWindow[];
-}
+export type CalendarView = ResponseOf<'/api/calendar'>;
 
 // The release policy (PC-1)
 
