@@ -3198,7 +3198,7 @@ export interface components {
             username: string;
             displayName: string;
             email: string | null;
-            roles: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+            roles: string[];
             disabled: boolean;
             lockedUntil: string | null;
             passwordChangedAt: string;
@@ -3239,7 +3239,7 @@ export interface components {
                 username: string;
                 displayName: string;
                 email: string | null;
-                roles: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                roles: string[];
                 disabled: boolean;
                 lockedUntil: string | null;
                 passwordChangedAt: string;
@@ -4053,8 +4053,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         roles: {
-                            /** @enum {string} */
-                            role: "operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor";
+                            role: string;
                             administrator: boolean;
                             permissions: string[];
                         }[];
@@ -4645,8 +4644,7 @@ export interface operations {
                             id: string;
                             type: string;
                             name: string;
-                            /** @enum {string} */
-                            environment: "production" | "staging" | "test" | "development" | "disaster_recovery";
+                            environment: string;
                             owner: string | null;
                             critical: boolean;
                             version: string | null;
@@ -4711,8 +4709,7 @@ export interface operations {
                         id: string;
                         type: string;
                         name: string;
-                        /** @enum {string} */
-                        environment: "production" | "staging" | "test" | "development" | "disaster_recovery";
+                        environment: string;
                         owner: string | null;
                         critical: boolean;
                         version: string | null;
@@ -4761,8 +4758,7 @@ export interface operations {
                         id: string;
                         type: string;
                         name: string;
-                        /** @enum {string} */
-                        environment: "production" | "staging" | "test" | "development" | "disaster_recovery";
+                        environment: string;
                         owner: string | null;
                         critical: boolean;
                         version: string | null;
@@ -4844,8 +4840,7 @@ export interface operations {
                         id: string;
                         type: string;
                         name: string;
-                        /** @enum {string} */
-                        environment: "production" | "staging" | "test" | "development" | "disaster_recovery";
+                        environment: string;
                         owner: string | null;
                         critical: boolean;
                         version: string | null;
@@ -4905,8 +4900,7 @@ export interface operations {
                         id: string;
                         type: string;
                         name: string;
-                        /** @enum {string} */
-                        environment: "production" | "staging" | "test" | "development" | "disaster_recovery";
+                        environment: string;
                         owner: string | null;
                         critical: boolean;
                         version: string | null;

@@ -6,7 +6,8 @@ import type { BodyOf, ResponseOf } from './routes';
  */
 
 export type User = ResponseOf<'/api/users'>['users'][number];
-export type Role = User['roles'][number];
+/** A role, as the routes that grant roles take it. */
+export type Role = BodyOf<'/api/users'>['roles'][number];
 
 export interface SessionUser extends User {
   permissions: string[];

@@ -56,7 +56,7 @@ export const ciView = z.object({
   id: z.string(),
   type: z.string(),
   name: z.string(),
-  environment: z.enum(ENVIRONMENTS),
+  environment: z.string(),
   owner: z.string().nullable(),
   critical: z.boolean(),
   version: z.string().nullable(),

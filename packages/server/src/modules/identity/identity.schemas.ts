@@ -20,7 +20,7 @@ export const userView = z.object({
   username: z.string(),
   displayName: z.string(),
   email: z.string().nullable(),
-  roles: z.array(roleSchema),
+  roles: z.array(z.string()),
   disabled: z.boolean(),
   lockedUntil: z.string().nullable(),
   passwordChangedAt: z.string(),
@@ -140,7 +140,7 @@ export const tokenListQuery = z.object({ userId: z.string().max(64).optional() }
 
 export const rolesView = z.object({
   roles: z.array(
-    z.object({ role: roleSchema, administrator: z.boolean(), permissions: z.array(z.string()) }),
+    z.object({ role: z.string(), administrator: z.boolean(), permissions: z.array(z.string()) }),
   ),
   permissions: z.array(z.string()),
   /** what a service account's token may carry, and what no token ever carries. */

@@ -31,7 +31,8 @@ function valuesOf(ci: Ci): CiFormValues {
   return {
     type: ci.type,
     name: ci.name,
-    environment: ci.environment,
+    // The CI's own environment is always one of ENVIRONMENTS; the answer types it as text.
+    environment: ENVIRONMENTS.find((e) => e === ci.environment) ?? 'production',
     owner: ci.owner ?? '',
     critical: ci.critical,
     version: ci.version ?? '',
