@@ -5,12 +5,7 @@ import createClient, {
   type ParamsOption,
   type RequestBodyOption,
 } from 'openapi-fetch';
-import type {
-  HttpMethod,
-  MediaType,
-  PathsWithMethod,
-  RequiredKeysOf,
-} from 'openapi-typescript-helpers';
+import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from 'openapi-typescript-helpers';
 import type { paths } from './openapi';
 
 /**
@@ -130,60 +125,6 @@ export function idempotencyKeyFor(path: string, body: unknown): { key: string; d
       if (--claimed.count === 0 && inFlight.get(print) === claimed) inFlight.delete(print);
     },
   };
-}
-
-export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-  query?: Record<string, QueryValue>;
-  body?: unknown;
-  /** false for calls where "not signed in" is an answer, not a reason to leave the page. */
-  redirectOn401?: boolean;
-  signal?: AbortSignal;
-}
-/** @deprecated Untyped; being replaced by `api` (#14). */
-export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const method = options.method ?? 'GET';
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-  if (!SAFE_METHODS.has(method)) {
-    const csrf = readCookie(CSRF_COOKIE);
-    if (csrf) headers[CSRF_HEADER] = csrf;
-  }
-  const idempotency =
-    method === 'POST' ? idempotencyKeyFor(path + queryString(options.query), options.body) : null;
-  if (idempotency) headers['Idempotency-Key'] = idempotency.key;
-  let response: Response;
-  try {
-    response = await fetch(path + queryString(options.query), {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: options.signal,
-    });
-  } catch (cause) {
-    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
-    throw new ApiError(0, 'network_error', cause instanceof Error ? cause.message : String(cause));
-  } finally {
-    idempotency?.done();
-  }
-  if (response.status === 204) return undefined as T;
-  const payload = await readJson(response);
-  if (!response.ok) {
-    const error = toApiError(response.status, payload);
-    if (response.status === 401 && options.redirectOn401 !== false) onUnauthenticated(error);
-    throw error;
-  }
-  return payload as T;
-}
-async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return { error: { code: 'bad_response', message: text.slice(0, 200) } };
-  }
 }
 
 /** What a call may add to the route's own parameters and body. */

@@ -422,58 +422,15 @@ export type CalendarView = ResponseOf<'/api/calendar'>;
 
 // The release policy (PC-1)
 
-export interface LabelledItem {
-  key: string;
-  label: LocalizedText;
-}
+export type LabelledItem = PolicyRules['preReleaseChecks'][number];
 
-export interface PolicyRules {
-  approvalAuthority: Record<ReleaseType, string[]>;
-  intakeRoles: string[];
-  requiredPlanSections: PlanSection[];
-  emergencyShortForm: PlanSection[];
-  preReleaseChecks: LabelledItem[];
-  postReleaseVerifications: LabelledItem[];
-  deadlines: { cmdbUpdateHours: number; rollbackDecisionMinutes: number; escalateMinutesBefore: number[] };
-  successRateTarget: number;
-  complaintThreshold: { count: number; withinMinutes: number };
-  fourEyes: boolean;
-  cabQuorum: number;
-  /** TY-4: the drafter of an emergency plan who holds the authority may approve it (reviewed after). */
-  emergencySelfApprovalWithReview?: boolean;
-  /** TY-4: who reviews an emergency release after the fact. */
-  emergencyReviewers?: string[];
-  /** IN-1, TY-4: the expedited CAB for emergency changes: how many approvals, from which roles. */
-  emergencyCab?: { quorum: number; voters: string[] };
-  /** RO-4: the requester of a release cannot accept it. */
-  intakeFourEyes: boolean;
-}
+export type PolicyRules = PolicyDocument['rules'];
 
-export interface PolicyRevision {
-  date: string;
-  version: string;
-  change: string;
-  approver: string;
-}
+export type PolicyRevision = PolicyDocument['revisions'][number];
 
-export interface PolicyDocument {
-  number: string;
-  title: string;
-  version: string;
-  department: string;
-  approver: string;
-  effectiveDate: string;
-  revisions: PolicyRevision[];
-  rules: PolicyRules;
-}
+export type PolicyDocument = PolicyVersion['document'];
 
-export interface PolicyVersion {
-  id: string;
-  status: 'draft' | 'approved';
-  effectiveDate: string;
-  document: PolicyDocument;
-  createdBy: string | null;
-  createdAt: string;
-  approvedBy: string | null;
-  approvedAt: string | null;
-}
+export type PolicyVersion = components['schemas']['PolicyVersion'];
+
+/** A permission, as the routes that grant token scopes take it. */
+export type Permission = BodyOf<'/api/tokens'>['scopes'][number];
