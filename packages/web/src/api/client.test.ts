@@ -59,10 +59,10 @@ describe('the typed client', () => {
       'http://localhost/api/users?disabled=false',
       'http://localhost/api/releases/a%2Fb',
     ]);
-    expect(seen[0]!.credentials).toBe('same-origin');
-    expect(seen[0]!.headers.get('Accept')).toBe('application/json');
-    expect(seen[0]!.headers.get(CSRF_HEADER)).toBeNull();
-    expect(seen[0]!.headers.get('Idempotency-Key')).toBeNull();
+    expect(seen[0].credentials).toBe('same-origin');
+    expect(seen[0].headers.get('Accept')).toBe('application/json');
+    expect(seen[0].headers.get(CSRF_HEADER)).toBeNull();
+    expect(seen[0].headers.get('Idempotency-Key')).toBeNull();
   });
 
   it('X-4 echoes the CSRF token on unsafe methods and gives a POST an Idempotency-Key', async () => {
@@ -72,13 +72,13 @@ describe('the typed client', () => {
       body: { reason: '不完整' },
     });
     await api.DELETE('/api/freeze-windows/{id}', { params: { path: { id: 'f1' } } });
-    expect(seen[0]!.headers.get(CSRF_HEADER)).toBe('töken');
-    expect(seen[0]!.headers.get('Content-Type')).toBe('application/json');
-    expect(seen[0]!.headers.get('Idempotency-Key')).toMatch(/^[0-9a-f]{32}$/);
-    expect(JSON.parse(seen[0]!.body)).toEqual({ reason: '不完整' });
-    expect(seen[1]!.method).toBe('DELETE');
-    expect(seen[1]!.headers.get(CSRF_HEADER)).toBe('töken');
-    expect(seen[1]!.headers.get('Idempotency-Key')).toBeNull();
+    expect(seen[0].headers.get(CSRF_HEADER)).toBe('töken');
+    expect(seen[0].headers.get('Content-Type')).toBe('application/json');
+    expect(seen[0].headers.get('Idempotency-Key')).toMatch(/^[0-9a-f]{32}$/);
+    expect(JSON.parse(seen[0].body)).toEqual({ reason: '不完整' });
+    expect(seen[1].method).toBe('DELETE');
+    expect(seen[1].headers.get(CSRF_HEADER)).toBe('töken');
+    expect(seen[1].headers.get('Idempotency-Key')).toBeNull();
   });
 
   it('turns a refusal into an ApiError with code, reason and details, and 204 into undefined', async () => {

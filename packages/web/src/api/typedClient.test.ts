@@ -14,12 +14,16 @@ const fixtures = join(web, 'typecheck');
 const generated = join(web, 'src/api/openapi.d.ts');
 
 function compile(file: string, replaceGenerated?: (text: string) => string): ts.Diagnostic[] {
-  const config = ts.getParsedCommandLineOfConfigFile(join(web, 'tsconfig.json'), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(web, 'tsconfig.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
     },
-  });
+  );
   if (!config) throw new Error('no web tsconfig');
   const options = { ...config.options, noEmit: true };
   const host = ts.createCompilerHost(options);
@@ -79,7 +83,11 @@ describe('the typed client (#14)', () => {
     const renamed = (text: string) => {
       const start = text.indexOf(`    ${operation}: {`);
       const end = text.indexOf('\n    };', start);
-      return text.slice(0, start) + text.slice(start, end).replace('reason: string;', 'why: string;') + text.slice(end);
+      return (
+        text.slice(0, start) +
+        text.slice(start, end).replace('reason: string;', 'why: string;') +
+        text.slice(end)
+      );
     };
     const found = compile('correct.ts', renamed).map(where);
     expect(found).toHaveLength(1);
@@ -90,7 +98,9 @@ describe('the typed client (#14)', () => {
     const dropped = (text: string) => {
       const start = text.indexOf('        ReleaseDetail: {');
       const end = text.indexOf('\n        };', start);
-      return text.slice(0, start) + text.slice(start, end).replace(/\n {12}number: string;/, '') + text.slice(end);
+      return (
+        text.slice(0, start) + text.slice(start, end).replace(/\n {12}number: string;/, '') + text.slice(end)
+      );
     };
     const found = compile('correct.ts', dropped).map(where);
     expect(found.some((line) => /TS2339 Property 'number' does not exist/.test(line))).toBe(true);

@@ -51,10 +51,7 @@ export function createCi(input: CiInput & { reason?: string }): Promise<Ci> {
   return api.POST('/api/cmdb/cis', { body: input });
 }
 
-export function updateCi(
-  id: string,
-  input: BodyOf<'/api/cmdb/cis/{id}', 'patch'>,
-): Promise<Ci> {
+export function updateCi(id: string, input: BodyOf<'/api/cmdb/cis/{id}', 'patch'>): Promise<Ci> {
   return api.PATCH('/api/cmdb/cis/{id}', { ...path(id), body: input });
 }
 
@@ -123,7 +120,9 @@ export function importCmdb(
 ): Promise<ImportReport> {
   return apiUpload('/api/cmdb/import', {
     method: 'post',
-    params: { query: { format: options.format, dryRun: options.dryRun ? 'true' : 'false', kind: options.kind } },
+    params: {
+      query: { format: options.format, dryRun: options.dryRun ? 'true' : 'false', kind: options.kind },
+    },
     file,
     filename: file.name,
     onProgress: options.onProgress,
