@@ -2773,10 +2773,8 @@ export interface components {
                 reasons: string[];
             };
             typeReason: string | null;
-            /** @enum {string} */
-            urgency: "immediate" | "high" | "normal";
-            /** @enum {string} */
-            rollbackDifficulty: "easy" | "moderate" | "hard";
+            urgency: string;
+            rollbackDifficulty: string;
             newTechnology: boolean;
             targetCiIds: string[];
             policyVersionId: string;
@@ -2815,8 +2813,7 @@ export interface components {
             plan: {
                 id: string;
                 version: number;
-                /** @enum {string} */
-                status: "draft" | "submitted" | "approved" | "rejected" | "superseded";
+                status: string;
                 drafterName: string;
                 gaps: {
                     /** @enum {string} */
@@ -6600,10 +6597,8 @@ export interface operations {
                                 reasons: string[];
                             };
                             typeReason: string | null;
-                            /** @enum {string} */
-                            urgency: "immediate" | "high" | "normal";
-                            /** @enum {string} */
-                            rollbackDifficulty: "easy" | "moderate" | "hard";
+                            urgency: string;
+                            rollbackDifficulty: string;
                             newTechnology: boolean;
                             targetCiIds: string[];
                             policyVersionId: string;
@@ -7188,8 +7183,7 @@ export interface operations {
                             id: string;
                             releaseId: string;
                             version: number;
-                            /** @enum {string} */
-                            status: "draft" | "submitted" | "approved" | "rejected" | "superseded";
+                            status: string;
                             content: {
                                 purpose?: string;
                                 scope?: {
@@ -7862,12 +7856,10 @@ export interface operations {
                             releaseId: string;
                             number: string;
                             title: string;
-                            type: ("emergency" | "major" | "normal") | null;
-                            /** @enum {string} */
-                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
+                            type: string | null;
+                            state: string;
                             planVersion: number;
-                            /** @enum {string} */
-                            planStatus: "draft" | "submitted" | "approved" | "rejected" | "superseded";
+                            planStatus: string;
                             start: string;
                             end: string;
                         }[];

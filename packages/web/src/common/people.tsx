@@ -1,7 +1,10 @@
 import { useMemo } from 'react';
 import { Tooltip } from 'antd';
 import { useQuery } from '@tanstack/react-query';
-import { api } from '../api/client';
+import { apiRequest } from '../api/client';
+import type { ResponseOf } from '../api/routes';
+
+type Person = ResponseOf<'/api/people'>['people'][number];
 
 export const peopleQueryKey = ['people'] as const;
 
@@ -12,7 +15,7 @@ export const peopleQueryKey = ['people'] as const;
 export function usePeople(): (username: string | null | undefined) => string {
   const { data } = useQuery({
     queryKey: peopleQueryKey,
-    queryFn: () => api.GET('/api/people'),
+    queryFn: () => apiRequest<{ people: Person[] }>('/api/people'),
     staleTime: 5 * 60_000,
   });
   // One map per loaded directory, not one per name shown (tables render a name per row).

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { reasonSchema } from '../../http/reason.schemas';
-import { invalidPattern, RELEASE_STATES, RELEASE_TYPES } from '@releasegate/domain';
-
-const planStatus = z.enum(['draft', 'submitted', 'approved', 'rejected', 'superseded']);
+import { invalidPattern } from '@releasegate/domain';
 
 const text = (max: number) => z.string().max(max);
 const step = z.object({
@@ -97,7 +95,7 @@ export const planView = z.object({
   id: z.string(),
   releaseId: z.string(),
   version: z.number(),
-  status: planStatus,
+  status: z.string(),
   content: planContent,
   drafterId: z.string(),
   drafterName: z.string(),
@@ -162,10 +160,10 @@ export const calendarView = z.object({
       releaseId: z.string(),
       number: z.string(),
       title: z.string(),
-      type: z.enum(RELEASE_TYPES).nullable(),
-      state: z.enum(RELEASE_STATES),
+      type: z.string().nullable(),
+      state: z.string(),
       planVersion: z.number(),
-      planStatus,
+      planStatus: z.string(),
       start: z.string(),
       end: z.string(),
     }),

@@ -7,9 +7,6 @@ import {
   policyViolation,
   type PlanContent,
   refusal,
-  type PlanStatus,
-  type ReleaseState,
-  type ReleaseType,
 } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
 import { authorize } from '../identity/authorize';
@@ -431,10 +428,10 @@ export async function calendar(deps: ReleaseDeps, ctx: RequestContext, from: str
       releaseId: p.release_id,
       number: p.number,
       title: p.title,
-      type: p.type as ReleaseType | null,
-      state: p.state as ReleaseState,
+      type: p.type,
+      state: p.state,
       planVersion: p.version,
-      planStatus: p.status as PlanStatus,
+      planStatus: p.status,
       start: p.window_start!,
       end: p.window_end!,
     })),

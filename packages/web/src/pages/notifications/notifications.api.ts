@@ -1,4 +1,4 @@
-import { api } from '../../api/client';
+import { apiRequest } from '../../api/client';
 import type { paths } from '../../api/openapi';
 
 type Method = 'get' | 'post' | 'put' | 'patch';
@@ -43,26 +43,41 @@ export type NotificationCategory = NotificationItem['category'];
 
 /** X-2 (decision 0018): to-dos (open first) or the digest (information). */
 export const listNotifications = (category: NotificationCategory, signal?: AbortSignal) =>
-  api.GET('/api/notifications', { params: { query: { category, limit: 100 } }, signal });
+  apiRequest<NotificationList>('/api/notifications', { query: { category, limit: 100 }, signal });
 export const markRead = (id: string) =>
-  api.POST('/api/notifications/{id}/read', { params: { path: { id } } });
+  apiRequest<NotificationItem>(`/api/notifications/${encodeURIComponent(id)}/read`, {
+    method: 'POST',
+    body: {},
+  });
 export const markAllRead = (category?: NotificationCategory) =>
-  api.POST('/api/notifications/read-all', { params: { query: { category } } });
+  apiRequest<{ marked: number }>('/api/notifications/read-all', {
+    method: 'POST',
+    query: { category },
+    body: {},
+  });
 
-export const getPreferences = () => api.GET('/api/notifications/preferences');
+export const getPreferences = () => apiRequest<Preferences>('/api/notifications/preferences');
 export const savePreferences = (body: PreferencesInput) =>
-  api.PUT('/api/notifications/preferences', { body });
+  apiRequest<Preferences>('/api/notifications/preferences', { method: 'PUT', body });
 
-export const listEndpoints = async () => (await api.GET('/api/notifications/webhooks')).endpoints;
-export const createEndpoint = (body: EndpointInput) => api.POST('/api/notifications/webhooks', { body });
+export const listEndpoints = async () =>
+  (await apiRequest<{ endpoints: Endpoint[] }>('/api/notifications/webhooks')).endpoints;
+export const createEndpoint = (body: EndpointInput) =>
+  apiRequest<Endpoint>('/api/notifications/webhooks', { method: 'POST', body });
 export const updateEndpoint = (id: string, body: EndpointPatch) =>
-  api.PATCH('/api/notifications/webhooks/{id}', { params: { path: { id } }, body });
+  apiRequest<Endpoint>(`/api/notifications/webhooks/${encodeURIComponent(id)}`, { method: 'PATCH', body });
 export const deleteEndpoint = (id: string) =>
-  api.DELETE('/api/notifications/webhooks/{id}', { params: { path: { id } } });
+  apiRequest<void>(`/api/notifications/webhooks/${encodeURIComponent(id)}`, { method: 'DELETE' });
 export const testEndpoint = (id: string) =>
-  api.POST('/api/notifications/webhooks/{id}/test', { params: { path: { id } } });
+  apiRequest<TestResult>(`/api/notifications/webhooks/${encodeURIComponent(id)}/test`, {
+    method: 'POST',
+    body: {},
+  });
 
 export const listDeliveries = async (query: Partial<DeliveryQuery>) =>
-  (await api.GET('/api/notifications/deliveries', { params: { query } })).deliveries;
+  (await apiRequest<{ deliveries: Delivery[] }>('/api/notifications/deliveries', { query })).deliveries;
 export const retryDelivery = (id: string) =>
-  api.POST('/api/notifications/deliveries/{id}/retry', { params: { path: { id } } });
+  apiRequest<Delivery>(`/api/notifications/deliveries/${encodeURIComponent(id)}/retry`, {
+    method: 'POST',
+    body: {},
+  });

@@ -1,28 +1,34 @@
-import { api } from '../../api/client';
-import type { BodyOf } from '../../api/routes';
-import type { PolicyVersion } from '../../api/types';
+import { apiRequest } from '../../api/client';
+import type { PolicyRules, PolicyVersion } from '../../api/types';
 
 export const policyQueryKey = ['policy'] as const;
 export const policyVersionsQueryKey = [...policyQueryKey, 'versions'] as const;
 
-export type DraftPolicyInput = BodyOf<'/api/policy/versions'>;
+export interface DraftPolicyInput {
+  version: string;
+  effectiveDate: string;
+  change: string;
+  rules: PolicyRules;
+}
 
 export function currentPolicy(): Promise<PolicyVersion> {
-  return api.GET('/api/policy');
+  return apiRequest<PolicyVersion>('/api/policy');
 }
 
 export async function listPolicyVersions(): Promise<PolicyVersion[]> {
-  return (await api.GET('/api/policy/versions')).versions;
+  return (await apiRequest<{ versions: PolicyVersion[] }>('/api/policy/versions')).versions;
 }
 
 export function draftPolicyVersion(input: DraftPolicyInput): Promise<PolicyVersion> {
-  return api.POST('/api/policy/versions', { body: input });
+  return apiRequest<PolicyVersion>('/api/policy/versions', { method: 'POST', body: input });
 }
 
 export function approvePolicyVersion(id: string): Promise<PolicyVersion> {
-  return api.POST('/api/policy/versions/{id}/approve', { params: { path: { id } } });
+  return apiRequest<PolicyVersion>(`/api/policy/versions/${encodeURIComponent(id)}/approve`, {
+    method: 'POST',
+  });
 }
 
 export function getPolicyVersion(id: string): Promise<PolicyVersion> {
-  return api.GET('/api/policy/versions/{id}', { params: { path: { id } } });
+  return apiRequest<PolicyVersion>(`/api/policy/versions/${encodeURIComponent(id)}`);
 }

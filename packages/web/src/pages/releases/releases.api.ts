@@ -1,5 +1,4 @@
-import { api } from '../../api/client';
-import type { BodyOf, QueryOf } from '../../api/routes';
+import { apiRequest } from '../../api/client';
 import type {
   CalendarView,
   FreezeWindow,
@@ -10,9 +9,13 @@ import type {
   RelationshipFindings,
   Release,
   ReleaseDetail,
+  ReleaseItemKind,
+  ReleaseState,
   ReleaseType,
   ResourceAssessment,
   RiskAssessment,
+  RollbackDifficulty,
+  Urgency,
 } from '../../api/types';
 
 /** Every release query key starts here: one invalidation refreshes lists, details, plans, calendar. */
@@ -23,32 +26,53 @@ export const conflictsQueryKey = (id: string) => [...releasesQueryKey, 'conflict
 export const relationshipsQueryKey = (id: string) => [...releasesQueryKey, 'relationships', id] as const;
 export const calendarQueryKey = [...releasesQueryKey, 'calendar'] as const;
 
-export type ReleaseFilter = QueryOf<'/api/releases'>;
+export interface ReleaseFilter {
+  state?: ReleaseState;
+  type?: ReleaseType;
+  q?: string;
+  open?: 'true';
+}
 
-export type ReleaseItemInput = NonNullable<RequestReleaseInput['items']>[number];
+export interface ReleaseItemInput {
+  kind: ReleaseItemKind;
+  title: string;
+  dslVersionId?: string | null;
+  description?: string | null;
+  ciIds: string[];
+}
 
-export type RequestReleaseInput = BodyOf<'/api/releases'>;
+export interface RequestReleaseInput {
+  title: string;
+  description?: string | null;
+  changeIds: string[];
+  items: ReleaseItemInput[];
+  targetCiIds?: string[];
+  urgency: Urgency;
+  rollbackDifficulty: RollbackDifficulty;
+  newTechnology: boolean;
+}
 
-const path = (id: string) => ({ params: { path: { id } } });
+const release = (id: string) => `/api/releases/${encodeURIComponent(id)}`;
 
 export async function listReleases(filter: ReleaseFilter, signal?: AbortSignal): Promise<Release[]> {
-  return (await api.GET('/api/releases', { params: { query: filter }, signal })).releases;
+  return (await apiRequest<{ releases: Release[] }>('/api/releases', { query: { ...filter }, signal }))
+    .releases;
 }
 
 export function getRelease(id: string): Promise<ReleaseDetail> {
-  return api.GET('/api/releases/{id}', path(id));
+  return apiRequest<ReleaseDetail>(release(id));
 }
 
 export function requestRelease(input: RequestReleaseInput): Promise<ReleaseDetail> {
-  return api.POST('/api/releases', { body: input });
+  return apiRequest<ReleaseDetail>('/api/releases', { method: 'POST', body: input });
 }
 
 export function acceptRelease(id: string, note: string | null): Promise<ReleaseDetail> {
-  return api.POST('/api/releases/{id}/accept', { ...path(id), body: { note } });
+  return apiRequest<ReleaseDetail>(`${release(id)}/accept`, { method: 'POST', body: { note } });
 }
 
 export function rejectRelease(id: string, reason: string): Promise<ReleaseDetail> {
-  return api.POST('/api/releases/{id}/reject', { ...path(id), body: { reason } });
+  return apiRequest<ReleaseDetail>(`${release(id)}/reject`, { method: 'POST', body: { reason } });
 }
 
 export function classifyRelease(
@@ -56,48 +80,54 @@ export function classifyRelease(
   type: ReleaseType,
   reason: string | null,
 ): Promise<ReleaseDetail> {
-  return api.POST('/api/releases/{id}/classify', { ...path(id), body: { type, reason } });
+  return apiRequest<ReleaseDetail>(`${release(id)}/classify`, { method: 'POST', body: { type, reason } });
 }
 
 export function cancelRelease(id: string, reason: string): Promise<ReleaseDetail> {
-  return api.POST('/api/releases/{id}/cancel', { ...path(id), body: { reason } });
+  return apiRequest<ReleaseDetail>(`${release(id)}/cancel`, { method: 'POST', body: { reason } });
 }
 
 export function getRelationships(id: string): Promise<RelationshipFindings> {
-  return api.GET('/api/releases/{id}/relationships', path(id));
+  return apiRequest<RelationshipFindings>(`${release(id)}/relationships`);
 }
 
 export function decideRelationships(id: string, decision: RelationshipDecision): Promise<ReleaseDetail> {
-  return api.POST('/api/releases/{id}/assessments/relationship', { ...path(id), body: decision });
+  return apiRequest<ReleaseDetail>(`${release(id)}/assessments/relationship`, {
+    method: 'POST',
+    body: decision,
+  });
 }
 
 export function assessResources(id: string, input: ResourceAssessment): Promise<ReleaseDetail> {
-  return api.POST('/api/releases/{id}/assessments/resource', { ...path(id), body: input });
+  return apiRequest<ReleaseDetail>(`${release(id)}/assessments/resource`, { method: 'POST', body: input });
 }
 
 export function assessRisks(id: string, input: RiskAssessment): Promise<ReleaseDetail> {
-  return api.POST('/api/releases/{id}/assessments/risk', { ...path(id), body: input });
+  return apiRequest<ReleaseDetail>(`${release(id)}/assessments/risk`, { method: 'POST', body: input });
 }
 
 export async function listPlans(id: string): Promise<PlanVersion[]> {
-  return (await api.GET('/api/releases/{id}/plans', path(id))).plans;
+  return (await apiRequest<{ plans: PlanVersion[] }>(`${release(id)}/plans`)).plans;
 }
 
 export function savePlan(id: string, content: PlanContent): Promise<ReleaseDetail> {
-  return api.PUT('/api/releases/{id}/plan', { ...path(id), body: content });
+  return apiRequest<ReleaseDetail>(`${release(id)}/plan`, { method: 'PUT', body: content });
 }
 
 export function submitPlan(id: string): Promise<ReleaseDetail> {
-  return api.POST('/api/releases/{id}/plan/submit', path(id));
+  return apiRequest<ReleaseDetail>(`${release(id)}/plan/submit`, { method: 'POST' });
 }
 
 /** TY-4: saves the completion of an emergency release's approved short form. */
 export function saveCompletion(id: string, content: PlanContent): Promise<ReleaseDetail> {
-  return api.PUT('/api/releases/{id}/plan/completion', { ...path(id), body: content });
+  return apiRequest<ReleaseDetail>(`${release(id)}/plan/completion`, { method: 'PUT', body: content });
 }
 
 export function approveCompletion(id: string, comment: string | null): Promise<ReleaseDetail> {
-  return api.POST('/api/releases/{id}/plan/completion/approve', { ...path(id), body: { comment } });
+  return apiRequest<ReleaseDetail>(`${release(id)}/plan/completion/approve`, {
+    method: 'POST',
+    body: { comment },
+  });
 }
 
 /** TY-4: the review of an emergency release after the fact. */
@@ -105,36 +135,36 @@ export function reviewEmergency(
   id: string,
   review: { justified: boolean; findings: string },
 ): Promise<ReleaseDetail> {
-  return api.POST('/api/releases/{id}/review', { ...path(id), body: review });
+  return apiRequest<ReleaseDetail>(`${release(id)}/review`, { method: 'POST', body: review });
 }
 
 export function approvePlan(id: string, comment: string | null): Promise<ReleaseDetail> {
-  return api.POST('/api/releases/{id}/plan/approve', { ...path(id), body: { comment } });
+  return apiRequest<ReleaseDetail>(`${release(id)}/plan/approve`, { method: 'POST', body: { comment } });
 }
 
 export function rejectPlan(id: string, comment: string): Promise<ReleaseDetail> {
-  return api.POST('/api/releases/{id}/plan/reject', { ...path(id), body: { comment } });
+  return apiRequest<ReleaseDetail>(`${release(id)}/plan/reject`, { method: 'POST', body: { comment } });
 }
 
 export function revisePlan(id: string, reason: string): Promise<ReleaseDetail> {
-  return api.POST('/api/releases/{id}/plan/revise', { ...path(id), body: { reason } });
+  return apiRequest<ReleaseDetail>(`${release(id)}/plan/revise`, { method: 'POST', body: { reason } });
 }
 
 export async function listConflicts(id: string): Promise<PlanConflict[]> {
-  return (await api.GET('/api/releases/{id}/plan/conflicts', path(id))).conflicts;
+  return (await apiRequest<{ conflicts: PlanConflict[] }>(`${release(id)}/plan/conflicts`)).conflicts;
 }
 
 export async function overrideConflict(id: string, key: string, reason: string): Promise<PlanConflict[]> {
   return (
-    await api.POST('/api/releases/{id}/plan/conflicts/{key}/override', {
-      params: { path: { id, key } },
-      body: { reason },
-    })
+    await apiRequest<{ conflicts: PlanConflict[] }>(
+      `${release(id)}/plan/conflicts/${encodeURIComponent(key)}/override`,
+      { method: 'POST', body: { reason } },
+    )
   ).conflicts;
 }
 
 export function getCalendar(from: string, to: string, signal?: AbortSignal): Promise<CalendarView> {
-  return api.GET('/api/calendar', { params: { query: { from, to } }, signal });
+  return apiRequest<CalendarView>('/api/calendar', { query: { from, to }, signal });
 }
 
 export function createFreeze(input: {
@@ -143,9 +173,9 @@ export function createFreeze(input: {
   endsAt: string;
   reason?: string | null;
 }): Promise<FreezeWindow> {
-  return api.POST('/api/freeze-windows', { body: input });
+  return apiRequest<FreezeWindow>('/api/freeze-windows', { method: 'POST', body: input });
 }
 
 export function deleteFreeze(id: string): Promise<void> {
-  return api.DELETE('/api/freeze-windows/{id}', path(id));
+  return apiRequest<void>(`/api/freeze-windows/${encodeURIComponent(id)}`, { method: 'DELETE' });
 }

@@ -1,19 +1,23 @@
-import { api } from '../../api/client';
-import type { BodyOf } from '../../api/routes';
+import { apiRequest } from '../../api/client';
 import type { ApiToken, CreatedToken } from '../../api/types';
 
 export const tokensQueryKey = ['tokens'] as const;
 
-export type CreateTokenInput = BodyOf<'/api/tokens'>;
+export interface CreateTokenInput {
+  name: string;
+  scopes: string[];
+  expiresInDays: number;
+  userId?: string;
+}
 
 export async function listTokens(userId?: string): Promise<ApiToken[]> {
-  return (await api.GET('/api/tokens', { params: { query: { userId } } })).tokens;
+  return (await apiRequest<{ tokens: ApiToken[] }>('/api/tokens', { query: { userId } })).tokens;
 }
 
 export function createToken(input: CreateTokenInput): Promise<CreatedToken> {
-  return api.POST('/api/tokens', { body: input });
+  return apiRequest<CreatedToken>('/api/tokens', { method: 'POST', body: input });
 }
 
 export function revokeToken(id: string): Promise<ApiToken> {
-  return api.POST('/api/tokens/{id}/revoke', { params: { path: { id } } });
+  return apiRequest<ApiToken>(`/api/tokens/${encodeURIComponent(id)}/revoke`, { method: 'POST' });
 }

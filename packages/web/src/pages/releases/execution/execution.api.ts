@@ -1,4 +1,4 @@
-import { api, apiUpload, routeUrl } from '../../../api/client';
+import { apiRequest, apiUpload } from '../../../api/client';
 import type { BodyOf, QueryOf, ResponseOf } from '../../../api/routes';
 import type { ReleaseDetail } from '../../../api/types';
 import { releasesQueryKey } from '../releases.api';
@@ -53,16 +53,19 @@ export const logsQueryKey = (id: string, query?: LogQuery) =>
   [...releasesQueryKey, 'logs', id, ...(query ? [query] : [])] as const;
 export const rollbackQueryKey = (id: string) => [...releasesQueryKey, 'rollback', id] as const;
 
-const path = (id: string) => ({ params: { path: { id } } });
+const release = (id: string) => `/api/releases/${encodeURIComponent(id)}`;
 
-export const liveUrl = (id: string) => routeUrl('/api/releases/{id}/live', { path: { id } });
+export const liveUrl = (id: string) => `${release(id)}/live`;
 
 export function getChecklist(id: string): Promise<Checklist> {
-  return api.GET('/api/releases/{id}/checks', path(id));
+  return apiRequest<Checklist>(`${release(id)}/checks`);
 }
 
 export function recordCheck(id: string, key: string, input: CheckInput): Promise<ReleaseDetail> {
-  return api.POST('/api/releases/{id}/checks/{key}', { params: { path: { id, key } }, body: input });
+  return apiRequest<ReleaseDetail>(`${release(id)}/checks/${encodeURIComponent(key)}`, {
+    method: 'POST',
+    body: input,
+  });
 }
 
 export function uploadEvidence(
@@ -71,9 +74,8 @@ export function uploadEvidence(
   filename: string,
   onProgress?: (percent: number) => void,
 ): Promise<Evidence> {
-  return apiUpload('/api/releases/{id}/evidence', {
-    method: 'put',
-    ...path(id),
+  return apiUpload<Evidence>(`${release(id)}/evidence`, {
+    method: 'PUT',
     file,
     filename,
     onProgress: (p) => onProgress?.(p.total ? Math.round((p.loaded / p.total) * 100) : 0),
@@ -81,57 +83,66 @@ export function uploadEvidence(
 }
 
 export function startImplementation(id: string): Promise<ReleaseDetail> {
-  return api.POST('/api/releases/{id}/implementation/start', path(id));
+  return apiRequest<ReleaseDetail>(`${release(id)}/implementation/start`, { method: 'POST' });
 }
 
 export function completeImplementation(id: string): Promise<ReleaseDetail> {
-  return api.POST('/api/releases/{id}/implementation/complete', path(id));
+  return apiRequest<ReleaseDetail>(`${release(id)}/implementation/complete`, { method: 'POST' });
 }
 
 export function getProgress(id: string): Promise<ProgressView> {
-  return api.GET('/api/releases/{id}/progress', path(id));
+  return apiRequest<ProgressView>(`${release(id)}/progress`);
 }
 
 export function startStep(id: string, phase: StepPhase, index: number, executor?: string) {
-  return api.POST('/api/releases/{id}/steps/{phase}/{index}/start', {
-    params: { path: { id, phase, index } },
+  return apiRequest<ProgressView>(`${release(id)}/steps/${phase}/${index}/start`, {
+    method: 'POST',
     body: { executor: executor?.trim() || null },
   });
 }
 
 export function finishStep(id: string, phase: StepPhase, index: number, input: FinishStepInput) {
-  return api.POST('/api/releases/{id}/steps/{phase}/{index}/finish', {
-    params: { path: { id, phase, index } },
+  return apiRequest<ProgressView>(`${release(id)}/steps/${phase}/${index}/finish`, {
+    method: 'POST',
     body: input,
   });
 }
 
 export function getMonitoring(id: string): Promise<MonitoringView> {
-  return api.GET('/api/releases/{id}/monitoring', path(id));
+  return apiRequest<MonitoringView>(`${release(id)}/monitoring`);
 }
 
 export function recordReading(id: string, input: BodyOf<'/api/releases/{id}/readings'>) {
-  return api.POST('/api/releases/{id}/readings', { ...path(id), body: input });
+  return apiRequest<ResponseOf<'/api/releases/{id}/readings', 'post'>>(`${release(id)}/readings`, {
+    method: 'POST',
+    body: input,
+  });
 }
 
 export function pushLogs(id: string, lines: LogLineInput[]) {
-  return api.POST('/api/releases/{id}/logs', { ...path(id), body: { lines } });
+  return apiRequest<ResponseOf<'/api/releases/{id}/logs', 'post'>>(`${release(id)}/logs`, {
+    method: 'POST',
+    body: { lines },
+  });
 }
 
 export function searchLogs(id: string, query: LogQuery, signal?: AbortSignal): Promise<LogEntry[]> {
-  return api.GET('/api/releases/{id}/logs', { params: { path: { id }, query }, signal });
+  return apiRequest<LogEntry[]>(`${release(id)}/logs`, { query: { ...query }, signal });
 }
 
 export function recordFeedback(id: string, input: FeedbackInput) {
-  return api.POST('/api/releases/{id}/feedback', { ...path(id), body: input });
+  return apiRequest<ResponseOf<'/api/releases/{id}/feedback', 'post'>>(`${release(id)}/feedback`, {
+    method: 'POST',
+    body: input,
+  });
 }
 
 export function getRollback(id: string): Promise<RollbackView> {
-  return api.GET('/api/releases/{id}/rollback', path(id));
+  return apiRequest<RollbackView>(`${release(id)}/rollback`);
 }
 
 export function raiseTrigger(id: string, input: TriggerInput): Promise<Trigger> {
-  return api.POST('/api/releases/{id}/triggers', { ...path(id), body: input });
+  return apiRequest<Trigger>(`${release(id)}/triggers`, { method: 'POST', body: input });
 }
 
 export function decideTrigger(
@@ -140,8 +151,8 @@ export function decideTrigger(
   decision: 'rollback' | 'continue',
   reason: string | null,
 ): Promise<ReleaseDetail> {
-  return api.POST('/api/releases/{id}/triggers/{triggerId}/decision', {
-    params: { path: { id, triggerId } },
+  return apiRequest<ReleaseDetail>(`${release(id)}/triggers/${encodeURIComponent(triggerId)}/decision`, {
+    method: 'POST',
     body: { decision, reason },
   });
 }
@@ -150,13 +161,13 @@ export function verifyRestoration(
   id: string,
   observed: { ciId: string; version: string | null }[],
 ): Promise<RestorationResult> {
-  return api.POST('/api/releases/{id}/restoration', { ...path(id), body: { observed } });
+  return apiRequest<RestorationResult>(`${release(id)}/restoration`, { method: 'POST', body: { observed } });
 }
 
 export function completeRollback(id: string): Promise<ReleaseDetail> {
-  return api.POST('/api/releases/{id}/rollback/complete', path(id));
+  return apiRequest<ReleaseDetail>(`${release(id)}/rollback/complete`, { method: 'POST' });
 }
 
 export function failRollback(id: string, reason: string): Promise<ReleaseDetail> {
-  return api.POST('/api/releases/{id}/rollback/fail', { ...path(id), body: { reason } });
+  return apiRequest<ReleaseDetail>(`${release(id)}/rollback/fail`, { method: 'POST', body: { reason } });
 }
