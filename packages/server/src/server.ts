@@ -26,7 +26,9 @@ export async function startServer(
 ): Promise<RunningServer> {
   // Claimed before the database is touched: a second server on the same SQLite file stops here.
   const removePidFile = config.database.kind === 'sqlite' ? writePidFile(config.dataDir) : () => undefined;
-  const db = openDatabase(config);
+  const db = openDatabase(config, {
+    onIdleError: (error) => process.emitWarning(`database connection ended: ${error.message}`),
+  });
   try {
     await migrateForServer(config, db);
     const app = await buildApp({ config, db, clock: options.clock ?? systemClock, logger: options.logger });

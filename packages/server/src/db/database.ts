@@ -88,6 +88,8 @@ export interface PostgresOptions {
   /** Schema to use as search_path; tests use one schema each. */
   schema?: string;
   max?: number;
+  /** Told when an idle connection fails (logged by the server); the pool replaces it itself. */
+  onIdleError?: (error: Error) => void;
 }
 
 export function openPostgres(url: string, options: PostgresOptions = {}): Db {
@@ -98,12 +100,19 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Db {
     max: options.max ?? 10,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
+  // An idle pooled connection the server ends (a restart, a failover, an administrator's
+  // pg_terminate_backend) emits 'error' on the pool; unheard, that error would end the process.
+  // The pool has already discarded the connection and the next query opens a new one.
+  pool.on('error', (error) => options.onIdleError?.(error));
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { kysely, dialect: 'postgres', schema: options.schema, url, destroy: () => kysely.destroy() };
 }
 
-export function openDatabase(config: Pick<Config, 'database'>): Db {
+export function openDatabase(
+  config: Pick<Config, 'database'>,
+  options: Pick<PostgresOptions, 'onIdleError'> = {},
+): Db {
   return config.database.kind === 'postgres'
-    ? openPostgres(config.database.url, { schema: config.database.schema })
+    ? openPostgres(config.database.url, { schema: config.database.schema, ...options })
     : openSqlite(config.database.file);
 }
