@@ -8,7 +8,7 @@ import { openPostgres } from './database';
 describe.skipIf(!DIALECTS.includes('postgres'))('the PostgreSQL connection pool', () => {
   it('deploy: survives the server ending its idle connections (restart, failover, pg_terminate_backend)', async () => {
     const t = await createTestDatabase('postgres');
-    const url = t.env.DATABASE_URL!;
+    const url = t.env.DATABASE_URL;
     const schema = new URL(url).searchParams.get('schema')!;
     const ended: Error[] = [];
     const db = openPostgres(url.replace(/\?.*$/, ''), { schema, onIdleError: (error) => ended.push(error) });
