@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { en } from './catalog.en';
 import { zh } from './catalog.zh';
-import { GAP_CODES, REASON_CODES, RULE_CODES } from './codes';
-import { languageOf, renderReason, requirementOf, ruleCodeOf, ruleName } from './render';
+import { FIELD_CODES, GAP_CODES, REASON_CODES, RULE_CODES } from './codes';
+import { languageOf, renderField, renderReason, requirementOf, ruleCodeOf, ruleName } from './render';
 
 const SLOT = /\{\{\s*(\w+)\s*((?:,\s*\w+\s*)*)\}\}/g;
 const slots = (template: string) =>
@@ -30,6 +30,7 @@ const MODIFIERS = new Set([
   'semicolon',
   'time',
   'quoted',
+  'rule',
   'gaps',
   'reasons',
   ...Object.keys(en.words),
@@ -62,10 +63,14 @@ describe('X-3 the message catalog (one contract: codes, not sentences)', () => {
   });
 
   it('X-3 each Chinese message uses exactly the parameters of its English one, with known modifiers', () => {
-    for (const code of REASON_CODES) {
-      const names = (t: string) => [...new Set(slots(t).map((s) => s.name))].sort();
-      expect(names(zh.reasons[code]), code).toEqual(names(en.reasons[code]));
-      for (const slot of [...slots(en.reasons[code]), ...slots(zh.reasons[code])])
+    const names = (t: string) => [...new Set(slots(t).map((s) => s.name))].sort();
+    const pairs = [
+      ...REASON_CODES.map((code) => [code, en.reasons[code], zh.reasons[code]]),
+      ...FIELD_CODES.map((code) => [code, en.fields[code], zh.fields[code]]),
+    ];
+    for (const [code, english, chinese] of pairs) {
+      expect(names(chinese), code).toEqual(names(english));
+      for (const slot of [...slots(english), ...slots(chinese)])
         for (const m of slot.modifiers) expect(MODIFIERS.has(m), `${code}: ${m}`).toBe(true);
     }
   });
@@ -76,6 +81,8 @@ describe('X-3 the message catalog (one contract: codes, not sentences)', () => {
       (c) => !code.includes(`'${c}'`) && !code.includes(`RULES.${c}`),
     );
     expect(unused).toEqual([]);
+    const unusedFields = FIELD_CODES.filter((c) => !code.includes(`'${c}'`) && !code.includes(`FIELDS.${c}`));
+    expect(unusedFields).toEqual([]);
   });
 
   it('X-3 a rule carries its requirement ID on its own; the lifecycle rules carry none', () => {
@@ -120,6 +127,22 @@ describe('X-3 the message catalog (one contract: codes, not sentences)', () => {
     expect(renderReason('zh', gaps)).toBe(
       '缺少：回退措施（请按顺序列出回退步骤（PR-2：没有回退计划就不能批准发布计划））；时间安排（发布窗口的结束时间必须晚于开始时间）',
     );
+  });
+
+  it('X-3 a field problem renders its bounds, rule and vocabulary in either language', () => {
+    expect(renderField('en', { code: 'text_max', params: { max: 40 } })).toBe('at most 40 characters');
+    expect(renderField('zh', { code: 'text_max', params: { max: 40 } })).toBe('最多 40 个字符');
+    const bounds = {
+      code: 'policy_outside_bounds',
+      params: { rule: 'authorised_decider', value: 300, min: 5, max: 240 },
+    } as const;
+    expect(renderField('en', bounds)).toBe('RB-2 an authorised person decides: 300 is outside 5–240');
+    expect(renderField('zh', bounds)).toBe(
+      '300 超出允许范围：须在 5 至 240 之间（RB-2 由有权人员作出回退决策）',
+    );
+    const state = { code: 'dsl_version_not_approved', params: { id: 'v1', state: 'pending' } } as const;
+    expect(renderField('en', state)).toBe('DS-2: DSL version v1 is pending, not approved');
+    expect(renderField('zh', state)).toContain('待审批');
   });
 
   it('X-3 Accept-Language and LANG choose the language, by quality and order', () => {

@@ -7,6 +7,7 @@ export type Catalog = Texts<typeof en>;
 export type RuleCode = keyof typeof en.rules;
 export type ReasonCode = keyof typeof en.reasons;
 export type GapCode = keyof typeof en.gaps;
+export type FieldCode = keyof typeof en.fields;
 export type Vocabulary = keyof typeof en.words;
 
 /** The names of the parameters a template uses: `{{a}} of {{b, list}}` → 'a' | 'b'. */
@@ -28,4 +29,12 @@ export type ParamsOf<C extends ReasonCode> = { [P in ParamNames<(typeof en.reaso
 /** Why, as data: a code and its parameters, which the catalog renders in either language. */
 export type Reason<C extends ReasonCode = ReasonCode> = C extends ReasonCode
   ? { code: C; params: ParamsOf<C> }
+  : never;
+
+/** The parameters a field problem's template needs (derived from the English template). */
+export type FieldParamsOf<C extends FieldCode> = { [P in ParamNames<(typeof en.fields)[C]>]: ParamValue };
+
+/** What is wrong with one field, as data: a code and its parameters. */
+export type FieldProblem<C extends FieldCode = FieldCode> = C extends FieldCode
+  ? { code: C; params: FieldParamsOf<C> }
   : never;

@@ -2,6 +2,9 @@ export { en } from './catalog.en';
 export { zh } from './catalog.zh';
 export type {
   Catalog,
+  FieldCode,
+  FieldParamsOf,
+  FieldProblem,
   GapCode,
   GapParam,
   ParamsOf,
@@ -16,6 +19,7 @@ export {
   beijingMinute,
   catalogLookup,
   languageOf,
+  renderField,
   renderReason,
   rendererOf,
   requirementOf,
@@ -26,4 +30,13 @@ export {
   type RenderOptions,
   type Renderer,
 } from './render';
-export { GAP_CODES, REASON_CODES, RULE_CODES, RULES } from './codes';
+export {
+  FIELD_CODES,
+  FIELDS,
+  GAP_CODES,
+  REASON_CODES,
+  RULE_CODES,
+  RULES,
+  fieldProblem,
+  isFieldCode,
+} from './codes';

@@ -1,6 +1,6 @@
 import { en } from './catalog.en';
 import { zh } from './catalog.zh';
-import type { Catalog, GapParam, ParamValue, Reason, RuleCode } from './catalog';
+import type { Catalog, FieldProblem, GapParam, ParamValue, Reason, RuleCode } from './catalog';
 
 export type Language = 'zh' | 'en';
 export const CATALOGS: Record<Language, Catalog> = { zh, en };
@@ -46,6 +46,7 @@ export interface Renderer {
   reason(reason: Reason): string;
   rule(code: RuleCode): string;
   gap(gap: GapParam): string;
+  field(problem: FieldProblem): string;
   /** Fills a template's `{{name, modifier…}}` slots: vocabularies translate, joiners join lists. */
   fill(template: string, params: Readonly<Record<string, ParamValue>>): string;
 }
@@ -57,6 +58,7 @@ export function rendererOf(lookup: Lookup, options: RenderOptions = {}): Rendere
   const renderer: Renderer = {
     reason: (r) => renderer.fill(text(`reasons.${r.code}`), r.params),
     rule: (code) => text(`rules.${code}`),
+    field: (p) => renderer.fill(text(`fields.${p.code}`), p.params),
     gap: (g) =>
       renderer.fill(text('grammar.gap'), {
         section: lookup(`words.planSection.${g.section}`) ?? g.section,
@@ -77,6 +79,7 @@ export function rendererOf(lookup: Lookup, options: RenderOptions = {}): Rendere
           if (modifiers.includes('reasons')) return renderer.reason(item as Reason);
           let word = String(item);
           if (modifiers.includes('time')) word = time(word);
+          if (modifiers.includes('rule')) word = text(`rules.${word}`);
           for (const m of modifiers) word = lookup(`words.${m}.${word}`) ?? word;
           return modifiers.includes('quoted')
             ? `${text('grammar.quoteOpen')}${word}${text('grammar.quoteClose')}`
@@ -97,6 +100,10 @@ const RENDERERS: Record<Language, Renderer> = {
 /** A reason in words. */
 export const renderReason = (language: Language, reason: Reason): string =>
   RENDERERS[language].reason(reason);
+
+/** What is wrong with a field, in words. */
+export const renderField = (language: Language, problem: FieldProblem): string =>
+  RENDERERS[language].field(problem);
 
 /** A rule's name in words: "RB-2 由有权人员作出回退决策". */
 export const ruleName = (language: Language, code: RuleCode): string => RENDERERS[language].rule(code);

@@ -32,7 +32,7 @@ describe('CI attributes', () => {
       expect(isIpAddress(bad), bad).toBe(false);
     const server = BUILTIN_CI_TYPES.find((t) => t.key === 'server')!;
     expect(validateAttributes(server.fields, { ip: '999.1.1.1' })).toEqual([
-      { field: 'ip', message: 'must be an IPv4 or IPv6 address' },
+      { field: 'ip', problem: { code: 'must_be_ip', params: {} } },
     ]);
     expect(validateAttributes(server.fields, { ip: '10.20.30.40' })).toEqual([]);
   });

@@ -1,3 +1,4 @@
+import { fieldProblem, type FieldProblem } from '@releasegate/messages';
 /**
  * CI types and their attribute fields (CM-1). Types are data: the built-in ones below are seeded,
  * administrators add more. Each type declares the attribute fields its CIs carry.
@@ -120,7 +121,7 @@ export const BUILTIN_CI_TYPES: CiTypeDefinition[] = [
 
 export interface AttributeProblem {
   field: string;
-  message: string;
+  problem: FieldProblem;
 }
 
 /**
@@ -137,37 +138,44 @@ export function validateAttributes(
     if (!byKey.has(key))
       problems.push({
         field: key,
-        message: `unknown attribute; this type has: ${fields.map((x) => x.key).join(', ') || 'none'}`,
+        problem: fieldProblem('unknown_attribute', {
+          keys: fields.length ? fields.map((x) => x.key) : ['none'],
+        }),
       });
   }
   for (const field of fields) {
     const value = attributes[field.key];
     if (value === undefined || value === null || value === '') {
-      if (field.required) problems.push({ field: field.key, message: 'required' });
+      if (field.required) problems.push({ field: field.key, problem: fieldProblem('required') });
       continue;
     }
     switch (field.kind) {
       case 'string':
-        if (typeof value !== 'string') problems.push({ field: field.key, message: 'must be text' });
+        if (typeof value !== 'string')
+          problems.push({ field: field.key, problem: fieldProblem('must_be_text') });
         break;
       case 'number':
         if (typeof value !== 'number' || !Number.isFinite(value))
-          problems.push({ field: field.key, message: 'must be a number' });
+          problems.push({ field: field.key, problem: fieldProblem('must_be_number') });
         break;
       case 'boolean':
-        if (typeof value !== 'boolean') problems.push({ field: field.key, message: 'must be true or false' });
+        if (typeof value !== 'boolean')
+          problems.push({ field: field.key, problem: fieldProblem('must_be_boolean') });
         break;
       case 'date':
         if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value)))
-          problems.push({ field: field.key, message: 'must be a date (YYYY-MM-DD)' });
+          problems.push({ field: field.key, problem: fieldProblem('must_be_date') });
         break;
       case 'enum':
         if (typeof value !== 'string' || !(field.options ?? []).includes(value))
-          problems.push({ field: field.key, message: `must be one of: ${(field.options ?? []).join(', ')}` });
+          problems.push({
+            field: field.key,
+            problem: fieldProblem('one_of', { values: field.options ?? [] }),
+          });
         break;
       case 'ip':
         if (typeof value !== 'string' || !isIpAddress(value))
-          problems.push({ field: field.key, message: 'must be an IPv4 or IPv6 address' });
+          problems.push({ field: field.key, problem: fieldProblem('must_be_ip') });
         break;
     }
   }

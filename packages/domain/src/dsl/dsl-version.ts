@@ -40,7 +40,8 @@ export function assertDsl(state: DslState, action: DslAction, label: string): vo
     'policy_violation',
     `Cannot ${action.replace('_', ' ')} ${label} (${state}): ${reason}`,
     {
-      rule: state === 'approved' || state === 'retired' ? RULES.dsl_approved_immutable : RULES.dsl_version_state,
+      rule:
+        state === 'approved' || state === 'retired' ? RULES.dsl_approved_immutable : RULES.dsl_version_state,
       state,
       action,
     },

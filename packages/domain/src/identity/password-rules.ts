@@ -1,3 +1,4 @@
+import { fieldProblem, type FieldProblem } from '@releasegate/messages';
 /**
  * Password rules. The standard profile follows NIST 800-63B: length, and not a password that
  * attackers try first (a common one, one character or a short group repeated, the user name).
@@ -17,13 +18,8 @@ export interface PasswordRuleViolation {
     | 'character_classes'
     | 'contains_username'
     | 'reused';
-  message: string;
+  problem: FieldProblem;
 }
-
-/** The field messages of the rules every profile applies beyond length (the web translates them). */
-export const COMMON_PASSWORD_MESSAGE = 'is a commonly used password';
-export const REPEATED_PASSWORD_MESSAGE = 'must not be one character or a short group repeated';
-export const CONTAINS_USERNAME_MESSAGE = 'must not contain the user name';
 
 /**
  * One character or a group of up to four repeated over the whole password: `aaaaaaaaaaaa`,
@@ -47,24 +43,25 @@ export function checkPassword(
   const violations: PasswordRuleViolation[] = [];
   const length = [...password].length;
   if (length < MIN_PASSWORD_LENGTH) {
-    violations.push({ rule: 'min_length', message: `at least ${MIN_PASSWORD_LENGTH} characters` });
+    violations.push({ rule: 'min_length', problem: fieldProblem('text_min', { min: MIN_PASSWORD_LENGTH }) });
   }
   if (length > MAX_PASSWORD_LENGTH) {
-    violations.push({ rule: 'max_length', message: `at most ${MAX_PASSWORD_LENGTH} characters` });
+    violations.push({ rule: 'max_length', problem: fieldProblem('text_max', { max: MAX_PASSWORD_LENGTH }) });
   }
   const lower = password.toLowerCase();
-  if (isCommon?.(lower)) violations.push({ rule: 'common', message: COMMON_PASSWORD_MESSAGE });
-  if (REPEATED.test(password)) violations.push({ rule: 'repeated', message: REPEATED_PASSWORD_MESSAGE });
+  if (isCommon?.(lower)) violations.push({ rule: 'common', problem: fieldProblem('password_common') });
+  if (REPEATED.test(password))
+    violations.push({ rule: 'repeated', problem: fieldProblem('password_repeated') });
   // Two-character user names (`li`) would refuse too much; the length rule covers them anyway.
   if (username && username.length >= 3 && lower.includes(username.toLowerCase())) {
-    violations.push({ rule: 'contains_username', message: CONTAINS_USERNAME_MESSAGE });
+    violations.push({ rule: 'contains_username', problem: fieldProblem('password_has_username') });
   }
   if (profile === 'strict') {
     const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((re) => re.test(password)).length;
     if (classes < 3) {
       violations.push({
         rule: 'character_classes',
-        message: 'at least three of: lower case, upper case, digits, symbols',
+        problem: fieldProblem('password_classes'),
       });
     }
   }

@@ -1,3 +1,4 @@
+import { FIELDS, fieldProblem } from '@releasegate/messages';
 import { DomainError } from '../errors';
 
 /**
@@ -22,7 +23,7 @@ export function parseQuarter(text: string): { year: number; q: 1 | 2 | 3 | 4 } {
   const m = QUARTER.exec(text);
   if (!m)
     throw new DomainError('invalid_input', `Not a quarter: ${text} (expected e.g. 2026-Q4)`, {
-      fields: { quarter: ['expected YYYY-Qn'] },
+      fields: { quarter: [FIELDS.quarter] },
     });
   return { year: Number(m[1]), q: Number(m[2]) as 1 | 2 | 3 | 4 };
 }
@@ -67,14 +68,14 @@ export function quartersBetween(from: string, to: string, max = 400): Quarter[] 
   parseQuarter(to);
   if (from > to)
     throw new DomainError('invalid_input', `The range ${from}…${to} ends before it starts`, {
-      fields: { to: ['not before from'] },
+      fields: { to: [FIELDS.not_before_from] },
     });
   const result: Quarter[] = [];
   for (let q = formatQuarter(first.year, first.q); q <= to; q = nextQuarter(q)) {
     result.push(q);
     if (result.length > max)
       throw new DomainError('invalid_input', `At most ${max} quarters at a time`, {
-        fields: { to: [`at most ${max} quarters after from`] },
+        fields: { to: [fieldProblem('quarters_max', { max })] },
       });
   }
   return result;

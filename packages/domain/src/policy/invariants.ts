@@ -1,4 +1,11 @@
-import { RULES } from '@releasegate/messages';
+import {
+  RULES,
+  fieldProblem,
+  renderField,
+  ruleCodeOf,
+  type FieldProblem,
+  type RuleCode,
+} from '@releasegate/messages';
 import { ROLE_PERMISSIONS, type Permission } from '../identity/permissions';
 import type { Role } from '../identity/roles';
 import { RELEASE_TYPES, emergencyCabOf, emergencyRules, type PolicyRules } from './policy';
@@ -7,8 +14,10 @@ import { RELEASE_TYPES, emergencyCabOf, emergencyRules, type PolicyRules } from 
 export interface PolicyInvariantViolation {
   /** The rules field, as a dotted path (`approvalAuthority.major`). */
   field: string;
+  /** The rule's English name (`rule` of the refusal); `problem` names it by code. */
   rule: string;
   reason: string;
+  problem: FieldProblem;
 }
 
 /**
@@ -30,59 +39,69 @@ export const POLICY_BOUNDS = {
  */
 export function policyInvariantViolations(rules: PolicyRules): PolicyInvariantViolation[] {
   const violations: PolicyInvariantViolation[] = [];
+  const violated = (field: string, rule: string, problem: FieldProblem) =>
+    violations.push({ field, rule, reason: renderField('en', problem).slice(rule.length + 2), problem });
+  const code = (rule: string) => ruleCodeOf(rule) as RuleCode;
   const needs = (field: string, roles: readonly Role[], permission: Permission, rule: string) => {
     const without = roles.filter((role) => !ROLE_PERMISSIONS[role].includes(permission));
-    if (roles.length === 0) violations.push({ field, rule, reason: 'names no role: nobody could act' });
+    if (roles.length === 0) violated(field, rule, fieldProblem('policy_no_role', { rule: code(rule) }));
     else if (without.length > 0)
-      violations.push({ field, rule, reason: `${without.join(', ')} may not hold ${permission}` });
+      violated(
+        field,
+        rule,
+        fieldProblem('policy_role_may_not', { rule: code(rule), roles: without, permission }),
+      );
   };
   for (const type of RELEASE_TYPES)
     needs(
       `approvalAuthority.${type}`,
       rules.approvalAuthority[type],
       `release.approve.${type}`,
-      'TY-2 approval authority among the operations roles',
+      RULES.policy_approval_roles,
     );
-  needs('intakeRoles', rules.intakeRoles, 'release.accept', 'RO-4 intake among the operations roles');
+  needs('intakeRoles', rules.intakeRoles, 'release.accept', RULES.policy_intake_roles);
   needs(
     'rollbackDeciders',
     rules.rollbackDeciders ?? ['operations_manager'],
     'release.rollback.decide',
-    'RB-2 rollback decided by the operations roles',
+    RULES.policy_rollback_roles,
   );
   const within = (field: string, value: number, bounds: { min: number; max: number }, rule: string) => {
     if (!(value >= bounds.min && value <= bounds.max))
-      violations.push({ field, rule, reason: `${value} is outside ${bounds.min}–${bounds.max}` });
+      violated(field, rule, fieldProblem('policy_outside_bounds', { rule: code(rule), value, ...bounds }));
   };
   const { deadlines } = rules;
   within(
     'deadlines.rollbackDecisionMinutes',
     deadlines.rollbackDecisionMinutes,
     POLICY_BOUNDS.rollbackDecisionMinutes,
-    'RB-2 decision clock within bounds',
+    RULES.policy_decision_clock_bounds,
   );
   within(
     'deadlines.cmdbUpdateHours',
     deadlines.cmdbUpdateHours,
     POLICY_BOUNDS.cmdbUpdateHours,
-    'PO-2 CMDB deadline within bounds',
+    RULES.policy_cmdb_deadline_bounds,
   );
   const lateEscalations = deadlines.escalateMinutesBefore.filter(
     (m) => m < 0 || m >= deadlines.rollbackDecisionMinutes,
   );
   if (lateEscalations.length > 0)
-    violations.push({
-      field: 'deadlines.escalateMinutesBefore',
-      rule: RULES.escalation_before_deadline,
-      reason: `${lateEscalations.join(', ')} is not between 0 and the decision clock`,
-    });
+    violated(
+      'deadlines.escalateMinutesBefore',
+      RULES.escalation_before_deadline,
+      fieldProblem('policy_escalation_late', {
+        rule: 'escalation_before_deadline',
+        minutes: lateEscalations.map(String),
+      }),
+    );
   within(
     'successRateTarget',
     rules.successRateTarget,
     POLICY_BOUNDS.successRateTarget,
-    'KP-1 target within bounds',
+    RULES.policy_target_bounds,
   );
-  within('cabQuorum', rules.cabQuorum, POLICY_BOUNDS.cabQuorum, 'IN-1 CAB quorum within bounds');
+  within('cabQuorum', rules.cabQuorum, POLICY_BOUNDS.cabQuorum, RULES.policy_quorum_bounds);
   const emergencyCab = emergencyCabOf(rules);
   within(
     'emergencyCab.quorum',
@@ -92,23 +111,18 @@ export function policyInvariantViolations(rules: PolicyRules): PolicyInvariantVi
   );
   needs('emergencyCab.voters', emergencyCab.voters, 'change.vote', RULES.emergency_cab_voters);
   if (!rules.requiredPlanSections.includes('rollback'))
-    violations.push({
-      field: 'requiredPlanSections',
-      rule: RULES.rollback_section_required,
-      reason: 'the rollback section is not required',
-    });
+    violated(
+      'requiredPlanSections',
+      RULES.rollback_section_required,
+      fieldProblem('policy_rollback_optional', { rule: 'rollback_section_required' }),
+    );
   for (const section of ['purpose', 'scope', 'steps', 'rollback'] as const)
     if (!rules.emergencyShortForm.includes(section))
-      violations.push({
-        field: 'emergencyShortForm',
-        rule: RULES.short_form_sections,
-        reason: `${section} is missing from the short form`,
-      });
-  needs(
-    'emergencyReviewers',
-    emergencyRules(rules).reviewers,
-    'release.plan',
-    'TY-4 the review after the fact by the operations roles',
-  );
+      violated(
+        'emergencyShortForm',
+        RULES.short_form_sections,
+        fieldProblem('policy_short_form_missing', { rule: 'short_form_sections', section }),
+      );
+  needs('emergencyReviewers', emergencyRules(rules).reviewers, 'release.plan', RULES.policy_review_roles);
   return violations;
 }

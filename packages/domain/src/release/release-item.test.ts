@@ -32,13 +32,25 @@ describe('release items', () => {
         { kind: 'software', title: 'e', dslVersionId: 'v3', ciIds: ['ci-app'] },
       ]),
     ).toEqual([
-      { index: 0, field: 'dslVersionId', message: 'DS-2: DSL version v2 is pending, not approved' },
-      { index: 1, field: 'dslVersionId', message: 'a software item names its DSL version' },
-      { index: 1, field: 'ciIds', message: 'name the configuration items this item changes' },
-      { index: 2, field: 'dslVersionId', message: 'only software items name a DSL version, not hardware' },
-      { index: 2, field: 'ciIds', message: 'configuration item ci-gone does not exist or is retired' },
-      { index: 3, field: 'dslVersionId', message: 'DSL version v9 does not exist' },
-      { index: 4, field: 'dslVersionId', message: 'DS-2: DSL version v3 is retired, not approved' },
+      {
+        index: 0,
+        field: 'dslVersionId',
+        problem: { code: 'dsl_version_not_approved', params: { id: 'v2', state: 'pending' } },
+      },
+      { index: 1, field: 'dslVersionId', problem: { code: 'software_item_needs_version', params: {} } },
+      { index: 1, field: 'ciIds', problem: { code: 'item_needs_cis', params: {} } },
+      {
+        index: 2,
+        field: 'dslVersionId',
+        problem: { code: 'only_software_names_version', params: { kind: 'hardware' } },
+      },
+      { index: 2, field: 'ciIds', problem: { code: 'ci_missing', params: { id: 'ci-gone' } } },
+      { index: 3, field: 'dslVersionId', problem: { code: 'dsl_version_missing', params: { id: 'v9' } } },
+      {
+        index: 4,
+        field: 'dslVersionId',
+        problem: { code: 'dsl_version_not_approved', params: { id: 'v3', state: 'retired' } },
+      },
     ]);
     expect(() =>
       assertReleaseItems(

@@ -1,4 +1,4 @@
-import { RULES } from '@releasegate/messages';
+import { RULES, fieldProblem, renderField, type FieldProblem } from '@releasegate/messages';
 import { DomainError } from '../errors';
 
 /**
@@ -21,7 +21,7 @@ export interface ReleaseItem {
 export interface ItemProblem {
   index: number;
   field: string;
-  message: string;
+  problem: FieldProblem;
 }
 
 /**
@@ -37,37 +37,37 @@ export function checkReleaseItems(
   items.forEach((item, index) => {
     if (item.kind === 'software') {
       if (!item.dslVersionId)
-        problems.push({ index, field: 'dslVersionId', message: 'a software item names its DSL version' });
+        problems.push({ index, field: 'dslVersionId', problem: fieldProblem('software_item_needs_version') });
       else {
         const state = dslStateOf(item.dslVersionId);
         if (state === undefined)
           problems.push({
             index,
             field: 'dslVersionId',
-            message: `DSL version ${item.dslVersionId} does not exist`,
+            problem: fieldProblem('dsl_version_missing', { id: item.dslVersionId }),
           });
         else if (state !== 'approved')
           problems.push({
             index,
             field: 'dslVersionId',
-            message: `DS-2: DSL version ${item.dslVersionId} is ${state}, not approved`,
+            problem: fieldProblem('dsl_version_not_approved', { id: item.dslVersionId, state }),
           });
       }
     } else if (item.dslVersionId) {
       problems.push({
         index,
         field: 'dslVersionId',
-        message: `only software items name a DSL version, not ${item.kind}`,
+        problem: fieldProblem('only_software_names_version', { kind: item.kind }),
       });
     }
     if (item.ciIds.length === 0)
-      problems.push({ index, field: 'ciIds', message: 'name the configuration items this item changes' });
+      problems.push({ index, field: 'ciIds', problem: fieldProblem('item_needs_cis') });
     for (const id of item.ciIds)
       if (!ciExists(id))
         problems.push({
           index,
           field: 'ciIds',
-          message: `configuration item ${id} does not exist or is retired`,
+          problem: fieldProblem('ci_missing', { id }),
         });
   });
   return problems;
@@ -78,7 +78,7 @@ export function assertReleaseItems(...args: Parameters<typeof checkReleaseItems>
   if (problems.length > 0) {
     throw new DomainError(
       'policy_violation',
-      `Release items are not valid: ${problems.map((p) => `item ${p.index + 1} ${p.field}: ${p.message}`).join('; ')}`,
+      `Release items are not valid: ${problems.map((p) => `item ${p.index + 1} ${p.field}: ${renderField('en', p.problem)}`).join('; ')}`,
       {
         rule: RULES.release_items,
         problems,

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError, isAlreadyDone, type ErrorCode } from '@releasegate/domain';
 import {
+  FIELDS,
   RULES,
   languageOf,
   renderReason,
@@ -14,6 +15,7 @@ import type { Db } from '../db/database';
 import { isUniqueViolation } from '../db/errors';
 import { recordStandalone, type AuditWriter } from '../modules/audit/audit.service';
 import { contextOf } from './request-context';
+import { fieldDetails, fieldSummary, issueDetails, type FieldEntry } from './field-problems';
 import { VALID_TEXT_RULE } from './text-input';
 import { UPLOAD_CONTENT_TYPE } from './uploads';
 import type { BodyTimeoutError } from './timeouts';
@@ -104,7 +106,7 @@ function send(reply: FastifyReply, status: number, body: ErrorBody) {
  * it lists them already as the lifecycle's blockers.
  */
 function codedDetails(error: DomainError): unknown {
-  const details = error.details;
+  const details = withFieldProblems(error.details);
   if (!error.reasons?.length || typeof details !== 'object' || details === null || 'blockers' in details)
     return details;
   return {
@@ -116,6 +118,14 @@ function codedDetails(error: DomainError): unknown {
       params: r.params,
     })),
   };
+}
+
+/** A refusal's `details.fields` (codes or problems from the service) as field details. */
+function withFieldProblems(details: unknown): unknown {
+  if (typeof details !== 'object' || details === null || !('fields' in details)) return details;
+  const fields = details.fields;
+  if (typeof fields !== 'object' || fields === null) return details;
+  return { ...details, ...fieldDetails(fields as Record<string, FieldEntry[]>) };
 }
 
 /**
@@ -131,16 +141,6 @@ function messageFor(request: FastifyRequest, error: DomainError): string {
         `${ruleName(language, r.code)}：${renderReason(language, { code: r.reasonCode, params: r.params } as Reason)}`,
     )
     .join('；');
-}
-
-/** Zod issues as { fields: { "path.to.field": ["message", …] } } so forms can show them in place. */
-function fieldErrors(issues: readonly { instancePath?: string; message?: string; params?: unknown }[]) {
-  const fields: Record<string, string[]> = {};
-  for (const issue of issues) {
-    const key = (issue.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.') || '_';
-    (fields[key] ??= []).push(issue.message ?? 'invalid');
-  }
-  return fields;
 }
 
 /**
@@ -174,15 +174,12 @@ export function registerErrorHandler(app: FastifyInstance, deps: { db: Db; audit
         });
       }
       if (hasZodFastifySchemaValidationErrors(error) || hasUnknownFields(error)) {
-        const fields = fieldErrors(error.validation);
-        const summary = Object.entries(fields)
-          .map(([k, v]) => `${k}: ${v.join(', ')}`)
-          .join('; ');
+        const details = issueDetails(error.validation);
         return send(reply, 400, {
           error: {
             code: 'invalid_input',
-            message: `Invalid ${error.validationContext ?? 'input'}: ${summary}`,
-            details: { fields },
+            message: `Invalid ${error.validationContext ?? 'input'}: ${fieldSummary(details.fields)}`,
+            details,
           },
         });
       }
@@ -304,7 +301,7 @@ export function frameworkErrorReply(error: FastifyError, request: FastifyRequest
               details: {
                 rule: VALID_TEXT_RULE,
                 reason: 'invalid_percent_encoding',
-                fields: { path: ['must be percent-encoded UTF-8'] },
+                ...fieldDetails({ path: [FIELDS.percent_encoding] }),
               },
             },
           },

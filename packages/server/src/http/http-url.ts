@@ -1,7 +1,8 @@
+import { FIELDS } from '@releasegate/messages';
 import { z } from 'zod';
 
 /** The field message of a refused link; the web shows it in Chinese next to the field. */
-export const HTTP_URL_MESSAGE = 'an absolute http:// or https:// URL';
+export const HTTP_URL_MESSAGE = FIELDS.http_url;
 
 /**
  * A link that people store and others open with a click (evidence, a change in its own system,

@@ -1,4 +1,4 @@
-import { RULES } from '@releasegate/messages';
+import { FIELDS, RULES } from '@releasegate/messages';
 import { createHash } from 'node:crypto';
 import { setTimeout } from 'node:timers/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -26,7 +26,7 @@ function keyOf(request: FastifyRequest): string | null {
       'invalid_input',
       'The Idempotency-Key header must be 1–255 visible ASCII characters',
       {
-        fields: { [IDEMPOTENCY_HEADER]: ['1–255 visible ASCII characters'] },
+        fields: { [IDEMPOTENCY_HEADER]: [FIELDS.idempotency_key] },
       },
     );
   return value;

@@ -1,3 +1,4 @@
+import { en } from '@releasegate/messages';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../test/databases';
 import { HttpClient, startTestApp, type TestApp } from '../test/test-app';
@@ -29,7 +30,8 @@ describe.each(DIALECTS)('links people store are http(s) only on %s', (dialect) =
   const expectRefused = (r: { status: number; body: any }, field: string) => {
     expect(r.status, JSON.stringify(r.body)).toBe(400);
     expect(r.body.error.code).toBe('invalid_input');
-    expect(r.body.error.details.fields[field]).toEqual([HTTP_URL_MESSAGE]);
+    expect(r.body.error.details.fields[field]).toEqual([en.fields.http_url]);
+    expect(r.body.error.details.fieldProblems[field]).toEqual([{ code: HTTP_URL_MESSAGE, params: {} }]);
   };
 
   it('X-4 IM-1 PO-1: an evidence link that is not http(s) is refused 400 naming the field; nothing is recorded', async () => {

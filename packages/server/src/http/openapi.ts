@@ -1,4 +1,4 @@
-import { RULE_CODES } from '@releasegate/messages';
+import { FIELD_CODES, RULE_CODES } from '@releasegate/messages';
 import type { FastifyInstance } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
@@ -205,13 +205,18 @@ const ERROR_RESPONSES: Record<number, { name: string; description: string; examp
       examples: {
         invalidField: errorExample(
           'invalid_input',
-          'Invalid body: environment: Too small: expected string to have >=1 characters',
+          'Invalid body: environment: required; title: at most 200 characters',
           {
-            fields: { environment: ['Too small: expected string to have >=1 characters'] },
+            fields: { environment: ['required'], title: ['at most 200 characters'] },
+            fieldProblems: {
+              environment: [{ code: 'required', params: {} }],
+              title: [{ code: 'text_max', params: { max: 200 } }],
+            },
           },
         ),
         unknownField: errorExample('invalid_input', 'Invalid body: justification: unknown field', {
           fields: { justification: ['unknown field'] },
+          fieldProblems: { justification: [{ code: 'unknown_field', params: {} }] },
         }),
       },
     },
@@ -408,6 +413,23 @@ function errorSchema(): Json {
                   'invalid_input: the problems of each field, by its path (`_` for the whole input)',
                 additionalProperties: { type: 'array', items: { type: 'string' } },
               },
+              fieldProblems: {
+                type: 'object',
+                description:
+                  'invalid_input and other refusals naming fields: the same problems as `fields`, as codes of the message catalog with their parameters (`{ code: "text_max", params: { max: 200 } }`), to show in the reader\'s language',
+                additionalProperties: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['code', 'params'],
+                    additionalProperties: false,
+                    properties: {
+                      code: { type: 'string', enum: [...FIELD_CODES] },
+                      params: { type: 'object', additionalProperties: true },
+                    },
+                  },
+                },
+              },
               rule: {
                 type: 'string',
                 description: 'The rule that refused in English, e.g. `X-4 permission`, `PL-1 plan sections`',
@@ -438,7 +460,10 @@ function errorSchema(): Json {
         error: {
           code: 'invalid_input',
           message: 'Invalid body: justification: unknown field',
-          details: { fields: { justification: ['unknown field'] } },
+          details: {
+            fields: { justification: ['unknown field'] },
+            fieldProblems: { justification: [{ code: 'unknown_field', params: {} }] },
+          },
         },
       },
     ],

@@ -1,4 +1,4 @@
-import { RULES } from '@releasegate/messages';
+import { FIELDS, RULES } from '@releasegate/messages';
 import type { FastifySchemaCompiler, FastifySchemaValidationError } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { ZodType } from 'zod';
@@ -51,7 +51,7 @@ export const strictValidatorCompiler: FastifySchemaCompiler<ZodType> = (route) =
       instancePath: `/${path.join('/')}`,
       schemaPath: '#/additionalProperties',
       params: {},
-      message: 'unknown field',
+      message: FIELDS.unknown_field,
     }));
     return { error: issues };
   };

@@ -1,4 +1,4 @@
-import { RULES } from '@releasegate/messages';
+import { FIELDS, RULES, en, type FieldCode } from '@releasegate/messages';
 import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError } from '@releasegate/domain';
@@ -23,11 +23,12 @@ export type TextProblem = 'nul_character' | 'lone_surrogate';
 /** In `u` mode a well-formed pair is one code point, so the category matches only lone surrogates. */
 const LONE_SURROGATE = /\p{Cs}/u;
 
-export const TEXT_MESSAGES: Record<TextProblem | 'invalid_utf8' | 'invalid_percent_encoding', string> = {
-  nul_character: 'must not contain the NUL character (U+0000)',
-  lone_surrogate: 'must be valid Unicode (a lone surrogate is not)',
-  invalid_utf8: 'must be valid UTF-8',
-  invalid_percent_encoding: 'must be percent-encoded UTF-8',
+/** Each problem's field code in the catalog (its English is `fields.<code>`). */
+export const TEXT_PROBLEMS: Record<TextProblem | 'invalid_utf8' | 'invalid_percent_encoding', FieldCode> = {
+  nul_character: FIELDS.nul_character,
+  lone_surrogate: FIELDS.lone_surrogate,
+  invalid_utf8: FIELDS.invalid_utf8,
+  invalid_percent_encoding: FIELDS.percent_encoding,
 };
 
 export function textProblem(text: string): TextProblem | null {
@@ -78,11 +79,11 @@ export function invalidTextError(
   const entries = [...fields];
   return new DomainError(
     'invalid_input',
-    `Invalid ${where}: ${entries.map(([field, problem]) => `${field}: ${TEXT_MESSAGES[problem]}`).join('; ')}`,
+    `Invalid ${where}: ${entries.map(([field, problem]) => `${field}: ${en.fields[TEXT_PROBLEMS[problem]]}`).join('; ')}`,
     {
       rule: VALID_TEXT_RULE,
       reason: entries[0][1],
-      fields: Object.fromEntries(entries.map(([field, problem]) => [field, [TEXT_MESSAGES[problem]]])),
+      fields: Object.fromEntries(entries.map(([field, problem]) => [field, [TEXT_PROBLEMS[problem]]])),
     },
   );
 }

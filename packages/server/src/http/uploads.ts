@@ -1,4 +1,4 @@
-import { RULES } from '@releasegate/messages';
+import { FIELDS, RULES } from '@releasegate/messages';
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -31,7 +31,7 @@ export function uploadStream(request: FastifyRequest): Readable {
   throw new DomainError(
     'invalid_input',
     `Send the file as the request body with Content-Type ${UPLOAD_CONTENT_TYPE}`,
-    { rule: RULES.content_type, expected: UPLOAD_CONTENT_TYPE, fields: { _: ['required'] } },
+    { rule: RULES.content_type, expected: UPLOAD_CONTENT_TYPE, fields: { _: [FIELDS.required] } },
   );
 }
 

@@ -1,4 +1,4 @@
-import { RULES } from '@releasegate/messages';
+import { RULES, fieldProblem, type FieldProblem } from '@releasegate/messages';
 // X-4 outbound policy: where a user-supplied URL may make this server connect. Without it, whoever
 // may register a webhook can point the server at its own loopback, the cloud metadata service
 // (169.254.169.254) or any host of the internal network, and read the answers (SSRF).
@@ -71,6 +71,15 @@ export class OutboundRefused extends Error {
         ? `${address} is ${what}, not listed in OUTBOUND_ALLOW`
         : `${host} resolves to ${address}, ${what}, not listed in OUTBOUND_ALLOW`,
     );
+  }
+
+  /** The refusal as a field problem (X-3): the same words from the catalog, in either language. */
+  problem(): FieldProblem {
+    const rule = 'x4_outbound_policy';
+    const { host, address, range } = this;
+    return host === address
+      ? fieldProblem('outbound_address', { rule, address, range })
+      : fieldProblem('outbound_resolved', { rule, host, address, range });
   }
 
   /** The data of the refusal, for `details` and the audit trail. */

@@ -3,6 +3,8 @@
  * the CSRF token echoed on unsafe methods, and every error turned into an ApiError.
  */
 
+import type { FieldProblem } from '@releasegate/messages';
+
 export type FieldErrors = Record<string, string[]>;
 
 export class ApiError extends Error {
@@ -26,6 +28,19 @@ export class ApiError extends Error {
     for (const [key, value] of Object.entries(fields as Record<string, unknown>)) {
       if (Array.isArray(value)) result[key] = value.map(String);
     }
+    return result;
+  }
+
+  /**
+   * What is wrong with each field as codes (`details.fieldProblems`), which the catalog renders in
+   * the reader's language; empty for an answer that carries only `details.fields`.
+   */
+  get fieldProblems(): Record<string, FieldProblem[]> {
+    const problems = detailsRecord(this.details).fieldProblems;
+    if (!problems || typeof problems !== 'object') return {};
+    const result: Record<string, FieldProblem[]> = {};
+    for (const [key, value] of Object.entries(problems as Record<string, unknown>))
+      if (Array.isArray(value)) result[key] = value as FieldProblem[];
     return result;
   }
 

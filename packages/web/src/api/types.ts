@@ -1,4 +1,4 @@
-import type { GapCode, Reason, ReasonCode, RuleCode } from '@releasegate/messages';
+import type { FieldProblem, GapCode, Reason, ReasonCode, RuleCode } from '@releasegate/messages';
 /** The shapes the server answers with (see /api/openapi.json). */
 
 export interface User {
@@ -295,7 +295,9 @@ export interface ImportProblem {
   sheet: string;
   row: number;
   column: string;
+  /** English; `problem` is the same as a code, which the catalog renders. */
   reason: string;
+  problem: FieldProblem;
 }
 
 export interface ImportReport {

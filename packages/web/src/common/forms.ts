@@ -3,7 +3,7 @@ import type { Rule } from 'antd/es/form';
 import type { TFunction } from 'i18next';
 import { isApiError } from '../api/client';
 import type { NumberLimit } from './numbers';
-import { localizeFieldMessage } from './serverText';
+import { fieldTexts } from './fieldText';
 
 type FieldPath = (string | number)[];
 
@@ -29,7 +29,7 @@ function pathOf(key: string): FieldPath {
 }
 
 /**
- * Puts the server's `details.fields` messages next to the form fields they name. Dotted keys
+ * Puts the server's field problems (`details.fieldProblems`, in the interface language) next to the form fields they name. Dotted keys
  * (`attributes.ip`, `external.digest`) reach nested fields. Returns true when at least one
  * landed on a field, so the caller need not repeat them in a banner.
  */
@@ -40,14 +40,11 @@ export function showFieldErrors(
   rename: Record<string, string> = {},
 ): boolean {
   if (!isApiError(error)) return false;
-  const entries = Object.entries(error.fields)
+  const entries = Object.entries(fieldTexts(error, language))
     .map(([key, messages]) => [pathOf(rename[key] ?? key), messages] as const)
     .filter(([path]) => hasField(form, path));
   form.setFields(
-    entries.map(([path, messages]) => ({
-      name: path.length === 1 ? path[0] : path,
-      errors: messages.map((m) => localizeFieldMessage(m, language)),
-    })),
+    entries.map(([path, messages]) => ({ name: path.length === 1 ? path[0] : path, errors: messages })),
   );
   if (entries.length > 0) form.scrollToField(entries[0][0], { block: 'nearest' });
   return entries.length > 0;
@@ -56,9 +53,7 @@ export function showFieldErrors(
 /** Every field message of a refusal, in the interface language (for lists a form cannot point at). */
 export function fieldMessages(error: unknown, language: string): string[] {
   if (!isApiError(error)) return [];
-  return Object.values(error.fields)
-    .flat()
-    .map((m) => localizeFieldMessage(m, language));
+  return Object.values(fieldTexts(error, language)).flat();
 }
 
 /**

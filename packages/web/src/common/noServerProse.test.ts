@@ -34,11 +34,12 @@ const staticParts = (template: string) =>
     .filter((p) => p.length >= 24);
 
 describe('X-3 the web reads codes, never server sentences (issue #14)', () => {
-  it('X-3 no web file names a rule by its English sentence or copies a reason or gap sentence', () => {
+  it('X-3 no web file names a rule by its English sentence or copies a reason, gap or field sentence', () => {
     const sentences = [
       ...Object.values(en.rules).filter((r) => r.length > 6),
       ...Object.values(en.reasons).flatMap(staticParts),
       ...Object.values(en.gaps),
+      ...Object.values(en.fields).flatMap(staticParts),
     ];
     const found = webSources().flatMap(({ file, text }) =>
       sentences.filter((s) => text.includes(`'${s}`) || text.includes(`"${s}`)).map((s) => `${file}: ${s}`),

@@ -112,7 +112,7 @@ export const zhNotifications = {
       smtpNotConfigured: '未配置邮件服务器（SMTP_URL），未发送',
       /** Why a delivery or a test failed (X-4: status and class only, never the receiver's words). */
       failures: {
-        blocked: '已被外呼策略拦截（X-4）：{{reason}}',
+        blocked: '已被外发访问策略拦截（X-4）：{{reason}}',
         timeout: '超时：{{host}} 在 {{ms}} 毫秒内没有应答',
         refused: '连接被拒绝：{{host}}',
         dns: '域名无法解析：{{host}}（{{code}}）',

@@ -1,3 +1,4 @@
+import { FIELDS } from '@releasegate/messages';
 import { z } from 'zod';
 
 export const auditFilterQuery = z.object({
@@ -6,8 +7,8 @@ export const auditFilterQuery = z.object({
   entityType: z.string().max(100).optional(),
   entityId: z.string().max(100).optional(),
   outcome: z.enum(['success', 'denied', 'failed']).optional(),
-  from: z.iso.datetime({ message: 'an ISO-8601 UTC time' }).optional(),
-  to: z.iso.datetime({ message: 'an ISO-8601 UTC time' }).optional(),
+  from: z.iso.datetime({ message: FIELDS.iso_time }).optional(),
+  to: z.iso.datetime({ message: FIELDS.iso_time }).optional(),
   text: z.string().max(100).optional(),
 });
 

@@ -1,3 +1,4 @@
+import { FIELDS } from '@releasegate/messages';
 import { z } from 'zod';
 import { httpUrl } from '../../http/http-url';
 import {
@@ -10,7 +11,7 @@ import {
   VOTE_DECISIONS,
 } from '@releasegate/domain';
 
-const ciIds = z.array(z.string().trim().min(1).max(64)).max(500, 'at most 500 CIs');
+const ciIds = z.array(z.string().trim().min(1).max(64)).max(500, FIELDS.cis_max);
 
 export const changeView = z.object({
   id: z.string(),
@@ -90,7 +91,7 @@ export const changeDetailView = changeView.extend({
   releases: z.array(z.object({ id: z.string(), number: z.string(), title: z.string(), state: z.string() })),
 });
 
-const title = z.string().trim().min(1, 'required').max(200);
+const title = z.string().trim().min(1, FIELDS.required).max(200);
 const description = z.string().max(4000).nullable().optional();
 /** IN-1, TY-4: an emergency change names why it cannot wait for the full CAB. */
 const emergency = z.boolean().optional();
@@ -114,9 +115,9 @@ export const updateChangeInput = z.object({
 });
 export const voteInput = z.object({
   decision: z.enum(VOTE_DECISIONS, { error: 'approve or reject' }),
-  comment: z.string().trim().min(1, 'say why').max(2000),
+  comment: z.string().trim().min(1, FIELDS.say_why).max(2000),
 });
-export const withdrawInput = z.object({ reason: z.string().trim().min(1, 'say why').max(2000) });
+export const withdrawInput = z.object({ reason: z.string().trim().min(1, FIELDS.say_why).max(2000) });
 
 export const listQuery = z.object({
   state: z.enum(CHANGE_STATES).optional(),
@@ -125,15 +126,13 @@ export const listQuery = z.object({
 });
 export const idParams = z.object({ id: z.string().min(1).max(64) });
 
-const system = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lower-case letters, digits, - and _ (at most 40)');
+const system = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, FIELDS.change_key_characters);
 const key = z
   .string()
   .trim()
-  .min(1, 'required')
+  .min(1, FIELDS.required)
   .max(100)
-  .regex(/^[^\s/\\]+$/, 'no spaces or slashes');
+  .regex(/^[^\s/\\]+$/, FIELDS.no_spaces_or_slashes);
 export const externalParams = z.object({ system, key });
 export const systemParams = z.object({ system });
 
@@ -149,11 +148,11 @@ export const externalChangeInput = z.object({
   approver: z.string().trim().min(1).max(200).nullable().optional(),
   /** IN-2: when the external system last changed it; an older state than the one held is refused. */
   updatedAt: z.iso
-    .datetime({ offset: true, error: 'an ISO 8601 date-time' })
+    .datetime({ offset: true, error: FIELDS.iso_time })
     .transform((v) => new Date(v).toISOString())
     .optional(),
   approvedAt: z.iso
-    .datetime({ offset: true, error: 'an ISO 8601 date-time' })
+    .datetime({ offset: true, error: FIELDS.iso_time })
     .transform((v) => new Date(v).toISOString())
     .nullable()
     .optional(),

@@ -1,4 +1,4 @@
-import { RULES } from '@releasegate/messages';
+import { RULES, FIELDS } from '@releasegate/messages';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { DomainError, conflict } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
@@ -293,7 +293,7 @@ export async function receiveChangeWebhook(
       'invalid_input',
       `The ${DELIVERY_HEADER} header must name the delivery (1–200 characters)`,
       {
-        fields: { [DELIVERY_HEADER.toLowerCase()]: ['required, at most 200 characters'] },
+        fields: { [DELIVERY_HEADER.toLowerCase()]: [FIELDS.delivery_id] },
       },
     );
   }
@@ -362,7 +362,9 @@ function parseBody(raw: string) {
   try {
     json = JSON.parse(raw);
   } catch {
-    throw new DomainError('invalid_input', 'The webhook body is not JSON', { fields: { _: ['not JSON'] } });
+    throw new DomainError('invalid_input', 'The webhook body is not JSON', {
+      fields: { _: [FIELDS.not_json] },
+    });
   }
   // The raw text passed the edge unparsed (its signature covers it); its fields meet the same rule.
   const badText = badTextFields(json);

@@ -1,3 +1,4 @@
+import { FIELDS } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import {
   DomainError,
@@ -61,13 +62,13 @@ export async function takeBaseline(
     }
     if (ids.length === 0)
       throw new DomainError('invalid_input', 'A baseline needs at least one configuration item', {
-        fields: { ciIds: ['empty'] },
+        fields: { ciIds: [FIELDS.no_matching_cis] },
       });
     if (ids.length > MAX_BASELINE_CIS)
       throw new DomainError(
         'invalid_input',
         `A baseline holds at most ${MAX_BASELINE_CIS} CIs; narrow the filter`,
-        { fields: { filter: ['too many CIs'] } },
+        { fields: { filter: [FIELDS.too_many_cis] } },
       );
     const snapshots = await snapshotCis(trx, [...new Set(ids)]);
     const missing = ids.filter((id) => !snapshots.some((s) => s.ciId === id));

@@ -1,3 +1,4 @@
+import { FIELDS } from '@releasegate/messages';
 import { BUILTIN_CI_TYPES, DomainError, conflict, notFound, type AttributeField } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
 import { authorize } from '../identity/authorize';
@@ -42,7 +43,7 @@ export async function createCiType(
   assertFields(input.fields);
   return deps.db.kysely.transaction().execute(async (trx) => {
     if (await repo.findType(trx, input.key))
-      throw conflict(`The CI type ${input.key} exists`, { fields: { key: ['already exists'] } });
+      throw conflict(`The CI type ${input.key} exists`, { fields: { key: [FIELDS.already_exists] } });
     const now = deps.clock.now().toISOString();
     const type: repo.CiType = { ...input, builtin: false, createdAt: now, updatedAt: now };
     await repo.insertType(trx, type);

@@ -1,4 +1,4 @@
-import { RULES } from '@releasegate/messages';
+import { RULES, FIELDS, fieldProblem, renderField, type FieldProblem } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import {
   DomainError,
@@ -39,19 +39,19 @@ export type CiDetail = repo.Ci & { relations: RelationView[] };
 
 /** Checks a CI's fields against its type and the environments; throws with every problem named. */
 async function assertValidCi(q: Kysely<Database>, input: CiInput): Promise<void> {
-  const fields: Record<string, string[]> = {};
-  const add = (k: string, m: string) => (fields[k] ??= []).push(m);
+  const fields: Record<string, FieldProblem[]> = {};
+  const add = (k: string, p: FieldProblem) => (fields[k] ??= []).push(p);
   const type = await repo.findType(q, input.type);
-  if (!type) add('type', `unknown CI type ${input.type}`);
-  if (!isEnvironment(input.environment)) add('environment', `must be one of: ${ENVIRONMENTS.join(', ')}`);
+  if (!type) add('type', fieldProblem('unknown_ci_type', { type: input.type }));
+  if (!isEnvironment(input.environment)) add('environment', fieldProblem('one_of', { values: ENVIRONMENTS }));
   if (type)
     for (const p of validateAttributes(type.fields, input.attributes ?? {}))
-      add(`attributes.${p.field}`, p.message);
+      add(`attributes.${p.field}`, p.problem);
   if (Object.keys(fields).length > 0) {
     throw new DomainError(
       'invalid_input',
       `The configuration item is not valid: ${Object.entries(fields)
-        .map(([k, v]) => `${k}: ${v.join(', ')}`)
+        .map(([k, v]) => `${k}: ${v.map((p) => renderField('en', p)).join(', ')}`)
         .join('; ')}`,
       { fields },
     );
@@ -62,7 +62,7 @@ async function assertNaturalKeyFree(q: Kysely<Database>, input: CiInput, exceptI
   const existing = await repo.findActiveCiByNaturalKey(q, input.type, input.environment, input.name);
   if (existing && existing.id !== exceptId) {
     throw conflict(`A ${input.type} named ${input.name} already exists in ${input.environment}`, {
-      fields: { name: ['already exists for this type and environment'] },
+      fields: { name: [FIELDS.ci_exists] },
       existingId: existing.id,
     });
   }
@@ -282,7 +282,7 @@ function decodeCursor(cursor: string): { name: string; id: string } {
     // fall through
   }
   throw new DomainError('invalid_input', 'The page cursor is not valid; start from the first page', {
-    fields: { cursor: ['invalid'] },
+    fields: { cursor: [FIELDS.invalid] },
   });
 }
 
@@ -318,7 +318,7 @@ export async function addRelationIn(
   }
   if (input.sourceId === input.targetId)
     throw new DomainError('invalid_input', 'A CI cannot be related to itself', {
-      fields: { targetId: ['same as the source'] },
+      fields: { targetId: [FIELDS.same_as_source] },
     });
   const [source, target] = [await repo.findCi(trx, input.sourceId), await repo.findCi(trx, input.targetId)];
   if (!source) throw notFound('Configuration item', input.sourceId);

@@ -1,9 +1,10 @@
+import { FIELDS } from '@releasegate/messages';
 import { z } from 'zod';
 import { ATTRIBUTE_KINDS, ENVIRONMENTS, RELATION_TYPES } from '@releasegate/domain';
 
 const attributeKind = z.enum(ATTRIBUTE_KINDS);
 export const attributeField = z.object({
-  key: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'lower-case letters, digits and _; starts with a letter'),
+  key: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, FIELDS.key_starts_with_letter),
   label: z.object({ zh: z.string().min(1).max(50), en: z.string().min(1).max(50) }),
   kind: attributeKind,
   required: z.boolean().optional(),
@@ -19,7 +20,7 @@ export const ciTypeView = z.object({
   updatedAt: z.string(),
 });
 export const createCiTypeInput = z.object({
-  key: z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, 'lower-case letters, digits and _; starts with a letter'),
+  key: z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, FIELDS.key_starts_with_letter),
   name: z.object({ zh: z.string().trim().min(1).max(50), en: z.string().trim().min(1).max(50) }),
   fields: z.array(attributeField).max(60),
 });
@@ -29,7 +30,7 @@ export const typeKeyParams = z.object({ key: z.string().max(40) });
 const reason = z.string().trim().max(500);
 const ciFields = {
   type: z.string().min(1).max(40),
-  name: z.string().trim().min(1, 'required').max(200),
+  name: z.string().trim().min(1, FIELDS.required).max(200),
   environment: z.enum(ENVIRONMENTS),
   owner: z.string().trim().max(100).nullable().optional(),
   critical: z.boolean().optional(),
@@ -48,9 +49,9 @@ export const updateCiInput = z.object({
   attributes: ciFields.attributes,
   description: ciFields.description,
   revision: z.number().int().positive(),
-  reason: reason.min(1, 'say why (CM-4)'),
+  reason: reason.min(1, FIELDS.say_why_cm4),
 });
-export const retireInput = z.object({ reason: reason.min(1, 'say why (CM-4)') });
+export const retireInput = z.object({ reason: reason.min(1, FIELDS.say_why_cm4) });
 
 export const ciView = z.object({
   id: z.string(),
@@ -136,7 +137,7 @@ export const impactQuery = z.object({
   limit: z.coerce.number().int().min(1).optional().describe(LIMIT_HELP),
 });
 export const impactInput = z.object({
-  ciIds: z.array(z.string().min(1).max(64)).min(1, 'choose at least one CI').max(1000),
+  ciIds: z.array(z.string().min(1).max(64)).min(1, FIELDS.choose_ci).max(1000),
   maxDepth: z.number().int().min(1).max(20).default(5),
   limit: z.number().int().min(1).optional().describe(LIMIT_HELP),
 });
@@ -185,7 +186,7 @@ const snapshotView = z.object({
 });
 export const baselineDetailView = baselineView.extend({ items: z.array(snapshotView) });
 export const takeBaselineInput = z.object({
-  name: z.string().trim().min(1, 'required').max(200),
+  name: z.string().trim().min(1, FIELDS.required).max(200),
   description: z.string().max(2000).nullable().optional(),
   ciIds: z.array(z.string().min(1).max(64)).min(1).max(50_000).optional(),
   filter: z

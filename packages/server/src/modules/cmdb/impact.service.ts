@@ -1,3 +1,4 @@
+import { fieldProblem } from '@releasegate/messages';
 import { DomainError, edgeRelation, impactOf, type ImpactResult, type ImpactStep } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
 import { authorize } from '../identity/authorize';
@@ -74,7 +75,7 @@ export async function analyseImpact(
   }
   if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1)) {
     throw new DomainError('invalid_input', 'The limit must be a whole number of at least 1', {
-      fields: { limit: ['at least 1'] },
+      fields: { limit: [fieldProblem('number_min', { min: 1 })] },
     });
   }
   const graph = await deps.graph.current();

@@ -1,3 +1,4 @@
+import { FIELDS } from '@releasegate/messages';
 import { z } from 'zod';
 import { httpUrl } from '../../http/http-url';
 import { DSL_STATES } from '@releasegate/domain';
@@ -30,15 +31,15 @@ export const registerVersionInput = z.object({
   name: z
     .string()
     .trim()
-    .min(1, 'required')
+    .min(1, FIELDS.required)
     .max(200)
-    .regex(/^[^\s/\\]+$/, 'no spaces or slashes'),
+    .regex(/^[^\s/\\]+$/, FIELDS.no_spaces_or_slashes),
   version: z
     .string()
     .trim()
-    .min(1, 'required')
+    .min(1, FIELDS.required)
     .max(100)
-    .regex(/^[^\s/\\]+$/, 'no spaces or slashes'),
+    .regex(/^[^\s/\\]+$/, FIELDS.no_spaces_or_slashes),
   description: z.string().max(4000).nullable().optional(),
   source: z.string().max(1000).nullable().optional(),
   external: z
@@ -54,8 +55,8 @@ export const updateVersionInput = z.object({
   source: z.string().max(1000).nullable().optional(),
 });
 export const decisionInput = z.object({ comment: z.string().trim().max(2000).nullable().optional() });
-export const rejectInput = z.object({ comment: z.string().trim().min(1, 'say why').max(2000) });
-export const retireInput = z.object({ reason: z.string().trim().min(1, 'say why (DS-1)').max(2000) });
+export const rejectInput = z.object({ comment: z.string().trim().min(1, FIELDS.say_why).max(2000) });
+export const retireInput = z.object({ reason: z.string().trim().min(1, FIELDS.say_why_ds1).max(2000) });
 export const listQuery = z.object({
   name: z.string().max(200).optional(),
   state: z.enum(DSL_STATES).optional(),

@@ -1,4 +1,4 @@
-import { RULES } from '@releasegate/messages';
+import { RULES, FIELDS } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { DomainError, alreadyDone, assertDsl, conflict, notFound } from '@releasegate/domain';
@@ -45,7 +45,7 @@ export async function registerVersion(
   const principal = authorize(ctx, 'dsl.upload');
   if (input.external && !isSha256Hex(input.external.digest)) {
     throw new DomainError('invalid_input', 'The digest must be a SHA-256 in lower-case hex (64 characters)', {
-      fields: { 'external.digest': ['64 lower-case hex characters'] },
+      fields: { 'external.digest': [FIELDS.sha256] },
     });
   }
   return deps.db.kysely.transaction().execute(async (trx) => {
@@ -55,7 +55,7 @@ export async function registerVersion(
         existing.state === 'approved' || existing.state === 'retired'
           ? `${label(existing)} is ${existing.state} in the library and can never be overwritten (DS-1); register a new version number`
           : `${label(existing)} is already registered (${existing.state})`,
-        { existingId: existing.id, state: existing.state, fields: { version: ['already registered'] } },
+        { existingId: existing.id, state: existing.state, fields: { version: [FIELDS.dsl_registered] } },
       );
     }
     const now = deps.clock.now().toISOString();

@@ -1,3 +1,4 @@
+import { FIELDS } from '@releasegate/messages';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contextOf } from '../../http/request-context';
@@ -9,7 +10,7 @@ export const gateCheckInput = z
   .object({
     release: z.string().min(1).max(64),
     environment: z.string().min(1).max(40),
-    digests: z.array(z.string().regex(/^[0-9a-fA-F]{64}$/, 'a SHA-256 digest (64 hex characters)')).max(100),
+    digests: z.array(z.string().regex(/^[0-9a-fA-F]{64}$/, FIELDS.sha256)).max(100),
     /** A preview: "would this be allowed at this time?" — answered with allowed: false. */
     at: z.iso.datetime({ offset: true }).optional(),
   })

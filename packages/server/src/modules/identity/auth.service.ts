@@ -1,4 +1,4 @@
-import { RULES } from '@releasegate/messages';
+import { RULES, FIELDS } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import { DomainError, isRole, permissionsOf, type Role } from '@releasegate/domain';
 import type { Principal, RequestContext } from '../../context';
@@ -245,7 +245,7 @@ export async function changePassword(
   if (!user) throw new DomainError('unauthenticated', 'Sign in first');
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
     throw new DomainError('invalid_input', 'The current password is wrong', {
-      fields: { currentPassword: ['wrong password'] },
+      fields: { currentPassword: [FIELDS.wrong_password] },
     });
   }
   await assertPasswordAcceptable(deps.db.kysely, deps, input.newPassword, user.username, user.id);
@@ -344,7 +344,7 @@ export async function completeSetup(
     if (await repo.findUserByUsername(trx, input.username)) {
       return {
         error: new DomainError('conflict', `The user name ${input.username} is taken`, {
-          fields: { username: ['already taken'] },
+          fields: { username: [FIELDS.already_taken] },
         }),
       };
     }

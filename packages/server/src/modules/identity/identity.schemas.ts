@@ -1,3 +1,4 @@
+import { FIELDS } from '@releasegate/messages';
 import { z } from 'zod';
 import { PERMISSIONS, ROLES } from '@releasegate/domain';
 
@@ -7,11 +8,11 @@ export const permissionSchema = z.enum(PERMISSIONS);
 const username = z
   .string()
   .trim()
-  .min(2, 'at least 2 characters')
-  .max(64, 'at most 64 characters')
-  .regex(/^[a-zA-Z0-9._@-]+$/, 'letters, digits and . _ @ - only');
-const displayName = z.string().trim().min(1, 'required').max(100, 'at most 100 characters');
-const email = z.email('not an e-mail address').max(200).nullable().optional();
+  .min(2, FIELDS.text_min)
+  .max(64, FIELDS.text_max)
+  .regex(/^[a-zA-Z0-9._@-]+$/, FIELDS.username_characters);
+const displayName = z.string().trim().min(1, FIELDS.required).max(100, FIELDS.text_max);
+const email = z.email(FIELDS.email).max(200).nullable().optional();
 // Length rules are checked by the password profile so that every broken rule is named at once.
 const password = z.string().max(1024);
 
@@ -32,8 +33,8 @@ export const userView = z.object({
 
 export const loginInput = z
   .object({
-    username: z.string().trim().min(1, 'required').max(64),
-    password: z.string().min(1, 'required').max(1024),
+    username: z.string().trim().min(1, FIELDS.required).max(64),
+    password: z.string().min(1, FIELDS.required).max(1024),
   })
   .meta({ examples: [{ username: 'zhang.wei', password: 'correct horse battery staple' }] });
 export const sessionView = z
@@ -67,7 +68,7 @@ export const sessionView = z
   });
 
 export const changePasswordInput = z.object({
-  currentPassword: z.string().min(1, 'required'),
+  currentPassword: z.string().min(1, FIELDS.required),
   newPassword: password,
 });
 
@@ -90,7 +91,7 @@ export const createUserInput = z.object({
   displayName,
   email,
   // Issue #13: an account with no role can do nothing but exist; the form asks for one.
-  roles: z.array(roleSchema).min(1, 'at least one role').max(ROLES.length),
+  roles: z.array(roleSchema).min(1, FIELDS.at_least_one_role).max(ROLES.length),
   /** A person's initial password (changed at the first sign-in); absent for a service account. */
   password: password.optional(),
   serviceAccount: z.boolean().optional(),
@@ -98,11 +99,7 @@ export const createUserInput = z.object({
 export const updateUserInput = z.object({
   displayName: displayName.optional(),
   email,
-  roles: z
-    .array(roleSchema)
-    .min(1, 'at least one role (disable the account instead)')
-    .max(ROLES.length)
-    .optional(),
+  roles: z.array(roleSchema).min(1, FIELDS.at_least_one_role_disable).max(ROLES.length).optional(),
 });
 export const resetPasswordInput = z.object({ password });
 export const userListQuery = z.object({
@@ -128,8 +125,8 @@ export const tokenView = z.object({
 });
 export const createTokenInput = z
   .object({
-    name: z.string().trim().min(1, 'required').max(100),
-    scopes: z.array(permissionSchema).min(1, 'choose at least one scope'),
+    name: z.string().trim().min(1, FIELDS.required).max(100),
+    scopes: z.array(permissionSchema).min(1, FIELDS.choose_scope),
     expiresInDays: z.number().int().min(1).max(366).default(90),
     userId: z.string().max(64).optional(),
   })

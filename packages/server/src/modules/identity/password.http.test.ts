@@ -1,9 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  COMMON_PASSWORD_MESSAGE,
-  CONTAINS_USERNAME_MESSAGE,
-  REPEATED_PASSWORD_MESSAGE,
-} from '@releasegate/domain';
+import { en } from '@releasegate/messages';
 import { DIALECTS } from '../../test/databases';
 import { HttpClient, TEST_PASSWORD, startTestApp, type TestApp } from '../../test/test-app';
 import { firstRunSetupLink } from './auth.service';
@@ -43,11 +39,11 @@ describe.each(DIALECTS)('X-4 password profile standard over HTTP on %s', (dialec
       expect(r.body.error.details.rule).toBe('password profile standard');
       expect(r.body.error.details.fields.password).toEqual(reasons);
     };
-    await refused(setup('WoAiNi1314520'), [COMMON_PASSWORD_MESSAGE]);
-    await refused(setup('1qaz2wsx3edc'), [COMMON_PASSWORD_MESSAGE]);
-    await refused(setup('aaaaaaaaaaaa'), [REPEATED_PASSWORD_MESSAGE]);
-    await refused(setup('Xx.Xx.Xx.Xx.'), [REPEATED_PASSWORD_MESSAGE]);
-    await refused(setup('my SEC.ADMIN password'), [CONTAINS_USERNAME_MESSAGE]);
+    await refused(setup('WoAiNi1314520'), [en.fields.password_common]);
+    await refused(setup('1qaz2wsx3edc'), [en.fields.password_common]);
+    await refused(setup('aaaaaaaaaaaa'), [en.fields.password_repeated]);
+    await refused(setup('Xx.Xx.Xx.Xx.'), [en.fields.password_repeated]);
+    await refused(setup('my SEC.ADMIN password'), [en.fields.password_has_username]);
     expect((await setup(TEST_PASSWORD)).status).toBe(200);
 
     // Creating an account, resetting its password, and its owner changing it: the same rules.
@@ -58,7 +54,7 @@ describe.each(DIALECTS)('X-4 password profile standard over HTTP on %s', (dialec
       password: 'wang.fang.2026.release',
     });
     expect(created.status).toBe(400);
-    expect(created.body.error.details.fields.password).toEqual([CONTAINS_USERNAME_MESSAGE]);
+    expect(created.body.error.details.fields.password).toEqual([en.fields.password_has_username]);
     const user = await browser.post('/api/users', {
       username: 'wang.fang',
       displayName: '王芳',
@@ -67,13 +63,13 @@ describe.each(DIALECTS)('X-4 password profile standard over HTTP on %s', (dialec
     });
     expect(user.status).toBe(201);
     await refused(browser.post(`/api/users/${user.body.id}/password`, { password: 'zhangwei123456' }), [
-      COMMON_PASSWORD_MESSAGE,
+      en.fields.password_common,
     ]);
     const owner = new HttpClient(t.url);
     await owner.login('wang.fang');
     await refused(
       owner.post('/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: '7a7a7a7a7a7a' }),
-      [REPEATED_PASSWORD_MESSAGE],
+      [en.fields.password_repeated],
     );
     const fine = await owner.post('/api/auth/password', {
       currentPassword: TEST_PASSWORD,

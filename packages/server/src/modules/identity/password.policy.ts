@@ -1,3 +1,4 @@
+import { fieldProblem, renderField } from '@releasegate/messages';
 import type { Kysely } from 'kysely';
 import { DomainError, checkPassword } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
@@ -29,7 +30,10 @@ export async function assertPasswordAcceptable(
     const previous = await recentPasswordHashes(q, userId, STRICT_HISTORY - 1);
     for (const old of current ? [current, ...previous] : previous) {
       if (await verifyPassword(old, password)) {
-        violations.push({ rule: 'reused', message: `must differ from the last ${STRICT_HISTORY} passwords` });
+        violations.push({
+          rule: 'reused',
+          problem: fieldProblem('password_reused', { count: STRICT_HISTORY }),
+        });
         break;
       }
     }
@@ -37,9 +41,9 @@ export async function assertPasswordAcceptable(
   if (violations.length > 0) {
     throw new DomainError(
       'invalid_input',
-      `The password does not meet the password rules: ${violations.map((v) => v.message).join('; ')}`,
+      `The password does not meet the password rules: ${violations.map((v) => renderField('en', v.problem)).join('; ')}`,
       {
-        fields: { password: violations.map((v) => v.message) },
+        fields: { password: violations.map((v) => v.problem) },
         rule: `password profile ${deps.settings.password.profile}`,
       },
     );

@@ -1,4 +1,4 @@
-import { RULES } from '@releasegate/messages';
+import { RULES, fieldProblem, ruleCodeOf } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import {
   DomainError,
@@ -66,14 +66,18 @@ export async function createToken(
   const unknown = input.scopes.filter((s) => !isPermission(s));
   if (unknown.length > 0)
     throw new DomainError('invalid_input', `Unknown scopes: ${unknown.join(', ')}`, {
-      fields: { scopes: unknown.map((s) => `unknown scope ${s}`) },
+      fields: { scopes: unknown.map((scope) => fieldProblem('unknown_scope', { scope })) },
     });
   const refuseScopes = (notAllowed: string[], rule: string, message: string) => {
     if (notAllowed.length > 0)
       throw new DomainError('policy_violation', `${message}: ${notAllowed.join(', ')}`, {
         rule,
         missing: notAllowed,
-        fields: { scopes: notAllowed.map((s) => `${rule}: ${s}`) },
+        fields: {
+          scopes: notAllowed.map((scope) =>
+            fieldProblem('scope_refused', { rule: ruleCodeOf(rule) ?? rule, scope }),
+          ),
+        },
       });
   };
   refuseScopes(

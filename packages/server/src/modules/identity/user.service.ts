@@ -1,4 +1,4 @@
-import { RULES } from '@releasegate/messages';
+import { RULES, FIELDS } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import { DomainError, assertRoleSetAllowed, conflict, notFound, type Role } from '@releasegate/domain';
 import type { Kysely } from 'kysely';
@@ -62,7 +62,7 @@ export async function createUser(
     throw new DomainError(
       'invalid_input',
       serviceAccount ? 'A service account has no password' : 'A person needs an initial password',
-      { fields: { password: [serviceAccount ? 'not for a service account' : 'required'] } },
+      { fields: { password: [serviceAccount ? FIELDS.not_for_service_account : FIELDS.required] } },
     );
   if (input.password !== undefined)
     await assertPasswordAcceptable(deps.db.kysely, deps, input.password, input.username);
@@ -70,7 +70,9 @@ export async function createUser(
   const passwordHash = await hashPassword(input.password ?? randomToken());
   return deps.db.kysely.transaction().execute(async (trx) => {
     if (await repo.findUserByUsername(trx, input.username)) {
-      throw conflict(`The user name ${input.username} is taken`, { fields: { username: ['already taken'] } });
+      throw conflict(`The user name ${input.username} is taken`, {
+        fields: { username: [FIELDS.already_taken] },
+      });
     }
     const now = iso(deps.clock.now());
     const user: repo.User = {

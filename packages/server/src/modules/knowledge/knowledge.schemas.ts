@@ -1,3 +1,4 @@
+import { FIELDS } from '@releasegate/messages';
 import { z } from 'zod';
 import { KNOWLEDGE_KINDS, KNOWLEDGE_STATES } from './knowledge.model';
 
@@ -64,12 +65,12 @@ export const knowledgeHistoryEntry = z.object({
   after: z.record(z.string(), z.unknown()).nullable(),
 });
 
-const title = z.string().trim().min(1, 'required').max(200, 'at most 200 characters');
-const body = z.string().trim().min(1, 'required').max(MAX_BODY, `at most ${MAX_BODY} characters`);
+const title = z.string().trim().min(1, FIELDS.required).max(200, FIELDS.text_max);
+const body = z.string().trim().min(1, FIELDS.required).max(MAX_BODY, FIELDS.text_max);
 const tags = z
-  .array(z.string().trim().min(1, 'required').max(40, 'at most 40 characters'))
-  .max(20, 'at most 20 tags');
-const ids = z.array(z.string().min(1).max(64)).max(100, 'at most 100');
+  .array(z.string().trim().min(1, FIELDS.required).max(40, FIELDS.text_max))
+  .max(20, FIELDS.tags_max);
+const ids = z.array(z.string().min(1).max(64)).max(100, FIELDS.items_max);
 const version = z.number().int().min(1);
 
 export const createArticleInput = z.object({
@@ -104,7 +105,7 @@ export const updateArticleInput = z.object({
 export const versionInput = z.object({ version });
 
 export const listQuery = z.object({
-  q: z.string().max(200, 'at most 200 characters').optional(),
+  q: z.string().max(200, FIELDS.text_max).optional(),
   kind: z.enum(KNOWLEDGE_KINDS).optional(),
   tag: z.string().max(40).optional(),
   releaseId: z.string().max(64).optional(),

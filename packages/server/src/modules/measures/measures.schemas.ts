@@ -1,10 +1,11 @@
+import { FIELDS } from '@releasegate/messages';
 import { z } from 'zod';
 import { RELEASE_OUTCOMES, RELEASE_TYPES } from '@releasegate/domain';
 import { RECORD_SORTS, type RecordSort } from './measures.repository';
 
 export const quarterText = z
   .string()
-  .regex(/^\d{4}-Q[1-4]$/, 'a quarter such as 2026-Q4')
+  .regex(/^\d{4}-Q[1-4]$/, FIELDS.quarter)
   .describe('A quarter on the Asia/Shanghai calendar, e.g. 2026-Q4');
 
 export const quarterParams = z.object({ quarter: quarterText });

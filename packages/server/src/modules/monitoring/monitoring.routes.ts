@@ -1,3 +1,4 @@
+import { FIELDS } from '@releasegate/messages';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contextOf } from '../../http/request-context';
@@ -166,9 +167,9 @@ export function monitoringRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
           "IM-6: a user feedback item; complaints reaching the policy's N in M minutes raise a trigger",
         params: idParams,
         body: z.object({
-          channel: z.string().trim().min(1, 'say where it came from').max(50),
-          reporter: z.string().trim().min(1, 'say who reported it').max(100),
-          content: z.string().trim().min(1, 'say what was reported').max(4000),
+          channel: z.string().trim().min(1, FIELDS.feedback_channel).max(50),
+          reporter: z.string().trim().min(1, FIELDS.feedback_reporter).max(100),
+          content: z.string().trim().min(1, FIELDS.feedback_content).max(4000),
           severity: z.enum(['low', 'medium', 'high', 'critical']),
           complaint: z.boolean().default(false),
           at,

@@ -1,4 +1,4 @@
-import { RULES } from '@releasegate/messages';
+import { RULES, FIELDS } from '@releasegate/messages';
 import type { Kysely } from 'kysely';
 import {
   DomainError,
@@ -74,7 +74,7 @@ async function indicatorOf(trx: Kysely<Database>, releaseId: string, key: string
     throw new DomainError(
       'invalid_input',
       `The plan has no indicator ${key}; it has: ${indicators.map((i) => i.key).join(', ') || 'none'}`,
-      { rule: RULES.indicators_from_plan, fields: { indicator: ['not in the plan'] } },
+      { rule: RULES.indicators_from_plan, fields: { indicator: [FIELDS.not_in_plan] } },
     );
   return indicator;
 }
@@ -130,7 +130,7 @@ function observedAt(at: string | null | undefined, now: Date, field: string): st
   const when = new Date(at);
   if (when.getTime() > now.getTime() + CLOCK_SKEW_MS)
     throw new DomainError('invalid_input', `${field} cannot be in the future`, {
-      fields: { [field]: ['not after now'] },
+      fields: { [field]: [FIELDS.not_after_now] },
     });
   return when.toISOString();
 }

@@ -1,4 +1,4 @@
-import { RULES } from '@releasegate/messages';
+import { RULES, FIELDS } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import { DomainError, conflict, invalidInput, notFound, type Clock } from '@releasegate/domain';
 import type { Db } from '../../db/database';
@@ -161,7 +161,7 @@ export interface EndpointInput {
 }
 
 const nameTaken = (name: string) =>
-  conflict(`A webhook endpoint named ${name} exists already`, { fields: { name: 'taken' } });
+  conflict(`A webhook endpoint named ${name} exists already`, { fields: { name: [FIELDS.already_taken] } });
 
 /**
  * X-4 at save time: the URL to store, or a 400 naming the field and the rule. A URL that still
@@ -182,7 +182,7 @@ async function acceptedUrl(
     throw invalidInput(`Invalid body: url: still shows *** where a credential was hidden`, {
       rule: RULES.x4_url_credentials,
       fields: {
-        url: ['still shows *** where a credential was hidden: keep the address unchanged or type it in full'],
+        url: [FIELDS.credential_hidden],
       },
     });
   if (stored && url === stored.url) return url;
@@ -198,7 +198,7 @@ async function acceptedUrl(
   });
   throw invalidInput(`Invalid body: url: ${message}`, {
     ...refusal.toDetails(),
-    fields: { url: [message] },
+    fields: { url: [refusal.problem()] },
   });
 }
 

@@ -1,3 +1,4 @@
+import { FIELDS } from '@releasegate/messages';
 import { z } from 'zod';
 import { reasonSchema } from '../../http/reason.schemas';
 import { invalidPattern } from '@releasegate/domain';
@@ -70,7 +71,7 @@ export const planContent = z.object({
       indicators: z
         .array(
           z.object({
-            key: z.string().regex(/^[a-z][a-z0-9_]{0,49}$/, 'lower-case letters, digits and _'),
+            key: z.string().regex(/^[a-z][a-z0-9_]{0,49}$/, FIELDS.key_characters),
             name: text(200),
             query: text(2000).nullable().optional(),
             comparator: z.enum(['gt', 'gte', 'lt', 'lte']),
@@ -79,11 +80,14 @@ export const planContent = z.object({
           }),
         )
         .max(50)
-        .refine((list) => new Set(list.map((i) => i.key)).size === list.length, 'each indicator key once'),
+        .refine(
+          (list) => new Set(list.map((i) => i.key)).size === list.length,
+          FIELDS.each_indicator_key_once,
+        ),
       errorPatterns: z
         .array(
           text(500).refine((p) => invalidPattern(p) === null, {
-            message: 'not a valid regular expression',
+            message: FIELDS.not_regular_expression,
           }),
         )
         .max(100),
@@ -129,9 +133,9 @@ export const conflictView = z.object({
 
 export const commentInput = z.object({ comment: z.string().trim().max(4000).nullable().optional() });
 export const requiredCommentInput = z.object({
-  comment: z.string().trim().min(1, 'say what must change').max(4000),
+  comment: z.string().trim().min(1, FIELDS.say_what_must_change).max(4000),
 });
-export const reasonInput = z.object({ reason: z.string().trim().min(1, 'give the reason').max(2000) });
+export const reasonInput = z.object({ reason: z.string().trim().min(1, FIELDS.give_reason).max(2000) });
 export const overrideParams = z.object({ id: z.string().min(1).max(64), key: z.string().min(1).max(200) });
 export const idParams = z.object({ id: z.string().min(1).max(64) });
 export const rangeQuery = z.object({
@@ -139,7 +143,7 @@ export const rangeQuery = z.object({
   to: z.iso.datetime({ offset: true }),
 });
 export const freezeInput = z.object({
-  name: z.string().trim().min(1, 'required').max(200),
+  name: z.string().trim().min(1, FIELDS.required).max(200),
   startsAt: z.iso.datetime({ offset: true }),
   endsAt: z.iso.datetime({ offset: true }),
   reason: z.string().max(2000).nullable().optional(),

@@ -1,4 +1,4 @@
-import { RULES } from '@releasegate/messages';
+import { RULES, FIELDS } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import {
   DomainError,
@@ -225,7 +225,7 @@ export async function saveCompletion(
       throw policyViolation(
         RULES.completion_keeps_approved,
         `The completion cannot change what the approved short form runs: ${changed.join(', ')}`,
-        { fields: Object.fromEntries(changed.map((f) => [f, 'approved in the short form: unchanged'])) },
+        { fields: Object.fromEntries(changed.map((f) => [f, [FIELDS.unchanged_in_short_form]])) },
       );
     const latest = (await repo.latestPlan(trx, release.id))!;
     if (latest.status === 'draft' || latest.status === 'rejected') {
@@ -379,7 +379,7 @@ export async function createFreeze(
   const principal = authorize(ctx, 'policy.manage');
   if (Date.parse(input.endsAt) <= Date.parse(input.startsAt))
     throw new DomainError('invalid_input', 'A freeze window ends after it starts', {
-      fields: { endsAt: ['after the start'] },
+      fields: { endsAt: [FIELDS.after_start] },
     });
   const freeze: repo.FreezeWindow = {
     id: randomUUID(),

@@ -1,3 +1,4 @@
+import { FIELDS } from '@releasegate/messages';
 import { z } from 'zod';
 import { PLAN_SECTIONS, ROLES } from '@releasegate/domain';
 
@@ -84,7 +85,7 @@ export const policyVersionView = z.object({
 export const draftPolicyInput = z.object({
   version: z.string().trim().min(1).max(20),
   effectiveDate: z.iso.date('a date YYYY-MM-DD'),
-  change: z.string().trim().min(1, 'describe the change').max(1000),
+  change: z.string().trim().min(1, FIELDS.describe_change).max(1000),
   rules: policyRules,
 });
 export const idParams = z.object({ id: z.string().min(1).max(64) });

@@ -1,4 +1,4 @@
-import { RULES } from '@releasegate/messages';
+import { RULES, FIELDS, type FieldProblem } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import {
@@ -94,12 +94,12 @@ export async function draftPolicyVersion(
     const base = await policyInForce(trx, deps.clock);
     if (await repo.findPolicyByVersion(trx, base.document.number, input.version)) {
       throw conflict(`${base.document.number} ${input.version} exists; choose a new version number`, {
-        fields: { version: ['already exists'] },
+        fields: { version: [FIELDS.already_exists] },
       });
     }
     if (input.effectiveDate < today(deps.clock)) {
       throw new DomainError('invalid_input', 'A new version cannot take effect in the past', {
-        fields: { effectiveDate: ['today or later'] },
+        fields: { effectiveDate: [FIELDS.today_or_later] },
       });
     }
     const document: PolicyDocument = {
@@ -200,8 +200,8 @@ export async function approvePolicyVersion(
 function assertInvariantsHold(rules: PolicyRules) {
   const violations = policyInvariantViolations(rules);
   if (violations.length === 0) return;
-  const fields: Record<string, string[]> = {};
-  for (const v of violations) (fields[v.field] ??= []).push(`${v.rule}: ${v.reason}`);
+  const fields: Record<string, FieldProblem[]> = {};
+  for (const v of violations) (fields[v.field] ??= []).push(v.problem);
   throw new DomainError(
     'policy_violation',
     `The policy breaks rules no version may break: ${violations.map((v) => `${v.field} (${v.rule}: ${v.reason})`).join('; ')}`,

@@ -1,4 +1,4 @@
-import { RULES } from '@releasegate/messages';
+import { RULES, FIELDS } from '@releasegate/messages';
 import { createHash } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import { checkTimeStamp, checkpointText, writeCheckpoint, type Checkpoint } from '../audit/audit.checkpoint';
@@ -173,7 +173,7 @@ export async function closeRelease(
         `Closing ${release.number} as ${input.outcome} needs the analysis`,
         {
           rule: RULES.close_needs_reason,
-          fields: { analysis: ['required when the outcome is failed or rolled back'] },
+          fields: { analysis: [FIELDS.analysis_required] },
         },
       );
     const by = principal.displayName || principal.username;

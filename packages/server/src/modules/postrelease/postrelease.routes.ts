@@ -1,3 +1,4 @@
+import { FIELDS } from '@releasegate/messages';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { httpUrl } from '../../http/http-url';
@@ -150,7 +151,7 @@ export function postReleaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
         params: idParams,
         body: z.object({
           accepted: z.boolean(),
-          department: z.string().trim().min(1, 'name the business department').max(100),
+          department: z.string().trim().min(1, FIELDS.business_department).max(100),
           comment: z.string().trim().max(4000).nullable().optional(),
         }),
         response: { 200: releaseDetailView },
@@ -171,11 +172,7 @@ export function postReleaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
         params: idParams,
         body: z.object({
           justified: z.boolean(),
-          findings: z
-            .string()
-            .trim()
-            .min(1, 'say what the review found')
-            .max(4000, 'at most 4000 characters'),
+          findings: z.string().trim().min(1, FIELDS.review_findings).max(4000, FIELDS.text_max),
         }),
         response: { 200: releaseDetailView },
       },

@@ -1,4 +1,4 @@
-import { RULES } from '@releasegate/messages';
+import { RULES, FIELDS } from '@releasegate/messages';
 import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import { notFound, refusal, type PolicyRules } from '@releasegate/domain';
@@ -128,14 +128,14 @@ export async function recordVerification(
               code: 'unknown_verification_item',
               params: { item: itemKey, items: rules.postReleaseVerifications.map((i) => i.key) },
             },
-        { fields: { item: [item ? 'signed off by the business' : 'unknown'] } },
+        { fields: { item: [item ? FIELDS.business_signoff : FIELDS.unknown] } },
       );
     if (input.result === 'passed' && !input.note?.trim() && !input.link && !input.evidence)
       throw refusal(
         'policy_violation',
         'verification_evidence',
         { code: 'evidence_required', params: { label: item.label.zh, item: item.key } },
-        { fields: { note: ['give the evidence'] } },
+        { fields: { note: [FIELDS.give_evidence] } },
       );
     if (input.evidence && !(await deps.blobs.has(input.evidence.digest)))
       throw notFound('Evidence file', input.evidence.digest);
@@ -192,7 +192,7 @@ export async function signAcceptance(
           'invalid_input',
           'user_acceptance',
           { code: 'refusal_needs_reason', params: {} },
-          { fields: { comment: ['say what is not accepted'] } },
+          { fields: { comment: [FIELDS.not_accepted_reason] } },
         );
       await repo.insertVerification(trx, release.id, {
         itemKey: USER_ACCEPTANCE,

@@ -1,3 +1,4 @@
+import { FIELDS } from '@releasegate/messages';
 import { z } from 'zod';
 import {
   RELEASE_ACTIONS,
@@ -13,16 +14,16 @@ export const idParams = z.object({ id: z.string().min(1).max(64) });
 
 export const releaseItemInput = z.object({
   kind: z.enum(RELEASE_ITEM_KINDS),
-  title: z.string().trim().min(1, 'required').max(200),
+  title: z.string().trim().min(1, FIELDS.required).max(200),
   dslVersionId: id.nullable().optional(),
   description: z.string().max(2000).nullable().optional(),
   ciIds: z.array(id).max(500),
 });
 
 export const requestReleaseInput = z.object({
-  title: z.string().trim().min(1, 'required').max(200),
+  title: z.string().trim().min(1, FIELDS.required).max(200),
   description: z.string().max(10_000).nullable().optional(),
-  changeIds: z.array(id).min(1, 'choose at least one approved change').max(100),
+  changeIds: z.array(id).min(1, FIELDS.choose_approved_change).max(100),
   items: z.array(releaseItemInput).max(200).default([]),
   targetCiIds: z.array(id).max(1000).optional(),
   urgency: z.enum(['immediate', 'high', 'normal']).default('normal'),
@@ -114,7 +115,7 @@ export const releaseListQuery = z.object({
 });
 
 export const noteInput = z.object({ note: z.string().trim().max(2000).nullable().optional() });
-export const reasonInput = z.object({ reason: z.string().trim().min(1, 'give the reason').max(2000) });
+export const reasonInput = z.object({ reason: z.string().trim().min(1, FIELDS.give_reason).max(2000) });
 export const classifyInput = z.object({
   type: z.enum(RELEASE_TYPES),
   reason: z.string().trim().max(2000).nullable().optional(),
@@ -129,7 +130,7 @@ const risk = z.object({
 });
 export const riskInput = z.object({ risks: z.array(risk).min(1).max(100) });
 export const resourceInput = z.object({
-  technical: z.string().trim().min(1, 'required').max(4000),
+  technical: z.string().trim().min(1, FIELDS.required).max(4000),
   people: z
     .array(
       z.object({
@@ -138,7 +139,7 @@ export const resourceInput = z.object({
         availability: z.string().trim().min(1).max(200),
       }),
     )
-    .min(1, 'name the people')
+    .min(1, FIELDS.name_people)
     .max(100),
   time: z.object({ estimateHours: z.number().positive().max(10_000), note: z.string().max(2000).optional() }),
 });
@@ -146,7 +147,7 @@ export const relationshipDecisionInput = z.object({
   decision: z.enum(['merge', 'separate']),
   mergeWith: z.array(z.string().max(64)).max(50).default([]),
   order: z.array(z.string().max(64)).max(50).default([]),
-  note: z.string().trim().min(1, 'record why').max(4000),
+  note: z.string().trim().min(1, FIELDS.record_why).max(4000),
 });
 export const relationshipView = z.object({
   related: z.array(
@@ -200,7 +201,7 @@ export const activityView = z.object({
  */
 export const evidenceCitation = z
   .object({
-    digest: z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 digest'),
+    digest: z.string().regex(/^[0-9a-f]{64}$/, FIELDS.sha256),
     filename: z.string().max(255).nullable().optional(),
     size: z.number().int().min(0).optional(),
   })

@@ -1,4 +1,4 @@
-import { RULES } from '@releasegate/messages';
+import { RULES, FIELDS, fieldProblem, renderField, type FieldProblem } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import {
@@ -89,14 +89,14 @@ export async function requestRelease(
   const principal = authorize(ctx, 'release.request');
   if (input.changeIds.length === 0) {
     throw new DomainError('invalid_input', 'A release carries at least one approved change', {
-      fields: { changeIds: ['choose at least one change'] },
+      fields: { changeIds: [FIELDS.choose_change] },
     });
   }
   if (input.items.length === 0 && (input.targetCiIds ?? []).length === 0) {
     const what = 'name at least one release item or target configuration item';
     throw new DomainError('invalid_input', `A release request must say what is released: ${what}`, {
       rule: RULES.release_scope,
-      fields: { items: [what], targetCiIds: [what] },
+      fields: { items: [FIELDS.release_scope_needed], targetCiIds: [FIELDS.release_scope_needed] },
     });
   }
   return deps.db.kysely.transaction().execute(async (trx) => {
@@ -118,19 +118,17 @@ export async function requestRelease(
     );
     const unknownTargets = (input.targetCiIds ?? []).filter((id) => cis.get(id)?.status !== 'active');
     if (problems.length || unknownTargets.length) {
-      const fields: Record<string, string[]> = {};
-      for (const p of problems) (fields[`items.${p.index}.${p.field}`] ??= []).push(p.message);
+      const fields: Record<string, FieldProblem[]> = {};
+      for (const p of problems) (fields[`items.${p.index}.${p.field}`] ??= []).push(p.problem);
       if (unknownTargets.length)
-        fields.targetCiIds = unknownTargets.map(
-          (id) => `configuration item ${id} does not exist or is retired`,
-        );
+        fields.targetCiIds = unknownTargets.map((id) => fieldProblem('ci_missing', { id }));
       throw new DomainError(
         'policy_violation',
         `The release items are not valid: ${Object.entries(fields)
-          .map(([k, v]) => `${k}: ${v.join(', ')}`)
+          .map(([k, v]) => `${k}: ${v.map((p) => renderField('en', p)).join(', ')}`)
           .join('; ')}`,
         {
-          rule: problems.some((p) => p.message.startsWith('DS-2'))
+          rule: problems.some((p) => p.problem.code === 'dsl_version_not_approved')
             ? RULES.dsl_approved_only
             : RULES.release_items,
           fields,
@@ -356,7 +354,7 @@ export async function classifyRelease(
           code: 'override_type_reason',
           params: { proposed: r.proposal.type, criteria: r.proposal.criteria, chosen: type },
         },
-        { fields: { reason: ['say why the proposal does not fit'] } },
+        { fields: { reason: [FIELDS.proposal_reason] } },
       );
     }
     return {

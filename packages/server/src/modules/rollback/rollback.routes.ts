@@ -1,3 +1,4 @@
+import { FIELDS } from '@releasegate/messages';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { reasonSchema } from '../../http/reason.schemas';
@@ -109,7 +110,7 @@ export function rollbackRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
         body: z
           .object({
             kind: z.enum(TRIGGER_KINDS),
-            summary: z.string().trim().min(1, 'say what is wrong').max(1000),
+            summary: z.string().trim().min(1, FIELDS.say_what_is_wrong).max(1000),
             evidence: z.string().trim().max(8000).nullable().optional(),
             discoveredAt: z.iso.datetime({ offset: true }).nullable().optional(),
           })
@@ -186,7 +187,7 @@ export function rollbackRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
         operationId: 'failRollback',
         summary: 'The rollback could not restore the service: the release closes as failed',
         params: idParams,
-        body: z.object({ reason: z.string().trim().min(1, 'say why the rollback failed').max(4000) }),
+        body: z.object({ reason: z.string().trim().min(1, FIELDS.rollback_failed_reason).max(4000) }),
         response: { 200: releaseDetailView },
       },
       handler: async (request) => {

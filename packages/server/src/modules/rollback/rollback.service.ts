@@ -1,4 +1,4 @@
-import { RULES, renderReason, type Reason } from '@releasegate/messages';
+import { RULES, renderReason, type Reason, FIELDS } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import {
@@ -62,7 +62,7 @@ export async function raiseTriggerIn(
   const discoveredAt = input.discoveredAt ? new Date(input.discoveredAt).toISOString() : now;
   if (discoveredAt > now)
     throw new DomainError('invalid_input', 'The discovery time cannot be in the future', {
-      fields: { discoveredAt: ['not after now'] },
+      fields: { discoveredAt: [FIELDS.not_after_now] },
     });
   const trigger: repo.Trigger = {
     id: randomUUID(),
@@ -147,7 +147,7 @@ export async function decide(
       'policy_violation',
       'continue_with_reason',
       { code: 'continue_needs_reason', params: {} },
-      { fields: { reason: ['say why the release continues'] } },
+      { fields: { reason: [FIELDS.continue_reason] } },
     );
   const action = input.decision === 'rollback' ? 'decide_rollback' : 'decide_continue';
   // One decision per trigger: whoever decides second (at the same moment, on another node) is told

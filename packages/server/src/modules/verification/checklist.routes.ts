@@ -1,3 +1,4 @@
+import { FIELDS } from '@releasegate/messages';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { httpUrl } from '../../http/http-url';
@@ -75,7 +76,7 @@ export function checklistRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
         operationId: 'downloadEvidence',
         produces: ['application/octet-stream'],
         summary: "Download an evidence file cited by the release's checks or verifications (re-hashed first)",
-        params: idParams.extend({ digest: z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 digest') }),
+        params: idParams.extend({ digest: z.string().regex(/^[0-9a-f]{64}$/, FIELDS.sha256) }),
       },
       handler: async (request, reply) => {
         const file = await openEvidence(deps, contextOf(request), request.params.id, request.params.digest);

@@ -1,4 +1,4 @@
-import { RULES } from '@releasegate/messages';
+import { RULES, FIELDS } from '@releasegate/messages';
 import type { Readable } from 'node:stream';
 import { DomainError, notFound, refusal } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
@@ -42,14 +42,14 @@ export async function recordCheck(
       throw new DomainError(
         'invalid_input',
         `Unknown checklist item ${itemKey}; the policy has: ${rules.preReleaseChecks.map((i) => i.key).join(', ')}`,
-        { fields: { item: ['unknown'] } },
+        { fields: { item: [FIELDS.unknown] } },
       );
     if (input.result === 'passed' && !input.note?.trim() && !input.link && !input.evidence) {
       throw refusal(
         'policy_violation',
         'check_evidence',
         { code: 'evidence_required', params: { label: item.label.zh, item: item.key } },
-        { fields: { note: ['give the evidence'] } },
+        { fields: { note: [FIELDS.give_evidence] } },
       );
     }
     if (input.evidence && !(await deps.blobs.has(input.evidence.digest)))

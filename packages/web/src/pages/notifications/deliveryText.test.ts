@@ -1,40 +1,42 @@
 import { describe, expect, it } from 'vitest';
-import { localizeFieldMessage } from '../../common/serverText';
+import type { FieldProblem } from '@releasegate/messages';
+import { fieldProblemText } from '../../common/fieldText';
 import { enT, zhT } from '../../i18n/testing';
 import { deliveryErrorText } from './deliveryText';
 
 describe('webhook refusals and delivery errors in the reader language (X-4, X-2)', () => {
   it('X-4 the outbound policy refusal beside the URL field is shown in Chinese, naming the rule, the address and its range', () => {
+    const rule = 'x4_outbound_policy';
     expect(
-      localizeFieldMessage(
-        'X-4 outbound policy: 169.254.169.254 is a link-local address, not listed in OUTBOUND_ALLOW',
+      fieldProblemText(
+        { code: 'outbound_address', params: { rule, address: '169.254.169.254', range: 'link-local' } },
         'zh',
       ),
     ).toBe(
-      'X-4 外呼策略：169.254.169.254 属于链路本地地址，未在 OUTBOUND_ALLOW 中放行，服务器不会向该地址发送请求',
+      'X-4 外发访问策略：169.254.169.254 属于链路本地地址，未在 OUTBOUND_ALLOW 中放行，服务器不会向该地址发送请求',
     );
     expect(
-      localizeFieldMessage(
-        'X-4 outbound policy: localhost resolves to 127.0.0.1, a loopback address, not listed in OUTBOUND_ALLOW',
+      fieldProblemText(
+        {
+          code: 'outbound_resolved',
+          params: { rule, host: 'localhost', address: '127.0.0.1', range: 'loopback' },
+        },
         'zh',
       ),
     ).toBe(
-      'X-4 外呼策略：localhost 解析为 127.0.0.1，属于回环地址，未在 OUTBOUND_ALLOW 中放行，服务器不会向该地址发送请求',
+      'X-4 外发访问策略：localhost 解析为 127.0.0.1，属于回环地址，未在 OUTBOUND_ALLOW 中放行，服务器不会向该地址发送请求',
     );
-    expect(
-      localizeFieldMessage(
-        'X-4 outbound policy: ::ffff:7f00:1 is an IPv4-mapped address, not listed in OUTBOUND_ALLOW',
-        'zh',
-      ),
-    ).toContain('属于IPv4 映射地址');
-    expect(
-      localizeFieldMessage(
-        'still shows *** where a credential was hidden: keep the address unchanged or type it in full',
-        'zh',
-      ),
-    ).toBe('地址中仍有隐藏凭据的 ***：请保持原地址不变，或填写完整地址（X-4）');
-    const english = 'X-4 outbound policy: 10.0.12.7 is a private address, not listed in OUTBOUND_ALLOW';
-    expect(localizeFieldMessage(english, 'en')).toBe(english);
+    const mapped = {
+      code: 'outbound_address',
+      params: { rule, address: '::ffff:7f00:1', range: 'IPv4-mapped' },
+    };
+    expect(fieldProblemText(mapped as FieldProblem, 'zh')).toContain('属于IPv4 映射地址');
+    expect(fieldProblemText(mapped as FieldProblem, 'en')).toBe(
+      'X-4 outbound policy: ::ffff:7f00:1 is an IPv4-mapped address, not listed in OUTBOUND_ALLOW',
+    );
+    expect(fieldProblemText({ code: 'credential_hidden', params: {} }, 'zh')).toBe(
+      '地址中仍有隐藏凭据的 ***：请保持原地址不变，或填写完整地址（X-4）',
+    );
   });
 
   it('X-2 X-4 delivery errors and test results read as status and class, in Chinese and in English', () => {
@@ -44,7 +46,7 @@ describe('webhook refusals and delivery errors in the reader language (X-4, X-2)
         'blocked by outbound policy (X-4): hooks.rebind.test resolves to 127.0.0.1, a loopback address, not listed in OUTBOUND_ALLOW',
       ),
     ).toBe(
-      '已被外呼策略拦截（X-4）：hooks.rebind.test 解析为 127.0.0.1，属于回环地址，未在 OUTBOUND_ALLOW 中放行',
+      '已被外发访问策略拦截（X-4）：hooks.rebind.test 解析为 127.0.0.1，属于回环地址，未在 OUTBOUND_ALLOW 中放行',
     );
     expect(zh('timeout: no answer from hooks.example.com within 10000 ms')).toBe(
       '超时：hooks.example.com 在 10000 毫秒内没有应答',

@@ -1,5 +1,21 @@
+import { zh } from '@releasegate/messages';
 import type { TFunction } from 'i18next';
-import { outboundReasonZh } from '../../common/serverText';
+
+/**
+ * The outbound policy's reason (X-4) in Chinese: "127.0.0.1 is a loopback address, not listed in
+ * OUTBOUND_ALLOW", or "localhost resolves to 127.0.0.1, a loopback address, …". Undefined when the
+ * text is not one of them.
+ */
+function outboundReasonZh(reason: string): string | undefined {
+  const ranges: Record<string, string> = zh.words.addressRange;
+  const range = (r: string) => ranges[r] ?? r;
+  let m = /^(\S+) is an? (.+) address, not listed in OUTBOUND_ALLOW$/.exec(reason);
+  if (m) return `${m[1]} 属于${range(m[2])}，未在 OUTBOUND_ALLOW 中放行`;
+  m = /^(\S+) resolves to (\S+), an? (.+) address, not listed in OUTBOUND_ALLOW$/.exec(reason);
+  if (m) return `${m[1]} 解析为 ${m[2]}，属于${range(m[3])}，未在 OUTBOUND_ALLOW 中放行`;
+  if (reason === 'only http and https are called') return '只调用 http 和 https 地址';
+  return undefined;
+}
 
 type Failure = [RegExp, (m: RegExpExecArray, t: TFunction, language: string) => string];
 

@@ -24,13 +24,16 @@ import {
 } from './columns';
 import { csvTables, xlsxTables } from './tables';
 import { checkedWorkbook, meteredUpload, tooManyRows, utf8Checked, type ImportLimits } from './import-limits';
-import { TEXT_MESSAGES, textProblem } from '../../../http/text-input';
+import { TEXT_PROBLEMS, textProblem } from '../../../http/text-input';
+import { fieldProblem, renderField, type FieldProblem } from '@releasegate/messages';
 
 export interface ImportProblem {
   sheet: string;
   row: number;
   column: string;
+  /** The problem in English; `problem` is the same as a code (X-3). */
   reason: string;
+  problem: FieldProblem;
 }
 
 export interface ImportReport {
@@ -100,9 +103,9 @@ export async function importCmdb(
   const typeByKey = new Map(types.map((t) => [t.key, t]));
   const problems: ImportProblem[] = [];
   let errorCount = 0;
-  const problem = (p: ImportProblem) => {
+  const problem = (p: Omit<ImportProblem, 'reason'>) => {
     errorCount++;
-    if (problems.length < MAX_LISTED) problems.push(p);
+    if (problems.length < MAX_LISTED) problems.push({ ...p, reason: renderField('en', p.problem) });
   };
   const ciRows: CiRow[] = [];
   const relationRows: { sheet: string; row: number; cells: Record<string, string> }[] = [];
@@ -117,7 +120,13 @@ export async function importCmdb(
   for await (const table of tables) {
     for (const [i, name] of table.header.entries()) {
       const bad = textProblem(name);
-      if (bad) problem({ sheet: table.sheet, row: 1, column: `column ${i + 1}`, reason: TEXT_MESSAGES[bad] });
+      if (bad)
+        problem({
+          sheet: table.sheet,
+          row: 1,
+          column: `column ${i + 1}`,
+          problem: fieldProblem(TEXT_PROBLEMS[bad]),
+        });
     }
     const relations =
       options.kind === 'relations' || (options.kind === undefined && isRelationsHeader(table.header));
@@ -132,12 +141,14 @@ export async function importCmdb(
         sheet: table.sheet,
         row: 1,
         column: u,
-        reason: `unknown column; expected ${Object.keys(columns).join(', ')}${relations ? '' : ' or attr.<attribute>'}`,
+        problem: fieldProblem(relations ? 'import_unknown_column' : 'import_unknown_column_or_attribute', {
+          columns: Object.keys(columns),
+        }),
       });
     const required = relations ? Object.keys(RELATION_COLUMNS) : ['type', 'name', 'environment'];
     const missing = required.filter((k) => !index.has(k));
     for (const m of missing)
-      problem({ sheet: table.sheet, row: 1, column: m, reason: 'required column is missing' });
+      problem({ sheet: table.sheet, row: 1, column: m, problem: fieldProblem('import_column_missing') });
     const cell = (cells: string[], key: string) => {
       const i = index.get(key);
       return i === undefined ? '' : (cells[i] ?? '').trim();
@@ -146,12 +157,12 @@ export async function importCmdb(
       // Counted as read: a file over the limit is refused before the rest of it is.
       if (++rowCount > limits.maxRows) throw tooManyRows(limits);
       if (missing.length > 0) continue;
-      const at = (column: string, reason: string) =>
-        problem({ sheet: table.sheet, row: number, column, reason });
+      const at = (column: string, why: FieldProblem) =>
+        problem({ sheet: table.sheet, row: number, column, problem: why });
       // X-4: a cell with a NUL (a CSV may carry one) is named like any bad cell, never stored.
       const badCells = cells.flatMap((value, i) => {
         const bad = textProblem(value);
-        return bad ? [[table.header[i] || `column ${i + 1}`, TEXT_MESSAGES[bad]] as const] : [];
+        return bad ? [[table.header[i] || `column ${i + 1}`, fieldProblem(TEXT_PROBLEMS[bad])] as const] : [];
       });
       if (badCells.length > 0) {
         for (const [column, reason] of badCells) at(column, reason);
@@ -170,29 +181,31 @@ export async function importCmdb(
       const environment = environmentOf(cell(cells, 'environment'));
       const type = typeByKey.get(typeKey);
       let bad = false;
-      const fail = (column: string, reason: string) => {
+      const fail = (column: string, why: FieldProblem) => {
         bad = true;
-        at(column, reason);
+        at(column, why);
       };
-      if (!typeKey) fail('type', 'required');
+      if (!typeKey) fail('type', fieldProblem('required'));
       else if (!type)
-        fail('type', `unknown CI type "${typeKey}"; known: ${types.map((t) => t.key).join(', ')}`);
-      if (!name) fail('name', 'required');
-      else if (name.length > 200) fail('name', 'at most 200 characters');
-      if (!environment) fail('environment', 'required');
-      else if (!isEnvironment(environment)) fail('environment', `must be one of: ${ENVIRONMENTS.join(', ')}`);
+        fail('type', fieldProblem('import_unknown_type', { type: typeKey, known: types.map((t) => t.key) }));
+      if (!name) fail('name', fieldProblem('required'));
+      else if (name.length > 200) fail('name', fieldProblem('text_max', { max: 200 }));
+      if (!environment) fail('environment', fieldProblem('required'));
+      else if (!isEnvironment(environment))
+        fail('environment', fieldProblem('one_of', { values: ENVIRONMENTS }));
       const critical = criticalOf(cell(cells, 'critical'));
-      if (critical === null) fail('critical', 'must be true/false (是/否)');
+      if (critical === null) fail('critical', fieldProblem('import_boolean'));
       // The same lengths as a CI entered by hand (cmdb.schemas.ts).
       for (const [column, max] of TEXT_COLUMN_LIMITS)
-        if (cell(cells, column).length > max) fail(column, `at most ${max} characters`);
+        if (cell(cells, column).length > max) fail(column, fieldProblem('text_max', { max }));
       const attrs: Record<string, unknown> = {};
       if (type) {
         for (const [key, i] of attributes) {
           const field = type.fields.find((f) => f.key === key);
           const raw = (cells[i] ?? '').trim();
           if (!field) {
-            if (raw !== '') fail(`attr.${key}`, `the type ${type.key} has no attribute ${key}`);
+            if (raw !== '')
+              fail(`attr.${key}`, fieldProblem('import_no_attribute', { type: type.key, attribute: key }));
             continue;
           }
           const value = coerceAttribute(field, raw);
@@ -200,13 +213,13 @@ export async function importCmdb(
         }
         // A good row's attributes are checked once merged with the CI they update (below); a bad
         // row is reported in full now.
-        if (bad) for (const p of validateAttributes(type.fields, attrs)) at(`attr.${p.field}`, p.message);
+        if (bad) for (const p of validateAttributes(type.fields, attrs)) at(`attr.${p.field}`, p.problem);
       }
       if (typeKey && name && environment) {
         const key = naturalKey(typeKey, environment, name);
         const first = seen.get(key);
         if (first !== undefined)
-          fail('name', `the same ${typeKey} in ${environment} is already on row ${first}`);
+          fail('name', fieldProblem('import_duplicate_ci', { type: typeKey, environment, row: first }));
         else seen.set(key, number);
       }
       if (!bad) {
@@ -245,12 +258,13 @@ export async function importCmdb(
   const relationSeen = new Set<string>();
   for (const r of relationRows) {
     const c = r.cells;
-    const at = (column: string, reason: string) => problem({ sheet: r.sheet, row: r.row, column, reason });
+    const at = (column: string, why: FieldProblem) =>
+      problem({ sheet: r.sheet, row: r.row, column, problem: why });
     const type = relationOf(c.relation);
     let bad = false;
     if (!isRelationType(type)) {
       bad = true;
-      at('relation', `must be one of: ${RELATION_TYPES.join(', ')}`);
+      at('relation', fieldProblem('one_of', { values: RELATION_TYPES }));
     }
     const ends: string[] = [];
     for (const side of ['source', 'target'] as const) {
@@ -259,23 +273,26 @@ export async function importCmdb(
       const name = c[`${side}_name`];
       if (!t || !env || !name) {
         bad = true;
-        at(`${side}_name`, `${side} type, environment and name are required`);
+        at(
+          `${side}_name`,
+          fieldProblem(side === 'source' ? 'import_source_required' : 'import_target_required'),
+        );
         continue;
       }
       const key = naturalKey(t, env, name);
       if (!inFile.has(key) && !(await lookup(t, env, name))) {
         bad = true;
-        at(`${side}_name`, `no ${t} named ${name} in ${env}, in this file or in the CMDB`);
+        at(`${side}_name`, fieldProblem('import_no_such_ci', { type: t, name, environment: env }));
       }
       ends.push(key);
     }
     if (!bad && ends[0] === ends[1]) {
       bad = true;
-      at('target_name', 'a CI cannot be related to itself');
+      at('target_name', fieldProblem('import_self_relation'));
     }
     if (!bad) {
       const key = `${ends[0]}\u0001${type}\u0001${ends[1]}`;
-      if (relationSeen.has(key)) at('relation', 'the same relation is listed twice');
+      if (relationSeen.has(key)) at('relation', fieldProblem('import_duplicate_relation'));
       else {
         relationSeen.add(key);
         resolvedRelations.push({ sheet: r.sheet, row: r.row, source: ends[0], target: ends[1], type });
@@ -299,7 +316,7 @@ export async function importCmdb(
     const input = current ? mergeWithCurrent(row, current) : row.input;
     const type = typeByKey.get(input.type)!;
     for (const p of validateAttributes(type.fields, input.attributes ?? {}))
-      problem({ sheet: row.sheet, row: row.row, column: `attr.${p.field}`, reason: p.message });
+      problem({ sheet: row.sheet, row: row.row, column: `attr.${p.field}`, problem: p.problem });
     plan.push({ row: { ...row, input }, current });
     if (!current) summary.create++;
     else if (sameCi(current, input)) summary.unchanged++;

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ImportProblem, ImportReport } from '../../../api/types';
 import { environmentLabel } from '../CiTags';
 import { useCiTypes } from '../useCiTypes';
-import { localizeImportReason } from './importText';
+import { importProblemText } from './importText';
 
 /** What the import would do (or did): counts, and every problem with its sheet, row and column. */
 export function ImportReportView({ report }: { report: ImportReport }) {
@@ -98,8 +98,8 @@ export function ImportReportView({ report }: { report: ImportReport }) {
               {
                 title: t('importPage.reason'),
                 dataIndex: 'reason',
-                render: (reason: string) => {
-                  const text = localizeImportReason(reason, i18n.language, helpers);
+                render: (reason: string, p) => {
+                  const text = importProblemText(p.problem, i18n.language, helpers);
                   return text === reason ? reason : <Tooltip title={reason}>{text}</Tooltip>;
                 },
               },
