@@ -212,7 +212,7 @@ describe('误操作防护：未保存提醒、防双击、关闭确认、改投�
     expect(await drawer.getByLabel('标题').inputValue()).toBe(title);
     await drawer.getByText('600 / 200').waitFor();
     await drawer.getByTestId('change-form-submit').click();
-    await drawer.getByText('超出长度上限：最多 200 个字符').waitFor();
+    await drawer.getByText('最多 200 个字符', { exact: true }).waitFor();
     await screenshot(eng1, 'misuse-02-title-limit', { fullPage: false });
     await drawer.getByRole('button', { name: '取消' }).click();
     await drawer.waitFor({ state: 'hidden' });
