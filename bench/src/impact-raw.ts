@@ -197,6 +197,7 @@ try {
       permissions: permissionsOf(['configuration_administrator']),
       via: 'session',
       passwordExpired: false,
+      mustEnrolSecondFactor: false,
     },
     sourceIp: '127.0.0.1',
     requestId: null,

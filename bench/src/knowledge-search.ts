@@ -124,6 +124,7 @@ const ctx: RequestContext = {
     permissions: permissionsOf(['operations_engineer']),
     via: 'session',
     passwordExpired: false,
+    mustEnrolSecondFactor: false,
   },
   sourceIp: null,
   requestId: null,

@@ -3,6 +3,7 @@ export * from './clock';
 export * from './identity/roles';
 export * from './identity/permissions';
 export * from './identity/password-rules';
+export * from './identity/second-factor';
 export * from './cmdb/relations';
 export * from './cmdb/impact';
 export * from './cmdb/ci-types';

@@ -32,6 +32,7 @@ import {
 import { authRoutes } from './modules/identity/auth.routes';
 import type { IdentityDeps } from './modules/identity/identity.deps';
 import { tokenRoutes } from './modules/identity/token.routes';
+import { secondFactorRoutes } from './modules/identity/second-factor.routes';
 import { userRoutes } from './modules/identity/user.routes';
 import { healthRoutes } from './modules/system/health.routes';
 import { cmdbRoutes } from './modules/cmdb/cmdb.routes';
@@ -139,7 +140,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const timeStamper = timeStamperFrom(config.audit.tsa);
   const secrets = SecretBox.loadOrCreate(config.secretsKeyFile);
   await sealLegacyEndpoints(db.kysely, secrets);
-  const identity: IdentityDeps = { db, clock, audit, settings: config };
+  const identity: IdentityDeps = { db, clock, audit, secrets, settings: config };
   const cmdb: CmdbDeps = { db, clock, audit, graph: new ImpactGraphCache(db) };
   const policy: PolicyDeps = { db, clock, audit };
   const blobs = new LocalBlobStore(config.dsl.blobDir);
@@ -218,6 +219,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await fastify.register(authRoutes(identity, config));
   await fastify.register(userRoutes(identity));
   await fastify.register(tokenRoutes(identity));
+  await fastify.register(secondFactorRoutes(identity));
   await fastify.register(auditRoutes({ db, audit, clock, signer, checkpoints, timeStamper }));
   const checkpointJobs = checkpointSchedule(
     { db, clock, signer, checkpoints, timeStamper },

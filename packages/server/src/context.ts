@@ -11,6 +11,8 @@ export interface Principal {
   readonly sessionIdHash?: string;
   readonly tokenId?: string;
   readonly passwordExpired: boolean;
+  /** policy requires a second factor this user has not enrolled (sessions only). */
+  readonly mustEnrolSecondFactor: boolean;
 }
 
 /** What every service call knows about the request it serves; the audit trail records it. */

@@ -10,6 +10,7 @@ import { AuditSigner } from '../modules/audit/audit.signing';
 import { timeStamperFrom, type TimeStamper } from '../modules/audit/audit.timestamp';
 import { FileCheckpointStore, type CheckpointStore } from '../modules/audit/audit.checkpoint';
 import type { IdentityDeps } from '../modules/identity/identity.deps';
+import { SecretBox } from '../storage/secret-box';
 
 /**
  * Whoever runs the CLI on the server holds the database itself, so the CLI acts with every
@@ -32,6 +33,7 @@ export function cliContext(): RequestContext {
       permissions: new Set(PERMISSIONS),
       via: 'session',
       passwordExpired: false,
+      mustEnrolSecondFactor: false,
     },
     sourceIp: 'local',
     requestId: null,
@@ -121,7 +123,13 @@ export async function withDatabase<T>(
         db,
         clock,
         audit,
-        identity: { db, clock, audit, settings: config },
+        identity: {
+          db,
+          clock,
+          audit,
+          secrets: SecretBox.loadOrCreate(config.secretsKeyFile),
+          settings: config,
+        },
         ctx: cliContext(),
         signer: AuditSigner.loadOrCreate(config.audit.signingKeyFile, config.audit.signature).signer,
         checkpoints: new FileCheckpointStore(config.audit.checkpointDir),

@@ -30,6 +30,29 @@ export interface UsersTable {
   must_change_password: Generated<number>;
   /** 1: a non-person account for pipelines; never signs in, carries pipeline tokens only. */
   service_account: Generated<number>;
+  /** the TOTP secret, sealed (storage/secret-box.ts); null: no second factor. */
+  totp_secret: string | null;
+  /** When its owner proved a code; null with a secret: enrolment started, not confirmed. */
+  totp_confirmed_at: string | null;
+  /** The 30-second step of the newest accepted code: no code is accepted twice. */
+  totp_last_step: number | null;
+}
+
+/** one-time recovery codes of a second factor, as SHA-256 hashes. */
+export interface RecoveryCodesTable {
+  user_id: string;
+  code_hash: string;
+  created_at: string;
+  used_at: string | null;
+}
+
+/** a sign-in whose password was right and that waits for its second factor. */
+export interface SignInChallengesTable {
+  id_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  consumed_at: string | null;
 }
 
 export interface UserRolesTable {
@@ -575,6 +598,8 @@ export interface Database extends ChangesTables {
   user_roles: UserRolesTable;
   password_history: PasswordHistoryTable;
   sessions: SessionsTable;
+  recovery_codes: RecoveryCodesTable;
+  sign_in_challenges: SignInChallengesTable;
   api_tokens: ApiTokensTable;
   setup_tokens: SetupTokensTable;
   audit_events: AuditEventsTable;

@@ -76,4 +76,11 @@ async function authenticate(request: FastifyRequest, deps: IdentityDeps): Promis
       },
     );
   }
+  if (check.principal.mustEnrolSecondFactor && !request.routeOptions.config.allowWithoutSecondFactor) {
+    throw new DomainError(
+      'policy_violation',
+      'Your role signs in with two-step verification; set it up before you continue',
+      { rule: RULES.x4_second_factor_required, reason: 'second_factor_required' },
+    );
+  }
 }

@@ -27,3 +27,25 @@ export function clearSessionCookies(reply: FastifyReply) {
   reply.clearCookie(SESSION_COOKIE, { path: '/' });
   reply.clearCookie(CSRF_COOKIE, { path: '/' });
 }
+
+/** the pending sign-in between the password and the second factor; never a session. */
+export const SECOND_FACTOR_COOKIE = 'rg_2fa';
+const SECOND_FACTOR_PATH = '/api/auth';
+
+export function setSecondFactorCookie(
+  reply: FastifyReply,
+  publicUrl: string,
+  pending: { challengeToken: string; expiresAt: string },
+) {
+  reply.setCookie(SECOND_FACTOR_COOKIE, pending.challengeToken, {
+    path: SECOND_FACTOR_PATH,
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: publicUrl.startsWith('https:'),
+    expires: new Date(pending.expiresAt),
+  });
+}
+
+export function clearSecondFactorCookie(reply: FastifyReply) {
+  reply.clearCookie(SECOND_FACTOR_COOKIE, { path: SECOND_FACTOR_PATH });
+}

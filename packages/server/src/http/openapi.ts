@@ -49,6 +49,7 @@ const ERROR_SCHEMA = 'Error';
  */
 const SERVICE_REFUSALS: Readonly<Record<string, readonly ResponseErrorCode[]>> = {
   signIn: ['unauthenticated'],
+  completeSecondFactor: ['unauthenticated'],
   completeSetup: ['policy_violation'],
   receiveChangeWebhook: ['unauthenticated', 'policy_violation'],
   getMetrics: ['unauthenticated', 'not_found'],

@@ -34,7 +34,7 @@ function rules(limits: Config['rateLimits']): RateRule[] {
       // Guessing one password across many user names (password spraying) from one address.
       // Counted first, so that attempts refused by the per-name limit count here too.
       rule: RULES.x4_sign_in_rate_address,
-      routes: ['POST /api/auth/login'],
+      routes: ['POST /api/auth/login', 'POST /api/auth/second-factor'],
       max: limits.signInAddress,
       key: (r) => r.ip,
       what: 'sign-ins from this address',

@@ -10,6 +10,8 @@ declare module 'fastify' {
     action?: string;
     /** Reachable while the password has expired (strict profile): sign out, change password. */
     allowExpiredPassword?: boolean;
+    /** reachable while a required second factor is not enrolled: enrolment, sign out, session. */
+    allowWithoutSecondFactor?: boolean;
     /** Set by acceptUploads (http/uploads.ts): the body is a file streamed as application/octet-stream. */
     upload?: boolean;
     /** Set by registerRateLimits (http/rate-limits.ts): the rules that limit the route. */

@@ -65,10 +65,36 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Sign in with user name and password; sets the session cookie
-         * @description Access: anyone; no sign-in needed.
+         * Sign in with user name and password; sets the session cookie, or (202) asks for the second factor
+         * @description X-4: a user with two-step verification gets 202 and a short-lived pending sign-in cookie instead of a session; POST /api/auth/second-factor completes it.
+         *
+         *     Access: anyone; no sign-in needed.
          */
         post: operations["signIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/second-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your two-step verification: on or off, recovery codes left, whether policy requires it
+         * @description Access: a person signed in at a browser; API tokens are refused.
+         */
+        get: operations["getSecondFactor"];
+        put?: never;
+        /**
+         * The second step of a sign-in: a current 6-digit code or an unused recovery code; sets the session cookie
+         * @description Access: anyone; no sign-in needed.
+         */
+        post: operations["completeSecondFactor"];
         delete?: never;
         options?: never;
         head?: never;
@@ -381,6 +407,86 @@ export interface paths {
          * @description Access: the permission `token.own` or `token.manage`. No API token may carry it. A browser session sends the X-CSRF-Token header with this unsafe method.
          */
         post: operations["revokeToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/second-factor/enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start (or restart) enrolling an authenticator app: a new secret, its otpauth:// URI and QR code
+         * @description Access: a person signed in at a browser; API tokens are refused. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
+        post: operations["startSecondFactorEnrolment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/second-factor/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm the enrolment with a current code; answers 10 recovery codes, shown this once
+         * @description Access: a person signed in at a browser; API tokens are refused. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
+        post: operations["confirmSecondFactor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/second-factor/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn your two-step verification off; needs a current code
+         * @description Access: a person signed in at a browser; API tokens are refused. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
+        post: operations["disableSecondFactor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{id}/second-factor/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove another user's second factor (a lost authenticator); they enrol again
+         * @description Access: the permission `user.manage`. No API token may carry it. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
+        post: operations["resetUserSecondFactor"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2844,7 +2950,7 @@ export interface components {
                      * @description The rule, as a stable code of the message catalog
                      * @enum {string}
                      */
-                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "policy_approval_roles" | "policy_intake_roles" | "policy_rollback_roles" | "policy_review_roles" | "policy_decision_clock_bounds" | "policy_cmdb_deadline_bounds" | "policy_target_bounds" | "policy_quorum_bounds" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "policy_approval_roles" | "policy_intake_roles" | "policy_rollback_roles" | "policy_review_roles" | "policy_decision_clock_bounds" | "policy_cmdb_deadline_bounds" | "policy_target_bounds" | "policy_quorum_bounds" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "x4_second_factor" | "x4_second_factor_required" | "x4_second_factor_reset_by_another" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
                     /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
                     requirement: string | null;
                     /**
@@ -3173,7 +3279,7 @@ export interface components {
                  * @description The rule, as a stable code of the message catalog
                  * @enum {string}
                  */
-                code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "policy_approval_roles" | "policy_intake_roles" | "policy_rollback_roles" | "policy_review_roles" | "policy_decision_clock_bounds" | "policy_cmdb_deadline_bounds" | "policy_target_bounds" | "policy_quorum_bounds" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "policy_approval_roles" | "policy_intake_roles" | "policy_rollback_roles" | "policy_review_roles" | "policy_decision_clock_bounds" | "policy_cmdb_deadline_bounds" | "policy_target_bounds" | "policy_quorum_bounds" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "x4_second_factor" | "x4_second_factor_required" | "x4_second_factor_reset_by_another" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
                 /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
                 requirement: string | null;
                 /**
@@ -3201,6 +3307,7 @@ export interface components {
             passwordChangedAt: string;
             mustChangePassword: boolean;
             serviceAccount: boolean;
+            secondFactor: boolean;
             createdAt: string;
             updatedAt: string;
         };
@@ -3219,6 +3326,7 @@ export interface components {
          *         "passwordChangedAt": "2026-11-02T08:00:00.000Z",
          *         "mustChangePassword": false,
          *         "serviceAccount": false,
+         *         "secondFactor": false,
          *         "createdAt": "2026-10-01T08:00:00.000Z",
          *         "updatedAt": "2026-11-02T08:00:00.000Z",
          *         "permissions": [
@@ -3227,7 +3335,8 @@ export interface components {
          *         ]
          *       },
          *       "csrfToken": "q3H1x0vY8n2b5Zr7LkP4sT6wA9cE1dF0",
-         *       "passwordExpired": false
+         *       "passwordExpired": false,
+         *       "mustEnrolSecondFactor": false
          *     }
          */
         Session: {
@@ -3242,12 +3351,14 @@ export interface components {
                 passwordChangedAt: string;
                 mustChangePassword: boolean;
                 serviceAccount: boolean;
+                secondFactor: boolean;
                 createdAt: string;
                 updatedAt: string;
                 permissions: string[];
             };
             csrfToken: string;
             passwordExpired: boolean;
+            mustEnrolSecondFactor: boolean;
         };
         ApiToken: {
             id: string;
@@ -3307,7 +3418,7 @@ export interface components {
                     fieldProblems?: {
                         [key: string]: {
                             /** @enum {string} */
-                            code: "invalid" | "required" | "unknown_field" | "text_min" | "text_max" | "items_min" | "items_max" | "tags_max" | "cis_max" | "number_min" | "number_above" | "number_max" | "number_below" | "integer" | "must_be_text" | "must_be_number" | "must_be_boolean" | "must_be_list" | "must_be_object" | "must_be_date" | "must_be_ip" | "one_of" | "iso_time" | "absolute_url" | "http_url" | "email" | "sha256" | "quarter" | "username_characters" | "key_characters" | "key_starts_with_letter" | "change_key_characters" | "no_spaces_or_slashes" | "not_regular_expression" | "nul_character" | "lone_surrogate" | "invalid_utf8" | "percent_encoding" | "idempotency_key" | "not_json" | "already_taken" | "already_exists" | "ci_exists" | "dsl_registered" | "wrong_password" | "password_classes" | "password_has_username" | "password_common" | "password_repeated" | "password_reused" | "not_for_service_account" | "at_least_one_role" | "at_least_one_role_disable" | "choose_scope" | "unknown_scope" | "scope_refused" | "say_why" | "say_why_cm4" | "say_why_ds1" | "give_reason" | "record_why" | "proposal_reason" | "continue_reason" | "rollback_failed_reason" | "say_what_is_wrong" | "say_what_must_change" | "describe_change" | "name_people" | "give_evidence" | "feedback_channel" | "feedback_reporter" | "feedback_content" | "business_department" | "not_accepted_reason" | "review_findings" | "business_signoff" | "analysis_required" | "choose_ci" | "choose_approved_change" | "choose_change" | "no_matching_cis" | "too_many_cis" | "same_as_source" | "unknown" | "import_column_missing" | "import_unknown_column" | "import_unknown_column_or_attribute" | "import_unknown_type" | "import_boolean" | "import_no_attribute" | "import_duplicate_ci" | "import_source_required" | "import_target_required" | "import_no_such_ci" | "import_self_relation" | "import_duplicate_relation" | "delivery_id" | "each_indicator_key_once" | "release_scope_needed" | "outbound_address" | "outbound_resolved" | "unknown_ci_type" | "unknown_attribute" | "not_after_now" | "not_in_plan" | "after_start" | "today_or_later" | "not_before_from" | "quarters_max" | "unchanged_in_short_form" | "software_item_needs_version" | "item_needs_cis" | "only_software_names_version" | "dsl_version_missing" | "dsl_version_not_approved" | "ci_missing" | "credential_hidden" | "policy_outside_bounds" | "policy_escalation_late" | "policy_no_role" | "policy_role_may_not" | "policy_rollback_optional" | "policy_short_form_missing";
+                            code: "invalid" | "required" | "unknown_field" | "text_min" | "text_max" | "items_min" | "items_max" | "tags_max" | "cis_max" | "number_min" | "number_above" | "number_max" | "number_below" | "integer" | "must_be_text" | "must_be_number" | "must_be_boolean" | "must_be_list" | "must_be_object" | "must_be_date" | "must_be_ip" | "one_of" | "iso_time" | "absolute_url" | "http_url" | "email" | "sha256" | "quarter" | "username_characters" | "key_characters" | "key_starts_with_letter" | "change_key_characters" | "no_spaces_or_slashes" | "not_regular_expression" | "nul_character" | "lone_surrogate" | "invalid_utf8" | "percent_encoding" | "idempotency_key" | "not_json" | "already_taken" | "already_exists" | "ci_exists" | "dsl_registered" | "wrong_password" | "totp_code_format" | "totp_code_wrong" | "totp_code_used" | "recovery_code_wrong" | "password_classes" | "password_has_username" | "password_common" | "password_repeated" | "password_reused" | "not_for_service_account" | "at_least_one_role" | "at_least_one_role_disable" | "choose_scope" | "unknown_scope" | "scope_refused" | "say_why" | "say_why_cm4" | "say_why_ds1" | "give_reason" | "record_why" | "proposal_reason" | "continue_reason" | "rollback_failed_reason" | "say_what_is_wrong" | "say_what_must_change" | "describe_change" | "name_people" | "give_evidence" | "feedback_channel" | "feedback_reporter" | "feedback_content" | "business_department" | "not_accepted_reason" | "review_findings" | "business_signoff" | "analysis_required" | "choose_ci" | "choose_approved_change" | "choose_change" | "no_matching_cis" | "too_many_cis" | "same_as_source" | "unknown" | "import_column_missing" | "import_unknown_column" | "import_unknown_column_or_attribute" | "import_unknown_type" | "import_boolean" | "import_no_attribute" | "import_duplicate_ci" | "import_source_required" | "import_target_required" | "import_no_such_ci" | "import_self_relation" | "import_duplicate_relation" | "delivery_id" | "each_indicator_key_once" | "release_scope_needed" | "outbound_address" | "outbound_resolved" | "unknown_ci_type" | "unknown_attribute" | "not_after_now" | "not_in_plan" | "after_start" | "today_or_later" | "not_before_from" | "quarters_max" | "unchanged_in_short_form" | "software_item_needs_version" | "item_needs_cis" | "only_software_names_version" | "dsl_version_missing" | "dsl_version_not_approved" | "ci_missing" | "credential_hidden" | "policy_outside_bounds" | "policy_escalation_late" | "policy_no_role" | "policy_role_may_not" | "policy_rollback_optional" | "policy_short_form_missing";
                             params: {
                                 [key: string]: unknown;
                             };
@@ -3319,7 +3430,7 @@ export interface components {
                      * @description The rule as a stable code of the message catalog (@releasegate/messages, decision 0021): branch on this, not on `rule`
                      * @enum {string}
                      */
-                    ruleCode?: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "policy_approval_roles" | "policy_intake_roles" | "policy_rollback_roles" | "policy_review_roles" | "policy_decision_clock_bounds" | "policy_cmdb_deadline_bounds" | "policy_target_bounds" | "policy_quorum_bounds" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                    ruleCode?: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "policy_approval_roles" | "policy_intake_roles" | "policy_rollback_roles" | "policy_review_roles" | "policy_decision_clock_bounds" | "policy_cmdb_deadline_bounds" | "policy_target_bounds" | "policy_quorum_bounds" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "x4_second_factor" | "x4_second_factor_required" | "x4_second_factor_reset_by_another" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
                     /** @description The requirement the rule belongs to ('RB-2') on its own; null for the system's own rules */
                     requirement?: string | null;
                     /** @description A finer reason, e.g. `csrf`, `bad_token`, `already_done` */
@@ -3559,6 +3670,90 @@ export interface operations {
                 "application/json": {
                     username: string;
                     password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "secondFactorRequired": true,
+                     *       "expiresAt": "2026-11-02T08:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {boolean} */
+                        secondFactorRequired: true;
+                        expiresAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getSecondFactor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        enabled: boolean;
+                        confirmedAt: string | null;
+                        pending: boolean;
+                        recoveryCodesLeft: number;
+                        required: boolean;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    completeSecondFactor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    code?: string;
+                    recoveryCode?: string;
                 };
             };
         };
@@ -4205,6 +4400,156 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiToken"];
                 };
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    startSecondFactorEnrolment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        secret: string;
+                        uri: string;
+                        qrDataUrl: string;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    confirmSecondFactor: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "492039"
+                 *     }
+                 */
+                "application/json": {
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        recoveryCodes: string[];
+                    };
+                };
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    disableSecondFactor: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "492039"
+                 *     }
+                 */
+                "application/json": {
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Done; no content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    resetUserSecondFactor: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["InvalidInput"];
             401: components["responses"]["Unauthenticated"];

@@ -1,12 +1,20 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../config';
-import { CSRF_COOKIE, clearSessionCookies, setSessionCookies } from '../../http/cookies';
+import {
+  CSRF_COOKIE,
+  SECOND_FACTOR_COOKIE,
+  clearSecondFactorCookie,
+  clearSessionCookies,
+  setSecondFactorCookie,
+  setSessionCookies,
+} from '../../http/cookies';
 import { contextOf } from '../../http/request-context';
 import type { IdentityDeps } from './identity.deps';
 import { dummyPasswordHash } from './secrets';
 import {
   changePassword,
+  completeSecondFactor,
   completeSetup,
   currentUser,
   login,
@@ -17,6 +25,8 @@ import {
 import {
   changePasswordInput,
   loginInput,
+  secondFactorInput,
+  secondFactorPendingView,
   sessionView,
   setupInput,
   setupStatusQuery,
@@ -28,6 +38,7 @@ const signedInView = (s: SignedIn) => ({
   user: s.user,
   csrfToken: s.csrfToken,
   passwordExpired: s.passwordExpired,
+  mustEnrolSecondFactor: s.mustEnrolSecondFactor,
 });
 
 export function authRoutes(deps: IdentityDeps, config: Pick<Config, 'publicUrl'>): FastifyPluginAsyncZod {
@@ -42,19 +53,52 @@ export function authRoutes(deps: IdentityDeps, config: Pick<Config, 'publicUrl'>
       schema: {
         tags,
         operationId: 'signIn',
-        summary: 'Sign in with user name and password; sets the session cookie',
+        summary:
+          'Sign in with user name and password; sets the session cookie, or (202) asks for the second factor',
+        description:
+          'X-4: a user with two-step verification gets 202 and a short-lived pending sign-in cookie instead of a session; POST /api/auth/second-factor completes it.',
         body: loginInput,
+        response: { 200: sessionView, 202: secondFactorPendingView },
+      },
+      handler: async (request, reply) => {
+        const outcome = await login(deps, contextOf(request), request.body, client(request.headers));
+        if ('challengeToken' in outcome) {
+          setSecondFactorCookie(reply, config.publicUrl, outcome);
+          return reply
+            .status(202)
+            .send({ secondFactorRequired: true as const, expiresAt: outcome.expiresAt });
+        }
+        setSessionCookies(reply, config.publicUrl, outcome);
+        return signedInView(outcome);
+      },
+    });
+
+    app.post('/api/auth/second-factor', {
+      config: { action: 'identity.login' },
+      schema: {
+        tags,
+        operationId: 'completeSecondFactor',
+        summary:
+          'The second step of a sign-in: a current 6-digit code or an unused recovery code; sets the session cookie',
+        body: secondFactorInput,
         response: { 200: sessionView },
       },
       handler: async (request, reply) => {
-        const signedIn = await login(deps, contextOf(request), request.body, client(request.headers));
+        const signedIn = await completeSecondFactor(
+          deps,
+          contextOf(request),
+          request.cookies[SECOND_FACTOR_COOKIE],
+          request.body,
+          client(request.headers),
+        );
+        clearSecondFactorCookie(reply);
         setSessionCookies(reply, config.publicUrl, signedIn);
         return signedInView(signedIn);
       },
     });
 
     app.post('/api/auth/logout', {
-      config: { action: 'identity.logout', allowExpiredPassword: true },
+      config: { action: 'identity.logout', allowExpiredPassword: true, allowWithoutSecondFactor: true },
       schema: {
         tags,
         operationId: 'signOut',
@@ -69,7 +113,7 @@ export function authRoutes(deps: IdentityDeps, config: Pick<Config, 'publicUrl'>
     });
 
     app.get('/api/auth/session', {
-      config: { allowExpiredPassword: true },
+      config: { allowExpiredPassword: true, allowWithoutSecondFactor: true },
       schema: {
         tags,
         operationId: 'getSession',
@@ -83,7 +127,11 @@ export function authRoutes(deps: IdentityDeps, config: Pick<Config, 'publicUrl'>
     });
 
     app.post('/api/auth/password', {
-      config: { action: 'identity.password_change', allowExpiredPassword: true },
+      config: {
+        action: 'identity.password_change',
+        allowExpiredPassword: true,
+        allowWithoutSecondFactor: true,
+      },
       schema: {
         tags,
         operationId: 'changeOwnPassword',

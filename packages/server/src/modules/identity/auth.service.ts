@@ -8,10 +8,13 @@ import { assertPasswordAcceptable } from './password.policy';
 import { dummyPasswordHash, hashPassword, randomToken, sha256Hex, verifyPassword } from './secrets';
 import { auditUser, principalOf, toUserView, type UserView } from './user.view';
 import { requirePrincipal } from './authorize';
+import { checkTotpCode, codeProblem, spendRecoveryCode } from './second-factor.service';
 
 /** Sessions are touched at most this often, so reads do not turn into writes. */
 const TOUCH_INTERVAL_MS = 60_000;
 const SETUP_LINK_HOURS = 24;
+/** X-4: how long a sign-in whose password was right may take to send its second factor. */
+export const SECOND_FACTOR_MINUTES = 5;
 
 export type SessionUser = UserView & { permissions: string[] };
 
@@ -20,6 +23,14 @@ export interface SignedIn {
   csrfToken: string;
   user: SessionUser;
   passwordExpired: boolean;
+  /** X-4: policy requires a second factor this user has not enrolled; nothing else is allowed. */
+  mustEnrolSecondFactor: boolean;
+}
+
+/** X-4: the password was right; the sign-in waits for the second factor (not a session). */
+export interface SecondFactorPending {
+  challengeToken: string;
+  expiresAt: string;
 }
 
 const withPermissions = (user: repo.User): SessionUser => ({
@@ -33,6 +44,7 @@ export interface ClientInfo {
 
 /** A refusal is committed (its audit event with it) and thrown after the transaction. */
 type Outcome = { error: DomainError } | { signedIn: SignedIn };
+type LoginOutcome = Outcome | { pending: SecondFactorPending };
 
 const iso = (d: Date) => d.toISOString();
 const plus = (d: Date, ms: number) => new Date(d.getTime() + ms);
@@ -71,12 +83,54 @@ async function openSession(
   return { sessionToken, csrfToken };
 }
 
+interface Failure {
+  attempts: number;
+  lock: boolean;
+  lockedUntil: string | null;
+}
+
+/**
+ * X-4 lockout: counts a failed sign-in step (a wrong password or a wrong second factor), records
+ * the refusal through `refusal` and, when the count reaches the threshold, locks the account.
+ */
+async function countFailure(
+  deps: IdentityDeps,
+  trx: Parameters<typeof repo.updateUser>[0],
+  ctx: RequestContext,
+  user: repo.User,
+  actorName: string,
+  refusal: (failure: Failure) => Promise<void>,
+): Promise<Failure> {
+  const now = deps.clock.now();
+  const attempts = user.failedAttempts + 1;
+  const lock = attempts >= deps.settings.lockout.threshold;
+  const lockedUntil = lock ? iso(plus(now, deps.settings.lockout.minutes * 60_000)) : null;
+  await repo.updateUser(trx, user.id, {
+    failedAttempts: lock ? 0 : attempts,
+    lockedUntil,
+    updatedAt: iso(now),
+  });
+  await refusal({ attempts, lock, lockedUntil });
+  if (lock) {
+    // An event of its own, so the lock is found in the audit trail without reading details.
+    await deps.audit.record(trx, ctx, {
+      action: 'identity.account_locked',
+      entityType: 'user',
+      entityId: user.id,
+      outcome: 'denied',
+      actorName,
+      details: { failedAttempts: attempts, lockedUntil, rule: RULES.x4_lockout },
+    });
+  }
+  return { attempts, lock, lockedUntil };
+}
+
 export async function login(
   deps: IdentityDeps,
   ctx: RequestContext,
   input: { username: string; password: string },
   client: ClientInfo,
-): Promise<SignedIn> {
+): Promise<SignedIn | SecondFactorPending> {
   const found = await repo.findUserByUsername(deps.db.kysely, input.username);
   // Always one argon2 verification — against a dummy hash for an unknown user name, and before
   // the lock is looked at — so the time taken does not tell the cases apart either.
@@ -84,7 +138,7 @@ export async function login(
 
   // Outcome decided inside one transaction (counter, lock, audit event, session); refusals
   // are committed first and thrown afterwards so the record of a failure survives.
-  const outcome = await deps.db.kysely.transaction().execute(async (trx): Promise<Outcome> => {
+  const outcome = await deps.db.kysely.transaction().execute(async (trx): Promise<LoginOutcome> => {
     const now = deps.clock.now();
     const failed = async (reason: string, details: Record<string, unknown> = {}) => {
       await deps.audit.record(trx, ctx, {
@@ -108,26 +162,9 @@ export async function login(
       return { error: wrongCredentials() };
     }
     if (!passwordOk) {
-      const attempts = user.failedAttempts + 1;
-      const lock = attempts >= deps.settings.lockout.threshold;
-      const lockedUntil = lock ? iso(plus(now, deps.settings.lockout.minutes * 60_000)) : null;
-      await repo.updateUser(trx, user.id, {
-        failedAttempts: lock ? 0 : attempts,
-        lockedUntil,
-        updatedAt: iso(now),
-      });
-      await failed('bad_password', { attempts, locked: lock, ...(lockedUntil && { lockedUntil }) });
-      if (lock) {
-        // An event of its own, so the lock is found in the audit trail without reading details.
-        await deps.audit.record(trx, ctx, {
-          action: 'identity.account_locked',
-          entityType: 'user',
-          entityId: user.id,
-          outcome: 'denied',
-          actorName: input.username,
-          details: { failedAttempts: attempts, lockedUntil, rule: RULES.x4_lockout },
-        });
-      }
+      await countFailure(deps, trx, ctx, user, input.username, ({ attempts, lock, lockedUntil }) =>
+        failed('bad_password', { attempts, locked: lock, ...(lockedUntil && { lockedUntil }) }),
+      );
       return { error: wrongCredentials() };
     }
     if (user.disabled) {
@@ -140,23 +177,200 @@ export async function login(
         ),
       };
     }
-    if (user.failedAttempts !== 0 || user.lockedUntil) {
-      await repo.updateUser(trx, user.id, { failedAttempts: 0, lockedUntil: null, updatedAt: iso(now) });
+    if (user.totpConfirmedAt) {
+      // The failure counter is not reset by the password alone: otherwise each right password
+      // would buy a fresh series of code guesses.
+      const challengeToken = randomToken();
+      const expiresAt = iso(plus(now, SECOND_FACTOR_MINUTES * 60_000));
+      await repo.insertSignInChallenge(trx, {
+        idHash: sha256Hex(challengeToken),
+        userId: user.id,
+        createdAt: iso(now),
+        expiresAt,
+        consumedAt: null,
+      });
+      await deps.audit.record(trx, ctx, {
+        action: 'identity.second_factor_requested',
+        entityType: 'user',
+        entityId: user.id,
+        actorName: user.username,
+        details: { method: 'totp', expiresAt },
+      });
+      return { pending: { challengeToken, expiresAt } };
     }
-    const tokens = await openSession(deps, trx, user, ctx, client);
-    const principal = principalOf(user, deps, { sessionIdHash: sha256Hex(tokens.sessionToken) });
-    await deps.audit.record(
-      trx,
-      { ...ctx, principal },
-      { action: 'identity.login_succeeded', entityType: 'user', entityId: user.id },
-    );
-    return {
-      signedIn: {
-        ...tokens,
-        user: withPermissions({ ...user, failedAttempts: 0, lockedUntil: null }),
-        passwordExpired: principal.passwordExpired,
-      },
+    return { signedIn: await signIn(deps, trx, user, ctx, client) };
+  });
+  if ('error' in outcome) throw outcome.error;
+  return 'pending' in outcome ? outcome.pending : outcome.signedIn;
+}
+
+/** Opens the session of a user who proved who they are; the failure counter starts again. */
+async function signIn(
+  deps: IdentityDeps,
+  trx: Parameters<typeof repo.insertSession>[0],
+  user: repo.User,
+  ctx: RequestContext,
+  client: ClientInfo,
+  details?: Record<string, unknown>,
+): Promise<SignedIn> {
+  if (user.failedAttempts !== 0 || user.lockedUntil) {
+    await repo.updateUser(trx, user.id, {
+      failedAttempts: 0,
+      lockedUntil: null,
+      updatedAt: iso(deps.clock.now()),
+    });
+  }
+  const tokens = await openSession(deps, trx, user, ctx, client);
+  const principal = principalOf(user, deps, { sessionIdHash: sha256Hex(tokens.sessionToken) });
+  await deps.audit.record(
+    trx,
+    { ...ctx, principal },
+    {
+      action: 'identity.login_succeeded',
+      entityType: 'user',
+      entityId: user.id,
+      ...(details && { details }),
+    },
+  );
+  return {
+    ...tokens,
+    user: withPermissions({ ...user, failedAttempts: 0, lockedUntil: null }),
+    passwordExpired: principal.passwordExpired,
+    mustEnrolSecondFactor: principal.mustEnrolSecondFactor,
+  };
+}
+
+/**
+ * The one answer to a pending sign-in that is unknown (forged), expired, already used, or ended
+ * by a lock: sign in again with the password.
+ */
+const secondFactorExpired = () =>
+  new DomainError(
+    'unauthenticated',
+    'The sign-in is unknown or has expired; sign in again with your user name and password',
+    { rule: RULES.x4_second_factor, reason: 'second_factor_expired' },
+  );
+
+/**
+ * X-4 the second step of a sign-in: the pending challenge (its cookie) and a current TOTP code
+ * or an unused recovery code open the session. A wrong or replayed code counts toward the
+ * account lockout like a wrong password; each refusal is committed with its audit event only.
+ */
+export async function completeSecondFactor(
+  deps: IdentityDeps,
+  ctx: RequestContext,
+  challengeToken: string | undefined,
+  input: { code?: string | undefined; recoveryCode?: string | undefined },
+  client: ClientInfo,
+): Promise<SignedIn> {
+  if (!input.code === !input.recoveryCode) {
+    throw new DomainError('invalid_input', 'Send either the 6-digit code or a recovery code', {
+      fields: { [input.code ? 'recoveryCode' : 'code']: [input.code ? FIELDS.invalid : FIELDS.required] },
+    });
+  }
+  const outcome = await deps.db.kysely.transaction().execute(async (trx): Promise<Outcome> => {
+    const now = deps.clock.now();
+    const refused = async (
+      reason: string,
+      user: repo.User | undefined,
+      extra: Record<string, unknown> = {},
+    ): Promise<void> => {
+      await deps.audit.record(trx, ctx, {
+        action: 'identity.second_factor_refused',
+        entityType: 'user',
+        entityId: user?.id ?? null,
+        outcome: 'denied',
+        actorName: user?.username ?? null,
+        details: { reason, rule: RULES.x4_second_factor, ...extra },
+      });
     };
+    const idHash = challengeToken ? sha256Hex(challengeToken) : null;
+    const challenge = idHash ? await repo.findSignInChallenge(trx, idHash) : undefined;
+    if (!idHash || !challenge) {
+      await refused(challengeToken ? 'unknown_challenge' : 'no_challenge', undefined);
+      return { error: secondFactorExpired() };
+    }
+    const user = await repo.findUserById(trx, challenge.userId);
+    if (!user) {
+      await refused('unknown_user', undefined);
+      return { error: secondFactorExpired() };
+    }
+    if (challenge.consumedAt || challenge.expiresAt <= iso(now)) {
+      await refused(challenge.consumedAt ? 'challenge_used' : 'challenge_expired', user);
+      return { error: secondFactorExpired() };
+    }
+    const ended = user.disabled
+      ? 'disabled'
+      : user.lockedUntil && user.lockedUntil > iso(now)
+        ? 'locked'
+        : !user.totpConfirmedAt
+          ? 'second_factor_removed'
+          : null;
+    const totp = await repo.findTotp(trx, user.id);
+    if (ended || !totp) {
+      await repo.consumeSignInChallenge(trx, idHash, iso(now));
+      await refused(ended ?? 'second_factor_removed', user);
+      return { error: secondFactorExpired() };
+    }
+
+    const method = input.code ? 'totp' : 'recovery_code';
+    const check = input.code
+      ? await checkTotpCode(deps, trx, user.id, totp, input.code)
+      : (await spendRecoveryCode(deps, trx, user.id, input.recoveryCode!))
+        ? 'accepted'
+        : 'wrong';
+    if (check !== 'accepted') {
+      const { lock } = await countFailure(deps, trx, ctx, user, user.username, ({ attempts, lock }) =>
+        refused(`${check}_${method === 'totp' ? 'code' : 'recovery_code'}`, user, {
+          method,
+          attempts,
+          locked: lock,
+        }),
+      );
+      if (lock) {
+        await repo.consumeSignInChallenge(trx, idHash, iso(now));
+        return { error: secondFactorExpired() };
+      }
+      return {
+        error: new DomainError(
+          'unauthenticated',
+          method === 'recovery_code'
+            ? 'The recovery code is unknown or already used'
+            : check === 'replayed'
+              ? 'This code was already used; wait for the next one'
+              : 'The code is wrong or has expired',
+          {
+            rule: RULES.x4_second_factor,
+            reason: 'second_factor_refused',
+            fields:
+              method === 'recovery_code'
+                ? { recoveryCode: [FIELDS.recovery_code_wrong] }
+                : { code: [codeProblem(check)] },
+          },
+        ),
+      };
+    }
+    if (!(await repo.consumeSignInChallenge(trx, idHash, iso(now)))) {
+      await refused('challenge_used', user);
+      return { error: secondFactorExpired() };
+    }
+    if (method === 'recovery_code') {
+      await deps.audit.record(trx, ctx, {
+        action: 'identity.recovery_code_used',
+        entityType: 'user',
+        entityId: user.id,
+        actorName: user.username,
+        details: { left: await repo.countRecoveryCodesLeft(trx, user.id) },
+      });
+    }
+    await deps.audit.record(trx, ctx, {
+      action: 'identity.second_factor_accepted',
+      entityType: 'user',
+      entityId: user.id,
+      actorName: user.username,
+      details: { method },
+    });
+    return { signedIn: await signIn(deps, trx, user, ctx, client, { secondFactor: method }) };
   });
   if ('error' in outcome) throw outcome.error;
   return outcome.signedIn;
@@ -203,20 +417,25 @@ export async function authenticateToken(deps: IdentityDeps, bearer: string): Pro
   if (!token.lastUsedAt || now.getTime() - new Date(token.lastUsedAt).getTime() >= TOUCH_INTERVAL_MS) {
     await repo.touchApiToken(q, token.id, iso(now));
   }
-  return { ...principalOf(user, deps, { tokenId: token.id, scopes: token.scopes }), passwordExpired: false };
+  return {
+    ...principalOf(user, deps, { tokenId: token.id, scopes: token.scopes }),
+    passwordExpired: false,
+    mustEnrolSecondFactor: false,
+  };
 }
 
 /** The signed-in user as the session sees it: a token's narrower permissions stay narrow. */
 export async function currentUser(
   deps: IdentityDeps,
   ctx: RequestContext,
-): Promise<{ user: SessionUser; passwordExpired: boolean }> {
+): Promise<{ user: SessionUser; passwordExpired: boolean; mustEnrolSecondFactor: boolean }> {
   const principal = requirePrincipal(ctx);
   const user = await repo.findUserById(deps.db.kysely, principal.userId);
   if (!user) throw new DomainError('unauthenticated', 'Sign in first');
   return {
     user: { ...toUserView(user), permissions: [...principal.permissions].sort() },
     passwordExpired: principal.passwordExpired,
+    mustEnrolSecondFactor: principal.mustEnrolSecondFactor,
   };
 }
 
@@ -267,7 +486,13 @@ export async function changePassword(
       entityId: user.id,
       details: { sessionsRevoked: revoked },
     });
-    return { ...tokens, user: withPermissions({ ...user, passwordChangedAt: now }), passwordExpired: false };
+    return {
+      ...tokens,
+      user: withPermissions({ ...user, passwordChangedAt: now }),
+      passwordExpired: false,
+      mustEnrolSecondFactor: principalOf(user, deps, { sessionIdHash: sha256Hex(tokens.sessionToken) })
+        .mustEnrolSecondFactor,
+    };
   });
 }
 
@@ -364,6 +589,7 @@ export async function completeSetup(
       // The first administrator chose this password themselves.
       mustChangePassword: false,
       serviceAccount: false,
+      totpConfirmedAt: null,
     };
     await repo.insertUser(trx, user);
     await repo.markSetupTokenUsed(trx, tokenHash, now, user.id);
@@ -378,7 +604,14 @@ export async function completeSetup(
       entityId: user.id,
       after: auditUser(user),
     });
-    return { signedIn: { ...tokens, user: withPermissions(user), passwordExpired: false } };
+    return {
+      signedIn: {
+        ...tokens,
+        user: withPermissions(user),
+        passwordExpired: false,
+        mustEnrolSecondFactor: asUser.principal.mustEnrolSecondFactor,
+      },
+    };
   });
   if ('error' in outcome) throw outcome.error;
   return outcome.signedIn;

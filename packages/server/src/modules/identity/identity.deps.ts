@@ -2,11 +2,14 @@ import type { Clock } from '@releasegate/domain';
 import type { Config } from '../../config';
 import type { Db } from '../../db/database';
 import type { AuditWriter } from '../audit/audit.service';
+import type { SecretBox } from '../../storage/secret-box';
 
 /** What the identity services need, handed to them explicitly. */
 export interface IdentityDeps {
   db: Db;
   clock: Clock;
   audit: AuditWriter;
+  /** seals TOTP secrets. */
+  secrets: SecretBox;
   settings: Pick<Config, 'session' | 'lockout' | 'password' | 'publicUrl'>;
 }

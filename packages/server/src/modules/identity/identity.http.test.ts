@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cliContext } from '../../cli/cli-context';
 import { updateUser } from './user.service';
 import { DIALECTS } from '../../test/databases';
+import { enrolSecondFactor, totpCode } from '../../test/second-factor';
 import { HttpClient, TEST_PASSWORD, startTestApp, type TestApp } from '../../test/test-app';
 import { SIGN_IN_REFUSED, firstRunSetupLink } from './auth.service';
 import { systemContext } from '../../context';
@@ -361,6 +362,8 @@ describe.each(DIALECTS)('strict password profile on %s', (dialect) => {
     const sec = await t.seedUser('sec', ['security_administrator'], 'Str0ng!Passphrase');
     const admin = new HttpClient(t.url);
     await admin.login('sec', 'Str0ng!Passphrase');
+    // X-4: under the strict profile an administrator enrols a second factor before anything else.
+    const { secret } = await enrolSecondFactor(t, admin);
     const weak = await admin.post('/api/users', {
       username: 'kim',
       displayName: 'Kim',
@@ -379,7 +382,9 @@ describe.each(DIALECTS)('strict password profile on %s', (dialect) => {
 
     t.clock.advance(91 * 86_400_000);
     const fresh = new HttpClient(t.url);
-    expect((await fresh.login('sec', 'Str0ng!Passphrase')).body.passwordExpired).toBe(true);
+    expect((await fresh.login('sec', 'Str0ng!Passphrase')).status).toBe(202);
+    const signedIn = await fresh.post('/api/auth/second-factor', { code: totpCode(t, secret) });
+    expect(signedIn.body.passwordExpired).toBe(true);
     const blocked = await fresh.get(`/api/users/${sec.id}`);
     expect(blocked.status).toBe(422);
     expect(blocked.body.error.details.reason).toBe('password_expired');

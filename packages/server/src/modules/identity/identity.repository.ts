@@ -20,6 +20,8 @@ export interface User {
   mustChangePassword: boolean;
   /** A non-person account for pipelines (no interactive sign-in, pipeline scopes only). */
   serviceAccount: boolean;
+  /** X-4: when the user's TOTP second factor was confirmed; null: none. (The secret is not here.) */
+  totpConfirmedAt: string | null;
 }
 
 export interface Session {
@@ -57,6 +59,7 @@ function toUser(row: Selectable<UsersTable>, roles: string[]): User {
     disabled: !!row.disabled,
     mustChangePassword: !!row.must_change_password,
     serviceAccount: !!row.service_account,
+    totpConfirmedAt: row.totp_confirmed_at,
     failedAttempts: row.failed_attempts,
     lockedUntil: row.locked_until,
     passwordChangedAt: row.password_changed_at,
@@ -166,7 +169,7 @@ export async function listUsers(q: Q, f: UserListFilter): Promise<User[]> {
 
 export async function insertUser(
   q: Q,
-  user: Omit<User, 'failedAttempts' | 'lockedUntil' | 'disabled'>,
+  user: Omit<User, 'failedAttempts' | 'lockedUntil' | 'disabled' | 'totpConfirmedAt'>,
 ): Promise<void> {
   await q
     .insertInto('users')
@@ -452,4 +455,151 @@ export async function listPeople(
     .orderBy('username')
     .execute();
   return rows.map((r) => ({ username: r.username, displayName: r.display_name, disabled: r.disabled === 1 }));
+}
+
+// X-4 second factor (TOTP)
+
+export interface Totp {
+  /** Sealed (storage/secret-box.ts). */
+  secret: string;
+  confirmedAt: string | null;
+  lastStep: number | null;
+}
+
+export async function findTotp(q: Q, userId: string): Promise<Totp | undefined> {
+  const row = await q
+    .selectFrom('users')
+    .select(['totp_secret', 'totp_confirmed_at', 'totp_last_step'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  if (!row?.totp_secret) return undefined;
+  return {
+    secret: row.totp_secret,
+    confirmedAt: row.totp_confirmed_at,
+    lastStep: row.totp_last_step === null ? null : Number(row.totp_last_step),
+  };
+}
+
+/** Starts (or restarts) an enrolment: a new secret, not confirmed. */
+export async function startTotp(q: Q, userId: string, sealedSecret: string, at: string): Promise<void> {
+  await q
+    .updateTable('users')
+    .set({ totp_secret: sealedSecret, totp_confirmed_at: null, totp_last_step: null, updated_at: at })
+    .where('id', '=', userId)
+    .execute();
+}
+
+export async function confirmTotp(q: Q, userId: string, at: string): Promise<void> {
+  await q
+    .updateTable('users')
+    .set({ totp_confirmed_at: at, updated_at: at })
+    .where('id', '=', userId)
+    .execute();
+}
+
+/**
+ * Records `step` as the newest accepted code's, only if it is newer than the last one: false when
+ * a code of that step (or a later one) was already accepted — on any node, at the same moment.
+ */
+export async function claimTotpStep(q: Q, userId: string, step: number): Promise<boolean> {
+  const result = await q
+    .updateTable('users')
+    .set({ totp_last_step: step })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function clearTotp(q: Q, userId: string, at: string): Promise<void> {
+  await q
+    .updateTable('users')
+    .set({ totp_secret: null, totp_confirmed_at: null, totp_last_step: null, updated_at: at })
+    .where('id', '=', userId)
+    .execute();
+  await q.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+}
+
+export async function replaceRecoveryCodes(
+  q: Q,
+  userId: string,
+  codeHashes: readonly string[],
+  at: string,
+): Promise<void> {
+  await q.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+  await q
+    .insertInto('recovery_codes')
+    .values(codeHashes.map((code_hash) => ({ user_id: userId, code_hash, created_at: at, used_at: null })))
+    .execute();
+}
+
+/** Spends a recovery code: false when it is unknown or already used. */
+export async function useRecoveryCode(q: Q, userId: string, codeHash: string, at: string): Promise<boolean> {
+  const result = await q
+    .updateTable('recovery_codes')
+    .set({ used_at: at })
+    .where('user_id', '=', userId)
+    .where('code_hash', '=', codeHash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function countRecoveryCodesLeft(q: Q, userId: string): Promise<number> {
+  const row = await q
+    .selectFrom('recovery_codes')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export interface SignInChallenge {
+  idHash: string;
+  userId: string;
+  createdAt: string;
+  expiresAt: string;
+  consumedAt: string | null;
+}
+
+export async function insertSignInChallenge(q: Q, c: SignInChallenge): Promise<void> {
+  await q
+    .insertInto('sign_in_challenges')
+    .values({
+      id_hash: c.idHash,
+      user_id: c.userId,
+      created_at: c.createdAt,
+      expires_at: c.expiresAt,
+      consumed_at: c.consumedAt,
+    })
+    .execute();
+}
+
+export async function findSignInChallenge(q: Q, idHash: string): Promise<SignInChallenge | undefined> {
+  const row = await q
+    .selectFrom('sign_in_challenges')
+    .selectAll()
+    .where('id_hash', '=', idHash)
+    .executeTakeFirst();
+  return (
+    row && {
+      idHash: row.id_hash,
+      userId: row.user_id,
+      createdAt: row.created_at,
+      expiresAt: row.expires_at,
+      consumedAt: row.consumed_at,
+    }
+  );
+}
+
+/** Spends a challenge once: false when it was already spent. */
+export async function consumeSignInChallenge(q: Q, idHash: string, at: string): Promise<boolean> {
+  const result = await q
+    .updateTable('sign_in_challenges')
+    .set({ consumed_at: at })
+    .where('id_hash', '=', idHash)
+    .where('consumed_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }

@@ -27,6 +27,8 @@ export const userView = z.object({
   passwordChangedAt: z.string(),
   mustChangePassword: z.boolean(),
   serviceAccount: z.boolean(),
+  /** a TOTP second factor is enrolled. */
+  secondFactor: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -42,6 +44,8 @@ export const sessionView = z
     user: userView.extend({ permissions: z.array(z.string()) }),
     csrfToken: z.string(),
     passwordExpired: z.boolean(),
+    /** policy requires a second factor this user has not enrolled: enrol before anything else. */
+    mustEnrolSecondFactor: z.boolean(),
   })
   .meta({
     examples: [
@@ -57,15 +61,46 @@ export const sessionView = z
           passwordChangedAt: '2026-11-02T08:00:00.000Z',
           mustChangePassword: false,
           serviceAccount: false,
+          secondFactor: false,
           createdAt: '2026-10-01T08:00:00.000Z',
           updatedAt: '2026-11-02T08:00:00.000Z',
           permissions: ['release.read', 'release.plan'],
         },
         csrfToken: 'q3H1x0vY8n2b5Zr7LkP4sT6wA9cE1dF0',
         passwordExpired: false,
+        mustEnrolSecondFactor: false,
       },
     ],
   });
+
+/** the password was right; the second factor is sent next (the pending sign-in is a cookie). */
+export const secondFactorPendingView = z
+  .object({ secondFactorRequired: z.literal(true), expiresAt: z.string() })
+  .meta({ examples: [{ secondFactorRequired: true, expiresAt: '2026-11-02T08:05:00.000Z' }] });
+const totpCode = z
+  .string()
+  .trim()
+  .regex(/^[0-9]{6}$/, FIELDS.totp_code_format);
+export const secondFactorInput = z
+  .object({
+    code: totpCode.optional(),
+    recoveryCode: z.string().trim().min(1, FIELDS.required).max(40, FIELDS.text_max).optional(),
+  })
+  .meta({ examples: [{ code: '492039' }, { recoveryCode: 'k7m2p-x9qrt' }] });
+export const totpCodeInput = z.object({ code: totpCode }).meta({ examples: [{ code: '492039' }] });
+export const secondFactorStatusView = z.object({
+  enabled: z.boolean(),
+  confirmedAt: z.string().nullable(),
+  pending: z.boolean(),
+  recoveryCodesLeft: z.number().int(),
+  required: z.boolean(),
+});
+export const enrolmentView = z.object({
+  secret: z.string(),
+  uri: z.string(),
+  qrDataUrl: z.string(),
+});
+export const recoveryCodesView = z.object({ recoveryCodes: z.array(z.string()) });
 
 export const changePasswordInput = z.object({
   currentPassword: z.string().min(1, FIELDS.required),

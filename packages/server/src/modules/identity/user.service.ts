@@ -91,6 +91,7 @@ export async function createUser(
       // a password the administrator chose is the owner's to replace at the first sign-in.
       mustChangePassword: !serviceAccount,
       serviceAccount,
+      totpConfirmedAt: null,
     };
     await repo.insertUser(trx, user);
     await deps.audit.record(trx, ctx, {

@@ -1,4 +1,4 @@
-import { isPasswordExpired, permissionsOf } from '@releasegate/domain';
+import { isPasswordExpired, permissionsOf, secondFactorRequired } from '@releasegate/domain';
 import type { User } from './identity.repository';
 import type { IdentityDeps } from './identity.deps';
 
@@ -14,6 +14,8 @@ export interface UserView {
   passwordChangedAt: string;
   mustChangePassword: boolean;
   serviceAccount: boolean;
+  /** a TOTP second factor is enrolled and confirmed. */
+  secondFactor: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -30,6 +32,7 @@ export function toUserView(u: User): UserView {
     passwordChangedAt: u.passwordChangedAt,
     mustChangePassword: u.mustChangePassword,
     serviceAccount: u.serviceAccount,
+    secondFactor: u.totpConfirmedAt !== null,
     createdAt: u.createdAt,
     updatedAt: u.updatedAt,
   };
@@ -65,5 +68,11 @@ export function principalOf(
         deps.settings.password.profile,
         deps.settings.password.maxAgeDays,
       ),
+    // under the strict profile an administrator or operations manager enrols a second
+    // factor before anything else, as an expired password is changed first.
+    mustEnrolSecondFactor:
+      'sessionIdHash' in via &&
+      !u.totpConfirmedAt &&
+      secondFactorRequired(u.roles, deps.settings.password.profile),
   };
 }
