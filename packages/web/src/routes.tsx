@@ -5,6 +5,7 @@ import { RequirePermission } from './auth/RequirePermission';
 import { FullPageSpin } from './common/FullPageSpin';
 import { AppLayout } from './layout/AppLayout';
 import { ChangePasswordPage } from './pages/account/ChangePasswordPage';
+import { TwoStepPage } from './pages/account/TwoStepPage';
 import { AuditPage } from './pages/audit/AuditPage';
 import { NotFoundPage } from './pages/errors/NotFoundPage';
 import { HomePage } from './pages/home/HomePage';
@@ -262,6 +263,7 @@ export function AppRoutes() {
             }
           />
           <Route path="account/password" element={<ChangePasswordPage />} />
+          <Route path="account/two-step" element={<TwoStepPage />} />
           <Route
             path="account/notifications"
             element={

@@ -14,6 +14,8 @@ export interface User {
   mustChangePassword: boolean;
   /** A non-person account for pipelines: never signs in, pipeline-scoped tokens only. */
   serviceAccount: boolean;
+  /** two-step verification (TOTP) is on. */
+  secondFactor: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -26,6 +28,28 @@ export interface SessionView {
   user: SessionUser;
   csrfToken: string;
   passwordExpired: boolean;
+  /** policy requires two-step verification this user has not set up; nothing else until then. */
+  mustEnrolSecondFactor: boolean;
+}
+
+/** the password was right; the sign-in waits for the 6-digit code (POST /api/auth/second-factor). */
+export interface SecondFactorPending {
+  secondFactorRequired: true;
+  expiresAt: string;
+}
+
+export interface SecondFactorStatus {
+  enabled: boolean;
+  confirmedAt: string | null;
+  pending: boolean;
+  recoveryCodesLeft: number;
+  required: boolean;
+}
+
+export interface SecondFactorEnrolment {
+  secret: string;
+  uri: string;
+  qrDataUrl: string;
 }
 
 export interface SetupStatus {

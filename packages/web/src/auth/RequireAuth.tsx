@@ -9,6 +9,8 @@ import { AuthContext, authFor } from './AuthContext';
 import { useSessionQuery } from './session';
 
 export const PASSWORD_PAGE = '/account/password';
+/** where a user whom policy requires to use two-step verification sets it up first. */
+export const TWO_STEP_PAGE = '/account/two-step';
 
 /** Pages below need a session: without one, go to /login and come back afterwards. */
 export function RequireAuth() {
@@ -38,6 +40,12 @@ export function RequireAuth() {
   }
   if (session.data.passwordExpired && location.pathname !== PASSWORD_PAGE)
     return <Navigate to={PASSWORD_PAGE} replace />;
+  if (
+    !session.data.passwordExpired &&
+    session.data.mustEnrolSecondFactor &&
+    location.pathname !== TWO_STEP_PAGE
+  )
+    return <Navigate to={TWO_STEP_PAGE} replace />;
   return (
     <AuthContext.Provider value={auth}>
       <Outlet />

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { apiRequest } from '../api/client';
-import type { SessionView } from '../api/types';
+import type { SecondFactorPending, SessionView } from '../api/types';
 
 export const sessionQueryKey = ['session'] as const;
 
@@ -13,8 +13,16 @@ export function useSessionQuery() {
   return useQuery({ queryKey: sessionQueryKey, queryFn: fetchSession, staleTime: 60_000, retry: false });
 }
 
-export function login(input: { username: string; password: string }): Promise<SessionView> {
-  return apiRequest<SessionView>('/api/auth/login', { method: 'POST', body: input, redirectOn401: false });
+/** A session, or a sign-in that waits for its second factor. */
+export function login(input: {
+  username: string;
+  password: string;
+}): Promise<SessionView | SecondFactorPending> {
+  return apiRequest<SessionView | SecondFactorPending>('/api/auth/login', {
+    method: 'POST',
+    body: input,
+    redirectOn401: false,
+  });
 }
 
 export function logout(): Promise<void> {

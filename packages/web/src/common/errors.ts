@@ -15,6 +15,7 @@ const SIMPLE_RULES: Partial<Record<RuleCode, string>> = {
   x4_identity_by_people: 'rules.identityNotOnTokens',
   x4_service_accounts_no_sign_in: 'rules.serviceAccountNoPassword',
   x4_session_only: 'rules.sessionOnly',
+  x4_second_factor_reset_by_another: 'rules.secondFactorResetByAnother',
   policy_four_eyes: 'rules.policyFourEyes',
   approval_from_change_management: 'rules.approvalFromFeed',
   idempotency_key_one_request: 'rules.idempotencyReused',
@@ -53,6 +54,9 @@ function apiErrorText(t: TFunction, error: ApiError): string {
     return t('errors.rateLimited', { seconds: typeof seconds === 'number' ? seconds : 60 });
   }
   if (error.reason === 'password_expired') return t('errors.passwordExpired');
+  if (error.reason === 'second_factor_required') return t('errors.secondFactorRequired');
+  if (rule === 'x4_second_factor' && error.code === 'conflict' && error.reason)
+    return t(`twoStep.errors.${error.reason}`, { defaultValue: error.message });
   if (error.reason === 'already_done') {
     // A lost race (two people at once): say who did it first, and when.
     const by = error.detail('by');

@@ -1,5 +1,12 @@
 import { Avatar, Dropdown, Flex, Typography, App } from 'antd';
-import { BellOutlined, DownOutlined, LockOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import {
+  BellOutlined,
+  DownOutlined,
+  LockOutlined,
+  LogoutOutlined,
+  SafetyOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -36,6 +43,12 @@ export function UserMenu({ compact = false }: { compact?: boolean }) {
             icon: <LockOutlined />,
             label: t('header.changePassword'),
             onClick: () => void navigate('/account/password'),
+          },
+          {
+            key: 'two-step',
+            icon: <SafetyOutlined />,
+            label: t('header.twoStep'),
+            onClick: () => void navigate('/account/two-step'),
           },
           {
             key: 'notifications',

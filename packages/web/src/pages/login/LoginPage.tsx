@@ -8,6 +8,10 @@ import { login, sessionQueryKey, useSessionQuery } from '../../auth/session';
 import { PASSWORD_PAGE } from '../../auth/RequireAuth';
 import { PublicLayout } from '../../layout/PublicLayout';
 import { loginErrorText } from './loginError';
+import { SecondFactorStep } from './SecondFactorStep';
+import { isSecondFactorPending } from '../../auth/secondFactor';
+import type { SessionView } from '../../api/types';
+import { TWO_STEP_PAGE } from '../../auth/RequireAuth';
 
 interface LoginForm {
   username: string;
@@ -27,15 +31,29 @@ export function LoginPage() {
   const session = useSessionQuery();
   const [form] = Form.useForm<LoginForm>();
   const [failure, setFailure] = useState<unknown>(null);
+  // the password was right and the sign-in waits for the second factor.
+  const [secondStep, setSecondStep] = useState(false);
+  const [signedIn, setSignedIn] = useState(false);
   const next = safeNext(params.get('next'));
+
+  const enter = (view: SessionView) => {
+    setSignedIn(true);
+    queryClient.clear();
+    queryClient.setQueryData(sessionQueryKey, view);
+    void navigate(view.passwordExpired ? PASSWORD_PAGE : view.mustEnrolSecondFactor ? TWO_STEP_PAGE : next, {
+      replace: true,
+    });
+  };
 
   const signIn = useMutation({
     mutationFn: login,
     onMutate: () => setFailure(null),
     onSuccess: (view) => {
-      queryClient.clear();
-      queryClient.setQueryData(sessionQueryKey, view);
-      void navigate(view.passwordExpired ? PASSWORD_PAGE : next, { replace: true });
+      if (isSecondFactorPending(view)) {
+        setSecondStep(true);
+        return;
+      }
+      enter(view);
     },
     onError: (error) => {
       setFailure(error);
@@ -43,7 +61,22 @@ export function LoginPage() {
     },
   });
 
-  if (session.isSuccess && !signIn.isPending && !signIn.isSuccess) return <Navigate to={next} replace />;
+  if (session.isSuccess && !signIn.isPending && !signIn.isSuccess && !signedIn)
+    return <Navigate to={next} replace />;
+
+  if (secondStep)
+    return (
+      <PublicLayout title={t('login.secondStepTitle')} subtitle={t('login.secondStepSubtitle')}>
+        <SecondFactorStep
+          onSignedIn={enter}
+          onExpired={(error) => {
+            setSecondStep(false);
+            setFailure(error);
+            form.setFieldValue('password', '');
+          }}
+        />
+      </PublicLayout>
+    );
 
   return (
     <PublicLayout title={t('login.title')} subtitle={t('login.subtitle')}>

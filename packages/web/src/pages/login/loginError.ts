@@ -11,6 +11,7 @@ export function loginErrorText(t: TFunction, error: unknown): string {
   if (isApiError(error)) {
     if (error.reason === 'bad_credentials') return t('login.badCredentials');
     if (error.reason === 'disabled') return t('login.disabled');
+    if (error.reason === 'second_factor_expired') return t('login.secondFactorExpired');
   }
   return errorText(t, error);
 }
