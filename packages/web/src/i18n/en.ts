@@ -319,6 +319,10 @@ export const en: Messages = {
     resetDone: 'Password of {{name}} reset',
     unlock: 'Unlock',
     unlocked: 'Lockout of {{name}} lifted',
+    resetTwoStep: 'Reset two-step verification',
+    resetTwoStepConfirm:
+      "Reset {{name}}'s two-step verification? Their authenticator stops working; they set it up again.",
+    twoStepReset: "{{name}}'s two-step verification was reset",
     empty: 'No users match',
     readOnly: 'You can view only',
     serviceAccount: 'Service account',

@@ -3,9 +3,9 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../api/types';
 import { useErrorText } from '../../common/errors';
-import { isLocked, userAction, usersQueryKey } from './users.api';
+import { isLocked, resetSecondFactor, userAction, usersQueryKey } from './users.api';
 
-/** Edit, reset password, disable or enable, unlock: one row's actions. */
+/** Edit, reset password, disable or enable, unlock, reset two-step verification: one row's actions. */
 export function UserActions({
   user,
   onEdit,
@@ -29,6 +29,14 @@ export function UserActions({
     },
     onError: (error) => void message.error(errorText(error)),
   });
+  const resetTwoStep = useMutation({
+    mutationFn: () => resetSecondFactor(user.id),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: usersQueryKey });
+      void message.success(t('users.twoStepReset', { name: user.username }));
+    },
+    onError: (error) => void message.error(errorText(error)),
+  });
 
   return (
     <Space size={0} wrap={false}>
@@ -47,6 +55,19 @@ export function UserActions({
         >
           {t('users.unlock')}
         </Button>
+      )}
+      {user.secondFactor && (
+        <Popconfirm
+          title={t('users.resetTwoStepConfirm', { name: user.username })}
+          okText={t('users.resetTwoStep')}
+          cancelText={t('common.cancel')}
+          okButtonProps={{ danger: true }}
+          onConfirm={() => resetTwoStep.mutate()}
+        >
+          <Button type="link" size="small" loading={resetTwoStep.isPending}>
+            {t('users.resetTwoStep')}
+          </Button>
+        </Popconfirm>
       )}
       {user.disabled ? (
         <Button

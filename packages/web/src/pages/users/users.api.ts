@@ -64,3 +64,8 @@ export function resetPassword(id: string, password: string): Promise<User> {
     body: { password },
   });
 }
+
+/** X-4: removes another user's two-step verification (a lost authenticator); they enrol again. */
+export function resetSecondFactor(id: string): Promise<void> {
+  return apiRequest<void>(`/api/users/${encodeURIComponent(id)}/second-factor/reset`, { method: 'POST' });
+}
