@@ -124,7 +124,10 @@ function Enrol({
     },
   });
   return (
-    <Card title={t('twoStep.scanTitle')} data-testid="enrolment">
+    <Card data-testid="enrolment">
+      <Typography.Title level={5} style={{ marginTop: 0 }}>
+        {t('twoStep.scanTitle')}
+      </Typography.Title>
       <Flex wrap gap={24} align="flex-start">
         <img
           src={enrolment.qrDataUrl}

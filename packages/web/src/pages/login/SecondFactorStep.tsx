@@ -37,7 +37,6 @@ export function SecondFactorStep({
     onError: (error) => {
       if (isApiError(error) && error.reason === 'second_factor_expired') return onExpired(error);
       if (!showFieldErrors(form, error, i18n.language)) setFailure(error);
-      form.setFieldValue(useRecovery ? 'recoveryCode' : 'code', '');
     },
   });
 
