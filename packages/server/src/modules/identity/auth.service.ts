@@ -182,6 +182,8 @@ export async function login(
       // would buy a fresh series of code guesses.
       const challengeToken = randomToken();
       const expiresAt = iso(plus(now, SECOND_FACTOR_MINUTES * 60_000));
+      // Ended ones are kept a day (their refusals name them), then cleared as new ones come.
+      await repo.deleteSignInChallengesEndedBefore(trx, iso(plus(now, -86_400_000)));
       await repo.insertSignInChallenge(trx, {
         idHash: sha256Hex(challengeToken),
         userId: user.id,

@@ -576,6 +576,11 @@ export async function insertSignInChallenge(q: Q, c: SignInChallenge): Promise<v
     .execute();
 }
 
+/** Pending sign-ins that ended before `before` are of no use to anyone: they go. */
+export async function deleteSignInChallengesEndedBefore(q: Q, before: string): Promise<void> {
+  await q.deleteFrom('sign_in_challenges').where('expires_at', '<', before).execute();
+}
+
 export async function findSignInChallenge(q: Q, idHash: string): Promise<SignInChallenge | undefined> {
   const row = await q
     .selectFrom('sign_in_challenges')
