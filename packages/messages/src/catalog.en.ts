@@ -233,6 +233,8 @@ export const en = {
     difference_relation_added: 'CMDB relation added: {{relation}}',
     difference_relation_removed: 'CMDB relation removed: {{relation}}',
     // RB-5: the course of a rollback, event by event.
+    trigger_evidence_prometheus: 'Prometheus: {{query}} at {{at, time}}',
+    trigger_evidence_entered: 'entered by {{by}} at {{at, time}}',
     course_trigger: 'trigger ({{kind}}, {{source}}): {{summary}}',
     course_decision: 'decision: {{decision}} after {{minutes}} min',
     course_decision_reason: 'decision: {{decision}} — {{reason}} after {{minutes}} min',

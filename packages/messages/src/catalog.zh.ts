@@ -222,6 +222,8 @@ export const zh: Catalog = {
     difference_cmdb_field: 'CMDB {{field}}：{{before}} → {{after}}',
     difference_relation_added: 'CMDB 新增关系：{{relation}}',
     difference_relation_removed: 'CMDB 删除关系：{{relation}}',
+    trigger_evidence_prometheus: 'Prometheus 查询 {{query}}，{{at, time}}',
+    trigger_evidence_entered: '{{by}} 于 {{at, time}} 录入的读数',
     course_trigger: '回退触发（{{kind, triggerKind}}，{{source, triggerSource}}）：{{summary}}',
     course_decision: '回退决策：{{decision, rollbackDecision}}，用时 {{minutes}} 分钟',
     course_decision_reason: '回退决策：{{decision, rollbackDecision}}：{{reason}}，用时 {{minutes}} 分钟',

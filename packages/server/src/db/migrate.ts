@@ -25,6 +25,7 @@ import * as m20261206003000 from './migrations/20261206003000_create_release_rev
 import * as m20261215000100 from './migrations/20261215000100_add_notification_todo';
 import * as m20261215000200 from './migrations/20261215000200_keep_change_vote_history';
 import * as m20261216000100 from './migrations/20261216000100_add_emergency_change';
+import * as m20261217000100 from './migrations/20261217000100_add_trigger_evidence_reason';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -53,6 +54,7 @@ export const migrations: Record<string, Migration> = {
   '20261215000100_add_notification_todo': m20261215000100,
   '20261215000200_keep_change_vote_history': m20261215000200,
   '20261216000100_add_emergency_change': m20261216000100,
+  '20261217000100_add_trigger_evidence_reason': m20261217000100,
 };
 
 function migrator(db: Db): Migrator {

@@ -59,7 +59,10 @@ async function recordReadingIn(
     kind: 'performance',
     source: 'metric',
     summary: breachSummary(indicator, reading.value),
-    evidence: `${reading.source === 'prometheus' ? `Prometheus: ${indicator.query}` : `entered by ${reading.recordedBy}`} at ${reading.at}`,
+    evidenceReason:
+      reading.source === 'prometheus'
+        ? { code: 'trigger_evidence_prometheus', params: { query: indicator.query ?? '', at: reading.at } }
+        : { code: 'trigger_evidence_entered', params: { by: reading.recordedBy, at: reading.at } },
     discoveredAt: reading.at,
     raisedBy: SYSTEM,
   });

@@ -26,6 +26,11 @@ const triggerView = z.object({
   source: z.enum(['person', 'metric', 'feedback']),
   summary: z.string(),
   evidence: z.string().nullable(),
+  evidenceReason: reasonSchema
+    .nullable()
+    .describe(
+      'IM-4: the evidence of a trigger a reading raised, as a catalog reason (`evidence` is its English)',
+    ),
   discoveredAt: z.string(),
   raisedAt: z.string(),
   raisedBy: z.string(),

@@ -39,6 +39,8 @@ export interface TriggerInput {
   kind: TriggerKind;
   summary: string;
   evidence?: string | null;
+  /** The evidence as a catalog reason, when the system raises the trigger (its English is `evidence`). */
+  evidenceReason?: Reason;
   /** When the problem was found; the 30-minute decision clock runs from here (RB-2). */
   discoveredAt?: string | null;
 }
@@ -70,7 +72,8 @@ export async function raiseTriggerIn(
     kind: input.kind,
     source: input.source,
     summary: input.summary,
-    evidence: input.evidence ?? null,
+    evidence: input.evidenceReason ? renderReason('en', input.evidenceReason) : (input.evidence ?? null),
+    evidenceReason: input.evidenceReason ?? null,
     discoveredAt,
     raisedAt: now,
     raisedBy: input.raisedBy,

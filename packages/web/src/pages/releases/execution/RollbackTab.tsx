@@ -144,7 +144,9 @@ export function RollbackTab({ release }: { release: ReleaseDetail }) {
           )}
         </>
       )}
-      {(rollingBack || r.problems.length > 0) && <ProblemCard problems={r.problems} />}
+      {(rollingBack || r.problems.length > 0) && (
+        <ProblemCard problems={r.problems} subject={`${release.number} ${release.title}`} />
+      )}
     </div>
   );
 }
@@ -255,7 +257,7 @@ function TriggersCard({
                   >
                     {t('execution.rollback.evidence')}
                     {t('common.colon')}
-                    {triggerEvidenceText(t, x.evidence)}
+                    {triggerEvidenceText(t, x)}
                   </Typography.Paragraph>
                 )}
               </Flex>
@@ -602,7 +604,7 @@ function RestorationCard({ release, checks }: { release: ReleaseDetail; checks: 
 }
 
 /** RB-5: the problem record: the reason and the course of the rollback, step by step. */
-function ProblemCard({ problems }: { problems: ProblemRecord[] }) {
+function ProblemCard({ problems, subject }: { problems: ProblemRecord[]; subject: string }) {
   const { t } = useTranslation();
   const nameOf = usePeople();
   return (
@@ -616,7 +618,7 @@ function ProblemCard({ problems }: { problems: ProblemRecord[] }) {
               <Typography.Text strong className="rg-mono" style={{ fontSize: 16 }}>
                 {p.number}
               </Typography.Text>
-              <Typography.Text strong>{problemTitleText(t, p.title)}</Typography.Text>
+              <Typography.Text strong>{problemTitleText(t, p, subject)}</Typography.Text>
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                 {t('execution.rollback.problemCreated', { by: nameOf(p.createdBy), at: when(p.createdAt) })}
               </Typography.Text>
