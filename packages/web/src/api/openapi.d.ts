@@ -2773,8 +2773,10 @@ export interface components {
                 reasons: string[];
             };
             typeReason: string | null;
-            urgency: string;
-            rollbackDifficulty: string;
+            /** @enum {string} */
+            urgency: "immediate" | "high" | "normal";
+            /** @enum {string} */
+            rollbackDifficulty: "easy" | "moderate" | "hard";
             newTechnology: boolean;
             targetCiIds: string[];
             policyVersionId: string;
@@ -2813,7 +2815,8 @@ export interface components {
             plan: {
                 id: string;
                 version: number;
-                status: string;
+                /** @enum {string} */
+                status: "draft" | "submitted" | "approved" | "rejected" | "superseded";
                 drafterName: string;
                 gaps: {
                     /** @enum {string} */
@@ -6597,8 +6600,10 @@ export interface operations {
                                 reasons: string[];
                             };
                             typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
+                            /** @enum {string} */
+                            urgency: "immediate" | "high" | "normal";
+                            /** @enum {string} */
+                            rollbackDifficulty: "easy" | "moderate" | "hard";
                             newTechnology: boolean;
                             targetCiIds: string[];
                             policyVersionId: string;
@@ -7183,7 +7188,8 @@ export interface operations {
                             id: string;
                             releaseId: string;
                             version: number;
-                            status: string;
+                            /** @enum {string} */
+                            status: "draft" | "submitted" | "approved" | "rejected" | "superseded";
                             content: {
                                 purpose?: string;
                                 scope?: {
@@ -7856,10 +7862,12 @@ export interface operations {
                             releaseId: string;
                             number: string;
                             title: string;
-                            type: string | null;
-                            state: string;
+                            type: ("emergency" | "major" | "normal") | null;
+                            /** @enum {string} */
+                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
                             planVersion: number;
-                            planStatus: string;
+                            /** @enum {string} */
+                            planStatus: "draft" | "submitted" | "approved" | "rejected" | "superseded";
                             start: string;
                             end: string;
                         }[];

@@ -1,4 +1,4 @@
-import { apiRequest, queryString } from '../../api/client';
+import { api, routeUrl } from '../../api/client';
 import type { AuditPage, AuditVerifyResult } from '../../api/types';
 
 export const auditQueryKey = ['audit'] as const;
@@ -20,17 +20,17 @@ export function fetchAuditPage(
   beforeSeq: number | undefined,
   signal?: AbortSignal,
 ): Promise<AuditPage> {
-  return apiRequest<AuditPage>('/api/audit/events', {
-    query: { ...filter, beforeSeq, limit: AUDIT_PAGE_SIZE },
+  return api.GET('/api/audit/events', {
+    params: { query: { ...filter, beforeSeq, limit: AUDIT_PAGE_SIZE } },
     signal,
   });
 }
 
 /** A plain link: the browser downloads the file with the session cookie. */
 export function auditExportUrl(filter: AuditFilter, format: 'csv' | 'jsonl'): string {
-  return `/api/audit/export${queryString({ ...filter, format })}`;
+  return routeUrl('/api/audit/export', { query: { ...filter, format } });
 }
 
 export function verifyAuditChain(): Promise<AuditVerifyResult> {
-  return apiRequest<AuditVerifyResult>('/api/audit/verify');
+  return api.GET('/api/audit/verify');
 }

@@ -1,4 +1,4 @@
-import { apiDownload, apiRequest, apiUpload, type TransferProgress } from '../../api/client';
+import { api, apiDownload, apiUpload, routeUrl, type TransferProgress } from '../../api/client';
 import type { DslState, DslVersion } from '../../api/types';
 
 export const dslQueryKey = ['dsl'] as const;
@@ -18,23 +18,22 @@ export interface RegisterInput {
   external?: { url: string; digest: string; size?: number | null };
 }
 
-const version = (id: string) => `/api/dsl/versions/${encodeURIComponent(id)}`;
+const path = (id: string) => ({ params: { path: { id } } });
 
 export async function listVersions(filter: DslFilter): Promise<DslVersion[]> {
-  return (await apiRequest<{ versions: DslVersion[] }>('/api/dsl/versions', { query: { ...filter } }))
-    .versions;
+  return (await api.GET('/api/dsl/versions', { params: { query: filter } })).versions;
 }
 
 export function getVersion(id: string): Promise<DslVersion> {
-  return apiRequest<DslVersion>(version(id));
+  return api.GET('/api/dsl/versions/{id}', path(id));
 }
 
 export function registerVersion(input: RegisterInput): Promise<DslVersion> {
-  return apiRequest<DslVersion>('/api/dsl/versions', { method: 'POST', body: input });
+  return api.POST('/api/dsl/versions', { body: input });
 }
 
 export function updateVersion(id: string, input: { description?: string | null; source?: string | null }) {
-  return apiRequest<DslVersion>(version(id), { method: 'PATCH', body: input });
+  return api.PATCH('/api/dsl/versions/{id}', { ...path(id), body: input });
 }
 
 export function uploadContent(
@@ -43,8 +42,9 @@ export function uploadContent(
   onProgress?: (progress: TransferProgress) => void,
   signal?: AbortSignal,
 ): Promise<DslVersion> {
-  return apiUpload<DslVersion>(`${version(id)}/content`, {
-    method: 'PUT',
+  return apiUpload('/api/dsl/versions/{id}/content', {
+    method: 'put',
+    ...path(id),
     file,
     filename: file.name,
     onProgress,
@@ -53,25 +53,25 @@ export function uploadContent(
 }
 
 export function approveVersion(id: string, comment: string | null): Promise<DslVersion> {
-  return apiRequest<DslVersion>(`${version(id)}/approve`, { method: 'POST', body: { comment } });
+  return api.POST('/api/dsl/versions/{id}/approve', { ...path(id), body: { comment } });
 }
 
 export function rejectVersion(id: string, comment: string): Promise<DslVersion> {
-  return apiRequest<DslVersion>(`${version(id)}/reject`, { method: 'POST', body: { comment } });
+  return api.POST('/api/dsl/versions/{id}/reject', { ...path(id), body: { comment } });
 }
 
 export function retireVersion(id: string, reason: string): Promise<DslVersion> {
-  return apiRequest<DslVersion>(`${version(id)}/retire`, { method: 'POST', body: { reason } });
+  return api.POST('/api/dsl/versions/{id}/retire', { ...path(id), body: { reason } });
 }
 
 export function deleteVersion(id: string): Promise<void> {
-  return apiRequest<void>(version(id), { method: 'DELETE' });
+  return api.DELETE('/api/dsl/versions/{id}', path(id));
 }
 
-export const contentUrl = (id: string) => `${version(id)}/content`;
+export const contentUrl = (id: string) => routeUrl('/api/dsl/versions/{id}/content', { path: { id } });
 
 export function downloadContent(id: string, onProgress?: (progress: TransferProgress) => void) {
-  return apiDownload(contentUrl(id), { onProgress });
+  return apiDownload('/api/dsl/versions/{id}/content', { ...path(id), onProgress });
 }
 
 /** 1.5 MB, 320 KB, 12 B. */

@@ -1,4 +1,4 @@
-import { apiRequest } from '../../api/client';
+import { api } from '../../api/client';
 import type { ResponseOf } from '../../api/routes';
 import type { zhTasks } from '../../i18n/zh.tasks';
 
@@ -14,7 +14,7 @@ export type LabelledKind = Labelled<TaskKind>;
 export const myTasksQueryKey = ['me', 'tasks'] as const;
 
 export function listMyTasks(signal?: AbortSignal): Promise<MyTasks> {
-  return apiRequest<MyTasks>('/api/me/tasks', { signal });
+  return api.GET('/api/me/tasks', { signal });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { apiRequest, queryString } from '../../api/client';
+import { api, routeUrl } from '../../api/client';
 import type { paths } from '../../api/openapi';
 import type { ReleaseOutcome, ReleaseType } from '../../api/types';
 
@@ -34,7 +34,7 @@ export interface ReleasesQuery {
 export const measuresQueryKey = ['measures'] as const;
 
 export function quarterMeasures(from: string, to: string, signal?: AbortSignal): Promise<QuartersView> {
-  return apiRequest<QuartersView>('/api/measures/quarters', { query: { from, to }, signal });
+  return api.GET('/api/measures/quarters', { params: { query: { from, to } }, signal });
 }
 
 export function quarterReleases(
@@ -42,13 +42,13 @@ export function quarterReleases(
   query: ReleasesQuery,
   signal?: AbortSignal,
 ): Promise<QuarterReleases> {
-  return apiRequest<QuarterReleases>(`/api/measures/quarters/${encodeURIComponent(quarter)}/releases`, {
-    query: { ...query },
+  return api.GET('/api/measures/quarters/{quarter}/releases', {
+    params: { path: { quarter }, query },
     signal,
   });
 }
 
 /** The report's address; a plain link downloads it with the session cookie. */
 export function quarterExportUrl(quarter: string, format: 'xlsx' | 'csv', lang: 'zh' | 'en'): string {
-  return `/api/measures/quarters/${encodeURIComponent(quarter)}/export${queryString({ format, lang })}`;
+  return routeUrl('/api/measures/quarters/{quarter}/export', { path: { quarter }, query: { format, lang } });
 }

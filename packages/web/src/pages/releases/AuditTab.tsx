@@ -9,7 +9,7 @@ import { auditQueryKey, fetchAuditPage } from '../audit/audit.api';
 import { AuditTable } from '../audit/AuditTable';
 import { auditActionLabel } from '../audit/auditText';
 import type { TFunction } from 'i18next';
-import { apiRequest } from '../../api/client';
+import { api } from '../../api/client';
 import type { ResponseOf } from '../../api/routes';
 import { formatDateTime } from '../../common/format';
 import { PersonName } from '../../common/people';
@@ -68,8 +68,7 @@ function ActivityTimeline({ releaseId }: { releaseId: string }) {
   const { t } = useTranslation();
   const activity = useQuery({
     queryKey: [...releasesQueryKey, 'activity', releaseId],
-    queryFn: () =>
-      apiRequest<{ events: Activity[] }>(`/api/releases/${encodeURIComponent(releaseId)}/activity`),
+    queryFn: () => api.GET('/api/releases/{id}/activity', { params: { path: { id: releaseId } } }),
   });
   return (
     <>

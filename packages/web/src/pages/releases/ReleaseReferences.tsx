@@ -1,6 +1,6 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { apiRequest } from '../../api/client';
+import { api } from '../../api/client';
 import type { ResponseOf } from '../../api/routes';
 import { releasesQueryKey } from './releases.api';
 
@@ -25,7 +25,7 @@ export function ReleaseReferencesProvider({
 }) {
   const { data } = useQuery({
     queryKey: referencesQueryKey(releaseId),
-    queryFn: () => apiRequest<ReleaseReferences>(`/api/releases/${encodeURIComponent(releaseId)}/references`),
+    queryFn: () => api.GET('/api/releases/{id}/references', { params: { path: { id: releaseId } } }),
     staleTime: 30_000,
   });
   return <ReferencesContext.Provider value={data}>{children}</ReferencesContext.Provider>;

@@ -1,4 +1,4 @@
-import { apiRequest } from '../../api/client';
+import { api } from '../../api/client';
 import type { SessionView, SetupStatus } from '../../api/types';
 
 export interface SetupInput {
@@ -10,9 +10,9 @@ export interface SetupInput {
 }
 
 export function fetchSetupStatus(token: string): Promise<SetupStatus> {
-  return apiRequest<SetupStatus>('/api/setup/status', { query: { token }, redirectOn401: false });
+  return api.GET('/api/setup/status', { params: { query: { token } }, redirectOn401: false });
 }
 
 export function completeSetup(input: SetupInput): Promise<SessionView> {
-  return apiRequest<SessionView>('/api/setup', { method: 'POST', body: input, redirectOn401: false });
+  return api.POST('/api/setup', { body: input, redirectOn401: false });
 }

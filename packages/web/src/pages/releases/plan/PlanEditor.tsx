@@ -125,7 +125,7 @@ export function PlanEditor({
   // TY-4, RO-5: who will approve, said while drafting: the drafter holding the authority may
   // approve an emergency only when the policy says so (then someone else reviews it afterwards).
   const authority = rules && release.type ? rules.approvalAuthority[release.type] : [];
-  const drafterIsAuthority = session.user.roles.some((r) => authority.includes(r));
+  const drafterIsAuthority = authority.some((role) => session.user.roles.includes(role));
   const approverNote =
     release.type !== 'emergency' || !rules
       ? null
