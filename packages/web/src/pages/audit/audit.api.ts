@@ -1,3 +1,4 @@
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api, routeUrl } from '../../api/client';
 import type { AuditPage, AuditVerifyResult } from '../../api/types';
 
@@ -33,4 +34,26 @@ export function auditExportUrl(filter: AuditFilter, format: 'csv' | 'jsonl'): st
 
 export function verifyAuditChain(): Promise<AuditVerifyResult> {
   return api.GET('/api/audit/verify');
+}
+
+// Queries: one hook per resource, so every screen asks for it under the same key.
+
+/** The log page by page, newest first, always read afresh (it only grows). */
+export function useAuditEvents(filter: AuditFilter) {
+  return useInfiniteQuery({
+    queryKey: [...auditQueryKey, filter],
+    queryFn: ({ pageParam, signal }) => fetchAuditPage(filter, pageParam, signal),
+    initialPageParam: undefined as number | undefined,
+    getNextPageParam: (page) => page.nextBeforeSeq ?? undefined,
+    staleTime: 0,
+  });
+}
+
+/** The newest page of one object's entries (a release's 审计 tab). */
+export function useEntityAuditEvents(entityId: string, options: { enabled?: boolean } = {}) {
+  return useQuery({
+    queryKey: [...auditQueryKey, { entityId }, 'release-tab'],
+    queryFn: ({ signal }) => fetchAuditPage({ entityId }, undefined, signal),
+    ...options,
+  });
 }

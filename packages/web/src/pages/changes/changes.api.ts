@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import type { BodyOf, QueryOf } from '../../api/routes';
 import type { Change, ChangeDetail, VoteDecision } from '../../api/types';
@@ -38,4 +39,19 @@ export function voteOnChange(id: string, decision: VoteDecision, comment: string
 
 export function withdrawChange(id: string, reason: string): Promise<ChangeDetail> {
   return api.POST('/api/changes/{id}/withdraw', { ...path(id), body: { reason } });
+}
+
+// Queries: one hook per resource, so every screen asks for it under the same key.
+
+/** Changes matching a filter; the last answer stays while a new filter loads. */
+export function useChanges(filter: ChangeFilter) {
+  return useQuery({
+    queryKey: [...changesQueryKey, 'list', filter],
+    queryFn: ({ signal }) => listChanges(filter, signal),
+    placeholderData: (previous) => previous,
+  });
+}
+
+export function useChange(id: string, options: { enabled?: boolean } = {}) {
+  return useQuery({ queryKey: changeQueryKey(id), queryFn: () => getChange(id), ...options });
 }

@@ -1,3 +1,4 @@
+import { queryOptions, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api, apiUpload, routeUrl, type TransferProgress } from '../../api/client';
 import type { BodyOf, QueryOf } from '../../api/routes';
 import type {
@@ -20,6 +21,7 @@ export const ciTypesQueryKey = [...cmdbQueryKey, 'types'] as const;
 export const cisQueryKey = [...cmdbQueryKey, 'cis'] as const;
 export const ciQueryKey = (id: string) => [...cmdbQueryKey, 'ci', id] as const;
 export const baselinesQueryKey = [...cmdbQueryKey, 'baselines'] as const;
+const baselineQueryKey = (id: string) => [...baselinesQueryKey, id] as const;
 
 export const CI_PAGE_SIZE = 50;
 export const MAX_IMPACT_DEPTH = 10;
@@ -140,4 +142,70 @@ export function cmdbExportUrl(format: ImportFormat, kind?: 'cis' | 'relations'):
 /** CM-2: everything a set of CIs affects, transitively (for a plan's scope of impact). */
 export function impactOfCis(ciIds: string[], maxDepth = 5): Promise<ImpactReport> {
   return api.POST('/api/cmdb/impact', { body: { ciIds, maxDepth } });
+}
+
+// Queries: one hook per resource, so every screen asks for it under the same key.
+
+/** CI types and their attribute fields (they rarely change); `useCiTypes` adds the lookups. */
+export function useCiTypesQuery() {
+  return useQuery({ queryKey: ciTypesQueryKey, queryFn: listCiTypes, staleTime: 5 * 60_000 });
+}
+
+/** The CMDB page by page with the server's keyset cursor. */
+export function useCiPages(filter: CiFilter) {
+  return useInfiniteQuery({
+    queryKey: [...cisQueryKey, filter],
+    queryFn: ({ pageParam, signal }) => listCis(filter, pageParam, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+  });
+}
+
+/** Active CIs matching what is typed in a picker (the first 30); the last answer stays while typing. */
+export function useCiSearch(q: string) {
+  return useQuery({
+    queryKey: [...cisQueryKey, 'pick', q],
+    queryFn: ({ signal }) => listCis({ q: q || undefined, status: 'active' }, undefined, signal, 30),
+    placeholderData: (previous) => previous,
+  });
+}
+
+/** One CI as a query's options, for screens that read several at once (`useQueries`). */
+export function ciQuery(id: string, staleTime?: number) {
+  return queryOptions({ queryKey: ciQueryKey(id), queryFn: () => getCi(id), staleTime });
+}
+
+export function useCi(id: string, options: { enabled?: boolean } = {}) {
+  return useQuery({ ...ciQuery(id), ...options });
+}
+
+export function useCiHistory(id: string) {
+  return useQuery({ queryKey: [...ciQueryKey(id), 'history'], queryFn: () => ciHistory(id) });
+}
+
+/** What a change to the CI affects up to `depth`; the last answer stays while a new depth loads. */
+export function useCiImpact(id: string, depth: number, limit?: number) {
+  return useQuery({
+    queryKey: [...ciQueryKey(id), 'impact', depth, limit],
+    queryFn: () => ciImpact(id, depth, limit),
+    placeholderData: (previous) => previous,
+  });
+}
+
+export function useBaselines() {
+  return useQuery({ queryKey: baselinesQueryKey, queryFn: listBaselines });
+}
+
+export function useBaseline(id: string) {
+  return useQuery({ queryKey: baselineQueryKey(id), queryFn: () => getBaseline(id) });
+}
+
+/** A baseline against now or another baseline (null: not asked yet); always compared afresh. */
+export function useBaselineComparison(id: string, against: string | null) {
+  return useQuery({
+    queryKey: [...baselineQueryKey(id), 'compare', against],
+    queryFn: () => compareBaseline(id, against ?? 'now'),
+    enabled: against !== null,
+    staleTime: 0,
+  });
 }

@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { api, apiDownload, apiUpload, routeUrl, type TransferProgress } from '../../api/client';
 import type { DslState, DslVersion } from '../../api/types';
 
@@ -89,3 +90,18 @@ export function formatSize(bytes: number | null | undefined): string {
 
 /** Files up to this size download through the page (errors shown in place); larger ones by link. */
 export const IN_PAGE_DOWNLOAD_LIMIT = 256 * 1024 * 1024;
+
+// Queries: one hook per resource, so every screen asks for it under the same key.
+
+/** Versions matching a filter; the last answer stays while a new filter loads. */
+export function useDslVersions(filter: DslFilter) {
+  return useQuery({
+    queryKey: [...dslQueryKey, 'list', filter],
+    queryFn: () => listVersions(filter),
+    placeholderData: (previous) => previous,
+  });
+}
+
+export function useDslVersion(id: string) {
+  return useQuery({ queryKey: dslVersionQueryKey(id), queryFn: () => getVersion(id) });
+}

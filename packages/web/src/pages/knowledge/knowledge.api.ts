@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import type { BodyOf, QueryOf, ResponseOf } from '../../api/routes';
 
@@ -57,4 +58,32 @@ export function publishArticle(id: string, version: number): Promise<Article> {
 
 export function archiveArticle(id: string, version: number): Promise<Article> {
   return api.POST('/api/knowledge/articles/{id}/archive', { ...path(id), body: { version } });
+}
+
+// Queries: one hook per resource, so every screen asks for it under the same key.
+
+/** Articles matching a search; the last answer stays while a new search loads. */
+export function useArticleSearch(query: SearchQuery, options: { enabled?: boolean } = {}) {
+  return useQuery({
+    queryKey: [...knowledgeQueryKey, 'search', query],
+    queryFn: ({ signal }) => searchArticles(query, signal),
+    placeholderData: (previous) => previous,
+    ...options,
+  });
+}
+
+export function useTags() {
+  return useQuery({ queryKey: [...knowledgeQueryKey, 'tags'], queryFn: ({ signal }) => listTags(signal) });
+}
+
+export function useArticle(id: string, options: { enabled?: boolean } = {}) {
+  return useQuery({ queryKey: articleQueryKey(id), queryFn: () => getArticle(id), ...options });
+}
+
+/** The article's history, read again at each new version. */
+export function useArticleHistory(id: string, version: number) {
+  return useQuery({
+    queryKey: [...knowledgeQueryKey, 'history', id, version],
+    queryFn: () => articleHistory(id),
+  });
 }

@@ -1,3 +1,4 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, routeUrl } from '../../api/client';
 import type { paths } from '../../api/openapi';
 import type { ReleaseOutcome, ReleaseType } from '../../api/types';
@@ -51,4 +52,24 @@ export function quarterReleases(
 /** The report's address; a plain link downloads it with the session cookie. */
 export function quarterExportUrl(quarter: string, format: 'xlsx' | 'csv', lang: 'zh' | 'en'): string {
   return routeUrl('/api/measures/quarters/{quarter}/export', { path: { quarter }, query: { format, lang } });
+}
+
+// Queries: one hook per resource, so every screen asks for it under the same key.
+
+/** The measures of the quarters from `from` to `to`; the last answer stays while another range loads. */
+export function useQuarterMeasures(from: string, to: string) {
+  return useQuery({
+    queryKey: [...measuresQueryKey, 'quarters', [from, to]],
+    queryFn: ({ signal }) => quarterMeasures(from, to, signal),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** A quarter's releases, a page at a time; the last page stays while the next loads. */
+export function useQuarterReleases(quarter: string, query: ReleasesQuery) {
+  return useQuery({
+    queryKey: [...measuresQueryKey, 'releases', quarter, query],
+    queryFn: ({ signal }) => quarterReleases(quarter, query, signal),
+    placeholderData: keepPreviousData,
+  });
 }

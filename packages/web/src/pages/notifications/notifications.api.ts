@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import type { paths } from '../../api/openapi';
 
@@ -38,6 +39,7 @@ export const WEBHOOK_FORMATS: readonly WebhookFormat[] = ['generic', 'dingtalk',
 export const notificationsQueryKey = ['notifications'] as const;
 export const webhooksQueryKey = ['notifications', 'webhooks'] as const;
 export const deliveriesQueryKey = ['notifications', 'deliveries'] as const;
+export const preferencesQueryKey = [...notificationsQueryKey, 'preferences'] as const;
 
 export type NotificationCategory = NotificationItem['category'];
 
@@ -66,3 +68,32 @@ export const listDeliveries = async (query: Partial<DeliveryQuery>) =>
   (await api.GET('/api/notifications/deliveries', { params: { query } })).deliveries;
 export const retryDelivery = (id: string) =>
   api.POST('/api/notifications/deliveries/{id}/retry', { params: { path: { id } } });
+
+// Queries: one hook per resource, so every screen asks for it under the same key.
+
+const POLL_MS = 30_000;
+
+/** The bell's list of one category, asked again every 30 seconds. */
+export function useNotifications(category: NotificationCategory) {
+  return useQuery({
+    queryKey: [...notificationsQueryKey, category],
+    queryFn: ({ signal }) => listNotifications(category, signal),
+    refetchInterval: POLL_MS,
+  });
+}
+
+export function usePreferences() {
+  return useQuery({ queryKey: preferencesQueryKey, queryFn: getPreferences });
+}
+
+export function useEndpoints() {
+  return useQuery({ queryKey: webhooksQueryKey, queryFn: listEndpoints });
+}
+
+/** The last 200 deliveries, of one status or all. */
+export function useDeliveries(status: DeliveryQuery['status'] | undefined) {
+  return useQuery({
+    queryKey: [...deliveriesQueryKey, status ?? 'all'],
+    queryFn: () => listDeliveries({ status, limit: 200 }),
+  });
+}

@@ -1,5 +1,6 @@
+import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client';
-import type { BodyOf, QueryOf } from '../../api/routes';
+import type { BodyOf, QueryOf, ResponseOf } from '../../api/routes';
 import type {
   CalendarView,
   FreezeWindow,
@@ -22,6 +23,8 @@ export const plansQueryKey = (id: string) => [...releasesQueryKey, 'plans', id] 
 export const conflictsQueryKey = (id: string) => [...releasesQueryKey, 'conflicts', id] as const;
 export const relationshipsQueryKey = (id: string) => [...releasesQueryKey, 'relationships', id] as const;
 export const calendarQueryKey = [...releasesQueryKey, 'calendar'] as const;
+export const referencesQueryKey = (id: string) => [...releasesQueryKey, 'references', id] as const;
+const activityQueryKey = (id: string) => [...releasesQueryKey, 'activity', id] as const;
 
 export type ReleaseFilter = QueryOf<'/api/releases'>;
 
@@ -148,4 +151,68 @@ export function createFreeze(input: {
 
 export function deleteFreeze(id: string): Promise<void> {
   return api.DELETE('/api/freeze-windows/{id}', path(id));
+}
+
+/** The names of the CIs and software versions a release names (read with release.read). */
+export type ReleaseReferences = ResponseOf<'/api/releases/{id}/references'>;
+
+// Queries: one hook per resource, so every screen asks for it under the same key.
+
+/** Releases matching a filter; the last answer stays while a new filter loads. */
+export function useReleases(filter: ReleaseFilter) {
+  return useQuery({
+    queryKey: [...releasesQueryKey, 'list', filter],
+    queryFn: ({ signal }) => listReleases(filter, signal),
+    placeholderData: (previous) => previous,
+  });
+}
+
+export function useRelease(id: string, options: { enabled?: boolean } = {}) {
+  return useQuery({ queryKey: releaseQueryKey(id), queryFn: () => getRelease(id), ...options });
+}
+
+export function usePlans(id: string) {
+  return useQuery({ queryKey: plansQueryKey(id), queryFn: () => listPlans(id) });
+}
+
+export function useConflicts(id: string, options: { enabled?: boolean } = {}) {
+  return useQuery({ queryKey: conflictsQueryKey(id), queryFn: () => listConflicts(id), ...options });
+}
+
+export function useRelationships(id: string) {
+  return useQuery({ queryKey: relationshipsQueryKey(id), queryFn: () => getRelationships(id) });
+}
+
+export function useReleaseReferencesQuery(id: string) {
+  return useQuery({
+    queryKey: referencesQueryKey(id),
+    queryFn: (): Promise<ReleaseReferences> => api.GET('/api/releases/{id}/references', path(id)),
+    staleTime: 30_000,
+  });
+}
+
+/** PR-3: the release's successful actions, who and when (for those without audit.read). */
+export function useReleaseActivity(id: string) {
+  return useQuery({
+    queryKey: activityQueryKey(id),
+    queryFn: () => api.GET('/api/releases/{id}/activity', path(id)),
+  });
+}
+
+/** The first 30 releases matching what is typed in a picker; the last answer stays while typing. */
+export function useReleaseSearch(q: string) {
+  return useQuery({
+    queryKey: [...releasesQueryKey, 'pick', q],
+    queryFn: async ({ signal }) => (await listReleases({ q: q || undefined }, signal)).slice(0, 30),
+    placeholderData: (previous) => previous,
+  });
+}
+
+/** The calendar between two instants; the last answer stays while another range loads. */
+export function useCalendar(from: string, to: string) {
+  return useQuery({
+    queryKey: [...calendarQueryKey, from, to],
+    queryFn: ({ signal }) => getCalendar(from, to, signal),
+    placeholderData: (previous) => previous,
+  });
 }

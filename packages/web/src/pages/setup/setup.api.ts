@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import type { SessionView, SetupStatus } from '../../api/types';
 
@@ -15,4 +16,13 @@ export function fetchSetupStatus(token: string): Promise<SetupStatus> {
 
 export function completeSetup(input: SetupInput): Promise<SessionView> {
   return api.POST('/api/setup', { body: input, redirectOn401: false });
+}
+
+/** Whether first-run setup is open and the token valid; always asked afresh. */
+export function useSetupStatus(token: string) {
+  return useQuery({
+    queryKey: ['setup-status', token],
+    queryFn: () => fetchSetupStatus(token),
+    staleTime: 0,
+  });
 }

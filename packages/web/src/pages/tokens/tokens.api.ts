@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import type { BodyOf } from '../../api/routes';
 import type { ApiToken, CreatedToken } from '../../api/types';
@@ -16,4 +17,9 @@ export function createToken(input: CreateTokenInput): Promise<CreatedToken> {
 
 export function revokeToken(id: string): Promise<ApiToken> {
   return api.POST('/api/tokens/{id}/revoke', { params: { path: { id } } });
+}
+
+/** The tokens of one owner, or all tokens the user may see (undefined). */
+export function useTokens(userId: string | undefined) {
+  return useQuery({ queryKey: [...tokensQueryKey, userId ?? 'all'], queryFn: () => listTokens(userId) });
 }

@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import type { BodyOf } from '../../api/routes';
 import type { Role, User } from '../../api/types';
@@ -52,4 +53,16 @@ export function userAction(id: string, action: 'disable' | 'enable' | 'unlock'):
 
 export function resetPassword(id: string, password: string): Promise<User> {
   return api.POST('/api/users/{id}/password', { params: { path: { id } }, body: { password } });
+}
+
+// Queries: one hook per resource, so every screen asks for it under the same key.
+
+/** Users matching a filter; the last answer stays while a new filter loads. */
+export function useUsers(filter: UserFilter, options: { enabled?: boolean } = {}) {
+  return useQuery({
+    queryKey: [...usersQueryKey, filter],
+    queryFn: () => listUsers(filter),
+    placeholderData: (previous) => previous,
+    ...options,
+  });
 }

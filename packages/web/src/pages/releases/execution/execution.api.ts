@@ -1,3 +1,4 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, apiUpload, routeUrl } from '../../../api/client';
 import type { BodyOf, QueryOf, ResponseOf } from '../../../api/routes';
 import type { ReleaseDetail } from '../../../api/types';
@@ -159,4 +160,31 @@ export function completeRollback(id: string): Promise<ReleaseDetail> {
 
 export function failRollback(id: string, reason: string): Promise<ReleaseDetail> {
   return api.POST('/api/releases/{id}/rollback/fail', { ...path(id), body: { reason } });
+}
+
+// Queries: one hook per resource, so every screen asks for it under the same key.
+
+export function useChecklist(id: string) {
+  return useQuery({ queryKey: checksQueryKey(id), queryFn: () => getChecklist(id) });
+}
+
+export function useProgress(id: string) {
+  return useQuery({ queryKey: progressQueryKey(id), queryFn: () => getProgress(id) });
+}
+
+export function useMonitoring(id: string) {
+  return useQuery({ queryKey: monitoringQueryKey(id), queryFn: () => getMonitoring(id) });
+}
+
+/** Log lines matching a search; the last answer stays while a new search loads. */
+export function useLogs(id: string, query: LogQuery) {
+  return useQuery({
+    queryKey: logsQueryKey(id, query),
+    queryFn: ({ signal }) => searchLogs(id, query, signal),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useRollback(id: string, options: { enabled?: boolean } = {}) {
+  return useQuery({ queryKey: rollbackQueryKey(id), queryFn: () => getRollback(id), ...options });
 }

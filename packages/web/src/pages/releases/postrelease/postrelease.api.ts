@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { api, apiDownload } from '../../../api/client';
 import type { BodyOf, ResponseOf } from '../../../api/routes';
 import type { ReleaseDetail } from '../../../api/types';
@@ -61,4 +62,8 @@ export function downloadReport(id: string, what: ReportFormat | 'package') {
   return what === 'package'
     ? apiDownload('/api/releases/{id}/evidence-package', path(id))
     : apiDownload('/api/releases/{id}/report', { params: { path: { id }, query: { format: what } } });
+}
+
+export function usePostRelease(id: string) {
+  return useQuery({ queryKey: postReleaseQueryKey(id), queryFn: () => getPostRelease(id) });
 }
