@@ -1,5 +1,5 @@
 import type { components } from './openapi';
-import type { BodyOf, ResponseOf } from './routes';
+import type { BodyOf, QueryOf, ResponseOf } from './routes';
 /**
  * The shapes the server answers with: aliases of the API document's schemas (`npm run api:types`),
  * and the vocabularies screens offer as choices.
@@ -9,108 +9,33 @@ export type User = ResponseOf<'/api/users'>['users'][number];
 /** A role, as the routes that grant roles take it. */
 export type Role = BodyOf<'/api/users'>['roles'][number];
 
-export interface SessionUser extends User {
-  permissions: string[];
-}
+export type SessionView = components['schemas']['Session'];
 
-export interface SessionView {
-  user: SessionUser;
-  csrfToken: string;
-  passwordExpired: boolean;
-}
+/** The signed-in user with the permissions their roles grant. */
+export type SessionUser = SessionView['user'];
 
-export interface SetupStatus {
-  firstRun: boolean;
-  tokenValid: boolean;
-  role: string | null;
-}
+export type SetupStatus = ResponseOf<'/api/setup/status'>;
 
-export interface RoleInfo {
-  role: string;
-  administrator: boolean;
-  permissions: string[];
-}
+export type RolesView = ResponseOf<'/api/roles'>;
 
-export interface RolesView {
-  roles: RoleInfo[];
-  permissions: string[];
-  tokenScopes: { pipeline: string[]; never: string[] };
-}
+export type RoleInfo = RolesView['roles'][number];
 
-export type TokenState = 'active' | 'expired' | 'revoked';
+export type ApiToken = components['schemas']['ApiToken'];
 
-export interface ApiToken {
-  id: string;
-  userId: string;
-  username: string;
-  name: string;
-  prefix: string;
-  scopes: string[];
-  createdBy: string;
-  createdAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-  state: TokenState;
-}
+export type TokenState = ApiToken['state'];
 
-export interface CreatedToken extends ApiToken {
-  token: string;
-}
+export type CreatedToken = ResponseOf<'/api/tokens', 'post'>;
 
-export type AuditOutcome = 'success' | 'denied' | 'failed';
+export type AuditOutcome = NonNullable<QueryOf<'/api/audit/events'>['outcome']>;
 
-export interface AuditEvent {
-  seq: number;
-  id: string;
-  occurredAt: string;
-  actorId: string | null;
-  actorName: string | null;
-  actorRoles: string[];
-  sourceIp: string | null;
-  requestId: string | null;
-  action: string;
-  entityType: string | null;
-  entityId: string | null;
-  outcome: string;
-  before: unknown;
-  after: unknown;
-  details: unknown;
-  hashAlg: string;
-  prevHash: string;
-  hash: string;
-}
+export type AuditPage = ResponseOf<'/api/audit/events'>;
 
-export interface AuditPage {
-  events: AuditEvent[];
-  nextBeforeSeq: number | null;
-}
+export type AuditEvent = AuditPage['events'][number];
 
-export interface AuditVerifyResult {
-  ok: boolean;
-  eventsChecked: number;
-  lastSeq: number | null;
-  lastHash: string | null;
-  firstBad?: { seq: number; id: string; problem: string; message: string };
-  /** PR-3: the chain against the signed checkpoints of its head. */
-  checkpoints: {
-    ok: boolean;
-    checked: number;
-    latest: { seq: number; hash: string; at: string; timeStampedAt: string | null } | null;
-    problems: { kind: CheckpointProblemKind; seq: number | null; message: string }[];
-    /** RFC 3161 time-stamps on the checkpoints (AUDIT_TSA_URL). */
-    timeStamps: { stamped: number; trusted: boolean; missing: number };
-  };
-}
+/** The chain's check, and (PR-3) the chain against the signed checkpoints of its head. */
+export type AuditVerifyResult = ResponseOf<'/api/audit/verify'>;
 
-export type CheckpointProblemKind =
-  | 'truncated'
-  | 'rewritten'
-  | 'forged'
-  | 'unknown_key'
-  | 'unreadable'
-  | 'timestamp_invalid'
-  | 'timestamp_mismatch';
+export type CheckpointProblemKind = AuditVerifyResult['checkpoints']['problems'][number]['kind'];
 
 // Configuration management (CMDB)
 
@@ -172,29 +97,7 @@ export type ImportReport = ResponseOf<'/api/cmdb/import', 'post'>;
 export const DSL_STATES = ['draft', 'pending', 'approved', 'rejected', 'retired'] as const;
 export type DslState = (typeof DSL_STATES)[number];
 
-export interface DslVersion {
-  id: string;
-  name: string;
-  version: string;
-  description: string | null;
-  source: string | null;
-  kind: 'upload' | 'external';
-  externalUrl: string | null;
-  digest: string | null;
-  size: number | null;
-  filename: string | null;
-  mediaType: string | null;
-  state: DslState;
-  createdBy: string | null;
-  createdAt: string;
-  updatedAt: string;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  decisionComment: string | null;
-  retiredBy: string | null;
-  retiredAt: string | null;
-  retireReason: string | null;
-}
+export type DslVersion = components['schemas']['DslVersion'];
 
 // Change register (IN-1, IN-2)
 
@@ -212,68 +115,13 @@ export const CHANGE_RISKS = ['low', 'medium', 'high'] as const;
 export type ChangeRisk = (typeof CHANGE_RISKS)[number];
 export const CHANGE_SOURCES = ['internal', 'external'] as const;
 export type ChangeSource = (typeof CHANGE_SOURCES)[number];
-export type VoteDecision = 'approve' | 'reject';
+export type VoteDecision = BodyOf<'/api/changes/{id}/votes'>['decision'];
 
-export interface Change {
-  id: string;
-  number: string;
-  source: ChangeSource;
-  external: {
-    system: string;
-    key: string;
-    status: 'pending' | 'approved' | 'rejected' | 'withdrawn' | 'implemented';
-    url: string | null;
-  } | null;
-  title: string;
-  description: string | null;
-  requester: string;
-  risk: ChangeRisk | null;
-  state: ChangeState;
-  ciIds: string[];
-  approvedBy: string[];
-  approvedAt: string | null;
-  submittedAt: string | null;
-  rejectedAt: string | null;
-  withdrawnBy: string | null;
-  withdrawnAt: string | null;
-  withdrawReason: string | null;
-  implementedAt: string | null;
-  implementedBy: string | null;
-  createdAt: string;
-  updatedAt: string;
-  /** IN-1, TY-4: an emergency change (the emergency CAB may approve it), and why. */
-  emergency: boolean;
-  emergencyReason: string | null;
-  /** IN-1: which body approved it. */
-  approvedVia: 'cab' | 'emergency_cab' | null;
-}
+export type ChangeDetail = components['schemas']['ChangeDetail'];
 
-export interface ChangeVote {
-  id: string;
-  voter: string;
-  decision: VoteDecision;
-  comment: string;
-  votedAt: string;
-  /** IN-1: replaced by the member's later vote (no longer counted), and when. */
-  supersededBy: string | null;
-  supersededAt: string | null;
-  /** IN-1: cast on an emergency change by a member of the emergency CAB. */
-  emergencyCab: boolean;
-}
+export type Change = ResponseOf<'/api/changes'>['changes'][number];
 
-export interface ChangeDetail extends Change {
-  votes: ChangeVote[];
-  quorum: {
-    required: number;
-    approve: number;
-    reject: number;
-    /** IN-1, TY-4: for an emergency change, the emergency CAB's count and who sits on it. */
-    expedited: { required: number; approve: number; reject: number; voters: string[] } | null;
-  };
-  cis: { id: string; name: string; type: string; environment: string; status: string }[];
-  /** PR-4: the releases carrying the change. */
-  releases: { id: string; number: string; title: string; state: string }[];
-}
+export type ChangeVote = ChangeDetail['votes'][number];
 
 // Releases (the lifecycle in DESIGN.md)
 

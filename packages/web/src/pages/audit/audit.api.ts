@@ -1,20 +1,12 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api, routeUrl } from '../../api/client';
+import type { QueryOf } from '../../api/routes';
 import type { AuditPage, AuditVerifyResult } from '../../api/types';
 
 export const auditQueryKey = ['audit'] as const;
 export const AUDIT_PAGE_SIZE = 50;
 
-export interface AuditFilter {
-  actor?: string;
-  action?: string;
-  entityType?: string;
-  entityId?: string;
-  outcome?: 'success' | 'denied' | 'failed';
-  from?: string;
-  to?: string;
-  text?: string;
-}
+export type AuditFilter = Omit<QueryOf<'/api/audit/events'>, 'beforeSeq' | 'limit'>;
 
 export function fetchAuditPage(
   filter: AuditFilter,

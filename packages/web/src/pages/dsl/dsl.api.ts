@@ -1,23 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, apiDownload, apiUpload, routeUrl, type TransferProgress } from '../../api/client';
-import type { DslState, DslVersion } from '../../api/types';
+import type { BodyOf, QueryOf } from '../../api/routes';
+import type { DslVersion } from '../../api/types';
 
 export const dslQueryKey = ['dsl'] as const;
 export const dslVersionQueryKey = (id: string) => [...dslQueryKey, 'version', id] as const;
 
-export interface DslFilter {
-  q?: string;
-  name?: string;
-  state?: DslState;
-}
+export type DslFilter = QueryOf<'/api/dsl/versions'>;
 
-export interface RegisterInput {
-  name: string;
-  version: string;
-  description?: string | null;
-  source?: string | null;
-  external?: { url: string; digest: string; size?: number | null };
-}
+export type RegisterInput = BodyOf<'/api/dsl/versions'>;
 
 const path = (id: string) => ({ params: { path: { id } } });
 
@@ -33,7 +24,7 @@ export function registerVersion(input: RegisterInput): Promise<DslVersion> {
   return api.POST('/api/dsl/versions', { body: input });
 }
 
-export function updateVersion(id: string, input: { description?: string | null; source?: string | null }) {
+export function updateVersion(id: string, input: BodyOf<'/api/dsl/versions/{id}', 'patch'>) {
   return api.PATCH('/api/dsl/versions/{id}', { ...path(id), body: input });
 }
 

@@ -1,14 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client';
+import type { BodyOf } from '../../api/routes';
 import type { SessionView, SetupStatus } from '../../api/types';
 
-export interface SetupInput {
-  token: string;
-  username: string;
-  displayName: string;
-  email: string | null;
-  password: string;
-}
+export type SetupInput = BodyOf<'/api/setup'>;
 
 export function fetchSetupStatus(token: string): Promise<SetupStatus> {
   return api.GET('/api/setup/status', { params: { query: { token } }, redirectOn401: false });
