@@ -2773,8 +2773,10 @@ export interface components {
                 reasons: string[];
             };
             typeReason: string | null;
-            urgency: string;
-            rollbackDifficulty: string;
+            /** @enum {string} */
+            urgency: "immediate" | "high" | "normal";
+            /** @enum {string} */
+            rollbackDifficulty: "easy" | "moderate" | "hard";
             newTechnology: boolean;
             targetCiIds: string[];
             policyVersionId: string;
@@ -2813,7 +2815,8 @@ export interface components {
             plan: {
                 id: string;
                 version: number;
-                status: string;
+                /** @enum {string} */
+                status: "draft" | "submitted" | "approved" | "rejected" | "superseded";
                 drafterName: string;
                 gaps: {
                     /** @enum {string} */
@@ -5250,7 +5253,19 @@ export interface operations {
                             sheet: string;
                             row: number;
                             column: string;
+                            /** @description The problem in English; `problem` is the same as a code */
                             reason: string;
+                            problem: {
+                                /**
+                                 * @description The problem, as a stable code of the message catalog
+                                 * @enum {string}
+                                 */
+                                code: "invalid" | "required" | "unknown_field" | "text_min" | "text_max" | "items_min" | "items_max" | "tags_max" | "cis_max" | "number_min" | "number_above" | "number_max" | "number_below" | "integer" | "must_be_text" | "must_be_number" | "must_be_boolean" | "must_be_list" | "must_be_object" | "must_be_date" | "must_be_ip" | "one_of" | "iso_time" | "absolute_url" | "http_url" | "email" | "sha256" | "quarter" | "username_characters" | "key_characters" | "key_starts_with_letter" | "change_key_characters" | "no_spaces_or_slashes" | "not_regular_expression" | "nul_character" | "lone_surrogate" | "invalid_utf8" | "percent_encoding" | "idempotency_key" | "not_json" | "already_taken" | "already_exists" | "ci_exists" | "dsl_registered" | "wrong_password" | "password_classes" | "password_has_username" | "password_common" | "password_repeated" | "password_reused" | "not_for_service_account" | "at_least_one_role" | "at_least_one_role_disable" | "choose_scope" | "unknown_scope" | "scope_refused" | "say_why" | "say_why_cm4" | "say_why_ds1" | "give_reason" | "record_why" | "proposal_reason" | "continue_reason" | "rollback_failed_reason" | "say_what_is_wrong" | "say_what_must_change" | "describe_change" | "name_people" | "give_evidence" | "feedback_channel" | "feedback_reporter" | "feedback_content" | "business_department" | "not_accepted_reason" | "review_findings" | "business_signoff" | "analysis_required" | "choose_ci" | "choose_approved_change" | "choose_change" | "no_matching_cis" | "too_many_cis" | "same_as_source" | "unknown" | "import_column_missing" | "import_unknown_column" | "import_unknown_column_or_attribute" | "import_unknown_type" | "import_boolean" | "import_no_attribute" | "import_duplicate_ci" | "import_source_required" | "import_target_required" | "import_no_such_ci" | "import_self_relation" | "import_duplicate_relation" | "delivery_id" | "each_indicator_key_once" | "release_scope_needed" | "outbound_address" | "outbound_resolved" | "unknown_ci_type" | "unknown_attribute" | "not_after_now" | "not_in_plan" | "after_start" | "today_or_later" | "not_before_from" | "quarters_max" | "unchanged_in_short_form" | "software_item_needs_version" | "item_needs_cis" | "only_software_names_version" | "dsl_version_missing" | "dsl_version_not_approved" | "ci_missing" | "credential_hidden" | "policy_outside_bounds" | "policy_escalation_late" | "policy_no_role" | "policy_role_may_not" | "policy_rollback_optional" | "policy_short_form_missing";
+                                /** @description The reason's parameters, by the names its message uses */
+                                params: {
+                                    [key: string]: unknown;
+                                };
+                            };
                         }[];
                         summary: {
                             ciRows: number;
@@ -6615,8 +6630,10 @@ export interface operations {
                                 reasons: string[];
                             };
                             typeReason: string | null;
-                            urgency: string;
-                            rollbackDifficulty: string;
+                            /** @enum {string} */
+                            urgency: "immediate" | "high" | "normal";
+                            /** @enum {string} */
+                            rollbackDifficulty: "easy" | "moderate" | "hard";
                             newTechnology: boolean;
                             targetCiIds: string[];
                             policyVersionId: string;
@@ -7201,7 +7218,8 @@ export interface operations {
                             id: string;
                             releaseId: string;
                             version: number;
-                            status: string;
+                            /** @enum {string} */
+                            status: "draft" | "submitted" | "approved" | "rejected" | "superseded";
                             content: {
                                 purpose?: string;
                                 scope?: {
@@ -7874,10 +7892,12 @@ export interface operations {
                             releaseId: string;
                             number: string;
                             title: string;
-                            type: string | null;
-                            state: string;
+                            type: ("emergency" | "major" | "normal") | null;
+                            /** @enum {string} */
+                            state: "requested" | "planning" | "plan_review" | "approved" | "ready" | "implementing" | "rolling_back" | "rolled_back" | "post_release" | "closed";
                             planVersion: number;
-                            planStatus: string;
+                            /** @enum {string} */
+                            planStatus: "draft" | "submitted" | "approved" | "rejected" | "superseded";
                             start: string;
                             end: string;
                         }[];

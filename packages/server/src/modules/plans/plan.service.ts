@@ -7,6 +7,9 @@ import {
   policyViolation,
   type PlanContent,
   refusal,
+  type PlanStatus,
+  type ReleaseState,
+  type ReleaseType,
 } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
 import { authorize } from '../identity/authorize';
@@ -428,10 +431,10 @@ export async function calendar(deps: ReleaseDeps, ctx: RequestContext, from: str
       releaseId: p.release_id,
       number: p.number,
       title: p.title,
-      type: p.type,
-      state: p.state,
+      type: p.type as ReleaseType | null,
+      state: p.state as ReleaseState,
       planVersion: p.version,
-      planStatus: p.status,
+      planStatus: p.status as PlanStatus,
       start: p.window_start!,
       end: p.window_end!,
     })),

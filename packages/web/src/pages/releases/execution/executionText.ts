@@ -66,7 +66,7 @@ export function triggerEvidenceText(
   t: TFunction,
   trigger: { evidence: string | null; evidenceReason?: Pick<Reason, 'code' | 'params'> | null },
 ): string {
-  return trigger.evidenceReason ? reasonText(t, trigger.evidenceReason as Reason) : (trigger.evidence ?? '');
+  return trigger.evidenceReason ? reasonText(t, trigger.evidenceReason) : (trigger.evidence ?? '');
 }
 
 /**
