@@ -9,7 +9,7 @@ import { openDatabase } from '../db/database';
 import { migrateForServer } from '../db/roles';
 import { createAuditWriter, recordStandalone } from '../modules/audit/audit.service';
 import type { PublicKeyInfo } from '../modules/audit/audit.signing';
-import { authorize } from '../modules/identity/authorize';
+import { authorize } from '../authorize';
 import { runningServerPid } from '../pid-file';
 import { LocalBlobStore } from '../storage/local-blob-store';
 import {

@@ -1,7 +1,7 @@
 import type { Clock } from '@releasegate/domain';
 import type { Db } from '../../db/database';
 import type { RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
+import { authorize } from '../../authorize';
 import * as repo from './audit.repository';
 import { recordStandalone, toAuditEvent, type AuditEvent, type AuditWriter } from './audit.service';
 import { verifyChain, type VerifyResult } from './audit.verify';

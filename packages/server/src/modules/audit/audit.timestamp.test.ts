@@ -13,12 +13,7 @@ import { FileCheckpointStore, checkpointText, writeCheckpoint, type Checkpoint }
 import { verifyTrail } from './audit.query';
 import { AuditSigner } from './audit.signing';
 import JSZip from 'jszip';
-import {
-  MANIFEST,
-  MANIFEST_SIGNATURE,
-  PUBLIC_KEY,
-  verifyEvidencePackage,
-} from '../postrelease/closing.service';
+import { MANIFEST, MANIFEST_SIGNATURE, PUBLIC_KEY, verifyEvidencePackage } from '../postrelease';
 import {
   TimeStampError,
   TimeStamper,

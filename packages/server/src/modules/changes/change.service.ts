@@ -2,9 +2,9 @@ import { RULES } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import { DomainError, notFound, type Clock } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
-import { findCisByIds } from '../cmdb/cmdb.repository';
-import type { AuditWriter } from '../audit/audit.service';
+import { authorize } from '../../authorize';
+import { findCisByIds } from '../cmdb';
+import type { AuditWriter } from '../audit';
 import type { ChangeDeps } from './change.deps';
 import {
   alreadyDone,
@@ -21,7 +21,7 @@ import {
 } from '@releasegate/domain';
 import * as repo from './change.repository';
 import { releasesCarrying } from './change.repository';
-import { policyInForce } from '../policy/policy.service';
+import { policyInForce } from '../policy';
 import { announceCabReview } from './change.notices';
 
 export type { Change } from './change.repository';

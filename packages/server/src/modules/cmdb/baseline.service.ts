@@ -9,7 +9,7 @@ import {
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
+import { authorize } from '../../authorize';
 import type { CmdbDeps } from './cmdb.deps';
 import * as repo from './cmdb.repository';
 

@@ -1,6 +1,6 @@
 import { BUILTIN_CI_TYPES, DomainError, conflict, notFound, type AttributeField } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
+import { authorize } from '../../authorize';
 import type { CmdbDeps } from './cmdb.deps';
 import * as repo from './cmdb.repository';
 

@@ -13,7 +13,7 @@ import {
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
+import { authorize } from '../../authorize';
 import type { ChangeOrigin, CmdbDeps } from './cmdb.deps';
 import * as repo from './cmdb.repository';
 import { recordCiChange } from './cmdb.history';

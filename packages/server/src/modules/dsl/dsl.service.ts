@@ -5,8 +5,8 @@ import { DomainError, alreadyDone, assertDsl, conflict, notFound } from '@releas
 import type { Clock } from '@releasegate/domain';
 import type { Db } from '../../db/database';
 import type { RequestContext } from '../../context';
-import type { AuditWriter } from '../audit/audit.service';
-import { authorize } from '../identity/authorize';
+import type { AuditWriter } from '../audit';
+import { authorize } from '../../authorize';
 import { BlobTooLargeError, isSha256Hex, type BlobStore } from '../../storage/blob-store';
 import * as repo from './dsl.repository';
 import { announcePendingVersion } from './dsl.notices';

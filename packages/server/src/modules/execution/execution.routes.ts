@@ -2,11 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { notFound } from '@releasegate/domain';
 import { contextOf } from '../../http/request-context';
-import type { ReleaseDeps } from '../releases/release.deps';
-import { releaseDetailView } from '../releases/release.schemas';
-import { getRelease } from '../releases/release.service';
-import { findRelease } from '../releases/release.repository';
-import { authorize } from '../identity/authorize';
+import { type ReleaseDeps, releaseDetailView, getRelease, findRelease } from '../releases';
+import { authorize } from '../../authorize';
 import {
   completeImplementation,
   finishStep,

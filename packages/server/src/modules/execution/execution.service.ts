@@ -13,15 +13,12 @@ import {
 } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import type { RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
+import { authorize } from '../../authorize';
 import { enqueueJob } from '../../jobs/job.repository';
-import type { ReleaseDeps } from '../releases/release.deps';
-import { findRelease } from '../releases/release.repository';
-import { runAction } from '../releases/release.service';
-import { approvedPlanOf } from '../plans/plan.repository';
+import { type ReleaseDeps, findRelease, runAction, rulesOf } from '../releases';
+import { approvedPlanOf } from '../plans';
 import * as repo from './execution.repository';
-import { openCmdbUpdate } from '../postrelease/postrelease.service';
-import { rulesOf } from '../releases/release.facts';
+import { openCmdbUpdate } from '../postrelease';
 
 /** The approved plan version a release runs (the one verified and started). */
 export async function approvedPlan(q: Kysely<Database>, releaseId: string) {

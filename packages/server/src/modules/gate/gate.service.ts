@@ -1,10 +1,8 @@
 import { gateDecision, notFound, type GateAnswer } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
-import { recordStandalone } from '../audit/audit.service';
-import type { ReleaseDeps } from '../releases/release.deps';
-import { findRelease } from '../releases/release.repository';
-import { rulesOf } from '../releases/release.facts';
+import { authorize } from '../../authorize';
+import { recordStandalone } from '../audit';
+import { type ReleaseDeps, findRelease, rulesOf } from '../releases';
 import { gateFactsOf } from './gate.facts';
 
 export interface GateRequest {

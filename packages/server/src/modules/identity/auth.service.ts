@@ -7,7 +7,7 @@ import * as repo from './identity.repository';
 import { assertPasswordAcceptable } from './password.policy';
 import { dummyPasswordHash, hashPassword, randomToken, sha256Hex, verifyPassword } from './secrets';
 import { auditUser, principalOf, toUserView, type UserView } from './user.view';
-import { requirePrincipal } from './authorize';
+import { requirePrincipal } from '../../authorize';
 
 /** Sessions are touched at most this often, so reads do not turn into writes. */
 const TOUCH_INTERVAL_MS = 60_000;

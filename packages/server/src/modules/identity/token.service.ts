@@ -12,7 +12,7 @@ import {
 import type { RequestContext } from '../../context';
 import type { IdentityDeps } from './identity.deps';
 import * as repo from './identity.repository';
-import { authorize, hasPermission, requirePrincipal } from './authorize';
+import { authorize, hasPermission, requirePrincipal } from '../../authorize';
 import { randomToken, sha256Hex } from './secrets';
 
 export interface CreateToken {

@@ -8,7 +8,7 @@ import type { IdentityDeps } from './identity.deps';
 import * as repo from './identity.repository';
 import { assertPasswordAcceptable } from './password.policy';
 import { hashPassword, randomToken } from './secrets';
-import { authorize, requirePrincipal } from './authorize';
+import { authorize, requirePrincipal } from '../../authorize';
 import { auditUser, toUserView, type UserView } from './user.view';
 
 const iso = (d: Date) => d.toISOString();

@@ -6,9 +6,9 @@ import type { Db } from '../../db/database';
 import type { Database } from '../../db/schema';
 import { parseQuery } from '../../db/fulltext';
 import type { RequestContext } from '../../context';
-import type { AuditWriter } from '../audit/audit.service';
-import { authorize, hasPermission } from '../identity/authorize';
-import { findRelease, itemsOf } from '../releases/release.repository';
+import type { AuditWriter } from '../audit';
+import { authorize, hasPermission } from '../../authorize';
+import { findRelease, itemsOf } from '../releases';
 import {
   assertKnowledgeAction,
   changedFields,

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contextOf } from '../../http/request-context';
-import type { ReleaseDeps } from '../releases/release.deps';
+import type { ReleaseDeps } from '../releases';
 import { getMonitoring, pushLogs, recordFeedback, recordReading, searchLogs } from './monitoring.service';
 
 const tags = ['monitoring'];

@@ -13,17 +13,13 @@ import {
 } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import { systemContext, type RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
+import { authorize } from '../../authorize';
 import { enqueueJob } from '../../jobs/job.repository';
 import type { LeasedJob } from '../../jobs/job.runner';
-import type { ReleaseDeps } from '../releases/release.deps';
-import { findRelease, type Release } from '../releases/release.repository';
-import { rulesOf } from '../releases/release.facts';
-import { publishChange, runAction } from '../releases/release.service';
-import { approvedPlan, MONITORING_POLL_JOB } from '../execution/execution.service';
-import { raiseTriggerIn } from '../rollback/rollback.service';
-import { approvedPlanOf } from '../plans/plan.repository';
-import { triggersOf } from '../rollback/rollback.repository';
+import { type ReleaseDeps, findRelease, type Release, rulesOf, publishChange, runAction } from '../releases';
+import { approvedPlan, MONITORING_POLL_JOB } from '../execution';
+import { raiseTriggerIn, triggersOf } from '../rollback';
+import { approvedPlanOf } from '../plans';
 import { readScalar, PrometheusError } from './prometheus.client';
 import * as repo from './monitoring.repository';
 

@@ -9,10 +9,8 @@ import {
   refusal,
 } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
-import type { ReleaseDeps } from '../releases/release.deps';
-import { findRelease, lockRelease } from '../releases/release.repository';
-import { runAction } from '../releases/release.service';
+import { authorize } from '../../authorize';
+import { type ReleaseDeps, findRelease, lockRelease, runAction } from '../releases';
 import * as repo from './plan.repository';
 import { planConflicts } from './plan.conflicts';
 

@@ -15,8 +15,8 @@ import type { Clock } from '@releasegate/domain';
 import type { Db } from '../../db/database';
 import type { Database } from '../../db/schema';
 import type { RequestContext } from '../../context';
-import type { AuditWriter } from '../audit/audit.service';
-import { authorize } from '../identity/authorize';
+import type { AuditWriter } from '../audit';
+import { authorize } from '../../authorize';
 import * as repo from './policy.repository';
 
 export interface PolicyDeps {

@@ -1,31 +1,29 @@
 import { RULES } from '@releasegate/messages';
 import { createHash } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
-import { checkTimeStamp, checkpointText, writeCheckpoint, type Checkpoint } from '../audit/audit.checkpoint';
+import {
+  checkTimeStamp,
+  checkpointText,
+  writeCheckpoint,
+  type Checkpoint,
+  publicKeyInfo,
+  verifySignature,
+  recordStandalone,
+} from '../audit';
 import type { Certificate } from 'pkijs';
-import { publicKeyInfo, verifySignature } from '../audit/audit.signing';
 import JSZip from 'jszip';
 import type { Kysely } from 'kysely';
 import { DomainError, notFound } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import type { RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
-import { recordStandalone } from '../audit/audit.service';
-import {
-  renderPlan,
-  renderReport,
-  type DocumentFile,
-  type DocumentFormat,
-} from '../documents/documents.service';
-import type { ReleaseDeps } from '../releases/release.deps';
-import { findRelease, type Release } from '../releases/release.repository';
-import { rulesOf } from '../releases/release.facts';
-import { runAction, type OneShot } from '../releases/release.service';
-import { commentsOf, plansOf } from '../plans/plan.repository';
-import { checksOf } from '../verification/checklist.repository';
-import { stepRunsOf } from '../execution/execution.repository';
-import { feedbackOf, readingsOf, searchLogs } from '../monitoring/monitoring.repository';
-import { problemsOf, restorationChecksOf, triggersOf } from '../rollback/rollback.repository';
+import { authorize } from '../../authorize';
+import { renderPlan, renderReport, type DocumentFile, type DocumentFormat } from '../documents';
+import { type ReleaseDeps, findRelease, type Release, rulesOf, runAction, type OneShot } from '../releases';
+import { commentsOf, plansOf } from '../plans';
+import { checksOf } from '../verification';
+import { stepRunsOf } from '../execution';
+import { feedbackOf, readingsOf, searchLogs } from '../monitoring';
+import { problemsOf, restorationChecksOf, triggersOf } from '../rollback';
 import * as repo from './postrelease.repository';
 import { storeFile } from './postrelease.service';
 import { assembleReport } from './report.assemble';

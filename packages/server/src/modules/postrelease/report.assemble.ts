@@ -1,16 +1,15 @@
 import type { Kysely } from 'kysely';
 import { TRIGGER_KIND_LABELS, type PlanStep, type PolicyRules } from '@releasegate/domain';
-import { evidenceOf } from '../documents/evidence.data';
+import { evidenceOf, type PlannedStepActual, type ReleaseReportData } from '../documents';
 import type { Database } from '../../db/schema';
-import type { PlannedStepActual, ReleaseReportData } from '../documents/report.data';
 import type { Role } from '@releasegate/domain';
-import { findPolicy } from '../policy/policy.repository';
-import { approvedPlanOf } from '../plans/plan.repository';
-import type { Release } from '../releases/release.repository';
-import { checklistState } from '../verification/checklist.state';
-import { listPeople } from '../identity/identity.repository';
-import { stepRunsOf, type StepRunRecord } from '../execution/execution.repository';
-import { restorationChecksOf, triggersOf } from '../rollback/rollback.repository';
+import { findPolicy } from '../policy';
+import { approvedPlanOf } from '../plans';
+import type { Release } from '../releases';
+import { checklistState } from '../verification';
+import { listPeople } from '../identity';
+import { stepRunsOf, type StepRunRecord } from '../execution';
+import { restorationChecksOf, triggersOf } from '../rollback';
 import * as repo from './postrelease.repository';
 import { verificationState } from './verification.state';
 

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { DomainError, impactOf, notFound, type PlanRisk } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import type { RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
+import { authorize } from '../../authorize';
 import type { ReleaseDeps } from './release.deps';
 import * as repo from './release.repository';
 

@@ -5,7 +5,6 @@ import { startTestApp, type TestApp } from '../../test/test-app';
 import { approvedChange, ci, completePlan, signInRoles } from '../../test/releases';
 import { SESSIONS_FOR_A_DAY, readyRelease, runStep, shortForm } from '../../test/implementation';
 
-
 describe.each(DIALECTS)('the emergency path end to end on %s', (dialect) => {
   let t: TestApp;
   let c: Awaited<ReturnType<typeof signInRoles>>;

@@ -6,7 +6,7 @@ import { HttpClient, startTestApp, type Reply, type TestApp } from '../../test/t
 import { approvedChange, ci, completePlan } from '../../test/releases';
 import { SESSIONS_FOR_A_DAY, readyRelease, runStep } from '../../test/implementation';
 import { spawnServer, stopServer, type ServerProcess } from '../../test/server-process';
-import { verifyChain } from '../audit/audit.verify';
+import { verifyChain } from '../audit';
 
 /**
  * Two nodes on one database and 20 or 50 callers at once, spread over both: on PostgreSQL two

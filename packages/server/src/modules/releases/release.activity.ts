@@ -1,7 +1,7 @@
 import { notFound } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
-import { releaseEvents } from '../postrelease/postrelease.repository';
+import { authorize } from '../../authorize';
+import { releaseEvents } from '../postrelease';
 import type { ReleaseDeps } from './release.deps';
 import { findRelease } from './release.repository';
 

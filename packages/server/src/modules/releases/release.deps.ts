@@ -2,11 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '@releasegate/domain';
 import type { Db } from '../../db/database';
 import type { Database } from '../../db/schema';
-import type { AuditWriter } from '../audit/audit.service';
-import type { AuditSigner } from '../audit/audit.signing';
-import type { CheckpointStore } from '../audit/audit.checkpoint';
-import type { TimeStamper } from '../audit/audit.timestamp';
-import type { ImpactGraphCache } from '../cmdb/impact.graph';
+import type { AuditWriter, AuditSigner, CheckpointStore, TimeStamper } from '../audit';
+import type { ImpactGraphCache } from '../cmdb';
 import type { BlobStore } from '../../storage/blob-store';
 import type { EventBus } from '../../events/event-bus';
 

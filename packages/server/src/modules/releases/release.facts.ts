@@ -1,22 +1,15 @@
 import type { Kysely } from 'kysely';
 import { sectionGaps, type PolicyRules, type ReleaseFacts } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
-import { findPolicy } from '../policy/policy.repository';
+import { findPolicy } from '../policy';
 import { gateDecision } from '@releasegate/domain';
-import { approvedPlanOf, approverIdsOf, latestPlan } from '../plans/plan.repository';
-import { stepRunsOf } from '../execution/execution.repository';
-import { gateFactsOf } from '../gate/gate.facts';
-import { countOpenTriggers, restorationChecksOf } from '../rollback/rollback.repository';
-import {
-  findArchive,
-  findCmdbTask,
-  findReview,
-  verificationsOf,
-} from '../postrelease/postrelease.repository';
-import { verificationState } from '../postrelease/verification.state';
-import { planConflicts } from '../plans/plan.conflicts';
+import { approvedPlanOf, approverIdsOf, latestPlan, planConflicts } from '../plans';
+import { stepRunsOf } from '../execution';
+import { gateFactsOf } from '../gate';
+import { countOpenTriggers, restorationChecksOf } from '../rollback';
+import { findArchive, findCmdbTask, findReview, verificationsOf, verificationState } from '../postrelease';
 import type { ReleaseDeps } from './release.deps';
-import { findUserByUsername } from '../identity/identity.repository';
+import { findUserByUsername } from '../identity';
 import { changeIdsOf, itemsOf, type Release } from './release.repository';
 
 /** The rules of the policy version the release runs under (PC-1: it keeps the one it started with). */

@@ -2,10 +2,10 @@ import type { Kysely } from 'kysely';
 import { notFound } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import type { RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
-import { findCisByIds, listTypes } from '../cmdb/cmdb.repository';
-import { findVersion } from '../dsl/dsl.repository';
-import { plansOf } from '../plans/plan.repository';
+import { authorize } from '../../authorize';
+import { findCisByIds, listTypes } from '../cmdb';
+import { findDslVersion } from '../dsl';
+import { plansOf } from '../plans';
 import type { ReleaseDeps } from './release.deps';
 import * as repo from './release.repository';
 
@@ -38,7 +38,7 @@ export async function releaseReferences(deps: ReleaseDeps, ctx: RequestContext, 
   const items = await repo.itemsOf(q, release.id);
   const cis = await findCisByIds(q, await referencedCiIds(q, release, items));
   const versionIds = new Set(items.flatMap((i) => (i.dslVersionId ? [i.dslVersionId] : [])));
-  const versions = await Promise.all([...versionIds].map((v) => findVersion(q, v)));
+  const versions = await Promise.all([...versionIds].map((v) => findDslVersion(q, v)));
   const typeNames = new Map((await listTypes(q)).map((t) => [t.key, t.name]));
   return {
     cis: cis

@@ -24,18 +24,18 @@ import {
 } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import type { Principal, RequestContext } from '../../context';
-import { authorize, requirePrincipal } from '../identity/authorize';
-import { findCisByIds } from '../cmdb/cmdb.repository';
-import { findVersion as findDslVersion } from '../dsl/dsl.repository';
-import { policyInForce } from '../policy/policy.service';
-import { latestPlan } from '../plans/plan.repository';
+import { authorize, requirePrincipal } from '../../authorize';
+import { findCisByIds } from '../cmdb';
+import { findDslVersion } from '../dsl';
+import { policyInForce } from '../policy';
+import { latestPlan } from '../plans';
 import type { ReleaseDeps } from './release.deps';
 import * as repo from './release.repository';
 import { factsOf, rulesOf } from './release.facts';
 import { assertAllowed } from './release.guard';
-import { writeReleaseRecord } from '../postrelease/release-record';
+import { writeReleaseRecord } from '../postrelease';
 import { announceEmergencyTodos, announceRequest, announceStateChange } from './release.notices';
-import { rollbackDecided } from '../rollback/rollback.repository';
+import { rollbackDecided } from '../rollback';
 
 const IMPACT_DEPTH_FOR_CLASSIFICATION = 5;
 

@@ -3,9 +3,7 @@ import { z } from 'zod';
 import { reasonSchema } from '../../http/reason.schemas';
 import { TRIGGER_KINDS } from '@releasegate/domain';
 import { contextOf } from '../../http/request-context';
-import type { ReleaseDeps } from '../releases/release.deps';
-import { releaseDetailView } from '../releases/release.schemas';
-import { getRelease } from '../releases/release.service';
+import { type ReleaseDeps, releaseDetailView, getRelease } from '../releases';
 import {
   completeRollback,
   decide,

@@ -17,21 +17,24 @@ import {
 } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import { systemContext, type RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
+import { authorize } from '../../authorize';
 import { cancelJobs, enqueueJob } from '../../jobs/job.repository';
 import type { LeasedJob } from '../../jobs/job.runner';
-import { notify, todoKey } from '../notifications/notify';
-import { baselineSnapshots, ciIdsChangedByRelease, findCisByIds } from '../cmdb/cmdb.repository';
-import { snapshotCis } from '../cmdb/baseline.service';
-import type { ReleaseDeps } from '../releases/release.deps';
-import { findRelease, itemsOf, type Release } from '../releases/release.repository';
-import { rulesOf } from '../releases/release.facts';
-import { runAction, type OneShot } from '../releases/release.service';
-import { stepRunsOf } from '../execution/execution.repository';
-import { approvedPlan } from '../execution/execution.service';
+import { notify, todoKey } from '../notifications';
+import { baselineSnapshots, ciIdsChangedByRelease, findCisByIds, snapshotCis } from '../cmdb';
+import {
+  type ReleaseDeps,
+  findRelease,
+  itemsOf,
+  type Release,
+  rulesOf,
+  runAction,
+  type OneShot,
+} from '../releases';
+import { stepRunsOf, approvedPlan } from '../execution';
 import * as repo from './rollback.repository';
-import { formatTime } from '../documents/document.model';
-import { sealOnClose } from '../postrelease/closing.service';
+import { formatTime } from '../documents';
+import { sealOnClose } from '../postrelease';
 
 export const ESCALATE_JOB = 'rollback.escalate';
 

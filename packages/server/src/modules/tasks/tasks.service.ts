@@ -10,10 +10,8 @@ import {
 } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import type { Principal, RequestContext } from '../../context';
-import { requirePrincipal } from '../identity/authorize';
-import type { ReleaseDeps } from '../releases/release.deps';
-import { factsOf, rulesOf } from '../releases/release.facts';
-import { listReleases, type Release } from '../releases/release.repository';
+import { requirePrincipal } from '../../authorize';
+import { type ReleaseDeps, factsOf, rulesOf, listReleases, type Release } from '../releases';
 import * as repo from './tasks.repository';
 import type { TaskKind } from './tasks.schemas';
 

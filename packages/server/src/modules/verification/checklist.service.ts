@@ -2,12 +2,9 @@ import { RULES } from '@releasegate/messages';
 import type { Readable } from 'node:stream';
 import { DomainError, notFound, refusal } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
+import { authorize } from '../../authorize';
 import { BlobTooLargeError } from '../../storage/blob-store';
-import type { ReleaseDeps } from '../releases/release.deps';
-import { findRelease } from '../releases/release.repository';
-import { rulesOf } from '../releases/release.facts';
-import { runAction } from '../releases/release.service';
+import { type ReleaseDeps, findRelease, rulesOf, runAction } from '../releases';
 import * as repo from './checklist.repository';
 import { approvedPlanVersion, checklistState } from './checklist.state';
 

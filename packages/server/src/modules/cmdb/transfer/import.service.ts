@@ -8,7 +8,7 @@ import {
   RELATION_TYPES,
 } from '@releasegate/domain';
 import type { RequestContext } from '../../../context';
-import { authorize } from '../../identity/authorize';
+import { authorize } from '../../../authorize';
 import type { CmdbDeps } from '../cmdb.deps';
 import * as repo from '../cmdb.repository';
 import { addRelationIn, createCiIn, updateCiIn, type CiInput } from '../ci.service';

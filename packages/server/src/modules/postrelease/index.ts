@@ -1,0 +1,19 @@
+/** The post-release module's public entry. */
+export {
+  MANIFEST,
+  MANIFEST_SIGNATURE,
+  PUBLIC_KEY,
+  sealOnClose,
+  verifyEvidencePackage,
+} from './closing.service';
+export { openCmdbUpdate } from './postrelease.service';
+export { writeReleaseRecord } from './release-record';
+export { verificationState } from './verification.state';
+export {
+  findArchive,
+  findCmdbTask,
+  findReview,
+  releaseEvents,
+  verificationsOf,
+  type CmdbTask,
+} from './postrelease.repository';
