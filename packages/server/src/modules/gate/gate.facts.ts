@@ -7,6 +7,9 @@ import { type ReleaseDeps, changeIdsOf, itemsOf, type Release } from '../release
 import { approvedPlanOf, freezesOverlapping } from '../plans';
 import { checklistState } from '../verification';
 
+/** What this file's functions use of the release workflow's dependencies. */
+export type GateFactDeps = Pick<ReleaseDeps, 'changeApprovals'>;
+
 /**
  * What the gate decides on, read in the caller's transaction. Without an environment and
  * digests (starting implementation) it checks every artifact the plan delivers instead.

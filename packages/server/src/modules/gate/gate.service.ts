@@ -5,6 +5,9 @@ import { recordStandalone } from '../audit';
 import { type ReleaseDeps, findRelease, rulesOf } from '../releases';
 import { gateFactsOf } from './gate.facts';
 
+/** What this file's functions use of the release workflow's dependencies. */
+export type GateDeps = Pick<ReleaseDeps, 'audit' | 'changeApprovals' | 'clock' | 'db'>;
+
 export interface GateRequest {
   release: string;
   environment: string;
@@ -32,7 +35,7 @@ export type GateResult = GateAnswer & {
  * audit trail with all its reasons.
  */
 export async function checkGate(
-  deps: ReleaseDeps,
+  deps: GateDeps,
   ctx: RequestContext,
   input: GateRequest,
 ): Promise<GateResult> {

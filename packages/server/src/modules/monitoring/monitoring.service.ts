@@ -23,6 +23,12 @@ import { approvedPlanOf } from '../plans';
 import { readScalar, PrometheusError } from './prometheus.client';
 import * as repo from './monitoring.repository';
 
+/** What this file's functions use of the release workflow's dependencies. */
+export type MonitoringDeps = Pick<
+  ReleaseDeps,
+  'audit' | 'changeApprovals' | 'clock' | 'db' | 'events' | 'graph' | 'prometheusUrl'
+>;
+
 const WATCHED_STATES = ['implementing', 'post_release'];
 
 const SYSTEM = 'ReleaseGate';
@@ -37,7 +43,7 @@ const breachSummary = (i: PlanIndicator, value: number) =>
  */
 async function recordReadingIn(
   trx: Kysely<Database>,
-  deps: ReleaseDeps,
+  deps: MonitoringDeps,
   ctx: RequestContext,
   release: Release,
   rules: PolicyRules,
@@ -77,7 +83,7 @@ async function indicatorOf(trx: Kysely<Database>, releaseId: string, key: string
 
 /** IM-4: a reading entered by hand. */
 export async function recordReading(
-  deps: ReleaseDeps,
+  deps: MonitoringDeps,
   ctx: RequestContext,
   id: string,
   input: { indicator: string; value: number; at?: string | null },
@@ -132,7 +138,7 @@ function observedAt(at: string | null | undefined, now: Date, field: string): st
 }
 
 /** IM-5: log lines pushed by tooling or attached by people; the plan's error patterns flag lines. */
-export async function pushLogs(deps: ReleaseDeps, ctx: RequestContext, id: string, lines: LogLine[]) {
+export async function pushLogs(deps: MonitoringDeps, ctx: RequestContext, id: string, lines: LogLine[]) {
   authorize(ctx, 'release.implement');
   return runAction(deps, ctx, id, 'record_monitoring', async (trx, release, principal) => {
     const patterns = (await approvedPlan(trx, release.id)).content.monitoring?.errorPatterns ?? [];
@@ -158,7 +164,12 @@ export async function pushLogs(deps: ReleaseDeps, ctx: RequestContext, id: strin
   });
 }
 
-export async function searchLogs(deps: ReleaseDeps, ctx: RequestContext, id: string, filter: repo.LogFilter) {
+export async function searchLogs(
+  deps: MonitoringDeps,
+  ctx: RequestContext,
+  id: string,
+  filter: repo.LogFilter,
+) {
   authorize(ctx, 'release.read');
   const release = await findRelease(deps.db.kysely, id);
   if (!release) throw notFound('Release', id);
@@ -170,7 +181,7 @@ export async function searchLogs(deps: ReleaseDeps, ctx: RequestContext, id: str
  * concentrated-complaints trigger by itself (one while it awaits its decision).
  */
 export async function recordFeedback(
-  deps: ReleaseDeps,
+  deps: MonitoringDeps,
   ctx: RequestContext,
   id: string,
   input: Omit<repo.Feedback, 'seq' | 'recordedBy' | 'at'> & { at?: string | null },
@@ -209,7 +220,7 @@ export async function recordFeedback(
 }
 
 /** IM-4…IM-6 for the screen: indicators with their readings, feedback, the complaint window. */
-export async function getMonitoring(deps: ReleaseDeps, ctx: RequestContext, id: string) {
+export async function getMonitoring(deps: MonitoringDeps, ctx: RequestContext, id: string) {
   authorize(ctx, 'release.read');
   const q = deps.db.kysely;
   const release = await findRelease(q, id);
@@ -237,7 +248,7 @@ export async function getMonitoring(deps: ReleaseDeps, ctx: RequestContext, id: 
  * IM-4: the scheduled reading of every plan indicator with a query, while the release runs.
  * An indicator that cannot be read leaves a warning in the release's log, not a silent gap.
  */
-export function pollHandler(deps: ReleaseDeps, pollSeconds: number) {
+export function pollHandler(deps: MonitoringDeps, pollSeconds: number) {
   return {
     external: async (job: LeasedJob) => {
       const releaseId = String(job.payload.releaseId);

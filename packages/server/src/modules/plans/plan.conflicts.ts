@@ -11,6 +11,9 @@ import {
   type PlanVersion,
 } from './plan.repository';
 
+/** What this file's functions use of the release workflow's dependencies. */
+export type PlanConflictDeps = Pick<ReleaseDeps, 'graph'>;
+
 export interface PlanConflict {
   key: string;
   kind: 'freeze' | 'release';

@@ -14,18 +14,16 @@ import { type ReleaseDeps, findRelease, lockRelease, runAction } from '../releas
 import * as repo from './plan.repository';
 import { planConflicts } from './plan.conflicts';
 
-const now = (deps: ReleaseDeps) => deps.clock.now().toISOString();
+/** What this file's functions use of the release workflow's dependencies. */
+export type PlanDeps = Pick<ReleaseDeps, 'audit' | 'changeApprovals' | 'clock' | 'db' | 'events' | 'graph'>;
+
+const now = (deps: PlanDeps) => deps.clock.now().toISOString();
 
 /**
  * PL-1: saves the plan's sections as a draft. The first save creates version 1; a rejected
  * version is edited again as a draft. An approved version is never edited (PL-3): revise it.
  */
-export async function savePlan(
-  deps: ReleaseDeps,
-  ctx: RequestContext,
-  releaseId: string,
-  content: PlanContent,
-) {
+export async function savePlan(deps: PlanDeps, ctx: RequestContext, releaseId: string, content: PlanContent) {
   return runAction(deps, ctx, releaseId, 'edit_plan', async (trx, release, principal) => {
     const current = await repo.latestPlan(trx, release.id);
     const at = now(deps);
@@ -82,7 +80,7 @@ export async function savePlan(
 }
 
 /** PL-1: submitting with sections missing is refused with the list of what is missing (the lifecycle guard). */
-export async function submitPlan(deps: ReleaseDeps, ctx: RequestContext, releaseId: string) {
+export async function submitPlan(deps: PlanDeps, ctx: RequestContext, releaseId: string) {
   return runAction(deps, ctx, releaseId, 'submit_plan', async (trx, release, principal) => {
     const plan = (await repo.latestPlan(trx, release.id))!;
     await repo.updatePlan(trx, { ...plan, status: 'submitted', submittedAt: now(deps) }, plan.status);
@@ -99,7 +97,7 @@ export async function submitPlan(deps: ReleaseDeps, ctx: RequestContext, release
 
 /** PL-2, TY-2, RO-5: approval by the authority for the type, never by the drafter; the earlier approved version is superseded. */
 export async function approvePlan(
-  deps: ReleaseDeps,
+  deps: PlanDeps,
   ctx: RequestContext,
   releaseId: string,
   comment: string | null,
@@ -132,7 +130,7 @@ export async function approvePlan(
 }
 
 /** PL-2: a rejected plan returns to drafting; the comment is kept. */
-export async function rejectPlan(deps: ReleaseDeps, ctx: RequestContext, releaseId: string, comment: string) {
+export async function rejectPlan(deps: PlanDeps, ctx: RequestContext, releaseId: string, comment: string) {
   return runAction(deps, ctx, releaseId, 'reject_plan', async (trx, release, principal) => {
     const plan = (await repo.latestPlan(trx, release.id))!;
     await repo.updatePlan(
@@ -183,7 +181,7 @@ function draftFrom(
 }
 
 /** PL-3: an approved plan stays as it is; a revision is a new version (a copy to edit) that needs approval again. */
-export async function revisePlan(deps: ReleaseDeps, ctx: RequestContext, releaseId: string, reason: string) {
+export async function revisePlan(deps: PlanDeps, ctx: RequestContext, releaseId: string, reason: string) {
   return runAction(deps, ctx, releaseId, 'revise_plan', async (trx, release, principal) => {
     const approved = (await repo.latestPlan(trx, release.id))!;
     const at = now(deps);
@@ -209,7 +207,7 @@ const EXECUTED_PARTS = ['window', 'steps', 'rollback'] as const;
  * the steps and the rollback stay as approved, since they are what runs (or ran).
  */
 export async function saveCompletion(
-  deps: ReleaseDeps,
+  deps: PlanDeps,
   ctx: RequestContext,
   releaseId: string,
   content: PlanContent,
@@ -255,7 +253,7 @@ export async function saveCompletion(
 
 /** TY-4, TY-2: the emergency approval authority approves the completed plan; the short form is superseded. */
 export async function approveCompletion(
-  deps: ReleaseDeps,
+  deps: PlanDeps,
   ctx: RequestContext,
   releaseId: string,
   comment: string | null,
@@ -290,7 +288,7 @@ export async function approveCompletion(
   });
 }
 
-export async function listPlans(deps: ReleaseDeps, ctx: RequestContext, releaseId: string) {
+export async function listPlans(deps: PlanDeps, ctx: RequestContext, releaseId: string) {
   authorize(ctx, 'release.read');
   const release = await findRelease(deps.db.kysely, releaseId);
   if (!release) throw notFound('Release', releaseId);
@@ -300,7 +298,7 @@ export async function listPlans(deps: ReleaseDeps, ctx: RequestContext, releaseI
   );
 }
 
-export async function conflictsOf(deps: ReleaseDeps, ctx: RequestContext, releaseId: string) {
+export async function conflictsOf(deps: PlanDeps, ctx: RequestContext, releaseId: string) {
   authorize(ctx, 'release.read');
   const release = await findRelease(deps.db.kysely, releaseId);
   if (!release) throw notFound('Release', releaseId);
@@ -312,7 +310,7 @@ export async function conflictsOf(deps: ReleaseDeps, ctx: RequestContext, releas
 
 /** PL-5: proceeding despite a conflict needs an explicit, recorded override with its reason. */
 export async function overrideConflict(
-  deps: ReleaseDeps,
+  deps: PlanDeps,
   ctx: RequestContext,
   releaseId: string,
   key: string,
@@ -364,13 +362,13 @@ export async function overrideConflict(
 
 // Freeze windows (the admin-maintained calendar) and the release calendar
 
-export async function listFreezes(deps: ReleaseDeps, ctx: RequestContext, from: string, to: string) {
+export async function listFreezes(deps: PlanDeps, ctx: RequestContext, from: string, to: string) {
   authorize(ctx, 'release.read');
   return repo.freezesOverlapping(deps.db.kysely, from, to);
 }
 
 export async function createFreeze(
-  deps: ReleaseDeps,
+  deps: PlanDeps,
   ctx: RequestContext,
   input: { name: string; startsAt: string; endsAt: string; reason?: string | null },
 ) {
@@ -400,7 +398,7 @@ export async function createFreeze(
   return freeze;
 }
 
-export async function deleteFreeze(deps: ReleaseDeps, ctx: RequestContext, id: string) {
+export async function deleteFreeze(deps: PlanDeps, ctx: RequestContext, id: string) {
   authorize(ctx, 'policy.manage');
   await deps.db.kysely.transaction().execute(async (trx) => {
     const before = await repo.findFreeze(trx, id);
@@ -416,7 +414,7 @@ export async function deleteFreeze(deps: ReleaseDeps, ctx: RequestContext, id: s
 }
 
 /** PL-5: windows of open releases' plans and the freezes in a period, for the release calendar. */
-export async function calendar(deps: ReleaseDeps, ctx: RequestContext, from: string, to: string) {
+export async function calendar(deps: PlanDeps, ctx: RequestContext, from: string, to: string) {
   authorize(ctx, 'release.read');
   const q = deps.db.kysely;
   const plans = await repo.plansInRange(q, from, to);

@@ -28,6 +28,22 @@ import * as repo from './postrelease.repository';
 import { storeFile } from './postrelease.service';
 import { assembleReport } from './report.assemble';
 
+/** What this file's functions use of the release workflow's dependencies. */
+export type ClosingDeps = Pick<
+  ReleaseDeps,
+  | 'audit'
+  | 'blobs'
+  | 'changeApprovals'
+  | 'checkpoints'
+  | 'clock'
+  | 'db'
+  | 'events'
+  | 'graph'
+  | 'pdfFontPath'
+  | 'signer'
+  | 'timeStamper'
+>;
+
 const json = (value: unknown) => Buffer.from(`${JSON.stringify(value, null, 2)}\n`);
 const JSON_TYPE = 'application/json';
 
@@ -36,7 +52,7 @@ const JSON_TYPE = 'application/json';
  * 《发布计划》, the checklists, evidence files, step records, logs, monitoring, rollback and
  * approvals — into the blob store, replacing an earlier archive (until close seals it).
  */
-async function collectArchive(trx: Kysely<Database>, deps: ReleaseDeps, release: Release, by: string) {
+async function collectArchive(trx: Kysely<Database>, deps: ClosingDeps, release: Release, by: string) {
   const items: Omit<repo.ArchiveItem, 'seq'>[] = [];
   const add = async (bytes: Buffer, kind: string, name: string, mediaType = JSON_TYPE) =>
     items.push(await storeFile(deps, bytes, { kind, name, mediaType }));
@@ -115,7 +131,7 @@ async function collectArchive(trx: Kysely<Database>, deps: ReleaseDeps, release:
  * the same record: refused naming who archived and when (two people archiving at once on two
  * nodes: one archive, one refusal).
  */
-export async function archiveRelease(deps: ReleaseDeps, ctx: RequestContext, id: string) {
+export async function archiveRelease(deps: ClosingDeps, ctx: RequestContext, id: string) {
   authorize(ctx, 'release.read');
   const upToDate: OneShot = async (trx, release) => {
     const archive = await repo.findArchive(trx, release.id);
@@ -156,7 +172,7 @@ const CLOSE_ACTIONS = {
  * and PDF), archived with the rest, and the archive is sealed: immutable from now on.
  */
 export async function closeRelease(
-  deps: ReleaseDeps,
+  deps: ClosingDeps,
   ctx: RequestContext,
   id: string,
   input: { outcome: keyof typeof CLOSE_ACTIONS; analysis?: string | null; lessons?: string | null },
@@ -197,7 +213,7 @@ export async function closeRelease(
  */
 export async function sealOnClose(
   trx: Kysely<Database>,
-  deps: ReleaseDeps,
+  deps: ClosingDeps,
   release: Release,
   closure: repo.Closure & { outcome: 'successful' | 'failed' | 'rolled_back' },
 ) {
@@ -219,7 +235,7 @@ export async function sealOnClose(
 
 /** CL-2: the archived report of a closed release, or a draft made from the record so far. */
 export async function reportDocument(
-  deps: ReleaseDeps,
+  deps: ClosingDeps,
   ctx: RequestContext,
   id: string,
   format: DocumentFormat,
@@ -265,7 +281,7 @@ export const PUBLIC_KEY = 'public-key.pem';
  * checkpoint of the audit chain taken now, so that `releasegate evidence verify --public-key`
  * proves offline that nothing was changed after export — not even the manifest.
  */
-export async function evidencePackage(deps: ReleaseDeps, ctx: RequestContext, id: string) {
+export async function evidencePackage(deps: ClosingDeps, ctx: RequestContext, id: string) {
   authorize(ctx, 'release.read');
   const q = deps.db.kysely;
   const release = await findRelease(q, id);

@@ -5,6 +5,7 @@ export {
   PUBLIC_KEY,
   sealOnClose,
   verifyEvidencePackage,
+  type ClosingDeps,
 } from './closing.service';
 export { openCmdbUpdate } from './postrelease.service';
 export { writeReleaseRecord } from './release-record';

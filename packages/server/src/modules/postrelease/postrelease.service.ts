@@ -15,6 +15,12 @@ import * as repo from './postrelease.repository';
 import { formatTime } from '../documents';
 import { verificationState } from './verification.state';
 
+/** What this file's functions use of the release workflow's dependencies. */
+export type PostReleaseDeps = Pick<
+  ReleaseDeps,
+  'audit' | 'blobs' | 'changeApprovals' | 'clock' | 'db' | 'events' | 'graph'
+>;
+
 export const CMDB_DEADLINE_JOB = 'cmdb.deadline';
 /** A reminder this long before the CMDB deadline, and the escalation at it. */
 const CMDB_REMINDER_MINUTES = 120;
@@ -104,7 +110,7 @@ export interface VerificationInput {
 
 /** PO-1: functional, performance and business verification, each with result and evidence. */
 export async function recordVerification(
-  deps: ReleaseDeps,
+  deps: PostReleaseDeps,
   ctx: RequestContext,
   id: string,
   itemKey: string,
@@ -154,7 +160,7 @@ export async function recordVerification(
 
 /** PO-1: user acceptance is a formal sign-off by a named business-department representative. */
 export async function signAcceptance(
-  deps: ReleaseDeps,
+  deps: PostReleaseDeps,
   ctx: RequestContext,
   id: string,
   input: { accepted: boolean; department: string; comment?: string | null },
@@ -216,7 +222,7 @@ export async function signAcceptance(
  * Recorded once; two reviewers at the same moment: the second is told who reviewed.
  */
 export async function reviewEmergency(
-  deps: ReleaseDeps,
+  deps: PostReleaseDeps,
   ctx: RequestContext,
   id: string,
   input: { justified: boolean; findings: string },
@@ -258,7 +264,7 @@ export async function reviewEmergency(
  * as its reason (CM-4); done after the deadline, it is done late (the on-time rate measures it).
  */
 export async function completeCmdbUpdate(
-  deps: ReleaseDeps,
+  deps: PostReleaseDeps,
   ctx: RequestContext,
   id: string,
   note: string | null,
@@ -327,7 +333,7 @@ export async function completeCmdbUpdate(
 }
 
 /** PO-1…PO-3, CL-1 for the screen: verifications, the CMDB task, the archive and the closure. */
-export async function getPostRelease(deps: ReleaseDeps, ctx: RequestContext, id: string) {
+export async function getPostRelease(deps: PostReleaseDeps, ctx: RequestContext, id: string) {
   authorize(ctx, 'release.read');
   const q = deps.db.kysely;
   const release = await findRelease(q, id);

@@ -5,6 +5,9 @@ import { releaseEvents } from '../postrelease';
 import type { ReleaseDeps } from './release.deps';
 import { findRelease } from './release.repository';
 
+/** What this file's functions use of the release workflow's dependencies. */
+export type ActivityDeps = Pick<ReleaseDeps, 'db'>;
+
 /** Audit details worth showing on the release's own page (which step, check, type, decision…). */
 const SHOWN_DETAILS = [
   'phase',
@@ -26,7 +29,7 @@ const SHOWN_DETAILS = [
  * actions from the audit trail. The full trail, refusals and hashes included, stays with the
  * auditor (MLPS separation of duties).
  */
-export async function releaseActivity(deps: ReleaseDeps, ctx: RequestContext, id: string) {
+export async function releaseActivity(deps: ActivityDeps, ctx: RequestContext, id: string) {
   authorize(ctx, 'release.read');
   const q = deps.db.kysely;
   const release = await findRelease(q, id);

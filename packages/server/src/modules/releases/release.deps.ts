@@ -19,6 +19,11 @@ export interface ChangeApproval {
   label: string;
 }
 
+/**
+ * Everything the release workflow's services may be given; the routes hand over all of it. Each
+ * service file declares the part it uses (`Pick<ReleaseDeps, …>`, e.g. `GateDeps`), so a new
+ * dependency shows where it is needed.
+ */
 export interface ReleaseDeps {
   db: Db;
   clock: Clock;

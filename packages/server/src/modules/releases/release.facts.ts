@@ -12,6 +12,9 @@ import type { ReleaseDeps } from './release.deps';
 import { findUserByUsername } from '../identity';
 import { changeIdsOf, itemsOf, type Release } from './release.repository';
 
+/** What this file's functions use of the release workflow's dependencies. */
+export type ReleaseFactDeps = Pick<ReleaseDeps, 'changeApprovals' | 'clock' | 'graph'>;
+
 /** The rules of the policy version the release runs under (PC-1: it keeps the one it started with). */
 export async function rulesOf(q: Kysely<Database>, release: Release): Promise<PolicyRules> {
   const policy = await findPolicy(q, release.policyVersionId);
@@ -22,7 +25,7 @@ export async function rulesOf(q: Kysely<Database>, release: Release): Promise<Po
 /** Everything the lifecycle's guards need, read from the database in the caller's transaction. */
 export async function factsOf(
   q: Kysely<Database>,
-  deps: ReleaseDeps,
+  deps: ReleaseFactDeps,
   release: Release,
   rules: PolicyRules,
 ): Promise<ReleaseFacts> {
@@ -95,7 +98,7 @@ const EXECUTING = ['ready', 'implementing', 'post_release', 'rolling_back', 'rol
 /** From verification on: steps done, triggers open, restoration verified, what the gate refuses. */
 async function executionFacts(
   q: Kysely<Database>,
-  deps: ReleaseDeps,
+  deps: ReleaseFactDeps,
   release: Release,
   rules: PolicyRules,
 ): Promise<Partial<ReleaseFacts>> {

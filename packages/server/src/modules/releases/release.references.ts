@@ -9,6 +9,9 @@ import { plansOf } from '../plans';
 import type { ReleaseDeps } from './release.deps';
 import * as repo from './release.repository';
 
+/** What this file's functions use of the release workflow's dependencies. */
+export type ReferenceDeps = Pick<ReleaseDeps, 'db'>;
+
 /** Every CI a release names: its targets, its items' CIs, and each plan version's scope and targets. */
 async function referencedCiIds(
   q: Kysely<Database>,
@@ -30,7 +33,7 @@ async function referencedCiIds(
  * release (a business representative signing acceptance, an auditor) need to know which systems
  * and software versions it changes without the right to browse the CMDB or the software library.
  */
-export async function releaseReferences(deps: ReleaseDeps, ctx: RequestContext, id: string) {
+export async function releaseReferences(deps: ReferenceDeps, ctx: RequestContext, id: string) {
   authorize(ctx, 'release.read');
   const q = deps.db.kysely;
   const release = await repo.findRelease(q, id);

@@ -8,7 +8,13 @@ import { type ReleaseDeps, findRelease, rulesOf, runAction } from '../releases';
 import * as repo from './checklist.repository';
 import { approvedPlanVersion, checklistState } from './checklist.state';
 
-export async function getChecklist(deps: ReleaseDeps, ctx: RequestContext, releaseId: string) {
+/** What this file's functions use of the release workflow's dependencies. */
+export type ChecklistDeps = Pick<
+  ReleaseDeps,
+  'audit' | 'blobs' | 'changeApprovals' | 'clock' | 'db' | 'events' | 'graph' | 'maxUploadBytes'
+>;
+
+export async function getChecklist(deps: ChecklistDeps, ctx: RequestContext, releaseId: string) {
   authorize(ctx, 'release.read');
   const release = await findRelease(deps.db.kysely, releaseId);
   if (!release) throw notFound('Release', releaseId);
@@ -21,7 +27,7 @@ export async function getChecklist(deps: ReleaseDeps, ctx: RequestContext, relea
  * approved (not ready) again.
  */
 export async function recordCheck(
-  deps: ReleaseDeps,
+  deps: ChecklistDeps,
   ctx: RequestContext,
   releaseId: string,
   itemKey: string,
@@ -76,7 +82,7 @@ export async function recordCheck(
 
 /** Evidence files are kept in the content-addressed store; the check refers to the digest. */
 export async function uploadEvidence(
-  deps: ReleaseDeps,
+  deps: ChecklistDeps,
   ctx: RequestContext,
   releaseId: string,
   body: Readable,
@@ -112,7 +118,7 @@ export async function uploadEvidence(
  * before it is handed out (a file altered on disk is refused, not served).
  */
 export async function openEvidence(
-  deps: ReleaseDeps,
+  deps: ChecklistDeps,
   ctx: RequestContext,
   releaseId: string,
   digest: string,
