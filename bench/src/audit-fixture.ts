@@ -54,7 +54,7 @@ export async function buildAuditFixture(events: number): Promise<AuditFixture> {
             updatedAt: '2026-11-20T08:00:00.000Z',
           };
           await writer.record(trx, ctx, {
-            action: 'user.updated',
+            action: 'user.update',
             entityType: 'user',
             entityId: user.id,
             before: user,

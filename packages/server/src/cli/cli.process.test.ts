@@ -233,7 +233,7 @@ describe.each(DIALECTS)('releasegate CLI on %s', (dialect) => {
     ).map((e) => e.action);
     await after.destroy();
     // The restored trail ends where the backup was taken, then records the restore.
-    expect(actions).toEqual(['system.restored']);
+    expect(actions).toEqual(['system.restore']);
     expect(JSON.parse((await run('node', [CLI, 'audit', 'verify', '--json'], { env })).stdout)).toMatchObject(
       {
         ok: true,

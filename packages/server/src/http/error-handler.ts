@@ -13,6 +13,7 @@ import {
 import type { Db } from '../db/database';
 import { isUniqueViolation } from '../db/errors';
 import { recordStandalone, type AuditWriter } from '../modules/audit/audit.service';
+import type { RefusalName } from '../modules/audit/audit.actions';
 import { contextOf } from './request-context';
 import { VALID_TEXT_RULE } from './text-input';
 import { UPLOAD_CONTENT_TYPE } from './uploads';
@@ -161,7 +162,7 @@ export function registerErrorHandler(app: FastifyInstance, deps: { db: Db; audit
             await recordStandalone(deps.db, deps.audit, contextOf(request), {
               action:
                 request.routeOptions.config.action ??
-                `${request.method} ${request.routeOptions.url ?? request.url}`,
+                (`${request.method} ${request.routeOptions.url ?? request.url}` as RefusalName),
               outcome: 'denied',
               details: { code: error.code, message: error.message, details: error.details },
             });

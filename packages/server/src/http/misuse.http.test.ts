@@ -222,7 +222,7 @@ describe.each(DIALECTS)('misuse a hurried or careless person cannot commit, on %
       .where('action', 'like', 'change.vote%')
       .orderBy('seq')
       .execute();
-    expect(events.map((e) => e.action)).toEqual(['change.voted', 'change.vote_changed', 'change.voted']);
+    expect(events.map((e) => e.action)).toEqual(['change.vote', 'change.change_vote', 'change.vote']);
   });
 
   it('CM-1 X-4 an IP attribute must be an address, and a text over its limit is refused naming the limit, never cut', async () => {

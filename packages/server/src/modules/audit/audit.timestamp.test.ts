@@ -194,7 +194,7 @@ describe.each(DIALECTS)('time-stamped audit checkpoints on %s', (dialect) => {
   async function writeEvent(n: number) {
     await t.db.kysely.transaction().execute((trx) =>
       audit.record(trx, ctx, {
-        action: 'user.updated',
+        action: 'user.update',
         entityType: 'user',
         entityId: `u${n}`,
         after: { n },

@@ -3,6 +3,7 @@
  * is internal (eslint: no deep imports into another module).
  */
 export { recordStandalone, type AuditWriter } from './audit.service';
+export { currentActionName, storedNamesOf, type AuditAction } from './audit.actions';
 export { publicKeyInfo, verifySignature, type AuditSigner } from './audit.signing';
 export {
   checkTimeStamp,

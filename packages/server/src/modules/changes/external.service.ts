@@ -145,7 +145,7 @@ async function upsertIn(
     );
   const record = (after: repo.Change, created: boolean) =>
     deps.audit.record(trx, ctx, {
-      action: 'change.external_upserted',
+      action: 'change.external_upsert',
       entityType: 'change',
       entityId: after.id,
       before: before ?? null,
@@ -333,7 +333,7 @@ export async function receiveChangeWebhook(
         orderedAt: input.updatedAt ?? sentAt,
       });
       await deps.audit.record(trx, ctx, {
-        action: 'change.webhook_received',
+        action: 'change.webhook_receive',
         entityType: 'change',
         entityId: result.change.id,
         actorName,

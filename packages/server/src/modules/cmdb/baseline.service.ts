@@ -83,7 +83,7 @@ export async function takeBaseline(
     };
     await repo.insertBaseline(trx, baseline, snapshots);
     await deps.audit.record(trx, ctx, {
-      action: 'cmdb.baseline_taken',
+      action: 'cmdb.baseline_take',
       entityType: 'baseline',
       entityId: baseline.id,
       after: { ...baseline, ciIds: snapshots.map((s) => s.ciId) },

@@ -95,7 +95,7 @@ export async function exportPlanDocument(
   if (!plan) throw notFound('Plan version', `${release.number} v${version}`);
   const bytes = await renderPlan(q, deps.pdfFontPath, release, plan, format, lang);
   await recordStandalone(deps.db, deps.audit, ctx, {
-    action: 'document.exported',
+    action: 'document.export',
     entityType: 'release',
     entityId: release.id,
     details: {

@@ -67,7 +67,7 @@ export function executionRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       handler: async (request) => getProgress(deps, contextOf(request), request.params.id),
     });
     app.post('/api/releases/:id/steps/:phase/:index/start', {
-      config: { action: 'release.step_started' },
+      config: { action: 'release.start_step' },
       schema: {
         tags,
         operationId: 'startStep',
@@ -84,7 +84,7 @@ export function executionRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       },
     });
     app.post('/api/releases/:id/steps/:phase/:index/finish', {
-      config: { action: 'release.step_finished' },
+      config: { action: 'release.finish_step' },
       schema: {
         tags,
         operationId: 'finishStep',

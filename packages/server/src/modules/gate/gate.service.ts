@@ -56,7 +56,7 @@ export async function checkGate(
   );
   const allowed = !preview && answer.allowed;
   await recordStandalone(deps.db, deps.audit, ctx, {
-    action: preview ? 'gate.previewed' : 'gate.checked',
+    action: preview ? 'gate.preview' : 'gate.check',
     entityType: 'release',
     entityId: release.id,
     outcome: allowed ? 'success' : 'denied',

@@ -110,7 +110,7 @@ export async function createToken(
   await deps.db.kysely.transaction().execute(async (trx) => {
     await repo.insertApiToken(trx, { ...token, tokenHash: sha256Hex(secret) });
     await deps.audit.record(trx, ctx, {
-      action: 'token.created',
+      action: 'token.create',
       entityType: 'api_token',
       entityId: token.id,
       after: token,
@@ -140,7 +140,7 @@ export async function revokeToken(deps: IdentityDeps, ctx: RequestContext, id: s
     await repo.revokeApiToken(trx, id, deps.clock.now().toISOString());
     const updated = (await repo.findApiToken(trx, id))!;
     await deps.audit.record(trx, ctx, {
-      action: 'token.revoked',
+      action: 'token.revoke',
       entityType: 'api_token',
       entityId: id,
       before,

@@ -94,7 +94,7 @@ async function insertNew(deps: KnowledgeDeps, ctx: RequestContext, input: Articl
       after: editableOf(article),
     });
     await deps.audit.record(trx, ctx, {
-      action: 'knowledge.article_created',
+      action: 'knowledge.article_create',
       entityType: 'knowledge_article',
       entityId: article.id,
       after: article,
@@ -192,7 +192,7 @@ async function change(
       after: diff?.after ?? { state: after.state },
     });
     await deps.audit.record(trx, ctx, {
-      action: `knowledge.article_${action === 'edit' ? 'updated' : historyAction}`,
+      action: `knowledge.article_${action === 'edit' ? 'update' : action}`,
       entityType: 'knowledge_article',
       entityId: after.id,
       before: diff

@@ -120,7 +120,7 @@ export async function exportQuarter(
     generatedAt: deps.clock.now().toISOString(),
   });
   await recordStandalone(deps.db, deps.audit, ctx, {
-    action: 'measures.exported',
+    action: 'measures.export',
     entityType: 'measures',
     entityId: quarter,
     details: { quarter, format, language, releases: records.length },

@@ -78,7 +78,7 @@ export function monitoringRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       handler: async (request) => getMonitoring(deps, contextOf(request), request.params.id),
     });
     app.post('/api/releases/:id/readings', {
-      config: { action: 'release.reading_recorded' },
+      config: { action: 'release.record_reading' },
       schema: {
         tags,
         operationId: 'recordReading',
@@ -91,7 +91,7 @@ export function monitoringRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
         (await recordReading(deps, contextOf(request), request.params.id, request.body)).result!,
     });
     app.post('/api/releases/:id/logs', {
-      config: { action: 'release.logs_pushed' },
+      config: { action: 'release.push_logs' },
       schema: {
         tags,
         operationId: 'pushLogs',
@@ -158,7 +158,7 @@ export function monitoringRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       },
     });
     app.post('/api/releases/:id/feedback', {
-      config: { action: 'release.feedback_recorded' },
+      config: { action: 'release.record_feedback' },
       schema: {
         tags,
         operationId: 'recordFeedback',

@@ -352,7 +352,7 @@ export async function overrideConflict(
       at,
     });
     await deps.audit.record(trx, ctx, {
-      action: 'plan.conflict_overridden',
+      action: 'plan.override_conflict',
       entityType: 'release',
       entityId: release.id,
       details: { plan: plan.version, conflict, reason },
@@ -389,7 +389,7 @@ export async function createFreeze(
   await deps.db.kysely.transaction().execute(async (trx) => {
     await repo.insertFreeze(trx, freeze);
     await deps.audit.record(trx, ctx, {
-      action: 'calendar.freeze_created',
+      action: 'calendar.freeze_create',
       entityType: 'freeze_window',
       entityId: freeze.id,
       after: freeze,
@@ -405,7 +405,7 @@ export async function deleteFreeze(deps: PlanDeps, ctx: RequestContext, id: stri
     if (!before) throw notFound('Freeze window', id);
     await repo.deleteFreeze(trx, id);
     await deps.audit.record(trx, ctx, {
-      action: 'calendar.freeze_deleted',
+      action: 'calendar.freeze_delete',
       entityType: 'freeze_window',
       entityId: id,
       before,

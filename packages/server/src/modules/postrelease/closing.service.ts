@@ -338,7 +338,7 @@ export async function evidencePackage(deps: ClosingDeps, ctx: RequestContext, id
   zip.file(PUBLIC_KEY, deps.signer.publicKey.pem);
   const bytes = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
   await recordStandalone(deps.db, deps.audit, ctx, {
-    action: 'release.evidence_package_exported',
+    action: 'release.evidence_package',
     entityType: 'release',
     entityId: release.id,
     details: { files: files.length, sha256: createHash('sha256').update(bytes).digest('hex') },

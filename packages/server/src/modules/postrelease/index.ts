@@ -14,7 +14,7 @@ export {
   findArchive,
   findCmdbTask,
   findReview,
-  releaseEvents,
+  releaseEventsNamedNow,
   verificationsOf,
   type CmdbTask,
 } from './postrelease.repository';

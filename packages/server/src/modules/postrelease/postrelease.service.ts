@@ -91,7 +91,7 @@ export function cmdbDeadlineHandler(deps: Pick<ReleaseDeps, 'clock' | 'audit'>) 
         todo: { key: todoKey('release', releaseId, 'complete_cmdb_update') },
       });
       await deps.audit.record(trx, systemContext(`job:${job.id}`), {
-        action: overdue ? 'release.cmdb_update_overdue' : 'release.cmdb_update_reminded',
+        action: overdue ? 'release.mark_cmdb_update_overdue' : 'release.remind_cmdb_update',
         entityType: 'release',
         entityId: releaseId,
         outcome: overdue ? 'failed' : 'success',

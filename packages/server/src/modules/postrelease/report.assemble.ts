@@ -72,7 +72,7 @@ function eventDetail(action: string, details: Record<string, unknown>, labels: M
 
 /** An audit action as the timeline says it. */
 const EVENT_NAMES: Record<string, string> = {
-  'release.requested': '提出发布申请',
+  'release.request': '提出发布申请',
   'release.accept': '受理',
   'release.classify': '定级',
   'release.submit_plan': '提交发布计划',
@@ -81,7 +81,7 @@ const EVENT_NAMES: Record<string, string> = {
   'release.start_implementation': '开始实施',
   'release.record_step': '实施步骤',
   'release.complete_implementation': '实施完成',
-  'release.trigger_raised': '回退触发',
+  'release.raise_trigger': '回退触发',
   'release.decide_rollback': '决定回退',
   'release.decide_continue': '决定继续',
   'release.record_rollback_step': '回退步骤',
@@ -114,7 +114,7 @@ export async function assembleReport(
   const policy = (await findPolicy(q, release.policyVersionId))?.document;
   const plan = await approvedPlanOf(q, release.id);
   const runs = await stepRunsOf(q, release.id);
-  const events = await repo.releaseEvents(q, release.id);
+  const events = await repo.releaseEventsNamedNow(q, release.id);
   const at = (action: string) =>
     events.filter((e) => e.action === action && e.outcome === 'success').at(-1)?.occurred_at ?? null;
   const checks = await checklistState(q, release, rules);

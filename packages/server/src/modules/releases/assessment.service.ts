@@ -134,7 +134,7 @@ async function record(
       recordedAt: deps.clock.now().toISOString(),
     });
     await deps.audit.record(trx, ctx, {
-      action: `release.${kind}_assessed`,
+      action: `release.assess_${kind}`,
       entityType: 'release',
       entityId: release.id,
       after: content,

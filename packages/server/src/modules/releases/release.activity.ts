@@ -1,7 +1,7 @@
 import { notFound } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../authorize';
-import { releaseEvents } from '../postrelease';
+import { releaseEventsNamedNow } from '../postrelease';
 import type { ReleaseDeps } from './release.deps';
 import { findRelease } from './release.repository';
 
@@ -34,7 +34,7 @@ export async function releaseActivity(deps: ActivityDeps, ctx: RequestContext, i
   const q = deps.db.kysely;
   const release = await findRelease(q, id);
   if (!release) throw notFound('Release', id);
-  const events = (await releaseEvents(q, release.id)).filter((e) => e.outcome === 'success');
+  const events = (await releaseEventsNamedNow(q, release.id)).filter((e) => e.outcome === 'success');
   return {
     events: events.map((e) => {
       const details = e.details_json ? (JSON.parse(e.details_json) as Record<string, unknown>) : {};

@@ -182,7 +182,7 @@ export async function requestRelease(
       input.items.map((i) => ({ ...i, id: randomUUID() })),
     );
     await deps.audit.record(trx, ctx, {
-      action: 'release.requested',
+      action: 'release.request',
       entityType: 'release',
       entityId: release.id,
       after: { ...release, changeIds: input.changeIds, items: input.items },

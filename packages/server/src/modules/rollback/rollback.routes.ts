@@ -98,7 +98,7 @@ export function rollbackRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       handler: async (request) => getRollback(deps, contextOf(request), request.params.id),
     });
     app.post('/api/releases/:id/triggers', {
-      config: { action: 'release.trigger_raised' },
+      config: { action: 'release.raise_trigger' },
       schema: {
         tags,
         operationId: 'raiseTrigger',
@@ -126,7 +126,7 @@ export function rollbackRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
         (await raiseTrigger(deps, contextOf(request), request.params.id, request.body)).result!,
     });
     app.post('/api/releases/:id/triggers/:triggerId/decision', {
-      config: { action: 'release.rollback_decided' },
+      config: { action: 'release.decide_rollback' },
       schema: {
         tags,
         operationId: 'decideRollback',
@@ -145,7 +145,7 @@ export function rollbackRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       },
     });
     app.post('/api/releases/:id/restoration', {
-      config: { action: 'release.restoration_verified' },
+      config: { action: 'release.verify_restoration' },
       schema: {
         tags,
         operationId: 'verifyRestoration',

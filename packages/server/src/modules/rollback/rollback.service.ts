@@ -119,7 +119,7 @@ export async function raiseTriggerIn(
     todo: { key: todoKey('release', release.id, 'decide_rollback'), roles: deciders(rules) },
   });
   await deps.audit.record(trx, ctx, {
-    action: 'release.trigger_raised',
+    action: 'release.raise_trigger',
     entityType: 'release',
     entityId: release.id,
     after: trigger,
@@ -205,7 +205,7 @@ export async function decide(
       const late = timings.filter((t) => t.late);
       if (late.length)
         await deps.audit.record(trx, ctx, {
-          action: 'release.rollback_decision_late',
+          action: 'release.mark_rollback_decision_late',
           entityType: 'release',
           entityId: release.id,
           outcome: 'failed',
@@ -259,7 +259,7 @@ export function escalationHandler(deps: Pick<ReleaseDeps, 'clock' | 'audit'>) {
         todo: { key: todoKey('release', release.id, 'decide_rollback') },
       });
       await deps.audit.record(trx, systemContext(`job:${job.id}`), {
-        action: overdue ? 'release.rollback_decision_overdue' : 'release.rollback_decision_escalated',
+        action: overdue ? 'release.mark_rollback_decision_overdue' : 'release.escalate_rollback_decision',
         entityType: 'release',
         entityId: release.id,
         outcome: overdue ? 'failed' : 'success',

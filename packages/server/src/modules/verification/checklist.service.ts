@@ -95,7 +95,7 @@ export async function uploadEvidence(
     const stored = await deps.blobs.put(body, deps.maxUploadBytes);
     await deps.db.kysely.transaction().execute((trx) =>
       deps.audit.record(trx, ctx, {
-        action: 'release.evidence_uploaded',
+        action: 'release.evidence_upload',
         entityType: 'release',
         entityId: release.id,
         details: { ...stored, filename },

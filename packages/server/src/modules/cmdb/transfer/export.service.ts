@@ -61,7 +61,7 @@ export async function exportCmdb(
 ): Promise<Readable> {
   authorize(ctx, 'cmdb.read');
   await recordStandalone(deps.db, deps.audit, ctx, {
-    action: 'cmdb.exported',
+    action: 'cmdb.export',
     entityType: 'cmdb',
     details: { format, kind: format === 'xlsx' ? 'all' : kind },
   });

@@ -340,7 +340,7 @@ export async function importCmdb(
       await addRelationIn(trx, deps, ctx, { sourceId, targetId, type: r.type }, origin);
     }
     await deps.audit.record(trx, ctx, {
-      action: 'cmdb.imported',
+      action: 'cmdb.import',
       entityType: 'cmdb',
       details: { fileName: options.fileName ?? null, format: options.format, summary },
     });
