@@ -15,6 +15,7 @@ import { isUniqueViolation } from '../db/errors';
 import { recordStandalone, type AuditWriter } from '../modules/audit/audit.service';
 import type { RefusalName } from '../modules/audit/audit.actions';
 import { contextOf } from './request-context';
+import { refusedEntity } from './refusal-entity';
 import { VALID_TEXT_RULE } from './text-input';
 import { UPLOAD_CONTENT_TYPE } from './uploads';
 import type { BodyTimeoutError } from './timeouts';
@@ -163,6 +164,8 @@ export function registerErrorHandler(app: FastifyInstance, deps: { db: Db; audit
               action:
                 request.routeOptions.config.action ??
                 (`${request.method} ${request.routeOptions.url ?? request.url}` as RefusalName),
+              // PR-3: the refusal names the object it concerns, as a success of the action would.
+              ...(await refusedEntity(deps.db, request)),
               outcome: 'denied',
               details: { code: error.code, message: error.message, details: error.details },
             });

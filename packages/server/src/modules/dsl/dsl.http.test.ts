@@ -109,6 +109,10 @@ describe.each(DIALECTS)('definitive software library over HTTP on %s', (dialect)
       'dsl.version_register:success',
       'dsl.content_upload:success',
       'dsl.version_approve:success',
+      // PR-3: the refusals name the version they were about.
+      'dsl.content_upload:denied',
+      'dsl.version_delete:denied',
+      'dsl.version_update:denied',
       'dsl.version_retire:success',
     ]);
   });
