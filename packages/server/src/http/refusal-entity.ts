@@ -29,6 +29,9 @@ const ENTITIES: readonly { prefix: string; type: string; param: string; find?: F
   { prefix: '/api/users/:id', type: 'user', param: 'id' },
 ];
 
+/** What an object's id, number or key looks like (UUIDs, `RL-2026-0001`, `database_server`). */
+const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
 export interface RefusedEntity {
   entityType: string;
   entityId: string;
@@ -43,7 +46,9 @@ export async function refusedEntity(db: Db, request: FastifyRequest): Promise<Re
   if (!url) return null;
   const entry = ENTITIES.find((e) => url === e.prefix || url.startsWith(`${e.prefix}/`));
   const given = entry && (request.params as Record<string, string | undefined>)[entry.param];
-  if (!entry || !given) return null;
-  const found = entry.find && (await entry.find(db.kysely, given));
+  // Junk in the path (NUL, bad UTF-8, a huge string) names no object, and must not keep the
+  // refusal itself off the trail: it is then recorded without one.
+  if (!entry || !given || !IDENTIFIER.test(given)) return null;
+  const found = entry.find && (await entry.find(db.kysely, given).catch(() => undefined));
   return { entityType: entry.type, entityId: found?.id ?? given };
 }

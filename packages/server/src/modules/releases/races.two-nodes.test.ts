@@ -118,7 +118,7 @@ describe.each(DIALECTS)('numbers and one-shot actions across two server nodes on
   const successes = async (action: string, entityId: string) =>
     (await events(action, 'success').where('entity_id', '=', entityId).execute()).length;
 
-  /** Refusals of the route's action recorded since the race began (they name no entity). */
+  /** Refusals of the route's action recorded since the race began. */
   const refusals = (action: string, since: number) =>
     events(action, 'denied').where('seq', '>', since).execute();
 
