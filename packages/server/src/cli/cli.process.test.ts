@@ -108,12 +108,12 @@ describe.each(DIALECTS)('releasegate CLI on %s', (dialect) => {
         .execute()
     ).map((e) => `${e.action} ${e.outcome}`);
     expect(actions).toEqual([
-      'user.created success',
+      'user.create success',
       'cli.user.roles denied',
       'cli.user.create denied',
-      'token.created success',
-      'token.revoked success',
-      'user.disabled success',
+      'token.create success',
+      'token.revoke success',
+      'user.disable success',
     ]);
     expect(
       (await t.db.kysely.selectFrom('audit_events').select('actor_name').executeTakeFirstOrThrow())
