@@ -84,6 +84,41 @@ export default tseslint.config(
     },
   },
   {
+    // Module boundaries: a server module uses another module only through its public entry,
+    // modules/<name>/index.ts (`../<name>`), never its internal files (a repository above all).
+    files: ['packages/server/src/modules/*/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(?!\\.\\./)[^/]+/',
+              message: "Import another module through its entry ('../<module>'), not its internal files.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The same for files one folder deeper (modules/cmdb/transfer, modules/notifications/testing).
+    files: ['packages/server/src/modules/*/*/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./\\.\\./(?!\\.\\./)[^/]+/',
+              message: "Import another module through its entry ('../../<module>'), not its internal files.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests and migrations talk to loosely typed things (HTTP bodies, Kysely<any>) by design.
     files: ['**/*.test.ts', '**/test/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.ts', '**/migrations/*.ts'],
     rules: {

@@ -7,7 +7,7 @@ import * as repo from './identity.repository';
 import { assertPasswordAcceptable } from './password.policy';
 import { dummyPasswordHash, hashPassword, randomToken, sha256Hex, verifyPassword } from './secrets';
 import { auditUser, principalOf, toUserView, type UserView } from './user.view';
-import { requirePrincipal } from './authorize';
+import { requirePrincipal } from '../../authorize';
 
 /** Sessions are touched at most this often, so reads do not turn into writes. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -88,7 +88,7 @@ export async function login(
     const now = deps.clock.now();
     const failed = async (reason: string, details: Record<string, unknown> = {}) => {
       await deps.audit.record(trx, ctx, {
-        action: 'identity.login_failed',
+        action: 'identity.login',
         entityType: 'user',
         entityId: found?.id ?? null,
         outcome: 'denied',
@@ -120,7 +120,7 @@ export async function login(
       if (lock) {
         // An event of its own, so the lock is found in the audit trail without reading details.
         await deps.audit.record(trx, ctx, {
-          action: 'identity.account_locked',
+          action: 'identity.lock_account',
           entityType: 'user',
           entityId: user.id,
           outcome: 'denied',
@@ -148,7 +148,7 @@ export async function login(
     await deps.audit.record(
       trx,
       { ...ctx, principal },
-      { action: 'identity.login_succeeded', entityType: 'user', entityId: user.id },
+      { action: 'identity.login', entityType: 'user', entityId: user.id },
     );
     return {
       signedIn: {
@@ -262,7 +262,7 @@ export async function changePassword(
     const revoked = await repo.revokeUserSessions(trx, user.id, now, 'password_changed');
     const tokens = await openSession(deps, trx, user, ctx, client);
     await deps.audit.record(trx, ctx, {
-      action: 'identity.password_changed',
+      action: 'identity.password_change',
       entityType: 'user',
       entityId: user.id,
       details: { sessionsRevoked: revoked },
@@ -292,7 +292,7 @@ export async function issueSetupLink(
   await deps.db.kysely.transaction().execute(async (trx) => {
     await repo.insertSetupToken(trx, { tokenHash: sha256Hex(token), role, createdAt: iso(now), expiresAt });
     await deps.audit.record(trx, ctx, {
-      action: 'identity.setup_link_issued',
+      action: 'identity.setup_link_issue',
       entityType: 'setup_link',
       details: { role, expiresAt },
     });
@@ -373,7 +373,7 @@ export async function completeSetup(
       principal: principalOf(user, deps, { sessionIdHash: sha256Hex(tokens.sessionToken) }),
     };
     await deps.audit.record(trx, asUser, {
-      action: 'identity.setup_completed',
+      action: 'identity.setup',
       entityType: 'user',
       entityId: user.id,
       after: auditUser(user),

@@ -192,11 +192,14 @@ describe.each(DIALECTS)('monitoring and rollback on %s', (dialect) => {
     const breach = await t.database.db.kysely
       .selectFrom('audit_events')
       .select('action')
-      .where('action', 'in', ['release.rollback_decision_late', 'release.rollback_decision_overdue'])
+      .where('action', 'in', [
+        'release.mark_rollback_decision_late',
+        'release.mark_rollback_decision_overdue',
+      ])
       .execute();
     expect(breach.map((b) => b.action).sort()).toEqual([
-      'release.rollback_decision_late',
-      'release.rollback_decision_overdue',
+      'release.mark_rollback_decision_late',
+      'release.mark_rollback_decision_overdue',
     ]);
   });
 

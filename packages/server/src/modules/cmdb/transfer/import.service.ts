@@ -8,7 +8,7 @@ import {
   RELATION_TYPES,
 } from '@releasegate/domain';
 import type { RequestContext } from '../../../context';
-import { authorize } from '../../identity/authorize';
+import { authorize } from '../../../authorize';
 import type { CmdbDeps } from '../cmdb.deps';
 import * as repo from '../cmdb.repository';
 import { addRelationIn, createCiIn, updateCiIn, type CiInput } from '../ci.service';
@@ -357,7 +357,7 @@ export async function importCmdb(
       await addRelationIn(trx, deps, ctx, { sourceId, targetId, type: r.type }, origin);
     }
     await deps.audit.record(trx, ctx, {
-      action: 'cmdb.imported',
+      action: 'cmdb.import',
       entityType: 'cmdb',
       details: { fileName: options.fileName ?? null, format: options.format, summary },
     });
