@@ -43,7 +43,7 @@ async function assertValidCi(q: Kysely<Database>, input: CiInput): Promise<void>
   const add = (k: string, p: FieldProblem) => (fields[k] ??= []).push(p);
   const type = await repo.findType(q, input.type);
   if (!type) add('type', fieldProblem('unknown_ci_type', { type: input.type }));
-  if (!isEnvironment(input.environment)) add('environment', fieldProblem('one_of', { values: ENVIRONMENTS }));
+  if (!isEnvironment(input.environment)) add('environment', fieldProblem('environment_one_of', { values: ENVIRONMENTS }));
   if (type)
     for (const p of validateAttributes(type.fields, input.attributes ?? {}))
       add(`attributes.${p.field}`, p.problem);

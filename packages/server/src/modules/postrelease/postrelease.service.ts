@@ -137,7 +137,7 @@ export async function recordVerification(
         'policy_violation',
         'verification_evidence',
         { code: 'evidence_required', params: { label: item.label.zh, item: item.key } },
-        { fields: { note: [FIELDS.give_evidence] } },
+        { fields: { note: [FIELDS.give_verification_evidence] } },
       );
     if (input.evidence && !(await deps.blobs.has(input.evidence.digest)))
       throw notFound('Evidence file', input.evidence.digest);
