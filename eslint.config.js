@@ -14,6 +14,8 @@ export default tseslint.config(
       '**/*.js',
       '**/*.mjs',
       'packages/web/src/api/openapi.d.ts',
+      // Fixtures the typed-client test compiles; one of them must not compile.
+      'packages/web/typecheck/**',
     ],
   },
   js.configs.recommended,
@@ -77,6 +79,41 @@ export default tseslint.config(
         {
           selector: "Identifier[name='setPasswordHashingForTests']",
           message: 'Only test code may change the argon2id costs; the application hashes with OWASP costs.',
+        },
+      ],
+    },
+  },
+  {
+    // Module boundaries: a server module uses another module only through its public entry,
+    // modules/<name>/index.ts (`../<name>`), never its internal files (a repository above all).
+    files: ['packages/server/src/modules/*/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(?!\\.\\./)[^/]+/',
+              message: "Import another module through its entry ('../<module>'), not its internal files.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The same for files one folder deeper (modules/cmdb/transfer, modules/notifications/testing).
+    files: ['packages/server/src/modules/*/*/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./\\.\\./(?!\\.\\./)[^/]+/',
+              message: "Import another module through its entry ('../../<module>'), not its internal files.",
+            },
+          ],
         },
       ],
     },

@@ -1,5 +1,5 @@
 // A database with N audit events, written by the server's own audit writer (in process), as the
-// running server would write them: user.updated events with a before and an after picture.
+// running server would write them: user.update events with a before and an after picture.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,7 +54,7 @@ export async function buildAuditFixture(events: number): Promise<AuditFixture> {
             updatedAt: '2026-11-20T08:00:00.000Z',
           };
           await writer.record(trx, ctx, {
-            action: 'user.updated',
+            action: 'user.update',
             entityType: 'user',
             entityId: user.id,
             before: user,

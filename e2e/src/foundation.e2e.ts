@@ -172,13 +172,7 @@ describe('foundation: identity, roles, audit, languages', () => {
     await menu.getByText('审计日志').click();
     await auditPage.getByRole('heading', { name: '审计日志' }).waitFor();
     const table = auditPage.getByTestId('audit-table');
-    for (const action of [
-      'identity.setup_completed',
-      'user.created',
-      'identity.login_failed',
-      'identity.logout',
-      'identity.login_succeeded',
-    ]) {
+    for (const action of ['identity.setup', 'user.create', 'identity.login', 'identity.logout']) {
       await table.getByText(action, { exact: true }).first().waitFor();
     }
     await screenshot(auditPage, '08-audit-log');
@@ -191,7 +185,7 @@ describe('foundation: identity, roles, audit, languages', () => {
     await auditPage.getByText('已显示 6 条').waitFor();
     const failedRows = table.locator('tbody tr[data-row-key]');
     expect(await failedRows.count()).toBe(6);
-    expect(await table.getByText('identity.login_failed', { exact: true }).count()).toBe(6);
+    expect(await table.getByText('identity.login', { exact: true }).count()).toBe(6);
     expect(await table.getByText('拒绝', { exact: true }).count()).toBe(6);
 
     // A row opens to its details and its place in the hash chain.

@@ -119,7 +119,7 @@ async function recordUntranslated(page: Page, screen: string): Promise<void> {
   for (const found of untranslated(text)) problems.english.push(`${screen}: ${found}`);
 }
 
-/** A fresh browser profile (cookies, storage) at the server's address, in Chinese, 1440×900. */
+/** A fresh browser profile (cookies, storage) at the server's address, in Chinese, 1440×900, reduced motion. */
 export async function newContext(
   browser: Browser,
   baseURL: string,
@@ -129,6 +129,9 @@ export async function newContext(
     baseURL,
     locale: 'zh-CN',
     viewport: { width: 1440, height: 900 },
+    // Popups appear at once (the app honours reduced motion): a click on an option or menu item
+    // that is still sliding in can land beside it, leaving the choice unmade (CM-1, CM-2, X-4).
+    reducedMotion: 'reduce',
   });
   context.setDefaultTimeout(15_000);
   context.on('page', (page) => watchPage(page, problems));

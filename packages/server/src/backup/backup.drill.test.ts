@@ -199,7 +199,7 @@ describe.each(DIALECTS)('backup and restore drill on %s', (dialect) => {
         .execute();
     const [original, copy] = [await chain(t.database.db), await chain(restoredDb)];
     expect(copy.slice(0, -1)).toEqual(original.slice(0, manifest.auditHead.seq));
-    expect(copy.at(-1)).toMatchObject({ seq: manifest.auditHead.seq + 1, action: 'system.restored' });
+    expect(copy.at(-1)).toMatchObject({ seq: manifest.auditHead.seq + 1, action: 'system.restore' });
 
     // Every write acknowledged before the backup began is there, records and files alike.
     const store = new LocalBlobStore(loadConfig(restoredEnv).dsl.blobDir);
@@ -215,7 +215,7 @@ describe.each(DIALECTS)('backup and restore drill on %s', (dialect) => {
     const uploads = await restoredDb.kysely
       .selectFrom('audit_events')
       .select('details_json')
-      .where('action', '=', 'release.evidence_uploaded')
+      .where('action', '=', 'release.evidence_upload')
       .execute();
     const cited = uploads.map((u) => (JSON.parse(u.details_json!) as { digest: string }).digest);
     expect(cited).toEqual(expect.arrayContaining(before.evidence));

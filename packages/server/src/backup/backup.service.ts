@@ -8,7 +8,7 @@ import type { RequestContext } from '../context';
 import type { Db } from '../db/database';
 import { recordStandalone, type AuditWriter } from '../modules/audit/audit.service';
 import type { AuditSigner } from '../modules/audit/audit.signing';
-import { authorize } from '../modules/identity/authorize';
+import { authorize } from '../authorize';
 import type { BlobStore } from '../storage/blob-store';
 import { ArchiveWriter } from './backup.archive';
 import {

@@ -9,7 +9,7 @@ import { openDatabase } from '../db/database';
 import { migrateForServer } from '../db/roles';
 import { createAuditWriter, recordStandalone } from '../modules/audit/audit.service';
 import type { PublicKeyInfo } from '../modules/audit/audit.signing';
-import { authorize } from '../modules/identity/authorize';
+import { authorize } from '../authorize';
 import { runningServerPid } from '../pid-file';
 import { LocalBlobStore } from '../storage/local-blob-store';
 import {
@@ -47,7 +47,7 @@ export interface RestoreResult {
  * manifest; any missing, extra or altered entry refuses the restore, naming each, and the
  * staging area is removed. Only then are the database and the blob store replaced (SQLite and
  * the blob store by renames; PostgreSQL in one transaction), migrations run as at a start, and
- * `system.restored` is recorded in the restored database.
+ * `system.restore` is recorded in the restored database.
  */
 export async function restoreBackup(
   deps: RestoreDeps,
@@ -205,7 +205,7 @@ async function recordRestored(deps: RestoreDeps, ctx: RequestContext, details: R
       clock: deps.clock,
       algorithm: deps.config.audit.hash,
     });
-    await recordStandalone(db, audit, ctx, { action: 'system.restored', entityType: 'system', details });
+    await recordStandalone(db, audit, ctx, { action: 'system.restore', entityType: 'system', details });
   } finally {
     await db.destroy();
   }

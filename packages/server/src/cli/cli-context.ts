@@ -63,7 +63,7 @@ export function nameRunningCommand(name: string): void {
 }
 
 /** The audit action of a refused command: `cli.token.create`. */
-export const refusalAction = () => `cli.${runningCommand.split(/\s+/).join('.')}`;
+export const refusalAction = (): `cli.${string}` => `cli.${runningCommand.split(/\s+/).join('.')}`;
 
 /**
  * A refused CLI action is on the audit trail like a refused request (`outcome: denied`, with the

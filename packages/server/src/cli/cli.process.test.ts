@@ -108,12 +108,12 @@ describe.each(DIALECTS)('releasegate CLI on %s', (dialect) => {
         .execute()
     ).map((e) => `${e.action} ${e.outcome}`);
     expect(actions).toEqual([
-      'user.created success',
+      'user.create success',
       'cli.user.roles denied',
       'cli.user.create denied',
-      'token.created success',
-      'token.revoked success',
-      'user.disabled success',
+      'token.create success',
+      'token.revoke success',
+      'user.disable success',
     ]);
     expect(
       (await t.db.kysely.selectFrom('audit_events').select('actor_name').executeTakeFirstOrThrow())
@@ -233,7 +233,7 @@ describe.each(DIALECTS)('releasegate CLI on %s', (dialect) => {
     ).map((e) => e.action);
     await after.destroy();
     // The restored trail ends where the backup was taken, then records the restore.
-    expect(actions).toEqual(['system.restored']);
+    expect(actions).toEqual(['system.restore']);
     expect(JSON.parse((await run('node', [CLI, 'audit', 'verify', '--json'], { env })).stdout)).toMatchObject(
       {
         ok: true,

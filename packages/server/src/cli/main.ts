@@ -315,7 +315,7 @@ audit
         }
       }
       await recordStandalone(env.db, env.audit, env.ctx, {
-        action: 'audit.verified',
+        action: 'audit.verify',
         entityType: 'audit_log',
         outcome: result.ok ? 'success' : 'failed',
         details: result,
@@ -371,7 +371,7 @@ dsl
           out(`  ${report.orphaned.length} stored objects belong to no version (harmless)`);
       }
       await recordStandalone(env.db, env.audit, env.ctx, {
-        action: 'dsl.verified',
+        action: 'dsl.verify',
         entityType: 'dsl',
         outcome: report.ok ? 'success' : 'failed',
         details: { checked: report.checked, corrupted: report.corrupted, missing: report.missing },

@@ -151,7 +151,7 @@ describe.each(DIALECTS)('the real server process on %s', (dialect) => {
     const events = await t.db.kysely
       .selectFrom('audit_events')
       .select('entity_id')
-      .where('action', '=', 'token.created')
+      .where('action', '=', 'token.create')
       .execute();
     expect(new Set(events.map((e) => e.entity_id))).toEqual(present);
 

@@ -25,6 +25,7 @@ import * as m20261206003000 from './migrations/20261206003000_create_release_rev
 import * as m20261215000100 from './migrations/20261215000100_add_notification_todo';
 import * as m20261215000200 from './migrations/20261215000200_keep_change_vote_history';
 import * as m20261216000100 from './migrations/20261216000100_add_emergency_change';
+import * as m20261217000100 from './migrations/20261217000100_add_trigger_evidence_reason';
 import * as m20261217004000 from './migrations/20261217004000_add_second_factor';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
@@ -54,6 +55,7 @@ export const migrations: Record<string, Migration> = {
   '20261215000100_add_notification_todo': m20261215000100,
   '20261215000200_keep_change_vote_history': m20261215000200,
   '20261216000100_add_emergency_change': m20261216000100,
+  '20261217000100_add_trigger_evidence_reason': m20261217000100,
   '20261217004000_add_second_factor': m20261217004000,
 };
 

@@ -407,6 +407,8 @@ export interface RollbackTriggersTable {
   source: string;
   summary: string;
   evidence: string | null;
+  /** The evidence as a catalog reason (JSON), for triggers raised by a reading (IM-4). */
+  evidence_reason: string | null;
   discovered_at: string;
   raised_at: string;
   raised_by: string;

@@ -14,8 +14,10 @@ import {
 import type { Db } from '../db/database';
 import { isUniqueViolation } from '../db/errors';
 import { recordStandalone, type AuditWriter } from '../modules/audit/audit.service';
+import type { RefusalName } from '../modules/audit/audit.actions';
 import { contextOf } from './request-context';
 import { fieldDetails, fieldSummary, issueDetails, type FieldEntry } from './field-problems';
+import { refusedEntity } from './refusal-entity';
 import { VALID_TEXT_RULE } from './text-input';
 import { UPLOAD_CONTENT_TYPE } from './uploads';
 import type { BodyTimeoutError } from './timeouts';
@@ -161,7 +163,9 @@ export function registerErrorHandler(app: FastifyInstance, deps: { db: Db; audit
             await recordStandalone(deps.db, deps.audit, contextOf(request), {
               action:
                 request.routeOptions.config.action ??
-                `${request.method} ${request.routeOptions.url ?? request.url}`,
+                (`${request.method} ${request.routeOptions.url ?? request.url}` as RefusalName),
+              // PR-3: the refusal names the object it concerns, as a success of the action would.
+              ...(await refusedEntity(deps.db, request)),
               outcome: 'denied',
               details: { code: error.code, message: error.message, details: error.details },
             });

@@ -34,7 +34,7 @@ describe.each(DIALECTS)('Idempotency-Key on %s', (dialect) => {
     const created = await t.database.db.kysely
       .selectFrom('audit_events')
       .select('outcome')
-      .where('action', '=', 'change.created')
+      .where('action', '=', 'change.create')
       .execute();
     expect(created).toHaveLength(1);
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GAP_CODES, REASON_CODES, RULE_CODES } from '@releasegate/messages';
+import { FIELD_CODES, GAP_CODES, REASON_CODES, RULE_CODES } from '@releasegate/messages';
 import { PLAN_SECTIONS } from '@releasegate/domain';
 
 /**
@@ -18,6 +18,12 @@ export const reasonParams = z
 
 /** A reason on its own (a criterion of the type proposal, a schedule conflict). */
 export const reasonSchema = z.object({ code: reasonCode, params: reasonParams });
+
+/** What is wrong with one field (or cell), as a code of the catalog's `fields` and its parameters. */
+export const fieldProblemSchema = z.object({
+  code: z.enum(FIELD_CODES).describe('The problem, as a stable code of the message catalog'),
+  params: reasonParams,
+});
 
 /** PL-1: why a plan section is incomplete. */
 export const gapSchema = z.object({

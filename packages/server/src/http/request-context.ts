@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Principal, RequestContext } from '../context';
+import type { AuditAction } from '../modules/audit/audit.actions';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -7,7 +8,7 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     /** The audit action name of the route, used when a refusal is recorded. */
-    action?: string;
+    action?: AuditAction;
     /** Reachable while the password has expired (strict profile): sign out, change password. */
     allowExpiredPassword?: boolean;
     /** reachable while a required second factor is not enrolled: enrolment, sign out, session. */

@@ -40,7 +40,7 @@ describe.each(DIALECTS)('deadlines across a server restart on %s', (dialect) => 
     const fired = await t.db.kysely
       .selectFrom('audit_events')
       .select('entity_id')
-      .where('action', '=', 'job.test_recorded')
+      .where('action', '=', 'job.test_record')
       .execute();
     expect(new Set(fired.map((f) => f.entity_id)).size).toBe(20);
     expect(fired).toHaveLength(20);

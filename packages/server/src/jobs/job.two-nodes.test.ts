@@ -36,7 +36,7 @@ describe.skipIf(!DIALECTS.includes('postgres'))('jobs across server processes on
     const events = await t.db.kysely
       .selectFrom('audit_events')
       .select(['entity_id', 'details_json'])
-      .where('action', '=', 'job.test_recorded')
+      .where('action', '=', 'job.test_record')
       .execute();
     expect(events).toHaveLength(200);
     expect(new Set(events.map((e) => e.entity_id)).size).toBe(200);

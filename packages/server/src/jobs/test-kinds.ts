@@ -12,7 +12,7 @@ export function registerTestJobKinds(runner: JobRunner, audit: AuditWriter): voi
   runner.register(TEST_RECORD_JOB, {
     inTransaction: async (trx, job) => {
       await audit.record(trx, systemContext(), {
-        action: 'job.test_recorded',
+        action: 'job.test_record',
         entityType: 'job',
         entityId: job.id,
         details: { owner: runner.owner, attempt: job.attempts },

@@ -55,6 +55,15 @@ export async function approvedChange(
   return after.body as { id: string; number: string };
 }
 
+/** A release eng1 requested for one application CI and one approved change carrying it. */
+export async function requestedRelease(c: Record<string, HttpClient>, title = '网银核心 2.1 发布') {
+  const app = await ci(c.cfg, 'application', `app-${title}`);
+  const change = await approvedChange(c, title, [app.id]);
+  const r = await c.eng1.post('/api/releases', { title, changeIds: [change.id], targetCiIds: [app.id] });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return { id: r.body.id as string, number: r.body.number as string, ciId: app.id, changeId: change.id };
+}
+
 export async function ci(c: HttpClient, type: string, name: string, extra: Record<string, unknown> = {}) {
   const r = await c.post('/api/cmdb/cis', { type, name, environment: 'production', ...extra });
   expect(r.status, JSON.stringify(r.body)).toBe(201);

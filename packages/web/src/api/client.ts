@@ -1,3 +1,13 @@
+import createClient, {
+  createFinalURL,
+  defaultPathSerializer,
+  type FetchResponse,
+  type ParamsOption,
+  type RequestBodyOption,
+} from 'openapi-fetch';
+import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from 'openapi-typescript-helpers';
+import type { paths } from './openapi';
+
 /**
  * The one way the web app talks to the server: JSON in and out, the session cookie sent along,
  * the CSRF token echoed on unsafe methods, and every error turned into an ApiError.
@@ -64,6 +74,7 @@ export const CSRF_HEADER = 'X-CSRF-Token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function readCookie(name: string): string | undefined {
+  if (typeof document === 'undefined') return undefined;
   for (const part of document.cookie.split(';')) {
     const [key, ...rest] = part.trim().split('=');
     if (key === name) return decodeURIComponent(rest.join('='));
@@ -86,23 +97,19 @@ export function setUnauthenticatedHandler(handler: UnauthenticatedHandler): void
 
 export type QueryValue = string | number | boolean | null | undefined;
 
-export function queryString(query: Record<string, QueryValue> | undefined): string {
+/**
+ * The query string of a request: empty, null and undefined values are left out, so a cleared
+ * filter field means "no filter".
+ */
+export function queryString(query: Record<string, unknown> | undefined): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value === undefined || value === null || value === '') continue;
-    params.set(key, String(value));
+    // The API document's queries are scalars: a number or boolean is written as JSON writes it.
+    params.set(key, typeof value === 'string' ? value : JSON.stringify(value));
   }
   const text = params.toString();
   return text ? `?${text}` : '';
-}
-
-export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-  query?: Record<string, QueryValue>;
-  body?: unknown;
-  /** false for calls where "not signed in" is an answer, not a reason to leave the page. */
-  redirectOn401?: boolean;
-  signal?: AbortSignal;
 }
 
 const inFlight = new Map<string, { key: string; count: number }>();
@@ -135,57 +142,132 @@ export function idempotencyKeyFor(path: string, body: unknown): { key: string; d
   };
 }
 
-export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const method = options.method ?? 'GET';
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-  if (!SAFE_METHODS.has(method)) {
-    const csrf = readCookie(CSRF_COOKIE);
-    if (csrf) headers[CSRF_HEADER] = csrf;
-  }
-  const idempotency =
-    method === 'POST' ? idempotencyKeyFor(path + queryString(options.query), options.body) : null;
-  if (idempotency) headers['Idempotency-Key'] = idempotency.key;
-  let response: Response;
-  try {
-    response = await fetch(path + queryString(options.query), {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: options.signal,
-    });
-  } catch (cause) {
-    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
-    throw new ApiError(0, 'network_error', cause instanceof Error ? cause.message : String(cause));
-  } finally {
-    idempotency?.done();
-  }
-  if (response.status === 204) return undefined as T;
-  const payload = await readJson(response);
-  if (!response.ok) {
-    const error = toApiError(response.status, payload);
-    if (response.status === 401 && options.redirectOn401 !== false) onUnauthenticated(error);
-    throw error;
-  }
-  return payload as T;
+/** What a call may add to the route's own parameters and body. */
+export interface CallOptions {
+  /** false for calls where "not signed in" is an answer, not a reason to leave the page. */
+  redirectOn401?: boolean;
+  signal?: AbortSignal;
 }
 
-async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return { error: { code: 'bad_response', message: text.slice(0, 200) } };
-  }
+type Operation<P extends keyof paths, M extends HttpMethod> = NonNullable<paths[P][M]>;
+
+/** The path parameters, query and body a route takes, checked against the API document. */
+export type RouteInit<P extends keyof paths, M extends HttpMethod> = ParamsOption<Operation<P, M>> &
+  RequestBodyOption<Operation<P, M>>;
+
+type InitArgs<I> = RequiredKeysOf<I> extends never ? [(I & CallOptions)?] : [I & CallOptions];
+
+/** The answer of a route on success; `void` for 204. */
+export type RouteAnswer<P extends keyof paths, M extends HttpMethod> =
+  FetchResponse<Operation<P, M>, object, MediaType> extends infer R
+    ? R extends { data: infer D }
+      ? [D] extends [never]
+        ? void
+        : D
+      : never
+    : never;
+
+type Call<M extends HttpMethod> = <P extends PathsWithMethod<paths, M>>(
+  path: P,
+  ...init: InitArgs<RouteInit<P, M>>
+) => Promise<RouteAnswer<P, M>>;
+
+/** The web app's client of the API, keyed by the OpenAPI document's paths. */
+export interface Api {
+  GET: Call<'get'>;
+  POST: Call<'post'>;
+  PUT: Call<'put'>;
+  PATCH: Call<'patch'>;
+  DELETE: Call<'delete'>;
 }
+
+const querySerializer = (query: Record<string, unknown>) => queryString(query).slice(1);
+
+/**
+ * Makes the client: `baseUrl` and `fetch` are for tests (Node's Request wants an absolute URL);
+ * the app uses the page's origin and the global fetch.
+ */
+export function createApi(options: { baseUrl?: string; fetch?: typeof fetch } = {}): Api {
+  const client = createClient<paths>({
+    baseUrl: options.baseUrl ?? '',
+    // Read at call time, so a test may stub the global fetch after this module loaded.
+    fetch: (request) => (options.fetch ?? globalThis.fetch)(request),
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json' },
+    querySerializer,
+  });
+  const call =
+    <M extends HttpMethod>(method: M) =>
+    async (path: string, init: Record<string, unknown> & CallOptions = {}): Promise<unknown> => {
+      const { redirectOn401, ...rest } = init;
+      const headers: Record<string, string> = {};
+      if (!SAFE_METHODS.has(method.toUpperCase())) {
+        const csrf = readCookie(CSRF_COOKIE);
+        if (csrf) headers[CSRF_HEADER] = csrf;
+      }
+      const idempotency =
+        method === 'post'
+          ? idempotencyKeyFor(`${path}\n${JSON.stringify(rest.params ?? null)}`, rest.body)
+          : null;
+      if (idempotency) headers['Idempotency-Key'] = idempotency.key;
+      let result: { data?: unknown; error?: unknown; response: Response };
+      try {
+        // The typed surface (Api) has checked path, params and body; the client is untyped here.
+        result = await (client.request as (m: string, p: string, i: object) => Promise<typeof result>)(
+          method,
+          path,
+          { ...rest, headers },
+        );
+      } catch (cause) {
+        if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
+        if (cause instanceof SyntaxError)
+          throw new ApiError(0, 'bad_response', 'The server answered with something that is not JSON');
+        throw new ApiError(0, 'network_error', cause instanceof Error ? cause.message : String(cause));
+      } finally {
+        idempotency?.done();
+      }
+      const { response } = result;
+      if (response.ok) return result.data;
+      const payload =
+        typeof result.error === 'string'
+          ? { error: { code: 'bad_response', message: result.error.slice(0, 200) } }
+          : result.error;
+      const error = toApiError(response.status, payload);
+      if (response.status === 401 && redirectOn401 !== false) onUnauthenticated(error);
+      throw error;
+    };
+  return {
+    GET: call('get') as Call<'get'>,
+    POST: call('post') as Call<'post'>,
+    PUT: call('put') as Call<'put'>,
+    PATCH: call('patch') as Call<'patch'>,
+    DELETE: call('delete') as Call<'delete'>,
+  };
+}
+
+/**
+ * The one client of the API: `api.GET('/api/releases/{id}', { params: { path: { id } } })`.
+ * Path, path parameters, query, body and answer are the API document's (`npm run api:types`).
+ */
+export const api: Api = createApi();
 
 function toApiError(status: number, payload: unknown): ApiError {
   const error = detailsRecord(detailsRecord(payload).error);
   const code = typeof error.code === 'string' ? error.code : `http_${status}`;
   const message = typeof error.message === 'string' ? error.message : `HTTP ${status}`;
   return new ApiError(status, code, message, error.details);
+}
+
+/** The URL of a route with its path parameters and query filled in (links, uploads, downloads). */
+type RouteParams = { path?: Record<string, unknown>; query?: Record<string, unknown> };
+
+export function routeUrl<P extends keyof paths>(path: P, params: RouteParams = {}): string {
+  return createFinalURL(path as string, {
+    baseUrl: '',
+    params,
+    querySerializer,
+    pathSerializer: defaultPathSerializer,
+  });
 }
 
 export function isApiError(error: unknown): error is ApiError {
@@ -198,25 +280,32 @@ export interface TransferProgress {
   total: number | null;
 }
 
-export interface UploadOptions {
-  method?: 'POST' | 'PUT';
-  query?: Record<string, QueryValue>;
+type UploadMethod = 'post' | 'put';
+
+export type UploadOptions<P extends PathsWithMethod<paths, M>, M extends UploadMethod> = ParamsOption<
+  Operation<P, M>
+> & {
+  method: M;
   /** The file's bytes, sent as application/octet-stream; its name goes in X-Filename. */
   file: Blob;
   filename: string;
   onProgress?: (progress: TransferProgress) => void;
   signal?: AbortSignal;
-}
+};
 
 /**
- * Sends a file as the raw request body (the server streams it), reporting upload progress,
- * with the same cookie, CSRF token and error handling as apiRequest. XMLHttpRequest because
- * fetch cannot report upload progress.
+ * Sends a file as the raw request body (the server streams it) to an upload route of the API
+ * document, reporting upload progress, with the same cookie, CSRF token and error handling as
+ * `api`. XMLHttpRequest because fetch cannot report upload progress.
  */
-export function apiUpload<T>(path: string, options: UploadOptions): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
+export function apiUpload<M extends UploadMethod, P extends PathsWithMethod<paths, M>>(
+  path: P,
+  options: UploadOptions<P, M>,
+): Promise<RouteAnswer<P, M>> {
+  const { params } = options as { params?: RouteParams };
+  return new Promise<RouteAnswer<P, M>>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open(options.method ?? 'POST', path + queryString(options.query));
+    xhr.open(options.method.toUpperCase(), routeUrl(path, params));
     xhr.withCredentials = true;
     xhr.setRequestHeader('Accept', 'application/json');
     xhr.setRequestHeader('Content-Type', 'application/octet-stream');
@@ -227,8 +316,8 @@ export function apiUpload<T>(path: string, options: UploadOptions): Promise<T> {
       options.onProgress?.({ loaded: event.loaded, total: event.lengthComputable ? event.total : null });
     xhr.onload = () => {
       const payload = parseJson(xhr.responseText);
-      if (xhr.status === 204) resolve(undefined as T);
-      else if (xhr.status >= 200 && xhr.status < 300) resolve(payload as T);
+      if (xhr.status === 204) resolve(undefined as RouteAnswer<P, M>);
+      else if (xhr.status >= 200 && xhr.status < 300) resolve(payload as RouteAnswer<P, M>);
       else reject(failure(xhr.status, payload));
     };
     xhr.onerror = () => reject(new ApiError(0, 'network_error', 'The upload did not reach the server'));
@@ -238,27 +327,34 @@ export function apiUpload<T>(path: string, options: UploadOptions): Promise<T> {
   });
 }
 
-export interface DownloadOptions {
+export type DownloadOptions<P extends PathsWithMethod<paths, 'get'>> = ParamsOption<Operation<P, 'get'>> & {
   onProgress?: (progress: TransferProgress) => void;
   signal?: AbortSignal;
-}
+};
 
 /**
- * Fetches a file into memory with progress, so a refusal (e.g. content that no longer matches
- * its digest) is an ApiError shown in place rather than a broken download. The file name is
- * taken from Content-Disposition.
+ * Fetches a file from a GET route of the API document into memory with progress, so a refusal
+ * (e.g. content that no longer matches its digest) is an ApiError shown in place rather than a
+ * broken download. The file name is taken from Content-Disposition.
  */
-export function apiDownload(
-  path: string,
-  options: DownloadOptions = {},
+export function apiDownload<P extends PathsWithMethod<paths, 'get'>>(
+  path: P,
+  ...[options]: RequiredKeysOf<DownloadOptions<P>> extends never
+    ? [DownloadOptions<P>?]
+    : [DownloadOptions<P>]
 ): Promise<{ blob: Blob; filename: string | null }> {
+  const { params, onProgress, signal } = (options ?? {}) as {
+    params?: RouteParams;
+    onProgress?: (progress: TransferProgress) => void;
+    signal?: AbortSignal;
+  };
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('GET', path);
+    xhr.open('GET', routeUrl(path, params));
     xhr.withCredentials = true;
     xhr.responseType = 'blob';
     xhr.onprogress = (event) =>
-      options.onProgress?.({ loaded: event.loaded, total: event.lengthComputable ? event.total : null });
+      onProgress?.({ loaded: event.loaded, total: event.lengthComputable ? event.total : null });
     xhr.onload = () => {
       const blob = xhr.response as Blob;
       if (xhr.status >= 200 && xhr.status < 300) {
@@ -272,7 +368,7 @@ export function apiDownload(
     };
     xhr.onerror = () => reject(new ApiError(0, 'network_error', 'The download did not reach the server'));
     xhr.onabort = () => reject(new DOMException('The download was cancelled', 'AbortError'));
-    options.signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    signal?.addEventListener('abort', () => xhr.abort(), { once: true });
     xhr.send();
   });
 }

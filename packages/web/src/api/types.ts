@@ -1,174 +1,59 @@
-import type { FieldProblem, GapCode, Reason, ReasonCode, RuleCode } from '@releasegate/messages';
-/** The shapes the server answers with (see /api/openapi.json). */
+import type { components } from './openapi';
+import type { BodyOf, QueryOf, ResponseOf } from './routes';
+/**
+ * The shapes the server answers with: aliases of the API document's schemas (`npm run api:types`),
+ * and the vocabularies screens offer as choices.
+ */
 
-export interface User {
-  id: string;
-  username: string;
-  displayName: string;
-  email: string | null;
-  roles: string[];
-  disabled: boolean;
-  lockedUntil: string | null;
-  passwordChangedAt: string;
-  /** A password the security administrator set: changed at the next sign-in. */
-  mustChangePassword: boolean;
-  /** A non-person account for pipelines: never signs in, pipeline-scoped tokens only. */
-  serviceAccount: boolean;
-  /** X-4: two-step verification (TOTP) is on. */
-  secondFactor: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
+export type User = ResponseOf<'/api/users'>['users'][number];
+/** A role, as the routes that grant roles take it. */
+export type Role = BodyOf<'/api/users'>['roles'][number];
 
-export interface SessionUser extends User {
-  permissions: string[];
-}
+export type SessionView = components['schemas']['Session'];
 
-export interface SessionView {
-  user: SessionUser;
-  csrfToken: string;
-  passwordExpired: boolean;
-  /** X-4: policy requires two-step verification this user has not set up; nothing else until then. */
-  mustEnrolSecondFactor: boolean;
-}
+/** The signed-in user with the permissions their roles grant. */
+export type SessionUser = SessionView['user'];
 
 /** X-4: the password was right; the sign-in waits for the 6-digit code (POST /api/auth/second-factor). */
-export interface SecondFactorPending {
-  secondFactorRequired: true;
-  expiresAt: string;
-}
+export type SecondFactorPending = Exclude<ResponseOf<'/api/auth/login', 'post'>, SessionView>;
 
-export interface SecondFactorStatus {
-  enabled: boolean;
-  confirmedAt: string | null;
-  pending: boolean;
-  recoveryCodesLeft: number;
-  required: boolean;
-}
+/** X-4: one's own two-step verification. */
+export type SecondFactorStatus = ResponseOf<'/api/auth/second-factor'>;
 
-export interface SecondFactorEnrolment {
-  secret: string;
-  uri: string;
-  qrDataUrl: string;
-}
+export type SecondFactorEnrolment = ResponseOf<'/api/auth/second-factor/enrolment', 'post'>;
 
-export interface SetupStatus {
-  firstRun: boolean;
-  tokenValid: boolean;
-  role: string | null;
-}
+export type SetupStatus = ResponseOf<'/api/setup/status'>;
 
-export interface RoleInfo {
-  role: string;
-  administrator: boolean;
-  permissions: string[];
-}
+export type RolesView = ResponseOf<'/api/roles'>;
 
-export interface RolesView {
-  roles: RoleInfo[];
-  permissions: string[];
-  tokenScopes: { pipeline: string[]; never: string[] };
-}
+export type RoleInfo = RolesView['roles'][number];
 
-export type TokenState = 'active' | 'expired' | 'revoked';
+export type ApiToken = components['schemas']['ApiToken'];
 
-export interface ApiToken {
-  id: string;
-  userId: string;
-  username: string;
-  name: string;
-  prefix: string;
-  scopes: string[];
-  createdBy: string;
-  createdAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-  state: TokenState;
-}
+export type TokenState = ApiToken['state'];
 
-export interface CreatedToken extends ApiToken {
-  token: string;
-}
+export type CreatedToken = ResponseOf<'/api/tokens', 'post'>;
 
-export type AuditOutcome = 'success' | 'denied' | 'failed';
+export type AuditOutcome = NonNullable<QueryOf<'/api/audit/events'>['outcome']>;
 
-export interface AuditEvent {
-  seq: number;
-  id: string;
-  occurredAt: string;
-  actorId: string | null;
-  actorName: string | null;
-  actorRoles: string[];
-  sourceIp: string | null;
-  requestId: string | null;
-  action: string;
-  entityType: string | null;
-  entityId: string | null;
-  outcome: string;
-  before: unknown;
-  after: unknown;
-  details: unknown;
-  hashAlg: string;
-  prevHash: string;
-  hash: string;
-}
+export type AuditPage = ResponseOf<'/api/audit/events'>;
 
-export interface AuditPage {
-  events: AuditEvent[];
-  nextBeforeSeq: number | null;
-}
+export type AuditEvent = AuditPage['events'][number];
 
-export interface AuditVerifyResult {
-  ok: boolean;
-  eventsChecked: number;
-  lastSeq: number | null;
-  lastHash: string | null;
-  firstBad?: { seq: number; id: string; problem: string; message: string };
-  /** PR-3: the chain against the signed checkpoints of its head. */
-  checkpoints: {
-    ok: boolean;
-    checked: number;
-    latest: { seq: number; hash: string; at: string; timeStampedAt: string | null } | null;
-    problems: { kind: CheckpointProblemKind; seq: number | null; message: string }[];
-    /** RFC 3161 time-stamps on the checkpoints (AUDIT_TSA_URL). */
-    timeStamps: { stamped: number; trusted: boolean; missing: number };
-  };
-}
+/** The chain's check, and (PR-3) the chain against the signed checkpoints of its head. */
+export type AuditVerifyResult = ResponseOf<'/api/audit/verify'>;
 
-export type CheckpointProblemKind =
-  | 'truncated'
-  | 'rewritten'
-  | 'forged'
-  | 'unknown_key'
-  | 'unreadable'
-  | 'timestamp_invalid'
-  | 'timestamp_mismatch';
+export type CheckpointProblemKind = AuditVerifyResult['checkpoints']['problems'][number]['kind'];
 
 // Configuration management (CMDB)
 
-/** `ip`: an IPv4 or IPv6 address, checked by the server (CM-1). */
-export type AttributeKind = 'string' | 'number' | 'boolean' | 'date' | 'enum' | 'ip';
+export type AttributeKind = AttributeField['kind'];
 
-export interface LocalizedText {
-  zh: string;
-  en: string;
-}
+export type LocalizedText = CiType['name'];
 
-export interface AttributeField {
-  key: string;
-  label: LocalizedText;
-  kind: AttributeKind;
-  required?: boolean;
-  options?: string[];
-}
+export type AttributeField = CiType['fields'][number];
 
-export interface CiType {
-  key: string;
-  name: LocalizedText;
-  fields: AttributeField[];
-  builtin: boolean;
-}
+export type CiType = ResponseOf<'/api/cmdb/types'>['types'][number];
 
 export const ENVIRONMENTS = ['production', 'staging', 'test', 'development', 'disaster_recovery'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -176,199 +61,51 @@ export type Environment = (typeof ENVIRONMENTS)[number];
 export const RELATION_TYPES = ['depends_on', 'runs_on', 'connects_to', 'part_of'] as const;
 export type RelationType = (typeof RELATION_TYPES)[number];
 
-export type CiStatus = 'active' | 'retired';
+export type CiStatus = Ci['status'];
 
-export interface Ci {
-  id: string;
-  type: string;
-  name: string;
-  environment: string;
-  owner: string | null;
-  critical: boolean;
-  version: string | null;
-  attributes: Record<string, unknown>;
-  description: string | null;
-  status: CiStatus;
-  revision: number;
-  createdAt: string;
-  updatedAt: string;
-  retiredAt: string | null;
-}
+export type Ci = CiPage['items'][number];
 
-export interface CiPage {
-  items: Ci[];
-  nextCursor: string | null;
-}
+export type CiPage = ResponseOf<'/api/cmdb/cis'>;
 
-export interface CiRelation {
-  id: string;
-  sourceId: string;
-  targetId: string;
-  type: string;
-  createdAt: string;
-  createdBy: string | null;
-  direction: 'outgoing' | 'incoming';
-  other: { id: string; name: string; type: string; environment: string; status: string };
-}
+export type CiRelation = CiDetail['relations'][number];
 
-export interface CiDetail extends Ci {
-  relations: CiRelation[];
-}
+export type CiDetail = ResponseOf<'/api/cmdb/cis/{id}'>;
 
 export type CiChangeKind = 'created' | 'updated' | 'retired' | 'relation_added' | 'relation_removed';
-export type ReasonKind = 'manual' | 'release' | 'import';
+export type ReasonKind = CiHistoryEntry['reasonKind'];
 
-export interface CiHistoryEntry {
-  id: string;
-  ciId: string;
-  at: string;
-  actorId: string | null;
-  actorName: string | null;
-  /** A CiChangeKind; kept open for kinds added later. */
-  change: string;
-  reasonKind: ReasonKind;
-  releaseId: string | null;
-  /** The number of the release behind the change (REL-2026-0001). */
-  releaseNumber: string | null;
-  reason: string | null;
-  before: unknown;
-  after: unknown;
-}
+export type CiHistoryEntry = ResponseOf<'/api/cmdb/cis/{id}/history'>['entries'][number];
 
-export interface CiSummary {
-  id: string;
-  name: string;
-  type: string;
-  environment: string;
-  critical: boolean;
-}
+export type CiSummary = ImpactReport['seeds'][number];
 
-export interface AffectedCi extends CiSummary {
-  depth: number;
-  via: { fromId: string; relation: RelationType; reverse: boolean };
-}
+export type AffectedCi = ImpactReport['affected'][number];
 
-export interface ImpactReport {
-  seeds: CiSummary[];
-  /** The nearest affected CIs (all of them unless a limit was asked for). */
-  affected: AffectedCi[];
-  /** Every affected CI, also those a limit leaves out of `affected`. */
-  affectedCount: number;
-  services: string[];
-  criticalCount: number;
-  truncated: boolean;
-  maxDepth: number;
-}
+export type ImpactReport = ResponseOf<'/api/cmdb/cis/{id}/impact'>;
 
-export interface Baseline {
-  id: string;
-  name: string;
-  description: string | null;
-  takenAt: string;
-  takenBy: string | null;
-  ciCount: number;
-}
+export type Baseline = ResponseOf<'/api/cmdb/baselines'>['baselines'][number];
 
-export interface SnapshotRelation {
-  type: string;
-  targetId: string;
-  targetName: string;
-}
+export type SnapshotRelation = CiSnapshot['relations'][number];
 
-export interface CiSnapshot {
-  ciId: string;
-  type: string;
-  name: string;
-  environment: string;
-  owner: string | null;
-  critical: boolean;
-  version: string | null;
-  attributes: Record<string, unknown>;
-  relations: SnapshotRelation[];
-}
+export type CiSnapshot = BaselineDetail['items'][number];
 
-export interface BaselineDetail extends Baseline {
-  items: CiSnapshot[];
-}
+export type BaselineDetail = ResponseOf<'/api/cmdb/baselines/{id}'>;
 
-export interface FieldChange {
-  field: string;
-  before: unknown;
-  after: unknown;
-}
+export type FieldChange = CiChange['fields'][number];
 
-export interface CiChange {
-  ciId: string;
-  name: string;
-  type: string;
-  fields: FieldChange[];
-  relationsAdded: SnapshotRelation[];
-  relationsRemoved: SnapshotRelation[];
-}
+export type CiChange = BaselineDiff['changed'][number];
 
-export interface BaselineDiff {
-  from: Baseline;
-  to: Baseline | 'now';
-  added: CiSnapshot[];
-  removed: CiSnapshot[];
-  changed: CiChange[];
-  unchanged: number;
-}
+export type BaselineDiff = ResponseOf<'/api/cmdb/baselines/{id}/compare'>;
 
-export interface ImportProblem {
-  sheet: string;
-  row: number;
-  column: string;
-  /** English; `problem` is the same as a code, which the catalog renders. */
-  reason: string;
-  problem: FieldProblem;
-}
+export type ImportProblem = ImportReport['errors'][number];
 
-export interface ImportReport {
-  dryRun: boolean;
-  applied: boolean;
-  ok: boolean;
-  errorCount: number;
-  errors: ImportProblem[];
-  summary: {
-    ciRows: number;
-    relationRows: number;
-    create: number;
-    update: number;
-    unchanged: number;
-    relationsCreate: number;
-    relationsExisting: number;
-  };
-}
+export type ImportReport = ResponseOf<'/api/cmdb/import', 'post'>;
 
 // Definitive software library (DSL)
 
 export const DSL_STATES = ['draft', 'pending', 'approved', 'rejected', 'retired'] as const;
 export type DslState = (typeof DSL_STATES)[number];
 
-export interface DslVersion {
-  id: string;
-  name: string;
-  version: string;
-  description: string | null;
-  source: string | null;
-  kind: 'upload' | 'external';
-  externalUrl: string | null;
-  digest: string | null;
-  size: number | null;
-  filename: string | null;
-  mediaType: string | null;
-  state: DslState;
-  createdBy: string | null;
-  createdAt: string;
-  updatedAt: string;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  decisionComment: string | null;
-  retiredBy: string | null;
-  retiredAt: string | null;
-  retireReason: string | null;
-}
+export type DslVersion = components['schemas']['DslVersion'];
 
 // Change register (IN-1, IN-2)
 
@@ -386,68 +123,13 @@ export const CHANGE_RISKS = ['low', 'medium', 'high'] as const;
 export type ChangeRisk = (typeof CHANGE_RISKS)[number];
 export const CHANGE_SOURCES = ['internal', 'external'] as const;
 export type ChangeSource = (typeof CHANGE_SOURCES)[number];
-export type VoteDecision = 'approve' | 'reject';
+export type VoteDecision = BodyOf<'/api/changes/{id}/votes'>['decision'];
 
-export interface Change {
-  id: string;
-  number: string;
-  source: ChangeSource;
-  external: {
-    system: string;
-    key: string;
-    status: 'pending' | 'approved' | 'rejected' | 'withdrawn' | 'implemented';
-    url: string | null;
-  } | null;
-  title: string;
-  description: string | null;
-  requester: string;
-  risk: ChangeRisk | null;
-  state: ChangeState;
-  ciIds: string[];
-  approvedBy: string[];
-  approvedAt: string | null;
-  submittedAt: string | null;
-  rejectedAt: string | null;
-  withdrawnBy: string | null;
-  withdrawnAt: string | null;
-  withdrawReason: string | null;
-  implementedAt: string | null;
-  implementedBy: string | null;
-  createdAt: string;
-  updatedAt: string;
-  /** IN-1, TY-4: an emergency change (the emergency CAB may approve it), and why. */
-  emergency: boolean;
-  emergencyReason: string | null;
-  /** IN-1: which body approved it. */
-  approvedVia: 'cab' | 'emergency_cab' | null;
-}
+export type ChangeDetail = components['schemas']['ChangeDetail'];
 
-export interface ChangeVote {
-  id: string;
-  voter: string;
-  decision: VoteDecision;
-  comment: string;
-  votedAt: string;
-  /** IN-1: replaced by the member's later vote (no longer counted), and when. */
-  supersededBy: string | null;
-  supersededAt: string | null;
-  /** IN-1: cast on an emergency change by a member of the emergency CAB. */
-  emergencyCab: boolean;
-}
+export type Change = ResponseOf<'/api/changes'>['changes'][number];
 
-export interface ChangeDetail extends Change {
-  votes: ChangeVote[];
-  quorum: {
-    required: number;
-    approve: number;
-    reject: number;
-    /** IN-1, TY-4: for an emergency change, the emergency CAB's count and who sits on it. */
-    expedited: { required: number; approve: number; reject: number; voters: string[] } | null;
-  };
-  cis: { id: string; name: string; type: string; environment: string; status: string }[];
-  /** PR-4: the releases carrying the change. */
-  releases: { id: string; number: string; title: string; state: string }[];
-}
+export type ChangeVote = ChangeDetail['votes'][number];
 
 // Releases (the lifecycle in DESIGN.md)
 
@@ -523,320 +205,88 @@ export const PLAN_SECTIONS = [
 ] as const;
 export type PlanSection = (typeof PLAN_SECTIONS)[number];
 
-export interface Release {
-  id: string;
-  number: string;
-  title: string;
-  description: string | null;
-  state: ReleaseState;
-  outcome: ReleaseOutcome | null;
-  type: ReleaseType | null;
-  /** TY-3: the type the system proposes, with the criteria that decided it. */
-  proposal: { type: ReleaseType; criteria: Reason[]; reasons: string[] };
-  /** Why the type differs from the proposal. */
-  typeReason: string | null;
-  urgency: Urgency;
-  rollbackDifficulty: RollbackDifficulty;
-  newTechnology: boolean;
-  targetCiIds: string[];
-  policyVersionId: string;
-  requestedBy: string;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  decisionReason: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A release as lists show it. */
+export type Release = ResponseOf<'/api/releases'>['releases'][number];
 
-export interface SectionGap {
-  section: PlanSection;
-  code: GapCode;
-  /** In English; the screen renders `code`. */
-  reason: string;
-}
+export type SectionGap = NonNullable<Blocker['missing']>[number];
 
 /**
  * Why an action is not possible now: the rule it would break and why, as codes and parameters
  * the message catalog renders (the English `rule` and `reason` are for logs and scripts).
  */
-export interface Blocker {
-  kind: 'state' | 'role' | 'policy';
-  code: RuleCode;
-  requirement: string | null;
-  reasonCode: ReasonCode;
-  params: Record<string, unknown>;
-  rule: string;
-  reason: string;
-  missing?: SectionGap[];
-}
+export type Blocker = ActionAvailability['blockers'][number];
 
-export interface ActionAvailability {
-  action: ReleaseAction;
-  allowed: boolean;
-  blockers: Blocker[];
-}
+export type ActionAvailability = ReleaseDetail['actions'][number];
 
-export interface ReleaseItem {
-  id: string;
-  kind: ReleaseItemKind;
-  title: string;
-  dslVersionId?: string | null;
-  description?: string | null;
-  ciIds: string[];
-}
+export type ReleaseItem = ReleaseDetail['items'][number];
 
-export interface ChangeApproval {
-  id: string;
-  number: string;
-  title: string;
-  state: string;
-  approved: boolean;
-  label: string;
-}
+export type ChangeApproval = ReleaseDetail['changes'][number];
 
 export type AssessmentKind = 'relationship' | 'resource' | 'risk';
 
-export interface Assessment {
-  seq: number;
-  kind: AssessmentKind;
-  content: unknown;
-  recordedBy: string;
-  recordedAt: string;
-}
+export type Assessment = ReleaseDetail['assessments'][number];
 
 export type RiskLevel = 'low' | 'medium' | 'high';
 export const RISK_CATEGORIES = ['technical', 'business', 'management'] as const;
 export type RiskCategory = (typeof RISK_CATEGORIES)[number];
 
-export interface PlanRisk {
-  category: RiskCategory;
-  description: string;
-  likelihood: RiskLevel;
-  impact: RiskLevel;
-  response: string;
-}
+export type PlanRisk = RiskAssessment['risks'][number];
 
-export interface ResourceAssessment {
-  technical: string;
-  people: { name: string; role: string; availability: string }[];
-  time: { estimateHours: number; note?: string };
-}
+export type ResourceAssessment = BodyOf<'/api/releases/{id}/assessments/resource'>;
 
-export interface RiskAssessment {
-  risks: PlanRisk[];
-}
+export type RiskAssessment = BodyOf<'/api/releases/{id}/assessments/risk'>;
 
-export interface RelatedRelease {
-  releaseId: string;
-  number: string;
-  title: string;
-  state: string;
-  sharedCis: string[];
-  relation: 'same' | 'this_first' | 'other_first';
-}
+export type RelatedRelease = RelationshipFindings['related'][number];
 
-export interface RelationshipFindings {
-  related: RelatedRelease[];
-  proposeMerge: string[];
-  proposedOrder: string[];
-}
+export type RelationshipFindings = ResponseOf<'/api/releases/{id}/relationships'>;
 
-export interface RelationshipDecision {
-  decision: 'merge' | 'separate';
-  mergeWith: string[];
-  order: string[];
-  note: string;
-}
+export type RelationshipDecision = BodyOf<'/api/releases/{id}/assessments/relationship'>;
 
+/** A relationship assessment as recorded (its `content`): the server fills the decision's defaults. */
 export interface RelationshipAssessment {
   findings: RelationshipFindings;
-  decision: RelationshipDecision;
+  decision: Required<RelationshipDecision>;
 }
 
-export type PlanStatus = 'draft' | 'submitted' | 'approved' | 'rejected' | 'superseded';
+export type PlanStatus = PlanSummary['status'];
 
-export interface PlanSummary {
-  id: string;
-  version: number;
-  status: PlanStatus;
-  drafterName: string;
-  gaps: SectionGap[];
-  unresolvedConflicts: string[];
-}
+export type PlanSummary = NonNullable<ReleaseDetail['plan']>;
 
-export interface ReleaseDetail extends Release {
-  changes: ChangeApproval[];
-  items: ReleaseItem[];
-  assessments: Assessment[];
-  plan: PlanSummary | null;
-  actions: ActionAvailability[];
-  /** A rollback was decided at some point: the release took the rollback path (RB-2). */
-  rollbackDecided: boolean;
-}
+export type ReleaseDetail = components['schemas']['ReleaseDetail'];
 
-export interface PlanStep {
-  title: string;
-  owner: string;
-  expectedMinutes: number;
-  verification: string;
-}
+export type PlanStep = NonNullable<PlanContent['steps']>[number];
 
 /** PL-1: the plan in structured sections. */
-export interface PlanContent {
-  purpose?: string;
-  scope?: {
-    ciIds: string[];
-    services?: string[];
-    users?: string;
-    downtimeMinutes?: number | null;
-    notes?: string;
-  };
-  participants?: { name: string; role: string; responsibility: string }[];
-  risks?: PlanRisk[];
-  baseline?: {
-    baselineId?: string | null;
-    targets: { ciId: string; currentVersion?: string | null; targetVersion: string }[];
-    /** PO-2: why no CI changes version (then the CMDB update records nothing due). */
-    noChangeReason?: string | null;
-  };
-  postDeployment?: string;
-  window?: { start: string; end: string };
-  resources?: string;
-  steps?: PlanStep[];
-  rollback?: { steps: PlanStep[]; triggers: { indicator: string; threshold: string }[] };
-  /** IM-4, IM-5: indicators watched while the release runs, and the error patterns that flag log lines. */
-  monitoring?: { indicators: PlanIndicator[]; errorPatterns: string[] };
-}
+export type PlanContent = BodyOf<'/api/releases/{id}/plan', 'put'>;
 
-export type IndicatorComparator = 'gt' | 'gte' | 'lt' | 'lte';
+export type IndicatorComparator = PlanIndicator['comparator'];
 
 /** IM-4: a key indicator of the plan; a reading beyond its threshold raises a rollback trigger. */
-export interface PlanIndicator {
-  key: string;
-  name: string;
-  /** A PromQL query read on a schedule; without one, readings are entered by hand. */
-  query?: string | null;
-  comparator: IndicatorComparator;
-  threshold: number;
-  unit?: string | null;
-}
+export type PlanIndicator = NonNullable<PlanContent['monitoring']>['indicators'][number];
 
-export interface PlanComment {
-  seq: number;
-  kind: string;
-  text: string | null;
-  authorId: string;
-  authorName: string;
-  at: string;
-}
+export type PlanComment = PlanVersion['comments'][number];
 
-export interface PlanVersion {
-  id: string;
-  releaseId: string;
-  version: number;
-  status: PlanStatus;
-  content: PlanContent;
-  drafterId: string;
-  drafterName: string;
-  createdAt: string;
-  updatedAt: string;
-  submittedAt: string | null;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  decisionComment: string | null;
-  comments: PlanComment[];
-}
+export type PlanVersion = ResponseOf<'/api/releases/{id}/plans'>['plans'][number];
 
-export interface PlanConflict {
-  key: string;
-  kind: 'freeze' | 'release';
-  reason: Reason;
-  /** In English; the screen renders `reason`. */
-  description: string;
-  override: { conflictKey: string; reason: string; byName: string; at: string } | null;
-}
+export type PlanConflict = ResponseOf<'/api/releases/{id}/plan/conflicts'>['conflicts'][number];
 
-export interface FreezeWindow {
-  id: string;
-  name: string;
-  startsAt: string;
-  endsAt: string;
-  reason: string | null;
-  createdBy: string;
-  createdAt: string;
-}
+export type FreezeWindow = CalendarView['freezes'][number];
 
-export interface CalendarWindow {
-  releaseId: string;
-  number: string;
-  title: string;
-  type: ReleaseType | null;
-  state: ReleaseState;
-  planVersion: number;
-  planStatus: PlanStatus;
-  start: string;
-  end: string;
-}
+export type CalendarWindow = CalendarView['windows'][number];
 
-export interface CalendarView {
-  freezes: FreezeWindow[];
-  windows: CalendarWindow[];
-}
+export type CalendarView = ResponseOf<'/api/calendar'>;
 
 // The release policy (PC-1)
 
-export interface LabelledItem {
-  key: string;
-  label: LocalizedText;
-}
+export type LabelledItem = PolicyRules['preReleaseChecks'][number];
 
-export interface PolicyRules {
-  approvalAuthority: Record<ReleaseType, string[]>;
-  intakeRoles: string[];
-  requiredPlanSections: PlanSection[];
-  emergencyShortForm: PlanSection[];
-  preReleaseChecks: LabelledItem[];
-  postReleaseVerifications: LabelledItem[];
-  deadlines: { cmdbUpdateHours: number; rollbackDecisionMinutes: number; escalateMinutesBefore: number[] };
-  successRateTarget: number;
-  complaintThreshold: { count: number; withinMinutes: number };
-  fourEyes: boolean;
-  cabQuorum: number;
-  /** TY-4: the drafter of an emergency plan who holds the authority may approve it (reviewed after). */
-  emergencySelfApprovalWithReview?: boolean;
-  /** TY-4: who reviews an emergency release after the fact. */
-  emergencyReviewers?: string[];
-  /** IN-1, TY-4: the expedited CAB for emergency changes: how many approvals, from which roles. */
-  emergencyCab?: { quorum: number; voters: string[] };
-  /** RO-4: the requester of a release cannot accept it. */
-  intakeFourEyes: boolean;
-}
+export type PolicyRules = PolicyDocument['rules'];
 
-export interface PolicyRevision {
-  date: string;
-  version: string;
-  change: string;
-  approver: string;
-}
+export type PolicyRevision = PolicyDocument['revisions'][number];
 
-export interface PolicyDocument {
-  number: string;
-  title: string;
-  version: string;
-  department: string;
-  approver: string;
-  effectiveDate: string;
-  revisions: PolicyRevision[];
-  rules: PolicyRules;
-}
+export type PolicyDocument = PolicyVersion['document'];
 
-export interface PolicyVersion {
-  id: string;
-  status: 'draft' | 'approved';
-  effectiveDate: string;
-  document: PolicyDocument;
-  createdBy: string | null;
-  createdAt: string;
-  approvedBy: string | null;
-  approvedAt: string | null;
-}
+export type PolicyVersion = components['schemas']['PolicyVersion'];
+
+/** A permission, as the routes that grant token scopes take it. */
+export type Permission = BodyOf<'/api/tokens'>['scopes'][number];

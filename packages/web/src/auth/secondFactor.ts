@@ -1,4 +1,5 @@
-import { apiRequest } from '../api/client';
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../api/client';
 import type {
   SecondFactorEnrolment,
   SecondFactorPending,
@@ -22,32 +23,30 @@ export const CODE_PATTERN = /^[0-9]{6}$/;
 export function completeSecondFactor(
   input: { code: string } | { recoveryCode: string },
 ): Promise<SessionView> {
-  return apiRequest<SessionView>('/api/auth/second-factor', {
-    method: 'POST',
-    body: input,
-    redirectOn401: false,
-  });
+  return api.POST('/api/auth/second-factor', { body: input, redirectOn401: false });
 }
 
 export const secondFactorQueryKey = ['second-factor'] as const;
 
 export function fetchSecondFactor(): Promise<SecondFactorStatus> {
-  return apiRequest<SecondFactorStatus>('/api/auth/second-factor');
+  return api.GET('/api/auth/second-factor');
+}
+
+/** One's own two-step verification, under one key for every screen that shows it. */
+export function useSecondFactorStatus() {
+  return useQuery({ queryKey: secondFactorQueryKey, queryFn: fetchSecondFactor });
 }
 
 export function startEnrolment(): Promise<SecondFactorEnrolment> {
-  return apiRequest<SecondFactorEnrolment>('/api/auth/second-factor/enrolment', { method: 'POST' });
+  return api.POST('/api/auth/second-factor/enrolment');
 }
 
 export function confirmEnrolment(code: string): Promise<{ recoveryCodes: string[] }> {
-  return apiRequest<{ recoveryCodes: string[] }>('/api/auth/second-factor/confirm', {
-    method: 'POST',
-    body: { code },
-  });
+  return api.POST('/api/auth/second-factor/confirm', { body: { code } });
 }
 
 export function disableSecondFactor(code: string): Promise<void> {
-  return apiRequest<void>('/api/auth/second-factor/disable', { method: 'POST', body: { code } });
+  return api.POST('/api/auth/second-factor/disable', { body: { code } });
 }
 
 /** The recovery codes as one text to copy or keep: one a line. */

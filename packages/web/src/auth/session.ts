@@ -1,12 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
-import { apiRequest } from '../api/client';
+import { api } from '../api/client';
 import type { SecondFactorPending, SessionView } from '../api/types';
 
 export const sessionQueryKey = ['session'] as const;
 
 /** GET /api/auth/session; a 401 here means "not signed in", which the guard handles. */
 export function fetchSession(): Promise<SessionView> {
-  return apiRequest<SessionView>('/api/auth/session', { redirectOn401: false });
+  return api.GET('/api/auth/session', { redirectOn401: false });
 }
 
 export function useSessionQuery() {
@@ -18,20 +18,16 @@ export function login(input: {
   username: string;
   password: string;
 }): Promise<SessionView | SecondFactorPending> {
-  return apiRequest<SessionView | SecondFactorPending>('/api/auth/login', {
-    method: 'POST',
-    body: input,
-    redirectOn401: false,
-  });
+  return api.POST('/api/auth/login', { body: input, redirectOn401: false });
 }
 
 export function logout(): Promise<void> {
-  return apiRequest<void>('/api/auth/logout', { method: 'POST', redirectOn401: false });
+  return api.POST('/api/auth/logout', { redirectOn401: false });
 }
 
 export function changePassword(input: {
   currentPassword: string;
   newPassword: string;
 }): Promise<SessionView> {
-  return apiRequest<SessionView>('/api/auth/password', { method: 'POST', body: input });
+  return api.POST('/api/auth/password', { body: input });
 }

@@ -117,7 +117,7 @@ function codedReasonsText(t: TFunction, error: ApiError): string | undefined {
   return (reasons as CodedReason[])
     .map(
       (r) =>
-        `${ruleLabel(t, r.ruleCode)}${t('common.colon')}${reasonText(t, { code: r.reasonCode, params: r.params } as Reason)}`,
+        `${ruleLabel(t, r.ruleCode)}${t('common.colon')}${reasonText(t, { code: r.reasonCode, params: r.params })}`,
     )
     .join(t('common.listSeparator'));
 }

@@ -1,10 +1,7 @@
 import { useMemo } from 'react';
 import { Tooltip } from 'antd';
 import { useQuery } from '@tanstack/react-query';
-import { apiRequest } from '../api/client';
-import type { ResponseOf } from '../api/routes';
-
-type Person = ResponseOf<'/api/people'>['people'][number];
+import { api } from '../api/client';
 
 export const peopleQueryKey = ['people'] as const;
 
@@ -15,7 +12,7 @@ export const peopleQueryKey = ['people'] as const;
 export function usePeople(): (username: string | null | undefined) => string {
   const { data } = useQuery({
     queryKey: peopleQueryKey,
-    queryFn: () => apiRequest<{ people: Person[] }>('/api/people'),
+    queryFn: () => api.GET('/api/people'),
     staleTime: 5 * 60_000,
   });
   // One map per loaded directory, not one per name shown (tables render a name per row).

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { apiRequest } from '../api/client';
+import { api } from '../api/client';
 import type { RolesView } from '../api/types';
 
 export const rolesQueryKey = ['roles'] as const;
@@ -10,7 +10,7 @@ export const rolesQueryKey = ['roles'] as const;
 export function useRolesQuery() {
   return useQuery({
     queryKey: rolesQueryKey,
-    queryFn: () => apiRequest<RolesView>('/api/roles'),
+    queryFn: () => api.GET('/api/roles'),
     staleTime: Infinity,
   });
 }

@@ -43,7 +43,11 @@ export const gapsText = (t: TFunction, gaps: readonly SectionGap[]): string =>
   gaps.map((g) => catalog(t).gap(g)).join(t('catalog.grammar.semicolon'));
 
 /** A reason of the catalog in words: a criterion of the type proposal (TY-3), a schedule conflict (PL-5)… */
-export const reasonText = (t: TFunction, reason: Reason): string => catalog(t).reason(reason);
+/** A reason as the API sends it: a catalog code and its parameters. */
+export const reasonText = (
+  t: TFunction,
+  reason: Reason | { code: Reason['code']; params: Record<string, unknown> },
+): string => catalog(t).reason(reason as Reason);
 
 /** "CHG-2026-0002 标题（草稿）" for the changes a release carries that are not approved. */
 export function unapprovedChangesText(t: TFunction, changes: readonly ChangeApproval[]): string {
@@ -66,7 +70,9 @@ const CHANGE_LISTS = new Set<Blocker['reasonCode']>(['unapproved_changes', 'chan
  */
 export function blockerReason(t: TFunction, b: Blocker, changes?: readonly ChangeApproval[]): string {
   if (CHANGE_LISTS.has(b.reasonCode) && changes?.some((c) => !c.approved))
-    return catalog(t).fill(t(`catalog.reasons.${b.reasonCode}`), { changes: [unapprovedChangesText(t, changes)] });
+    return catalog(t).fill(t(`catalog.reasons.${b.reasonCode}`), {
+      changes: [unapprovedChangesText(t, changes)],
+    });
   return catalog(t).reason({ code: b.reasonCode, params: b.params } as Reason);
 }
 

@@ -1,4 +1,4 @@
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useMemo, useSyncExternalStore, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { App as AntApp, ConfigProvider } from 'antd';
 import enUS from 'antd/locale/en_US';
@@ -7,9 +7,37 @@ import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { theme } from '../theme';
 
-/** Ant Design's locale, dayjs's locale and the document language follow the i18next language. */
+const REDUCED_MOTION = '(prefers-reduced-motion: reduce)';
+
+const reducedMotionQuery = (): MediaQueryList | null =>
+  typeof window.matchMedia === 'function' ? window.matchMedia(REDUCED_MOTION) : null;
+
+function subscribeReducedMotion(onChange: () => void): () => void {
+  const query = reducedMotionQuery();
+  query?.addEventListener('change', onChange);
+  return () => query?.removeEventListener('change', onChange);
+}
+
+/** Whether the person asked their system for less motion. */
+function usePrefersReducedMotion(): boolean {
+  return useSyncExternalStore(
+    subscribeReducedMotion,
+    () => reducedMotionQuery()?.matches ?? false,
+    () => false,
+  );
+}
+
+/**
+ * Ant Design's locale, dayjs's locale and the document language follow the i18next language;
+ * popups, drawers and messages appear without animation for those who asked for less motion.
+ */
 export function LocaleProvider({ children }: { children: ReactNode }) {
   const { i18n, t } = useTranslation();
+  const reducedMotion = usePrefersReducedMotion();
+  const themeConfig = useMemo(
+    () => (reducedMotion ? { ...theme, token: { ...theme.token, motion: false } } : theme),
+    [reducedMotion],
+  );
   const english = i18n.language === 'en';
   dayjs.locale(english ? 'en' : 'zh-cn');
 
@@ -19,7 +47,7 @@ export function LocaleProvider({ children }: { children: ReactNode }) {
   }, [english, t]);
 
   return (
-    <ConfigProvider locale={english ? enUS : zhCN} theme={theme} button={{ autoInsertSpace: false }}>
+    <ConfigProvider locale={english ? enUS : zhCN} theme={themeConfig} button={{ autoInsertSpace: false }}>
       <AntApp>{children}</AntApp>
     </ConfigProvider>
   );

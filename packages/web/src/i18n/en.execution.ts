@@ -219,8 +219,6 @@ export const enExecution: typeof zhExecution = {
       problemReason: 'Reason',
       problemCourse: 'Course',
       problemCreated: 'made by {{by}} at {{at}}',
-      evidenceEntered: 'reading entered by {{by}} at {{at}}',
-      evidencePrometheus: 'Prometheus query {{query}} at {{at}}',
       problemCompleted: '{{subject}}: rollback completed',
       problemFailed: '{{subject}}: rollback failed ({{reason}})',
       completeTitle: 'Complete the rollback of {{number}}?',

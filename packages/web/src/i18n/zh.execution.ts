@@ -212,8 +212,6 @@ export const zhExecution = {
       problemReason: '原因',
       problemCourse: '经过',
       problemCreated: '{{by}} 于 {{at}} 生成',
-      evidenceEntered: '{{by}} 于 {{at}} 录入的读数',
-      evidencePrometheus: 'Prometheus 查询 {{query}}，{{at}}',
       problemCompleted: '{{subject}}：回退完成',
       problemFailed: '{{subject}}：回退失败（{{reason}}）',
       completeTitle: '完成回退 {{number}}？',

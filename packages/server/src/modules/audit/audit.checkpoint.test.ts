@@ -51,7 +51,7 @@ describe.each(DIALECTS)('signed checkpoints of the audit chain on %s', (dialect)
       clock.advance(1000);
       await t.db.kysely.transaction().execute((trx) =>
         audit.record(trx, ctx, {
-          action: 'user.updated',
+          action: 'user.update',
           entityType: 'user',
           entityId: `u${i}`,
           after: { n: i },

@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test/databases';
 import { HttpClient, startTestApp, type TestApp } from '../../test/test-app';
+import { systemContext } from '../../context';
+import type { AuditAction } from './audit.actions';
+import { recordStandalone } from './audit.service';
 
 describe.each(DIALECTS)('the auditor reads the audit log over HTTP on %s', (dialect) => {
   let t: TestApp;
@@ -29,7 +32,7 @@ describe.each(DIALECTS)('the auditor reads the audit log over HTTP on %s', (dial
   });
 
   it('X-1 filters by action, outcome and actor, newest first, with keyset pagination', async () => {
-    const created = await auditor.get('/api/audit/events?action=user.created&actor=sec');
+    const created = await auditor.get('/api/audit/events?action=user.create&actor=sec');
     expect(created.status).toBe(200);
     expect(created.body.events.map((e: any) => e.after.username)).toEqual([
       'user4',
@@ -46,29 +49,32 @@ describe.each(DIALECTS)('the auditor reads the audit log over HTTP on %s', (dial
     });
     expect(created.body.events[0].after).not.toHaveProperty('passwordHash');
 
-    const page1 = await auditor.get('/api/audit/events?action=user.created&limit=2');
+    const page1 = await auditor.get('/api/audit/events?action=user.create&limit=2');
     expect(page1.body.events).toHaveLength(2);
     const page2 = await auditor.get(
-      `/api/audit/events?action=user.created&limit=2&beforeSeq=${page1.body.nextBeforeSeq}`,
+      `/api/audit/events?action=user.create&limit=2&beforeSeq=${page1.body.nextBeforeSeq}`,
     );
     expect(page2.body.events.map((e: any) => e.after.username)).toEqual(['user2', 'user1']);
 
     const denied = await auditor.get('/api/audit/events?outcome=denied');
     expect(denied.body.events).toEqual([
-      expect.objectContaining({ action: 'identity.login_failed', actorName: 'user0' }),
+      expect.objectContaining({ action: 'identity.login', actorName: 'user0' }),
     ]);
 
     // Underscores and percent signs in filters are literal, not wildcards.
-    const exact = await auditor.get('/api/audit/events?action=identity.login_failed');
-    expect(exact.body.events.map((e: any) => e.action)).toEqual(['identity.login_failed']);
+    const exact = await auditor.get('/api/audit/events?action=identity.login&outcome=denied');
+    expect(exact.body.events.map((e: any) => e.action)).toEqual(['identity.login']);
+    expect((await auditor.get('/api/audit/events?action=identity.logi_')).body.events).toEqual([]);
     expect((await auditor.get('/api/audit/events?action=identity.login%25')).body.events).toEqual([]);
     // A bare `%` is not percent-encoding: refused at the edge, naming the parameter (X-4).
     const malformed = await auditor.get('/api/audit/events?action=identity.login%');
     expect(malformed.status).toBe(400);
     expect(JSON.stringify(malformed.body)).toContain('action');
     expect(
-      (await auditor.get('/api/audit/events?text=LOGIN_FAILED')).body.events.map((e: any) => e.action),
-    ).toEqual(['identity.login_failed']);
+      (await auditor.get('/api/audit/events?text=IDENTITY.LOGIN&outcome=denied')).body.events.map(
+        (e: any) => e.action,
+      ),
+    ).toEqual(['identity.login']);
 
     const bad = await auditor.get('/api/audit/events?from=yesterday');
     expect(bad.status).toBe(400);
@@ -76,7 +82,7 @@ describe.each(DIALECTS)('the auditor reads the audit log over HTTP on %s', (dial
   });
 
   it('X-1 exports CSV (Excel-ready, with Chinese) and JSON Lines; the export is itself audited', async () => {
-    const csv = await auditor.get('/api/audit/export?format=csv&action=user.created');
+    const csv = await auditor.get('/api/audit/export?format=csv&action=user.create');
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename="audit-.*\.csv"/);
@@ -95,9 +101,29 @@ describe.each(DIALECTS)('the auditor reads the audit log over HTTP on %s', (dial
       .split('\n')
       .map((l) => JSON.parse(l));
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
-    const exported = await auditor.get('/api/audit/events?action=audit.exported');
+    const exported = await auditor.get('/api/audit/events?action=audit.export');
     expect(exported.body.events).toHaveLength(2);
     expect(exported.body.events[0].details).toMatchObject({ format: 'jsonl' });
+  });
+
+  it('PR-3 an event recorded under an old name (decision 0022) reads and filters under its current name; the export and the chain keep what was hashed', async () => {
+    await recordStandalone(t.database.db, t.app.audit, systemContext(), {
+      // Written before the vocabulary was one: the writer no longer accepts the name.
+      action: 'calendar.freeze_created' as AuditAction,
+      entityType: 'freeze_window',
+    });
+    const listed = await auditor.get('/api/audit/events?action=calendar.freeze_create');
+    expect(listed.body.events.map((e: any) => e.action)).toEqual(['calendar.freeze_create']);
+    expect((await auditor.get('/api/audit/events?action=calendar.freeze_created')).body.events).toHaveLength(
+      1,
+    );
+    const jsonl = await auditor.get('/api/audit/export?format=jsonl&action=calendar');
+    const exported = (jsonl.body as string)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(exported.map((e) => e.action)).toEqual(['calendar.freeze_created']);
+    expect((await auditor.get('/api/audit/verify')).body).toMatchObject({ ok: true });
   });
 
   it('X-1 verifies the chain on request; only the auditor reads the log', async () => {

@@ -1,8 +1,9 @@
 import type { Clock } from '@releasegate/domain';
 import type { Db } from '../../db/database';
 import type { RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
+import { authorize } from '../../authorize';
 import * as repo from './audit.repository';
+import { currentActionName } from './audit.actions';
 import { recordStandalone, toAuditEvent, type AuditEvent, type AuditWriter } from './audit.service';
 import { verifyChain, type VerifyResult } from './audit.verify';
 import {
@@ -53,7 +54,10 @@ export async function listAuditEvents(
 ): Promise<{ events: AuditEvent[]; nextBeforeSeq: number | null }> {
   authorize(ctx, 'audit.read');
   const rows = await repo.listEvents(deps.db.kysely, filter, page.beforeSeq, page.limit + 1);
-  const events = rows.slice(0, page.limit).map(toAuditEvent);
+  // Decision 0022: shown under the current names; the rows (and exports) keep what was hashed.
+  const events = rows
+    .slice(0, page.limit)
+    .map((row) => ({ ...toAuditEvent(row), action: currentActionName(row.action) }));
   return { events, nextBeforeSeq: rows.length > page.limit ? events[events.length - 1].seq : null };
 }
 
@@ -97,7 +101,7 @@ export async function* exportAuditEvents(
 ): AsyncGenerator<string> {
   authorize(ctx, 'audit.export');
   await recordStandalone(deps.db, deps.audit, ctx, {
-    action: 'audit.exported',
+    action: 'audit.export',
     entityType: 'audit_log',
     details: { format, filter },
   });
@@ -119,7 +123,7 @@ export async function verifyAuditChain(deps: AuditQueryDeps, ctx: RequestContext
   authorize(ctx, 'audit.verify');
   const result = await verifyTrail(deps);
   await recordStandalone(deps.db, deps.audit, ctx, {
-    action: 'audit.verified',
+    action: 'audit.verify',
     entityType: 'audit_log',
     outcome: result.ok ? 'success' : 'failed',
     details: result,
@@ -135,7 +139,7 @@ export async function checkpointNow(
   authorize(ctx, 'audit.verify');
   const checkpoint = await writeCheckpoint(deps, { force: true });
   await recordStandalone(deps.db, deps.audit, ctx, {
-    action: 'audit.checkpoint_written',
+    action: 'audit.checkpoint',
     entityType: 'audit_log',
     details: {
       seq: checkpoint.seq,

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../../db/database';
 import type { AuditEventsTable, Database } from '../../db/schema';
 import { containsText, startsWith } from '../../db/like';
+import { currentActionName, legacyNamesStartingWith } from './audit.actions';
 
 export type AuditRow = AuditEventsTable;
 
@@ -44,7 +45,16 @@ function applyFilter(q: Kysely<Database>, f: AuditFilter) {
   let query = q.selectFrom('audit_events').selectAll();
   if (f.actor)
     query = query.where((eb) => eb.or([eb('actor_id', '=', f.actor!), eb('actor_name', '=', f.actor!)]));
-  if (f.action) query = query.where(startsWith('action', f.action));
+  if (f.action) {
+    // Decision 0022: a current name finds the rows recorded under its old names too.
+    const action = currentActionName(f.action);
+    const old = legacyNamesStartingWith(action);
+    query = query.where((eb) =>
+      old.length
+        ? eb.or([startsWith('action', action), eb('action', 'in', old)])
+        : startsWith('action', action),
+    );
+  }
   if (f.entityType) query = query.where('entity_type', '=', f.entityType);
   if (f.entityId) query = query.where('entity_id', '=', f.entityId);
   if (f.outcome) query = query.where('outcome', '=', f.outcome);

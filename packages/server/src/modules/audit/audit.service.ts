@@ -12,11 +12,13 @@ import {
   type HashAlgorithm,
 } from './audit.chain';
 import * as repo from './audit.repository';
+import type { AuditAction, RefusalName } from './audit.actions';
 
 export type AuditOutcome = 'success' | 'denied' | 'failed';
 
 export interface AuditEntry {
-  action: string;
+  /** One of the vocabulary (audit.actions.ts); a refusal without an action of its own as asked. */
+  action: AuditAction | RefusalName;
   entityType?: string | null;
   entityId?: string | null;
   outcome?: AuditOutcome;

@@ -41,7 +41,7 @@ describe.each(DIALECTS)('tamper-evident audit log on %s', (dialect) => {
       clock.advance(1000);
       await t.db.kysely.transaction().execute((trx) =>
         writer.record(trx, ctx, {
-          action: 'user.updated',
+          action: 'user.update',
           entityType: 'user',
           entityId: `u${i}`,
           before: { n: i - 1 },
@@ -72,7 +72,7 @@ describe.each(DIALECTS)('tamper-evident audit log on %s', (dialect) => {
   it('PR-3 events are stored so that verification hashes the stored text without re-encoding it', async () => {
     await t.db.kysely.transaction().execute((trx) =>
       audit.record(trx, ctx, {
-        action: 'x.y',
+        action: 'job.test_record',
         before: { z: 1, a: [{ k: '中', b: null }] },
         after: { b: true, a: 1.5 },
         details: { n: -0, s: 'q"\\' },
@@ -184,7 +184,7 @@ describe.each(DIALECTS)('tamper-evident audit log on %s', (dialect) => {
             for (let i = 0; i < 25; i++) {
               await db.kysely
                 .transaction()
-                .execute((trx) => writer.record(trx, ctx, { action: 'test.concurrent', details: { w, i } }));
+                .execute((trx) => writer.record(trx, ctx, { action: 'job.test_record', details: { w, i } }));
             }
           })(),
         ),
@@ -199,7 +199,7 @@ describe.each(DIALECTS)('tamper-evident audit log on %s', (dialect) => {
   it('PR-3 a write that fails leaves no audit event behind (same transaction)', async () => {
     await expect(
       t.db.kysely.transaction().execute(async (trx) => {
-        await audit.record(trx, ctx, { action: 'user.created' });
+        await audit.record(trx, ctx, { action: 'user.create' });
         throw new Error('the action failed after auditing');
       }),
     ).rejects.toThrow('the action failed');

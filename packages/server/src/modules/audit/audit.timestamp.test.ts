@@ -13,12 +13,7 @@ import { FileCheckpointStore, checkpointText, writeCheckpoint, type Checkpoint }
 import { verifyTrail } from './audit.query';
 import { AuditSigner } from './audit.signing';
 import JSZip from 'jszip';
-import {
-  MANIFEST,
-  MANIFEST_SIGNATURE,
-  PUBLIC_KEY,
-  verifyEvidencePackage,
-} from '../postrelease/closing.service';
+import { MANIFEST, MANIFEST_SIGNATURE, PUBLIC_KEY, verifyEvidencePackage } from '../postrelease';
 import {
   TimeStampError,
   TimeStamper,
@@ -199,7 +194,7 @@ describe.each(DIALECTS)('time-stamped audit checkpoints on %s', (dialect) => {
   async function writeEvent(n: number) {
     await t.db.kysely.transaction().execute((trx) =>
       audit.record(trx, ctx, {
-        action: 'user.updated',
+        action: 'user.update',
         entityType: 'user',
         entityId: `u${n}`,
         after: { n },

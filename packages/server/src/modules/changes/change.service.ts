@@ -2,9 +2,9 @@ import { RULES } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import { DomainError, notFound, type Clock } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
-import { findCisByIds } from '../cmdb/cmdb.repository';
-import type { AuditWriter } from '../audit/audit.service';
+import { authorize } from '../../authorize';
+import { findCisByIds } from '../cmdb';
+import type { AuditWriter } from '../audit';
 import type { ChangeDeps } from './change.deps';
 import {
   alreadyDone,
@@ -21,7 +21,7 @@ import {
 } from '@releasegate/domain';
 import * as repo from './change.repository';
 import { releasesCarrying } from './change.repository';
-import { policyInForce } from '../policy/policy.service';
+import { policyInForce } from '../policy';
 import { announceCabReview } from './change.notices';
 
 export type { Change } from './change.repository';
@@ -166,7 +166,7 @@ export async function createChange(
     };
     await repo.insertChange(trx, change);
     await deps.audit.record(trx, ctx, {
-      action: 'change.created',
+      action: 'change.create',
       entityType: 'change',
       entityId: change.id,
       after: change,
@@ -211,7 +211,7 @@ export async function updateChange(
     };
     await repo.updateChange(trx, after, before.ciIds);
     await deps.audit.record(trx, ctx, {
-      action: 'change.updated',
+      action: 'change.update',
       entityType: 'change',
       entityId: id,
       before,
@@ -231,7 +231,7 @@ export async function submitChange(deps: ChangeDeps, ctx: RequestContext, id: st
     const after: repo.Change = { ...before, state: 'cab_review', submittedAt: at, updatedAt: at };
     await repo.updateChange(trx, after, before.ciIds);
     await deps.audit.record(trx, ctx, {
-      action: 'change.submitted',
+      action: 'change.submit',
       entityType: 'change',
       entityId: id,
       before,
@@ -293,7 +293,7 @@ export async function voteOnChange(
     // A changed mind is a new vote: the earlier one stays on the record, shown as superseded.
     await repo.insertVote(trx, vote);
     await deps.audit.record(trx, ctx, {
-      action: previous ? 'change.vote_changed' : 'change.voted',
+      action: previous ? 'change.change_vote' : 'change.vote',
       entityType: 'change',
       entityId: id,
       before: previous,
@@ -325,7 +325,7 @@ export async function voteOnChange(
     if (after !== before) {
       await repo.updateChange(trx, after, before.ciIds);
       await deps.audit.record(trx, ctx, {
-        action: after.state === 'approved' ? 'change.approved' : 'change.rejected',
+        action: after.state === 'approved' ? 'change.approve' : 'change.reject',
         entityType: 'change',
         entityId: id,
         before,
@@ -394,7 +394,7 @@ export async function withdrawChange(
     };
     await repo.updateChange(trx, after, before.ciIds);
     await deps.audit.record(trx, ctx, {
-      action: 'change.withdrawn',
+      action: 'change.withdraw',
       entityType: 'change',
       entityId: id,
       before,
@@ -428,7 +428,7 @@ export async function markChangeImplemented(
   };
   await repo.updateChange(trx, after, before.ciIds);
   await deps.audit.record(trx, ctx, {
-    action: 'change.implemented',
+    action: 'change.implement',
     entityType: 'change',
     entityId: id,
     before,

@@ -67,11 +67,13 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
       .where('entity_id', '=', entityId)
       .orderBy('seq')
       .execute();
-  const auditByAction = (action: string) =>
+  /** A refusal and a success of one action share its name (decision 0022): the outcome tells them apart. */
+  const auditByAction = (action: string, outcome?: 'success' | 'denied') =>
     t.database.db.kysely
       .selectFrom('audit_events')
       .select(['action', 'outcome', 'actor_name', 'details_json', 'entity_id'])
       .where('action', '=', action)
+      .$if(outcome !== undefined, (q) => q.where('outcome', '=', outcome!))
       .orderBy('seq')
       .execute();
 
@@ -163,23 +165,24 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
       at: t.clock.now().toISOString(),
     });
 
-    const events = await auditOf(draft.id);
+    // The refused votes on it name the change too (PR-3); these are its successful steps.
+    const events = (await auditOf(draft.id)).filter((e) => e.outcome === 'success');
     expect(events.map((e) => `${e.action}:${e.outcome}`)).toEqual([
-      'change.created:success',
-      'change.submitted:success',
-      'change.voted:success',
-      'change.vote_changed:success',
-      'change.vote_changed:success',
-      'change.voted:success',
-      'change.approved:success',
+      'change.create:success',
+      'change.submit:success',
+      'change.vote:success',
+      'change.change_vote:success',
+      'change.change_vote:success',
+      'change.vote:success',
+      'change.approve:success',
     ]);
     const replaced = events
-      .filter((e) => e.action.startsWith('change.vote'))
+      .filter((e) => e.action === 'change.vote' || e.action === 'change.change_vote')
       .map((e) => JSON.parse(e.details_json!));
     expect(replaced.map((d) => d.replaced !== null)).toEqual([false, true, true, false]);
     expect(JSON.parse(events[3].before_json!)).toMatchObject({ voter: 'cab1', decision: 'approve' });
     expect(JSON.parse(events[3].after_json!)).toMatchObject({ voter: 'cab1', decision: 'reject' });
-    expect((await auditByAction('change.vote'))[0]).toMatchObject({ outcome: 'denied', actor_name: 'cab1' });
+    expect((await auditByAction('change.vote', 'denied'))[0]).toMatchObject({ actor_name: 'cab1' });
 
     expect((await create()).number).toBe('CHG-2026-0002');
   });
@@ -217,7 +220,7 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
       approvedBy: ['boss'],
       quorum: { approve: 1, reject: 1, expedited: { approve: 1, reject: 0 } },
     });
-    const approved = (await auditByAction('change.approved')).at(-1)!;
+    const approved = (await auditByAction('change.approve')).at(-1)!;
     expect(JSON.parse(approved.details_json!)).toMatchObject({
       decidedBy: 'emergency_cab',
       emergencyCab: { required: 1, approve: 1 },
@@ -262,7 +265,7 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
       approvedBy: [],
       quorum: { approve: 1, reject: 2 },
     });
-    expect((await auditOf(c.id)).map((e) => e.action).at(-1)).toBe('change.rejected');
+    expect((await auditOf(c.id)).map((e) => e.action).at(-1)).toBe('change.reject');
     const withdraw = await eng.post(`/api/changes/${c.id}/withdraw`, { reason: '取消' });
     expect(withdraw.status).toBe(409);
     expect(withdraw.body.error.message).toMatch(/can be withdrawn \(it is rejected\)/);
@@ -274,7 +277,7 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
     expect(own.status).toBe(422);
     expect(own.body.error).toMatchObject({ code: 'policy_violation', details: { rule: 'four eyes' } });
     expect(own.body.error.message).toMatch(/boss requested CHG-2026-0001 数据库扩容 and cannot vote on it/);
-    const refusals = await auditByAction('change.vote');
+    const refusals = await auditByAction('change.vote', 'denied');
     expect(refusals).toHaveLength(1);
     expect(refusals[0]).toMatchObject({ outcome: 'denied', actor_name: 'boss' });
     expect((await boss.get(`/api/changes/${c.id}`)).body.votes).toEqual([]);
@@ -299,7 +302,7 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
     const [after] = await changeApprovals(t.database.db.kysely, [c.id]);
     expect(after).toMatchObject({ approved: false, state: 'withdrawn' });
     const event = (await auditOf(c.id)).at(-1)!;
-    expect(event.action).toBe('change.withdrawn');
+    expect(event.action).toBe('change.withdraw');
     expect(JSON.parse(event.details_json!)).toEqual({ wasApproved: true });
     expect((await eng.post(`/api/changes/${c.id}/withdraw`, { reason: 'again' })).status).toBe(409);
   });
@@ -458,7 +461,7 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
       number: 'CHG-2026-0001',
       updatedAt: first.body.updatedAt,
     });
-    expect(await auditByAction('change.external_upserted')).toHaveLength(1);
+    expect(await auditByAction('change.external_upsert', 'success')).toHaveLength(1);
     expect(await t.database.db.kysely.selectFrom('changes').select('id').execute()).toHaveLength(1);
 
     t.clock.advanceMinutes(10);
@@ -473,7 +476,7 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
     expect(refused.status).toBe(422);
     expect(refused.body.error.details.rule).toBe('IN-1 approval only from change management');
     expect((await eng.get(`/api/changes/${first.body.id}`)).body.state).toBe('submitted');
-    expect((await auditByAction('change.external_upsert')).map((e) => e.outcome)).toEqual(['denied']);
+    expect(await auditByAction('change.external_upsert', 'denied')).toHaveLength(1);
     const raw = JSON.stringify({ key: 'CR-1001', ...approval });
     const signed = await fetch(`${t.url}/api/webhooks/changes/itsm`, {
       method: 'POST',
@@ -514,7 +517,9 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
       approved: false,
       label: 'CHG-2026-0001 ERP 数据库迁移 (withdrawn)',
     });
-    const events = (await auditOf(first.body.id)).filter((e) => e.action === 'change.external_upserted');
+    const events = (await auditOf(first.body.id)).filter(
+      (e) => e.action === 'change.external_upsert' && e.outcome === 'success',
+    );
     expect(events).toHaveLength(3);
     expect(JSON.parse(events[2].before_json!).state).toBe('approved');
     expect(JSON.parse(events[2].after_json!).state).toBe('withdrawn');
@@ -595,17 +600,17 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
         changed: false,
         change: { id: first.body.change.id },
       });
-      expect(await auditByAction('change.webhook_received')).toHaveLength(1);
-      expect(await auditByAction('change.external_upserted')).toHaveLength(1);
+      expect(await auditByAction('change.webhook_receive', 'success')).toHaveLength(1);
+      expect(await auditByAction('change.external_upsert', 'success')).toHaveLength(1);
 
       // A new delivery of the same content is received but changes nothing.
       t.clock.advance(1000);
       const resent = await deliver('d-2', body);
       expect(resent.body).toMatchObject({ delivery: 'accepted', changed: false });
-      const received = await auditByAction('change.webhook_received');
+      const received = await auditByAction('change.webhook_receive', 'success');
       expect(received.map((e) => JSON.parse(e.details_json!).deliveryId)).toEqual(['d-1', 'd-2']);
       expect(received.every((e) => e.actor_name === 'webhook:itsm')).toBe(true);
-      expect(await auditByAction('change.external_upserted')).toHaveLength(1);
+      expect(await auditByAction('change.external_upsert', 'success')).toHaveLength(1);
 
       // Revoked after approval, by webhook.
       t.clock.advance(1000);
@@ -678,7 +683,7 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
       expect(late.status).toBe(409);
       expect(late.body.error.details.rule).toBe('IN-2 the newest state wins');
       expect((await changeRows())[0].state).toBe('withdrawn');
-      const refused = (await auditByAction('change.webhook_receive')).map(
+      const refused = (await auditByAction('change.webhook_receive', 'denied')).map(
         (e) => JSON.parse(e.details_json!).reason,
       );
       expect(refused).toEqual(['bad_signature', 'bad_signature', 'older_state']);

@@ -2,8 +2,8 @@ import { RULES, FIELDS } from '@releasegate/messages';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { DomainError, conflict } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
-import { recordStandalone } from '../audit/audit.service';
+import { authorize } from '../../authorize';
+import { recordStandalone } from '../audit';
 import { badTextFields, invalidTextError } from '../../http/text-input';
 import type { ChangeDeps } from './change.deps';
 import { EXTERNAL_STATE, type ChangeState } from '@releasegate/domain';
@@ -145,7 +145,7 @@ async function upsertIn(
     );
   const record = (after: repo.Change, created: boolean) =>
     deps.audit.record(trx, ctx, {
-      action: 'change.external_upserted',
+      action: 'change.external_upsert',
       entityType: 'change',
       entityId: after.id,
       before: before ?? null,
@@ -333,7 +333,7 @@ export async function receiveChangeWebhook(
         orderedAt: input.updatedAt ?? sentAt,
       });
       await deps.audit.record(trx, ctx, {
-        action: 'change.webhook_received',
+        action: 'change.webhook_receive',
         entityType: 'change',
         entityId: result.change.id,
         actorName,

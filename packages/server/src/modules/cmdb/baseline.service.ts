@@ -10,7 +10,7 @@ import {
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
+import { authorize } from '../../authorize';
 import type { CmdbDeps } from './cmdb.deps';
 import * as repo from './cmdb.repository';
 
@@ -84,7 +84,7 @@ export async function takeBaseline(
     };
     await repo.insertBaseline(trx, baseline, snapshots);
     await deps.audit.record(trx, ctx, {
-      action: 'cmdb.baseline_taken',
+      action: 'cmdb.baseline_take',
       entityType: 'baseline',
       entityId: baseline.id,
       after: { ...baseline, ciIds: snapshots.map((s) => s.ciId) },

@@ -1,7 +1,7 @@
 import { FIELDS } from '@releasegate/messages';
 import { BUILTIN_CI_TYPES, DomainError, conflict, notFound, type AttributeField } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
+import { authorize } from '../../authorize';
 import type { CmdbDeps } from './cmdb.deps';
 import * as repo from './cmdb.repository';
 
@@ -48,7 +48,7 @@ export async function createCiType(
     const type: repo.CiType = { ...input, builtin: false, createdAt: now, updatedAt: now };
     await repo.insertType(trx, type);
     await deps.audit.record(trx, ctx, {
-      action: 'cmdb.type_created',
+      action: 'cmdb.type_create',
       entityType: 'ci_type',
       entityId: type.key,
       after: type,
@@ -77,7 +77,7 @@ export async function updateCiType(
     };
     await repo.updateType(trx, after);
     await deps.audit.record(trx, ctx, {
-      action: 'cmdb.type_updated',
+      action: 'cmdb.type_update',
       entityType: 'ci_type',
       entityId: key,
       before,
@@ -117,7 +117,7 @@ export async function ensureBuiltinCiTypes(
     }
     if (added.length || retyped.length)
       await deps.audit.record(trx, ctx, {
-        action: 'cmdb.builtin_types_added',
+        action: 'cmdb.builtin_types_add',
         entityType: 'ci_type',
         details: { added, ...(retyped.length ? { retyped } : {}) },
       });

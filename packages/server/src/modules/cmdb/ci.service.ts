@@ -13,7 +13,7 @@ import {
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
+import { authorize } from '../../authorize';
 import type { ChangeOrigin, CmdbDeps } from './cmdb.deps';
 import * as repo from './cmdb.repository';
 import { recordCiChange } from './cmdb.history';
@@ -43,7 +43,7 @@ async function assertValidCi(q: Kysely<Database>, input: CiInput): Promise<void>
   const add = (k: string, p: FieldProblem) => (fields[k] ??= []).push(p);
   const type = await repo.findType(q, input.type);
   if (!type) add('type', fieldProblem('unknown_ci_type', { type: input.type }));
-  if (!isEnvironment(input.environment)) add('environment', fieldProblem('one_of', { values: ENVIRONMENTS }));
+  if (!isEnvironment(input.environment)) add('environment', fieldProblem('environment_one_of', { values: ENVIRONMENTS }));
   if (type)
     for (const p of validateAttributes(type.fields, input.attributes ?? {}))
       add(`attributes.${p.field}`, p.problem);
@@ -113,7 +113,7 @@ export async function createCiIn(
     origin,
     before: null,
     after: ci,
-    auditAction: 'cmdb.ci_created',
+    auditAction: 'cmdb.ci_create',
   });
   return ci;
 }
@@ -181,7 +181,7 @@ export async function updateCiIn(
     origin,
     before,
     after,
-    auditAction: 'cmdb.ci_updated',
+    auditAction: 'cmdb.ci_update',
   });
   return after;
 }
@@ -218,7 +218,7 @@ export async function retireCi(
       origin,
       before,
       after,
-      auditAction: 'cmdb.ci_retired',
+      auditAction: 'cmdb.ci_retire',
     });
     return after;
   });
@@ -354,7 +354,7 @@ export async function addRelationIn(
     origin,
     before: null,
     after,
-    auditAction: 'cmdb.relation_added',
+    auditAction: 'cmdb.relation_add',
     entityType: 'ci_relation',
     entityId: relation.id,
   });
@@ -399,7 +399,7 @@ async function removeRelationIn(
     origin,
     before: { ...relation, sourceName: source?.name ?? null, targetName: target?.name ?? null },
     after: null,
-    auditAction: 'cmdb.relation_removed',
+    auditAction: 'cmdb.relation_remove',
     entityType: 'ci_relation',
     entityId: relation.id,
   });

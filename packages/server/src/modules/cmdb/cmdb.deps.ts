@@ -1,6 +1,6 @@
 import type { Clock } from '@releasegate/domain';
 import type { Db } from '../../db/database';
-import type { AuditWriter } from '../audit/audit.service';
+import type { AuditWriter } from '../audit';
 import type { ImpactGraphCache } from './impact.graph';
 
 export interface CmdbDeps {

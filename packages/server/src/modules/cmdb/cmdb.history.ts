@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { RequestContext } from '../../context';
+import type { AuditAction } from '../audit';
 import type { CmdbDeps, ChangeOrigin } from './cmdb.deps';
 import { insertHistory } from './cmdb.repository';
 
@@ -18,7 +19,7 @@ export async function recordCiChange(
     origin: ChangeOrigin;
     before: unknown;
     after: unknown;
-    auditAction: string;
+    auditAction: AuditAction;
     entityType?: string;
     entityId?: string;
   },

@@ -1,5 +1,6 @@
 import { FIELDS } from '@releasegate/messages';
 import { z } from 'zod';
+import { fieldProblemSchema } from '../../http/reason.schemas';
 import { ATTRIBUTE_KINDS, ENVIRONMENTS, RELATION_TYPES } from '@releasegate/domain';
 
 const attributeKind = z.enum(ATTRIBUTE_KINDS);
@@ -227,7 +228,15 @@ export const importReportView = z.object({
   applied: z.boolean(),
   ok: z.boolean(),
   errorCount: z.number(),
-  errors: z.array(z.object({ sheet: z.string(), row: z.number(), column: z.string(), reason: z.string() })),
+  errors: z.array(
+    z.object({
+      sheet: z.string(),
+      row: z.number(),
+      column: z.string(),
+      reason: z.string().describe('The problem in English; `problem` is the same as a code'),
+      problem: fieldProblemSchema,
+    }),
+  ),
   summary: z.object({
     ciRows: z.number(),
     relationRows: z.number(),

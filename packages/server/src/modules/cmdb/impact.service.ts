@@ -1,7 +1,7 @@
 import { fieldProblem } from '@releasegate/messages';
 import { DomainError, edgeRelation, impactOf, type ImpactResult, type ImpactStep } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
+import { authorize } from '../../authorize';
 import type { CmdbDeps } from './cmdb.deps';
 import { findCisByIds, type CiSummaryRow } from './cmdb.repository';
 import { NODE_FLAGS, type LoadedGraph } from './impact.graph';

@@ -94,7 +94,7 @@ describe.each(DIALECTS)('the plan document on %s', (dialect) => {
     const audit = await t.database.db.kysely
       .selectFrom('audit_events')
       .select(['actor_name', 'details_json'])
-      .where('action', '=', 'document.exported')
+      .where('action', '=', 'document.export')
       .where('entity_id', '=', id)
       .execute();
     expect(audit.some((a) => a.actor_name === 'eng2' && JSON.parse(a.details_json!).format === 'docx')).toBe(

@@ -4,13 +4,13 @@ import { notFound } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import type { RequestContext } from '../../context';
 import type { Db } from '../../db/database';
-import { recordStandalone, type AuditWriter } from '../audit/audit.service';
-import { findBaseline, findCisByIds, listTypes } from '../cmdb/cmdb.repository';
-import { authorize } from '../identity/authorize';
-import { plansOf, type PlanVersion } from '../plans/plan.repository';
-import { findPolicy } from '../policy/policy.repository';
-import { findRelease, type Release } from '../releases/release.repository';
-import { listPeople } from '../identity/identity.repository';
+import { recordStandalone, type AuditWriter } from '../audit';
+import { findBaseline, findCisByIds, listTypes } from '../cmdb';
+import { authorize } from '../../authorize';
+import { plansOf, type PlanVersion } from '../plans';
+import { findPolicy } from '../policy';
+import { findRelease, type Release } from '../releases';
+import { listPeople } from '../identity';
 import { renderDocx } from './document.docx';
 import { evidenceOf } from './evidence.data';
 import { cjkFont } from './document.font';
@@ -95,7 +95,7 @@ export async function exportPlanDocument(
   if (!plan) throw notFound('Plan version', `${release.number} v${version}`);
   const bytes = await renderPlan(q, deps.pdfFontPath, release, plan, format, lang);
   await recordStandalone(deps.db, deps.audit, ctx, {
-    action: 'document.exported',
+    action: 'document.export',
     entityType: 'release',
     entityId: release.id,
     details: {

@@ -1,15 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { PlanContent, PolicyRules } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
-import { findChangesByIds, votesOf } from '../changes/change.repository';
-import { findCisByIds } from '../cmdb/cmdb.repository';
-import { findVersion } from '../dsl/dsl.repository';
-import * as repo from '../postrelease/postrelease.repository';
-import { changeIdsOf, itemsOf, type Release } from '../releases/release.repository';
+import { findChangesByIds, votesOf } from '../changes';
+import { findCisByIds } from '../cmdb';
+import { findDslVersion } from '../dsl';
+import { releaseEventsNamedNow, type CmdbTask } from '../postrelease';
+import { changeIdsOf, itemsOf, type Release } from '../releases';
 import type { ReleaseReportData } from './report.data';
 
 /** TY-4: the audit event of the after-the-fact review of an emergency release. */
-export const EMERGENCY_REVIEW_EVENTS = ['release.review_emergency', 'release.review_recorded'];
+export const EMERGENCY_REVIEW_EVENTS = ['release.review_emergency'];
 
 /**
  * CL-2, PL-4: what makes the documents evidence — the changes with their CAB votes (IN-1), the
@@ -32,8 +32,8 @@ export async function evidenceOf(
         }
       | null
       | undefined;
-    cmdb?: repo.CmdbTask | undefined;
-    events?: Awaited<ReturnType<typeof repo.releaseEvents>>;
+    cmdb?: CmdbTask | undefined;
+    events?: Awaited<ReturnType<typeof releaseEventsNamedNow>>;
     person: (username: string | null | undefined) => string | null;
   },
 ): Promise<
@@ -47,7 +47,7 @@ export async function evidenceOf(
   const ciIds = [...new Set([...items.flatMap((i) => i.ciIds), ...targets.map((t) => t.ciId)])];
   const ciNames = new Map((await findCisByIds(q, ciIds)).map((c) => [c.id, c.name]));
   const applied = new Map((cmdb?.applied ?? []).map((a) => [a.ciId, a]));
-  const events = known.events ?? (await repo.releaseEvents(q, release.id));
+  const events = known.events ?? (await releaseEventsNamedNow(q, release.id));
   const review = events
     .filter((e) => EMERGENCY_REVIEW_EVENTS.includes(e.action) && e.outcome === 'success')
     .at(-1);
@@ -85,7 +85,7 @@ export async function evidenceOf(
     ),
     items: await Promise.all(
       items.map(async (i) => {
-        const dsl = i.dslVersionId ? await findVersion(q, i.dslVersionId) : undefined;
+        const dsl = i.dslVersionId ? await findDslVersion(q, i.dslVersionId) : undefined;
         return {
           kind: i.kind,
           title: i.title,

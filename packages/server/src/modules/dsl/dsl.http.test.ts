@@ -106,10 +106,14 @@ describe.each(DIALECTS)('definitive software library over HTTP on %s', (dialect)
       .orderBy('seq')
       .execute();
     expect(events.map((e) => `${e.action}:${e.outcome}`)).toEqual([
-      'dsl.version_registered:success',
-      'dsl.content_uploaded:success',
-      'dsl.version_approved:success',
-      'dsl.version_retired:success',
+      'dsl.version_register:success',
+      'dsl.content_upload:success',
+      'dsl.version_approve:success',
+      // PR-3: the refusals name the version they were about.
+      'dsl.content_upload:denied',
+      'dsl.version_delete:denied',
+      'dsl.version_update:denied',
+      'dsl.version_retire:success',
     ]);
   });
 

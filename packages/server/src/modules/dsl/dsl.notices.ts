@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
-import { notify, todoKey } from '../notifications/notify';
+import { notify, todoKey } from '../notifications';
 import type { DslVersion } from './dsl.repository';
 
 /**

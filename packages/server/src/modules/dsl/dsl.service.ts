@@ -5,8 +5,8 @@ import { DomainError, alreadyDone, assertDsl, conflict, notFound } from '@releas
 import type { Clock } from '@releasegate/domain';
 import type { Db } from '../../db/database';
 import type { RequestContext } from '../../context';
-import type { AuditWriter } from '../audit/audit.service';
-import { authorize } from '../identity/authorize';
+import type { AuditWriter } from '../audit';
+import { authorize } from '../../authorize';
 import { BlobTooLargeError, isSha256Hex, type BlobStore } from '../../storage/blob-store';
 import * as repo from './dsl.repository';
 import { announcePendingVersion } from './dsl.notices';
@@ -84,7 +84,7 @@ export async function registerVersion(
     };
     await repo.insertVersion(trx, v);
     await deps.audit.record(trx, ctx, {
-      action: 'dsl.version_registered',
+      action: 'dsl.version_register',
       entityType: 'dsl_version',
       entityId: v.id,
       after: v,
@@ -146,7 +146,7 @@ export async function uploadContent(
     if (!(await repo.updateVersion(trx, after, before.state)))
       throw conflict(`${label(before)} changed while uploading; try again`);
     await deps.audit.record(trx, ctx, {
-      action: 'dsl.content_uploaded',
+      action: 'dsl.content_upload',
       entityType: 'dsl_version',
       entityId: id,
       before,
@@ -210,7 +210,7 @@ async function transition(
     if (!(await repo.updateVersion(trx, after, before.state)))
       throw conflict(`${label(before)} changed meanwhile; reload`);
     await deps.audit.record(trx, ctx, {
-      action: `dsl.version_${action === 'approve' ? 'approved' : action === 'reject' ? 'rejected' : 'retired'}`,
+      action: `dsl.version_${action}`,
       entityType: 'dsl_version',
       entityId: id,
       before,
@@ -268,7 +268,7 @@ export async function updateVersionInfo(
     const after = { ...before, ...patch, updatedAt: deps.clock.now().toISOString() };
     await repo.updateVersion(trx, after, before.state);
     await deps.audit.record(trx, ctx, {
-      action: 'dsl.version_updated',
+      action: 'dsl.version_update',
       entityType: 'dsl_version',
       entityId: id,
       before,
@@ -287,7 +287,7 @@ export async function deleteVersion(deps: DslDeps, ctx: RequestContext, id: stri
     assertDsl(v.state, 'delete', label(v));
     await repo.deleteVersion(trx, id);
     await deps.audit.record(trx, ctx, {
-      action: 'dsl.version_deleted',
+      action: 'dsl.version_delete',
       entityType: 'dsl_version',
       entityId: id,
       before: v,

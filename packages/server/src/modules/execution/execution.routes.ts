@@ -2,11 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { notFound } from '@releasegate/domain';
 import { contextOf } from '../../http/request-context';
-import type { ReleaseDeps } from '../releases/release.deps';
-import { releaseDetailView } from '../releases/release.schemas';
-import { getRelease } from '../releases/release.service';
-import { findRelease } from '../releases/release.repository';
-import { authorize } from '../identity/authorize';
+import { type ReleaseDeps, releaseDetailView, getRelease, findRelease } from '../releases';
+import { authorize } from '../../authorize';
 import {
   completeImplementation,
   finishStep,
@@ -70,7 +67,7 @@ export function executionRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       handler: async (request) => getProgress(deps, contextOf(request), request.params.id),
     });
     app.post('/api/releases/:id/steps/:phase/:index/start', {
-      config: { action: 'release.step_started' },
+      config: { action: 'release.start_step' },
       schema: {
         tags,
         operationId: 'startStep',
@@ -87,7 +84,7 @@ export function executionRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       },
     });
     app.post('/api/releases/:id/steps/:phase/:index/finish', {
-      config: { action: 'release.step_finished' },
+      config: { action: 'release.finish_step' },
       schema: {
         tags,
         operationId: 'finishStep',

@@ -13,15 +13,18 @@ import {
 } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import type { RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
+import { authorize } from '../../authorize';
 import { enqueueJob } from '../../jobs/job.repository';
-import type { ReleaseDeps } from '../releases/release.deps';
-import { findRelease } from '../releases/release.repository';
-import { runAction } from '../releases/release.service';
-import { approvedPlanOf } from '../plans/plan.repository';
+import { type ReleaseDeps, findRelease, runAction, rulesOf } from '../releases';
+import { approvedPlanOf } from '../plans';
 import * as repo from './execution.repository';
-import { openCmdbUpdate } from '../postrelease/postrelease.service';
-import { rulesOf } from '../releases/release.facts';
+import { openCmdbUpdate } from '../postrelease';
+
+/** What this file's functions use of the release workflow's dependencies. */
+export type ExecutionDeps = Pick<
+  ReleaseDeps,
+  'audit' | 'changeApprovals' | 'clock' | 'db' | 'events' | 'graph' | 'prometheusUrl'
+>;
 
 /** The approved plan version a release runs (the one verified and started). */
 export async function approvedPlan(q: Kysely<Database>, releaseId: string) {
@@ -41,7 +44,7 @@ export const MONITORING_POLL_JOB = 'monitoring.poll';
  * the window is closed, a freeze is on, a change is no longer approved (IN-2), a pre-release
  * check has not passed or a planned artifact is not an approved DSL version.
  */
-export async function startImplementation(deps: ReleaseDeps, ctx: RequestContext, id: string) {
+export async function startImplementation(deps: ExecutionDeps, ctx: RequestContext, id: string) {
   authorize(ctx, 'release.implement');
   return runAction(deps, ctx, id, 'start_implementation', async (trx, release) => {
     const plan = await approvedPlan(trx, release.id);
@@ -74,7 +77,7 @@ export interface StepReport {
 }
 
 async function recordStep<T>(
-  deps: ReleaseDeps,
+  deps: ExecutionDeps,
   ctx: RequestContext,
   id: string,
   phase: StepPhase,
@@ -101,7 +104,7 @@ async function recordStep<T>(
 
 /** IM-2 / RB-3: a step starts, in the plan's order; the executor is recorded. */
 export async function startStep(
-  deps: ReleaseDeps,
+  deps: ExecutionDeps,
   ctx: RequestContext,
   id: string,
   phase: StepPhase,
@@ -143,7 +146,7 @@ export async function startStep(
 
 /** IM-2 / RB-3: a running step ends with its result and output. */
 export async function finishStep(
-  deps: ReleaseDeps,
+  deps: ExecutionDeps,
   ctx: RequestContext,
   id: string,
   phase: StepPhase,
@@ -194,7 +197,7 @@ export async function finishStep(
 }
 
 /** IM-2: every step has succeeded and no trigger awaits a decision: post-release management begins. */
-export async function completeImplementation(deps: ReleaseDeps, ctx: RequestContext, id: string) {
+export async function completeImplementation(deps: ExecutionDeps, ctx: RequestContext, id: string) {
   authorize(ctx, 'release.implement');
   return runAction(deps, ctx, id, 'complete_implementation', async (trx, release) => {
     // PO-2: a successful implementation opens the CMDB update task, due 24 hours (policy) from now.
@@ -210,7 +213,7 @@ const PHASE_STATES: Record<StepPhase, readonly string[]> = {
 };
 
 /** IM-3: the plan's steps with how each ran, and the progress of both phases. */
-export async function getProgress(deps: ReleaseDeps, ctx: RequestContext, id: string) {
+export async function getProgress(deps: ExecutionDeps, ctx: RequestContext, id: string) {
   authorize(ctx, 'release.read');
   const q = deps.db.kysely;
   const release = await findRelease(q, id);

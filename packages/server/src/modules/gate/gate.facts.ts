@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { GateFacts, PolicyRules } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
-import { findCisByIds } from '../cmdb/cmdb.repository';
-import { findVersion } from '../dsl/dsl.repository';
-import type { ReleaseDeps } from '../releases/release.deps';
-import { changeIdsOf, itemsOf, type Release } from '../releases/release.repository';
-import { approvedPlanOf, freezesOverlapping } from '../plans/plan.repository';
-import { checklistState } from '../verification/checklist.state';
+import { findCisByIds } from '../cmdb';
+import { findDslVersion } from '../dsl';
+import { type ReleaseDeps, changeIdsOf, itemsOf, type Release } from '../releases';
+import { approvedPlanOf, freezesOverlapping } from '../plans';
+import { checklistState } from '../verification';
+
+/** What this file's functions use of the release workflow's dependencies. */
+export type GateFactDeps = Pick<ReleaseDeps, 'changeApprovals'>;
 
 /**
  * What the gate decides on, read in the caller's transaction. Without an environment and
@@ -31,7 +33,7 @@ export async function gateFactsOf(
   const artifacts = new Map<string, { label: string; state: string; environments: string[] }>();
   for (const item of await itemsOf(q, release.id)) {
     if (item.kind !== 'software' || !item.dslVersionId) continue;
-    const v = await findVersion(q, item.dslVersionId);
+    const v = await findDslVersion(q, item.dslVersionId);
     if (!v?.digest) continue;
     const environments = [...new Set((await findCisByIds(q, item.ciIds)).map((c) => c.environment))];
     artifacts.set(v.digest, { label: `${v.name} ${v.version}`, state: v.state, environments });

@@ -160,7 +160,7 @@ describe.each(DIALECTS)('pre-release verification and the deployment gate on %s'
     const events = await t.database.db.kysely
       .selectFrom('audit_events')
       .select(['outcome'])
-      .where('action', '=', 'gate.checked')
+      .where('action', '=', 'gate.check')
       .execute();
     expect(events).toHaveLength(9);
     expect(events.filter((e) => e.outcome === 'success')).toHaveLength(2);
@@ -201,7 +201,7 @@ describe.each(DIALECTS)('pre-release verification and the deployment gate on %s'
     const previews = await t.database.db.kysely
       .selectFrom('audit_events')
       .select(['outcome', 'details_json'])
-      .where('action', '=', 'gate.previewed')
+      .where('action', '=', 'gate.preview')
       .execute();
     expect(previews.map((e) => e.outcome)).toEqual(['denied', 'denied']);
     expect(previews.every((e) => JSON.parse(e.details_json!).wouldBeAllowed === true)).toBe(true);

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contextOf } from '../../http/request-context';
 import { codedRule } from '../../http/reason.schemas';
-import type { ReleaseDeps } from '../releases/release.deps';
+import type { ReleaseDeps } from '../releases';
 import { checkGate } from './gate.service';
 
 export const gateCheckInput = z

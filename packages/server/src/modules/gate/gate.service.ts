@@ -1,11 +1,12 @@
 import { gateDecision, notFound, type GateAnswer } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
-import { recordStandalone } from '../audit/audit.service';
-import type { ReleaseDeps } from '../releases/release.deps';
-import { findRelease } from '../releases/release.repository';
-import { rulesOf } from '../releases/release.facts';
+import { authorize } from '../../authorize';
+import { recordStandalone } from '../audit';
+import { type ReleaseDeps, findRelease, rulesOf } from '../releases';
 import { gateFactsOf } from './gate.facts';
+
+/** What this file's functions use of the release workflow's dependencies. */
+export type GateDeps = Pick<ReleaseDeps, 'audit' | 'changeApprovals' | 'clock' | 'db'>;
 
 export interface GateRequest {
   release: string;
@@ -34,7 +35,7 @@ export type GateResult = GateAnswer & {
  * audit trail with all its reasons.
  */
 export async function checkGate(
-  deps: ReleaseDeps,
+  deps: GateDeps,
   ctx: RequestContext,
   input: GateRequest,
 ): Promise<GateResult> {
@@ -55,7 +56,7 @@ export async function checkGate(
   );
   const allowed = !preview && answer.allowed;
   await recordStandalone(deps.db, deps.audit, ctx, {
-    action: preview ? 'gate.previewed' : 'gate.checked',
+    action: preview ? 'gate.preview' : 'gate.check',
     entityType: 'release',
     entityId: release.id,
     outcome: allowed ? 'success' : 'denied',

@@ -7,7 +7,7 @@ import * as repo from './identity.repository';
 import { assertPasswordAcceptable } from './password.policy';
 import { dummyPasswordHash, hashPassword, randomToken, sha256Hex, verifyPassword } from './secrets';
 import { auditUser, principalOf, toUserView, type UserView } from './user.view';
-import { requirePrincipal } from './authorize';
+import { requirePrincipal } from '../../authorize';
 import { checkTotpCode, codeProblem, spendRecoveryCode } from './second-factor.service';
 
 /** Sessions are touched at most this often, so reads do not turn into writes. */
@@ -114,7 +114,7 @@ async function countFailure(
   if (lock) {
     // An event of its own, so the lock is found in the audit trail without reading details.
     await deps.audit.record(trx, ctx, {
-      action: 'identity.account_locked',
+      action: 'identity.lock_account',
       entityType: 'user',
       entityId: user.id,
       outcome: 'denied',
@@ -142,7 +142,7 @@ export async function login(
     const now = deps.clock.now();
     const failed = async (reason: string, details: Record<string, unknown> = {}) => {
       await deps.audit.record(trx, ctx, {
-        action: 'identity.login_failed',
+        action: 'identity.login',
         entityType: 'user',
         entityId: found?.id ?? null,
         outcome: 'denied',
@@ -192,7 +192,7 @@ export async function login(
         consumedAt: null,
       });
       await deps.audit.record(trx, ctx, {
-        action: 'identity.second_factor_requested',
+        action: 'identity.second_factor_request',
         entityType: 'user',
         entityId: user.id,
         actorName: user.username,
@@ -228,7 +228,7 @@ async function signIn(
     trx,
     { ...ctx, principal },
     {
-      action: 'identity.login_succeeded',
+      action: 'identity.login',
       entityType: 'user',
       entityId: user.id,
       ...(details && { details }),
@@ -278,7 +278,7 @@ export async function completeSecondFactor(
       extra: Record<string, unknown> = {},
     ): Promise<void> => {
       await deps.audit.record(trx, ctx, {
-        action: 'identity.second_factor_refused',
+        action: 'identity.second_factor_verify',
         entityType: 'user',
         entityId: user?.id ?? null,
         outcome: 'denied',
@@ -358,7 +358,7 @@ export async function completeSecondFactor(
     }
     if (method === 'recovery_code') {
       await deps.audit.record(trx, ctx, {
-        action: 'identity.recovery_code_used',
+        action: 'identity.recovery_code_use',
         entityType: 'user',
         entityId: user.id,
         actorName: user.username,
@@ -366,7 +366,7 @@ export async function completeSecondFactor(
       });
     }
     await deps.audit.record(trx, ctx, {
-      action: 'identity.second_factor_accepted',
+      action: 'identity.second_factor_verify',
       entityType: 'user',
       entityId: user.id,
       actorName: user.username,
@@ -483,7 +483,7 @@ export async function changePassword(
     const revoked = await repo.revokeUserSessions(trx, user.id, now, 'password_changed');
     const tokens = await openSession(deps, trx, user, ctx, client);
     await deps.audit.record(trx, ctx, {
-      action: 'identity.password_changed',
+      action: 'identity.password_change',
       entityType: 'user',
       entityId: user.id,
       details: { sessionsRevoked: revoked },
@@ -519,7 +519,7 @@ export async function issueSetupLink(
   await deps.db.kysely.transaction().execute(async (trx) => {
     await repo.insertSetupToken(trx, { tokenHash: sha256Hex(token), role, createdAt: iso(now), expiresAt });
     await deps.audit.record(trx, ctx, {
-      action: 'identity.setup_link_issued',
+      action: 'identity.setup_link_issue',
       entityType: 'setup_link',
       details: { role, expiresAt },
     });
@@ -601,7 +601,7 @@ export async function completeSetup(
       principal: principalOf(user, deps, { sessionIdHash: sha256Hex(tokens.sessionToken) }),
     };
     await deps.audit.record(trx, asUser, {
-      action: 'identity.setup_completed',
+      action: 'identity.setup',
       entityType: 'user',
       entityId: user.id,
       after: auditUser(user),

@@ -1,7 +1,7 @@
 import type { Clock } from '@releasegate/domain';
 import type { Config } from '../../config';
 import type { Db } from '../../db/database';
-import type { AuditWriter } from '../audit/audit.service';
+import type { AuditWriter } from '../audit';
 import type { SecretBox } from '../../storage/secret-box';
 
 /** What the identity services need, handed to them explicitly. */

@@ -75,9 +75,9 @@ describe.each(DIALECTS)('X-4 two-step verification (TOTP) on %s', (dialect) => {
     expect(stored).toHaveLength(10);
     for (const code of recoveryCodes) expect(stored.map((s) => s.code_hash)).not.toContain(code);
 
-    const actions = (await auditActions(t)).map((e) => e.action);
-    expect(actions).toContain('identity.second_factor_enrolment_started');
-    expect(actions).toContain('identity.second_factor_enrolled');
+    const actions = (await auditActions(t)).map((e) => `${e.action} ${e.outcome}`);
+    expect(actions).toContain('identity.second_factor_enrol success');
+    expect(actions).toContain('identity.second_factor_confirm success');
   });
 
   it('X-4 a wrong code does not confirm the enrolment, and the refusal is audited', async () => {
@@ -98,7 +98,7 @@ describe.each(DIALECTS)('X-4 two-step verification (TOTP) on %s', (dialect) => {
     expect(malformed.body.error.details.fieldProblems.code[0].code).toBe('totp_code_format');
     expect((await http.get('/api/auth/second-factor')).body).toMatchObject({ enabled: false, pending: true });
     const events = (await auditActions(t)).filter(
-      (e) => e.action === 'identity.second_factor_confirmation_refused',
+      (e) => e.action === 'identity.second_factor_confirm' && e.outcome === 'denied',
     );
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ outcome: 'denied', details: { reason: 'wrong_code' } });
@@ -148,12 +148,12 @@ describe.each(DIALECTS)('X-4 two-step verification (TOTP) on %s', (dialect) => {
     expect((await other.post('/api/auth/second-factor', { code: codeFor(t, secret) })).status).toBe(200);
 
     const events = await auditActions(t);
-    const refusals = events.filter((e) => e.action === 'identity.second_factor_refused');
+    const verified = events.filter((e) => e.action === 'identity.second_factor_verify');
+    const refusals = verified.filter((e) => e.outcome === 'denied');
     expect(refusals.map((e) => e.details.reason)).toEqual(['wrong_code', 'replayed_code']);
-    expect(refusals.every((e) => e.outcome === 'denied')).toBe(true);
-    expect(events.filter((e) => e.action === 'identity.second_factor_accepted')).toHaveLength(2);
-    expect(events.filter((e) => e.action === 'identity.second_factor_requested')).toHaveLength(2);
-    const logins = events.filter((e) => e.action === 'identity.login_succeeded');
+    expect(verified.filter((e) => e.outcome === 'success')).toHaveLength(2);
+    expect(events.filter((e) => e.action === 'identity.second_factor_request')).toHaveLength(2);
+    const logins = events.filter((e) => e.action === 'identity.login' && e.outcome === 'success');
     expect(logins.at(-1)!.details).toEqual({ secondFactor: 'totp' });
   });
 
@@ -172,7 +172,7 @@ describe.each(DIALECTS)('X-4 two-step verification (TOTP) on %s', (dialect) => {
     expect(third.body.error.details.reason).toBe('second_factor_expired');
     // Locked: even the right password is refused now, with the one answer.
     expect((await http.login('alice')).body.error.details.reason).toBe('bad_credentials');
-    const locked = (await auditActions(t)).filter((e) => e.action === 'identity.account_locked');
+    const locked = (await auditActions(t)).filter((e) => e.action === 'identity.lock_account');
     expect(locked).toHaveLength(1);
   });
 
@@ -197,11 +197,13 @@ describe.each(DIALECTS)('X-4 two-step verification (TOTP) on %s', (dialect) => {
     expect(both.status).toBe(400);
 
     const events = await auditActions(t);
-    expect(events.filter((e) => e.action === 'identity.recovery_code_used')).toEqual([
+    expect(events.filter((e) => e.action === 'identity.recovery_code_use')).toEqual([
       expect.objectContaining({ details: { left: 9 } }),
     ]);
     expect(
-      events.filter((e) => e.action === 'identity.second_factor_refused').map((e) => e.details.reason),
+      events
+        .filter((e) => e.action === 'identity.second_factor_verify' && e.outcome === 'denied')
+        .map((e) => e.details.reason),
     ).toEqual(['wrong_recovery_code']);
   });
 
@@ -235,7 +237,7 @@ describe.each(DIALECTS)('X-4 two-step verification (TOTP) on %s', (dialect) => {
     expect(http.cookie('rg_session')).toBeUndefined();
 
     const reasons = (await auditActions(t))
-      .filter((e) => e.action === 'identity.second_factor_refused')
+      .filter((e) => e.action === 'identity.second_factor_verify' && e.outcome === 'denied')
       .map((e) => e.details.reason);
     expect(reasons).toEqual(['unknown_challenge', 'no_challenge', 'challenge_expired']);
   });
@@ -264,9 +266,9 @@ describe.each(DIALECTS)('X-4 two-step verification (TOTP) on %s', (dialect) => {
     expect(await t.database.db.kysely.selectFrom('recovery_codes').selectAll().execute()).toEqual([]);
     // The password alone signs in again.
     expect((await new HttpClient(t.url).login('alice')).status).toBe(200);
-    const actions = (await auditActions(t)).map((e) => e.action);
-    expect(actions).toContain('identity.second_factor_disable_refused');
-    expect(actions).toContain('identity.second_factor_disabled');
+    const actions = (await auditActions(t)).map((e) => `${e.action} ${e.outcome}`);
+    expect(actions).toContain('identity.second_factor_disable denied');
+    expect(actions).toContain('identity.second_factor_disable success');
   });
 
   it("X-4 the security administrator resets someone else's second factor, audited; never their own", async () => {
@@ -290,10 +292,11 @@ describe.each(DIALECTS)('X-4 two-step verification (TOTP) on %s', (dialect) => {
     expect((await admin.get(`/api/users/${alice.id}`)).body.secondFactor).toBe(false);
     expect((await new HttpClient(t.url).login('alice')).status).toBe(200);
     const resets = (await auditActions(t)).filter((e) => e.action === 'user.second_factor_reset');
-    // The refused self-reset and the engineer's refused call are on the record, then the reset.
+    // The refused self-reset and the engineer's refused call are on the record with the user they
+    // named, then the reset.
     expect(resets.map((e) => [e.outcome, e.entity_id])).toEqual([
-      ['denied', null],
-      ['denied', null],
+      ['denied', sec.id],
+      ['denied', sec.id],
       ['success', alice.id],
     ]);
     expect(resets[0].details).toMatchObject({

@@ -6,7 +6,7 @@ import { DomainError, secondFactorRequired } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
 import type { IdentityDeps } from './identity.deps';
 import * as repo from './identity.repository';
-import { authorize, requirePrincipal } from './authorize';
+import { authorize, requirePrincipal } from '../../authorize';
 import { sha256Hex } from './secrets';
 
 /**
@@ -134,7 +134,7 @@ export async function startEnrolment(deps: IdentityDeps, ctx: RequestContext): P
     if (existing?.confirmedAt) throw alreadyEnabled();
     await repo.startTotp(trx, principal.userId, deps.secrets.seal(secret), iso(deps.clock.now()));
     await deps.audit.record(trx, ctx, {
-      action: 'identity.second_factor_enrolment_started',
+      action: 'identity.second_factor_enrol',
       entityType: 'user',
       entityId: principal.userId,
       details: { method: 'totp', restarted: !!existing },
@@ -168,13 +168,12 @@ export async function confirmEnrolment(
         }),
       };
     const check = await checkTotpCode(deps, trx, principal.userId, totp, input.code);
-    if (check !== 'accepted')
-      return refuseCode(deps, trx, ctx, 'identity.second_factor_confirmation_refused', check);
+    if (check !== 'accepted') return refuseCode(deps, trx, ctx, 'identity.second_factor_confirm', check);
     const now = iso(deps.clock.now());
     await repo.confirmTotp(trx, principal.userId, now);
     await repo.replaceRecoveryCodes(trx, principal.userId, recoveryCodes.map(recoveryHash), now);
     await deps.audit.record(trx, ctx, {
-      action: 'identity.second_factor_enrolled',
+      action: 'identity.second_factor_confirm',
       entityType: 'user',
       entityId: principal.userId,
       details: { method: 'totp', recoveryCodes: recoveryCodes.length },
@@ -199,7 +198,7 @@ async function refuseCode(
   deps: IdentityDeps,
   trx: Parameters<typeof repo.claimTotpStep>[0],
   ctx: RequestContext,
-  action: string,
+  action: 'identity.second_factor_confirm' | 'identity.second_factor_disable',
   check: Exclude<CodeCheck, 'accepted'>,
 ): Promise<{ error: DomainError }> {
   await deps.audit.record(trx, ctx, {
@@ -229,11 +228,10 @@ export async function disableOwn(
     const totp = await repo.findTotp(trx, principal.userId);
     if (!totp?.confirmedAt) return { error: notEnabled() };
     const check = await checkTotpCode(deps, trx, principal.userId, totp, input.code);
-    if (check !== 'accepted')
-      return refuseCode(deps, trx, ctx, 'identity.second_factor_disable_refused', check);
+    if (check !== 'accepted') return refuseCode(deps, trx, ctx, 'identity.second_factor_disable', check);
     await repo.clearTotp(trx, principal.userId, iso(deps.clock.now()));
     await deps.audit.record(trx, ctx, {
-      action: 'identity.second_factor_disabled',
+      action: 'identity.second_factor_disable',
       entityType: 'user',
       entityId: principal.userId,
       details: { method: 'totp' },

@@ -77,7 +77,7 @@ describe.each(DIALECTS)('X-4 sign-in tells nothing on %s', (dialect) => {
     }
   });
 
-  it('X-4 a lock is shown to the security administrator, audited as identity.account_locked, and lifted by unlocking', async () => {
+  it('X-4 a lock is shown to the security administrator, audited as identity.lock_account, and lifted by unlocking', async () => {
     t = await startTestApp(dialect);
     await t.seedUser('sec.admin', ['security_administrator']);
     await t.seedUser('sec.two', ['security_administrator']);
@@ -99,7 +99,7 @@ describe.each(DIALECTS)('X-4 sign-in tells nothing on %s', (dialect) => {
     const events = await t.database.db.kysely
       .selectFrom('audit_events')
       .select(['action', 'entity_id', 'actor_name', 'details_json'])
-      .where('action', '=', 'identity.account_locked')
+      .where('action', '=', 'identity.lock_account')
       .execute();
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ entity_id: locked.id, actor_name: 'sec.admin' });

@@ -12,7 +12,7 @@ import {
 import type { RequestContext } from '../../context';
 import type { IdentityDeps } from './identity.deps';
 import * as repo from './identity.repository';
-import { authorize, hasPermission, requirePrincipal } from './authorize';
+import { authorize, hasPermission, requirePrincipal } from '../../authorize';
 import { randomToken, sha256Hex } from './secrets';
 
 export interface CreateToken {
@@ -114,7 +114,7 @@ export async function createToken(
   await deps.db.kysely.transaction().execute(async (trx) => {
     await repo.insertApiToken(trx, { ...token, tokenHash: sha256Hex(secret) });
     await deps.audit.record(trx, ctx, {
-      action: 'token.created',
+      action: 'token.create',
       entityType: 'api_token',
       entityId: token.id,
       after: token,
@@ -144,7 +144,7 @@ export async function revokeToken(deps: IdentityDeps, ctx: RequestContext, id: s
     await repo.revokeApiToken(trx, id, deps.clock.now().toISOString());
     const updated = (await repo.findApiToken(trx, id))!;
     await deps.audit.record(trx, ctx, {
-      action: 'token.revoked',
+      action: 'token.revoke',
       entityType: 'api_token',
       entityId: id,
       before,

@@ -30,7 +30,7 @@ import {
   userListQuery,
   userView,
 } from './identity.schemas';
-import { requirePrincipal } from './authorize';
+import { requirePrincipal } from '../../authorize';
 
 const tags = ['users'];
 

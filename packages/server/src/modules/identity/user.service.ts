@@ -8,7 +8,7 @@ import type { IdentityDeps } from './identity.deps';
 import * as repo from './identity.repository';
 import { assertPasswordAcceptable } from './password.policy';
 import { hashPassword, randomToken } from './secrets';
-import { authorize, requirePrincipal } from './authorize';
+import { authorize, requirePrincipal } from '../../authorize';
 import { auditUser, toUserView, type UserView } from './user.view';
 
 const iso = (d: Date) => d.toISOString();
@@ -95,7 +95,7 @@ export async function createUser(
     };
     await repo.insertUser(trx, user);
     await deps.audit.record(trx, ctx, {
-      action: 'user.created',
+      action: 'user.create',
       entityType: 'user',
       entityId: user.id,
       after: auditUser(user),
@@ -158,7 +158,7 @@ export async function updateUser(
     const after = await loadForUpdate(trx, id);
     // A change of roles changes what open sessions may do; they pick it up on their next request.
     await deps.audit.record(trx, ctx, {
-      action: 'user.updated',
+      action: 'user.update',
       entityType: 'user',
       entityId: id,
       before: auditUser(before),
@@ -189,7 +189,7 @@ export async function setUserDisabled(
     const revoked = disabled ? await repo.revokeUserSessions(trx, id, now, 'user_disabled') : 0;
     const after = await loadForUpdate(trx, id);
     await deps.audit.record(trx, ctx, {
-      action: disabled ? 'user.disabled' : 'user.enabled',
+      action: disabled ? 'user.disable' : 'user.enable',
       entityType: 'user',
       entityId: id,
       before: auditUser(before),
@@ -255,7 +255,7 @@ export async function unlockUser(deps: IdentityDeps, ctx: RequestContext, id: st
     await repo.updateUser(trx, id, { failedAttempts: 0, lockedUntil: null, updatedAt: now });
     const after = await loadForUpdate(trx, id);
     await deps.audit.record(trx, ctx, {
-      action: 'user.unlocked',
+      action: 'user.unlock',
       entityType: 'user',
       entityId: id,
       before: auditUser(before),

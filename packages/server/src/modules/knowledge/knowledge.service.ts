@@ -6,9 +6,9 @@ import type { Db } from '../../db/database';
 import type { Database } from '../../db/schema';
 import { parseQuery } from '../../db/fulltext';
 import type { RequestContext } from '../../context';
-import type { AuditWriter } from '../audit/audit.service';
-import { authorize, hasPermission } from '../identity/authorize';
-import { findRelease, itemsOf } from '../releases/release.repository';
+import type { AuditWriter } from '../audit';
+import { authorize, hasPermission } from '../../authorize';
+import { findRelease, itemsOf } from '../releases';
 import {
   assertKnowledgeAction,
   changedFields,
@@ -94,7 +94,7 @@ async function insertNew(deps: KnowledgeDeps, ctx: RequestContext, input: Articl
       after: editableOf(article),
     });
     await deps.audit.record(trx, ctx, {
-      action: 'knowledge.article_created',
+      action: 'knowledge.article_create',
       entityType: 'knowledge_article',
       entityId: article.id,
       after: article,
@@ -192,7 +192,7 @@ async function change(
       after: diff?.after ?? { state: after.state },
     });
     await deps.audit.record(trx, ctx, {
-      action: `knowledge.article_${action === 'edit' ? 'updated' : historyAction}`,
+      action: `knowledge.article_${action === 'edit' ? 'update' : action}`,
       entityType: 'knowledge_article',
       entityId: after.id,
       before: diff

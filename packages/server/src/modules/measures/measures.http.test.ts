@@ -354,12 +354,12 @@ describe.each(DIALECTS)('measures on %s', (dialect) => {
     const audit = await t.database.db.kysely
       .selectFrom('audit_events')
       .select(['action', 'entity_id', 'actor_name'])
-      .where('action', '=', 'measures.exported')
+      .where('action', '=', 'measures.export')
       .orderBy('seq')
       .execute();
     expect(audit).toEqual([
-      { action: 'measures.exported', entity_id: '2026-Q1', actor_name: 'aud' },
-      { action: 'measures.exported', entity_id: '2026-Q1', actor_name: 'aud' },
+      { action: 'measures.export', entity_id: '2026-Q1', actor_name: 'aud' },
+      { action: 'measures.export', entity_id: '2026-Q1', actor_name: 'aud' },
     ]);
   });
 });

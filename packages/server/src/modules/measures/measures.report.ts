@@ -7,7 +7,7 @@ import type {
   ReleaseOutcome,
   ReleaseType,
 } from '@releasegate/domain';
-import { labelsFor } from '../documents/document.labels';
+import { labelsFor } from '../documents';
 import type { StoredRecord } from './measures.repository';
 
 export type ReportFormat = 'xlsx' | 'csv';

@@ -15,9 +15,9 @@ import {
 import type { Db } from '../../db/database';
 import type { Database } from '../../db/schema';
 import type { RequestContext } from '../../context';
-import { recordStandalone, type AuditWriter } from '../audit/audit.service';
-import { authorize } from '../identity/authorize';
-import { policyInForce } from '../policy/policy.service';
+import { recordStandalone, type AuditWriter } from '../audit';
+import { authorize } from '../../authorize';
+import { policyInForce } from '../policy';
 import * as repo from './measures.repository';
 import { quarterReport, type ReportFormat, type ReportLanguage } from './measures.report';
 
@@ -120,7 +120,7 @@ export async function exportQuarter(
     generatedAt: deps.clock.now().toISOString(),
   });
   await recordStandalone(deps.db, deps.audit, ctx, {
-    action: 'measures.exported',
+    action: 'measures.export',
     entityType: 'measures',
     entityId: quarter,
     details: { quarter, format, language, releases: records.length },

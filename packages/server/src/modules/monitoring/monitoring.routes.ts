@@ -2,7 +2,7 @@ import { FIELDS } from '@releasegate/messages';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contextOf } from '../../http/request-context';
-import type { ReleaseDeps } from '../releases/release.deps';
+import type { ReleaseDeps } from '../releases';
 import { getMonitoring, pushLogs, recordFeedback, recordReading, searchLogs } from './monitoring.service';
 
 const tags = ['monitoring'];
@@ -79,7 +79,7 @@ export function monitoringRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       handler: async (request) => getMonitoring(deps, contextOf(request), request.params.id),
     });
     app.post('/api/releases/:id/readings', {
-      config: { action: 'release.reading_recorded' },
+      config: { action: 'release.record_reading' },
       schema: {
         tags,
         operationId: 'recordReading',
@@ -92,7 +92,7 @@ export function monitoringRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
         (await recordReading(deps, contextOf(request), request.params.id, request.body)).result!,
     });
     app.post('/api/releases/:id/logs', {
-      config: { action: 'release.logs_pushed' },
+      config: { action: 'release.push_logs' },
       schema: {
         tags,
         operationId: 'pushLogs',
@@ -159,7 +159,7 @@ export function monitoringRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       },
     });
     app.post('/api/releases/:id/feedback', {
-      config: { action: 'release.feedback_recorded' },
+      config: { action: 'release.record_feedback' },
       schema: {
         tags,
         operationId: 'recordFeedback',

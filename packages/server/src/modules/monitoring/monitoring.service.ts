@@ -13,19 +13,21 @@ import {
 } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import { systemContext, type RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
+import { authorize } from '../../authorize';
 import { enqueueJob } from '../../jobs/job.repository';
 import type { LeasedJob } from '../../jobs/job.runner';
-import type { ReleaseDeps } from '../releases/release.deps';
-import { findRelease, type Release } from '../releases/release.repository';
-import { rulesOf } from '../releases/release.facts';
-import { publishChange, runAction } from '../releases/release.service';
-import { approvedPlan, MONITORING_POLL_JOB } from '../execution/execution.service';
-import { raiseTriggerIn } from '../rollback/rollback.service';
-import { approvedPlanOf } from '../plans/plan.repository';
-import { triggersOf } from '../rollback/rollback.repository';
+import { type ReleaseDeps, findRelease, type Release, rulesOf, publishChange, runAction } from '../releases';
+import { approvedPlan, MONITORING_POLL_JOB } from '../execution';
+import { raiseTriggerIn, triggersOf } from '../rollback';
+import { approvedPlanOf } from '../plans';
 import { readScalar, PrometheusError } from './prometheus.client';
 import * as repo from './monitoring.repository';
+
+/** What this file's functions use of the release workflow's dependencies. */
+export type MonitoringDeps = Pick<
+  ReleaseDeps,
+  'audit' | 'changeApprovals' | 'clock' | 'db' | 'events' | 'graph' | 'prometheusUrl'
+>;
 
 const WATCHED_STATES = ['implementing', 'post_release'];
 
@@ -41,7 +43,7 @@ const breachSummary = (i: PlanIndicator, value: number) =>
  */
 async function recordReadingIn(
   trx: Kysely<Database>,
-  deps: ReleaseDeps,
+  deps: MonitoringDeps,
   ctx: RequestContext,
   release: Release,
   rules: PolicyRules,
@@ -59,7 +61,10 @@ async function recordReadingIn(
     kind: 'performance',
     source: 'metric',
     summary: breachSummary(indicator, reading.value),
-    evidence: `${reading.source === 'prometheus' ? `Prometheus: ${indicator.query}` : `entered by ${reading.recordedBy}`} at ${reading.at}`,
+    evidenceReason:
+      reading.source === 'prometheus'
+        ? { code: 'trigger_evidence_prometheus', params: { query: indicator.query ?? '', at: reading.at } }
+        : { code: 'trigger_evidence_entered', params: { by: reading.recordedBy, at: reading.at } },
     discoveredAt: reading.at,
     raisedBy: SYSTEM,
   });
@@ -81,7 +86,7 @@ async function indicatorOf(trx: Kysely<Database>, releaseId: string, key: string
 
 /** IM-4: a reading entered by hand. */
 export async function recordReading(
-  deps: ReleaseDeps,
+  deps: MonitoringDeps,
   ctx: RequestContext,
   id: string,
   input: { indicator: string; value: number; at?: string | null },
@@ -136,7 +141,7 @@ function observedAt(at: string | null | undefined, now: Date, field: string): st
 }
 
 /** IM-5: log lines pushed by tooling or attached by people; the plan's error patterns flag lines. */
-export async function pushLogs(deps: ReleaseDeps, ctx: RequestContext, id: string, lines: LogLine[]) {
+export async function pushLogs(deps: MonitoringDeps, ctx: RequestContext, id: string, lines: LogLine[]) {
   authorize(ctx, 'release.implement');
   return runAction(deps, ctx, id, 'record_monitoring', async (trx, release, principal) => {
     const patterns = (await approvedPlan(trx, release.id)).content.monitoring?.errorPatterns ?? [];
@@ -162,7 +167,12 @@ export async function pushLogs(deps: ReleaseDeps, ctx: RequestContext, id: strin
   });
 }
 
-export async function searchLogs(deps: ReleaseDeps, ctx: RequestContext, id: string, filter: repo.LogFilter) {
+export async function searchLogs(
+  deps: MonitoringDeps,
+  ctx: RequestContext,
+  id: string,
+  filter: repo.LogFilter,
+) {
   authorize(ctx, 'release.read');
   const release = await findRelease(deps.db.kysely, id);
   if (!release) throw notFound('Release', id);
@@ -174,7 +184,7 @@ export async function searchLogs(deps: ReleaseDeps, ctx: RequestContext, id: str
  * concentrated-complaints trigger by itself (one while it awaits its decision).
  */
 export async function recordFeedback(
-  deps: ReleaseDeps,
+  deps: MonitoringDeps,
   ctx: RequestContext,
   id: string,
   input: Omit<repo.Feedback, 'seq' | 'recordedBy' | 'at'> & { at?: string | null },
@@ -213,7 +223,7 @@ export async function recordFeedback(
 }
 
 /** IM-4…IM-6 for the screen: indicators with their readings, feedback, the complaint window. */
-export async function getMonitoring(deps: ReleaseDeps, ctx: RequestContext, id: string) {
+export async function getMonitoring(deps: MonitoringDeps, ctx: RequestContext, id: string) {
   authorize(ctx, 'release.read');
   const q = deps.db.kysely;
   const release = await findRelease(q, id);
@@ -241,7 +251,7 @@ export async function getMonitoring(deps: ReleaseDeps, ctx: RequestContext, id: 
  * IM-4: the scheduled reading of every plan indicator with a query, while the release runs.
  * An indicator that cannot be read leaves a warning in the release's log, not a silent gap.
  */
-export function pollHandler(deps: ReleaseDeps, pollSeconds: number) {
+export function pollHandler(deps: MonitoringDeps, pollSeconds: number) {
   return {
     external: async (job: LeasedJob) => {
       const releaseId = String(job.payload.releaseId);

@@ -7,8 +7,8 @@ import { enqueueJob } from '../../jobs/job.repository';
 import { OUTBOUND_RULE, type OutboundPolicy } from '../../outbound/outbound-policy';
 import type { SecretBox } from '../../storage/secret-box';
 import { redactUrl, showsRedaction } from '../../outbound/redact-url';
-import { recordStandalone, type AuditWriter } from '../audit/audit.service';
-import { authorize, requirePrincipal } from '../identity/authorize';
+import { recordStandalone, type AuditAction, type AuditWriter } from '../audit';
+import { authorize, requirePrincipal } from '../../authorize';
 import { DeliveryError, sendWebhook, type DeliveryErrorClass } from './notification.delivery';
 import * as repo from './notification.repository';
 import { DELIVERY_JOB, deliveryJobKey, isEnabled } from './notify';
@@ -124,7 +124,7 @@ export async function updateMyPreferences(
       });
     const after = await preferencesFor(trx, userId, deps.emailAvailable);
     await deps.audit.record(trx, ctx, {
-      action: 'notification.preferences_updated',
+      action: 'notification.preferences_update',
       entityType: 'user',
       entityId: userId,
       before: { kinds: before.kinds, digest: before.digest },
@@ -173,7 +173,7 @@ const nameTaken = (name: string) =>
 async function acceptedUrl(
   deps: NotificationDeps,
   ctx: RequestContext,
-  action: string,
+  action: AuditAction,
   url: string,
   stored: repo.WebhookEndpoint | undefined,
 ): Promise<string> {
@@ -226,7 +226,7 @@ export async function createEndpoint(
     };
     await repo.insertEndpoint(trx, endpoint, deps.secrets);
     await deps.audit.record(trx, ctx, {
-      action: 'notification.webhook_created',
+      action: 'notification.webhook_create',
       entityType: 'webhook_endpoint',
       entityId: endpoint.id,
       after: audited(endpoint),
@@ -271,7 +271,7 @@ export async function updateEndpoint(
     };
     await repo.updateEndpoint(trx, after, deps.secrets);
     await deps.audit.record(trx, ctx, {
-      action: 'notification.webhook_updated',
+      action: 'notification.webhook_update',
       entityType: 'webhook_endpoint',
       entityId: id,
       before: audited(before),
@@ -307,7 +307,7 @@ export async function deleteEndpoint(deps: NotificationDeps, ctx: RequestContext
     const cancelled = await repo.cancelPendingDeliveries(trx, id, deps.clock.now().toISOString());
     await repo.deleteEndpoint(trx, id);
     await deps.audit.record(trx, ctx, {
-      action: 'notification.webhook_deleted',
+      action: 'notification.webhook_delete',
       entityType: 'webhook_endpoint',
       entityId: id,
       before: audited(before),
@@ -399,7 +399,7 @@ export async function testEndpoint(
   await deps.db.kysely.transaction().execute(async (trx) => {
     await repo.insertDeliveries(trx, [settled]);
     await deps.audit.record(trx, ctx, {
-      action: 'notification.webhook_tested',
+      action: 'notification.webhook_test',
       entityType: 'webhook_endpoint',
       entityId: id,
       outcome: result.ok ? 'success' : 'failed',
@@ -485,7 +485,7 @@ export async function retryDelivery(
       payload: { deliveryId: id },
     });
     await deps.audit.record(trx, ctx, {
-      action: 'notification.delivery_retried',
+      action: 'notification.delivery_retry',
       entityType: 'notification_delivery',
       entityId: id,
       details: { previousStatus: d.status, attempts: d.attempts, lastError: d.lastError },

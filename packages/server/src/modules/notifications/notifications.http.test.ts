@@ -166,7 +166,7 @@ describe.each(DIALECTS)('notifications (X-2) on %s', (dialect) => {
       await t.database.db.kysely
         .selectFrom('audit_events')
         .select('action')
-        .where('action', '=', 'notification.preferences_updated')
+        .where('action', '=', 'notification.preferences_update')
         .execute(),
     ).toHaveLength(1);
   });
@@ -263,7 +263,8 @@ describe.each(DIALECTS)('notifications (X-2) on %s', (dialect) => {
     const audited = await t.database.db.kysely
       .selectFrom('audit_events')
       .select(['action', 'after_json'])
-      .where('action', '=', 'notification.webhook_created')
+      .where('action', '=', 'notification.webhook_create')
+      .where('outcome', '=', 'success')
       .execute();
     expect(audited).toHaveLength(2);
     expect(audited.map((a) => a.after_json).join()).not.toContain(secret);
@@ -504,10 +505,10 @@ describe.each(DIALECTS)('notifications (X-2) on %s', (dialect) => {
       .orderBy('seq')
       .execute();
     expect(actions.map((a) => a.action)).toEqual([
-      'notification.webhook_created',
-      'notification.webhook_tested',
-      'notification.webhook_tested',
-      'notification.webhook_deleted',
+      'notification.webhook_create',
+      'notification.webhook_test',
+      'notification.webhook_test',
+      'notification.webhook_delete',
     ]);
   });
 

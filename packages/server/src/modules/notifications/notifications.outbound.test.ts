@@ -324,7 +324,7 @@ describe.each(DIALECTS)('outbound calls under control (X-4, X-2) on %s', (dialec
     expect(await stored()).toBe(robot.url(`/robot/send?access_token=${NEW_TOKEN}`));
     const audit = await auditRows();
     const last = audit.at(-1)!;
-    expect(last.action).toBe('notification.webhook_updated');
+    expect(last.action).toBe('notification.webhook_update');
     expect(JSON.parse(last.details_json!)).toEqual({ urlCredentials: 'replaced' });
     const trail = JSON.stringify(audit);
     expect(trail).not.toContain(TOKEN);

@@ -1,15 +1,23 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 
-/** RB-2: rollback triggers of the release awaiting a decision (the rollback module's read). */
-export { countOpenTriggers as undecidedTriggers } from '../rollback/rollback.repository';
-
 type Q = Kysely<Database>;
 
 /**
  * X-2 (decision 0018): the reads that say whether a to-do is still open. They read the tables of
  * the modules the to-dos come from (as modules/tasks does); those modules own the writes.
  */
+
+/** RB-2: how many rollback triggers of the release await a decision. */
+export async function undecidedTriggers(q: Q, releaseId: string): Promise<number> {
+  const row = await q
+    .selectFrom('rollback_triggers')
+    .select((eb) => eb.fn.countAll<number>().as('undecided'))
+    .where('release_id', '=', releaseId)
+    .where('decision', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.undecided);
+}
 
 export async function releaseState(q: Q, id: string) {
   return q.selectFrom('releases').select(['state']).where('id', '=', id).executeTakeFirst();

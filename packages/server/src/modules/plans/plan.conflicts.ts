@@ -2,8 +2,7 @@ import { renderReason, type Reason } from '@releasegate/messages';
 import type { Kysely } from 'kysely';
 import { impactOf } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
-import type { ReleaseDeps } from '../releases/release.deps';
-import type { Release } from '../releases/release.repository';
+import type { ReleaseDeps, Release } from '../releases';
 import {
   freezesOverlapping,
   overlappingPlans,
@@ -11,6 +10,9 @@ import {
   type ConflictOverride,
   type PlanVersion,
 } from './plan.repository';
+
+/** What this file's functions use of the release workflow's dependencies. */
+export type PlanConflictDeps = Pick<ReleaseDeps, 'graph'>;
 
 export interface PlanConflict {
   key: string;

@@ -1,9 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contextOf } from '../../http/request-context';
-import type { ReleaseDeps } from '../releases/release.deps';
-import { releaseDetailView } from '../releases/release.schemas';
-import { getRelease } from '../releases/release.service';
+import { type ReleaseDeps, releaseDetailView, getRelease } from '../releases';
 import * as schemas from './plan.schemas';
 import {
   approveCompletion,

@@ -1,7 +1,9 @@
 import { FIELDS } from '@releasegate/messages';
 import { z } from 'zod';
 import { reasonSchema } from '../../http/reason.schemas';
-import { invalidPattern } from '@releasegate/domain';
+import { invalidPattern, RELEASE_STATES, RELEASE_TYPES } from '@releasegate/domain';
+
+const planStatus = z.enum(['draft', 'submitted', 'approved', 'rejected', 'superseded']);
 
 const text = (max: number) => z.string().max(max);
 const step = z.object({
@@ -99,7 +101,7 @@ export const planView = z.object({
   id: z.string(),
   releaseId: z.string(),
   version: z.number(),
-  status: z.string(),
+  status: planStatus,
   content: planContent,
   drafterId: z.string(),
   drafterName: z.string(),
@@ -164,10 +166,10 @@ export const calendarView = z.object({
       releaseId: z.string(),
       number: z.string(),
       title: z.string(),
-      type: z.string().nullable(),
-      state: z.string(),
+      type: z.enum(RELEASE_TYPES).nullable(),
+      state: z.enum(RELEASE_STATES),
       planVersion: z.number(),
-      planStatus: z.string(),
+      planStatus,
       start: z.string(),
       end: z.string(),
     }),

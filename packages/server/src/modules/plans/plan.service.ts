@@ -7,27 +7,26 @@ import {
   policyViolation,
   type PlanContent,
   refusal,
+  type PlanStatus,
+  type ReleaseState,
+  type ReleaseType,
 } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
-import type { ReleaseDeps } from '../releases/release.deps';
-import { findRelease, lockRelease } from '../releases/release.repository';
-import { runAction } from '../releases/release.service';
+import { authorize } from '../../authorize';
+import { type ReleaseDeps, findRelease, lockRelease, runAction } from '../releases';
 import * as repo from './plan.repository';
 import { planConflicts } from './plan.conflicts';
 
-const now = (deps: ReleaseDeps) => deps.clock.now().toISOString();
+/** What this file's functions use of the release workflow's dependencies. */
+export type PlanDeps = Pick<ReleaseDeps, 'audit' | 'changeApprovals' | 'clock' | 'db' | 'events' | 'graph'>;
+
+const now = (deps: PlanDeps) => deps.clock.now().toISOString();
 
 /**
  * PL-1: saves the plan's sections as a draft. The first save creates version 1; a rejected
  * version is edited again as a draft. An approved version is never edited (PL-3): revise it.
  */
-export async function savePlan(
-  deps: ReleaseDeps,
-  ctx: RequestContext,
-  releaseId: string,
-  content: PlanContent,
-) {
+export async function savePlan(deps: PlanDeps, ctx: RequestContext, releaseId: string, content: PlanContent) {
   return runAction(deps, ctx, releaseId, 'edit_plan', async (trx, release, principal) => {
     const current = await repo.latestPlan(trx, release.id);
     const at = now(deps);
@@ -84,7 +83,7 @@ export async function savePlan(
 }
 
 /** PL-1: submitting with sections missing is refused with the list of what is missing (the lifecycle guard). */
-export async function submitPlan(deps: ReleaseDeps, ctx: RequestContext, releaseId: string) {
+export async function submitPlan(deps: PlanDeps, ctx: RequestContext, releaseId: string) {
   return runAction(deps, ctx, releaseId, 'submit_plan', async (trx, release, principal) => {
     const plan = (await repo.latestPlan(trx, release.id))!;
     await repo.updatePlan(trx, { ...plan, status: 'submitted', submittedAt: now(deps) }, plan.status);
@@ -101,7 +100,7 @@ export async function submitPlan(deps: ReleaseDeps, ctx: RequestContext, release
 
 /** PL-2, TY-2, RO-5: approval by the authority for the type, never by the drafter; the earlier approved version is superseded. */
 export async function approvePlan(
-  deps: ReleaseDeps,
+  deps: PlanDeps,
   ctx: RequestContext,
   releaseId: string,
   comment: string | null,
@@ -134,7 +133,7 @@ export async function approvePlan(
 }
 
 /** PL-2: a rejected plan returns to drafting; the comment is kept. */
-export async function rejectPlan(deps: ReleaseDeps, ctx: RequestContext, releaseId: string, comment: string) {
+export async function rejectPlan(deps: PlanDeps, ctx: RequestContext, releaseId: string, comment: string) {
   return runAction(deps, ctx, releaseId, 'reject_plan', async (trx, release, principal) => {
     const plan = (await repo.latestPlan(trx, release.id))!;
     await repo.updatePlan(
@@ -185,7 +184,7 @@ function draftFrom(
 }
 
 /** PL-3: an approved plan stays as it is; a revision is a new version (a copy to edit) that needs approval again. */
-export async function revisePlan(deps: ReleaseDeps, ctx: RequestContext, releaseId: string, reason: string) {
+export async function revisePlan(deps: PlanDeps, ctx: RequestContext, releaseId: string, reason: string) {
   return runAction(deps, ctx, releaseId, 'revise_plan', async (trx, release, principal) => {
     const approved = (await repo.latestPlan(trx, release.id))!;
     const at = now(deps);
@@ -211,7 +210,7 @@ const EXECUTED_PARTS = ['window', 'steps', 'rollback'] as const;
  * the steps and the rollback stay as approved, since they are what runs (or ran).
  */
 export async function saveCompletion(
-  deps: ReleaseDeps,
+  deps: PlanDeps,
   ctx: RequestContext,
   releaseId: string,
   content: PlanContent,
@@ -257,7 +256,7 @@ export async function saveCompletion(
 
 /** TY-4, TY-2: the emergency approval authority approves the completed plan; the short form is superseded. */
 export async function approveCompletion(
-  deps: ReleaseDeps,
+  deps: PlanDeps,
   ctx: RequestContext,
   releaseId: string,
   comment: string | null,
@@ -292,7 +291,7 @@ export async function approveCompletion(
   });
 }
 
-export async function listPlans(deps: ReleaseDeps, ctx: RequestContext, releaseId: string) {
+export async function listPlans(deps: PlanDeps, ctx: RequestContext, releaseId: string) {
   authorize(ctx, 'release.read');
   const release = await findRelease(deps.db.kysely, releaseId);
   if (!release) throw notFound('Release', releaseId);
@@ -302,7 +301,7 @@ export async function listPlans(deps: ReleaseDeps, ctx: RequestContext, releaseI
   );
 }
 
-export async function conflictsOf(deps: ReleaseDeps, ctx: RequestContext, releaseId: string) {
+export async function conflictsOf(deps: PlanDeps, ctx: RequestContext, releaseId: string) {
   authorize(ctx, 'release.read');
   const release = await findRelease(deps.db.kysely, releaseId);
   if (!release) throw notFound('Release', releaseId);
@@ -314,7 +313,7 @@ export async function conflictsOf(deps: ReleaseDeps, ctx: RequestContext, releas
 
 /** PL-5: proceeding despite a conflict needs an explicit, recorded override with its reason. */
 export async function overrideConflict(
-  deps: ReleaseDeps,
+  deps: PlanDeps,
   ctx: RequestContext,
   releaseId: string,
   key: string,
@@ -356,7 +355,7 @@ export async function overrideConflict(
       at,
     });
     await deps.audit.record(trx, ctx, {
-      action: 'plan.conflict_overridden',
+      action: 'plan.override_conflict',
       entityType: 'release',
       entityId: release.id,
       details: { plan: plan.version, conflict, reason },
@@ -366,13 +365,13 @@ export async function overrideConflict(
 
 // Freeze windows (the admin-maintained calendar) and the release calendar
 
-export async function listFreezes(deps: ReleaseDeps, ctx: RequestContext, from: string, to: string) {
+export async function listFreezes(deps: PlanDeps, ctx: RequestContext, from: string, to: string) {
   authorize(ctx, 'release.read');
   return repo.freezesOverlapping(deps.db.kysely, from, to);
 }
 
 export async function createFreeze(
-  deps: ReleaseDeps,
+  deps: PlanDeps,
   ctx: RequestContext,
   input: { name: string; startsAt: string; endsAt: string; reason?: string | null },
 ) {
@@ -393,7 +392,7 @@ export async function createFreeze(
   await deps.db.kysely.transaction().execute(async (trx) => {
     await repo.insertFreeze(trx, freeze);
     await deps.audit.record(trx, ctx, {
-      action: 'calendar.freeze_created',
+      action: 'calendar.freeze_create',
       entityType: 'freeze_window',
       entityId: freeze.id,
       after: freeze,
@@ -402,14 +401,14 @@ export async function createFreeze(
   return freeze;
 }
 
-export async function deleteFreeze(deps: ReleaseDeps, ctx: RequestContext, id: string) {
+export async function deleteFreeze(deps: PlanDeps, ctx: RequestContext, id: string) {
   authorize(ctx, 'policy.manage');
   await deps.db.kysely.transaction().execute(async (trx) => {
     const before = await repo.findFreeze(trx, id);
     if (!before) throw notFound('Freeze window', id);
     await repo.deleteFreeze(trx, id);
     await deps.audit.record(trx, ctx, {
-      action: 'calendar.freeze_deleted',
+      action: 'calendar.freeze_delete',
       entityType: 'freeze_window',
       entityId: id,
       before,
@@ -418,7 +417,7 @@ export async function deleteFreeze(deps: ReleaseDeps, ctx: RequestContext, id: s
 }
 
 /** PL-5: windows of open releases' plans and the freezes in a period, for the release calendar. */
-export async function calendar(deps: ReleaseDeps, ctx: RequestContext, from: string, to: string) {
+export async function calendar(deps: PlanDeps, ctx: RequestContext, from: string, to: string) {
   authorize(ctx, 'release.read');
   const q = deps.db.kysely;
   const plans = await repo.plansInRange(q, from, to);
@@ -428,10 +427,10 @@ export async function calendar(deps: ReleaseDeps, ctx: RequestContext, from: str
       releaseId: p.release_id,
       number: p.number,
       title: p.title,
-      type: p.type,
-      state: p.state,
+      type: p.type as ReleaseType | null,
+      state: p.state as ReleaseState,
       planVersion: p.version,
-      planStatus: p.status,
+      planStatus: p.status as PlanStatus,
       start: p.window_start!,
       end: p.window_end!,
     })),

@@ -15,8 +15,8 @@ import type { Clock } from '@releasegate/domain';
 import type { Db } from '../../db/database';
 import type { Database } from '../../db/schema';
 import type { RequestContext } from '../../context';
-import type { AuditWriter } from '../audit/audit.service';
-import { authorize } from '../identity/authorize';
+import type { AuditWriter } from '../audit';
+import { authorize } from '../../authorize';
 import * as repo from './policy.repository';
 
 export interface PolicyDeps {
@@ -47,7 +47,7 @@ export async function ensureDefaultPolicy(deps: PolicyDeps, ctx: RequestContext)
     };
     await repo.insertPolicy(trx, v);
     await deps.audit.record(trx, ctx, {
-      action: 'policy.seeded',
+      action: 'policy.seed',
       entityType: 'policy_version',
       entityId: v.id,
       details: { number: v.document.number, version: v.document.version },
@@ -125,7 +125,7 @@ export async function draftPolicyVersion(
     };
     await repo.insertPolicy(trx, v);
     await deps.audit.record(trx, ctx, {
-      action: 'policy.drafted',
+      action: 'policy.draft',
       entityType: 'policy_version',
       entityId: v.id,
       before: base.document.rules,
@@ -187,7 +187,7 @@ export async function approvePolicyVersion(
         },
       );
     await deps.audit.record(trx, ctx, {
-      action: 'policy.approved',
+      action: 'policy.approve',
       entityType: 'policy_version',
       entityId: id,
       after: { version: document.version, effectiveDate: v.effectiveDate },

@@ -1,34 +1,48 @@
 import { RULES, FIELDS } from '@releasegate/messages';
 import { createHash } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
-import { checkTimeStamp, checkpointText, writeCheckpoint, type Checkpoint } from '../audit/audit.checkpoint';
+import {
+  checkTimeStamp,
+  checkpointText,
+  writeCheckpoint,
+  type Checkpoint,
+  publicKeyInfo,
+  verifySignature,
+  recordStandalone,
+} from '../audit';
 import type { Certificate } from 'pkijs';
-import { publicKeyInfo, verifySignature } from '../audit/audit.signing';
 import JSZip from 'jszip';
 import type { Kysely } from 'kysely';
 import { DomainError, notFound } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import type { RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
-import { recordStandalone } from '../audit/audit.service';
-import {
-  renderPlan,
-  renderReport,
-  type DocumentFile,
-  type DocumentFormat,
-} from '../documents/documents.service';
-import type { ReleaseDeps } from '../releases/release.deps';
-import { findRelease, type Release } from '../releases/release.repository';
-import { rulesOf } from '../releases/release.facts';
-import { runAction, type OneShot } from '../releases/release.service';
-import { commentsOf, plansOf } from '../plans/plan.repository';
-import { checksOf } from '../verification/checklist.repository';
-import { stepRunsOf } from '../execution/execution.repository';
-import { feedbackOf, readingsOf, searchLogs } from '../monitoring/monitoring.repository';
-import { problemsOf, restorationChecksOf, triggersOf } from '../rollback/rollback.repository';
+import { authorize } from '../../authorize';
+import { renderPlan, renderReport, type DocumentFile, type DocumentFormat } from '../documents';
+import { type ReleaseDeps, findRelease, type Release, rulesOf, runAction, type OneShot } from '../releases';
+import { commentsOf, plansOf } from '../plans';
+import { checksOf } from '../verification';
+import { stepRunsOf } from '../execution';
+import { feedbackOf, readingsOf, searchLogs } from '../monitoring';
+import { problemsOf, restorationChecksOf, triggersOf } from '../rollback';
 import * as repo from './postrelease.repository';
 import { storeFile } from './postrelease.service';
 import { assembleReport } from './report.assemble';
+
+/** What this file's functions use of the release workflow's dependencies. */
+export type ClosingDeps = Pick<
+  ReleaseDeps,
+  | 'audit'
+  | 'blobs'
+  | 'changeApprovals'
+  | 'checkpoints'
+  | 'clock'
+  | 'db'
+  | 'events'
+  | 'graph'
+  | 'pdfFontPath'
+  | 'signer'
+  | 'timeStamper'
+>;
 
 const json = (value: unknown) => Buffer.from(`${JSON.stringify(value, null, 2)}\n`);
 const JSON_TYPE = 'application/json';
@@ -38,7 +52,7 @@ const JSON_TYPE = 'application/json';
  * 《发布计划》, the checklists, evidence files, step records, logs, monitoring, rollback and
  * approvals — into the blob store, replacing an earlier archive (until close seals it).
  */
-async function collectArchive(trx: Kysely<Database>, deps: ReleaseDeps, release: Release, by: string) {
+async function collectArchive(trx: Kysely<Database>, deps: ClosingDeps, release: Release, by: string) {
   const items: Omit<repo.ArchiveItem, 'seq'>[] = [];
   const add = async (bytes: Buffer, kind: string, name: string, mediaType = JSON_TYPE) =>
     items.push(await storeFile(deps, bytes, { kind, name, mediaType }));
@@ -117,7 +131,7 @@ async function collectArchive(trx: Kysely<Database>, deps: ReleaseDeps, release:
  * the same record: refused naming who archived and when (two people archiving at once on two
  * nodes: one archive, one refusal).
  */
-export async function archiveRelease(deps: ReleaseDeps, ctx: RequestContext, id: string) {
+export async function archiveRelease(deps: ClosingDeps, ctx: RequestContext, id: string) {
   authorize(ctx, 'release.read');
   const upToDate: OneShot = async (trx, release) => {
     const archive = await repo.findArchive(trx, release.id);
@@ -158,7 +172,7 @@ const CLOSE_ACTIONS = {
  * and PDF), archived with the rest, and the archive is sealed: immutable from now on.
  */
 export async function closeRelease(
-  deps: ReleaseDeps,
+  deps: ClosingDeps,
   ctx: RequestContext,
   id: string,
   input: { outcome: keyof typeof CLOSE_ACTIONS; analysis?: string | null; lessons?: string | null },
@@ -199,7 +213,7 @@ export async function closeRelease(
  */
 export async function sealOnClose(
   trx: Kysely<Database>,
-  deps: ReleaseDeps,
+  deps: ClosingDeps,
   release: Release,
   closure: repo.Closure & { outcome: 'successful' | 'failed' | 'rolled_back' },
 ) {
@@ -221,7 +235,7 @@ export async function sealOnClose(
 
 /** CL-2: the archived report of a closed release, or a draft made from the record so far. */
 export async function reportDocument(
-  deps: ReleaseDeps,
+  deps: ClosingDeps,
   ctx: RequestContext,
   id: string,
   format: DocumentFormat,
@@ -267,7 +281,7 @@ export const PUBLIC_KEY = 'public-key.pem';
  * checkpoint of the audit chain taken now, so that `releasegate evidence verify --public-key`
  * proves offline that nothing was changed after export — not even the manifest.
  */
-export async function evidencePackage(deps: ReleaseDeps, ctx: RequestContext, id: string) {
+export async function evidencePackage(deps: ClosingDeps, ctx: RequestContext, id: string) {
   authorize(ctx, 'release.read');
   const q = deps.db.kysely;
   const release = await findRelease(q, id);
@@ -324,7 +338,7 @@ export async function evidencePackage(deps: ReleaseDeps, ctx: RequestContext, id
   zip.file(PUBLIC_KEY, deps.signer.publicKey.pem);
   const bytes = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
   await recordStandalone(deps.db, deps.audit, ctx, {
-    action: 'release.evidence_package_exported',
+    action: 'release.evidence_package',
     entityType: 'release',
     entityId: release.id,
     details: { files: files.length, sha256: createHash('sha256').update(bytes).digest('hex') },

@@ -9,7 +9,7 @@ import { DIALECTS, tempDir } from '../../test/databases';
 import { startTestApp, type TestApp } from '../../test/test-app';
 import { signInRoles } from '../../test/releases';
 import { SESSIONS_FOR_A_DAY, readyRelease, runStep } from '../../test/implementation';
-import { publicKeyInfo } from '../audit/audit.signing';
+import { publicKeyInfo } from '../audit';
 import { CLI } from '../../test/server-process';
 
 const run = promisify(execFile);

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
+import { currentActionName, storedNamesOf, type AuditAction } from '../audit';
 
 type Q = Kysely<Database>;
 
@@ -237,17 +238,21 @@ export async function findClosure(q: Q, releaseId: string): Promise<Closure | un
 }
 
 /** When each of these lifecycle actions was (last) audited for the release: the record of what happened when. */
-export async function actionTimes(q: Q, releaseId: string, actions: string[]): Promise<Map<string, string>> {
+export async function actionTimes(
+  q: Q,
+  releaseId: string,
+  actions: AuditAction[],
+): Promise<Map<string, string>> {
   const rows = await q
     .selectFrom('audit_events')
     .select(['action', 'occurred_at'])
     .where('entity_type', '=', 'release')
     .where('entity_id', '=', releaseId)
-    .where('action', 'in', actions)
+    .where('action', 'in', storedNamesOf(actions))
     .where('outcome', '=', 'success')
     .orderBy('seq')
     .execute();
-  return new Map(rows.map((r) => [r.action, r.occurred_at]));
+  return new Map(rows.map((r) => [currentActionName(r.action), r.occurred_at]));
 }
 
 /** The newest successful audited action on the release: what last happened to its record. */
@@ -264,10 +269,12 @@ export async function latestReleaseEvent(
     .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row && { action: row.action, actorName: row.actor_name, occurredAt: row.occurred_at };
+  return (
+    row && { action: currentActionName(row.action), actorName: row.actor_name, occurredAt: row.occurred_at }
+  );
 }
 
-/** The release's audit events, oldest first (the timeline and the evidence package). */
+/** The release's audit events as stored, oldest first (the evidence package: its hashes verify). */
 export async function releaseEvents(q: Q, releaseId: string) {
   return q
     .selectFrom('audit_events')
@@ -276,6 +283,11 @@ export async function releaseEvents(q: Q, releaseId: string) {
     .where('entity_id', '=', releaseId)
     .orderBy('seq')
     .execute();
+}
+
+/** The same events for people to read (the timeline, the report): actions by their current names. */
+export async function releaseEventsNamedNow(q: Q, releaseId: string) {
+  return (await releaseEvents(q, releaseId)).map((e) => ({ ...e, action: currentActionName(e.action) }));
 }
 
 /** DORA lead time starts at the earliest carried change's approval (its creation if it came approved). */

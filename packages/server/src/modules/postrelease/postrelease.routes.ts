@@ -3,10 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { httpUrl } from '../../http/http-url';
 import { contextOf } from '../../http/request-context';
-import type { ReleaseDeps } from '../releases/release.deps';
-import { evidenceCitation, releaseDetailView } from '../releases/release.schemas';
-import { getRelease } from '../releases/release.service';
-import { contentDisposition, sendDocument } from '../documents/documents.routes';
+import { type ReleaseDeps, evidenceCitation, releaseDetailView, getRelease } from '../releases';
+import { contentDisposition, sendDocument } from '../documents';
 import { archiveRelease, closeRelease, evidencePackage, reportDocument } from './closing.service';
 import {
   completeCmdbUpdate,

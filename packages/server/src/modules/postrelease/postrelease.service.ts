@@ -4,20 +4,22 @@ import type { Kysely } from 'kysely';
 import { notFound, refusal, type PolicyRules } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import { systemContext, type RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
+import { authorize } from '../../authorize';
 import { cancelJobs, enqueueJob } from '../../jobs/job.repository';
 import type { LeasedJob } from '../../jobs/job.runner';
-import { notify, todoKey } from '../notifications/notify';
-import { findCisByIds } from '../cmdb/cmdb.repository';
-import { updateCiIn } from '../cmdb/ci.service';
-import type { ReleaseDeps } from '../releases/release.deps';
-import { findRelease, type Release } from '../releases/release.repository';
-import { rulesOf } from '../releases/release.facts';
-import { runAction, type OneShot } from '../releases/release.service';
-import { approvedPlan } from '../execution/execution.service';
+import { notify, todoKey } from '../notifications';
+import { findCisByIds, updateCiIn } from '../cmdb';
+import { type ReleaseDeps, findRelease, type Release, rulesOf, runAction, type OneShot } from '../releases';
+import { approvedPlan } from '../execution';
 import * as repo from './postrelease.repository';
-import { formatTime } from '../documents/document.model';
+import { formatTime } from '../documents';
 import { verificationState } from './verification.state';
+
+/** What this file's functions use of the release workflow's dependencies. */
+export type PostReleaseDeps = Pick<
+  ReleaseDeps,
+  'audit' | 'blobs' | 'changeApprovals' | 'clock' | 'db' | 'events' | 'graph'
+>;
 
 export const CMDB_DEADLINE_JOB = 'cmdb.deadline';
 /** A reminder this long before the CMDB deadline, and the escalation at it. */
@@ -89,7 +91,7 @@ export function cmdbDeadlineHandler(deps: Pick<ReleaseDeps, 'clock' | 'audit'>) 
         todo: { key: todoKey('release', releaseId, 'complete_cmdb_update') },
       });
       await deps.audit.record(trx, systemContext(`job:${job.id}`), {
-        action: overdue ? 'release.cmdb_update_overdue' : 'release.cmdb_update_reminded',
+        action: overdue ? 'release.mark_cmdb_update_overdue' : 'release.remind_cmdb_update',
         entityType: 'release',
         entityId: releaseId,
         outcome: overdue ? 'failed' : 'success',
@@ -108,7 +110,7 @@ export interface VerificationInput {
 
 /** PO-1: functional, performance and business verification, each with result and evidence. */
 export async function recordVerification(
-  deps: ReleaseDeps,
+  deps: PostReleaseDeps,
   ctx: RequestContext,
   id: string,
   itemKey: string,
@@ -135,7 +137,7 @@ export async function recordVerification(
         'policy_violation',
         'verification_evidence',
         { code: 'evidence_required', params: { label: item.label.zh, item: item.key } },
-        { fields: { note: [FIELDS.give_evidence] } },
+        { fields: { note: [FIELDS.give_verification_evidence] } },
       );
     if (input.evidence && !(await deps.blobs.has(input.evidence.digest)))
       throw notFound('Evidence file', input.evidence.digest);
@@ -158,7 +160,7 @@ export async function recordVerification(
 
 /** PO-1: user acceptance is a formal sign-off by a named business-department representative. */
 export async function signAcceptance(
-  deps: ReleaseDeps,
+  deps: PostReleaseDeps,
   ctx: RequestContext,
   id: string,
   input: { accepted: boolean; department: string; comment?: string | null },
@@ -220,7 +222,7 @@ export async function signAcceptance(
  * Recorded once; two reviewers at the same moment: the second is told who reviewed.
  */
 export async function reviewEmergency(
-  deps: ReleaseDeps,
+  deps: PostReleaseDeps,
   ctx: RequestContext,
   id: string,
   input: { justified: boolean; findings: string },
@@ -262,7 +264,7 @@ export async function reviewEmergency(
  * as its reason (CM-4); done after the deadline, it is done late (the on-time rate measures it).
  */
 export async function completeCmdbUpdate(
-  deps: ReleaseDeps,
+  deps: PostReleaseDeps,
   ctx: RequestContext,
   id: string,
   note: string | null,
@@ -331,7 +333,7 @@ export async function completeCmdbUpdate(
 }
 
 /** PO-1…PO-3, CL-1 for the screen: verifications, the CMDB task, the archive and the closure. */
-export async function getPostRelease(deps: ReleaseDeps, ctx: RequestContext, id: string) {
+export async function getPostRelease(deps: PostReleaseDeps, ctx: RequestContext, id: string) {
   authorize(ctx, 'release.read');
   const q = deps.db.kysely;
   const release = await findRelease(q, id);

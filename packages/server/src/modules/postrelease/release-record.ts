@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { ReleaseRecord } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
-import { recordReleaseOutcome } from '../measures/measures.repository';
-import { plansOf } from '../plans/plan.repository';
-import type { Release } from '../releases/release.repository';
-import { triggersOf } from '../rollback/rollback.repository';
+import { recordReleaseOutcome } from '../measures';
+import { plansOf } from '../plans';
+import type { Release } from '../releases';
+import { triggersOf } from '../rollback';
 import { actionTimes, earliestChangeApproval, findCmdbTask } from './postrelease.repository';
 
 /**

@@ -1,16 +1,15 @@
 import type { Kysely } from 'kysely';
 import { TRIGGER_KIND_LABELS, type PlanStep, type PolicyRules } from '@releasegate/domain';
-import { evidenceOf } from '../documents/evidence.data';
+import { evidenceOf, type PlannedStepActual, type ReleaseReportData } from '../documents';
 import type { Database } from '../../db/schema';
-import type { PlannedStepActual, ReleaseReportData } from '../documents/report.data';
 import type { Role } from '@releasegate/domain';
-import { findPolicy } from '../policy/policy.repository';
-import { approvedPlanOf } from '../plans/plan.repository';
-import type { Release } from '../releases/release.repository';
-import { checklistState } from '../verification/checklist.state';
-import { listPeople } from '../identity/identity.repository';
-import { stepRunsOf, type StepRunRecord } from '../execution/execution.repository';
-import { restorationChecksOf, triggersOf } from '../rollback/rollback.repository';
+import { findPolicy } from '../policy';
+import { approvedPlanOf } from '../plans';
+import type { Release } from '../releases';
+import { checklistState } from '../verification';
+import { listPeople } from '../identity';
+import { stepRunsOf, type StepRunRecord } from '../execution';
+import { restorationChecksOf, triggersOf } from '../rollback';
 import * as repo from './postrelease.repository';
 import { verificationState } from './verification.state';
 
@@ -73,7 +72,7 @@ function eventDetail(action: string, details: Record<string, unknown>, labels: M
 
 /** An audit action as the timeline says it. */
 const EVENT_NAMES: Record<string, string> = {
-  'release.requested': '提出发布申请',
+  'release.request': '提出发布申请',
   'release.accept': '受理',
   'release.classify': '定级',
   'release.submit_plan': '提交发布计划',
@@ -82,7 +81,7 @@ const EVENT_NAMES: Record<string, string> = {
   'release.start_implementation': '开始实施',
   'release.record_step': '实施步骤',
   'release.complete_implementation': '实施完成',
-  'release.trigger_raised': '回退触发',
+  'release.raise_trigger': '回退触发',
   'release.decide_rollback': '决定回退',
   'release.decide_continue': '决定继续',
   'release.record_rollback_step': '回退步骤',
@@ -115,7 +114,7 @@ export async function assembleReport(
   const policy = (await findPolicy(q, release.policyVersionId))?.document;
   const plan = await approvedPlanOf(q, release.id);
   const runs = await stepRunsOf(q, release.id);
-  const events = await repo.releaseEvents(q, release.id);
+  const events = await repo.releaseEventsNamedNow(q, release.id);
   const at = (action: string) =>
     events.filter((e) => e.action === action && e.outcome === 'success').at(-1)?.occurred_at ?? null;
   const checks = await checklistState(q, release, rules);

@@ -3,9 +3,12 @@ import type { Kysely } from 'kysely';
 import { DomainError, impactOf, notFound, type PlanRisk } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import type { RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
+import { authorize } from '../../authorize';
 import type { ReleaseDeps } from './release.deps';
 import * as repo from './release.repository';
+
+/** What this file's functions use of the release workflow's dependencies. */
+export type AssessmentDeps = Pick<ReleaseDeps, 'audit' | 'clock' | 'db' | 'graph'>;
 
 export interface RelatedRelease {
   releaseId: string;
@@ -63,7 +66,7 @@ function assertAssessable(r: repo.Release) {
  * its CIs in the CMDB; proposes merging those sharing CIs and an order for dependent ones.
  */
 export async function analyseRelationships(
-  deps: ReleaseDeps,
+  deps: AssessmentDeps,
   ctx: RequestContext,
   id: string,
 ): Promise<RelationshipFindings> {
@@ -114,7 +117,7 @@ export async function analyseRelationships(
 }
 
 async function record(
-  deps: ReleaseDeps,
+  deps: AssessmentDeps,
   ctx: RequestContext,
   id: string,
   kind: repo.Assessment['kind'],
@@ -131,7 +134,7 @@ async function record(
       recordedAt: deps.clock.now().toISOString(),
     });
     await deps.audit.record(trx, ctx, {
-      action: `release.${kind}_assessed`,
+      action: `release.assess_${kind}`,
       entityType: 'release',
       entityId: release.id,
       after: content,
@@ -141,7 +144,7 @@ async function record(
 
 /** IN-3: the decision (merge or keep separate, and the order) recorded with the findings it was made on. */
 export async function decideRelationships(
-  deps: ReleaseDeps,
+  deps: AssessmentDeps,
   ctx: RequestContext,
   id: string,
   decision: RelationshipDecision,
@@ -152,7 +155,7 @@ export async function decideRelationships(
 
 /** IN-4: technical resources, named people with their availability, time. */
 export async function assessResources(
-  deps: ReleaseDeps,
+  deps: AssessmentDeps,
   ctx: RequestContext,
   id: string,
   content: ResourceAssessment,
@@ -162,7 +165,7 @@ export async function assessResources(
 
 /** IN-5: technical, business and management risks, each with likelihood, impact and response. */
 export async function assessRisks(
-  deps: ReleaseDeps,
+  deps: AssessmentDeps,
   ctx: RequestContext,
   id: string,
   content: RiskAssessment,

@@ -1,9 +1,12 @@
 import { notFound } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
-import { releaseEvents } from '../postrelease/postrelease.repository';
+import { authorize } from '../../authorize';
+import { releaseEventsNamedNow } from '../postrelease';
 import type { ReleaseDeps } from './release.deps';
 import { findRelease } from './release.repository';
+
+/** What this file's functions use of the release workflow's dependencies. */
+export type ActivityDeps = Pick<ReleaseDeps, 'db'>;
 
 /** Audit details worth showing on the release's own page (which step, check, type, decision…). */
 const SHOWN_DETAILS = [
@@ -26,12 +29,12 @@ const SHOWN_DETAILS = [
  * actions from the audit trail. The full trail, refusals and hashes included, stays with the
  * auditor (MLPS separation of duties).
  */
-export async function releaseActivity(deps: ReleaseDeps, ctx: RequestContext, id: string) {
+export async function releaseActivity(deps: ActivityDeps, ctx: RequestContext, id: string) {
   authorize(ctx, 'release.read');
   const q = deps.db.kysely;
   const release = await findRelease(q, id);
   if (!release) throw notFound('Release', id);
-  const events = (await releaseEvents(q, release.id)).filter((e) => e.outcome === 'success');
+  const events = (await releaseEventsNamedNow(q, release.id)).filter((e) => e.outcome === 'success');
   return {
     events: events.map((e) => {
       const details = e.details_json ? (JSON.parse(e.details_json) as Record<string, unknown>) : {};

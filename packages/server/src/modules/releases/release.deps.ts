@@ -2,11 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '@releasegate/domain';
 import type { Db } from '../../db/database';
 import type { Database } from '../../db/schema';
-import type { AuditWriter } from '../audit/audit.service';
-import type { AuditSigner } from '../audit/audit.signing';
-import type { CheckpointStore } from '../audit/audit.checkpoint';
-import type { TimeStamper } from '../audit/audit.timestamp';
-import type { ImpactGraphCache } from '../cmdb/impact.graph';
+import type { AuditWriter, AuditSigner, CheckpointStore, TimeStamper } from '../audit';
+import type { ImpactGraphCache } from '../cmdb';
 import type { BlobStore } from '../../storage/blob-store';
 import type { EventBus } from '../../events/event-bus';
 
@@ -22,6 +19,11 @@ export interface ChangeApproval {
   label: string;
 }
 
+/**
+ * Everything the release workflow's services may be given; the routes hand over all of it. Each
+ * service file declares the part it uses (`Pick<ReleaseDeps, …>`, e.g. `GateDeps`), so a new
+ * dependency shows where it is needed.
+ */
 export interface ReleaseDeps {
   db: Db;
   clock: Clock;

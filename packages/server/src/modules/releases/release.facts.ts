@@ -1,23 +1,19 @@
 import type { Kysely } from 'kysely';
 import { sectionGaps, type PolicyRules, type ReleaseFacts } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
-import { findPolicy } from '../policy/policy.repository';
+import { findPolicy } from '../policy';
 import { gateDecision } from '@releasegate/domain';
-import { approvedPlanOf, approverIdsOf, latestPlan } from '../plans/plan.repository';
-import { stepRunsOf } from '../execution/execution.repository';
-import { gateFactsOf } from '../gate/gate.facts';
-import { countOpenTriggers, restorationChecksOf } from '../rollback/rollback.repository';
-import {
-  findArchive,
-  findCmdbTask,
-  findReview,
-  verificationsOf,
-} from '../postrelease/postrelease.repository';
-import { verificationState } from '../postrelease/verification.state';
-import { planConflicts } from '../plans/plan.conflicts';
+import { approvedPlanOf, approverIdsOf, latestPlan, planConflicts } from '../plans';
+import { stepRunsOf } from '../execution';
+import { gateFactsOf } from '../gate';
+import { countOpenTriggers, restorationChecksOf } from '../rollback';
+import { findArchive, findCmdbTask, findReview, verificationsOf, verificationState } from '../postrelease';
 import type { ReleaseDeps } from './release.deps';
-import { findUserByUsername } from '../identity/identity.repository';
+import { findUserByUsername } from '../identity';
 import { changeIdsOf, itemsOf, type Release } from './release.repository';
+
+/** What this file's functions use of the release workflow's dependencies. */
+export type ReleaseFactDeps = Pick<ReleaseDeps, 'changeApprovals' | 'clock' | 'graph'>;
 
 /** The rules of the policy version the release runs under (PC-1: it keeps the one it started with). */
 export async function rulesOf(q: Kysely<Database>, release: Release): Promise<PolicyRules> {
@@ -29,7 +25,7 @@ export async function rulesOf(q: Kysely<Database>, release: Release): Promise<Po
 /** Everything the lifecycle's guards need, read from the database in the caller's transaction. */
 export async function factsOf(
   q: Kysely<Database>,
-  deps: ReleaseDeps,
+  deps: ReleaseFactDeps,
   release: Release,
   rules: PolicyRules,
 ): Promise<ReleaseFacts> {
@@ -102,7 +98,7 @@ const EXECUTING = ['ready', 'implementing', 'post_release', 'rolling_back', 'rol
 /** From verification on: steps done, triggers open, restoration verified, what the gate refuses. */
 async function executionFacts(
   q: Kysely<Database>,
-  deps: ReleaseDeps,
+  deps: ReleaseFactDeps,
   release: Release,
   rules: PolicyRules,
 ): Promise<Partial<ReleaseFacts>> {

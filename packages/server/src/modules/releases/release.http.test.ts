@@ -101,7 +101,7 @@ describe.each(DIALECTS)('releases: intake, classification and plans on %s', (dia
     const activity = await c.biz.get(`/api/releases/${r.id}/activity`);
     expect(activity.status).toBe(200);
     expect(activity.body.events.map((e: { action: string }) => e.action)).toEqual([
-      'release.requested',
+      'release.request',
       'release.accept',
       'release.classify',
     ]);

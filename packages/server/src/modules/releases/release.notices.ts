@@ -11,9 +11,9 @@ import {
   type ReleaseFacts,
   type SectionGap,
 } from '@releasegate/domain';
-import { labelsFor } from '../documents/document.labels';
+import { labelsFor } from '../documents';
 import type { Database } from '../../db/schema';
-import { notify, todoKey } from '../notifications/notify';
+import { notify, todoKey } from '../notifications';
 import type { Release } from './release.repository';
 
 /**

@@ -2,12 +2,15 @@ import type { Kysely } from 'kysely';
 import { notFound } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import type { RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
-import { findCisByIds, listTypes } from '../cmdb/cmdb.repository';
-import { findVersion } from '../dsl/dsl.repository';
-import { plansOf } from '../plans/plan.repository';
+import { authorize } from '../../authorize';
+import { findCisByIds, listTypes } from '../cmdb';
+import { findDslVersion } from '../dsl';
+import { plansOf } from '../plans';
 import type { ReleaseDeps } from './release.deps';
 import * as repo from './release.repository';
+
+/** What this file's functions use of the release workflow's dependencies. */
+export type ReferenceDeps = Pick<ReleaseDeps, 'db'>;
 
 /** Every CI a release names: its targets, its items' CIs, and each plan version's scope and targets. */
 async function referencedCiIds(
@@ -30,7 +33,7 @@ async function referencedCiIds(
  * release (a business representative signing acceptance, an auditor) need to know which systems
  * and software versions it changes without the right to browse the CMDB or the software library.
  */
-export async function releaseReferences(deps: ReleaseDeps, ctx: RequestContext, id: string) {
+export async function releaseReferences(deps: ReferenceDeps, ctx: RequestContext, id: string) {
   authorize(ctx, 'release.read');
   const q = deps.db.kysely;
   const release = await repo.findRelease(q, id);
@@ -38,7 +41,7 @@ export async function releaseReferences(deps: ReleaseDeps, ctx: RequestContext, 
   const items = await repo.itemsOf(q, release.id);
   const cis = await findCisByIds(q, await referencedCiIds(q, release, items));
   const versionIds = new Set(items.flatMap((i) => (i.dslVersionId ? [i.dslVersionId] : [])));
-  const versions = await Promise.all([...versionIds].map((v) => findVersion(q, v)));
+  const versions = await Promise.all([...versionIds].map((v) => findDslVersion(q, v)));
   const typeNames = new Map((await listTypes(q)).map((t) => [t.key, t.name]));
   return {
     cis: cis

@@ -24,18 +24,24 @@ import {
 } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import type { Principal, RequestContext } from '../../context';
-import { authorize, requirePrincipal } from '../identity/authorize';
-import { findCisByIds } from '../cmdb/cmdb.repository';
-import { findVersion as findDslVersion } from '../dsl/dsl.repository';
-import { policyInForce } from '../policy/policy.service';
-import { latestPlan } from '../plans/plan.repository';
+import { authorize, requirePrincipal } from '../../authorize';
+import { findCisByIds } from '../cmdb';
+import { findDslVersion } from '../dsl';
+import { policyInForce } from '../policy';
+import { latestPlan } from '../plans';
 import type { ReleaseDeps } from './release.deps';
 import * as repo from './release.repository';
 import { factsOf, rulesOf } from './release.facts';
 import { assertAllowed } from './release.guard';
-import { writeReleaseRecord } from '../postrelease/release-record';
+import { writeReleaseRecord } from '../postrelease';
 import { announceEmergencyTodos, announceRequest, announceStateChange } from './release.notices';
-import { rollbackDecided } from '../rollback/rollback.repository';
+import { rollbackDecided } from '../rollback';
+
+/** What this file's functions use of the release workflow's dependencies. */
+export type ReleaseServiceDeps = Pick<
+  ReleaseDeps,
+  'audit' | 'changeApprovals' | 'clock' | 'db' | 'events' | 'graph'
+>;
 
 const IMPACT_DEPTH_FOR_CLASSIFICATION = 5;
 
@@ -51,7 +57,7 @@ export interface RequestRelease {
 }
 
 /** IN-1: refuses, naming each one, when any change is not formally approved by change management. */
-async function assertChangesApproved(q: Kysely<Database>, deps: ReleaseDeps, changeIds: string[]) {
+async function assertChangesApproved(q: Kysely<Database>, deps: ReleaseServiceDeps, changeIds: string[]) {
   const approvals = await deps.changeApprovals(q, changeIds);
   const bad = approvals.filter((a) => !a.approved);
   if (bad.length > 0) {
@@ -68,7 +74,7 @@ async function assertChangesApproved(q: Kysely<Database>, deps: ReleaseDeps, cha
 }
 
 /** TY-3 input: how far the targets reach in the CMDB and how many core CIs that touches. */
-async function classificationScope(q: Kysely<Database>, deps: ReleaseDeps, ciIds: string[]) {
+async function classificationScope(q: Kysely<Database>, deps: ReleaseServiceDeps, ciIds: string[]) {
   const graph = await deps.graph.current(q);
   const result = impactOf(
     graph.graph,
@@ -82,7 +88,7 @@ async function classificationScope(q: Kysely<Database>, deps: ReleaseDeps, ciIds
 
 /** A release request (IN-1…IN-6): carries approved changes, its items and target CIs. */
 export async function requestRelease(
-  deps: ReleaseDeps,
+  deps: ReleaseServiceDeps,
   ctx: RequestContext,
   input: RequestRelease,
 ): Promise<repo.Release> {
@@ -174,7 +180,7 @@ export async function requestRelease(
       input.items.map((i) => ({ ...i, id: randomUUID() })),
     );
     await deps.audit.record(trx, ctx, {
-      action: 'release.requested',
+      action: 'release.request',
       entityType: 'release',
       entityId: release.id,
       after: { ...release, changeIds: input.changeIds, items: input.items },
@@ -233,7 +239,7 @@ async function assertNotTakenYet(
  * and the others are told who did and when (409).
  */
 export async function runAction<T>(
-  deps: ReleaseDeps,
+  deps: ReleaseServiceDeps,
   ctx: RequestContext,
   id: string,
   action: ReleaseAction,
@@ -319,14 +325,24 @@ export async function publishChange(
 }
 
 /** IN-6: accepted, with the actor and an optional note; the changes are checked again here. */
-export async function acceptRelease(deps: ReleaseDeps, ctx: RequestContext, id: string, note: string | null) {
+export async function acceptRelease(
+  deps: ReleaseServiceDeps,
+  ctx: RequestContext,
+  id: string,
+  note: string | null,
+) {
   return runAction(deps, ctx, id, 'accept', async (_trx, r, p) => ({
     release: { ...r, decidedBy: p.username, decidedAt: deps.clock.now().toISOString(), decisionReason: note },
   }));
 }
 
 /** IN-6: rejected, with the reason; the release closes as rejected. */
-export async function rejectRelease(deps: ReleaseDeps, ctx: RequestContext, id: string, reason: string) {
+export async function rejectRelease(
+  deps: ReleaseServiceDeps,
+  ctx: RequestContext,
+  id: string,
+  reason: string,
+) {
   return runAction(deps, ctx, id, 'reject', async (_trx, r, p) => ({
     release: {
       ...r,
@@ -339,7 +355,7 @@ export async function rejectRelease(deps: ReleaseDeps, ctx: RequestContext, id: 
 
 /** TY-1, TY-3: the type is set; choosing other than the proposal needs a reason. */
 export async function classifyRelease(
-  deps: ReleaseDeps,
+  deps: ReleaseServiceDeps,
   ctx: RequestContext,
   id: string,
   type: ReleaseType,
@@ -364,7 +380,12 @@ export async function classifyRelease(
   });
 }
 
-export async function cancelRelease(deps: ReleaseDeps, ctx: RequestContext, id: string, reason: string) {
+export async function cancelRelease(
+  deps: ReleaseServiceDeps,
+  ctx: RequestContext,
+  id: string,
+  reason: string,
+) {
   return runAction(deps, ctx, id, 'cancel', async (_trx, r, p) => ({
     release: {
       ...r,
@@ -376,13 +397,17 @@ export async function cancelRelease(deps: ReleaseDeps, ctx: RequestContext, id: 
   }));
 }
 
-export async function listReleases(deps: ReleaseDeps, ctx: RequestContext, filter: repo.ReleaseFilter) {
+export async function listReleases(
+  deps: ReleaseServiceDeps,
+  ctx: RequestContext,
+  filter: repo.ReleaseFilter,
+) {
   authorize(ctx, 'release.read');
   return repo.listReleases(deps.db.kysely, filter);
 }
 
 /** A release with its changes (PR-4), items, assessments, current plan, and what the caller may do now. */
-export async function getRelease(deps: ReleaseDeps, ctx: RequestContext, id: string) {
+export async function getRelease(deps: ReleaseServiceDeps, ctx: RequestContext, id: string) {
   const principal = authorize(ctx, 'release.read');
   const q = deps.db.kysely;
   const release = await load(q, id);

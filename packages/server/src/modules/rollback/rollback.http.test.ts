@@ -75,6 +75,12 @@ describe.each(DIALECTS)('monitoring and rollback on %s', (dialect) => {
     expect(triggers).toHaveLength(1);
     expect(triggers[0]).toMatchObject({ source: 'metric', raisedBy: 'ReleaseGate' });
     expect(triggers[0].summary).toContain('交易失败率 = 0.12 (> 0.05 ratio)');
+    // X-3: the evidence as a code with its parameters, beside its English.
+    expect(triggers[0].evidenceReason).toEqual({
+      code: 'trigger_evidence_entered',
+      params: { by: 'impl', at: expect.any(String) },
+    });
+    expect(triggers[0].evidence).toBe(`entered by impl at ${triggers[0].evidenceReason.params.at}`);
     expect((await notifications('trigger_raised')).map((n) => n.username).sort()).toEqual([
       'boss',
       'eng1',
@@ -186,11 +192,14 @@ describe.each(DIALECTS)('monitoring and rollback on %s', (dialect) => {
     const breach = await t.database.db.kysely
       .selectFrom('audit_events')
       .select('action')
-      .where('action', 'in', ['release.rollback_decision_late', 'release.rollback_decision_overdue'])
+      .where('action', 'in', [
+        'release.mark_rollback_decision_late',
+        'release.mark_rollback_decision_overdue',
+      ])
       .execute();
     expect(breach.map((b) => b.action).sort()).toEqual([
-      'release.rollback_decision_late',
-      'release.rollback_decision_overdue',
+      'release.mark_rollback_decision_late',
+      'release.mark_rollback_decision_overdue',
     ]);
   });
 

@@ -14,6 +14,8 @@ export interface Trigger {
   source: TriggerSource;
   summary: string;
   evidence: string | null;
+  /** The evidence as a reason of the catalog, when the system wrote it. */
+  evidenceReason: Reason | null;
   discoveredAt: string;
   raisedAt: string;
   raisedBy: string;
@@ -35,6 +37,7 @@ const toTrigger = (r: Selectable<RollbackTriggersTable>): Trigger => ({
   source: r.source as TriggerSource,
   summary: r.summary,
   evidence: r.evidence,
+  evidenceReason: r.evidence_reason ? (JSON.parse(r.evidence_reason) as Reason) : null,
   discoveredAt: r.discovered_at,
   raisedAt: r.raised_at,
   raisedBy: r.raised_by,
@@ -59,6 +62,7 @@ export async function insertTrigger(q: Q, t: Trigger): Promise<void> {
       source: t.source,
       summary: t.summary,
       evidence: t.evidence,
+      evidence_reason: t.evidenceReason ? JSON.stringify(t.evidenceReason) : null,
       discovered_at: t.discoveredAt,
       raised_at: t.raisedAt,
       raised_by: t.raisedBy,

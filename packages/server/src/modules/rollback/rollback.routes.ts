@@ -4,9 +4,7 @@ import { z } from 'zod';
 import { reasonSchema } from '../../http/reason.schemas';
 import { TRIGGER_KINDS } from '@releasegate/domain';
 import { contextOf } from '../../http/request-context';
-import type { ReleaseDeps } from '../releases/release.deps';
-import { releaseDetailView } from '../releases/release.schemas';
-import { getRelease } from '../releases/release.service';
+import { type ReleaseDeps, releaseDetailView, getRelease } from '../releases';
 import {
   completeRollback,
   decide,
@@ -26,6 +24,11 @@ const triggerView = z.object({
   source: z.enum(['person', 'metric', 'feedback']),
   summary: z.string(),
   evidence: z.string().nullable(),
+  evidenceReason: reasonSchema
+    .nullable()
+    .describe(
+      'IM-4: the evidence of a trigger a reading raised, as a catalog reason (`evidence` is its English)',
+    ),
   discoveredAt: z.string(),
   raisedAt: z.string(),
   raisedBy: z.string(),
@@ -101,7 +104,7 @@ export function rollbackRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       handler: async (request) => getRollback(deps, contextOf(request), request.params.id),
     });
     app.post('/api/releases/:id/triggers', {
-      config: { action: 'release.trigger_raised' },
+      config: { action: 'release.raise_trigger' },
       schema: {
         tags,
         operationId: 'raiseTrigger',
@@ -129,7 +132,7 @@ export function rollbackRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
         (await raiseTrigger(deps, contextOf(request), request.params.id, request.body)).result!,
     });
     app.post('/api/releases/:id/triggers/:triggerId/decision', {
-      config: { action: 'release.rollback_decided' },
+      config: { action: 'release.decide_rollback' },
       schema: {
         tags,
         operationId: 'decideRollback',
@@ -148,7 +151,7 @@ export function rollbackRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       },
     });
     app.post('/api/releases/:id/restoration', {
-      config: { action: 'release.restoration_verified' },
+      config: { action: 'release.verify_restoration' },
       schema: {
         tags,
         operationId: 'verifyRestoration',

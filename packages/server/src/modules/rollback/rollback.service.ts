@@ -17,21 +17,30 @@ import {
 } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import { systemContext, type RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
+import { authorize } from '../../authorize';
 import { cancelJobs, enqueueJob } from '../../jobs/job.repository';
 import type { LeasedJob } from '../../jobs/job.runner';
-import { notify, todoKey } from '../notifications/notify';
-import { baselineSnapshots, ciIdsChangedByRelease, findCisByIds } from '../cmdb/cmdb.repository';
-import { snapshotCis } from '../cmdb/baseline.service';
-import type { ReleaseDeps } from '../releases/release.deps';
-import { findRelease, itemsOf, type Release } from '../releases/release.repository';
-import { rulesOf } from '../releases/release.facts';
-import { runAction, type OneShot } from '../releases/release.service';
-import { stepRunsOf } from '../execution/execution.repository';
-import { approvedPlan } from '../execution/execution.service';
+import { notify, todoKey } from '../notifications';
+import { baselineSnapshots, ciIdsChangedByRelease, findCisByIds, snapshotCis } from '../cmdb';
+import {
+  type ReleaseDeps,
+  findRelease,
+  itemsOf,
+  type Release,
+  rulesOf,
+  runAction,
+  type OneShot,
+} from '../releases';
+import { stepRunsOf, approvedPlan } from '../execution';
 import * as repo from './rollback.repository';
-import { formatTime } from '../documents/document.model';
-import { sealOnClose } from '../postrelease/closing.service';
+import { formatTime } from '../documents';
+import { sealOnClose, type ClosingDeps } from '../postrelease';
+
+/**
+ * What this file's functions use of the release workflow's dependencies: all that closing a
+ * release uses (a completed rollback seals it, `sealOnClose`); everything else here uses less.
+ */
+export type RollbackDeps = ClosingDeps;
 
 export const ESCALATE_JOB = 'rollback.escalate';
 
@@ -39,6 +48,8 @@ export interface TriggerInput {
   kind: TriggerKind;
   summary: string;
   evidence?: string | null;
+  /** The evidence as a catalog reason, when the system raises the trigger (its English is `evidence`). */
+  evidenceReason?: Reason;
   /** When the problem was found; the 30-minute decision clock runs from here (RB-2). */
   discoveredAt?: string | null;
 }
@@ -70,7 +81,8 @@ export async function raiseTriggerIn(
     kind: input.kind,
     source: input.source,
     summary: input.summary,
-    evidence: input.evidence ?? null,
+    evidence: input.evidenceReason ? renderReason('en', input.evidenceReason) : (input.evidence ?? null),
+    evidenceReason: input.evidenceReason ?? null,
     discoveredAt,
     raisedAt: now,
     raisedBy: input.raisedBy,
@@ -110,7 +122,7 @@ export async function raiseTriggerIn(
     todo: { key: todoKey('release', release.id, 'decide_rollback'), roles: deciders(rules) },
   });
   await deps.audit.record(trx, ctx, {
-    action: 'release.trigger_raised',
+    action: 'release.raise_trigger',
     entityType: 'release',
     entityId: release.id,
     after: trigger,
@@ -119,7 +131,7 @@ export async function raiseTriggerIn(
 }
 
 /** RB-1: a person raises a trigger with its kind, discovery time and evidence. */
-export async function raiseTrigger(deps: ReleaseDeps, ctx: RequestContext, id: string, input: TriggerInput) {
+export async function raiseTrigger(deps: RollbackDeps, ctx: RequestContext, id: string, input: TriggerInput) {
   return runAction(deps, ctx, id, 'raise_trigger', async (trx, release, principal) => {
     const trigger = await raiseTriggerIn(trx, deps, ctx, release, await rulesOf(trx, release), {
       ...input,
@@ -135,7 +147,7 @@ export async function raiseTrigger(deps: ReleaseDeps, ctx: RequestContext, id: s
  * open trigger; continuing answers the one. A decision after the deadline is kept as a breach.
  */
 export async function decide(
-  deps: ReleaseDeps,
+  deps: RollbackDeps,
   ctx: RequestContext,
   id: string,
   triggerId: string,
@@ -196,7 +208,7 @@ export async function decide(
       const late = timings.filter((t) => t.late);
       if (late.length)
         await deps.audit.record(trx, ctx, {
-          action: 'release.rollback_decision_late',
+          action: 'release.mark_rollback_decision_late',
           entityType: 'release',
           entityId: release.id,
           outcome: 'failed',
@@ -250,7 +262,7 @@ export function escalationHandler(deps: Pick<ReleaseDeps, 'clock' | 'audit'>) {
         todo: { key: todoKey('release', release.id, 'decide_rollback') },
       });
       await deps.audit.record(trx, systemContext(`job:${job.id}`), {
-        action: overdue ? 'release.rollback_decision_overdue' : 'release.rollback_decision_escalated',
+        action: overdue ? 'release.mark_rollback_decision_overdue' : 'release.escalate_rollback_decision',
         entityType: 'release',
         entityId: release.id,
         outcome: overdue ? 'failed' : 'success',
@@ -266,7 +278,7 @@ export function escalationHandler(deps: Pick<ReleaseDeps, 'clock' | 'audit'>) {
  * implementers observe deployed. Restoration is verified only when every CI matches.
  */
 export async function verifyRestoration(
-  deps: ReleaseDeps,
+  deps: RollbackDeps,
   ctx: RequestContext,
   id: string,
   input: { observed: { ciId: string; version: string | null }[] },
@@ -371,7 +383,7 @@ export async function verifyRestoration(
 /** RB-5: the reason (the triggers and the decision) and the course, step by step. */
 async function problemRecord(
   trx: Kysely<Database>,
-  deps: ReleaseDeps,
+  deps: RollbackDeps,
   release: Release,
   by: string,
   outcome: { failure?: string },
@@ -450,7 +462,7 @@ async function problemRecord(
 }
 
 /** RB-3, RB-4, RB-5: every rollback step done and the state restored: the release is rolled back. */
-export async function completeRollback(deps: ReleaseDeps, ctx: RequestContext, id: string) {
+export async function completeRollback(deps: RollbackDeps, ctx: RequestContext, id: string) {
   authorize(ctx, 'release.implement');
   return runAction(deps, ctx, id, 'complete_rollback', async (trx, release, principal) => {
     const problem = await problemRecord(trx, deps, release, principal.displayName || principal.username, {});
@@ -459,7 +471,7 @@ export async function completeRollback(deps: ReleaseDeps, ctx: RequestContext, i
 }
 
 /** A rollback that could not restore the service closes the release as failed, with its problem record. */
-export async function failRollback(deps: ReleaseDeps, ctx: RequestContext, id: string, reason: string) {
+export async function failRollback(deps: RollbackDeps, ctx: RequestContext, id: string, reason: string) {
   return runAction(deps, ctx, id, 'fail_rollback', async (trx, release, principal, at) => {
     const by = principal.displayName || principal.username;
     const problem = await problemRecord(trx, deps, release, by, { failure: reason });
@@ -485,7 +497,7 @@ export async function failRollback(deps: ReleaseDeps, ctx: RequestContext, id: s
 }
 
 /** RB-1…RB-5 for the screen: triggers with their clocks, restoration checks, problem records. */
-export async function getRollback(deps: ReleaseDeps, ctx: RequestContext, id: string) {
+export async function getRollback(deps: RollbackDeps, ctx: RequestContext, id: string) {
   authorize(ctx, 'release.read');
   const q = deps.db.kysely;
   const release = await findRelease(q, id);

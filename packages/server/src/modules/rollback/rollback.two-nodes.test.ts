@@ -39,7 +39,10 @@ describe.skipIf(!DIALECTS.includes('postgres'))('the rollback decision deadline 
         .selectFrom('audit_events')
         .select('action')
         .where('entity_id', '=', r.id)
-        .where('action', 'in', ['release.rollback_decision_escalated', 'release.rollback_decision_overdue'])
+        .where('action', 'in', [
+          'release.escalate_rollback_decision',
+          'release.mark_rollback_decision_overdue',
+        ])
         .execute();
     await vi.waitFor(async () => expect(await fired()).toHaveLength(2), { timeout: 30_000, interval: 100 });
     // Both nodes kept polling meanwhile; nothing fires a second time.
@@ -53,8 +56,8 @@ describe.skipIf(!DIALECTS.includes('postgres'))('the rollback decision deadline 
       { state: 'done', attempts: 1 },
     ]);
     expect((await fired()).map((e) => e.action).sort()).toEqual([
-      'release.rollback_decision_escalated',
-      'release.rollback_decision_overdue',
+      'release.escalate_rollback_decision',
+      'release.mark_rollback_decision_overdue',
     ]);
     const trigger = (await c.impl.get(`/api/releases/${r.id}/rollback`)).body.triggers[0];
     expect(trigger).toMatchObject({ escalations: 2, overdue: true });

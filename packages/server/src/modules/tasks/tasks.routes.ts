@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { contextOf } from '../../http/request-context';
-import type { ReleaseDeps } from '../releases/release.deps';
+import type { ReleaseDeps } from '../releases';
 import * as schemas from './tasks.schemas';
 import { listMyTasks } from './tasks.service';
 

@@ -10,12 +10,13 @@ import {
 } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import type { Principal, RequestContext } from '../../context';
-import { requirePrincipal } from '../identity/authorize';
-import type { ReleaseDeps } from '../releases/release.deps';
-import { factsOf, rulesOf } from '../releases/release.facts';
-import { listReleases, type Release } from '../releases/release.repository';
+import { requirePrincipal } from '../../authorize';
+import { type ReleaseDeps, factsOf, rulesOf, listReleases, type Release } from '../releases';
 import * as repo from './tasks.repository';
 import type { TaskKind } from './tasks.schemas';
+
+/** What this file's functions use of the release workflow's dependencies. */
+export type TaskDeps = Pick<ReleaseDeps, 'changeApprovals' | 'clock' | 'db' | 'graph'>;
 
 /** The most a to-do list shows. */
 export const TASK_LIMIT = 100;
@@ -209,7 +210,7 @@ function mayHaveTasks(release: Release, actor: Actor, rules: PolicyRules): boole
  * /api/releases/:id computes them), the first two that move it on. Plans the user drafted that
  * came back rejected lead their release's tasks.
  */
-async function releaseTasks(q: Kysely<Database>, deps: ReleaseDeps, principal: Principal): Promise<Task[][]> {
+async function releaseTasks(q: Kysely<Database>, deps: TaskDeps, principal: Principal): Promise<Task[][]> {
   const actor: Actor = principal;
   const policies = new Map<string, Promise<PolicyRules>>();
   const rulesFor = (r: Release) => {
@@ -331,7 +332,7 @@ function urgency(group: Task[]): [number, number] {
  * their approval. The most urgent first, at most TASK_LIMIT; a release's tasks stay together,
  * the step at hand first.
  */
-export async function listMyTasks(deps: ReleaseDeps, ctx: RequestContext): Promise<MyTasks> {
+export async function listMyTasks(deps: TaskDeps, ctx: RequestContext): Promise<MyTasks> {
   const principal = requirePrincipal(ctx);
   const q = deps.db.kysely;
   const can = (p: Permission) => principal.permissions.has(p);

@@ -3,11 +3,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { httpUrl } from '../../http/http-url';
 import { contextOf } from '../../http/request-context';
-import type { ReleaseDeps } from '../releases/release.deps';
-import { evidenceCitation, releaseDetailView } from '../releases/release.schemas';
-import { getRelease } from '../releases/release.service';
+import { type ReleaseDeps, evidenceCitation, releaseDetailView, getRelease } from '../releases';
 import { getChecklist, openEvidence, recordCheck, uploadEvidence } from './checklist.service';
-import { contentDisposition } from '../documents/documents.routes';
+import { contentDisposition } from '../documents';
 import { acceptUploads, uploadFilename, uploadStream } from '../../http/uploads';
 
 const tags = ['pre-release verification'];

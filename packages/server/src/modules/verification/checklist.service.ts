@@ -2,16 +2,19 @@ import { RULES, FIELDS } from '@releasegate/messages';
 import type { Readable } from 'node:stream';
 import { DomainError, notFound, refusal } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
-import { authorize } from '../identity/authorize';
+import { authorize } from '../../authorize';
 import { BlobTooLargeError } from '../../storage/blob-store';
-import type { ReleaseDeps } from '../releases/release.deps';
-import { findRelease } from '../releases/release.repository';
-import { rulesOf } from '../releases/release.facts';
-import { runAction } from '../releases/release.service';
+import { type ReleaseDeps, findRelease, rulesOf, runAction } from '../releases';
 import * as repo from './checklist.repository';
 import { approvedPlanVersion, checklistState } from './checklist.state';
 
-export async function getChecklist(deps: ReleaseDeps, ctx: RequestContext, releaseId: string) {
+/** What this file's functions use of the release workflow's dependencies. */
+export type ChecklistDeps = Pick<
+  ReleaseDeps,
+  'audit' | 'blobs' | 'changeApprovals' | 'clock' | 'db' | 'events' | 'graph' | 'maxUploadBytes'
+>;
+
+export async function getChecklist(deps: ChecklistDeps, ctx: RequestContext, releaseId: string) {
   authorize(ctx, 'release.read');
   const release = await findRelease(deps.db.kysely, releaseId);
   if (!release) throw notFound('Release', releaseId);
@@ -24,7 +27,7 @@ export async function getChecklist(deps: ReleaseDeps, ctx: RequestContext, relea
  * approved (not ready) again.
  */
 export async function recordCheck(
-  deps: ReleaseDeps,
+  deps: ChecklistDeps,
   ctx: RequestContext,
   releaseId: string,
   itemKey: string,
@@ -79,7 +82,7 @@ export async function recordCheck(
 
 /** Evidence files are kept in the content-addressed store; the check refers to the digest. */
 export async function uploadEvidence(
-  deps: ReleaseDeps,
+  deps: ChecklistDeps,
   ctx: RequestContext,
   releaseId: string,
   body: Readable,
@@ -92,7 +95,7 @@ export async function uploadEvidence(
     const stored = await deps.blobs.put(body, deps.maxUploadBytes);
     await deps.db.kysely.transaction().execute((trx) =>
       deps.audit.record(trx, ctx, {
-        action: 'release.evidence_uploaded',
+        action: 'release.evidence_upload',
         entityType: 'release',
         entityId: release.id,
         details: { ...stored, filename },
@@ -115,7 +118,7 @@ export async function uploadEvidence(
  * before it is handed out (a file altered on disk is refused, not served).
  */
 export async function openEvidence(
-  deps: ReleaseDeps,
+  deps: ChecklistDeps,
   ctx: RequestContext,
   releaseId: string,
   digest: string,

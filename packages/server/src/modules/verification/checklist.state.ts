@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Labelled, PolicyRules } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
-import type { Release } from '../releases/release.repository';
-import { approvedPlanOf } from '../plans/plan.repository';
+import type { Release } from '../releases';
+import { approvedPlanOf } from '../plans';
 import * as repo from './checklist.repository';
 
 /** The plan version being verified: the approved one (a revision in drafting does not count). */

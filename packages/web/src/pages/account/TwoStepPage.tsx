@@ -14,7 +14,7 @@ import {
   Typography,
 } from 'antd';
 import { CheckOutlined, CopyOutlined, SafetyOutlined } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { SecondFactorEnrolment } from '../../api/types';
 import { sessionQueryKey } from '../../auth/session';
@@ -22,10 +22,10 @@ import {
   CODE_PATTERN,
   confirmEnrolment,
   disableSecondFactor,
-  fetchSecondFactor,
   normaliseCode,
   recoveryCodesText,
   secondFactorQueryKey,
+  useSecondFactorStatus,
   startEnrolment,
 } from '../../auth/secondFactor';
 import { copyText } from '../../common/clipboard';
@@ -195,7 +195,7 @@ function Disable({ onDisabled }: { onDisabled: () => void }) {
 export function TwoStepPage() {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
-  const status = useQuery({ queryKey: secondFactorQueryKey, queryFn: fetchSecondFactor });
+  const status = useSecondFactorStatus();
   const [enrolment, setEnrolment] = useState<SecondFactorEnrolment | null>(null);
   const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null);
   const [failure, setFailure] = useState<unknown>(null);

@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { Button, Card, Divider, Flex, Tag, Typography } from 'antd';
-import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { PageHeader } from '../../common/PageHeader';
-import { auditQueryKey, fetchAuditPage, verifyAuditChain, type AuditFilter } from './audit.api';
+import { auditQueryKey, verifyAuditChain, type AuditFilter, useAuditEvents } from './audit.api';
 import { AuditFilters } from './AuditFilters';
 import { AuditTable } from './AuditTable';
 import { AuditToolbar } from './AuditToolbar';
@@ -19,13 +19,7 @@ export function AuditPage() {
   const entityId = params.get('entityId') ?? undefined;
   const [filter, setFilter] = useState<AuditFilter>({});
   const effective: AuditFilter = { ...filter, entityId };
-  const events = useInfiniteQuery({
-    queryKey: [...auditQueryKey, effective],
-    queryFn: ({ pageParam, signal }) => fetchAuditPage(effective, pageParam, signal),
-    initialPageParam: undefined as number | undefined,
-    getNextPageParam: (page) => page.nextBeforeSeq ?? undefined,
-    staleTime: 0,
-  });
+  const events = useAuditEvents(effective);
   const queryClient = useQueryClient();
   const verify = useMutation({
     mutationFn: verifyAuditChain,

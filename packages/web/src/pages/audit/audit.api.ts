@@ -1,36 +1,51 @@
-import { apiRequest, queryString } from '../../api/client';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { api, routeUrl } from '../../api/client';
+import type { QueryOf } from '../../api/routes';
 import type { AuditPage, AuditVerifyResult } from '../../api/types';
 
 export const auditQueryKey = ['audit'] as const;
 export const AUDIT_PAGE_SIZE = 50;
 
-export interface AuditFilter {
-  actor?: string;
-  action?: string;
-  entityType?: string;
-  entityId?: string;
-  outcome?: 'success' | 'denied' | 'failed';
-  from?: string;
-  to?: string;
-  text?: string;
-}
+export type AuditFilter = Omit<QueryOf<'/api/audit/events'>, 'beforeSeq' | 'limit'>;
 
 export function fetchAuditPage(
   filter: AuditFilter,
   beforeSeq: number | undefined,
   signal?: AbortSignal,
 ): Promise<AuditPage> {
-  return apiRequest<AuditPage>('/api/audit/events', {
-    query: { ...filter, beforeSeq, limit: AUDIT_PAGE_SIZE },
+  return api.GET('/api/audit/events', {
+    params: { query: { ...filter, beforeSeq, limit: AUDIT_PAGE_SIZE } },
     signal,
   });
 }
 
 /** A plain link: the browser downloads the file with the session cookie. */
 export function auditExportUrl(filter: AuditFilter, format: 'csv' | 'jsonl'): string {
-  return `/api/audit/export${queryString({ ...filter, format })}`;
+  return routeUrl('/api/audit/export', { query: { ...filter, format } });
 }
 
 export function verifyAuditChain(): Promise<AuditVerifyResult> {
-  return apiRequest<AuditVerifyResult>('/api/audit/verify');
+  return api.GET('/api/audit/verify');
+}
+
+// Queries: one hook per resource, so every screen asks for it under the same key.
+
+/** The log page by page, newest first, always read afresh (it only grows). */
+export function useAuditEvents(filter: AuditFilter) {
+  return useInfiniteQuery({
+    queryKey: [...auditQueryKey, filter],
+    queryFn: ({ pageParam, signal }) => fetchAuditPage(filter, pageParam, signal),
+    initialPageParam: undefined as number | undefined,
+    getNextPageParam: (page) => page.nextBeforeSeq ?? undefined,
+    staleTime: 0,
+  });
+}
+
+/** The newest page of one object's entries (a release's 审计 tab). */
+export function useEntityAuditEvents(entityId: string, options: { enabled?: boolean } = {}) {
+  return useQuery({
+    queryKey: [...auditQueryKey, { entityId }, 'release-tab'],
+    queryFn: ({ signal }) => fetchAuditPage({ entityId }, undefined, signal),
+    ...options,
+  });
 }

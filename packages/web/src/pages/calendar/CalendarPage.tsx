@@ -17,14 +17,14 @@ import {
 import type { CalendarProps } from 'antd';
 import { DeleteOutlined, PlusOutlined, WarningFilled } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { CalendarWindow, FreezeWindow } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { formatMinute, formatTime } from '../../common/format';
 import { PageHeader } from '../../common/PageHeader';
-import { calendarQueryKey, deleteFreeze, getCalendar, releasesQueryKey } from '../releases/releases.api';
+import { deleteFreeze, releasesQueryKey, useCalendar } from '../releases/releases.api';
 import { PlanStatusTag, ReleaseStateTag, ReleaseTypeTag } from '../releases/ReleaseTags';
 import { monthFromParam, onDay, overlapsOf } from './calendarModel';
 import { FreezeModal } from './FreezeModal';
@@ -49,11 +49,7 @@ export function CalendarPage() {
   // The grid shows six weeks around the month.
   const from = month.startOf('month').startOf('week');
   const to = from.add(42, 'day');
-  const calendar = useQuery({
-    queryKey: [...calendarQueryKey, from.toISOString(), to.toISOString()],
-    queryFn: ({ signal }) => getCalendar(from.toISOString(), to.toISOString(), signal),
-    placeholderData: (previous) => previous,
-  });
+  const calendar = useCalendar(from.toISOString(), to.toISOString());
   const windows = calendar.data?.windows ?? [];
   const freezes = calendar.data?.freezes ?? [];
   const overlaps = overlapsOf(windows, freezes);

@@ -26,7 +26,7 @@ import {
   RollbackOutlined,
   SendOutlined,
 } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ChangeDetail, ChangeVote, ReleaseState, VoteDecision } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
@@ -38,14 +38,7 @@ import { useCiTypes } from '../cmdb/useCiTypes';
 import { ReleaseStateTag } from '../releases/ReleaseTags';
 import { ChangeFormDrawer } from './ChangeFormDrawer';
 import { ChangeRiskTag, ChangeStateTag, EmergencyChangeTag } from './ChangeTags';
-import {
-  changeQueryKey,
-  changesQueryKey,
-  getChange,
-  submitChange,
-  voteOnChange,
-  withdrawChange,
-} from './changes.api';
+import { changesQueryKey, submitChange, voteOnChange, withdrawChange, useChange } from './changes.api';
 import { DetailQuery } from '../../common/DetailQuery';
 import { PersonName, usePeople } from '../../common/people';
 
@@ -57,7 +50,7 @@ type Dialog = 'edit' | 'approve' | 'reject' | 'withdraw' | null;
 export function ChangeDetailPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
-  const change = useQuery({ queryKey: changeQueryKey(id), queryFn: () => getChange(id) });
+  const change = useChange(id);
   return (
     <DetailQuery
       query={change}

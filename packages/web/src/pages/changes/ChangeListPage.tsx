@@ -3,7 +3,6 @@ import { Link, useNavigate } from 'react-router';
 import { Button, Card, Flex, Input, Select, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import {
   CHANGE_SOURCES,
@@ -19,7 +18,7 @@ import { PersonName } from '../../common/people';
 import { PageHeader } from '../../common/PageHeader';
 import { ChangeFormDrawer } from './ChangeFormDrawer';
 import { ChangeRiskTag, ChangeStateTag, EmergencyChangeTag } from './ChangeTags';
-import { changesQueryKey, listChanges, type ChangeFilter } from './changes.api';
+import { type ChangeFilter, useChanges } from './changes.api';
 
 /** 变更: the change register, built-in and external, filtered by state, source and text. */
 export function ChangeListPage() {
@@ -28,11 +27,7 @@ export function ChangeListPage() {
   const navigate = useNavigate();
   const [filter, setFilter] = useState<ChangeFilter>({});
   const [creating, setCreating] = useState(false);
-  const changes = useQuery({
-    queryKey: [...changesQueryKey, 'list', filter],
-    queryFn: ({ signal }) => listChanges(filter, signal),
-    placeholderData: (previous) => previous,
-  });
+  const changes = useChanges(filter);
 
   const columns: TableColumnsType<Change> = [
     {

@@ -1,56 +1,57 @@
-import { apiRequest } from '../../api/client';
-import type {
-  Change,
-  ChangeDetail,
-  ChangeRisk,
-  ChangeSource,
-  ChangeState,
-  VoteDecision,
-} from '../../api/types';
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../../api/client';
+import type { BodyOf, QueryOf } from '../../api/routes';
+import type { Change, ChangeDetail, VoteDecision } from '../../api/types';
 
 /** Every change query key starts here, so one invalidation refreshes lists and details. */
 export const changesQueryKey = ['changes'] as const;
 export const changeQueryKey = (id: string) => [...changesQueryKey, 'detail', id] as const;
 
-export interface ChangeFilter {
-  state?: ChangeState;
-  source?: ChangeSource;
-  q?: string;
-}
+export type ChangeFilter = QueryOf<'/api/changes'>;
 
-export interface ChangeInput {
-  title: string;
-  description?: string | null;
-  risk: ChangeRisk;
-  ciIds?: string[];
-}
+export type ChangeInput = BodyOf<'/api/changes'>;
 
-const change = (id: string) => `/api/changes/${encodeURIComponent(id)}`;
+const path = (id: string) => ({ params: { path: { id } } });
 
 export async function listChanges(filter: ChangeFilter, signal?: AbortSignal): Promise<Change[]> {
-  return (await apiRequest<{ changes: Change[] }>('/api/changes', { query: { ...filter }, signal })).changes;
+  return (await api.GET('/api/changes', { params: { query: filter }, signal })).changes;
 }
 
 export function getChange(id: string): Promise<ChangeDetail> {
-  return apiRequest<ChangeDetail>(change(id));
+  return api.GET('/api/changes/{id}', path(id));
 }
 
 export function createChange(input: ChangeInput): Promise<ChangeDetail> {
-  return apiRequest<ChangeDetail>('/api/changes', { method: 'POST', body: input });
+  return api.POST('/api/changes', { body: input });
 }
 
-export function updateChange(id: string, input: Partial<ChangeInput>): Promise<ChangeDetail> {
-  return apiRequest<ChangeDetail>(change(id), { method: 'PATCH', body: input });
+export function updateChange(id: string, input: BodyOf<'/api/changes/{id}', 'patch'>): Promise<ChangeDetail> {
+  return api.PATCH('/api/changes/{id}', { ...path(id), body: input });
 }
 
 export function submitChange(id: string): Promise<ChangeDetail> {
-  return apiRequest<ChangeDetail>(`${change(id)}/submit`, { method: 'POST' });
+  return api.POST('/api/changes/{id}/submit', path(id));
 }
 
 export function voteOnChange(id: string, decision: VoteDecision, comment: string): Promise<ChangeDetail> {
-  return apiRequest<ChangeDetail>(`${change(id)}/votes`, { method: 'POST', body: { decision, comment } });
+  return api.POST('/api/changes/{id}/votes', { ...path(id), body: { decision, comment } });
 }
 
 export function withdrawChange(id: string, reason: string): Promise<ChangeDetail> {
-  return apiRequest<ChangeDetail>(`${change(id)}/withdraw`, { method: 'POST', body: { reason } });
+  return api.POST('/api/changes/{id}/withdraw', { ...path(id), body: { reason } });
+}
+
+// Queries: one hook per resource, so every screen asks for it under the same key.
+
+/** Changes matching a filter; the last answer stays while a new filter loads. */
+export function useChanges(filter: ChangeFilter) {
+  return useQuery({
+    queryKey: [...changesQueryKey, 'list', filter],
+    queryFn: ({ signal }) => listChanges(filter, signal),
+    placeholderData: (previous) => previous,
+  });
+}
+
+export function useChange(id: string, options: { enabled?: boolean } = {}) {
+  return useQuery({ queryKey: changeQueryKey(id), queryFn: () => getChange(id), ...options });
 }

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { App, Breadcrumb, Button, Card, Descriptions, Flex, Tabs, Typography } from 'antd';
 import { EditOutlined, StopOutlined } from '@ant-design/icons';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { CiDetail } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
@@ -10,7 +10,7 @@ import { formatDateTime } from '../../common/format';
 import { useCiFieldText } from './ciFields';
 import { CiFormDrawer } from './CiFormDrawer';
 import { CiStatusTag, CriticalTag, EnvironmentTag } from './CiTags';
-import { ciQueryKey, cmdbQueryKey, getCi, retireCi } from './cmdb.api';
+import { cmdbQueryKey, retireCi, useCi } from './cmdb.api';
 import { HistoryTab } from './HistoryTab';
 import { LinkedArticles } from '../knowledge/LinkedArticles';
 import { ImpactTab } from './ImpactTab';
@@ -27,7 +27,7 @@ export function CiDetailPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
   const { can } = useAuth();
-  const ci = useQuery({ queryKey: ciQueryKey(id), queryFn: () => getCi(id) });
+  const ci = useCi(id);
   return (
     <DetailQuery
       query={ci}

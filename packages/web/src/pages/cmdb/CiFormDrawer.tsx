@@ -3,7 +3,7 @@ import { Alert, App, Button, Drawer, Flex, Form, Input, Select, Switch } from 'a
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../api/client';
-import { ENVIRONMENTS, type Ci, type CiDetail } from '../../api/types';
+import { ENVIRONMENTS, type Ci, type CiDetail, type Environment } from '../../api/types';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { showFieldErrors } from '../../common/forms';
 import { AttributeFields, cleanAttributes } from './AttributeFields';
@@ -16,7 +16,7 @@ import { useUnsavedChangesGuard } from '../../common/useUnsavedChangesGuard';
 interface CiFormValues {
   type: string;
   name: string;
-  environment: string;
+  environment: Environment;
   owner?: string;
   critical: boolean;
   version?: string;
@@ -31,7 +31,8 @@ function valuesOf(ci: Ci): CiFormValues {
   return {
     type: ci.type,
     name: ci.name,
-    environment: ci.environment,
+    // The CI's own environment is always one of ENVIRONMENTS; the answer types it as text.
+    environment: ENVIRONMENTS.find((e) => e === ci.environment) ?? 'production',
     owner: ci.owner ?? '',
     critical: ci.critical,
     version: ci.version ?? '',

@@ -2,7 +2,6 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { Button, Card, Divider, Flex, Tag, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../../auth/AuthContext';
 import { ErrorAlert } from '../../common/ErrorAlert';
@@ -10,7 +9,7 @@ import { PageHeader } from '../../common/PageHeader';
 import { CiFilters } from './CiFilters';
 import { CiFormDrawer } from './CiFormDrawer';
 import { CiTable } from './CiTable';
-import { cisQueryKey, listCis, type CiFilter } from './cmdb.api';
+import { useCiPages, type CiFilter } from './cmdb.api';
 
 /** 配置项: search the CMDB, page by page with the server's keyset cursor; create a CI. */
 export function CiListPage() {
@@ -20,12 +19,7 @@ export function CiListPage() {
   const canWrite = can('cmdb.write');
   const [filter, setFilter] = useState<CiFilter>({ status: 'active' });
   const [creating, setCreating] = useState(false);
-  const cis = useInfiniteQuery({
-    queryKey: [...cisQueryKey, filter],
-    queryFn: ({ pageParam, signal }) => listCis(filter, pageParam, signal),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => page.nextCursor ?? undefined,
-  });
+  const cis = useCiPages(filter);
   const rows = cis.data?.pages.flatMap((p) => p.items) ?? [];
 
   return (

@@ -1,9 +1,8 @@
 import { useEffect, useState } from 'react';
 import { Select } from 'antd';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Ci } from '../../api/types';
-import { cisQueryKey, listCis } from './cmdb.api';
+import { useCiSearch } from './cmdb.api';
 import { environmentLabel } from './CiTags';
 import { useCiTypes } from './useCiTypes';
 
@@ -35,11 +34,7 @@ export function CiSelect(props: SingleProps | MultipleProps) {
   const [search, setSearch] = useState('');
   const q = useDebounced(search.trim(), 250);
   const [known, setKnown] = useState<Map<string, Ci>>(new Map());
-  const found = useQuery({
-    queryKey: [...cisQueryKey, 'pick', q],
-    queryFn: ({ signal }) => listCis({ q: q || undefined, status: 'active' }, undefined, signal, 30),
-    placeholderData: (previous) => previous,
-  });
+  const found = useCiSearch(q);
 
   const items = found.data?.items ?? [];
   const exclude = new Set(props.exclude ?? []);

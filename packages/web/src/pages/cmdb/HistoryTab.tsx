@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
 import { Empty, Flex, Spin, Tag, Timeline, Typography } from 'antd';
-import { useQueries, useQuery } from '@tanstack/react-query';
+import { useQueries } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { CiDetail, CiHistoryEntry } from '../../api/types';
@@ -8,7 +8,7 @@ import { ErrorAlert } from '../../common/ErrorAlert';
 import { formatDateTime } from '../../common/format';
 import { asRecord, changedFields, CI_FIELDS } from './ciFields';
 import { relationLabel } from './CiTags';
-import { ciHistory, ciQueryKey, getCi } from './cmdb.api';
+import { ciQuery, useCiHistory } from './cmdb.api';
 import { FieldDiff } from './FieldDiff';
 import { usePeople } from '../../common/people';
 
@@ -37,11 +37,11 @@ function relationEnds(entries: CiHistoryEntry[]): string[] {
 export function HistoryTab({ ci }: { ci: CiDetail }) {
   const { t } = useTranslation();
   const nameOf = usePeople();
-  const history = useQuery({ queryKey: [...ciQueryKey(ci.id), 'history'], queryFn: () => ciHistory(ci.id) });
+  const history = useCiHistory(ci.id);
   const entries = history.data ?? [];
   const ends = relationEnds(entries).filter((id) => id !== ci.id);
   const others = useQueries({
-    queries: ends.map((id) => ({ queryKey: ciQueryKey(id), queryFn: () => getCi(id), staleTime: 60_000 })),
+    queries: ends.map((id) => ciQuery(id, 60_000)),
   });
   const names = new Map<string, string>([[ci.id, ci.name]]);
   others.forEach((q, i) => {

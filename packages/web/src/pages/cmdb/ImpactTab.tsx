@@ -2,11 +2,10 @@ import { lazy, Suspense, useState } from 'react';
 import { Link } from 'react-router';
 import { Alert, Col, Flex, Row, Select, Spin, Statistic, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { CriticalTag, EnvironmentTag } from './CiTags';
-import { ciImpact, ciQueryKey, MAX_IMPACT_DEPTH } from './cmdb.api';
+import { MAX_IMPACT_DEPTH, useCiImpact } from './cmdb.api';
 import { depthColor, impactRows, type ImpactRow } from './impactModel';
 import { useCiTypes } from './useCiTypes';
 
@@ -23,11 +22,7 @@ export function ImpactTab({ ciId }: { ciId: string }) {
   const { t } = useTranslation();
   const types = useCiTypes();
   const [depth, setDepth] = useState(5);
-  const impact = useQuery({
-    queryKey: [...ciQueryKey(ciId), 'impact', depth],
-    queryFn: () => ciImpact(ciId, depth, LIST_LIMIT),
-    placeholderData: (previous) => previous,
-  });
+  const impact = useCiImpact(ciId, depth, LIST_LIMIT);
   const report = impact.data;
   const rows = report ? impactRows(report) : [];
   const names = new Map(rows.map((r) => [r.id, r.name]));

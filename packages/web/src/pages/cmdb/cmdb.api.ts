@@ -1,4 +1,6 @@
-import { apiRequest, apiUpload, queryString, type TransferProgress } from '../../api/client';
+import { queryOptions, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { api, apiUpload, routeUrl, type TransferProgress } from '../../api/client';
+import type { BodyOf, QueryOf } from '../../api/routes';
 import type {
   Baseline,
   BaselineDetail,
@@ -19,34 +21,19 @@ export const ciTypesQueryKey = [...cmdbQueryKey, 'types'] as const;
 export const cisQueryKey = [...cmdbQueryKey, 'cis'] as const;
 export const ciQueryKey = (id: string) => [...cmdbQueryKey, 'ci', id] as const;
 export const baselinesQueryKey = [...cmdbQueryKey, 'baselines'] as const;
+const baselineQueryKey = (id: string) => [...baselinesQueryKey, id] as const;
 
 export const CI_PAGE_SIZE = 50;
 export const MAX_IMPACT_DEPTH = 10;
 
-export interface CiFilter {
-  type?: string;
-  environment?: string;
-  owner?: string;
-  critical?: 'true' | 'false';
-  status?: 'active' | 'retired' | 'all';
-  q?: string;
-}
+export type CiFilter = Omit<QueryOf<'/api/cmdb/cis'>, 'cursor' | 'limit'>;
 
-export interface CiInput {
-  type: string;
-  name: string;
-  environment: string;
-  owner?: string | null;
-  critical?: boolean;
-  version?: string | null;
-  attributes?: Record<string, unknown>;
-  description?: string | null;
-}
+export type CiInput = Omit<BodyOf<'/api/cmdb/cis'>, 'reason'>;
 
-const ci = (id: string) => `/api/cmdb/cis/${encodeURIComponent(id)}`;
+const path = (id: string) => ({ params: { path: { id } } });
 
 export async function listCiTypes(): Promise<CiType[]> {
-  return (await apiRequest<{ types: CiType[] }>('/api/cmdb/types')).types;
+  return (await api.GET('/api/cmdb/types')).types;
 }
 
 export function listCis(
@@ -55,35 +42,32 @@ export function listCis(
   signal?: AbortSignal,
   limit = CI_PAGE_SIZE,
 ): Promise<CiPage> {
-  return apiRequest<CiPage>('/api/cmdb/cis', { query: { ...filter, cursor, limit }, signal });
+  return api.GET('/api/cmdb/cis', { params: { query: { ...filter, cursor, limit } }, signal });
 }
 
 export function getCi(id: string): Promise<CiDetail> {
-  return apiRequest<CiDetail>(ci(id));
+  return api.GET('/api/cmdb/cis/{id}', path(id));
 }
 
 export function createCi(input: CiInput & { reason?: string }): Promise<Ci> {
-  return apiRequest<Ci>('/api/cmdb/cis', { method: 'POST', body: input });
+  return api.POST('/api/cmdb/cis', { body: input });
 }
 
-export function updateCi(
-  id: string,
-  input: Partial<CiInput> & { revision: number; reason: string },
-): Promise<Ci> {
-  return apiRequest<Ci>(ci(id), { method: 'PATCH', body: input });
+export function updateCi(id: string, input: BodyOf<'/api/cmdb/cis/{id}', 'patch'>): Promise<Ci> {
+  return api.PATCH('/api/cmdb/cis/{id}', { ...path(id), body: input });
 }
 
 export function retireCi(id: string, reason: string): Promise<Ci> {
-  return apiRequest<Ci>(`${ci(id)}/retire`, { method: 'POST', body: { reason } });
+  return api.POST('/api/cmdb/cis/{id}/retire', { ...path(id), body: { reason } });
 }
 
 export async function ciHistory(id: string): Promise<CiHistoryEntry[]> {
-  return (await apiRequest<{ entries: CiHistoryEntry[] }>(`${ci(id)}/history`)).entries;
+  return (await api.GET('/api/cmdb/cis/{id}/history', path(id))).entries;
 }
 
 /** CM-2: what a change to this CI affects; with `limit`, the nearest `limit` CIs (the counts cover all). */
 export function ciImpact(id: string, depth: number, limit?: number): Promise<ImpactReport> {
-  return apiRequest<ImpactReport>(`${ci(id)}/impact`, { query: { depth, limit } });
+  return api.GET('/api/cmdb/cis/{id}/impact', { params: { path: { id }, query: { depth, limit } } });
 }
 
 export function addRelation(input: {
@@ -92,39 +76,29 @@ export function addRelation(input: {
   type: RelationType;
   reason?: string;
 }): Promise<unknown> {
-  return apiRequest('/api/cmdb/relations', { method: 'POST', body: input });
+  return api.POST('/api/cmdb/relations', { body: input });
 }
 
 export function removeRelation(id: string, reason: string): Promise<void> {
-  return apiRequest<void>(`/api/cmdb/relations/${encodeURIComponent(id)}/remove`, {
-    method: 'POST',
-    body: { reason },
-  });
+  return api.POST('/api/cmdb/relations/{id}/remove', { ...path(id), body: { reason } });
 }
 
 export async function listBaselines(): Promise<Baseline[]> {
-  return (await apiRequest<{ baselines: Baseline[] }>('/api/cmdb/baselines')).baselines;
+  return (await api.GET('/api/cmdb/baselines')).baselines;
 }
 
-export interface TakeBaselineInput {
-  name: string;
-  description?: string | null;
-  ciIds?: string[];
-  filter?: { type?: string; environment?: string; owner?: string; critical?: boolean };
-}
+export type TakeBaselineInput = BodyOf<'/api/cmdb/baselines'>;
 
 export function takeBaseline(input: TakeBaselineInput): Promise<Baseline> {
-  return apiRequest<Baseline>('/api/cmdb/baselines', { method: 'POST', body: input });
+  return api.POST('/api/cmdb/baselines', { body: input });
 }
 
 export function getBaseline(id: string): Promise<BaselineDetail> {
-  return apiRequest<BaselineDetail>(`/api/cmdb/baselines/${encodeURIComponent(id)}`);
+  return api.GET('/api/cmdb/baselines/{id}', path(id));
 }
 
 export function compareBaseline(id: string, against: string): Promise<BaselineDiff> {
-  return apiRequest<BaselineDiff>(`/api/cmdb/baselines/${encodeURIComponent(id)}/compare`, {
-    query: { against },
-  });
+  return api.GET('/api/cmdb/baselines/{id}/compare', { params: { path: { id }, query: { against } } });
 }
 
 export type ImportFormat = 'csv' | 'xlsx';
@@ -146,9 +120,11 @@ export function importCmdb(
     signal?: AbortSignal;
   },
 ): Promise<ImportReport> {
-  return apiUpload<ImportReport>('/api/cmdb/import', {
-    method: 'POST',
-    query: { format: options.format, dryRun: options.dryRun, kind: options.kind },
+  return apiUpload('/api/cmdb/import', {
+    method: 'post',
+    params: {
+      query: { format: options.format, dryRun: options.dryRun ? 'true' : 'false', kind: options.kind },
+    },
     file,
     filename: file.name,
     onProgress: options.onProgress,
@@ -160,10 +136,76 @@ export function importCmdb(
 export function cmdbExportUrl(format: 'xlsx'): string;
 export function cmdbExportUrl(format: 'csv', kind: 'cis' | 'relations'): string;
 export function cmdbExportUrl(format: ImportFormat, kind?: 'cis' | 'relations'): string {
-  return `/api/cmdb/export${queryString({ format, kind })}`;
+  return routeUrl('/api/cmdb/export', { query: { format, kind } });
 }
 
 /** CM-2: everything a set of CIs affects, transitively (for a plan's scope of impact). */
 export function impactOfCis(ciIds: string[], maxDepth = 5): Promise<ImpactReport> {
-  return apiRequest<ImpactReport>('/api/cmdb/impact', { method: 'POST', body: { ciIds, maxDepth } });
+  return api.POST('/api/cmdb/impact', { body: { ciIds, maxDepth } });
+}
+
+// Queries: one hook per resource, so every screen asks for it under the same key.
+
+/** CI types and their attribute fields (they rarely change); `useCiTypes` adds the lookups. */
+export function useCiTypesQuery() {
+  return useQuery({ queryKey: ciTypesQueryKey, queryFn: listCiTypes, staleTime: 5 * 60_000 });
+}
+
+/** The CMDB page by page with the server's keyset cursor. */
+export function useCiPages(filter: CiFilter) {
+  return useInfiniteQuery({
+    queryKey: [...cisQueryKey, filter],
+    queryFn: ({ pageParam, signal }) => listCis(filter, pageParam, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+  });
+}
+
+/** Active CIs matching what is typed in a picker (the first 30); the last answer stays while typing. */
+export function useCiSearch(q: string) {
+  return useQuery({
+    queryKey: [...cisQueryKey, 'pick', q],
+    queryFn: ({ signal }) => listCis({ q: q || undefined, status: 'active' }, undefined, signal, 30),
+    placeholderData: (previous) => previous,
+  });
+}
+
+/** One CI as a query's options, for screens that read several at once (`useQueries`). */
+export function ciQuery(id: string, staleTime?: number) {
+  return queryOptions({ queryKey: ciQueryKey(id), queryFn: () => getCi(id), staleTime });
+}
+
+export function useCi(id: string, options: { enabled?: boolean } = {}) {
+  return useQuery({ ...ciQuery(id), ...options });
+}
+
+export function useCiHistory(id: string) {
+  return useQuery({ queryKey: [...ciQueryKey(id), 'history'], queryFn: () => ciHistory(id) });
+}
+
+/** What a change to the CI affects up to `depth`; the last answer stays while a new depth loads. */
+export function useCiImpact(id: string, depth: number, limit?: number) {
+  return useQuery({
+    queryKey: [...ciQueryKey(id), 'impact', depth, limit],
+    queryFn: () => ciImpact(id, depth, limit),
+    placeholderData: (previous) => previous,
+  });
+}
+
+export function useBaselines() {
+  return useQuery({ queryKey: baselinesQueryKey, queryFn: listBaselines });
+}
+
+export function useBaseline(id: string) {
+  return useQuery({ queryKey: baselineQueryKey(id), queryFn: () => getBaseline(id) });
+}
+
+/** A baseline against now or another baseline (null: not asked yet); always compared afresh. */
+export function useBaselineComparison(id: string, against: string | null) {
+  return useQuery({
+    queryKey: [...baselineQueryKey(id), 'compare', against],
+    queryFn: () => compareBaseline(id, against ?? 'now'),
+    enabled: against !== null,
+    staleTime: 0,
+  });
 }

@@ -1,8 +1,7 @@
 import { useCallback, useMemo } from 'react';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { AttributeField, CiType, LocalizedText } from '../../api/types';
-import { ciTypesQueryKey, listCiTypes } from './cmdb.api';
+import { useCiTypesQuery } from './cmdb.api';
 
 /** The text for the interface language. */
 export function useLocalized(): (text: LocalizedText) => string {
@@ -26,7 +25,7 @@ export interface CiTypes {
 /** CI types and their attribute fields, as the server defines them (they rarely change). */
 export function useCiTypes(): CiTypes {
   const localized = useLocalized();
-  const query = useQuery({ queryKey: ciTypesQueryKey, queryFn: listCiTypes, staleTime: 5 * 60_000 });
+  const query = useCiTypesQuery();
   return useMemo(() => {
     const types = query.data ?? [];
     const byKey = new Map(types.map((t) => [t.key, t]));

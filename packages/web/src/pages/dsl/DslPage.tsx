@@ -3,14 +3,13 @@ import { Link, useNavigate } from 'react-router';
 import { Button, Card, Flex, Input, Select, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { DSL_STATES, type DslState, type DslVersion } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { formatMinute } from '../../common/format';
 import { PageHeader } from '../../common/PageHeader';
-import { dslQueryKey, formatSize, listVersions, type DslFilter } from './dsl.api';
+import { formatSize, type DslFilter, useDslVersions } from './dsl.api';
 import { DslStateTag } from './DslStateTag';
 import { RegisterVersionModal } from './RegisterVersionModal';
 import { PersonName } from '../../common/people';
@@ -22,11 +21,7 @@ export function DslPage() {
   const navigate = useNavigate();
   const [filter, setFilter] = useState<DslFilter>({});
   const [registering, setRegistering] = useState(false);
-  const versions = useQuery({
-    queryKey: [...dslQueryKey, 'list', filter],
-    queryFn: () => listVersions(filter),
-    placeholderData: (previous) => previous,
-  });
+  const versions = useDslVersions(filter);
   const collator = new Intl.Collator(i18n.language === 'en' ? 'en' : 'zh-CN', { numeric: true });
 
   const columns: TableColumnsType<DslVersion> = [

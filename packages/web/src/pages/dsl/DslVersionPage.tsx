@@ -23,7 +23,7 @@ import {
   StopOutlined,
   UploadOutlined,
 } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { saveBlob, type TransferProgress } from '../../api/client';
 import type { DslState, DslVersion } from '../../api/types';
@@ -39,10 +39,10 @@ import {
   dslQueryKey,
   dslVersionQueryKey,
   formatSize,
-  getVersion,
   IN_PAGE_DOWNLOAD_LIMIT,
   rejectVersion,
   retireVersion,
+  useDslVersion,
 } from './dsl.api';
 import { DslStateTag } from './DslStateTag';
 import { UploadContentModal } from './UploadContentModal';
@@ -59,7 +59,7 @@ type Dialog = 'upload' | 'approve' | 'reject' | 'retire' | null;
 export function DslVersionPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
-  const version = useQuery({ queryKey: dslVersionQueryKey(id), queryFn: () => getVersion(id) });
+  const version = useDslVersion(id);
   return (
     <DetailQuery
       query={version}

@@ -1,40 +1,31 @@
-import { apiDownload, apiRequest, apiUpload, type TransferProgress } from '../../api/client';
-import type { DslState, DslVersion } from '../../api/types';
+import { useQuery } from '@tanstack/react-query';
+import { api, apiDownload, apiUpload, routeUrl, type TransferProgress } from '../../api/client';
+import type { BodyOf, QueryOf } from '../../api/routes';
+import type { DslVersion } from '../../api/types';
 
 export const dslQueryKey = ['dsl'] as const;
 export const dslVersionQueryKey = (id: string) => [...dslQueryKey, 'version', id] as const;
 
-export interface DslFilter {
-  q?: string;
-  name?: string;
-  state?: DslState;
-}
+export type DslFilter = QueryOf<'/api/dsl/versions'>;
 
-export interface RegisterInput {
-  name: string;
-  version: string;
-  description?: string | null;
-  source?: string | null;
-  external?: { url: string; digest: string; size?: number | null };
-}
+export type RegisterInput = BodyOf<'/api/dsl/versions'>;
 
-const version = (id: string) => `/api/dsl/versions/${encodeURIComponent(id)}`;
+const path = (id: string) => ({ params: { path: { id } } });
 
 export async function listVersions(filter: DslFilter): Promise<DslVersion[]> {
-  return (await apiRequest<{ versions: DslVersion[] }>('/api/dsl/versions', { query: { ...filter } }))
-    .versions;
+  return (await api.GET('/api/dsl/versions', { params: { query: filter } })).versions;
 }
 
 export function getVersion(id: string): Promise<DslVersion> {
-  return apiRequest<DslVersion>(version(id));
+  return api.GET('/api/dsl/versions/{id}', path(id));
 }
 
 export function registerVersion(input: RegisterInput): Promise<DslVersion> {
-  return apiRequest<DslVersion>('/api/dsl/versions', { method: 'POST', body: input });
+  return api.POST('/api/dsl/versions', { body: input });
 }
 
-export function updateVersion(id: string, input: { description?: string | null; source?: string | null }) {
-  return apiRequest<DslVersion>(version(id), { method: 'PATCH', body: input });
+export function updateVersion(id: string, input: BodyOf<'/api/dsl/versions/{id}', 'patch'>) {
+  return api.PATCH('/api/dsl/versions/{id}', { ...path(id), body: input });
 }
 
 export function uploadContent(
@@ -43,8 +34,9 @@ export function uploadContent(
   onProgress?: (progress: TransferProgress) => void,
   signal?: AbortSignal,
 ): Promise<DslVersion> {
-  return apiUpload<DslVersion>(`${version(id)}/content`, {
-    method: 'PUT',
+  return apiUpload('/api/dsl/versions/{id}/content', {
+    method: 'put',
+    ...path(id),
     file,
     filename: file.name,
     onProgress,
@@ -53,25 +45,25 @@ export function uploadContent(
 }
 
 export function approveVersion(id: string, comment: string | null): Promise<DslVersion> {
-  return apiRequest<DslVersion>(`${version(id)}/approve`, { method: 'POST', body: { comment } });
+  return api.POST('/api/dsl/versions/{id}/approve', { ...path(id), body: { comment } });
 }
 
 export function rejectVersion(id: string, comment: string): Promise<DslVersion> {
-  return apiRequest<DslVersion>(`${version(id)}/reject`, { method: 'POST', body: { comment } });
+  return api.POST('/api/dsl/versions/{id}/reject', { ...path(id), body: { comment } });
 }
 
 export function retireVersion(id: string, reason: string): Promise<DslVersion> {
-  return apiRequest<DslVersion>(`${version(id)}/retire`, { method: 'POST', body: { reason } });
+  return api.POST('/api/dsl/versions/{id}/retire', { ...path(id), body: { reason } });
 }
 
 export function deleteVersion(id: string): Promise<void> {
-  return apiRequest<void>(version(id), { method: 'DELETE' });
+  return api.DELETE('/api/dsl/versions/{id}', path(id));
 }
 
-export const contentUrl = (id: string) => `${version(id)}/content`;
+export const contentUrl = (id: string) => routeUrl('/api/dsl/versions/{id}/content', { path: { id } });
 
 export function downloadContent(id: string, onProgress?: (progress: TransferProgress) => void) {
-  return apiDownload(contentUrl(id), { onProgress });
+  return apiDownload('/api/dsl/versions/{id}/content', { ...path(id), onProgress });
 }
 
 /** 1.5 MB, 320 KB, 12 B. */
@@ -89,3 +81,18 @@ export function formatSize(bytes: number | null | undefined): string {
 
 /** Files up to this size download through the page (errors shown in place); larger ones by link. */
 export const IN_PAGE_DOWNLOAD_LIMIT = 256 * 1024 * 1024;
+
+// Queries: one hook per resource, so every screen asks for it under the same key.
+
+/** Versions matching a filter; the last answer stays while a new filter loads. */
+export function useDslVersions(filter: DslFilter) {
+  return useQuery({
+    queryKey: [...dslQueryKey, 'list', filter],
+    queryFn: () => listVersions(filter),
+    placeholderData: (previous) => previous,
+  });
+}
+
+export function useDslVersion(id: string) {
+  return useQuery({ queryKey: dslVersionQueryKey(id), queryFn: () => getVersion(id) });
+}

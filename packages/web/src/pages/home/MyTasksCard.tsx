@@ -1,18 +1,16 @@
 import { Link } from 'react-router';
 import { Button, Card, Empty, Flex, List, Tag, Tooltip, Typography } from 'antd';
 import { ClockCircleOutlined, ReloadOutlined } from '@ant-design/icons';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import dayjs from 'dayjs';
 import relativeTime from 'dayjs/plugin/relativeTime';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { formatMinute } from '../../common/format';
-import { dueState, listMyTasks, myTasksQueryKey, type MyTask } from './myTasks';
+import { dueState, type MyTask, useMyTasks } from './myTasks';
 
 dayjs.extend(relativeTime);
 
 /** How often the list is asked again while the home page is open. */
-const REFRESH_MS = 60_000;
 
 const DUE_COLOR = { overdue: 'error', near: 'warning', later: 'default' } as const;
 
@@ -97,13 +95,7 @@ function TaskRow({ task, now }: { task: MyTask; now: string }) {
  */
 export function MyTasksCard() {
   const { t } = useTranslation();
-  const query = useQuery({
-    queryKey: myTasksQueryKey,
-    queryFn: ({ signal }) => listMyTasks(signal),
-    refetchInterval: REFRESH_MS,
-    refetchOnWindowFocus: 'always',
-    staleTime: 0,
-  });
+  const query = useMyTasks();
   const data = query.data;
   return (
     <Card

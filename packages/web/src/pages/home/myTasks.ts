@@ -1,4 +1,5 @@
-import { apiRequest } from '../../api/client';
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../../api/client';
 import type { ResponseOf } from '../../api/routes';
 import type { zhTasks } from '../../i18n/zh.tasks';
 
@@ -14,7 +15,7 @@ export type LabelledKind = Labelled<TaskKind>;
 export const myTasksQueryKey = ['me', 'tasks'] as const;
 
 export function listMyTasks(signal?: AbortSignal): Promise<MyTasks> {
-  return apiRequest<MyTasks>('/api/me/tasks', { signal });
+  return api.GET('/api/me/tasks', { signal });
 }
 
 /**
@@ -28,4 +29,17 @@ export function dueState(dueAt: string, now: string): 'overdue' | 'near' | 'late
   const left = Date.parse(dueAt) - Date.parse(now);
   if (left <= 0) return 'overdue';
   return left <= NEAR_MS ? 'near' : 'later';
+}
+
+const REFRESH_MS = 60_000;
+
+/** My tasks, asked again every minute and whenever the page comes back into view. */
+export function useMyTasks() {
+  return useQuery({
+    queryKey: myTasksQueryKey,
+    queryFn: ({ signal }) => listMyTasks(signal),
+    refetchInterval: REFRESH_MS,
+    refetchOnWindowFocus: 'always',
+    staleTime: 0,
+  });
 }

@@ -1,9 +1,8 @@
 import { Collapse, Flex, Tag, Timeline, Typography } from 'antd';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { formatMinute } from '../../common/format';
-import { articleHistory, knowledgeQueryKey, type Article, type HistoryEntry } from './knowledge.api';
+import { useArticleHistory, type Article, type HistoryEntry } from './knowledge.api';
 import { PersonName } from '../../common/people';
 
 const COLORS: Record<HistoryEntry['action'], string> = {
@@ -102,10 +101,7 @@ function Change({ entry, article }: { entry: HistoryEntry; article: Article }) {
 /** 修改历史: every write of the article, newest first — who, when, and each field before and after. */
 export function ArticleHistory({ article }: { article: Article }) {
   const { t } = useTranslation();
-  const history = useQuery({
-    queryKey: [...knowledgeQueryKey, 'history', article.id, article.version],
-    queryFn: () => articleHistory(article.id),
-  });
+  const history = useArticleHistory(article.id, article.version);
   return (
     <>
       <ErrorAlert error={history.error} />

@@ -15,7 +15,7 @@ import {
   Typography,
 } from 'antd';
 import { CheckCircleOutlined, EditOutlined, InboxOutlined } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../../auth/AuthContext';
 import { DetailQuery } from '../../common/DetailQuery';
@@ -26,9 +26,9 @@ import { ArticleLinks } from './ArticleList';
 import {
   archiveArticle,
   articleQueryKey,
-  getArticle,
   knowledgeQueryKey,
   publishArticle,
+  useArticle,
   type Article,
 } from './knowledge.api';
 import { KindTag, KnowledgeStateTag } from './KnowledgeTags';
@@ -38,7 +38,7 @@ import { MarkdownView } from './MarkdownView';
 export function KnowledgeArticlePage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
-  const article = useQuery({ queryKey: articleQueryKey(id), queryFn: () => getArticle(id) });
+  const article = useArticle(id);
   return (
     <DetailQuery
       query={article}

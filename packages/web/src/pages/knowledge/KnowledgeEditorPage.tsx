@@ -15,7 +15,7 @@ import {
   Tabs,
   Typography,
 } from 'antd';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../api/client';
 import type { ReleaseDetail } from '../../api/types';
@@ -24,15 +24,15 @@ import { ErrorAlert } from '../../common/ErrorAlert';
 import { FullPageSpin } from '../../common/FullPageSpin';
 import { showFieldErrors } from '../../common/forms';
 import { PageHeader } from '../../common/PageHeader';
-import { getRelease, releaseQueryKey } from '../releases/releases.api';
+import { useRelease } from '../releases/releases.api';
 import {
   KNOWLEDGE_KINDS,
   articleQueryKey,
   createArticle,
   createFromRelease,
-  getArticle,
   knowledgeQueryKey,
   updateArticle,
+  useArticle,
   type Article,
   type KnowledgeKind,
 } from './knowledge.api';
@@ -59,16 +59,8 @@ export function KnowledgeEditorPage() {
   const [params] = useSearchParams();
   const { t } = useTranslation();
   const releaseId = params.get('releaseId');
-  const article = useQuery({
-    queryKey: articleQueryKey(id ?? ''),
-    queryFn: () => getArticle(id!),
-    enabled: !!id,
-  });
-  const release = useQuery({
-    queryKey: releaseQueryKey(releaseId ?? ''),
-    queryFn: () => getRelease(releaseId!),
-    enabled: !id && !!releaseId,
-  });
+  const article = useArticle(id ?? '', { enabled: !!id });
+  const release = useRelease(releaseId ?? '', { enabled: !id && !!releaseId });
   if (id)
     return (
       <DetailQuery
@@ -133,7 +125,8 @@ function Editor({ article, release }: { article?: Article; release?: ReleaseDeta
     },
   });
 
-  const conflict = isApiError(failure) && failure.detail('ruleCode') === 'optimistic_locking' ? failure : null;
+  const conflict =
+    isApiError(failure) && failure.detail('ruleCode') === 'optimistic_locking' ? failure : null;
   const reload = () => void queryClient.invalidateQueries({ queryKey: articleQueryKey(article!.id) });
   const title = article
     ? t('knowledge.editor.editTitle', { number: article.number })

@@ -2,20 +2,18 @@ import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Button, Card, Flex, Input, Pagination, Select, Tag, Typography } from 'antd';
 import { ApartmentOutlined, EditOutlined, RocketOutlined } from '@ant-design/icons';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../../auth/AuthContext';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { PageHeader } from '../../common/PageHeader';
 import { ArticleList } from './ArticleList';
-import { getRelease, releaseQueryKey } from '../releases/releases.api';
-import { ciQueryKey, getCi } from '../cmdb/cmdb.api';
+import { useRelease } from '../releases/releases.api';
+import { useCi } from '../cmdb/cmdb.api';
 import {
   KNOWLEDGE_KINDS,
   KNOWLEDGE_STATES,
-  knowledgeQueryKey,
-  listTags,
-  searchArticles,
+  useArticleSearch,
+  useTags,
   type KnowledgeKind,
   type KnowledgeState,
   type SearchQuery,
@@ -47,15 +45,8 @@ export function KnowledgeSearchPage() {
   const [text, setText] = useState(q);
   useEffect(() => setText(q), [q]);
 
-  const results = useQuery({
-    queryKey: [...knowledgeQueryKey, 'search', query],
-    queryFn: ({ signal }) => searchArticles(query, signal),
-    placeholderData: (previous) => previous,
-  });
-  const tags = useQuery({
-    queryKey: [...knowledgeQueryKey, 'tags'],
-    queryFn: ({ signal }) => listTags(signal),
-  });
+  const results = useArticleSearch(query);
+  const tags = useTags();
 
   /** Changes some parameters and goes back to the first page. */
   const update = (changes: Record<string, string | undefined>) =>
@@ -72,16 +63,10 @@ export function KnowledgeSearchPage() {
   const hits = results.data?.articles ?? [];
   const total = results.data?.total ?? 0;
   // The filter's release and CI by number and name, also when no article matches yet.
-  const releaseRead = useQuery({
-    queryKey: releaseQueryKey(query.releaseId ?? ''),
-    queryFn: () => getRelease(query.releaseId ?? ''),
+  const releaseRead = useRelease(query.releaseId ?? '', {
     enabled: !!query.releaseId && can('release.read'),
   });
-  const ciRead = useQuery({
-    queryKey: ciQueryKey(query.ciId ?? ''),
-    queryFn: () => getCi(query.ciId ?? ''),
-    enabled: !!query.ciId && can('cmdb.read'),
-  });
+  const ciRead = useCi(query.ciId ?? '', { enabled: !!query.ciId && can('cmdb.read') });
   const release =
     hits.flatMap((h) => h.releases).find((r) => r.id === query.releaseId) ?? releaseRead.data ?? undefined;
   const ci = hits.flatMap((h) => h.cis).find((c) => c.id === query.ciId) ?? ciRead.data ?? undefined;

@@ -1,11 +1,10 @@
 import { useEffect, useState } from 'react';
 import { Select } from 'antd';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { environmentLabel } from '../cmdb/CiTags';
-import { cisQueryKey, listCis } from '../cmdb/cmdb.api';
+import { useCiSearch } from '../cmdb/cmdb.api';
 import { useCiTypes } from '../cmdb/useCiTypes';
-import { listReleases, releasesQueryKey } from '../releases/releases.api';
+import { useReleaseSearch } from '../releases/releases.api';
 
 export interface LinkOption {
   value: string;
@@ -34,12 +33,11 @@ interface LinkSelectProps {
 /** Several releases or CIs, found by searching the server as one types. */
 function SearchSelect({
   props,
-  queryKey,
-  search,
+  useOptions,
 }: {
   props: LinkSelectProps;
-  queryKey: readonly unknown[];
-  search: (q: string, signal: AbortSignal) => Promise<LinkOption[]>;
+  /** A query hook: the options matching the text typed, and whether a search is under way. */
+  useOptions: (q: string) => { options: LinkOption[] | undefined; fetching: boolean };
 }) {
   const { t } = useTranslation();
   const [text, setText] = useState('');
@@ -47,12 +45,8 @@ function SearchSelect({
   const [seen, setSeen] = useState<Map<string, string>>(
     () => new Map(props.known?.map((o) => [o.value, o.label])),
   );
-  const found = useQuery({
-    queryKey: [...queryKey, 'kb-pick', q],
-    queryFn: ({ signal }) => search(q, signal),
-    placeholderData: (previous) => previous,
-  });
-  const results = found.data ?? [];
+  const found = useOptions(q);
+  const results = found.options ?? [];
   const chosen = (props.value ?? [])
     .filter((id) => !results.some((o) => o.value === id))
     .map((id) => ({ value: id, label: seen.get(id) ?? id.slice(0, 8) }));
@@ -62,11 +56,11 @@ function SearchSelect({
       mode="multiple"
       allowClear
       showSearch={{ filterOption: false, onSearch: setText }}
-      loading={found.isFetching}
+      loading={found.fetching}
       value={props.value}
       options={[...chosen, ...results]}
       placeholder={props.placeholder}
-      notFoundContent={found.isFetching ? t('app.loading') : t('knowledge.none')}
+      notFoundContent={found.fetching ? t('app.loading') : t('knowledge.none')}
       onChange={(ids) => {
         setSeen((previous) => {
           const next = new Map(previous);
@@ -81,33 +75,31 @@ function SearchSelect({
   );
 }
 
+function useReleaseOptions(q: string) {
+  const found = useReleaseSearch(q);
+  return {
+    options: found.data?.map((r) => ({ value: r.id, label: `${r.number} ${r.title}` })),
+    fetching: found.isFetching,
+  };
+}
+
+function useCiOptions(q: string) {
+  const { t } = useTranslation();
+  const types = useCiTypes();
+  const found = useCiSearch(q);
+  return {
+    options: found.data?.items.map((ci) => ({
+      value: ci.id,
+      label: `${ci.name} · ${types.typeName(ci.type)} · ${environmentLabel(t, ci.environment)}`,
+    })),
+    fetching: found.isFetching,
+  };
+}
+
 export function ReleaseLinkSelect(props: LinkSelectProps) {
-  return (
-    <SearchSelect
-      props={props}
-      queryKey={releasesQueryKey}
-      search={async (q, signal) =>
-        (await listReleases({ q: q || undefined }, signal))
-          .slice(0, 30)
-          .map((r) => ({ value: r.id, label: `${r.number} ${r.title}` }))
-      }
-    />
-  );
+  return <SearchSelect props={props} useOptions={useReleaseOptions} />;
 }
 
 export function CiLinkSelect(props: LinkSelectProps) {
-  const { t } = useTranslation();
-  const types = useCiTypes();
-  return (
-    <SearchSelect
-      props={props}
-      queryKey={cisQueryKey}
-      search={async (q, signal) =>
-        (await listCis({ q: q || undefined, status: 'active' }, undefined, signal, 30)).items.map((ci) => ({
-          value: ci.id,
-          label: `${ci.name} · ${types.typeName(ci.type)} · ${environmentLabel(t, ci.environment)}`,
-        }))
-      }
-    />
-  );
+  return <SearchSelect props={props} useOptions={useCiOptions} />;
 }

@@ -1,12 +1,11 @@
 import { Link } from 'react-router';
 import { Button, Flex, Typography } from 'antd';
 import { EditOutlined, ReadOutlined } from '@ant-design/icons';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../../auth/AuthContext';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { ArticleList } from './ArticleList';
-import { knowledgeQueryKey, searchArticles } from './knowledge.api';
+import { useArticleSearch } from './knowledge.api';
 
 /**
  * The knowledge-base articles linked to a release or a CI (PO-4), with the way to write a lesson
@@ -17,11 +16,7 @@ export function LinkedArticles({ releaseId, ciId }: { releaseId?: string; ciId?:
   const { can } = useAuth();
   const scope = releaseId ? 'release' : 'ci';
   const filter = releaseId ? { releaseId } : { ciId };
-  const articles = useQuery({
-    queryKey: [...knowledgeQueryKey, 'search', { ...filter, limit: 50 }],
-    queryFn: ({ signal }) => searchArticles({ ...filter, limit: 50 }, signal),
-    enabled: can('knowledge.read'),
-  });
+  const articles = useArticleSearch({ ...filter, limit: 50 }, { enabled: can('knowledge.read') });
   const all = `/knowledge?${releaseId ? `releaseId=${encodeURIComponent(releaseId)}` : `ciId=${encodeURIComponent(ciId ?? '')}`}`;
   return (
     <>

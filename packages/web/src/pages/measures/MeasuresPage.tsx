@@ -14,14 +14,13 @@ import {
   Typography,
 } from 'antd';
 import { DownloadOutlined, FileExcelOutlined, FileTextOutlined } from '@ant-design/icons';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { RELEASE_OUTCOMES } from '../../api/types';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { FullPageSpin } from '../../common/FullPageSpin';
 import { PageHeader } from '../../common/PageHeader';
 import { KpiCards } from './KpiCards';
-import { measuresQueryKey, quarterExportUrl, quarterMeasures, type QuarterMeasures } from './measures.api';
+import { quarterExportUrl, type QuarterMeasures, useQuarterMeasures } from './measures.api';
 import { QuarterReleasesTable } from './QuarterReleasesTable';
 import { currentQuarter, dayToQuarter, quarterToDay, shiftQuarter } from './quarters';
 import { SuccessRateChart } from './SuccessRateChart';
@@ -50,11 +49,7 @@ export function MeasuresPage() {
   const now = currentQuarter();
   const [range, setRange] = useState<[string, string]>([shiftQuarter(now, -3), now]);
   const [picked, setPicked] = useState<string | null>(null);
-  const measures = useQuery({
-    queryKey: [...measuresQueryKey, 'quarters', range],
-    queryFn: ({ signal }) => quarterMeasures(range[0], range[1], signal),
-    placeholderData: keepPreviousData,
-  });
+  const measures = useQuarterMeasures(range[0], range[1]);
 
   if (measures.isPending) return <FullPageSpin />;
   const view = measures.data;

@@ -4,7 +4,6 @@ import { Card, Flex, Select, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType, TablePaginationConfig } from 'antd';
 import type { SorterResult } from 'antd/es/table/interface';
 import { CheckOutlined, MinusOutlined } from '@ant-design/icons';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { RELEASE_OUTCOMES, RELEASE_TYPES, type ReleaseOutcome, type ReleaseType } from '../../api/types';
 import { ErrorAlert } from '../../common/ErrorAlert';
@@ -12,11 +11,10 @@ import { formatMinute } from '../../common/format';
 import { ReleaseTypeTag } from '../releases/ReleaseTags';
 import { formatMinutes } from './KpiCards';
 import {
-  measuresQueryKey,
-  quarterReleases,
   type RecordSort,
   type ReleaseRecordView,
   type ReleasesQuery,
+  useQuarterReleases,
 } from './measures.api';
 
 const OUTCOME_COLORS: Record<ReleaseOutcome, string> = {
@@ -42,11 +40,7 @@ export function QuarterReleasesTable({ quarter }: { quarter: string }) {
     limit: 10,
     offset: 0,
   });
-  const releases = useQuery({
-    queryKey: [...measuresQueryKey, 'releases', quarter, query],
-    queryFn: ({ signal }) => quarterReleases(quarter, query, signal),
-    placeholderData: keepPreviousData,
-  });
+  const releases = useQuarterReleases(quarter, query);
 
   const sortOrder = (key: RecordSort) =>
     query.sort === key ? (query.order === 'asc' ? ('ascend' as const) : ('descend' as const)) : null;

@@ -1,4 +1,5 @@
-import { apiRequest, queryString } from '../../api/client';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { api, routeUrl } from '../../api/client';
 import type { paths } from '../../api/openapi';
 import type { ReleaseOutcome, ReleaseType } from '../../api/types';
 
@@ -34,7 +35,7 @@ export interface ReleasesQuery {
 export const measuresQueryKey = ['measures'] as const;
 
 export function quarterMeasures(from: string, to: string, signal?: AbortSignal): Promise<QuartersView> {
-  return apiRequest<QuartersView>('/api/measures/quarters', { query: { from, to }, signal });
+  return api.GET('/api/measures/quarters', { params: { query: { from, to } }, signal });
 }
 
 export function quarterReleases(
@@ -42,13 +43,33 @@ export function quarterReleases(
   query: ReleasesQuery,
   signal?: AbortSignal,
 ): Promise<QuarterReleases> {
-  return apiRequest<QuarterReleases>(`/api/measures/quarters/${encodeURIComponent(quarter)}/releases`, {
-    query: { ...query },
+  return api.GET('/api/measures/quarters/{quarter}/releases', {
+    params: { path: { quarter }, query },
     signal,
   });
 }
 
 /** The report's address; a plain link downloads it with the session cookie. */
 export function quarterExportUrl(quarter: string, format: 'xlsx' | 'csv', lang: 'zh' | 'en'): string {
-  return `/api/measures/quarters/${encodeURIComponent(quarter)}/export${queryString({ format, lang })}`;
+  return routeUrl('/api/measures/quarters/{quarter}/export', { path: { quarter }, query: { format, lang } });
+}
+
+// Queries: one hook per resource, so every screen asks for it under the same key.
+
+/** The measures of the quarters from `from` to `to`; the last answer stays while another range loads. */
+export function useQuarterMeasures(from: string, to: string) {
+  return useQuery({
+    queryKey: [...measuresQueryKey, 'quarters', [from, to]],
+    queryFn: ({ signal }) => quarterMeasures(from, to, signal),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** A quarter's releases, a page at a time; the last page stays while the next loads. */
+export function useQuarterReleases(quarter: string, query: ReleasesQuery) {
+  return useQuery({
+    queryKey: [...measuresQueryKey, 'releases', quarter, query],
+    queryFn: ({ signal }) => quarterReleases(quarter, query, signal),
+    placeholderData: keepPreviousData,
+  });
 }

@@ -1,19 +1,19 @@
 import { useState } from 'react';
 import { Badge, Button, Empty, Flex, List, Popover, Segmented, Tag, Typography } from 'antd';
 import { BellOutlined, CheckOutlined, SettingOutlined } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { formatMinute } from '../../common/format';
 import { useLanguage } from '../../i18n/useLanguage';
 import {
-  listNotifications,
   markAllRead,
   markRead,
   notificationsQueryKey,
   type NotificationCategory,
   type NotificationItem,
+  useNotifications,
 } from './notifications.api';
 
 /** The digest's notices grouped by release (the most recent release first), each group newest first. */
@@ -27,7 +27,6 @@ function groupByRelease(items: NotificationItem[]): NotificationItem[] {
 }
 
 /** How often the bell asks for new notifications. */
-const POLL_MS = 30_000;
 
 /**
  * X-2: the bell in the header — its badge counts the to-dos still open (decision 0018); the to-do
@@ -41,11 +40,7 @@ export function NotificationBell() {
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
   const [tab, setTab] = useState<NotificationCategory>('todo');
-  const list = useQuery({
-    queryKey: [...notificationsQueryKey, tab],
-    queryFn: ({ signal }) => listNotifications(tab, signal),
-    refetchInterval: POLL_MS,
-  });
+  const list = useNotifications(tab);
   const refresh = () => void queryClient.invalidateQueries({ queryKey: notificationsQueryKey });
   const read = useMutation({ mutationFn: markRead, onSuccess: refresh });
   const readAll = useMutation({ mutationFn: () => markAllRead(tab), onSuccess: refresh });

@@ -1,25 +1,19 @@
 import { useEffect, useState } from 'react';
 import { Alert, App, Button, Card, Checkbox, Table, Typography } from 'antd';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { PageHeader } from '../../common/PageHeader';
-import {
-  getPreferences,
-  notificationsQueryKey,
-  savePreferences,
-  type Preferences,
-} from './notifications.api';
+import { savePreferences, type Preferences, usePreferences, preferencesQueryKey } from './notifications.api';
 
 type Row = Preferences['kinds'][number];
-const preferencesQueryKey = [...notificationsQueryKey, 'preferences'] as const;
 
 /** which kinds of notification reach me in the app and by e-mail. */
 export function NotificationPreferencesPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
-  const prefs = useQuery({ queryKey: preferencesQueryKey, queryFn: getPreferences });
+  const prefs = usePreferences();
   const [rows, setRows] = useState<Row[]>([]);
   const [digest, setDigest] = useState(true);
   useEffect(() => {

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { App, Button, Card, Flex, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { formatDateTime } from '../../common/format';
@@ -12,13 +12,12 @@ import { EndpointFormModal } from './EndpointFormModal';
 import {
   deleteEndpoint,
   deliveriesQueryKey,
-  listDeliveries,
-  listEndpoints,
   retryDelivery,
   testEndpoint,
-  webhooksQueryKey,
   type Delivery,
   type Endpoint,
+  useDeliveries,
+  useEndpoints,
 } from './notifications.api';
 
 const STATUS_COLORS: Record<Delivery['status'], string> = {
@@ -61,7 +60,7 @@ function EndpointsCard({ onEdit }: { onEdit: (e: Endpoint) => void }) {
   const [language] = useLanguage();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
-  const endpoints = useQuery({ queryKey: webhooksQueryKey, queryFn: listEndpoints });
+  const endpoints = useEndpoints();
   const refresh = () => void queryClient.invalidateQueries({ queryKey: ['notifications'] });
   const test = useMutation({
     mutationFn: testEndpoint,
@@ -179,10 +178,7 @@ function DeliveriesCard() {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [status, setStatus] = useState<Delivery['status'] | undefined>();
-  const deliveries = useQuery({
-    queryKey: [...deliveriesQueryKey, status ?? 'all'],
-    queryFn: () => listDeliveries({ status, limit: 200 }),
-  });
+  const deliveries = useDeliveries(status);
   const retry = useMutation({
     mutationFn: retryDelivery,
     onSuccess: () => {

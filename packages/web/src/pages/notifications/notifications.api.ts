@@ -1,4 +1,5 @@
-import { apiRequest } from '../../api/client';
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../../api/client';
 import type { paths } from '../../api/openapi';
 
 type Method = 'get' | 'post' | 'put' | 'patch';
@@ -38,46 +39,61 @@ export const WEBHOOK_FORMATS: readonly WebhookFormat[] = ['generic', 'dingtalk',
 export const notificationsQueryKey = ['notifications'] as const;
 export const webhooksQueryKey = ['notifications', 'webhooks'] as const;
 export const deliveriesQueryKey = ['notifications', 'deliveries'] as const;
+export const preferencesQueryKey = [...notificationsQueryKey, 'preferences'] as const;
 
 export type NotificationCategory = NotificationItem['category'];
 
 /** X-2 (decision 0018): to-dos (open first) or the digest (information). */
 export const listNotifications = (category: NotificationCategory, signal?: AbortSignal) =>
-  apiRequest<NotificationList>('/api/notifications', { query: { category, limit: 100 }, signal });
+  api.GET('/api/notifications', { params: { query: { category, limit: 100 } }, signal });
 export const markRead = (id: string) =>
-  apiRequest<NotificationItem>(`/api/notifications/${encodeURIComponent(id)}/read`, {
-    method: 'POST',
-    body: {},
-  });
+  api.POST('/api/notifications/{id}/read', { params: { path: { id } } });
 export const markAllRead = (category?: NotificationCategory) =>
-  apiRequest<{ marked: number }>('/api/notifications/read-all', {
-    method: 'POST',
-    query: { category },
-    body: {},
-  });
+  api.POST('/api/notifications/read-all', { params: { query: { category } } });
 
-export const getPreferences = () => apiRequest<Preferences>('/api/notifications/preferences');
+export const getPreferences = () => api.GET('/api/notifications/preferences');
 export const savePreferences = (body: PreferencesInput) =>
-  apiRequest<Preferences>('/api/notifications/preferences', { method: 'PUT', body });
+  api.PUT('/api/notifications/preferences', { body });
 
-export const listEndpoints = async () =>
-  (await apiRequest<{ endpoints: Endpoint[] }>('/api/notifications/webhooks')).endpoints;
-export const createEndpoint = (body: EndpointInput) =>
-  apiRequest<Endpoint>('/api/notifications/webhooks', { method: 'POST', body });
+export const listEndpoints = async () => (await api.GET('/api/notifications/webhooks')).endpoints;
+export const createEndpoint = (body: EndpointInput) => api.POST('/api/notifications/webhooks', { body });
 export const updateEndpoint = (id: string, body: EndpointPatch) =>
-  apiRequest<Endpoint>(`/api/notifications/webhooks/${encodeURIComponent(id)}`, { method: 'PATCH', body });
+  api.PATCH('/api/notifications/webhooks/{id}', { params: { path: { id } }, body });
 export const deleteEndpoint = (id: string) =>
-  apiRequest<void>(`/api/notifications/webhooks/${encodeURIComponent(id)}`, { method: 'DELETE' });
+  api.DELETE('/api/notifications/webhooks/{id}', { params: { path: { id } } });
 export const testEndpoint = (id: string) =>
-  apiRequest<TestResult>(`/api/notifications/webhooks/${encodeURIComponent(id)}/test`, {
-    method: 'POST',
-    body: {},
-  });
+  api.POST('/api/notifications/webhooks/{id}/test', { params: { path: { id } } });
 
 export const listDeliveries = async (query: Partial<DeliveryQuery>) =>
-  (await apiRequest<{ deliveries: Delivery[] }>('/api/notifications/deliveries', { query })).deliveries;
+  (await api.GET('/api/notifications/deliveries', { params: { query } })).deliveries;
 export const retryDelivery = (id: string) =>
-  apiRequest<Delivery>(`/api/notifications/deliveries/${encodeURIComponent(id)}/retry`, {
-    method: 'POST',
-    body: {},
+  api.POST('/api/notifications/deliveries/{id}/retry', { params: { path: { id } } });
+
+// Queries: one hook per resource, so every screen asks for it under the same key.
+
+const POLL_MS = 30_000;
+
+/** The bell's list of one category, asked again every 30 seconds. */
+export function useNotifications(category: NotificationCategory) {
+  return useQuery({
+    queryKey: [...notificationsQueryKey, category],
+    queryFn: ({ signal }) => listNotifications(category, signal),
+    refetchInterval: POLL_MS,
   });
+}
+
+export function usePreferences() {
+  return useQuery({ queryKey: preferencesQueryKey, queryFn: getPreferences });
+}
+
+export function useEndpoints() {
+  return useQuery({ queryKey: webhooksQueryKey, queryFn: listEndpoints });
+}
+
+/** The last 200 deliveries, of one status or all. */
+export function useDeliveries(status: DeliveryQuery['status'] | undefined) {
+  return useQuery({
+    queryKey: [...deliveriesQueryKey, status ?? 'all'],
+    queryFn: () => listDeliveries({ status, limit: 200 }),
+  });
+}

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { App, Button, Card, Descriptions, Drawer, Flex, Popconfirm, Table, Tag, Typography } from 'antd';
 import { CheckOutlined, EditOutlined, EyeOutlined } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { PolicyDocument, PolicyRevision, PolicyVersion } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
@@ -9,13 +9,7 @@ import { ErrorAlert } from '../../common/ErrorAlert';
 import { FullPageSpin } from '../../common/FullPageSpin';
 import { formatMinute } from '../../common/format';
 import { PageHeader } from '../../common/PageHeader';
-import {
-  approvePolicyVersion,
-  currentPolicy,
-  listPolicyVersions,
-  policyQueryKey,
-  policyVersionsQueryKey,
-} from './policy.api';
+import { approvePolicyVersion, policyQueryKey, useCurrentPolicy, usePolicyVersions } from './policy.api';
 import { PolicyDraftDrawer } from './PolicyDraftDrawer';
 import { PolicyRulesView } from './PolicyRulesView';
 import { PersonName } from '../../common/people';
@@ -82,8 +76,8 @@ export function PolicyPage() {
   const queryClient = useQueryClient();
   const [drafting, setDrafting] = useState(false);
   const [viewing, setViewing] = useState<PolicyVersion | null>(null);
-  const current = useQuery({ queryKey: policyQueryKey, queryFn: currentPolicy });
-  const versions = useQuery({ queryKey: policyVersionsQueryKey, queryFn: listPolicyVersions });
+  const current = useCurrentPolicy();
+  const versions = usePolicyVersions();
   const approve = useMutation({
     mutationFn: (v: PolicyVersion) => approvePolicyVersion(v.id),
     onSuccess: (v) =>

@@ -1,30 +1,24 @@
 import { Link } from 'react-router';
 import { Button, Flex, Spin, Timeline, Typography } from 'antd';
 import { AuditOutlined } from '@ant-design/icons';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../../auth/AuthContext';
 import { ErrorAlert } from '../../common/ErrorAlert';
-import { auditQueryKey, fetchAuditPage } from '../audit/audit.api';
+import { useEntityAuditEvents } from '../audit/audit.api';
 import { AuditTable } from '../audit/AuditTable';
 import { auditActionLabel } from '../audit/auditText';
 import type { TFunction } from 'i18next';
-import { apiRequest } from '../../api/client';
 import type { ResponseOf } from '../../api/routes';
 import { formatDateTime } from '../../common/format';
 import { PersonName } from '../../common/people';
-import { releasesQueryKey } from './releases.api';
+import { useReleaseActivity } from './releases.api';
 
 /** 审计 (PR-3): the release's entries in the audit log for those who may read it; its activity for everyone else. */
 export function AuditTab({ releaseId }: { releaseId: string }) {
   const { t } = useTranslation();
   const { can } = useAuth();
   const allowed = can('audit.read');
-  const events = useQuery({
-    queryKey: [...auditQueryKey, { entityId: releaseId }, 'release-tab'],
-    queryFn: ({ signal }) => fetchAuditPage({ entityId: releaseId }, undefined, signal),
-    enabled: allowed,
-  });
+  const events = useEntityAuditEvents(releaseId, { enabled: allowed });
   if (!allowed) return <ActivityTimeline releaseId={releaseId} />;
   return (
     <>
@@ -66,11 +60,7 @@ function activityDetail(t: TFunction, e: Activity): string {
  */
 function ActivityTimeline({ releaseId }: { releaseId: string }) {
   const { t } = useTranslation();
-  const activity = useQuery({
-    queryKey: [...releasesQueryKey, 'activity', releaseId],
-    queryFn: () =>
-      apiRequest<{ events: Activity[] }>(`/api/releases/${encodeURIComponent(releaseId)}/activity`),
-  });
+  const activity = useReleaseActivity(releaseId);
   return (
     <>
       <Typography.Paragraph type="secondary">{t('releases.activity.help')}</Typography.Paragraph>

@@ -4,7 +4,7 @@ import { FireFilled } from '@ant-design/icons';
 import { useQueries } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../../auth/AuthContext';
-import { ciQueryKey, getCi } from '../cmdb/cmdb.api';
+import { ciQuery } from '../cmdb/cmdb.api';
 import type { CiDetail } from '../../api/types';
 import { useReleaseReferences, type CiRef } from './ReleaseReferences';
 
@@ -22,7 +22,7 @@ export function useCiLookup(ids: readonly string[]): { byId: Map<string, CiSumma
   const known = new Map((references?.cis ?? []).map((ci) => [ci.id, ci]));
   const missing = can('cmdb.read') ? [...new Set(ids)].filter((id) => !known.has(id)) : [];
   return useQueries({
-    queries: missing.map((id) => ({ queryKey: ciQueryKey(id), queryFn: () => getCi(id), staleTime: 60_000 })),
+    queries: missing.map((id) => ciQuery(id, 60_000)),
     combine: (results) => {
       const byId = new Map<string, CiSummary>(known);
       for (const r of results) if (r.data) byId.set(r.data.id, summaryOf(r.data));

@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { Breadcrumb, Card, Flex, Tabs, Typography } from 'antd';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ReleaseDetail } from '../../api/types';
 import { ErrorAlert } from '../../common/ErrorAlert';
@@ -26,7 +25,7 @@ import { LiveIndicator } from './execution/LiveIndicator';
 import { LiveStatusContext, useReleaseLive } from './execution/useReleaseLive';
 import { ReleaseStateTag, ReleaseTypeTag } from './ReleaseTags';
 import { ReleaseSteps } from './ReleaseSteps';
-import { getRelease, releaseQueryKey } from './releases.api';
+import { useRelease } from './releases.api';
 import { DetailQuery } from '../../common/DetailQuery';
 import { PersonName } from '../../common/people';
 import { ReleaseReferencesProvider } from './ReleaseReferences';
@@ -39,7 +38,7 @@ const EXECUTION_TABS: readonly ReleaseTab[] = ['verification', 'implementation',
 export function ReleaseDetailPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
-  const release = useQuery({ queryKey: releaseQueryKey(id), queryFn: () => getRelease(id) });
+  const release = useRelease(id);
   return (
     <DetailQuery
       query={release}

@@ -3,7 +3,6 @@ import { Link, useNavigate } from 'react-router';
 import { Button, Card, Flex, Input, Select, Switch, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import {
   RELEASE_STATES,
@@ -17,7 +16,7 @@ import { ErrorAlert } from '../../common/ErrorAlert';
 import { formatMinute } from '../../common/format';
 import { PageHeader } from '../../common/PageHeader';
 import { ReleaseStateTag, ReleaseTypeTag } from './ReleaseTags';
-import { listReleases, releasesQueryKey, type ReleaseFilter } from './releases.api';
+import { useReleases, type ReleaseFilter } from './releases.api';
 import { PersonName } from '../../common/people';
 
 /** 发布: every release, newest first, filtered by state, type, text, or only the open ones. */
@@ -26,11 +25,7 @@ export function ReleaseListPage() {
   const { can } = useAuth();
   const navigate = useNavigate();
   const [filter, setFilter] = useState<ReleaseFilter>({ open: 'true' });
-  const releases = useQuery({
-    queryKey: [...releasesQueryKey, 'list', filter],
-    queryFn: ({ signal }) => listReleases(filter, signal),
-    placeholderData: (previous) => previous,
-  });
+  const releases = useReleases(filter);
 
   const columns: TableColumnsType<Release> = [
     {

@@ -1,16 +1,11 @@
 import { createContext, useContext, type ReactNode } from 'react';
-import { useQuery } from '@tanstack/react-query';
-import { apiRequest } from '../../api/client';
-import type { ResponseOf } from '../../api/routes';
-import { releasesQueryKey } from './releases.api';
+import { useReleaseReferencesQuery, type ReleaseReferences } from './releases.api';
 
-export type ReleaseReferences = ResponseOf<'/api/releases/{id}/references'>;
+export type { ReleaseReferences };
 export type CiRef = ReleaseReferences['cis'][number];
 export type DslRef = ReleaseReferences['dslVersions'][number];
 
 const ReferencesContext = createContext<ReleaseReferences | undefined>(undefined);
-
-export const referencesQueryKey = (id: string) => [...releasesQueryKey, 'references', id] as const;
 
 /**
  * The names of the CIs and software versions a release names, read with the release's own right
@@ -23,11 +18,7 @@ export function ReleaseReferencesProvider({
   releaseId: string;
   children: ReactNode;
 }) {
-  const { data } = useQuery({
-    queryKey: referencesQueryKey(releaseId),
-    queryFn: () => apiRequest<ReleaseReferences>(`/api/releases/${encodeURIComponent(releaseId)}/references`),
-    staleTime: 30_000,
-  });
+  const { data } = useReleaseReferencesQuery(releaseId);
   return <ReferencesContext.Provider value={data}>{children}</ReferencesContext.Provider>;
 }
 

@@ -16,7 +16,7 @@ import {
   Typography,
 } from 'antd';
 import { DeleteOutlined, PlusOutlined, SendOutlined } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../api/client';
 import {
@@ -34,8 +34,8 @@ import { showFieldErrors } from '../../common/forms';
 import { PageHeader } from '../../common/PageHeader';
 import { unapprovedChangesText } from '../../common/ruleText';
 import { CiSelect } from '../cmdb/CiSelect';
-import { changesQueryKey, getChange, listChanges } from '../changes/changes.api';
-import { dslQueryKey, listVersions } from '../dsl/dsl.api';
+import { changesQueryKey, useChange, useChanges } from '../changes/changes.api';
+import { useDslVersions } from '../dsl/dsl.api';
 import { releasesQueryKey, requestRelease } from './releases.api';
 import { textLimit } from '../../common/textLimit';
 import { useUnsavedChangesGuard } from '../../common/useUnsavedChangesGuard';
@@ -72,19 +72,9 @@ export function ReleaseRequestPage() {
   const [dirty, setDirty] = useState(false);
   const leaveAfterSaving = useUnsavedChangesGuard(dirty);
 
-  const approved = useQuery({
-    queryKey: [...changesQueryKey, 'list', { state: 'approved' }],
-    queryFn: ({ signal }) => listChanges({ state: 'approved' }, signal),
-  });
-  const chosen = useQuery({
-    queryKey: [...changesQueryKey, 'detail', preselected ?? ''],
-    queryFn: () => getChange(preselected ?? ''),
-    enabled: preselected !== null,
-  });
-  const dsl = useQuery({
-    queryKey: [...dslQueryKey, 'list', { state: 'approved' }],
-    queryFn: () => listVersions({ state: 'approved' }),
-  });
+  const approved = useChanges({ state: 'approved' });
+  const chosen = useChange(preselected ?? '', { enabled: preselected !== null });
+  const dsl = useDslVersions({ state: 'approved' });
 
   const changes: Change[] = [
     ...(approved.data ?? []),

@@ -1,4 +1,6 @@
-import { apiRequest } from '../../api/client';
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../../api/client';
+import type { BodyOf, QueryOf, ResponseOf } from '../../api/routes';
 import type {
   CalendarView,
   FreezeWindow,
@@ -9,13 +11,9 @@ import type {
   RelationshipFindings,
   Release,
   ReleaseDetail,
-  ReleaseItemKind,
-  ReleaseState,
   ReleaseType,
   ResourceAssessment,
   RiskAssessment,
-  RollbackDifficulty,
-  Urgency,
 } from '../../api/types';
 
 /** Every release query key starts here: one invalidation refreshes lists, details, plans, calendar. */
@@ -25,54 +23,35 @@ export const plansQueryKey = (id: string) => [...releasesQueryKey, 'plans', id] 
 export const conflictsQueryKey = (id: string) => [...releasesQueryKey, 'conflicts', id] as const;
 export const relationshipsQueryKey = (id: string) => [...releasesQueryKey, 'relationships', id] as const;
 export const calendarQueryKey = [...releasesQueryKey, 'calendar'] as const;
+export const referencesQueryKey = (id: string) => [...releasesQueryKey, 'references', id] as const;
+const activityQueryKey = (id: string) => [...releasesQueryKey, 'activity', id] as const;
 
-export interface ReleaseFilter {
-  state?: ReleaseState;
-  type?: ReleaseType;
-  q?: string;
-  open?: 'true';
-}
+export type ReleaseFilter = QueryOf<'/api/releases'>;
 
-export interface ReleaseItemInput {
-  kind: ReleaseItemKind;
-  title: string;
-  dslVersionId?: string | null;
-  description?: string | null;
-  ciIds: string[];
-}
+export type ReleaseItemInput = NonNullable<RequestReleaseInput['items']>[number];
 
-export interface RequestReleaseInput {
-  title: string;
-  description?: string | null;
-  changeIds: string[];
-  items: ReleaseItemInput[];
-  targetCiIds?: string[];
-  urgency: Urgency;
-  rollbackDifficulty: RollbackDifficulty;
-  newTechnology: boolean;
-}
+export type RequestReleaseInput = BodyOf<'/api/releases'>;
 
-const release = (id: string) => `/api/releases/${encodeURIComponent(id)}`;
+const path = (id: string) => ({ params: { path: { id } } });
 
 export async function listReleases(filter: ReleaseFilter, signal?: AbortSignal): Promise<Release[]> {
-  return (await apiRequest<{ releases: Release[] }>('/api/releases', { query: { ...filter }, signal }))
-    .releases;
+  return (await api.GET('/api/releases', { params: { query: filter }, signal })).releases;
 }
 
 export function getRelease(id: string): Promise<ReleaseDetail> {
-  return apiRequest<ReleaseDetail>(release(id));
+  return api.GET('/api/releases/{id}', path(id));
 }
 
 export function requestRelease(input: RequestReleaseInput): Promise<ReleaseDetail> {
-  return apiRequest<ReleaseDetail>('/api/releases', { method: 'POST', body: input });
+  return api.POST('/api/releases', { body: input });
 }
 
 export function acceptRelease(id: string, note: string | null): Promise<ReleaseDetail> {
-  return apiRequest<ReleaseDetail>(`${release(id)}/accept`, { method: 'POST', body: { note } });
+  return api.POST('/api/releases/{id}/accept', { ...path(id), body: { note } });
 }
 
 export function rejectRelease(id: string, reason: string): Promise<ReleaseDetail> {
-  return apiRequest<ReleaseDetail>(`${release(id)}/reject`, { method: 'POST', body: { reason } });
+  return api.POST('/api/releases/{id}/reject', { ...path(id), body: { reason } });
 }
 
 export function classifyRelease(
@@ -80,54 +59,48 @@ export function classifyRelease(
   type: ReleaseType,
   reason: string | null,
 ): Promise<ReleaseDetail> {
-  return apiRequest<ReleaseDetail>(`${release(id)}/classify`, { method: 'POST', body: { type, reason } });
+  return api.POST('/api/releases/{id}/classify', { ...path(id), body: { type, reason } });
 }
 
 export function cancelRelease(id: string, reason: string): Promise<ReleaseDetail> {
-  return apiRequest<ReleaseDetail>(`${release(id)}/cancel`, { method: 'POST', body: { reason } });
+  return api.POST('/api/releases/{id}/cancel', { ...path(id), body: { reason } });
 }
 
 export function getRelationships(id: string): Promise<RelationshipFindings> {
-  return apiRequest<RelationshipFindings>(`${release(id)}/relationships`);
+  return api.GET('/api/releases/{id}/relationships', path(id));
 }
 
 export function decideRelationships(id: string, decision: RelationshipDecision): Promise<ReleaseDetail> {
-  return apiRequest<ReleaseDetail>(`${release(id)}/assessments/relationship`, {
-    method: 'POST',
-    body: decision,
-  });
+  return api.POST('/api/releases/{id}/assessments/relationship', { ...path(id), body: decision });
 }
 
 export function assessResources(id: string, input: ResourceAssessment): Promise<ReleaseDetail> {
-  return apiRequest<ReleaseDetail>(`${release(id)}/assessments/resource`, { method: 'POST', body: input });
+  return api.POST('/api/releases/{id}/assessments/resource', { ...path(id), body: input });
 }
 
 export function assessRisks(id: string, input: RiskAssessment): Promise<ReleaseDetail> {
-  return apiRequest<ReleaseDetail>(`${release(id)}/assessments/risk`, { method: 'POST', body: input });
+  return api.POST('/api/releases/{id}/assessments/risk', { ...path(id), body: input });
 }
 
 export async function listPlans(id: string): Promise<PlanVersion[]> {
-  return (await apiRequest<{ plans: PlanVersion[] }>(`${release(id)}/plans`)).plans;
+  return (await api.GET('/api/releases/{id}/plans', path(id))).plans;
 }
 
 export function savePlan(id: string, content: PlanContent): Promise<ReleaseDetail> {
-  return apiRequest<ReleaseDetail>(`${release(id)}/plan`, { method: 'PUT', body: content });
+  return api.PUT('/api/releases/{id}/plan', { ...path(id), body: content });
 }
 
 export function submitPlan(id: string): Promise<ReleaseDetail> {
-  return apiRequest<ReleaseDetail>(`${release(id)}/plan/submit`, { method: 'POST' });
+  return api.POST('/api/releases/{id}/plan/submit', path(id));
 }
 
 /** TY-4: saves the completion of an emergency release's approved short form. */
 export function saveCompletion(id: string, content: PlanContent): Promise<ReleaseDetail> {
-  return apiRequest<ReleaseDetail>(`${release(id)}/plan/completion`, { method: 'PUT', body: content });
+  return api.PUT('/api/releases/{id}/plan/completion', { ...path(id), body: content });
 }
 
 export function approveCompletion(id: string, comment: string | null): Promise<ReleaseDetail> {
-  return apiRequest<ReleaseDetail>(`${release(id)}/plan/completion/approve`, {
-    method: 'POST',
-    body: { comment },
-  });
+  return api.POST('/api/releases/{id}/plan/completion/approve', { ...path(id), body: { comment } });
 }
 
 /** TY-4: the review of an emergency release after the fact. */
@@ -135,36 +108,36 @@ export function reviewEmergency(
   id: string,
   review: { justified: boolean; findings: string },
 ): Promise<ReleaseDetail> {
-  return apiRequest<ReleaseDetail>(`${release(id)}/review`, { method: 'POST', body: review });
+  return api.POST('/api/releases/{id}/review', { ...path(id), body: review });
 }
 
 export function approvePlan(id: string, comment: string | null): Promise<ReleaseDetail> {
-  return apiRequest<ReleaseDetail>(`${release(id)}/plan/approve`, { method: 'POST', body: { comment } });
+  return api.POST('/api/releases/{id}/plan/approve', { ...path(id), body: { comment } });
 }
 
 export function rejectPlan(id: string, comment: string): Promise<ReleaseDetail> {
-  return apiRequest<ReleaseDetail>(`${release(id)}/plan/reject`, { method: 'POST', body: { comment } });
+  return api.POST('/api/releases/{id}/plan/reject', { ...path(id), body: { comment } });
 }
 
 export function revisePlan(id: string, reason: string): Promise<ReleaseDetail> {
-  return apiRequest<ReleaseDetail>(`${release(id)}/plan/revise`, { method: 'POST', body: { reason } });
+  return api.POST('/api/releases/{id}/plan/revise', { ...path(id), body: { reason } });
 }
 
 export async function listConflicts(id: string): Promise<PlanConflict[]> {
-  return (await apiRequest<{ conflicts: PlanConflict[] }>(`${release(id)}/plan/conflicts`)).conflicts;
+  return (await api.GET('/api/releases/{id}/plan/conflicts', path(id))).conflicts;
 }
 
 export async function overrideConflict(id: string, key: string, reason: string): Promise<PlanConflict[]> {
   return (
-    await apiRequest<{ conflicts: PlanConflict[] }>(
-      `${release(id)}/plan/conflicts/${encodeURIComponent(key)}/override`,
-      { method: 'POST', body: { reason } },
-    )
+    await api.POST('/api/releases/{id}/plan/conflicts/{key}/override', {
+      params: { path: { id, key } },
+      body: { reason },
+    })
   ).conflicts;
 }
 
 export function getCalendar(from: string, to: string, signal?: AbortSignal): Promise<CalendarView> {
-  return apiRequest<CalendarView>('/api/calendar', { query: { from, to }, signal });
+  return api.GET('/api/calendar', { params: { query: { from, to } }, signal });
 }
 
 export function createFreeze(input: {
@@ -173,9 +146,73 @@ export function createFreeze(input: {
   endsAt: string;
   reason?: string | null;
 }): Promise<FreezeWindow> {
-  return apiRequest<FreezeWindow>('/api/freeze-windows', { method: 'POST', body: input });
+  return api.POST('/api/freeze-windows', { body: input });
 }
 
 export function deleteFreeze(id: string): Promise<void> {
-  return apiRequest<void>(`/api/freeze-windows/${encodeURIComponent(id)}`, { method: 'DELETE' });
+  return api.DELETE('/api/freeze-windows/{id}', path(id));
+}
+
+/** The names of the CIs and software versions a release names (read with release.read). */
+export type ReleaseReferences = ResponseOf<'/api/releases/{id}/references'>;
+
+// Queries: one hook per resource, so every screen asks for it under the same key.
+
+/** Releases matching a filter; the last answer stays while a new filter loads. */
+export function useReleases(filter: ReleaseFilter) {
+  return useQuery({
+    queryKey: [...releasesQueryKey, 'list', filter],
+    queryFn: ({ signal }) => listReleases(filter, signal),
+    placeholderData: (previous) => previous,
+  });
+}
+
+export function useRelease(id: string, options: { enabled?: boolean } = {}) {
+  return useQuery({ queryKey: releaseQueryKey(id), queryFn: () => getRelease(id), ...options });
+}
+
+export function usePlans(id: string) {
+  return useQuery({ queryKey: plansQueryKey(id), queryFn: () => listPlans(id) });
+}
+
+export function useConflicts(id: string, options: { enabled?: boolean } = {}) {
+  return useQuery({ queryKey: conflictsQueryKey(id), queryFn: () => listConflicts(id), ...options });
+}
+
+export function useRelationships(id: string) {
+  return useQuery({ queryKey: relationshipsQueryKey(id), queryFn: () => getRelationships(id) });
+}
+
+export function useReleaseReferencesQuery(id: string) {
+  return useQuery({
+    queryKey: referencesQueryKey(id),
+    queryFn: (): Promise<ReleaseReferences> => api.GET('/api/releases/{id}/references', path(id)),
+    staleTime: 30_000,
+  });
+}
+
+/** PR-3: the release's successful actions, who and when (for those without audit.read). */
+export function useReleaseActivity(id: string) {
+  return useQuery({
+    queryKey: activityQueryKey(id),
+    queryFn: () => api.GET('/api/releases/{id}/activity', path(id)),
+  });
+}
+
+/** The first 30 releases matching what is typed in a picker; the last answer stays while typing. */
+export function useReleaseSearch(q: string) {
+  return useQuery({
+    queryKey: [...releasesQueryKey, 'pick', q],
+    queryFn: async ({ signal }) => (await listReleases({ q: q || undefined }, signal)).slice(0, 30),
+    placeholderData: (previous) => previous,
+  });
+}
+
+/** The calendar between two instants; the last answer stays while another range loads. */
+export function useCalendar(from: string, to: string) {
+  return useQuery({
+    queryKey: [...calendarQueryKey, from, to],
+    queryFn: ({ signal }) => getCalendar(from, to, signal),
+    placeholderData: (previous) => previous,
+  });
 }

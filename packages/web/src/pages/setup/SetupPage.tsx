@@ -1,11 +1,10 @@
 import { useNavigate, useSearchParams } from 'react-router';
 import { Button, Result } from 'antd';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { FullPageSpin } from '../../common/FullPageSpin';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { PublicLayout } from '../../layout/PublicLayout';
-import { fetchSetupStatus } from './setup.api';
+import { useSetupStatus } from './setup.api';
 import { SetupForm } from './SetupForm';
 
 /** /setup?token=…: the one-time link that creates an account (the first one on a fresh install). */
@@ -14,11 +13,7 @@ export function SetupPage() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
-  const status = useQuery({
-    queryKey: ['setup-status', token],
-    queryFn: () => fetchSetupStatus(token),
-    staleTime: 0,
-  });
+  const status = useSetupStatus(token);
 
   if (status.isPending) return <FullPageSpin />;
   if (status.isError) {

@@ -1,18 +1,23 @@
-import { apiRequest } from '../../api/client';
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../../api/client';
+import type { BodyOf } from '../../api/routes';
 import type { SessionView, SetupStatus } from '../../api/types';
 
-export interface SetupInput {
-  token: string;
-  username: string;
-  displayName: string;
-  email: string | null;
-  password: string;
-}
+export type SetupInput = BodyOf<'/api/setup'>;
 
 export function fetchSetupStatus(token: string): Promise<SetupStatus> {
-  return apiRequest<SetupStatus>('/api/setup/status', { query: { token }, redirectOn401: false });
+  return api.GET('/api/setup/status', { params: { query: { token } }, redirectOn401: false });
 }
 
 export function completeSetup(input: SetupInput): Promise<SessionView> {
-  return apiRequest<SessionView>('/api/setup', { method: 'POST', body: input, redirectOn401: false });
+  return api.POST('/api/setup', { body: input, redirectOn401: false });
+}
+
+/** Whether first-run setup is open and the token valid; always asked afresh. */
+export function useSetupStatus(token: string) {
+  return useQuery({
+    queryKey: ['setup-status', token],
+    queryFn: () => fetchSetupStatus(token),
+    staleTime: 0,
+  });
 }

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Form, Input, Modal, Select } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { CreatedToken } from '../../api/types';
+import type { CreatedToken, Permission } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { numberRule, showFieldErrors } from '../../common/forms';
@@ -17,7 +17,7 @@ import { useFormGuard } from '../../common/useUnsavedChangesGuard';
 interface TokenFormValues {
   name: string;
   userId: string;
-  scopes: string[];
+  scopes: Permission[];
   expiresInDays: number;
 }
 

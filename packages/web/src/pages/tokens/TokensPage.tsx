@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { Button, Card, Flex, Select } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { CreatedToken } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
@@ -10,7 +9,7 @@ import { PageHeader } from '../../common/PageHeader';
 import { CreateTokenModal } from './CreateTokenModal';
 import { TokenSecretModal } from './TokenSecretModal';
 import { TokenTable } from './TokenTable';
-import { listTokens, tokensQueryKey } from './tokens.api';
+import { useTokens } from './tokens.api';
 import { useOwnerOptions } from './useOwnerOptions';
 
 /** API 令牌: token.manage sees and issues everyone's, token.own only one's own. */
@@ -22,10 +21,7 @@ export function TokensPage() {
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedToken | null>(null);
   const { owners } = useOwnerOptions(manageAll);
-  const tokens = useQuery({
-    queryKey: [...tokensQueryKey, ownerFilter ?? 'all'],
-    queryFn: () => listTokens(ownerFilter),
-  });
+  const tokens = useTokens(ownerFilter);
 
   return (
     <>

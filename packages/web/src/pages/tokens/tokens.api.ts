@@ -1,23 +1,25 @@
-import { apiRequest } from '../../api/client';
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../../api/client';
+import type { BodyOf } from '../../api/routes';
 import type { ApiToken, CreatedToken } from '../../api/types';
 
 export const tokensQueryKey = ['tokens'] as const;
 
-export interface CreateTokenInput {
-  name: string;
-  scopes: string[];
-  expiresInDays: number;
-  userId?: string;
-}
+export type CreateTokenInput = BodyOf<'/api/tokens'>;
 
 export async function listTokens(userId?: string): Promise<ApiToken[]> {
-  return (await apiRequest<{ tokens: ApiToken[] }>('/api/tokens', { query: { userId } })).tokens;
+  return (await api.GET('/api/tokens', { params: { query: { userId } } })).tokens;
 }
 
 export function createToken(input: CreateTokenInput): Promise<CreatedToken> {
-  return apiRequest<CreatedToken>('/api/tokens', { method: 'POST', body: input });
+  return api.POST('/api/tokens', { body: input });
 }
 
 export function revokeToken(id: string): Promise<ApiToken> {
-  return apiRequest<ApiToken>(`/api/tokens/${encodeURIComponent(id)}/revoke`, { method: 'POST' });
+  return api.POST('/api/tokens/{id}/revoke', { params: { path: { id } } });
+}
+
+/** The tokens of one owner, or all tokens the user may see (undefined). */
+export function useTokens(userId: string | undefined) {
+  return useQuery({ queryKey: [...tokensQueryKey, userId ?? 'all'], queryFn: () => listTokens(userId) });
 }

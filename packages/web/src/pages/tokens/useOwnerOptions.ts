@@ -1,8 +1,7 @@
 import { useMemo } from 'react';
-import { useQuery } from '@tanstack/react-query';
 import { useAuth } from '../../auth/AuthContext';
 import { permissionsOfRoles, useRolesQuery } from '../../common/roles';
-import { listUsers, usersQueryKey } from '../users/users.api';
+import { useUsers } from '../users/users.api';
 
 /**
  * Who may own a new token, and what each may hold: yourself always; the enabled service accounts
@@ -13,11 +12,7 @@ import { listUsers, usersQueryKey } from '../users/users.api';
 export function useOwnerOptions(manageAll: boolean) {
   const { session } = useAuth();
   const roles = useRolesQuery();
-  const users = useQuery({
-    queryKey: [...usersQueryKey, { status: 'enabled-owners' }],
-    queryFn: () => listUsers({}),
-    enabled: manageAll,
-  });
+  const users = useUsers({}, { enabled: manageAll });
   return useMemo(() => {
     const me = session.user;
     const others = (users.data ?? []).filter((u) => u.id !== me.id && !u.disabled && u.serviceAccount);

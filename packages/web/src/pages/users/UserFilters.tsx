@@ -1,6 +1,7 @@
 import { Flex, Input, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useRoleOptions } from '../../common/roles';
+import type { Role } from '../../api/types';
 import type { UserFilter, UserStatusFilter } from './users.api';
 
 /** Text, role and status filters; text applies on Enter or on the search button. */
@@ -24,7 +25,7 @@ export function UserFilters({
         aria-label={t('users.searchPlaceholder')}
         data-testid="user-search"
       />
-      <Select<string>
+      <Select<Role>
         allowClear
         placeholder={t('users.roleFilter')}
         value={value.role}

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { App, Form, Input, Modal, Switch } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { User } from '../../api/types';
+import type { Role, User } from '../../api/types';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { showFieldErrors } from '../../common/forms';
 import { MIN_PASSWORD_LENGTH } from '../../common/PasswordFields';
@@ -15,7 +15,7 @@ interface UserFormValues {
   username: string;
   displayName: string;
   email?: string;
-  roles: string[];
+  roles: Role[];
   password?: string;
   serviceAccount?: boolean;
 }

@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { Button, Card, Tag } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
@@ -11,7 +10,7 @@ import { ResetPasswordModal } from './ResetPasswordModal';
 import { UserFilters } from './UserFilters';
 import { UserFormModal } from './UserFormModal';
 import { UserTable } from './UserTable';
-import { listUsers, usersQueryKey, type UserFilter } from './users.api';
+import { type UserFilter, useUsers } from './users.api';
 
 type Dialog = { kind: 'create' } | { kind: 'edit'; user: User } | { kind: 'password'; user: User } | null;
 
@@ -22,11 +21,7 @@ export function UsersPage() {
   const canManage = can('user.manage');
   const [filter, setFilter] = useState<UserFilter>({});
   const [dialog, setDialog] = useState<Dialog>(null);
-  const users = useQuery({
-    queryKey: [...usersQueryKey, filter],
-    queryFn: () => listUsers(filter),
-    placeholderData: (previous) => previous,
-  });
+  const users = useUsers(filter);
 
   return (
     <>

@@ -1,31 +1,21 @@
-import { apiRequest } from '../../api/client';
-import type { User } from '../../api/types';
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../../api/client';
+import type { BodyOf } from '../../api/routes';
+import type { Role, User } from '../../api/types';
 
 export const usersQueryKey = ['users'] as const;
 
 export interface UserFilter {
   text?: string;
-  role?: string;
+  role?: Role;
   status?: UserStatusFilter;
 }
 
 export type UserStatusFilter = 'active' | 'disabled' | 'locked';
 
-export interface CreateUserInput {
-  username: string;
-  displayName: string;
-  email: string | null;
-  roles: string[];
-  /** A person's initial password; none for a service account. */
-  password?: string;
-  serviceAccount?: boolean;
-}
+export type CreateUserInput = BodyOf<'/api/users'>;
 
-export interface UpdateUserInput {
-  displayName?: string;
-  email?: string | null;
-  roles?: string[];
-}
+export type UpdateUserInput = BodyOf<'/api/users/{id}', 'patch'>;
 
 export function isLocked(user: User, now = Date.now()): boolean {
   return user.lockedUntil !== null && Date.parse(user.lockedUntil) > now;
@@ -38,8 +28,8 @@ export async function listUsers(filter: UserFilter): Promise<User[]> {
       : filter.status === 'active' || filter.status === 'locked'
         ? 'false'
         : undefined;
-  const { users } = await apiRequest<{ users: User[] }>('/api/users', {
-    query: { text: filter.text?.trim(), role: filter.role, disabled },
+  const { users } = await api.GET('/api/users', {
+    params: { query: { text: filter.text?.trim(), role: filter.role, disabled } },
   });
   if (filter.status === 'locked') return users.filter((u) => isLocked(u));
   if (filter.status === 'active') return users.filter((u) => !isLocked(u));
@@ -47,25 +37,37 @@ export async function listUsers(filter: UserFilter): Promise<User[]> {
 }
 
 export function createUser(input: CreateUserInput): Promise<User> {
-  return apiRequest<User>('/api/users', { method: 'POST', body: input });
+  return api.POST('/api/users', { body: input });
 }
 
 export function updateUser(id: string, input: UpdateUserInput): Promise<User> {
-  return apiRequest<User>(`/api/users/${encodeURIComponent(id)}`, { method: 'PATCH', body: input });
+  return api.PATCH('/api/users/{id}', { params: { path: { id } }, body: input });
 }
 
 export function userAction(id: string, action: 'disable' | 'enable' | 'unlock'): Promise<User> {
-  return apiRequest<User>(`/api/users/${encodeURIComponent(id)}/${action}`, { method: 'POST' });
+  const params = { path: { id } };
+  if (action === 'disable') return api.POST('/api/users/{id}/disable', { params });
+  if (action === 'enable') return api.POST('/api/users/{id}/enable', { params });
+  return api.POST('/api/users/{id}/unlock', { params });
 }
 
 export function resetPassword(id: string, password: string): Promise<User> {
-  return apiRequest<User>(`/api/users/${encodeURIComponent(id)}/password`, {
-    method: 'POST',
-    body: { password },
+  return api.POST('/api/users/{id}/password', { params: { path: { id } }, body: { password } });
+}
+
+// Queries: one hook per resource, so every screen asks for it under the same key.
+
+/** Users matching a filter; the last answer stays while a new filter loads. */
+export function useUsers(filter: UserFilter, options: { enabled?: boolean } = {}) {
+  return useQuery({
+    queryKey: [...usersQueryKey, filter],
+    queryFn: () => listUsers(filter),
+    placeholderData: (previous) => previous,
+    ...options,
   });
 }
 
 /** X-4: removes another user's two-step verification (a lost authenticator); they enrol again. */
 export function resetSecondFactor(id: string): Promise<void> {
-  return apiRequest<void>(`/api/users/${encodeURIComponent(id)}/second-factor/reset`, { method: 'POST' });
+  return api.POST('/api/users/{id}/second-factor/reset', { params: { path: { id } } });
 }

@@ -2,8 +2,8 @@ import { PassThrough, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import type { RequestContext } from '../../../context';
-import { authorize } from '../../identity/authorize';
-import { recordStandalone } from '../../audit/audit.service';
+import { authorize } from '../../../authorize';
+import { recordStandalone } from '../../audit';
 import type { CmdbDeps } from '../cmdb.deps';
 import * as repo from '../cmdb.repository';
 import { ATTRIBUTE_PREFIX, CI_COLUMNS, RELATION_COLUMNS } from './columns';
@@ -61,7 +61,7 @@ export async function exportCmdb(
 ): Promise<Readable> {
   authorize(ctx, 'cmdb.read');
   await recordStandalone(deps.db, deps.audit, ctx, {
-    action: 'cmdb.exported',
+    action: 'cmdb.export',
     entityType: 'cmdb',
     details: { format, kind: format === 'xlsx' ? 'all' : kind },
   });

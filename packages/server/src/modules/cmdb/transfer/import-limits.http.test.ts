@@ -130,8 +130,20 @@ describe.each(DIALECTS)('CMDB import limits on %s', (dialect) => {
     expect(nul.status, JSON.stringify(nul.body)).toBe(200);
     expect(nul.body).toMatchObject({ ok: false, applied: false });
     expect(nul.body.errors).toEqual([
-      { sheet: 'csv', row: 2, column: 'name', reason: 'must not contain the NUL character (U+0000)' },
-      { sheet: 'csv', row: 3, column: 'owner', reason: 'at most 100 characters' },
+      {
+        sheet: 'csv',
+        row: 2,
+        column: 'name',
+        reason: 'must not contain the NUL character (U+0000)',
+        problem: { code: 'nul_character', params: {} },
+      },
+      {
+        sheet: 'csv',
+        row: 3,
+        column: 'owner',
+        reason: 'at most 100 characters',
+        problem: { code: 'text_max', params: { max: 100 } },
+      },
     ]);
     expect(await count()).toBe(before);
   });

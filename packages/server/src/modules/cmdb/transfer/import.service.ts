@@ -8,7 +8,7 @@ import {
   RELATION_TYPES,
 } from '@releasegate/domain';
 import type { RequestContext } from '../../../context';
-import { authorize } from '../../identity/authorize';
+import { authorize } from '../../../authorize';
 import type { CmdbDeps } from '../cmdb.deps';
 import * as repo from '../cmdb.repository';
 import { addRelationIn, createCiIn, updateCiIn, type CiInput } from '../ci.service';
@@ -192,7 +192,7 @@ export async function importCmdb(
       else if (name.length > 200) fail('name', fieldProblem('text_max', { max: 200 }));
       if (!environment) fail('environment', fieldProblem('required'));
       else if (!isEnvironment(environment))
-        fail('environment', fieldProblem('one_of', { values: ENVIRONMENTS }));
+        fail('environment', fieldProblem('environment_one_of', { values: ENVIRONMENTS }));
       const critical = criticalOf(cell(cells, 'critical'));
       if (critical === null) fail('critical', fieldProblem('import_boolean'));
       // The same lengths as a CI entered by hand (cmdb.schemas.ts).
@@ -264,7 +264,7 @@ export async function importCmdb(
     let bad = false;
     if (!isRelationType(type)) {
       bad = true;
-      at('relation', fieldProblem('one_of', { values: RELATION_TYPES }));
+      at('relation', fieldProblem('relation_one_of', { values: RELATION_TYPES }));
     }
     const ends: string[] = [];
     for (const side of ['source', 'target'] as const) {
@@ -357,7 +357,7 @@ export async function importCmdb(
       await addRelationIn(trx, deps, ctx, { sourceId, targetId, type: r.type }, origin);
     }
     await deps.audit.record(trx, ctx, {
-      action: 'cmdb.imported',
+      action: 'cmdb.import',
       entityType: 'cmdb',
       details: { fileName: options.fileName ?? null, format: options.format, summary },
     });

@@ -2,12 +2,11 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Breadcrumb, Button, Card, Descriptions, Flex, Select, Spin, Typography } from 'antd';
 import { DiffOutlined } from '@ant-design/icons';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../../common/ErrorAlert';
 import { FullPageSpin } from '../../../common/FullPageSpin';
 import { formatDateTime } from '../../../common/format';
-import { baselinesQueryKey, compareBaseline, getBaseline, listBaselines } from '../cmdb.api';
+import { useBaseline, useBaselineComparison, useBaselines } from '../cmdb.api';
 import { BaselineDiffView, SnapshotTable } from './BaselineDiffView';
 import { PersonName } from '../../../common/people';
 
@@ -15,16 +14,11 @@ import { PersonName } from '../../../common/people';
 export function BaselineDetailPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
-  const baseline = useQuery({ queryKey: [...baselinesQueryKey, id], queryFn: () => getBaseline(id) });
-  const all = useQuery({ queryKey: baselinesQueryKey, queryFn: listBaselines });
+  const baseline = useBaseline(id);
+  const all = useBaselines();
   const [choice, setChoice] = useState('now');
   const [against, setAgainst] = useState<string | null>(null);
-  const diff = useQuery({
-    queryKey: [...baselinesQueryKey, id, 'compare', against],
-    queryFn: () => compareBaseline(id, against!),
-    enabled: against !== null,
-    staleTime: 0,
-  });
+  const diff = useBaselineComparison(id, against);
 
   if (baseline.isPending) return <FullPageSpin />;
   if (baseline.error) return <ErrorAlert error={baseline.error} />;

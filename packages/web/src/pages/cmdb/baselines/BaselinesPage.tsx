@@ -2,14 +2,13 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { Button, Card, Table, Tag, Typography } from 'antd';
 import { CameraOutlined } from '@ant-design/icons';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Baseline } from '../../../api/types';
 import { useAuth } from '../../../auth/AuthContext';
 import { ErrorAlert } from '../../../common/ErrorAlert';
 import { formatDateTime } from '../../../common/format';
 import { PageHeader } from '../../../common/PageHeader';
-import { baselinesQueryKey, listBaselines } from '../cmdb.api';
+import { useBaselines } from '../cmdb.api';
 import { TakeBaselineModal } from './TakeBaselineModal';
 import { PersonName } from '../../../common/people';
 
@@ -19,7 +18,7 @@ export function BaselinesPage() {
   const { can } = useAuth();
   const navigate = useNavigate();
   const [taking, setTaking] = useState(false);
-  const baselines = useQuery({ queryKey: baselinesQueryKey, queryFn: listBaselines });
+  const baselines = useBaselines();
 
   return (
     <>

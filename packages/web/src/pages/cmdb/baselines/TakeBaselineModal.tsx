@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { App, Form, Input, Modal, Radio, Select } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { ENVIRONMENTS, type Baseline } from '../../../api/types';
+import { ENVIRONMENTS, type Baseline, type Environment } from '../../../api/types';
 import { ErrorAlert } from '../../../common/ErrorAlert';
 import { showFieldErrors } from '../../../common/forms';
 import { CiSelect } from '../CiSelect';
@@ -17,7 +17,7 @@ interface BaselineFormValues {
   description?: string;
   scope: 'filter' | 'pick';
   type?: string;
-  environment?: string;
+  environment?: Environment;
   owner?: string;
   critical?: 'true' | 'false';
   ciIds?: string[];

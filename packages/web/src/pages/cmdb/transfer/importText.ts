@@ -1,4 +1,4 @@
-import type { FieldProblem } from '@releasegate/messages';
+import type { FieldCode, FieldProblem } from '@releasegate/messages';
 import { fieldProblemText } from '../../../common/fieldText';
 
 export interface ImportTextHelpers {
@@ -11,14 +11,15 @@ export interface ImportTextHelpers {
  * names this page shows for them rather than their keys.
  */
 export function importProblemText(
-  problem: FieldProblem,
+  problem: { code: FieldCode; params: Record<string, unknown> },
   language: string,
   helpers: ImportTextHelpers,
 ): string {
-  if (language.startsWith('en')) return fieldProblemText(problem, language);
   const params: Record<string, unknown> = { ...problem.params };
-  if (typeof params.type === 'string') params.type = helpers.typeName(params.type);
-  if (typeof params.environment === 'string')
-    params.environment = helpers.environmentName(params.environment);
-  return fieldProblemText({ ...problem, params } as FieldProblem, language);
+  if (!language.startsWith('en')) {
+    if (typeof params.type === 'string') params.type = helpers.typeName(params.type);
+    if (typeof params.environment === 'string')
+      params.environment = helpers.environmentName(params.environment);
+  }
+  return fieldProblemText({ code: problem.code, params } as FieldProblem, language);
 }

@@ -15,7 +15,7 @@ import {
   Typography,
 } from 'antd';
 import { ArrowRightOutlined } from '@ant-design/icons';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type {
   RelatedRelease,
@@ -28,12 +28,7 @@ import { ErrorAlert } from '../../../common/ErrorAlert';
 import { formatMinute } from '../../../common/format';
 import { showFieldErrors } from '../../../common/forms';
 import { CiLinks } from '../CiLinks';
-import {
-  decideRelationships,
-  getRelationships,
-  relationshipsQueryKey,
-  releasesQueryKey,
-} from '../releases.api';
+import { decideRelationships, releasesQueryKey, useRelationships } from '../releases.api';
 import { ReleaseStateTag } from '../ReleaseTags';
 import { latestRecord } from './assessments';
 import { OrderList } from './OrderList';
@@ -64,10 +59,7 @@ export function RelationshipCard({ release, editable }: { release: ReleaseDetail
   const guard = useFormGuard();
   const [failure, setFailure] = useState<unknown>(null);
   const [pending, setPending] = useState(false);
-  const findings = useQuery({
-    queryKey: relationshipsQueryKey(release.id),
-    queryFn: () => getRelationships(release.id),
-  });
+  const findings = useRelationships(release.id);
   const latest = latestRecord<RelationshipAssessment>(release, 'relationship');
   const f = findings.data;
 

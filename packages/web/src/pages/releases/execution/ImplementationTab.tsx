@@ -1,11 +1,10 @@
 import { Alert, Button, Card, Flex, Spin, Typography } from 'antd';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ReleaseDetail } from '../../../api/types';
 import { ErrorAlert } from '../../../common/ErrorAlert';
 import { ActionButton } from '../ActionButton';
 import { useReleaseActions } from '../releaseActions';
-import { getProgress, progressQueryKey } from './execution.api';
+import { useProgress } from './execution.api';
 import { ActionBlockers } from './ActionBlockers';
 import { ProgressHeader } from './ProgressHeader';
 import { StepTable } from './StepTable';
@@ -17,10 +16,7 @@ import { StepTable } from './StepTable';
 export function ImplementationTab({ release }: { release: ReleaseDetail }) {
   const { t } = useTranslation();
   const { run } = useReleaseActions();
-  const progress = useQuery({
-    queryKey: progressQueryKey(release.id),
-    queryFn: () => getProgress(release.id),
-  });
+  const progress = useProgress(release.id);
   if (progress.isPending) return <Spin />;
   if (progress.error) return <ErrorAlert error={progress.error} />;
   const p = progress.data;

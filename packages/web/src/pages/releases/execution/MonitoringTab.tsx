@@ -21,7 +21,6 @@ import {
 } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { AlertOutlined, FileAddOutlined, MessageOutlined, WarningFilled } from '@ant-design/icons';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ReleaseDetail } from '../../../api/types';
 import { ErrorAlert } from '../../../common/ErrorAlert';
@@ -33,19 +32,17 @@ import { ActionBlockers } from './ActionBlockers';
 import {
   LOG_LEVELS,
   SEVERITIES,
-  getMonitoring,
-  logsQueryKey,
-  monitoringQueryKey,
   pushLogs,
   recordFeedback,
   recordReading,
-  searchLogs,
   type Feedback,
   type FeedbackInput,
   type Indicator,
   type LogEntry,
   type LogLevel,
   type LogLineInput,
+  useLogs,
+  useMonitoring,
 } from './execution.api';
 import { FormModal } from './FormModal';
 import { IndicatorChart } from './IndicatorChart';
@@ -70,10 +67,7 @@ const SEVERITY_COLORS: Record<Feedback['severity'], string> = {
  */
 export function MonitoringTab({ release }: { release: ReleaseDetail }) {
   const { t } = useTranslation();
-  const monitoring = useQuery({
-    queryKey: monitoringQueryKey(release.id),
-    queryFn: () => getMonitoring(release.id),
-  });
+  const monitoring = useMonitoring(release.id);
   if (monitoring.isPending) return <Spin />;
   if (monitoring.error) return <ErrorAlert error={monitoring.error} />;
   const m = monitoring.data;
@@ -306,11 +300,7 @@ function LogsCard({ release, patterns }: { release: ReleaseDetail; patterns: str
   const [attaching, setAttaching] = useState(false);
   const { availability } = useReleaseActions();
   const query = { q: text || undefined, flagged: flagged ? ('true' as const) : undefined, level, limit: 200 };
-  const logs = useQuery({
-    queryKey: logsQueryKey(release.id, query),
-    queryFn: ({ signal }) => searchLogs(release.id, query, signal),
-    placeholderData: keepPreviousData,
-  });
+  const logs = useLogs(release.id, query);
 
   return (
     <Card

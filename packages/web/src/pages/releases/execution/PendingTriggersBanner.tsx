@@ -1,9 +1,8 @@
 import { Alert, Button, Flex } from 'antd';
 import { AlertOutlined } from '@ant-design/icons';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ReleaseDetail } from '../../../api/types';
-import { getRollback, rollbackQueryKey } from './execution.api';
+import { useRollback } from './execution.api';
 import { triggerKindText } from './executionText';
 import { TriggerClock } from './TriggerClock';
 import { useNow } from './useNow';
@@ -14,11 +13,7 @@ const WATCHED: readonly string[] = ['implementing', 'post_release'];
 export function PendingTriggersBanner({ release, onOpen }: { release: ReleaseDetail; onOpen: () => void }) {
   const { t } = useTranslation();
   const watched = WATCHED.includes(release.state);
-  const rollback = useQuery({
-    queryKey: rollbackQueryKey(release.id),
-    queryFn: () => getRollback(release.id),
-    enabled: watched,
-  });
+  const rollback = useRollback(release.id, { enabled: watched });
   const open = (rollback.data?.triggers ?? []).filter((x) => !x.decision);
   const now = useNow(1000, rollback.data?.now);
   if (!watched || open.length === 0) return null;

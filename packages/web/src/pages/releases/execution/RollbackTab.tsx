@@ -24,7 +24,7 @@ import {
   CloseCircleFilled,
   SafetyCertificateOutlined,
 } from '@ant-design/icons';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ReleaseDetail } from '../../../api/types';
 import { ErrorAlert } from '../../../common/ErrorAlert';
@@ -34,24 +34,22 @@ import { ActionButton } from '../ActionButton';
 import { useCiLookup } from '../CiLinks';
 import { useReleaseActions } from '../releaseActions';
 import { useReleasePolicy } from '../useReleasePolicy';
-import { listPlans, plansQueryKey, releasesQueryKey } from '../releases.api';
+import { releasesQueryKey, usePlans } from '../releases.api';
 import { FormModal } from './FormModal';
 import { useSubmit } from './useSubmit';
 import { ActionBlockers } from './ActionBlockers';
 import {
   TRIGGER_KINDS,
   decideTrigger,
-  getProgress,
-  getRollback,
-  progressQueryKey,
   raiseTrigger,
-  rollbackQueryKey,
   verifyRestoration,
   type ProblemRecord,
   type RestorationCheck,
   type RestorationItem,
   type Trigger,
   type TriggerInput,
+  useProgress,
+  useRollback,
 } from './execution.api';
 import { PersonName, usePeople } from '../../../common/people';
 import {
@@ -88,14 +86,8 @@ const KIND_COLORS: Record<string, string> = {
  */
 export function RollbackTab({ release }: { release: ReleaseDetail }) {
   const { t } = useTranslation();
-  const rollback = useQuery({
-    queryKey: rollbackQueryKey(release.id),
-    queryFn: () => getRollback(release.id),
-  });
-  const progress = useQuery({
-    queryKey: progressQueryKey(release.id),
-    queryFn: () => getProgress(release.id),
-  });
+  const rollback = useRollback(release.id);
+  const progress = useProgress(release.id);
   if (rollback.isPending || progress.isPending) return <Spin />;
   if (rollback.error || progress.error) return <ErrorAlert error={rollback.error ?? progress.error} />;
   const r = rollback.data;
@@ -144,7 +136,9 @@ export function RollbackTab({ release }: { release: ReleaseDetail }) {
           )}
         </>
       )}
-      {(rollingBack || r.problems.length > 0) && <ProblemCard problems={r.problems} />}
+      {(rollingBack || r.problems.length > 0) && (
+        <ProblemCard problems={r.problems} subject={`${release.number} ${release.title}`} />
+      )}
     </div>
   );
 }
@@ -255,7 +249,7 @@ function TriggersCard({
                   >
                     {t('execution.rollback.evidence')}
                     {t('common.colon')}
-                    {triggerEvidenceText(t, x.evidence)}
+                    {triggerEvidenceText(t, x)}
                   </Typography.Paragraph>
                 )}
               </Flex>
@@ -430,7 +424,7 @@ function RestorationCard({ release, checks }: { release: ReleaseDetail; checks: 
   const { t } = useTranslation();
   const { message } = App.useApp();
   const { availability } = useReleaseActions();
-  const plans = useQuery({ queryKey: plansQueryKey(release.id), queryFn: () => listPlans(release.id) });
+  const plans = usePlans(release.id);
   const targets = plans.data?.find((p) => p.status === 'approved')?.content.baseline?.targets ?? [];
   const cis = useCiLookup(targets.map((x) => x.ciId));
   const [form] = Form.useForm<{ observed: Record<string, string | undefined> }>();
@@ -602,7 +596,7 @@ function RestorationCard({ release, checks }: { release: ReleaseDetail; checks: 
 }
 
 /** RB-5: the problem record: the reason and the course of the rollback, step by step. */
-function ProblemCard({ problems }: { problems: ProblemRecord[] }) {
+function ProblemCard({ problems, subject }: { problems: ProblemRecord[]; subject: string }) {
   const { t } = useTranslation();
   const nameOf = usePeople();
   return (
@@ -616,7 +610,7 @@ function ProblemCard({ problems }: { problems: ProblemRecord[] }) {
               <Typography.Text strong className="rg-mono" style={{ fontSize: 16 }}>
                 {p.number}
               </Typography.Text>
-              <Typography.Text strong>{problemTitleText(t, p.title)}</Typography.Text>
+              <Typography.Text strong>{problemTitleText(t, p, subject)}</Typography.Text>
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                 {t('execution.rollback.problemCreated', { by: nameOf(p.createdBy), at: when(p.createdAt) })}
               </Typography.Text>

@@ -27,7 +27,6 @@ import {
   PaperClipOutlined,
   UploadOutlined,
 } from '@ant-design/icons';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ReleaseDetail } from '../../../api/types';
 import { ErrorAlert } from '../../../common/ErrorAlert';
@@ -35,14 +34,13 @@ import { formatDateTime } from '../../../common/format';
 import { ActionButton } from '../ActionButton';
 import { ActionBlockers } from './ActionBlockers';
 import {
-  checksQueryKey,
-  getChecklist,
   recordCheck,
   uploadEvidence,
   type CheckInput,
   type CheckResult,
   type ChecklistItem,
   type Evidence,
+  useChecklist,
 } from './execution.api';
 import { localized } from './executionText';
 import { FormModal } from './FormModal';
@@ -123,7 +121,7 @@ export function EvidenceCell({
  */
 export function VerificationTab({ release }: { release: ReleaseDetail }) {
   const { t, i18n } = useTranslation();
-  const checks = useQuery({ queryKey: checksQueryKey(release.id), queryFn: () => getChecklist(release.id) });
+  const checks = useChecklist(release.id);
   const [recording, setRecording] = useState<ChecklistItem | null>(null);
   if (checks.isPending) return <Spin />;
   if (checks.error) return <ErrorAlert error={checks.error} />;

@@ -1,4 +1,5 @@
-import { apiRequest, apiUpload } from '../../../api/client';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { api, apiUpload, routeUrl } from '../../../api/client';
 import type { BodyOf, QueryOf, ResponseOf } from '../../../api/routes';
 import type { ReleaseDetail } from '../../../api/types';
 import { releasesQueryKey } from '../releases.api';
@@ -53,19 +54,16 @@ export const logsQueryKey = (id: string, query?: LogQuery) =>
   [...releasesQueryKey, 'logs', id, ...(query ? [query] : [])] as const;
 export const rollbackQueryKey = (id: string) => [...releasesQueryKey, 'rollback', id] as const;
 
-const release = (id: string) => `/api/releases/${encodeURIComponent(id)}`;
+const path = (id: string) => ({ params: { path: { id } } });
 
-export const liveUrl = (id: string) => `${release(id)}/live`;
+export const liveUrl = (id: string) => routeUrl('/api/releases/{id}/live', { path: { id } });
 
 export function getChecklist(id: string): Promise<Checklist> {
-  return apiRequest<Checklist>(`${release(id)}/checks`);
+  return api.GET('/api/releases/{id}/checks', path(id));
 }
 
 export function recordCheck(id: string, key: string, input: CheckInput): Promise<ReleaseDetail> {
-  return apiRequest<ReleaseDetail>(`${release(id)}/checks/${encodeURIComponent(key)}`, {
-    method: 'POST',
-    body: input,
-  });
+  return api.POST('/api/releases/{id}/checks/{key}', { params: { path: { id, key } }, body: input });
 }
 
 export function uploadEvidence(
@@ -74,8 +72,9 @@ export function uploadEvidence(
   filename: string,
   onProgress?: (percent: number) => void,
 ): Promise<Evidence> {
-  return apiUpload<Evidence>(`${release(id)}/evidence`, {
-    method: 'PUT',
+  return apiUpload('/api/releases/{id}/evidence', {
+    method: 'put',
+    ...path(id),
     file,
     filename,
     onProgress: (p) => onProgress?.(p.total ? Math.round((p.loaded / p.total) * 100) : 0),
@@ -83,66 +82,57 @@ export function uploadEvidence(
 }
 
 export function startImplementation(id: string): Promise<ReleaseDetail> {
-  return apiRequest<ReleaseDetail>(`${release(id)}/implementation/start`, { method: 'POST' });
+  return api.POST('/api/releases/{id}/implementation/start', path(id));
 }
 
 export function completeImplementation(id: string): Promise<ReleaseDetail> {
-  return apiRequest<ReleaseDetail>(`${release(id)}/implementation/complete`, { method: 'POST' });
+  return api.POST('/api/releases/{id}/implementation/complete', path(id));
 }
 
 export function getProgress(id: string): Promise<ProgressView> {
-  return apiRequest<ProgressView>(`${release(id)}/progress`);
+  return api.GET('/api/releases/{id}/progress', path(id));
 }
 
 export function startStep(id: string, phase: StepPhase, index: number, executor?: string) {
-  return apiRequest<ProgressView>(`${release(id)}/steps/${phase}/${index}/start`, {
-    method: 'POST',
+  return api.POST('/api/releases/{id}/steps/{phase}/{index}/start', {
+    params: { path: { id, phase, index } },
     body: { executor: executor?.trim() || null },
   });
 }
 
 export function finishStep(id: string, phase: StepPhase, index: number, input: FinishStepInput) {
-  return apiRequest<ProgressView>(`${release(id)}/steps/${phase}/${index}/finish`, {
-    method: 'POST',
+  return api.POST('/api/releases/{id}/steps/{phase}/{index}/finish', {
+    params: { path: { id, phase, index } },
     body: input,
   });
 }
 
 export function getMonitoring(id: string): Promise<MonitoringView> {
-  return apiRequest<MonitoringView>(`${release(id)}/monitoring`);
+  return api.GET('/api/releases/{id}/monitoring', path(id));
 }
 
 export function recordReading(id: string, input: BodyOf<'/api/releases/{id}/readings'>) {
-  return apiRequest<ResponseOf<'/api/releases/{id}/readings', 'post'>>(`${release(id)}/readings`, {
-    method: 'POST',
-    body: input,
-  });
+  return api.POST('/api/releases/{id}/readings', { ...path(id), body: input });
 }
 
 export function pushLogs(id: string, lines: LogLineInput[]) {
-  return apiRequest<ResponseOf<'/api/releases/{id}/logs', 'post'>>(`${release(id)}/logs`, {
-    method: 'POST',
-    body: { lines },
-  });
+  return api.POST('/api/releases/{id}/logs', { ...path(id), body: { lines } });
 }
 
 export function searchLogs(id: string, query: LogQuery, signal?: AbortSignal): Promise<LogEntry[]> {
-  return apiRequest<LogEntry[]>(`${release(id)}/logs`, { query: { ...query }, signal });
+  return api.GET('/api/releases/{id}/logs', { params: { path: { id }, query }, signal });
 }
 
 export function recordFeedback(id: string, input: FeedbackInput) {
-  return apiRequest<ResponseOf<'/api/releases/{id}/feedback', 'post'>>(`${release(id)}/feedback`, {
-    method: 'POST',
-    body: input,
-  });
+  return api.POST('/api/releases/{id}/feedback', { ...path(id), body: input });
 }
 
 export function getRollback(id: string): Promise<RollbackView> {
-  return apiRequest<RollbackView>(`${release(id)}/rollback`);
+  return api.GET('/api/releases/{id}/rollback', path(id));
 }
 
 export function raiseTrigger(id: string, input: TriggerInput): Promise<Trigger> {
-  return apiRequest<Trigger>(`${release(id)}/triggers`, { method: 'POST', body: input });
+  return api.POST('/api/releases/{id}/triggers', { ...path(id), body: input });
 }
 
 export function decideTrigger(
@@ -151,8 +141,8 @@ export function decideTrigger(
   decision: 'rollback' | 'continue',
   reason: string | null,
 ): Promise<ReleaseDetail> {
-  return apiRequest<ReleaseDetail>(`${release(id)}/triggers/${encodeURIComponent(triggerId)}/decision`, {
-    method: 'POST',
+  return api.POST('/api/releases/{id}/triggers/{triggerId}/decision', {
+    params: { path: { id, triggerId } },
     body: { decision, reason },
   });
 }
@@ -161,13 +151,40 @@ export function verifyRestoration(
   id: string,
   observed: { ciId: string; version: string | null }[],
 ): Promise<RestorationResult> {
-  return apiRequest<RestorationResult>(`${release(id)}/restoration`, { method: 'POST', body: { observed } });
+  return api.POST('/api/releases/{id}/restoration', { ...path(id), body: { observed } });
 }
 
 export function completeRollback(id: string): Promise<ReleaseDetail> {
-  return apiRequest<ReleaseDetail>(`${release(id)}/rollback/complete`, { method: 'POST' });
+  return api.POST('/api/releases/{id}/rollback/complete', path(id));
 }
 
 export function failRollback(id: string, reason: string): Promise<ReleaseDetail> {
-  return apiRequest<ReleaseDetail>(`${release(id)}/rollback/fail`, { method: 'POST', body: { reason } });
+  return api.POST('/api/releases/{id}/rollback/fail', { ...path(id), body: { reason } });
+}
+
+// Queries: one hook per resource, so every screen asks for it under the same key.
+
+export function useChecklist(id: string) {
+  return useQuery({ queryKey: checksQueryKey(id), queryFn: () => getChecklist(id) });
+}
+
+export function useProgress(id: string) {
+  return useQuery({ queryKey: progressQueryKey(id), queryFn: () => getProgress(id) });
+}
+
+export function useMonitoring(id: string) {
+  return useQuery({ queryKey: monitoringQueryKey(id), queryFn: () => getMonitoring(id) });
+}
+
+/** Log lines matching a search; the last answer stays while a new search loads. */
+export function useLogs(id: string, query: LogQuery) {
+  return useQuery({
+    queryKey: logsQueryKey(id, query),
+    queryFn: ({ signal }) => searchLogs(id, query, signal),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useRollback(id: string, options: { enabled?: boolean } = {}) {
+  return useQuery({ queryKey: rollbackQueryKey(id), queryFn: () => getRollback(id), ...options });
 }

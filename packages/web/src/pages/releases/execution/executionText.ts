@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 import type { Reason } from '@releasegate/messages';
 import { reasonText } from '../../../common/ruleText';
-import { formatDateTime, formatMinute } from '../../../common/format';
+import { formatMinute } from '../../../common/format';
 import type { ProblemRecord, RestorationItem, TriggerKind } from './execution.api';
 
 /** A label the server gives in both languages (the policy's checklist items). */
@@ -58,23 +58,34 @@ export function courseColor(entry: CourseEntry): 'red' | 'orange' | 'green' {
   return reason.code === 'course_trigger' ? 'orange' : 'green';
 }
 
-/** IM-4: the evidence the server writes on a trigger raised by a reading. */
-export function triggerEvidenceText(t: TFunction, evidence: string): string {
-  let m = /^entered by (.+) at (\S+)$/s.exec(evidence);
-  if (m) return t('execution.rollback.evidenceEntered', { by: m[1], at: formatDateTime(m[2]) });
-  m = /^Prometheus: (.+) at (\S+)$/s.exec(evidence);
-  if (m) return t('execution.rollback.evidencePrometheus', { query: m[1], at: formatDateTime(m[2]) });
-  return evidence;
+/**
+ * IM-4: a trigger's evidence — what a person wrote, or what the system recorded of the reading
+ * that raised it (a catalog reason, in the reader's language).
+ */
+export function triggerEvidenceText(
+  t: TFunction,
+  trigger: { evidence: string | null; evidenceReason?: Pick<Reason, 'code' | 'params'> | null },
+): string {
+  return trigger.evidenceReason ? reasonText(t, trigger.evidenceReason) : (trigger.evidence ?? '');
 }
 
-/** RB-5: "REL-2026-0001 标题: rollback completed" in the reader's language. */
-export function problemTitleText(t: TFunction, title: string): string {
+/**
+ * RB-5: the problem record's title in the reader's language — the release and how its rollback
+ * ended, read from the outcome the course records as a code (`course_completed`/`course_failed`).
+ * A record from before the course carried codes keeps its English title.
+ */
+export function problemTitleText(
+  t: TFunction,
+  problem: Pick<ProblemRecord, 'title' | 'course'>,
+  subject: string,
+): string {
   const r = 'execution.rollback';
-  let m = /^(.*): rollback completed$/s.exec(title);
-  if (m) return t(`${r}.problemCompleted`, { subject: m[1] });
-  m = /^(.*): rollback failed: (.*)$/s.exec(title);
-  if (m) return t(`${r}.problemFailed`, { subject: m[1], reason: m[2] });
-  return title;
+  for (const { reason } of problem.course) {
+    if (reason?.code === 'course_completed') return t(`${r}.problemCompleted`, { subject });
+    if (reason?.code === 'course_failed')
+      return t(`${r}.problemFailed`, { subject, reason: reason.params.reason });
+  }
+  return problem.title;
 }
 
 /** "29:54", "1:02:03": what is left to a deadline. */

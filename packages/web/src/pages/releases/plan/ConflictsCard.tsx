@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { App, Button, Card, Flex, List, Tag, Typography } from 'antd';
 import { CheckCircleOutlined, WarningOutlined } from '@ant-design/icons';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { PlanConflict, ReleaseDetail } from '../../../api/types';
 import { useAuth } from '../../../auth/AuthContext';
@@ -9,7 +9,7 @@ import { ErrorAlert } from '../../../common/ErrorAlert';
 import { formatMinute } from '../../../common/format';
 import { ReasonModal } from '../../../common/ReasonModal';
 import { reasonText } from '../../../common/ruleText';
-import { conflictsQueryKey, listConflicts, overrideConflict, releasesQueryKey } from '../releases.api';
+import { overrideConflict, releasesQueryKey, useConflicts, conflictsQueryKey } from '../releases.api';
 import { CONFLICTS_ANCHOR } from './PlanEditor';
 import { usePeople } from '../../../common/people';
 
@@ -21,11 +21,7 @@ export function ConflictsCard({ release }: { release: ReleaseDetail }) {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [overriding, setOverriding] = useState<PlanConflict | null>(null);
-  const conflicts = useQuery({
-    queryKey: conflictsQueryKey(release.id),
-    queryFn: () => listConflicts(release.id),
-    enabled: release.plan !== null,
-  });
+  const conflicts = useConflicts(release.id, { enabled: release.plan !== null });
   const drafting = release.plan?.status === 'draft' || release.plan?.status === 'rejected';
   const list = conflicts.data ?? [];
   const open = list.filter((c) => !c.override).length;

@@ -17,7 +17,7 @@ import {
 } from 'antd';
 import type { FormListFieldData } from 'antd';
 import { AimOutlined, CameraOutlined, ImportOutlined, SaveOutlined, SendOutlined } from '@ant-design/icons';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../../api/client';
 import {
@@ -38,7 +38,7 @@ import { NUMBER_LIMITS } from '../../../common/numbers';
 import { blockerText, gapReason, ruleLabel, sectionLabel } from '../../../common/ruleText';
 import { TakeBaselineModal } from '../../cmdb/baselines/TakeBaselineModal';
 import { CiSelect } from '../../cmdb/CiSelect';
-import { baselinesQueryKey, ciQueryKey, getCi, impactOfCis, listBaselines } from '../../cmdb/cmdb.api';
+import { ciQuery, impactOfCis, useBaselines } from '../../cmdb/cmdb.api';
 import { releasesQueryKey, saveCompletion, savePlan, submitPlan } from '../releases.api';
 import { useReleasePolicy } from '../useReleasePolicy';
 import { useAuth } from '../../../auth/AuthContext';
@@ -114,7 +114,7 @@ export function PlanEditor({
   const [failure, setFailure] = useState<unknown>(null);
   const [takingBaseline, setTakingBaseline] = useState(false);
   const [filling, setFilling] = useState(false);
-  const baselines = useQuery({ queryKey: baselinesQueryKey, queryFn: listBaselines });
+  const baselines = useBaselines();
   const steps = Form.useWatch('steps', form);
   const windowRange = Form.useWatch('window', form);
 
@@ -125,7 +125,7 @@ export function PlanEditor({
   // TY-4, RO-5: who will approve, said while drafting: the drafter holding the authority may
   // approve an emergency only when the policy says so (then someone else reviews it afterwards).
   const authority = rules && release.type ? rules.approvalAuthority[release.type] : [];
-  const drafterIsAuthority = session.user.roles.some((r) => authority.includes(r));
+  const drafterIsAuthority = authority.some((role) => session.user.roles.includes(role));
   const approverNote =
     release.type !== 'emergency' || !rules
       ? null
@@ -236,7 +236,7 @@ export function PlanEditor({
   };
 
   const ciVersion = async (id: string) => {
-    const ci = await queryClient.fetchQuery({ queryKey: ciQueryKey(id), queryFn: () => getCi(id) });
+    const ci = await queryClient.fetchQuery(ciQuery(id));
     return ci.version;
   };
 

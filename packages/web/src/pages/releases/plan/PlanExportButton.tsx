@@ -26,9 +26,9 @@ export function PlanExportButton({
     setBusy(format);
     try {
       // Fetched rather than linked, so a refusal shows here instead of replacing the page.
-      const { blob, filename } = await apiDownload(
-        `/api/releases/${encodeURIComponent(releaseId)}/plans/${version}/document?format=${format}`,
-      );
+      const { blob, filename } = await apiDownload('/api/releases/{id}/plans/{version}/document', {
+        params: { path: { id: releaseId, version }, query: { format } },
+      });
       const name = filename ?? `${number}-v${version}.${format}`;
       saveBlob(blob, name);
       void message.success(t('plan.exported', { filename: name }));

@@ -1,12 +1,11 @@
 import { Alert, Card, Empty, Flex, Progress, Spin, Tag, Typography } from 'antd';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { PLAN_SECTIONS, type ReleaseAction, type ReleaseDetail } from '../../../api/types';
 import { ErrorAlert } from '../../../common/ErrorAlert';
 import { blockerText, sectionLabel } from '../../../common/ruleText';
 import { ActionButton } from '../ActionButton';
 import { onlyStateBlocked, useReleaseActions } from '../releaseActions';
-import { plansQueryKey, listPlans } from '../releases.api';
+import { usePlans } from '../releases.api';
 import { PlanStatusTag } from '../ReleaseTags';
 import { ConflictsCard } from './ConflictsCard';
 import { PlanEditor } from './PlanEditor';
@@ -28,7 +27,7 @@ const PLAN_ACTIONS: ReleaseAction[] = [
 export function PlanTab({ release }: { release: ReleaseDetail }) {
   const { t } = useTranslation();
   const { availability } = useReleaseActions();
-  const plans = useQuery({ queryKey: plansQueryKey(release.id), queryFn: () => listPlans(release.id) });
+  const plans = usePlans(release.id);
   if (plans.isPending) return <Spin />;
   if (plans.error) return <ErrorAlert error={plans.error} />;
   const latest = plans.data[0] ?? null;

@@ -3,7 +3,6 @@ import { Link } from 'react-router';
 import { Descriptions, Flex, Table, Tag, Typography } from 'antd';
 import { CalendarOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import {
   PLAN_SECTIONS,
@@ -13,7 +12,7 @@ import {
   type SectionGap,
 } from '../../../api/types';
 import { formatMinute } from '../../../common/format';
-import { baselinesQueryKey, listBaselines } from '../../cmdb/cmdb.api';
+import { useBaselines } from '../../cmdb/cmdb.api';
 import { CiLinks } from '../CiLinks';
 import { PlanSectionCard } from './PlanSectionCard';
 import { MonitoringView } from './MonitoringSection';
@@ -60,7 +59,7 @@ export function PlanView({
   anchors?: boolean;
 }) {
   const { t } = useTranslation();
-  const baselines = useQuery({ queryKey: baselinesQueryKey, queryFn: listBaselines });
+  const baselines = useBaselines();
   const baseline = baselines.data?.find((b) => b.id === content.baseline?.baselineId);
   const gapOf = new Map((gaps ?? []).map((g) => [g.section, g]));
 

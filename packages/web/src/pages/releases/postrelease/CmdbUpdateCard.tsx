@@ -7,7 +7,7 @@ import {
   ClockCircleOutlined,
   ExclamationCircleFilled,
 } from '@ant-design/icons';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { usePeople } from '../../../common/people';
 import type { ReleaseDetail } from '../../../api/types';
@@ -16,12 +16,11 @@ import { formatMinute } from '../../../common/format';
 import { cmdbQueryKey } from '../../cmdb/cmdb.api';
 import { ActionButton } from '../ActionButton';
 import { useCiLookup } from '../CiLinks';
-import { referencesQueryKey } from '../ReleaseReferences';
 import { clockText } from '../execution/executionText';
 import { FormModal } from '../execution/FormModal';
 import { useNow } from '../execution/useNow';
 import { useSubmit } from '../execution/useSubmit';
-import { listPlans, plansQueryKey } from '../releases.api';
+import { referencesQueryKey, usePlans } from '../releases.api';
 import { completeCmdbUpdate, type AppliedChange, type CmdbTask } from './postrelease.api';
 import { textLimit } from '../../../common/textLimit';
 
@@ -37,7 +36,7 @@ interface TargetRow {
 
 /** The plan's target versions against what the CMDB holds now. */
 function usePlanTargets(release: ReleaseDetail): { rows: TargetRow[]; loading: boolean } {
-  const plans = useQuery({ queryKey: plansQueryKey(release.id), queryFn: () => listPlans(release.id) });
+  const plans = usePlans(release.id);
   const approved =
     plans.data?.find((p) => p.status === 'approved') ??
     plans.data?.find((p) => p.version === release.plan?.version);

@@ -8,9 +8,9 @@ import {
   SafetyCertificateOutlined,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { apiDownload, saveBlob } from '../../../api/client';
+import { saveBlob } from '../../../api/client';
 import { useErrorText } from '../../../common/errors';
-import { evidencePackagePath, reportPath, type ReportFormat } from './postrelease.api';
+import { downloadReport, type ReportFormat } from './postrelease.api';
 
 type Download = ReportFormat | 'package';
 
@@ -37,8 +37,7 @@ export function ReportCard({
   const download = async (what: Download) => {
     setBusy(what);
     try {
-      const path = what === 'package' ? evidencePackagePath(releaseId) : reportPath(releaseId, what);
-      const { blob, filename } = await apiDownload(path);
+      const { blob, filename } = await downloadReport(releaseId, what);
       const name = filename ?? (what === 'package' ? `evidence-${number}.zip` : `${number}.${what}`);
       saveBlob(blob, name);
       void message.success(t(`${r}.downloaded`, { filename: name }));

@@ -1,4 +1,5 @@
-import { apiRequest } from '../../../api/client';
+import { useQuery } from '@tanstack/react-query';
+import { api, apiDownload } from '../../../api/client';
 import type { BodyOf, ResponseOf } from '../../../api/routes';
 import type { ReleaseDetail } from '../../../api/types';
 import { releasesQueryKey } from '../releases.api';
@@ -23,10 +24,10 @@ export const USER_ACCEPTANCE = 'user_acceptance';
 /** Under the release keys: an action here, or a live event, refreshes it with the rest. */
 export const postReleaseQueryKey = (id: string) => [...releasesQueryKey, 'post-release', id] as const;
 
-const release = (id: string) => `/api/releases/${encodeURIComponent(id)}`;
+const path = (id: string) => ({ params: { path: { id } } });
 
 export function getPostRelease(id: string): Promise<PostReleaseView> {
-  return apiRequest<PostReleaseView>(`${release(id)}/post-release`);
+  return api.GET('/api/releases/{id}/post-release', path(id));
 }
 
 export function recordVerification(
@@ -34,30 +35,35 @@ export function recordVerification(
   key: string,
   input: VerificationInput,
 ): Promise<ReleaseDetail> {
-  return apiRequest<ReleaseDetail>(`${release(id)}/verifications/${encodeURIComponent(key)}`, {
-    method: 'POST',
+  return api.POST('/api/releases/{id}/verifications/{key}', {
+    params: { path: { id, key } },
     body: input,
   });
 }
 
 export function signAcceptance(id: string, input: AcceptanceInput): Promise<ReleaseDetail> {
-  return apiRequest<ReleaseDetail>(`${release(id)}/acceptance`, { method: 'POST', body: input });
+  return api.POST('/api/releases/{id}/acceptance', { ...path(id), body: input });
 }
 
 export function completeCmdbUpdate(id: string, note: string | null): Promise<ReleaseDetail> {
-  return apiRequest<ReleaseDetail>(`${release(id)}/cmdb-update/complete`, {
-    method: 'POST',
-    body: { note },
-  });
+  return api.POST('/api/releases/{id}/cmdb-update/complete', { ...path(id), body: { note } });
 }
 
 export function archiveRelease(id: string): Promise<ReleaseDetail> {
-  return apiRequest<ReleaseDetail>(`${release(id)}/archive`, { method: 'POST' });
+  return api.POST('/api/releases/{id}/archive', path(id));
 }
 
 export function closeRelease(id: string, input: CloseInput): Promise<ReleaseDetail> {
-  return apiRequest<ReleaseDetail>(`${release(id)}/close`, { method: 'POST', body: input });
+  return api.POST('/api/releases/{id}/close', { ...path(id), body: input });
 }
 
-export const reportPath = (id: string, format: ReportFormat) => `${release(id)}/report?format=${format}`;
-export const evidencePackagePath = (id: string) => `${release(id)}/evidence-package`;
+/** The report as DOCX or PDF, or the evidence package (ZIP): fetched as a blob. */
+export function downloadReport(id: string, what: ReportFormat | 'package') {
+  return what === 'package'
+    ? apiDownload('/api/releases/{id}/evidence-package', path(id))
+    : apiDownload('/api/releases/{id}/report', { params: { path: { id }, query: { format: what } } });
+}
+
+export function usePostRelease(id: string) {
+  return useQuery({ queryKey: postReleaseQueryKey(id), queryFn: () => getPostRelease(id) });
+}

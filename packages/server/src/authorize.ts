@@ -1,5 +1,5 @@
 import { DomainError, forbidden, type Permission } from '@releasegate/domain';
-import type { Principal, RequestContext } from '../../context';
+import type { Principal, RequestContext } from './context';
 
 /** The principal of a request, or "please sign in". */
 export function requirePrincipal(ctx: RequestContext): Principal {

@@ -1,0 +1,3 @@
+/** The execution module's public entry. */
+export { MONITORING_POLL_JOB, approvedPlan } from './execution.service';
+export { stepRunsOf, type StepRunRecord } from './execution.repository';

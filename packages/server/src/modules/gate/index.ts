@@ -1,0 +1,2 @@
+/** The gate module's public entry. */
+export { gateFactsOf } from './gate.facts';

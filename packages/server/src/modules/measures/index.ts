@@ -1,0 +1,2 @@
+/** The measures module's public entry. */
+export { recordReleaseOutcome } from './measures.repository';

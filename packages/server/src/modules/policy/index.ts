@@ -1,0 +1,3 @@
+/** The policy module's public entry. */
+export { policyInForce } from './policy.service';
+export { findPolicy } from './policy.repository';
