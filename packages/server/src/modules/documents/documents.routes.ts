@@ -3,12 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contextOf } from '../../http/request-context';
 import { cjkFont } from './document.font';
-import {
-  DOCUMENT_FORMATS,
-  exportPlanDocument,
-  type DocumentDeps,
-  type DocumentFile,
-} from './documents.service';
+import { DOCUMENT_FORMATS } from './document.formats';
+import { exportPlanDocument, type DocumentDeps, type DocumentFile } from './documents.service';
 
 const planDocumentParams = z.object({
   id: z.string().min(1).max(64),

@@ -20,8 +20,8 @@ import { planDocument, type PlanDocumentInput } from './plan.document';
 import type { ReleaseReportData } from './report.data';
 import { reportDocument } from './report.document';
 
-export const DOCUMENT_FORMATS = ['docx', 'pdf'] as const;
-export type DocumentFormat = (typeof DOCUMENT_FORMATS)[number];
+export { DOCUMENT_FORMATS, type DocumentFormat } from './document.formats';
+import type { DocumentFormat } from './document.formats';
 
 export const CONTENT_TYPES: Record<DocumentFormat, string> = {
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
