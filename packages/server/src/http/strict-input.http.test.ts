@@ -63,3 +63,16 @@ describe.each(DIALECTS)('a body field the route does not know (one contract) on 
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
   });
 });
+
+describe('unknownFieldPaths on hostile shapes', () => {
+  it('X-4 ten thousand nested arrays under a free-form value end the walk instead of the stack (was a 500)', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    expect(() => unknownFieldPaths({ attributes: deep }, { attributes: deep })).not.toThrow();
+  });
+
+  it('X-4 a field named like a property every object inherits is still a field the schema does not know', () => {
+    const input = JSON.parse('{"title":"x","constructor":{"a":1},"__proto__":{"b":2}}') as unknown;
+    expect(unknownFieldPaths(input, { title: 'x' })).toEqual([['constructor'], ['__proto__']]);
+  });
+});

@@ -13,6 +13,9 @@ export interface UnknownFieldIssue {
   message: string;
 }
 
+/** Deeper than any body a route defines field by field. */
+const MAX_FIELD_DEPTH = 32;
+
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
 
@@ -22,11 +25,14 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
  * section). A field the schema turns into something else keeps its name, so it is not reported.
  */
 export function unknownFieldPaths(input: unknown, parsed: unknown, path: string[] = []): string[][] {
+  // Below this depth a value is free-form data the schema took whole (a JSON attribute): there
+  // are no field names to check, and walking thousands of nested arrays would exhaust the stack.
+  if (path.length > MAX_FIELD_DEPTH) return [];
   if (Array.isArray(input) && Array.isArray(parsed))
     return input.flatMap((item, i) => unknownFieldPaths(item, parsed[i], [...path, String(i)]));
   if (!isRecord(input) || !isRecord(parsed)) return [];
   return Object.keys(input).flatMap((key) =>
-    key in parsed
+    Object.hasOwn(parsed, key)
       ? unknownFieldPaths(input[key], parsed[key], [...path, key])
       : input[key] === undefined
         ? []
