@@ -19,6 +19,7 @@ export {
   beijingMinute,
   catalogLookup,
   languageOf,
+  fieldProblemsSummary,
   renderField,
   renderReason,
   rendererOf,

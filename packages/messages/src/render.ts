@@ -105,6 +105,12 @@ export const renderReason = (language: Language, reason: Reason): string =>
 export const renderField = (language: Language, problem: FieldProblem): string =>
   RENDERERS[language].field(problem);
 
+/** Field problems in English on one line, for a refusal's message: `title: required; items.0.ciIds: …`. */
+export const fieldProblemsSummary = (fields: Readonly<Record<string, readonly FieldProblem[]>>): string =>
+  Object.entries(fields)
+    .map(([key, problems]) => `${key}: ${problems.map((p) => renderField('en', p)).join(', ')}`)
+    .join('; ');
+
 /** A rule's name in words: "RB-2 由有权人员作出回退决策". */
 export const ruleName = (language: Language, code: RuleCode): string => RENDERERS[language].rule(code);
 

@@ -1,4 +1,4 @@
-import { RULES, FIELDS, fieldProblem, renderField, type FieldProblem } from '@releasegate/messages';
+import { RULES, FIELDS, fieldProblem, fieldProblemsSummary, type FieldProblem } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import {
   DomainError,
@@ -43,16 +43,15 @@ async function assertValidCi(q: Kysely<Database>, input: CiInput): Promise<void>
   const add = (k: string, p: FieldProblem) => (fields[k] ??= []).push(p);
   const type = await repo.findType(q, input.type);
   if (!type) add('type', fieldProblem('unknown_ci_type', { type: input.type }));
-  if (!isEnvironment(input.environment)) add('environment', fieldProblem('environment_one_of', { values: ENVIRONMENTS }));
+  if (!isEnvironment(input.environment))
+    add('environment', fieldProblem('environment_one_of', { values: ENVIRONMENTS }));
   if (type)
     for (const p of validateAttributes(type.fields, input.attributes ?? {}))
       add(`attributes.${p.field}`, p.problem);
   if (Object.keys(fields).length > 0) {
     throw new DomainError(
       'invalid_input',
-      `The configuration item is not valid: ${Object.entries(fields)
-        .map(([k, v]) => `${k}: ${v.map((p) => renderField('en', p)).join(', ')}`)
-        .join('; ')}`,
+      `The configuration item is not valid: ${fieldProblemsSummary(fields)}`,
       { fields },
     );
   }

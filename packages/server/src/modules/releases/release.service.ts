@@ -1,4 +1,4 @@
-import { RULES, FIELDS, fieldProblem, renderField, type FieldProblem } from '@releasegate/messages';
+import { RULES, FIELDS, fieldProblem, fieldProblemsSummary, type FieldProblem } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import {
@@ -130,9 +130,7 @@ export async function requestRelease(
         fields.targetCiIds = unknownTargets.map((id) => fieldProblem('ci_missing', { id }));
       throw new DomainError(
         'policy_violation',
-        `The release items are not valid: ${Object.entries(fields)
-          .map(([k, v]) => `${k}: ${v.map((p) => renderField('en', p)).join(', ')}`)
-          .join('; ')}`,
+        `The release items are not valid: ${fieldProblemsSummary(fields)}`,
         {
           rule: problems.some((p) => p.problem.code === 'dsl_version_not_approved')
             ? RULES.dsl_approved_only
