@@ -14,7 +14,9 @@ export type ErrorCode =
   | 'conflict'
   | 'locked'
   | 'too_large'
-  | 'rate_limited';
+  | 'rate_limited'
+  /** A service this one depends on (the company directory, the identity provider) does not answer. */
+  | 'unavailable';
 
 /** A rule and why it refuses, as codes: what a refusal says in any language (docs/decisions/0021). */
 export interface CodedReason {

@@ -23,3 +23,4 @@ export * from './measures/ratio';
 export * from './measures/measures';
 export * from './release/action-permissions';
 export * from './policy/invariants';
+export * from './identity/directory';

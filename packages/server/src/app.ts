@@ -34,6 +34,8 @@ import type { IdentityDeps } from './modules/identity/identity.deps';
 import { tokenRoutes } from './modules/identity/token.routes';
 import { secondFactorRoutes } from './modules/identity/second-factor.routes';
 import { userRoutes } from './modules/identity/user.routes';
+import { directoryRoutes } from './modules/identity/directory.routes';
+import { DIRECTORY_RECHECK_JOB, directoryRecheckSchedule } from './modules/identity/ldap.service';
 import { healthRoutes } from './modules/system/health.routes';
 import { cmdbRoutes } from './modules/cmdb/cmdb.routes';
 import type { CmdbDeps } from './modules/cmdb/cmdb.deps';
@@ -220,6 +222,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await fastify.register(userRoutes(identity));
   await fastify.register(tokenRoutes(identity));
   await fastify.register(secondFactorRoutes(identity));
+  await fastify.register(directoryRoutes(identity));
+  const directoryRecheck = directoryRecheckSchedule(identity);
+  jobs.register(DIRECTORY_RECHECK_JOB, directoryRecheck.handler);
   await fastify.register(auditRoutes({ db, audit, clock, signer, checkpoints, timeStamper }));
   const checkpointJobs = checkpointSchedule(
     { db, clock, signer, checkpoints, timeStamper },
@@ -265,6 +270,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   if (config.jobs.enabled) {
     await checkpointJobs.start();
     await digest.start();
+    await directoryRecheck.start();
     jobs.start();
   }
   return {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseOutboundAllow, type OutboundAllowList } from './outbound/outbound-policy';
+import { directoryEnv, directorySettings, type DirectorySettings } from './config.directory';
 
 /**
  * The environment, parsed once into a frozen typed object. Nothing else reads process.env.
@@ -167,6 +168,7 @@ const envSchema = z.object({
   CMDB_IMPORT_MAX_MB: intFrom('CMDB_IMPORT_MAX_MB', 20, 1, 1024),
   CMDB_IMPORT_MAX_UNZIPPED_MB: intFrom('CMDB_IMPORT_MAX_UNZIPPED_MB', 100, 1, 10 * 1024),
   CMDB_IMPORT_MAX_ROWS: intFrom('CMDB_IMPORT_MAX_ROWS', 50_000, 1, 10_000_000),
+  ...directoryEnv,
 });
 
 export interface Config {
@@ -253,6 +255,8 @@ export interface Config {
     readonly maxUnzippedBytes: number;
     readonly maxRows: number;
   };
+  /** X-4 / RO-1: LDAP, OIDC, and what they change for local accounts (config.directory.ts). */
+  readonly directory: DirectorySettings;
 }
 
 export class ConfigError extends Error {
@@ -280,6 +284,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError([
       'AUDIT_TSA_CA_FILE: AUDIT_TSA_URL needs the PEM file of the certificates the authority chains to',
     ]);
+  const directory = directorySettings(e);
+  if (directory.problems.length > 0) throw new ConfigError(directory.problems);
   const dataDir = path.resolve(e.DATA_DIR);
   const url = e.DATABASE_URL ?? '';
   const database: Config['database'] = url.startsWith('postgres')
@@ -353,6 +359,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxUnzippedBytes: e.CMDB_IMPORT_MAX_UNZIPPED_MB * 1024 * 1024,
       maxRows: e.CMDB_IMPORT_MAX_ROWS,
     },
+    directory: directory.settings,
   };
   return deepFreeze(config);
 }

@@ -36,6 +36,26 @@ export interface UsersTable {
   totp_confirmed_at: string | null;
   /** The 30-second step of the newest accepted code: no code is accepted twice. */
   totp_last_step: number | null;
+  /** where the user signs in: local (a password here), ldap or oidc. */
+  source: Generated<string>;
+  /** A directory user's identifier in the directory (DN, or issuer + subject); null: local. */
+  external_id: string | null;
+  /** The directory groups as last read (JSON array of names); null: local. */
+  directory_groups: string | null;
+  /** When the directory last confirmed the user (sign-in or the scheduled re-check). */
+  directory_checked_at: string | null;
+  /** 1: the local administrator who may sign in with a password while a directory is in use. */
+  break_glass: Generated<number>;
+}
+
+/** RO-1…RO-3: a directory group (of a source) that gives its members a role. */
+export interface GroupRoleMappingsTable {
+  id: string;
+  source: string;
+  group_name: string;
+  role: string;
+  created_at: string;
+  created_by: string;
 }
 
 /** one-time recovery codes of a second factor, as SHA-256 hashes. */
@@ -77,6 +97,8 @@ export interface SessionsTable {
   revoked_reason: string | null;
   source_ip: string | null;
   user_agent: string | null;
+  /** 1: the identity provider vouched for a second factor at this sign-in (OIDC amr/acr). */
+  provider_mfa: Generated<number>;
 }
 
 export interface ApiTokensTable {
@@ -596,6 +618,7 @@ export interface NumberSequencesTable {
 
 export interface Database extends ChangesTables {
   users: UsersTable;
+  group_role_mappings: GroupRoleMappingsTable;
   idempotency_keys: IdempotencyKeysTable;
   user_roles: UserRolesTable;
   password_history: PasswordHistoryTable;

@@ -34,6 +34,7 @@ const STATUS: Record<ErrorCode, number> = {
   policy_violation: 422,
   too_large: 413,
   rate_limited: 429,
+  unavailable: 503,
 };
 
 /** Codes the HTTP layer answers with besides the domain's: framing refusals and server failures. */

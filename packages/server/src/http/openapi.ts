@@ -48,7 +48,8 @@ const ERROR_SCHEMA = 'Error';
  * imply — mostly the public routes, which check credentials of their own — by operationId.
  */
 const SERVICE_REFUSALS: Readonly<Record<string, readonly ResponseErrorCode[]>> = {
-  signIn: ['unauthenticated'],
+  signIn: ['unauthenticated', 'forbidden', 'conflict', 'policy_violation', 'unavailable'],
+  recheckDirectory: ['unavailable'],
   completeSecondFactor: ['unauthenticated'],
   completeSetup: ['policy_violation'],
   receiveChangeWebhook: ['unauthenticated', 'policy_violation'],
@@ -362,6 +363,21 @@ const ERROR_RESPONSES: Record<number, { name: string; description: string; examp
             limit: 20,
             windowSeconds: 60,
             retryAfterSeconds: 42,
+          },
+        ),
+      },
+    },
+    503: {
+      name: 'Unavailable',
+      description:
+        'unavailable: a service this one depends on (the company directory, the identity provider) did not answer; nothing was changed. Try again, or the break-glass administrator signs in locally.',
+      examples: {
+        directoryDown: errorExample(
+          'unavailable',
+          'The company directory does not answer; try again in a moment',
+          {
+            rule: 'X-4 directory sign-in',
+            reason: 'directory_unavailable',
           },
         ),
       },

@@ -28,6 +28,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/auth/second-factor/enrolment': 'session',
   'POST /api/auth/second-factor/confirm': 'session',
   'POST /api/auth/second-factor/disable': 'session',
+  // which sign-in methods the sign-in page offers.
+  'GET /api/auth/methods': 'public',
   'GET /api/setup/status': 'public',
   'POST /api/setup': 'public',
   'GET /api/tokens': ['token.own', 'token.manage'],
@@ -43,6 +45,13 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/users/:id/second-factor/reset': ['user.manage'],
   'POST /api/users/:id/disable': ['user.manage'],
   'POST /api/users/:id/enable': ['user.manage'],
+  'PUT /api/users/:id/break-glass': ['user.manage'],
+  // RO-1: the directory group → role mapping the security administrator keeps.
+  'GET /api/directory/mappings': ['user.read'],
+  'POST /api/directory/mappings': ['user.manage'],
+  'DELETE /api/directory/mappings/:id': ['user.manage'],
+  'GET /api/directory/status': ['user.read'],
+  'POST /api/directory/recheck': ['user.manage'],
   'GET /api/roles': 'signed_in',
 
   // Audit trail

@@ -493,6 +493,130 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The sign-in methods this installation offers
+         * @description Access: anyone; no sign-in needed.
+         */
+        get: operations["getSignInMethods"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/directory/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How directory sign-in is configured (no secrets)
+         * @description Access: the permission `user.read`. An API token needs it among its scopes.
+         */
+        get: operations["getDirectoryStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/directory/recheck": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Look every directory user up again now (as the scheduled re-check does)
+         * @description Access: the permission `user.manage`. No API token may carry it. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
+        post: operations["recheckDirectory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/directory/mappings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Directory groups and the roles their members hold
+         * @description Access: the permission `user.read`. An API token needs it among its scopes.
+         */
+        get: operations["listGroupRoleMappings"];
+        put?: never;
+        /**
+         * Give the members of a directory group a role (refused when it breaks separation of duties)
+         * @description Access: the permission `user.manage`. No API token may carry it. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
+        post: operations["addGroupRoleMapping"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/directory/mappings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a group → role mapping (members lose the role at their next sign-in or re-check)
+         * @description Access: the permission `user.manage`. No API token may carry it. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
+        delete: operations["removeGroupRoleMapping"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{id}/break-glass": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Name (or un-name) the local break-glass administrator
+         * @description Access: the permission `user.manage`. No API token may carry it. A browser session sends the X-CSRF-Token header with this unsafe method.
+         */
+        put: operations["setBreakGlass"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audit/events": {
         parameters: {
             query?: never;
@@ -2953,7 +3077,7 @@ export interface components {
                      * @description The rule, as a stable code of the message catalog
                      * @enum {string}
                      */
-                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "policy_approval_roles" | "policy_intake_roles" | "policy_rollback_roles" | "policy_review_roles" | "policy_decision_clock_bounds" | "policy_cmdb_deadline_bounds" | "policy_target_bounds" | "policy_quorum_bounds" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "x4_second_factor" | "x4_second_factor_required" | "x4_second_factor_reset_by_another" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "policy_approval_roles" | "policy_intake_roles" | "policy_rollback_roles" | "policy_review_roles" | "policy_decision_clock_bounds" | "policy_cmdb_deadline_bounds" | "policy_target_bounds" | "policy_quorum_bounds" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "x4_second_factor" | "x4_second_factor_required" | "x4_second_factor_reset_by_another" | "x4_directory_sign_in" | "x4_directory_account" | "x4_directory_recheck" | "ro1_role_from_groups" | "x4_break_glass" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
                     /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
                     requirement: string | null;
                     /**
@@ -3282,7 +3406,7 @@ export interface components {
                  * @description The rule, as a stable code of the message catalog
                  * @enum {string}
                  */
-                code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "policy_approval_roles" | "policy_intake_roles" | "policy_rollback_roles" | "policy_review_roles" | "policy_decision_clock_bounds" | "policy_cmdb_deadline_bounds" | "policy_target_bounds" | "policy_quorum_bounds" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "x4_second_factor" | "x4_second_factor_required" | "x4_second_factor_reset_by_another" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "policy_approval_roles" | "policy_intake_roles" | "policy_rollback_roles" | "policy_review_roles" | "policy_decision_clock_bounds" | "policy_cmdb_deadline_bounds" | "policy_target_bounds" | "policy_quorum_bounds" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "x4_second_factor" | "x4_second_factor_required" | "x4_second_factor_reset_by_another" | "x4_directory_sign_in" | "x4_directory_account" | "x4_directory_recheck" | "ro1_role_from_groups" | "x4_break_glass" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
                 /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
                 requirement: string | null;
                 /**
@@ -3311,6 +3435,11 @@ export interface components {
             mustChangePassword: boolean;
             serviceAccount: boolean;
             secondFactor: boolean;
+            /** @enum {string} */
+            source: "local" | "ldap" | "oidc";
+            directoryGroups: string[];
+            directoryCheckedAt: string | null;
+            breakGlass: boolean;
             createdAt: string;
             updatedAt: string;
         };
@@ -3330,6 +3459,10 @@ export interface components {
          *         "mustChangePassword": false,
          *         "serviceAccount": false,
          *         "secondFactor": false,
+         *         "source": "local",
+         *         "directoryGroups": [],
+         *         "directoryCheckedAt": null,
+         *         "breakGlass": false,
          *         "createdAt": "2026-10-01T08:00:00.000Z",
          *         "updatedAt": "2026-11-02T08:00:00.000Z",
          *         "permissions": [
@@ -3355,6 +3488,11 @@ export interface components {
                 mustChangePassword: boolean;
                 serviceAccount: boolean;
                 secondFactor: boolean;
+                /** @enum {string} */
+                source: "local" | "ldap" | "oidc";
+                directoryGroups: string[];
+                directoryCheckedAt: string | null;
+                breakGlass: boolean;
                 createdAt: string;
                 updatedAt: string;
                 permissions: string[];
@@ -3405,10 +3543,10 @@ export interface components {
         Error: {
             error: {
                 /**
-                 * @description Stable error code, each with its HTTP status: invalid_input 400, unauthenticated 401, forbidden 403, not_found 404, conflict 409, invalid_transition 409, locked 423, policy_violation 422, too_large 413, rate_limited 429, unsupported_media_type 415, request_timeout 408, internal_error 500 (and 414 for a path parameter too long).
+                 * @description Stable error code, each with its HTTP status: invalid_input 400, unauthenticated 401, forbidden 403, not_found 404, conflict 409, invalid_transition 409, locked 423, policy_violation 422, too_large 413, rate_limited 429, unavailable 503, unsupported_media_type 415, request_timeout 408, internal_error 500 (and 414 for a path parameter too long).
                  * @enum {string}
                  */
-                code: "invalid_input" | "unauthenticated" | "forbidden" | "not_found" | "conflict" | "invalid_transition" | "locked" | "policy_violation" | "too_large" | "rate_limited" | "unsupported_media_type" | "request_timeout" | "internal_error";
+                code: "invalid_input" | "unauthenticated" | "forbidden" | "not_found" | "conflict" | "invalid_transition" | "locked" | "policy_violation" | "too_large" | "rate_limited" | "unavailable" | "unsupported_media_type" | "request_timeout" | "internal_error";
                 /** @description What went wrong and what to do, for people; may change. */
                 message: string;
                 /** @description Particulars for programs: `fields` (invalid_input: each field with its problems), `rule` (the rule that refused), `reason`, `requestId` (internal_error), and more by code. */
@@ -3433,7 +3571,7 @@ export interface components {
                      * @description The rule as a stable code of the message catalog (@releasegate/messages, decision 0021): branch on this, not on `rule`
                      * @enum {string}
                      */
-                    ruleCode?: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "policy_approval_roles" | "policy_intake_roles" | "policy_rollback_roles" | "policy_review_roles" | "policy_decision_clock_bounds" | "policy_cmdb_deadline_bounds" | "policy_target_bounds" | "policy_quorum_bounds" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "x4_second_factor" | "x4_second_factor_required" | "x4_second_factor_reset_by_another" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                    ruleCode?: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "policy_approval_roles" | "policy_intake_roles" | "policy_rollback_roles" | "policy_review_roles" | "policy_decision_clock_bounds" | "policy_cmdb_deadline_bounds" | "policy_target_bounds" | "policy_quorum_bounds" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "x4_second_factor" | "x4_second_factor_required" | "x4_second_factor_reset_by_another" | "x4_directory_sign_in" | "x4_directory_account" | "x4_directory_recheck" | "ro1_role_from_groups" | "x4_break_glass" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
                     /** @description The requirement the rule belongs to ('RB-2') on its own; null for the system's own rules */
                     requirement?: string | null;
                     /** @description A finer reason, e.g. `csrf`, `bad_token`, `already_done` */
@@ -3550,6 +3688,15 @@ export interface components {
         };
         /** @description internal_error: the server failed; nothing is shown but the request id to quote to the administrator. */
         InternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description unavailable: a service this one depends on (the company directory, the identity provider) did not answer; nothing was changed. Try again, or the break-glass administrator signs in locally. */
+        Unavailable: {
             headers: {
                 [name: string]: unknown;
             };
@@ -3707,12 +3854,15 @@ export interface operations {
             };
             400: components["responses"]["InvalidInput"];
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getSecondFactor: {
@@ -4560,6 +4710,268 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getSignInMethods: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        password: "all" | "break_glass";
+                        ldap: boolean;
+                        oidc: {
+                            label: string;
+                        } | null;
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getDirectoryStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ldap: {
+                            url: string;
+                            /** @enum {string} */
+                            groups: "memberof" | "search";
+                            nestedGroups: boolean;
+                        } | null;
+                        oidc: {
+                            issuer: string;
+                            label: string;
+                        } | null;
+                        recheckMinutes: number;
+                        trustProviderMfa: boolean;
+                        /** @enum {string} */
+                        localSignIn: "all" | "break_glass";
+                        breakGlass: string | null;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    recheckDirectory: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        checked: number;
+                        disabled: string[];
+                        rolesChanged: string[];
+                    };
+                };
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listGroupRoleMappings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        mappings: {
+                            id: string;
+                            /** @enum {string} */
+                            source: "ldap" | "oidc";
+                            group: string;
+                            /** @enum {string} */
+                            role: "operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor";
+                            createdAt: string;
+                            createdBy: string;
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    addGroupRoleMapping: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with the key runs and its answer is kept a day; the same key again gets that answer (Idempotent-Replayed: true) and changes nothing. Reused for another request: 422; while the first still runs: 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "source": "ldap",
+                 *       "group": "cn=release-managers,ou=groups,dc=example,dc=com",
+                 *       "role": "operations_manager"
+                 *     }
+                 */
+                "application/json": {
+                    /** @enum {string} */
+                    source: "ldap" | "oidc";
+                    group: string;
+                    /** @enum {string} */
+                    role: "operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor";
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        source: "ldap" | "oidc";
+                        group: string;
+                        /** @enum {string} */
+                        role: "operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor";
+                        createdAt: string;
+                        createdBy: string;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    removeGroupRoleMapping: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    setBreakGlass: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    breakGlass: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            414: components["responses"]["PathTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["PolicyViolation"];
             500: components["responses"]["InternalError"];
         };
@@ -11103,7 +11515,7 @@ export interface operations {
                         notifications: {
                             id: string;
                             /** @enum {string} */
-                            kind: "approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned";
+                            kind: "approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned" | "security_alert";
                             title: {
                                 zh: string;
                                 en: string;
@@ -11158,7 +11570,7 @@ export interface operations {
                     "application/json": {
                         id: string;
                         /** @enum {string} */
-                        kind: "approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned";
+                        kind: "approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned" | "security_alert";
                         title: {
                             zh: string;
                             en: string;
@@ -11243,7 +11655,7 @@ export interface operations {
                         emailAvailable: boolean;
                         kinds: {
                             /** @enum {string} */
-                            kind: "approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned";
+                            kind: "approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned" | "security_alert";
                             inApp: boolean;
                             email: boolean;
                         }[];
@@ -11269,7 +11681,7 @@ export interface operations {
                 "application/json": {
                     kinds: {
                         /** @enum {string} */
-                        kind: "approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned";
+                        kind: "approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned" | "security_alert";
                         inApp: boolean;
                         email: boolean;
                     }[];
@@ -11289,7 +11701,7 @@ export interface operations {
                         emailAvailable: boolean;
                         kinds: {
                             /** @enum {string} */
-                            kind: "approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned";
+                            kind: "approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned" | "security_alert";
                             inApp: boolean;
                             email: boolean;
                         }[];
@@ -11331,7 +11743,7 @@ export interface operations {
                             format: "generic" | "dingtalk" | "wecom" | "feishu";
                             url: string;
                             hasSecret: boolean;
-                            kinds: ("approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned")[];
+                            kinds: ("approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned" | "security_alert")[];
                             enabled: boolean;
                             createdBy: string | null;
                             createdAt: string;
@@ -11365,7 +11777,7 @@ export interface operations {
                     /** Format: uri */
                     url: string;
                     secret?: string | null;
-                    kinds: ("approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned")[];
+                    kinds: ("approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned" | "security_alert")[];
                     /** @default true */
                     enabled?: boolean;
                 };
@@ -11385,7 +11797,7 @@ export interface operations {
                         format: "generic" | "dingtalk" | "wecom" | "feishu";
                         url: string;
                         hasSecret: boolean;
-                        kinds: ("approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned")[];
+                        kinds: ("approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned" | "security_alert")[];
                         enabled: boolean;
                         createdBy: string | null;
                         createdAt: string;
@@ -11450,7 +11862,7 @@ export interface operations {
                     /** Format: uri */
                     url?: string;
                     secret?: string | null;
-                    kinds?: ("approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned")[];
+                    kinds?: ("approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned" | "security_alert")[];
                     enabled?: boolean;
                 };
             };
@@ -11469,7 +11881,7 @@ export interface operations {
                         format: "generic" | "dingtalk" | "wecom" | "feishu";
                         url: string;
                         hasSecret: boolean;
-                        kinds: ("approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned")[];
+                        kinds: ("approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned" | "security_alert")[];
                         enabled: boolean;
                         createdBy: string | null;
                         createdAt: string;

@@ -29,6 +29,7 @@ export const enNotifications: typeof zhNotifications = {
       trigger_raised: 'Rollback trigger',
       state_changed: 'State changed',
       task_assigned: 'Task assigned',
+      security_alert: 'Security alert',
       test: 'Test message',
     },
     kindHelp: {
@@ -39,6 +40,7 @@ export const enNotifications: typeof zhNotifications = {
       trigger_raised: 'A rollback trigger raised during implementation or post-release, awaiting a decision',
       state_changed: 'A release changing state: accepted, plan approved, implementation started, closed…',
       task_assigned: 'A task assigned, such as a CMDB update',
+      security_alert: 'A security alert, such as a break-glass sign-in',
     },
     preferences: {
       nav: 'Notification settings',

@@ -27,6 +27,7 @@ export const zhNotifications = {
       trigger_raised: '回退触发',
       state_changed: '状态变更',
       task_assigned: '任务分派',
+      security_alert: '安全告警',
       test: '测试消息',
     },
     /** What each kind covers, on the settings page. */
@@ -38,6 +39,7 @@ export const zhNotifications = {
       trigger_raised: '实施或发布后管理期间触发回退条件，等待决策',
       state_changed: '发布状态变化，如受理、计划审批通过、开始实施、关闭',
       task_assigned: '分派的任务，如 CMDB 更新',
+      security_alert: '安全告警，如应急管理员登录',
     },
     preferences: {
       nav: '通知设置',

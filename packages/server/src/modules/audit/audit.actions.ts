@@ -54,6 +54,12 @@ export const AUDIT_ACTIONS = [
   'gate.check',
   'gate.preview',
   // identity
+  'identity.break_glass_set',
+  'identity.break_glass_sign_in',
+  'identity.directory_recheck',
+  'identity.directory_roles_apply',
+  'identity.group_mapping_add',
+  'identity.group_mapping_remove',
   'identity.lock_account',
   'identity.login',
   'identity.logout',

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { slotAfter } from '../../jobs/schedule';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Certificate } from 'pkijs';
@@ -284,12 +285,6 @@ export async function checkCheckpoints(
 }
 
 export const CHECKPOINT_JOB = 'audit.checkpoint';
-
-/** The slot a scheduled checkpoint is due in: one job per slot, whichever node enqueues it. */
-function slotAfter(now: Date, minutes: number): Date {
-  const ms = minutes * 60_000;
-  return new Date(Math.floor(now.getTime() / ms) * ms + ms);
-}
 
 /**
  * PR-3: a checkpoint every `minutes`, run by one node (the job is leased) and enqueued again for

@@ -1,129 +1,46 @@
 import { RULES, FIELDS } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
-import { DomainError, isRole, permissionsOf, type Role } from '@releasegate/domain';
+import { DomainError, isRole, type Role } from '@releasegate/domain';
 import type { Principal, RequestContext } from '../../context';
 import type { IdentityDeps } from './identity.deps';
 import * as repo from './identity.repository';
 import { assertPasswordAcceptable } from './password.policy';
 import { dummyPasswordHash, hashPassword, randomToken, sha256Hex, verifyPassword } from './secrets';
-import { auditUser, principalOf, toUserView, type UserView } from './user.view';
+import { auditUser, principalOf, toUserView } from './user.view';
 import { requirePrincipal } from '../../authorize';
 import { checkTotpCode, codeProblem, spendRecoveryCode } from './second-factor.service';
+import {
+  countFailure,
+  openSecondFactorChallenge,
+  openSession,
+  recordBreakGlass,
+  signIn,
+  withPermissions,
+  type ClientInfo,
+  type LoginOutcome,
+  type Outcome,
+  type SecondFactorPending,
+  type SessionUser,
+  type SignedIn,
+  wrongCredentials,
+} from './sign-in';
+import { ldapSignIn } from './ldap.service';
+
+export {
+  SIGN_IN_REFUSED,
+  SECOND_FACTOR_MINUTES,
+  type ClientInfo,
+  type SecondFactorPending,
+  type SessionUser,
+  type SignedIn,
+} from './sign-in';
 
 /** Sessions are touched at most this often, so reads do not turn into writes. */
 const TOUCH_INTERVAL_MS = 60_000;
 const SETUP_LINK_HOURS = 24;
-/** X-4: how long a sign-in whose password was right may take to send its second factor. */
-export const SECOND_FACTOR_MINUTES = 5;
-
-export type SessionUser = UserView & { permissions: string[] };
-
-export interface SignedIn {
-  sessionToken: string;
-  csrfToken: string;
-  user: SessionUser;
-  passwordExpired: boolean;
-  /** X-4: policy requires a second factor this user has not enrolled; nothing else is allowed. */
-  mustEnrolSecondFactor: boolean;
-}
-
-/** X-4: the password was right; the sign-in waits for the second factor (not a session). */
-export interface SecondFactorPending {
-  challengeToken: string;
-  expiresAt: string;
-}
-
-const withPermissions = (user: repo.User): SessionUser => ({
-  ...toUserView(user),
-  permissions: [...permissionsOf(user.roles)].sort(),
-});
-
-export interface ClientInfo {
-  userAgent: string | null;
-}
-
-/** A refusal is committed (its audit event with it) and thrown after the transaction. */
-type Outcome = { error: DomainError } | { signedIn: SignedIn };
-type LoginOutcome = Outcome | { pending: SecondFactorPending };
 
 const iso = (d: Date) => d.toISOString();
 const plus = (d: Date, ms: number) => new Date(d.getTime() + ms);
-
-/**
- * The one answer to every refused sign-in — wrong password, unknown user name, locked account —
- * so the answer cannot tell which user names exist or which accounts are locked (X-4). Why it
- * failed is in the audit trail, and a lock shows in the user list for the security administrator.
- */
-export const SIGN_IN_REFUSED =
-  'Wrong user name or password; after repeated failures an account is locked for a while (the security administrator can unlock it)';
-const wrongCredentials = () =>
-  new DomainError('unauthenticated', SIGN_IN_REFUSED, { reason: 'bad_credentials' });
-
-async function openSession(
-  deps: IdentityDeps,
-  q: Parameters<typeof repo.insertSession>[0],
-  user: repo.User,
-  ctx: RequestContext,
-  client: ClientInfo,
-) {
-  const now = deps.clock.now();
-  const sessionToken = randomToken();
-  const csrfToken = randomToken();
-  await repo.insertSession(q, {
-    idHash: sha256Hex(sessionToken),
-    userId: user.id,
-    csrfToken,
-    createdAt: iso(now),
-    lastSeenAt: iso(now),
-    expiresAt: iso(plus(now, deps.settings.session.absoluteHours * 3_600_000)),
-    revokedAt: null,
-    sourceIp: ctx.sourceIp,
-    userAgent: client.userAgent,
-  });
-  return { sessionToken, csrfToken };
-}
-
-interface Failure {
-  attempts: number;
-  lock: boolean;
-  lockedUntil: string | null;
-}
-
-/**
- * X-4 lockout: counts a failed sign-in step (a wrong password or a wrong second factor), records
- * the refusal through `refusal` and, when the count reaches the threshold, locks the account.
- */
-async function countFailure(
-  deps: IdentityDeps,
-  trx: Parameters<typeof repo.updateUser>[0],
-  ctx: RequestContext,
-  user: repo.User,
-  actorName: string,
-  refusal: (failure: Failure) => Promise<void>,
-): Promise<Failure> {
-  const now = deps.clock.now();
-  const attempts = user.failedAttempts + 1;
-  const lock = attempts >= deps.settings.lockout.threshold;
-  const lockedUntil = lock ? iso(plus(now, deps.settings.lockout.minutes * 60_000)) : null;
-  await repo.updateUser(trx, user.id, {
-    failedAttempts: lock ? 0 : attempts,
-    lockedUntil,
-    updatedAt: iso(now),
-  });
-  await refusal({ attempts, lock, lockedUntil });
-  if (lock) {
-    // An event of its own, so the lock is found in the audit trail without reading details.
-    await deps.audit.record(trx, ctx, {
-      action: 'identity.lock_account',
-      entityType: 'user',
-      entityId: user.id,
-      outcome: 'denied',
-      actorName,
-      details: { failedAttempts: attempts, lockedUntil, rule: RULES.x4_lockout },
-    });
-  }
-  return { attempts, lock, lockedUntil };
-}
 
 export async function login(
   deps: IdentityDeps,
@@ -132,6 +49,11 @@ export async function login(
   client: ClientInfo,
 ): Promise<SignedIn | SecondFactorPending> {
   const found = await repo.findUserByUsername(deps.db.kysely, input.username);
+  // X-4: with a directory configured, a name we do not know locally, or one of its users, is the
+  // directory's to check; a local account (the break-glass one) keeps its password here.
+  if (deps.settings.directory.ldap && (!found || found.source === 'ldap')) {
+    return ldapSignIn(deps, ctx, input, client);
+  }
   // Always one argon2 verification — against a dummy hash for an unknown user name, and before
   // the lock is looked at — so the time taken does not tell the cases apart either.
   const passwordOk = await verifyPassword(found?.passwordHash ?? (await dummyPasswordHash()), input.password);
@@ -153,6 +75,11 @@ export async function login(
     const user = found && (await repo.findUserById(trx, found.id));
     if (!user) {
       await failed('unknown_user');
+      return { error: wrongCredentials() };
+    }
+    if (user.source !== 'local') {
+      // A directory account has no password here (its hash is a marker nothing verifies against).
+      await failed('directory_account', { source: user.source });
       return { error: wrongCredentials() };
     }
     if (user.lockedUntil && user.lockedUntil > iso(now)) {
@@ -177,69 +104,28 @@ export async function login(
         ),
       };
     }
+    const localOnly = deps.settings.directory.localSignIn === 'break_glass';
+    if (localOnly && !user.breakGlass) {
+      // X-4: with a directory in use, people sign in through it; a local password (even the
+      // right one) opens nothing but the break-glass administrator's account.
+      await failed('directory_in_use');
+      return {
+        error: new DomainError('unauthenticated', 'Sign in through the company directory or single sign-on', {
+          rule: RULES.x4_directory_sign_in,
+          reason: 'directory_in_use',
+        }),
+      };
+    }
     if (user.totpConfirmedAt) {
       // The failure counter is not reset by the password alone: otherwise each right password
       // would buy a fresh series of code guesses.
-      const challengeToken = randomToken();
-      const expiresAt = iso(plus(now, SECOND_FACTOR_MINUTES * 60_000));
-      // Ended ones are kept a day (their refusals name them), then cleared as new ones come.
-      await repo.deleteSignInChallengesEndedBefore(trx, iso(plus(now, -86_400_000)));
-      await repo.insertSignInChallenge(trx, {
-        idHash: sha256Hex(challengeToken),
-        userId: user.id,
-        createdAt: iso(now),
-        expiresAt,
-        consumedAt: null,
-      });
-      await deps.audit.record(trx, ctx, {
-        action: 'identity.second_factor_request',
-        entityType: 'user',
-        entityId: user.id,
-        actorName: user.username,
-        details: { method: 'totp', expiresAt },
-      });
-      return { pending: { challengeToken, expiresAt } };
+      return { pending: await openSecondFactorChallenge(deps, trx, ctx, user) };
     }
+    if (localOnly) await recordBreakGlass(deps, trx, ctx, user);
     return { signedIn: await signIn(deps, trx, user, ctx, client) };
   });
   if ('error' in outcome) throw outcome.error;
   return 'pending' in outcome ? outcome.pending : outcome.signedIn;
-}
-
-/** Opens the session of a user who proved who they are; the failure counter starts again. */
-async function signIn(
-  deps: IdentityDeps,
-  trx: Parameters<typeof repo.insertSession>[0],
-  user: repo.User,
-  ctx: RequestContext,
-  client: ClientInfo,
-  details?: Record<string, unknown>,
-): Promise<SignedIn> {
-  if (user.failedAttempts !== 0 || user.lockedUntil) {
-    await repo.updateUser(trx, user.id, {
-      failedAttempts: 0,
-      lockedUntil: null,
-      updatedAt: iso(deps.clock.now()),
-    });
-  }
-  const tokens = await openSession(deps, trx, user, ctx, client);
-  const principal = principalOf(user, deps, { sessionIdHash: sha256Hex(tokens.sessionToken) });
-  await deps.audit.record(
-    trx,
-    { ...ctx, principal },
-    {
-      action: 'identity.login',
-      entityType: 'user',
-      entityId: user.id,
-      ...(details && { details }),
-    },
-  );
-  return {
-    ...tokens,
-    user: withPermissions({ ...user, failedAttempts: 0, lockedUntil: null }),
-    passwordExpired: principal.passwordExpired,
-    mustEnrolSecondFactor: principal.mustEnrolSecondFactor,
-  };
 }
 
 /**
@@ -405,7 +291,10 @@ export async function authenticateSession(deps: IdentityDeps, sessionToken: stri
   if (now.getTime() - new Date(session.lastSeenAt).getTime() >= TOUCH_INTERVAL_MS) {
     await repo.touchSession(q, idHash, iso(now));
   }
-  return { principal: principalOf(user, deps, { sessionIdHash: idHash }), csrfToken: session.csrfToken };
+  return {
+    principal: principalOf(user, deps, { sessionIdHash: idHash, providerMfa: session.providerMfa }),
+    csrfToken: session.csrfToken,
+  };
 }
 
 /** Resolves a bearer API token; its permissions are its scopes within its owner's permissions. */
@@ -592,6 +481,7 @@ export async function completeSetup(
       mustChangePassword: false,
       serviceAccount: false,
       totpConfirmedAt: null,
+      ...repo.LOCAL_ACCOUNT,
     };
     await repo.insertUser(trx, user);
     await repo.markSetupTokenUsed(trx, tokenHash, now, user.id);

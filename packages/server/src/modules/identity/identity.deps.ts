@@ -11,5 +11,5 @@ export interface IdentityDeps {
   audit: AuditWriter;
   /** seals TOTP secrets. */
   secrets: SecretBox;
-  settings: Pick<Config, 'session' | 'lockout' | 'password' | 'publicUrl'>;
+  settings: Pick<Config, 'session' | 'lockout' | 'password' | 'publicUrl' | 'directory'>;
 }

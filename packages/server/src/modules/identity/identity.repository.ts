@@ -22,7 +22,30 @@ export interface User {
   serviceAccount: boolean;
   /** X-4: when the user's TOTP second factor was confirmed; null: none. (The secret is not here.) */
   totpConfirmedAt: string | null;
+  /** X-4: where the user signs in (`local`, `ldap`, `oidc`). */
+  source: UserSource;
+  /** A directory user's identifier in the directory (DN, or issuer + subject); null: local. */
+  externalId: string | null;
+  /** The directory groups as last read; empty for a local user. */
+  directoryGroups: string[];
+  directoryCheckedAt: string | null;
+  /** The one local administrator who may sign in with a password while a directory is in use. */
+  breakGlass: boolean;
 }
+
+export type UserSource = 'local' | 'ldap' | 'oidc';
+
+/** What a new local account has of the directory fields: nothing. */
+export const LOCAL_ACCOUNT: Readonly<
+  Pick<User, 'source' | 'externalId' | 'directoryGroups' | 'directoryCheckedAt' | 'breakGlass'>
+> = Object.freeze({
+  source: 'local',
+  externalId: null,
+  directoryGroups: [],
+  directoryCheckedAt: null,
+  breakGlass: false,
+});
+export type DirectorySource = Exclude<UserSource, 'local'>;
 
 export interface Session {
   idHash: string;
@@ -32,6 +55,8 @@ export interface Session {
   lastSeenAt: string;
   expiresAt: string;
   revokedAt: string | null;
+  /** The identity provider vouched for a second factor at this sign-in. */
+  providerMfa: boolean;
 }
 
 export interface ApiToken {
@@ -60,6 +85,11 @@ function toUser(row: Selectable<UsersTable>, roles: string[]): User {
     mustChangePassword: !!row.must_change_password,
     serviceAccount: !!row.service_account,
     totpConfirmedAt: row.totp_confirmed_at,
+    source: row.source as UserSource,
+    externalId: row.external_id,
+    directoryGroups: row.directory_groups ? (JSON.parse(row.directory_groups) as string[]) : [],
+    directoryCheckedAt: row.directory_checked_at,
+    breakGlass: !!row.break_glass,
     failedAttempts: row.failed_attempts,
     lockedUntil: row.locked_until,
     passwordChangedAt: row.password_changed_at,
@@ -78,6 +108,7 @@ function toSession(row: Selectable<SessionsTable>): Session {
     lastSeenAt: row.last_seen_at,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
+    providerMfa: !!row.provider_mfa,
   };
 }
 
@@ -169,7 +200,19 @@ export async function listUsers(q: Q, f: UserListFilter): Promise<User[]> {
 
 export async function insertUser(
   q: Q,
-  user: Omit<User, 'failedAttempts' | 'lockedUntil' | 'disabled' | 'totpConfirmedAt'>,
+  user: Omit<
+    User,
+    | 'failedAttempts'
+    | 'lockedUntil'
+    | 'disabled'
+    | 'totpConfirmedAt'
+    | 'source'
+    | 'externalId'
+    | 'directoryGroups'
+    | 'directoryCheckedAt'
+    | 'breakGlass'
+  > &
+    Partial<Pick<User, 'source' | 'externalId' | 'directoryGroups' | 'directoryCheckedAt'>>,
 ): Promise<void> {
   await q
     .insertInto('users')
@@ -187,6 +230,11 @@ export async function insertUser(
       updated_at: user.updatedAt,
       must_change_password: user.mustChangePassword ? 1 : 0,
       service_account: user.serviceAccount ? 1 : 0,
+      source: user.source ?? 'local',
+      external_id: user.externalId ?? null,
+      directory_groups:
+        user.source && user.source !== 'local' ? JSON.stringify(user.directoryGroups ?? []) : null,
+      directory_checked_at: user.directoryCheckedAt ?? null,
     })
     .execute();
   await setRoles(q, user.id, user.roles);
@@ -216,6 +264,9 @@ export async function updateUser(
       | 'passwordHash'
       | 'passwordChangedAt'
       | 'mustChangePassword'
+      | 'directoryGroups'
+      | 'directoryCheckedAt'
+      | 'breakGlass'
     >
   > & { updatedAt: string },
 ): Promise<void> {
@@ -232,6 +283,9 @@ export async function updateUser(
       ...(patch.mustChangePassword !== undefined && {
         must_change_password: patch.mustChangePassword ? 1 : 0,
       }),
+      ...(patch.directoryGroups !== undefined && { directory_groups: JSON.stringify(patch.directoryGroups) }),
+      ...(patch.directoryCheckedAt !== undefined && { directory_checked_at: patch.directoryCheckedAt }),
+      ...(patch.breakGlass !== undefined && { break_glass: patch.breakGlass ? 1 : 0 }),
       updated_at: patch.updatedAt,
     })
     .where('id', '=', id)
@@ -265,7 +319,11 @@ export async function recentPasswordHashes(q: Q, userId: string, count: number):
 
 export async function insertSession(
   q: Q,
-  s: Session & { sourceIp: string | null; userAgent: string | null },
+  s: Omit<Session, 'providerMfa'> & {
+    sourceIp: string | null;
+    userAgent: string | null;
+    providerMfa?: boolean;
+  },
 ): Promise<void> {
   await q
     .insertInto('sessions')
@@ -280,6 +338,7 @@ export async function insertSession(
       revoked_reason: null,
       source_ip: s.sourceIp,
       user_agent: s.userAgent,
+      provider_mfa: s.providerMfa ? 1 : 0,
     })
     .execute();
 }
@@ -306,6 +365,7 @@ export async function findSessionWithUser(
       'sessions.last_seen_at',
       'sessions.expires_at',
       'sessions.revoked_at',
+      'sessions.provider_mfa',
       'user_roles.role',
     ])
     .where('sessions.id_hash', '=', idHash)
@@ -321,6 +381,7 @@ export async function findSessionWithUser(
       lastSeenAt: first.last_seen_at,
       expiresAt: first.expires_at,
       revokedAt: first.revoked_at,
+      providerMfa: !!first.provider_mfa,
     },
     user: toUser(
       first,
@@ -351,6 +412,114 @@ export async function revokeUserSessions(q: Q, userId: string, at: string, reaso
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/** Revokes every live API token of a user (a directory user removed or disabled); returns how many. */
+export async function revokeUserApiTokens(q: Q, userId: string, at: string): Promise<number> {
+  const result = await q
+    .updateTable('api_tokens')
+    .set({ revoked_at: at })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+// Directory users and group → role mappings
+
+export async function findUserByExternalId(
+  q: Q,
+  source: DirectorySource,
+  externalId: string,
+): Promise<User | undefined> {
+  const row = await q
+    .selectFrom('users')
+    .select('id')
+    .where('source', '=', source)
+    .where('external_id', '=', externalId)
+    .executeTakeFirst();
+  return row && findUserById(q, row.id);
+}
+
+/** Directory users still enabled, oldest check first: what the scheduled re-check walks. */
+export async function listEnabledDirectoryUsers(q: Q, source: DirectorySource): Promise<User[]> {
+  const rows = await q
+    .selectFrom('users')
+    .selectAll()
+    .where('source', '=', source)
+    .where('disabled', '=', 0)
+    .orderBy('directory_checked_at')
+    .orderBy('id')
+    .execute();
+  const roles = await rolesOf(
+    q,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => toUser(r, roles.get(r.id) ?? []));
+}
+
+/** Every directory user (any source) with the groups last read: who a mapping change would affect. */
+export async function listDirectoryUsers(q: Q): Promise<User[]> {
+  const rows = await q
+    .selectFrom('users')
+    .selectAll()
+    .where('source', '!=', 'local')
+    .orderBy('username')
+    .execute();
+  const roles = await rolesOf(
+    q,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => toUser(r, roles.get(r.id) ?? []));
+}
+
+export interface GroupRoleMapping {
+  id: string;
+  source: DirectorySource;
+  group: string;
+  role: Role;
+  createdAt: string;
+  createdBy: string;
+}
+
+export async function listGroupRoleMappings(q: Q, source?: DirectorySource): Promise<GroupRoleMapping[]> {
+  let query = q.selectFrom('group_role_mappings').selectAll();
+  if (source) query = query.where('source', '=', source);
+  const rows = await query.orderBy('source').orderBy('group_name').orderBy('role').execute();
+  return rows.flatMap((r) =>
+    isRole(r.role)
+      ? [
+          {
+            id: r.id,
+            source: r.source as DirectorySource,
+            group: r.group_name,
+            role: r.role,
+            createdAt: r.created_at,
+            createdBy: r.created_by,
+          },
+        ]
+      : [],
+  );
+}
+
+export async function insertGroupRoleMapping(q: Q, m: GroupRoleMapping): Promise<void> {
+  await q
+    .insertInto('group_role_mappings')
+    .values({
+      id: m.id,
+      source: m.source,
+      group_name: m.group,
+      role: m.role,
+      created_at: m.createdAt,
+      created_by: m.createdBy,
+    })
+    .execute();
+}
+
+export async function deleteGroupRoleMapping(q: Q, id: string): Promise<GroupRoleMapping | undefined> {
+  const found = (await listGroupRoleMappings(q)).find((m) => m.id === id);
+  if (found) await q.deleteFrom('group_role_mappings').where('id', '=', id).execute();
+  return found;
 }
 
 // API tokens

@@ -29,6 +29,13 @@ export const userView = z.object({
   serviceAccount: z.boolean(),
   /** X-4: a TOTP second factor is enrolled. */
   secondFactor: z.boolean(),
+  /** X-4: where the user signs in: local, ldap or oidc. */
+  source: z.enum(['local', 'ldap', 'oidc']),
+  /** The directory groups as last read (empty for a local account). */
+  directoryGroups: z.array(z.string()),
+  directoryCheckedAt: z.string().nullable(),
+  /** The local administrator who may sign in with a password while a directory is in use. */
+  breakGlass: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -62,6 +69,10 @@ export const sessionView = z
           mustChangePassword: false,
           serviceAccount: false,
           secondFactor: false,
+          source: 'local',
+          directoryGroups: [],
+          directoryCheckedAt: null,
+          breakGlass: false,
           createdAt: '2026-10-01T08:00:00.000Z',
           updatedAt: '2026-11-02T08:00:00.000Z',
           permissions: ['release.read', 'release.plan'],
@@ -182,4 +193,59 @@ export const rolesView = z.object({
 /** Who is who: names for the usernames records carry, readable by every signed-in user. */
 export const peopleView = z.object({
   people: z.array(z.object({ username: z.string(), displayName: z.string(), disabled: z.boolean() })),
+});
+
+/** X-4: the sign-in methods this installation offers (the sign-in page shows these). */
+export const signInMethodsView = z.object({
+  /** Local passwords: for everyone, or (`break_glass`) only the break-glass administrator. */
+  password: z.enum(['all', 'break_glass']),
+  ldap: z.boolean(),
+  oidc: z.object({ label: z.string() }).nullable(),
+});
+
+export const directorySourceSchema = z.enum(['ldap', 'oidc']);
+
+export const groupRoleMappingView = z.object({
+  id: z.string(),
+  source: directorySourceSchema,
+  group: z.string(),
+  role: roleSchema,
+  createdAt: z.string(),
+  createdBy: z.string(),
+});
+
+export const groupRoleMappingInput = z
+  .object({
+    source: directorySourceSchema,
+    group: z.string().trim().min(1, FIELDS.required).max(512, FIELDS.text_max),
+    role: roleSchema,
+  })
+  .meta({
+    examples: [
+      {
+        source: 'ldap',
+        group: 'cn=release-managers,ou=groups,dc=example,dc=com',
+        role: 'operations_manager',
+      },
+    ],
+  });
+
+export const breakGlassInput = z.object({ breakGlass: z.boolean() });
+
+export const directoryStatusView = z.object({
+  ldap: z
+    .object({ url: z.string(), groups: z.enum(['memberof', 'search']), nestedGroups: z.boolean() })
+    .nullable(),
+  oidc: z.object({ issuer: z.string(), label: z.string() }).nullable(),
+  recheckMinutes: z.number().int(),
+  trustProviderMfa: z.boolean(),
+  localSignIn: z.enum(['all', 'break_glass']),
+  /** The user name of the break-glass administrator, if one is named. */
+  breakGlass: z.string().nullable(),
+});
+
+export const recheckView = z.object({
+  checked: z.number().int(),
+  disabled: z.array(z.string()),
+  rolesChanged: z.array(z.string()),
 });

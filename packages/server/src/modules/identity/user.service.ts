@@ -92,6 +92,7 @@ export async function createUser(
       mustChangePassword: !serviceAccount,
       serviceAccount,
       totpConfirmedAt: null,
+      ...repo.LOCAL_ACCOUNT,
     };
     await repo.insertUser(trx, user);
     await deps.audit.record(trx, ctx, {
@@ -140,6 +141,7 @@ export async function updateUser(
   if (patch.roles) assertRoleSetAllowed(patch.roles);
   return deps.db.kysely.transaction().execute(async (trx) => {
     const before = await loadForUpdate(trx, id);
+    if (patch.roles && !sameRoles(patch.roles, before.roles)) assertLocalAccount(before, 'roles');
     if (patch.roles && id === principal.userId && !sameRoles(patch.roles, before.roles)) {
       throw new DomainError(
         'forbidden',
@@ -204,6 +206,24 @@ const sameRoles = (a: readonly Role[], b: readonly Role[]) =>
   a.length === b.length && [...a].sort().join() === [...b].sort().join();
 
 /**
+ * X-4 / RO-1: a directory account's roles come from its groups (the mapping) and its password is
+ * the directory's; changing either here would be undone at the next sign-in, or worse, not.
+ */
+function assertLocalAccount(user: repo.User, what: 'roles' | 'password'): void {
+  if (user.source === 'local') return;
+  throw new DomainError(
+    'policy_violation',
+    what === 'roles'
+      ? `${user.username} signs in through the directory; their roles come from their groups (change the group mapping or the directory)`
+      : `${user.username} signs in through the directory; their password is the directory's`,
+    {
+      rule: RULES.x4_directory_account,
+      reason: what === 'roles' ? 'roles_from_directory' : 'password_in_directory',
+    },
+  );
+}
+
+/**
  * The security administrator sets a new password (e.g. a forgotten one); all sessions end, and
  * the owner must replace it at the next sign-in, so the administrator never acts as them.
  */
@@ -215,6 +235,7 @@ export async function resetPassword(
 ): Promise<UserView> {
   authorize(ctx, 'user.manage');
   const target = await loadForUpdate(deps.db.kysely, id);
+  assertLocalAccount(target, 'password');
   if (target.serviceAccount)
     throw new DomainError(
       'policy_violation',

@@ -16,6 +16,11 @@ export interface UserView {
   serviceAccount: boolean;
   /** a TOTP second factor is enrolled and confirmed. */
   secondFactor: boolean;
+  /** where the user signs in; a directory account's roles come from its groups. */
+  source: 'local' | 'ldap' | 'oidc';
+  directoryGroups: string[];
+  directoryCheckedAt: string | null;
+  breakGlass: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -33,6 +38,10 @@ export function toUserView(u: User): UserView {
     mustChangePassword: u.mustChangePassword,
     serviceAccount: u.serviceAccount,
     secondFactor: u.totpConfirmedAt !== null,
+    source: u.source,
+    directoryGroups: u.directoryGroups,
+    directoryCheckedAt: u.directoryCheckedAt,
+    breakGlass: u.breakGlass,
     createdAt: u.createdAt,
     updatedAt: u.updatedAt,
   };
@@ -47,7 +56,7 @@ export function auditUser(u: User) {
 export function principalOf(
   u: User,
   deps: IdentityDeps,
-  via: { sessionIdHash: string } | { tokenId: string; scopes: string[] },
+  via: { sessionIdHash: string; providerMfa?: boolean } | { tokenId: string; scopes: string[] },
 ) {
   const all = permissionsOf(u.roles);
   const permissions = 'tokenId' in via ? new Set([...all].filter((p) => via.scopes.includes(p))) : all;
@@ -70,9 +79,12 @@ export function principalOf(
       ),
     // under the strict profile an administrator or operations manager enrols a second
     // factor before anything else, as an expired password is changed first.
+    // A directory sign-in whose provider vouched for a second factor counts when the operator
+    // trusts it (DIRECTORY_TRUST_PROVIDER_MFA; the session remembers the provider's word).
     mustEnrolSecondFactor:
       'sessionIdHash' in via &&
       !u.totpConfirmedAt &&
+      !(via.providerMfa && deps.settings.directory.trustProviderMfa) &&
       secondFactorRequired(u.roles, deps.settings.password.profile),
   };
 }

@@ -19,6 +19,8 @@ export const NOTIFICATION_KINDS = [
   'trigger_raised',
   'state_changed',
   'task_assigned',
+  /** something the security administrators and auditors must look at (a break-glass sign-in). */
+  'security_alert',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

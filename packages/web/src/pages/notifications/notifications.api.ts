@@ -33,6 +33,7 @@ export const NOTIFICATION_KINDS: readonly NotificationKind[] = [
   'trigger_raised',
   'state_changed',
   'task_assigned',
+  'security_alert',
 ];
 export const WEBHOOK_FORMATS: readonly WebhookFormat[] = ['generic', 'dingtalk', 'wecom', 'feishu'];
 

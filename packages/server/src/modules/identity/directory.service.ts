@@ -1,0 +1,355 @@
+import { RULES, FIELDS } from '@releasegate/messages';
+import { randomUUID } from 'node:crypto';
+import {
+  DomainError,
+  assertMappedRolesAllowed,
+  conflict,
+  groupCollisions,
+  notFound,
+  rolesFromGroups,
+  sameGroup,
+  type Role,
+} from '@releasegate/domain';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+import type { RequestContext } from '../../context';
+import { authorize } from '../../authorize';
+import type { IdentityDeps } from './identity.deps';
+import * as repo from './identity.repository';
+import {
+  openSecondFactorChallenge,
+  signIn,
+  type ClientInfo,
+  type SecondFactorPending,
+  type SignedIn,
+} from './sign-in';
+import { auditUser } from './user.view';
+
+const iso = (d: Date) => d.toISOString();
+
+/**
+ * What an identity provider says about the person who just proved who they are: LDAP after a
+ * successful bind as the user, OIDC after a validated ID token.
+ */
+export interface DirectoryIdentity {
+  source: repo.DirectorySource;
+  /** The directory's own identifier: the entry's DN, or `issuer|subject`. */
+  externalId: string;
+  username: string;
+  displayName: string;
+  email: string | null;
+  /** Group names as the directory spells them (DNs for LDAP, claim values for OIDC). */
+  groups: string[];
+  /** The provider vouched for a second factor (OIDC `amr`/`acr`); LDAP cannot. */
+  providerMfa: boolean;
+}
+
+/** The refusal of a directory sign-in, committed with its audit event and thrown afterwards. */
+type Outcome = { error: DomainError } | { signedIn: SignedIn } | { pending: SecondFactorPending };
+
+/**
+ * X-4 / RO-1: signs in a person their directory vouched for. In one transaction: the account is
+ * found by the directory's identifier (created on the first sign-in), its roles are set from the
+ * groups through the mapping — refused when no group maps to a role or when the mapped roles
+ * break separation of duties (RO-3, naming the groups that collide) — and the session opens, or
+ * the second step is asked for when the user has a TOTP factor the provider's MFA does not
+ * replace.
+ */
+export async function signInFromDirectory(
+  deps: IdentityDeps,
+  ctx: RequestContext,
+  identity: DirectoryIdentity,
+  client: ClientInfo,
+): Promise<SignedIn | SecondFactorPending> {
+  const outcome = await deps.db.kysely.transaction().execute(async (trx): Promise<Outcome> => {
+    const now = iso(deps.clock.now());
+    const refused = async (reason: string, userId: string | null, details: Record<string, unknown> = {}) => {
+      await deps.audit.record(trx, ctx, {
+        action: 'identity.login',
+        entityType: 'user',
+        entityId: userId,
+        outcome: 'denied',
+        actorName: identity.username,
+        details: { reason, source: identity.source, externalId: identity.externalId, ...details },
+      });
+    };
+    const rules = await repo.listGroupRoleMappings(trx, identity.source);
+    const mapped = rolesFromGroups(identity.groups, rules);
+    let user = await repo.findUserByExternalId(trx, identity.source, identity.externalId);
+    if (user?.disabled) {
+      await refused('disabled', user.id);
+      return {
+        error: new DomainError(
+          'unauthenticated',
+          'This account is disabled; ask the security administrator',
+          {
+            reason: 'disabled',
+          },
+        ),
+      };
+    }
+    if (mapped.roles.length === 0) {
+      await refused('no_mapped_role', user?.id ?? null, { groups: identity.groups });
+      return {
+        error: new DomainError(
+          'forbidden',
+          'None of your directory groups gives a ReleaseGate role; ask the security administrator to map your group',
+          { rule: RULES.ro1_role_from_groups, reason: 'no_mapped_role', groups: identity.groups },
+        ),
+      };
+    }
+    try {
+      assertMappedRolesAllowed(mapped, identity.username);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      await refused('groups_collide', user?.id ?? null, error.details as Record<string, unknown>);
+      return { error };
+    }
+    if (!user) {
+      const taken = await repo.findUserByUsername(trx, identity.username);
+      if (taken) {
+        // Never merged with an account of another source by name: that would hand a local (or
+        // other directory's) account to whoever the directory calls by the same name.
+        await refused('username_taken', taken.id, { takenBy: taken.source });
+        return {
+          error: conflict(
+            `The user name ${identity.username} belongs to another account here; ask the security administrator`,
+            { rule: RULES.x4_directory_account, reason: 'username_taken' },
+          ),
+        };
+      }
+      user = {
+        id: randomUUID(),
+        username: identity.username,
+        displayName: identity.displayName,
+        email: identity.email,
+        // Never verified: a directory user has no local password (login() does not try one).
+        passwordHash: `!${identity.source}`,
+        disabled: false,
+        failedAttempts: 0,
+        lockedUntil: null,
+        passwordChangedAt: now,
+        createdAt: now,
+        updatedAt: now,
+        roles: mapped.roles,
+        mustChangePassword: false,
+        serviceAccount: false,
+        totpConfirmedAt: null,
+        source: identity.source,
+        externalId: identity.externalId,
+        directoryGroups: identity.groups,
+        directoryCheckedAt: now,
+        breakGlass: false,
+      };
+      await repo.insertUser(trx, user);
+      await deps.audit.record(trx, ctx, {
+        action: 'user.create',
+        entityType: 'user',
+        entityId: user.id,
+        actorName: identity.username,
+        after: auditUser(user),
+        details: { source: identity.source, groups: identity.groups, rule: RULES.ro1_role_from_groups },
+      });
+    } else {
+      const before = user;
+      await repo.updateUser(trx, user.id, {
+        displayName: identity.displayName,
+        email: identity.email,
+        directoryGroups: identity.groups,
+        directoryCheckedAt: now,
+        updatedAt: now,
+      });
+      await applyMappedRoles(deps, trx, ctx, before, mapped.roles, identity.groups);
+      user = (await repo.findUserById(trx, user.id))!;
+    }
+    const providerMfa = identity.providerMfa && deps.settings.directory.trustProviderMfa;
+    if (user.totpConfirmedAt && !providerMfa) {
+      return { pending: await openSecondFactorChallenge(deps, trx, ctx, user) };
+    }
+    return {
+      signedIn: await signIn(
+        deps,
+        trx,
+        user,
+        ctx,
+        client,
+        { source: identity.source, groups: identity.groups, providerMfa: identity.providerMfa },
+        identity.providerMfa,
+      ),
+    };
+  });
+  if ('error' in outcome) throw outcome.error;
+  return 'pending' in outcome ? outcome.pending : outcome.signedIn;
+}
+
+/** RO-1: sets a directory user's roles to what their groups give, audited when they change. */
+export async function applyMappedRoles(
+  deps: IdentityDeps,
+  trx: Kysely<Database>,
+  ctx: RequestContext,
+  user: repo.User,
+  roles: Role[],
+  groups: string[],
+): Promise<void> {
+  if (sameRoles(user.roles, roles)) return;
+  await repo.setRoles(trx, user.id, roles);
+  await deps.audit.record(trx, ctx, {
+    action: 'identity.directory_roles_apply',
+    entityType: 'user',
+    entityId: user.id,
+    before: { roles: user.roles },
+    after: { roles },
+    details: { groups, rule: RULES.ro1_role_from_groups },
+  });
+}
+
+const sameRoles = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && [...a].sort().every((r, i) => r === [...b].sort()[i]);
+
+// The mapping the security administrator keeps
+
+export async function listGroupRoleMappings(deps: IdentityDeps, ctx: RequestContext) {
+  authorize(ctx, 'user.read');
+  return repo.listGroupRoleMappings(deps.db.kysely);
+}
+
+/**
+ * RO-1 / RO-3: adds "members of `group` hold `role`". Refused, naming who and which groups, when
+ * it would break separation of duties: for the group itself (it already gives a role that
+ * excludes this one) or for any directory user known here, by the groups last read.
+ */
+export async function addGroupRoleMapping(
+  deps: IdentityDeps,
+  ctx: RequestContext,
+  input: { source: repo.DirectorySource; group: string; role: Role },
+): Promise<repo.GroupRoleMapping> {
+  const principal = authorize(ctx, 'user.manage');
+  const group = input.group.trim();
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    const rules = await repo.listGroupRoleMappings(trx, input.source);
+    if (rules.some((r) => r.role === input.role && sameGroup(r.group, group))) {
+      throw conflict(`The group ${group} already gives ${input.role}`, {
+        fields: { group: [FIELDS.already_taken] },
+      });
+    }
+    const next = [...rules, { group, role: input.role }];
+    assertMappedRolesAllowed(rolesFromGroups([group], next), `members of ${group}`);
+    const affected = (await repo.listDirectoryUsers(trx)).filter((u) => u.source === input.source);
+    const colliding = affected
+      .map((u) => ({ user: u, collisions: groupCollisions(rolesFromGroups(u.directoryGroups, next)) }))
+      .filter((c) => c.collisions.length > 0);
+    if (colliding.length > 0) {
+      const collidingGroups = [
+        ...new Set(colliding.flatMap((c) => c.collisions.flatMap((x) => x.groups))),
+      ].sort();
+      throw new DomainError(
+        'policy_violation',
+        `Separation of duties: with this mapping ${colliding
+          .map((c) => c.user.username)
+          .join(
+            ', ',
+          )} would hold roles that exclude each other, through the groups ${collidingGroups.join('; ')}`,
+        {
+          rule: RULES.separation_of_duties,
+          reason: 'groups_collide',
+          collidingGroups,
+          users: colliding.map((c) => ({
+            username: c.user.username,
+            collisions: c.collisions,
+          })),
+          conflictingRoles: [...new Set(colliding.flatMap((c) => c.collisions.flatMap((x) => x.roles)))],
+        },
+      );
+    }
+    const mapping: repo.GroupRoleMapping = {
+      id: randomUUID(),
+      source: input.source,
+      group,
+      role: input.role,
+      createdAt: iso(deps.clock.now()),
+      createdBy: principal.username,
+    };
+    await repo.insertGroupRoleMapping(trx, mapping);
+    await deps.audit.record(trx, ctx, {
+      action: 'identity.group_mapping_add',
+      entityType: 'group_role_mapping',
+      entityId: mapping.id,
+      after: mapping,
+      details: { rule: RULES.ro1_role_from_groups },
+    });
+    return mapping;
+  });
+}
+
+/**
+ * Removes a mapping. Roles already given stay until each member's next sign-in or the scheduled
+ * re-check, which apply the mapping again (the answer says so).
+ */
+export async function removeGroupRoleMapping(
+  deps: IdentityDeps,
+  ctx: RequestContext,
+  id: string,
+): Promise<void> {
+  authorize(ctx, 'user.manage');
+  await deps.db.kysely.transaction().execute(async (trx) => {
+    const removed = await repo.deleteGroupRoleMapping(trx, id);
+    if (!removed) throw notFound('Group mapping', id);
+    await deps.audit.record(trx, ctx, {
+      action: 'identity.group_mapping_remove',
+      entityType: 'group_role_mapping',
+      entityId: id,
+      before: removed,
+      details: { rule: RULES.ro1_role_from_groups },
+    });
+  });
+}
+
+/**
+ * X-4: names the one local account that may still sign in with a password while a directory is
+ * in use (or takes the mark away). Only a local, enabled administrator (system or security
+ * administrator) can hold it, and only one account at a time.
+ */
+export async function setBreakGlass(
+  deps: IdentityDeps,
+  ctx: RequestContext,
+  id: string,
+  breakGlass: boolean,
+): Promise<void> {
+  authorize(ctx, 'user.manage');
+  await deps.db.kysely.transaction().execute(async (trx) => {
+    const user = await repo.findUserById(trx, id);
+    if (!user) throw notFound('User', id);
+    if (breakGlass) {
+      const eligible =
+        user.source === 'local' &&
+        !user.serviceAccount &&
+        !user.disabled &&
+        user.roles.some((r) => r === 'system_administrator' || r === 'security_administrator');
+      if (!eligible) {
+        throw new DomainError(
+          'policy_violation',
+          'Only an enabled local system or security administrator can be the break-glass account',
+          { rule: RULES.x4_break_glass, reason: 'not_eligible' },
+        );
+      }
+      const holder = (await repo.listUsers(trx, {})).find((u) => u.breakGlass && u.id !== id);
+      if (holder) {
+        throw conflict(`${holder.username} is already the break-glass account; take the mark away first`, {
+          rule: RULES.x4_break_glass,
+          reason: 'break_glass_taken',
+          holder: holder.username,
+        });
+      }
+    }
+    if (user.breakGlass === breakGlass) return;
+    await repo.updateUser(trx, id, { breakGlass, updatedAt: iso(deps.clock.now()) });
+    await deps.audit.record(trx, ctx, {
+      action: 'identity.break_glass_set',
+      entityType: 'user',
+      entityId: id,
+      before: { breakGlass: user.breakGlass },
+      after: { breakGlass },
+      details: { rule: RULES.x4_break_glass },
+    });
+  });
+}
