@@ -102,6 +102,8 @@ export interface App {
   secrets: SecretBox;
   /** the daily digest e-mail's schedule (started with the job runner). */
   digest: { start(): Promise<void> };
+  /** the scheduled directory re-check (started with the job runner). */
+  directoryRecheck: { start(): Promise<void> };
 }
 
 /** Builds the whole HTTP application around an open, migrated database. */
@@ -287,5 +289,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
     timeStamper,
     secrets,
     digest,
+    directoryRecheck,
   };
 }

@@ -159,7 +159,8 @@ export function registerErrorHandler(app: FastifyInstance, deps: { db: Db; audit
         error = DUPLICATE;
       }
       if (error instanceof DomainError) {
-        if (audited(error)) {
+        // A sign-in records its own refusals, with the reason the answer does not tell.
+        if (audited(error) && request.routeOptions.config.action !== 'identity.login') {
           try {
             await recordStandalone(deps.db, deps.audit, contextOf(request), {
               action:

@@ -55,7 +55,8 @@ async function withServiceBind<T>(settings: LdapSettings, use: (client: Client) 
     url: settings.url,
     timeout: settings.timeoutMs,
     connectTimeout: settings.timeoutMs,
-    tlsOptions: tlsOptions(settings),
+    // Only for ldaps://: given to an ldap:// client, ldapts speaks TLS at once on the plain port.
+    ...(settings.url.startsWith('ldaps:') && { tlsOptions: tlsOptions(settings) }),
   });
   try {
     try {
