@@ -281,6 +281,11 @@ export const en = {
     conflict_freeze: 'freeze window {{name}} ({{start, time}} – {{end, time}})',
     conflict_release:
       '{{release}} {{title}} (plan v{{version}}, {{start, time}} – {{end, time}}) touches the same or dependent CIs',
+    // CM-4: why the system changed a CI (kept with the CI's history; a person's reason is their own words).
+    history_import: 'import',
+    history_import_file: 'import of {{file}}',
+    history_cmdb_update: '{{release}} CMDB update (PO-2)',
+    history_cmdb_update_note: '{{release}} CMDB update (PO-2): {{note}}',
   },
 
   /**

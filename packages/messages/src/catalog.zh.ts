@@ -266,6 +266,10 @@ export const zh: Catalog = {
     conflict_freeze: '冻结期“{{name}}”（{{start, time}} – {{end, time}}）',
     conflict_release:
       '{{release}} {{title}}（计划第 {{version}} 版，{{start, time}} – {{end, time}}）涉及相同或相互依赖的配置项',
+    history_import: '导入',
+    history_import_file: '从文件 {{file}} 导入',
+    history_cmdb_update: '{{release}} 发布后更新 CMDB（PO-2）',
+    history_cmdb_update_note: '{{release}} 发布后更新 CMDB（PO-2）：{{note}}',
   },
 
   fields: {
