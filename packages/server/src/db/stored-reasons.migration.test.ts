@@ -7,7 +7,7 @@ async function downTo(t: TestDatabase, name: string) {
   while (!(await pendingMigrations(t.db)).includes(name)) await migrateDown(t.db);
 }
 
-describe.each(DIALECTS)('reasons stored before they had codes, on %s (X-3)', (dialect) => {
+describe.each(DIALECTS)('reasons stored in English before they had codes, on %s (X-3)', (dialect) => {
   let t: TestDatabase;
   beforeEach(async () => {
     t = await createTestDatabase(dialect);
@@ -97,5 +97,82 @@ describe.each(DIALECTS)('reasons stored before they had codes, on %s (X-3)', (di
     ]);
     // The English stays as it was written.
     expect(stored.map((r: any) => r.reason)).toEqual(rows.map(([, reason]) => reason));
+  });
+
+  it('X-2 X-3 the delivery errors the server wrote get their code and parameters; other texts stay without one', async () => {
+    await downTo(t, '20261219000200_add_delivery_error_reason');
+    const texts: [string | null, unknown][] = [
+      [
+        'blocked by outbound policy (X-4): hooks.rebind.test resolves to 127.0.0.1, a loopback address, not listed in OUTBOUND_ALLOW',
+        {
+          code: 'delivery_blocked_resolved',
+          params: { host: 'hooks.rebind.test', address: '127.0.0.1', range: 'loopback' },
+        },
+      ],
+      [
+        'blocked by outbound policy (X-4): ::ffff:7f00:1 is an IPv4-mapped address, not listed in OUTBOUND_ALLOW',
+        { code: 'delivery_blocked_address', params: { address: '::ffff:7f00:1', range: 'IPv4-mapped' } },
+      ],
+      [
+        'timeout: no answer from hooks.example.com within 10000 ms',
+        { code: 'delivery_timeout', params: { host: 'hooks.example.com', ms: 10000 } },
+      ],
+      [
+        'refused: 127.0.0.1:4567 refused the connection',
+        { code: 'delivery_refused', params: { host: '127.0.0.1:4567' } },
+      ],
+      [
+        'error: could not reach hooks.example.com (EPROTO)',
+        { code: 'delivery_unreached_error', params: { host: 'hooks.example.com', error: 'EPROTO' } },
+      ],
+      ['redirect not followed: HTTP 302', { code: 'delivery_redirect', params: { status: 302 } }],
+      ['HTTP 500', { code: 'delivery_http_status', params: { status: 500 } }],
+      [
+        'the wecom robot refused the message: code 93000',
+        { code: 'delivery_robot_refused', params: { format: 'wecom', code: '93000' } },
+      ],
+      [
+        "the dingtalk robot's reply is not a JSON object (HTTP 200)",
+        { code: 'delivery_bad_reply', params: { format: 'dingtalk', status: 200 } },
+      ],
+      ['SMTP is not configured (SMTP_URL)', { code: 'delivery_smtp_not_configured', params: {} }],
+      ['the endpoint was deleted', { code: 'delivery_endpoint_deleted', params: {} }],
+      ['could not reach hooks.example.com: fetch failed', null],
+      ['Invalid login: 535 5.7.8 Authentication failed', null],
+      [null, null],
+    ];
+    const at = '2026-12-01T08:00:00.000Z';
+    for (const [i, [text]] of texts.entries())
+      await q()
+        .insertInto('notification_deliveries')
+        .values({
+          id: `d-${i}`,
+          event_id: `e-${i}`,
+          channel: 'webhook',
+          endpoint_id: null,
+          user_id: null,
+          recipient: null,
+          kind: 'state_changed',
+          message: '{}',
+          status: text === null ? 'delivered' : 'failed',
+          attempts: 1,
+          last_error: text,
+          response_code: null,
+          created_at: at,
+          updated_at: at,
+          delivered_at: null,
+        })
+        .execute();
+
+    await migrateToLatest(t.db);
+    const stored = await q()
+      .selectFrom('notification_deliveries')
+      .select(['last_error', 'last_error_reason'])
+      .orderBy('seq')
+      .execute();
+    expect(
+      stored.map((r: any) => (r.last_error_reason === null ? null : JSON.parse(r.last_error_reason))),
+    ).toEqual(texts.map(([, reason]) => reason));
+    expect(stored.map((r: any) => r.last_error)).toEqual(texts.map(([text]) => text));
   });
 });
