@@ -286,6 +286,36 @@ export const en = {
     conflict_freeze: 'freeze window {{name}} ({{start, time}} – {{end, time}})',
     conflict_release:
       '{{release}} {{title}} (plan v{{version}}, {{start, time}} – {{end, time}}) touches the same or dependent CIs',
+    // CM-4: why the system changed a CI (kept with the CI's history; a person's reason is their own words).
+    history_import: 'import',
+    history_import_file: 'import of {{file}}',
+    history_cmdb_update: '{{release}} CMDB update (PO-2)',
+    history_cmdb_update_note: '{{release}} CMDB update (PO-2): {{note}}',
+    // X-2, X-4: why a delivery (or a test) failed: the class, the host and the status, never the
+    // receiver's words.
+    delivery_blocked_scheme: 'blocked by outbound policy (X-4): only http and https are called',
+    delivery_blocked_address:
+      'blocked by outbound policy (X-4): {{address}} is {{range, addressRange}}, not listed in OUTBOUND_ALLOW',
+    delivery_blocked_resolved:
+      'blocked by outbound policy (X-4): {{host}} resolves to {{address}}, {{range, addressRange}}, not listed in OUTBOUND_ALLOW',
+    delivery_timeout: 'timeout: no answer from {{host}} within {{ms}} ms',
+    delivery_refused: 'refused: {{host}} refused the connection',
+    delivery_dns: 'dns: {{host}} does not resolve ({{error}})',
+    delivery_reset: 'reset: {{host}} closed the connection ({{error}})',
+    delivery_unreachable: 'unreachable: no route to {{host}} ({{error}})',
+    delivery_tls: 'tls: the TLS connection to {{host}} failed ({{error}})',
+    delivery_unreached: 'error: could not reach {{host}}',
+    delivery_unreached_error: 'error: could not reach {{host}} ({{error}})',
+    delivery_redirect: 'redirect not followed: HTTP {{status}}',
+    delivery_http_status: 'HTTP {{status}}',
+    delivery_bad_reply: "the {{format, robot}}'s reply is not a JSON object (HTTP {{status}})",
+    delivery_robot_refused: 'the {{format, robot}} refused the message: code {{code}}',
+    delivery_smtp_not_configured: 'SMTP is not configured (SMTP_URL)',
+    delivery_smtp_rejected: 'the mail server refused the message: SMTP {{status}}',
+    delivery_smtp_failed: 'could not send through the mail server ({{error}})',
+    delivery_endpoint_deleted: 'the endpoint was deleted',
+    delivery_endpoint_disabled: 'the endpoint is disabled',
+    delivery_job_ended: 'its delivery job ended',
   },
 
   /**
@@ -509,6 +539,7 @@ export const en = {
     },
     triggerSource: { person: 'person', metric: 'metric', feedback: 'feedback' },
     rollbackDecision: { rollback: 'rollback', continue: 'continue' },
+    robot: { dingtalk: 'DingTalk robot', wecom: 'WeCom robot', feishu: 'Feishu robot' },
     addressRange: {
       loopback: 'a loopback address',
       private: 'a private address',

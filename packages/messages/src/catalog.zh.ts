@@ -271,6 +271,33 @@ export const zh: Catalog = {
     conflict_freeze: '冻结期“{{name}}”（{{start, time}} – {{end, time}}）',
     conflict_release:
       '{{release}} {{title}}（计划第 {{version}} 版，{{start, time}} – {{end, time}}）涉及相同或相互依赖的配置项',
+    history_import: '导入',
+    history_import_file: '从文件 {{file}} 导入',
+    history_cmdb_update: '{{release}} 发布后更新 CMDB（PO-2）',
+    history_cmdb_update_note: '{{release}} 发布后更新 CMDB（PO-2）：{{note}}',
+    delivery_blocked_scheme: '已被外发访问策略拦截（X-4）：只调用 http 和 https 地址',
+    delivery_blocked_address:
+      '已被外发访问策略拦截（X-4）：{{address}} 属于{{range, addressRange}}，未在 OUTBOUND_ALLOW 中放行',
+    delivery_blocked_resolved:
+      '已被外发访问策略拦截（X-4）：{{host}} 解析为 {{address}}，属于{{range, addressRange}}，未在 OUTBOUND_ALLOW 中放行',
+    delivery_timeout: '超时：{{host}} 在 {{ms}} 毫秒内没有应答',
+    delivery_refused: '连接被拒绝：{{host}}',
+    delivery_dns: '域名无法解析：{{host}}（{{error}}）',
+    delivery_reset: '连接被重置：{{host}}（{{error}}）',
+    delivery_unreachable: '网络不可达：{{host}}（{{error}}）',
+    delivery_tls: 'TLS 连接失败：{{host}}（{{error}}）',
+    delivery_unreached: '无法连接：{{host}}',
+    delivery_unreached_error: '无法连接：{{host}}（{{error}}）',
+    delivery_redirect: '接收方要求重定向（HTTP {{status}}），出于安全考虑不跟随，请填写最终地址',
+    delivery_http_status: '接收方返回 HTTP {{status}}',
+    delivery_bad_reply: '{{format, robot}}的应答不是 JSON 对象（HTTP {{status}}）',
+    delivery_robot_refused: '{{format, robot}}拒收消息，错误码 {{code}}',
+    delivery_smtp_not_configured: '未配置邮件服务器（SMTP_URL），未发送',
+    delivery_smtp_rejected: '邮件服务器拒收邮件，SMTP 响应码 {{status}}',
+    delivery_smtp_failed: '无法通过邮件服务器发送（{{error}}）',
+    delivery_endpoint_deleted: '端点已删除',
+    delivery_endpoint_disabled: '端点已停用',
+    delivery_job_ended: '投递任务已结束，未能送达',
   },
 
   fields: {
@@ -488,6 +515,7 @@ export const zh: Catalog = {
     },
     triggerSource: { person: '人工提出', metric: '监控指标', feedback: '用户反馈' },
     rollbackDecision: { rollback: '决定回退', continue: '继续实施' },
+    robot: { dingtalk: '钉钉机器人', wecom: '企业微信机器人', feishu: '飞书机器人' },
     addressRange: {
       loopback: '回环地址',
       private: '私有地址',

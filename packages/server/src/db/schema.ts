@@ -191,6 +191,8 @@ export interface CiHistoryTable {
   reason_kind: string;
   release_id: string | null;
   reason: string | null;
+  /** The reason as a catalog reason (JSON) when the system gave it: an import, a CMDB update (CM-4). */
+  system_reason: string | null;
   before_json: string | null;
   after_json: string | null;
 }

@@ -7,6 +7,7 @@ import type { LookupAddress, LookupOptions } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import { renderReason, type Reason } from '@releasegate/messages';
 import { bareHost, OutboundRefused, type OutboundPolicy } from './outbound-policy';
 
 /** What went wrong, in a short class a person can act on. */
@@ -14,18 +15,19 @@ export type OutboundFailure =
   'blocked' | 'timeout' | 'refused' | 'dns' | 'tls' | 'reset' | 'unreachable' | 'error';
 
 /**
- * A request that got no HTTP answer. The message names the host (and port) only: a URL's path and
- * query may carry a robot's token, and the receiver's words are never repeated.
+ * A request that got no HTTP answer. The reason (a code of the message catalog, X-3) names the
+ * host (and port) only: a URL's path and query may carry a robot's token, and the receiver's words
+ * are never repeated. The message is its English.
  */
 export class OutboundError extends Error {
   override readonly name = 'OutboundError';
   constructor(
     readonly failure: OutboundFailure,
-    message: string,
+    readonly reason: Reason,
     /** The policy's refusal, for `blocked`. */
     readonly refusal?: OutboundRefused,
   ) {
-    super(message);
+    super(renderReason('en', reason));
   }
 }
 
@@ -59,7 +61,7 @@ export async function outboundRequest(
   const target = new URL(request.url);
   const where = target.host;
   if (target.protocol !== 'http:' && target.protocol !== 'https:')
-    throw new OutboundError('blocked', 'blocked by outbound policy (X-4): only http and https are called');
+    throw new OutboundError('blocked', { code: 'delivery_blocked_scheme', params: {} });
   // A literal address never reaches `lookup` (the socket connects to it directly): judge it here.
   if (net.isIP(bareHost(target.hostname)) !== 0) {
     try {
@@ -145,20 +147,35 @@ const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NODATA', '
 /** An error of a request as an OutboundError: its class and a message with the host only. */
 function failureOf(error: unknown, where: string, timeoutMs: number): OutboundError {
   if (error instanceof OutboundError) return error;
-  if (error instanceof OutboundRefused)
-    return new OutboundError('blocked', `blocked by outbound policy (X-4): ${error.message}`, error);
+  if (error instanceof OutboundRefused) {
+    const { host, address, range } = error;
+    return new OutboundError(
+      'blocked',
+      host === address
+        ? { code: 'delivery_blocked_address', params: { address, range } }
+        : { code: 'delivery_blocked_resolved', params: { host, address, range } },
+      error,
+    );
+  }
   const e = error as NodeJS.ErrnoException | undefined;
   const code = typeof e?.code === 'string' ? e.code : '';
+  const host = where;
   if (e?.name === 'AbortError' || e?.name === 'TimeoutError' || code === 'ABORT_ERR' || code === 'ETIMEDOUT')
-    return new OutboundError('timeout', `timeout: no answer from ${where} within ${timeoutMs} ms`);
+    return new OutboundError('timeout', { code: 'delivery_timeout', params: { host, ms: timeoutMs } });
   if (code === 'ECONNREFUSED')
-    return new OutboundError('refused', `refused: ${where} refused the connection`);
-  if (DNS_CODES.has(code)) return new OutboundError('dns', `dns: ${where} does not resolve (${code})`);
+    return new OutboundError('refused', { code: 'delivery_refused', params: { host } });
+  if (DNS_CODES.has(code))
+    return new OutboundError('dns', { code: 'delivery_dns', params: { host, error: code } });
   if (code === 'ECONNRESET' || code === 'EPIPE')
-    return new OutboundError('reset', `reset: ${where} closed the connection (${code})`);
+    return new OutboundError('reset', { code: 'delivery_reset', params: { host, error: code } });
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'EADDRNOTAVAIL')
-    return new OutboundError('unreachable', `unreachable: no route to ${where} (${code})`);
+    return new OutboundError('unreachable', { code: 'delivery_unreachable', params: { host, error: code } });
   if (/CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code))
-    return new OutboundError('tls', `tls: the TLS connection to ${where} failed (${code})`);
-  return new OutboundError('error', `error: could not reach ${where}${code ? ` (${code})` : ''}`);
+    return new OutboundError('tls', { code: 'delivery_tls', params: { host, error: code } });
+  return new OutboundError(
+    'error',
+    code
+      ? { code: 'delivery_unreached_error', params: { host, error: code } }
+      : { code: 'delivery_unreached', params: { host } },
+  );
 }

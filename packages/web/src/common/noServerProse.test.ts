@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { en } from '@releasegate/messages';
+import { REASON_CODES, en } from '@releasegate/messages';
 
 const WEB_SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -44,6 +44,27 @@ describe('X-3 the web reads codes, never server sentences (issue #14)', () => {
     const found = webSources().flatMap(({ file, text }) =>
       sentences.filter((s) => text.includes(`'${s}`) || text.includes(`"${s}`)).map((s) => `${file}: ${s}`),
     );
+    expect(found).toEqual([]);
+  });
+
+  it('X-3 no web file reads a text the server stores back from its English: CI history reasons and delivery errors, quoted or in a regular expression', () => {
+    // The server stores these texts and sends their codes beside them (ci_history.system_reason,
+    // notification_deliveries.last_error_reason); the web once parsed them with regexes
+    // (HistoryTab.tsx: `import of …`, `… CMDB update (PO-2)`; deliveryText.ts: `HTTP n`, `timeout:
+    // no answer from …`, `… not listed in OUTBOUND_ALLOW`…). Escapes are dropped so a regular
+    // expression's `\(PO-2\)` reads as the sentence; the locale files are the web's own words.
+    const stored = REASON_CODES.filter((code) => /^(history|delivery)_/.test(code));
+    expect(stored.length).toBeGreaterThan(10);
+    const phrases = stored
+      .flatMap((code) => en.reasons[code].split(/\{\{[^}]*\}\}|: /))
+      .map((p) => p.trim())
+      .filter((p) => p.length >= 8 && p.includes(' '));
+    const found = webSources()
+      .filter(({ file }) => !file.startsWith(`i18n${path.sep}`))
+      .flatMap(({ file, text }) => {
+        const unescaped = text.replace(/\\/g, '');
+        return phrases.filter((p) => unescaped.includes(p)).map((p) => `${file}: ${p}`);
+      });
     expect(found).toEqual([]);
   });
 });

@@ -780,8 +780,6 @@ export const en: Messages = {
       empty: 'No changes recorded yet',
       by: 'by {{name}}',
       release: 'Release {{id}}',
-      importOf: 'imported from {{file}}',
-      cmdbUpdateOf: '{{number}} CMDB update after the release (PO-2){{note}}',
       reasonPrefix: 'Reason: ',
       changes: {
         created: 'Created',

@@ -714,8 +714,6 @@ export const zh = {
       empty: '还没有变更记录',
       by: '操作人：{{name}}',
       release: '发布 {{id}}',
-      importOf: '从文件 {{file}} 导入',
-      cmdbUpdateOf: '{{number}} 发布后更新 CMDB（PO-2）{{note}}',
       reasonPrefix: '原因：',
       changes: {
         created: '创建',

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { renderReason } from '@releasegate/messages';
 import type { Database } from '../../db/schema';
 import type { RequestContext } from '../../context';
 import type { AuditAction } from '../audit';
@@ -24,6 +25,13 @@ export async function recordCiChange(
     entityId?: string;
   },
 ): Promise<void> {
+  const { origin } = change;
+  const systemReason = origin.kind === 'manual' ? null : origin.systemReason;
+  const reason = systemReason
+    ? renderReason('en', systemReason)
+    : origin.kind === 'manual'
+      ? (origin.reason ?? null)
+      : null;
   for (const ciId of change.ciIds) {
     await insertHistory(trx, {
       ciId,
@@ -31,9 +39,10 @@ export async function recordCiChange(
       actorId: ctx.principal?.userId ?? null,
       actorName: ctx.principal?.username ?? null,
       change: change.change,
-      reasonKind: change.origin.kind,
-      releaseId: change.origin.kind === 'release' ? change.origin.releaseId : null,
-      reason: change.origin.reason ?? null,
+      reasonKind: origin.kind,
+      releaseId: origin.kind === 'release' ? origin.releaseId : null,
+      reason,
+      systemReason,
       before: change.before,
       after: change.after,
     });
@@ -44,6 +53,7 @@ export async function recordCiChange(
     entityId: change.entityId ?? change.ciIds[0],
     before: change.before,
     after: change.after,
-    details: { origin: change.origin },
+    // The English as before (audit readers and scripts), the code beside it.
+    details: { origin: systemReason ? { ...origin, reason } : origin },
   });
 }

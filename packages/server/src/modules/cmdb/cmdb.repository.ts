@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AttributeField, CiSnapshot } from '@releasegate/domain';
+import type { Reason } from '@releasegate/messages';
 import type { CiHistoryTable, CiRelationsTable, CisTable, CiTypesTable, Database } from '../../db/schema';
 import { containsText } from '../../db/like';
 
@@ -49,7 +50,10 @@ export interface CiHistoryEntry {
   change: string;
   reasonKind: 'manual' | 'release' | 'import';
   releaseId: string | null;
+  /** Why, in words: a person's own, or the English of `systemReason`. */
   reason: string | null;
+  /** Why, as a catalog reason, when the system gave it (an import, a CMDB update); null for a person's words. */
+  systemReason: Reason | null;
   before: unknown;
   after: unknown;
 }
@@ -99,6 +103,7 @@ const toHistory = (r: Selectable<CiHistoryTable>): CiHistoryEntry => ({
   reasonKind: r.reason_kind as CiHistoryEntry['reasonKind'],
   releaseId: r.release_id,
   reason: r.reason,
+  systemReason: r.system_reason === null ? null : (JSON.parse(r.system_reason) as Reason),
   before: r.before_json === null ? null : JSON.parse(r.before_json),
   after: r.after_json === null ? null : JSON.parse(r.after_json),
 });
@@ -489,6 +494,7 @@ export async function insertHistory(q: Q, h: Omit<CiHistoryEntry, 'id'>): Promis
       reason_kind: h.reasonKind,
       release_id: h.releaseId,
       reason: h.reason,
+      system_reason: h.systemReason === null ? null : JSON.stringify(h.systemReason),
       before_json: h.before === null || h.before === undefined ? null : JSON.stringify(h.before),
       after_json: h.after === null || h.after === undefined ? null : JSON.stringify(h.after),
     })

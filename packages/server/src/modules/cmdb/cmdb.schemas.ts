@@ -1,6 +1,6 @@
 import { FIELDS } from '@releasegate/messages';
 import { z } from 'zod';
-import { fieldProblemSchema } from '../../http/reason.schemas';
+import { fieldProblemSchema, reasonSchema } from '../../http/reason.schemas';
 import { ATTRIBUTE_KINDS, ENVIRONMENTS, RELATION_TYPES } from '@releasegate/domain';
 
 const attributeKind = z.enum(ATTRIBUTE_KINDS);
@@ -117,7 +117,15 @@ export const historyView = z.object({
       reasonKind: z.enum(['manual', 'release', 'import']),
       releaseId: z.string().nullable(),
       releaseNumber: z.string().nullable(),
-      reason: z.string().nullable(),
+      reason: z
+        .string()
+        .nullable()
+        .describe("Why, in words: a person's own, or the English of `systemReason`"),
+      systemReason: reasonSchema
+        .nullable()
+        .describe(
+          "CM-4: why, as a catalog reason, when the system changed the CI (an import, a release's CMDB update); null for a person's reason and for entries from before codes that could not be recognised",
+        ),
       before: z.unknown(),
       after: z.unknown(),
     }),

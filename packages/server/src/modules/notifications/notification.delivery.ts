@@ -1,4 +1,5 @@
 import { createTransport, type Mail } from 'nodemailer';
+import { renderReason, type Reason } from '@releasegate/messages';
 import type { Clock } from '@releasegate/domain';
 import type { Db } from '../../db/database';
 import { advanceJob, findJobByKey } from '../../jobs/job.repository';
@@ -37,19 +38,31 @@ const WAIT_FOR_EARLIER_MS = 5 * 60_000;
 export type DeliveryErrorClass = OutboundFailure | AnswerProblemClass;
 
 /**
- * The outcome of one attempt that reached (or failed to reach) the receiver. The message is the
- * class, the host and the HTTP status — never the receiver's body, nor the URL's path or query.
+ * The outcome of one attempt that reached (or failed to reach) the receiver. The reason (a code of
+ * the message catalog, X-3) is the class, the host and the HTTP status — never the receiver's body,
+ * nor the URL's path or query; the message is its English.
  */
 export class DeliveryError extends Error {
   constructor(
     readonly errorClass: DeliveryErrorClass,
-    message: string,
+    readonly reason: Reason,
     readonly responseCode: number | null = null,
   ) {
-    super(message);
+    super(renderReason('en', reason));
     this.name = 'DeliveryError';
   }
 }
+
+/** Why an attempt failed: its English and, where the system knows the class, its catalog reason. */
+interface Failure {
+  lastError: string;
+  lastErrorReason: Reason | null;
+}
+
+const failure = (reason: Reason): Failure => ({
+  lastError: renderReason('en', reason),
+  lastErrorReason: reason,
+});
 
 const errorText = (error: unknown) => {
   // A delivery error's message is complete and safe to show; nothing beneath it is added.
@@ -78,11 +91,11 @@ export async function sendWebhook(
       timeoutMs,
     });
   } catch (error) {
-    if (error instanceof OutboundError) throw new DeliveryError(error.failure, error.message);
+    if (error instanceof OutboundError) throw new DeliveryError(error.failure, error.reason);
     throw error;
   }
   const problem = acceptanceProblem(endpoint.format, response.status, response.body);
-  if (problem) throw new DeliveryError(problem.errorClass, problem.message, response.status);
+  if (problem) throw new DeliveryError(problem.errorClass, problem.reason, response.status);
   return response.status;
 }
 
@@ -154,7 +167,9 @@ export function registerDeliveryJobs(runner: JobRunner, deps: DeliveryDeps): { c
         status: 'failed',
         attempts: earlier.attempts,
         at: at(),
-        lastError: earlier.lastError ?? 'its delivery job ended',
+        ...(earlier.lastError === null
+          ? failure({ code: 'delivery_job_ended', params: {} })
+          : { lastError: earlier.lastError, lastErrorReason: earlier.lastErrorReason }),
         responseCode: earlier.responseCode,
       });
       return waitForEarlier(d);
@@ -171,24 +186,29 @@ export function registerDeliveryJobs(runner: JobRunner, deps: DeliveryDeps): { c
     if (!d || d.status !== 'pending') return;
     const attempt = d.attempts + 1;
     const final = job.attempts >= DELIVERY_MAX_ATTEMPTS;
-    const settle = async (
-      status: repo.DeliveryStatus,
-      lastError: string | null,
-      responseCode: number | null,
-    ) => {
-      await repo.recordAttempt(q(), d.id, { status, attempts: attempt, at: at(), lastError, responseCode });
+    const settle = async (status: repo.DeliveryStatus, why: Failure | null, responseCode: number | null) => {
+      await repo.recordAttempt(q(), d.id, {
+        status,
+        attempts: attempt,
+        at: at(),
+        lastError: why?.lastError ?? null,
+        lastErrorReason: why?.lastErrorReason ?? null,
+        responseCode,
+      });
       if (status !== 'pending') await callNext(d);
     };
     try {
       if (d.channel === 'email') {
-        if (!deps.smtp.url) return settle('skipped', 'SMTP is not configured (SMTP_URL)', null);
+        if (!deps.smtp.url)
+          return settle('skipped', failure({ code: 'delivery_smtp_not_configured', params: {} }), null);
         const { subject, text } = emailOf(d.message, deps.publicUrl);
         const info = await mail().sendMail({ to: d.recipient!, subject, text });
         return settle('delivered', null, Number(/^(\d{3})/.exec(String(info.response ?? ''))?.[1] ?? 250));
       }
       const endpoint = d.endpointId ? await repo.findEndpoint(q(), d.endpointId, deps.secrets) : undefined;
-      if (!endpoint) return settle('cancelled', 'the endpoint was deleted', null);
-      if (!endpoint.enabled) return settle('cancelled', 'the endpoint is disabled', null);
+      if (!endpoint) return settle('cancelled', failure(repo.ENDPOINT_DELETED), null);
+      if (!endpoint.enabled)
+        return settle('cancelled', failure({ code: 'delivery_endpoint_disabled', params: {} }), null);
       await waitForEarlier(d);
       const code = await sendWebhook(deps.outbound, endpoint, d, deps.clock.now(), deps.publicUrl, timeoutMs);
       return settle('delivered', null, code);
@@ -197,15 +217,35 @@ export function registerDeliveryJobs(runner: JobRunner, deps: DeliveryDeps): { c
       // The policy does not change while the server runs: trying again in a minute would be refused
       // again. Failed at once, with the rule; an administrator sends it again once it is allowed.
       if (error instanceof DeliveryError && error.errorClass === 'blocked')
-        return settle('failed', error.message, null);
+        return settle('failed', failure(error.reason), null);
       const code = error instanceof DeliveryError ? error.responseCode : smtpCode(error);
-      await settle(final ? 'failed' : 'pending', errorText(error), code);
+      await settle(final ? 'failed' : 'pending', failureOf(error, d.channel), code);
       throw error;
     }
   };
 
   runner.register(DELIVERY_JOB, { external: deliver, maxAttempts: DELIVERY_MAX_ATTEMPTS });
   return { close: () => mailer?.close() };
+}
+
+/**
+ * Why an attempt failed. A webhook's DeliveryError is its reason; an e-mail's is the SMTP reply
+ * code when the mail server answered, else nodemailer's error code (its English keeps the detail,
+ * for the administrator). Anything else is kept in English only.
+ */
+function failureOf(error: unknown, channel: repo.Delivery['channel']): Failure {
+  if (error instanceof DeliveryError) return failure(error.reason);
+  const lastError = errorText(error);
+  if (channel !== 'email') return { lastError, lastErrorReason: null };
+  const status = smtpCode(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  return {
+    lastError,
+    lastErrorReason:
+      status !== null
+        ? { code: 'delivery_smtp_rejected', params: { status } }
+        : { code: 'delivery_smtp_failed', params: { error: typeof code === 'string' ? code : 'unknown' } },
+  };
 }
 
 /** nodemailer's error carries the SMTP reply code when the server answered. */

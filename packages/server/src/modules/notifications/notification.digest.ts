@@ -73,6 +73,7 @@ export async function queueDigests(trx: Kysely<Database>, until: string): Promis
       status: 'pending',
       attempts: 0,
       lastError: null,
+      lastErrorReason: null,
       responseCode: null,
       createdAt: until,
       updatedAt: until,

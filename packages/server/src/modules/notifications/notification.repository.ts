@@ -1,6 +1,7 @@
 import { SecretBox } from '../../storage/secret-box';
 import type { Kysely, Selectable } from 'kysely';
 import type { Role } from '@releasegate/domain';
+import { renderReason, type Reason } from '@releasegate/messages';
 import type { Database } from '../../db/schema';
 import type {
   NotificationDeliveriesTable,
@@ -85,7 +86,10 @@ export interface Delivery {
   message: Message;
   status: DeliveryStatus;
   attempts: number;
+  /** Why the last attempt failed, in English (the English of `lastErrorReason`, or an e-mail error's detail). */
   lastError: string | null;
+  /** Why the last attempt failed, as a catalog reason (X-3); null on success and for older records. */
+  lastErrorReason: Reason | null;
   responseCode: number | null;
   createdAt: string;
   updatedAt: string;
@@ -135,6 +139,7 @@ const toDelivery = (r: Selectable<NotificationDeliveriesTable>): Delivery => ({
   status: r.status as DeliveryStatus,
   attempts: r.attempts,
   lastError: r.last_error,
+  lastErrorReason: r.last_error_reason === null ? null : (JSON.parse(r.last_error_reason) as Reason),
   responseCode: r.response_code,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -553,6 +558,7 @@ export async function insertDeliveries(q: Q, deliveries: NewDelivery[]): Promise
         status: d.status,
         attempts: d.attempts,
         last_error: d.lastError,
+        last_error_reason: d.lastErrorReason === null ? null : JSON.stringify(d.lastErrorReason),
         response_code: d.responseCode,
         created_at: d.createdAt,
         updated_at: d.updatedAt,
@@ -601,6 +607,7 @@ export async function recordAttempt(
     attempts: number;
     at: string;
     lastError: string | null;
+    lastErrorReason: Reason | null;
     responseCode: number | null;
   },
 ): Promise<void> {
@@ -610,6 +617,7 @@ export async function recordAttempt(
       status: a.status,
       attempts: a.attempts,
       last_error: a.lastError,
+      last_error_reason: a.lastErrorReason === null ? null : JSON.stringify(a.lastErrorReason),
       response_code: a.responseCode,
       updated_at: a.at,
       ...(a.status === 'delivered' && { delivered_at: a.at }),
@@ -619,10 +627,18 @@ export async function recordAttempt(
     .execute();
 }
 
+/** X-2: why a delivery was cancelled when its endpoint was deleted. */
+export const ENDPOINT_DELETED: Reason = { code: 'delivery_endpoint_deleted', params: {} };
+
 export async function cancelPendingDeliveries(q: Q, endpointId: string, at: string): Promise<number> {
   const result = await q
     .updateTable('notification_deliveries')
-    .set({ status: 'cancelled', updated_at: at, last_error: 'the endpoint was deleted' })
+    .set({
+      status: 'cancelled',
+      updated_at: at,
+      last_error: renderReason('en', ENDPOINT_DELETED),
+      last_error_reason: JSON.stringify(ENDPOINT_DELETED),
+    })
     .where('endpoint_id', '=', endpointId)
     .where('status', '=', 'pending')
     .executeTakeFirst();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { httpUrl } from '../../http/http-url';
+import { reasonSchema } from '../../http/reason.schemas';
 import {
   CHANNELS,
   NOTIFICATION_CATEGORIES,
@@ -115,7 +116,12 @@ export const deliveryView = z.object({
   title: bilingual,
   status: deliveryStatus,
   attempts: z.number().int(),
-  lastError: z.string().nullable(),
+  lastError: z.string().nullable().describe('Why the last attempt failed, in English'),
+  lastErrorReason: reasonSchema
+    .nullable()
+    .describe(
+      "X-2, X-3: why the last attempt failed, as a catalog reason (the class, host and status; never the receiver's words); null on success and for records from before codes that could not be recognised",
+    ),
   responseCode: z.number().int().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -142,7 +148,8 @@ export const testResult = z.object({
   ok: z.boolean(),
   responseCode: z.number().int().nullable(),
   errorClass: deliveryErrorClass.nullable(),
-  error: z.string().nullable(),
+  error: z.string().nullable().describe('Why the test failed, in English'),
+  errorReason: reasonSchema.nullable().describe('X-2, X-3: why the test failed, as a catalog reason'),
   delivery: deliveryView,
 });
 

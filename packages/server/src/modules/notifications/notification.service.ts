@@ -1,4 +1,4 @@
-import { RULES, FIELDS } from '@releasegate/messages';
+import { RULES, FIELDS, type Reason } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import { DomainError, conflict, invalidInput, notFound, type Clock } from '@releasegate/domain';
 import type { Db } from '../../db/database';
@@ -322,7 +322,10 @@ export interface TestResult {
   responseCode: number | null;
   /** Why it failed, as a class: blocked (by the outbound policy), timeout, refused, http_status… */
   errorClass: DeliveryErrorClass | null;
+  /** Why it failed, in English. */
   error: string | null;
+  /** Why it failed, as a catalog reason. */
+  errorReason: Reason | null;
   delivery: DeliveryView;
 }
 
@@ -364,6 +367,7 @@ export async function testEndpoint(
     status: 'pending',
     attempts: 1,
     lastError: null,
+    lastErrorReason: null,
     responseCode: null,
     createdAt: at,
     updatedAt: at,
@@ -379,7 +383,7 @@ export async function testEndpoint(
       deps.publicUrl,
       deps.timeoutMs ?? 10_000,
     );
-    result = { ok: true, responseCode: code, errorClass: null, error: null };
+    result = { ok: true, responseCode: code, errorClass: null, error: null, errorReason: null };
   } catch (error) {
     if (!(error instanceof DeliveryError)) throw error;
     result = {
@@ -387,12 +391,14 @@ export async function testEndpoint(
       responseCode: error.responseCode,
       errorClass: error.errorClass,
       error: error.message,
+      errorReason: error.reason,
     };
   }
   const settled: repo.NewDelivery = {
     ...delivery,
     status: result.ok ? 'delivered' : 'failed',
     lastError: result.error,
+    lastErrorReason: result.errorReason,
     responseCode: result.responseCode,
     deliveredAt: result.ok ? at : null,
   };
@@ -427,6 +433,7 @@ export interface DeliveryView {
   status: repo.DeliveryStatus;
   attempts: number;
   lastError: string | null;
+  lastErrorReason: Reason | null;
   responseCode: number | null;
   createdAt: string;
   updatedAt: string;

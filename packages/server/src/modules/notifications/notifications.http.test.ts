@@ -204,6 +204,11 @@ describe.each(DIALECTS)('notifications (X-2) on %s', (dialect) => {
     expect(await deliveries()).toMatchObject([
       { status: 'skipped', last_error: 'SMTP is not configured (SMTP_URL)' },
     ]);
+    // the reason as a code, which the delivery list answers beside its English.
+    expect(JSON.parse((await deliveries())[0].last_error_reason!)).toEqual({
+      code: 'delivery_smtp_not_configured',
+      params: {},
+    });
   });
 
   it('X-2 a generic webhook is signed (HMAC-SHA256 of the body) and the receiver verifies it; endpoints are for notifications.manage only', async () => {
@@ -277,7 +282,14 @@ describe.each(DIALECTS)('notifications (X-2) on %s', (dialect) => {
     await drain();
     const list = await admin.client.get('/api/notifications/deliveries?status=pending');
     expect(list.body.deliveries).toMatchObject([
-      { endpointName: '运维平台', status: 'pending', attempts: 1, responseCode: 401, lastError: 'HTTP 401' },
+      {
+        endpointName: '运维平台',
+        status: 'pending',
+        attempts: 1,
+        responseCode: 401,
+        lastError: 'HTTP 401',
+        lastErrorReason: { code: 'delivery_http_status', params: { status: 401 } },
+      },
     ]);
   });
 
@@ -452,6 +464,7 @@ describe.each(DIALECTS)('notifications (X-2) on %s', (dialect) => {
       responseCode: 500,
       // The status only: the receiver's body is never repeated.
       lastError: 'HTTP 500',
+      lastErrorReason: { code: 'delivery_http_status', params: { status: 500 } },
     });
     // The first failing for good let the second have its turn.
     const second = failed.body.deliveries.find((d: any) => d.title.zh === '发布计划待审批 #2');

@@ -180,7 +180,16 @@ describe.each(DIALECTS)('outbound calls under control (X-4, X-2) on %s', (dialec
     expect(await drain()).toBe(0);
 
     const test = await client.post(`/api/notifications/webhooks/${created.body.id}/test`);
-    expect(test.body).toMatchObject({ ok: false, responseCode: null, errorClass: 'blocked' });
+    expect(test.body).toMatchObject({
+      ok: false,
+      responseCode: null,
+      errorClass: 'blocked',
+      // X-3: the refusal as a code, with the host, the address and its range as data.
+      errorReason: {
+        code: 'delivery_blocked_resolved',
+        params: { host: 'hooks.rebind.test', address: '127.0.0.1', range: 'loopback' },
+      },
+    });
     expect(test.body.error).toMatch(
       /^blocked by outbound policy \(X-4\): hooks\.rebind\.test resolves to 127\.0\.0\.1/,
     );
@@ -204,7 +213,12 @@ describe.each(DIALECTS)('outbound calls under control (X-4, X-2) on %s', (dialec
     await send();
     await drain();
     expect(await deliveryRows()).toMatchObject([
-      { status: 'pending', response_code: 307, last_error: 'redirect not followed: HTTP 307' },
+      {
+        status: 'pending',
+        response_code: 307,
+        last_error: 'redirect not followed: HTTP 307',
+        last_error_reason: JSON.stringify({ code: 'delivery_redirect', params: { status: 307 } }),
+      },
     ]);
     allowed.respond = () => ({ status: 302, headers: { location: allowed.url('/elsewhere') } });
     const test = await client.post(`/api/notifications/webhooks/${hook.body.id}/test`);
@@ -251,9 +265,18 @@ describe.each(DIALECTS)('outbound calls under control (X-4, X-2) on %s', (dialec
     answers.push(await client.post(`/api/notifications/webhooks/${wecom.body.id}/test`));
     expect(answers.map((a) => [a.body.ok, a.body.responseCode, a.body.errorClass, a.body.error])).toEqual([
       [false, 500, 'http_status', 'HTTP 500'],
-      [false, 200, 'robot_refused', 'the wecom robot refused the message: code 40058'],
-      [false, 200, 'bad_reply', "the wecom robot's reply is not a JSON object (HTTP 200)"],
+      [false, 200, 'robot_refused', 'the WeCom robot refused the message: code 40058'],
+      [false, 200, 'bad_reply', "the WeCom robot's reply is not a JSON object (HTTP 200)"],
     ]);
+    // X-3: the same as codes with their parameters: the robot's format and number, the status.
+    expect(answers.map((a) => a.body.errorReason)).toEqual([
+      { code: 'delivery_http_status', params: { status: 500 } },
+      { code: 'delivery_robot_refused', params: { format: 'wecom', code: '40058' } },
+      { code: 'delivery_bad_reply', params: { format: 'wecom', status: 200 } },
+    ]);
+    expect(answers.map((a) => a.body.delivery.lastErrorReason)).toEqual(
+      answers.map((a) => a.body.errorReason),
+    );
     // The same through the delivery job.
     await send();
     await drain();

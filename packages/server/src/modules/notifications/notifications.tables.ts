@@ -65,6 +65,8 @@ export interface NotificationDeliveriesTable {
   status: string;
   attempts: number;
   last_error: string | null;
+  /** Why the last attempt failed, as a catalog reason (JSON): the class, host and status. */
+  last_error_reason: string | null;
   response_code: number | null;
   created_at: string;
   updated_at: string;

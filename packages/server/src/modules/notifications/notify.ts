@@ -102,6 +102,7 @@ export async function notify(trx: Kysely<Database>, clock: Clock, input: Notific
     status: 'pending' as const,
     attempts: 0,
     lastError: null,
+    lastErrorReason: null,
     responseCode: null,
     createdAt: at,
     updatedAt: at,

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import type { Reason } from '@releasegate/messages';
 import type { Message, WebhookEndpoint } from './notification.repository';
 
 /** The HTTP request a delivery makes: always a JSON POST. */
@@ -150,11 +151,12 @@ export function acceptanceProblem(
   format: WebhookEndpoint['format'],
   status: number,
   text: string,
-): { errorClass: AnswerProblemClass; message: string } | null {
+): { errorClass: AnswerProblemClass; reason: Reason } | null {
   // Redirects are not followed (outbound-http.ts): the receiver must name its final address.
   if (status >= 300 && status <= 399)
-    return { errorClass: 'redirect', message: `redirect not followed: HTTP ${status}` };
-  if (status < 200 || status > 299) return { errorClass: 'http_status', message: `HTTP ${status}` };
+    return { errorClass: 'redirect', reason: { code: 'delivery_redirect', params: { status } } };
+  if (status < 200 || status > 299)
+    return { errorClass: 'http_status', reason: { code: 'delivery_http_status', params: { status } } };
   if (format === 'generic') return null;
   let reply: unknown;
   try {
@@ -163,15 +165,15 @@ export function acceptanceProblem(
     reply = undefined;
   }
   if (!reply || typeof reply !== 'object')
-    return {
-      errorClass: 'bad_reply',
-      message: `the ${format} robot's reply is not a JSON object (HTTP ${status})`,
-    };
+    return { errorClass: 'bad_reply', reason: { code: 'delivery_bad_reply', params: { format, status } } };
   const r = reply as Record<string, unknown>;
   const code = format === 'feishu' ? (r.code ?? r.StatusCode) : r.errcode;
   if (code === 0) return null;
   return {
     errorClass: 'robot_refused',
-    message: `the ${format} robot refused the message: code ${Number.isSafeInteger(code) ? String(code) : 'unknown'}`,
+    reason: {
+      code: 'delivery_robot_refused',
+      params: { format, code: Number.isSafeInteger(code) ? String(code) : 'unknown' },
+    },
   };
 }

@@ -125,6 +125,13 @@ describe.each(DIALECTS)(
         releaseNumber: expect.stringMatching(/^REL-\d{4}-\d{4}$/),
         reason: expect.stringContaining('CMDB update (PO-2): 已核对'),
       });
+      // X-3: the reason the system gave, as a code with its parameters beside its English.
+      const fromRelease = entries.find((e: any) => e.reasonKind === 'release');
+      expect(fromRelease.systemReason).toEqual({
+        code: 'history_cmdb_update_note',
+        params: { release: fromRelease.releaseNumber, note: '已核对' },
+      });
+      expect(fromRelease.reason).toBe(`${fromRelease.releaseNumber} CMDB update (PO-2): 已核对`);
       expect((await view(r.id)).cmdbUpdate).toMatchObject({
         doneBy: 'cfg',
         applied: [{ before: '2.0', after: '2.1' }],

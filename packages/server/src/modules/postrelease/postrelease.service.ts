@@ -313,7 +313,9 @@ export async function completeCmdbUpdate(
             {
               kind: 'release',
               releaseId: release.id,
-              reason: `${release.number} CMDB update (PO-2)${note ? `: ${note}` : ''}`,
+              systemReason: note
+                ? { code: 'history_cmdb_update_note', params: { release: release.number, note } }
+                : { code: 'history_cmdb_update', params: { release: release.number } },
             },
           );
         applied.push({ ciId: ci.id, ciName: ci.name, before: ci.version, after: target.targetVersion });

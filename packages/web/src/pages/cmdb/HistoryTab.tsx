@@ -2,7 +2,6 @@ import { Link } from 'react-router';
 import { Empty, Flex, Spin, Tag, Timeline, Typography } from 'antd';
 import { useQueries } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { TFunction } from 'i18next';
 import type { CiDetail, CiHistoryEntry } from '../../api/types';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { formatDateTime } from '../../common/format';
@@ -11,6 +10,7 @@ import { relationLabel } from './CiTags';
 import { ciQuery, useCiHistory } from './cmdb.api';
 import { FieldDiff } from './FieldDiff';
 import { usePeople } from '../../common/people';
+import { historyReasonText } from './historyText';
 
 const CHANGE_COLORS: Record<string, string> = {
   created: 'green',
@@ -127,10 +127,10 @@ export function HistoryTab({ ci }: { ci: CiDetail }) {
                 })}
               </Typography.Text>
             </Flex>
-            {entry.reason && (
+            {(entry.systemReason || entry.reason) && (
               <Typography.Text>
                 <Typography.Text type="secondary">{t('cmdb.history.reasonPrefix')}</Typography.Text>
-                {historyReasonText(t, entry.reason)}
+                {historyReasonText(t, entry)}
               </Typography.Text>
             )}
             {body(entry)}
@@ -145,13 +145,3 @@ const rank = (field: string) => {
   const i = (CI_FIELDS as readonly string[]).indexOf(field);
   return i < 0 ? CI_FIELDS.length : i;
 };
-
-/** Reasons the server writes itself, in the reader's language; a person's own words as written. */
-export function historyReasonText(t: TFunction, reason: string): string {
-  let m = /^import of (.+)$/s.exec(reason);
-  if (m) return t('cmdb.history.importOf', { file: m[1] });
-  m = /^(\S+) CMDB update \(PO-2\)(?:: (.*))?$/s.exec(reason);
-  if (m)
-    return t('cmdb.history.cmdbUpdateOf', { number: m[1], note: m[2] ? `${t('common.colon')}${m[2]}` : '' });
-  return reason;
-}

@@ -57,7 +57,6 @@ export function WebhooksPage() {
 
 function EndpointsCard({ onEdit }: { onEdit: (e: Endpoint) => void }) {
   const { t } = useTranslation();
-  const [language] = useLanguage();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const endpoints = useEndpoints();
@@ -69,7 +68,9 @@ function EndpointsCard({ onEdit }: { onEdit: (e: Endpoint) => void }) {
       if (r.ok) void message.success(t('notifications.admin.testOk', { code: r.responseCode }));
       else
         void message.error(
-          t('notifications.admin.testFailed', { error: deliveryErrorText(t, language, r.error ?? '') }),
+          t('notifications.admin.testFailed', {
+            error: deliveryErrorText(t, { reason: r.errorReason, text: r.error }),
+          }),
         );
       refresh();
     },
@@ -270,11 +271,11 @@ function DeliveriesCard() {
               e ? (
                 <Typography.Text
                   type={d.status === 'skipped' ? 'secondary' : 'danger'}
-                  ellipsis={{ tooltip: deliveryErrorText(t, language, e) }}
+                  ellipsis={{ tooltip: deliveryErrorText(t, { reason: d.lastErrorReason, text: e }) }}
                   style={{ maxWidth: 260 }}
                 >
                   {/* The server's own reason, in the reader's language. */}
-                  {deliveryErrorText(t, language, e)}
+                  {deliveryErrorText(t, { reason: d.lastErrorReason, text: e })}
                 </Typography.Text>
               ) : (
                 '—'

@@ -336,7 +336,9 @@ export async function importCmdb(
 
   const origin = {
     kind: 'import' as const,
-    reason: options.fileName ? `import of ${options.fileName}` : 'import',
+    systemReason: options.fileName
+      ? ({ code: 'history_import_file', params: { file: options.fileName } } as const)
+      : ({ code: 'history_import', params: {} } as const),
   };
   await deps.db.kysely.transaction().execute(async (trx) => {
     const ids = new Map<string, string>();

@@ -87,7 +87,7 @@ describe.each(DIALECTS)('CMDB import and export on %s', (dialect) => {
     expect(await count()).toBe(0);
   });
 
-  it('CM-5 a clean XLSX with Chinese headings imports CIs and relations in one go, recorded as an import', async () => {
+  it('CM-5 CM-4 X-3 a clean XLSX with Chinese headings imports CIs and relations in one go, recorded as an import with its reason as a code', async () => {
     const file = await goodWorkbook();
     const dry = await importFile(file, 'format=xlsx&dryRun=true');
     expect(dry.body).toMatchObject({
@@ -113,6 +113,21 @@ describe.each(DIALECTS)('CMDB import and export on %s', (dialect) => {
       change: 'created',
       reasonKind: 'import',
       reason: 'import of cmdb.xlsx',
+      // X-3: the same reason as a code with its parameters, which readers see in their language.
+      systemReason: { code: 'history_import_file', params: { file: 'cmdb.xlsx' } },
+    });
+    // A person's own reason stays their words, with no code.
+    const edited = await admin.patch(`/api/cmdb/cis/${host.id}`, {
+      owner: '运维二组',
+      revision: host.revision,
+      reason: 'import of 交接清单 by hand',
+    });
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+    const [latest] = (await admin.get(`/api/cmdb/cis/${host.id}/history`)).body.entries;
+    expect(latest).toMatchObject({
+      reasonKind: 'manual',
+      reason: 'import of 交接清单 by hand',
+      systemReason: null,
     });
   });
 
