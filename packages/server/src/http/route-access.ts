@@ -28,6 +28,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/auth/second-factor/enrolment': 'session',
   'POST /api/auth/second-factor/confirm': 'session',
   'POST /api/auth/second-factor/disable': 'session',
+  'POST /api/auth/second-factor/recovery-codes': 'session',
   // which sign-in methods the sign-in page offers.
   'GET /api/auth/methods': 'public',
   'GET /api/setup/status': 'public',

@@ -49,6 +49,11 @@ export function disableSecondFactor(code: string): Promise<void> {
   return api.POST('/api/auth/second-factor/disable', { body: { code } });
 }
 
+/** New recovery codes; the old ones stop working. */
+export function regenerateRecoveryCodes(code: string): Promise<{ recoveryCodes: string[] }> {
+  return api.POST('/api/auth/second-factor/recovery-codes', { body: { code } });
+}
+
 /** The recovery codes as one text to copy or keep: one a line. */
 export function recoveryCodesText(codes: readonly string[]): string {
   return codes.join('\n');

@@ -557,6 +557,7 @@ export const en: Messages = {
       logout: 'Signed out',
       password_change: 'Password change',
       recovery_code_use: 'Sign-in with a recovery code',
+      recovery_codes_regenerate: 'New recovery codes',
       second_factor_confirm: 'Turn on two-step verification',
       second_factor_disable: 'Turn off two-step verification',
       second_factor_enrol: 'Two-step verification setup started',
@@ -1032,7 +1033,8 @@ export const en: Messages = {
     copy: 'Copy the recovery codes',
     copied: 'Copied',
     recoveryDone: 'I have saved them',
-    disableCode: 'To turn it off, enter the 6-digit code your authenticator shows now',
+    manageCode: 'For new recovery codes or to turn it off, enter the 6-digit code your authenticator shows now',
+    regenerate: 'New recovery codes',
     disable: 'Turn off two-step verification',
     disableConfirm: 'Turn off two-step verification? Signing in will then ask for the password only.',
     errors: {

@@ -508,6 +508,7 @@ export const zh = {
       logout: '退出登录',
       password_change: '修改密码',
       recovery_code_use: '使用恢复码登录',
+      recovery_codes_regenerate: '重新生成恢复码',
       second_factor_confirm: '启用两步验证',
       second_factor_disable: '关闭两步验证',
       second_factor_enrol: '开始设置两步验证',
@@ -958,7 +959,8 @@ export const zh = {
     copy: '复制恢复码',
     copied: '已复制',
     recoveryDone: '我已保存恢复码',
-    disableCode: '关闭前，请输入身份验证器当前显示的 6 位验证码',
+    manageCode: '生成新的恢复码或关闭前，请输入身份验证器当前显示的 6 位验证码',
+    regenerate: '生成新的恢复码',
     disable: '关闭两步验证',
     disableConfirm: '确定关闭两步验证吗？关闭后登录只需密码。',
     errors: {

@@ -65,6 +65,7 @@ export const AUDIT_ACTIONS = [
   'identity.logout',
   'identity.password_change',
   'identity.recovery_code_use',
+  'identity.recovery_codes_regenerate',
   'identity.second_factor_confirm',
   'identity.second_factor_disable',
   'identity.second_factor_enrol',

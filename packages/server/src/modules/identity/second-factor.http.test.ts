@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test/databases';
 import { HttpClient, startTestApp, type TestApp } from '../../test/test-app';
 import {
+  wrongTotpCode,
   enrolSecondFactor as enrol,
   nextTotpStep as nextStep,
   totpCode as codeFor,
@@ -205,6 +206,38 @@ describe.each(DIALECTS)('X-4 two-step verification (TOTP) on %s', (dialect) => {
         .filter((e) => e.action === 'identity.second_factor_verify' && e.outcome === 'denied')
         .map((e) => e.details.reason),
     ).toEqual(['wrong_recovery_code']);
+  });
+
+  it('X-4 new recovery codes need a current code: the old ones stop working, the new ones sign in; a wrong code changes nothing', async () => {
+    const { recoveryCodes, secret } = await aliceEnrolled();
+    const http = new HttpClient(t.url);
+    expect((await http.login('alice')).status).toBe(202);
+    expect((await http.post('/api/auth/second-factor', { recoveryCode: recoveryCodes[0] })).status).toBe(200);
+
+    const wrong = await http.post('/api/auth/second-factor/recovery-codes', { code: wrongTotpCode(t, secret) });
+    expect(wrong.status).toBe(400);
+    expect((await http.get('/api/auth/second-factor')).body.recoveryCodesLeft).toBe(9);
+
+    nextStep(t);
+    const fresh = await http.post('/api/auth/second-factor/recovery-codes', { code: codeFor(t, secret) });
+    expect(fresh.status).toBe(200);
+    const renewed = fresh.body.recoveryCodes as string[];
+    expect(renewed).toHaveLength(10);
+    expect(renewed.some((c) => recoveryCodes.includes(c))).toBe(false);
+    expect((await http.get('/api/auth/second-factor')).body.recoveryCodesLeft).toBe(10);
+
+    const old = new HttpClient(t.url);
+    expect((await old.login('alice')).status).toBe(202);
+    expect((await old.post('/api/auth/second-factor', { recoveryCode: recoveryCodes[1] })).status).toBe(401);
+    const current = new HttpClient(t.url);
+    expect((await current.login('alice')).status).toBe(202);
+    expect((await current.post('/api/auth/second-factor', { recoveryCode: renewed[0] })).status).toBe(200);
+
+    const events = (await auditActions(t)).filter((e) => e.action === 'identity.recovery_codes_regenerate');
+    expect(events.map((e) => [e.outcome, e.details.reason ?? e.details.replaced])).toEqual([
+      ['denied', 'wrong_code'],
+      ['success', 9],
+    ]);
   });
 
   it('X-4 a forged or expired pending sign-in is refused, and none opens a session', async () => {

@@ -5,6 +5,7 @@ import type { IdentityDeps } from './identity.deps';
 import {
   confirmEnrolment,
   disableOwn,
+  regenerateRecoveryCodes,
   resetSecondFactor,
   secondFactorStatus,
   startEnrolment,
@@ -57,6 +58,18 @@ export function secondFactorRoutes(deps: IdentityDeps): FastifyPluginAsyncZod {
         response: { 200: recoveryCodesView },
       },
       handler: async (request) => confirmEnrolment(deps, contextOf(request), request.body),
+    });
+
+    app.post('/api/auth/second-factor/recovery-codes', {
+      config: { action: 'identity.recovery_codes_regenerate' },
+      schema: {
+        tags,
+        operationId: 'regenerateRecoveryCodes',
+        summary: 'New recovery codes (the old ones stop working); needs a current code; shown this once',
+        body: totpCodeInput,
+        response: { 200: recoveryCodesView },
+      },
+      handler: async (request) => regenerateRecoveryCodes(deps, contextOf(request), request.body),
     });
 
     app.post('/api/auth/second-factor/disable', {

@@ -198,7 +198,10 @@ async function refuseCode(
   deps: IdentityDeps,
   trx: Parameters<typeof repo.claimTotpStep>[0],
   ctx: RequestContext,
-  action: 'identity.second_factor_confirm' | 'identity.second_factor_disable',
+  action:
+    | 'identity.second_factor_confirm'
+    | 'identity.second_factor_disable'
+    | 'identity.recovery_codes_regenerate',
   check: Exclude<CodeCheck, 'accepted'>,
 ): Promise<{ error: DomainError }> {
   await deps.audit.record(trx, ctx, {
@@ -209,6 +212,38 @@ async function refuseCode(
     details: { reason: `${check}_code`, rule: RULES.x4_second_factor },
   });
   return { error: wrongCode(check) };
+}
+
+/**
+ * New recovery codes for one's own second factor (the old ones used up, or seen by someone):
+ * a current code proves the authenticator is at hand; every earlier recovery code stops working,
+ * and the new ones are shown this once.
+ */
+export async function regenerateRecoveryCodes(
+  deps: IdentityDeps,
+  ctx: RequestContext,
+  input: { code: string },
+): Promise<{ recoveryCodes: string[] }> {
+  const principal = requirePrincipal(ctx);
+  const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
+  const outcome = await deps.db.kysely.transaction().execute(async (trx): Promise<Refusable<null>> => {
+    const totp = await repo.findTotp(trx, principal.userId);
+    if (!totp?.confirmedAt) return { error: notEnabled() };
+    const check = await checkTotpCode(deps, trx, principal.userId, totp, input.code);
+    if (check !== 'accepted') return refuseCode(deps, trx, ctx, 'identity.recovery_codes_regenerate', check);
+    const now = iso(deps.clock.now());
+    const left = await repo.countRecoveryCodesLeft(trx, principal.userId);
+    await repo.replaceRecoveryCodes(trx, principal.userId, recoveryCodes.map(recoveryHash), now);
+    await deps.audit.record(trx, ctx, {
+      action: 'identity.recovery_codes_regenerate',
+      entityType: 'user',
+      entityId: principal.userId,
+      details: { replaced: left, recoveryCodes: recoveryCodes.length },
+    });
+    return { value: null };
+  });
+  unwrap(outcome);
+  return { recoveryCodes };
 }
 
 const notEnabled = () =>

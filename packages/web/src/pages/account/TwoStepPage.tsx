@@ -23,6 +23,7 @@ import {
   confirmEnrolment,
   disableSecondFactor,
   normaliseCode,
+  regenerateRecoveryCodes,
   recoveryCodesText,
   secondFactorQueryKey,
   useSecondFactorStatus,
@@ -163,29 +164,62 @@ function Enrol({
   );
 }
 
-/** Turning it off: a current code proves the authenticator is at hand. */
-function Disable({ onDisabled }: { onDisabled: () => void }) {
+/**
+ * With it on: new recovery codes, or turning it off. Either needs a current code, which proves
+ * the authenticator is at hand.
+ */
+function Manage({
+  onDisabled,
+  onRecoveryCodes,
+}: {
+  onDisabled: () => void;
+  onRecoveryCodes: (codes: string[]) => void;
+}) {
   const { t, i18n } = useTranslation();
   const [form] = Form.useForm<CodeForm>();
   const [failure, setFailure] = useState<unknown>(null);
+  const onError = (error: unknown) => {
+    if (!showFieldErrors(form, error, i18n.language)) setFailure(error);
+  };
   const disable = useMutation({
     mutationFn: (code: string) => disableSecondFactor(code),
     onMutate: () => setFailure(null),
     onSuccess: onDisabled,
-    onError: (error) => {
-      if (!showFieldErrors(form, error, i18n.language)) setFailure(error);
-    },
+    onError,
   });
+  const regenerate = useMutation({
+    mutationFn: (code: string) => regenerateRecoveryCodes(code),
+    onMutate: () => setFailure(null),
+    onSuccess: (answer) => onRecoveryCodes(answer.recoveryCodes),
+    onError,
+  });
+  const withCode = (run: (code: string) => void) => () =>
+    void form.validateFields().then(
+      (v) => run(normaliseCode(v.code)),
+      () => undefined,
+    );
   return (
     <>
       <ErrorAlert error={failure} style={{ marginBottom: 16 }} />
-      <Form<CodeForm> form={form} layout="vertical" onFinish={(v) => disable.mutate(v.code)}>
-        <CodeField label={t('twoStep.disableCode')} />
-        <Popconfirm title={t('twoStep.disableConfirm')} onConfirm={() => form.submit()}>
-          <Button danger loading={disable.isPending} data-testid="disable-two-step">
-            {t('twoStep.disable')}
+      <Form<CodeForm> form={form} layout="vertical">
+        <CodeField label={t('twoStep.manageCode')} />
+        <Space wrap>
+          <Button
+            onClick={withCode((code) => regenerate.mutate(code))}
+            loading={regenerate.isPending}
+            data-testid="regenerate-recovery-codes"
+          >
+            {t('twoStep.regenerate')}
           </Button>
-        </Popconfirm>
+          <Popconfirm
+            title={t('twoStep.disableConfirm')}
+            onConfirm={withCode((code) => disable.mutate(code))}
+          >
+            <Button danger loading={disable.isPending} data-testid="disable-two-step">
+              {t('twoStep.disable')}
+            </Button>
+          </Popconfirm>
+        </Space>
       </Form>
     </>
   );
@@ -263,7 +297,7 @@ export function TwoStepPage() {
                           left: s.recoveryCodesLeft,
                         })}
                       </Typography.Text>
-                      <Disable onDisabled={() => void refresh()} />
+                      <Manage onDisabled={() => void refresh()} onRecoveryCodes={setRecoveryCodes} />
                     </>
                   ) : (
                     <>
