@@ -41,6 +41,35 @@ describe('refusals in the reader language', () => {
     expect(errorText(zhT, lost)).toMatch(/^运维管理部经理 已于 .+ 完成了这一操作，无需重复。$/);
   });
 
+  it('X-4 RO-1 RO-3 directory sign-in refusals read in the reader language, naming the colliding groups', () => {
+    const collide = new ApiError(422, 'policy_violation', 'English prose', {
+      ruleCode: 'separation_of_duties',
+      reason: 'groups_collide',
+      collidingGroups: ['cn=auditors,dc=example', 'cn=sysadmins,dc=example'],
+      conflictingRoles: ['system_administrator', 'auditor'],
+    });
+    expect(loginErrorText(zhT, collide)).toBe(
+      '三员分立：目录组 cn=auditors,dc=example、cn=sysadmins,dc=example 会使同一人同时担任系统管理员和审计员，请调整映射或目录',
+    );
+    expect(errorText(enT, collide)).toContain('cn=auditors,dc=example');
+    const down = new ApiError(503, 'unavailable', 'English prose', {
+      ruleCode: 'x4_directory_sign_in',
+      reason: 'directory_unavailable',
+    });
+    expect(loginErrorText(zhT, down)).toBe('企业目录暂时无法连接，请稍后重试');
+    const noRole = new ApiError(403, 'forbidden', 'English prose', {
+      ruleCode: 'ro1_role_from_groups',
+      reason: 'no_mapped_role',
+    });
+    expect(loginErrorText(zhT, noRole)).toContain('没有映射到本系统的角色');
+    const taken = new ApiError(409, 'conflict', 'English prose', {
+      ruleCode: 'x4_break_glass',
+      reason: 'break_glass_taken',
+      holder: 'sec.admin',
+    });
+    expect(errorText(zhT, taken)).toBe('sec.admin 已是应急管理员，请先取消');
+  });
+
   it('CM-5 an import over a limit names the limit in the reader language', () => {
     const rows = new ApiError(413, 'too_large', 'The import file has more than 50000 rows', {
       ruleCode: 'cmdb_import_rows',

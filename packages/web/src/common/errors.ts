@@ -66,6 +66,8 @@ function apiErrorText(t: TFunction, error: ApiError): string {
       at: typeof at === 'string' ? formatDateTime(at) : '',
     });
   }
+  const directory = directoryErrorText(t, error, rule);
+  if (directory) return directory;
   const coded = codedReasonsText(t, error);
   if (coded) return coded;
   const simple = rule ? SIMPLE_RULES[rule] : undefined;
@@ -102,6 +104,28 @@ function apiErrorText(t: TFunction, error: ApiError): string {
   if (rule === 'cmdb_import_file_format') return t('rules.importUnreadable');
   if (error.code === 'forbidden') return t('errors.forbidden');
   return error.message;
+}
+
+/** The rules of directory sign-in and group mappings (X-4, RO-1, RO-3), by the reason they give. */
+const DIRECTORY_RULES = new Set<string>([
+  'x4_directory_sign_in',
+  'x4_directory_account',
+  'ro1_role_from_groups',
+  'x4_break_glass',
+  'separation_of_duties',
+]);
+
+function directoryErrorText(t: TFunction, error: ApiError, rule: RuleCode | undefined): string | undefined {
+  if (!rule || !DIRECTORY_RULES.has(rule) || !error.reason) return undefined;
+  const groups = error.detail('collidingGroups');
+  const holder = error.detail('holder');
+  const text = t(`directory.errors.${error.reason}`, {
+    defaultValue: '',
+    groups: Array.isArray(groups) ? groups.join(t('directory.groupSeparator')) : '',
+    roles: roleList(t, error.detail('conflictingRoles')),
+    holder: typeof holder === 'string' ? holder : '',
+  });
+  return text || undefined;
 }
 
 interface CodedReason {

@@ -28,6 +28,8 @@ export const ENTITY_TYPES = [
   'user',
   'api_token',
   'setup_link',
+  'group_role_mapping',
+  'directory',
   'audit_log',
   'job',
   'system',

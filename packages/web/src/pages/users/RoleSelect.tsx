@@ -7,10 +7,12 @@ export function RoleSelect({
   value,
   onChange,
   id,
+  disabled,
 }: {
   value?: string[];
   onChange?: (roles: string[]) => void;
   id?: string;
+  disabled?: boolean;
 }) {
   const { t } = useTranslation();
   const { groups, loading } = useRoleOptions();
@@ -19,6 +21,7 @@ export function RoleSelect({
       id={id}
       mode="multiple"
       allowClear
+      disabled={disabled}
       loading={loading}
       value={value}
       onChange={onChange}

@@ -4,6 +4,14 @@ import { useTranslation } from 'react-i18next';
 import type { User } from '../../api/types';
 import { useErrorText } from '../../common/errors';
 import { isLocked, resetSecondFactor, userAction, usersQueryKey } from './users.api';
+import { directoryQueryKey, setBreakGlass } from './directory.api';
+
+/** who may be the break-glass administrator (the server has the last word). */
+const mayBreakGlass = (user: User) =>
+  user.source === 'local' &&
+  !user.serviceAccount &&
+  !user.disabled &&
+  user.roles.some((r) => r === 'system_administrator' || r === 'security_administrator');
 
 /** Edit, reset password, disable or enable, unlock, reset two-step verification: one row's actions. */
 export function UserActions({
@@ -38,14 +46,51 @@ export function UserActions({
     onError: (error) => void message.error(errorText(error)),
   });
 
+  const breakGlass = useMutation({
+    mutationFn: (on: boolean) => setBreakGlass(user.id, on),
+    onSuccess: (_saved, on) => {
+      void queryClient.invalidateQueries({ queryKey: usersQueryKey });
+      void queryClient.invalidateQueries({ queryKey: directoryQueryKey });
+      void message.success(
+        t(on ? 'directory.breakGlassSet' : 'directory.breakGlassUnset', { name: user.username }),
+      );
+    },
+    onError: (error) => void message.error(errorText(error)),
+  });
+
   return (
     <Space size={0} wrap={false}>
       <Button type="link" size="small" onClick={onEdit}>
         {t('common.edit')}
       </Button>
-      <Button type="link" size="small" onClick={onResetPassword}>
-        {t('users.resetPassword')}
-      </Button>
+      {user.source === 'local' && !user.serviceAccount && (
+        <Button type="link" size="small" onClick={onResetPassword}>
+          {t('users.resetPassword')}
+        </Button>
+      )}
+      {user.breakGlass ? (
+        <Button
+          type="link"
+          size="small"
+          onClick={() => breakGlass.mutate(false)}
+          loading={breakGlass.isPending}
+        >
+          {t('directory.unsetBreakGlass')}
+        </Button>
+      ) : (
+        mayBreakGlass(user) && (
+          <Popconfirm
+            title={t('directory.setBreakGlassConfirm', { name: user.username })}
+            okText={t('directory.setBreakGlass')}
+            cancelText={t('common.cancel')}
+            onConfirm={() => breakGlass.mutate(true)}
+          >
+            <Button type="link" size="small" loading={breakGlass.isPending}>
+              {t('directory.setBreakGlass')}
+            </Button>
+          </Popconfirm>
+        )
+      )}
       {isLocked(user) && (
         <Button
           type="link"

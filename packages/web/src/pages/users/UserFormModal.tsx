@@ -30,6 +30,8 @@ export function UserFormModal({ user, onClose }: { user?: User; onClose: () => v
   const guard = useFormGuard();
   const [failure, setFailure] = useState<unknown>(null);
   const roles = Form.useWatch('roles', form) ?? [];
+  // RO-1: a directory account's roles come from its groups; the server refuses a change.
+  const fromDirectory = !!user && user.source !== 'local';
   const serviceAccount = Form.useWatch('serviceAccount', form) === true;
   // RO-3: a system role is held alone — with no other system role and no business role.
   const separationBroken = roles.some((r) => administratorRoles.has(r)) && roles.length > 1;
@@ -117,8 +119,9 @@ export function UserFormModal({ user, onClose }: { user?: User; onClose: () => v
           rules={[{ required: true, type: 'array', min: 1, message: t('users.roleRequired') }]}
           validateStatus={separationBroken ? 'warning' : undefined}
           help={separationBroken ? t('users.adminRolesWarning') : undefined}
+          extra={fromDirectory ? t('directory.rolesFromDirectory') : undefined}
         >
-          <RoleSelect />
+          <RoleSelect disabled={fromDirectory} />
         </Form.Item>
         {!user && (
           <Form.Item

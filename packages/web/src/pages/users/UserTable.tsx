@@ -1,4 +1,4 @@
-import { Flex, Table, Typography } from 'antd';
+import { Flex, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../api/types';
@@ -33,12 +33,16 @@ export function UserTable({ users, loading, canManage, onEdit, onResetPassword }
           <Typography.Text strong ellipsis={{ tooltip: user.displayName }}>
             {user.displayName}
           </Typography.Text>
-          <Typography.Text type="secondary" className="rg-mono">
-            {user.username}
-          </Typography.Text>
+          <Flex gap={4} align="center" wrap>
+            <Typography.Text type="secondary" className="rg-mono">
+              {user.username}
+            </Typography.Text>
+            {user.source !== 'local' && <Tag color="geekblue">{t(`directory.sourceTag.${user.source}`)}</Tag>}
+            {user.breakGlass && <Tag color="red">{t('directory.breakGlassTag')}</Tag>}
+          </Flex>
         </Flex>
       ),
-      width: 200,
+      width: 220,
     },
     {
       title: t('users.email'),
@@ -72,7 +76,7 @@ export function UserTable({ users, loading, canManage, onEdit, onResetPassword }
       title: t('common.actions'),
       key: 'actions',
       fixed: 'right',
-      width: english ? 290 : 210,
+      width: english ? 400 : 290,
       render: (_, user) => (
         <UserActions user={user} onEdit={() => onEdit(user)} onResetPassword={() => onResetPassword(user)} />
       ),
@@ -84,7 +88,7 @@ export function UserTable({ users, loading, canManage, onEdit, onResetPassword }
       columns={columns}
       dataSource={users}
       loading={loading}
-      scroll={{ x: english ? 1120 : 1040 }}
+      scroll={{ x: english ? 1250 : 1140 }}
       pagination={{
         pageSize: 20,
         hideOnSinglePage: true,

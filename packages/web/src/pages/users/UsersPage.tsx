@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Button, Card, Tag } from 'antd';
+import { Button, Card, Tabs, Tag } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../api/types';
@@ -10,11 +10,15 @@ import { ResetPasswordModal } from './ResetPasswordModal';
 import { UserFilters } from './UserFilters';
 import { UserFormModal } from './UserFormModal';
 import { UserTable } from './UserTable';
+import { DirectoryPanel } from './DirectoryPanel';
 import { type UserFilter, useUsers } from './users.api';
 
 type Dialog = { kind: 'create' } | { kind: 'edit'; user: User } | { kind: 'password'; user: User } | null;
 
-/** 用户管理: everyone with user.read sees the list; user.manage may change it. */
+/**
+ * 用户管理: everyone with user.read sees the list and the directory group mappings; user.manage
+ * may change them.
+ */
 export function UsersPage() {
   const { t } = useTranslation();
   const { can } = useAuth();
@@ -38,17 +42,28 @@ export function UsersPage() {
           )
         }
       />
-      <Card>
-        <UserFilters value={filter} onChange={setFilter} />
-        <ErrorAlert error={users.error} style={{ marginBottom: 16 }} />
-        <UserTable
-          users={users.data ?? []}
-          loading={users.isFetching}
-          canManage={canManage}
-          onEdit={(user) => setDialog({ kind: 'edit', user })}
-          onResetPassword={(user) => setDialog({ kind: 'password', user })}
-        />
-      </Card>
+      <Tabs
+        items={[
+          {
+            key: 'users',
+            label: t('directory.usersTab'),
+            children: (
+              <Card>
+                <UserFilters value={filter} onChange={setFilter} />
+                <ErrorAlert error={users.error} style={{ marginBottom: 16 }} />
+                <UserTable
+                  users={users.data ?? []}
+                  loading={users.isFetching}
+                  canManage={canManage}
+                  onEdit={(user) => setDialog({ kind: 'edit', user })}
+                  onResetPassword={(user) => setDialog({ kind: 'password', user })}
+                />
+              </Card>
+            ),
+          },
+          { key: 'directory', label: t('directory.tab'), children: <DirectoryPanel canManage={canManage} /> },
+        ]}
+      />
       {dialog?.kind === 'create' && <UserFormModal onClose={() => setDialog(null)} />}
       {dialog?.kind === 'edit' && <UserFormModal user={dialog.user} onClose={() => setDialog(null)} />}
       {dialog?.kind === 'password' && (
