@@ -258,6 +258,9 @@ export async function completeSecondFactor(
       actorName: user.username,
       details: { method },
     });
+    // The break-glass administrator's sign-in is loud whichever step completes it.
+    if (deps.settings.directory.localSignIn === 'break_glass' && user.source === 'local' && user.breakGlass)
+      await recordBreakGlass(deps, trx, ctx, user);
     return { signedIn: await signIn(deps, trx, user, ctx, client, { secondFactor: method }) };
   });
   if ('error' in outcome) throw outcome.error;

@@ -12,6 +12,7 @@ import {
 } from '@releasegate/domain';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
+import { isUniqueViolation } from '../../db/errors';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../authorize';
 import type { IdentityDeps } from './identity.deps';
@@ -61,6 +62,22 @@ export async function signInFromDirectory(
   identity: DirectoryIdentity,
   client: ClientInfo,
 ): Promise<SignedIn | SecondFactorPending> {
+  try {
+    return await directorySignInOnce(deps, ctx, identity, client);
+  } catch (error) {
+    // Two first sign-ins of one person at once (two tabs, two nodes): the loser's account insert
+    // meets the winner's; run again, and it finds the account the winner made.
+    if (!isUniqueViolation(error)) throw error;
+    return directorySignInOnce(deps, ctx, identity, client);
+  }
+}
+
+async function directorySignInOnce(
+  deps: IdentityDeps,
+  ctx: RequestContext,
+  identity: DirectoryIdentity,
+  client: ClientInfo,
+): Promise<SignedIn | SecondFactorPending> {
   const outcome = await deps.db.kysely.transaction().execute(async (trx): Promise<Outcome> => {
     const now = iso(deps.clock.now());
     const refused = async (reason: string, userId: string | null, details: Record<string, unknown> = {}) => {
@@ -105,8 +122,10 @@ export async function signInFromDirectory(
       await refused('groups_collide', user?.id ?? null, error.details as Record<string, unknown>);
       return { error };
     }
+    const taken = user ? undefined : await repo.findUserByUsername(trx, identity.username);
+    // The same person's account, committed by a sign-in racing this one since the look-up.
+    if (taken?.source === identity.source && taken.externalId === identity.externalId) user = taken;
     if (!user) {
-      const taken = await repo.findUserByUsername(trx, identity.username);
       if (taken) {
         // Never merged with an account of another source by name: that would hand a local (or
         // other directory's) account to whoever the directory calls by the same name.

@@ -4,6 +4,7 @@ import { DIALECTS } from '../../test/databases';
 import { HttpClient, startTestApp, type TestApp } from '../../test/test-app';
 import { groupDn, personDn, startSlapd, type Slapd } from '../../test/slapd';
 import { enrolSecondFactor, nextTotpStep, totpCode } from '../../test/second-factor';
+import { spawnServer, stopServer } from '../../test/server-process';
 
 /**
  * X-4 / RO-1 / RO-3 directory sign-in against a real OpenLDAP (slapd) over LDAPS with a test CA:
@@ -59,6 +60,7 @@ describe.each(DIALECTS)('X-4 RO-1 directory sign-in (LDAP) on %s', (dialect) => 
         .execute();
     admin = new HttpClient(t.url);
     expect((await admin.login(secadmin)).status).toBe(200);
+    return secadmin;
   };
   const map = async (group: string, role: string) => {
     const reply = await admin.post('/api/directory/mappings', {
@@ -454,6 +456,19 @@ describe.each(DIALECTS)('X-4 RO-1 directory sign-in (LDAP) on %s', (dialect) => 
         .where('kind', '=', 'security_alert')
         .execute();
       expect(notices.map((n) => n.user_id).sort()).toEqual([secadmin.id, secadmin.id, auditor.id].sort());
+
+      // With two-step verification on, the alarm goes off when the second step opens the session.
+      const phone = new HttpClient(t.url);
+      await phone.login(secadmin.username);
+      const { secret } = await enrolSecondFactor(t, phone);
+      nextTotpStep(t);
+      const pending = new HttpClient(t.url);
+      expect((await pending.login(secadmin.username)).status).toBe(202);
+      const before = (await audit(t)).filter((e) => e.action === 'identity.break_glass_sign_in').length;
+      expect((await pending.post('/api/auth/second-factor', { code: totpCode(t, secret) })).status).toBe(200);
+      expect((await audit(t)).filter((e) => e.action === 'identity.break_glass_sign_in')).toHaveLength(
+        before + 1,
+      );
     } finally {
       await slapd.start();
     }
@@ -472,6 +487,42 @@ describe.each(DIALECTS)('X-4 RO-1 directory sign-in (LDAP) on %s', (dialect) => 
     await slapd.addGroup(team, [lee]);
     await map(team, 'business_representative');
     expect((await new HttpClient(t.url).login(lee, 'lee-directory-pw')).status).toBe(200);
+  });
+
+  it('X-4 twenty first sign-ins of one person at once, over two server nodes: every caller is signed in, to one account', async () => {
+    const secadmin = await start();
+    // The server process runs on the real clock: the test's app stands at the same moment.
+    t.clock.set(new Date());
+    expect((await admin.login(secadmin)).status).toBe(200);
+    const nan = unique('nan');
+    await slapd.addPerson({ uid: nan, name: 'Nan', password: 'nan-directory-pw' });
+    const team = unique('team');
+    await slapd.addGroup(team, [nan]);
+    await map(team, 'operations_engineer');
+    const other = await spawnServer({
+      ...t.database.env,
+      ...slapd.env({ DIRECTORY_LOCAL_SIGN_IN: 'all' }),
+      JOBS_ENABLED: 'false',
+    });
+    try {
+      const nodes = [t.url, other.url];
+      const replies = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => new HttpClient(nodes[i % 2]).login(nan, 'nan-directory-pw')),
+      );
+      expect(
+        replies.map((r) => r.status),
+        JSON.stringify(replies.find((r) => r.status !== 200)?.body),
+      ).toEqual(Array(20).fill(200));
+      const accounts = (await users()).filter((u) => u.username === nan);
+      expect(accounts).toHaveLength(1);
+      expect(new Set(replies.map((r) => r.body.user.id))).toEqual(new Set([accounts[0].id]));
+      const created = (await audit(t)).filter(
+        (e) => e.action === 'user.create' && e.entityId === accounts[0].id,
+      );
+      expect(created).toHaveLength(1);
+    } finally {
+      await stopServer(other);
+    }
   });
 
   it('X-4 a directory user with two-step verification still gives the second step after the directory password', async () => {

@@ -214,7 +214,9 @@ describe.each(DIALECTS)('X-4 two-step verification (TOTP) on %s', (dialect) => {
     expect((await http.login('alice')).status).toBe(202);
     expect((await http.post('/api/auth/second-factor', { recoveryCode: recoveryCodes[0] })).status).toBe(200);
 
-    const wrong = await http.post('/api/auth/second-factor/recovery-codes', { code: wrongTotpCode(t, secret) });
+    const wrong = await http.post('/api/auth/second-factor/recovery-codes', {
+      code: wrongTotpCode(t, secret),
+    });
     expect(wrong.status).toBe(400);
     expect((await http.get('/api/auth/second-factor')).body.recoveryCodesLeft).toBe(9);
 
