@@ -28,6 +28,7 @@ import * as m20261216000100 from './migrations/20261216000100_add_emergency_chan
 import * as m20261217000100 from './migrations/20261217000100_add_trigger_evidence_reason';
 import * as m20261217004000 from './migrations/20261217004000_add_second_factor';
 import * as m20261218000100 from './migrations/20261218000100_add_directory_identity';
+import * as m20261219000100 from './migrations/20261219000100_add_oidc_sign_in';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -59,6 +60,7 @@ export const migrations: Record<string, Migration> = {
   '20261217000100_add_trigger_evidence_reason': m20261217000100,
   '20261217004000_add_second_factor': m20261217004000,
   '20261218000100_add_directory_identity': m20261218000100,
+  '20261219000100_add_oidc_sign_in': m20261219000100,
 };
 
 function migrator(db: Db): Migrator {
