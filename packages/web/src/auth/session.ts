@@ -36,3 +36,13 @@ export function changePassword(input: {
 }): Promise<SessionView> {
   return api.POST('/api/auth/password', { body: input });
 }
+
+/** the sign-in methods this installation offers (password, LDAP, single sign-on). */
+export function useSignInMethods() {
+  return useQuery({
+    queryKey: ['sign-in-methods'],
+    queryFn: () => api.GET('/api/auth/methods', { redirectOn401: false }),
+    staleTime: 5 * 60_000,
+    retry: false,
+  });
+}
