@@ -153,7 +153,7 @@ export async function startTestProvider(options: {
     void (async () => {
       try {
         const details = await provider.interactionDetails(req, res);
-        const clientId = String(details.params.client_id ?? '');
+        const clientId = typeof details.params.client_id === 'string' ? details.params.client_id : '';
         if (req.method === 'GET' && !match[2]) {
           res.setHeader('content-type', 'text/html; charset=utf-8');
           res.end(loginPage(details.uid, clientId, false));

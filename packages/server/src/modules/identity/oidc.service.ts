@@ -4,7 +4,12 @@ import type { RequestContext } from '../../context';
 import type { OidcSettings } from '../../config.directory';
 import type { IdentityDeps } from './identity.deps';
 import { signInFromDirectory, type DirectoryIdentity } from './directory.service';
-import { OidcClient, ProviderRefused, ProviderUnavailable, type AuthorizationChecks } from './oidc.client';
+import {
+  ProviderRefused,
+  ProviderUnavailable,
+  type AuthorizationChecks,
+  type OidcClient,
+} from './oidc.client';
 import * as oidcRepo from './oidc.repository';
 import { sha256Hex } from './secrets';
 import type { ClientInfo, SecondFactorPending, SignedIn } from './sign-in';
