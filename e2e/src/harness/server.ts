@@ -38,11 +38,18 @@ function exited(child: ChildProcess): Promise<void> {
  * Starts the real server (`releasegate serve`) on a fresh data directory and a free port, and
  * waits until it says it is listening and has printed the first-run link.
  */
-export async function startServer(): Promise<TestServer> {
+export async function startServer(
+  options: {
+    /** A port chosen beforehand (a peer such as the OpenID Provider must know the address first). */
+    port?: number;
+    /** More configuration (OIDC_ISSUER …). */
+    env?: Record<string, string>;
+  } = {},
+): Promise<TestServer> {
   if (!fs.existsSync(WEB_DIST_INDEX))
     throw new Error(`No web build at ${WEB_DIST_INDEX}; run \`npm run build\` first`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'releasegate-e2e-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -51,6 +58,7 @@ export async function startServer(): Promise<TestServer> {
     HOST: '127.0.0.1',
     PUBLIC_URL: url,
     LOG_LEVEL: 'warn',
+    ...options.env,
   };
   // Always the embedded SQLite database in the fresh directory, and the web build of this checkout.
   delete env.DATABASE_URL;

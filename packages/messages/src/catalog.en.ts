@@ -141,6 +141,7 @@ export const en = {
     x4_directory_recheck: 'X-4 directory re-check',
     ro1_role_from_groups: 'RO-1 roles from directory groups',
     x4_break_glass: 'X-4 break-glass administrator',
+    x4_oidc_sign_in: 'X-4 single sign-on (OpenID Connect)',
     change_webhook_rate: 'IN-2 change webhook rate limit',
     cmdb_import_unzipped_size: 'CM-5 import unzipped size',
     cmdb_import_rows: 'CM-5 import rows',

@@ -135,6 +135,7 @@ export const zh: Catalog = {
     x4_directory_recheck: 'X-4 目录复核',
     ro1_role_from_groups: 'RO-1 按目录组授予角色',
     x4_break_glass: 'X-4 应急管理员',
+    x4_oidc_sign_in: 'X-4 单点登录（OpenID Connect）',
     change_webhook_rate: 'IN-2 变更回调频率限制',
     cmdb_import_unzipped_size: 'CM-5 导入文件解压后大小',
     cmdb_import_rows: 'CM-5 导入行数',

@@ -35,6 +35,8 @@ import { tokenRoutes } from './modules/identity/token.routes';
 import { secondFactorRoutes } from './modules/identity/second-factor.routes';
 import { userRoutes } from './modules/identity/user.routes';
 import { directoryRoutes } from './modules/identity/directory.routes';
+import { OidcClient } from './modules/identity/oidc.client';
+import { oidcRoutes } from './modules/identity/oidc.routes';
 import { DIRECTORY_RECHECK_JOB, directoryRecheckSchedule } from './modules/identity/ldap.service';
 import { healthRoutes } from './modules/system/health.routes';
 import { cmdbRoutes } from './modules/cmdb/cmdb.routes';
@@ -220,11 +222,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   await fastify.register(healthRoutes(db, registry, config.metrics.token));
-  await fastify.register(authRoutes(identity, config));
+  // the OpenID Provider, discovered at the first sign-in (and again after a failed one).
+  const oidc = config.directory.oidc ? new OidcClient(config.directory.oidc) : null;
+  await fastify.register(authRoutes(identity, config, oidc));
   await fastify.register(userRoutes(identity));
   await fastify.register(tokenRoutes(identity));
   await fastify.register(secondFactorRoutes(identity));
   await fastify.register(directoryRoutes(identity));
+  await fastify.register(oidcRoutes(identity, oidc, config));
   const directoryRecheck = directoryRecheckSchedule(identity);
   jobs.register(DIRECTORY_RECHECK_JOB, directoryRecheck.handler);
   await fastify.register(auditRoutes({ db, audit, clock, signer, checkpoints, timeStamper }));

@@ -30,6 +30,7 @@ import * as m20261217004000 from './migrations/20261217004000_add_second_factor'
 import * as m20261218000100 from './migrations/20261218000100_add_directory_identity';
 import * as m20261219000100 from './migrations/20261219000100_add_ci_history_system_reason';
 import * as m20261219000200 from './migrations/20261219000200_add_delivery_error_reason';
+import * as m20261219000300 from './migrations/20261219000300_add_oidc_sign_in';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -63,6 +64,7 @@ export const migrations: Record<string, Migration> = {
   '20261218000100_add_directory_identity': m20261218000100,
   '20261219000100_add_ci_history_system_reason': m20261219000100,
   '20261219000200_add_delivery_error_reason': m20261219000200,
+  '20261219000300_add_oidc_sign_in': m20261219000300,
 };
 
 function migrator(db: Db): Migrator {

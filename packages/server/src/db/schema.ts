@@ -73,6 +73,20 @@ export interface SignInChallengesTable {
   created_at: string;
   expires_at: string;
   consumed_at: string | null;
+  /** the ID token (sealed) of an OIDC sign-in waiting for its second step. */
+  oidc_id_token: string | null;
+}
+
+/** an OIDC sign-in sent to the provider, taken once when it comes back. */
+export interface OidcAuthorizationsTable {
+  state_hash: string;
+  nonce: string;
+  /** The PKCE code verifier, sealed. */
+  code_verifier: string;
+  return_to: string;
+  created_at: string;
+  expires_at: string;
+  consumed_at: string | null;
 }
 
 export interface UserRolesTable {
@@ -99,6 +113,8 @@ export interface SessionsTable {
   user_agent: string | null;
   /** 1: the identity provider vouched for a second factor at this sign-in (OIDC amr/acr). */
   provider_mfa: Generated<number>;
+  /** the ID token (sealed) of an OIDC sign-in, for RP-initiated logout. */
+  oidc_id_token: string | null;
 }
 
 export interface ApiTokensTable {
@@ -627,6 +643,7 @@ export interface Database extends ChangesTables {
   sessions: SessionsTable;
   recovery_codes: RecoveryCodesTable;
   sign_in_challenges: SignInChallengesTable;
+  oidc_authorizations: OidcAuthorizationsTable;
   api_tokens: ApiTokensTable;
   setup_tokens: SetupTokensTable;
   audit_events: AuditEventsTable;

@@ -50,6 +50,8 @@ const ERROR_SCHEMA = 'Error';
 const SERVICE_REFUSALS: Readonly<Record<string, readonly ResponseErrorCode[]>> = {
   signIn: ['unauthenticated', 'forbidden', 'conflict', 'policy_violation', 'unavailable'],
   recheckDirectory: ['unavailable'],
+  startOidcSignIn: ['not_found'],
+  finishOidcSignIn: ['not_found'],
   completeSecondFactor: ['unauthenticated'],
   completeSetup: ['policy_violation'],
   receiveChangeWebhook: ['unauthenticated', 'policy_violation'],

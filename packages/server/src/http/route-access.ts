@@ -31,6 +31,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/auth/second-factor/recovery-codes': 'session',
   // which sign-in methods the sign-in page offers.
   'GET /api/auth/methods': 'public',
+  // X-4 single sign-on: the redirect to the OpenID Provider and its callback, before any session.
+  'GET /api/auth/oidc/start': 'public',
+  'GET /api/auth/oidc/callback': 'public',
   'GET /api/setup/status': 'public',
   'POST /api/setup': 'public',
   'GET /api/tokens': ['token.own', 'token.manage'],

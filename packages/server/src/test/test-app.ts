@@ -107,6 +107,11 @@ export class HttpClient {
     return this.cookies.get(name);
   }
 
+  /** Carries a cookie another client got (an OIDC sign-in driven by hand). */
+  setCookie(name: string, value: string): void {
+    this.cookies.set(name, value);
+  }
+
   /** The Cookie header this client sends, for requests made with fetch directly (streams). */
   cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');

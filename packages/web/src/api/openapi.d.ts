@@ -112,7 +112,9 @@ export interface paths {
         put?: never;
         /**
          * Sign out: the session is revoked
-         * @description Access: any signed-in person or API token. A browser session sends the X-CSRF-Token header with this unsafe method.
+         * @description X-4: 204; for a session from a single sign-on whose provider offers RP-initiated logout, 200 with the provider's end-session URL (id_token_hint, back to /login) for the browser to go to.
+         *
+         *     Access: any signed-in person or API token. A browser session sends the X-CSRF-Token header with this unsafe method.
          */
         post: operations["signOut"];
         delete?: never;
@@ -630,6 +632,50 @@ export interface paths {
          * @description Access: the permission `user.manage`. No API token may carry it. A browser session sends the X-CSRF-Token header with this unsafe method.
          */
         put: operations["setBreakGlass"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/oidc/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Single sign-on: redirects the browser to the OpenID Provider
+         * @description X-4: authorization code flow with PKCE (S256), state and nonce. The sign-in is kept on the server for 10 minutes; the browser keeps the state in a short-lived cookie. A provider that does not answer sends the browser to `/login?error=provider_unavailable`. 404 when no provider is configured.
+         *
+         *     Access: anyone; no sign-in needed.
+         */
+        get: operations["startOidcSignIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Single sign-on: the OpenID Provider sends the browser back here
+         * @description X-4: takes `code` and `state` (or `error`) as the provider sends them. The state must match the browser's cookie and be unused and unexpired; the code is exchanged with the PKCE verifier, the ID token validated (issuer, audience, nonce, expiry), and the groups claim mapped to roles (RO-1, RO-3). Redirects to the page the sign-in started from, to `/login?step=second-factor` when a TOTP second factor is due, or to `/login?error=<reason>` when refused (every refusal audited as identity.login denied).
+         *
+         *     Access: anyone; no sign-in needed.
+         */
+        get: operations["finishOidcSignIn"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -3097,7 +3143,7 @@ export interface components {
                      * @description The rule, as a stable code of the message catalog
                      * @enum {string}
                      */
-                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "policy_approval_roles" | "policy_intake_roles" | "policy_rollback_roles" | "policy_review_roles" | "policy_decision_clock_bounds" | "policy_cmdb_deadline_bounds" | "policy_target_bounds" | "policy_quorum_bounds" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "x4_second_factor" | "x4_second_factor_required" | "x4_second_factor_reset_by_another" | "x4_directory_sign_in" | "x4_directory_account" | "x4_directory_recheck" | "ro1_role_from_groups" | "x4_break_glass" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                    code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "policy_approval_roles" | "policy_intake_roles" | "policy_rollback_roles" | "policy_review_roles" | "policy_decision_clock_bounds" | "policy_cmdb_deadline_bounds" | "policy_target_bounds" | "policy_quorum_bounds" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "x4_second_factor" | "x4_second_factor_required" | "x4_second_factor_reset_by_another" | "x4_directory_sign_in" | "x4_directory_account" | "x4_directory_recheck" | "ro1_role_from_groups" | "x4_break_glass" | "x4_oidc_sign_in" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
                     /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
                     requirement: string | null;
                     /**
@@ -3426,7 +3472,7 @@ export interface components {
                  * @description The rule, as a stable code of the message catalog
                  * @enum {string}
                  */
-                code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "policy_approval_roles" | "policy_intake_roles" | "policy_rollback_roles" | "policy_review_roles" | "policy_decision_clock_bounds" | "policy_cmdb_deadline_bounds" | "policy_target_bounds" | "policy_quorum_bounds" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "x4_second_factor" | "x4_second_factor_required" | "x4_second_factor_reset_by_another" | "x4_directory_sign_in" | "x4_directory_account" | "x4_directory_recheck" | "ro1_role_from_groups" | "x4_break_glass" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                code: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "policy_approval_roles" | "policy_intake_roles" | "policy_rollback_roles" | "policy_review_roles" | "policy_decision_clock_bounds" | "policy_cmdb_deadline_bounds" | "policy_target_bounds" | "policy_quorum_bounds" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "x4_second_factor" | "x4_second_factor_required" | "x4_second_factor_reset_by_another" | "x4_directory_sign_in" | "x4_directory_account" | "x4_directory_recheck" | "ro1_role_from_groups" | "x4_break_glass" | "x4_oidc_sign_in" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
                 /** @description The requirement the rule belongs to ('RB-2'); null for the lifecycle's own rules */
                 requirement: string | null;
                 /**
@@ -3591,7 +3637,7 @@ export interface components {
                      * @description The rule as a stable code of the message catalog (@releasegate/messages, decision 0021): branch on this, not on `rule`
                      * @enum {string}
                      */
-                    ruleCode?: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "policy_approval_roles" | "policy_intake_roles" | "policy_rollback_roles" | "policy_review_roles" | "policy_decision_clock_bounds" | "policy_cmdb_deadline_bounds" | "policy_target_bounds" | "policy_quorum_bounds" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "x4_second_factor" | "x4_second_factor_required" | "x4_second_factor_reset_by_another" | "x4_directory_sign_in" | "x4_directory_account" | "x4_directory_recheck" | "ro1_role_from_groups" | "x4_break_glass" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
+                    ruleCode?: "release_lifecycle" | "change_lifecycle" | "x4_permission" | "intake_roles" | "intake_four_eyes" | "classification_by_operations" | "classify_before_approval" | "approval_authority" | "override_needs_reason" | "engineer_drafts_plan" | "approved_plans_immutable" | "revision_is_new_version" | "plan_sections" | "window_not_in_past" | "emergency_short_form" | "schedule_conflicts" | "four_eyes" | "release_scope" | "release_items" | "manager_cancels" | "approved_changes_only" | "expedited_for_emergency" | "emergency_change_reason" | "emergency_cab_size" | "emergency_cab_voters" | "cab_approval" | "approval_from_change_management" | "assessment_during_intake" | "external_changes" | "changes_still_approved" | "withdrawn_once" | "newest_state_wins" | "change_four_eyes" | "emergency_releases_only" | "emergency_completion" | "completed_before_close" | "reviewed_after_the_fact" | "reviewer_not_approver" | "completion_keeps_approved" | "short_form_sections" | "manager_maintains_policy" | "policy_approval" | "policy_four_eyes" | "policy_in_force" | "rollback_section_required" | "policy_approval_roles" | "policy_intake_roles" | "policy_rollback_roles" | "policy_review_roles" | "policy_decision_clock_bounds" | "policy_cmdb_deadline_bounds" | "policy_target_bounds" | "policy_quorum_bounds" | "escalation_before_deadline" | "dsl_approved_only" | "dsl_one_review" | "dsl_approved_immutable" | "pre_release_verifiers" | "implementation_team_deploys" | "approved_plan_verified" | "window_open" | "no_freeze" | "approved_versions_only" | "pre_release_checks_passed" | "implementer_executes_steps" | "every_step_done" | "steps_in_plan_order" | "step_not_in_plan" | "check_evidence" | "monitoring_by_implementers" | "indicators_from_plan" | "anyone_raises_trigger" | "decide_first" | "authorised_decider" | "decision_answers_trigger" | "continue_with_reason" | "one_decision_per_trigger" | "engineer_executes_rollback" | "rollback_steps_in_order" | "every_rollback_step_done" | "restoration_verified" | "restoration_against_baseline" | "manager_closes" | "effect_verifiers" | "acceptance_signer" | "effect_verification" | "user_acceptance" | "verification_evidence" | "cmdb_updaters" | "cmdb_update_task" | "cmdb_update" | "cmdb_update_applies_plan" | "cmdb_update_within_24h" | "archivers" | "archive" | "archive_integrity" | "article_lifecycle" | "only_manager_closes" | "close_needs_reason" | "verification_done" | "cmdb_update_done" | "documents_archived" | "separation_of_duties" | "no_self_granted_roles" | "decision_due" | "backup_integrity" | "blob_integrity" | "dsl_version_state" | "x4_identity_by_people" | "token_scope_within_owner" | "dsl_retired_once" | "x4_valid_text" | "unknown_fields_refused" | "x4_outbound_policy" | "x4_tokens_by_owner" | "x4_lockout" | "x4_url_credentials" | "x4_session_only" | "x4_service_accounts_no_sign_in" | "x4_service_account_scopes" | "x4_token_creation_rate" | "x4_sign_in_rate_user" | "x4_sign_in_rate_address" | "x4_setup_rate" | "x4_second_factor" | "x4_second_factor_required" | "x4_second_factor_reset_by_another" | "x4_directory_sign_in" | "x4_directory_account" | "x4_directory_recheck" | "ro1_role_from_groups" | "x4_break_glass" | "x4_oidc_sign_in" | "change_webhook_rate" | "cmdb_import_unzipped_size" | "cmdb_import_rows" | "cmdb_import_file_size" | "cmdb_import_file_format" | "optimistic_locking" | "content_type" | "metrics_token" | "upload_size_limit" | "retired_cis_read_only" | "request_body_size_limit" | "last_security_administrator" | "dsl_upload_size_limit" | "dsl_external_reference" | "http_body_timeout" | "http_timeouts" | "tokens_from_session_only" | "retire_once" | "restore_needs_server_stopped" | "request_header_size_limit" | "path_parameter_length" | "password_maximum_age" | "one_time_setup_link" | "no_self_disable" | "csrf" | "backup_never_overwrites" | "idempotency_key_one_request" | "idempotency_key_in_progress" | "http_syntax";
                     /** @description The requirement the rule belongs to ('RB-2') on its own; null for the system's own rules */
                     requirement?: string | null;
                     /** @description A finer reason, e.g. `csrf`, `bad_token`, `already_done` */
@@ -3962,7 +4008,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Done; no content */
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uri
+                         * @description The OpenID Provider's end-session URL
+                         */
+                        endSessionUrl: string;
+                    };
+                };
+            };
+            /** @description Default Response */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -5038,6 +5099,50 @@ export interface operations {
             414: components["responses"]["PathTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    startOidcSignIn: {
+        parameters: {
+            query?: {
+                /** @description The path of this site to go back to after sign-in */
+                next?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redirect (302): `Location` names where the browser goes next */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["InvalidInput"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    finishOidcSignIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redirect (302): `Location` names where the browser goes next */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
         };
     };

@@ -21,8 +21,13 @@ export function login(input: {
   return api.POST('/api/auth/login', { body: input, redirectOn401: false });
 }
 
-export function logout(): Promise<void> {
-  return api.POST('/api/auth/logout', { redirectOn401: false });
+/**
+ * Ends the session. X-4: a session from single sign-on whose provider offers RP-initiated logout
+ * answers the provider's end-session URL, where the browser goes next to end that one too.
+ */
+export async function logout(): Promise<{ endSessionUrl: string } | undefined> {
+  const answer = await api.POST('/api/auth/logout', { redirectOn401: false });
+  return answer && typeof answer === 'object' && 'endSessionUrl' in answer ? answer : undefined;
 }
 
 export function changePassword(input: {
@@ -30,4 +35,14 @@ export function changePassword(input: {
   newPassword: string;
 }): Promise<SessionView> {
   return api.POST('/api/auth/password', { body: input });
+}
+
+/** the sign-in methods this installation offers (password, LDAP, single sign-on). */
+export function useSignInMethods() {
+  return useQuery({
+    queryKey: ['sign-in-methods'],
+    queryFn: () => api.GET('/api/auth/methods', { redirectOn401: false }),
+    staleTime: 5 * 60_000,
+    retry: false,
+  });
 }

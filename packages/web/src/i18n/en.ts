@@ -245,6 +245,31 @@ export const en: Messages = {
     useRecoveryCode: 'No authenticator at hand? Use a recovery code',
     useCode: 'Use a code from the authenticator',
     secondFactorExpired: 'The sign-in has expired or ended; enter your user name and password again',
+    secondStepSubtitleSso: 'Single sign-on succeeded. Complete the second step to sign in',
+    sso: 'Sign in with {{label}}',
+    ssoHint: "Sign in through your company's identity provider",
+    or: 'or',
+    breakGlass: 'Break-glass administrator sign-in',
+    breakGlassIntro:
+      'Only for the break-glass administrator while the directory or single sign-on is down. Every sign-in is audited and the security administrators and auditors are told.',
+    backToSso: 'Back to single sign-on',
+    ssoError: {
+      state_mismatch: 'This sign-in is not valid or was not started in this browser; sign in again',
+      state_expired: 'This sign-in took too long and has expired; sign in again',
+      state_used: 'This sign-in has already been used; sign in again',
+      provider_error:
+        'The identity provider did not complete the sign-in (it may have been cancelled); sign in again',
+      code_rejected: "The identity provider refused this sign-in's authorization code; sign in again",
+      id_token_invalid: "The identity provider's ID token did not pass validation; ask the administrator",
+      claims_missing: 'The identity provider did not give your user name; ask the administrator',
+      provider_unavailable: 'The single sign-on service does not answer; try again in a moment',
+      no_mapped_role: 'None of your directory groups gives a role here; ask the security administrator',
+      groups_collide:
+        'Separation of duties: your directory groups {{groups}} would give roles that exclude each other, so the sign-in was refused. Ask the security administrator to fix the group mapping',
+      disabled: 'This account is disabled; ask the security administrator',
+      username_taken: 'This user name belongs to another account here; ask the security administrator',
+      other: 'Single sign-on did not succeed ({{code}}); sign in again',
+    },
   },
   setup: {
     title: 'First-run setup',

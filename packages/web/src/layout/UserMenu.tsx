@@ -24,7 +24,13 @@ export function UserMenu({ compact = false }: { compact?: boolean }) {
   const errorText = useErrorText();
   const signOut = useMutation({
     mutationFn: logout,
-    onSettled: () => {
+    onSettled: (answer) => {
+      // signed in through single sign-on: the provider ends its session too, and sends back.
+      if (answer?.endSessionUrl) {
+        queryClient.clear();
+        window.location.assign(answer.endSessionUrl);
+        return;
+      }
       // Leave first, then forget: on a data router the move is asynchronous, and a cache cleared
       // under the signed-in pages would make them ask for the session and redirect elsewhere.
       void Promise.resolve(navigate('/login', { replace: true })).then(() => queryClient.clear());

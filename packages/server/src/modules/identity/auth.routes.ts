@@ -12,6 +12,8 @@ import {
 import { contextOf } from '../../http/request-context';
 import type { IdentityDeps } from './identity.deps';
 import { dummyPasswordHash } from './secrets';
+import type { OidcClient } from './oidc.client';
+import { carryIdTokenToSession, oidcEndSessionUrl } from './oidc.service';
 import {
   changePassword,
   completeSecondFactor,
@@ -41,7 +43,11 @@ const signedInView = (s: SignedIn) => ({
   mustEnrolSecondFactor: s.mustEnrolSecondFactor,
 });
 
-export function authRoutes(deps: IdentityDeps, config: Pick<Config, 'publicUrl'>): FastifyPluginAsyncZod {
+export function authRoutes(
+  deps: IdentityDeps,
+  config: Pick<Config, 'publicUrl'>,
+  oidc: OidcClient | null = null,
+): FastifyPluginAsyncZod {
   return async (app) => {
     // The dummy hash unknown user names are verified against is made now, not on the first
     // unknown name — whose answer would otherwise take twice as long as any other.
@@ -91,6 +97,7 @@ export function authRoutes(deps: IdentityDeps, config: Pick<Config, 'publicUrl'>
           request.body,
           client(request.headers),
         );
+        await carryIdTokenToSession(deps, request.cookies[SECOND_FACTOR_COOKIE], signedIn.sessionToken);
         clearSecondFactorCookie(reply);
         setSessionCookies(reply, config.publicUrl, signedIn);
         return signedInView(signedIn);
@@ -103,11 +110,19 @@ export function authRoutes(deps: IdentityDeps, config: Pick<Config, 'publicUrl'>
         tags,
         operationId: 'signOut',
         summary: 'Sign out: the session is revoked',
-        response: { 204: z.null() },
+        description:
+          "X-4: 204; for a session from a single sign-on whose provider offers RP-initiated logout, 200 with the provider's end-session URL (id_token_hint, back to /login) for the browser to go to.",
+        response: {
+          200: z.object({ endSessionUrl: z.url().describe("The OpenID Provider's end-session URL") }),
+          204: z.null(),
+        },
       },
       handler: async (request, reply) => {
-        await logout(deps, contextOf(request));
+        const ctx = contextOf(request);
+        const endSessionUrl = await oidcEndSessionUrl(deps, oidc, ctx.principal?.sessionIdHash);
+        await logout(deps, ctx);
         clearSessionCookies(reply);
+        if (endSessionUrl) return reply.status(200).send({ endSessionUrl });
         return reply.status(204).send(null);
       },
     });

@@ -15,3 +15,27 @@ export function loginErrorText(t: TFunction, error: unknown): string {
   }
   return errorText(t, error);
 }
+
+/** X-4 single sign-on: the reasons the server puts in `/login?error=…`, each with its own text. */
+const SSO_ERRORS = [
+  'state_mismatch',
+  'state_expired',
+  'state_used',
+  'provider_error',
+  'code_rejected',
+  'id_token_invalid',
+  'claims_missing',
+  'provider_unavailable',
+  'no_mapped_role',
+  'groups_collide',
+  'disabled',
+  'username_taken',
+] as const;
+
+/** Why a single sign-on was refused, from the reason code (and the colliding groups) in the URL. */
+export function ssoErrorText(t: TFunction, code: string, groups: string | null): string {
+  const known = (SSO_ERRORS as readonly string[]).includes(code);
+  return known
+    ? t(`login.ssoError.${code}`, { groups: groups ?? '' })
+    : t('login.ssoError.other', { code: code.slice(0, 40) });
+}
