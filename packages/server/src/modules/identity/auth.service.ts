@@ -486,7 +486,17 @@ export async function completeSetup(
       totpConfirmedAt: null,
       ...repo.LOCAL_ACCOUNT,
     };
+    // X-4: the way back in. An administrator made from a setup link (the first one, or one made
+    // with `releasegate admin create` when nobody can sign in) is the break-glass account when
+    // there is none: with a directory in use it is the one local password that still opens.
+    const breakGlass =
+      (user.roles.includes('security_administrator') || user.roles.includes('system_administrator')) &&
+      !(await repo.findBreakGlassUser(trx));
     await repo.insertUser(trx, user);
+    if (breakGlass) {
+      await repo.updateUser(trx, user.id, { breakGlass: true, updatedAt: now });
+      user.breakGlass = true;
+    }
     await repo.markSetupTokenUsed(trx, tokenHash, now, user.id);
     const tokens = await openSession(deps, trx, user, ctx, client);
     const asUser = {
@@ -498,6 +508,7 @@ export async function completeSetup(
       entityType: 'user',
       entityId: user.id,
       after: auditUser(user),
+      ...(breakGlass && { details: { breakGlass: true, rule: RULES.x4_break_glass } }),
     });
     return {
       signedIn: {

@@ -52,7 +52,7 @@ export function directoryRoutes(deps: IdentityDeps): FastifyPluginAsyncZod {
       },
       handler: async (request) => {
         authorize(contextOf(request), 'user.read');
-        const holder = (await repo.listUsers(deps.db.kysely, {})).find((u) => u.breakGlass);
+        const holder = await repo.findBreakGlassUser(deps.db.kysely);
         return {
           ldap: directory.ldap && {
             url: directory.ldap.url,

@@ -351,8 +351,8 @@ export async function setBreakGlass(
           { rule: RULES.x4_break_glass, reason: 'not_eligible' },
         );
       }
-      const holder = (await repo.listUsers(trx, {})).find((u) => u.breakGlass && u.id !== id);
-      if (holder) {
+      const holder = await repo.findBreakGlassUser(trx);
+      if (holder && holder.id !== id) {
         throw conflict(`${holder.username} is already the break-glass account; take the mark away first`, {
           rule: RULES.x4_break_glass,
           reason: 'break_glass_taken',

@@ -458,6 +458,12 @@ export async function listEnabledDirectoryUsers(q: Q, source: DirectorySource): 
   return rows.map((r) => toUser(r, roles.get(r.id) ?? []));
 }
 
+/** The local administrator who may sign in with a password while a directory is in use, if any. */
+export async function findBreakGlassUser(q: Q): Promise<User | undefined> {
+  const row = await q.selectFrom('users').select('id').where('break_glass', '=', 1).executeTakeFirst();
+  return row && findUserById(q, row.id);
+}
+
 /** Every directory user (any source) with the groups last read: who a mapping change would affect. */
 export async function listDirectoryUsers(q: Q): Promise<User[]> {
   const rows = await q

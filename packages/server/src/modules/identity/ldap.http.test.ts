@@ -1,7 +1,9 @@
 import { RULES } from '@releasegate/messages';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test/databases';
-import { HttpClient, startTestApp, type TestApp } from '../../test/test-app';
+import { HttpClient, startTestApp, TEST_PASSWORD, type TestApp } from '../../test/test-app';
+import { firstRunSetupLink, issueSetupLink } from './auth.service';
+import { systemContext } from '../../context';
 import { groupDn, personDn, startSlapd, type Slapd } from '../../test/slapd';
 import { enrolSecondFactor, nextTotpStep, totpCode } from '../../test/second-factor';
 import { spawnServer, stopServer } from '../../test/server-process';
@@ -472,6 +474,40 @@ describe.each(DIALECTS)('X-4 RO-1 directory sign-in (LDAP) on %s', (dialect) => 
     } finally {
       await slapd.start();
     }
+  });
+
+  it('X-4 a fresh installation with a directory: the first administrator from the setup link is the break-glass account and keeps signing in locally; a second one is not', async () => {
+    t = await startTestApp(dialect, slapd.env());
+    const firstLink = await firstRunSetupLink(t.app.identity, systemContext());
+    const setup = await new HttpClient(t.url).post('/api/setup', {
+      token: new URL(firstLink!.url).searchParams.get('token'),
+      username: 'first.admin',
+      displayName: '安全管理员',
+      password: TEST_PASSWORD,
+    });
+    expect(setup.status).toBe(200);
+    expect(setup.body.user).toMatchObject({ breakGlass: true, source: 'local' });
+    // A new sign-in with the local password opens, loudly.
+    expect((await new HttpClient(t.url).login('first.admin')).status).toBe(200);
+    const events = await audit(t);
+    expect(events.find((e) => e.action === 'identity.setup')?.details).toMatchObject({
+      breakGlass: true,
+      rule: RULES.x4_break_glass,
+    });
+    expect(events.filter((e) => e.action === 'identity.break_glass_sign_in')).toHaveLength(1);
+
+    // An administrator made from a later link while a break-glass account exists is not one.
+    const second = await issueSetupLink(t.app.identity, systemContext(), 'system_administrator');
+    const made = await new HttpClient(t.url).post('/api/setup', {
+      token: second.token,
+      username: 'second.admin',
+      displayName: '系统管理员',
+      password: TEST_PASSWORD,
+    });
+    expect(made.body.user.breakGlass).toBe(false);
+    expect((await new HttpClient(t.url).login('second.admin')).body.error.details).toMatchObject({
+      reason: 'directory_in_use',
+    });
   });
 
   it('X-4 the directory is trusted only through its CA: a certificate the configured CA did not sign is refused (503), nothing signs in; StartTLS works like LDAPS', async () => {
