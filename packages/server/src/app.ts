@@ -37,7 +37,9 @@ import { userRoutes } from './modules/identity/user.routes';
 import { directoryRoutes } from './modules/identity/directory.routes';
 import { OidcClient } from './modules/identity/oidc.client';
 import { oidcRoutes } from './modules/identity/oidc.routes';
-import { DIRECTORY_RECHECK_JOB, directoryRecheckSchedule } from './modules/identity/ldap.service';
+import { DIRECTORY_RECHECK_JOB, directoryRecheckSchedule } from './modules/identity/directory.recheck';
+import { recheckLdapUsers } from './modules/identity/ldap.service';
+import { oidcRechecker } from './modules/identity/oidc.service';
 import { healthRoutes } from './modules/system/health.routes';
 import { cmdbRoutes } from './modules/cmdb/cmdb.routes';
 import type { CmdbDeps } from './modules/cmdb/cmdb.deps';
@@ -228,9 +230,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await fastify.register(userRoutes(identity));
   await fastify.register(tokenRoutes(identity));
   await fastify.register(secondFactorRoutes(identity));
-  await fastify.register(directoryRoutes(identity));
+  const recheckers = [recheckLdapUsers, oidcRechecker(oidc)];
+  await fastify.register(directoryRoutes(identity, recheckers));
   await fastify.register(oidcRoutes(identity, oidc, config));
-  const directoryRecheck = directoryRecheckSchedule(identity);
+  const directoryRecheck = directoryRecheckSchedule(identity, recheckers);
   jobs.register(DIRECTORY_RECHECK_JOB, directoryRecheck.handler);
   await fastify.register(auditRoutes({ db, audit, clock, signer, checkpoints, timeStamper }));
   const checkpointJobs = checkpointSchedule(

@@ -46,6 +46,8 @@ export interface UsersTable {
   directory_checked_at: string | null;
   /** 1: the local administrator who may sign in with a password while a directory is in use. */
   break_glass: Generated<number>;
+  /** OIDC: the provider's refresh token of the last sign-in, sealed; the re-check spends it. */
+  directory_refresh_token: string | null;
 }
 
 /** RO-1…RO-3: a directory group (of a source) that gives its members a role. */

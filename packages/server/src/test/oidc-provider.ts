@@ -81,7 +81,7 @@ export async function startTestProvider(options: {
     redirect_uris: options.redirectUris,
     post_logout_redirect_uris: options.postLogoutRedirectUris ?? [],
     response_types: ['code'],
-    grant_types: ['authorization_code'],
+    grant_types: ['authorization_code', 'refresh_token'],
     token_endpoint_auth_method: 'client_secret_basic',
   });
   // A signing key of its own (RS256), made now: not the library's published development keys.
@@ -104,6 +104,12 @@ export async function startTestProvider(options: {
       email: ['email'],
       groups: ['groups'],
     },
+    // A refresh token at every sign-in (as Keycloak gives one), which the re-check spends; a
+    // refreshed ID token carries the claims again.
+    issueRefreshToken: async (
+      _ctx: KoaContextWithOIDC,
+      client: { grantTypeAllowed(type: string): boolean },
+    ) => client.grantTypeAllowed('refresh_token'),
     // The claims the scopes ask for go into the ID token itself, as Keycloak does.
     conformIdTokenClaims: false,
     features: {

@@ -4930,6 +4930,7 @@ export interface operations {
                         checked: number;
                         disabled: string[];
                         rolesChanged: string[];
+                        unchecked: string[];
                     };
                 };
             };

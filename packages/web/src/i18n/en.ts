@@ -368,7 +368,8 @@ export const en: Messages = {
     statusTitle: 'Company directory and single sign-on',
     notConfigured: 'Off',
     recheckNow: 'Re-check now',
-    rechecked: 'Re-checked {{checked}} directory accounts: {{disabled}} disabled, {{changed}} with new roles',
+    rechecked:
+      'Re-checked {{checked}} directory accounts: {{disabled}} disabled, {{changed}} with new roles; {{unchecked}} could not be asked about (no refresh token from the provider)',
     groupMode: { memberof: "Groups from the user's memberOf", search: 'Groups found by member search' },
     nested: ', nested groups included',
     oidc: 'Single sign-on (OIDC)',

@@ -326,7 +326,8 @@ export const zh = {
     statusTitle: '企业目录与单点登录',
     notConfigured: '未启用',
     recheckNow: '立即复核',
-    rechecked: '已复核 {{checked}} 个目录账户：停用 {{disabled}} 个，角色变更 {{changed}} 个',
+    rechecked:
+      '已复核 {{checked}} 个目录账户：停用 {{disabled}} 个，角色变更 {{changed}} 个；无法复核 {{unchecked}} 个（身份提供方未给刷新令牌）',
     groupMode: { memberof: '按用户的 memberOf 读取组', search: '按组成员搜索' },
     nested: '，含嵌套组',
     oidc: '单点登录（OIDC）',

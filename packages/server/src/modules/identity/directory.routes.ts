@@ -10,7 +10,7 @@ import {
   removeGroupRoleMapping,
   setBreakGlass,
 } from './directory.service';
-import { recheckDirectory } from './ldap.service';
+import { recheckDirectory, type Rechecker } from './directory.recheck';
 import { getUser } from './user.service';
 import {
   breakGlassInput,
@@ -26,7 +26,7 @@ import {
 const tags = ['directory'];
 
 /** X-4 / RO-1: sign-in methods, the group → role mapping, the break-glass mark, the re-check. */
-export function directoryRoutes(deps: IdentityDeps): FastifyPluginAsyncZod {
+export function directoryRoutes(deps: IdentityDeps, recheckers: readonly Rechecker[]): FastifyPluginAsyncZod {
   const { directory } = deps.settings;
   return async (app) => {
     app.get('/api/auth/methods', {
@@ -78,7 +78,7 @@ export function directoryRoutes(deps: IdentityDeps): FastifyPluginAsyncZod {
       },
       handler: async (request) => {
         authorize(contextOf(request), 'user.manage');
-        return recheckDirectory(deps, contextOf(request));
+        return recheckDirectory(deps, contextOf(request), recheckers);
       },
     });
 

@@ -458,6 +458,20 @@ export async function listEnabledDirectoryUsers(q: Q, source: DirectorySource): 
   return rows.map((r) => toUser(r, roles.get(r.id) ?? []));
 }
 
+/** OIDC: the sealed refresh token the re-check spends (null: none, or forget it). */
+export async function setDirectoryRefreshToken(q: Q, userId: string, sealed: string | null): Promise<void> {
+  await q.updateTable('users').set({ directory_refresh_token: sealed }).where('id', '=', userId).execute();
+}
+
+export async function directoryRefreshToken(q: Q, userId: string): Promise<string | null> {
+  const row = await q
+    .selectFrom('users')
+    .select('directory_refresh_token')
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  return row?.directory_refresh_token ?? null;
+}
+
 /** The local administrator who may sign in with a password while a directory is in use, if any. */
 export async function findBreakGlassUser(q: Q): Promise<User | undefined> {
   const row = await q.selectFrom('users').select('id').where('break_glass', '=', 1).executeTakeFirst();

@@ -248,4 +248,6 @@ export const recheckView = z.object({
   checked: z.number().int(),
   disabled: z.array(z.string()),
   rolesChanged: z.array(z.string()),
+  /** OIDC accounts without a refresh token: the provider cannot be asked about them. */
+  unchecked: z.array(z.string()),
 });

@@ -1,15 +1,18 @@
 import { RULES } from '@releasegate/messages';
-import { DomainError, rolesFromGroups, groupCollisions, sameGroup } from '@releasegate/domain';
+import { DomainError, sameGroup } from '@releasegate/domain';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
-import { systemContext, type RequestContext } from '../../context';
-import { enqueueJob } from '../../jobs/job.repository';
-import type { JobHandler } from '../../jobs/job.runner';
-import { slotAfter } from '../../jobs/schedule';
+import type { RequestContext } from '../../context';
 import type { IdentityDeps } from './identity.deps';
 import * as repo from './identity.repository';
 import { authenticate, DirectoryUnavailable, lookUp, type DirectoryEntry } from './ldap.client';
-import { applyMappedRoles, signInFromDirectory, type DirectoryIdentity } from './directory.service';
+import { signInFromDirectory, type DirectoryIdentity } from './directory.service';
+import {
+  applyRecheckFinding,
+  recordUnavailable,
+  type RecheckResult,
+  type Rechecker,
+} from './directory.recheck';
 import {
   countFailure,
   wrongCredentials,
@@ -91,26 +94,16 @@ export async function ldapSignIn(
   return signInFromDirectory(deps, ctx, toIdentity(answer.entry), client);
 }
 
-export interface RecheckResult {
-  checked: number;
-  disabled: string[];
-  rolesChanged: string[];
-}
-
 /**
- * X-4 / RO-1: every enabled LDAP user looked up again. One the directory no longer finds — removed,
- * disabled (the user filter leaves them out), or now another entry under the same name — is
- * disabled here and loses every session and API token; the others get their groups and mapped
- * roles refreshed (a mapping that now breaks separation of duties for someone disables nothing
- * but leaves their roles as they were, recorded for the security administrator). Run by the
- * scheduled job and by the security administrator's "re-check now".
+ * X-4 / RO-1: every enabled LDAP user looked up again with the service account. One the directory
+ * no longer finds — removed, disabled (the user filter leaves them out), or now another entry
+ * under the same name — is gone; the others come back with their groups as they are now.
  */
-export async function recheckDirectory(deps: IdentityDeps, ctx: RequestContext): Promise<RecheckResult> {
+export const recheckLdapUsers: Rechecker = async (deps, ctx, result: RecheckResult) => {
   const settings = deps.settings.directory.ldap;
-  const result: RecheckResult = { checked: 0, disabled: [], rolesChanged: [] };
-  if (!settings) return result;
+  if (!settings) return;
   const users = await repo.listEnabledDirectoryUsers(deps.db.kysely, 'ldap');
-  if (users.length === 0) return result;
+  if (users.length === 0) return;
   let found: Map<string, DirectoryEntry | null>;
   try {
     found = await lookUp(
@@ -119,100 +112,21 @@ export async function recheckDirectory(deps: IdentityDeps, ctx: RequestContext):
     );
   } catch (error) {
     if (!(error instanceof DirectoryUnavailable)) throw error;
-    // A directory that does not answer removes nobody: an outage must not lock everyone out.
-    await deps.db.kysely.transaction().execute((trx) =>
-      deps.audit.record(trx, ctx, {
-        action: 'identity.directory_recheck',
-        entityType: 'directory',
-        outcome: 'denied',
-        details: { reason: 'directory_unavailable', error: error.message, rule: RULES.x4_directory_recheck },
-      }),
-    );
+    await recordUnavailable(deps, ctx, 'directory_unavailable', error.message);
     throw directoryUnavailable();
   }
-  const rules = await repo.listGroupRoleMappings(deps.db.kysely, 'ldap');
   for (const user of users) {
     const entry = found.get(user.username) ?? null;
-    result.checked++;
-    await deps.db.kysely.transaction().execute(async (trx) => {
-      const now = iso(deps.clock.now());
-      const current = await repo.findUserById(trx, user.id);
-      if (!current || current.disabled) return;
-      if (!entry || !sameGroup(entry.dn, user.externalId ?? '')) {
-        await repo.updateUser(trx, user.id, { disabled: true, directoryCheckedAt: now, updatedAt: now });
-        const sessions = await repo.revokeUserSessions(trx, user.id, now, 'directory_removed');
-        const tokens = await repo.revokeUserApiTokens(trx, user.id, now);
-        await deps.audit.record(trx, ctx, {
-          action: 'identity.directory_recheck',
-          entityType: 'user',
-          entityId: user.id,
-          before: { disabled: false },
-          after: { disabled: true },
-          details: {
-            reason: entry ? 'entry_replaced' : 'not_in_directory',
-            sessionsRevoked: sessions,
-            tokensRevoked: tokens,
-            rule: RULES.x4_directory_recheck,
-          },
-        });
-        result.disabled.push(user.username);
-        return;
-      }
-      await repo.updateUser(trx, user.id, {
-        displayName: entry.displayName,
-        email: entry.email,
-        directoryGroups: entry.groups,
-        directoryCheckedAt: now,
-        updatedAt: now,
-      });
-      const mapped = rolesFromGroups(entry.groups, rules);
-      if (groupCollisions(mapped).length > 0) {
-        await deps.audit.record(trx, ctx, {
-          action: 'identity.directory_roles_apply',
-          entityType: 'user',
-          entityId: user.id,
-          outcome: 'denied',
-          details: {
-            reason: 'groups_collide',
-            collisions: groupCollisions(mapped),
-            rule: RULES.separation_of_duties,
-          },
-        });
-        return;
-      }
-      const before = current.roles.join();
-      await applyMappedRoles(deps, trx, ctx, current, mapped.roles, entry.groups);
-      if (mapped.roles.join() !== before) result.rolesChanged.push(user.username);
-    });
+    await applyRecheckFinding(
+      deps,
+      ctx,
+      user,
+      !entry
+        ? { gone: 'not_in_directory' }
+        : !sameGroup(entry.dn, user.externalId ?? '')
+          ? { gone: 'entry_replaced' }
+          : { displayName: entry.displayName, email: entry.email, groups: entry.groups },
+      result,
+    );
   }
-  return result;
-}
-
-export const DIRECTORY_RECHECK_JOB = 'identity.directory_recheck';
-
-/**
- * X-4: the re-check every DIRECTORY_RECHECK_MINUTES, run by one node (the job is leased) and
- * enqueued again for the next slot, so a person removed from the directory loses their sessions
- * and tokens within that time. A directory that does not answer is retried with backoff.
- */
-export function directoryRecheckSchedule(deps: IdentityDeps) {
-  const minutes = deps.settings.directory.recheckMinutes;
-  const enqueue = (dueAt: Date) =>
-    enqueueJob(deps.db.kysely, {
-      kind: DIRECTORY_RECHECK_JOB,
-      key: `${DIRECTORY_RECHECK_JOB}:${dueAt.toISOString()}`,
-      dueAt: dueAt.toISOString(),
-      payload: {},
-    });
-  return {
-    start: async () => {
-      if (deps.settings.directory.ldap) await enqueue(slotAfter(deps.clock.now(), minutes));
-    },
-    handler: {
-      external: async (job) => {
-        await recheckDirectory(deps, systemContext(`job:${job.id}`));
-        await enqueue(slotAfter(deps.clock.now(), minutes));
-      },
-    } satisfies JobHandler,
-  };
-}
+};

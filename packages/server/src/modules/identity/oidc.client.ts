@@ -35,6 +35,8 @@ export interface ProviderAnswer {
   claims: Record<string, unknown>;
   /** The raw ID token, kept for RP-initiated logout's `id_token_hint`. */
   idToken: string;
+  /** A refresh token, when the provider gives one: the re-check spends it. */
+  refreshToken: string | null;
 }
 
 /** What a sign-in sent to the provider must be checked against when it comes back. */
@@ -165,7 +167,35 @@ export class OidcClient {
         throw this.classify(error);
       }
     }
-    return { claims, idToken };
+    return { claims, idToken, refreshToken: tokens.refresh_token ?? null };
+  }
+
+  /**
+   * The re-check: a refresh token spent. `refused` when the provider no longer issues tokens for
+   * the person (removed, disabled, their sessions revoked: invalid_grant); otherwise the claims of
+   * the new ID token (or userinfo) and the next refresh token (providers rotate them).
+   */
+  async refresh(
+    refreshToken: string,
+  ): Promise<'refused' | { claims: Record<string, unknown>; refreshToken: string }> {
+    const config = await this.configuration();
+    let tokens: Awaited<ReturnType<typeof oidc.refreshTokenGrant>>;
+    try {
+      tokens = await oidc.refreshTokenGrant(config, refreshToken);
+    } catch (error) {
+      if (error instanceof oidc.ResponseBodyError && error.status < 500) return 'refused';
+      throw isUnavailable(error) ? new ProviderUnavailable(error) : error;
+    }
+    const claims: Record<string, unknown> = { ...(tokens.claims() ?? {}) };
+    if (claims[this.settings.groupsClaim] === undefined && config.serverMetadata().userinfo_endpoint) {
+      try {
+        const info = await oidc.fetchUserInfo(config, tokens.access_token, oidc.skipSubjectCheck);
+        for (const [name, value] of Object.entries(info)) claims[name] ??= value;
+      } catch (error) {
+        if (isUnavailable(error)) throw new ProviderUnavailable(error);
+      }
+    }
+    return { claims, refreshToken: tokens.refresh_token ?? refreshToken };
   }
 
   /** RP-initiated logout: where to send the browser, when the provider offers it. */

@@ -50,6 +50,14 @@ const ACCOUNTS: TestAccount[] = [
     groups: ['ops-managers'],
     mfa: true,
   },
+  {
+    sub: 'u-1005',
+    username: 'sun.qi',
+    password: 'idp-password-5',
+    name: '孙七',
+    email: 'sun.qi@example.com',
+    groups: ['release-engineers'],
+  },
 ];
 const account = (username: string) => ACCOUNTS.find((a) => a.username === username)!;
 
@@ -227,6 +235,69 @@ describe.each(DIALECTS)('X-4 / RO-1 / RO-3 OpenID Connect sign-in on %s', (diale
     const again = await signIn(new RedirectBrowser(), account('li.lei'));
     expect(new URL(again.answer.location!).pathname).toBe('/');
     expect(await t.database.db.kysely.selectFrom('users').select('id').execute()).toHaveLength(2);
+  });
+
+  it("X-4 / RO-1 the re-check spends each account's refresh token: new groups give new roles; a person the provider no longer knows loses sessions and API tokens; no refresh token, unchecked", async () => {
+    const admin = await start();
+    const sunQi = account('sun.qi');
+    const browser = new RedirectBrowser();
+    await signIn(browser, sunQi);
+    const api = apiClientOf(browser);
+    const token = await api.post('/api/tokens', {
+      name: 'scripts',
+      scopes: ['release.read'],
+      expiresInDays: 30,
+    });
+    expect(token.status, JSON.stringify(token.body)).toBe(201);
+    const bearer = new HttpClient(t.url);
+    bearer.bearer = token.body.token;
+    const stored = await t.database.db.kysely
+      .selectFrom('users')
+      .select(['id', 'directory_refresh_token'])
+      .where('username', '=', 'sun.qi')
+      .executeTakeFirstOrThrow();
+    expect(stored.directory_refresh_token).toMatch(/^enc:v1:/);
+    await signIn(new RedirectBrowser(), account('li.lei'));
+    await t.database.db.kysely
+      .updateTable('users')
+      .set({ directory_refresh_token: null })
+      .where('username', '=', 'li.lei')
+      .execute();
+
+    const index = idp.accounts.indexOf(sunQi);
+    try {
+      // Moved into another group at the provider: the re-check gives the role it maps to.
+      sunQi.groups = ['release-engineers', 'ops-managers'];
+      const first = await admin.post('/api/directory/recheck');
+      expect(first.status, JSON.stringify(first.body)).toBe(200);
+      expect(first.body).toEqual({
+        checked: 1,
+        disabled: [],
+        rolesChanged: ['sun.qi'],
+        unchecked: ['li.lei'],
+      });
+      expect((await api.get('/api/auth/session')).body.user.roles).toEqual([
+        'operations_engineer',
+        'operations_manager',
+      ]);
+
+      // Gone from the provider: its refresh token is refused, and the account ends here.
+      idp.accounts.splice(index, 1);
+      const second = await admin.post('/api/directory/recheck');
+      expect(second.body).toMatchObject({ disabled: ['sun.qi'] });
+      expect((await api.get('/api/auth/session')).status).toBe(401);
+      expect((await bearer.get('/api/releases')).status).toBe(401);
+      const ended = (await auditEvents(t)).filter((e) => e.action === 'identity.directory_recheck');
+      expect(ended.at(-1)?.details).toMatchObject({
+        reason: 'provider_refused',
+        source: 'oidc',
+        sessionsRevoked: 1,
+        tokensRevoked: 1,
+      });
+    } finally {
+      if (!idp.accounts.includes(sunQi)) idp.accounts.splice(index, 0, sunQi);
+      sunQi.groups = ['release-engineers'];
+    }
   });
 
   it('X-4 logout from an OIDC session answers the provider end-session URL (id_token_hint, back to /login); a password session just ends', async () => {

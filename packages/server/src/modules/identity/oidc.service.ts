@@ -11,6 +11,13 @@ import {
   type OidcClient,
 } from './oidc.client';
 import * as oidcRepo from './oidc.repository';
+import * as repo from './identity.repository';
+import {
+  applyRecheckFinding,
+  recordUnavailable,
+  type RecheckResult,
+  type Rechecker,
+} from './directory.recheck';
 import { sha256Hex } from './secrets';
 import type { ClientInfo, SecondFactorPending, SignedIn } from './sign-in';
 
@@ -240,6 +247,12 @@ export async function finishOidcSignIn(
     );
   }
   const outcome = await signInFromDirectory(deps, ctx, identity, clientInfo);
+  // The refresh token of this sign-in replaces the last one: the re-check spends it.
+  if (answer.refreshToken) {
+    const user = await repo.findUserByExternalId(deps.db.kysely, 'oidc', identity.externalId);
+    if (user)
+      await repo.setDirectoryRefreshToken(deps.db.kysely, user.id, deps.secrets.seal(answer.refreshToken));
+  }
   const sealed = deps.secrets.seal(answer.idToken);
   if ('challengeToken' in outcome) {
     await oidcRepo.setChallengeIdToken(deps.db.kysely, sha256Hex(outcome.challengeToken), sealed);
@@ -275,4 +288,55 @@ export async function oidcEndSessionUrl(
   if (!sealed) return null;
   await oidcRepo.setSessionIdToken(deps.db.kysely, sessionIdHash, null);
   return client.endSessionUrl(deps.secrets.open(sealed), `${deps.settings.publicUrl}/login`);
+}
+
+/**
+ * X-4: the re-check of OIDC accounts, by spending the refresh token of each one's last sign-in.
+ * A provider that refuses it (the person removed or disabled there, their sessions revoked) ends
+ * the account here with every session and token; one that answers gives the groups as they are
+ * now. Accounts without a refresh token (the provider gives none: ask for `offline_access` in
+ * OIDC_SCOPES) cannot be asked about and are listed as unchecked: they end with their sessions.
+ * A provider that does not answer disables nobody.
+ */
+export function oidcRechecker(client: OidcClient | null): Rechecker {
+  return async (deps: IdentityDeps, ctx: RequestContext, result: RecheckResult) => {
+    const settings = deps.settings.directory.oidc;
+    if (!client || !settings) return;
+    for (const user of await repo.listEnabledDirectoryUsers(deps.db.kysely, 'oidc')) {
+      const sealed = await repo.directoryRefreshToken(deps.db.kysely, user.id);
+      if (!sealed) {
+        result.unchecked.push(user.username);
+        continue;
+      }
+      let answer: Awaited<ReturnType<OidcClient['refresh']>>;
+      try {
+        answer = await client.refresh(deps.secrets.open(sealed));
+      } catch (error) {
+        if (!(error instanceof ProviderUnavailable)) throw error;
+        await recordUnavailable(deps, ctx, 'provider_unavailable', error.message);
+        throw refusal(
+          'provider_unavailable',
+          'The single sign-on provider does not answer; try again in a moment',
+          'unavailable',
+        );
+      }
+      if (answer === 'refused') {
+        await applyRecheckFinding(deps, ctx, user, { gone: 'provider_refused' }, result);
+        continue;
+      }
+      await repo.setDirectoryRefreshToken(deps.db.kysely, user.id, deps.secrets.seal(answer.refreshToken));
+      const identity = identityFromClaims(settings, answer.claims);
+      const groupsGiven = answer.claims[settings.groupsClaim] !== undefined;
+      await applyRecheckFinding(
+        deps,
+        ctx,
+        user,
+        {
+          ...(identity && { displayName: identity.displayName, email: identity.email }),
+          groups: identity && groupsGiven ? identity.groups : null,
+        },
+        result,
+      );
+    }
+  };
 }

@@ -33,6 +33,10 @@ declare module 'oidc-provider' {
     scopes?: string[];
     claims?: Record<string, string[] | null>;
     conformIdTokenClaims?: boolean;
+    issueRefreshToken?: (
+      ctx: KoaContextWithOIDC,
+      client: { grantTypeAllowed(type: string): boolean },
+    ) => Promise<boolean> | boolean;
     features?: Record<string, { enabled: boolean }>;
     cookies?: { keys: string[] };
     interactions?: { url: (ctx: KoaContextWithOIDC, interaction: { uid: string }) => string };

@@ -52,6 +52,7 @@ function DirectoryStatus({ canManage }: { canManage: boolean }) {
           checked: result.checked,
           disabled: result.disabled.length,
           changed: result.rolesChanged.length,
+          unchecked: result.unchecked.length,
         }),
       );
     },
@@ -62,7 +63,7 @@ function DirectoryStatus({ canManage }: { canManage: boolean }) {
     <Card
       title={t('directory.statusTitle')}
       extra={
-        canManage && s?.ldap ? (
+        canManage && (s?.ldap || s?.oidc) ? (
           <Button icon={<SyncOutlined />} onClick={() => recheck.mutate()} loading={recheck.isPending}>
             {t('directory.recheckNow')}
           </Button>
