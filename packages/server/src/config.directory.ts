@@ -13,7 +13,7 @@ const flag = (fallback: boolean) =>
     .optional()
     .transform((v) => (v === undefined || v === '' ? fallback : v === 'true'));
 
-const minutes = (name: string, fallback: number, max: number) =>
+const wholeNumber = (name: string, fallback: number, max: number) =>
   z
     .string()
     .optional()
@@ -71,7 +71,7 @@ export const directoryEnv = {
       message: 'LDAP_GROUP_FILTER must contain {dn}',
     }),
   LDAP_NESTED_GROUPS: flag(true),
-  LDAP_TIMEOUT_SECONDS: minutes('LDAP_TIMEOUT_SECONDS', 10, 120),
+  LDAP_TIMEOUT_SECONDS: wholeNumber('LDAP_TIMEOUT_SECONDS', 10, 120),
   OIDC_ISSUER: z.url({ message: 'OIDC_ISSUER must be an absolute URL' }).optional(),
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
@@ -85,7 +85,9 @@ export const directoryEnv = {
   /** Whether a directory sign-in that the provider vouches for counts as the second factor. */
   DIRECTORY_TRUST_PROVIDER_MFA: flag(false),
   /** How often directory users are looked up again; removed or disabled ones lose sessions and tokens. */
-  DIRECTORY_RECHECK_MINUTES: minutes('DIRECTORY_RECHECK_MINUTES', 15, 24 * 60),
+  DIRECTORY_RECHECK_MINUTES: wholeNumber('DIRECTORY_RECHECK_MINUTES', 15, 24 * 60),
+  /** Most accounts one re-check may disable before it holds them all for a person to confirm. */
+  DIRECTORY_RECHECK_MAX_REMOVALS: wholeNumber('DIRECTORY_RECHECK_MAX_REMOVALS', 10, 1_000_000),
   /** While a directory is in use: `break_glass` (only the break-glass administrator) or `all`. */
   DIRECTORY_LOCAL_SIGN_IN: z
     .enum(['break_glass', 'all'], { error: 'DIRECTORY_LOCAL_SIGN_IN must be break_glass or all' })
@@ -128,6 +130,8 @@ export interface DirectorySettings {
   readonly oidc: OidcSettings | null;
   readonly trustProviderMfa: boolean;
   readonly recheckMinutes: number;
+  /** More removals than this in one re-check are held until a security administrator confirms. */
+  readonly recheckMaxRemovals: number;
   /** Local password sign-in while a directory is in use; `all` when none is. */
   readonly localSignIn: 'break_glass' | 'all';
 }
@@ -182,6 +186,7 @@ export function directorySettings(e: DirectoryEnv): { settings: DirectorySetting
       oidc,
       trustProviderMfa: e.DIRECTORY_TRUST_PROVIDER_MFA,
       recheckMinutes: e.DIRECTORY_RECHECK_MINUTES,
+      recheckMaxRemovals: e.DIRECTORY_RECHECK_MAX_REMOVALS,
       localSignIn: ldap || oidc ? e.DIRECTORY_LOCAL_SIGN_IN : 'all',
     },
     problems,

@@ -49,7 +49,7 @@ const ERROR_SCHEMA = 'Error';
  */
 const SERVICE_REFUSALS: Readonly<Record<string, readonly ResponseErrorCode[]>> = {
   signIn: ['unauthenticated', 'forbidden', 'conflict', 'policy_violation', 'unavailable'],
-  recheckDirectory: ['unavailable'],
+  recheckDirectory: ['unavailable', 'policy_violation'],
   startOidcSignIn: ['not_found'],
   finishOidcSignIn: ['not_found'],
   completeSecondFactor: ['unauthenticated'],

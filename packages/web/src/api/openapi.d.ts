@@ -566,7 +566,9 @@ export interface paths {
         put?: never;
         /**
          * Look every directory user up again now (as the scheduled re-check does)
-         * @description Access: the permission `user.manage`. No API token may carry it. A browser session sends the X-CSRF-Token header with this unsafe method.
+         * @description More removals than DIRECTORY_RECHECK_MAX_REMOVALS are held (422 too_many_removals, nobody disabled) unless `confirmRemovals` is true.
+         *
+         *     Access: the permission `user.manage`. No API token may carry it. A browser session sends the X-CSRF-Token header with this unsafe method.
          */
         post: operations["recheckDirectory"];
         delete?: never;
@@ -4918,7 +4920,13 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": {
+                    confirmRemovals?: boolean;
+                };
+            };
+        };
         responses: {
             /** @description Success */
             200: {
@@ -4937,7 +4945,10 @@ export interface operations {
             400: components["responses"]["InvalidInput"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["PolicyViolation"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

@@ -113,6 +113,7 @@ const DIRECTORY_RULES = new Set<string>([
   'ro1_role_from_groups',
   'x4_break_glass',
   'separation_of_duties',
+  'x4_directory_recheck',
 ]);
 
 function directoryErrorText(t: TFunction, error: ApiError, rule: RuleCode | undefined): string | undefined {
@@ -124,6 +125,8 @@ function directoryErrorText(t: TFunction, error: ApiError, rule: RuleCode | unde
     groups: Array.isArray(groups) ? groups.join(t('directory.groupSeparator')) : '',
     roles: roleList(t, error.detail('conflictingRoles')),
     holder: typeof holder === 'string' ? holder : '',
+    count: error.detail('count'),
+    max: error.detail('max'),
   });
   return text || undefined;
 }

@@ -364,6 +364,7 @@ export const en: Messages = {
   directory: {
     tab: 'Directory and roles',
     groupSeparator: '; ',
+    confirmRemovals: 'Confirm the removals',
     usersTab: 'Accounts',
     statusTitle: 'Company directory and single sign-on',
     notConfigured: 'Off',
@@ -422,6 +423,8 @@ export const en: Messages = {
       not_eligible:
         'Only an enabled local system or security administrator can be the break-glass administrator',
       break_glass_taken: '{{holder}} is already the break-glass administrator; remove that first',
+      too_many_removals:
+        "The re-check would disable {{count}} accounts at once (more than {{max}}); against accidental removal nobody was disabled. Check the directory and the service account's read rights, then confirm",
       username_taken: 'That user name belongs to another account here; ask the security administrator',
     },
   },

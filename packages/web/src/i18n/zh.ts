@@ -322,6 +322,7 @@ export const zh = {
   directory: {
     tab: '目录与角色映射',
     groupSeparator: '、',
+    confirmRemovals: '确认停用',
     usersTab: '账户',
     statusTitle: '企业目录与单点登录',
     notConfigured: '未启用',
@@ -374,6 +375,8 @@ export const zh = {
       directory_unavailable: '企业目录暂时无法连接，请稍后重试',
       not_eligible: '只有已启用的本地系统管理员或安全管理员可以作为应急管理员',
       break_glass_taken: '{{holder}} 已是应急管理员，请先取消',
+      too_many_removals:
+        '复核将一次停用 {{count}} 个账户（超过上限 {{max}}），为防误删未停用任何人。请检查目录和服务账户的读取权限，确认无误后再确认停用',
       username_taken: '该用户名已被本系统的其他账户占用，请联系安全管理员',
     },
   },

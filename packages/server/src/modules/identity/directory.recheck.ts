@@ -1,5 +1,6 @@
 import { RULES } from '@releasegate/messages';
-import { groupCollisions, rolesFromGroups } from '@releasegate/domain';
+import { DomainError, groupCollisions, rolesFromGroups } from '@releasegate/domain';
+import { notify } from '../notifications';
 import { systemContext, type RequestContext } from '../../context';
 import { enqueueJob } from '../../jobs/job.repository';
 import type { JobHandler } from '../../jobs/job.runner';
@@ -23,6 +24,12 @@ export interface RecheckResult {
 export type RecheckFinding =
   | { gone: 'not_in_directory' | 'entry_replaced' | 'provider_refused' }
   | { displayName?: string; email?: string | null; groups: string[] | null };
+
+/** What the sources said in one re-check, before anything is changed. */
+export interface RecheckRun {
+  findings: { user: repo.User; finding: RecheckFinding }[];
+  unchecked: string[];
+}
 
 /** A directory or provider that does not answer removes nobody; the attempt is on the record. */
 export async function recordUnavailable(
@@ -48,7 +55,7 @@ export async function recordUnavailable(
  * mapping now breaks separation of duties for them, which leaves their roles as they were and is
  * recorded for the security administrator rather than disabling someone for a mapping mistake.
  */
-export async function applyRecheckFinding(
+async function applyRecheckFinding(
   deps: IdentityDeps,
   ctx: RequestContext,
   user: repo.User,
@@ -113,26 +120,74 @@ export async function applyRecheckFinding(
 }
 
 /** Anything that can look its users up again: LDAP with a search, OIDC with refresh tokens. */
-export type Rechecker = (deps: IdentityDeps, ctx: RequestContext, result: RecheckResult) => Promise<void>;
+export type Rechecker = (deps: IdentityDeps, ctx: RequestContext, run: RecheckRun) => Promise<void>;
+
+const tooManyRemovals = (count: number, max: number) =>
+  new DomainError(
+    'policy_violation',
+    `The directory re-check would disable ${count} accounts at once (more than DIRECTORY_RECHECK_MAX_REMOVALS, ${max}); nobody was disabled. Check the directory and the service account's read rights, then confirm the removals`,
+    { rule: RULES.x4_directory_recheck, reason: 'too_many_removals', count, max },
+  );
 
 /**
- * Every directory account looked up again, LDAP then OIDC. Run by the scheduled job and by the
- * security administrator's "re-check now"; a source that does not answer throws 503 after the
- * other sources were done.
+ * Every directory account looked up again, LDAP then OIDC; then what was found is applied, one
+ * account per transaction. Guarded like a directory synchronisation's "accidental deletes":
+ * when more than DIRECTORY_RECHECK_MAX_REMOVALS accounts would be disabled at once — a service
+ * account that lost its read rights sees nobody, and would otherwise lock the whole department
+ * out — nobody is disabled (the rest is applied), the refusal is audited and the security
+ * administrators are told; one of them confirms the removals from "re-check now". A source that
+ * does not answer throws 503 after the other sources were applied.
  */
 export async function recheckDirectory(
   deps: IdentityDeps,
   ctx: RequestContext,
   recheckers: readonly Rechecker[],
+  options: { confirmRemovals?: boolean } = {},
 ): Promise<RecheckResult> {
-  const result: RecheckResult = { checked: 0, disabled: [], rolesChanged: [], unchecked: [] };
+  const run: RecheckRun = { findings: [], unchecked: [] };
   let failure: Error | null = null;
   for (const recheck of recheckers) {
     try {
-      await recheck(deps, ctx, result);
+      await recheck(deps, ctx, run);
     } catch (error) {
       failure ??= error instanceof Error ? error : new Error(String(error));
     }
+  }
+  const max = deps.settings.directory.recheckMaxRemovals;
+  const removals = run.findings.filter(({ finding }) => 'gone' in finding);
+  const held = removals.length > max && !options.confirmRemovals;
+  const result: RecheckResult = { checked: 0, disabled: [], rolesChanged: [], unchecked: run.unchecked };
+  for (const { user, finding } of run.findings) {
+    if (held && 'gone' in finding) continue;
+    await applyRecheckFinding(deps, ctx, user, finding, result);
+  }
+  if (held) {
+    const refusal = tooManyRemovals(removals.length, max);
+    await deps.db.kysely.transaction().execute(async (trx) => {
+      await deps.audit.record(trx, ctx, {
+        action: 'identity.directory_recheck',
+        entityType: 'directory',
+        outcome: 'denied',
+        details: {
+          ...(refusal.details as Record<string, unknown>),
+          usernames: removals.map(({ user }) => user.username),
+        },
+      });
+      await notify(trx, deps.clock, {
+        kind: 'security_alert',
+        title: {
+          zh: `目录复核暂停：将停用 ${removals.length} 个账户`,
+          en: `Directory re-check held: ${removals.length} accounts would be disabled`,
+        },
+        body: {
+          zh: `目录复核发现 ${removals.length} 个账户已不在目录中（上限 ${max}），为防误删未停用任何账户。请检查目录和服务账户的读取权限，确认无误后在「目录与角色映射」中确认停用。`,
+          en: `The directory re-check found ${removals.length} accounts no longer in the directory (limit ${max}) and, against accidental removal, disabled none. Check the directory and the service account's read rights, then confirm the removals under Directory and roles.`,
+        },
+        link: '/admin/users',
+        audience: { roles: ['security_administrator'] },
+      });
+    });
+    throw refusal;
   }
   if (failure) throw failure;
   return result;

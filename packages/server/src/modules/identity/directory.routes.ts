@@ -18,6 +18,7 @@ import {
   groupRoleMappingInput,
   groupRoleMappingView,
   idParams,
+  recheckInput,
   recheckView,
   signInMethodsView,
   userView,
@@ -74,11 +75,16 @@ export function directoryRoutes(deps: IdentityDeps, recheckers: readonly Recheck
         tags,
         operationId: 'recheckDirectory',
         summary: 'Look every directory user up again now (as the scheduled re-check does)',
+        description:
+          'More removals than DIRECTORY_RECHECK_MAX_REMOVALS are held (422 too_many_removals, nobody disabled) unless `confirmRemovals` is true.',
+        body: recheckInput,
         response: { 200: recheckView },
       },
       handler: async (request) => {
         authorize(contextOf(request), 'user.manage');
-        return recheckDirectory(deps, contextOf(request), recheckers);
+        return recheckDirectory(deps, contextOf(request), recheckers, {
+          confirmRemovals: request.body.confirmRemovals === true,
+        });
       },
     });
 

@@ -244,6 +244,11 @@ export const directoryStatusView = z.object({
   breakGlass: z.string().nullable(),
 });
 
+export const recheckInput = z.object({
+  /** Apply the removals even when there are more than DIRECTORY_RECHECK_MAX_REMOVALS. */
+  confirmRemovals: z.boolean().optional(),
+});
+
 export const recheckView = z.object({
   checked: z.number().int(),
   disabled: z.array(z.string()),

@@ -395,6 +395,54 @@ describe.each(DIALECTS)('X-4 RO-1 directory sign-in (LDAP) on %s', (dialect) => 
     expect(queued.filter((j) => j.state === 'pending')).toHaveLength(1);
   });
 
+  it('X-4 a re-check that would disable more accounts than DIRECTORY_RECHECK_MAX_REMOVALS (a service account that lost its read rights sees nobody) disables none until a security administrator confirms', async () => {
+    await start({ DIRECTORY_RECHECK_MAX_REMOVALS: '2' });
+    const team = unique('team');
+    const people = [unique('p'), unique('p'), unique('p')];
+    for (const uid of people) await slapd.addPerson({ uid, name: uid, password: `${uid}-directory-pw` });
+    await slapd.addGroup(team, people);
+    await map(team, 'operations_engineer');
+    const sessions: HttpClient[] = [];
+    for (const uid of people) {
+      const http = new HttpClient(t.url);
+      expect((await http.login(uid, `${uid}-directory-pw`)).status).toBe(200);
+      sessions.push(http);
+    }
+    // All three gone at once (as a service account that lost its read rights would see it).
+    for (const uid of people) await slapd.removePerson(uid);
+    await t.app.directoryRecheck.start();
+    t.clock.advance(15 * 60_000);
+    await t.app.jobs.runDue();
+    for (const http of sessions) expect((await http.get('/api/auth/session')).status).toBe(200);
+    const held = await admin.post('/api/directory/recheck', {});
+    expect(held.status).toBe(422);
+    expect(held.body.error.details).toMatchObject({
+      ruleCode: 'x4_directory_recheck',
+      reason: 'too_many_removals',
+      count: 3,
+      max: 2,
+    });
+    expect((await users()).filter((u) => people.includes(u.username) && u.disabled)).toHaveLength(0);
+    const denied = (await audit(t)).filter(
+      (e) => e.action === 'identity.directory_recheck' && e.details.reason === 'too_many_removals',
+    );
+    // The scheduled run and the manual one, each on the record with whom it held.
+    expect(denied).toHaveLength(2);
+    expect([...(denied[0].details.usernames as string[])].sort()).toEqual([...people].sort());
+    const alerts = await t.database.db.kysely
+      .selectFrom('notifications')
+      .select('kind')
+      .where('kind', '=', 'security_alert')
+      .execute();
+    expect(alerts.length).toBeGreaterThanOrEqual(2);
+
+    // The security administrator confirms: now they go.
+    const confirmed = await admin.post('/api/directory/recheck', { confirmRemovals: true });
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+    expect([...confirmed.body.disabled].sort()).toEqual([...people].sort());
+    for (const http of sessions) expect((await http.get('/api/auth/session')).status).toBe(401);
+  });
+
   it('X-4 the directory down: sign-in answers 503 and removes nobody; the break-glass administrator still signs in, loudly audited and notified; other local accounts are sent to the directory', async () => {
     await start({ DIRECTORY_LOCAL_SIGN_IN: 'break_glass' });
     // The security administrator of start() is the break-glass account; kim signs in through the directory.

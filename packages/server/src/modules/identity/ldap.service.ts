@@ -7,12 +7,7 @@ import type { IdentityDeps } from './identity.deps';
 import * as repo from './identity.repository';
 import { authenticate, DirectoryUnavailable, lookUp, type DirectoryEntry } from './ldap.client';
 import { signInFromDirectory, type DirectoryIdentity } from './directory.service';
-import {
-  applyRecheckFinding,
-  recordUnavailable,
-  type RecheckResult,
-  type Rechecker,
-} from './directory.recheck';
+import { recordUnavailable, type RecheckRun, type Rechecker } from './directory.recheck';
 import {
   countFailure,
   wrongCredentials,
@@ -99,7 +94,7 @@ export async function ldapSignIn(
  * no longer finds — removed, disabled (the user filter leaves them out), or now another entry
  * under the same name — is gone; the others come back with their groups as they are now.
  */
-export const recheckLdapUsers: Rechecker = async (deps, ctx, result: RecheckResult) => {
+export const recheckLdapUsers: Rechecker = async (deps, ctx, run: RecheckRun) => {
   const settings = deps.settings.directory.ldap;
   if (!settings) return;
   const users = await repo.listEnabledDirectoryUsers(deps.db.kysely, 'ldap');
@@ -117,16 +112,13 @@ export const recheckLdapUsers: Rechecker = async (deps, ctx, result: RecheckResu
   }
   for (const user of users) {
     const entry = found.get(user.username) ?? null;
-    await applyRecheckFinding(
-      deps,
-      ctx,
+    run.findings.push({
       user,
-      !entry
+      finding: !entry
         ? { gone: 'not_in_directory' }
         : !sameGroup(entry.dn, user.externalId ?? '')
           ? { gone: 'entry_replaced' }
           : { displayName: entry.displayName, email: entry.email, groups: entry.groups },
-      result,
-    );
+    });
   }
 };

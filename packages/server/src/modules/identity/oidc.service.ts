@@ -12,12 +12,7 @@ import {
 } from './oidc.client';
 import * as oidcRepo from './oidc.repository';
 import * as repo from './identity.repository';
-import {
-  applyRecheckFinding,
-  recordUnavailable,
-  type RecheckResult,
-  type Rechecker,
-} from './directory.recheck';
+import { recordUnavailable, type RecheckRun, type Rechecker } from './directory.recheck';
 import { sha256Hex } from './secrets';
 import type { ClientInfo, SecondFactorPending, SignedIn } from './sign-in';
 
@@ -299,13 +294,13 @@ export async function oidcEndSessionUrl(
  * A provider that does not answer disables nobody.
  */
 export function oidcRechecker(client: OidcClient | null): Rechecker {
-  return async (deps: IdentityDeps, ctx: RequestContext, result: RecheckResult) => {
+  return async (deps: IdentityDeps, ctx: RequestContext, run: RecheckRun) => {
     const settings = deps.settings.directory.oidc;
     if (!client || !settings) return;
     for (const user of await repo.listEnabledDirectoryUsers(deps.db.kysely, 'oidc')) {
       const sealed = await repo.directoryRefreshToken(deps.db.kysely, user.id);
       if (!sealed) {
-        result.unchecked.push(user.username);
+        run.unchecked.push(user.username);
         continue;
       }
       let answer: Awaited<ReturnType<OidcClient['refresh']>>;
@@ -321,22 +316,19 @@ export function oidcRechecker(client: OidcClient | null): Rechecker {
         );
       }
       if (answer === 'refused') {
-        await applyRecheckFinding(deps, ctx, user, { gone: 'provider_refused' }, result);
+        run.findings.push({ user, finding: { gone: 'provider_refused' } });
         continue;
       }
       await repo.setDirectoryRefreshToken(deps.db.kysely, user.id, deps.secrets.seal(answer.refreshToken));
       const identity = identityFromClaims(settings, answer.claims);
       const groupsGiven = answer.claims[settings.groupsClaim] !== undefined;
-      await applyRecheckFinding(
-        deps,
-        ctx,
+      run.findings.push({
         user,
-        {
+        finding: {
           ...(identity && { displayName: identity.displayName, email: identity.email }),
           groups: identity && groupsGiven ? identity.groups : null,
         },
-        result,
-      );
+      });
     }
   };
 }

@@ -19,6 +19,7 @@ import { PlusOutlined, SyncOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '../../api/types';
+import { isApiError } from '../../api/client';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { showFieldErrors } from '../../common/forms';
 import { formatMinute } from '../../common/format';
@@ -44,7 +45,7 @@ function DirectoryStatus({ canManage }: { canManage: boolean }) {
   const queryClient = useQueryClient();
   const status = useDirectoryStatus();
   const recheck = useMutation({
-    mutationFn: recheckDirectory,
+    mutationFn: (confirmRemovals: boolean) => recheckDirectory(confirmRemovals),
     onSuccess: (result) => {
       void queryClient.invalidateQueries({ queryKey: usersQueryKey });
       void message.success(
@@ -64,13 +65,23 @@ function DirectoryStatus({ canManage }: { canManage: boolean }) {
       title={t('directory.statusTitle')}
       extra={
         canManage && (s?.ldap || s?.oidc) ? (
-          <Button icon={<SyncOutlined />} onClick={() => recheck.mutate()} loading={recheck.isPending}>
+          <Button icon={<SyncOutlined />} onClick={() => recheck.mutate(false)} loading={recheck.isPending}>
             {t('directory.recheckNow')}
           </Button>
         ) : undefined
       }
     >
       <ErrorAlert error={status.error ?? recheck.error} style={{ marginBottom: 16 }} />
+      {canManage && isApiError(recheck.error) && recheck.error.reason === 'too_many_removals' && (
+        <Button
+          danger
+          onClick={() => recheck.mutate(true)}
+          loading={recheck.isPending}
+          style={{ marginBottom: 16 }}
+        >
+          {t('directory.confirmRemovals')}
+        </Button>
+      )}
       {s && (
         <Descriptions column={{ xs: 1, md: 2 }} size="small" bordered>
           <Descriptions.Item label="LDAP / AD">

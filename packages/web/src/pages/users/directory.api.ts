@@ -31,8 +31,8 @@ export function removeGroupRoleMapping(id: string): Promise<void> {
 }
 
 /** Looks every directory user up again now; who was disabled and whose roles changed. */
-export function recheckDirectory() {
-  return api.POST('/api/directory/recheck');
+export function recheckDirectory(confirmRemovals = false) {
+  return api.POST('/api/directory/recheck', { body: { confirmRemovals } });
 }
 
 /** names (or un-names) the local break-glass administrator. */
