@@ -31,7 +31,7 @@ import * as m20261218000100 from './migrations/20261218000100_add_directory_iden
 import * as m20261219000100 from './migrations/20261219000100_add_ci_history_system_reason';
 import * as m20261219000200 from './migrations/20261219000200_add_delivery_error_reason';
 import * as m20261219000300 from './migrations/20261219000300_add_oidc_sign_in';
-import * as m20261219000400 from './migrations/20261219000400_add_directory_refresh_token';
+import * as m20261219000400 from './migrations/20261219000400_add_refresh_token_and_break_glass_index';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -66,7 +66,7 @@ export const migrations: Record<string, Migration> = {
   '20261219000100_add_ci_history_system_reason': m20261219000100,
   '20261219000200_add_delivery_error_reason': m20261219000200,
   '20261219000300_add_oidc_sign_in': m20261219000300,
-  '20261219000400_add_directory_refresh_token': m20261219000400,
+  '20261219000400_add_refresh_token_and_break_glass_index': m20261219000400,
 };
 
 function migrator(db: Db): Migrator {

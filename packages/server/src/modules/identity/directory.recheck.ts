@@ -125,7 +125,7 @@ export type Rechecker = (deps: IdentityDeps, ctx: RequestContext, run: RecheckRu
 const tooManyRemovals = (count: number, max: number) =>
   new DomainError(
     'policy_violation',
-    `The directory re-check would disable ${count} accounts at once (more than DIRECTORY_RECHECK_MAX_REMOVALS, ${max}); nobody was disabled. Check the directory and the service account's read rights, then confirm the removals`,
+    `The directory re-check would disable ${count} accounts at once (more than DIRECTORY_RECHECK_MAX_REMOVALS, ${max}, or every account it checked); nobody was disabled. Check the directory and the service account's read rights, then confirm the removals`,
     { rule: RULES.x4_directory_recheck, reason: 'too_many_removals', count, max },
   );
 
@@ -155,7 +155,10 @@ export async function recheckDirectory(
   }
   const max = deps.settings.directory.recheckMaxRemovals;
   const removals = run.findings.filter(({ finding }) => 'gone' in finding);
-  const held = removals.length > max && !options.confirmRemovals;
+  // Everyone gone at once (two or more) is held too, however few: a directory answers so when it
+  // is misconfigured far more often than when the department has left.
+  const everyone = removals.length >= 2 && removals.length === run.findings.length;
+  const held = (removals.length > max || everyone) && !options.confirmRemovals;
   const result: RecheckResult = { checked: 0, disabled: [], rolesChanged: [], unchecked: run.unchecked };
   for (const { user, finding } of run.findings) {
     if (held && 'gone' in finding) continue;

@@ -158,15 +158,27 @@ export async function authenticate(
   settings: LdapSettings,
   username: string,
   password: string,
-): Promise<{ kind: 'ok'; entry: DirectoryEntry } | { kind: 'unknown' } | { kind: 'wrong_password' }> {
+  /**
+   * Asked with the entry's DN before the password is tried: true stops here. The lock belongs to
+   * the person the directory found, not to the name as typed (the directory matches `ZHANG.WEI`
+   * and full-width letters to `zhang.wei`).
+   */
+  isLocked: (dn: string) => Promise<boolean>,
+): Promise<
+  | { kind: 'ok'; entry: DirectoryEntry }
+  | { kind: 'unknown' }
+  | { kind: 'locked'; dn: string }
+  | { kind: 'wrong_password'; dn: string }
+> {
   return withServiceBind(settings, async (client) => {
     const entry = await findEntry(client, settings, username);
     if (!entry) return { kind: 'unknown' as const };
-    if (password.length === 0) return { kind: 'wrong_password' as const };
+    if (await isLocked(entry.dn)) return { kind: 'locked' as const, dn: entry.dn };
+    if (password.length === 0) return { kind: 'wrong_password' as const, dn: entry.dn };
     try {
       await client.bind(entry.dn, password);
     } catch (error) {
-      if (error instanceof InvalidCredentialsError) return { kind: 'wrong_password' as const };
+      if (error instanceof InvalidCredentialsError) return { kind: 'wrong_password' as const, dn: entry.dn };
       throw new DirectoryUnavailable(error);
     }
     // Back to the service account: what a person may read of the directory is not ours to rely on.

@@ -47,12 +47,14 @@ export async function ldapSignIn(
   client: ClientInfo,
 ): Promise<SignedIn | SecondFactorPending> {
   const settings = deps.settings.directory.ldap!;
-  const known = await repo.findUserByUsername(deps.db.kysely, input.username);
+  // The account is the one of the entry the directory finds (by its DN), whatever the spelling
+  // typed: the lock, the failure count and the audit event are that account's.
+  let account: repo.User | undefined;
   const record = async (trx: Kysely<Database>, reason: string, details: Record<string, unknown> = {}) => {
     await deps.audit.record(trx, ctx, {
       action: 'identity.login',
       entityType: 'user',
-      entityId: known?.id ?? null,
+      entityId: account?.id ?? null,
       outcome: 'denied',
       actorName: input.username,
       details: { reason, source: 'ldap', ...details },
@@ -61,25 +63,29 @@ export async function ldapSignIn(
   const refuse = (reason: string, details?: Record<string, unknown>) =>
     deps.db.kysely.transaction().execute((trx) => record(trx, reason, details));
 
-  if (known?.lockedUntil && known.lockedUntil > iso(deps.clock.now())) {
-    // The directory is not even asked: a lock stops password guessing through us.
-    await refuse('locked', { lockedUntil: known.lockedUntil });
-    throw wrongCredentials();
-  }
   let answer: Awaited<ReturnType<typeof authenticate>>;
   try {
-    answer = await authenticate(settings, input.username, input.password);
+    answer = await authenticate(settings, input.username, input.password, async (dn) => {
+      account = await repo.findUserByExternalId(deps.db.kysely, 'ldap', dn);
+      // A lock stops password guessing through us: the directory is not asked the password.
+      return !!account?.lockedUntil && account.lockedUntil > iso(deps.clock.now());
+    });
   } catch (error) {
     if (!(error instanceof DirectoryUnavailable)) throw error;
     await refuse('directory_unavailable', { error: error.message });
     throw directoryUnavailable();
   }
+  if (answer.kind === 'locked') {
+    await refuse('locked', { lockedUntil: account?.lockedUntil });
+    throw wrongCredentials();
+  }
   if (answer.kind !== 'ok') {
-    if (answer.kind === 'wrong_password' && known) {
+    const failedAccount = answer.kind === 'wrong_password' ? account : undefined;
+    if (failedAccount) {
       await deps.db.kysely
         .transaction()
         .execute((trx) =>
-          countFailure(deps, trx, ctx, known, input.username, ({ attempts, lock }) =>
+          countFailure(deps, trx, ctx, failedAccount, failedAccount.username, ({ attempts, lock }) =>
             record(trx, 'bad_password', { attempts, locked: lock }),
           ),
         );

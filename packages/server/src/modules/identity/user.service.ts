@@ -155,7 +155,17 @@ export async function updateUser(
       await assertSecurityAdministratorRemains(trx, id, patch.roles.includes('security_administrator'));
     }
     const now = iso(deps.clock.now());
-    await repo.updateUser(trx, id, { displayName: patch.displayName, email: patch.email, updatedAt: now });
+    // the break-glass account is a local administrator; without that role it stops being one.
+    const losesBreakGlass =
+      before.breakGlass &&
+      !!patch.roles &&
+      !patch.roles.some((r) => r === 'system_administrator' || r === 'security_administrator');
+    await repo.updateUser(trx, id, {
+      displayName: patch.displayName,
+      email: patch.email,
+      updatedAt: now,
+      ...(losesBreakGlass && { breakGlass: false }),
+    });
     if (patch.roles) await repo.setRoles(trx, id, patch.roles);
     const after = await loadForUpdate(trx, id);
     // A change of roles changes what open sessions may do; they pick it up on their next request.
@@ -187,8 +197,11 @@ export async function setUserDisabled(
     if (disabled && before.roles.includes('security_administrator'))
       await assertSecurityAdministratorRemains(trx, id, false);
     const now = iso(deps.clock.now());
-    await repo.updateUser(trx, id, { disabled, updatedAt: now });
+    // A disabled account keeps nothing that would work again if it were enabled: its sessions and
+    // API tokens end now, and it stops being the break-glass account.
+    await repo.updateUser(trx, id, { disabled, updatedAt: now, ...(disabled && { breakGlass: false }) });
     const revoked = disabled ? await repo.revokeUserSessions(trx, id, now, 'user_disabled') : 0;
+    const tokensRevoked = disabled ? await repo.revokeUserApiTokens(trx, id, now) : 0;
     const after = await loadForUpdate(trx, id);
     await deps.audit.record(trx, ctx, {
       action: disabled ? 'user.disable' : 'user.enable',
@@ -196,7 +209,7 @@ export async function setUserDisabled(
       entityId: id,
       before: auditUser(before),
       after: auditUser(after),
-      details: { sessionsRevoked: revoked },
+      details: { sessionsRevoked: revoked, tokensRevoked },
     });
     return toUserView(after);
   });
