@@ -108,10 +108,28 @@ export async function createTestDatabase(
     openAnother: () => openPostgres(base, { schema: name }),
     destroy: async () => {
       await db.destroy();
-      await dropPostgresDatabase(server, name);
       fs.rmSync(dataDir, { recursive: true, force: true });
+      // The drop goes on while the next test runs; the file waits for it (settleDatabaseDrops).
+      const drop = dropPostgresDatabase(server, name);
+      drops.add(drop);
+      void drop.then(
+        () => drops.delete(drop),
+        () => undefined,
+      );
     },
   };
+}
+
+const drops = new Set<Promise<void>>();
+
+/**
+ * Waits for the PostgreSQL test databases this file destroyed to be dropped, and fails on a drop
+ * that failed. Run after each test file (setup.ts), so that no file leaves databases behind it.
+ */
+export async function settleDatabaseDrops(): Promise<void> {
+  const pending = [...drops];
+  drops.clear();
+  await Promise.all(pending);
 }
 
 function templates(): TestTemplates {
