@@ -88,7 +88,10 @@ export async function createTestDatabase(
   // The database and its schema share one name: the run's prefix and a random part.
   const name = `${run.prefix}${randomBytes(6).toString('hex')}`;
   const base = databaseUrl(server, name);
-  await adminQuery(server, migrate ? `create database ${name} template ${run.template}` : `create database ${name}`);
+  await adminQuery(
+    server,
+    migrate ? `create database ${name} template ${run.template}` : `create database ${name}`,
+  );
   // Commits do not wait for the WAL to reach the disk (every session of this database, a spawned
   // server's too): what a test sees is the same, only a crash of PostgreSQL itself could lose
   // the last commits, and no test is about that.
