@@ -1,5 +1,5 @@
-import os from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { testWorkers } from './packages/server/src/test/workers';
 
 // Unit and integration tests of domain and server. End-to-end tests have their own config (e2e/).
 export default defineConfig({
@@ -13,10 +13,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // Vitest's default is one worker less than the cores: a single worker on a 2-core machine,
-    // which then mostly waits — for PostgreSQL, for the servers and CLIs the tests spawn, for
-    // sockets. Three files at a time keep both cores busy there (docs/testing.md has the figures).
-    maxWorkers: Math.max(3, os.availableParallelism() - 1),
+    maxWorkers: testWorkers(),
     // A worker runs its files in one module graph instead of importing the whole server again for
     // each file (about a second of CPU a file, half the suite's CPU on a 2-core machine). The test
     // files share no state through modules: each builds its own app on its own database, and the
