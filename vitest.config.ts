@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { testWorkers } from './packages/server/src/test/workers';
 
 // Unit and integration tests of domain and server. End-to-end tests have their own config (e2e/).
 export default defineConfig({
@@ -12,5 +13,11 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    maxWorkers: testWorkers(),
+    // A worker runs its files in one module graph instead of importing the whole server again for
+    // each file (about a second of CPU a file, half the suite's CPU on a 2-core machine). The test
+    // files share no state through modules: each builds its own app on its own database, and the
+    // setup file (setup.ts) runs again before each.
+    isolate: false,
   },
 });

@@ -32,8 +32,23 @@ export interface TestDatabase {
   destroy(): Promise<void>;
 }
 
+/**
+ * Where the tests' files go: /dev/shm (a RAM file system) where there is one, else the system's
+ * temporary directory. SQLite syncs every commit (`synchronous = FULL`); on a disk each of the
+ * suite's many thousands of commits waits for the disk, in RAM it does not. What the tests check
+ * is the same on both: none of them is about surviving a power cut.
+ */
+const TEST_TMP = (() => {
+  try {
+    fs.accessSync('/dev/shm', fs.constants.W_OK);
+    return fs.statSync('/dev/shm').isDirectory() ? '/dev/shm' : os.tmpdir();
+  } catch {
+    return os.tmpdir();
+  }
+})();
+
 export function tempDir(prefix = 'rg-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return fs.mkdtempSync(path.join(TEST_TMP, prefix));
 }
 
 /**
@@ -70,16 +85,15 @@ export async function createTestDatabase(
   const server = TEST_DATABASE_URL;
   const run = templates().postgres;
   if (!run) throw new Error('the global setup made no PostgreSQL template (TEST_DATABASE_URL was unset)');
-  // The database and its schema share one name: the run's prefix and a random part.
-  const name = `${run.prefix}${randomBytes(6).toString('hex')}`;
-  const base = databaseUrl(server, name);
+  let name: string;
   if (migrate) {
-    await adminQuery(server, `create database ${name} template ${run.template}`);
-    await adminQuery(base, `alter schema ${TEMPLATE_SCHEMA} rename to ${name}`);
-  } else {
-    await adminQuery(server, `create database ${name}`);
-    await adminQuery(base, `create schema ${name}`);
-  }
+    // The copy made while the previous test ran, if there is one; the next is made meanwhile.
+    const ready = spare ?? newPostgresDatabase(server, run, true);
+    spare = newPostgresDatabase(server, run, true);
+    void spare.catch(() => undefined); // met when it is taken, or by settleDatabaseDrops
+    name = await ready;
+  } else name = await newPostgresDatabase(server, run, false);
+  const base = databaseUrl(server, name);
   const db = openPostgres(base, { schema: name });
   const url = new URL(base);
   url.searchParams.set('schema', name);
@@ -91,10 +105,65 @@ export async function createTestDatabase(
     openAnother: () => openPostgres(base, { schema: name }),
     destroy: async () => {
       await db.destroy();
-      await dropPostgresDatabase(server, name);
       fs.rmSync(dataDir, { recursive: true, force: true });
+      // The drop goes on while the next test runs; the file waits for it (settleDatabaseDrops).
+      const drop = dropPostgresDatabase(server, name);
+      drops.add(drop);
+      void drop.then(
+        () => drops.delete(drop),
+        () => undefined,
+      );
     },
   };
+}
+
+/**
+ * A new PostgreSQL database of the run: a copy of the template (`migrate`) or empty, with a schema
+ * of the database's own name, the run's prefix and a random part.
+ */
+async function newPostgresDatabase(
+  server: string,
+  run: NonNullable<TestTemplates['postgres']>,
+  migrate: boolean,
+): Promise<string> {
+  const name = `${run.prefix}${randomBytes(6).toString('hex')}`;
+  await adminQuery(
+    server,
+    migrate ? `create database ${name} template ${run.template}` : `create database ${name}`,
+  );
+  // Commits do not wait for the WAL to reach the disk (every session of this database, a spawned
+  // server's too): what a test sees is the same, only a crash of PostgreSQL itself could lose
+  // the last commits, and no test is about that.
+  await adminQuery(
+    databaseUrl(server, name),
+    `${migrate ? `alter schema ${TEMPLATE_SCHEMA} rename to ${name}` : `create schema ${name}`};
+     alter database ${name} set synchronous_commit = off`,
+  );
+  return name;
+}
+
+/**
+ * A migrated copy made ahead for the file's next PostgreSQL test: copying the template (10 MB
+ * that PostgreSQL syncs whatever the settings) took 50–600 ms on a 2-core machine, and is done
+ * while a test runs instead of before it.
+ */
+let spare: Promise<string> | undefined;
+
+const drops = new Set<Promise<void>>();
+
+/**
+ * Waits for the PostgreSQL test databases this file destroyed to be dropped, and fails on a drop
+ * that failed; drops the copy made ahead. Run after each test file (setup.ts), so that no file
+ * leaves databases behind it.
+ */
+export async function settleDatabaseDrops(): Promise<void> {
+  const pending = [...drops];
+  drops.clear();
+  const unused = spare;
+  spare = undefined;
+  await Promise.all(pending);
+  // The copy made ahead that no test of the file took.
+  if (unused && TEST_DATABASE_URL) await dropPostgresDatabase(TEST_DATABASE_URL, await unused);
 }
 
 function templates(): TestTemplates {

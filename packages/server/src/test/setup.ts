@@ -1,4 +1,6 @@
+import { afterAll } from 'vitest';
 import { setPasswordHashingForTests } from '../modules/identity/secrets';
+import { settleDatabaseDrops } from './databases';
 import { TEST_PASSWORD_HASHING } from './password-hashing';
 
 /**
@@ -9,3 +11,6 @@ import { TEST_PASSWORD_HASHING } from './password-hashing';
  * about the cost itself (sign-in timing, X-4) puts the production costs back for its duration.
  */
 setPasswordHashingForTests(TEST_PASSWORD_HASHING);
+
+/** The PostgreSQL test databases of the file are dropped in the background; wait for the last. */
+afterAll(settleDatabaseDrops);
