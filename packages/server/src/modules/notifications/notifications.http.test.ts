@@ -130,7 +130,8 @@ describe.each(DIALECTS)('notifications (X-2) on %s', (dialect) => {
     await user('loud', ['operations_manager'], 'loud@example.com');
     const initial = await quiet.client.get('/api/notifications/preferences');
     expect(initial.body).toMatchObject({ email: 'quiet@example.com', emailAvailable: true });
-    expect(initial.body.kinds).toHaveLength(6);
+    expect(initial.body.kinds).toHaveLength(7);
+    expect(initial.body.kinds.map((k: any) => k.kind)).toContain('security_alert');
     expect(initial.body.kinds.every((k: any) => k.inApp && k.email)).toBe(true);
 
     const put = await quiet.client.request('PUT', '/api/notifications/preferences', {
