@@ -268,6 +268,8 @@ export const en: Messages = {
         'Separation of duties: your directory groups {{groups}} would give roles that exclude each other, so the sign-in was refused. Ask the security administrator to fix the group mapping',
       disabled: 'This account is disabled; ask the security administrator',
       username_taken: 'This user name belongs to another account here; ask the security administrator',
+      identity_invalid:
+        'What the directory says of you cannot be taken (a user name or group too long, control characters, or too many groups); ask the administrator',
       other: 'Single sign-on did not succeed ({{code}}); sign in again',
     },
   },
@@ -426,6 +428,8 @@ export const en: Messages = {
       too_many_removals:
         "The re-check would disable {{count}} accounts at once (more than {{max}}); against accidental removal nobody was disabled. Check the directory and the service account's read rights, then confirm",
       username_taken: 'That user name belongs to another account here; ask the security administrator',
+      identity_invalid:
+        'What the directory says of you cannot be taken (a user name or group too long, control characters, or too many groups); ask the administrator',
     },
   },
   tokens: {

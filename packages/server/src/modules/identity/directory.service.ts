@@ -45,6 +45,28 @@ export interface DirectoryIdentity {
   providerMfa: boolean;
 }
 
+/** The most groups one person may bring, and the longest group name and user name taken. */
+export const DIRECTORY_LIMITS = Object.freeze({ groups: 1000, groupLength: 512, usernameLength: 64 });
+
+// eslint-disable-next-line no-control-regex -- control characters are what is looked for
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/**
+ * What a directory or provider says is input like any other: a user name or group name that is
+ * empty, too long or holds control characters (NUL), or more groups than anyone has, is refused
+ * rather than stored — it would end up in the user list, the audit trail and every role check.
+ */
+function identityProblem(identity: DirectoryIdentity): Record<string, unknown> | null {
+  const { groups, groupLength, usernameLength } = DIRECTORY_LIMITS;
+  if (!identity.username || identity.username.length > usernameLength || CONTROL.test(identity.username))
+    return { field: 'username', maxLength: usernameLength };
+  if (CONTROL.test(identity.displayName) || CONTROL.test(identity.email ?? '')) return { field: 'profile' };
+  if (identity.groups.length > groups) return { field: 'groups', count: identity.groups.length, max: groups };
+  if (identity.groups.some((g) => g.length > groupLength || CONTROL.test(g)))
+    return { field: 'groups', maxLength: groupLength };
+  return null;
+}
+
 /** The refusal of a directory sign-in, committed with its audit event and thrown afterwards. */
 type Outcome = { error: DomainError } | { signedIn: SignedIn } | { pending: SecondFactorPending };
 
@@ -90,6 +112,17 @@ async function directorySignInOnce(
         details: { reason, source: identity.source, externalId: identity.externalId, ...details },
       });
     };
+    const problem = identityProblem(identity);
+    if (problem) {
+      await refused('identity_invalid', null, problem);
+      return {
+        error: new DomainError(
+          'forbidden',
+          'What the directory says of you cannot be taken (a user name or group too long, with control characters, or too many groups); ask the administrator',
+          { rule: RULES.x4_directory_sign_in, reason: 'identity_invalid', ...problem },
+        ),
+      };
+    }
     const rules = await repo.listGroupRoleMappings(trx, identity.source);
     const mapped = rolesFromGroups(identity.groups, rules);
     let user = await repo.findUserByExternalId(trx, identity.source, identity.externalId);

@@ -300,6 +300,34 @@ describe.each(DIALECTS)('X-4 / RO-1 / RO-3 OpenID Connect sign-in on %s', (diale
     }
   });
 
+  it('X-4 what the provider says is input: too many groups, a NUL in a group name or a user name too long is refused with identity_invalid, nothing but the audit event written', async () => {
+    await start();
+    const sunQi = account('sun.qi');
+    const cases: [string, () => void][] = [
+      ['too many groups', () => (sunQi.groups = Array.from({ length: 1001 }, (_, i) => `g${i}`))],
+      ['a NUL', () => (sunQi.groups = ['release-engineers', 'ops\u0000managers'])],
+      ['a long user name', () => (sunQi.username = `sun.qi.${'x'.repeat(70)}`)],
+    ];
+    try {
+      for (const [what, change] of cases) {
+        change();
+        const usersBefore = (await t.database.db.kysely.selectFrom('users').select('id').execute()).length;
+        const from = await lastSeq(t);
+        const { answer } = await signIn(new RedirectBrowser(), sunQi);
+        expect(refusedWith(answer.location).error, what).toBe('identity_invalid');
+        await expectOnlyRefusal(from, 'identity_invalid');
+        expect((await t.database.db.kysely.selectFrom('users').select('id').execute()).length).toBe(
+          usersBefore,
+        );
+        sunQi.groups = ['release-engineers'];
+        sunQi.username = 'sun.qi';
+      }
+    } finally {
+      sunQi.groups = ['release-engineers'];
+      sunQi.username = 'sun.qi';
+    }
+  });
+
   it('X-4 logout from an OIDC session answers the provider end-session URL (id_token_hint, back to /login); a password session just ends', async () => {
     const admin = await start();
     const browser = new RedirectBrowser();

@@ -30,6 +30,7 @@ const SSO_ERRORS = [
   'groups_collide',
   'disabled',
   'username_taken',
+  'identity_invalid',
 ] as const;
 
 /** Why a single sign-on was refused, from the reason code (and the colliding groups) in the URL. */
