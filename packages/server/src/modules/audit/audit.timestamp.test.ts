@@ -20,6 +20,7 @@ import {
   certificatesFromPem,
   timeStamperFrom,
   verifyTimeStamp,
+  timeStampNonce,
 } from './audit.timestamp';
 
 const run = promisify(execFile);
@@ -202,6 +203,14 @@ describe.each(DIALECTS)('time-stamped audit checkpoints on %s', (dialect) => {
     );
   }
 
+  it('PR-3 a request nonce is a positive, minimally encoded DER INTEGER (a leading zero byte was refused as badDataFormat, 1 request in 256)', () => {
+    for (let i = 0; i < 5000; i++) {
+      const [first] = timeStampNonce();
+      expect(first & 0x80, 'positive').toBe(0);
+      expect(first, 'no leading zero byte').not.toBe(0);
+    }
+  });
+
   it('PR-3 every checkpoint carries a token over its text; `audit verify` counts them as trusted', async () => {
     await writeEvent(1);
     const first = await writeCheckpoint(deps());
@@ -212,7 +221,8 @@ describe.each(DIALECTS)('time-stamped audit checkpoints on %s', (dialect) => {
       ok: true,
     });
     await writeEvent(2);
-    await writeCheckpoint(deps());
+    const second = await writeCheckpoint(deps());
+    expect(second.timeStamp, second.timeStampFailure).toBeDefined();
     const result = await verifyTrail(deps());
     expect(result.ok).toBe(true);
     expect(result.checkpoints.timeStamps).toEqual({ stamped: 2, trusted: true, missing: 0 });
@@ -273,7 +283,7 @@ describe.each(DIALECTS)('time-stamped audit checkpoints on %s', (dialect) => {
     // The same head is checkpointed again now that a token can be had.
     const stamped = await writeCheckpoint(deps());
     expect(stamped.seq).toBe(unstamped.seq);
-    expect(stamped.timeStamp).toBeDefined();
+    expect(stamped.timeStamp, stamped.timeStampFailure).toBeDefined();
     expect((await verifyTrail(deps())).checkpoints.timeStamps).toEqual({
       stamped: 1,
       trusted: true,

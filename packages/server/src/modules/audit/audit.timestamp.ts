@@ -186,6 +186,18 @@ export interface TimeStamperOptions {
  * fresh nonce, and accepts it only once it verifies: right imprint, right nonce, a good signature
  * by a certificate that chains to a trust anchor.
  */
+/**
+ * A request's nonce: 62 random bits as a DER INTEGER that is positive and minimal. The first byte
+ * is kept in 0x40–0x7f: a clear top bit keeps the integer positive, and a non-zero first byte
+ * keeps the encoding minimal — with `& 0x7f` alone one request in 256 began 0x00 0x0… and OpenSSL's
+ * authority refused it as badDataFormat, leaving that checkpoint unstamped.
+ */
+export function timeStampNonce(): Buffer {
+  const nonce = randomBytes(8);
+  nonce[0] = (nonce[0] & 0x3f) | 0x40;
+  return nonce;
+}
+
 export class TimeStamper {
   constructor(private readonly options: TimeStamperOptions) {}
 
@@ -199,8 +211,7 @@ export class TimeStamper {
 
   async stamp(text: string): Promise<TimeStamp> {
     const digest = createHash('sha256').update(text, 'utf8').digest();
-    const nonce = randomBytes(8);
-    nonce[0] &= 0x7f; // a positive INTEGER
+    const nonce = timeStampNonce();
     const request = new pkijs.TimeStampReq({
       version: 1,
       messageImprint: new pkijs.MessageImprint({
