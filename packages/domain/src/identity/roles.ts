@@ -52,6 +52,10 @@ export const FORBIDDEN_ROLE_PAIRS: readonly (readonly [Role, Role])[] = [
   ['auditor', 'business_representative'],
 ];
 
+/** Whether two lists hold the same roles, in any order. */
+export const sameRoleSet = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && [...a].sort().join() === [...b].sort().join();
+
 /** The forbidden pairs a set of roles contains, each once. */
 export function forbiddenPairsIn(roles: readonly Role[]): (readonly [Role, Role])[] {
   return FORBIDDEN_ROLE_PAIRS.filter(([a, b]) => roles.includes(a) && roles.includes(b));

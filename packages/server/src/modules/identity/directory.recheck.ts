@@ -60,6 +60,8 @@ async function applyRecheckFinding(
   ctx: RequestContext,
   user: repo.User,
   finding: RecheckFinding,
+  /** The group → role mapping of the user's source, read once for the whole re-check. */
+  rules: readonly repo.GroupRoleMapping[],
   result: RecheckResult,
 ): Promise<void> {
   result.checked++;
@@ -97,8 +99,7 @@ async function applyRecheckFinding(
       updatedAt: now,
     });
     if (!finding.groups) return;
-    const source = user.source === 'local' ? 'ldap' : user.source;
-    const mapped = rolesFromGroups(finding.groups, await repo.listGroupRoleMappings(trx, source));
+    const mapped = rolesFromGroups(finding.groups, rules);
     if (groupCollisions(mapped).length > 0) {
       await deps.audit.record(trx, ctx, {
         action: 'identity.directory_roles_apply',
@@ -160,9 +161,11 @@ export async function recheckDirectory(
   const everyone = removals.length >= 2 && removals.length === run.findings.length;
   const held = (removals.length > max || everyone) && !options.confirmRemovals;
   const result: RecheckResult = { checked: 0, disabled: [], rolesChanged: [], unchecked: run.unchecked };
+  const rules = await repo.listGroupRoleMappings(deps.db.kysely);
   for (const { user, finding } of run.findings) {
     if (held && 'gone' in finding) continue;
-    await applyRecheckFinding(deps, ctx, user, finding, result);
+    const own = rules.filter((r) => r.source === user.source);
+    await applyRecheckFinding(deps, ctx, user, finding, own, result);
   }
   if (held) {
     const refusal = tooManyRemovals(removals.length, max);

@@ -8,6 +8,7 @@ import {
   notFound,
   rolesFromGroups,
   sameGroup,
+  sameRoleSet,
   type Role,
 } from '@releasegate/domain';
 import type { Kysely } from 'kysely';
@@ -243,7 +244,7 @@ export async function applyMappedRoles(
   roles: Role[],
   groups: string[],
 ): Promise<void> {
-  if (sameRoles(user.roles, roles)) return;
+  if (sameRoleSet(user.roles, roles)) return;
   await repo.setRoles(trx, user.id, roles);
   await deps.audit.record(trx, ctx, {
     action: 'identity.directory_roles_apply',
@@ -254,9 +255,6 @@ export async function applyMappedRoles(
     details: { groups, rule: RULES.ro1_role_from_groups },
   });
 }
-
-const sameRoles = (a: readonly string[], b: readonly string[]) =>
-  a.length === b.length && [...a].sort().every((r, i) => r === [...b].sort()[i]);
 
 // The mapping the security administrator keeps
 

@@ -1,6 +1,12 @@
 import type { Kysely, Selectable } from 'kysely';
 import { isRole, type Role } from '@releasegate/domain';
-import type { ApiTokensTable, Database, SessionsTable, UsersTable } from '../../db/schema';
+import type {
+  ApiTokensTable,
+  Database,
+  GroupRoleMappingsTable,
+  SessionsTable,
+  UsersTable,
+} from '../../db/schema';
 import { containsText } from '../../db/like';
 
 export interface User {
@@ -502,24 +508,25 @@ export interface GroupRoleMapping {
   createdBy: string;
 }
 
+function toGroupRoleMapping(row: Selectable<GroupRoleMappingsTable>): GroupRoleMapping[] {
+  if (!isRole(row.role)) return [];
+  return [
+    {
+      id: row.id,
+      source: row.source as DirectorySource,
+      group: row.group_name,
+      role: row.role,
+      createdAt: row.created_at,
+      createdBy: row.created_by,
+    },
+  ];
+}
+
 export async function listGroupRoleMappings(q: Q, source?: DirectorySource): Promise<GroupRoleMapping[]> {
   let query = q.selectFrom('group_role_mappings').selectAll();
   if (source) query = query.where('source', '=', source);
   const rows = await query.orderBy('source').orderBy('group_name').orderBy('role').execute();
-  return rows.flatMap((r) =>
-    isRole(r.role)
-      ? [
-          {
-            id: r.id,
-            source: r.source as DirectorySource,
-            group: r.group_name,
-            role: r.role,
-            createdAt: r.created_at,
-            createdBy: r.created_by,
-          },
-        ]
-      : [],
-  );
+  return rows.flatMap(toGroupRoleMapping);
 }
 
 export async function insertGroupRoleMapping(q: Q, m: GroupRoleMapping): Promise<void> {
@@ -537,9 +544,10 @@ export async function insertGroupRoleMapping(q: Q, m: GroupRoleMapping): Promise
 }
 
 export async function deleteGroupRoleMapping(q: Q, id: string): Promise<GroupRoleMapping | undefined> {
-  const found = (await listGroupRoleMappings(q)).find((m) => m.id === id);
-  if (found) await q.deleteFrom('group_role_mappings').where('id', '=', id).execute();
-  return found;
+  const row = await q.selectFrom('group_role_mappings').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  await q.deleteFrom('group_role_mappings').where('id', '=', id).execute();
+  return toGroupRoleMapping(row)[0];
 }
 
 // API tokens

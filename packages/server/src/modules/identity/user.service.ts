@@ -1,6 +1,13 @@
 import { RULES, FIELDS } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
-import { DomainError, assertRoleSetAllowed, conflict, notFound, type Role } from '@releasegate/domain';
+import {
+  DomainError,
+  assertRoleSetAllowed,
+  conflict,
+  notFound,
+  sameRoleSet,
+  type Role,
+} from '@releasegate/domain';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { RequestContext } from '../../context';
@@ -141,8 +148,8 @@ export async function updateUser(
   if (patch.roles) assertRoleSetAllowed(patch.roles);
   return deps.db.kysely.transaction().execute(async (trx) => {
     const before = await loadForUpdate(trx, id);
-    if (patch.roles && !sameRoles(patch.roles, before.roles)) assertLocalAccount(before, 'roles');
-    if (patch.roles && id === principal.userId && !sameRoles(patch.roles, before.roles)) {
+    if (patch.roles && !sameRoleSet(patch.roles, before.roles)) assertLocalAccount(before, 'roles');
+    if (patch.roles && id === principal.userId && !sameRoleSet(patch.roles, before.roles)) {
       throw new DomainError(
         'forbidden',
         'Nobody changes their own roles; another security administrator must',
@@ -214,9 +221,6 @@ export async function setUserDisabled(
     return toUserView(after);
   });
 }
-
-const sameRoles = (a: readonly Role[], b: readonly Role[]) =>
-  a.length === b.length && [...a].sort().join() === [...b].sort().join();
 
 /**
  * X-4 / RO-1: a directory account's roles come from its groups (the mapping) and its password is
