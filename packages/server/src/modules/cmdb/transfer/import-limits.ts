@@ -123,9 +123,9 @@ const unzipper = createRequire(createRequire(import.meta.url).resolve('exceljs')
  * An XLSX upload, read whole (it is at most CMDB_IMPORT_MAX_MB) and unzipped once without keeping
  * anything, counting: past CMDB_IMPORT_MAX_UNZIPPED_MB, or a crafted number of parts, it is
  * refused before ExcelJS caches a single string or spills a sheet to disk. Then it is handed to
- * ExcelJS's streaming reader.
+ * ExcelJS's streaming reader, as the bytes (read again if the reader trips, tables.ts).
  */
-export async function checkedWorkbook(source: Readable, limits: ImportLimits): Promise<Readable> {
+export async function checkedWorkbook(source: Readable, limits: ImportLimits): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of meteredUpload(source, limits)) chunks.push(chunk as Buffer);
   const bytes = Buffer.concat(chunks);
@@ -156,5 +156,5 @@ export async function checkedWorkbook(source: Readable, limits: ImportLimits): P
     if (error instanceof DomainError) throw error;
     throw unreadableFile('xlsx', `it is not a readable ZIP archive (${(error as Error).message})`);
   }
-  return Readable.from([bytes]);
+  return bytes;
 }
