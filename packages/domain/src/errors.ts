@@ -1,4 +1,4 @@
-import { RULES, renderReason, type Reason, type RuleCode } from '@releasegate/messages';
+import { RULES, renderReason, type Reason, type RuleCode, type Thing } from '@releasegate/messages';
 
 /**
  * Domain errors carry a stable code; the server's one error handler maps each code to an HTTP
@@ -18,9 +18,12 @@ export type ErrorCode =
   /** A service this one depends on (the company directory, the identity provider) does not answer. */
   | 'unavailable';
 
-/** A rule and why it refuses, as codes: what a refusal says in any language (docs/decisions/0021). */
+/**
+ * A rule and why it refuses, as codes: what a refusal says in any language (docs/decisions/0021).
+ * A refusal no rule of the policy stands behind (a malformed cursor, an unknown id) has no rule.
+ */
 export interface CodedReason {
-  code: RuleCode;
+  code?: RuleCode;
   reasonCode: Reason['code'];
   params: Reason['params'];
 }
@@ -53,8 +56,19 @@ export function refusal(
   ]);
 }
 
-export const notFound = (what: string, id: string) =>
-  new DomainError('not_found', `${what} ${id} does not exist`, { what, id });
+/**
+ * A refusal no rule of the policy stands behind (an unknown id, a malformed cursor, a name taken):
+ * its English message rendered from the catalog, its code kept like a rule's refusal.
+ */
+export function refused(code: ErrorCode, why: Reason, details: Record<string, unknown> = {}): DomainError {
+  return new DomainError(code, renderReason('en', why), details, [
+    { reasonCode: why.code, params: why.params },
+  ]);
+}
+
+/** Something named by an id that does not exist (or that the caller may not know of). */
+export const notFound = (what: Thing, id: string) =>
+  refused('not_found', { code: 'not_found', params: { what, id } }, { what, id });
 
 export const forbidden = (permission: string) =>
   new DomainError('forbidden', `This action needs the permission "${permission}"`, { permission });

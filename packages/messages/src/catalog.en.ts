@@ -175,6 +175,7 @@ export const en = {
 
   /** Why an action is not possible now, with its parameters. */
   reasons: {
+    not_found: '{{what, thing}} {{id}} does not exist',
     state_required:
       'only when the release is {{states, releaseState, quoted, or}} (it is {{current, releaseState, quoted}})',
     needs_roles: 'needs {{roles, role, or}}',
@@ -480,6 +481,30 @@ export const en = {
 
   /** Vocabularies a template names to translate a parameter's values (`{{roles, role}}`). */
   words: {
+    thing: {
+      api_token: 'API token',
+      backup_archive: 'Backup archive',
+      baseline: 'Baseline',
+      change: 'Change',
+      ci: 'Configuration item',
+      ci_type: 'CI type',
+      delivery: 'Delivery',
+      dsl_version: 'DSL version',
+      evidence_file: 'Evidence file',
+      freeze_window: 'Freeze window',
+      group_mapping: 'Group mapping',
+      knowledge_article: 'Knowledge article',
+      notification: 'Notification',
+      oidc_provider: 'Single sign-on provider',
+      plan_version: 'Plan version',
+      policy_version: 'Policy version',
+      relation: 'Relation',
+      release: 'Release',
+      rollback_trigger: 'Rollback trigger',
+      schedule_conflict: 'Conflict',
+      user: 'User',
+      webhook_endpoint: 'Webhook endpoint',
+    },
     role: {
       operations_manager: 'the operations manager',
       operations_engineer: 'an operations engineer',

@@ -9,6 +9,8 @@ export type ReasonCode = keyof typeof en.reasons;
 export type GapCode = keyof typeof en.gaps;
 export type FieldCode = keyof typeof en.fields;
 export type Vocabulary = keyof typeof en.words;
+/** What a refusal can name by its id (`not_found`). */
+export type Thing = keyof typeof en.words.thing;
 
 /** The names of the parameters a template uses: `{{a}} of {{b, list}}` → 'a' | 'b'. */
 type ParamNames<S extends string> = S extends `${string}{{${infer Inside}}}${infer Rest}`

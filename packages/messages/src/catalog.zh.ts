@@ -168,6 +168,7 @@ export const zh: Catalog = {
   },
 
   reasons: {
+    not_found: '{{what, thing}} {{id}} 不存在',
     state_required:
       '仅当发布处于{{states, releaseState, quoted, or}}时可以执行（当前为{{current, releaseState, quoted}}）',
     needs_roles: '需要{{roles, role, or}}执行',
@@ -456,6 +457,30 @@ export const zh: Catalog = {
   },
 
   words: {
+    thing: {
+      api_token: 'API 令牌',
+      backup_archive: '备份归档',
+      baseline: '基线',
+      change: '变更',
+      ci: '配置项',
+      ci_type: '配置项类型',
+      delivery: '通知投递',
+      dsl_version: '软件版本',
+      evidence_file: '证据文件',
+      freeze_window: '冻结期',
+      group_mapping: '组角色映射',
+      knowledge_article: '知识文章',
+      notification: '通知',
+      oidc_provider: '单点登录提供方',
+      plan_version: '计划版本',
+      policy_version: '制度版本',
+      relation: '关系',
+      release: '发布',
+      rollback_trigger: '回退触发',
+      schedule_conflict: '时间冲突',
+      user: '用户',
+      webhook_endpoint: 'Webhook 端点',
+    },
     role: {
       operations_manager: '运维管理部经理',
       operations_engineer: '运维工程师',

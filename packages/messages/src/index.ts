@@ -12,6 +12,7 @@ export type {
   Reason,
   ReasonCode,
   RuleCode,
+  Thing,
   Vocabulary,
 } from './catalog';
 export {

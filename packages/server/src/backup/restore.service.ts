@@ -62,7 +62,7 @@ export async function restoreBackup(
       rule: RULES.restore_needs_server_stopped,
       pid: running,
     });
-  if (!fs.existsSync(file)) throw notFound('Backup archive', file);
+  if (!fs.existsSync(file)) throw notFound('backup_archive', file);
 
   // Names what this restore stages and what it keeps aside: readable, and unique per run.
   const stamp = deps.clock.now().toISOString().replace(/\D/g, '').slice(0, 14);

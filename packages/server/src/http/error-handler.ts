@@ -115,8 +115,7 @@ function codedDetails(error: DomainError): unknown {
   return {
     ...details,
     reasons: error.reasons.map((r) => ({
-      ruleCode: r.code,
-      requirement: requirementOf(r.code),
+      ...(r.code ? { ruleCode: r.code, requirement: requirementOf(r.code) } : {}),
       reasonCode: r.reasonCode,
       params: r.params,
     })),
@@ -139,10 +138,10 @@ function messageFor(request: FastifyRequest, error: DomainError): string {
   const language = languageOf(request.headers['accept-language']);
   if (language === 'en' || !error.reasons?.length) return error.message;
   return error.reasons
-    .map(
-      (r) =>
-        `${ruleName(language, r.code)}：${renderReason(language, { code: r.reasonCode, params: r.params } as Reason)}`,
-    )
+    .map((r) => {
+      const why = renderReason(language, { code: r.reasonCode, params: r.params } as Reason);
+      return r.code ? `${ruleName(language, r.code)}：${why}` : why;
+    })
     .join('；');
 }
 

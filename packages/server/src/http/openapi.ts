@@ -1,4 +1,4 @@
-import { FIELD_CODES, RULE_CODES } from '@releasegate/messages';
+import { FIELD_CODES, REASON_CODES, RULE_CODES } from '@releasegate/messages';
 import type { FastifyInstance } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
@@ -467,6 +467,22 @@ function errorSchema(): Json {
               reason: {
                 type: 'string',
                 description: 'A finer reason, e.g. `csrf`, `bad_token`, `already_done`',
+              },
+              reasons: {
+                type: 'array',
+                description:
+                  'Why, as codes of the message catalog with their parameters, to show in the reader\'s language: the rule (when a rule of the policy refused) and the reason',
+                items: {
+                  type: 'object',
+                  required: ['reasonCode', 'params'],
+                  additionalProperties: false,
+                  properties: {
+                    ruleCode: { type: 'string', enum: [...RULE_CODES] },
+                    requirement: { type: ['string', 'null'] },
+                    reasonCode: { type: 'string', enum: [...REASON_CODES] },
+                    params: { type: 'object', additionalProperties: true },
+                  },
+                },
               },
               requestId: { type: 'string', description: 'internal_error: the request id to quote' },
             },

@@ -132,7 +132,8 @@ function directoryErrorText(t: TFunction, error: ApiError, rule: RuleCode | unde
 }
 
 interface CodedReason {
-  ruleCode: RuleCode;
+  /** Absent when no rule of the policy stands behind the refusal (an unknown id). */
+  ruleCode?: RuleCode;
   reasonCode: Reason['code'];
   params: Reason['params'];
 }
@@ -142,10 +143,10 @@ function codedReasonsText(t: TFunction, error: ApiError): string | undefined {
   const reasons = error.detail('reasons');
   if (!Array.isArray(reasons) || reasons.length === 0) return undefined;
   return (reasons as CodedReason[])
-    .map(
-      (r) =>
-        `${ruleLabel(t, r.ruleCode)}${t('common.colon')}${reasonText(t, { code: r.reasonCode, params: r.params })}`,
-    )
+    .map((r) => {
+      const why = reasonText(t, { code: r.reasonCode, params: r.params });
+      return r.ruleCode ? `${ruleLabel(t, r.ruleCode)}${t('common.colon')}${why}` : why;
+    })
     .join(t('common.listSeparator'));
 }
 

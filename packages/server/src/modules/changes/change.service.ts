@@ -453,14 +453,14 @@ export async function getChange(deps: ChangeDeps, ctx: RequestContext, id: strin
 
 async function load(q: repo.Queryable, id: string): Promise<repo.Change> {
   const change = await repo.findChange(q, id);
-  if (!change) throw notFound('Change', id);
+  if (!change) throw notFound('change', id);
   return change;
 }
 
 /** Reads a change inside a transaction and holds it until commit (no lost updates). */
 async function lockOrThrow(trx: repo.Queryable, id: string): Promise<repo.Change> {
   const change = await repo.lockChange(trx, id);
-  if (!change) throw notFound('Change', id);
+  if (!change) throw notFound('change', id);
   return change;
 }
 

@@ -101,7 +101,7 @@ export async function listBaselines(deps: CmdbDeps, ctx: RequestContext) {
 export async function getBaseline(deps: CmdbDeps, ctx: RequestContext, id: string) {
   authorize(ctx, 'cmdb.read');
   const baseline = await repo.findBaseline(deps.db.kysely, id);
-  if (!baseline) throw notFound('Baseline', id);
+  if (!baseline) throw notFound('baseline', id);
   return { ...baseline, items: await repo.baselineSnapshots(deps.db.kysely, id) };
 }
 
@@ -115,7 +115,7 @@ export async function compareBaseline(
   authorize(ctx, 'cmdb.read');
   const q = deps.db.kysely;
   const from = await repo.findBaseline(q, id);
-  if (!from) throw notFound('Baseline', id);
+  if (!from) throw notFound('baseline', id);
   const before = await repo.baselineSnapshots(q, id);
   if (against === 'now') {
     const current = (
@@ -127,6 +127,6 @@ export async function compareBaseline(
     return { ...diffSnapshots(before, current), from, to: 'now' };
   }
   const to = await repo.findBaseline(q, against);
-  if (!to) throw notFound('Baseline', against);
+  if (!to) throw notFound('baseline', against);
   return { ...diffSnapshots(before, await repo.baselineSnapshots(q, against)), from, to };
 }

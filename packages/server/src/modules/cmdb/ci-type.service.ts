@@ -68,7 +68,7 @@ export async function updateCiType(
   assertFields(input.fields);
   return deps.db.kysely.transaction().execute(async (trx) => {
     const before = await repo.findType(trx, key);
-    if (!before) throw notFound('CI type', key);
+    if (!before) throw notFound('ci_type', key);
     const after: repo.CiType = {
       ...before,
       name: input.name,

@@ -138,7 +138,7 @@ export async function updateCiIn(
   origin: ChangeOrigin,
 ): Promise<repo.Ci> {
   const before = await repo.findCi(trx, id);
-  if (!before) throw notFound('Configuration item', id);
+  if (!before) throw notFound('ci', id);
   if (before.status === 'retired')
     throw new DomainError('invalid_transition', `${before.name} is retired and cannot be changed`, {
       rule: RULES.retired_cis_read_only,
@@ -195,7 +195,7 @@ export async function retireCi(
   authorize(ctx, 'cmdb.write');
   return deps.db.kysely.transaction().execute(async (trx) => {
     const before = await repo.findCi(trx, id);
-    if (!before) throw notFound('Configuration item', id);
+    if (!before) throw notFound('ci', id);
     if (before.status === 'retired')
       throw new DomainError('invalid_transition', `${before.name} is already retired`, {
         rule: RULES.retire_once,
@@ -227,7 +227,7 @@ export async function getCi(deps: CmdbDeps, ctx: RequestContext, id: string): Pr
   authorize(ctx, 'cmdb.read');
   const q = deps.db.kysely;
   const ci = await repo.findCi(q, id);
-  if (!ci) throw notFound('Configuration item', id);
+  if (!ci) throw notFound('ci', id);
   const relations = await repo.relationsOf(q, id);
   const others = new Map(
     (
@@ -287,7 +287,7 @@ function decodeCursor(cursor: string): { name: string; id: string } {
 
 export async function ciHistory(deps: CmdbDeps, ctx: RequestContext, id: string) {
   authorize(ctx, 'cmdb.read');
-  if (!(await repo.findCi(deps.db.kysely, id))) throw notFound('Configuration item', id);
+  if (!(await repo.findCi(deps.db.kysely, id))) throw notFound('ci', id);
   return repo.historyOf(deps.db.kysely, id);
 }
 
@@ -320,8 +320,8 @@ export async function addRelationIn(
       fields: { targetId: [FIELDS.same_as_source] },
     });
   const [source, target] = [await repo.findCi(trx, input.sourceId), await repo.findCi(trx, input.targetId)];
-  if (!source) throw notFound('Configuration item', input.sourceId);
-  if (!target) throw notFound('Configuration item', input.targetId);
+  if (!source) throw notFound('ci', input.sourceId);
+  if (!target) throw notFound('ci', input.targetId);
   for (const ci of [source, target]) {
     if (ci.status !== 'active')
       throw new DomainError('invalid_transition', `${ci.name} is retired; it cannot take new relations`, {
@@ -369,7 +369,7 @@ export async function removeRelation(
   authorize(ctx, 'cmdb.write');
   await deps.db.kysely.transaction().execute(async (trx) => {
     const relation = await repo.findRelation(trx, id);
-    if (!relation) throw notFound('Relation', id);
+    if (!relation) throw notFound('relation', id);
     await removeRelationIn(trx, deps, ctx, relation, origin);
   });
 }

@@ -90,9 +90,9 @@ export async function exportPlanDocument(
   authorize(ctx, 'release.read');
   const q = deps.db.kysely;
   const release = await findRelease(q, releaseId);
-  if (!release) throw notFound('Release', releaseId);
+  if (!release) throw notFound('release', releaseId);
   const plan = (await plansOf(q, release.id)).find((p) => p.version === version);
-  if (!plan) throw notFound('Plan version', `${release.number} v${version}`);
+  if (!plan) throw notFound('plan_version', `${release.number} v${version}`);
   const bytes = await renderPlan(q, deps.pdfFontPath, release, plan, format, lang);
   await recordStandalone(deps.db, deps.audit, ctx, {
     action: 'document.export',

@@ -23,7 +23,7 @@ const label = (v: repo.DslVersion) => `${v.name} ${v.version}`;
 
 async function load(deps: DslDeps, id: string) {
   const v = await repo.findVersion(deps.db.kysely, id);
-  if (!v) throw notFound('DSL version', id);
+  if (!v) throw notFound('dsl_version', id);
   return v;
 }
 
@@ -196,7 +196,7 @@ async function transition(
   const principal = authorize(ctx, 'dsl.approve');
   return deps.db.kysely.transaction().execute(async (trx) => {
     const before = await repo.lockVersion(trx, id);
-    if (!before) throw notFound('DSL version', id);
+    if (!before) throw notFound('dsl_version', id);
     assertNotDecided(before, action);
     assertDsl(before.state, action, label(before));
     if (action === 'approve' && before.createdBy === principal.username) {
@@ -263,7 +263,7 @@ export async function updateVersionInfo(
   authorize(ctx, 'dsl.upload');
   return deps.db.kysely.transaction().execute(async (trx) => {
     const before = await repo.findVersion(trx, id);
-    if (!before) throw notFound('DSL version', id);
+    if (!before) throw notFound('dsl_version', id);
     assertDsl(before.state, 'edit', label(before));
     const after = { ...before, ...patch, updatedAt: deps.clock.now().toISOString() };
     await repo.updateVersion(trx, after, before.state);
@@ -283,7 +283,7 @@ export async function deleteVersion(deps: DslDeps, ctx: RequestContext, id: stri
   authorize(ctx, 'dsl.upload');
   const before = await deps.db.kysely.transaction().execute(async (trx) => {
     const v = await repo.findVersion(trx, id);
-    if (!v) throw notFound('DSL version', id);
+    if (!v) throw notFound('dsl_version', id);
     assertDsl(v.state, 'delete', label(v));
     await repo.deleteVersion(trx, id);
     await deps.audit.record(trx, ctx, {

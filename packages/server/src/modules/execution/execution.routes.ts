@@ -111,7 +111,7 @@ export function executionRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       handler: async (request, reply) => {
         authorize(contextOf(request), 'release.read');
         const release = await findRelease(deps.db.kysely, request.params.id);
-        if (!release) throw notFound('Release', request.params.id);
+        if (!release) throw notFound('release', request.params.id);
         reply.hijack();
         const raw = reply.raw;
         raw.writeHead(200, {

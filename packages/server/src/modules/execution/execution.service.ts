@@ -86,7 +86,7 @@ async function recordStep<T>(
 ): Promise<{ duplicate: boolean }> {
   authorize(ctx, 'release.implement');
   const release = await findRelease(deps.db.kysely, id);
-  if (!release) throw notFound('Release', id);
+  if (!release) throw notFound('release', id);
   if (reportId && (await repo.reportSeen(deps.db.kysely, release.id, reportId))) return { duplicate: true };
   const action = phase === 'implementation' ? 'record_step' : 'record_rollback_step';
   try {
@@ -217,7 +217,7 @@ export async function getProgress(deps: ExecutionDeps, ctx: RequestContext, id: 
   authorize(ctx, 'release.read');
   const q = deps.db.kysely;
   const release = await findRelease(q, id);
-  if (!release) throw notFound('Release', id);
+  if (!release) throw notFound('release', id);
   const plan = (await approvedPlanOf(q, release.id)) ?? null;
   const runs = await repo.stepRunsOf(q, release.id);
   const now = deps.clock.now();

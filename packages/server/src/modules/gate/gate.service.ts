@@ -42,7 +42,7 @@ export async function checkGate(
   authorize(ctx, 'gate.check');
   const q = deps.db.kysely;
   const release = await findRelease(q, input.release);
-  if (!release) throw notFound('Release', input.release);
+  if (!release) throw notFound('release', input.release);
   const decidedAt = deps.clock.now().toISOString();
   const preview = input.at !== undefined;
   const at = preview ? new Date(input.at!).toISOString() : decidedAt;

@@ -343,7 +343,7 @@ export async function removeGroupRoleMapping(
   authorize(ctx, 'user.manage');
   await deps.db.kysely.transaction().execute(async (trx) => {
     const removed = await repo.deleteGroupRoleMapping(trx, id);
-    if (!removed) throw notFound('Group mapping', id);
+    if (!removed) throw notFound('group_mapping', id);
     await deps.audit.record(trx, ctx, {
       action: 'identity.group_mapping_remove',
       entityType: 'group_role_mapping',
@@ -368,7 +368,7 @@ export async function setBreakGlass(
   authorize(ctx, 'user.manage');
   await deps.db.kysely.transaction().execute(async (trx) => {
     const user = await repo.findUserById(trx, id);
-    if (!user) throw notFound('User', id);
+    if (!user) throw notFound('user', id);
     if (breakGlass) {
       const eligible =
         user.source === 'local' &&

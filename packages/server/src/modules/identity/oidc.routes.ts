@@ -54,7 +54,7 @@ export function oidcRoutes(
         response: { 302: redirectSchema },
       },
       handler: async (request, reply) => {
-        if (!client) throw notFound('Single sign-on provider', 'oidc');
+        if (!client) throw notFound('oidc_provider', 'oidc');
         try {
           const started = await startOidcSignIn(deps, contextOf(request), client, request.query.next);
           reply.setCookie(OIDC_STATE_COOKIE, started.state, {
@@ -88,7 +88,7 @@ export function oidcRoutes(
         response: { 302: redirectSchema },
       },
       handler: async (request, reply) => {
-        if (!client) throw notFound('Single sign-on provider', 'oidc');
+        if (!client) throw notFound('oidc_provider', 'oidc');
         reply.clearCookie(OIDC_STATE_COOKIE, { path: STATE_COOKIE_PATH });
         try {
           const outcome = await finishOidcSignIn(

@@ -53,7 +53,7 @@ export async function createToken(
       rule: RULES.tokens_from_session_only,
     });
   const owner = await repo.findUserById(deps.db.kysely, ownerId);
-  if (!owner) throw notFound('User', ownerId);
+  if (!owner) throw notFound('user', ownerId);
   // X-4 / RO-3: a token acts as its owner, so only its owner issues it — an administrator who
   // could mint tokens for people could act as any of them. The one exception is a service
   // account, a non-person account that carries pipeline scopes only.
@@ -139,7 +139,7 @@ export async function revokeToken(deps: IdentityDeps, ctx: RequestContext, id: s
   const principal = requirePrincipal(ctx);
   const after = await deps.db.kysely.transaction().execute(async (trx) => {
     const before = await repo.findApiToken(trx, id);
-    if (!before) throw notFound('API token', id);
+    if (!before) throw notFound('api_token', id);
     authorize(ctx, before.userId === principal.userId ? 'token.own' : 'token.manage');
     await repo.revokeApiToken(trx, id, deps.clock.now().toISOString());
     const updated = (await repo.findApiToken(trx, id))!;

@@ -42,7 +42,7 @@ export async function listPeople(deps: IdentityDeps, ctx: RequestContext) {
 export async function getUser(deps: IdentityDeps, ctx: RequestContext, id: string): Promise<UserView> {
   authorize(ctx, 'user.read');
   const user = await repo.findUserById(deps.db.kysely, id);
-  if (!user) throw notFound('User', id);
+  if (!user) throw notFound('user', id);
   return toUserView(user);
 }
 
@@ -134,7 +134,7 @@ async function assertSecurityAdministratorRemains(
 
 async function loadForUpdate(q: Kysely<Database>, id: string) {
   const user = await repo.findUserById(q, id);
-  if (!user) throw notFound('User', id);
+  if (!user) throw notFound('user', id);
   return user;
 }
 

@@ -121,7 +121,7 @@ export async function createFromRelease(
 ) {
   authorize(ctx, 'knowledge.write');
   const release = await findRelease(deps.db.kysely, releaseId);
-  if (!release) throw notFound('Release', releaseId);
+  if (!release) throw notFound('release', releaseId);
   const items = await itemsOf(deps.db.kysely, release.id);
   const ciIds = unique([...release.targetCiIds, ...items.flatMap((i) => i.ciIds), ...(input.ciIds ?? [])]);
   const article = await insertNew(
@@ -146,7 +146,7 @@ async function change(
   return deps.db.kysely.transaction().execute(async (trx) => {
     await check?.(trx);
     const before = await repo.lockArticle(trx, id);
-    if (!before) throw notFound('Knowledge article', id);
+    if (!before) throw notFound('knowledge_article', id);
     // Checked before the state: of two writers publishing (or archiving) version N at once, the
     // second is told who wrote version N + 1 and when, not that a published article cannot be
     // published.
@@ -263,7 +263,7 @@ function visibleStates(ctx: RequestContext): readonly KnowledgeState[] {
 async function loadVisible(deps: KnowledgeDeps, ctx: RequestContext, id: string): Promise<Article> {
   authorize(ctx, 'knowledge.read');
   const article = await repo.findArticle(deps.db.kysely, id);
-  if (!article || !visibleStates(ctx).includes(article.state)) throw notFound('Knowledge article', id);
+  if (!article || !visibleStates(ctx).includes(article.state)) throw notFound('knowledge_article', id);
   return article;
 }
 

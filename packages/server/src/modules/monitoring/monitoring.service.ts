@@ -175,7 +175,7 @@ export async function searchLogs(
 ) {
   authorize(ctx, 'release.read');
   const release = await findRelease(deps.db.kysely, id);
-  if (!release) throw notFound('Release', id);
+  if (!release) throw notFound('release', id);
   return repo.searchLogs(deps.db.kysely, release.id, filter);
 }
 
@@ -227,7 +227,7 @@ export async function getMonitoring(deps: MonitoringDeps, ctx: RequestContext, i
   authorize(ctx, 'release.read');
   const q = deps.db.kysely;
   const release = await findRelease(q, id);
-  if (!release) throw notFound('Release', id);
+  if (!release) throw notFound('release', id);
   const rules = await rulesOf(q, release);
   const plan = (await approvedPlanOf(q, release.id))?.content.monitoring;
   const readings = await repo.readingsOf(q, release.id);

@@ -56,7 +56,7 @@ export async function markNotificationRead(
 ): Promise<repo.Notification> {
   const { userId } = requirePrincipal(ctx);
   const read = await repo.markRead(deps.db.kysely, userId, id, deps.clock.now().toISOString());
-  if (!read) throw notFound('Notification', id);
+  if (!read) throw notFound('notification', id);
   return read;
 }
 
@@ -245,14 +245,14 @@ export async function updateEndpoint(
   // Judged before the transaction: the check may wait for DNS, and its refusal is audited alone.
   const current =
     input.url === undefined ? undefined : await repo.findEndpoint(deps.db.kysely, id, deps.secrets);
-  if (input.url !== undefined && !current) throw notFound('Webhook endpoint', id);
+  if (input.url !== undefined && !current) throw notFound('webhook_endpoint', id);
   const url =
     input.url === undefined
       ? undefined
       : await acceptedUrl(deps, ctx, 'notification.webhook_update', input.url, current);
   return deps.db.kysely.transaction().execute(async (trx) => {
     const before = await repo.findEndpoint(trx, id, deps.secrets);
-    if (!before) throw notFound('Webhook endpoint', id);
+    if (!before) throw notFound('webhook_endpoint', id);
     if (
       input.name !== undefined &&
       input.name !== before.name &&
@@ -303,7 +303,7 @@ export async function deleteEndpoint(deps: NotificationDeps, ctx: RequestContext
   authorize(ctx, 'notifications.manage');
   await deps.db.kysely.transaction().execute(async (trx) => {
     const before = await repo.findEndpoint(trx, id, deps.secrets);
-    if (!before) throw notFound('Webhook endpoint', id);
+    if (!before) throw notFound('webhook_endpoint', id);
     const cancelled = await repo.cancelPendingDeliveries(trx, id, deps.clock.now().toISOString());
     await repo.deleteEndpoint(trx, id);
     await deps.audit.record(trx, ctx, {
@@ -341,7 +341,7 @@ export async function testEndpoint(
 ): Promise<TestResult> {
   const principal = authorize(ctx, 'notifications.manage');
   const endpoint = await repo.findEndpoint(deps.db.kysely, id, deps.secrets);
-  if (!endpoint) throw notFound('Webhook endpoint', id);
+  if (!endpoint) throw notFound('webhook_endpoint', id);
   const now = deps.clock.now();
   const at = now.toISOString();
   const delivery: repo.NewDelivery = {
@@ -467,7 +467,7 @@ export async function retryDelivery(
   authorize(ctx, 'notifications.manage');
   return deps.db.kysely.transaction().execute(async (trx) => {
     const d = await repo.findDelivery(trx, id);
-    if (!d) throw notFound('Delivery', id);
+    if (!d) throw notFound('delivery', id);
     if (d.kind === 'test' || (d.status !== 'failed' && d.status !== 'cancelled'))
       throw new DomainError(
         'invalid_transition',

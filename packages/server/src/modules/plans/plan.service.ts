@@ -294,7 +294,7 @@ export async function approveCompletion(
 export async function listPlans(deps: PlanDeps, ctx: RequestContext, releaseId: string) {
   authorize(ctx, 'release.read');
   const release = await findRelease(deps.db.kysely, releaseId);
-  if (!release) throw notFound('Release', releaseId);
+  if (!release) throw notFound('release', releaseId);
   const plans = await repo.plansOf(deps.db.kysely, release.id);
   return Promise.all(
     plans.map(async (p) => ({ ...p, comments: await repo.commentsOf(deps.db.kysely, p.id) })),
@@ -304,7 +304,7 @@ export async function listPlans(deps: PlanDeps, ctx: RequestContext, releaseId: 
 export async function conflictsOf(deps: PlanDeps, ctx: RequestContext, releaseId: string) {
   authorize(ctx, 'release.read');
   const release = await findRelease(deps.db.kysely, releaseId);
-  if (!release) throw notFound('Release', releaseId);
+  if (!release) throw notFound('release', releaseId);
   // A release closed or rolled back holds no window any more: its plan conflicts with nothing.
   if (release.state === 'closed' || release.state === 'rolled_back') return [];
   const plan = await repo.latestPlan(deps.db.kysely, release.id);
@@ -324,7 +324,7 @@ export async function overrideConflict(
     // Locked like every action on the release: two people overriding the same conflict at once
     // (on two nodes) record one override, and the second is told whose.
     const release = await lockRelease(trx, releaseId);
-    if (!release) throw notFound('Release', releaseId);
+    if (!release) throw notFound('release', releaseId);
     const plan = await repo.latestPlan(trx, release.id);
     if (!plan || (plan.status !== 'draft' && plan.status !== 'rejected')) {
       throw refusal('invalid_transition', 'schedule_conflicts', {
@@ -333,7 +333,7 @@ export async function overrideConflict(
       });
     }
     const conflict = (await planConflicts(trx, deps, release, plan)).find((c) => c.key === key);
-    if (!conflict) throw notFound('Conflict', key);
+    if (!conflict) throw notFound('schedule_conflict', key);
     if (conflict.override)
       throw alreadyDone(
         `This conflict is already overridden, by ${conflict.override.byName} at ${conflict.override.at}`,
@@ -405,7 +405,7 @@ export async function deleteFreeze(deps: PlanDeps, ctx: RequestContext, id: stri
   authorize(ctx, 'policy.manage');
   await deps.db.kysely.transaction().execute(async (trx) => {
     const before = await repo.findFreeze(trx, id);
-    if (!before) throw notFound('Freeze window', id);
+    if (!before) throw notFound('freeze_window', id);
     await repo.deleteFreeze(trx, id);
     await deps.audit.record(trx, ctx, {
       action: 'calendar.freeze_delete',

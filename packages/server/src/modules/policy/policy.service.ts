@@ -78,7 +78,7 @@ export async function listPolicyVersions(deps: PolicyDeps, ctx: RequestContext) 
 export async function getPolicyVersion(deps: PolicyDeps, ctx: RequestContext, id: string) {
   authorize(ctx, 'policy.read');
   const v = await repo.findPolicy(deps.db.kysely, id);
-  if (!v) throw notFound('Policy version', id);
+  if (!v) throw notFound('policy_version', id);
   return v;
 }
 
@@ -150,7 +150,7 @@ export async function approvePolicyVersion(
   }
   return deps.db.kysely.transaction().execute(async (trx) => {
     const v = await repo.lockPolicy(trx, id);
-    if (!v) throw notFound('Policy version', id);
+    if (!v) throw notFound('policy_version', id);
     // Approved once: a second approval (another manager at the same moment) is told whose counts.
     if (v.status !== 'draft')
       throw alreadyDone(

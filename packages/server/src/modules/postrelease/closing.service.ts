@@ -243,7 +243,7 @@ export async function reportDocument(
   authorize(ctx, 'release.read');
   const q = deps.db.kysely;
   const release = await findRelease(q, id);
-  if (!release) throw notFound('Release', id);
+  if (!release) throw notFound('release', id);
   const archived = (await repo.archiveItemsOf(q, release.id)).find(
     (i) => i.kind === 'report' && i.name.endsWith(`.${format}`),
   );
@@ -285,7 +285,7 @@ export async function evidencePackage(deps: ClosingDeps, ctx: RequestContext, id
   authorize(ctx, 'release.read');
   const q = deps.db.kysely;
   const release = await findRelease(q, id);
-  if (!release) throw notFound('Release', id);
+  if (!release) throw notFound('release', id);
   const items = await repo.archiveItemsOf(q, release.id);
   const zip = new JSZip();
   const files: { path: string; sha256: string; size: number; kind: string }[] = [];

@@ -140,7 +140,7 @@ export async function recordVerification(
         { fields: { note: [FIELDS.give_verification_evidence] } },
       );
     if (input.evidence && !(await deps.blobs.has(input.evidence.digest)))
-      throw notFound('Evidence file', input.evidence.digest);
+      throw notFound('evidence_file', input.evidence.digest);
     await repo.insertVerification(trx, release.id, {
       itemKey,
       result: input.result,
@@ -339,7 +339,7 @@ export async function getPostRelease(deps: PostReleaseDeps, ctx: RequestContext,
   authorize(ctx, 'release.read');
   const q = deps.db.kysely;
   const release = await findRelease(q, id);
-  if (!release) throw notFound('Release', id);
+  if (!release) throw notFound('release', id);
   const rules = await rulesOf(q, release);
   const results = await repo.verificationsOf(q, release.id);
   return {

@@ -47,7 +47,7 @@ const DEPTH = 5;
 
 async function load(q: Kysely<Database>, id: string) {
   const r = await repo.findRelease(q, id);
-  if (!r) throw notFound('Release', id);
+  if (!r) throw notFound('release', id);
   return r;
 }
 

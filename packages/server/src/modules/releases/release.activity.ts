@@ -33,7 +33,7 @@ export async function releaseActivity(deps: ActivityDeps, ctx: RequestContext, i
   authorize(ctx, 'release.read');
   const q = deps.db.kysely;
   const release = await findRelease(q, id);
-  if (!release) throw notFound('Release', id);
+  if (!release) throw notFound('release', id);
   const events = (await releaseEventsNamedNow(q, release.id)).filter((e) => e.outcome === 'success');
   return {
     events: events.map((e) => {

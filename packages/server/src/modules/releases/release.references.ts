@@ -37,7 +37,7 @@ export async function releaseReferences(deps: ReferenceDeps, ctx: RequestContext
   authorize(ctx, 'release.read');
   const q = deps.db.kysely;
   const release = await repo.findRelease(q, id);
-  if (!release) throw notFound('Release', id);
+  if (!release) throw notFound('release', id);
   const items = await repo.itemsOf(q, release.id);
   const cis = await findCisByIds(q, await referencedCiIds(q, release, items));
   const versionIds = new Set(items.flatMap((i) => (i.dslVersionId ? [i.dslVersionId] : [])));

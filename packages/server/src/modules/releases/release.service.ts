@@ -190,7 +190,7 @@ export async function requestRelease(
 
 async function load(q: Kysely<Database>, id: string) {
   const release = await repo.findRelease(q, id);
-  if (!release) throw notFound('Release', id);
+  if (!release) throw notFound('release', id);
   return release;
 }
 
@@ -254,7 +254,7 @@ export async function runAction<T>(
   const principal = requirePrincipal(ctx);
   const done = await deps.db.kysely.transaction().execute(async (trx) => {
     const before = await repo.lockRelease(trx, id);
-    if (!before) throw notFound('Release', id);
+    if (!before) throw notFound('release', id);
     const rules = await rulesOf(trx, before);
     const facts = await factsOf(trx, deps, before, rules);
     await assertNotTakenYet(trx, action, before, facts, principal, rules, oneShot);

@@ -186,7 +186,7 @@ export async function decide(
     action,
     async (trx, release, principal) => {
       const trigger = await repo.findTrigger(trx, triggerId);
-      if (trigger?.releaseId !== release.id) throw notFound('Rollback trigger', triggerId);
+      if (trigger?.releaseId !== release.id) throw notFound('rollback_trigger', triggerId);
       const answered =
         input.decision === 'rollback'
           ? (await repo.triggersOf(trx, release.id)).filter((t) => !t.decision)
@@ -501,7 +501,7 @@ export async function getRollback(deps: RollbackDeps, ctx: RequestContext, id: s
   authorize(ctx, 'release.read');
   const q = deps.db.kysely;
   const release = await findRelease(q, id);
-  if (!release) throw notFound('Release', id);
+  if (!release) throw notFound('release', id);
   return {
     now: deps.clock.now().toISOString(),
     triggers: await repo.triggersOf(q, release.id),

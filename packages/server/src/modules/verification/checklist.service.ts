@@ -17,7 +17,7 @@ export type ChecklistDeps = Pick<
 export async function getChecklist(deps: ChecklistDeps, ctx: RequestContext, releaseId: string) {
   authorize(ctx, 'release.read');
   const release = await findRelease(deps.db.kysely, releaseId);
-  if (!release) throw notFound('Release', releaseId);
+  if (!release) throw notFound('release', releaseId);
   return checklistState(deps.db.kysely, release, await rulesOf(deps.db.kysely, release));
 }
 
@@ -56,7 +56,7 @@ export async function recordCheck(
       );
     }
     if (input.evidence && !(await deps.blobs.has(input.evidence.digest)))
-      throw notFound('Evidence file', input.evidence.digest);
+      throw notFound('evidence_file', input.evidence.digest);
     const version = (await approvedPlanVersion(trx, release.id))!;
     await repo.insertCheck(trx, release.id, {
       planVersion: version,
@@ -90,7 +90,7 @@ export async function uploadEvidence(
 ) {
   authorize(ctx, 'release.implement');
   const release = await findRelease(deps.db.kysely, releaseId);
-  if (!release) throw notFound('Release', releaseId);
+  if (!release) throw notFound('release', releaseId);
   try {
     const stored = await deps.blobs.put(body, deps.maxUploadBytes);
     await deps.db.kysely.transaction().execute((trx) =>
@@ -125,9 +125,9 @@ export async function openEvidence(
 ) {
   authorize(ctx, 'release.read');
   const release = await findRelease(deps.db.kysely, releaseId);
-  if (!release) throw notFound('Release', releaseId);
+  if (!release) throw notFound('release', releaseId);
   const cited = await repo.evidenceCitation(deps.db.kysely, release.id, digest);
-  if (!cited) throw notFound('Evidence file of this release', digest);
+  if (!cited) throw notFound('evidence_file', digest);
   if ((await deps.blobs.rehash(digest)) !== digest)
     throw new DomainError('conflict', `The stored evidence file ${digest} no longer matches its SHA-256`, {
       rule: RULES.archive_integrity,
