@@ -1,4 +1,16 @@
-import { RULES, renderReason, type Reason, type RuleCode, type Thing } from '@releasegate/messages';
+import {
+  RULES,
+  fieldProblemsSummary,
+  renderReason,
+  ruleCodeOf,
+  ruleName,
+  type FieldCode,
+  type Language,
+  type FieldProblem,
+  type Reason,
+  type RuleCode,
+  type Thing,
+} from '@releasegate/messages';
 
 /**
  * Domain errors carry a stable code; the server's one error handler maps each code to an HTTP
@@ -66,6 +78,47 @@ export function refused(code: ErrorCode, why: Reason, details: Record<string, un
   ]);
 }
 
+/** What is wrong with each field, as codes (`FIELDS.required`) or codes with parameters. */
+export type FieldProblems = Readonly<Record<string, readonly (FieldCode | FieldProblem)[]>>;
+
+/**
+ * A refusal of some fields, each with its problems as codes: the answer's `details.fields` and
+ * `fieldProblems`, shown next to each field and rendered in the reader's language.
+ */
+export function invalidFields(
+  fields: FieldProblems,
+  details: Record<string, unknown> = {},
+  code: ErrorCode = 'invalid_input',
+): DomainError {
+  const problems = Object.fromEntries(Object.entries(fields).map(([key, list]) => [key, list.map(asProblem)]));
+  return new DomainError(code, fieldProblemsSummary(problems), { ...details, fields });
+}
+
+const asProblem = (p: FieldCode | FieldProblem) =>
+  typeof p === 'string' ? ({ code: p, params: {} } as FieldProblem) : p;
+
+/**
+ * A refusal in a language, from its codes: its reasons (each after its rule's name), else the
+ * problems of the fields it names; English is the message as raised.
+ */
+export function refusalText(error: DomainError, language: Language): string {
+  if (language === 'en') return error.message;
+  if (error.reasons?.length)
+    return error.reasons
+      .map((r) => {
+        const why = renderReason(language, { code: r.reasonCode, params: r.params } as Reason);
+        return r.code ? `${ruleName(language, r.code)}：${why}` : why;
+      })
+      .join('；');
+  const fields = (error.details as { fields?: FieldProblems } | undefined)?.fields;
+  if (fields && typeof fields === 'object' && Object.keys(fields).length > 0)
+    return fieldProblemsSummary(
+      Object.fromEntries(Object.entries(fields).map(([k, list]) => [k, list.map(asProblem)])),
+      language,
+    );
+  return error.message;
+}
+
 /** Something named by an id that does not exist (or that the caller may not know of). */
 export const notFound = (what: Thing, id: string) =>
   refused('not_found', { code: 'not_found', params: { what, id } }, { what, id });
@@ -94,8 +147,10 @@ export interface Winner {
 }
 
 /** A one-shot action someone already took: a conflict naming the winner (reason `already_done`). */
-export const alreadyDone = (message: string, winner: Winner) =>
-  new DomainError('conflict', message, { reason: 'already_done', ...winner });
+export const alreadyDone = (why: Reason, winner: Winner) =>
+  new DomainError('conflict', renderReason('en', why), { reason: 'already_done', ...winner }, [
+    { code: ruleCodeOf(winner.rule), reasonCode: why.code, params: why.params },
+  ]);
 
 /** Whether the error tells a caller that someone else already took the action (a lost race). */
 export const isAlreadyDone = (error: DomainError) =>

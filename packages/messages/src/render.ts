@@ -105,11 +105,16 @@ export const renderReason = (language: Language, reason: Reason): string =>
 export const renderField = (language: Language, problem: FieldProblem): string =>
   RENDERERS[language].field(problem);
 
-/** Field problems in English on one line, for a refusal's message: `title: required; items.0.ciIds: …`. */
-export const fieldProblemsSummary = (fields: Readonly<Record<string, readonly FieldProblem[]>>): string =>
-  Object.entries(fields)
-    .map(([key, problems]) => `${key}: ${problems.map((p) => renderField('en', p)).join(', ')}`)
-    .join('; ');
+/** Field problems on one line, for a refusal's message: `title: required; items.0.ciIds: …`. */
+export function fieldProblemsSummary(
+  fields: Readonly<Record<string, readonly FieldProblem[]>>,
+  language: Language = 'en',
+): string {
+  const [colon, comma, semicolon] = language === 'zh' ? ['：', '，', '；'] : [': ', ', ', '; '];
+  return Object.entries(fields)
+    .map(([key, problems]) => `${key}${colon}${problems.map((p) => renderField(language, p)).join(comma)}`)
+    .join(semicolon);
+}
 
 /** A rule's name in words: "RB-2 由有权人员作出回退决策". */
 export const ruleName = (language: Language, code: RuleCode): string => RENDERERS[language].rule(code);

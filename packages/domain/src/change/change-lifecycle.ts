@@ -1,5 +1,5 @@
-import { RULES } from '@releasegate/messages';
-import { DomainError } from '../errors';
+import type { Reason, ReasonCode } from '@releasegate/messages';
+import { refusal } from '../errors';
 
 /**
  * The change lifecycle as data: pure, no I/O.
@@ -49,21 +49,21 @@ export type ChangeAction = 'edit' | 'submit' | 'vote' | 'withdraw' | 'implement'
 interface Transition {
   from: readonly ChangeState[];
   /** Why it is refused in any other state: "only … (it is <state>)". */
-  only: string;
+  only: ReasonCode;
   /** Whether a change from an external system may take it here (the others happen in its own system). */
   external: boolean;
 }
 
 export const CHANGE_TRANSITIONS: Record<ChangeAction, Transition> = {
-  edit: { from: ['draft'], only: 'only a draft change can be edited', external: false },
-  submit: { from: ['draft'], only: 'only a draft change can be submitted', external: false },
-  vote: { from: ['cab_review'], only: 'only a change in CAB review can be voted on', external: false },
+  edit: { from: ['draft'], only: 'change_edit_only_draft', external: false },
+  submit: { from: ['draft'], only: 'change_submit_only_draft', external: false },
+  vote: { from: ['cab_review'], only: 'change_vote_only_in_review', external: false },
   withdraw: {
     from: ['draft', 'submitted', 'cab_review', 'approved'],
-    only: 'only a change that is draft, submitted, in CAB review or approved can be withdrawn',
+    only: 'change_withdraw_only_open',
     external: false,
   },
-  implement: { from: ['approved'], only: 'only an approved change can be implemented', external: true },
+  implement: { from: ['approved'], only: 'change_implement_only_approved', external: true },
 };
 
 export function canChange(state: ChangeState, action: ChangeAction): boolean {
@@ -78,28 +78,21 @@ export function assertChange(
 ): void {
   const t = CHANGE_TRANSITIONS[action];
   if (change.source === 'external' && !t.external) {
-    throw new DomainError(
+    throw refusal(
       'invalid_transition',
-      `${label} comes from the external change system ${change.externalSystem}; it cannot be ${PAST[action]} here, only there (IN-2)`,
-      { rule: RULES.external_changes, state: change.state, action },
+      'external_changes',
+      { code: 'external_change_elsewhere', params: { label, system: change.externalSystem ?? '' } },
+      { state: change.state, action },
     );
   }
   if (canChange(change.state, action)) return;
-  throw new DomainError('invalid_transition', `${label}: ${t.only} (it is ${change.state})`, {
-    rule: RULES.change_lifecycle,
-    state: change.state,
-    action,
-    allowedFrom: t.from,
-  });
+  throw refusal(
+    'invalid_transition',
+    'change_lifecycle',
+    { code: t.only, params: { label, state: change.state } } as Reason,
+    { state: change.state, action, allowedFrom: t.from },
+  );
 }
-
-const PAST: Record<ChangeAction, string> = {
-  edit: 'edited',
-  submit: 'submitted',
-  vote: 'voted on',
-  withdraw: 'withdrawn',
-  implement: 'implemented',
-};
 
 export interface Tally {
   required: number;

@@ -1,5 +1,5 @@
-import { RULES } from '@releasegate/messages';
-import { DomainError } from '../errors';
+import type { Reason, ReasonCode } from '@releasegate/messages';
+import { refusal } from '../errors';
 
 /**
  * A version in the definitive software library (DS-1): registered (draft), its content uploaded
@@ -21,11 +21,10 @@ const ALLOWED: Record<DslAction, readonly DslState[]> = {
   download: ['pending', 'approved', 'retired', 'rejected'],
 };
 
-const WHY: Partial<Record<DslState, string>> = {
-  approved:
-    'DS-1: an approved version is the master copy and can never be overwritten or deleted; retire it instead',
-  retired: 'DS-1: a retired version stays in the library as it was',
-  draft: 'the version has no content yet; upload it or register its external digest first',
+const WHY: Partial<Record<DslState, ReasonCode>> = {
+  approved: 'dsl_master_copy',
+  retired: 'dsl_retired_kept',
+  draft: 'dsl_no_content',
 };
 
 export function canDsl(state: DslState, action: DslAction): boolean {
@@ -35,15 +34,13 @@ export function canDsl(state: DslState, action: DslAction): boolean {
 /** Throws a policy violation naming the rule when the action is not allowed in this state. */
 export function assertDsl(state: DslState, action: DslAction, label: string): void {
   if (canDsl(state, action)) return;
-  const reason = WHY[state] ?? `only possible while the version is ${ALLOWED[action].join(' or ')}`;
-  throw new DomainError(
+  throw refusal(
     'policy_violation',
-    `Cannot ${action.replace('_', ' ')} ${label} (${state}): ${reason}`,
+    state === 'approved' || state === 'retired' ? 'dsl_approved_immutable' : 'dsl_version_state',
     {
-      rule:
-        state === 'approved' || state === 'retired' ? RULES.dsl_approved_immutable : RULES.dsl_version_state,
-      state,
-      action,
-    },
+      code: WHY[state] ?? 'dsl_state_only',
+      params: { action, label, state, allowed: ALLOWED[action] },
+    } as Reason,
+    { state, action },
   );
 }

@@ -1,5 +1,5 @@
 import { FIELDS, fieldProblem } from '@releasegate/messages';
-import { DomainError } from '../errors';
+import { invalidFields } from '../errors';
 
 /**
  * KP-1: measures are counted per calendar quarter in the policy's time zone, Asia/Shanghai
@@ -22,9 +22,7 @@ export function isQuarter(text: string): text is Quarter {
 export function parseQuarter(text: string): { year: number; q: 1 | 2 | 3 | 4 } {
   const m = QUARTER.exec(text);
   if (!m)
-    throw new DomainError('invalid_input', `Not a quarter: ${text} (expected e.g. 2026-Q4)`, {
-      fields: { quarter: [FIELDS.quarter] },
-    });
+    throw invalidFields({ quarter: [FIELDS.quarter] });
   return { year: Number(m[1]), q: Number(m[2]) as 1 | 2 | 3 | 4 };
 }
 
@@ -35,7 +33,7 @@ export function formatQuarter(year: number, q: number): Quarter {
 /** The quarter an instant falls in, on the policy's (Shanghai) calendar. */
 export function quarterOf(instant: string | Date): Quarter {
   const t = (typeof instant === 'string' ? new Date(instant) : instant).getTime();
-  if (Number.isNaN(t)) throw new DomainError('invalid_input', `Not a time: ${String(instant)}`);
+  if (Number.isNaN(t)) throw invalidFields({ at: [FIELDS.iso_time] });
   const local = new Date(t + OFFSET_MS);
   return formatQuarter(local.getUTCFullYear(), Math.floor(local.getUTCMonth() / 3) + 1);
 }
@@ -67,16 +65,12 @@ export function quartersBetween(from: string, to: string, max = 400): Quarter[] 
   const first = parseQuarter(from);
   parseQuarter(to);
   if (from > to)
-    throw new DomainError('invalid_input', `The range ${from}…${to} ends before it starts`, {
-      fields: { to: [FIELDS.not_before_from] },
-    });
+    throw invalidFields({ to: [FIELDS.not_before_from] });
   const result: Quarter[] = [];
   for (let q = formatQuarter(first.year, first.q); q <= to; q = nextQuarter(q)) {
     result.push(q);
     if (result.length > max)
-      throw new DomainError('invalid_input', `At most ${max} quarters at a time`, {
-        fields: { to: [fieldProblem('quarters_max', { max })] },
-      });
+      throw invalidFields({ to: [fieldProblem('quarters_max', { max })] });
   }
   return result;
 }

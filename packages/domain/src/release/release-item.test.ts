@@ -58,6 +58,6 @@ describe('release items', () => {
         (id) => dsl[id],
         (id) => cis.has(id),
       ),
-    ).toThrow(/PR-6|not valid/);
+    ).toThrow(/items\.0\.dslVersionId: DS-2/);
   });
 });

@@ -1,5 +1,5 @@
-import { RULES, fieldProblem, renderField, type FieldProblem } from '@releasegate/messages';
-import { DomainError } from '../errors';
+import { RULES, fieldProblem, type FieldProblem } from '@releasegate/messages';
+import { invalidFields } from '../errors';
 
 /**
  * PR-6: what a release delivers. Software is an approved version of the definitive software
@@ -76,13 +76,8 @@ export function checkReleaseItems(
 export function assertReleaseItems(...args: Parameters<typeof checkReleaseItems>): void {
   const problems = checkReleaseItems(...args);
   if (problems.length > 0) {
-    throw new DomainError(
-      'policy_violation',
-      `Release items are not valid: ${problems.map((p) => `item ${p.index + 1} ${p.field}: ${renderField('en', p.problem)}`).join('; ')}`,
-      {
-        rule: RULES.release_items,
-        problems,
-      },
-    );
+    const fields: Record<string, FieldProblem[]> = {};
+    for (const p of problems) (fields[`items.${p.index}.${p.field}`] ??= []).push(p.problem);
+    throw invalidFields(fields, { rule: RULES.release_items, problems }, 'policy_violation');
   }
 }

@@ -1,8 +1,7 @@
-import { RULES } from '@releasegate/messages';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { conflict, type Clock } from '@releasegate/domain';
+import { refusal, type Clock } from '@releasegate/domain';
 import type { Config } from '../config';
 import type { RequestContext } from '../context';
 import type { Db } from '../db/database';
@@ -59,10 +58,12 @@ export async function createBackup(
   // `.partial` too: a backup that was interrupted there left it, and its name is taken.
   const taken = [target, `${target}.partial`].find((f) => fs.existsSync(f));
   if (taken)
-    throw conflict(`${taken} exists; a backup never overwrites a file: choose a new name`, {
-      rule: RULES.backup_never_overwrites,
-      file: taken,
-    });
+    throw refusal(
+      'conflict',
+      'backup_never_overwrites',
+      { code: 'backup_file_exists', params: { file: taken } },
+      { file: taken },
+    );
   await fs.promises.mkdir(path.dirname(target), { recursive: true });
   // The database copy waits beside the archive (same volume) until it is streamed in.
   const work = await fs.promises.mkdtemp(path.join(path.dirname(target), '.releasegate-backup-'));

@@ -1,8 +1,7 @@
-import { RULES } from '@releasegate/messages';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DomainError, conflict, notFound, type Clock } from '@releasegate/domain';
+import { notFound, refusal, type Clock } from '@releasegate/domain';
 import type { Config } from '../config';
 import type { RequestContext } from '../context';
 import { openDatabase } from '../db/database';
@@ -58,10 +57,12 @@ export async function restoreBackup(
   const { config } = deps;
   const running = runningServerPid(config.dataDir);
   if (running !== null)
-    throw conflict(`A server (pid ${running}) is using ${config.dataDir}: stop it before restoring`, {
-      rule: RULES.restore_needs_server_stopped,
-      pid: running,
-    });
+    throw refusal(
+      'conflict',
+      'restore_needs_server_stopped',
+      { code: 'restore_server_running', params: { pid: running, dir: config.dataDir } },
+      { pid: running },
+    );
   if (!fs.existsSync(file)) throw notFound('backup_archive', file);
 
   // Names what this restore stages and what it keeps aside: readable, and unique per run.
@@ -150,13 +151,11 @@ function check(staged: StagedArchive, deps: RestoreDeps): { manifest: BackupMani
       );
   }
   if (problems.length > 0 || !verified)
-    throw new DomainError(
+    throw refusal(
       'invalid_input',
-      `The backup is refused; nothing was changed:\n  ${problems.join('\n  ')}`,
-      {
-        rule: RULES.backup_integrity,
-        problems,
-      },
+      'backup_integrity',
+      { code: 'backup_refused', params: { problems } },
+      { problems },
     );
   return verified;
 }

@@ -26,7 +26,7 @@ import { askGate, formatAnswer, terminalLanguage } from './gate-client';
 import { pushLogFile, reportStep } from './step-client';
 import { cliContext, nameRunningCommand, readStdin, recordRefusalIn, withDatabase } from './cli-context';
 import { renderPermissionTable, writePermissionTable } from '../http/permission-table';
-import { DomainError, systemClock } from '@releasegate/domain';
+import { DomainError, notFound, refusalText, systemClock } from '@releasegate/domain';
 
 // The server (the whole HTTP application), the OpenAPI writer, evidence verification (the
 // release report's modules) and backup/restore are imported by the commands that use them: the
@@ -70,7 +70,7 @@ async function userIdOf(
   username: string,
 ): Promise<string> {
   const user = await findUserByUsername(env.db.kysely, username);
-  if (!user) throw new DomainError('not_found', `No user named ${username}`);
+  if (!user) throw notFound('user', username);
   return user.id;
 }
 
@@ -652,7 +652,8 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
-  else if (error instanceof DomainError) process.stderr.write(`refused (${error.code}): ${error.message}\n`);
+  else if (error instanceof DomainError)
+    process.stderr.write(`refused (${error.code}): ${refusalText(error, terminalLanguage())}\n`);
   else process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 2;
 }

@@ -1,15 +1,13 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { DomainError, isAlreadyDone, type ErrorCode } from '@releasegate/domain';
+import { DomainError, isAlreadyDone, refusalText, type ErrorCode } from '@releasegate/domain';
 import {
   FIELDS,
   RULES,
+  fieldProblemsSummary,
   languageOf,
-  renderReason,
   requirementOf,
   ruleCodeOf,
-  ruleName,
-  type Reason,
 } from '@releasegate/messages';
 import type { Db } from '../db/database';
 import { isUniqueViolation } from '../db/errors';
@@ -131,21 +129,6 @@ function withFieldProblems(details: unknown): unknown {
 }
 
 /**
- * A refusal's message in the caller's language (Accept-Language; English by default, which is
- * what pipelines and scripts read): rendered from its codes when it carries them.
- */
-function messageFor(request: FastifyRequest, error: DomainError): string {
-  const language = languageOf(request.headers['accept-language']);
-  if (language === 'en' || !error.reasons?.length) return error.message;
-  return error.reasons
-    .map((r) => {
-      const why = renderReason(language, { code: r.reasonCode, params: r.params } as Reason);
-      return r.code ? `${ruleName(language, r.code)}：${why}` : why;
-    })
-    .join('；');
-}
-
-/**
  * One error handler for the whole API: domain errors map to their status, validation errors
  * name each field, and a 5xx never shows its internals — only the request id to quote.
  */
@@ -174,16 +157,25 @@ export function registerErrorHandler(app: FastifyInstance, deps: { db: Db; audit
             request.log.error({ err: auditError }, 'could not record a refusal in the audit log');
           }
         }
+        const details = codedDetails(error);
         return send(reply, STATUS[error.code], {
-          error: { code: error.code, message: messageFor(request, error), details: codedDetails(error) },
+          error: {
+            code: error.code,
+            message: refusalText(error, languageOf(request.headers['accept-language'])),
+            details,
+          },
         });
       }
       if (hasZodFastifySchemaValidationErrors(error) || hasUnknownFields(error)) {
         const details = issueDetails(error.validation);
+        const language = languageOf(request.headers['accept-language']);
         return send(reply, 400, {
           error: {
             code: 'invalid_input',
-            message: `Invalid ${error.validationContext ?? 'input'}: ${fieldSummary(details.fields)}`,
+            message:
+              language === 'en'
+                ? `Invalid ${error.validationContext ?? 'input'}: ${fieldSummary(details.fields)}`
+                : fieldProblemsSummary(details.fieldProblems, language),
             details,
           },
         });

@@ -1,6 +1,6 @@
-import { RULES } from '@releasegate/messages';
+import { FIELDS, RULES, fieldProblem } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
-import { DomainError, notFound, type Clock } from '@releasegate/domain';
+import { notFound, refusal, refused, type Clock } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../authorize';
 import { findCisByIds } from '../cmdb';
@@ -62,9 +62,11 @@ export async function assertCisExist(q: repo.Queryable, ciIds: readonly string[]
   const found = new Set((await findCisByIds(q, ciIds)).map((ci) => ci.id));
   const unknown = ciIds.filter((id) => !found.has(id));
   if (unknown.length > 0)
-    throw new DomainError('invalid_input', `Unknown configuration items: ${unknown.join(', ')}`, {
-      fields: { ciIds: unknown.map((id) => `unknown CI ${id}`) },
-    });
+    throw refused(
+      'invalid_input',
+      { code: 'unknown_cis', params: { ids: unknown } },
+      { fields: { ciIds: unknown.map((id) => fieldProblem('ci_missing', { id })) } },
+    );
 }
 
 /** CHG-<year>-<4-digit sequence>, per year, inside the creating transaction. */
@@ -117,11 +119,12 @@ function emergencyOf(
 ): Pick<repo.Change, 'emergency' | 'emergencyReason'> {
   if (!emergency) return { emergency: false, emergencyReason: null };
   if (!reason?.trim()) {
-    const why = 'say why the change cannot wait for the full CAB';
-    throw new DomainError('invalid_input', `An emergency change needs its reason: ${why}`, {
-      rule: RULES.emergency_change_reason,
-      fields: { emergencyReason: [why] },
-    });
+    throw refusal(
+      'invalid_input',
+      'emergency_change_reason',
+      { code: 'emergency_change_needs_reason', params: {} },
+      { fields: { emergencyReason: [FIELDS.emergency_reason] } },
+    );
   }
   return { emergency: true, emergencyReason: reason.trim() };
 }
@@ -263,15 +266,19 @@ export async function voteOnChange(
     const decided = cabDecision(before, repo.currentVotes(await repo.votesOf(trx, id)));
     if (decided)
       throw alreadyDone(
-        `${changeLabel(before)} was already ${decided.action === 'approve' ? 'approved' : 'rejected'} by the CAB (${decided.by}) at ${decided.at}`,
+        {
+          code: decided.action === 'approve' ? 'change_already_approved' : 'change_already_rejected',
+          params: { change: changeLabel(before), by: decided.by ?? '—', at: decided.at },
+        },
         decided,
       );
     assertChange(toSubject(before), 'vote', changeLabel(before));
     if (before.requesterId === principal.userId) {
-      throw new DomainError(
+      throw refusal(
         'policy_violation',
-        `${principal.username} requested ${changeLabel(before)} and cannot vote on it (four eyes)`,
-        { rule: RULES.change_four_eyes, requester: before.requester },
+        'change_four_eyes',
+        { code: 'requester_cannot_vote', params: { user: principal.username, change: changeLabel(before) } },
+        { requester: before.requester },
       );
     }
     const at = deps.clock.now().toISOString();
@@ -374,7 +381,10 @@ export async function withdrawChange(
     const before = await lockOrThrow(trx, id);
     if (before.state === 'withdrawn' && before.withdrawnAt)
       throw alreadyDone(
-        `${changeLabel(before)} was already withdrawn by ${before.withdrawnBy ?? '—'} at ${before.withdrawnAt}`,
+        {
+          code: 'change_already_withdrawn',
+          params: { change: changeLabel(before), by: before.withdrawnBy ?? '—', at: before.withdrawnAt },
+        },
         {
           rule: RULES.withdrawn_once,
           action: 'withdraw',

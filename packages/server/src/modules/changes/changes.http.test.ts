@@ -429,7 +429,7 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
     expect(Object.keys(bad.body.error.details.fields).sort()).toEqual(['ciIds', 'risk', 'title']);
     const unknown = await eng.post('/api/changes', { title: '扩容', risk: 'low', ciIds: ['ci-nope'] });
     expect(unknown.status).toBe(400);
-    expect(unknown.body.error.details.fields.ciIds).toEqual(['unknown CI ci-nope']);
+    expect(unknown.body.error.details.fields.ciIds).toEqual(['configuration item ci-nope does not exist or is retired']);
     const vote = await cab1.post('/api/changes/x/votes', { decision: 'maybe', comment: '' });
     expect(Object.keys(vote.body.error.details.fields).sort()).toEqual(['comment', 'decision']);
   });

@@ -1,10 +1,11 @@
-import { RULES, FIELDS } from '@releasegate/messages';
+import { FIELDS, RULES, renderReason } from '@releasegate/messages';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { DomainError, conflict } from '@releasegate/domain';
+import { DomainError, invalidFields, refusal, refused } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../authorize';
 import { recordStandalone } from '../audit';
 import { badTextFields, invalidTextError } from '../../http/text-input';
+import { issueDetails } from '../../http/field-problems';
 import type { ChangeDeps } from './change.deps';
 import { EXTERNAL_STATE, type ChangeState } from '@releasegate/domain';
 import * as repo from './change.repository';
@@ -48,11 +49,10 @@ export class StaleChangeState extends DomainError {
     readonly heldAt: string,
     readonly sentAt: string,
   ) {
-    super(
-      'conflict',
-      `${source.system}/${source.key}: this state (of ${sentAt}) is older than the one held (of ${heldAt}); it is not applied`,
-      { rule: RULES.newest_state_wins, heldAt, sentAt },
-    );
+    const why = { code: 'change_state_older', params: { ...source, sentAt, heldAt } } as const;
+    super('conflict', renderReason('en', why), { rule: RULES.newest_state_wins, heldAt, sentAt }, [
+      { code: 'newest_state_wins', reasonCode: why.code, params: why.params },
+    ]);
   }
 }
 
@@ -138,10 +138,11 @@ async function upsertIn(
     throw new StaleChangeState(source, heldAt, writer.orderedAt);
   const clears = CLEARED.includes(EXTERNAL_STATE[input.status]);
   if (clears && !writer.mayApprove && !(before && CLEARED.includes(before.state)))
-    throw new DomainError(
+    throw refusal(
       'policy_violation',
-      `${source.system}/${source.key} can be approved only by its change management system's signed feed (POST /api/webhooks/changes/${source.system}), not through this API`,
-      { rule: RULES.approval_from_change_management, system: source.system, key: source.key },
+      'approval_from_change_management',
+      { code: 'approval_only_from_feed', params: { system: source.system, key: source.key } },
+      { system: source.system, key: source.key },
     );
   const record = (after: repo.Change, created: boolean) =>
     deps.audit.record(trx, ctx, {
@@ -171,9 +172,10 @@ async function upsertIn(
       writer.orderedAt,
     );
     if (!(await repo.insertExternalChange(trx, change)))
-      throw conflict(
-        `The change ${source.system}/${source.key} was created by another request at the same moment; send it again`,
-      );
+      throw refused('conflict', {
+        code: 'change_created_meanwhile',
+        params: { system: source.system, key: source.key },
+      });
     await record(change, true);
     return { change: await detailOf(trx, change, deps.clock), created: true, changed: true };
   }
@@ -289,22 +291,16 @@ export async function receiveChangeWebhook(
   const deliveryId = d.deliveryId?.trim() ?? '';
   if (deliveryId === '' || deliveryId.length > 200) {
     await refuse('missing_delivery_id');
-    throw new DomainError(
-      'invalid_input',
-      `The ${DELIVERY_HEADER} header must name the delivery (1–200 characters)`,
-      {
-        fields: { [DELIVERY_HEADER.toLowerCase()]: [FIELDS.delivery_id] },
-      },
-    );
+    throw invalidFields({ [DELIVERY_HEADER.toLowerCase()]: [FIELDS.delivery_id] });
   }
   const verified = verifyDelivery(deps.webhookSecrets, { ...d, deliveryId }, deps.clock.now());
   if ('problem' in verified) {
     await refuse(verified.problem);
-    throw new DomainError(
+    throw refused(
       'unauthenticated',
       verified.problem === 'outside_tolerance'
-        ? `The webhook's signed time is more than ${WEBHOOK_TOLERANCE_SECONDS} s from the server's clock: a replay, or a sender's clock to fix`
-        : `The webhook signature is missing or wrong: send ${SIGNATURE_HELP}`,
+        ? { code: 'webhook_signature_stale', params: { seconds: WEBHOOK_TOLERANCE_SECONDS } }
+        : { code: 'webhook_signature_wrong', params: { format: SIGNATURE_HELP } },
       { reason: verified.problem === 'outside_tolerance' ? 'stale_signature' : 'bad_signature' },
     );
   }
@@ -362,22 +358,22 @@ function parseBody(raw: string) {
   try {
     json = JSON.parse(raw);
   } catch {
-    throw new DomainError('invalid_input', 'The webhook body is not JSON', {
-      fields: { _: [FIELDS.not_json] },
-    });
+    throw invalidFields({ _: [FIELDS.not_json] });
   }
   // The raw text passed the edge unparsed (its signature covers it); its fields meet the same rule.
   const badText = badTextFields(json);
   if (badText.size > 0) throw invalidTextError('body', badText);
   const parsed = webhookChangeInput.safeParse(json);
   if (parsed.success) return parsed.data;
-  const fields: Record<string, string[]> = {};
-  for (const issue of parsed.error.issues) (fields[issue.path.join('.') || '_'] ??= []).push(issue.message);
-  throw new DomainError(
-    'invalid_input',
-    `Invalid body: ${Object.entries(fields)
-      .map(([k, v]) => `${k}: ${v.join(', ')}`)
-      .join('; ')}`,
-    { fields },
+  // The same field problems as a body refused at the edge (http/field-problems.ts).
+  throw invalidFields(
+    issueDetails(
+      parsed.error.issues.map((issue) => ({
+        keyword: issue.code,
+        instancePath: issue.path.map(String).join('/'),
+        message: issue.message,
+        params: issue as unknown as Record<string, unknown>,
+      })),
+    ).fieldProblems,
   );
 }

@@ -1,9 +1,10 @@
-import { FIELDS } from '@releasegate/messages';
+import { FIELDS, fieldProblem } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import {
-  DomainError,
   diffSnapshots,
+  invalidFields,
   notFound,
+  refused,
   type BaselineDiff,
   type CiSnapshot,
 } from '@releasegate/domain';
@@ -61,19 +62,13 @@ export async function takeBaseline(
       ids = all.map((c) => c.id);
     }
     if (ids.length === 0)
-      throw new DomainError('invalid_input', 'A baseline needs at least one configuration item', {
-        fields: { ciIds: [FIELDS.no_matching_cis] },
-      });
+      throw invalidFields({ ciIds: [FIELDS.no_matching_cis] });
     if (ids.length > MAX_BASELINE_CIS)
-      throw new DomainError(
-        'invalid_input',
-        `A baseline holds at most ${MAX_BASELINE_CIS} CIs; narrow the filter`,
-        { fields: { filter: [FIELDS.too_many_cis] } },
-      );
+      throw invalidFields({ filter: [fieldProblem('cis_max', { max: MAX_BASELINE_CIS })] });
     const snapshots = await snapshotCis(trx, [...new Set(ids)]);
     const missing = ids.filter((id) => !snapshots.some((s) => s.ciId === id));
     if (missing.length)
-      throw new DomainError('not_found', `Unknown configuration items: ${missing.join(', ')}`, { missing });
+      throw refused('not_found', { code: 'unknown_cis', params: { ids: missing } }, { missing });
     const baseline: repo.Baseline = {
       id: randomUUID(),
       name: input.name,

@@ -1,5 +1,11 @@
-import { FIELDS } from '@releasegate/messages';
-import { BUILTIN_CI_TYPES, DomainError, conflict, notFound, type AttributeField } from '@releasegate/domain';
+import { FIELDS, fieldProblem, type FieldProblem } from '@releasegate/messages';
+import {
+  BUILTIN_CI_TYPES,
+  invalidFields,
+  notFound,
+  refused,
+  type AttributeField,
+} from '@releasegate/domain';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../authorize';
 import type { CmdbDeps } from './cmdb.deps';
@@ -17,16 +23,11 @@ function assertFields(fields: AttributeField[]) {
   const enumsWithoutOptions = fields
     .filter((f) => f.kind === 'enum' && !(f.options && f.options.length > 0))
     .map((f) => f.key);
-  const problems: Record<string, string[]> = {};
-  if (dup.length) problems.fields = [`duplicate field keys: ${[...new Set(dup)].join(', ')}`];
+  const problems: FieldProblem[] = [];
+  if (dup.length) problems.push(fieldProblem('duplicate_field_keys', { keys: [...new Set(dup)] }));
   if (enumsWithoutOptions.length)
-    (problems.fields ??= []).push(`enum fields need options: ${enumsWithoutOptions.join(', ')}`);
-  if (Object.keys(problems).length)
-    throw new DomainError(
-      'invalid_input',
-      `The CI type is not valid: ${Object.values(problems).flat().join('; ')}`,
-      { fields: problems },
-    );
+    problems.push(fieldProblem('enum_needs_options', { keys: enumsWithoutOptions }));
+  if (problems.length) throw invalidFields({ fields: problems });
 }
 
 export async function listCiTypes(deps: CmdbDeps, ctx: RequestContext) {
@@ -43,7 +44,11 @@ export async function createCiType(
   assertFields(input.fields);
   return deps.db.kysely.transaction().execute(async (trx) => {
     if (await repo.findType(trx, input.key))
-      throw conflict(`The CI type ${input.key} exists`, { fields: { key: [FIELDS.already_exists] } });
+      throw refused(
+        'conflict',
+        { code: 'ci_type_exists', params: { key: input.key } },
+        { fields: { key: [FIELDS.already_exists] } },
+      );
     const now = deps.clock.now().toISOString();
     const type: repo.CiType = { ...input, builtin: false, createdAt: now, updatedAt: now };
     await repo.insertType(trx, type);

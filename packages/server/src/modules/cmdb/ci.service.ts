@@ -1,11 +1,12 @@
-import { RULES, FIELDS, fieldProblem, fieldProblemsSummary, type FieldProblem } from '@releasegate/messages';
+import { FIELDS, fieldProblem, type FieldProblem } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import {
-  DomainError,
-  conflict,
+  invalidFields,
   isEnvironment,
   isRelationType,
   notFound,
+  refusal,
+  refused,
   validateAttributes,
   ENVIRONMENTS,
   RELATION_TYPES,
@@ -49,21 +50,18 @@ async function assertValidCi(q: Kysely<Database>, input: CiInput): Promise<void>
     for (const p of validateAttributes(type.fields, input.attributes ?? {}))
       add(`attributes.${p.field}`, p.problem);
   if (Object.keys(fields).length > 0) {
-    throw new DomainError(
-      'invalid_input',
-      `The configuration item is not valid: ${fieldProblemsSummary(fields)}`,
-      { fields },
-    );
+    throw invalidFields(fields);
   }
 }
 
 async function assertNaturalKeyFree(q: Kysely<Database>, input: CiInput, exceptId?: string) {
   const existing = await repo.findActiveCiByNaturalKey(q, input.type, input.environment, input.name);
   if (existing && existing.id !== exceptId) {
-    throw conflict(`A ${input.type} named ${input.name} already exists in ${input.environment}`, {
-      fields: { name: [FIELDS.ci_exists] },
-      existingId: existing.id,
-    });
+    throw refused(
+      'conflict',
+      { code: 'ci_name_taken', params: { type: input.type, name: input.name, environment: input.environment } },
+      { fields: { name: [FIELDS.ci_exists] }, existingId: existing.id },
+    );
   }
 }
 
@@ -140,9 +138,7 @@ export async function updateCiIn(
   const before = await repo.findCi(trx, id);
   if (!before) throw notFound('ci', id);
   if (before.status === 'retired')
-    throw new DomainError('invalid_transition', `${before.name} is retired and cannot be changed`, {
-      rule: RULES.retired_cis_read_only,
-    });
+    throw refusal('invalid_transition', 'retired_cis_read_only', { code: 'ci_retired', params: { name: before.name } });
   const { revision, ...changes } = patch;
   const merged: CiInput = {
     type: changes.type ?? before.type,
@@ -169,8 +165,9 @@ export async function updateCiIn(
   };
   await repo.recordGraphChange(trx, { kind: 'ci', ciId: id });
   if (!(await repo.updateCi(trx, after, revision))) {
-    throw conflict(
-      `${before.name} was changed by someone else (revision ${before.revision}); reload and apply your change again`,
+    throw refused(
+      'conflict',
+      { code: 'changed_meanwhile', params: { name: before.name, revision: before.revision } },
       { currentRevision: before.revision },
     );
   }
@@ -197,9 +194,7 @@ export async function retireCi(
     const before = await repo.findCi(trx, id);
     if (!before) throw notFound('ci', id);
     if (before.status === 'retired')
-      throw new DomainError('invalid_transition', `${before.name} is already retired`, {
-        rule: RULES.retire_once,
-      });
+      throw refusal('invalid_transition', 'retire_once', { code: 'ci_already_retired', params: { name: before.name } });
     for (const r of await repo.relationsOf(trx, id)) await removeRelationIn(trx, deps, ctx, r, origin);
     const now = deps.clock.now().toISOString();
     const after: repo.Ci = {
@@ -280,9 +275,7 @@ function decodeCursor(cursor: string): { name: string; id: string } {
   } catch {
     // fall through
   }
-  throw new DomainError('invalid_input', 'The page cursor is not valid; start from the first page', {
-    fields: { cursor: [FIELDS.invalid] },
-  });
+  throw refused('invalid_input', { code: 'cursor_invalid', params: {} }, { fields: { cursor: [FIELDS.invalid] } });
 }
 
 export async function ciHistory(deps: CmdbDeps, ctx: RequestContext, id: string) {
@@ -311,25 +304,25 @@ export async function addRelationIn(
   origin: ChangeOrigin,
 ): Promise<repo.Relation> {
   if (!isRelationType(input.type)) {
-    throw new DomainError('invalid_input', `Unknown relation type ${input.type}`, {
-      fields: { type: [`must be one of: ${RELATION_TYPES.join(', ')}`] },
-    });
+    throw invalidFields({ type: [fieldProblem('relation_one_of', { values: RELATION_TYPES })] });
   }
   if (input.sourceId === input.targetId)
-    throw new DomainError('invalid_input', 'A CI cannot be related to itself', {
-      fields: { targetId: [FIELDS.same_as_source] },
-    });
+    throw invalidFields({ targetId: [FIELDS.same_as_source] });
   const [source, target] = [await repo.findCi(trx, input.sourceId), await repo.findCi(trx, input.targetId)];
   if (!source) throw notFound('ci', input.sourceId);
   if (!target) throw notFound('ci', input.targetId);
   for (const ci of [source, target]) {
     if (ci.status !== 'active')
-      throw new DomainError('invalid_transition', `${ci.name} is retired; it cannot take new relations`, {
-        rule: RULES.retired_cis_read_only,
+      throw refusal('invalid_transition', 'retired_cis_read_only', {
+        code: 'ci_retired_no_relations',
+        params: { name: ci.name },
       });
   }
   if (await repo.findRelationByEnds(trx, source.id, target.id, input.type)) {
-    throw conflict(`${source.name} already ${input.type.replace('_', ' ')} ${target.name}`);
+    throw refused('conflict', {
+      code: 'relation_exists',
+      params: { source: source.name, type: input.type, target: target.name },
+    });
   }
   const relation: repo.Relation = {
     id: randomUUID(),

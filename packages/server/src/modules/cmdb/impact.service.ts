@@ -1,5 +1,5 @@
 import { fieldProblem } from '@releasegate/messages';
-import { DomainError, edgeRelation, impactOf, type ImpactResult, type ImpactStep } from '@releasegate/domain';
+import { invalidFields, refused, edgeRelation, impactOf, type ImpactResult, type ImpactStep } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../authorize';
 import type { CmdbDeps } from './cmdb.deps';
@@ -69,14 +69,10 @@ export async function analyseImpact(
 ): Promise<ImpactAnswer> {
   authorize(ctx, 'cmdb.read');
   if (maxDepth < 1 || maxDepth > MAX_IMPACT_DEPTH) {
-    throw new DomainError('invalid_input', `Depth must be from 1 to ${MAX_IMPACT_DEPTH}`, {
-      fields: { maxDepth: [`1 to ${MAX_IMPACT_DEPTH}`] },
-    });
+    throw invalidFields({ maxDepth: [fieldProblem('number_between', { min: 1, max: MAX_IMPACT_DEPTH })] });
   }
   if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1)) {
-    throw new DomainError('invalid_input', 'The limit must be a whole number of at least 1', {
-      fields: { limit: [fieldProblem('number_min', { min: 1 })] },
-    });
+    throw invalidFields({ limit: [fieldProblem('number_min', { min: 1 })] });
   }
   const graph = await deps.graph.current();
   const seeds = await seedSummaries(deps, graph, ciIds);
@@ -153,7 +149,7 @@ async function seedSummaries(
       });
     const missing = rest.filter((id) => !held.has(id));
     if (missing.length > 0)
-      throw new DomainError('not_found', `Unknown configuration items: ${missing.join(', ')}`, { missing });
+      throw refused('not_found', { code: 'unknown_cis', params: { ids: missing } }, { missing });
   }
   return unique.map((id) => held.get(id)!);
 }

@@ -1,7 +1,7 @@
-import { RULES, FIELDS } from '@releasegate/messages';
+import { FIELDS, RULES } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { DomainError, alreadyDone, assertDsl, conflict, notFound } from '@releasegate/domain';
+import { alreadyDone, assertDsl, invalidFields, notFound, refusal, refused } from '@releasegate/domain';
 import type { Clock } from '@releasegate/domain';
 import type { Db } from '../../db/database';
 import type { RequestContext } from '../../context';
@@ -44,17 +44,20 @@ export async function registerVersion(
 ): Promise<repo.DslVersion> {
   const principal = authorize(ctx, 'dsl.upload');
   if (input.external && !isSha256Hex(input.external.digest)) {
-    throw new DomainError('invalid_input', 'The digest must be a SHA-256 in lower-case hex (64 characters)', {
-      fields: { 'external.digest': [FIELDS.sha256] },
-    });
+    throw invalidFields({ 'external.digest': [FIELDS.sha256] });
   }
   return deps.db.kysely.transaction().execute(async (trx) => {
     const existing = await repo.findByNameVersion(trx, input.name, input.version);
     if (existing) {
-      throw conflict(
-        existing.state === 'approved' || existing.state === 'retired'
-          ? `${label(existing)} is ${existing.state} in the library and can never be overwritten (DS-1); register a new version number`
-          : `${label(existing)} is already registered (${existing.state})`,
+      throw refused(
+        'conflict',
+        {
+          code:
+            existing.state === 'approved' || existing.state === 'retired'
+              ? 'dsl_version_never_overwritten'
+              : 'dsl_version_registered',
+          params: { label: label(existing), state: existing.state },
+        },
         { existingId: existing.id, state: existing.state, fields: { version: [FIELDS.dsl_registered] } },
       );
     }
@@ -108,24 +111,24 @@ export async function uploadContent(
   const principal = authorize(ctx, 'dsl.upload');
   const before = await load(deps, id);
   if (before.kind === 'external')
-    throw new DomainError(
-      'policy_violation',
-      `${label(before)} is an external reference; it has no uploaded content`,
-      { rule: RULES.dsl_external_reference },
-    );
+    throw refusal('policy_violation', 'dsl_external_reference', {
+      code: 'dsl_external_no_content',
+      params: { label: label(before) },
+    });
   assertDsl(before.state, 'upload_content', label(before));
   let stored;
   try {
     stored = await deps.blobs.put(body, deps.maxUploadBytes);
   } catch (error) {
     if (error instanceof BlobTooLargeError) {
-      throw new DomainError(
+      throw refusal(
         'too_large',
-        `The upload is larger than the limit of ${Math.round(deps.maxUploadBytes / 1048576)} MiB (DSL_MAX_UPLOAD_MB); nothing was stored`,
+        'dsl_upload_size_limit',
         {
-          rule: RULES.dsl_upload_size_limit,
-          maxBytes: deps.maxUploadBytes,
+          code: 'dsl_upload_too_large',
+          params: { mib: Math.round(deps.maxUploadBytes / 1048576), setting: 'DSL_MAX_UPLOAD_MB' },
         },
+        { maxBytes: deps.maxUploadBytes },
       );
     }
     throw error;
@@ -144,7 +147,7 @@ export async function uploadContent(
   };
   await deps.db.kysely.transaction().execute(async (trx) => {
     if (!(await repo.updateVersion(trx, after, before.state)))
-      throw conflict(`${label(before)} changed while uploading; try again`);
+      throw refused('conflict', { code: 'changed_while_uploading', params: { name: label(before) } });
     await deps.audit.record(trx, ctx, {
       action: 'dsl.content_upload',
       entityType: 'dsl_version',
@@ -163,8 +166,6 @@ async function removeIfUnreferenced(deps: DslDeps, digest: string) {
   if ((await repo.findByDigest(deps.db.kysely, digest)).length === 0) await deps.blobs.remove(digest);
 }
 
-const PAST = { approve: 'approved', reject: 'rejected', retire: 'retired' } as const;
-
 /**
  * DS-1: a version is decided (approved or rejected) once and retired once; whoever comes second
  * is told who did it and when (409).
@@ -180,10 +181,13 @@ function assertNotDecided(v: repo.DslVersion, action: 'approve' | 'reject' | 're
           at: v.decidedAt,
         };
   if (done)
-    throw alreadyDone(`${label(v)} was already ${PAST[done.action]} by ${done.by ?? '—'} at ${done.at}`, {
-      rule: action === 'retire' ? RULES.dsl_retired_once : RULES.dsl_one_review,
-      ...done,
-    });
+    throw alreadyDone(
+      {
+        code: 'dsl_already_decided',
+        params: { label: label(v), done: done.action, by: done.by ?? '—', at: done.at },
+      },
+      { rule: action === 'retire' ? RULES.dsl_retired_once : RULES.dsl_one_review, ...done },
+    );
 }
 
 async function transition(
@@ -200,15 +204,14 @@ async function transition(
     assertNotDecided(before, action);
     assertDsl(before.state, action, label(before));
     if (action === 'approve' && before.createdBy === principal.username) {
-      throw new DomainError(
-        'policy_violation',
-        `${principal.username} registered ${label(before)} and cannot also approve it (four eyes)`,
-        { rule: RULES.change_four_eyes },
-      );
+      throw refusal('policy_violation', 'change_four_eyes', {
+        code: 'dsl_registrar_cannot_approve',
+        params: { user: principal.username, label: label(before) },
+      });
     }
     const after = change(before, principal.username, deps.clock.now().toISOString());
     if (!(await repo.updateVersion(trx, after, before.state)))
-      throw conflict(`${label(before)} changed meanwhile; reload`);
+      throw refused('conflict', { code: 'changed_meanwhile_reload', params: { name: label(before) } });
     await deps.audit.record(trx, ctx, {
       action: `dsl.version_${action}`,
       entityType: 'dsl_version',
@@ -333,22 +336,20 @@ export async function openContent(
   authorize(ctx, 'dsl.read');
   const v = await load(deps, id);
   if (v.kind === 'external')
-    throw new DomainError(
+    throw refusal(
       'policy_violation',
-      `${label(v)} is an external reference: fetch it from ${v.externalUrl} and check SHA-256 ${v.digest}`,
-      { rule: RULES.dsl_external_reference, url: v.externalUrl, digest: v.digest },
+      'dsl_external_reference',
+      { code: 'dsl_external_fetch', params: { label: label(v), url: v.externalUrl ?? '', digest: v.digest ?? '' } },
+      { url: v.externalUrl, digest: v.digest },
     );
   assertDsl(v.state, 'download', label(v));
   const actual = await deps.blobs.rehash(v.digest!);
   if (actual !== v.digest) {
-    throw new DomainError(
+    throw refusal(
       'conflict',
-      `The stored content of ${label(v)} does not match its recorded SHA-256 (${actual === null ? 'missing' : 'altered'}); run \`releasegate dsl verify\` and restore it`,
-      {
-        rule: RULES.blob_integrity,
-        expected: v.digest,
-        actual,
-      },
+      'blob_integrity',
+      { code: actual === null ? 'dsl_content_missing' : 'dsl_content_altered', params: { label: label(v) } },
+      { expected: v.digest, actual },
     );
   }
   return { version: v, stream: deps.blobs.open(v.digest!) };

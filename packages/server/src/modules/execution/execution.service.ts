@@ -1,7 +1,6 @@
 import { RULES } from '@releasegate/messages';
 import type { Kysely } from 'kysely';
 import {
-  DomainError,
   alreadyDone,
   assertStepMayStart,
   notFound,
@@ -30,7 +29,7 @@ export type ExecutionDeps = Pick<
 export async function approvedPlan(q: Kysely<Database>, releaseId: string) {
   const plan = await approvedPlanOf(q, releaseId);
   if (!plan)
-    throw new DomainError('invalid_transition', 'The release has no approved plan', { rule: 'PR-1' });
+    throw refusal('invalid_transition', 'approved_plan_verified', { code: 'no_approved_plan', params: {} });
   return plan;
 }
 
@@ -160,7 +159,10 @@ export async function finishStep(
     // person) is told who ended it and when. A report id makes a pipeline's own retry a no-op.
     if (run?.finishedAt)
       throw alreadyDone(
-        `Step ${index + 1} (${run.title}) already ended (${run.status}) at ${run.finishedAt}`,
+        {
+          code: 'step_already_ended',
+          params: { n: index + 1, title: run.title, status: run.status, at: run.finishedAt },
+        },
         {
           rule: phase === 'implementation' ? RULES.steps_in_plan_order : RULES.rollback_steps_in_order,
           action: 'finish_step',

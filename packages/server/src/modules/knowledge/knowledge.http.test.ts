@@ -312,6 +312,8 @@ describe.each(DIALECTS)('knowledge base (PO-4) on %s', (dialect) => {
       version: 1,
       ciIds: ['no-such-ci'],
     });
-    expect(unknown.body.error.details.fields).toEqual({ ciIds: ['unknown CI no-such-ci'] });
+    expect(unknown.body.error.details.fields).toEqual({
+      ciIds: ['configuration item no-such-ci does not exist or is retired'],
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { RULES } from '@releasegate/messages';
-import { DomainError } from '@releasegate/domain';
+import { refusal } from '@releasegate/domain';
 
 /** Kinds of article (PO-4): a lesson from a release, a solution to a problem, a how-to, a known issue. */
 export const KNOWLEDGE_KINDS = ['lesson', 'solution', 'how_to', 'known_issue'] as const;
@@ -47,10 +47,11 @@ export const KNOWLEDGE_LIFECYCLE_RULE = RULES.article_lifecycle;
 
 export function assertKnowledgeAction(state: KnowledgeState, action: KnowledgeAction, label: string): void {
   if (!FROM[action].includes(state)) {
-    throw new DomainError(
+    throw refusal(
       'invalid_transition',
-      `${label} is ${state}; ${action} needs an article that is ${FROM[action].join(' or ')}`,
-      { rule: KNOWLEDGE_LIFECYCLE_RULE, state, action },
+      'article_lifecycle',
+      { code: 'article_state_only', params: { label, state, action, allowed: FROM[action] } },
+      { state, action },
     );
   }
 }

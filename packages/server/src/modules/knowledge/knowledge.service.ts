@@ -1,7 +1,7 @@
-import { RULES } from '@releasegate/messages';
+import { fieldProblem, type FieldProblem } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { DomainError, conflict, notFound, type Clock } from '@releasegate/domain';
+import { invalidFields, notFound, refusal, type Clock } from '@releasegate/domain';
 import type { Db } from '../../db/database';
 import type { Database } from '../../db/schema';
 import { parseQuery } from '../../db/fulltext';
@@ -43,17 +43,15 @@ const uniqueTags = (tags: readonly string[] = []) => unique(tags.map((t) => t.tr
 
 /** Every linked release and CI must exist; an unknown one is named with its field. */
 async function assertLinksExist(q: Kysely<Database>, releaseIds: string[], ciIds: string[]) {
-  const fields: Record<string, string[]> = {};
+  const fields: Record<string, FieldProblem[]> = {};
   const releases = await repo.existingIds(q, 'releases', releaseIds);
   const missingReleases = releaseIds.filter((id) => !releases.has(id));
-  if (missingReleases.length) fields.releaseIds = missingReleases.map((id) => `unknown release ${id}`);
+  if (missingReleases.length)
+    fields.releaseIds = missingReleases.map((id) => fieldProblem('release_missing', { id }));
   const cis = await repo.existingIds(q, 'cis', ciIds);
   const missingCis = ciIds.filter((id) => !cis.has(id));
-  if (missingCis.length) fields.ciIds = missingCis.map((id) => `unknown CI ${id}`);
-  if (Object.keys(fields).length)
-    throw new DomainError('invalid_input', `Unknown links: ${Object.values(fields).flat().join('; ')}`, {
-      fields,
-    });
+  if (missingCis.length) fields.ciIds = missingCis.map((id) => fieldProblem('ci_missing', { id }));
+  if (Object.keys(fields).length) throw invalidFields(fields);
 }
 
 async function insertNew(deps: KnowledgeDeps, ctx: RequestContext, input: ArticleInput, via?: string) {
@@ -152,17 +150,26 @@ async function change(
     // published.
     if (before.version !== expectedVersion) {
       const last = (await repo.historyOf(trx, before.id))[0];
-      throw conflict(
-        `${before.number} was changed by ${before.updatedBy} (version ${before.version}) after you opened version ${expectedVersion}; reload and apply your change again`,
+      throw refusal(
+        'conflict',
+        'optimistic_locking',
+        {
+          code: 'article_changed_since',
+          params: {
+            article: before.number,
+            by: before.updatedBy,
+            version: before.version,
+            opened: expectedVersion,
+          },
+        },
         {
           reason: 'already_done',
-          rule: RULES.optimistic_locking,
           action: last?.action ?? 'edited',
           by: last?.actorName ?? before.updatedBy,
           at: last?.at ?? before.updatedAt,
           currentVersion: before.version,
           updatedBy: before.updatedBy,
-          fields: { version: [`the article is now at version ${before.version}`] },
+          fields: { version: [fieldProblem('article_now_at', { version: before.version })] },
         },
       );
     }
@@ -178,8 +185,9 @@ async function change(
       updatedBy: principal.displayName,
     };
     if (!(await repo.updateArticle(trx, deps.db.dialect, after, before.version, diff !== null)))
-      throw conflict(`${before.number} changed meanwhile; reload and try again`, {
-        rule: RULES.optimistic_locking,
+      throw refusal('conflict', 'optimistic_locking', {
+        code: 'changed_meanwhile_reload',
+        params: { name: before.number },
       });
     const historyAction = action === 'edit' ? 'edited' : action === 'publish' ? 'published' : 'archived';
     await repo.insertHistory(trx, after.id, {

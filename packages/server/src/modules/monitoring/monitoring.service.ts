@@ -1,7 +1,8 @@
-import { RULES, FIELDS } from '@releasegate/messages';
+import { FIELDS } from '@releasegate/messages';
 import type { Kysely } from 'kysely';
 import {
-  DomainError,
+  invalidFields,
+  refusal,
   complaintsReachThreshold,
   isBreach,
   logLevelIn,
@@ -76,10 +77,11 @@ async function indicatorOf(trx: Kysely<Database>, releaseId: string, key: string
   const indicators = plan.content.monitoring?.indicators ?? [];
   const indicator = indicators.find((i) => i.key === key);
   if (!indicator)
-    throw new DomainError(
+    throw refusal(
       'invalid_input',
-      `The plan has no indicator ${key}; it has: ${indicators.map((i) => i.key).join(', ') || 'none'}`,
-      { rule: RULES.indicators_from_plan, fields: { indicator: [FIELDS.not_in_plan] } },
+      'indicators_from_plan',
+      { code: 'indicator_not_in_plan', params: { key, keys: indicators.map((i) => i.key) } },
+      { fields: { indicator: [FIELDS.not_in_plan] } },
     );
   return indicator;
 }
@@ -134,9 +136,7 @@ function observedAt(at: string | null | undefined, now: Date, field: string): st
   if (!at) return now.toISOString();
   const when = new Date(at);
   if (when.getTime() > now.getTime() + CLOCK_SKEW_MS)
-    throw new DomainError('invalid_input', `${field} cannot be in the future`, {
-      fields: { [field]: [FIELDS.not_after_now] },
-    });
+    throw invalidFields({ [field]: [FIELDS.not_after_now] });
   return when.toISOString();
 }
 

@@ -1,6 +1,6 @@
 import { RULES, FIELDS, type Reason } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
-import { DomainError, conflict, invalidInput, notFound, type Clock } from '@releasegate/domain';
+import { invalidFields, notFound, refused, type Clock } from '@releasegate/domain';
 import type { Db } from '../../db/database';
 import type { RequestContext } from '../../context';
 import { enqueueJob } from '../../jobs/job.repository';
@@ -161,7 +161,11 @@ export interface EndpointInput {
 }
 
 const nameTaken = (name: string) =>
-  conflict(`A webhook endpoint named ${name} exists already`, { fields: { name: [FIELDS.already_taken] } });
+  refused(
+    'conflict',
+    { code: 'endpoint_name_taken', params: { name } },
+    { fields: { name: [FIELDS.already_taken] } },
+  );
 
 /**
  * X-4 at save time: the URL to store, or a 400 naming the field and the rule. A URL that still
@@ -179,12 +183,7 @@ async function acceptedUrl(
 ): Promise<string> {
   if (stored && url === redactUrl(stored.url)) return stored.url;
   if (showsRedaction(url))
-    throw invalidInput(`Invalid body: url: still shows *** where a credential was hidden`, {
-      rule: RULES.x4_url_credentials,
-      fields: {
-        url: [FIELDS.credential_hidden],
-      },
-    });
+    throw invalidFields({ url: [FIELDS.credential_hidden] }, { rule: RULES.x4_url_credentials });
   if (stored && url === stored.url) return url;
   const refusal = await deps.outbound.refusalOf(url);
   if (!refusal) return url;
@@ -196,10 +195,7 @@ async function acceptedUrl(
     outcome: 'denied',
     details: { code: 'invalid_input', message, url: redactUrl(url), ...refusal.toDetails() },
   });
-  throw invalidInput(`Invalid body: url: ${message}`, {
-    ...refusal.toDetails(),
-    fields: { url: [refusal.problem()] },
-  });
+  throw invalidFields({ url: [refusal.problem()] }, refusal.toDetails());
 }
 
 export async function createEndpoint(
@@ -469,20 +465,20 @@ export async function retryDelivery(
     const d = await repo.findDelivery(trx, id);
     if (!d) throw notFound('delivery', id);
     if (d.kind === 'test' || (d.status !== 'failed' && d.status !== 'cancelled'))
-      throw new DomainError(
+      throw refused(
         'invalid_transition',
-        `Only a failed or cancelled delivery can be sent again; this one is ${d.status}`,
-        {
-          status: d.status,
-        },
+        { code: 'delivery_not_resendable', params: { status: d.status } },
+        { status: d.status },
       );
     if (
       d.channel === 'webhook' &&
       (!d.endpointId || !(await repo.findEndpoint(trx, d.endpointId, deps.secrets)))
     )
-      throw new DomainError('invalid_transition', 'The endpoint of this delivery was deleted', {
-        endpointId: d.endpointId,
-      });
+      throw refused(
+        'invalid_transition',
+        { code: 'delivery_endpoint_deleted', params: {} },
+        { endpointId: d.endpointId },
+      );
     const at = deps.clock.now().toISOString();
     await repo.reopenDelivery(trx, id, at);
     await enqueueJob(trx, {

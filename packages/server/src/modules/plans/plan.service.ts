@@ -1,10 +1,10 @@
 import { RULES, FIELDS } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import {
-  DomainError,
   alreadyDone,
+  invalidFields,
   notFound,
-  policyViolation,
+  refused,
   type PlanContent,
   refusal,
   type PlanStatus,
@@ -21,6 +21,10 @@ import { planConflicts } from './plan.conflicts';
 export type PlanDeps = Pick<ReleaseDeps, 'audit' | 'changeApprovals' | 'clock' | 'db' | 'events' | 'graph'>;
 
 const now = (deps: PlanDeps) => deps.clock.now().toISOString();
+
+/** Two people saved the same plan version at once: the second is told to reload. */
+const planChangedMeanwhile = (version: number) =>
+  refused('conflict', { code: 'plan_changed_meanwhile', params: { version } });
 
 /**
  * PL-1: saves the plan's sections as a draft. The first save creates version 1; a rejected
@@ -59,8 +63,7 @@ export async function savePlan(deps: PlanDeps, ctx: RequestContext, releaseId: s
       updatedAt: at,
       ...(takeOver ? { drafterId: principal.userId, drafterName: principal.username } : {}),
     };
-    if (!(await repo.updatePlan(trx, updated, current.status)))
-      throw new DomainError('conflict', 'The plan changed meanwhile; reload');
+    if (!(await repo.updatePlan(trx, updated, current.status))) throw planChangedMeanwhile(current.version);
     if (takeOver)
       await repo.insertComment(trx, current.id, {
         kind: 'taken_over',
@@ -221,16 +224,15 @@ export async function saveCompletion(
       (part) => JSON.stringify(content[part] ?? null) !== JSON.stringify(approved.content[part] ?? null),
     );
     if (changed.length)
-      throw policyViolation(
-        RULES.completion_keeps_approved,
-        `The completion cannot change what the approved short form runs: ${changed.join(', ')}`,
-        { fields: Object.fromEntries(changed.map((f) => [f, [FIELDS.unchanged_in_short_form]])) },
+      throw invalidFields(
+        Object.fromEntries(changed.map((f) => [f, [FIELDS.unchanged_in_short_form]])),
+        { rule: RULES.completion_keeps_approved },
+        'policy_violation',
       );
     const latest = (await repo.latestPlan(trx, release.id))!;
     if (latest.status === 'draft' || latest.status === 'rejected') {
       const updated: repo.PlanVersion = { ...latest, content, status: 'draft', updatedAt: at };
-      if (!(await repo.updatePlan(trx, updated, latest.status)))
-        throw new DomainError('conflict', 'The plan changed meanwhile; reload');
+      if (!(await repo.updatePlan(trx, updated, latest.status))) throw planChangedMeanwhile(latest.version);
       return {
         release,
         result: updated,
@@ -336,7 +338,10 @@ export async function overrideConflict(
     if (!conflict) throw notFound('schedule_conflict', key);
     if (conflict.override)
       throw alreadyDone(
-        `This conflict is already overridden, by ${conflict.override.byName} at ${conflict.override.at}`,
+        {
+          code: 'conflict_already_overridden',
+          params: { by: conflict.override.byName, at: conflict.override.at },
+        },
         {
           rule: RULES.schedule_conflicts,
           action: 'override_conflict',
@@ -377,9 +382,7 @@ export async function createFreeze(
 ) {
   const principal = authorize(ctx, 'policy.manage');
   if (Date.parse(input.endsAt) <= Date.parse(input.startsAt))
-    throw new DomainError('invalid_input', 'A freeze window ends after it starts', {
-      fields: { endsAt: [FIELDS.after_start] },
-    });
+    throw invalidFields({ endsAt: [FIELDS.after_start] });
   const freeze: repo.FreezeWindow = {
     id: randomUUID(),
     name: input.name,

@@ -2,12 +2,13 @@ import { RULES, FIELDS, type FieldProblem } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import {
-  DomainError,
   XDYJ_06_01_V1,
   policyInvariantViolations,
-  conflict,
   alreadyDone,
+  invalidFields,
   notFound,
+  refusal,
+  refused,
   type PolicyDocument,
   type PolicyRules,
 } from '@releasegate/domain';
@@ -59,9 +60,7 @@ export async function ensureDefaultPolicy(deps: PolicyDeps, ctx: RequestContext)
 export async function policyInForce(q: Kysely<Database>, clock: Clock): Promise<repo.PolicyVersion> {
   const v = await repo.policyInForce(q, today(clock));
   if (!v)
-    throw new DomainError('conflict', 'No release policy is in force; approve one first', {
-      rule: RULES.policy_in_force,
-    });
+    throw refusal('conflict', 'policy_in_force', { code: 'no_policy_in_force', params: {} });
   return v;
 }
 
@@ -93,14 +92,14 @@ export async function draftPolicyVersion(
   return deps.db.kysely.transaction().execute(async (trx) => {
     const base = await policyInForce(trx, deps.clock);
     if (await repo.findPolicyByVersion(trx, base.document.number, input.version)) {
-      throw conflict(`${base.document.number} ${input.version} exists; choose a new version number`, {
-        fields: { version: [FIELDS.already_exists] },
-      });
+      throw refused(
+        'conflict',
+        { code: 'policy_version_exists', params: { policy: `${base.document.number} ${input.version}` } },
+        { fields: { version: [FIELDS.already_exists] } },
+      );
     }
     if (input.effectiveDate < today(deps.clock)) {
-      throw new DomainError('invalid_input', 'A new version cannot take effect in the past', {
-        fields: { effectiveDate: [FIELDS.today_or_later] },
-      });
+      throw invalidFields({ effectiveDate: [FIELDS.today_or_later] });
     }
     const document: PolicyDocument = {
       ...base.document,
@@ -143,10 +142,12 @@ export async function approvePolicyVersion(
 ): Promise<repo.PolicyVersion> {
   const principal = authorize(ctx, 'policy.manage');
   if (!principal.roles.includes('operations_manager')) {
-    throw new DomainError('forbidden', 'Only the operations manager approves the release policy (RO-1)', {
-      rule: RULES.manager_maintains_policy,
-      permission: 'policy.manage',
-    });
+    throw refusal(
+      'forbidden',
+      'manager_maintains_policy',
+      { code: 'needs_roles', params: { roles: ['operations_manager'] } },
+      { permission: 'policy.manage' },
+    );
   }
   return deps.db.kysely.transaction().execute(async (trx) => {
     const v = await repo.lockPolicy(trx, id);
@@ -154,7 +155,14 @@ export async function approvePolicyVersion(
     // Approved once: a second approval (another manager at the same moment) is told whose counts.
     if (v.status !== 'draft')
       throw alreadyDone(
-        `${v.document.number} ${v.document.version} is already approved, by ${v.approvedBy ?? '—'} at ${v.approvedAt ?? '—'}`,
+        {
+          code: 'policy_already_approved',
+          params: {
+            policy: `${v.document.number} ${v.document.version}`,
+            by: v.approvedBy ?? '—',
+            at: v.approvedAt ?? v.createdAt,
+          },
+        },
         {
           rule: RULES.policy_approval,
           action: 'approve',
@@ -164,13 +172,11 @@ export async function approvePolicyVersion(
       );
     // Four eyes on the rules every release runs under: nobody approves their own draft.
     if (v.createdBy === principal.username)
-      throw new DomainError(
+      throw refusal(
         'forbidden',
-        'The drafter of a policy version cannot approve it; another manager must',
-        {
-          rule: RULES.policy_four_eyes,
-          drafter: v.createdBy,
-        },
+        'policy_four_eyes',
+        { code: 'policy_drafter_cannot_approve', params: {} },
+        { drafter: v.createdBy },
       );
     assertInvariantsHold(v.document.rules);
     const at = deps.clock.now().toISOString();
@@ -179,13 +185,10 @@ export async function approvePolicyVersion(
     );
     const document = { ...v.document, approver: principal.displayName, revisions };
     if (!(await repo.approvePolicy(trx, id, principal.username, at, document)))
-      throw new DomainError(
-        'conflict',
-        `${v.document.number} ${v.document.version} changed meanwhile; reload`,
-        {
-          rule: RULES.policy_approval,
-        },
-      );
+      throw refusal('conflict', 'policy_approval', {
+        code: 'changed_meanwhile_reload',
+        params: { name: `${v.document.number} ${v.document.version}` },
+      });
     await deps.audit.record(trx, ctx, {
       action: 'policy.approve',
       entityType: 'policy_version',
@@ -202,9 +205,5 @@ function assertInvariantsHold(rules: PolicyRules) {
   if (violations.length === 0) return;
   const fields: Record<string, FieldProblem[]> = {};
   for (const v of violations) (fields[v.field] ??= []).push(v.problem);
-  throw new DomainError(
-    'policy_violation',
-    `The policy breaks rules no version may break: ${violations.map((v) => `${v.field} (${v.rule}: ${v.reason})`).join('; ')}`,
-    { rule: violations[0].rule, fields, violations },
-  );
+  throw invalidFields(fields, { rule: violations[0].rule, violations }, 'policy_violation');
 }

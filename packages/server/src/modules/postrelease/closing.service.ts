@@ -13,7 +13,7 @@ import {
 import type { Certificate } from 'pkijs';
 import JSZip from 'jszip';
 import type { Kysely } from 'kysely';
-import { DomainError, notFound } from '@releasegate/domain';
+import { notFound, refusal } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../authorize';
@@ -182,13 +182,11 @@ export async function closeRelease(
     authorize(ctx, 'release.close');
     // KP-1: an unsuccessful outcome lowers the success rate for good; it is recorded with why.
     if (input.outcome !== 'successful' && !input.analysis?.trim())
-      throw new DomainError(
+      throw refusal(
         'invalid_input',
-        `Closing ${release.number} as ${input.outcome} needs the analysis`,
-        {
-          rule: RULES.close_needs_reason,
-          fields: { analysis: [FIELDS.analysis_required] },
-        },
+        'close_needs_reason',
+        { code: 'close_needs_analysis', params: { release: release.number, outcome: input.outcome } },
+        { fields: { analysis: [FIELDS.analysis_required] } },
       );
     const by = principal.displayName || principal.username;
     const { report } = await sealOnClose(trx, deps, release, {

@@ -1,6 +1,6 @@
-import { RULES } from '@releasegate/messages';
+import { fieldProblem } from '@releasegate/messages';
 import type { Kysely } from 'kysely';
-import { DomainError, impactOf, notFound, type PlanRisk } from '@releasegate/domain';
+import { impactOf, invalidFields, notFound, refusal, type PlanRisk } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../authorize';
@@ -53,11 +53,10 @@ async function load(q: Kysely<Database>, id: string) {
 
 function assertAssessable(r: repo.Release) {
   if (r.state !== 'requested' && r.state !== 'planning') {
-    throw new DomainError(
-      'invalid_transition',
-      `${r.number} is ${r.state}: assessments are recorded during intake and planning`,
-      { rule: RULES.assessment_during_intake },
-    );
+    throw refusal('invalid_transition', 'assessment_during_intake', {
+      code: 'assessment_not_now',
+      params: { release: r.number, state: r.state },
+    });
   }
 }
 
@@ -173,11 +172,7 @@ export async function assessRisks(
   const categories = new Set(content.risks.map((r) => r.category));
   const missing = (['technical', 'business', 'management'] as const).filter((c) => !categories.has(c));
   if (missing.length) {
-    throw new DomainError(
-      'invalid_input',
-      `Assess all three kinds of risk; missing: ${missing.join(', ')} (IN-5)`,
-      { fields: { risks: missing.map((m) => `no ${m} risk assessed`) } },
-    );
+    throw invalidFields({ risks: missing.map((category) => fieldProblem('risk_not_assessed', { category })) });
   }
   await record(deps, ctx, id, 'risk', content);
 }

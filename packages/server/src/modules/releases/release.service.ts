@@ -1,8 +1,9 @@
-import { RULES, FIELDS, fieldProblem, fieldProblemsSummary, type FieldProblem } from '@releasegate/messages';
+import { RULES, FIELDS, fieldProblem, type FieldProblem } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import {
-  DomainError,
+  invalidFields,
+  refused,
   alreadyDone,
   availableActions,
   checkReleaseItems,
@@ -61,13 +62,11 @@ async function assertChangesApproved(q: Kysely<Database>, deps: ReleaseServiceDe
   const approvals = await deps.changeApprovals(q, changeIds);
   const bad = approvals.filter((a) => !a.approved);
   if (bad.length > 0) {
-    throw new DomainError(
+    throw refusal(
       'policy_violation',
-      `A release is accepted only from approved changes; not approved: ${bad.map((b) => b.label).join(', ')}`,
-      {
-        rule: RULES.approved_changes_only,
-        changes: bad,
-      },
+      'approved_changes_only',
+      { code: 'unapproved_changes', params: { changes: bad.map((b) => b.label) } },
+      { changes: bad },
     );
   }
   return approvals;
@@ -94,16 +93,15 @@ export async function requestRelease(
 ): Promise<repo.Release> {
   const principal = authorize(ctx, 'release.request');
   if (input.changeIds.length === 0) {
-    throw new DomainError('invalid_input', 'A release carries at least one approved change', {
-      fields: { changeIds: [FIELDS.choose_change] },
-    });
+    throw invalidFields({ changeIds: [FIELDS.choose_change] });
   }
   if (input.items.length === 0 && (input.targetCiIds ?? []).length === 0) {
-    const what = 'name at least one release item or target configuration item';
-    throw new DomainError('invalid_input', `A release request must say what is released: ${what}`, {
-      rule: RULES.release_scope,
-      fields: { items: [FIELDS.release_scope_needed], targetCiIds: [FIELDS.release_scope_needed] },
-    });
+    throw refusal(
+      'invalid_input',
+      'release_scope',
+      { code: 'no_release_scope', params: {} },
+      { fields: { items: [FIELDS.release_scope_needed], targetCiIds: [FIELDS.release_scope_needed] } },
+    );
   }
   return deps.db.kysely.transaction().execute(async (trx) => {
     await assertChangesApproved(trx, deps, input.changeIds);
@@ -128,15 +126,14 @@ export async function requestRelease(
       for (const p of problems) (fields[`items.${p.index}.${p.field}`] ??= []).push(p.problem);
       if (unknownTargets.length)
         fields.targetCiIds = unknownTargets.map((id) => fieldProblem('ci_missing', { id }));
-      throw new DomainError(
-        'policy_violation',
-        `The release items are not valid: ${fieldProblemsSummary(fields)}`,
+      throw invalidFields(
+        fields,
         {
           rule: problems.some((p) => p.problem.code === 'dsl_version_not_approved')
             ? RULES.dsl_approved_only
             : RULES.release_items,
-          fields,
         },
+        'policy_violation',
       );
     }
     const policy = await policyInForce(trx, deps.clock);
@@ -224,7 +221,10 @@ async function assertNotTakenYet(
       : undefined);
   if (winner)
     throw alreadyDone(
-      `Cannot ${action.replace(/_/g, ' ')} ${release.number}: ${winner.by ?? 'the system'} already did (${winner.action.replace(/_/g, ' ')}) at ${winner.at}`,
+      {
+        code: 'release_already_done',
+        params: { release: release.number, by: winner.by ?? '—', done: winner.action, at: winner.at },
+      },
       winner,
     );
 }
@@ -274,7 +274,7 @@ export async function runAction<T>(
           : { action, from: before.state, to, by: principal.username, at },
     };
     if (!(await repo.updateRelease(trx, after, before.state))) {
-      throw new DomainError('conflict', `${before.number} changed meanwhile; reload and try again`);
+      throw refused('conflict', { code: 'changed_meanwhile_reload', params: { name: before.number } });
     }
     if (after.state === 'closed') await writeReleaseRecord(trx, after, after.updatedAt);
     await announceStateChange(trx, deps.clock, rules, before, after, principal.userId);

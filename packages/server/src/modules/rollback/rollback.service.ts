@@ -2,7 +2,7 @@ import { RULES, renderReason, type Reason, FIELDS } from '@releasegate/messages'
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import {
-  DomainError,
+  invalidFields,
   TRIGGER_KIND_LABELS,
   decisionDueAt,
   decisionTiming,
@@ -72,9 +72,7 @@ export async function raiseTriggerIn(
   const now = deps.clock.now().toISOString();
   const discoveredAt = input.discoveredAt ? new Date(input.discoveredAt).toISOString() : now;
   if (discoveredAt > now)
-    throw new DomainError('invalid_input', 'The discovery time cannot be in the future', {
-      fields: { discoveredAt: [FIELDS.not_after_now] },
-    });
+    throw invalidFields({ discoveredAt: [FIELDS.not_after_now] });
   const trigger: repo.Trigger = {
     id: randomUUID(),
     releaseId: release.id,

@@ -1,7 +1,6 @@
-import { RULES } from '@releasegate/messages';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { DomainError } from '@releasegate/domain';
+import { refusal } from '@releasegate/domain';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/database';
@@ -73,17 +72,14 @@ export function healthRoutes(
       },
       handler: async (request, reply) => {
         if (!metricsToken)
-          throw new DomainError(
-            'not_found',
-            'Metrics are off: set METRICS_TOKEN (at least 16 characters) and scrape with Authorization: Bearer <token>',
-            { rule: RULES.metrics_token, reason: 'metrics_off' },
-          );
+          throw refusal('not_found', 'metrics_token', { code: 'metrics_off', params: {} }, { reason: 'metrics_off' });
         if (!bearerMatches(request.headers.authorization, metricsToken)) {
           reply.header('www-authenticate', 'Bearer realm="metrics"');
-          throw new DomainError(
+          throw refusal(
             'unauthenticated',
-            'Metrics need Authorization: Bearer <METRICS_TOKEN>; the token is missing or wrong',
-            { rule: RULES.metrics_token, reason: 'bad_metrics_token' },
+            'metrics_token',
+            { code: 'metrics_token_wrong', params: {} },
+            { reason: 'bad_metrics_token' },
           );
         }
         return reply.header('content-type', registry.contentType).send(await registry.metrics());

@@ -1,6 +1,6 @@
-import { RULES, FIELDS } from '@releasegate/messages';
+import { FIELDS } from '@releasegate/messages';
 import type { Readable } from 'node:stream';
-import { DomainError, notFound, refusal } from '@releasegate/domain';
+import { notFound, refusal, refused } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../authorize';
 import { BlobTooLargeError } from '../../storage/blob-store';
@@ -42,9 +42,12 @@ export async function recordCheck(
     const rules = await rulesOf(trx, release);
     const item = rules.preReleaseChecks.find((i) => i.key === itemKey);
     if (!item)
-      throw new DomainError(
+      throw refused(
         'invalid_input',
-        `Unknown checklist item ${itemKey}; the policy has: ${rules.preReleaseChecks.map((i) => i.key).join(', ')}`,
+        {
+          code: 'unknown_check_item',
+          params: { item: itemKey, items: rules.preReleaseChecks.map((i) => i.key) },
+        },
         { fields: { item: [FIELDS.unknown] } },
       );
     if (input.result === 'passed' && !input.note?.trim() && !input.link && !input.evidence) {
@@ -104,11 +107,10 @@ export async function uploadEvidence(
     return { ...stored, filename };
   } catch (error) {
     if (error instanceof BlobTooLargeError)
-      throw new DomainError(
-        'too_large',
-        `The file is larger than the limit of ${Math.round(deps.maxUploadBytes / 1048576)} MiB`,
-        { rule: RULES.upload_size_limit },
-      );
+      throw refusal('too_large', 'upload_size_limit', {
+        code: 'file_too_large',
+        params: { mib: Math.round(deps.maxUploadBytes / 1048576) },
+      });
     throw error;
   }
 }
@@ -129,9 +131,7 @@ export async function openEvidence(
   const cited = await repo.evidenceCitation(deps.db.kysely, release.id, digest);
   if (!cited) throw notFound('evidence_file', digest);
   if ((await deps.blobs.rehash(digest)) !== digest)
-    throw new DomainError('conflict', `The stored evidence file ${digest} no longer matches its SHA-256`, {
-      rule: RULES.archive_integrity,
-    });
+    throw refusal('conflict', 'archive_integrity', { code: 'evidence_altered', params: { digest } });
   return {
     filename: cited.filename ?? digest,
     size: (await deps.blobs.size(digest)) ?? 0,

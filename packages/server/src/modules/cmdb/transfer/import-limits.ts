@@ -1,7 +1,7 @@
-import { RULES } from '@releasegate/messages';
+import { FIELDS } from '@releasegate/messages';
 import { createRequire } from 'node:module';
 import { Readable, Transform } from 'node:stream';
-import { DomainError } from '@releasegate/domain';
+import { DomainError, refusal } from '@releasegate/domain';
 
 /**
  * CM-5: what one import may hold, so a file cannot exhaust the server. An upload over
@@ -21,41 +21,43 @@ const MAX_ZIP_ENTRIES = 10_000;
 const mib = (bytes: number) => Math.round(bytes / 1048576);
 
 export function fileTooLarge(limits: ImportLimits): DomainError {
-  return new DomainError(
+  return refusal(
     'too_large',
-    `The import file is larger than the limit of ${mib(limits.maxBytes)} MiB (CMDB_IMPORT_MAX_MB); nothing was imported`,
-    { rule: RULES.cmdb_import_file_size, limit: 'CMDB_IMPORT_MAX_MB', maxBytes: limits.maxBytes },
+    'cmdb_import_file_size',
+    { code: 'import_file_too_large', params: { mib: mib(limits.maxBytes), setting: 'CMDB_IMPORT_MAX_MB' } },
+    { limit: 'CMDB_IMPORT_MAX_MB', maxBytes: limits.maxBytes },
   );
 }
 
 function unzippedTooLarge(limits: ImportLimits): DomainError {
-  return new DomainError(
+  return refusal(
     'too_large',
-    `The workbook unzips to more than ${mib(limits.maxUnzippedBytes)} MiB (CMDB_IMPORT_MAX_UNZIPPED_MB); nothing was imported`,
+    'cmdb_import_unzipped_size',
     {
-      rule: RULES.cmdb_import_unzipped_size,
-      limit: 'CMDB_IMPORT_MAX_UNZIPPED_MB',
-      maxBytes: limits.maxUnzippedBytes,
+      code: 'import_unzipped_too_large',
+      params: { mib: mib(limits.maxUnzippedBytes), setting: 'CMDB_IMPORT_MAX_UNZIPPED_MB' },
     },
+    { limit: 'CMDB_IMPORT_MAX_UNZIPPED_MB', maxBytes: limits.maxUnzippedBytes },
   );
 }
 
 export function tooManyRows(limits: ImportLimits): DomainError {
-  return new DomainError(
+  return refusal(
     'too_large',
-    `The import file has more than ${limits.maxRows} rows (CMDB_IMPORT_MAX_ROWS); split it, nothing was imported`,
-    { rule: RULES.cmdb_import_rows, limit: 'CMDB_IMPORT_MAX_ROWS', maxRows: limits.maxRows },
+    'cmdb_import_rows',
+    { code: 'import_too_many_rows', params: { rows: limits.maxRows, setting: 'CMDB_IMPORT_MAX_ROWS' } },
+    { limit: 'CMDB_IMPORT_MAX_ROWS', maxRows: limits.maxRows },
   );
 }
 
 /** A file neither parser can read: named as such, not a 500. */
 export function unreadableFile(format: 'csv' | 'xlsx', reason: string): DomainError {
-  const what = format === 'csv' ? 'a CSV file (UTF-8, comma-separated)' : 'an XLSX workbook';
-  return new DomainError('invalid_input', `The file is not ${what}: ${reason}`, {
-    rule: RULES.cmdb_import_file_format,
-    format,
-    fields: { _: [`not ${what}`] },
-  });
+  return refusal(
+    'invalid_input',
+    'cmdb_import_file_format',
+    { code: format === 'csv' ? 'import_not_csv' : 'import_not_xlsx', params: {} },
+    { format, parserSays: reason, fields: { _: [FIELDS.unreadable_file] } },
+  );
 }
 
 /**
