@@ -175,7 +175,7 @@ describe('X-3 the message catalog (one contract: codes, not sentences)', () => {
       'Separation of duties: one user cannot be a system administrator and an auditor; a security administrator and a CAB member at once',
     );
     expect(renderReason('zh', pairs)).toBe(
-      '同一用户不能同时担任系统管理员和审计员；安全管理员和变更管理委员会成员',
+      '三员分立：同一用户不能同时担任系统管理员和审计员；安全管理员和变更管理委员会成员',
     );
   });
 

@@ -328,12 +328,13 @@ export const zh: Catalog = {
     password_in_directory: '{{username}} 通过目录登录，密码由企业目录管理',
     role_listed_twice: '同一角色列出了两次',
     role_pair: '{{a, role}}和{{b, role}}',
-    roles_exclude_each_other: '同一用户不能同时担任{{pairs, reasons}}',
+    roles_exclude_each_other: '三员分立：同一用户不能同时担任{{pairs, reasons}}',
     account_roles_exclude_each_other:
-      '该账户同时担任{{pairs, reasons}}，在安全管理员纠正其角色之前不能执行任何操作',
-    groups_collide: '目录组 {{groups, semicolon}} 会使同一人同时担任{{pairs, reasons}}，请调整映射或目录',
+      '三员分立：该账户同时担任{{pairs, reasons}}，在安全管理员纠正其角色之前不能执行任何操作',
+    groups_collide:
+      '三员分立：目录组 {{groups, semicolon}} 会使同一人同时担任{{pairs, reasons}}，请调整映射或目录',
     mapping_groups_collide:
-      '添加此映射后，{{users, list}} 将通过目录组 {{groups, semicolon}} 同时担任互斥的角色，请调整映射或目录',
+      '三员分立：添加此映射后，{{users, list}} 将通过目录组 {{groups, semicolon}} 同时担任互斥的角色，请调整映射或目录',
     directory_identity_invalid:
       '目录或身份提供方提供的用户名或组名无效（过长、含控制字符或组过多），请联系管理员',
     no_mapped_role: '您所在的目录组都没有映射到本系统的角色，请联系安全管理员',

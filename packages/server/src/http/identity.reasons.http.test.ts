@@ -85,7 +85,7 @@ describe.each(DIALECTS)('X-3 X-4 identity refusals as codes on %s', (dialect) =>
     expect(sod.status).toBe(422);
     expect(
       expectChinese(sod, { ruleCode: 'separation_of_duties', reasonCode: 'roles_exclude_each_other' }),
-    ).toBe('RO-3 职责分离：同一用户不能同时担任系统管理员和审计员');
+    ).toBe('RO-3 职责分离：三员分立：同一用户不能同时担任系统管理员和审计员');
     expect(sod.body.error.details).toMatchObject({
       ruleCode: 'separation_of_duties',
       conflictingRoles: ['system_administrator', 'auditor'],
