@@ -123,16 +123,9 @@ export function refusalText(error: DomainError, language: Language): string {
 export const notFound = (what: Thing, id: string) =>
   refused('not_found', { code: 'not_found', params: { what, id } }, { what, id });
 
+/** X-4: the caller's roles do not grant the permission the action needs. */
 export const forbidden = (permission: string) =>
-  new DomainError('forbidden', `This action needs the permission "${permission}"`, { permission });
-
-export const invalidInput = (message: string, details?: unknown) =>
-  new DomainError('invalid_input', message, details);
-
-export const conflict = (message: string, details?: unknown) => new DomainError('conflict', message, details);
-
-export const policyViolation = (rule: string, message: string, details?: Record<string, unknown>) =>
-  new DomainError('policy_violation', message, { rule, ...details });
+  refused('forbidden', { code: 'action_needs_permission', params: { permissions: [permission] } }, { permission });
 
 /**
  * Who took a one-shot action first, and when: what a caller who lost the race (or repeats the

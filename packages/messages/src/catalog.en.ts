@@ -414,6 +414,96 @@ export const en = {
     delivery_endpoint_deleted: 'the endpoint was deleted',
     delivery_endpoint_disabled: 'the endpoint is disabled',
     delivery_job_ended: 'its delivery job ended',
+    // Identity, sessions, API tokens and the directory (X-4, RO-1, RO-3).
+    bad_credentials:
+      'Wrong user name or password; after repeated failures an account is locked for a while (the security administrator can unlock it)',
+    account_disabled: 'This account is disabled; ask the security administrator',
+    directory_in_use: 'Sign in through the company directory or single sign-on',
+    second_factor_expired:
+      'The sign-in is unknown or has expired; sign in again with your user name and password',
+    code_or_recovery_code: 'Send either the 6-digit code or a recovery code',
+    second_factor_code_wrong: 'The code is wrong or has expired',
+    second_factor_code_used: 'This code was already used; wait for the next one',
+    second_factor_recovery_code_wrong: 'The recovery code is unknown or already used',
+    second_factor_already_enabled:
+      'Two-step verification is already on; turn it off first to enrol a new authenticator',
+    second_factor_not_started: 'Start enrolment first: there is no authenticator to confirm',
+    second_factor_not_enabled: 'Two-step verification is not on',
+    own_second_factor:
+      'Your own second factor is reset by another security administrator, or turned off with a current code',
+    sign_in_first: 'Sign in first',
+    current_password_wrong: 'The current password is wrong',
+    password_rules_broken: 'The password does not meet the password rules: {{problems, fields, semicolon}}',
+    setup_link_invalid:
+      'This setup link is invalid, already used or expired; create a new one with `releasegate admin create`',
+    username_taken: 'The user name {{username}} is taken',
+    service_account_no_password: 'A service account has no password; it acts through its API tokens',
+    initial_password_required: 'A person needs an initial password',
+    last_security_administrator: 'At least one enabled security administrator must remain',
+    own_roles: 'Nobody changes their own roles; another security administrator must',
+    own_account_disable: 'You cannot disable your own account',
+    roles_from_directory:
+      '{{username}} signs in through the directory; their roles come from their groups (change the group mapping or the directory)',
+    password_in_directory: "{{username}} signs in through the directory; their password is the directory's",
+    role_listed_twice: 'A role is listed twice',
+    role_pair: '{{a, role}} and {{b, role}}',
+    roles_exclude_each_other: 'Separation of duties: one user cannot be {{pairs, reasons}} at once',
+    account_roles_exclude_each_other:
+      'Separation of duties: this account is {{pairs, reasons}} at once and may do nothing until the security administrator corrects its roles',
+    groups_collide:
+      'Separation of duties: the directory groups {{groups, semicolon}} would make one person {{pairs, reasons}} at once',
+    mapping_groups_collide:
+      'Separation of duties: with this mapping {{users, list}} would hold roles that exclude each other, through the groups {{groups, semicolon}}',
+    directory_identity_invalid:
+      'What the directory says of you cannot be taken (a user name or group too long, with control characters, or too many groups); ask the administrator',
+    no_mapped_role:
+      'None of your directory groups gives a ReleaseGate role; ask the security administrator to map your group',
+    directory_username_taken:
+      'The user name {{username}} belongs to another account here; ask the security administrator',
+    group_mapping_exists: 'The group {{group}} is already mapped to {{role, role}}',
+    break_glass_not_eligible:
+      'Only an enabled local system or security administrator can be the break-glass account',
+    break_glass_taken: '{{holder}} is already the break-glass account; take the mark away first',
+    too_many_removals:
+      "The directory re-check would disable {{count}} accounts at once (more than DIRECTORY_RECHECK_MAX_REMOVALS, {{max}}, or every account it checked); nobody was disabled. Check the directory and the service account's read rights, then confirm the removals",
+    directory_unavailable: 'The company directory does not answer; try again in a moment',
+    oidc_provider_unavailable: 'The single sign-on provider does not answer; try again in a moment',
+    oidc_state_mismatch: 'This sign-in was not started from this browser; start it again',
+    oidc_state_unknown: 'This sign-in is not known here; start it again',
+    oidc_state_used: 'This sign-in was already used; start it again',
+    oidc_state_expired: 'This sign-in took too long; start it again',
+    oidc_refused: 'The single sign-on provider did not sign you in; start again',
+    oidc_claims_missing: "The provider's ID token does not say who you are ({{claim}})",
+    token_from_token: 'API tokens cannot create API tokens',
+    token_owner_only:
+      'Only {{owner}} can issue API tokens that act as {{owner}}; administrators issue tokens to service accounts only',
+    unknown_scopes: 'Unknown scopes: {{scopes, list}}',
+    scopes_never_on_tokens: 'No API token may carry these scopes: {{scopes, list}}',
+    scopes_not_for_service_accounts:
+      "A service account's token carries pipeline scopes only; not: {{scopes, list}}",
+    scopes_beyond_owner:
+      'A token can only carry permissions its owner holds; {{owner}} does not hold: {{scopes, list}}',
+    bad_token: 'The API token is unknown, expired or revoked',
+    session_ended: 'Your session has ended ({{ended, sessionEnd}}); sign in again',
+    csrf_token_wrong: 'Missing or wrong CSRF token (X-CSRF-Token header)',
+    password_expired:
+      'Your password has expired or was set by an administrator; change it before you continue',
+    second_factor_required: 'Your role signs in with two-step verification; set it up before you continue',
+    route_not_in_permission_table: 'This route is not in the permission table',
+    session_only: 'Only a person signed in may do this; API tokens may not',
+    action_needs_permission: 'This action needs the permission {{permissions, quoted, or}}',
+    token_needs_permission:
+      "This action needs the permission {{permissions, quoted, or}} among the API token's scopes",
+    idempotency_key_format: 'The Idempotency-Key header must be 1–255 visible ASCII characters',
+    idempotency_key_reused: 'This Idempotency-Key was used for another request; use a new key',
+    idempotency_key_running:
+      'The first request with this Idempotency-Key is still running; try again shortly',
+    too_many_requests: 'Too many {{what, rateLimited}}: at most {{max}} a minute; try again in {{seconds}} s',
+    upload_body_required: 'Send the file as the request body with Content-Type {{expected}}',
+    invalid_text: 'Invalid {{where, requestPart}}: {{fields, reasons}}',
+    field_problems: '{{field}}: {{problems, fields}}',
+    duplicate_created:
+      'The same thing was created at the same moment by another request; reload and try again',
   },
 
   /**
@@ -798,6 +888,30 @@ export const en = {
       resources: 'Resources',
       steps: 'Implementation steps',
       rollback: 'Rollback',
+    },
+    /** X-4: why a session ended. */
+    sessionEnd: {
+      unknown: 'unknown',
+      revoked: 'revoked',
+      idle_timeout: 'idle_timeout',
+      absolute_timeout: 'absolute_timeout',
+      disabled: 'disabled',
+    },
+    /** What a rate limit counts (X-4, IN-2), by its rule. */
+    rateLimited: {
+      x4_sign_in_rate_address: 'sign-ins from this address',
+      x4_sign_in_rate_user: 'sign-ins for this user name from this address',
+      x4_setup_rate: 'setup link checks from this address',
+      x4_token_creation_rate: 'API tokens created by this user',
+      change_webhook_rate: 'change webhook calls for this system from this address',
+    },
+    /** Where in a request a refused value was. */
+    requestPart: {
+      body: 'body',
+      querystring: 'querystring',
+      params: 'params',
+      headers: 'headers',
+      url: 'url',
     },
   },
 

@@ -33,6 +33,7 @@ const MODIFIERS = new Set([
   'rule',
   'gaps',
   'reasons',
+  'fields',
   ...Object.keys(en.words),
 ]);
 
@@ -143,6 +144,39 @@ describe('X-3 the message catalog (one contract: codes, not sentences)', () => {
     const state = { code: 'dsl_version_not_approved', params: { id: 'v1', state: 'pending' } } as const;
     expect(renderField('en', state)).toBe('DS-2: DSL version v1 is pending, not approved');
     expect(renderField('zh', state)).toContain('待审批');
+  });
+
+  it('X-3 a reason lists field problems (`fields`) and nested reasons (`reasons`) in either language', () => {
+    const rules = {
+      code: 'password_rules_broken',
+      params: {
+        problems: [
+          { code: 'password_has_username', params: {} },
+          { code: 'password_reused', params: { count: 5 } },
+        ],
+      },
+    } as const;
+    expect(renderReason('en', rules)).toBe(
+      'The password does not meet the password rules: must not contain the user name; must differ from the last 5 passwords',
+    );
+    expect(renderReason('zh', rules)).toBe(
+      '密码不符合密码规则：不能包含用户名；不能与最近 5 次使用过的密码相同',
+    );
+    const pairs = {
+      code: 'roles_exclude_each_other',
+      params: {
+        pairs: [
+          { code: 'role_pair', params: { a: 'system_administrator', b: 'auditor' } },
+          { code: 'role_pair', params: { a: 'security_administrator', b: 'cab_member' } },
+        ],
+      },
+    } as const;
+    expect(renderReason('en', pairs)).toBe(
+      'Separation of duties: one user cannot be a system administrator and an auditor; a security administrator and a CAB member at once',
+    );
+    expect(renderReason('zh', pairs)).toBe(
+      '三员分立：同一用户不能同时担任系统管理员和审计员；安全管理员和变更管理委员会成员',
+    );
   });
 
   it('X-3 Accept-Language and LANG choose the language, by quality and order', () => {

@@ -23,7 +23,14 @@ export interface GapParam {
   code: GapCode;
 }
 
-export type ParamValue = string | number | readonly string[] | readonly GapParam[] | readonly Reason[];
+export type ParamValue =
+  | string
+  | number
+  | readonly string[]
+  | readonly GapParam[]
+  | readonly Reason[]
+  /** Field problems (`{{problems, fields}}`), rendered from `fields`. */
+  | readonly FieldProblem[];
 
 /** The parameters a reason's template needs, by name (derived from the English template). */
 export type ParamsOf<C extends ReasonCode> = { [P in ParamNames<(typeof en.reasons)[C]>]: ParamValue };

@@ -77,6 +77,7 @@ export function rendererOf(lookup: Lookup, options: RenderOptions = {}): Rendere
         const texts = items.map((item) => {
           if (modifiers.includes('gaps')) return renderer.gap(item as GapParam);
           if (modifiers.includes('reasons')) return renderer.reason(item as Reason);
+          if (modifiers.includes('fields')) return renderer.field(item as FieldProblem);
           let word = String(item);
           if (modifiers.includes('time')) word = time(word);
           if (modifiers.includes('rule')) word = text(`rules.${word}`);

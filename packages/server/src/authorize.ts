@@ -1,9 +1,13 @@
-import { DomainError, forbidden, type Permission } from '@releasegate/domain';
+import { forbidden, refused, type Permission } from '@releasegate/domain';
 import type { Principal, RequestContext } from './context';
+
+/** "Please sign in": a request without a caller, or whose caller no longer exists. */
+export const signInFirst = (details: Record<string, unknown> = {}) =>
+  refused('unauthenticated', { code: 'sign_in_first', params: {} }, details);
 
 /** The principal of a request, or "please sign in". */
 export function requirePrincipal(ctx: RequestContext): Principal {
-  if (!ctx.principal) throw new DomainError('unauthenticated', 'Sign in first');
+  if (!ctx.principal) throw signInFirst();
   return ctx.principal;
 }
 

@@ -1,6 +1,5 @@
-import { RULES } from '@releasegate/messages';
-import { DomainError } from '../errors';
-import { forbiddenPairsIn, type Role } from './roles';
+import { refusal } from '../errors';
+import { forbiddenPairsIn, rolePairs, type Role } from './roles';
 
 /** RO-1: one row of the mapping the security administrator keeps: members of `group` hold `role`. */
 export interface GroupRoleRule {
@@ -58,13 +57,14 @@ export function assertMappedRolesAllowed(mapped: MappedRoles, who?: string): voi
   const collisions = groupCollisions(mapped);
   if (collisions.length === 0) return;
   const collidingGroups = [...new Set(collisions.flatMap((c) => c.groups))].sort();
-  throw new DomainError(
+  throw refusal(
     'policy_violation',
-    `Separation of duties: the directory groups ${collidingGroups.join('; ')} would give ${who ?? 'one user'} ${collisions
-      .map(({ roles: [a, b] }) => `${a} and ${b}`)
-      .join('; ')} together`,
+    'separation_of_duties',
     {
-      rule: RULES.separation_of_duties,
+      code: 'groups_collide',
+      params: { groups: collidingGroups, pairs: rolePairs(collisions.map((c) => c.roles)) },
+    },
+    {
       reason: 'groups_collide',
       conflictingRoles: [...new Set(collisions.flatMap((c) => c.roles))],
       pairs: collisions.map((c) => c.roles),

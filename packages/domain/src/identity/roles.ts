@@ -1,5 +1,5 @@
-import { RULES } from '@releasegate/messages';
-import { DomainError } from '../errors';
+import type { Reason } from '@releasegate/messages';
+import { refusal, refused } from '../errors';
 
 /** Business roles named by the policy (§1.4, table 4-2) and the MLPS 2.0 system roles. */
 export const BUSINESS_ROLES = [
@@ -67,15 +67,20 @@ export function forbiddenPairsIn(roles: readonly Role[]): (readonly [Role, Role]
  */
 export function assertRoleSetAllowed(roles: readonly Role[]): void {
   if (new Set(roles).size !== roles.length) {
-    throw new DomainError('invalid_input', 'A role is listed twice', { roles });
+    throw refused('invalid_input', { code: 'role_listed_twice', params: {} }, { roles });
   }
   const pairs = forbiddenPairsIn(roles);
   if (pairs.length > 0) {
     const conflictingRoles = [...new Set(pairs.flat())];
-    throw new DomainError(
+    throw refusal(
       'policy_violation',
-      `Separation of duties: one user cannot hold ${pairs.map(([a, b]) => `${a} and ${b}`).join('; ')} together`,
-      { rule: RULES.separation_of_duties, conflictingRoles, pairs },
+      'separation_of_duties',
+      { code: 'roles_exclude_each_other', params: { pairs: rolePairs(pairs) } },
+      { conflictingRoles, pairs },
     );
   }
 }
+
+/** Forbidden pairs as reasons, so a refusal names each pair's roles in the reader's language. */
+export const rolePairs = (pairs: readonly (readonly [Role, Role])[]): Reason[] =>
+  pairs.map(([a, b]) => ({ code: 'role_pair', params: { a, b } }));

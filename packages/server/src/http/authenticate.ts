@@ -1,7 +1,6 @@
-import { RULES } from '@releasegate/messages';
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DomainError } from '@releasegate/domain';
+import { refusal, refused } from '@releasegate/domain';
 import type { IdentityDeps } from '../modules/identity/identity.deps';
 import { authenticateSession, authenticateToken } from '../modules/identity/auth.service';
 import { CSRF_HEADER, SESSION_COOKIE } from './cookies';
@@ -36,9 +35,7 @@ async function authenticate(request: FastifyRequest, deps: IdentityDeps): Promis
   if (authorization?.startsWith('Bearer ')) {
     const principal = await authenticateToken(deps, authorization.slice('Bearer '.length).trim());
     if (!principal)
-      throw new DomainError('unauthenticated', 'The API token is unknown, expired or revoked', {
-        reason: 'bad_token',
-      });
+      throw refused('unauthenticated', { code: 'bad_token', params: {} }, { reason: 'bad_token' });
     request.principal = principal;
     return;
   }
@@ -52,35 +49,33 @@ async function authenticate(request: FastifyRequest, deps: IdentityDeps): Promis
       request.routeOptions.config.action === 'identity.setup'
     )
       return;
-    throw new DomainError('unauthenticated', `Your session has ended (${check.reason}); sign in again`, {
-      reason: check.reason,
-    });
+    throw refused(
+      'unauthenticated',
+      { code: 'session_ended', params: { ended: check.reason } },
+      { reason: check.reason },
+    );
   }
   request.principal = check.principal;
   if (!SAFE_METHODS.has(request.method)) {
     const header = request.headers[CSRF_HEADER];
     if (typeof header !== 'string' || !sameSecret(header, check.csrfToken)) {
-      throw new DomainError('forbidden', 'Missing or wrong CSRF token (X-CSRF-Token header)', {
-        rule: RULES.csrf,
-        reason: 'csrf',
-      });
+      throw refusal('forbidden', 'csrf', { code: 'csrf_token_wrong', params: {} }, { reason: 'csrf' });
     }
   }
   if (check.principal.passwordExpired && !request.routeOptions.config.allowExpiredPassword) {
-    throw new DomainError(
+    throw refusal(
       'policy_violation',
-      'Your password has expired or was set by an administrator; change it before you continue',
-      {
-        rule: RULES.password_maximum_age,
-        reason: 'password_expired',
-      },
+      'password_maximum_age',
+      { code: 'password_expired', params: {} },
+      { reason: 'password_expired' },
     );
   }
   if (check.principal.mustEnrolSecondFactor && !request.routeOptions.config.allowWithoutSecondFactor) {
-    throw new DomainError(
+    throw refusal(
       'policy_violation',
-      'Your role signs in with two-step verification; set it up before you continue',
-      { rule: RULES.x4_second_factor_required, reason: 'second_factor_required' },
+      'x4_second_factor_required',
+      { code: 'second_factor_required', params: {} },
+      { reason: 'second_factor_required' },
     );
   }
 }

@@ -1,6 +1,6 @@
-import { RULES } from '@releasegate/messages';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DomainError, forbiddenPairsIn } from '@releasegate/domain';
+import { forbiddenPairsIn, refusal, rolePairs } from '@releasegate/domain';
+import { signInFirst } from '../authorize';
 import { isDocumentationRoute, ROUTE_ACCESS, routeKey, type RouteAccess } from './route-access';
 
 /** The access rule of a request's route; HEAD answers like the GET it mirrors. */
@@ -34,36 +34,40 @@ export function registerRouteAuthorization(app: FastifyInstance): void {
 export function assertRouteAccess(request: FastifyRequest): void {
   const access = accessOf(request);
   if (access === undefined)
-    throw new DomainError('forbidden', 'This route is not in the permission table', {
-      rule: RULES.x4_permission,
-    });
+    throw refusal('forbidden', 'x4_permission', { code: 'route_not_in_permission_table', params: {} });
   if (access === 'public') return;
   const principal = request.principal;
-  if (!principal) throw new DomainError('unauthenticated', 'Sign in first', { reason: 'no_credentials' });
+  if (!principal) throw signInFirst({ reason: 'no_credentials' });
   if (access === 'signed_in') return;
   // RO-3 holds at use, not only when roles are granted: an account whose roles break separation
   // of duties (written straight into the database, or granted before the rule) does nothing.
   const pairs = forbiddenPairsIn(principal.roles);
   if (pairs.length > 0)
-    throw new DomainError(
+    throw refusal(
       'forbidden',
-      `Separation of duties: this account holds ${pairs.map(([a, b]) => `${a} and ${b}`).join('; ')} together and may do nothing until the security administrator corrects its roles`,
-      { rule: RULES.separation_of_duties, pairs },
+      'separation_of_duties',
+      { code: 'account_roles_exclude_each_other', params: { pairs: rolePairs(pairs) } },
+      { pairs },
     );
   if (access === 'session') {
     if (principal.via !== 'session')
-      throw new DomainError('forbidden', 'Only a person signed in may do this; API tokens may not', {
-        rule: RULES.x4_session_only,
-        reason: 'session_only',
-      });
+      throw refusal(
+        'forbidden',
+        'x4_session_only',
+        { code: 'session_only', params: {} },
+        { reason: 'session_only' },
+      );
     return;
   }
   if (!access.some((p) => principal.permissions.has(p))) {
-    const names = access.map((p) => `"${p}"`).join(' or ');
-    throw new DomainError(
+    throw refusal(
       'forbidden',
-      `This action needs the permission ${names}${principal.via === 'token' ? " among the API token's scopes" : ''}`,
-      { rule: RULES.x4_permission, permission: access[0], permissions: access, via: principal.via },
+      'x4_permission',
+      {
+        code: principal.via === 'token' ? 'token_needs_permission' : 'action_needs_permission',
+        params: { permissions: access },
+      },
+      { permission: access[0], permissions: access, via: principal.via },
     );
   }
 }

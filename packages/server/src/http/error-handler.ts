@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { DomainError, isAlreadyDone, refusalText, type ErrorCode } from '@releasegate/domain';
+import { DomainError, isAlreadyDone, refusalText, refused, type ErrorCode } from '@releasegate/domain';
 import {
   FIELDS,
   RULES,
@@ -53,11 +53,7 @@ const AUDITED_REFUSALS = new Set<ErrorCode>(['forbidden', 'policy_violation', 'i
  * A unique key another writer inserted first, which the service's own check could not see yet
  * (two nodes creating the same CI, type or endpoint at the same moment): a conflict, not a 500.
  */
-const DUPLICATE = new DomainError(
-  'conflict',
-  'The same thing was created at the same moment by another request; reload and try again',
-  { reason: 'duplicate' },
-);
+const DUPLICATE = refused('conflict', { code: 'duplicate_created', params: {} }, { reason: 'duplicate' });
 
 /**
  * A caller who lost the race for a one-shot action (or repeated it) tried and was refused: that

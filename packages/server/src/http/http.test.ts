@@ -89,7 +89,11 @@ describe.each(DIALECTS)('HTTP surface on %s', (dialect) => {
     expect(((await badJson.json()) as { error: { code: string } }).error.code).toBe('invalid_input');
     const unauth = await http.get('/api/users');
     expect(unauth.body).toEqual({
-      error: { code: 'unauthenticated', message: 'Sign in first', details: { reason: 'no_credentials' } },
+      error: {
+        code: 'unauthenticated',
+        message: 'Sign in first',
+        details: { reason: 'no_credentials', reasons: [{ reasonCode: 'sign_in_first', params: {} }] },
+      },
     });
   });
 

@@ -1,8 +1,8 @@
-import { FIELDS, RULES } from '@releasegate/messages';
+import { FIELDS } from '@releasegate/messages';
 import { createHash } from 'node:crypto';
 import { setTimeout } from 'node:timers/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DomainError, type Clock } from '@releasegate/domain';
+import { refusal, refused, type Clock } from '@releasegate/domain';
 import type { Db } from '../db/database';
 import { canonicalJson } from '../modules/audit/audit.chain';
 import * as repo from './idempotency.repository';
@@ -22,12 +22,10 @@ function keyOf(request: FastifyRequest): string | null {
   const value = request.headers[IDEMPOTENCY_HEADER];
   if (value === undefined) return null;
   if (typeof value !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(value))
-    throw new DomainError(
+    throw refused(
       'invalid_input',
-      'The Idempotency-Key header must be 1–255 visible ASCII characters',
-      {
-        fields: { [IDEMPOTENCY_HEADER]: [FIELDS.idempotency_key] },
-      },
+      { code: 'idempotency_key_format', params: {} },
+      { fields: { [IDEMPOTENCY_HEADER]: [FIELDS.idempotency_key] } },
     );
   return value;
 }
@@ -69,21 +67,15 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock:
       first = await repo.findKey(q, principal, key);
     }
     if (!first || first.route !== route || first.requestHash !== requestHash)
-      throw new DomainError(
-        'policy_violation',
-        'This Idempotency-Key was used for another request; use a new key',
-        {
-          rule: RULES.idempotency_key_one_request,
-        },
-      );
+      throw refusal('policy_violation', 'idempotency_key_one_request', {
+        code: 'idempotency_key_reused',
+        params: {},
+      });
     if (first.status === null)
-      throw new DomainError(
-        'conflict',
-        'The first request with this Idempotency-Key is still running; try again shortly',
-        {
-          rule: RULES.idempotency_key_in_progress,
-        },
-      );
+      throw refusal('conflict', 'idempotency_key_in_progress', {
+        code: 'idempotency_key_running',
+        params: {},
+      });
     reply.code(first.status).header('idempotent-replayed', 'true');
     if (first.contentType) reply.header('content-type', first.contentType);
     return reply.send(first.response);

@@ -1,19 +1,20 @@
-import { RULES } from '@releasegate/messages';
+import { RULES, type en } from '@releasegate/messages';
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fastifyRateLimit from '@fastify/rate-limit';
-import { DomainError } from '@releasegate/domain';
+import { refusal } from '@releasegate/domain';
 import type { Config } from '../config';
 
 /** One limit: at most `max` requests a minute for one key, on the routes it names. */
 interface RateRule {
-  /** Named in every refusal (`details.rule`), in the docs and in the configuration table. */
-  rule: string;
+  /**
+   * Named in every refusal (`details.rule`), in the docs and in the configuration table; what it
+   * counts is said by the catalog's `words.rateLimited` (the refusal's message).
+   */
+  rule: keyof typeof en.words.rateLimited;
   routes: string[];
   max: number;
   /** What is counted: the source address, a user name from it, a user, an external system. */
   key: (request: FastifyRequest) => string;
-  /** The refusal's message: what was too frequent. */
-  what: string;
 }
 
 const WINDOW_MS = 60_000;
@@ -33,39 +34,34 @@ function rules(limits: Config['rateLimits']): RateRule[] {
     {
       // Guessing one password across many user names (password spraying) from one address.
       // Counted first, so that attempts refused by the per-name limit count here too.
-      rule: RULES.x4_sign_in_rate_address,
+      rule: 'x4_sign_in_rate_address',
       routes: ['POST /api/auth/login', 'POST /api/auth/second-factor'],
       max: limits.signInAddress,
       key: (r) => r.ip,
-      what: 'sign-ins from this address',
     },
     {
-      rule: RULES.x4_sign_in_rate_user,
+      rule: 'x4_sign_in_rate_user',
       routes: ['POST /api/auth/login'],
       max: limits.signIn,
       key: (r) => `${r.ip} ${bodyField(r, 'username')}`,
-      what: 'sign-ins for this user name from this address',
     },
     {
-      rule: RULES.x4_setup_rate,
+      rule: 'x4_setup_rate',
       routes: ['GET /api/setup/status', 'POST /api/setup'],
       max: limits.setup,
       key: (r) => r.ip,
-      what: 'setup link checks from this address',
     },
     {
-      rule: RULES.x4_token_creation_rate,
+      rule: 'x4_token_creation_rate',
       routes: ['POST /api/tokens'],
       max: limits.tokenCreate,
       key: (r) => r.principal?.userId ?? r.ip,
-      what: 'API tokens created by this user',
     },
     {
-      rule: RULES.change_webhook_rate,
+      rule: 'change_webhook_rate',
       routes: ['POST /api/webhooks/changes/:system'],
       max: limits.changeWebhook,
       key: (r) => `${(r.params as { system?: string }).system ?? ''} ${r.ip}`,
-      what: 'change webhook calls for this system from this address',
     },
   ];
 }
@@ -86,22 +82,21 @@ export async function registerRateLimits(app: FastifyInstance, limits: Config['r
       const state = await limiter(request);
       if (state.isAllowed || !state.isExceeded) return;
       reply.header('retry-after', String(state.ttlInSeconds));
-      request.log.warn({ rule: rule.rule, key: state.key }, 'rate limit reached');
-      throw new DomainError(
+      request.log.warn({ rule: RULES[rule.rule], key: state.key }, 'rate limit reached');
+      throw refusal(
         'rate_limited',
-        `Too many ${rule.what}: at most ${rule.max} a minute; try again in ${state.ttlInSeconds} s`,
+        rule.rule,
         {
-          rule: rule.rule,
-          limit: rule.max,
-          windowSeconds: WINDOW_MS / 1000,
-          retryAfterSeconds: state.ttlInSeconds,
+          code: 'too_many_requests',
+          params: { what: rule.rule, max: rule.max, seconds: state.ttlInSeconds },
         },
+        { limit: rule.max, windowSeconds: WINDOW_MS / 1000, retryAfterSeconds: state.ttlInSeconds },
       );
     };
     for (const route of rule.routes) {
       unmatched.add(route);
       const limits = byRoute.get(route) ?? { rules: [], hooks: [] };
-      byRoute.set(route, { rules: [...limits.rules, rule.rule], hooks: [...limits.hooks, hook] });
+      byRoute.set(route, { rules: [...limits.rules, RULES[rule.rule]], hooks: [...limits.hooks, hook] });
     }
   }
   app.addHook('onRoute', (route) => {

@@ -1,7 +1,7 @@
-import { FIELDS, RULES, en, type FieldCode } from '@releasegate/messages';
+import { FIELDS, RULES, fieldProblem, type FieldCode, type Reason } from '@releasegate/messages';
 import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DomainError } from '@releasegate/domain';
+import { refusal, type DomainError } from '@releasegate/domain';
 
 /**
  * X-4: text the server receives is stored and shown as it was sent, or refused. PostgreSQL text
@@ -77,11 +77,15 @@ export function invalidTextError(
   fields: Map<string, TextProblem | 'invalid_utf8' | 'invalid_percent_encoding'>,
 ): DomainError {
   const entries = [...fields];
-  return new DomainError(
+  const problems = entries.map(([field, problem]): Reason => ({
+    code: 'field_problems',
+    params: { field, problems: [fieldProblem(TEXT_PROBLEMS[problem])] },
+  }));
+  return refusal(
     'invalid_input',
-    `Invalid ${where}: ${entries.map(([field, problem]) => `${field}: ${en.fields[TEXT_PROBLEMS[problem]]}`).join('; ')}`,
+    'x4_valid_text',
+    { code: 'invalid_text', params: { where, fields: problems } },
     {
-      rule: VALID_TEXT_RULE,
       reason: entries[0][1],
       fields: Object.fromEntries(entries.map(([field, problem]) => [field, [TEXT_PROBLEMS[problem]]])),
     },

@@ -1,9 +1,9 @@
-import { FIELDS, RULES } from '@releasegate/messages';
+import { FIELDS } from '@releasegate/messages';
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { DomainError } from '@releasegate/domain';
+import { refusal } from '@releasegate/domain';
 import { decodeHeaderText } from './text-input';
 
 /** The one content type of an upload: the file's bytes as the body, streamed, never buffered. */
@@ -28,10 +28,11 @@ export function acceptUploads(app: FastifyInstance) {
 /** The uploaded bytes; a request without a body (no Content-Type at all) is refused, not a 500. */
 export function uploadStream(request: FastifyRequest): Readable {
   if (request.body instanceof Readable) return request.body;
-  throw new DomainError(
+  throw refusal(
     'invalid_input',
-    `Send the file as the request body with Content-Type ${UPLOAD_CONTENT_TYPE}`,
-    { rule: RULES.content_type, expected: UPLOAD_CONTENT_TYPE, fields: { _: [FIELDS.required] } },
+    'content_type',
+    { code: 'upload_body_required', params: { expected: UPLOAD_CONTENT_TYPE } },
+    { expected: UPLOAD_CONTENT_TYPE, fields: { _: [FIELDS.required] } },
   );
 }
 

@@ -1,13 +1,14 @@
 import { RULES, FIELDS } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
-import { DomainError, isRole, type Role } from '@releasegate/domain';
+import { isRole, refusal, refused, type Role } from '@releasegate/domain';
 import type { Principal, RequestContext } from '../../context';
 import type { IdentityDeps } from './identity.deps';
 import * as repo from './identity.repository';
 import { assertPasswordAcceptable } from './password.policy';
 import { dummyPasswordHash, hashPassword, randomToken, sha256Hex, verifyPassword } from './secrets';
 import { auditUser, principalOf, toUserView } from './user.view';
-import { requirePrincipal } from '../../authorize';
+import { requirePrincipal, signInFirst } from '../../authorize';
+import { usernameTaken } from './user.service';
 import { checkTotpCode, codeProblem, spendRecoveryCode } from './second-factor.service';
 import {
   countFailure,
@@ -97,11 +98,7 @@ export async function login(
     if (user.disabled) {
       await failed('disabled');
       return {
-        error: new DomainError(
-          'unauthenticated',
-          'This account is disabled; ask the security administrator',
-          { reason: 'disabled' },
-        ),
+        error: refused('unauthenticated', { code: 'account_disabled', params: {} }, { reason: 'disabled' }),
       };
     }
     const localOnly = deps.settings.directory.localSignIn === 'break_glass';
@@ -110,10 +107,12 @@ export async function login(
       // right one) opens nothing but the break-glass administrator's account.
       await failed('directory_in_use');
       return {
-        error: new DomainError('unauthenticated', 'Sign in through the company directory or single sign-on', {
-          rule: RULES.x4_directory_sign_in,
-          reason: 'directory_in_use',
-        }),
+        error: refusal(
+          'unauthenticated',
+          'x4_directory_sign_in',
+          { code: 'directory_in_use', params: {} },
+          { reason: 'directory_in_use' },
+        ),
       };
     }
     if (user.totpConfirmedAt) {
@@ -133,10 +132,11 @@ export async function login(
  * by a lock: sign in again with the password.
  */
 const secondFactorExpired = () =>
-  new DomainError(
+  refusal(
     'unauthenticated',
-    'The sign-in is unknown or has expired; sign in again with your user name and password',
-    { rule: RULES.x4_second_factor, reason: 'second_factor_expired' },
+    'x4_second_factor',
+    { code: 'second_factor_expired', params: {} },
+    { reason: 'second_factor_expired' },
   );
 
 /**
@@ -152,13 +152,15 @@ export async function completeSecondFactor(
   client: ClientInfo,
 ): Promise<SignedIn> {
   if (!input.code === !input.recoveryCode) {
-    throw new DomainError('invalid_input', 'Send either the 6-digit code or a recovery code', {
-      fields: { [input.code ? 'recoveryCode' : 'code']: [input.code ? FIELDS.invalid : FIELDS.required] },
-    });
+    throw refused(
+      'invalid_input',
+      { code: 'code_or_recovery_code', params: {} },
+      { fields: { [input.code ? 'recoveryCode' : 'code']: [input.code ? FIELDS.invalid : FIELDS.required] } },
+    );
   }
   const outcome = await deps.db.kysely.transaction().execute(async (trx): Promise<Outcome> => {
     const now = deps.clock.now();
-    const refused = async (
+    const denied = async (
       reason: string,
       user: repo.User | undefined,
       extra: Record<string, unknown> = {},
@@ -175,16 +177,16 @@ export async function completeSecondFactor(
     const idHash = challengeToken ? sha256Hex(challengeToken) : null;
     const challenge = idHash ? await repo.findSignInChallenge(trx, idHash) : undefined;
     if (!idHash || !challenge) {
-      await refused(challengeToken ? 'unknown_challenge' : 'no_challenge', undefined);
+      await denied(challengeToken ? 'unknown_challenge' : 'no_challenge', undefined);
       return { error: secondFactorExpired() };
     }
     const user = await repo.findUserById(trx, challenge.userId);
     if (!user) {
-      await refused('unknown_user', undefined);
+      await denied('unknown_user', undefined);
       return { error: secondFactorExpired() };
     }
     if (challenge.consumedAt || challenge.expiresAt <= iso(now)) {
-      await refused(challenge.consumedAt ? 'challenge_used' : 'challenge_expired', user);
+      await denied(challenge.consumedAt ? 'challenge_used' : 'challenge_expired', user);
       return { error: secondFactorExpired() };
     }
     const ended = user.disabled
@@ -197,7 +199,7 @@ export async function completeSecondFactor(
     const totp = await repo.findTotp(trx, user.id);
     if (ended || !totp) {
       await repo.consumeSignInChallenge(trx, idHash, iso(now));
-      await refused(ended ?? 'second_factor_removed', user);
+      await denied(ended ?? 'second_factor_removed', user);
       return { error: secondFactorExpired() };
     }
 
@@ -209,7 +211,7 @@ export async function completeSecondFactor(
         : 'wrong';
     if (check !== 'accepted') {
       const { lock } = await countFailure(deps, trx, ctx, user, user.username, ({ attempts, lock }) =>
-        refused(`${check}_${method === 'totp' ? 'code' : 'recovery_code'}`, user, {
+        denied(`${check}_${method === 'totp' ? 'code' : 'recovery_code'}`, user, {
           method,
           attempts,
           locked: lock,
@@ -220,15 +222,19 @@ export async function completeSecondFactor(
         return { error: secondFactorExpired() };
       }
       return {
-        error: new DomainError(
+        error: refusal(
           'unauthenticated',
-          method === 'recovery_code'
-            ? 'The recovery code is unknown or already used'
-            : check === 'replayed'
-              ? 'This code was already used; wait for the next one'
-              : 'The code is wrong or has expired',
+          'x4_second_factor',
           {
-            rule: RULES.x4_second_factor,
+            code:
+              method === 'recovery_code'
+                ? 'second_factor_recovery_code_wrong'
+                : check === 'replayed'
+                  ? 'second_factor_code_used'
+                  : 'second_factor_code_wrong',
+            params: {},
+          },
+          {
             reason: 'second_factor_refused',
             fields:
               method === 'recovery_code'
@@ -239,7 +245,7 @@ export async function completeSecondFactor(
       };
     }
     if (!(await repo.consumeSignInChallenge(trx, idHash, iso(now)))) {
-      await refused('challenge_used', user);
+      await denied('challenge_used', user);
       return { error: secondFactorExpired() };
     }
     if (method === 'recovery_code') {
@@ -325,7 +331,7 @@ export async function currentUser(
 ): Promise<{ user: SessionUser; passwordExpired: boolean; mustEnrolSecondFactor: boolean }> {
   const principal = requirePrincipal(ctx);
   const user = await repo.findUserById(deps.db.kysely, principal.userId);
-  if (!user) throw new DomainError('unauthenticated', 'Sign in first');
+  if (!user) throw signInFirst();
   return {
     user: { ...toUserView(user), permissions: [...principal.permissions].sort() },
     passwordExpired: principal.passwordExpired,
@@ -355,11 +361,13 @@ export async function changePassword(
 ): Promise<SignedIn> {
   const principal = requirePrincipal(ctx);
   const user = await repo.findUserById(deps.db.kysely, principal.userId);
-  if (!user) throw new DomainError('unauthenticated', 'Sign in first');
+  if (!user) throw signInFirst();
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    throw new DomainError('invalid_input', 'The current password is wrong', {
-      fields: { currentPassword: [FIELDS.wrong_password] },
-    });
+    throw refused(
+      'invalid_input',
+      { code: 'current_password_wrong', params: {} },
+      { fields: { currentPassword: [FIELDS.wrong_password] } },
+    );
   }
   await assertPasswordAcceptable(deps.db.kysely, deps, input.newPassword, user.username, user.id);
   const passwordHash = await hashPassword(input.newPassword);
@@ -453,18 +461,17 @@ export async function completeSetup(
     if (!row || row.used_at || row.expires_at <= now || !isRole(row.role)) {
       const reason = row?.used_at ? 'used' : row ? 'expired' : 'unknown';
       return {
-        error: new DomainError(
+        error: refusal(
           'policy_violation',
-          'This setup link is invalid, already used or expired; create a new one with `releasegate admin create`',
-          { rule: RULES.one_time_setup_link, reason },
+          'one_time_setup_link',
+          { code: 'setup_link_invalid', params: {} },
+          { reason },
         ),
       };
     }
     if (await repo.findUserByUsername(trx, input.username)) {
       return {
-        error: new DomainError('conflict', `The user name ${input.username} is taken`, {
-          fields: { username: [FIELDS.already_taken] },
-        }),
+        error: usernameTaken(input.username),
       };
     }
     const user: repo.User = {

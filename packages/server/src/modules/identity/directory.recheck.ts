@@ -1,5 +1,5 @@
 import { RULES } from '@releasegate/messages';
-import { DomainError, groupCollisions, rolesFromGroups } from '@releasegate/domain';
+import { groupCollisions, refusal, rolesFromGroups } from '@releasegate/domain';
 import { notify } from '../notifications';
 import { systemContext, type RequestContext } from '../../context';
 import { enqueueJob } from '../../jobs/job.repository';
@@ -124,10 +124,11 @@ async function applyRecheckFinding(
 export type Rechecker = (deps: IdentityDeps, ctx: RequestContext, run: RecheckRun) => Promise<void>;
 
 const tooManyRemovals = (count: number, max: number) =>
-  new DomainError(
+  refusal(
     'policy_violation',
-    `The directory re-check would disable ${count} accounts at once (more than DIRECTORY_RECHECK_MAX_REMOVALS, ${max}, or every account it checked); nobody was disabled. Check the directory and the service account's read rights, then confirm the removals`,
-    { rule: RULES.x4_directory_recheck, reason: 'too_many_removals', count, max },
+    'x4_directory_recheck',
+    { code: 'too_many_removals', params: { count, max } },
+    { reason: 'too_many_removals', count, max },
   );
 
 /**

@@ -3,9 +3,10 @@ import { randomUUID } from 'node:crypto';
 import {
   DomainError,
   assertMappedRolesAllowed,
-  conflict,
   groupCollisions,
   notFound,
+  refusal,
+  refused,
   rolesFromGroups,
   sameGroup,
   sameRoleSet,
@@ -103,7 +104,7 @@ async function directorySignInOnce(
 ): Promise<SignedIn | SecondFactorPending> {
   const outcome = await deps.db.kysely.transaction().execute(async (trx): Promise<Outcome> => {
     const now = iso(deps.clock.now());
-    const refused = async (reason: string, userId: string | null, details: Record<string, unknown> = {}) => {
+    const denied = async (reason: string, userId: string | null, details: Record<string, unknown> = {}) => {
       await deps.audit.record(trx, ctx, {
         action: 'identity.login',
         entityType: 'user',
@@ -115,12 +116,13 @@ async function directorySignInOnce(
     };
     const problem = identityProblem(identity);
     if (problem) {
-      await refused('identity_invalid', null, problem);
+      await denied('identity_invalid', null, problem);
       return {
-        error: new DomainError(
+        error: refusal(
           'forbidden',
-          'What the directory says of you cannot be taken (a user name or group too long, with control characters, or too many groups); ask the administrator',
-          { rule: RULES.x4_directory_sign_in, reason: 'identity_invalid', ...problem },
+          'x4_directory_sign_in',
+          { code: 'directory_identity_invalid', params: {} },
+          { reason: 'identity_invalid', ...problem },
         ),
       };
     }
@@ -128,24 +130,19 @@ async function directorySignInOnce(
     const mapped = rolesFromGroups(identity.groups, rules);
     let user = await repo.findUserByExternalId(trx, identity.source, identity.externalId);
     if (user?.disabled) {
-      await refused('disabled', user.id);
+      await denied('disabled', user.id);
       return {
-        error: new DomainError(
-          'unauthenticated',
-          'This account is disabled; ask the security administrator',
-          {
-            reason: 'disabled',
-          },
-        ),
+        error: refused('unauthenticated', { code: 'account_disabled', params: {} }, { reason: 'disabled' }),
       };
     }
     if (mapped.roles.length === 0) {
-      await refused('no_mapped_role', user?.id ?? null, { groups: identity.groups });
+      await denied('no_mapped_role', user?.id ?? null, { groups: identity.groups });
       return {
-        error: new DomainError(
+        error: refusal(
           'forbidden',
-          'None of your directory groups gives a ReleaseGate role; ask the security administrator to map your group',
-          { rule: RULES.ro1_role_from_groups, reason: 'no_mapped_role', groups: identity.groups },
+          'ro1_role_from_groups',
+          { code: 'no_mapped_role', params: {} },
+          { reason: 'no_mapped_role', groups: identity.groups },
         ),
       };
     }
@@ -153,7 +150,7 @@ async function directorySignInOnce(
       assertMappedRolesAllowed(mapped, identity.username);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      await refused('groups_collide', user?.id ?? null, error.details as Record<string, unknown>);
+      await denied('groups_collide', user?.id ?? null, error.details as Record<string, unknown>);
       return { error };
     }
     const taken = user ? undefined : await repo.findUserByUsername(trx, identity.username);
@@ -163,11 +160,13 @@ async function directorySignInOnce(
       if (taken) {
         // Never merged with an account of another source by name: that would hand a local (or
         // other directory's) account to whoever the directory calls by the same name.
-        await refused('username_taken', taken.id, { takenBy: taken.source });
+        await denied('username_taken', taken.id, { takenBy: taken.source });
         return {
-          error: conflict(
-            `The user name ${identity.username} belongs to another account here; ask the security administrator`,
-            { rule: RULES.x4_directory_account, reason: 'username_taken' },
+          error: refusal(
+            'conflict',
+            'x4_directory_account',
+            { code: 'directory_username_taken', params: { username: identity.username } },
+            { reason: 'username_taken' },
           ),
         };
       }
@@ -278,9 +277,11 @@ export async function addGroupRoleMapping(
   return deps.db.kysely.transaction().execute(async (trx) => {
     const rules = await repo.listGroupRoleMappings(trx, input.source);
     if (rules.some((r) => r.role === input.role && sameGroup(r.group, group))) {
-      throw conflict(`The group ${group} already gives ${input.role}`, {
-        fields: { group: [FIELDS.already_taken] },
-      });
+      throw refused(
+        'conflict',
+        { code: 'group_mapping_exists', params: { group, role: input.role } },
+        { fields: { group: [FIELDS.already_taken] } },
+      );
     }
     const next = [...rules, { group, role: input.role }];
     assertMappedRolesAllowed(rolesFromGroups([group], next), `members of ${group}`);
@@ -292,15 +293,12 @@ export async function addGroupRoleMapping(
       const collidingGroups = [
         ...new Set(colliding.flatMap((c) => c.collisions.flatMap((x) => x.groups))),
       ].sort();
-      throw new DomainError(
+      const users = colliding.map((c) => c.user.username);
+      throw refusal(
         'policy_violation',
-        `Separation of duties: with this mapping ${colliding
-          .map((c) => c.user.username)
-          .join(
-            ', ',
-          )} would hold roles that exclude each other, through the groups ${collidingGroups.join('; ')}`,
+        'separation_of_duties',
+        { code: 'mapping_groups_collide', params: { users, groups: collidingGroups } },
         {
-          rule: RULES.separation_of_duties,
           reason: 'groups_collide',
           collidingGroups,
           users: colliding.map((c) => ({
@@ -376,19 +374,21 @@ export async function setBreakGlass(
         !user.disabled &&
         user.roles.some((r) => r === 'system_administrator' || r === 'security_administrator');
       if (!eligible) {
-        throw new DomainError(
+        throw refusal(
           'policy_violation',
-          'Only an enabled local system or security administrator can be the break-glass account',
-          { rule: RULES.x4_break_glass, reason: 'not_eligible' },
+          'x4_break_glass',
+          { code: 'break_glass_not_eligible', params: {} },
+          { reason: 'not_eligible' },
         );
       }
       const holder = await repo.findBreakGlassUser(trx);
       if (holder && holder.id !== id) {
-        throw conflict(`${holder.username} is already the break-glass account; take the mark away first`, {
-          rule: RULES.x4_break_glass,
-          reason: 'break_glass_taken',
-          holder: holder.username,
-        });
+        throw refusal(
+          'conflict',
+          'x4_break_glass',
+          { code: 'break_glass_taken', params: { holder: holder.username } },
+          { reason: 'break_glass_taken', holder: holder.username },
+        );
       }
     }
     if (user.breakGlass === breakGlass) return;

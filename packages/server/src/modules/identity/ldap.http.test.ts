@@ -173,7 +173,10 @@ describe.each(DIALECTS)('X-4 RO-1 directory sign-in (LDAP) on %s', (dialect) => 
     ];
     for (const r of refusals) {
       expect(r.status).toBe(401);
-      expect(r.body.error.details).toEqual({ reason: 'bad_credentials' });
+      expect(r.body.error.details).toEqual({
+        reason: 'bad_credentials',
+        reasons: [{ reasonCode: 'bad_credentials', params: {} }],
+      });
     }
     expect((await users()).some((u) => u.username === gone)).toBe(false);
 

@@ -1,5 +1,4 @@
-import { RULES } from '@releasegate/messages';
-import { DomainError, sameGroup } from '@releasegate/domain';
+import { refusal, sameGroup } from '@releasegate/domain';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { RequestContext } from '../../context';
@@ -19,10 +18,12 @@ import {
 const iso = (d: Date) => d.toISOString();
 
 const directoryUnavailable = () =>
-  new DomainError('unavailable', 'The company directory does not answer; try again in a moment', {
-    rule: RULES.x4_directory_sign_in,
-    reason: 'directory_unavailable',
-  });
+  refusal(
+    'unavailable',
+    'x4_directory_sign_in',
+    { code: 'directory_unavailable', params: {} },
+    { reason: 'directory_unavailable' },
+  );
 
 const toIdentity = (entry: DirectoryEntry): DirectoryIdentity => ({
   source: 'ldap',

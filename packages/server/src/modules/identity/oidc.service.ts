@@ -1,5 +1,5 @@
-import { RULES } from '@releasegate/messages';
-import { DomainError } from '@releasegate/domain';
+import { RULES, type Reason } from '@releasegate/messages';
+import { refusal } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
 import type { OidcSettings } from '../../config.directory';
 import type { IdentityDeps } from './identity.deps';
@@ -59,13 +59,17 @@ export function safeReturnTo(next: string | undefined): string {
   return next;
 }
 
-function refusal(
-  reason: OidcRefusal,
-  message: string,
-  status: 'unauthenticated' | 'unavailable' = 'unauthenticated',
-) {
-  return new DomainError(status, message, { rule: RULES.x4_oidc_sign_in, reason });
-}
+/** A refused OIDC sign-in: why in words (`why`), and the reason the sign-in page names. */
+const oidcRefusal = (reason: OidcRefusal, why: Reason) =>
+  refusal('unauthenticated', 'x4_oidc_sign_in', why, { reason });
+
+const providerUnavailable = () =>
+  refusal(
+    'unavailable',
+    'x4_oidc_sign_in',
+    { code: 'oidc_provider_unavailable', params: {} },
+    { reason: 'provider_unavailable' },
+  );
 
 async function recordRefusal(
   deps: IdentityDeps,
@@ -102,11 +106,7 @@ export async function startOidcSignIn(
   } catch (error) {
     if (!(error instanceof ProviderUnavailable)) throw error;
     await recordRefusal(deps, ctx, 'provider_unavailable', { error: error.message });
-    throw refusal(
-      'provider_unavailable',
-      'The single sign-on provider does not answer; try again in a moment',
-      'unavailable',
-    );
+    throw providerUnavailable();
   }
   const now = deps.clock.now();
   const expiresAt = iso(new Date(now.getTime() + OIDC_SIGN_IN_MINUTES * 60_000));
@@ -177,7 +177,7 @@ export async function finishOidcSignIn(
       stateGiven: state !== null,
       cookieGiven: input.cookieState !== undefined,
     });
-    throw refusal('state_mismatch', 'This sign-in was not started from this browser; start it again');
+    throw oidcRefusal('state_mismatch', { code: 'oidc_state_mismatch', params: {} });
   }
   const stateHash = sha256Hex(state);
   const now = iso(deps.clock.now());
@@ -193,14 +193,15 @@ export async function finishOidcSignIn(
   });
   if (taken.refused !== null) {
     await recordRefusal(deps, ctx, taken.refused);
-    throw refusal(
-      taken.refused,
-      taken.refused === 'state_used'
-        ? 'This sign-in was already used; start it again'
-        : taken.refused === 'state_expired'
-          ? 'This sign-in took too long; start it again'
-          : 'This sign-in is not known here; start it again',
-    );
+    throw oidcRefusal(taken.refused, {
+      code:
+        taken.refused === 'state_used'
+          ? 'oidc_state_used'
+          : taken.refused === 'state_expired'
+            ? 'oidc_state_expired'
+            : 'oidc_state_unknown',
+      params: {},
+    });
   }
   const { found } = taken;
   const checks: AuthorizationChecks = {
@@ -214,16 +215,12 @@ export async function finishOidcSignIn(
   } catch (error) {
     if (error instanceof ProviderUnavailable) {
       await recordRefusal(deps, ctx, 'provider_unavailable', { error: error.message });
-      throw refusal(
-        'provider_unavailable',
-        'The single sign-on provider does not answer; try again in a moment',
-        'unavailable',
-      );
+      throw providerUnavailable();
     }
     if (error instanceof ProviderRefused) {
       const reason: OidcRefusal = error.reason;
       await recordRefusal(deps, ctx, reason, { error: error.detail });
-      throw refusal(reason, 'The single sign-on provider did not sign you in; start again');
+      throw oidcRefusal(reason, { code: 'oidc_refused', params: {} });
     }
     throw error;
   }
@@ -236,10 +233,10 @@ export async function finishOidcSignIn(
       { missing: ['sub', settings.usernameClaim].filter((c) => typeof answer.claims[c] !== 'string') },
       null,
     );
-    throw refusal(
-      'claims_missing',
-      `The provider's ID token does not say who you are (${settings.usernameClaim})`,
-    );
+    throw oidcRefusal('claims_missing', {
+      code: 'oidc_claims_missing',
+      params: { claim: settings.usernameClaim },
+    });
   }
   const outcome = await signInFromDirectory(deps, ctx, identity, clientInfo);
   // The refresh token of this sign-in replaces the last one: the re-check spends it.
@@ -309,11 +306,7 @@ export function oidcRechecker(client: OidcClient | null): Rechecker {
       } catch (error) {
         if (!(error instanceof ProviderUnavailable)) throw error;
         await recordUnavailable(deps, ctx, 'provider_unavailable', error.message);
-        throw refusal(
-          'provider_unavailable',
-          'The single sign-on provider does not answer; try again in a moment',
-          'unavailable',
-        );
+        throw providerUnavailable();
       }
       if (answer === 'refused') {
         run.findings.push({ user, finding: { gone: 'provider_refused' } });

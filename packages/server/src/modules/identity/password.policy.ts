@@ -1,6 +1,6 @@
-import { fieldProblem, renderField } from '@releasegate/messages';
+import { fieldProblem } from '@releasegate/messages';
 import type { Kysely } from 'kysely';
-import { DomainError, checkPassword } from '@releasegate/domain';
+import { checkPassword, refused } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import { isCommonPassword } from './common-passwords';
 import type { IdentityDeps } from './identity.deps';
@@ -39,13 +39,11 @@ export async function assertPasswordAcceptable(
     }
   }
   if (violations.length > 0) {
-    throw new DomainError(
+    const problems = violations.map((v) => v.problem);
+    throw refused(
       'invalid_input',
-      `The password does not meet the password rules: ${violations.map((v) => renderField('en', v.problem)).join('; ')}`,
-      {
-        fields: { password: violations.map((v) => v.problem) },
-        rule: `password profile ${deps.settings.password.profile}`,
-      },
+      { code: 'password_rules_broken', params: { problems } },
+      { fields: { password: problems }, rule: `password profile ${deps.settings.password.profile}` },
     );
   }
 }

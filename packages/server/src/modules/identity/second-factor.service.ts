@@ -2,7 +2,7 @@ import { FIELDS, RULES } from '@releasegate/messages';
 import { randomBytes } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
-import { DomainError, secondFactorRequired } from '@releasegate/domain';
+import { notFound, refusal, secondFactorRequired, type DomainError } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
 import type { IdentityDeps } from './identity.deps';
 import * as repo from './identity.repository';
@@ -114,10 +114,11 @@ export interface Enrolment {
 }
 
 const alreadyEnabled = () =>
-  new DomainError(
+  refusal(
     'conflict',
-    'Two-step verification is already on; turn it off first to enrol a new authenticator',
-    { rule: RULES.x4_second_factor, reason: 'already_enabled' },
+    'x4_second_factor',
+    { code: 'second_factor_already_enabled', params: {} },
+    { reason: 'already_enabled' },
   );
 
 /**
@@ -162,10 +163,12 @@ export async function confirmEnrolment(
     if (totp?.confirmedAt) return { error: alreadyEnabled() };
     if (!totp)
       return {
-        error: new DomainError('conflict', 'Start enrolment first: there is no authenticator to confirm', {
-          rule: RULES.x4_second_factor,
-          reason: 'not_started',
-        }),
+        error: refusal(
+          'conflict',
+          'x4_second_factor',
+          { code: 'second_factor_not_started', params: {} },
+          { reason: 'not_started' },
+        ),
       };
     const check = await checkTotpCode(deps, trx, principal.userId, totp, input.code);
     if (check !== 'accepted') return refuseCode(deps, trx, ctx, 'identity.second_factor_confirm', check);
@@ -185,12 +188,11 @@ export async function confirmEnrolment(
 }
 
 const wrongCode = (check: Exclude<CodeCheck, 'accepted'>) =>
-  new DomainError(
+  refusal(
     'invalid_input',
-    check === 'replayed'
-      ? 'This code was already used; wait for the next one'
-      : 'The code is wrong or has expired',
-    { rule: RULES.x4_second_factor, reason: `${check}_code`, fields: { code: [codeProblem(check)] } },
+    'x4_second_factor',
+    { code: check === 'replayed' ? 'second_factor_code_used' : 'second_factor_code_wrong', params: {} },
+    { reason: `${check}_code`, fields: { code: [codeProblem(check)] } },
   );
 
 /** A wrong or replayed code of one's own (confirming, turning off): its audit event, then the refusal. */
@@ -247,10 +249,12 @@ export async function regenerateRecoveryCodes(
 }
 
 const notEnabled = () =>
-  new DomainError('conflict', 'Two-step verification is not on', {
-    rule: RULES.x4_second_factor,
-    reason: 'not_enabled',
-  });
+  refusal(
+    'conflict',
+    'x4_second_factor',
+    { code: 'second_factor_not_enabled', params: {} },
+    { reason: 'not_enabled' },
+  );
 
 /** Turns one's own second factor off; a current code proves the authenticator is at hand. */
 export async function disableOwn(
@@ -288,14 +292,15 @@ export async function resetSecondFactor(
 ): Promise<void> {
   const principal = authorize(ctx, 'user.manage');
   if (principal.userId === userId)
-    throw new DomainError(
+    throw refusal(
       'forbidden',
-      'Your own second factor is reset by another security administrator, or turned off with a current code',
-      { rule: RULES.x4_second_factor_reset_by_another, reason: 'own_second_factor' },
+      'x4_second_factor_reset_by_another',
+      { code: 'own_second_factor', params: {} },
+      { reason: 'own_second_factor' },
     );
   await deps.db.kysely.transaction().execute(async (trx) => {
     const user = await repo.findUserById(trx, userId);
-    if (!user) throw new DomainError('not_found', `No user ${userId}`);
+    if (!user) throw notFound('user', userId);
     const totp = await repo.findTotp(trx, userId);
     if (!totp) throw notEnabled();
     await repo.clearTotp(trx, userId, iso(deps.clock.now()));

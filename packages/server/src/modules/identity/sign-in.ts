@@ -1,6 +1,5 @@
-import { RULES } from '@releasegate/messages';
-import { permissionsOf } from '@releasegate/domain';
-import { DomainError } from '@releasegate/domain';
+import { RULES, renderReason } from '@releasegate/messages';
+import { permissionsOf, refused, type DomainError } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
 import type { IdentityDeps } from './identity.deps';
 import * as repo from './identity.repository';
@@ -22,10 +21,9 @@ const plus = (d: Date, ms: number) => new Date(d.getTime() + ms);
  * so the answer cannot tell which user names exist or which accounts are locked (X-4). Why it
  * failed is in the audit trail, and a lock shows in the user list for the security administrator.
  */
-export const SIGN_IN_REFUSED =
-  'Wrong user name or password; after repeated failures an account is locked for a while (the security administrator can unlock it)';
+export const SIGN_IN_REFUSED = renderReason('en', { code: 'bad_credentials', params: {} });
 export const wrongCredentials = () =>
-  new DomainError('unauthenticated', SIGN_IN_REFUSED, { reason: 'bad_credentials' });
+  refused('unauthenticated', { code: 'bad_credentials', params: {} }, { reason: 'bad_credentials' });
 
 /** how long a sign-in whose password was right may take to send its second factor. */
 export const SECOND_FACTOR_MINUTES = 5;

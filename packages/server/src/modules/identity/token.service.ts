@@ -1,13 +1,14 @@
-import { RULES, fieldProblem, ruleCodeOf } from '@releasegate/messages';
+import { fieldProblem, type Reason, type RuleCode } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import {
-  DomainError,
   NEVER_ON_TOKENS,
   PIPELINE_SCOPES,
   forbidden,
   isPermission,
   notFound,
   permissionsOf,
+  refusal,
+  refused,
 } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
 import type { IdentityDeps } from './identity.deps';
@@ -49,53 +50,49 @@ export async function createToken(
   const own = ownerId === principal.userId;
   authorize(ctx, own ? 'token.own' : 'token.manage');
   if (principal.via === 'token')
-    throw new DomainError('forbidden', 'API tokens cannot create API tokens', {
-      rule: RULES.tokens_from_session_only,
-    });
+    throw refusal('forbidden', 'tokens_from_session_only', { code: 'token_from_token', params: {} });
   const owner = await repo.findUserById(deps.db.kysely, ownerId);
   if (!owner) throw notFound('user', ownerId);
   // X-4 / RO-3: a token acts as its owner, so only its owner issues it — an administrator who
   // could mint tokens for people could act as any of them. The one exception is a service
   // account, a non-person account that carries pipeline scopes only.
   if (!own && !owner.serviceAccount)
-    throw new DomainError(
+    throw refusal(
       'forbidden',
-      `Only ${owner.username} can issue API tokens that act as ${owner.username}; administrators issue tokens to service accounts only`,
-      { rule: RULES.x4_tokens_by_owner, owner: owner.username },
+      'x4_tokens_by_owner',
+      { code: 'token_owner_only', params: { owner: owner.username } },
+      { owner: owner.username },
     );
   const unknown = input.scopes.filter((s) => !isPermission(s));
   if (unknown.length > 0)
-    throw new DomainError('invalid_input', `Unknown scopes: ${unknown.join(', ')}`, {
-      fields: { scopes: unknown.map((scope) => fieldProblem('unknown_scope', { scope })) },
-    });
-  const refuseScopes = (notAllowed: string[], rule: string, message: string) => {
+    throw refused(
+      'invalid_input',
+      { code: 'unknown_scopes', params: { scopes: unknown } },
+      { fields: { scopes: unknown.map((scope) => fieldProblem('unknown_scope', { scope })) } },
+    );
+  const refuseScopes = (notAllowed: string[], rule: RuleCode, why: (scopes: string[]) => Reason) => {
     if (notAllowed.length > 0)
-      throw new DomainError('policy_violation', `${message}: ${notAllowed.join(', ')}`, {
-        rule,
+      throw refusal('policy_violation', rule, why(notAllowed), {
         missing: notAllowed,
-        fields: {
-          scopes: notAllowed.map((scope) =>
-            fieldProblem('scope_refused', { rule: ruleCodeOf(rule) ?? rule, scope }),
-          ),
-        },
+        fields: { scopes: notAllowed.map((scope) => fieldProblem('scope_refused', { rule, scope })) },
       });
   };
   refuseScopes(
     input.scopes.filter((s) => (NEVER_ON_TOKENS as readonly string[]).includes(s)),
-    RULES.x4_identity_by_people,
-    'No API token may carry these scopes',
+    'x4_identity_by_people',
+    (scopes) => ({ code: 'scopes_never_on_tokens', params: { scopes } }),
   );
   if (owner.serviceAccount)
     refuseScopes(
       input.scopes.filter((s) => !(PIPELINE_SCOPES as readonly string[]).includes(s)),
-      RULES.x4_service_account_scopes,
-      "A service account's token carries pipeline scopes only; not",
+      'x4_service_account_scopes',
+      (scopes) => ({ code: 'scopes_not_for_service_accounts', params: { scopes } }),
     );
   const held = permissionsOf(owner.roles);
   refuseScopes(
     input.scopes.filter((s) => isPermission(s) && !held.has(s)),
-    RULES.token_scope_within_owner,
-    `A token can only carry permissions its owner holds; ${owner.username} does not hold`,
+    'token_scope_within_owner',
+    (scopes) => ({ code: 'scopes_beyond_owner', params: { owner: owner.username, scopes } }),
   );
   const secret = randomToken('rg_');
   const now = deps.clock.now();

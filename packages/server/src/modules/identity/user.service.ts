@@ -1,10 +1,10 @@
-import { RULES, FIELDS } from '@releasegate/messages';
+import { FIELDS } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import {
-  DomainError,
   assertRoleSetAllowed,
-  conflict,
   notFound,
+  refusal,
+  refused,
   sameRoleSet,
   type Role,
 } from '@releasegate/domain';
@@ -19,6 +19,14 @@ import { authorize, requirePrincipal } from '../../authorize';
 import { auditUser, toUserView, type UserView } from './user.view';
 
 const iso = (d: Date) => d.toISOString();
+
+/** A user name another account has: refused, naming the field (account creation and setup). */
+export const usernameTaken = (username: string) =>
+  refused(
+    'conflict',
+    { code: 'username_taken', params: { username } },
+    { fields: { username: [FIELDS.already_taken] } },
+  );
 
 export async function listUsers(
   deps: IdentityDeps,
@@ -66,9 +74,9 @@ export async function createUser(
   assertRoleSetAllowed(input.roles);
   const serviceAccount = input.serviceAccount === true;
   if (serviceAccount === (input.password !== undefined))
-    throw new DomainError(
+    throw refused(
       'invalid_input',
-      serviceAccount ? 'A service account has no password' : 'A person needs an initial password',
+      { code: serviceAccount ? 'service_account_no_password' : 'initial_password_required', params: {} },
       { fields: { password: [serviceAccount ? FIELDS.not_for_service_account : FIELDS.required] } },
     );
   if (input.password !== undefined)
@@ -77,9 +85,7 @@ export async function createUser(
   const passwordHash = await hashPassword(input.password ?? randomToken());
   return deps.db.kysely.transaction().execute(async (trx) => {
     if (await repo.findUserByUsername(trx, input.username)) {
-      throw conflict(`The user name ${input.username} is taken`, {
-        fields: { username: [FIELDS.already_taken] },
-      });
+      throw usernameTaken(input.username);
     }
     const now = iso(deps.clock.now());
     const user: repo.User = {
@@ -126,8 +132,9 @@ async function assertSecurityAdministratorRemains(
     (u) => u.id !== changingUserId,
   );
   if (admins.length === 0) {
-    throw new DomainError('policy_violation', 'At least one enabled security administrator must remain', {
-      rule: RULES.last_security_administrator,
+    throw refusal('policy_violation', 'last_security_administrator', {
+      code: 'last_security_administrator',
+      params: {},
     });
   }
 }
@@ -150,13 +157,7 @@ export async function updateUser(
     const before = await loadForUpdate(trx, id);
     if (patch.roles && !sameRoleSet(patch.roles, before.roles)) assertLocalAccount(before, 'roles');
     if (patch.roles && id === principal.userId && !sameRoleSet(patch.roles, before.roles)) {
-      throw new DomainError(
-        'forbidden',
-        'Nobody changes their own roles; another security administrator must',
-        {
-          rule: RULES.no_self_granted_roles,
-        },
-      );
+      throw refusal('forbidden', 'no_self_granted_roles', { code: 'own_roles', params: {} });
     }
     if (patch.roles && before.roles.includes('security_administrator') && !before.disabled) {
       await assertSecurityAdministratorRemains(trx, id, patch.roles.includes('security_administrator'));
@@ -197,9 +198,7 @@ export async function setUserDisabled(
   return deps.db.kysely.transaction().execute(async (trx) => {
     const before = await loadForUpdate(trx, id);
     if (disabled && principal.userId === id) {
-      throw new DomainError('policy_violation', 'You cannot disable your own account', {
-        rule: RULES.no_self_disable,
-      });
+      throw refusal('policy_violation', 'no_self_disable', { code: 'own_account_disable', params: {} });
     }
     if (disabled && before.roles.includes('security_administrator'))
       await assertSecurityAdministratorRemains(trx, id, false);
@@ -228,15 +227,12 @@ export async function setUserDisabled(
  */
 function assertLocalAccount(user: repo.User, what: 'roles' | 'password'): void {
   if (user.source === 'local') return;
-  throw new DomainError(
+  const reason = what === 'roles' ? 'roles_from_directory' : 'password_in_directory';
+  throw refusal(
     'policy_violation',
-    what === 'roles'
-      ? `${user.username} signs in through the directory; their roles come from their groups (change the group mapping or the directory)`
-      : `${user.username} signs in through the directory; their password is the directory's`,
-    {
-      rule: RULES.x4_directory_account,
-      reason: what === 'roles' ? 'roles_from_directory' : 'password_in_directory',
-    },
+    'x4_directory_account',
+    { code: reason, params: { username: user.username } },
+    { reason },
   );
 }
 
@@ -254,13 +250,10 @@ export async function resetPassword(
   const target = await loadForUpdate(deps.db.kysely, id);
   assertLocalAccount(target, 'password');
   if (target.serviceAccount)
-    throw new DomainError(
-      'policy_violation',
-      'A service account has no password; it acts through its API tokens',
-      {
-        rule: RULES.x4_service_accounts_no_sign_in,
-      },
-    );
+    throw refusal('policy_violation', 'x4_service_accounts_no_sign_in', {
+      code: 'service_account_no_password',
+      params: {},
+    });
   await assertPasswordAcceptable(deps.db.kysely, deps, password, target.username, id);
   const passwordHash = await hashPassword(password);
   return deps.db.kysely.transaction().execute(async (trx) => {
