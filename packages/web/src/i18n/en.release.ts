@@ -686,18 +686,4 @@ export const enRelease: typeof zhRelease = {
     rollback_test: 'Rollback test',
     emergency_plan: 'Emergency plan',
   },
-  refusals: {
-    closeReason: 'a failed or rolled-back release is closed with its analysis',
-    unapprovedChanges: 'A release carries approved changes only. Not approved: {{changes}}',
-    assessment: 'Assessments are recorded during intake and planning',
-    changeLifecycle: 'The change is "{{state}}"; this is not possible now',
-    external: 'This change comes from an external change system and is handled there',
-    changeFourEyes: 'The requester ({{requester}}) cannot vote on their own change',
-    policyManager: 'Only the operations manager approves the release policy',
-    policyApproval: 'This version is already approved',
-    policyInForce: 'No release policy is in force; approve a version first',
-    items: 'The release items are not valid; see the marked fields',
-    dslApproved: 'Software items take approved DSL versions only',
-    unknownIndicator: 'the plan has no such indicator',
-  },
 };

@@ -104,55 +104,13 @@ export const en: Messages = {
     unknown: 'Unknown',
   },
   errors: {
-    alreadyDone: '{{by}} already did this at {{at}}; nothing more to do.',
-    someoneElse: 'Someone else',
     network: 'Cannot reach the server; check the network and try again',
     forbidden: 'You do not have permission to do this',
-    csrf: 'Security check failed; reload the page and try again',
-    notFound: 'The requested item does not exist',
     internal: 'Internal server error; quote request id {{requestId}} to the administrator',
-    sessionEnded: 'Your session has ended; sign in again',
-    passwordExpired: 'Your password has expired; change it first',
-    secondFactorRequired: 'Your role signs in with two-step verification; set it up first',
-    failed: 'Failed: {{message}}',
     rateLimited: 'Too many attempts; try again in {{seconds}} s',
   },
   rules: {
-    secondFactorResetByAnother:
-      'Nobody resets their own two-step verification; another security administrator must, or turn it off with a current code',
-    noSelfGrant: 'Nobody changes their own roles; another security administrator must',
-    tokenOwnerOnly:
-      'A token that acts as a person is issued by that person only; administrators issue tokens to service accounts',
-    serviceAccountScopes: "A service account's token carries pipeline scopes only",
-    identityNotOnTokens: 'No API token may manage accounts or tokens',
-    serviceAccountNoPassword: 'A service account has no password; it works through its API tokens',
-    sessionOnly: 'Only a signed-in person may do this, not an API token',
-    policyFourEyes: 'The drafter of a policy version cannot approve it; another operations manager must',
-    completionKeeps:
-      'A completion cannot change the window, steps or rollback approved in the emergency short form',
-    approvalFromFeed: "An external change is approved only by its change management system's signed feed",
-    idempotencyReused: 'This idempotency key was used for another request; submit again',
-    and: ' and ',
-    separationOfDuties: 'Separation of duties: one user cannot be {{roles}} at once',
-    lastSecurityAdministrator: 'At least one enabled security administrator must remain',
-    noSelfDisable: 'You cannot disable your own account',
-    tokenScope: 'A token cannot carry permissions its owner does not hold',
-    dslImmutable:
-      'DS-1: an approved version is the master copy in the library and can never be overwritten or deleted; the operations manager may retire it',
     fourEyes: 'Four eyes: whoever registered the version cannot also approve it',
-    dslState: 'The version’s state does not allow this',
-    dslExternal: 'The version is an external reference; it has no uploaded file',
-    dslIntegrity:
-      'DS-3: the stored file no longer matches its SHA-256; the download was refused. Ask the administrator to run releasegate dsl verify and restore it',
-    dslTooLarge: 'The file is over the upload limit of {{mb}} MiB; nothing was stored',
-    importTooLarge:
-      'The import file is over the limit of {{mb}} MiB (CMDB_IMPORT_MAX_MB); nothing was imported',
-    importUnzippedTooLarge:
-      'The workbook unzips to more than {{mb}} MiB (CMDB_IMPORT_MAX_UNZIPPED_MB); nothing was imported',
-    importTooManyRows:
-      'The import file has more than {{rows}} rows (CMDB_IMPORT_MAX_ROWS); split it — nothing was imported',
-    importUnreadable: 'The file cannot be read: upload a UTF-8, comma-separated CSV file or an XLSX workbook',
-    ciRetired: 'The configuration item is retired and can no longer be changed',
   },
   password: {
     rule: 'At least 12 characters; not a common password, not one character repeated, not containing the user name',
@@ -229,9 +187,6 @@ export const en: Messages = {
     username: 'User name',
     password: 'Password',
     submit: 'Sign in',
-    badCredentials:
-      'Wrong user name or password. After repeated failures an account is locked for a while; the security administrator can unlock it',
-    disabled: 'This account is disabled; ask the security administrator',
     sessionEnded: 'Your session has ended; sign in again',
     secondStepTitle: 'Two-step verification',
     secondStepSubtitle: 'Your password is right. Complete the second step to sign in',
@@ -244,7 +199,6 @@ export const en: Messages = {
     verify: 'Verify and sign in',
     useRecoveryCode: 'No authenticator at hand? Use a recovery code',
     useCode: 'Use a code from the authenticator',
-    secondFactorExpired: 'The sign-in has expired or ended; enter your user name and password again',
     secondStepSubtitleSso: 'Single sign-on succeeded. Complete the second step to sign in',
     sso: 'Sign in with {{label}}',
     ssoHint: "Sign in through your company's identity provider",
@@ -254,22 +208,14 @@ export const en: Messages = {
       'Only for the break-glass administrator while the directory or single sign-on is down. Every sign-in is audited and the security administrators and auditors are told.',
     backToSso: 'Back to single sign-on',
     ssoError: {
-      state_mismatch: 'This sign-in is not valid or was not started in this browser; sign in again',
-      state_expired: 'This sign-in took too long and has expired; sign in again',
-      state_used: 'This sign-in has already been used; sign in again',
       provider_error:
         'The identity provider did not complete the sign-in (it may have been cancelled); sign in again',
       code_rejected: "The identity provider refused this sign-in's authorization code; sign in again",
       id_token_invalid: "The identity provider's ID token did not pass validation; ask the administrator",
       claims_missing: 'The identity provider did not give your user name; ask the administrator',
-      provider_unavailable: 'The single sign-on service does not answer; try again in a moment',
-      no_mapped_role: 'None of your directory groups gives a role here; ask the security administrator',
       groups_collide:
         'Separation of duties: your directory groups {{groups}} would give roles that exclude each other, so the sign-in was refused. Ask the security administrator to fix the group mapping',
-      disabled: 'This account is disabled; ask the security administrator',
       username_taken: 'This user name belongs to another account here; ask the security administrator',
-      identity_invalid:
-        'What the directory says of you cannot be taken (a user name or group too long, control characters, or too many groups); ask the administrator',
       other: 'Single sign-on did not succeed ({{code}}); sign in again',
     },
   },
@@ -412,25 +358,6 @@ export const en: Messages = {
     breakGlassUnset: '{{name}} is no longer the break-glass administrator',
     rolesFromDirectory:
       'This account signs in through the directory; its roles come from the group mappings (Directory and roles)',
-    errors: {
-      groups_collide:
-        'Separation of duties: the directory groups {{groups}} would make one person {{roles}}; change the mapping or the directory',
-      no_mapped_role:
-        'None of your directory groups gives a ReleaseGate role; ask the security administrator',
-      roles_from_directory:
-        'This account signs in through the directory; its roles come from the group mappings',
-      password_in_directory: "This account signs in through the directory; its password is the directory's",
-      directory_in_use: 'Sign in through the company directory or single sign-on',
-      directory_unavailable: 'The company directory does not answer; try again in a moment',
-      not_eligible:
-        'Only an enabled local system or security administrator can be the break-glass administrator',
-      break_glass_taken: '{{holder}} is already the break-glass administrator; remove that first',
-      too_many_removals:
-        "The re-check would disable {{count}} accounts at once (more than {{max}}); against accidental removal nobody was disabled. Check the directory and the service account's read rights, then confirm",
-      username_taken: 'That user name belongs to another account here; ask the security administrator',
-      identity_invalid:
-        'What the directory says of you cannot be taken (a user name or group too long, control characters, or too many groups); ask the administrator',
-    },
   },
   tokens: {
     title: 'API tokens',
@@ -1136,11 +1063,6 @@ export const en: Messages = {
     regenerate: 'New recovery codes',
     disable: 'Turn off two-step verification',
     disableConfirm: 'Turn off two-step verification? Signing in will then ask for the password only.',
-    errors: {
-      already_enabled: 'Two-step verification is already on; turn it off first to use another authenticator',
-      not_started: 'Start by turning on two-step verification',
-      not_enabled: 'Two-step verification is not on',
-    },
   },
   account: {
     title: 'Change password',

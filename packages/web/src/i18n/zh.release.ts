@@ -666,18 +666,4 @@ export const zhRelease = {
     rollback_test: '回退测试',
     emergency_plan: '应急预案',
   },
-  refusals: {
-    closeReason: '结果为失败或已回退时，须写明原因分析',
-    unapprovedChanges: '发布只能基于已正式批准的变更。以下变更未获批准：{{changes}}',
-    assessment: '评估只能在受理和计划制定阶段记录',
-    changeLifecycle: '该变更当前为“{{state}}”，不能执行此操作',
-    external: '该变更来自外部变更系统，只能在其来源系统中处理',
-    changeFourEyes: '变更申请人（{{requester}}）不能对自己的变更表决',
-    policyManager: '只有运维管理部经理可以批准发布管理制度',
-    policyApproval: '该版本已经批准',
-    policyInForce: '当前没有生效的发布管理制度，请先批准一个版本',
-    items: '发布项填写有误，请查看标出的字段',
-    dslApproved: '软件发布项只能选择最终软件库中已批准的版本',
-    unknownIndicator: '计划中没有这个指标',
-  },
 };

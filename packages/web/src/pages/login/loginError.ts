@@ -1,20 +1,13 @@
 import type { TFunction } from 'i18next';
-import { isApiError } from '../../api/client';
 import { errorText } from '../../common/errors';
 
 /**
- * Why a sign-in failed, in the user's language. The server gives one answer for a wrong password,
- * an unknown user name and a locked account (X-4: it does not tell which accounts exist or are
- * locked); a disabled account is named only to whoever gave its right password.
+ * Why a sign-in failed, in the user's language, from the refusal's codes. The server gives one
+ * answer for a wrong password, an unknown user name and a locked account (X-4: it does not tell
+ * which accounts exist or are locked); a disabled account is named only to whoever gave its right
+ * password.
  */
-export function loginErrorText(t: TFunction, error: unknown): string {
-  if (isApiError(error)) {
-    if (error.reason === 'bad_credentials') return t('login.badCredentials');
-    if (error.reason === 'disabled') return t('login.disabled');
-    if (error.reason === 'second_factor_expired') return t('login.secondFactorExpired');
-  }
-  return errorText(t, error);
-}
+export const loginErrorText = (t: TFunction, error: unknown): string => errorText(t, error);
 
 /** X-4 single sign-on: the reasons the server puts in `/login?error=…`, each with its own text. */
 const SSO_ERRORS = [
@@ -33,10 +26,21 @@ const SSO_ERRORS = [
   'identity_invalid',
 ] as const;
 
+/** The single sign-on reasons whose words are the catalog's own (the same refusal over the API). */
+const CATALOG_REASONS: Partial<Record<(typeof SSO_ERRORS)[number], string>> = {
+  state_mismatch: 'oidc_state_mismatch',
+  state_expired: 'oidc_state_expired',
+  state_used: 'oidc_state_used',
+  provider_unavailable: 'oidc_provider_unavailable',
+  no_mapped_role: 'no_mapped_role',
+  disabled: 'account_disabled',
+  identity_invalid: 'directory_identity_invalid',
+};
+
 /** Why a single sign-on was refused, from the reason code (and the colliding groups) in the URL. */
 export function ssoErrorText(t: TFunction, code: string, groups: string | null): string {
-  const known = (SSO_ERRORS as readonly string[]).includes(code);
-  return known
-    ? t(`login.ssoError.${code}`, { groups: groups ?? '' })
-    : t('login.ssoError.other', { code: code.slice(0, 40) });
+  if (!(SSO_ERRORS as readonly string[]).includes(code))
+    return t('login.ssoError.other', { code: code.slice(0, 40) });
+  const reason = CATALOG_REASONS[code as (typeof SSO_ERRORS)[number]];
+  return reason ? t(`catalog.reasons.${reason}`) : t(`login.ssoError.${code}`, { groups: groups ?? '' });
 }
