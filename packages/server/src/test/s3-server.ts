@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
+import path from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { tempDir } from './databases';
 
@@ -25,13 +25,15 @@ export interface S3Server {
 }
 
 /**
- * Starts s3rver in a process of its own: its continuation tokens (a listing longer than a page)
- * are DES-encrypted, which OpenSSL 3 offers only with the legacy provider, a switch of the whole
- * process; and uploads of many megabytes are not served on the test's own event loop.
+ * Starts s3rver in a process of its own (through s3rver.mjs, which mends a race of its file
+ * store): its continuation tokens (a listing longer than a page) are DES-encrypted, which
+ * OpenSSL 3 offers only with the legacy provider, a switch of the whole process; and uploads of
+ * many megabytes are not served on the test's own event loop. Its output is read throughout (a
+ * full pipe would stall it) and told when it stops unasked.
  */
 export async function startS3Server(): Promise<S3Server> {
   const dir = tempDir('rg-s3-');
-  const bin = createRequire(import.meta.url).resolve('s3rver/bin/s3rver.js');
+  const bin = path.join(import.meta.dirname, 's3rver.mjs');
   const child = spawn(
     process.execPath,
     [
@@ -53,14 +55,16 @@ export async function startS3Server(): Promise<S3Server> {
     const onData = (data: Buffer) => {
       output += data.toString();
       const match = /S3rver listening on [\d.]+:(\d+)/.exec(output);
-      if (match) {
-        child.stdout.off('data', onData);
-        resolve(Number(match[1]));
-      }
+      if (match) resolve(Number(match[1]));
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', (data: Buffer) => (output += data.toString()));
     child.once('exit', (code) => reject(new Error(`s3rver exited with ${code}: ${output}`)));
+  });
+  let closing = false;
+  child.once('exit', (code, signal) => {
+    if (!closing)
+      process.stderr.write(`s3rver stopped unasked (${code ?? signal}):\n${output.slice(-4000)}\n`);
   });
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new S3Client({
@@ -91,6 +95,7 @@ export async function startS3Server(): Promise<S3Server> {
     }),
     async close() {
       client.destroy();
+      closing = true;
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
