@@ -67,7 +67,7 @@ import { knowledgeRoutes } from './modules/knowledge/knowledge.routes';
 import { measuresRoutes } from './modules/measures/measures.routes';
 import { tasksRoutes } from './modules/tasks/tasks.routes';
 import type { DslDeps } from './modules/dsl/dsl.service';
-import { LocalBlobStore } from './storage/local-blob-store';
+import { openBlobStore } from './storage/open-blob-store';
 import { createEventBus } from './events/event-bus';
 import { JobRunner } from './jobs/job.runner';
 import { registerTestJobKinds } from './jobs/test-kinds';
@@ -151,7 +151,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const identity: IdentityDeps = { db, clock, audit, secrets, settings: config };
   const cmdb: CmdbDeps = { db, clock, audit, graph: new ImpactGraphCache(db) };
   const policy: PolicyDeps = { db, clock, audit };
-  const blobs = new LocalBlobStore(config.dsl.blobDir);
+  const blobs = await openBlobStore(config.dsl);
   const events = await createEventBus(db, (error) => fastify.log.warn({ err: error }, 'live events'));
   fastify.addHook('onClose', () => events.close());
   const releases: ReleaseDeps = {

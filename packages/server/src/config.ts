@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseOutboundAllow, type OutboundAllowList } from './outbound/outbound-policy';
 import { directoryEnv, directorySettings, type DirectorySettings } from './config.directory';
+import { storageEnv, storageSettings, type BlobStoreSettings } from './config.storage';
 
 /**
  * The environment, parsed once into a frozen typed object. Nothing else reads process.env.
@@ -169,6 +170,7 @@ const envSchema = z.object({
   CMDB_IMPORT_MAX_UNZIPPED_MB: intFrom('CMDB_IMPORT_MAX_UNZIPPED_MB', 100, 1, 10 * 1024),
   CMDB_IMPORT_MAX_ROWS: intFrom('CMDB_IMPORT_MAX_ROWS', 50_000, 1, 10_000_000),
   ...directoryEnv,
+  ...storageEnv,
 });
 
 export interface Config {
@@ -210,7 +212,12 @@ export interface Config {
      */
     readonly tsa: { readonly url: string; readonly caFile: string; readonly policy?: string } | null;
   };
-  readonly dsl: { readonly maxUploadBytes: number; readonly blobDir: string };
+  /** DS-3: `blobDir` is the local store's directory; `store` says which store holds content. */
+  readonly dsl: {
+    readonly maxUploadBytes: number;
+    readonly blobDir: string;
+    readonly store: BlobStoreSettings;
+  };
   readonly webDistDir: string | undefined;
   readonly changes: { readonly webhookSecrets: Readonly<Record<string, string>> };
   /** PL-4, CL-2: the CJK font PDFs embed; undefined: system fonts, then the bundled npm font. */
@@ -286,6 +293,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ]);
   const directory = directorySettings(e);
   if (directory.problems.length > 0) throw new ConfigError(directory.problems);
+  const storage = storageSettings(e);
+  if (storage.problems.length > 0) throw new ConfigError(storage.problems);
   const dataDir = path.resolve(e.DATA_DIR);
   const url = e.DATABASE_URL ?? '';
   const database: Config['database'] = url.startsWith('postgres')
@@ -326,7 +335,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           }
         : null,
     },
-    dsl: { maxUploadBytes: e.DSL_MAX_UPLOAD_MB * 1024 * 1024, blobDir: path.join(dataDir, 'blobs') },
+    dsl: {
+      maxUploadBytes: e.DSL_MAX_UPLOAD_MB * 1024 * 1024,
+      blobDir: path.join(dataDir, 'blobs'),
+      store: storage.settings,
+    },
     webDistDir: e.WEB_DIST_DIR,
     changes: { webhookSecrets: e.CHANGE_WEBHOOK_SECRETS },
     documents: { pdfFontPath: e.PDF_FONT_PATH || undefined },

@@ -6,23 +6,34 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config';
 import { openDatabase, type Db } from '../db/database';
-import { LocalBlobStore } from '../storage/local-blob-store';
+import { openBlobStore } from '../storage/open-blob-store';
 import { DIALECTS, createTestDatabase, tempDir, type TestDatabase } from '../test/databases';
 import { HttpClient, startTestApp, type TestApp } from '../test/test-app';
 import { signInRoles } from '../test/releases';
 import { SESSIONS_FOR_A_DAY, readyRelease, runStep } from '../test/implementation';
 import { CLI, spawnServer, stopServer, type ServerProcess } from '../test/server-process';
 import { readArchive } from '../test/backup-archive';
+import { startS3Server, type S3Server } from '../test/s3-server';
 
 const run = promisify(execFile);
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
 /**
  * The drill an operator runs before trusting backups: write under load, back up while writing,
- * restore somewhere fresh, and check that the restored system is whole. On each dialect.
+ * restore somewhere fresh, and check that the restored system is whole. On each dialect, with the
+ * local blob store and with an S3 bucket (DS-3): restored into a new, empty bucket, so that every
+ * object the restored system serves came out of the archive.
  */
-describe.each(DIALECTS)('backup and restore drill on %s', (dialect) => {
+const CASES = DIALECTS.flatMap((dialect) =>
+  (['local', 's3'] as const).map((store) => [dialect, store] as const),
+);
+
+describe.each(CASES)('backup and restore drill on %s with the %s blob store', (dialect, storeKind) => {
   let t: TestApp;
+  let s3: S3Server | null = null;
+  /** The blob store settings of the original (`bucket`) and the restored system. */
+  let storeEnv: Record<string, string> = {};
+  let restoredStoreEnv: Record<string, string> = {};
   let c: Awaited<ReturnType<typeof signInRoles>>;
   let work: string;
   let keyFile: string;
@@ -35,7 +46,12 @@ describe.each(DIALECTS)('backup and restore drill on %s', (dialect) => {
     // As in production: the signing key lives outside the data directory, and the restored
     // system signs with the same key.
     keyFile = path.join(work, 'keys', 'audit-signing-key.pem');
-    t = await startTestApp(dialect, { ...SESSIONS_FOR_A_DAY, AUDIT_SIGNING_KEY: keyFile });
+    if (storeKind === 's3') {
+      s3 = await startS3Server();
+      storeEnv = s3.env(await s3.newBucket(), 'releasegate');
+      restoredStoreEnv = s3.env(await s3.newBucket(), 'restored');
+    }
+    t = await startTestApp(dialect, { ...SESSIONS_FOR_A_DAY, AUDIT_SIGNING_KEY: keyFile, ...storeEnv });
     t.clock.set('2026-02-01T14:30:00Z');
     c = await signInRoles(t);
   });
@@ -44,6 +60,8 @@ describe.each(DIALECTS)('backup and restore drill on %s', (dialect) => {
     await restoredDb?.destroy();
     await fresh?.destroy();
     await t.close();
+    await s3?.close();
+    s3 = null;
     fs.rmSync(work, { recursive: true, force: true });
   });
 
@@ -94,7 +112,7 @@ describe.each(DIALECTS)('backup and restore drill on %s', (dialect) => {
     await t.app.fastify.close();
 
     // A real server process on the same data, written to through the API by several clients.
-    const server = await spawnServer({ ...t.database.env, AUDIT_SIGNING_KEY: keyFile });
+    const server = await spawnServer({ ...t.database.env, AUDIT_SIGNING_KEY: keyFile, ...storeEnv });
     servers.push(server);
     const as = async (name: string) => {
       const client = new HttpClient(server.url);
@@ -130,7 +148,13 @@ describe.each(DIALECTS)('backup and restore drill on %s', (dialect) => {
 
     const before = { versions: [...acked.versions], evidence: [...acked.evidence] };
     const archive = path.join(work, 'backups', 'drill.tar');
-    const env = { ...process.env, ...t.database.env, AUDIT_SIGNING_KEY: keyFile, LOG_LEVEL: 'silent' };
+    const env = {
+      ...process.env,
+      ...t.database.env,
+      AUDIT_SIGNING_KEY: keyFile,
+      ...storeEnv,
+      LOG_LEVEL: 'silent',
+    };
     const backup = await run('node', [CLI, 'backup', archive], { env });
     expect(backup.stdout).toMatch(/backup written to .*drill\.tar/);
     // The server kept writing through the backup, and goes on a little after it.
@@ -167,10 +191,13 @@ describe.each(DIALECTS)('backup and restore drill on %s', (dialect) => {
       await fresh.db.destroy();
       fs.rmSync(fresh.dataDir, { recursive: true, force: true });
     }
-    const restoredEnv = { ...fresh.env, AUDIT_SIGNING_KEY: keyFile };
+    const restoredEnv = { ...fresh.env, AUDIT_SIGNING_KEY: keyFile, ...restoredStoreEnv };
     const renv = { ...process.env, ...restoredEnv, LOG_LEVEL: 'silent' };
     const restored = await run('node', [CLI, 'restore', archive], { env: renv });
     expect(restored.stdout).toMatch(new RegExp(`audit chain up to event #${manifest.auditHead.seq}`));
+    expect(restored.stdout).toContain(
+      `blob store: ${manifest.counts.blobs} files in ${storeKind === 's3' ? `s3://${restoredStoreEnv.S3_BUCKET}/restored/` : fresh.dataDir}`,
+    );
 
     const audit = JSON.parse((await run('node', [CLI, 'audit', 'verify', '--json'], { env: renv })).stdout);
     expect(audit).toMatchObject({ ok: true });
@@ -202,7 +229,7 @@ describe.each(DIALECTS)('backup and restore drill on %s', (dialect) => {
     expect(copy.at(-1)).toMatchObject({ seq: manifest.auditHead.seq + 1, action: 'system.restore' });
 
     // Every write acknowledged before the backup began is there, records and files alike.
-    const store = new LocalBlobStore(loadConfig(restoredEnv).dsl.blobDir);
+    const store = await openBlobStore(loadConfig(restoredEnv).dsl);
     const versions = await restoredDb.kysely
       .selectFrom('dsl_versions')
       .select(['id', 'digest', 'state'])

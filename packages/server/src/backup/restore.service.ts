@@ -10,7 +10,9 @@ import { createAuditWriter, recordStandalone } from '../modules/audit/audit.serv
 import type { PublicKeyInfo } from '../modules/audit/audit.signing';
 import { authorize } from '../authorize';
 import { runningServerPid } from '../pid-file';
+import { copyBlobs } from '../storage/copy-blobs';
 import { LocalBlobStore } from '../storage/local-blob-store';
+import { openBlobStore } from '../storage/open-blob-store';
 import {
   MANIFEST_ENTRY,
   blobEntry,
@@ -160,7 +162,10 @@ function check(staged: StagedArchive, deps: RestoreDeps): { manifest: BackupMani
   return verified;
 }
 
-/** Replaces the database, then the blob store; returns what was kept aside. */
+/**
+ * Replaces the database, then the local blob store (an S3 store: adds the blobs to it first);
+ * returns what was kept aside.
+ */
 async function putInPlace(
   deps: RestoreDeps,
   manifest: BackupManifest,
@@ -170,6 +175,10 @@ async function putInPlace(
   const { database, dsl } = deps.config;
   const swap = new Swap(id);
   try {
+    // A bucket is shared and content-addressed: the backup's blobs are added to it, before the
+    // database that cites them, and nothing is taken away (objects no record cites are harmless).
+    if (dsl.store.kind === 's3')
+      await copyBlobs(new LocalBlobStore(staged.blobs), await openBlobStore(dsl), { verify: false });
     if (database.kind === 'sqlite')
       await swap.replace(database.file, staged.database, [`${database.file}-wal`, `${database.file}-shm`]);
     else {
@@ -185,8 +194,10 @@ async function putInPlace(
       );
       if (kept) swap.kept.push(`schema ${keep}`);
     }
-    await fs.promises.mkdir(path.dirname(dsl.blobDir), { recursive: true });
-    await swap.replace(dsl.blobDir, staged.blobs);
+    if (dsl.store.kind === 'local') {
+      await fs.promises.mkdir(path.dirname(dsl.blobDir), { recursive: true });
+      await swap.replace(dsl.blobDir, staged.blobs);
+    }
     return swap.kept;
   } catch (error) {
     await swap.undo();

@@ -20,7 +20,7 @@ import { certificatesFromPem } from '../modules/audit/audit.timestamp';
 import { publicKeyInfo } from '../modules/audit/audit.signing';
 import { recordStandalone } from '../modules/audit/audit.service';
 import { verifyLibrary } from '../modules/dsl/dsl.verify';
-import { LocalBlobStore } from '../storage/local-blob-store';
+import { blobStoreLocation, openBlobStore } from '../storage/open-blob-store';
 import { AuditSigner } from '../modules/audit/audit.signing';
 import { askGate, formatAnswer, terminalLanguage } from './gate-client';
 import { pushLogFile, reportStep } from './step-client';
@@ -358,7 +358,7 @@ dsl
   .option('--json', 'print JSON')
   .action(async (options: { json?: boolean }) => {
     await withDatabase(async (env) => {
-      const report = await verifyLibrary(env.db, new LocalBlobStore(env.config.dsl.blobDir));
+      const report = await verifyLibrary(env.db, await openBlobStore(env.config.dsl));
       if (options.json) out(JSON.stringify(report));
       else {
         out(`${report.ok ? 'OK' : 'PROBLEMS'}: ${report.checked} stored objects re-hashed`);
@@ -378,6 +378,30 @@ dsl
       });
       if (!report.ok) process.exitCode = 1;
     });
+  });
+
+program
+  .command('blobs')
+  .description('the blob store (DS-3)')
+  .command('migrate-to-s3')
+  .description(
+    'copy every object of a local blob store into the configured S3 bucket (BLOB_STORE=s3) and read each back to verify it; idempotent: run it again after an interruption; exits 1 on any object that does not verify',
+  )
+  .option('--from <dir>', 'the local store to copy (default: DATA_DIR/blobs)')
+  .option('--json', 'print JSON')
+  .action(async (options: { from?: string; json?: boolean }) => {
+    const config = loadConfig();
+    const { migrateToS3 } = await import('../storage/migrate-to-s3');
+    const r = await migrateToS3(config.dsl, options.from ?? config.dsl.blobDir);
+    const ok = r.corrupted.length === 0 && r.failed.length === 0;
+    if (options.json) out(JSON.stringify({ ok, ...r }));
+    else {
+      out(`${ok ? 'OK' : 'PROBLEMS'}: ${r.listed} objects of ${r.from} in ${r.to}`);
+      out(`  ${r.copied} copied, ${r.present} already there, ${r.verified} read back and verified`);
+      for (const d of r.corrupted) out(`  corrupted in the local store, not copied: ${d}`);
+      for (const d of r.failed) out(`  does not verify in the bucket: ${d}`);
+    }
+    if (!ok) process.exitCode = 1;
   });
 
 program
@@ -577,11 +601,7 @@ program
     // Not migrated first: a backup taken before an upgrade must hold the database as it was.
     await withDatabase(
       async (env) => {
-        const r = await createBackup(
-          { ...env, blobs: new LocalBlobStore(env.config.dsl.blobDir) },
-          env.ctx,
-          file,
-        );
+        const r = await createBackup({ ...env, blobs: await openBlobStore(env.config.dsl) }, env.ctx, file);
         const { database, auditHead, counts } = r.manifest;
         out(`backup written to ${r.file}`);
         out(
@@ -633,7 +653,7 @@ program
       out(
         `  database: ${database.kind}${config.database.kind === 'postgres' ? ` into schema ${config.database.schema ?? 'public'}` : ` ${config.database.file}`}, audit chain up to event #${auditHead.seq}, then migrated`,
       );
-      out(`  blob store: ${counts.blobs} files in ${config.dsl.blobDir}`);
+      out(`  blob store: ${counts.blobs} files in ${blobStoreLocation(config.dsl)}`);
       out(`  manifest SHA-256 ${r.manifestSha256}, signed by key ${r.keyId}`);
       if (r.kept.length > 0) {
         out('  what it replaced is kept (remove it once the restored system is checked):');

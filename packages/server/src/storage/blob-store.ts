@@ -6,8 +6,9 @@ export interface StoredBlob {
 }
 
 /**
- * Content-addressed storage: a blob's name is the SHA-256 of its bytes. The local directory is the
- * first implementation; an S3-compatible one will implement the same interface.
+ * Content-addressed storage: a blob's name is the SHA-256 of its bytes. Implemented by a local
+ * directory (local-blob-store.ts) and an S3-compatible bucket (s3-blob-store.ts), chosen by
+ * BLOB_STORE (open-blob-store.ts).
  */
 export interface BlobStore {
   /** Streams the source in while hashing it; refuses beyond maxBytes and then leaves nothing behind. */

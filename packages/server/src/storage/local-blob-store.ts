@@ -1,9 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BlobTooLargeError, isSha256Hex, type BlobStore, type StoredBlob } from './blob-store';
+import { BlobMeter, sha256Of } from './blob-meter';
+import { isSha256Hex, type BlobStore, type StoredBlob } from './blob-store';
 
 /**
  * Blobs under `<dir>/sha256/<first two hex digits>/<digest>`. Uploads go to `<dir>/tmp` first and
@@ -28,24 +29,12 @@ export class LocalBlobStore implements BlobStore {
 
   async put(source: Readable, maxBytes: number): Promise<StoredBlob> {
     const temp = path.join(this.tmp, randomUUID());
-    const hash = createHash('sha256');
-    let size = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        size += chunk.length;
-        if (size > maxBytes) return callback(new BlobTooLargeError(maxBytes));
-        hash.update(chunk);
-        callback(null, chunk);
-      },
-    });
-    // The source is piped, not part of the pipeline: a refusal (too large) must not destroy the
-    // request it came from, which would stall its connection; what is left of it is drained.
+    const meter = new BlobMeter(maxBytes);
     const stored = pipeline(meter, fs.createWriteStream(temp, { flags: 'wx' }));
-    source.once('error', (error) => meter.destroy(error));
-    source.pipe(meter);
+    const detach = meter.feedFrom(source);
     try {
       await stored;
-      const digest = hash.digest('hex');
+      const digest = meter.digest();
       const target = this.pathOf(digest);
       await fs.promises.mkdir(path.dirname(target), { recursive: true });
       if (fs.existsSync(target)) await fs.promises.rm(temp);
@@ -55,10 +44,10 @@ export class LocalBlobStore implements BlobStore {
         await handle.close();
         await fs.promises.rename(temp, target);
       }
-      return { digest, size };
+      return { digest, size: meter.bytes };
     } catch (error) {
       await fs.promises.rm(temp, { force: true });
-      source.unpipe(meter);
+      detach();
       throw error;
     }
   }
@@ -92,8 +81,6 @@ export class LocalBlobStore implements BlobStore {
 
   async rehash(digest: string): Promise<string | null> {
     if (!(await this.has(digest))) return null;
-    const hash = createHash('sha256');
-    for await (const chunk of this.open(digest)) hash.update(chunk as Buffer);
-    return hash.digest('hex');
+    return sha256Of(this.open(digest));
   }
 }
