@@ -37,22 +37,27 @@ const MODIFIERS = new Set([
   ...Object.keys(en.words),
 ]);
 
-/** Every non-test source file of the packages that send codes. */
-function sources(): string {
+/** Every non-test source file of the packages that send codes, by its path from packages/. */
+function sourceFiles(): { file: string; text: string }[] {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-  const out: string[] = [];
+  const out: { file: string; text: string }[] = [];
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
       else if (/\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name))
-        out.push(fs.readFileSync(full, 'utf8'));
+        out.push({ file: path.relative(root, full), text: fs.readFileSync(full, 'utf8') });
     }
   };
   walk(path.join(root, 'domain/src'));
   walk(path.join(root, 'server/src'));
-  return out.join('\n');
+  return out;
 }
+
+const sources = () =>
+  sourceFiles()
+    .map((f) => f.text)
+    .join('\n');
 
 describe('X-3 the message catalog (one contract: codes, not sentences)', () => {
   it('X-3 every code has a message in Chinese and in English, and nothing else is in either', () => {
@@ -84,6 +89,22 @@ describe('X-3 the message catalog (one contract: codes, not sentences)', () => {
     expect(unused).toEqual([]);
     const unusedFields = FIELD_CODES.filter((c) => !code.includes(`'${c}'`) && !code.includes(`FIELDS.${c}`));
     expect(unusedFields).toEqual([]);
+  });
+
+  it('X-3 every refusal is raised with its codes: only the coded constructors build a DomainError', () => {
+    // domain/src/errors.ts holds refusal(), refused(), invalidFields(), notFound(), forbidden() and
+    // alreadyDone(), each of which keeps the reason as a code; the release guard passes the
+    // lifecycle's blockers, which are codes, as the reasons; StaleChangeState (a subclass) hands
+    // its code to super(). A free-text `new DomainError(...)` anywhere else would reach a Chinese
+    // screen in English.
+    const allowed = ['domain/src/errors.ts', 'server/src/modules/releases/release.guard.ts'];
+    const raisers = sourceFiles()
+      .filter((f) => f.text.includes('new DomainError('))
+      .map((f) => f.file);
+    expect(raisers.sort()).toEqual(allowed.sort());
+    const subclasses = sourceFiles().filter((f) => /extends DomainError/.test(f.text));
+    for (const { file, text } of subclasses)
+      expect(text, `${file} passes its reasons to super()`).toMatch(/super\([^;]*\[\s*\{\s*code:/s);
   });
 
   it('X-3 a rule carries its requirement ID on its own; the lifecycle rules carry none', () => {
