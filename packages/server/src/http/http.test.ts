@@ -39,6 +39,9 @@ describe.each(DIALECTS)('HTTP surface on %s', (dialect) => {
           ruleCode: 'metrics_token',
           requirement: null,
           reason: 'bad_metrics_token',
+          reasons: [
+            { ruleCode: 'metrics_token', requirement: null, reasonCode: 'metrics_token_wrong', params: {} },
+          ],
         });
         expect(refused.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
       }

@@ -402,7 +402,7 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
     expect(edited.body).toMatchObject({ title: '数据库扩容（二期）', ciIds: [], cis: [], risk: 'high' });
     const frozen = await eng.patch(`/api/changes/${b.id}`, { title: 'changed in review' });
     expect(frozen.status).toBe(409);
-    expect(frozen.body.error.message).toMatch(/only a draft change can be edited \(it is cab_review\)/);
+    expect(frozen.body.error.message).toMatch(/only a draft change can be edited \(it is in CAB review\)/);
   });
 
   it('RO roles: a business representative reads but cannot create changes; a CAB member cannot submit', async () => {
