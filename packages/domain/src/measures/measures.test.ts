@@ -189,7 +189,7 @@ describe('KP-1 quarters in the policy time zone (Asia/Shanghai)', () => {
     expect(quartersBetween('2026-Q1', '2026-Q1')).toEqual(['2026-Q1']);
     expect(() => quartersBetween('2026-Q2', '2026-Q1')).toThrow(/to: not before from/);
     expect(() => quartersBetween('2026-Q5', '2026-Q1')).toThrow(/quarter: a quarter such as 2026-Q4/);
-    expect(() => quartersBetween('2000-Q1', '2026-Q1', 40)).toThrow(/At most 40/);
+    expect(() => quartersBetween('2000-Q1', '2026-Q1', 40)).toThrow(/to: at most 40 quarters after from/);
   });
 });
 
