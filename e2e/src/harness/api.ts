@@ -96,7 +96,11 @@ export async function seedUsers(
   users: Record<string, SeedUser>,
   password: string,
 ): Promise<void> {
-  const context = await browser.newContext({ baseURL: server.url, locale: 'zh-CN' });
+  const context = await browser.newContext({
+    baseURL: server.url,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
   const setup = await context.newPage();
   await setup.goto(server.setupLink);
   await setup.getByLabel('用户名').fill(admin.username);

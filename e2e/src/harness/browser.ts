@@ -128,6 +128,8 @@ export async function newContext(
   const context = await browser.newContext({
     baseURL,
     locale: 'zh-CN',
+    // A browser in China: the date pickers and the times the web shows are both Beijing time.
+    timezoneId: 'Asia/Shanghai',
     viewport: { width: 1440, height: 900 },
     // Popups appear at once (the app honours reduced motion): a click on an option or menu item
     // that is still sliding in can land beside it, leaving the choice unmade (CM-1, CM-2, X-4).

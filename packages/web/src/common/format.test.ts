@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { enT, zhT } from '../i18n/testing';
-import { formatDuration } from './format';
+import { formatDate, formatDateTime, formatDuration, formatMinute, formatTime } from './format';
 
 describe('formatDuration', () => {
   it('IM-3: measured durations read as seconds, minutes and seconds, hours and minutes (zh, en)', () => {
@@ -30,5 +30,18 @@ describe('formatDuration', () => {
     expect(formatDuration(zhT, undefined)).toBe('—');
     expect(formatDuration(zhT, Number.NaN)).toBe('—');
     expect(formatDuration(zhT, -5)).toBe('0 秒');
+  });
+});
+
+describe('times in Beijing time', () => {
+  it('X-3 KP-1 a time reads in Beijing time (UTC+8) whatever the browser zone, as documents and notices say it', () => {
+    // The test process runs in UTC (or any zone): 03:08 UTC is 11:08 in Beijing, on the next day near midnight.
+    expect(formatMinute('2026-12-06T03:08:00.000Z')).toBe('2026-12-06 11:08');
+    expect(formatDateTime('2026-12-06T03:08:09.000Z')).toBe('2026-12-06 11:08:09');
+    expect(formatTime('2026-12-06T03:08:00.000Z')).toBe('11:08');
+    expect(formatDate('2026-12-06T17:30:00.000Z')).toBe('2026-12-07');
+    // A calendar date (a policy's effective date) is not moved by any zone.
+    expect(formatDate('2026-12-06')).toBe('2026-12-06');
+    expect(formatMinute(null)).toBe('');
   });
 });

@@ -1,20 +1,35 @@
 import dayjs from 'dayjs';
+import utc from 'dayjs/plugin/utc';
 import type { TFunction } from 'i18next';
 
+dayjs.extend(utc);
+
+/**
+ * Every time the web shows is Beijing time (UTC+8, no daylight saving), the policy's own zone, as
+ * in documents, notices and the quarter of a release (KP-1) — whatever zone the browser is in.
+ * The header says so ("北京时间").
+ */
+const BEIJING_OFFSET_MINUTES = 8 * 60;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+const beijing = (value: string) => dayjs(value).utcOffset(BEIJING_OFFSET_MINUTES);
+
 export function formatDateTime(value: string | null | undefined): string {
-  return value ? dayjs(value).format('YYYY-MM-DD HH:mm:ss') : '';
+  return value ? beijing(value).format('YYYY-MM-DD HH:mm:ss') : '';
 }
 
 export function formatMinute(value: string | null | undefined): string {
-  return value ? dayjs(value).format('YYYY-MM-DD HH:mm') : '';
+  return value ? beijing(value).format('YYYY-MM-DD HH:mm') : '';
 }
 
+/** A date; a calendar date without a time (an effective date) is shown as it is, not moved. */
 export function formatDate(value: string | null | undefined): string {
-  return value ? dayjs(value).format('YYYY-MM-DD') : '';
+  if (!value) return '';
+  return DATE_ONLY.test(value) ? value : beijing(value).format('YYYY-MM-DD');
 }
 
 export function formatTime(value: string | null | undefined): string {
-  return value ? dayjs(value).format('HH:mm') : '';
+  return value ? beijing(value).format('HH:mm') : '';
 }
 
 /**

@@ -16,6 +16,7 @@ export const en: Messages = {
     name: 'ReleaseGate',
     brand: '发布管理平台',
     loading: 'Loading…',
+    timeZone: 'Times in Beijing time (UTC+8)',
     footer: 'ReleaseGate 发布管理平台 · enforcing release policy XDYJ-06-01',
   },
   nav: {

@@ -16,6 +16,7 @@ export const zh = {
     name: '发布管理平台',
     brand: 'ReleaseGate',
     loading: '正在加载…',
+    timeZone: '时间均为北京时间',
     footer: '发布管理平台 ReleaseGate · 依据《发布管理制度》XDYJ-06-01',
   },
   nav: {

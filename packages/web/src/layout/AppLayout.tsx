@@ -87,6 +87,11 @@ export function AppLayout() {
               )}
             </Typography.Text>
             <Flex align="center" gap={narrow ? 8 : 16} style={{ flex: 'none' }}>
+              {!narrow && (
+                <Typography.Text type="secondary" data-testid="time-zone">
+                  {t('app.timeZone')}
+                </Typography.Text>
+              )}
               <LanguageSwitch compact={narrow} />
               <NotificationBell />
               <UserMenu compact={narrow} />
