@@ -689,6 +689,7 @@ export const en = {
       knowledge_article: 'Knowledge article',
       notification: 'Notification',
       oidc_provider: 'Single sign-on provider',
+      pipeline_client: 'Pipeline client',
       plan_version: 'Plan version',
       policy_version: 'Policy version',
       relation: 'Relation',

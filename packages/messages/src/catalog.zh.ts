@@ -634,6 +634,7 @@ export const zh: Catalog = {
       knowledge_article: '知识文章',
       notification: '通知',
       oidc_provider: '单点登录提供方',
+      pipeline_client: '流水线客户端',
       plan_version: '计划版本',
       policy_version: '制度版本',
       relation: '关系',

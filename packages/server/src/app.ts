@@ -41,6 +41,7 @@ import { DIRECTORY_RECHECK_JOB, directoryRecheckSchedule } from './modules/ident
 import { recheckLdapUsers } from './modules/identity/ldap.service';
 import { oidcRechecker } from './modules/identity/oidc.service';
 import { healthRoutes } from './modules/system/health.routes';
+import { downloadRoutes } from './modules/system/downloads.routes';
 import { cmdbRoutes } from './modules/cmdb/cmdb.routes';
 import type { CmdbDeps } from './modules/cmdb/cmdb.deps';
 import { ImpactGraphCache } from './modules/cmdb/impact.graph';
@@ -224,6 +225,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   await fastify.register(healthRoutes(db, registry, config.metrics.token));
+  await fastify.register(downloadRoutes());
   // X-4: the OpenID Provider, discovered at the first sign-in (and again after a failed one).
   const oidc = config.directory.oidc ? new OidcClient(config.directory.oidc) : null;
   await fastify.register(authRoutes(identity, config, oidc));

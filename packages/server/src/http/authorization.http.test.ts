@@ -6,7 +6,7 @@ import { HttpClient, startTestApp, type TestApp } from '../test/test-app';
 import { approvedChange, ci, completePlan, signInRoles } from '../test/releases';
 import { insertApiToken } from '../modules/identity/identity.repository';
 import { randomToken, sha256Hex } from '../modules/identity/secrets';
-import { ROUTE_ACCESS, routeKey, type RouteAccess } from './route-access';
+import { isTabledRoute, ROUTE_ACCESS, routeKey, type RouteAccess } from './route-access';
 import { pathParameterExamples } from '../test/route-values';
 
 /** A caller of the walk: a person signed in with one role, a token with one scope, or nobody. */
@@ -133,7 +133,7 @@ describe.each(DIALECTS)('authorization walk on %s', (dialect) => {
       paths: Record<string, Record<string, unknown>>;
     };
     const documented = Object.entries(doc.paths)
-      .filter(([path]) => path.startsWith('/api/'))
+      .filter(([path]) => isTabledRoute(path))
       .flatMap(([path, ops]) => Object.keys(ops).map((m) => routeKey(m, path.replace(/\{(\w+)\}/g, ':$1'))))
       .sort();
     const tabled = Object.keys(ROUTE_ACCESS)

@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { forbiddenPairsIn, refusal, rolePairs } from '@releasegate/domain';
 import { signInFirst } from '../authorize';
-import { isDocumentationRoute, ROUTE_ACCESS, routeKey, type RouteAccess } from './route-access';
+import { isTabledRoute, ROUTE_ACCESS, routeKey, type RouteAccess } from './route-access';
 
 /** The access rule of a request's route; HEAD answers like the GET it mirrors. */
 function accessOf(request: FastifyRequest): RouteAccess | undefined {
   const url = request.routeOptions.url;
   if (url === undefined) return 'public'; // no route matched: the 404 handler answers
-  if (!url.startsWith('/api/') || isDocumentationRoute(url)) return 'public';
+  if (!isTabledRoute(url)) return 'public';
   const method = request.method === 'HEAD' ? 'GET' : request.method;
   return ROUTE_ACCESS[routeKey(method, url)];
 }
@@ -19,7 +19,7 @@ function accessOf(request: FastifyRequest): RouteAccess | undefined {
  */
 export function registerRouteAuthorization(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith('/api/') || isDocumentationRoute(route.url)) return;
+    if (!isTabledRoute(route.url)) return;
     for (const method of [route.method].flat()) {
       if (method === 'HEAD' || method === 'OPTIONS') continue;
       if (!(routeKey(method, route.url) in ROUTE_ACCESS))

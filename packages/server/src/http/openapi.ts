@@ -57,6 +57,8 @@ const SERVICE_REFUSALS: Readonly<Record<string, readonly ResponseErrorCode[]>> =
   receiveChangeWebhook: ['unauthenticated', 'policy_violation'],
   getMetrics: ['unauthenticated', 'not_found'],
   checkGate: ['not_found'],
+  downloadCiClient: ['not_found'],
+  getCiClientInfo: ['not_found'],
   createToken: ['not_found'],
   createRelation: ['not_found'],
   analyzeImpact: ['not_found'],

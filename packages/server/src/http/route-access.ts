@@ -221,7 +221,20 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
 
   // The API's own description
   'GET /api/openapi.json': 'public',
+
+  // IM-7: the pipeline client, fetched by pipelines without credentials, and its SHA-256 and
+  // size for the API tokens page.
+  'GET /downloads/releasegate-ci.mjs': 'public',
+  'GET /api/downloads/ci-client': 'signed_in',
 };
+
+/**
+ * The routes the table covers: the API (but its interactive documentation) and the downloads.
+ * The web app's files and pages are public and not in it.
+ */
+export function isTabledRoute(url: string): boolean {
+  return (url.startsWith('/api/') && !isDocumentationRoute(url)) || url.startsWith('/downloads/');
+}
 
 export function routeKey(method: string, url: string): string {
   return `${method.toUpperCase()} ${url}`;

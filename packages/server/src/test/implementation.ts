@@ -98,7 +98,7 @@ export async function readyRelease(
   expect((await c.boss.post(`/api/releases/${id}/plan/approve`, {})).body.state).toBe('approved');
   if (options.checks !== false) await passChecks(c.impl, id);
   t.clock.set(IN_WINDOW);
-  return { id, ciId: app.id, changeId: change.id, digest, dslVersion: v.version as string };
+  return { id, ciId: app.id, changeId: change.id, digest, artifact, dslVersion: v.version as string };
 }
 
 export async function passChecks(who: HttpClient, releaseId: string) {

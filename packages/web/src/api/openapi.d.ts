@@ -55,6 +55,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/downloads/releasegate-ci.mjs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** IM-7: the pipeline client, one dependency-free file for Node.js ≥ 18 (`node releasegate-ci.mjs --help`). Its SHA-256 is in the ETag and X-Content-SHA256 headers and on the API tokens page */
+        get: operations["downloadCiClient"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/downloads/ci-client": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * IM-7: the SHA-256 and size of the pipeline client this server serves at /downloads/releasegate-ci.mjs
+         * @description Access: any signed-in person or API token.
+         */
+        get: operations["getCiClientInfo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/login": {
         parameters: {
             query?: never;
@@ -2087,7 +2124,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * May these artifacts be deployed to this environment now, by the server's clock? Allowed only when every check holds. With `at`, a preview for that time that never allows. Every answer is audited
+         * May these artifacts be deployed to this environment now, by the server's clock? Allowed only when every check holds. With `at`, a preview for that time that never allows. Every answer is audited. Each check's `rule` and `message` are in the language of Accept-Language (English by default)
          * @description Access: the permission `gate.check`. An API token needs it among its scopes. A browser session sends the X-CSRF-Token header with this unsafe method.
          */
         post: operations["checkGate"];
@@ -3878,6 +3915,68 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    downloadCiClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getCiClientInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "file": "releasegate-ci.mjs",
+                     *       "path": "/downloads/releasegate-ci.mjs",
+                     *       "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                     *       "size": 26214
+                     *     }
+                     */
+                    "application/json": {
+                        file: string;
+                        /** @description Where this server serves it, from its origin */
+                        path: string;
+                        /** @description Check the downloaded file against this (sha256sum -c) */
+                        sha256: string;
+                        /** @description Bytes */
+                        size: number;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["PolicyViolation"];
             500: components["responses"]["InternalError"];
         };
     };

@@ -396,6 +396,14 @@ export const en: Messages = {
     copyFailed: 'The browser refused to copy; select the token and copy it by hand',
     empty: 'No API tokens yet',
     selectOwnerFirst: 'Choose the owner first',
+    ciClientTitle: 'Download the pipeline client releasegate-ci.mjs',
+    ciClientIntro:
+      'Pipelines use it to ask the deployment gate, report plan steps and push logs: one file, no dependencies, Node.js 18 or later (e.g. the node:20-alpine image). Keep the SHA-256 in the pipeline settings and check the file against it after each download.',
+    ciClientSha256: 'SHA-256',
+    ciClientSize: 'Size: {{size}} bytes',
+    ciClientFetch: 'Fetch and check it in a pipeline:',
+    ciClientDownload: 'Download',
+    ciClientDocs: 'Usage: docs/pipelines.md (GitLab CI, Jenkins and GitHub Actions examples)',
   },
   audit: {
     title: 'Audit log',

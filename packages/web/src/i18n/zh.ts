@@ -355,6 +355,14 @@ export const zh = {
     copyFailed: '浏览器不允许复制，请手动选中令牌后复制',
     empty: '还没有 API 令牌',
     selectOwnerFirst: '请先选择所属用户',
+    ciClientTitle: '下载流水线客户端 releasegate-ci.mjs',
+    ciClientIntro:
+      '流水线用它询问部署闸门、报告计划步骤、推送日志：单个文件，无依赖，需 Node.js 18 及以上（如 node:20-alpine 镜像）。请把 SHA-256 保存在流水线配置中并在下载后核对。',
+    ciClientSha256: 'SHA-256',
+    ciClientSize: '大小：{{size}} 字节',
+    ciClientFetch: '在流水线中下载并核对：',
+    ciClientDownload: '下载',
+    ciClientDocs: '用法见 docs/pipelines.md（GitLab CI、Jenkins、GitHub Actions 示例）',
   },
   audit: {
     title: '审计日志',

@@ -1,4 +1,4 @@
-import { FIELDS } from '@releasegate/messages';
+import { FIELDS, languageOf, renderReason, ruleName, type Reason } from '@releasegate/messages';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contextOf } from '../../http/request-context';
@@ -75,11 +75,25 @@ export function gateRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
         tags: ['deployment gate'],
         operationId: 'checkGate',
         summary:
-          "May these artifacts be deployed to this environment now, by the server's clock? Allowed only when every check holds. With `at`, a preview for that time that never allows. Every answer is audited",
+          "May these artifacts be deployed to this environment now, by the server's clock? Allowed only when every check holds. With `at`, a preview for that time that never allows. Every answer is audited. Each check's `rule` and `message` are in the language of Accept-Language (English by default)",
         body: gateCheckInput,
         response: { 200: gateAnswerView },
       },
-      handler: async (request) => checkGate(deps, contextOf(request), request.body),
+      handler: async (request) => {
+        const answer = await checkGate(deps, contextOf(request), request.body);
+        // X-3: the checks' words in the language the caller asks for (a pipeline's terminal);
+        // the audit trail keeps them in English, and the codes are the same either way.
+        const language = languageOf(request.headers['accept-language']);
+        if (language === 'en') return answer;
+        return {
+          ...answer,
+          checks: answer.checks.map((c) => ({
+            ...c,
+            rule: ruleName(language, c.code),
+            message: renderReason(language, { code: c.reasonCode, params: c.params } as Reason),
+          })),
+        };
+      },
     });
   };
 }

@@ -7,6 +7,7 @@ import { useAuth } from '../../auth/AuthContext';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { PageHeader } from '../../common/PageHeader';
 import { CreateTokenModal } from './CreateTokenModal';
+import { PipelineClientCard } from './PipelineClientCard';
 import { TokenSecretModal } from './TokenSecretModal';
 import { TokenTable } from './TokenTable';
 import { useTokens } from './tokens.api';
@@ -52,6 +53,7 @@ export function TokensPage() {
         <ErrorAlert error={tokens.error} style={{ marginBottom: 16 }} />
         <TokenTable tokens={tokens.data ?? []} loading={tokens.isFetching} showOwner={manageAll} />
       </Card>
+      <PipelineClientCard />
       {creating && (
         <CreateTokenModal
           manageAll={manageAll}

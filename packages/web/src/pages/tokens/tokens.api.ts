@@ -23,3 +23,13 @@ export function revokeToken(id: string): Promise<ApiToken> {
 export function useTokens(userId: string | undefined) {
   return useQuery({ queryKey: [...tokensQueryKey, userId ?? 'all'], queryFn: () => listTokens(userId) });
 }
+
+/** IM-7: the pipeline client the server serves, its SHA-256 and size. */
+export function useCiClientInfo() {
+  return useQuery({
+    queryKey: ['ci-client'],
+    queryFn: () => api.GET('/api/downloads/ci-client'),
+    staleTime: Infinity,
+    retry: false,
+  });
+}
