@@ -432,7 +432,7 @@ describe('CMDB and definitive software library', () => {
     await eng.getByTestId('dsl-delete').click();
     await eng.getByRole('tooltip').getByRole('button', { name: '删除' }).click();
     const refusal = eng.getByTestId('error-alert');
-    await refusal.getByText(/DS-1：已批准的版本是最终软件库中的主副本，不能覆盖或删除/).waitFor();
+    await refusal.getByText(/DS-1 已批准的版本不可修改：不能删除 .*已批准的版本是母版，永不覆盖或删除/).waitFor();
     // the Chinese screen says it in Chinese only; the server's English stays off it.
     expect(await refusal.textContent()).not.toContain('never be overwritten or deleted');
     await eng.getByTestId('dsl-state').getByText('已批准').waitFor();

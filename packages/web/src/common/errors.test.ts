@@ -96,6 +96,31 @@ describe('refusals in the reader language', () => {
     expect(errorText(zhT, taken)).toContain('sec.admin 已是应急管理员，请先取消');
   });
 
+  it('IN-1 a release refused over unapproved changes names each change with its state', () => {
+    const refused = coded(
+      422,
+      'policy_violation',
+      {
+        ruleCode: 'approved_changes_only',
+        reasonCode: 'unapproved_changes',
+        params: { changes: ['CHG-2026-0002 短信模板调整'] },
+      },
+      {
+        changes: [
+          {
+            id: 'c2',
+            number: 'CHG-2026-0002',
+            title: '短信模板调整',
+            label: 'CHG-2026-0002 短信模板调整',
+            state: 'withdrawn',
+            approved: false,
+          },
+        ],
+      },
+    );
+    expect(errorText(zhT, refused)).toContain('CHG-2026-0002 短信模板调整（已撤回）');
+  });
+
   it('CM-5 an import over a limit names the limit in the reader language', () => {
     const rows = coded(413, 'too_large', {
       ruleCode: 'cmdb_import_rows',

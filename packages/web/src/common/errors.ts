@@ -2,9 +2,9 @@ import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { isApiError, type ApiError } from '../api/client';
-import type { Blocker } from '../api/types';
+import type { Blocker, ChangeApproval } from '../api/types';
 import type { Reason, RuleCode } from '@releasegate/messages';
-import { blockerText, catalog, reasonText, ruleLabel } from './ruleText';
+import { blockerReason, blockerText, catalog, ruleLabel } from './ruleText';
 
 /** Any error in one line for the user: a refusal from its codes, in the reader's language. */
 export function errorText(t: TFunction, error: unknown): string {
@@ -47,9 +47,15 @@ interface CodedReason {
 function codedReasonsText(t: TFunction, error: ApiError): string | undefined {
   const reasons = error.detail('reasons');
   if (!Array.isArray(reasons) || reasons.length === 0) return undefined;
+  // IN-1: a refusal over unapproved changes lists them with their states (`details.changes`).
+  const changes = error.detail('changes');
   return (reasons as CodedReason[])
     .map((r) => {
-      const why = reasonText(t, { code: r.reasonCode, params: r.params });
+      const why = blockerReason(
+        t,
+        { code: r.ruleCode, reasonCode: r.reasonCode, params: r.params } as Blocker,
+        Array.isArray(changes) ? (changes as ChangeApproval[]) : undefined,
+      );
       return r.ruleCode ? `${ruleLabel(t, r.ruleCode)}${t('common.colon')}${why}` : why;
     })
     .join(t('common.listSeparator'));
