@@ -1,8 +1,10 @@
-// `npm start`: builds the web app when its build is missing or older than its sources, then
-// runs the server (`releasegate serve`), which serves the API and the web app on one port.
+// `npm start`: builds the web app, and compiles the server, when either build is missing or older
+// than its sources, then runs the server (`releasegate serve`), which serves the API and the web
+// app on one port. Without the development dependencies (a production install), it only starts.
 import { spawnSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { compiledIsCurrent } from '../packages/server/bin/compiled.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const web = path.join(root, 'packages/web');
@@ -31,6 +33,16 @@ const stale =
 if (stale && fs.existsSync(path.join(web, 'index.html'))) {
   console.log('Building the web app…');
   const result = spawnSync('npm', ['run', 'build', '-w', '@releasegate/web'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+const canCompile = fs.existsSync(path.join(root, 'node_modules/esbuild'));
+if (!compiledIsCurrent() && canCompile) {
+  console.log('Compiling the server…');
+  const result = spawnSync(process.execPath, [path.join(root, 'scripts/build-server.mjs')], {
     cwd: root,
     stdio: 'inherit',
   });

@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expectCleanPages, launchBrowser, newContext, pageProblems, screenshot } from './harness/browser';
 import { startServer, type TestServer } from './harness/server';
-import { pickOption, signIn } from './harness/ui';
+import { fillNewDslVersion, pickOption, signIn } from './harness/ui';
 import { createPerson } from './harness/api';
 
 // One server on a fresh data directory; the tests build on each other in order: the configuration
@@ -383,19 +383,7 @@ describe('CMDB and definitive software library', () => {
     const engineerContext = await newContext(browser, server.url, problems);
     const eng = await engineerContext.newPage();
     await signIn(eng, engineer.username, engineer.password);
-    await eng.getByTestId('main-menu').getByText('软件版本').click();
-    await eng.getByRole('heading', { name: '最终软件库' }).waitFor();
-    await eng.getByTestId('dsl-register').click();
-    const dialog = eng.getByTestId('register-version-modal');
-    await dialog.getByLabel('软件名称').fill('netbank-core');
-    await dialog.getByLabel('版本号').fill('2.4.0');
-    await dialog.getByLabel('描述').fill('网银核心应用 2.4.0 发布包');
-    await dialog.getByLabel('来源').fill('GitLab 流水线 #4711');
-    await dialog.locator('input[type=file]').setInputFiles({
-      name: 'netbank-core-2.4.0.tar.gz',
-      mimeType: 'application/gzip',
-      buffer: content,
-    });
+    const dialog = await fillNewDslVersion(eng, content);
     await dialog.getByRole('button', { name: '登记版本' }).click();
     await eng.getByTestId('dsl-title').getByText('netbank-core').waitFor();
     await eng.getByTestId('dsl-state').getByText('待审批').waitFor();

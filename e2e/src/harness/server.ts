@@ -34,6 +34,15 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
+/** Ends a child process: SIGTERM, SIGKILL if it is still there after `graceMs`; resolves once it exited. */
+export async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited(child);
+  clearTimeout(killer);
+}
+
 /**
  * Starts the real server (`releasegate serve`) on a fresh data directory and a free port, and
  * waits until it says it is listening and has printed the first-run link.
@@ -75,12 +84,7 @@ export async function startServer(
   );
 
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited(child);
-      clearTimeout(killer);
-    }
+    await stopChild(child, 10_000);
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
 

@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 /** Steps a person takes in the UI, by labels and roles as the page shows them in Chinese. */
 
@@ -76,4 +76,34 @@ export async function setLanguage(page: Page, language: 'zh' | 'en'): Promise<vo
       .localStorage;
     storage.setItem('releasegate.language', l);
   }, language);
+}
+
+/** The 软件包 example the DSL tests register: netbank-core 2.4.0, with the given bytes. */
+const NETBANK_CORE = {
+  name: 'netbank-core',
+  version: '2.4.0',
+  description: '网银核心应用 2.4.0 发布包',
+  source: 'GitLab 流水线 #4711',
+  fileName: 'netbank-core-2.4.0.tar.gz',
+};
+
+/**
+ * DS-1: from the main menu to 最终软件库 → 登记版本, the form filled in and the file chosen;
+ * returns the dialog, for the caller to submit (and watch the upload) as its test needs.
+ */
+export async function fillNewDslVersion(page: Page, content: Buffer): Promise<Locator> {
+  await page.getByTestId('main-menu').getByText('软件版本').click();
+  await page.getByRole('heading', { name: '最终软件库' }).waitFor();
+  await page.getByTestId('dsl-register').click();
+  const dialog = page.getByTestId('register-version-modal');
+  await dialog.getByLabel('软件名称').fill(NETBANK_CORE.name);
+  await dialog.getByLabel('版本号').fill(NETBANK_CORE.version);
+  await dialog.getByLabel('描述').fill(NETBANK_CORE.description);
+  await dialog.getByLabel('来源').fill(NETBANK_CORE.source);
+  await dialog.locator('input[type=file]').setInputFiles({
+    name: NETBANK_CORE.fileName,
+    mimeType: 'application/gzip',
+    buffer: content,
+  });
+  return dialog;
 }

@@ -1,13 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
+import { CODE_DIR } from '../code-dir';
 
-export const DEFAULT_WEB_DIST = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../web/dist',
-);
+/** packages/web/dist, from packages/server/src or packages/server/dist alike. */
+export const DEFAULT_WEB_DIST = path.resolve(CODE_DIR, '../../web/dist');
 
 /**
  * Serves the built web app; any non-API GET that is not a file gets index.html, so the

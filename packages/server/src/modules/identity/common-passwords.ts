@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { dictionary } from '@zxcvbn-ts/language-common';
+import { codeFile } from '../../code-dir';
 
-const CURATED = new URL('./common-passwords.txt', import.meta.url);
+const CURATED = codeFile('modules/identity/common-passwords.txt');
 
 let common: Set<string> | undefined;
 
