@@ -1,16 +1,15 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { notFound } from '@releasegate/domain';
 import { z } from 'zod';
+import { codeFile } from '../../code-dir';
 
-/** The pipeline client (packages/ci-client): one dependency-free file pipelines fetch from here. */
-export const CI_CLIENT_FILE = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../../ci-client/releasegate-ci.mjs',
-);
+/**
+ * The pipeline client (packages/ci-client): one dependency-free file pipelines fetch from here,
+ * found from the server's code directory so the sources and the compiled bundle agree.
+ */
+export const CI_CLIENT_FILE = codeFile('../../ci-client/releasegate-ci.mjs');
 export const CI_CLIENT_NAME = 'releasegate-ci.mjs';
 export const CI_CLIENT_PATH = `/downloads/${CI_CLIENT_NAME}`;
 
