@@ -41,6 +41,9 @@ export function runProcess(
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
+    // A command that exits without reading its input (most do) closes the pipe first: the
+    // EPIPE of writing the input then says nothing about the command, which `close` reports.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }
