@@ -153,6 +153,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const cmdb: CmdbDeps = { db, clock, audit, graph: new ImpactGraphCache(db) };
   const policy: PolicyDeps = { db, clock, audit };
   const blobs = await openBlobStore(config.dsl);
+  fastify.addHook('onClose', async () => blobs.close?.());
   const events = await createEventBus(db, (error) => fastify.log.warn({ err: error }, 'live events'));
   fastify.addHook('onClose', () => events.close());
   const releases: ReleaseDeps = {

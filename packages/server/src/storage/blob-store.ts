@@ -22,6 +22,8 @@ export interface BlobStore {
   list(): AsyncIterable<string>;
   /** Re-hashes a stored blob: the digest its bytes have now (null when missing). */
   rehash(digest: string): Promise<string | null>;
+  /** Releases what the store holds open (the S3 client's sockets) when the server stops. */
+  close?(): void;
 }
 
 export class BlobTooLargeError extends Error {

@@ -160,6 +160,10 @@ export class S3BlobStore implements BlobStore {
     ))
       for (const object of page.Contents ?? []) if (object.Key) yield object.Key;
   }
+
+  close(): void {
+    this.client.destroy();
+  }
 }
 
 /** HeadObject answers a bare 404 (NotFound), GetObject an S3 error (NoSuchKey). */
