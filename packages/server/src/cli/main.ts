@@ -390,18 +390,39 @@ program
   .option('--from <dir>', 'the local store to copy (default: DATA_DIR/blobs)')
   .option('--json', 'print JSON')
   .action(async (options: { from?: string; json?: boolean }) => {
-    const config = loadConfig();
-    const { migrateToS3 } = await import('../storage/migrate-to-s3');
-    const r = await migrateToS3(config.dsl, options.from ?? config.dsl.blobDir);
-    const ok = r.corrupted.length === 0 && r.failed.length === 0;
-    if (options.json) out(JSON.stringify({ ok, ...r }));
-    else {
-      out(`${ok ? 'OK' : 'PROBLEMS'}: ${r.listed} objects of ${r.from} in ${r.to}`);
-      out(`  ${r.copied} copied, ${r.present} already there, ${r.verified} read back and verified`);
-      for (const d of r.corrupted) out(`  corrupted in the local store, not copied: ${d}`);
-      for (const d of r.failed) out(`  does not verify in the bucket: ${d}`);
-    }
-    if (!ok) process.exitCode = 1;
+    await withDatabase(async (env) => {
+      const { migrateToS3 } = await import('../storage/migrate-to-s3');
+      const r = await migrateToS3(env.config.dsl, options.from ?? env.config.dsl.blobDir);
+      const ok = r.corrupted.length === 0 && r.failed.length === 0;
+      if (options.json) out(JSON.stringify({ ok, ...r }));
+      else {
+        out(`${ok ? 'OK' : 'PROBLEMS'}: ${r.listed} objects of ${r.from} in ${r.to}`);
+        out(`  ${r.copied} copied, ${r.present} already there, ${r.verified} read back and verified`);
+        for (const d of r.corrupted) out(`  corrupted in the local store, not copied: ${d}`);
+        for (const d of r.failed) out(`  does not verify in the bucket: ${d}`);
+      }
+      // Moving the definitive library is on the audit trail like verifying it: where from, where
+      // to, what was copied and what did not verify.
+      await recordStandalone(env.db, env.audit, env.ctx, {
+        action: 'dsl.store_migrate',
+        entityType: 'dsl',
+        outcome: ok ? 'success' : 'failed',
+        details: {
+          from: r.from,
+          to: r.to,
+          listed: r.listed,
+          copied: r.copied,
+          present: r.present,
+          verified: r.verified,
+          // The first hundred of each: enough to act on, bounded for the trail.
+          corrupted: r.corrupted.slice(0, 100),
+          corruptedCount: r.corrupted.length,
+          failed: r.failed.slice(0, 100),
+          failedCount: r.failed.length,
+        },
+      });
+      if (!ok) process.exitCode = 1;
+    });
   });
 
 program

@@ -12,9 +12,29 @@ import { CLI } from '../test/server-process';
 import { LocalBlobStore } from './local-blob-store';
 import { S3BlobStore } from './s3-blob-store';
 import { loadConfig } from '../config';
+import { openDatabase } from '../db/database';
 
 const run = promisify(execFile);
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** The migrations on the audit trail of the data directory's database, oldest first. */
+async function migrationsAudited(env: Record<string, string>) {
+  const db = openDatabase(loadConfig(env));
+  try {
+    const rows = await db.kysely
+      .selectFrom('audit_events')
+      .select(['action', 'outcome', 'entity_type', 'details_json'])
+      .where('action', '=', 'dsl.store_migrate')
+      .orderBy('seq')
+      .execute();
+    return rows.map(({ details_json, ...row }) => ({
+      ...row,
+      details: details_json ? (JSON.parse(details_json) as unknown) : null,
+    }));
+  } finally {
+    await db.destroy();
+  }
+}
 
 /** `releasegate blobs migrate-to-s3 --json` with this environment: its report and exit code. */
 async function migrate(env: Record<string, string>) {
@@ -38,7 +58,7 @@ describe('moving a local blob store into an S3 bucket', () => {
     await s3?.close();
   });
 
-  it('DS-3 blobs migrate-to-s3 copies every object, reads each back to verify it, and is idempotent; a corrupted one is named, not copied', async () => {
+  it('DS-3 AU-1 blobs migrate-to-s3 copies every object, reads each back to verify it, and is idempotent; a corrupted one is named, not copied; every run is audited', async () => {
     const dataDir = tempDir('rg-migrate-');
     const local = new LocalBlobStore(path.join(dataDir, 'blobs'));
     const contents = [Buffer.from('billing-2.1.0 主包'), randomBytes(300 * 1024), Buffer.from('回退脚本')];
@@ -91,6 +111,15 @@ describe('moving a local blob store into an S3 bucket', () => {
     expect(await store.rehash(digests[0])).toBe(digests[0]);
     expect(await store.rehash(sha256(fresh))).toBe(sha256(fresh));
     expect(await store.has(rottenDigest)).toBe(false);
+    // Every run is on the audit trail: where from, where to, what was copied, what did not verify.
+    const audited = await migrationsAudited(env);
+    expect(audited.map((row) => [row.outcome, row.entity_type])).toEqual([
+      ['success', 'dsl'],
+      ['success', 'dsl'],
+      ['failed', 'dsl'],
+    ]);
+    expect(audited[0]?.details).toMatchObject({ from: path.join(dataDir, 'blobs'), to: first.report.to, copied: 3 });
+    expect(audited[2]?.details).toMatchObject({ copied: 2, corrupted: [rottenDigest], corruptedCount: 1, failedCount: 0 });
     const temporary: string[] = [];
     for await (const key of store.listTemporary()) temporary.push(key);
     expect(temporary).toEqual([]);

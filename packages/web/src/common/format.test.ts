@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { enT, zhT } from '../i18n/testing';
-import { formatDate, formatDateTime, formatDuration, formatMinute, formatTime } from './format';
+import dayjs from 'dayjs';
+import { formatDate, formatDateTime, formatDuration, formatMinute, formatTime, fromPickerTime, pickerNow, toPickerTime } from './format';
 
 describe('formatDuration', () => {
   it('IM-3: measured durations read as seconds, minutes and seconds, hours and minutes (zh, en)', () => {
@@ -43,5 +44,48 @@ describe('times in Beijing time', () => {
     // A calendar date (a policy's effective date) is not moved by any zone.
     expect(formatDate('2026-12-06')).toBe('2026-12-06');
     expect(formatMinute(null)).toBe('');
+  });
+});
+
+describe('date pickers in Beijing time', () => {
+  /** Runs `check` with the process (the "browser") in another zone; Node reads TZ afresh when it changes. */
+  function inZone(zone: string, check: () => void) {
+    const before = process.env.TZ;
+    process.env.TZ = zone;
+    try {
+      check();
+    } finally {
+      if (before === undefined) delete process.env.TZ;
+      else process.env.TZ = before;
+    }
+  }
+  // Each zone with its offset on 2026-12-06 as Date reports it (minutes behind UTC): the check that TZ took effect.
+  const zones: [string, number][] = [
+    ['America/New_York', 300],
+    ['Europe/London', 0],
+    ['Asia/Shanghai', -480],
+    ['Pacific/Kiritimati', -840],
+  ];
+
+  it('X-3 a picker shows an instant at its Beijing wall-clock time in any browser zone', () => {
+    for (const [zone, offset] of zones)
+      inZone(zone, () => {
+        expect(new Date('2026-12-06T03:08:00.000Z').getTimezoneOffset(), zone).toBe(offset);
+        expect(toPickerTime('2026-12-06T03:08:00.000Z').format('YYYY-MM-DD HH:mm'), zone).toBe('2026-12-06 11:08');
+        expect(toPickerTime('2026-12-06T17:30:00.000Z').format('YYYY-MM-DD HH:mm'), zone).toBe('2026-12-07 01:30');
+      });
+  });
+
+  it('X-3 RB-2 what a person picks is read as Beijing time in any browser zone (11:08 picked is 03:08 UTC)', () => {
+    for (const [zone] of zones)
+      inZone(zone, () => {
+        expect(fromPickerTime(dayjs('2026-12-06T11:08:00')), zone).toBe('2026-12-06T03:08:00.000Z');
+        expect(fromPickerTime(dayjs('2026-12-07T01:30:00')), zone).toBe('2026-12-06T17:30:00.000Z');
+        // A round trip changes nothing, the picker's "now" is Beijing's now.
+        expect(fromPickerTime(toPickerTime('2026-07-01T23:59:59.999Z')), zone).toBe('2026-07-01T23:59:59.999Z');
+        const now = Date.now();
+        const pickedNow = Date.parse(fromPickerTime(pickerNow()));
+        expect(Math.abs(pickedNow - now), zone).toBeLessThan(5_000);
+      });
   });
 });

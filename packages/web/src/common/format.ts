@@ -1,4 +1,4 @@
-import dayjs from 'dayjs';
+import dayjs, { type Dayjs } from 'dayjs';
 import utc from 'dayjs/plugin/utc';
 import type { TFunction } from 'i18next';
 
@@ -30,6 +30,28 @@ export function formatDate(value: string | null | undefined): string {
 
 export function formatTime(value: string | null | undefined): string {
   return value ? beijing(value).format('HH:mm') : '';
+}
+
+/**
+ * Date pickers show and edit Beijing time too. Ant Design's pickers work in the browser's zone, so
+ * a picker holds Beijing's wall-clock time as if it were local: 11:08 in Beijing is shown as 11:08
+ * in a browser in London as in Shanghai, and what the person picks is read back as Beijing time.
+ */
+const WALL_CLOCK = 'YYYY-MM-DDTHH:mm:ss.SSS';
+
+/** The picker value showing an instant (ISO 8601) at its Beijing wall-clock time. */
+export function toPickerTime(value: string): Dayjs {
+  return dayjs(beijing(value).format(WALL_CLOCK));
+}
+
+/** The instant (ISO 8601, UTC) a picker value means when read as Beijing wall-clock time. */
+export function fromPickerTime(value: Dayjs): string {
+  return dayjs.utc(value.format(WALL_CLOCK)).subtract(BEIJING_OFFSET_MINUTES, 'minute').toISOString();
+}
+
+/** Now, as a picker value: what "today" and "now" are in Beijing. */
+export function pickerNow(): Dayjs {
+  return toPickerTime(new Date().toISOString());
 }
 
 /**

@@ -592,6 +592,7 @@ export const en: Messages = {
       content_upload: 'Upload software package',
       content_download: 'Download software package',
       verify: 'Software library verified',
+      store_migrate: 'Software library moved to S3',
     },
     knowledge: {
       article_create: 'Create article',

@@ -544,6 +544,7 @@ export const zh = {
       content_upload: '上传软件包',
       content_download: '下载软件包',
       verify: '校验最终软件库',
+      store_migrate: '最终软件库迁移至对象存储',
     },
     knowledge: {
       article_create: '新建知识文章',

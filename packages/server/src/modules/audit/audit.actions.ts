@@ -43,6 +43,7 @@ export const AUDIT_ACTIONS = [
   // dsl
   'dsl.content_download',
   'dsl.content_upload',
+  'dsl.store_migrate',
   'dsl.verify',
   'dsl.version_approve',
   'dsl.version_delete',

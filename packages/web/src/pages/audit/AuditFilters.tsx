@@ -1,6 +1,8 @@
-import { Button, Col, DatePicker, Form, Input, Row, Select, Space } from 'antd';
+import { Button, Col, Form, Input, Row, Select, Space } from 'antd';
+import { BeijingDatePicker } from '../../common/beijingPickers';
 import { ReloadOutlined, SearchOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
+import { fromPickerTime } from '../../common/format';
 import { useTranslation } from 'react-i18next';
 import type { AuditFilter } from './audit.api';
 import { ENTITY_TYPES, entityTypeLabel } from './auditText';
@@ -23,8 +25,8 @@ function toFilter(v: FilterForm): AuditFilter {
     action: trimmed(v.action),
     entityType: v.entityType,
     outcome: v.outcome,
-    from: v.range?.[0]?.toISOString(),
-    to: v.range?.[1]?.toISOString(),
+    from: v.range?.[0] ? fromPickerTime(v.range[0]) : undefined,
+    to: v.range?.[1] ? fromPickerTime(v.range[1]) : undefined,
     text: trimmed(v.text),
   };
 }
@@ -77,7 +79,7 @@ export function AuditFilters({ onChange }: { onChange: (filter: AuditFilter) => 
         </Col>
         <Col {...col}>
           <Form.Item name="range" label={t('audit.timeRange')}>
-            <DatePicker.RangePicker
+            <BeijingDatePicker.RangePicker
               showTime={{ format: 'HH:mm' }}
               format="YYYY-MM-DD HH:mm"
               allowEmpty={[true, true]}

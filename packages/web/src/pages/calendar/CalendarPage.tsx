@@ -3,7 +3,6 @@ import { Link, useSearchParams } from 'react-router';
 import {
   App,
   Button,
-  Calendar,
   Card,
   Col,
   Flex,
@@ -16,13 +15,14 @@ import {
 } from 'antd';
 import type { CalendarProps } from 'antd';
 import { DeleteOutlined, PlusOutlined, WarningFilled } from '@ant-design/icons';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { CalendarWindow, FreezeWindow } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { ErrorAlert } from '../../common/ErrorAlert';
-import { formatMinute, formatTime } from '../../common/format';
+import { formatMinute, formatTime, fromPickerTime, toPickerTime } from '../../common/format';
+import { BeijingCalendar } from '../../common/beijingPickers';
 import { PageHeader } from '../../common/PageHeader';
 import { deleteFreeze, releasesQueryKey, useCalendar } from '../releases/releases.api';
 import { PlanStatusTag, ReleaseStateTag, ReleaseTypeTag } from '../releases/ReleaseTags';
@@ -49,7 +49,7 @@ export function CalendarPage() {
   // The grid shows six weeks around the month.
   const from = month.startOf('month').startOf('week');
   const to = from.add(42, 'day');
-  const calendar = useCalendar(from.toISOString(), to.toISOString());
+  const calendar = useCalendar(fromPickerTime(from), fromPickerTime(to));
   const windows = calendar.data?.windows ?? [];
   const freezes = calendar.data?.freezes ?? [];
   const overlaps = overlapsOf(windows, freezes);
@@ -108,7 +108,7 @@ export function CalendarPage() {
                 data-testid="calendar-window"
               >
                 {problems.length > 0 && <WarningFilled />}{' '}
-                {dayjs(w.start).isSame(date, 'day') && formatTime(w.start)} {w.number} {w.title}
+                {toPickerTime(w.start).isSame(date, 'day') && formatTime(w.start)} {w.number} {w.title}
               </Link>
             </Tooltip>
           );
@@ -147,7 +147,7 @@ export function CalendarPage() {
           </span>
           <span className="rg-cal-freeze">{t('calendar.legendFreeze')}</span>
         </Flex>
-        <Calendar
+        <BeijingCalendar
           className="rg-calendar"
           value={month}
           onPanelChange={(date) => setMonth(date.startOf('month'))}

@@ -1,6 +1,8 @@
 import { useState } from 'react';
-import { App, DatePicker, Form, Input, Modal } from 'antd';
+import { App, Form, Input, Modal } from 'antd';
+import { BeijingDatePicker } from '../../common/beijingPickers';
 import type { Dayjs } from 'dayjs';
+import { fromPickerTime } from '../../common/format';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../common/ErrorAlert';
@@ -31,8 +33,8 @@ export function FreezeModal({ onClose }: { onClose: () => void }) {
     try {
       const freeze = await createFreeze({
         name: v.name.trim(),
-        startsAt: v.range[0].toISOString(),
-        endsAt: v.range[1].toISOString(),
+        startsAt: fromPickerTime(v.range[0]),
+        endsAt: fromPickerTime(v.range[1]),
         reason: v.reason?.trim() || null,
       });
       void message.success(t('calendar.freezeCreated', { name: freeze.name }));
@@ -79,7 +81,7 @@ export function FreezeModal({ onClose }: { onClose: () => void }) {
           label={t('calendar.freezeRange')}
           rules={[{ required: true, message: t('common.required') }]}
         >
-          <DatePicker.RangePicker
+          <BeijingDatePicker.RangePicker
             showTime={{ format: 'HH:mm' }}
             format="YYYY-MM-DD HH:mm"
             style={{ width: '100%' }}

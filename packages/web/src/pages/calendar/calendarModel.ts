@@ -1,4 +1,5 @@
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
+import { fromPickerTime, pickerNow } from '../../common/format';
 import type { CalendarWindow, FreezeWindow } from '../../api/types';
 
 export interface WindowConflicts {
@@ -24,10 +25,10 @@ export function overlapsOf(windows: CalendarWindow[], freezes: FreezeWindow[]): 
   return result;
 }
 
-/** Whether [start, end) touches the day. */
+/** Whether [start, end) touches the day (a calendar cell: a day in Beijing time). */
 export function onDay(day: Dayjs, start: string, end: string): boolean {
-  const from = day.startOf('day').valueOf();
-  const to = day.endOf('day').valueOf();
+  const from = Date.parse(fromPickerTime(day.startOf('day')));
+  const to = Date.parse(fromPickerTime(day.endOf('day')));
   return Date.parse(start) <= to && Date.parse(end) > from;
 }
 
@@ -35,7 +36,7 @@ export function onDay(day: Dayjs, start: string, end: string): boolean {
  * The month a `?month=YYYY-MM` parameter asks for, as the start of that month; the current month
  * when the parameter is missing or malformed (dayjs alone would read a missing month, "-01", as 2001).
  */
-export function monthFromParam(value: string | null | undefined, now: Dayjs = dayjs()): Dayjs {
+export function monthFromParam(value: string | null | undefined, now: Dayjs = pickerNow()): Dayjs {
   const match = /^(\d{4})-(\d{2})$/.exec(value?.trim() ?? '');
   const month = match ? Number(match[2]) : 0;
   if (!match || month < 1 || month > 12) return now.startOf('month');

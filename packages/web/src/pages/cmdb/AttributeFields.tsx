@@ -1,4 +1,5 @@
-import { DatePicker, Form, Input, Select } from 'antd';
+import { Form, Input, Select } from 'antd';
+import { BeijingDatePicker } from '../../common/beijingPickers';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { AttributeField, CiType } from '../../api/types';
@@ -67,7 +68,7 @@ function AttributeInput({
       );
     case 'date':
       return (
-        <DatePicker
+        <BeijingDatePicker
           id={id}
           value={typeof value === 'string' && value ? dayjs(value) : null}
           onChange={(d: Dayjs | null) => onChange?.(d ? d.format(DATE_FORMAT) : undefined)}

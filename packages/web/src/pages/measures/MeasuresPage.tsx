@@ -4,7 +4,6 @@ import {
   Button,
   Card,
   Col,
-  DatePicker,
   Dropdown,
   Empty,
   Flex,
@@ -13,6 +12,7 @@ import {
   Tag,
   Typography,
 } from 'antd';
+import { BeijingDatePicker } from '../../common/beijingPickers';
 import { DownloadOutlined, FileExcelOutlined, FileTextOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { RELEASE_OUTCOMES } from '../../api/types';
@@ -66,7 +66,7 @@ export function MeasuresPage() {
         subtitle={t('measures.subtitle')}
         extra={
           <>
-            <DatePicker.RangePicker
+            <BeijingDatePicker.RangePicker
               picker="quarter"
               allowClear={false}
               value={[quarterToDay(range[0]), quarterToDay(range[1])]}

@@ -6,7 +6,6 @@ import {
   Card,
   Checkbox,
   Col,
-  DatePicker,
   Drawer,
   Flex,
   Form,
@@ -15,7 +14,8 @@ import {
   Select,
   Switch,
 } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import { BeijingDatePicker } from '../../common/beijingPickers';
+import type { Dayjs } from 'dayjs';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { PLAN_SECTIONS, RELEASE_TYPES, type PolicyRules, type PolicyVersion } from '../../api/types';
@@ -28,6 +28,7 @@ import { CellItem, FormListTable } from '../releases/plan/FormListTable';
 import { isApiError } from '../../api/client';
 import { draftPolicyVersion, policyQueryKey } from './policy.api';
 import { textLimit } from '../../common/textLimit';
+import { pickerNow } from '../../common/format';
 import { useUnsavedChangesGuard } from '../../common/useUnsavedChangesGuard';
 
 interface Values {
@@ -203,7 +204,7 @@ export function PolicyDraftDrawer({ base, onClose }: { base: PolicyVersion; onCl
         layout="vertical"
         initialValues={{
           version: '',
-          effectiveDate: dayjs().add(1, 'day'),
+          effectiveDate: pickerNow().add(1, 'day'),
           change: '',
           rules: {
             ...base.document.rules,
@@ -225,7 +226,7 @@ export function PolicyDraftDrawer({ base, onClose }: { base: PolicyVersion; onCl
           </Col>
           <Col xs={24} md={8}>
             <Form.Item name="effectiveDate" label={t('policy.draftEffective')} rules={[{ required: true }]}>
-              <DatePicker style={{ width: '100%' }} disabledDate={(d) => d.isBefore(dayjs(), 'day')} />
+              <BeijingDatePicker style={{ width: '100%' }} disabledDate={(d) => d.isBefore(pickerNow(), 'day')} />
             </Form.Item>
           </Col>
           <Col span={24}>

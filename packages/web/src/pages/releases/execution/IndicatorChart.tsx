@@ -10,8 +10,8 @@ import {
   type TooltipComponentOption,
 } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
-import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
+import { formatTime } from '../../../common/format';
 import { useEChart } from '../../../common/useEChart';
 import type { Indicator } from './execution.api';
 
@@ -63,7 +63,7 @@ function buildOption(indicator: Indicator, thresholdLabel: string, now: number):
       type: 'time',
       min: first - edge,
       max: last + edge,
-      axisLabel: { fontSize: 10, color: '#8c8c8c', formatter: (v: number) => dayjs(v).format('HH:mm') },
+      axisLabel: { fontSize: 10, color: '#8c8c8c', formatter: (v: number) => formatTime(new Date(v).toISOString()) },
       splitLine: { show: false },
     },
     yAxis: {

@@ -5,7 +5,6 @@ import {
   Button,
   Card,
   Col,
-  DatePicker,
   Empty,
   Flex,
   Form,
@@ -19,12 +18,13 @@ import {
   Tooltip,
   Typography,
 } from 'antd';
+import { BeijingDatePicker } from '../../../common/beijingPickers';
 import type { Dayjs } from 'dayjs';
 import { AlertOutlined, FileAddOutlined, MessageOutlined, WarningFilled } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { ReleaseDetail } from '../../../api/types';
 import { ErrorAlert } from '../../../common/ErrorAlert';
-import { formatDateTime, formatMinute } from '../../../common/format';
+import { formatDateTime, formatMinute, fromPickerTime } from '../../../common/format';
 import { NumberInput } from '../../../common/NumberInput';
 import { ActionButton } from '../ActionButton';
 import { useReleaseActions } from '../releaseActions';
@@ -192,7 +192,7 @@ function ReadingForm({ release, indicators }: { release: ReleaseDetail; indicato
         recordReading(release.id, {
           indicator: v.indicator,
           value: v.value,
-          at: v.at?.toISOString() ?? null,
+          at: v.at ? fromPickerTime(v.at) : null,
         }),
       (result) => {
         if (result.trigger) setRaised(result.trigger.summary);
@@ -244,7 +244,7 @@ function ReadingForm({ release, indicators }: { release: ReleaseDetail; indicato
           <NumberInput style={{ width: 140 }} />
         </Form.Item>
         <Form.Item name="at" label={t('execution.monitor.at')} tooltip={t('execution.monitor.atHelp')}>
-          <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" />
+          <BeijingDatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" />
         </Form.Item>
         <Form.Item>
           <Button type="primary" htmlType="submit" loading={pending} data-testid="reading-submit">

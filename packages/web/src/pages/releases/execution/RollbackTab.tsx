@@ -4,7 +4,6 @@ import {
   App,
   Button,
   Card,
-  DatePicker,
   Descriptions,
   Empty,
   Flex,
@@ -17,6 +16,7 @@ import {
   Timeline,
   Typography,
 } from 'antd';
+import { BeijingDatePicker } from '../../../common/beijingPickers';
 import type { Dayjs } from 'dayjs';
 import {
   AlertOutlined,
@@ -28,7 +28,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ReleaseDetail } from '../../../api/types';
 import { ErrorAlert } from '../../../common/ErrorAlert';
-import { formatDateTime } from '../../../common/format';
+import { formatDateTime, fromPickerTime } from '../../../common/format';
 import { ReasonModal } from '../../../common/ReasonModal';
 import { ActionButton } from '../ActionButton';
 import { useCiLookup } from '../CiLinks';
@@ -362,7 +362,7 @@ function RaiseTriggerModal({ release, onClose }: { release: ReleaseDetail; onClo
           kind: v.kind,
           summary: v.summary?.trim() ?? '',
           evidence: v.evidence?.trim() || null,
-          discoveredAt: v.discoveredAt?.toISOString() ?? null,
+          discoveredAt: v.discoveredAt ? fromPickerTime(v.discoveredAt) : null,
         }),
       (trigger) => {
         void message.warning(t('execution.rollback.raised', { due: formatDateTime(trigger.decisionDueAt) }));
@@ -412,7 +412,7 @@ function RaiseTriggerModal({ release, onClose }: { release: ReleaseDetail; onClo
           extra={t('execution.rollback.discoveredHelp')}
           style={{ marginBottom: 0 }}
         >
-          <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" />
+          <BeijingDatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" />
         </Form.Item>
       </Form>
     </FormModal>

@@ -5,7 +5,6 @@ import {
   Button,
   Card,
   Col,
-  DatePicker,
   Flex,
   Form,
   Input,
@@ -15,6 +14,7 @@ import {
   Tooltip,
   Typography,
 } from 'antd';
+import { BeijingDatePicker } from '../../../common/beijingPickers';
 import type { FormListFieldData } from 'antd';
 import { AimOutlined, CameraOutlined, ImportOutlined, SaveOutlined, SendOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
@@ -556,7 +556,7 @@ export function PlanEditor({
       body: (
         <Flex gap={16} align="center" wrap>
           <Form.Item name="window" label={t('plan.windowRange')} style={{ marginBottom: 0 }}>
-            <DatePicker.RangePicker
+            <BeijingDatePicker.RangePicker
               showTime={{ format: 'HH:mm' }}
               format="YYYY-MM-DD HH:mm"
               data-testid="plan-window"

@@ -1,4 +1,5 @@
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
+import { fromPickerTime, toPickerTime } from '../../../common/format';
 import type {
   Assessment,
   PlanContent,
@@ -70,7 +71,7 @@ export function toFormValues(content: PlanContent): PlanFormValues {
       noChangeReason: content.baseline?.noChangeReason ?? null,
     },
     postDeployment: content.postDeployment,
-    window: content.window ? [dayjs(content.window.start), dayjs(content.window.end)] : null,
+    window: content.window ? [toPickerTime(content.window.start), toPickerTime(content.window.end)] : null,
     resources: content.resources,
     steps: content.steps ?? [],
     rollback: { steps: content.rollback?.steps ?? [], triggers: content.rollback?.triggers ?? [] },
@@ -142,7 +143,7 @@ export function toContent(v: PlanFormValues): PlanContent {
       ...(text(v.baseline?.noChangeReason) && { noChangeReason: text(v.baseline?.noChangeReason) }),
     },
     postDeployment: text(v.postDeployment),
-    ...(start && end ? { window: { start: start.toISOString(), end: end.toISOString() } } : {}),
+    ...(start && end ? { window: { start: fromPickerTime(start), end: fromPickerTime(end) } } : {}),
     resources: text(v.resources),
     steps: (v.steps ?? []).filter(stepFilled).map(step),
     rollback: {
