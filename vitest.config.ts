@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LongestFirstSequencer } from './packages/server/src/test/sequencer';
 import { testWorkers } from './packages/server/src/test/workers';
 
 // Unit and integration tests of domain and server. End-to-end tests have their own config (e2e/).
@@ -19,5 +20,7 @@ export default defineConfig({
     // files share no state through modules: each builds its own app on its own database, and the
     // setup file (setup.ts) runs again before each.
     isolate: false,
+    // The longest files first, from a recorded run (a clean clone has no cache of the last run).
+    sequence: { sequencer: LongestFirstSequencer },
   },
 });
