@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
   approvedRelease,
+  implementRelease,
   passPreReleaseChecks,
   seedUsers,
   signedInApi,
@@ -31,6 +32,7 @@ const users = {
   cab1: { displayName: 'CAB 委员一', roles: ['cab_member'] },
   cab2: { displayName: 'CAB 委员二', roles: ['cab_member'] },
   cfg: { displayName: '配置管理员', roles: ['configuration_administrator'] },
+  biz: { displayName: '业务代表陈静', roles: ['business_representative'] },
 } as const;
 type UserName = keyof typeof users;
 
@@ -158,6 +160,63 @@ describe('手机上的决定：通知链接 → 登录 → 决策页，390 px �
     expect(await desk.evaluate(() => (globalThis as { rgMark?: string }).rgMark)).toBe('kept');
     await expectNoHorizontalScroll(phone, 'the release rolling back');
     await screenshot(phone, 'phone-04-rolling-back');
+    expectCleanPages(problems);
+  });
+
+  it('IN-1 X-3：CAB 委员在手机上从通知的链接登录，阅读变更并投赞成票；票数随即更新', async () => {
+    const ci = await crew.cfg.post('/api/cmdb/cis', {
+      type: 'application',
+      name: '短信网关',
+      environment: 'production',
+      version: '1.8.0',
+    });
+    const change = await crew.engineer.post('/api/changes', {
+      title: '短信网关扩容',
+      description: '按变更计划扩容两台短信网关节点，预计影响 5 分钟',
+      risk: 'medium',
+      ciIds: [ci.id],
+    });
+    await crew.engineer.post(`/api/changes/${change.id}/submit`);
+    const link = `/changes/${change.id}`;
+    const phone = await openOnPhone('cab1', link);
+    await phone.getByTestId('change-state').getByText('CAB 审议中').waitFor();
+    await expectNoHorizontalScroll(phone, 'the change under CAB review');
+    await screenshot(phone, 'phone-05-cab-review');
+    await phone.getByTestId('change-approve').tap();
+    const vote = phone.getByTestId('change-vote-modal');
+    await vote.getByLabel('表决意见').fill('扩容方案与回退步骤清楚，同意');
+    await expectNoHorizontalScroll(phone, 'the vote dialog');
+    await vote.getByRole('button', { name: '赞成' }).tap();
+    await vote.waitFor({ state: 'hidden' });
+    await phone.getByTestId('change-votes').getByText('扩容方案与回退步骤清楚，同意').waitFor();
+    await phone.getByTestId('change-quorum').getByText('赞成 1 / 2 票').waitFor();
+    await expectNoHorizontalScroll(phone, 'the change after the vote');
+    await screenshot(phone, 'phone-06-cab-voted');
+    expectCleanPages(problems);
+  });
+
+  it('PO-1 X-3：业务部门代表在手机上从通知的链接登录，签署用户验收', async () => {
+    const now = Date.now();
+    const second = await approvedRelease(crew, {
+      ci: { name: '手机银行', version: '5.2.0' },
+      title: '手机银行 5.3.0 发布',
+      window: { start: new Date(now - 3600_000), end: new Date(now + 3 * 3600_000) },
+    });
+    await passPreReleaseChecks(crew.engineer, second.id);
+    await implementRelease(crew.engineer, second.id, 2);
+    const link = `/releases/${second.id}?tab=postrelease`;
+    const phone = await openOnPhone('biz', link);
+    const form = phone.getByTestId('acceptance-form');
+    await form.getByText('以 业务代表陈静 的名义签署').waitFor();
+    await expectNoHorizontalScroll(phone, 'the acceptance page');
+    await screenshot(phone, 'phone-07-acceptance');
+    await form.getByLabel('业务部门').fill('个人金融部');
+    await form.getByLabel('验收意见').fill('转账与理财功能符合需求，同意上线');
+    await form.getByTestId('acceptance-submit').tap();
+    const signed = phone.getByTestId('acceptance-signed');
+    await signed.getByTestId('acceptance-decision').getByText('验收通过').waitFor();
+    await expectNoHorizontalScroll(phone, 'the signed acceptance');
+    await screenshot(phone, 'phone-08-acceptance-signed');
     expectCleanPages(problems);
   });
 });
