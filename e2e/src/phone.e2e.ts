@@ -206,6 +206,16 @@ describe('手机上的决定：通知链接 → 登录 → 决策页，390 px �
     await implementRelease(crew.engineer, second.id, 2);
     const link = `/releases/${second.id}?tab=postrelease`;
     const phone = await openOnPhone('biz', link);
+    // 我的待办 on the phone lists the acceptance, and leads back to it.
+    await phone.goto('/');
+    const task = phone.getByTestId('my-tasks').getByTestId('my-task').filter({ hasText: second.number });
+    await task.getByText('签署用户验收').waitFor();
+    // On the phone 我的待办 comes before the profile.
+    const tasksTop = (await phone.getByTestId('my-tasks').boundingBox())!.y;
+    expect(tasksTop).toBeLessThan((await phone.getByTestId('profile-card').boundingBox())!.y);
+    await expectNoHorizontalScroll(phone, '我的待办');
+    await screenshot(phone, 'phone-07a-my-tasks');
+    await task.getByText('签署用户验收').tap();
     const form = phone.getByTestId('acceptance-form');
     await form.getByText('以 业务代表陈静 的名义签署').waitFor();
     await expectNoHorizontalScroll(phone, 'the acceptance page');
