@@ -252,9 +252,11 @@ start_nginx() {
   cat "$dir/output.log" "$dir/error.log"
   return 1
 }
+# Stops the last process started (SIGTERM, as systemctl stop) and sets STOPPED to its exit status.
 stop_last() {
   local pid=${PIDS[-1]}
-  kill -TERM "$pid" && wait "$pid" 2>/dev/null || true
+  kill -TERM "$pid" 2>/dev/null || true
+  if wait "$pid" 2>/dev/null; then STOPPED=0; else STOPPED=$?; fi
   unset 'PIDS[-1]'
 }
 
@@ -312,7 +314,8 @@ check "releasegate audit verify (the backup and the setup links are on the trail
 
 stop_last # nginx
 stop_last # the one-node server
-pass "the one-node server and nginx stopped"
+check "SIGTERM stops the server (exit $STOPPED) and it removes its claim" \
+  test "$STOPPED" = 0 -a ! -e "$S/var/lib/releasegate/server.pid"
 
 # --- Several nodes ---------------------------------------------------------------------------------
 step "Several nodes: PostgreSQL with two roles, an S3 bucket, two servers behind nginx"
@@ -332,7 +335,7 @@ else
   sql=$(awk '/^```sql$/ { inside = 1; next } inside && /^```$/ { exit } inside' "$DOC" |
     sed -e "s/releasegate_owner/$OWNER/g" -e "s/releasegate_app/$APP/g" \
       -e "s/database releasegate /database $DB /" -e "s/'…'/'$PASSWORD'/g")
-  say "$sql"
+  say "${sql//$PASSWORD/…}"
   page_sql() { psql "$PG_URL" -qAt -v ON_ERROR_STOP=1 <<<"$sql"; }
   check "the page's SQL: two roles and a database owned by the owner" page_sql
   pg_url() { node -e 'const u = new URL(process.argv[1]); u.username = process.argv[2]; u.password = process.argv[3]; u.pathname = "/" + process.argv[4]; u.search = ""; console.log(u.href)' "$PG_URL" "$1" "$PASSWORD" "$DB"; }
@@ -356,7 +359,10 @@ else
   [ -n "$secrets_block" ] || fail "docs/deploy.md does not say how to make the shared secrets key"
   while IFS= read -r line; do run_line "$line"; done <<<"$secrets_block"
 
-  # Each node's env file: the one-node file with the page's several-nodes lines filled in.
+  # Each node's env file: the one-node file with the page's several-nodes lines filled in. This
+  # is another installation than the one-node one: its checkpoints go to a directory of its own
+  # that both nodes share (a shared mount, as the page says), not into the SQLite chain's file.
+  install -d -m 0700 "$S/var/log/releasegate-audit-nodes"
   node_env() {
     local name=$1 port=$2 file="$S/etc/releasegate/releasegate-$1.env"
     sed -e "s#^\#DATABASE_URL=.*#DATABASE_URL=$(pg_url "$APP")#" \
@@ -369,6 +375,7 @@ else
       -e "s#^\#S3_SECRET_ACCESS_KEY=.*#S3_SECRET_ACCESS_KEY=S3RVER#" \
       -e "s#^\#SECRETS_KEY_FILE=#SECRETS_KEY_FILE=#" \
       -e "s#^PORT=.*#PORT=$port#" \
+      -e "s#^AUDIT_CHECKPOINT_DIR=.*#AUDIT_CHECKPOINT_DIR=$S/var/log/releasegate-audit-nodes#" \
       -e "s#^DATA_DIR=.*#DATA_DIR=$S/nodes/$name#" "$ENV_FILE" >"$file"
     install -d -m 0700 "$S/nodes/$name"
     echo "$file"
@@ -405,6 +412,31 @@ else
   pass "https $PUBLIC_URL/readyz → 200, 4 times, through nginx to the two nodes"
   check "no claim (server.pid) in a PostgreSQL node's DATA_DIR" \
     test ! -e "$S/nodes/a/server.pid" -a ! -e "$S/nodes/b/server.pid"
+
+  # Backups on PostgreSQL and S3: the backup unit with node a's configuration, while both run.
+  # Its archive is named by the minute and never overwritten: wait for a minute of its own.
+  while [ -e "$S/var/backups/releasegate/releasegate-$(date -u +%Y%m%dT%H%MZ).tar" ]; do sleep 1; done
+  start_unit "$S/etc/systemd/system/releasegate-backup.service" "$S/journal/backup-nodes.log" "$env_a"
+  if wait "${PIDS[-1]}"; then backup_status=0; else backup_status=$?; fi
+  unset 'PIDS[-1]'
+  [ "$backup_status" = 0 ] || cat "$S/journal/backup-nodes.log"
+  check "releasegate backup on PostgreSQL and S3 exits 0" test "$backup_status" = 0
+  archive_pg=$(ls -t "$S"/var/backups/releasegate/releasegate-*.tar | head -1)
+  check "the archive holds the pg_dump and the signed manifest" \
+    bash -c "tar tf '$archive_pg' | grep -qx database/releasegate.pgdump && tar tf '$archive_pg' | tail -1 | grep -qx manifest.json"
+
+  # The page's restore drill (Backups, Restore), into a schema of its own while the nodes run.
+  mkdir -p "$S/bin" "$S/srv"
+  ln -s "$PROD/packages/server/bin/releasegate.js" "$S/bin/releasegate"
+  as_node() { env -i PATH="$S/bin:$PATH" bash -c 'cd "$1" && set -a && . "$2" && set +a && eval "$3"' drill "$S" "$env_a" "$1"; }
+  check "releasegate audit public-key > kept.pem" as_node "releasegate audit public-key > $S/kept.pem"
+  drill_block=$(doc_block 'releasegate restore /backups/latest.tar' | here |
+    sed -e "s#/srv/drill#$S/srv/drill#g" -e "s#postgres://…/releasegate#$(pg_url "$APP")#g" \
+      -e "s#/backups/latest.tar#$archive_pg#g" -e "s#kept.pem#$S/kept.pem#g")
+  [ -n "$drill_block" ] || fail "docs/deploy.md has no restore drill"
+  say "${drill_block//$PASSWORD/…}"
+  restore_drill() { as_node "set -e; $drill_block" >"$S/journal/restore-drill.log" 2>&1 || { cat "$S/journal/restore-drill.log"; return 1; }; }
+  check "the restore drill: restore into ?schema=drill, audit verify, dsl verify" restore_drill
   stop_last # nginx
   stop_last # node b
   stop_last # node a
