@@ -451,6 +451,8 @@ export interface RollbackTriggersTable {
   evidence: string | null;
   /** The evidence as a catalog reason (JSON), for triggers raised by a reading (IM-4). */
   evidence_reason: string | null;
+  /** RB-2, IM-4: the plan indicator whose reading raised the trigger (source metric). */
+  indicator_key: string | null;
   discovered_at: string;
   raised_at: string;
   raised_by: string;

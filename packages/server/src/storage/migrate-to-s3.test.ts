@@ -118,8 +118,17 @@ describe('moving a local blob store into an S3 bucket', () => {
       ['success', 'dsl'],
       ['failed', 'dsl'],
     ]);
-    expect(audited[0]?.details).toMatchObject({ from: path.join(dataDir, 'blobs'), to: first.report.to, copied: 3 });
-    expect(audited[2]?.details).toMatchObject({ copied: 2, corrupted: [rottenDigest], corruptedCount: 1, failedCount: 0 });
+    expect(audited[0]?.details).toMatchObject({
+      from: path.join(dataDir, 'blobs'),
+      to: first.report.to,
+      copied: 3,
+    });
+    expect(audited[2]?.details).toMatchObject({
+      copied: 2,
+      corrupted: [rottenDigest],
+      corruptedCount: 1,
+      failedCount: 0,
+    });
     const temporary: string[] = [];
     for await (const key of store.listTemporary()) temporary.push(key);
     expect(temporary).toEqual([]);

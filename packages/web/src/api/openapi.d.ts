@@ -10086,6 +10086,8 @@ export interface operations {
                                     [key: string]: unknown;
                                 };
                             } | null;
+                            /** @description RB-2 IM-4: the key of the plan's indicator whose reading raised the trigger (source metric) */
+                            indicator: string | null;
                             discoveredAt: string;
                             raisedAt: string;
                             raisedBy: string;
@@ -10236,6 +10238,8 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         } | null;
+                        /** @description RB-2 IM-4: the key of the plan's indicator whose reading raised the trigger (source metric) */
+                        indicator: string | null;
                         discoveredAt: string;
                         raisedAt: string;
                         raisedBy: string;

@@ -73,13 +73,17 @@ describe.each(DIALECTS)('monitoring and rollback on %s', (dialect) => {
     expect(again.body).toMatchObject({ breached: true, trigger: null });
     const triggers = (await rollbackView(r.id)).triggers;
     expect(triggers).toHaveLength(1);
-    expect(triggers[0]).toMatchObject({ source: 'metric', raisedBy: 'ReleaseGate' });
+    // RB-2: the indicator whose reading raised it, for the curve beside the countdown.
+    expect(triggers[0]).toMatchObject({
+      source: 'metric',
+      raisedBy: 'ReleaseGate',
+      indicator: 'error_ratio',
+    });
     expect(triggers[0].summary).toContain('交易失败率 = 0.12 (> 0.05 ratio)');
     // X-3: the evidence as a code with its parameters, beside its English.
     expect(triggers[0].evidenceReason).toEqual({
       code: 'trigger_evidence_entered',
-      // RB-2: the indicator's key, so a reader (the phone's decision card) shows its curve.
-      params: { by: 'impl', at: expect.any(String), indicator: 'error_ratio' },
+      params: { by: 'impl', at: expect.any(String) },
     });
     expect(triggers[0].evidence).toBe(`entered by impl at ${triggers[0].evidenceReason.params.at}`);
     expect((await notifications('trigger_raised')).map((n) => n.username).sort()).toEqual([

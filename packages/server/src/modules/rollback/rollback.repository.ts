@@ -16,6 +16,8 @@ export interface Trigger {
   evidence: string | null;
   /** The evidence as a reason of the catalog (X-3), when the system wrote it. */
   evidenceReason: Reason | null;
+  /** The plan indicator whose reading raised it (source `metric`), else null. */
+  indicator: string | null;
   discoveredAt: string;
   raisedAt: string;
   raisedBy: string;
@@ -38,6 +40,7 @@ const toTrigger = (r: Selectable<RollbackTriggersTable>): Trigger => ({
   summary: r.summary,
   evidence: r.evidence,
   evidenceReason: r.evidence_reason ? (JSON.parse(r.evidence_reason) as Reason) : null,
+  indicator: r.indicator_key,
   discoveredAt: r.discovered_at,
   raisedAt: r.raised_at,
   raisedBy: r.raised_by,
@@ -63,6 +66,7 @@ export async function insertTrigger(q: Q, t: Trigger): Promise<void> {
       summary: t.summary,
       evidence: t.evidence,
       evidence_reason: t.evidenceReason ? JSON.stringify(t.evidenceReason) : null,
+      indicator_key: t.indicator,
       discovered_at: t.discoveredAt,
       raised_at: t.raisedAt,
       raised_by: t.raisedBy,

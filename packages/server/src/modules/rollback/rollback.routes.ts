@@ -29,6 +29,10 @@ const triggerView = z.object({
     .describe(
       'IM-4: the evidence of a trigger a reading raised, as a catalog reason (`evidence` is its English)',
     ),
+  indicator: z
+    .string()
+    .nullable()
+    .describe("RB-2 IM-4: the key of the plan's indicator whose reading raised the trigger (source metric)"),
   discoveredAt: z.string(),
   raisedAt: z.string(),
   raisedBy: z.string(),

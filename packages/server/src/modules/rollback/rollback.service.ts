@@ -50,6 +50,8 @@ export interface TriggerInput {
   evidence?: string | null;
   /** The evidence as a catalog reason, when the system raises the trigger (its English is `evidence`). */
   evidenceReason?: Reason;
+  /** The plan indicator whose reading raised it (monitoring only). */
+  indicator?: string;
   /** When the problem was found; the 30-minute decision clock runs from here (RB-2). */
   discoveredAt?: string | null;
 }
@@ -71,8 +73,7 @@ export async function raiseTriggerIn(
 ): Promise<repo.Trigger> {
   const now = deps.clock.now().toISOString();
   const discoveredAt = input.discoveredAt ? new Date(input.discoveredAt).toISOString() : now;
-  if (discoveredAt > now)
-    throw invalidFields({ discoveredAt: [FIELDS.not_after_now] });
+  if (discoveredAt > now) throw invalidFields({ discoveredAt: [FIELDS.not_after_now] });
   const trigger: repo.Trigger = {
     id: randomUUID(),
     releaseId: release.id,
@@ -81,6 +82,7 @@ export async function raiseTriggerIn(
     summary: input.summary,
     evidence: input.evidenceReason ? renderReason('en', input.evidenceReason) : (input.evidence ?? null),
     evidenceReason: input.evidenceReason ?? null,
+    indicator: input.indicator ?? null,
     discoveredAt,
     raisedAt: now,
     raisedBy: input.raisedBy,

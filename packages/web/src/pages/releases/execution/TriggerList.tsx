@@ -28,10 +28,7 @@ export function TriggerList({
 }) {
   const { t } = useTranslation();
   const monitoring = useMonitoring(releaseId);
-  const indicatorOf = (x: Trigger) => {
-    const key = x.evidenceReason?.params.indicator;
-    return monitoring.data?.indicators.find((i) => i.key === key);
-  };
+  const indicatorOf = (x: Trigger) => monitoring.data?.indicators.find((i) => i.key === x.indicator);
   if (triggers.length === 0)
     return (
       <Typography.Text type="secondary" data-testid="triggers-list">
@@ -41,7 +38,7 @@ export function TriggerList({
   return (
     <Flex vertical gap={12} data-testid="triggers-list">
       {triggers.map((x) => {
-        const indicator = x.source === 'metric' ? indicatorOf(x) : undefined;
+        const indicator = x.indicator ? indicatorOf(x) : undefined;
         return (
           <Card
             key={x.id}
