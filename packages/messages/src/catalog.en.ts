@@ -408,6 +408,7 @@ export const en = {
     delivery_http_status: 'HTTP {{status}}',
     delivery_bad_reply: "the {{format, robot}}'s reply is not a JSON object (HTTP {{status}})",
     delivery_robot_refused: 'the {{format, robot}} refused the message: code {{code}}',
+    delivery_robot_refused_said: 'the {{format, robot}} refused the message: code {{code}}, "{{said}}"',
     delivery_smtp_not_configured: 'SMTP is not configured (SMTP_URL)',
     delivery_smtp_rejected: 'the mail server refused the message: SMTP {{status}}',
     delivery_smtp_failed: 'could not send through the mail server ({{error}})',

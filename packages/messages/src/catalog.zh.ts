@@ -374,6 +374,7 @@ export const zh: Catalog = {
     delivery_http_status: '接收方返回 HTTP {{status}}',
     delivery_bad_reply: '{{format, robot}}的应答不是 JSON 对象（HTTP {{status}}）',
     delivery_robot_refused: '{{format, robot}}拒收消息，错误码 {{code}}',
+    delivery_robot_refused_said: '{{format, robot}}拒收消息，错误码 {{code}}：“{{said}}”',
     delivery_smtp_not_configured: '未配置邮件服务器（SMTP_URL），未发送',
     delivery_smtp_rejected: '邮件服务器拒收邮件，SMTP 响应码 {{status}}',
     delivery_smtp_failed: '无法通过邮件服务器发送（{{error}}）',

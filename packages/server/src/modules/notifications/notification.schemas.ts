@@ -142,6 +142,7 @@ export const deliveryErrorClass = z.enum([
   'http_status',
   'bad_reply',
   'robot_refused',
+  'rate_limited',
 ]);
 
 export const testResult = z.object({
