@@ -558,6 +558,8 @@ export const en: Messages = {
       password_reset: 'Password reset',
       unlock: 'Unlock user',
       second_factor_reset: 'Two-step verification reset',
+      contact_update: 'Phone and chat account binding changed',
+      contact_import: 'Phone and chat account bindings imported',
     },
     token: {
       create: 'Create API token',
@@ -1025,6 +1027,22 @@ export const en: Messages = {
     regenerate: 'New recovery codes',
     disable: 'Turn off two-step verification',
     disableConfirm: 'Turn off two-step verification? Signing in will then ask for the password only.',
+  },
+  contact: {
+    nav: 'Phone and chat accounts',
+    title: 'Phone and chat account binding',
+    subtitle:
+      'When something waits on you (a rollback decision, a CAB vote, a plan approval, a user acceptance), DingTalk, WeCom and Feishu robot messages @-mention you by the number or ids here.',
+    mobilePhone: 'Mobile number',
+    mobilePhoneHelp: '11 digits starting with 1, or E.164 (e.g. +8613800001111)',
+    dingtalkUserId: 'DingTalk userId',
+    dingtalkUserIdHelp: 'Your userId in the DingTalk directory; not needed when the mobile number is set',
+    wecomUserId: 'WeCom userid',
+    wecomUserIdHelp: 'Your account (userid) in the WeCom directory',
+    feishuUserId: 'Feishu open_id or user_id',
+    feishuUserIdHelp: 'e.g. an open_id starting with ou_; without it, messages name you in plain text',
+    save: 'Save',
+    saved: 'Saved',
   },
   account: {
     title: 'Change password',

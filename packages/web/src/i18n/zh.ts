@@ -510,6 +510,8 @@ export const zh = {
       password_reset: '重置密码',
       unlock: '解除锁定',
       second_factor_reset: '重置两步验证',
+      contact_update: '修改手机号与 IM 账号绑定',
+      contact_import: '导入手机号与 IM 账号绑定',
     },
     token: {
       create: '创建 API 令牌',
@@ -951,6 +953,22 @@ export const zh = {
     regenerate: '生成新的恢复码',
     disable: '关闭两步验证',
     disableConfirm: '确定关闭两步验证吗？关闭后登录只需密码。',
+  },
+  contact: {
+    nav: '手机号与 IM 账号',
+    title: '手机号与 IM 账号绑定',
+    subtitle:
+      '有事项等待您处理时（回退决策、CAB 评审、计划审批、用户验收），钉钉、企业微信、飞书群机器人的消息会用这里的手机号或账号 @ 您。',
+    mobilePhone: '手机号',
+    mobilePhoneHelp: '以 1 开头的 11 位手机号，或 E.164 格式（如 +8613800001111）',
+    dingtalkUserId: '钉钉 userId',
+    dingtalkUserIdHelp: '钉钉管理后台通讯录中的 userId；已填手机号时可不填',
+    wecomUserId: '企业微信 userid',
+    wecomUserIdHelp: '企业微信通讯录中的账号（userid）',
+    feishuUserId: '飞书 open_id 或 user_id',
+    feishuUserIdHelp: '如 ou_ 开头的 open_id；不填时消息中只写您的姓名',
+    save: '保存',
+    saved: '已保存',
   },
   account: {
     title: '修改密码',
