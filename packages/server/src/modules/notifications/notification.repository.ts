@@ -771,3 +771,44 @@ export async function recordSend(
     .values({ id: send.id, endpoint_id: send.endpointId, delivery_id: send.deliveryId, sent_at: send.sentAt })
     .execute();
 }
+
+/** X-2: an attempt to an endpoint that did not get through, as the webhook page lists it. */
+export interface RecentFailure {
+  deliveryId: string;
+  at: string;
+  status: DeliveryStatus;
+  responseCode: number | null;
+  lastError: string;
+  lastErrorReason: Reason | null;
+}
+
+/** Per endpoint, its newest deliveries whose last attempt failed (at most `each`), newest first. */
+export async function recentFailures(
+  q: Q,
+  endpointIds: readonly string[],
+  each: number,
+): Promise<Map<string, RecentFailure[]>> {
+  const map = new Map<string, RecentFailure[]>();
+  for (const endpointId of endpointIds) {
+    const rows = await q
+      .selectFrom('notification_deliveries')
+      .selectAll()
+      .where('endpoint_id', '=', endpointId)
+      .where('last_error', 'is not', null)
+      .orderBy('seq', 'desc')
+      .limit(each)
+      .execute();
+    map.set(
+      endpointId,
+      rows.map(toDelivery).map((d) => ({
+        deliveryId: d.id,
+        at: d.updatedAt,
+        status: d.status,
+        responseCode: d.responseCode,
+        lastError: d.lastError!,
+        lastErrorReason: d.lastErrorReason,
+      })),
+    );
+  }
+  return map;
+}

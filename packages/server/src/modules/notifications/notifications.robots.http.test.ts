@@ -229,6 +229,18 @@ describe.each(DIALECTS)('robots: @-mentions and per-robot rate limits (X-2) on %
         lastError: 'the DingTalk robot refused the message: code 130101, "send too fast"',
       },
     ]);
+    // The webhook page lists the endpoint's recent failures with the robot's code and words.
+    const hooks = await client.get('/api/notifications/webhooks');
+    expect(hooks.body.endpoints[0].recentFailures).toMatchObject([
+      {
+        status: 'pending',
+        responseCode: 200,
+        lastErrorReason: {
+          code: 'delivery_robot_refused_said',
+          params: { code: '130101', said: 'send too fast' },
+        },
+      },
+    ]);
     // Twenty minutes of "too fast" (twice DingTalk's ten-minute throttle) fail nothing.
     for (let i = 0; i < 20; i++) {
       t.clock.advanceMinutes(1);
