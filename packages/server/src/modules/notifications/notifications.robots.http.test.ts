@@ -1,8 +1,13 @@
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../../test/databases';
+import { ManualClock } from '@releasegate/domain';
+import { DIALECTS, createTestDatabase, type TestDatabase } from '../../test/databases';
+import { JobDeferred } from '../../jobs/job.runner';
+import { SecretBox } from '../../storage/secret-box';
+import { insertEndpoint } from './notification.repository';
 import { HttpClient, startTestApp, type TestApp } from '../../test/test-app';
 import { notify, type NotificationInput } from './notify';
-import { ROBOT_RATE_LIMITS, nextSlot, windowWithMargin, type RateRule } from './robot.rate';
+import { ROBOT_RATE_LIMITS, claimSendSlot, nextSlot, windowWithMargin, type RateRule } from './robot.rate';
 import { WebhookReceiver } from './testing/receivers';
 
 const notice = (n: number, extra: Partial<NotificationInput> = {}): NotificationInput => ({
@@ -258,5 +263,56 @@ describe.each(DIALECTS)('robots: @-mentions and per-robot rate limits (X-2) on %
     const after = await q().selectFrom('notification_deliveries').select('status').executeTakeFirstOrThrow();
     expect(after.status).toBe('delivered');
     expect(receiver.accepted.length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+// Two nodes share one database only on PostgreSQL (SQLite is the one-node mode).
+describe.skipIf(!DIALECTS.includes('postgres'))('robot rate limits across nodes on postgres (X-2)', () => {
+  let t: TestDatabase;
+  afterEach(async () => {
+    await t?.destroy();
+  });
+
+  it('X-2 two nodes claiming places for one robot at the same moment take exactly its limit between them; the rest wait', async () => {
+    t = await createTestDatabase('postgres');
+    const nodes = [t.openAnother(), t.openAnother()];
+    const clock = new ManualClock('2026-03-02T02:00:00.000Z');
+    const at = clock.now().toISOString();
+    const secrets = SecretBox.loadOrCreate(path.join(t.dataDir, 'keys', 'secrets.key'));
+    const endpoint = { id: 'ep-ding', format: 'dingtalk' as const };
+    await insertEndpoint(
+      t.db.kysely,
+      {
+        ...endpoint,
+        name: 'ding',
+        url: 'https://oapi.dingtalk.com/robot/send?access_token=t',
+        secret: null,
+        kinds: ['trigger_raised'],
+        enabled: true,
+        createdBy: null,
+        createdAt: at,
+        updatedAt: at,
+      },
+      secrets,
+    );
+    try {
+      const outcomes = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          claimSendSlot(nodes[i % 2].kysely, clock, ROBOT_RATE_LIMITS, endpoint, `d${i}`).then(
+            () => 'sent' as const,
+            (error: unknown) => {
+              if (error instanceof JobDeferred) return 'waits' as const;
+              throw error;
+            },
+          ),
+        ),
+      );
+      expect(outcomes.filter((o) => o === 'sent')).toHaveLength(20);
+      expect(outcomes.filter((o) => o === 'waits')).toHaveLength(20);
+      const sends = await t.db.kysely.selectFrom('webhook_sends').selectAll().execute();
+      expect(sends).toHaveLength(20);
+    } finally {
+      for (const n of nodes) await n.destroy();
+    }
   });
 });
