@@ -119,18 +119,50 @@ async function recordUntranslated(page: Page, screen: string): Promise<void> {
   for (const found of untranslated(text)) problems.english.push(`${screen}: ${found}`);
 }
 
-/** A fresh browser profile (cookies, storage) at the server's address, in Chinese, 1440×900, reduced motion. */
+/** The phone the e2e tests hold: an iPhone 12–15's CSS viewport. */
+export const PHONE = { width: 390, height: 844 };
+
+/**
+ * Fails when the page scrolls sideways (issue #17: a page a person acts on from a phone fits its
+ * width), naming the widest elements that stick out so the failure says where to look.
+ */
+export async function expectNoHorizontalScroll(page: Page, what: string): Promise<void> {
+  const overflow = await page.evaluate(() => {
+    const root = document.scrollingElement ?? document.documentElement;
+    const width = root.clientWidth;
+    const wide = [...document.querySelectorAll<HTMLElement>('body *')]
+      .filter((element) => element.getBoundingClientRect().right > width + 1)
+      // Content that scrolls inside its own box (a wide table in its scroller) is not the page's.
+      .filter((element) => !element.closest('.ant-table-content, .ant-table-body, .rg-scroll-x'))
+      .slice(0, 5)
+      .map(
+        (element) =>
+          `${element.tagName.toLowerCase()}.${[...element.classList].join('.')} → ${Math.round(element.getBoundingClientRect().right)} px`,
+      );
+    return { scrollWidth: root.scrollWidth, width, wide };
+  });
+  expect(
+    overflow.scrollWidth,
+    `${what} scrolls sideways at ${overflow.width} px: ${overflow.wide.join('; ')}`,
+  ).toBeLessThanOrEqual(overflow.width);
+}
+
+/** A fresh browser profile (cookies, storage) at the server's address, in Chinese, 1440×900 (or a phone), reduced motion. */
 export async function newContext(
   browser: Browser,
   baseURL: string,
   problems: PageProblems,
+  options: { phone?: boolean } = {},
 ): Promise<BrowserContext> {
   const context = await browser.newContext({
     baseURL,
     locale: 'zh-CN',
     // A browser in China: the date pickers and the times the web shows are both Beijing time.
     timezoneId: 'Asia/Shanghai',
-    viewport: { width: 1440, height: 900 },
+    // A phone (issue #17): a 390×844 touch screen at three device pixels per CSS pixel.
+    ...(options.phone
+      ? { viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 3 }
+      : { viewport: { width: 1440, height: 900 } }),
     // Popups appear at once (the app honours reduced motion): a click on an option or menu item
     // that is still sliding in can land beside it, leaving the choice unmade (CM-1, CM-2, X-4).
     reducedMotion: 'reduce',

@@ -52,7 +52,8 @@ export function ReasonModal({
   return (
     <Modal
       open
-      title={title}
+      // A long title wraps beside the close button, not under it (on a phone it wraps often).
+      title={<div style={{ paddingInlineEnd: 24 }}>{title}</div>}
       okText={okText}
       cancelText={t('common.cancel')}
       okButtonProps={{ danger }}

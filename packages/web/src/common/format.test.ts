@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { enT, zhT } from '../i18n/testing';
 import dayjs from 'dayjs';
-import { formatDate, formatDateTime, formatDuration, formatMinute, formatTime, fromPickerTime, pickerNow, toPickerTime } from './format';
+import {
+  formatDate,
+  formatDateTime,
+  formatDuration,
+  formatMinute,
+  formatTime,
+  fromPickerTime,
+  pickerNow,
+  toPickerTime,
+} from './format';
 
 describe('formatDuration', () => {
   it('IM-3: measured durations read as seconds, minutes and seconds, hours and minutes (zh, en)', () => {
@@ -71,8 +80,12 @@ describe('date pickers in Beijing time', () => {
     for (const [zone, offset] of zones)
       inZone(zone, () => {
         expect(new Date('2026-12-06T03:08:00.000Z').getTimezoneOffset(), zone).toBe(offset);
-        expect(toPickerTime('2026-12-06T03:08:00.000Z').format('YYYY-MM-DD HH:mm'), zone).toBe('2026-12-06 11:08');
-        expect(toPickerTime('2026-12-06T17:30:00.000Z').format('YYYY-MM-DD HH:mm'), zone).toBe('2026-12-07 01:30');
+        expect(toPickerTime('2026-12-06T03:08:00.000Z').format('YYYY-MM-DD HH:mm'), zone).toBe(
+          '2026-12-06 11:08',
+        );
+        expect(toPickerTime('2026-12-06T17:30:00.000Z').format('YYYY-MM-DD HH:mm'), zone).toBe(
+          '2026-12-07 01:30',
+        );
       });
   });
 
@@ -82,7 +95,9 @@ describe('date pickers in Beijing time', () => {
         expect(fromPickerTime(dayjs('2026-12-06T11:08:00')), zone).toBe('2026-12-06T03:08:00.000Z');
         expect(fromPickerTime(dayjs('2026-12-07T01:30:00')), zone).toBe('2026-12-06T17:30:00.000Z');
         // A round trip changes nothing, the picker's "now" is Beijing's now.
-        expect(fromPickerTime(toPickerTime('2026-07-01T23:59:59.999Z')), zone).toBe('2026-07-01T23:59:59.999Z');
+        expect(fromPickerTime(toPickerTime('2026-07-01T23:59:59.999Z')), zone).toBe(
+          '2026-07-01T23:59:59.999Z',
+        );
         const now = Date.now();
         const pickedNow = Date.parse(fromPickerTime(pickerNow()));
         expect(Math.abs(pickedNow - now), zone).toBeLessThan(5_000);

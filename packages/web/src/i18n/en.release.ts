@@ -255,6 +255,8 @@ export const enRelease: typeof zhRelease = {
       'The approved plan stays as it is; the revision is a new version that needs approval again (PL-3).',
     notFound: 'Release not found',
     backToList: 'Back to releases',
+    stepOf: 'Step {{n}} of {{total}}',
+    nextStep: 'next: {{name}}',
     tabs: {
       overview: 'Overview',
       assessment: 'Assessment',

@@ -18,6 +18,7 @@ export const en: Messages = {
     brand: '发布管理平台',
     loading: 'Loading…',
     timeZone: 'Times in Beijing time (UTC+8)',
+    openMenu: 'Open the menu',
     footer: 'ReleaseGate 发布管理平台 · enforcing release policy XDYJ-06-01',
   },
   nav: {

@@ -251,6 +251,8 @@ export const zhRelease = {
     revisePlanWarning: '已批准的计划保持不变；修订将复制为新版本，需要重新审批（PL-3）。',
     notFound: '发布不存在',
     backToList: '返回发布列表',
+    stepOf: '第 {{n}} / {{total}} 步',
+    nextStep: '下一步：{{name}}',
     tabs: {
       overview: '概况',
       assessment: '评估',

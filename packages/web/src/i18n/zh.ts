@@ -17,6 +17,7 @@ export const zh = {
     brand: 'ReleaseGate',
     loading: '正在加载…',
     timeZone: '时间均为北京时间',
+    openMenu: '打开菜单',
     footer: '发布管理平台 ReleaseGate · 依据《发布管理制度》XDYJ-06-01',
   },
   nav: {

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
-import { Flex, Grid, Layout, Menu, Typography } from 'antd';
+import { Button, Drawer, Flex, Grid, Layout, Menu, Typography } from 'antd';
+import { MenuOutlined } from '@ant-design/icons';
 import type { MenuProps } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../auth/AuthContext';
@@ -19,6 +20,7 @@ export function AppLayout() {
   const location = useLocation();
   const navigate = useNavigate();
   const [collapsed, setCollapsed] = useState(false);
+  const [drawerOpen, setDrawerOpen] = useState(false);
   // A phone (below 768 px): the header keeps to the screen's width, the user's name behind the avatar.
   const narrow = !Grid.useBreakpoint().md;
 
@@ -35,33 +37,58 @@ export function AppLayout() {
       if (children.length === 0) return [];
       // A collapsed menu is a column of icons: its group titles would be cut to "最终软…";
       // a line separates the groups instead (each item names itself in its tooltip).
-      if (collapsed) return [{ type: 'divider', key: `${group}-divider` }, ...children.map(entry)];
+      if (collapsed && !narrow) return [{ type: 'divider', key: `${group}-divider` }, ...children.map(entry)];
       return [{ type: 'group', key: group, label: t(`nav.${group}`), children: children.map(entry) }];
     }),
   ];
 
+  const menu = (
+    <Menu
+      theme="dark"
+      mode="inline"
+      selectedKeys={[selectedNavKey(location.pathname)]}
+      items={menuItems}
+      onClick={({ key }) => {
+        setDrawerOpen(false);
+        void navigate(key);
+      }}
+      data-testid="main-menu"
+    />
+  );
+
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider
-        collapsible
-        collapsed={collapsed}
-        onCollapse={setCollapsed}
-        width={224}
-        breakpoint="xl"
-        style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}
-      >
-        <Flex align="center" style={{ height: 64, paddingInline: collapsed ? 28 : 20 }}>
-          <Brand dark variant={collapsed ? 'mark' : 'wordmark'} />
-        </Flex>
-        <Menu
-          theme="dark"
-          mode="inline"
-          selectedKeys={[selectedNavKey(location.pathname)]}
-          items={menuItems}
-          onClick={({ key }) => void navigate(key)}
-          data-testid="main-menu"
-        />
-      </Layout.Sider>
+      {narrow ? (
+        // A phone keeps its whole width for the page: the menu slides in from the header's button.
+        <Drawer
+          placement="left"
+          open={drawerOpen}
+          onClose={() => setDrawerOpen(false)}
+          size={264}
+          closable={false}
+          styles={{ body: { padding: 0, background: '#0f1f3d' }, header: { display: 'none' } }}
+          data-testid="menu-drawer"
+        >
+          <Flex align="center" style={{ height: 64, paddingInline: 20 }}>
+            <Brand dark variant="wordmark" />
+          </Flex>
+          {menu}
+        </Drawer>
+      ) : (
+        <Layout.Sider
+          collapsible
+          collapsed={collapsed}
+          onCollapse={setCollapsed}
+          width={224}
+          breakpoint="xl"
+          style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}
+        >
+          <Flex align="center" style={{ height: 64, paddingInline: collapsed ? 28 : 20 }}>
+            <Brand dark variant={collapsed ? 'mark' : 'wordmark'} />
+          </Flex>
+          {menu}
+        </Layout.Sider>
+      )}
       <Layout>
         <Layout.Header
           style={{
@@ -73,6 +100,16 @@ export function AppLayout() {
           }}
         >
           <Flex align="center" justify="space-between" style={{ height: '100%' }} gap={narrow ? 8 : 16}>
+            {narrow && (
+              <Button
+                type="text"
+                icon={<MenuOutlined />}
+                aria-label={t('app.openMenu')}
+                onClick={() => setDrawerOpen(true)}
+                data-testid="menu-open"
+                style={{ flex: 'none' }}
+              />
+            )}
             <Typography.Text
               strong
               ellipsis

@@ -79,7 +79,7 @@ describe.each(DIALECTS)('indicators read from Prometheus on %s', (dialect) => {
     // the same evidence as a catalog reason, which readers see in their language.
     expect(triggers[0].evidenceReason).toEqual({
       code: 'trigger_evidence_prometheus',
-      params: { query: QUERY, at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) },
+      params: { query: QUERY, at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/), indicator: 'error_ratio' },
     });
   });
 

@@ -64,8 +64,14 @@ async function recordReadingIn(
     summary: breachSummary(indicator, reading.value),
     evidenceReason:
       reading.source === 'prometheus'
-        ? { code: 'trigger_evidence_prometheus', params: { query: indicator.query ?? '', at: reading.at } }
-        : { code: 'trigger_evidence_entered', params: { by: reading.recordedBy, at: reading.at } },
+        ? {
+            code: 'trigger_evidence_prometheus',
+            params: { query: indicator.query ?? '', at: reading.at, indicator: indicator.key },
+          }
+        : {
+            code: 'trigger_evidence_entered',
+            params: { by: reading.recordedBy, at: reading.at, indicator: indicator.key },
+          },
     discoveredAt: reading.at,
     raisedBy: SYSTEM,
   });

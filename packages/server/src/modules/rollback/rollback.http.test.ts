@@ -78,7 +78,8 @@ describe.each(DIALECTS)('monitoring and rollback on %s', (dialect) => {
     // X-3: the evidence as a code with its parameters, beside its English.
     expect(triggers[0].evidenceReason).toEqual({
       code: 'trigger_evidence_entered',
-      params: { by: 'impl', at: expect.any(String) },
+      // RB-2: the indicator's key, so a reader (the phone's decision card) shows its curve.
+      params: { by: 'impl', at: expect.any(String), indicator: 'error_ratio' },
     });
     expect(triggers[0].evidence).toBe(`entered by impl at ${triggers[0].evidenceReason.params.at}`);
     expect((await notifications('trigger_raised')).map((n) => n.username).sort()).toEqual([

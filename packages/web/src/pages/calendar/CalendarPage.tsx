@@ -1,18 +1,6 @@
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import {
-  App,
-  Button,
-  Card,
-  Col,
-  Flex,
-  Popconfirm,
-  Row,
-  Table,
-  Tag,
-  Tooltip,
-  Typography,
-} from 'antd';
+import { App, Button, Card, Col, Flex, Popconfirm, Row, Table, Tag, Tooltip, Typography } from 'antd';
 import type { CalendarProps } from 'antd';
 import { DeleteOutlined, PlusOutlined, WarningFilled } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';

@@ -1,4 +1,4 @@
-import { Flex } from 'antd';
+import { Flex, Grid } from 'antd';
 import { MyTasksCard } from './MyTasksCard';
 import { PermissionList } from './PermissionList';
 import { ProfileCard } from './ProfileCard';
@@ -6,10 +6,13 @@ import { QuickLinks } from './QuickLinks';
 
 /** The welcome dashboard: who you are, what waits for you, and where your permissions take you. */
 export function HomePage() {
+  // On a phone what waits for you comes first: it is what a person opens the app there for.
+  const narrow = !Grid.useBreakpoint().md;
   return (
     <Flex vertical gap={16}>
-      <ProfileCard />
+      {!narrow && <ProfileCard />}
       <MyTasksCard />
+      {narrow && <ProfileCard />}
       <QuickLinks />
       <PermissionList />
     </Flex>

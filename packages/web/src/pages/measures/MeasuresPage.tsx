@@ -1,17 +1,5 @@
 import { useState } from 'react';
-import {
-  Alert,
-  Button,
-  Card,
-  Col,
-  Dropdown,
-  Empty,
-  Flex,
-  Row,
-  Select,
-  Tag,
-  Typography,
-} from 'antd';
+import { Alert, Button, Card, Col, Dropdown, Empty, Flex, Row, Select, Tag, Typography } from 'antd';
 import { BeijingDatePicker } from '../../common/beijingPickers';
 import { DownloadOutlined, FileExcelOutlined, FileTextOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';

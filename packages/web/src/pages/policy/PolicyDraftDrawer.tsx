@@ -226,7 +226,10 @@ export function PolicyDraftDrawer({ base, onClose }: { base: PolicyVersion; onCl
           </Col>
           <Col xs={24} md={8}>
             <Form.Item name="effectiveDate" label={t('policy.draftEffective')} rules={[{ required: true }]}>
-              <BeijingDatePicker style={{ width: '100%' }} disabledDate={(d) => d.isBefore(pickerNow(), 'day')} />
+              <BeijingDatePicker
+                style={{ width: '100%' }}
+                disabledDate={(d) => d.isBefore(pickerNow(), 'day')}
+              />
             </Form.Item>
           </Col>
           <Col span={24}>

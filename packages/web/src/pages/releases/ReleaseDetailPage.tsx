@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { Breadcrumb, Card, Flex, Tabs, Typography } from 'antd';
+import { Breadcrumb, Card, Flex, Grid, Tabs, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { ReleaseDetail } from '../../api/types';
 import { ErrorAlert } from '../../common/ErrorAlert';
@@ -54,6 +54,7 @@ function ReleaseView({ release: r }: { release: ReleaseDetail }) {
   const [params, setParams] = useSearchParams();
   const [actionError, setActionError] = useState<unknown>(null);
   const live = useReleaseLive(r.id);
+  const narrow = !Grid.useBreakpoint().md;
   // A cancelled or rejected release closed before its plan was approved never ran.
   const executed =
     !PLANNING_STATES.includes(r.state) &&
@@ -117,7 +118,7 @@ function ReleaseView({ release: r }: { release: ReleaseDetail }) {
             <PendingTriggersBanner release={r} onOpen={() => open('rollback')} />
           )}
 
-          <Card>
+          <Card styles={narrow ? { body: { padding: 12 } } : undefined}>
             <Tabs
               activeKey={tab}
               onChange={(key) => open(key as ReleaseTab)}

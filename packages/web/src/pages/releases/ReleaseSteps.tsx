@@ -1,4 +1,4 @@
-import { Steps } from 'antd';
+import { Flex, Grid, Progress, Steps, Typography } from 'antd';
 import type { StepsProps } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { ReleaseDetail, ReleaseState } from '../../api/types';
@@ -28,6 +28,7 @@ const ROLLBACK: ReleaseState[] = [
 /** The lifecycle of DESIGN.md as a bar: where the release stands, and how it ended. */
 export function ReleaseSteps({ release }: { release: ReleaseDetail }) {
   const { t } = useTranslation();
+  const narrow = !Grid.useBreakpoint().md;
   const { state, outcome } = release;
   // A release closed as failed from post-release never rolled back: only a decided rollback takes that path.
   const rolledBack =
@@ -62,6 +63,32 @@ export function ReleaseSteps({ release }: { release: ReleaseDetail }) {
       content: s === 'closed' && isCurrent && outcome ? t(`releases.outcomes.${outcome}`) : undefined,
     };
   });
+  // A phone shows where the release stands and what comes next in two lines, not eight columns.
+  if (narrow) {
+    const next = path[current + 1];
+    return (
+      <Flex vertical gap={4} data-testid="release-steps">
+        <Typography.Text>
+          {t('releases.stepOf', { n: current + 1, total: path.length })}
+          {t('common.colon')}
+          <Typography.Text strong>{items[current]?.title}</Typography.Text>
+          {next && (
+            <Typography.Text type="secondary">
+              {' '}
+              · {t('releases.nextStep', { name: t(`releases.states.${next}`) })}
+            </Typography.Text>
+          )}
+        </Typography.Text>
+        <Progress
+          steps={path.length}
+          percent={Math.round(((current + 1) / path.length) * 100)}
+          showInfo={false}
+          size={[24, 6]}
+          status={items[current]?.status === 'error' ? 'exception' : undefined}
+        />
+      </Flex>
+    );
+  }
   return (
     <Steps
       size="small"

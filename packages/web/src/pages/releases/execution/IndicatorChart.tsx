@@ -63,7 +63,11 @@ function buildOption(indicator: Indicator, thresholdLabel: string, now: number):
       type: 'time',
       min: first - edge,
       max: last + edge,
-      axisLabel: { fontSize: 10, color: '#8c8c8c', formatter: (v: number) => formatTime(new Date(v).toISOString()) },
+      axisLabel: {
+        fontSize: 10,
+        color: '#8c8c8c',
+        formatter: (v: number) => formatTime(new Date(v).toISOString()),
+      },
       splitLine: { show: false },
     },
     yAxis: {

@@ -8,6 +8,7 @@ import {
   Empty,
   Flex,
   Form,
+  Grid,
   Input,
   Select,
   Spin,
@@ -65,6 +66,8 @@ import {
 import { ProgressHeader } from './ProgressHeader';
 import { StepTable } from './StepTable';
 import { TriggerClock } from './TriggerClock';
+import { TriggerList } from './TriggerList';
+import { DecisionButton } from './DecisionButton';
 import { useNow } from './useNow';
 import { PostReleaseQuery } from '../postrelease/PostReleaseQuery';
 import { ReviewCard } from '../postrelease/ReviewCard';
@@ -160,6 +163,7 @@ function TriggersCard({
     null,
   );
   const now = useNow(1000, serverNow);
+  const narrow = !Grid.useBreakpoint().md;
   const minutes = useReleasePolicy(release).data?.document.rules.deadlines.rollbackDecisionMinutes;
   const sorted = [...triggers].sort(
     (a, b) => Number(!!a.decision) - Number(!!b.decision) || b.discoveredAt.localeCompare(a.discoveredAt),
@@ -204,90 +208,100 @@ function TriggersCard({
       </Typography.Paragraph>
       {/* Why a waiting trigger cannot be decided by this user; nothing to say when none waits. */}
       {sorted.some((x) => !x.decision) && <ActionBlockers action="decide_rollback" roleToo />}
-      <Table<Trigger>
-        rowKey="id"
-        size="middle"
-        pagination={false}
-        dataSource={sorted}
-        locale={{ emptyText: t('execution.rollback.noTriggers') }}
-        scroll={{ x: 'max-content' }}
-        data-testid="triggers-table"
-        onRow={(x) =>
-          ({
-            'data-testid': `trigger-row-${x.id}`,
-            style: x.decision ? undefined : { background: '#fff7e6' },
-          }) as React.HTMLAttributes<HTMLElement>
-        }
-        columns={[
-          {
-            key: 'kind',
-            title: t('execution.rollback.kind'),
-            width: 150,
-            render: (_, x) => (
-              <Flex vertical gap={2}>
-                <Tag color={KIND_COLORS[x.kind]} style={{ marginInlineEnd: 0, width: 'fit-content' }}>
-                  {triggerKindText(t, x.kind)}
-                </Tag>
-                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  {t(`execution.rollback.sources.${x.source}`)} · <PersonName username={x.raisedBy} />
-                </Typography.Text>
-              </Flex>
-            ),
-          },
-          {
-            key: 'summary',
-            title: t('execution.rollback.summary'),
-            width: 320,
-            render: (_, x) => (
-              <Flex vertical gap={2}>
-                <Typography.Text strong>{x.summary}</Typography.Text>
-                {x.evidence && (
-                  <Typography.Paragraph
-                    type="secondary"
-                    style={{ margin: 0, fontSize: 12, whiteSpace: 'pre-wrap' }}
-                    ellipsis={{ rows: 2, expandable: true }}
-                  >
-                    {t('execution.rollback.evidence')}
-                    {t('common.colon')}
-                    {triggerEvidenceText(t, x)}
-                  </Typography.Paragraph>
-                )}
-              </Flex>
-            ),
-          },
-          {
-            key: 'discovered',
-            title: t('execution.rollback.discoveredAt'),
-            width: 170,
-            render: (_, x) => formatDateTime(x.discoveredAt),
-          },
-          {
-            // Undecided: the countdown and the two decisions; decided: what, by whom, when.
-            key: 'decide',
-            title: t('execution.rollback.decision'),
-            width: 280,
-            render: (_, x) => (
-              <Flex vertical gap={8}>
-                <TriggerClock trigger={x} now={now} />
-                {!x.decision && (
-                  <Flex gap={8} wrap>
-                    <DecisionButton
-                      trigger={x}
-                      decision="rollback"
-                      onRun={() => setDeciding({ trigger: x, decision: 'rollback' })}
-                    />
-                    <DecisionButton
-                      trigger={x}
-                      decision="continue"
-                      onRun={() => setDeciding({ trigger: x, decision: 'continue' })}
-                    />
-                  </Flex>
-                )}
-              </Flex>
-            ),
-          },
-        ]}
-      />
+      {narrow ? (
+        <TriggerList
+          releaseId={release.id}
+          triggers={sorted}
+          now={now}
+          kindColors={KIND_COLORS}
+          onDecide={(trigger, decision) => setDeciding({ trigger, decision })}
+        />
+      ) : (
+        <Table<Trigger>
+          rowKey="id"
+          size="middle"
+          pagination={false}
+          dataSource={sorted}
+          locale={{ emptyText: t('execution.rollback.noTriggers') }}
+          scroll={{ x: 'max-content' }}
+          data-testid="triggers-table"
+          onRow={(x) =>
+            ({
+              'data-testid': `trigger-row-${x.id}`,
+              style: x.decision ? undefined : { background: '#fff7e6' },
+            }) as React.HTMLAttributes<HTMLElement>
+          }
+          columns={[
+            {
+              key: 'kind',
+              title: t('execution.rollback.kind'),
+              width: 150,
+              render: (_, x) => (
+                <Flex vertical gap={2}>
+                  <Tag color={KIND_COLORS[x.kind]} style={{ marginInlineEnd: 0, width: 'fit-content' }}>
+                    {triggerKindText(t, x.kind)}
+                  </Tag>
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {t(`execution.rollback.sources.${x.source}`)} · <PersonName username={x.raisedBy} />
+                  </Typography.Text>
+                </Flex>
+              ),
+            },
+            {
+              key: 'summary',
+              title: t('execution.rollback.summary'),
+              width: 320,
+              render: (_, x) => (
+                <Flex vertical gap={2}>
+                  <Typography.Text strong>{x.summary}</Typography.Text>
+                  {x.evidence && (
+                    <Typography.Paragraph
+                      type="secondary"
+                      style={{ margin: 0, fontSize: 12, whiteSpace: 'pre-wrap' }}
+                      ellipsis={{ rows: 2, expandable: true }}
+                    >
+                      {t('execution.rollback.evidence')}
+                      {t('common.colon')}
+                      {triggerEvidenceText(t, x)}
+                    </Typography.Paragraph>
+                  )}
+                </Flex>
+              ),
+            },
+            {
+              key: 'discovered',
+              title: t('execution.rollback.discoveredAt'),
+              width: 170,
+              render: (_, x) => formatDateTime(x.discoveredAt),
+            },
+            {
+              // Undecided: the countdown and the two decisions; decided: what, by whom, when.
+              key: 'decide',
+              title: t('execution.rollback.decision'),
+              width: 280,
+              render: (_, x) => (
+                <Flex vertical gap={8}>
+                  <TriggerClock trigger={x} now={now} />
+                  {!x.decision && (
+                    <Flex gap={8} wrap>
+                      <DecisionButton
+                        trigger={x}
+                        decision="rollback"
+                        onRun={() => setDeciding({ trigger: x, decision: 'rollback' })}
+                      />
+                      <DecisionButton
+                        trigger={x}
+                        decision="continue"
+                        onRun={() => setDeciding({ trigger: x, decision: 'continue' })}
+                      />
+                    </Flex>
+                  )}
+                </Flex>
+              ),
+            },
+          ]}
+        />
+      )}
       {raising && <RaiseTriggerModal release={release} onClose={() => setRaising(false)} />}
       {deciding && (
         <ReasonModal
@@ -311,33 +325,6 @@ function TriggersCard({
         />
       )}
     </Card>
-  );
-}
-
-/** 决定回退 / 继续实施: shown only when the server allows the decision to this user. */
-function DecisionButton({
-  trigger,
-  decision,
-  onRun,
-}: {
-  trigger: Trigger;
-  decision: 'rollback' | 'continue';
-  onRun: () => void;
-}) {
-  const { t } = useTranslation();
-  const { availability } = useReleaseActions();
-  const action = decision === 'rollback' ? 'decide_rollback' : 'decide_continue';
-  if (!availability(action).allowed) return null;
-  return (
-    <ActionButton
-      action={action}
-      size="small"
-      type={decision === 'rollback' ? 'primary' : 'default'}
-      onRun={onRun}
-      data-testid={`trigger-${decision}-${trigger.id}`}
-    >
-      {t(`execution.rollback.decisions.${decision}`)}
-    </ActionButton>
   );
 }
 

@@ -1,0 +1,109 @@
+import { Card, Flex, Tag, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { formatDateTime } from '../../../common/format';
+import { PersonName } from '../../../common/people';
+import { DecisionButton } from './DecisionButton';
+import { useMonitoring, type Trigger } from './execution.api';
+import { triggerEvidenceText, triggerKindText } from './executionText';
+import { IndicatorChart } from './IndicatorChart';
+import { TriggerClock } from './TriggerClock';
+
+/**
+ * RB-2 on a phone: the rollback triggers as cards instead of a table's columns — the countdown
+ * first, the evidence, the indicator's curve for a trigger a reading raised, and the two decisions
+ * as full-width buttons a thumb can hit.
+ */
+export function TriggerList({
+  releaseId,
+  triggers,
+  now,
+  kindColors,
+  onDecide,
+}: {
+  releaseId: string;
+  triggers: Trigger[];
+  now: number;
+  kindColors: Record<string, string>;
+  onDecide: (trigger: Trigger, decision: 'rollback' | 'continue') => void;
+}) {
+  const { t } = useTranslation();
+  const monitoring = useMonitoring(releaseId);
+  const indicatorOf = (x: Trigger) => {
+    const key = x.evidenceReason?.params.indicator;
+    return monitoring.data?.indicators.find((i) => i.key === key);
+  };
+  if (triggers.length === 0)
+    return (
+      <Typography.Text type="secondary" data-testid="triggers-list">
+        {t('execution.rollback.noTriggers')}
+      </Typography.Text>
+    );
+  return (
+    <Flex vertical gap={12} data-testid="triggers-list">
+      {triggers.map((x) => {
+        const indicator = x.source === 'metric' ? indicatorOf(x) : undefined;
+        return (
+          <Card
+            key={x.id}
+            size="small"
+            data-testid={`trigger-row-${x.id}`}
+            style={x.decision ? undefined : { background: '#fff7e6', borderColor: '#ffd591' }}
+          >
+            <Flex vertical gap={8}>
+              <TriggerClock trigger={x} now={now} />
+              <Flex align="center" gap={8} wrap>
+                <Tag color={kindColors[x.kind]} style={{ marginInlineEnd: 0 }}>
+                  {triggerKindText(t, x.kind)}
+                </Tag>
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {t(`execution.rollback.sources.${x.source}`)} · <PersonName username={x.raisedBy} /> ·{' '}
+                  {formatDateTime(x.discoveredAt)}
+                </Typography.Text>
+              </Flex>
+              <Typography.Text strong style={{ overflowWrap: 'anywhere' }}>
+                {x.summary}
+              </Typography.Text>
+              {(x.evidence || x.evidenceReason) && (
+                <Typography.Paragraph
+                  type="secondary"
+                  style={{ margin: 0, fontSize: 12, whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}
+                  ellipsis={{ rows: 3, expandable: true }}
+                >
+                  {t('execution.rollback.evidence')}
+                  {t('common.colon')}
+                  {triggerEvidenceText(t, x)}
+                </Typography.Paragraph>
+              )}
+              {indicator && indicator.readings.length > 0 && (
+                <div>
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {indicator.name}
+                  </Typography.Text>
+                  <IndicatorChart indicator={indicator} height={160} />
+                </div>
+              )}
+              {!x.decision && (
+                <Flex vertical gap={8}>
+                  <DecisionButton
+                    trigger={x}
+                    decision="rollback"
+                    size="large"
+                    block
+                    onRun={() => onDecide(x, 'rollback')}
+                  />
+                  <DecisionButton
+                    trigger={x}
+                    decision="continue"
+                    size="large"
+                    block
+                    onRun={() => onDecide(x, 'continue')}
+                  />
+                </Flex>
+              )}
+            </Flex>
+          </Card>
+        );
+      })}
+    </Flex>
+  );
+}
