@@ -34,6 +34,7 @@ import type { IdentityDeps } from './modules/identity/identity.deps';
 import { tokenRoutes } from './modules/identity/token.routes';
 import { secondFactorRoutes } from './modules/identity/second-factor.routes';
 import { userRoutes } from './modules/identity/user.routes';
+import { contactRoutes } from './modules/identity/contact.routes';
 import { directoryRoutes } from './modules/identity/directory.routes';
 import { OidcClient } from './modules/identity/oidc.client';
 import { oidcRoutes } from './modules/identity/oidc.routes';
@@ -231,6 +232,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const oidc = config.directory.oidc ? new OidcClient(config.directory.oidc) : null;
   await fastify.register(authRoutes(identity, config, oidc));
   await fastify.register(userRoutes(identity));
+  await fastify.register(contactRoutes(identity, config.cmdbImport));
   await fastify.register(tokenRoutes(identity));
   await fastify.register(secondFactorRoutes(identity));
   const recheckers = [recheckLdapUsers, oidcRechecker(oidc)];

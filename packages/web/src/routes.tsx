@@ -6,6 +6,7 @@ import { FullPageSpin } from './common/FullPageSpin';
 import { AppLayout } from './layout/AppLayout';
 import { ChangePasswordPage } from './pages/account/ChangePasswordPage';
 import { TwoStepPage } from './pages/account/TwoStepPage';
+import { ContactPage } from './pages/account/ContactPage';
 import { AuditPage } from './pages/audit/AuditPage';
 import { NotFoundPage } from './pages/errors/NotFoundPage';
 import { HomePage } from './pages/home/HomePage';
@@ -264,6 +265,7 @@ export function AppRoutes() {
           />
           <Route path="account/password" element={<ChangePasswordPage />} />
           <Route path="account/two-step" element={<TwoStepPage />} />
+          <Route path="account/contact" element={<ContactPage />} />
           <Route
             path="account/notifications"
             element={

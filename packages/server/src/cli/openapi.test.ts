@@ -116,6 +116,7 @@ describe('the API contract', () => {
     const uploads = operations.filter((o) => o.op.requestBody?.content?.['application/octet-stream']);
     expect(uploads.map((o) => o.op.operationId as string).sort()).toEqual([
       'importCmdb',
+      'importUserContacts',
       'uploadDslContent',
       'uploadEvidence',
     ]);

@@ -32,6 +32,7 @@ import * as m20261219000100 from './migrations/20261219000100_add_ci_history_sys
 import * as m20261219000200 from './migrations/20261219000200_add_delivery_error_reason';
 import * as m20261219000300 from './migrations/20261219000300_add_oidc_sign_in';
 import * as m20261219000400 from './migrations/20261219000400_add_refresh_token_and_break_glass_index';
+import * as m20261220000100 from './migrations/20261220000100_add_chat_contacts_and_robot_sends';
 import * as m20261220000200 from './migrations/20261220000200_add_trigger_indicator';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
@@ -68,6 +69,7 @@ export const migrations: Record<string, Migration> = {
   '20261219000200_add_delivery_error_reason': m20261219000200,
   '20261219000300_add_oidc_sign_in': m20261219000300,
   '20261219000400_add_refresh_token_and_break_glass_index': m20261219000400,
+  '20261220000100_add_chat_contacts_and_robot_sends': m20261220000100,
   '20261220000200_add_trigger_indicator': m20261220000200,
 };
 

@@ -7,6 +7,7 @@ import type {
   NotificationPreferencesTable,
   NotificationsTable,
   WebhookEndpointsTable,
+  WebhookSendsTable,
 } from '../modules/notifications/notifications.tables';
 
 /**
@@ -48,6 +49,12 @@ export interface UsersTable {
   break_glass: Generated<number>;
   /** OIDC: the provider's refresh token of the last sign-in, sealed; the re-check spends it. */
   directory_refresh_token: string | null;
+  /** the mobile phone number robot messages @-mention (Chinese mobile or E.164); null: none. */
+  mobile_phone: string | null;
+  /** chat identities robot messages @-mention: DingTalk userId, WeCom userid, Feishu open_id/user_id. */
+  dingtalk_user_id: string | null;
+  wecom_user_id: string | null;
+  feishu_user_id: string | null;
 }
 
 /** RO-1…RO-3: a directory group (of a source) that gives its members a role. */
@@ -682,6 +689,7 @@ export interface Database extends ChangesTables {
   notification_preferences: NotificationPreferencesTable;
   webhook_endpoints: WebhookEndpointsTable;
   notification_deliveries: NotificationDeliveriesTable;
+  webhook_sends: WebhookSendsTable;
   step_runs: StepRunsTable;
   execution_reports: ExecutionReportsTable;
   release_logs: ReleaseLogsTable;

@@ -50,6 +50,12 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/users/:id/disable': ['user.manage'],
   'POST /api/users/:id/enable': ['user.manage'],
   'PUT /api/users/:id/break-glass': ['user.manage'],
+  // the phone numbers and chat identities robot messages @-mention users by.
+  'GET /api/account/contact': 'signed_in',
+  'PUT /api/account/contact': 'session',
+  'GET /api/users/:id/contact': ['user.manage'],
+  'PUT /api/users/:id/contact': ['user.manage'],
+  'POST /api/users/contacts/import': ['user.manage'],
   // RO-1: the directory group → role mapping the security administrator keeps.
   'GET /api/directory/mappings': ['user.read'],
   'POST /api/directory/mappings': ['user.manage'],

@@ -116,6 +116,7 @@ export const enNotifications: typeof zhNotifications = {
       attempts: 'Attempts',
       responseCode: 'Response',
       lastError: 'Last error',
+      recentFailures: 'Recent failures',
       createdAt: 'Created',
       deliveredAt: 'Delivered',
       retry: 'Send again',

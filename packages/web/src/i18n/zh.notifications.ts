@@ -112,6 +112,7 @@ export const zhNotifications = {
       attempts: '尝试次数',
       responseCode: '响应码',
       lastError: '最近错误',
+      recentFailures: '最近失败',
       createdAt: '创建时间',
       deliveredAt: '送达时间',
       retry: '重新投递',

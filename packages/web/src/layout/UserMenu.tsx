@@ -1,6 +1,7 @@
 import { Avatar, Dropdown, Flex, Typography, App } from 'antd';
 import {
   BellOutlined,
+  MobileOutlined,
   DownOutlined,
   LockOutlined,
   LogoutOutlined,
@@ -55,6 +56,12 @@ export function UserMenu({ compact = false }: { compact?: boolean }) {
             icon: <SafetyOutlined />,
             label: t('header.twoStep'),
             onClick: () => void navigate('/account/two-step'),
+          },
+          {
+            key: 'contact',
+            icon: <MobileOutlined />,
+            label: t('contact.nav'),
+            onClick: () => void navigate('/account/contact'),
           },
           {
             key: 'notifications',

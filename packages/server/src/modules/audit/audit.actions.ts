@@ -131,6 +131,8 @@ export const AUDIT_ACTIONS = [
   'token.create',
   'token.revoke',
   // user
+  'user.contact_import',
+  'user.contact_update',
   'user.create',
   'user.disable',
   'user.enable',

@@ -9,3 +9,12 @@ export {
   findCisByIds,
   listTypes,
 } from './cmdb.repository';
+// CM-5's file reading and limits, reused by other imports (identity: the chat contacts mapping).
+export { csvTables, xlsxTables } from './transfer/tables';
+export {
+  checkedWorkbook,
+  meteredUpload,
+  tooManyRows,
+  utf8Checked,
+  type ImportLimits,
+} from './transfer/import-limits';

@@ -805,3 +805,53 @@ export async function consumeSignInChallenge(q: Q, idHash: string, at: string): 
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/**
+ * X-2: how robot messages reach a user: a mobile phone number and the user's chat identities
+ * (DingTalk userId, WeCom userid, Feishu open_id or user_id); null: none.
+ */
+export interface ChatContact {
+  mobilePhone: string | null;
+  dingtalkUserId: string | null;
+  wecomUserId: string | null;
+  feishuUserId: string | null;
+}
+
+const contactColumns = ['mobile_phone', 'dingtalk_user_id', 'wecom_user_id', 'feishu_user_id'] as const;
+
+export async function findContact(q: Q, userId: string): Promise<ChatContact | undefined> {
+  const row = await q.selectFrom('users').select(contactColumns).where('id', '=', userId).executeTakeFirst();
+  return (
+    row && {
+      mobilePhone: row.mobile_phone,
+      dingtalkUserId: row.dingtalk_user_id,
+      wecomUserId: row.wecom_user_id,
+      feishuUserId: row.feishu_user_id,
+    }
+  );
+}
+
+export async function setContact(q: Q, userId: string, c: ChatContact, at: string): Promise<void> {
+  await q
+    .updateTable('users')
+    .set({
+      mobile_phone: c.mobilePhone,
+      dingtalk_user_id: c.dingtalkUserId,
+      wecom_user_id: c.wecomUserId,
+      feishu_user_id: c.feishuUserId,
+      updated_at: at,
+    })
+    .where('id', '=', userId)
+    .execute();
+}
+
+/** The ids of the accounts with these user names (those that exist). */
+export async function userIdsByUsername(q: Q, usernames: readonly string[]): Promise<Map<string, string>> {
+  if (usernames.length === 0) return new Map();
+  const rows = await q
+    .selectFrom('users')
+    .select(['id', 'username'])
+    .where('username', 'in', [...usernames])
+    .execute();
+  return new Map(rows.map((r) => [r.username, r.id]));
+}

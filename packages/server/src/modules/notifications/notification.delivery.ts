@@ -9,7 +9,14 @@ import type { SecretBox } from '../../storage/secret-box';
 import type { OutboundPolicy } from '../../outbound/outbound-policy';
 import * as repo from './notification.repository';
 import { DELIVERY_JOB, deliveryJobKey } from './notify';
-import { acceptanceProblem, webhookRequest, type AnswerProblemClass } from './webhook.formats';
+import {
+  acceptanceProblem,
+  RATE_LIMITED,
+  webhookRequest,
+  type AnswerProblemClass,
+  type Mention,
+} from './webhook.formats';
+import { claimSendSlot, ROBOT_RATE_LIMITS, type RobotRateLimits } from './robot.rate';
 
 export interface DeliveryDeps {
   db: Db;
@@ -23,6 +30,8 @@ export interface DeliveryDeps {
   secrets: SecretBox;
   /** Per HTTP request or SMTP conversation. */
   timeoutMs?: number;
+  /** the robots' rate limits; the vendors' published figures (ROBOT_RATE_LIMITS) unless a test says. */
+  robotLimits?: RobotRateLimits;
 }
 
 /**
@@ -80,8 +89,9 @@ export async function sendWebhook(
   now: Date,
   publicUrl: string,
   timeoutMs: number,
+  mentions: readonly Mention[] = [],
 ): Promise<number> {
-  const request = webhookRequest(endpoint, delivery, now, publicUrl);
+  const request = webhookRequest(endpoint, delivery, now, publicUrl, mentions);
   let response;
   try {
     response = await outboundRequest(policy, {
@@ -133,6 +143,7 @@ export function emailOf(message: repo.Message, publicUrl: string) {
  */
 export function registerDeliveryJobs(runner: JobRunner, deps: DeliveryDeps): { close(): void } {
   const timeoutMs = deps.timeoutMs ?? 10_000;
+  const limits = deps.robotLimits ?? ROBOT_RATE_LIMITS;
   let mailer: Mail | undefined;
   const mail = () =>
     (mailer ??= createTransport(
@@ -210,7 +221,17 @@ export function registerDeliveryJobs(runner: JobRunner, deps: DeliveryDeps): { c
       if (!endpoint.enabled)
         return settle('cancelled', failure({ code: 'delivery_endpoint_disabled', params: {} }), null);
       await waitForEarlier(d);
-      const code = await sendWebhook(deps.outbound, endpoint, d, deps.clock.now(), deps.publicUrl, timeoutMs);
+      await claimSendSlot(q(), deps.clock, limits, endpoint, d.id);
+      const mentions = await repo.mentionsOf(q(), d.message.mentionUserIds ?? []);
+      const code = await sendWebhook(
+        deps.outbound,
+        endpoint,
+        d,
+        deps.clock.now(),
+        deps.publicUrl,
+        timeoutMs,
+        mentions,
+      );
       return settle('delivered', null, code);
     } catch (error) {
       if (error instanceof JobDeferred) throw error;
@@ -218,6 +239,14 @@ export function registerDeliveryJobs(runner: JobRunner, deps: DeliveryDeps): { c
       // again. Failed at once, with the rule; an administrator sends it again once it is allowed.
       if (error instanceof DeliveryError && error.errorClass === 'blocked')
         return settle('failed', failure(error.reason), null);
+      // the robot says too many messages: recorded, and tried again once its limit has passed,
+      // without spending an attempt (a limit is not a failure).
+      if (error instanceof DeliveryError && error.errorClass === 'rate_limited' && d.channel === 'webhook') {
+        await settle('pending', failure(error.reason), error.responseCode);
+        const format = (await repo.findEndpoint(q(), d.endpointId!, deps.secrets))?.format ?? 'generic';
+        const wait = format === 'generic' ? 60_000 : RATE_LIMITED[format].retryAfterMs;
+        throw new JobDeferred(new Date(deps.clock.now().getTime() + wait), error.message);
+      }
       const code = error instanceof DeliveryError ? error.responseCode : smtpCode(error);
       await settle(final ? 'failed' : 'pending', failureOf(error, d.channel), code);
       throw error;

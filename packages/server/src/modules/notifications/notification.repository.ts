@@ -8,6 +8,7 @@ import type {
   NotificationsTable,
   WebhookEndpointsTable,
 } from './notifications.tables';
+import type { Mention } from './webhook.formats';
 
 /** The database, or a transaction on it. */
 export type Queryable = Kysely<Database>;
@@ -72,6 +73,11 @@ export interface Message {
   link: string | null;
   releaseId: string | null;
   occurredAt: string;
+  /**
+   * X-2: the users the notice asks to act (a to-do's holders), whom a robot message @-mentions by
+   * the phone or chat identity on their account, read when it is sent. Absent: nobody.
+   */
+  mentionUserIds?: string[];
 }
 
 export interface Delivery {
@@ -694,4 +700,115 @@ export async function unreadInformation(q: Q, window: { since: string; until: st
     .orderBy('notifications.user_id')
     .orderBy('notifications.created_at')
     .execute();
+}
+
+// --- robots: whom a message @-mentions, and the send log behind the rate limits (X-2) ---
+
+/** The people a robot message @-mentions, in the order given; a user id no longer found is left out. */
+export async function mentionsOf(q: Q, userIds: readonly string[]): Promise<Mention[]> {
+  if (userIds.length === 0) return [];
+  const rows = await q
+    .selectFrom('users')
+    .select(['id', 'display_name', 'mobile_phone', 'dingtalk_user_id', 'wecom_user_id', 'feishu_user_id'])
+    .where('id', 'in', [...userIds])
+    .execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return userIds.flatMap((id) => {
+    const r = byId.get(id);
+    return r
+      ? [
+          {
+            name: r.display_name,
+            phone: r.mobile_phone,
+            dingtalkUserId: r.dingtalk_user_id,
+            wecomUserId: r.wecom_user_id,
+            feishuUserId: r.feishu_user_id,
+          },
+        ]
+      : [];
+  });
+}
+
+/**
+ * Takes the endpoint's row lock for the rest of the transaction (a no-op write: PostgreSQL locks
+ * the row; SQLite transactions already begin IMMEDIATE), so every node counts and records its
+ * sends to one robot one after the other. False: the endpoint is gone.
+ */
+export async function lockEndpointRow(q: Q, id: string): Promise<boolean> {
+  const r = await q
+    .updateTable('webhook_endpoints')
+    .set((eb) => ({ enabled: eb.ref('enabled') }))
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** When messages were sent to the endpoint after `since`, oldest first (epoch milliseconds). */
+export async function sendsSince(q: Q, endpointId: string, since: string): Promise<number[]> {
+  const rows = await q
+    .selectFrom('webhook_sends')
+    .select('sent_at')
+    .where('endpoint_id', '=', endpointId)
+    .where('sent_at', '>', since)
+    .orderBy('sent_at')
+    .execute();
+  return rows.map((r) => Date.parse(r.sent_at));
+}
+
+/** Records a send (and forgets the endpoint's sends older than any window still counted). */
+export async function recordSend(
+  q: Q,
+  send: { id: string; endpointId: string; deliveryId: string | null; sentAt: string },
+  forgetBefore: string,
+): Promise<void> {
+  await q
+    .deleteFrom('webhook_sends')
+    .where('endpoint_id', '=', send.endpointId)
+    .where('sent_at', '<', forgetBefore)
+    .execute();
+  await q
+    .insertInto('webhook_sends')
+    .values({ id: send.id, endpoint_id: send.endpointId, delivery_id: send.deliveryId, sent_at: send.sentAt })
+    .execute();
+}
+
+/** X-2: an attempt to an endpoint that did not get through, as the webhook page lists it. */
+export interface RecentFailure {
+  deliveryId: string;
+  at: string;
+  status: DeliveryStatus;
+  responseCode: number | null;
+  lastError: string;
+  lastErrorReason: Reason | null;
+}
+
+/** Per endpoint, its newest deliveries whose last attempt failed (at most `each`), newest first. */
+export async function recentFailures(
+  q: Q,
+  endpointIds: readonly string[],
+  each: number,
+): Promise<Map<string, RecentFailure[]>> {
+  const map = new Map<string, RecentFailure[]>();
+  for (const endpointId of endpointIds) {
+    const rows = await q
+      .selectFrom('notification_deliveries')
+      .selectAll()
+      .where('endpoint_id', '=', endpointId)
+      .where('last_error', 'is not', null)
+      .orderBy('seq', 'desc')
+      .limit(each)
+      .execute();
+    map.set(
+      endpointId,
+      rows.map(toDelivery).map((d) => ({
+        deliveryId: d.id,
+        at: d.updatedAt,
+        status: d.status,
+        responseCode: d.responseCode,
+        lastError: d.lastError!,
+        lastErrorReason: d.lastErrorReason,
+      })),
+    );
+  }
+  return map;
 }

@@ -91,7 +91,7 @@ export function notificationRoutes(deps: NotificationDeps): FastifyPluginAsyncZo
         operationId: 'listWebhookEndpoints',
         summary:
           'Webhook endpoints (notifications.manage); secrets are never returned, URL credentials show as ***',
-        response: { 200: z.object({ endpoints: z.array(schemas.endpointView) }) },
+        response: { 200: z.object({ endpoints: z.array(schemas.endpointListItem) }) },
       },
       handler: async (request) => ({ endpoints: await listEndpoints(deps, contextOf(request)) }),
     });

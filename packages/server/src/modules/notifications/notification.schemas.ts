@@ -83,6 +83,24 @@ export const endpointView = z.object({
   updatedAt: z.string(),
 });
 
+/**
+ * X-2: an endpoint in the list, with its recent failures (newest first, at most
+ * RECENT_FAILURES): attempts that did not get through, each with the robot's own code and, where
+ * the vendor publishes them, its words (delivery_robot_refused_said).
+ */
+export const endpointListItem = endpointView.extend({
+  recentFailures: z.array(
+    z.object({
+      deliveryId: z.string(),
+      at: z.string(),
+      status: z.enum(['pending', 'delivered', 'failed', 'skipped', 'cancelled']),
+      responseCode: z.number().int().nullable(),
+      lastError: z.string(),
+      lastErrorReason: reasonSchema.nullable(),
+    }),
+  ),
+});
+
 export const createEndpointInput = z.object({
   name: z.string().trim().min(1).max(100),
   format: z.enum(WEBHOOK_FORMATS),
@@ -142,6 +160,7 @@ export const deliveryErrorClass = z.enum([
   'http_status',
   'bad_reply',
   'robot_refused',
+  'rate_limited',
 ]);
 
 export const testResult = z.object({

@@ -146,9 +146,21 @@ const view = ({ secret, url, ...e }: repo.WebhookEndpoint): EndpointView => ({
 /** What the audit trail keeps of an endpoint: what the API shows, no secret, no URL credentials. */
 const audited = (e: repo.WebhookEndpoint) => view(e);
 
-export async function listEndpoints(deps: NotificationDeps, ctx: RequestContext): Promise<EndpointView[]> {
+/** how many of an endpoint's latest failed attempts the list shows. */
+export const RECENT_FAILURES = 5;
+
+export async function listEndpoints(
+  deps: NotificationDeps,
+  ctx: RequestContext,
+): Promise<(EndpointView & { recentFailures: repo.RecentFailure[] })[]> {
   authorize(ctx, 'notifications.manage');
-  return (await repo.listEndpoints(deps.db.kysely, deps.secrets)).map(view);
+  const endpoints = await repo.listEndpoints(deps.db.kysely, deps.secrets);
+  const failures = await repo.recentFailures(
+    deps.db.kysely,
+    endpoints.map((e) => e.id),
+    RECENT_FAILURES,
+  );
+  return endpoints.map((e) => ({ ...view(e), recentFailures: failures.get(e.id) ?? [] }));
 }
 
 export interface EndpointInput {

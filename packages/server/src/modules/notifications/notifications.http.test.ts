@@ -326,7 +326,8 @@ describe.each(DIALECTS)('notifications (X-2) on %s', (dialect) => {
         const sign = createHmac('sha256', dingSecret).update(`${ts}\n${dingSecret}`).digest('base64');
         if (r.query.get('sign') !== sign || r.query.get('access_token') !== 'tok')
           return { status: 200, body: { errcode: 310000, errmsg: 'sign not match' } };
-        if (dingRefuses) return { status: 200, body: { errcode: 130101, errmsg: 'send too fast' } };
+        // A refusal (not the robot's rate limit, which waits instead: notifications.robots.http.test.ts).
+        if (dingRefuses) return { status: 200, body: { errcode: 310000, errmsg: 'keywords not in content' } };
         return { status: 200, body: { errcode: 0, errmsg: 'ok' } };
       }
       if (r.path === '/cgi-bin/webhook/send') return { status: 200, body: { errcode: 0, errmsg: 'ok' } };
@@ -369,6 +370,12 @@ describe.each(DIALECTS)('notifications (X-2) on %s', (dialect) => {
             title: '发布计划待审批 #5',
             content: [
               [{ tag: 'text', text: 'REL-2026-005 的发布计划已提交，请审批。' }],
+              // X-2: the one it asks to act, by name: no Feishu identity is bound to mgr's account.
+              [
+                { tag: 'text', text: '请处理：' },
+                { tag: 'text', text: 'mgr' },
+                { tag: 'text', text: ' ' },
+              ],
               [{ tag: 'a', text: '查看详情', href: 'https://release.example.com/releases/r5' }],
             ],
           },
@@ -381,7 +388,7 @@ describe.each(DIALECTS)('notifications (X-2) on %s', (dialect) => {
     // DingTalk answered 200 with an error code: not delivered, retried after the backoff.
     const pendingDing = (await deliveries()).filter((d) => d.status === 'pending');
     expect(pendingDing).toMatchObject([
-      { response_code: 200, last_error: expect.stringContaining('130101') },
+      { response_code: 200, last_error: expect.stringContaining('310000') },
     ]);
     dingRefuses = false;
     t.clock.advanceMinutes(2);

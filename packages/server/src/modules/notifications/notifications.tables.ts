@@ -73,6 +73,14 @@ export interface NotificationDeliveriesTable {
   delivered_at: string | null;
 }
 
+/** one message sent to a robot endpoint, counted against the vendor's rate limit. */
+export interface WebhookSendsTable {
+  id: string;
+  endpoint_id: string;
+  delivery_id: string | null;
+  sent_at: string;
+}
+
 export interface NotificationsTables {
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;

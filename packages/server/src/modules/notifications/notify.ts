@@ -30,6 +30,9 @@ export interface NotificationInput {
 export const todoKey = (object: 'release' | 'change' | 'dsl_version', id: string, task: string) =>
   `${object}:${id}:${task}`;
 
+/** X-2: at most this many people are @-mentioned in one robot message. */
+export const MENTION_LIMIT = 10;
+
 /** The job that sends one e-mail or webhook delivery (notification.delivery.ts handles it). */
 export const DELIVERY_JOB = 'notification.deliver';
 export const deliveryJobKey = (deliveryId: string, round = 0) =>
@@ -94,7 +97,19 @@ export async function notify(trx: Kysely<Database>, clock: Clock, input: Notific
         doneBy: null,
       })),
   );
-  const message: repo.Message = { ...common, occurredAt: at };
+  // X-2: a robot message @-mentions whoever has the thing to do (a named few; past MENTION_LIMIT the
+  // rest read it in the system).
+  const mentionUserIds = todo
+    ? users
+        .filter((u) => isTodo(u.id))
+        .map((u) => u.id)
+        .slice(0, MENTION_LIMIT)
+    : [];
+  const message: repo.Message = {
+    ...common,
+    occurredAt: at,
+    ...(mentionUserIds.length > 0 && { mentionUserIds }),
+  };
   const base = {
     eventId,
     kind: input.kind,

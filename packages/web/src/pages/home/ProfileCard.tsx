@@ -1,11 +1,12 @@
+import { Link } from 'react-router';
 import { Avatar, Card, Descriptions, Flex, Typography } from 'antd';
-import { UserOutlined } from '@ant-design/icons';
+import { MobileOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../../auth/AuthContext';
 import { formatMinute } from '../../common/format';
 import { RoleTags } from '../../common/RoleTags';
 
-/** Who you are: name, user name, e-mail and roles. */
+/** Who you are: name, user name, e-mail and roles; a link to bind a phone and chat accounts. */
 export function ProfileCard() {
   const { t } = useTranslation();
   const { session } = useAuth();
@@ -22,6 +23,10 @@ export function ProfileCard() {
             {t('home.passwordChanged', { date: formatMinute(user.passwordChangedAt) })}
           </Typography.Text>
         </div>
+        {/* where robot messages @-mention the user from (phone, DingTalk, WeCom, Feishu). */}
+        <Link to="/account/contact" data-testid="profile-contact-link">
+          <MobileOutlined /> {t('contact.nav')}
+        </Link>
       </Flex>
       <Descriptions
         column={{ xs: 1, md: 3 }}

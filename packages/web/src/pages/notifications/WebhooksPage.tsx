@@ -139,6 +139,11 @@ function EndpointsCard({ onEdit }: { onEdit: (e: Endpoint) => void }) {
               ),
           },
           {
+            title: t('notifications.admin.recentFailures'),
+            key: 'recentFailures',
+            render: (_: unknown, e) => <RecentFailures failures={e.recentFailures} />,
+          },
+          {
             title: t('notifications.admin.actions'),
             key: 'actions',
             render: (_: unknown, e) => (
@@ -170,6 +175,28 @@ function EndpointsCard({ onEdit }: { onEdit: (e: Endpoint) => void }) {
         ]}
       />
     </Card>
+  );
+}
+
+/**
+ * X-2: an endpoint's latest attempts that did not get through, newest first, each with its time
+ * and why: a robot's own code and, where its vendor publishes them, its words.
+ */
+function RecentFailures({ failures }: { failures: Endpoint['recentFailures'] }) {
+  const { t } = useTranslation();
+  if (failures.length === 0) return <Typography.Text type="secondary">—</Typography.Text>;
+  return (
+    <Flex vertical gap={2} style={{ maxWidth: 360 }} data-testid="endpoint-failures">
+      {failures.map((f) => (
+        <Typography.Text
+          key={f.deliveryId}
+          type={f.status === 'failed' ? 'danger' : 'warning'}
+          style={{ fontSize: 12 }}
+        >
+          {formatDateTime(f.at)} {deliveryErrorText(t, { reason: f.lastErrorReason, text: f.lastError })}
+        </Typography.Text>
+      ))}
+    </Flex>
   );
 }
 

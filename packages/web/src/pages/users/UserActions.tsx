@@ -18,10 +18,13 @@ export function UserActions({
   user,
   onEdit,
   onResetPassword,
+  onContact,
 }: {
   user: User;
   onEdit: () => void;
   onResetPassword: () => void;
+  /** the user's phone number and chat ids (robot @-mentions). */
+  onContact: () => void;
 }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
@@ -63,6 +66,11 @@ export function UserActions({
       <Button type="link" size="small" onClick={onEdit}>
         {t('common.edit')}
       </Button>
+      {!user.serviceAccount && (
+        <Button type="link" size="small" onClick={onContact}>
+          {t('contact.edit')}
+        </Button>
+      )}
       {user.source === 'local' && !user.serviceAccount && (
         <Button type="link" size="small" onClick={onResetPassword}>
           {t('users.resetPassword')}

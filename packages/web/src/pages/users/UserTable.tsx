@@ -13,12 +13,13 @@ interface UserTableProps {
   canManage: boolean;
   onEdit: (user: User) => void;
   onResetPassword: (user: User) => void;
+  onContact: (user: User) => void;
 }
 
 const statusRank = (u: User) =>
   u.disabled ? 2 : u.lockedUntil && Date.parse(u.lockedUntil) > Date.now() ? 1 : 0;
 
-export function UserTable({ users, loading, canManage, onEdit, onResetPassword }: UserTableProps) {
+export function UserTable({ users, loading, canManage, onEdit, onResetPassword, onContact }: UserTableProps) {
   const { t, i18n } = useTranslation();
   const english = i18n.language === 'en';
   const collator = new Intl.Collator(english ? 'en' : 'zh-CN');
@@ -78,7 +79,12 @@ export function UserTable({ users, loading, canManage, onEdit, onResetPassword }
       fixed: 'right',
       width: english ? 400 : 290,
       render: (_, user) => (
-        <UserActions user={user} onEdit={() => onEdit(user)} onResetPassword={() => onResetPassword(user)} />
+        <UserActions
+          user={user}
+          onEdit={() => onEdit(user)}
+          onResetPassword={() => onResetPassword(user)}
+          onContact={() => onContact(user)}
+        />
       ),
     });
   }

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { Button, Card, Tabs, Tag } from 'antd';
-import { PlusOutlined } from '@ant-design/icons';
+import { Button, Card, Modal, Space, Tabs, Tag } from 'antd';
+import { ImportOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
@@ -11,9 +11,18 @@ import { UserFilters } from './UserFilters';
 import { UserFormModal } from './UserFormModal';
 import { UserTable } from './UserTable';
 import { DirectoryPanel } from './DirectoryPanel';
+import { ContactsImportModal } from './ContactsImportModal';
+import { ContactForm } from '../account/ContactForm';
+import { getUserContact, setUserContact, userContactQueryKey } from '../account/contact.api';
 import { type UserFilter, useUsers } from './users.api';
 
-type Dialog = { kind: 'create' } | { kind: 'edit'; user: User } | { kind: 'password'; user: User } | null;
+type Dialog =
+  | { kind: 'create' }
+  | { kind: 'edit'; user: User }
+  | { kind: 'password'; user: User }
+  | { kind: 'contact'; user: User }
+  | { kind: 'import' }
+  | null;
 
 /**
  * 用户管理: everyone with user.read sees the list and the directory group mappings; user.manage
@@ -34,9 +43,14 @@ export function UsersPage() {
         subtitle={t('users.subtitle')}
         extra={
           canManage ? (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog({ kind: 'create' })}>
-              {t('users.create')}
-            </Button>
+            <Space>
+              <Button icon={<ImportOutlined />} onClick={() => setDialog({ kind: 'import' })}>
+                {t('contact.import.button')}
+              </Button>
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog({ kind: 'create' })}>
+                {t('users.create')}
+              </Button>
+            </Space>
           ) : (
             <Tag>{t('users.readOnly')}</Tag>
           )
@@ -57,6 +71,7 @@ export function UsersPage() {
                   canManage={canManage}
                   onEdit={(user) => setDialog({ kind: 'edit', user })}
                   onResetPassword={(user) => setDialog({ kind: 'password', user })}
+                  onContact={(user) => setDialog({ kind: 'contact', user })}
                 />
               </Card>
             ),
@@ -66,6 +81,21 @@ export function UsersPage() {
       />
       {dialog?.kind === 'create' && <UserFormModal onClose={() => setDialog(null)} />}
       {dialog?.kind === 'edit' && <UserFormModal user={dialog.user} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'import' && <ContactsImportModal onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'contact' && (
+        <Modal
+          open
+          footer={null}
+          title={t('contact.editTitle', { name: dialog.user.displayName })}
+          onCancel={() => setDialog(null)}
+        >
+          <ContactForm
+            queryKey={userContactQueryKey(dialog.user.id)}
+            load={() => getUserContact(dialog.user.id)}
+            save={(body) => setUserContact(dialog.user.id, body)}
+          />
+        </Modal>
+      )}
       {dialog?.kind === 'password' && (
         <ResetPasswordModal user={dialog.user} onClose={() => setDialog(null)} />
       )}

@@ -1,0 +1,212 @@
+import type { Readable } from 'node:stream';
+import { notFound } from '@releasegate/domain';
+import { FIELDS, fieldProblem, renderField, type FieldProblem } from '@releasegate/messages';
+import type { RequestContext } from '../../context';
+import { authorize, requirePrincipal } from '../../authorize';
+import { TEXT_PROBLEMS, textProblem } from '../../http/text-input';
+import {
+  checkedWorkbook,
+  csvTables,
+  meteredUpload,
+  tooManyRows,
+  utf8Checked,
+  xlsxTables,
+  type ImportLimits,
+} from '../cmdb';
+import type { IdentityDeps } from './identity.deps';
+import * as repo from './identity.repository';
+import { chatContactInput, type ChatContactInput, type ContactImportReport } from './contact.schemas';
+
+const iso = (d: Date) => d.toISOString();
+
+const contactOf = (input: ChatContactInput, before: repo.ChatContact): repo.ChatContact => ({
+  mobilePhone: input.mobilePhone === undefined ? before.mobilePhone : input.mobilePhone,
+  dingtalkUserId: input.dingtalkUserId === undefined ? before.dingtalkUserId : input.dingtalkUserId,
+  wecomUserId: input.wecomUserId === undefined ? before.wecomUserId : input.wecomUserId,
+  feishuUserId: input.feishuUserId === undefined ? before.feishuUserId : input.feishuUserId,
+});
+
+/** X-2: the signed-in user's phone number and chat identities. */
+export async function getOwnContact(deps: IdentityDeps, ctx: RequestContext): Promise<repo.ChatContact> {
+  const principal = requirePrincipal(ctx);
+  const contact = await repo.findContact(deps.db.kysely, principal.userId);
+  if (!contact) throw notFound('user', principal.userId);
+  return contact;
+}
+
+/** X-2: a user's phone number and chat identities (security administrator). */
+export async function getContact(
+  deps: IdentityDeps,
+  ctx: RequestContext,
+  userId: string,
+): Promise<repo.ChatContact> {
+  authorize(ctx, 'user.manage');
+  const contact = await repo.findContact(deps.db.kysely, userId);
+  if (!contact) throw notFound('user', userId);
+  return contact;
+}
+
+/**
+ * X-2: sets the phone number and chat identities robot messages @-mention a user by: their own
+ * (any signed-in user, `userId` omitted) or anyone's (user.manage). Fields left out stay; null or
+ * an empty string clears one. Audited as user.contact_update.
+ */
+export async function setContact(
+  deps: IdentityDeps,
+  ctx: RequestContext,
+  input: ChatContactInput,
+  userId?: string,
+): Promise<repo.ChatContact> {
+  const id = userId ?? requirePrincipal(ctx).userId;
+  if (userId !== undefined) authorize(ctx, 'user.manage');
+  return deps.db.kysely.transaction().execute(async (trx) => {
+    const before = await repo.findContact(trx, id);
+    if (!before) throw notFound('user', id);
+    const after = contactOf(input, before);
+    await repo.setContact(trx, id, after, iso(deps.clock.now()));
+    await deps.audit.record(trx, ctx, {
+      action: 'user.contact_update',
+      entityType: 'user',
+      entityId: id,
+      before,
+      after,
+    });
+    return after;
+  });
+}
+
+/** The mapping file's columns: the user name, then what robot messages reach the user by. */
+export const CONTACT_COLUMNS = {
+  username: null,
+  phone: 'mobilePhone',
+  dingtalk: 'dingtalkUserId',
+  wecom: 'wecomUserId',
+  feishu: 'feishuUserId',
+} as const;
+type Column = keyof typeof CONTACT_COLUMNS;
+const isColumn = (name: string): name is Column => Object.hasOwn(CONTACT_COLUMNS, name);
+
+const MAX_LISTED = 500;
+
+/** A schema issue as the field problem its message names (the schemas' messages are field codes). */
+function problemOf(issue: { message: string; code: string; maximum?: unknown }): FieldProblem {
+  if (issue.message === FIELDS.text_max) return fieldProblem('text_max', { max: Number(issue.maximum) });
+  if (issue.message === FIELDS.mobile_phone) return fieldProblem('mobile_phone');
+  if (issue.message === FIELDS.chat_id_characters) return fieldProblem('chat_id_characters');
+  return fieldProblem('invalid');
+}
+
+/**
+ * X-2: the security administrator imports the phone numbers and chat identities of many users
+ * from CSV or XLSX (columns username, phone, dingtalk, wecom, feishu; the first sheet of a
+ * workbook). Every row is checked first, each problem reported with its row and column; a file
+ * with any bad row changes nothing. Columns the file has are set (an empty cell clears), those it
+ * lacks stay. A dry run only reports. Audited: one user.contact_import event for the file.
+ */
+export async function importContacts(
+  deps: IdentityDeps,
+  ctx: RequestContext,
+  source: Readable,
+  options: { format: 'csv' | 'xlsx'; dryRun: boolean; fileName?: string | null; limits: ImportLimits },
+): Promise<ContactImportReport> {
+  authorize(ctx, 'user.manage');
+  const { limits } = options;
+  const errors: ContactImportReport['errors'] = [];
+  let errorCount = 0;
+  const problem = (row: number, column: string, p: FieldProblem) => {
+    errorCount++;
+    if (errors.length < MAX_LISTED) errors.push({ row, column, reason: renderField('en', p), problem: p });
+  };
+  const tables =
+    options.format === 'csv'
+      ? csvTables(utf8Checked(meteredUpload(source, limits)))
+      : xlsxTables(await checkedWorkbook(source, limits));
+  const rows: { row: number; username: string; input: ChatContactInput }[] = [];
+  const columnList = Object.keys(CONTACT_COLUMNS);
+  for await (const table of tables) {
+    const header = table.header.map((h) => h.trim().toLowerCase());
+    const headerOk =
+      header.includes('username') &&
+      header.every((h) => isColumn(h)) &&
+      new Set(header).size === header.length;
+    if (!headerOk) {
+      problem(
+        1,
+        header.find((h) => !isColumn(h)) ?? 'username',
+        fieldProblem('contact_columns', { columns: columnList }),
+      );
+      for await (const _ of table.rows) void _;
+      break;
+    }
+    let count = 0;
+    for await (const { number, cells } of table.rows) {
+      if (++count > limits.maxRows) throw tooManyRows(limits);
+      const record: Record<string, unknown> = {};
+      let username = '';
+      for (const [i, name] of header.entries()) {
+        const cell = (cells[i] ?? '').trim();
+        const bad = textProblem(cell);
+        if (bad) {
+          problem(number, name, fieldProblem(TEXT_PROBLEMS[bad]));
+          continue;
+        }
+        const field = CONTACT_COLUMNS[name];
+        if (field === null) username = cell;
+        else record[field] = cell;
+      }
+      const parsed = chatContactInput.safeParse(record);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+          const field = String(issue.path[0]);
+          const column = Object.entries(CONTACT_COLUMNS).find(([, f]) => f === field)?.[0] ?? field;
+          problem(number, column, problemOf(issue));
+        }
+      }
+      if (username === '') problem(number, 'username', fieldProblem('required'));
+      rows.push({ row: number, username, input: parsed.success ? parsed.data : {} });
+    }
+    // The first sheet only.
+    break;
+  }
+  const ids = await repo.userIdsByUsername(
+    deps.db.kysely,
+    rows.map((r) => r.username).filter((u) => u !== ''),
+  );
+  const seen = new Map<string, number>();
+  for (const r of rows) {
+    if (r.username === '') continue;
+    if (!ids.has(r.username)) problem(r.row, 'username', fieldProblem('unknown_username'));
+    const first = seen.get(r.username);
+    if (first !== undefined) problem(r.row, 'username', fieldProblem('username_repeated', { row: first }));
+    else seen.set(r.username, r.row);
+  }
+  errors.sort((a, b) => a.row - b.row);
+  const report = { dryRun: options.dryRun, rows: rows.length, errors };
+  if (errorCount > 0 || options.dryRun) return { ...report, applied: false, updated: 0 };
+  let updated = 0;
+  await deps.db.kysely.transaction().execute(async (trx) => {
+    const at = iso(deps.clock.now());
+    const changes: { username: string; before: repo.ChatContact; after: repo.ChatContact }[] = [];
+    for (const r of rows) {
+      const id = ids.get(r.username)!;
+      const before = (await repo.findContact(trx, id))!;
+      const after = contactOf(r.input, before);
+      if (JSON.stringify(before) === JSON.stringify(after)) continue;
+      await repo.setContact(trx, id, after, at);
+      changes.push({ username: r.username, before, after });
+      updated++;
+    }
+    await deps.audit.record(trx, ctx, {
+      action: 'user.contact_import',
+      entityType: 'user',
+      details: {
+        fileName: options.fileName ?? null,
+        format: options.format,
+        rows: rows.length,
+        updated,
+        changes,
+      },
+    });
+  });
+  return { ...report, applied: true, updated };
+}
