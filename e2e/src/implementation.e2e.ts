@@ -252,7 +252,8 @@ describe('发布实施与回退：发布前验证、实施、实时进度、回�
     await logs.getByText('开始部署 2.4.0', { exact: false }).waitFor();
     await eng.getByTestId('logs-flagged').click();
     await logs.locator('tbody tr[data-flagged="true"]').nth(1).waitFor();
-    expect(await logs.locator('tbody tr.ant-table-row').count()).toBe(2);
+    // The flagged rows were on the page before the filter too: wait for the filtered answer.
+    await expect.poll(() => logs.locator('tbody tr.ant-table-row').count()).toBe(2);
     await logs.locator('mark').getByText('ORA-', { exact: true }).waitFor();
     await logs.locator('mark').getByText('Connection refused', { exact: true }).waitFor();
 
