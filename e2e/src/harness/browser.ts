@@ -128,9 +128,26 @@ export const PHONE = { width: 390, height: 844 };
  */
 export async function expectNoHorizontalScroll(page: Page, what: string): Promise<void> {
   const overflow = await page.evaluate(() => {
-    const root = document.scrollingElement ?? document.documentElement;
+    // The e2e project has no DOM types: the few parts of the page this reads, typed here.
+    type Box = { scrollWidth: number; clientWidth: number };
+    type Element = {
+      tagName: string;
+      classList: Iterable<string>;
+      getBoundingClientRect(): { right: number };
+      closest(selector: string): unknown;
+    };
+    const doc = (
+      globalThis as unknown as {
+        document: {
+          scrollingElement: Box | null;
+          documentElement: Box;
+          querySelectorAll(selector: string): Iterable<Element>;
+        };
+      }
+    ).document;
+    const root = doc.scrollingElement ?? doc.documentElement;
     const width = root.clientWidth;
-    const wide = [...document.querySelectorAll<HTMLElement>('body *')]
+    const wide = [...doc.querySelectorAll('body *')]
       .filter((element) => element.getBoundingClientRect().right > width + 1)
       // Content that scrolls inside its own box (a wide table in its scroller) is not the page's.
       .filter((element) => !element.closest('.ant-table-content, .ant-table-body, .rg-scroll-x'))
