@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
-import { Button, Drawer, Flex, Grid, Layout, Menu, Typography } from 'antd';
+import { Button, Drawer, Flex, Layout, Menu, Typography } from 'antd';
+import { usePhone } from '../common/usePhone';
 import { MenuOutlined } from '@ant-design/icons';
 import type { MenuProps } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -22,7 +23,7 @@ export function AppLayout() {
   const [collapsed, setCollapsed] = useState(false);
   const [drawerOpen, setDrawerOpen] = useState(false);
   // A phone (below 768 px): the header keeps to the screen's width, the user's name behind the avatar.
-  const narrow = !Grid.useBreakpoint().md;
+  const narrow = usePhone();
 
   const items = visibleNavItems(canAny);
   const entry = (i: (typeof items)[number]): MenuItem => ({

@@ -1,8 +1,9 @@
 import type { Readable } from 'node:stream';
 import { notFound } from '@releasegate/domain';
-import { FIELDS, fieldProblem, renderField, type FieldProblem } from '@releasegate/messages';
+import { fieldProblem, renderField, type FieldProblem } from '@releasegate/messages';
 import type { RequestContext } from '../../context';
 import { authorize, requirePrincipal } from '../../authorize';
+import { problemOfIssue } from '../../http/field-problems';
 import { TEXT_PROBLEMS, textProblem } from '../../http/text-input';
 import {
   checkedWorkbook,
@@ -88,14 +89,6 @@ const isColumn = (name: string): name is Column => Object.hasOwn(CONTACT_COLUMNS
 
 const MAX_LISTED = 500;
 
-/** A schema issue as the field problem its message names (the schemas' messages are field codes). */
-function problemOf(issue: { message: string; code: string; maximum?: unknown }): FieldProblem {
-  if (issue.message === FIELDS.text_max) return fieldProblem('text_max', { max: Number(issue.maximum) });
-  if (issue.message === FIELDS.mobile_phone) return fieldProblem('mobile_phone');
-  if (issue.message === FIELDS.chat_id_characters) return fieldProblem('chat_id_characters');
-  return fieldProblem('invalid');
-}
-
 /**
  * X-2: the security administrator imports the phone numbers and chat identities of many users
  * from CSV or XLSX (columns username, phone, dingtalk, wecom, feishu; the first sheet of a
@@ -159,7 +152,12 @@ export async function importContacts(
         for (const issue of parsed.error.issues) {
           const field = String(issue.path[0]);
           const column = Object.entries(CONTACT_COLUMNS).find(([, f]) => f === field)?.[0] ?? field;
-          problem(number, column, problemOf(issue));
+          // The zod issue carries its bounds (`maximum`) beside its code, as the edge's do in params.
+          problem(
+            number,
+            column,
+            problemOfIssue({ keyword: issue.code, message: issue.message, params: { ...issue } }),
+          );
         }
       }
       if (username === '') problem(number, 'username', fieldProblem('required'));

@@ -1,4 +1,5 @@
-import { Flex, Grid } from 'antd';
+import { Flex } from 'antd';
+import { usePhone } from '../../common/usePhone';
 import { MyTasksCard } from './MyTasksCard';
 import { PermissionList } from './PermissionList';
 import { ProfileCard } from './ProfileCard';
@@ -7,7 +8,7 @@ import { QuickLinks } from './QuickLinks';
 /** The welcome dashboard: who you are, what waits for you, and where your permissions take you. */
 export function HomePage() {
   // On a phone what waits for you comes first: it is what a person opens the app there for.
-  const narrow = !Grid.useBreakpoint().md;
+  const narrow = usePhone();
   return (
     <Flex vertical gap={16}>
       {!narrow && <ProfileCard />}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { Breadcrumb, Card, Flex, Grid, Tabs, Typography } from 'antd';
+import { Breadcrumb, Card, Flex, Tabs, Typography } from 'antd';
+import { usePhone } from '../../common/usePhone';
 import { useTranslation } from 'react-i18next';
 import type { ReleaseDetail } from '../../api/types';
 import { ErrorAlert } from '../../common/ErrorAlert';
@@ -54,7 +55,7 @@ function ReleaseView({ release: r }: { release: ReleaseDetail }) {
   const [params, setParams] = useSearchParams();
   const [actionError, setActionError] = useState<unknown>(null);
   const live = useReleaseLive(r.id);
-  const narrow = !Grid.useBreakpoint().md;
+  const narrow = usePhone();
   // A cancelled or rejected release closed before its plan was approved never ran.
   const executed =
     !PLANNING_STATES.includes(r.state) &&

@@ -1,4 +1,5 @@
-import { Flex, Grid, Progress, Steps, Typography } from 'antd';
+import { Flex, Progress, Steps, Typography } from 'antd';
+import { usePhone } from '../../common/usePhone';
 import type { StepsProps } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { ReleaseDetail, ReleaseState } from '../../api/types';
@@ -28,7 +29,7 @@ const ROLLBACK: ReleaseState[] = [
 /** The lifecycle of DESIGN.md as a bar: where the release stands, and how it ended. */
 export function ReleaseSteps({ release }: { release: ReleaseDetail }) {
   const { t } = useTranslation();
-  const narrow = !Grid.useBreakpoint().md;
+  const narrow = usePhone();
   const { state, outcome } = release;
   // A release closed as failed from post-release never rolled back: only a decided rollback takes that path.
   const rolledBack =

@@ -8,7 +8,6 @@ import {
   Empty,
   Flex,
   Form,
-  Grid,
   Input,
   Select,
   Spin,
@@ -17,6 +16,7 @@ import {
   Timeline,
   Typography,
 } from 'antd';
+import { usePhone } from '../../../common/usePhone';
 import { BeijingDatePicker } from '../../../common/beijingPickers';
 import type { Dayjs } from 'dayjs';
 import {
@@ -163,7 +163,7 @@ function TriggersCard({
     null,
   );
   const now = useNow(1000, serverNow);
-  const narrow = !Grid.useBreakpoint().md;
+  const narrow = usePhone();
   const minutes = useReleasePolicy(release).data?.document.rules.deadlines.rollbackDecisionMinutes;
   const sorted = [...triggers].sort(
     (a, b) => Number(!!a.decision) - Number(!!b.decision) || b.discoveredAt.localeCompare(a.discoveredAt),

@@ -81,20 +81,16 @@ export function TriggerList({
               )}
               {!x.decision && (
                 <Flex vertical gap={8}>
-                  <DecisionButton
-                    trigger={x}
-                    decision="rollback"
-                    size="large"
-                    block
-                    onRun={() => onDecide(x, 'rollback')}
-                  />
-                  <DecisionButton
-                    trigger={x}
-                    decision="continue"
-                    size="large"
-                    block
-                    onRun={() => onDecide(x, 'continue')}
-                  />
+                  {(['rollback', 'continue'] as const).map((decision) => (
+                    <DecisionButton
+                      key={decision}
+                      trigger={x}
+                      decision={decision}
+                      size="large"
+                      block
+                      onRun={() => onDecide(x, decision)}
+                    />
+                  ))}
                 </Flex>
               )}
             </Flex>
