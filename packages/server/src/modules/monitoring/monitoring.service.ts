@@ -55,7 +55,7 @@ async function recordReadingIn(
   await repo.insertReading(trx, release.id, { indicatorKey: indicator.key, breached, ...reading });
   if (!breached || !WATCHED_STATES.includes(release.state)) return { breached, trigger: null };
   const open = (await triggersOf(trx, release.id)).find(
-    (t) => !t.decision && t.summary.startsWith(`[${indicator.key}]`),
+    (t) => !t.decision && t.indicator === indicator.key,
   );
   if (open) return { breached, trigger: null };
   const trigger = await raiseTriggerIn(trx, deps, ctx, release, rules, {
