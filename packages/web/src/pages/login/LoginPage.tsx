@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { login, sessionQueryKey, useSessionQuery, useSignInMethods } from '../../auth/session';
 import { PASSWORD_PAGE } from '../../auth/RequireAuth';
 import { PublicLayout } from '../../layout/PublicLayout';
+import { safeNext } from './safeNext';
 import { loginErrorText, ssoErrorText } from './loginError';
 import { SecondFactorStep } from './SecondFactorStep';
 import { isSecondFactorPending } from '../../auth/secondFactor';
@@ -16,11 +17,6 @@ import { TWO_STEP_PAGE } from '../../auth/RequireAuth';
 interface LoginForm {
   username: string;
   password: string;
-}
-
-/** Only same-site paths are followed after sign-in. */
-function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/';
 }
 
 export function LoginPage() {
