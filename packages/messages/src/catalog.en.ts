@@ -142,6 +142,7 @@ export const en = {
     ro1_role_from_groups: 'RO-1 roles from directory groups',
     x4_break_glass: 'X-4 break-glass administrator',
     x4_oidc_sign_in: 'X-4 single sign-on (OpenID Connect)',
+    chat_callback_rate: 'X-2 chat card callback rate limit',
     change_webhook_rate: 'IN-2 change webhook rate limit',
     cmdb_import_unzipped_size: 'CM-5 import unzipped size',
     cmdb_import_rows: 'CM-5 import rows',
@@ -294,6 +295,17 @@ export const en = {
       "{{system}}/{{key}} can be approved only by its change management system's signed feed (POST /api/webhooks/changes/{{system}}), not through this API",
     change_created_meanwhile:
       'The change {{system}}/{{key}} was created by another request at the same moment; send it again',
+    chat_not_configured: 'Card callbacks from {{vendor, chatVendor}} are not configured on this server',
+    chat_signature_wrong: 'The {{vendor, chatVendor}} callback is not signed as the app configured here signs',
+    chat_callback_stale:
+      "The {{vendor, chatVendor}} callback's signed time is more than {{seconds}} s from the server's clock",
+    chat_callback_replayed: 'This {{vendor, chatVendor}} callback was received before; it is not acted on again',
+    chat_action_forged: 'The card button holds no action of this server',
+    chat_action_expired: 'The card is more than a week old; decide in the system',
+    chat_sender_unbound:
+      'No account is bound to this {{vendor, chatVendor}} user; bind it under Phone and chat accounts, then press again',
+    chat_sender_ambiguous:
+      'More than one account is bound to this {{vendor, chatVendor}} user ({{users, list}}); the security administrator must correct the binding',
     webhook_signature_stale:
       "The webhook's signed time is more than {{seconds}} s from the server's clock: a replay, or a sender's clock to fix",
     webhook_signature_wrong: 'The webhook signature is missing or wrong: send {{format}}',
@@ -818,6 +830,7 @@ export const en = {
       cancelled: 'cancelled',
       rejected: 'rejected',
     },
+    chatVendor: { feishu: 'Feishu', wecom: 'WeCom', dingtalk: 'DingTalk' },
     dslAction: {
       upload_content: 'upload the content of',
       edit: 'edit',
@@ -910,6 +923,7 @@ export const en = {
       x4_sign_in_rate_user: 'sign-ins for this user name from this address',
       x4_setup_rate: 'setup link checks from this address',
       x4_token_creation_rate: 'API tokens created by this user',
+      chat_callback_rate: 'chat card callbacks from this address',
       change_webhook_rate: 'change webhook calls for this system from this address',
     },
     /** Where in a request a refused value was. */

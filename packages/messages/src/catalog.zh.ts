@@ -136,6 +136,7 @@ export const zh: Catalog = {
     ro1_role_from_groups: 'RO-1 按目录组授予角色',
     x4_break_glass: 'X-4 应急管理员',
     x4_oidc_sign_in: 'X-4 单点登录（OpenID Connect）',
+    chat_callback_rate: 'X-2 聊天卡片回调频率限制',
     change_webhook_rate: 'IN-2 变更回调频率限制',
     cmdb_import_unzipped_size: 'CM-5 导入文件解压后大小',
     cmdb_import_rows: 'CM-5 导入行数',
@@ -274,6 +275,14 @@ export const zh: Catalog = {
     approval_only_from_feed:
       '{{system}}/{{key}} 只能由其变更管理系统经签名推送（POST /api/webhooks/changes/{{system}}）批准，不能通过此接口批准',
     change_created_meanwhile: '变更 {{system}}/{{key}} 同时被另一请求创建，请重新发送',
+    chat_not_configured: '本服务器未配置{{vendor, chatVendor}}卡片回调',
+    chat_signature_wrong: '{{vendor, chatVendor}}回调的签名与此处配置的应用不符',
+    chat_callback_stale: '{{vendor, chatVendor}}回调的签名时间与服务器时钟相差超过 {{seconds}} 秒',
+    chat_callback_replayed: '此{{vendor, chatVendor}}回调已收到过，不再重复执行',
+    chat_action_forged: '卡片按钮中没有本系统的操作',
+    chat_action_expired: '卡片已超过一周，请在系统中处理',
+    chat_sender_unbound: '没有账号绑定此{{vendor, chatVendor}}用户；请在“手机号与 IM 账号”中绑定后再点一次',
+    chat_sender_ambiguous: '有多个账号绑定了此{{vendor, chatVendor}}用户（{{users, list}}），须由安全管理员更正绑定',
     webhook_signature_stale:
       'Webhook 的签名时间与服务器时钟相差超过 {{seconds}} 秒：可能是重放，或发送方时钟需校正',
     webhook_signature_wrong: 'Webhook 签名缺失或错误，应发送：{{format}}',
@@ -763,6 +772,7 @@ export const zh: Catalog = {
       cancelled: '已取消',
       rejected: '已拒绝',
     },
+    chatVendor: { feishu: '飞书', wecom: '企业微信', dingtalk: '钉钉' },
     dslAction: {
       upload_content: '上传',
       edit: '修改',
@@ -848,6 +858,7 @@ export const zh: Catalog = {
       x4_sign_in_rate_user: '此用户名从此地址的登录',
       x4_setup_rate: '来自此地址的设置链接检查',
       x4_token_creation_rate: '此用户创建 API 令牌',
+      chat_callback_rate: '此地址的聊天卡片回调',
       change_webhook_rate: '此系统从此地址调用变更回调',
     },
     requestPart: {

@@ -48,6 +48,7 @@ import type { CmdbDeps } from './modules/cmdb/cmdb.deps';
 import { ImpactGraphCache } from './modules/cmdb/impact.graph';
 import { dslRoutes } from './modules/dsl/dsl.routes';
 import { changeRoutes } from './modules/changes/change.routes';
+import { ChatGrants, chatRoutes, injectAct } from './modules/chat';
 import { changeApprovals } from './modules/changes/change.queries';
 import { policyRoutes } from './modules/policy/policy.routes';
 import type { PolicyDeps } from './modules/policy/policy.service';
@@ -196,7 +197,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   registerBodyTimeout(fastify, config.http.bodyTimeoutMs);
 
   const registry = registerMetrics(fastify);
-  registerAuthentication(fastify, identity);
+  const chatGrants = new ChatGrants();
+  registerAuthentication(fastify, identity, chatGrants);
   registerIdempotency(fastify, { db, clock });
   // Before the routes: the limits attach to them as they are declared.
   await registerRateLimits(fastify, config.rateLimits);
@@ -277,6 +279,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
       outbound,
       secrets,
     }),
+  );
+  await fastify.register(
+    chatRoutes(
+      { db, clock, audit, secrets, grants: chatGrants, act: injectAct(fastify) },
+      config.chat,
+    ),
   );
   await registerWeb(fastify, config.webDistDir ?? DEFAULT_WEB_DIST);
 

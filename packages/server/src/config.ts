@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseOutboundAllow, type OutboundAllowList } from './outbound/outbound-policy';
 import { directoryEnv, directorySettings, type DirectorySettings } from './config.directory';
+import { chatEnv, chatSettings, type ChatSettings } from './config.chat';
 import { storageEnv, storageSettings, type BlobStoreSettings } from './config.storage';
 
 /**
@@ -152,6 +153,7 @@ const envSchema = z.object({
   RATE_LIMIT_SETUP: intFrom('RATE_LIMIT_SETUP', 10, 1, 100_000),
   RATE_LIMIT_TOKEN_CREATE: intFrom('RATE_LIMIT_TOKEN_CREATE', 10, 1, 100_000),
   RATE_LIMIT_CHANGE_WEBHOOK: intFrom('RATE_LIMIT_CHANGE_WEBHOOK', 120, 1, 100_000),
+  RATE_LIMIT_CHAT_CALLBACK: intFrom('RATE_LIMIT_CHAT_CALLBACK', 300, 1, 100_000),
   /** /metrics tells request counts, routes and process details: only to who holds this token. */
   METRICS_TOKEN: z
     .string()
@@ -171,6 +173,7 @@ const envSchema = z.object({
   CMDB_IMPORT_MAX_ROWS: intFrom('CMDB_IMPORT_MAX_ROWS', 50_000, 1, 10_000_000),
   ...directoryEnv,
   ...storageEnv,
+  ...chatEnv,
 });
 
 export interface Config {
@@ -238,6 +241,8 @@ export interface Config {
     readonly setup: number;
     readonly tokenCreate: number;
     readonly changeWebhook: number;
+    /** X-2: card callbacks a minute from one address (the vendors call from a few addresses). */
+    readonly chatCallback: number;
   };
   /** /metrics answers only `Authorization: Bearer <token>`; without a token it is off (404). */
   readonly metrics: { readonly token: string | undefined };
@@ -264,6 +269,8 @@ export interface Config {
   };
   /** X-4 / RO-1: LDAP, OIDC, and what they change for local accounts (config.directory.ts). */
   readonly directory: DirectorySettings;
+  /** X-2: the chat apps whose card callbacks are accepted (config.chat.ts). */
+  readonly chat: ChatSettings;
 }
 
 export class ConfigError extends Error {
@@ -293,6 +300,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ]);
   const directory = directorySettings(e);
   if (directory.problems.length > 0) throw new ConfigError(directory.problems);
+  const chat = chatSettings(e);
+  if (chat.problems.length > 0) throw new ConfigError(chat.problems);
   const storage = storageSettings(e);
   if (storage.problems.length > 0) throw new ConfigError(storage.problems);
   const dataDir = path.resolve(e.DATA_DIR);
@@ -356,6 +365,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       signInAddress: e.RATE_LIMIT_SIGN_IN_ADDRESS,
       setup: e.RATE_LIMIT_SETUP,
       tokenCreate: e.RATE_LIMIT_TOKEN_CREATE,
+      chatCallback: e.RATE_LIMIT_CHAT_CALLBACK,
       changeWebhook: e.RATE_LIMIT_CHANGE_WEBHOOK,
     },
     metrics: { token: e.METRICS_TOKEN || undefined },
@@ -373,6 +383,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxRows: e.CMDB_IMPORT_MAX_ROWS,
     },
     directory: directory.settings,
+    chat: chat.settings,
   };
   return deepFreeze(config);
 }

@@ -1,4 +1,5 @@
 import type { Permission, Role } from '@releasegate/domain';
+import type { ChatChannel } from './modules/chat/chat.grants';
 
 /** Who is acting: a signed-in user (session) or a pipeline (API token acting for its user). */
 export interface Principal {
@@ -7,7 +8,8 @@ export interface Principal {
   readonly displayName: string;
   readonly roles: readonly Role[];
   readonly permissions: ReadonlySet<Permission>;
-  readonly via: 'session' | 'token';
+  /** X-2: `chat`, a card callback from a chat app acting as the account bound to its sender. */
+  readonly via: 'session' | 'token' | 'chat';
   readonly sessionIdHash?: string;
   readonly tokenId?: string;
   readonly passwordExpired: boolean;
@@ -20,6 +22,8 @@ export interface RequestContext {
   readonly principal: Principal | null;
   readonly sourceIp: string | null;
   readonly requestId: string | null;
+  /** X-2: the chat app a card decision came through; every audit event of the action names it. */
+  readonly channel?: ChatChannel;
 }
 
 /** Context for work started by the system itself or by the CLI. */

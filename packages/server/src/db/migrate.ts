@@ -34,6 +34,7 @@ import * as m20261219000300 from './migrations/20261219000300_add_oidc_sign_in';
 import * as m20261219000400 from './migrations/20261219000400_add_refresh_token_and_break_glass_index';
 import * as m20261220000100 from './migrations/20261220000100_add_chat_contacts_and_robot_sends';
 import * as m20261220000200 from './migrations/20261220000200_add_trigger_indicator';
+import * as m20261221000500 from './migrations/20261221000500_add_chat_callbacks';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -71,6 +72,7 @@ export const migrations: Record<string, Migration> = {
   '20261219000400_add_refresh_token_and_break_glass_index': m20261219000400,
   '20261220000100_add_chat_contacts_and_robot_sends': m20261220000100,
   '20261220000200_add_trigger_indicator': m20261220000200,
+  '20261221000500_add_chat_callbacks': m20261221000500,
 };
 
 function migrator(db: Db): Migrator {

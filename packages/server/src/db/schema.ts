@@ -2,6 +2,7 @@ import type { Generated } from 'kysely';
 import type { ChangesTables } from '../modules/changes/changes.tables';
 import type { ReleaseRecordsTable } from '../modules/measures/measures.tables';
 import type { JobsTable } from '../jobs/jobs.tables';
+import type { ChatCallbacksTable } from '../modules/chat/chat.tables';
 import type {
   NotificationDeliveriesTable,
   NotificationPreferencesTable,
@@ -690,6 +691,7 @@ export interface Database extends ChangesTables {
   webhook_endpoints: WebhookEndpointsTable;
   notification_deliveries: NotificationDeliveriesTable;
   webhook_sends: WebhookSendsTable;
+  chat_callbacks: ChatCallbacksTable;
   step_runs: StepRunsTable;
   execution_reports: ExecutionReportsTable;
   release_logs: ReleaseLogsTable;

@@ -2,7 +2,9 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { refusal, refused } from '@releasegate/domain';
 import type { IdentityDeps } from '../modules/identity/identity.deps';
-import { authenticateSession, authenticateToken } from '../modules/identity/auth.service';
+import { authenticateChatUser, authenticateSession, authenticateToken } from '../modules/identity/auth.service';
+import { CHAT_GRANT_HEADER, type ChatGrants } from '../modules/chat/chat.grants';
+import type { Principal } from '../context';
 import { CSRF_HEADER, SESSION_COOKIE } from './cookies';
 import { assertRouteAccess, registerRouteAuthorization } from './authorize-route';
 
@@ -20,17 +22,36 @@ function sameSecret(a: string, b: string): boolean {
  * before its body is read: a refused upload is never stored, a refused action never starts. A
  * cookie request that changes state must carry the session's CSRF token.
  */
-export function registerAuthentication(app: FastifyInstance, deps: IdentityDeps): void {
+export function registerAuthentication(app: FastifyInstance, deps: IdentityDeps, chatGrants: ChatGrants): void {
   app.decorateRequest('principal', null);
+  app.decorateRequest('chatGrant', null);
   registerRouteAuthorization(app);
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/')) return;
-    await authenticate(request, deps);
+    await authenticate(request, deps, chatGrants);
     assertRouteAccess(request);
   });
 }
 
-async function authenticate(request: FastifyRequest, deps: IdentityDeps): Promise<void> {
+async function authenticate(request: FastifyRequest, deps: IdentityDeps, chatGrants: ChatGrants): Promise<void> {
+  // a verified card callback carrying out its decision (modules/chat); only this process
+  // knows the grant, and it is good once.
+  const grantId = request.headers[CHAT_GRANT_HEADER];
+  if (grantId !== undefined) {
+    const grant = typeof grantId === 'string' ? chatGrants.take(grantId) : undefined;
+    if (!grant) throw refused('unauthenticated', { code: 'bad_token', params: {} }, { reason: 'bad_chat_grant' });
+    const principal = await authenticateChatUser(deps, grant.userId);
+    if (!principal)
+      throw refused(
+        'unauthenticated',
+        { code: 'session_ended', params: { ended: 'disabled' } },
+        { reason: 'disabled' },
+      );
+    request.principal = principal;
+    request.chatGrant = grant;
+    assertAccountCurrent(request, principal);
+    return;
+  }
   const authorization = request.headers.authorization;
   if (authorization?.startsWith('Bearer ')) {
     const principal = await authenticateToken(deps, authorization.slice('Bearer '.length).trim());
@@ -62,7 +83,12 @@ async function authenticate(request: FastifyRequest, deps: IdentityDeps): Promis
       throw refusal('forbidden', 'csrf', { code: 'csrf_token_wrong', params: {} }, { reason: 'csrf' });
     }
   }
-  if (check.principal.passwordExpired && !request.routeOptions.config.allowExpiredPassword) {
+  assertAccountCurrent(request, check.principal);
+}
+
+/** A sign-in, or a chat decision, waits while the password must change or a second factor be enrolled. */
+function assertAccountCurrent(request: FastifyRequest, principal: Principal): void {
+  if (principal.passwordExpired && !request.routeOptions.config.allowExpiredPassword) {
     throw refusal(
       'policy_violation',
       'password_maximum_age',
@@ -70,7 +96,7 @@ async function authenticate(request: FastifyRequest, deps: IdentityDeps): Promis
       { reason: 'password_expired' },
     );
   }
-  if (check.principal.mustEnrolSecondFactor && !request.routeOptions.config.allowWithoutSecondFactor) {
+  if (principal.mustEnrolSecondFactor && !request.routeOptions.config.allowWithoutSecondFactor) {
     throw refusal(
       'policy_violation',
       'x4_second_factor_required',

@@ -26,6 +26,7 @@ describe('X-4 rate limit configuration', () => {
       setup: 10,
       tokenCreate: 10,
       changeWebhook: 120,
+      chatCallback: 300,
     });
     const set = loadConfig({
       RATE_LIMIT_SIGN_IN: '3',
@@ -33,8 +34,16 @@ describe('X-4 rate limit configuration', () => {
       RATE_LIMIT_SETUP: '5',
       RATE_LIMIT_TOKEN_CREATE: '6',
       RATE_LIMIT_CHANGE_WEBHOOK: '7',
+      RATE_LIMIT_CHAT_CALLBACK: '8',
     }).rateLimits;
-    expect(set).toEqual({ signIn: 3, signInAddress: 4, setup: 5, tokenCreate: 6, changeWebhook: 7 });
+    expect(set).toEqual({
+      signIn: 3,
+      signInAddress: 4,
+      setup: 5,
+      tokenCreate: 6,
+      changeWebhook: 7,
+      chatCallback: 8,
+    });
     expect(() => loadConfig({ RATE_LIMIT_SIGN_IN: '0' })).toThrow(
       /RATE_LIMIT_SIGN_IN must be a whole number/,
     );

@@ -63,6 +63,12 @@ function rules(limits: Config['rateLimits']): RateRule[] {
       max: limits.changeWebhook,
       key: (r) => `${(r.params as { system?: string }).system ?? ''} ${r.ip}`,
     },
+    {
+      rule: 'chat_callback_rate',
+      routes: ['POST /api/chat/feishu/card', 'POST /api/chat/wecom/callback', 'POST /api/chat/dingtalk/callback'],
+      max: limits.chatCallback,
+      key: (r) => r.ip,
+    },
   ];
 }
 

@@ -1,10 +1,13 @@
 import type { FastifyRequest } from 'fastify';
 import type { Principal, RequestContext } from '../context';
 import type { AuditAction } from '../modules/audit/audit.actions';
+import type { ChatGrant } from '../modules/chat/chat.grants';
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
+    /** set when a verified card callback carries out its decision through this route. */
+    chatGrant: ChatGrant | null;
   }
   interface FastifyContextConfig {
     /** The audit action name of the route, used when a refusal is recorded. */
@@ -21,5 +24,8 @@ declare module 'fastify' {
 }
 
 export function contextOf(request: FastifyRequest): RequestContext {
-  return { principal: request.principal, sourceIp: request.ip, requestId: request.id };
+  const grant = request.chatGrant;
+  return grant
+    ? { principal: request.principal, sourceIp: grant.sourceIp, requestId: grant.requestId, channel: grant.channel }
+    : { principal: request.principal, sourceIp: request.ip, requestId: request.id };
 }

@@ -36,6 +36,11 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/auth/oidc/callback': 'public',
   'GET /api/setup/status': 'public',
   'POST /api/setup': 'public',
+  // card callbacks of chat apps, authenticated by each vendor's signature (modules/chat).
+  'POST /api/chat/feishu/card': 'public',
+  'GET /api/chat/wecom/callback': 'public',
+  'POST /api/chat/wecom/callback': 'public',
+  'POST /api/chat/dingtalk/callback': 'public',
   'GET /api/tokens': ['token.own', 'token.manage'],
   'POST /api/tokens': ['token.own', 'token.manage'],
   'POST /api/tokens/:id/revoke': ['token.own', 'token.manage'],

@@ -71,7 +71,8 @@ export function registerUnreadBodyDrain(app: FastifyInstance, drainMs = UNREAD_B
   app.addHook('onResponse', (request, _reply, done) => {
     const incoming = request.raw;
     const socket = incoming.socket as Socket | null;
-    if (incoming.complete || !socket) return done();
+    // An injected request (a chat card's decision, modules/chat) has no connection to close.
+    if (incoming.complete || typeof socket?.destroy !== 'function') return done();
     const close = setTimeout(() => socket.destroy(), incoming.destroyed ? 500 : drainMs);
     close.unref();
     if (!incoming.destroyed) {

@@ -175,3 +175,12 @@ export class HttpClient {
     return this.post('/api/auth/login', { username, password });
   }
 }
+
+/** The audit trail's events of one action, in order. */
+export const auditEvents = (t: TestApp, action: string) =>
+  t.database.db.kysely
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('action', '=', action)
+    .orderBy('seq')
+    .execute();

@@ -508,6 +508,7 @@ export const en: Messages = {
       approve_completion: 'Approve the completed plan',
       override_conflict: 'Override conflict',
     },
+    chat: { card_action: 'Decision from a chat card' },
     change: {
       create: 'Register change',
       update: 'Edit change',

@@ -460,6 +460,7 @@ export const zh = {
       approve_completion: '批准补全计划',
       override_conflict: '确认时间冲突',
     },
+    chat: { card_action: '聊天卡片决定' },
     change: {
       create: '登记变更',
       update: '修改变更',

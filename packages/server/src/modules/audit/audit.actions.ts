@@ -14,6 +14,8 @@ export const AUDIT_ACTIONS = [
   // calendar
   'calendar.freeze_create',
   'calendar.freeze_delete',
+  // chat
+  'chat.card_action',
   // change
   'change.approve',
   'change.change_vote',

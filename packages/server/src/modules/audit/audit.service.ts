@@ -65,6 +65,17 @@ export function toAuditEvent(row: repo.AuditRow): AuditEvent {
   };
 }
 
+/**
+ * X-2: the details of an event of an action taken from a chat card, with the channel beside
+ * them (the event's own details keep their shape when they are an object).
+ */
+function withChannel(details: unknown, channel: RequestContext['channel']): unknown {
+  if (!channel) return details;
+  if (details === undefined || details === null) return { channel };
+  if (typeof details === 'object' && !Array.isArray(details)) return { ...details, channel };
+  return { value: details, channel };
+}
+
 // Stored canonically, so verification can hash the stored text as it is (audit.verify.ts).
 const json = (v: unknown): string | null => (v === undefined || v === null ? null : canonicalJson(v));
 
@@ -81,7 +92,7 @@ export function createAuditWriter(deps: {
       // Store JSON exactly as it will be read back, so the hash verifies after a round trip.
       const beforeJson = json(entry.before);
       const afterJson = json(entry.after);
-      const detailsJson = json(entry.details);
+      const detailsJson = json(withChannel(entry.details, ctx.channel));
       const fields: ChainedFields = {
         seq: (last?.seq ?? 0) + 1,
         id: randomUUID(),

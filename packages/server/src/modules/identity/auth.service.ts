@@ -324,6 +324,12 @@ export async function authenticateToken(deps: IdentityDeps, bearer: string): Pro
   };
 }
 
+/** X-2: the account a verified card callback acts as: an enabled user, with their roles' permissions. */
+export async function authenticateChatUser(deps: IdentityDeps, userId: string): Promise<Principal | null> {
+  const user = await repo.findUserById(deps.db.kysely, userId);
+  return user && !user.disabled ? principalOf(user, deps, { chat: true }) : null;
+}
+
 /** The signed-in user as the session sees it: a token's narrower permissions stay narrow. */
 export async function currentUser(
   deps: IdentityDeps,

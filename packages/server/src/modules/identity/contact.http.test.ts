@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test/databases';
-import { HttpClient, startTestApp, type TestApp } from '../../test/test-app';
+import { HttpClient, auditEvents, startTestApp, type TestApp } from '../../test/test-app';
 
 async function xlsx(rows: string[][]): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
@@ -29,13 +29,7 @@ describe.each(DIALECTS)('account binding: phone and chat identities (X-2) on %s'
   afterEach(async () => {
     await t.close();
   });
-  const audit = (action: string) =>
-    t.database.db.kysely
-      .selectFrom('audit_events')
-      .selectAll()
-      .where('action', '=', action)
-      .orderBy('seq')
-      .execute();
+  const audit = (action: string) => auditEvents(t, action);
 
   it('X-2 RB-2 a user keeps their own mobile number and DingTalk, WeCom and Feishu ids on their account; a field left out stays, an empty one clears; audited', async () => {
     expect((await mgr.get('/api/account/contact')).body).toEqual(EMPTY);

@@ -56,7 +56,11 @@ export function auditUser(u: User) {
 export function principalOf(
   u: User,
   deps: IdentityDeps,
-  via: { sessionIdHash: string; providerMfa?: boolean } | { tokenId: string; scopes: string[] },
+  via:
+    | { sessionIdHash: string; providerMfa?: boolean }
+    | { tokenId: string; scopes: string[] }
+    // a verified card callback from a chat app, acting as the account bound to its sender.
+    | { chat: true },
 ) {
   const all = permissionsOf(u.roles);
   const permissions = 'tokenId' in via ? new Set([...all].filter((p) => via.scopes.includes(p))) : all;
@@ -66,8 +70,8 @@ export function principalOf(
     displayName: u.displayName,
     roles: u.roles,
     permissions,
-    via: 'tokenId' in via ? ('token' as const) : ('session' as const),
-    ...('tokenId' in via ? { tokenId: via.tokenId } : { sessionIdHash: via.sessionIdHash }),
+    via: 'tokenId' in via ? ('token' as const) : 'chat' in via ? ('chat' as const) : ('session' as const),
+    ...('tokenId' in via ? { tokenId: via.tokenId } : 'sessionIdHash' in via ? { sessionIdHash: via.sessionIdHash } : {}),
     // An administrator's password is replaced before anything else, like an expired one.
     passwordExpired:
       u.mustChangePassword ||
@@ -81,10 +85,11 @@ export function principalOf(
     // factor before anything else, as an expired password is changed first.
     // A directory sign-in whose provider vouched for a second factor counts when the operator
     // trusts it (DIRECTORY_TRUST_PROVIDER_MFA; the session remembers the provider's word).
+    // A chat decision is held to it as a sign-in is: the chat app's own sign-in is not ours.
     mustEnrolSecondFactor:
-      'sessionIdHash' in via &&
+      !('tokenId' in via) &&
       !u.totpConfirmedAt &&
-      !(via.providerMfa && deps.settings.directory.trustProviderMfa) &&
+      !('providerMfa' in via && via.providerMfa && deps.settings.directory.trustProviderMfa) &&
       secondFactorRequired(u.roles, deps.settings.password.profile),
   };
 }
