@@ -418,6 +418,9 @@ export const en = {
     delivery_unreached_error: 'error: could not reach {{host}} ({{error}})',
     delivery_redirect: 'redirect not followed: HTTP {{status}}',
     delivery_http_status: 'HTTP {{status}}',
+    delivery_no_bound_recipient:
+      'nobody who must act has a {{format, robot}} account bound, so the card went to no one',
+    delivery_app_token: 'the {{format, robot}} gave no access token: code {{code}}',
     delivery_bad_reply: "the {{format, robot}}'s reply is not a JSON object (HTTP {{status}})",
     delivery_robot_refused: 'the {{format, robot}} refused the message: code {{code}}',
     delivery_robot_refused_said: 'the {{format, robot}} refused the message: code {{code}}, "{{said}}"',
@@ -511,6 +514,8 @@ export const en = {
     idempotency_key_reused: 'This Idempotency-Key was used for another request; use a new key',
     idempotency_key_running:
       'The first request with this Idempotency-Key is still running; try again shortly',
+    robot_test_rate_limited:
+      "The {{format, robot}}'s rate limit is reached by the messages on their way; test again after {{at, time}}",
     too_many_requests: 'Too many {{what, rateLimited}}: at most {{max}} a minute; try again in {{seconds}} s',
     upload_body_required: 'Send the file as the request body with Content-Type {{expected}}',
     invalid_text: 'Invalid {{where, requestPart}}: {{fields, reasons}}',
@@ -869,7 +874,13 @@ export const en = {
     },
     triggerSource: { person: 'person', metric: 'metric', feedback: 'feedback' },
     rollbackDecision: { rollback: 'rollback', continue: 'continue' },
-    robot: { dingtalk: 'DingTalk robot', wecom: 'WeCom robot', feishu: 'Feishu robot' },
+    robot: {
+      dingtalk: 'DingTalk robot',
+      wecom: 'WeCom robot',
+      feishu: 'Feishu robot',
+      feishu_app: 'Feishu app',
+      wecom_app: 'WeCom app',
+    },
     addressRange: {
       loopback: 'a loopback address',
       private: 'a private address',

@@ -49,6 +49,7 @@ import { ImpactGraphCache } from './modules/cmdb/impact.graph';
 import { dslRoutes } from './modules/dsl/dsl.routes';
 import { changeRoutes } from './modules/changes/change.routes';
 import { ChatGrants, chatRoutes, injectAct } from './modules/chat';
+import { AppTokens } from './modules/notifications/app.cards';
 import { changeApprovals } from './modules/changes/change.queries';
 import { policyRoutes } from './modules/policy/policy.routes';
 import type { PolicyDeps } from './modules/policy/policy.service';
@@ -214,6 +215,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   if (config.jobs.testKinds) registerTestJobKinds(jobs, audit);
   // every URL a user gives (webhooks) is saved and called through this policy.
   const outbound = new OutboundPolicy(config.outbound.allow, options.outboundResolver);
+  const appTokens = new AppTokens();
   const deliveries = registerDeliveryJobs(jobs, {
     db,
     clock,
@@ -221,6 +223,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     smtp: config.smtp,
     outbound,
     secrets,
+    appTokens,
   });
   // Stopped with the app: the batch in flight finishes before the database closes.
   fastify.addHook('onClose', async () => {
@@ -278,6 +281,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       emailAvailable: config.smtp.url !== undefined,
       outbound,
       secrets,
+      appTokens,
     }),
   );
   await fastify.register(

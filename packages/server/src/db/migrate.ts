@@ -35,6 +35,7 @@ import * as m20261219000400 from './migrations/20261219000400_add_refresh_token_
 import * as m20261220000100 from './migrations/20261220000100_add_chat_contacts_and_robot_sends';
 import * as m20261220000200 from './migrations/20261220000200_add_trigger_indicator';
 import * as m20261221000500 from './migrations/20261221000500_add_chat_callbacks';
+import * as m20261221000600 from './migrations/20261221000600_add_webhook_app_settings';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -73,6 +74,7 @@ export const migrations: Record<string, Migration> = {
   '20261220000100_add_chat_contacts_and_robot_sends': m20261220000100,
   '20261220000200_add_trigger_indicator': m20261220000200,
   '20261221000500_add_chat_callbacks': m20261221000500,
+  '20261221000600_add_webhook_app_settings': m20261221000600,
 };
 
 function migrator(db: Db): Migrator {

@@ -46,5 +46,6 @@ export async function announceCabReview(
       exceptUserIds: [actor.userId, ...(change.requesterId ? [change.requesterId] : [])],
     },
     todo: { key: todoKey('change', change.id, 'vote_change') },
+    card: { op: 'vote', changeId: change.id },
   });
 }

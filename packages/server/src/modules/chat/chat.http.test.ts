@@ -6,28 +6,25 @@ import { signInRoles } from '../../test/releases';
 import { SESSIONS_FOR_A_DAY, readyRelease, runStep } from '../../test/implementation';
 import { SecretBox } from '../../storage/secret-box';
 import { sealAction, type CardChoice, type CardTarget } from './chat.actions';
-import { feishuEncrypt, feishuSignature, sealedDecrypt, sealedEncrypt, sealedSignature } from './chat.crypto';
+import { sealedDecrypt, sealedEncrypt } from './chat.crypto';
+import {
+  DINGTALK_APP,
+  FEISHU_APP,
+  WECOM_APP,
+  dingtalkPress,
+  feishuPress as pressOnFeishu,
+  sealedQuery,
+  sendToServer,
+  wecomPress,
+  type VendorRequest,
+} from './testing/vendors';
 import { CHAT_GRANT_HEADER } from './chat.grants';
-
-// Each vendor's app, as its console would show it (made up: no test reaches a vendor).
-const FEISHU = { FEISHU_CARD_VERIFICATION_TOKEN: 'v-token-3f9a', FEISHU_CARD_ENCRYPT_KEY: 'enc-key-81c2' };
-const aesKey = () => randomBytes(32).toString('base64').slice(0, 43);
-const WECOM = {
-  WECOM_CALLBACK_TOKEN: 'wecom-token',
-  WECOM_CALLBACK_AES_KEY: aesKey(),
-  WECOM_CORP_ID: 'ww1234567890',
-};
-const DINGTALK = {
-  DINGTALK_CALLBACK_TOKEN: 'ding-token',
-  DINGTALK_CALLBACK_AES_KEY: aesKey(),
-  DINGTALK_CALLBACK_OWNER_KEY: 'dingcorp0001',
-};
 
 describe.each(DIALECTS)('X-2 decisions from chat cards on %s', (dialect) => {
   let t: TestApp;
   let c: Awaited<ReturnType<typeof signInRoles>>;
   beforeEach(async () => {
-    t = await startTestApp(dialect, { ...SESSIONS_FOR_A_DAY, ...FEISHU, ...WECOM, ...DINGTALK });
+    t = await startTestApp(dialect, { ...SESSIONS_FOR_A_DAY, ...FEISHU_APP, ...WECOM_APP, ...DINGTALK_APP });
     t.clock.set('2026-02-01T14:30:00Z');
     c = await signInRoles(t);
   });
@@ -47,69 +44,9 @@ describe.each(DIALECTS)('X-2 decisions from chat cards on %s', (dialect) => {
     sealAction(t.app.secrets, target, choice, t.clock.now());
   const seconds = () => String(Math.floor(t.clock.now().getTime() / 1000));
 
-  /** What Feishu sends when a button is pressed: the event sealed with the Encrypt Key, signed. */
-  const feishuPress = (
-    openId: string,
-    rg: unknown,
-    options: { reason?: string; eventId?: string; timestamp?: string; key?: string } = {},
-  ) => {
-    const event = {
-      schema: '2.0',
-      header: {
-        event_id: options.eventId ?? randomUUID(),
-        token: FEISHU.FEISHU_CARD_VERIFICATION_TOKEN,
-        create_time: String(t.clock.now().getTime()),
-        event_type: 'card.action.trigger',
-        tenant_key: 'tenant',
-        app_id: 'cli_a1',
-      },
-      event: {
-        operator: { tenant_key: 'tenant', open_id: openId, user_id: 'u_unbound' },
-        token: 'c-token',
-        action: {
-          tag: 'button',
-          value: { rg },
-          ...(options.reason && { form_value: { reason: options.reason } }),
-        },
-        context: { open_message_id: 'om_1', open_chat_id: 'oc_1' },
-      },
-    };
-    const body = JSON.stringify({
-      encrypt: feishuEncrypt(FEISHU.FEISHU_CARD_ENCRYPT_KEY, JSON.stringify(event)),
-    });
-    const timestamp = options.timestamp ?? seconds();
-    const nonce = randomBytes(8).toString('hex');
-    return {
-      body,
-      headers: {
-        'content-type': 'application/json',
-        'x-lark-request-timestamp': timestamp,
-        'x-lark-request-nonce': nonce,
-        'x-lark-signature': feishuSignature(
-          timestamp,
-          nonce,
-          options.key ?? FEISHU.FEISHU_CARD_ENCRYPT_KEY,
-          body,
-        ),
-      },
-    };
-  };
-  const send = async (path: string, r: { body: string; headers: Record<string, string> }) => {
-    const res = await fetch(`${t.url}${path}`, { method: 'POST', body: r.body, headers: r.headers });
-    const text = await res.text();
-    return {
-      status: res.status,
-      text,
-      json: (() => {
-        try {
-          return JSON.parse(text);
-        } catch {
-          return null;
-        }
-      })(),
-    };
-  };
-  const feishu = (r: { body: string; headers: Record<string, string> }) => send('/api/chat/feishu/card', r);
+  const feishu = (r: VendorRequest) => sendToServer(t.url, r);
+  const feishuPress = (openId: string, rg: unknown, options?: Parameters<typeof pressOnFeishu>[3]) =>
+    pressOnFeishu(t.clock.now(), openId, rg, options);
   const events = (action: string) => auditEvents(t, action);
   const details = (row: { details_json: string | null }) => JSON.parse(row.details_json ?? 'null');
 
@@ -251,40 +188,27 @@ describe.each(DIALECTS)('X-2 decisions from chat cards on %s', (dialect) => {
     return v.id as string;
   };
 
-  /** A WeCom-style sealed request: the query WeCom signs, around the ciphertext. */
-  const sealedQuery = (token: string, encrypted: string, timestamp: string) => {
-    const nonce = randomBytes(6).toString('hex');
-    return new URLSearchParams({
-      msg_signature: sealedSignature(token, timestamp, nonce, encrypted),
-      timestamp,
-      nonce,
-    });
-  };
-
   it('X-2 DS-2 a WeCom template card press approves a software version as the bound manager; a bad msg_signature or another corp is refused; the URL check answers', async () => {
     await bind('boss', { wecom_user_id: 'ZhangSan' });
     const versionId = await pendingVersion();
-    const inner = (rg: string) =>
-      `<xml><ToUserName><![CDATA[${WECOM.WECOM_CORP_ID}]]></ToUserName><FromUserName><![CDATA[ZhangSan]]></FromUserName><CreateTime>${seconds()}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[template_card_event]]></Event><EventKey><![CDATA[${rg}]]></EventKey><TaskId><![CDATA[task-1]]></TaskId><CardType><![CDATA[button_interaction]]></CardType><ResponseCode><![CDATA[rc]]></ResponseCode><AgentID>1000002</AgentID></xml>`;
-    const post = (encrypted: string, query = sealedQuery(WECOM.WECOM_CALLBACK_TOKEN, encrypted, seconds())) =>
-      send(`/api/chat/wecom/callback?${query.toString()}`, {
-        body: `<xml><ToUserName><![CDATA[${WECOM.WECOM_CORP_ID}]]></ToUserName><AgentID><![CDATA[1000002]]></AgentID><Encrypt><![CDATA[${encrypted}]]></Encrypt></xml>`,
-        headers: { 'content-type': 'text/xml' },
-      });
-    const approve = inner(value({ op: 'dsl', versionId }, 'approve'));
-
-    const otherCorp = await post(sealedEncrypt(WECOM.WECOM_CALLBACK_AES_KEY, 'ww-other-corp', approve));
+    const rg = value({ op: 'dsl', versionId }, 'approve');
+    const otherCorp = await sendToServer(
+      t.url,
+      wecomPress(t.clock.now(), 'ZhangSan', rg, { corpId: 'ww-other-corp' }),
+    );
     expect(otherCorp.status).toBe(401);
-    const encrypted = sealedEncrypt(WECOM.WECOM_CALLBACK_AES_KEY, WECOM.WECOM_CORP_ID, approve);
-    const badSignature = await post(encrypted, sealedQuery('not-the-token', encrypted, seconds()));
-    expect(badSignature.status).toBe(401);
+    const badToken = await sendToServer(
+      t.url,
+      wecomPress(t.clock.now(), 'ZhangSan', rg, { token: 'not-the-token' }),
+    );
+    expect(badToken.status).toBe(401);
     expect((await c.boss.get(`/api/dsl/versions/${versionId}`)).body.state).not.toBe('approved');
 
-    const ok = await post(encrypted);
+    const ok = await sendToServer(t.url, wecomPress(t.clock.now(), 'ZhangSan', rg));
     expect(ok.status).toBe(200);
     // The answer is WeCom's sealed passive reply, replacing the button with what happened.
     const reply = /<Encrypt><!\[CDATA\[([^\]]+)\]\]><\/Encrypt>/.exec(ok.text)![1];
-    expect(sealedDecrypt(WECOM.WECOM_CALLBACK_AES_KEY, WECOM.WECOM_CORP_ID, reply)).toContain(
+    expect(sealedDecrypt(WECOM_APP.WECOM_CALLBACK_AES_KEY, WECOM_APP.WECOM_CORP_ID, reply)).toContain(
       '<ReplaceName><![CDATA[已提交：批准]]></ReplaceName>',
     );
     expect((await c.boss.get(`/api/dsl/versions/${versionId}`)).body).toMatchObject({ state: 'approved' });
@@ -293,8 +217,8 @@ describe.each(DIALECTS)('X-2 decisions from chat cards on %s', (dialect) => {
     expect(details(approved).channel).toMatchObject({ vendor: 'wecom', vendorUserId: 'ZhangSan' });
 
     // Saving the URL in WeCom's console: echostr, sealed, answered opened.
-    const echo = sealedEncrypt(WECOM.WECOM_CALLBACK_AES_KEY, WECOM.WECOM_CORP_ID, 'echo-12345');
-    const q = sealedQuery(WECOM.WECOM_CALLBACK_TOKEN, echo, seconds());
+    const echo = sealedEncrypt(WECOM_APP.WECOM_CALLBACK_AES_KEY, WECOM_APP.WECOM_CORP_ID, 'echo-12345');
+    const q = sealedQuery(WECOM_APP.WECOM_CALLBACK_TOKEN, echo, seconds());
     q.set('echostr', echo);
     const check = await fetch(`${t.url}/api/chat/wecom/callback?${q.toString()}`);
     expect([check.status, await check.text()]).toEqual([200, 'echo-12345']);
@@ -304,32 +228,13 @@ describe.each(DIALECTS)('X-2 decisions from chat cards on %s', (dialect) => {
     await bind('boss', { dingtalk_user_id: 'manager01' });
     await bind('eng1', { dingtalk_user_id: 'engineer01' });
     const versionId = await pendingVersion();
-    const press = (userId: string, rg: string, reason?: string) => {
-      const event = {
-        type: 'actionCallback',
-        outTrackId: 'track-1',
-        corpId: DINGTALK.DINGTALK_CALLBACK_OWNER_KEY,
-        userId,
-        content: JSON.stringify({
-          cardPrivateData: { actionIds: ['reject'], params: { rg, ...(reason && { reason }) } },
-        }),
-      };
-      const encrypted = sealedEncrypt(
-        DINGTALK.DINGTALK_CALLBACK_AES_KEY,
-        DINGTALK.DINGTALK_CALLBACK_OWNER_KEY,
-        JSON.stringify(event),
-      );
-      const query = sealedQuery(DINGTALK.DINGTALK_CALLBACK_TOKEN, encrypted, String(t.clock.now().getTime()));
-      return send(`/api/chat/dingtalk/callback?${query.toString()}`, {
-        body: JSON.stringify({ encrypt: encrypted }),
-        headers: { 'content-type': 'application/json' },
-      });
-    };
-    const open = (res: { json: any }) =>
+    const press = (userId: string, rg: string, reason?: string) =>
+      sendToServer(t.url, dingtalkPress(t.clock.now(), userId, rg, reason));
+    const open = (res: { json: { encrypt: string } }) =>
       JSON.parse(
         sealedDecrypt(
-          DINGTALK.DINGTALK_CALLBACK_AES_KEY,
-          DINGTALK.DINGTALK_CALLBACK_OWNER_KEY,
+          DINGTALK_APP.DINGTALK_CALLBACK_AES_KEY,
+          DINGTALK_APP.DINGTALK_CALLBACK_OWNER_KEY,
           res.json.encrypt,
         ),
       );

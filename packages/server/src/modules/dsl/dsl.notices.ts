@@ -26,5 +26,6 @@ export async function announcePendingVersion(
     },
     audience: { roles: ['operations_manager'], exceptUserIds: [actor.userId] },
     todo: { key: todoKey('dsl_version', version.id, 'approve_dsl_version') },
+    card: { op: 'dsl', versionId: version.id },
   });
 }

@@ -12,11 +12,13 @@ import { DELIVERY_JOB, deliveryJobKey } from './notify';
 import {
   acceptanceProblem,
   RATE_LIMITED,
+  vendorOf,
   webhookRequest,
   type AnswerProblemClass,
   type Mention,
 } from './webhook.formats';
 import { claimSendSlot, ROBOT_RATE_LIMITS, type RobotRateLimits } from './robot.rate';
+import { AppCardError, AppTokens, sendAppCard } from './app.cards';
 
 export interface DeliveryDeps {
   db: Db;
@@ -32,6 +34,8 @@ export interface DeliveryDeps {
   timeoutMs?: number;
   /** X-2: the robots' rate limits; the vendors' published figures (ROBOT_RATE_LIMITS) unless a test says. */
   robotLimits?: RobotRateLimits;
+  /** X-2: the chat apps' access tokens (shared with the endpoint test). */
+  appTokens?: AppTokens;
 }
 
 /**
@@ -43,8 +47,11 @@ export const DELIVERY_MAX_ATTEMPTS = 12;
 /** How long a delivery waits for an earlier one to the same endpoint before it looks again. */
 const WAIT_FOR_EARLIER_MS = 5 * 60_000;
 
-/** Why a webhook attempt failed: no answer (OutboundFailure), or an answer that is not acceptance. */
-export type DeliveryErrorClass = OutboundFailure | AnswerProblemClass;
+/**
+ * Why a webhook attempt failed: no answer (OutboundFailure), an answer that is not acceptance, or
+ * (a chat app's card) nobody bound to send it to.
+ */
+export type DeliveryErrorClass = OutboundFailure | AnswerProblemClass | 'no_recipient';
 
 /**
  * The outcome of one attempt that reached (or failed to reach) the receiver. The reason (a code of
@@ -81,7 +88,19 @@ const errorText = (error: unknown) => {
   return `${error.message}${cause}`.slice(0, 1000);
 };
 
-/** Sends one webhook request through the outbound policy; throws a DeliveryError unless accepted. */
+/** What a chat app's card needs beside the outbound policy: the seal for its buttons, its tokens. */
+export interface AppCardDeps {
+  secrets: SecretBox;
+  tokens: AppTokens;
+}
+
+const isAppEndpoint = (e: repo.WebhookEndpoint): e is repo.WebhookEndpoint & { format: repo.AppFormat } =>
+  (repo.APP_FORMATS as readonly string[]).includes(e.format);
+
+/**
+ * Sends one webhook request (or a chat app's card) through the outbound policy; throws a
+ * DeliveryError unless accepted.
+ */
 export async function sendWebhook(
   policy: OutboundPolicy,
   endpoint: repo.WebhookEndpoint,
@@ -90,7 +109,18 @@ export async function sendWebhook(
   publicUrl: string,
   timeoutMs: number,
   mentions: readonly Mention[] = [],
+  app?: AppCardDeps,
 ): Promise<number> {
+  if (isAppEndpoint(endpoint)) {
+    if (!app) throw new Error('a chat app endpoint needs AppCardDeps');
+    try {
+      return await sendAppCard({ policy, timeoutMs, publicUrl, ...app }, endpoint, delivery, mentions, now);
+    } catch (error) {
+      if (error instanceof OutboundError) throw new DeliveryError(error.failure, error.reason);
+      if (error instanceof AppCardError) throw new DeliveryError(error.errorClass, error.reason, error.responseCode);
+      throw error;
+    }
+  }
   const request = webhookRequest(endpoint, delivery, now, publicUrl, mentions);
   let response;
   try {
@@ -144,6 +174,7 @@ export function emailOf(message: repo.Message, publicUrl: string) {
 export function registerDeliveryJobs(runner: JobRunner, deps: DeliveryDeps): { close(): void } {
   const timeoutMs = deps.timeoutMs ?? 10_000;
   const limits = deps.robotLimits ?? ROBOT_RATE_LIMITS;
+  const app: AppCardDeps = { secrets: deps.secrets, tokens: deps.appTokens ?? new AppTokens() };
   let mailer: Mail | undefined;
   const mail = () =>
     (mailer ??= createTransport(
@@ -231,6 +262,7 @@ export function registerDeliveryJobs(runner: JobRunner, deps: DeliveryDeps): { c
         deps.publicUrl,
         timeoutMs,
         mentions,
+        app,
       );
       return settle('delivered', null, code);
     } catch (error) {
@@ -239,12 +271,15 @@ export function registerDeliveryJobs(runner: JobRunner, deps: DeliveryDeps): { c
       // again. Failed at once, with the rule; an administrator sends it again once it is allowed.
       if (error instanceof DeliveryError && error.errorClass === 'blocked')
         return settle('failed', failure(error.reason), null);
+      // X-2: a chat app's card for people none of whom has an account of that app bound.
+      if (error instanceof DeliveryError && error.errorClass === 'no_recipient')
+        return settle('skipped', failure(error.reason), null);
       // X-2: the robot says too many messages: recorded, and tried again once its limit has passed,
       // without spending an attempt (a limit is not a failure).
       if (error instanceof DeliveryError && error.errorClass === 'rate_limited' && d.channel === 'webhook') {
         await settle('pending', failure(error.reason), error.responseCode);
         const format = (await repo.findEndpoint(q(), d.endpointId!, deps.secrets))?.format ?? 'generic';
-        const wait = format === 'generic' ? 60_000 : RATE_LIMITED[format].retryAfterMs;
+        const wait = format === 'generic' ? 60_000 : RATE_LIMITED[vendorOf(format)].retryAfterMs;
         throw new JobDeferred(new Date(deps.clock.now().getTime() + wait), error.message);
       }
       const code = error instanceof DeliveryError ? error.responseCode : smtpCode(error);

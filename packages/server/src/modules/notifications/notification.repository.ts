@@ -9,6 +9,7 @@ import type {
   WebhookEndpointsTable,
 } from './notifications.tables';
 import type { Mention } from './webhook.formats';
+import type { CardTarget } from '../chat';
 
 /** The database, or a transaction on it. */
 export type Queryable = Kysely<Database>;
@@ -32,8 +33,22 @@ export const DIGEST_KIND = 'digest';
 export const CHANNELS = ['in_app', 'email'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-export const WEBHOOK_FORMATS = ['generic', 'dingtalk', 'wecom', 'feishu'] as const;
+export const WEBHOOK_FORMATS = ['generic', 'dingtalk', 'wecom', 'feishu', 'feishu_app', 'wecom_app'] as const;
 export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+/** formats that send interactive cards through a chat app's API, whose buttons call back. */
+export const APP_FORMATS = ['feishu_app', 'wecom_app'] as const;
+export type AppFormat = (typeof APP_FORMATS)[number];
+
+/**
+ * X-2: the ids a chat app endpoint sends with: Feishu's app_id and the group chat's chat_id;
+ * WeCom's corp id and the app's agent id (its cards go to the people who must act).
+ */
+export interface AppSettings {
+  appId?: string;
+  chatId?: string;
+  corpId?: string;
+  agentId?: number;
+}
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'skipped' | 'cancelled';
 
@@ -78,6 +93,11 @@ export interface Message {
    * the phone or chat identity on their account, read when it is sent. Absent: nobody.
    */
   mentionUserIds?: string[];
+  /**
+   * X-2: the decision the notice asks for, which a chat app's card offers as buttons (回退/继续,
+   * 批准/驳回) that call back. Absent: the card has none.
+   */
+  card?: CardTarget;
 }
 
 export interface Delivery {
@@ -108,6 +128,8 @@ export interface WebhookEndpoint {
   format: WebhookFormat;
   url: string;
   secret: string | null;
+  /** the chat app's ids, for feishu_app and wecom_app; null otherwise. */
+  app: AppSettings | null;
   kinds: NotificationKind[];
   enabled: boolean;
   createdBy: string | null;
@@ -159,6 +181,7 @@ const toEndpoint = (r: Selectable<WebhookEndpointsTable>, box: SecretBox): Webho
   format: r.format as WebhookFormat,
   url: box.open(r.url),
   secret: r.secret === null ? null : box.open(r.secret),
+  app: r.app_settings ? (JSON.parse(r.app_settings) as AppSettings) : null,
   kinds: JSON.parse(r.kinds) as NotificationKind[],
   enabled: !!r.enabled,
   createdBy: r.created_by,
@@ -523,6 +546,7 @@ const endpointRow = (e: WebhookEndpoint, box: SecretBox) => ({
   format: e.format,
   url: box.seal(e.url),
   secret: e.secret === null ? null : box.seal(e.secret),
+  app_settings: e.app === null ? null : JSON.stringify(e.app),
   kinds: JSON.stringify(e.kinds),
   enabled: e.enabled ? 1 : 0,
   created_by: e.createdBy,

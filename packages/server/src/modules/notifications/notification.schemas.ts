@@ -68,6 +68,22 @@ export const preferencesInput = z.object({
   digest: z.boolean().optional(),
 });
 
+/** X-2: a chat app's ids (ASCII, as the vendors' consoles show them). */
+const appId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._@:-]+$/);
+export const appSettings = z
+  .object({
+    appId: appId.optional().describe("Feishu: the app's App ID (cli_…)"),
+    chatId: appId.optional().describe('Feishu: the group chat the cards go to (oc_…)'),
+    corpId: appId.optional().describe('WeCom: the corp id (ww…)'),
+    agentId: z.number().int().positive().max(2_147_483_647).optional().describe("WeCom: the app's AgentId"),
+  })
+  .describe('X-2: for feishu_app and wecom_app, the ids the cards are sent with');
+
 export const endpointView = z.object({
   id: z.string(),
   name: z.string(),
@@ -76,6 +92,7 @@ export const endpointView = z.object({
   url: z.string(),
   /** The secret itself is never returned. */
   hasSecret: z.boolean(),
+  app: appSettings.nullable(),
   kinds: z.array(kind),
   enabled: z.boolean(),
   createdBy: z.string().nullable(),
@@ -106,6 +123,7 @@ export const createEndpointInput = z.object({
   format: z.enum(WEBHOOK_FORMATS),
   url: httpUrl(),
   secret: z.string().min(1).max(500).nullable().optional(),
+  app: appSettings.nullable().optional(),
   kinds: z.array(kind).min(1).max(NOTIFICATION_KINDS.length),
   enabled: z.boolean().default(true),
 });
@@ -116,6 +134,8 @@ export const updateEndpointInput = z.object({
   url: httpUrl().optional(),
   /** Absent: kept; null: removed; a string: replaced. */
   secret: z.string().min(1).max(500).nullable().optional(),
+  /** Absent: kept; otherwise replaced. */
+  app: appSettings.nullable().optional(),
   kinds: z.array(kind).min(1).max(NOTIFICATION_KINDS.length).optional(),
   enabled: z.boolean().optional(),
 });
@@ -161,6 +181,7 @@ export const deliveryErrorClass = z.enum([
   'bad_reply',
   'robot_refused',
   'rate_limited',
+  'no_recipient',
 ]);
 
 export const testResult = z.object({

@@ -10,6 +10,9 @@ import { redactUrl, showsRedaction } from '../../outbound/redact-url';
 import { recordStandalone, type AuditAction, type AuditWriter } from '../audit';
 import { authorize, requirePrincipal } from '../../authorize';
 import { DeliveryError, sendWebhook, type DeliveryErrorClass } from './notification.delivery';
+import { claimSendSlot, ROBOT_RATE_LIMITS } from './robot.rate';
+import { JobDeferred } from '../../jobs/job.runner';
+import type { AppTokens } from './app.cards';
 import * as repo from './notification.repository';
 import { DELIVERY_JOB, deliveryJobKey, isEnabled } from './notify';
 import { settleTodos } from './todo.settle';
@@ -25,6 +28,8 @@ export interface NotificationDeps {
   outbound: OutboundPolicy;
   /** X-4: robot tokens in URLs and signing secrets are stored sealed with it. */
   secrets: SecretBox;
+  /** X-2: the chat apps' access tokens, shared with the delivery jobs. */
+  appTokens: AppTokens;
   timeoutMs?: number;
 }
 
@@ -168,8 +173,27 @@ export interface EndpointInput {
   format: repo.WebhookFormat;
   url: string;
   secret?: string | null;
+  app?: repo.AppSettings | null;
   kinds: repo.NotificationKind[];
   enabled: boolean;
+}
+
+/**
+ * X-2: what a chat app endpoint is sent with — Feishu's App ID and group chat, WeCom's corp id
+ * and AgentId, and the app's secret — or a 400 naming each missing field. Other formats keep none.
+ */
+function appOf(
+  format: repo.WebhookFormat,
+  app: repo.AppSettings | null | undefined,
+  secret: string | null,
+): repo.AppSettings | null {
+  if (format !== 'feishu_app' && format !== 'wecom_app') return null;
+  const needed = format === 'feishu_app' ? (['appId', 'chatId'] as const) : (['corpId', 'agentId'] as const);
+  const problems: Record<string, [typeof FIELDS.required]> = {};
+  for (const key of needed) if (app?.[key] === undefined) problems[`app.${key}`] = [FIELDS.required];
+  if (!secret) problems.secret = [FIELDS.required];
+  if (Object.keys(problems).length > 0) throw invalidFields(problems);
+  return Object.fromEntries(needed.map((k) => [k, app![k]]));
 }
 
 const nameTaken = (name: string) =>
@@ -226,6 +250,7 @@ export async function createEndpoint(
       format: input.format,
       url,
       secret: input.secret ?? null,
+      app: appOf(input.format, input.app, input.secret ?? null),
       kinds: [...new Set(input.kinds)],
       enabled: input.enabled,
       createdBy: principal.username,
@@ -277,6 +302,7 @@ export async function updateEndpoint(
       ...(input.enabled !== undefined && { enabled: input.enabled }),
       updatedAt: deps.clock.now().toISOString(),
     };
+    after.app = appOf(after.format, input.app === undefined ? before.app : input.app, after.secret);
     await repo.updateEndpoint(trx, after, deps.secrets);
     await deps.audit.record(trx, ctx, {
       action: 'notification.webhook_update',
@@ -381,6 +407,17 @@ export async function testEndpoint(
     updatedAt: at,
     deliveredAt: null,
   };
+  // X-2: a test message counts against the robot's rate limit like any other; when the limit is
+  // reached by messages on their way, the test waits for the administrator to try again.
+  try {
+    await claimSendSlot(deps.db.kysely, deps.clock, ROBOT_RATE_LIMITS, endpoint, delivery.id);
+  } catch (error) {
+    if (!(error instanceof JobDeferred) || endpoint.format === 'generic') throw error;
+    throw refused('rate_limited', {
+      code: 'robot_test_rate_limited',
+      params: { format: endpoint.format, at: error.until.toISOString() },
+    });
+  }
   let result: Omit<TestResult, 'delivery'>;
   try {
     const code = await sendWebhook(
@@ -390,6 +427,9 @@ export async function testEndpoint(
       now,
       deps.publicUrl,
       deps.timeoutMs ?? 10_000,
+      // The test card goes to the administrator who asked for it (a WeCom app sends to people).
+      await repo.mentionsOf(deps.db.kysely, [principal.userId]),
+      { secrets: deps.secrets, tokens: deps.appTokens },
     );
     result = { ok: true, responseCode: code, errorClass: null, error: null, errorReason: null };
   } catch (error) {

@@ -144,6 +144,7 @@ describe.each(DIALECTS)('outbound calls under control (X-4, X-2) on %s', (dialec
         format: 'generic',
         url: `http://localhost:${internal.port}/hook`,
         secret: null,
+        app: null,
         kinds: ['state_changed'],
         enabled: true,
         createdBy: null,

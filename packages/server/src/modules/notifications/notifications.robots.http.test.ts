@@ -32,14 +32,17 @@ const worstWindow = (arrivals: number[], windowMs: number) => {
 };
 
 describe('robot rate limits, defaults (X-2)', () => {
-  it("X-2 the production limits are the vendors' published figures: DingTalk 20/min, WeCom 20/min, Feishu 100/min and 5/s per robot", () => {
+  it("X-2 the production limits are the vendors' published figures: DingTalk 20/min, WeCom 20/min, Feishu 100/min and 5/s per robot; the chat apps' cards as their vendor's robots", () => {
+    const feishu = [
+      { max: 100, windowMs: 60_000 },
+      { max: 5, windowMs: 1_000 },
+    ];
     expect(ROBOT_RATE_LIMITS).toEqual({
       dingtalk: [{ max: 20, windowMs: 60_000 }],
       wecom: [{ max: 20, windowMs: 60_000 }],
-      feishu: [
-        { max: 100, windowMs: 60_000 },
-        { max: 5, windowMs: 1_000 },
-      ],
+      feishu,
+      feishu_app: feishu,
+      wecom_app: [{ max: 20, windowMs: 60_000 }],
     });
   });
 
@@ -287,6 +290,7 @@ describe.skipIf(!DIALECTS.includes('postgres'))('robot rate limits across nodes 
         name: 'ding',
         url: 'https://oapi.dingtalk.com/robot/send?access_token=t',
         secret: null,
+        app: null,
         kinds: ['trigger_raised'],
         enabled: true,
         createdBy: null,

@@ -36,12 +36,14 @@ export interface NotificationPreferencesTable {
 export interface WebhookEndpointsTable {
   id: string;
   name: string;
-  /** generic | dingtalk | wecom | feishu */
+  /** generic | dingtalk | wecom | feishu | feishu_app | wecom_app */
   format: string;
   url: string;
   secret: string | null;
   /** JSON array of notification kinds sent to this endpoint. */
   kinds: string;
+  /** a chat app's ids (JSON, AppSettings) for feishu_app and wecom_app; null otherwise. */
+  app_settings: Generated<string | null>;
   enabled: number;
   created_by: string | null;
   created_at: string;

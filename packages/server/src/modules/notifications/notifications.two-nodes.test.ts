@@ -41,6 +41,7 @@ describe.skipIf(!DIALECTS.includes('postgres'))(
             format: 'generic',
             url: receiver.url(`/${name}`),
             secret: null,
+            app: null,
             kinds: ['state_changed'],
             enabled: true,
             createdBy: null,

@@ -4,6 +4,7 @@ import type { Clock, Role } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import { enqueueJob } from '../../jobs/job.repository';
 import * as repo from './notification.repository';
+import type { CardTarget } from '../chat';
 
 export type NotificationKind = repo.NotificationKind;
 export { NOTIFICATION_KINDS } from './notification.repository';
@@ -24,6 +25,8 @@ export interface NotificationInput {
    * the digest, not the bell.
    */
   todo?: { key: string; roles?: readonly Role[] };
+  /** X-2: the decision a chat app's card offers as buttons (modules/chat); with `todo` only. */
+  card?: CardTarget;
 }
 
 /** What a to-do is about: the object and the task, as the to-do list (modules/tasks) names them. */
@@ -109,6 +112,7 @@ export async function notify(trx: Kysely<Database>, clock: Clock, input: Notific
     ...common,
     occurredAt: at,
     ...(mentionUserIds.length > 0 && { mentionUserIds }),
+    ...(todo && input.card && { card: input.card }),
   };
   const base = {
     eventId,

@@ -11,12 +11,14 @@ export interface RateRule {
   windowMs: number;
 }
 
-export type RobotRateLimits = Readonly<Record<'dingtalk' | 'wecom' | 'feishu', readonly RateRule[]>>;
+export type RobotRateLimits = Readonly<
+  Record<'dingtalk' | 'wecom' | 'feishu' | 'feishu_app' | 'wecom_app', readonly RateRule[]>
+>;
 
 /**
  * X-2: each vendor's published limit per robot (docs/notifications.md names the documents):
- * DingTalk 20 messages a minute; WeCom 20 a minute; Feishu 100 a minute and 5 a second. The
- * generic format has none.
+ * DingTalk 20 messages a minute; WeCom 20 a minute; Feishu 100 a minute and 5 a second; the chat
+ * apps' cards as their vendor's robots. The generic format has none.
  */
 export const ROBOT_RATE_LIMITS: RobotRateLimits = {
   dingtalk: [{ max: 20, windowMs: 60_000 }],
@@ -25,6 +27,12 @@ export const ROBOT_RATE_LIMITS: RobotRateLimits = {
     { max: 100, windowMs: 60_000 },
     { max: 5, windowMs: 1_000 },
   ],
+  // The apps' APIs allow more; kept at the robots' figures (not verified: docs/notifications.md).
+  feishu_app: [
+    { max: 100, windowMs: 60_000 },
+    { max: 5, windowMs: 1_000 },
+  ],
+  wecom_app: [{ max: 20, windowMs: 60_000 }],
 };
 
 /**

@@ -28,7 +28,7 @@ export const dingtalkSign = (secret: string, timestampMs: number) =>
 export const feishuSign = (secret: string, timestampSeconds: number) =>
   hmacSha256(`${timestampSeconds}\n${secret}`, '').digest('base64');
 
-const absolute = (publicUrl: string, link: string | null) =>
+export const absolute = (publicUrl: string, link: string | null) =>
   link === null
     ? null
     : /^https?:\/\//.test(link)
@@ -41,7 +41,7 @@ const withQuery = (url: string, params: Record<string, string>) => {
   return u.toString();
 };
 
-const jsonHeaders = { 'content-type': 'application/json; charset=utf-8' };
+export const jsonHeaders = { 'content-type': 'application/json; charset=utf-8' };
 
 /**
  * X-2: a person a notice asks to act, as the robot message names them: by the phone number or chat
@@ -74,7 +74,7 @@ export const TRUNCATED_MARK = {
   en: '… (too long, cut; read it in the system)',
 };
 
-const utf8 = (s: string) => Buffer.byteLength(s, 'utf8');
+export const utf8 = (s: string) => Buffer.byteLength(s, 'utf8');
 
 /** The longest prefix of `text` within `maxBytes` UTF-8 bytes, cut between code points. */
 export function cutUtf8(text: string, maxBytes: number): string {
@@ -95,7 +95,7 @@ export function cutUtf8(text: string, maxBytes: number): string {
  * fits, else with its long texts (the bodies: titles and the link are kept) cut to the largest
  * length that fits and marked. `build(cut)` receives a function that cuts one text.
  */
-function fitted<T>(
+export function fitted<T>(
   limit: number,
   build: (cut: (text: string, lang: 'zh' | 'en') => string) => T,
   measure: (built: T) => number,
@@ -290,6 +290,10 @@ export function webhookRequest(
       );
       return { url: endpoint.url, headers: jsonHeaders, body };
     }
+    case 'feishu_app':
+    case 'wecom_app':
+      // A chat app's card is sent through the app's API (app.cards.ts), never as a robot message.
+      throw new Error(`${endpoint.format} endpoints send cards through app.cards.ts`);
   }
 }
 
@@ -297,16 +301,22 @@ export function webhookRequest(
 export type AnswerProblemClass = 'redirect' | 'http_status' | 'bad_reply' | 'robot_refused' | 'rate_limited';
 
 type RobotFormat = Exclude<WebhookEndpoint['format'], 'generic'>;
+type Vendor = 'dingtalk' | 'wecom' | 'feishu';
+
+/** X-2: whose answers a format gets — a chat app's API answers as its vendor's robots do. */
+export const vendorOf = (format: RobotFormat): Vendor =>
+  format === 'feishu_app' ? 'feishu' : format === 'wecom_app' ? 'wecom' : format;
 
 /**
  * X-2: the robots' answers that mean "too many messages, try later" (docs/notifications.md): the
  * delivery waits and tries again, no attempt spent. DingTalk also throttles a robot for ten minutes
  * after it exceeds its limit, so it is given that long.
  */
-export const RATE_LIMITED: Record<RobotFormat, { codes: readonly number[]; retryAfterMs: number }> = {
+export const RATE_LIMITED: Record<Vendor, { codes: readonly number[]; retryAfterMs: number }> = {
   dingtalk: { codes: [130101, 410100], retryAfterMs: 10 * 60_000 },
   wecom: { codes: [45009], retryAfterMs: 60_000 },
-  feishu: { codes: [11232], retryAfterMs: 60_000 },
+  // 99991400: the OpenAPI's (the app endpoint's) frequency limit.
+  feishu: { codes: [11232, 99991400], retryAfterMs: 60_000 },
 };
 
 /**
@@ -315,7 +325,7 @@ export const RATE_LIMITED: Record<RobotFormat, { codes: readonly number[]; retry
  * follow them, a hint or a quote of what was sent, is not kept); any other text is not read
  * through the server.
  */
-export const ROBOT_ERROR_TEXTS: Record<RobotFormat, Record<number, readonly string[]>> = {
+export const ROBOT_ERROR_TEXTS: Record<Vendor, Record<number, readonly string[]>> = {
   dingtalk: {
     130101: ['send too fast'],
     310000: ['keywords not in content', 'sign not match', 'invalid timestamp', 'ip not in whitelist'],
@@ -343,7 +353,7 @@ export const ROBOT_ERROR_TEXTS: Record<RobotFormat, Record<number, readonly stri
 /** The published words a robot's answer begins with, if any (ROBOT_ERROR_TEXTS). */
 export function publishedRobotText(format: RobotFormat, code: number, said: unknown): string | null {
   if (typeof said !== 'string') return null;
-  const texts = ROBOT_ERROR_TEXTS[format][code] ?? [];
+  const texts = ROBOT_ERROR_TEXTS[vendorOf(format)][code] ?? [];
   return texts.find((t) => said.trim().toLowerCase().startsWith(t.toLowerCase())) ?? null;
 }
 
@@ -377,15 +387,14 @@ export function acceptanceProblem(
   if (!reply || typeof reply !== 'object')
     return { errorClass: 'bad_reply', reason: { code: 'delivery_bad_reply', params: { format, status } } };
   const r = reply as Record<string, unknown>;
-  const code = format === 'feishu' ? (r.code ?? r.StatusCode) : r.errcode;
+  const feishu = vendorOf(format) === 'feishu';
+  const code = feishu ? (r.code ?? r.StatusCode) : r.errcode;
   if (code === 0) return null;
   const known = Number.isSafeInteger(code) ? (code as number) : null;
   const said =
-    known === null
-      ? null
-      : publishedRobotText(format, known, format === 'feishu' ? (r.msg ?? r.StatusMessage) : r.errmsg);
+    known === null ? null : publishedRobotText(format, known, feishu ? (r.msg ?? r.StatusMessage) : r.errmsg);
   const errorClass =
-    known !== null && RATE_LIMITED[format].codes.includes(known) ? 'rate_limited' : 'robot_refused';
+    known !== null && RATE_LIMITED[vendorOf(format)].codes.includes(known) ? 'rate_limited' : 'robot_refused';
   return {
     errorClass,
     reason: said

@@ -96,6 +96,7 @@ export async function announceStateChange(
       body: { zh: after.title, en: after.title },
       audience: { roles: whoMay('approve_plan', rules, after), exceptUserIds: [actorId] },
       todo: { key: todoKey('release', after.id, 'approve_plan') },
+      card: { op: 'plan', releaseId: after.id },
     });
   if (after.state === 'post_release')
     await notify(trx, clock, {

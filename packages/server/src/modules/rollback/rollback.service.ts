@@ -120,6 +120,7 @@ export async function raiseTriggerIn(
     audience: { roles: [...deciders(rules), 'operations_engineer'] },
     // The deciders have it to do; the engineers are informed.
     todo: { key: todoKey('release', release.id, 'decide_rollback'), roles: deciders(rules) },
+    card: { op: 'rollback', releaseId: release.id, triggerId: trigger.id },
   });
   await deps.audit.record(trx, ctx, {
     action: 'release.raise_trigger',
@@ -260,6 +261,8 @@ export function escalationHandler(deps: Pick<ReleaseDeps, 'clock' | 'audit'>) {
         body: { zh: trigger.summary, en: trigger.summary },
         audience: { roles: overdue ? ['operations_manager', ...deciders(rules)] : deciders(rules) },
         todo: { key: todoKey('release', release.id, 'decide_rollback') },
+        // RB-2: the escalation carries the decision again, so the one in line can take it there.
+        card: { op: 'rollback', releaseId: release.id, triggerId: trigger.id },
       });
       await deps.audit.record(trx, systemContext(`job:${job.id}`), {
         action: overdue ? 'release.mark_rollback_decision_overdue' : 'release.escalate_rollback_decision',
