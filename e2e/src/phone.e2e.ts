@@ -410,6 +410,37 @@ describe('手机上的决定：通知链接 → 登录 → 决策页，390 px �
     await calm(phone);
     await expectNoHorizontalScroll(phone, 'the rejected plan');
     await screenshot(phone, 'phone-17-plan-rejected');
+
+    // The engineer adds the missing step and submits again: the manager reads just that change,
+    // against version 1 as it was rejected (redrafted in place, it is still version 1).
+    await crew.engineer.put(`/api/releases/${release.id}/plan`, {
+      ...rejected.content,
+      rollback: {
+        ...rejected.content.rollback,
+        steps: [
+          ...rejected.content.rollback.steps,
+          {
+            title: '恢复数据库至发布前备份',
+            owner: '王磊',
+            expectedMinutes: 20,
+            verification: '账户余额核对一致',
+          },
+        ],
+      },
+    });
+    await crew.engineer.post(`/api/releases/${release.id}/plan/submit`);
+    await phone.getByTestId('release-state').getByText('计划审批').waitFor();
+    const changes = phone.getByTestId('plan-changes');
+    await changes.getByText('与第 1 版相比的修改').waitFor();
+    await changes.getByText('已驳回').waitFor();
+    expect(await changes.locator('.ant-collapse-item').count()).toBe(1);
+    await changes.getByTestId('plan-change-rollback').tap();
+    await changes.getByText('恢复数据库至发布前备份').waitFor();
+    expect(
+      await changes.getByTestId('plan-before-rollback').getByText('恢复数据库至发布前备份').count(),
+    ).toBe(0);
+    await expectNoHorizontalScroll(phone, 'the resubmitted plan');
+    await screenshot(phone, 'phone-17a-plan-resubmitted', { fullPage: false });
     expectCleanPages(problems);
   });
 

@@ -507,7 +507,7 @@ export const enRelease: typeof zhRelease = {
     changesSince: 'Changes since version {{version}}',
     noChanges: 'Every section is as in that version: nothing changed',
     changed: 'Changed',
-    before: 'Version {{version}} said',
+    before: 'Before (version {{version}}, {{status}})',
   },
   assessment: {
     readOnly: 'Assessments are recorded during intake and planning (IN-3…IN-5); shown read-only now.',

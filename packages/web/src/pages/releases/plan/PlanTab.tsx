@@ -5,7 +5,7 @@ import { ErrorAlert } from '../../../common/ErrorAlert';
 import { blockerText, sectionLabel } from '../../../common/ruleText';
 import { ActionButton } from '../ActionButton';
 import { onlyStateBlocked, useReleaseActions } from '../releaseActions';
-import { usePlans } from '../releases.api';
+import { usePlans, usePreviousPlan } from '../releases.api';
 import { PlanStatusTag } from '../ReleaseTags';
 import { ConflictsCard } from './ConflictsCard';
 import { PlanEditor } from './PlanEditor';
@@ -30,7 +30,10 @@ export function PlanTab({ release }: { release: ReleaseDetail }) {
   const { availability } = useReleaseActions();
   const plans = usePlans(release.id);
   const phone = usePhone();
-  if (plans.isPending) return <Spin />;
+  // PL-2: on a phone the approver reads what changed since the plan was last decided (issue #17).
+  const previous = usePreviousPlan(release.id, { enabled: phone });
+  // Disabled on a desktop, the comparison stays pending there: the phone alone waits for it.
+  if (plans.isPending || (phone && previous.isPending)) return <Spin />;
   if (plans.error) return <ErrorAlert error={plans.error} />;
   const latest = plans.data[0] ?? null;
   const summary = release.plan;
@@ -41,8 +44,6 @@ export function PlanTab({ release }: { release: ReleaseDetail }) {
   const actions = PLAN_ACTIONS.map(availability).filter(
     (a) => !onlyStateBlocked(a) && !(edit.allowed && a.action === 'submit_plan'),
   );
-  // PL-2: the approver compares with the version last put to a decision (issue #17).
-  const since = plans.data.slice(1).find((p) => p.submittedAt !== null);
   const reading = !edit.allowed && !(complete.allowed && latest) && latest !== null;
   // On a phone the approver reads the plan (what changed first), then its conflicts (issue #17).
   const conflictsLast = phone && reading;
@@ -151,7 +152,7 @@ export function PlanTab({ release }: { release: ReleaseDetail }) {
               }
             />
           )}
-          <PlanView content={latest.content} gaps={summary?.gaps} since={since} />
+          <PlanView content={latest.content} gaps={summary?.gaps} since={previous.data ?? undefined} />
         </>
       ) : (
         <Empty description={t('plan.noPlan')} style={{ padding: 32 }}>

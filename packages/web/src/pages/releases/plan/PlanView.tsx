@@ -9,7 +9,6 @@ import {
   type PlanContent,
   type PlanSection,
   type PlanStep,
-  type PlanVersion,
   type SectionGap,
 } from '../../../api/types';
 import { formatMinute } from '../../../common/format';
@@ -20,6 +19,8 @@ import { useBaselines } from '../../cmdb/cmdb.api';
 import { CiLinks } from '../CiLinks';
 import { PlanSectionCard, SectionStatus } from './PlanSectionCard';
 import { MonitoringBody, MonitoringView } from './MonitoringSection';
+import type { PreviousPlan } from '../releases.api';
+import { PlanStatusTag } from '../ReleaseTags';
 import { changedParts, plannedMinutes, type PlanPart } from './planForm';
 
 function Text({ value }: { value?: string | null }) {
@@ -228,7 +229,7 @@ export function PlanView({
   gaps?: SectionGap[];
   anchors?: boolean;
   /** The earlier version the approver compares with (the phone shows what changed since). */
-  since?: PlanVersion;
+  since?: PreviousPlan;
 }) {
   const phone = usePhone();
   const body = useSectionBodies(content);
@@ -270,7 +271,7 @@ function PhonePlanView({
 }: {
   content: PlanContent;
   gaps?: SectionGap[];
-  since?: PlanVersion;
+  since?: PreviousPlan;
   body: Record<PlanSection, ReactNode>;
 }) {
   const { t } = useTranslation();
@@ -295,9 +296,12 @@ function PhonePlanView({
         <Card
           size="small"
           title={
-            <Typography.Text strong style={{ whiteSpace: 'normal' }}>
-              {t('plan.changesSince', { version: since.version })}
-            </Typography.Text>
+            <Flex gap={8} align="center" wrap>
+              <Typography.Text strong style={{ whiteSpace: 'normal' }}>
+                {t('plan.changesSince', { version: since.version })}
+              </Typography.Text>
+              <PlanStatusTag status={since.status} />
+            </Flex>
           }
           style={{ marginBottom: 16 }}
           data-testid="plan-changes"
@@ -316,7 +320,10 @@ function PhonePlanView({
                   <>
                     {show(part, content, body)}
                     <Divider plain style={{ margin: '12px 0 8px', fontSize: 12 }}>
-                      {t('plan.before', { version: since.version })}
+                      {t('plan.before', {
+                        version: since.version,
+                        status: t(`plan.statuses.${since.status}`),
+                      })}
                     </Divider>
                     <div style={{ opacity: 0.65 }} data-testid={`plan-before-${part}`}>
                       {show(part, since.content, before)}
