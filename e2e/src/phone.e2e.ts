@@ -1,9 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import {
   approvedRelease,
   implementRelease,
   passPreReleaseChecks,
+  plannedRelease,
   seedUsers,
   signedInApi,
   type ApiSession,
@@ -16,14 +17,17 @@ import {
   launchBrowser,
   newContext,
   pageProblems,
+  PHONE,
   screenshot,
 } from './harness/browser';
 import { screenshotFailure } from './harness/failures';
 import { startServer, type TestServer } from './harness/server';
+import { calm, setLanguage } from './harness/ui';
 
 // 在手机上作决定（问题 #17）：必须由某个人作出的决定——回退决策、CAB 表决、用户验收——
 // 在 390 px 的手机上从通知里的链接打开，登录后直接回到该页面，看得全、点得到，不横向滚动；
-// 另一位用户桌面上的页面实时更新。
+// 另一位用户桌面上的页面实时更新。发布计划与最终软件库版本的审批人先看到与上一版相比的修改，
+// 各章节折叠，批准或驳回是整行宽的按钮；英文界面同样如此。
 const admin = { username: 'sec.admin', displayName: '安全管理员甲', password: 'Correct-Horse-42!' };
 const PASSWORD = 'Release-Gate-2026!';
 const users = {
@@ -40,6 +44,17 @@ const MONITORING = {
   indicators: [{ key: 'error_ratio', name: '转账失败率', comparator: 'gt', threshold: 5, unit: '%' }],
   errorPatterns: ['ORA-'],
 };
+
+const DAY = 24 * 3600_000;
+const DIGEST = 'a'.repeat(40) + '0123456789abcdef01234567';
+
+/** A button the thumb reaches: as wide as the page's content, and tall enough to tap. */
+async function expectFullWidth(button: Locator): Promise<void> {
+  const box = (await button.boundingBox())!;
+  expect(box.width).toBeGreaterThan(PHONE.width * 0.75);
+  expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
+  expect(box.height).toBeGreaterThanOrEqual(36);
+}
 
 describe('手机上的决定：通知链接 → 登录 → 决策页，390 px 不横向滚动', () => {
   let server: TestServer;
@@ -69,6 +84,35 @@ describe('手机上的决定：通知链接 → 登录 → 决策页，390 px �
     await page.getByTestId('login-submit').tap();
     await page.waitForURL((url) => url.pathname + url.search === link);
     return page;
+  }
+
+  /** A release whose approved plan (version 1) the engineer revised: version 2 awaits approval. */
+  async function revisedPlan(title: string, ciName: string) {
+    const now = Date.now();
+    const release = await approvedRelease(crew, {
+      ci: { name: ciName, version: '3.1.0' },
+      title,
+      window: { start: new Date(now + DAY), end: new Date(now + DAY + 3 * 3600_000) },
+    });
+    await crew.engineer.post(`/api/releases/${release.id}/plan/revise`, {
+      reason: '窗口顺延两天，增加对账步骤',
+    });
+    const {
+      plans: [draft],
+    } = await crew.engineer.get(`/api/releases/${release.id}/plans`);
+    await crew.engineer.put(`/api/releases/${release.id}/plan`, {
+      ...draft.content,
+      window: {
+        start: new Date(now + 3 * DAY).toISOString(),
+        end: new Date(now + 3 * DAY + 3 * 3600_000).toISOString(),
+      },
+      steps: [
+        ...draft.content.steps,
+        { title: '核对当日账务', owner: '李娜', expectedMinutes: 15, verification: '对账差异为零' },
+      ],
+    });
+    await crew.engineer.post(`/api/releases/${release.id}/plan/submit`);
+    return release;
   }
 
   beforeAll(async () => {
@@ -249,6 +293,242 @@ describe('手机上的决定：通知链接 → 登录 → 决策页，390 px �
     });
     await expectNoHorizontalScroll(phone, 'the binding form');
     await screenshot(phone, 'phone-10-contact-saved');
+    expectCleanPages(problems);
+  });
+
+  it('PL-2 PL-3 X-3：经理在手机上从通知的链接打开修订后的计划，先看到与第 1 版相比的修改，各章节折叠，批准', async () => {
+    const release = await revisedPlan('核心账务系统 3.2.0 发布', '核心账务系统');
+    const link = `/releases/${release.id}?tab=plan`;
+    const phone = await openOnPhone('boss', link);
+    const summary = phone.getByTestId('plan-summary');
+    await summary.getByText('发布计划 第 2 版').waitFor();
+    await summary.getByText('待审批').waitFor();
+
+    // What changed since version 1 comes first: the window and the steps, nothing else.
+    const changes = phone.getByTestId('plan-changes');
+    await changes.getByText('与第 1 版相比的修改').waitFor();
+    await changes.getByTestId('plan-change-window').waitFor();
+    await changes.getByTestId('plan-change-steps').waitFor();
+    expect(await changes.locator('.ant-collapse-item').count()).toBe(2);
+    const sections = phone.getByTestId('plan-sections');
+    expect((await changes.boundingBox())!.y).toBeLessThan((await sections.boundingBox())!.y);
+    // Every section folded, the changed ones marked.
+    expect(await sections.locator('.ant-collapse-item').count()).toBe(10);
+    expect(await sections.locator('.ant-collapse-item-active').count()).toBe(0);
+    await sections
+      .locator('.ant-collapse-item')
+      .filter({ hasText: '9. 实施步骤' })
+      .getByText('已修改')
+      .waitFor();
+    await expectFullWidth(summary.getByTestId('action-approve_plan'));
+    await expectFullWidth(summary.getByTestId('action-reject_plan'));
+    await expectNoHorizontalScroll(phone, 'the plan under review');
+    await screenshot(phone, 'phone-11-plan-review', { fullPage: false });
+    await screenshot(phone, 'phone-11-plan-review-full');
+
+    // The changed steps open with what version 1 said beneath them.
+    await changes.getByTestId('plan-change-steps').tap();
+    await changes.getByText('核对当日账务').waitFor();
+    const before = changes.getByTestId('plan-before-steps');
+    await before.getByText('验证转账功能').waitFor();
+    expect(await before.getByText('核对当日账务').count()).toBe(0);
+    await expectNoHorizontalScroll(phone, 'the changed steps');
+    await screenshot(phone, 'phone-12-plan-changed-steps');
+    await changes.getByText('核对当日账务').scrollIntoViewIfNeeded();
+    await screenshot(phone, 'phone-12a-plan-new-steps', { fullPage: false });
+    await before.scrollIntoViewIfNeeded();
+    await screenshot(phone, 'phone-12b-plan-steps-before', { fullPage: false });
+
+    // A folded section opens on a tap, its tables as cards.
+    await sections.getByTestId('plan-part-risks').tap();
+    await sections.getByText('新版本不兼容').waitFor();
+    await expectNoHorizontalScroll(phone, 'an open section');
+
+    await summary.getByTestId('action-approve_plan').tap();
+    const approve = phone.getByTestId('plan-approve-modal');
+    await approve.getByLabel('审批意见（可选）').fill('窗口顺延与对账步骤合理，同意');
+    await expectNoHorizontalScroll(phone, 'the approval dialog');
+    await screenshot(phone, 'phone-13-plan-approve', { fullPage: false });
+    await approve.getByRole('button', { name: '批准计划' }).tap();
+    await approve.waitFor({ state: 'hidden' });
+    await phone.getByTestId('release-state').getByText('计划已批准').waitFor();
+    await summary.getByText('已批准').waitFor();
+    const {
+      plans: [latest],
+    } = await crew.engineer.get(`/api/releases/${release.id}/plans`);
+    expect(latest).toMatchObject({
+      version: 2,
+      status: 'approved',
+      decisionComment: '窗口顺延与对账步骤合理，同意',
+    });
+    await calm(phone);
+    await expectNoHorizontalScroll(phone, 'the approved plan');
+    await screenshot(phone, 'phone-14-plan-approved');
+    expectCleanPages(problems);
+  });
+
+  it('PL-2 X-3：经理在手机上驳回第一次提交的计划并写明需要修改的内容；计划退回制定', async () => {
+    const now = Date.now();
+    const release = await plannedRelease(crew, {
+      ci: { name: '理财销售系统', version: '5.2.0' },
+      title: '理财销售系统 4.1.0 发布',
+      window: { start: new Date(now + DAY), end: new Date(now + DAY + 3 * 3600_000) },
+    });
+    const phone = await openOnPhone('boss', `/releases/${release.id}?tab=plan`);
+    const summary = phone.getByTestId('plan-summary');
+    await summary.getByText('发布计划 第 1 版').waitFor();
+    // A first submission has no earlier version to compare with: the sections, folded.
+    const sections = phone.getByTestId('plan-sections');
+    await sections.getByTestId('plan-part-purpose').waitFor();
+    expect(await phone.getByTestId('plan-changes').count()).toBe(0);
+    expect(await sections.locator('.ant-collapse-item-active').count()).toBe(0);
+    await expectNoHorizontalScroll(phone, 'a first plan under review');
+    await screenshot(phone, 'phone-15-plan-first-review');
+
+    const reject = summary.getByTestId('action-reject_plan');
+    await expectFullWidth(reject);
+    await reject.tap();
+    const dialog = phone.getByTestId('plan-reject-modal');
+    // The reason is required: an empty one is named beside the field and nothing is sent.
+    await dialog.getByRole('button', { name: '驳回计划' }).tap();
+    await dialog.locator('.ant-form-item-explain-error').waitFor();
+    await dialog.getByLabel('需要修改的内容').fill('回退步骤缺少数据库恢复，请补充并注明预计用时');
+    await expectNoHorizontalScroll(phone, 'the rejection dialog');
+    await screenshot(phone, 'phone-16-plan-reject', { fullPage: false });
+    await dialog.getByRole('button', { name: '驳回计划' }).tap();
+    await dialog.waitFor({ state: 'hidden' });
+    await phone.getByTestId('release-state').getByText('计划制定').waitFor();
+    await summary.getByText('已驳回').waitFor();
+    await phone.getByText('回退步骤缺少数据库恢复，请补充并注明预计用时').first().waitFor();
+    const {
+      plans: [rejected],
+    } = await crew.engineer.get(`/api/releases/${release.id}/plans`);
+    expect(rejected).toMatchObject({
+      status: 'rejected',
+      decisionComment: '回退步骤缺少数据库恢复，请补充并注明预计用时',
+    });
+    await calm(phone);
+    await expectNoHorizontalScroll(phone, 'the rejected plan');
+    await screenshot(phone, 'phone-17-plan-rejected');
+
+    // The engineer adds the missing step and submits again: the manager reads just that change,
+    // against version 1 as it was rejected (redrafted in place, it is still version 1).
+    await crew.engineer.put(`/api/releases/${release.id}/plan`, {
+      ...rejected.content,
+      rollback: {
+        ...rejected.content.rollback,
+        steps: [
+          ...rejected.content.rollback.steps,
+          {
+            title: '恢复数据库至发布前备份',
+            owner: '王磊',
+            expectedMinutes: 20,
+            verification: '账户余额核对一致',
+          },
+        ],
+      },
+    });
+    await crew.engineer.post(`/api/releases/${release.id}/plan/submit`);
+    await phone.getByTestId('release-state').getByText('计划审批').waitFor();
+    const changes = phone.getByTestId('plan-changes');
+    await changes.getByText('与第 1 版相比的修改').waitFor();
+    await changes.getByText('已驳回').waitFor();
+    expect(await changes.locator('.ant-collapse-item').count()).toBe(1);
+    await changes.getByTestId('plan-change-rollback').tap();
+    await changes.getByText('恢复数据库至发布前备份').waitFor();
+    expect(
+      await changes.getByTestId('plan-before-rollback').getByText('恢复数据库至发布前备份').count(),
+    ).toBe(0);
+    await expectNoHorizontalScroll(phone, 'the resubmitted plan');
+    await screenshot(phone, 'phone-17a-plan-resubmitted', { fullPage: false });
+    expectCleanPages(problems);
+  });
+
+  it('DS-1 X-3：经理在手机上从通知的链接打开待审批的软件版本，看清摘要与来源后批准', async () => {
+    const version = await crew.engineer.post('/api/dsl/versions', {
+      name: 'netbank-core',
+      version: '2.4.0',
+      description: '网银核心应用 2.4.0 发布包',
+      source: 'GitLab 流水线 #4711',
+      external: {
+        url: 'https://artifacts.example.com/netbank-core-2.4.0.tar.gz',
+        digest: DIGEST,
+        size: 52_428_800,
+      },
+    });
+    expect(version.state).toBe('pending');
+    const phone = await openOnPhone('boss', `/dsl/versions/${version.id}`);
+    await phone.getByTestId('dsl-state').getByText('待审批').waitFor();
+    const fields = phone.getByTestId('dsl-fields');
+    await fields.getByTestId('dsl-digest').getByText(DIGEST).waitFor();
+    await fields.getByText('GitLab 流水线 #4711').waitFor();
+    await fields.getByText('运维工程师张伟').waitFor();
+    await expectFullWidth(phone.getByTestId('dsl-approve'));
+    await expectFullWidth(phone.getByTestId('dsl-reject'));
+    await expectNoHorizontalScroll(phone, 'the DSL version awaiting approval');
+    await screenshot(phone, 'phone-18-dsl-pending');
+
+    await phone.getByTestId('dsl-approve').tap();
+    const approve = phone.getByTestId('dsl-approve-modal');
+    await approve.getByLabel('审批意见').fill('制品摘要与流水线一致，同意入库');
+    await expectNoHorizontalScroll(phone, 'the DSL approval dialog');
+    await screenshot(phone, 'phone-19-dsl-approve', { fullPage: false });
+    await approve.getByRole('button', { name: '批准' }).tap();
+    await approve.waitFor({ state: 'hidden' });
+    await phone.getByTestId('dsl-state').getByText('已批准').waitFor();
+    await phone.getByTestId('dsl-decision').getByText('制品摘要与流水线一致，同意入库').waitFor();
+    await calm(phone);
+    await expectNoHorizontalScroll(phone, 'the approved DSL version');
+    await screenshot(phone, 'phone-20-dsl-approved');
+    expectCleanPages(problems);
+  });
+
+  it('X-3 PL-2 DS-1：英文界面的手机上，计划的修改与软件版本的驳回同样看得全、点得到', async () => {
+    const release = await revisedPlan('Ledger 3.2.0 release', 'Ledger');
+    const version = await crew.engineer.post('/api/dsl/versions', {
+      name: 'ledger-batch',
+      version: '1.9.0',
+      source: 'Jenkins build #88',
+      external: {
+        url: 'https://artifacts.example.com/ledger-batch-1.9.0.jar',
+        digest: 'b'.repeat(64),
+        size: 1_048_576,
+      },
+    });
+    const phone = await openOnPhone('boss', `/releases/${release.id}?tab=plan`);
+    await setLanguage(phone, 'en');
+    await phone.reload();
+    expect(await phone.locator('html').getAttribute('lang')).toBe('en');
+    const summary = phone.getByTestId('plan-summary');
+    await summary.getByText('Release plan version 2').waitFor();
+    const changes = phone.getByTestId('plan-changes');
+    await changes.getByText('Changes since version 1').waitFor();
+    await changes.getByTestId('plan-change-steps').getByText('9. Implementation steps').waitFor();
+    await expectFullWidth(summary.getByRole('button', { name: 'Approve plan' }));
+    await expectFullWidth(summary.getByRole('button', { name: 'Reject plan' }));
+    await expectNoHorizontalScroll(phone, 'the plan under review, in English');
+    await screenshot(phone, 'phone-21-en-plan-review');
+    await changes.getByTestId('plan-change-window').tap();
+    await changes.getByTestId('plan-before-window').waitFor();
+    await expectNoHorizontalScroll(phone, 'the changed window, in English');
+    await screenshot(phone, 'phone-22-en-plan-window', { fullPage: false });
+
+    await phone.goto(`/dsl/versions/${version.id}`);
+    await phone.getByTestId('dsl-state').getByText('Awaiting approval').waitFor();
+    await phone.getByTestId('dsl-fields').getByText('Jenkins build #88').waitFor();
+    await expectNoHorizontalScroll(phone, 'the DSL version, in English');
+    await screenshot(phone, 'phone-23-en-dsl-pending');
+    await phone.getByTestId('dsl-reject').tap();
+    const reject = phone.getByTestId('dsl-reject-modal');
+    await reject.getByLabel('Reason for rejecting').fill('The digest does not match the build log');
+    await expectNoHorizontalScroll(phone, 'the DSL rejection dialog, in English');
+    await reject.getByRole('button', { name: 'Reject' }).tap();
+    await reject.waitFor({ state: 'hidden' });
+    await phone.getByTestId('dsl-state').getByText('Rejected').waitFor();
+    await calm(phone);
+    await expectNoHorizontalScroll(phone, 'the rejected DSL version, in English');
+    await screenshot(phone, 'phone-24-en-dsl-rejected');
+    await setLanguage(phone, 'zh');
     expectCleanPages(problems);
   });
 });

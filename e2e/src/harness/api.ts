@@ -142,6 +142,17 @@ export interface ApprovedRelease {
  */
 export async function approvedRelease(
   crew: ReleaseCrew,
+  options: Parameters<typeof plannedRelease>[1],
+): Promise<ApprovedRelease> {
+  const release = await plannedRelease(crew, options);
+  const approved = await crew.manager.post(`/api/releases/${release.id}/plan/approve`, { comment: '同意' });
+  if (approved.state !== 'approved') throw new Error(`plan not approved: ${JSON.stringify(approved)}`);
+  return release;
+}
+
+/** As approvedRelease, up to the plan submitted for approval: the release waits in plan review. */
+export async function plannedRelease(
+  crew: ReleaseCrew,
   options: {
     ci: { name: string; version: string; critical?: boolean };
     title: string;
@@ -211,9 +222,8 @@ export async function approvedRelease(
     },
     ...options.plan,
   });
-  await crew.engineer.post(`/api/releases/${release.id}/plan/submit`);
-  const approved = await crew.manager.post(`/api/releases/${release.id}/plan/approve`, { comment: '同意' });
-  if (approved.state !== 'approved') throw new Error(`plan not approved: ${JSON.stringify(approved)}`);
+  const submitted = await crew.engineer.post(`/api/releases/${release.id}/plan/submit`);
+  if (submitted.state !== 'plan_review') throw new Error(`plan not submitted: ${JSON.stringify(submitted)}`);
   return {
     id: release.id,
     number: release.number,

@@ -149,6 +149,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/releases/:id/assessments/resource': ['release.plan'],
   'POST /api/releases/:id/assessments/risk': ['release.plan'],
   'GET /api/releases/:id/plans': ['release.read'],
+  'GET /api/releases/:id/plan/previous': ['release.read'],
   'GET /api/releases/:id/plans/:version/document': ['release.read'],
   'PUT /api/releases/:id/plan': action('edit_plan'),
   'POST /api/releases/:id/plan/submit': action('submit_plan'),

@@ -1858,6 +1858,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/releases/{id}/plan/previous": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The plan as last put to a decision before the version in hand (its content as rejected, or the earlier version), for what changed since (PL-2)
+         * @description Access: the permission `release.read`. An API token needs it among its scopes.
+         */
+        get: operations["previousPlanDecision"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/releases/{id}/plan": {
         parameters: {
             query?: never;
@@ -8717,6 +8737,114 @@ export interface operations {
                                 at: string;
                             }[];
                         }[];
+                    };
+                };
+            };
+            400: components["responses"]["InvalidInput"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["PathTooLong"];
+            422: components["responses"]["PolicyViolation"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    previousPlanDecision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        previous: {
+                            version: number;
+                            /** @enum {string} */
+                            status: "draft" | "submitted" | "approved" | "rejected" | "superseded";
+                            decidedAt: string | null;
+                            content: {
+                                purpose?: string;
+                                scope?: {
+                                    ciIds: string[];
+                                    services?: string[];
+                                    users?: string;
+                                    downtimeMinutes?: number | null;
+                                    notes?: string;
+                                };
+                                participants?: {
+                                    name: string;
+                                    role: string;
+                                    responsibility: string;
+                                }[];
+                                risks?: {
+                                    /** @enum {string} */
+                                    category: "technical" | "business" | "management";
+                                    description: string;
+                                    /** @enum {string} */
+                                    likelihood: "low" | "medium" | "high";
+                                    /** @enum {string} */
+                                    impact: "low" | "medium" | "high";
+                                    response: string;
+                                }[];
+                                baseline?: {
+                                    baselineId?: string | null;
+                                    targets: {
+                                        ciId: string;
+                                        currentVersion?: string | null;
+                                        targetVersion: string;
+                                    }[];
+                                    noChangeReason?: string | null;
+                                };
+                                postDeployment?: string;
+                                window?: {
+                                    /** Format: date-time */
+                                    start: string;
+                                    /** Format: date-time */
+                                    end: string;
+                                };
+                                resources?: string;
+                                steps?: {
+                                    title: string;
+                                    owner: string;
+                                    expectedMinutes: number;
+                                    verification: string;
+                                }[];
+                                rollback?: {
+                                    steps: {
+                                        title: string;
+                                        owner: string;
+                                        expectedMinutes: number;
+                                        verification: string;
+                                    }[];
+                                    triggers: {
+                                        indicator: string;
+                                        threshold: string;
+                                    }[];
+                                };
+                                monitoring?: {
+                                    indicators: {
+                                        key: string;
+                                        name: string;
+                                        query?: string | null;
+                                        /** @enum {string} */
+                                        comparator: "gt" | "gte" | "lt" | "lte";
+                                        threshold: number;
+                                        unit?: string | null;
+                                    }[];
+                                    errorPatterns: string[];
+                                };
+                            };
+                        } | null;
                     };
                 };
             };

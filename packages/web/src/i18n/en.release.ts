@@ -504,6 +504,10 @@ export const enRelease: typeof zhRelease = {
     },
     noVersions: 'No plan versions yet',
     notFilled: 'Not filled in',
+    changesSince: 'Changes since version {{version}}',
+    noChanges: 'Every section is as in that version: nothing changed',
+    changed: 'Changed',
+    before: 'Before (version {{version}}, {{status}})',
   },
   assessment: {
     readOnly: 'Assessments are recorded during intake and planning (IN-3…IN-5); shown read-only now.',

@@ -491,6 +491,10 @@ export const zhRelease = {
     },
     noVersions: '还没有计划版本',
     notFilled: '未填写',
+    changesSince: '与第 {{version}} 版相比的修改',
+    noChanges: '各章节与该版相同，没有修改',
+    changed: '已修改',
+    before: '此前（第 {{version}} 版，{{status}}）',
   },
   assessment: {
     readOnly: '评估在受理和计划制定阶段由运维人员记录（IN-3～IN-5）；当前以只读方式显示。',

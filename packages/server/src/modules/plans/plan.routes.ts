@@ -13,6 +13,7 @@ import {
   listFreezes,
   listPlans,
   overrideConflict,
+  previousDecision,
   rejectPlan,
   revisePlan,
   saveCompletion,
@@ -36,6 +37,19 @@ export function planRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
         response: { 200: z.object({ plans: z.array(schemas.planView) }) },
       },
       handler: async (request) => ({ plans: await listPlans(deps, contextOf(request), request.params.id) }),
+    });
+    app.get('/api/releases/:id/plan/previous', {
+      schema: {
+        tags,
+        operationId: 'previousPlanDecision',
+        summary:
+          'The plan as last put to a decision before the version in hand (its content as rejected, or the earlier version), for what changed since (PL-2)',
+        params: schemas.idParams,
+        response: { 200: schemas.previousDecisionView },
+      },
+      handler: async (request) => ({
+        previous: await previousDecision(deps, contextOf(request), request.params.id),
+      }),
     });
     app.put('/api/releases/:id/plan', {
       config: { action: 'plan.save' },

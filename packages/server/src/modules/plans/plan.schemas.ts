@@ -123,6 +123,18 @@ export const planView = z.object({
   ),
 });
 
+/** PL-2: the plan as last put to a decision before the version in hand (null: a first submission). */
+export const previousDecisionView = z.object({
+  previous: z
+    .object({
+      version: z.number(),
+      status: planStatus,
+      decidedAt: z.string().nullable(),
+      content: planContent,
+    })
+    .nullable(),
+});
+
 export const conflictView = z.object({
   key: z.string(),
   kind: z.enum(['freeze', 'release']),

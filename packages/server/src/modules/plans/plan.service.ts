@@ -14,6 +14,7 @@ import {
 import type { RequestContext } from '../../context';
 import { authorize } from '../../authorize';
 import { type ReleaseDeps, findRelease, lockRelease, runAction } from '../releases';
+import { releaseEventsNamedNow } from '../postrelease';
 import * as repo from './plan.repository';
 import { planConflicts } from './plan.conflicts';
 
@@ -301,6 +302,51 @@ export async function listPlans(deps: PlanDeps, ctx: RequestContext, releaseId: 
   return Promise.all(
     plans.map(async (p) => ({ ...p, comments: await repo.commentsOf(deps.db.kysely, p.id) })),
   );
+}
+
+/**
+ * PL-2: the plan as it was last put to a decision before the version now in hand, for the
+ * approver to read what changed since. A rejected version is redrafted in place: its content as
+ * rejected is the `before` of its first save after the rejection, in the audit trail. Otherwise
+ * the newest earlier version that was submitted. Null for a first submission.
+ */
+export async function previousDecision(deps: PlanDeps, ctx: RequestContext, releaseId: string) {
+  authorize(ctx, 'release.read');
+  const q = deps.db.kysely;
+  const release = await findRelease(q, releaseId);
+  if (!release) throw notFound('release', releaseId);
+  const [latest, ...older] = await repo.plansOf(q, release.id);
+  if (!latest) return null;
+  const events = (await releaseEventsNamedNow(q, release.id))
+    .filter((e) => e.outcome === 'success')
+    .map((e) => ({
+      action: e.action,
+      at: e.occurred_at,
+      details: (e.details_json ? JSON.parse(e.details_json) : {}) as { plan?: number; before?: PlanContent },
+    }));
+  const rejected = events.findLastIndex(
+    (e) => e.action === 'release.reject_plan' && e.details.plan === latest.version,
+  );
+  if (rejected >= 0 && latest.status !== 'rejected') {
+    const redraft = events
+      .slice(rejected + 1)
+      .find((e) => e.action === 'release.edit_plan' && e.details.plan === latest.version);
+    return {
+      version: latest.version,
+      status: 'rejected' as const,
+      decidedAt: events[rejected].at,
+      content: redraft?.details.before ?? latest.content,
+    };
+  }
+  const earlier = older.find((p) => p.submittedAt !== null);
+  return earlier
+    ? {
+        version: earlier.version,
+        status: earlier.status,
+        decidedAt: earlier.decidedAt,
+        content: earlier.content,
+      }
+    : null;
 }
 
 export async function conflictsOf(deps: PlanDeps, ctx: RequestContext, releaseId: string) {

@@ -244,6 +244,43 @@ describe.each(DIALECTS)('releases: intake, classification and plans on %s', (dia
     ]);
   });
 
+  it('PL-2 the approver compares with the plan as last put to a decision: none at first, the content as rejected, then the earlier version', async () => {
+    const r = await submitted('major');
+    const previous = async () => {
+      const answer = await c.boss.get(`/api/releases/${r.id}/plan/previous`);
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      return answer.body.previous;
+    };
+    expect(await previous()).toBeNull();
+    const rejected = await c.boss.post(`/api/releases/${r.id}/plan/reject`, { comment: '补充回退演练结果' });
+    const app = rejected.body.targetCiIds;
+    const first = completePlan(app);
+    // Redrafted in place, twice: what was rejected is the first draft, not the second.
+    await c.eng1.request('PUT', `/api/releases/${r.id}/plan`, { ...first, resources: '三名工程师' });
+    await c.eng1.request('PUT', `/api/releases/${r.id}/plan`, {
+      ...first,
+      resources: '三名工程师，DBA 待命',
+    });
+    await c.eng1.post(`/api/releases/${r.id}/plan/submit`);
+    expect(await previous()).toMatchObject({
+      version: 1,
+      status: 'rejected',
+      decidedAt: expect.any(String),
+      content: { resources: first.resources, purpose: first.purpose },
+    });
+    await c.boss.post(`/api/releases/${r.id}/plan/approve`, {});
+    await c.eng1.post(`/api/releases/${r.id}/plan/revise`, { reason: '窗口调整' });
+    await c.eng1.request('PUT', `/api/releases/${r.id}/plan`, { ...first, purpose: '窗口调整后' });
+    await c.eng1.post(`/api/releases/${r.id}/plan/submit`);
+    expect(await previous()).toMatchObject({
+      version: 1,
+      status: 'approved',
+      content: { resources: '三名工程师，DBA 待命', purpose: first.purpose },
+    });
+    // Read with the release: whoever may read it may read this; nobody else.
+    expect((await c.boss.get('/api/releases/no-such-release/plan/previous')).status).toBe(404);
+  });
+
   it('PL-5 a conflict with a freeze window or an overlapping release on dependent CIs needs a recorded override', async () => {
     const db = await ci(c.cfg, 'database', 'shared-db');
     const app = await ci(c.cfg, 'application', 'billing');

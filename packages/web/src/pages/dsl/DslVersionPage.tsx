@@ -48,6 +48,7 @@ import { DslStateTag } from './DslStateTag';
 import { UploadContentModal } from './UploadContentModal';
 import { DetailQuery } from '../../common/DetailQuery';
 import { PersonName } from '../../common/people';
+import { usePhone } from '../../common/usePhone';
 
 const UPLOADABLE: readonly DslState[] = ['draft', 'pending', 'rejected'];
 const DELETABLE: readonly DslState[] = ['draft', 'pending', 'rejected'];
@@ -81,6 +82,13 @@ function DslVersionView({ version: v }: { version: DslVersion }) {
   const [download, setDownload] = useState<TransferProgress | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: dslQueryKey });
   const ownVersion = v.createdBy === session.user.username;
+  // On a phone (issue #17): the facts label above value, the actions full-width buttons.
+  const phone = usePhone();
+  const button = phone ? ({ block: true, size: 'large' } as const) : {};
+  // The decision the page is opened for comes first.
+  const decision = phone ? ({ ...button, style: { order: -1 } } as const) : {};
+  const layout = phone ? ('vertical' as const) : undefined;
+  const breakAll = phone ? { wordBreak: 'break-all' as const } : undefined;
 
   const remove = useMutation({
     mutationFn: () => deleteVersion(v.id),
@@ -148,14 +156,21 @@ function DslVersionView({ version: v }: { version: DslVersion }) {
             {t(`dsl.stateHelp.${v.state}`)}
           </Typography.Paragraph>
         </div>
-        <Flex gap={8} wrap>
+        <Flex gap={8} wrap vertical={phone} style={phone ? { width: '100%' } : undefined}>
           {canDownload &&
             (largeFile ? (
-              <Button icon={<DownloadOutlined />} href={contentUrl(v.id)} download data-testid="dsl-download">
+              <Button
+                {...button}
+                icon={<DownloadOutlined />}
+                href={contentUrl(v.id)}
+                download
+                data-testid="dsl-download"
+              >
                 {t('dsl.download')}
               </Button>
             ) : (
               <Button
+                {...button}
                 icon={<DownloadOutlined />}
                 loading={download !== null}
                 onClick={() => void fetchContent()}
@@ -165,12 +180,23 @@ function DslVersionView({ version: v }: { version: DslVersion }) {
               </Button>
             ))}
           {v.kind === 'external' && v.externalUrl && (
-            <Button icon={<LinkOutlined />} href={v.externalUrl} target="_blank" rel="noreferrer noopener">
+            <Button
+              {...button}
+              icon={<LinkOutlined />}
+              href={v.externalUrl}
+              target="_blank"
+              rel="noreferrer noopener"
+            >
               {t('dsl.openExternal')}
             </Button>
           )}
           {canUpload && (
-            <Button icon={<UploadOutlined />} onClick={() => setDialog('upload')} data-testid="dsl-upload">
+            <Button
+              {...button}
+              icon={<UploadOutlined />}
+              onClick={() => setDialog('upload')}
+              data-testid="dsl-upload"
+            >
               {v.digest ? t('dsl.reupload') : t('dsl.upload')}
             </Button>
           )}
@@ -178,6 +204,7 @@ function DslVersionView({ version: v }: { version: DslVersion }) {
             <>
               <Tooltip title={ownVersion ? t('rules.fourEyes') : undefined}>
                 <Button
+                  {...decision}
                   type="primary"
                   icon={<CheckOutlined />}
                   disabled={ownVersion}
@@ -188,6 +215,7 @@ function DslVersionView({ version: v }: { version: DslVersion }) {
                 </Button>
               </Tooltip>
               <Button
+                {...decision}
                 danger
                 icon={<CloseOutlined />}
                 onClick={() => setDialog('reject')}
@@ -199,6 +227,7 @@ function DslVersionView({ version: v }: { version: DslVersion }) {
           )}
           {canRetire && (
             <Button
+              {...button}
               danger
               icon={<StopOutlined />}
               onClick={() => setDialog('retire')}
@@ -215,7 +244,13 @@ function DslVersionView({ version: v }: { version: DslVersion }) {
               okButtonProps={{ danger: true }}
               onConfirm={() => remove.mutate()}
             >
-              <Button danger icon={<DeleteOutlined />} loading={remove.isPending} data-testid="dsl-delete">
+              <Button
+                {...button}
+                danger
+                icon={<DeleteOutlined />}
+                loading={remove.isPending}
+                data-testid="dsl-delete"
+              >
                 {t('dsl.delete')}
               </Button>
             </Popconfirm>
@@ -239,6 +274,7 @@ function DslVersionView({ version: v }: { version: DslVersion }) {
         <Descriptions
           size="small"
           column={{ xs: 1, lg: 2 }}
+          layout={layout}
           data-testid="dsl-fields"
           items={[
             {
@@ -246,7 +282,7 @@ function DslVersionView({ version: v }: { version: DslVersion }) {
               label: t('dsl.digestFull'),
               span: { xs: 1, lg: 2 },
               children: v.digest ? (
-                <Typography.Text className="rg-mono" copyable data-testid="dsl-digest">
+                <Typography.Text className="rg-mono" copyable style={breakAll} data-testid="dsl-digest">
                   {v.digest}
                 </Typography.Text>
               ) : (
@@ -266,7 +302,12 @@ function DslVersionView({ version: v }: { version: DslVersion }) {
                     label: t('dsl.externalUrl'),
                     span: { xs: 1, lg: 2 },
                     children: v.externalUrl ? (
-                      <Typography.Link href={v.externalUrl} target="_blank" rel="noreferrer noopener">
+                      <Typography.Link
+                        href={v.externalUrl}
+                        target="_blank"
+                        rel="noreferrer noopener"
+                        style={breakAll}
+                      >
                         {v.externalUrl}
                       </Typography.Link>
                     ) : (
@@ -292,6 +333,7 @@ function DslVersionView({ version: v }: { version: DslVersion }) {
           <Descriptions
             size="small"
             column={{ xs: 1, lg: 2 }}
+            layout={layout}
             data-testid="dsl-decision"
             items={[
               {
@@ -315,6 +357,7 @@ function DslVersionView({ version: v }: { version: DslVersion }) {
           <Descriptions
             size="small"
             column={{ xs: 1, lg: 2 }}
+            layout={layout}
             title={t('dsl.retirementTitle')}
             style={{ marginTop: 16 }}
             items={[

@@ -130,7 +130,10 @@ export function ActionButton({
   // A disabled button fires no mouse events: the wrapper carries the tooltip.
   return (
     <Tooltip title={<BlockerList availability={a} />} styles={{ root: { maxWidth: 420 } }}>
-      <span style={{ display: 'inline-block', cursor: 'not-allowed' }} data-testid={`action-wrap-${action}`}>
+      <span
+        style={{ display: props.block ? 'block' : 'inline-block', cursor: 'not-allowed' }}
+        data-testid={`action-wrap-${action}`}
+      >
         {button}
       </span>
     </Tooltip>

@@ -20,6 +20,7 @@ import type {
 export const releasesQueryKey = ['releases'] as const;
 export const releaseQueryKey = (id: string) => [...releasesQueryKey, 'detail', id] as const;
 export const plansQueryKey = (id: string) => [...releasesQueryKey, 'plans', id] as const;
+export const previousPlanQueryKey = (id: string) => [...releasesQueryKey, 'previous-plan', id] as const;
 export const conflictsQueryKey = (id: string) => [...releasesQueryKey, 'conflicts', id] as const;
 export const relationshipsQueryKey = (id: string) => [...releasesQueryKey, 'relationships', id] as const;
 export const calendarQueryKey = [...releasesQueryKey, 'calendar'] as const;
@@ -84,6 +85,13 @@ export function assessRisks(id: string, input: RiskAssessment): Promise<ReleaseD
 
 export async function listPlans(id: string): Promise<PlanVersion[]> {
   return (await api.GET('/api/releases/{id}/plans', path(id))).plans;
+}
+
+/** PL-2: the plan as last put to a decision before the version in hand (null: a first submission). */
+export type PreviousPlan = NonNullable<ResponseOf<'/api/releases/{id}/plan/previous'>['previous']>;
+
+export async function previousPlan(id: string): Promise<PreviousPlan | null> {
+  return (await api.GET('/api/releases/{id}/plan/previous', path(id))).previous;
 }
 
 export function savePlan(id: string, content: PlanContent): Promise<ReleaseDetail> {
@@ -173,6 +181,10 @@ export function useRelease(id: string, options: { enabled?: boolean } = {}) {
 
 export function usePlans(id: string) {
   return useQuery({ queryKey: plansQueryKey(id), queryFn: () => listPlans(id) });
+}
+
+export function usePreviousPlan(id: string, options: { enabled?: boolean } = {}) {
+  return useQuery({ queryKey: previousPlanQueryKey(id), queryFn: () => previousPlan(id), ...options });
 }
 
 export function useConflicts(id: string, options: { enabled?: boolean } = {}) {

@@ -1,9 +1,10 @@
-import { Card, Form, Input, Select, Table, Tag, Typography } from 'antd';
+import { Card, Form, Input, Select, Tag, Typography } from 'antd';
 import { NumberInput } from '../../../common/NumberInput';
 import { useTranslation } from 'react-i18next';
 import type { IndicatorComparator, PlanContent, PlanIndicator } from '../../../api/types';
 import { CellItem, FormListTable } from './FormListTable';
 import { textLimit } from '../../../common/textLimit';
+import { PhoneTable } from '../../../common/PhoneTable';
 
 const COMPARATORS: readonly IndicatorComparator[] = ['gt', 'gte', 'lt', 'lte'];
 const SIGNS: Record<IndicatorComparator, string> = { gt: '>', gte: '≥', lt: '<', lte: '≤' };
@@ -147,19 +148,29 @@ export function MonitoringView({
   index: number;
 }) {
   const { t } = useTranslation();
+  return (
+    <Card
+      size="small"
+      title={`${index}. ${t('plan.monitoring.title')}`}
+      extra={<Tag style={{ marginInlineEnd: 0 }}>{t('plan.monitoring.optional')}</Tag>}
+      style={{ marginBottom: 16 }}
+      data-testid="plan-view-monitoring"
+    >
+      <MonitoringBody monitoring={monitoring} />
+    </Card>
+  );
+}
+
+/** What the monitoring section says: the indicators and the error patterns. */
+export function MonitoringBody({ monitoring }: { monitoring: PlanContent['monitoring'] }) {
+  const { t } = useTranslation();
   const m = 'plan.monitoring';
   const indicators = monitoring?.indicators ?? [];
   const patterns = monitoring?.errorPatterns ?? [];
   return (
-    <Card
-      size="small"
-      title={`${index}. ${t(`${m}.title`)}`}
-      extra={<Tag style={{ marginInlineEnd: 0 }}>{t(`${m}.optional`)}</Tag>}
-      style={{ marginBottom: 16 }}
-      data-testid="plan-view-monitoring"
-    >
+    <>
       <Typography.Text strong>{t(`${m}.indicators`)}</Typography.Text>
-      <Table<PlanIndicator>
+      <PhoneTable<PlanIndicator>
         rowKey="key"
         size="small"
         pagination={false}
@@ -197,6 +208,6 @@ export function MonitoringView({
           ))
         )}
       </div>
-    </Card>
+    </>
   );
 }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Button, Card, Descriptions, Drawer, Flex, Table, Tag, Timeline, Typography } from 'antd';
+import { Button, Card, Descriptions, Drawer, Flex, Tag, Timeline, Typography } from 'antd';
 import { EyeOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { PlanComment, PlanVersion } from '../../../api/types';
@@ -7,6 +7,8 @@ import { formatDateTime, formatMinute } from '../../../common/format';
 import { PlanStatusTag } from '../ReleaseTags';
 import { PlanView } from './PlanView';
 import { PersonName, usePeople } from '../../../common/people';
+import { PhoneTable } from '../../../common/PhoneTable';
+import { usePhone } from '../../../common/usePhone';
 
 const COMMENT_COLORS: Record<string, string> = {
   submitted: 'blue',
@@ -49,9 +51,10 @@ export function PlanHistory({ plans, number }: { plans: PlanVersion[]; number: s
   const { t } = useTranslation();
   const [viewing, setViewing] = useState<PlanVersion | null>(null);
   const nameOf = usePeople();
+  const phone = usePhone();
   return (
     <Card size="small" title={t('plan.historyTitle')} style={{ marginBottom: 16 }}>
-      <Table<PlanVersion>
+      <PhoneTable<PlanVersion>
         rowKey="id"
         size="small"
         pagination={false}
@@ -127,7 +130,7 @@ export function PlanHistory({ plans, number }: { plans: PlanVersion[]; number: s
       {viewing && (
         <Drawer
           open
-          size={960}
+          size={phone ? '100%' : 960}
           title={
             <Flex gap={8} align="center">
               {number} {t('plan.versionTitle', { version: viewing.version })}
@@ -139,7 +142,7 @@ export function PlanHistory({ plans, number }: { plans: PlanVersion[]; number: s
         >
           <Descriptions
             size="small"
-            column={2}
+            column={phone ? 1 : 2}
             style={{ marginBottom: 16 }}
             items={[
               {

@@ -7,6 +7,26 @@ import { gapReason, sectionLabel } from '../../../common/ruleText';
 
 export const sectionAnchor = (section: PlanSection) => `plan-section-${section}`;
 
+/** Whether a section is complete, as the server judged it; what is missing in a tooltip. */
+export function SectionStatus({ gap, refused = false }: { gap?: SectionGap; refused?: boolean }) {
+  const { t } = useTranslation();
+  return gap ? (
+    <Tooltip title={gapReason(t, gap)}>
+      <Tag
+        color={refused ? 'error' : 'warning'}
+        icon={<ExclamationCircleOutlined />}
+        style={{ marginInlineEnd: 0 }}
+      >
+        {t('plan.sectionMissing')}
+      </Tag>
+    </Tooltip>
+  ) : (
+    <Tag color="success" icon={<CheckCircleOutlined />} style={{ marginInlineEnd: 0 }}>
+      {t('plan.sectionDone')}
+    </Tag>
+  );
+}
+
 /**
  * One section of the plan (PL-1): numbered, its completeness as the server last judged it, and —
  * after a refused submission — outlined in red with what is missing.
@@ -35,22 +55,7 @@ export function PlanSectionCard({
   children: ReactNode;
 }) {
   const { t } = useTranslation();
-  const open = missing ?? gap;
-  const status = !judged ? null : open ? (
-    <Tooltip title={gapReason(t, open)}>
-      <Tag
-        color={missing ? 'error' : 'warning'}
-        icon={<ExclamationCircleOutlined />}
-        style={{ marginInlineEnd: 0 }}
-      >
-        {t('plan.sectionMissing')}
-      </Tag>
-    </Tooltip>
-  ) : (
-    <Tag color="success" icon={<CheckCircleOutlined />} style={{ marginInlineEnd: 0 }}>
-      {t('plan.sectionDone')}
-    </Tag>
-  );
+  const status = judged ? <SectionStatus gap={missing ?? gap} refused={!!missing} /> : null;
   return (
     <Card
       id={anchor ? sectionAnchor(section) : undefined}

@@ -5,7 +5,7 @@ import { ErrorAlert } from '../../../common/ErrorAlert';
 import { blockerText, sectionLabel } from '../../../common/ruleText';
 import { ActionButton } from '../ActionButton';
 import { onlyStateBlocked, useReleaseActions } from '../releaseActions';
-import { usePlans } from '../releases.api';
+import { usePlans, usePreviousPlan } from '../releases.api';
 import { PlanStatusTag } from '../ReleaseTags';
 import { ConflictsCard } from './ConflictsCard';
 import { PlanEditor } from './PlanEditor';
@@ -14,6 +14,7 @@ import { PlanHistory } from './PlanHistory';
 import { PlanView } from './PlanView';
 import { sectionAnchor } from './PlanSectionCard';
 import { PersonName } from '../../../common/people';
+import { usePhone } from '../../../common/usePhone';
 
 const PLAN_ACTIONS: ReleaseAction[] = [
   'submit_plan',
@@ -28,7 +29,11 @@ export function PlanTab({ release }: { release: ReleaseDetail }) {
   const { t } = useTranslation();
   const { availability } = useReleaseActions();
   const plans = usePlans(release.id);
-  if (plans.isPending) return <Spin />;
+  const phone = usePhone();
+  // PL-2: on a phone the approver reads what changed since the plan was last decided (issue #17).
+  const previous = usePreviousPlan(release.id, { enabled: phone });
+  // Disabled on a desktop, the comparison stays pending there: the phone alone waits for it.
+  if (plans.isPending || (phone && previous.isPending)) return <Spin />;
   if (plans.error) return <ErrorAlert error={plans.error} />;
   const latest = plans.data[0] ?? null;
   const summary = release.plan;
@@ -39,6 +44,10 @@ export function PlanTab({ release }: { release: ReleaseDetail }) {
   const actions = PLAN_ACTIONS.map(availability).filter(
     (a) => !onlyStateBlocked(a) && !(edit.allowed && a.action === 'submit_plan'),
   );
+  const reading = !edit.allowed && !(complete.allowed && latest) && latest !== null;
+  // On a phone the approver reads the plan (what changed first), then its conflicts (issue #17).
+  const conflictsLast = phone && reading;
+  const editBlocked = edit.blockers.some((b) => b.kind !== 'state');
   const total = PLAN_SECTIONS.length;
   const done = summary ? total - summary.gaps.length : 0;
 
@@ -48,7 +57,7 @@ export function PlanTab({ release }: { release: ReleaseDetail }) {
         <Card size="small" style={{ marginBottom: 16 }} data-testid="plan-summary">
           <Flex justify="space-between" align="center" gap={16} wrap>
             <Flex vertical gap={4} style={{ minWidth: 280, flex: '1 1 320px' }}>
-              <Flex gap={8} align="center">
+              <Flex gap={8} align="center" wrap={phone}>
                 <Typography.Text strong style={{ fontSize: 16 }}>
                   {t('plan.versionTitle', { version: summary.version })}
                 </Typography.Text>
@@ -93,10 +102,15 @@ export function PlanTab({ release }: { release: ReleaseDetail }) {
                 </Flex>
               )}
             </Flex>
-            <Flex gap={8} wrap>
-              {actions.map((a) => (
-                <ActionButton key={a.action} action={a.action} />
-              ))}
+            {/* On a phone the decisions are full-width buttons (PL-2, issue #17). */}
+            <Flex gap={8} wrap vertical={phone} style={phone ? { width: '100%' } : undefined}>
+              {actions.map((a) =>
+                phone ? (
+                  <ActionButton key={a.action} action={a.action} block size="large" />
+                ) : (
+                  <ActionButton key={a.action} action={a.action} />
+                ),
+              )}
               <PlanExportButton releaseId={release.id} number={release.number} version={summary.version} />
             </Flex>
           </Flex>
@@ -108,7 +122,7 @@ export function PlanTab({ release }: { release: ReleaseDetail }) {
         </Card>
       )}
 
-      {summary && <ConflictsCard release={release} />}
+      {summary && !conflictsLast && <ConflictsCard release={release} />}
 
       {edit.allowed ? (
         // Keyed by version: the first save creates version 1 without losing what is on screen.
@@ -117,25 +131,28 @@ export function PlanTab({ release }: { release: ReleaseDetail }) {
         <PlanEditor key={`completion-${latest.version}`} release={release} plan={latest} completion />
       ) : latest ? (
         <>
-          <Alert
-            type="info"
-            showIcon
-            style={{ marginBottom: 16 }}
-            title={t('plan.readOnly', {
-              version: latest.version,
-              status: t(`plan.statuses.${latest.status}`),
-            })}
-            description={
-              edit.blockers.some((b) => b.kind !== 'state') ? (
-                <ul style={{ margin: 0, paddingInlineStart: 18 }}>
-                  {edit.blockers.map((b, i) => (
-                    <li key={i}>{blockerText(t, b, release.changes)}</li>
-                  ))}
-                </ul>
-              ) : undefined
-            }
-          />
-          <PlanView content={latest.content} gaps={summary?.gaps} />
+          {/* A phone has the plan's status in the summary above; only why it cannot be edited. */}
+          {(!phone || editBlocked) && (
+            <Alert
+              type="info"
+              showIcon
+              style={{ marginBottom: 16 }}
+              title={t('plan.readOnly', {
+                version: latest.version,
+                status: t(`plan.statuses.${latest.status}`),
+              })}
+              description={
+                editBlocked ? (
+                  <ul style={{ margin: 0, paddingInlineStart: 18 }}>
+                    {edit.blockers.map((b, i) => (
+                      <li key={i}>{blockerText(t, b, release.changes)}</li>
+                    ))}
+                  </ul>
+                ) : undefined
+              }
+            />
+          )}
+          <PlanView content={latest.content} gaps={summary?.gaps} since={previous.data ?? undefined} />
         </>
       ) : (
         <Empty description={t('plan.noPlan')} style={{ padding: 32 }}>
@@ -150,6 +167,7 @@ export function PlanTab({ release }: { release: ReleaseDetail }) {
         </Empty>
       )}
 
+      {summary && conflictsLast && <ConflictsCard release={release} />}
       {plans.data.length > 0 && <PlanHistory plans={plans.data} number={release.number} />}
     </div>
   );

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
-import { Descriptions, Flex, Table, Tag, Typography } from 'antd';
+import { Card, Collapse, Descriptions, Divider, Flex, Tag, Typography } from 'antd';
 import { CalendarOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
@@ -12,11 +12,16 @@ import {
   type SectionGap,
 } from '../../../api/types';
 import { formatMinute } from '../../../common/format';
+import { PhoneTable } from '../../../common/PhoneTable';
+import { sectionLabel } from '../../../common/ruleText';
+import { usePhone } from '../../../common/usePhone';
 import { useBaselines } from '../../cmdb/cmdb.api';
 import { CiLinks } from '../CiLinks';
-import { PlanSectionCard } from './PlanSectionCard';
-import { MonitoringView } from './MonitoringSection';
-import { plannedMinutes } from './planForm';
+import { PlanSectionCard, SectionStatus } from './PlanSectionCard';
+import { MonitoringBody, MonitoringView } from './MonitoringSection';
+import type { PreviousPlan } from '../releases.api';
+import { PlanStatusTag } from '../ReleaseTags';
+import { changedParts, plannedMinutes, type PlanPart } from './planForm';
 
 function Text({ value }: { value?: string | null }) {
   const { t } = useTranslation();
@@ -30,7 +35,7 @@ function Text({ value }: { value?: string | null }) {
 function StepsTable({ steps, testId }: { steps: PlanStep[]; testId?: string }) {
   const { t } = useTranslation();
   return (
-    <Table<PlanStep & { no: number }>
+    <PhoneTable<PlanStep & { no: number }>
       rowKey="no"
       size="small"
       pagination={false}
@@ -48,22 +53,13 @@ function StepsTable({ steps, testId }: { steps: PlanStep[]; testId?: string }) {
   );
 }
 
-/** A plan version as people read it: every section in order, nothing editable (PL-3). */
-export function PlanView({
-  content,
-  gaps,
-  anchors = true,
-}: {
-  content: PlanContent;
-  gaps?: SectionGap[];
-  anchors?: boolean;
-}) {
+/** What each section of a plan version shows, read-only. */
+function useSectionBodies(content: PlanContent): Record<PlanSection, ReactNode> {
   const { t } = useTranslation();
   const baselines = useBaselines();
   const baseline = baselines.data?.find((b) => b.id === content.baseline?.baselineId);
-  const gapOf = new Map((gaps ?? []).map((g) => [g.section, g]));
 
-  const body: Record<PlanSection, ReactNode> = {
+  return {
     purpose: <Text value={content.purpose} />,
     scope: (
       <Descriptions
@@ -89,7 +85,7 @@ export function PlanView({
       />
     ),
     participants: (
-      <Table
+      <PhoneTable
         rowKey={(_, i) => String(i)}
         size="small"
         pagination={false}
@@ -103,7 +99,7 @@ export function PlanView({
       />
     ),
     risks: (
-      <Table
+      <PhoneTable
         rowKey={(_, i) => String(i)}
         size="small"
         pagination={false}
@@ -149,7 +145,7 @@ export function PlanView({
             },
           ]}
         />
-        <Table
+        <PhoneTable
           rowKey={(_, i) => String(i)}
           size="small"
           pagination={false}
@@ -202,7 +198,7 @@ export function PlanView({
           <StepsTable steps={content.rollback?.steps ?? []} />
         </div>
         <Typography.Text strong>{t('plan.triggers')}</Typography.Text>
-        <Table
+        <PhoneTable
           rowKey={(_, i) => String(i)}
           size="small"
           pagination={false}
@@ -217,7 +213,28 @@ export function PlanView({
       </>
     ),
   };
+}
 
+/**
+ * A plan version as people read it: every section in order, nothing editable (PL-3). On a phone
+ * (PL-2, issue #17) the sections are folded, and what changed since `since` comes first.
+ */
+export function PlanView({
+  content,
+  gaps,
+  anchors = true,
+  since,
+}: {
+  content: PlanContent;
+  gaps?: SectionGap[];
+  anchors?: boolean;
+  /** The earlier version the approver compares with (the phone shows what changed since). */
+  since?: PreviousPlan;
+}) {
+  const phone = usePhone();
+  const body = useSectionBodies(content);
+  if (phone) return <PhonePlanView content={content} gaps={gaps} since={since} body={body} />;
+  const gapOf = new Map((gaps ?? []).map((g) => [g.section, g]));
   return (
     <div data-testid="plan-view">
       {PLAN_SECTIONS.map((section, index) => (
@@ -235,6 +252,109 @@ export function PlanView({
       {content.monitoring && (
         <MonitoringView monitoring={content.monitoring} index={PLAN_SECTIONS.length + 1} />
       )}
+    </div>
+  );
+}
+
+/** A folded section's content, with room to spare at 360 px. */
+const PANEL_BODY = { padding: '8px 8px 12px' };
+
+/**
+ * PL-2 on a phone: the parts changed since the earlier version first, each with what it said
+ * before; then every part of the plan, folded, its completeness beside its name.
+ */
+function PhonePlanView({
+  content,
+  gaps,
+  since,
+  body,
+}: {
+  content: PlanContent;
+  gaps?: SectionGap[];
+  since?: PreviousPlan;
+  body: Record<PlanSection, ReactNode>;
+}) {
+  const { t } = useTranslation();
+  const before = useSectionBodies(since?.content ?? {});
+  const gapOf = new Map((gaps ?? []).map((g) => [g.section, g]));
+  const changed = since ? changedParts(since.content, content) : [];
+  const parts: PlanPart[] = [...PLAN_SECTIONS, ...(content.monitoring ? (['monitoring'] as const) : [])];
+  const label = (part: PlanPart) =>
+    part === 'monitoring'
+      ? `${PLAN_SECTIONS.length + 1}. ${t('plan.monitoring.title')}`
+      : `${PLAN_SECTIONS.indexOf(part) + 1}. ${sectionLabel(t, part)}`;
+  const show = (part: PlanPart, of: PlanContent, bodies: Record<PlanSection, ReactNode>) =>
+    part === 'monitoring' ? <MonitoringBody monitoring={of.monitoring} /> : bodies[part];
+  const changedTag = (
+    <Tag color="processing" style={{ marginInlineEnd: 0 }}>
+      {t('plan.changed')}
+    </Tag>
+  );
+  return (
+    <div data-testid="plan-view">
+      {since && (
+        <Card
+          size="small"
+          title={
+            <Flex gap={8} align="center" wrap>
+              <Typography.Text strong style={{ whiteSpace: 'normal' }}>
+                {t('plan.changesSince', { version: since.version })}
+              </Typography.Text>
+              <PlanStatusTag status={since.status} />
+            </Flex>
+          }
+          style={{ marginBottom: 16 }}
+          data-testid="plan-changes"
+        >
+          {changed.length === 0 ? (
+            <Typography.Text type="secondary">{t('plan.noChanges')}</Typography.Text>
+          ) : (
+            <Collapse
+              size="small"
+              styles={{ body: PANEL_BODY }}
+              items={changed.map((part) => ({
+                key: part,
+                label: <span data-testid={`plan-change-${part}`}>{label(part)}</span>,
+                extra: changedTag,
+                children: (
+                  <>
+                    {show(part, content, body)}
+                    <Divider plain style={{ margin: '12px 0 8px', fontSize: 12 }}>
+                      {t('plan.before', {
+                        version: since.version,
+                        status: t(`plan.statuses.${since.status}`),
+                      })}
+                    </Divider>
+                    <div style={{ opacity: 0.65 }} data-testid={`plan-before-${part}`}>
+                      {show(part, since.content, before)}
+                    </div>
+                  </>
+                ),
+              }))}
+            />
+          )}
+        </Card>
+      )}
+      <Collapse
+        size="small"
+        styles={{ body: PANEL_BODY }}
+        style={{ marginBottom: 16 }}
+        data-testid="plan-sections"
+        items={parts.map((part) => {
+          const gap = part === 'monitoring' ? undefined : gapOf.get(part);
+          return {
+            key: part,
+            label: <span data-testid={`plan-part-${part}`}>{label(part)}</span>,
+            extra: (
+              <Flex gap={4}>
+                {changed.includes(part) && changedTag}
+                {gaps !== undefined && part !== 'monitoring' && <SectionStatus gap={gap} />}
+              </Flex>
+            ),
+            children: show(part, content, body),
+          };
+        })}
+      />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PlanContent } from '../../../api/types';
-import { contentKey, toContent, toFormValues, type PlanFormValues } from './planForm';
+import { changedParts, contentKey, toContent, toFormValues, type PlanFormValues } from './planForm';
 
 /** A saved plan with optional parts left out, as the server may return it. */
 const saved: PlanContent = {
@@ -39,5 +39,29 @@ describe('plan editor: unsaved changes', () => {
     expect(contentKey({ ...opened, steps: [...opened.steps, { title: '验证', owner: '李娜' }] })).not.toBe(
       contentKey(opened),
     );
+  });
+});
+
+describe('plan approval: what changed since the earlier version', () => {
+  it("PL-2 PL-3: names the changed sections in the plan's order, the monitoring last", () => {
+    const revised: PlanContent = {
+      ...saved,
+      steps: [
+        ...saved.steps!,
+        { title: '验证', owner: '李娜', expectedMinutes: 5, verification: '转账成功' },
+      ],
+      purpose: '升级订单服务至 2.5.0',
+      monitoring: { indicators: [], errorPatterns: ['ORA-'] },
+    };
+    expect(changedParts(saved, revised)).toEqual(['purpose', 'steps', 'monitoring']);
+  });
+
+  it('PL-3: a section filled in or emptied counts; an unchanged plan has no changes', () => {
+    expect(changedParts(saved, structuredClone(saved))).toEqual([]);
+    expect(changedParts({ purpose: 'x' }, { purpose: 'x', postDeployment: '监控 2 小时' })).toEqual([
+      'post_deployment',
+    ]);
+    const { window: _window, ...withoutWindow } = saved;
+    expect(changedParts(saved, withoutWindow)).toEqual(['window']);
   });
 });

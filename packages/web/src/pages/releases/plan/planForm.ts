@@ -1,15 +1,18 @@
 import type { Dayjs } from 'dayjs';
 import { fromPickerTime, toPickerTime } from '../../../common/format';
-import type {
-  Assessment,
-  PlanContent,
-  PlanIndicator,
-  PlanRisk,
-  PlanStep,
-  ReleaseDetail,
-  ResourceAssessment,
-  RiskAssessment,
+import {
+  PLAN_SECTIONS,
+  type Assessment,
+  type PlanContent,
+  type PlanIndicator,
+  type PlanRisk,
+  type PlanSection,
+  type PlanStep,
+  type ReleaseDetail,
+  type ResourceAssessment,
+  type RiskAssessment,
 } from '../../../api/types';
+import { fieldChanges } from '../../audit/auditDiff';
 
 /** The plan as the editor's form holds it: every list present, the window as two dates. */
 export interface PlanFormValues {
@@ -173,4 +176,31 @@ export function resourcesText(
     `${labels.people}：\n${people}`,
     `${labels.time}：${r.time.estimateHours} ${labels.hours}${r.time.note ? `，${r.time.note}` : ''}`,
   ].join('\n');
+}
+
+/** A part of a plan as the reader sees it: one of its sections, or the optional monitoring. */
+export type PlanPart = PlanSection | 'monitoring';
+
+/** The field of the plan's content each part is kept in. */
+const PART_FIELD: Record<PlanPart, keyof PlanContent> = {
+  purpose: 'purpose',
+  scope: 'scope',
+  participants: 'participants',
+  risks: 'risks',
+  baseline: 'baseline',
+  post_deployment: 'postDeployment',
+  window: 'window',
+  resources: 'resources',
+  steps: 'steps',
+  rollback: 'rollback',
+  monitoring: 'monitoring',
+};
+
+/**
+ * PL-2, PL-3: the parts of the plan that differ between an earlier version and this one, in the
+ * plan's order — what an approver reads first (issue #17).
+ */
+export function changedParts(before: PlanContent, after: PlanContent): PlanPart[] {
+  const changed = new Set((fieldChanges(before, after) ?? []).map((c) => c.field));
+  return [...PLAN_SECTIONS, 'monitoring' as const].filter((part) => changed.has(PART_FIELD[part]));
 }
