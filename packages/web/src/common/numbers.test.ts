@@ -27,7 +27,8 @@ function requestField(method: string, route: string, field: string): NumberSchem
   let node = openapi.paths[route][method].requestBody.content['application/json'].schema;
   for (const part of field.split('.')) {
     const name = part.replace(/\[\]$/, '');
-    node = node.properties![name];
+    // A nullable object is `anyOf: [object, null]`.
+    node = (node.properties ? node : node.anyOf!.find((s) => s.properties)!).properties![name];
     if (part.endsWith('[]')) node = node.items!;
   }
   // A nullable number is `anyOf: [number, null]`.
@@ -77,6 +78,7 @@ const SERVER: Record<
     domain: 'successRateTarget',
   },
   policyComplaintCount: { fields: [['post', '/api/policy/versions', 'rules.complaintThreshold.count']] },
+  wecomAgentId: { fields: [['post', '/api/notifications/webhooks', 'app.agentId']] },
   policyComplaintWithinMinutes: {
     fields: [['post', '/api/policy/versions', 'rules.complaintThreshold.withinMinutes']],
   },

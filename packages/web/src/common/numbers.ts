@@ -41,6 +41,8 @@ export const NUMBER_LIMITS = {
   policyComplaintCount: { min: 1, max: 10_000, integer: true },
   /** …within so many minutes. */
   policyComplaintWithinMinutes: { min: 1, max: 1440, integer: true },
+  /** a WeCom app's AgentId. */
+  wecomAgentId: { min: 1, max: 2_147_483_647, integer: true },
 } as const satisfies Record<string, NumberLimit>;
 
 /**

@@ -75,8 +75,28 @@ export const enNotifications: typeof zhNotifications = {
         dingtalk: 'DingTalk robot',
         wecom: 'WeCom robot',
         feishu: 'Feishu robot',
+        feishu_app: 'Feishu app (decide on the card)',
+        wecom_app: 'WeCom app (decide on the card)',
       },
       url: 'URL',
+      urlApp: 'Open platform address',
+      urlAppHelp: {
+        feishu_app:
+          "Feishu's open platform, usually https://open.feishu.cn (your own address for a private deployment).",
+        wecom_app: "WeCom's server API, usually https://qyapi.weixin.qq.com.",
+      },
+      app: {
+        appId: 'App ID',
+        chatId: 'Group chat_id',
+        corpId: 'Corp ID',
+        agentId: 'App AgentId',
+        help: {
+          feishu_app:
+            "Cards go to this group; their buttons call back to /api/chat/feishu/card (the app's card request URL; the server needs FEISHU_CARD_VERIFICATION_TOKEN and FEISHU_CARD_ENCRYPT_KEY).",
+          wecom_app:
+            "Cards go to the people who must act (with a WeCom account bound); their buttons call back to /api/chat/wecom/callback (the app's receive-message URL; the server needs WECOM_CALLBACK_TOKEN, WECOM_CALLBACK_AES_KEY and WECOM_CORP_ID).",
+        },
+      },
       urlHelp:
         'For security (X-4) the server does not call loopback, link-local, private or other internal addresses unless the operator allows them in OUTBOUND_ALLOW. Credentials in the URL (access_token, key…) show as ***; leave them as shown to keep them.',
       secret: 'Signing secret',
@@ -85,7 +105,10 @@ export const enNotifications: typeof zhNotifications = {
         dingtalk: 'The secret of the robot\'s "signature" security setting (starts with SEC).',
         wecom: 'WeCom group robots are not signed: the key in the URL is the credential.',
         feishu: 'The secret of the robot\'s "signature verification" security setting.',
+        feishu_app: "The app's App Secret (required).",
+        wecom_app: "The app's Secret (required).",
       },
+      secretApp: 'App secret',
       secretSet: 'Set',
       secretKeep: 'Leave empty to keep the current secret',
       removeSecret: 'Remove the secret',

@@ -71,8 +71,27 @@ export const zhNotifications = {
         dingtalk: '钉钉机器人',
         wecom: '企业微信机器人',
         feishu: '飞书机器人',
+        feishu_app: '飞书应用（可在卡片上决定）',
+        wecom_app: '企业微信应用（可在卡片上决定）',
       },
       url: '地址',
+      urlApp: '开放平台地址',
+      urlAppHelp: {
+        feishu_app: '飞书开放平台的地址，通常为 https://open.feishu.cn（私有化部署填写本企业地址）。',
+        wecom_app: '企业微信服务端 API 的地址，通常为 https://qyapi.weixin.qq.com。',
+      },
+      app: {
+        appId: 'App ID',
+        chatId: '群聊 chat_id',
+        corpId: '企业 ID（CorpID）',
+        agentId: '应用 AgentId',
+        help: {
+          feishu_app:
+            '卡片发到此群，按钮回调到 /api/chat/feishu/card（在应用的“消息卡片请求网址”填写；服务器须配置 FEISHU_CARD_VERIFICATION_TOKEN 与 FEISHU_CARD_ENCRYPT_KEY）。',
+          wecom_app:
+            '卡片发给需要处理的人（须绑定企业微信账号），按钮回调到 /api/chat/wecom/callback（在应用“接收消息”中填写；服务器须配置 WECOM_CALLBACK_TOKEN、WECOM_CALLBACK_AES_KEY 与 WECOM_CORP_ID）。',
+        },
+      },
       urlHelp:
         '出于安全考虑（X-4），服务器不会请求回环、链路本地、内网等内部地址，除非运维人员在 OUTBOUND_ALLOW 中放行。地址中的 access_token、key 等凭据显示为 ***，保持不变即沿用原凭据。',
       secret: '签名密钥',
@@ -81,7 +100,10 @@ export const zhNotifications = {
         dingtalk: '机器人安全设置中“加签”的密钥（SEC 开头）。',
         wecom: '企业微信群机器人不使用签名，地址中的 key 即凭据。',
         feishu: '机器人安全设置中“签名校验”的密钥。',
+        feishu_app: '应用的 App Secret（必填）。',
+        wecom_app: '应用的 Secret（必填）。',
       },
+      secretApp: '应用密钥',
       secretSet: '已设置',
       secretKeep: '留空则保留现有密钥',
       removeSecret: '移除密钥',

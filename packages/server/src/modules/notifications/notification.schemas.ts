@@ -80,7 +80,7 @@ export const appSettings = z
     appId: appId.optional().describe("Feishu: the app's App ID (cli_…)"),
     chatId: appId.optional().describe('Feishu: the group chat the cards go to (oc_…)'),
     corpId: appId.optional().describe('WeCom: the corp id (ww…)'),
-    agentId: z.number().int().positive().max(2_147_483_647).optional().describe("WeCom: the app's AgentId"),
+    agentId: z.number().int().min(1).max(2_147_483_647).optional().describe("WeCom: the app's AgentId"),
   })
   .describe('X-2: for feishu_app and wecom_app, the ids the cards are sent with');
 

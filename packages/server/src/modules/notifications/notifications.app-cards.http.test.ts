@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test/databases';
 import { HttpClient, startTestApp, type TestApp } from '../../test/test-app';
 import { signInRoles } from '../../test/releases';
+import { SESSIONS_FOR_A_DAY, readyRelease, runStep } from '../../test/implementation';
 import { FEISHU_APP, WECOM_APP, feishuPress, sendToServer, wecomPress } from '../chat/testing/vendors';
 import { WebhookReceiver } from './testing/receivers';
 
@@ -48,6 +49,7 @@ describe.each(DIALECTS)('X-2 decision cards through chat apps on %s', (dialect) 
   });
   const start = async () => {
     t = await startTestApp(dialect, {
+      ...SESSIONS_FOR_A_DAY,
       PUBLIC_URL: 'https://release.example.com',
       OUTBOUND_ALLOW: '127.0.0.1/32',
       ...FEISHU_APP,
@@ -189,5 +191,47 @@ describe.each(DIALECTS)('X-2 decision cards through chat apps on %s', (dialect) 
     const pressed = await sendToServer(t.url, wecomPress(t.clock.now(), 'ZhangSan', approve.key));
     expect(pressed.status).toBe(200);
     expect((await c.boss.get(`/api/dsl/versions/${versionId}`)).body.state).toBe('approved');
+  });
+
+  it('X-2 RB-2 a rollback trigger goes out as a card with 决定回退/继续实施, and its escalation 10 minutes before the deadline carries the decision again', async () => {
+    await start();
+    playFeishuApi(receiver);
+    await bind('boss', { feishu_user_id: 'ou_boss' });
+    await admin.post('/api/notifications/webhooks', {
+      name: '发布群',
+      format: 'feishu_app',
+      url: receiver.url(),
+      secret: 'feishu-app-secret',
+      app: { appId: 'cli_release', chatId: 'oc_release_group' },
+      kinds: ['trigger_raised', 'deadline_near'],
+    });
+    const r = await readyRelease(t, c);
+    await c.impl.post(`/api/releases/${r.id}/implementation/start`);
+    await runStep(c.impl, r.id, 'implementation', 0);
+    const raised = await c.impl.post(`/api/releases/${r.id}/triggers`, { kind: 'data', summary: '对账不平' });
+    expect(raised.status).toBe(200);
+    await drain();
+    t.clock.advance(20 * 60_000);
+    await drain();
+    const cards = receiver.requests
+      .filter((q) => q.path === '/open-apis/im/v1/messages')
+      .map((q) => JSON.parse(JSON.parse(q.body).content));
+    expect(cards.map((card) => card.header.title.content)).toEqual([
+      expect.stringContaining('回退触发'),
+      expect.stringContaining('回退决策还剩 10 分钟'),
+    ]);
+    for (const card of cards) {
+      const form = card.body.elements.find((e: any) => e.tag === 'form');
+      expect(form.elements.slice(1).map((b: any) => b.text.content)).toEqual(['决定回退', '继续实施']);
+      expect(JSON.stringify(card)).toContain('<at id=ou_boss></at>');
+    }
+    // The escalation's button decides the same trigger.
+    const rg = cards[1].body.elements.find((e: any) => e.tag === 'form').elements[1].behaviors[0].value.rg;
+    const pressed = await sendToServer(t.url, feishuPress(t.clock.now(), 'ou_boss', rg));
+    expect(pressed.json.toast.type).toBe('success');
+    expect((await c.boss.get(`/api/releases/${r.id}/rollback`)).body.triggers[0]).toMatchObject({
+      decision: 'rollback',
+      decidedBy: 'boss',
+    });
   });
 });

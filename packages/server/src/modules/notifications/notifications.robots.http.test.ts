@@ -195,6 +195,26 @@ describe.each(DIALECTS)('robots: @-mentions and per-robot rate limits (X-2) on %
     expect(statuses.every((s) => s.status === 'delivered')).toBe(true);
   });
 
+  it("X-2 the test button counts against the robot's limit: with the window full of messages on their way it is refused (429) with the time to try again, and sends nothing", async () => {
+    receiver = await WebhookReceiver.start();
+    await start();
+    const client = await admin();
+    const hook = await robot(client, 'dingtalk', '/robot/send?access_token=t');
+    dingtalkLike();
+    for (let n = 1; n <= 20; n++) await send(notice(n));
+    await drain();
+    expect(receiver.accepted).toHaveLength(20);
+    const test = await client.post(`/api/notifications/webhooks/${hook.id}/test`);
+    expect(test.status).toBe(429);
+    expect(test.body.error.details.reasons[0]).toMatchObject({
+      reasonCode: 'robot_test_rate_limited',
+      params: { format: 'dingtalk' },
+    });
+    expect(receiver.requests).toHaveLength(20);
+    t.clock.advance(65_000);
+    expect((await client.post(`/api/notifications/webhooks/${hook.id}/test`)).body.ok).toBe(true);
+  });
+
   it('X-2 a Feishu robot gets at most 5 a second and 100 a minute', async () => {
     receiver = await WebhookReceiver.start();
     await start();

@@ -3,13 +3,17 @@ import { App, Checkbox, Form, Input, Modal, Select, Switch } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../common/ErrorAlert';
-import { showFieldErrors } from '../../common/forms';
+import { numberRule, showFieldErrors } from '../../common/forms';
+import { NumberInput } from '../../common/NumberInput';
+import { NUMBER_LIMITS } from '../../common/numbers';
 import {
   createEndpoint,
+  isAppFormat,
   NOTIFICATION_KINDS,
   updateEndpoint,
   WEBHOOK_FORMATS,
   webhooksQueryKey,
+  type AppSettings,
   type Endpoint,
   type NotificationKind,
   type WebhookFormat,
@@ -23,6 +27,7 @@ interface EndpointForm {
   url: string;
   secret?: string;
   removeSecret?: boolean;
+  app?: AppSettings;
   kinds: NotificationKind[];
   enabled: boolean;
 }
@@ -47,6 +52,7 @@ export function EndpointFormModal({ endpoint, onClose }: { endpoint?: Endpoint; 
         url: v.url.trim(),
         kinds: v.kinds,
         enabled: v.enabled,
+        app: isAppFormat(v.format) ? (v.app ?? {}) : null,
       };
       return endpoint
         ? updateEndpoint(endpoint.id, {
@@ -107,8 +113,12 @@ export function EndpointFormModal({ endpoint, onClose }: { endpoint?: Endpoint; 
         </Form.Item>
         <Form.Item
           name="url"
-          label={t('notifications.admin.url')}
-          extra={t('notifications.admin.urlHelp')}
+          label={isAppFormat(format) ? t('notifications.admin.urlApp') : t('notifications.admin.url')}
+          extra={
+            isAppFormat(format)
+              ? `${t(`notifications.admin.urlAppHelp.${format}`)} ${t('notifications.admin.urlHelp')}`
+              : t('notifications.admin.urlHelp')
+          }
           rules={[
             { required: true, message: t('common.required') },
             { type: 'url', message: t('notifications.admin.url') },
@@ -116,10 +126,39 @@ export function EndpointFormModal({ endpoint, onClose }: { endpoint?: Endpoint; 
         >
           <Input placeholder="https://" />
         </Form.Item>
+        {format === 'feishu_app' && (
+          <>
+            <Form.Item name={['app', 'appId']} label={t('notifications.admin.app.appId')}>
+              <Input placeholder="cli_…" />
+            </Form.Item>
+            <Form.Item
+              name={['app', 'chatId']}
+              label={t('notifications.admin.app.chatId')}
+              extra={t('notifications.admin.app.help.feishu_app')}
+            >
+              <Input placeholder="oc_…" />
+            </Form.Item>
+          </>
+        )}
+        {format === 'wecom_app' && (
+          <>
+            <Form.Item name={['app', 'corpId']} label={t('notifications.admin.app.corpId')}>
+              <Input placeholder="ww…" />
+            </Form.Item>
+            <Form.Item
+              name={['app', 'agentId']}
+              label={t('notifications.admin.app.agentId')}
+              extra={t('notifications.admin.app.help.wecom_app')}
+              rules={[numberRule(t, NUMBER_LIMITS.wecomAgentId)]}
+            >
+              <NumberInput style={{ width: '100%' }} />
+            </Form.Item>
+          </>
+        )}
         {format !== 'wecom' && (
           <Form.Item
             name="secret"
-            label={t('notifications.admin.secret')}
+            label={isAppFormat(format) ? t('notifications.admin.secretApp') : t('notifications.admin.secret')}
             extra={
               endpoint?.hasSecret
                 ? `${t(`notifications.admin.secretHelp.${format}`)} ${t('notifications.admin.secretKeep')}`

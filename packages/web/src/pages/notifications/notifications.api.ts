@@ -35,7 +35,18 @@ export const NOTIFICATION_KINDS: readonly NotificationKind[] = [
   'task_assigned',
   'security_alert',
 ];
-export const WEBHOOK_FORMATS: readonly WebhookFormat[] = ['generic', 'dingtalk', 'wecom', 'feishu'];
+export const WEBHOOK_FORMATS: readonly WebhookFormat[] = [
+  'generic',
+  'dingtalk',
+  'wecom',
+  'feishu',
+  'feishu_app',
+  'wecom_app',
+];
+/** formats that send decision cards through a chat app, whose buttons call back. */
+export const isAppFormat = (f: WebhookFormat): f is 'feishu_app' | 'wecom_app' =>
+  f === 'feishu_app' || f === 'wecom_app';
+export type AppSettings = NonNullable<Endpoint['app']>;
 
 export const notificationsQueryKey = ['notifications'] as const;
 export const webhooksQueryKey = ['notifications', 'webhooks'] as const;
