@@ -60,7 +60,7 @@ describe.each(DIALECTS)('account binding: phone and chat identities (X-2) on %s'
     const cases: [Record<string, unknown>, string, string][] = [
       [{ mobilePhone: '12345' }, 'mobilePhone', 'mobile_phone'],
       [{ mobilePhone: '23800001111' }, 'mobilePhone', 'mobile_phone'],
-      [{ mobilePhone: '+86 138 0000 1111' }, 'mobilePhone', 'mobile_phone'],
+      [{ mobilePhone: '138 0000 111' }, 'mobilePhone', 'mobile_phone'],
       [{ dingtalkUserId: 'x'.repeat(65) }, 'dingtalkUserId', 'text_max'],
       [{ wecomUserId: 'wang jl' }, 'wecomUserId', 'chat_id_characters'],
       [{ feishuUserId: 'ou_\u0000x' }, 'feishuUserId', 'nul_character'],
@@ -73,6 +73,19 @@ describe.each(DIALECTS)('account binding: phone and chat identities (X-2) on %s'
       expect(JSON.stringify(r.body.error), JSON.stringify(body)).toContain(code);
     }
     expect((await mgr.get('/api/account/contact')).body).toEqual(EMPTY);
+  });
+
+  it('X-2 a phone written with spaces, hyphens, brackets or full-width digits is kept as digits', async () => {
+    for (const [typed, kept] of [
+      ['+86 138 0000 1111', '+8613800001111'],
+      ['138-0000-1111', '13800001111'],
+      ['(+86) 139.0000.2222', '+8613900002222'],
+      ['１３８０００１１１１２', '13800011112'],
+    ]) {
+      const r = await mgr.request('PUT', '/api/account/contact', { mobilePhone: typed });
+      expect(r.status, typed).toBe(200);
+      expect(r.body.mobilePhone).toBe(kept);
+    }
   });
 
   it("X-2 the security administrator sets anyone's binding; others may not (403, audited refusal)", async () => {

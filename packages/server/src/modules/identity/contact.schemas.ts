@@ -8,18 +8,27 @@ export const MOBILE_PHONE = /^(?:1[3-9]\d{9}|\+[1-9]\d{7,14})$/;
 export const CHAT_ID = /^[A-Za-z0-9._@:-]{1,64}$/;
 export const CHAT_ID_MAX = 64;
 
-const optional = (schema: z.ZodString) =>
+const optional = (schema: z.ZodString, normalize: (s: string) => string = (s) => s) =>
   z
     .string()
     .trim()
-    .transform((s) => (s === '' ? null : s))
+    .transform((s) => (s === '' ? null : normalize(s)))
     .pipe(schema.nullable())
     .nullable()
     .optional();
 
+/**
+ * A phone number as people write it — "138 0013 8000", "138-0013-8000", "+86 (138) 0013 8000",
+ * full-width digits from a Chinese input method — stored as the robots take it: digits, with +.
+ */
+export const normalizedPhone = (s: string) => s.normalize('NFKC').replace(/[\s().-]/g, '');
+
 /** a user's phone and chat identities; an empty string or null clears one. */
 export const chatContactInput = z.object({
-  mobilePhone: optional(z.string().max(16, FIELDS.text_max).regex(MOBILE_PHONE, FIELDS.mobile_phone)),
+  mobilePhone: optional(
+    z.string().max(16, FIELDS.text_max).regex(MOBILE_PHONE, FIELDS.mobile_phone),
+    normalizedPhone,
+  ),
   dingtalkUserId: optional(
     z.string().max(CHAT_ID_MAX, FIELDS.text_max).regex(CHAT_ID, FIELDS.chat_id_characters),
   ),

@@ -44,6 +44,12 @@ export interface DeliveryDeps {
  * send it again).
  */
 export const DELIVERY_MAX_ATTEMPTS = 12;
+/**
+ * X-2: how long a robot may keep answering "too many messages" before the delivery fails: a day
+ * (a throttle lasts minutes; a robot that says so for a day is misconfigured, or abused, and an
+ * administrator should see it).
+ */
+export const RATE_LIMITED_GIVE_UP_MS = 24 * 3600_000;
 /** How long a delivery waits for an earlier one to the same endpoint before it looks again. */
 const WAIT_FOR_EARLIER_MS = 5 * 60_000;
 
@@ -117,7 +123,8 @@ export async function sendWebhook(
       return await sendAppCard({ policy, timeoutMs, publicUrl, ...app }, endpoint, delivery, mentions, now);
     } catch (error) {
       if (error instanceof OutboundError) throw new DeliveryError(error.failure, error.reason);
-      if (error instanceof AppCardError) throw new DeliveryError(error.errorClass, error.reason, error.responseCode);
+      if (error instanceof AppCardError)
+        throw new DeliveryError(error.errorClass, error.reason, error.responseCode);
       throw error;
     }
   }
@@ -277,6 +284,8 @@ export function registerDeliveryJobs(runner: JobRunner, deps: DeliveryDeps): { c
       // the robot says too many messages: recorded, and tried again once its limit has passed,
       // without spending an attempt (a limit is not a failure).
       if (error instanceof DeliveryError && error.errorClass === 'rate_limited' && d.channel === 'webhook') {
+        if (deps.clock.now().getTime() - Date.parse(d.createdAt) >= RATE_LIMITED_GIVE_UP_MS)
+          return settle('failed', failure(error.reason), error.responseCode);
         await settle('pending', failure(error.reason), error.responseCode);
         const format = (await repo.findEndpoint(q(), d.endpointId!, deps.secrets))?.format ?? 'generic';
         const wait = format === 'generic' ? 60_000 : RATE_LIMITED[vendorOf(format)].retryAfterMs;

@@ -287,6 +287,36 @@ describe.each(DIALECTS)('robots: @-mentions and per-robot rate limits (X-2) on %
     expect(after.status).toBe('delivered');
     expect(receiver.accepted.length).toBeGreaterThanOrEqual(3);
   });
+
+  it('X-2 a robot that answers "too many messages" for a whole day fails the delivery, saying so, and calls the next one forward', async () => {
+    receiver = await WebhookReceiver.start();
+    await start();
+    const client = await admin();
+    await robot(client, 'feishu', '/open-apis/bot/v2/hook/x');
+    receiver.respond = () => ({ status: 200, body: { code: 11232, msg: 'frequency limited psm' } });
+    await send(notice(1));
+    await send(notice(2));
+    for (let hour = 0; hour < 25; hour++) {
+      await drain();
+      t.clock.advanceMinutes(60);
+    }
+    await drain();
+    const rows = await q()
+      .selectFrom('notification_deliveries')
+      .select(['status', 'last_error'])
+      .orderBy('seq')
+      .execute();
+    expect(rows).toEqual([
+      {
+        status: 'failed',
+        last_error: 'the Feishu robot refused the message: code 11232, "frequency limited"',
+      },
+      {
+        status: 'failed',
+        last_error: 'the Feishu robot refused the message: code 11232, "frequency limited"',
+      },
+    ]);
+  });
 });
 
 // Two nodes share one database only on PostgreSQL (SQLite is the one-node mode).
