@@ -17,7 +17,7 @@ import {
   sendToServer,
   wecomPress,
   type VendorRequest,
-} from './testing/vendors';
+} from '../../test/chat-vendors';
 import { CHAT_GRANT_HEADER } from './chat.grants';
 
 describe.each(DIALECTS)('X-2 decisions from chat cards on %s', (dialect) => {

@@ -3,7 +3,7 @@ import { DIALECTS } from '../../test/databases';
 import { HttpClient, startTestApp, type TestApp } from '../../test/test-app';
 import { signInRoles } from '../../test/releases';
 import { SESSIONS_FOR_A_DAY, readyRelease, runStep } from '../../test/implementation';
-import { FEISHU_APP, WECOM_APP, feishuPress, sendToServer, wecomPress } from '../chat/testing/vendors';
+import { FEISHU_APP, WECOM_APP, feishuPress, sendToServer, wecomPress } from '../../test/chat-vendors';
 import { WebhookReceiver } from './testing/receivers';
 
 /** What a chat app's API answers, as its vendor's document says (the receiver plays the vendor). */

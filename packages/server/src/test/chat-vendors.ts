@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { feishuEncrypt, feishuSignature, sealedEncrypt, sealedSignature } from '../chat.crypto';
+import { feishuEncrypt, feishuSignature, sealedEncrypt, sealedSignature } from '../modules/chat/chat.crypto';
 
 /**
  * The tests' stand-ins for the vendors' callbacks (no test reaches a vendor): each builds the
