@@ -322,6 +322,8 @@ describe('手机上的决定：通知链接 → 登录 → 决策页，390 px �
       .waitFor();
     await expectFullWidth(summary.getByTestId('action-approve_plan'));
     await expectFullWidth(summary.getByTestId('action-reject_plan'));
+    // Shown once: the header's action bar leaves the plan's own actions to the plan tab.
+    expect(await phone.getByTestId('release-actions').getByTestId('action-approve_plan').count()).toBe(0);
     await expectNoHorizontalScroll(phone, 'the plan under review');
     await screenshot(phone, 'phone-11-plan-review', { fullPage: false });
     await screenshot(phone, 'phone-11-plan-review-full');

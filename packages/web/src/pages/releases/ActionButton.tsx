@@ -144,10 +144,10 @@ export function ActionButton({
  * The actions of the release: those open now or blocked by a rule as buttons, and those that
  * belong to another step of the lifecycle in a menu, each with why not now.
  */
-export function ReleaseActionBar() {
+export function ReleaseActionBar({ except = [] }: { except?: readonly ReleaseAction[] }) {
   const { t } = useTranslation();
   const { release, availability } = useReleaseActions();
-  const all = BAR_ACTIONS.map(availability);
+  const all = BAR_ACTIONS.filter((a) => !except.includes(a)).map(availability);
   const shown = all.filter((a) => !onlyStateBlocked(a));
   // A closed release has nothing ahead of it: no menu of steps it will never take.
   const later = release.state === 'closed' ? [] : all.filter(onlyStateBlocked);

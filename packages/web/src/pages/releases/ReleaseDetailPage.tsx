@@ -11,7 +11,7 @@ import { AssessmentTab } from './assessment/AssessmentTab';
 import { AuditTab } from './AuditTab';
 import { LinkedArticles } from '../knowledge/LinkedArticles';
 import { OverviewTab } from './OverviewTab';
-import { PlanTab } from './plan/PlanTab';
+import { PLAN_ACTIONS, PlanTab } from './plan/PlanTab';
 import { ReleaseActionsProvider } from './ReleaseActionsProvider';
 import { RELEASE_TABS, type ReleaseTab } from './releaseActions';
 import { VerificationTab } from './execution/VerificationTab';
@@ -108,7 +108,8 @@ function ReleaseView({ release: r }: { release: ReleaseDetail }) {
                 <LiveIndicator />
               </Flex>
             </div>
-            <ReleaseActionBar />
+            {/* On a phone the plan tab shows the plan's actions full-width itself: not twice. */}
+            <ReleaseActionBar except={narrow && tab === 'plan' ? PLAN_ACTIONS : undefined} />
           </Flex>
 
           <Card size="small" style={{ marginBottom: 16 }}>

@@ -16,7 +16,8 @@ import { sectionAnchor } from './PlanSectionCard';
 import { PersonName } from '../../../common/people';
 import { usePhone } from '../../../common/usePhone';
 
-const PLAN_ACTIONS: ReleaseAction[] = [
+/** The plan's own actions, which the plan tab shows itself. */
+export const PLAN_ACTIONS: readonly ReleaseAction[] = [
   'submit_plan',
   'approve_plan',
   'reject_plan',
