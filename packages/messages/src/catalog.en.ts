@@ -796,6 +796,7 @@ export const en = {
       sign_acceptance: 'Sign user acceptance',
       complete_cmdb_update: 'Complete the CMDB update',
       remind_cmdb_update: 'CMDB update reminder',
+      seal_archive: 'report generated, archive sealed',
       mark_cmdb_update_overdue: 'CMDB update overdue',
       archive: 'Archive',
       close: 'Close the release',

@@ -736,6 +736,7 @@ export const zh: Catalog = {
       sign_acceptance: '用户验收签字',
       complete_cmdb_update: '完成 CMDB 更新',
       remind_cmdb_update: 'CMDB 更新到期提醒',
+      seal_archive: '生成发布变更报告并封存归档',
       mark_cmdb_update_overdue: 'CMDB 更新超期',
       archive: '归档',
       close: '关闭发布',

@@ -66,6 +66,7 @@ import { rollbackRoutes } from './modules/rollback/rollback.routes';
 import { ESCALATE_JOB, escalationHandler } from './modules/rollback/rollback.service';
 import { postReleaseRoutes } from './modules/postrelease/postrelease.routes';
 import { CMDB_DEADLINE_JOB, cmdbDeadlineHandler } from './modules/postrelease/postrelease.service';
+import { SEAL_ARCHIVE_JOB, sealArchiveJob } from './modules/postrelease';
 import { documentRoutes } from './modules/documents/documents.routes';
 import { knowledgeRoutes } from './modules/knowledge/knowledge.routes';
 import { measuresRoutes } from './modules/measures/measures.routes';
@@ -267,6 +268,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await fastify.register(postReleaseRoutes(releases));
   await fastify.register(tasksRoutes(releases));
   jobs.register(CMDB_DEADLINE_JOB, cmdbDeadlineHandler(releases));
+  jobs.register(SEAL_ARCHIVE_JOB, sealArchiveJob(releases));
   jobs.register(ESCALATE_JOB, escalationHandler(releases));
   jobs.register(MONITORING_POLL_JOB, pollHandler(releases, config.monitoring.pollSeconds));
   await fastify.register(documentRoutes({ db, audit, pdfFontPath: config.documents.pdfFontPath }));

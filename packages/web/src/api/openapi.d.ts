@@ -11023,6 +11023,11 @@ export interface operations {
                             archivedBy: string;
                             sealedAt: string | null;
                         } | null;
+                        sealing: {
+                            /** @enum {string} */
+                            state: "pending" | "failed";
+                            attempts: number;
+                        } | null;
                         archiveItems: {
                             seq: number;
                             kind: string;

@@ -125,6 +125,7 @@ export const AUDIT_ACTIONS = [
   'release.record_reading',
   'release.remind_cmdb_update',
   'release.request',
+  'release.seal_archive',
   'release.start_step',
   // system
   'system.backup',

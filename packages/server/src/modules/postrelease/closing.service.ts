@@ -18,14 +18,26 @@ import type { Database } from '../../db/schema';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../authorize';
 import { renderPlan, renderReport, type DocumentFile, type DocumentFormat } from '../documents';
-import { type ReleaseDeps, findRelease, type Release, rulesOf, runAction, type OneShot } from '../releases';
+import {
+  type ReleaseDeps,
+  findRelease,
+  lockRelease,
+  publishChange,
+  type Release,
+  rulesOf,
+  runAction,
+  type OneShot,
+} from '../releases';
+import { enqueueJob } from '../../jobs/job.repository';
+import type { LeasedJob } from '../../jobs/job.runner';
+import { systemContext } from '../../context';
 import { commentsOf, plansOf } from '../plans';
 import { checksOf } from '../verification';
 import { stepRunsOf } from '../execution';
 import { feedbackOf, readingsOf, searchLogs } from '../monitoring';
 import { problemsOf, restorationChecksOf, triggersOf } from '../rollback';
 import * as repo from './postrelease.repository';
-import { storeFile } from './postrelease.service';
+import { SEAL_ARCHIVE_JOB, sealArchiveJobKey, storeFile } from './postrelease.service';
 import { assembleReport } from './report.assemble';
 
 /** What this file's functions use of the release workflow's dependencies. */
@@ -50,20 +62,27 @@ const JSON_TYPE = 'application/json';
 /**
  * PO-3: gathers what the policy archives with a release — every decided plan version as
  * 《发布计划》, the checklists, evidence files, step records, logs, monitoring, rollback and
- * approvals — into the blob store, replacing an earlier archive (until close seals it).
+ * approvals — into the blob store, and answers the archive's entries; it writes nothing to the
+ * database. A decided plan version never changes, so its 《发布计划》 already in the archive is
+ * kept, not rendered again (archiving again costs no PDF).
  */
-async function collectArchive(trx: Kysely<Database>, deps: ClosingDeps, release: Release, by: string) {
+async function gatherArchive(q: Kysely<Database>, deps: ClosingDeps, release: Release) {
   const items: Omit<repo.ArchiveItem, 'seq'>[] = [];
   const add = async (bytes: Buffer, kind: string, name: string, mediaType = JSON_TYPE) =>
     items.push(await storeFile(deps, bytes, { kind, name, mediaType }));
-  const plans = await plansOf(trx, release.id);
-  for (const plan of plans.filter((p) => p.status === 'approved' || p.status === 'superseded'))
-    await add(
-      await renderPlan(trx, deps.pdfFontPath, release, plan, 'pdf'),
-      'plan',
-      `发布计划-${release.number}-v${plan.version}.pdf`,
-      'application/pdf',
-    );
+  const archived = new Map(
+    (await repo.archiveItemsOf(q, release.id)).filter((i) => i.kind === 'plan').map((i) => [i.name, i]),
+  );
+  const plans = await plansOf(q, release.id);
+  for (const plan of plans.filter((p) => p.status === 'approved' || p.status === 'superseded')) {
+    const name = `发布计划-${release.number}-v${plan.version}.pdf`;
+    const kept = archived.get(name);
+    if (kept) {
+      const { seq: _seq, ...entry } = kept;
+      items.push(entry);
+    } else
+      await add(await renderPlan(q, deps.pdfFontPath, release, plan, 'pdf'), 'plan', name, 'application/pdf');
+  }
   const approvals = [];
   for (const p of plans)
     approvals.push({
@@ -74,15 +93,15 @@ async function collectArchive(trx: Kysely<Database>, deps: ClosingDeps, release:
       decidedBy: p.decidedBy,
       decidedAt: p.decidedAt,
       decisionComment: p.decisionComment,
-      comments: await commentsOf(trx, p.id),
+      comments: await commentsOf(q, p.id),
     });
   await add(json(approvals), 'approvals', 'approvals.json');
   const checks = [];
-  for (const p of plans) checks.push(...(await checksOf(trx, release.id, p.version)));
-  const verifications = await repo.verificationsOf(trx, release.id);
+  for (const p of plans) checks.push(...(await checksOf(q, release.id, p.version)));
+  const verifications = await repo.verificationsOf(q, release.id);
   await add(json({ preRelease: checks, postRelease: verifications }), 'checklists', 'checklists.json');
-  await add(json(await stepRunsOf(trx, release.id)), 'steps', 'steps.json');
-  const logs = await searchLogs(trx, release.id, { limit: 1_000_000 });
+  await add(json(await stepRunsOf(q, release.id)), 'steps', 'steps.json');
+  const logs = await searchLogs(q, release.id, { limit: 1_000_000 });
   await add(
     Buffer.from(logs.map((l) => JSON.stringify(l)).join('\n')),
     'logs',
@@ -91,17 +110,17 @@ async function collectArchive(trx: Kysely<Database>, deps: ClosingDeps, release:
   );
   await add(
     json({
-      readings: await readingsOf(trx, release.id, 1_000_000),
-      feedback: await feedbackOf(trx, release.id),
+      readings: await readingsOf(q, release.id, 1_000_000),
+      feedback: await feedbackOf(q, release.id),
     }),
     'monitoring',
     'monitoring.json',
   );
   await add(
     json({
-      triggers: await triggersOf(trx, release.id),
-      restorationChecks: await restorationChecksOf(trx, release.id),
-      problems: await problemsOf(trx, release.id),
+      triggers: await triggersOf(q, release.id),
+      restorationChecks: await restorationChecksOf(q, release.id),
+      problems: await problemsOf(q, release.id),
     }),
     'rollback',
     'rollback.json',
@@ -119,10 +138,19 @@ async function collectArchive(trx: Kysely<Database>, deps: ClosingDeps, release:
       mediaType: 'application/octet-stream',
       addedAt: now,
     });
-  await repo.deleteArchiveItems(trx, release.id);
-  await repo.insertArchiveItems(trx, release.id, items);
-  await repo.saveArchive(trx, release.id, { archivedAt: now, archivedBy: by, sealedAt: null });
   return items;
+}
+
+/** Replaces the release's archive (until it is sealed) with these entries. */
+async function saveArchiveItems(
+  trx: Kysely<Database>,
+  releaseId: string,
+  items: Omit<repo.ArchiveItem, 'seq'>[],
+  archive: repo.Archive,
+) {
+  await repo.deleteArchiveItems(trx, releaseId);
+  await repo.insertArchiveItems(trx, releaseId, items);
+  await repo.saveArchive(trx, releaseId, archive);
 }
 
 /**
@@ -151,7 +179,12 @@ export async function archiveRelease(deps: ClosingDeps, ctx: RequestContext, id:
     id,
     'archive',
     async (trx, release, principal) => {
-      const items = await collectArchive(trx, deps, release, principal.displayName || principal.username);
+      const items = await gatherArchive(trx, deps, release);
+      await saveArchiveItems(trx, release.id, items, {
+        archivedAt: deps.clock.now().toISOString(),
+        archivedBy: principal.displayName || principal.username,
+        sealedAt: null,
+      });
       return {
         release,
         details: { files: items.map((i) => ({ name: i.name, sha256: i.digest, size: i.size })) },
@@ -168,8 +201,10 @@ const CLOSE_ACTIONS = {
 } as const;
 
 /**
- * CL-1, CL-2: the operations manager closes with the outcome; 《发布变更报告》 is generated (DOCX
- * and PDF), archived with the rest, and the archive is sealed: immutable from now on.
+ * CL-1, CL-2: the operations manager closes with the outcome. The closure is recorded at once;
+ * 《发布变更报告》 (DOCX and PDF) is generated, archived with the rest, and the archive sealed by a
+ * job after the commit (sealArchiveJob) — a close costs no rendering, and a renderer failing
+ * never loses a close: the job tries again, and the release shows the sealing still to come.
  */
 export async function closeRelease(
   deps: ClosingDeps,
@@ -188,47 +223,92 @@ export async function closeRelease(
         { code: 'close_needs_analysis', params: { release: release.number, outcome: input.outcome } },
         { fields: { analysis: [FIELDS.analysis_required] } },
       );
-    const by = principal.displayName || principal.username;
-    const { report } = await sealOnClose(trx, deps, release, {
+    await recordClosure(trx, deps, release, {
       outcome: input.outcome,
       analysis: input.analysis?.trim() || null,
       lessons: input.lessons?.trim() || null,
-      closedBy: by,
+      closedBy: principal.displayName || principal.username,
       closedAt: at,
     });
     // The closure is its own record: the release keeps its intake decision (who accepted it, and why).
-    return {
-      release,
-      details: { outcome: input.outcome, report: report.map((r) => ({ name: r.name, sha256: r.digest })) },
-    };
+    return { release, details: { outcome: input.outcome } };
   });
 }
 
 /**
  * CL-1, CL-2, PO-3: whatever closes a release (the manager's close, a failed rollback) records the
- * closure, archives what was not archived yet, generates 《发布变更报告》 (DOCX and PDF) into the
- * archive, and seals it: immutable from now on.
+ * closure and, in the same transaction, queues the job that archives what was not archived yet,
+ * generates 《发布变更报告》 (DOCX and PDF) into the archive and seals it.
  */
-export async function sealOnClose(
+export async function recordClosure(
   trx: Kysely<Database>,
-  deps: ClosingDeps,
+  deps: Pick<ClosingDeps, 'clock'>,
   release: Release,
   closure: repo.Closure & { outcome: 'successful' | 'failed' | 'rolled_back' },
 ) {
   await repo.insertClosure(trx, release.id, closure);
-  if (!(await repo.findArchive(trx, release.id))) await collectArchive(trx, deps, release, closure.closedBy);
-  const data = await assembleReport(trx, release, await rulesOf(trx, release), closure);
-  const report: Omit<repo.ArchiveItem, 'seq'>[] = [];
-  for (const format of ['docx', 'pdf'] as const) {
-    const file = await renderReport(data, format, { pdfFontPath: deps.pdfFontPath });
-    report.push(
-      await storeFile(deps, file.bytes, { kind: 'report', name: file.filename, mediaType: file.contentType }),
-    );
-  }
-  await repo.insertArchiveItems(trx, release.id, report);
-  const archive = (await repo.findArchive(trx, release.id))!;
-  await repo.saveArchive(trx, release.id, { ...archive, sealedAt: closure.closedAt });
-  return { closure, report };
+  await enqueueJob(trx, {
+    kind: SEAL_ARCHIVE_JOB,
+    key: sealArchiveJobKey(release.id),
+    dueAt: deps.clock.now().toISOString(),
+    payload: { releaseId: release.id },
+  });
+}
+
+/**
+ * CL-2, PO-3: the sealing job. Outside any transaction it gathers the archive (when none was made
+ * before the close) and renders the report — a closed release's record no longer changes — then,
+ * in one short transaction, stores the entries, seals the archive and records
+ * `release.seal_archive` with the report's digests. A sealed archive is left alone (the job run
+ * twice, or on two nodes, seals once); a failure is retried with backoff.
+ */
+export function sealArchiveJob(deps: ClosingDeps) {
+  return {
+    maxAttempts: 20,
+    external: async (job: LeasedJob) => {
+      const releaseId = String(job.payload.releaseId);
+      const q = deps.db.kysely;
+      const release = await findRelease(q, releaseId);
+      const closure = release && (await repo.findClosure(q, releaseId));
+      if (!release || !closure || (await repo.findArchive(q, releaseId))?.sealedAt) return;
+      const archived = await repo.findArchive(q, releaseId);
+      const gathered = archived ? null : await gatherArchive(q, deps, release);
+      // The release's outcome is the closure's (set by the same close).
+      const data = await assembleReport(q, release, await rulesOf(q, release), {
+        ...closure,
+        outcome: release.outcome,
+      });
+      const report: Omit<repo.ArchiveItem, 'seq'>[] = [];
+      for (const format of ['docx', 'pdf'] as const) {
+        const file = await renderReport(data, format, { pdfFontPath: deps.pdfFontPath });
+        report.push(
+          await storeFile(deps, file.bytes, {
+            kind: 'report',
+            name: file.filename,
+            mediaType: file.contentType,
+          }),
+        );
+      }
+      const sealed = await deps.db.kysely.transaction().execute(async (trx) => {
+        await lockRelease(trx, releaseId);
+        const current = await repo.findArchive(trx, releaseId);
+        if (current?.sealedAt) return false;
+        const now = deps.clock.now().toISOString();
+        const archive = current ?? { archivedAt: now, archivedBy: closure.closedBy, sealedAt: null };
+        if (!current && gathered) await saveArchiveItems(trx, releaseId, gathered, archive);
+        await repo.insertArchiveItems(trx, releaseId, report);
+        await repo.saveArchive(trx, releaseId, { ...archive, sealedAt: now });
+        await deps.audit.record(trx, systemContext(`job:${job.id}`), {
+          action: 'release.seal_archive',
+          entityType: 'release',
+          entityId: releaseId,
+          details: { report: report.map((r) => ({ name: r.name, sha256: r.digest })) },
+        });
+        return true;
+      });
+      if (sealed) await publishChange(deps, release, 'seal_archive');
+    },
+  };
 }
 
 /** CL-2: the archived report of a closed release, or a draft made from the record so far. */

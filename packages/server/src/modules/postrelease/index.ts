@@ -3,11 +3,12 @@ export {
   MANIFEST,
   MANIFEST_SIGNATURE,
   PUBLIC_KEY,
-  sealOnClose,
+  recordClosure,
+  sealArchiveJob,
   verifyEvidencePackage,
   type ClosingDeps,
 } from './closing.service';
-export { openCmdbUpdate } from './postrelease.service';
+export { openCmdbUpdate, SEAL_ARCHIVE_JOB } from './postrelease.service';
 export { writeReleaseRecord } from './release-record';
 export { verificationState } from './verification.state';
 export {

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import JSZip from 'jszip';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, tempDir } from '../../test/databases';
-import { startTestApp, type TestApp } from '../../test/test-app';
+import { auditEvents, startTestApp, type TestApp } from '../../test/test-app';
 import { signInRoles } from '../../test/releases';
 import { SESSIONS_FOR_A_DAY, readyRelease, runStep } from '../../test/implementation';
 import { publicKeyInfo } from '../audit';
@@ -199,12 +199,31 @@ describe.each(DIALECTS)(
         headers: { cookie: c.biz.cookieHeader() },
       });
       expect(draft.headers.get('x-report-draft')).toBe('true');
+      const planPdf = (await view(r.id)).archiveItems.find((i: any) => i.kind === 'plan');
       await c.boss.post(`/api/releases/${r.id}/close`, { outcome: 'successful', analysis: '一次成功的发布' });
-      const items = (await view(r.id)).archiveItems.map((i: any) => i.kind);
-      expect(items).toEqual(
+      // CL-2: the close renders nothing; the report is generated and the archive sealed by a job.
+      const closing = await view(r.id);
+      expect(closing.sealing).toEqual({ state: 'pending', attempts: 0 });
+      expect(closing.archive.sealedAt).toBeNull();
+      expect(closing.archiveItems.map((i: any) => i.kind)).not.toContain('report');
+      t.clock.advance(60_000);
+      await t.app.jobs.runDue();
+      const sealed = await view(r.id);
+      expect(sealed.sealing).toBeNull();
+      expect(sealed.archiveItems.map((i: any) => i.kind)).toEqual(
         expect.arrayContaining(['plan', 'approvals', 'checklists', 'steps', 'logs', 'report']),
       );
-      expect((await view(r.id)).archive.sealedAt).toBe('2026-02-01T15:10:00.000Z');
+      expect(sealed.archive.sealedAt).toBe('2026-02-01T15:11:00.000Z');
+      // The plan's PDF archived before the close is kept, not rendered again.
+      expect(sealed.archiveItems.find((i: any) => i.kind === 'plan')).toMatchObject({
+        digest: planPdf.digest,
+        addedAt: planPdf.addedAt,
+      });
+      const [seal] = (await auditEvents(t, 'release.seal_archive')).map((e) => JSON.parse(e.details_json!));
+      expect(seal.report.map((f: any) => f.name)).toEqual([
+        expect.stringMatching(/\.docx$/),
+        expect.stringMatching(/\.pdf$/),
+      ]);
       // Immutable after close: nothing can be archived again.
       expect((await c.eng1.post(`/api/releases/${r.id}/archive`)).status).toBe(409);
 

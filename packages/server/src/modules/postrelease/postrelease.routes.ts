@@ -66,6 +66,11 @@ const postReleaseView = z.object({
   archive: z
     .object({ archivedAt: z.string(), archivedBy: z.string(), sealedAt: z.string().nullable() })
     .nullable(),
+  /**
+   * CL-2: a closed release whose report is still being generated and its archive sealed (by a job
+   * after the close): pending, or failed after its retries; null once sealed, and before the close.
+   */
+  sealing: z.object({ state: z.enum(['pending', 'failed']), attempts: z.number().int() }).nullable(),
   archiveItems: z.array(
     z.object({
       seq: z.number(),

@@ -5,7 +5,7 @@ import { notFound, refusal, type PolicyRules } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import { systemContext, type RequestContext } from '../../context';
 import { authorize } from '../../authorize';
-import { cancelJobs, enqueueJob } from '../../jobs/job.repository';
+import { cancelJobs, enqueueJob, findJobByKey } from '../../jobs/job.repository';
 import type { LeasedJob } from '../../jobs/job.runner';
 import { notify, todoKey } from '../notifications';
 import { findCisByIds, updateCiIn } from '../cmdb';
@@ -346,11 +346,26 @@ export async function getPostRelease(deps: PostReleaseDeps, ctx: RequestContext,
     verifications: { ...verificationState(rules, results), history: results },
     cmdbUpdate: (await repo.findCmdbTask(q, release.id)) ?? null,
     archive: (await repo.findArchive(q, release.id)) ?? null,
+    sealing: await sealingOf(q, release.id),
     archiveItems: await repo.archiveItemsOf(q, release.id),
     closure: (await repo.findClosure(q, release.id)) ?? null,
     review: (await repo.findReview(q, release.id)) ?? null,
     /** The server's time, so the CMDB countdown agrees with the deadline on a computer whose clock is off. */
     now: deps.clock.now().toISOString(),
+  };
+}
+
+/** CL-2, PO-3: the job that generates the report and seals a closed release's archive (closing.service.ts). */
+export const SEAL_ARCHIVE_JOB = 'release.seal_archive';
+export const sealArchiveJobKey = (releaseId: string) => `release.seal_archive:${releaseId}`;
+
+/** CL-2: the sealing job of a closed release, while it has not sealed the archive. */
+async function sealingOf(q: Kysely<Database>, releaseId: string) {
+  const job = await findJobByKey(q, sealArchiveJobKey(releaseId));
+  if (!job || job.state === 'done' || job.state === 'cancelled') return null;
+  return {
+    state: job.state === 'failed' ? ('failed' as const) : ('pending' as const),
+    attempts: job.attempts,
   };
 }
 

@@ -436,8 +436,20 @@ describe.each(DIALECTS)('numbers and one-shot actions across two server nodes on
       });
       // KP-1: the quarter's measures count the release once.
       expect(await rows('release_records', r.id)).toHaveLength(1);
+      // CL-2: the report is generated and the archive sealed once, by the job the winner queued,
+      // however many runners look for it at once.
+      t.clock.set(new Date()); // the job is due by the servers' (real) clock
+      await Promise.all([t.app.jobs.runDue(), t.app.jobs.runDue()]);
       const reports = (await view()).archiveItems.filter((i: { kind: string }) => i.kind === 'report');
       expect(reports).toHaveLength(2);
+      expect(
+        await t.database.db.kysely
+          .selectFrom('audit_events')
+          .select('id')
+          .where('action', '=', 'release.seal_archive')
+          .where('entity_id', '=', r.id)
+          .execute(),
+      ).toHaveLength(1);
     });
 
     it(`IN-1 DS-1 PC-1 PO-4 ${WORDS[n]} parallel CAB votes on one change, approvals of one DSL version, approvals of one policy version and publications of one article across two nodes: the change is approved once, one approval of each and one publication win, every late caller gets 409 naming the winner`, async () => {

@@ -396,7 +396,13 @@ describe.each(DIALECTS)('monitoring and rollback on %s', (dialect) => {
       event: 'rollback failed: 备份不可用',
       reason: { code: 'course_failed', params: { reason: '备份不可用' } },
     });
+    // CL-2: the report and the seal come from the job the close queued.
+    expect((await c.biz.get(`/api/releases/${r.id}/post-release`)).body.sealing).toMatchObject({
+      state: 'pending',
+    });
+    await t.app.jobs.runDue();
     const post = (await c.biz.get(`/api/releases/${r.id}/post-release`)).body;
+    expect(post.sealing).toBeNull();
     expect(post.archive.sealedAt).not.toBeNull();
     expect(post.archiveItems.filter((i: any) => i.kind === 'report').map((i: any) => i.name)).toHaveLength(2);
     expect(post.closure).toMatchObject({ outcome: 'failed', analysis: '回退失败：备份不可用' });

@@ -34,11 +34,11 @@ import {
 import { stepRunsOf, approvedPlan } from '../execution';
 import * as repo from './rollback.repository';
 import { formatTime } from '../documents';
-import { sealOnClose, type ClosingDeps } from '../postrelease';
+import { recordClosure, type ClosingDeps } from '../postrelease';
 
 /**
  * What this file's functions use of the release workflow's dependencies: all that closing a
- * release uses (a completed rollback seals it, `sealOnClose`); everything else here uses less.
+ * release uses (a failed rollback closes it, `recordClosure`); everything else here uses less.
  */
 export type RollbackDeps = ClosingDeps;
 
@@ -479,7 +479,7 @@ export async function failRollback(deps: RollbackDeps, ctx: RequestContext, id: 
     const by = principal.displayName || principal.username;
     const problem = await problemRecord(trx, deps, release, by, { failure: reason });
     // CL-1, PO-3: the release closes as failed: its record is archived and sealed with the report.
-    await sealOnClose(trx, deps, release, {
+    await recordClosure(trx, deps, release, {
       outcome: 'failed',
       analysis: `回退失败：${reason}`,
       lessons: null,
