@@ -65,7 +65,13 @@ function rules(limits: Config['rateLimits']): RateRule[] {
     },
     {
       rule: 'chat_callback_rate',
-      routes: ['POST /api/chat/feishu/card', 'POST /api/chat/wecom/callback', 'POST /api/chat/dingtalk/callback'],
+      // The URL check too: like the callbacks it is public and records each refusal.
+      routes: [
+        'POST /api/chat/feishu/card',
+        'GET /api/chat/wecom/callback',
+        'POST /api/chat/wecom/callback',
+        'POST /api/chat/dingtalk/callback',
+      ],
       max: limits.chatCallback,
       key: (r) => r.ip,
     },

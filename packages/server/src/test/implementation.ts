@@ -139,3 +139,16 @@ export async function implementRelease(t: TestApp, c: Clients, releaseId: string
   const done = await c.impl.post(`/api/releases/${releaseId}/implementation/complete`);
   expect(done.body.state).toBe('post_release');
 }
+
+/** RB-2: a release implementing, its first step run, with a trigger awaiting the rollback decision. */
+export async function triggerAwaitingDecision(t: TestApp, c: Clients) {
+  const r = await readyRelease(t, c);
+  expect((await c.impl.post(`/api/releases/${r.id}/implementation/start`)).status).toBe(200);
+  await runStep(c.impl, r.id, 'implementation', 0);
+  const raised = await c.impl.post(`/api/releases/${r.id}/triggers`, {
+    kind: 'function_unusable',
+    summary: '网银转账功能不可用',
+  });
+  expect(raised.status).toBe(200);
+  return { releaseId: r.id, triggerId: raised.body.id as string };
+}

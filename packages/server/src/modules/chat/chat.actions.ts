@@ -35,7 +35,7 @@ export const needsReason = (target: CardTarget, choice: CardChoice) =>
   choice === 'continue' || choice === 'reject' || target.op === 'vote';
 
 /** A card action is good for a week: long enough for any decision the policy waits on. */
-const LIFETIME_MS = 7 * 24 * 3600_000;
+export const ACTION_LIFETIME_MS = 7 * 24 * 3600_000;
 
 interface SealedAction {
   v: 1;
@@ -50,7 +50,7 @@ export function sealAction(secrets: SecretBox, target: CardTarget, choice: CardC
     v: 1,
     target,
     choice,
-    until: new Date(now.getTime() + LIFETIME_MS).toISOString(),
+    until: new Date(now.getTime() + ACTION_LIFETIME_MS).toISOString(),
   };
   return secrets.seal(JSON.stringify(value));
 }

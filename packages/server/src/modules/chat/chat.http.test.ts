@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test/databases';
 import { auditEvents, startTestApp, type TestApp } from '../../test/test-app';
 import { signInRoles } from '../../test/releases';
-import { SESSIONS_FOR_A_DAY, readyRelease, runStep } from '../../test/implementation';
+import { SESSIONS_FOR_A_DAY, triggerAwaitingDecision } from '../../test/implementation';
 import { SecretBox } from '../../storage/secret-box';
 import { sealAction, type CardChoice, type CardTarget } from './chat.actions';
 import { sealedDecrypt, sealedEncrypt } from './chat.crypto';
@@ -50,18 +50,7 @@ describe.each(DIALECTS)('X-2 decisions from chat cards on %s', (dialect) => {
   const events = (action: string) => auditEvents(t, action);
   const details = (row: { details_json: string | null }) => JSON.parse(row.details_json ?? 'null');
 
-  /** A release implementing with a trigger awaiting its rollback decision. */
-  const awaitingDecision = async () => {
-    const r = await readyRelease(t, c);
-    expect((await c.impl.post(`/api/releases/${r.id}/implementation/start`)).status).toBe(200);
-    await runStep(c.impl, r.id, 'implementation', 0);
-    const raised = await c.impl.post(`/api/releases/${r.id}/triggers`, {
-      kind: 'function_unusable',
-      summary: '网银转账功能不可用',
-    });
-    expect(raised.status).toBe(200);
-    return { releaseId: r.id, triggerId: raised.body.id as string };
-  };
+  const awaitingDecision = () => triggerAwaitingDecision(t, c);
   const triggerOf = async (releaseId: string) =>
     (await c.boss.get(`/api/releases/${releaseId}/rollback`)).body.triggers[0];
 

@@ -6,7 +6,7 @@ type Q = Kysely<Database>;
 
 /**
  * Records a callback by its id; false when it was recorded before (a replay). Callbacks older than
- * `forgetBefore` are forgotten on the way: past the freshness window a replay is refused as stale.
+ * `forgetBefore` are forgotten on the way: by then any button they pressed has expired.
  */
 export async function recordCallback(
   q: Q,

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { refused } from '@releasegate/domain';
 import type { ChatSettings, SealedCallbackSettings } from '../../config.chat';
@@ -63,6 +63,22 @@ const parseXml = (raw: string): Record<string, unknown> => {
   }
 };
 
+/**
+ * A card callback is a few kilobytes; anything much larger is refused before it is read, so an
+ * unauthenticated sender cannot make the server parse a megabyte per request (X-4).
+ */
+const CALLBACK_BODY_LIMIT = 64 * 1024;
+
+/**
+ * The id by which a WeCom or DingTalk callback is known again: its opened message, whatever the
+ * envelope. A retry (or the same message sealed and signed again) has a new nonce, timestamp and
+ * signature but the same message — WeCom's own advice is to know an event by its sender and
+ * CreateTime, both in the message. DingTalk's card callback carries no time of its own: the same
+ * person pressing the same button with the same text counts as one press.
+ */
+const messageId = (plain: string) =>
+  `msg:${createHash('sha256').update(plain, 'utf8').digest('hex').slice(0, 40)}`;
+
 /** A vendor's time: seconds, or milliseconds (DingTalk) when it is that large. */
 const timeOf = (t: string) => {
   const n = Number(t);
@@ -87,6 +103,7 @@ export function chatRoutes(deps: ChatDeps, settings: ChatSettings) {
 
       api.post('/api/chat/feishu/card', {
         config: { action: 'chat.card_action' },
+        bodyLimit: CALLBACK_BODY_LIMIT,
         schema: {
           tags,
           operationId: 'feishuCardCallback',
@@ -166,7 +183,7 @@ export function chatRoutes(deps: ChatDeps, settings: ChatSettings) {
         if (plain === null) throw await refuseCallback(deps, contextOf(request), vendor, 'bad_signature');
         if (!isFresh(deps, timeOf(timestamp)))
           throw await refuseCallback(deps, contextOf(request), vendor, 'stale');
-        return { plain, signature, signedAt: timeOf(timestamp) };
+        return { plain, signedAt: timeOf(timestamp) };
       };
 
       const sealedQuery = z.object({
@@ -194,6 +211,7 @@ export function chatRoutes(deps: ChatDeps, settings: ChatSettings) {
 
       api.post('/api/chat/wecom/callback', {
         config: { action: 'chat.card_action' },
+        bodyLimit: CALLBACK_BODY_LIMIT,
         schema: {
           tags,
           operationId: 'wecomCardCallback',
@@ -204,12 +222,12 @@ export function chatRoutes(deps: ChatDeps, settings: ChatSettings) {
         handler: async (request, reply) => {
           const s = sealed('wecom', settings.wecom);
           const envelope = parseXml(raw(request));
-          const { plain, signature, signedAt } = await open(request, 'wecom', s, text(envelope.Encrypt));
+          const { plain, signedAt } = await open(request, 'wecom', s, text(envelope.Encrypt));
           const message = parseXml(plain);
           if (message.MsgType !== 'event' || message.Event !== 'template_card_event') return reply.send('');
           const answer = await pressCard(deps, contextOf(request), {
             vendor: 'wecom',
-            callbackId: signature,
+            callbackId: messageId(plain),
             signedAt,
             vendorUserIds: [text(message.FromUserName)],
             value: text(message.EventKey),
@@ -235,6 +253,7 @@ export function chatRoutes(deps: ChatDeps, settings: ChatSettings) {
 
       api.post('/api/chat/dingtalk/callback', {
         config: { action: 'chat.card_action' },
+        bodyLimit: CALLBACK_BODY_LIMIT,
         schema: {
           tags,
           operationId: 'dingtalkCardCallback',
@@ -250,14 +269,14 @@ export function chatRoutes(deps: ChatDeps, settings: ChatSettings) {
         handler: async (request) => {
           const s = sealed('dingtalk', settings.dingtalk);
           const body = parseJson(raw(request)) ?? {};
-          const { plain, signature, signedAt } = await open(request, 'dingtalk', s, text(body.encrypt));
+          const { plain, signedAt } = await open(request, 'dingtalk', s, text(body.encrypt));
           const event = parseJson(plain) ?? {};
           if (event.type === 'actionCallback') {
             const content = dingtalkContent.safeParse(parseJson(text(event.content)));
             const params = (content.success && content.data.cardPrivateData.params) || {};
             const answer = await pressCard(deps, contextOf(request), {
               vendor: 'dingtalk',
-              callbackId: signature,
+              callbackId: messageId(plain),
               signedAt,
               vendorUserIds: [text(event.userId)],
               value: params.rg,

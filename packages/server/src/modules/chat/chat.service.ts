@@ -4,7 +4,7 @@ import type { Db } from '../../db/database';
 import type { RequestContext } from '../../context';
 import type { SecretBox } from '../../storage/secret-box';
 import { recordStandalone, type AuditWriter } from '../audit';
-import { CHOICE_LABELS, openAction, requestFor, type CardTarget } from './chat.actions';
+import { ACTION_LIFETIME_MS, CHOICE_LABELS, openAction, requestFor, type CardTarget } from './chat.actions';
 import type { ChatGrants, ChatVendor } from './chat.grants';
 import * as repo from './chat.repository';
 
@@ -115,17 +115,17 @@ export async function pressCard(deps: ChatDeps, ctx: RequestContext, press: Card
     return { ok: false, text: renderReason('zh', reason) };
   };
   const now = deps.clock.now();
-  const fresh = await deps.db.kysely
-    .transaction()
-    .execute((trx) =>
-      repo.recordCallback(
-        trx,
-        press.vendor,
-        press.callbackId,
-        now.toISOString(),
-        new Date(now.getTime() - 2 * CALLBACK_TOLERANCE_SECONDS * 1000).toISOString(),
-      ),
-    );
+  const fresh = await deps.db.kysely.transaction().execute((trx) =>
+    repo.recordCallback(
+      trx,
+      press.vendor,
+      press.callbackId,
+      now.toISOString(),
+      // Kept as long as the button it pressed can act: a vendor's retry, or the same event signed
+      // again later, finds its row; past that, the button itself has expired.
+      new Date(now.getTime() - ACTION_LIFETIME_MS - 2 * CALLBACK_TOLERANCE_SECONDS * 1000).toISOString(),
+    ),
+  );
   if (!fresh)
     return deny({ code: 'chat_callback_replayed', params: { vendor: press.vendor } }, { reason: 'replayed' });
   const opened = openAction(deps.secrets, press.value, now);
