@@ -16,7 +16,7 @@ import {
   sendToServer,
   wecomPress,
   type VendorRequest,
-} from './testing/vendors';
+} from '../../test/chat-vendors';
 
 /**
  * X-2 X-4: the card callbacks attacked as an outsider (no keys), a malicious insider (an account

@@ -117,32 +117,27 @@ export function chatRoutes(deps: ChatDeps, settings: ChatSettings) {
           const feishu = settings.feishu;
           if (!feishu) throw notConfigured('feishu');
           const body = raw(request);
+          const timestamp = header(request, 'x-lark-request-timestamp');
+          const signature = header(request, 'x-lark-signature');
+          const nonce = header(request, 'x-lark-request-nonce');
+          // A signed request is checked before anything in it is opened; only the challenge of
+          // setting the request URL may come unsigned (it proves itself by the Verification Token).
+          const signed = signature !== '';
+          if (signed && !sameText(signature, feishuSignature(timestamp, nonce, feishu.encryptKey, body)))
+            throw await refuseCallback(deps, contextOf(request), 'feishu', 'bad_signature');
           const outer = parseJson(body) ?? {};
           const inner =
             typeof outer.encrypt === 'string'
               ? decryptOrNull(() => feishuDecrypt(feishu.encryptKey, text(outer.encrypt)))
               : null;
           const event = inner === null ? outer : (parseJson(inner) ?? {});
-          // Setting the request URL: Feishu sends a challenge with the app's Verification Token.
           if (event.type === 'url_verification') {
             if (!sameText(text(event.token), feishu.verificationToken))
               throw await refuseCallback(deps, contextOf(request), 'feishu', 'bad_signature');
             return { challenge: text(event.challenge) };
           }
-          const timestamp = header(request, 'x-lark-request-timestamp');
-          const signature = header(request, 'x-lark-signature');
-          const expected = feishuSignature(
-            timestamp,
-            header(request, 'x-lark-request-nonce'),
-            feishu.encryptKey,
-            body,
-          );
           const head = (event.header ?? {}) as Record<string, unknown>;
-          if (
-            inner === null ||
-            !sameText(signature, expected) ||
-            !sameText(text(head.token), feishu.verificationToken)
-          )
+          if (!signed || inner === null || !sameText(text(head.token), feishu.verificationToken))
             throw await refuseCallback(deps, contextOf(request), 'feishu', 'bad_signature');
           if (!isFresh(deps, timeOf(timestamp)))
             throw await refuseCallback(deps, contextOf(request), 'feishu', 'stale');
