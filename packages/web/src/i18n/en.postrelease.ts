@@ -93,7 +93,10 @@ export const enPostRelease: typeof zhPostRelease = {
       notArchived: 'Not archived yet',
       archivedBy: 'Archived by {{by}} at {{at}}',
       sealed: 'Sealed · immutable',
-      sealedAt: 'Sealed at the close, {{at}}',
+      sealing: 'Generating the release change report and sealing the archive…',
+      sealingFailed:
+        'The report could not be generated ({{attempts}} attempts) and the archive is not sealed yet; the release is closed. Ask the system administrator to look at the background jobs',
+      sealedAt: 'Sealed {{at}}',
       done: '{{count}} files archived',
       kind: 'Kind',
       name: 'File',

@@ -93,7 +93,10 @@ export const zhPostRelease = {
       notArchived: '尚未归档',
       archivedBy: '{{by}} 于 {{at}} 归档',
       sealed: '已封存 · 不可修改',
-      sealedAt: '{{at}} 关闭时封存',
+      sealing: '正在生成发布变更报告并封存…',
+      sealingFailed:
+        '报告生成失败（已尝试 {{attempts}} 次），归档尚未封存；发布已关闭，请联系系统管理员查看后台任务',
+      sealedAt: '{{at}} 封存',
       done: '已归档 {{count}} 个文件',
       kind: '类别',
       name: '文件',

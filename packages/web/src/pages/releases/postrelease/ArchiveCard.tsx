@@ -1,5 +1,5 @@
-import { App, Card, Flex, Table, Tag, Tooltip, Typography } from 'antd';
-import { InboxOutlined, LockOutlined } from '@ant-design/icons';
+import { Alert, App, Card, Flex, Table, Tag, Tooltip, Typography } from 'antd';
+import { InboxOutlined, LoadingOutlined, LockOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../../common/ErrorAlert';
 import { formatMinute } from '../../../common/format';
@@ -26,7 +26,7 @@ export function ArchiveCard({ releaseId, view }: { releaseId: string; view: Post
   const { t } = useTranslation();
   const { message } = App.useApp();
   const { submit, failure, pending } = useSubmit();
-  const { archive, archiveItems } = view;
+  const { archive, archiveItems, sealing } = view;
   const sealed = Boolean(archive?.sealedAt);
   const a = 'postrelease.archive';
 
@@ -49,7 +49,12 @@ export function ArchiveCard({ releaseId, view }: { releaseId: string; view: Post
           <Tag color="default" icon={<LockOutlined />} data-testid="archive-sealed">
             {t(`${a}.sealed`)}
           </Tag>
-        ) : (
+        ) : sealing?.state === 'pending' ? (
+          // CL-2: closed; the report is being generated and the archive sealed by a job.
+          <Tag color="processing" icon={<LoadingOutlined />} data-testid="archive-sealing">
+            {t(`${a}.sealing`)}
+          </Tag>
+        ) : sealing ? null : (
           <ActionButton
             action="archive"
             type={archive ? 'default' : 'primary'}
@@ -67,7 +72,16 @@ export function ArchiveCard({ releaseId, view }: { releaseId: string; view: Post
         {t(`${a}.help`)}
       </Typography.Paragraph>
       <ErrorAlert error={failure} style={{ marginBottom: 12 }} />
-      {!sealed && <ActionBlockers action="archive" />}
+      {sealing?.state === 'failed' && (
+        <Alert
+          type="error"
+          showIcon
+          style={{ marginBottom: 12 }}
+          message={t(`${a}.sealingFailed`, { attempts: sealing.attempts })}
+          data-testid="archive-sealing-failed"
+        />
+      )}
+      {!sealed && !sealing && <ActionBlockers action="archive" />}
       <Flex gap={8} wrap style={{ marginBottom: 8 }} data-testid="archive-status">
         {archive ? (
           <>
