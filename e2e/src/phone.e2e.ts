@@ -276,7 +276,7 @@ describe('手机上的决定：通知链接 → 登录 → 决策页，390 px �
 
   it('X-2 X-4：用户在手机上绑定自己的手机号与 IM 账号；格式不对时原因显示在字段旁，什么也不保存', async () => {
     const phone = await openOnPhone('eng', '/account/contact');
-    await phone.getByTestId('contact-mobilePhone').fill('138 0000 1111');
+    await phone.getByTestId('contact-mobilePhone').fill('138 0000 111');
     await phone.getByTestId('contact-dingtalkUserId').fill('zhangwei01');
     await phone.getByTestId('contact-save').tap();
     await phone.locator('.ant-form-item-explain-error').first().waitFor();
@@ -284,9 +284,12 @@ describe('手机上的决定：通知链接 → 登录 → 决策页，390 px �
     await screenshot(phone, 'phone-09-contact-error');
     expect((await crew.engineer.get('/api/account/contact')).mobilePhone).toBeNull();
 
-    await phone.getByTestId('contact-mobilePhone').fill('13800001111');
+    // Written as people write it; kept as digits.
+    await phone.getByTestId('contact-mobilePhone').fill('138 0000 1111');
     await phone.getByTestId('contact-save').tap();
     await phone.getByText('已保存').waitFor();
+    // Bound by the user alone: cards do not act as them until the security administrator confirms.
+    await phone.getByTestId('contact-confirmation').getByText(/需先由安全管理员确认/).waitFor();
     expect(await crew.engineer.get('/api/account/contact')).toMatchObject({
       mobilePhone: '13800001111',
       dingtalkUserId: 'zhangwei01',

@@ -304,6 +304,8 @@ export const en = {
     chat_action_expired: 'The card is more than a week old; decide in the system',
     chat_sender_unbound:
       'No account is bound to this {{vendor, chatVendor}} user; bind it under Phone and chat accounts, then press again',
+    chat_binding_unconfirmed:
+      "Your {{vendor, chatVendor}} account is bound, but the binding is not confirmed by the security administrator yet; decide in the system, or ask them to confirm it",
     chat_sender_ambiguous:
       'More than one account is bound to this {{vendor, chatVendor}} user ({{users, list}}); the security administrator must correct the binding',
     webhook_signature_stale:

@@ -282,6 +282,7 @@ export const zh: Catalog = {
     chat_action_forged: '卡片按钮中没有本系统的操作',
     chat_action_expired: '卡片已超过一周，请在系统中处理',
     chat_sender_unbound: '没有账号绑定此{{vendor, chatVendor}}用户；请在“手机号与 IM 账号”中绑定后再点一次',
+    chat_binding_unconfirmed: '您的{{vendor, chatVendor}}账号已绑定，但尚未经安全管理员确认；请在系统中处理，或请安全管理员确认绑定',
     chat_sender_ambiguous: '有多个账号绑定了此{{vendor, chatVendor}}用户（{{users, list}}），须由安全管理员更正绑定',
     webhook_signature_stale:
       'Webhook 的签名时间与服务器时钟相差超过 {{seconds}} 秒：可能是重放，或发送方时钟需校正',

@@ -36,6 +36,7 @@ import * as m20261220000100 from './migrations/20261220000100_add_chat_contacts_
 import * as m20261220000200 from './migrations/20261220000200_add_trigger_indicator';
 import * as m20261221000500 from './migrations/20261221000500_add_chat_callbacks';
 import * as m20261221000600 from './migrations/20261221000600_add_webhook_app_settings';
+import * as m20261221000700 from './migrations/20261221000700_add_chat_binding_confirmation';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -75,6 +76,7 @@ export const migrations: Record<string, Migration> = {
   '20261220000200_add_trigger_indicator': m20261220000200,
   '20261221000500_add_chat_callbacks': m20261221000500,
   '20261221000600_add_webhook_app_settings': m20261221000600,
+  '20261221000700_add_chat_binding_confirmation': m20261221000700,
 };
 
 function migrator(db: Db): Migrator {

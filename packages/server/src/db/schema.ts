@@ -56,6 +56,9 @@ export interface UsersTable {
   dingtalk_user_id: string | null;
   wecom_user_id: string | null;
   feishu_user_id: string | null;
+  /** who confirmed the chat identities (the security administrator), and when; null: not confirmed. */
+  chat_ids_confirmed_by: Generated<string | null>;
+  chat_ids_confirmed_at: Generated<string | null>;
 }
 
 /** RO-1…RO-3: a directory group (of a source) that gives its members a role. */

@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { feishuEncrypt, feishuSignature, sealedEncrypt, sealedSignature } from '../modules/chat/chat.crypto';
 
@@ -145,4 +147,24 @@ export async function sendToServer(baseUrl: string, r: VendorRequest) {
     json = null;
   }
   return { status: res.status, text, json };
+}
+
+/**
+ * Binds chat identities (columns of users: feishu_user_id, wecom_user_id, dingtalk_user_id) as
+ * the security administrator would: confirmed, so a card pressed by them acts as the user.
+ */
+export async function bindConfirmed(
+  t: { database: { db: { kysely: Kysely<Database> } }; clock: { now(): Date } },
+  username: string,
+  contact: Partial<Record<'feishu_user_id' | 'wecom_user_id' | 'dingtalk_user_id' | 'mobile_phone', string>>,
+) {
+  await t.database.db.kysely
+    .updateTable('users')
+    .set({
+      ...contact,
+      chat_ids_confirmed_by: 'secadmin',
+      chat_ids_confirmed_at: t.clock.now().toISOString(),
+    })
+    .where('username', '=', username)
+    .execute();
 }

@@ -985,6 +985,9 @@ export const zh = {
     edit: '手机号与 IM 账号',
     editTitle: '{{name}} 的手机号与 IM 账号',
     save: '保存',
+    confirmed: '已由 {{by}} 于 {{at}} 确认：可直接在钉钉、企业微信、飞书的卡片上决定',
+    unconfirmed: '群消息会按这里的账号 @ 您；在聊天卡片上直接决定，需先由安全管理员确认此绑定',
+    unconfirmedAdmin: '此绑定尚未确认：保存即由您确认，此后此人可在聊天卡片上直接决定',
     saved: '已保存',
   },
   account: {

@@ -40,8 +40,17 @@ describe.each(DIALECTS)('X-2 X-4 chat card callbacks under attack on %s', (diale
     await t.close();
   });
 
+  /** Writes account columns; chat ids as the security administrator binds them (confirmed). */
   const bind = async (username: string, contact: Record<string, string | number>) => {
-    await t.database.db.kysely.updateTable('users').set(contact).where('username', '=', username).execute();
+    const confirmed = {
+      chat_ids_confirmed_by: 'secadmin',
+      chat_ids_confirmed_at: t.clock.now().toISOString(),
+    };
+    await t.database.db.kysely
+      .updateTable('users')
+      .set({ ...contact, ...confirmed })
+      .where('username', '=', username)
+      .execute();
   };
   const value = (target: CardTarget, choice: CardChoice) =>
     sealAction(t.app.secrets, target, choice, t.clock.now());

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test/databases';
-import { auditEvents, startTestApp, type TestApp } from '../../test/test-app';
+import { HttpClient, auditEvents, startTestApp, type TestApp } from '../../test/test-app';
 import { signInRoles } from '../../test/releases';
 import { SESSIONS_FOR_A_DAY, triggerAwaitingDecision } from '../../test/implementation';
 import { SecretBox } from '../../storage/secret-box';
@@ -14,6 +14,7 @@ import {
   dingtalkPress,
   feishuPress as pressOnFeishu,
   sealedQuery,
+  bindConfirmed,
   sendToServer,
   wecomPress,
   type VendorRequest,
@@ -32,14 +33,8 @@ describe.each(DIALECTS)('X-2 decisions from chat cards on %s', (dialect) => {
     await t.close();
   });
 
-  const bind = async (username: string, contact: Record<string, string>) => {
-    const boss = await t.database.db.kysely
-      .selectFrom('users')
-      .select('id')
-      .where('username', '=', username)
-      .executeTakeFirstOrThrow();
-    await t.database.db.kysely.updateTable('users').set(contact).where('id', '=', boss.id).execute();
-  };
+  const bind = (username: string, contact: Parameters<typeof bindConfirmed>[2]) =>
+    bindConfirmed(t, username, contact);
   const value = (target: CardTarget, choice: CardChoice) =>
     sealAction(t.app.secrets, target, choice, t.clock.now());
   const seconds = () => String(Math.floor(t.clock.now().getTime() / 1000));
@@ -176,6 +171,43 @@ describe.each(DIALECTS)('X-2 decisions from chat cards on %s', (dialect) => {
     ).toBe(200);
     return v.id as string;
   };
+
+  it('X-2 X-4 a chat id a user bound themselves decides nothing from a card until the security administrator confirms it; changing it again drops the confirmation', async () => {
+    const versionId = await pendingVersion();
+    const press = () =>
+      feishu(feishuPress('ou_boss_own', value({ op: 'dsl', versionId }, 'approve'), { reason: '已核对' }));
+    expect(
+      (await c.boss.request('PUT', '/api/account/contact', { feishuUserId: 'ou_boss_own' })).status,
+    ).toBe(200);
+    const unconfirmed = await press();
+    expect(unconfirmed.json.toast).toEqual({
+      type: 'error',
+      content: expect.stringContaining('尚未经安全管理员确认'),
+    });
+    expect((await c.boss.get(`/api/dsl/versions/${versionId}`)).body.state).not.toBe('approved');
+    expect(details((await events('chat.card_action')).at(-1)!)).toMatchObject({
+      reason: 'unconfirmed',
+      username: 'boss',
+    });
+
+    // The security administrator saves the binding: confirmed, by them.
+    await t.seedUser('sec', ['security_administrator']);
+    const sec = new HttpClient(t.url);
+    await sec.login('sec');
+    const bossId = (await c.boss.get('/api/auth/session')).body.user.id as string;
+    const confirmed = await sec.request('PUT', `/api/users/${bossId}/contact`, {
+      feishuUserId: 'ou_boss_own',
+    });
+    expect(confirmed.body).toMatchObject({ feishuUserId: 'ou_boss_own', confirmedBy: 'sec' });
+    expect((await press()).json.toast.type).toBe('success');
+    expect((await c.boss.get(`/api/dsl/versions/${versionId}`)).body.state).toBe('approved');
+
+    // A phone number changed by the user keeps it; a chat id changed by the user drops it.
+    const phone = await c.boss.request('PUT', '/api/account/contact', { mobilePhone: '13800001111' });
+    expect(phone.body.confirmedBy).toBe('sec');
+    const moved = await c.boss.request('PUT', '/api/account/contact', { feishuUserId: 'ou_boss_other' });
+    expect(moved.body).toMatchObject({ confirmedBy: null, confirmedAt: null });
+  });
 
   it('X-2 DS-2 a WeCom template card press approves a software version as the bound manager; a bad msg_signature or another corp is refused; the URL check answers', async () => {
     await bind('boss', { wecom_user_id: 'ZhangSan' });

@@ -30,13 +30,16 @@ const BOUND_COLUMN = {
   dingtalk: 'dingtalk_user_id',
 } as const;
 
-/** The accounts bound to this chat identity (more than one: ambiguous; none: unbound). */
+/**
+ * The accounts bound to this chat identity (more than one: ambiguous; none: unbound), with when
+ * their binding was confirmed by the security administrator (null: not confirmed).
+ */
 export async function accountsBoundTo(q: Q, vendor: ChatVendor, vendorUserIds: readonly string[]) {
   const ids = vendorUserIds.filter((id) => id !== '');
   if (ids.length === 0) return [];
   return q
     .selectFrom('users')
-    .select(['id', 'username'])
+    .select(['id', 'username', 'chat_ids_confirmed_at'])
     .where(BOUND_COLUMN[vendor], 'in', ids)
     .orderBy('username')
     .limit(3)

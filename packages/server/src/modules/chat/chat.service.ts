@@ -101,7 +101,7 @@ const MAX_REASON = 2000;
  * one-decision rules and the refusal's audit event are the web's. Before that it is refused, and
  * recorded as `chat.card_action` denied, when: it was received before (a replay), its button was
  * not made by this server or is more than a week old, or no account — or more than one — is
- * bound to the sender. Every event of a decision taken this way names the channel.
+ * bound to the sender, or the binding was not confirmed by the security administrator. Every event of a decision taken this way names the channel.
  */
 export async function pressCard(deps: ChatDeps, ctx: RequestContext, press: CardPress): Promise<CardAnswer> {
   const vendorUserId = press.vendorUserIds.find((id) => id !== '') ?? '';
@@ -147,6 +147,14 @@ export async function pressCard(deps: ChatDeps, ctx: RequestContext, press: Card
             params: { vendor: press.vendor, users: accounts.map((a) => a.username) },
           },
       { reason: accounts.length === 0 ? 'unbound' : 'ambiguous', choice, target },
+      target,
+    );
+  // A user states their own chat ids; only the security administrator's binding says the sender is
+  // that user (else whoever bound someone else's id first would have their presses).
+  if (accounts[0].chat_ids_confirmed_at === null)
+    return deny(
+      { code: 'chat_binding_unconfirmed', params: { vendor: press.vendor } },
+      { reason: 'unconfirmed', choice, target, username: accounts[0].username },
       target,
     );
   const reason = press.reason?.trim().slice(0, MAX_REASON) || null;

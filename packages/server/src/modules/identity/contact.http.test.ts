@@ -9,7 +9,14 @@ async function xlsx(rows: string[][]): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-const EMPTY = { mobilePhone: null, dingtalkUserId: null, wecomUserId: null, feishuUserId: null };
+const EMPTY = {
+  mobilePhone: null,
+  dingtalkUserId: null,
+  wecomUserId: null,
+  feishuUserId: null,
+  confirmedBy: null,
+  confirmedAt: null,
+};
 
 describe.each(DIALECTS)('account binding: phone and chat identities (X-2) on %s', (dialect) => {
   let t: TestApp;
@@ -44,11 +51,14 @@ describe.each(DIALECTS)('account binding: phone and chat identities (X-2) on %s'
       mobilePhone: '+8613800001111',
       wecomUserId: '',
     });
+    // Bound by the user alone: not confirmed (a chat card does not act as them yet).
     expect(again.body).toEqual({
       mobilePhone: '+8613800001111',
       dingtalkUserId: 'manager4220',
       wecomUserId: null,
       feishuUserId: 'ou_7d8a6e6df7621556ce0d21922b676706',
+      confirmedBy: null,
+      confirmedAt: null,
     });
     expect((await mgr.get('/api/account/contact')).body).toEqual(again.body);
     const events = await audit('user.contact_update');
@@ -128,10 +138,13 @@ describe.each(DIALECTS)('account binding: phone and chat identities (X-2) on %s'
       'contacts.csv',
     );
     expect(good.body).toMatchObject({ applied: true, rows: 2, updated: 2, errors: [] });
+    // Imported by the security administrator: confirmed by them.
     expect((await admin.get(`/api/users/${mgrId}/contact`)).body).toEqual({
       ...EMPTY,
       mobilePhone: '13800001111',
       feishuUserId: 'ou_wang',
+      confirmedBy: 'sec',
+      confirmedAt: expect.any(String),
     });
 
     const book = await xlsx([
@@ -158,6 +171,8 @@ describe.each(DIALECTS)('account binding: phone and chat identities (X-2) on %s'
       dingtalkUserId: 'manager4220',
       wecomUserId: 'WangJingLi',
       feishuUserId: 'ou_wang',
+      confirmedBy: 'sec',
+      confirmedAt: expect.any(String),
     });
     const events = await audit('user.contact_import');
     expect(events).toHaveLength(2);

@@ -46,6 +46,12 @@ export const chatContactView = z.object({
   dingtalkUserId: z.string().nullable(),
   wecomUserId: z.string().nullable(),
   feishuUserId: z.string().nullable(),
+  /**
+   * X-2: the security administrator who confirmed the chat identities (by setting or importing
+   * them), and when; null: not confirmed — a card pressed in a chat app does not act as this user.
+   */
+  confirmedBy: z.string().nullable(),
+  confirmedAt: z.string().nullable(),
 });
 
 export const contactImportQuery = z.object({

@@ -20,15 +20,36 @@ import { chatContactInput, type ChatContactInput, type ContactImportReport } fro
 
 const iso = (d: Date) => d.toISOString();
 
-const contactOf = (input: ChatContactInput, before: repo.ChatContact): repo.ChatContact => ({
-  mobilePhone: input.mobilePhone === undefined ? before.mobilePhone : input.mobilePhone,
-  dingtalkUserId: input.dingtalkUserId === undefined ? before.dingtalkUserId : input.dingtalkUserId,
-  wecomUserId: input.wecomUserId === undefined ? before.wecomUserId : input.wecomUserId,
-  feishuUserId: input.feishuUserId === undefined ? before.feishuUserId : input.feishuUserId,
-});
+type StoredContact = repo.ChatContact & repo.ChatConfirmation;
+const CHAT_IDS = ['dingtalkUserId', 'wecomUserId', 'feishuUserId'] as const;
+
+/**
+ * The binding after an input. Set or imported by the security administrator (`confirmer`), its
+ * chat identities are confirmed by them now; changed by the user, a confirmation stays only while
+ * no chat identity changes (a card acts as an account only when its binding is confirmed).
+ */
+function contactAfter(
+  input: ChatContactInput,
+  before: StoredContact,
+  confirmer: { by: string; at: string } | null,
+): StoredContact {
+  const pick = <K extends keyof repo.ChatContact>(k: K) => (input[k] === undefined ? before[k] : input[k]);
+  const next = {
+    mobilePhone: pick('mobilePhone'),
+    dingtalkUserId: pick('dingtalkUserId'),
+    wecomUserId: pick('wecomUserId'),
+    feishuUserId: pick('feishuUserId'),
+  };
+  const kept = CHAT_IDS.every((k) => next[k] === before[k]);
+  return {
+    ...next,
+    confirmedBy: confirmer ? confirmer.by : kept ? before.confirmedBy : null,
+    confirmedAt: confirmer ? confirmer.at : kept ? before.confirmedAt : null,
+  };
+}
 
 /** X-2: the signed-in user's phone number and chat identities. */
-export async function getOwnContact(deps: IdentityDeps, ctx: RequestContext): Promise<repo.ChatContact> {
+export async function getOwnContact(deps: IdentityDeps, ctx: RequestContext): Promise<StoredContact> {
   const principal = requirePrincipal(ctx);
   const contact = await repo.findContact(deps.db.kysely, principal.userId);
   if (!contact) throw notFound('user', principal.userId);
@@ -40,7 +61,7 @@ export async function getContact(
   deps: IdentityDeps,
   ctx: RequestContext,
   userId: string,
-): Promise<repo.ChatContact> {
+): Promise<StoredContact> {
   authorize(ctx, 'user.manage');
   const contact = await repo.findContact(deps.db.kysely, userId);
   if (!contact) throw notFound('user', userId);
@@ -49,22 +70,25 @@ export async function getContact(
 
 /**
  * X-2: sets the phone number and chat identities robot messages @-mention a user by: their own
- * (any signed-in user, `userId` omitted) or anyone's (user.manage). Fields left out stay; null or
- * an empty string clears one. Audited as user.contact_update.
+ * (any signed-in user, `userId` omitted) or anyone's (user.manage), which confirms the binding for
+ * decisions from chat cards. Fields left out stay; null or an empty string clears one. Audited as
+ * user.contact_update.
  */
 export async function setContact(
   deps: IdentityDeps,
   ctx: RequestContext,
   input: ChatContactInput,
   userId?: string,
-): Promise<repo.ChatContact> {
-  const id = userId ?? requirePrincipal(ctx).userId;
+): Promise<StoredContact> {
+  const principal = requirePrincipal(ctx);
+  const id = userId ?? principal.userId;
   if (userId !== undefined) authorize(ctx, 'user.manage');
   return deps.db.kysely.transaction().execute(async (trx) => {
     const before = await repo.findContact(trx, id);
     if (!before) throw notFound('user', id);
-    const after = contactOf(input, before);
-    await repo.setContact(trx, id, after, iso(deps.clock.now()));
+    const at = iso(deps.clock.now());
+    const after = contactAfter(input, before, userId === undefined ? null : { by: principal.username, at });
+    await repo.setContact(trx, id, after, at);
     await deps.audit.record(trx, ctx, {
       action: 'user.contact_update',
       entityType: 'user',
@@ -184,12 +208,15 @@ export async function importContacts(
   let updated = 0;
   await deps.db.kysely.transaction().execute(async (trx) => {
     const at = iso(deps.clock.now());
-    const changes: { username: string; before: repo.ChatContact; after: repo.ChatContact }[] = [];
+    const by = requirePrincipal(ctx).username;
+    const changes: { username: string; before: StoredContact; after: StoredContact }[] = [];
     for (const r of rows) {
       const id = ids.get(r.username)!;
       const before = (await repo.findContact(trx, id))!;
-      const after = contactOf(r.input, before);
-      if (JSON.stringify(before) === JSON.stringify(after)) continue;
+      const after = contactAfter(r.input, before, { by, at });
+      // A row that changes nothing of a binding already confirmed is left as it is.
+      const same = (['mobilePhone', ...CHAT_IDS] as const).every((k) => after[k] === before[k]);
+      if (same && before.confirmedBy !== null) continue;
       await repo.setContact(trx, id, after, at);
       changes.push({ username: r.username, before, after });
       updated++;

@@ -817,9 +817,28 @@ export interface ChatContact {
   feishuUserId: string | null;
 }
 
-const contactColumns = ['mobile_phone', 'dingtalk_user_id', 'wecom_user_id', 'feishu_user_id'] as const;
+/**
+ * X-2: who confirmed the chat identities and when: a card pressed in a chat app acts as this
+ * account only when they are confirmed (set or imported by the security administrator).
+ */
+export interface ChatConfirmation {
+  confirmedBy: string | null;
+  confirmedAt: string | null;
+}
 
-export async function findContact(q: Q, userId: string): Promise<ChatContact | undefined> {
+const contactColumns = [
+  'mobile_phone',
+  'dingtalk_user_id',
+  'wecom_user_id',
+  'feishu_user_id',
+  'chat_ids_confirmed_by',
+  'chat_ids_confirmed_at',
+] as const;
+
+export async function findContact(
+  q: Q,
+  userId: string,
+): Promise<(ChatContact & ChatConfirmation) | undefined> {
   const row = await q.selectFrom('users').select(contactColumns).where('id', '=', userId).executeTakeFirst();
   return (
     row && {
@@ -827,11 +846,18 @@ export async function findContact(q: Q, userId: string): Promise<ChatContact | u
       dingtalkUserId: row.dingtalk_user_id,
       wecomUserId: row.wecom_user_id,
       feishuUserId: row.feishu_user_id,
+      confirmedBy: row.chat_ids_confirmed_by,
+      confirmedAt: row.chat_ids_confirmed_at,
     }
   );
 }
 
-export async function setContact(q: Q, userId: string, c: ChatContact, at: string): Promise<void> {
+export async function setContact(
+  q: Q,
+  userId: string,
+  c: ChatContact & ChatConfirmation,
+  at: string,
+): Promise<void> {
   await q
     .updateTable('users')
     .set({
@@ -839,6 +865,8 @@ export async function setContact(q: Q, userId: string, c: ChatContact, at: strin
       dingtalk_user_id: c.dingtalkUserId,
       wecom_user_id: c.wecomUserId,
       feishu_user_id: c.feishuUserId,
+      chat_ids_confirmed_by: c.confirmedBy,
+      chat_ids_confirmed_at: c.confirmedAt,
       updated_at: at,
     })
     .where('id', '=', userId)

@@ -71,7 +71,11 @@ export function principalOf(
     roles: u.roles,
     permissions,
     via: 'tokenId' in via ? ('token' as const) : 'chat' in via ? ('chat' as const) : ('session' as const),
-    ...('tokenId' in via ? { tokenId: via.tokenId } : 'sessionIdHash' in via ? { sessionIdHash: via.sessionIdHash } : {}),
+    ...('tokenId' in via
+      ? { tokenId: via.tokenId }
+      : 'sessionIdHash' in via
+        ? { sessionIdHash: via.sessionIdHash }
+        : {}),
     // An administrator's password is replaced before anything else, like an expired one.
     passwordExpired:
       u.mustChangePassword ||

@@ -3,7 +3,14 @@ import { DIALECTS } from '../../test/databases';
 import { HttpClient, startTestApp, type TestApp } from '../../test/test-app';
 import { signInRoles } from '../../test/releases';
 import { SESSIONS_FOR_A_DAY, readyRelease, runStep } from '../../test/implementation';
-import { FEISHU_APP, WECOM_APP, feishuPress, sendToServer, wecomPress } from '../../test/chat-vendors';
+import {
+  FEISHU_APP,
+  WECOM_APP,
+  bindConfirmed,
+  feishuPress,
+  sendToServer,
+  wecomPress,
+} from '../../test/chat-vendors';
 import { WebhookReceiver } from './testing/receivers';
 
 /** What a chat app's API answers, as its vendor's document says (the receiver plays the vendor). */
@@ -65,8 +72,8 @@ describe.each(DIALECTS)('X-2 decision cards through chat apps on %s', (dialect) 
   const drain = async () => {
     for (let ran = await t.app.jobs.runDue(); ran > 0; ran = await t.app.jobs.runDue());
   };
-  const bind = (username: string, contact: Record<string, string>) =>
-    t.database.db.kysely.updateTable('users').set(contact).where('username', '=', username).execute();
+  const bind = (username: string, contact: Parameters<typeof bindConfirmed>[2]) =>
+    bindConfirmed(t, username, contact);
   /** A version an engineer registered, whose approval notice (a to-do for the managers) goes out. */
   const pendingVersion = async () => {
     const v = (await c.eng1.post('/api/dsl/versions', { name: 'billing', version: `2.1.${Math.random()}` }))

@@ -4,11 +4,13 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { showFieldErrors } from '../../common/forms';
+import { formatMinute } from '../../common/format';
 import type { ChatContact, ChatContactInput } from './contact.api';
 
-type ContactFields = { [K in keyof ChatContact]: string };
+type Field = 'mobilePhone' | 'dingtalkUserId' | 'wecomUserId' | 'feishuUserId';
+type ContactFields = Record<Field, string>;
 
-const FIELDS: (keyof ChatContact)[] = ['mobilePhone', 'dingtalkUserId', 'wecomUserId', 'feishuUserId'];
+const FIELDS: Field[] = ['mobilePhone', 'dingtalkUserId', 'wecomUserId', 'feishuUserId'];
 
 /**
  * X-2: the mobile number and DingTalk, WeCom and Feishu ids robot messages @-mention a user by
@@ -19,11 +21,14 @@ export function ContactForm({
   load,
   save,
   onSaved,
+  confirms = false,
 }: {
   queryKey: readonly unknown[];
   load: () => Promise<ChatContact>;
   save: (body: ChatContactInput) => Promise<ChatContact>;
   onSaved?: () => void;
+  /** The security administrator's form: saving confirms the chat ids for decisions from cards. */
+  confirms?: boolean;
 }) {
   const { t, i18n } = useTranslation();
   const queryClient = useQueryClient();
@@ -47,9 +52,27 @@ export function ContactForm({
     },
   });
 
+  const bound =
+    contact.data && (contact.data.dingtalkUserId || contact.data.wecomUserId || contact.data.feishuUserId);
   return (
     <>
       <ErrorAlert error={contact.error ?? failure} style={{ marginBottom: 16 }} />
+      {bound && (
+        <Alert
+          type={contact.data.confirmedBy ? 'success' : 'info'}
+          showIcon
+          style={{ marginBottom: 16 }}
+          data-testid="contact-confirmation"
+          title={
+            contact.data.confirmedBy
+              ? t('contact.confirmed', {
+                  by: contact.data.confirmedBy,
+                  at: formatMinute(contact.data.confirmedAt),
+                })
+              : t(confirms ? 'contact.unconfirmedAdmin' : 'contact.unconfirmed')
+          }
+        />
+      )}
       {mutation.isSuccess && (
         <Alert type="success" showIcon title={t('contact.saved')} style={{ marginBottom: 16 }} />
       )}

@@ -90,6 +90,7 @@ export function UsersPage() {
           onCancel={() => setDialog(null)}
         >
           <ContactForm
+            confirms
             queryKey={userContactQueryKey(dialog.user.id)}
             load={() => getUserContact(dialog.user.id)}
             save={(body) => setUserContact(dialog.user.id, body)}
