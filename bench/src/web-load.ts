@@ -17,11 +17,10 @@
 // each and exits 0 either way (non-zero only when the measurement itself fails).
 // Options (after `npm run bench:web --`): --runs N, --write (replace the figures in
 // docs/performance.md between its web-load markers).
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import {
   approvedRelease,
   passPreReleaseChecks,
@@ -29,6 +28,7 @@ import {
   signedInApi,
   type ApiSession,
 } from '../../e2e/src/harness/api';
+import { launchBrowser } from '../../e2e/src/harness/chromium';
 import { startServer, type TestServer } from '../../e2e/src/harness/server';
 import { fmt, out, table, verdict } from './format';
 import { REPO_ROOT } from './proc';
@@ -67,15 +67,6 @@ interface Target {
   path: string;
   /** Resolves once the page shows what a person opened it for. */
   ready(page: Page): Promise<void>;
-}
-
-function chromiumPath(): string {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim() || '/usr/bin/chromium';
-  } catch {
-    return '/usr/bin/chromium';
-  }
 }
 
 /** Records the page's largest contentful paint as the browser reports it, from the first paint on. */
@@ -199,16 +190,7 @@ async function main(): Promise<void> {
   });
   const runs = Math.max(1, Number(values.runs));
   const server = await startServer();
-  const browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-  });
+  const browser = await launchBrowser();
   try {
     await seedUsers(browser, server, admin, USERS, PASSWORD);
     const releaseId = await releaseAwaitingDecision(browser, server);
