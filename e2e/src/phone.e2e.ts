@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page, Request } from 'playwright-core';
 import {
   approvedRelease,
   implementRelease,
@@ -251,9 +251,18 @@ describe('手机上的决定：通知链接 → 登录 → 决策页，390 px �
     const link = `/releases/${second.id}?tab=postrelease`;
     const phone = await openOnPhone('biz', link);
     // 我的待办 on the phone lists the acceptance, and leads back to it.
+    const scripts: string[] = [];
+    const listen = (request: Request) => {
+      if (request.resourceType() === 'script') scripts.push(request.url());
+    };
+    phone.on('request', listen);
     await phone.goto('/');
     const task = phone.getByTestId('my-tasks').getByTestId('my-task').filter({ hasText: second.number });
     await task.getByText('签署用户验收').waitFor();
+    // Issue #18: 我的待办 is quick to open — the chart library is not among its scripts.
+    phone.off('request', listen);
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(scripts.filter((url) => url.includes('echarts'))).toEqual([]);
     // On the phone 我的待办 comes before the profile.
     const tasksTop = (await phone.getByTestId('my-tasks').boundingBox())!.y;
     expect(tasksTop).toBeLessThan((await phone.getByTestId('profile-card').boundingBox())!.y);

@@ -7,13 +7,43 @@ import { CODE_DIR } from '../code-dir';
 /** packages/web/dist, from packages/server/src or packages/server/dist alike. */
 export const DEFAULT_WEB_DIST = path.resolve(CODE_DIR, '../../web/dist');
 
+/** A year: what a file whose name carries its content's hash may be kept for without asking again. */
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/**
+ * A file the web build names after its content (`assets/index-BnX3a9_k.js`, and its `.br` and
+ * `.gz` copies): Vite writes every such file into assets/ with a hash of at least 8 characters.
+ */
+export function isHashedAsset(distDir: string, file: string): boolean {
+  const relative = path.relative(distDir, file).split(path.sep);
+  if (relative.length !== 2 || relative[0] !== 'assets') return false;
+  return /-[\w-]{8,}\.[a-z0-9]+$/i.test(relative[1].replace(/\.(br|gz)$/, ''));
+}
+
 /**
  * Serves the built web app; any non-API GET that is not a file gets index.html, so the
  * browser router owns the paths. Unknown API paths get the JSON error shape.
+ *
+ * Issue #18: the build leaves a brotli and a gzip copy beside each text file; the browser gets
+ * brotli if it accepts it, else gzip, else the file itself (`preCompressed`), and every answer
+ * says it varies with Accept-Encoding so a cache in between keeps them apart. Hashed assets are
+ * cached for a year without revalidation; index.html and anything else (favicon) are revalidated
+ * on every load (`no-cache`), so a new release is picked up at the next visit.
  */
 export async function registerWeb(app: FastifyInstance, distDir: string): Promise<void> {
   const hasWeb = fs.existsSync(path.join(distDir, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root: distDir, wildcard: false, index: false });
+  if (hasWeb)
+    await app.register(fastifyStatic, {
+      root: distDir,
+      wildcard: false,
+      index: false,
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: (res, file) => {
+        res.setHeader('vary', 'Accept-Encoding');
+        res.setHeader('cache-control', isHashedAsset(distDir, file) ? IMMUTABLE : 'no-cache');
+      },
+    });
   app.setNotFoundHandler(async (request, reply) => {
     const isApi = request.url.startsWith('/api/') || request.url === '/api';
     if (!isApi && hasWeb && request.method === 'GET') {

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { Navigate, Outlet, useLocation } from 'react-router';
-import { Button, Result } from 'antd';
+import { Button } from 'antd';
+import { LazyResult } from '../common/LazyResult';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api/client';
 import { FullPageSpin } from '../common/FullPageSpin';
@@ -27,7 +28,7 @@ export function RequireAuth() {
       return <Navigate to={next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`} replace />;
     }
     return (
-      <Result
+      <LazyResult
         status="error"
         title={errorText(session.error)}
         extra={

@@ -1,11 +1,12 @@
 import { Link } from 'react-router';
-import { Button, Result } from 'antd';
+import { Button } from 'antd';
+import { LazyResult } from '../../common/LazyResult';
 import { useTranslation } from 'react-i18next';
 
 export function ForbiddenPage() {
   const { t } = useTranslation();
   return (
-    <Result
+    <LazyResult
       status="403"
       title={t('forbidden.title')}
       subTitle={t('forbidden.subtitle')}

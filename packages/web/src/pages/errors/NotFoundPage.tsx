@@ -1,11 +1,12 @@
 import { Link } from 'react-router';
-import { Button, Result } from 'antd';
+import { Button } from 'antd';
+import { LazyResult } from '../../common/LazyResult';
 import { useTranslation } from 'react-i18next';
 
 export function NotFoundPage() {
   const { t } = useTranslation();
   return (
-    <Result
+    <LazyResult
       status="404"
       title={t('notFound.title')}
       subTitle={t('notFound.subtitle')}

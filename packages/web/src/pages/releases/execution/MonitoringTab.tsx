@@ -45,7 +45,7 @@ import {
   useMonitoring,
 } from './execution.api';
 import { FormModal } from './FormModal';
-import { IndicatorChart } from './IndicatorChart';
+import { LazyIndicatorChart } from './LazyIndicatorChart';
 import { useSubmit } from './useSubmit';
 import { textLimit } from '../../../common/textLimit';
 import { useFormGuard } from '../../../common/useUnsavedChangesGuard';
@@ -158,7 +158,7 @@ function IndicatorCard({ indicator: i }: { indicator: Indicator }) {
         )}
       </Flex>
       {i.readings.length > 0 ? (
-        <IndicatorChart indicator={i} />
+        <LazyIndicatorChart indicator={i} />
       ) : (
         <Flex align="center" justify="center" style={{ height: 140 }}>
           <Typography.Text type="secondary">{t('execution.monitor.noReading')}</Typography.Text>

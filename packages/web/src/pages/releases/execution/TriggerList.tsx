@@ -5,7 +5,7 @@ import { PersonName } from '../../../common/people';
 import { DecisionButton } from './DecisionButton';
 import { useMonitoring, type Trigger } from './execution.api';
 import { triggerEvidenceText, triggerKindText } from './executionText';
-import { IndicatorChart } from './IndicatorChart';
+import { LazyIndicatorChart } from './LazyIndicatorChart';
 import { TriggerClock } from './TriggerClock';
 
 /**
@@ -76,7 +76,7 @@ export function TriggerList({
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                     {indicator.name}
                   </Typography.Text>
-                  <IndicatorChart indicator={indicator} height={160} />
+                  <LazyIndicatorChart indicator={indicator} height={160} />
                 </div>
               )}
               {!x.decision && (

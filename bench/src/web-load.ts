@@ -1,0 +1,286 @@
+// `npm run bench:web` (issue #18): how quickly the web app opens on a mid-range phone on 4G.
+// It builds nothing: run `npm run build` first. It starts the real server on a fresh data
+// directory (the e2e harness), creates the people and a release whose rollback decision is
+// waiting, and opens two pages as the operations manager in Debian's Chromium:
+//   - 我的待办 (home, `/`), signed in;
+//   - the release's rollback tab (`/releases/:id?tab=rollback`), the decision taken on a phone.
+// Each page is opened cold (empty cache, a new browser profile already signed in) and then warm
+// (a new tab in the same profile, its cache filled by the cold load). Conditions: a 390×844
+// phone screen at 3 device pixels per CSS pixel, Chrome DevTools' 'Fast 4G' network (9 Mbit/s
+// down and 1.5 Mbit/s up, with DevTools' 0.9 factor, and 165 ms of latency) through
+// Network.emulateNetworkConditions, and the CPU slowed 4× (Emulation.setCPUThrottlingRate).
+// Figures: Largest Contentful Paint (PerformanceObserver 'largest-contentful-paint', the last
+// entry once the page shows its content and the network is idle), and the JavaScript bytes
+// transferred (Network.loadingFinished encodedDataLength of script responses; a script from the
+// cache transfers nothing). Each is the median of --runs loads (default 3).
+// Goals: LCP ≤ 2.5 s cold and ≤ 1 s warm; JavaScript ≤ 300 KB cold. It prints met or MISSED for
+// each and exits 0 either way (non-zero only when the measurement itself fails).
+// Options (after `npm run bench:web --`): --runs N, --write (replace the figures in
+// docs/performance.md between its web-load markers).
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import {
+  approvedRelease,
+  passPreReleaseChecks,
+  seedUsers,
+  signedInApi,
+  type ApiSession,
+} from '../../e2e/src/harness/api';
+import { launchBrowser } from '../../e2e/src/harness/chromium';
+import { startServer, type TestServer } from '../../e2e/src/harness/server';
+import { fmt, out, table, verdict } from './format';
+import { REPO_ROOT } from './proc';
+
+/** Chrome DevTools' 'Fast 4G' preset, in bytes per second and milliseconds. */
+export const FAST_4G = {
+  offline: false,
+  downloadThroughput: ((9_000_000 / 8) * 0.9) | 0,
+  uploadThroughput: ((1_500_000 / 8) * 0.9) | 0,
+  latency: 165,
+};
+export const CPU_SLOWDOWN = 4;
+const PHONE = { width: 390, height: 844 };
+
+const GOALS = { coldLcpMs: 2500, warmLcpMs: 1000, coldJsBytes: 300 * 1024 };
+
+const admin = { username: 'sec.admin', displayName: '安全管理员', password: 'Correct-Horse-42!' };
+const PASSWORD = 'Release-Gate-2026!';
+const USERS = {
+  eng: { displayName: '运维工程师张伟', roles: ['operations_engineer'] },
+  boss: { displayName: '运维管理部经理王芳', roles: ['operations_manager'] },
+  cab1: { displayName: 'CAB 委员一', roles: ['cab_member'] },
+  cab2: { displayName: 'CAB 委员二', roles: ['cab_member'] },
+  cfg: { displayName: '配置管理员', roles: ['configuration_administrator'] },
+} as const;
+
+interface Load {
+  lcpMs: number;
+  jsBytes: number;
+  jsFiles: number;
+  scripts: string[];
+}
+
+interface Target {
+  name: string;
+  path: string;
+  /** Resolves once the page shows what a person opened it for. */
+  ready(page: Page): Promise<void>;
+}
+
+/** Records the page's largest contentful paint as the browser reports it, from the first paint on. */
+const OBSERVE_LCP = `(() => {
+  window.__lcp = 0;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__lcp = e.renderTime || e.startTime;
+  }).observe({ type: 'largest-contentful-paint', buffered: true });
+})();`;
+
+async function throttle(cdp: CDPSession): Promise<void> {
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', FAST_4G);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+}
+
+/** A phone profile, signed in as `username` (the session cookie set through the API). */
+async function signedInPhone(browser: Browser, url: string, username: string): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    baseURL: url,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    viewport: PHONE,
+    isMobile: true,
+    hasTouch: true,
+    deviceScaleFactor: 3,
+  });
+  context.setDefaultTimeout(60_000);
+  const login = await context.request.post('/api/auth/login', { data: { username, password: PASSWORD } });
+  if (!login.ok()) throw new Error(`sign-in of ${username}: HTTP ${login.status()}`);
+  await context.addInitScript(OBSERVE_LCP);
+  return context;
+}
+
+/** Opens `target` in a new tab of `context`, throttled, and measures it. */
+async function load(context: BrowserContext, target: Target): Promise<Load> {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await throttle(cdp);
+  const scriptRequests = new Map<string, string>();
+  const scripts: string[] = [];
+  let jsBytes = 0;
+  cdp.on('Network.responseReceived', (e) => {
+    if (e.type === 'Script') scriptRequests.set(e.requestId, e.response.url);
+  });
+  cdp.on('Network.loadingFinished', (e) => {
+    const url = scriptRequests.get(e.requestId);
+    if (url === undefined) return;
+    jsBytes += e.encodedDataLength;
+    if (e.encodedDataLength > 0) scripts.push(new URL(url).pathname);
+  });
+  await page.goto(target.path);
+  await target.ready(page);
+  await page.waitForLoadState('networkidle');
+  const lcpMs = await page.evaluate(() => (globalThis as unknown as { __lcp: number }).__lcp);
+  await cdp.detach();
+  await page.close();
+  return { lcpMs, jsBytes, jsFiles: scripts.length, scripts };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function measure(browser: Browser, url: string, target: Target, runs: number) {
+  const cold: Load[] = [];
+  const warm: Load[] = [];
+  for (let i = 0; i < runs; i++) {
+    const context = await signedInPhone(browser, url, 'boss');
+    cold.push(await load(context, target));
+    warm.push(await load(context, target));
+    await context.close();
+  }
+  const summary = (loads: Load[]) => ({
+    lcpMs: median(loads.map((l) => l.lcpMs)),
+    jsBytes: median(loads.map((l) => l.jsBytes)),
+    jsFiles: median(loads.map((l) => l.jsFiles)),
+    scripts: loads[0].scripts,
+  });
+  return { cold: summary(cold), warm: summary(warm) };
+}
+
+/** A release in implementation whose indicator breached its threshold: a rollback decision waits. */
+async function releaseAwaitingDecision(browser: Browser, server: TestServer): Promise<string> {
+  const sessions: ApiSession[] = [];
+  const api = async (user: keyof typeof USERS) => {
+    const session = await signedInApi(browser, server.url, user, PASSWORD);
+    sessions.push(session);
+    return session;
+  };
+  const crew = {
+    cfg: await api('cfg'),
+    engineer: await api('eng'),
+    manager: await api('boss'),
+    cab: [await api('cab1'), await api('cab2')] as [ApiSession, ApiSession],
+  };
+  const now = Date.now();
+  const release = await approvedRelease(crew, {
+    ci: { name: '网银转账服务', version: '2.3.1', critical: true },
+    title: '网银转账服务 2.4.0 发布',
+    window: { start: new Date(now - 3600_000), end: new Date(now + 3 * 3600_000) },
+    plan: {
+      monitoring: {
+        indicators: [{ key: 'error_ratio', name: '转账失败率', comparator: 'gt', threshold: 5, unit: '%' }],
+        errorPatterns: ['ORA-'],
+      },
+    },
+  });
+  await passPreReleaseChecks(crew.engineer, release.id);
+  await crew.engineer.post(`/api/releases/${release.id}/implementation/start`);
+  for (const value of [1.2, 1.8, 2.6, 7.5])
+    await crew.engineer.post(`/api/releases/${release.id}/readings`, { indicator: 'error_ratio', value });
+  for (const session of sessions) await session.close();
+  return release.id;
+}
+
+const kb = (bytes: number) => `${fmt(bytes / 1024, 1)} KB`;
+const seconds = (ms: number) => `${fmt(ms / 1000, 2)} s`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { runs: { type: 'string', default: '3' }, write: { type: 'boolean', default: false } },
+  });
+  const runs = Math.max(1, Number(values.runs));
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    await seedUsers(browser, server, admin, USERS, PASSWORD);
+    const releaseId = await releaseAwaitingDecision(browser, server);
+    const targets: Target[] = [
+      {
+        name: '我的待办 (home)',
+        path: '/',
+        ready: (page) => page.getByTestId('my-tasks').getByTestId('my-task').first().waitFor(),
+      },
+      {
+        name: 'rollback decision',
+        path: `/releases/${releaseId}?tab=rollback`,
+        ready: (page) => page.getByText('[error_ratio] 转账失败率 = 7.5 (> 5 %)').waitFor(),
+      },
+    ];
+    out(
+      `Web load: ${runs} run(s) per figure (median), phone 390×844, 'Fast 4G', CPU ${CPU_SLOWDOWN}× slower`,
+    );
+    const rows: string[][] = [];
+    const goals: [string, string, boolean][] = [];
+    for (const target of targets) {
+      const m = await measure(browser, server.url, target, runs);
+      rows.push([
+        target.name,
+        seconds(m.cold.lcpMs),
+        kb(m.cold.jsBytes),
+        String(m.cold.jsFiles),
+        seconds(m.warm.lcpMs),
+        kb(m.warm.jsBytes),
+      ]);
+      goals.push(
+        [`${target.name}: LCP cold ≤ 2.5 s`, seconds(m.cold.lcpMs), m.cold.lcpMs <= GOALS.coldLcpMs],
+        [`${target.name}: LCP warm ≤ 1 s`, seconds(m.warm.lcpMs), m.warm.lcpMs <= GOALS.warmLcpMs],
+        [`${target.name}: JS cold ≤ 300 KB`, kb(m.cold.jsBytes), m.cold.jsBytes <= GOALS.coldJsBytes],
+      );
+      out(
+        `  ${target.name}, scripts of a cold load: ${m.cold.scripts.map((s) => path.basename(s)).join(' ')}`,
+      );
+    }
+    const figures = table(['Page', 'LCP cold', 'JS cold', 'scripts', 'LCP warm', 'JS warm'], rows, [
+      false,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    const verdicts = table(
+      ['Goal', 'Figure', ''],
+      goals.map(([goal, figure, met]) => [goal, figure, verdict(met)]),
+      [false, true, false],
+    );
+    out();
+    for (const line of figures) out(line);
+    out();
+    for (const line of verdicts) out(line);
+    if (values.write) writeDoc(figures, verdicts, runs);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+const BEGIN = '<!-- web-load figures: begin (written by npm run bench:web -- --write) -->';
+const END = '<!-- web-load figures: end -->';
+
+/** Replaces the figures between the markers of docs/performance.md with this run's. */
+function writeDoc(figures: string[], verdicts: string[], runs: number): void {
+  const file = path.join(REPO_ROOT, 'docs/performance.md');
+  const doc = fs.readFileSync(file, 'utf8');
+  const start = doc.indexOf(BEGIN);
+  const end = doc.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`docs/performance.md has no web-load markers`);
+  const stamp = new Date().toISOString().slice(0, 16).replace('T', ' ');
+  const block = [
+    BEGIN,
+    '',
+    `Run of ${stamp} UTC, median of ${runs}:`,
+    '',
+    '```',
+    ...figures,
+    '',
+    ...verdicts,
+    '```',
+    '',
+  ].join('\n');
+  fs.writeFileSync(file, doc.slice(0, start) + block + doc.slice(end));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
