@@ -276,6 +276,7 @@ describe('发布实施与回退：发布前验证、实施、实时进度、回�
     await eng.getByRole('tab', { name: '回退' }).click();
     await eng
       .getByTestId('triggers-table')
+      .locator('[data-testid^="trigger-countdown-"]')
       .getByText(/29:[0-5]\d/)
       .waitFor();
     expect(await eng.locator('[data-testid^="trigger-rollback-"]').count()).toBe(0);
@@ -288,7 +289,10 @@ describe('发布实施与回退：发布前验证、实施、实时进度、回�
     const triggers = boss.getByTestId('triggers-table');
     await triggers.getByText('[error_ratio] 转账失败率 = 7.5 (> 5 %)').waitFor();
     await triggers.getByText('监控指标 · ReleaseGate').waitFor();
-    await triggers.getByText(/29:[0-5]\d/).waitFor();
+    await triggers
+      .locator('[data-testid^="trigger-countdown-"]')
+      .getByText(/29:[0-5]\d/)
+      .waitFor();
     await screenshot(boss, 'impl-07-trigger-countdown');
     await boss.locator('[data-testid^="trigger-rollback-"]').click();
     const decide = boss.getByTestId('decide-rollback-modal');

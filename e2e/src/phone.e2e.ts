@@ -167,7 +167,11 @@ describe('手机上的决定：通知链接 → 登录 → 决策页，390 px �
     const phone = await openOnPhone('boss', link);
     // The trigger as a card: the countdown, the evidence, the indicator's curve, the two decisions.
     const card = phone.getByTestId(`trigger-row-${breach.trigger.id}`);
-    await card.getByText(/29:[0-5]\d/).waitFor();
+    // The countdown itself (a time elsewhere on the page may read 15:29 too).
+    await card
+      .getByTestId(`trigger-countdown-${breach.trigger.id}`)
+      .getByText(/29:[0-5]\d/)
+      .waitFor();
     await card.getByText('[error_ratio] 转账失败率 = 7.5 (> 5 %)').waitFor();
     await card.getByText(/证据：运维工程师张伟 于 .* 录入的读数/).waitFor();
     await card.getByTestId('indicator-chart-error_ratio').locator('canvas').waitFor();
@@ -298,7 +302,10 @@ describe('手机上的决定：通知链接 → 登录 → 决策页，390 px �
     await phone.getByTestId('contact-save').tap();
     await phone.getByText('已保存').waitFor();
     // Bound by the user alone: cards do not act as them until the security administrator confirms.
-    await phone.getByTestId('contact-confirmation').getByText(/需先由安全管理员确认/).waitFor();
+    await phone
+      .getByTestId('contact-confirmation')
+      .getByText(/需先由安全管理员确认/)
+      .waitFor();
     expect(await crew.engineer.get('/api/account/contact')).toMatchObject({
       mobilePhone: '13800001111',
       dingtalkUserId: 'zhangwei01',
