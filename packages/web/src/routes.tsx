@@ -1,4 +1,5 @@
-import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
+import { Suspense, type ComponentType, type ReactNode } from 'react';
+import { lazyNamed } from './common/lazyNamed';
 import { Route, Routes } from 'react-router';
 import { RequireAuth } from './auth/RequireAuth';
 import { RequirePermission } from './auth/RequirePermission';
@@ -12,9 +13,8 @@ import { HomePage } from './pages/home/HomePage';
  * the first download: every other page, and the libraries only it uses (charts, Markdown, date
  * pickers, uploads, tables, the sign-in form), is fetched when a person opens it.
  */
-function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
-  return lazy(async () => ({ default: (await load())[name] }));
-}
+const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
+  lazyNamed(load, name);
 
 const LoginPage = page(() => import('./pages/login/LoginPage'), 'LoginPage');
 const SetupPage = page(() => import('./pages/setup/SetupPage'), 'SetupPage');

@@ -1,26 +1,17 @@
-import { useState } from 'react';
+import { Suspense, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { Breadcrumb, Card, Flex, Tabs, Typography } from 'antd';
+import { Breadcrumb, Card, Flex, Spin, Tabs, Typography } from 'antd';
 import { usePhone } from '../../common/usePhone';
 import { useTranslation } from 'react-i18next';
 import type { ReleaseDetail } from '../../api/types';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { formatMinute } from '../../common/format';
 import { ReleaseActionBar } from './ActionButton';
-import { AssessmentTab } from './assessment/AssessmentTab';
-import { AuditTab } from './AuditTab';
-import { LinkedArticles } from '../knowledge/LinkedArticles';
 import { OverviewTab } from './OverviewTab';
-import { PLAN_ACTIONS, PlanTab } from './plan/PlanTab';
 import { ReleaseActionsProvider } from './ReleaseActionsProvider';
-import { RELEASE_TABS, type ReleaseTab } from './releaseActions';
-import { VerificationTab } from './execution/VerificationTab';
-import { ImplementationTab } from './execution/ImplementationTab';
-import { MonitoringTab } from './execution/MonitoringTab';
-import { RollbackTab } from './execution/RollbackTab';
+import { PLAN_ACTIONS, RELEASE_TABS, type ReleaseTab } from './releaseActions';
+import { lazyNamed } from '../../common/lazyNamed';
 import { PendingTriggersBanner } from './execution/PendingTriggersBanner';
-import { PostReleaseTab } from './postrelease/PostReleaseTab';
-import { CloseTab } from './postrelease/CloseTab';
 import { afterReleaseTabShown } from './postrelease/afterReleaseTabs';
 import { LiveIndicator } from './execution/LiveIndicator';
 import { LiveStatusContext, useReleaseLive } from './execution/useReleaseLive';
@@ -30,6 +21,19 @@ import { useRelease } from './releases.api';
 import { DetailQuery } from '../../common/DetailQuery';
 import { PersonName } from '../../common/people';
 import { ReleaseReferencesProvider } from './ReleaseReferences';
+
+// Each tab is fetched when first opened (issue #18): a deep link to the rollback decision loads
+// the rollback tab, not the plan editor, the assessments or the audit table.
+const AssessmentTab = lazyNamed(() => import('./assessment/AssessmentTab'), 'AssessmentTab');
+const AuditTab = lazyNamed(() => import('./AuditTab'), 'AuditTab');
+const LinkedArticles = lazyNamed(() => import('../knowledge/LinkedArticles'), 'LinkedArticles');
+const PlanTab = lazyNamed(() => import('./plan/PlanTab'), 'PlanTab');
+const VerificationTab = lazyNamed(() => import('./execution/VerificationTab'), 'VerificationTab');
+const ImplementationTab = lazyNamed(() => import('./execution/ImplementationTab'), 'ImplementationTab');
+const MonitoringTab = lazyNamed(() => import('./execution/MonitoringTab'), 'MonitoringTab');
+const RollbackTab = lazyNamed(() => import('./execution/RollbackTab'), 'RollbackTab');
+const PostReleaseTab = lazyNamed(() => import('./postrelease/PostReleaseTab'), 'PostReleaseTab');
+const CloseTab = lazyNamed(() => import('./postrelease/CloseTab'), 'CloseTab');
 
 /** Before the plan is approved there is nothing to verify, run, watch or roll back. */
 const PLANNING_STATES: readonly string[] = ['requested', 'planning', 'plan_review'];
@@ -125,7 +129,15 @@ function ReleaseView({ release: r }: { release: ReleaseDetail }) {
               activeKey={tab}
               onChange={(key) => open(key as ReleaseTab)}
               destroyOnHidden
-              items={tabs.map((key) => ({ key, label: t(`releases.tabs.${key}`), children: content[key] }))}
+              items={tabs.map((key) => ({
+                key,
+                label: t(`releases.tabs.${key}`),
+                children: (
+                  <Suspense fallback={<Spin style={{ display: 'block', margin: 24 }} />}>
+                    {content[key]}
+                  </Suspense>
+                ),
+              }))}
             />
           </Card>
         </ReleaseActionsProvider>

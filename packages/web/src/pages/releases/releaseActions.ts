@@ -66,3 +66,12 @@ export const BAR_ACTIONS: readonly ReleaseAction[] = RELEASE_ACTIONS.filter((a) 
 /** Blocked only because the release is in another state: not the step at hand. */
 export const onlyStateBlocked = (a: ActionAvailability) =>
   !a.allowed && a.blockers.length > 0 && a.blockers.every((b) => b.kind === 'state');
+
+/** The plan's own actions, which the plan tab shows itself. */
+export const PLAN_ACTIONS: readonly ReleaseAction[] = [
+  'submit_plan',
+  'approve_plan',
+  'reject_plan',
+  'revise_plan',
+  'approve_completion',
+];

@@ -1,10 +1,10 @@
 import { Alert, Card, Empty, Flex, Progress, Spin, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { PLAN_SECTIONS, type ReleaseAction, type ReleaseDetail } from '../../../api/types';
+import { PLAN_SECTIONS, type ReleaseDetail } from '../../../api/types';
 import { ErrorAlert } from '../../../common/ErrorAlert';
 import { blockerText, sectionLabel } from '../../../common/ruleText';
 import { ActionButton } from '../ActionButton';
-import { onlyStateBlocked, useReleaseActions } from '../releaseActions';
+import { onlyStateBlocked, PLAN_ACTIONS, useReleaseActions } from '../releaseActions';
 import { usePlans, usePreviousPlan } from '../releases.api';
 import { PlanStatusTag } from '../ReleaseTags';
 import { ConflictsCard } from './ConflictsCard';
@@ -15,15 +15,6 @@ import { PlanView } from './PlanView';
 import { sectionAnchor } from './PlanSectionCard';
 import { PersonName } from '../../../common/people';
 import { usePhone } from '../../../common/usePhone';
-
-/** The plan's own actions, which the plan tab shows itself. */
-export const PLAN_ACTIONS: readonly ReleaseAction[] = [
-  'submit_plan',
-  'approve_plan',
-  'reject_plan',
-  'revise_plan',
-  'approve_completion',
-];
 
 /** 发布计划: the current version, its completeness and conflicts, the editor or the read-only plan, and the versions. */
 export function PlanTab({ release }: { release: ReleaseDetail }) {
