@@ -127,7 +127,7 @@ export type VoteDecision = BodyOf<'/api/changes/{id}/votes'>['decision'];
 
 export type ChangeDetail = components['schemas']['ChangeDetail'];
 
-export type Change = ResponseOf<'/api/changes'>['changes'][number];
+export type Change = ResponseOf<'/api/changes'>['items'][number];
 
 export type ChangeVote = ChangeDetail['votes'][number];
 
@@ -206,7 +206,7 @@ export const PLAN_SECTIONS = [
 export type PlanSection = (typeof PLAN_SECTIONS)[number];
 
 /** A release as lists show it. */
-export type Release = ResponseOf<'/api/releases'>['releases'][number];
+export type Release = ResponseOf<'/api/releases'>['items'][number];
 
 export type SectionGap = NonNullable<Blocker['missing']>[number];
 

@@ -72,13 +72,16 @@ export function ReleaseRequestPage() {
   const [dirty, setDirty] = useState(false);
   const leaveAfterSaving = useUnsavedChangesGuard(dirty);
 
-  const approved = useChanges({ state: 'approved' });
+  // The picker offers the newest approved changes the server pages out (at most 200 at once).
+  const approved = useChanges({ state: 'approved', limit: 200 });
   const chosen = useChange(preselected ?? '', { enabled: preselected !== null });
   const dsl = useDslVersions({ state: 'approved' });
 
   const changes: Change[] = [
-    ...(approved.data ?? []),
-    ...(chosen.data && !(approved.data ?? []).some((c) => c.id === chosen.data.id) ? [chosen.data] : []),
+    ...(approved.data?.items ?? []),
+    ...(chosen.data && !(approved.data?.items ?? []).some((c) => c.id === chosen.data.id)
+      ? [chosen.data]
+      : []),
   ];
   const changeLabel = (c: Change) =>
     c.state === 'approved'
