@@ -187,6 +187,20 @@ export async function closePage<R extends object, T>(
   return { items: await present(kept), nextCursor };
 }
 
+/** How many rows the (filtered) query matches. */
+export async function countRows<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+): Promise<number> {
+  const row = await query.select(sql<number | string>`count(*)`.as('n')).executeTakeFirstOrThrow();
+  return Number((row as unknown as { n: number | string }).n);
+}
+
+/** A page with the total its filter matches, both read side by side. */
+export async function withTotal<T>(page: Promise<Page<T>>, total: Promise<number>): Promise<Page<T>> {
+  const [found, n] = await Promise.all([page, total]);
+  return { ...found, total: n };
+}
+
 function encodeCursor(position: KeysetPosition, key: readonly [KeyValue, KeyValue]): string {
   const body: CursorBody = {
     v: 1,

@@ -82,7 +82,7 @@ describe.each(DIALECTS)('links people store are http(s) only on %s', (dialect) =
         }),
         'external.url',
       );
-    expect((await c.eng1.get('/api/dsl/versions')).body.versions ?? []).toHaveLength(0);
+    expect((await c.eng1.get('/api/dsl/versions')).body.items).toHaveLength(0);
 
     // An external change system's token (change.integrate), as a security administrator issues it.
     await t.seedUser('sec', ['security_administrator']);

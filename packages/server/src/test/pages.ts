@@ -54,3 +54,55 @@ export function refusalReason(r: { status: number; body: any }) {
 
 /** A cursor as a client could forge it: base64url of any JSON. */
 export const forgedCursor = (body: unknown) => Buffer.from(JSON.stringify(body)).toString('base64url');
+
+/**
+ * For each sort: a walk `limit` rows a page, adding a row after each page, returns every row the
+ * list held when it began exactly once and in the list's order (a one-page read of up to 200).
+ */
+export async function expectCursorWalks(
+  client: HttpClient,
+  path: string,
+  sorts: readonly string[],
+  addOne: () => Promise<void>,
+  limit = 2,
+) {
+  for (const sort of sorts) {
+    const sorted = withQuery(path, { sort });
+    const expected = (await client.get(withQuery(sorted, { limit: 200 }))).body.items.map((x: any) => x.id);
+    expect(expected.length, sort).toBeGreaterThan(limit);
+    const walk = await walkPages(client, sorted, limit, addOne);
+    expectEveryRowOnce(walk.items, expected);
+  }
+}
+
+/**
+ * A malformed or forged cursor, one of another sort (`sort` then `otherSort`) or of other filters
+ * (`otherFilter` added) is refused 400 naming the rule; a page holds 1 to 200 rows.
+ */
+export async function expectForeignCursorsRefused(
+  client: HttpClient,
+  path: string,
+  sort: string,
+  otherSort: string,
+  otherFilter: Record<string, string>,
+) {
+  const first = await client.get(withQuery(path, { limit: 1, sort }));
+  expect(first.status, JSON.stringify(first.body)).toBe(200);
+  const cursor = first.body.nextCursor as string;
+  expect(cursor).toEqual(expect.any(String));
+  const ask = (extra: Record<string, string | number>) => client.get(withQuery(path, { limit: 1, ...extra }));
+  expect(refusalReason(await ask({ sort, cursor: 'not*a*cursor' })).reasonCode).toBe('cursor_invalid');
+  const body = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  expect(
+    refusalReason(await ask({ sort, cursor: forgedCursor({ ...body, k: [{}, true] }) })).reasonCode,
+  ).toBe('cursor_invalid');
+  expect(refusalReason(await ask({ sort: otherSort, cursor }))).toEqual({
+    reasonCode: 'cursor_other_sort',
+    params: { cursorSort: sort, sort: otherSort },
+  });
+  expect(refusalReason(await ask({ sort, cursor, ...otherFilter })).reasonCode).toBe('cursor_other_filter');
+  expect((await ask({ sort, cursor })).status).toBe(200);
+  for (const limit of [0, 201])
+    expect((await client.get(withQuery(path, { limit }))).status, `limit ${limit}`).toBe(400);
+  expect((await client.get(withQuery(path, { limit: 200 }))).status).toBe(200);
+}

@@ -1214,7 +1214,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Versions in the definitive software library
+         * Versions in the definitive software library, a page at a time (keyset), newest first unless sorted
          * @description Access: the permission `dsl.read`. An API token needs it among its scopes.
          */
         get: operations["listDslVersions"];
@@ -6912,6 +6912,12 @@ export interface operations {
                 name?: string;
                 state?: "draft" | "pending" | "approved" | "rejected" | "retired";
                 q?: string;
+                /** @description Rows per page, 1–200 (50 unless asked) */
+                limit?: number;
+                /** @description The previous page's `nextCursor`; it continues only the list (sort and filters) it came from */
+                cursor?: string;
+                /** @description The sort column; a leading `-` sorts descending. Ties are broken by a unique column. */
+                sort?: "name" | "-name" | "version" | "-version" | "createdAt" | "-createdAt";
             };
             header?: never;
             path?: never;
@@ -6926,7 +6932,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        versions: components["schemas"]["DslVersion"][];
+                        items: components["schemas"]["DslVersion"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
+                        nextCursor: string | null;
+                        /** @description How many rows match the filters (where counting is cheap) */
+                        total?: number;
                     };
                 };
             };

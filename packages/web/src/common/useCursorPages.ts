@@ -74,6 +74,12 @@ export function useCursorPages<K extends string>(
     setParams(query, { state: { cursors: known && target > 1 ? before.slice(0, target - 1) : [] } });
   };
 
+  /**
+   * What to ask the server for: the URL's filter, sort and cursor, a table's page of rows. Typed as
+   * the list's query (the server checks every value).
+   */
+  const query = <Q>() => ({ ...filter, sort, cursor, limit: TABLE_PAGE_SIZE }) as Q;
+
   /** A column the server sorts by `key`: its sorter, showing the URL's `sort`. */
   const sortable = (key: string): { key: string; sorter: true; sortOrder: SortOrder } => ({
     key,
@@ -118,6 +124,7 @@ export function useCursorPages<K extends string>(
     page,
     setFilter: (f: Partial<Record<K, string | undefined>>) => go({ filter: f }),
     sortable,
+    query,
     tableProps,
   };
 }

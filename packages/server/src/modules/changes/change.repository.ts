@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../../db/schema';
 import { containsText } from '../../db/like';
-import { closePage, keysetPage, textKeys, type KeysetPosition, type Page } from '../../db/keyset';
+import { closePage, countRows, keysetPage, textKeys, type KeysetPosition, type Page } from '../../db/keyset';
 import { nextNumber as nextNumberOf } from '../../db/sequences';
 import type { ChangeVotesTable, ChangesTable } from './changes.tables';
 import type {
@@ -315,12 +315,7 @@ export async function pageChanges(q: Q, f: ChangeFilter, position: KeysetPositio
 }
 
 /** How many changes match the filter. */
-export async function countChanges(q: Q, f: ChangeFilter): Promise<number> {
-  const row = await filteredChanges(q, f)
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+export const countChanges = (q: Q, f: ChangeFilter): Promise<number> => countRows(filteredChanges(q, f));
 
 /**
  * Every vote on the change, replaced ones included, oldest first. Votes cast at the same moment

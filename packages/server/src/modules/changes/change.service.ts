@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { notFound, refusal, refused, type Clock } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../authorize';
-import { openPage, type Page, type PageRequest } from '../../db/keyset';
+import { openPage, withTotal, type Page, type PageRequest } from '../../db/keyset';
 import { findCisByIds } from '../cmdb';
 import type { AuditWriter } from '../audit';
 import type { ChangeDeps } from './change.deps';
@@ -458,11 +458,7 @@ export async function listChanges(
   authorize(ctx, 'change.read');
   const position = openPage(page, filter, repo.changeKeys(page.sort));
   const q = deps.db.kysely;
-  const [found, total] = await Promise.all([
-    repo.pageChanges(q, filter, position),
-    repo.countChanges(q, filter),
-  ]);
-  return { ...found, total };
+  return withTotal(repo.pageChanges(q, filter, position), repo.countChanges(q, filter));
 }
 
 export async function getChange(deps: ChangeDeps, ctx: RequestContext, id: string): Promise<ChangeDetail> {

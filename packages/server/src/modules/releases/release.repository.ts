@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { containsText } from '../../db/like';
-import { closePage, keysetPage, textKeys, type KeysetPosition, type Page } from '../../db/keyset';
+import { closePage, countRows, keysetPage, textKeys, type KeysetPosition, type Page } from '../../db/keyset';
 import { nextNumber as nextNumberOf } from '../../db/sequences';
 import type {
   ReleaseAction,
@@ -215,12 +215,7 @@ export async function pageReleases(q: Q, f: ReleaseFilter, position: KeysetPosit
 }
 
 /** How many releases match the filter. */
-export async function countReleases(q: Q, f: ReleaseFilter): Promise<number> {
-  const row = await filteredReleases(q, f)
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+export const countReleases = (q: Q, f: ReleaseFilter): Promise<number> => countRows(filteredReleases(q, f));
 
 /**
  * Every open release (not closed), in the order they were requested (`asc`) or newest first

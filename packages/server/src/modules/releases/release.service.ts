@@ -26,7 +26,7 @@ import {
 import type { Database } from '../../db/schema';
 import type { Principal, RequestContext } from '../../context';
 import { authorize, requirePrincipal } from '../../authorize';
-import { openPage, type Page, type PageRequest } from '../../db/keyset';
+import { openPage, withTotal, type Page, type PageRequest } from '../../db/keyset';
 import { findCisByIds } from '../cmdb';
 import { findDslVersion } from '../dsl';
 import { policyInForce } from '../policy';
@@ -406,11 +406,7 @@ export async function listReleases(
   authorize(ctx, 'release.read');
   const position = openPage(page, filter, repo.releaseKeys(page.sort));
   const q = deps.db.kysely;
-  const [found, total] = await Promise.all([
-    repo.pageReleases(q, filter, position),
-    repo.countReleases(q, filter),
-  ]);
-  return { ...found, total };
+  return withTotal(repo.pageReleases(q, filter, position), repo.countReleases(q, filter));
 }
 
 /** A release with its changes (PR-4), items, assessments, current plan, and what the caller may do now. */

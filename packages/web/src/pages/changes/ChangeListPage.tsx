@@ -17,7 +17,7 @@ import { ErrorAlert } from '../../common/ErrorAlert';
 import { formatMinute } from '../../common/format';
 import { PersonName } from '../../common/people';
 import { PageHeader } from '../../common/PageHeader';
-import { TABLE_PAGE_SIZE, useCursorPages } from '../../common/useCursorPages';
+import { useCursorPages } from '../../common/useCursorPages';
 import { ChangeFormDrawer } from './ChangeFormDrawer';
 import { ChangeRiskTag, ChangeStateTag, EmergencyChangeTag } from './ChangeTags';
 import { useChanges } from './changes.api';
@@ -37,12 +37,7 @@ export function ChangeListPage() {
   const pages = useCursorPages(['q', 'state', 'source'], {});
   const filter = pages.filter as { q?: string; state?: ChangeState; source?: ChangeSource };
   const [creating, setCreating] = useState(false);
-  const changes = useChanges({
-    ...filter,
-    sort: pages.sort as ChangeSort | undefined,
-    cursor: pages.cursor,
-    limit: TABLE_PAGE_SIZE,
-  });
+  const changes = useChanges(pages.query<QueryOf<'/api/changes'>>());
   const sorted = (key: ChangeSortKey) => pages.sortable(key);
 
   const columns: TableColumnsType<Change> = [

@@ -16,7 +16,7 @@ import { formatMinute } from '../../common/format';
 import { PageHeader } from '../../common/PageHeader';
 import { ReleaseStateTag, ReleaseTypeTag } from './ReleaseTags';
 import { useReleases } from './releases.api';
-import { TABLE_PAGE_SIZE, useCursorPages } from '../../common/useCursorPages';
+import { useCursorPages } from '../../common/useCursorPages';
 import type { QueryOf } from '../../api/routes';
 import { PersonName } from '../../common/people';
 
@@ -39,12 +39,7 @@ export function ReleaseListPage() {
     type?: ReleaseType;
     open?: 'true' | 'false';
   };
-  const releases = useReleases({
-    ...filter,
-    sort: pages.sort as ReleaseSort | undefined,
-    cursor: pages.cursor,
-    limit: TABLE_PAGE_SIZE,
-  });
+  const releases = useReleases(pages.query<QueryOf<'/api/releases'>>());
   const sorted = (key: ReleaseSortKey) => pages.sortable(key);
 
   const columns: TableColumnsType<Release> = [

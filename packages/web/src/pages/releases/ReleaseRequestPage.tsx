@@ -75,7 +75,7 @@ export function ReleaseRequestPage() {
   // The picker offers the newest approved changes the server pages out (at most 200 at once).
   const approved = useChanges({ state: 'approved', limit: 200 });
   const chosen = useChange(preselected ?? '', { enabled: preselected !== null });
-  const dsl = useDslVersions({ state: 'approved' });
+  const dsl = useDslVersions({ state: 'approved', sort: 'name', limit: 200 });
 
   const changes: Change[] = [
     ...(approved.data?.items ?? []),
@@ -256,7 +256,7 @@ export function ReleaseRequestPage() {
                               showSearch={{ optionFilterProp: 'label' }}
                               loading={dsl.isPending}
                               placeholder={t('releases.new.itemDslPlaceholder')}
-                              options={(dsl.data ?? []).map((v) => ({
+                              options={(dsl.data?.items ?? []).map((v) => ({
                                 value: v.id,
                                 label: `${v.name} ${v.version}`,
                               }))}
