@@ -5561,8 +5561,12 @@ export interface operations {
                 from?: string;
                 to?: string;
                 text?: string;
-                beforeSeq?: number;
+                /** @description Rows per page, 1–200 (50 unless asked) */
                 limit?: number;
+                /** @description The previous page's `nextCursor`; it continues only the list (sort and filters) it came from */
+                cursor?: string;
+                /** @description The sort column; a leading `-` sorts descending. Ties are broken by a unique column. */
+                sort?: "seq" | "-seq";
             };
             header?: never;
             path?: never;
@@ -5577,7 +5581,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        events: {
+                        items: {
                             seq: number;
                             id: string;
                             occurredAt: string;
@@ -5597,7 +5601,10 @@ export interface operations {
                             prevHash: string;
                             hash: string;
                         }[];
-                        nextBeforeSeq: number | null;
+                        /** @description Pass as `cursor` for the next page; null on the last page */
+                        nextCursor: string | null;
+                        /** @description How many rows match the filters (where counting is cheap) */
+                        total?: number;
                     };
                 };
             };

@@ -38,7 +38,7 @@ export type AuditOutcome = NonNullable<QueryOf<'/api/audit/events'>['outcome']>;
 
 export type AuditPage = ResponseOf<'/api/audit/events'>;
 
-export type AuditEvent = AuditPage['events'][number];
+export type AuditEvent = AuditPage['items'][number];
 
 /** The chain's check, and (PR-3) the chain against the signed checkpoints of its head. */
 export type AuditVerifyResult = ResponseOf<'/api/audit/verify'>;
