@@ -248,7 +248,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List users
+         * Users, a page at a time (keyset), by username unless sorted
          * @description Access: the permission `user.read`. An API token needs it among its scopes.
          */
         get: operations["listUsers"];
@@ -4352,6 +4352,15 @@ export interface operations {
                 text?: string;
                 role?: "operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor";
                 disabled?: "true" | "false";
+                /** @description active: enabled and not locked out; locked: enabled and locked out now; disabled */
+                status?: "active" | "locked" | "disabled";
+                serviceAccount?: "true" | "false";
+                /** @description Rows per page, 1–200 (50 unless asked) */
+                limit?: number;
+                /** @description The previous page's `nextCursor`; it continues only the list (sort and filters) it came from */
+                cursor?: string;
+                /** @description The sort column; a leading `-` sorts descending. Ties are broken by a unique column. */
+                sort?: "username" | "-username" | "displayName" | "-displayName" | "createdAt" | "-createdAt";
             };
             header?: never;
             path?: never;
@@ -4366,7 +4375,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        users: components["schemas"]["User"][];
+                        items: components["schemas"]["User"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
+                        nextCursor: string | null;
+                        /** @description How many rows match the filters (where counting is cheap) */
+                        total?: number;
                     };
                 };
             };

@@ -5,7 +5,7 @@ import type { BodyOf, QueryOf, ResponseOf } from './routes';
  * and the vocabularies screens offer as choices.
  */
 
-export type User = ResponseOf<'/api/users'>['users'][number];
+export type User = ResponseOf<'/api/users'>['items'][number];
 /** A role, as the routes that grant roles take it. */
 export type Role = BodyOf<'/api/users'>['roles'][number];
 

@@ -80,11 +80,27 @@ export function useCursorPages<K extends string>(
    */
   const query = <Q>() => ({ ...filter, sort, cursor, limit: TABLE_PAGE_SIZE }) as Q;
 
-  /** A column the server sorts by `key`: its sorter, showing the URL's `sort`. */
-  const sortable = (key: string): { key: string; sorter: true; sortOrder: SortOrder } => ({
+  /**
+   * A column the server sorts by `key`: its sorter, showing the URL's `sort`; `byDefault`, the
+   * order it shows when the URL names none (the list's default sort is by this column).
+   */
+  const sortable = (
+    key: string,
+    byDefault?: 'ascend' | 'descend',
+  ): { key: string; sorter: true; sortOrder: SortOrder; sortDirections?: SortOrder[] } => ({
     key,
     sorter: true,
-    sortOrder: sort === key ? 'ascend' : sort === `-${key}` ? 'descend' : null,
+    sortOrder:
+      sort === undefined && byDefault
+        ? byDefault
+        : sort === key
+          ? 'ascend'
+          : sort === `-${key}`
+            ? 'descend'
+            : null,
+    ...(byDefault && {
+      sortDirections: byDefault === 'ascend' ? ['ascend', 'descend'] : ['descend', 'ascend'],
+    }),
   });
 
   /** The Table's pagination and onChange, for the page the server answered. */

@@ -81,10 +81,8 @@ export function DslPage() {
     {
       title: t('dsl.registeredBy'),
       width: 170,
-      ...sorted('createdAt'),
       // Newest first unless another sort is asked for.
-      ...(pages.sort === undefined && { sortOrder: 'descend' as const }),
-      sortDirections: ['descend', 'ascend'],
+      ...pages.sortable('createdAt' satisfies DslSortKey, 'descend'),
       render: (_, v) => (
         <Flex vertical>
           <span>{v.createdBy ? <PersonName username={v.createdBy} /> : '—'}</span>
