@@ -1,5 +1,16 @@
 import { expect } from 'vitest';
-import type { HttpClient } from './test-app';
+import type { Role } from '@releasegate/domain';
+import type { Dialect } from '../db/database';
+import { HttpClient, startTestApp } from './test-app';
+
+/** A test app with one user of `roles`, signed in: who reads a list in a list's tests. */
+export async function appWithUser(dialect: Dialect, username: string, roles: Role[]) {
+  const t = await startTestApp(dialect);
+  await t.seedUser(username, roles);
+  const client = new HttpClient(t.url);
+  expect((await client.login(username)).status).toBe(200);
+  return { t, client };
+}
 
 /** The list path with `extra` query parameters added (`?` or `&` as the path needs). */
 export const withQuery = (path: string, extra: Record<string, string | number>) =>

@@ -3114,7 +3114,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * E-mail and webhook deliveries, newest first, with attempts and the last error
+         * E-mail and webhook deliveries, a page at a time (keyset), newest first unless sorted, with attempts and the last error
          * @description Access: the permission `notifications.manage`. An API token needs it among its scopes.
          */
         get: operations["listDeliveries"];
@@ -12655,7 +12655,12 @@ export interface operations {
                 status?: "pending" | "delivered" | "failed" | "skipped" | "cancelled";
                 channel?: "email" | "webhook";
                 endpointId?: string;
+                /** @description Rows per page, 1–200 (50 unless asked) */
                 limit?: number;
+                /** @description The previous page's `nextCursor`; it continues only the list (sort and filters) it came from */
+                cursor?: string;
+                /** @description The sort column; a leading `-` sorts descending. Ties are broken by a unique column. */
+                sort?: "seq" | "-seq";
             };
             header?: never;
             path?: never;
@@ -12670,7 +12675,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        deliveries: {
+                        items: {
                             id: string;
                             seq: number;
                             eventId: string;
@@ -12706,6 +12711,10 @@ export interface operations {
                             updatedAt: string;
                             deliveredAt: string | null;
                         }[];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
+                        nextCursor: string | null;
+                        /** @description How many rows match the filters (where counting is cheap) */
+                        total?: number;
                     };
                 };
             };

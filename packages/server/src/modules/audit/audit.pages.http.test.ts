@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test/databases';
-import { expectCursorWalks, expectForeignCursorsRefused } from '../../test/pages';
-import { HttpClient, startTestApp, type TestApp } from '../../test/test-app';
+import { appWithUser, expectCursorWalks, expectForeignCursorsRefused } from '../../test/pages';
+import type { HttpClient, TestApp } from '../../test/test-app';
 import { systemContext } from '../../context';
 import { recordStandalone } from './audit.service';
 
@@ -11,10 +11,7 @@ describe.each(DIALECTS)('audit trail pages on %s', (dialect) => {
   let added = 0;
 
   beforeEach(async () => {
-    t = await startTestApp(dialect);
-    await t.seedUser('aud', ['auditor']);
-    auditor = new HttpClient(t.url);
-    expect((await auditor.login('aud')).status).toBe(200);
+    ({ t, client: auditor } = await appWithUser(dialect, 'aud', ['auditor']));
     added = 0;
   });
   afterEach(async () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test/databases';
-import { expectCursorWalks, expectForeignCursorsRefused } from '../../test/pages';
-import { HttpClient, startTestApp, type TestApp } from '../../test/test-app';
+import { appWithUser, expectCursorWalks, expectForeignCursorsRefused } from '../../test/pages';
+import type { HttpClient, TestApp } from '../../test/test-app';
 
 describe.each(DIALECTS)('DSL version list pages on %s', (dialect) => {
   let t: TestApp;
@@ -9,10 +9,7 @@ describe.each(DIALECTS)('DSL version list pages on %s', (dialect) => {
   let added = 0;
 
   beforeEach(async () => {
-    t = await startTestApp(dialect);
-    await t.seedUser('eng', ['operations_engineer']);
-    eng = new HttpClient(t.url);
-    expect((await eng.login('eng')).status).toBe(200);
+    ({ t, client: eng } = await appWithUser(dialect, 'eng', ['operations_engineer']));
     added = 0;
   });
   afterEach(async () => {

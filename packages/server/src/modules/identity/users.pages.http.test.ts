@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test/databases';
-import { expectCursorWalks, expectForeignCursorsRefused } from '../../test/pages';
-import { HttpClient, startTestApp, type TestApp } from '../../test/test-app';
+import { appWithUser, expectCursorWalks, expectForeignCursorsRefused } from '../../test/pages';
+import type { HttpClient, TestApp } from '../../test/test-app';
 
 describe.each(DIALECTS)('user list pages on %s', (dialect) => {
   let t: TestApp;
@@ -9,10 +9,7 @@ describe.each(DIALECTS)('user list pages on %s', (dialect) => {
   let added = 0;
 
   beforeEach(async () => {
-    t = await startTestApp(dialect);
-    await t.seedUser('sec', ['security_administrator']);
-    sec = new HttpClient(t.url);
-    expect((await sec.login('sec')).status).toBe(200);
+    ({ t, client: sec } = await appWithUser(dialect, 'sec', ['security_administrator']));
     for (let i = 0; i < 6; i++) {
       await t.seedUser(`user${i}`, [i % 2 ? 'cab_member' : 'operations_engineer']);
       if (i % 3 === 2) t.clock.advanceMinutes(1);

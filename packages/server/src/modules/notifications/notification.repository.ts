@@ -3,6 +3,14 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Role } from '@releasegate/domain';
 import { renderReason, type Reason } from '@releasegate/messages';
 import type { Database } from '../../db/schema';
+import {
+  closePage,
+  countRows,
+  keysetPage,
+  type KeyColumns,
+  type KeysetPosition,
+  type Page,
+} from '../../db/keyset';
 import type {
   NotificationDeliveriesTable,
   NotificationsTable,
@@ -655,17 +663,36 @@ export interface DeliveryFilter {
   status?: DeliveryStatus;
   endpointId?: string;
   channel?: 'email' | 'webhook';
-  limit: number;
 }
 
-export async function listDeliveries(q: Q, f: DeliveryFilter): Promise<Delivery[]> {
-  let query = q.selectFrom('notification_deliveries').selectAll();
+/** Deliveries in the order they were queued (seq, unique): newest first unless asked. */
+export const DELIVERY_SORTS = ['seq'] as const;
+export const deliveryKeys = (): KeyColumns => ({
+  value: { column: 'seq', kind: 'number' },
+  tie: { column: 'seq', kind: 'number' },
+});
+
+function filteredDeliveries(q: Q, f: DeliveryFilter) {
+  let query = q.selectFrom('notification_deliveries');
   if (f.status) query = query.where('status', '=', f.status);
   if (f.endpointId) query = query.where('endpoint_id', '=', f.endpointId);
   if (f.channel) query = query.where('channel', '=', f.channel);
-  const rows = await query.orderBy('seq', 'desc').limit(f.limit).execute();
-  return rows.map(toDelivery);
+  return query;
 }
+
+/** One page of the deliveries matching the filter, in the position's order (keyset on seq). */
+export async function pageDeliveries(
+  q: Q,
+  f: DeliveryFilter,
+  position: KeysetPosition,
+): Promise<Page<Delivery>> {
+  const rows = await keysetPage(filteredDeliveries(q, f).selectAll(), position).execute();
+  return closePage(rows, position, (kept) => kept.map(toDelivery));
+}
+
+/** How many deliveries match the filter. */
+export const countDeliveries = (q: Q, f: DeliveryFilter): Promise<number> =>
+  countRows(filteredDeliveries(q, f));
 
 /** Back to pending, for another round of attempts (an administrator's retry of a failed one). */
 export async function reopenDelivery(q: Q, id: string, at: string): Promise<void> {

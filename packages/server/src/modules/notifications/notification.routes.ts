@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contextOf } from '../../http/request-context';
+import { pageRequestOf, pageView } from '../../http/page.schemas';
 import * as schemas from './notification.schemas';
 import {
   createEndpoint,
@@ -151,13 +152,15 @@ export function notificationRoutes(deps: NotificationDeps): FastifyPluginAsyncZo
       schema: {
         tags,
         operationId: 'listDeliveries',
-        summary: 'E-mail and webhook deliveries, newest first, with attempts and the last error',
+        summary:
+          'E-mail and webhook deliveries, a page at a time (keyset), newest first unless sorted, with attempts and the last error',
         querystring: schemas.deliveryQuery,
-        response: { 200: z.object({ deliveries: z.array(schemas.deliveryView) }) },
+        response: { 200: pageView(schemas.deliveryView) },
       },
-      handler: async (request) => ({
-        deliveries: await listDeliveries(deps, contextOf(request), request.query),
-      }),
+      handler: async (request) => {
+        const { status, channel, endpointId, ...page } = request.query;
+        return listDeliveries(deps, contextOf(request), { status, channel, endpointId }, pageRequestOf(page));
+      },
     });
     app.post('/api/notifications/deliveries/:id/retry', {
       config: { action: 'notification.delivery_retry' },

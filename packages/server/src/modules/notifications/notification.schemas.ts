@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { httpUrl } from '../../http/http-url';
 import { reasonSchema } from '../../http/reason.schemas';
+import { pageQuery } from '../../http/page.schemas';
 import {
   CHANNELS,
+  DELIVERY_SORTS,
   NOTIFICATION_CATEGORIES,
   NOTIFICATION_KINDS,
   WEBHOOK_FORMATS,
@@ -172,11 +174,12 @@ export const testResult = z.object({
   delivery: deliveryView,
 });
 
-export const deliveryQuery = z.object({
-  status: deliveryStatus.optional(),
-  channel: z.enum(['email', 'webhook']).optional(),
-  endpointId: z.string().max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
+export const deliveryQuery = z
+  .object({
+    status: deliveryStatus.optional(),
+    channel: z.enum(['email', 'webhook']).optional(),
+    endpointId: z.string().max(100).optional(),
+  })
+  .extend(pageQuery(DELIVERY_SORTS, '-seq').shape);
 
 export const channels = z.enum(CHANNELS);

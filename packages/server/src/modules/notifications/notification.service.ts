@@ -9,6 +9,7 @@ import type { SecretBox } from '../../storage/secret-box';
 import { redactUrl, showsRedaction } from '../../outbound/redact-url';
 import { recordStandalone, type AuditAction, type AuditWriter } from '../audit';
 import { authorize, requirePrincipal } from '../../authorize';
+import { openPage, withTotal, type Page, type PageRequest } from '../../db/keyset';
 import { DeliveryError, sendWebhook, type DeliveryErrorClass } from './notification.delivery';
 import * as repo from './notification.repository';
 import { DELIVERY_JOB, deliveryJobKey, isEnabled } from './notify';
@@ -457,13 +458,18 @@ async function deliveriesView(q: repo.Queryable, deliveries: repo.Delivery[]): P
   }));
 }
 
+/** A page of the deliveries (keyset on seq), with how many match the filter. */
 export async function listDeliveries(
   deps: NotificationDeps,
   ctx: RequestContext,
-  f: repo.DeliveryFilter,
-): Promise<DeliveryView[]> {
+  filter: repo.DeliveryFilter,
+  page: PageRequest<(typeof repo.DELIVERY_SORTS)[number]>,
+): Promise<Page<DeliveryView>> {
   authorize(ctx, 'notifications.manage');
-  return deliveriesView(deps.db.kysely, await repo.listDeliveries(deps.db.kysely, f));
+  const position = openPage(page, filter, repo.deliveryKeys());
+  const q = deps.db.kysely;
+  const found = await withTotal(repo.pageDeliveries(q, filter, position), repo.countDeliveries(q, filter));
+  return { ...found, items: await deliveriesView(q, found.items) };
 }
 
 /** Sends a failed (or cancelled) delivery again, as a new round of attempts. Audited. */

@@ -282,7 +282,7 @@ describe.each(DIALECTS)('notifications (X-2) on %s', (dialect) => {
     await send(input(4));
     await drain();
     const list = await admin.client.get('/api/notifications/deliveries?status=pending');
-    expect(list.body.deliveries).toMatchObject([
+    expect(list.body.items).toMatchObject([
       {
         endpointName: '运维平台',
         status: 'pending',
@@ -464,8 +464,8 @@ describe.each(DIALECTS)('notifications (X-2) on %s', (dialect) => {
     }
     await admin.client.login('sys'); // a day later: a new session
     const failed = await admin.client.get('/api/notifications/deliveries?status=failed');
-    expect(failed.body.deliveries).toHaveLength(2);
-    const first = failed.body.deliveries.find((d: any) => d.title.zh === '发布计划待审批 #1');
+    expect(failed.body.items).toHaveLength(2);
+    const first = failed.body.items.find((d: any) => d.title.zh === '发布计划待审批 #1');
     expect(first).toMatchObject({
       endpointName: 'broken',
       attempts: DELIVERY_MAX_ATTEMPTS,
@@ -475,7 +475,7 @@ describe.each(DIALECTS)('notifications (X-2) on %s', (dialect) => {
       lastErrorReason: { code: 'delivery_http_status', params: { status: 500 } },
     });
     // The first failing for good let the second have its turn.
-    const second = failed.body.deliveries.find((d: any) => d.title.zh === '发布计划待审批 #2');
+    const second = failed.body.items.find((d: any) => d.title.zh === '发布计划待审批 #2');
     expect(second.attempts).toBe(DELIVERY_MAX_ATTEMPTS);
     expect(receiver.requests).toHaveLength(2 * DELIVERY_MAX_ATTEMPTS);
 
@@ -487,7 +487,7 @@ describe.each(DIALECTS)('notifications (X-2) on %s', (dialect) => {
     expect(await drain()).toBe(1);
     expect(receiver.accepted).toHaveLength(1);
     expect(
-      (await admin.client.get('/api/notifications/deliveries?status=delivered')).body.deliveries,
+      (await admin.client.get('/api/notifications/deliveries?status=delivered')).body.items,
     ).toMatchObject([{ id: first.id, attempts: DELIVERY_MAX_ATTEMPTS + 1 }]);
   });
 
@@ -514,7 +514,7 @@ describe.each(DIALECTS)('notifications (X-2) on %s', (dialect) => {
     await send(input(1));
     await drain();
     expect((await admin.client.request('DELETE', `/api/notifications/webhooks/${hook.id}`)).status).toBe(204);
-    const all = (await admin.client.get('/api/notifications/deliveries')).body.deliveries;
+    const all = (await admin.client.get('/api/notifications/deliveries')).body.items;
     expect(all.map((d: any) => d.status).sort()).toEqual(['cancelled', 'delivered', 'failed']);
     t.clock.advanceMinutes(60);
     await drain();

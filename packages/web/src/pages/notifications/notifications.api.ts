@@ -20,7 +20,7 @@ export type PreferencesInput = BodyOf<'/api/notifications/preferences', 'put'>;
 export type Endpoint = ResponseOf<'/api/notifications/webhooks'>['endpoints'][number];
 export type EndpointInput = BodyOf<'/api/notifications/webhooks'>;
 export type EndpointPatch = BodyOf<'/api/notifications/webhooks/{id}', 'patch'>;
-export type Delivery = ResponseOf<'/api/notifications/deliveries'>['deliveries'][number];
+export type Delivery = ResponseOf<'/api/notifications/deliveries'>['items'][number];
 export type DeliveryQuery = QueryOf<'/api/notifications/deliveries'>;
 export type TestResult = ResponseOf<'/api/notifications/webhooks/{id}/test', 'post'>;
 export type WebhookFormat = Endpoint['format'];
@@ -65,8 +65,9 @@ export const deleteEndpoint = (id: string) =>
 export const testEndpoint = (id: string) =>
   api.POST('/api/notifications/webhooks/{id}/test', { params: { path: { id } } });
 
-export const listDeliveries = async (query: Partial<DeliveryQuery>) =>
-  (await api.GET('/api/notifications/deliveries', { params: { query } })).deliveries;
+/** A page of deliveries (`nextCursor` continues it), filtered by the server. */
+export const listDeliveries = (query: Partial<DeliveryQuery>) =>
+  api.GET('/api/notifications/deliveries', { params: { query } });
 export const retryDelivery = (id: string) =>
   api.POST('/api/notifications/deliveries/{id}/retry', { params: { path: { id } } });
 
@@ -91,10 +92,11 @@ export function useEndpoints() {
   return useQuery({ queryKey: webhooksQueryKey, queryFn: listEndpoints });
 }
 
-/** The last 200 deliveries, of one status or all. */
-export function useDeliveries(status: DeliveryQuery['status'] | undefined) {
+/** A page of the deliveries, of one status or all; the last answer stays while another loads. */
+export function useDeliveries(query: Partial<DeliveryQuery>) {
   return useQuery({
-    queryKey: [...deliveriesQueryKey, status ?? 'all'],
-    queryFn: () => listDeliveries({ status, limit: 200 }),
+    queryKey: [...deliveriesQueryKey, query],
+    queryFn: () => listDeliveries(query),
+    placeholderData: (previous) => previous,
   });
 }
