@@ -942,7 +942,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Search configuration items (keyset pages by name)
+         * Search configuration items, a page at a time (keyset), by name unless sorted
          * @description Access: the permission `cmdb.read`. An API token needs it among its scopes.
          */
         get: operations["listCis"];
@@ -5993,8 +5993,12 @@ export interface operations {
                 critical?: "true" | "false";
                 status?: "active" | "retired" | "all";
                 q?: string;
-                cursor?: string;
+                /** @description Rows per page, 1–200 (50 unless asked) */
                 limit?: number;
+                /** @description The previous page's `nextCursor`; it continues only the list (sort and filters) it came from */
+                cursor?: string;
+                /** @description The sort column; a leading `-` sorts descending. Ties are broken by a unique column. */
+                sort?: "name" | "-name" | "updatedAt" | "-updatedAt";
             };
             header?: never;
             path?: never;
@@ -6028,7 +6032,10 @@ export interface operations {
                             updatedAt: string;
                             retiredAt: string | null;
                         }[];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
                         nextCursor: string | null;
+                        /** @description How many rows match the filters (where counting is cheap) */
+                        total?: number;
                     };
                 };
             };
