@@ -18,9 +18,10 @@ export function pageQuery<S extends string>(sorts: readonly [S, ...S[]], default
       .max(PAGE_LIMIT.max)
       .default(PAGE_LIMIT.default)
       .describe(`Rows per page, 1–${PAGE_LIMIT.max} (${PAGE_LIMIT.default} unless asked)`),
+    // A cursor carries the last row's sort value: up to a few hundred characters of text, encoded.
     cursor: z
       .string()
-      .max(1000)
+      .max(4096)
       .optional()
       .describe(
         "The previous page's `nextCursor`; it continues only the list (sort and filters) it came from",

@@ -116,6 +116,16 @@ describe.each(DIALECTS)('change list pages on %s', (dialect) => {
     expect((await eng.get(`/api/changes?limit=5&sort=title&cursor=${cursor}`)).body.items).toHaveLength(2);
   });
 
+  it('IN-2 a cursor after the longest title a change may have still continues the list', async () => {
+    await create('变'.repeat(200));
+    await create('变'.repeat(199));
+    const first = (await eng.get('/api/changes?sort=-title&limit=1')).body;
+    expect(first.items[0].title).toBe('变'.repeat(200));
+    const next = await eng.get(`/api/changes?sort=-title&limit=1&cursor=${first.nextCursor}`);
+    expect(next.status, JSON.stringify(next.body)).toBe(200);
+    expect(next.body.items[0].title).toBe('变'.repeat(199));
+  });
+
   it('IN-2 a page holds 50 rows unless asked, 1 to 200; an unknown sort is refused', async () => {
     await seed(51);
     const first = (await eng.get('/api/changes')).body;
