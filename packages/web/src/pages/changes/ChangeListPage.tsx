@@ -137,6 +137,7 @@ export function ChangeListPage() {
         <Flex gap={12} wrap style={{ marginBottom: 16 }}>
           <Input.Search
             allowClear
+            key={filter.q ?? ''}
             defaultValue={filter.q}
             placeholder={t('changes.searchPlaceholder')}
             onSearch={(q) => pages.setFilter({ q: q.trim() || undefined })}

@@ -132,6 +132,7 @@ export function DslPage() {
         <Flex gap={12} wrap style={{ marginBottom: 16 }}>
           <Input.Search
             allowClear
+            key={filter.q ?? ''}
             defaultValue={filter.q}
             placeholder={t('dsl.searchPlaceholder')}
             onSearch={(q) => pages.setFilter({ q: q.trim() || undefined })}

@@ -125,6 +125,7 @@ export function ReleaseListPage() {
         <Flex gap={12} wrap align="center" style={{ marginBottom: 16 }}>
           <Input.Search
             allowClear
+            key={filter.q ?? ''}
             defaultValue={filter.q}
             placeholder={t('releases.searchPlaceholder')}
             onSearch={(q) => pages.setFilter({ q: q.trim() || undefined })}
