@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { FIELDS } from '@releasegate/messages';
 import { refused } from '@releasegate/domain';
 
@@ -18,10 +18,24 @@ export type SortDirection = 'asc' | 'desc';
 export type KeyKind = 'text' | 'number';
 type KeyValue = string | number;
 
-/** How a list is ordered: the sort column and the unique tie-break column, each with its kind. */
+/**
+ * How a list is ordered: the sort column and the unique tie-break column, each with its kind;
+ * optionally a key before them (`lead`: an expression, such as the inbox's "open to-dos first",
+ * which the query also selects as `column` so the cursor can be written from the row).
+ */
 export interface KeyColumns {
+  lead?: { column: string; kind: KeyKind; expression: Expression<unknown> };
   value: { column: string; kind: KeyKind };
   tie: { column: string; kind: KeyKind };
+}
+
+/** The key's parts in order: what to compare and sort by, where the row holds it, its kind. */
+function keyParts(keys: KeyColumns): { ref: Expression<unknown>; column: string; kind: KeyKind }[] {
+  return [
+    ...(keys.lead ? [{ ref: keys.lead.expression, column: keys.lead.column, kind: keys.lead.kind }] : []),
+    { ref: sql.ref(keys.value.column), column: keys.value.column, kind: keys.value.kind },
+    { ref: sql.ref(keys.tie.column), column: keys.tie.column, kind: keys.tie.kind },
+  ];
 }
 
 /**
@@ -51,8 +65,8 @@ export interface KeysetPosition {
   keys: KeyColumns;
   filter: string;
   limit: number;
-  /** The last row of the page before (absent on the first page). */
-  after?: readonly [KeyValue, KeyValue];
+  /** The key of the last row of the page before (absent on the first page). */
+  after?: readonly KeyValue[];
 }
 
 export interface Page<T> {
@@ -68,7 +82,7 @@ interface CursorBody {
   s: string;
   d: SortDirection;
   f: string;
-  k: [KeyValue, KeyValue];
+  k: KeyValue[];
 }
 
 /** The filter as a short fingerprint: the same filter (keys in any order, unset keys left out) gives the same. */
@@ -101,8 +115,7 @@ function decode(cursor: string): CursorBody {
     typeof b.s !== 'string' ||
     (b.d !== 'asc' && b.d !== 'desc') ||
     typeof b.f !== 'string' ||
-    !Array.isArray(b.k) ||
-    b.k.length !== 2
+    !Array.isArray(b.k)
   )
     throw invalidCursor();
   return b as CursorBody;
@@ -138,12 +151,26 @@ export function openPage(request: PageRequest, filter: object, keys: KeyColumns)
       { code: 'cursor_other_filter', params: {} },
       { fields: { cursor: [FIELDS.invalid] } },
     );
-  if (!isKind(body.k[0], keys.value.kind) || !isKind(body.k[1], keys.tie.kind)) throw invalidCursor();
+  const parts = keyParts(keys);
+  if (body.k.length !== parts.length || parts.some((p, i) => !isKind(body.k[i], p.kind)))
+    throw invalidCursor();
   return { ...position, after: body.k };
 }
 
 const sortParam = (p: { sort: string; direction: SortDirection }) =>
   `${p.direction === 'desc' ? '-' : ''}${p.sort}`;
+
+/** Rows after `values` in the order of `parts`: `a > x or (a = x and (b > y or (b = y and …)))`. */
+function after(
+  parts: readonly { ref: Expression<unknown> }[],
+  values: readonly KeyValue[],
+  op: RawBuilder<unknown>,
+): RawBuilder<SqlBool> {
+  const [part, ...rest] = parts;
+  const [value, ...more] = values;
+  if (rest.length === 0) return sql<SqlBool>`${part.ref} ${op} ${value}`;
+  return sql<SqlBool>`(${part.ref} ${op} ${value} or (${part.ref} = ${value} and ${after(rest, more, op)}))`;
+}
 
 /**
  * The query narrowed to the page: rows after the cursor's key, in the list's order, one more than
@@ -154,18 +181,11 @@ export function keysetPage<DB, TB extends keyof DB, O>(
   query: SelectQueryBuilder<DB, TB, O>,
   position: KeysetPosition,
 ): SelectQueryBuilder<DB, TB, O> {
-  const value = sql.ref(position.keys.value.column);
-  const tie = sql.ref(position.keys.tie.column);
+  const parts = keyParts(position.keys);
   const op = sql.raw(position.direction === 'asc' ? '>' : '<');
-  let q = query;
-  if (position.after) {
-    const [v, t] = position.after;
-    q = q.where(sql<SqlBool>`(${value} ${op} ${v} or (${value} = ${v} and ${tie} ${op} ${t}))`);
-  }
-  return q
-    .orderBy(value, position.direction)
-    .orderBy(tie, position.direction)
-    .limit(position.limit + 1);
+  let q = position.after ? query.where(after(parts, position.after, op)) : query;
+  for (const part of parts) q = q.orderBy(part.ref, position.direction);
+  return q.limit(position.limit + 1);
 }
 
 /**
@@ -177,12 +197,14 @@ export async function closePage<R extends object, T>(
   position: KeysetPosition,
   present: (rows: R[]) => T[] | Promise<T[]>,
 ): Promise<Page<T>> {
-  const { keys } = position;
   const kept = rows.slice(0, position.limit);
   const last = kept[kept.length - 1] as Record<string, KeyValue> | undefined;
   const nextCursor =
     rows.length > position.limit && last !== undefined
-      ? encodeCursor(position, [last[keys.value.column], last[keys.tie.column]])
+      ? encodeCursor(
+          position,
+          keyParts(position.keys).map((p) => last[p.column]),
+        )
       : null;
   return { items: await present(kept), nextCursor };
 }
@@ -201,13 +223,13 @@ export async function withTotal<T>(page: Promise<Page<T>>, total: Promise<number
   return { ...found, total: n };
 }
 
-function encodeCursor(position: KeysetPosition, key: readonly [KeyValue, KeyValue]): string {
+function encodeCursor(position: KeysetPosition, key: KeyValue[]): string {
   const body: CursorBody = {
     v: 1,
     s: position.sort,
     d: position.direction,
     f: position.filter,
-    k: [key[0], key[1]],
+    k: key,
   };
   return Buffer.from(JSON.stringify(body)).toString('base64url');
 }

@@ -2962,7 +2962,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The signed-in user's notifications: open to-dos first, then the newest; the count of open to-dos and of unread information
+         * The signed-in user's notifications, a page at a time (keyset): open to-dos first, then the newest; the count of open to-dos and of unread information
          * @description Access: a person signed in at a browser; API tokens are refused.
          */
         get: operations["listNotifications"];
@@ -12145,7 +12145,12 @@ export interface operations {
                 category?: "todo" | "info";
                 /** @description 1: only to-dos still open */
                 open?: "0" | "1";
+                /** @description Rows per page, 1–200 (50 unless asked) */
                 limit?: number;
+                /** @description The previous page's `nextCursor`; it continues only the list (sort and filters) it came from */
+                cursor?: string;
+                /** @description The sort column; a leading `-` sorts descending. Ties are broken by a unique column. */
+                sort?: "createdAt" | "-createdAt";
             };
             header?: never;
             path?: never;
@@ -12160,7 +12165,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        notifications: {
+                        items: {
                             id: string;
                             /** @enum {string} */
                             kind: "approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned" | "security_alert";
@@ -12182,6 +12187,10 @@ export interface operations {
                             doneAt: string | null;
                             doneBy: string | null;
                         }[];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
+                        nextCursor: string | null;
+                        /** @description How many rows match the filters (where counting is cheap) */
+                        total?: number;
                         unread: number;
                         todo: number;
                         info: number;

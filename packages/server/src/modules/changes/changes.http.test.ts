@@ -377,13 +377,9 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
       b.number,
       a.number,
     ]);
-    expect((await eng.get('/api/changes?state=cab_review')).body.items.map((x: any) => x.id)).toEqual([
-      b.id,
-    ]);
+    expect((await eng.get('/api/changes?state=cab_review')).body.items.map((x: any) => x.id)).toEqual([b.id]);
     expect((await eng.get('/api/changes?q=tls')).body.items.map((x: any) => x.id)).toEqual([c.id]);
-    expect((await eng.get('/api/changes?q=CHG-2026-0001')).body.items.map((x: any) => x.id)).toEqual([
-      a.id,
-    ]);
+    expect((await eng.get('/api/changes?q=CHG-2026-0001')).body.items.map((x: any) => x.id)).toEqual([a.id]);
     expect((await eng.get('/api/changes?source=external')).body.items).toEqual([]);
     expect((await eng.get('/api/changes?state=bogus')).status).toBe(400);
     await vote(cab1, b.id, 'approve', '同意');

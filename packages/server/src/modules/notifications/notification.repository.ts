@@ -1,5 +1,5 @@
 import { SecretBox } from '../../storage/secret-box';
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Role } from '@releasegate/domain';
 import { renderReason, type Reason } from '@releasegate/messages';
 import type { Database } from '../../db/schema';
@@ -289,30 +289,38 @@ export async function insertNotifications(q: Q, rows: Notification[]): Promise<v
 
 export interface NotificationFilter {
   unreadOnly: boolean;
-  limit: number;
   /** Only to-dos, or only information; both when absent. */
   category?: NotificationCategory;
   /** To-dos still open (not done by anyone). */
   openOnly?: boolean;
 }
 
-/** Open to-dos first, then the newest. */
-export async function listNotifications(
+/** The inbox's one order: open to-dos first, then by time (newest first unless asked), ties by id. */
+export const NOTIFICATION_SORTS = ['createdAt'] as const;
+const openFirst = sql<number>`case when done_at is null then 1 else 0 end`;
+export const notificationKeys = (): KeyColumns => ({
+  lead: { column: 'open_first', kind: 'number', expression: openFirst },
+  value: { column: 'created_at', kind: 'text' },
+  tie: { column: 'id', kind: 'text' },
+});
+
+/** One page of the user's notifications matching the filter, in the position's order (keyset). */
+export async function pageNotifications(
   q: Q,
   userId: string,
   f: NotificationFilter,
-): Promise<Notification[]> {
-  let query = q.selectFrom('notifications').selectAll().where('user_id', '=', userId);
+  position: KeysetPosition,
+): Promise<Page<Notification>> {
+  let query = q
+    .selectFrom('notifications')
+    .selectAll()
+    .select(openFirst.as('open_first'))
+    .where('user_id', '=', userId);
   if (f.unreadOnly) query = query.where('read_at', 'is', null);
   if (f.category) query = query.where('category', '=', f.category);
   if (f.openOnly) query = query.where('done_at', 'is', null);
-  const rows = await query
-    .orderBy((eb) => eb.case().when('done_at', 'is', null).then(0).else(1).end())
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(f.limit)
-    .execute();
-  return rows.map(toNotification);
+  const rows = await keysetPage(query, position).execute();
+  return closePage(rows, position, (kept) => kept.map(toNotification));
 }
 
 export async function countUnread(q: Q, userId: string): Promise<number> {

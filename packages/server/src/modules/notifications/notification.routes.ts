@@ -29,17 +29,19 @@ export function notificationRoutes(deps: NotificationDeps): FastifyPluginAsyncZo
         tags,
         operationId: 'listNotifications',
         summary:
-          "The signed-in user's notifications: open to-dos first, then the newest; the count of open to-dos and of unread information",
+          "The signed-in user's notifications, a page at a time (keyset): open to-dos first, then the newest; the count of open to-dos and of unread information",
         querystring: schemas.listQuery,
         response: { 200: schemas.notificationList },
       },
-      handler: async (request) =>
-        listMyNotifications(deps, contextOf(request), {
-          unreadOnly: request.query.unread === '1',
-          limit: request.query.limit,
-          category: request.query.category,
-          openOnly: request.query.open === '1',
-        }),
+      handler: async (request) => {
+        const { unread, category, open, ...page } = request.query;
+        return listMyNotifications(
+          deps,
+          contextOf(request),
+          { unreadOnly: unread === '1', category, openOnly: open === '1' },
+          pageRequestOf(page),
+        );
+      },
     });
     app.post('/api/notifications/:id/read', {
       config: { action: 'notification.read' },

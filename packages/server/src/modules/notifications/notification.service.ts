@@ -31,18 +31,21 @@ export interface NotificationDeps {
 
 // --- the signed-in user's own notifications (no permission beyond being signed in) ---
 
+/** A page of the user's notifications (keyset), with the bell's counts. */
 export async function listMyNotifications(
   deps: NotificationDeps,
   ctx: RequestContext,
   f: repo.NotificationFilter,
-): Promise<{ notifications: repo.Notification[]; unread: number; todo: number; info: number }> {
+  page: PageRequest<(typeof repo.NOTIFICATION_SORTS)[number]>,
+): Promise<Page<repo.Notification> & { unread: number; todo: number; info: number }> {
   const { userId } = requirePrincipal(ctx);
+  const position = openPage(page, f, repo.notificationKeys());
   const q = deps.db.kysely;
   // X-2 (decision 0018): what was done since, by anyone, stops counting before the bell counts.
   await q.transaction().execute((trx) => settleTodos(trx, deps.clock.now().toISOString(), userId));
   const todo = await repo.countOpenTodos(q, userId);
   return {
-    notifications: await repo.listNotifications(q, userId, f),
+    ...(await repo.pageNotifications(q, userId, f, position)),
     unread: todo,
     todo,
     info: await repo.countUnreadInfo(q, userId),

@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import type { paths } from '../../api/openapi';
 
@@ -14,7 +14,7 @@ type QueryOf<P extends keyof paths> =
 
 /** The shapes of /api/notifications, from the OpenAPI document (npm run api:types). */
 export type NotificationList = ResponseOf<'/api/notifications'>;
-export type NotificationItem = NotificationList['notifications'][number];
+export type NotificationItem = NotificationList['items'][number];
 export type Preferences = ResponseOf<'/api/notifications/preferences'>;
 export type PreferencesInput = BodyOf<'/api/notifications/preferences', 'put'>;
 export type Endpoint = ResponseOf<'/api/notifications/webhooks'>['endpoints'][number];
@@ -44,9 +44,12 @@ export const preferencesQueryKey = [...notificationsQueryKey, 'preferences'] as 
 
 export type NotificationCategory = NotificationItem['category'];
 
-/** X-2 (decision 0018): to-dos (open first) or the digest (information). */
-export const listNotifications = (category: NotificationCategory, signal?: AbortSignal) =>
-  api.GET('/api/notifications', { params: { query: { category, limit: 100 } }, signal });
+/** X-2 (decision 0018): a page of to-dos (open first) or of the digest (information). */
+export const listNotifications = (
+  category: NotificationCategory,
+  cursor: string | undefined,
+  signal?: AbortSignal,
+) => api.GET('/api/notifications', { params: { query: { category, cursor, limit: 50 } }, signal });
 export const markRead = (id: string) =>
   api.POST('/api/notifications/{id}/read', { params: { path: { id } } });
 export const markAllRead = (category?: NotificationCategory) =>
@@ -75,11 +78,13 @@ export const retryDelivery = (id: string) =>
 
 const POLL_MS = 30_000;
 
-/** The bell's list of one category, asked again every 30 seconds. */
+/** The bell's list of one category, page by page (keyset), asked again every 30 seconds. */
 export function useNotifications(category: NotificationCategory) {
-  return useQuery({
+  return useInfiniteQuery({
     queryKey: [...notificationsQueryKey, category],
-    queryFn: ({ signal }) => listNotifications(category, signal),
+    queryFn: ({ pageParam, signal }) => listNotifications(category, pageParam, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
     refetchInterval: POLL_MS,
   });
 }
