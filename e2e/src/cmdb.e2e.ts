@@ -426,7 +426,7 @@ describe('CMDB and definitive software library', () => {
     await eng.getByTestId('dsl-state').getByText('已批准').waitFor();
     await screenshot(eng, 'dsl-04-delete-refused');
     const still = await eng.request.get('/api/dsl/versions');
-    expect((await still.json()).versions.map((v: { state: string }) => v.state)).toEqual(['approved']);
+    expect((await still.json()).items.map((v: { state: string }) => v.state)).toEqual(['approved']);
 
     await engineerContext.close();
     await managerContext.close();

@@ -188,7 +188,7 @@ describe('误操作防护：未保存提醒、防双击、关闭确认、改投�
     await eng1.getByTestId('release-state').getByText('待受理').waitFor();
     const releases = (
       await (await api('eng1')).get(`/api/releases?q=${encodeURIComponent('短信网关扩容发布')}`)
-    ).releases as unknown[];
+    ).items as unknown[];
     expect(releases).toHaveLength(1);
 
     await eng1.getByTestId('main-menu').getByText('变更', { exact: true }).click();
@@ -198,7 +198,7 @@ describe('误操作防护：未保存提醒、防双击、关闭确认、改投�
     await drawer.getByTestId('change-form-submit').dblclick();
     await eng1.getByTestId('change-state').getByText('草稿').waitFor();
     const changes = (await (await api('eng1')).get(`/api/changes?q=${encodeURIComponent('防火墙策略调整')}`))
-      .changes as unknown[];
+      .items as unknown[];
     expect(changes).toHaveLength(1);
   });
 

@@ -189,9 +189,9 @@ describe('deployment: the server behind nginx with TLS (deploy/nginx/releasegate
     await spoofing.close();
     const auditor = await signedInApi(browser, proxy.httpsUrl, 'aud', PASSWORD);
     sessions.push(auditor);
-    const { events } = await auditor.get<{ events: { actorName: string | null; sourceIp: string | null }[] }>(
-      '/api/audit/events?action=identity.login&limit=500',
-    );
+    const { items: events } = await auditor.get<{
+      items: { actorName: string | null; sourceIp: string | null }[];
+    }>('/api/audit/events?action=identity.login&limit=200');
     const cab1 = events.filter((e) => e.actorName === 'cab1');
     expect(cab1.length).toBeGreaterThanOrEqual(2);
     expect(cab1.map((e) => e.sourceIp)).toEqual(cab1.map(() => '127.0.0.1'));

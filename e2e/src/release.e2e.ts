@@ -240,7 +240,7 @@ describe('发布管理：重大发布从变更到批准的发布计划', () => {
       .waitFor();
     await screenshot(eng1, 'release-03-in1-refused');
     const none = await eng1.request.get('/api/releases');
-    expect((await none.json()).releases).toEqual([]);
+    expect((await none.json()).items).toEqual([]);
   });
 
   it('IN-1 IN-6 TY-1 TY-3：从已批准的变更申请发布；受理；按系统建议（涉及核心配置项）定级为重大发布', async () => {

@@ -244,6 +244,10 @@ export const en = {
     changed_meanwhile:
       '{{name}} was changed by someone else (revision {{revision}}); reload and apply your change again',
     cursor_invalid: 'The page cursor is not valid; start from the first page',
+    cursor_other_sort:
+      'A page cursor continues only the order it came from: this one continues sort {{cursorSort}}, not {{sort}}; start from the first page',
+    cursor_other_filter:
+      'A page cursor continues only the filters it came from: this one was given for other filters; start from the first page',
     relation_exists: '{{source}} already {{type, relationType}} {{target}}',
     ci_type_exists: 'The CI type {{key}} exists',
     import_file_too_large:

@@ -234,6 +234,9 @@ export const zh: Catalog = {
     ci_retired_no_relations: '{{name}} 已退役，不能再建立关系',
     changed_meanwhile: '{{name}} 已被他人修改（修订 {{revision}}）；请刷新后重新修改',
     cursor_invalid: '分页位置无效，请从第一页开始',
+    cursor_other_sort:
+      '分页位置只能接续原来的排序：它接续的是排序 {{cursorSort}}，而不是 {{sort}}；请从第一页开始',
+    cursor_other_filter: '分页位置只能接续原来的筛选条件：它属于另一组筛选条件；请从第一页开始',
     relation_exists: '{{source}} 已{{type, relationType}} {{target}}',
     ci_type_exists: '配置项类型 {{key}} 已存在',
     import_file_too_large: '导入文件超过 {{mib}} MiB 的上限（{{setting}}），未导入任何内容',

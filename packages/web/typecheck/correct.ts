@@ -9,5 +9,5 @@ export async function rejectAndReread(id: string): Promise<string> {
   const none: void = await api.DELETE('/api/freeze-windows/{id}', { params: { path: { id } } });
   await apiDownload('/api/releases/{id}/report', { params: { path: { id }, query: { format: 'pdf' } } });
   void none;
-  return `${rejected.number} ${users.users.length}`;
+  return `${rejected.number} ${users.items.length}`;
 }

@@ -28,7 +28,7 @@ export async function outOfStep(id: string): Promise<unknown[]> {
 
   // An answer read as the wrong type:
   // expect TS2322
-  const count: string = (await api.GET('/api/users')).users.length;
+  const count: string = (await api.GET('/api/users')).items.length;
 
   return [renamed, param, body, missing, query, title, count];
 }

@@ -146,7 +146,19 @@ user
   .option('--json', 'print JSON')
   .action(async (options: { json?: boolean }) => {
     await withDatabase(async (env) => {
-      const users = await listUsers(env.identity, env.ctx, {});
+      // Every user, a page at a time by username (the list pages on the server).
+      const users = [];
+      let cursor: string | undefined;
+      do {
+        const page = await listUsers(
+          env.identity,
+          env.ctx,
+          {},
+          { sort: 'username', direction: 'asc', limit: 200, cursor },
+        );
+        users.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
       if (options.json) return out(JSON.stringify(users, null, 2));
       // A lock shows here too: the shell is where a locked-out last security administrator is helped.
       const now = env.identity.clock.now().toISOString();

@@ -68,7 +68,7 @@ describe.each(DIALECTS)('bad input refused at the edge on %s', (dialect) => {
   };
 
   it('X-4 PR-3 a NUL character or a lone surrogate in a body field, a record key, a query or path parameter or X-Filename is refused 400 naming the field, and nothing is stored', async () => {
-    const changesBefore = (await c.eng1.get('/api/changes')).body.changes.length;
+    const changesBefore = (await c.eng1.get('/api/changes')).body.items.length;
     const auditBefore = await t.database.db.kysely
       .selectFrom('audit_events')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -138,7 +138,7 @@ describe.each(DIALECTS)('bad input refused at the edge on %s', (dialect) => {
     expectRefused({ status: delivered.status, body: await delivered.json() }, 'title', NUL);
     expectRefused(await new HttpClient(t.url).post('/api/webhooks/changes/it%00sm', {}), 'system', NUL);
 
-    expect((await c.eng1.get('/api/changes')).body.changes.length).toBe(changesBefore);
+    expect((await c.eng1.get('/api/changes')).body.items.length).toBe(changesBefore);
     const auditAfter = await t.database.db.kysely
       .selectFrom('audit_events')
       .select((eb) => eb.fn.countAll<number>().as('n'))

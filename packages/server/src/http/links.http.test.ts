@@ -82,7 +82,7 @@ describe.each(DIALECTS)('links people store are http(s) only on %s', (dialect) =
         }),
         'external.url',
       );
-    expect((await c.eng1.get('/api/dsl/versions')).body.versions ?? []).toHaveLength(0);
+    expect((await c.eng1.get('/api/dsl/versions')).body.items).toHaveLength(0);
 
     // An external change system's token (change.integrate), as a security administrator issues it.
     await t.seedUser('sec', ['security_administrator']);
@@ -107,7 +107,7 @@ describe.each(DIALECTS)('links people store are http(s) only on %s', (dialect) =
     const change = (url: string) => ({ title: '核心系统升级', status: 'pending', url });
     for (const url of HOSTILE)
       expectRefused(await itsm.request('PUT', '/api/changes/external/itsm/CR-9', change(url)), 'url');
-    expect((await c.eng1.get('/api/changes?source=external')).body.changes).toHaveLength(0);
+    expect((await c.eng1.get('/api/changes?source=external')).body.items).toHaveLength(0);
     const fine = await itsm.request(
       'PUT',
       '/api/changes/external/itsm/CR-9',

@@ -32,7 +32,7 @@ describe.each(DIALECTS)('a body field the route does not know (one contract) on 
     const typo = await c.eng1.post('/api/changes', { title: '扩容', risk: 'low', emergancy: true });
     expect(typo.status).toBe(400);
     expect(typo.body.error.details.fields).toEqual({ emergancy: ['unknown field'] });
-    expect((await c.eng1.get('/api/changes')).body.changes).toEqual([]);
+    expect((await c.eng1.get('/api/changes')).body.items).toEqual([]);
 
     const app = await ci(c.cfg, 'application', 'billing');
     const change = await approvedChange(c, '计费升级', [app.id]);

@@ -5,7 +5,7 @@ import type { BodyOf, QueryOf, ResponseOf } from './routes';
  * and the vocabularies screens offer as choices.
  */
 
-export type User = ResponseOf<'/api/users'>['users'][number];
+export type User = ResponseOf<'/api/users'>['items'][number];
 /** A role, as the routes that grant roles take it. */
 export type Role = BodyOf<'/api/users'>['roles'][number];
 
@@ -38,7 +38,7 @@ export type AuditOutcome = NonNullable<QueryOf<'/api/audit/events'>['outcome']>;
 
 export type AuditPage = ResponseOf<'/api/audit/events'>;
 
-export type AuditEvent = AuditPage['events'][number];
+export type AuditEvent = AuditPage['items'][number];
 
 /** The chain's check, and (PR-3) the chain against the signed checkpoints of its head. */
 export type AuditVerifyResult = ResponseOf<'/api/audit/verify'>;
@@ -127,7 +127,7 @@ export type VoteDecision = BodyOf<'/api/changes/{id}/votes'>['decision'];
 
 export type ChangeDetail = components['schemas']['ChangeDetail'];
 
-export type Change = ResponseOf<'/api/changes'>['changes'][number];
+export type Change = ResponseOf<'/api/changes'>['items'][number];
 
 export type ChangeVote = ChangeDetail['votes'][number];
 
@@ -206,7 +206,7 @@ export const PLAN_SECTIONS = [
 export type PlanSection = (typeof PLAN_SECTIONS)[number];
 
 /** A release as lists show it. */
-export type Release = ResponseOf<'/api/releases'>['releases'][number];
+export type Release = ResponseOf<'/api/releases'>['items'][number];
 
 export type SectionGap = NonNullable<Blocker['missing']>[number];
 

@@ -34,44 +34,44 @@ describe.each(DIALECTS)('the auditor reads the audit log over HTTP on %s', (dial
   it('X-1 filters by action, outcome and actor, newest first, with keyset pagination', async () => {
     const created = await auditor.get('/api/audit/events?action=user.create&actor=sec');
     expect(created.status).toBe(200);
-    expect(created.body.events.map((e: any) => e.after.username)).toEqual([
+    expect(created.body.items.map((e: any) => e.after.username)).toEqual([
       'user4',
       'user3',
       'user2',
       'user1',
       'user0',
     ]);
-    expect(created.body.events[0]).toMatchObject({
+    expect(created.body.items[0]).toMatchObject({
       actorName: 'sec',
       actorRoles: ['security_administrator'],
       sourceIp: '127.0.0.1',
       outcome: 'success',
     });
-    expect(created.body.events[0].after).not.toHaveProperty('passwordHash');
+    expect(created.body.items[0].after).not.toHaveProperty('passwordHash');
 
     const page1 = await auditor.get('/api/audit/events?action=user.create&limit=2');
-    expect(page1.body.events).toHaveLength(2);
+    expect(page1.body.items).toHaveLength(2);
     const page2 = await auditor.get(
-      `/api/audit/events?action=user.create&limit=2&beforeSeq=${page1.body.nextBeforeSeq}`,
+      `/api/audit/events?action=user.create&limit=2&cursor=${page1.body.nextCursor}`,
     );
-    expect(page2.body.events.map((e: any) => e.after.username)).toEqual(['user2', 'user1']);
+    expect(page2.body.items.map((e: any) => e.after.username)).toEqual(['user2', 'user1']);
 
     const denied = await auditor.get('/api/audit/events?outcome=denied');
-    expect(denied.body.events).toEqual([
+    expect(denied.body.items).toEqual([
       expect.objectContaining({ action: 'identity.login', actorName: 'user0' }),
     ]);
 
     // Underscores and percent signs in filters are literal, not wildcards.
     const exact = await auditor.get('/api/audit/events?action=identity.login&outcome=denied');
-    expect(exact.body.events.map((e: any) => e.action)).toEqual(['identity.login']);
-    expect((await auditor.get('/api/audit/events?action=identity.logi_')).body.events).toEqual([]);
-    expect((await auditor.get('/api/audit/events?action=identity.login%25')).body.events).toEqual([]);
+    expect(exact.body.items.map((e: any) => e.action)).toEqual(['identity.login']);
+    expect((await auditor.get('/api/audit/events?action=identity.logi_')).body.items).toEqual([]);
+    expect((await auditor.get('/api/audit/events?action=identity.login%25')).body.items).toEqual([]);
     // A bare `%` is not percent-encoding: refused at the edge, naming the parameter (X-4).
     const malformed = await auditor.get('/api/audit/events?action=identity.login%');
     expect(malformed.status).toBe(400);
     expect(JSON.stringify(malformed.body)).toContain('action');
     expect(
-      (await auditor.get('/api/audit/events?text=IDENTITY.LOGIN&outcome=denied')).body.events.map(
+      (await auditor.get('/api/audit/events?text=IDENTITY.LOGIN&outcome=denied')).body.items.map(
         (e: any) => e.action,
       ),
     ).toEqual(['identity.login']);
@@ -102,8 +102,8 @@ describe.each(DIALECTS)('the auditor reads the audit log over HTTP on %s', (dial
       .map((l) => JSON.parse(l));
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     const exported = await auditor.get('/api/audit/events?action=audit.export');
-    expect(exported.body.events).toHaveLength(2);
-    expect(exported.body.events[0].details).toMatchObject({ format: 'jsonl' });
+    expect(exported.body.items).toHaveLength(2);
+    expect(exported.body.items[0].details).toMatchObject({ format: 'jsonl' });
   });
 
   it('PR-3 an event recorded under an old name (decision 0022) reads and filters under its current name; the export and the chain keep what was hashed', async () => {
@@ -113,8 +113,8 @@ describe.each(DIALECTS)('the auditor reads the audit log over HTTP on %s', (dial
       entityType: 'freeze_window',
     });
     const listed = await auditor.get('/api/audit/events?action=calendar.freeze_create');
-    expect(listed.body.events.map((e: any) => e.action)).toEqual(['calendar.freeze_create']);
-    expect((await auditor.get('/api/audit/events?action=calendar.freeze_created')).body.events).toHaveLength(
+    expect(listed.body.items.map((e: any) => e.action)).toEqual(['calendar.freeze_create']);
+    expect((await auditor.get('/api/audit/events?action=calendar.freeze_created')).body.items).toHaveLength(
       1,
     );
     const jsonl = await auditor.get('/api/audit/export?format=jsonl&action=calendar');

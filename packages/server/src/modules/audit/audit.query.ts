@@ -2,6 +2,7 @@ import type { Clock } from '@releasegate/domain';
 import type { Db } from '../../db/database';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../authorize';
+import { openPage, type Page, type PageRequest } from '../../db/keyset';
 import * as repo from './audit.repository';
 import { currentActionName } from './audit.actions';
 import { recordStandalone, toAuditEvent, type AuditEvent, type AuditWriter } from './audit.service';
@@ -46,19 +47,19 @@ export async function verifyTrail(
   return { ...chain, ok: chain.ok && checkpoints.ok, checkpoints };
 }
 
+/** A page of the audit trail (keyset on seq), newest first unless asked; no total (the trail is long). */
 export async function listAuditEvents(
   deps: AuditQueryDeps,
   ctx: RequestContext,
   filter: repo.AuditFilter,
-  page: { beforeSeq?: number; limit: number },
-): Promise<{ events: AuditEvent[]; nextBeforeSeq: number | null }> {
+  page: PageRequest<(typeof repo.AUDIT_SORTS)[number]>,
+): Promise<Page<AuditEvent>> {
   authorize(ctx, 'audit.read');
-  const rows = await repo.listEvents(deps.db.kysely, filter, page.beforeSeq, page.limit + 1);
+  const position = openPage(page, filter, repo.auditKeys());
   // Decision 0022: shown under the current names; the rows (and exports) keep what was hashed.
-  const events = rows
-    .slice(0, page.limit)
-    .map((row) => ({ ...toAuditEvent(row), action: currentActionName(row.action) }));
-  return { events, nextBeforeSeq: rows.length > page.limit ? events[events.length - 1].seq : null };
+  return repo.pageEvents(deps.db.kysely, filter, position, (rows) =>
+    rows.map((row) => ({ ...toAuditEvent(row), action: currentActionName(row.action) })),
+  );
 }
 
 const CSV_COLUMNS = [

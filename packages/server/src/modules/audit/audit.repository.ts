@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../../db/database';
 import type { AuditEventsTable, Database } from '../../db/schema';
 import { containsText, startsWith } from '../../db/like';
+import { closePage, keysetPage, type KeyColumns, type KeysetPosition, type Page } from '../../db/keyset';
 import { currentActionName, legacyNamesStartingWith } from './audit.actions';
 
 export type AuditRow = AuditEventsTable;
@@ -74,16 +75,22 @@ function applyFilter(q: Kysely<Database>, f: AuditFilter) {
   return query;
 }
 
-/** Newest first, keyset-paginated on seq. */
-export async function listEvents(
+/** The audit trail's one order: by sequence number (unique), newest first unless asked. */
+export const AUDIT_SORTS = ['seq'] as const;
+export const auditKeys = (): KeyColumns => ({
+  value: { column: 'seq', kind: 'number' },
+  tie: { column: 'seq', kind: 'number' },
+});
+
+/** One page of the events matching the filter, in the position's order (keyset on seq). */
+export async function pageEvents<T>(
   q: Kysely<Database>,
   f: AuditFilter,
-  beforeSeq: number | undefined,
-  limit: number,
-) {
-  let query = applyFilter(q, f);
-  if (beforeSeq !== undefined) query = query.where('seq', '<', beforeSeq);
-  return query.orderBy('seq', 'desc').limit(limit).execute();
+  position: KeysetPosition,
+  present: (rows: AuditRow[]) => T[],
+): Promise<Page<T>> {
+  const rows = await keysetPage(applyFilter(q, f), position).execute();
+  return closePage(rows, position, present);
 }
 
 /** Oldest first, in pages, for export and verification without loading the whole log. */

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { contextOf } from '../../http/request-context';
+import { pageRequestOf } from '../../http/page.schemas';
 import type { Clock } from '@releasegate/domain';
 import {
   checkpointNow,
@@ -33,8 +34,8 @@ export function auditRoutes(deps: AuditQueryDeps & { clock: Clock }): FastifyPlu
         response: { 200: auditListView },
       },
       handler: async (request) => {
-        const { beforeSeq, limit, ...filter } = request.query;
-        return listAuditEvents(deps, contextOf(request), filter, { beforeSeq, limit });
+        const { cursor, limit, sort, ...filter } = request.query;
+        return listAuditEvents(deps, contextOf(request), filter, pageRequestOf({ cursor, limit, sort }));
       },
     });
 

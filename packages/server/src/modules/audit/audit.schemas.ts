@@ -1,5 +1,7 @@
 import { FIELDS } from '@releasegate/messages';
 import { z } from 'zod';
+import { pageQuery, pageView } from '../../http/page.schemas';
+import { AUDIT_SORTS } from './audit.repository';
 
 export const auditFilterQuery = z.object({
   actor: z.string().max(100).optional(),
@@ -12,10 +14,7 @@ export const auditFilterQuery = z.object({
   text: z.string().max(100).optional(),
 });
 
-export const auditListQuery = auditFilterQuery.extend({
-  beforeSeq: z.coerce.number().int().positive().optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-});
+export const auditListQuery = auditFilterQuery.extend(pageQuery(AUDIT_SORTS, '-seq').shape);
 
 export const auditExportQuery = auditFilterQuery.extend({ format: z.enum(['csv', 'jsonl']).default('csv') });
 
@@ -40,10 +39,7 @@ export const auditEventView = z.object({
   hash: z.string(),
 });
 
-export const auditListView = z.object({
-  events: z.array(auditEventView),
-  nextBeforeSeq: z.number().nullable(),
-});
+export const auditListView = pageView(auditEventView);
 
 export const verifyView = z.object({
   ok: z.boolean(),

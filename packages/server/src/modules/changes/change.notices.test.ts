@@ -38,7 +38,7 @@ describe.each(DIALECTS)('change notifications on %s', (dialect) => {
 
     const bell = (await cab1.get('/api/notifications?unread=1')).body;
     expect(bell.unread).toBe(1);
-    expect(bell.notifications[0]).toMatchObject({
+    expect(bell.items[0]).toMatchObject({
       kind: 'approval_waiting',
       link: `/changes/${draft.id}`,
       releaseId: null,
@@ -49,7 +49,7 @@ describe.each(DIALECTS)('change notifications on %s', (dialect) => {
     const own = (await cabeng.post('/api/changes', { title: '网络割接', risk: 'low' })).body;
     expect((await cabeng.post(`/api/changes/${own.id}/submit`)).status).toBe(200);
     expect((await waiting(`/changes/${own.id}`)).map((r) => r.username)).toEqual(['boss', 'cab1', 'cab2']);
-    expect((await cabeng.get('/api/notifications')).body.notifications).toHaveLength(1);
+    expect((await cabeng.get('/api/notifications')).body.items).toHaveLength(1);
   });
 
   it('X-2 a refused second submission asks the CAB nothing more', async () => {

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../../db/schema';
 import { containsText } from '../../db/like';
+import { closePage, countRows, keysetPage, textKeys, type KeysetPosition, type Page } from '../../db/keyset';
 import { nextNumber as nextNumberOf } from '../../db/sequences';
 import type { ChangeVotesTable, ChangesTable } from './changes.tables';
 import type {
@@ -276,9 +277,21 @@ export interface ChangeFilter {
   text?: string;
 }
 
-/** Newest first. */
-export async function listChanges(q: Q, f: ChangeFilter, limit = 1000): Promise<Change[]> {
-  let query = q.selectFrom('changes').selectAll();
+/** The orders the change list offers (the columns of the web's table), each by its column. */
+export const CHANGE_SORTS = ['createdAt', 'updatedAt', 'number', 'title'] as const;
+export type ChangeSort = (typeof CHANGE_SORTS)[number];
+const CHANGE_SORT_COLUMNS = {
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  number: 'number',
+  title: 'title',
+} as const satisfies Record<ChangeSort, keyof ChangesTable>;
+
+/** The keyset of a change list sorted by `sort`: ties broken by the unique number. */
+export const changeKeys = textKeys(CHANGE_SORT_COLUMNS, 'number');
+
+function filteredChanges(q: Q, f: ChangeFilter) {
+  let query = q.selectFrom('changes');
   if (f.state) query = query.where('state', '=', f.state);
   if (f.source) query = query.where('source', '=', f.source);
   if (f.text) {
@@ -292,9 +305,17 @@ export async function listChanges(q: Q, f: ChangeFilter, limit = 1000): Promise<
       ]),
     );
   }
-  const rows = await query.orderBy('created_at', 'desc').orderBy('number', 'desc').limit(limit).execute();
-  return withCis(q, rows);
+  return query;
 }
+
+/** One page of the changes matching the filter, in the position's order (keyset). */
+export async function pageChanges(q: Q, f: ChangeFilter, position: KeysetPosition): Promise<Page<Change>> {
+  const rows = await keysetPage(filteredChanges(q, f).selectAll(), position).execute();
+  return closePage(rows, position, (kept) => withCis(q, kept));
+}
+
+/** How many changes match the filter. */
+export const countChanges = (q: Q, f: ChangeFilter): Promise<number> => countRows(filteredChanges(q, f));
 
 /**
  * Every vote on the change, replaced ones included, oldest first. Votes cast at the same moment

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { contextOf } from '../../http/request-context';
+import { pageRequestOf, pageView } from '../../http/page.schemas';
 import type { ChangeDeps } from './change.deps';
 import * as schemas from './change.schemas';
 import {
@@ -22,13 +22,13 @@ export function changeRoutes(deps: ChangeDeps): FastifyPluginAsyncZod {
       schema: {
         tags,
         operationId: 'listChanges',
-        summary: 'Changes, built-in and external, newest first',
+        summary: 'Changes, built-in and external, a page at a time (keyset), newest first unless sorted',
         querystring: schemas.listQuery,
-        response: { 200: z.object({ changes: z.array(schemas.changeView) }) },
+        response: { 200: pageView(schemas.changeView) },
       },
       handler: async (request) => {
-        const { q, ...rest } = request.query;
-        return { changes: await listChanges(deps, contextOf(request), { ...rest, text: q }) };
+        const { q, state, source, ...page } = request.query;
+        return listChanges(deps, contextOf(request), { state, source, text: q }, pageRequestOf(page));
       },
     });
     app.post('/api/changes', {

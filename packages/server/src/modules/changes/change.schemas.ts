@@ -1,6 +1,8 @@
 import { FIELDS } from '@releasegate/messages';
 import { z } from 'zod';
 import { httpUrl } from '../../http/http-url';
+import { pageQuery } from '../../http/page.schemas';
+import { CHANGE_SORTS } from './change.repository';
 import {
   CAB_BODIES,
   CHANGE_RISKS,
@@ -119,11 +121,13 @@ export const voteInput = z.object({
 });
 export const withdrawInput = z.object({ reason: z.string().trim().min(1, FIELDS.say_why).max(2000) });
 
-export const listQuery = z.object({
-  state: z.enum(CHANGE_STATES).optional(),
-  source: z.enum(CHANGE_SOURCES).optional(),
-  q: z.string().max(100).optional(),
-});
+export const listQuery = z
+  .object({
+    state: z.enum(CHANGE_STATES).optional(),
+    source: z.enum(CHANGE_SOURCES).optional(),
+    q: z.string().max(100).optional(),
+  })
+  .extend(pageQuery(CHANGE_SORTS, '-createdAt').shape);
 export const idParams = z.object({ id: z.string().min(1).max(64) });
 
 const system = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, FIELDS.change_key_characters);

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { notFound, refusal, refused, type Clock } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../authorize';
+import { openPage, withTotal, type Page, type PageRequest } from '../../db/keyset';
 import { findCisByIds } from '../cmdb';
 import type { AuditWriter } from '../audit';
 import type { ChangeDeps } from './change.deps';
@@ -447,13 +448,17 @@ export async function markChangeImplemented(
   return after;
 }
 
+/** A page of the change register (keyset), with how many changes match the filter. */
 export async function listChanges(
   deps: ChangeDeps,
   ctx: RequestContext,
   filter: { state?: ChangeState; source?: ChangeSource; text?: string },
-): Promise<repo.Change[]> {
+  page: PageRequest<repo.ChangeSort>,
+): Promise<Page<repo.Change>> {
   authorize(ctx, 'change.read');
-  return repo.listChanges(deps.db.kysely, filter);
+  const position = openPage(page, filter, repo.changeKeys(page.sort));
+  const q = deps.db.kysely;
+  return withTotal(repo.pageChanges(q, filter, position), repo.countChanges(q, filter));
 }
 
 export async function getChange(deps: ChangeDeps, ctx: RequestContext, id: string): Promise<ChangeDetail> {

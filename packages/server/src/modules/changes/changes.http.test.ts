@@ -193,7 +193,7 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
     expect(noReason.status).toBe(400);
     expect(noReason.body.error.details).toMatchObject({ rule: 'IN-1 an emergency change says why' });
     expect(Object.keys(noReason.body.error.details.fields)).toEqual(['emergencyReason']);
-    expect((await eng.get('/api/changes')).body.changes).toEqual([]);
+    expect((await eng.get('/api/changes')).body.items).toEqual([]);
 
     const c = await submitted({
       title: '紧急修复',
@@ -372,19 +372,15 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
     const b = await submitted({ title: '中间件补丁' });
     t.clock.advanceMinutes(1);
     const c = await create({ title: '证书更新', description: 'TLS 证书到期' });
-    expect((await biz.get('/api/changes')).body.changes.map((x: any) => x.number)).toEqual([
+    expect((await biz.get('/api/changes')).body.items.map((x: any) => x.number)).toEqual([
       c.number,
       b.number,
       a.number,
     ]);
-    expect((await eng.get('/api/changes?state=cab_review')).body.changes.map((x: any) => x.id)).toEqual([
-      b.id,
-    ]);
-    expect((await eng.get('/api/changes?q=tls')).body.changes.map((x: any) => x.id)).toEqual([c.id]);
-    expect((await eng.get('/api/changes?q=CHG-2026-0001')).body.changes.map((x: any) => x.id)).toEqual([
-      a.id,
-    ]);
-    expect((await eng.get('/api/changes?source=external')).body.changes).toEqual([]);
+    expect((await eng.get('/api/changes?state=cab_review')).body.items.map((x: any) => x.id)).toEqual([b.id]);
+    expect((await eng.get('/api/changes?q=tls')).body.items.map((x: any) => x.id)).toEqual([c.id]);
+    expect((await eng.get('/api/changes?q=CHG-2026-0001')).body.items.map((x: any) => x.id)).toEqual([a.id]);
+    expect((await eng.get('/api/changes?source=external')).body.items).toEqual([]);
     expect((await eng.get('/api/changes?state=bogus')).status).toBe(400);
     await vote(cab1, b.id, 'approve', '同意');
     const detail = (await cab2.get(`/api/changes/${b.id}`)).body;
@@ -546,8 +542,8 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
       'title',
       'url',
     ]);
-    expect((await eng.get('/api/changes?source=external')).body.changes).toHaveLength(1);
-    expect((await eng.get('/api/changes?source=internal')).body.changes).toHaveLength(0);
+    expect((await eng.get('/api/changes?source=external')).body.items).toHaveLength(1);
+    expect((await eng.get('/api/changes?source=internal')).body.items).toHaveLength(0);
   });
 
   describe('IN-2 webhook', () => {

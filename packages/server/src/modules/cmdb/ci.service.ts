@@ -15,6 +15,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../authorize';
+import { openPage, type Page, type PageRequest } from '../../db/keyset';
 import type { ChangeOrigin, CmdbDeps } from './cmdb.deps';
 import * as repo from './cmdb.repository';
 import { recordCiChange } from './cmdb.history';
@@ -59,7 +60,10 @@ async function assertNaturalKeyFree(q: Kysely<Database>, input: CiInput, exceptI
   if (existing && existing.id !== exceptId) {
     throw refused(
       'conflict',
-      { code: 'ci_name_taken', params: { type: input.type, name: input.name, environment: input.environment } },
+      {
+        code: 'ci_name_taken',
+        params: { type: input.type, name: input.name, environment: input.environment },
+      },
       { fields: { name: [FIELDS.ci_exists] }, existingId: existing.id },
     );
   }
@@ -138,7 +142,10 @@ export async function updateCiIn(
   const before = await repo.findCi(trx, id);
   if (!before) throw notFound('ci', id);
   if (before.status === 'retired')
-    throw refusal('invalid_transition', 'retired_cis_read_only', { code: 'ci_retired', params: { name: before.name } });
+    throw refusal('invalid_transition', 'retired_cis_read_only', {
+      code: 'ci_retired',
+      params: { name: before.name },
+    });
   const { revision, ...changes } = patch;
   const merged: CiInput = {
     type: changes.type ?? before.type,
@@ -194,7 +201,10 @@ export async function retireCi(
     const before = await repo.findCi(trx, id);
     if (!before) throw notFound('ci', id);
     if (before.status === 'retired')
-      throw refusal('invalid_transition', 'retire_once', { code: 'ci_already_retired', params: { name: before.name } });
+      throw refusal('invalid_transition', 'retire_once', {
+        code: 'ci_already_retired',
+        params: { name: before.name },
+      });
     for (const r of await repo.relationsOf(trx, id)) await removeRelationIn(trx, deps, ctx, r, origin);
     const now = deps.clock.now().toISOString();
     const after: repo.Ci = {
@@ -251,31 +261,15 @@ export async function getCi(deps: CmdbDeps, ctx: RequestContext, id: string): Pr
   };
 }
 
+/** A page of the CMDB's CIs (keyset), by name unless sorted; no total (a text search over every CI is not cheap). */
 export async function listCis(
   deps: CmdbDeps,
   ctx: RequestContext,
   filter: repo.CiFilter,
-  cursor: string | undefined,
-  limit: number,
-) {
+  page: PageRequest<repo.CiSort>,
+): Promise<Page<repo.Ci>> {
   authorize(ctx, 'cmdb.read');
-  const after = cursor ? decodeCursor(cursor) : undefined;
-  const rows = await repo.listCis(deps.db.kysely, filter, after, limit + 1);
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
-}
-
-const encodeCursor = (ci: { name: string; id: string }) =>
-  Buffer.from(JSON.stringify([ci.name, ci.id])).toString('base64url');
-function decodeCursor(cursor: string): { name: string; id: string } {
-  try {
-    const [name, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (typeof name === 'string' && typeof id === 'string') return { name, id };
-  } catch {
-    // fall through
-  }
-  throw refused('invalid_input', { code: 'cursor_invalid', params: {} }, { fields: { cursor: [FIELDS.invalid] } });
+  return repo.pageCis(deps.db.kysely, filter, openPage(page, filter, repo.ciKeys(page.sort)));
 }
 
 export async function ciHistory(deps: CmdbDeps, ctx: RequestContext, id: string) {
@@ -306,8 +300,7 @@ export async function addRelationIn(
   if (!isRelationType(input.type)) {
     throw invalidFields({ type: [fieldProblem('relation_one_of', { values: RELATION_TYPES })] });
   }
-  if (input.sourceId === input.targetId)
-    throw invalidFields({ targetId: [FIELDS.same_as_source] });
+  if (input.sourceId === input.targetId) throw invalidFields({ targetId: [FIELDS.same_as_source] });
   const [source, target] = [await repo.findCi(trx, input.sourceId), await repo.findCi(trx, input.targetId)];
   if (!source) throw notFound('ci', input.sourceId);
   if (!target) throw notFound('ci', input.targetId);

@@ -3,6 +3,7 @@ import type { AttributeField, CiSnapshot } from '@releasegate/domain';
 import type { Reason } from '@releasegate/messages';
 import type { CiHistoryTable, CiRelationsTable, CisTable, CiTypesTable, Database } from '../../db/schema';
 import { containsText } from '../../db/like';
+import { closePage, keysetPage, type KeyColumns, type KeysetPosition, type Page } from '../../db/keyset';
 
 type Q = Kysely<Database>;
 
@@ -196,13 +197,15 @@ export interface CiFilter {
   text?: string;
 }
 
-/** Ordered by name then id; `after` is the last (name, id) of the previous page (keyset). */
-export async function listCis(
-  q: Q,
-  f: CiFilter,
-  after: { name: string; id: string } | undefined,
-  limit: number,
-): Promise<Ci[]> {
+/** The orders the CI list offers, each by its column; ties broken by the id. */
+export const CI_SORTS = ['name', 'updatedAt'] as const;
+export type CiSort = (typeof CI_SORTS)[number];
+export const ciKeys = (sort: CiSort): KeyColumns => ({
+  value: { column: { name: 'name', updatedAt: 'updated_at' }[sort], kind: 'text' },
+  tie: { column: 'id', kind: 'text' },
+});
+
+function filteredCis(q: Q, f: CiFilter) {
   let query = q.selectFrom('cis').selectAll();
   if (f.type) query = query.where('type_key', '=', f.type);
   if (f.environment) query = query.where('environment', '=', f.environment);
@@ -220,6 +223,23 @@ export async function listCis(
       ]),
     );
   }
+  return query;
+}
+
+/** One page of the CIs matching the filter, in the position's order (keyset). */
+export async function pageCis(q: Q, f: CiFilter, position: KeysetPosition): Promise<Page<Ci>> {
+  const rows = await keysetPage(filteredCis(q, f), position).execute();
+  return closePage(rows, position, (kept) => kept.map(toCi));
+}
+
+/** Ordered by name then id; `after` is the last (name, id) of the previous page (keyset). */
+export async function listCis(
+  q: Q,
+  f: CiFilter,
+  after: { name: string; id: string } | undefined,
+  limit: number,
+): Promise<Ci[]> {
+  let query = filteredCis(q, f);
   if (after)
     query = query.where((eb) =>
       eb.or([eb('name', '>', after.name), eb.and([eb('name', '=', after.name), eb('id', '>', after.id)])]),

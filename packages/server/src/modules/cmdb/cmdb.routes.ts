@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contextOf } from '../../http/request-context';
+import { pageRequestOf } from '../../http/page.schemas';
 import type { CmdbDeps } from './cmdb.deps';
 import type { ImportLimits } from './transfer/import-limits';
 import * as schemas from './cmdb.schemas';
@@ -64,18 +65,17 @@ export function cmdbRoutes(deps: CmdbDeps, importLimits: ImportLimits): FastifyP
       schema: {
         tags,
         operationId: 'listCis',
-        summary: 'Search configuration items (keyset pages by name)',
+        summary: 'Search configuration items, a page at a time (keyset), by name unless sorted',
         querystring: schemas.ciListQuery,
         response: { 200: schemas.ciListView },
       },
       handler: async (request) => {
-        const { cursor, limit, critical, q, ...rest } = request.query;
+        const { cursor, limit, sort, critical, q, ...rest } = request.query;
         return listCis(
           deps,
           contextOf(request),
           { ...rest, text: q, ...(critical && { critical: critical === 'true' }) },
-          cursor,
-          limit,
+          pageRequestOf({ cursor, limit, sort }),
         );
       },
     });

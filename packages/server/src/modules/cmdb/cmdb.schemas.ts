@@ -1,6 +1,8 @@
 import { FIELDS } from '@releasegate/messages';
 import { z } from 'zod';
 import { fieldProblemSchema, reasonSchema } from '../../http/reason.schemas';
+import { pageQuery, pageView } from '../../http/page.schemas';
+import { CI_SORTS } from './cmdb.repository';
 import { ATTRIBUTE_KINDS, ENVIRONMENTS, RELATION_TYPES } from '@releasegate/domain';
 
 const attributeKind = z.enum(ATTRIBUTE_KINDS);
@@ -99,10 +101,9 @@ export const ciListQuery = z.object({
   critical: z.enum(['true', 'false']).optional(),
   status: z.enum(['active', 'retired', 'all']).optional(),
   q: z.string().max(100).optional(),
-  cursor: z.string().max(500).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  ...pageQuery(CI_SORTS, 'name').shape,
 });
-export const ciListView = z.object({ items: z.array(ciView), nextCursor: z.string().nullable() });
+export const ciListView = pageView(ciView);
 export const idParams = z.object({ id: z.string().min(1).max(64) });
 
 export const historyView = z.object({

@@ -42,7 +42,7 @@ describe.each(DIALECTS)('software-library notifications on %s', (dialect) => {
       title_en: 'Software library: billing 2.1.0 awaits approval',
     });
     const bell = (await boss.get('/api/notifications?unread=1')).body;
-    expect(bell.notifications[0]).toMatchObject({
+    expect(bell.items[0]).toMatchObject({
       kind: 'approval_waiting',
       link: `/dsl/versions/${v.id}`,
       body: { zh: 'eng 已上传内容，请核对后批准或驳回。' },
@@ -57,7 +57,7 @@ describe.each(DIALECTS)('software-library notifications on %s', (dialect) => {
     // Pending again, it is asked again — in the same notice, one per thing to do (decision 0018):
     // refreshed and unread, not a second one.
     expect(await waiting(`/dsl/versions/${v.id}`)).toHaveLength(3);
-    expect((await boss.get('/api/notifications?unread=1')).body.notifications).toHaveLength(1);
+    expect((await boss.get('/api/notifications?unread=1')).body.items).toHaveLength(1);
 
     // Registered as an external reference: pending at once; the registering manager is left out.
     const ext = await both.post('/api/dsl/versions', {
@@ -67,6 +67,6 @@ describe.each(DIALECTS)('software-library notifications on %s', (dialect) => {
     });
     expect(ext.body.state, JSON.stringify(ext.body)).toBe('pending');
     expect((await waiting(`/dsl/versions/${ext.body.id}`)).map((r) => r.username)).toEqual(['boss', 'boss2']);
-    expect((await both.get('/api/notifications')).body.notifications).toHaveLength(1);
+    expect((await both.get('/api/notifications')).body.items).toHaveLength(1);
   });
 });

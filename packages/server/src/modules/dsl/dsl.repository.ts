@@ -2,6 +2,14 @@ import type { Kysely, Selectable } from 'kysely';
 import type { DslState } from '@releasegate/domain';
 import type { Database, DslVersionsTable } from '../../db/schema';
 import { containsText } from '../../db/like';
+import {
+  closePage,
+  countRows,
+  keysetPage,
+  type KeyColumns,
+  type KeysetPosition,
+  type Page,
+} from '../../db/keyset';
 
 type Q = Kysely<Database>;
 
@@ -143,8 +151,18 @@ export interface DslFilter {
   text?: string;
 }
 
-export async function listVersions(q: Q, f: DslFilter): Promise<DslVersion[]> {
-  let query = q.selectFrom('dsl_versions').selectAll();
+/** The orders the library's list offers (the columns of the web's table). */
+export const DSL_SORTS = ['name', 'version', 'createdAt'] as const;
+export type DslSort = (typeof DSL_SORTS)[number];
+
+/** The keyset of a version list sorted by `sort`: a name's versions by version (unique together), else by id. */
+export const dslKeys = (sort: DslSort): KeyColumns => ({
+  value: { column: { name: 'name', version: 'version', createdAt: 'created_at' }[sort], kind: 'text' },
+  tie: { column: sort === 'name' ? 'version' : 'id', kind: 'text' },
+});
+
+function filteredVersions(q: Q, f: DslFilter) {
+  let query = q.selectFrom('dsl_versions');
   if (f.name) query = query.where('name', '=', f.name);
   if (f.state) query = query.where('state', '=', f.state);
   if (f.text) {
@@ -158,8 +176,17 @@ export async function listVersions(q: Q, f: DslFilter): Promise<DslVersion[]> {
       ]),
     );
   }
-  return (await query.orderBy('name').orderBy('created_at', 'desc').limit(1000).execute()).map(toVersion);
+  return query;
 }
+
+/** One page of the versions matching the filter, in the position's order (keyset). */
+export async function pageVersions(q: Q, f: DslFilter, position: KeysetPosition): Promise<Page<DslVersion>> {
+  const rows = await keysetPage(filteredVersions(q, f).selectAll(), position).execute();
+  return closePage(rows, position, (kept) => kept.map(toVersion));
+}
+
+/** How many versions match the filter. */
+export const countVersions = (q: Q, f: DslFilter): Promise<number> => countRows(filteredVersions(q, f));
 
 /** Digests that some version of the library refers to (uploads only). */
 export async function referencedDigests(q: Q): Promise<{ digest: string; id: string; label: string }[]> {

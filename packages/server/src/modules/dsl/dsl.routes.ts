@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contextOf } from '../../http/request-context';
+import { pageRequestOf, pageView } from '../../http/page.schemas';
 import * as schemas from './dsl.schemas';
 import {
   approveVersion,
@@ -26,13 +27,14 @@ export function dslRoutes(deps: DslDeps): FastifyPluginAsyncZod {
       schema: {
         tags,
         operationId: 'listDslVersions',
-        summary: 'Versions in the definitive software library',
+        summary:
+          'Versions in the definitive software library, a page at a time (keyset), newest first unless sorted',
         querystring: schemas.listQuery,
-        response: { 200: z.object({ versions: z.array(schemas.dslVersionView) }) },
+        response: { 200: pageView(schemas.dslVersionView) },
       },
       handler: async (request) => {
-        const { q, ...rest } = request.query;
-        return { versions: await listVersions(deps, contextOf(request), { ...rest, text: q }) };
+        const { q, name, state, ...page } = request.query;
+        return listVersions(deps, contextOf(request), { name, state, text: q }, pageRequestOf(page));
       },
     });
     app.post('/api/dsl/versions', {

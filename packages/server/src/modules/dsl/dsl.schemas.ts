@@ -1,6 +1,8 @@
 import { FIELDS } from '@releasegate/messages';
 import { z } from 'zod';
 import { httpUrl } from '../../http/http-url';
+import { pageQuery } from '../../http/page.schemas';
+import { DSL_SORTS } from './dsl.repository';
 import { DSL_STATES } from '@releasegate/domain';
 
 export const dslVersionView = z.object({
@@ -57,9 +59,11 @@ export const updateVersionInput = z.object({
 export const decisionInput = z.object({ comment: z.string().trim().max(2000).nullable().optional() });
 export const rejectInput = z.object({ comment: z.string().trim().min(1, FIELDS.say_why).max(2000) });
 export const retireInput = z.object({ reason: z.string().trim().min(1, FIELDS.say_why_ds1).max(2000) });
-export const listQuery = z.object({
-  name: z.string().max(200).optional(),
-  state: z.enum(DSL_STATES).optional(),
-  q: z.string().max(100).optional(),
-});
+export const listQuery = z
+  .object({
+    name: z.string().max(200).optional(),
+    state: z.enum(DSL_STATES).optional(),
+    q: z.string().max(100).optional(),
+  })
+  .extend(pageQuery(DSL_SORTS, '-createdAt').shape);
 export const idParams = z.object({ id: z.string().min(1).max(64) });

@@ -7,6 +7,7 @@ import type { Db } from '../../db/database';
 import type { RequestContext } from '../../context';
 import type { AuditWriter } from '../audit';
 import { authorize } from '../../authorize';
+import { openPage, withTotal, type Page, type PageRequest } from '../../db/keyset';
 import { BlobTooLargeError, isSha256Hex, type BlobStore } from '../../storage/blob-store';
 import * as repo from './dsl.repository';
 import { announcePendingVersion } from './dsl.notices';
@@ -300,9 +301,17 @@ export async function deleteVersion(deps: DslDeps, ctx: RequestContext, id: stri
   if (before.kind === 'upload' && before.digest) await removeIfUnreferenced(deps, before.digest);
 }
 
-export async function listVersions(deps: DslDeps, ctx: RequestContext, filter: repo.DslFilter) {
+/** A page of the library's versions (keyset), with how many match the filter. */
+export async function listVersions(
+  deps: DslDeps,
+  ctx: RequestContext,
+  filter: repo.DslFilter,
+  page: PageRequest<repo.DslSort>,
+): Promise<Page<repo.DslVersion>> {
   authorize(ctx, 'dsl.read');
-  return repo.listVersions(deps.db.kysely, filter);
+  const position = openPage(page, filter, repo.dslKeys(page.sort));
+  const q = deps.db.kysely;
+  return withTotal(repo.pageVersions(q, filter, position), repo.countVersions(q, filter));
 }
 
 export async function getVersion(deps: DslDeps, ctx: RequestContext, id: string) {
@@ -339,7 +348,10 @@ export async function openContent(
     throw refusal(
       'policy_violation',
       'dsl_external_reference',
-      { code: 'dsl_external_fetch', params: { label: label(v), url: v.externalUrl ?? '', digest: v.digest ?? '' } },
+      {
+        code: 'dsl_external_fetch',
+        params: { label: label(v), url: v.externalUrl ?? '', digest: v.digest ?? '' },
+      },
       { url: v.externalUrl, digest: v.digest },
     );
   assertDsl(v.state, 'download', label(v));

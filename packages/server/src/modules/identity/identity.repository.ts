@@ -8,6 +8,14 @@ import type {
   UsersTable,
 } from '../../db/schema';
 import { containsText } from '../../db/like';
+import {
+  closePage,
+  countRows,
+  keysetPage,
+  type KeyColumns,
+  type KeysetPosition,
+  type Page,
+} from '../../db/keyset';
 
 export interface User {
   id: string;
@@ -179,10 +187,27 @@ export interface UserListFilter {
   text?: string;
   role?: string;
   disabled?: boolean;
+  /** active: enabled and not locked; locked: enabled and locked out at `now`; disabled. */
+  status?: 'active' | 'locked' | 'disabled';
+  serviceAccount?: boolean;
 }
 
-export async function listUsers(q: Q, f: UserListFilter): Promise<User[]> {
-  let query = q.selectFrom('users').selectAll();
+/** The orders the user list offers (the columns of the web's table), each by its column. */
+export const USER_SORTS = ['username', 'displayName', 'createdAt'] as const;
+export type UserSort = (typeof USER_SORTS)[number];
+
+/** The keyset of a user list sorted by `sort`: ties broken by the id. */
+export const userKeys = (sort: UserSort): KeyColumns => ({
+  value: {
+    column: { username: 'username', displayName: 'display_name', createdAt: 'created_at' }[sort],
+    kind: 'text',
+  },
+  tie: { column: 'id', kind: 'text' },
+});
+
+/** The users the filter matches; `now` tells who is locked out. */
+function filteredUsers(q: Q, f: UserListFilter, now: string) {
+  let query = q.selectFrom('users');
   if (f.text) {
     const text = f.text;
     query = query.where((eb) =>
@@ -196,7 +221,43 @@ export async function listUsers(q: Q, f: UserListFilter): Promise<User[]> {
   if (f.role)
     query = query.where('id', 'in', q.selectFrom('user_roles').select('user_id').where('role', '=', f.role));
   if (f.disabled !== undefined) query = query.where('disabled', '=', f.disabled ? 1 : 0);
-  const rows = await query.orderBy('username').limit(1000).execute();
+  if (f.serviceAccount !== undefined) query = query.where('service_account', '=', f.serviceAccount ? 1 : 0);
+  if (f.status === 'disabled') query = query.where('disabled', '=', 1);
+  if (f.status === 'locked') query = query.where('disabled', '=', 0).where('locked_until', '>', now);
+  if (f.status === 'active')
+    query = query
+      .where('disabled', '=', 0)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]));
+  return query;
+}
+
+/** One page of the users matching the filter, in the position's order (keyset). */
+export async function pageUsers(
+  q: Q,
+  f: UserListFilter,
+  now: string,
+  position: KeysetPosition,
+): Promise<Page<User>> {
+  const rows = await keysetPage(filteredUsers(q, f, now).selectAll(), position).execute();
+  return closePage(rows, position, async (kept) => {
+    const roles = await rolesOf(
+      q,
+      kept.map((r) => r.id),
+    );
+    return kept.map((r) => toUser(r, roles.get(r.id) ?? []));
+  });
+}
+
+/** How many users match the filter. */
+export const countMatchingUsers = (q: Q, f: UserListFilter, now: string): Promise<number> =>
+  countRows(filteredUsers(q, f, now));
+
+/** The enabled users holding a role, every one of them. */
+export async function enabledUsersWithRole(q: Q, role: Role): Promise<User[]> {
+  const rows = await filteredUsers(q, { role, disabled: false }, '')
+    .selectAll()
+    .orderBy('username')
+    .execute();
   const roles = await rolesOf(
     q,
     rows.map((r) => r.id),

@@ -1,5 +1,7 @@
 import { FIELDS } from '@releasegate/messages';
 import { z } from 'zod';
+import { pageQuery } from '../../http/page.schemas';
+import { USER_SORTS } from './identity.repository';
 import { PERMISSIONS, ROLES } from '@releasegate/domain';
 
 export const roleSchema = z.enum(ROLES);
@@ -148,11 +150,18 @@ export const updateUserInput = z.object({
   roles: z.array(roleSchema).min(1, FIELDS.at_least_one_role_disable).max(ROLES.length).optional(),
 });
 export const resetPasswordInput = z.object({ password });
-export const userListQuery = z.object({
-  text: z.string().max(100).optional(),
-  role: roleSchema.optional(),
-  disabled: z.enum(['true', 'false']).optional(),
-});
+export const userListQuery = z
+  .object({
+    text: z.string().max(100).optional(),
+    role: roleSchema.optional(),
+    disabled: z.enum(['true', 'false']).optional(),
+    status: z
+      .enum(['active', 'locked', 'disabled'])
+      .optional()
+      .describe('active: enabled and not locked out; locked: enabled and locked out now; disabled'),
+    serviceAccount: z.enum(['true', 'false']).optional(),
+  })
+  .extend(pageQuery(USER_SORTS, 'username').shape);
 export const idParams = z.object({ id: z.string().min(1).max(64) });
 
 export const tokenView = z.object({

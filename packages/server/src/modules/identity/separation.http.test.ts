@@ -92,7 +92,7 @@ describe.each(DIALECTS)('separation of duties on %s', (dialect) => {
   });
 
   it('X-4 RO-3 the security administrator cannot issue a token that acts as a person, only to a service account with pipeline scopes', async () => {
-    const boss = (await sec.get('/api/users')).body.users.find((u: any) => u.username === 'boss');
+    const boss = (await sec.get('/api/users')).body.items.find((u: any) => u.username === 'boss');
     const forBoss = await sec.post('/api/tokens', {
       name: 'approve',
       scopes: ['release.approve.major'],
@@ -169,7 +169,7 @@ describe.each(DIALECTS)('separation of duties on %s', (dialect) => {
 
     // The administrator resets the manager's password: the manager's sessions end, and whoever
     // signs in with the administrator's password can do nothing but choose a new one.
-    const boss = (await sec.get('/api/users')).body.users.find((u: any) => u.username === 'boss');
+    const boss = (await sec.get('/api/users')).body.items.find((u: any) => u.username === 'boss');
     expect(
       (await sec.post(`/api/users/${boss.id}/password`, { password: 'Reset-by-admin-2026' })).status,
     ).toBe(200);
@@ -213,7 +213,7 @@ describe.each(DIALECTS)('separation of duties on %s', (dialect) => {
       rule: 'RO-3 separation of duties',
       conflictingRoles: ['auditor', 'operations_manager'],
     });
-    const boss = (await sec.get('/api/users')).body.users.find((u: any) => u.username === 'boss');
+    const boss = (await sec.get('/api/users')).body.items.find((u: any) => u.username === 'boss');
     const grant = await sec.patch(`/api/users/${boss.id}`, {
       roles: ['operations_manager', 'system_administrator'],
     });
@@ -223,7 +223,7 @@ describe.each(DIALECTS)('separation of duties on %s', (dialect) => {
 
   it('RO-3 roles written straight into the database that break separation of duties leave the account able to do nothing', async () => {
     const id = await planAwaitingApproval(c);
-    const boss = (await sec.get('/api/users')).body.users.find((u: any) => u.username === 'boss');
+    const boss = (await sec.get('/api/users')).body.items.find((u: any) => u.username === 'boss');
     await t.database.db.kysely
       .insertInto('user_roles')
       .values({ user_id: boss.id, role: 'auditor' })

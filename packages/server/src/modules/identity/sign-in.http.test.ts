@@ -79,7 +79,7 @@ describe.each(DIALECTS)('X-4 sign-in tells nothing on %s', (dialect) => {
     // … and the other security administrator sees the lock, with its end, and lifts it.
     const colleague = new HttpClient(t.url);
     expect((await colleague.login('sec.two')).status).toBe(200);
-    const users = (await colleague.get('/api/users')).body.users as {
+    const users = (await colleague.get('/api/users')).body.items as {
       id: string;
       username: string;
       lockedUntil: string | null;

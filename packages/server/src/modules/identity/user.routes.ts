@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import {
   ADMINISTRATOR_ROLES,
   NEVER_ON_TOKENS,
@@ -9,6 +8,7 @@ import {
   ROLE_PERMISSIONS,
 } from '@releasegate/domain';
 import { contextOf } from '../../http/request-context';
+import { pageRequestOf, pageView } from '../../http/page.schemas';
 import type { IdentityDeps } from './identity.deps';
 import {
   createUser,
@@ -40,18 +40,24 @@ export function userRoutes(deps: IdentityDeps): FastifyPluginAsyncZod {
       schema: {
         tags,
         operationId: 'listUsers',
-        summary: 'List users',
+        summary: 'Users, a page at a time (keyset), by username unless sorted',
         querystring: userListQuery,
-        response: { 200: z.object({ users: z.array(userView) }) },
+        response: { 200: pageView(userView) },
       },
       handler: async (request) => {
-        const { disabled, ...rest } = request.query;
-        return {
-          users: await listUsers(deps, contextOf(request), {
-            ...rest,
+        const { disabled, serviceAccount, text, role, status, ...page } = request.query;
+        return listUsers(
+          deps,
+          contextOf(request),
+          {
+            text,
+            role,
+            status,
             ...(disabled && { disabled: disabled === 'true' }),
-          }),
-        };
+            ...(serviceAccount && { serviceAccount: serviceAccount === 'true' }),
+          },
+          pageRequestOf(page),
+        );
       },
     });
 

@@ -16,6 +16,7 @@ import * as repo from './identity.repository';
 import { assertPasswordAcceptable } from './password.policy';
 import { hashPassword, randomToken } from './secrets';
 import { authorize, requirePrincipal } from '../../authorize';
+import { openPage, withTotal, type Page, type PageRequest } from '../../db/keyset';
 import { auditUser, toUserView, type UserView } from './user.view';
 
 const iso = (d: Date) => d.toISOString();
@@ -28,13 +29,22 @@ export const usernameTaken = (username: string) =>
     { fields: { username: [FIELDS.already_taken] } },
   );
 
+/** A page of the users (keyset), with how many match the filter. */
 export async function listUsers(
   deps: IdentityDeps,
   ctx: RequestContext,
   filter: repo.UserListFilter,
-): Promise<UserView[]> {
+  page: PageRequest<repo.UserSort>,
+): Promise<Page<UserView>> {
   authorize(ctx, 'user.read');
-  return (await repo.listUsers(deps.db.kysely, filter)).map(toUserView);
+  const position = openPage(page, filter, repo.userKeys(page.sort));
+  const q = deps.db.kysely;
+  const now = deps.clock.now().toISOString();
+  const found = await withTotal(
+    repo.pageUsers(q, filter, now, position),
+    repo.countMatchingUsers(q, filter, now),
+  );
+  return { ...found, items: found.items.map(toUserView) };
 }
 
 /**
@@ -128,7 +138,7 @@ async function assertSecurityAdministratorRemains(
   stillAdmin: boolean,
 ) {
   if (stillAdmin) return;
-  const admins = (await repo.listUsers(q, { role: 'security_administrator', disabled: false })).filter(
+  const admins = (await repo.enabledUsersWithRole(q, 'security_administrator')).filter(
     (u) => u.id !== changingUserId,
   );
   if (admins.length === 0) {

@@ -1,8 +1,16 @@
 import { SecretBox } from '../../storage/secret-box';
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Role } from '@releasegate/domain';
 import { renderReason, type Reason } from '@releasegate/messages';
 import type { Database } from '../../db/schema';
+import {
+  closePage,
+  countRows,
+  keysetPage,
+  type KeyColumns,
+  type KeysetPosition,
+  type Page,
+} from '../../db/keyset';
 import type {
   NotificationDeliveriesTable,
   NotificationsTable,
@@ -304,30 +312,38 @@ export async function insertNotifications(q: Q, rows: Notification[]): Promise<v
 
 export interface NotificationFilter {
   unreadOnly: boolean;
-  limit: number;
   /** Only to-dos, or only information; both when absent. */
   category?: NotificationCategory;
   /** To-dos still open (not done by anyone). */
   openOnly?: boolean;
 }
 
-/** Open to-dos first, then the newest. */
-export async function listNotifications(
+/** The inbox's one order: open to-dos first, then by time (newest first unless asked), ties by id. */
+export const NOTIFICATION_SORTS = ['createdAt'] as const;
+const openFirst = sql<number>`case when done_at is null then 1 else 0 end`;
+export const notificationKeys = (): KeyColumns => ({
+  lead: { column: 'open_first', kind: 'number', expression: openFirst },
+  value: { column: 'created_at', kind: 'text' },
+  tie: { column: 'id', kind: 'text' },
+});
+
+/** One page of the user's notifications matching the filter, in the position's order (keyset). */
+export async function pageNotifications(
   q: Q,
   userId: string,
   f: NotificationFilter,
-): Promise<Notification[]> {
-  let query = q.selectFrom('notifications').selectAll().where('user_id', '=', userId);
+  position: KeysetPosition,
+): Promise<Page<Notification>> {
+  let query = q
+    .selectFrom('notifications')
+    .selectAll()
+    .select(openFirst.as('open_first'))
+    .where('user_id', '=', userId);
   if (f.unreadOnly) query = query.where('read_at', 'is', null);
   if (f.category) query = query.where('category', '=', f.category);
   if (f.openOnly) query = query.where('done_at', 'is', null);
-  const rows = await query
-    .orderBy((eb) => eb.case().when('done_at', 'is', null).then(0).else(1).end())
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(f.limit)
-    .execute();
-  return rows.map(toNotification);
+  const rows = await keysetPage(query, position).execute();
+  return closePage(rows, position, (kept) => kept.map(toNotification));
 }
 
 export async function countUnread(q: Q, userId: string): Promise<number> {
@@ -679,17 +695,36 @@ export interface DeliveryFilter {
   status?: DeliveryStatus;
   endpointId?: string;
   channel?: 'email' | 'webhook';
-  limit: number;
 }
 
-export async function listDeliveries(q: Q, f: DeliveryFilter): Promise<Delivery[]> {
-  let query = q.selectFrom('notification_deliveries').selectAll();
+/** Deliveries in the order they were queued (seq, unique): newest first unless asked. */
+export const DELIVERY_SORTS = ['seq'] as const;
+export const deliveryKeys = (): KeyColumns => ({
+  value: { column: 'seq', kind: 'number' },
+  tie: { column: 'seq', kind: 'number' },
+});
+
+function filteredDeliveries(q: Q, f: DeliveryFilter) {
+  let query = q.selectFrom('notification_deliveries');
   if (f.status) query = query.where('status', '=', f.status);
   if (f.endpointId) query = query.where('endpoint_id', '=', f.endpointId);
   if (f.channel) query = query.where('channel', '=', f.channel);
-  const rows = await query.orderBy('seq', 'desc').limit(f.limit).execute();
-  return rows.map(toDelivery);
+  return query;
 }
+
+/** One page of the deliveries matching the filter, in the position's order (keyset on seq). */
+export async function pageDeliveries(
+  q: Q,
+  f: DeliveryFilter,
+  position: KeysetPosition,
+): Promise<Page<Delivery>> {
+  const rows = await keysetPage(filteredDeliveries(q, f).selectAll(), position).execute();
+  return closePage(rows, position, (kept) => kept.map(toDelivery));
+}
+
+/** How many deliveries match the filter. */
+export const countDeliveries = (q: Q, f: DeliveryFilter): Promise<number> =>
+  countRows(filteredDeliveries(q, f));
 
 /** Back to pending, for another round of attempts (an administrator's retry of a failed one). */
 export async function reopenDelivery(q: Q, id: string, at: string): Promise<void> {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contextOf } from '../../http/request-context';
+import { pageRequestOf, pageView } from '../../http/page.schemas';
 import * as schemas from './notification.schemas';
 import {
   createEndpoint,
@@ -28,17 +29,19 @@ export function notificationRoutes(deps: NotificationDeps): FastifyPluginAsyncZo
         tags,
         operationId: 'listNotifications',
         summary:
-          "The signed-in user's notifications: open to-dos first, then the newest; the count of open to-dos and of unread information",
+          "The signed-in user's notifications, a page at a time (keyset): open to-dos first, then the newest; the count of open to-dos and of unread information",
         querystring: schemas.listQuery,
         response: { 200: schemas.notificationList },
       },
-      handler: async (request) =>
-        listMyNotifications(deps, contextOf(request), {
-          unreadOnly: request.query.unread === '1',
-          limit: request.query.limit,
-          category: request.query.category,
-          openOnly: request.query.open === '1',
-        }),
+      handler: async (request) => {
+        const { unread, category, open, ...page } = request.query;
+        return listMyNotifications(
+          deps,
+          contextOf(request),
+          { unreadOnly: unread === '1', category, openOnly: open === '1' },
+          pageRequestOf(page),
+        );
+      },
     });
     app.post('/api/notifications/:id/read', {
       config: { action: 'notification.read' },
@@ -151,13 +154,15 @@ export function notificationRoutes(deps: NotificationDeps): FastifyPluginAsyncZo
       schema: {
         tags,
         operationId: 'listDeliveries',
-        summary: 'E-mail and webhook deliveries, newest first, with attempts and the last error',
+        summary:
+          'E-mail and webhook deliveries, a page at a time (keyset), newest first unless sorted, with attempts and the last error',
         querystring: schemas.deliveryQuery,
-        response: { 200: z.object({ deliveries: z.array(schemas.deliveryView) }) },
+        response: { 200: pageView(schemas.deliveryView) },
       },
-      handler: async (request) => ({
-        deliveries: await listDeliveries(deps, contextOf(request), request.query),
-      }),
+      handler: async (request) => {
+        const { status, channel, endpointId, ...page } = request.query;
+        return listDeliveries(deps, contextOf(request), { status, channel, endpointId }, pageRequestOf(page));
+      },
     });
     app.post('/api/notifications/deliveries/:id/retry', {
       config: { action: 'notification.delivery_retry' },

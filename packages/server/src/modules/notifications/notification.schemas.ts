@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { httpUrl } from '../../http/http-url';
 import { reasonSchema } from '../../http/reason.schemas';
+import { pageQuery, pageView } from '../../http/page.schemas';
 import {
   CHANNELS,
+  DELIVERY_SORTS,
+  NOTIFICATION_SORTS,
   NOTIFICATION_CATEGORIES,
   NOTIFICATION_KINDS,
   WEBHOOK_FORMATS,
@@ -31,15 +34,15 @@ export const notificationView = z.object({
   doneBy: z.string().nullable(),
 });
 
-export const listQuery = z.object({
-  unread: z.enum(['0', '1']).optional().describe('1: only unread notifications'),
-  category: z.enum(NOTIFICATION_CATEGORIES).optional().describe('todo: to-dos; info: the digest'),
-  open: z.enum(['0', '1']).optional().describe('1: only to-dos still open'),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
+export const listQuery = z
+  .object({
+    unread: z.enum(['0', '1']).optional().describe('1: only unread notifications'),
+    category: z.enum(NOTIFICATION_CATEGORIES).optional().describe('todo: to-dos; info: the digest'),
+    open: z.enum(['0', '1']).optional().describe('1: only to-dos still open'),
+  })
+  .extend(pageQuery(NOTIFICATION_SORTS, '-createdAt').shape);
 
-export const notificationList = z.object({
-  notifications: z.array(notificationView),
+export const notificationList = pageView(notificationView).extend({
   /** The bell's count: to-dos still open, in all (not only in this page). Same as `todo`. */
   unread: z.number().int(),
   /** To-dos still open (read or not: reading a to-do does not do it). */
@@ -193,11 +196,12 @@ export const testResult = z.object({
   delivery: deliveryView,
 });
 
-export const deliveryQuery = z.object({
-  status: deliveryStatus.optional(),
-  channel: z.enum(['email', 'webhook']).optional(),
-  endpointId: z.string().max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
+export const deliveryQuery = z
+  .object({
+    status: deliveryStatus.optional(),
+    channel: z.enum(['email', 'webhook']).optional(),
+    endpointId: z.string().max(100).optional(),
+  })
+  .extend(pageQuery(DELIVERY_SORTS, '-seq').shape);
 
 export const channels = z.enum(CHANNELS);

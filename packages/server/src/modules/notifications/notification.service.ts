@@ -9,6 +9,7 @@ import type { SecretBox } from '../../storage/secret-box';
 import { redactUrl, showsRedaction } from '../../outbound/redact-url';
 import { recordStandalone, type AuditAction, type AuditWriter } from '../audit';
 import { authorize, requirePrincipal } from '../../authorize';
+import { openPage, withTotal, type Page, type PageRequest } from '../../db/keyset';
 import { DeliveryError, sendWebhook, type DeliveryErrorClass } from './notification.delivery';
 import { claimSendSlot, ROBOT_RATE_LIMITS } from './robot.rate';
 import { JobDeferred } from '../../jobs/job.runner';
@@ -35,18 +36,21 @@ export interface NotificationDeps {
 
 // --- the signed-in user's own notifications (no permission beyond being signed in) ---
 
+/** A page of the user's notifications (keyset), with the bell's counts. */
 export async function listMyNotifications(
   deps: NotificationDeps,
   ctx: RequestContext,
   f: repo.NotificationFilter,
-): Promise<{ notifications: repo.Notification[]; unread: number; todo: number; info: number }> {
+  page: PageRequest<(typeof repo.NOTIFICATION_SORTS)[number]>,
+): Promise<Page<repo.Notification> & { unread: number; todo: number; info: number }> {
   const { userId } = requirePrincipal(ctx);
+  const position = openPage(page, f, repo.notificationKeys());
   const q = deps.db.kysely;
   // X-2 (decision 0018): what was done since, by anyone, stops counting before the bell counts.
   await q.transaction().execute((trx) => settleTodos(trx, deps.clock.now().toISOString(), userId));
   const todo = await repo.countOpenTodos(q, userId);
   return {
-    notifications: await repo.listNotifications(q, userId, f),
+    ...(await repo.pageNotifications(q, userId, f, position)),
     unread: todo,
     todo,
     info: await repo.countUnreadInfo(q, userId),
@@ -497,13 +501,18 @@ async function deliveriesView(q: repo.Queryable, deliveries: repo.Delivery[]): P
   }));
 }
 
+/** A page of the deliveries (keyset on seq), with how many match the filter. */
 export async function listDeliveries(
   deps: NotificationDeps,
   ctx: RequestContext,
-  f: repo.DeliveryFilter,
-): Promise<DeliveryView[]> {
+  filter: repo.DeliveryFilter,
+  page: PageRequest<(typeof repo.DELIVERY_SORTS)[number]>,
+): Promise<Page<DeliveryView>> {
   authorize(ctx, 'notifications.manage');
-  return deliveriesView(deps.db.kysely, await repo.listDeliveries(deps.db.kysely, f));
+  const position = openPage(page, filter, repo.deliveryKeys());
+  const q = deps.db.kysely;
+  const found = await withTotal(repo.pageDeliveries(q, filter, position), repo.countDeliveries(q, filter));
+  return { ...found, items: await deliveriesView(q, found.items) };
 }
 
 /** Sends a failed (or cancelled) delivery again, as a new round of attempts. Audited. */

@@ -85,7 +85,7 @@ describe.each(DIALECTS)('the daily digest e-mail (X-2) on %s', (dialect) => {
     // A to-do is not information: it was e-mailed at once, not in the digest.
     await send({ ...info(9), kind: 'approval_waiting', todo: { key: 'test:r9:approve' } });
     // mgr reads one of the three.
-    const first = (await mgr.client.get('/api/notifications?limit=50')).body.notifications.find(
+    const first = (await mgr.client.get('/api/notifications?limit=50')).body.items.find(
       (n: { title: { zh: string } }) => n.title.zh === 'REL-2026-0001 已批准',
     );
     expect((await mgr.client.post(`/api/notifications/${first.id}/read`)).status).toBe(200);

@@ -91,11 +91,8 @@ describe.each(DIALECTS)('notifications (X-2) on %s', (dialect) => {
     const list = await mgr.client.get('/api/notifications');
     expect(list.status).toBe(200);
     expect(list.body.unread).toBe(2);
-    expect(list.body.notifications.map((n: any) => n.title.zh)).toEqual([
-      '发布计划待审批 #2',
-      '发布计划待审批 #1',
-    ]);
-    expect(list.body.notifications[0]).toMatchObject({
+    expect(list.body.items.map((n: any) => n.title.zh)).toEqual(['发布计划待审批 #2', '发布计划待审批 #1']);
+    expect(list.body.items[0]).toMatchObject({
       kind: 'approval_waiting',
       body: { en: 'The plan of REL-2026-002 was submitted.' },
       link: '/releases/r2',
@@ -103,21 +100,22 @@ describe.each(DIALECTS)('notifications (X-2) on %s', (dialect) => {
       readAt: null,
     });
     // Another user's notification is not found for me.
-    const engFirst = (await eng.client.get('/api/notifications')).body.notifications[0];
+    const engFirst = (await eng.client.get('/api/notifications')).body.items[0];
     expect((await mgr.client.post(`/api/notifications/${engFirst.id}/read`)).status).toBe(404);
 
-    const read = await mgr.client.post(`/api/notifications/${list.body.notifications[1].id}/read`);
+    const read = await mgr.client.post(`/api/notifications/${list.body.items[1].id}/read`);
     expect(read.status).toBe(200);
     expect(read.body.readAt).toBe(t.clock.now().toISOString());
     const unread = await mgr.client.get('/api/notifications?unread=1');
     // Reading a to-do does not do it (decision 0018): the bell still counts both.
-    expect(unread.body).toMatchObject({ unread: 2, notifications: [{ title: { zh: '发布计划待审批 #2' } }] });
+    expect(unread.body).toMatchObject({ unread: 2, items: [{ title: { zh: '发布计划待审批 #2' } }] });
     expect((await mgr.client.post('/api/notifications/read-all')).body).toEqual({ marked: 1 });
     expect((await mgr.client.get('/api/notifications?unread=1')).body).toEqual({
       unread: 2,
       todo: 2,
       info: 0,
-      notifications: [],
+      items: [],
+      nextCursor: null,
     });
     expect((await eng.client.get('/api/notifications')).body.unread).toBe(1);
     expect((await new HttpClient(t.url).get('/api/notifications')).status).toBe(401);
@@ -282,7 +280,7 @@ describe.each(DIALECTS)('notifications (X-2) on %s', (dialect) => {
     await send(input(4));
     await drain();
     const list = await admin.client.get('/api/notifications/deliveries?status=pending');
-    expect(list.body.deliveries).toMatchObject([
+    expect(list.body.items).toMatchObject([
       {
         endpointName: '运维平台',
         status: 'pending',
@@ -464,8 +462,8 @@ describe.each(DIALECTS)('notifications (X-2) on %s', (dialect) => {
     }
     await admin.client.login('sys'); // a day later: a new session
     const failed = await admin.client.get('/api/notifications/deliveries?status=failed');
-    expect(failed.body.deliveries).toHaveLength(2);
-    const first = failed.body.deliveries.find((d: any) => d.title.zh === '发布计划待审批 #1');
+    expect(failed.body.items).toHaveLength(2);
+    const first = failed.body.items.find((d: any) => d.title.zh === '发布计划待审批 #1');
     expect(first).toMatchObject({
       endpointName: 'broken',
       attempts: DELIVERY_MAX_ATTEMPTS,
@@ -475,7 +473,7 @@ describe.each(DIALECTS)('notifications (X-2) on %s', (dialect) => {
       lastErrorReason: { code: 'delivery_http_status', params: { status: 500 } },
     });
     // The first failing for good let the second have its turn.
-    const second = failed.body.deliveries.find((d: any) => d.title.zh === '发布计划待审批 #2');
+    const second = failed.body.items.find((d: any) => d.title.zh === '发布计划待审批 #2');
     expect(second.attempts).toBe(DELIVERY_MAX_ATTEMPTS);
     expect(receiver.requests).toHaveLength(2 * DELIVERY_MAX_ATTEMPTS);
 
@@ -487,7 +485,7 @@ describe.each(DIALECTS)('notifications (X-2) on %s', (dialect) => {
     expect(await drain()).toBe(1);
     expect(receiver.accepted).toHaveLength(1);
     expect(
-      (await admin.client.get('/api/notifications/deliveries?status=delivered')).body.deliveries,
+      (await admin.client.get('/api/notifications/deliveries?status=delivered')).body.items,
     ).toMatchObject([{ id: first.id, attempts: DELIVERY_MAX_ATTEMPTS + 1 }]);
   });
 
@@ -514,7 +512,7 @@ describe.each(DIALECTS)('notifications (X-2) on %s', (dialect) => {
     await send(input(1));
     await drain();
     expect((await admin.client.request('DELETE', `/api/notifications/webhooks/${hook.id}`)).status).toBe(204);
-    const all = (await admin.client.get('/api/notifications/deliveries')).body.deliveries;
+    const all = (await admin.client.get('/api/notifications/deliveries')).body.items;
     expect(all.map((d: any) => d.status).sort()).toEqual(['cancelled', 'delivered', 'failed']);
     t.clock.advanceMinutes(60);
     await drain();

@@ -282,7 +282,7 @@ describe.each(DIALECTS)('outbound calls under control (X-4, X-2) on %s', (dialec
     await send();
     await drain();
     const list = await client.get('/api/notifications/deliveries');
-    expect(list.body.deliveries.filter((d: any) => d.kind === 'state_changed')).toHaveLength(2);
+    expect(list.body.items.filter((d: any) => d.kind === 'state_changed')).toHaveLength(2);
 
     const everything = JSON.stringify([
       answers.map((a) => a.body),

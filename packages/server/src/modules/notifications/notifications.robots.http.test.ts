@@ -247,7 +247,7 @@ describe.each(DIALECTS)('robots: @-mentions and per-robot rate limits (X-2) on %
     await send(notice(1));
     await drain();
     const list = await client.get('/api/notifications/deliveries');
-    expect(list.body.deliveries).toMatchObject([
+    expect(list.body.items).toMatchObject([
       {
         status: 'pending',
         lastErrorReason: {

@@ -28,7 +28,7 @@ describe.each(DIALECTS)('to-dos and the digest on %s', (dialect) => {
       unread: number;
       todo: number;
       info: number;
-      notifications: {
+      items: {
         category: 'todo' | 'info';
         kind: string;
         todoKey: string | null;
@@ -39,23 +39,23 @@ describe.each(DIALECTS)('to-dos and the digest on %s', (dialect) => {
     };
   };
   const open = (b: Awaited<ReturnType<typeof bell>>) =>
-    b.notifications.filter((n) => n.category === 'todo' && !n.doneAt);
+    b.items.filter((n) => n.category === 'todo' && !n.doneAt);
 
   it('X-2 after a full release walk the manager has nothing open, the bell says 0 and the digest holds the state changes', async () => {
     const r = await readyRelease(t, c);
     // The manager was asked for the CAB vote, the DSL approval and the plan approval; all are done.
     let boss = await bell(c.boss);
-    const todos = boss.notifications.filter((n) => n.category === 'todo');
+    const todos = boss.items.filter((n) => n.category === 'todo');
     expect(todos.map((n) => n.todoKey?.split(':')[2]).sort()).toEqual(
       ['accept', 'approve_dsl_version', 'approve_plan', 'vote_change'].sort(),
     );
     expect(open(boss)).toEqual([]);
     expect(boss.unread).toBe(0);
     // Every state change so far is information, not a to-do.
-    expect(boss.notifications.some((n) => n.category === 'info' && n.kind === 'state_changed')).toBe(true);
-    expect(
-      boss.notifications.filter((n) => n.kind === 'state_changed').every((n) => n.category === 'info'),
-    ).toBe(true);
+    expect(boss.items.some((n) => n.category === 'info' && n.kind === 'state_changed')).toBe(true);
+    expect(boss.items.filter((n) => n.kind === 'state_changed').every((n) => n.category === 'info')).toBe(
+      true,
+    );
 
     await implementRelease(t, c, r.id);
 
@@ -69,9 +69,7 @@ describe.each(DIALECTS)('to-dos and the digest on %s', (dialect) => {
     expect((await c.cfg.post(`/api/releases/${r.id}/cmdb-update/complete`, {})).status).toBe(200);
     const cfg = await bell(c.cfg);
     expect(cfg.todo).toBe(0);
-    expect(
-      cfg.notifications.find((n) => n.todoKey === `release:${r.id}:complete_cmdb_update`)?.doneAt,
-    ).toBeTruthy();
+    expect(cfg.items.find((n) => n.todoKey === `release:${r.id}:complete_cmdb_update`)?.doneAt).toBeTruthy();
     await c.eng1.post(`/api/releases/${r.id}/archive`);
     expect((await c.boss.post(`/api/releases/${r.id}/close`, { outcome: 'successful' })).status).toBe(200);
 
@@ -79,11 +77,11 @@ describe.each(DIALECTS)('to-dos and the digest on %s', (dialect) => {
     expect(boss.unread).toBe(0);
     expect(boss.todo).toBe(0);
     // The digest holds the rest: every state change of the walk, unread, out of the bell's count.
-    const info = boss.notifications.filter((n) => n.category === 'info');
+    const info = boss.items.filter((n) => n.category === 'info');
     expect(info.length).toBeGreaterThanOrEqual(6);
     expect(boss.info).toBe(info.length);
     const digest = await c.boss.get('/api/notifications?category=info&limit=200');
-    expect(digest.body.notifications).toHaveLength(info.length);
+    expect(digest.body.items).toHaveLength(info.length);
     // Marking the digest read leaves the to-dos alone.
     expect((await c.boss.post('/api/notifications/read-all?category=info', {})).body.marked).toBe(
       info.length,
@@ -125,7 +123,7 @@ describe.each(DIALECTS)('to-dos and the digest on %s', (dialect) => {
     expect(requested.status, JSON.stringify(requested.body)).toBe(201);
     const key = `release:${requested.body.id}:accept`;
     // The requester is not asked; the manager and the other engineer are.
-    expect((await bell(c.eng1)).notifications.some((n) => n.todoKey === key)).toBe(false);
+    expect((await bell(c.eng1)).items.some((n) => n.todoKey === key)).toBe(false);
     expect(open(await bell(c.eng2)).map((n) => n.todoKey)).toEqual([key]);
     expect(open(await bell(c.boss)).map((n) => n.todoKey)).toEqual([key]);
     expect((await bell(c.boss)).unread).toBe(1);
@@ -136,7 +134,7 @@ describe.each(DIALECTS)('to-dos and the digest on %s', (dialect) => {
     );
     const eng2 = await bell(c.eng2);
     expect(eng2.todo).toBe(0);
-    const done = eng2.notifications.find((n) => n.todoKey === key)!;
+    const done = eng2.items.find((n) => n.todoKey === key)!;
     expect(done.doneAt).toBeTruthy();
     expect(done.doneBy).toBe('boss');
     expect((await bell(c.boss)).unread).toBe(0);
@@ -182,7 +180,7 @@ describe.each(DIALECTS)('to-dos and the digest on %s', (dialect) => {
         .status,
     ).toBe(200);
     const eng1 = await bell(c.eng1);
-    const review = eng1.notifications.find((n) => n.todoKey === `release:${r.id}:review_emergency`)!;
+    const review = eng1.items.find((n) => n.todoKey === `release:${r.id}:review_emergency`)!;
     expect(review.doneAt).toBeTruthy();
     expect(review.doneBy).toBe('eng2');
   });

@@ -87,7 +87,7 @@ export async function analyseRelationships(
   const mine = new Set(release.targetCiIds);
   const mineAffects = reach(release.targetCiIds);
   const related: RelatedRelease[] = [];
-  for (const other of await repo.listReleases(q, { open: true })) {
+  for (const other of await repo.openReleases(q, 'asc')) {
     if (other.id === release.id) continue;
     const shared = other.targetCiIds.filter((c) => mine.has(c));
     let relation: RelatedRelease['relation'] | null = shared.length ? 'same' : null;
@@ -172,7 +172,9 @@ export async function assessRisks(
   const categories = new Set(content.risks.map((r) => r.category));
   const missing = (['technical', 'business', 'management'] as const).filter((c) => !categories.has(c));
   if (missing.length) {
-    throw invalidFields({ risks: missing.map((category) => fieldProblem('risk_not_assessed', { category })) });
+    throw invalidFields({
+      risks: missing.map((category) => fieldProblem('risk_not_assessed', { category })),
+    });
   }
   await record(deps, ctx, id, 'risk', content);
 }

@@ -8,8 +8,8 @@ export {
   changeIdsOf,
   findRelease,
   itemsOf,
-  listReleases,
   lockRelease,
+  openReleases,
   type Release,
 } from './release.repository';
 export { evidenceCitation, releaseDetailView } from './release.schemas';

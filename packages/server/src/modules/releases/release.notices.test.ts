@@ -83,13 +83,13 @@ describe.each(DIALECTS)('release notifications on %s', (dialect) => {
       title_en: `${r.number}: release request awaits acceptance`,
     });
     const bell = (await c.eng2.get('/api/notifications?unread=1')).body;
-    expect(bell.notifications[0]).toMatchObject({
+    expect(bell.items[0]).toMatchObject({
       kind: 'approval_waiting',
       link: `/releases/${r.id}`,
       releaseId: r.id,
       body: { zh: '计费 2.1（申请人：eng1）', en: '计费 2.1 (requested by eng1)' },
     });
-    expect((await c.eng1.get('/api/notifications')).body.notifications).toEqual([]);
+    expect((await c.eng1.get('/api/notifications')).body.items).toEqual([]);
 
     // The policy decides: a version in force today that lets only the manager accept.
     // Drafted by an engineer, approved by the manager (PC-1: nobody approves their own draft).
@@ -124,7 +124,7 @@ describe.each(DIALECTS)('release notifications on %s', (dialect) => {
     expect(asked.map((n) => n.username)).toEqual(['biz']);
     const bell = (await c.biz.get('/api/notifications?unread=1')).body;
     const number = (await c.biz.get(`/api/releases/${r.id}`)).body.number as string;
-    expect(bell.notifications).toEqual([
+    expect(bell.items).toEqual([
       expect.objectContaining({
         kind: 'approval_waiting',
         link: `/releases/${r.id}`,
@@ -134,6 +134,6 @@ describe.each(DIALECTS)('release notifications on %s', (dialect) => {
         },
       }),
     ]);
-    expect((await implbiz.get('/api/notifications')).body.notifications).toEqual([]);
+    expect((await implbiz.get('/api/notifications')).body.items).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { containsText } from '../../db/like';
+import { closePage, countRows, keysetPage, textKeys, type KeysetPosition, type Page } from '../../db/keyset';
 import { nextNumber as nextNumberOf } from '../../db/sequences';
 import type {
   ReleaseAction,
@@ -182,8 +183,21 @@ export interface ReleaseFilter {
   open?: boolean;
 }
 
-export async function listReleases(q: Q, f: ReleaseFilter): Promise<Release[]> {
-  let query = q.selectFrom('releases').selectAll();
+/** The orders the release list offers (the columns of the web's table), each by its column. */
+export const RELEASE_SORTS = ['createdAt', 'updatedAt', 'number', 'title'] as const;
+export type ReleaseSort = (typeof RELEASE_SORTS)[number];
+const RELEASE_SORT_COLUMNS = {
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  number: 'number',
+  title: 'title',
+} as const satisfies Record<ReleaseSort, keyof ReleasesTable>;
+
+/** The keyset of a release list sorted by `sort`: ties broken by the unique number. */
+export const releaseKeys = textKeys(RELEASE_SORT_COLUMNS, 'number');
+
+function filteredReleases(q: Q, f: ReleaseFilter) {
+  let query = q.selectFrom('releases');
   if (f.state) query = query.where('state', '=', f.state);
   if (f.type) query = query.where('type', '=', f.type);
   if (f.open) query = query.where('state', '!=', 'closed');
@@ -191,7 +205,29 @@ export async function listReleases(q: Q, f: ReleaseFilter): Promise<Release[]> {
     const text = f.text;
     query = query.where((eb) => eb.or([containsText('title', text), eb('number', '=', text.toUpperCase())]));
   }
-  return (await query.orderBy('created_at', 'desc').limit(500).execute()).map(toRelease);
+  return query;
+}
+
+/** One page of the releases matching the filter, in the position's order (keyset). */
+export async function pageReleases(q: Q, f: ReleaseFilter, position: KeysetPosition): Promise<Page<Release>> {
+  const rows = await keysetPage(filteredReleases(q, f).selectAll(), position).execute();
+  return closePage(rows, position, (kept) => kept.map(toRelease));
+}
+
+/** How many releases match the filter. */
+export const countReleases = (q: Q, f: ReleaseFilter): Promise<number> => countRows(filteredReleases(q, f));
+
+/**
+ * Every open release (not closed), in the order they were requested (`asc`) or newest first
+ * (`desc`), ties by number: what tasks and assessments look through.
+ */
+export async function openReleases(q: Q, order: 'asc' | 'desc'): Promise<Release[]> {
+  const rows = await filteredReleases(q, { open: true })
+    .selectAll()
+    .orderBy('created_at', order)
+    .orderBy('number', order)
+    .execute();
+  return rows.map(toRelease);
 }
 
 export async function changeIdsOf(q: Q, releaseId: string): Promise<string[]> {

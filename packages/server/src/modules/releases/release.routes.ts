@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { contextOf } from '../../http/request-context';
+import { pageRequestOf, pageView } from '../../http/page.schemas';
 import type { ReleaseDeps } from './release.deps';
 import * as schemas from './release.schemas';
 import {
@@ -32,15 +32,18 @@ export function releaseRoutes(deps: ReleaseDeps): FastifyPluginAsyncZod {
       schema: {
         tags,
         operationId: 'listReleases',
-        summary: 'Releases, newest first',
+        summary: 'Releases, a page at a time (keyset), newest first unless sorted',
         querystring: schemas.releaseListQuery,
-        response: { 200: z.object({ releases: z.array(schemas.releaseView) }) },
+        response: { 200: pageView(schemas.releaseView) },
       },
       handler: async (request) => {
-        const { q, open, ...rest } = request.query;
-        return {
-          releases: await listReleases(deps, contextOf(request), { ...rest, text: q, open: open === 'true' }),
-        };
+        const { q, open, state, type, ...page } = request.query;
+        return listReleases(
+          deps,
+          contextOf(request),
+          { state, type, text: q, open: open === 'true' },
+          pageRequestOf(page),
+        );
       },
     });
     app.post('/api/releases', {

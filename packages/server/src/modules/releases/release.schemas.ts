@@ -8,6 +8,8 @@ import {
   RELEASE_TYPES,
 } from '@releasegate/domain';
 import { codedRule, gapSchema, reasonSchema } from '../../http/reason.schemas';
+import { pageQuery } from '../../http/page.schemas';
+import { RELEASE_SORTS } from './release.repository';
 
 const id = z.string().min(1).max(64);
 export const idParams = z.object({ id: z.string().min(1).max(64) });
@@ -107,12 +109,14 @@ export const releaseDetailView = releaseView.extend({
   rollbackDecided: z.boolean(),
 });
 
-export const releaseListQuery = z.object({
-  state: z.enum(RELEASE_STATES).optional(),
-  type: z.enum(RELEASE_TYPES).optional(),
-  q: z.string().max(100).optional(),
-  open: z.enum(['true', 'false']).optional(),
-});
+export const releaseListQuery = z
+  .object({
+    state: z.enum(RELEASE_STATES).optional(),
+    type: z.enum(RELEASE_TYPES).optional(),
+    q: z.string().max(100).optional(),
+    open: z.enum(['true', 'false']).optional(),
+  })
+  .extend(pageQuery(RELEASE_SORTS, '-createdAt').shape);
 
 export const noteInput = z.object({ note: z.string().trim().max(2000).nullable().optional() });
 export const reasonInput = z.object({ reason: z.string().trim().min(1, FIELDS.give_reason).max(2000) });

@@ -26,6 +26,7 @@ import {
 import type { Database } from '../../db/schema';
 import type { Principal, RequestContext } from '../../context';
 import { authorize, requirePrincipal } from '../../authorize';
+import { openPage, withTotal, type Page, type PageRequest } from '../../db/keyset';
 import { findCisByIds } from '../cmdb';
 import { findDslVersion } from '../dsl';
 import { policyInForce } from '../policy';
@@ -395,13 +396,17 @@ export async function cancelRelease(
   }));
 }
 
+/** A page of the releases (keyset), with how many releases match the filter. */
 export async function listReleases(
   deps: ReleaseServiceDeps,
   ctx: RequestContext,
   filter: repo.ReleaseFilter,
-) {
+  page: PageRequest<repo.ReleaseSort>,
+): Promise<Page<repo.Release>> {
   authorize(ctx, 'release.read');
-  return repo.listReleases(deps.db.kysely, filter);
+  const position = openPage(page, filter, repo.releaseKeys(page.sort));
+  const q = deps.db.kysely;
+  return withTotal(repo.pageReleases(q, filter, position), repo.countReleases(q, filter));
 }
 
 /** A release with its changes (PR-4), items, assessments, current plan, and what the caller may do now. */

@@ -11,7 +11,7 @@ import {
 import type { Database } from '../../db/schema';
 import type { Principal, RequestContext } from '../../context';
 import { requirePrincipal } from '../../authorize';
-import { type ReleaseDeps, factsOf, rulesOf, listReleases, type Release } from '../releases';
+import { type ReleaseDeps, factsOf, rulesOf, openReleases, type Release } from '../releases';
 import * as repo from './tasks.repository';
 import type { TaskKind } from './tasks.schemas';
 
@@ -219,7 +219,7 @@ async function releaseTasks(q: Kysely<Database>, deps: TaskDeps, principal: Prin
     return rules;
   };
   const candidates: { release: Release; rules: PolicyRules }[] = [];
-  for (const release of await listReleases(q, { open: true })) {
+  for (const release of await openReleases(q, 'desc')) {
     const rules = await rulesFor(release);
     if (mayHaveTasks(release, actor, rules)) candidates.push({ release, rules });
   }

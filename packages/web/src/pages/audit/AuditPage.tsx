@@ -25,7 +25,7 @@ export function AuditPage() {
     mutationFn: verifyAuditChain,
     onSettled: () => void queryClient.invalidateQueries({ queryKey: auditQueryKey }),
   });
-  const rows = events.data?.pages.flatMap((p) => p.events) ?? [];
+  const rows = events.data?.pages.flatMap((p) => p.items) ?? [];
 
   return (
     <>

@@ -6,15 +6,15 @@ import type { AuditPage, AuditVerifyResult } from '../../api/types';
 export const auditQueryKey = ['audit'] as const;
 export const AUDIT_PAGE_SIZE = 50;
 
-export type AuditFilter = Omit<QueryOf<'/api/audit/events'>, 'beforeSeq' | 'limit'>;
+export type AuditFilter = Omit<QueryOf<'/api/audit/events'>, 'cursor' | 'limit' | 'sort'>;
 
 export function fetchAuditPage(
   filter: AuditFilter,
-  beforeSeq: number | undefined,
+  cursor: string | undefined,
   signal?: AbortSignal,
 ): Promise<AuditPage> {
   return api.GET('/api/audit/events', {
-    params: { query: { ...filter, beforeSeq, limit: AUDIT_PAGE_SIZE } },
+    params: { query: { ...filter, cursor, limit: AUDIT_PAGE_SIZE } },
     signal,
   });
 }
@@ -35,8 +35,8 @@ export function useAuditEvents(filter: AuditFilter) {
   return useInfiniteQuery({
     queryKey: [...auditQueryKey, filter],
     queryFn: ({ pageParam, signal }) => fetchAuditPage(filter, pageParam, signal),
-    initialPageParam: undefined as number | undefined,
-    getNextPageParam: (page) => page.nextBeforeSeq ?? undefined,
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
     staleTime: 0,
   });
 }

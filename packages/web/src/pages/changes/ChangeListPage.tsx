@@ -11,29 +11,41 @@ import {
   type ChangeSource,
   type ChangeState,
 } from '../../api/types';
+import type { QueryOf } from '../../api/routes';
 import { useAuth } from '../../auth/AuthContext';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { formatMinute } from '../../common/format';
 import { PersonName } from '../../common/people';
 import { PageHeader } from '../../common/PageHeader';
+import { useCursorPages } from '../../common/useCursorPages';
 import { ChangeFormDrawer } from './ChangeFormDrawer';
 import { ChangeRiskTag, ChangeStateTag, EmergencyChangeTag } from './ChangeTags';
-import { type ChangeFilter, useChanges } from './changes.api';
+import { useChanges } from './changes.api';
 
-/** 变更: the change register, built-in and external, filtered by state, source and text. */
+type ChangeSort = NonNullable<QueryOf<'/api/changes'>['sort']>;
+/** The columns the table sorts by on the server. */
+type ChangeSortKey = Exclude<ChangeSort, `-${string}`>;
+
+/**
+ * 变更: the change register, built-in and external, filtered by state, source and text; the server
+ * filters, sorts and pages it, and the URL keeps the filter, sort and page.
+ */
 export function ChangeListPage() {
   const { t } = useTranslation();
   const { can } = useAuth();
   const navigate = useNavigate();
-  const [filter, setFilter] = useState<ChangeFilter>({});
+  const pages = useCursorPages(['q', 'state', 'source'], {});
+  const filter = pages.filter as { q?: string; state?: ChangeState; source?: ChangeSource };
   const [creating, setCreating] = useState(false);
-  const changes = useChanges(filter);
+  const changes = useChanges(pages.query<QueryOf<'/api/changes'>>());
+  const sorted = (key: ChangeSortKey) => pages.sortable(key);
 
   const columns: TableColumnsType<Change> = [
     {
       title: t('changes.fields.number'),
       dataIndex: 'number',
       width: 150,
+      ...sorted('number'),
       render: (number: string, c) => (
         <Link to={`/changes/${c.id}`} className="rg-mono" data-testid="change-link">
           {number}
@@ -43,6 +55,7 @@ export function ChangeListPage() {
     {
       title: t('changes.fields.title'),
       dataIndex: 'title',
+      ...sorted('title'),
       render: (title: string, c) => (
         <Flex vertical style={{ minWidth: 0 }}>
           <span>
@@ -97,6 +110,7 @@ export function ChangeListPage() {
       title: t('changes.fields.updatedAt'),
       dataIndex: 'updatedAt',
       width: 150,
+      ...sorted('updatedAt'),
       render: formatMinute,
     },
   ];
@@ -123,8 +137,10 @@ export function ChangeListPage() {
         <Flex gap={12} wrap style={{ marginBottom: 16 }}>
           <Input.Search
             allowClear
+            key={filter.q ?? ''}
+            defaultValue={filter.q}
             placeholder={t('changes.searchPlaceholder')}
-            onSearch={(q) => setFilter((f) => ({ ...f, q: q.trim() || undefined }))}
+            onSearch={(q) => pages.setFilter({ q: q.trim() || undefined })}
             style={{ width: 320 }}
             aria-label={t('changes.searchPlaceholder')}
             data-testid="change-search"
@@ -133,7 +149,7 @@ export function ChangeListPage() {
             allowClear
             placeholder={t('changes.stateFilter')}
             value={filter.state}
-            onChange={(state) => setFilter((f) => ({ ...f, state }))}
+            onChange={(state) => pages.setFilter({ state })}
             options={CHANGE_STATES.map((s) => ({ value: s, label: t(`changes.states.${s}`) }))}
             style={{ width: 160 }}
             aria-label={t('changes.stateFilter')}
@@ -142,7 +158,7 @@ export function ChangeListPage() {
             allowClear
             placeholder={t('changes.sourceFilter')}
             value={filter.source}
-            onChange={(source) => setFilter((f) => ({ ...f, source }))}
+            onChange={(source) => pages.setFilter({ source })}
             options={CHANGE_SOURCES.map((s) => ({ value: s, label: t(`changes.sources.${s}`) }))}
             style={{ width: 160 }}
             aria-label={t('changes.sourceFilter')}
@@ -152,13 +168,9 @@ export function ChangeListPage() {
         <Table<Change>
           rowKey="id"
           columns={columns}
-          dataSource={changes.data ?? []}
+          dataSource={changes.data?.items ?? []}
           loading={changes.isFetching}
-          pagination={{
-            pageSize: 20,
-            hideOnSinglePage: true,
-            showTotal: (n) => t('common.total', { count: n }),
-          }}
+          {...pages.tableProps(changes.data)}
           scroll={{ x: 1100 }}
           locale={{ emptyText: t('changes.empty') }}
           data-testid="change-table"

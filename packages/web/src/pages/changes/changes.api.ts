@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client';
-import type { BodyOf, QueryOf } from '../../api/routes';
-import type { Change, ChangeDetail, VoteDecision } from '../../api/types';
+import type { BodyOf, QueryOf, ResponseOf } from '../../api/routes';
+import type { ChangeDetail, VoteDecision } from '../../api/types';
 
 /** Every change query key starts here, so one invalidation refreshes lists and details. */
 export const changesQueryKey = ['changes'] as const;
@@ -13,8 +13,11 @@ export type ChangeInput = BodyOf<'/api/changes'>;
 
 const path = (id: string) => ({ params: { path: { id } } });
 
-export async function listChanges(filter: ChangeFilter, signal?: AbortSignal): Promise<Change[]> {
-  return (await api.GET('/api/changes', { params: { query: filter }, signal })).changes;
+/** A page of changes (`nextCursor` continues it), filtered and sorted by the server. */
+export type ChangePage = ResponseOf<'/api/changes'>;
+
+export function listChanges(filter: ChangeFilter, signal?: AbortSignal): Promise<ChangePage> {
+  return api.GET('/api/changes', { params: { query: filter }, signal });
 }
 
 export function getChange(id: string): Promise<ChangeDetail> {
@@ -43,7 +46,7 @@ export function withdrawChange(id: string, reason: string): Promise<ChangeDetail
 
 // Queries: one hook per resource, so every screen asks for it under the same key.
 
-/** Changes matching a filter; the last answer stays while a new filter loads. */
+/** A page of the changes matching a filter; the last answer stays while a new one loads. */
 export function useChanges(filter: ChangeFilter) {
   return useQuery({
     queryKey: [...changesQueryKey, 'list', filter],

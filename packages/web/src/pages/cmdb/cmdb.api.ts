@@ -26,7 +26,7 @@ const baselineQueryKey = (id: string) => [...baselinesQueryKey, id] as const;
 export const CI_PAGE_SIZE = 50;
 export const MAX_IMPACT_DEPTH = 10;
 
-export type CiFilter = Omit<QueryOf<'/api/cmdb/cis'>, 'cursor' | 'limit'>;
+export type CiFilter = Omit<QueryOf<'/api/cmdb/cis'>, 'cursor' | 'limit' | 'sort'>;
 
 export type CiInput = Omit<BodyOf<'/api/cmdb/cis'>, 'reason'>;
 

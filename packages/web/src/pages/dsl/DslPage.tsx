@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import type { QueryOf } from '../../api/routes';
+import { useCursorPages } from '../../common/useCursorPages';
 import { Link, useNavigate } from 'react-router';
 import { Button, Card, Flex, Input, Select, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
@@ -9,26 +11,34 @@ import { useAuth } from '../../auth/AuthContext';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { formatMinute } from '../../common/format';
 import { PageHeader } from '../../common/PageHeader';
-import { formatSize, type DslFilter, useDslVersions } from './dsl.api';
+import { formatSize, useDslVersions } from './dsl.api';
 import { DslStateTag } from './DslStateTag';
 import { RegisterVersionModal } from './RegisterVersionModal';
 import { PersonName } from '../../common/people';
 
-/** 最终软件库 (DS-1): every registered version, its state, digest and who decided. */
+type DslSort = NonNullable<QueryOf<'/api/dsl/versions'>['sort']>;
+/** The columns the table sorts by on the server. */
+type DslSortKey = Exclude<DslSort, `-${string}`>;
+
+/**
+ * 最终软件库 (DS-1): every registered version, its state, digest and who decided; the server
+ * filters, sorts and pages it, and the URL keeps the filter, sort and page.
+ */
 export function DslPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { can } = useAuth();
   const navigate = useNavigate();
-  const [filter, setFilter] = useState<DslFilter>({});
+  const pages = useCursorPages(['q', 'state'], {});
+  const filter = pages.filter as { q?: string; state?: DslState };
   const [registering, setRegistering] = useState(false);
-  const versions = useDslVersions(filter);
-  const collator = new Intl.Collator(i18n.language === 'en' ? 'en' : 'zh-CN', { numeric: true });
+  const versions = useDslVersions(pages.query<QueryOf<'/api/dsl/versions'>>());
+  const sorted = (key: DslSortKey) => pages.sortable(key);
 
   const columns: TableColumnsType<DslVersion> = [
     {
       title: t('dsl.name'),
       dataIndex: 'name',
-      sorter: (a, b) => collator.compare(a.name, b.name),
+      ...sorted('name'),
       render: (name: string, v) => (
         <Link to={`/dsl/versions/${v.id}`} data-testid="dsl-link">
           {name}
@@ -39,14 +49,13 @@ export function DslPage() {
       title: t('dsl.version'),
       dataIndex: 'version',
       width: 130,
-      sorter: (a, b) => collator.compare(a.version, b.version),
+      ...sorted('version'),
       render: (version: string) => <span className="rg-mono">{version}</span>,
     },
     {
       title: t('dsl.state'),
       dataIndex: 'state',
       width: 100,
-      sorter: (a, b) => DSL_STATES.indexOf(a.state) - DSL_STATES.indexOf(b.state),
       render: (state: DslState) => <DslStateTag state={state} />,
     },
     {
@@ -67,15 +76,13 @@ export function DslPage() {
       title: t('dsl.size'),
       dataIndex: 'size',
       width: 100,
-      sorter: (a, b) => (a.size ?? -1) - (b.size ?? -1),
       render: formatSize,
     },
     {
       title: t('dsl.registeredBy'),
-      key: 'created',
       width: 170,
-      sorter: (a, b) => a.createdAt.localeCompare(b.createdAt),
-      defaultSortOrder: 'descend',
+      // Newest first unless another sort is asked for.
+      ...pages.sortable('createdAt' satisfies DslSortKey, 'descend'),
       render: (_, v) => (
         <Flex vertical>
           <span>{v.createdBy ? <PersonName username={v.createdBy} /> : '—'}</span>
@@ -125,8 +132,10 @@ export function DslPage() {
         <Flex gap={12} wrap style={{ marginBottom: 16 }}>
           <Input.Search
             allowClear
+            key={filter.q ?? ''}
+            defaultValue={filter.q}
             placeholder={t('dsl.searchPlaceholder')}
-            onSearch={(q) => setFilter((f) => ({ ...f, q: q.trim() || undefined }))}
+            onSearch={(q) => pages.setFilter({ q: q.trim() || undefined })}
             style={{ width: 320 }}
             aria-label={t('dsl.searchPlaceholder')}
             data-testid="dsl-search"
@@ -135,7 +144,7 @@ export function DslPage() {
             allowClear
             placeholder={t('dsl.stateFilter')}
             value={filter.state}
-            onChange={(state) => setFilter((f) => ({ ...f, state }))}
+            onChange={(state) => pages.setFilter({ state })}
             options={DSL_STATES.map((s) => ({ value: s, label: t(`dsl.states.${s}`) }))}
             style={{ width: 160 }}
             aria-label={t('dsl.stateFilter')}
@@ -145,13 +154,9 @@ export function DslPage() {
         <Table<DslVersion>
           rowKey="id"
           columns={columns}
-          dataSource={versions.data ?? []}
+          dataSource={versions.data?.items ?? []}
           loading={versions.isFetching}
-          pagination={{
-            pageSize: 20,
-            hideOnSinglePage: true,
-            showTotal: (n) => t('common.total', { count: n }),
-          }}
+          {...pages.tableProps(versions.data)}
           scroll={{ x: 1100 }}
           locale={{ emptyText: t('dsl.empty') }}
           data-testid="dsl-table"

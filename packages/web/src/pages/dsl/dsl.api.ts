@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, apiDownload, apiUpload, routeUrl, type TransferProgress } from '../../api/client';
-import type { BodyOf, QueryOf } from '../../api/routes';
+import type { BodyOf, QueryOf, ResponseOf } from '../../api/routes';
 import type { DslVersion } from '../../api/types';
 
 export const dslQueryKey = ['dsl'] as const;
@@ -12,8 +12,11 @@ export type RegisterInput = BodyOf<'/api/dsl/versions'>;
 
 const path = (id: string) => ({ params: { path: { id } } });
 
-export async function listVersions(filter: DslFilter): Promise<DslVersion[]> {
-  return (await api.GET('/api/dsl/versions', { params: { query: filter } })).versions;
+/** A page of versions (`nextCursor` continues it), filtered and sorted by the server. */
+export type DslPage = ResponseOf<'/api/dsl/versions'>;
+
+export function listVersions(filter: DslFilter): Promise<DslPage> {
+  return api.GET('/api/dsl/versions', { params: { query: filter } });
 }
 
 export function getVersion(id: string): Promise<DslVersion> {
@@ -84,7 +87,7 @@ export const IN_PAGE_DOWNLOAD_LIMIT = 256 * 1024 * 1024;
 
 // Queries: one hook per resource, so every screen asks for it under the same key.
 
-/** Versions matching a filter; the last answer stays while a new filter loads. */
+/** A page of the versions matching a filter; the last answer stays while a new one loads. */
 export function useDslVersions(filter: DslFilter) {
   return useQuery({
     queryKey: [...dslQueryKey, 'list', filter],

@@ -45,9 +45,10 @@ export function NotificationBell() {
   const read = useMutation({ mutationFn: markRead, onSuccess: refresh });
   const readAll = useMutation({ mutationFn: () => markAllRead(tab), onSuccess: refresh });
   // X-2 (decision 0018): the badge counts what is still to do; the digest only informs.
-  const todo = list.data?.todo ?? 0;
-  const info = list.data?.info ?? 0;
-  const items = list.data?.notifications ?? [];
+  const first = list.data?.pages[0];
+  const todo = first?.todo ?? 0;
+  const info = first?.info ?? 0;
+  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   // The digest is grouped by release, the latest first; a to-do list stays in its order (open first).
   const shown = tab === 'info' ? groupByRelease(items) : items;
 
@@ -162,7 +163,18 @@ export function NotificationBell() {
           </List.Item>
         )}
       />
-      <Flex justify="end" style={{ marginTop: 8 }}>
+      <Flex justify={list.hasNextPage ? 'space-between' : 'end'} style={{ marginTop: 8 }}>
+        {list.hasNextPage && (
+          <Button
+            size="small"
+            type="link"
+            loading={list.isFetchingNextPage}
+            onClick={() => void list.fetchNextPage()}
+            data-testid="notification-load-more"
+          >
+            {t('common.loadMore')}
+          </Button>
+        )}
         <Button
           size="small"
           type="link"

@@ -4,6 +4,7 @@ import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../common/ErrorAlert';
+import { useCursorPages } from '../../common/useCursorPages';
 import { formatDateTime } from '../../common/format';
 import { PageHeader } from '../../common/PageHeader';
 import { useLanguage } from '../../i18n/useLanguage';
@@ -15,6 +16,7 @@ import {
   retryDelivery,
   testEndpoint,
   type Delivery,
+  type DeliveryQuery,
   type Endpoint,
   useDeliveries,
   useEndpoints,
@@ -205,8 +207,10 @@ function DeliveriesCard() {
   const [language] = useLanguage();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
-  const [status, setStatus] = useState<Delivery['status'] | undefined>();
-  const deliveries = useDeliveries(status);
+  // The status filter, sort and page live in the URL (server pages, by cursor).
+  const pages = useCursorPages(['status'], {});
+  const status = pages.filter.status as Delivery['status'] | undefined;
+  const deliveries = useDeliveries(pages.query<Partial<DeliveryQuery>>());
   const retry = useMutation({
     mutationFn: retryDelivery,
     onSuccess: () => {
@@ -225,7 +229,7 @@ function DeliveriesCard() {
             allowClear
             placeholder={t('notifications.admin.allStatuses')}
             value={status}
-            onChange={setStatus}
+            onChange={(next) => pages.setFilter({ status: next })}
             options={statuses.map((s) => ({ value: s, label: t(`notifications.admin.statuses.${s}`) }))}
             style={{ width: 160 }}
             aria-label={t('notifications.admin.status')}
@@ -243,8 +247,8 @@ function DeliveriesCard() {
         rowKey="id"
         size="small"
         loading={deliveries.isFetching}
-        dataSource={deliveries.data ?? []}
-        pagination={{ pageSize: 20, showSizeChanger: false }}
+        dataSource={deliveries.data?.items ?? []}
+        {...pages.tableProps(deliveries.data)}
         scroll={{ x: 1100 }}
         columns={[
           {

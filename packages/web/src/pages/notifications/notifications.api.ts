@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import type { paths } from '../../api/openapi';
 
@@ -14,13 +14,13 @@ type QueryOf<P extends keyof paths> =
 
 /** The shapes of /api/notifications, from the OpenAPI document (npm run api:types). */
 export type NotificationList = ResponseOf<'/api/notifications'>;
-export type NotificationItem = NotificationList['notifications'][number];
+export type NotificationItem = NotificationList['items'][number];
 export type Preferences = ResponseOf<'/api/notifications/preferences'>;
 export type PreferencesInput = BodyOf<'/api/notifications/preferences', 'put'>;
 export type Endpoint = ResponseOf<'/api/notifications/webhooks'>['endpoints'][number];
 export type EndpointInput = BodyOf<'/api/notifications/webhooks'>;
 export type EndpointPatch = BodyOf<'/api/notifications/webhooks/{id}', 'patch'>;
-export type Delivery = ResponseOf<'/api/notifications/deliveries'>['deliveries'][number];
+export type Delivery = ResponseOf<'/api/notifications/deliveries'>['items'][number];
 export type DeliveryQuery = QueryOf<'/api/notifications/deliveries'>;
 export type TestResult = ResponseOf<'/api/notifications/webhooks/{id}/test', 'post'>;
 export type WebhookFormat = Endpoint['format'];
@@ -55,9 +55,12 @@ export const preferencesQueryKey = [...notificationsQueryKey, 'preferences'] as 
 
 export type NotificationCategory = NotificationItem['category'];
 
-/** X-2 (decision 0018): to-dos (open first) or the digest (information). */
-export const listNotifications = (category: NotificationCategory, signal?: AbortSignal) =>
-  api.GET('/api/notifications', { params: { query: { category, limit: 100 } }, signal });
+/** X-2 (decision 0018): a page of to-dos (open first) or of the digest (information). */
+export const listNotifications = (
+  category: NotificationCategory,
+  cursor: string | undefined,
+  signal?: AbortSignal,
+) => api.GET('/api/notifications', { params: { query: { category, cursor, limit: 50 } }, signal });
 export const markRead = (id: string) =>
   api.POST('/api/notifications/{id}/read', { params: { path: { id } } });
 export const markAllRead = (category?: NotificationCategory) =>
@@ -76,8 +79,9 @@ export const deleteEndpoint = (id: string) =>
 export const testEndpoint = (id: string) =>
   api.POST('/api/notifications/webhooks/{id}/test', { params: { path: { id } } });
 
-export const listDeliveries = async (query: Partial<DeliveryQuery>) =>
-  (await api.GET('/api/notifications/deliveries', { params: { query } })).deliveries;
+/** A page of deliveries (`nextCursor` continues it), filtered by the server. */
+export const listDeliveries = (query: Partial<DeliveryQuery>) =>
+  api.GET('/api/notifications/deliveries', { params: { query } });
 export const retryDelivery = (id: string) =>
   api.POST('/api/notifications/deliveries/{id}/retry', { params: { path: { id } } });
 
@@ -85,11 +89,13 @@ export const retryDelivery = (id: string) =>
 
 const POLL_MS = 30_000;
 
-/** The bell's list of one category, asked again every 30 seconds. */
+/** The bell's list of one category, page by page (keyset), asked again every 30 seconds. */
 export function useNotifications(category: NotificationCategory) {
-  return useQuery({
+  return useInfiniteQuery({
     queryKey: [...notificationsQueryKey, category],
-    queryFn: ({ signal }) => listNotifications(category, signal),
+    queryFn: ({ pageParam, signal }) => listNotifications(category, pageParam, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
     refetchInterval: POLL_MS,
   });
 }
@@ -102,10 +108,11 @@ export function useEndpoints() {
   return useQuery({ queryKey: webhooksQueryKey, queryFn: listEndpoints });
 }
 
-/** The last 200 deliveries, of one status or all. */
-export function useDeliveries(status: DeliveryQuery['status'] | undefined) {
+/** A page of the deliveries, of one status or all; the last answer stays while another loads. */
+export function useDeliveries(query: Partial<DeliveryQuery>) {
   return useQuery({
-    queryKey: [...deliveriesQueryKey, status ?? 'all'],
-    queryFn: () => listDeliveries({ status, limit: 200 }),
+    queryKey: [...deliveriesQueryKey, query],
+    queryFn: () => listDeliveries(query),
+    placeholderData: (previous) => previous,
   });
 }

@@ -31,7 +31,7 @@ export function AuditTab({ releaseId }: { releaseId: string }) {
         </Link>
       </Flex>
       <ErrorAlert error={events.error} style={{ marginBottom: 12 }} />
-      <AuditTable events={events.data?.events ?? []} loading={events.isFetching} />
+      <AuditTable events={events.data?.items ?? []} loading={events.isFetching} />
     </>
   );
 }

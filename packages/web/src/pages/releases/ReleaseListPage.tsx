@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { Button, Card, Flex, Input, Select, Switch, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
@@ -16,22 +15,39 @@ import { ErrorAlert } from '../../common/ErrorAlert';
 import { formatMinute } from '../../common/format';
 import { PageHeader } from '../../common/PageHeader';
 import { ReleaseStateTag, ReleaseTypeTag } from './ReleaseTags';
-import { useReleases, type ReleaseFilter } from './releases.api';
+import { useReleases } from './releases.api';
+import { useCursorPages } from '../../common/useCursorPages';
+import type { QueryOf } from '../../api/routes';
 import { PersonName } from '../../common/people';
 
-/** 发布: every release, newest first, filtered by state, type, text, or only the open ones. */
+type ReleaseSort = NonNullable<QueryOf<'/api/releases'>['sort']>;
+/** The columns the table sorts by on the server. */
+type ReleaseSortKey = Exclude<ReleaseSort, `-${string}`>;
+
+/**
+ * 发布: every release, newest first unless sorted, filtered by state, type, text, or only the open
+ * ones; the server filters, sorts and pages it, and the URL keeps the filter, sort and page.
+ */
 export function ReleaseListPage() {
   const { t } = useTranslation();
   const { can } = useAuth();
   const navigate = useNavigate();
-  const [filter, setFilter] = useState<ReleaseFilter>({ open: 'true' });
-  const releases = useReleases(filter);
+  const pages = useCursorPages(['q', 'state', 'type', 'open'], { open: 'true' });
+  const filter = pages.filter as {
+    q?: string;
+    state?: ReleaseState;
+    type?: ReleaseType;
+    open?: 'true' | 'false';
+  };
+  const releases = useReleases(pages.query<QueryOf<'/api/releases'>>());
+  const sorted = (key: ReleaseSortKey) => pages.sortable(key);
 
   const columns: TableColumnsType<Release> = [
     {
       title: t('releases.fields.number'),
       dataIndex: 'number',
       width: 150,
+      ...sorted('number'),
       render: (number: string, r) => (
         <Link to={`/releases/${r.id}`} className="rg-mono" data-testid="release-link">
           {number}
@@ -41,6 +57,7 @@ export function ReleaseListPage() {
     {
       title: t('releases.fields.title'),
       dataIndex: 'title',
+      ...sorted('title'),
       render: (title: string, r) => (
         <Flex vertical style={{ minWidth: 0 }}>
           <span>{title}</span>
@@ -70,8 +87,20 @@ export function ReleaseListPage() {
       width: 120,
       render: (u: string) => <PersonName username={u} />,
     },
-    { title: t('releases.fields.createdAt'), dataIndex: 'createdAt', width: 150, render: formatMinute },
-    { title: t('releases.fields.updatedAt'), dataIndex: 'updatedAt', width: 150, render: formatMinute },
+    {
+      title: t('releases.fields.createdAt'),
+      dataIndex: 'createdAt',
+      width: 150,
+      ...sorted('createdAt'),
+      render: formatMinute,
+    },
+    {
+      title: t('releases.fields.updatedAt'),
+      dataIndex: 'updatedAt',
+      width: 150,
+      ...sorted('updatedAt'),
+      render: formatMinute,
+    },
   ];
 
   return (
@@ -96,8 +125,10 @@ export function ReleaseListPage() {
         <Flex gap={12} wrap align="center" style={{ marginBottom: 16 }}>
           <Input.Search
             allowClear
+            key={filter.q ?? ''}
+            defaultValue={filter.q}
             placeholder={t('releases.searchPlaceholder')}
-            onSearch={(q) => setFilter((f) => ({ ...f, q: q.trim() || undefined }))}
+            onSearch={(q) => pages.setFilter({ q: q.trim() || undefined })}
             style={{ width: 320 }}
             aria-label={t('releases.searchPlaceholder')}
             data-testid="release-search"
@@ -106,7 +137,7 @@ export function ReleaseListPage() {
             allowClear
             placeholder={t('releases.stateFilter')}
             value={filter.state}
-            onChange={(state) => setFilter((f) => ({ ...f, state }))}
+            onChange={(state) => pages.setFilter({ state })}
             options={RELEASE_STATES.map((s) => ({ value: s, label: t(`releases.states.${s}`) }))}
             style={{ width: 160 }}
             aria-label={t('releases.stateFilter')}
@@ -115,7 +146,7 @@ export function ReleaseListPage() {
             allowClear
             placeholder={t('releases.typeFilter')}
             value={filter.type}
-            onChange={(type) => setFilter((f) => ({ ...f, type }))}
+            onChange={(type) => pages.setFilter({ type })}
             options={RELEASE_TYPES.map((s) => ({ value: s, label: t(`releases.types.${s}`) }))}
             style={{ width: 160 }}
             aria-label={t('releases.typeFilter')}
@@ -123,7 +154,7 @@ export function ReleaseListPage() {
           <Flex align="center" gap={8}>
             <Switch
               checked={filter.open === 'true'}
-              onChange={(open) => setFilter((f) => ({ ...f, open: open ? 'true' : undefined }))}
+              onChange={(open) => pages.setFilter({ open: open ? 'true' : 'false' })}
               aria-label={t('releases.openOnly')}
               data-testid="release-open-only"
             />
@@ -134,13 +165,9 @@ export function ReleaseListPage() {
         <Table<Release>
           rowKey="id"
           columns={columns}
-          dataSource={releases.data ?? []}
+          dataSource={releases.data?.items ?? []}
           loading={releases.isFetching}
-          pagination={{
-            pageSize: 20,
-            hideOnSinglePage: true,
-            showTotal: (n) => t('common.total', { count: n }),
-          }}
+          {...pages.tableProps(releases.data)}
           scroll={{ x: 1100 }}
           locale={{ emptyText: t('releases.empty') }}
           data-testid="release-table"

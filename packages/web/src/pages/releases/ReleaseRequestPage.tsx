@@ -72,13 +72,21 @@ export function ReleaseRequestPage() {
   const [dirty, setDirty] = useState(false);
   const leaveAfterSaving = useUnsavedChangesGuard(dirty);
 
-  const approved = useChanges({ state: 'approved' });
+  // The change picker searches the approved changes on the server (the newest 50 matching what is
+  // typed); the changes picked stay offered, with their CIs, whatever is searched next.
+  const [changeSearch, setChangeSearch] = useState('');
+  const [picked, setPicked] = useState<Change[]>([]);
+  const approved = useChanges({ state: 'approved', q: changeSearch.trim() || undefined, limit: 50 });
   const chosen = useChange(preselected ?? '', { enabled: preselected !== null });
-  const dsl = useDslVersions({ state: 'approved' });
+  const dsl = useDslVersions({ state: 'approved', sort: 'name', limit: 200 });
 
   const changes: Change[] = [
-    ...(approved.data ?? []),
-    ...(chosen.data && !(approved.data ?? []).some((c) => c.id === chosen.data.id) ? [chosen.data] : []),
+    ...new Map(
+      [...picked, ...(chosen.data ? [chosen.data] : []), ...(approved.data?.items ?? [])].map((c) => [
+        c.id,
+        c,
+      ]),
+    ).values(),
   ];
   const changeLabel = (c: Change) =>
     c.state === 'approved'
@@ -181,7 +189,8 @@ export function ReleaseRequestPage() {
               loading={approved.isPending}
               placeholder={t('releases.new.changesPlaceholder')}
               notFoundContent={t('releases.new.noApprovedChanges')}
-              optionFilterProp="label"
+              showSearch={{ filterOption: false, onSearch: setChangeSearch }}
+              onChange={(ids) => setPicked(changes.filter((c) => ids.includes(c.id)))}
               options={changes.map((c) => ({ value: c.id, label: changeLabel(c) }))}
               data-testid="release-changes"
             />
@@ -253,7 +262,7 @@ export function ReleaseRequestPage() {
                               showSearch={{ optionFilterProp: 'label' }}
                               loading={dsl.isPending}
                               placeholder={t('releases.new.itemDslPlaceholder')}
-                              options={(dsl.data ?? []).map((v) => ({
+                              options={(dsl.data?.items ?? []).map((v) => ({
                                 value: v.id,
                                 label: `${v.name} ${v.version}`,
                               }))}

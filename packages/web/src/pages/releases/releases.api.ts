@@ -9,7 +9,6 @@ import type {
   PlanVersion,
   RelationshipDecision,
   RelationshipFindings,
-  Release,
   ReleaseDetail,
   ReleaseType,
   ResourceAssessment,
@@ -35,8 +34,11 @@ export type RequestReleaseInput = BodyOf<'/api/releases'>;
 
 const path = (id: string) => ({ params: { path: { id } } });
 
-export async function listReleases(filter: ReleaseFilter, signal?: AbortSignal): Promise<Release[]> {
-  return (await api.GET('/api/releases', { params: { query: filter }, signal })).releases;
+/** A page of releases (`nextCursor` continues it), filtered and sorted by the server. */
+export type ReleasePage = ResponseOf<'/api/releases'>;
+
+export function listReleases(filter: ReleaseFilter, signal?: AbortSignal): Promise<ReleasePage> {
+  return api.GET('/api/releases', { params: { query: filter }, signal });
 }
 
 export function getRelease(id: string): Promise<ReleaseDetail> {
@@ -166,7 +168,7 @@ export type ReleaseReferences = ResponseOf<'/api/releases/{id}/references'>;
 
 // Queries: one hook per resource, so every screen asks for it under the same key.
 
-/** Releases matching a filter; the last answer stays while a new filter loads. */
+/** A page of the releases matching a filter; the last answer stays while a new one loads. */
 export function useReleases(filter: ReleaseFilter) {
   return useQuery({
     queryKey: [...releasesQueryKey, 'list', filter],
@@ -215,7 +217,7 @@ export function useReleaseActivity(id: string) {
 export function useReleaseSearch(q: string) {
   return useQuery({
     queryKey: [...releasesQueryKey, 'pick', q],
-    queryFn: async ({ signal }) => (await listReleases({ q: q || undefined }, signal)).slice(0, 30),
+    queryFn: async ({ signal }) => (await listReleases({ q: q || undefined, limit: 30 }, signal)).items,
     placeholderData: (previous) => previous,
   });
 }

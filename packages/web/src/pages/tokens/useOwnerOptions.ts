@@ -12,10 +12,11 @@ import { useUsers } from '../users/users.api';
 export function useOwnerOptions(manageAll: boolean) {
   const { session } = useAuth();
   const roles = useRolesQuery();
-  const users = useUsers({}, { enabled: manageAll });
+  // The service accounts a token may be made for (at most 200 offered).
+  const users = useUsers({ serviceAccount: 'true', disabled: 'false', limit: 200 }, { enabled: manageAll });
   return useMemo(() => {
     const me = session.user;
-    const others = (users.data ?? []).filter((u) => u.id !== me.id && !u.disabled && u.serviceAccount);
+    const others = (users.data?.items ?? []).filter((u) => u.id !== me.id && !u.disabled && u.serviceAccount);
     const never = new Set(roles.data?.tokenScopes.never ?? []);
     const pipeline = new Set(roles.data?.tokenScopes.pipeline ?? []);
     const owners = [{ id: me.id, username: me.username, displayName: me.displayName }, ...others];

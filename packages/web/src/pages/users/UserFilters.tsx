@@ -19,6 +19,7 @@ export function UserFilters({
       <Input.Search
         allowClear
         placeholder={t('users.searchPlaceholder')}
+        key={value.text ?? ''}
         defaultValue={value.text}
         onSearch={(text) => onChange({ ...value, text })}
         style={{ width: 300 }}

@@ -1,5 +1,7 @@
 import { Flex, Table, Tag, Typography } from 'antd';
-import type { TableColumnsType } from 'antd';
+import type { TableColumnsType, TableProps } from 'antd';
+import type { QueryOf } from '../../api/routes';
+import type { useCursorPages } from '../../common/useCursorPages';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../api/types';
 import { formatMinute } from '../../common/format';
@@ -7,8 +9,12 @@ import { RoleTags } from '../../common/RoleTags';
 import { UserActions } from './UserActions';
 import { UserStatusTag } from './UserStatusTag';
 
-interface UserTableProps {
+/** The columns the table sorts by on the server. */
+type UserSortKey = Exclude<NonNullable<QueryOf<'/api/users'>['sort']>, `-${string}`>;
+
+interface UserTableProps extends Pick<TableProps<User>, 'pagination' | 'onChange'> {
   users: User[];
+  sortable: ReturnType<typeof useCursorPages>['sortable'];
   loading: boolean;
   canManage: boolean;
   onEdit: (user: User) => void;
@@ -16,19 +22,25 @@ interface UserTableProps {
   onContact: (user: User) => void;
 }
 
-const statusRank = (u: User) =>
-  u.disabled ? 2 : u.lockedUntil && Date.parse(u.lockedUntil) > Date.now() ? 1 : 0;
-
-export function UserTable({ users, loading, canManage, onEdit, onResetPassword, onContact }: UserTableProps) {
+/** The users of a page the server answered, sorted and paged by the server. */
+export function UserTable({
+  users,
+  loading,
+  canManage,
+  onEdit,
+  onResetPassword,
+  onContact,
+  sortable,
+  pagination,
+  onChange,
+}: UserTableProps) {
   const { t, i18n } = useTranslation();
   const english = i18n.language === 'en';
-  const collator = new Intl.Collator(english ? 'en' : 'zh-CN');
+  const sorted = (key: UserSortKey, byDefault?: 'ascend') => sortable(key, byDefault);
   const columns: TableColumnsType<User> = [
     {
       title: t('users.user'),
-      key: 'user',
-      sorter: (a, b) => collator.compare(a.username, b.username),
-      defaultSortOrder: 'ascend',
+      ...sorted('username', 'ascend'),
       render: (_, user) => (
         <Flex vertical style={{ minWidth: 0 }}>
           <Typography.Text strong ellipsis={{ tooltip: user.displayName }}>
@@ -61,14 +73,13 @@ export function UserTable({ users, loading, canManage, onEdit, onResetPassword, 
       title: t('users.status'),
       key: 'status',
       render: (_, user) => <UserStatusTag user={user} />,
-      sorter: (a, b) => statusRank(a) - statusRank(b),
       width: 110,
     },
     {
       title: t('users.createdAt'),
       dataIndex: 'createdAt',
       render: formatMinute,
-      sorter: (a, b) => a.createdAt.localeCompare(b.createdAt),
+      ...sorted('createdAt'),
       width: 150,
     },
   ];
@@ -95,11 +106,8 @@ export function UserTable({ users, loading, canManage, onEdit, onResetPassword, 
       dataSource={users}
       loading={loading}
       scroll={{ x: english ? 1250 : 1140 }}
-      pagination={{
-        pageSize: 20,
-        hideOnSinglePage: true,
-        showTotal: (total) => t('common.total', { count: total }),
-      }}
+      pagination={pagination}
+      onChange={onChange}
       locale={{ emptyText: t('users.empty') }}
       data-testid="user-table"
     />

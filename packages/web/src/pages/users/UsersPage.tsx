@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import type { QueryOf } from '../../api/routes';
+import { useCursorPages } from '../../common/useCursorPages';
 import { Button, Card, Modal, Space, Tabs, Tag } from 'antd';
 import { ImportOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -32,9 +34,10 @@ export function UsersPage() {
   const { t } = useTranslation();
   const { can } = useAuth();
   const canManage = can('user.manage');
-  const [filter, setFilter] = useState<UserFilter>({});
+  const pages = useCursorPages(['text', 'role', 'status'], {});
+  const filter = pages.filter as UserFilter;
   const [dialog, setDialog] = useState<Dialog>(null);
-  const users = useUsers(filter);
+  const users = useUsers(pages.query<QueryOf<'/api/users'>>());
 
   return (
     <>
@@ -63,11 +66,13 @@ export function UsersPage() {
             label: t('directory.usersTab'),
             children: (
               <Card>
-                <UserFilters value={filter} onChange={setFilter} />
+                <UserFilters value={filter} onChange={(next) => pages.setFilter({ ...next })} />
                 <ErrorAlert error={users.error} style={{ marginBottom: 16 }} />
                 <UserTable
-                  users={users.data ?? []}
+                  users={users.data?.items ?? []}
                   loading={users.isFetching}
+                  sortable={pages.sortable}
+                  {...pages.tableProps(users.data)}
                   canManage={canManage}
                   onEdit={(user) => setDialog({ kind: 'edit', user })}
                   onResetPassword={(user) => setDialog({ kind: 'password', user })}

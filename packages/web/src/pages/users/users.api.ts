@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client';
-import type { BodyOf } from '../../api/routes';
+import type { BodyOf, QueryOf, ResponseOf } from '../../api/routes';
 import type { Role, User } from '../../api/types';
 
 export const usersQueryKey = ['users'] as const;
@@ -21,19 +21,14 @@ export function isLocked(user: User, now = Date.now()): boolean {
   return user.lockedUntil !== null && Date.parse(user.lockedUntil) > now;
 }
 
-export async function listUsers(filter: UserFilter): Promise<User[]> {
-  const disabled =
-    filter.status === 'disabled'
-      ? 'true'
-      : filter.status === 'active' || filter.status === 'locked'
-        ? 'false'
-        : undefined;
-  const { users } = await api.GET('/api/users', {
-    params: { query: { text: filter.text?.trim(), role: filter.role, disabled } },
-  });
-  if (filter.status === 'locked') return users.filter((u) => isLocked(u));
-  if (filter.status === 'active') return users.filter((u) => !isLocked(u));
-  return users;
+/** The user list's query: filters, sort, cursor and page size. */
+export type UserQuery = QueryOf<'/api/users'>;
+
+/** A page of users (`nextCursor` continues it), filtered and sorted by the server. */
+export type UserPage = ResponseOf<'/api/users'>;
+
+export function listUsers(query: UserQuery): Promise<UserPage> {
+  return api.GET('/api/users', { params: { query: { ...query, text: query.text?.trim() || undefined } } });
 }
 
 export function createUser(input: CreateUserInput): Promise<User> {
@@ -57,11 +52,11 @@ export function resetPassword(id: string, password: string): Promise<User> {
 
 // Queries: one hook per resource, so every screen asks for it under the same key.
 
-/** Users matching a filter; the last answer stays while a new filter loads. */
-export function useUsers(filter: UserFilter, options: { enabled?: boolean } = {}) {
+/** A page of the users matching a query; the last answer stays while a new one loads. */
+export function useUsers(query: UserQuery, options: { enabled?: boolean } = {}) {
   return useQuery({
-    queryKey: [...usersQueryKey, filter],
-    queryFn: () => listUsers(filter),
+    queryKey: [...usersQueryKey, query],
+    queryFn: () => listUsers(query),
     placeholderData: (previous) => previous,
     ...options,
   });
