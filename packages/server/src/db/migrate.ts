@@ -37,6 +37,7 @@ import * as m20261220000200 from './migrations/20261220000200_add_trigger_indica
 import * as m20261221000500 from './migrations/20261221000500_add_chat_callbacks';
 import * as m20261221000600 from './migrations/20261221000600_add_webhook_app_settings';
 import * as m20261221000700 from './migrations/20261221000700_add_chat_binding_confirmation';
+import * as m20261221000800 from './migrations/20261221000800_add_webhook_keyword';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -77,6 +78,7 @@ export const migrations: Record<string, Migration> = {
   '20261221000500_add_chat_callbacks': m20261221000500,
   '20261221000600_add_webhook_app_settings': m20261221000600,
   '20261221000700_add_chat_binding_confirmation': m20261221000700,
+  '20261221000800_add_webhook_keyword': m20261221000800,
 };
 
 function migrator(db: Db): Migrator {

@@ -12615,6 +12615,7 @@ export interface operations {
                                 /** @description WeCom: the app's AgentId */
                                 agentId?: number;
                             } | null;
+                            keyword: string | null;
                             kinds: ("approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned" | "security_alert")[];
                             enabled: boolean;
                             createdBy: string | null;
@@ -12678,6 +12679,8 @@ export interface operations {
                         /** @description WeCom: the app's AgentId */
                         agentId?: number;
                     } | null;
+                    /** @description X-2: the keyword of a DingTalk or Feishu robot in "custom keywords" mode, carried by every message */
+                    keyword?: string | null;
                     kinds: ("approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned" | "security_alert")[];
                     /** @default true */
                     enabled?: boolean;
@@ -12708,6 +12711,7 @@ export interface operations {
                             /** @description WeCom: the app's AgentId */
                             agentId?: number;
                         } | null;
+                        keyword: string | null;
                         kinds: ("approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned" | "security_alert")[];
                         enabled: boolean;
                         createdBy: string | null;
@@ -12783,6 +12787,8 @@ export interface operations {
                         /** @description WeCom: the app's AgentId */
                         agentId?: number;
                     } | null;
+                    /** @description X-2: the keyword of a DingTalk or Feishu robot in "custom keywords" mode, carried by every message */
+                    keyword?: string | null;
                     kinds?: ("approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned" | "security_alert")[];
                     enabled?: boolean;
                 };
@@ -12812,6 +12818,7 @@ export interface operations {
                             /** @description WeCom: the app's AgentId */
                             agentId?: number;
                         } | null;
+                        keyword: string | null;
                         kinds: ("approval_waiting" | "deadline_near" | "deadline_missed" | "trigger_raised" | "state_changed" | "task_assigned" | "security_alert")[];
                         enabled: boolean;
                         createdBy: string | null;

@@ -138,6 +138,8 @@ export interface WebhookEndpoint {
   secret: string | null;
   /** the chat app's ids, for feishu_app and wecom_app; null otherwise. */
   app: AppSettings | null;
+  /** the keyword every message to this robot carries (its "custom keywords" security); null: none. */
+  keyword: string | null;
   kinds: NotificationKind[];
   enabled: boolean;
   createdBy: string | null;
@@ -190,6 +192,7 @@ const toEndpoint = (r: Selectable<WebhookEndpointsTable>, box: SecretBox): Webho
   url: box.open(r.url),
   secret: r.secret === null ? null : box.open(r.secret),
   app: r.app_settings ? (JSON.parse(r.app_settings) as AppSettings) : null,
+  keyword: r.keyword,
   kinds: JSON.parse(r.kinds) as NotificationKind[],
   enabled: !!r.enabled,
   createdBy: r.created_by,
@@ -563,6 +566,7 @@ const endpointRow = (e: WebhookEndpoint, box: SecretBox) => ({
   url: box.seal(e.url),
   secret: e.secret === null ? null : box.seal(e.secret),
   app_settings: e.app === null ? null : JSON.stringify(e.app),
+  keyword: e.keyword,
   kinds: JSON.stringify(e.kinds),
   enabled: e.enabled ? 1 : 0,
   created_by: e.createdBy,

@@ -87,6 +87,18 @@ export const appSettings = z
   })
   .describe('X-2: for feishu_app and wecom_app, the ids the cards are sent with');
 
+/** a robot's "custom keyword" (DingTalk, Feishu): empty clears it. */
+const robotKeyword = z
+  .string()
+  .trim()
+  .max(32)
+  .transform((s) => (s === '' ? null : s))
+  .nullable()
+  .optional()
+  .describe(
+    'X-2: the keyword of a DingTalk or Feishu robot in "custom keywords" mode, carried by every message',
+  );
+
 export const endpointView = z.object({
   id: z.string(),
   name: z.string(),
@@ -96,6 +108,7 @@ export const endpointView = z.object({
   /** The secret itself is never returned. */
   hasSecret: z.boolean(),
   app: appSettings.nullable(),
+  keyword: z.string().nullable(),
   kinds: z.array(kind),
   enabled: z.boolean(),
   createdBy: z.string().nullable(),
@@ -127,6 +140,7 @@ export const createEndpointInput = z.object({
   url: httpUrl(),
   secret: z.string().min(1).max(500).nullable().optional(),
   app: appSettings.nullable().optional(),
+  keyword: robotKeyword,
   kinds: z.array(kind).min(1).max(NOTIFICATION_KINDS.length),
   enabled: z.boolean().default(true),
 });
@@ -139,6 +153,8 @@ export const updateEndpointInput = z.object({
   secret: z.string().min(1).max(500).nullable().optional(),
   /** Absent: kept; otherwise replaced. */
   app: appSettings.nullable().optional(),
+  /** Absent: kept; null or empty: removed. */
+  keyword: robotKeyword,
   kinds: z.array(kind).min(1).max(NOTIFICATION_KINDS.length).optional(),
   enabled: z.boolean().optional(),
 });

@@ -178,6 +178,7 @@ export interface EndpointInput {
   url: string;
   secret?: string | null;
   app?: repo.AppSettings | null;
+  keyword?: string | null;
   kinds: repo.NotificationKind[];
   enabled: boolean;
 }
@@ -255,6 +256,7 @@ export async function createEndpoint(
       url,
       secret: input.secret ?? null,
       app: appOf(input.format, input.app, input.secret ?? null),
+      keyword: input.keyword ?? null,
       kinds: [...new Set(input.kinds)],
       enabled: input.enabled,
       createdBy: principal.username,
@@ -304,6 +306,7 @@ export async function updateEndpoint(
       ...(input.secret !== undefined && { secret: input.secret }),
       ...(input.kinds !== undefined && { kinds: [...new Set(input.kinds)] }),
       ...(input.enabled !== undefined && { enabled: input.enabled }),
+      ...(input.keyword !== undefined && { keyword: input.keyword }),
       updatedAt: deps.clock.now().toISOString(),
     };
     after.app = appOf(after.format, input.app === undefined ? before.app : input.app, after.secret);

@@ -145,6 +145,7 @@ describe.each(DIALECTS)('outbound calls under control (X-4, X-2) on %s', (dialec
         url: `http://localhost:${internal.port}/hook`,
         secret: null,
         app: null,
+        keyword: null,
         kinds: ['state_changed'],
         enabled: true,
         createdBy: null,

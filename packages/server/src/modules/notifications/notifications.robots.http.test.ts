@@ -215,6 +215,33 @@ describe.each(DIALECTS)('robots: @-mentions and per-robot rate limits (X-2) on %
     expect((await client.post(`/api/notifications/webhooks/${hook.id}/test`)).body.ok).toBe(true);
   });
 
+  it('X-2 a DingTalk robot in "custom keywords" mode: the keyword saved on the endpoint is in every message; emptied, it is gone', async () => {
+    receiver = await WebhookReceiver.start();
+    await start();
+    const client = await admin();
+    const created = await client.post('/api/notifications/webhooks', {
+      name: 'ding',
+      format: 'dingtalk',
+      url: receiver.url('/robot/send?access_token=t'),
+      keyword: ' 发布通知 ',
+      kinds: ['trigger_raised'],
+    });
+    expect(created.body.keyword).toBe('发布通知');
+    receiver.respond = () => ({ status: 200, body: { errcode: 0, errmsg: 'ok' } });
+    await send(notice(1));
+    await drain();
+    expect(JSON.parse(receiver.accepted[0].body).markdown.title).toBe(
+      '【发布通知】REL-2026-0042 回退触发 #1',
+    );
+    const cleared = await client.request('PATCH', `/api/notifications/webhooks/${created.body.id}`, {
+      keyword: '',
+    });
+    expect(cleared.body.keyword).toBeNull();
+    await send(notice(2));
+    await drain();
+    expect(JSON.parse(receiver.accepted[1].body).markdown.title).toBe('REL-2026-0042 回退触发 #2');
+  });
+
   it('X-2 a Feishu robot gets at most 5 a second and 100 a minute', async () => {
     receiver = await WebhookReceiver.start();
     await start();
@@ -341,6 +368,7 @@ describe.skipIf(!DIALECTS.includes('postgres'))('robot rate limits across nodes 
         url: 'https://oapi.dingtalk.com/robot/send?access_token=t',
         secret: null,
         app: null,
+        keyword: null,
         kinds: ['trigger_raised'],
         enabled: true,
         createdBy: null,

@@ -44,6 +44,8 @@ export interface WebhookEndpointsTable {
   kinds: string;
   /** a chat app's ids (JSON, AppSettings) for feishu_app and wecom_app; null otherwise. */
   app_settings: Generated<string | null>;
+  /** the keyword a DingTalk or Feishu robot in "custom keywords" mode needs in each message. */
+  keyword: Generated<string | null>;
   enabled: number;
   created_by: string | null;
   created_at: string;

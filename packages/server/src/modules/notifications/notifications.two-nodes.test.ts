@@ -42,6 +42,7 @@ describe.skipIf(!DIALECTS.includes('postgres'))(
             url: receiver.url(`/${name}`),
             secret: null,
             app: null,
+            keyword: null,
             kinds: ['state_changed'],
             enabled: true,
             createdBy: null,

@@ -128,6 +128,26 @@ describe('robot messages: @-mentions and size limits (X-2, RB-2, PL-2, PO-1)', (
     expect(JSON.parse(request('wecom', message()).body).markdown.content).not.toContain(TRUNCATED_MARK.zh);
   });
 
+  it('X-2 a robot in "custom keywords" mode gets its keyword in every message title (DingTalk, WeCom, Feishu); the generic format is unchanged', () => {
+    const withKeyword = (format: 'generic' | 'dingtalk' | 'wecom' | 'feishu') =>
+      webhookRequest(
+        { format, url: 'https://robot.example.com/send', secret: null, keyword: '发布通知' },
+        { id: 'd1', message: message() },
+        now,
+        PUBLIC,
+      ).body;
+    const ding = JSON.parse(withKeyword('dingtalk'));
+    expect(ding.markdown.title).toBe('【发布通知】REL-2026-0007 回退触发');
+    expect(ding.markdown.text).toContain('### 【发布通知】REL-2026-0007 回退触发');
+    expect(JSON.parse(withKeyword('wecom')).markdown.content).toContain(
+      '**【发布通知】REL-2026-0007 回退触发**',
+    );
+    const feishu = JSON.parse(withKeyword('feishu')).content.post;
+    expect(feishu.zh_cn.title).toBe('【发布通知】REL-2026-0007 回退触发');
+    expect(feishu.en_us.title).toBe('[发布通知] REL-2026-0007 rollback trigger');
+    expect(JSON.parse(withKeyword('generic')).title.zh).toBe('REL-2026-0007 回退触发');
+  });
+
   it('X-2 cutUtf8 keeps whole code points within the byte budget', () => {
     expect(cutUtf8('a发😀', 1)).toBe('a');
     expect(cutUtf8('a发😀', 3)).toBe('a');

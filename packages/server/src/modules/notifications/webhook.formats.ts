@@ -122,13 +122,16 @@ const dingtalkHandle = (m: Mention) => m.phone ?? m.dingtalkUserId;
  * each robot does it; the message stays within the vendor's size limit (ROBOT_SIZE_LIMITS).
  */
 export function webhookRequest(
-  endpoint: Pick<WebhookEndpoint, 'format' | 'url' | 'secret'>,
+  endpoint: Pick<WebhookEndpoint, 'format' | 'url' | 'secret'> & { keyword?: string | null },
   delivery: { id: string; message: Message },
   now: Date,
   publicUrl: string,
   mentions: readonly Mention[] = [],
 ): WebhookRequest {
   const m = delivery.message;
+  // X-2: a robot in "custom keywords" mode takes a message only when it carries a keyword.
+  const kw = endpoint.format === 'generic' ? null : (endpoint.keyword ?? null);
+  const title = kw ? { zh: `【${kw}】${m.title.zh}`, en: `[${kw}] ${m.title.en}` } : m.title;
   const link = absolute(publicUrl, m.link);
   const seconds = Math.floor(now.getTime() / 1000);
   switch (endpoint.format) {
@@ -172,11 +175,11 @@ export function webhookRequest(
         ROBOT_SIZE_LIMITS.dingtalk.markdown,
         (cut) =>
           [
-            `### ${m.title.zh}`,
+            `### ${title.zh}`,
             '',
             cut(m.body.zh, 'zh'),
             '',
-            `> ${m.title.en}`,
+            `> ${title.en}`,
             ...(handles.length > 0 ? ['', `请处理 To act: ${handles.join(' ')}`] : []),
             ...(link ? ['', `[查看详情 View](${link})`] : []),
           ].join('\n'),
@@ -189,7 +192,7 @@ export function webhookRequest(
         headers: jsonHeaders,
         body: JSON.stringify({
           msgtype: 'markdown',
-          markdown: { title: m.title.zh, text },
+          markdown: { title: title.zh, text },
           ...(at.atMobiles.length + at.atUserIds.length > 0 && { at }),
         }),
       };
@@ -203,9 +206,9 @@ export function webhookRequest(
           ROBOT_SIZE_LIMITS.wecom.text,
           (cut) =>
             [
-              m.title.zh,
+              title.zh,
               cut(m.body.zh, 'zh'),
-              m.title.en,
+              title.en,
               `请处理 To act: ${mentions.map((p) => (p.wecomUserId || p.phone ? `@${p.name}` : p.name)).join(' ')}`,
               ...(link ? [`查看详情 View: ${link}`] : []),
             ].join('\n'),
@@ -228,9 +231,9 @@ export function webhookRequest(
         ROBOT_SIZE_LIMITS.wecom.markdown,
         (cut) =>
           [
-            `**${m.title.zh}**`,
+            `**${title.zh}**`,
             `> ${cut(m.body.zh, 'zh')}`,
-            `<font color="comment">${m.title.en}</font>`,
+            `<font color="comment">${title.en}</font>`,
             ...(mentions.length > 0
               ? [
                   `请处理 To act: ${mentions.map((p) => (p.wecomUserId ? `<@${p.wecomUserId}>` : p.name)).join(' ')}`,
@@ -281,8 +284,8 @@ export function webhookRequest(
             msg_type: 'post',
             content: {
               post: {
-                zh_cn: post(m.title.zh, cut(m.body.zh, 'zh'), '查看详情', '请处理：'),
-                en_us: post(m.title.en, cut(m.body.en, 'en'), 'View', 'To act: '),
+                zh_cn: post(title.zh, cut(m.body.zh, 'zh'), '查看详情', '请处理：'),
+                en_us: post(title.en, cut(m.body.en, 'en'), 'View', 'To act: '),
               },
             },
           }),

@@ -28,6 +28,7 @@ interface EndpointForm {
   secret?: string;
   removeSecret?: boolean;
   app?: AppSettings;
+  keyword?: string;
   kinds: NotificationKind[];
   enabled: boolean;
 }
@@ -53,6 +54,7 @@ export function EndpointFormModal({ endpoint, onClose }: { endpoint?: Endpoint; 
         kinds: v.kinds,
         enabled: v.enabled,
         app: isAppFormat(v.format) ? (v.app ?? {}) : null,
+        keyword: v.format === 'dingtalk' || v.format === 'feishu' ? v.keyword?.trim() || null : null,
       };
       return endpoint
         ? updateEndpoint(endpoint.id, {
@@ -93,7 +95,7 @@ export function EndpointFormModal({ endpoint, onClose }: { endpoint?: Endpoint; 
         autoComplete="off"
         initialValues={
           endpoint
-            ? { ...endpoint, secret: '', removeSecret: false }
+            ? { ...endpoint, secret: '', removeSecret: false, keyword: endpoint.keyword ?? '' }
             : { format: 'generic', kinds: [...NOTIFICATION_KINDS], enabled: true }
         }
         onFinish={(v) => save.mutate(v)}
@@ -170,6 +172,15 @@ export function EndpointFormModal({ endpoint, onClose }: { endpoint?: Endpoint; 
         )}
         {format === 'wecom' && (
           <Form.Item extra={t('notifications.admin.secretHelp.wecom')} style={{ marginTop: -8 }} />
+        )}
+        {(format === 'dingtalk' || format === 'feishu') && (
+          <Form.Item
+            name="keyword"
+            label={t('notifications.admin.keyword')}
+            extra={t('notifications.admin.keywordHelp')}
+          >
+            <Input count={textLimit(32)} />
+          </Form.Item>
         )}
         {endpoint?.hasSecret && (
           <Form.Item name="removeSecret" valuePropName="checked">
