@@ -64,7 +64,7 @@ export const enNotifications: typeof zhNotifications = {
       nav: 'Notification channels',
       title: 'Notification channels',
       subtitle:
-        'Webhooks that receive notifications: generic JSON (signed with HMAC-SHA256), DingTalk, WeCom and Feishu group robots. Failed deliveries are retried with backoff; nothing is lost while a receiver is down.',
+        'Webhooks that receive notifications: generic JSON (signed with HMAC-SHA256), DingTalk, WeCom and Feishu group robots, and Feishu and WeCom apps whose cards take decisions. Failed deliveries are retried with backoff; nothing is lost while a receiver is down.',
       endpoints: 'Webhook endpoints',
       add: 'Add endpoint',
       edit: 'Edit endpoint',

@@ -60,7 +60,7 @@ export const zhNotifications = {
       nav: '通知渠道',
       title: '通知渠道',
       subtitle:
-        '配置接收通知的 Webhook：通用 JSON（以 HMAC-SHA256 签名）、钉钉、企业微信和飞书群机器人。投递失败会按退避策略自动重试，接收方恢复后不会丢失消息。',
+        '配置接收通知的 Webhook：通用 JSON（以 HMAC-SHA256 签名）、钉钉、企业微信和飞书群机器人，以及可在卡片上直接决定的飞书应用、企业微信应用。投递失败会按退避策略自动重试，接收方恢复后不会丢失消息。',
       endpoints: 'Webhook 端点',
       add: '新增端点',
       edit: '编辑端点',
