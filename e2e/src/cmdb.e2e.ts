@@ -169,6 +169,17 @@ describe('CMDB and definitive software library', () => {
     for (const [, name] of CIS) await table.getByRole('link', { name, exact: true }).waitFor();
     expect(await table.locator('tbody tr[data-row-key]').count()).toBe(CIS.length);
     await screenshot(page, 'cmdb-04-ci-list');
+    // #18: the name column sorts on the server (every CI, not the rows loaded), and the link keeps it.
+    const [descending] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/api/cmdb/cis?') && r.url().includes('sort=-name')),
+      table.getByRole('columnheader', { name: '名称' }).click(),
+      table.getByRole('columnheader', { name: '名称' }).click(),
+    ]);
+    const names = ((await descending.json()) as { items: { name: string }[] }).items.map((c) => c.name);
+    expect(names).toEqual([...names].sort((a, b) => b.localeCompare(a)));
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('-name');
+    await table.getByRole('columnheader', { name: '名称' }).click();
+    expect(new URL(page.url()).searchParams.get('sort')).toBeNull();
   });
 
   it('CM-2 CM-4: a CI shows what a change to it affects, as a graph and a list with paths, and its history', async () => {
@@ -420,7 +431,9 @@ describe('CMDB and definitive software library', () => {
     await eng.getByTestId('dsl-delete').click();
     await eng.getByRole('tooltip').getByRole('button', { name: '删除' }).click();
     const refusal = eng.getByTestId('error-alert');
-    await refusal.getByText(/DS-1 已批准的版本不可修改：不能删除 .*已批准的版本是母版，永不覆盖或删除/).waitFor();
+    await refusal
+      .getByText(/DS-1 已批准的版本不可修改：不能删除 .*已批准的版本是母版，永不覆盖或删除/)
+      .waitFor();
     // the Chinese screen says it in Chinese only; the server's English stays off it.
     expect(await refusal.textContent()).not.toContain('never be overwritten or deleted');
     await eng.getByTestId('dsl-state').getByText('已批准').waitFor();

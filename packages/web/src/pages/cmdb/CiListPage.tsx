@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useNavigate } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import { Button, Card, Divider, Flex, Tag, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -9,9 +9,11 @@ import { PageHeader } from '../../common/PageHeader';
 import { CiFilters } from './CiFilters';
 import { CiFormDrawer } from './CiFormDrawer';
 import { CiTable } from './CiTable';
-import { useCiPages, type CiFilter } from './cmdb.api';
+import { useCiPages, type CiFilter, type CiSort } from './cmdb.api';
 
-/** 配置项: search the CMDB, page by page with the server's keyset cursor; create a CI. */
+const CI_SORTS: readonly CiSort[] = ['name', '-name', 'updatedAt', '-updatedAt'];
+
+/** 配置项: search the CMDB, page by page with the server's keyset cursor and sort; create a CI. */
 export function CiListPage() {
   const { t } = useTranslation();
   const { can } = useAuth();
@@ -19,7 +21,17 @@ export function CiListPage() {
   const canWrite = can('cmdb.write');
   const [filter, setFilter] = useState<CiFilter>({ status: 'active' });
   const [creating, setCreating] = useState(false);
-  const cis = useCiPages(filter);
+  // The sort is the server's, and a link keeps it (?sort=-updatedAt).
+  const [params, setParams] = useSearchParams();
+  const asked = params.get('sort') as CiSort | null;
+  const sort: CiSort = asked && CI_SORTS.includes(asked) ? asked : 'name';
+  const setSort = (next: CiSort) =>
+    setParams((p) => {
+      if (next === 'name') p.delete('sort');
+      else p.set('sort', next);
+      return p;
+    });
+  const cis = useCiPages(filter, sort);
   const rows = cis.data?.pages.flatMap((p) => p.items) ?? [];
 
   return (
@@ -47,7 +59,12 @@ export function CiListPage() {
       </Card>
       <Card>
         <ErrorAlert error={cis.error} style={{ marginBottom: 16 }} />
-        <CiTable cis={rows} loading={cis.isFetching && !cis.isFetchingNextPage} />
+        <CiTable
+          cis={rows}
+          loading={cis.isFetching && !cis.isFetchingNextPage}
+          sort={sort}
+          onSort={setSort}
+        />
         {rows.length > 0 && (
           <>
             <Divider style={{ margin: '16px 0' }} />

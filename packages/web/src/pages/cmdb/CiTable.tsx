@@ -1,23 +1,44 @@
 import { Link } from 'react-router';
 import { Flex, Table, Typography } from 'antd';
-import type { TableColumnsType } from 'antd';
+import type { TableColumnsType, TableProps } from 'antd';
+import type { SortOrder } from 'antd/es/table/interface';
 import { useTranslation } from 'react-i18next';
 import type { Ci } from '../../api/types';
 import { formatMinute } from '../../common/format';
-import { CiStatusTag, CriticalTag, EnvironmentTag, environmentLabel } from './CiTags';
+import { CiStatusTag, CriticalTag, EnvironmentTag } from './CiTags';
 import { useCiTypes } from './useCiTypes';
+import type { CiSort } from './cmdb.api';
 
-/** The loaded CIs; columns sort the rows already loaded (the server pages by name). */
-export function CiTable({ cis, loading }: { cis: Ci[]; loading: boolean }) {
-  const { t, i18n } = useTranslation();
+/**
+ * The loaded CIs. Name and last change sort on the server (its keyset order, every CI, not only
+ * the rows loaded); the other columns do not sort, since sorting the loaded rows would mislead.
+ */
+export function CiTable({
+  cis,
+  loading,
+  sort,
+  onSort,
+}: {
+  cis: Ci[];
+  loading: boolean;
+  sort: CiSort;
+  onSort: (sort: CiSort) => void;
+}) {
+  const { t } = useTranslation();
   const types = useCiTypes();
-  const collator = new Intl.Collator(i18n.language === 'en' ? 'en' : 'zh-CN', { numeric: true });
-  const text = (s: string | null) => s ?? '';
+  const orderOf = (column: 'name' | 'updatedAt'): SortOrder =>
+    sort === column ? 'ascend' : sort === `-${column}` ? 'descend' : null;
+  const onChange: TableProps<Ci>['onChange'] = (_pagination, _filters, sorter) => {
+    const s = Array.isArray(sorter) ? sorter[0] : sorter;
+    const column = s?.field === 'updatedAt' ? 'updatedAt' : 'name';
+    onSort(!s?.order ? 'name' : s.order === 'descend' ? (`-${column}` as CiSort) : column);
+  };
   const columns: TableColumnsType<Ci> = [
     {
       title: t('cmdb.fields.name'),
       dataIndex: 'name',
-      sorter: (a, b) => collator.compare(a.name, b.name),
+      sorter: true,
+      sortOrder: orderOf('name'),
       render: (name: string, ci) => (
         <Flex vertical style={{ minWidth: 0 }}>
           <Link to={`/cmdb/cis/${ci.id}`} data-testid="ci-link">
@@ -35,36 +56,30 @@ export function CiTable({ cis, loading }: { cis: Ci[]; loading: boolean }) {
       title: t('cmdb.fields.type'),
       dataIndex: 'type',
       width: 130,
-      sorter: (a, b) => collator.compare(types.typeName(a.type), types.typeName(b.type)),
       render: (type: string) => types.typeName(type),
     },
     {
       title: t('cmdb.fields.environment'),
       dataIndex: 'environment',
       width: 110,
-      sorter: (a, b) =>
-        collator.compare(environmentLabel(t, a.environment), environmentLabel(t, b.environment)),
       render: (environment: string) => <EnvironmentTag environment={environment} />,
     },
     {
       title: t('cmdb.fields.version'),
       dataIndex: 'version',
       width: 130,
-      sorter: (a, b) => collator.compare(text(a.version), text(b.version)),
       render: (version: string | null) => (version ? <span className="rg-mono">{version}</span> : '—'),
     },
     {
       title: t('cmdb.fields.owner'),
       dataIndex: 'owner',
       width: 140,
-      sorter: (a, b) => collator.compare(text(a.owner), text(b.owner)),
       render: (owner: string | null) => owner ?? '—',
     },
     {
       title: t('cmdb.fields.critical'),
       dataIndex: 'critical',
       width: 90,
-      sorter: (a, b) => Number(b.critical) - Number(a.critical),
       render: (critical: boolean) => (critical ? <CriticalTag critical /> : '—'),
     },
     {
@@ -77,7 +92,8 @@ export function CiTable({ cis, loading }: { cis: Ci[]; loading: boolean }) {
       title: t('cmdb.fields.updatedAt'),
       dataIndex: 'updatedAt',
       width: 150,
-      sorter: (a, b) => a.updatedAt.localeCompare(b.updatedAt),
+      sorter: true,
+      sortOrder: orderOf('updatedAt'),
       render: formatMinute,
     },
   ];
@@ -87,6 +103,8 @@ export function CiTable({ cis, loading }: { cis: Ci[]; loading: boolean }) {
       columns={columns}
       dataSource={cis}
       loading={loading}
+      onChange={onChange}
+      showSorterTooltip={false}
       pagination={false}
       scroll={{ x: 1100 }}
       locale={{ emptyText: t('cmdb.empty') }}

@@ -27,6 +27,8 @@ export const CI_PAGE_SIZE = 50;
 export const MAX_IMPACT_DEPTH = 10;
 
 export type CiFilter = Omit<QueryOf<'/api/cmdb/cis'>, 'cursor' | 'limit' | 'sort'>;
+/** The CI list's sorts, done by the server (its keyset order): name or last change, either way. */
+export type CiSort = NonNullable<QueryOf<'/api/cmdb/cis'>['sort']>;
 
 export type CiInput = Omit<BodyOf<'/api/cmdb/cis'>, 'reason'>;
 
@@ -41,8 +43,9 @@ export function listCis(
   cursor: string | undefined,
   signal?: AbortSignal,
   limit = CI_PAGE_SIZE,
+  sort?: CiSort,
 ): Promise<CiPage> {
-  return api.GET('/api/cmdb/cis', { params: { query: { ...filter, cursor, limit } }, signal });
+  return api.GET('/api/cmdb/cis', { params: { query: { ...filter, cursor, limit, sort } }, signal });
 }
 
 export function getCi(id: string): Promise<CiDetail> {
@@ -152,10 +155,10 @@ export function useCiTypesQuery() {
 }
 
 /** The CMDB page by page with the server's keyset cursor. */
-export function useCiPages(filter: CiFilter) {
+export function useCiPages(filter: CiFilter, sort?: CiSort) {
   return useInfiniteQuery({
-    queryKey: [...cisQueryKey, filter],
-    queryFn: ({ pageParam, signal }) => listCis(filter, pageParam, signal),
+    queryKey: [...cisQueryKey, filter, sort],
+    queryFn: ({ pageParam, signal }) => listCis(filter, pageParam, signal, CI_PAGE_SIZE, sort),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   });
