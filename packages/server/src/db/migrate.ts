@@ -38,6 +38,7 @@ import * as m20261221000500 from './migrations/20261221000500_add_chat_callbacks
 import * as m20261221000600 from './migrations/20261221000600_add_webhook_app_settings';
 import * as m20261221000700 from './migrations/20261221000700_add_chat_binding_confirmation';
 import * as m20261221000800 from './migrations/20261221000800_add_webhook_keyword';
+import * as m20261221000900 from './migrations/20261221000900_add_audit_actor_name_index';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -79,6 +80,7 @@ export const migrations: Record<string, Migration> = {
   '20261221000600_add_webhook_app_settings': m20261221000600,
   '20261221000700_add_chat_binding_confirmation': m20261221000700,
   '20261221000800_add_webhook_keyword': m20261221000800,
+  '20261221000900_add_audit_actor_name_index': m20261221000900,
 };
 
 function migrator(db: Db): Migrator {

@@ -1,0 +1,290 @@
+// Issue #18: the server's lists at the size of a busy department after years of use, on SQLite.
+// `npm run bench:lists [-- --changes N --events N --runs N]`: generates a database (changes and
+// audit events written straight into their tables), starts the real server on it
+// (`releasegate serve`), signs in, and times a page of 50 with a filter and a sort — the first
+// page and the 1,000th, reached by walking the cursors — beside the same keyset query run
+// directly on the file (better-sqlite3, the raw baseline), in one run. Prints each goal with
+// met/MISSED: p95 ≤ 20 ms and ≤ 2× the raw query.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import BetterSqlite3 from 'better-sqlite3';
+import { openSqlite } from '../../packages/server/src/db/database';
+import { migrateToLatest } from '../../packages/server/src/db/migrate';
+import { fmt, out, table, verdict } from './format';
+import { execFileSync } from 'node:child_process';
+import { REPO_ROOT, freePort, machineBusySeconds, startChild } from './proc';
+
+const { values: opts } = parseArgs({
+  options: {
+    changes: { type: 'string' },
+    events: { type: 'string' },
+    runs: { type: 'string' },
+    page: { type: 'string' },
+  },
+});
+const CHANGES = Number(opts.changes ?? 200_000);
+const EVENTS = Number(opts.events ?? 2_000_000);
+const RUNS = Number(opts.runs ?? 200);
+const FAR_PAGE = Number(opts.page ?? 1000);
+const LIMIT = 50;
+const GOAL_MS = 20;
+const GOAL_RATIO = 2;
+
+const STATES = ['draft', 'submitted', 'cab_review', 'approved', 'rejected', 'withdrawn', 'implemented'];
+const ACTORS = Array.from({ length: 200 }, (_, i) => `user.${i}`);
+const START = Date.parse('2021-12-01T00:00:00Z');
+const FIVE_YEARS_MS = 5 * 365 * 24 * 3600_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+const uuid = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+
+function generate(file: string) {
+  const raw = new BetterSqlite3(file);
+  try {
+    raw.pragma('synchronous = OFF');
+    raw.pragma('cache_size = -1000000');
+    const change = raw.prepare(
+      `insert into changes (id, number, source, title, requester, state, approved_by, created_at, updated_at)
+       values (?, ?, 'internal', ?, ?, ?, '[]', ?, ?)`,
+    );
+    raw.transaction(() => {
+      for (let n = 0; n < CHANGES; n++) {
+        const at = iso(START + Math.floor((n / CHANGES) * FIVE_YEARS_MS));
+        const year = new Date(at).getUTCFullYear();
+        change.run(
+          uuid(n),
+          `CHG-${year}-${String(n).padStart(6, '0')}`,
+          `变更 ${n}：核心系统升级`,
+          ACTORS[n % ACTORS.length],
+          STATES[n % STATES.length],
+          at,
+          at,
+        );
+      }
+    })();
+    const event = raw.prepare(
+      `insert into audit_events (seq, id, occurred_at, actor_id, actor_name, actor_roles, source_ip, request_id,
+         action, entity_type, entity_id, outcome, before_json, after_json, details_json, hash_alg, prev_hash, hash)
+       values (?, ?, ?, null, ?, '["operations_engineer"]', '10.0.0.1', null, 'change.update', 'change', ?,
+         'success', null, null, '{"field":"title"}', 'sha256', ?, ?)`,
+    );
+    const hash = '0'.repeat(64);
+    const BATCH = 100_000;
+    for (let done = 0; done < EVENTS; done += BATCH)
+      raw.transaction(() => {
+        for (let n = done; n < Math.min(EVENTS, done + BATCH); n++)
+          event.run(
+            n + 1,
+            uuid(n),
+            iso(START + Math.floor((n / EVENTS) * FIVE_YEARS_MS)),
+            ACTORS[n % ACTORS.length],
+            uuid(n % CHANGES),
+            hash,
+            hash,
+          );
+      })();
+    raw.pragma('wal_checkpoint(TRUNCATE)');
+    raw.exec('analyze');
+  } finally {
+    raw.close();
+  }
+}
+
+const p95 = (ms: number[]) => [...ms].sort((a, b) => a - b)[Math.ceil(ms.length * 0.95) - 1];
+const msSince = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e6;
+
+interface Case {
+  name: string;
+  /** The API request's path and query, without the cursor. */
+  path: string;
+  /** The same page as the server's keyset query, on the file directly: its SQL and parameters. */
+  raw: (after: unknown[] | null) => { sql: string; params: unknown[] };
+  /** The key of a row, as the raw query continues from it. */
+  keyOf: (row: Record<string, unknown>) => unknown[];
+}
+
+const cases: Case[] = [
+  {
+    name: 'changes: state=approved, newest first',
+    path: `/api/changes?state=approved&sort=-createdAt&limit=${LIMIT}`,
+    raw: (after) => ({
+      sql: `select * from changes where state = ? ${after ? 'and (created_at < ? or (created_at = ? and id < ?))' : ''}
+            order by created_at desc, id desc limit ${LIMIT + 1}`,
+      params: after ? ['approved', after[0], after[0], after[1]] : ['approved'],
+    }),
+    keyOf: (r) => [r.created_at, r.id],
+  },
+  {
+    name: 'audit trail: one actor, one year, newest first',
+    path: `/api/audit/events?actor=user.7&from=2024-01-01T00:00:00.000Z&to=2025-01-01T00:00:00.000Z&sort=-seq&limit=${LIMIT}`,
+    raw: (after) => ({
+      sql: `select * from audit_events where (actor_id = ? or actor_name = ?) and occurred_at >= ? and occurred_at < ?
+            ${after ? 'and seq < ?' : ''} order by seq desc limit ${LIMIT + 1}`,
+      params: [
+        'user.7',
+        'user.7',
+        '2024-01-01T00:00:00.000Z',
+        '2025-01-01T00:00:00.000Z',
+        ...(after ? [after[0]] : []),
+      ],
+    }),
+    keyOf: (r) => [r.seq],
+  },
+];
+
+async function main() {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'releasegate-lists-bench-'));
+  const file = path.join(dataDir, 'releasegate.db');
+  out(`Lists at scale (issue #18): ${fmt(CHANGES)} changes, ${fmt(EVENTS)} audit events, SQLite`);
+  const db = openSqlite(file);
+  await migrateToLatest(db);
+  await db.destroy();
+  const built = process.hrtime.bigint();
+  generate(file);
+  out(`  generated in ${(msSince(built) / 1000).toFixed(1)} s (${fmt(fs.statSync(file).size / 1e6)} MB)`);
+
+  // Who reads: an engineer (changes) and an auditor (the audit trail), made with the CLI.
+  const PASSWORD = 'bench-reader-correct-horse-42';
+  for (const [username, roles] of [
+    ['bench.engineer', 'operations_engineer'],
+    ['bench.auditor', 'auditor'],
+  ])
+    execFileSync(
+      process.execPath,
+      [
+        path.join(REPO_ROOT, 'packages/server/bin/releasegate.js'),
+        'user',
+        'create',
+        '--username',
+        username,
+        '--name',
+        username,
+        '--roles',
+        roles,
+      ],
+      {
+        input: `${PASSWORD}\n`,
+        env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' },
+        stdio: ['pipe', 'ignore', 'inherit'],
+      },
+    );
+  const fixture = new BetterSqlite3(file);
+  fixture.prepare('update users set must_change_password = 0').run();
+  fixture.close();
+  const port = await freePort();
+  const server = startChild(
+    'releasegate serve',
+    [path.join(REPO_ROOT, 'packages/server/bin/releasegate.js'), 'serve'],
+    { DATA_DIR: dataDir, DATABASE_URL: '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+  );
+  await server.waitForLine((line) => line.includes('ReleaseGate is listening'));
+  server.stopCapture();
+  const rg = {
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await server.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  const signIn = async (username: string) => {
+    const res = await fetch(`${rg.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: PASSWORD }),
+    });
+    if (res.status !== 200) throw new Error(`sign-in of ${username}: HTTP ${res.status} ${await res.text()}`);
+    const session = res.headers.getSetCookie().find((c) => c.startsWith('rg_session='));
+    return session!.split(';')[0];
+  };
+  const cookies = { changes: await signIn('bench.engineer'), audit: await signIn('bench.auditor') };
+  const rawDb = new BetterSqlite3(file, { readonly: true });
+  const rows: string[][] = [];
+  const verdicts: { goal: string; met: boolean; figure: string }[] = [];
+  const busyBefore = machineBusySeconds();
+  const started = Date.now();
+  try {
+    for (const c of cases) {
+      const get = async (cursor: string | null) => {
+        const t = process.hrtime.bigint();
+        const res = await fetch(
+          `${rg.baseUrl}${c.path}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+          {
+            headers: { cookie: c.path.startsWith('/api/audit') ? cookies.audit : cookies.changes },
+          },
+        );
+        const body = (await res.json()) as { items: unknown[]; nextCursor: string | null };
+        if (res.status !== 200) throw new Error(`${c.path}: HTTP ${res.status} ${JSON.stringify(body)}`);
+        return { ms: msSince(t), body };
+      };
+      // Walk to the far page once, keeping its cursor (and the raw query's key of the row before it).
+      let cursor: string | null = null;
+      let rawAfter: unknown[] | null = null;
+      let reached = 1;
+      for (; reached < FAR_PAGE; reached++) {
+        const { body } = await get(cursor);
+        if (!body.nextCursor) break;
+        cursor = body.nextCursor;
+        const { sql, params } = c.raw(rawAfter);
+        const page = rawDb.prepare(sql).all(...params) as Record<string, unknown>[];
+        rawAfter = c.keyOf(page[LIMIT - 1]);
+      }
+      for (const [label, at, after] of [
+        ['page 1', null, null],
+        [`page ${reached}`, cursor, rawAfter],
+      ] as const) {
+        const api: number[] = [];
+        const direct: number[] = [];
+        for (let i = 0; i < RUNS; i++) {
+          api.push((await get(at)).ms);
+          const { sql, params } = c.raw(after);
+          const t = process.hrtime.bigint();
+          rawDb.prepare(sql).all(...params);
+          direct.push(msSince(t));
+        }
+        const [a, r] = [p95(api), p95(direct)];
+        rows.push([c.name, label, a.toFixed(2), r.toFixed(3), (a / r).toFixed(1)]);
+        verdicts.push({
+          goal: `${c.name}, ${label}: p95 ≤ ${GOAL_MS} ms`,
+          met: a <= GOAL_MS,
+          figure: `${a.toFixed(2)} ms`,
+        });
+        verdicts.push({
+          goal: `${c.name}, ${label}: p95 ≤ ${GOAL_RATIO} × raw`,
+          met: a <= GOAL_RATIO * r,
+          figure: `${(a / r).toFixed(1)} ×`,
+        });
+      }
+    }
+  } finally {
+    rawDb.close();
+    await rg.close();
+  }
+  const busy =
+    busyBefore === null ? null : (machineBusySeconds()! - busyBefore) / ((Date.now() - started) / 1000);
+  out();
+  for (const line of table(['list', 'page', 'API p95 ms', 'raw p95 ms', 'ratio'], rows, [
+    false,
+    false,
+    true,
+    true,
+    true,
+  ]))
+    out(line);
+  out();
+  for (const line of table(
+    ['Goal', 'Figure', ''],
+    verdicts.map((v) => [v.goal, v.figure, verdict(v.met)]),
+    [false, true, false],
+  ))
+    out(line);
+  out();
+  out(
+    `${RUNS} sequential requests per row (one connection), signed in by session cookie; raw: the same keyset query on the file with better-sqlite3 in this process. Machine busy: ${busy === null ? 'n/a' : `${busy.toFixed(2)} cores`} on average.`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
