@@ -1,12 +1,13 @@
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../test/databases';
 import { migrateDown, migrateToLatest, migrations, pendingMigrations } from './migrate';
 
-/** Tables with their columns, so adding a column counts as a change of schema. */
+/** Tables with their columns, and the indexes, so adding a column or an index counts as a change of schema. */
 async function tableNames(t: TestDatabase): Promise<string[]> {
   const tables = await t.db.kysely.introspection.getTables();
   // PostgreSQL introspection lists every schema; other tests run in schemas of their own.
-  return tables
+  const columns = tables
     .filter((x) => t.dialect === 'sqlite' || x.schema === t.db.schema)
     .filter((x) => !x.name.startsWith('kysely_'))
     .map(
@@ -15,8 +16,20 @@ async function tableNames(t: TestDatabase): Promise<string[]> {
           .map((c) => c.name)
           .sort()
           .join(',')})`,
-    )
-    .sort();
+    );
+  const indexes =
+    t.dialect === 'sqlite'
+      ? await sql<{ name: string }>`select name from sqlite_master where type = 'index'`.execute(t.db.kysely)
+      : await sql<{
+          name: string;
+        }>`select indexname as name from pg_indexes where schemaname = ${t.db.schema}`.execute(t.db.kysely);
+  return [
+    ...columns,
+    ...indexes.rows
+      .map((r) => r.name)
+      .filter((n) => !n.includes('kysely_'))
+      .map((n) => `index ${n}`),
+  ].sort();
 }
 
 describe.each(DIALECTS)('migrations on %s', (dialect) => {
