@@ -434,7 +434,7 @@ describe.each(DIALECTS)('notifications (X-2) on %s', (dialect) => {
 
     receiver.respond = () => ({ status: 200, body: { ok: true } });
     await receiver.listen();
-    t.clock.advanceMinutes(60); // past the longest backoff so far
+    t.clock.advanceMinutes(73); // past the longest backoff: an hour, plus up to 20 % jitter
     await drain();
     const received = receiver.accepted.map((r) => JSON.parse(r.body).title.zh as string);
     expect(received).toEqual([1, 2, 3, 4, 5, 6].map((n) => `发布计划待审批 #${n}`));
