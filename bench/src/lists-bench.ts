@@ -19,12 +19,14 @@ import { REPO_ROOT, freePort, machineBusySeconds, startChild } from './proc';
 const { values: opts } = parseArgs({
   options: {
     changes: { type: 'string' },
+    releases: { type: 'string' },
     events: { type: 'string' },
     runs: { type: 'string' },
     page: { type: 'string' },
   },
 });
 const CHANGES = Number(opts.changes ?? 200_000);
+const RELEASES = Number(opts.releases ?? 100_000);
 const EVENTS = Number(opts.events ?? 2_000_000);
 const RUNS = Number(opts.runs ?? 200);
 const FAR_PAGE = Number(opts.page ?? 1000);
@@ -44,6 +46,8 @@ function generate(file: string) {
   try {
     raw.pragma('synchronous = OFF');
     raw.pragma('cache_size = -1000000');
+    // The releases name a policy version the server seeds at its first start.
+    raw.pragma('foreign_keys = OFF');
     const change = raw.prepare(
       `insert into changes (id, number, source, title, requester, state, approved_by, created_at, updated_at)
        values (?, ?, 'internal', ?, ?, ?, '[]', ?, ?)`,
@@ -58,6 +62,32 @@ function generate(file: string) {
           `变更 ${n}：核心系统升级`,
           ACTORS[n % ACTORS.length],
           STATES[n % STATES.length],
+          at,
+          at,
+        );
+      }
+    })();
+    // Releases over the five years, nine in ten closed; the list reads the releases table only.
+    const release = raw.prepare(
+      `insert into releases (id, number, title, state, outcome, type, proposed_type, proposal, urgency,
+         rollback_difficulty, new_technology, target_ci_ids, policy_version_id, requested_by, created_at, updated_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, 'normal', 'easy', 0, '[]', 'bench-policy', ?, ?, ?)`,
+    );
+    const TYPES = ['normal', 'normal', 'major', 'emergency'];
+    raw.transaction(() => {
+      for (let n = 0; n < RELEASES; n++) {
+        const at = iso(START + Math.floor((n / RELEASES) * FIVE_YEARS_MS));
+        const closed = n % 10 !== 0;
+        release.run(
+          uuid(10_000_000 + n),
+          `REL-${new Date(at).getUTCFullYear()}-${String(n).padStart(6, '0')}`,
+          `发布 ${n}：网银核心升级`,
+          closed ? 'closed' : 'planning',
+          closed ? 'successful' : null,
+          TYPES[n % TYPES.length],
+          TYPES[n % TYPES.length],
+          JSON.stringify({ type: TYPES[n % TYPES.length], criteria: [], reasons: [] }),
+          ACTORS[n % ACTORS.length],
           at,
           at,
         );
@@ -116,6 +146,16 @@ const cases: Case[] = [
     keyOf: (r) => [r.created_at, r.id],
   },
   {
+    name: 'releases: closed, normal, newest first',
+    path: `/api/releases?state=closed&type=normal&sort=-createdAt&limit=${LIMIT}`,
+    raw: (after) => ({
+      sql: `select * from releases where state = ? and type = ? ${after ? 'and (created_at < ? or (created_at = ? and id < ?))' : ''}
+            order by created_at desc, id desc limit ${LIMIT + 1}`,
+      params: after ? ['closed', 'normal', after[0], after[0], after[1]] : ['closed', 'normal'],
+    }),
+    keyOf: (r) => [r.created_at, r.id],
+  },
+  {
     name: 'audit trail: one actor, one year, newest first',
     path: `/api/audit/events?actor=user.7&from=2024-01-01T00:00:00.000Z&to=2025-01-01T00:00:00.000Z&sort=-seq&limit=${LIMIT}`,
     raw: (after) => ({
@@ -136,7 +176,9 @@ const cases: Case[] = [
 async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'releasegate-lists-bench-'));
   const file = path.join(dataDir, 'releasegate.db');
-  out(`Lists at scale (issue #18): ${fmt(CHANGES)} changes, ${fmt(EVENTS)} audit events, SQLite`);
+  out(
+    `Lists at scale (issue #18): ${fmt(CHANGES)} changes, ${fmt(RELEASES)} releases, ${fmt(EVENTS)} audit events, SQLite`,
+  );
   const db = openSqlite(file);
   await migrateToLatest(db);
   await db.destroy();
@@ -197,7 +239,8 @@ async function main() {
     const session = res.headers.getSetCookie().find((c) => c.startsWith('rg_session='));
     return session!.split(';')[0];
   };
-  const cookies = { changes: await signIn('bench.engineer'), audit: await signIn('bench.auditor') };
+  const engineer = await signIn('bench.engineer');
+  const auditor = await signIn('bench.auditor');
   const rawDb = new BetterSqlite3(file, { readonly: true });
   const rows: string[][] = [];
   const verdicts: { goal: string; met: boolean; figure: string }[] = [];
@@ -210,7 +253,7 @@ async function main() {
         const res = await fetch(
           `${rg.baseUrl}${c.path}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
           {
-            headers: { cookie: c.path.startsWith('/api/audit') ? cookies.audit : cookies.changes },
+            headers: { cookie: c.path.startsWith('/api/audit') ? auditor : engineer },
           },
         );
         const body = (await res.json()) as { items: unknown[]; nextCursor: string | null };
