@@ -48,6 +48,11 @@ describe.each(DIALECTS)('the auditor reads the audit log over HTTP on %s', (dial
       outcome: 'success',
     });
     expect(created.body.items[0].after).not.toHaveProperty('passwordHash');
+    // The actor by id finds the same events as by name.
+    const byId = await auditor.get(
+      `/api/audit/events?action=user.create&actor=${created.body.items[0].actorId as string}`,
+    );
+    expect(byId.body.items.map((e: any) => e.id)).toEqual(created.body.items.map((e: any) => e.id));
 
     const page1 = await auditor.get('/api/audit/events?action=user.create&limit=2');
     expect(page1.body.items).toHaveLength(2);

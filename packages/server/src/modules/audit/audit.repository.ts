@@ -42,10 +42,17 @@ export async function insertEvent(q: Kysely<Database>, row: AuditRow): Promise<v
   await q.insertInto('audit_events').values(row).execute();
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function applyFilter(q: Kysely<Database>, f: AuditFilter) {
   let query = q.selectFrom('audit_events').selectAll();
+  // An actor is asked for by id (a UUID) or by name. Every event of a signed-in principal carries
+  // both, so the one column the value can be is enough — an OR of the two read two indexes and
+  // sorted their union (14 ms a page at 2 million events, bench/src/lists-bench.ts).
   if (f.actor)
-    query = query.where((eb) => eb.or([eb('actor_id', '=', f.actor!), eb('actor_name', '=', f.actor!)]));
+    query = UUID.test(f.actor)
+      ? query.where('actor_id', '=', f.actor)
+      : query.where('actor_name', '=', f.actor);
   if (f.action) {
     // Decision 0022: a current name finds the rows recorded under its old names too.
     const action = currentActionName(f.action);
