@@ -141,21 +141,21 @@ const cases: Case[] = [
     name: 'changes: state=approved, newest first',
     path: `/api/changes?state=approved&sort=-createdAt&limit=${LIMIT}`,
     raw: (after) => ({
-      sql: `select * from changes where state = ? ${after ? 'and (created_at < ? or (created_at = ? and id < ?))' : ''}
-            order by created_at desc, id desc limit ${LIMIT + 1}`,
+      sql: `select * from changes where state = ? ${after ? 'and (created_at < ? or (created_at = ? and number < ?))' : ''}
+            order by created_at desc, number desc limit ${LIMIT + 1}`,
       params: after ? ['approved', after[0], after[0], after[1]] : ['approved'],
     }),
-    keyOf: (r) => [r.created_at, r.id],
+    keyOf: (r) => [r.created_at, r.number],
   },
   {
     name: 'releases: closed, normal, newest first',
     path: `/api/releases?state=closed&type=normal&sort=-createdAt&limit=${LIMIT}`,
     raw: (after) => ({
-      sql: `select * from releases where state = ? and type = ? ${after ? 'and (created_at < ? or (created_at = ? and id < ?))' : ''}
-            order by created_at desc, id desc limit ${LIMIT + 1}`,
+      sql: `select * from releases where state = ? and type = ? ${after ? 'and (created_at < ? or (created_at = ? and number < ?))' : ''}
+            order by created_at desc, number desc limit ${LIMIT + 1}`,
       params: after ? ['closed', 'normal', after[0], after[0], after[1]] : ['closed', 'normal'],
     }),
-    keyOf: (r) => [r.created_at, r.id],
+    keyOf: (r) => [r.created_at, r.number],
   },
   {
     name: 'audit trail: one actor, one year, newest first',

@@ -100,6 +100,8 @@ export function requestFor(
   reason: string | null,
 ): { url: string; body: Record<string, unknown> } {
   const at = (...parts: string[]) => `/api/${parts.map(encodeURIComponent).join('/')}`;
+  // An approval's comment is optional; a rejection's is required (the route refuses it empty).
+  const comment = reason ?? (choice === 'approve' ? null : '');
   switch (target.op) {
     case 'rollback':
       return {
@@ -109,7 +111,7 @@ export function requestFor(
     case 'plan':
       return {
         url: at('releases', target.releaseId, 'plan', choice),
-        body: { comment: reason ?? (choice === 'approve' ? null : '') },
+        body: { comment },
       };
     case 'vote':
       return {
@@ -119,7 +121,7 @@ export function requestFor(
     case 'dsl':
       return {
         url: at('dsl', 'versions', target.versionId, choice),
-        body: { comment: reason ?? (choice === 'approve' ? null : '') },
+        body: { comment },
       };
   }
 }

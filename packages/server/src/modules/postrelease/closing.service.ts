@@ -270,8 +270,8 @@ export function sealArchiveJob(deps: ClosingDeps) {
       const q = deps.db.kysely;
       const release = await findRelease(q, releaseId);
       const closure = release && (await repo.findClosure(q, releaseId));
-      if (!release || !closure || (await repo.findArchive(q, releaseId))?.sealedAt) return;
-      const archived = await repo.findArchive(q, releaseId);
+      const archived = release && closure && (await repo.findArchive(q, releaseId));
+      if (!release || !closure || archived?.sealedAt) return;
       const gathered = archived ? null : await gatherArchive(q, deps, release);
       // The release's outcome is the closure's (set by the same close).
       const data = await assembleReport(q, release, await rulesOf(q, release), {
