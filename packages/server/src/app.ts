@@ -9,7 +9,7 @@ import { registerAuthentication } from './http/authenticate';
 import { registerIdempotency } from './http/idempotency';
 import { frameworkErrorReply, MAX_PARAM_LENGTH, registerErrorHandler } from './http/error-handler';
 import { strictValidatorCompiler } from './http/strict-input';
-import { registerMetrics } from './http/metrics';
+import { registerIdentityCacheMetrics, registerMetrics } from './http/metrics';
 import { registerOpenApi } from './http/openapi';
 import { registerRateLimits } from './http/rate-limits';
 import { registerSecurityHeaders } from './http/security-headers';
@@ -31,6 +31,7 @@ import {
 } from './modules/audit/audit.checkpoint';
 import { authRoutes } from './modules/identity/auth.routes';
 import type { IdentityDeps } from './modules/identity/identity.deps';
+import { createIdentityCache } from './modules/identity/identity.cache';
 import { tokenRoutes } from './modules/identity/token.routes';
 import { secondFactorRoutes } from './modules/identity/second-factor.routes';
 import { userRoutes } from './modules/identity/user.routes';
@@ -153,7 +154,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const timeStamper = timeStamperFrom(config.audit.tsa);
   const secrets = SecretBox.loadOrCreate(config.secretsKeyFile);
   await sealLegacyEndpoints(db.kysely, secrets);
-  const identity: IdentityDeps = { db, clock, audit, secrets, settings: config };
+  const cache = await createIdentityCache(db, config.session.cacheMs, (error) =>
+    fastify.log.warn({ err: error }, 'identity cache'),
+  );
+  if (cache) fastify.addHook('onClose', () => cache.close());
+  const identity: IdentityDeps = { db, clock, audit, secrets, settings: config, cache };
   const cmdb: CmdbDeps = { db, clock, audit, graph: new ImpactGraphCache(db) };
   const policy: PolicyDeps = { db, clock, audit };
   const blobs = await openBlobStore(config.dsl);
@@ -184,7 +189,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   };
 
   // First, so every answer carries them: API, web app, API docs, errors and 404s alike.
-  await registerSecurityHeaders(fastify, config.publicUrl);
+  registerSecurityHeaders(fastify, config.publicUrl);
   await fastify.register(fastifyCookie);
   await registerOpenApi(fastify);
   await fastify.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
@@ -199,6 +204,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   registerBodyTimeout(fastify, config.http.bodyTimeoutMs);
 
   const registry = registerMetrics(fastify);
+  if (cache) registerIdentityCacheMetrics(registry, cache);
   const chatGrants = new ChatGrants();
   registerAuthentication(fastify, identity, chatGrants);
   registerIdempotency(fastify, { db, clock });
@@ -287,10 +293,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     }),
   );
   await fastify.register(
-    chatRoutes(
-      { db, clock, audit, secrets, grants: chatGrants, act: injectAct(fastify) },
-      config.chat,
-    ),
+    chatRoutes({ db, clock, audit, secrets, grants: chatGrants, act: injectAct(fastify) }, config.chat),
   );
   await registerWeb(fastify, config.webDistDir ?? DEFAULT_WEB_DIST);
 

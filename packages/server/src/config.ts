@@ -87,6 +87,7 @@ const envSchema = z.object({
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   SESSION_IDLE_MINUTES: intFrom('SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
   SESSION_ABSOLUTE_HOURS: intFrom('SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 7),
+  AUTH_CACHE_MS: intFrom('AUTH_CACHE_MS', 1000, 0, 1000),
   LOCKOUT_THRESHOLD: intFrom('LOCKOUT_THRESHOLD', 5, 1, 100),
   LOCKOUT_MINUTES: intFrom('LOCKOUT_MINUTES', 15, 1, 24 * 60),
   PASSWORD_PROFILE: z.enum(['standard', 'strict']).default('standard'),
@@ -195,7 +196,12 @@ export interface Config {
   readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   readonly publicUrl: string;
   readonly trustProxy: boolean;
-  readonly session: { readonly idleMinutes: number; readonly absoluteHours: number };
+  readonly session: {
+    readonly idleMinutes: number;
+    readonly absoluteHours: number;
+    /** Decision 0028: how long a checked session or token is kept in the process (0: never). */
+    readonly cacheMs: number;
+  };
   readonly lockout: { readonly threshold: number; readonly minutes: number };
   readonly password: { readonly profile: 'standard' | 'strict'; readonly maxAgeDays: number };
   readonly audit: {
@@ -325,7 +331,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     trustProxy: e.TRUST_PROXY === 'true',
-    session: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS },
+    session: {
+      idleMinutes: e.SESSION_IDLE_MINUTES,
+      absoluteHours: e.SESSION_ABSOLUTE_HOURS,
+      cacheMs: e.AUTH_CACHE_MS,
+    },
     lockout: { threshold: e.LOCKOUT_THRESHOLD, minutes: e.LOCKOUT_MINUTES },
     password: { profile: e.PASSWORD_PROFILE, maxAgeDays: e.PASSWORD_MAX_AGE_DAYS },
     audit: {

@@ -13,6 +13,7 @@ import {
 } from 'kysely';
 import type { Config } from '../config';
 import type { Database } from './schema';
+import { TableWrites } from './table-writes';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -21,8 +22,10 @@ export interface Db {
   readonly dialect: Dialect;
   /** PostgreSQL schema (search_path) when not the default. */
   readonly schema?: string;
-  /** PostgreSQL connection string, for the LISTEN/NOTIFY connection of live events. */
+  /** PostgreSQL connection string, for the LISTEN/NOTIFY connections (live events, identity). */
   readonly url?: string;
+  /** PostgreSQL: the tables this process writes, told as each statement is compiled (decision 0028). */
+  readonly tableWrites?: TableWrites;
   destroy(): Promise<void>;
 }
 
@@ -104,8 +107,16 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Db {
   // pg_terminate_backend) emits 'error' on the pool; unheard, that error would end the process.
   // The pool has already discarded the connection and the next query opens a new one.
   pool.on('error', (error) => options.onIdleError?.(error));
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { kysely, dialect: 'postgres', schema: options.schema, url, destroy: () => kysely.destroy() };
+  const tableWrites = new TableWrites();
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [tableWrites] });
+  return {
+    kysely,
+    dialect: 'postgres',
+    schema: options.schema,
+    url,
+    tableWrites,
+    destroy: () => kysely.destroy(),
+  };
 }
 
 export function openDatabase(

@@ -40,6 +40,7 @@ import * as m20261221000700 from './migrations/20261221000700_add_chat_binding_c
 import * as m20261221000800 from './migrations/20261221000800_add_webhook_keyword';
 import * as m20261221000900 from './migrations/20261221000900_add_audit_actor_name_index';
 import * as m20261221001000 from './migrations/20261221001000_add_release_state_type_index';
+import * as m20261222000100 from './migrations/20261222000100_add_identity_change_signals';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -83,6 +84,7 @@ export const migrations: Record<string, Migration> = {
   '20261221000800_add_webhook_keyword': m20261221000800,
   '20261221000900_add_audit_actor_name_index': m20261221000900,
   '20261221001000_add_release_state_type_index': m20261221001000,
+  '20261222000100_add_identity_change_signals': m20261222000100,
 };
 
 function migrator(db: Db): Migrator {

@@ -3,7 +3,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../test/databases';
 import { migrateDown, migrateToLatest, migrations, pendingMigrations } from './migrate';
 
-/** Tables with their columns, and the indexes, so adding a column or an index counts as a change of schema. */
+/**
+ * Tables with their columns, the indexes and the triggers, so adding a column, an index or a
+ * trigger counts as a change of schema.
+ */
 async function tableNames(t: TestDatabase): Promise<string[]> {
   const tables = await t.db.kysely.introspection.getTables();
   // PostgreSQL introspection lists every schema; other tests run in schemas of their own.
@@ -17,18 +20,21 @@ async function tableNames(t: TestDatabase): Promise<string[]> {
           .sort()
           .join(',')})`,
     );
-  const indexes =
+  const objects =
     t.dialect === 'sqlite'
-      ? await sql<{ name: string }>`select name from sqlite_master where type = 'index'`.execute(t.db.kysely)
-      : await sql<{
+      ? await sql<{
           name: string;
-        }>`select indexname as name from pg_indexes where schemaname = ${t.db.schema}`.execute(t.db.kysely);
+          type: string;
+        }>`select name, type from sqlite_master where type in ('index', 'trigger')`.execute(t.db.kysely)
+      : await sql<{ name: string; type: string }>`
+          select indexname as name, 'index' as type from pg_indexes where schemaname = ${t.db.schema}
+          union all
+          select t.tgname, 'trigger' from pg_trigger t
+            join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
+            where n.nspname = ${t.db.schema} and not t.tgisinternal`.execute(t.db.kysely);
   return [
     ...columns,
-    ...indexes.rows
-      .map((r) => r.name)
-      .filter((n) => !n.includes('kysely_'))
-      .map((n) => `index ${n}`),
+    ...objects.rows.filter((r) => !r.name.includes('kysely_')).map((r) => `${r.type} ${r.name}`),
   ].sort();
 }
 

@@ -144,6 +144,12 @@ export interface ApiTokensTable {
   last_used_at: string | null;
 }
 
+/** SQLite only (decision 0028): moved by triggers whenever who may act changes. */
+export interface IdentityEpochTable {
+  id: number;
+  epoch: number;
+}
+
 export interface SetupTokensTable {
   token_hash: string;
   role: string;
@@ -660,6 +666,7 @@ export interface Database extends ChangesTables {
   sign_in_challenges: SignInChallengesTable;
   oidc_authorizations: OidcAuthorizationsTable;
   api_tokens: ApiTokensTable;
+  identity_epoch: IdentityEpochTable;
   setup_tokens: SetupTokensTable;
   audit_events: AuditEventsTable;
   ci_types: CiTypesTable;

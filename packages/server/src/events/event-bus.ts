@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { sql } from 'kysely';
-import pg from 'pg';
 import type { Db } from '../db/database';
+import { PostgresListener } from '../db/pg-listener';
 
 /** What a page watching a release is told: something changed, and what (IM-3 live progress). */
 export interface LiveEvent {
@@ -59,45 +59,33 @@ const MAX_PAYLOAD = 7900;
 
 export class PostgresEventBus implements EventBus {
   private readonly fanout = new Fanout();
-  private listener: pg.Client | null = null;
-  private connecting: Promise<void> | null = null;
-  private closed = false;
-  readonly channel: string;
+  private readonly listener: PostgresListener;
 
   constructor(
     private readonly db: Db,
-    private readonly onError: (error: unknown) => void = () => {},
+    onError: (error: unknown) => void = () => {},
   ) {
     // One channel per schema: test databases (a schema each) never hear each other.
-    this.channel = `releasegate_events_${db.schema ?? 'public'}`;
+    this.listener = new PostgresListener(db.url!, `releasegate_events_${db.schema ?? 'public'}`, {
+      notified: (payload) => {
+        if (!payload) return;
+        try {
+          this.fanout.deliver(JSON.parse(payload) as LiveEvent);
+        } catch (error) {
+          onError(error);
+        }
+      },
+      error: onError,
+    });
+  }
+
+  get channel(): string {
+    return this.listener.channel;
   }
 
   /** Opens the LISTEN connection; reconnects after a failure so a restarted database loses no watcher. */
   start(): Promise<void> {
-    this.connecting ??= this.connect();
-    return this.connecting;
-  }
-
-  private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.db.url });
-    client.on('notification', (message) => {
-      if (message.channel !== this.channel || !message.payload) return;
-      try {
-        this.fanout.deliver(JSON.parse(message.payload) as LiveEvent);
-      } catch (error) {
-        this.onError(error);
-      }
-    });
-    client.on('error', (error) => {
-      this.onError(error);
-      this.listener = null;
-      this.connecting = null;
-      void client.end().catch(() => {});
-      if (!this.closed) setTimeout(() => void this.start().catch(this.onError), 1000).unref();
-    });
-    await client.connect();
-    await client.query(`LISTEN "${this.channel}"`);
-    this.listener = client;
+    return this.listener.start();
   }
 
   async publish(event: LiveEvent): Promise<void> {
@@ -111,11 +99,8 @@ export class PostgresEventBus implements EventBus {
     return this.fanout.subscribe(releaseId, listener);
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    const client = this.listener;
-    this.listener = null;
-    if (client) await client.end().catch(() => {});
+  close(): Promise<void> {
+    return this.listener.close();
   }
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { IdentityCache } from '../modules/identity/identity.cache';
 
 /** A registry per app (tests build many apps in one process) with process and HTTP metrics. */
 export function registerMetrics(app: FastifyInstance): Registry {
@@ -24,4 +25,18 @@ export function registerMetrics(app: FastifyInstance): Registry {
     done();
   });
   return registry;
+}
+
+/** Decision 0028: how the sessions and tokens of signed-in requests were found. */
+export function registerIdentityCacheMetrics(registry: Registry, cache: IdentityCache): void {
+  new Counter({
+    name: 'releasegate_identity_lookups_total',
+    help: 'Sessions and API tokens checked: kept (from the cache), read (from the database), bypassed (cache not trusted)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [outcome, count] of Object.entries(cache.counts)) this.inc({ outcome }, count);
+    },
+  });
 }

@@ -1,5 +1,6 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import fastifyHelmet from '@fastify/helmet';
+import helmet, { type HelmetOptions } from 'helmet';
 
 type Directives = Record<string, string[]>;
 
@@ -30,7 +31,22 @@ export function appDirectives(https: boolean): Directives {
 }
 
 /**
- * Security headers on every answer (@fastify/helmet): the CSP above; X-Content-Type-Options
+ * The headers helmet sets for these options, computed once: they are the same for every answer
+ * (no nonce), and helmet would otherwise build the policy again on each request (bench/).
+ */
+function helmetHeaders(options: HelmetOptions): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: string | number | string[]) =>
+      (headers[name.toLowerCase()] = String(value)),
+    removeHeader: (name: string) => delete headers[name.toLowerCase()],
+  };
+  helmet(options)({} as IncomingMessage, response as unknown as ServerResponse, () => {});
+  return headers;
+}
+
+/**
+ * Security headers on every answer (helmet): the CSP above; X-Content-Type-Options
  * nosniff (a download or JSON never runs as a page); X-Frame-Options DENY for browsers older
  * than frame-ancestors; Referrer-Policy no-referrer (a setup link's token never leaves in a
  * Referer); cross-origin isolation of windows and resources; HSTS only when the public address
@@ -38,12 +54,17 @@ export function appDirectives(https: boolean): Directives {
  * /api/docs runs under the same policy as it is (its own files, no inline script), so it needs
  * no policy of its own; an e2e test opens it and watches for violations.
  */
-export async function registerSecurityHeaders(app: FastifyInstance, publicUrl: string): Promise<void> {
+export function registerSecurityHeaders(app: FastifyInstance, publicUrl: string): void {
   const https = publicUrl.startsWith('https://');
-  await app.register(fastifyHelmet, {
+  const headers = helmetHeaders({
     contentSecurityPolicy: { useDefaults: false, directives: appDirectives(https) },
     strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     referrerPolicy: { policy: 'no-referrer' },
     xFrameOptions: { action: 'deny' },
+  });
+  // onRequest, as @fastify/helmet did: errors, 404s and early refusals carry them too.
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
+    done();
   });
 }

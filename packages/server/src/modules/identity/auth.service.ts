@@ -281,7 +281,9 @@ export type SessionCheck =
 export async function authenticateSession(deps: IdentityDeps, sessionToken: string): Promise<SessionCheck> {
   const idHash = sha256Hex(sessionToken);
   const q = deps.db.kysely;
-  const found = await repo.findSessionWithUser(q, idHash);
+  const read = () => repo.findSessionWithUser(q, idHash);
+  const looked = deps.cache ? await deps.cache.session(idHash, read) : { value: await read(), kept: false };
+  const found = looked.value;
   if (!found) return { principal: null, reason: 'unknown' };
   const { session, user } = found;
   if (session.revokedAt) return { principal: null, reason: 'revoked' };
@@ -292,6 +294,11 @@ export async function authenticateSession(deps: IdentityDeps, sessionToken: stri
       : now.getTime() - new Date(session.lastSeenAt).getTime() >= deps.settings.session.idleMinutes * 60_000
         ? 'idle_timeout'
         : null;
+  if (expiredBy && looked.kept) {
+    // What was kept may predate another node's touch: the database decides before a session ends.
+    deps.cache!.forget(idHash);
+    return authenticateSession(deps, sessionToken);
+  }
   if (expiredBy) {
     await repo.revokeSession(q, idHash, iso(now), expiredBy);
     return { principal: null, reason: expiredBy };
@@ -299,6 +306,7 @@ export async function authenticateSession(deps: IdentityDeps, sessionToken: stri
   if (user.disabled) return { principal: null, reason: 'disabled' };
   if (now.getTime() - new Date(session.lastSeenAt).getTime() >= TOUCH_INTERVAL_MS) {
     await repo.touchSession(q, idHash, iso(now));
+    session.lastSeenAt = iso(now);
   }
   return {
     principal: principalOf(user, deps, { sessionIdHash: idHash, providerMfa: session.providerMfa }),
@@ -309,13 +317,20 @@ export async function authenticateSession(deps: IdentityDeps, sessionToken: stri
 /** Resolves a bearer API token; its permissions are its scopes within its owner's permissions. */
 export async function authenticateToken(deps: IdentityDeps, bearer: string): Promise<Principal | null> {
   const q = deps.db.kysely;
-  const token = await repo.findApiTokenByHash(q, sha256Hex(bearer));
+  const hash = sha256Hex(bearer);
+  const read = async () => {
+    const token = await repo.findApiTokenByHash(q, hash);
+    const user = token && (await repo.findUserById(q, token.userId));
+    return token && user ? { token, user } : undefined;
+  };
+  const found = (deps.cache ? await deps.cache.token(hash, read) : { value: await read() }).value;
   const now = deps.clock.now();
-  if (!token || token.revokedAt || token.expiresAt <= iso(now)) return null;
-  const user = await repo.findUserById(q, token.userId);
-  if (!user || user.disabled) return null;
+  if (!found) return null;
+  const { token, user } = found;
+  if (token.revokedAt || token.expiresAt <= iso(now) || user.disabled) return null;
   if (!token.lastUsedAt || now.getTime() - new Date(token.lastUsedAt).getTime() >= TOUCH_INTERVAL_MS) {
     await repo.touchApiToken(q, token.id, iso(now));
+    token.lastUsedAt = iso(now);
   }
   return {
     ...principalOf(user, deps, { tokenId: token.id, scopes: token.scopes }),

@@ -1,0 +1,227 @@
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../../test/databases';
+import { HttpClient, startTestApp, type TestApp } from '../../test/test-app';
+import { spawnServer, stopServer, type ServerProcess } from '../../test/server-process';
+import type { Db } from '../../db/database';
+
+// Decision 0028: a server process keeps the sessions and tokens it checked for up to a second.
+// These tests attack that: every way who may act can change — through the API, through another
+// connection (the CLI, another node, a person with SQL), with the signal lost — must reach the
+// next request at once on the node that made it, and within a second everywhere.
+
+const REVOCATION_BOUND_MS = 1000;
+const at = () => new Date().toISOString();
+
+/** Asks until `refused` holds, and answers how long it took; fails after the bound and a margin. */
+async function timeUntil(refused: () => Promise<boolean>): Promise<number> {
+  const started = performance.now();
+  while (!(await refused())) {
+    if (performance.now() - started > REVOCATION_BOUND_MS * 3) throw new Error('never refused');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return performance.now() - started;
+}
+
+describe.each(DIALECTS)('X-4 the identity cache on %s (decision 0028)', (dialect) => {
+  let t: TestApp;
+  /** Another connection to the same database: what the CLI, another node or a person with SQL uses. */
+  let other: Db;
+  let admin: HttpClient;
+  let sec: { id: string };
+  beforeEach(async () => {
+    t = await startTestApp(dialect);
+    other = t.database.openAnother();
+    sec = await t.seedUser('sec', ['security_administrator']);
+    admin = new HttpClient(t.url);
+    expect((await admin.login('sec')).status).toBe(200);
+  });
+  afterEach(async () => {
+    await other.destroy();
+    await t.close();
+  });
+
+  const me = () => admin.get(`/api/users/${sec.id}`);
+  const counts = () => ({ ...t.app.identity.cache!.counts });
+
+  it('X-4 signed-in requests are answered from the cache: the session is read once, not per request', async () => {
+    expect((await me()).status).toBe(200);
+    const before = counts();
+    for (let i = 0; i < 20; i++) expect((await me()).status).toBe(200);
+    const after = counts();
+    expect(after.kept - before.kept).toBe(20);
+    expect(after.read - before.read).toBe(0);
+  });
+
+  it('X-4 a sign-out ends the session at once on the node that made it, though it was kept', async () => {
+    expect((await me()).status).toBe(200);
+    const cookie = admin.cookieHeader();
+    expect((await admin.post('/api/auth/logout')).status).toBe(204);
+    const replay = await fetch(`${t.url}/api/users/${sec.id}`, { headers: { cookie } });
+    expect(replay.status).toBe(401);
+  });
+
+  it('X-4 a user disabled, a role taken away or a session revoked by a direct write from another connection reaches the next request within a second', async () => {
+    const engineer = await t.seedUser('eng', ['operations_engineer']);
+    const eng = new HttpClient(t.url);
+    await eng.login('eng');
+    expect((await eng.get('/api/changes')).status).toBe(200);
+    expect((await me()).status).toBe(200);
+
+    // A role taken away: the permission it gave goes with it.
+    await other.kysely.deleteFrom('user_roles').where('user_id', '=', sec.id).execute();
+    const roleGone = await timeUntil(async () => (await me()).status === 403);
+    // Disabled: the session ends.
+    await other.kysely.updateTable('users').set({ disabled: 1 }).where('id', '=', engineer.id).execute();
+    const disabled = await timeUntil(async () => (await eng.get('/api/changes')).status === 401);
+    // Revoked, as `releasegate` would from another process.
+    await other.kysely
+      .insertInto('user_roles')
+      .values({ user_id: sec.id, role: 'security_administrator' })
+      .execute();
+    await timeUntil(async () => (await me()).status === 200);
+    await other.kysely.updateTable('sessions').set({ revoked_at: at(), revoked_reason: 'test' }).execute();
+    const revoked = await timeUntil(async () => (await me()).status === 401);
+
+    for (const ms of [roleGone, disabled, revoked]) expect(ms).toBeLessThan(REVOCATION_BOUND_MS);
+    // SQLite reads the change counter before every lookup: the very next request is refused.
+    if (dialect === 'sqlite') expect(Math.max(roleGone, disabled, revoked)).toBeLessThan(50);
+  });
+
+  it('X-4 an API token revoked or narrowed from another connection stops within a second; a touch of last use is not a change', async () => {
+    const created = await admin.post('/api/tokens', {
+      name: 'pipeline',
+      scopes: ['user.read'],
+      expiresInDays: 30,
+    });
+    expect(created.status).toBe(201);
+    const pipeline = new HttpClient(t.url);
+    pipeline.bearer = created.body.token;
+    expect((await pipeline.get(`/api/users/${sec.id}`)).status).toBe(200);
+
+    // last_used_at moves once a minute and must not empty the cache (it is not who may act).
+    const before = counts();
+    await other.kysely.updateTable('api_tokens').set({ last_used_at: at() }).execute();
+    await other.kysely.updateTable('sessions').set({ last_seen_at: at() }).execute();
+    if (dialect === 'postgres') await new Promise((resolve) => setTimeout(resolve, 100)); // any NOTIFY would have come
+    expect((await pipeline.get(`/api/users/${sec.id}`)).status).toBe(200);
+    expect(counts().kept - before.kept).toBe(1);
+
+    await other.kysely
+      .updateTable('api_tokens')
+      .set({ scopes: JSON.stringify(['change.read']) })
+      .execute();
+    const narrowed = await timeUntil(async () => (await pipeline.get(`/api/users/${sec.id}`)).status === 403);
+    await other.kysely.updateTable('api_tokens').set({ revoked_at: at() }).execute();
+    const revoked = await timeUntil(async () => (await pipeline.get(`/api/users/${sec.id}`)).status === 401);
+    expect(Math.max(narrowed, revoked)).toBeLessThan(REVOCATION_BOUND_MS);
+  });
+
+  it('X-4 a race of 20 requests against a revocation: none started after the revocation committed is let in', async () => {
+    expect((await me()).status).toBe(200);
+    const cookie = admin.cookieHeader();
+    const ask = async () => {
+      const started = performance.now();
+      const status = (await fetch(`${t.url}/api/users/${sec.id}`, { headers: { cookie } })).status;
+      return { started, status };
+    };
+    const early = Array.from({ length: 10 }, ask);
+    await other.kysely.updateTable('sessions').set({ revoked_at: at(), revoked_reason: 'test' }).execute();
+    const committed = performance.now();
+    // On PostgreSQL the other nodes' signal arrives by NOTIFY: the bound is a second.
+    const settle = dialect === 'sqlite' ? 0 : REVOCATION_BOUND_MS;
+    await new Promise((resolve) => setTimeout(resolve, settle));
+    const late = await Promise.all(Array.from({ length: 10 }, ask));
+    await Promise.all(early);
+    expect(late.every((r) => r.started > committed && r.status === 401)).toBe(true);
+  });
+});
+
+// Several nodes share one database only on PostgreSQL (SQLite is the one-node mode): skipped
+// unless TEST_DATABASE_URL names a PostgreSQL server (CI always does).
+const postgres = DIALECTS.includes('postgres');
+
+describe('X-4 the identity cache across server nodes on postgres (decision 0028)', () => {
+  let t: TestApp;
+  let node2: ServerProcess | undefined;
+  beforeEach(async () => {
+    if (!postgres) return;
+    t = await startTestApp('postgres');
+    // The other node runs on the real clock: so does this one, or its sessions look old there.
+    t.clock.set(new Date().toISOString());
+  });
+  afterEach(async () => {
+    if (node2) await stopServer(node2, 'SIGKILL');
+    node2 = undefined;
+    if (postgres) await t.close();
+  });
+
+  it.skipIf(!postgres)(
+    'X-4 a sign-out on one node ends the session on the other within a second, though the other kept it',
+    async () => {
+      const sec = await t.seedUser('sec', ['security_administrator']);
+      node2 = await spawnServer({ ...t.database.env, JOBS_ENABLED: 'false' });
+      const one = new HttpClient(t.url);
+      expect((await one.login('sec')).status).toBe(200);
+      const two = one.at(node2.url);
+      // Both nodes have checked the session and keep it.
+      for (let i = 0; i < 3; i++) {
+        expect((await one.get(`/api/users/${sec.id}`)).status).toBe(200);
+        expect((await two.get(`/api/users/${sec.id}`)).status).toBe(200);
+      }
+      const cookie = one.cookieHeader();
+      expect((await one.post('/api/auth/logout')).status).toBe(204);
+      const ms = await timeUntil(
+        async () =>
+          (await fetch(`${node2!.url}/api/users/${sec.id}`, { headers: { cookie } })).status === 401,
+      );
+      expect(ms).toBeLessThan(REVOCATION_BOUND_MS);
+    },
+  );
+
+  it.skipIf(!postgres)(
+    'X-4 with its LISTEN connection cut, a node keeps nothing until it listens again, and a revocation meanwhile is still seen',
+    async () => {
+      const sec = await t.seedUser('sec', ['security_administrator']);
+      const admin = new HttpClient(t.url);
+      expect((await admin.login('sec')).status).toBe(200);
+      const me = () => admin.get(`/api/users/${sec.id}`);
+      expect((await me()).status).toBe(200);
+      const listeners = () =>
+        sql<{ pid: number }>`select pid from pg_stat_activity
+          where query = ${`LISTEN "releasegate_identity_${t.database.db.schema}"`}`.execute(
+          t.database.db.kysely,
+        );
+      const [listener] = (await listeners()).rows;
+      expect(listener).toBeDefined();
+      // Cut: the server's connection ends; until the node notices, the one-second bound holds.
+      await sql`select pg_terminate_backend(${listener.pid})`.execute(t.database.db.kysely);
+      const cache = t.app.identity.cache!;
+      await timeUntil(async () => {
+        const before = cache.counts.bypassed;
+        await me();
+        return cache.counts.bypassed > before;
+      });
+      // Not listening: every request reads the database, so a revocation from elsewhere is seen at once.
+      const another = t.database.openAnother();
+      try {
+        await another.kysely.deleteFrom('user_roles').where('user_id', '=', sec.id).execute();
+        expect((await me()).status).toBe(403);
+        await another.kysely
+          .insertInto('user_roles')
+          .values({ user_id: sec.id, role: 'security_administrator' })
+          .execute();
+      } finally {
+        await another.destroy();
+      }
+      // It listens again (a second later) and keeps sessions again.
+      await timeUntil(async () => (await listeners()).rows.length === 1);
+      await timeUntil(async () => {
+        const before = cache.counts.kept;
+        await me();
+        await me();
+        return cache.counts.kept > before;
+      });
+    },
+  );
+});
