@@ -6,7 +6,7 @@ describe('configuration', () => {
     const c = loadConfig({ DATA_DIR: '/srv/rg' });
     expect(c.database).toEqual({ kind: 'sqlite', file: '/srv/rg/releasegate.db' });
     expect(c.port).toBe(3000);
-    expect(c.session).toEqual({ idleMinutes: 30, absoluteHours: 12 });
+    expect(c.session).toEqual({ idleMinutes: 30, absoluteHours: 12, cacheMs: 1000 });
     expect(c.lockout).toEqual({ threshold: 5, minutes: 15 });
     expect(c.audit).toEqual({
       hash: 'sha256',
@@ -50,6 +50,11 @@ describe('configuration', () => {
       loadConfig({ HTTP_BODY_TIMEOUT_SECONDS: '5', HTTP_REQUEST_TIMEOUT_SECONDS: '3600' }).http,
     ).toMatchObject({ bodyTimeoutMs: 5_000, requestTimeoutMs: 3_600_000 });
     expect(() => loadConfig({ HTTP_IDLE_TIMEOUT_SECONDS: '0' })).toThrow(/HTTP_IDLE_TIMEOUT_SECONDS must be/);
+    // Decision 0028: sessions are kept a second at most, whatever the operator asks.
+    expect(() => loadConfig({ AUTH_CACHE_MS: '5000' })).toThrow(
+      /AUTH_CACHE_MS must be a whole number from 0 to 1000/,
+    );
+    expect(loadConfig({ AUTH_CACHE_MS: '0' }).session.cacheMs).toBe(0);
     expect(() =>
       loadConfig({ HTTP_HEADERS_TIMEOUT_SECONDS: '120', HTTP_REQUEST_TIMEOUT_SECONDS: '60' }),
     ).toThrow(/HTTP_HEADERS_TIMEOUT_SECONDS must not be longer than HTTP_REQUEST_TIMEOUT_SECONDS/);
