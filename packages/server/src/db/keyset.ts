@@ -177,22 +177,24 @@ export function openPage(request: PageRequest, filter: object, keys: KeyColumns)
 const sortParam = (p: { sort: string; direction: SortDirection }) =>
   `${p.direction === 'desc' ? '-' : ''}${p.sort}`;
 
-/** Rows after `values` in the order of `parts`: `a > x or (a = x and (b > y or (b = y and …)))`. */
+/**
+ * Rows after `values` in the order of `parts`: the row value `(a, b, …) > (x, y, …)`. Both
+ * databases take it as one range of an index on the key (the same comparison spelt
+ * `a > x or (a = x and …)` is not: PostgreSQL filtered every row before the cursor, 27 ms on the
+ * 900th page of 51,000 servers; SQLite merged two index searches and sorted).
+ */
 function after(
   parts: readonly { ref: Expression<unknown> }[],
   values: readonly KeyValue[],
   op: RawBuilder<unknown>,
 ): RawBuilder<SqlBool> {
-  const [part, ...rest] = parts;
-  const [value, ...more] = values;
-  if (rest.length === 0) return sql<SqlBool>`${part.ref} ${op} ${value}`;
-  return sql<SqlBool>`(${part.ref} ${op} ${value} or (${part.ref} = ${value} and ${after(rest, more, op)}))`;
+  return sql<SqlBool>`(${sql.join(parts.map((p) => p.ref))}) ${op} (${sql.join(values)})`;
 }
 
 /**
  * The query narrowed to the page: rows after the cursor's key, in the list's order, one more than
  * the page holds (so `closePage` knows whether another page follows). The same SQL on SQLite and
- * PostgreSQL: `(value, tie)` compared as `value > v or (value = v and tie > t)`.
+ * PostgreSQL: `(value, tie) > (v, t)`.
  */
 export function keysetPage<DB, TB extends keyof DB, O>(
   query: SelectQueryBuilder<DB, TB, O>,
