@@ -181,7 +181,7 @@ const sortParam = (p: { sort: string; direction: SortDirection }) =>
  * Rows after `values` in the order of `parts`: the row value `(a, b, …) > (x, y, …)`. Both
  * databases take it as one range of an index on the key (the same comparison spelt
  * `a > x or (a = x and …)` is not: PostgreSQL filtered every row before the cursor, 27 ms on the
- * 900th page of 51,000 servers; SQLite merged two index searches and sorted).
+ * last of 900 pages of 45,000 servers; SQLite merged two index searches and sorted).
  */
 function after(
   parts: readonly { ref: Expression<unknown> }[],
