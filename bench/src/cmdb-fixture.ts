@@ -219,6 +219,99 @@ function planEstate(totalCis: number, totalRelations: number): Estate {
 
 const CREATED_AT = '2026-11-01T08:00:00.000Z';
 
+/** A CI of a generated estate, as the `cis` table holds it. */
+export interface EstateCi {
+  id: string;
+  type: CiType;
+  name: string;
+  owner: string;
+  critical: boolean;
+  version: string | null;
+  description: string | null;
+}
+
+/** A generated estate, row by row as the tables hold it; ids from a seeded PRNG (the same every run). */
+export interface EstateRows {
+  cis: EstateCi[];
+  relationCount: number;
+  /** Calls `row` for each relation, in order (ids drawn as it goes: call it once). */
+  forEachRelation(row: (id: string, source: string, target: string, type: RelationType) => void): void;
+  ciTypes: Record<string, number>;
+  relationTypes: Record<string, number>;
+}
+
+/** The estate of `totalCis` CIs and `totalRelations` relations (see planEstate), as rows. */
+export function estateRows(totalCis: number, totalRelations: number): EstateRows {
+  const estate = planEstate(totalCis, totalRelations);
+  const rnd = prng(42);
+  const cis = estate.type.map((type, i) => ({
+    id: rnd.uuid(),
+    type,
+    name: estate.name[i],
+    owner: estate.owner[i],
+    critical: estate.critical[i],
+    version: estate.version[i],
+    description: type === 'service' ? `业务服务 ${estate.name[i]}` : null,
+  }));
+  const ciTypes: Record<string, number> = {};
+  for (const t of estate.type) ciTypes[t] = (ciTypes[t] ?? 0) + 1;
+  const relationTypes: Record<string, number> = {};
+  for (let k = 0; k < estate.relationCount; k++) {
+    const t = RELATIONS[estate.relations[k * 3 + 2]];
+    relationTypes[t] = (relationTypes[t] ?? 0) + 1;
+  }
+  return {
+    cis,
+    relationCount: estate.relationCount,
+    forEachRelation(row) {
+      const r = estate.relations;
+      for (let k = 0; k < estate.relationCount; k++)
+        row(rnd.uuid(), cis[r[k * 3]].id, cis[r[k * 3 + 1]].id, RELATIONS[r[k * 3 + 2]]);
+    },
+    ciTypes,
+    relationTypes,
+  };
+}
+
+/**
+ * Writes the estate into an open SQLite database with the real schema, in one transaction; each
+ * CI created and updated at `at(i)` (the same moment for all unless given).
+ */
+export function writeEstate(
+  raw: BetterSqlite3.Database,
+  rows: EstateRows,
+  at: (i: number) => string = () => CREATED_AT,
+): void {
+  const insertCi = raw.prepare(
+    `insert into cis (id, type_key, name, environment, owner, critical, version, attributes, description,
+                      status, revision, created_at, updated_at, retired_at)
+     values (?, ?, ?, 'production', ?, ?, ?, '{}', ?, 'active', 1, ?, ?, null)`,
+  );
+  const insertRelation = raw.prepare(
+    'insert into ci_relations (id, source_id, target_id, type, created_at, created_by) values (?, ?, ?, ?, ?, null)',
+  );
+  raw.transaction(() => {
+    rows.cis.forEach((ci, i) =>
+      insertCi.run(
+        ci.id,
+        ci.type,
+        ci.name,
+        ci.owner,
+        ci.critical ? 1 : 0,
+        ci.version,
+        ci.description,
+        at(i),
+        at(i),
+      ),
+    );
+    rows.forEachRelation((id, source, target, type) =>
+      insertRelation.run(id, source, target, type, CREATED_AT),
+    );
+    // What the server does after any relation change: its in-memory graph is then stale.
+    raw.prepare('update cmdb_state set change_seq = 1 where id = 1').run();
+  })();
+}
+
 async function generate(file: string, totalCis: number, totalRelations: number) {
   // Schema and built-in CI types through the server's own code, as the server would.
   const db = openSqlite(file);
@@ -232,54 +325,18 @@ async function generate(file: string, totalCis: number, totalRelations: number) 
     await db.destroy();
   }
 
-  const estate = planEstate(totalCis, totalRelations);
-  const rnd = prng(42);
+  const rows = estateRows(totalCis, totalRelations);
   const raw = new BetterSqlite3(file);
   try {
     raw.pragma('synchronous = OFF');
     raw.pragma('cache_size = -1000000'); // 1 GB: every index stays in memory while loading
     raw.pragma('foreign_keys = ON');
-    const insertCi = raw.prepare(
-      `insert into cis (id, type_key, name, environment, owner, critical, version, attributes, description,
-                        status, revision, created_at, updated_at, retired_at)
-       values (?, ?, ?, 'production', ?, ?, ?, '{}', ?, 'active', 1, ?, ?, null)`,
-    );
-    const insertRelation = raw.prepare(
-      'insert into ci_relations (id, source_id, target_id, type, created_at, created_by) values (?, ?, ?, ?, ?, null)',
-    );
-    const ids = estate.type.map(() => rnd.uuid());
-    raw.transaction(() => {
-      for (let i = 0; i < ids.length; i++) {
-        insertCi.run(
-          ids[i],
-          estate.type[i],
-          estate.name[i],
-          estate.owner[i],
-          estate.critical[i] ? 1 : 0,
-          estate.version[i],
-          estate.type[i] === 'service' ? `业务服务 ${estate.name[i]}` : null,
-          CREATED_AT,
-          CREATED_AT,
-        );
-      }
-      const r = estate.relations;
-      for (let k = 0; k < estate.relationCount; k++)
-        insertRelation.run(rnd.uuid(), ids[r[k * 3]], ids[r[k * 3 + 1]], RELATIONS[r[k * 3 + 2]], CREATED_AT);
-      // What the server does after any relation change: its in-memory graph is then stale.
-      raw.prepare('update cmdb_state set change_seq = 1 where id = 1').run();
-    })();
+    writeEstate(raw, rows);
     raw.pragma('wal_checkpoint(TRUNCATE)');
   } finally {
     raw.close();
   }
-  const ciTypes: Record<string, number> = {};
-  for (const t of estate.type) ciTypes[t] = (ciTypes[t] ?? 0) + 1;
-  const relationTypes: Record<string, number> = {};
-  for (let k = 0; k < estate.relationCount; k++) {
-    const t = RELATIONS[estate.relations[k * 3 + 2]];
-    relationTypes[t] = (relationTypes[t] ?? 0) + 1;
-  }
-  return { ciTypes, relationTypes };
+  return { ciTypes: rows.ciTypes, relationTypes: rows.relationTypes };
 }
 
 /** The cached CMDB file for this size, generated first when missing (or when `fresh`). */

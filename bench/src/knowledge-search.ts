@@ -22,6 +22,7 @@ import type { Article, KnowledgeKind } from '../../packages/server/src/modules/k
 import {
   searchArticles,
   type KnowledgeDeps,
+  type SearchInput,
 } from '../../packages/server/src/modules/knowledge/knowledge.service';
 
 const { values: opts } = parseArgs({
@@ -168,9 +169,14 @@ async function bench(db: Db, label: string) {
   console.log(`\n${label}: ${N} articles written in ${fillSeconds.toFixed(1)} s`);
   console.log('| query | matches | search p50 ms | p95 ms | LIKE count p50 ms |');
   console.log('| --- | ---: | ---: | ---: | ---: |');
-  const row = async (name: string, q: string, extra: Record<string, unknown> = {}) => {
-    const first = await searchArticles(deps, ctx, { q, limit: 20, offset: 0, ...extra });
-    const fts = await time(() => searchArticles(deps, ctx, { q, limit: 20, offset: 0, ...extra }));
+  const row = async (name: string, q: string, extra: Omit<SearchInput, 'q'> = {}, page = 1) => {
+    // A later page is reached as a client does: by walking the cursors (keyset, decision 0028).
+    let cursor: string | undefined;
+    for (let p = 1; p < page; p++)
+      cursor =
+        (await searchArticles(deps, ctx, { q, ...extra }, { limit: 20, cursor })).nextCursor ?? undefined;
+    const first = await searchArticles(deps, ctx, { q, ...extra }, { limit: 20, cursor });
+    const fts = await time(() => searchArticles(deps, ctx, { q, ...extra }, { limit: 20, cursor }));
     // The baseline: what a LIKE search must do to count its matches (a scan of every text).
     const like = await time(() =>
       sql`select count(*) from knowledge_articles where (lower(title) like ${`%${q.toLowerCase()}%`} or lower(body) like ${`%${q.toLowerCase()}%`}) and state in ('draft', 'published')`.execute(
@@ -183,7 +189,7 @@ async function bench(db: Db, label: string) {
   };
   for (const [name, q] of QUERIES) await row(name, q);
   await row('filtered (kind, tag)', '回滚', { kind: 'lesson', tag: '数据库' });
-  await row('page 50 (offset 980)', '配置', { offset: 980 });
+  await row('page 50 (rows 981–1000, by cursor)', '配置', {}, 50);
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rg-kb-bench-'));

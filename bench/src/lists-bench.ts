@@ -1,6 +1,7 @@
 // Issue #18: the server's lists at the size of a busy department after years of use, on SQLite.
-// `npm run bench:lists [-- --changes N --events N --runs N]`: generates a database (changes and
-// audit events written straight into their tables), starts the real server on it
+// `npm run bench:lists [-- --changes N --events N --cis N --runs N]`: generates a database (changes,
+// releases with a plan each, audit events — one in seven about a release —, and a CMDB of the
+// impact bench's shape, written straight into their tables), starts the real server on it
 // (`releasegate serve`), signs in, and times a page of 50 with a filter and a sort — the first
 // page and the 1,000th, reached by walking the cursors — beside the same keyset query run
 // directly on the file (better-sqlite3, the raw baseline), in one run. Prints each goal with
@@ -16,12 +17,15 @@ import { migrateToLatest } from '../../packages/server/src/db/migrate';
 import { fmt, out, table, verdict } from './format';
 import { execFileSync } from 'node:child_process';
 import { REPO_ROOT, freePort, machineBusySeconds, startChild } from './proc';
+import { estateRows, writeEstate } from './cmdb-fixture';
 
 const { values: opts } = parseArgs({
   options: {
     changes: { type: 'string' },
     releases: { type: 'string' },
     events: { type: 'string' },
+    cis: { type: 'string' },
+    relations: { type: 'string' },
     runs: { type: 'string' },
     page: { type: 'string' },
     postgres: { type: 'string' },
@@ -30,6 +34,8 @@ const { values: opts } = parseArgs({
 const CHANGES = Number(opts.changes ?? 200_000);
 const RELEASES = Number(opts.releases ?? 100_000);
 const EVENTS = Number(opts.events ?? 2_000_000);
+const CIS = Number(opts.cis ?? 100_000);
+const RELATIONS = Number(opts.relations ?? 10 * CIS);
 const RUNS = Number(opts.runs ?? 200);
 const FAR_PAGE = Number(opts.page ?? 1000);
 const LIMIT = 50;
@@ -42,6 +48,23 @@ const START = Date.parse('2021-12-01T00:00:00Z');
 const FIVE_YEARS_MS = 5 * 365 * 24 * 3600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 const uuid = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+/** The ids of release n and of its plan (the changes and events take 0 … 10,000,000). */
+const RELEASE_ID = 10_000_000;
+const PLAN_ID = 20_000_000;
+/** One in this many audit events is about a release (about three a release), the others about changes. */
+const RELEASE_EVENT_EVERY = 7;
+const RELEASE_ACTIONS = ['release.create', 'release.plan_submit', 'release.close'];
+/** A decided plan of a few steps: what a plan row weighs (about 700 bytes). */
+const PLAN_CONTENT = JSON.stringify({
+  steps: ['停止应用服务', '备份数据库', '部署新版本', '执行数据库变更', '启动应用服务'].map((title, i) => ({
+    title,
+    owner: `user.${i}`,
+    minutes: 15,
+  })),
+  rollback: { steps: [{ title: '回滚到上一版本', owner: 'user.0', minutes: 20 }] },
+  checks: [{ title: '交易成功率 ≥ 99.9%', kind: 'indicator' }],
+  communication: '发布前一天通知业务部门与客服中心。',
+});
 
 function generate(file: string) {
   const raw = new BetterSqlite3(file);
@@ -75,13 +98,31 @@ function generate(file: string) {
          rollback_difficulty, new_technology, target_ci_ids, policy_version_id, requested_by, created_at, updated_at)
        values (?, ?, ?, ?, ?, ?, ?, ?, 'normal', 'easy', 0, '[]', 'bench-policy', ?, ?, ?)`,
     );
+    const plan = raw.prepare(
+      `insert into plan_versions (id, release_id, version, status, content, drafter_id, drafter_name, window_start,
+         window_end, created_at, updated_at, submitted_at, decided_by, decided_at, decision_comment)
+       values (?, ?, 1, 'approved', ?, 'bench', ?, ?, ?, ?, ?, ?, 'cab.chair', ?, null)`,
+    );
     const TYPES = ['normal', 'normal', 'major', 'emergency'];
     raw.transaction(() => {
       for (let n = 0; n < RELEASES; n++) {
-        const at = iso(START + Math.floor((n / RELEASES) * FIVE_YEARS_MS));
+        const ms = START + Math.floor((n / RELEASES) * FIVE_YEARS_MS);
+        const at = iso(ms);
         const closed = n % 10 !== 0;
+        plan.run(
+          uuid(PLAN_ID + n),
+          uuid(RELEASE_ID + n),
+          PLAN_CONTENT,
+          ACTORS[n % ACTORS.length],
+          iso(ms + 7 * 24 * 3600_000),
+          iso(ms + 7 * 24 * 3600_000 + 2 * 3600_000),
+          at,
+          at,
+          at,
+          at,
+        );
         release.run(
-          uuid(10_000_000 + n),
+          uuid(RELEASE_ID + n),
           `REL-${new Date(at).getUTCFullYear()}-${String(n).padStart(6, '0')}`,
           `发布 ${n}：网银核心升级`,
           closed ? 'closed' : 'planning',
@@ -98,9 +139,10 @@ function generate(file: string) {
     const event = raw.prepare(
       `insert into audit_events (seq, id, occurred_at, actor_id, actor_name, actor_roles, source_ip, request_id,
          action, entity_type, entity_id, outcome, before_json, after_json, details_json, hash_alg, prev_hash, hash)
-       values (?, ?, ?, null, ?, '["operations_engineer"]', '10.0.0.1', null, 'change.update', 'change', ?,
+       values (?, ?, ?, null, ?, '["operations_engineer"]', '10.0.0.1', null, ?, ?, ?,
          'success', null, null, '{"field":"title"}', 'sha256', ?, ?)`,
     );
+    const aboutRelease = (n: number) => n % RELEASE_EVENT_EVERY === 0;
     const hash = '0'.repeat(64);
     const BATCH = 100_000;
     for (let done = 0; done < EVENTS; done += BATCH)
@@ -111,11 +153,18 @@ function generate(file: string) {
             uuid(n),
             iso(START + Math.floor((n / EVENTS) * FIVE_YEARS_MS)),
             ACTORS[n % ACTORS.length],
-            uuid(n % CHANGES),
+            aboutRelease(n)
+              ? RELEASE_ACTIONS[(n / RELEASE_EVENT_EVERY) % RELEASE_ACTIONS.length]
+              : 'change.update',
+            aboutRelease(n) ? 'release' : 'change',
+            // A release's events at about its time (both spread over the five years in order).
+            aboutRelease(n) ? uuid(RELEASE_ID + Math.floor((n / EVENTS) * RELEASES)) : uuid(n % CHANGES),
             hash,
             hash,
           );
       })();
+    // The CMDB of the impact bench's shape, its CIs created and updated over the five years.
+    writeEstate(raw, estateRows(CIS, RELATIONS), (i) => iso(START + Math.floor((i / CIS) * FIVE_YEARS_MS)));
     raw.pragma('wal_checkpoint(TRUNCATE)');
     raw.exec('analyze');
   } finally {
@@ -141,9 +190,9 @@ const cases: Case[] = [
     name: 'changes: state=approved, newest first',
     path: `/api/changes?state=approved&sort=-createdAt&limit=${LIMIT}`,
     raw: (after) => ({
-      sql: `select * from changes where state = ? ${after ? 'and (created_at < ? or (created_at = ? and number < ?))' : ''}
+      sql: `select * from changes where state = ? ${after ? 'and (created_at, number) < (?, ?)' : ''}
             order by created_at desc, number desc limit ${LIMIT + 1}`,
-      params: after ? ['approved', after[0], after[0], after[1]] : ['approved'],
+      params: after ? ['approved', after[0], after[1]] : ['approved'],
     }),
     keyOf: (r) => [r.created_at, r.number],
   },
@@ -151,9 +200,9 @@ const cases: Case[] = [
     name: 'releases: closed, normal, newest first',
     path: `/api/releases?state=closed&type=normal&sort=-createdAt&limit=${LIMIT}`,
     raw: (after) => ({
-      sql: `select * from releases where state = ? and type = ? ${after ? 'and (created_at < ? or (created_at = ? and number < ?))' : ''}
+      sql: `select * from releases where state = ? and type = ? ${after ? 'and (created_at, number) < (?, ?)' : ''}
             order by created_at desc, number desc limit ${LIMIT + 1}`,
-      params: after ? ['closed', 'normal', after[0], after[0], after[1]] : ['closed', 'normal'],
+      params: after ? ['closed', 'normal', after[0], after[1]] : ['closed', 'normal'],
     }),
     keyOf: (r) => [r.created_at, r.number],
   },
@@ -171,6 +220,26 @@ const cases: Case[] = [
       ],
     }),
     keyOf: (r) => [r.seq],
+  },
+  {
+    name: 'CIs: servers, by name descending',
+    path: `/api/cmdb/cis?type=server&sort=-name&limit=${LIMIT}`,
+    raw: (after) => ({
+      sql: `select * from cis where type_key = ? and status = 'active' ${after ? 'and (name, id) < (?, ?)' : ''}
+            order by name desc, id desc limit ${LIMIT + 1}`,
+      params: after ? ['server', after[0], after[1]] : ['server'],
+    }),
+    keyOf: (r) => [r.name, r.id],
+  },
+  {
+    name: 'CIs: critical, by name',
+    path: `/api/cmdb/cis?critical=true&sort=name&limit=${LIMIT}`,
+    raw: (after) => ({
+      sql: `select * from cis where critical = ? and status = 'active' ${after ? 'and (name, id) > (?, ?)' : ''}
+            order by name, id limit ${LIMIT + 1}`,
+      params: after ? [1, after[0], after[1]] : [1],
+    }),
+    keyOf: (r) => [r.name, r.id],
   },
 ];
 
@@ -213,6 +282,59 @@ function sqliteStore(dataDir: string): Store {
   };
 }
 
+const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/**
+ * The CMDB on PostgreSQL: the same estate as on SQLite (estateRows), sent in batches of arrays
+ * (unnest), without key checks (the built-in CI types are seeded by the server at its start).
+ */
+async function insertEstate(pool: pg.Pool) {
+  const rows = estateRows(CIS, RELATIONS);
+  const client = await pool.connect();
+  const at = (i: number) => iso(START + Math.floor((i / CIS) * FIVE_YEARS_MS));
+  try {
+    await client.query('set session_replication_role = replica');
+    await client.query(
+      `insert into cis (id, type_key, name, environment, owner, critical, version, attributes, description,
+         status, revision, created_at, updated_at, retired_at)
+       select id, type_key, name, 'production', owner, critical, version, '{}', description, 'active', 1, at, at, null
+       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[])
+         as c(id, type_key, name, owner, critical, version, description, at)`,
+      [
+        rows.cis.map((c) => c.id),
+        rows.cis.map((c) => c.type),
+        rows.cis.map((c) => c.name),
+        rows.cis.map((c) => c.owner),
+        rows.cis.map((c) => (c.critical ? 1 : 0)),
+        rows.cis.map((c) => c.version),
+        rows.cis.map((c) => c.description),
+        rows.cis.map((_, i) => at(i)),
+      ],
+    );
+    const batch: string[][] = [[], [], [], []];
+    const flush = async () => {
+      await client.query(
+        `insert into ci_relations (id, source_id, target_id, type, created_at, created_by)
+         select id, source_id, target_id, type, '2026-11-01T08:00:00.000Z', null
+         from unnest($1::text[], $2::text[], $3::text[], $4::text[]) as r(id, source_id, target_id, type)`,
+        batch,
+      );
+      for (const column of batch) column.length = 0;
+    };
+    const pending: [string, string, string, string][] = [];
+    rows.forEachRelation((...row) => pending.push(row));
+    for (const row of pending) {
+      row.forEach((v, i) => batch[i].push(v));
+      if (batch[0].length === 50_000) await flush();
+    }
+    if (batch[0].length) await flush();
+    await client.query('update cmdb_state set change_seq = 1 where id = 1');
+    await client.query('set session_replication_role = origin');
+  } finally {
+    client.release();
+  }
+}
+
 /** The same rows on PostgreSQL, in a schema of their own, generated by the server (generate_series). */
 function postgresStore(url: string): Store {
   const schema = `bench_lists_${process.pid}`;
@@ -236,18 +358,36 @@ function postgresStore(url: string): Store {
       // The releases name a policy version the server seeds at its first start: no key check here.
       await pool.query(`set session_replication_role = replica; insert into releases (id, number, title, state, outcome, type, proposed_type, proposal, urgency,
           rollback_difficulty, new_technology, target_ci_ids, policy_version_id, requested_by, created_at, updated_at)
-        select ${id('10000000 + n')}, 'REL-' || lpad(n::text, 6, '0'), '发布 ' || n,
+        select ${id(`${RELEASE_ID} + n`)}, 'REL-' || lpad(n::text, 6, '0'), '发布 ' || n,
           case when n % 10 = 0 then 'planning' else 'closed' end, case when n % 10 = 0 then null else 'successful' end,
           (array['normal','normal','major','emergency'])[n % 4 + 1], (array['normal','normal','major','emergency'])[n % 4 + 1],
           '{"type":"normal","criteria":[],"reasons":[]}', 'normal', 'easy', 0, '[]', 'bench-policy', 'user.' || (n % 200),
           ${at(`n::float / ${RELEASES}`)}, ${at(`n::float / ${RELEASES}`)}
+        from generate_series(0, ${RELEASES - 1}) n;
+        insert into plan_versions (id, release_id, version, status, content, drafter_id, drafter_name, window_start,
+          window_end, created_at, updated_at, submitted_at, decided_by, decided_at, decision_comment)
+        select ${id(`${PLAN_ID} + n`)}, ${id(`${RELEASE_ID} + n`)}, 1, 'approved', ${literal(PLAN_CONTENT)}, 'bench', 'user.' || (n % 200),
+          ${at(`n::float / ${RELEASES} + 7.0 / 1825`)}, ${at(`n::float / ${RELEASES} + 7.0 / 1825 + 2.0 / 24 / 1825`)},
+          ${at(`n::float / ${RELEASES}`)}, ${at(`n::float / ${RELEASES}`)}, ${at(`n::float / ${RELEASES}`)},
+          'cab.chair', ${at(`n::float / ${RELEASES}`)}, null
         from generate_series(0, ${RELEASES - 1}) n; set session_replication_role = origin`);
       await pool.query(`insert into audit_events (seq, id, occurred_at, actor_id, actor_name, actor_roles, source_ip, request_id,
           action, entity_type, entity_id, outcome, before_json, after_json, details_json, hash_alg, prev_hash, hash)
         select n + 1, ${id('n')}, ${at(`n::float / ${EVENTS}`)}, null, 'user.' || (n % 200), '["operations_engineer"]',
-          '10.0.0.1', null, 'change.update', 'change', ${id(`n % ${CHANGES}`)}, 'success', null, null,
+          '10.0.0.1', null,
+          case when n % ${RELEASE_EVENT_EVERY} = 0
+            then (array[${RELEASE_ACTIONS.map(literal).join(', ')}])[(n / ${RELEASE_EVENT_EVERY}) % ${RELEASE_ACTIONS.length} + 1]
+            else 'change.update' end,
+          case when n % ${RELEASE_EVENT_EVERY} = 0 then 'release' else 'change' end,
+          case when n % ${RELEASE_EVENT_EVERY} = 0 then ${id(`${RELEASE_ID} + floor(n::float / ${EVENTS} * ${RELEASES})::bigint`)}
+            else ${id(`n % ${CHANGES}`)} end,
+          'success', null, null,
           '{"field":"title"}', 'sha256', repeat('0', 64), repeat('0', 64)
         from generate_series(0, ${EVENTS - 1}) n`);
+      await insertEstate(pool);
+      // A table five years old has been vacuumed by autovacuum: its visibility map lets a count read
+      // the index alone (a fresh bulk load would read every row's heap page too).
+      await pool.query('vacuum analyze changes, releases, plan_versions, audit_events, cis, ci_relations');
       await pool.query('analyze');
       const size = await pool.query(
         `select sum(pg_total_relation_size(quote_ident(table_name)))::bigint as bytes from information_schema.tables where table_schema = $1`,
@@ -278,7 +418,7 @@ async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'releasegate-lists-bench-'));
   const store = opts.postgres ? postgresStore(opts.postgres) : sqliteStore(dataDir);
   out(
-    `Lists at scale (issue #18): ${fmt(CHANGES)} changes, ${fmt(RELEASES)} releases, ${fmt(EVENTS)} audit events, ${store.label}`,
+    `Lists at scale (issue #18): ${fmt(CHANGES)} changes, ${fmt(RELEASES)} releases with a plan each, ${fmt(EVENTS)} audit events (one in ${RELEASE_EVENT_EVERY} about a release), ${fmt(CIS)} CIs with ${fmt(RELATIONS)} relations, ${store.label}`,
   );
   const built = process.hrtime.bigint();
   const size = await store.generate();

@@ -230,4 +230,44 @@ describe('知识库：从发布写下经验教训，搜索“回滚”并打开'
     await eng1.evaluate("localStorage.setItem('releasegate.language', 'zh')");
     expectCleanPages(problems);
   });
+
+  it('PO-4：文章列表由服务端分页和排序：第二页按游标取得，地址栏保留排序和页位置，刷新后仍是这一页', async () => {
+    const api = await signedInApi(browser, server.url, 'eng1', PASSWORD);
+    for (let i = 1; i <= 22; i++)
+      await api.post('/api/knowledge/articles', {
+        title: `值班手册 ${String(i).padStart(2, '0')}`,
+        body: '交接班时逐项核对。',
+        kind: 'how_to',
+      });
+    const listAnswer = (params: Record<string, string | RegExp>) =>
+      eng1.waitForResponse((r) => {
+        const url = new URL(r.url());
+        if (url.pathname !== '/api/knowledge/articles') return false;
+        return Object.entries(params).every(([k, v]) => {
+          const value = url.searchParams.get(k);
+          return value !== null && (typeof v === 'string' ? value === v : v.test(value));
+        });
+      });
+    const results = eng1.getByTestId('kb-result');
+    const first = listAnswer({ sort: 'title', limit: '20' });
+    await eng1.goto('/knowledge?sort=title');
+    expect((await (await first).json()).total).toBe(25);
+    await expect.poll(() => results.count()).toBe(20);
+    await eng1.getByTestId('kb-sort').getByText('标题 A→Z').waitFor();
+
+    const second = listAnswer({ sort: 'title', cursor: /.+/ });
+    await eng1.locator('.ant-pagination-next').click();
+    expect((await (await second).json()).items).toHaveLength(5);
+    await expect.poll(() => results.count()).toBe(5);
+    const url = new URL(eng1.url());
+    expect([url.searchParams.get('sort'), url.searchParams.get('page')]).toEqual(['title', '2']);
+    expect(url.searchParams.get('cursor')).toBeTruthy();
+
+    // A deep link: the same address opens the same page, asked of the server with its cursor.
+    const again = listAnswer({ cursor: url.searchParams.get('cursor')! });
+    await eng1.reload();
+    await again;
+    await expect.poll(() => results.count()).toBe(5);
+    expectCleanPages(problems);
+  });
 });

@@ -300,16 +300,18 @@ export const en = {
     change_created_meanwhile:
       'The change {{system}}/{{key}} was created by another request at the same moment; send it again',
     chat_not_configured: 'Card callbacks from {{vendor, chatVendor}} are not configured on this server',
-    chat_signature_wrong: 'The {{vendor, chatVendor}} callback is not signed as the app configured here signs',
+    chat_signature_wrong:
+      'The {{vendor, chatVendor}} callback is not signed as the app configured here signs',
     chat_callback_stale:
       "The {{vendor, chatVendor}} callback's signed time is more than {{seconds}} s from the server's clock",
-    chat_callback_replayed: 'This {{vendor, chatVendor}} callback was received before; it is not acted on again',
+    chat_callback_replayed:
+      'This {{vendor, chatVendor}} callback was received before; it is not acted on again',
     chat_action_forged: 'The card button holds no action of this server',
     chat_action_expired: 'The card is more than a week old; decide in the system',
     chat_sender_unbound:
       'No account is bound to this {{vendor, chatVendor}} user; bind it under Phone and chat accounts, then press again',
     chat_binding_unconfirmed:
-      "Your {{vendor, chatVendor}} account is bound, but the binding is not confirmed by the security administrator yet; decide in the system, or ask them to confirm it",
+      'Your {{vendor, chatVendor}} account is bound, but the binding is not confirmed by the security administrator yet; decide in the system, or ask them to confirm it',
     chat_sender_ambiguous:
       'More than one account is bound to this {{vendor, chatVendor}} user ({{users, list}}); the security administrator must correct the binding',
     webhook_signature_stale:
@@ -546,6 +548,9 @@ export const en = {
     invalid: 'invalid',
     required: 'required',
     unknown_field: 'unknown field',
+    relevance_needs_query: 'the relevance order needs a search (q)',
+    offset_replaced_by_cursor:
+      "not taken: pages follow by cursor (pass the previous answer's nextCursor as cursor)",
     text_min: 'at least {{min}} characters',
     text_max: 'at most {{max}} characters',
     items_min: 'at least {{min}} items',

@@ -285,8 +285,10 @@ export const zh: Catalog = {
     chat_action_forged: '卡片按钮中没有本系统的操作',
     chat_action_expired: '卡片已超过一周，请在系统中处理',
     chat_sender_unbound: '没有账号绑定此{{vendor, chatVendor}}用户；请在“手机号与 IM 账号”中绑定后再点一次',
-    chat_binding_unconfirmed: '您的{{vendor, chatVendor}}账号已绑定，但尚未经安全管理员确认；请在系统中处理，或请安全管理员确认绑定',
-    chat_sender_ambiguous: '有多个账号绑定了此{{vendor, chatVendor}}用户（{{users, list}}），须由安全管理员更正绑定',
+    chat_binding_unconfirmed:
+      '您的{{vendor, chatVendor}}账号已绑定，但尚未经安全管理员确认；请在系统中处理，或请安全管理员确认绑定',
+    chat_sender_ambiguous:
+      '有多个账号绑定了此{{vendor, chatVendor}}用户（{{users, list}}），须由安全管理员更正绑定',
     webhook_signature_stale:
       'Webhook 的签名时间与服务器时钟相差超过 {{seconds}} 秒：可能是重放，或发送方时钟需校正',
     webhook_signature_wrong: 'Webhook 签名缺失或错误，应发送：{{format}}',
@@ -486,6 +488,8 @@ export const zh: Catalog = {
     invalid: '无效',
     required: '必填',
     unknown_field: '未知字段',
+    relevance_needs_query: '按相关度排序需要搜索词（q）',
+    offset_replaced_by_cursor: '不再接受：按游标翻页（将上一页返回的 nextCursor 作为 cursor 传入）',
     text_min: '至少 {{min}} 个字符',
     text_max: '最多 {{max}} 个字符',
     items_min: '至少 {{min}} 项',

@@ -18,21 +18,31 @@ export type SortDirection = 'asc' | 'desc';
 export type KeyKind = 'text' | 'number';
 type KeyValue = string | number;
 
+/** A key before the sort column: an expression the query also selects as `column`. */
+export interface LeadKey {
+  column: string;
+  kind: KeyKind;
+  expression: Expression<unknown>;
+}
+
 /**
  * How a list is ordered: the sort column and the unique tie-break column, each with its kind;
- * optionally a key before them (`lead`: an expression, such as the inbox's "open to-dos first",
- * which the query also selects as `column` so the cursor can be written from the row).
+ * optionally keys before them (`lead`: expressions, such as the inbox's "open to-dos first" or a
+ * search's "title hits first, then rank", which the query also selects as their `column` so the
+ * cursor can be written from the row).
  */
 export interface KeyColumns {
-  lead?: { column: string; kind: KeyKind; expression: Expression<unknown> };
+  lead?: LeadKey | readonly LeadKey[];
   value: { column: string; kind: KeyKind };
   tie: { column: string; kind: KeyKind };
 }
 
 /** The key's parts in order: what to compare and sort by, where the row holds it, its kind. */
 function keyParts(keys: KeyColumns): { ref: Expression<unknown>; column: string; kind: KeyKind }[] {
+  const leads: readonly LeadKey[] =
+    keys.lead === undefined ? [] : 'column' in keys.lead ? [keys.lead] : keys.lead;
   return [
-    ...(keys.lead ? [{ ref: keys.lead.expression, column: keys.lead.column, kind: keys.lead.kind }] : []),
+    ...leads.map((l) => ({ ref: l.expression, column: l.column, kind: l.kind })),
     { ref: sql.ref(keys.value.column), column: keys.value.column, kind: keys.value.kind },
     { ref: sql.ref(keys.tie.column), column: keys.tie.column, kind: keys.tie.kind },
   ];
@@ -67,6 +77,11 @@ export interface KeysetPosition {
   limit: number;
   /** The key of the last row of the page before (absent on the first page). */
   after?: readonly KeyValue[];
+  /**
+   * A walk's snapshot, where its list has one (a search: the highest article seq when the walk
+   * began); carried by the cursor to every page of the walk.
+   */
+  bound?: number;
 }
 
 export interface Page<T> {
@@ -83,6 +98,7 @@ interface CursorBody {
   d: SortDirection;
   f: string;
   k: KeyValue[];
+  b?: number;
 }
 
 /** The filter as a short fingerprint: the same filter (keys in any order, unset keys left out) gives the same. */
@@ -115,7 +131,8 @@ function decode(cursor: string): CursorBody {
     typeof b.s !== 'string' ||
     (b.d !== 'asc' && b.d !== 'desc') ||
     typeof b.f !== 'string' ||
-    !Array.isArray(b.k)
+    !Array.isArray(b.k) ||
+    (b.b !== undefined && !Number.isSafeInteger(b.b))
   )
     throw invalidCursor();
   return b as CursorBody;
@@ -154,28 +171,30 @@ export function openPage(request: PageRequest, filter: object, keys: KeyColumns)
   const parts = keyParts(keys);
   if (body.k.length !== parts.length || parts.some((p, i) => !isKind(body.k[i], p.kind)))
     throw invalidCursor();
-  return { ...position, after: body.k };
+  return { ...position, after: body.k, ...(body.b !== undefined && { bound: body.b }) };
 }
 
 const sortParam = (p: { sort: string; direction: SortDirection }) =>
   `${p.direction === 'desc' ? '-' : ''}${p.sort}`;
 
-/** Rows after `values` in the order of `parts`: `a > x or (a = x and (b > y or (b = y and …)))`. */
+/**
+ * Rows after `values` in the order of `parts`: the row value `(a, b, …) > (x, y, …)`. Both
+ * databases take it as one range of an index on the key (the same comparison spelt
+ * `a > x or (a = x and …)` is not: PostgreSQL filtered every row before the cursor, 27 ms on the
+ * last of 900 pages of 45,000 servers; SQLite merged two index searches and sorted).
+ */
 function after(
   parts: readonly { ref: Expression<unknown> }[],
   values: readonly KeyValue[],
   op: RawBuilder<unknown>,
 ): RawBuilder<SqlBool> {
-  const [part, ...rest] = parts;
-  const [value, ...more] = values;
-  if (rest.length === 0) return sql<SqlBool>`${part.ref} ${op} ${value}`;
-  return sql<SqlBool>`(${part.ref} ${op} ${value} or (${part.ref} = ${value} and ${after(rest, more, op)}))`;
+  return sql<SqlBool>`(${sql.join(parts.map((p) => p.ref))}) ${op} (${sql.join(values)})`;
 }
 
 /**
  * The query narrowed to the page: rows after the cursor's key, in the list's order, one more than
  * the page holds (so `closePage` knows whether another page follows). The same SQL on SQLite and
- * PostgreSQL: `(value, tie)` compared as `value > v or (value = v and tie > t)`.
+ * PostgreSQL: `(value, tie) > (v, t)`.
  */
 export function keysetPage<DB, TB extends keyof DB, O>(
   query: SelectQueryBuilder<DB, TB, O>,
@@ -230,6 +249,7 @@ function encodeCursor(position: KeysetPosition, key: KeyValue[]): string {
     d: position.direction,
     f: position.filter,
     k: key,
+    ...(position.bound !== undefined && { b: position.bound }),
   };
   return Buffer.from(JSON.stringify(body)).toString('base64url');
 }

@@ -4,12 +4,16 @@ import type { PageRequest } from '../db/keyset';
 /** Page sizes every list takes: 50 unless asked, at most 200. */
 export const PAGE_LIMIT = { default: 50, max: 200 } as const;
 
+/** The values of a list's `sort` parameter: each of `sorts`, ascending or with a leading `-`. */
+export const sortValues = <S extends string>(sorts: readonly [S, ...S[]]) =>
+  sorts.flatMap((s) => [s, `-${s}` as const]) as [S | `-${S}`, ...(S | `-${S}`)[]];
+
 /**
  * The query parameters of a paged list: `limit`, `cursor` and `sort` — one of `sorts`, ascending,
  * or descending with a leading `-` (`-createdAt`).
  */
 export function pageQuery<S extends string>(sorts: readonly [S, ...S[]], defaultSort: S | `-${S}`) {
-  const values = sorts.flatMap((s) => [s, `-${s}` as const]) as [S | `-${S}`, ...(S | `-${S}`)[]];
+  const values = sortValues(sorts);
   return z.object({
     limit: z.coerce
       .number()

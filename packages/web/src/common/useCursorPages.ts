@@ -103,25 +103,29 @@ export function useCursorPages<K extends string>(
     }),
   });
 
+  /** A pager for the page the server answered (a Table's, or a Pagination's beside a list). */
+  const pagination = <T>(answer: CursorPage<T> | undefined): TablePaginationConfig => ({
+    current: page,
+    pageSize: TABLE_PAGE_SIZE,
+    // The total the server counted; at least what reaching this page implies.
+    total: Math.max(
+      answer?.total ?? 0,
+      (page - 1) * TABLE_PAGE_SIZE + (answer?.items.length ?? 0) + (answer?.nextCursor ? 1 : 0),
+    ),
+    simple: { readOnly: true },
+    showSizeChanger: false,
+    hideOnSinglePage: page === 1 && !answer?.nextCursor,
+    showTotal: (n) => t('common.total', { count: n }),
+    onChange: (p) => toPage(p, answer?.nextCursor ?? null),
+  });
+
   /** The Table's pagination and onChange, for the page the server answered. */
   const tableProps = <T>(
     answer: CursorPage<T> | undefined,
   ): Pick<TableProps<T>, 'pagination' | 'onChange'> => {
-    const pagination: TablePaginationConfig = {
-      current: page,
-      pageSize: TABLE_PAGE_SIZE,
-      // The total the server counted; at least what reaching this page implies.
-      total: Math.max(
-        answer?.total ?? 0,
-        (page - 1) * TABLE_PAGE_SIZE + (answer?.items.length ?? 0) + (answer?.nextCursor ? 1 : 0),
-      ),
-      simple: { readOnly: true },
-      showSizeChanger: false,
-      hideOnSinglePage: page === 1 && !answer?.nextCursor,
-      showTotal: (n) => t('common.total', { count: n }),
-    };
+    const { onChange: _pager, ...pager } = pagination(answer);
     return {
-      pagination,
+      pagination: pager,
       onChange: (p, _filters, sorter, extra) => {
         if (extra.action === 'paginate') return toPage(p.current ?? 1, answer?.nextCursor ?? null);
         if (extra.action === 'sort') {
@@ -139,8 +143,10 @@ export function useCursorPages<K extends string>(
     cursor,
     page,
     setFilter: (f: Partial<Record<K, string | undefined>>) => go({ filter: f }),
+    setSort: (next: string | null) => go({ sort: next }),
     sortable,
     query,
+    pagination,
     tableProps,
   };
 }

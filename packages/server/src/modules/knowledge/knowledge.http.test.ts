@@ -40,7 +40,7 @@ describe.each(DIALECTS)('knowledge base (PO-4) on %s', (dialect) => {
 
   const search = async (q: string, extra = '') =>
     (await c.eng1.get(`/api/knowledge/articles?q=${encodeURIComponent(q)}${extra}`)).body as {
-      articles: { number: string; titleHit: boolean; titleSegments: any[]; snippet: any[] }[];
+      items: { number: string; titleHit: boolean; titleSegments: any[]; snippet: any[] }[];
       total: number;
     };
 
@@ -65,7 +65,7 @@ describe.each(DIALECTS)('knowledge base (PO-4) on %s', (dialect) => {
     expect(created.body.cis.find((x: any) => x.id === db.id)).toMatchObject({ type: 'database' });
 
     const byRelease = await c.eng1.get(`/api/knowledge/articles?releaseId=${r.id}`);
-    expect(byRelease.body.articles.map((a: any) => a.id)).toEqual([created.body.id]);
+    expect(byRelease.body.items.map((a: any) => a.id)).toEqual([created.body.id]);
     const byNumber = await c.eng1.get(`/api/knowledge/articles/${created.body.number}`);
     expect(byNumber.body.id).toBe(created.body.id);
 
@@ -95,8 +95,8 @@ describe.each(DIALECTS)('knowledge base (PO-4) on %s', (dialect) => {
       title: '主从切换失败',
       body: '切换失败时回退到原主库。注意：回 滚 与回退不同。',
     });
-    const numbers = async (q: string) => (await search(q)).articles.map((a) => a.number).sort();
-    const [pool, rollback, failover] = (await search('')).articles.map((a) => a.number).sort();
+    const numbers = async (q: string) => (await search(q)).items.map((a) => a.number).sort();
+    const [pool, rollback, failover] = (await search('')).items.map((a) => a.number).sort();
 
     // A two-character word, inside a sentence without spaces; not matched across a space.
     expect(await numbers('回滚')).toEqual([pool]);
@@ -129,16 +129,16 @@ describe.each(DIALECTS)('knowledge base (PO-4) on %s', (dialect) => {
     // The body-only hit is the newer one; the title hit still comes first.
     await c.eng1.patch(`/api/knowledge/articles/${body.id}`, { version: 1, tags: ['清单'] });
     const found = await search('回滚');
-    expect(found.articles.map((a) => a.number)).toEqual([title.number, body.number]);
-    expect(found.articles[0]).toMatchObject({
+    expect(found.items.map((a) => a.number)).toEqual([title.number, body.number]);
+    expect(found.items[0]).toMatchObject({
       titleHit: true,
       titleSegments: [
         { text: '回滚', hit: true },
         { text: '操作指南', hit: false },
       ],
     });
-    const snippet = found.articles[1].snippet;
-    expect(found.articles[1].titleHit).toBe(false);
+    const snippet = found.items[1].snippet;
+    expect(found.items[1].titleHit).toBe(false);
     expect(snippet[0]).toEqual({ text: '…', hit: false });
     expect(snippet.filter((s: any) => s.hit)).toEqual([{ text: '回滚', hit: true }]);
     expect(snippet.map((s: any) => s.text).join('')).toContain('立即回滚并通知业务部门');
@@ -159,7 +159,7 @@ describe.each(DIALECTS)('knowledge base (PO-4) on %s', (dialect) => {
     ).body;
     const howTo = await write(c.cfg, { title: '回滚前备份', body: '备份', kind: 'how_to', ciIds: [a.db.id] });
     const ids = async (query: string) =>
-      ((await c.eng1.get(`/api/knowledge/articles?${query}`)).body.articles as any[]).map((x) => x.id).sort();
+      ((await c.eng1.get(`/api/knowledge/articles?${query}`)).body.items as any[]).map((x) => x.id).sort();
 
     expect(await ids(`ciId=${a.db.id}`)).toEqual([lessonA.id, howTo.id].sort());
     expect(await ids(`ciId=${b.app.id}&q=回滚`)).toEqual([lessonB.id]);
@@ -175,9 +175,10 @@ describe.each(DIALECTS)('knowledge base (PO-4) on %s', (dialect) => {
     expect(await ids('state=draft')).toEqual([lessonA.id, lessonB.id].sort());
 
     const page1 = (await c.eng1.get('/api/knowledge/articles?q=回滚&limit=2')).body;
-    const page2 = (await c.eng1.get('/api/knowledge/articles?q=回滚&limit=2&offset=2')).body;
-    expect([page1.total, page2.total]).toEqual([3, 3]);
-    expect([...page1.articles, ...page2.articles].map((x: any) => x.id).sort()).toEqual(
+    const page2 = (await c.eng1.get(`/api/knowledge/articles?q=回滚&limit=2&cursor=${page1.nextCursor}`))
+      .body;
+    expect([page1.total, page2.total, page2.nextCursor]).toEqual([3, 3, null]);
+    expect([...page1.items, ...page2.items].map((x: any) => x.id).sort()).toEqual(
       [lessonA.id, lessonB.id, howTo.id].sort(),
     );
   });
@@ -195,8 +196,8 @@ describe.each(DIALECTS)('knowledge base (PO-4) on %s', (dialect) => {
     });
     expect(edited.status, JSON.stringify(edited.body)).toBe(200);
     expect(edited.body).toMatchObject({ version: 2, updatedBy: 'eng2', authorName: 'eng1' });
-    expect((await search('扩容')).articles.map((a) => a.number)).toEqual([article.number]);
-    expect((await search('第一版')).articles).toEqual([]);
+    expect((await search('扩容')).items.map((a) => a.number)).toEqual([article.number]);
+    expect((await search('第一版')).items).toEqual([]);
 
     // Someone still holding version 1 cannot overwrite the newer text.
     const stale = await c.eng1.patch(`/api/knowledge/articles/${article.id}`, { version: 1, body: '旧的' });
@@ -215,7 +216,7 @@ describe.each(DIALECTS)('knowledge base (PO-4) on %s', (dialect) => {
     const readOnly = await c.eng1.patch(`/api/knowledge/articles/${article.id}`, { version: 4, body: '改' });
     expect(readOnly.status).toBe(409);
     expect(readOnly.body.error.details).toMatchObject({ rule: 'PO-4 article lifecycle', state: 'archived' });
-    expect((await search('扩容')).articles).toEqual([]);
+    expect((await search('扩容')).items).toEqual([]);
 
     const history = (await c.eng1.get(`/api/knowledge/articles/${article.id}/history`)).body.history;
     expect(history.map((h: any) => `${h.version}:${h.action}:${h.actorName}`)).toEqual([
@@ -259,7 +260,7 @@ describe.each(DIALECTS)('knowledge base (PO-4) on %s', (dialect) => {
       expect(refused.body.error.message).toContain('knowledge.write');
       const edit = await reader.patch(`/api/knowledge/articles/${published.id}`, { version: 2, title: 'x' });
       expect(edit.status).toBe(403);
-      const found = (await reader.get('/api/knowledge/articles?q=回滚')).body.articles;
+      const found = (await reader.get('/api/knowledge/articles?q=回滚')).body.items;
       expect(found.map((a: any) => a.id)).toEqual([published.id]);
       expect((await reader.get(`/api/knowledge/articles/${draft.id}`)).status).toBe(404);
       expect((await reader.get(`/api/knowledge/articles?state=draft`)).body.total).toBe(0);

@@ -6,6 +6,10 @@ export const KNOWLEDGE_KINDS = ['lesson', 'solution', 'how_to', 'known_issue'] a
 export type KnowledgeKind = (typeof KNOWLEDGE_KINDS)[number];
 
 export const KNOWLEDGE_STATES = ['draft', 'published', 'archived'] as const;
+
+/** The columns the article list sorts by (besides a search's relevance). */
+export const KNOWLEDGE_SORTS = ['updatedAt', 'title'] as const;
+export type KnowledgeSort = (typeof KNOWLEDGE_SORTS)[number] | 'relevance';
 export type KnowledgeState = (typeof KNOWLEDGE_STATES)[number];
 
 /** The fields an author edits; the history keeps each one's before and after. */

@@ -3,7 +3,16 @@ import type { Dialect } from '../../db/database';
 import { indexTerms, matchExpression, type TextQuery } from '../../db/fulltext';
 import { nextNumber as nextNumberOf } from '../../db/sequences';
 import type { Database, KnowledgeArticlesTable } from '../../db/schema';
-import type { Article, KnowledgeKind, KnowledgeState } from './knowledge.model';
+import {
+  closePage,
+  countRows,
+  keysetPage,
+  textKeys,
+  type KeyColumns,
+  type KeysetPosition,
+  type Page,
+} from '../../db/keyset';
+import type { Article, KnowledgeKind, KnowledgeSort, KnowledgeState } from './knowledge.model';
 import { markdownToPlain } from './knowledge.text';
 
 type Q = Kysely<Database>;
@@ -182,8 +191,6 @@ export interface KnowledgeFilter {
   releaseId?: string;
   ciId?: string;
   states: readonly KnowledgeState[];
-  limit: number;
-  offset: number;
 }
 
 export interface SearchHit {
@@ -195,8 +202,9 @@ export interface SearchHit {
 /**
  * Matching articles on the search index: FTS5 MATCH ranked by bm25 on SQLite, a tsquery on the
  * GIN-indexed tsvector ranked by ts_rank on PostgreSQL; both weigh the title above the body.
+ * `title_hit` is 1 or 0 (a number, so a cursor can carry it).
  */
-type HitRow = { article_seq: number; score: number; title_hit: number | boolean };
+type HitRow = { article_seq: number; score: number; title_hit: number };
 
 function hitsOf(dialect: Dialect, query: TextQuery): RawBuilder<HitRow> {
   const match = matchExpression(dialect, query);
@@ -208,7 +216,7 @@ function hitsOf(dialect: Dialect, query: TextQuery): RawBuilder<HitRow> {
         from knowledge_search where knowledge_search match ${match})`
     : sql<HitRow>`(
         select article_seq, ts_rank(document, to_tsquery('simple', ${match})) as score,
-          document @@ to_tsquery('simple', ${title}) as title_hit
+          (document @@ to_tsquery('simple', ${title}))::int as title_hit
         from knowledge_search where document @@ to_tsquery('simple', ${match}))`;
 }
 
@@ -229,65 +237,113 @@ function conditions(f: KnowledgeFilter): RawBuilder<SqlBool> {
   return sql<SqlBool>`${sql.join(where, sql` and `)}`;
 }
 
-/** One page of matching articles (title hits first, then by rank, then newest) and the total. */
-export async function searchArticles(
+/**
+ * The keyset of the article list in `sort`'s order: a column, ties broken by id; `relevance` (a
+ * search's order): title hits first, then rank, then newest (docs/decisions/0028).
+ */
+export function knowledgeKeys(sort: KnowledgeSort): KeyColumns {
+  if (sort !== 'relevance') return columnKeys(sort);
+  return {
+    lead: [
+      { column: 'title_hit', kind: 'number', expression: sql.ref('h.title_hit') },
+      { column: 'score', kind: 'number', expression: sql.ref('h.score') },
+    ],
+    value: { column: 'updated_at', kind: 'text' },
+    tie: { column: 'id', kind: 'text' },
+  };
+}
+const columnKeys = textKeys({ updatedAt: 'updated_at', title: 'title' }, 'id');
+
+/** The articles the filter matches, as `a`. */
+const browsed = (q: Q, f: KnowledgeFilter) => q.selectFrom('knowledge_articles as a').where(conditions(f));
+
+/**
+ * The articles the filter and the search match, as `a`, with their hits as `h`: of a walk with a
+ * snapshot (`bound`), only the articles that existed when it began.
+ */
+function searched(q: Q, dialect: Dialect, f: KnowledgeFilter, query: TextQuery, bound: number | undefined) {
+  const found = browsed(q, f).innerJoin(hitsOf(dialect, query).as('h'), 'h.article_seq', 'a.seq');
+  return bound === undefined ? found : found.where('a.seq', '<=', bound);
+}
+
+/** What a page is ranked on: narrow rows (no bodies in the sort); its articles are read afterwards. */
+interface PageRow {
+  id: string;
+  title: string;
+  updated_at: string;
+  title_hit?: number;
+  score?: number;
+}
+
+/** The highest article seq: a search walk's snapshot, taken at its first page. */
+export async function lastSeq(q: Q): Promise<number> {
+  const row = await q
+    .selectFrom('knowledge_articles')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .executeTakeFirst();
+  return Number(row?.seq ?? 0);
+}
+
+/**
+ * The cursor's rank re-read (SQLite): bm25 weighs terms by the whole index, so each article added
+ * moves every score a little and a rank written in a cursor no longer sits where it did. The page
+ * continues after the cursor's article at its rank now, when it still matches unchanged.
+ */
+async function reanchored(
   q: Q,
   dialect: Dialect,
   f: KnowledgeFilter,
-): Promise<{ hits: SearchHit[]; total: number }> {
-  const where = conditions(f);
-  if (!f.query) {
-    const base = q.selectFrom('knowledge_articles as a').where(where);
-    const [rows, count] = await Promise.all([
-      base
-        .selectAll('a')
-        .orderBy('a.updated_at', 'desc')
-        .orderBy('a.id')
-        .limit(f.limit)
-        .offset(f.offset)
-        .execute(),
-      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return {
-      hits: (await withLinks(q, rows)).map((article) => ({ article, titleHit: false })),
-      total: Number(count.n),
-    };
-  }
-  const base = q
-    .selectFrom('knowledge_articles as a')
-    .innerJoin(hitsOf(dialect, f.query).as('h'), 'h.article_seq', 'a.seq')
-    .where(where);
-  // The page and the count side by side (two connections on PostgreSQL). The page is ranked on
-  // narrow rows (no bodies in the sort) and its articles read afterwards.
-  const [page, count] = await Promise.all([
-    base
-      .select(['a.id', 'h.title_hit'])
-      .orderBy('h.title_hit', 'desc')
-      .orderBy('h.score', 'desc')
-      .orderBy('a.updated_at', 'desc')
-      .orderBy('a.id')
-      .limit(f.limit)
-      .offset(f.offset)
-      .execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  const rows = page.length
-    ? await q
-        .selectFrom('knowledge_articles')
-        .selectAll()
-        .where(
-          'id',
-          'in',
-          page.map((p) => p.id),
-        )
-        .execute()
-    : [];
-  const byId = new Map((await withLinks(q, rows)).map((a) => [a.id, a]));
-  return {
-    hits: page.map((p) => ({ article: byId.get(p.id)!, titleHit: !!p.title_hit })),
-    total: Number(count.n),
-  };
+  position: KeysetPosition,
+): Promise<KeysetPosition> {
+  if (dialect !== 'sqlite' || !f.query || position.sort !== 'relevance' || !position.after) return position;
+  const [titleHit, , updatedAt, id] = position.after;
+  const now = await searched(q, dialect, f, f.query, position.bound)
+    .select(['h.score', 'a.updated_at'])
+    .where('a.id', '=', String(id))
+    .executeTakeFirst();
+  if (!now || now.updated_at !== updatedAt) return position;
+  return { ...position, after: [titleHit, Number(now.score), updatedAt, id] };
 }
+
+/** One page of the matching articles in the position's order (keyset), each with its title hit. */
+export async function pageArticles(
+  q: Q,
+  dialect: Dialect,
+  f: KnowledgeFilter,
+  at: KeysetPosition,
+): Promise<Page<SearchHit>> {
+  const position = await reanchored(q, dialect, f, at);
+  const rows: PageRow[] = f.query
+    ? await keysetPage(
+        searched(q, dialect, f, f.query, position.bound).select([
+          'a.id',
+          'a.title',
+          'a.updated_at',
+          'h.title_hit',
+          'h.score',
+        ]),
+        position,
+      ).execute()
+    : await keysetPage(browsed(q, f).select(['a.id', 'a.title', 'a.updated_at']), position).execute();
+  return closePage(rows, position, async (kept) => {
+    if (kept.length === 0) return [];
+    const articles = await q
+      .selectFrom('knowledge_articles')
+      .selectAll()
+      .where(
+        'id',
+        'in',
+        kept.map((r) => r.id),
+      )
+      .execute();
+    const byId = new Map((await withLinks(q, articles)).map((a) => [a.id, a]));
+    return kept.map((r) => ({ article: byId.get(r.id)!, titleHit: !!r.title_hit }));
+  });
+}
+
+/** How many articles the filter and the search (within the walk's snapshot) match. */
+export const countArticles = (q: Q, dialect: Dialect, f: KnowledgeFilter, bound?: number): Promise<number> =>
+  countRows(f.query ? searched(q, dialect, f, f.query, bound) : browsed(q, f));
 
 /** Tags in use, most used first (the filter's choices). */
 export async function tagCounts(

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { pageRequestOf } from '../../http/page.schemas';
 import { contextOf } from '../../http/request-context';
 import * as schemas from './knowledge.schemas';
 import {
@@ -25,11 +26,20 @@ export function knowledgeRoutes(deps: KnowledgeDeps): FastifyPluginAsyncZod {
         tags,
         operationId: 'listArticles',
         summary:
-          'Search and list articles: q matches titles and bodies (Chinese of any length, English, mixed), title hits first, with highlighted snippets; filters by kind, tag, release, CI and state',
+          'Search and list articles, a page at a time (keyset): q matches titles and bodies (Chinese of any length, English, mixed), title hits first, with highlighted snippets; filters by kind, tag, release, CI and state',
         querystring: schemas.listQuery,
         response: { 200: schemas.knowledgeSearchResult },
       },
-      handler: async (request) => searchArticles(deps, contextOf(request), request.query),
+      handler: async (request) => {
+        const { q, kind, tag, releaseId, ciId, state, sort, limit, cursor } = request.query;
+        const page =
+          sort === undefined
+            ? { limit, cursor }
+            : sort === 'relevance'
+              ? { limit, cursor, sort, direction: 'desc' as const }
+              : pageRequestOf({ limit, cursor, sort });
+        return searchArticles(deps, contextOf(request), { q, kind, tag, releaseId, ciId, state }, page);
+      },
     });
     app.get('/api/knowledge/tags', {
       schema: {

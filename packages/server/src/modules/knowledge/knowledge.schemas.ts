@@ -1,6 +1,7 @@
 import { FIELDS } from '@releasegate/messages';
 import { z } from 'zod';
-import { KNOWLEDGE_KINDS, KNOWLEDGE_STATES } from './knowledge.model';
+import { pageQuery, pageView, sortValues } from '../../http/page.schemas';
+import { KNOWLEDGE_KINDS, KNOWLEDGE_SORTS, KNOWLEDGE_STATES } from './knowledge.model';
 
 export const MAX_BODY = 200_000;
 
@@ -48,12 +49,7 @@ export const knowledgeSearchHit = z.object({
   snippet: z.array(segment),
 });
 
-export const knowledgeSearchResult = z.object({
-  articles: z.array(knowledgeSearchHit),
-  total: z.number().int(),
-  limit: z.number().int(),
-  offset: z.number().int(),
-});
+export const knowledgeSearchResult = pageView(knowledgeSearchHit);
 
 export const knowledgeHistoryEntry = z.object({
   seq: z.number().int(),
@@ -111,8 +107,17 @@ export const listQuery = z.object({
   releaseId: z.string().max(64).optional(),
   ciId: z.string().max(64).optional(),
   state: z.enum(KNOWLEDGE_STATES).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+  ...pageQuery(KNOWLEDGE_SORTS, '-updatedAt').shape,
+  sort: z
+    .enum([...sortValues(KNOWLEDGE_SORTS), 'relevance'])
+    .optional()
+    .describe(
+      'The order: `relevance` (title hits first, then rank; the default with a search `q`, which it needs), or a column, a leading `-` descending (`-updatedAt` unless searching). Ties are broken by id.',
+    ),
+  offset: z
+    .never({ error: FIELDS.offset_replaced_by_cursor })
+    .optional()
+    .describe('Not taken (pages follow by `cursor`): refused with 400'),
 });
 
 export const idParams = z.object({ id: z.string().min(1).max(64) });

@@ -1,8 +1,9 @@
-import { fieldProblem, type FieldProblem } from '@releasegate/messages';
+import { FIELDS, fieldProblem, type FieldProblem } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { invalidFields, notFound, refusal, type Clock } from '@releasegate/domain';
 import type { Db } from '../../db/database';
+import { openPage, withTotal, type Page, type PageRequest } from '../../db/keyset';
 import type { Database } from '../../db/schema';
 import { parseQuery } from '../../db/fulltext';
 import type { RequestContext } from '../../context';
@@ -16,6 +17,7 @@ import {
   type Article,
   type KnowledgeAction,
   type KnowledgeKind,
+  type KnowledgeSort,
   type KnowledgeState,
 } from './knowledge.model';
 import * as repo from './knowledge.repository';
@@ -318,40 +320,60 @@ export interface SearchInput {
   releaseId?: string;
   ciId?: string;
   state?: KnowledgeState;
-  limit: number;
-  offset: number;
 }
+
+/** The page asked for; without a sort, a search is in relevance order and a list newest updated first. */
+export type KnowledgePageRequest = Omit<PageRequest<KnowledgeSort>, 'sort' | 'direction'> &
+  Partial<Pick<PageRequest<KnowledgeSort>, 'sort' | 'direction'>>;
 
 /**
  * PO-4 search: Chinese (any length, 回滚 included), English and mixed queries over titles and
  * bodies (docs/decisions/0008); title hits first; snippets with the matches marked. Without a
- * state, drafts and published articles (writers) or published ones (readers).
+ * state, drafts and published articles (writers) or published ones (readers). A page at a time
+ * (keyset); a search walk reads the articles that existed at its first page (docs/decisions/0028).
  */
-export async function searchArticles(deps: KnowledgeDeps, ctx: RequestContext, input: SearchInput) {
+export async function searchArticles(
+  deps: KnowledgeDeps,
+  ctx: RequestContext,
+  input: SearchInput,
+  asked: KnowledgePageRequest,
+) {
   authorize(ctx, 'knowledge.read');
   const visible = visibleStates(ctx);
   const states = input.state
     ? visible.filter((s) => s === input.state)
     : visible.filter((s) => s !== 'archived');
   const query = input.q ? parseQuery(input.q) : null;
-  const { hits, total } = states.length
-    ? await repo.searchArticles(deps.db.kysely, deps.db.dialect, {
-        query,
-        kind: input.kind,
-        tag: input.tag?.trim() || undefined,
-        releaseId: input.releaseId,
-        ciId: input.ciId,
-        states,
-        limit: input.limit,
-        offset: input.offset,
-      })
-    : { hits: [], total: 0 };
+  const page: PageRequest<KnowledgeSort> = {
+    ...asked,
+    sort: asked.sort ?? (query ? 'relevance' : 'updatedAt'),
+    direction: asked.direction ?? 'desc',
+  };
+  if (page.sort === 'relevance' && !query) throw invalidFields({ sort: [FIELDS.relevance_needs_query] });
+  const tag = input.tag?.trim() || undefined;
+  let position = openPage(page, { ...input, tag }, repo.knowledgeKeys(page.sort));
+  if (states.length === 0) return { items: [], nextCursor: null, total: 0 } satisfies Page<never>;
+  const filter: repo.KnowledgeFilter = {
+    query,
+    kind: input.kind,
+    tag,
+    releaseId: input.releaseId,
+    ciId: input.ciId,
+    states,
+  };
+  const db = deps.db;
+  if (query && position.bound === undefined) position = { ...position, bound: await repo.lastSeq(db.kysely) };
+  const found = await withTotal(
+    repo.pageArticles(db.kysely, db.dialect, filter, position),
+    repo.countArticles(db.kysely, db.dialect, filter, position.bound),
+  );
   const show = await present(
     deps,
-    hits.map((h) => h.article),
+    found.items.map((h) => h.article),
   );
   return {
-    articles: hits.map(({ article, titleHit }) => {
+    ...found,
+    items: found.items.map(({ article, titleHit }) => {
       const { body: _body, ...view } = show(article);
       return {
         ...view,
@@ -360,9 +382,6 @@ export async function searchArticles(deps: KnowledgeDeps, ctx: RequestContext, i
         snippet: snippet(markdownToPlain(article.body), query),
       };
     }),
-    total,
-    limit: input.limit,
-    offset: input.offset,
   };
 }
 

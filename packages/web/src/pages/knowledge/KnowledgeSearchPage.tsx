@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { Button, Card, Flex, Input, Pagination, Select, Tag, Typography } from 'antd';
 import { ApartmentOutlined, EditOutlined, RocketOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../../auth/AuthContext';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { PageHeader } from '../../common/PageHeader';
+import { useCursorPages } from '../../common/useCursorPages';
 import { ArticleList } from './ArticleList';
 import { useRelease } from '../releases/releases.api';
 import { useCi } from '../cmdb/cmdb.api';
@@ -19,48 +20,31 @@ import {
   type SearchQuery,
 } from './knowledge.api';
 
-const PAGE_SIZE = 10;
+const FILTERS = ['q', 'kind', 'tag', 'state', 'releaseId', 'ciId'] as const;
+const SORTS = ['-updatedAt', 'updatedAt', 'title', '-title'] as const;
 
 /**
  * 知识库: search (Chinese of any length, English, mixed; title hits first, matches marked) with
- * filters by kind, tag, state, release and CI, all kept in the address so a search can be shared.
+ * filters by kind, tag, state, release and CI and an order, a page at a time from the server
+ * (keyset), all kept in the address so a search can be shared.
  */
 export function KnowledgeSearchPage() {
   const { t } = useTranslation();
   const { can } = useAuth();
   const writer = can('knowledge.write');
-  const [params, setParams] = useSearchParams();
-  const q = params.get('q') ?? '';
-  const page = Math.max(1, Number(params.get('page')) || 1);
-  const query: SearchQuery = {
-    q: q || undefined,
-    kind: (params.get('kind') as KnowledgeKind | null) ?? undefined,
-    tag: params.get('tag') ?? undefined,
-    state: (params.get('state') as KnowledgeState | null) ?? undefined,
-    releaseId: params.get('releaseId') ?? undefined,
-    ciId: params.get('ciId') ?? undefined,
-    limit: PAGE_SIZE,
-    offset: (page - 1) * PAGE_SIZE,
-  };
+  const pages = useCursorPages(FILTERS, {});
+  const q = pages.filter.q ?? '';
+  // Relevance orders a search only: without words, the list is newest first.
+  const sort = pages.sort === 'relevance' && !q ? undefined : pages.sort;
+  const query: SearchQuery = { ...pages.query<SearchQuery>(), sort: sort as SearchQuery['sort'] };
   const [text, setText] = useState(q);
   useEffect(() => setText(q), [q]);
 
   const results = useArticleSearch(query);
   const tags = useTags();
+  const update = pages.setFilter;
 
-  /** Changes some parameters and goes back to the first page. */
-  const update = (changes: Record<string, string | undefined>) =>
-    setParams((previous) => {
-      const next = new URLSearchParams(previous);
-      for (const [key, value] of Object.entries(changes)) {
-        if (value) next.set(key, value);
-        else next.delete(key);
-      }
-      if (!('page' in changes)) next.delete('page');
-      return next;
-    });
-
-  const hits = results.data?.articles ?? [];
+  const hits = results.data?.items ?? [];
   const total = results.data?.total ?? 0;
   // The filter's release and CI by number and name, also when no article matches yet.
   const releaseRead = useRelease(query.releaseId ?? '', {
@@ -133,6 +117,17 @@ export function KnowledgeSearchPage() {
               data-testid="kb-filter-state"
             />
           )}
+          <Select<string>
+            value={sort ?? (q ? 'relevance' : '-updatedAt')}
+            onChange={(next) => pages.setSort(next === (q ? 'relevance' : '-updatedAt') ? null : next)}
+            options={[...(q ? ['relevance'] : []), ...SORTS].map((s) => ({
+              value: s,
+              label: t(`knowledge.sorts.${s}`),
+            }))}
+            style={{ width: 170 }}
+            aria-label={t('knowledge.sorts.label')}
+            data-testid="kb-sort"
+          />
           {query.releaseId && (
             <Tag
               closable
@@ -161,17 +156,9 @@ export function KnowledgeSearchPage() {
           empty={t('knowledge.empty')}
           emptyHint={q || query.kind || query.tag ? t('knowledge.emptyHint') : undefined}
         />
-        {total > PAGE_SIZE && (
-          <Flex justify="flex-end" style={{ marginTop: 16 }}>
-            <Pagination
-              current={page}
-              pageSize={PAGE_SIZE}
-              total={total}
-              showSizeChanger={false}
-              onChange={(p) => update({ page: p > 1 ? String(p) : undefined })}
-            />
-          </Flex>
-        )}
+        <Flex justify="flex-end" style={{ marginTop: 16 }}>
+          <Pagination {...pages.pagination(results.data)} />
+        </Flex>
       </Card>
     </>
   );

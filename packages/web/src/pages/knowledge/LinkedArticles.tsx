@@ -37,7 +37,7 @@ export function LinkedArticles({ releaseId, ciId }: { releaseId?: string; ciId?:
       </Flex>
       <ErrorAlert error={articles.error} style={{ margin: '12px 0' }} />
       <ArticleList
-        hits={articles.data?.articles ?? []}
+        hits={articles.data?.items ?? []}
         loading={articles.isFetching}
         showState={can('knowledge.write')}
         empty={t(`knowledge.${scope}.empty`)}

@@ -4,7 +4,7 @@ import type { BodyOf, QueryOf, ResponseOf } from '../../api/routes';
 
 /** The shapes of /api/knowledge, from the OpenAPI document (npm run api:types). */
 export type SearchResult = ResponseOf<'/api/knowledge/articles'>;
-export type SearchHit = SearchResult['articles'][number];
+export type SearchHit = SearchResult['items'][number];
 export type Segment = SearchHit['snippet'][number];
 export type Article = ResponseOf<'/api/knowledge/articles/{id}'>;
 export type HistoryEntry = ResponseOf<'/api/knowledge/articles/{id}/history'>['history'][number];
