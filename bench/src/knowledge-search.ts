@@ -170,7 +170,7 @@ async function bench(db: Db, label: string) {
   console.log('| query | matches | search p50 ms | p95 ms | LIKE count p50 ms |');
   console.log('| --- | ---: | ---: | ---: | ---: |');
   const row = async (name: string, q: string, extra: Omit<SearchInput, 'q'> = {}, page = 1) => {
-    // A later page is reached as a client does: by walking the cursors (keyset, decision 0028).
+    // A later page is reached as a client does: by walking the cursors (keyset, decision 0029).
     let cursor: string | undefined;
     for (let p = 1; p < page; p++)
       cursor =

@@ -239,7 +239,7 @@ function conditions(f: KnowledgeFilter): RawBuilder<SqlBool> {
 
 /**
  * The keyset of the article list in `sort`'s order: a column, ties broken by id; `relevance` (a
- * search's order): title hits first, then rank, then newest (docs/decisions/0028).
+ * search's order): title hits first, then rank, then newest (docs/decisions/0029).
  */
 export function knowledgeKeys(sort: KnowledgeSort): KeyColumns {
   if (sort !== 'relevance') return columnKeys(sort);

@@ -330,7 +330,7 @@ export type KnowledgePageRequest = Omit<PageRequest<KnowledgeSort>, 'sort' | 'di
  * PO-4 search: Chinese (any length, 回滚 included), English and mixed queries over titles and
  * bodies (docs/decisions/0008); title hits first; snippets with the matches marked. Without a
  * state, drafts and published articles (writers) or published ones (readers). A page at a time
- * (keyset); a search walk reads the articles that existed at its first page (docs/decisions/0028).
+ * (keyset); a search walk reads the articles that existed at its first page (docs/decisions/0029).
  */
 export async function searchArticles(
   deps: KnowledgeDeps,
