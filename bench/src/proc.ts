@@ -76,6 +76,8 @@ export interface Child {
   /** Calls `listener` with every later stdout line, captured or not; returns a function that stops it. */
   onLine(listener: (line: string) => void): () => void;
   cpuSeconds(): number | null;
+  /** The last 4,000 characters the child wrote to stderr. */
+  stderr(): string;
   /** Writes a line to the child's stdin (only for a child started with `{ input: true }`). */
   send(line: string): void;
   /** Resolves when the child has exited by itself; rejects after timeoutMs. */
@@ -188,6 +190,7 @@ export function startChild(
       if (!child.stdin) throw new Error(`${name} was started without stdin`);
       child.stdin.write(`${line}\n`);
     },
+    stderr: () => stderrTail,
     exited(timeoutMs) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(
