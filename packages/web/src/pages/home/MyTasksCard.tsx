@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import { Button, Card, Empty, Flex, List, Tag, Tooltip, Typography } from 'antd';
+import { Button, Card, Empty, Flex, Spin, Tag, Tooltip, Typography } from 'antd';
 import { ClockCircleOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import dayjs from 'dayjs';
@@ -40,10 +40,10 @@ function DueTag({ dueAt, now }: { dueAt: string; now: string }) {
   );
 }
 
-function TaskRow({ task, now }: { task: MyTask; now: string }) {
+function TaskRow({ task, now, last }: { task: MyTask; now: string; last: boolean }) {
   const { t } = useTranslation();
   return (
-    <List.Item style={{ padding: 0 }}>
+    <li style={last ? undefined : { borderBottom: '1px solid #f0f0f0' }}>
       <Link
         to={task.link}
         data-testid="my-task"
@@ -84,7 +84,7 @@ function TaskRow({ task, now }: { task: MyTask; now: string }) {
           </Tooltip>
         </Flex>
       </Link>
-    </List.Item>
+    </li>
   );
 }
 
@@ -97,6 +97,8 @@ export function MyTasksCard() {
   const { t } = useTranslation();
   const query = useMyTasks();
   const data = query.data;
+  const tasks = data?.tasks ?? [];
+  const now = data?.now ?? new Date().toISOString();
   return (
     <Card
       title={t('tasks.title')}
@@ -120,14 +122,20 @@ export function MyTasksCard() {
       }
     >
       <ErrorAlert error={query.error} style={{ marginBottom: 12 }} />
-      <List<MyTask>
-        loading={query.isLoading}
-        dataSource={data?.tasks ?? []}
-        rowKey="id"
-        style={{ maxHeight: 480, overflow: 'auto' }}
-        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('tasks.empty')} /> }}
-        renderItem={(task) => <TaskRow task={task} now={data?.now ?? new Date().toISOString()} />}
-      />
+      {/* A plain list, not antd's List: that one brings pagination and Select into the first download (issue #18). */}
+      <Spin spinning={query.isLoading}>
+        {tasks.length > 0 ? (
+          <ul style={{ listStyle: 'none', margin: 0, padding: 0, maxHeight: 480, overflow: 'auto' }}>
+            {tasks.map((task, i) => (
+              <TaskRow key={task.id} task={task} now={now} last={i === tasks.length - 1} />
+            ))}
+          </ul>
+        ) : query.isLoading ? (
+          <div style={{ minHeight: 80 }} />
+        ) : (
+          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('tasks.empty')} />
+        )}
+      </Spin>
       {data && data.total > data.tasks.length && (
         <Typography.Text type="secondary" style={{ display: 'block', marginTop: 8, fontSize: 13 }}>
           {t('tasks.truncated', { total: data.total, limit: data.limit })}
