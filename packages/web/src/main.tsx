@@ -14,5 +14,7 @@ const render = () =>
   );
 // Chinese is bundled; a reader who chose English gets the first paint in English once its texts
 // arrive (in Chinese if they cannot be fetched), never a flash of the other language.
-if (storedLanguage() === 'en') void switchLanguage('en').then(render, render);
-else render();
+if (storedLanguage() === 'en') {
+  document.documentElement.lang = 'en';
+  void switchLanguage('en').then(render, render);
+} else render();
