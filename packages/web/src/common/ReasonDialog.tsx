@@ -9,7 +9,7 @@ import { textLimit } from './textLimit';
  * Asks for the reason of an irreversible step (retire, remove a relation: CM-4, DS-1), then
  * runs it; the server's refusal stays in the dialog.
  */
-export function ReasonModal({
+export function ReasonDialog({
   title,
   warning,
   okText,

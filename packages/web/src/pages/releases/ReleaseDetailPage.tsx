@@ -7,7 +7,6 @@ import type { ReleaseDetail } from '../../api/types';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { formatMinute } from '../../common/format';
 import { ReleaseActionBar } from './ActionButton';
-import { OverviewTab } from './OverviewTab';
 import { ReleaseActionsProvider } from './ReleaseActionsProvider';
 import { PLAN_ACTIONS, RELEASE_TABS, type ReleaseTab } from './releaseActions';
 import { lazyNamed } from '../../common/lazyNamed';
@@ -23,7 +22,9 @@ import { PersonName } from '../../common/people';
 import { ReleaseReferencesProvider } from './ReleaseReferences';
 
 // Each tab is fetched when first opened (issue #18): a deep link to the rollback decision loads
-// the rollback tab, not the plan editor, the assessments or the audit table.
+// the rollback tab, not the plan editor, the assessments or the audit table — nor the overview's
+// tables, once nothing else on that way needs antd's Table.
+const OverviewTab = lazyNamed(() => import('./OverviewTab'), 'OverviewTab');
 const AssessmentTab = lazyNamed(() => import('./assessment/AssessmentTab'), 'AssessmentTab');
 const AuditTab = lazyNamed(() => import('./AuditTab'), 'AuditTab');
 const LinkedArticles = lazyNamed(() => import('../knowledge/LinkedArticles'), 'LinkedArticles');
