@@ -1,6 +1,7 @@
 import { Suspense, useState } from 'react';
 import { Outlet } from 'react-router';
-import { Button, Flex, Layout, Typography } from 'antd';
+import { Button, Flex, Layout } from 'antd';
+import { Text } from '../common/Text';
 import { usePhone } from '../common/usePhone';
 import { MenuOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -73,7 +74,7 @@ export function AppLayout() {
                 style={{ flex: 'none' }}
               />
             )}
-            <Typography.Text
+            <Text
               strong
               ellipsis
               style={{ fontSize: 16, minWidth: 0, flex: '0 1 auto' }}
@@ -81,16 +82,16 @@ export function AppLayout() {
             >
               {t('app.name')}
               {!narrow && (
-                <Typography.Text type="secondary" style={{ marginInlineStart: 8, fontWeight: 400 }}>
+                <Text type="secondary" style={{ marginInlineStart: 8, fontWeight: 400 }}>
                   {t('app.brand')}
-                </Typography.Text>
+                </Text>
               )}
-            </Typography.Text>
+            </Text>
             <Flex align="center" gap={narrow ? 8 : 16} style={{ flex: 'none' }}>
               {!narrow && (
-                <Typography.Text type="secondary" data-testid="time-zone">
+                <Text type="secondary" data-testid="time-zone">
                   {t('app.timeZone')}
-                </Typography.Text>
+                </Text>
               )}
               <LanguageSwitch compact={narrow} />
               <NotificationBell />

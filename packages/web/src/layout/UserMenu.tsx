@@ -1,5 +1,6 @@
 import { Suspense, useState } from 'react';
-import { Avatar, Flex, Typography } from 'antd';
+import { Avatar, Flex } from 'antd';
+import { Text } from '../common/Text';
 import { DownOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../auth/AuthContext';
@@ -32,9 +33,9 @@ export function UserMenu({ compact = false }: { compact?: boolean }) {
     >
       <Avatar size="small" icon={<UserOutlined />} style={{ background: '#1f5fd1' }} />
       {!compact && (
-        <Typography.Text style={{ maxWidth: 160 }} ellipsis>
+        <Text style={{ maxWidth: 160 }} ellipsis>
           {session.user.displayName}
-        </Typography.Text>
+        </Text>
       )}
       <DownOutlined style={{ fontSize: 10, color: '#8c8c8c' }} />
     </Flex>

@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
-import { Button, Card, Empty, Flex, Spin, Tag, Tooltip, Typography } from 'antd';
+import { Button, Card, Empty, Flex, Spin, Tag, Tooltip } from 'antd';
+import { Text } from '../../common/Text';
 import { ClockCircleOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import dayjs from 'dayjs';
@@ -58,29 +59,25 @@ function TaskRow({ task, now, last }: { task: MyTask; now: string; last: boolean
         }}
       >
         <div style={{ flex: 1, minWidth: 0 }}>
-          <Typography.Text strong>{t(`tasks.kinds.${task.kind}`)}</Typography.Text>
+          <Text strong>{t(`tasks.kinds.${task.kind}`)}</Text>
           <Flex gap={6} align="center" style={{ minWidth: 0, marginTop: 2 }}>
             <Tag style={{ marginInlineEnd: 0, flex: 'none' }}>{t(`tasks.objects.${task.object}`)}</Tag>
-            <Typography.Text ellipsis style={{ color: '#1f5fd1', minWidth: 0 }}>
+            <Text ellipsis style={{ color: '#1f5fd1', minWidth: 0 }}>
               {task.title}
-            </Typography.Text>
+            </Text>
           </Flex>
           {task.note && (
-            <Typography.Text
-              type="secondary"
-              ellipsis
-              style={{ display: 'block', fontSize: 13, marginTop: 2 }}
-            >
+            <Text type="secondary" ellipsis style={{ display: 'block', fontSize: 13, marginTop: 2 }}>
               {task.note}
-            </Typography.Text>
+            </Text>
           )}
         </div>
         <Flex vertical gap={4} align="flex-end" style={{ flex: 'none' }}>
           {task.dueAt && <DueTag dueAt={task.dueAt} now={now} />}
           <Tooltip title={t('tasks.since', { time: formatMinute(task.since) })}>
-            <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+            <Text type="secondary" style={{ fontSize: 13 }}>
               {dayjs(task.since).from(dayjs(now))}
-            </Typography.Text>
+            </Text>
           </Tooltip>
         </Flex>
       </Link>
@@ -105,9 +102,7 @@ export function MyTasksCard() {
       data-testid="my-tasks"
       extra={
         <Flex gap={8} align="center">
-          {data && data.total > 0 && (
-            <Typography.Text type="secondary">{t('tasks.count', { count: data.total })}</Typography.Text>
-          )}
+          {data && data.total > 0 && <Text type="secondary">{t('tasks.count', { count: data.total })}</Text>}
           <Tooltip title={t('tasks.refresh')}>
             <Button
               type="text"
@@ -137,9 +132,9 @@ export function MyTasksCard() {
         )}
       </Spin>
       {data && data.total > data.tasks.length && (
-        <Typography.Text type="secondary" style={{ display: 'block', marginTop: 8, fontSize: 13 }}>
+        <Text type="secondary" style={{ display: 'block', marginTop: 8, fontSize: 13 }}>
           {t('tasks.truncated', { total: data.total, limit: data.limit })}
-        </Typography.Text>
+        </Text>
       )}
     </Card>
   );
