@@ -1,6 +1,7 @@
 import { Suspense, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { Breadcrumb, Card, Flex, Spin, Tabs, Typography } from 'antd';
+import { Card, Flex, Spin, Tabs, Typography } from 'antd';
+import { Breadcrumbs } from '../../common/Breadcrumbs';
 import { usePhone } from '../../common/usePhone';
 import { useTranslation } from 'react-i18next';
 import type { ReleaseDetail } from '../../api/types';
@@ -89,9 +90,14 @@ function ReleaseView({ release: r }: { release: ReleaseDetail }) {
     <LiveStatusContext.Provider value={live}>
       <ReleaseReferencesProvider releaseId={r.id}>
         <ReleaseActionsProvider release={r} onOpenTab={open} onError={setActionError}>
-          <Breadcrumb
+          <Breadcrumbs
             style={{ marginBottom: 12 }}
-            items={[{ title: <Link to="/releases">{t('nav.releases')}</Link> }, { title: r.number }]}
+            items={[
+              <Link key="list" to="/releases" style={{ color: 'inherit' }}>
+                {t('nav.releases')}
+              </Link>,
+              r.number,
+            ]}
           />
           <Flex justify="space-between" align="flex-start" gap={16} wrap style={{ marginBottom: 16 }}>
             <div style={{ minWidth: 0, flex: '1 1 420px' }}>
