@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { en } from './catalog.en';
 import { zh } from './catalog.zh';
 import { FIELD_CODES, GAP_CODES, REASON_CODES, RULE_CODES } from './codes';
-import { languageOf, renderField, renderReason, requirementOf, ruleCodeOf, ruleName } from './render';
+import { renderField, renderReason, ruleName } from './catalogs';
+import { languageOf, requirementOf, ruleCodeOf } from './render';
 
 const SLOT = /\{\{\s*(\w+)\s*((?:,\s*\w+\s*)*)\}\}/g;
 const slots = (template: string) =>

@@ -17,16 +17,18 @@ export type {
 } from './catalog';
 export {
   CATALOGS,
-  beijingMinute,
   catalogLookup,
-  languageOf,
   fieldProblemsSummary,
   renderField,
   renderReason,
+  ruleName,
+} from './catalogs';
+export {
+  beijingMinute,
+  languageOf,
   rendererOf,
   requirementOf,
   ruleCodeOf,
-  ruleName,
   type Language,
   type Lookup,
   type RenderOptions,

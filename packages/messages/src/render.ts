@@ -1,9 +1,7 @@
-import { en } from './catalog.en';
-import { zh } from './catalog.zh';
-import type { Catalog, FieldProblem, GapParam, ParamValue, Reason, RuleCode } from './catalog';
+import { rulesEn } from './rules.en';
+import type { FieldProblem, GapParam, ParamValue, Reason, RuleCode } from './catalog';
 
 export type Language = 'zh' | 'en';
-export const CATALOGS: Record<Language, Catalog> = { zh, en };
 
 /**
  * Where texts come from: a dotted path into a catalog (`reasons.window_past`, `words.role.auditor`),
@@ -26,19 +24,6 @@ export function beijingMinute(iso: string): string {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return iso;
   return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
-}
-
-/** A catalog as a Lookup. */
-export function catalogLookup(language: Language): Lookup {
-  const catalog = CATALOGS[language] as unknown as Record<string, unknown>;
-  return (path) => {
-    let node: unknown = catalog;
-    for (const part of path.split('.')) {
-      if (typeof node !== 'object' || node === null) return undefined;
-      node = (node as Record<string, unknown>)[part];
-    }
-    return typeof node === 'string' ? node : undefined;
-  };
 }
 
 /** The renderer over one source of texts: reasons, rules and gaps in words. */
@@ -93,42 +78,15 @@ export function rendererOf(lookup: Lookup, options: RenderOptions = {}): Rendere
   return renderer;
 }
 
-const RENDERERS: Record<Language, Renderer> = {
-  zh: rendererOf(catalogLookup('zh')),
-  en: rendererOf(catalogLookup('en')),
-};
-
-/** A reason in words. */
-export const renderReason = (language: Language, reason: Reason): string =>
-  RENDERERS[language].reason(reason);
-
-/** What is wrong with a field, in words. */
-export const renderField = (language: Language, problem: FieldProblem): string =>
-  RENDERERS[language].field(problem);
-
-/** Field problems on one line, for a refusal's message: `title: required; items.0.ciIds: …`. */
-export function fieldProblemsSummary(
-  fields: Readonly<Record<string, readonly FieldProblem[]>>,
-  language: Language = 'en',
-): string {
-  const [colon, comma, semicolon] = language === 'zh' ? ['：', '，', '；'] : [': ', ', ', '; '];
-  return Object.entries(fields)
-    .map(([key, problems]) => `${key}${colon}${problems.map((p) => renderField(language, p)).join(comma)}`)
-    .join(semicolon);
-}
-
-/** A rule's name in words: "RB-2 由有权人员作出回退决策". */
-export const ruleName = (language: Language, code: RuleCode): string => RENDERERS[language].rule(code);
-
 const REQUIREMENT = /^([A-Z]{2}-\d+(?:…[A-Z]{2}-\d+)?) /;
 
 /** The requirement a rule belongs to ('RB-2'), read from its English name; null for the lifecycle's own. */
 export function requirementOf(code: RuleCode): string | null {
-  return REQUIREMENT.exec(en.rules[code])?.[1] ?? null;
+  return REQUIREMENT.exec(rulesEn[code])?.[1] ?? null;
 }
 
 const RULE_BY_NAME = new Map<string, RuleCode>(
-  Object.entries(en.rules).map(([code, name]) => [name, code as RuleCode]),
+  Object.entries(rulesEn).map(([code, name]) => [name, code as RuleCode]),
 );
 
 /** The code of a rule the server names in English (`details.rule`), if the catalog has it. */

@@ -1,10 +1,11 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
-import { Button, Result } from 'antd';
+import { Button } from 'antd';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { isApiError } from '../api/client';
 import { ErrorAlert } from './ErrorAlert';
 import { FullPageSpin } from './FullPageSpin';
+import { LazyResult } from './LazyResult';
 
 /**
  * A detail page's load: a spinner while it loads, a 404 page with the way back to the list when
@@ -23,7 +24,7 @@ export function DetailQuery<T>({
   if (query.error) {
     if (isApiError(query.error) && query.error.status === 404)
       return (
-        <Result
+        <LazyResult
           status="404"
           title={notFound.title}
           extra={

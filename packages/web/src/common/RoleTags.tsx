@@ -1,4 +1,5 @@
-import { Flex, Tag, Typography } from 'antd';
+import { Flex, Tag } from 'antd';
+import { Text } from './Text';
 import { useTranslation } from 'react-i18next';
 
 const ADMINISTRATOR_COLORS: Record<string, string> = {
@@ -10,7 +11,7 @@ const ADMINISTRATOR_COLORS: Record<string, string> = {
 /** Role names in the user's language; the three system roles stand out in their own colours. */
 export function RoleTags({ roles }: { roles: readonly string[] }) {
   const { t } = useTranslation();
-  if (roles.length === 0) return <Typography.Text type="secondary">{t('common.none')}</Typography.Text>;
+  if (roles.length === 0) return <Text type="secondary">{t('common.none')}</Text>;
   return (
     <Flex gap={4} wrap>
       {roles.map((role) => (

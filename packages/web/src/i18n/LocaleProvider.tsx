@@ -1,11 +1,11 @@
 import { useEffect, useMemo, useSyncExternalStore, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { App as AntApp, ConfigProvider } from 'antd';
-import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { theme } from '../theme';
+import { antdEnglishLocale } from './index';
 
 const REDUCED_MOTION = '(prefers-reduced-motion: reduce)';
 
@@ -47,7 +47,11 @@ export function LocaleProvider({ children }: { children: ReactNode }) {
   }, [english, t]);
 
   return (
-    <ConfigProvider locale={english ? enUS : zhCN} theme={themeConfig} button={{ autoInsertSpace: false }}>
+    <ConfigProvider
+      locale={english ? (antdEnglishLocale() ?? zhCN) : zhCN}
+      theme={themeConfig}
+      button={{ autoInsertSpace: false }}
+    >
       <AntApp>{children}</AntApp>
     </ConfigProvider>
   );

@@ -109,7 +109,8 @@ export const enExecution: typeof zhExecution = {
       record: 'Enter',
       recorded: 'Reading entered',
       breachRaised: 'The reading is beyond the threshold; a rollback trigger was raised: {{summary}}',
-      chartLabel: 'Readings of {{name}} against the threshold',
+      chartSummary:
+        'Readings of {{name}} against the threshold: {{readings}} readings, latest {{latest}}, threshold {{threshold}}, {{breached}} beyond it',
       logsTitle: 'Logs (IM-5)',
       search: 'Search the logs',
       onlyFlagged: 'Only lines matching an error pattern',

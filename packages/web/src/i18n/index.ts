@@ -1,7 +1,7 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { en as catalogEn, zh as catalogZh } from '@releasegate/messages';
-import { en } from './en';
+import type { Locale } from 'antd/es/locale';
+import { zh as catalogZh } from '@releasegate/messages';
 import { zh } from './zh';
 
 export type Language = 'zh' | 'en';
@@ -24,20 +24,33 @@ export function persistLanguage(language: Language): void {
   }
 }
 
-/** The app's texts and the message catalog the server's codes are rendered with (`catalog.`). */
-export const APP_RESOURCES = {
-  zh: { translation: { ...zh, catalog: catalogZh } },
-  en: { translation: { ...en, catalog: catalogEn } },
-};
-
-/** Resources are bundled, so initialisation completes synchronously. */
+/**
+ * Chinese, the default, is bundled, so initialisation completes synchronously and the first paint
+ * is Chinese. English (the app's texts, the message catalog the server's codes are rendered with,
+ * and Ant Design's locale) is fetched when it is first chosen: `switchLanguage('en')`.
+ */
 void i18n.use(initReactI18next).init({
-  resources: APP_RESOURCES,
-  lng: storedLanguage(),
+  resources: { zh: { translation: { ...zh, catalog: catalogZh } } },
+  lng: 'zh',
   fallbackLng: 'zh',
   supportedLngs: LANGUAGES,
   interpolation: { escapeValue: false },
   initAsync: false,
 });
+
+let antdEnglish: Locale | undefined;
+
+/** Ant Design's English locale once English was loaded (Chinese until then). */
+export const antdEnglishLocale = (): Locale | undefined => antdEnglish;
+
+/** Switches to `language`, fetching its texts first if they are not loaded yet. */
+export async function switchLanguage(language: Language): Promise<void> {
+  if (language === 'en' && !i18n.hasResourceBundle('en', 'translation')) {
+    const { english } = await import('./english');
+    antdEnglish = english.antd;
+    i18n.addResourceBundle('en', 'translation', english.translation);
+  }
+  await i18n.changeLanguage(language);
+}
 
 export default i18n;

@@ -109,7 +109,8 @@ export const zhExecution = {
       record: '录入',
       recorded: '读数已录入',
       breachRaised: '读数超出阈值，已自动提出回退触发：{{summary}}',
-      chartLabel: '{{name}} 的读数与阈值',
+      chartSummary:
+        '{{name}} 的读数与阈值：{{readings}} 个读数，最新 {{latest}}，阈值 {{threshold}}，{{breached}} 个超出阈值',
       logsTitle: '日志（IM-5）',
       search: '搜索日志内容',
       onlyFlagged: '仅看命中错误模式的日志',

@@ -1,80 +1,38 @@
-import { useState } from 'react';
-import { Outlet, useLocation, useNavigate } from 'react-router';
-import { Button, Drawer, Flex, Layout, Menu, Typography } from 'antd';
+import { Suspense, useState } from 'react';
+import { Outlet } from 'react-router';
+import { Button, Flex, Layout } from 'antd';
+import { Text } from '../common/Text';
 import { usePhone } from '../common/usePhone';
 import { MenuOutlined } from '@ant-design/icons';
-import type { MenuProps } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { useAuth } from '../auth/AuthContext';
+import { lazyNamed } from '../common/lazyNamed';
 import { Brand } from './Brand';
 import { LanguageSwitch } from './LanguageSwitch';
 import { UserMenu } from './UserMenu';
 import { NotificationBell } from '../pages/notifications/NotificationBell';
-import { NAV_GROUPS, selectedNavKey, visibleNavItems } from './navigation';
 
-type MenuItem = Required<MenuProps>['items'][number];
+// Issue #18: the menu (antd's Menu, the drawer, the pages' icons) is not in the first download.
+const NavMenu = lazyNamed(() => import('./NavMenu'), 'NavMenu');
+const NavDrawer = lazyNamed(() => import('./NavMenu'), 'NavDrawer');
 
 /** The product frame: menu on the left, product name, language and user on top. */
 export function AppLayout() {
   const { t } = useTranslation();
-  const { canAny } = useAuth();
-  const location = useLocation();
-  const navigate = useNavigate();
   const [collapsed, setCollapsed] = useState(false);
   const [drawerOpen, setDrawerOpen] = useState(false);
+  const [drawerWanted, setDrawerWanted] = useState(false);
   // A phone (below 768 px): the header keeps to the screen's width, the user's name behind the avatar.
   const narrow = usePhone();
-
-  const items = visibleNavItems(canAny);
-  const entry = (i: (typeof items)[number]): MenuItem => ({
-    key: i.path,
-    icon: i.icon,
-    label: t(i.labelKey),
-  });
-  const menuItems: MenuItem[] = [
-    ...items.filter((i) => !i.group).map(entry),
-    ...NAV_GROUPS.flatMap((group): MenuItem[] => {
-      const children = items.filter((i) => i.group === group);
-      if (children.length === 0) return [];
-      // A collapsed menu is a column of icons: its group titles would be cut to "最终软…";
-      // a line separates the groups instead (each item names itself in its tooltip).
-      if (collapsed && !narrow) return [{ type: 'divider', key: `${group}-divider` }, ...children.map(entry)];
-      return [{ type: 'group', key: group, label: t(`nav.${group}`), children: children.map(entry) }];
-    }),
-  ];
-
-  const menu = (
-    <Menu
-      theme="dark"
-      mode="inline"
-      selectedKeys={[selectedNavKey(location.pathname)]}
-      items={menuItems}
-      onClick={({ key }) => {
-        setDrawerOpen(false);
-        void navigate(key);
-      }}
-      data-testid="main-menu"
-    />
-  );
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
       {narrow ? (
-        // A phone keeps its whole width for the page: the menu slides in from the header's button.
-        <Drawer
-          placement="left"
-          open={drawerOpen}
-          onClose={() => setDrawerOpen(false)}
-          size={264}
-          closable={false}
-          styles={{ body: { padding: 0, background: '#0f1f3d' }, header: { display: 'none' } }}
-          data-testid="menu-drawer"
-        >
-          <Flex align="center" style={{ height: 64, paddingInline: 20 }}>
-            <Brand dark variant="wordmark" />
-          </Flex>
-          {menu}
-        </Drawer>
+        // The drawer's code is fetched when it is first opened.
+        drawerWanted && (
+          <Suspense fallback={null}>
+            <NavDrawer open={drawerOpen} onClose={() => setDrawerOpen(false)} />
+          </Suspense>
+        )
       ) : (
         <Layout.Sider
           collapsible
@@ -87,7 +45,9 @@ export function AppLayout() {
           <Flex align="center" style={{ height: 64, paddingInline: collapsed ? 28 : 20 }}>
             <Brand dark variant={collapsed ? 'mark' : 'wordmark'} />
           </Flex>
-          {menu}
+          <Suspense fallback={null}>
+            <NavMenu collapsed={collapsed} />
+          </Suspense>
         </Layout.Sider>
       )}
       <Layout>
@@ -106,12 +66,15 @@ export function AppLayout() {
                 type="text"
                 icon={<MenuOutlined />}
                 aria-label={t('app.openMenu')}
-                onClick={() => setDrawerOpen(true)}
+                onClick={() => {
+                  setDrawerWanted(true);
+                  setDrawerOpen(true);
+                }}
                 data-testid="menu-open"
                 style={{ flex: 'none' }}
               />
             )}
-            <Typography.Text
+            <Text
               strong
               ellipsis
               style={{ fontSize: 16, minWidth: 0, flex: '0 1 auto' }}
@@ -119,16 +82,16 @@ export function AppLayout() {
             >
               {t('app.name')}
               {!narrow && (
-                <Typography.Text type="secondary" style={{ marginInlineStart: 8, fontWeight: 400 }}>
+                <Text type="secondary" style={{ marginInlineStart: 8, fontWeight: 400 }}>
                   {t('app.brand')}
-                </Typography.Text>
+                </Text>
               )}
-            </Typography.Text>
+            </Text>
             <Flex align="center" gap={narrow ? 8 : 16} style={{ flex: 'none' }}>
               {!narrow && (
-                <Typography.Text type="secondary" data-testid="time-zone">
+                <Text type="secondary" data-testid="time-zone">
                   {t('app.timeZone')}
-                </Typography.Text>
+                </Text>
               )}
               <LanguageSwitch compact={narrow} />
               <NotificationBell />

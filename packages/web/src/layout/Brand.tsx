@@ -1,4 +1,5 @@
-import { Flex, Typography } from 'antd';
+import { Flex } from 'antd';
+import { Text } from '../common/Text';
 import { DeploymentUnitOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 
@@ -16,18 +17,16 @@ export function Brand({ dark = false, variant = 'full' }: { dark?: boolean; vari
     <Flex align="center" gap={10} style={{ minWidth: 0 }}>
       <DeploymentUnitOutlined style={{ fontSize: 24, color: dark ? '#7fb0ff' : '#1f5fd1' }} />
       {variant === 'wordmark' && (
-        <Typography.Text strong style={{ color, fontSize: 17, letterSpacing: 0.3, whiteSpace: 'nowrap' }}>
+        <Text strong style={{ color, fontSize: 17, letterSpacing: 0.3, whiteSpace: 'nowrap' }}>
           ReleaseGate
-        </Typography.Text>
+        </Text>
       )}
       {variant === 'full' && (
         <Flex vertical style={{ lineHeight: 1.25, minWidth: 0 }}>
-          <Typography.Text strong style={{ color, fontSize: 16, whiteSpace: 'nowrap' }}>
+          <Text strong style={{ color, fontSize: 16, whiteSpace: 'nowrap' }}>
             {t('app.name')}
-          </Typography.Text>
-          <Typography.Text style={{ color: secondary, fontSize: 12, whiteSpace: 'nowrap' }}>
-            {t('app.brand')}
-          </Typography.Text>
+          </Text>
+          <Text style={{ color: secondary, fontSize: 12, whiteSpace: 'nowrap' }}>{t('app.brand')}</Text>
         </Flex>
       )}
     </Flex>

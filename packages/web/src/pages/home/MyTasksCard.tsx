@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
-import { Button, Card, Empty, Flex, List, Tag, Tooltip, Typography } from 'antd';
+import { Button, Card, Empty, Flex, Spin, Tag, Tooltip } from 'antd';
+import { Text } from '../../common/Text';
 import { ClockCircleOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import dayjs from 'dayjs';
@@ -40,10 +41,10 @@ function DueTag({ dueAt, now }: { dueAt: string; now: string }) {
   );
 }
 
-function TaskRow({ task, now }: { task: MyTask; now: string }) {
+function TaskRow({ task, now, last }: { task: MyTask; now: string; last: boolean }) {
   const { t } = useTranslation();
   return (
-    <List.Item style={{ padding: 0 }}>
+    <li style={last ? undefined : { borderBottom: '1px solid #f0f0f0' }}>
       <Link
         to={task.link}
         data-testid="my-task"
@@ -58,33 +59,29 @@ function TaskRow({ task, now }: { task: MyTask; now: string }) {
         }}
       >
         <div style={{ flex: 1, minWidth: 0 }}>
-          <Typography.Text strong>{t(`tasks.kinds.${task.kind}`)}</Typography.Text>
+          <Text strong>{t(`tasks.kinds.${task.kind}`)}</Text>
           <Flex gap={6} align="center" style={{ minWidth: 0, marginTop: 2 }}>
             <Tag style={{ marginInlineEnd: 0, flex: 'none' }}>{t(`tasks.objects.${task.object}`)}</Tag>
-            <Typography.Text ellipsis style={{ color: '#1f5fd1', minWidth: 0 }}>
+            <Text ellipsis style={{ color: '#1f5fd1', minWidth: 0 }}>
               {task.title}
-            </Typography.Text>
+            </Text>
           </Flex>
           {task.note && (
-            <Typography.Text
-              type="secondary"
-              ellipsis
-              style={{ display: 'block', fontSize: 13, marginTop: 2 }}
-            >
+            <Text type="secondary" ellipsis style={{ display: 'block', fontSize: 13, marginTop: 2 }}>
               {task.note}
-            </Typography.Text>
+            </Text>
           )}
         </div>
         <Flex vertical gap={4} align="flex-end" style={{ flex: 'none' }}>
           {task.dueAt && <DueTag dueAt={task.dueAt} now={now} />}
           <Tooltip title={t('tasks.since', { time: formatMinute(task.since) })}>
-            <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+            <Text type="secondary" style={{ fontSize: 13 }}>
               {dayjs(task.since).from(dayjs(now))}
-            </Typography.Text>
+            </Text>
           </Tooltip>
         </Flex>
       </Link>
-    </List.Item>
+    </li>
   );
 }
 
@@ -97,15 +94,15 @@ export function MyTasksCard() {
   const { t } = useTranslation();
   const query = useMyTasks();
   const data = query.data;
+  const tasks = data?.tasks ?? [];
+  const now = data?.now ?? new Date().toISOString();
   return (
     <Card
       title={t('tasks.title')}
       data-testid="my-tasks"
       extra={
         <Flex gap={8} align="center">
-          {data && data.total > 0 && (
-            <Typography.Text type="secondary">{t('tasks.count', { count: data.total })}</Typography.Text>
-          )}
+          {data && data.total > 0 && <Text type="secondary">{t('tasks.count', { count: data.total })}</Text>}
           <Tooltip title={t('tasks.refresh')}>
             <Button
               type="text"
@@ -120,18 +117,24 @@ export function MyTasksCard() {
       }
     >
       <ErrorAlert error={query.error} style={{ marginBottom: 12 }} />
-      <List<MyTask>
-        loading={query.isLoading}
-        dataSource={data?.tasks ?? []}
-        rowKey="id"
-        style={{ maxHeight: 480, overflow: 'auto' }}
-        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('tasks.empty')} /> }}
-        renderItem={(task) => <TaskRow task={task} now={data?.now ?? new Date().toISOString()} />}
-      />
+      {/* A plain list, not antd's List: that one brings pagination and Select into the first download (issue #18). */}
+      <Spin spinning={query.isLoading}>
+        {tasks.length > 0 ? (
+          <ul style={{ listStyle: 'none', margin: 0, padding: 0, maxHeight: 480, overflow: 'auto' }}>
+            {tasks.map((task, i) => (
+              <TaskRow key={task.id} task={task} now={now} last={i === tasks.length - 1} />
+            ))}
+          </ul>
+        ) : query.isLoading ? (
+          <div style={{ minHeight: 80 }} />
+        ) : (
+          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('tasks.empty')} />
+        )}
+      </Spin>
       {data && data.total > data.tasks.length && (
-        <Typography.Text type="secondary" style={{ display: 'block', marginTop: 8, fontSize: 13 }}>
+        <Text type="secondary" style={{ display: 'block', marginTop: 8, fontSize: 13 }}>
           {t('tasks.truncated', { total: data.total, limit: data.limit })}
-        </Typography.Text>
+        </Text>
       )}
     </Card>
   );

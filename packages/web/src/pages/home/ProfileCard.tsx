@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
-import { Avatar, Card, Descriptions, Flex, Typography } from 'antd';
+import { Avatar, Card, Descriptions, Flex } from 'antd';
+import { Text, Title3 } from '../../common/Text';
 import { MobileOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../../auth/AuthContext';
@@ -16,12 +17,10 @@ export function ProfileCard() {
       <Flex gap={20} align="center" wrap>
         <Avatar size={64} icon={<UserOutlined />} style={{ background: '#1f5fd1', flex: 'none' }} />
         <div style={{ minWidth: 0, flex: 1 }}>
-          <Typography.Title level={3} style={{ margin: 0 }}>
-            {t('home.welcome', { name: user.displayName })}
-          </Typography.Title>
-          <Typography.Text type="secondary">
+          <Title3 style={{ margin: 0 }}>{t('home.welcome', { name: user.displayName })}</Title3>
+          <Text type="secondary">
             {t('home.passwordChanged', { date: formatMinute(user.passwordChangedAt) })}
-          </Typography.Text>
+          </Text>
         </div>
         {/* where robot messages @-mention the user from (phone, DingTalk, WeCom, Feishu). */}
         <Link to="/account/contact" data-testid="profile-contact-link">
@@ -35,7 +34,7 @@ export function ProfileCard() {
           {
             key: 'username',
             label: t('home.username'),
-            children: <Typography.Text code>{user.username}</Typography.Text>,
+            children: <Text code>{user.username}</Text>,
           },
           { key: 'email', label: t('home.email'), children: user.email ?? t('common.none') },
           {
@@ -45,7 +44,7 @@ export function ProfileCard() {
               user.roles.length > 0 ? (
                 <RoleTags roles={user.roles} />
               ) : (
-                <Typography.Text type="warning">{t('home.noRoles')}</Typography.Text>
+                <Text type="warning">{t('home.noRoles')}</Text>
               ),
           },
         ]}

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
-import { Alert, Card, Col, Flex, Row, Typography } from 'antd';
+import { Alert, Card, Col, Flex, Row } from 'antd';
+import { Paragraph, Text } from '../../common/Text';
 import {
   ApartmentOutlined,
   AuditOutlined,
@@ -115,10 +116,10 @@ export function QuickLinks() {
                 <Flex gap={12} align="flex-start">
                   <span style={{ fontSize: 22, color: '#1f5fd1', lineHeight: 1 }}>{link.icon}</span>
                   <div style={{ minWidth: 0 }}>
-                    <Typography.Text strong>{t(link.titleKey)}</Typography.Text>
-                    <Typography.Paragraph type="secondary" style={{ margin: '4px 0 0', fontSize: 13 }}>
+                    <Text strong>{t(link.titleKey)}</Text>
+                    <Paragraph type="secondary" style={{ margin: '4px 0 0', fontSize: 13 }}>
                       {t(link.descriptionKey)}
-                    </Typography.Paragraph>
+                    </Paragraph>
                   </div>
                 </Flex>
               </Card>

@@ -1,4 +1,4 @@
-import { Button, Dropdown, Flex, Tooltip, Typography } from 'antd';
+import { Button, Flex, Tooltip, Typography } from 'antd';
 import type { ButtonProps } from 'antd';
 import {
   AlertOutlined,
@@ -26,6 +26,7 @@ import {
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { ActionAvailability, ReleaseAction } from '../../api/types';
+import { LazyDropdown } from '../../common/LazyDropdown';
 import { blockerText } from '../../common/ruleText';
 import { BAR_ACTIONS, onlyStateBlocked, useReleaseActions } from './releaseActions';
 
@@ -157,8 +158,7 @@ export function ReleaseActionBar({ except = [] }: { except?: readonly ReleaseAct
         <ActionButton key={a.action} action={a.action} />
       ))}
       {later.length > 0 && (
-        <Dropdown
-          trigger={['click']}
+        <LazyDropdown
           menu={{
             items: later.map((a) => ({
               key: a.action,
@@ -179,7 +179,7 @@ export function ReleaseActionBar({ except = [] }: { except?: readonly ReleaseAct
           <Button data-testid="release-more-actions">
             {t('releases.moreActions')} <DownOutlined />
           </Button>
-        </Dropdown>
+        </LazyDropdown>
       )}
     </Flex>
   );

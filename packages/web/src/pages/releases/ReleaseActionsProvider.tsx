@@ -1,10 +1,10 @@
-import { useState, type ReactNode } from 'react';
+import { Suspense, useState, type ReactNode } from 'react';
 import { App } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ReleaseAction, ReleaseDetail } from '../../api/types';
 import { ReasonModal } from '../../common/ReasonModal';
-import { ClassifyModal } from './ClassifyModal';
+import { lazyNamed } from '../../common/lazyNamed';
 import { ReleaseActionsContext, TAB_OF_ACTION, type ReleaseTab } from './releaseActions';
 import {
   completeImplementation,
@@ -23,6 +23,9 @@ import {
   revisePlan,
   submitPlan,
 } from './releases.api';
+
+// Its form is fetched when the dialog is first opened (issue #18).
+const ClassifyModal = lazyNamed(() => import('./ClassifyModal'), 'ClassifyModal');
 
 const BAD_NEWS: readonly ReleaseAction[] = ['fail_rollback', 'reject', 'cancel', 'close_failed'];
 
@@ -153,7 +156,11 @@ export function ReleaseActionsProvider({
           testId="release-cancel-modal"
         />
       )}
-      {dialog === 'classify' && <ClassifyModal release={release} onClose={close} onDone={refresh} />}
+      {dialog === 'classify' && (
+        <Suspense fallback={null}>
+          <ClassifyModal release={release} onClose={close} onDone={refresh} />
+        </Suspense>
+      )}
       {dialog === 'approve_plan' && (
         <ReasonModal
           title={t('releases.approvePlanTitle', { number, version })}

@@ -1,13 +1,13 @@
 import { Suspense, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { Breadcrumb, Card, Flex, Spin, Tabs, Typography } from 'antd';
+import { Card, Flex, Spin, Tabs, Typography } from 'antd';
+import { Breadcrumbs } from '../../common/Breadcrumbs';
 import { usePhone } from '../../common/usePhone';
 import { useTranslation } from 'react-i18next';
 import type { ReleaseDetail } from '../../api/types';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { formatMinute } from '../../common/format';
 import { ReleaseActionBar } from './ActionButton';
-import { OverviewTab } from './OverviewTab';
 import { ReleaseActionsProvider } from './ReleaseActionsProvider';
 import { PLAN_ACTIONS, RELEASE_TABS, type ReleaseTab } from './releaseActions';
 import { lazyNamed } from '../../common/lazyNamed';
@@ -23,7 +23,9 @@ import { PersonName } from '../../common/people';
 import { ReleaseReferencesProvider } from './ReleaseReferences';
 
 // Each tab is fetched when first opened (issue #18): a deep link to the rollback decision loads
-// the rollback tab, not the plan editor, the assessments or the audit table.
+// the rollback tab, not the plan editor, the assessments or the audit table — nor the overview's
+// tables, once nothing else on that way needs antd's Table.
+const OverviewTab = lazyNamed(() => import('./OverviewTab'), 'OverviewTab');
 const AssessmentTab = lazyNamed(() => import('./assessment/AssessmentTab'), 'AssessmentTab');
 const AuditTab = lazyNamed(() => import('./AuditTab'), 'AuditTab');
 const LinkedArticles = lazyNamed(() => import('../knowledge/LinkedArticles'), 'LinkedArticles');
@@ -88,9 +90,14 @@ function ReleaseView({ release: r }: { release: ReleaseDetail }) {
     <LiveStatusContext.Provider value={live}>
       <ReleaseReferencesProvider releaseId={r.id}>
         <ReleaseActionsProvider release={r} onOpenTab={open} onError={setActionError}>
-          <Breadcrumb
+          <Breadcrumbs
             style={{ marginBottom: 12 }}
-            items={[{ title: <Link to="/releases">{t('nav.releases')}</Link> }, { title: r.number }]}
+            items={[
+              <Link key="list" to="/releases" style={{ color: 'inherit' }}>
+                {t('nav.releases')}
+              </Link>,
+              r.number,
+            ]}
           />
           <Flex justify="space-between" align="flex-start" gap={16} wrap style={{ marginBottom: 16 }}>
             <div style={{ minWidth: 0, flex: '1 1 420px' }}>

@@ -1,6 +1,8 @@
-import { Flex, Progress, Steps, Typography } from 'antd';
+import { Suspense } from 'react';
+import { Flex, Progress, Typography } from 'antd';
 import { usePhone } from '../../common/usePhone';
 import type { StepsProps } from 'antd';
+import { lazyNamed } from '../../common/lazyNamed';
 import { useTranslation } from 'react-i18next';
 import type { ReleaseDetail, ReleaseState } from '../../api/types';
 
@@ -25,6 +27,9 @@ const ROLLBACK: ReleaseState[] = [
   'rolled_back',
   'closed',
 ];
+
+// The eight columns of a desktop, fetched there only (issue #18): a phone shows two lines.
+const StepsBar = lazyNamed(() => import('./ReleaseStepsBar'), 'ReleaseStepsBar');
 
 /** The lifecycle of DESIGN.md as a bar: where the release stands, and how it ended. */
 export function ReleaseSteps({ release }: { release: ReleaseDetail }) {
@@ -91,12 +96,8 @@ export function ReleaseSteps({ release }: { release: ReleaseDetail }) {
     );
   }
   return (
-    <Steps
-      size="small"
-      current={current}
-      items={items}
-      data-testid="release-steps"
-      style={{ overflowX: 'auto', paddingBottom: 4 }}
-    />
+    <Suspense fallback={<div style={{ height: 32 }} />}>
+      <StepsBar current={current} items={items} />
+    </Suspense>
   );
 }

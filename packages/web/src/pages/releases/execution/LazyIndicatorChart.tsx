@@ -4,8 +4,8 @@ import type { IndicatorChart } from './IndicatorChart';
 const Chart = lazy(async () => ({ default: (await import('./IndicatorChart')).IndicatorChart }));
 
 /**
- * IM-4: the indicator's curve, with ECharts fetched when a chart is first shown (issue #18): the
- * release page, and its rollback decision on a phone, are readable before the chart library
+ * IM-4: the indicator's curve, with its chart library (uPlot) fetched when a chart is first shown
+ * (issue #18): the release page, and its rollback decision on a phone, are readable before it
  * arrives. The space the chart takes is kept meanwhile, so nothing below it moves.
  */
 export function LazyIndicatorChart(props: ComponentProps<typeof IndicatorChart>) {

@@ -1,0 +1,97 @@
+import type { CSSProperties, HTMLAttributes, ReactNode } from 'react';
+import { theme } from 'antd';
+
+type Tone = 'secondary' | 'warning' | 'danger';
+
+interface TextProps extends HTMLAttributes<HTMLElement> {
+  type?: Tone;
+  strong?: boolean;
+  /** One line, cut with "…" where it does not fit. */
+  ellipsis?: boolean;
+  code?: boolean;
+  children?: ReactNode;
+}
+
+function useTone(type: Tone | undefined): string | undefined {
+  const { token } = theme.useToken();
+  if (type === 'secondary') return token.colorTextSecondary;
+  if (type === 'warning') return token.colorWarning;
+  if (type === 'danger') return token.colorError;
+  return undefined;
+}
+
+const ELLIPSIS: CSSProperties = {
+  display: 'inline-block',
+  maxWidth: '100%',
+  overflow: 'hidden',
+  whiteSpace: 'nowrap',
+  textOverflow: 'ellipsis',
+  verticalAlign: 'bottom',
+};
+
+const CODE: CSSProperties = {
+  margin: '0 0.2em',
+  padding: '0.2em 0.4em 0.1em',
+  fontSize: '85%',
+  background: 'rgba(150, 150, 150, 0.1)',
+  border: '1px solid rgba(100, 100, 100, 0.2)',
+  borderRadius: 3,
+};
+
+/**
+ * Typography.Text's looks for the first page (issue #18): antd's Typography brings its editing
+ * (Input, TextArea) and copying code along, which the app's frame and 我的待办 never use. Colours
+ * come from the theme's tokens, as Typography's do; other pages keep using Typography.
+ */
+export function Text({ type, strong, ellipsis, code, style, children, ...rest }: TextProps) {
+  const color = useTone(type);
+  const content = code ? <code style={CODE}>{children}</code> : children;
+  return (
+    <span
+      {...rest}
+      style={{
+        ...(color && { color }),
+        ...(strong && { fontWeight: 600 }),
+        ...(ellipsis && ELLIPSIS),
+        ...style,
+      }}
+    >
+      {content}
+    </span>
+  );
+}
+
+/** Typography.Paragraph's looks: a block with a line's space below. */
+export function Paragraph({
+  type,
+  style,
+  children,
+  ...rest
+}: Omit<TextProps, 'strong' | 'ellipsis' | 'code'>) {
+  const color = useTone(type);
+  return (
+    <div {...rest} style={{ marginBottom: '1em', ...(color && { color }), ...style }}>
+      {children}
+    </div>
+  );
+}
+
+/** Typography.Title level 3's looks. */
+export function Title3({ style, children, ...rest }: HTMLAttributes<HTMLHeadingElement>) {
+  const { token } = theme.useToken();
+  return (
+    <h3
+      {...rest}
+      style={{
+        marginBottom: '0.5em',
+        color: token.colorTextHeading,
+        fontWeight: token.fontWeightStrong,
+        fontSize: token.fontSizeHeading3,
+        lineHeight: token.lineHeightHeading3,
+        ...style,
+      }}
+    >
+      {children}
+    </h3>
+  );
+}
