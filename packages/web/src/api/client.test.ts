@@ -65,6 +65,29 @@ describe('the typed client', () => {
     expect(seen[0].headers.get('Idempotency-Key')).toBeNull();
   });
 
+  it("X-4 an early answer (src/early.ts) stands once for the same GET; the first write drops the rest, so a sign-out never hands one person's answers to the next", async () => {
+    const earlyAnswer = (body: unknown) =>
+      Promise.resolve(
+        new Response(JSON.stringify(body), { headers: { 'Content-Type': 'application/json' } }),
+      );
+    const early = new Map([
+      ['http://localhost/api/auth/session', earlyAnswer({ user: 'wang' })],
+      ['http://localhost/api/me/tasks', earlyAnswer({ tasks: ['wang'] })],
+    ]);
+    vi.stubGlobal('window', { __releasegateEarly: early });
+    const api = client(answer(200, { fresh: true }));
+    expect(await api.GET('/api/auth/session')).toEqual({ user: 'wang' });
+    expect(await api.GET('/api/auth/session')).toEqual({ fresh: true });
+    await api.POST('/api/auth/logout');
+    expect(early.size).toBe(0);
+    expect(await api.GET('/api/me/tasks')).toEqual({ fresh: true });
+    expect(seen.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'GET http://localhost/api/auth/session',
+      'POST http://localhost/api/auth/logout',
+      'GET http://localhost/api/me/tasks',
+    ]);
+  });
+
   it('X-4 echoes the CSRF token on unsafe methods and gives a POST an Idempotency-Key', async () => {
     const api = client(answer(200, {}));
     await api.POST('/api/releases/{id}/reject', {

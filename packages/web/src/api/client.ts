@@ -188,12 +188,18 @@ const EARLY_FOR_MS = 15_000;
 
 /**
  * The answer src/early.ts already asked for (issue #18), if this is the same GET and the page is
- * still starting: taken once, so a later request of the same URL asks the server again.
+ * still starting: taken once, so a later request of the same URL asks the server again. The first
+ * write (a sign-in, a sign-out, any action) drops every answer not yet taken: they describe the
+ * world, and the person, before it.
  */
 function earlyResponse(request: Request): Promise<Response> | undefined {
-  if (typeof window === 'undefined' || request.method !== 'GET') return undefined;
+  if (typeof window === 'undefined') return undefined;
   const early = (window as unknown as { __releasegateEarly?: Map<string, Promise<Response>> })
     .__releasegateEarly;
+  if (request.method !== 'GET') {
+    early?.clear();
+    return undefined;
+  }
   const answer = early?.get(request.url);
   if (!answer) return undefined;
   early?.delete(request.url);
