@@ -75,6 +75,8 @@ describe('the typed client', () => {
       ['http://localhost/api/me/tasks', earlyAnswer({ tasks: ['wang'] })],
     ]);
     vi.stubGlobal('window', { __releasegateEarly: early });
+    // The page has just started (in a long test run the worker's clock is far past 15 s).
+    const now = vi.spyOn(performance, 'now').mockReturnValue(1_000);
     const api = client(answer(200, { fresh: true }));
     expect(await api.GET('/api/auth/session')).toEqual({ user: 'wang' });
     expect(await api.GET('/api/auth/session')).toEqual({ fresh: true });
@@ -86,6 +88,11 @@ describe('the typed client', () => {
       'POST http://localhost/api/auth/logout',
       'GET http://localhost/api/me/tasks',
     ]);
+    // Once the page has been open 15 s, an early answer no longer stands for anything.
+    early.set('http://localhost/api/me/tasks', earlyAnswer({ tasks: ['stale'] }));
+    now.mockReturnValue(15_001);
+    expect(await api.GET('/api/me/tasks')).toEqual({ fresh: true });
+    now.mockRestore();
   });
 
   it('X-4 echoes the CSRF token on unsafe methods and gives a POST an Idempotency-Key', async () => {
