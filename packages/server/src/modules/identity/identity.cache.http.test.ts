@@ -1,27 +1,18 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test/databases';
+import { REVOCATION_BOUND_MS, timeUntil } from '../../test/revocation';
 import { HttpClient, startTestApp, type TestApp } from '../../test/test-app';
 import { spawnServer, stopServer, type ServerProcess } from '../../test/server-process';
 import type { Db } from '../../db/database';
+import { SESSION_COOKIE } from '../../http/cookies';
 
 // Decision 0028: a server process keeps the sessions and tokens it checked for up to a second.
 // These tests attack that: every way who may act can change — through the API, through another
 // connection (the CLI, another node, a person with SQL), with the signal lost — must reach the
 // next request at once on the node that made it, and within a second everywhere.
 
-const REVOCATION_BOUND_MS = 1000;
 const at = () => new Date().toISOString();
-
-/** Asks until `refused` holds, and answers how long it took; fails after the bound and a margin. */
-async function timeUntil(refused: () => Promise<boolean>): Promise<number> {
-  const started = performance.now();
-  while (!(await refused())) {
-    if (performance.now() - started > REVOCATION_BOUND_MS * 3) throw new Error('never refused');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return performance.now() - started;
-}
 
 describe.each(DIALECTS)('X-4 the identity cache on %s (decision 0028)', (dialect) => {
   let t: TestApp;
@@ -30,7 +21,7 @@ describe.each(DIALECTS)('X-4 the identity cache on %s (decision 0028)', (dialect
   let admin: HttpClient;
   let sec: { id: string };
   beforeEach(async () => {
-    t = await startTestApp(dialect);
+    t = await startTestApp(dialect, { METRICS_TOKEN: 'metrics-scrape-token-0123456789' });
     other = t.database.openAnother();
     sec = await t.seedUser('sec', ['security_administrator']);
     admin = new HttpClient(t.url);
@@ -43,6 +34,8 @@ describe.each(DIALECTS)('X-4 the identity cache on %s (decision 0028)', (dialect
 
   const me = () => admin.get(`/api/users/${sec.id}`);
   const counts = () => ({ ...t.app.identity.cache!.counts });
+  const minutes = (n: number) => n * 60_000;
+  const moveClock = (ms: number) => t.clock.set(new Date(t.clock.now().getTime() + ms).toISOString());
 
   it('X-4 signed-in requests are answered from the cache: the session is read once, not per request', async () => {
     expect((await me()).status).toBe(200);
@@ -134,6 +127,113 @@ describe.each(DIALECTS)('X-4 the identity cache on %s (decision 0028)', (dialect
     const late = await Promise.all(Array.from({ length: 10 }, ask));
     await Promise.all(early);
     expect(late.every((r) => r.started > committed && r.status === 401)).toBe(true);
+  });
+
+  it('X-4 a kept session idle too long or past its absolute end is ended by the next request; one touched on another node is not', async () => {
+    const idle = minutes(t.app.identity.settings.session.idleMinutes);
+    expect((await me()).status).toBe(200);
+    expect((await me()).status).toBe(200); // kept now
+    // Another node touched it a minute before the idle end: the kept copy looks idle, the row does not.
+    moveClock(idle - minutes(1));
+    await other.kysely.updateTable('sessions').set({ last_seen_at: t.clock.now().toISOString() }).execute();
+    moveClock(minutes(2));
+    expect((await me()).status).toBe(200);
+    // Idle, though kept (this node's own touch of a moment ago is in what it keeps).
+    expect((await me()).status).toBe(200);
+    moveClock(idle);
+    const idled = await me();
+    expect(idled.status).toBe(401);
+    expect(idled.body.error.details.reason).toBe('idle_timeout');
+
+    // The absolute end, with a session touched every minute.
+    const again = new HttpClient(t.url);
+    expect((await again.login('sec')).status).toBe(200);
+    const absolute = minutes(t.app.identity.settings.session.absoluteHours * 60);
+    for (let passed = 0; passed < absolute - minutes(20); passed += minutes(20)) {
+      moveClock(minutes(20));
+      expect((await again.get(`/api/users/${sec.id}`)).status).toBe(200);
+    }
+    moveClock(minutes(20));
+    const ended = await again.get(`/api/users/${sec.id}`);
+    expect(ended.status).toBe(401);
+    expect(ended.body.error.details.reason).toBe('absolute_timeout');
+  });
+
+  it('X-4 a password that must change, set from another connection: the next request is sent to change it', async () => {
+    expect((await me()).status).toBe(200);
+    await other.kysely
+      .updateTable('users')
+      .set({ must_change_password: 1 })
+      .where('id', '=', sec.id)
+      .execute();
+    const mustChange = await timeUntil(async () => (await me()).status === 422);
+    expect((await me()).body.error.details.reason).toBe('password_expired');
+    await other.kysely
+      .updateTable('users')
+      .set({ must_change_password: 0 })
+      .where('id', '=', sec.id)
+      .execute();
+    await timeUntil(async () => (await me()).status === 200);
+    if (dialect === 'sqlite') expect(mustChange).toBeLessThan(50);
+    expect(mustChange).toBeLessThan(REVOCATION_BOUND_MS);
+  });
+
+  it('X-4 a change rolled back changes nothing; the same change committed ends the session at once', async () => {
+    const db = t.database.db.kysely;
+    expect((await me()).status).toBe(200);
+    await db
+      .transaction()
+      .execute(async (trx) => {
+        await trx.updateTable('users').set({ disabled: 1 }).where('id', '=', sec.id).execute();
+        throw new Error('rolled back');
+      })
+      .catch(() => {});
+    expect((await me()).status).toBe(200);
+    expect((await me()).status).toBe(200);
+    await db.updateTable('users').set({ disabled: 1 }).where('id', '=', sec.id).execute();
+    expect((await me()).status).toBe(401);
+  });
+
+  it('X-4 with its signals removed by someone with SQL, a change still reaches every request within the second the cache keeps anything', async () => {
+    const triggers = await (
+      dialect === 'sqlite'
+        ? sql<{ name: string; on: string }>`select name, tbl_name as "on" from sqlite_master
+          where type = 'trigger' and name like 'identity_epoch_%'`
+        : sql<{ name: string; on: string }>`select tgname as name, relname as "on" from pg_trigger
+          join pg_class on pg_class.oid = tgrelid where relnamespace = current_schema()::regnamespace
+          and tgname like 'identity_changed_%'`
+    ).execute(other.kysely);
+    expect(triggers.rows.length).toBe(dialect === 'sqlite' ? 9 : 6);
+    for (const { name, on } of triggers.rows)
+      await sql.raw(`drop trigger ${name}${dialect === 'postgres' ? ` on ${on}` : ''}`).execute(other.kysely);
+    expect((await me()).status).toBe(200);
+    expect((await me()).status).toBe(200);
+    await other.kysely.deleteFrom('user_roles').where('user_id', '=', sec.id).execute();
+    const ms = await timeUntil(async () => (await me()).status === 403);
+    expect(ms).toBeLessThan(REVOCATION_BOUND_MS + 50);
+  });
+
+  it('X-4 /metrics counts lookups kept, read and bypassed; unknown sessions and tokens are read every time and never kept', async () => {
+    expect((await me()).status).toBe(200);
+    expect((await me()).status).toBe(200);
+    const before = counts();
+    for (let i = 0; i < 5; i++) {
+      const guess = new HttpClient(t.url);
+      guess.bearer = `rg_guess${i}`;
+      expect((await guess.get(`/api/users/${sec.id}`)).status).toBe(401);
+      expect((await guess.get(`/api/users/${sec.id}`)).status).toBe(401);
+      const cookie = `${SESSION_COOKIE}=guess${i}`;
+      expect((await fetch(`${t.url}/api/users/${sec.id}`, { headers: { cookie } })).status).toBe(401);
+    }
+    expect(counts().read - before.read).toBe(15);
+    expect(counts().kept - before.kept).toBe(0);
+    const scrape = await fetch(`${t.url}/metrics`, {
+      headers: { authorization: 'Bearer metrics-scrape-token-0123456789' },
+    });
+    const text = await scrape.text();
+    const now = counts();
+    for (const outcome of ['kept', 'read', 'bypassed'] as const)
+      expect(text).toContain(`releasegate_identity_lookups_total{outcome="${outcome}"} ${now[outcome]}`);
   });
 });
 
