@@ -24,7 +24,7 @@ export interface Db {
   readonly schema?: string;
   /** PostgreSQL connection string, for the LISTEN/NOTIFY connections (live events, identity). */
   readonly url?: string;
-  /** PostgreSQL: the tables this process writes, told as each statement is compiled (decision 0028). */
+  /** PostgreSQL: the tables this process writes, told as each statement runs and once it is committed (decision 0028). */
   readonly tableWrites?: TableWrites;
   destroy(): Promise<void>;
 }
@@ -108,7 +108,7 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Db {
   // The pool has already discarded the connection and the next query opens a new one.
   pool.on('error', (error) => options.onIdleError?.(error));
   const tableWrites = new TableWrites();
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [tableWrites] });
+  const kysely = new Kysely<Database>({ dialect: tableWrites.dialect(new PostgresDialect({ pool })) });
   return {
     kysely,
     dialect: 'postgres',

@@ -6,6 +6,7 @@ import { HttpClient, startTestApp, type TestApp } from '../../test/test-app';
 import { spawnServer, stopServer, type ServerProcess } from '../../test/server-process';
 import type { Db } from '../../db/database';
 import { SESSION_COOKIE } from '../../http/cookies';
+import { authenticateSession } from './auth.service';
 
 // Decision 0028: a server process keeps the sessions and tokens it checked for up to a second.
 // These tests attack that: every way who may act can change — through the API, through another
@@ -235,6 +236,31 @@ describe.each(DIALECTS)('X-4 the identity cache on %s (decision 0028)', (dialect
     for (const outcome of ['kept', 'read', 'bypassed'] as const)
       expect(text).toContain(`releasegate_identity_lookups_total{outcome="${outcome}"} ${now[outcome]}`);
   });
+
+  it.skipIf(dialect === 'sqlite')(
+    'X-4 a request racing a revocation of this node keeps nothing past its commit: the next request is refused (one SQLite connection lets no read in between)',
+    async () => {
+      const token = admin.cookie(SESSION_COOKIE)!;
+      for (let round = 0; round < 5; round++) {
+        expect((await authenticateSession(t.app.identity, token)).principal).not.toBeNull();
+        // This node revokes the session in a transaction (as a sign-out does with its audit event)...
+        const trx = await t.database.db.kysely.startTransaction().execute();
+        await trx
+          .updateTable('sessions')
+          .set({ revoked_at: new Date().toISOString(), revoked_reason: 'test' })
+          .execute();
+        // ...and a request of the same session reads the row, still as it was, before the commit.
+        expect((await authenticateSession(t.app.identity, token)).principal).not.toBeNull();
+        await trx.commit().execute();
+        // Committed: nothing may let the session in now, NOTIFY or not.
+        expect((await authenticateSession(t.app.identity, token)).principal).toBeNull();
+        await t.database.db.kysely
+          .updateTable('sessions')
+          .set({ revoked_at: null, revoked_reason: null })
+          .execute();
+      }
+    },
+  );
 });
 
 // Several nodes share one database only on PostgreSQL (SQLite is the one-node mode): skipped
