@@ -87,6 +87,9 @@ export function openSqlite(file: string): Db {
   return { kysely, dialect: 'sqlite', destroy: () => kysely.destroy() };
 }
 
+/** 63 characters for a NOTIFY channel, less the longest prefix, `releasegate_identity_`. */
+const MAX_SCHEMA_LENGTH = 63 - 'releasegate_identity_'.length;
+
 export interface PostgresOptions {
   /** Schema to use as search_path; tests use one schema each. */
   schema?: string;
@@ -98,6 +101,10 @@ export interface PostgresOptions {
 export function openPostgres(url: string, options: PostgresOptions = {}): Db {
   if (options.schema && !/^[a-z_][a-z0-9_]*$/.test(options.schema))
     throw new Error(`Invalid schema name ${options.schema}`);
+  // The NOTIFY channels are named after the schema (`releasegate_identity_<schema>`, decision 0028)
+  // and PostgreSQL refuses a channel longer than 63 characters: the triggers would refuse every write.
+  if (options.schema && options.schema.length > MAX_SCHEMA_LENGTH)
+    throw new Error(`Schema name ${options.schema} is too long: at most ${MAX_SCHEMA_LENGTH} characters`);
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
