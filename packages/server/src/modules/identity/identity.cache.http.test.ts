@@ -341,6 +341,37 @@ describe('X-4 the identity cache across server nodes on postgres (decision 0028)
   );
 
   it.skipIf(!postgres)(
+    'X-4 the database restarted (every backend of the app ended): requests recover, a change meanwhile is seen, and the node keeps sessions again once it listens',
+    async () => {
+      const sec = await t.seedUser('sec', ['security_administrator']);
+      const admin = new HttpClient(t.url);
+      expect((await admin.login('sec')).status).toBe(200);
+      const me = () => admin.get(`/api/users/${sec.id}`);
+      expect((await me()).status).toBe(200);
+      const cache = t.app.identity.cache!;
+      await sql`select pg_terminate_backend(pid) from pg_stat_activity
+        where datname = current_database() and pid <> pg_backend_pid()`.execute(t.database.db.kysely);
+      // The pool replaces its connections; the listener comes back a second later.
+      await timeUntil(async () => (await me()).status === 200);
+      const another = t.database.openAnother();
+      try {
+        await another.kysely.updateTable('users').set({ disabled: 1 }).where('id', '=', sec.id).execute();
+        expect(await timeUntil(async () => (await me()).status === 401)).toBeLessThan(REVOCATION_BOUND_MS);
+      } finally {
+        await another.destroy();
+      }
+      // Listening again: what it keeps is what the database says now.
+      await timeUntil(async () => {
+        const before = cache.counts.kept;
+        await me();
+        await me();
+        return cache.counts.kept > before;
+      });
+      expect((await me()).status).toBe(401);
+    },
+  );
+
+  it.skipIf(!postgres)(
     'X-4 with its LISTEN connection cut, a node keeps nothing until it listens again, and a revocation meanwhile is still seen',
     async () => {
       const sec = await t.seedUser('sec', ['security_administrator']);
