@@ -282,6 +282,24 @@ describe('X-4 the identity cache across server nodes on postgres (decision 0028)
     if (postgres) await t.close();
   });
 
+  /** `sec` signed in on this node, the session checked once. */
+  const signedIn = async () => {
+    const sec = await t.seedUser('sec', ['security_administrator']);
+    const admin = new HttpClient(t.url);
+    expect((await admin.login('sec')).status).toBe(200);
+    const me = () => admin.get(`/api/users/${sec.id}`);
+    expect((await me()).status).toBe(200);
+    return { sec, me };
+  };
+  /** Until the node answers from what it keeps again (it listens). */
+  const keepsAgain = (me: () => Promise<unknown>) =>
+    timeUntil(async () => {
+      const before = t.app.identity.cache!.counts.kept;
+      await me();
+      await me();
+      return t.app.identity.cache!.counts.kept > before;
+    });
+
   it.skipIf(!postgres)(
     'X-4 a sign-out on one node ends the session on the other within a second, though the other kept it',
     async () => {
@@ -343,12 +361,7 @@ describe('X-4 the identity cache across server nodes on postgres (decision 0028)
   it.skipIf(!postgres)(
     'X-4 the database restarted (every backend of the app ended): requests recover, a change meanwhile is seen, and the node keeps sessions again once it listens',
     async () => {
-      const sec = await t.seedUser('sec', ['security_administrator']);
-      const admin = new HttpClient(t.url);
-      expect((await admin.login('sec')).status).toBe(200);
-      const me = () => admin.get(`/api/users/${sec.id}`);
-      expect((await me()).status).toBe(200);
-      const cache = t.app.identity.cache!;
+      const { sec, me } = await signedIn();
       await sql`select pg_terminate_backend(pid) from pg_stat_activity
         where datname = current_database() and pid <> pg_backend_pid()`.execute(t.database.db.kysely);
       // The pool replaces its connections; the listener comes back a second later.
@@ -361,12 +374,7 @@ describe('X-4 the identity cache across server nodes on postgres (decision 0028)
         await another.destroy();
       }
       // Listening again: what it keeps is what the database says now.
-      await timeUntil(async () => {
-        const before = cache.counts.kept;
-        await me();
-        await me();
-        return cache.counts.kept > before;
-      });
+      await keepsAgain(me);
       expect((await me()).status).toBe(401);
     },
   );
@@ -374,11 +382,7 @@ describe('X-4 the identity cache across server nodes on postgres (decision 0028)
   it.skipIf(!postgres)(
     'X-4 with its LISTEN connection cut, a node keeps nothing until it listens again, and a revocation meanwhile is still seen',
     async () => {
-      const sec = await t.seedUser('sec', ['security_administrator']);
-      const admin = new HttpClient(t.url);
-      expect((await admin.login('sec')).status).toBe(200);
-      const me = () => admin.get(`/api/users/${sec.id}`);
-      expect((await me()).status).toBe(200);
+      const { sec, me } = await signedIn();
       const listeners = () =>
         sql<{ pid: number }>`select pid from pg_stat_activity
           where query = ${`LISTEN "releasegate_identity_${t.database.db.schema}"`}`.execute(
@@ -408,12 +412,7 @@ describe('X-4 the identity cache across server nodes on postgres (decision 0028)
       }
       // It listens again (a second later) and keeps sessions again.
       await timeUntil(async () => (await listeners()).rows.length === 1);
-      await timeUntil(async () => {
-        const before = cache.counts.kept;
-        await me();
-        await me();
-        return cache.counts.kept > before;
-      });
+      await keepsAgain(me);
     },
   );
 });
