@@ -1,9 +1,11 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test/databases';
 import { REVOCATION_BOUND_MS, timeUntil } from '../../test/revocation';
 import { HttpClient, startTestApp, type TestApp } from '../../test/test-app';
-import { spawnServer, stopServer, type ServerProcess } from '../../test/server-process';
+import { CLI, spawnServer, stopServer, type ServerProcess } from '../../test/server-process';
 import type { Db } from '../../db/database';
 import { SESSION_COOKIE } from '../../http/cookies';
 import { authenticateSession } from './auth.service';
@@ -35,6 +37,18 @@ describe.each(DIALECTS)('X-4 the identity cache on %s (decision 0028)', (dialect
 
   const me = () => admin.get(`/api/users/${sec.id}`);
   const counts = () => ({ ...t.app.identity.cache!.counts });
+  /** An API token of `sec` that reads users, and a client that uses it. */
+  const pipelineToken = async () => {
+    const created = await admin.post('/api/tokens', {
+      name: 'pipeline',
+      scopes: ['user.read'],
+      expiresInDays: 30,
+    });
+    expect(created.status).toBe(201);
+    const pipeline = new HttpClient(t.url);
+    pipeline.bearer = created.body.token;
+    return { created, pipeline };
+  };
   const minutes = (n: number) => n * 60_000;
   const moveClock = (ms: number) => t.clock.set(new Date(t.clock.now().getTime() + ms).toISOString());
 
@@ -83,14 +97,7 @@ describe.each(DIALECTS)('X-4 the identity cache on %s (decision 0028)', (dialect
   });
 
   it('X-4 an API token revoked or narrowed from another connection stops within a second; a touch of last use is not a change', async () => {
-    const created = await admin.post('/api/tokens', {
-      name: 'pipeline',
-      scopes: ['user.read'],
-      expiresInDays: 30,
-    });
-    expect(created.status).toBe(201);
-    const pipeline = new HttpClient(t.url);
-    pipeline.bearer = created.body.token;
+    const { pipeline } = await pipelineToken();
     expect((await pipeline.get(`/api/users/${sec.id}`)).status).toBe(200);
 
     // last_used_at moves once a minute and must not empty the cache (it is not who may act).
@@ -235,6 +242,30 @@ describe.each(DIALECTS)('X-4 the identity cache on %s (decision 0028)', (dialect
     const now = counts();
     for (const outcome of ['kept', 'read', 'bypassed'] as const)
       expect(text).toContain(`releasegate_identity_lookups_total{outcome="${outcome}"} ${now[outcome]}`);
+  });
+
+  it('X-4 `releasegate user roles` and `releasegate token revoke` run in another process: the server knows at the next request (SQLite), within a second (PostgreSQL)', async () => {
+    const { created, pipeline } = await pipelineToken();
+    const asPipeline = () => pipeline.get(`/api/users/${sec.id}`);
+    // A second administrator (the CLI keeps at least one).
+    await t.seedUser('sec2', ['security_administrator']);
+    const second = new HttpClient(t.url);
+    expect((await second.login('sec2')).status).toBe(200);
+    const asSecond = () => second.get(`/api/users/${sec.id}`);
+    for (let i = 0; i < 2; i++) {
+      expect((await asSecond()).status).toBe(200);
+      expect((await asPipeline()).status).toBe(200);
+    }
+    const cli = (...args: string[]) =>
+      promisify(execFile)('node', [CLI, ...args], {
+        env: { ...process.env, ...t.database.env, LOG_LEVEL: 'silent' },
+      });
+    await cli('token', 'revoke', created.body.id);
+    const revoked = await timeUntil(async () => (await asPipeline()).status === 401);
+    await cli('user', 'roles', 'sec2', 'operations_engineer');
+    const narrowed = await timeUntil(async () => (await asSecond()).status === 403);
+    if (dialect === 'sqlite') expect(Math.max(revoked, narrowed)).toBeLessThan(50);
+    expect(Math.max(revoked, narrowed)).toBeLessThan(REVOCATION_BOUND_MS);
   });
 
   it.skipIf(dialect === 'sqlite')(
