@@ -37,14 +37,13 @@ export class PostgresListener {
   /** A second from now, and every second after that until it listens (the database may be away a while). */
   private retry(): void {
     if (this.closed) return;
-    setTimeout(
-      () =>
-        void this.start().catch((error: unknown) => {
-          this.handlers.error(error);
-          this.retry();
-        }),
-      1000,
-    ).unref();
+    setTimeout(() => {
+      if (this.closed) return;
+      this.start().catch((error: unknown) => {
+        this.handlers.error(error);
+        this.retry();
+      });
+    }, 1000).unref();
   }
 
   private async connect(): Promise<void> {
