@@ -37,4 +37,12 @@ describe.skipIf(!DIALECTS.includes('postgres'))('the PostgreSQL connection pool'
       await t.destroy();
     }
   });
+
+  it('X-4 refuses a schema whose NOTIFY channels would not fit in 63 characters (every revocation would fail)', () => {
+    const url = 'postgres://postgres@127.0.0.1:5432/test';
+    expect(() => openPostgres(url, { schema: 's'.repeat(42) }).destroy()).not.toThrow();
+    // releasegate_identity_<schema>: pg_notify refuses a longer channel, so the triggers would
+    // refuse every sign-out, disabled user or revoked token.
+    expect(() => openPostgres(url, { schema: 's'.repeat(43) })).toThrow(/at most 42 characters/);
+  });
 });

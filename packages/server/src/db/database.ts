@@ -24,7 +24,7 @@ export interface Db {
   readonly schema?: string;
   /** PostgreSQL connection string, for the LISTEN/NOTIFY connections (live events, identity). */
   readonly url?: string;
-  /** PostgreSQL: the tables this process writes, told as each statement is compiled (decision 0028). */
+  /** PostgreSQL: the tables this process writes, told as each statement runs and once it is committed (decision 0028). */
   readonly tableWrites?: TableWrites;
   destroy(): Promise<void>;
 }
@@ -87,6 +87,9 @@ export function openSqlite(file: string): Db {
   return { kysely, dialect: 'sqlite', destroy: () => kysely.destroy() };
 }
 
+/** 63 characters for a NOTIFY channel, less the longest prefix, `releasegate_identity_`. */
+const MAX_SCHEMA_LENGTH = 63 - 'releasegate_identity_'.length;
+
 export interface PostgresOptions {
   /** Schema to use as search_path; tests use one schema each. */
   schema?: string;
@@ -98,6 +101,10 @@ export interface PostgresOptions {
 export function openPostgres(url: string, options: PostgresOptions = {}): Db {
   if (options.schema && !/^[a-z_][a-z0-9_]*$/.test(options.schema))
     throw new Error(`Invalid schema name ${options.schema}`);
+  // The NOTIFY channels are named after the schema (`releasegate_identity_<schema>`, decision 0028)
+  // and PostgreSQL refuses a channel longer than 63 characters: the triggers would refuse every write.
+  if (options.schema && options.schema.length > MAX_SCHEMA_LENGTH)
+    throw new Error(`Schema name ${options.schema} is too long: at most ${MAX_SCHEMA_LENGTH} characters`);
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
@@ -108,7 +115,7 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Db {
   // The pool has already discarded the connection and the next query opens a new one.
   pool.on('error', (error) => options.onIdleError?.(error));
   const tableWrites = new TableWrites();
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [tableWrites] });
+  const kysely = new Kysely<Database>({ dialect: tableWrites.dialect(new PostgresDialect({ pool })) });
   return {
     kysely,
     dialect: 'postgres',

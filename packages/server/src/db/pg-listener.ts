@@ -8,8 +8,8 @@ export interface ListenerHandlers {
 }
 
 /**
- * One PostgreSQL connection that LISTENs to one channel and comes back a second after it fails,
- * so that a restarted database loses no listener. `listening` is true only while notices are heard.
+ * One PostgreSQL connection that LISTENs to one channel and, when it fails, tries again every
+ * second until it listens, so that a restarted database (however long it is away) loses no listener. `listening` is true only while notices are heard.
  */
 export class PostgresListener {
   private client: pg.Client | null = null;
@@ -27,8 +27,23 @@ export class PostgresListener {
   }
 
   start(): Promise<void> {
-    this.connecting ??= this.connect();
+    this.connecting ??= this.connect().catch((error: unknown) => {
+      this.connecting = null;
+      throw error;
+    });
     return this.connecting;
+  }
+
+  /** A second from now, and every second after that until it listens (the database may be away a while). */
+  private retry(): void {
+    if (this.closed) return;
+    setTimeout(() => {
+      if (this.closed) return;
+      this.start().catch((error: unknown) => {
+        this.handlers.error(error);
+        this.retry();
+      });
+    }, 1000).unref();
   }
 
   private async connect(): Promise<void> {
@@ -38,14 +53,21 @@ export class PostgresListener {
     });
     client.on('error', (error) => {
       this.handlers.error(error);
+      // A failure while connecting is start()'s to report; only a lost listening connection is retried here.
+      if (this.client !== client) return;
       this.client = null;
       this.connecting = null;
       void client.end().catch(() => {});
-      if (!this.closed)
-        setTimeout(() => void this.start().catch((e: unknown) => this.handlers.error(e)), 1000).unref();
+      this.retry();
     });
-    await client.connect();
-    await client.query(`LISTEN "${this.channel}"`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN "${this.channel}"`);
+    } catch (error) {
+      void client.end().catch(() => {});
+      throw error;
+    }
+    if (this.closed) return void client.end().catch(() => {});
     this.client = client;
     this.handlers.listening?.();
   }

@@ -48,8 +48,9 @@ class EpochFreshness implements Freshness {
 }
 
 /**
- * PostgreSQL: this process's own writes are heard as they run (TableWrites); other processes'
- * by NOTIFY from triggers after they commit. Nothing is kept while the node is not listening.
+ * PostgreSQL: this process's own writes are heard as they run and again as they commit
+ * (TableWrites); other processes' by NOTIFY from triggers after they commit. Nothing is kept while
+ * the node is not listening.
  */
 class SignalFreshness implements Freshness {
   private readonly listener: PostgresListener;
