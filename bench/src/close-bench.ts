@@ -4,28 +4,12 @@
 // back, then closes each and times the close's answer, and separately how long until the job has
 // sealed its archive. Goal: a close answers in p95 ≤ 50 ms.
 import { parseArgs } from 'node:util';
-import {
-  approvedRelease,
-  passPreReleaseChecks,
-  rolledBack,
-  seedUsers,
-  signedInApi,
-  type ApiSession,
-} from '../../e2e/src/harness/api';
+import { approvedRelease, passPreReleaseChecks, rolledBack } from '../../e2e/src/harness/api';
 import { launchBrowser } from '../../e2e/src/harness/chromium';
 import { startServer } from '../../e2e/src/harness/server';
 import { fmt, out, table, verdict } from './format';
+import { seedCrew, signInCrew } from './release-crew';
 
-const admin = { username: 'sec.admin', displayName: '安全管理员', password: 'Correct-Horse-42!' };
-const PASSWORD = 'Release-Gate-2026!';
-const USERS = {
-  eng: { displayName: '运维工程师张伟', roles: ['operations_engineer'] },
-  impl: { displayName: '发布实施员赵六', roles: ['release_implementer'] },
-  boss: { displayName: '运维管理部经理王芳', roles: ['operations_manager'] },
-  cab1: { displayName: 'CAB 委员一', roles: ['cab_member'] },
-  cab2: { displayName: 'CAB 委员二', roles: ['cab_member'] },
-  cfg: { displayName: '配置管理员', roles: ['configuration_administrator'] },
-} as const;
 const GOAL_MS = 50;
 
 const quantile = (ms: number[], q: number) => [...ms].sort((a, b) => a - b)[Math.ceil(ms.length * q) - 1];
@@ -36,21 +20,13 @@ async function main(): Promise<void> {
   const count = Math.max(1, Number(values.releases));
   const server = await startServer();
   const browser = await launchBrowser();
-  const sessions: ApiSession[] = [];
+  let closeSessions = async () => {};
   try {
-    await seedUsers(browser, server, admin, USERS, PASSWORD);
-    const api = async (user: keyof typeof USERS) => {
-      const session = await signedInApi(browser, server.url, user, PASSWORD);
-      sessions.push(session);
-      return session;
-    };
-    const crew = {
-      cfg: await api('cfg'),
-      engineer: await api('eng'),
-      manager: await api('boss'),
-      cab: [await api('cab1'), await api('cab2')] as [ApiSession, ApiSession],
-    };
-    const implementer = await api('impl');
+    await seedCrew(browser, server);
+    const signedIn = await signInCrew(browser, server);
+    closeSessions = signedIn.close;
+    const { crew } = signedIn;
+    const implementer = await signedIn.signIn('impl');
     out(`Close (issue #18): ${count} releases taken to rolled back through the API, then closed`);
     const ids: string[] = [];
     const now = Date.now();
@@ -108,7 +84,7 @@ async function main(): Promise<void> {
       "The seal includes the job's poll interval (JOBS_POLL_MS, 5 s by default) and the closes queued before it, one after the other.",
     );
   } finally {
-    for (const session of sessions) await session.close();
+    await closeSessions();
     await browser.close();
     await server.stop();
   }

@@ -21,17 +21,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
-import {
-  approvedRelease,
-  passPreReleaseChecks,
-  seedUsers,
-  signedInApi,
-  type ApiSession,
-} from '../../e2e/src/harness/api';
+import { approvedRelease, passPreReleaseChecks } from '../../e2e/src/harness/api';
 import { launchBrowser } from '../../e2e/src/harness/chromium';
 import { startServer, type TestServer } from '../../e2e/src/harness/server';
 import { fmt, out, table, verdict } from './format';
 import { REPO_ROOT } from './proc';
+import { PASSWORD, seedCrew, signInCrew } from './release-crew';
 
 /** Chrome DevTools' 'Fast 4G' preset, in bytes per second and milliseconds. */
 export const FAST_4G = {
@@ -44,16 +39,6 @@ export const CPU_SLOWDOWN = 4;
 const PHONE = { width: 390, height: 844 };
 
 const GOALS = { coldLcpMs: 2500, warmLcpMs: 1000, coldJsBytes: 300 * 1024 };
-
-const admin = { username: 'sec.admin', displayName: '安全管理员', password: 'Correct-Horse-42!' };
-const PASSWORD = 'Release-Gate-2026!';
-const USERS = {
-  eng: { displayName: '运维工程师张伟', roles: ['operations_engineer'] },
-  boss: { displayName: '运维管理部经理王芳', roles: ['operations_manager'] },
-  cab1: { displayName: 'CAB 委员一', roles: ['cab_member'] },
-  cab2: { displayName: 'CAB 委员二', roles: ['cab_member'] },
-  cfg: { displayName: '配置管理员', roles: ['configuration_administrator'] },
-} as const;
 
 interface Load {
   lcpMs: number;
@@ -149,18 +134,7 @@ async function measure(browser: Browser, url: string, target: Target, runs: numb
 
 /** A release in implementation whose indicator breached its threshold: a rollback decision waits. */
 async function releaseAwaitingDecision(browser: Browser, server: TestServer): Promise<string> {
-  const sessions: ApiSession[] = [];
-  const api = async (user: keyof typeof USERS) => {
-    const session = await signedInApi(browser, server.url, user, PASSWORD);
-    sessions.push(session);
-    return session;
-  };
-  const crew = {
-    cfg: await api('cfg'),
-    engineer: await api('eng'),
-    manager: await api('boss'),
-    cab: [await api('cab1'), await api('cab2')] as [ApiSession, ApiSession],
-  };
+  const { crew, close } = await signInCrew(browser, server);
   const now = Date.now();
   const release = await approvedRelease(crew, {
     ci: { name: '网银转账服务', version: '2.3.1', critical: true },
@@ -177,7 +151,7 @@ async function releaseAwaitingDecision(browser: Browser, server: TestServer): Pr
   await crew.engineer.post(`/api/releases/${release.id}/implementation/start`);
   for (const value of [1.2, 1.8, 2.6, 7.5])
     await crew.engineer.post(`/api/releases/${release.id}/readings`, { indicator: 'error_ratio', value });
-  for (const session of sessions) await session.close();
+  await close();
   return release.id;
 }
 
@@ -192,7 +166,7 @@ async function main(): Promise<void> {
   const server = await startServer();
   const browser = await launchBrowser();
   try {
-    await seedUsers(browser, server, admin, USERS, PASSWORD);
+    await seedCrew(browser, server);
     const releaseId = await releaseAwaitingDecision(browser, server);
     const targets: Target[] = [
       {

@@ -59,6 +59,17 @@ export function textKeys<S extends string>(columns: Readonly<Record<S, string>>,
   });
 }
 
+/**
+ * The orders of a list of numbered records — changes and releases alike, the columns of the web's
+ * tables — each by its column, ties broken by the unique number.
+ */
+export const NUMBERED_SORTS = ['createdAt', 'updatedAt', 'number', 'title'] as const;
+export type NumberedSort = (typeof NUMBERED_SORTS)[number];
+export const numberedKeys = textKeys<NumberedSort>(
+  { createdAt: 'created_at', updatedAt: 'updated_at', number: 'number', title: 'title' },
+  'number',
+);
+
 /** What a client asks for: where to continue (a cursor or nothing), the order and the page size. */
 export interface PageRequest<S extends string = string> {
   cursor?: string;

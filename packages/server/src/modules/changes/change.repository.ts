@@ -1,7 +1,16 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../../db/schema';
 import { containsText } from '../../db/like';
-import { closePage, countRows, keysetPage, textKeys, type KeysetPosition, type Page } from '../../db/keyset';
+import {
+  NUMBERED_SORTS,
+  closePage,
+  countRows,
+  keysetPage,
+  numberedKeys,
+  type KeysetPosition,
+  type NumberedSort,
+  type Page,
+} from '../../db/keyset';
 import { nextNumber as nextNumberOf } from '../../db/sequences';
 import type { ChangeVotesTable, ChangesTable } from './changes.tables';
 import type {
@@ -277,18 +286,10 @@ export interface ChangeFilter {
   text?: string;
 }
 
-/** The orders the change list offers (the columns of the web's table), each by its column. */
-export const CHANGE_SORTS = ['createdAt', 'updatedAt', 'number', 'title'] as const;
-export type ChangeSort = (typeof CHANGE_SORTS)[number];
-const CHANGE_SORT_COLUMNS = {
-  createdAt: 'created_at',
-  updatedAt: 'updated_at',
-  number: 'number',
-  title: 'title',
-} as const satisfies Record<ChangeSort, keyof ChangesTable>;
-
-/** The keyset of a change list sorted by `sort`: ties broken by the unique number. */
-export const changeKeys = textKeys(CHANGE_SORT_COLUMNS, 'number');
+/** The orders the change list offers, and its keysets: those of every numbered list. */
+export const CHANGE_SORTS = NUMBERED_SORTS;
+export type ChangeSort = NumberedSort;
+export const changeKeys = numberedKeys;
 
 function filteredChanges(q: Q, f: ChangeFilter) {
   let query = q.selectFrom('changes');

@@ -1,6 +1,15 @@
 import type { Kysely, Selectable } from 'kysely';
 import { containsText } from '../../db/like';
-import { closePage, countRows, keysetPage, textKeys, type KeysetPosition, type Page } from '../../db/keyset';
+import {
+  NUMBERED_SORTS,
+  closePage,
+  countRows,
+  keysetPage,
+  numberedKeys,
+  type KeysetPosition,
+  type NumberedSort,
+  type Page,
+} from '../../db/keyset';
 import { nextNumber as nextNumberOf } from '../../db/sequences';
 import type {
   ReleaseAction,
@@ -183,18 +192,10 @@ export interface ReleaseFilter {
   open?: boolean;
 }
 
-/** The orders the release list offers (the columns of the web's table), each by its column. */
-export const RELEASE_SORTS = ['createdAt', 'updatedAt', 'number', 'title'] as const;
-export type ReleaseSort = (typeof RELEASE_SORTS)[number];
-const RELEASE_SORT_COLUMNS = {
-  createdAt: 'created_at',
-  updatedAt: 'updated_at',
-  number: 'number',
-  title: 'title',
-} as const satisfies Record<ReleaseSort, keyof ReleasesTable>;
-
-/** The keyset of a release list sorted by `sort`: ties broken by the unique number. */
-export const releaseKeys = textKeys(RELEASE_SORT_COLUMNS, 'number');
+/** The orders the release list offers, and its keysets: those of every numbered list. */
+export const RELEASE_SORTS = NUMBERED_SORTS;
+export type ReleaseSort = NumberedSort;
+export const releaseKeys = numberedKeys;
 
 function filteredReleases(q: Q, f: ReleaseFilter) {
   let query = q.selectFrom('releases');
