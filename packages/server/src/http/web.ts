@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { CODE_DIR } from '../code-dir';
+import { compressPage, loadFirstPaint, wantsFirstPaint } from './first-paint';
 
 /** packages/web/dist, from packages/server/src or packages/server/dist alike. */
 export const DEFAULT_WEB_DIST = path.resolve(CODE_DIR, '../../web/dist');
@@ -44,9 +45,24 @@ export async function registerWeb(app: FastifyInstance, distDir: string): Promis
         res.setHeader('cache-control', isHashedAsset(distDir, file) ? IMMUTABLE : 'no-cache');
       },
     });
+  // Issue #18: a phone's first paint of the pages it acts on, drawn here (http/first-paint.ts).
+  const firstPaint = hasWeb
+    ? await loadFirstPaint(app, distDir, fs.readFileSync(path.join(distDir, 'index.html'), 'utf8'))
+    : null;
   app.setNotFoundHandler(async (request, reply) => {
     const isApi = request.url.startsWith('/api/') || request.url === '/api';
     if (!isApi && hasWeb && request.method === 'GET') {
+      const page = firstPaint && wantsFirstPaint(request) ? await firstPaint(request) : null;
+      if (page) {
+        const { encoding, body } = await compressPage(page, request.headers['accept-encoding']);
+        if (encoding) reply.header('content-encoding', encoding);
+        // A drawn page holds the visitor's data: kept by no cache.
+        return reply
+          .header('cache-control', 'no-store')
+          .header('vary', 'Accept-Encoding')
+          .type('text/html; charset=utf-8')
+          .send(body);
+      }
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     }
     return reply.status(404).send({

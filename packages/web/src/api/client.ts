@@ -207,6 +207,21 @@ function earlyResponse(request: Request): Promise<Response> | undefined {
 }
 
 /**
+ * Issue #18: where the app's requests go while the server renders a page's first paint
+ * (src/server/entry-server.tsx): the server's own origin and an in-process fetch carrying the
+ * visitor's session, for the request being rendered. Never set in a browser.
+ */
+export interface ServerTransport {
+  baseUrl: string;
+  fetch: typeof fetch;
+}
+let currentServerTransport: () => ServerTransport | undefined = () => undefined;
+
+export function setServerTransport(current: () => ServerTransport | undefined): void {
+  currentServerTransport = current;
+}
+
+/**
  * Makes the client: `baseUrl` and `fetch` are for tests (Node's Request wants an absolute URL);
  * the app uses the page's origin and the global fetch.
  */
@@ -214,7 +229,10 @@ export function createApi(options: { baseUrl?: string; fetch?: typeof fetch } = 
   const client = createClient<paths>({
     baseUrl: options.baseUrl ?? '',
     // Read at call time, so a test may stub the global fetch after this module loaded.
-    fetch: (request) => earlyResponse(request) ?? (options.fetch ?? globalThis.fetch)(request),
+    fetch: (request) =>
+      currentServerTransport()?.fetch(request) ??
+      earlyResponse(request) ??
+      (options.fetch ?? globalThis.fetch)(request),
     credentials: 'same-origin',
     headers: { Accept: 'application/json' },
     querySerializer,
@@ -239,7 +257,7 @@ export function createApi(options: { baseUrl?: string; fetch?: typeof fetch } = 
         result = await (client.request as (m: string, p: string, i: object) => Promise<typeof result>)(
           method,
           path,
-          { ...rest, headers },
+          { ...rest, headers, baseUrl: currentServerTransport()?.baseUrl },
         );
       } catch (cause) {
         if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;

@@ -110,7 +110,8 @@ export const enNotifications: typeof zhNotifications = {
       },
       secretApp: 'App secret',
       keyword: 'Custom keyword',
-      keywordHelp: 'When the robot\'s security setting is "custom keywords", enter one of them: every message title carries it (e.g. 【发布通知】).',
+      keywordHelp:
+        'When the robot\'s security setting is "custom keywords", enter one of them: every message title carries it (e.g. 【发布通知】).',
       secretSet: 'Set',
       secretKeep: 'Leave empty to keep the current secret',
       removeSecret: 'Remove the secret',

@@ -1060,7 +1060,8 @@ export const en: Messages = {
     editTitle: 'Phone and chat accounts of {{name}}',
     save: 'Save',
     confirmed: 'Confirmed by {{by}} at {{at}}: decisions can be made on DingTalk, WeCom and Feishu cards',
-    unconfirmed: 'Group messages @-mention you by these accounts; deciding on a chat card needs the security administrator to confirm this binding first',
+    unconfirmed:
+      'Group messages @-mention you by these accounts; deciding on a chat card needs the security administrator to confirm this binding first',
     unconfirmedAdmin: 'Not confirmed yet: saving confirms it, and this person can then decide on chat cards',
     saved: 'Saved',
   },

@@ -16,7 +16,14 @@ export function storedLanguage(): Language {
   }
 }
 
+/**
+ * The cookie that tells the server the reader's language (issue #18): the server renders a
+ * page's first paint only in Chinese, and leaves the page to the app for a reader of English.
+ */
+export const LANGUAGE_COOKIE = 'rg_lang';
+
 export function persistLanguage(language: Language): void {
+  document.cookie = `${LANGUAGE_COOKIE}=${language}; path=/; max-age=31536000; samesite=lax`;
   try {
     window.localStorage.setItem(STORAGE_KEY, language);
   } catch {

@@ -105,7 +105,8 @@ export const zhNotifications = {
       },
       secretApp: '应用密钥',
       keyword: '自定义关键词',
-      keywordHelp: '机器人安全设置为“自定义关键词”时，填写其中一个：每条消息的标题会带上它（如【发布通知】）。',
+      keywordHelp:
+        '机器人安全设置为“自定义关键词”时，填写其中一个：每条消息的标题会带上它（如【发布通知】）。',
       secretSet: '已设置',
       secretKeep: '留空则保留现有密钥',
       removeSecret: '移除密钥',

@@ -1,0 +1,214 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS, tempDir } from '../test/databases';
+import { SESSIONS_FOR_A_DAY, triggerAwaitingDecision } from '../test/implementation';
+import { signInRoles } from '../test/releases';
+import { HttpClient, startTestApp, type TestApp } from '../test/test-app';
+
+/**
+ * Issue #18: the first paint of 我的待办 and a release's page, drawn by the server for a phone
+ * (http/first-paint.ts) with the web app's own renderer, built here as `npm run build` builds it.
+ */
+const WEB = fileURLToPath(new URL('../../../web/', import.meta.url));
+const PHONE =
+  'Mozilla/5.0 (Linux; Android 11; Pixel 5) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Mobile Safari/537.36';
+const DESKTOP =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
+const EARLY = '<script type="module" async src="/assets/early-Ab3_x-9Z.js"></script>';
+const TEMPLATE = `<!doctype html>
+<html lang="zh-CN">
+  <head>
+    ${EARLY}
+    <meta charset="UTF-8" />
+    <title>发布管理平台 · ReleaseGate</title>
+    <script type="module" crossorigin src="/assets/index-Ab3_x-9Z.js"></script>
+  </head>
+  <body>
+    <div id="root"></div>
+  </body>
+</html>
+`;
+
+let webDist: string;
+
+beforeAll(async () => {
+  const dir = tempDir('rg-first-paint-');
+  webDist = path.join(dir, 'dist');
+  fs.mkdirSync(webDist);
+  fs.writeFileSync(path.join(webDist, 'index.html'), TEMPLATE);
+  // As `npm run build` runs it: Vite reads a production build from NODE_ENV, which vitest sets to 'test'.
+  const testEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: path.join(WEB, 'vite.server.config.ts'),
+      build: { outDir: path.join(dir, 'dist-server') },
+      logLevel: 'silent',
+    });
+  } finally {
+    process.env.NODE_ENV = testEnv;
+  }
+}, 120_000);
+
+/** The data a drawn page carries (src/firstPaint.ts), parsed as the browser's app parses it. */
+function pageData(html: string): {
+  now: number;
+  queries: { queries: { queryKey: unknown[]; state: { data: any } }[] };
+} {
+  const match = /<script type="application\/json" id="releasegate-first-paint">(.*?)<\/script>/s.exec(html);
+  if (!match) throw new Error('the page carries no data');
+  return JSON.parse(match[1]);
+}
+
+const asPage = (ua: string, extra: Record<string, string> = {}) => ({
+  accept: 'text/html,application/xhtml+xml',
+  'user-agent': ua,
+  ...extra,
+});
+
+describe.each(DIALECTS)('issue #18: the first paint drawn by the server, on %s', (dialect) => {
+  let t: TestApp;
+  let c: Awaited<ReturnType<typeof signInRoles>>;
+  let releaseId: string;
+  let triggerId: string;
+
+  beforeAll(async () => {
+    t = await startTestApp(dialect, { ...SESSIONS_FOR_A_DAY, WEB_DIST_DIR: webDist });
+    t.clock.set('2026-02-01T14:30:00Z');
+    c = await signInRoles(t);
+    ({ releaseId, triggerId } = await triggerAwaitingDecision(t, c));
+  }, 120_000);
+  afterAll(() => t?.close());
+
+  it('RB-2 a phone opening the rollback decision gets it drawn: the trigger, the decision buttons and the data it was drawn from, kept by no cache', async () => {
+    const page = await c.boss.request('GET', `/releases/${releaseId}?tab=rollback`, undefined, {
+      ...asPage(PHONE),
+      'accept-encoding': 'br, gzip',
+    });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    expect(page.headers.get('content-encoding')).toBe('br');
+    const html = page.body as string;
+    const root = html.slice(html.indexOf('<div id="root">'));
+    expect(root).toContain('网银转账功能不可用');
+    expect(root).toContain(`data-testid="trigger-rollback-${triggerId}"`);
+    expect(root).toContain(`data-testid="trigger-countdown-${triggerId}"`);
+    // Ant Design's styles in the head, before anything is painted.
+    expect(html.indexOf('<style')).toBeGreaterThan(-1);
+    expect(html.indexOf('<style')).toBeLessThan(html.indexOf('</head>'));
+    // The app's entry stays; the early data requests are left out: the page carries its data.
+    expect(html).toContain('/assets/index-Ab3_x-9Z.js');
+    expect(html).not.toContain(EARLY);
+    const data = pageData(html);
+    const keys = data.queries.queries.map((q) => JSON.stringify(q.queryKey));
+    expect(keys.some((k) => k.includes(releaseId))).toBe(true);
+    const session = data.queries.queries.find((q) => JSON.stringify(q.queryKey).includes('session'));
+    expect(session?.state.data.user.username).toBe('boss');
+  });
+
+  it('RB-2 我的待办 on a phone is drawn with the decision waiting for the manager', async () => {
+    const page = await c.boss.request('GET', '/', undefined, asPage(PHONE));
+    expect(page.status).toBe(200);
+    const root = (page.body as string).slice((page.body as string).indexOf('<div id="root">'));
+    expect(root).toContain('data-testid="my-task"');
+    expect(root).toContain('作出回退决策');
+  });
+
+  it('X-3 a desktop, a reader of English, a page not drawn here and a request for JSON get index.html as it is', async () => {
+    const untouched = async (pathname: string, headers: Record<string, string>) => {
+      const page = await c.boss.request('GET', pathname, undefined, headers);
+      expect(page.status, pathname).toBe(200);
+      expect(page.body, pathname).toBe(TEMPLATE);
+      expect(page.headers.get('cache-control'), pathname).toBe('no-cache');
+    };
+    await untouched('/', asPage(DESKTOP));
+    // A desktop browser saying so by its client hint, whatever its user agent claims.
+    await untouched('/', asPage(PHONE, { 'sec-ch-ua-mobile': '?0' }));
+    // The language cookie the web app sets when English is chosen.
+    const reader = new HttpClient(t.url);
+    const english = await reader.request('GET', '/', undefined, {
+      ...asPage(PHONE),
+      cookie: `${c.boss.cookieHeader()}; rg_lang=en`,
+    });
+    expect(english.body).toBe(TEMPLATE);
+    await untouched('/releases', asPage(PHONE));
+    await untouched('/releases/new', asPage(PHONE));
+    await untouched('/audit', asPage(PHONE));
+    await untouched('/', { 'user-agent': PHONE, accept: 'application/json' });
+  });
+
+  it('X-4 a visitor without a session, or whose session ended, gets index.html and nothing of anyone', async () => {
+    const stranger = new HttpClient(t.url);
+    const page = await stranger.request(
+      'GET',
+      `/releases/${releaseId}?tab=rollback`,
+      undefined,
+      asPage(PHONE),
+    );
+    expect(page.body).toBe(TEMPLATE);
+
+    const gone = new HttpClient(t.url);
+    await gone.login('eng2');
+    const cookie = gone.cookieHeader();
+    await gone.post('/api/auth/logout');
+    const ended = await stranger.request('GET', '/', undefined, asPage(PHONE, { cookie }));
+    expect(ended.body).toBe(TEMPLATE);
+  });
+
+  it('X-4 a release that does not exist, or that the API refuses, is not drawn: the app shows the refusal itself', async () => {
+    const missing = await c.boss.request(
+      'GET',
+      '/releases/00000000-0000-4000-8000-000000000000',
+      undefined,
+      asPage(PHONE),
+    );
+    expect(missing.body).toBe(TEMPLATE);
+    const malformed = await c.boss.request('GET', '/releases/not-a-release', undefined, asPage(PHONE));
+    expect(malformed.body).toBe(TEMPLATE);
+    // A NUL byte in the address is refused before any page is looked for, naming its rule.
+    const nul = await c.boss.request('GET', '/releases/%00', undefined, asPage(PHONE));
+    expect(nul.status).toBe(400);
+    expect(JSON.stringify(nul.body)).not.toContain('releasegate-first-paint');
+  });
+
+  it('X-4 a text that tries to close the data element (</script><script>) stays text: one data element, parsed whole', async () => {
+    const hostile = '</script><script>window.pwned=1</script><!--';
+    const raised = await c.impl.post(`/api/releases/${releaseId}/triggers`, {
+      kind: 'function_unusable',
+      summary: hostile,
+    });
+    expect(raised.status).toBe(200);
+    const html = (
+      await c.boss.request('GET', `/releases/${releaseId}?tab=rollback`, undefined, asPage(PHONE))
+    ).body as string;
+    expect(html.match(/<script/g)?.length).toBe(2); // the app's entry and the data
+    expect(html).not.toContain('<script>window.pwned');
+    expect(JSON.stringify(pageData(html))).toContain(hostile);
+  });
+
+  it('X-4 20 phones of two people at once: the pages drawn together each carry their own person’s data; beyond one render per processor the browser draws the page', async () => {
+    const people = [c.boss, c.impl];
+    const pages = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => people[i % 2].request('GET', '/', undefined, asPage(PHONE))),
+    );
+    const drawn = pages.flatMap((page, i) => {
+      const html = page.body as string;
+      if (html === TEMPLATE) return [];
+      const session = pageData(html).queries.queries.find((q) =>
+        JSON.stringify(q.queryKey).includes('session'),
+      );
+      return [{ expected: i % 2 === 0 ? 'boss' : 'impl', got: session?.state.data.user.username }];
+    });
+    // At least the first two, boss's and impl's, were drawn side by side.
+    expect(drawn.length).toBeGreaterThanOrEqual(Math.min(2, os.availableParallelism()));
+    // On PostgreSQL every render waits on the database, so the twenty overlap and most are shed;
+    // SQLite answers synchronously, and a render may finish before the next request is read.
+    if (dialect === 'postgres') expect(drawn.length).toBeLessThan(20);
+    for (const { expected, got } of drawn) expect(got).toBe(expected);
+  });
+});

@@ -1,0 +1,171 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { SESSION_COOKIE } from './cookies';
+
+/**
+ * Issue #18: the first paint of the pages a person acts on from a phone, rendered by the server.
+ *
+ * On a mid-range phone the web app needs seconds of processor time before it can draw anything;
+ * a page sent already drawn is seen as soon as it arrives, and the app adopts it when it has
+ * started (buttons answer from then on). The renderer is the web app itself
+ * (packages/web/src/server/entry-server.tsx, built into packages/web/dist-server): the same
+ * routes, components and styles, its data read through this server's own API with the visitor's
+ * session, in process — every permission and refusal as for the app's own requests.
+ *
+ * Only where it pays and is safe: 我的待办 (`/`) and a release's page (`/releases/:id`, where the
+ * rollback decision is taken), asked for as a page (Accept: text/html) by a phone, with a
+ * session, by a reader of Chinese. Anything else, or a render that fails, is refused, or takes
+ * longer than FIRST_PAINT_TIMEOUT_MS, gets index.html as before and the browser draws the page.
+ */
+export const FIRST_PAINT_TIMEOUT_MS = 1500;
+
+const PAGES = [/^\/$/, /^\/releases\/(?!new$)[^/]+$/];
+
+interface ServerTransport {
+  baseUrl: string;
+  fetch: typeof fetch;
+}
+interface FirstPaintPage {
+  html: string;
+  head: string;
+  data: string;
+}
+interface RendererModule {
+  createFirstPaintRenderer(
+    store: AsyncLocalStorage<ServerTransport>,
+  ): (url: string, transport: ServerTransport, signal: AbortSignal) => Promise<FirstPaintPage | null>;
+}
+
+export type FirstPaintRenderer = (request: FastifyRequest) => Promise<string | null>;
+
+/** Whether `request` asks for a page whose first paint the server draws (see above). */
+export function wantsFirstPaint(request: FastifyRequest): boolean {
+  if (request.method !== 'GET') return false;
+  const pathname = request.url.split('?')[0];
+  if (!PAGES.some((page) => page.test(pathname))) return false;
+  if (!String(request.headers.accept ?? '').includes('text/html')) return false;
+  if (!request.cookies[SESSION_COOKIE] || request.cookies.rg_lang === 'en') return false;
+  return isPhone(request);
+}
+
+/** A phone's browser, by its client hint or, where it sends none, its user agent. */
+export function isPhone(request: FastifyRequest): boolean {
+  const hint = request.headers['sec-ch-ua-mobile'];
+  if (hint === '?1') return true;
+  if (hint === '?0') return false;
+  return /\b(Mobi|iPhone|Android.+Mobile)\b/.test(String(request.headers['user-agent'] ?? ''));
+}
+
+/**
+ * Loads the renderer the web build left in `<webDist>/../dist-server`; null when there is none
+ * (a build without it, or the tests' fixtures), and the pages are then always drawn by the browser.
+ */
+export async function loadFirstPaint(
+  app: FastifyInstance,
+  webDist: string,
+  template: string,
+): Promise<FirstPaintRenderer | null> {
+  const entry = path.resolve(webDist, '../dist-server/entry-server.js');
+  if (!fs.existsSync(entry)) return null;
+  const module = (await import(pathToFileURL(entry).href)) as RendererModule;
+  const render = module.createFirstPaintRenderer(new AsyncLocalStorage());
+  const page = splitTemplate(template);
+  // A first paint is a speed-up, never a queue: beyond one render per processor in progress, a
+  // page is left to the browser at once rather than wait behind the others.
+  const mostAtOnce = os.availableParallelism();
+  let rendering = 0;
+
+  return async (request) => {
+    if (rendering >= mostAtOnce) return null;
+    const transport: ServerTransport = {
+      baseUrl: 'http://first-paint.invalid',
+      fetch: (input) => readApi(app, request, input as Request),
+    };
+    // Too late: the render is stopped and the browser draws the page.
+    const late = new AbortController();
+    const timer = setTimeout(() => late.abort(), FIRST_PAINT_TIMEOUT_MS);
+    rendering++;
+    try {
+      const drawn = await render(`http://first-paint.invalid${request.url}`, transport, late.signal);
+      if (!drawn || late.signal.aborted) return null;
+      return page.head + drawn.head + page.body + drawn.html + page.root + drawn.data + page.end;
+    } catch (error) {
+      request.log.warn({ err: error }, 'first paint: the page could not be rendered; the browser draws it');
+      return null;
+    } finally {
+      rendering--;
+      clearTimeout(timer);
+    }
+  };
+}
+
+/** A GET of the renderer, answered by this server's own routes with the visitor's session. */
+async function readApi(app: FastifyInstance, visitor: FastifyRequest, request: Request): Promise<Response> {
+  if (request.method !== 'GET') return new Response(null, { status: 405 });
+  const url = new URL(request.url);
+  const answer = await app.inject({
+    method: 'GET',
+    url: url.pathname + url.search,
+    remoteAddress: visitor.ip,
+    headers: {
+      cookie: String(visitor.headers.cookie ?? ''),
+      accept: 'application/json',
+      'accept-language': 'zh-CN',
+      'user-agent': String(visitor.headers['user-agent'] ?? ''),
+    },
+  });
+  return new Response(answer.rawPayload, {
+    status: answer.statusCode,
+    headers: { 'content-type': String(answer.headers['content-type'] ?? 'application/json') },
+  });
+}
+
+/**
+ * index.html cut where the page goes: the styles at the end of the head, the markup inside the
+ * root element, the data after it. The early data requests (src/early.ts) are left out: the
+ * page already carries its data.
+ */
+function splitTemplate(template: string) {
+  const html = template.replace(
+    /<script type="module" async[^>]*src="\/assets\/early-[^"]+"><\/script>\s*/,
+    '',
+  );
+  const headEnd = html.indexOf('</head>');
+  const rootStart = html.indexOf('<div id="root">') + '<div id="root">'.length;
+  const rootEnd = html.indexOf('</div>', rootStart);
+  if (headEnd < 0 || rootStart < '<div id="root">'.length || rootEnd < 0)
+    throw new Error('index.html has no </head> or no <div id="root"></div>');
+  return {
+    head: html.slice(0, headEnd),
+    body: html.slice(headEnd, rootStart),
+    root: html.slice(rootStart, rootEnd + '</div>'.length),
+    end: html.slice(rootEnd + '</div>'.length),
+  };
+}
+
+const brotli = promisify(zlib.brotliCompress);
+const gzip = promisify(zlib.gzip);
+
+/**
+ * A drawn page compressed as it is sent: brotli at a level quick enough for a page per request
+ * (most of it is Ant Design's styles, which compress tenfold), else gzip, else as it is.
+ */
+export async function compressPage(
+  page: string,
+  acceptEncoding: string | undefined,
+): Promise<{ encoding?: 'br' | 'gzip'; body: Buffer }> {
+  const accepted = (acceptEncoding ?? '').split(',').map((e) => e.split(';')[0].trim());
+  if (accepted.includes('br'))
+    return {
+      encoding: 'br',
+      body: await brotli(page, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } }),
+    };
+  if (accepted.includes('gzip')) return { encoding: 'gzip', body: await gzip(page, { level: 6 }) };
+  return { body: Buffer.from(page) };
+}
