@@ -9,6 +9,8 @@ import { compiledIsCurrent } from '../packages/server/bin/compiled.js';
 const root = path.resolve(import.meta.dirname, '..');
 const web = path.join(root, 'packages/web');
 const built = path.join(web, 'dist/index.html');
+// The server's renderer of a phone's first paint (issue #18), built with the web app.
+const renderer = path.join(web, 'dist-server/entry-server.js');
 
 function newestMtime(dir) {
   let newest = 0;
@@ -23,9 +25,11 @@ const sources = [
   path.join(web, 'src'),
   path.join(web, 'index.html'),
   path.join(web, 'vite.config.ts'),
+  path.join(web, 'vite.server.config.ts'),
 ].filter((p) => fs.existsSync(p));
 const stale =
   !fs.existsSync(built) ||
+  !fs.existsSync(renderer) ||
   sources.some(
     (p) =>
       (fs.statSync(p).isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs) > fs.statSync(built).mtimeMs,
