@@ -11,6 +11,8 @@ export interface TestServer {
   /** The one-time first-run link the server printed. */
   setupLink: string;
   dataDir: string;
+  /** The server process's id (the web bench gives it a processor of its own). */
+  pid: number;
   output(): string;
   stop(): Promise<void>;
 }
@@ -94,7 +96,14 @@ export async function startServer(
       '"ReleaseGate is listening"',
     );
     const setupLink = await stdout.waitFor(parseSetupLink, 'the first-run setup link');
-    return { url, setupLink, dataDir, output: () => stdout.output + stderr.output, stop };
+    return {
+      url,
+      setupLink,
+      dataDir,
+      pid: child.pid ?? 0,
+      output: () => stdout.output + stderr.output,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -19,6 +19,8 @@ const PHONE =
 const DESKTOP =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
 const EARLY = '<script type="module" async src="/assets/early-Ab3_x-9Z.js"></script>';
+const SHEET = '<link rel="stylesheet" crossorigin href="/assets/index-Ab3_x-9Z.css">';
+const APP_CSS = 'body{background:#f3f5f9}.rg-later{content-visibility:auto}';
 const TEMPLATE = `<!doctype html>
 <html lang="zh-CN">
   <head>
@@ -26,6 +28,7 @@ const TEMPLATE = `<!doctype html>
     <meta charset="UTF-8" />
     <title>发布管理平台 · ReleaseGate</title>
     <script type="module" crossorigin src="/assets/index-Ab3_x-9Z.js"></script>
+    ${SHEET}
   </head>
   <body>
     <div id="root"></div>
@@ -40,6 +43,8 @@ beforeAll(async () => {
   webDist = path.join(dir, 'dist');
   fs.mkdirSync(webDist);
   fs.writeFileSync(path.join(webDist, 'index.html'), TEMPLATE);
+  fs.mkdirSync(path.join(webDist, 'assets'));
+  fs.writeFileSync(path.join(webDist, 'assets/index-Ab3_x-9Z.css'), APP_CSS);
   // As `npm run build` runs it: Vite reads a production build from NODE_ENV, which vitest sets to 'test'.
   const testEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
@@ -101,6 +106,9 @@ describe.each(DIALECTS)('issue #18: the first paint drawn by the server, on %s',
     // Ant Design's styles in the head, before anything is painted.
     expect(html.indexOf('<style')).toBeGreaterThan(-1);
     expect(html.indexOf('<style')).toBeLessThan(html.indexOf('</head>'));
+    // The app's own style sheet is in the page: nothing to fetch before the first paint.
+    expect(html).toContain(`<style>${APP_CSS}</style>`);
+    expect(html).not.toContain(SHEET);
     // The app's entry stays; the early data requests are left out: the page carries its data.
     expect(html).toContain('/assets/index-Ab3_x-9Z.js');
     expect(html).not.toContain(EARLY);

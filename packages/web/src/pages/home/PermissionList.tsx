@@ -10,7 +10,7 @@ export function PermissionList() {
   const permissions = session.user.permissions;
   if (permissions.length === 0) return null;
   return (
-    <Card title={t('home.permissionCount', { count: permissions.length })}>
+    <Card title={t('home.permissionCount', { count: permissions.length })} className="rg-later">
       <Flex gap={6} wrap>
         {permissions.map((p) => (
           <Tooltip key={p} title={p}>

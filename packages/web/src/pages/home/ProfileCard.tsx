@@ -6,12 +6,16 @@ import { useTranslation } from 'react-i18next';
 import { useAuth } from '../../auth/AuthContext';
 import { formatMinute } from '../../common/format';
 import { RoleTags } from '../../common/RoleTags';
+import { usePhone } from '../../common/usePhone';
 
 /** Who you are: name, user name, e-mail and roles; a link to bind a phone and chat accounts. */
 export function ProfileCard() {
   const { t } = useTranslation();
   const { session } = useAuth();
   const user = session.user;
+  // By usePhone rather than a breakpoint object: a page the server drew for a phone (issue #18)
+  // then has the phone's one column before the app starts, not three that fold when it does.
+  const narrow = usePhone();
   return (
     <Card data-testid="profile-card">
       <Flex gap={20} align="center" wrap>
@@ -28,7 +32,7 @@ export function ProfileCard() {
         </Link>
       </Flex>
       <Descriptions
-        column={{ xs: 1, md: 3 }}
+        column={narrow ? 1 : 3}
         style={{ marginTop: 24 }}
         items={[
           {

@@ -111,7 +111,7 @@ export function QuickLinks() {
   const links = LINKS.filter((l) => !l.anyOf || canAny(l.anyOf));
   const adminLinks = links.filter((l) => l.anyOf);
   return (
-    <Card title={t('home.permissionsTitle')} data-testid="quick-links">
+    <Card title={t('home.permissionsTitle')} data-testid="quick-links" className="rg-later">
       {adminLinks.length === 0 && (
         <Alert type="info" showIcon title={t('home.noLinks')} style={{ marginBottom: 16 }} />
       )}

@@ -15,6 +15,7 @@ import { useReleaseReferences } from './ReleaseReferences';
 import { PersonName, usePeople } from '../../common/people';
 import { useAuth } from '../../auth/AuthContext';
 import { ReleaseStateTag, ReleaseTypeTag } from './ReleaseTags';
+import { usePhone } from '../../common/usePhone';
 import { useReleasePolicy } from './useReleasePolicy';
 
 /** 概况: the request, its changes with their approval (PR-4), items, target CIs and the classification. */
@@ -35,6 +36,8 @@ export function OverviewTab({ release: r }: { release: ReleaseDetail }) {
   const nameOf = usePeople();
   const localized = useLocalized();
   const { can } = useAuth();
+  // One column on a phone from the first render (a page the server drew too, issue #18).
+  const narrow = usePhone();
   const dslLabel = (id: string) => {
     const v = references?.dslVersions.find((x) => x.id === id);
     return v ? `${v.name} ${v.version}` : id.slice(0, 8);
@@ -46,7 +49,7 @@ export function OverviewTab({ release: r }: { release: ReleaseDetail }) {
         <Card title={t('releases.overview.basics')} size="small" style={{ marginBottom: 16 }}>
           <Descriptions
             size="small"
-            column={{ xs: 1, md: 2 }}
+            column={narrow ? 1 : 2}
             data-testid="release-fields"
             items={[
               {
