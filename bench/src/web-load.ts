@@ -24,7 +24,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { approvedRelease, passPreReleaseChecks } from '../../e2e/src/harness/api';
-import { launchBrowser } from '../../e2e/src/harness/chromium';
+import { launchBrowser, PHONE_USER_AGENT } from '../../e2e/src/harness/chromium';
 import { startServer, type TestServer } from '../../e2e/src/harness/server';
 import { fmt, out, table, verdict } from './format';
 import { REPO_ROOT } from './proc';
@@ -39,9 +39,6 @@ export const FAST_4G = {
 };
 export const CPU_SLOWDOWN = 4;
 const PHONE = { width: 390, height: 844 };
-/** A mid-range Android phone's Chrome (a Pixel 5's), as DevTools' device mode sends it. */
-const PHONE_USER_AGENT =
-  'Mozilla/5.0 (Linux; Android 11; Pixel 5) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Mobile Safari/537.36';
 
 const GOALS = { coldLcpMs: 2500, warmLcpMs: 1000, coldJsBytes: 300 * 1024 };
 

@@ -552,4 +552,61 @@ describe('手机上的决定：通知链接 → 登录 → 决策页，390 px �
     await setLanguage(phone, 'zh');
     expectCleanPages(problems);
   });
+  it('RB-2 X-3（问题 #18）：经理的手机打开回退决策页时，服务器已把页面画好——倒计时、证据与两个决定按钮在脚本运行前就在；应用接管后不重画，决定照常作出', async () => {
+    const now = Date.now();
+    const waiting = await approvedRelease(crew, {
+      ci: { name: '网银对账服务', version: '1.4.0', critical: true },
+      title: '网银对账服务 1.5.0 发布',
+      window: { start: new Date(now - 3600_000), end: new Date(now + 3 * 3600_000) },
+      plan: { monitoring: MONITORING },
+    });
+    await passPreReleaseChecks(crew.engineer, waiting.id);
+    await crew.engineer.post(`/api/releases/${waiting.id}/implementation/start`);
+    const breach = await crew.engineer.post(`/api/releases/${waiting.id}/readings`, {
+      indicator: 'error_ratio',
+      value: 9.1,
+    });
+    const link = `/releases/${waiting.id}?tab=rollback`;
+    const phone = await openOnPhone('boss', link);
+
+    // Opened again, as from the notice once signed in: the page arrives drawn, with its data.
+    const answer = await phone.goto(link);
+    const html = (await answer?.text()) ?? '';
+    const drawn = html.slice(html.indexOf('<div id="root">'));
+    expect(drawn).toContain(`data-testid="trigger-countdown-${breach.trigger.id}"`);
+    expect(drawn).toContain('[error_ratio] 转账失败率 = 9.1 (&gt; 5 %)');
+    expect(drawn).toContain(`data-testid="trigger-rollback-${breach.trigger.id}"`);
+    expect(html).toContain('id="releasegate-first-paint"');
+    expect(answer?.headers()['cache-control']).toBe('no-store');
+
+    // The app takes the drawn page over: the same elements, now answering.
+    const card = phone.getByTestId(`trigger-row-${breach.trigger.id}`);
+    const decideButton = card.getByTestId(`trigger-rollback-${breach.trigger.id}`);
+    await expect
+      .poll(() => decideButton.evaluate((el) => Object.keys(el).some((k) => k.startsWith('__reactFiber$'))))
+      .toBe(true);
+    await card
+      .getByTestId(`trigger-countdown-${breach.trigger.id}`)
+      .getByText(/29:[0-5]\d/)
+      .waitFor();
+    await expectNoHorizontalScroll(phone, 'the drawn rollback decision page');
+    await screenshot(phone, 'phone-30-drawn-rollback-decision', { fullPage: false });
+    await decideButton.tap();
+    const decide = phone.getByTestId('decide-rollback-modal');
+    await decide.getByLabel('决策理由').fill('对账失败率 9.1% 超过阈值，回退到 1.4.0');
+    await decide.getByRole('button', { name: '决定回退' }).tap();
+    await decide.waitFor({ state: 'hidden' });
+    await phone.getByTestId('release-state').getByText('回退中').waitFor();
+
+    // 我的待办, drawn too, no longer lists the decision taken.
+    const home = await phone.goto('/');
+    expect((await home?.text()) ?? '').toContain('data-testid="my-tasks"');
+    await phone.getByTestId('my-tasks').waitFor();
+    const decisionTask = phone
+      .getByTestId('my-task')
+      .filter({ hasText: '作出回退决策' })
+      .filter({ hasText: '网银对账服务 1.5.0 发布' });
+    await expect.poll(() => decisionTask.count()).toBe(0);
+    expectCleanPages(problems);
+  });
 });

@@ -3,6 +3,7 @@ import { en, GAP_CODES, REASON_CODES, RULE_CODES } from '@releasegate/messages';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { PHONE_USER_AGENT } from './chromium';
 import { SCREENSHOT_DIR } from './paths';
 
 export { launchBrowser } from './chromium';
@@ -154,7 +155,7 @@ export async function newContext(
     timezoneId: 'Asia/Shanghai',
     // A phone (issue #17): a 390×844 touch screen at three device pixels per CSS pixel.
     ...(options.phone
-      ? { viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 3 }
+      ? { viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 3, userAgent: PHONE_USER_AGENT }
       : { viewport: { width: 1440, height: 900 } }),
     // Popups appear at once (the app honours reduced motion): a click on an option or menu item
     // that is still sliding in can land beside it, leaving the choice unmade (CM-1, CM-2, X-4).
