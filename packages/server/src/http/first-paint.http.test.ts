@@ -37,6 +37,20 @@ const TEMPLATE = `<!doctype html>
 `;
 
 let webDist: string;
+const SCRAPE = 'metrics-scrape-token-0123456789';
+
+/** `releasegate_first_paints_total` by outcome, as Prometheus would read it. */
+async function firstPaints(t: TestApp): Promise<Record<string, number>> {
+  const text = await (
+    await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${SCRAPE}` } })
+  ).text();
+  return Object.fromEntries(
+    [...text.matchAll(/^releasegate_first_paints_total\{outcome="(\w+)"\} (\d+)$/gm)].map((m) => [
+      m[1],
+      Number(m[2]),
+    ]),
+  );
+}
 
 beforeAll(async () => {
   const dir = tempDir('rg-first-paint-');
@@ -82,7 +96,7 @@ describe.each(DIALECTS)('issue #18: the first paint drawn by the server, on %s',
   let triggerId: string;
 
   beforeAll(async () => {
-    t = await startTestApp(dialect, { ...SESSIONS_FOR_A_DAY, WEB_DIST_DIR: webDist });
+    t = await startTestApp(dialect, { ...SESSIONS_FOR_A_DAY, WEB_DIST_DIR: webDist, METRICS_TOKEN: SCRAPE });
     t.clock.set('2026-02-01T14:30:00Z');
     c = await signInRoles(t);
     ({ releaseId, triggerId } = await triggerAwaitingDecision(t, c));
@@ -200,6 +214,7 @@ describe.each(DIALECTS)('issue #18: the first paint drawn by the server, on %s',
   });
 
   it('X-4 20 phones of two people at once: the pages drawn together each carry their own person’s data; beyond one render per processor the browser draws the page', async () => {
+    const before = await firstPaints(t);
     const people = [c.boss, c.impl];
     const pages = await Promise.all(
       Array.from({ length: 20 }, (_, i) => people[i % 2].request('GET', '/', undefined, asPage(PHONE))),
@@ -218,5 +233,10 @@ describe.each(DIALECTS)('issue #18: the first paint drawn by the server, on %s',
     // SQLite answers synchronously, and a render may finish before the next request is read.
     if (dialect === 'postgres') expect(drawn.length).toBeLessThan(20);
     for (const { expected, got } of drawn) expect(got).toBe(expected);
+    // Every page counted once, by how it went.
+    const after = await firstPaints(t);
+    const counted = (outcome: string) => (after[outcome] ?? 0) - (before[outcome] ?? 0);
+    expect(counted('drawn')).toBe(drawn.length);
+    expect(counted('busy') + counted('late') + counted('drawn')).toBe(20);
   });
 });

@@ -42,7 +42,25 @@ interface RendererModule {
   ): (url: string, transport: ServerTransport, signal: AbortSignal) => Promise<FirstPaintPage | null>;
 }
 
-export type FirstPaintRenderer = (request: FastifyRequest) => Promise<string | null>;
+/** How the pages asked of the renderer went (`releasegate_first_paints_total{outcome}`). */
+export interface FirstPaintCounts {
+  /** Sent drawn. */
+  drawn: number;
+  /** Left to the browser at once: as many renders as processors were in progress. */
+  busy: number;
+  /** Left to the browser: not drawn within FIRST_PAINT_TIMEOUT_MS. */
+  late: number;
+  /** Left to the browser: an answer was refused (no session, no such release) or a part could not be drawn. */
+  declined: number;
+  /** Left to the browser: the renderer failed (logged). */
+  failed: number;
+}
+
+export interface FirstPaintRenderer {
+  /** The page drawn for `request`, or null: the browser draws it (index.html). */
+  render(request: FastifyRequest): Promise<string | null>;
+  counts: Readonly<FirstPaintCounts>;
+}
 
 /** Whether `request` asks for a page whose first paint the server draws (see above). */
 export function wantsFirstPaint(request: FastifyRequest): boolean {
@@ -80,9 +98,13 @@ export async function loadFirstPaint(
   // page is left to the browser at once rather than wait behind the others.
   const mostAtOnce = os.availableParallelism();
   let rendering = 0;
+  const counts: FirstPaintCounts = { drawn: 0, busy: 0, late: 0, declined: 0, failed: 0 };
 
-  return async (request) => {
-    if (rendering >= mostAtOnce) return null;
+  const renderPage = async (request: FastifyRequest): Promise<string | null> => {
+    if (rendering >= mostAtOnce) {
+      counts.busy++;
+      return null;
+    }
     const transport: ServerTransport = {
       baseUrl: 'http://first-paint.invalid',
       fetch: (input) => readApi(app, request, input as Request),
@@ -93,9 +115,22 @@ export async function loadFirstPaint(
     rendering++;
     try {
       const drawn = await render(`http://first-paint.invalid${request.url}`, transport, late.signal);
-      if (!drawn || late.signal.aborted) return null;
+      if (late.signal.aborted) {
+        counts.late++;
+        return null;
+      }
+      if (!drawn) {
+        counts.declined++;
+        return null;
+      }
+      counts.drawn++;
       return page.head + drawn.head + page.body + drawn.html + page.root + drawn.data + page.end;
     } catch (error) {
+      if (late.signal.aborted) {
+        counts.late++;
+        return null;
+      }
+      counts.failed++;
       request.log.warn({ err: error }, 'first paint: the page could not be rendered; the browser draws it');
       return null;
     } finally {
@@ -103,6 +138,7 @@ export async function loadFirstPaint(
       clearTimeout(timer);
     }
   };
+  return { render: renderPage, counts };
 }
 
 /** A GET of the renderer, answered by this server's own routes with the visitor's session. */

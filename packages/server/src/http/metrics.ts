@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { IdentityCache } from '../modules/identity/identity.cache';
+import type { FirstPaintCounts } from './first-paint';
 
 /** A registry per app (tests build many apps in one process) with process and HTTP metrics. */
 export function registerMetrics(app: FastifyInstance): Registry {
@@ -37,6 +38,20 @@ export function registerIdentityCacheMetrics(registry: Registry, cache: Identity
     collect() {
       this.reset();
       for (const [outcome, count] of Object.entries(cache.counts)) this.inc({ outcome }, count);
+    },
+  });
+}
+
+/** Issue #18: the pages whose first paint the server was asked to draw, by how it went. */
+export function registerFirstPaintMetrics(registry: Registry, counts: Readonly<FirstPaintCounts>): void {
+  new Counter({
+    name: 'releasegate_first_paints_total',
+    help: 'Phone pages asked of the server renderer: drawn, or left to the browser (busy, late, declined, failed)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [outcome, count] of Object.entries(counts)) this.inc({ outcome }, count);
     },
   });
 }

@@ -3,7 +3,9 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { CODE_DIR } from '../code-dir';
+import type { Registry } from 'prom-client';
 import { compressPage, loadFirstPaint, wantsFirstPaint } from './first-paint';
+import { registerFirstPaintMetrics } from './metrics';
 
 /** packages/web/dist, from packages/server/src or packages/server/dist alike. */
 export const DEFAULT_WEB_DIST = path.resolve(CODE_DIR, '../../web/dist');
@@ -31,7 +33,7 @@ export function isHashedAsset(distDir: string, file: string): boolean {
  * cached for a year without revalidation; index.html and anything else (favicon) are revalidated
  * on every load (`no-cache`), so a new release is picked up at the next visit.
  */
-export async function registerWeb(app: FastifyInstance, distDir: string): Promise<void> {
+export async function registerWeb(app: FastifyInstance, distDir: string, metrics: Registry): Promise<void> {
   const hasWeb = fs.existsSync(path.join(distDir, 'index.html'));
   if (hasWeb)
     await app.register(fastifyStatic, {
@@ -49,10 +51,11 @@ export async function registerWeb(app: FastifyInstance, distDir: string): Promis
   const firstPaint = hasWeb
     ? await loadFirstPaint(app, distDir, fs.readFileSync(path.join(distDir, 'index.html'), 'utf8'))
     : null;
+  if (firstPaint) registerFirstPaintMetrics(metrics, firstPaint.counts);
   app.setNotFoundHandler(async (request, reply) => {
     const isApi = request.url.startsWith('/api/') || request.url === '/api';
     if (!isApi && hasWeb && request.method === 'GET') {
-      const page = firstPaint && wantsFirstPaint(request) ? await firstPaint(request) : null;
+      const page = firstPaint && wantsFirstPaint(request) ? await firstPaint.render(request) : null;
       if (page) {
         const { encoding, body } = await compressPage(page, request.headers['accept-encoding']);
         if (encoding) reply.header('content-encoding', encoding);
