@@ -295,7 +295,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await fastify.register(
     chatRoutes({ db, clock, audit, secrets, grants: chatGrants, act: injectAct(fastify) }, config.chat),
   );
-  await registerWeb(fastify, config.webDistDir ?? DEFAULT_WEB_DIST, registry);
+  await registerWeb(fastify, {
+    distDir: config.webDistDir ?? DEFAULT_WEB_DIST,
+    firstPaintMs: config.webFirstPaintMs,
+    metrics: registry,
+  });
 
   await fastify.ready();
   // Every module has registered its job kinds by now.

@@ -130,6 +130,7 @@ const envSchema = z.object({
     .optional(),
   DSL_MAX_UPLOAD_MB: intFrom('DSL_MAX_UPLOAD_MB', 2048, 1, 1024 * 1024),
   WEB_DIST_DIR: z.string().optional(),
+  WEB_FIRST_PAINT_MS: intFrom('WEB_FIRST_PAINT_MS', 1500, 0, 10_000),
   CHANGE_WEBHOOK_SECRETS: webhookSecrets('CHANGE_WEBHOOK_SECRETS'),
   /** PL-4, CL-2: a CJK font for PDF documents (.ttf/.otf, or .ttc#PostScriptName); unset: searched. */
   PDF_FONT_PATH: z.string().optional(),
@@ -228,6 +229,8 @@ export interface Config {
     readonly store: BlobStoreSettings;
   };
   readonly webDistDir: string | undefined;
+  /** Issue #18 (decision 0030): how long a phone's first paint may take to draw; 0: never drawn. */
+  readonly webFirstPaintMs: number;
   readonly changes: { readonly webhookSecrets: Readonly<Record<string, string>> };
   /** PL-4, CL-2: the CJK font PDFs embed; undefined: system fonts, then the bundled npm font. */
   readonly documents: { readonly pdfFontPath: string | undefined };
@@ -360,6 +363,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       store: storage.settings,
     },
     webDistDir: e.WEB_DIST_DIR,
+    webFirstPaintMs: e.WEB_FIRST_PAINT_MS,
     changes: { webhookSecrets: e.CHANGE_WEBHOOK_SECRETS },
     documents: { pdfFontPath: e.PDF_FONT_PATH || undefined },
     jobs: {

@@ -2,7 +2,11 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { refusal, refused } from '@releasegate/domain';
 import type { IdentityDeps } from '../modules/identity/identity.deps';
-import { authenticateChatUser, authenticateSession, authenticateToken } from '../modules/identity/auth.service';
+import {
+  authenticateChatUser,
+  authenticateSession,
+  authenticateToken,
+} from '../modules/identity/auth.service';
 import { CHAT_GRANT_HEADER, type ChatGrants } from '../modules/chat/chat.grants';
 import type { Principal } from '../context';
 import { CSRF_HEADER, SESSION_COOKIE } from './cookies';
@@ -22,7 +26,11 @@ function sameSecret(a: string, b: string): boolean {
  * before its body is read: a refused upload is never stored, a refused action never starts. A
  * cookie request that changes state must carry the session's CSRF token.
  */
-export function registerAuthentication(app: FastifyInstance, deps: IdentityDeps, chatGrants: ChatGrants): void {
+export function registerAuthentication(
+  app: FastifyInstance,
+  deps: IdentityDeps,
+  chatGrants: ChatGrants,
+): void {
   app.decorateRequest('principal', null);
   app.decorateRequest('chatGrant', null);
   registerRouteAuthorization(app);
@@ -33,13 +41,18 @@ export function registerAuthentication(app: FastifyInstance, deps: IdentityDeps,
   });
 }
 
-async function authenticate(request: FastifyRequest, deps: IdentityDeps, chatGrants: ChatGrants): Promise<void> {
+async function authenticate(
+  request: FastifyRequest,
+  deps: IdentityDeps,
+  chatGrants: ChatGrants,
+): Promise<void> {
   // a verified card callback carrying out its decision (modules/chat); only this process
   // knows the grant, and it is good once.
   const grantId = request.headers[CHAT_GRANT_HEADER];
   if (grantId !== undefined) {
     const grant = typeof grantId === 'string' ? chatGrants.take(grantId) : undefined;
-    if (!grant) throw refused('unauthenticated', { code: 'bad_token', params: {} }, { reason: 'bad_chat_grant' });
+    if (!grant)
+      throw refused('unauthenticated', { code: 'bad_token', params: {} }, { reason: 'bad_chat_grant' });
     const principal = await authenticateChatUser(deps, grant.userId);
     if (!principal)
       throw refused(

@@ -477,7 +477,7 @@ function errorSchema(): Json {
               reasons: {
                 type: 'array',
                 description:
-                  'Why, as codes of the message catalog with their parameters, to show in the reader\'s language: the rule (when a rule of the policy refused) and the reason',
+                  "Why, as codes of the message catalog with their parameters, to show in the reader's language: the rule (when a rule of the policy refused) and the reason",
                 items: {
                   type: 'object',
                   required: ['reasonCode', 'params'],

@@ -26,6 +26,11 @@ declare module 'fastify' {
 export function contextOf(request: FastifyRequest): RequestContext {
   const grant = request.chatGrant;
   return grant
-    ? { principal: request.principal, sourceIp: grant.sourceIp, requestId: grant.requestId, channel: grant.channel }
+    ? {
+        principal: request.principal,
+        sourceIp: grant.sourceIp,
+        requestId: grant.requestId,
+        channel: grant.channel,
+      }
     : { principal: request.principal, sourceIp: request.ip, requestId: request.id };
 }

@@ -33,7 +33,10 @@ export function isHashedAsset(distDir: string, file: string): boolean {
  * cached for a year without revalidation; index.html and anything else (favicon) are revalidated
  * on every load (`no-cache`), so a new release is picked up at the next visit.
  */
-export async function registerWeb(app: FastifyInstance, distDir: string, metrics: Registry): Promise<void> {
+export async function registerWeb(
+  app: FastifyInstance,
+  { distDir, firstPaintMs, metrics }: { distDir: string; firstPaintMs: number; metrics: Registry },
+): Promise<void> {
   const hasWeb = fs.existsSync(path.join(distDir, 'index.html'));
   if (hasWeb)
     await app.register(fastifyStatic, {
@@ -48,9 +51,14 @@ export async function registerWeb(app: FastifyInstance, distDir: string, metrics
       },
     });
   // Issue #18: a phone's first paint of the pages it acts on, drawn here (http/first-paint.ts).
-  const firstPaint = hasWeb
-    ? await loadFirstPaint(app, distDir, fs.readFileSync(path.join(distDir, 'index.html'), 'utf8'))
-    : null;
+  const firstPaint =
+    hasWeb && firstPaintMs > 0
+      ? await loadFirstPaint(app, {
+          webDist: distDir,
+          template: fs.readFileSync(path.join(distDir, 'index.html'), 'utf8'),
+          timeoutMs: firstPaintMs,
+        })
+      : null;
   if (firstPaint) registerFirstPaintMetrics(metrics, firstPaint.counts);
   app.setNotFoundHandler(async (request, reply) => {
     const isApi = request.url.startsWith('/api/') || request.url === '/api';
