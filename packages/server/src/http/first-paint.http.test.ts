@@ -186,6 +186,16 @@ describe.each(DIALECTS)('issue #18: the first paint drawn by the server, on %s',
     await gone.post('/api/auth/logout');
     const ended = await stranger.request('GET', '/', undefined, asPage(PHONE, { cookie }));
     expect(ended.body).toBe(TEMPLATE);
+    // A made-up session: the renderer's first answer is a refusal, and nothing is drawn.
+    const before = (await firstPaints(t)).declined ?? 0;
+    const forged = await stranger.request(
+      'GET',
+      '/',
+      undefined,
+      asPage(PHONE, { cookie: 'rg_session=forged' }),
+    );
+    expect(forged.body).toBe(TEMPLATE);
+    expect((await firstPaints(t)).declined).toBe(before + 1);
   });
 
   it('X-4 a release that does not exist, or that the API refuses, is not drawn: the app shows the refusal itself', async () => {

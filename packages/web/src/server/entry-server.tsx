@@ -76,21 +76,29 @@ async function render(url: string, signal: AbortSignal): Promise<FirstPaintPage 
   if (context instanceof Response) return null;
   const styles = createCache();
   let failed = false;
-  const html = await renderWhole(
-    <StyleProvider cache={styles}>
-      <AppProviders queryClient={queryClient} clock={{ firstNow: () => now, receivedAt: () => now }}>
-        <StaticRouterProvider
-          router={createStaticRouter(handler.dataRoutes, context)}
-          context={context}
-          hydrate={false}
-        />
-      </AppProviders>
-    </StyleProvider>,
-    () => void (failed = true),
-    signal,
-  );
-  if (failed || queryClient.getQueryCache().findAll({ predicate: (q) => q.state.status === 'error' }).length)
-    return null;
+  const refused = () =>
+    queryClient.getQueryCache().findAll({ predicate: (q) => q.state.status === 'error' }).length > 0;
+  let html: string;
+  try {
+    html = await renderWhole(
+      <StyleProvider cache={styles}>
+        <AppProviders queryClient={queryClient} clock={{ firstNow: () => now, receivedAt: () => now }}>
+          <StaticRouterProvider
+            router={createStaticRouter(handler.dataRoutes, context)}
+            context={context}
+            hydrate={false}
+          />
+        </AppProviders>
+      </StyleProvider>,
+      () => void (failed = true),
+      signal,
+    );
+  } catch (error) {
+    // An answer the whole page stands on was refused (the session, most often): not drawn here.
+    if (refused()) return null;
+    throw error;
+  }
+  if (failed || refused()) return null;
   const data: FirstPaintData = { now, queries: dehydrate(queryClient) };
   return { html, head: extractStyle(styles), data: dataElement(data) };
 }
