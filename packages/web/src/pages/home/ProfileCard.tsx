@@ -20,7 +20,8 @@ export function ProfileCard() {
     <Card data-testid="profile-card">
       <Flex gap={20} align="center" wrap>
         <Avatar size={64} icon={<UserOutlined />} style={{ background: '#1f5fd1', flex: 'none' }} />
-        <div style={{ minWidth: 0, flex: 1 }}>
+        {/* At least 200 px for the name: on a phone the contact link goes under it rather than squeeze it. */}
+        <div style={{ minWidth: 0, flex: '1 1 200px' }}>
           <Title3 style={{ margin: 0 }}>{t('home.welcome', { name: user.displayName })}</Title3>
           <Text type="secondary">
             {t('home.passwordChanged', { date: formatMinute(user.passwordChangedAt) })}
