@@ -68,7 +68,20 @@ export function wantsFirstPaint(request: FastifyRequest): boolean {
   if (!PAGES.some((page) => page.test(pathname))) return false;
   if (!String(request.headers.accept ?? '').includes('text/html')) return false;
   if (!request.cookies[SESSION_COOKIE] || request.cookies.rg_lang === 'en') return false;
+  if (sessionCookies(request) !== 1) return false;
   return isPhone(request);
+}
+
+/**
+ * How many session cookies the Cookie header carries. More than one means one was set for a
+ * narrower path (or tossed by a sibling host): the browser sends it first to this page but not
+ * to /api/..., so the renderer, reading with the page's header, would draw the page as a person
+ * the app's own requests are not made as. Such a page is left to the browser.
+ */
+function sessionCookies(request: FastifyRequest): number {
+  return String(request.headers.cookie ?? '')
+    .split(';')
+    .filter((pair) => pair.split('=')[0].trim() === SESSION_COOKIE).length;
 }
 
 /** A phone's browser, by its client hint or, where it sends none, its user agent. */
