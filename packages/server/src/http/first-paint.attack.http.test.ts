@@ -1,10 +1,7 @@
-import fs from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, tempDir } from '../test/databases';
+import { DIALECTS } from '../test/databases';
+import { asPage, PHONE_UA, pageData, webBuildWithRenderer } from '../test/first-paint';
 import { SESSIONS_FOR_A_DAY, triggerAwaitingDecision } from '../test/implementation';
 import { requestedRelease, signInRoles } from '../test/releases';
 import { HttpClient, startTestApp, type TestApp } from '../test/test-app';
@@ -13,11 +10,8 @@ import { HttpClient, startTestApp, type TestApp } from '../test/test-app';
  * Issue #18, attacked: the first paint a phone gets drawn by the server (http/first-paint.ts), tried
  * the ways an attacker would — another person's data, a write, a cache, markup or script through
  * a text, a URL that points the renderer elsewhere, work without a session. The setup is
- * first-paint.http.test.ts's: the renderer built with Vite, a fixture index.html.
+ * test/first-paint.ts's: the renderer built with Vite, a fixture index.html.
  */
-const WEB = fileURLToPath(new URL('../../../web/', import.meta.url));
-const PHONE =
-  'Mozilla/5.0 (Linux; Android 11; Pixel 5) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Mobile Safari/537.36';
 const TEMPLATE = `<!doctype html>
 <html lang="zh-CN">
   <head>
@@ -34,38 +28,12 @@ const TEMPLATE = `<!doctype html>
 let webDist: string;
 
 beforeAll(async () => {
-  const dir = tempDir('rg-first-paint-attack-');
-  webDist = path.join(dir, 'dist');
-  fs.mkdirSync(webDist);
-  fs.writeFileSync(path.join(webDist, 'index.html'), TEMPLATE);
-  // As `npm run build` runs it: Vite reads a production build from NODE_ENV, which vitest sets to 'test'.
-  const testEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({
-      configFile: path.join(WEB, 'vite.server.config.ts'),
-      build: { outDir: path.join(dir, 'dist-server') },
-      logLevel: 'silent',
-    });
-  } finally {
-    process.env.NODE_ENV = testEnv;
-  }
+  webDist = await webBuildWithRenderer({ 'index.html': TEMPLATE });
 }, 120_000);
 
-const asPage = (extra: Record<string, string> = {}) => ({
-  accept: 'text/html,application/xhtml+xml',
-  'user-agent': PHONE,
-  ...extra,
-});
+/** A phone asking for a page. */
+const asPhonePage = (extra: Record<string, string> = {}) => asPage(PHONE_UA, extra);
 
-type PageData = { now: number; queries: { queries: { queryKey: unknown[]; state: { data: any } }[] } };
-
-/** The data a drawn page carries, parsed as the browser's app parses it. */
-function pageData(html: string): PageData {
-  const match = /<script type="application\/json" id="releasegate-first-paint">(.*?)<\/script>/s.exec(html);
-  if (!match) throw new Error('the page carries no data');
-  return JSON.parse(match[1]);
-}
 const query = (html: string, key: string) =>
   pageData(html).queries.queries.find((q) => JSON.stringify(q.queryKey).includes(key))?.state.data;
 const sessionUser = (html: string): string | undefined => query(html, 'session')?.user.username;
@@ -154,7 +122,7 @@ describe.each(DIALECTS)('issue #18 attacked: the first paint drawn by the server
 
   it('X-4 the renderer only reads: every in-process request is a GET of /api/ with no CSRF token, no Idempotency-Key, the visitor’s cookie and address', async () => {
     for (const page of ['/', `/releases/${releaseId}?tab=rollback`, `/releases/${releaseId}?tab=plan`]) {
-      const { result, calls } = await renderer(() => c.boss.request('GET', page, undefined, asPage()));
+      const { result, calls } = await renderer(() => c.boss.request('GET', page, undefined, asPhonePage()));
       expect(sessionUser(result.body as string), page).toBe('boss');
       expect(calls.length, page).toBeGreaterThan(0);
       for (const call of calls) {
@@ -175,7 +143,7 @@ describe.each(DIALECTS)('issue #18 attacked: the first paint drawn by the server
   it('X-4 merely viewing a drawn page writes no audit event the same API reads would not', async () => {
     const before = await events();
     const { result, calls } = await renderer(() =>
-      c.boss.request('GET', `/releases/${releaseId}?tab=rollback`, undefined, asPage()),
+      c.boss.request('GET', `/releases/${releaseId}?tab=rollback`, undefined, asPhonePage()),
     );
     expect(sessionUser(result.body as string)).toBe('boss');
     const byPage = await eventsAfter(before);
@@ -188,7 +156,7 @@ describe.each(DIALECTS)('issue #18 attacked: the first paint drawn by the server
   it('X-4 a person without release.read opening a release on a phone is drawn nothing of it, and their refusals are on the audit trail as the app’s own reads would put them', async () => {
     const before = await events();
     const { result, calls } = await renderer(() =>
-      sec.request('GET', `/releases/${releaseId}?tab=rollback`, undefined, asPage()),
+      sec.request('GET', `/releases/${releaseId}?tab=rollback`, undefined, asPhonePage()),
     );
     const html = result.body as string;
     // The app shell may be drawn (the app itself says what is missing); the release is never read.
@@ -210,14 +178,16 @@ describe.each(DIALECTS)('issue #18 attacked: the first paint drawn by the server
     const eng2 = new HttpClient(t.url);
     await eng2.login('eng2');
     const cookie = eng2.cookieHeader();
-    expect(sessionUser((await eng2.request('GET', '/', undefined, asPage())).body as string)).toBe('eng2');
+    expect(sessionUser((await eng2.request('GET', '/', undefined, asPhonePage())).body as string)).toBe(
+      'eng2',
+    );
     const users = await sec.get('/api/users?text=eng2');
     const id = (users.body.items ?? users.body).find((u: any) => u.username === 'eng2').id;
     expect((await sec.post(`/api/users/${id}/disable`)).status).toBe(200);
     const stranger = new HttpClient(t.url);
     for (const page of ['/', `/releases/${releaseId}`]) {
       const { result, calls } = await renderer(() =>
-        stranger.request('GET', page, undefined, asPage({ cookie })),
+        stranger.request('GET', page, undefined, asPhonePage({ cookie })),
       );
       expect(result.body, page).toBe(TEMPLATE);
       // Nothing past the refused session was answered with data.
@@ -236,7 +206,7 @@ describe.each(DIALECTS)('issue #18 attacked: the first paint drawn by the server
       'GET',
       `/releases/${releaseId}?tab=rollback`,
       undefined,
-      asPage({ cookie: `rg_session=${tossed}; rg_session=${own}; rg_csrf=${c.boss.cookie('rg_csrf')}` }),
+      asPhonePage({ cookie: `rg_session=${tossed}; rg_session=${own}; rg_csrf=${c.boss.cookie('rg_csrf')}` }),
     );
     // Which of the two the app's API requests carry cannot be told from here: left to the browser.
     expect(page.body).toBe(TEMPLATE);
@@ -245,18 +215,23 @@ describe.each(DIALECTS)('issue #18 attacked: the first paint drawn by the server
   it('X-4 a drawn page is kept by no cache and carries no validator; the next person to ask gets their own page', async () => {
     const index = await c.boss.request('GET', '/', undefined, {
       accept: 'text/html',
-      'user-agent': PHONE,
+      'user-agent': PHONE_UA,
       'sec-ch-ua-mobile': '?0',
     });
     expect(index.body).toBe(TEMPLATE);
     const etag = index.headers.get('etag');
-    const drawn = await c.boss.request('GET', '/', undefined, asPage(etag ? { 'if-none-match': etag } : {}));
+    const drawn = await c.boss.request(
+      'GET',
+      '/',
+      undefined,
+      asPhonePage(etag ? { 'if-none-match': etag } : {}),
+    );
     expect(drawn.status).toBe(200);
     expect(sessionUser(drawn.body as string)).toBe('boss');
     expect(drawn.headers.get('cache-control')).toBe('no-store');
     expect(drawn.headers.get('etag')).toBeNull();
     expect(drawn.headers.get('last-modified')).toBeNull();
-    const other = await c.impl.request('GET', '/', undefined, asPage());
+    const other = await c.impl.request('GET', '/', undefined, asPhonePage());
     expect(sessionUser(other.body as string)).toBe('impl');
   });
 
@@ -280,7 +255,7 @@ describe.each(DIALECTS)('issue #18 attacked: the first paint drawn by the server
       [c.impl, '/'],
       [c.cab1, '/'],
     ] as const) {
-      const html = (await who.request('GET', page, undefined, asPage())).body as string;
+      const html = (await who.request('GET', page, undefined, asPhonePage())).body as string;
       expect(html, page).not.toBe(TEMPLATE);
       // The app's entry and the data element, nothing else; no element or comment from a text.
       expect(html.match(/<script/gi)?.length, page).toBe(2);
@@ -294,8 +269,9 @@ describe.each(DIALECTS)('issue #18 attacked: the first paint drawn by the server
       expect(element, page).not.toContain('\0');
       pageData(html); // parses whole
     }
-    const rollback = (await c.boss.request('GET', `/releases/${releaseId}?tab=rollback`, undefined, asPage()))
-      .body as string;
+    const rollback = (
+      await c.boss.request('GET', `/releases/${releaseId}?tab=rollback`, undefined, asPhonePage())
+    ).body as string;
     const summaries = query(rollback, 'rollback').triggers.map(
       (trigger: { summary: string }) => trigger.summary,
     );
@@ -316,7 +292,7 @@ describe.each(DIALECTS)('issue #18 attacked: the first paint drawn by the server
         'GET',
         '/',
         undefined,
-        asPage({ 'x-forwarded-for': '203.0.113.9', 'x-real-ip': '203.0.113.9' }),
+        asPhonePage({ 'x-forwarded-for': '203.0.113.9', 'x-real-ip': '203.0.113.9' }),
       ),
     );
     expect(sessionUser(result.body as string)).toBe('boss');
@@ -348,7 +324,7 @@ describe.each(DIALECTS)('issue #18 attacked: the first paint drawn by the server
       '/?next=/api/audit',
     ];
     for (const target of targets) {
-      const { result, calls } = await renderer(() => rawGet(t.url, target, asPage({ cookie })));
+      const { result, calls } = await renderer(() => rawGet(t.url, target, asPhonePage({ cookie })));
       expect(result.status, target).toBeLessThan(500);
       for (const call of calls) expect(call.url, target).toMatch(allowed);
       // Nothing but 我的待办 or a release's page is ever drawn.
@@ -362,7 +338,7 @@ describe.each(DIALECTS)('issue #18 attacked: the first paint drawn by the server
   it('X-4 an English reader, however the cookie is written alongside the session, is never drawn a page', async () => {
     const session = c.boss.cookieHeader();
     for (const cookie of [`rg_lang=en; ${session}`, `${session}; rg_lang=en`, `${session};rg_lang=en`]) {
-      const page = await new HttpClient(t.url).request('GET', '/', undefined, asPage({ cookie }));
+      const page = await new HttpClient(t.url).request('GET', '/', undefined, asPhonePage({ cookie }));
       expect(page.body, cookie).toBe(TEMPLATE);
     }
   });
@@ -370,7 +346,12 @@ describe.each(DIALECTS)('issue #18 attacked: the first paint drawn by the server
   it('X-4 a made-up session costs one refused read, not a page: no render follows the session’s refusal', async () => {
     const stranger = new HttpClient(t.url);
     const { result, calls } = await renderer(() =>
-      stranger.request('GET', `/releases/${releaseId}`, undefined, asPage({ cookie: 'rg_session=forged' })),
+      stranger.request(
+        'GET',
+        `/releases/${releaseId}`,
+        undefined,
+        asPhonePage({ cookie: 'rg_session=forged' }),
+      ),
     );
     expect(result.body).toBe(TEMPLATE);
     expect(calls.map((call) => call.url)).toEqual(['/api/auth/session']);
@@ -409,7 +390,7 @@ describe.runIf(DIALECTS.includes('postgres'))('issue #18 attacked: many people a
         ['aud', '/'],
       ] as const;
       const pages = await Promise.all(
-        asks.map(([who, page]) => c[who].request('GET', page, undefined, asPage())),
+        asks.map(([who, page]) => c[who].request('GET', page, undefined, asPhonePage())),
       );
       pages.forEach((page, i) => {
         const html = page.body as string;

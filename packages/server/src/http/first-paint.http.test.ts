@@ -1,10 +1,7 @@
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, tempDir } from '../test/databases';
+import { DIALECTS } from '../test/databases';
+import { asPage, PHONE_UA, pageData, webBuildWithRenderer } from '../test/first-paint';
 import { SESSIONS_FOR_A_DAY, triggerAwaitingDecision } from '../test/implementation';
 import { signInRoles } from '../test/releases';
 import { HttpClient, startTestApp, type TestApp } from '../test/test-app';
@@ -13,9 +10,7 @@ import { HttpClient, startTestApp, type TestApp } from '../test/test-app';
  * Issue #18: the first paint of 我的待办 and a release's page, drawn by the server for a phone
  * (http/first-paint.ts) with the web app's own renderer, built here as `npm run build` builds it.
  */
-const WEB = fileURLToPath(new URL('../../../web/', import.meta.url));
-const PHONE =
-  'Mozilla/5.0 (Linux; Android 11; Pixel 5) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Mobile Safari/537.36';
+const PHONE = PHONE_UA;
 const DESKTOP =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
 const EARLY = '<script type="module" async src="/assets/early-Ab3_x-9Z.js"></script>';
@@ -53,41 +48,8 @@ async function firstPaints(t: TestApp): Promise<Record<string, number>> {
 }
 
 beforeAll(async () => {
-  const dir = tempDir('rg-first-paint-');
-  webDist = path.join(dir, 'dist');
-  fs.mkdirSync(webDist);
-  fs.writeFileSync(path.join(webDist, 'index.html'), TEMPLATE);
-  fs.mkdirSync(path.join(webDist, 'assets'));
-  fs.writeFileSync(path.join(webDist, 'assets/index-Ab3_x-9Z.css'), APP_CSS);
-  // As `npm run build` runs it: Vite reads a production build from NODE_ENV, which vitest sets to 'test'.
-  const testEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({
-      configFile: path.join(WEB, 'vite.server.config.ts'),
-      build: { outDir: path.join(dir, 'dist-server') },
-      logLevel: 'silent',
-    });
-  } finally {
-    process.env.NODE_ENV = testEnv;
-  }
+  webDist = await webBuildWithRenderer({ 'index.html': TEMPLATE, 'assets/index-Ab3_x-9Z.css': APP_CSS });
 }, 120_000);
-
-/** The data a drawn page carries (src/firstPaint.ts), parsed as the browser's app parses it. */
-function pageData(html: string): {
-  now: number;
-  queries: { queries: { queryKey: unknown[]; state: { data: any } }[] };
-} {
-  const match = /<script type="application\/json" id="releasegate-first-paint">(.*?)<\/script>/s.exec(html);
-  if (!match) throw new Error('the page carries no data');
-  return JSON.parse(match[1]);
-}
-
-const asPage = (ua: string, extra: Record<string, string> = {}) => ({
-  accept: 'text/html,application/xhtml+xml',
-  'user-agent': ua,
-  ...extra,
-});
 
 describe.each(DIALECTS)('issue #18: the first paint drawn by the server, on %s', (dialect) => {
   let t: TestApp;
