@@ -18,14 +18,20 @@
 // and the JavaScript bytes transferred (Network.loadingFinished encodedDataLength of script
 // responses; a script from the cache transfers nothing). Each is the median of --runs loads
 // (default 3).
+// The floor, measured the same way in the same run: a bare page of 我的待办's largest text and
+// nothing else, from a bare HTTP server; what any page costs on this phone, network and CPU.
 // Goals: LCP ≤ 2.5 s cold and ≤ 1 s warm; JavaScript ≤ 300 KB cold. It prints met or MISSED for
 // each and exits 0 either way (non-zero only when the measurement itself fails).
 // Options (after `npm run bench:web --`): --runs N, --write (replace the figures in
 // docs/performance.md between its web-load markers), --cpu RATE (another slowdown than 4×; the
 // goals are judged at it) or --cpu mid-tier (the rate at which this machine scores like a
-// mid-tier phone on Lighthouse's BenchmarkIndex, calibrated as Chrome DevTools' preset is).
+// mid-tier phone on Lighthouse's BenchmarkIndex, calibrated as Chrome DevTools' preset is),
+// --trace DIR (a Chromium performance trace of each page's first cold and warm load, to open in
+// DevTools' Performance panel or Perfetto).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -47,6 +53,8 @@ export const FAST_4G = {
 export const CPU_SLOWDOWN = 4;
 /** The rate in use: 4×, or what `--cpu` says (a number, or `mid-tier`: calibrated as DevTools does). */
 let cpuRate = CPU_SLOWDOWN;
+/** Where --trace writes traces; null when none is asked for. */
+let traceDir: string | null = null;
 const PHONE = { width: 390, height: 844 };
 
 const GOALS = { coldLcpMs: 2500, warmLcpMs: 1000, coldJsBytes: 300 * 1024 };
@@ -62,16 +70,27 @@ interface Load {
 
 interface Target {
   name: string;
+  /** Its name in --trace's file names. */
+  file: string;
   path: string;
-  /** The element a person opens the page for (a task, the trigger awaiting the decision). */
-  key: { selector: string; text: string };
+  /**
+   * The element a person opens the page for (a task, the trigger awaiting the decision); none for
+   * the floor, a page without the app.
+   */
+  key?: { selector: string; text: string };
 }
 
-/** Records the page's largest contentful paint as the browser reports it, from the first paint on. */
+/**
+ * Records the page's largest contentful paint as the browser reports it, from the first paint on,
+ * and each candidate's time, size and element (printed with --trace).
+ */
 const OBSERVE_LCP = `(() => {
   window.__lcp = 0;
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) window.__lcp = e.renderTime || e.startTime;
+    for (const e of list.getEntries()) {
+      window.__lcp = e.renderTime || e.startTime;
+      window.__lcpCandidates = (window.__lcpCandidates || '') + Math.round(window.__lcp) + ' ' + e.size + ' ' + (e.element ? e.element.outerHTML.slice(0, 160) : '?') + '\\n';
+    }
   }).observe({ type: 'largest-contentful-paint', buffered: true });
 })();`;
 
@@ -129,8 +148,12 @@ async function midTierRate(browser: Browser): Promise<{ rate: number; unthrottle
   return { rate, unthrottled };
 }
 
-/** A phone profile, signed in as `username` (the session cookie set through the API). */
-async function signedInPhone(browser: Browser, url: string, username: string): Promise<BrowserContext> {
+/** A phone profile, signed in as `username` (the session cookie set through the API) unless null. */
+async function signedInPhone(
+  browser: Browser,
+  url: string,
+  username: string | null,
+): Promise<BrowserContext> {
   const context = await browser.newContext({
     baseURL: url,
     locale: 'zh-CN',
@@ -142,17 +165,21 @@ async function signedInPhone(browser: Browser, url: string, username: string): P
     deviceScaleFactor: 3,
   });
   context.setDefaultTimeout(60_000);
-  const login = await context.request.post('/api/auth/login', { data: { username, password: PASSWORD } });
-  if (!login.ok()) throw new Error(`sign-in of ${username}: HTTP ${login.status()}`);
+  if (username !== null) {
+    const login = await context.request.post('/api/auth/login', { data: { username, password: PASSWORD } });
+    if (!login.ok()) throw new Error(`sign-in of ${username}: HTTP ${login.status()}`);
+  }
   await context.addInitScript(OBSERVE_LCP);
   return context;
 }
 
-/** Opens `target` in a new tab of `context`, throttled, and measures it. */
-async function load(context: BrowserContext, target: Target): Promise<Load> {
+/** Opens `target` in a new tab of `context`, throttled, and measures it; traced into `traceFile` if given. */
+async function load(context: BrowserContext, target: Target, traceFile?: string): Promise<Load> {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await throttle(cdp);
+  const browser = context.browser();
+  if (traceFile && browser) await browser.startTracing(page, { path: traceFile, screenshots: true });
   const scriptRequests = new Map<string, string>();
   const scripts: string[] = [];
   let jsBytes = 0;
@@ -166,9 +193,16 @@ async function load(context: BrowserContext, target: Target): Promise<Load> {
     if (e.encodedDataLength > 0) scripts.push(new URL(url).pathname);
   });
   await page.goto(target.path);
-  const interactiveMs = await interactive(page, target.key);
+  const interactiveMs = target.key ? await interactive(page, target.key) : NaN;
   await page.waitForLoadState('networkidle');
   const lcpMs = await page.evaluate(() => (globalThis as unknown as { __lcp: number }).__lcp);
+  if (traceFile && browser) await browser.stopTracing();
+  if (traceFile) {
+    const candidates = await page.evaluate(
+      () => (globalThis as unknown as { __lcpCandidates: string }).__lcpCandidates,
+    );
+    out(`  ${traceFile}; its LCP candidates (ms, px², element):\n${candidates}`);
+  }
   await cdp.detach();
   await page.close();
   return { lcpMs, interactiveMs, jsBytes, jsFiles: scripts.length, scripts };
@@ -180,7 +214,7 @@ async function load(context: BrowserContext, target: Target): Promise<Load> {
  * marks each element it has adopted (hydrated) or drawn with its own `__reactFiber$…` property,
  * which is what is waited for here, so the JavaScript of the page's parts is counted too.
  */
-async function interactive(page: Page, key: Target['key']): Promise<number> {
+async function interactive(page: Page, key: NonNullable<Target['key']>): Promise<number> {
   const at = await page.waitForFunction(
     ({ selector, text }) => {
       // In the page (this bench is typed without the DOM's types).
@@ -209,7 +243,7 @@ async function warmUp(browser: Browser, url: string, targets: Target[]): Promise
   for (let i = 0; i < 3; i++)
     for (const target of targets) {
       await page.goto(target.path);
-      await interactive(page, target.key);
+      if (target.key) await interactive(page, target.key);
     }
   await context.close();
 }
@@ -236,10 +270,13 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 async function measure(browser: Browser, url: string, target: Target, runs: number) {
   const cold: Load[] = [];
   const warm: Load[] = [];
+  const traceFile = (load: string) =>
+    traceDir ? path.join(traceDir, `${target.file}-${load}.json`) : undefined;
   for (let i = 0; i < runs; i++) {
-    const context = await signedInPhone(browser, url, 'boss');
-    cold.push(await load(context, target));
-    warm.push(await load(context, target));
+    // The floor is no page of ours: nobody signs in for it.
+    const context = await signedInPhone(browser, url, target.key ? 'boss' : null);
+    cold.push(await load(context, target, i === 0 ? traceFile('cold') : undefined));
+    warm.push(await load(context, target, i === 0 ? traceFile('warm') : undefined));
     await context.close();
   }
   const summary = (loads: Load[]) => ({
@@ -275,6 +312,24 @@ async function releaseAwaitingDecision(browser: Browser, server: TestServer): Pr
   return release.id;
 }
 
+/**
+ * The floor's page: 我的待办's largest text (the welcome, as the app sets it) and nothing else,
+ * sent as the app's drawn pages are (never cached), from a bare HTTP server on this machine.
+ */
+const FLOOR_PAGE = `<!doctype html><html lang="zh-CN"><head><meta charset="UTF-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0"><title>发布管理平台</title></head>
+<body><h3 style="font-size:24px;font-weight:600;margin:0">欢迎，运维管理部经理王芳</h3></body></html>`;
+
+async function startFloorServer(): Promise<{ url: string; close: () => void }> {
+  const server = http.createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    response.end(FLOOR_PAGE);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/`, close: () => server.close() };
+}
+
 const kb = (bytes: number) => `${fmt(bytes / 1024, 1)} KB`;
 const seconds = (ms: number) => `${fmt(ms / 1000, 2)} s`;
 
@@ -284,9 +339,15 @@ async function main(): Promise<void> {
       runs: { type: 'string', default: '3' },
       write: { type: 'boolean', default: false },
       cpu: { type: 'string', default: String(CPU_SLOWDOWN) },
+      trace: { type: 'string' },
     },
   });
+  if (values.trace) {
+    traceDir = path.resolve(values.trace);
+    fs.mkdirSync(traceDir, { recursive: true });
+  }
   const runs = Math.max(1, Number(values.runs));
+  const floorServer = await startFloorServer();
   const server = await startServer();
   const split = pinServer(server.pid);
   const browser = await launchBrowser();
@@ -301,11 +362,13 @@ async function main(): Promise<void> {
     const targets: Target[] = [
       {
         name: '我的待办 (home)',
+        file: 'home',
         path: '/',
         key: { selector: '[data-testid="my-tasks"] [data-testid="my-task"]', text: '作出回退决策' },
       },
       {
         name: 'rollback decision',
+        file: 'rollback',
         path: `/releases/${releaseId}?tab=rollback`,
         key: {
           selector: '[data-testid="rollback-tab"] strong',
@@ -319,6 +382,16 @@ async function main(): Promise<void> {
     await warmUp(browser, server.url, targets);
     const rows: string[][] = [];
     const goals: [string, string, boolean][] = [];
+    // The floor: what any page showing 我的待办's largest text costs on the same phone, network and
+    // CPU, before a byte of the app (measured first, each run as the pages are).
+    const floor = await measure(
+      browser,
+      server.url,
+      { name: 'floor', file: 'floor', path: floorServer.url },
+      runs,
+    );
+    rows.push(['floor: one line of text, no app', seconds(floor.cold.lcpMs), '–', '0 KB', '0']);
+    rows[0].push(seconds(floor.warm.lcpMs), '–', '0 KB');
     for (const target of targets) {
       const m = await measure(browser, server.url, target, runs);
       rows.push([
@@ -358,6 +431,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await server.stop();
+    floorServer.close();
   }
 }
 
