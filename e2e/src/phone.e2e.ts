@@ -165,7 +165,7 @@ describe('手机上的决定：通知链接 → 登录 → 决策页，390 px �
     });
     expect(breach.trigger).toBeTruthy();
     const phone = await openOnPhone('boss', link);
-    // The trigger as a card: the countdown, the evidence, the indicator's curve, the two decisions.
+    // The trigger as a card: the countdown, the evidence, the two decisions, the indicator's curve.
     const card = phone.getByTestId(`trigger-row-${breach.trigger.id}`);
     // The countdown itself (a time elsewhere on the page may read 15:29 too).
     await card
@@ -174,9 +174,23 @@ describe('手机上的决定：通知链接 → 登录 → 决策页，390 px �
       .waitFor();
     await card.getByText('[error_ratio] 转账失败率 = 7.5 (> 5 %)').waitFor();
     await card.getByText(/证据：运维工程师张伟 于 .* 录入的读数/).waitFor();
+    // RB-2: the decisions are on the first screen, above the curve.
+    const [decideTop, chartTop] = await Promise.all(
+      [
+        card.getByTestId(`trigger-rollback-${breach.trigger.id}`),
+        card.getByTestId('indicator-chart-error_ratio-waiting'),
+      ].map(async (element) => (await element.boundingBox())?.y ?? Infinity),
+    );
+    expect(decideTop).toBeLessThan(chartTop);
+    expect(decideTop + 40).toBeLessThanOrEqual(844);
+    await screenshot(phone, 'phone-01-rollback-decision', { fullPage: false });
+    // The curve's code is fetched once it is scrolled to (issue #18).
+    await card.evaluate((element) => element.scrollIntoView({ block: 'end' }));
     await card.getByTestId('indicator-chart-error_ratio').locator('canvas').waitFor();
     await expectNoHorizontalScroll(phone, 'the rollback decision page');
-    await screenshot(phone, 'phone-01-rollback-decision', { fullPage: false });
+    await phone.evaluate(() =>
+      (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0),
+    );
     await screenshot(phone, 'phone-01-rollback-decision-full');
 
     // The lifecycle in two lines, the menu behind a button.

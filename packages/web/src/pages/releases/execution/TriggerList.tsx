@@ -10,8 +10,8 @@ import { TriggerClock } from './TriggerClock';
 
 /**
  * RB-2 on a phone: the rollback triggers as cards instead of a table's columns — the countdown
- * first, the evidence, the indicator's curve for a trigger a reading raised, and the two decisions
- * as full-width buttons a thumb can hit.
+ * first, the evidence, the two decisions as full-width buttons a thumb can hit (on the first screen
+ * of a phone), then the indicator's curve for a trigger a reading raised.
  */
 export function TriggerList({
   releaseId,
@@ -71,14 +71,6 @@ export function TriggerList({
                   {triggerEvidenceText(t, x)}
                 </Typography.Paragraph>
               )}
-              {indicator && indicator.readings.length > 0 && (
-                <div>
-                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {indicator.name}
-                  </Typography.Text>
-                  <LazyIndicatorChart indicator={indicator} height={160} />
-                </div>
-              )}
               {!x.decision && (
                 <Flex vertical gap={8}>
                   {(['rollback', 'continue'] as const).map((decision) => (
@@ -92,6 +84,14 @@ export function TriggerList({
                     />
                   ))}
                 </Flex>
+              )}
+              {indicator && indicator.readings.length > 0 && (
+                <div>
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {indicator.name}
+                  </Typography.Text>
+                  <LazyIndicatorChart indicator={indicator} height={160} />
+                </div>
               )}
             </Flex>
           </Card>
