@@ -26,12 +26,36 @@ function earlyScript(): Plugin {
   };
 }
 
+/**
+ * Issue #18: antd's form context (imported by its tooltips, popovers and dropdowns, so by the
+ * first page) takes only FormProvider from @rc-component/form, but through the package's index,
+ * whose `RefForm.Field = Field`-style assignments keep the whole form library (about 80 KB before
+ * minifying) alive. This points that one import at the module FormProvider lives in; antd's Form
+ * itself still imports the index, in its own chunk.
+ */
+function formProviderOnly(): Plugin {
+  return {
+    name: 'releasegate-form-provider-only',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      if (
+        source !== '@rc-component/form' ||
+        !importer ||
+        !/[\\/]antd[\\/]es[\\/]form[\\/]context\.js$/.test(importer)
+      )
+        return null;
+      return this.resolve('@rc-component/form/es/FormContext', importer, { skipSelf: true });
+    },
+  };
+}
+
 // The web shell: built into packages/web/dist, which the server serves; `vite` proxies the API.
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   plugins: [
     react(),
     earlyScript(),
+    formProviderOnly(),
     // Issue #18: a brotli (.br) and a gzip (.gz) copy next to every JS, CSS, HTML, SVG and JSON
     // file, compressed once at build time at the highest levels; the server sends the copy the
     // browser accepts (preCompressed in packages/server/src/http/web.ts).

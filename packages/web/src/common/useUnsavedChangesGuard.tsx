@@ -8,9 +8,10 @@ import {
   useState,
   type ReactNode,
 } from 'react';
-import { App } from 'antd';
+
 import { useTranslation } from 'react-i18next';
 import { useBlocker, type BlockerFunction } from 'react-router';
+import { useFeedback } from './feedback';
 
 /** The forms on screen that hold unsaved edits, each by an identity of its own. */
 interface DirtyForms {
@@ -29,7 +30,7 @@ const DirtyFormsContext = createContext<DirtyForms | null>(null);
  */
 export function UnsavedChangesProvider({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
-  const { modal } = App.useApp();
+  const { modal } = useFeedback();
   const dirty = useRef(new Set<object>());
   const [anyDirty, setAnyDirty] = useState(false);
   const forms = useMemo<DirtyForms>(

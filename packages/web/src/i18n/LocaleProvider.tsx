@@ -1,9 +1,10 @@
 import { useEffect, useMemo, useSyncExternalStore, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { App as AntApp, ConfigProvider } from 'antd';
+import { ConfigProvider, theme as antdTheme } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
+import { FeedbackProvider } from '../common/feedback';
 import { theme } from '../theme';
 import { antdEnglishLocale } from './index';
 
@@ -27,9 +28,27 @@ function usePrefersReducedMotion(): boolean {
   );
 }
 
+/** The text's colour, size, line height and font from the theme, as antd's App component sets them. */
+function BaseText({ children }: { children: ReactNode }) {
+  const { token } = antdTheme.useToken();
+  return (
+    <div
+      style={{
+        color: token.colorText,
+        fontSize: token.fontSize,
+        lineHeight: token.lineHeight,
+        fontFamily: token.fontFamily,
+      }}
+    >
+      {children}
+    </div>
+  );
+}
+
 /**
  * Ant Design's locale, dayjs's locale and the document language follow the i18next language;
- * popups, drawers and messages appear without animation for those who asked for less motion.
+ * popups, drawers and messages appear without animation for those who asked for less motion;
+ * the pages' messages and confirmations come from FeedbackProvider.
  */
 export function LocaleProvider({ children }: { children: ReactNode }) {
   const { i18n, t } = useTranslation();
@@ -52,7 +71,9 @@ export function LocaleProvider({ children }: { children: ReactNode }) {
       theme={themeConfig}
       button={{ autoInsertSpace: false }}
     >
-      <AntApp>{children}</AntApp>
+      <BaseText>
+        <FeedbackProvider>{children}</FeedbackProvider>
+      </BaseText>
     </ConfigProvider>
   );
 }

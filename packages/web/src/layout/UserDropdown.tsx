@@ -1,5 +1,5 @@
 import { useState, type ReactElement } from 'react';
-import { App, Dropdown } from 'antd';
+import { Dropdown } from 'antd';
 import {
   BellOutlined,
   MobileOutlined,
@@ -12,6 +12,7 @@ import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { logout } from '../auth/session';
 import { useErrorText } from '../common/errors';
+import { useFeedback } from '../common/feedback';
 
 /**
  * The user menu's items (修改密码, 两步验证, contact, notification settings, 退出登录) around its
@@ -22,7 +23,7 @@ export function UserDropdown({ children }: { children: ReactElement }) {
   const [open, setOpen] = useState(true);
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const errorText = useErrorText();
   const signOut = useMutation({
     mutationFn: logout,

@@ -1,18 +1,5 @@
 import { useState } from 'react';
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  Flex,
-  Form,
-  Input,
-  Popconfirm,
-  Result,
-  Space,
-  Tag,
-  Typography,
-} from 'antd';
+import { Alert, Button, Card, Flex, Form, Input, Popconfirm, Result, Space, Tag, Typography } from 'antd';
 import { CheckOutlined, CopyOutlined, SafetyOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -35,6 +22,7 @@ import { ErrorAlert } from '../../common/ErrorAlert';
 import { PageHeader } from '../../common/PageHeader';
 import { showFieldErrors } from '../../common/forms';
 import { formatDateTime } from '../../common/format';
+import { useFeedback } from '../../common/feedback';
 
 interface CodeForm {
   code: string;
@@ -67,7 +55,7 @@ function CodeField({ label }: { label: string }) {
 /** Shown once after the enrolment: the recovery codes, with a copy button. */
 function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [copied, setCopied] = useState(false);
   const copy = () =>
     copyText(recoveryCodesText(codes)).then(

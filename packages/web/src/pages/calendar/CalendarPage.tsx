@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { App, Button, Card, Col, Flex, Popconfirm, Row, Table, Tag, Tooltip, Typography } from 'antd';
+import { Button, Card, Col, Flex, Popconfirm, Row, Table, Tag, Tooltip, Typography } from 'antd';
 import type { CalendarProps } from 'antd';
 import { DeleteOutlined, PlusOutlined, WarningFilled } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
@@ -17,12 +17,13 @@ import { PlanStatusTag, ReleaseStateTag, ReleaseTypeTag } from '../releases/Rele
 import { monthFromParam, onDay, overlapsOf } from './calendarModel';
 import { FreezeModal } from './FreezeModal';
 import { PersonName } from '../../common/people';
+import { useFeedback } from '../../common/feedback';
 
 /** 发布日历: release windows and freeze windows by month, overlaps marked (PL-5); freezes managed here. */
 export function CalendarPage() {
   const { t } = useTranslation();
   const { can } = useAuth();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   // ?month=YYYY-MM opens a given month (links from a release's window).
   const [params, setParams] = useSearchParams();

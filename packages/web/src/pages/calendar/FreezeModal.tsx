@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Form, Input, Modal } from 'antd';
+import { Form, Input, Modal } from 'antd';
 import { BeijingDatePicker } from '../../common/beijingPickers';
 import type { Dayjs } from 'dayjs';
 import { fromPickerTime } from '../../common/format';
@@ -10,6 +10,7 @@ import { showFieldErrors } from '../../common/forms';
 import { createFreeze, releasesQueryKey } from '../releases/releases.api';
 import { textLimit } from '../../common/textLimit';
 import { useFormGuard } from '../../common/useUnsavedChangesGuard';
+import { useFeedback } from '../../common/feedback';
 
 interface Values {
   name: string;
@@ -20,7 +21,7 @@ interface Values {
 /** A freeze window: no release in it without a recorded override (PL-5). */
 export function FreezeModal({ onClose }: { onClose: () => void }) {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<Values>();
   const guard = useFormGuard();

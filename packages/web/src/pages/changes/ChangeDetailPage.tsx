@@ -2,7 +2,6 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import {
   Alert,
-  App,
   Breadcrumb,
   Button,
   Card,
@@ -41,6 +40,7 @@ import { ChangeRiskTag, ChangeStateTag, EmergencyChangeTag } from './ChangeTags'
 import { changesQueryKey, submitChange, voteOnChange, withdrawChange, useChange } from './changes.api';
 import { DetailQuery } from '../../common/DetailQuery';
 import { PersonName, usePeople } from '../../common/people';
+import { useFeedback } from '../../common/feedback';
 
 const WITHDRAWABLE = ['draft', 'submitted', 'cab_review', 'approved'];
 
@@ -65,7 +65,7 @@ function ChangeView({ change: c }: { change: ChangeDetail }) {
   const { t } = useTranslation();
   const nameOf = usePeople();
   const { can, session } = useAuth();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const types = useCiTypes();

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Checkbox, Drawer, Flex, Form, Input, Radio } from 'antd';
+import { Button, Checkbox, Drawer, Flex, Form, Input, Radio } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { CHANGE_RISKS, type ChangeDetail, type ChangeRisk } from '../../api/types';
@@ -9,6 +9,7 @@ import { CiSelect } from '../cmdb/CiSelect';
 import { changesQueryKey, createChange, updateChange } from './changes.api';
 import { textLimit } from '../../common/textLimit';
 import { useUnsavedChangesGuard } from '../../common/useUnsavedChangesGuard';
+import { useFeedback } from '../../common/feedback';
 
 interface ChangeFormValues {
   title: string;
@@ -31,7 +32,7 @@ export function ChangeFormDrawer({
   onSaved: (change: ChangeDetail) => void;
 }) {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<ChangeFormValues>();
   const emergency = Form.useWatch('emergency', form);

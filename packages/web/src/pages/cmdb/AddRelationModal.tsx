@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Form, Input, Modal, Radio, Typography } from 'antd';
+import { Form, Input, Modal, Radio, Typography } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { RELATION_TYPES, type CiDetail, type RelationType } from '../../api/types';
@@ -10,6 +10,7 @@ import { relationLabel } from './CiTags';
 import { CiSelect } from './CiSelect';
 import { textLimit } from '../../common/textLimit';
 import { useFormGuard } from '../../common/useUnsavedChangesGuard';
+import { useFeedback } from '../../common/feedback';
 
 interface RelationFormValues {
   direction: 'outgoing' | 'incoming';
@@ -21,7 +22,7 @@ interface RelationFormValues {
 /** Relates this CI to another: this —type→ other, or other —type→ this. */
 export function AddRelationModal({ ci, onClose }: { ci: CiDetail; onClose: () => void }) {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<RelationFormValues>();
   const guard = useFormGuard();

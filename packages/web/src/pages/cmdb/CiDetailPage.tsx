@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { App, Breadcrumb, Button, Card, Descriptions, Flex, Tabs, Typography } from 'antd';
+import { Breadcrumb, Button, Card, Descriptions, Flex, Tabs, Typography } from 'antd';
 import { EditOutlined, StopOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -18,6 +18,7 @@ import { ReasonModal } from '../../common/ReasonModal';
 import { RelationsTab } from './RelationsTab';
 import { useCiTypes, useLocalized } from './useCiTypes';
 import { DetailQuery } from '../../common/DetailQuery';
+import { useFeedback } from '../../common/feedback';
 
 const TABS = ['relations', 'impact', 'history', 'knowledge'] as const;
 type TabKey = (typeof TABS)[number];
@@ -40,7 +41,7 @@ export function CiDetailPage() {
 
 function CiDetailView({ ci, canWrite }: { ci: CiDetail; canWrite: boolean }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const localized = useLocalized();
   const types = useCiTypes();

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { Alert, App, Button, Drawer, Flex, Form, Input, Select, Switch } from 'antd';
+import { Alert, Button, Drawer, Flex, Form, Input, Select, Switch } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../api/client';
@@ -12,6 +12,7 @@ import { cmdbQueryKey, createCi, getCi, updateCi, ciQueryKey } from './cmdb.api'
 import { useCiTypes, useLocalized } from './useCiTypes';
 import { textLimit } from '../../common/textLimit';
 import { useUnsavedChangesGuard } from '../../common/useUnsavedChangesGuard';
+import { useFeedback } from '../../common/feedback';
 
 interface CiFormValues {
   type: string;
@@ -56,7 +57,7 @@ export function CiFormDrawer({
   onSaved?: (ci: Ci) => void;
 }) {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const localized = useLocalized();
   const types = useCiTypes();

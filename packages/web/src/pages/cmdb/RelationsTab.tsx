@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { App, Button, Flex, Table, Tag, Typography } from 'antd';
+import { Button, Flex, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
@@ -12,11 +12,12 @@ import { CiStatusTag, EnvironmentTag } from './CiTags';
 import { cmdbQueryKey, removeRelation } from './cmdb.api';
 import { ReasonModal } from '../../common/ReasonModal';
 import { useCiTypes } from './useCiTypes';
+import { useFeedback } from '../../common/feedback';
 
 /** The CI's relations both ways, phrased from this CI's side ("依赖 X", "被 Y 依赖"). */
 export function RelationsTab({ ci, canWrite }: { ci: CiDetail; canWrite: boolean }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const types = useCiTypes();
   const [adding, setAdding] = useState(false);

@@ -2,7 +2,6 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import {
   Alert,
-  App,
   Breadcrumb,
   Button,
   Card,
@@ -49,6 +48,7 @@ import { UploadContentModal } from './UploadContentModal';
 import { DetailQuery } from '../../common/DetailQuery';
 import { PersonName } from '../../common/people';
 import { usePhone } from '../../common/usePhone';
+import { useFeedback } from '../../common/feedback';
 
 const UPLOADABLE: readonly DslState[] = ['draft', 'pending', 'rejected'];
 const DELETABLE: readonly DslState[] = ['draft', 'pending', 'rejected'];
@@ -74,7 +74,7 @@ export function DslVersionPage() {
 function DslVersionView({ version: v }: { version: DslVersion }) {
   const { t } = useTranslation();
   const { can, session } = useAuth();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [dialog, setDialog] = useState<Dialog>(null);

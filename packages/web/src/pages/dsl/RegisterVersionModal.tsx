@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, App, Button, Form, Input, Modal, Radio, Upload } from 'antd';
+import { Alert, Button, Form, Input, Modal, Radio, Upload } from 'antd';
 import type { UploadFile } from 'antd';
 import { UploadOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
@@ -14,6 +14,7 @@ import { dslQueryKey, registerVersion, uploadContent } from './dsl.api';
 import { UploadProgress } from './UploadProgress';
 import { textLimit } from '../../common/textLimit';
 import { useFormGuard } from '../../common/useUnsavedChangesGuard';
+import { useFeedback } from '../../common/feedback';
 
 interface RegisterFormValues {
   name: string;
@@ -39,7 +40,7 @@ export function RegisterVersionModal({
   onDone: (version: DslVersion) => void;
 }) {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<RegisterFormValues>();
   const guard = useFormGuard();

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, App, Button, Form, Modal, Upload } from 'antd';
+import { Alert, Button, Form, Modal, Upload } from 'antd';
 import type { UploadFile } from 'antd';
 import { UploadOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
@@ -9,11 +9,12 @@ import type { DslVersion } from '../../api/types';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { dslQueryKey, uploadContent } from './dsl.api';
 import { UploadProgress } from './UploadProgress';
+import { useFeedback } from '../../common/feedback';
 
 /** Upload (or replace, before approval) a version's file; the server hashes it as it streams. */
 export function UploadContentModal({ version, onClose }: { version: DslVersion; onClose: () => void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<{ file?: UploadFile[] }>();
   const [failure, setFailure] = useState<unknown>(null);

@@ -2,7 +2,6 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import {
   Alert,
-  App,
   Breadcrumb,
   Button,
   Card,
@@ -33,6 +32,7 @@ import {
 } from './knowledge.api';
 import { KindTag, KnowledgeStateTag } from './KnowledgeTags';
 import { MarkdownView } from './MarkdownView';
+import { useFeedback } from '../../common/feedback';
 
 /** 知识库文章: the body rendered from Markdown, its links, its facts and every edit. */
 export function KnowledgeArticlePage() {
@@ -55,7 +55,7 @@ export function KnowledgeArticlePage() {
 
 function ArticleActions({ article: a }: { article: Article }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const [failure, setFailure] = useState<unknown>(null);
   const step = useMutation({

@@ -1,20 +1,6 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
-import {
-  Alert,
-  App,
-  Breadcrumb,
-  Button,
-  Card,
-  Col,
-  Flex,
-  Form,
-  Input,
-  Row,
-  Select,
-  Tabs,
-  Typography,
-} from 'antd';
+import { Alert, Breadcrumb, Button, Card, Col, Flex, Form, Input, Row, Select, Tabs, Typography } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../api/client';
@@ -40,6 +26,7 @@ import { CiLinkSelect, ReleaseLinkSelect } from './LinkSelect';
 import { MarkdownView } from './MarkdownView';
 import { textLimit } from '../../common/textLimit';
 import { useFormGuard } from '../../common/useUnsavedChangesGuard';
+import { useFeedback } from '../../common/feedback';
 
 const detailText = (value: unknown) =>
   typeof value === 'string' || typeof value === 'number' ? String(value) : '';
@@ -87,7 +74,7 @@ export function KnowledgeEditorPage() {
 
 function Editor({ article, release }: { article?: Article; release?: ReleaseDetail }) {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<EditorValues>();

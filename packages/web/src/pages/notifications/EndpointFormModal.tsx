@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Checkbox, Form, Input, Modal, Select, Switch } from 'antd';
+import { Checkbox, Form, Input, Modal, Select, Switch } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../common/ErrorAlert';
@@ -20,6 +20,7 @@ import {
 } from './notifications.api';
 import { textLimit } from '../../common/textLimit';
 import { useFormGuard } from '../../common/useUnsavedChangesGuard';
+import { useFeedback } from '../../common/feedback';
 
 interface EndpointForm {
   name: string;
@@ -36,7 +37,7 @@ interface EndpointForm {
 /** Add a webhook endpoint, or change one (an empty secret keeps the stored one). */
 export function EndpointFormModal({ endpoint, onClose }: { endpoint?: Endpoint; onClose: () => void }) {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<EndpointForm>();
   const guard = useFormGuard();

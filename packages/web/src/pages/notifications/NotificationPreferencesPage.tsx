@@ -1,17 +1,18 @@
 import { useEffect, useState } from 'react';
-import { Alert, App, Button, Card, Checkbox, Table, Typography } from 'antd';
+import { Alert, Button, Card, Checkbox, Table, Typography } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../common/ErrorAlert';
 import { PageHeader } from '../../common/PageHeader';
 import { savePreferences, type Preferences, usePreferences, preferencesQueryKey } from './notifications.api';
+import { useFeedback } from '../../common/feedback';
 
 type Row = Preferences['kinds'][number];
 
 /** which kinds of notification reach me in the app and by e-mail. */
 export function NotificationPreferencesPage() {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const prefs = usePreferences();
   const [rows, setRows] = useState<Row[]>([]);

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Card, Flex, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, Flex, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -21,6 +21,7 @@ import {
   useDeliveries,
   useEndpoints,
 } from './notifications.api';
+import { useFeedback } from '../../common/feedback';
 
 const STATUS_COLORS: Record<Delivery['status'], string> = {
   pending: 'processing',
@@ -59,7 +60,7 @@ export function WebhooksPage() {
 
 function EndpointsCard({ onEdit }: { onEdit: (e: Endpoint) => void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const endpoints = useEndpoints();
   const refresh = () => void queryClient.invalidateQueries({ queryKey: ['notifications'] });
@@ -205,7 +206,7 @@ function RecentFailures({ failures }: { failures: Endpoint['recentFailures'] }) 
 function DeliveriesCard() {
   const { t } = useTranslation();
   const [language] = useLanguage();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   // The status filter, sort and page live in the URL (server pages, by cursor).
   const pages = useCursorPages(['status'], {});

@@ -1,19 +1,5 @@
 import { useState } from 'react';
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  Checkbox,
-  Col,
-  Drawer,
-  Flex,
-  Form,
-  Input,
-  Row,
-  Select,
-  Switch,
-} from 'antd';
+import { Alert, Button, Card, Checkbox, Col, Drawer, Flex, Form, Input, Row, Select, Switch } from 'antd';
 import { BeijingDatePicker } from '../../common/beijingPickers';
 import type { Dayjs } from 'dayjs';
 import { useQueryClient } from '@tanstack/react-query';
@@ -30,6 +16,7 @@ import { draftPolicyVersion, policyQueryKey } from './policy.api';
 import { textLimit } from '../../common/textLimit';
 import { pickerNow } from '../../common/format';
 import { useUnsavedChangesGuard } from '../../common/useUnsavedChangesGuard';
+import { useFeedback } from '../../common/feedback';
 
 interface Values {
   version: string;
@@ -67,7 +54,7 @@ const EMERGENCY_CAB_DEFAULT = { quorum: 1, voters: ['operations_manager'] };
 /** PC-1: a new version of the policy, starting from the one in force; the operations manager approves it. */
 export function PolicyDraftDrawer({ base, onClose }: { base: PolicyVersion; onClose: () => void }) {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const roleOptions = useRoleOptions();
   const [form] = Form.useForm<Values>();

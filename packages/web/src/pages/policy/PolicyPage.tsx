@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Card, Descriptions, Drawer, Flex, Popconfirm, Table, Tag, Typography } from 'antd';
+import { Button, Card, Descriptions, Drawer, Flex, Popconfirm, Table, Tag, Typography } from 'antd';
 import { CheckOutlined, EditOutlined, EyeOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -13,6 +13,7 @@ import { approvePolicyVersion, policyQueryKey, useCurrentPolicy, usePolicyVersio
 import { PolicyDraftDrawer } from './PolicyDraftDrawer';
 import { PolicyRulesView } from './PolicyRulesView';
 import { PersonName } from '../../common/people';
+import { useFeedback } from '../../common/feedback';
 
 function DocumentHeader({ document: d, inForce }: { document: PolicyDocument; inForce: boolean }) {
   const { t } = useTranslation();
@@ -72,7 +73,7 @@ function Revisions({ revisions }: { revisions: PolicyRevision[] }) {
 export function PolicyPage() {
   const { t } = useTranslation();
   const { can, session } = useAuth();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const [drafting, setDrafting] = useState(false);
   const [viewing, setViewing] = useState<PolicyVersion | null>(null);

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, App, Form, Input, Modal, Radio, Space, Tag, Typography } from 'antd';
+import { Alert, Form, Input, Modal, Radio, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { RELEASE_TYPES, type ReleaseDetail, type ReleaseType } from '../../api/types';
 import { ErrorAlert } from '../../common/ErrorAlert';
@@ -7,6 +7,7 @@ import { showFieldErrors } from '../../common/forms';
 import { reasonText } from '../../common/ruleText';
 import { classifyRelease } from './releases.api';
 import { textLimit } from '../../common/textLimit';
+import { useFeedback } from '../../common/feedback';
 
 /** TY-1, TY-3: the type, starting from the system's proposal; another type needs a reason. */
 export function ClassifyModal({
@@ -19,7 +20,7 @@ export function ClassifyModal({
   onDone: () => unknown;
 }) {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [form] = Form.useForm<{ type: ReleaseType; reason?: string }>();
   const [failure, setFailure] = useState<unknown>(null);
   const [pending, setPending] = useState(false);

@@ -1,5 +1,5 @@
 import { Suspense, useState, type ReactNode } from 'react';
-import { App } from 'antd';
+
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ReleaseAction, ReleaseDetail } from '../../api/types';
@@ -23,6 +23,7 @@ import {
   revisePlan,
   submitPlan,
 } from './releases.api';
+import { useFeedback } from '../../common/feedback';
 
 // Its form is fetched when the dialog is first opened (issue #18).
 const ClassifyModal = lazyNamed(() => import('./ClassifyModal'), 'ClassifyModal');
@@ -64,7 +65,7 @@ export function ReleaseActionsProvider({
   children: ReactNode;
 }) {
   const { t } = useTranslation();
-  const { message, modal } = App.useApp();
+  const { message, modal } = useFeedback();
   const queryClient = useQueryClient();
   const [dialog, setDialog] = useState<Dialog>(null);
   const [running, setRunning] = useState<ReleaseAction | null>(null);

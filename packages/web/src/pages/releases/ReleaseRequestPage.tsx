@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import {
-  App,
   Breadcrumb,
   Button,
   Card,
@@ -39,6 +38,7 @@ import { useDslVersions } from '../dsl/dsl.api';
 import { releasesQueryKey, requestRelease } from './releases.api';
 import { textLimit } from '../../common/textLimit';
 import { useUnsavedChangesGuard } from '../../common/useUnsavedChangesGuard';
+import { useFeedback } from '../../common/feedback';
 
 interface ItemValues {
   kind: ReleaseItemKind;
@@ -62,7 +62,7 @@ interface RequestValues {
 /** 发布申请: approved changes, the items delivered and the CIs touched, and the facts for TY-1. */
 export function ReleaseRequestPage() {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [params] = useSearchParams();

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { App, Button, Form, Input } from 'antd';
+import { Button, Form, Input } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { sessionQueryKey } from '../../auth/session';
@@ -9,6 +9,7 @@ import { showFieldErrors } from '../../common/forms';
 import { PasswordFields } from '../../common/PasswordFields';
 import { completeSetup } from './setup.api';
 import { useFormGuard } from '../../common/useUnsavedChangesGuard';
+import { useFeedback } from '../../common/feedback';
 
 interface SetupFormValues {
   username: string;
@@ -23,7 +24,7 @@ export function SetupForm({ token }: { token: string }) {
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [form] = Form.useForm<SetupFormValues>();
   const guard = useFormGuard();
   const [failure, setFailure] = useState<unknown>(null);

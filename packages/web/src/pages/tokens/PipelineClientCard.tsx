@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import { App, Button, Card, Input, Space, Typography } from 'antd';
+import { Button, Card, Input, Space, Typography } from 'antd';
 import { CheckOutlined, CopyOutlined, DownloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { copyText } from '../../common/clipboard';
 import { useCiClientInfo } from './tokens.api';
+import { useFeedback } from '../../common/feedback';
 
 /** The line a pipeline runs to fetch the client from this server and check its SHA-256. */
 export function fetchLine(origin: string, path: string, file: string, sha256: string): string {
@@ -16,7 +17,7 @@ export function fetchLine(origin: string, path: string, file: string, sha256: st
  */
 export function PipelineClientCard() {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const info = useCiClientInfo();
   const [copied, setCopied] = useState(false);
   if (!info.data) return null;

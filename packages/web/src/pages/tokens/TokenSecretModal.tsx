@@ -1,14 +1,15 @@
 import { useState } from 'react';
-import { Alert, App, Button, Input, Modal, Space, Typography } from 'antd';
+import { Alert, Button, Input, Modal, Space, Typography } from 'antd';
 import { CheckOutlined, CopyOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { CreatedToken } from '../../api/types';
 import { copyText } from '../../common/clipboard';
+import { useFeedback } from '../../common/feedback';
 
 /** The secret of a new token, shown this once, with a copy button and a warning. */
 export function TokenSecretModal({ token, onClose }: { token: CreatedToken; onClose: () => void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [copied, setCopied] = useState(false);
   const copy = () => {
     copyText(token.token).then(

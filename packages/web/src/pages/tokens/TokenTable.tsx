@@ -1,4 +1,4 @@
-import { App, Button, Flex, Popconfirm, Table, Tag, Tooltip, Typography } from 'antd';
+import { Button, Flex, Popconfirm, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +8,7 @@ import { formatDate, formatMinute } from '../../common/format';
 import { permissionLabel } from '../../common/permissions';
 import { revokeToken, tokensQueryKey } from './tokens.api';
 import { TokenStateTag } from './TokenStateTag';
+import { useFeedback } from '../../common/feedback';
 
 export function TokenTable({
   tokens,
@@ -19,7 +20,7 @@ export function TokenTable({
   showOwner: boolean;
 }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const errorText = useErrorText();
   const queryClient = useQueryClient();
   const revoke = useMutation({

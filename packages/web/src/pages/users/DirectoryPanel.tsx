@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import {
   Alert,
-  App,
   Button,
   Card,
   Descriptions,
@@ -35,13 +34,14 @@ import {
   type GroupRoleMappingInput,
 } from './directory.api';
 import { usersQueryKey } from './users.api';
+import { useFeedback } from '../../common/feedback';
 
 type Mapping = NonNullable<ReturnType<typeof useGroupRoleMappings>['data']>[number];
 
 /** How directory sign-in is set up here, and the re-check the security administrator may run now. */
 function DirectoryStatus({ canManage }: { canManage: boolean }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const status = useDirectoryStatus();
   const recheck = useMutation({
@@ -130,7 +130,7 @@ function DirectoryStatus({ canManage }: { canManage: boolean }) {
 /** RO-1: a new "members of this group hold this role"; the server refuses what breaks RO-3. */
 function AddMapping({ sources }: { sources: ('ldap' | 'oidc')[] }) {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const { groups } = useRoleOptions();
   const [form] = Form.useForm<GroupRoleMappingInput>();
@@ -200,7 +200,7 @@ function AddMapping({ sources }: { sources: ('ldap' | 'oidc')[] }) {
  */
 export function DirectoryPanel({ canManage }: { canManage: boolean }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const status = useDirectoryStatus();
   const mappings = useGroupRoleMappings();

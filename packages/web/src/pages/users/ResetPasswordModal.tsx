@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, App, Form, Modal } from 'antd';
+import { Alert, Form, Modal } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../api/types';
@@ -7,11 +7,12 @@ import { ErrorAlert } from '../../common/ErrorAlert';
 import { showFieldErrors } from '../../common/forms';
 import { PasswordFields } from '../../common/PasswordFields';
 import { resetPassword, usersQueryKey } from './users.api';
+import { useFeedback } from '../../common/feedback';
 
 /** Set a new password for someone else; the server ends that user's sessions. */
 export function ResetPasswordModal({ user, onClose }: { user: User; onClose: () => void }) {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<{ password: string; confirm: string }>();
   const [failure, setFailure] = useState<unknown>(null);

@@ -1,10 +1,11 @@
-import { App, Button, Popconfirm, Space } from 'antd';
+import { Button, Popconfirm, Space } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../api/types';
 import { useErrorText } from '../../common/errors';
 import { isLocked, resetSecondFactor, userAction, usersQueryKey } from './users.api';
 import { directoryQueryKey, setBreakGlass } from './directory.api';
+import { useFeedback } from '../../common/feedback';
 
 /** who may be the break-glass administrator (the server has the last word). */
 const mayBreakGlass = (user: User) =>
@@ -27,7 +28,7 @@ export function UserActions({
   onContact: () => void;
 }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const errorText = useErrorText();
   const queryClient = useQueryClient();
   const act = useMutation({

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Form, Input, Modal, Switch } from 'antd';
+import { Form, Input, Modal, Switch } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Role, User } from '../../api/types';
@@ -10,6 +10,7 @@ import { useRoleOptions } from '../../common/roles';
 import { RoleSelect } from './RoleSelect';
 import { createUser, updateUser, usersQueryKey } from './users.api';
 import { useFormGuard } from '../../common/useUnsavedChangesGuard';
+import { useFeedback } from '../../common/feedback';
 
 interface UserFormValues {
   username: string;
@@ -23,7 +24,7 @@ interface UserFormValues {
 /** Create a user, or edit one's name, e-mail and roles. The server has the last word on roles. */
 export function UserFormModal({ user, onClose }: { user?: User; onClose: () => void }) {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const { administratorRoles } = useRoleOptions();
   const [form] = Form.useForm<UserFormValues>();

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Form, Input, Modal, Radio, Select } from 'antd';
+import { Form, Input, Modal, Radio, Select } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ENVIRONMENTS, type Baseline, type Environment } from '../../../api/types';
@@ -11,6 +11,7 @@ import { baselinesQueryKey, takeBaseline, type TakeBaselineInput } from '../cmdb
 import { useCiTypes, useLocalized } from '../useCiTypes';
 import { textLimit } from '../../../common/textLimit';
 import { useFormGuard } from '../../../common/useUnsavedChangesGuard';
+import { useFeedback } from '../../../common/feedback';
 
 interface BaselineFormValues {
   name: string;
@@ -32,7 +33,7 @@ export function TakeBaselineModal({
   onTaken: (b: Baseline) => void;
 }) {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const localized = useLocalized();
   const types = useCiTypes();

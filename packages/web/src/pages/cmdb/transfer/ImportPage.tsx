@@ -1,7 +1,6 @@
 import { useRef, useState } from 'react';
 import { Link } from 'react-router';
 import {
-  App,
   Button,
   Card,
   Col,
@@ -30,6 +29,7 @@ import { ErrorAlert } from '../../../common/ErrorAlert';
 import { PageHeader } from '../../../common/PageHeader';
 import { cmdbExportUrl, cmdbQueryKey, importCmdb, importFormatOf, type ImportFormat } from '../cmdb.api';
 import { ImportReportView } from './ImportReportView';
+import { useFeedback } from '../../../common/feedback';
 
 type Phase = 'idle' | 'checking' | 'checked' | 'applying' | 'applied';
 type CsvKind = 'auto' | 'cis' | 'relations';
@@ -44,7 +44,7 @@ const formatBytes = (n: number) =>
 export function ImportPage() {
   const { t } = useTranslation();
   const { can } = useAuth();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const [file, setFile] = useState<File | null>(null);
   const [format, setFormat] = useState<ImportFormat>('xlsx');

@@ -1,19 +1,6 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import {
-  App,
-  Button,
-  Card,
-  Descriptions,
-  Flex,
-  Form,
-  Input,
-  Radio,
-  Select,
-  Table,
-  Tag,
-  Typography,
-} from 'antd';
+import { Button, Card, Descriptions, Flex, Form, Input, Radio, Select, Table, Tag, Typography } from 'antd';
 import { ArrowRightOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -35,6 +22,7 @@ import { OrderList } from './OrderList';
 import { usePeople } from '../../../common/people';
 import { textLimit } from '../../../common/textLimit';
 import { useFormGuard } from '../../../common/useUnsavedChangesGuard';
+import { useFeedback } from '../../../common/feedback';
 
 function Chain({ numbers }: { numbers: string[] }) {
   return (
@@ -53,7 +41,7 @@ function Chain({ numbers }: { numbers: string[] }) {
 export function RelationshipCard({ release, editable }: { release: ReleaseDetail; editable: boolean }) {
   const { t, i18n } = useTranslation();
   const nameOf = usePeople();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<RelationshipDecision>();
   const guard = useFormGuard();

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Card, Col, Descriptions, Form, Input, Row, Table } from 'antd';
+import { Button, Card, Col, Descriptions, Form, Input, Row, Table } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ReleaseDetail, ResourceAssessment } from '../../../api/types';
@@ -15,6 +15,7 @@ import { latestRecord } from './assessments';
 import { usePeople } from '../../../common/people';
 import { textLimit } from '../../../common/textLimit';
 import { useFormGuard } from '../../../common/useUnsavedChangesGuard';
+import { useFeedback } from '../../../common/feedback';
 
 type Values = {
   technical: string;
@@ -26,7 +27,7 @@ type Values = {
 export function ResourceCard({ release, editable }: { release: ReleaseDetail; editable: boolean }) {
   const { t, i18n } = useTranslation();
   const nameOf = usePeople();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<Values>();
   const guard = useFormGuard();

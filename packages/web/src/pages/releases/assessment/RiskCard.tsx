@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Card, Form, Table, Tag } from 'antd';
+import { Button, Card, Form, Table, Tag } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { RISK_CATEGORIES, type PlanRisk, type ReleaseDetail, type RiskAssessment } from '../../../api/types';
@@ -13,12 +13,13 @@ import { latestRecord } from './assessments';
 import { useRiskColumns } from '../riskColumns';
 import { usePeople } from '../../../common/people';
 import { useFormGuard } from '../../../common/useUnsavedChangesGuard';
+import { useFeedback } from '../../../common/feedback';
 
 /** IN-5: technical, business and management risks, each with likelihood, impact and response. */
 export function RiskCard({ release, editable }: { release: ReleaseDetail; editable: boolean }) {
   const { t, i18n } = useTranslation();
   const nameOf = usePeople();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<{ risks: Partial<PlanRisk>[] }>();
   const guard = useFormGuard();

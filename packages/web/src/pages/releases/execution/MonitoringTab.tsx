@@ -1,7 +1,6 @@
 import { Fragment, useState } from 'react';
 import {
   Alert,
-  App,
   Button,
   Card,
   Col,
@@ -49,6 +48,7 @@ import { LazyIndicatorChart } from './LazyIndicatorChart';
 import { useSubmit } from './useSubmit';
 import { textLimit } from '../../../common/textLimit';
 import { useFormGuard } from '../../../common/useUnsavedChangesGuard';
+import { useFeedback } from '../../../common/feedback';
 
 const LEVEL_COLORS: Record<LogLevel, string> = { debug: 'default', info: 'blue', warn: 'gold', error: 'red' };
 /** Sources the server gives log lines itself (IM-5); a source a person or a pipeline named is shown as named. */
@@ -177,7 +177,7 @@ interface ReadingValues {
 /** IM-4: a reading entered by hand; a breach raises a trigger on the server by itself. */
 function ReadingForm({ release, indicators }: { release: ReleaseDetail; indicators: Indicator[] }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const { availability } = useReleaseActions();
   const [form] = Form.useForm<ReadingValues>();
   const guard = useFormGuard();
@@ -438,7 +438,7 @@ export function parseLogLines(text: string, level: LogLevel, source: string | nu
 
 function AttachLogsModal({ release, onClose }: { release: ReleaseDetail; onClose: () => void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [form] = Form.useForm<{ lines: string; level: LogLevel; source?: string }>();
   const guard = useFormGuard();
   const { submit, failure, pending } = useSubmit();
@@ -586,7 +586,7 @@ function FeedbackModal({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [form] = Form.useForm<FeedbackInput>();
   const guard = useFormGuard();
   const { submit, failure, pending } = useSubmit(form);

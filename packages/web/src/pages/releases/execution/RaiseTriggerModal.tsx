@@ -1,4 +1,4 @@
-import { App, Form, Input, Select } from 'antd';
+import { Form, Input, Select } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { ReleaseDetail } from '../../../api/types';
@@ -10,6 +10,7 @@ import { TRIGGER_KINDS, raiseTrigger, type TriggerInput } from './execution.api'
 import { triggerKindText } from './executionText';
 import { FormModal } from './FormModal';
 import { useSubmit } from './useSubmit';
+import { useFeedback } from '../../../common/feedback';
 
 interface RaiseValues {
   kind: TriggerInput['kind'];
@@ -21,7 +22,7 @@ interface RaiseValues {
 /** RB-1: raise a rollback trigger (fetched when the dialog is first opened, issue #18). */
 export function RaiseTriggerModal({ release, onClose }: { release: ReleaseDetail; onClose: () => void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [form] = Form.useForm<RaiseValues>();
   const guard = useFormGuard();
   const { submit, failure, pending } = useSubmit(form);

@@ -1,4 +1,4 @@
-import { Alert, App, Button, Card, Empty, Flex, Form, Input, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Empty, Flex, Form, Input, Table, Tag, Typography } from 'antd';
 import { CheckCircleFilled, CloseCircleFilled, SafetyCertificateOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { ReleaseDetail } from '../../../api/types';
@@ -22,6 +22,7 @@ import { changedElsewhereText, restorationDifferences } from './executionText';
 import { ProgressHeader } from './ProgressHeader';
 import { StepTable } from './StepTable';
 import { useSubmit } from './useSubmit';
+import { useFeedback } from '../../../common/feedback';
 
 /**
  * The rollback under way or done: its steps in order (RB-3), the restoration check against the
@@ -78,7 +79,7 @@ export function RollbackProgress({
 /** RB-4: the deployed versions observed, compared with the baseline and the CMDB by the server. */
 function RestorationCard({ release, checks }: { release: ReleaseDetail; checks: RestorationCheck[] }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const { availability } = useReleaseActions();
   const plans = usePlans(release.id);
   const targets = plans.data?.find((p) => p.status === 'approved')?.content.baseline?.targets ?? [];

@@ -1,5 +1,5 @@
 import { Suspense, useState } from 'react';
-import { App, Card, Spin, Typography } from 'antd';
+import { Card, Spin } from 'antd';
 import { AlertOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -15,6 +15,8 @@ import { ActionBlockers } from './ActionBlockers';
 import { decideTrigger, type Trigger, useProgress, useRollback } from './execution.api';
 import { TriggerList } from './TriggerList';
 import { useNow } from './useNow';
+import { useFeedback } from '../../../common/feedback';
+import { Paragraph } from '../../../common/Text';
 
 // Issue #18: what a rollback decision on a phone does not show is fetched when it is shown.
 const TriggersTable = lazyNamed(() => import('./TriggersTable'), 'TriggersTable');
@@ -75,7 +77,7 @@ function TriggersCard({
   serverNow: string;
 }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const [raising, setRaising] = useState(false);
   const [deciding, setDeciding] = useState<{ trigger: Trigger; decision: 'rollback' | 'continue' } | null>(
@@ -120,11 +122,11 @@ function TriggersCard({
       style={{ marginBottom: 16 }}
       data-testid="triggers-card"
     >
-      <Typography.Paragraph type="secondary" style={{ marginTop: 0 }}>
+      <Paragraph type="secondary" style={{ marginTop: 0 }}>
         {minutes
           ? t('execution.rollback.triggersHelp', { minutes })
           : t('execution.rollback.triggersHelpNoMinutes')}
-      </Typography.Paragraph>
+      </Paragraph>
       {/* Why a waiting trigger cannot be decided by this user; nothing to say when none waits. */}
       {sorted.some((x) => !x.decision) && <ActionBlockers action="decide_rollback" roleToo />}
       {narrow ? (

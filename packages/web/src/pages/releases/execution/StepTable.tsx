@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, App, Flex, Form, Input, Radio, Table, Tag, Typography } from 'antd';
+import { Alert, Flex, Form, Input, Radio, Table, Tag, Typography } from 'antd';
 import { CheckOutlined, PlayCircleOutlined, RedoOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { ReleaseDetail } from '../../../api/types';
@@ -19,6 +19,7 @@ import {
 } from './execution.api';
 import { PersonName } from '../../../common/people';
 import { textLimit } from '../../../common/textLimit';
+import { useFeedback } from '../../../common/feedback';
 
 type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed';
 const STATUS_COLORS: Record<StepStatus, string> = {
@@ -63,7 +64,7 @@ export function StepTable({
   testId: string;
 }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const { availability } = useReleaseActions();
   const action = phase === 'implementation' ? 'record_step' : 'record_rollback_step';
   const allowed = availability(action).allowed;
@@ -260,7 +261,7 @@ function FinishStepModal({
   testId: string;
 }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [form] = Form.useForm<FinishStepInput>();
   const { submit, failure, pending } = useSubmit(form);
   const status = Form.useWatch('status', form);

@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import {
   Alert,
-  App,
   Button,
   Card,
   Collapse,
@@ -47,6 +46,7 @@ import { FormModal } from './FormModal';
 import { useSubmit } from './useSubmit';
 import { textLimit } from '../../../common/textLimit';
 import { useFormGuard } from '../../../common/useUnsavedChangesGuard';
+import { useFeedback } from '../../../common/feedback';
 
 const RESULT_TAG = {
   passed: { color: 'success', icon: <CheckCircleFilled /> },
@@ -319,7 +319,7 @@ export function RecordCheckModal({
   testId?: string;
 }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [form] = Form.useForm<CheckForm>();
   const guard = useFormGuard();
   const { submit, failure, setFailure, pending } = useSubmit(form);

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Card, Flex, List, Tag, Typography } from 'antd';
+import { Button, Card, Flex, List, Tag, Typography } from 'antd';
 import { CheckCircleOutlined, WarningOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -12,13 +12,14 @@ import { reasonText } from '../../../common/ruleText';
 import { overrideConflict, releasesQueryKey, useConflicts, conflictsQueryKey } from '../releases.api';
 import { CONFLICTS_ANCHOR } from './PlanEditor';
 import { usePeople } from '../../../common/people';
+import { useFeedback } from '../../../common/feedback';
 
 /** PL-5: the plan window against freezes and other releases; proceeding needs a recorded reason. */
 export function ConflictsCard({ release }: { release: ReleaseDetail }) {
   const { t } = useTranslation();
   const nameOf = usePeople();
   const { can } = useAuth();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const [overriding, setOverriding] = useState<PlanConflict | null>(null);
   const conflicts = useConflicts(release.id, { enabled: release.plan !== null });

@@ -1,19 +1,5 @@
 import { useState } from 'react';
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  Col,
-  Flex,
-  Form,
-  Input,
-  Row,
-  Select,
-  Tag,
-  Tooltip,
-  Typography,
-} from 'antd';
+import { Alert, Button, Card, Col, Flex, Form, Input, Row, Select, Tag, Tooltip, Typography } from 'antd';
 import { BeijingDatePicker } from '../../../common/beijingPickers';
 import type { FormListFieldData } from 'antd';
 import { AimOutlined, CameraOutlined, ImportOutlined, SaveOutlined, SendOutlined } from '@ant-design/icons';
@@ -59,6 +45,7 @@ import {
 } from './planForm';
 import { textLimit } from '../../../common/textLimit';
 import { useUnsavedChangesGuard } from '../../../common/useUnsavedChangesGuard';
+import { useFeedback } from '../../../common/feedback';
 
 /** Blockers of submission that saving the draft may change: the server judges them after the save. */
 const DRAFT_RULES = new Set<Blocker['code']>(['plan_sections', 'emergency_short_form', 'schedule_conflicts']);
@@ -97,7 +84,7 @@ export function PlanEditor({
 }) {
   const { t, i18n } = useTranslation();
   const riskColumns = useRiskColumns();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const { availability } = useReleaseActions();
   const [form] = Form.useForm<PlanFormValues>();

@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import { App, Button, Dropdown } from 'antd';
+import { Button, Dropdown } from 'antd';
 import { DownOutlined, ExportOutlined, FilePdfOutlined, FileWordOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { apiDownload, saveBlob } from '../../../api/client';
 import { useErrorText } from '../../../common/errors';
+import { useFeedback } from '../../../common/feedback';
 
 type Format = 'docx' | 'pdf';
 
@@ -18,7 +19,7 @@ export function PlanExportButton({
   version: number;
 }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const errorText = useErrorText();
   const [busy, setBusy] = useState<Format | null>(null);
 

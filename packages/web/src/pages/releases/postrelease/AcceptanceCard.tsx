@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Card, Descriptions, Divider, Flex, Form, Input, Radio, Tag, Typography } from 'antd';
+import { Button, Card, Descriptions, Divider, Flex, Form, Input, Radio, Tag, Typography } from 'antd';
 import { CheckCircleFilled, CloseCircleFilled, EditOutlined, SignatureOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../../../auth/AuthContext';
@@ -10,6 +10,7 @@ import { useSubmit } from '../execution/useSubmit';
 import { signAcceptance, USER_ACCEPTANCE, type PostReleaseView, type Verification } from './postrelease.api';
 import { textLimit } from '../../../common/textLimit';
 import { useFormGuard } from '../../../common/useUnsavedChangesGuard';
+import { useFeedback } from '../../../common/feedback';
 
 /**
  * PO-1 用户验收: the formal sign-off by a named business representative — who, which department,
@@ -98,7 +99,7 @@ interface SignFormValues {
 /** The sign-off: decision, department and comment; the server's field messages beside the fields. */
 function SignForm({ releaseId, onDone }: { releaseId: string; onDone: () => void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const { user } = useAuth().session;
   const [form] = Form.useForm<SignFormValues>();
   const guard = useFormGuard();

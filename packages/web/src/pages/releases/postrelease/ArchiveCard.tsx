@@ -1,4 +1,4 @@
-import { Alert, App, Card, Flex, Table, Tag, Tooltip, Typography } from 'antd';
+import { Alert, Card, Flex, Table, Tag, Tooltip, Typography } from 'antd';
 import { InboxOutlined, LoadingOutlined, LockOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../../common/ErrorAlert';
@@ -8,6 +8,7 @@ import { ActionBlockers } from '../execution/ActionBlockers';
 import { useSubmit } from '../execution/useSubmit';
 import { ActionButton } from '../ActionButton';
 import { archiveRelease, getPostRelease, type ArchiveItem, type PostReleaseView } from './postrelease.api';
+import { useFeedback } from '../../../common/feedback';
 
 const KIND_COLORS: Record<string, string> = {
   plan: 'blue',
@@ -24,7 +25,7 @@ const KIND_COLORS: Record<string, string> = {
  */
 export function ArchiveCard({ releaseId, view }: { releaseId: string; view: PostReleaseView }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const { submit, failure, pending } = useSubmit();
   const { archive, archiveItems, sealing } = view;
   const sealed = Boolean(archive?.sealedAt);

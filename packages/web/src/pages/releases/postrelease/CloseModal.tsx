@@ -1,4 +1,4 @@
-import { Alert, App, Form, Input, Radio, Typography } from 'antd';
+import { Alert, Form, Input, Radio, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { ReleaseAction, ReleaseDetail } from '../../../api/types';
 import { blockerText } from '../../../common/ruleText';
@@ -8,6 +8,7 @@ import { useReleaseActions } from '../releaseActions';
 import { closeRelease, type CloseOutcome } from './postrelease.api';
 import { textLimit } from '../../../common/textLimit';
 import { useFormGuard } from '../../../common/useUnsavedChangesGuard';
+import { useFeedback } from '../../../common/feedback';
 
 /** The close actions of the lifecycle and the outcome each records. */
 export const CLOSE_ACTIONS: readonly (readonly [ReleaseAction, CloseOutcome])[] = [
@@ -34,7 +35,7 @@ const UNSUCCESSFUL: readonly CloseOutcome[] = ['failed', 'rolled_back'];
  */
 export function CloseModal({ release, onClose }: { release: ReleaseDetail; onClose: () => void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const { availability } = useReleaseActions();
   const [form] = Form.useForm<CloseForm>();
   const guard = useFormGuard();

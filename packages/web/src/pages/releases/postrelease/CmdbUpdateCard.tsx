@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { Alert, App, Card, Descriptions, Flex, Form, Input, Table, Tag, Typography } from 'antd';
+import { Alert, Card, Descriptions, Flex, Form, Input, Table, Tag, Typography } from 'antd';
 import {
   ArrowRightOutlined,
   CheckCircleFilled,
@@ -23,6 +23,7 @@ import { useSubmit } from '../execution/useSubmit';
 import { referencesQueryKey, usePlans } from '../releases.api';
 import { completeCmdbUpdate, type AppliedChange, type CmdbTask } from './postrelease.api';
 import { textLimit } from '../../../common/textLimit';
+import { useFeedback } from '../../../common/feedback';
 
 /** Less than this left: the countdown turns orange. */
 const NEAR_MS = 2 * 3_600_000;
@@ -248,7 +249,7 @@ function CompleteModal({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<{ note?: string }>();
   const { submit, failure, pending } = useSubmit(form);

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Card, Divider, Flex, Tag, Tooltip, Typography } from 'antd';
+import { Button, Card, Divider, Flex, Tag, Tooltip, Typography } from 'antd';
 import {
   FileExclamationOutlined,
   FilePdfOutlined,
@@ -11,6 +11,7 @@ import { useTranslation } from 'react-i18next';
 import { saveBlob } from '../../../api/client';
 import { useErrorText } from '../../../common/errors';
 import { downloadReport, type ReportFormat } from './postrelease.api';
+import { useFeedback } from '../../../common/feedback';
 
 type Download = ReportFormat | 'package';
 
@@ -29,7 +30,7 @@ export function ReportCard({
   closed: boolean;
 }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const errorText = useErrorText();
   const [busy, setBusy] = useState<Download | null>(null);
   const r = 'postrelease.report';

@@ -1,4 +1,4 @@
-import { App, Button, Card, Descriptions, Flex, Form, Input, Radio, Tag, Typography } from 'antd';
+import { Button, Card, Descriptions, Flex, Form, Input, Radio, Tag, Typography } from 'antd';
 import { AuditOutlined, CheckCircleFilled, ExclamationCircleFilled } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { ReleaseDetail } from '../../../api/types';
@@ -9,6 +9,7 @@ import { useReleaseActions } from '../releaseActions';
 import { useSubmit } from '../execution/useSubmit';
 import { reviewEmergency } from '../releases.api';
 import type { PostReleaseView } from './postrelease.api';
+import { useFeedback } from '../../../common/feedback';
 
 type Review = NonNullable<PostReleaseView['review']>;
 
@@ -83,7 +84,7 @@ interface ReviewValues {
 
 function ReviewForm({ releaseId }: { releaseId: string }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [form] = Form.useForm<ReviewValues>();
   const { submit, failure, pending } = useSubmit(form);
   const r = 'postrelease.review';
