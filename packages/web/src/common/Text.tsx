@@ -1,5 +1,13 @@
-import type { CSSProperties, HTMLAttributes, ReactNode } from 'react';
+import {
+  useLayoutEffect,
+  useRef,
+  useState,
+  type CSSProperties,
+  type HTMLAttributes,
+  type ReactNode,
+} from 'react';
 import { theme } from 'antd';
+import { useTranslation } from 'react-i18next';
 
 type Tone = 'secondary' | 'warning' | 'danger';
 
@@ -39,24 +47,17 @@ const CODE: CSSProperties = {
 };
 
 /**
- * Typography.Text's looks for the first page (issue #18): antd's Typography brings its editing
- * (Input, TextArea) and copying code along, which the app's frame and 我的待办 never use. Colours
- * come from the theme's tokens, as Typography's do; other pages keep using Typography.
+ * Typography.Text's looks for the pages a phone opens first (issue #18): antd's Typography brings
+ * its editing (Input, TextArea) and copying code along, which the app's frame, 我的待办 and the
+ * release page's header and rollback decision never use. Colours come from the theme's tokens, as
+ * Typography's do; `strong` is a <strong>, as there. Other pages keep using Typography.
  */
 export function Text({ type, strong, ellipsis, code, style, children, ...rest }: TextProps) {
   const color = useTone(type);
-  const content = code ? <code style={CODE}>{children}</code> : children;
+  const coded = code ? <code style={CODE}>{children}</code> : children;
   return (
-    <span
-      {...rest}
-      style={{
-        ...(color && { color }),
-        ...(strong && { fontWeight: 600 }),
-        ...(ellipsis && ELLIPSIS),
-        ...style,
-      }}
-    >
-      {content}
+    <span {...rest} style={{ ...(color && { color }), ...(ellipsis && ELLIPSIS), ...style }}>
+      {strong ? <strong style={{ fontWeight: 600 }}>{coded}</strong> : coded}
     </span>
   );
 }
@@ -93,5 +94,57 @@ export function Title3({ style, children, ...rest }: HTMLAttributes<HTMLHeadingE
     >
       {children}
     </h3>
+  );
+}
+
+/**
+ * Typography.Paragraph's `ellipsis={{ rows, expandable: true }}`: the text cut after `rows` lines,
+ * with 展开 to show the rest when it was cut.
+ */
+export function Clamped({
+  rows,
+  type,
+  style,
+  children,
+  ...rest
+}: Omit<TextProps, 'strong' | 'ellipsis' | 'code'> & { rows: number }) {
+  const { t } = useTranslation();
+  const color = useTone(type);
+  const { token } = theme.useToken();
+  const text = useRef<HTMLDivElement>(null);
+  const [open, setOpen] = useState(false);
+  const [cut, setCut] = useState(false);
+  useLayoutEffect(() => {
+    const element = text.current;
+    if (element && !open) setCut(element.scrollHeight > element.clientHeight + 1);
+  }, [children, open]);
+  const clamp: CSSProperties = {
+    display: '-webkit-box',
+    WebkitLineClamp: rows,
+    WebkitBoxOrient: 'vertical',
+    overflow: 'hidden',
+  };
+  return (
+    <div {...rest} style={{ ...(color && { color }), ...style }}>
+      <div ref={text} style={open ? undefined : clamp}>
+        {children}
+      </div>
+      {cut && !open && (
+        <button
+          type="button"
+          onClick={() => setOpen(true)}
+          style={{
+            padding: 0,
+            border: 0,
+            background: 'none',
+            color: token.colorLink,
+            cursor: 'pointer',
+            font: 'inherit',
+          }}
+        >
+          {t('common.expand')}
+        </button>
+      )}
+    </div>
   );
 }

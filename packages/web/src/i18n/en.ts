@@ -80,6 +80,7 @@ export const en: Messages = {
     unsavedContent: 'If you leave this page, what you entered is lost. Leave anyway?',
     unsavedLeave: 'Leave',
     unsavedStay: 'Stay',
+    expand: 'Expand',
     none: 'None',
     never: 'Never',
     total: '{{count}} in total',

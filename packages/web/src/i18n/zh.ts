@@ -79,6 +79,7 @@ export const zh = {
     unsavedContent: '离开此页面，刚才填写的内容将会丢失。确定要离开吗？',
     unsavedLeave: '离开',
     unsavedStay: '留在此页',
+    expand: '展开',
     none: '无',
     never: '从未',
     total: '共 {{count}} 条',

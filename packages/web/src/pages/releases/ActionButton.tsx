@@ -1,4 +1,4 @@
-import { Button, Flex, Tooltip, Typography } from 'antd';
+import { Button, Flex, Tooltip } from 'antd';
 import type { ButtonProps } from 'antd';
 import {
   AlertOutlined,
@@ -29,6 +29,7 @@ import type { ActionAvailability, ReleaseAction } from '../../api/types';
 import { LazyDropdown } from '../../common/LazyDropdown';
 import { blockerText } from '../../common/ruleText';
 import { BAR_ACTIONS, onlyStateBlocked, useReleaseActions } from './releaseActions';
+import { Text } from '../../common/Text';
 
 const ICONS: Record<ReleaseAction, React.ReactNode> = {
   accept: <CheckCircleOutlined />,
@@ -167,9 +168,9 @@ export function ReleaseActionBar({ except = [] }: { except?: readonly ReleaseAct
                 <Flex vertical style={{ maxWidth: 360 }}>
                   <span>{t(`releases.actions.${a.action}`)}</span>
                   {a.blockers.map((b, i) => (
-                    <Typography.Text key={i} type="secondary" style={{ fontSize: 12, whiteSpace: 'normal' }}>
+                    <Text key={i} type="secondary" style={{ fontSize: 12, whiteSpace: 'normal' }}>
                       {blockerText(t, b, release.changes)}
-                    </Typography.Text>
+                    </Text>
                   ))}
                 </Flex>
               ),

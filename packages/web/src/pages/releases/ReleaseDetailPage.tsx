@@ -1,6 +1,6 @@
 import { Suspense, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { Card, Flex, Spin, Tabs, Typography } from 'antd';
+import { Card, Flex, Spin, Tabs } from 'antd';
 import { Breadcrumbs } from '../../common/Breadcrumbs';
 import { usePhone } from '../../common/usePhone';
 import { useTranslation } from 'react-i18next';
@@ -21,6 +21,7 @@ import { useRelease } from './releases.api';
 import { DetailQuery } from '../../common/DetailQuery';
 import { PersonName } from '../../common/people';
 import { ReleaseReferencesProvider } from './ReleaseReferences';
+import { Text, Title3 } from '../../common/Text';
 
 // Each tab is fetched when first opened (issue #18): a deep link to the rollback decision loads
 // the rollback tab, not the plan editor, the assessments or the audit table — nor the overview's
@@ -102,20 +103,20 @@ function ReleaseView({ release: r }: { release: ReleaseDetail }) {
           <Flex justify="space-between" align="flex-start" gap={16} wrap style={{ marginBottom: 16 }}>
             <div style={{ minWidth: 0, flex: '1 1 420px' }}>
               <Flex align="center" gap={8} wrap>
-                <Typography.Title level={3} style={{ margin: 0 }} data-testid="release-title">
+                <Title3 style={{ margin: 0 }} data-testid="release-title">
                   <span className="rg-mono" style={{ fontSize: 20 }}>
                     {r.number}
                   </span>{' '}
                   {r.title}
-                </Typography.Title>
+                </Title3>
                 <ReleaseStateTag state={r.state} outcome={r.outcome} testId="release-state" />
                 <ReleaseTypeTag type={r.type} proposal={r.proposal.type} testId="release-type" />
               </Flex>
               <Flex gap={12} align="center" style={{ marginTop: 4 }}>
-                <Typography.Text type="secondary">
+                <Text type="secondary">
                   {t('releases.fields.requestedBy')} <PersonName username={r.requestedBy} /> ·{' '}
                   {formatMinute(r.createdAt)}
-                </Typography.Text>
+                </Text>
                 <LiveIndicator />
               </Flex>
             </div>

@@ -1,10 +1,11 @@
 import { Suspense } from 'react';
-import { Flex, Progress, Typography } from 'antd';
+import { Flex, theme } from 'antd';
 import { usePhone } from '../../common/usePhone';
 import type { StepsProps } from 'antd';
 import { lazyNamed } from '../../common/lazyNamed';
 import { useTranslation } from 'react-i18next';
 import type { ReleaseDetail, ReleaseState } from '../../api/types';
+import { Text } from '../../common/Text';
 
 const MAIN: ReleaseState[] = [
   'requested',
@@ -30,6 +31,45 @@ const ROLLBACK: ReleaseState[] = [
 
 // The eight columns of a desktop, fetched there only (issue #18): a phone shows two lines.
 const StepsBar = lazyNamed(() => import('./ReleaseStepsBar'), 'ReleaseStepsBar');
+
+/**
+ * How many of the lifecycle's steps are done, as a row of short segments (antd's Progress with
+ * `steps` looked so; drawn here, a phone's release page needs none of Progress's code).
+ */
+function StepsDone({
+  done,
+  total,
+  failed,
+  label,
+}: {
+  done: number;
+  total: number;
+  failed: boolean;
+  label: string;
+}) {
+  const { token } = theme.useToken();
+  return (
+    <div
+      role="progressbar"
+      aria-label={label}
+      aria-valuemin={0}
+      aria-valuemax={total}
+      aria-valuenow={done}
+      style={{ display: 'flex', gap: 2 }}
+    >
+      {Array.from({ length: total }, (_, i) => (
+        <span
+          key={i}
+          style={{
+            width: 24,
+            height: 6,
+            background: i >= done ? token.colorFillSecondary : failed ? token.colorError : token.colorPrimary,
+          }}
+        />
+      ))}
+    </div>
+  );
+}
 
 /** The lifecycle of DESIGN.md as a bar: where the release stands, and how it ended. */
 export function ReleaseSteps({ release }: { release: ReleaseDetail }) {
@@ -74,23 +114,19 @@ export function ReleaseSteps({ release }: { release: ReleaseDetail }) {
     const next = path[current + 1];
     return (
       <Flex vertical gap={4} data-testid="release-steps">
-        <Typography.Text>
+        <Text>
           {t('releases.stepOf', { n: current + 1, total: path.length })}
           {t('common.colon')}
-          <Typography.Text strong>{items[current]?.title}</Typography.Text>
+          <Text strong>{items[current]?.title}</Text>
           {next && (
-            <Typography.Text type="secondary">
-              {' '}
-              · {t('releases.nextStep', { name: t(`releases.states.${next}`) })}
-            </Typography.Text>
+            <Text type="secondary"> · {t('releases.nextStep', { name: t(`releases.states.${next}`) })}</Text>
           )}
-        </Typography.Text>
-        <Progress
-          steps={path.length}
-          percent={Math.round(((current + 1) / path.length) * 100)}
-          showInfo={false}
-          size={[24, 6]}
-          status={items[current]?.status === 'error' ? 'exception' : undefined}
+        </Text>
+        <StepsDone
+          done={current + 1}
+          total={path.length}
+          failed={items[current]?.status === 'error'}
+          label={t('releases.stepOf', { n: current + 1, total: path.length })}
         />
       </Flex>
     );

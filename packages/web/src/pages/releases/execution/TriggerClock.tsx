@@ -1,10 +1,11 @@
-import { Flex, Tag, Typography } from 'antd';
+import { Flex, Tag } from 'antd';
 import { ClockCircleOutlined, ExclamationCircleFilled } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { formatDuration, formatTime } from '../../../common/format';
 import type { Trigger } from './execution.api';
 import { clockText, when } from './executionText';
 import { usePeople } from '../../../common/people';
+import { Text } from '../../../common/Text';
 
 /** Less than this left to decide: the countdown turns red. */
 const URGENT_MS = 10 * 60_000;
@@ -29,7 +30,7 @@ export function TriggerClock({ trigger, now }: { trigger: Trigger; now: number }
             </Tag>
           )}
         </Flex>
-        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        <Text type="secondary" style={{ fontSize: 12 }}>
           {t('execution.rollback.decidedAfter', {
             by: trigger.decidedBy ? nameOf(trigger.decidedBy) : '—',
             at: when(trigger.decidedAt),
@@ -38,10 +39,8 @@ export function TriggerClock({ trigger, now }: { trigger: Trigger; now: number }
               trigger.decisionMinutes === null ? null : trigger.decisionMinutes * 60,
             ),
           })}
-        </Typography.Text>
-        {trigger.decisionReason && (
-          <Typography.Text style={{ fontSize: 12 }}>{trigger.decisionReason}</Typography.Text>
-        )}
+        </Text>
+        {trigger.decisionReason && <Text style={{ fontSize: 12 }}>{trigger.decisionReason}</Text>}
       </Flex>
     );
   }
@@ -72,9 +71,9 @@ export function TriggerClock({ trigger, now }: { trigger: Trigger; now: number }
           {clockText(left)}
         </span>
       )}
-      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+      <Text type="secondary" style={{ fontSize: 12 }}>
         {t('execution.rollback.due', { time: formatTime(trigger.decisionDueAt) })}
-      </Typography.Text>
+      </Text>
     </Flex>
   );
 }

@@ -1,4 +1,4 @@
-import { Card, Flex, Tag, Typography } from 'antd';
+import { Card, Flex, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../../common/format';
 import { PersonName } from '../../../common/people';
@@ -7,6 +7,7 @@ import { useMonitoring, type Trigger } from './execution.api';
 import { triggerEvidenceText, triggerKindText } from './executionText';
 import { LazyIndicatorChart } from './LazyIndicatorChart';
 import { TriggerClock } from './TriggerClock';
+import { Text, Clamped } from '../../../common/Text';
 
 /**
  * RB-2 on a phone: the rollback triggers as cards instead of a table's columns — the countdown
@@ -31,9 +32,9 @@ export function TriggerList({
   const indicatorOf = (x: Trigger) => monitoring.data?.indicators.find((i) => i.key === x.indicator);
   if (triggers.length === 0)
     return (
-      <Typography.Text type="secondary" data-testid="triggers-list">
+      <Text type="secondary" data-testid="triggers-list">
         {t('execution.rollback.noTriggers')}
-      </Typography.Text>
+      </Text>
     );
   return (
     <Flex vertical gap={12} data-testid="triggers-list">
@@ -52,24 +53,24 @@ export function TriggerList({
                 <Tag color={kindColors[x.kind]} style={{ marginInlineEnd: 0 }}>
                   {triggerKindText(t, x.kind)}
                 </Tag>
-                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                <Text type="secondary" style={{ fontSize: 12 }}>
                   {t(`execution.rollback.sources.${x.source}`)} · <PersonName username={x.raisedBy} /> ·{' '}
                   {formatDateTime(x.discoveredAt)}
-                </Typography.Text>
+                </Text>
               </Flex>
-              <Typography.Text strong style={{ overflowWrap: 'anywhere' }}>
+              <Text strong style={{ overflowWrap: 'anywhere' }}>
                 {x.summary}
-              </Typography.Text>
+              </Text>
               {(x.evidence || x.evidenceReason) && (
-                <Typography.Paragraph
+                <Clamped
+                  rows={3}
                   type="secondary"
                   style={{ margin: 0, fontSize: 12, whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}
-                  ellipsis={{ rows: 3, expandable: true }}
                 >
                   {t('execution.rollback.evidence')}
                   {t('common.colon')}
                   {triggerEvidenceText(t, x)}
-                </Typography.Paragraph>
+                </Clamped>
               )}
               {!x.decision && (
                 <Flex vertical gap={8}>
@@ -87,9 +88,9 @@ export function TriggerList({
               )}
               {indicator && indicator.readings.length > 0 && (
                 <div>
-                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  <Text type="secondary" style={{ fontSize: 12 }}>
                     {indicator.name}
-                  </Typography.Text>
+                  </Text>
                   <LazyIndicatorChart indicator={indicator} height={160} />
                 </div>
               )}
