@@ -457,6 +457,7 @@ function writeDoc(figures: string[], verdicts: string[], runs: number, rate: num
     ...verdicts,
     '```',
     '',
+    '',
   ].join('\n');
   fs.writeFileSync(file, doc.slice(0, start) + block + doc.slice(end));
 }
