@@ -22,11 +22,14 @@ interface TextProps extends HTMLAttributes<HTMLElement> {
 
 function useTone(type: Tone | undefined): string | undefined {
   const { token } = theme.useToken();
-  if (type === 'secondary') return token.colorTextSecondary;
+  if (type === 'secondary') return token.colorTextDescription;
   if (type === 'warning') return token.colorWarning;
   if (type === 'danger') return token.colorError;
   return undefined;
 }
+
+/** A long word (a URL in a reason, a long title) wraps instead of widening the page, as in antd. */
+const BREAK: CSSProperties = { wordBreak: 'break-word' };
 
 const ELLIPSIS: CSSProperties = {
   display: 'inline-block',
@@ -56,7 +59,7 @@ export function Text({ type, strong, ellipsis, code, style, children, ...rest }:
   const color = useTone(type);
   const coded = code ? <code style={CODE}>{children}</code> : children;
   return (
-    <span {...rest} style={{ ...(color && { color }), ...(ellipsis && ELLIPSIS), ...style }}>
+    <span {...rest} style={{ ...BREAK, ...(color && { color }), ...(ellipsis && ELLIPSIS), ...style }}>
       {strong ? <strong style={{ fontWeight: 600 }}>{coded}</strong> : coded}
     </span>
   );
@@ -71,7 +74,7 @@ export function Paragraph({
 }: Omit<TextProps, 'strong' | 'ellipsis' | 'code'>) {
   const color = useTone(type);
   return (
-    <div {...rest} style={{ marginBottom: '1em', ...(color && { color }), ...style }}>
+    <div {...rest} style={{ ...BREAK, marginBottom: '1em', ...(color && { color }), ...style }}>
       {children}
     </div>
   );
@@ -84,6 +87,7 @@ export function Title3({ style, children, ...rest }: HTMLAttributes<HTMLHeadingE
     <h3
       {...rest}
       style={{
+        ...BREAK,
         marginBottom: '0.5em',
         color: token.colorTextHeading,
         fontWeight: token.fontWeightStrong,
@@ -125,7 +129,7 @@ export function Clamped({
     overflow: 'hidden',
   };
   return (
-    <div {...rest} style={{ ...(color && { color }), ...style }}>
+    <div {...rest} style={{ ...BREAK, ...(color && { color }), ...style }}>
       <div ref={text} style={open ? undefined : clamp}>
         {children}
       </div>

@@ -8,7 +8,6 @@ import {
   useState,
   type ReactNode,
 } from 'react';
-
 import { useTranslation } from 'react-i18next';
 import { useBlocker, type BlockerFunction } from 'react-router';
 import { useFeedback } from './feedback';

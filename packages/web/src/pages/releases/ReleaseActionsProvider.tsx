@@ -1,5 +1,4 @@
 import { Suspense, useState, type ReactNode } from 'react';
-
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ReleaseAction, ReleaseDetail } from '../../api/types';

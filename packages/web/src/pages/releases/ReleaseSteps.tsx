@@ -55,6 +55,7 @@ function StepsDone({
       aria-valuemin={0}
       aria-valuemax={total}
       aria-valuenow={done}
+      aria-valuetext={label}
       style={{ display: 'flex', gap: 2 }}
     >
       {Array.from({ length: total }, (_, i) => (
