@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../test/databases';
-import { asPage, PHONE_UA, pageData, webBuildWithRenderer } from '../test/first-paint';
+import { asPage, indexHtml, PHONE_UA, pageData, webBuildWithRenderer } from '../test/first-paint';
 import { SESSIONS_FOR_A_DAY, triggerAwaitingDecision } from '../test/implementation';
 import { requestedRelease, signInRoles } from '../test/releases';
 import { HttpClient, startTestApp, type TestApp } from '../test/test-app';
@@ -12,18 +12,7 @@ import { HttpClient, startTestApp, type TestApp } from '../test/test-app';
  * a text, a URL that points the renderer elsewhere, work without a session. The setup is
  * test/first-paint.ts's: the renderer built with Vite, a fixture index.html.
  */
-const TEMPLATE = `<!doctype html>
-<html lang="zh-CN">
-  <head>
-    <meta charset="UTF-8" />
-    <title>发布管理平台 · ReleaseGate</title>
-    <script type="module" crossorigin src="/assets/index-Ab3_x-9Z.js"></script>
-  </head>
-  <body>
-    <div id="root"></div>
-  </body>
-</html>
-`;
+const TEMPLATE = indexHtml();
 
 let webDist: string;
 

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../test/databases';
-import { asPage, PHONE_UA, pageData, webBuildWithRenderer } from '../test/first-paint';
+import { asPage, indexHtml, PHONE_UA, pageData, webBuildWithRenderer } from '../test/first-paint';
 import { SESSIONS_FOR_A_DAY, triggerAwaitingDecision } from '../test/implementation';
 import { signInRoles } from '../test/releases';
 import { HttpClient, startTestApp, type TestApp } from '../test/test-app';
@@ -16,20 +16,7 @@ const DESKTOP =
 const EARLY = '<script type="module" async src="/assets/early-Ab3_x-9Z.js"></script>';
 const SHEET = '<link rel="stylesheet" crossorigin href="/assets/index-Ab3_x-9Z.css">';
 const APP_CSS = 'body{background:#f3f5f9}.rg-later{content-visibility:auto}';
-const TEMPLATE = `<!doctype html>
-<html lang="zh-CN">
-  <head>
-    ${EARLY}
-    <meta charset="UTF-8" />
-    <title>发布管理平台 · ReleaseGate</title>
-    <script type="module" crossorigin src="/assets/index-Ab3_x-9Z.js"></script>
-    ${SHEET}
-  </head>
-  <body>
-    <div id="root"></div>
-  </body>
-</html>
-`;
+const TEMPLATE = indexHtml({ early: EARLY, sheet: SHEET });
 
 let webDist: string;
 const SCRAPE = 'metrics-scrape-token-0123456789';

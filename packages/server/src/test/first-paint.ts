@@ -53,6 +53,24 @@ export async function webBuildWithRenderer(files: Record<string, string>): Promi
   return dist;
 }
 
+/**
+ * A built index.html as Vite writes it: the app's module script in the head, with `early` (the
+ * early data script) before it and `sheet` (the app's style sheet link) after it when given.
+ */
+export function indexHtml({ early, sheet }: { early?: string; sheet?: string } = {}): string {
+  const head = [
+    early,
+    '<meta charset="UTF-8" />',
+    '<title>发布管理平台 · ReleaseGate</title>',
+    '<script type="module" crossorigin src="/assets/index-Ab3_x-9Z.js"></script>',
+    sheet,
+  ]
+    .filter(Boolean)
+    .map((line) => `    ${line}`)
+    .join('\n');
+  return `<!doctype html>\n<html lang="zh-CN">\n  <head>\n${head}\n  </head>\n  <body>\n    <div id="root"></div>\n  </body>\n</html>\n`;
+}
+
 /** The headers of a phone asking for a page. */
 export const asPage = (userAgent: string, extra: Record<string, string> = {}) => ({
   accept: 'text/html,application/xhtml+xml',
