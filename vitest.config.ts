@@ -13,6 +13,9 @@ export default defineConfig({
     // Process tests spawn the CLI and servers; on a busy 2-core machine they take a while.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // `expect.poll` awaits a condition; Vitest's default gives up after 1 s, which a busy CI
+    // machine (a server answering a filtered table while another file runs) can exceed.
+    expect: { poll: { timeout: 15_000 } },
     pool: 'forks',
     maxWorkers: testWorkers(),
     // A worker runs its files in one module graph instead of importing the whole server again for

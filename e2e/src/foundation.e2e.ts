@@ -154,9 +154,16 @@ describe('foundation: identity, roles, audit, languages', () => {
 
     const auditorContext = await newContext(browser, server.url, problems);
     const auditPage = await auditorContext.newPage();
+    const refusedWhileExpired: string[] = [];
+    auditPage.on('response', (r) => {
+      if (r.status() === 422) refusedWhileExpired.push(r.url());
+    });
     await signIn(auditPage, auditor.username, auditor.password);
     // X-4: the security administrator chose this password, so the auditor replaces it first.
     await auditPage.getByText('此密码由安全管理员设置').waitFor();
+    // Meanwhile the app asks the server nothing it would refuse (the bell, the sign-in methods).
+    await auditPage.waitForLoadState('networkidle');
+    expect(refusedWhileExpired).toEqual([]);
     await screenshot(auditPage, '08b-password-set-by-administrator');
     await auditPage.getByLabel('当前密码').fill(auditor.password);
     await auditPage.getByLabel('新密码', { exact: true }).fill(`${auditor.password}-mine`);
@@ -209,6 +216,32 @@ describe('foundation: identity, roles, audit, languages', () => {
     await auditPage.getByTestId('not-found').waitFor();
     await screenshot(auditPage, '11-not-found');
     await auditorContext.close();
+  });
+
+  it('X-4: each user row keeps 编辑 and 更多 whole in view; 禁用 from 更多 asks first and ends the account, 启用 restores it', async () => {
+    await page.getByTestId('main-menu').getByText('用户管理').click();
+    const table = page.getByTestId('user-table');
+    const actions = page.getByTestId(`user-actions-${auditor.username}`);
+    await actions.waitFor();
+    // Nothing of the actions is cut off at the table's right edge (seven actions once were).
+    const tableBox = (await table.boundingBox())!;
+    const actionsBox = (await actions.boundingBox())!;
+    expect(actionsBox.x + actionsBox.width).toBeLessThanOrEqual(tableBox.x + tableBox.width);
+
+    await actions.getByRole('button', { name: /更多/ }).click();
+    const menu = page.getByRole('menu');
+    await menu.getByRole('menuitem', { name: '手机号与 IM 账号' }).waitFor();
+    await menu.getByRole('menuitem', { name: '重置密码' }).waitFor();
+    await screenshot(page, '08c-user-more-actions');
+    await menu.getByRole('menuitem', { name: '禁用' }).click();
+    const confirm = page.getByRole('dialog').filter({ hasText: `禁用 ${auditor.username}？` });
+    await confirm.getByRole('button', { name: '禁用' }).click();
+    const row = table.getByRole('row').filter({ hasText: auditor.username });
+    await row.getByText('已禁用').waitFor();
+
+    await actions.getByRole('button', { name: /更多/ }).click();
+    await page.getByRole('menu').getByRole('menuitem', { name: '启用' }).click();
+    await row.getByText('正常').waitFor();
   });
 
   it('X-4: the security administrator issues a scoped API token, sees its secret once, and revokes it', async () => {

@@ -259,6 +259,7 @@ describe('知识库：从发布写下经验教训，搜索“回滚”并打开'
     await eng1.locator('.ant-pagination-next').click();
     expect((await (await second).json()).items).toHaveLength(5);
     await expect.poll(() => results.count()).toBe(5);
+    await expect.poll(() => new URL(eng1.url()).searchParams.get('page')).toBe('2');
     const url = new URL(eng1.url());
     expect([url.searchParams.get('sort'), url.searchParams.get('page')]).toEqual(['title', '2']);
     expect(url.searchParams.get('cursor')).toBeTruthy();

@@ -94,12 +94,13 @@ describe('列表在服务端分页：第二页、筛选和排序来自服务端�
     expect(answer.total).toBe(SUBMITTED.length);
     expect(new URL((await filtered).url()).searchParams.get('cursor')).toBeNull();
     await expect.poll(() => titles(eng1)).toEqual([...SUBMITTED].reverse().map(title));
-    expect(new URL(eng1.url()).searchParams.get('state')).toBe('cab_review');
+    await expect.poll(() => new URL(eng1.url()).searchParams.get('state')).toBe('cab_review');
 
     const sorted = listAnswer(eng1, { state: 'cab_review', sort: 'title' });
     await eng1.getByTestId('change-table').locator('th', { hasText: '标题' }).click();
     await sorted;
     await expect.poll(() => titles(eng1)).toEqual(SUBMITTED.map(title));
+    await expect.poll(() => new URL(eng1.url()).searchParams.get('sort')).toBe('title');
     const url = new URL(eng1.url());
     expect([url.searchParams.get('state'), url.searchParams.get('sort')]).toEqual(['cab_review', 'title']);
 
@@ -109,5 +110,30 @@ describe('列表在服务端分页：第二页、筛选和排序来自服务端�
     await reopened;
     await expect.poll(() => titles(eng1)).toEqual(SUBMITTED.map(title));
     expectCleanPages(problems);
+  });
+
+  it('IN-1：没有人能表决的变更在 CAB 表决卡片上说明无法获批，以及该找谁', async () => {
+    // This department has no CAB yet: the submitted changes wait for votes nobody can cast.
+    await eng1
+      .getByTestId('change-table')
+      .getByRole('row')
+      .filter({ hasText: title(SUBMITTED[0]) })
+      .getByRole('link')
+      .click();
+    const warning = eng1.getByTestId('change-quorum').getByTestId('change-too-few-voters');
+    await warning
+      .getByText(/目前只有 0 人可对此变更表决.*少于法定的 2 票.*请安全管理员为变更管理委员会添加成员/)
+      .waitFor();
+    await screenshot(eng1, 'lists-03-too-few-voters');
+    expectCleanPages(problems);
+  });
+
+  it('DS-2：最终软件库中还没有已批准的版本时，发布申请的软件项说明版本从哪里来，并给出登记入口', async () => {
+    await eng1.goto('/releases/new');
+    await eng1.getByTestId('release-add-item').click();
+    const none = eng1.getByTestId('release-item-dsl-none');
+    await none.getByText(/最终软件库中还没有已批准的版本/).waitFor();
+    expect(await none.getByRole('link', { name: '去登记软件版本' }).getAttribute('href')).toBe('/dsl');
+    await screenshot(eng1, 'lists-04-no-approved-version');
   });
 });

@@ -181,6 +181,8 @@ describe('误操作防护：未保存提醒、防双击、关闭确认、改投�
   it('X-4：双击“提交发布申请”只创建一个发布；双击“创建”变更只登记一个变更', async () => {
     const eng1 = await as('eng1');
     await eng1.goto(`/releases/new?changeId=${approvedChangeId}`);
+    // The request starts with the change's title.
+    await expect.poll(() => eng1.getByLabel('标题', { exact: true }).inputValue()).toBe('短信网关扩容');
     await eng1.getByLabel('标题', { exact: true }).fill('短信网关扩容发布');
     await eng1.getByTestId('release-fill-targets').click();
     await eng1.getByTestId('release-targets').getByText('网银核心应用').waitFor();

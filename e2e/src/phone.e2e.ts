@@ -183,6 +183,10 @@ describe('手机上的决定：通知链接 → 登录 → 决策页，390 px �
     );
     expect(decideTop).toBeLessThan(chartTop);
     expect(decideTop + 40).toBeLessThanOrEqual(844);
+    // Both decisions whole on the first screen, side by side.
+    const carryOn = await card.getByTestId(`trigger-continue-${breach.trigger.id}`).boundingBox();
+    expect(carryOn!.y).toBe(decideTop);
+    expect(carryOn!.y + carryOn!.height).toBeLessThanOrEqual(844);
     await screenshot(phone, 'phone-01-rollback-decision', { fullPage: false });
     // The curve's code is fetched once it is scrolled to (issue #18).
     await card.evaluate((element) => element.scrollIntoView({ block: 'end' }));
@@ -222,6 +226,21 @@ describe('手机上的决定：通知链接 → 登录 → 决策页，390 px �
     expect(await desk.evaluate(() => (globalThis as { rgMark?: string }).rgMark)).toBe('kept');
     await expectNoHorizontalScroll(phone, 'the release rolling back');
     await screenshot(phone, 'phone-04-rolling-back');
+    // X-3: every tab is in reach on a phone, not only those the strip has room for.
+    await phone.getByTestId('tabs-menu').tap();
+    const audit = phone.getByRole('menu').getByRole('menuitem', { name: '审计' });
+    await audit.waitFor();
+    await screenshot(phone, 'phone-04a-all-tabs', { fullPage: false });
+    await audit.tap();
+    await phone.waitForURL(/tab=audit/);
+    await phone.getByRole('tab', { name: '审计', selected: true }).waitFor();
+    // The overview's changes, items and targets read as cards on a phone.
+    await phone.getByTestId('tabs-menu').tap();
+    await phone.getByRole('menu').getByRole('menuitem', { name: '概况' }).tap();
+    await phone.getByTestId('release-changes-table').getByTestId('phone-table-row').first().waitFor();
+    await phone.getByTestId('release-targets-table').getByTestId('phone-table-row').first().waitFor();
+    await expectNoHorizontalScroll(phone, 'the overview');
+    await screenshot(phone, 'phone-04b-overview');
     expectCleanPages(problems);
   });
 
@@ -242,6 +261,12 @@ describe('手机上的决定：通知链接 → 登录 → 决策页，390 px �
     const link = `/changes/${change.id}`;
     const phone = await openOnPhone('cab1', link);
     await phone.getByTestId('change-state').getByText('CAB 审议中').waitFor();
+    // The CIs it touches as a card of label and value, not a table squeezed to a character a line.
+    await phone
+      .getByTestId('change-cis-table')
+      .getByTestId('phone-table-row')
+      .getByRole('link', { name: '短信网关' })
+      .waitFor();
     await expectNoHorizontalScroll(phone, 'the change under CAB review');
     await screenshot(phone, 'phone-05-cab-review');
     await phone.getByTestId('change-approve').tap();
@@ -326,6 +351,28 @@ describe('手机上的决定：通知链接 → 登录 → 决策页，390 px �
     });
     await expectNoHorizontalScroll(phone, 'the binding form');
     await screenshot(phone, 'phone-10-contact-saved');
+    expectCleanPages(problems);
+  });
+
+  it('X-4 X-3：安全管理员在手机上打开用户管理：操作列不盖住用户，姓名看得全；其余操作在“更多”里', async () => {
+    const context = await newContext(browser, server.url, problems, { phone: true });
+    const phone = await context.newPage();
+    await phone.goto('/admin/users');
+    await phone.waitForURL(/\/login\?next=/);
+    await phone.getByLabel('用户名').fill(admin.username);
+    await phone.getByLabel('密码', { exact: true }).fill(admin.password);
+    await phone.getByTestId('login-submit').tap();
+    await phone.waitForURL((url) => url.pathname === '/admin/users');
+    const name = phone.getByTestId('user-table').getByText(users.eng.displayName, { exact: true });
+    await name.waitFor();
+    // What a finger on the name touches is the name, not an actions column pinned over it
+    // (a trial tap fails when another element would receive it).
+    await name.tap({ trial: true, timeout: 5_000 });
+    await expectNoHorizontalScroll(phone, 'the users page');
+    await screenshot(phone, 'phone-09b-users');
+    await phone.getByTestId('user-actions-eng').getByRole('button', { name: /更多/ }).tap();
+    await phone.getByRole('menu').getByRole('menuitem', { name: '重置密码' }).waitFor();
+    await context.close();
     expectCleanPages(problems);
   });
 
@@ -621,6 +668,20 @@ describe('手机上的决定：通知链接 → 登录 → 决策页，390 px �
       .filter({ hasText: '作出回退决策' })
       .filter({ hasText: '网银对账服务 1.5.0 发布' });
     await expect.poll(() => decisionTask.count()).toBe(0);
+    // The drawn page carries no styles of what it did not show (a closed popover): the app writes
+    // them when the bell's list first opens, so it opens styled as anywhere else.
+    expect((await home?.text()) ?? '').not.toMatch(/\)\.ant-popover\{/);
+    await phone.getByTestId('notification-bell').tap();
+    const popover = phone.locator('.ant-popover').filter({ hasText: '通知' });
+    await popover.waitFor();
+    expect(await popover.evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).position)).toBe(
+      'absolute',
+    );
+    expect(
+      await popover
+        .locator('.ant-popover-container')
+        .evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).backgroundColor),
+    ).toBe('rgb(255, 255, 255)');
     expectCleanPages(problems);
   });
 });

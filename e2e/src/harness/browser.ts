@@ -180,6 +180,8 @@ function watchPage(page: Page, problems: PageProblems): void {
     if (message.type() !== 'error' && message.type() !== 'warning') return;
     const text = message.text();
     if (/Content Security Policy/i.test(text)) problems.csp.push(`${page.url()}: ${text}`);
+    // A text nobody registered shows as its bare key (packages/web/src/i18n/index.ts).
+    if (text.startsWith('[i18n] missing text:')) problems.errors.push(`${page.url()}: ${text}`);
     // "Not signed in" and refused sign-ins are answers the tests provoke on purpose.
     if (
       /Failed to load resource: the server responded with a status of (400|401|403|404|409|422|423)/.test(

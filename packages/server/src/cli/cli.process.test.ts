@@ -6,7 +6,14 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../test/databases';
 import { HttpClient, TEST_PASSWORD } from '../test/test-app';
-import { BURST_OF_TOKENS, CLI, spawnServer, stopServer, type ServerProcess } from '../test/server-process';
+import {
+  BURST_OF_TOKENS,
+  CLI,
+  spawnServer,
+  spawnServers,
+  stopServer,
+  type ServerProcess,
+} from '../test/server-process';
 import { verifyChain } from '../modules/audit/audit.verify';
 import { openSqlite } from '../db/database';
 import { readArchive, writeArchive } from '../test/backup-archive';
@@ -255,12 +262,9 @@ describe.each(DIALECTS.filter((d) => d === 'postgres'))('several server processe
   });
 
   it('PR-3 two server processes on one PostgreSQL writing at once keep one unbroken audit chain', async () => {
-    const first = await spawnServer({ ...t.env, ...BURST_OF_TOKENS });
-    servers.push(first);
-    const second = await spawnServer({ ...t.env, ...BURST_OF_TOKENS });
-    servers.push(second);
+    const [first, second] = await spawnServers(2, { ...t.env, ...BURST_OF_TOKENS }, servers);
     const a = new HttpClient(first.url);
-    // The first server printed the setup link; either server accepts it (one database).
+    // Each server printed a setup link; either server accepts either (one database).
     const token = first.setupToken ?? second.setupToken;
     expect(
       (await a.post('/api/setup', { token, username: 'sec', displayName: 'sec', password: TEST_PASSWORD }))

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -7,6 +8,15 @@ import { HttpClient, TEST_PASSWORD } from '../test/test-app';
 import { BURST_OF_TOKENS, CLI, spawnServer, stopServer, type ServerProcess } from '../test/server-process';
 
 const run = promisify(execFile);
+
+/** The first run's setup, as the link the server printed is followed in a browser. */
+const setUpFirstAdministrator = (browser: HttpClient, server: ServerProcess) =>
+  browser.post('/api/setup', {
+    token: server.setupToken,
+    username: 'sec',
+    displayName: '安全管理员',
+    password: TEST_PASSWORD,
+  });
 
 describe.each(DIALECTS)('the real server process on %s', (dialect) => {
   let t: TestDatabase;
@@ -25,13 +35,7 @@ describe.each(DIALECTS)('the real server process on %s', (dialect) => {
     expect(server.stdout()).toContain('create the first security administrator');
     expect(server.setupToken).toBeTruthy();
     const browser = new HttpClient(server.url);
-    const setup = await browser.post('/api/setup', {
-      token: server.setupToken,
-      username: 'sec',
-      displayName: '安全管理员',
-      password: TEST_PASSWORD,
-    });
-    expect(setup.status).toBe(200);
+    expect((await setUpFirstAdministrator(browser, server)).status).toBe(200);
     expect((await browser.get('/api/auth/session')).body.user.roles).toEqual(['security_administrator']);
 
     // A restart on a database with users prints no setup link.
@@ -158,5 +162,42 @@ describe.each(DIALECTS)('the real server process on %s', (dialect) => {
     const env = { ...process.env, ...t.env, LOG_LEVEL: 'silent' };
     const verify = await run('node', [CLI, 'audit', 'verify', '--json'], { env });
     expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true });
+  });
+});
+
+describe('what a server loads to start', () => {
+  let t: TestDatabase;
+  let server: ServerProcess | undefined;
+  beforeEach(async () => {
+    t = await createTestDatabase('sqlite', { migrate: false });
+  });
+  afterEach(async () => {
+    if (server) await stopServer(server, 'SIGKILL');
+    await t.destroy();
+  });
+
+  it('PR-2 a node starts sooner: the file, PDF, e-mail and QR-code libraries are loaded when first used, not at the start; the password list with the first password', async () => {
+    const log = path.join(t.dataDir, 'packages.log');
+    const preload = path.resolve(import.meta.dirname, '../test/record-packages.mjs');
+    server = await spawnServer({ ...t.env, RG_PACKAGES_LOG: log, NODE_OPTIONS: `--import=${preload}` });
+    const loaded = () => new Set(fs.readFileSync(log, 'utf8').split('\n'));
+    // The recorder works: the server's own framework is there.
+    expect(loaded()).toContain('fastify');
+    const deferred = [
+      'exceljs',
+      'csv-parse',
+      'csv-stringify',
+      'csv-stringify/sync',
+      'pdfkit',
+      'fontkit',
+      'nodemailer',
+      'qrcode',
+      '@zxcvbn-ts/language-common',
+    ];
+    expect(deferred.filter((name) => loaded().has(name))).toEqual([]);
+
+    const browser = new HttpClient(server.url);
+    expect((await setUpFirstAdministrator(browser, server)).status).toBe(200);
+    expect(loaded()).toContain('@zxcvbn-ts/language-common');
   });
 });

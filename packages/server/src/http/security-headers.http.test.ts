@@ -29,17 +29,17 @@ describe.each(DIALECTS)('X-4 security headers on %s', (dialect) => {
     await t?.close();
   });
 
-  it('X-4 every answer — page, script, API, error, 404, API docs — carries a strict CSP, nosniff, no-referrer and DENY; no HSTS over http', async () => {
+  it("X-4 every answer but a script — page, API, error, 404, API docs, a page answering a script's path — carries a strict CSP, nosniff, no-referrer and DENY; no HSTS over http", async () => {
     t = await startTestApp(dialect, { WEB_DIST_DIR: webDist() });
     const paths = [
       '/',
       '/releases/some/page',
-      '/assets/app.js',
+      // No such file: the app's page answers, and a page keeps its policy whatever its path.
+      '/assets/missing-Ab12Cd34.js',
       '/healthz',
       '/api/auth/session',
       '/api/no-such-endpoint',
       '/api/docs/',
-      '/api/docs/static/swagger-ui-bundle.js',
       '/api/openapi.json',
     ];
     for (const p of paths) {
@@ -65,8 +65,32 @@ describe.each(DIALECTS)('X-4 security headers on %s', (dialect) => {
     }
   });
 
+  it('X-4 #18 a script carries the headers that protect a script (nosniff, same-origin resource policy), not the ~0.6 KB a document needs', async () => {
+    t = await startTestApp(dialect, { WEB_DIST_DIR: webDist() });
+    for (const p of ['/assets/app.js', '/api/docs/static/swagger-ui-bundle.js']) {
+      const r = await fetch(t.url + p);
+      expect(r.status, p).toBe(200);
+      expect(r.headers.get('content-type'), p).toMatch(/javascript/);
+      expect(r.headers.get('x-content-type-options'), p).toBe('nosniff');
+      expect(r.headers.get('cross-origin-resource-policy'), p).toBe('same-origin');
+      for (const documentOnly of [
+        'content-security-policy',
+        'x-frame-options',
+        'referrer-policy',
+        'cross-origin-opener-policy',
+        'x-xss-protection',
+      ])
+        expect(r.headers.get(documentOnly), `${p} ${documentOnly}`).toBeNull();
+      await r.arrayBuffer();
+    }
+  });
+
   it('X-4 HSTS, and upgrade-insecure-requests, only when PUBLIC_URL is https', async () => {
-    t = await startTestApp(dialect, { PUBLIC_URL: 'https://release.example.com' });
+    t = await startTestApp(dialect, { PUBLIC_URL: 'https://release.example.com', WEB_DIST_DIR: webDist() });
+    const script = await fetch(`${t.url}/assets/app.js`);
+    expect(script.headers.get('strict-transport-security'), 'a script too').toBe(
+      'max-age=31536000; includeSubDomains',
+    );
     const r = await fetch(`${t.url}/healthz`);
     expect(r.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
     expect(directives(r.headers.get('content-security-policy')).has('upgrade-insecure-requests')).toBe(true);

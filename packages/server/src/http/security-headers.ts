@@ -46,11 +46,40 @@ function helmetHeaders(options: HelmetOptions): Record<string, string> {
 }
 
 /**
+ * Headers a browser reads only on a document (a page or a worker's script): the
+ * Content-Security-Policy and the framing, opener, agent-cluster, referrer and legacy IE/Flash
+ * switches. On a script a page loads they do nothing — the page's own policy governs what the
+ * script may do — and each of the 20-odd scripts of a page would carry ~0.6 KB of them over a
+ * phone's network (issue #18, decision 0031). nosniff and Cross-Origin-Resource-Policy, which
+ * do protect a script, stay; so does HSTS.
+ */
+const DOCUMENT_ONLY = [
+  'content-security-policy',
+  'cross-origin-opener-policy',
+  'origin-agent-cluster',
+  'referrer-policy',
+  'x-frame-options',
+  'x-dns-prefetch-control',
+  'x-download-options',
+  'x-permitted-cross-domain-policies',
+  'x-xss-protection',
+];
+
+/**
+ * A script is recognised by what is sent, not by the path asked for, so a page that answers a
+ * script's path (the app's fallback for an unknown path) still carries every header. The app
+ * starts no worker; a worker's script would need the policy (and this rule revisited).
+ */
+const isScript = (contentType: unknown) =>
+  typeof contentType === 'string' && /^(application|text)\/javascript\b/i.test(contentType);
+
+/**
  * Security headers on every answer (helmet): the CSP above; X-Content-Type-Options
  * nosniff (a download or JSON never runs as a page); X-Frame-Options DENY for browsers older
  * than frame-ancestors; Referrer-Policy no-referrer (a setup link's token never leaves in a
  * Referer); cross-origin isolation of windows and resources; HSTS only when the public address
- * is https — HSTS on a plain-http deployment would lock browsers out of it. Swagger UI at
+ * is https — HSTS on a plain-http deployment would lock browsers out of it; on scripts only
+ * the headers that protect a script (above). Swagger UI at
  * /api/docs runs under the same policy as it is (its own files, no inline script), so it needs
  * no policy of its own; an e2e test opens it and watches for violations.
  */
@@ -66,5 +95,9 @@ export function registerSecurityHeaders(app: FastifyInstance, publicUrl: string)
   app.addHook('onRequest', (_request, reply, done) => {
     reply.headers(headers);
     done();
+  });
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (isScript(reply.getHeader('content-type'))) for (const name of DOCUMENT_ONLY) reply.removeHeader(name);
+    done(null, payload);
   });
 }

@@ -83,7 +83,7 @@ describe.each(DIALECTS)('#18 the web app is served compressed and cached on %s',
     await t?.close();
   });
 
-  it('#18 a hashed script: brotli when accepted, else gzip, else as is; immutable for a year; Vary: Accept-Encoding; security headers kept', async () => {
+  it("#18 a hashed script: brotli when accepted, else gzip, else as is; immutable for a year; Vary: Accept-Encoding; a script's security headers, not a document's (decision 0031)", async () => {
     t = await startTestApp(dialect, { WEB_DIST_DIR: webDist() });
     const url = `${t.url}/assets/index-Ab3_x-9Z.js`;
     const cases: [string | undefined, string | undefined][] = [
@@ -105,7 +105,8 @@ describe.each(DIALECTS)('#18 the web app is served compressed and cached on %s',
       if (encoding) expect(r.length, what).toBeLessThan(SCRIPT.length / 10);
       else expect(r.length, what).toBe(SCRIPT.length);
       expect(r.headers['x-content-type-options'], what).toBe('nosniff');
-      expect(r.headers['content-security-policy'], what).toMatch(/script-src 'self'/);
+      expect(r.headers['cross-origin-resource-policy'], what).toBe('same-origin');
+      expect(r.headers['content-security-policy'], what).toBeUndefined();
     }
   });
 
@@ -133,5 +134,19 @@ describe.each(DIALECTS)('#18 the web app is served compressed and cached on %s',
     const api = await get(`${t.url}/api/no-such-endpoint`, 'br, gzip');
     expect(api.status).toBe(404);
     expect(api.headers['cache-control']).not.toBe(IMMUTABLE);
+  });
+
+  it('X-4 HEAD of a page answers as its GET does, without a body (monitors and link checkers ask it); HEAD of an unknown API path stays 404', async () => {
+    t = await startTestApp(dialect, { WEB_DIST_DIR: webDist() });
+    for (const p of ['/', '/releases/some/page?tab=rollback']) {
+      const r = await fetch(t.url + p, { method: 'HEAD' });
+      expect(r.status, p).toBe(200);
+      expect(r.headers.get('content-type'), p).toMatch(/^text\/html/);
+      expect(r.headers.get('cache-control'), p).toBe('no-cache');
+      expect(r.headers.get('content-security-policy'), p).toContain("script-src 'self'");
+      expect(await r.text(), p).toBe('');
+    }
+    expect((await fetch(`${t.url}/api/no-such-endpoint`, { method: 'HEAD' })).status).toBe(404);
+    expect((await fetch(`${t.url}/`, { method: 'DELETE' })).status).toBe(404);
   });
 });

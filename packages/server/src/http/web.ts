@@ -62,7 +62,8 @@ export async function registerWeb(
   if (firstPaint) registerFirstPaintMetrics(metrics, firstPaint.counts);
   app.setNotFoundHandler(async (request, reply) => {
     const isApi = request.url.startsWith('/api/') || request.url === '/api';
-    if (!isApi && hasWeb && request.method === 'GET') {
+    // HEAD too (monitors, link checkers): Node sends the GET's headers without the body.
+    if (!isApi && hasWeb && (request.method === 'GET' || request.method === 'HEAD')) {
       const page = firstPaint && wantsFirstPaint(request) ? await firstPaint.render(request) : null;
       if (page) {
         const { encoding, body } = await compressPage(page, request.headers['accept-encoding']);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../test/databases';
-import { spawnServer, stopServer, type ServerProcess } from '../test/server-process';
+import { spawnServers, stopServer, type ServerProcess } from '../test/server-process';
 import { verifyChain } from '../modules/audit/audit.verify';
 import { countJobs, enqueueJob } from './job.repository';
 import { TEST_RECORD_JOB } from './test-kinds';
@@ -21,8 +21,7 @@ describe.skipIf(!DIALECTS.includes('postgres'))('jobs across server processes on
 
   it('RB-2 PO-2 two server processes on one PostgreSQL: each of 200 due deadlines fires exactly once, and both nodes take part', async () => {
     const env = { ...t.env, JOBS_POLL_MS: '30', RELEASEGATE_TEST_JOB_KINDS: '1' };
-    servers.push(await spawnServer(env));
-    servers.push(await spawnServer(env));
+    await spawnServers(2, env, servers);
     const due = new Date(Date.now() - 1000).toISOString();
     await t.db.kysely.transaction().execute(async (trx) => {
       for (let n = 0; n < 200; n++)

@@ -48,6 +48,25 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
   }
 }
 
+/**
+ * Starts `count` servers on one database at once, as nodes come up after a deployment (a start
+ * takes seconds on a busy machine: not paid once per node within a test's time). Each joins
+ * `started` as soon as it listens, so the test's cleanup stops it even if another failed to start.
+ */
+export async function spawnServers(
+  count: number,
+  env: Record<string, string>,
+  started: ServerProcess[],
+): Promise<ServerProcess[]> {
+  return Promise.all(
+    Array.from({ length: count }, async () => {
+      const server = await spawnServer(env);
+      started.push(server);
+      return server;
+    }),
+  );
+}
+
 async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;

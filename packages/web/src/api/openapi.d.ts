@@ -3410,11 +3410,13 @@ export interface components {
                 required: number;
                 approve: number;
                 reject: number;
+                eligible: number;
                 expedited: {
                     required: number;
                     approve: number;
                     reject: number;
                     voters: ("operations_manager" | "operations_engineer" | "configuration_administrator" | "release_implementer" | "cab_member" | "business_representative" | "system_administrator" | "security_administrator" | "auditor")[];
+                    eligible: number;
                 } | null;
             };
             cis: {

@@ -104,6 +104,8 @@ export const enRelease: typeof zhRelease = {
     rejectCount: '{{reject}} rejections',
     quorumHelp:
       '{{required}} approvals approve the change, {{required}} rejections reject it (IN-1). The requester does not vote.',
+    tooFewVoters:
+      'Too few voters: only {{eligible}} people may vote on this change (its requester may not), fewer than the {{required}} votes it needs, so it cannot be approved. Ask the security administrator to add CAB members.',
     votesTitle: 'Votes',
     noVotes: 'No votes yet',
     voter: 'Member',
@@ -257,6 +259,7 @@ export const enRelease: typeof zhRelease = {
     backToList: 'Back to releases',
     stepOf: 'Step {{n}} of {{total}}',
     nextStep: 'next: {{name}}',
+    allTabs: 'All',
     tabs: {
       overview: 'Overview',
       assessment: 'Assessment',
@@ -318,6 +321,8 @@ export const enRelease: typeof zhRelease = {
       itemKind: 'Kind',
       itemTitle: 'Name',
       itemDsl: 'Software version (DSL)',
+      itemDslNone: 'The DSL has no approved version yet: register one under Software versions; once the operations manager approves it, it can be chosen here (DS-2).',
+      itemDslRegister: 'Register a software version',
       itemDslPlaceholder: 'Choose an approved version',
       itemDescription: 'Description',
       itemCis: 'CIs changed',
@@ -503,6 +508,7 @@ export const enRelease: typeof zhRelease = {
       override: 'Conflict override',
     },
     noVersions: 'No plan versions yet',
+    baselineNone: 'None linked (optional)',
     notFilled: 'Not filled in',
     changesSince: 'Changes since version {{version}}',
     noChanges: 'Every section is as in that version: nothing changed',

@@ -1,4 +1,9 @@
-/** Simplified Chinese for the knowledge base (PO-4), spread into zh.ts. */
+import { addTexts } from '.';
+
+/**
+ * Simplified Chinese for the knowledge base (PO-4). Registered when first imported, by the modules
+ * that show them, so they come with those pages' code and not in the first download (issue #18).
+ */
 export const zhKnowledge = {
   knowledge: {
     nav: '知识库',
@@ -113,3 +118,4 @@ export const zhKnowledge = {
     },
   },
 };
+addTexts(zhKnowledge);

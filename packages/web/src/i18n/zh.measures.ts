@@ -1,4 +1,10 @@
-/** Simplified Chinese for the measures dashboard (KP-1 … KP-3), spread into zh.ts. */
+import { addTexts } from '.';
+
+/**
+ * Simplified Chinese for the measures dashboard (KP-1 … KP-3). Registered when first imported, by
+ * the modules that show them, so they come with those pages' code and not in the first download
+ * (issue #18).
+ */
 export const zhMeasures = {
   measures: {
     nav: '度量',
@@ -67,3 +73,4 @@ export const zhMeasures = {
     total: '共 {{total}} 个',
   },
 };
+addTexts(zhMeasures);

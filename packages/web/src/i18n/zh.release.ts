@@ -105,6 +105,8 @@ export const zhRelease = {
     rejectCount: '反对 {{reject}} 票',
     quorumHelp:
       '赞成票达到 {{required}} 票即批准，反对票达到 {{required}} 票即否决（IN-1）。申请人不参与表决。',
+    tooFewVoters:
+      '可表决的人数不足：目前只有 {{eligible}} 人可对此变更表决（申请人不参与），少于法定的 {{required}} 票，变更无法获批。请安全管理员为变更管理委员会添加成员。',
     votesTitle: '表决记录',
     noVotes: '还没有表决',
     voter: '委员',
@@ -253,6 +255,7 @@ export const zhRelease = {
     backToList: '返回发布列表',
     stepOf: '第 {{n}} / {{total}} 步',
     nextStep: '下一步：{{name}}',
+    allTabs: '全部',
     tabs: {
       overview: '概况',
       assessment: '评估',
@@ -313,6 +316,8 @@ export const zhRelease = {
       itemKind: '类型',
       itemTitle: '名称',
       itemDsl: '软件版本（最终软件库）',
+      itemDslNone: '最终软件库中还没有已批准的版本：先在「软件版本」登记，由运维管理部经理批准后即可选择（DS-2）。',
+      itemDslRegister: '去登记软件版本',
       itemDslPlaceholder: '选择已批准的版本',
       itemDescription: '说明',
       itemCis: '涉及的配置项',
@@ -490,6 +495,7 @@ export const zhRelease = {
       override: '冲突确认',
     },
     noVersions: '还没有计划版本',
+    baselineNone: '未关联（可选）',
     notFilled: '未填写',
     changesSince: '与第 {{version}} 版相比的修改',
     noChanges: '各章节与该版相同，没有修改',

@@ -10,6 +10,7 @@ import { Brand } from './Brand';
 import { LanguageSwitch } from './LanguageSwitch';
 import { UserMenu } from './UserMenu';
 import { NotificationBell } from '../pages/notifications/NotificationBell';
+import { useAuth } from '../auth/AuthContext';
 
 // Issue #18: the menu (antd's Menu, the drawer, the pages' icons) is not in the first download.
 const NavMenu = lazyNamed(() => import('./NavMenu'), 'NavMenu');
@@ -23,6 +24,8 @@ export function AppLayout() {
   const [drawerWanted, setDrawerWanted] = useState(false);
   // A phone (below 768 px): the header keeps to the screen's width, the user's name behind the avatar.
   const narrow = usePhone();
+  const { session } = useAuth();
+  const accountReady = !session.passwordExpired && !session.mustEnrolSecondFactor;
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
@@ -94,7 +97,9 @@ export function AppLayout() {
                 </Text>
               )}
               <LanguageSwitch compact={narrow} />
-              <NotificationBell />
+              {/* Until the password is changed or the second factor enrolled, the server answers
+                  nothing else: no bell asking it for notices it will refuse. */}
+              {accountReady && <NotificationBell />}
               <UserMenu compact={narrow} />
             </Flex>
           </Flex>

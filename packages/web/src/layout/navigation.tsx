@@ -49,14 +49,14 @@ export const NAV_ITEMS: readonly NavItem[] = [
   },
   {
     path: '/measures',
-    labelKey: 'measures.nav',
+    labelKey: 'nav.measures',
     icon: <DashboardOutlined />,
     anyOf: ['measures.read'],
     group: 'release',
   },
   {
     path: '/knowledge',
-    labelKey: 'knowledge.nav',
+    labelKey: 'nav.knowledge',
     icon: <ReadOutlined />,
     anyOf: ['knowledge.read'],
     group: 'release',

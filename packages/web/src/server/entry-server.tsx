@@ -20,6 +20,7 @@ import { AppProviders, appRoutes } from '../App';
 import { setServerTransport, type ServerTransport } from '../api/client';
 import { FIRST_PAINT_ELEMENT_ID, type FirstPaintData } from '../firstPaint';
 import { createQueryClient } from '../queryClient';
+import { shownStyles } from './shownStyles';
 
 /** The server's per-request context store (Node's AsyncLocalStorage), given by the server. */
 export interface ContextStore<T> {
@@ -68,20 +69,64 @@ function suspendingQueryClient(): QueryClient {
   return queryClient;
 }
 
+/**
+ * Ant Design's styles, computed once per page and kept (issue #18): working out each component's
+ * CSS from the theme was half of a page's render. A page's styles are those of every component
+ * it has shown to anyone (an alert shown once to one visitor stays in its styles), which differ
+ * from one visitor's by a few KB at most and never by what they show. A page is its address
+ * without the ids (`/releases/:`) and its tab; at most `KEPT_PAGES` are kept, so made-up tabs
+ * cannot grow the cache.
+ */
+interface PageStyles {
+  cache: ReturnType<typeof createCache>;
+  /** The cache's styles as style elements, and how many entries the cache had then. */
+  extracted: string;
+  extractedFrom: number;
+}
+const stylesByPage = new Map<string, PageStyles>();
+const KEPT_PAGES = 16;
+
+function stylesOf(url: string): PageStyles {
+  const { pathname, searchParams } = new URL(url);
+  const page = `${pathname.replace(/^(\/[^/]*)\/.*$/, '$1/:')}?${searchParams.get('tab') ?? ''}`;
+  let styles = stylesByPage.get(page);
+  if (!styles) {
+    styles = { cache: createCache(), extracted: '', extractedFrom: -1 };
+    if (stylesByPage.size < KEPT_PAGES) stylesByPage.set(page, styles);
+  }
+  return styles;
+}
+
+/**
+ * The page's style elements, written again only when a render added a style. Besides saving the
+ * work, this keeps a page's head the same from one drawing to the next: Ant Design orders styles
+ * of equal precedence by when a render last touched them, which depends on the order the page's
+ * answers arrived in. Nothing is ever taken out of a page's cache here (a style leaves it only
+ * when a component unmounts, which a server render never does), so an unchanged count of entries
+ * means unchanged styles.
+ */
+function extractedStyles(styles: PageStyles): string {
+  if (styles.extractedFrom !== styles.cache.cache.size) {
+    styles.extracted = extractStyle(styles.cache);
+    styles.extractedFrom = styles.cache.cache.size;
+  }
+  return styles.extracted;
+}
+
 async function render(url: string, signal: AbortSignal): Promise<FirstPaintPage | null> {
   const queryClient = suspendingQueryClient();
   const now = Date.now();
   const handler = createStaticHandler(appRoutes);
   const context = await handler.query(new Request(url));
   if (context instanceof Response) return null;
-  const styles = createCache();
+  const styles = stylesOf(url);
   let failed = false;
   const refused = () =>
     queryClient.getQueryCache().findAll({ predicate: (q) => q.state.status === 'error' }).length > 0;
   let html: string;
   try {
     html = await renderWhole(
-      <StyleProvider cache={styles}>
+      <StyleProvider cache={styles.cache}>
         <AppProviders queryClient={queryClient} clock={{ firstNow: () => now, receivedAt: () => now }}>
           <StaticRouterProvider
             router={createStaticRouter(handler.dataRoutes, context)}
@@ -100,7 +145,7 @@ async function render(url: string, signal: AbortSignal): Promise<FirstPaintPage 
   }
   if (failed || refused()) return null;
   const data: FirstPaintData = { now, queries: dehydrate(queryClient) };
-  return { html, head: extractStyle(styles), data: dataElement(data) };
+  return { html, head: shownStyles(extractedStyles(styles), html), data: dataElement(data) };
 }
 
 /**

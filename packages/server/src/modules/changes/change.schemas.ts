@@ -70,6 +70,8 @@ export const changeDetailView = changeView.extend({
     required: z.number(),
     approve: z.number(),
     reject: z.number(),
+    /** IN-1: the enabled people who may vote on this change (its requester may not). */
+    eligible: z.number(),
     /** IN-1, TY-4: for an emergency change, the emergency CAB's count and who sits on it. */
     expedited: z
       .object({
@@ -77,6 +79,7 @@ export const changeDetailView = changeView.extend({
         approve: z.number(),
         reject: z.number(),
         voters: z.array(z.enum(ROLES)),
+        eligible: z.number(),
       })
       .nullable(),
   }),

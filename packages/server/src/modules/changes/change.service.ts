@@ -1,10 +1,11 @@
 import { FIELDS, RULES, fieldProblem } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
-import { notFound, refusal, refused, type Clock } from '@releasegate/domain';
+import { notFound, refusal, refused, ROLE_PERMISSIONS, ROLES, type Clock } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../authorize';
 import { openPage, withTotal, type Page, type PageRequest } from '../../db/keyset';
 import { findCisByIds } from '../cmdb';
+import { countEnabledPeopleWithAnyRole } from '../identity';
 import type { AuditWriter } from '../audit';
 import type { ChangeDeps } from './change.deps';
 import {
@@ -46,8 +47,12 @@ export const changeLabel = (c: { number: string; title: string }) => `${c.number
 export interface ChangeDetail extends repo.Change {
   votes: repo.Vote[];
   quorum: Omit<CabTally, 'outcome' | 'expedited' | 'decidedBy'> & {
+    /** IN-1: the enabled people who may vote on it (the requester may not). */
+    eligible: number;
     /** IN-1, TY-4: for an emergency change, the emergency CAB's count and who sits on it. */
-    expedited: (NonNullable<CabTally['expedited']> & { voters: EmergencyCab['voters'] }) | null;
+    expedited:
+      | (NonNullable<CabTally['expedited']> & { voters: EmergencyCab['voters']; eligible: number })
+      | null;
   };
   cis: { id: string; name: string; type: string; environment: string; status: string }[];
   /** PR-4: the releases carrying this change; filled in when the releases module links them. */
@@ -75,14 +80,29 @@ export function newChangeNumber(trx: repo.Queryable, now: Date): Promise<string>
   return repo.nextNumber(trx, now.getUTCFullYear());
 }
 
+/** IN-1: the roles whose holders may vote on a change. */
+const VOTING_ROLES = ROLES.filter((role) => ROLE_PERMISSIONS[role].includes('change.vote'));
+
 export async function detailOf(q: repo.Queryable, change: repo.Change, clock: Clock): Promise<ChangeDetail> {
   const votes = await repo.votesOf(q, change.id);
   const { tally, emergencyCab } = await tallyOf(q, clock, change, repo.currentVotes(votes));
+  // Who could still make the quorum: a CAB with fewer voters than it needs never decides, and
+  // the page says so rather than leave the change waiting.
+  const requester = { id: change.requesterId, username: change.requester };
   const quorum = {
     required: tally.required,
     approve: tally.approve,
     reject: tally.reject,
-    expedited: tally.expedited && { ...tally.expedited, voters: emergencyCab.voters },
+    eligible: await countEnabledPeopleWithAnyRole(q, VOTING_ROLES, requester),
+    expedited: tally.expedited && {
+      ...tally.expedited,
+      voters: emergencyCab.voters,
+      eligible: await countEnabledPeopleWithAnyRole(
+        q,
+        emergencyCab.voters.filter((role) => VOTING_ROLES.includes(role)),
+        requester,
+      ),
+    },
   };
   const cis = await findCisByIds(q, change.ciIds);
   return {

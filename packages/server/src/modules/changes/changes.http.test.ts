@@ -187,6 +187,23 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
     expect((await create()).number).toBe('CHG-2026-0002');
   });
 
+  it('IN-1 a change says how many people may still vote on it: its requester and disabled members do not count, so a CAB too small for its quorum shows', async () => {
+    // The manager sits on the CAB but may not vote on his own change.
+    const c = await submitted({}, boss);
+    expect(c.quorum).toMatchObject({ required: 2, approve: 0, eligible: 3, expedited: null });
+    await t.seedUser('sec', ['security_administrator']);
+    const sec = await as('sec');
+    for (const name of ['cab2', 'cab3']) {
+      const [user] = (await sec.get(`/api/users?text=${name}`)).body.items;
+      expect((await sec.post(`/api/users/${user.id}/disable`)).status).toBe(200);
+    }
+    // One voter left for a quorum of two: the change can no longer be decided until members are added.
+    expect((await eng.get(`/api/changes/${c.id}`)).body.quorum).toMatchObject({ required: 2, eligible: 1 });
+    expect((await eng.get(`/api/changes/${(await submitted()).id}`)).body.quorum).toMatchObject({
+      eligible: 2,
+    });
+  });
+
   it('IN-1 TY-4 an emergency change, with its reason, is approved by the emergency CAB the policy names and recorded as such', async () => {
     // The reason is required, next to its field; the refusal creates nothing.
     const noReason = await eng.post('/api/changes', { title: '紧急修复', risk: 'high', emergency: true });
@@ -206,7 +223,9 @@ describe.each(DIALECTS)('change register over HTTP on %s', (dialect) => {
       required: 2,
       approve: 0,
       reject: 0,
-      expedited: { required: 1, approve: 0, reject: 0, voters: ['operations_manager'] },
+      // The manager and three CAB members may vote on the engineer's change.
+      eligible: 4,
+      expedited: { required: 1, approve: 0, reject: 0, voters: ['operations_manager'], eligible: 1 },
     });
     // A CAB member outside the emergency CAB votes as usual; their vote does not decide.
     const first = await vote(cab1, c.id, 'reject', '建议走常规评审');

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import * as fontkit from 'fontkit';
-import PDFDocument from 'pdfkit';
+import type { Font } from 'fontkit';
 import { PAGE, PAGES, type Block, type Column, type DocModel } from './document.model';
 import type { CjkFont, FontFace } from './document.font';
 
@@ -23,8 +22,10 @@ type Doc = PDFKit.PDFDocument;
 
 // A font is parsed once per process: parsing a CJK font's 30,000 glyph index takes seconds, and
 // a parsed font is shared safely (each document makes its own subset of it).
-const parsed = new Map<string, fontkit.Font>();
-function fontOf(face: FontFace): fontkit.Font {
+const parsed = new Map<string, Font>();
+async function fontOf(face: FontFace): Promise<Font> {
+  // Imported before the cache is read: two first documents at once then parse the font once.
+  const fontkit = await import('fontkit');
   const key = `${face.file}#${face.face ?? ''}`;
   let font = parsed.get(key);
   if (!font) {
@@ -37,6 +38,8 @@ function fontOf(face: FontFace): fontkit.Font {
 }
 
 export async function renderPdf(model: DocModel, font: CjkFont): Promise<Buffer> {
+  // pdfkit and fontkit are loaded on first use, not at the server's start (docs/performance.md).
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     size: 'A4',
     margins: MARGIN,
@@ -53,8 +56,8 @@ export async function renderPdf(model: DocModel, font: CjkFont): Promise<Buffer>
     doc.on('error', reject);
   });
   // pdfkit takes a parsed fontkit font as a source; its types only know paths and buffers.
-  doc.registerFont('cjk', fontOf(font.regular) as unknown as Buffer);
-  doc.registerFont('cjk-bold', fontOf(font.bold) as unknown as Buffer);
+  doc.registerFont('cjk', (await fontOf(font.regular)) as unknown as Buffer);
+  doc.registerFont('cjk-bold', (await fontOf(font.bold)) as unknown as Buffer);
 
   new PdfWriter(doc, model.empty).write(model);
   decoratePages(doc, model);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { dictionary } from '@zxcvbn-ts/language-common';
+import { createRequire } from 'node:module';
+import type * as LanguageCommon from '@zxcvbn-ts/language-common';
 import { codeFile } from '../../code-dir';
 
 const CURATED = codeFile('modules/identity/common-passwords.txt');
@@ -12,7 +13,17 @@ let common: Set<string> | undefined;
  * Chinese-typical and longer ones (common-passwords.txt). Loaded once, on the first check.
  */
 export function isCommonPassword(lowerCased: string): boolean {
-  common ??= new Set([
+  common ??= loadCommonPasswords();
+  return common.has(lowerCased);
+}
+
+function loadCommonPasswords(): Set<string> {
+  // Required here, not imported at the top: the dictionaries are read at the first password
+  // check, not at every start of the server or the CLI (docs/performance.md).
+  const { dictionary } = createRequire(import.meta.url)(
+    '@zxcvbn-ts/language-common',
+  ) as typeof LanguageCommon;
+  return new Set([
     ...dictionary['passwords-common'],
     ...fs
       .readFileSync(CURATED, 'utf8')
@@ -20,5 +31,4 @@ export function isCommonPassword(lowerCased: string): boolean {
       .map((line) => line.trim().toLowerCase())
       .filter((line) => line !== '' && !line.startsWith('#')),
   ]);
-  return common.has(lowerCased);
 }

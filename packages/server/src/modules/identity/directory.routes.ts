@@ -31,6 +31,9 @@ export function directoryRoutes(deps: IdentityDeps, recheckers: readonly Recheck
   const { directory } = deps.settings;
   return async (app) => {
     app.get('/api/auth/methods', {
+      // Public, and the same for everyone: a session whose password must change first (the page
+      // it is sent to) or that still lacks its second factor is no reason to refuse it.
+      config: { allowExpiredPassword: true, allowWithoutSecondFactor: true },
       schema: {
         tags,
         operationId: 'getSignInMethods',

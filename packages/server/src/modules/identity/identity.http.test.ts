@@ -392,6 +392,8 @@ describe.each(DIALECTS)('strict password profile on %s', (dialect) => {
     const blocked = await fresh.get(`/api/users/${sec.id}`);
     expect(blocked.status).toBe(422);
     expect(blocked.body.error.details.reason).toBe('password_expired');
+    // What the sign-in page reads is the same for everyone, a session waiting on its password too.
+    expect((await fresh.get('/api/auth/methods')).status).toBe(200);
     expect(
       (
         await fresh.post('/api/auth/password', {

@@ -252,6 +252,27 @@ export async function pageUsers(
 export const countMatchingUsers = (q: Q, f: UserListFilter, now: string): Promise<number> =>
   countRows(filteredUsers(q, f, now));
 
+/**
+ * IN-1: how many enabled people (not service accounts) hold any of `roles`, leaving out one user
+ * (a change's requester, who may not vote on it).
+ */
+export async function countEnabledPeopleWithAnyRole(
+  q: Q,
+  roles: readonly Role[],
+  except: { id: string | null; username: string },
+): Promise<number> {
+  if (roles.length === 0) return 0;
+  const holders = q.selectFrom('user_roles').select('user_id').where('role', 'in', [...roles]);
+  let query = q
+    .selectFrom('users')
+    .where('disabled', '=', 0)
+    .where('service_account', '=', 0)
+    .where('id', 'in', holders)
+    .where('username', '!=', except.username);
+  if (except.id) query = query.where('id', '!=', except.id);
+  return countRows(query);
+}
+
 /** The enabled users holding a role, every one of them. */
 export async function enabledUsersWithRole(q: Q, role: Role): Promise<User[]> {
   const rows = await filteredUsers(q, { role, disabled: false }, '')

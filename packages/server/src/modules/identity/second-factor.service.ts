@@ -1,7 +1,6 @@
 import { FIELDS, RULES } from '@releasegate/messages';
 import { randomBytes } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
-import QRCode from 'qrcode';
 import { notFound, refusal, secondFactorRequired, type DomainError } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
 import type { IdentityDeps } from './identity.deps';
@@ -129,6 +128,8 @@ export async function startEnrolment(deps: IdentityDeps, ctx: RequestContext): P
   const principal = requirePrincipal(ctx);
   const secret = new Secret({ size: 20 }).base32;
   const uri = totpFor(secret, principal.username).toString();
+  // Loaded on first use, not at the server's start (docs/performance.md).
+  const { default: QRCode } = await import('qrcode');
   const qrDataUrl = await QRCode.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 1, width: 240 });
   await deps.db.kysely.transaction().execute(async (trx) => {
     const existing = await repo.findTotp(trx, principal.userId);

@@ -1,5 +1,3 @@
-import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
 import type {
   MeasureRuleKey,
   QuarterMeasures,
@@ -233,9 +231,12 @@ export async function quarterReport(
   const summary = summaryRows(input, lang);
   const records = recordRows(input, lang);
   if (format === 'csv') {
+    // The file libraries are loaded on first use, not at the server's start (docs/performance.md).
+    const { stringify } = await import('csv-stringify/sync');
     const text = stringify([...summary, [], t.columns, ...records], { bom: true });
     return Buffer.from(text, 'utf8');
   }
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'ReleaseGate';
   workbook.created = new Date(input.generatedAt);

@@ -1,4 +1,4 @@
-import { createTransport, type Mail } from 'nodemailer';
+import type { Mail } from 'nodemailer';
 import { renderReason, type Reason } from '@releasegate/messages';
 import type { Clock } from '@releasegate/domain';
 import type { Db } from '../../db/database';
@@ -182,16 +182,19 @@ export function registerDeliveryJobs(runner: JobRunner, deps: DeliveryDeps): { c
   const timeoutMs = deps.timeoutMs ?? 10_000;
   const limits = deps.robotLimits ?? ROBOT_RATE_LIMITS;
   const app: AppCardDeps = { secrets: deps.secrets, tokens: deps.appTokens ?? new AppTokens() };
-  let mailer: Mail | undefined;
+  // nodemailer is loaded with the first e-mail, not at the server's start (docs/performance.md).
+  let mailer: Promise<Mail> | undefined;
   const mail = () =>
-    (mailer ??= createTransport(
-      {
-        url: deps.smtp.url,
-        connectionTimeout: timeoutMs,
-        greetingTimeout: timeoutMs,
-        socketTimeout: timeoutMs,
-      },
-      { from: deps.smtp.from },
+    (mailer ??= import('nodemailer').then(({ createTransport }) =>
+      createTransport(
+        {
+          url: deps.smtp.url,
+          connectionTimeout: timeoutMs,
+          greetingTimeout: timeoutMs,
+          socketTimeout: timeoutMs,
+        },
+        { from: deps.smtp.from },
+      ),
     ));
 
   const q = () => deps.db.kysely;
@@ -251,7 +254,7 @@ export function registerDeliveryJobs(runner: JobRunner, deps: DeliveryDeps): { c
         if (!deps.smtp.url)
           return settle('skipped', failure({ code: 'delivery_smtp_not_configured', params: {} }), null);
         const { subject, text } = emailOf(d.message, deps.publicUrl);
-        const info = await mail().sendMail({ to: d.recipient!, subject, text });
+        const info = await (await mail()).sendMail({ to: d.recipient!, subject, text });
         return settle('delivered', null, Number(/^(\d{3})/.exec(String(info.response ?? ''))?.[1] ?? 250));
       }
       const endpoint = d.endpointId ? await repo.findEndpoint(q(), d.endpointId, deps.secrets) : undefined;
@@ -298,7 +301,7 @@ export function registerDeliveryJobs(runner: JobRunner, deps: DeliveryDeps): { c
   };
 
   runner.register(DELIVERY_JOB, { external: deliver, maxAttempts: DELIVERY_MAX_ATTEMPTS });
-  return { close: () => mailer?.close() };
+  return { close: () => void mailer?.then((m) => m.close()) };
 }
 
 /**

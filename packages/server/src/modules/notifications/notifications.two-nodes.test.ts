@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '@releasegate/domain';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../../test/databases';
-import { spawnServer, stopServer, type ServerProcess } from '../../test/server-process';
+import { spawnServers, stopServer, type ServerProcess } from '../../test/server-process';
 import { insertEndpoint } from './notification.repository';
 import { SecretBox } from '../../storage/secret-box';
 import { DELIVERY_JOB, notify } from './notify';
@@ -53,8 +53,7 @@ describe.skipIf(!DIALECTS.includes('postgres'))(
         );
       // The receiver listens on 127.0.0.1: allow-listed, as the outbound policy wants.
       const env = { ...t.env, JOBS_POLL_MS: '30', OUTBOUND_ALLOW: '127.0.0.1/32' };
-      servers.push(await spawnServer(env));
-      servers.push(await spawnServer(env));
+      await spawnServers(2, env, servers);
       const events = 30;
       for (let n = 1; n <= events; n++)
         await t.db.kysely.transaction().execute((trx) =>

@@ -3,7 +3,7 @@ import { DIALECTS } from '../../test/databases';
 import { startTestApp, type TestApp } from '../../test/test-app';
 import { signInRoles } from '../../test/releases';
 import { SESSIONS_FOR_A_DAY, readyRelease } from '../../test/implementation';
-import { spawnServer, stopServer, type ServerProcess } from '../../test/server-process';
+import { spawnServers, stopServer, type ServerProcess } from '../../test/server-process';
 
 // Several server nodes share one database only on PostgreSQL (SQLite is the one-node mode): the
 // test is skipped unless TEST_DATABASE_URL names a PostgreSQL server (CI always does).
@@ -33,7 +33,7 @@ describe.skipIf(!DIALECTS.includes('postgres'))('the rollback decision deadline 
       discoveredAt: new Date(Date.now() - 31 * 60_000).toISOString(),
     });
     expect(raised.status, JSON.stringify(raised.body)).toBe(200);
-    for (let n = 0; n < 2; n++) nodes.push(await spawnServer({ ...t.database.env, JOBS_POLL_MS: '20' }));
+    await spawnServers(2, { ...t.database.env, JOBS_POLL_MS: '20' }, nodes);
     const fired = () =>
       t.database.db.kysely
         .selectFrom('audit_events')

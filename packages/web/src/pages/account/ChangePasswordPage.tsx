@@ -1,3 +1,4 @@
+import '../../i18n/zh.account';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { Alert, Button, Card, Form, Input, Result } from 'antd';

@@ -1,3 +1,5 @@
+import '../../i18n/zh.tokens';
+import '../../i18n/zh.account';
 import { useState } from 'react';
 import { Alert, Button, Card, Flex, Form, Input, Popconfirm, Result, Space, Tag, Typography } from 'antd';
 import { CheckOutlined, CopyOutlined, SafetyOutlined } from '@ant-design/icons';

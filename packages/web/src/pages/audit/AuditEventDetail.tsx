@@ -1,3 +1,4 @@
+import '../../i18n/zh.audit';
 import { Col, Collapse, Descriptions, Row, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { AuditEvent } from '../../api/types';

@@ -1,3 +1,4 @@
+import '../../i18n/zh.audit';
 import { Button, Col, Form, Input, Row, Select, Space } from 'antd';
 import { BeijingDatePicker } from '../../common/beijingPickers';
 import { ReloadOutlined, SearchOutlined } from '@ant-design/icons';

@@ -1,3 +1,4 @@
+import '../../i18n/zh.audit';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { Button, Card, Divider, Flex, Tag, Typography } from 'antd';

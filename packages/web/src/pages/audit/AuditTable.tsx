@@ -1,3 +1,4 @@
+import '../../i18n/zh.audit';
 import { Flex, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useTranslation } from 'react-i18next';

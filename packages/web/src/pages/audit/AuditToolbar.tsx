@@ -1,3 +1,4 @@
+import '../../i18n/zh.audit';
 import { Button } from 'antd';
 import { DownloadOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';

@@ -1,3 +1,4 @@
+import '../../i18n/zh.audit';
 import { Alert, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { AuditVerifyResult } from '../../api/types';

@@ -1,3 +1,4 @@
+import '../../i18n/zh.audit';
 import type { TFunction } from 'i18next';
 
 /** A refusal of a request without an action name of its own is audited as "METHOD /api/route". */

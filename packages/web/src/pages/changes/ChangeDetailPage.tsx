@@ -1,3 +1,4 @@
+import '../../i18n/zh.cmdb';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import {
@@ -30,6 +31,7 @@ import { useTranslation } from 'react-i18next';
 import type { ChangeDetail, ChangeVote, ReleaseState, VoteDecision } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { ErrorAlert } from '../../common/ErrorAlert';
+import { PhoneTable } from '../../common/PhoneTable';
 import { formatDateTime, formatMinute } from '../../common/format';
 import { ReasonModal } from '../../common/ReasonModal';
 import { EnvironmentTag } from '../cmdb/CiTags';
@@ -94,6 +96,11 @@ function ChangeView({ change: c }: { change: ChangeDetail }) {
   const canManage = can('change.manage') && internal;
   const canVote = can('change.vote') && internal && c.state === 'cab_review';
   const percent = Math.min(100, Math.round((c.quorum.approve / Math.max(1, c.quorum.required)) * 100));
+  // Neither the CAB nor, for an emergency change, the emergency CAB has enough people to decide.
+  const undecidable =
+    (c.state === 'draft' || c.state === 'cab_review') &&
+    c.quorum.eligible < c.quorum.required &&
+    (!c.quorum.expedited || c.quorum.expedited.eligible < c.quorum.expedited.required);
 
   return (
     <>
@@ -296,7 +303,7 @@ function ChangeView({ change: c }: { change: ChangeDetail }) {
           </Card>
 
           <Card title={t('changes.cisTitle', { n: c.cis.length })} style={{ marginBottom: 16 }}>
-            <Table
+            <PhoneTable
               rowKey="id"
               size="small"
               pagination={false}
@@ -326,7 +333,7 @@ function ChangeView({ change: c }: { change: ChangeDetail }) {
           </Card>
 
           <Card title={t('changes.releasesTitle')} style={{ marginBottom: 16 }}>
-            <Table
+            <PhoneTable
               rowKey="id"
               size="small"
               pagination={false}
@@ -374,6 +381,19 @@ function ChangeView({ change: c }: { change: ChangeDetail }) {
             <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0', fontSize: 12 }}>
               {t('changes.quorumHelp', { required: c.quorum.required })}
             </Typography.Paragraph>
+            {undecidable && (
+              // IN-1: a CAB with fewer voters than its quorum never decides; say so, and who can help.
+              <Alert
+                type="error"
+                showIcon
+                style={{ marginTop: 12 }}
+                data-testid="change-too-few-voters"
+                title={t('changes.tooFewVoters', {
+                  eligible: c.quorum.eligible,
+                  required: c.quorum.required,
+                })}
+              />
+            )}
             {c.quorum.expedited && (
               // IN-1, TY-4: the emergency CAB's own, smaller quorum of its members' votes.
               <Alert

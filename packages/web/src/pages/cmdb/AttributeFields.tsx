@@ -1,3 +1,4 @@
+import '../../i18n/zh.cmdb';
 import { Form, Input, Select } from 'antd';
 import { BeijingDatePicker } from '../../common/beijingPickers';
 import dayjs, { type Dayjs } from 'dayjs';

@@ -1,3 +1,4 @@
+import '../../i18n/zh.cmdb';
 import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { Breadcrumb, Button, Card, Descriptions, Flex, Tabs, Typography } from 'antd';
@@ -178,7 +179,7 @@ function CiDetailView({ ci, canWrite }: { ci: CiDetail; canWrite: boolean }) {
             },
             { key: 'impact', label: t('cmdb.tabs.impact'), children: <ImpactTab ciId={ci.id} /> },
             { key: 'history', label: t('cmdb.tabs.history'), children: <HistoryTab ci={ci} /> },
-            { key: 'knowledge', label: t('knowledge.nav'), children: <LinkedArticles ciId={ci.id} /> },
+            { key: 'knowledge', label: t('nav.knowledge'), children: <LinkedArticles ciId={ci.id} /> },
           ]}
         />
       </Card>

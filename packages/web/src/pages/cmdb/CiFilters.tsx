@@ -1,3 +1,4 @@
+import '../../i18n/zh.cmdb';
 import { Button, Col, Form, Input, Row, Select, Space } from 'antd';
 import { ReloadOutlined, SearchOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';

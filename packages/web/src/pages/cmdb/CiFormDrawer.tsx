@@ -1,3 +1,4 @@
+import '../../i18n/zh.cmdb';
 import { useEffect, useRef, useState } from 'react';
 import { Alert, Button, Drawer, Flex, Form, Input, Select, Switch } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';

@@ -1,3 +1,4 @@
+import '../../i18n/zh.cmdb';
 import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { Button, Card, Divider, Flex, Tag, Typography } from 'antd';

@@ -1,3 +1,4 @@
+import '../../i18n/zh.cmdb';
 import { useEffect, useState } from 'react';
 import { Select } from 'antd';
 import { useTranslation } from 'react-i18next';

@@ -1,3 +1,4 @@
+import '../../i18n/zh.cmdb';
 import { Link } from 'react-router';
 import { Flex, Table, Typography } from 'antd';
 import type { TableColumnsType, TableProps } from 'antd';

@@ -1,3 +1,4 @@
+import '../../i18n/zh.cmdb';
 import { Tag, Tooltip } from 'antd';
 import { FireFilled } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';

@@ -1,3 +1,5 @@
+import '../../i18n/zh.cmdb';
+import '../../i18n/zh.audit';
 import { Link } from 'react-router';
 import { Empty, Flex, Spin, Tag, Timeline, Typography } from 'antd';
 import { useQueries } from '@tanstack/react-query';

@@ -1,3 +1,4 @@
+import '../../i18n/zh.cmdb';
 import { useEffect, useMemo, useRef } from 'react';
 import * as echarts from 'echarts/core';
 import { GraphChart, type GraphSeriesOption } from 'echarts/charts';

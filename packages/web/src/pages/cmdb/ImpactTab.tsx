@@ -1,3 +1,4 @@
+import '../../i18n/zh.cmdb';
 import { lazy, Suspense, useState } from 'react';
 import { Link } from 'react-router';
 import { Alert, Col, Flex, Row, Select, Spin, Statistic, Table, Tag, Typography } from 'antd';

@@ -1,3 +1,4 @@
+import '../../i18n/zh.cmdb';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { Button, Flex, Table, Tag, Typography } from 'antd';

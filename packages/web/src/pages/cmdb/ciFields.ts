@@ -1,3 +1,4 @@
+import '../../i18n/zh.cmdb';
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import { environmentLabel } from './CiTags';

@@ -1,3 +1,4 @@
+import '../../i18n/zh.dsl';
 import { Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { DslState } from '../../api/types';

@@ -1,3 +1,4 @@
+import '../../i18n/zh.dsl';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import {

@@ -1,3 +1,4 @@
+import '../../i18n/zh.dsl';
 import { useState } from 'react';
 import { Alert, Button, Form, Modal, Upload } from 'antd';
 import type { UploadFile } from 'antd';

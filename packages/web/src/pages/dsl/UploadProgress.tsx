@@ -1,3 +1,4 @@
+import '../../i18n/zh.dsl';
 import { Progress, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { TransferProgress } from '../../api/client';

@@ -1,3 +1,4 @@
+import '../../i18n/zh.knowledge';
 import { Collapse, Flex, Tag, Timeline, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../common/ErrorAlert';

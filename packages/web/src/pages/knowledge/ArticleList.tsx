@@ -1,3 +1,4 @@
+import '../../i18n/zh.knowledge';
 import { Link } from 'react-router';
 import { Empty, Flex, Spin, Tag, Typography } from 'antd';
 import { ApartmentOutlined, RocketOutlined } from '@ant-design/icons';

@@ -1,3 +1,4 @@
+import '../../i18n/zh.knowledge';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import {
@@ -119,7 +120,7 @@ function ArticleView({ article: a }: { article: Article }) {
     <>
       <Breadcrumb
         style={{ marginBottom: 12 }}
-        items={[{ title: <Link to="/knowledge">{t('knowledge.nav')}</Link> }, { title: a.number }]}
+        items={[{ title: <Link to="/knowledge">{t('nav.knowledge')}</Link> }, { title: a.number }]}
       />
       <Flex justify="space-between" align="flex-start" gap={16} wrap style={{ marginBottom: 16 }}>
         <div style={{ minWidth: 0, flex: '1 1 420px' }}>

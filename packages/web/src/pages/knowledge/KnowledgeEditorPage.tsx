@@ -1,3 +1,4 @@
+import '../../i18n/zh.knowledge';
 import { useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { Alert, Breadcrumb, Button, Card, Col, Flex, Form, Input, Row, Select, Tabs, Typography } from 'antd';
@@ -130,7 +131,7 @@ function Editor({ article, release }: { article?: Article; release?: ReleaseDeta
       <Breadcrumb
         style={{ marginBottom: 12 }}
         items={[
-          { title: <Link to="/knowledge">{t('knowledge.nav')}</Link> },
+          { title: <Link to="/knowledge">{t('nav.knowledge')}</Link> },
           ...(article ? [{ title: <Link to={`/knowledge/${article.id}`}>{article.number}</Link> }] : []),
           ...(release ? [{ title: <Link to={`/releases/${release.id}`}>{release.number}</Link> }] : []),
           { title },

@@ -1,3 +1,4 @@
+import '../../i18n/zh.knowledge';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { Button, Card, Flex, Input, Pagination, Select, Tag, Typography } from 'antd';

@@ -1,3 +1,4 @@
+import '../../i18n/zh.knowledge';
 import { Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { KnowledgeKind, KnowledgeState, Segment } from './knowledge.api';

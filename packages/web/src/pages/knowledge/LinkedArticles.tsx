@@ -1,3 +1,4 @@
+import '../../i18n/zh.knowledge';
 import { Link } from 'react-router';
 import { Button, Flex, Typography } from 'antd';
 import { EditOutlined, ReadOutlined } from '@ant-design/icons';

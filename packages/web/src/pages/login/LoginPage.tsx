@@ -1,3 +1,4 @@
+import '../../i18n/zh.account';
 import { useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { Alert, Button, Divider, Form, Input, Skeleton, Typography } from 'antd';

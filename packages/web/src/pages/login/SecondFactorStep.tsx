@@ -1,3 +1,4 @@
+import '../../i18n/zh.account';
 import { useState } from 'react';
 import { Button, Form, Input, Typography } from 'antd';
 import { SafetyOutlined } from '@ant-design/icons';

@@ -1,3 +1,4 @@
+import '../../i18n/zh.account';
 import type { TFunction } from 'i18next';
 import { errorText } from '../../common/errors';
 

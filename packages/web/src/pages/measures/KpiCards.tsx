@@ -1,3 +1,4 @@
+import '../../i18n/zh.measures';
 import type { ReactNode } from 'react';
 import { Card, Col, Flex, Row, Statistic, Tag, Tooltip, Typography } from 'antd';
 import { CheckCircleFilled, CloseCircleFilled, InfoCircleOutlined } from '@ant-design/icons';

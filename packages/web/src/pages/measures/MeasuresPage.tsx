@@ -1,3 +1,4 @@
+import '../../i18n/zh.measures';
 import { useState } from 'react';
 import { Alert, Button, Card, Col, Dropdown, Empty, Flex, Row, Select, Tag, Typography } from 'antd';
 import { BeijingDatePicker } from '../../common/beijingPickers';

@@ -1,3 +1,4 @@
+import '../../i18n/zh.measures';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { Card, Flex, Select, Table, Tag, Typography } from 'antd';

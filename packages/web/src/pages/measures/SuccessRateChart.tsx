@@ -1,3 +1,4 @@
+import '../../i18n/zh.measures';
 import { useMemo } from 'react';
 import * as echarts from 'echarts/core';
 import { BarChart, type BarSeriesOption } from 'echarts/charts';

@@ -1,3 +1,4 @@
+import '../../i18n/zh.audit';
 import { Link } from 'react-router';
 import { Button, Flex, Spin, Timeline, Typography } from 'antd';
 import { AuditOutlined } from '@ant-design/icons';

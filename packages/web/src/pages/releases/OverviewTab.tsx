@@ -1,5 +1,6 @@
+import '../../i18n/zh.cmdb';
 import { Link } from 'react-router';
-import { Card, Col, Descriptions, Flex, Row, Table, Tag, Typography } from 'antd';
+import { Card, Col, Descriptions, Flex, Row, Tag, Typography } from 'antd';
 import { CheckCircleFilled, CloseCircleFilled } from '@ant-design/icons';
 import { useQueries } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -16,6 +17,7 @@ import { PersonName, usePeople } from '../../common/people';
 import { useAuth } from '../../auth/AuthContext';
 import { ReleaseStateTag, ReleaseTypeTag } from './ReleaseTags';
 import { usePhone } from '../../common/usePhone';
+import { PhoneTable } from '../../common/PhoneTable';
 import { useReleasePolicy } from './useReleasePolicy';
 
 /** 概况: the request, its changes with their approval (PR-4), items, target CIs and the classification. */
@@ -121,7 +123,7 @@ export function OverviewTab({ release: r }: { release: ReleaseDetail }) {
         </Card>
 
         <Card title={t('releases.overview.changesTitle')} size="small" style={{ marginBottom: 16 }}>
-          <Table<ChangeApproval>
+          <PhoneTable<ChangeApproval>
             rowKey="id"
             size="small"
             pagination={false}
@@ -181,7 +183,7 @@ export function OverviewTab({ release: r }: { release: ReleaseDetail }) {
         </Card>
 
         <Card title={t('releases.overview.itemsTitle')} size="small" style={{ marginBottom: 16 }}>
-          <Table<ReleaseItem>
+          <PhoneTable<ReleaseItem>
             rowKey="id"
             size="small"
             pagination={false}
@@ -230,7 +232,7 @@ export function OverviewTab({ release: r }: { release: ReleaseDetail }) {
         </Card>
 
         <Card title={t('releases.overview.targetsTitle')} size="small" style={{ marginBottom: 16 }}>
-          <Table
+          <PhoneTable
             rowKey="id"
             size="small"
             pagination={false}

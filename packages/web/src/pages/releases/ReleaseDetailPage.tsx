@@ -3,6 +3,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { Card, Flex, Spin, Tabs } from 'antd';
 import { Breadcrumbs } from '../../common/Breadcrumbs';
 import { usePhone } from '../../common/usePhone';
+import { TabsMenu } from '../../common/TabsMenu';
 import { useTranslation } from 'react-i18next';
 import type { ReleaseDetail } from '../../api/types';
 import { ErrorAlert } from '../../common/ErrorAlert';
@@ -137,6 +138,20 @@ function ReleaseView({ release: r }: { release: ReleaseDetail }) {
               activeKey={tab}
               onChange={(key) => open(key as ReleaseTab)}
               destroyOnHidden
+              tabBarExtraContent={
+                narrow
+                  ? {
+                      right: (
+                        <TabsMenu
+                          tabs={tabs.map((key) => ({ key, label: t(`releases.tabs.${key}`) }))}
+                          activeKey={tab}
+                          onSelect={(key) => open(key as ReleaseTab)}
+                          label={t('releases.allTabs')}
+                        />
+                      ),
+                    }
+                  : undefined
+              }
               items={tabs.map((key) => ({
                 key,
                 label: t(`releases.tabs.${key}`),

@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import '../../i18n/zh.cmdb';
+import { useEffect, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import {
   Breadcrumb,
@@ -79,6 +80,10 @@ export function ReleaseRequestPage() {
   const approved = useChanges({ state: 'approved', q: changeSearch.trim() || undefined, limit: 50 });
   const chosen = useChange(preselected ?? '', { enabled: preselected !== null });
   const dsl = useDslVersions({ state: 'approved', sort: 'name', limit: 200 });
+  // A request made from a change's page starts with that change's title, to edit at will.
+  useEffect(() => {
+    if (chosen.data && !form.getFieldValue('title')) form.setFieldValue('title', chosen.data.title);
+  }, [chosen.data, form]);
 
   const changes: Change[] = [
     ...new Map(
@@ -257,6 +262,19 @@ export function ReleaseRequestPage() {
                             name={[field.name, 'dslVersionId']}
                             label={t('releases.new.itemDsl')}
                             rules={[{ required: true, message: t('releases.new.itemDslPlaceholder') }]}
+                            // DS-2: with nothing approved yet, say where a version comes from (a
+                            // new tab, so the request filled in so far stays).
+                            extra={
+                              dsl.isSuccess &&
+                              dsl.data.items.length === 0 && (
+                                <span data-testid="release-item-dsl-none">
+                                  {t('releases.new.itemDslNone')}{' '}
+                                  <Link to="/dsl" target="_blank">
+                                    {t('releases.new.itemDslRegister')}
+                                  </Link>
+                                </span>
+                              )
+                            }
                           >
                             <Select<string>
                               showSearch={{ optionFilterProp: 'label' }}

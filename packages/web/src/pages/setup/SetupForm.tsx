@@ -1,3 +1,4 @@
+import '../../i18n/zh.account';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { Button, Form, Input } from 'antd';

@@ -1,3 +1,4 @@
+import '../../i18n/zh.account';
 import { useNavigate, useSearchParams } from 'react-router';
 import { Button, Result } from 'antd';
 import { useTranslation } from 'react-i18next';

@@ -1,3 +1,4 @@
+import '../../i18n/zh.tokens';
 import { useState } from 'react';
 import { Form, Input, Modal, Select } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';

@@ -1,3 +1,4 @@
+import '../../i18n/zh.tokens';
 import { useState } from 'react';
 import { Button, Card, Input, Space, Typography } from 'antd';
 import { CheckOutlined, CopyOutlined, DownloadOutlined } from '@ant-design/icons';

@@ -1,3 +1,4 @@
+import '../../i18n/zh.tokens';
 import { useState } from 'react';
 import { Alert, Button, Input, Modal, Space, Typography } from 'antd';
 import { CheckOutlined, CopyOutlined } from '@ant-design/icons';

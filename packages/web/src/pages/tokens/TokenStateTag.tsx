@@ -1,3 +1,4 @@
+import '../../i18n/zh.tokens';
 import { Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { TokenState } from '../../api/types';

@@ -1,3 +1,4 @@
+import '../../i18n/zh.tokens';
 import { Button, Flex, Popconfirm, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';

@@ -1,3 +1,4 @@
+import '../../i18n/zh.tokens';
 import { useState } from 'react';
 import { Button, Card, Flex, Select } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';

@@ -1,3 +1,4 @@
+import '../../i18n/zh.people';
 import { Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useRoleOptions } from '../../common/roles';

@@ -1,4 +1,6 @@
-import { Button, Popconfirm, Space } from 'antd';
+import '../../i18n/zh.people';
+import { Button, Space, type MenuProps } from 'antd';
+import { DownOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../api/types';
@@ -6,6 +8,9 @@ import { useErrorText } from '../../common/errors';
 import { isLocked, resetSecondFactor, userAction, usersQueryKey } from './users.api';
 import { directoryQueryKey, setBreakGlass } from './directory.api';
 import { useFeedback } from '../../common/feedback';
+import { LazyDropdown } from '../../common/LazyDropdown';
+
+type MenuItem = NonNullable<MenuProps['items']>[number];
 
 /** X-4: who may be the break-glass administrator (the server has the last word). */
 const mayBreakGlass = (user: User) =>
@@ -14,7 +19,10 @@ const mayBreakGlass = (user: User) =>
   !user.disabled &&
   user.roles.some((r) => r === 'system_administrator' || r === 'security_administrator');
 
-/** Edit, reset password, disable or enable, unlock, reset two-step verification: one row's actions. */
+/**
+ * One row's actions: edit, unlock, and a menu of the rest (phone number and IM accounts, reset
+ * password, break-glass, reset two-step verification, disable or enable).
+ */
 export function UserActions({
   user,
   onEdit,
@@ -28,7 +36,7 @@ export function UserActions({
   onContact: () => void;
 }) {
   const { t } = useTranslation();
-  const { message } = useFeedback();
+  const { message, modal } = useFeedback();
   const errorText = useErrorText();
   const queryClient = useQueryClient();
   const act = useMutation({
@@ -62,44 +70,73 @@ export function UserActions({
     onError: (error) => void message.error(errorText(error)),
   });
 
+  const confirmThen = (title: string, okText: string, onOk: () => void, danger = false) =>
+    modal.confirm({
+      title,
+      okText,
+      cancelText: t('common.cancel'),
+      okButtonProps: danger ? { danger: true } : undefined,
+      onOk,
+    });
+  const name = { name: user.username };
+  // Edit (and unlock, when the account is locked: the call that cannot wait) stay in the row; the
+  // rest is one menu, so the column keeps its width whatever a user allows (up to seven actions).
+  const more = (
+    [
+      !user.serviceAccount && { key: 'contact', label: t('contact.edit'), onClick: onContact },
+      user.source === 'local' &&
+        !user.serviceAccount && {
+          key: 'password',
+          label: t('users.resetPassword'),
+          onClick: onResetPassword,
+        },
+      user.breakGlass
+        ? {
+            key: 'breakGlass',
+            label: t('directory.unsetBreakGlass'),
+            onClick: () => breakGlass.mutate(false),
+          }
+        : mayBreakGlass(user) && {
+            key: 'breakGlass',
+            label: t('directory.setBreakGlass'),
+            onClick: () =>
+              confirmThen(t('directory.setBreakGlassConfirm', name), t('directory.setBreakGlass'), () =>
+                breakGlass.mutate(true),
+              ),
+          },
+      user.secondFactor && {
+        key: 'twoStep',
+        label: t('users.resetTwoStep'),
+        onClick: () =>
+          confirmThen(
+            t('users.resetTwoStepConfirm', name),
+            t('users.resetTwoStep'),
+            () => resetTwoStep.mutate(),
+            true,
+          ),
+      },
+      user.disabled
+        ? { key: 'enable', label: t('users.enable'), onClick: () => act.mutate('enable') }
+        : {
+            key: 'disable',
+            label: t('users.disable'),
+            danger: true,
+            onClick: () =>
+              confirmThen(
+                t('users.disableConfirm', name),
+                t('users.disable'),
+                () => act.mutate('disable'),
+                true,
+              ),
+          },
+    ] as (MenuItem | false)[]
+  ).filter((item): item is MenuItem => item !== false);
+
   return (
-    <Space size={0} wrap={false}>
+    <Space size={0} wrap={false} data-testid={`user-actions-${user.username}`}>
       <Button type="link" size="small" onClick={onEdit}>
         {t('common.edit')}
       </Button>
-      {!user.serviceAccount && (
-        <Button type="link" size="small" onClick={onContact}>
-          {t('contact.edit')}
-        </Button>
-      )}
-      {user.source === 'local' && !user.serviceAccount && (
-        <Button type="link" size="small" onClick={onResetPassword}>
-          {t('users.resetPassword')}
-        </Button>
-      )}
-      {user.breakGlass ? (
-        <Button
-          type="link"
-          size="small"
-          onClick={() => breakGlass.mutate(false)}
-          loading={breakGlass.isPending}
-        >
-          {t('directory.unsetBreakGlass')}
-        </Button>
-      ) : (
-        mayBreakGlass(user) && (
-          <Popconfirm
-            title={t('directory.setBreakGlassConfirm', { name: user.username })}
-            okText={t('directory.setBreakGlass')}
-            cancelText={t('common.cancel')}
-            onConfirm={() => breakGlass.mutate(true)}
-          >
-            <Button type="link" size="small" loading={breakGlass.isPending}>
-              {t('directory.setBreakGlass')}
-            </Button>
-          </Popconfirm>
-        )
-      )}
       {isLocked(user) && (
         <Button
           type="link"
@@ -110,41 +147,17 @@ export function UserActions({
           {t('users.unlock')}
         </Button>
       )}
-      {user.secondFactor && (
-        <Popconfirm
-          title={t('users.resetTwoStepConfirm', { name: user.username })}
-          okText={t('users.resetTwoStep')}
-          cancelText={t('common.cancel')}
-          okButtonProps={{ danger: true }}
-          onConfirm={() => resetTwoStep.mutate()}
-        >
-          <Button type="link" size="small" loading={resetTwoStep.isPending}>
-            {t('users.resetTwoStep')}
-          </Button>
-        </Popconfirm>
-      )}
-      {user.disabled ? (
+      <LazyDropdown menu={{ items: more }}>
         <Button
           type="link"
           size="small"
-          onClick={() => act.mutate('enable')}
-          loading={act.isPending && act.variables === 'enable'}
+          loading={
+            resetTwoStep.isPending || breakGlass.isPending || (act.isPending && act.variables !== 'unlock')
+          }
         >
-          {t('users.enable')}
+          {t('users.more')} <DownOutlined />
         </Button>
-      ) : (
-        <Popconfirm
-          title={t('users.disableConfirm', { name: user.username })}
-          okText={t('users.disable')}
-          cancelText={t('common.cancel')}
-          okButtonProps={{ danger: true }}
-          onConfirm={() => act.mutate('disable')}
-        >
-          <Button type="link" size="small" danger loading={act.isPending && act.variables === 'disable'}>
-            {t('users.disable')}
-          </Button>
-        </Popconfirm>
-      )}
+      </LazyDropdown>
     </Space>
   );
 }

@@ -1,3 +1,4 @@
+import '../../i18n/zh.people';
 import { useState } from 'react';
 import { Form, Input, Modal, Switch } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -138,7 +139,13 @@ export function UserFormModal({ user, onClose }: { user?: User; onClose: () => v
           <Form.Item
             name="password"
             label={t('users.initialPassword')}
-            extra={`${t('password.rule')} ${t('users.initialPasswordHelp')}`}
+            extra={
+              <>
+                {t('password.rule')}
+                <br />
+                {t('users.initialPasswordHelp')}
+              </>
+            }
             rules={[
               { required: true, message: t('common.required') },
               { min: MIN_PASSWORD_LENGTH, message: t('password.tooShort') },

@@ -1,3 +1,4 @@
+import '../../i18n/zh.people';
 import { Tag, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../api/types';

@@ -1,10 +1,12 @@
-import { Flex, Table, Tag, Typography } from 'antd';
+import '../../i18n/zh.people';
+import { Flex, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType, TableProps } from 'antd';
 import type { QueryOf } from '../../api/routes';
 import type { useCursorPages } from '../../common/useCursorPages';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../api/types';
 import { formatMinute } from '../../common/format';
+import { usePhone } from '../../common/usePhone';
 import { RoleTags } from '../../common/RoleTags';
 import { UserActions } from './UserActions';
 import { UserStatusTag } from './UserStatusTag';
@@ -36,6 +38,7 @@ export function UserTable({
 }: UserTableProps) {
   const { t, i18n } = useTranslation();
   const english = i18n.language === 'en';
+  const phone = usePhone();
   const sorted = (key: UserSortKey, byDefault?: 'ascend') => sortable(key, byDefault);
   const columns: TableColumnsType<User> = [
     {
@@ -51,7 +54,11 @@ export function UserTable({
               {user.username}
             </Typography.Text>
             {user.source !== 'local' && <Tag color="geekblue">{t(`directory.sourceTag.${user.source}`)}</Tag>}
-            {user.breakGlass && <Tag color="red">{t('directory.breakGlassTag')}</Tag>}
+            {user.breakGlass && (
+              <Tooltip title={t('directory.breakGlassTagHelp')}>
+                <Tag color="red">{t('directory.breakGlassTag')}</Tag>
+              </Tooltip>
+            )}
           </Flex>
         </Flex>
       ),
@@ -87,8 +94,10 @@ export function UserTable({
     columns.push({
       title: t('common.actions'),
       key: 'actions',
-      fixed: 'right',
-      width: english ? 400 : 290,
+      // Kept in view while the columns scroll on a wide screen; on a phone a pinned column would
+      // cover the user it acts on.
+      fixed: phone ? undefined : 'right',
+      width: english ? 190 : 160,
       render: (_, user) => (
         <UserActions
           user={user}
@@ -105,7 +114,7 @@ export function UserTable({
       columns={columns}
       dataSource={users}
       loading={loading}
-      scroll={{ x: english ? 1250 : 1140 }}
+      scroll={{ x: english ? 1100 : 1000 }}
       pagination={pagination}
       onChange={onChange}
       locale={{ emptyText: t('users.empty') }}

@@ -1,3 +1,4 @@
+import '../../i18n/zh.people';
 import { useState } from 'react';
 import type { QueryOf } from '../../api/routes';
 import { useCursorPages } from '../../common/useCursorPages';

@@ -1,6 +1,4 @@
 import { PassThrough, Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
-import ExcelJS from 'exceljs';
 import type { RequestContext } from '../../../context';
 import { authorize } from '../../../authorize';
 import { recordStandalone } from '../../audit';
@@ -66,7 +64,9 @@ export async function exportCmdb(
     details: { format, kind: format === 'xlsx' ? 'all' : kind },
   });
   const { header, attributeKeys } = await ciColumns(deps);
+  // The file libraries are loaded on first use, not at the server's start (docs/performance.md).
   if (format === 'csv') {
+    const { stringify } = await import('csv-stringify');
     const csv = stringify({ bom: true });
     const rows = async function* () {
       if (kind === 'cis') {
@@ -79,6 +79,7 @@ export async function exportCmdb(
     };
     return Readable.from(rows()).pipe(csv);
   }
+  const { default: ExcelJS } = await import('exceljs');
   const out = new PassThrough();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: out,

@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import type { Row } from 'exceljs';
 import { DomainError } from '@releasegate/domain';
 import { unreadableFile } from './import-limits';
 
@@ -31,6 +30,8 @@ function readable<T>(iterator: AsyncIterator<T>, format: 'csv' | 'xlsx'): AsyncI
 
 /** Reads a CSV file (UTF-8, with or without BOM, comma-separated) as one table. */
 export async function* csvTables(source: Readable): AsyncGenerator<Table> {
+  // The file libraries are loaded on first use, not at the server's start (docs/performance.md).
+  const { parse } = await import('csv-parse');
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, trim: true });
   // Piped, with errors passed on by hand: pipeline() would destroy the request on a refusal.
   source.once('error', (error) => parser.destroy(error));
@@ -100,6 +101,7 @@ export async function* xlsxTables(bytes: Buffer): AsyncGenerator<Table> {
 }
 
 async function* xlsxTablesOnce(source: Readable): AsyncGenerator<Table> {
+  const { default: ExcelJS } = await import('exceljs');
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, {
     sharedStrings: 'cache',
     worksheets: 'emit',
@@ -113,7 +115,7 @@ async function* xlsxTablesOnce(source: Readable): AsyncGenerator<Table> {
     let first = await iterator.next();
     while (!first.done && first.value.cellCount === 0) first = await iterator.next();
     if (first.done) continue;
-    const toCells = (row: ExcelJS.Row) => (row.values as unknown[]).slice(1).map(cellText);
+    const toCells = (row: Row) => (row.values as unknown[]).slice(1).map(cellText);
     const header = toCells(first.value);
     yield {
       // The worksheet name is set by the reader when the workbook part came first (as Excel writes it).

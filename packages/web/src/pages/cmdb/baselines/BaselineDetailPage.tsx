@@ -1,3 +1,4 @@
+import '../../../i18n/zh.cmdb';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Breadcrumb, Button, Card, Descriptions, Flex, Select, Spin, Typography } from 'antd';

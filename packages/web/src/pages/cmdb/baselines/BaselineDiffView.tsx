@@ -1,3 +1,4 @@
+import '../../../i18n/zh.cmdb';
 import { Link } from 'react-router';
 import { Alert, Card, Empty, Flex, List, Table, Tag, Typography } from 'antd';
 import { MinusCircleOutlined, PlusCircleOutlined } from '@ant-design/icons';

@@ -1,3 +1,4 @@
+import '../../../i18n/zh.cmdb';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { Button, Card, Table, Tag, Typography } from 'antd';

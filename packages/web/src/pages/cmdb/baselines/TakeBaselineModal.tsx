@@ -1,3 +1,4 @@
+import '../../../i18n/zh.cmdb';
 import { useState } from 'react';
 import { Form, Input, Modal, Radio, Select } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';

@@ -1,3 +1,4 @@
+import '../../../i18n/zh.cmdb';
 import { useRef, useState } from 'react';
 import { Link } from 'react-router';
 import {

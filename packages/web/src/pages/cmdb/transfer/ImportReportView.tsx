@@ -1,3 +1,4 @@
+import '../../../i18n/zh.cmdb';
 import { Alert, Col, Row, Statistic, Table, Tooltip, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { ImportProblem, ImportReport } from '../../../api/types';

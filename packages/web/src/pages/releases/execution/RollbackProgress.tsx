@@ -1,8 +1,9 @@
-import { Alert, Button, Card, Empty, Flex, Form, Input, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Empty, Flex, Form, Input, Tag, Typography } from 'antd';
 import { CheckCircleFilled, CloseCircleFilled, SafetyCertificateOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { ReleaseDetail } from '../../../api/types';
 import { ErrorAlert } from '../../../common/ErrorAlert';
+import { PhoneTable } from '../../../common/PhoneTable';
 import { formatDateTime } from '../../../common/format';
 import { textLimit } from '../../../common/textLimit';
 import { ActionButton } from '../ActionButton';
@@ -134,7 +135,7 @@ function RestorationCard({ release, checks }: { release: ReleaseDetail; checks: 
             <Alert type="warning" showIcon title={t('execution.rollback.noTargets')} />
           ) : (
             <Form form={form} name="restoration" onFinish={(v) => void verify(v)}>
-              <Table
+              <PhoneTable
                 rowKey="ciId"
                 size="small"
                 pagination={false}
@@ -187,7 +188,7 @@ function RestorationCard({ release, checks }: { release: ReleaseDetail; checks: 
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             {t('execution.rollback.latestCheck', { actor: latest.actor, at: formatDateTime(latest.at) })}
           </Typography.Text>
-          <Table<RestorationItem>
+          <PhoneTable<RestorationItem>
             rowKey="ciId"
             size="small"
             pagination={false}

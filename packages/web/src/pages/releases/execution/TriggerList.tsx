@@ -11,8 +11,8 @@ import { Text, Clamped } from '../../../common/Text';
 
 /**
  * RB-2 on a phone: the rollback triggers as cards instead of a table's columns — the countdown
- * first, the evidence, the two decisions as full-width buttons a thumb can hit (on the first screen
- * of a phone), then the indicator's curve for a trigger a reading raised.
+ * first, the evidence, the two decisions side by side as large buttons a thumb can hit (both on the
+ * first screen of a phone), then the indicator's curve for a trigger a reading raised.
  */
 export function TriggerList({
   releaseId,
@@ -73,7 +73,8 @@ export function TriggerList({
                 </Clamped>
               )}
               {!x.decision && (
-                <Flex vertical gap={8}>
+                // Side by side: both on a phone's first screen, each still half its width to tap.
+                <Flex gap={8}>
                   {(['rollback', 'continue'] as const).map((decision) => (
                     <DecisionButton
                       key={decision}

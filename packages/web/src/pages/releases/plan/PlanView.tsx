@@ -141,7 +141,10 @@ function useSectionBodies(content: PlanContent): Record<PlanSection, ReactNode> 
               label: t('plan.baselineId'),
               children: baseline
                 ? `${baseline.name} · ${formatMinute(baseline.takenAt)}`
-                : (content.baseline?.baselineId ?? <Text />),
+                : (content.baseline?.baselineId ?? (
+                    // A snapshot to compare against is optional: the targets below are the baseline.
+                    <Typography.Text type="secondary">{t('plan.baselineNone')}</Typography.Text>
+                  )),
             },
           ]}
         />

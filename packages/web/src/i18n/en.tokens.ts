@@ -1,0 +1,50 @@
+import type { zhTokens } from './zh.tokens';
+
+/** English for API tokens (pages/tokens) (same keys as zh.tokens.ts). */
+export const enTokens: typeof zhTokens = {
+  tokens: {
+    title: 'API tokens',
+    subtitleAll: 'Scoped, expiring tokens for pipelines and scripts. You manage the tokens of every user.',
+    subtitleOwn: 'Scoped, expiring tokens for pipelines and scripts.',
+    create: 'New token',
+    createTitle: 'New API token',
+    name: 'Name',
+    namePlaceholder: 'e.g. GitLab production deployment pipeline',
+    owner: 'Owner',
+    ownerHelp:
+      'The token acts as this account: tokens for others go to service accounts only, with pipeline scopes',
+    scopes: 'Scopes',
+    scopesHelp: 'Only permissions the owner holds',
+    expiresInDays: 'Expires in (days)',
+    days: 'days',
+    prefix: 'Prefix',
+    state: 'State',
+    createdAt: 'Created',
+    expiresAt: 'Expires',
+    validity: 'Valid',
+    lastUsedAt: 'Last used',
+    stateActive: 'Active',
+    stateExpired: 'Expired',
+    stateRevoked: 'Revoked',
+    revoke: 'Revoke',
+    revokeConfirm: 'Revoke the token “{{name}}”? Pipelines using it stop working at once.',
+    revoked: 'Token “{{name}}” revoked',
+    secretTitle: 'Token created',
+    secretWarning:
+      'Copy this token now and keep it safe. It cannot be shown again once you close this window.',
+    secretLabel: 'Token “{{name}}”',
+    secretUsage: 'Send it as the header: Authorization: Bearer <token>',
+    secretDone: 'I have saved it',
+    copyFailed: 'The browser refused to copy; select the token and copy it by hand',
+    empty: 'No API tokens yet',
+    selectOwnerFirst: 'Choose the owner first',
+    ciClientTitle: 'Download the pipeline client releasegate-ci.mjs',
+    ciClientIntro:
+      'Pipelines use it to ask the deployment gate, report plan steps and push logs: one file, no dependencies, Node.js 18 or later (e.g. the node:20-alpine image). Keep the SHA-256 in the pipeline settings and check the file against it after each download.',
+    ciClientSha256: 'SHA-256',
+    ciClientSize: 'Size: {{size}} bytes',
+    ciClientFetch: 'Fetch and check it in a pipeline:',
+    ciClientDownload: 'Download',
+    ciClientDocs: 'Usage: docs/pipelines.md (GitLab CI, Jenkins and GitHub Actions examples)',
+  },
+};

@@ -1,0 +1,102 @@
+import { addTexts } from '.';
+
+/**
+ * Simplified Chinese for signing in, setting up and one's own account (pages/login, pages/setup,
+ * pages/account). Registered when first imported, by the modules that show them, so they come with
+ * those pages' code and not in the first download (issue #18).
+ */
+export const zhAccount = {
+  login: {
+    title: '登录',
+    subtitle: '使用您的账户登录发布管理平台',
+    username: '用户名',
+    password: '密码',
+    submit: '登录',
+    sessionEnded: '您的会话已结束，请重新登录',
+    secondStepTitle: '两步验证',
+    secondStepSubtitle: '密码正确。请完成第二步验证以登录',
+    codeIntro: '请打开身份验证器应用，输入其中显示的 6 位验证码。',
+    recoveryIntro: '无法使用身份验证器时，可输入启用两步验证时保存的一个恢复码。每个恢复码只能使用一次。',
+    code: '验证码',
+    codeFormat: '请输入 6 位数字',
+    recoveryCode: '恢复码',
+    verify: '验证并登录',
+    useRecoveryCode: '无法使用身份验证器？使用恢复码',
+    useCode: '使用身份验证器的验证码',
+    secondStepSubtitleSso: '单点登录已通过。请完成第二步验证以登录',
+    sso: '使用 {{label}} 登录',
+    ssoHint: '通过公司统一身份认证登录',
+    or: '或',
+    breakGlass: '应急管理员登录',
+    breakGlassIntro:
+      '仅供目录或单点登录不可用时的应急管理员使用。每次登录都会记入审计日志，并通知安全管理员和审计员。',
+    backToSso: '返回单点登录',
+    ssoError: {
+      provider_error: '身份提供方未完成登录（可能已取消），请重新登录',
+      code_rejected: '身份提供方拒绝了本次登录的授权码，请重新登录',
+      id_token_invalid: '身份提供方返回的身份令牌未通过校验，请联系管理员',
+      claims_missing: '身份提供方未提供您的用户名，请联系管理员',
+      groups_collide:
+        '三员分立：您所在的目录组 {{groups}} 会同时授予互斥的角色，已拒绝登录。请联系安全管理员调整组映射',
+      username_taken: '该用户名已属于本平台的另一个账户，请联系安全管理员',
+      other: '单点登录未成功（{{code}}），请重新登录',
+    },
+  },
+  setup: {
+    title: '首次设置',
+    intro: '系统中还没有账户。请创建第一个账户，角色为：{{role}}。',
+    introRole: '请创建您的账户，角色为：{{role}}。',
+    username: '用户名',
+    usernameHelp: '字母、数字及 . _ @ -，2–64 个字符',
+    displayName: '显示名称',
+    email: '电子邮箱',
+    password: '密码',
+    submit: '创建账户并登录',
+    invalidTitle: '设置链接无效',
+    invalidBody:
+      '该链接无效、已被使用或已过期。请联系管理员在服务器上运行 releasegate admin create，生成新的一次性链接。',
+    toLogin: '前往登录',
+    done: '账户已创建，欢迎使用发布管理平台',
+  },
+  twoStep: {
+    title: '两步验证',
+    subtitle:
+      '登录时除密码外，还需输入身份验证器应用（如 Microsoft Authenticator、Google 身份验证器）生成的一次性验证码。',
+    required: '根据安全策略（强密码配置），您的角色必须启用两步验证。启用之前无法使用系统的其他功能。',
+    statusLabel: '状态：',
+    on: '已启用',
+    off: '未启用',
+    enabledSince: '启用于 {{at}}，剩余恢复码 {{left}} 个。',
+    intro: '启用后，每次登录都需要输入身份验证器中的 6 位验证码。',
+    start: '启用两步验证',
+    scanTitle: '第一步：用身份验证器扫描二维码',
+    qrAlt: '两步验证二维码',
+    scanHelp: '在身份验证器应用中添加账户并扫描二维码；无法扫描时，可手动输入下面的密钥。',
+    secretLabel: '密钥',
+    confirmCode: '第二步：输入身份验证器显示的 6 位验证码',
+    confirm: '确认启用',
+    enabledTitle: '两步验证已启用',
+    recoveryTitle: '恢复码',
+    recoveryWarning:
+      '请立即将这些恢复码保存到安全的地方。它们只显示这一次；手机丢失时，每个恢复码可代替验证码登录一次。',
+    copy: '复制恢复码',
+    copied: '已复制',
+    recoveryDone: '我已保存恢复码',
+    manageCode: '生成新的恢复码或关闭前，请输入身份验证器当前显示的 6 位验证码',
+    regenerate: '生成新的恢复码',
+    disable: '关闭两步验证',
+    disableConfirm: '确定关闭两步验证吗？关闭后登录只需密码。',
+  },
+  account: {
+    title: '修改密码',
+    subtitle: '修改后，您在其他设备和浏览器上的会话将全部结束。',
+    currentPassword: '当前密码',
+    newPassword: '新密码',
+    submit: '修改密码',
+    done: '密码已修改',
+    doneDetail: '您在其他设备和浏览器上的会话均已结束，需要用新密码重新登录。',
+    setByAdministrator: '此密码由安全管理员设置，请先修改为只有您知道的密码，然后才能继续使用系统。',
+    expired: '您的密码已过期，修改后才能继续使用系统。',
+  },
+};
+addTexts(zhAccount);
