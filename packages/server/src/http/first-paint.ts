@@ -102,7 +102,11 @@ export async function loadFirstPaint(
 ): Promise<FirstPaintRenderer | null> {
   const entry = path.resolve(webDist, '../dist-server/entry-server.js');
   if (!fs.existsSync(entry)) return null;
-  const module = (await import(pathToFileURL(entry).href)) as RendererModule;
+  // Loaded by its real path, as Node loads the chunks it imports: through a symlinked dist-server
+  // (a deployment's `current` link; the tests' fixtures) a loader that keeps the link's path for
+  // the entry would load a second copy of it beside the one the chunks already belong to — two
+  // Reacts in one page, whose routers then refuse to nest.
+  const module = (await import(pathToFileURL(fs.realpathSync(entry)).href)) as RendererModule;
   const render = module.createFirstPaintRenderer(new AsyncLocalStorage());
   const page = splitTemplate(template, webDist);
   // A first paint is a speed-up, never a queue: beyond one render per processor in progress, a
