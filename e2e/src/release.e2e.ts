@@ -397,6 +397,8 @@ describe('发布管理：重大发布从变更到批准的发布计划', () => {
       await steps.getByLabel(`预计用时（分钟） ${i + 1}`, { exact: true }).fill(minutes);
       await steps.getByLabel(`验证方法 ${i + 1}`, { exact: true }).fill(check);
     }
+    // IM-2 RO-3：第 3 步指派给系统账号（经办人），轮到它时出现在该账号的「我的待办」中。
+    await chooseOptions(eng1, '经办人 3', ['运维工程师二']);
     // 顺序可以调整：把第 3 步上移再移回。
     await steps.getByRole('button', { name: '上移 3' }).click();
     expect(await steps.getByLabel('步骤 2', { exact: true }).inputValue()).toBe('启动并验证转账功能');
@@ -428,6 +430,9 @@ describe('发布管理：重大发布从变更到批准的发布计划', () => {
     const rollback = section('rollback');
     await rollback.getByRole('button', { name: '添加回退步骤' }).click();
     await rollback.getByLabel('回退步骤 步骤 1', { exact: true }).fill('重新部署 2.3.1 发布包');
+    // 先选经办人：负责人尚未填写时带入其姓名，之后仍可改写。
+    await chooseOptions(eng1, '回退步骤 经办人 1', ['运维工程师一']);
+    expect(await rollback.getByLabel('回退步骤 负责人 1', { exact: true }).inputValue()).toBe('运维工程师一');
     await rollback.getByLabel('回退步骤 负责人 1', { exact: true }).fill('张伟');
     await rollback.getByLabel('回退步骤 预计用时（分钟） 1', { exact: true }).fill('20');
     await rollback.getByLabel('回退步骤 验证方法 1', { exact: true }).fill('版本接口返回 2.3.1');
@@ -440,6 +445,10 @@ describe('发布管理：重大发布从变更到批准的发布计划', () => {
     await eng1.getByTestId('plan-status').getByText('待审批').waitFor();
     await eng1.getByTestId('plan-view').waitFor();
     await eng1.getByTestId('plan-completeness').getByText('已完成 10 / 10 个章节').waitFor();
+    // 计划中显示经办人：他人显示姓名，自己显示“我”。
+    const assignees = eng1.getByTestId('plan-view').getByTestId('step-assignee');
+    await assignees.first().waitFor();
+    expect((await assignees.allInnerTexts()).map((text) => text.trim())).toEqual(['运维工程师二', '我']);
     // 起草人自己不能批准（四眼原则），工程师也无权审批重大发布。
     await eng1.getByTestId('action-wrap-approve_plan').first().hover();
     const tooltip = eng1.getByRole('tooltip').getByTestId('blockers-approve_plan');

@@ -419,6 +419,7 @@ export const en = {
     quarter: 'a quarter such as 2026-Q4',
     mobile_phone: 'a mobile number: 11 digits starting with 1, or E.164 such as +8613800001111',
     chat_id_characters: 'letters, digits and . _ @ - : only',
+    not_an_implementer: 'no enabled account with this user name may carry out release steps',
     unknown_username: 'no account has this user name',
     username_repeated: 'the user name is on row {{row}} too',
     contact_columns: 'the columns are {{columns, list}}',

@@ -519,6 +519,7 @@ export const zh: Catalog = {
     quarter: '应为季度，如 2026-Q4',
     mobile_phone: '应为手机号：以 1 开头的 11 位数字，或 E.164 格式（如 +8613800001111）',
     chat_id_characters: '只能包含字母、数字及 . _ @ - :',
+    not_an_implementer: '没有此用户名的可执行发布步骤的有效账号',
     unknown_username: '没有此用户名的账号',
     username_repeated: '该用户名在第 {{row}} 行也出现',
     contact_columns: '列应为 {{columns, list}}',

@@ -83,10 +83,10 @@ export interface ReleaseFacts {
     unresolvedConflicts: Reason[];
   } | null;
   /** IM-2: implementation steps of the approved plan, and how many have succeeded. */
-  steps?: { total: number; succeeded: number };
+  steps?: { total: number; succeeded: number; atHand?: StepAtHand | null };
   /** RB-3: rollback steps of the approved plan, and how many have succeeded. */
   /** `failed`: rollback steps whose last run failed (the manager may judge the rollback failed, RB-5). */
-  rollbackSteps?: { total: number; succeeded: number; failed?: number };
+  rollbackSteps?: { total: number; succeeded: number; failed?: number; atHand?: StepAtHand | null };
   /** RB-2: rollback triggers raised and not yet decided. */
   openTriggers?: number;
   /** RB-4: the latest restoration check found the pre-release configuration back. */
@@ -119,6 +119,13 @@ export interface ReleaseFacts {
   /** PL-1: the end of the newest plan's window, and the server's clock, for a window already over. */
   planWindowEnd?: string | null;
   now?: string;
+}
+
+/** IM-2, RO-3: the first step of a phase not yet succeeded: its title and the account it is assigned to. */
+export interface StepAtHand {
+  index: number;
+  title: string;
+  assignee: string | null;
 }
 
 export interface Actor {

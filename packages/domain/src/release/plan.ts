@@ -4,7 +4,13 @@ import type { PlanSection } from '../policy/policy';
 /** PL-1: a release plan in structured sections (never one text box). */
 export interface PlanStep {
   title: string;
+  /** Who is responsible, as the plan names them (a person, a team, a vendor's engineer). */
   owner: string;
+  /**
+   * IM-2, RO-3: the account (its user name) of the implementer who carries the step out, where it has one: when the step
+   * is at hand it waits in that person's 我的待办 rather than in everyone's who may record steps.
+   */
+  assignee?: string | null;
   expectedMinutes: number;
   verification: string;
 }

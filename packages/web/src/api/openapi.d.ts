@@ -3556,6 +3556,7 @@ export interface components {
                 steps: {
                     title: string;
                     owner: string;
+                    assignee?: string | null;
                     expectedMinutes: number;
                     verification: string;
                     index: number;
@@ -3595,6 +3596,7 @@ export interface components {
                 steps: {
                     title: string;
                     owner: string;
+                    assignee?: string | null;
                     expectedMinutes: number;
                     verification: string;
                     index: number;
@@ -3818,7 +3820,7 @@ export interface components {
                     fieldProblems?: {
                         [key: string]: {
                             /** @enum {string} */
-                            code: "release_missing" | "article_now_at" | "risk_not_assessed" | "emergency_reason" | "number_between" | "duplicate_field_keys" | "enum_needs_options" | "unreadable_file" | "invalid" | "required" | "unknown_field" | "relevance_needs_query" | "offset_replaced_by_cursor" | "text_min" | "text_max" | "items_min" | "items_max" | "tags_max" | "cis_max" | "number_min" | "number_above" | "number_max" | "number_below" | "integer" | "must_be_text" | "must_be_number" | "must_be_boolean" | "must_be_list" | "must_be_object" | "must_be_date" | "must_be_ip" | "one_of" | "environment_one_of" | "relation_one_of" | "iso_time" | "absolute_url" | "http_url" | "email" | "sha256" | "quarter" | "mobile_phone" | "chat_id_characters" | "unknown_username" | "username_repeated" | "contact_columns" | "username_characters" | "key_characters" | "key_starts_with_letter" | "change_key_characters" | "no_spaces_or_slashes" | "not_regular_expression" | "nul_character" | "lone_surrogate" | "invalid_utf8" | "percent_encoding" | "idempotency_key" | "not_json" | "already_taken" | "already_exists" | "ci_exists" | "dsl_registered" | "wrong_password" | "totp_code_format" | "totp_code_wrong" | "totp_code_used" | "recovery_code_wrong" | "password_classes" | "password_has_username" | "password_common" | "password_repeated" | "password_reused" | "not_for_service_account" | "at_least_one_role" | "at_least_one_role_disable" | "choose_scope" | "unknown_scope" | "scope_refused" | "say_why" | "say_why_cm4" | "say_why_ds1" | "give_reason" | "record_why" | "proposal_reason" | "continue_reason" | "rollback_failed_reason" | "say_what_is_wrong" | "say_what_must_change" | "describe_change" | "name_people" | "give_evidence" | "give_verification_evidence" | "feedback_channel" | "feedback_reporter" | "feedback_content" | "business_department" | "not_accepted_reason" | "review_findings" | "business_signoff" | "analysis_required" | "choose_ci" | "choose_approved_change" | "choose_change" | "no_matching_cis" | "same_as_source" | "unknown" | "import_column_missing" | "import_unknown_column" | "import_unknown_column_or_attribute" | "import_unknown_type" | "import_boolean" | "import_no_attribute" | "import_duplicate_ci" | "import_source_required" | "import_target_required" | "import_no_such_ci" | "import_self_relation" | "import_duplicate_relation" | "delivery_id" | "each_indicator_key_once" | "release_scope_needed" | "outbound_address" | "outbound_resolved" | "unknown_ci_type" | "unknown_attribute" | "not_after_now" | "not_in_plan" | "after_start" | "today_or_later" | "not_before_from" | "quarters_max" | "unchanged_in_short_form" | "software_item_needs_version" | "item_needs_cis" | "only_software_names_version" | "dsl_version_missing" | "dsl_version_not_approved" | "ci_missing" | "credential_hidden" | "policy_outside_bounds" | "policy_escalation_late" | "policy_no_role" | "policy_role_may_not" | "policy_rollback_optional" | "policy_short_form_missing";
+                            code: "release_missing" | "article_now_at" | "risk_not_assessed" | "emergency_reason" | "number_between" | "duplicate_field_keys" | "enum_needs_options" | "unreadable_file" | "invalid" | "required" | "unknown_field" | "relevance_needs_query" | "offset_replaced_by_cursor" | "text_min" | "text_max" | "items_min" | "items_max" | "tags_max" | "cis_max" | "number_min" | "number_above" | "number_max" | "number_below" | "integer" | "must_be_text" | "must_be_number" | "must_be_boolean" | "must_be_list" | "must_be_object" | "must_be_date" | "must_be_ip" | "one_of" | "environment_one_of" | "relation_one_of" | "iso_time" | "absolute_url" | "http_url" | "email" | "sha256" | "quarter" | "mobile_phone" | "chat_id_characters" | "not_an_implementer" | "unknown_username" | "username_repeated" | "contact_columns" | "username_characters" | "key_characters" | "key_starts_with_letter" | "change_key_characters" | "no_spaces_or_slashes" | "not_regular_expression" | "nul_character" | "lone_surrogate" | "invalid_utf8" | "percent_encoding" | "idempotency_key" | "not_json" | "already_taken" | "already_exists" | "ci_exists" | "dsl_registered" | "wrong_password" | "totp_code_format" | "totp_code_wrong" | "totp_code_used" | "recovery_code_wrong" | "password_classes" | "password_has_username" | "password_common" | "password_repeated" | "password_reused" | "not_for_service_account" | "at_least_one_role" | "at_least_one_role_disable" | "choose_scope" | "unknown_scope" | "scope_refused" | "say_why" | "say_why_cm4" | "say_why_ds1" | "give_reason" | "record_why" | "proposal_reason" | "continue_reason" | "rollback_failed_reason" | "say_what_is_wrong" | "say_what_must_change" | "describe_change" | "name_people" | "give_evidence" | "give_verification_evidence" | "feedback_channel" | "feedback_reporter" | "feedback_content" | "business_department" | "not_accepted_reason" | "review_findings" | "business_signoff" | "analysis_required" | "choose_ci" | "choose_approved_change" | "choose_change" | "no_matching_cis" | "same_as_source" | "unknown" | "import_column_missing" | "import_unknown_column" | "import_unknown_column_or_attribute" | "import_unknown_type" | "import_boolean" | "import_no_attribute" | "import_duplicate_ci" | "import_source_required" | "import_target_required" | "import_no_such_ci" | "import_self_relation" | "import_duplicate_relation" | "delivery_id" | "each_indicator_key_once" | "release_scope_needed" | "outbound_address" | "outbound_resolved" | "unknown_ci_type" | "unknown_attribute" | "not_after_now" | "not_in_plan" | "after_start" | "today_or_later" | "not_before_from" | "quarters_max" | "unchanged_in_short_form" | "software_item_needs_version" | "item_needs_cis" | "only_software_names_version" | "dsl_version_missing" | "dsl_version_not_approved" | "ci_missing" | "credential_hidden" | "policy_outside_bounds" | "policy_escalation_late" | "policy_no_role" | "policy_role_may_not" | "policy_rollback_optional" | "policy_short_form_missing";
                             params: {
                                 [key: string]: unknown;
                             };
@@ -4994,7 +4996,7 @@ export interface operations {
                                  * @description The problem, as a stable code of the message catalog
                                  * @enum {string}
                                  */
-                                code: "release_missing" | "article_now_at" | "risk_not_assessed" | "emergency_reason" | "number_between" | "duplicate_field_keys" | "enum_needs_options" | "unreadable_file" | "invalid" | "required" | "unknown_field" | "relevance_needs_query" | "offset_replaced_by_cursor" | "text_min" | "text_max" | "items_min" | "items_max" | "tags_max" | "cis_max" | "number_min" | "number_above" | "number_max" | "number_below" | "integer" | "must_be_text" | "must_be_number" | "must_be_boolean" | "must_be_list" | "must_be_object" | "must_be_date" | "must_be_ip" | "one_of" | "environment_one_of" | "relation_one_of" | "iso_time" | "absolute_url" | "http_url" | "email" | "sha256" | "quarter" | "mobile_phone" | "chat_id_characters" | "unknown_username" | "username_repeated" | "contact_columns" | "username_characters" | "key_characters" | "key_starts_with_letter" | "change_key_characters" | "no_spaces_or_slashes" | "not_regular_expression" | "nul_character" | "lone_surrogate" | "invalid_utf8" | "percent_encoding" | "idempotency_key" | "not_json" | "already_taken" | "already_exists" | "ci_exists" | "dsl_registered" | "wrong_password" | "totp_code_format" | "totp_code_wrong" | "totp_code_used" | "recovery_code_wrong" | "password_classes" | "password_has_username" | "password_common" | "password_repeated" | "password_reused" | "not_for_service_account" | "at_least_one_role" | "at_least_one_role_disable" | "choose_scope" | "unknown_scope" | "scope_refused" | "say_why" | "say_why_cm4" | "say_why_ds1" | "give_reason" | "record_why" | "proposal_reason" | "continue_reason" | "rollback_failed_reason" | "say_what_is_wrong" | "say_what_must_change" | "describe_change" | "name_people" | "give_evidence" | "give_verification_evidence" | "feedback_channel" | "feedback_reporter" | "feedback_content" | "business_department" | "not_accepted_reason" | "review_findings" | "business_signoff" | "analysis_required" | "choose_ci" | "choose_approved_change" | "choose_change" | "no_matching_cis" | "same_as_source" | "unknown" | "import_column_missing" | "import_unknown_column" | "import_unknown_column_or_attribute" | "import_unknown_type" | "import_boolean" | "import_no_attribute" | "import_duplicate_ci" | "import_source_required" | "import_target_required" | "import_no_such_ci" | "import_self_relation" | "import_duplicate_relation" | "delivery_id" | "each_indicator_key_once" | "release_scope_needed" | "outbound_address" | "outbound_resolved" | "unknown_ci_type" | "unknown_attribute" | "not_after_now" | "not_in_plan" | "after_start" | "today_or_later" | "not_before_from" | "quarters_max" | "unchanged_in_short_form" | "software_item_needs_version" | "item_needs_cis" | "only_software_names_version" | "dsl_version_missing" | "dsl_version_not_approved" | "ci_missing" | "credential_hidden" | "policy_outside_bounds" | "policy_escalation_late" | "policy_no_role" | "policy_role_may_not" | "policy_rollback_optional" | "policy_short_form_missing";
+                                code: "release_missing" | "article_now_at" | "risk_not_assessed" | "emergency_reason" | "number_between" | "duplicate_field_keys" | "enum_needs_options" | "unreadable_file" | "invalid" | "required" | "unknown_field" | "relevance_needs_query" | "offset_replaced_by_cursor" | "text_min" | "text_max" | "items_min" | "items_max" | "tags_max" | "cis_max" | "number_min" | "number_above" | "number_max" | "number_below" | "integer" | "must_be_text" | "must_be_number" | "must_be_boolean" | "must_be_list" | "must_be_object" | "must_be_date" | "must_be_ip" | "one_of" | "environment_one_of" | "relation_one_of" | "iso_time" | "absolute_url" | "http_url" | "email" | "sha256" | "quarter" | "mobile_phone" | "chat_id_characters" | "not_an_implementer" | "unknown_username" | "username_repeated" | "contact_columns" | "username_characters" | "key_characters" | "key_starts_with_letter" | "change_key_characters" | "no_spaces_or_slashes" | "not_regular_expression" | "nul_character" | "lone_surrogate" | "invalid_utf8" | "percent_encoding" | "idempotency_key" | "not_json" | "already_taken" | "already_exists" | "ci_exists" | "dsl_registered" | "wrong_password" | "totp_code_format" | "totp_code_wrong" | "totp_code_used" | "recovery_code_wrong" | "password_classes" | "password_has_username" | "password_common" | "password_repeated" | "password_reused" | "not_for_service_account" | "at_least_one_role" | "at_least_one_role_disable" | "choose_scope" | "unknown_scope" | "scope_refused" | "say_why" | "say_why_cm4" | "say_why_ds1" | "give_reason" | "record_why" | "proposal_reason" | "continue_reason" | "rollback_failed_reason" | "say_what_is_wrong" | "say_what_must_change" | "describe_change" | "name_people" | "give_evidence" | "give_verification_evidence" | "feedback_channel" | "feedback_reporter" | "feedback_content" | "business_department" | "not_accepted_reason" | "review_findings" | "business_signoff" | "analysis_required" | "choose_ci" | "choose_approved_change" | "choose_change" | "no_matching_cis" | "same_as_source" | "unknown" | "import_column_missing" | "import_unknown_column" | "import_unknown_column_or_attribute" | "import_unknown_type" | "import_boolean" | "import_no_attribute" | "import_duplicate_ci" | "import_source_required" | "import_target_required" | "import_no_such_ci" | "import_self_relation" | "import_duplicate_relation" | "delivery_id" | "each_indicator_key_once" | "release_scope_needed" | "outbound_address" | "outbound_resolved" | "unknown_ci_type" | "unknown_attribute" | "not_after_now" | "not_in_plan" | "after_start" | "today_or_later" | "not_before_from" | "quarters_max" | "unchanged_in_short_form" | "software_item_needs_version" | "item_needs_cis" | "only_software_names_version" | "dsl_version_missing" | "dsl_version_not_approved" | "ci_missing" | "credential_hidden" | "policy_outside_bounds" | "policy_escalation_late" | "policy_no_role" | "policy_role_may_not" | "policy_rollback_optional" | "policy_short_form_missing";
                                 /** @description The reason's parameters, by the names its message uses */
                                 params: {
                                     [key: string]: unknown;
@@ -6725,7 +6727,7 @@ export interface operations {
                                  * @description The problem, as a stable code of the message catalog
                                  * @enum {string}
                                  */
-                                code: "release_missing" | "article_now_at" | "risk_not_assessed" | "emergency_reason" | "number_between" | "duplicate_field_keys" | "enum_needs_options" | "unreadable_file" | "invalid" | "required" | "unknown_field" | "relevance_needs_query" | "offset_replaced_by_cursor" | "text_min" | "text_max" | "items_min" | "items_max" | "tags_max" | "cis_max" | "number_min" | "number_above" | "number_max" | "number_below" | "integer" | "must_be_text" | "must_be_number" | "must_be_boolean" | "must_be_list" | "must_be_object" | "must_be_date" | "must_be_ip" | "one_of" | "environment_one_of" | "relation_one_of" | "iso_time" | "absolute_url" | "http_url" | "email" | "sha256" | "quarter" | "mobile_phone" | "chat_id_characters" | "unknown_username" | "username_repeated" | "contact_columns" | "username_characters" | "key_characters" | "key_starts_with_letter" | "change_key_characters" | "no_spaces_or_slashes" | "not_regular_expression" | "nul_character" | "lone_surrogate" | "invalid_utf8" | "percent_encoding" | "idempotency_key" | "not_json" | "already_taken" | "already_exists" | "ci_exists" | "dsl_registered" | "wrong_password" | "totp_code_format" | "totp_code_wrong" | "totp_code_used" | "recovery_code_wrong" | "password_classes" | "password_has_username" | "password_common" | "password_repeated" | "password_reused" | "not_for_service_account" | "at_least_one_role" | "at_least_one_role_disable" | "choose_scope" | "unknown_scope" | "scope_refused" | "say_why" | "say_why_cm4" | "say_why_ds1" | "give_reason" | "record_why" | "proposal_reason" | "continue_reason" | "rollback_failed_reason" | "say_what_is_wrong" | "say_what_must_change" | "describe_change" | "name_people" | "give_evidence" | "give_verification_evidence" | "feedback_channel" | "feedback_reporter" | "feedback_content" | "business_department" | "not_accepted_reason" | "review_findings" | "business_signoff" | "analysis_required" | "choose_ci" | "choose_approved_change" | "choose_change" | "no_matching_cis" | "same_as_source" | "unknown" | "import_column_missing" | "import_unknown_column" | "import_unknown_column_or_attribute" | "import_unknown_type" | "import_boolean" | "import_no_attribute" | "import_duplicate_ci" | "import_source_required" | "import_target_required" | "import_no_such_ci" | "import_self_relation" | "import_duplicate_relation" | "delivery_id" | "each_indicator_key_once" | "release_scope_needed" | "outbound_address" | "outbound_resolved" | "unknown_ci_type" | "unknown_attribute" | "not_after_now" | "not_in_plan" | "after_start" | "today_or_later" | "not_before_from" | "quarters_max" | "unchanged_in_short_form" | "software_item_needs_version" | "item_needs_cis" | "only_software_names_version" | "dsl_version_missing" | "dsl_version_not_approved" | "ci_missing" | "credential_hidden" | "policy_outside_bounds" | "policy_escalation_late" | "policy_no_role" | "policy_role_may_not" | "policy_rollback_optional" | "policy_short_form_missing";
+                                code: "release_missing" | "article_now_at" | "risk_not_assessed" | "emergency_reason" | "number_between" | "duplicate_field_keys" | "enum_needs_options" | "unreadable_file" | "invalid" | "required" | "unknown_field" | "relevance_needs_query" | "offset_replaced_by_cursor" | "text_min" | "text_max" | "items_min" | "items_max" | "tags_max" | "cis_max" | "number_min" | "number_above" | "number_max" | "number_below" | "integer" | "must_be_text" | "must_be_number" | "must_be_boolean" | "must_be_list" | "must_be_object" | "must_be_date" | "must_be_ip" | "one_of" | "environment_one_of" | "relation_one_of" | "iso_time" | "absolute_url" | "http_url" | "email" | "sha256" | "quarter" | "mobile_phone" | "chat_id_characters" | "not_an_implementer" | "unknown_username" | "username_repeated" | "contact_columns" | "username_characters" | "key_characters" | "key_starts_with_letter" | "change_key_characters" | "no_spaces_or_slashes" | "not_regular_expression" | "nul_character" | "lone_surrogate" | "invalid_utf8" | "percent_encoding" | "idempotency_key" | "not_json" | "already_taken" | "already_exists" | "ci_exists" | "dsl_registered" | "wrong_password" | "totp_code_format" | "totp_code_wrong" | "totp_code_used" | "recovery_code_wrong" | "password_classes" | "password_has_username" | "password_common" | "password_repeated" | "password_reused" | "not_for_service_account" | "at_least_one_role" | "at_least_one_role_disable" | "choose_scope" | "unknown_scope" | "scope_refused" | "say_why" | "say_why_cm4" | "say_why_ds1" | "give_reason" | "record_why" | "proposal_reason" | "continue_reason" | "rollback_failed_reason" | "say_what_is_wrong" | "say_what_must_change" | "describe_change" | "name_people" | "give_evidence" | "give_verification_evidence" | "feedback_channel" | "feedback_reporter" | "feedback_content" | "business_department" | "not_accepted_reason" | "review_findings" | "business_signoff" | "analysis_required" | "choose_ci" | "choose_approved_change" | "choose_change" | "no_matching_cis" | "same_as_source" | "unknown" | "import_column_missing" | "import_unknown_column" | "import_unknown_column_or_attribute" | "import_unknown_type" | "import_boolean" | "import_no_attribute" | "import_duplicate_ci" | "import_source_required" | "import_target_required" | "import_no_such_ci" | "import_self_relation" | "import_duplicate_relation" | "delivery_id" | "each_indicator_key_once" | "release_scope_needed" | "outbound_address" | "outbound_resolved" | "unknown_ci_type" | "unknown_attribute" | "not_after_now" | "not_in_plan" | "after_start" | "today_or_later" | "not_before_from" | "quarters_max" | "unchanged_in_short_form" | "software_item_needs_version" | "item_needs_cis" | "only_software_names_version" | "dsl_version_missing" | "dsl_version_not_approved" | "ci_missing" | "credential_hidden" | "policy_outside_bounds" | "policy_escalation_late" | "policy_no_role" | "policy_role_may_not" | "policy_rollback_optional" | "policy_short_form_missing";
                                 /** @description The reason's parameters, by the names its message uses */
                                 params: {
                                     [key: string]: unknown;
@@ -8759,6 +8761,7 @@ export interface operations {
                                 steps?: {
                                     title: string;
                                     owner: string;
+                                    assignee?: string | null;
                                     expectedMinutes: number;
                                     verification: string;
                                 }[];
@@ -8766,6 +8769,7 @@ export interface operations {
                                     steps: {
                                         title: string;
                                         owner: string;
+                                        assignee?: string | null;
                                         expectedMinutes: number;
                                         verification: string;
                                     }[];
@@ -8883,6 +8887,7 @@ export interface operations {
                                 steps?: {
                                     title: string;
                                     owner: string;
+                                    assignee?: string | null;
                                     expectedMinutes: number;
                                     verification: string;
                                 }[];
@@ -8890,6 +8895,7 @@ export interface operations {
                                     steps: {
                                         title: string;
                                         owner: string;
+                                        assignee?: string | null;
                                         expectedMinutes: number;
                                         verification: string;
                                     }[];
@@ -8979,6 +8985,7 @@ export interface operations {
                     steps?: {
                         title: string;
                         owner: string;
+                        assignee?: string | null;
                         expectedMinutes: number;
                         verification: string;
                     }[];
@@ -8986,6 +8993,7 @@ export interface operations {
                         steps: {
                             title: string;
                             owner: string;
+                            assignee?: string | null;
                             expectedMinutes: number;
                             verification: string;
                         }[];
@@ -9246,6 +9254,7 @@ export interface operations {
                     steps?: {
                         title: string;
                         owner: string;
+                        assignee?: string | null;
                         expectedMinutes: number;
                         verification: string;
                     }[];
@@ -9253,6 +9262,7 @@ export interface operations {
                         steps: {
                             title: string;
                             owner: string;
+                            assignee?: string | null;
                             expectedMinutes: number;
                             verification: string;
                         }[];
@@ -10038,6 +10048,7 @@ export interface operations {
                             steps: {
                                 title: string;
                                 owner: string;
+                                assignee?: string | null;
                                 expectedMinutes: number;
                                 verification: string;
                                 index: number;
@@ -10077,6 +10088,7 @@ export interface operations {
                             steps: {
                                 title: string;
                                 owner: string;
+                                assignee?: string | null;
                                 expectedMinutes: number;
                                 verification: string;
                                 index: number;
@@ -10185,6 +10197,7 @@ export interface operations {
                             steps: {
                                 title: string;
                                 owner: string;
+                                assignee?: string | null;
                                 expectedMinutes: number;
                                 verification: string;
                                 index: number;
@@ -10224,6 +10237,7 @@ export interface operations {
                             steps: {
                                 title: string;
                                 owner: string;
+                                assignee?: string | null;
                                 expectedMinutes: number;
                                 verification: string;
                                 index: number;

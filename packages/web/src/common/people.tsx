@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
-import { Tooltip } from 'antd';
+import { Select, Tooltip } from 'antd';
+import type { SelectProps } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../api/client';
 
@@ -9,12 +10,16 @@ export const peopleQueryKey = ['people'] as const;
  * Records keep usernames (unambiguous, stable); people read names. One directory per session,
  * refreshed now and then, turns the one into the other everywhere.
  */
-export function usePeople(): (username: string | null | undefined) => string {
-  const { data } = useQuery({
+function usePeopleDirectory() {
+  return useQuery({
     queryKey: peopleQueryKey,
     queryFn: () => api.GET('/api/people'),
     staleTime: 5 * 60_000,
   });
+}
+
+export function usePeople(): (username: string | null | undefined) => string {
+  const { data } = usePeopleDirectory();
   // One map per loaded directory, not one per name shown (tables render a name per row).
   return useMemo(() => {
     const byUsername = new Map((data?.people ?? []).map((p) => [p.username, p]));
@@ -35,5 +40,29 @@ export function PersonName({ username }: { username: string | null | undefined }
     <Tooltip title={username}>
       <span>{name}</span>
     </Tooltip>
+  );
+}
+
+/**
+ * One account chosen by name or user name, from the enabled people (a disabled account already
+ * chosen stays shown as it is, for the server to name).
+ */
+export function PersonSelect(props: Omit<SelectProps<string>, 'options' | 'showSearch' | 'mode'>) {
+  const { data, isLoading } = usePeopleDirectory();
+  const options = useMemo(
+    () =>
+      (data?.people ?? [])
+        .filter((p) => !p.disabled)
+        .map((p) => ({ value: p.username, label: `${p.displayName} (${p.username})` })),
+    [data],
+  );
+  return (
+    <Select<string>
+      {...props}
+      showSearch={{ optionFilterProp: 'label' }}
+      allowClear
+      loading={isLoading}
+      options={options}
+    />
   );
 }

@@ -321,7 +321,8 @@ export const enRelease: typeof zhRelease = {
       itemKind: 'Kind',
       itemTitle: 'Name',
       itemDsl: 'Software version (DSL)',
-      itemDslNone: 'The DSL has no approved version yet: register one under Software versions; once the operations manager approves it, it can be chosen here (DS-2).',
+      itemDslNone:
+        'The DSL has no approved version yet: register one under Software versions; once the operations manager approves it, it can be chosen here (DS-2).',
       itemDslRegister: 'Register a software version',
       itemDslPlaceholder: 'Choose an approved version',
       itemDescription: 'Description',
@@ -464,6 +465,11 @@ export const enRelease: typeof zhRelease = {
     stepNo: '#',
     stepTitle: 'Step',
     stepOwner: 'Owner',
+    stepAssignee: 'Assignee',
+    stepAssigneeNone: 'Not assigned',
+    stepAssigneeMe: 'Me',
+    stepAssigneeHelp:
+      "The account that carries out this step: when the step is at hand it shows in the assignee's My tasks only; unassigned, it shows in the tasks of everyone who may record steps.",
     stepMinutes: 'Expected minutes',
     stepVerification: 'Verification',
     addStep: 'Add step',

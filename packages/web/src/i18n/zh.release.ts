@@ -316,7 +316,8 @@ export const zhRelease = {
       itemKind: '类型',
       itemTitle: '名称',
       itemDsl: '软件版本（最终软件库）',
-      itemDslNone: '最终软件库中还没有已批准的版本：先在「软件版本」登记，由运维管理部经理批准后即可选择（DS-2）。',
+      itemDslNone:
+        '最终软件库中还没有已批准的版本：先在「软件版本」登记，由运维管理部经理批准后即可选择（DS-2）。',
       itemDslRegister: '去登记软件版本',
       itemDslPlaceholder: '选择已批准的版本',
       itemDescription: '说明',
@@ -453,6 +454,11 @@ export const zhRelease = {
     stepNo: '序号',
     stepTitle: '步骤',
     stepOwner: '负责人',
+    stepAssignee: '经办人',
+    stepAssigneeNone: '不指派',
+    stepAssigneeMe: '我',
+    stepAssigneeHelp:
+      '执行此步骤的系统账号：轮到此步骤时，它只出现在经办人的「我的待办」中；不指派则出现在所有可执行步骤的人的待办中。',
     stepMinutes: '预计用时（分钟）',
     stepVerification: '验证方法',
     addStep: '添加步骤',

@@ -44,6 +44,8 @@ export const finishStepInput = startStep
 const planStep = z.object({
   title: z.string(),
   owner: z.string(),
+  /** IM-2, RO-3: the account the step is assigned to, if any. */
+  assignee: z.string().nullable().optional(),
   expectedMinutes: z.number(),
   verification: z.string(),
 });

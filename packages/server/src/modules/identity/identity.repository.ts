@@ -262,7 +262,10 @@ export async function countEnabledPeopleWithAnyRole(
   except: { id: string | null; username: string },
 ): Promise<number> {
   if (roles.length === 0) return 0;
-  const holders = q.selectFrom('user_roles').select('user_id').where('role', 'in', [...roles]);
+  const holders = q
+    .selectFrom('user_roles')
+    .select('user_id')
+    .where('role', 'in', [...roles]);
   let query = q
     .selectFrom('users')
     .where('disabled', '=', 0)
@@ -271,6 +274,31 @@ export async function countEnabledPeopleWithAnyRole(
     .where('username', '!=', except.username);
   if (except.id) query = query.where('id', '!=', except.id);
   return countRows(query);
+}
+
+/** Of `usernames`, those of enabled people (not service accounts) holding any of `roles`. */
+export async function enabledPeopleWithAnyRole(
+  q: Q,
+  usernames: readonly string[],
+  roles: readonly Role[],
+): Promise<Set<string>> {
+  if (usernames.length === 0 || roles.length === 0) return new Set();
+  const rows = await q
+    .selectFrom('users')
+    .select('username')
+    .where('username', 'in', [...usernames])
+    .where('disabled', '=', 0)
+    .where('service_account', '=', 0)
+    .where(
+      'id',
+      'in',
+      q
+        .selectFrom('user_roles')
+        .select('user_id')
+        .where('role', 'in', [...roles]),
+    )
+    .execute();
+  return new Set(rows.map((r) => r.username));
 }
 
 /** The enabled users holding a role, every one of them. */

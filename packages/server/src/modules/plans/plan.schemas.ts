@@ -9,6 +9,8 @@ const text = (max: number) => z.string().max(max);
 const step = z.object({
   title: text(200),
   owner: text(100),
+  /** IM-2, RO-3: the implementer's account (user name); its 我的待办 shows the step when at hand. */
+  assignee: z.string().trim().max(64).nullable().optional(),
   expectedMinutes: z.number().int().min(0).max(10_000),
   verification: text(2000),
 });

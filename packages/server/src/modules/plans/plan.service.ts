@@ -1,5 +1,6 @@
 import { RULES, FIELDS } from '@releasegate/messages';
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import {
   alreadyDone,
   invalidFields,
@@ -7,13 +8,17 @@ import {
   refused,
   type PlanContent,
   refusal,
+  ROLES,
+  ROLE_PERMISSIONS,
   type PlanStatus,
   type ReleaseState,
   type ReleaseType,
 } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
+import type { Database } from '../../db/schema';
 import { authorize } from '../../authorize';
 import { type ReleaseDeps, findRelease, lockRelease, runAction } from '../releases';
+import { enabledPeopleWithAnyRole } from '../identity';
 import { releaseEventsNamedNow } from '../postrelease';
 import * as repo from './plan.repository';
 import { planConflicts } from './plan.conflicts';
@@ -27,12 +32,36 @@ const now = (deps: PlanDeps) => deps.clock.now().toISOString();
 const planChangedMeanwhile = (version: number) =>
   refused('conflict', { code: 'plan_changed_meanwhile', params: { version } });
 
+/** RO-3: the roles whose holders may carry out release steps (record them). */
+const IMPLEMENTER_ROLES = ROLES.filter((role) => ROLE_PERMISSIONS[role].includes('release.implement'));
+
+/**
+ * IM-2, RO-3: every step's assignee is an enabled person who may carry out release steps, else the
+ * save is refused naming each such step's field.
+ */
+async function checkAssignees(q: Kysely<Database>, content: PlanContent): Promise<void> {
+  const named: [field: string, username: string][] = [
+    ...(content.steps ?? []).map((s, i) => [`steps.${i}.assignee`, s.assignee] as const),
+    ...(content.rollback?.steps ?? []).map((s, i) => [`rollback.steps.${i}.assignee`, s.assignee] as const),
+  ].flatMap(([field, username]) => (username ? [[field, username]] : []));
+  if (named.length === 0) return;
+  const implementers = await enabledPeopleWithAnyRole(
+    q,
+    [...new Set(named.map(([, username]) => username))],
+    IMPLEMENTER_ROLES,
+  );
+  const wrong = named.filter(([, username]) => !implementers.has(username));
+  if (wrong.length)
+    throw invalidFields(Object.fromEntries(wrong.map(([field]) => [field, [FIELDS.not_an_implementer]])));
+}
+
 /**
  * PL-1: saves the plan's sections as a draft. The first save creates version 1; a rejected
  * version is edited again as a draft. An approved version is never edited (PL-3): revise it.
  */
 export async function savePlan(deps: PlanDeps, ctx: RequestContext, releaseId: string, content: PlanContent) {
   return runAction(deps, ctx, releaseId, 'edit_plan', async (trx, release, principal) => {
+    await checkAssignees(trx, content);
     const current = await repo.latestPlan(trx, release.id);
     const at = now(deps);
     if (!current) {

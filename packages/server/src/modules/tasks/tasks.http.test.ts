@@ -256,6 +256,100 @@ describe.each(DIALECTS)('my to-do (GET /api/me/tasks) on %s', (dialect) => {
     expect(await on(c.boss, r.id)).not.toContain('fail_rollback');
   });
 
+  it("IM-2 RO-3 a step assigned to an account is on that implementer's to-do only, with its title; an unassigned step on everyone's who may record steps; a rollback step likewise", async () => {
+    const r = await readyRelease(t, c, {
+      plan: (content) => ({
+        ...content,
+        steps: content.steps!.map((s, i) => (i === 0 ? { ...s, assignee: 'impl' } : s)),
+        rollback: {
+          ...content.rollback!,
+          steps: content.rollback!.steps.map((s) => ({ ...s, assignee: 'eng2' })),
+        },
+      }),
+    });
+    expect((await c.impl.post(`/api/releases/${r.id}/implementation/start`)).status).toBe(200);
+    const step = async (who: HttpClient) =>
+      (await tasksOf(who)).tasks.find((x) => x.objectId === r.id && x.kind === 'record_step');
+    // Step 1 is the implementer's: on their list with its title, on no other engineer's.
+    expect(await step(c.impl)).toMatchObject({
+      note: '1. 停止服务',
+      link: `/releases/${r.id}?tab=implementation`,
+    });
+    for (const who of [c.eng1, c.eng2, c.boss]) expect(await step(who)).toBeUndefined();
+    // Anyone who may still records it (the assignment routes the task, it grants nothing).
+    await runStep(c.eng1, r.id, 'implementation', 0);
+    // Step 2 names no account: everyone's who may record steps.
+    for (const who of [c.impl, c.eng1, c.eng2])
+      expect(await step(who)).toMatchObject({ note: '2. 部署新版本' });
+    const raised = await c.impl.post(`/api/releases/${r.id}/triggers`, {
+      kind: 'function_unusable',
+      summary: '计费失败',
+      discoveredAt: '2026-02-01T14:59:00Z',
+    });
+    expect(raised.status, JSON.stringify(raised.body)).toBe(200);
+    const decided = await c.boss.post(`/api/releases/${r.id}/triggers/${raised.body.id}/decision`, {
+      decision: 'rollback',
+      reason: '立即回退',
+    });
+    expect(decided.body.state).toBe('rolling_back');
+    const rollbackStep = async (who: HttpClient) =>
+      (await tasksOf(who)).tasks.find((x) => x.objectId === r.id && x.kind === 'record_rollback_step');
+    expect(await rollbackStep(c.eng2)).toMatchObject({ note: '1. 回滚到 2.0' });
+    for (const who of [c.impl, c.eng1, c.boss]) expect(await rollbackStep(who)).toBeUndefined();
+  });
+
+  it('IM-2 RO-3 a plan assigning a step to an account that may not carry out steps, is disabled or does not exist is refused, each step named, and nothing is saved', async () => {
+    const r = await requested('指派校验');
+    expect((await c.eng2.post(`/api/releases/${r.id}/accept`, {})).status).toBe(200);
+    const classified = await c.eng1.post(`/api/releases/${r.id}/classify`, {
+      type: 'normal',
+      reason: '一般',
+    });
+    expect(classified.status, JSON.stringify(classified.body)).toBe(200);
+    // An implementer whose account was disabled.
+    await t.seedUser('gone', ['release_implementer']);
+    await t.database.db.kysely
+      .updateTable('users')
+      .set({ disabled: 1 })
+      .where('username', '=', 'gone')
+      .execute();
+    const plan = completePlan([r.ciId]);
+    const [first, second] = plan.steps!;
+    const rollback = plan.rollback!;
+    const withAssignees = (a: string, b: string, back: string) => ({
+      ...plan,
+      steps: [
+        { ...first, assignee: a },
+        { ...second, assignee: b },
+      ],
+      rollback: { ...rollback, steps: [{ ...rollback.steps[0], assignee: back }] },
+    });
+    const refused = await c.eng1.request(
+      'PUT',
+      `/api/releases/${r.id}/plan`,
+      withAssignees('biz', 'gone', 'nobody'),
+    );
+    expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+    const fields = refused.body.error.details.fieldProblems as Record<string, unknown[]>;
+    expect(Object.keys(fields).sort()).toEqual([
+      'rollback.steps.0.assignee',
+      'steps.0.assignee',
+      'steps.1.assignee',
+    ]);
+    for (const problems of Object.values(fields))
+      expect(problems).toEqual([{ code: 'not_an_implementer', params: {} }]);
+    expect((await c.eng1.get(`/api/releases/${r.id}/plans`)).body.plans).toEqual([]);
+    // Implementers and engineers may carry out steps: saved, and read back as saved.
+    const saved = await c.eng1.request(
+      'PUT',
+      `/api/releases/${r.id}/plan`,
+      withAssignees('impl', 'eng2', ''),
+    );
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    const [version] = (await c.eng1.get(`/api/releases/${r.id}/plans`)).body.plans;
+    expect(version.content.steps.map((s: { assignee?: string }) => s.assignee)).toEqual(['impl', 'eng2']);
+  });
+
   it('DS-1 a list beyond 100 shows the 100 waiting longest, with the total', async () => {
     for (let i = 0; i < 101; i++) {
       const v = await c.eng1.post('/api/dsl/versions', {

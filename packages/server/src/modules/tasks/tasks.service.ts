@@ -7,6 +7,7 @@ import {
   type PolicyRules,
   type ReleaseAction,
   type ReleaseFacts,
+  type StepAtHand,
 } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import type { Principal, RequestContext } from '../../context';
@@ -56,12 +57,21 @@ interface ReleaseTask {
   /** The tab of the release page where it is done. */
   tab: string;
   /** Whether it is still to do, beyond being allowed (some actions may be taken again and again). */
-  open?: (facts: ReleaseFacts, actor: Actor) => boolean;
+  open?: (facts: ReleaseFacts, actor: Principal) => boolean;
+  /** What the task says beyond its kind and release. */
+  note?: (facts: ReleaseFacts) => string | null;
   since?: (release: Release, timings: Timings) => string | null | undefined;
   due?: (release: Release, timings: Timings) => string | null | undefined;
 }
 
 const enteredPostRelease = (r: Release, t: Timings) => t.cmdb.get(r.id)?.opened_at;
+
+/** IM-2, RO-3: a step assigned to an account is that person's to record; one assigned to nobody, anyone's who may. */
+const isMine = (step: StepAtHand | null | undefined, actor: Principal) =>
+  !step?.assignee || step.assignee === actor.username;
+
+/** The step at hand, numbered as the plan shows it. */
+const stepNote = (step: StepAtHand | null | undefined) => (step ? `${step.index + 1}. ${step.title}` : null);
 
 /**
  * The lifecycle actions that move a release on, most important first; a release shows the first
@@ -99,7 +109,8 @@ const RELEASE_TASKS: readonly ReleaseTask[] = [
     kind: 'record_step',
     action: 'record_step',
     tab: 'implementation',
-    open: (f) => (f.steps?.succeeded ?? 0) < (f.steps?.total ?? 0),
+    open: (f, actor) => (f.steps?.succeeded ?? 0) < (f.steps?.total ?? 0) && isMine(f.steps?.atHand, actor),
+    note: (f) => stepNote(f.steps?.atHand),
   },
   { kind: 'complete_rollback', action: 'complete_rollback', tab: 'rollback' },
   {
@@ -113,7 +124,10 @@ const RELEASE_TASKS: readonly ReleaseTask[] = [
     kind: 'record_rollback_step',
     action: 'record_rollback_step',
     tab: 'rollback',
-    open: (f) => (f.rollbackSteps?.succeeded ?? 0) < (f.rollbackSteps?.total ?? 0),
+    open: (f, actor) =>
+      (f.rollbackSteps?.succeeded ?? 0) < (f.rollbackSteps?.total ?? 0) &&
+      isMine(f.rollbackSteps?.atHand, actor),
+    note: (f) => stepNote(f.rollbackSteps?.atHand),
   },
   {
     kind: 'verify_restoration',
@@ -264,7 +278,7 @@ async function releaseTasks(q: Kysely<Database>, deps: TaskDeps, principal: Prin
     const tasks = groups.get(release.id) ?? [];
     for (const t of RELEASE_TASKS) {
       if (tasks.length >= PER_RELEASE) break;
-      if (!allowed.has(t.action) || (t.open && !t.open(facts, actor))) continue;
+      if (!allowed.has(t.action) || (t.open && !t.open(facts, principal))) continue;
       // Drafting is the task until the plan can be submitted; a returned plan is revised by editing it.
       if (
         t.kind === 'edit_plan' &&
@@ -281,7 +295,10 @@ async function releaseTasks(q: Kysely<Database>, deps: TaskDeps, principal: Prin
         link: releaseLink(release.id, t.tab),
         since: t.since?.(release, timings) ?? release.updatedAt,
         dueAt: t.due?.(release, timings) ?? null,
-        note: t.kind === 'decide_rollback' ? (timings.triggers.get(release.id)?.[0]?.summary ?? null) : null,
+        note:
+          t.kind === 'decide_rollback'
+            ? (timings.triggers.get(release.id)?.[0]?.summary ?? null)
+            : (t.note?.(facts) ?? null),
       });
     }
     if (tasks.length) groups.set(release.id, tasks);

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Alert, Flex, Form, Input, Radio, Table, Tag, Typography } from 'antd';
+import { StepAssignee } from '../plan/StepAssignee';
 import { CheckOutlined, PlayCircleOutlined, RedoOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { ReleaseDetail } from '../../../api/types';
@@ -174,8 +175,9 @@ export function StepTable({
             title: t('execution.impl.owner'),
             width: 100,
             render: (_, s) => (
-              <Flex vertical gap={2}>
+              <Flex vertical gap={2} align="start">
                 <span>{s.owner}</span>
+                <StepAssignee username={s.assignee} />
                 <Typography.Text type="secondary" style={{ fontSize: 12, whiteSpace: 'nowrap' }}>
                   {t('execution.impl.minutes', { minutes: s.expectedMinutes })}
                 </Typography.Text>

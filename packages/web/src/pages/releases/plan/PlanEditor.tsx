@@ -27,6 +27,7 @@ import { CiSelect } from '../../cmdb/CiSelect';
 import { ciQuery, impactOfCis, useBaselines } from '../../cmdb/cmdb.api';
 import { releasesQueryKey, saveCompletion, savePlan, submitPlan } from '../releases.api';
 import { useReleasePolicy } from '../useReleasePolicy';
+import { PersonSelect, usePeople } from '../../../common/people';
 import { useAuth } from '../../../auth/AuthContext';
 import { useReleaseActions } from '../releaseActions';
 import { useRiskColumns } from '../riskColumns';
@@ -88,6 +89,7 @@ export function PlanEditor({
   const queryClient = useQueryClient();
   const { availability } = useReleaseActions();
   const [form] = Form.useForm<PlanFormValues>();
+  const nameOf = usePeople();
   const [initial] = useState(() => toFormValues(plan?.content ?? initialContent(release)));
   // Unsaved changes: the plan as it would be saved differs from the one last saved (or pre-filled
   // on opening). Compared in saved form, so the form's own normalisation is no change.
@@ -267,7 +269,14 @@ export function PlanEditor({
   const [start, end] = windowRange ?? [null, null];
   const windowMinutes = start && end ? end.diff(start, 'minute') : null;
   const planned = plannedMinutes(steps);
-  const stepColumns = (prefix: string) => [
+  // IM-2, RO-3: choosing the step's assignee names them as its owner too, when no owner is written yet.
+  const ownerFromAssignee = (list: 'steps' | 'rollback', row: number, username: string | undefined) => {
+    const owner: ['steps', number, 'owner'] | ['rollback', 'steps', number, 'owner'] =
+      list === 'steps' ? ['steps', row, 'owner'] : ['rollback', 'steps', row, 'owner'];
+    if (username && !String(form.getFieldValue(owner) ?? '').trim())
+      form.setFieldValue(owner, nameOf(username));
+  };
+  const stepColumns = (prefix: string, list: 'steps' | 'rollback') => [
     {
       key: 'title',
       title: t('plan.stepTitle'),
@@ -285,6 +294,25 @@ export function PlanEditor({
       render: (f: FormListFieldData, i: number) => (
         <CellItem field={f} name="owner">
           <Input aria-label={`${prefix}${t('plan.stepOwner')} ${i + 1}`} count={textLimit(100)} />
+        </CellItem>
+      ),
+    },
+    {
+      key: 'assignee',
+      title: (
+        <Tooltip title={t('plan.stepAssigneeHelp')}>
+          <span>{t('plan.stepAssignee')}</span>
+        </Tooltip>
+      ),
+      width: 180,
+      render: (f: FormListFieldData, i: number) => (
+        <CellItem field={f} name="assignee">
+          <PersonSelect
+            aria-label={`${prefix}${t('plan.stepAssignee')} ${i + 1}`}
+            placeholder={t('plan.stepAssigneeNone')}
+            style={{ width: '100%' }}
+            onChange={(username) => ownerFromAssignee(list, f.name, username)}
+          />
         </CellItem>
       ),
     },
@@ -590,7 +618,7 @@ export function PlanEditor({
           addText={t('plan.addStep')}
           newRow={newStep}
           testId="plan-steps"
-          columns={stepColumns('')}
+          columns={stepColumns('', 'steps')}
           footer={
             <Typography.Text type="secondary">{t('plan.totalMinutes', { minutes: planned })}</Typography.Text>
           }
@@ -608,7 +636,7 @@ export function PlanEditor({
               addText={t('plan.addRollbackStep')}
               newRow={newStep}
               testId="plan-rollback-steps"
-              columns={stepColumns(`${t('plan.rollbackSteps')} `)}
+              columns={stepColumns(`${t('plan.rollbackSteps')} `, 'rollback')}
             />
           </div>
           <Typography.Text strong>{t('plan.triggers')}</Typography.Text>

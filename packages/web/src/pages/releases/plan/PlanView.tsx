@@ -22,6 +22,7 @@ import { MonitoringBody, MonitoringView } from './MonitoringSection';
 import type { PreviousPlan } from '../releases.api';
 import { PlanStatusTag } from '../ReleaseTags';
 import { changedParts, plannedMinutes, type PlanPart } from './planForm';
+import { StepAssignee } from './StepAssignee';
 
 function Text({ value }: { value?: string | null }) {
   const { t } = useTranslation();
@@ -45,7 +46,17 @@ function StepsTable({ steps, testId }: { steps: PlanStep[]; testId?: string }) {
       columns={[
         { title: t('plan.stepNo'), dataIndex: 'no', width: 56 },
         { title: t('plan.stepTitle'), dataIndex: 'title' },
-        { title: t('plan.stepOwner'), dataIndex: 'owner', width: 120 },
+        {
+          title: t('plan.stepOwner'),
+          dataIndex: 'owner',
+          width: 140,
+          render: (owner: string, s) => (
+            <Flex vertical gap={2} align="start">
+              <span>{owner}</span>
+              <StepAssignee username={s.assignee} />
+            </Flex>
+          ),
+        },
         { title: t('plan.stepMinutes'), dataIndex: 'expectedMinutes', width: 130 },
         { title: t('plan.stepVerification'), dataIndex: 'verification' },
       ]}

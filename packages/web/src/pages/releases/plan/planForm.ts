@@ -104,11 +104,12 @@ function monitoringOf(v: PlanFormValues['monitoring'] | undefined): Pick<PlanCon
 const step = (s: Partial<PlanStep>): PlanStep => ({
   title: text(s.title),
   owner: text(s.owner),
+  ...(s.assignee ? { assignee: s.assignee } : {}),
   expectedMinutes: Math.max(0, Math.round(s.expectedMinutes ?? 0)),
   verification: text(s.verification),
 });
 const stepFilled = (s: Partial<PlanStep>) =>
-  hasText(s.title, s.owner, s.verification) || (s.expectedMinutes ?? 0) > 0;
+  hasText(s.title, s.owner, s.verification, s.assignee) || (s.expectedMinutes ?? 0) > 0;
 
 /** The sections to save: text trimmed, rows left completely empty dropped. */
 export function toContent(v: PlanFormValues): PlanContent {
