@@ -67,6 +67,17 @@ export async function spawnServers(
   );
 }
 
+/**
+ * Every server this test process started and that has not exited. A test that times out while
+ * its servers still start leaves them to no cleanup (they were never returned to it); they are
+ * killed when the test process ends rather than left running, orphaned, for the rest of the run
+ * and after it.
+ */
+const running = new Set<ChildProcessWithoutNullStreams>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -80,6 +91,8 @@ async function startServerProcess(env: Record<string, string>): Promise<ServerPr
       ...env,
     },
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let out = '';
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
