@@ -1,4 +1,4 @@
-import { afterAll } from 'vitest';
+import { afterAll, vi } from 'vitest';
 import { setPasswordHashingForTests } from '../modules/identity/secrets';
 import { settleDatabaseDrops } from './databases';
 import { TEST_PASSWORD_HASHING } from './password-hashing';
@@ -14,3 +14,11 @@ setPasswordHashingForTests(TEST_PASSWORD_HASHING);
 
 /** The PostgreSQL test databases of the file are dropped in the background; wait for the last. */
 afterAll(settleDatabaseDrops);
+
+/**
+ * A worker runs many files in one module graph (vitest.config.ts `isolate: false`): a file that
+ * left fake timers installed would stop every timer of the files after it (servers' polls, waits).
+ */
+afterAll(() => {
+  vi.useRealTimers();
+});
