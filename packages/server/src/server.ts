@@ -29,9 +29,10 @@ export async function startServer(
   const db = openDatabase(config, {
     onIdleError: (error) => process.emitWarning(`database connection ended: ${error.message}`),
   });
+  let app: App | undefined;
   try {
     await migrateForServer(config, db);
-    const app = await buildApp({ config, db, clock: options.clock ?? systemClock, logger: options.logger });
+    app = await buildApp({ config, db, clock: options.clock ?? systemClock, logger: options.logger });
     await app.fastify.listen({ port: config.port, host: config.host });
     const address = app.fastify.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -52,17 +53,21 @@ export async function startServer(
       `ReleaseGate is listening on ${url} (database: ${db.dialect}${config.database.kind === 'sqlite' ? ` ${config.database.file}` : ''})`,
     );
     (options.print ?? ((text: string) => process.stdout.write(`${text}\n`)))(lines.join('\n'));
+    const started = app;
     return {
-      app,
+      app: started,
       db,
       url,
       close: async () => {
-        await app.fastify.close();
+        await started.fastify.close();
         await db.destroy();
         removePidFile();
       },
     };
   } catch (error) {
+    // A start that failed after listening stops listening too: a node that cannot serve must
+    // not stay up, answering on its port (to a load balancer's check) with nothing behind it.
+    await app?.fastify.close().catch(() => undefined);
     await db.destroy();
     removePidFile();
     throw error;

@@ -1,7 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Dialect } from '../../db/database';
 import type { AuditEventsTable, Database } from '../../db/schema';
 import { containsText, startsWith } from '../../db/like';
+import { lockAcrossNodes } from '../../db/locks';
 import { closePage, keysetPage, type KeyColumns, type KeysetPosition, type Page } from '../../db/keyset';
 import { currentActionName, legacyNamesStartingWith } from './audit.actions';
 
@@ -19,15 +20,11 @@ export interface AuditFilter {
 }
 
 /**
- * Serialises appends to the chain. On PostgreSQL several server processes may append at once:
- * a transaction-scoped advisory lock (per schema) makes "read the last hash, insert the next"
- * atomic across processes. SQLite transactions begin IMMEDIATE, which already serialises writers.
+ * Serialises appends to the chain: several server processes may append at once, and "read the
+ * last hash, insert the next" must be atomic across them.
  */
-export async function lockChain(q: Kysely<Database>, dialect: Dialect): Promise<void> {
-  if (dialect === 'postgres') {
-    await sql`select pg_advisory_xact_lock(hashtext('releasegate.audit.' || current_schema()))`.execute(q);
-  }
-}
+export const lockChain = (q: Kysely<Database>, dialect: Dialect): Promise<void> =>
+  lockAcrossNodes(q, dialect, 'audit');
 
 export async function lastEvent(q: Kysely<Database>): Promise<Pick<AuditRow, 'seq' | 'hash'> | undefined> {
   return q

@@ -1,15 +1,10 @@
 import { FIELDS, fieldProblem, type FieldProblem } from '@releasegate/messages';
-import {
-  BUILTIN_CI_TYPES,
-  invalidFields,
-  notFound,
-  refused,
-  type AttributeField,
-} from '@releasegate/domain';
+import { BUILTIN_CI_TYPES, invalidFields, notFound, refused, type AttributeField } from '@releasegate/domain';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../authorize';
 import type { CmdbDeps } from './cmdb.deps';
 import * as repo from './cmdb.repository';
+import { lockAcrossNodes } from '../../db/locks';
 
 export interface CiTypeInput {
   key: string;
@@ -102,6 +97,8 @@ export async function ensureBuiltinCiTypes(
   ctx: RequestContext,
 ): Promise<string[]> {
   return deps.db.kysely.transaction().execute(async (trx) => {
+    // Nodes starting together on a new database add the types once: the others then find them.
+    await lockAcrossNodes(trx, deps.db.dialect, 'seed.ci_types');
     const existing = new Map((await repo.listTypes(trx)).map((t) => [t.key, t]));
     const added: string[] = [];
     const retyped: string[] = [];

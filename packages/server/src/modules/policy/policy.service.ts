@@ -19,6 +19,7 @@ import type { RequestContext } from '../../context';
 import type { AuditWriter } from '../audit';
 import { authorize } from '../../authorize';
 import * as repo from './policy.repository';
+import { lockAcrossNodes } from '../../db/locks';
 
 export interface PolicyDeps {
   db: Db;
@@ -31,6 +32,8 @@ const today = (clock: Clock) => clock.now().toISOString().slice(0, 10);
 /** Seeds XDYJ-06-01 V1.0 as the approved policy on a database that has none. */
 export async function ensureDefaultPolicy(deps: PolicyDeps, ctx: RequestContext): Promise<void> {
   await deps.db.kysely.transaction().execute(async (trx) => {
+    // Nodes starting together on a new database seed it once: the others then find it seeded.
+    await lockAcrossNodes(trx, deps.db.dialect, 'seed.policy');
     if ((await repo.listPolicies(trx)).length > 0) return;
     const now = deps.clock.now().toISOString();
     const v: repo.PolicyVersion = {
@@ -59,8 +62,7 @@ export async function ensureDefaultPolicy(deps: PolicyDeps, ctx: RequestContext)
 /** PC-1: the policy in force now; releases started now run under it. */
 export async function policyInForce(q: Kysely<Database>, clock: Clock): Promise<repo.PolicyVersion> {
   const v = await repo.policyInForce(q, today(clock));
-  if (!v)
-    throw refusal('conflict', 'policy_in_force', { code: 'no_policy_in_force', params: {} });
+  if (!v) throw refusal('conflict', 'policy_in_force', { code: 'no_policy_in_force', params: {} });
   return v;
 }
 
