@@ -469,7 +469,7 @@ export const enRelease: typeof zhRelease = {
     stepAssigneeNone: 'Not assigned',
     stepAssigneeMe: 'Me',
     stepAssigneeHelp:
-      "The account that carries out this step: when the step is at hand it shows in the assignee's My tasks only; unassigned, it shows in the tasks of everyone who may record steps.",
+      "The account that carries out this step: when the step is at hand it shows in the assignee's My to-do only; unassigned, it shows in the to-do of everyone who may record steps.",
     stepMinutes: 'Expected minutes',
     stepVerification: 'Verification',
     addStep: 'Add step',
