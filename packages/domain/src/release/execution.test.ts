@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { XDYJ_06_01_V1 } from '../policy/policy';
 import { actorWithRoles } from './action-permissions';
 import { blockersOf, type Actor, type ReleaseFacts } from './lifecycle';
-import { assertStepMayStart, progressOf, type StepRun } from './execution';
+import { assertStepMayStart, progressOf, stepAtHand, type StepRun } from './execution';
 import {
   complaintsReachThreshold,
   decisionDueAt,
@@ -45,6 +45,28 @@ describe('IM-2 RB-3 step order', () => {
     expect(() => assertStepMayStart('rollback', steps, [run(0, 'succeeded')], 1)).toThrow(
       /RB-3|cannot start/,
     );
+  });
+  it('IM-2 RO-3 the step at hand is the first not yet succeeded (a failed one stays at hand), with its assignee; none when all succeeded', () => {
+    const assigned = steps.map((s, i) => ({ ...s, assignee: i === 1 ? 'impl' : '' }));
+    expect(stepAtHand('implementation', assigned, [])).toEqual({
+      index: 0,
+      title: '停止服务',
+      assignee: null,
+    });
+    expect(stepAtHand('implementation', assigned, [run(0, 'succeeded'), run(1, 'failed')])).toEqual({
+      index: 1,
+      title: '部署新版本',
+      assignee: 'impl',
+    });
+    // The other phase's runs do not count.
+    expect(stepAtHand('rollback', assigned, [run(0, 'succeeded')])?.index).toBe(0);
+    expect(
+      stepAtHand(
+        'implementation',
+        assigned,
+        [0, 1, 2].map((i) => run(i, 'succeeded')),
+      ),
+    ).toBeNull();
   });
   it('IM-3 progress counts done, names the current step and compares elapsed with planned', () => {
     const p = progressOf(

@@ -1,6 +1,7 @@
 import type { RuleCode } from '@releasegate/messages';
 import { refusal } from '../errors';
 import type { PlanStep } from './plan';
+import type { StepAtHand } from './lifecycle';
 
 /** IM-2 implementation steps and RB-3 rollback steps run the same way: in the plan's order. */
 export type StepPhase = 'implementation' | 'rollback';
@@ -82,6 +83,22 @@ export interface Progress {
   elapsedMinutes: number;
   startedAt: string | null;
   finishedAt: string | null;
+}
+
+/**
+ * IM-2, RO-3: the step of a phase to do next — the first whose last run did not succeed — with
+ * the account it is assigned to; null when every step has succeeded.
+ */
+export function stepAtHand(
+  phase: StepPhase,
+  steps: readonly PlanStep[],
+  runs: readonly StepRun[],
+): StepAtHand | null {
+  const done = new Set(
+    runs.filter((r) => r.phase === phase && r.status === 'succeeded').map((r) => r.stepIndex),
+  );
+  const index = steps.findIndex((_, i) => !done.has(i));
+  return index < 0 ? null : { index, title: steps[index].title, assignee: steps[index].assignee || null };
 }
 
 /** IM-3: steps done and remaining, the current one, and elapsed against planned time. */

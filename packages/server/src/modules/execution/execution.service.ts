@@ -18,6 +18,7 @@ import { type ReleaseDeps, findRelease, runAction, rulesOf } from '../releases';
 import { approvedPlanOf } from '../plans';
 import * as repo from './execution.repository';
 import { openCmdbUpdate } from '../postrelease';
+import { announceStepAtHand } from './step.notices';
 
 /** What this file's functions use of the release workflow's dependencies. */
 export type ExecutionDeps = Pick<
@@ -45,8 +46,9 @@ export const MONITORING_POLL_JOB = 'monitoring.poll';
  */
 export async function startImplementation(deps: ExecutionDeps, ctx: RequestContext, id: string) {
   authorize(ctx, 'release.implement');
-  return runAction(deps, ctx, id, 'start_implementation', async (trx, release) => {
+  return runAction(deps, ctx, id, 'start_implementation', async (trx, release, principal) => {
     const plan = await approvedPlan(trx, release.id);
+    await announceStepAtHand(trx, deps.clock, release, 'implementation', principal);
     const watched = (plan.content.monitoring?.indicators ?? []).filter((i) => i.query);
     if (deps.prometheusUrl && watched.length)
       await enqueueJob(trx, {
@@ -152,7 +154,7 @@ export async function finishStep(
   index: number,
   input: StepReport & { status: 'succeeded' | 'failed'; result?: string | null; output?: string | null },
 ) {
-  return recordStep(deps, ctx, id, phase, input.reportId, async (trx, release) => {
+  return recordStep(deps, ctx, id, phase, input.reportId, async (trx, release, principal) => {
     const runs = await repo.stepRunsOf(trx, release.id);
     const run = runs.find((r) => r.phase === phase && r.stepIndex === index);
     // A run ends once: a second report of its end (two implementers at once, or a pipeline and a
@@ -185,6 +187,7 @@ export async function finishStep(
       output: input.output ?? null,
       executor: input.executor?.trim() || run.executor,
     });
+    if (input.status === 'succeeded') await announceStepAtHand(trx, deps.clock, release, phase, principal);
     return {
       release,
       details: {

@@ -19,6 +19,17 @@ export async function undecidedTriggers(q: Q, releaseId: string): Promise<number
   return Number(row.undecided);
 }
 
+/** IM-2: a step's run (the latest: one row per step), who ran it and how it ended. */
+export async function stepRun(q: Q, releaseId: string, phase: string, index: number) {
+  return q
+    .selectFrom('step_runs')
+    .select(['status', 'executor'])
+    .where('release_id', '=', releaseId)
+    .where('phase', '=', phase)
+    .where('step_index', '=', index)
+    .executeTakeFirst();
+}
+
 export async function releaseState(q: Q, id: string) {
   return q.selectFrom('releases').select(['state']).where('id', '=', id).executeTakeFirst();
 }

@@ -10,6 +10,25 @@ type Openness = { open: true } | { open: false; by: string | null };
 const OPEN: Openness = { open: true };
 const closed = (by: string | null = null): Openness => ({ open: false, by });
 
+/** The state each phase's steps run in. */
+const STEP_PHASE_STATES: Record<string, string> = {
+  implementation: 'implementing',
+  rollback: 'rolling_back',
+};
+
+/** IM-2, RO-3: a step assigned to someone (`step.<phase>.<index>`) is done once it succeeded, or its phase is over. */
+async function stepOpenness(
+  q: Kysely<Database>,
+  releaseId: string,
+  state: string,
+  task: string,
+): Promise<Openness> {
+  const [, phase, index] = task.split('.');
+  const run = await reads.stepRun(q, releaseId, phase, Number(index));
+  if (run?.status === 'succeeded') return closed(run.executor);
+  return STEP_PHASE_STATES[phase] === state ? OPEN : closed();
+}
+
 /**
  * X-2 (decision 0018): is the thing a to-do names still to do? Asked of the object, not of the
  * recipient — an approval given by another approver, a CMDB update done by a colleague, a release
@@ -49,7 +68,7 @@ async function openness(q: Kysely<Database>, key: string, userId: string): Promi
         return state === 'closed' ? closed() : OPEN;
       }
       default:
-        return OPEN;
+        return task.startsWith('step.') ? stepOpenness(q, id, state, task) : OPEN;
     }
   }
   if (object === 'change' && task === 'vote_change') {

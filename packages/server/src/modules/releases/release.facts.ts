@@ -1,11 +1,5 @@
 import type { Kysely } from 'kysely';
-import {
-  sectionGaps,
-  type PlanStep,
-  type PolicyRules,
-  type ReleaseFacts,
-  type StepAtHand,
-} from '@releasegate/domain';
+import { sectionGaps, stepAtHand, type PolicyRules, type ReleaseFacts } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import { findPolicy } from '../policy';
 import { gateDecision } from '@releasegate/domain';
@@ -124,24 +118,16 @@ async function executionFacts(
           }),
         )
       : null;
-  // IM-2, RO-3: the first step of the phase whose last run did not succeed.
-  const atHand = (phase: string, steps: readonly PlanStep[]): StepAtHand | null => {
-    const done = new Set(
-      runs.filter((r) => r.phase === phase && r.status === 'succeeded').map((r) => r.stepIndex),
-    );
-    const index = steps.findIndex((_, i) => !done.has(i));
-    return index < 0 ? null : { index, title: steps[index].title, assignee: steps[index].assignee || null };
-  };
   return {
     steps: {
       total: approved?.content.steps?.length ?? 0,
       succeeded: succeeded('implementation'),
-      atHand: atHand('implementation', approved?.content.steps ?? []),
+      atHand: stepAtHand('implementation', approved?.content.steps ?? [], runs),
     },
     rollbackSteps: {
       total: approved?.content.rollback?.steps.length ?? 0,
       succeeded: succeeded('rollback'),
-      atHand: atHand('rollback', approved?.content.rollback?.steps ?? []),
+      atHand: stepAtHand('rollback', approved?.content.rollback?.steps ?? [], runs),
       failed: runs.filter((r) => r.phase === 'rollback' && r.status === 'failed').length,
     },
     openTriggers: await countOpenTriggers(q, release.id),

@@ -31,7 +31,7 @@ import {
   runAction,
   type OneShot,
 } from '../releases';
-import { stepRunsOf, approvedPlan } from '../execution';
+import { announceStepAtHand, stepRunsOf, approvedPlan } from '../execution';
 import * as repo from './rollback.repository';
 import { formatTime } from '../documents';
 import { recordClosure, type ClosingDeps } from '../postrelease';
@@ -227,6 +227,8 @@ export async function decide(
         body: { zh: `${by}：${reason ?? '—'}`, en: `${by}: ${reason ?? '—'}` },
         audience: { roles: ['operations_engineer', 'release_implementer', ...deciders(rules)] },
       });
+      if (input.decision === 'rollback')
+        await announceStepAtHand(trx, deps.clock, release, 'rollback', principal);
       return { release, details: { decision: input.decision, reason, triggers: timings } };
     },
     decided,

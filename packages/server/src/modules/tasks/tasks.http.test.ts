@@ -267,17 +267,35 @@ describe.each(DIALECTS)('my to-do (GET /api/me/tasks) on %s', (dialect) => {
         },
       }),
     });
-    expect((await c.impl.post(`/api/releases/${r.id}/implementation/start`)).status).toBe(200);
+    expect((await c.eng1.post(`/api/releases/${r.id}/implementation/start`)).status).toBe(200);
     const step = async (who: HttpClient) =>
       (await tasksOf(who)).tasks.find((x) => x.objectId === r.id && x.kind === 'record_step');
+    /** The to-dos the person was sent about steps of this release (X-2). */
+    const stepNotices = async (who: HttpClient) =>
+      (await who.get('/api/notifications?category=todo')).body.items.filter(
+        (n: { kind: string; releaseId: string }) => n.kind === 'task_assigned' && n.releaseId === r.id,
+      );
     // Step 1 is the implementer's: on their list with its title, on no other engineer's.
     expect(await step(c.impl)).toMatchObject({
       note: '1. 停止服务',
       link: `/releases/${r.id}?tab=implementation`,
     });
     for (const who of [c.eng1, c.eng2, c.boss]) expect(await step(who)).toBeUndefined();
+    // X-2: and they are told, as a to-do that is open until the step has succeeded.
+    const [told] = await stepNotices(c.impl);
+    expect(told).toMatchObject({
+      todoKey: `release:${r.id}:step.implementation.0`,
+      link: `/releases/${r.id}?tab=implementation`,
+      body: { zh: '1. 停止服务' },
+      doneAt: null,
+    });
+    expect(told.title.zh).toContain('轮到您执行实施第 1 步');
+    for (const who of [c.eng1, c.eng2, c.boss]) expect(await stepNotices(who)).toEqual([]);
     // Anyone who may still records it (the assignment routes the task, it grants nothing).
     await runStep(c.eng1, r.id, 'implementation', 0);
+    const [done] = await stepNotices(c.impl);
+    expect(done.doneAt).toBeTruthy();
+    expect(done.doneBy).toBe('eng1');
     // Step 2 names no account: everyone's who may record steps.
     for (const who of [c.impl, c.eng1, c.eng2])
       expect(await step(who)).toMatchObject({ note: '2. 部署新版本' });
@@ -296,6 +314,13 @@ describe.each(DIALECTS)('my to-do (GET /api/me/tasks) on %s', (dialect) => {
       (await tasksOf(who)).tasks.find((x) => x.objectId === r.id && x.kind === 'record_rollback_step');
     expect(await rollbackStep(c.eng2)).toMatchObject({ note: '1. 回滚到 2.0' });
     for (const who of [c.impl, c.eng1, c.boss]) expect(await rollbackStep(who)).toBeUndefined();
+    // The decision to roll back brings the first rollback step to hand: its assignee is told.
+    expect(await stepNotices(c.eng2)).toMatchObject([
+      { todoKey: `release:${r.id}:step.rollback.0`, link: `/releases/${r.id}?tab=rollback`, doneAt: null },
+    ]);
+    // Step 2 of the implementation named nobody: nobody was sent a to-do about it.
+    expect(await stepNotices(c.impl)).toHaveLength(1);
+    expect(await stepNotices(c.eng1)).toEqual([]);
   });
 
   it('IM-2 RO-3 a plan assigning a step to an account that may not carry out steps, is disabled or does not exist is refused, each step named, and nothing is saved', async () => {
