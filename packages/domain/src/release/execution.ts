@@ -15,6 +15,12 @@ export interface StepRun {
   finishedAt: string | null;
 }
 
+/** The release state each phase's steps run in: outside it the phase's clock has stopped. */
+export const STEP_PHASE_STATE: Record<StepPhase, string> = {
+  implementation: 'implementing',
+  rollback: 'rolling_back',
+};
+
 /** The rule each phase's order is kept by. */
 export const STEP_ORDER_RULE: Record<StepPhase, RuleCode> = {
   implementation: 'steps_in_plan_order',

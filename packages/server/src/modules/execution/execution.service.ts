@@ -9,6 +9,7 @@ import {
   type StepPhase,
   refusal,
   STEP_ORDER_RULE,
+  STEP_PHASE_STATE,
 } from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import type { RequestContext } from '../../context';
@@ -211,12 +212,6 @@ export async function completeImplementation(deps: ExecutionDeps, ctx: RequestCo
   });
 }
 
-/** The states a phase runs in: outside them its clock has stopped. */
-const PHASE_STATES: Record<StepPhase, readonly string[]> = {
-  implementation: ['implementing'],
-  rollback: ['rolling_back'],
-};
-
 /** IM-3: the plan's steps with how each ran, and the progress of both phases. */
 export async function getProgress(deps: ExecutionDeps, ctx: RequestContext, id: string) {
   authorize(ctx, 'release.read');
@@ -229,7 +224,7 @@ export async function getProgress(deps: ExecutionDeps, ctx: RequestContext, id: 
   const phase = (p: StepPhase) => {
     const steps = plan ? stepsOf(p, plan.content) : [];
     return {
-      progress: progressOf(p, steps, runs, now, !PHASE_STATES[p].includes(release.state)),
+      progress: progressOf(p, steps, runs, now, STEP_PHASE_STATE[p] !== release.state),
       steps: steps.map((s, i) => ({
         index: i,
         ...s,

@@ -1,5 +1,11 @@
 import type { Kysely } from 'kysely';
-import { sectionGaps, type PlanContent, type PolicyDocument } from '@releasegate/domain';
+import {
+  sectionGaps,
+  STEP_PHASE_STATE,
+  type PlanContent,
+  type PolicyDocument,
+  type StepPhase,
+} from '@releasegate/domain';
 import type { Database } from '../../db/schema';
 import * as repo from './notification.repository';
 import * as reads from './todo.repository';
@@ -9,12 +15,6 @@ type Openness = { open: true } | { open: false; by: string | null };
 
 const OPEN: Openness = { open: true };
 const closed = (by: string | null = null): Openness => ({ open: false, by });
-
-/** The state each phase's steps run in. */
-const STEP_PHASE_STATES: Record<string, string> = {
-  implementation: 'implementing',
-  rollback: 'rolling_back',
-};
 
 /** IM-2, RO-3: a step assigned to someone (`step.<phase>.<index>`) is done once it succeeded, or its phase is over. */
 async function stepOpenness(
@@ -26,7 +26,7 @@ async function stepOpenness(
   const [, phase, index] = task.split('.');
   const run = await reads.stepRun(q, releaseId, phase, Number(index));
   if (run?.status === 'succeeded') return closed(run.executor);
-  return STEP_PHASE_STATES[phase] === state ? OPEN : closed();
+  return STEP_PHASE_STATE[phase as StepPhase] === state ? OPEN : closed();
 }
 
 /**
